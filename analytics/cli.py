@@ -1,0 +1,204 @@
+"""The ``oka-qa`` command line (CONTRACT.md section 2).
+
+A small function per command.  Heavy libraries (faster-whisper, pymorphy3,
+streamlit) are imported inside the command that needs them, so ``--help`` is
+instant.  Exit codes: 0 success, 1 some inputs rejected (reasons on stderr,
+one line each), 2 usage error or nothing processed.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from analytics import config as config_mod
+from transcription.schema import OkaError
+
+log = logging.getLogger("oka_qa")
+
+EXIT_OK, EXIT_PARTIAL, EXIT_FAILED = 0, 1, 2
+
+
+class Problems:
+    """Collects one-line errors for stderr and decides the exit code."""
+
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+        self.done = 0
+
+    def error(self, message: str) -> None:
+        self.errors.append(message)
+        click.echo(f"error: {message}", err=True)
+
+    def exit_code(self) -> int:
+        if not self.errors:
+            return EXIT_OK
+        return EXIT_PARTIAL if self.done else EXIT_FAILED
+
+
+def _fail(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(EXIT_FAILED)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", "config_path", type=click.Path(path_type=Path), default=None,
+              help="Settings file (default: ./oka-qa.toml if present).")
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.pass_context
+def cli(ctx: click.Context, config_path: Path | None, verbose: int) -> None:
+    """oka-qa: checks recorded calls of ОКА against СТП-04-2019 and reports the KPIs of clause 2.6."""
+    level = logging.WARNING - 10 * min(verbose, 2)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        ctx.obj = config_mod.load(config_path)
+    except config_mod.ConfigError as e:
+        _fail(str(e))
+
+
+@cli.command()
+@click.argument("audio", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path), help="Folder for <call_id>.json.")
+@click.option("--layout", type=click.Choice(["auto", "stereo-operator-left", "stereo-operator-right", "mono"]),
+              default=None, help="Channel layout; auto: stereo is operator-left, mono is mono.")
+@click.option("--model", default=None, help="embedded-base (default), a size name, or a CTranslate2 model folder.")
+@click.option("--language", default=None, help="Spoken language (default ru).")
+@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default=None)
+@click.option("--workers", type=int, default=None, help="Recordings transcribed at once.")
+@click.option("--no-cache", is_flag=True, help="Transcribe again even if a cached transcript exists.")
+@click.pass_obj
+def transcribe(cfg, audio, out_dir, layout, model, language, device, workers, no_cache) -> None:
+    """Transcribe recordings into transcript JSON (CONTRACT.md section 1)."""
+    from transcription.batch import transcribe_files
+
+    opts = cfg.transcription
+    for name, value in (("layout", layout), ("model", model), ("language", language),
+                        ("device", device), ("workers", workers)):
+        if value is not None:
+            setattr(opts, name, value)
+    problems = Problems()
+    try:
+        results = transcribe_files(list(audio), out_dir, opts, use_cache=not no_cache, on_error=problems.error)
+    except OkaError as e:  # a model that cannot load, a folder that cannot be written
+        _fail(str(e))
+    problems.done = len(results)
+    sys.exit(problems.exit_code())
+
+
+@cli.command()
+@click.argument("transcripts", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="One findings object per transcript, JSON Lines.")
+@click.option("--rulebook", type=click.Path(path_type=Path), default=None, help="Another rulebook YAML.")
+def check(transcripts, as_json, rulebook) -> None:
+    """Check transcripts against the rulebook of СТП-04-2019."""
+    from rules.engine import Checker
+    from transcription.schema import SchemaError, Transcript
+
+    try:
+        checker = Checker.load(rulebook) if rulebook else Checker.default()
+    except OkaError as e:
+        _fail(str(e))
+    problems = Problems()
+    for path in transcripts:
+        try:
+            result = checker.check(Transcript.load(path))
+        except SchemaError as e:
+            problems.error(str(e))
+            continue
+        problems.done += 1
+        if as_json:
+            click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
+        else:
+            click.echo(f"{result.call_id}: topic {result.topic}, score {result.score:.1f}, "
+                       f"{len(result.findings)} finding(s)")
+            for f in result.findings:
+                at = "" if f.start is None else f" at {f.start:.1f}s"
+                click.echo(f"  {f.rule} (п. {f.clause}){at}: «{f.evidence}»")
+    sys.exit(problems.exit_code())
+
+
+@cli.command()
+@click.argument("data_dir", type=click.Path(path_type=Path))
+@click.option("--db", type=click.Path(path_type=Path), default=None, help="DuckDB file (default var/oka.duckdb).")
+@click.pass_obj
+def ingest(cfg, data_dir, db) -> None:
+    """Load a data folder: transcribe, check, import records, link, store (CONTRACT.md section 4)."""
+    from analytics.pipeline import ingest as run_ingest
+
+    if not data_dir.is_dir():
+        _fail(f"{data_dir}: not a folder; give the data folder that holds calls.csv")
+    problems = Problems()
+    try:
+        report = run_ingest(data_dir, Path(db or cfg.store.db), cfg, on_error=problems.error)
+    except OkaError as e:
+        _fail(str(e))
+    problems.done = report.processed
+    click.echo(report.summary(), err=True)
+    sys.exit(problems.exit_code())
+
+
+@cli.command()
+@click.option("--db", type=click.Path(path_type=Path), default=None)
+@click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), default=None, help="First day (inclusive).")
+@click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Last day (inclusive).")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def kpi(cfg, db, date_from, date_to, as_json) -> None:
+    """The KPIs of CONTRACT.md section 5 for calls started in [from, to]."""
+    from analytics.kpi import compute_kpis, format_kpis
+
+    try:
+        result = compute_kpis(Path(db or cfg.store.db),
+                              date_from.date() if date_from else None,
+                              date_to.date() if date_to else None)
+    except OkaError as e:
+        _fail(str(e))
+    click.echo(json.dumps(result, ensure_ascii=False) if as_json else format_kpis(result))
+
+
+@cli.command()
+@click.option("--db", type=click.Path(path_type=Path), default=None)
+@click.option("--port", type=int, default=None)
+@click.option("--address", default=None, help="Interface to bind (default 127.0.0.1).")
+@click.pass_obj
+def dashboard(cfg, db, port, address) -> None:
+    """Start the Streamlit dashboard."""
+    from analytics.serve import serve_dashboard
+
+    sys.exit(serve_dashboard(Path(db or cfg.store.db), port or cfg.dashboard.port,
+                             address or cfg.dashboard.address))
+
+
+@cli.command()
+@click.option("--db", type=click.Path(path_type=Path), default="var/demo.duckdb", show_default=True)
+@click.option("--port", type=int, default=None)
+@click.option("--no-serve", is_flag=True, help="Build the demo database and stop.")
+@click.pass_obj
+def demo(cfg, db, port, no_serve) -> None:
+    """Build the bundled demo data into a fresh database and start the dashboard."""
+    from analytics.pipeline import ingest as run_ingest
+    from analytics.serve import serve_dashboard
+    from data import DEMO_DIR
+
+    db = Path(db)
+    for stale in (db, db.with_suffix(db.suffix + ".wal")):
+        stale.unlink(missing_ok=True)
+    problems = Problems()
+    report = run_ingest(DEMO_DIR, db, cfg, on_error=problems.error)
+    click.echo(report.summary(), err=True)
+    if no_serve:
+        problems.done = report.processed
+        sys.exit(problems.exit_code())
+    sys.exit(serve_dashboard(db, port or cfg.dashboard.port, cfg.dashboard.address))
+
+
+
+def main() -> None:
+    cli(prog_name="oka-qa")
+
+
+if __name__ == "__main__":
+    main()

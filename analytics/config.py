@@ -1,0 +1,68 @@
+"""Configuration: one file (``oka-qa.toml``) plus command-line flags.
+
+Every section maps onto an options dataclass whose defaults work with no file
+at all.  Unknown keys are an error that names the file and the key.
+"""
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from transcription.options import TranscribeOptions
+from transcription.schema import OkaError
+
+CONFIG_FILE = "oka-qa.toml"
+
+
+class ConfigError(OkaError):
+    """The configuration file is unreadable or has an unknown key."""
+
+
+@dataclass
+class StoreOptions:
+    """db: the DuckDB file (CONTRACT.md: ``var/oka.duckdb`` under the current directory)."""
+
+    db: str = "var/oka.duckdb"
+
+
+@dataclass
+class DashboardOptions:
+    """port: where ``oka-qa dashboard`` listens; address: the interface it binds to."""
+
+    port: int = 8501
+    address: str = "127.0.0.1"
+
+
+@dataclass
+class Config:
+    transcription: TranscribeOptions = field(default_factory=TranscribeOptions)
+    store: StoreOptions = field(default_factory=StoreOptions)
+    dashboard: DashboardOptions = field(default_factory=DashboardOptions)
+
+
+def _apply(target: Any, values: dict, where: str) -> None:
+    names = {f.name for f in dataclasses.fields(target)}
+    for key, value in values.items():
+        if key not in names:
+            raise ConfigError(f"{where}: unknown setting {key!r}; known: {', '.join(sorted(names))}")
+        setattr(target, key, value)
+
+
+def load(path: Path | None = None) -> Config:
+    """Read ``path`` (default: ``./oka-qa.toml`` if present) over the defaults."""
+    cfg = Config()
+    path = Path(path) if path else Path(CONFIG_FILE)
+    if not path.exists():
+        return cfg
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise ConfigError(f"{path}: not valid TOML ({e})") from e
+    for section, values in data.items():
+        if section not in {f.name for f in dataclasses.fields(cfg)} or not isinstance(values, dict):
+            raise ConfigError(f"{path}: unknown section [{section}]")
+        _apply(getattr(cfg, section), values, f"{path} [{section}]")
+    return cfg

@@ -1,0 +1,165 @@
+"""The DuckDB store: its schema and short-lived connections.
+
+Tables mirror ``transcription/schema.py`` (calls/utterances/findings/
+call_readings) and CONTRACT.md section 4 (requests, readings).  ``links`` says
+how each record was tied to a call.
+
+DuckDB lets one process write, and a read-only connection in another process
+blocks a writer (and the reverse).  So nobody holds a connection for long:
+``connect`` opens one per unit of work and retries while the file is locked.
+"""
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+
+from transcription.schema import OkaError
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+
+DDL = """
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+
+CREATE TABLE IF NOT EXISTS calls (
+    call_id          VARCHAR PRIMARY KEY,
+    started_at       TIMESTAMP,            -- Asia/Almaty wall-clock time
+    ended_at         TIMESTAMP,            -- started_at + duration_s
+    duration_s       DOUBLE,
+    operator_id      VARCHAR,
+    operator_name    VARCHAR,
+    audio_path       VARCHAR,
+    transcript_path  VARCHAR,
+    layout           VARCHAR,
+    language         VARCHAR,
+    topic            VARCHAR,
+    score            DOUBLE,
+    rulebook         VARCHAR,              -- rulebook version that produced topic/score/findings
+    asr_model        VARCHAR,              -- model that produced the transcript, NULL if given
+    content_hash     VARCHAR,              -- hash of the transcript JSON, to re-check on change
+    ingested_at      TIMESTAMP
+);
+
+CREATE TABLE IF NOT EXISTS utterances (
+    call_id         VARCHAR,
+    idx             INTEGER,
+    speaker         VARCHAR,
+    start           DOUBLE,
+    "end"           DOUBLE,
+    text            VARCHAR,
+    words           STRUCT(w VARCHAR, start DOUBLE, "end" DOUBLE, p DOUBLE)[],
+    avg_logprob     DOUBLE,
+    no_speech_prob  DOUBLE,
+    PRIMARY KEY (call_id, idx)
+);
+
+CREATE TABLE IF NOT EXISTS findings (
+    call_id   VARCHAR,
+    idx       INTEGER,
+    rule      VARCHAR,
+    clause    VARCHAR,
+    speaker   VARCHAR,
+    start     DOUBLE,
+    "end"     DOUBLE,
+    evidence  VARCHAR,
+    rulebook  VARCHAR,
+    PRIMARY KEY (call_id, idx)
+);
+
+CREATE TABLE IF NOT EXISTS call_readings (
+    call_id   VARCHAR,
+    idx       INTEGER,
+    value     DOUBLE,
+    start     DOUBLE,
+    evidence  VARCHAR,
+    PRIMARY KEY (call_id, idx)
+);
+
+CREATE TABLE IF NOT EXISTS requests (
+    request_id     VARCHAR PRIMARY KEY,
+    customer_type  VARCHAR,   -- individual | legal
+    kind           VARCHAR,   -- sealing | unsealing | inspection
+    account        VARCHAR,
+    contract_no    VARCHAR,
+    object_name    VARCHAR,
+    meter          VARCHAR,
+    contact        VARCHAR,
+    reason         VARCHAR,
+    note           VARCHAR,
+    operator_id    VARCHAR,
+    call_id        VARCHAR,   -- as given in the file; see links for the resolved call
+    created_at     TIMESTAMP,
+    completed_at   TIMESTAMP
+);
+
+CREATE TABLE IF NOT EXISTS readings (
+    reading_id   VARCHAR PRIMARY KEY,
+    account      VARCHAR,
+    meter        VARCHAR,
+    value        DOUBLE,
+    operator_id  VARCHAR,
+    call_id      VARCHAR,
+    entered_at   TIMESTAMP
+);
+
+CREATE TABLE IF NOT EXISTS links (
+    record_type  VARCHAR,     -- request | reading
+    record_id    VARCHAR,
+    call_id      VARCHAR,
+    method       VARCHAR,     -- given | time_window | account_match | latest
+    PRIMARY KEY (record_type, record_id)
+);
+
+CREATE TABLE IF NOT EXISTS rejects (
+    file      VARCHAR,
+    row       INTEGER,
+    reason    VARCHAR,
+    seen_at   TIMESTAMP
+);
+"""
+
+
+class StoreError(OkaError):
+    """The database cannot be opened or written; the message says what to do."""
+
+
+def init(path: Path) -> None:
+    """Create the database file and its tables if they are missing."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with connect(path) as con:
+        con.execute(DDL)
+        con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+
+
+@contextlib.contextmanager
+def connect(path: Path, read_only: bool = False, timeout_s: float = 30.0) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open a short-lived connection, retrying while another process holds the file.
+
+    Keep the ``with`` block short: the lock is held until it ends.
+    """
+    path = Path(path)
+    if read_only and not path.exists():
+        raise StoreError(f"{path}: no database here; run `oka-qa ingest DIR --db {path}` first")
+    deadline = time.monotonic() + timeout_s
+    delay = 0.02
+    while True:
+        try:
+            con = duckdb.connect(str(path), read_only=read_only)
+            break
+        except duckdb.IOException as e:
+            if "lock" not in str(e).lower() or time.monotonic() > deadline:
+                raise StoreError(f"{path}: cannot open the database ({e}); "
+                                 "check the folder is writable and no other program holds it") from e
+            log.debug("database %s is locked, retrying in %.2fs", path, delay)
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
+    try:
+        yield con
+    finally:
+        con.close()

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# One entry point for set-up and the two jobs of README.md:
+#   bash scripts/dev.sh demo   — install, build the demo database, serve the dashboard
+#   bash scripts/dev.sh test   — install (with the test tools), run the whole test suite
+# Safe to re-run: each step skips what is already in place.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PY=${PYTHON:-python3}
+VENV=.venv
+
+need_debs() {
+    # Debian packages the tests use: Russian speech synthesis for test audio,
+    # sox, headless chromium for the browser test, LibreOffice + poppler to render reports.
+    local missing=()
+    command -v text2wave >/dev/null || missing+=(festival festvox-ru)
+    command -v sox >/dev/null || missing+=(sox)
+    command -v chromium >/dev/null || missing+=(chromium)
+    command -v pdftoppm >/dev/null || missing+=(poppler-utils)
+    command -v soffice >/dev/null || missing+=(libreoffice-writer-nogui)
+    if [ ${#missing[@]} -gt 0 ]; then
+        if [ "$(id -u)" = 0 ]; then
+            echo "installing Debian packages: ${missing[*]}" >&2
+            apt-get update -qq
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+        else
+            echo "warning: missing Debian packages ${missing[*]}; run as root or install them" >&2
+        fi
+    fi
+}
+
+venv() {
+    if [ ! -x "$VENV/bin/python" ]; then
+        "$PY" -m venv "$VENV"
+    fi
+    "$VENV/bin/python" -m pip install -q --upgrade pip >/dev/null
+    "$VENV/bin/python" -m pip install -q -e ".$1" 2>&1 | grep -v "^WARNING: Location" || true
+}
+
+case "${1:-}" in
+    demo)
+        venv ""
+        shift
+        exec "$VENV/bin/oka-qa" demo "$@"
+        ;;
+    test)
+        need_debs
+        venv "[test]"
+        shift
+        exec "$VENV/bin/python" -m pytest "$@"
+        ;;
+    *)
+        echo "usage: bash scripts/dev.sh demo|test [args]" >&2
+        exit 2
+        ;;
+esac

@@ -1,0 +1,54 @@
+"""Transcription settings: every field has a default that works and a meaning."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+DEFAULT_MODEL = "embedded-base"
+
+DEFAULT_HOTWORDS = (
+    "ИПУ ГВС, ПУТЭ, опломбировка, распломбировка, лицевой счёт, АЛСЕКО, ИС РАДИ, "
+    "Алматинские тепловые сети"
+)
+
+
+@dataclass
+class TranscribeOptions:
+    """How recordings become transcripts.
+
+    model: ``embedded-base`` (the Whisper base model shipped in the package index),
+        a size name (``small``, ``large-v3``: downloaded by faster-whisper where a
+        network allows) or a path to a CTranslate2 Whisper model folder.
+    device: ``auto``, ``cpu`` or ``cuda``.
+    compute_type: ``auto`` picks int8 on CPU and float16 on GPU.
+    language: the language spoken in the calls.
+    layout: ``auto`` (stereo files are taken as operator-left), or one of the
+        contract's layouts to force it.
+    vad: cut silence with Silero VAD before decoding (fewer hallucinations).
+    beam_size: beam search width; 1 is greedy and fastest.
+    batch_size: segments decoded together by ``BatchedInferencePipeline``.
+    workers: recordings transcribed at the same time (one model per worker).
+    cpu_threads: threads per worker; 0 lets CTranslate2 choose.
+    no_speech_threshold / compression_ratio_threshold / logprob_threshold:
+        segments beyond these are dropped as likely hallucinations.
+    hotwords: domain terms passed to the decoder ("" to switch off).
+    word_timestamps: keep per-word times (needed by interruption and tempo rules).
+    cache_dir: where finished transcripts are cached by audio hash and settings.
+    """
+
+    model: str = DEFAULT_MODEL
+    device: str = "auto"
+    compute_type: str = "auto"
+    language: str = "ru"
+    layout: str = "auto"
+    vad: bool = True
+    beam_size: int = 1
+    batch_size: int = 8
+    workers: int = 1
+    cpu_threads: int = 0
+    no_speech_threshold: float = 0.6
+    compression_ratio_threshold: float = 2.4
+    logprob_threshold: float = -1.0
+    hotwords: str = DEFAULT_HOTWORDS
+    word_timestamps: bool = True
+    cache_dir: str = "var/cache/transcripts"
+    extra: dict = field(default_factory=dict)

@@ -1,0 +1,242 @@
+"""The data passed between stages, defined once.
+
+A transcript (CONTRACT.md section 1) goes from ``transcription`` to ``rules``;
+a check result (section 3) goes from ``rules`` to ``analytics``.  The DuckDB
+tables in ``analytics/store.py`` mirror these dataclasses column for column.
+
+This module imports nothing heavy: ``rules`` and ``analytics`` depend on it
+without pulling in faster-whisper.
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+SPEAKERS = ("operator", "customer", "unknown")
+LAYOUTS = ("stereo-operator-left", "stereo-operator-right", "mono")
+TOPICS = ("request.individual", "request.legal", "readings", "billing", "out_of_scope", "other")
+
+
+class OkaError(Exception):
+    """Base of the errors whose message is written for the user.
+
+    The CLI and the dashboard print these as one line, without a traceback.
+    Every package's domain errors derive from it.
+    """
+
+
+class SchemaError(OkaError, ValueError):
+    """A transcript or findings object does not follow CONTRACT.md."""
+
+
+@dataclass(frozen=True)
+class Word:
+    """One recognised word with its time span (seconds) and probability."""
+
+    w: str
+    start: float
+    end: float
+    p: float | None = None
+
+
+@dataclass
+class Utterance:
+    """One stretch of speech by one speaker (CONTRACT.md section 1)."""
+
+    speaker: str
+    start: float
+    end: float
+    text: str
+    words: list[Word] | None = None
+    avg_logprob: float | None = None
+    no_speech_prob: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "speaker": self.speaker,
+            "start": round(self.start, 3),
+            "end": round(self.end, 3),
+            "text": self.text,
+        }
+        if self.words is not None:
+            d["words"] = [
+                {"w": w.w, "start": round(w.start, 3), "end": round(w.end, 3), "p": None if w.p is None else round(w.p, 4)}
+                for w in self.words
+            ]
+        if self.avg_logprob is not None:
+            d["avg_logprob"] = round(self.avg_logprob, 4)
+        if self.no_speech_prob is not None:
+            d["no_speech_prob"] = round(self.no_speech_prob, 4)
+        return d
+
+
+@dataclass
+class Transcript:
+    """One call's transcript (CONTRACT.md section 1)."""
+
+    call_id: str
+    duration_s: float
+    language: str = "ru"
+    layout: str = "mono"
+    utterances: list[Utterance] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "call_id": self.call_id,
+            "duration_s": round(self.duration_s, 3),
+            "language": self.language,
+            "layout": self.layout,
+            "utterances": [u.to_dict() for u in self.utterances],
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=1)
+
+    def write(self, directory: Path) -> Path:
+        directory.mkdir(parents=True, exist_ok=True)
+        path = directory / f"{self.call_id}.json"
+        tmp = path.with_suffix(".json.tmp")
+        tmp.write_text(self.to_json(), encoding="utf-8")
+        tmp.replace(path)
+        return path
+
+    @classmethod
+    def from_dict(cls, data: Any, source: str = "transcript") -> "Transcript":
+        """Build a transcript from parsed JSON, checking it against the contract.
+
+        Utterances are sorted by ``start``; any error names ``source`` and the
+        utterance at fault.
+        """
+        if not isinstance(data, dict):
+            raise SchemaError(f"{source}: expected a JSON object, got {type(data).__name__}")
+        call_id = data.get("call_id")
+        if not isinstance(call_id, str) or not call_id.strip():
+            raise SchemaError(f"{source}: 'call_id' must be a non-empty string")
+        layout = data.get("layout", "mono")
+        if layout not in LAYOUTS:
+            raise SchemaError(f"{source}: 'layout' must be one of {', '.join(LAYOUTS)}, got {layout!r}")
+        raw_utts = data.get("utterances", [])
+        if not isinstance(raw_utts, list):
+            raise SchemaError(f"{source}: 'utterances' must be a list")
+        utts = [_utterance(u, f"{source}: utterance {i}") for i, u in enumerate(raw_utts)]
+        utts.sort(key=lambda u: (u.start, u.end))
+        duration = data.get("duration_s")
+        if duration is None:
+            duration = max((u.end for u in utts), default=0.0)
+        duration = _number(duration, f"{source}: 'duration_s'")
+        language = data.get("language", "ru")
+        if not isinstance(language, str):
+            raise SchemaError(f"{source}: 'language' must be a string")
+        return cls(call_id=call_id, duration_s=duration, language=language, layout=layout, utterances=utts)
+
+    @classmethod
+    def load(cls, path: Path) -> "Transcript":
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except FileNotFoundError as e:
+            raise SchemaError(f"{path}: file not found") from e
+        except UnicodeDecodeError as e:
+            raise SchemaError(f"{path}: not UTF-8 text") from e
+        except json.JSONDecodeError as e:
+            raise SchemaError(f"{path}: not valid JSON ({e.msg} at line {e.lineno})") from e
+        return cls.from_dict(data, source=str(path))
+
+
+def _number(value: Any, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise SchemaError(f"{where} must be a number, got {value!r}")
+    value = float(value)
+    if not math.isfinite(value):
+        raise SchemaError(f"{where} must be finite, got {value!r}")
+    return value
+
+
+def _opt_number(value: Any, where: str) -> float | None:
+    return None if value is None else _number(value, where)
+
+
+def _utterance(data: Any, where: str) -> Utterance:
+    if not isinstance(data, dict):
+        raise SchemaError(f"{where}: expected an object")
+    speaker = data.get("speaker", "unknown")
+    if speaker not in SPEAKERS:
+        raise SchemaError(f"{where}: 'speaker' must be one of {', '.join(SPEAKERS)}, got {speaker!r}")
+    start = _number(data.get("start"), f"{where}: 'start'")
+    end = _number(data.get("end", start), f"{where}: 'end'")
+    if end < start:
+        start, end = end, start
+    text = data.get("text", "")
+    if not isinstance(text, str):
+        raise SchemaError(f"{where}: 'text' must be a string")
+    words = None
+    if data.get("words") is not None:
+        if not isinstance(data["words"], list):
+            raise SchemaError(f"{where}: 'words' must be a list")
+        words = []
+        for j, w in enumerate(data["words"]):
+            if not isinstance(w, dict) or not isinstance(w.get("w"), str):
+                raise SchemaError(f"{where}: word {j} must be an object with a string 'w'")
+            ws = _number(w.get("start", start), f"{where}: word {j} 'start'")
+            words.append(Word(w["w"], ws, _number(w.get("end", ws), f"{where}: word {j} 'end'"),
+                              _opt_number(w.get("p"), f"{where}: word {j} 'p'")))
+    return Utterance(
+        speaker=speaker, start=start, end=end, text=text, words=words,
+        avg_logprob=_opt_number(data.get("avg_logprob"), f"{where}: 'avg_logprob'"),
+        no_speech_prob=_opt_number(data.get("no_speech_prob"), f"{where}: 'no_speech_prob'"),
+    )
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One violation of one rule, traced to the words said (CONTRACT.md section 3)."""
+
+    rule: str
+    clause: str
+    speaker: str
+    start: float | None
+    end: float | None
+    evidence: str
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        for k in ("start", "end"):
+            if d[k] is not None:
+                d[k] = round(d[k], 2)
+        return d
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A meter value dictated in a call, with the second it was said."""
+
+    value: float
+    start: float | None
+    evidence: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"value": self.value, "start": None if self.start is None else round(self.start, 2), "evidence": self.evidence}
+
+
+@dataclass
+class CheckResult:
+    """The rulebook's verdict on one call: one line of ``oka-qa check --json``."""
+
+    call_id: str
+    rulebook: str
+    topic: str
+    score: float
+    findings: list[Finding] = field(default_factory=list)
+    readings: list[Reading] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "call_id": self.call_id,
+            "rulebook": self.rulebook,
+            "topic": self.topic,
+            "score": round(self.score, 1),
+            "findings": [f.to_dict() for f in self.findings],
+            "readings": [r.to_dict() for r in self.readings],
+        }
