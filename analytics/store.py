@@ -116,6 +116,19 @@ CREATE TABLE IF NOT EXISTS links (
     PRIMARY KEY (record_type, record_id)
 );
 
+-- An auditor's verdict on a finding (dashboard page «Проверка»); a rejected
+-- finding stops counting in the KPIs.  Keyed by the finding it judges.
+CREATE TABLE IF NOT EXISTS reviews (
+    call_id     VARCHAR,
+    idx         INTEGER,      -- findings.idx
+    rule        VARCHAR,
+    verdict     VARCHAR,      -- confirmed | rejected
+    comment     VARCHAR,
+    reviewer    VARCHAR,
+    reviewed_at TIMESTAMP,
+    PRIMARY KEY (call_id, idx)
+);
+
 CREATE TABLE IF NOT EXISTS rejects (
     file      VARCHAR,
     row       INTEGER,
