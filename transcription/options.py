@@ -33,6 +33,18 @@ class TranscribeOptions:
     hotwords: domain terms passed to the decoder ("" to switch off).
     word_timestamps: keep per-word times (needed by interruption and tempo rules).
     cache_dir: where finished transcripts are cached by audio hash and settings.
+    batched_min_s: channels at least this long go through faster-whisper's
+        ``BatchedInferencePipeline`` (segments decoded ``batch_size`` at a time);
+        shorter ones through the plain decoder; negative switches batching off.
+    bleed_gate_db: on stereo, silence a channel wherever it is this many dB
+        quieter than the other channel while that one speaks (the faint copy a
+        leaking recorder puts there); 0 switches the gate off.
+    bleed_similarity: two overlapping utterances on opposite channels whose
+        texts are at least this similar (0..1) are one utterance heard twice;
+        the copy on the quieter channel is dropped.
+    role_min_margin: mono role assignment; a speech stretch whose voice is not
+        at least this much closer (0..1, relative distance) to one speaker's
+        voice than to the other's is labelled ``unknown``.
     """
 
     model: str = DEFAULT_MODEL
@@ -51,4 +63,8 @@ class TranscribeOptions:
     hotwords: str = DEFAULT_HOTWORDS
     word_timestamps: bool = True
     cache_dir: str = "var/cache/transcripts"
+    batched_min_s: float = 60.0
+    bleed_gate_db: float = 14.0
+    bleed_similarity: float = 0.6
+    role_min_margin: float = 0.1
     extra: dict = field(default_factory=dict)

@@ -1,0 +1,188 @@
+"""Many recordings: cache, workers, progress, and errors that do not stop the batch.
+
+``transcribe_files`` is what ``oka-qa transcribe`` and the ingest pipeline call.
+Cached transcripts are reused; the rest are transcribed by one model in this
+process (``workers == 1``) or by a pool of worker processes, each loading its
+model once.  A file that cannot be decoded is reported through ``on_error`` in
+one line and skipped.  Every finished call is cached and written at once.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from transcription.audio import AudioError, probe
+from transcription.cache import TranscriptCache
+from transcription.model import describe, pick_runtime, resolve_model
+from transcription.options import TranscribeOptions
+from transcription.schema import OkaError, Transcript
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class TranscribeResult:
+    audio: Path             # the input file
+    transcript: Transcript  # call_id set
+    json_path: Path | None  # where it was written (None if out_dir is None)
+    model: str              # model description stored with the call, e.g. "embedded-base/int8"
+    cached: bool
+
+
+def _log_error(message: str) -> None:
+    log.error("%s", message)
+
+
+@dataclass
+class _Job:
+    index: int
+    path: Path
+    call_id: str
+    key: str
+    duration_s: float
+
+
+# --- worker processes: one model each, loaded by the initializer -----------------
+
+_worker = None
+
+
+def _init_worker(opts: TranscribeOptions) -> None:
+    global _worker
+    from transcription.pipeline import Transcriber
+
+    _worker = Transcriber(opts)
+
+
+def _run(path: Path, call_id: str) -> tuple[dict | None, str | None]:
+    """In a worker: (transcript dict, None) or (None, error line)."""
+    try:
+        return _worker.transcribe(path, call_id).to_dict(), None
+    except AudioError as e:
+        return None, f"{path}: cannot decode audio: {e}"
+    except Exception as e:
+        log.debug("transcription of %s failed", path, exc_info=True)
+        return None, f"{path}: transcription failed: {e}"
+
+
+def _progress(jobs: list[_Job]):
+    from tqdm import tqdm
+
+    total = sum(j.duration_s for j in jobs)
+    return tqdm(total=round(total, 1), unit="s", file=sys.stderr, disable=None, dynamic_ncols=True,
+                desc=f"transcribing 0/{len(jobs)} calls",
+                bar_format="{desc} |{bar}| {n:.0f}/{total:.0f} s of audio [{elapsed}<{remaining}]")
+
+
+def transcribe_files(paths: list[Path], out_dir: Path | None, opts: TranscribeOptions, *,
+                     use_cache: bool = True, on_error: Callable[[str], None] = _log_error,
+                     call_ids: list[str] | None = None) -> list[TranscribeResult]:
+    """Transcribe ``paths`` into transcripts, in input order, skipping the ones that fail.
+
+    call_id: the file stem, or ``call_ids[i]``.  Transcripts go to
+    ``out_dir/<call_id>.json`` when ``out_dir`` is given.  Raises OkaError only
+    for what stops every call (the model cannot be loaded, ``out_dir`` cannot be written).
+    """
+    paths = [Path(p) for p in paths]
+    if call_ids is not None and len(call_ids) != len(paths):
+        raise OkaError(f"{len(call_ids)} call ids for {len(paths)} recordings")
+    runtime = pick_runtime(opts)
+    model = describe(opts, runtime)
+    cache = TranscriptCache(Path(opts.cache_dir), opts, model)
+    results: dict[int, TranscribeResult] = {}
+
+    def finish(i: int, path: Path, transcript: Transcript, cached: bool, key: str | None) -> None:
+        if key is not None and not cached:
+            cache.put(key, transcript)
+        json_path = transcript.write(Path(out_dir)) if out_dir is not None else None
+        results[i] = TranscribeResult(path, transcript, json_path, model, cached)
+
+    jobs: list[_Job] = []
+    for i, path in enumerate(paths):
+        call_id = call_ids[i] if call_ids is not None else path.stem
+        try:
+            key = cache.key(path)
+        except OSError as e:
+            on_error(f"{path}: cannot read: {e.strerror or e}")
+            continue
+        hit = cache.get(key, call_id) if use_cache else None
+        if hit is not None:
+            log.info("%s: cached transcript", path)
+            finish(i, path, hit, True, key)
+            continue
+        try:
+            duration = probe(path)[2] or 0.0
+        except Exception:  # noqa: BLE001 - decoding reports the reason below
+            duration = 0.0
+        jobs.append(_Job(i, path, call_id, key, duration))
+
+    if jobs:
+        _transcribe_jobs(jobs, opts, cache, finish, on_error)
+    return [results[i] for i in sorted(results)]
+
+
+def _transcribe_jobs(jobs: list[_Job], opts: TranscribeOptions, cache: TranscriptCache, finish, on_error) -> None:
+    workers = max(1, min(opts.workers, len(jobs)))
+    bar = _progress(jobs)
+    done = 0
+    started = time.monotonic()
+    audio_s = 0.0
+
+    def advance(job: _Job) -> None:
+        nonlocal done, audio_s
+        done += 1
+        audio_s += job.duration_s
+        bar.set_description_str(f"transcribing {done}/{len(jobs)} calls, {audio_s / 3600:.2f} h audio")
+        bar.update(round(job.duration_s, 1))
+
+    try:
+        if workers == 1:
+            from transcription.pipeline import Transcriber
+
+            transcriber = Transcriber(opts)  # one model for the whole batch
+            for job in jobs:
+                try:
+                    transcript = transcriber.transcribe(job.path, job.call_id)
+                except AudioError as e:
+                    on_error(f"{job.path}: cannot decode audio: {e}")
+                except Exception as e:
+                    log.debug("transcription of %s failed", job.path, exc_info=True)
+                    on_error(f"{job.path}: transcription failed: {e}")
+                else:
+                    finish(job.index, job.path, transcript, False, job.key)
+                advance(job)
+        else:
+            _pool(jobs, opts, workers, finish, on_error, advance)
+    finally:
+        bar.close()
+    log.info("transcribed %d call(s), %.0f s of audio, in %.0f s", done, audio_s, time.monotonic() - started)
+
+
+def _pool(jobs, opts, workers, finish, on_error, advance) -> None:
+    import multiprocessing
+    from concurrent.futures.process import BrokenProcessPool
+
+    resolve_model(opts.model)  # assemble and verify once here, so a bad model is one clear error
+    threads = opts.cpu_threads or max(1, (os.cpu_count() or 1) // workers)
+    worker_opts = replace(opts, cpu_threads=threads)
+    ctx = multiprocessing.get_context("spawn")  # CTranslate2 and OpenMP do not survive fork
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
+                             initargs=(worker_opts,)) as pool:
+        futures = {pool.submit(_run, job.path, job.call_id): job for job in jobs}
+        for fut in as_completed(futures):
+            job = futures[fut]
+            try:
+                data, error = fut.result()
+            except BrokenProcessPool as e:
+                raise OkaError(f"a transcription worker died ({e}); run with --workers 1 to see why") from e
+            if error:
+                on_error(error)
+            else:
+                finish(job.index, job.path, Transcript.from_dict(data, source=str(job.path)), False, job.key)
+            advance(job)

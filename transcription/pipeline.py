@@ -1,0 +1,94 @@
+"""One recording in, one transcript out: layout, channels, recognition, speakers.
+
+Stereo: each channel is one side of the call (operator left by default); both
+are recognised separately, bled copies are removed, and the utterances are
+merged by time.  Mono (or a "stereo" file whose two channels are the same):
+the roles are assigned by :mod:`transcription.roles`.
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+
+from transcription import bleed, roles
+from transcription.audio import Audio, decode
+from transcription.options import TranscribeOptions
+from transcription.recognize import Recognizer
+from transcription.schema import LAYOUTS, OkaError, Transcript, Utterance
+
+log = logging.getLogger(__name__)
+
+DUAL_MONO_TOLERANCE = 1e-3  # channels this close (RMS of the difference / RMS) are one signal
+
+
+def dual_mono(audio: Audio) -> bool:
+    """True when a two-channel file carries the same signal twice."""
+    if not audio.stereo:
+        return False
+    left, right = audio.channels
+    ref = float(np.sqrt(np.mean(left.astype(np.float64) ** 2))) + 1e-12
+    diff = float(np.sqrt(np.mean((left.astype(np.float64) - right) ** 2)))
+    return diff / ref < DUAL_MONO_TOLERANCE
+
+
+def choose_layout(audio: Audio, wanted: str, source: str = "recording") -> str:
+    """The layout to transcribe with: ``wanted`` (``auto`` or a contract layout) fitted to the file."""
+    if wanted not in ("auto", *LAYOUTS):
+        raise OkaError(f"layout {wanted!r}: use auto, {', '.join(LAYOUTS)}")
+    if not audio.stereo or dual_mono(audio):
+        if wanted.startswith("stereo"):
+            log.warning("%s: asked for %s but the recording has one voice channel; transcribing it as mono",
+                        source, wanted)
+        return "mono"
+    return "stereo-operator-left" if wanted == "auto" else wanted
+
+
+class Transcriber:
+    """Holds one recognizer (one model) and transcribes recordings with it."""
+
+    def __init__(self, opts: TranscribeOptions, recognizer: Recognizer | None = None) -> None:
+        self.opts = opts
+        self.recognizer = recognizer or Recognizer(opts)
+
+    @property
+    def description(self) -> str:
+        return self.recognizer.description
+
+    def transcribe(self, path: Path, call_id: str | None = None) -> Transcript:
+        """Transcribe ``path``; raises :class:`transcription.audio.AudioError` if it cannot be decoded."""
+        path = Path(path)
+        audio = decode(path)
+        layout = choose_layout(audio, self.opts.layout, str(path))
+        if layout == "mono":
+            utts = self._mono(audio.mono())
+        else:
+            utts = self._stereo(audio, operator_left=layout == "stereo-operator-left")
+        utts.sort(key=lambda u: (u.start, u.end))
+        return Transcript(call_id=call_id or path.stem, duration_s=audio.duration_s,
+                          language=self.opts.language, layout=layout, utterances=utts)
+
+    def _stereo(self, audio: Audio, operator_left: bool) -> list[Utterance]:
+        left, right = audio.channels
+        gl, gr, share = bleed.gate(left, right, self.opts.bleed_gate_db)
+        if share:
+            log.debug("bleed gate silenced %.1f%% of frames", 100 * share)
+        names = ("operator", "customer") if operator_left else ("customer", "operator")
+        ul = self.recognizer.recognize(gl, speaker=names[0])
+        ur = self.recognizer.recognize(gr, speaker=names[1])
+        ul, ur, dropped = bleed.drop_copies(ul, ur, left, right, self.opts.bleed_similarity)
+        if dropped:
+            log.info("dropped %d bled utterance(s)", dropped)
+        return ul + ur
+
+    def _mono(self, audio: np.ndarray) -> list[Utterance]:
+        chunks = roles.speech_chunks(audio) if self.opts.vad else [roles.Clip(0.0, len(audio) / 16000)]
+        if not chunks:
+            return []
+        voices = roles.cluster_voices(audio, chunks, self.opts.role_min_margin)
+        clips, labels = roles.merge_clips(chunks, voices.labels)
+        utts = self.recognizer.recognize(audio, clips=clips)
+        how = roles.assign_roles(utts, clips, labels)
+        log.debug("mono roles: separation %.2f, operator found by %s", voices.separation, how)
+        return utts

@@ -1,0 +1,180 @@
+"""Who is speaking on a mono recording: operator, customer or unknown.
+
+The method: Silero VAD cuts the call into speech stretches; each stretch gets
+a voice print (median pitch from autocorrelation, and the mean of 12 cepstral
+coefficients of the log-mel spectrum); a duration-weighted 2-means clustering
+splits the stretches into two voices.  The voice that greets with the
+company's name («Алматинские тепловые сети») near the start is the operator;
+with no such greeting, the voice that speaks first (within the first seconds)
+is.  A stretch that is not clearly closer to one voice, or a call whose two
+"voices" are not clearly apart, is labelled ``unknown``; nothing is guessed.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from transcription.audio import SAMPLE_RATE
+from transcription.recognize import Clip
+from transcription.schema import Utterance
+
+log = logging.getLogger(__name__)
+
+GREETING = re.compile(r"алматинск|теплов\w* сет|тепловы[ех]")
+GREETING_WITHIN_S = 30.0
+FIRST_SPEAKER_WITHIN_S = 5.0
+MIN_SEPARATION = 1.0       # centroid distance / mean distance to own centroid
+MAX_CLIP_S = 28.0
+MERGE_GAP_S = 1.5
+PITCH_WEIGHT = 2.0
+F0_MIN, F0_MAX = 60.0, 400.0
+
+
+@dataclass
+class Voices:
+    """Cluster of each speech stretch (0, 1, or None when unsure) and the split's quality."""
+
+    labels: list[int | None]
+    separation: float
+
+
+def speech_chunks(audio: np.ndarray) -> list[Clip]:
+    """Speech stretches with short silences cut (so that turns fall apart)."""
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    opts = VadOptions(min_silence_duration_ms=250, speech_pad_ms=60, min_speech_duration_ms=200,
+                      max_speech_duration_s=MAX_CLIP_S)
+    return [Clip(t["start"] / SAMPLE_RATE, t["end"] / SAMPLE_RATE) for t in get_speech_timestamps(audio, opts)]
+
+
+def _pitch(x: np.ndarray) -> np.ndarray:
+    """Per-frame F0 in Hz (40 ms frames, 10 ms hop); NaN where unvoiced."""
+    n, hop = 640, 160
+    if len(x) < n:
+        return np.full(0, np.nan)
+    idx = np.arange(n)[None, :] + hop * np.arange((len(x) - n) // hop + 1)[:, None]
+    frames = x[idx] * np.hanning(n)
+    frames = frames - frames.mean(axis=1, keepdims=True)
+    spec = np.fft.rfft(frames, 2 * n)
+    ac = np.fft.irfft(np.abs(spec) ** 2)[:, :n]
+    lo, hi = int(SAMPLE_RATE / F0_MAX), int(SAMPLE_RATE / F0_MIN)
+    peak = lo + np.argmax(ac[:, lo:hi], axis=1)
+    strength = ac[np.arange(len(ac)), peak] / (ac[:, 0] + 1e-9)
+    f0 = SAMPLE_RATE / peak.astype(np.float64)
+    f0[strength < 0.45] = np.nan
+    return f0
+
+
+def _cepstra(audio: np.ndarray) -> np.ndarray:
+    """12 cepstral coefficients per 10 ms frame, from Whisper's own log-mel features."""
+    from faster_whisper.feature_extractor import FeatureExtractor
+
+    mel = FeatureExtractor(feature_size=80)(audio)  # (80, frames)
+    k = np.arange(80)
+    dct = np.cos(np.pi / 80 * (k[None, :] + 0.5) * np.arange(1, 13)[:, None])
+    return (dct @ mel).T  # (frames, 12)
+
+
+def _features(audio: np.ndarray, chunks: list[Clip]) -> np.ndarray:
+    cep = _cepstra(audio)
+    rows = []
+    for c in chunks:
+        a, b = int(c.start * 100), max(int(c.end * 100), int(c.start * 100) + 1)
+        f0 = _pitch(audio[int(c.start * SAMPLE_RATE): int(c.end * SAMPLE_RATE)])
+        f0 = f0[np.isfinite(f0)]
+        pitch = np.log(np.median(f0)) if len(f0) >= 3 else np.nan
+        rows.append(np.concatenate([[pitch], cep[a:b].mean(axis=0) if b <= len(cep) else cep[-1:].mean(axis=0)]))
+    feats = np.array(rows, dtype=np.float64)
+    col_mean = np.nanmean(feats, axis=0) if np.isfinite(feats).any() else np.zeros(feats.shape[1])
+    feats = np.where(np.isfinite(feats), feats, np.nan_to_num(col_mean)[None, :])
+    sd = feats.std(axis=0)
+    feats = (feats - feats.mean(axis=0)) / np.where(sd > 1e-9, sd, 1.0)
+    feats[:, 0] *= PITCH_WEIGHT
+    return feats
+
+
+def _two_means(x: np.ndarray, w: np.ndarray, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Duration-weighted 2-means, best of a few seeded starts: (labels, centroids)."""
+    rng = np.random.default_rng(seed)
+    best = None
+    for _ in range(8):
+        cent = x[rng.choice(len(x), 2, replace=False)]
+        for _ in range(50):
+            d = np.linalg.norm(x[:, None, :] - cent[None, :, :], axis=2)
+            lab = d.argmin(axis=1)
+            new = np.array([np.average(x[lab == k], axis=0, weights=w[lab == k]) if (lab == k).any() else cent[k]
+                            for k in (0, 1)])
+            if np.allclose(new, cent):
+                break
+            cent = new
+        inertia = float((w * d[np.arange(len(x)), lab] ** 2).sum())
+        if best is None or inertia < best[0]:
+            best = (inertia, lab, cent)
+    return best[1], best[2]
+
+
+def cluster_voices(audio: np.ndarray, chunks: list[Clip], min_margin: float) -> Voices:
+    """Split the speech stretches into two voices; unsure stretches get ``None``."""
+    if len(chunks) < 2:
+        return Voices([None] * len(chunks), 0.0)
+    x = _features(audio, chunks)
+    w = np.array([c.end - c.start for c in chunks])
+    lab, cent = _two_means(x, w)
+    d = np.linalg.norm(x[:, None, :] - cent[None, :, :], axis=2)
+    within = float(np.average(d[np.arange(len(x)), lab], weights=w))
+    separation = float(np.linalg.norm(cent[0] - cent[1]) / (within + 1e-9))
+    if separation < MIN_SEPARATION or len(set(lab.tolist())) < 2:
+        log.info("mono: the two voices are not clearly apart (separation %.2f); speakers left unknown", separation)
+        return Voices([None] * len(chunks), separation)
+    margin = np.abs(d[:, 0] - d[:, 1]) / (d[:, 0] + d[:, 1] + 1e-9)
+    labels = [int(k) if m >= min_margin else None for k, m in zip(lab, margin)]
+    return Voices(labels, separation)
+
+
+def merge_clips(chunks: list[Clip], labels: list[int | None]) -> tuple[list[Clip], list[int | None]]:
+    """Join neighbouring stretches of the same voice into clips for the decoder (at most ~28 s)."""
+    clips: list[Clip] = []
+    out: list[int | None] = []
+    for c, lab in zip(chunks, labels):
+        if (clips and lab is not None and out[-1] == lab and c.start - clips[-1].end <= MERGE_GAP_S
+                and c.end - clips[-1].start <= MAX_CLIP_S):
+            clips[-1] = Clip(clips[-1].start, c.end)
+        else:
+            clips.append(c)
+            out.append(lab)
+    return clips, out
+
+
+def _clip_of(u: Utterance, clips: list[Clip]) -> int:
+    overlaps = [min(u.end, c.end) - max(u.start, c.start) for c in clips]
+    return int(np.argmax(overlaps))
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[^\w ]+", " ", text.lower().replace("ё", "е"))
+
+
+def assign_roles(utts: list[Utterance], clips: list[Clip], labels: list[int | None]) -> str:
+    """Set each utterance's speaker from its clip's voice; returns how the operator was found."""
+    voice = [labels[_clip_of(u, clips)] if clips else None for u in utts]
+    operator = None
+    how = "none"
+    for u, v in zip(utts, voice):
+        if u.start > GREETING_WITHIN_S:
+            break
+        if v is not None and GREETING.search(_norm(u.text)):
+            operator, how = v, "greeting"
+            break
+    if operator is None:
+        first = next(((u, v) for u, v in zip(utts, voice)), None)
+        if first and first[1] is not None and first[0].start <= FIRST_SPEAKER_WITHIN_S:
+            operator, how = first[1], "first-speaker"
+    for u, v in zip(utts, voice):
+        if operator is None or v is None:
+            u.speaker = "unknown"
+        else:
+            u.speaker = "operator" if v == operator else "customer"
+    return how
