@@ -39,7 +39,7 @@ NUMBER_WORDS = {**_UNITS, **_TEENS, **_TENS, **_HUNDREDS, **_THOUSANDS}
 
 # Between the parts of one dictated number: spaces and these marks (not «.» or «:»,
 # which make dates and times, and not «и», which makes a decimal: «сто двадцать три и пять»).
-JOINERS = {"-", ",", "(", ")", "+", "/", "–", "—"}
+JOINERS = {"-", ",", "(", ")", "+", "/", "–", "—", "дробь", "тире"}
 PLUS_WORDS = {"плюс"}
 
 
@@ -158,7 +158,7 @@ def number_runs(tokens: list[Token], text: str) -> list[NumberRun]:
             if is_number_token(tokens[k]) and _adjacent(text, tokens[parts[-1]], tokens[k]):
                 parts.append(k)
                 k += 1
-            elif tokens[k].text in JOINERS and k + 1 < n and is_number_token(tokens[k + 1]) \
+            elif tokens[k].low in JOINERS and k + 1 < n and is_number_token(tokens[k + 1]) \
                     and _adjacent(text, tokens[parts[-1]], tokens[k]) and _adjacent(text, tokens[k], tokens[k + 1]):
                 parts.append(k + 1)
                 k += 2

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import yaml
 
-from rules.pd_numbers import NUMBER_WORDS, JOINERS, Token, is_number_token, number_runs, tokenize
+from rules.pd_numbers import JOINERS, NUMBER_WORDS, Token, is_number_token, number_runs, tokenize
 from transcription.schema import Finding, OkaError, Transcript
 
 HERE = Path(__file__).parent
@@ -76,6 +76,7 @@ class Lexicon:
     placeholders: dict[str, str]
     cue_window: int
     cues: dict[str, set[str]]
+    units: set[str]
     always_mask_digits: int
     mask_digits_without_value_cue: int
     mask_digits_with_cue: int
@@ -98,6 +99,7 @@ def lexicon() -> Lexicon:
             placeholders=dict(data["placeholders"]),
             cue_window=int(data["cue_window"]),
             cues={k: {_e(w) for w in v} for k, v in data["cues"].items()},
+            units={_e(w) for w in data["units"]},
             always_mask_digits=int(data["always_mask_digits"]),
             mask_digits_without_value_cue=int(data["mask_digits_without_value_cue"]),
             mask_digits_with_cue=int(data["mask_digits_with_cue"]),
@@ -226,7 +228,7 @@ def _unit_after(tokens: list[Token], i: int, lex: Lexicon) -> bool:
     if i >= len(tokens) or not tokens[i].is_word:
         return False
     t = tokens[i]
-    return t.low in lex.cues["value"] or _analyse(t.low)[0] in lex.cues["value"]
+    return t.low in lex.units or _analyse(t.low)[0] in lex.units
 
 
 def _classify(digits: str, plus: bool, cue: str | None) -> str:
@@ -302,9 +304,7 @@ def _house_part(tokens: list[Token], i: int, lex: Lexicon) -> int:
                     and tokens[j].low not in {"и", "в", "с", "у", "к", "о"}:  # «15 а»
                 j += 1
                 end = j
-        elif _is_house(t, lex) or t.low in {"№", "номер"}:
-            j += 1
-        elif t.text in JOINERS or t.text == ".":
+        elif _is_house(t, lex) or t.low in {"№", "номер"} or t.text in JOINERS or t.text == ".":
             j += 1
         else:
             break
@@ -382,7 +382,9 @@ def _kz_name(low: str, lex: Lexicon) -> bool:
 
 
 def _not_name(t: Token, lex: Lexicon) -> bool:
-    return t.low in lex.not_names or _analyse(t.low)[0] in lex.not_names
+    lemma = _analyse(t.low)[0]
+    return t.low in lex.not_names or lemma in lex.not_names or any(
+        t.low in words or lemma in words for words in lex.cues.values())
 
 
 def _sure_name(t: Token, lex: Lexicon) -> bool:
@@ -394,12 +396,14 @@ def _sure_name(t: Token, lex: Lexicon) -> bool:
 def _maybe_name(t: Token, lex: Lexicon) -> bool:
     if not t.is_word or len(t.text) < 2 or t.low in NUMBER_WORDS:
         return False
-    lemma, pos, name, known = _analyse(t.low)
+    _lemma, pos, name, known = _analyse(t.low)
     return (name >= 0.05 or not known or _kz_name(t.low, lex)) and pos not in _STOP_POS
 
 
 def _capitalised_mid_sentence(tokens: list[Token], i: int) -> bool:
-    if i == 0 or not tokens[i].text[:1].isupper():
+    """Capital first letter, not at the start of a sentence, not an abbreviation such as «ПУТЭ»."""
+    t = tokens[i].text
+    if i == 0 or not t[:1].isupper() or (len(t) > 1 and t.isupper()):
         return False
     return tokens[i - 1].text not in _SENTENCE_END
 

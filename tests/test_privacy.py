@@ -1,0 +1,182 @@
+"""Masking of personal data (rules/privacy.py): table tests and the corpus figures.
+
+Run ``python tests/test_privacy.py`` to print recall and precision per kind.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from rules.pd_numbers import words_to_digits
+from rules.privacy import MaskOptions, mask_finding, mask_text, mask_transcript
+from transcription.schema import Finding, Transcript, Utterance
+
+CORPUS_DIR = Path(__file__).parent / "pd_corpus"
+CORPUS_FILES = (CORPUS_DIR / "utterances.txt", CORPUS_DIR / "heldout.txt")
+MARK_RE = re.compile(r"\{(\w+):([^{}]*)\}")
+ALNUM = re.compile(r"\w")
+
+
+@dataclass
+class Item:
+    text: str
+    context: str
+    gold: list[tuple[str, int, int]]  # kind, start, end
+
+
+def load_corpus(paths: tuple[Path, ...] = CORPUS_FILES) -> list[Item]:
+    items, context = [], ""
+    lines = [ln for p in paths for ln in p.read_text(encoding="utf-8").splitlines()]
+    for line in lines:
+        if not line.strip() or line.startswith("#"):
+            continue
+        if line.startswith("@context:"):
+            context = line.split(":", 1)[1].strip()
+            continue
+        text, gold, pos = [], [], 0
+        out_len = 0
+        for m in MARK_RE.finditer(line):
+            plain = line[pos:m.start()]
+            text.append(plain)
+            out_len += len(plain)
+            gold.append((m.group(1), out_len, out_len + len(m.group(2))))
+            text.append(m.group(2))
+            out_len += len(m.group(2))
+            pos = m.end()
+        text.append(line[pos:])
+        items.append(Item("".join(text), context, gold))
+        context = ""
+    return items
+
+
+def measure(items: list[Item]) -> dict:
+    """Recall per kind (a piece is found when all its letters and digits are masked) and precision
+    (masked letters and digits that are personal data, over all masked letters and digits)."""
+    found: dict[str, list[int]] = {}
+    masked_chars = true_chars = 0
+    misses = []
+    for it in items:
+        _, spans = mask_text(it.text, it.context)
+        covered = set()
+        for s in spans:
+            covered.update(range(s.start, s.end))
+        gold_chars = set()
+        for kind, a, b in it.gold:
+            need = {i for i in range(a, b) if ALNUM.match(it.text[i])}
+            gold_chars |= need
+            ok = need <= covered
+            found.setdefault(kind, [0, 0])
+            found[kind][0] += ok
+            found[kind][1] += 1
+            if not ok:
+                misses.append((kind, it.text[a:b], it.text))
+        alnum_masked = {i for i in covered if ALNUM.match(it.text[i])}
+        masked_chars += len(alnum_masked)
+        true_chars += len(alnum_masked & gold_chars)
+        for s in spans:
+            span_alnum = {i for i in range(s.start, s.end) if ALNUM.match(it.text[i])}
+            if span_alnum and not span_alnum & gold_chars:
+                misses.append(("false:" + s.kind, s.text, it.text))
+    recall = {k: v[0] / v[1] for k, v in found.items()}
+    total = sum(v[0] for v in found.values()) / sum(v[1] for v in found.values())
+    return {"recall": recall, "counts": found, "recall_all": total,
+            "precision": true_chars / masked_chars if masked_chars else 1.0, "misses": misses,
+            "utterances": len(items)}
+
+
+@pytest.fixture(scope="module")
+def figures():
+    return measure(load_corpus())
+
+
+def test_corpus_is_big_enough_and_has_every_kind_in_digits_and_words():
+    items = load_corpus()
+    assert len(items) >= 100
+    for kind in ("phone", "account", "contract", "iin"):
+        pieces = [it.text[a:b] for it in items for k, a, b in it.gold if k == kind]
+        assert any(re.search(r"\d", p) for p in pieces), kind
+        assert any(re.search(r"[а-я]{3}", p) and not re.search(r"\d", p) for p in pieces), kind
+    assert sum(1 for it in items if not it.gold) >= 20
+
+
+@pytest.mark.parametrize("kind", ["phone", "account", "iin", "contract"])
+def test_no_identifier_left_unmasked_in_corpus(figures, kind):
+    assert figures["recall"][kind] == 1.0, [m for m in figures["misses"] if m[0] == kind]
+
+
+@pytest.mark.parametrize("kind,least", [("email", 1.0), ("name", 0.9), ("address", 0.9)])
+def test_names_addresses_emails_mostly_masked(figures, kind, least):
+    assert figures["recall"][kind] >= least, [m for m in figures["misses"] if m[0] == kind]
+
+
+def test_precision_on_corpus(figures):
+    assert figures["precision"] >= 0.9, [m for m in figures["misses"] if m[0].startswith("false")]
+
+
+@pytest.mark.parametrize("words,digits", [
+    (["восемь", "семьсот", "один", "двести", "тридцать", "сорок", "пять", "шестьдесят", "семь"], "87012304567"),
+    (["семь", "ноль", "один"], "701"),
+    (["двадцать", "тридцать"], "2030"),
+    (["сто", "двадцать", "три"], "123"),
+    (["двенадцать", "тысяч", "триста"], "12300"),
+    (["девятьсот", "два", "двенадцать"], "90212"),
+    (["ноль", "ноль", "семь"], "007"),
+])
+def test_words_to_digits(words, digits):
+    assert words_to_digits(words) == digits
+
+
+@pytest.mark.parametrize("text,masked", [
+    ("Мой телефон 87012345678.", "Мой телефон [телефон]."),
+    ("лицевой счёт один два три четыре пять шесть семь", "лицевой счёт [лицевой счёт]"),
+    ("иин 850312401234", "иин [ИИН]"),
+    ("показания сто двадцать три и пять", "показания сто двадцать три и пять"),
+    ("Начислено 15 430 тенге.", "Начислено 15 430 тенге."),
+    ("Мастер придёт 12.03.2025 с 10:00.", "Мастер придёт 12.03.2025 с 10:00."),
+    ("Девушка, подождите", "Девушка, подождите"),
+])
+def test_mask_text_table(text, masked):
+    assert mask_text(text)[0] == masked
+
+
+def test_keep_names_leaves_the_operators_own_name():
+    text = "Алматинские тепловые сети, Айгуль, слушаю вас. Асель Маратовна, говорите."
+    masked, spans = mask_text(text, options=MaskOptions(keep_names=("Айгуль Сапарова",)))
+    assert "Айгуль" in masked and "Асель" not in masked and "Маратовна" not in masked
+    assert [s.kind for s in spans] == ["name"]
+
+
+def test_kinds_option_masks_only_those():
+    masked, _ = mask_text("Асель, телефон 87012345678", options=MaskOptions(kinds=("phone",)))
+    assert masked == "Асель, телефон [телефон]"
+
+
+def test_mask_transcript_uses_the_question_before_and_drops_words():
+    t = Transcript("c1", 10.0, utterances=[
+        Utterance("operator", 0, 2, "Назовите ваш ИИН."),
+        Utterance("customer", 2, 5, "девяносто два ноль один ноль один три пять ноль девять восемь семь",
+                  words=[]),
+    ])
+    m = mask_transcript(t)
+    assert m.utterances[1].text == "[ИИН]" and m.utterances[1].words is None
+    assert t.utterances[1].text.startswith("девяносто")  # the original is untouched
+
+
+def test_mask_finding_evidence():
+    f = Finding("name.not_used", "14.1", "operator", 1.0, 2.0, "Нурлан, ваш телефон 87011112233")
+    assert mask_finding(f).evidence == "[ФИО], ваш телефон [телефон]"
+
+
+if __name__ == "__main__":
+    import sys
+
+    r = measure(load_corpus(tuple(Path(a) for a in sys.argv[1:]) or CORPUS_FILES))
+    print(f"utterances: {r['utterances']}")
+    for kind, (ok, n) in sorted(r["counts"].items()):
+        print(f"  {kind:9s} recall {ok}/{n} = {ok / n:.3f}")
+    print(f"  all       recall {r['recall_all']:.3f}; precision (masked letters/digits that are PD) {r['precision']:.3f}")
+    for m in r["misses"]:
+        print("  miss:", m)
