@@ -1,0 +1,100 @@
+"""The personal-data lexicon (``rules/privacy.yaml``, ``rules/lexicons/pd_names_kz.txt``)
+and the pymorphy3 analysis the masker shares between its detectors."""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from transcription.schema import OkaError
+
+HERE = Path(__file__).parent
+LEXICON_FILE = HERE / "privacy.yaml"
+NAMES_FILE = HERE / "lexicons" / "pd_names_kz.txt"
+
+KINDS = ("iin", "phone", "account", "contract", "email", "address", "name", "number")
+ID_KINDS = ("phone", "account", "contract", "iin")
+STOP_POS = {"VERB", "INFN", "PREP", "CONJ", "PRCL", "NPRO", "ADVB", "PRED", "INTJ", "GRND", "NUMR", "COMP",
+            "PRTS", "ADJS"}
+_NAME_TAGS = {"Name", "Surn", "Patr"}
+
+
+class PrivacyError(OkaError):
+    """The personal-data lexicon is missing or malformed."""
+
+
+@dataclass(frozen=True)
+class PdSpan:
+    """Characters ``start:end`` of the text are personal data of ``kind``."""
+
+    kind: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Lexicon:
+    placeholders: dict[str, str]
+    cue_window: int
+    cues: dict[str, set[str]]
+    units: set[str]
+    always_mask_digits: int
+    mask_digits_without_value_cue: int
+    mask_digits_with_cue: int
+    name_cues_strong: list[tuple[str, ...]]
+    name_cues_weak: list[tuple[str, ...]]
+    not_names: set[str]
+    street_words: set[str]
+    house_words: set[str]
+    address_cues: set[str]
+    names: set[str] = field(default_factory=set)
+
+
+@functools.lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    try:
+        data = yaml.safe_load(LEXICON_FILE.read_text(encoding="utf-8"))
+        names = {ln.strip().lower() for ln in NAMES_FILE.read_text(encoding="utf-8").splitlines()
+                 if ln.strip() and not ln.startswith("#")}
+        return Lexicon(
+            placeholders=dict(data["placeholders"]),
+            cue_window=int(data["cue_window"]),
+            cues={k: {norm(w) for w in v} for k, v in data["cues"].items()},
+            units={norm(w) for w in data["units"]},
+            always_mask_digits=int(data["always_mask_digits"]),
+            mask_digits_without_value_cue=int(data["mask_digits_without_value_cue"]),
+            mask_digits_with_cue=int(data["mask_digits_with_cue"]),
+            name_cues_strong=[tuple(norm(w) for w in c) for c in data["name_cues_strong"]],
+            name_cues_weak=[tuple(norm(w) for w in c) for c in data["name_cues_weak"]],
+            not_names={norm(w) for w in data["not_names"]},
+            street_words={norm(w) for w in data["street_words"]},
+            house_words={norm(w) for w in data["house_words"]},
+            address_cues={norm(w) for w in data["address_cues"]},
+            names={norm(n) for n in names},
+        )
+    except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError) as e:
+        raise PrivacyError(f"{LEXICON_FILE}: cannot load the personal-data lexicon ({e})") from e
+
+
+def norm(word: str) -> str:
+    return str(word).lower().replace("ё", "е")
+
+
+@functools.lru_cache(maxsize=1)
+def _morph():
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer()
+
+
+@functools.lru_cache(maxsize=50_000)
+def analyse(low: str) -> tuple[str, str, float, bool]:
+    """(lemma, part of speech, share of parses that are a name, known to the dictionary)."""
+    m = _morph()
+    parses = m.parse(low)
+    best = parses[0]
+    name = sum(p.score for p in parses if _NAME_TAGS & set(p.tag.grammemes))
+    return norm(best.normal_form), str(best.tag.POS or "UNKN"), name, m.word_is_known(low)

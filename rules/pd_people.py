@@ -1,0 +1,211 @@
+"""Addresses and people's names in a tokenised utterance, for the privacy masker."""
+from __future__ import annotations
+
+from rules.pd_lexicon import STOP_POS, Lexicon, PdSpan
+from rules.pd_lexicon import analyse as _analyse
+from rules.pd_numbers import JOINERS, NUMBER_WORDS, Token, is_number_token
+
+_SURNAME_ENDINGS = ("ова", "ева", "ов", "ев", "ина", "ин", "овой", "евой", "ову", "еву", "овым", "евым",
+                    "ұлы", "улы", "қызы", "кызы")
+_SENTENCE_END = {".", "?", "!", "…"}
+_ADDRESS_SKIP = {"по", "на", "в", "адресу", "адрес", ":", "-", "у", "меня", "нас", "мой", "наш"}
+_CUE_SKIP = {"у", "меня", "моя", "мое", "мой", "его", "ее", "вот", "это", "значит", "ну", "так", "-", ":", ",",
+             "полностью", "мою", "моё"}
+
+
+def _span(kind: str, text: str, start: int, end: int) -> PdSpan:
+    return PdSpan(kind, start, end, text[start:end])
+
+
+# --- addresses ------------------------------------------------------------------------------
+
+def _is_street(t: Token, lex: Lexicon) -> bool:
+    return t.is_word and (t.low in lex.street_words or _analyse(t.low)[0] in lex.street_words)
+
+
+def _is_house(t: Token, lex: Lexicon) -> bool:
+    return t.is_word and (t.low in lex.house_words or _analyse(t.low)[0] in lex.house_words)
+
+
+def _name_ish(t: Token, lex: Lexicon) -> bool:
+    """Could be (part of) a street name: a word that is not a function word or a verb."""
+    if not t.is_word or t.low in NUMBER_WORDS or _is_house(t, lex):
+        return False
+    return _analyse(t.low)[1] not in STOP_POS or not _analyse(t.low)[3]
+
+
+def _house_part(tokens: list[Token], i: int, lex: Lexicon) -> int:
+    """Index after the house/flat part starting at ``i`` (``i`` if there is none)."""
+    j, end = i, i
+    while j < len(tokens):
+        t = tokens[j]
+        if is_number_token(t):
+            j += 1
+            end = j
+            if j < len(tokens) and len(tokens[j].text) == 1 and tokens[j].is_word \
+                    and tokens[j].low not in {"и", "в", "с", "у", "к", "о"}:  # «15 а»
+                j += 1
+                end = j
+        elif _is_house(t, lex) or t.low in {"№", "номер"} or t.text in JOINERS or t.text == ".":
+            j += 1
+        else:
+            break
+    return end
+
+
+def _street_part(tokens: list[Token], i: int, lex: Lexicon, max_words: int = 3) -> int:
+    j, words = i, 0
+    while j < len(tokens) and words < max_words:
+        t = tokens[j]
+        if t.text == "." and j == i:  # «ул.»
+            j += 1
+        elif _name_ish(t, lex):
+            j += 1
+            words += 1
+        elif t.text == "-" and j + 1 < len(tokens) and tokens[j + 1].is_digits:  # «Самал-2»
+            j += 2
+        elif _is_street(t, lex):
+            j += 1
+        else:
+            break
+    return j
+
+
+def addresses(text: str, tokens: list[Token], lex: Lexicon) -> list[PdSpan]:
+    found: list[PdSpan] = []
+    i = 0
+    while i < len(tokens):
+        t = tokens[i]
+        end = i
+        if _is_street(t, lex):
+            j = _street_part(tokens, i + 1, lex)
+            k = _house_part(tokens, j, lex)
+            if k > i + 1 and (j > i + 1 or k > j):
+                end = max(j, k)
+        elif _is_house(t, lex):
+            k = _house_part(tokens, i + 1, lex)
+            if k > i + 1 and any(is_number_token(x) for x in tokens[i + 1:k]):
+                end = k
+        elif t.is_word and _analyse(t.low)[0] in lex.address_cues:
+            j = i + 1
+            while j < len(tokens) and tokens[j].low in _ADDRESS_SKIP:
+                j += 1
+            s = j
+            j = _street_part(tokens, s, lex)
+            k = _house_part(tokens, j, lex)
+            if k > j:  # a street name alone is too weak a sign; with a house number it is an address
+                found.append(_span("address", text, tokens[s].start, tokens[k - 1].end))
+                i = k
+                continue
+        if end > i:
+            while end - 1 > i and tokens[end - 1].text in JOINERS | {"."}:
+                end -= 1
+            found.append(_span("address", text, t.start, tokens[end - 1].end))
+            i = end
+        else:
+            i += 1
+    return found
+
+
+# --- names ----------------------------------------------------------------------------------
+
+def _kz_name(low: str, lex: Lexicon) -> bool:
+    if low in lex.names:
+        return True
+    for cut in (1, 2, 3):  # «Нурлана», «Нурланом», «Айгуль»
+        if len(low) - cut >= 3 and low[:-cut] in lex.names:
+            return True
+    for ending in _SURNAME_ENDINGS:
+        stem = low[: -len(ending)]
+        if low.endswith(ending) and len(stem) >= 3 and (stem in lex.names or stem + "а" in lex.names
+                                                         or stem[:-1] + "й" in lex.names):
+            return True
+    return False
+
+
+def _not_name(t: Token, lex: Lexicon) -> bool:
+    lemma = _analyse(t.low)[0]
+    return t.low in lex.not_names or lemma in lex.not_names or any(
+        t.low in words or lemma in words for words in lex.cues.values())
+
+
+def _sure_name(t: Token, lex: Lexicon) -> bool:
+    if not t.is_word or len(t.text) < 2 or t.low in NUMBER_WORDS or _not_name(t, lex):
+        return False
+    return _analyse(t.low)[2] >= 0.5 or _kz_name(t.low, lex)
+
+
+def _maybe_name(t: Token, lex: Lexicon) -> bool:
+    if not t.is_word or len(t.text) < 2 or t.low in NUMBER_WORDS:
+        return False
+    _lemma, pos, name, known = _analyse(t.low)
+    return (name >= 0.05 or not known or _kz_name(t.low, lex)) and pos not in STOP_POS
+
+
+def _capitalised_mid_sentence(tokens: list[Token], i: int) -> bool:
+    """Capital first letter, not at the start of a sentence, not an abbreviation such as «ПУТЭ»."""
+    t = tokens[i].text
+    if i == 0 or not t[:1].isupper() or (len(t) > 1 and t.isupper()):
+        return False
+    return tokens[i - 1].text not in _SENTENCE_END
+
+
+def _match_cue(tokens: list[Token], i: int, cues: list[tuple[str, ...]]) -> int:
+    """Index after a cue phrase that starts at ``i``, or -1."""
+    for cue in cues:
+        if i + len(cue) <= len(tokens) and all(
+                tokens[i + k].low == w or _analyse(tokens[i + k].low)[0] == w for k, w in enumerate(cue)):
+            return i + len(cue)
+    return -1
+
+
+def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str]) -> list[PdSpan]:
+    n = len(tokens)
+    is_name = [False] * n
+
+    def kept(t: Token) -> bool:
+        return t.low in keep or _analyse(t.low)[0] in keep
+
+    for i, t in enumerate(tokens):
+        if kept(t):
+            continue
+        if _sure_name(t, lex) or (_maybe_name(t, lex) and _capitalised_mid_sentence(tokens, i)
+                                  and not _not_name(t, lex)):
+            is_name[i] = True
+    # ambiguous words next to a sure name: «Надежда Петровна»
+    for i, t in enumerate(tokens):
+        if not is_name[i] and not kept(t) and _maybe_name(t, lex) and (
+                (i > 0 and is_name[i - 1]) or (i + 1 < n and is_name[i + 1])):
+            is_name[i] = True
+    # cue phrases: «меня зовут ...», «фамилия ...» (strong), «это ...» (weak)
+    for i in range(n):
+        j = _match_cue(tokens, i, lex.name_cues_strong)
+        if j >= 0:
+            while j < n and tokens[j].low in _CUE_SKIP and not is_name[j]:
+                j += 1
+            taken = 0
+            while j < n and taken < 3 and tokens[j].is_word and not kept(tokens[j]) \
+                    and tokens[j].low not in NUMBER_WORDS \
+                    and (_analyse(tokens[j].low)[1] not in STOP_POS or not _analyse(tokens[j].low)[3]):
+                is_name[j] = True
+                j += 1
+                taken += 1
+            continue
+        j = _match_cue(tokens, i, lex.name_cues_weak)
+        if 0 <= j < n and not kept(tokens[j]) and _maybe_name(tokens[j], lex) \
+                and not _not_name(tokens[j], lex):
+            _, _, name, known = _analyse(tokens[j].low)
+            if name > 0 or not known:
+                is_name[j] = True
+    found: list[PdSpan] = []
+    i = 0
+    while i < n:
+        if is_name[i]:
+            j = i
+            while j + 1 < n and is_name[j + 1]:
+                j += 1
+            found.append(_span("name", text, tokens[i].start, tokens[j].end))
+            i = j + 1
+        else:
+            i += 1
+    return found
