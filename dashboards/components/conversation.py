@@ -1,0 +1,88 @@
+"""One call as a conversation: chat or two columns, violated phrases marked with their clause."""
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import polars as pl
+import streamlit as st
+
+from dashboards import context
+from dashboards.labels import SPEAKERS_RU, fmt_seconds
+
+MAX_UTTERANCES = 400
+_SLACK_S = 1.0   # a finding belongs to an utterance it overlaps, give or take this
+
+
+@dataclass(frozen=True)
+class Mark:
+    rule: str
+    clause: str
+    title: str
+    evidence: str
+
+
+def marks_for(utt: dict, findings: list[dict], titles: dict[str, str]) -> list[Mark]:
+    """The findings said in this utterance: same speaker, overlapping in time, with evidence."""
+    out = []
+    for f in findings:
+        if not f["evidence"] or f["start"] is None or f["speaker"] != utt["speaker"]:
+            continue
+        end = f["end"] if f["end"] is not None else f["start"]
+        if f["start"] <= utt["end"] + _SLACK_S and end >= utt["start"] - _SLACK_S:
+            out.append(Mark(f["rule"], f["clause"], titles.get(f["rule"], f["rule"]), f["evidence"]))
+    return out
+
+
+def highlight(text: str, marks: list[Mark]) -> str:
+    """HTML of ``text`` with each mark's evidence wrapped in <mark title="п. clause — title">."""
+    spans: list[tuple[int, int, Mark]] = []
+    low = text.lower().replace("ё", "е")
+    for m in marks:
+        at = low.find(m.evidence.lower().replace("ё", "е"))
+        if at >= 0 and not any(a < at + len(m.evidence) and at < b for a, b, _ in spans):
+            spans.append((at, at + len(m.evidence), m))
+    spans.sort(key=lambda s: s[0])
+    out, pos = [], 0
+    for a, b, m in spans:
+        tip = html.escape(f"п. {m.clause} СТП-04-2019 — {m.title} ({m.rule})", quote=True)
+        out.append(html.escape(text[pos:a]))
+        out.append(f'<mark class="oka-violation" title="{tip}" style="background:#ffd6d6;border-radius:3px;'
+                   f'padding:0 2px">{html.escape(text[a:b])}<sup> п.&nbsp;{html.escape(m.clause)}</sup></mark>')
+        pos = b
+    out.append(html.escape(text[pos:]))
+    unplaced = [m for m in marks if m not in {s[2] for s in spans}]
+    for m in unplaced:   # evidence not found verbatim (ASR text differs): still say it
+        tip = html.escape(f"{m.title} ({m.rule})", quote=True)
+        out.append(f' <mark class="oka-violation" title="{tip}" style="background:#ffd6d6">'
+                   f'«{html.escape(m.evidence)}» п.&nbsp;{html.escape(m.clause)}</mark>')
+    return "".join(out)
+
+
+def _utterance(utt: dict, findings: list[dict], titles: dict[str, str], key: str) -> None:
+    left, right = st.columns([1, 12], vertical_alignment="top")
+    if left.button(fmt_seconds(utt["start"]), key=key, help="Слушать с этого места", type="tertiary"):
+        context.seek(utt["start"])
+        st.rerun()
+    who = SPEAKERS_RU.get(utt["speaker"], utt["speaker"])
+    right.markdown(f"**{who}:** {highlight(utt['text'], marks_for(utt, findings, titles))}",
+                   unsafe_allow_html=True)
+
+
+def conversation(utterances: pl.DataFrame, findings: pl.DataFrame, titles: dict[str, str], layout: str) -> None:
+    """``layout``: "chat" (one column, operator and customer as chat bubbles) or "columns" (operator left)."""
+    fl = findings.filter(pl.col("verdict").is_null() | (pl.col("verdict") != "rejected")).to_dicts()
+    rows = utterances.head(MAX_UTTERANCES).to_dicts()
+    if utterances.height > MAX_UTTERANCES:
+        st.caption(f"Показаны первые {MAX_UTTERANCES} реплик из {utterances.height}.")
+    for utt in rows:
+        key = f"utt_{utt['idx']}"
+        if layout == "columns":
+            op, cu = st.columns(2)
+            with op if utt["speaker"] != "customer" else cu:
+                _utterance(utt, fl, titles, key)
+        else:
+            role = "assistant" if utt["speaker"] == "operator" else "user"
+            avatar = "🎧" if utt["speaker"] == "operator" else "👤"
+            with st.chat_message(role, avatar=avatar):
+                _utterance(utt, fl, titles, key)

@@ -1,0 +1,134 @@
+"""The one place the dashboard reads data: cached wrappers around ``analytics``.
+
+Each wrapper opens nothing itself; the analytics function opens a short-lived
+read-only connection, and ``st.cache_data`` keeps the result (never the
+connection) for ``TTL_S`` seconds, so pages stay fast and ``ingest`` can write
+in between.  Anything that must change what users see (masking, per-role
+filtering) belongs here, where every read passes.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+
+import polars as pl
+import streamlit as st
+
+from analytics import views
+from dashboards import context
+from transcription.schema import OkaError
+
+log = logging.getLogger(__name__)
+
+TTL_S = 60
+
+
+def _db() -> str:
+    return str(context.db_path())
+
+
+def refresh() -> None:
+    """Forget cached results (after a write, or when the user asks)."""
+    st.cache_data.clear()
+
+
+# --- KPIs: the same numbers as `oka-qa kpi --json` ------------------------------------------
+
+@st.cache_data(ttl=TTL_S, show_spinner=False)
+def _kpis(db: str, date_from: dt.date, date_to: dt.date) -> dict:
+    from analytics.kpi import compute_kpis
+
+    return compute_kpis(Path(db), date_from, date_to)
+
+
+def kpis(date_from: dt.date, date_to: dt.date) -> dict:
+    """CONTRACT.md section 5 for the period (``analytics.kpi.compute_kpis``)."""
+    return _kpis(_db(), date_from, date_to)
+
+
+# --- rulebook -------------------------------------------------------------------------------
+
+@st.cache_resource(show_spinner=False)
+def rule_titles() -> dict[str, str]:
+    """Rule id -> Russian title from the rulebook (empty if the rulebook cannot load: ids are shown)."""
+    try:
+        from rules.engine import Checker
+
+        return {r.id: r.title_ru for r in Checker.default().rules}
+    except (ImportError, OkaError) as e:  # the dashboard still works with bare rule ids
+        log.warning("rulebook titles unavailable: %s", e)
+        return {}
+
+
+# --- views ----------------------------------------------------------------------------------
+
+@st.cache_data(ttl=TTL_S, show_spinner=False)
+def _date_range(db: str) -> tuple[dt.date | None, dt.date | None]:
+    return views.date_range(Path(db))
+
+
+def date_range() -> tuple[dt.date | None, dt.date | None]:
+    return _date_range(_db())
+
+
+@st.cache_data(ttl=TTL_S, show_spinner=False)
+def _call(db: str, name: str, *args) -> pl.DataFrame:
+    return getattr(views, name)(Path(db), *args)
+
+
+def operators() -> pl.DataFrame:
+    return _call(_db(), "operators")
+
+
+def calls_by_topic(date_from: dt.date, date_to: dt.date) -> pl.DataFrame:
+    return _call(_db(), "calls_by_topic", date_from, date_to)
+
+
+def trend(date_from: dt.date, date_to: dt.date, grain: str, operator_id: str | None = None) -> pl.DataFrame:
+    return _call(_db(), "trend", date_from, date_to, grain, operator_id)
+
+
+def operator_table(date_from: dt.date, date_to: dt.date) -> pl.DataFrame:
+    return _call(_db(), "operator_table", date_from, date_to)
+
+
+def operator_clauses(operator_id: str, date_from: dt.date, date_to: dt.date) -> pl.DataFrame:
+    return _call(_db(), "operator_clauses", operator_id, date_from, date_to)
+
+
+def worst_moments(operator_id: str, date_from: dt.date, date_to: dt.date) -> pl.DataFrame:
+    return _call(_db(), "worst_moments", operator_id, date_from, date_to)
+
+
+def rule_counts(date_from: dt.date, date_to: dt.date) -> pl.DataFrame:
+    return _call(_db(), "rule_counts", date_from, date_to)
+
+
+def rule_trend(date_from: dt.date, date_to: dt.date, grain: str) -> pl.DataFrame:
+    return _call(_db(), "rule_trend", date_from, date_to, grain)
+
+
+def search_calls(flt: views.CallFilter) -> pl.DataFrame:
+    return _call(_db(), "search_calls", flt)
+
+
+def call_detail(call_id: str) -> views.CallDetail | None:
+    return _call(_db(), "call_detail", call_id)
+
+
+def findings_for_review(date_from: dt.date, date_to: dt.date, rule: str | None, state: str) -> pl.DataFrame:
+    return _call(_db(), "findings_for_review", date_from, date_to, rule, state)
+
+
+def rule_precision() -> pl.DataFrame:
+    return _call(_db(), "rule_precision")
+
+
+# --- the one write: an auditor's verdict ----------------------------------------------------
+
+def save_review(call_id: str, idx: int, verdict: str, comment: str) -> None:
+    from analytics.reviews import save_review as save
+
+    save(context.db_path(), call_id, idx, verdict, comment, context.reviewer())
+    refresh()

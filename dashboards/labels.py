@@ -1,0 +1,123 @@
+"""Russian names for what the store calls in English, and number formatting for the UI.
+
+One place, so that tables, charts, exports and the browser test say the same.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import polars as pl
+
+TOPICS_RU = {
+    "request.individual": "Заявка (физ. лицо)",
+    "request.legal": "Заявка (юр. лицо)",
+    "readings": "Показания",
+    "billing": "Начисления, справки",
+    "out_of_scope": "Не по профилю",
+    "other": "Прочее",
+}
+
+SPEAKERS_RU = {"operator": "Оператор", "customer": "Абонент", "unknown": "Не определён"}
+
+MONTHS_RU = ("январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь",
+             "ноябрь", "декабрь")
+
+COLUMNS_RU = {
+    "call_id": "Звонок",
+    "started_at": "Начало",
+    "operator_id": "Таб. №",
+    "operator_name": "Оператор",
+    "topic": "Тема",
+    "score": "Балл",
+    "duration_s": "Длительность, с",
+    "calls": "Звонков",
+    "violations": "Нарушений",
+    "per_100_calls": "Нарушений на 100 звонков",
+    "requests_on_time_pct": "Заявки вовремя, %",
+    "readings_on_time_pct": "Показания вовремя, %",
+    "rule": "Правило",
+    "title": "Нарушение",
+    "clause": "Пункт СТП",
+    "start": "Секунда",
+    "end": "Конец, с",
+    "evidence": "Сказано",
+    "quote": "Фрагмент",
+    "speaker": "Говорит",
+    "period_start": "Период с",
+    "idx": "№",
+    "verdict": "Решение",
+    "comment": "Комментарий",
+    "reviewer": "Проверил",
+    "reviewed_at": "Когда",
+    "findings": "Срабатываний",
+    "reviewed": "Проверено",
+    "confirmed": "Подтверждено",
+    "rejected": "Отклонено",
+    "precision_pct": "Точность, %",
+    "request_id": "Заявка",
+    "customer_type": "Потребитель",
+    "kind": "Вид",
+    "account": "Лицевой счёт",
+    "contract_no": "Договор",
+    "object_name": "Объект",
+    "meter": "Прибор учёта",
+    "contact": "Контакт",
+    "reason": "Причина",
+    "created_at": "Создана",
+    "completed_at": "Выполнена",
+    "linked_by": "Связь",
+    "minutes_after_call": "Минут после звонка",
+    "reading_id": "Показание",
+    "value": "Значение",
+    "entered_at": "Внесено",
+    "dictated": "Продиктовано",
+    "value_matches": "Совпадает",
+}
+
+
+def topic_ru(topic: str | None) -> str:
+    return TOPICS_RU.get(topic or "other", topic or "—")
+
+
+def russian(df: pl.DataFrame, titles: dict[str, str] | None = None) -> pl.DataFrame:
+    """The frame as the user sees it: Russian topic names and column headers.
+
+    ``titles`` (rule id -> Russian title) adds a «Нарушение» column after «Правило».
+    """
+    for column, names in (("topic", TOPICS_RU), ("speaker", SPEAKERS_RU)):
+        if column in df.columns:
+            df = df.with_columns(pl.col(column).replace(names))
+    if "verdict" in df.columns:
+        df = df.with_columns(pl.col("verdict").replace({"confirmed": "подтверждено", "rejected": "отклонено"})
+                             .fill_null("не проверено"))
+    if titles is not None and "rule" in df.columns and "title" not in df.columns:
+        title = df["rule"].replace_strict(titles, default="", return_dtype=pl.String).alias("title")
+        df = df.insert_column(df.columns.index("rule") + 1, title)
+    return df.rename({c: COLUMNS_RU[c] for c in df.columns if c in COLUMNS_RU})
+
+
+def fmt_number(value: float | None, digits: int = 1) -> str:
+    """«1 840», «91,4»; a dash for no value."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if isinstance(value, int) or float(value).is_integer() and digits == 0:
+        return f"{int(value):,}".replace(",", " ")
+    return f"{value:,.{digits}f}".replace(",", " ").replace(".", ",")
+
+
+def fmt_pct(value: float | None) -> str:
+    """«96,1 %»; a dash where the share is over zero items (null)."""
+    return "—" if value is None else f"{fmt_number(value)} %"
+
+
+def fmt_seconds(seconds: float | None) -> str:
+    """«1:07» for 67 seconds."""
+    if seconds is None:
+        return "—"
+    s = int(seconds)
+    return f"{s // 60}:{s % 60:02d}"
+
+
+def fmt_date(day: dt.date) -> str:
+    return day.strftime("%d.%m.%Y")

@@ -1,0 +1,138 @@
+"""«Звонки»: search by words and lemmas with filters; the call page with conversation, audio and records."""
+from __future__ import annotations
+
+import mimetypes
+from pathlib import Path
+
+import polars as pl
+import streamlit as st
+
+from analytics.views import CallFilter
+from dashboards import context, datasource
+from dashboards.components.calltable import call_table
+from dashboards.components.conversation import conversation
+from dashboards.components.export import download_buttons
+from dashboards.labels import TOPICS_RU, fmt_number, fmt_seconds, russian
+from transcription.schema import TOPICS
+
+period = context.period()
+titles = datasource.rule_titles()
+
+
+def _audio_file(call: dict) -> Path | None:
+    """The recording, if it is on this machine (paths are absolute or relative to the database's folder)."""
+    if not call.get("audio_path"):
+        return None
+    path = Path(call["audio_path"])
+    for candidate in (path, context.db_path().parent / path):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def show_call(call_id: str, at_second: float | None) -> None:
+    if st.button("К списку звонков", icon=":material/arrow_back:", key="call_back"):
+        context.close_call()
+        st.rerun()
+    detail = datasource.call_detail(call_id)
+    if detail is None:
+        st.error(f"Звонок {call_id} не найден в базе.")
+        return
+    call = detail.call
+    st.title(f"Звонок {call_id}")
+    c1, c2, c3, c4, c5 = st.columns(5)
+    c1.metric("Начало", f"{call['started_at']:%d.%m.%Y %H:%M}" if call["started_at"] else "—")
+    c2.metric("Оператор", call["operator_name"] or call["operator_id"] or "—")
+    c3.metric("Тема", TOPICS_RU.get(call["topic"], call["topic"] or "—"))
+    c4.metric("Балл", fmt_number(call["score"]))
+    c5.metric("Длительность", fmt_seconds(call["duration_s"]))
+
+    audio = _audio_file(call)
+    if audio is not None:
+        start = int(at_second or 0)
+        st.audio(str(audio), format=mimetypes.guess_type(audio.name)[0] or "audio/wav", start_time=start)
+        st.caption(f"Воспроизведение с {fmt_seconds(start)} — нажмите время у реплики, чтобы перейти к ней.")
+    else:
+        st.caption("Запись разговора недоступна на этом компьютере.")
+
+    counted = detail.findings.filter(pl.col("verdict").is_null() | (pl.col("verdict") != "rejected"))
+    whole = counted.filter(pl.col("start").is_null() | (pl.col("evidence").fill_null("") == ""))
+    if not whole.is_empty():
+        st.warning("Нарушения по звонку в целом: " + "; ".join(
+            f"{titles.get(r, r)} (п. {c})" for r, c in zip(whole["rule"], whole["clause"])))
+
+    left, right = st.columns([3, 2])
+    with left:
+        st.subheader("Разговор")
+        layout = st.segmented_control("Вид", ["чат", "две колонки"], default="чат", key="call_layout")
+        if detail.utterances.is_empty():
+            st.info("Расшифровки нет.")
+        else:
+            if layout == "две колонки":
+                h1, h2 = st.columns(2)
+                h1.markdown("**Оператор**")
+                h2.markdown("**Абонент**")
+            conversation(detail.utterances, detail.findings, titles, "columns" if layout == "две колонки" else "chat")
+    with right:
+        st.subheader("Нарушения")
+        fshown = russian(detail.findings.select("idx", "rule", "clause", "start", "evidence", "verdict", "comment"),
+                         titles)
+        st.dataframe(fshown, hide_index=True, key="call_findings")
+        download_buttons(fshown, f"нарушения_{call_id}", key="call_findings")
+        st.subheader("Заявки")
+        if detail.requests.is_empty():
+            st.caption("Связанных заявок нет.")
+        else:
+            rq = russian(detail.requests)
+            st.dataframe(rq, hide_index=True, key="call_requests")
+            download_buttons(rq, f"заявки_{call_id}", key="call_requests")
+        st.subheader("Показания")
+        if not detail.dictated.is_empty():
+            st.caption("Продиктовано в звонке: " + ", ".join(
+                f"{fmt_number(v, 3).rstrip('0').rstrip(',')} ({fmt_seconds(s)})"
+                for v, s in zip(detail.dictated["value"], detail.dictated["start"])))
+        if detail.readings.is_empty():
+            st.caption("Связанных показаний нет.")
+        else:
+            for r in detail.readings.to_dicts():
+                if r["value_matches"] is False:
+                    st.error(f"Показание {r['reading_id']}: внесено {fmt_number(r['value'], 3).rstrip('0').rstrip(',')}"
+                             f", продиктовано иное (п. 12 СТП).")
+                elif r["value_matches"]:
+                    st.success(f"Показание {r['reading_id']}: значение совпадает с продиктованным.")
+            rd = russian(detail.readings)
+            st.dataframe(rd, hide_index=True, key="call_readings")
+            download_buttons(rd, f"показания_{call_id}", key="call_readings")
+
+
+def search() -> None:
+    st.title("Звонки")
+    st.caption(f"{period.label}. Поиск находит слово в любой форме: «девушка» найдёт и «девушки».")
+    query = st.text_input("Поиск по расшифровкам", key="calls_query", placeholder="например: девушка подождите")
+    ops = datasource.operators()
+    names = dict(zip(ops["operator_id"].to_list(), ops["operator_name"].to_list()))
+    c1, c2, c3, c4 = st.columns([2, 2, 2, 2])
+    chosen_ops = c1.multiselect("Оператор", list(names), format_func=lambda i: names.get(i) or i, key="calls_ops")
+    topics = c2.multiselect("Тема", list(TOPICS), format_func=lambda t: TOPICS_RU.get(t, t), key="calls_topics")
+    rules = sorted(datasource.rule_counts(period.start, period.end)["rule"].to_list())
+    rule = c3.selectbox("Нарушение", [None, *rules], key="calls_rule",
+                        format_func=lambda r: "любое или без" if r is None else titles.get(r, r))
+    lo, hi = c4.slider("Балл", 0, 100, (0, 100), key="calls_score")
+    word_forms = ()
+    if query.strip():
+        from rules.lemmas import query_forms
+
+        word_forms = query_forms(query)
+    flt = CallFilter(period.start, period.end, tuple(chosen_ops), tuple(topics), rule, float(lo), float(hi),
+                     word_forms, limit=500)
+    calls = datasource.search_calls(flt)
+    st.caption(f"Найдено звонков: {calls.height}" + (" (показаны первые 500)" if calls.height >= 500 else "")
+               + ". Выберите строку, чтобы открыть звонок.")
+    call_table(calls, key="calls_found", export_name=f"звонки_{period.start}_{period.end}")
+
+
+call_id, at_second = context.chosen_call()
+if call_id:
+    show_call(call_id, at_second)
+else:
+    search()

@@ -1,0 +1,53 @@
+"""«Пункты стандарта»: violations per rule and clause over time; a rule's calls."""
+from __future__ import annotations
+
+import plotly.express as px
+import polars as pl
+import streamlit as st
+
+from analytics.views import CallFilter
+from dashboards import context, datasource
+from dashboards.components.calltable import call_table
+from dashboards.components.export import download_buttons
+from dashboards.labels import russian
+
+period = context.period()
+titles = datasource.rule_titles()
+st.title("Пункты стандарта")
+st.caption(f"{period.label}. Отклонённые аудитором срабатывания не учитываются.")
+
+counts = datasource.rule_counts(period.start, period.end)
+if counts.is_empty():
+    st.success("В выбранном периоде нарушений нет.")
+    st.stop()
+
+shown = russian(counts, titles)
+
+
+def _pick_from_table() -> None:
+    rows = st.session_state["clauses_table"].selection.rows
+    if rows:
+        st.session_state["clauses_rule"] = counts["rule"][rows[0]]
+
+
+st.dataframe(shown, hide_index=True, key="clauses_table", on_select=_pick_from_table, selection_mode="single-row")
+download_buttons(shown, f"нарушения_по_пунктам_{period.start}_{period.end}", key="clauses")
+
+grain_ru = st.segmented_control("Шаг", ["неделя", "месяц"], default="месяц", key="clauses_grain")
+tr = datasource.rule_trend(period.start, period.end, "week" if grain_ru == "неделя" else "month")
+clause_of = dict(zip(counts["rule"].to_list(), counts["clause"].to_list()))
+tr = tr.with_columns(pl.Series("name", [f"п. {clause_of.get(r, '?')} · {titles.get(r, r)}" for r in tr["rule"]],
+                               dtype=pl.String))
+fig = px.bar(tr.to_pandas(), x="period_start", y="violations", color="name",
+             labels={"period_start": "", "violations": "Нарушений", "name": ""})
+fig.update_layout(height=360, margin={"l": 10, "r": 10, "t": 10, "b": 10}, legend={"orientation": "h", "y": -0.2})
+st.plotly_chart(fig, key="clauses_trend")
+
+rules = counts["rule"].to_list()
+if st.session_state.get("clauses_rule") not in rules:
+    st.session_state["clauses_rule"] = rules[0]
+rule = st.selectbox("Звонки с нарушением", rules, key="clauses_rule",
+                    format_func=lambda r: f"п. {clause_of[r]} · {titles.get(r, r)} ({r})")
+calls = datasource.search_calls(CallFilter(period.start, period.end, rule=rule, limit=500))
+st.caption(f"Звонков: {calls.height}" + (" (показаны первые 500)" if calls.height >= 500 else ""))
+call_table(calls, key="clauses_calls", export_name=f"звонки_{rule}")

@@ -1,0 +1,81 @@
+"""«Операторы»: a sortable table, and a trainer's profile of one operator."""
+from __future__ import annotations
+
+import plotly.express as px
+import polars as pl
+import streamlit as st
+
+from dashboards import context, datasource
+from dashboards.components.export import download_buttons
+from dashboards.labels import fmt_number, fmt_seconds, russian
+
+period = context.period()
+st.title("Операторы")
+st.caption(f"{period.label}. Нажмите на заголовок столбца, чтобы отсортировать; выберите строку — откроется профиль.")
+
+table = datasource.operator_table(period.start, period.end)
+if table.is_empty():
+    st.info("В выбранном периоде звонков нет.")
+    st.stop()
+
+shown = russian(table)
+
+
+def _pick_from_table() -> None:
+    rows = st.session_state["operators_table"].selection.rows
+    if rows:
+        st.session_state["operators_pick"] = table["operator_id"][rows[0]]
+
+
+st.dataframe(shown, hide_index=True, key="operators_table", on_select=_pick_from_table,
+             selection_mode="single-row",
+             column_config={"Балл": st.column_config.ProgressColumn("Балл", min_value=0, max_value=100, format="%.1f")})
+download_buttons(shown, f"операторы_{period.start}_{period.end}", key="operators")
+
+ids = table["operator_id"].to_list()
+names = dict(zip(ids, table["operator_name"].to_list()))
+if st.session_state.get("operators_pick") not in ids:
+    st.session_state["operators_pick"] = ids[0]
+op = st.selectbox("Профиль оператора", ids, format_func=lambda i: names.get(i) or i, key="operators_pick")
+row = table.filter(table["operator_id"] == op).row(0, named=True)
+
+st.header(names.get(op) or op)
+c1, c2, c3, c4 = st.columns(4)
+c1.metric("Звонков", fmt_number(row["calls"], 0))
+c2.metric("Средний балл", fmt_number(row["score"]))
+c3.metric("Нарушений на 100 звонков", fmt_number(row["per_100_calls"]))
+c4.metric("Заявки вовремя", "—" if row["requests_on_time_pct"] is None else f"{fmt_number(row['requests_on_time_pct'])} %")
+
+left, right = st.columns(2)
+with left:
+    st.subheader("Балл по неделям")
+    tr = datasource.trend(period.start, period.end, "week", op)
+    fig = px.line(tr.to_pandas(), x="period_start", y="score", markers=True,
+                  labels={"period_start": "", "score": "Средний балл"}, range_y=[0, 100])
+    fig.update_layout(height=280, margin={"l": 10, "r": 10, "t": 10, "b": 10})
+    st.plotly_chart(fig, key="operator_trend")
+with right:
+    st.subheader("Чаще всего нарушаемые пункты")
+    top = datasource.operator_clauses(op, period.start, period.end)
+    titles = datasource.rule_titles()
+    if top.is_empty():
+        st.success("Нарушений нет.")
+    else:
+        tp = top.with_columns(label=pl.Series([f"п. {c} {titles.get(r, r)}" for c, r in zip(top["clause"], top["rule"])]))
+        bar = px.bar(tp.to_pandas(), x="violations", y="label", orientation="h",
+                     labels={"violations": "Нарушений", "label": ""})
+        bar.update_layout(height=280, margin={"l": 10, "r": 10, "t": 10, "b": 10}, yaxis={"autorange": "reversed"})
+        st.plotly_chart(bar, key="operator_clauses")
+
+st.subheader("Худшие моменты")
+st.caption("Цитаты из звонков с самым низким баллом; нажмите, чтобы открыть звонок с этой секунды.")
+worst = datasource.worst_moments(op, period.start, period.end)
+if worst.is_empty():
+    st.success("Цитат с нарушениями нет.")
+for i, m in enumerate(worst.to_dicts()):
+    quote = m["evidence"] if len(m["evidence"]) <= 80 else m["evidence"][:77] + "…"
+    label = (f"«{quote}» — п. {m['clause']}, {titles.get(m['rule'], m['rule'])}, "
+             f"звонок {m['call_id']} ({m['started_at']:%d.%m.%Y}), {fmt_seconds(m['start'])}")
+    if st.button(label, key=f"worst_{i}", icon=":material/play_circle:", type="tertiary"):
+        context.open_call(m["call_id"], m["start"])
+download_buttons(russian(worst, titles), f"моменты_{op}", key="worst")

@@ -1,0 +1,58 @@
+"""«Обзор»: the KPIs of the period against targets, trends, calls by topic."""
+from __future__ import annotations
+
+import plotly.express as px
+import polars as pl
+import streamlit as st
+
+from dashboards import context, datasource
+from dashboards.components.export import download_buttons
+from dashboards.components.tiles import kpi_tiles
+from dashboards.labels import TOPICS_RU, russian
+
+period = context.period()
+st.title("Обзор")
+st.caption(f"{period.label} · сравнение с периодом «{period.previous().label}»")
+
+# Actions on the period (e.g. the half-yearly report) go in this row.
+actions = st.container(key="overview_actions")
+
+current = datasource.kpis(period.start, period.end)
+before = datasource.kpis(period.previous().start, period.previous().end)
+kpi_tiles(current, before)
+
+if not current.get("calls"):
+    st.info("В выбранном периоде звонков нет — выберите другой период слева.")
+    st.stop()
+
+left, right = st.columns([3, 2])
+with left:
+    st.subheader("Динамика")
+    grain_ru = st.segmented_control("Шаг", ["неделя", "месяц"], default="месяц", key="overview_grain")
+    grain = "week" if grain_ru == "неделя" else "month"
+    tr = datasource.trend(period.start, period.end, grain)
+    fig = px.line(tr.to_pandas(), x="period_start", y=["score", "per_100_calls"], markers=True,
+                  labels={"period_start": "", "value": "", "variable": ""})
+    names = {"score": "Средний балл", "per_100_calls": "Нарушений на 100 звонков"}
+    fig.for_each_trace(lambda t: t.update(name=names[t.name]))
+    fig.update_layout(height=320, margin={"l": 10, "r": 10, "t": 10, "b": 10}, legend={"orientation": "h"})
+    st.plotly_chart(fig, key="overview_trend")
+    calls_fig = px.bar(tr.to_pandas(), x="period_start", y="calls", labels={"period_start": "", "calls": "Звонков"})
+    calls_fig.update_layout(height=200, margin={"l": 10, "r": 10, "t": 10, "b": 10})
+    st.plotly_chart(calls_fig, key="overview_calls")
+with right:
+    st.subheader("Звонки по темам")
+    topics = datasource.calls_by_topic(period.start, period.end)
+    tp = topics.with_columns(pl.col("topic").replace(TOPICS_RU).alias("name"))
+    pie = px.pie(tp.to_pandas(), names="name", values="calls", hole=0.45)
+    pie.update_layout(height=320, margin={"l": 10, "r": 10, "t": 10, "b": 10}, legend={"orientation": "h"})
+    st.plotly_chart(pie, key="overview_topics")
+    st.dataframe(russian(topics), hide_index=True, key="overview_topics_table")
+
+st.subheader("Нарушения по правилам")
+viol = pl.DataFrame({"rule": list(current.get("violations", {})),
+                     "violations": list(current.get("violations", {}).values())},
+                    schema={"rule": pl.String, "violations": pl.Int64}).sort("violations", descending=True)
+shown = russian(viol, datasource.rule_titles())
+st.dataframe(shown, hide_index=True, key="overview_violations")
+download_buttons(shown, f"нарушения_{period.start}_{period.end}", key="overview_violations")
