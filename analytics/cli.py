@@ -160,6 +160,34 @@ def kpi(cfg, db, date_from, date_to, as_json) -> None:
 
 
 @cli.command()
+@click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), required=True, help="First day (inclusive).")
+@click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), required=True, help="Last day (inclusive).")
+@click.option("--kind", type=click.Choice(["spravka", "audit"]), default="spravka", show_default=True,
+              help="spravka: «Справка по результатам проверки» (head of ОКА); audit: «Отчет по аудиту СМ».")
+@click.option("--out", required=True, type=click.Path(path_type=Path),
+              help="FILE: writes FILE.docx and FILE.xlsx (and FILE.pdf); a .docx/.xlsx/.pdf suffix is dropped.")
+@click.option("--db", type=click.Path(path_type=Path), default=None)
+@click.option("--pdf/--no-pdf", default=None, help="PDF through LibreOffice (default: when soffice is installed).")
+@click.pass_obj
+def report(cfg, date_from, date_to, kind, out, db, pdf) -> None:
+    """The half-yearly report of clause 2.6 as DOCX + XLSX (+ PDF); prints the files written."""
+    from analytics.reports import ReportOptions, generate
+
+    try:
+        files = generate(Path(db or cfg.store.db), date_from.date(), date_to.date(), kind, out,
+                         ReportOptions(pdf=pdf))
+    except OkaError as e:
+        _fail(str(e))
+    problems = Problems()
+    for message in files.problems:
+        problems.error(message)
+    for path in files.paths:
+        click.echo(str(path))
+    problems.done = len(files.paths)
+    sys.exit(problems.exit_code())
+
+
+@cli.command()
 @click.option("--db", type=click.Path(path_type=Path), default=None)
 @click.option("--port", type=int, default=None)
 @click.option("--address", default=None, help="Interface to bind (default 127.0.0.1).")
@@ -168,8 +196,12 @@ def dashboard(cfg, db, port, address) -> None:
     """Start the Streamlit dashboard."""
     from analytics.serve import serve_dashboard
 
-    sys.exit(serve_dashboard(Path(db or cfg.store.db), port or cfg.dashboard.port,
-                             address or cfg.dashboard.address))
+    try:
+        code = serve_dashboard(Path(db or cfg.store.db), port or cfg.dashboard.port,
+                               address or cfg.dashboard.address)
+    except OkaError as e:  # no database yet: say how to make one
+        _fail(str(e))
+    sys.exit(code)
 
 
 @cli.command()
