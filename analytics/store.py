@@ -13,8 +13,8 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import duckdb
 
@@ -43,7 +43,14 @@ CREATE TABLE IF NOT EXISTS calls (
     rulebook         VARCHAR,              -- rulebook version that produced topic/score/findings
     asr_model        VARCHAR,              -- model that produced the transcript, NULL if given
     content_hash     VARCHAR,              -- hash of the transcript JSON, to re-check on change
-    ingested_at      TIMESTAMP
+    ingested_at      TIMESTAMP,
+    source_hash      VARCHAR               -- hash of the calls.csv row + its audio/transcript file
+);
+
+-- Numbers said in a call (digits or words), for the account-number tie-break of linking.
+CREATE TABLE IF NOT EXISTS call_numbers (
+    call_id  VARCHAR,
+    number   VARCHAR          -- digits only
 );
 
 CREATE TABLE IF NOT EXISTS utterances (
@@ -129,6 +136,15 @@ CREATE TABLE IF NOT EXISTS reviews (
     PRIMARY KEY (call_id, idx)
 );
 
+-- Kazakhstan's working-day calendar (analytics/workdays.py): for every day,
+-- whether it is worked and the 10th working day after it (a request's due day).
+CREATE TABLE IF NOT EXISTS calendar (
+    day         DATE PRIMARY KEY,
+    is_working  BOOLEAN,
+    due_day     DATE,
+    holiday     VARCHAR
+);
+
 CREATE TABLE IF NOT EXISTS rejects (
     file      VARCHAR,
     row       INTEGER,
@@ -148,6 +164,9 @@ def init(path: Path) -> None:
     with connect(path) as con:
         con.execute(DDL)
         con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+        from analytics import workdays
+
+        workdays.materialise(con)
 
 
 @contextlib.contextmanager

@@ -1,0 +1,114 @@
+"""Linking requests and readings to the call they came from (CONTRACT.md section 4).
+
+Recomputed in full, in SQL, after every import, so it is idempotent and a
+record whose call arrives later gets linked then.  Each link records its method:
+
+``given``
+    the record's ``call_id`` names a stored call.
+``time_window``
+    ``call_id`` is empty and exactly one call qualifies: same operator, started
+    before the record was created, ended no more than 60 minutes before it
+    (a call still going on when the record was created qualifies).
+``account_match``
+    several calls qualify and exactly one of them names the record's account
+    (readings, requests) or contract number (requests) — the numbers said in a
+    call are in ``call_numbers``, digits only, compared with the record's
+    number stripped of non-digits.
+``latest``
+    several qualify and none or several name the number: the latest started.
+
+A record whose ``call_id`` names no stored call is linked by time as if the
+id were empty (the id may be a typo, or its call may not be ingested yet: the
+next ingest links it as ``given`` once the call is stored); ``link`` reports
+how many such records there were so the pipeline can warn about them.
+Records with no candidate stay unlinked (no row in ``links``).
+"""
+from __future__ import annotations
+
+import logging
+
+log = logging.getLogger(__name__)
+
+WINDOW_MINUTES = 60
+
+_RECORDS = """
+CREATE OR REPLACE TEMP TABLE link_records AS
+SELECT 'request' AS record_type, request_id AS record_id, operator_id, call_id AS given, created_at AS at,
+       nullif(regexp_replace(coalesce(account, ''), '[^0-9]', '', 'g'), '') AS number1,
+       nullif(regexp_replace(coalesce(contract_no, ''), '[^0-9]', '', 'g'), '') AS number2
+FROM requests
+UNION ALL
+SELECT 'reading', reading_id, operator_id, call_id, entered_at,
+       nullif(regexp_replace(coalesce(account, ''), '[^0-9]', '', 'g'), ''), NULL
+FROM readings
+"""
+
+# Calls bucketed by the hours in which a record could fall in their window, so the
+# operator-and-time join is an equi-join on (operator, hour) and then an exact filter.
+_CANDIDATES = """
+CREATE OR REPLACE TEMP TABLE link_candidates AS
+WITH windows AS (
+    SELECT call_id, operator_id, started_at, ended_at,
+           unnest(generate_series(date_trunc('hour', started_at),
+                                  date_trunc('hour', ended_at + to_minutes(CAST(? AS BIGINT))),
+                                  INTERVAL 1 HOUR)) AS hour
+    FROM calls WHERE started_at IS NOT NULL AND ended_at IS NOT NULL AND operator_id IS NOT NULL
+),
+unlinked AS (
+    SELECT r.* FROM link_records r
+    WHERE r.given IS NULL OR r.given NOT IN (SELECT call_id FROM calls)
+)
+SELECT r.record_type, r.record_id, w.call_id, w.started_at,
+       EXISTS (SELECT 1 FROM call_numbers n
+               WHERE n.call_id = w.call_id AND (n.number = r.number1 OR n.number = r.number2)) AS names_number
+FROM unlinked r
+JOIN windows w ON w.operator_id = r.operator_id AND w.hour = date_trunc('hour', r.at)
+WHERE w.started_at < r.at AND w.ended_at >= r.at - to_minutes(CAST(? AS BIGINT))
+"""
+
+_LINKS = """
+INSERT INTO links
+SELECT r.record_type, r.record_id, r.given, 'given'
+FROM link_records r JOIN calls c ON c.call_id = r.given
+UNION ALL
+SELECT record_type, record_id, call_id,
+       CASE WHEN n = 1 THEN 'time_window' WHEN n_named = 1 THEN 'account_match' ELSE 'latest' END
+FROM (SELECT *, row_number() OVER (
+             PARTITION BY record_type, record_id
+             ORDER BY CASE WHEN n_named = 1 AND names_number THEN 0 ELSE 1 END, started_at DESC, call_id DESC) AS rk
+      FROM (SELECT record_type, record_id, call_id, started_at, names_number,
+                   count(*) OVER w AS n, count(*) FILTER (WHERE names_number) OVER w AS n_named
+            FROM link_candidates WINDOW w AS (PARTITION BY record_type, record_id)))
+WHERE rk = 1
+"""
+
+
+def link(con, window_minutes: int = WINDOW_MINUTES) -> dict[str, int]:
+    """Relink every record; returns counts per method plus ``unknown_call`` and ``unlinked``.
+
+    Run it inside the caller's transaction: the old links are replaced at once.
+    """
+    con.execute(_RECORDS)
+    con.execute(_CANDIDATES, [window_minutes, window_minutes])
+    con.execute("DELETE FROM links")
+    con.execute(_LINKS)
+    counts = dict(con.execute("SELECT method, count(*) FROM links GROUP BY method").fetchall())
+    counts["unknown_call"] = con.execute(
+        "SELECT count(*) FROM link_records WHERE given IS NOT NULL AND given NOT IN (SELECT call_id FROM calls)"
+    ).fetchone()[0]
+    counts["unlinked"] = con.execute(
+        "SELECT count(*) FROM link_records r ANTI JOIN links l "
+        "ON l.record_type = r.record_type AND l.record_id = r.record_id").fetchone()[0]
+    con.execute("DROP TABLE link_candidates")
+    con.execute("DROP TABLE link_records")
+    log.info("links: %s", counts)
+    return counts
+
+
+def unknown_call_ids(con, limit: int = 20) -> list[tuple[str, str, str]]:
+    """(record type, record id, call_id) of records whose call_id names no stored call."""
+    return con.execute(
+        "SELECT 'request', request_id, call_id FROM requests WHERE call_id IS NOT NULL "
+        "AND call_id NOT IN (SELECT call_id FROM calls) "
+        "UNION ALL SELECT 'reading', reading_id, call_id FROM readings WHERE call_id IS NOT NULL "
+        "AND call_id NOT IN (SELECT call_id FROM calls) ORDER BY 1, 2 LIMIT ?", [limit]).fetchall()

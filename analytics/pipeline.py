@@ -1,0 +1,392 @@
+"""``oka-qa ingest``: a data folder (CONTRACT.md section 4) into the DuckDB store.
+
+The order keeps the database free for the dashboard as much as possible:
+
+1. read and validate ``calls``; decide per call what is new (its calls.csv row
+   and its transcript/audio bytes hash to ``calls.source_hash``): a call stored
+   with the same hash and the current rulebook is skipped; one stored with an
+   older rulebook is re-checked from its stored utterances; the rest is loaded
+   (a given transcript is used as is) or transcribed;
+2. transcribe what needs it — slow, and done with no database connection open;
+3. check and write the calls in small transactions (``BATCH`` calls each), so
+   a crash loses at most the batch in progress and readers get in between;
+4. import ``requests`` and ``readings`` (upsert), one short transaction each;
+5. relink every record (one transaction).
+
+Every bad input is one ``on_error`` line naming the file (and row); the rest is
+processed.  Running it twice stores nothing twice.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from analytics import linking, records, store
+from analytics.config import Config
+from transcription.schema import CheckResult, OkaError, Transcript, Utterance, Word
+
+log = logging.getLogger(__name__)
+
+BATCH = 25
+
+OnError = Callable[[str], None]
+
+
+@dataclass
+class IngestReport:
+    """What an ingest did, for the CLI's closing line and for tests."""
+
+    calls_stored: int = 0
+    calls_skipped: int = 0
+    calls_rechecked: int = 0
+    calls_failed: int = 0
+    records: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # table -> (valid, inserted, updated)
+    rejected: int = 0
+    links: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def processed(self) -> int:
+        """Inputs handled successfully (stored, re-checked, skipped as known, records loaded)."""
+        return (self.calls_stored + self.calls_skipped + self.calls_rechecked
+                + sum(valid for valid, _, _ in self.records.values()))
+
+    def summary(self) -> str:
+        calls = (f"calls: {self.calls_stored} stored, {self.calls_rechecked} re-checked, "
+                 f"{self.calls_skipped} unchanged, {self.calls_failed} failed")
+        parts = [calls]
+        for table, (valid, ins, upd) in self.records.items():
+            parts.append(f"{table}: {ins} new, {upd} updated, {valid - ins - upd} unchanged")
+        if self.links:
+            methods = ", ".join(f"{k} {v}" for k, v in sorted(self.links.items()))
+            parts.append(f"links: {methods}")
+        parts.append(f"rejected rows: {self.rejected}")
+        return "; ".join(parts)
+
+
+@dataclass
+class _Todo:
+    """One call of calls.csv that needs work."""
+
+    row: dict
+    source_hash: str
+    transcript: Transcript | None = None
+    audio: Path | None = None
+    asr_model: str | None = None
+
+
+def _file_hash(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _row_hash(row: dict, file_hash: str) -> str:
+    text = "\x1f".join("" if row[c] is None else str(row[c]) for c in records.CALLS.columns)
+    return hashlib.sha256(f"{text}\x1e{file_hash}".encode()).hexdigest()
+
+
+def default_checker():
+    from rules.engine import Checker
+
+    return Checker.default()
+
+
+def ingest(data_dir: Path, db_path: Path, cfg: Config | None = None, on_error: OnError | None = None,
+           checker=None) -> IngestReport:
+    """Load ``data_dir`` into ``db_path``; see the module docstring.
+
+    ``checker`` defaults to the rulebook's ``Checker.default()``; tests may pass
+    another object with ``.version`` and ``.check(transcript) -> CheckResult``.
+    """
+    data_dir, db_path = Path(data_dir), Path(db_path)
+    cfg = cfg or Config()
+    report = IngestReport()
+
+    def reject(message: str) -> None:
+        report.rejected += 1
+        if on_error:
+            on_error(message)
+
+    files = {name: records.find_file(data_dir, name) for name in records.SPECS}
+    if not any(files.values()):
+        raise OkaError(f"{data_dir}: no calls.csv, requests.csv or readings.csv (or .xlsx) here")
+    store.init(db_path)
+    checker = checker or default_checker()
+
+    if files["calls"]:
+        _ingest_calls(files["calls"], data_dir, db_path, cfg, checker, report, reject)
+    for name in ("requests", "readings"):
+        if files[name]:
+            _ingest_records(files[name], records.SPECS[name], db_path, report, reject)
+    with store.connect(db_path) as con:
+        con.begin()
+        report.links = linking.link(con)
+        con.commit()
+    if report.links.get("unknown_call"):
+        log.warning("%s record(s) name a call_id that is not stored; they were linked by time",
+                    report.links["unknown_call"])
+    return report
+
+
+# --- records ---------------------------------------------------------------
+
+def _ingest_records(path: Path, spec: records.TableSpec, db_path: Path, report: IngestReport, reject) -> None:
+    try:
+        loaded = records.load_file(path, spec)
+    except records.RecordsError as e:
+        reject(str(e))
+        return
+    for r in loaded.rejects:
+        reject(r.line())
+    with store.connect(db_path) as con:
+        con.begin()
+        report.records[spec.name] = (loaded.frame.height, *records.upsert(con, spec, loaded.frame))
+        records.store_rejects(con, loaded.file, loaded.rejects)
+        con.commit()
+
+
+# --- calls -----------------------------------------------------------------
+
+def _ingest_calls(path: Path, data_dir: Path, db_path: Path, cfg: Config, checker, report: IngestReport,
+                  reject) -> None:
+    try:
+        loaded = records.load_file(path, records.CALLS)
+    except records.RecordsError as e:
+        reject(str(e))
+        return
+    for r in loaded.rejects:
+        reject(r.line())
+    file_rejects = list(loaded.rejects)
+
+    with store.connect(db_path, read_only=True) as con:
+        known = {cid: (h, rb) for cid, h, rb in
+                 con.execute("SELECT call_id, source_hash, rulebook FROM calls").fetchall()}
+
+    version = checker.version
+    todo: list[_Todo] = []
+    recheck: list[str] = []
+    for row in loaded.frame.iter_rows(named=True):
+        rel = row["transcript_path"] or row["audio_path"]
+        media = data_dir / rel
+        where = f"{loaded.file}: row {row['_row']}"
+        if not media.is_file():
+            what = "transcript_path" if row["transcript_path"] else "audio_path"
+            file_rejects.append(records.Reject(loaded.file, row["_row"], f"{what} {rel} not found"))
+            reject(f"{where}: {what} {rel} not found")
+            report.calls_failed += 1
+            continue
+        source_hash = _row_hash(row, _file_hash(media))
+        stored = known.get(row["call_id"])
+        if stored and stored[0] == source_hash:
+            if stored[1] == version:
+                report.calls_skipped += 1
+            else:
+                recheck.append(row["call_id"])
+            continue
+        item = _Todo(row=row, source_hash=source_hash)
+        if row["transcript_path"]:
+            try:
+                item.transcript = Transcript.load(media)
+            except OkaError as e:
+                file_rejects.append(records.Reject(loaded.file, row["_row"], str(e)))
+                reject(f"{where}: {e}")
+                report.calls_failed += 1
+                continue
+        else:
+            item.audio = media
+        todo.append(item)
+
+    _transcribe(todo, db_path, cfg, reject, report)
+    ready = [t for t in todo if t.transcript is not None]
+    for batch in _chunks(ready, BATCH):
+        rows = [_checked(t, checker) for t in batch]
+        with store.connect(db_path) as con:
+            con.begin()
+            _write_calls(con, rows)
+            con.commit()
+        report.calls_stored += len(rows)
+        log.info("stored %s call(s)", report.calls_stored)
+
+    for batch in _chunks(recheck, BATCH):
+        _recheck(batch, db_path, checker)
+        report.calls_rechecked += len(batch)
+
+    with store.connect(db_path) as con:
+        records.store_rejects(con, loaded.file, file_rejects)
+
+
+def _transcribe(todo: list[_Todo], db_path: Path, cfg: Config, reject, report: IngestReport) -> None:
+    audio = [t for t in todo if t.audio is not None]
+    if not audio:
+        return
+    from transcription.batch import transcribe_files
+
+    out_dir = db_path.parent / "transcripts"
+    errors: list[str] = []
+
+    def on_error(message: str) -> None:
+        errors.append(message)
+        reject(message)
+
+    results = transcribe_files([t.audio for t in audio], out_dir, cfg.transcription,
+                               call_ids=[t.row["call_id"] for t in audio], on_error=on_error)
+    by_audio = {Path(r.audio).resolve(): r for r in results}
+    for t in audio:
+        r = by_audio.get(t.audio.resolve())
+        if r is None:
+            report.calls_failed += 1
+            continue
+        t.transcript = r.transcript
+        t.asr_model = r.model
+
+
+def _chunks(items: list, n: int) -> Iterable[list]:
+    for i in range(0, len(items), n):
+        yield items[i:i + n]
+
+
+def _checked(t: _Todo, checker) -> dict:
+    tr = t.transcript
+    tr.call_id = t.row["call_id"]
+    result: CheckResult = checker.check(tr)
+    started = t.row["started_at"]
+    return {
+        "transcript": tr, "result": result,
+        "call": {
+            "call_id": tr.call_id, "started_at": started,
+            "ended_at": started + dt.timedelta(seconds=tr.duration_s),
+            "duration_s": tr.duration_s, "operator_id": t.row["operator_id"],
+            "operator_name": t.row["operator_name"], "audio_path": t.row["audio_path"],
+            "transcript_path": t.row["transcript_path"],
+            "layout": tr.layout, "language": tr.language, "topic": result.topic, "score": result.score,
+            "rulebook": result.rulebook, "asr_model": t.asr_model,
+            "content_hash": hashlib.sha256(tr.to_json().encode()).hexdigest(),
+            "ingested_at": dt.datetime.now().replace(microsecond=0), "source_hash": t.source_hash,
+        },
+    }
+
+
+_CALL_COLUMNS = ("call_id", "started_at", "ended_at", "duration_s", "operator_id", "operator_name", "audio_path",
+                 "transcript_path", "layout", "language", "topic", "score", "rulebook", "asr_model", "content_hash",
+                 "ingested_at", "source_hash")
+
+
+def _utterance_rows(tr: Transcript) -> list[dict]:
+    return [{"call_id": tr.call_id, "idx": i, "speaker": u.speaker, "start": u.start, "end": u.end,
+             "text": u.text,
+             "words": None if u.words is None else [{"w": w.w, "start": w.start, "end": w.end, "p": w.p}
+                                                    for w in u.words],
+             "avg_logprob": u.avg_logprob, "no_speech_prob": u.no_speech_prob}
+            for i, u in enumerate(tr.utterances)]
+
+
+def _result_rows(call_id: str, result: CheckResult) -> tuple[list[dict], list[dict]]:
+    findings = [{"call_id": call_id, "idx": i, "rule": f.rule, "clause": f.clause, "speaker": f.speaker,
+                 "start": f.start, "end": f.end, "evidence": f.evidence, "rulebook": result.rulebook}
+                for i, f in enumerate(result.findings)]
+    readings = [{"call_id": call_id, "idx": i, "value": r.value, "start": r.start, "evidence": r.evidence}
+                for i, r in enumerate(result.readings)]
+    return findings, readings
+
+
+def call_numbers(tr: Transcript) -> set[str]:
+    """Digit strings said in a call (in digits or words), for the account-number tie-break."""
+    from rules.entities import numbers_in_text
+
+    # numbers_in_text also gives numbers dictated in pieces joined («12 34 56» → 123456);
+    # decimals (meter values) cannot be an account number.
+    return {n for u in tr.utterances for n in numbers_in_text(u.text) if n.isdigit()}
+
+
+_FRAME_SCHEMAS = {
+    "utterances": {"call_id": pl.String, "idx": pl.Int32, "speaker": pl.String, "start": pl.Float64,
+                   "end": pl.Float64, "text": pl.String,
+                   "words": pl.List(pl.Struct({"w": pl.String, "start": pl.Float64, "end": pl.Float64,
+                                               "p": pl.Float64})),
+                   "avg_logprob": pl.Float64, "no_speech_prob": pl.Float64},
+    "findings": {"call_id": pl.String, "idx": pl.Int32, "rule": pl.String, "clause": pl.String,
+                 "speaker": pl.String, "start": pl.Float64, "end": pl.Float64, "evidence": pl.String,
+                 "rulebook": pl.String},
+    "call_readings": {"call_id": pl.String, "idx": pl.Int32, "value": pl.Float64, "start": pl.Float64,
+                      "evidence": pl.String},
+    "call_numbers": {"call_id": pl.String, "number": pl.String},
+}
+
+
+def _insert(con, table: str, rows: list[dict], schema: dict | None = None) -> None:
+    if not rows:
+        return
+    frame = pl.DataFrame(rows, schema=schema or _FRAME_SCHEMAS[table], orient="row")
+    con.register("frame_in", frame)
+    cols = ", ".join(f'"{c}"' for c in frame.columns)
+    con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM frame_in")
+    con.unregister("frame_in")
+
+
+def _delete_calls(con, tables: Iterable[str], call_ids: list[str]) -> None:
+    for table in tables:
+        con.execute(f"DELETE FROM {table} WHERE call_id IN (SELECT unnest(?))", [call_ids])
+
+
+def _write_calls(con, rows: list[dict]) -> None:
+    """Replace the stored calls of ``rows`` with their transcripts and check results."""
+    ids = [r["call"]["call_id"] for r in rows]
+    _delete_calls(con, ("calls", "utterances", "findings", "call_readings", "call_numbers"), ids)
+    call_schema = {c: pl.String for c in _CALL_COLUMNS} | {
+        "started_at": pl.Datetime("us"), "ended_at": pl.Datetime("us"), "ingested_at": pl.Datetime("us"),
+        "duration_s": pl.Float64, "score": pl.Float64}
+    _insert(con, "calls", [r["call"] for r in rows], call_schema)
+    utts, finds, reads, nums = [], [], [], []
+    for r in rows:
+        tr, result = r["transcript"], r["result"]
+        utts += _utterance_rows(tr)
+        f, rd = _result_rows(tr.call_id, result)
+        finds += f
+        reads += rd
+        nums += [{"call_id": tr.call_id, "number": n} for n in sorted(call_numbers(tr))]
+    _insert(con, "utterances", utts)
+    _insert(con, "findings", finds)
+    _insert(con, "call_readings", reads)
+    _insert(con, "call_numbers", nums)
+
+
+def stored_transcript(con, call_id: str) -> Transcript:
+    """Rebuild a stored call's transcript from the ``utterances`` table."""
+    meta = con.execute("SELECT duration_s, language, layout FROM calls WHERE call_id = ?", [call_id]).fetchone()
+    utts = []
+    for speaker, start, end, text, words, lp, nsp in con.execute(
+            'SELECT speaker, start, "end", text, words, avg_logprob, no_speech_prob FROM utterances '
+            "WHERE call_id = ? ORDER BY idx", [call_id]).fetchall():
+        ws = None if words is None else [Word(w["w"], w["start"], w["end"], w["p"]) for w in words]
+        utts.append(Utterance(speaker, start, end, text, ws, lp, nsp))
+    return Transcript(call_id=call_id, duration_s=meta[0], language=meta[1] or "ru", layout=meta[2] or "mono",
+                      utterances=utts)
+
+
+def _recheck(call_ids: list[str], db_path: Path, checker) -> None:
+    """Run the current rulebook on stored transcripts and replace their topic, score and findings."""
+    with store.connect(db_path, read_only=True) as con:
+        transcripts = [stored_transcript(con, cid) for cid in call_ids]
+    results = [checker.check(tr) for tr in transcripts]
+    with store.connect(db_path) as con:
+        con.begin()
+        _delete_calls(con, ("findings", "call_readings"), call_ids)
+        for r in results:
+            con.execute("UPDATE calls SET topic = ?, score = ?, rulebook = ? WHERE call_id = ?",
+                        [r.topic, r.score, r.rulebook, r.call_id])
+        finds, reads = [], []
+        for r in results:
+            f, rd = _result_rows(r.call_id, r)
+            finds += f
+            reads += rd
+        _insert(con, "findings", finds)
+        _insert(con, "call_readings", reads)
+        con.commit()

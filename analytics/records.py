@@ -1,0 +1,304 @@
+"""Import of the data folder's tables (CONTRACT.md section 4), row by row validated.
+
+``calls``, ``requests`` and ``readings`` come as UTF-8 CSV with a header row or
+as ``.xlsx`` with the same columns (Russian headers are accepted as aliases).
+Every cell is read as text and validated with vectorised polars expressions: a
+row that breaks a rule is rejected with ``"<file>: row N: <reason>"`` (N as a
+spreadsheet shows it, the header being row 1) and the valid rows load.
+
+Timestamps are ISO 8601.  Without an offset they are Asia/Almaty wall time;
+with one they are converted to Asia/Almaty wall time (the zone moved from
+UTC+6 to UTC+5 on 2024-03-01; polars' time-zone database knows it).  The store
+keeps naive Almaty wall-clock TIMESTAMPs.
+
+Storing is an upsert keyed by the record id that writes only the rows that are
+new or differ from what is stored: re-importing a file changes nothing, and a
+request that got its ``completed_at`` is updated.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from transcription.schema import LAYOUTS, OkaError
+
+log = logging.getLogger(__name__)
+
+TZ = "Asia/Almaty"
+
+
+class RecordsError(OkaError):
+    """A records file cannot be read at all (not found, not CSV/XLSX, a column missing)."""
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One table of the data folder: its columns, which are required, and how rows are checked."""
+
+    name: str
+    id_column: str
+    columns: tuple[str, ...]
+    required_columns: tuple[str, ...]
+    timestamps: tuple[str, ...] = ()
+    aliases: dict[str, str] = field(default_factory=dict)
+
+
+_COMMON_ALIASES = {
+    "оператор": "operator_id", "код оператора": "operator_id", "id оператора": "operator_id",
+    "звонок": "call_id", "id звонка": "call_id", "номер звонка": "call_id",
+    "лицевой счёт": "account", "лицевой счет": "account", "л/с": "account",
+    "прибор учёта": "meter", "прибор учета": "meter", "счётчик": "meter", "счетчик": "meter",
+}
+
+CALLS = TableSpec(
+    name="calls", id_column="call_id",
+    columns=("call_id", "started_at", "operator_id", "operator_name", "audio_path", "transcript_path", "layout"),
+    required_columns=("call_id", "started_at", "operator_id"),
+    timestamps=("started_at",),
+    aliases=_COMMON_ALIASES | {
+        "начало": "started_at", "время начала": "started_at", "дата и время": "started_at",
+        "имя оператора": "operator_name", "фио оператора": "operator_name",
+        "аудио": "audio_path", "запись": "audio_path", "файл записи": "audio_path",
+        "расшифровка": "transcript_path", "транскрипт": "transcript_path", "каналы": "layout",
+    },
+)
+
+REQUESTS = TableSpec(
+    name="requests", id_column="request_id",
+    columns=("request_id", "customer_type", "kind", "account", "contract_no", "object_name", "meter", "contact",
+             "reason", "note", "operator_id", "call_id", "created_at", "completed_at"),
+    required_columns=("request_id", "customer_type", "kind", "created_at"),
+    timestamps=("created_at", "completed_at"),
+    aliases=_COMMON_ALIASES | {
+        "номер заявки": "request_id", "заявка": "request_id", "тип потребителя": "customer_type",
+        "потребитель": "customer_type", "вид": "kind", "вид работ": "kind", "номер договора": "contract_no",
+        "договор": "contract_no", "объект": "object_name", "контакт": "contact", "телефон": "contact",
+        "причина": "reason", "примечание": "note", "создана": "created_at", "дата создания": "created_at",
+        "выполнена": "completed_at", "дата выполнения": "completed_at",
+    },
+)
+
+READINGS = TableSpec(
+    name="readings", id_column="reading_id",
+    columns=("reading_id", "account", "meter", "value", "operator_id", "call_id", "entered_at"),
+    required_columns=("reading_id", "value", "entered_at"),
+    timestamps=("entered_at",),
+    aliases=_COMMON_ALIASES | {
+        "номер показания": "reading_id", "показание": "value", "значение": "value",
+        "дата ввода": "entered_at", "внесено": "entered_at",
+    },
+)
+
+SPECS = {s.name: s for s in (CALLS, REQUESTS, READINGS)}
+
+CUSTOMER_TYPES = {
+    "individual": "individual", "физ": "individual", "физлицо": "individual", "физ. лицо": "individual",
+    "физическое лицо": "individual", "население": "individual",
+    "legal": "legal", "юр": "legal", "юрлицо": "legal", "юр. лицо": "legal", "юридическое лицо": "legal",
+}
+KINDS = {
+    "sealing": "sealing", "опломбировка": "sealing", "опломбирование": "sealing",
+    "unsealing": "unsealing", "распломбировка": "unsealing", "распломбирование": "unsealing",
+    "inspection": "inspection", "обследование": "inspection", "осмотр": "inspection",
+}
+
+_NAIVE_FORMATS = ("%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M")
+_OFFSET_FORMATS = ("%Y-%m-%d %H:%M:%S%.f%:z", "%Y-%m-%d %H:%M%:z", "%Y-%m-%d %H:%M:%S%.f%z", "%Y-%m-%d %H:%M%z")
+
+
+def parse_timestamp(expr: pl.Expr) -> pl.Expr:
+    """ISO 8601 text to a naive Asia/Almaty wall-clock datetime; null where it does not parse."""
+    s = expr.str.strip_chars().str.replace("T", " ", literal=True).str.replace(r"(?i)z$", "+00:00")
+    naive = pl.coalesce(
+        [s.str.strptime(pl.Datetime("us"), f, strict=False) for f in _NAIVE_FORMATS]
+        + [s.str.strptime(pl.Date, "%Y-%m-%d", strict=False).cast(pl.Datetime("us"))]
+    )
+    aware = pl.coalesce([s.str.strptime(pl.Datetime("us", "UTC"), f, strict=False) for f in _OFFSET_FORMATS])
+    local = aware.dt.convert_time_zone(TZ).dt.replace_time_zone(None)
+    return pl.when(s.str.contains(r"[+-]\d{2}:?\d{2}$")).then(local).otherwise(naive)
+
+
+def parse_number(expr: pl.Expr) -> pl.Expr:
+    """A decimal number, with a comma or a point, spaces as thousands separators allowed."""
+    s = expr.str.replace_all(r"[\s\u00a0]", "").str.replace(",", ".", literal=True)
+    return s.cast(pl.Float64, strict=False)
+
+
+@dataclass
+class Reject:
+    file: str
+    row: int
+    reason: str
+
+    def line(self) -> str:
+        return f"{self.file}: row {self.row}: {self.reason}"
+
+
+@dataclass
+class Loaded:
+    """The valid rows of one file (typed, one per id) and the rejected ones."""
+
+    file: str
+    frame: pl.DataFrame
+    rejects: list[Reject]
+
+
+def find_file(data_dir: Path, name: str) -> Path | None:
+    """``<name>.csv`` or else ``<name>.xlsx`` in the data folder, or None."""
+    for ext in (".csv", ".xlsx"):
+        p = Path(data_dir) / f"{name}{ext}"
+        if p.exists():
+            return p
+    return None
+
+
+def read_text_table(path: Path) -> pl.DataFrame:
+    """Every cell as text (or null), headers as in the file."""
+    try:
+        if path.suffix.lower() == ".xlsx":
+            df = pl.read_excel(path, infer_schema_length=0)
+            return df.with_columns(pl.all().cast(pl.String))
+        return pl.read_csv(path, infer_schema=False, encoding="utf8",
+                           truncate_ragged_lines=True)
+    except FileNotFoundError as e:
+        raise RecordsError(f"{path}: file not found") from e
+    except Exception as e:  # polars/fastexcel raise many kinds for an unreadable file
+        raise RecordsError(f"{path}: cannot read it as {path.suffix.lstrip('.').upper() or 'CSV'} "
+                           f"({str(e).splitlines()[0] if str(e) else type(e).__name__})") from e
+
+
+def _normalise_headers(df: pl.DataFrame, spec: TableSpec, source: str) -> pl.DataFrame:
+    renames = {}
+    for col in df.columns:
+        key = col.strip().lstrip("\ufeff").lower()
+        target = key if key in spec.columns else spec.aliases.get(key)
+        if target and target not in renames.values():
+            renames[col] = target
+    df = df.select([pl.col(c).alias(t) for c, t in renames.items()])
+    missing = [c for c in spec.required_columns if c not in df.columns]
+    if spec is CALLS and "audio_path" not in df.columns and "transcript_path" not in df.columns:
+        missing.append("audio_path or transcript_path")
+    if missing:
+        raise RecordsError(f"{source}: missing column(s) {', '.join(missing)}")
+    return df.with_columns([pl.lit(None, pl.String).alias(c) for c in spec.columns if c not in df.columns]
+                           ).select(spec.columns)
+
+
+def _rules(spec: TableSpec) -> list[pl.Expr]:
+    """Expressions giving a reject reason (or null) per row, checked in order."""
+    def missing(col: str) -> pl.Expr:
+        return pl.when(pl.col(col).is_null()).then(pl.lit(f"missing {col}"))
+
+    def bad_time(col: str) -> pl.Expr:
+        return pl.when(pl.col(col).is_not_null() & pl.col(f"_{col}").is_null()).then(
+            pl.format("{} is not an ISO 8601 date-time: {}", pl.lit(col), pl.col(col)))
+
+    rules = [missing(spec.id_column)]
+    if spec is CALLS:
+        rules += [missing("started_at"), bad_time("started_at"),
+                  pl.when(pl.col("audio_path").is_null() & pl.col("transcript_path").is_null())
+                  .then(pl.lit("neither audio_path nor transcript_path given")),
+                  pl.when(pl.col("layout").is_not_null() & ~pl.col("layout").is_in(LAYOUTS + ("auto",)))
+                  .then(pl.format("unknown layout {}", pl.col("layout")))]
+    elif spec is REQUESTS:
+        rules += [missing("customer_type"),
+                  pl.when(pl.col("_customer_type").is_null()).then(
+                      pl.format("unknown customer_type {} (individual or legal)", pl.col("customer_type"))),
+                  missing("kind"),
+                  pl.when(pl.col("_kind").is_null()).then(
+                      pl.format("unknown kind {} (sealing, unsealing or inspection)", pl.col("kind"))),
+                  missing("created_at"), bad_time("created_at"), bad_time("completed_at"),
+                  pl.when(pl.col("_completed_at") < pl.col("_created_at")).then(
+                      pl.lit("completed_at is before created_at"))]
+    else:
+        rules += [missing("value"),
+                  pl.when(pl.col("_value").is_null()).then(pl.format("value is not a number: {}", pl.col("value"))),
+                  missing("entered_at"), bad_time("entered_at")]
+    return rules
+
+
+def validate(raw: pl.DataFrame, spec: TableSpec, source: str) -> Loaded:
+    """Check every row of a text table; returns the typed valid rows and the rejects."""
+    df = _normalise_headers(raw, spec, source)
+    df = df.with_columns(pl.col(c).str.strip_chars().replace("", None) for c in spec.columns)
+    df = df.with_row_index("_row", offset=2)
+    typed = [parse_timestamp(pl.col(c)).alias(f"_{c}") for c in spec.timestamps]
+    if spec is REQUESTS:
+        typed += [pl.col("customer_type").str.to_lowercase().replace_strict(CUSTOMER_TYPES, default=None)
+                  .alias("_customer_type"),
+                  pl.col("kind").str.to_lowercase().replace_strict(KINDS, default=None).alias("_kind")]
+    if spec is READINGS:
+        typed.append(parse_number(pl.col("value")).alias("_value"))
+    df = df.with_columns(typed).with_columns(pl.coalesce(_rules(spec)).alias("__why"))
+
+    # A duplicate id: identical rows count once; a different content is rejected.
+    content = [pl.col(f"_{c}") if f"_{c}" in df.columns else pl.col(c) for c in spec.columns]
+    df = df.with_columns(pl.struct(content).hash().alias("__hash"))
+    ok = df.filter(pl.col("__why").is_null())
+    first = ok.group_by(spec.id_column, maintain_order=True).agg(
+        pl.col("__hash").first().alias("__first_hash"), pl.col("_row").first().alias("__first_row"))
+    ok = ok.join(first, on=spec.id_column, how="left").with_columns(
+        pl.when(pl.col("__hash") != pl.col("__first_hash")).then(
+            pl.format("duplicate {} {} with a content different from row {}", pl.lit(spec.id_column),
+                      pl.col(spec.id_column), pl.col("__first_row"))).alias("__why"))
+    dup_rejects = ok.filter(pl.col("__why").is_not_null())
+    valid = ok.filter(pl.col("__why").is_null() & (pl.col("_row") == pl.col("__first_row")))
+
+    bad = pl.concat([df.filter(pl.col("__why").is_not_null()).select("_row", "__why"),
+                     dup_rejects.select("_row", "__why")]).sort("_row")
+    rejects = [Reject(source, int(r), reason) for r, reason in bad.iter_rows()]
+
+    out = valid.select([pl.col(f"_{c}").alias(c) if f"_{c}" in valid.columns else pl.col(c) for c in spec.columns]
+                       + [pl.col("_row")])
+    return Loaded(source, out, rejects)
+
+
+def load_file(path: Path, spec: TableSpec) -> Loaded:
+    """Read and validate one records file."""
+    source = str(path)
+    return validate(read_text_table(Path(path)), spec, source)
+
+
+# --- storing ---------------------------------------------------------------
+
+def upsert(con, spec: TableSpec, frame: pl.DataFrame) -> tuple[int, int]:
+    """Insert new rows and replace changed ones; returns (inserted, updated)."""
+    if spec is CALLS:
+        raise ValueError("calls are stored by analytics.pipeline, with their transcripts")
+    table = spec.name
+    cols = list(spec.columns)
+    con.register("incoming", frame.select(cols))
+    try:
+        changed_cond = " OR ".join(f"i.{c} IS DISTINCT FROM t.{c}" for c in cols)
+        counts = con.execute(
+            f"SELECT count(*) FILTER (WHERE t.{spec.id_column} IS NULL), "
+            f"count(*) FILTER (WHERE t.{spec.id_column} IS NOT NULL AND ({changed_cond})) "
+            f"FROM incoming i LEFT JOIN {table} t USING ({spec.id_column})").fetchone()
+        if counts[0] or counts[1]:
+            con.execute(
+                f"INSERT OR REPLACE INTO {table} ({', '.join(cols)}) "
+                f"SELECT {', '.join('i.' + c for c in cols)} FROM incoming i LEFT JOIN {table} t "
+                f"USING ({spec.id_column}) WHERE t.{spec.id_column} IS NULL OR {changed_cond}")
+    finally:
+        con.unregister("incoming")
+    return int(counts[0]), int(counts[1])
+
+
+def store_rejects(con, file: str, rejects: list[Reject]) -> None:
+    """Replace the stored rejects of ``file`` by those of its latest import."""
+    con.execute("DELETE FROM rejects WHERE file = ?", [file])
+    if rejects:
+        frame = pl.DataFrame({"file": [r.file for r in rejects], "row": [r.row for r in rejects],
+                              "reason": [r.reason for r in rejects]})
+        con.register("new_rejects", frame)
+        con.execute("INSERT INTO rejects SELECT file, row, reason, now()::TIMESTAMP FROM new_rejects")
+        con.unregister("new_rejects")
+
+
+def report_rejects(loaded: Loaded, on_error: Callable[[str], None]) -> None:
+    for r in loaded.rejects:
+        on_error(r.line())
