@@ -145,6 +145,20 @@ CREATE TABLE IF NOT EXISTS calendar (
     holiday     VARCHAR
 );
 
+-- The append-only audit log (analytics/audit.py): who opened, played, exported,
+-- reviewed what; each row carries the hash of the one before it.
+CREATE TABLE IF NOT EXISTS audit_log (
+    seq        BIGINT PRIMARY KEY,
+    at         TIMESTAMP,
+    user_name  VARCHAR,
+    role       VARCHAR,
+    action     VARCHAR,
+    target     VARCHAR,
+    detail     VARCHAR,
+    prev_hash  VARCHAR,
+    hash       VARCHAR
+);
+
 CREATE TABLE IF NOT EXISTS rejects (
     file      VARCHAR,
     row       INTEGER,
@@ -184,8 +198,11 @@ def connect(path: Path, read_only: bool = False, timeout_s: float = 30.0) -> Ite
         try:
             con = duckdb.connect(str(path), read_only=read_only)
             break
-        except duckdb.IOException as e:
-            if "lock" not in str(e).lower() or time.monotonic() > deadline:
+        except (duckdb.IOException, duckdb.ConnectionException) as e:
+            # IOException: another process holds the file; ConnectionException: another thread of
+            # this process has it open in the other mode (read-only vs read-write)
+            busy = "lock" in str(e).lower() or "different configuration" in str(e).lower()
+            if not busy or time.monotonic() > deadline:
                 raise StoreError(f"{path}: cannot open the database ({e}); "
                                  "check the folder is writable and no other program holds it") from e
             log.debug("database %s is locked, retrying in %.2fs", path, delay)
