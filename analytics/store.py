@@ -149,7 +149,7 @@ CREATE TABLE IF NOT EXISTS calendar (
 -- reviewed what; each row carries the hash of the one before it.
 CREATE TABLE IF NOT EXISTS audit_log (
     seq        BIGINT PRIMARY KEY,
-    at         TIMESTAMP,
+    logged_at  TIMESTAMP,
     user_name  VARCHAR,
     role       VARCHAR,
     action     VARCHAR,
