@@ -18,6 +18,7 @@ processed.  Running it twice stores nothing twice.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import logging
@@ -230,15 +231,15 @@ def _transcribe(todo: list[_Todo], db_path: Path, cfg: Config, reject, report: I
     from transcription.batch import transcribe_files
 
     out_dir = db_path.parent / "transcripts"
-    errors: list[str] = []
-
-    def on_error(message: str) -> None:
-        errors.append(message)
-        reject(message)
-
-    results = transcribe_files([t.audio for t in audio], out_dir, cfg.transcription,
-                               call_ids=[t.row["call_id"] for t in audio], on_error=on_error)
-    by_audio = {Path(r.audio).resolve(): r for r in results}
+    on_error = reject  # an unreadable recording: one line naming it; the other calls go on
+    # calls.csv may give each call its channel layout; the batch takes one per run.
+    by_audio = {}
+    for layout in sorted({t.row["layout"] or "" for t in audio}):
+        group = [t for t in audio if (t.row["layout"] or "") == layout]
+        opts = dataclasses.replace(cfg.transcription, layout=layout) if layout else cfg.transcription
+        results = transcribe_files([t.audio for t in group], out_dir, opts,
+                                   call_ids=[t.row["call_id"] for t in group], on_error=on_error)
+        by_audio |= {Path(r.audio).resolve(): r for r in results}
     for t in audio:
         r = by_audio.get(t.audio.resolve())
         if r is None:
