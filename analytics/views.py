@@ -101,49 +101,6 @@ def trend(db: Path, date_from: dt.date | None, date_to: dt.date | None, grain: s
 
 # --- operators ------------------------------------------------------------------------------
 
-def operator_table(db: Path, date_from: dt.date | None, date_to: dt.date | None) -> pl.DataFrame:
-    """One row per operator: calls, score, violations, per 100 calls, and timeliness.
-
-    Timeliness follows CONTRACT.md section 5: requests linked to a call and created
-    in the period, registered within 7 minutes of the call's end; readings linked
-    to a call and entered in the period, within 5 minutes.
-    """
-    b = _bounds(date_from, date_to)
-    return _run(db, f"""
-        WITH {_PERIOD}, {_COUNTED},
-        v AS (SELECT call_id, count(*) AS n FROM counted WHERE call_id IN (SELECT call_id FROM period) GROUP BY 1),
-        c AS (
-            SELECT p.operator_id, coalesce(max(p.operator_name), p.operator_id) AS operator_name,
-                   count(*) AS calls, round(avg(p.score), 1) AS score,
-                   coalesce(sum(v.n), 0)::BIGINT AS violations
-            FROM period p LEFT JOIN v USING (call_id) GROUP BY p.operator_id
-        ),
-        rq AS (
-            SELECT r.operator_id, count(*) AS linked,
-                   count(*) FILTER (WHERE r.created_at <= k.ended_at + INTERVAL 7 MINUTE) AS on_time
-            FROM requests r
-            JOIN links l ON l.record_type = 'request' AND l.record_id = r.request_id
-            JOIN calls k ON k.call_id = l.call_id
-            WHERE r.created_at >= ?::DATE AND r.created_at < ?::DATE + INTERVAL 1 DAY
-            GROUP BY 1
-        ),
-        rd AS (
-            SELECT r.operator_id, count(*) AS linked,
-                   count(*) FILTER (WHERE r.entered_at <= k.ended_at + INTERVAL 5 MINUTE) AS on_time
-            FROM readings r
-            JOIN links l ON l.record_type = 'reading' AND l.record_id = r.reading_id
-            JOIN calls k ON k.call_id = l.call_id
-            WHERE r.entered_at >= ?::DATE AND r.entered_at < ?::DATE + INTERVAL 1 DAY
-            GROUP BY 1
-        )
-        SELECT c.operator_id, c.operator_name, c.calls, c.score, c.violations,
-               round(100.0 * c.violations / c.calls, 1) AS per_100_calls,
-               CASE WHEN rq.linked > 0 THEN round(100.0 * rq.on_time / rq.linked, 1) END AS requests_on_time_pct,
-               CASE WHEN rd.linked > 0 THEN round(100.0 * rd.on_time / rd.linked, 1) END AS readings_on_time_pct
-        FROM c LEFT JOIN rq USING (operator_id) LEFT JOIN rd USING (operator_id)
-        ORDER BY c.operator_name, c.operator_id""", [*b, *b, *b])
-
-
 def operator_clauses(db: Path, operator_id: str, date_from: dt.date | None, date_to: dt.date | None,
                      limit: int = 10) -> pl.DataFrame:
     """rule, clause, violations: the operator's most violated rules in the period."""

@@ -47,6 +47,18 @@ def kpis(date_from: dt.date, date_to: dt.date) -> dict:
     return _kpis(_db(), date_from, date_to)
 
 
+@st.cache_data(ttl=TTL_S, show_spinner=False)
+def _kpi_list(db: str, name: str, date_from: dt.date, date_to: dt.date) -> pl.DataFrame:
+    from analytics.kpi_lists import LISTS
+
+    return LISTS[name](Path(db), date_from, date_to)
+
+
+def kpi_list(name: str, date_from: dt.date, date_to: dt.date) -> pl.DataFrame:
+    """The records behind the KPI ``name`` (``analytics.kpi_lists.LISTS``): the same definitions as the tiles."""
+    return _kpi_list(_db(), name, date_from, date_to)
+
+
 # --- rulebook -------------------------------------------------------------------------------
 
 @st.cache_resource(show_spinner=False)
@@ -89,8 +101,23 @@ def trend(date_from: dt.date, date_to: dt.date, grain: str, operator_id: str | N
     return _call(_db(), "trend", date_from, date_to, grain, operator_id)
 
 
+@st.cache_data(ttl=TTL_S, show_spinner=False)
+def _by_operator(db: str, date_from: dt.date, date_to: dt.date) -> pl.DataFrame:
+    from analytics.kpi import by_operator
+
+    return by_operator(Path(db), date_from, date_to)
+
+
 def operator_table(date_from: dt.date, date_to: dt.date) -> pl.DataFrame:
-    return _call(_db(), "operator_table", date_from, date_to)
+    """Per operator who took a call in the period: the KPIs of ``analytics.kpi`` (one definition) and names."""
+    kpi = _by_operator(_db(), date_from, date_to).filter(pl.col("calls") > 0)
+    return (kpi.join(operators(), on="operator_id", how="left")
+            .select("operator_id", pl.coalesce("operator_name", "operator_id").alias("operator_name"), "calls",
+                    pl.col("compliance_score_avg").alias("score"), "violations",
+                    (100.0 * pl.col("violations") / pl.col("calls")).round(1).alias("per_100_calls"),
+                    "requests_registered_on_time_pct", "readings_entered_on_time_pct",
+                    "requests_overdue", "calls_missing_record")
+            .sort("operator_name"))
 
 
 def operator_clauses(operator_id: str, date_from: dt.date, date_to: dt.date) -> pl.DataFrame:

@@ -34,8 +34,11 @@ COLUMNS_RU = {
     "calls": "Звонков",
     "violations": "Нарушений",
     "per_100_calls": "Нарушений на 100 звонков",
-    "requests_on_time_pct": "Заявки вовремя, %",
-    "readings_on_time_pct": "Показания вовремя, %",
+    "requests_registered_on_time_pct": "Заявки вовремя, %",
+    "requests_completed_on_time_pct": "Заявки выполнены в срок, %",
+    "readings_entered_on_time_pct": "Показания вовремя, %",
+    "requests_overdue": "Просрочено заявок",
+    "calls_missing_record": "Звонки без записи",
     "rule": "Правило",
     "title": "Нарушение",
     "clause": "Пункт СТП",
@@ -73,6 +76,14 @@ COLUMNS_RU = {
     "entered_at": "Внесено",
     "dictated": "Продиктовано",
     "value_matches": "Совпадает",
+    "due_day": "Срок выполнения",
+    "linked_call": "Звонок",
+    "link_method": "Связь",
+    "call_ended_at": "Звонок окончен",
+    "completed_by_period_end": "Выполнена к концу периода",
+    "missing_fields": "Не заполнено",
+    "dictated_values": "Продиктовано",
+    "ended_at": "Окончание",
 }
 
 
@@ -87,9 +98,9 @@ def russian(df: pl.DataFrame, titles: dict[str, str] | None = None) -> pl.DataFr
     """
     for column, names in (("topic", TOPICS_RU), ("speaker", SPEAKERS_RU)):
         if column in df.columns:
-            df = df.with_columns(pl.col(column).replace(names))
+            df = df.with_columns(pl.col(column).cast(pl.String).replace(names))
     if "verdict" in df.columns:
-        df = df.with_columns(pl.col("verdict").replace({"confirmed": "подтверждено", "rejected": "отклонено"})
+        df = df.with_columns(pl.col("verdict").cast(pl.String).replace({"confirmed": "подтверждено", "rejected": "отклонено"})
                              .fill_null("не проверено"))
     if titles is not None and "rule" in df.columns and "title" not in df.columns:
         title = df["rule"].replace_strict(titles, default="", return_dtype=pl.String).alias("title")

@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboards import context, datasource
 from dashboards.components.export import download_buttons
-from dashboards.labels import fmt_number, fmt_seconds, russian
+from dashboards.labels import fmt_number, fmt_pct, fmt_seconds, russian
 
 period = context.period()
 st.title("Операторы")
@@ -40,11 +40,12 @@ op = st.selectbox("Профиль оператора", ids, format_func=lambda i
 row = table.filter(table["operator_id"] == op).row(0, named=True)
 
 st.header(names.get(op) or op)
-c1, c2, c3, c4 = st.columns(4)
+c1, c2, c3, c4, c5 = st.columns(5)
 c1.metric("Звонков", fmt_number(row["calls"], 0))
 c2.metric("Средний балл", fmt_number(row["score"]))
 c3.metric("Нарушений на 100 звонков", fmt_number(row["per_100_calls"]))
-c4.metric("Заявки вовремя", "—" if row["requests_on_time_pct"] is None else f"{fmt_number(row['requests_on_time_pct'])} %")
+c4.metric("Заявки вовремя", fmt_pct(row["requests_registered_on_time_pct"]))
+c5.metric("Показания вовремя", fmt_pct(row["readings_entered_on_time_pct"]))
 
 left, right = st.columns(2)
 with left:

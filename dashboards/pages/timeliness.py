@@ -1,9 +1,52 @@
-"""«Своевременность»: the records behind the timeliness KPIs, each list exportable."""
+"""«Своевременность»: the records behind the timeliness KPIs, each list exportable.
+
+The lists come from ``analytics.kpi_lists``, built on the same definitions as
+the KPI tiles, so a tile's number is the length of its list here.
+"""
 from __future__ import annotations
 
 import streamlit as st
 
-from dashboards import context
+from dashboards import context, datasource
+from dashboards.components.export import download_buttons
+from dashboards.labels import russian
 
 period = context.period()
+
+# (KPI list, tab title, what it shows)
+LISTS = (
+    ("requests_registered_late", "Поздняя регистрация",
+     "Заявки, созданные позже 7 минут после окончания звонка (Приложение 1: 5–7 минут)."),
+    ("requests_overdue", "Просроченные заявки",
+     "Открытые заявки, срок которых (10 рабочих дней) истёк к концу периода."),
+    ("requests_completed_late", "Выполнены не в срок",
+     "Заявки, выполненные позже 10 рабочих дней, или просроченные."),
+    ("requests_incomplete", "Неполные заявки", "Заявки без обязательных полей Приложения 1."),
+    ("readings_entered_late", "Показания внесены поздно",
+     "Показания, внесённые позже 5 минут после окончания звонка (Приложение 1)."),
+    ("readings_mismatched", "Показания с расхождением",
+     "Внесённое значение не совпадает ни с одним продиктованным в звонке (п. 12)."),
+    ("calls_missing_record", "Звонки без записи",
+     "Звонки по заявке или показаниям, к которым не найдено ни заявки, ни показания."),
+)
+
 st.title("Своевременность")
+st.caption(f"{period.label}. Выберите строку, чтобы открыть звонок.")
+
+frames = {name: datasource.kpi_list(name, period.start, period.end) for name, _, _ in LISTS}
+tabs = st.tabs([f"{title} ({frames[name].height})" for name, title, _ in LISTS])
+for tab, (name, title, what) in zip(tabs, LISTS):
+    with tab:
+        st.caption(what)
+        df = frames[name]
+        if df.is_empty():
+            st.success("Нет — всё в порядке.")
+            continue
+        shown = russian(df)
+        event = st.dataframe(shown, hide_index=True, key=f"timely_{name}", on_select="rerun",
+                             selection_mode="single-row")
+        download_buttons(shown, f"{title}_{period.start}_{period.end}".replace(" ", "_"), key=f"timely_{name}")
+        call_col = "linked_call" if "linked_call" in df.columns else "call_id"
+        rows = event.selection.rows if event is not None else []
+        if rows and df[call_col][rows[0]]:
+            context.open_call(df[call_col][rows[0]])

@@ -1,0 +1,180 @@
+"""The dashboard's queries (analytics/views.py), auditor reviews, period presets, word forms and labels."""
+from __future__ import annotations
+
+import datetime as dt
+
+import dashboard_db
+import polars as pl
+import pytest
+
+from analytics import reviews, views
+from analytics.kpi import compute_kpis
+from dashboards.components import period as periods
+from dashboards.labels import fmt_number, fmt_pct, fmt_seconds, russian
+from rules.lemmas import query_forms, word_forms
+
+H1 = (dt.date(2025, 1, 1), dt.date(2025, 6, 30))
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    return dashboard_db.build(tmp_path_factory.mktemp("views") / "t.duckdb")
+
+
+@pytest.fixture()
+def fresh_db(tmp_path):
+    return dashboard_db.build(tmp_path / "t.duckdb")
+
+
+def test_date_range_and_operators(db):
+    assert views.date_range(db) == (dt.date(2025, 1, 10), dt.date(2025, 7, 8))
+    assert views.operators(db)["operator_id"].to_list() == ["op1", "op3", "op2"]   # by name
+
+
+@pytest.mark.parametrize(("period", "expected"), [
+    (H1, {"readings": 4, "request.individual": 3, "billing": 2, "other": 1, "out_of_scope": 1, "request.legal": 1}),
+    ((dt.date(2025, 7, 1), dt.date(2025, 12, 31)), {"readings": 1, "billing": 1}),
+    ((dt.date(2024, 1, 1), dt.date(2024, 12, 31)), {}),
+])
+def test_calls_by_topic(db, period, expected):
+    df = views.calls_by_topic(db, *period)
+    assert dict(zip(df["topic"], df["calls"])) == expected
+
+
+@pytest.mark.parametrize(("grain", "operator", "expected_calls", "expected_violations"), [
+    ("month", None, [2, 2, 2, 2, 2, 2], [2, 5, 2, 2, 1, 2]),       # c08's «Девушки из ПЭУ» was rejected
+    ("week", "op1", [1, 1, 1, 1], [0, 2, 0, 0]),
+])
+def test_trend(db, grain, operator, expected_calls, expected_violations):
+    df = views.trend(db, *H1, grain, operator)
+    assert df["calls"].to_list() == expected_calls
+    assert df["violations"].to_list() == expected_violations
+
+
+def test_trend_rejects_unknown_grain(db):
+    with pytest.raises(ValueError, match="grain"):
+        views.trend(db, *H1, "day; DROP TABLE calls")
+
+
+def test_rule_counts_leave_out_rejected_findings(db):
+    df = views.rule_counts(db, *H1)
+    counts = dict(zip(df["rule"], df["violations"]))
+    assert counts["address.forbidden"] == 2            # c02, c05; c08 rejected
+    assert counts["speech.jargon"] == 3
+    # the same numbers as the KPIs (one definition of "counted")
+    assert counts == compute_kpis(db, *H1)["violations"]
+
+
+@pytest.mark.parametrize(("flt", "expected"), [
+    (views.CallFilter(*H1, word_forms=(word_forms("девушка"),)), ["c08", "c03", "c02"]),   # девушки, девушку, Девушка
+    (views.CallFilter(*H1, word_forms=query_forms("девушка подождите")), ["c02"]),
+    (views.CallFilter(*H1, word_forms=query_forms("ДЕВУШКА")), ["c08", "c03", "c02"]),
+    (views.CallFilter(*H1, word_forms=query_forms("бабушка")), []),
+    (views.CallFilter(*H1, word_forms=query_forms("проблема")), ["c03"]),                    # «проблемы»
+    (views.CallFilter(*H1, operator_ids=("op1",)), ["c10", "c07", "c02", "c01"]),
+    (views.CallFilter(*H1, topics=("billing", "request.legal")), ["c09", "c05", "c03"]),
+    (views.CallFilter(*H1, rule="address.forbidden"), ["c05", "c02"]),                     # c08 rejected
+    (views.CallFilter(*H1, score_min=50, score_max=70), ["c08", "c05", "c03"]),
+    (views.CallFilter(operator_ids=("op1",), score_max=90), ["c13", "c02"]),
+    (views.CallFilter(*H1, limit=2), ["c12", "c11"]),
+])
+def test_search_calls(db, flt, expected):
+    assert views.search_calls(db, flt)["call_id"].to_list() == expected
+
+
+def test_search_quotes_the_matching_utterance(db):
+    df = views.search_calls(db, views.CallFilter(*H1, word_forms=query_forms("девушки")))
+    assert dict(zip(df["call_id"], df["quote"]))["c03"] == "Позовите девушку постарше."
+
+
+def test_call_detail_cross_checks_readings(db):
+    d = views.call_detail(db, "c13")
+    assert d.call["operator_name"] == "Айгуль Сапарова"
+    assert d.utterances["text"].to_list()[-1] == "Ты подожди, девушка."
+    assert d.findings["rule"].to_list() == ["address.ty", "address.forbidden", "closing.missing"]
+    row = d.readings.row(0, named=True)
+    assert (row["reading_id"], row["value"], row["dictated"], row["value_matches"]) == ("m3", 410.0, [400.0], False)
+    assert row["minutes_after_call"] == pytest.approx(17.8)
+    ok = views.call_detail(db, "c11").readings.row(0, named=True)
+    assert ok["value_matches"] is True
+    req = views.call_detail(db, "c08").requests.row(0, named=True)
+    assert (req["request_id"], req["minutes_after_call"]) == ("r2", pytest.approx(11.7))
+    assert views.call_detail(db, "nope") is None
+
+
+@pytest.mark.parametrize(("state", "rule", "expected"), [
+    ("all", None, 15),
+    ("unreviewed", None, 13),
+    ("rejected", None, 1),
+    ("confirmed", "address.forbidden", 1),
+    ("all", "speech.jargon", 3),
+])
+def test_findings_for_review(db, state, rule, expected):
+    assert views.findings_for_review(db, *H1, rule, state).height == expected
+
+
+def test_review_changes_kpis_and_precision(fresh_db):
+    before = compute_kpis(fresh_db, *H1)["violations"]["speech.rude"]
+    reviews.save_review(fresh_db, "c03", 1, "rejected", "ирония, не грубость", "аудитор")
+    after = compute_kpis(fresh_db, *H1)["violations"].get("speech.rude", 0)
+    assert (before, after) == (1, 0)
+    prec = views.rule_precision(fresh_db).filter(pl.col("rule") == "speech.rude").row(0, named=True)
+    assert (prec["reviewed"], prec["rejected"], prec["precision_pct"]) == (1, 1, 0.0)
+    # a new verdict replaces the old one; clearing brings the finding back
+    reviews.save_review(fresh_db, "c03", 1, "confirmed")
+    assert compute_kpis(fresh_db, *H1)["violations"]["speech.rude"] == 1
+    reviews.save_review(fresh_db, "c08", 0, "confirmed")
+    assert reviews.clear_review(fresh_db, "c08", 0) is True
+    assert reviews.clear_review(fresh_db, "c08", 0) is False
+    assert compute_kpis(fresh_db, *H1)["violations"]["address.forbidden"] == 3
+
+
+@pytest.mark.parametrize(("call_id", "idx", "verdict", "message"), [
+    ("c03", 1, "maybe", "verdict must be one of"),
+    ("c03", 99, "rejected", "no finding 99 in call c03"),
+    ("zzz", 0, "confirmed", "no finding 0 in call zzz"),
+])
+def test_bad_reviews_are_refused(fresh_db, call_id, idx, verdict, message):
+    with pytest.raises(reviews.ReviewError, match=message):
+        reviews.save_review(fresh_db, call_id, idx, verdict)
+
+
+@pytest.mark.parametrize(("p", "label", "start", "end", "prev_start", "prev_end"), [
+    (periods.half(2025, 1), "I полугодие 2025", "2025-01-01", "2025-06-30", "2024-07-01", "2024-12-31"),
+    (periods.half(2025, 2), "II полугодие 2025", "2025-07-01", "2025-12-31", "2025-01-01", "2025-06-30"),
+    (periods.quarter(2025, 1), "I квартал 2025", "2025-01-01", "2025-03-31", "2024-10-01", "2024-12-31"),
+    (periods.quarter(2025, 4), "IV квартал 2025", "2025-10-01", "2025-12-31", "2025-07-01", "2025-09-30"),
+    (periods.month(2024, 3), "март 2024", "2024-03-01", "2024-03-31", "2024-02-01", "2024-02-29"),
+    (periods.month(2025, 1), "январь 2025", "2025-01-01", "2025-01-31", "2024-12-01", "2024-12-31"),
+    (periods.custom(dt.date(2025, 3, 10), dt.date(2025, 3, 1)), "01.03.2025 – 10.03.2025",
+     "2025-03-01", "2025-03-10", "2025-02-19", "2025-02-28"),
+])
+def test_periods(p, label, start, end, prev_start, prev_end):
+    assert (p.label, p.start.isoformat(), p.end.isoformat()) == (label, start, end)
+    assert (p.previous().start.isoformat(), p.previous().end.isoformat()) == (prev_start, prev_end)
+
+
+@pytest.mark.parametrize(("word", "must_have"), [
+    ("девушка", {"девушки", "девушку", "девушкой", "девушек"}),
+    ("Девушки", {"девушка", "девушкам"}),
+    ("подождите", {"подожди", "подождать"}),
+    ("ёлка", {"елка", "елки"}),
+    ("123", {"123"}),
+])
+def test_word_forms(word, must_have):
+    assert must_have <= set(word_forms(word))
+
+
+@pytest.mark.parametrize(("value", "fn", "text"), [
+    (1840, fmt_number, "1 840"), (91.44, fmt_number, "91,4"), (None, fmt_number, "—"),
+    (96.1, fmt_pct, "96,1 %"), (None, fmt_pct, "—"), (67, fmt_seconds, "1:07"), (0.0, fmt_seconds, "0:00"),
+])
+def test_formats(value, fn, text):
+    assert fn(value) == text
+
+
+def test_russian_headers_and_topics():
+    df = russian(pl.DataFrame({"rule": ["address.ty"], "topic": ["readings"], "verdict": [None]}),
+                 {"address.ty": "Обращение на «ты»"})
+    assert df.columns == ["Правило", "Нарушение", "Тема", "Решение"]
+    assert df.row(0) == ("address.ty", "Обращение на «ты»", "Показания", "не проверено")
