@@ -1,0 +1,72 @@
+"""One call as the detectors see it: analysed utterances with the role each plays.
+
+Roles.  Stereo transcripts say who spoke.  ``speaker: unknown`` is judged as
+follows (a choice, documented in the rulebook): if the call has operator
+utterances, unknown ones are nobody's — no operator rule judges them, but
+topic and readings still read them.  If it has none (a mono recording
+transcribed without diarisation), an unknown utterance counts as the
+operator's when it is the first of the call (the operator answers) or carries
+one of the rulebook's ``operator_markers`` («слушаю вас», «тепловые сети»);
+the other unknown utterances count as the customer's.  So a customer's
+«девушка» is never blamed on the operator unless it sits in an utterance that
+sounds like the operator's.
+"""
+from __future__ import annotations
+
+from rules.text import Utt
+from transcription.schema import Finding, Transcript
+
+
+class Call:
+    __slots__ = ("customer", "operator", "roles", "rulebook", "topic", "transcript", "utts")
+
+    def __init__(self, transcript: Transcript, rulebook) -> None:
+        self.transcript = transcript
+        self.rulebook = rulebook
+        self.utts = [Utt(i, u.speaker, u.start, u.end, u.text, u.words) for i, u in enumerate(transcript.utterances)]
+        roles = [u.speaker for u in self.utts]
+        if "operator" not in roles and "unknown" in roles:
+            markers = rulebook.lexicon("operator_markers", rulebook.operator_markers, by_lemma=False)
+            first_unknown = roles.index("unknown")
+            for i, u in enumerate(self.utts):
+                if roles[i] == "unknown":
+                    roles[i] = "operator" if i == first_unknown or markers.contains(u) else "customer"
+        self.roles = roles
+        self.operator = [u for u, r in zip(self.utts, roles) if r == "operator"]
+        self.customer = [u for u, r in zip(self.utts, roles) if r == "customer"]
+        self.topic = "other"
+
+    @property
+    def duration(self) -> float:
+        d = self.transcript.duration_s
+        if self.utts:
+            d = max(d, max(u.end for u in self.utts))
+        return d
+
+    def role(self, u: Utt) -> str:
+        return self.roles[u.index]
+
+    def after(self, u: Utt, role: str, limit: int | None = None) -> list[Utt]:
+        """Utterances of ``role`` that come after ``u`` (the next ``limit`` of them)."""
+        out = []
+        for v in self.utts[u.index + 1:]:
+            if self.roles[v.index] == role:
+                out.append(v)
+                if limit is not None and len(out) >= limit:
+                    break
+        return out
+
+
+def finding(rule, u: Utt | None, first: int | None = None, last: int | None = None,
+            evidence: str | None = None, speaker: str = "operator") -> Finding:
+    """A finding of ``rule`` traced to tokens first..last of utterance ``u`` (or the whole of it)."""
+    if u is None:
+        return Finding(rule.id, rule.clause, speaker, None, None, evidence or "")
+    if first is not None and u.tokens:
+        last = first if last is None else last
+        start, end = u.span_time(first, last)
+        ev = evidence if evidence is not None else u.evidence(first, last)
+    else:
+        start, end = u.start, u.end
+        ev = evidence if evidence is not None else u.text.strip()[:160]
+    return Finding(rule.id, rule.clause, speaker, start, end, ev)

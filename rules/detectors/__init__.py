@@ -1,0 +1,1 @@
+"""Built-in detectors; each module registers its functions in ``rules.registry``."""

@@ -1,0 +1,183 @@
+"""Rules about the course of the conversation: opening, closing, the customer's name,
+escalation, third parties and unexplained terms.  Each gives at most one finding
+per call, except ``terms`` (one per abbreviation left unexplained)."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from rules import text as T
+from rules.call import Call, finding
+from rules.registry import register
+
+
+@register("greeting")
+def greeting(call: Call, rule) -> list:
+    """The operator's first utterances (within ``within_s`` of the first) carry a greeting."""
+    ops = call.operator
+    if not ops:
+        return []
+    lex = rule.lexicon()
+    n = int(rule.params.get("first_utterances", 2))
+    within = float(rule.params.get("within_s", 30))
+    opening = [u for u in ops[:n] if u.start - ops[0].start <= within]
+    if any(lex.contains(u) for u in opening):
+        return []
+    return [finding(rule, ops[0])]
+
+
+@register("closing")
+def closing(call: Call, rule) -> list:
+    """The operator's last utterances carry a farewell or thanks for calling."""
+    ops = call.operator
+    if not ops:
+        return []
+    lex = rule.lexicon()
+    n = int(rule.params.get("last_utterances", 2))
+    if any(lex.contains(u) for u in ops[-n:]):
+        return []
+    return [finding(rule, ops[-1])]
+
+
+@lru_cache(maxsize=8)
+def _kazakh_names(path: Path) -> frozenset[str]:
+    names = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        name = T.normal(line.strip())
+        if not name or name.startswith("#"):
+            continue
+        names.add(name)
+        stem = name[:-1] if name[-1] in "аья" else name
+        for suffix in ("ович", "евич", "овна", "евна", "улы", "кызы", "овича", "овне", "овну", "евне"):
+            names.add(stem + suffix)
+    return frozenset(names)
+
+
+def _same_name(said: str, name: str) -> bool:
+    """«Нурлану» is «Нурлан», «Анне» is «Анна»: a shared stem and a short ending."""
+    if said == name:
+        return True
+    k = max(3, len(name) - 2)
+    return len(said) >= k and said[:k] == name[:k] and abs(len(said) - len(name)) <= 3
+
+
+@register("name_usage")
+def name_usage(call: Call, rule) -> list:
+    """The customer introduced themselves and the operator never used their name afterwards."""
+    if not call.operator or not call.customer:
+        return []
+    kaz = _kazakh_names(Path(rule.source).parent / rule.params.get("kazakh_names_file", "lexicons/kazakh_names.txt"))
+    not_names = rule.words("not_names")
+    intro = rule.words("intro")
+    ask = rule.lexicon("ask_name")
+    own: set[str] = set()  # the operator's own name from the opening
+    first_op = call.operator[0]
+    if not call.customer or first_op.index < call.customer[0].index:
+        own = {t.form for t in first_op.tokens if _is_name(t, kaz, not_names)}
+
+    for u in call.customer:
+        toks = u.tokens
+        names = []
+        prev_ops = [v for v in call.utts[max(0, u.index - 2):u.index] if call.role(v) == "operator"]
+        asked = any(ask.contains(v) for v in prev_ops)
+        for i, t in enumerate(toks):
+            if not _is_name(t, kaz, not_names) or t.form in own:
+                continue
+            near = {x.form for x in toks[max(0, i - 3):i + 3]}
+            if asked or near & intro:
+                names.append(t)
+        if not names:
+            continue
+        given = [t.form for t in names if not t.flags & T.SURN] or [t.form for t in names]
+        later = call.after(u, "operator")
+        if not later:
+            return []
+        for v in later:
+            if any(_same_name(t.form, g) for t in v.tokens for g in given):
+                return []
+        i = toks.index(names[0])
+        return [finding(rule, u, i, i, evidence=u.evidence(i, i))]
+    return []
+
+
+def _is_name(t: T.Token, kaz: frozenset[str], not_names: frozenset[str]) -> bool:
+    if t.form in not_names or len(t.form) < 3:
+        return False
+    return bool(t.flags & (T.NAME | T.PATR | T.SURN)) or t.form in kaz
+
+
+@register("escalation")
+def escalation(call: Call, rule) -> list:
+    """A customer who stays dissatisfied is offered the head of department or a written request."""
+    unhappy = rule.lexicon("dissatisfied", by_lemma=False)
+    complaints = [u for u in call.customer if unhappy.contains(u)]
+    if not complaints:
+        return []
+    resolved = rule.lexicon("resolved", by_lemma=True)
+    last = complaints[-1]
+    if any(resolved.contains(v) for v in call.after(last, "customer")):
+        return []
+    offer = rule.lexicon("offer", by_lemma=True)
+    refusal = rule.lexicon("refusal", by_lemma=True)
+    for v in call.after(complaints[0], "operator"):
+        if offer.contains(v) and not refusal.contains(v):
+            return []
+    first = complaints[0]
+    m = unhappy.find(first)[0]
+    return [finding(rule, first, m.first, m.last)]
+
+
+@register("third_party")
+def third_party(call: Call, rule) -> list:
+    """The customer asks about someone else's account and the operator's answer gives it."""
+    persons = rule.lexicon("persons", by_lemma=True)
+    data = rule.lexicon("data", by_lemma=True)
+    asks = rule.words("asks")
+    refusal = rule.lexicon("refusal", by_lemma=True)
+    disclosed = rule.lexicon("disclosed", by_lemma=True)
+    for u in call.customer:
+        if not (persons.contains(u) and data.contains(u)):
+            continue
+        if "?" not in u.text and not any(f in asks for f in u.forms):
+            continue
+        answer = []
+        for v in call.utts[u.index + 1:]:
+            if call.role(v) == "operator":
+                answer.append(v)
+                if len(answer) >= 2:
+                    break
+            elif call.role(v) == "customer" and len(v.tokens) > 3:
+                break
+        if any(refusal.contains(v) for v in answer):
+            continue
+        for v in answer:
+            m = disclosed.find(v)
+            if m:
+                return [finding(rule, v, m[0].first, m[0].last)]
+            nums = [i for i, t in enumerate(v.tokens) if t.flags & T.NUMBER]
+            if nums:
+                return [finding(rule, v, nums[0], nums[0])]
+    return []
+
+
+@register("terms")
+def terms(call: Call, rule) -> list:
+    """An abbreviation the operator uses is explained somewhere in the call."""
+    out = []
+    spoken = rule.params.get("spoken", {})
+    for abbr, explanations in rule.params.get("terms", {}).items():
+        used = rule.lexicon_of(f"spoken.{abbr}", spoken.get(abbr, [abbr.lower()]), by_lemma=False)
+        hit = None
+        for u in call.operator:
+            m = used.find(u)
+            if m:
+                hit = (u, m[0])
+                break
+        if hit is None:
+            continue
+        expl = rule.lexicon_of(f"terms.{abbr}", explanations, by_lemma=True)
+        if any(expl.contains(u) for u in call.utts):
+            continue
+        u, m = hit
+        out.append(finding(rule, u, m.first, m.last))
+    return out

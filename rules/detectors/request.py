@@ -1,0 +1,51 @@
+"""``request.data_missing``: the fields a request needs (clauses 20–21, Appendix 1)."""
+from __future__ import annotations
+
+from rules.call import Call
+from rules.numbers import pieces
+from rules.registry import register
+from transcription.schema import Finding
+
+
+def _has_number(u, digits: int) -> bool:
+    for run in pieces(u.forms):
+        if sum(len(p.digits) for p in run) >= digits:
+            return True
+    return False
+
+
+@register("request_fields")
+def request_fields(call: Call, rule) -> list:
+    """In a ``request.*`` call, every field of its kind was said by someone in the call.
+
+    A field is collected when one of its cues is said and, for fields with
+    ``digits``, a number of that many digits is said in the same or the next
+    utterance (either speaker) — or one of ``or_cues`` is said («этот номер»).
+    """
+    kind = {"request.individual": "individual", "request.legal": "legal"}.get(call.topic)
+    if kind is None or not call.utts:
+        return []
+    missing = []
+    for field, spec in rule.params.get(kind, {}).items():
+        cues = rule.lexicon_of(f"{kind}.{field}.cues", spec.get("cues", []), by_lemma=True)
+        digits = int(spec.get("digits", 0))
+        or_cues = rule.lexicon_of(f"{kind}.{field}.or", spec.get("or_cues", []), by_lemma=True)
+        found = False
+        utts = call.utts
+        for k, u in enumerate(utts):
+            if not cues.contains(u):
+                continue
+            if not digits:
+                found = True
+            elif or_cues.entries and or_cues.contains(u):
+                found = True
+            else:
+                found = any(_has_number(v, digits) for v in utts[k:k + 3])
+            if found:
+                break
+        if not found:
+            missing.append(field)
+    if not missing:
+        return []
+    end = call.duration
+    return [Finding(rule.id, rule.clause, "operator", 0.0, end, "не собраны: " + ", ".join(missing))]

@@ -1,0 +1,69 @@
+"""What the operator says, utterance by utterance: forms of address, «ты», fillers, jargon, rudeness."""
+from __future__ import annotations
+
+from rules import text as T
+from rules.call import Call, finding
+from rules.registry import register
+
+_CLOSING_PUNCT = ",.!?…;:—–-"
+_SENTENCE_PUNCT = ".!?…"
+
+
+@register("phrases")
+def phrases(call: Call, rule) -> list:
+    """Each phrase of the rule's lexicon said by the operator (context exceptions apply)."""
+    lex = rule.lexicon()
+    out = []
+    for u in call.operator:
+        for m in lex.find(u):
+            out.append(finding(rule, u, m.first, m.last))
+    return out
+
+
+@register("vocative_address")
+def vocative_address(call: Call, rule) -> list:
+    """A form of address used as a vocative, not a mention.
+
+    Vocative: it opens a sentence and is closed by punctuation or followed by a
+    request («Девушка, подождите», «мужчина вы меня слышите»); or it closes a
+    clause after a comma, an imperative or a particle («подождите, девушка»,
+    «ну девушка»).  «мастер, молодой человек из ПЭУ» is a mention: the phrase
+    runs on into the sentence.
+    """
+    lex = rule.lexicon()
+    followers = rule.words("followers")
+    leaders = rule.words("leaders")
+    not_before = rule.words("not_before")
+    out = []
+    for u in call.operator:
+        toks = u.tokens
+        n = len(toks)
+        for m in lex.find(u):
+            i, j = m.first, m.last
+            prev = toks[i - 1] if i > 0 else None
+            nxt = toks[j + 1] if j + 1 < n else None
+            if nxt is not None and (nxt.form in not_before or nxt.flags & (T.NAME | T.PATR | T.SURN)):
+                continue
+            closed = nxt is None or toks[j].punct != ""
+            opens = prev is None or prev.punct in _SENTENCE_PUNCT
+            if opens:
+                ok = closed or nxt.form in followers or bool(nxt.flags & T.VERB_IMPR)
+            else:
+                ok = closed and (prev.punct == "," or prev.form in leaders or bool(prev.flags & T.VERB_IMPR))
+            if ok:
+                out.append(finding(rule, u, i, j))
+    return out
+
+
+@register("second_person")
+def second_person(call: Call, rule) -> list:
+    """«ты» and its forms, and verbs in the 2nd person singular or singular imperative."""
+    pronouns = rule.words("pronouns")
+    exceptions = rule.words("exceptions")
+    out = []
+    mask = T.IMPR_SG | T.SECOND_SG
+    for u in call.operator:
+        for i, t in enumerate(u.tokens):
+            if t.form in pronouns or (t.flags & mask and t.form not in exceptions):
+                out.append(finding(rule, u, i, i))
+    return out

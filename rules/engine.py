@@ -1,0 +1,84 @@
+"""The checker: a transcript in, a ``CheckResult`` out (CONTRACT.md section 3).
+
+    checker = Checker.default()          # the packaged rulebook
+    result = checker.check(transcript)   # topic, readings, findings, score
+
+Order: analyse utterances once (``rules.call``), read the readings, decide the
+topic, then run each rule's detector from the registry.  The score is
+``start − Σ weight`` over the rules that fired (each rule once per call,
+however often it fired), not below ``floor`` — 100 means no violation.
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from rules.call import Call
+from rules.lexicon import RulebookError
+from rules.readings import extract_readings
+from rules.registry import DETECTORS, load_builtins
+from rules.rulebook import DEFAULT_PATH, RuleDef, Rulebook
+from rules.topic import classify
+from transcription.schema import CheckResult, Transcript
+
+log = logging.getLogger(__name__)
+
+# rules that concern the whole call: at most one finding each (CONTRACT.md section 3)
+ONCE_PER_CALL = frozenset({"greeting.missing", "closing.missing", "name.not_used", "escalation.not_offered",
+                           "request.data_missing", "tempo.fast", "aht.over_norm"})
+
+
+class Checker:
+    """Runs one rulebook over transcripts."""
+
+    def __init__(self, rulebook: Rulebook) -> None:
+        load_builtins()
+        unknown = [r.detector for r in rulebook.rules if r.detector not in DETECTORS]
+        if unknown:
+            raise RulebookError(f"{rulebook.path}: unknown detector(s) {', '.join(sorted(set(unknown)))}; "
+                                f"known: {', '.join(sorted(DETECTORS))}")
+        self.rulebook = rulebook
+        self._plan = [(r, DETECTORS[r.detector]) for r in rulebook.rules]
+
+    @classmethod
+    def default(cls) -> "Checker":
+        return cls.load(DEFAULT_PATH)
+
+    @classmethod
+    def load(cls, path: Path | str) -> "Checker":
+        return cls(Rulebook.load(path))
+
+    @property
+    def version(self) -> str:
+        return self.rulebook.edition
+
+    @property
+    def rules(self) -> list[RuleDef]:
+        return self.rulebook.rules
+
+    def rule_titles(self) -> dict[str, tuple[str, str]]:
+        return {r.id: (r.clause, r.title_ru) for r in self.rulebook.rules}
+
+    def check(self, transcript: Transcript) -> CheckResult:
+        call = Call(transcript, self.rulebook)
+        readings = extract_readings(call, self.rulebook)
+        call.topic = classify(call, self.rulebook, readings)
+        findings = []
+        penalty = 0.0
+        for rule, detect in self._plan:
+            found = detect(call, rule)
+            if not found:
+                continue
+            if rule.id in ONCE_PER_CALL:
+                found = found[:1]
+            findings.extend(found)
+            penalty += rule.weight
+        findings.sort(key=lambda f: (f.start is None, f.start or 0.0, f.rule))
+        score = max(self.rulebook.score_floor, self.rulebook.score_start - penalty)
+        log.debug("%s: topic %s, %d finding(s), score %s", transcript.call_id, call.topic, len(findings), score)
+        return CheckResult(transcript.call_id, self.version, call.topic, score, findings, readings)
+
+
+def rule_titles(path: Path | str = DEFAULT_PATH) -> dict[str, tuple[str, str]]:
+    """rule id → (clause, Russian title), for the dashboard."""
+    return {r.id: (r.clause, r.title_ru) for r in Rulebook.load(path).rules}

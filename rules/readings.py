@@ -1,0 +1,110 @@
+"""Meter readings dictated in a call: «две тысячи сорок пять и три десятых» → 2045.3.
+
+Only a call that speaks of readings («показания») is searched.  A number is a
+reading when its utterance is about readings (``context``) or answers a
+request to dictate them (``prompt`` in the other side's previous utterance),
+and it is not an account, phone, date, sum or last month's value (the words
+just before and after it, from the rulebook).  A value repeated (the operator
+reading it back) is listed once, at the first time it was said.
+"""
+from __future__ import annotations
+
+from rules import text as T
+from rules.numbers import FRACTIONS, pieces, word_kind
+from transcription.schema import Reading
+
+_DECIMAL_JOINERS = frozenset({"целых", "целая", "целые", "целое", "целой", "и", "запятая", "запятой", "точка"})
+
+
+def _value_at(forms: list[str], i: int, hi: int):
+    """(value, last_token) of the number starting at token i, with its decimal part."""
+    runs = pieces(forms, i, hi)
+    if not runs:
+        return None
+    run = runs[0]
+    p0 = run[0]
+    if len(run) >= 3 and all(len(p.digits) == 1 for p in run):
+        return None  # digit-by-digit dictation: a number, not a reading
+    try:
+        value = float(p0.digits)
+    except ValueError:
+        return None
+    j = p0.last + 1
+    n = len(forms)
+    if "." not in p0.digits and len(run) == 1 and j + 1 < n and forms[j] in _DECIMAL_JOINERS \
+            and word_kind(forms[j + 1]) is not None:
+        fr = pieces(forms, j + 1, hi)[0][0]
+        if "." not in fr.digits:
+            k = fr.last + 1
+            denom = FRACTIONS.get(forms[k]) if k < n else None
+            if denom:
+                value += int(fr.digits) / denom
+                return value, k
+            if forms[j] != "и" or len(fr.digits) <= 3:
+                value += int(fr.digits) / 10 ** len(fr.digits)
+                return value, fr.last
+    if j + 1 < n and forms[j] == "с" and forms[j + 1] in ("половиной", "половинкой"):
+        return value + 0.5, j + 1
+    return value, p0.last
+
+
+def extract_readings(call, rulebook) -> list[Reading]:
+    cfg = rulebook.readings
+    if not any(" показание " in u.lemma_str or " показывать " in u.lemma_str for u in call.utts):
+        return []
+    context = rulebook.lexicon("readings.context", cfg.get("context", []), by_lemma=True)
+    prompt = rulebook.lexicon("readings.prompt", cfg.get("prompt", []), by_lemma=True)
+    not_after = frozenset(T.normal(w) for w in cfg.get("not_after_words", ()))
+    not_before = frozenset(T.normal(w) for w in cfg.get("not_before_words", ()))
+    skip_near = frozenset(T.normal(w) for w in cfg.get("skip_near", ()))
+    stop_back = frozenset(T.normal(w) for w in cfg.get("stop_back", ()))
+    max_digits = int(cfg.get("max_digits", 6))
+    out: list[Reading] = []
+    seen: set[float] = set()
+    prev = None
+    for u in call.utts:
+        forms = u.forms
+        n = len(forms)
+        has_num = any(word_kind(f) is not None for f in forms)
+        if has_num and (context.contains(u) or (prev is not None and call.role(prev) != call.role(u) and prompt.contains(prev))):
+            i = 0
+            while i < n:
+                if word_kind(forms[i]) is None:
+                    i += 1
+                    continue
+                hi = i
+                while hi < n and (word_kind(forms[hi]) is not None or forms[hi] in _DECIMAL_JOINERS
+                                  or forms[hi] in FRACTIONS):
+                    hi += 1
+                got = _value_at(forms, i, hi)
+                if got is None:
+                    i = hi
+                    continue
+                value, last = got
+                if _is_reading(u, i, last, value, not_after, not_before, skip_near, stop_back, max_digits):
+                    value = round(value, 3)
+                    if value not in seen:
+                        seen.add(value)
+                        start, _ = u.span_time(i, last)
+                        out.append(Reading(value, start, u.evidence(i, last)))
+                i = last + 1
+        if u.tokens:
+            prev = u
+    return out
+
+
+def _is_reading(u, i, last, value, not_after, not_before, skip_near, stop_back, max_digits) -> bool:
+    toks = u.tokens
+    if value <= 0 or len(str(int(value))) > max_digits:
+        return False
+    if last + 1 < len(toks) and toks[last + 1].form in not_after:
+        return False
+    if i > 0 and toks[i - 1].form in not_before:
+        return False
+    for k in range(i - 1, max(-1, i - 4), -1):
+        t = toks[k]
+        if t.flags & T.NUMBER or t.lemma in stop_back:
+            break
+        if t.lemma in skip_near or t.form in skip_near:
+            return False
+    return True

@@ -1,0 +1,172 @@
+"""Text as the rules see it: normalised tokens with lemmas and a few grammatical flags.
+
+ASR output and typed transcripts differ in case, punctuation and «ё»; every rule
+works on the same normal form: lowercase, «ё» → «е», words split on anything
+that is not a letter, digit or an inner hyphen.  Each token remembers the
+punctuation that followed it (vocatives need the comma) and its character span
+in the original text (evidence is quoted from the original, not the normal form).
+
+pymorphy3 lives here and only here.  A token's analysis is cached per surface
+form, so a call costs one dictionary lookup per distinct word.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)?|[^\W\d_]+(?:-[^\W\d_]+)*", re.UNICODE)
+_SENTENCE_END = re.compile(r"[.!?…]+")
+
+# flags packed into one int per analysis
+IMPR_SG = 1       # imperative, singular: «подожди», «скажи»
+SECOND_SG = 2     # 2nd person singular present/future: «знаешь», «понимаешь»
+NAME = 4          # given name
+PATR = 8          # patronymic
+SURN = 16         # surname
+VERB_IMPR = 32    # any imperative (polite plural too): «подождите»
+ADJ = 64          # adjective or participle (full form)
+NOUN = 128
+PREP = 256
+NUMBER = 512
+
+
+@lru_cache(maxsize=1)
+def morph():
+    """The shared pymorphy3 analyser (built once; it loads its dictionaries)."""
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer()
+
+
+@lru_cache(maxsize=300_000)
+def analyse(form: str) -> tuple[str, int]:
+    """(lemma, flags) for a normalised surface form; the most probable parse wins."""
+    if form.isdigit() or not form[0].isalpha():
+        return form, NUMBER
+    p = morph().parse(form)[0]
+    tag = p.tag
+    flags = 0
+    pos = tag.POS
+    if pos == "VERB":
+        if "impr" in tag:
+            flags |= VERB_IMPR
+            if "sing" in tag:
+                flags |= IMPR_SG
+        elif "2per" in tag and "sing" in tag:
+            flags |= SECOND_SG
+    elif pos == "NOUN":
+        flags |= NOUN
+        if "Name" in tag:
+            flags |= NAME
+        elif "Patr" in tag:
+            flags |= PATR
+        elif "Surn" in tag:
+            flags |= SURN
+    elif pos in ("ADJF", "PRTF"):
+        flags |= ADJ
+    elif pos == "PREP":
+        flags |= PREP
+    elif pos == "NUMR":
+        flags |= NUMBER
+    return p.normal_form.replace("ё", "е"), flags
+
+
+def normal(text: str) -> str:
+    """Lowercase with «ё» as «е»: the form every lexicon entry is compared in."""
+    return text.lower().replace("ё", "е")
+
+
+@dataclass(slots=True)
+class Token:
+    form: str        # normalised surface form
+    lemma: str
+    flags: int
+    start: int       # character span in the original text
+    end: int
+    punct: str       # punctuation right after the token ('' if none), e.g. ',' '?' '.'
+
+
+class Utt:
+    """One utterance, analysed once and shared by all detectors."""
+
+    __slots__ = ("_lemma_str", "_norm", "end", "forms", "index", "lemmas", "speaker", "start", "text", "tokens", "words")
+
+    def __init__(self, index: int, speaker: str, start: float, end: float, text: str, words=None):
+        self.index = index
+        self.speaker = speaker
+        self.start = start
+        self.end = end
+        self.text = text
+        self.words = words
+        self.tokens = tokenize(text)
+        self.forms = [t.form for t in self.tokens]
+        self.lemmas = [t.lemma for t in self.tokens]
+        self._norm = None
+        self._lemma_str = None
+
+    @property
+    def norm(self) -> str:
+        """Forms joined by single spaces, with a space at both ends (for phrase search)."""
+        if self._norm is None:
+            self._norm = " " + " ".join(self.forms) + " "
+        return self._norm
+
+    @property
+    def lemma_str(self) -> str:
+        if self._lemma_str is None:
+            self._lemma_str = " " + " ".join(self.lemmas) + " "
+        return self._lemma_str
+
+    def span_time(self, first: int, last: int) -> tuple[float, float]:
+        """Seconds covered by tokens first..last: word timestamps if they line up, else the utterance."""
+        words = self.words
+        if words and len(words) >= 1:
+            idx = _word_index(self)
+            if idx is not None and last < len(idx):
+                a, b = words[idx[first]], words[idx[last]]
+                return a.start, b.end
+        return self.start, self.end
+
+    def evidence(self, first: int, last: int, limit: int = 120) -> str:
+        """The sentence (or clause) of the original text around tokens first..last."""
+        text = self.text
+        a, b = self.tokens[first].start, self.tokens[last].end
+        left = 0
+        for m in _SENTENCE_END.finditer(text, 0, a):
+            left = m.end()
+        m = _SENTENCE_END.search(text, b)
+        right = m.start() if m else len(text)
+        snippet = text[left:right].strip()
+        if len(snippet) > limit:
+            lo = max(left, a - limit // 3)
+            hi = min(right, max(b, lo + limit))
+            snippet = text[lo:hi].strip()
+            snippet = ("…" if lo > left else "") + snippet + ("…" if hi < right else "")
+        return snippet
+
+
+def _word_index(u: Utt) -> list[int] | None:
+    """Token index → word index, when the words' text tokenises the same way."""
+    out: list[int] = []
+    for i, w in enumerate(u.words):
+        n = len(_TOKEN.findall(w.w))
+        out.extend([i] * n)
+    return out if len(out) == len(u.tokens) else None
+
+
+def tokenize(text: str) -> list[Token]:
+    toks: list[Token] = []
+    n = len(text)
+    for m in _TOKEN.finditer(text):
+        form = m.group().lower().replace("ё", "е")
+        e = m.end()
+        punct = ""
+        j = e
+        while j < n and text[j] in " \t":
+            j += 1
+        if j < n and text[j] in ",.!?;:…—–-":
+            punct = text[j]
+        lemma, flags = analyse(form)
+        toks.append(Token(form, lemma, flags, m.start(), e, punct))
+    return toks

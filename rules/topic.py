@@ -1,0 +1,47 @@
+"""The topic of a call (CONTRACT.md section 3; clauses 20–23, Appendix 1).
+
+Each topic has cue phrases in the rulebook.  A cue counts ``first_weight`` in
+the customer's first two utterances (where callers say why they call), 1 in
+the customer's later ones and ``operator_weight`` in the operator's.  The
+request cues decide ``request.*`` (legal when its cues outweigh the household
+ones); otherwise the best of readings, billing and out-of-scope, with
+readings only when a value was dictated; otherwise ``other``.
+"""
+from __future__ import annotations
+
+GROUPS = ("request", "legal", "individual", "readings", "billing", "out_of_scope")
+
+
+def classify(call, rulebook, readings) -> str:
+    cfg = rulebook.topics
+    cues = cfg.get("cues", {})
+    by_lemma = cfg.get("match", "lemma") == "lemma"
+    lexes = {g: rulebook.lexicon(f"topics.{g}", cues.get(g, []), by_lemma) for g in GROUPS}
+    first_w = float(cfg.get("first_weight", 3))
+    op_w = float(cfg.get("operator_weight", 0.5))
+    score = dict.fromkeys(GROUPS, 0.0)
+    seen_customer = 0
+    for u in call.utts:
+        if not u.tokens:
+            continue
+        role = call.role(u)
+        if role == "operator":
+            w = op_w
+        elif role == "customer":
+            seen_customer += 1
+            w = first_w if seen_customer <= 2 else 1.0
+        else:
+            w = 1.0
+        for g, lex in lexes.items():
+            k = len(lex.find(u))
+            if k:
+                score[g] += w * k
+    floor = float(cfg.get("min_score", 1.0))
+    if not readings:
+        score["readings"] = min(score["readings"], 0.0)
+    best = max(("readings", "billing", "out_of_scope"), key=lambda g: score[g])
+    if score["request"] >= floor and score["request"] >= score[best]:
+        return "request.legal" if score["legal"] > score["individual"] else "request.individual"
+    if score[best] >= floor:
+        return best
+    return "other"
