@@ -37,10 +37,23 @@ class DashboardOptions:
 
 
 @dataclass
+class AccessOptions:
+    """users_file: the dashboard's local accounts (``oka-qa users add``), JSON with argon2 hashes;
+    recordings_dir: the only folder the dashboard plays audio from (empty: the data folder of the
+    database's last ``ingest``); sso: offer single sign-on through Streamlit's ``st.login``
+    (configured in ``.streamlit/secrets.toml``) besides the local accounts."""
+
+    users_file: str = "var/users.json"
+    recordings_dir: str = ""
+    sso: bool = False
+
+
+@dataclass
 class Config:
     transcription: TranscribeOptions = field(default_factory=TranscribeOptions)
     store: StoreOptions = field(default_factory=StoreOptions)
     dashboard: DashboardOptions = field(default_factory=DashboardOptions)
+    access: AccessOptions = field(default_factory=AccessOptions)
 
 
 def _apply(target: Any, values: dict, where: str) -> None:

@@ -1,0 +1,146 @@
+"""Who may see what: the roles of the dashboard and the masking each one gets.
+
+Four roles (issue 8): the head of ОКА and the auditor see everything; the
+trainer sees transcripts and findings with personal data masked, and no
+phone, account or ИИН anywhere, exports included; an operator sees only their
+own calls, masked.  Nobody changes requests or readings through the dashboard;
+the head and the auditor may judge findings (page «Проверка»).
+
+The policy is applied in the data layer (``redact_frame``, ``redact_text``)
+so that whatever a page shows or exports went through it.  Audio is served
+only from the configured recordings folder (``audio_file``).
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+import polars as pl
+
+from transcription.schema import OkaError
+
+log = logging.getLogger(__name__)
+
+
+class AccessError(OkaError):
+    """The signed-in user may not do this, or a path points outside its folder."""
+
+
+@dataclass(frozen=True)
+class Role:
+    """What one role may do.
+
+    title: the Russian name shown in the dashboard; sees_pd: personal data unmasked;
+    own_calls_only: only calls whose operator_id is the user's; can_review: confirm or reject
+    findings; reads_audit: the audit log page; plays_audio: the call recordings (they speak
+    personal data that no masking removes); manages_users: add and remove accounts.
+    """
+
+    id: str
+    title: str
+    sees_pd: bool
+    own_calls_only: bool = False
+    can_review: bool = False
+    reads_audit: bool = False
+    plays_audio: bool = False
+    manages_users: bool = False
+
+
+ROLES: dict[str, Role] = {r.id: r for r in (
+    Role("head", "руководитель ОКА", sees_pd=True, can_review=True, reads_audit=True, plays_audio=True,
+         manages_users=True),
+    Role("auditor", "аудитор", sees_pd=True, can_review=True, reads_audit=True, plays_audio=True),
+    Role("trainer", "тренер", sees_pd=False),
+    Role("operator", "оператор", sees_pd=False, own_calls_only=True),
+)}
+
+
+def role(role_id: str) -> Role:
+    try:
+        return ROLES[role_id]
+    except KeyError:
+        raise AccessError(f"unknown role {role_id!r}; known: {', '.join(ROLES)}") from None
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The signed-in person: their account name, role and (for an operator) operator_id."""
+
+    name: str
+    role: Role
+    operator_id: str | None = None
+
+    def require(self, permission: str) -> None:
+        if not getattr(self.role, permission):
+            raise AccessError(f"{self.name} ({self.role.title}) may not do this ({permission})")
+
+    def may_see_call(self, operator_id: str | None) -> bool:
+        return not self.role.own_calls_only or (self.operator_id is not None and operator_id == self.operator_id)
+
+
+# Columns that hold free text said in a call: masked with rules.privacy for roles without sees_pd.
+TEXT_COLUMNS = ("text", "evidence", "quote", "snippet", "comment", "note", "object_name")
+# Columns that hold personal data as a whole value: blanked for roles without sees_pd.
+PD_COLUMNS = ("account", "contract_no", "contact", "meter", "phone", "iin", "email",
+              "audio_path", "transcript_path", "words")
+
+
+def redact_text(viewer: Viewer, text: str | None, keep_names: Iterable[str] = (), context: str = "") -> str | None:
+    """``text`` as this viewer may read it."""
+    if text is None or viewer.role.sees_pd:
+        return text
+    from rules.privacy import MaskOptions, mask_text
+
+    return mask_text(text, context, MaskOptions(keep_names=tuple(keep_names)))[0]
+
+
+def redact_frame(viewer: Viewer, df: pl.DataFrame, keep_names: Iterable[str] = ()) -> pl.DataFrame:
+    """The rows and columns of ``df`` this viewer may see.
+
+    An operator keeps only rows of their own calls (an ``operator_id`` column is then required);
+    a role without ``sees_pd`` gets free-text columns masked and personal-data columns blanked.
+    The operators' own names (``operator_name``) stay, so a trainer knows whom they coach.
+    """
+    if viewer.role.own_calls_only:
+        if "operator_id" not in df.columns:
+            raise AccessError("this table has no operator_id, so an operator may not see it")
+        df = df.filter(pl.col("operator_id") == (viewer.operator_id or "\x00"))
+    if viewer.role.sees_pd or df.is_empty():
+        return df
+    keep = tuple(keep_names)
+    if "operator_name" in df.columns:
+        keep += tuple(n for n in df["operator_name"].unique().to_list() if n)
+    from rules.privacy import MaskOptions, mask_text
+
+    opts = MaskOptions(keep_names=keep)
+    exprs = []
+    for c in df.columns:
+        if c in PD_COLUMNS:
+            exprs.append(pl.lit(None, dtype=df.schema[c]).alias(c))
+        elif c in TEXT_COLUMNS and df.schema[c] == pl.String:
+            exprs.append(pl.col(c).map_elements(lambda t: mask_text(t, "", opts)[0], return_dtype=pl.String))
+    return df.with_columns(exprs) if exprs else df
+
+
+def audio_file(recordings_dir: Path, stored_path: str | None) -> Path:
+    """The recording at ``stored_path``, which must lie inside ``recordings_dir``.
+
+    ``stored_path`` comes from the database or a URL parameter; anything that resolves
+    outside the folder (``..``, an absolute path elsewhere, a symbolic link out) is refused.
+    """
+    if not stored_path:
+        raise AccessError("this call has no recording")
+    root = Path(recordings_dir).resolve()
+    candidate = Path(stored_path)
+    if not candidate.is_absolute():
+        candidate = root / candidate
+    try:
+        resolved = candidate.resolve(strict=True)
+    except (OSError, RuntimeError) as e:
+        raise AccessError(f"{stored_path}: recording not found in {root}") from e
+    if not resolved.is_relative_to(root) or not resolved.is_file():
+        log.warning("refused a recording outside %s: %s", root, stored_path)
+        raise AccessError(f"{stored_path}: not inside the recordings folder {root}")
+    return resolved
