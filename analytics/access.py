@@ -13,9 +13,9 @@ only from the configured recordings folder (``audio_file``).
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 import polars as pl
 

@@ -229,7 +229,7 @@ def demo(cfg, db, port, no_serve) -> None:
 
 
 # users, backup, restore, audit: access and safety (analytics/cli_access.py)
-from analytics.cli_access import COMMANDS as _ACCESS_COMMANDS  # noqa: E402
+from analytics.cli_access import COMMANDS as _ACCESS_COMMANDS
 
 for _command in _ACCESS_COMMANDS:
     cli.add_command(_command)
