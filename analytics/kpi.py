@@ -65,7 +65,7 @@ def _period(con, date_from: dt.date | None, date_to: dt.date | None) -> tuple[dt
         lo, hi = con.execute(
             "SELECT min(d), max(d) FROM (SELECT CAST(started_at AS DATE) AS d FROM calls "
             "UNION ALL SELECT CAST(created_at AS DATE) FROM requests "
-            "UNION ALL SELECT CAST(entered_at AS DATE) FROM readings)").fetchone()
+            "UNION ALL SELECT CAST(entered_at AS DATE) FROM readings)").fetchall()[0]
         today = _now().date()
         date_from = date_from or lo or today
         date_to = date_to or hi or today
@@ -171,7 +171,8 @@ def compute_kpis(db: Path, date_from: dt.date | None = None, date_to: dt.date | 
     with connect(db, read_only=True) as con:
         date_from, date_to = _period(con, date_from, date_to)
         p = params(date_from, date_to, now)
-        row = con.execute(sql, p).fetchone()
+        rows = con.execute(sql, p).fetchall()
+        row = rows[0] if rows else None
         violations = dict(con.execute(_VIOLATIONS_SQL, p).fetchall())
     out: dict[str, Any] = {"from": date_from.isoformat(), "to": date_to.isoformat()}
     if row is None:

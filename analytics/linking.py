@@ -95,10 +95,10 @@ def link(con, window_minutes: int = WINDOW_MINUTES) -> dict[str, int]:
     counts = dict(con.execute("SELECT method, count(*) FROM links GROUP BY method").fetchall())
     counts["unknown_call"] = con.execute(
         "SELECT count(*) FROM link_records WHERE given IS NOT NULL AND given NOT IN (SELECT call_id FROM calls)"
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     counts["unlinked"] = con.execute(
         "SELECT count(*) FROM link_records r ANTI JOIN links l "
-        "ON l.record_type = r.record_type AND l.record_id = r.record_id").fetchone()[0]
+        "ON l.record_type = r.record_type AND l.record_id = r.record_id").fetchall()[0][0]
     con.execute("DROP TABLE link_candidates")
     con.execute("DROP TABLE link_records")
     log.info("links: %s", counts)

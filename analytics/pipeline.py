@@ -328,7 +328,7 @@ def _insert(con, table: str, rows: list[dict], schema: dict | None = None) -> No
     frame = pl.DataFrame(rows, schema=schema or _FRAME_SCHEMAS[table], orient="row")
     con.register("frame_in", frame)
     cols = ", ".join(f'"{c}"' for c in frame.columns)
-    con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM frame_in")
+    con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM frame_in").fetchall()
     con.unregister("frame_in")
 
 
@@ -361,7 +361,7 @@ def _write_calls(con, rows: list[dict]) -> None:
 
 def stored_transcript(con, call_id: str) -> Transcript:
     """Rebuild a stored call's transcript from the ``utterances`` table."""
-    meta = con.execute("SELECT duration_s, language, layout FROM calls WHERE call_id = ?", [call_id]).fetchone()
+    meta = con.execute("SELECT duration_s, language, layout FROM calls WHERE call_id = ?", [call_id]).fetchall()[0]
     utts = []
     for speaker, start, end, text, words, lp, nsp in con.execute(
             'SELECT speaker, start, "end", text, words, avg_logprob, no_speech_prob FROM utterances '

@@ -277,12 +277,12 @@ def upsert(con, spec: TableSpec, frame: pl.DataFrame) -> tuple[int, int]:
         counts = con.execute(
             f"SELECT count(*) FILTER (WHERE t.{spec.id_column} IS NULL), "
             f"count(*) FILTER (WHERE t.{spec.id_column} IS NOT NULL AND ({changed_cond})) "
-            f"FROM incoming i LEFT JOIN {table} t USING ({spec.id_column})").fetchone()
+            f"FROM incoming i LEFT JOIN {table} t USING ({spec.id_column})").fetchall()[0]
         if counts[0] or counts[1]:
             con.execute(
                 f"INSERT OR REPLACE INTO {table} ({', '.join(cols)}) "
                 f"SELECT {', '.join('i.' + c for c in cols)} FROM incoming i LEFT JOIN {table} t "
-                f"USING ({spec.id_column}) WHERE t.{spec.id_column} IS NULL OR {changed_cond}")
+                f"USING ({spec.id_column}) WHERE t.{spec.id_column} IS NULL OR {changed_cond}").fetchall()
     finally:
         con.unregister("incoming")
     return int(counts[0]), int(counts[1])
@@ -295,7 +295,7 @@ def store_rejects(con, file: str, rejects: list[Reject]) -> None:
         frame = pl.DataFrame({"file": [r.file for r in rejects], "row": [r.row for r in rejects],
                               "reason": [r.reason for r in rejects]})
         con.register("new_rejects", frame)
-        con.execute("INSERT INTO rejects SELECT file, row, reason, now()::TIMESTAMP FROM new_rejects")
+        con.execute("INSERT INTO rejects SELECT file, row, reason, now()::TIMESTAMP FROM new_rejects").fetchall()
         con.unregister("new_rejects")
 
 

@@ -82,7 +82,7 @@ def calendar_rows(first_year: int = FIRST_YEAR, last_year: int = LAST_YEAR,
 
 def materialise(con, first_year: int = FIRST_YEAR, last_year: int = LAST_YEAR) -> int:
     """Fill the ``calendar`` table if it does not cover the years yet; returns rows written."""
-    have = con.execute("SELECT min(day), max(day) FROM calendar").fetchone()
+    have = con.execute("SELECT min(day), max(day) FROM calendar").fetchall()[0]
     if have[0] is not None and have[0] <= dt.date(first_year, 1, 1) and have[1] >= dt.date(last_year, 12, 31):
         return 0
     import polars as pl
@@ -91,7 +91,7 @@ def materialise(con, first_year: int = FIRST_YEAR, last_year: int = LAST_YEAR) -
     frame = pl.DataFrame(rows, schema=["day", "is_working", "due_day", "holiday"], orient="row")
     con.execute("DELETE FROM calendar")
     con.register("calendar_frame", frame)
-    con.execute("INSERT INTO calendar SELECT day, is_working, due_day, holiday FROM calendar_frame")
+    con.execute("INSERT INTO calendar SELECT day, is_working, due_day, holiday FROM calendar_frame").fetchall()
     con.unregister("calendar_frame")
     log.info("calendar: %s days, %s..%s", len(rows), first_year, last_year)
     return len(rows)

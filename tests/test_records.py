@@ -1,0 +1,161 @@
+"""Records import: per-row validation, time zones, XLSX, idempotent upsert, stored rejects."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import polars as pl
+import pytest
+from folder_builder import READING_COLS, REQUEST_COLS, write_csv
+
+from analytics import records, store
+
+GOOD_REQUEST = {"request_id": "Q1", "customer_type": "individual", "kind": "sealing", "account": "100200",
+                "contact": "8701", "reason": "замена", "operator_id": "op1", "created_at": "2025-03-04T10:15:00"}
+GOOD_READING = {"reading_id": "P1", "account": "100200", "meter": "ГВС-1", "value": "2045.3", "operator_id": "op1",
+                "entered_at": "2025-03-04T10:15:00"}
+
+
+@pytest.mark.parametrize("spec, cols, good, change, reason", [
+    (records.REQUESTS, REQUEST_COLS, GOOD_REQUEST, {"created_at": "04/03/2025 10:15"},
+     "created_at is not an ISO 8601 date-time: 04/03/2025 10:15"),
+    (records.REQUESTS, REQUEST_COLS, GOOD_REQUEST, {"created_at": ""}, "missing created_at"),
+    (records.REQUESTS, REQUEST_COLS, GOOD_REQUEST, {"created_at": "2025-02-30T10:00:00"},
+     "created_at is not an ISO 8601 date-time"),
+    (records.REQUESTS, REQUEST_COLS, GOOD_REQUEST, {"completed_at": "вчера"}, "completed_at is not an ISO 8601"),
+    (records.REQUESTS, REQUEST_COLS, GOOD_REQUEST, {"completed_at": "2025-03-01T10:00:00"},
+     "completed_at is before created_at"),
+    (records.REQUESTS, REQUEST_COLS, GOOD_REQUEST, {"customer_type": "company"}, "unknown customer_type company"),
+    (records.REQUESTS, REQUEST_COLS, GOOD_REQUEST, {"customer_type": ""}, "missing customer_type"),
+    (records.REQUESTS, REQUEST_COLS, GOOD_REQUEST, {"kind": "repair"}, "unknown kind repair"),
+    (records.REQUESTS, REQUEST_COLS, GOOD_REQUEST, {"request_id": "  "}, "missing request_id"),
+    (records.READINGS, READING_COLS, GOOD_READING, {"value": "двенадцать"}, "value is not a number: двенадцать"),
+    (records.READINGS, READING_COLS, GOOD_READING, {"value": ""}, "missing value"),
+    (records.READINGS, READING_COLS, GOOD_READING, {"entered_at": "2025-03-04T25:00:00"},
+     "entered_at is not an ISO 8601"),
+    (records.READINGS, READING_COLS, GOOD_READING, {"reading_id": ""}, "missing reading_id"),
+])
+def test_bad_row_rejected_rest_loaded(tmp_path, spec, cols, good, change, reason):
+    path = tmp_path / f"{spec.name}.csv"
+    other = dict(good, **{spec.id_column: "OK2"})
+    write_csv(path, cols, [other, good | change, dict(good, **{spec.id_column: "OK3"})])
+    loaded = records.load_file(path, spec)
+    assert sorted(loaded.frame[spec.id_column].to_list()) == ["OK2", "OK3"]
+    assert len(loaded.rejects) == 1
+    line = loaded.rejects[0].line()
+    assert line.startswith(f"{path}: row 3: ") and reason in line
+    assert "\n" not in line
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("2045.3", 2045.3), ("2045,3", 2045.3), (" 1 234,5 ", 1234.5), ("0", 0.0), ("-1.5", -1.5),
+])
+def test_numbers(tmp_path, value, expected):
+    path = tmp_path / "readings.csv"
+    write_csv(path, READING_COLS, [GOOD_READING | {"value": value}])
+    assert records.load_file(path, records.READINGS).frame["value"].to_list() == [expected]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2025-03-04T10:15:00", "2025-03-04 10:15:00"),
+    ("2025-03-04 10:15", "2025-03-04 10:15:00"),
+    ("2025-03-04T10:15:00.250", "2025-03-04 10:15:00.250"),
+    ("2025-03-04", "2025-03-04 00:00:00"),
+    ("2025-03-04T05:15:00Z", "2025-03-04 10:15:00"),            # UTC -> Almaty UTC+5 since 2024-03-01
+    ("2025-03-04T10:15:00+05:00", "2025-03-04 10:15:00"),
+    ("2025-03-04T08:15:00+03:00", "2025-03-04 10:15:00"),       # Moscow time
+    ("2024-02-29T04:15:00+00:00", "2024-02-29 10:15:00"),       # before the change Almaty was UTC+6
+    ("2024-03-01T04:15:00+00:00", "2024-03-01 09:15:00"),       # after it, UTC+5
+    ("2025-03-04T10:15:00+0500", "2025-03-04 10:15:00"),
+])
+def test_timestamps_to_almaty_wall_time(text, expected):
+    got = pl.select(records.parse_timestamp(pl.lit(text))).item()
+    assert got == dt.datetime.fromisoformat(expected)
+
+
+def test_duplicates(tmp_path):
+    path = tmp_path / "requests.csv"
+    write_csv(path, REQUEST_COLS, [GOOD_REQUEST, GOOD_REQUEST, GOOD_REQUEST | {"account": "999"}])
+    loaded = records.load_file(path, records.REQUESTS)
+    assert loaded.frame.height == 1 and loaded.frame["account"].item() == "100200"
+    assert [r.line() for r in loaded.rejects] == [
+        f"{path}: row 4: duplicate request_id Q1 with a content different from row 2"]
+
+
+def test_missing_column_is_one_error(tmp_path):
+    path = tmp_path / "requests.csv"
+    path.write_text("request_id,kind\nQ1,sealing\n", encoding="utf-8")
+    with pytest.raises(records.RecordsError, match=r"requests.csv: missing column\(s\) customer_type, created_at"):
+        records.load_file(path, records.REQUESTS)
+
+
+def test_not_a_table(tmp_path):
+    path = tmp_path / "requests.xlsx"
+    path.write_bytes(b"not a zip")
+    with pytest.raises(records.RecordsError, match="requests.xlsx: cannot read it as XLSX"):
+        records.load_file(path, records.REQUESTS)
+
+
+def test_xlsx_with_russian_headers(tmp_path):
+    path = tmp_path / "readings.xlsx"
+    pl.DataFrame({
+        "Номер показания": ["R1", "R2", "R3"], "Лицевой счёт": [100234567, 5, 6], "Показание": [2045.3, 7.0, None],
+        "Оператор": ["op1", "op1", "op1"], "Звонок": [None, "c1", None],
+        "Дата ввода": [dt.datetime(2025, 3, 4, 10, 15), dt.datetime(2025, 3, 4, 10, 16, 30),
+                       dt.datetime(2025, 3, 4, 10, 17)],
+    }).write_excel(path)
+    loaded = records.load_file(path, records.READINGS)
+    assert loaded.frame.select("reading_id", "account", "value", "call_id", "entered_at").rows() == [
+        ("R1", "100234567", 2045.3, None, dt.datetime(2025, 3, 4, 10, 15)),
+        ("R2", "5", 7.0, "c1", dt.datetime(2025, 3, 4, 10, 16, 30))]
+    assert [r.line() for r in loaded.rejects] == [f"{path}: row 4: missing value"]
+
+
+@pytest.mark.parametrize("given, stored", [
+    ("физ", "individual"), ("Юридическое лицо", "legal"), ("legal", "legal"),
+])
+def test_customer_type_aliases(tmp_path, given, stored):
+    path = tmp_path / "requests.csv"
+    write_csv(path, REQUEST_COLS, [GOOD_REQUEST | {"customer_type": given, "kind": "Распломбировка"}])
+    frame = records.load_file(path, records.REQUESTS).frame
+    assert frame.select("customer_type", "kind").row(0) == (stored, "unsealing")
+
+
+def _load(db: Path, path: Path, spec) -> tuple[int, int]:
+    loaded = records.load_file(path, spec)
+    with store.connect(db) as con:
+        result = records.upsert(con, spec, loaded.frame)
+        records.store_rejects(con, loaded.file, loaded.rejects)
+    return result
+
+
+def test_reimport_changes_nothing_and_update_upserts(tmp_path):
+    db = tmp_path / "oka.duckdb"
+    store.init(db)
+    path = tmp_path / "requests.csv"
+    rows = [GOOD_REQUEST, GOOD_REQUEST | {"request_id": "Q2"}, GOOD_REQUEST | {"request_id": "Q3", "kind": "x"}]
+    write_csv(path, REQUEST_COLS, rows)
+    assert _load(db, path, records.REQUESTS) == (2, 0)
+    assert _load(db, path, records.REQUESTS) == (0, 0)
+    rows[0] = GOOD_REQUEST | {"completed_at": "2025-03-10T12:00:00"}
+    write_csv(path, REQUEST_COLS, rows)
+    assert _load(db, path, records.REQUESTS) == (0, 1)
+    with store.connect(db, read_only=True) as con:
+        assert con.execute("SELECT request_id, completed_at FROM requests ORDER BY 1").fetchall() == [
+            ("Q1", dt.datetime(2025, 3, 10, 12)), ("Q2", None)]
+        # the rejects of a file are those of its latest import, not one more copy per import
+        assert con.execute("SELECT file, row, reason FROM rejects").fetchall() == [
+            (str(path), 4, "unknown kind x (sealing, unsealing or inspection)")]
+
+
+def test_rows_missing_from_a_later_file_are_kept(tmp_path):
+    db = tmp_path / "oka.duckdb"
+    store.init(db)
+    path = tmp_path / "readings.csv"
+    write_csv(path, READING_COLS, [GOOD_READING, GOOD_READING | {"reading_id": "P2"}])
+    _load(db, path, records.READINGS)
+    write_csv(path, READING_COLS, [GOOD_READING | {"reading_id": "P3"}])
+    _load(db, path, records.READINGS)
+    with store.connect(db, read_only=True) as con:
+        assert [r[0] for r in con.execute("SELECT reading_id FROM readings ORDER BY 1").fetchall()] == [
+            "P1", "P2", "P3"]
