@@ -1,0 +1,106 @@
+"""Linking records to calls (CONTRACT.md section 4): given id, time window, account match, latest."""
+from __future__ import annotations
+
+import pytest
+from folder_builder import Folder
+
+from analytics import linking, store
+from analytics.pipeline import ingest
+
+ACCOUNT_WORDS = "лицевой счёт один два три четыре пять шесть"  # 123456
+
+
+def _links(db) -> dict[str, tuple[str, str]]:
+    with store.connect(db, read_only=True) as con:
+        return {rid: (cid, m) for _, rid, cid, m in con.execute("SELECT * FROM links").fetchall()}
+
+
+def _run(tmp_path, build) -> dict[str, tuple[str, str]]:
+    f = Folder(tmp_path / "data")
+    build(f)
+    f.write()
+    errors: list[str] = []
+    ingest(f.root, tmp_path / "oka.duckdb", on_error=errors.append, checker=f.checker)
+    assert errors == []
+    return _links(tmp_path / "oka.duckdb")
+
+
+# One call of op1, 10:00:00-10:02:00 (120 s), then a reading at the time given.
+@pytest.mark.parametrize("entered_at, operator, expected", [
+    ("2025-03-04T10:01:00", "op1", ("C1", "time_window")),   # during the call
+    ("2025-03-04T11:02:00", "op1", ("C1", "time_window")),   # exactly 60 min after it ended
+    ("2025-03-04T11:02:01", "op1", None),                    # one second too late
+    ("2025-03-04T10:00:00", "op1", None),                    # the call had not started before it
+    ("2025-03-04T09:59:00", "op1", None),                    # before the call
+    ("2025-03-04T10:05:00", "op2", None),                    # another operator's record
+    ("2025-03-04T10:05:00+05:00", "op1", ("C1", "time_window")),
+    ("2025-03-04T05:05:00Z", "op1", ("C1", "time_window")),  # the same moment in UTC
+])
+def test_time_window(tmp_path, entered_at, operator, expected):
+    def build(f):
+        f.call("C1", "2025-03-04T10:00:00", "op1", 120)
+        f.reading("P1", entered_at, 1.0, operator)
+    assert _run(tmp_path, build).get("P1") == expected
+
+
+# Two calls of op1 before the record: C1 10:00-10:02 and C2 10:10-10:12; the record comes at 10:30.
+@pytest.mark.parametrize("text1, text2, account, expected", [
+    (ACCOUNT_WORDS, "добрый день", "123456", ("C1", "account_match")),
+    ("добрый день", ACCOUNT_WORDS, "123456", ("C2", "account_match")),
+    ("счёт 123456", "добрый день", "12-34-56", ("C1", "account_match")),      # digits in the text, dashes in the record
+    ("один два три, четыре пять шесть", "ничего", "123456", ("C1", "account_match")),  # dictated in pieces
+    (ACCOUNT_WORDS, ACCOUNT_WORDS, "123456", ("C2", "latest")),                # both name it
+    ("добрый день", "до свидания", "123456", ("C2", "latest")),               # neither does
+    (ACCOUNT_WORDS, "добрый день", "", ("C2", "latest")),                     # no account in the record
+])
+def test_two_candidates(tmp_path, text1, text2, account, expected):
+    def build(f):
+        f.call("C1", "2025-03-04T10:00:00", "op1", 120, text1)
+        f.call("C2", "2025-03-04T10:10:00", "op1", 120, text2)
+        f.reading("P1", "2025-03-04T10:30:00", 1.0, "op1", account=account)
+    assert _run(tmp_path, build)["P1"] == expected
+
+
+def test_contract_number_breaks_the_tie_for_legal_requests(tmp_path):
+    def build(f):
+        f.call("C1", "2025-03-04T10:00:00", "op1", 120, "договор номер четыре четыре пять пять")
+        f.call("C2", "2025-03-04T10:10:00", "op1", 120, "добрый день")
+        f.request("Q1", "2025-03-04T10:30:00", customer_type="legal", contract_no="Д-4455")
+    assert _run(tmp_path, build)["Q1"] == ("C1", "account_match")
+
+
+def test_given_call_id_wins(tmp_path):
+    def build(f):
+        f.call("C1", "2025-03-04T08:00:00", "op2", 120)
+        f.call("C2", "2025-03-04T10:00:00", "op1", 120)
+        f.reading("P1", "2025-03-04T10:03:00", 1.0, "op1", call_id="C1")
+    assert _run(tmp_path, build)["P1"] == ("C1", "given")
+
+
+def test_unknown_given_call_id_falls_back_to_time(tmp_path):
+    def build(f):
+        f.call("C1", "2025-03-04T10:00:00", "op1", 120)
+        f.reading("P1", "2025-03-04T10:03:00", 1.0, "op1", call_id="C-typo")
+        f.reading("P2", "2025-03-04T20:00:00", 1.0, "op1", call_id="C-typo")
+    assert _run(tmp_path, build) == {"P1": ("C1", "time_window")}
+    with store.connect(tmp_path / "oka.duckdb") as con:
+        counts = linking.link(con)
+    assert counts["unknown_call"] == 2 and counts["unlinked"] == 1
+
+
+def test_relinking_is_stable_and_a_late_call_gets_linked(tmp_path):
+    f = Folder(tmp_path / "data")
+    f.call("C1", "2025-03-04T10:00:00", "op1", 120)
+    f.reading("P1", "2025-03-04T10:03:00", 1.0, "op1")
+    f.reading("P2", "2025-03-05T10:03:00", 2.0, "op1", call_id="C2")
+    f.write()
+    db = tmp_path / "oka.duckdb"
+    ingest(f.root, db, checker=f.checker)
+    first = _links(db)
+    assert first == {"P1": ("C1", "time_window")}
+    ingest(f.root, db, checker=f.checker)
+    assert _links(db) == first
+    f.call("C2", "2025-03-05T10:00:00", "op1", 120)  # its call arrives with the next delivery
+    f.write()
+    ingest(f.root, db, checker=f.checker)
+    assert _links(db) == {"P1": ("C1", "time_window"), "P2": ("C2", "given")}
