@@ -6,7 +6,9 @@
 write lock, like any other writer.  Next to the copy goes a manifest with its
 SHA-256 and the rows per table; ``restore`` refuses a copy that does not match
 it, and keeps the database it replaces as ``<db>.before-restore-<time>``, so
-nothing stored is lost by restoring the wrong file.
+nothing stored is lost by restoring the wrong file.  Audit entries written
+after the backup are carried over into the restored log: a restore never
+erases who did what.
 """
 from __future__ import annotations
 
@@ -148,5 +150,30 @@ def restore(backup_path: Path, db: Path) -> tuple[BackupInfo, Path | None]:
         os.replace(db, kept)
     Path(str(db) + ".wal").unlink(missing_ok=True)
     os.replace(tmp, db)
+    if kept is not None:
+        _carry_audit(kept, db)
     log.info("restored %s from %s (previous database kept as %s)", db, info.path, kept)
     return info, kept
+
+
+def _carry_audit(old_db: Path, db: Path) -> None:
+    """Append to the restored audit log the entries only the replaced database had (those written
+    after the backup was taken), so that restoring never erases who did what."""
+    from analytics import audit
+
+    try:
+        with store.connect(old_db, read_only=True) as con:
+            old = con.execute("""SELECT seq, logged_at, user_name, role, action, target, detail, hash
+                                 FROM audit_log ORDER BY seq""").fetchall()
+    except (duckdb.Error, OkaError) as e:
+        log.warning("no audit log carried over from %s: %s", old_db, e)
+        return
+    with store.connect(db, read_only=True) as con:
+        try:
+            have = {r[0] for r in con.execute("SELECT hash FROM audit_log").fetchall()}
+        except duckdb.CatalogException:
+            have = set()
+    for seq, at, user, role, action, target, detail, digest in old:
+        if digest not in have:
+            audit.record(db, user, role, action, target,
+                         {"carried_from_seq": seq, "logged_at": at.isoformat(), "detail": detail})

@@ -1,0 +1,90 @@
+"""The append-only audit log (analytics/audit.py)."""
+from __future__ import annotations
+
+import threading
+
+import duckdb
+import pytest
+
+from analytics import audit, store
+
+
+@pytest.fixture
+def db(tmp_path):
+    path = tmp_path / "oka.duckdb"
+    store.init(path)
+    return path
+
+
+@pytest.mark.parametrize("action,target,detail", [
+    ("sign_in", "", ""),
+    ("open_call", "2025-03-04_0012", ""),
+    ("play_audio", "2025-03-04_0012", {"at": 12.0}),
+    ("export", "calls.xlsx", {"rows": 40, "page": "Звонки"}),
+    ("review", "2025-03-04_0012#3", {"verdict": "rejected"}),
+])
+def test_record_and_read_back(db, action, target, detail):
+    e = audit.record(db, "anna", "head", action, target, detail)
+    df = audit.entries(db)
+    assert df.height == 1
+    row = df.row(0, named=True)
+    assert (row["user_name"], row["role"], row["action"], row["target"]) == ("anna", "head", action, target)
+    assert e.seq == 1 and e.prev_hash == audit.GENESIS
+    if isinstance(detail, dict):
+        assert all(str(v) in row["detail"] for v in detail.values())
+
+
+def test_unknown_action_is_refused(db):
+    with pytest.raises(audit.AuditError):
+        audit.record(db, "anna", "head", "delete_everything")
+
+
+def test_filters_and_order(db):
+    for user, action in [("anna", "sign_in"), ("boris", "sign_in"), ("anna", "open_call")]:
+        audit.record(db, user, "head", action, "x")
+    assert audit.entries(db, user="anna")["action"].to_list() == ["open_call", "sign_in"]
+    assert audit.entries(db, action="sign_in").height == 2
+    assert audit.verify(db) == 3
+
+
+@pytest.mark.parametrize("tamper,message", [
+    ("UPDATE audit_log SET target = 'other' WHERE seq = 2", "entry 2 was altered"),
+    ("DELETE FROM audit_log WHERE seq = 2", "entry 2 is missing"),
+    ("UPDATE audit_log SET user_name = 'eve' WHERE seq = 1", "entry 1 was altered"),
+])
+def test_verify_finds_tampering(db, tamper, message):
+    for i in range(3):
+        audit.record(db, "anna", "head", "open_call", f"c{i}")
+    assert audit.verify(db) == 3
+    with duckdb.connect(str(db)) as con:
+        con.execute(tamper)
+    with pytest.raises(audit.AuditError, match=message):
+        audit.verify(db)
+
+
+def test_concurrent_writers_from_threads_keep_one_chain(db):
+    errors = []
+
+    def work(n):
+        try:
+            for i in range(5):
+                audit.record(db, f"user{n}", "trainer", "open_call", f"call{i}")
+        except Exception as e:  # noqa: BLE001 - collected for the assertion
+            errors.append(e)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert audit.verify(db) == 20
+
+
+def test_old_database_without_the_table_gets_it(tmp_path):
+    path = tmp_path / "old.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute("CREATE TABLE calls (call_id VARCHAR)")
+    assert audit.entries(path).height == 0
+    audit.record(path, "anna", "head", "sign_in")
+    assert audit.verify(path) == 1
