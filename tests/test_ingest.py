@@ -1,0 +1,161 @@
+"""``oka-qa ingest``: idempotent, incremental, re-checks on a new rulebook, one line per bad input."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+from folder_builder import Folder
+
+from analytics import pipeline, store
+from analytics.cli import cli
+from analytics.pipeline import ingest
+
+TABLES = ("calls", "utterances", "findings", "call_readings", "call_numbers", "requests", "readings", "links")
+
+
+def _counts(db) -> dict[str, int]:
+    with store.connect(db, read_only=True) as con:
+        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in TABLES}
+
+
+def _folder(tmp_path) -> Folder:
+    f = Folder(tmp_path / "data")
+    f.call("C1", "2025-03-04T10:00:00", "op1", 120, "счёт один два три", "readings", 90,
+           ("address.forbidden",), (2045.3,))
+    f.call("C2", "2025-03-04T11:00:00", "op2", 60, topic="request.individual", score=70,
+           findings=("greeting.missing", "closing.missing"))
+    f.request("Q1", "2025-03-04T11:02:00", operator_id="op2")
+    f.reading("P1", "2025-03-04T10:03:00", 2045.3, "op1")
+    f.write()
+    return f
+
+
+def test_twice_stores_nothing_twice_and_checks_nothing_again(tmp_path):
+    f = _folder(tmp_path)
+    db = tmp_path / "oka.duckdb"
+    first = ingest(f.root, db, checker=f.checker)
+    counts = _counts(db)
+    assert counts == {"calls": 2, "utterances": 4, "findings": 3, "call_readings": 1, "call_numbers": 1,
+                      "requests": 1, "readings": 1, "links": 2}
+    assert (first.calls_stored, first.records) == (2, {"requests": (1, 1, 0), "readings": (1, 1, 0)})
+    f.checker.checked.clear()
+    second = ingest(f.root, db, checker=f.checker)
+    assert _counts(db) == counts
+    assert f.checker.checked == []
+    assert (second.calls_stored, second.calls_skipped, second.records) == (
+        0, 2, {"requests": (1, 0, 0), "readings": (1, 0, 0)})
+    assert second.processed > 0
+
+
+def test_rerun_adds_only_what_is_new(tmp_path):
+    f = _folder(tmp_path)
+    db = tmp_path / "oka.duckdb"
+    ingest(f.root, db, checker=f.checker)
+    f.checker.checked.clear()
+    f.call("C3", "2025-03-05T09:00:00", "op1", 30)
+    f.write()
+    report = ingest(f.root, db, checker=f.checker)
+    assert f.checker.checked == ["C3"]
+    assert (report.calls_stored, report.calls_skipped) == (1, 2)
+    assert _counts(db)["calls"] == 3
+
+
+def test_changed_transcript_is_stored_again(tmp_path):
+    f = _folder(tmp_path)
+    db = tmp_path / "oka.duckdb"
+    ingest(f.root, db, checker=f.checker)
+    path = f.root / "transcripts" / "C2.json"
+    data = json.loads(path.read_text("utf-8"))
+    data["utterances"].append({"speaker": "operator", "start": 7.0, "end": 9.0, "text": "до свидания"})
+    data["duration_s"] = 90
+    path.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    f.checker.checked.clear()
+    ingest(f.root, db, checker=f.checker)
+    assert f.checker.checked == ["C2"]
+    with store.connect(db, read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM utterances WHERE call_id = 'C2'").fetchall()[0][0] == 3
+        assert con.execute("SELECT duration_s, epoch(ended_at - started_at) FROM calls WHERE call_id = 'C2'"
+                           ).fetchall()[0] == (90.0, 90.0)
+
+
+def test_new_rulebook_rechecks_stored_calls(tmp_path):
+    f = _folder(tmp_path)
+    db = tmp_path / "oka.duckdb"
+    ingest(f.root, db, checker=f.checker)
+    f.checker.version = "TEST/02"
+    f.checker.specs["C1"].findings = ()
+    f.checker.specs["C1"].topic = "billing"
+    f.checker.checked.clear()
+    report = ingest(f.root, db, checker=f.checker)
+    assert sorted(f.checker.checked) == ["C1", "C2"]
+    assert report.calls_rechecked == 2
+    with store.connect(db, read_only=True) as con:
+        assert con.execute("SELECT topic, rulebook FROM calls WHERE call_id = 'C1'").fetchall() == [
+            ("billing", "TEST/02")]
+        assert con.execute("SELECT count(*) FROM findings WHERE call_id = 'C1'").fetchall()[0][0] == 0
+        # the words said are untouched: a re-check works from the stored utterances
+        assert con.execute("SELECT count(*) FROM utterances").fetchall()[0][0] == 4
+
+
+def test_bad_inputs_are_one_line_each_and_the_rest_loads(tmp_path):
+    f = _folder(tmp_path)
+    f.call("C3", "2025-03-05T09:00:00", "op1", 30)
+    f.call("C4", "2025-03-05T10:00:00", "op1", 30)
+    f.calls.append({"call_id": "C5", "started_at": "2025-03-05T11:00:00", "operator_id": "op1",
+                    "transcript_path": "transcripts/missing.json"})
+    f.calls.append({"call_id": "C6", "started_at": "когда-то", "operator_id": "op1",
+                    "transcript_path": "transcripts/C1.json"})
+    f.reading("P2", "2025-03-05T10:03:00", "много", "op1")
+    f.write()
+    (f.root / "transcripts" / "C3.json").write_text("{not json", "utf-8")
+    db = tmp_path / "oka.duckdb"
+    errors: list[str] = []
+    report = ingest(f.root, db, on_error=errors.append, checker=f.checker)
+    calls_csv, readings_csv = f.root / "calls.csv", f.root / "readings.csv"
+    assert sorted(errors) == sorted([
+        f"{calls_csv}: row 7: started_at is not an ISO 8601 date-time: когда-то",
+        f"{calls_csv}: row 6: transcript_path transcripts/missing.json not found",
+        (f"{calls_csv}: row 4: {f.root / 'transcripts' / 'C3.json'}: not valid JSON "
+        "(Expecting property name enclosed in double quotes at line 1)"),
+        f"{readings_csv}: row 3: value is not a number: много",
+    ])
+    assert report.rejected == 4 and report.calls_stored == 3
+    with store.connect(db, read_only=True) as con:
+        assert [r[0] for r in con.execute("SELECT call_id FROM calls ORDER BY 1").fetchall()] == ["C1", "C2", "C4"]
+        assert con.execute("SELECT count(*) FROM rejects").fetchall()[0][0] == 4
+
+
+def test_cli_exit_codes(tmp_path, monkeypatch):
+    f = _folder(tmp_path)
+    monkeypatch.setattr(pipeline, "default_checker", lambda: f.checker)
+    db = tmp_path / "oka.duckdb"
+    runner = CliRunner()
+    ok = runner.invoke(cli, ["ingest", str(f.root), "--db", str(db)])
+    assert ok.exit_code == 0, ok.output
+    f.reading("P2", "2025-03-05T10:03:00", "много", "op1")
+    f.write()
+    partial = runner.invoke(cli, ["ingest", str(f.root), "--db", str(db)])
+    assert partial.exit_code == 1
+    assert f"error: {f.root / 'readings.csv'}: row 3: value is not a number: много" in partial.stderr
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    nothing = runner.invoke(cli, ["ingest", str(empty), "--db", str(db)])
+    assert nothing.exit_code == 2 and "no calls.csv" in nothing.stderr
+
+
+@pytest.mark.slow
+def test_broken_audio_is_one_line_and_the_other_calls_are_stored(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the transcript cache goes under ./var
+    f = _folder(tmp_path)
+    (f.root / "audio").mkdir()
+    (f.root / "audio" / "broken.wav").write_bytes(b"RIFF\x00\x00\x00\x00WAVEfmt garbage")
+    f.calls.append({"call_id": "C9", "started_at": "2025-03-05T11:00:00", "operator_id": "op1",
+                    "audio_path": "audio/broken.wav"})
+    f.write()
+    monkeypatch.setattr(pipeline, "default_checker", lambda: f.checker)
+    r = CliRunner().invoke(cli, ["ingest", str(f.root), "--db", str(tmp_path / "oka.duckdb")])
+    assert r.exit_code == 1, r.output
+    lines = [line for line in r.stderr.splitlines() if line.startswith("error:")]
+    assert len(lines) == 1 and "broken.wav" in lines[0]
+    assert _counts(tmp_path / "oka.duckdb")["calls"] == 2
