@@ -1,0 +1,70 @@
+"""Named read-only queries that only the half-yearly report needs.
+
+The KPIs and their lists come from ``analytics.kpi``, the per-operator and
+per-rule tables from ``analytics.views`` (what the dashboard shows); these
+add the report's scope and the quotes it cites.  Periods are calls started in
+``[date_from, date_to]``, both inclusive, Asia/Almaty; a finding an auditor
+rejected does not count, as everywhere else.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from analytics.store import connect
+
+_PERIOD = """
+    period AS (
+        SELECT * FROM calls WHERE started_at >= ?::DATE AND started_at < ?::DATE + INTERVAL 1 DAY
+    )"""
+_COUNTED = """
+    counted AS (
+        SELECT f.* FROM findings f
+        ANTI JOIN reviews r ON r.call_id = f.call_id AND r.idx = f.idx AND r.verdict = 'rejected'
+    )"""
+
+
+@dataclass(frozen=True)
+class CheckedScope:
+    calls: int                 # calls started in the period
+    checked: int               # of them, checked by a rulebook (they have a score)
+    operators: int             # distinct operators who took them
+    rulebooks: tuple[str, ...]
+
+
+def checked_scope(db: Path, date_from: dt.date, date_to: dt.date) -> CheckedScope:
+    """How many of the period's calls the rulebook checked, by how many operators, with which editions."""
+    with connect(Path(db), read_only=True) as con:
+        row = con.execute(f"""
+            WITH {_PERIOD}
+            SELECT count(*), count(score), count(DISTINCT operator_id),
+                   list(DISTINCT rulebook ORDER BY rulebook) FILTER (WHERE rulebook IS NOT NULL)
+            FROM period""", [date_from, date_to]).fetchone()
+    return CheckedScope(int(row[0]), int(row[1]), int(row[2]), tuple(row[3] or ()))
+
+
+def violation_examples(db: Path, date_from: dt.date, date_to: dt.date, per_rule: int = 3) -> pl.DataFrame:
+    """Up to ``per_rule`` quotes for each rule: rule, clause, call_id, started_at, operator, start, evidence.
+
+    One quote per call (the first of the rule in it), from the lowest-scoring
+    calls first, so the examples are the clearest cases, not one call repeated.
+    """
+    with connect(Path(db), read_only=True) as con:
+        return con.sql(f"""
+            WITH {_PERIOD}, {_COUNTED},
+            firsts AS (
+                SELECT f.rule, f.clause, f.call_id, p.started_at,
+                       coalesce(p.operator_name, p.operator_id) AS operator, p.score, f.start, f.evidence,
+                       row_number() OVER (PARTITION BY f.rule, f.call_id ORDER BY f.start NULLS LAST, f.idx) AS k
+                FROM counted f JOIN period p USING (call_id)
+                WHERE f.evidence IS NOT NULL AND trim(f.evidence) <> ''
+            ),
+            ranked AS (
+                SELECT *, row_number() OVER (PARTITION BY rule ORDER BY score NULLS LAST, started_at, call_id) AS n
+                FROM firsts WHERE k = 1
+            )
+            SELECT rule, clause, call_id, started_at, operator, start, evidence
+            FROM ranked WHERE n <= ? ORDER BY rule, n""", params=[date_from, date_to, per_rule]).pl()

@@ -1,0 +1,140 @@
+"""Fill a :class:`ReportData` from the store, through the same queries the
+dashboard uses: ``analytics.kpi`` for the KPIs and their lists,
+``analytics.views`` for the per-operator and per-rule tables."""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+
+from analytics import report_queries, views
+from analytics.reports import lists as lists_mod
+from analytics.reports.model import ClauseRow, Example, Indicator, OperatorRow, Period, ReportData, Scope
+from analytics.reports.options import ReportOptions
+from analytics.reports.recommend import recommend
+
+log = logging.getLogger(__name__)
+
+INDICATORS = [
+    # (number, title, short title, kpi key, criterion template, details)
+    (1, "Своевременность регистрации заявок на опломбировку, распломбировку, технический осмотр ИПУ ГВС, ПУТЭ",
+     "Регистрация заявок вовремя",
+     "requests_registered_on_time_pct",
+     ("Заявка внесена в ИС РАДИ / СЭД не позднее 7 мин после окончания звонка (Прил. 1); "
+      "доля таких заявок не ниже {target} %"),
+     [("Заявок за период", "requests"), ("Выполнены в срок, %", "requests_completed_on_time_pct"),
+      ("Просрочены", "requests_overdue"), ("Без обязательных данных", "requests_incomplete")]),
+    (2, "Своевременность внесения показаний ИПУ ГВС в базу данных со слов потребителей",
+     "Внесение показаний вовремя",
+     "readings_entered_on_time_pct",
+     ("Показания внесены в базу АЛСЕКО не позднее 5 мин после окончания звонка (Прил. 1); "
+      "доля таких показаний не ниже {target} %"),
+     [("Показаний за период", "readings"), ("Расходятся с продиктованными", "readings_value_mismatch")]),
+]
+
+
+def rule_catalog() -> dict[str, tuple[str, str]]:
+    """rule id -> (clause, Russian title), from the rulebook in use."""
+    from rules.engine import Checker
+
+    return {r.id: (str(r.clause), r.title_ru) for r in Checker.default().rules}
+
+
+def verdict(value: float | None, target: float) -> str:
+    if value is None:
+        return "нет данных"
+    return "выполнен" if value >= target else "не выполнен"
+
+
+def _indicators(kpis: dict, prev: dict, opts: ReportOptions) -> list[Indicator]:
+    targets = {1: opts.registered_target_pct, 2: opts.readings_target_pct}
+    out = []
+    for number, title, short, key, criterion, details in INDICATORS:
+        target = targets[number]
+        out.append(Indicator(number, title, short, criterion.format(target=f"{target:g}".replace(".", ",")), key,
+                             kpis.get(key), prev.get(key), target, verdict(kpis.get(key), target),
+                             [(label, k, kpis.get(k), prev.get(k)) for label, k in details]))
+    return out
+
+
+def _clauses(db: Path, period: Period, catalog: dict[str, tuple[str, str]], violations: dict[str, int],
+             opts: ReportOptions) -> list[ClauseRow]:
+    """Every rule of the rulebook: calls with a violation (views.rule_counts, as on the «Пункты
+    стандарта» page), violations (the KPI ``violations``) and a few quotes."""
+    counts = {r["rule"]: r for r in views.rule_counts(db, period.start, period.end).iter_rows(named=True)}
+    examples: dict[str, list[Example]] = {}
+    ex = report_queries.violation_examples(db, period.start, period.end, opts.examples_per_clause)
+    for r in ex.iter_rows(named=True):
+        examples.setdefault(r["rule"], []).append(
+            Example(r["call_id"], r["started_at"], r["operator"] or "—", r["start"], r["evidence"]))
+    rows = []
+    for rule in dict.fromkeys([*catalog, *violations, *counts]):
+        clause, title = catalog.get(rule, (counts.get(rule, {}).get("clause") or "—", rule))
+        rows.append(ClauseRow(rule, clause, title, int(counts.get(rule, {}).get("calls") or 0),
+                              int(violations.get(rule, 0)), examples.get(rule, [])))
+    rows.sort(key=lambda r: (-r.violations, _clause_key(r.clause), r.rule))
+    return rows
+
+
+def _clause_key(clause: str) -> tuple:
+    head = clause.replace("–", "-").split("-")[0].split(",")[0].strip()
+    try:
+        return (0, *[int(p) for p in head.split(".")])
+    except ValueError:
+        return (1, head)
+
+
+def _operators(db: Path, period: Period, opts: ReportOptions) -> list[OperatorRow]:
+    """One row per operator from the KPI breakdown (the same figures as ``oka-qa kpi``)."""
+    from analytics.kpi import by_operator
+
+    names = {r["operator_id"]: r["operator_name"] for r in views.operators(db).iter_rows(named=True)}
+    rows = []
+    for r in by_operator(db, period.start, period.end).iter_rows(named=True):
+        oid = r["operator_id"]
+        top = views.operator_clauses(db, oid, period.start, period.end, limit=opts.top_rules_per_operator)
+        calls, violations = int(r["calls"]), int(r["violations"])
+        rows.append(OperatorRow(oid, names.get(oid) or oid, calls, r["compliance_score_avg"], violations,
+                                round(100.0 * violations / calls, 1) if calls else None,
+                                r["requests_registered_on_time_pct"], r["readings_entered_on_time_pct"],
+                                [(t["rule"], int(t["violations"])) for t in top.iter_rows(named=True)]))
+    rows.sort(key=lambda o: (o.name, o.operator_id))
+    return rows
+
+
+def _monthly(db: Path, period: Period) -> list[dict]:
+    """The two indicators and the score per month (KPI breakdown by month)."""
+    from analytics.kpi import by_month
+
+    return [{"month": r["month"].strftime("%m.%Y"), "calls": r["calls"],
+             "registered_pct": r["requests_registered_on_time_pct"],
+             "readings_pct": r["readings_entered_on_time_pct"], "score": r["compliance_score_avg"]}
+            for r in by_month(db, period.start, period.end).iter_rows(named=True)]
+
+
+def build_report(db: Path, period: Period, kind: str, opts: ReportOptions | None = None,
+                 now: dt.datetime | None = None) -> ReportData:
+    """Everything the report says about ``period``, read from the database at ``db``."""
+    from analytics.kpi import compute_kpis
+
+    opts = opts or ReportOptions()
+    db = Path(db)
+    prev_period = period.previous()
+    kpis = compute_kpis(db, period.start, period.end)
+    prev = compute_kpis(db, prev_period.start, prev_period.end)
+    sc = report_queries.checked_scope(db, period.start, period.end)
+    catalog = rule_catalog()
+    clauses = _clauses(db, period, catalog, kpis.get("violations", {}), opts)
+    operators = _operators(db, period, opts)
+    log.info("report %s for %s..%s: %s calls, %s operators", kind, period.start, period.end, sc.calls, sc.operators)
+    return ReportData(
+        kind=kind, period=period, previous_period=prev_period,
+        generated_at=now or dt.datetime.now(),
+        scope=Scope(sc.operators, sc.calls, sc.checked, list(sc.rulebooks)),
+        kpis=kpis, previous_kpis=prev,
+        indicators=_indicators(kpis, prev, opts),
+        lists=lists_mod.kpi_lists_for(db, period),
+        clauses=clauses, operators=operators,
+        recommendations=recommend(operators, {c.rule: c.clause for c in clauses}, opts),
+        monthly=_monthly(db, period),
+    )

@@ -1,0 +1,67 @@
+"""The closing section: what the numbers mean, in sentences a reader signs.
+
+For the audit report the same findings are also numbered as nonconformities
+(НС-1, НС-2, ...): an indicator of 2.6 not met, and each clause of section 2
+with violations.
+"""
+from __future__ import annotations
+
+from analytics.reports.model import ReportData
+from analytics.reports.texts import fmt_change, fmt_clause, fmt_kpi
+
+
+def indicator_sentences(data: ReportData) -> list[str]:
+    out = []
+    for ind in data.indicators:
+        if ind.value is None:
+            out.append(f"Показатель {ind.number} «{ind.title}»: за период нет записей, связанных со звонками; "
+                       "выполнение не оценено.")
+            continue
+        change = fmt_change(ind.value, ind.previous, "%")
+        trend = "" if change == "—" else f" (к предыдущему периоду {change})"
+        out.append(f"Показатель {ind.number} «{ind.title}» {ind.verdict}: {fmt_kpi(ind.value, '%')} "
+                   f"при целевом значении не ниже {fmt_kpi(ind.target, '%')}{trend}.")
+    return out
+
+
+def nonconformities(data: ReportData) -> list[str]:
+    """Numbered statements of what does not meet the standard, worst first."""
+    items = []
+    for ind in data.indicators:
+        if ind.verdict == "не выполнен":
+            items.append(f"Критерий результативности п. 2.6 № {ind.number} «{ind.title}» не выполнен: "
+                         f"{fmt_kpi(ind.value, '%')} при целевом {fmt_kpi(ind.target, '%')}.")
+    k = data.kpis
+    if k.get("readings_value_mismatch"):
+        items.append(f"Показания внесены с искажением (п. 12): {k['readings_value_mismatch']} — "
+                     "значение в базе отличается от продиктованного.")
+    if k.get("requests_incomplete"):
+        items.append(f"Заявки без обязательных данных (Приложение 1): {k['requests_incomplete']}.")
+    if k.get("calls_missing_record"):
+        items.append(f"Обращения без зарегистрированной заявки или внесённого показания: "
+                     f"{k['calls_missing_record']}.")
+    for c in data.clauses:
+        if c.violations:
+            items.append(f"{fmt_clause(c.clause)} «{c.title}»: нарушений — {c.violations}, "
+                         f"звонков с нарушением — {c.calls}.")
+    return [f"НС-{i}. {text}" for i, text in enumerate(items, 1)]
+
+
+def summary_sentences(data: ReportData) -> list[str]:
+    out = indicator_sentences(data)
+    k = data.kpis
+    if k.get("compliance_score_avg") is not None:
+        prev = data.previous_kpis.get("compliance_score_avg")
+        change = fmt_change(k["compliance_score_avg"], prev)
+        tail = "" if change == "—" else f" (к предыдущему периоду {change})"
+        out.append(f"Средняя оценка соблюдения Стандарта — {fmt_kpi(k['compliance_score_avg'], '')} "
+                   f"баллов из 100{tail}.")
+    worst = [c for c in data.clauses if c.violations][:3]
+    if worst:
+        listed = "; ".join(f"{fmt_clause(c.clause)} «{c.title}» — {c.violations}" for c in worst)
+        out.append(f"Чаще всего нарушались: {listed}.")
+    need = [r for r in data.recommendations if r.items]
+    if need:
+        out.append(f"Обучение по разделу 6 рекомендовано {len(need)} сотрудникам ОКА; "
+                   "результаты повторной проверки отразить в следующей справке.")
+    return out

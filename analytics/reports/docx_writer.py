@@ -1,0 +1,238 @@
+"""Lay a :class:`ReportData` out as a DOCX a head of department signs."""
+from __future__ import annotations
+
+import io
+import logging
+from pathlib import Path
+
+import docx
+from docx.shared import Cm, Pt
+
+from analytics.reports import conclusions
+from analytics.reports.charts import Chart
+from analytics.reports.docx_parts import bottom_rule, page_number_footer, para, plain_table, setup, table
+from analytics.reports.model import ReportData
+from analytics.reports.options import ReportOptions
+from analytics.reports.texts import (
+    DEPARTMENT,
+    ENTERPRISE,
+    KIND_SPECS,
+    KPI_LABELS,
+    SECTIONS,
+    fmt_change,
+    fmt_clause,
+    fmt_date,
+    fmt_date_long,
+    fmt_datetime,
+    fmt_kpi,
+    fmt_number,
+    fmt_seconds,
+    period_label,
+)
+
+log = logging.getLogger(__name__)
+
+
+def write_docx(data: ReportData, path: Path, charts: dict[str, Chart], opts: ReportOptions) -> Path:
+    spec = KIND_SPECS[data.kind]
+    doc = docx.Document()
+    setup(doc)
+    page_number_footer(doc, f"{spec.file_label} {period_label(data.period.start, data.period.end)}")
+    _letterhead(doc, data)
+    n = 0
+    figs = _Figures(charts)
+    for key, section in (("scope", _scope), ("indicators", _indicators), ("lists", _lists),
+                         ("clauses", _clauses), ("operators", _operators), ("training", _training)):
+        n += 1
+        doc.add_heading(f"{n}. {SECTIONS[key]}", level=1)
+        section(doc, data, figs, opts, n)
+    n += 1
+    doc.add_heading(f"{n}. {spec.conclusion_heading}", level=1)
+    _conclusion(doc, data)
+    _signatures(doc, data)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    doc.save(str(tmp))
+    tmp.replace(path)
+    log.info("wrote %s", path)
+    return path
+
+
+def _letterhead(doc, data: ReportData) -> None:
+    spec = KIND_SPECS[data.kind]
+    para(doc, ENTERPRISE, bold=True, align="center", size=13, space_after=0)
+    bottom_rule(para(doc, DEPARTMENT, align="center", space_after=12))
+    para(doc, spec.title, bold=True, size=14, align="center", space_after=0)
+    para(doc, spec.subtitle, align="center", space_after=10)
+    p = para(doc, "г. Алматы", space_after=10)
+    p.paragraph_format.tab_stops.add_tab_stop(Cm(17), alignment=2)  # right-aligned tab
+    p.add_run("\t" + fmt_date_long(data.generated_at.date()))
+    para(doc, f"Проверяемый период: {period_label(data.period.start, data.period.end)}. "
+              f"Период сравнения: {period_label(data.previous_period.start, data.previous_period.end)}.",
+         align="justify")
+    para(doc, spec.purpose, align="justify")
+
+
+class _Figures:
+    """The charts of one document, numbered in the order they are placed."""
+
+    def __init__(self, charts: dict[str, Chart]) -> None:
+        self.charts = charts
+        self.count = 0
+
+    def place(self, doc, key: str) -> None:
+        chart = self.charts.get(key)
+        if chart is None:
+            return
+        doc.add_picture(io.BytesIO(chart.png), width=Cm(16))
+        doc.paragraphs[-1].alignment = 1
+        self.count += 1
+        para(doc, f"Рисунок {self.count} — {chart.caption}", italic=True, size=10, align="center")
+
+
+def _scope(doc, data: ReportData, figs, opts, n) -> None:
+    s = data.scope
+    rows = [
+        ["Проверяемый период", period_label(data.period.start, data.period.end)],
+        ["Операторов ОКА, принимавших звонки", fmt_number(s.operators, 0)],
+        ["Звонков за период", fmt_kpi(data.kpis.get("calls"), "")],
+        ["Звонков проверено по своду правил Стандарта", fmt_number(s.checked, 0)],
+        ["Доля проверенных звонков", fmt_kpi(s.checked_pct, "%")],
+        ["Заявок на опломбировку, распломбировку, осмотр", fmt_kpi(data.kpis.get("requests"), "")],
+        ["Показаний ИПУ ГВС, внесённых в базу", fmt_kpi(data.kpis.get("readings"), "")],
+        ["Редакция свода правил", ", ".join(s.rulebooks) or "—"],
+    ]
+    table(doc, ["Параметр проверки", "Значение"], rows, [10.5, 6.5])
+    para(doc, "Проверка выполнена автоматически по записям звонков, заявкам ИС РАДИ и СЭД и показаниям "
+              "базы АЛСЕКО; каждое нарушение подтверждается цитатой из звонка (раздел 4).", align="justify")
+
+
+def _indicators(doc, data: ReportData, figs, opts, n) -> None:
+    rows = [[str(i.number), i.title, i.criterion, fmt_kpi(i.value, "%"), fmt_kpi(i.previous, "%"),
+             fmt_change(i.value, i.previous, "%"), i.verdict] for i in data.indicators]
+    table(doc, ["№", "Показатель", "Критерий оценки", "Значение", "Пред. период", "Изменение", "Оценка"],
+          rows, [0.8, 3.8, 4.6, 2.0, 2.0, 1.9, 2.0], size=9, numeric_cols=(3, 4, 5))
+    doc.add_heading(f"{n}.1. Сводные показатели за период", level=2)
+    para(doc, "В тех же определениях и из тех же запросов, что и на панели мониторинга ОКА.", size=11)
+    rows = [[label, fmt_kpi(data.kpis.get(key), unit), fmt_kpi(data.previous_kpis.get(key), unit),
+             fmt_change(data.kpis.get(key), data.previous_kpis.get(key), unit)] for key, label, unit in KPI_LABELS]
+    table(doc, ["Показатель", "Отчётный период", "Предыдущий период", "Изменение"], rows,
+          [8.6, 2.9, 2.9, 2.6], size=10, numeric_cols=(1, 2, 3))
+    figs.place(doc, "indicators")
+    figs.place(doc, "monthly")
+
+
+def _lists(doc, data: ReportData, figs, opts, n) -> None:
+    para(doc, "Записи, из которых сложились показатели раздела " f"{n - 1}; полные перечни — в файле XLSX.",
+         align="justify")
+    for i, t in enumerate(data.lists, 1):
+        doc.add_heading(f"{n}.{i}. {t.title}", level=2)
+        if not t.rows:
+            para(doc, "Нет записей за период.", italic=True)
+            continue
+        shown = t.rows[: opts.max_list_rows]
+        numeric = [j for j in range(len(t.columns)) if any(isinstance(r[j], (int, float)) for r in shown)]
+        table(doc, t.columns, [[_cell(v) for v in r] for r in shown], size=9, numeric_cols=numeric, gap=False)
+        tail = f"Всего: {len(t.rows)}."
+        if len(shown) < len(t.rows):
+            tail += f" Показаны первые {len(shown)}; полный перечень — в XLSX, лист «{t.key}»."
+        para(doc, tail + (" " + t.note if t.note else ""), italic=True, size=10).paragraph_format.space_before = Pt(3)
+
+
+def _short(title: str, width: int = 48) -> str:
+    return title if len(title) <= width else title[: width - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _rule_line(clause_row, rule: str, count: int) -> str:
+    if clause_row is None:
+        return f"{rule} — {count}"
+    return f"{_short(clause_row.title)} ({fmt_clause(clause_row.clause)}) — {count}"
+
+
+def _cell(v) -> str:
+    if v is None:
+        return "—"
+    if hasattr(v, "hour"):
+        return fmt_datetime(v)
+    if hasattr(v, "year"):
+        return fmt_date(v)
+    if isinstance(v, float):
+        return fmt_number(v)
+    return str(v)
+
+
+def _clauses(doc, data: ReportData, figs, opts, n) -> None:
+    checked = data.scope.checked
+    para(doc, f"Проверено звонков: {fmt_number(checked, 0)}. По каждому пункту — число звонков, в которых "
+              "он нарушен, число нарушений и доля звонков с нарушением.", align="justify")
+    rows = [[fmt_clause(c.clause), c.title, fmt_number(c.calls, 0), fmt_number(c.violations, 0),
+             fmt_kpi(round(100 * c.calls / checked, 1) if checked else None, "%")] for c in data.clauses]
+    table(doc, ["Пункт", "Требование", "Звонков с нарушением", "Нарушений", "Доля звонков"], rows,
+          [1.9, 8.3, 2.4, 2.2, 2.2], size=9, numeric_cols=(2, 3, 4))
+    figs.place(doc, "clauses")
+    with_examples = [c for c in data.clauses if c.examples]
+    if with_examples:
+        doc.add_heading(f"{n}.1. Примеры нарушений (цитаты из звонков)", level=2)
+    for c in with_examples:
+        para(doc, f"{fmt_clause(c.clause)} — {c.title}:", bold=True, size=11, space_after=1)
+        for e in c.examples:
+            p = doc.add_paragraph(style="List Bullet")
+            p.add_run(f"«{e.evidence}»").italic = True
+            p.add_run(f" — звонок {e.call_id} от {fmt_datetime(e.started_at)}, {fmt_seconds(e.start)} от начала "
+                      f"записи, оператор {e.operator}")
+
+
+def _operators(doc, data: ReportData, figs, opts, n) -> None:
+    rules = {c.rule: c for c in data.clauses}
+    rows = []
+    for o in data.operators:
+        top = "\n".join(_rule_line(rules.get(r), r, n) for r, n in o.top_rules) or "—"
+        rows.append([o.name or o.operator_id, fmt_number(o.calls, 0), fmt_kpi(o.score_avg, ""),
+                     fmt_number(o.violations, 0), fmt_kpi(o.per_100_calls, ""),
+                     fmt_kpi(o.registered_on_time_pct, "%"), fmt_kpi(o.readings_on_time_pct, "%"), top])
+    table(doc, ["Оператор", "Звонков", "Ср. оценка", "Нару-шений", "На 100 звонков", "Заявки вовремя",
+                "Показания вовремя", "Частые нарушения — случаев"],
+          rows, [2.8, 1.4, 1.3, 1.4, 1.4, 1.6, 1.7, 5.4], size=8, numeric_cols=(1, 2, 3, 4, 5, 6))
+    figs.place(doc, "operators")
+
+
+def _training(doc, data: ReportData, figs, opts, n) -> None:
+    recs = [r for r in data.recommendations if r.items]
+    if not recs:
+        para(doc, "Повторяющихся нарушений не выявлено; плановое обучение по графику.", italic=True)
+        return
+    para(doc, "По наиболее частым нарушениям каждого оператора за период:", align="justify")
+    for r in recs:
+        para(doc, r.name or r.operator_id, bold=True, size=11, space_after=1)
+        for rule, clause, count, text in r.items:
+            p = doc.add_paragraph(style="List Bullet")
+            ref = ", ".join(x for x in (fmt_clause(clause) if clause else "",
+                                        f"{count} случ." if count is not None else "") if x)
+            p.add_run(text)
+            if ref:
+                p.add_run(f" ({ref})").italic = True
+
+
+def _conclusion(doc, data: ReportData) -> None:
+    for i, sentence in enumerate(conclusions.summary_sentences(data), 1):
+        para(doc, f"{i}) {sentence}", align="justify")
+    if data.kind == "audit":
+        items = conclusions.nonconformities(data)
+        para(doc, "Выявленные несоответствия:" if items else "Несоответствий не выявлено.", bold=True)
+        for item in items:
+            para(doc, item, align="justify", size=11)
+        para(doc, "Руководителю ОКА разработать корректирующие действия по каждому несоответствию "
+                  "и представить их в сектор СМК.", align="justify")
+
+
+def _signatures(doc, data: ReportData) -> None:
+    spec = KIND_SPECS[data.kind]
+    para(doc, "", space_after=12)
+    line = [spec.signer, "________________", "/ ______________________ /"]
+    caption = ["", "(подпись)", "(Ф.И.О.)"]
+    rows = [line, caption]
+    if spec.countersigner:
+        rows += [["", "", ""], [spec.countersigner, *line[1:]], caption]
+    plain_table(doc, rows, [7.0, 4.0, 6.0])
+    para(doc, "", space_after=6)
+    para(doc, "«____» ________________ 20___ г.")

@@ -1,0 +1,133 @@
+"""What a report says, independent of the file format that prints it.
+
+``build.py`` fills a :class:`ReportData` from the store; the DOCX and XLSX
+writers only lay it out, so both files always carry the same numbers.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+KINDS = ("spravka", "audit")
+
+
+@dataclass(frozen=True)
+class Period:
+    """Calendar dates, both inclusive (Asia/Almaty)."""
+
+    start: dt.date
+    end: dt.date
+
+    def previous(self) -> Period:
+        """The period just before: the previous half-year, quarter or month when
+        this one is exactly such a period, else the same number of days before."""
+        s, e = self.start, self.end
+        next_day = e + dt.timedelta(days=1)
+        months = (next_day.year - s.year) * 12 + next_day.month - s.month
+        if s.day == 1 and next_day.day == 1 and months in (1, 3, 6, 12):
+            m = s.month - months
+            y = s.year
+            while m < 1:
+                m += 12
+                y -= 1
+            return Period(dt.date(y, m, 1), s - dt.timedelta(days=1))
+        days = (e - s).days + 1
+        return Period(s - dt.timedelta(days=days), s - dt.timedelta(days=1))
+
+
+@dataclass
+class Indicator:
+    """One row of the table in clause 2.6, measured over the period."""
+
+    number: int
+    title: str
+    short: str                # for chart labels
+    criterion: str
+    kpi_key: str              # the field of CONTRACT.md section 5 it is measured by
+    value: float | None
+    previous: float | None
+    target: float
+    verdict: str              # выполнен | не выполнен | нет данных
+    details: list[tuple[str, str, Any, Any]] = field(default_factory=list)  # (label, kpi key, value, previous)
+
+
+@dataclass
+class Table:
+    """A list behind a number: a title, column headers and rows (ids first)."""
+
+    key: str
+    title: str
+    columns: list[str]
+    rows: list[list[Any]]
+    note: str = ""
+
+
+@dataclass
+class Example:
+    call_id: str
+    started_at: dt.datetime | None
+    operator: str
+    start: float | None
+    evidence: str
+
+
+@dataclass
+class ClauseRow:
+    """Compliance with one rule of section 2 over the period."""
+
+    rule: str
+    clause: str
+    title: str
+    calls: int                # calls with at least one violation of the rule
+    violations: int
+    examples: list[Example] = field(default_factory=list)
+
+
+@dataclass
+class OperatorRow:
+    operator_id: str
+    name: str
+    calls: int
+    score_avg: float | None
+    violations: int
+    per_100_calls: float | None
+    registered_on_time_pct: float | None
+    readings_on_time_pct: float | None
+    top_rules: list[tuple[str, int]] = field(default_factory=list)
+
+
+@dataclass
+class Recommendation:
+    operator_id: str
+    name: str
+    items: list[tuple[str, str, int | None, str]]  # (rule, clause, violations or None, what to train)
+
+
+@dataclass
+class Scope:
+    operators: int
+    calls: int                # calls started in the period (KPI "calls")
+    checked: int              # of them, checked against the rulebook
+    rulebooks: list[str] = field(default_factory=list)
+
+    @property
+    def checked_pct(self) -> float | None:
+        return round(100.0 * self.checked / self.calls, 1) if self.calls else None
+
+
+@dataclass
+class ReportData:
+    kind: str
+    period: Period
+    previous_period: Period
+    generated_at: dt.datetime
+    scope: Scope
+    kpis: dict[str, Any]
+    previous_kpis: dict[str, Any]
+    indicators: list[Indicator]
+    lists: list[Table]
+    clauses: list[ClauseRow]
+    operators: list[OperatorRow]
+    recommendations: list[Recommendation]
+    monthly: list[dict[str, Any]] = field(default_factory=list)  # month, registered %, readings %, score

@@ -1,0 +1,35 @@
+"""Options of the half-yearly report (``oka-qa report``)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass
+class ReportOptions:
+    """What goes into a report and how it is written.
+
+    registered_target_pct: the share of requests registered within 7 minutes of
+        the call (Appendix 1, 5–7 min) at or above which indicator 1 of the
+        table in 2.6 counts as met.
+    readings_target_pct: the same for readings entered within 5 minutes
+        (indicator 2).
+    max_list_rows: rows of each list printed in the DOCX; the XLSX always
+        holds every row, and the DOCX says so when it is cut.
+    examples_per_clause: quotes per rule in the compliance section.
+    top_rules_per_operator: violations per operator that get a training
+        recommendation (the most frequent first).
+    min_violations_for_training: fewer violations of a rule than this do not
+        make a recommendation.
+    pdf: None converts to PDF when LibreOffice (``soffice``) is installed;
+        False never; True requires it.
+    charts: draw the charts (matplotlib) into the DOCX and the XLSX.
+    """
+
+    registered_target_pct: float = 95.0
+    readings_target_pct: float = 95.0
+    max_list_rows: int = 40
+    examples_per_clause: int = 3
+    top_rules_per_operator: int = 3
+    min_violations_for_training: int = 1
+    pdf: bool | None = None
+    charts: bool = True

@@ -1,0 +1,285 @@
+"""The half-yearly report (analytics/reports): both kinds, read back from DOCX and XLSX.
+
+The database is built here row by row; the lists the report must carry are
+written next to the rows that put them there.  Every KPI in the files is
+compared with ``oka-qa kpi --json`` for the same period.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import docx
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from analytics.cli import cli
+from analytics.reports import KINDS, ReportOptions, generate, out_base
+from analytics.reports.model import Period
+from analytics.reports.texts import KPI_LABELS, SECTIONS, fmt_change, fmt_kpi
+from analytics.store import connect, init
+
+PERIOD = ("2025-01-01", "2025-06-30")
+OPERATORS = {"op1": "Айгуль Сапарова", "op2": "Нурлан Ахметов"}
+
+# call_id, started_at, operator, topic, score (None: not checked), duration_s
+CALLS = [
+    ("a01", "2024-09-10 10:00:00", "op1", "request.individual", 90.0, 300.0),   # previous half-year
+    ("a02", "2024-10-05 11:00:00", "op2", "readings", 80.0, 120.0),             # previous half-year
+    ("b01", "2025-01-15 09:00:00", "op1", "request.individual", 83.0, 300.0),
+    ("b02", "2025-02-10 10:00:00", "op2", "request.legal", 66.0, 420.0),
+    ("b03", "2025-03-03 11:00:00", "op1", "readings", 100.0, 120.0),
+    ("b04", "2025-04-08 12:00:00", "op2", "readings", 75.0, 150.0),
+    ("b05", "2025-05-12 13:00:00", "op2", "readings", 90.0, 100.0),             # no record: missing
+    ("b06", "2025-06-20 14:00:00", "op1", "billing", 100.0, 200.0),
+    ("b07", "2025-06-25 15:00:00", "op1", "request.individual", 95.0, 200.0),
+    ("b08", "2025-05-05 16:00:00", "op2", "other", None, 60.0),                # not checked: 7 of 8
+]
+
+# call_id, idx, rule, clause, start, evidence
+FINDINGS = [
+    ("a01", 0, "address.forbidden", "15.1", 3.0, "девушка"),
+    ("b01", 0, "address.forbidden", "15.1", 12.4, "Девушка, подождите"),
+    ("b01", 1, "speech.jargon", "13", 20.0, "щас"),
+    ("b02", 0, "speech.rude", "15.2", 6.5, "Это не мои проблемы"),
+    ("b02", 1, "speech.filler", "13", 8.0, "короче"),
+    ("b02", 2, "aht.over_norm", "Приложение 1", None, ""),
+    ("b04", 0, "address.forbidden", "15.1", 30.0, "Женщина, не перебивайте"),
+    ("b04", 1, "closing.missing", "15.16", None, ""),
+    ("b07", 0, "address.forbidden", "15.1", 5.0, "мужчина из ПЭУ приедет"),     # rejected below
+]
+REJECTED = [("b07", 0)]
+DICTATED = [("b03", 0, 55.0, 40.0, "пятьдесят пять"), ("b04", 0, 400.0, 50.0, "четыреста")]
+
+REQUESTS = [
+    # id, type, kind, account, contract, object, meter, contact, reason, operator, call, created, completed
+    ("q0", "individual", "sealing", "1000", None, None, None, "+77010000000", "замена", "op1", "a01",
+     "2024-09-10 10:08:00", "2024-09-20 10:00:00"),
+    ("q1", "individual", "sealing", "1001", None, None, None, "+77011234567", "замена", "op1", "b01",
+     "2025-01-15 09:09:00", "2025-01-20 12:00:00"),            # 4 min after the call: on time
+    ("q2", "legal", "inspection", None, "Д-55", "Школа 12", None, "+77273000000", "осмотр", "op2", "b02",
+     "2025-02-10 10:25:00", "2025-03-20 09:00:00"),            # 18 min late; no meter: incomplete
+    ("q3", "individual", "unsealing", "1003", None, None, None, "+77017654321", "ремонт", "op1", "b07",
+     "2025-06-25 15:05:00", None),                             # on time, open, not yet due
+    ("q4", "individual", "sealing", "1004", None, None, None, "+77015550000", "авария", "op1", None,
+     "2025-03-10 12:00:00", None),                             # no call; open and overdue
+]
+READINGS = [
+    # id, account, meter, value, operator, call, entered
+    ("m0", "2000", "ГВС-0", 10.0, "op2", "a02", "2024-10-05 11:03:00"),
+    ("m1", "2001", "ГВС-1", 55.0, "op1", "b03", "2025-03-03 11:04:00"),     # on time, as dictated
+    ("m2", "2002", "ГВС-2", 410.0, "op2", "b04", "2025-04-08 12:20:00"),    # late, 400 was dictated
+]
+EXPECTED_LIST_IDS = {  # list title word -> ids the list must show
+    "зарегистрированные с опозданием": {"q2"},
+    "просроченные": {"q4"},
+    "внесённые с опозданием": {"m2"},
+    "расходящиеся": {"m2"},
+    "без заявки": {"b05"},
+    "без обязательных": {"q2"},
+}
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("reports") / "oka.duckdb"
+    init(path)
+    with connect(path) as con:
+        for call_id, started, op, topic, score, dur in CALLS:
+            start = dt.datetime.fromisoformat(started)
+            con.execute("INSERT INTO calls (call_id, started_at, ended_at, duration_s, operator_id, operator_name, "
+                        "layout, language, topic, score, rulebook) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                        [call_id, start, start + dt.timedelta(seconds=dur), dur, op, OPERATORS[op],
+                         "stereo-operator-left", "ru", topic, score, None if score is None else "STP-04-2019/01"])
+        for call_id, idx, rule, clause, start, evidence in FINDINGS:
+            con.execute("INSERT INTO findings VALUES (?,?,?,?,'operator',?,?,?,'STP-04-2019/01')",
+                        [call_id, idx, rule, clause, start, None if start is None else start + 1, evidence])
+        for call_id, idx in REJECTED:
+            rule = next(f[2] for f in FINDINGS if f[:2] == (call_id, idx))
+            con.execute("INSERT INTO reviews VALUES (?,?,?,'rejected','упоминание, не обращение','аудитор',?)",
+                        [call_id, idx, rule, dt.datetime(2025, 7, 1)])
+        con.executemany("INSERT INTO call_readings VALUES (?,?,?,?,?)", DICTATED)
+        for r in REQUESTS:
+            con.execute("INSERT INTO requests VALUES (?,?,?,?,?,?,?,?,?,NULL,?,?,?,?)", list(r))
+            if r[10]:
+                con.execute("INSERT INTO links VALUES ('request', ?, ?, 'given')", [r[0], r[10]])
+        for r in READINGS:
+            con.execute("INSERT INTO readings VALUES (?,?,?,?,?,?,?)", list(r))
+            con.execute("INSERT INTO links VALUES ('reading', ?, ?, 'given')", [r[0], r[5]])
+    return path
+
+
+def _kpi_json(db: Path, date_from: str, date_to: str) -> dict:
+    res = CliRunner().invoke(cli, ["kpi", "--db", str(db), "--from", date_from, "--to", date_to, "--json"])
+    assert res.exit_code == 0, res.output
+    return json.loads(res.stdout)
+
+
+@pytest.fixture(scope="module")
+def reports(db, tmp_path_factory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("out")
+    made = {}
+    for kind in KINDS:
+        res = CliRunner().invoke(cli, ["report", "--db", str(db), "--from", PERIOD[0], "--to", PERIOD[1],
+                                       "--kind", kind, "--out", str(out / f"{kind}.docx"), "--no-pdf"])
+        assert res.exit_code == 0, res.output
+        assert res.stdout.split() == [str(out / f"{kind}.docx"), str(out / f"{kind}.xlsx")]
+        made[kind] = out / kind
+    return made
+
+
+def _number(text: str):
+    """A number printed the Russian way («96,1 %», «1 840», «нет данных») back as a float."""
+    text = text.strip()
+    if text in ("нет данных", "—"):
+        return None
+    return float(re.sub(r"[\s\u00a0%]", "", text).replace(",", "."))
+
+
+def _docx_tables(path: Path) -> list[list[list[str]]]:
+    return [[[c.text for c in row.cells] for row in t.rows] for t in docx.Document(str(path)).tables]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_docx_kpis_equal_kpi_json(db, reports, kind):
+    expected = _kpi_json(db, *PERIOD)
+    tables = _docx_tables(reports[kind].with_suffix(".docx"))
+    summary = next(t for t in tables if t[0][:2] == ["Показатель", "Отчётный период"])
+    shown = {row[0]: row[1] for row in summary[1:]}
+    for key, label, _unit in KPI_LABELS:
+        assert _number(shown[label]) == expected[key], (key, shown[label])
+    indicators = next(t for t in tables if t[0][:3] == ["№", "Показатель", "Критерий оценки"])
+    assert _number(indicators[1][3]) == expected["requests_registered_on_time_pct"]
+    assert _number(indicators[2][3]) == expected["readings_entered_on_time_pct"]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_xlsx_kpis_equal_kpi_json(db, reports, kind):
+    expected = _kpi_json(db, *PERIOD)
+    previous = _kpi_json(db, "2024-07-01", "2024-12-31")
+    ws = openpyxl.load_workbook(reports[kind].with_suffix(".xlsx"))["Сводка"]
+    rows = {r[0]: r for r in ws.iter_rows(min_row=5, values_only=True) if r[0]}
+    for key, _label, _unit in KPI_LABELS:
+        assert rows[key][2] == expected[key], key
+        assert rows[key][3] == previous[key], key
+    for rule, n in expected["violations"].items():
+        assert rows[f"violations.{rule}"][2] == n
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_section_is_present(reports, kind):
+    d = docx.Document(str(reports[kind].with_suffix(".docx")))
+    headings = [p.text for p in d.paragraphs if p.style.name == "Heading 1"]
+    assert [h.split(". ", 1)[1] for h in headings[:6]] == list(SECTIONS.values())
+    assert [h.split(". ", 1)[0] for h in headings] == [str(i) for i in range(1, len(headings) + 1)]
+    text = "\n".join(p.text for p in d.paragraphs)
+    assert "ТОО «Алматинские тепловые сети»" in text
+    assert "с 01.01.2025 по 30.06.2025" in text and "с 01.07.2024 по 31.12.2024" in text
+    signer = "Начальник ОКА" if kind == "spravka" else "Внутренний аудитор СМ"
+    assert any(signer in c.text for t in d.tables for row in t.rows for c in row.cells)
+    assert len(d.inline_shapes) >= 3, "charts as images"
+    wb = openpyxl.load_workbook(reports[kind].with_suffix(".xlsx"))
+    assert {"Сводка", "Пункты стандарта", "Примеры", "Операторы", "Рекомендации", "Диаграммы"} <= set(wb.sheetnames)
+
+
+@pytest.mark.parametrize("title_word, ids", sorted(EXPECTED_LIST_IDS.items()))
+def test_lists_behind_the_numbers_carry_their_ids(reports, title_word, ids):
+    d = docx.Document(str(reports["spravka"].with_suffix(".docx")))
+    heads = [p.text for p in d.paragraphs if p.style.name == "Heading 2"]
+    matching = [h for h in heads if title_word in h.lower()]
+    assert len(matching) == 1, (title_word, heads)
+    wb = openpyxl.load_workbook(reports["spravka"].with_suffix(".xlsx"))
+    sheet = next(ws for ws in wb.worksheets if ws["A1"].value == matching[0].split(". ", 1)[1])
+    assert {r[0] for r in sheet.iter_rows(min_row=5, values_only=True) if r[0]} == ids
+
+
+def test_compliance_by_clause_quotes_calls_and_skips_rejected(reports):
+    d = docx.Document(str(reports["spravka"].with_suffix(".docx")))
+    text = "\n".join(p.text for p in d.paragraphs)
+    assert "«Девушка, подождите» — звонок b01 от 15.01.2025 09:00, 00:12 от начала записи" in text
+    assert "мужчина из ПЭУ" not in text                          # the auditor rejected it
+    clauses = next(t for t in _docx_tables(reports["spravka"].with_suffix(".docx"))
+                   if t[0][:2] == ["Пункт", "Требование"])
+    by_clause = {(r[0], r[3]) for r in clauses[1:]}
+    assert ("п. 15.1", "2") in by_clause                          # b01 and b04; b07 rejected, a01 earlier
+
+
+def test_operators_and_training(reports):
+    ws = openpyxl.load_workbook(reports["spravka"].with_suffix(".xlsx"))["Операторы"]
+    rows = {r[0]: r for r in ws.iter_rows(min_row=5, values_only=True) if r[0]}
+    assert set(rows) == {"op1", "op2"}
+    assert (rows["op1"][2], rows["op2"][2]) == (4, 4)                 # calls in the period
+    assert (rows["op1"][4], rows["op2"][4]) == (2, 5)                 # counted violations
+    recs = openpyxl.load_workbook(reports["spravka"].with_suffix(".xlsx"))["Рекомендации"]
+    rules = {(r[0], r[2]) for r in recs.iter_rows(min_row=5, values_only=True) if r[0]}
+    assert ("op2", "kpi.registered_late") in rules and ("op2", "address.forbidden") in rules
+    assert ("op1", "address.forbidden") in rules
+
+
+def test_audit_lists_nonconformities(reports):
+    text = "\n".join(p.text for p in docx.Document(str(reports["audit"].with_suffix(".docx"))).paragraphs)
+    assert "НС-1. Критерий результативности п. 2.6 № 1" in text
+    assert "Ознакомлен: Начальник ОКА" in "\n".join(
+        c.text for t in docx.Document(str(reports["audit"].with_suffix(".docx"))).tables
+        for row in t.rows for c in row.cells)
+
+
+@pytest.mark.parametrize("start, end, prev_start, prev_end", [
+    ("2025-01-01", "2025-06-30", "2024-07-01", "2024-12-31"),   # half-year
+    ("2025-07-01", "2025-12-31", "2025-01-01", "2025-06-30"),
+    ("2025-04-01", "2025-06-30", "2025-01-01", "2025-03-31"),   # quarter
+    ("2025-03-01", "2025-03-31", "2025-02-01", "2025-02-28"),   # month
+    ("2025-01-01", "2025-12-31", "2024-01-01", "2024-12-31"),   # year
+    ("2025-03-10", "2025-03-16", "2025-03-03", "2025-03-09"),   # any days: the same number before
+])
+def test_previous_period(start, end, prev_start, prev_end):
+    p = Period(dt.date.fromisoformat(start), dt.date.fromisoformat(end)).previous()
+    assert (p.start.isoformat(), p.end.isoformat()) == (prev_start, prev_end)
+
+
+@pytest.mark.parametrize("value, unit, text", [
+    (96.1, "%", "96,1 %"), (100.0, "%", "100,0 %"), (None, "%", "нет данных"), (1840, "", "1\u00a0840"),
+    (91.4, "", "91,4"), (0, "", "0"),
+])
+def test_fmt_kpi(value, unit, text):
+    assert fmt_kpi(value, unit) == text
+
+
+@pytest.mark.parametrize("now, before, unit, text", [
+    (96.1, 90.0, "%", "+6,1 п.п."), (80.0, 90.5, "%", "−10,5 п.п."), (5, 5, "", "±0"), (7, 4, "", "+3"),
+    (None, 4, "", "—"),
+])
+def test_fmt_change(now, before, unit, text):
+    assert fmt_change(now, before, unit) == text
+
+
+@pytest.mark.parametrize("given, base", [
+    ("out/spravka", "out/spravka"), ("out/spravka.docx", "out/spravka"), ("out/s.XLSX", "out/s"),
+    ("out/s.pdf", "out/s"), ("out/h1.2025", "out/h1.2025"),
+])
+def test_out_base(given, base):
+    assert out_base(Path(given)) == Path(base)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--from", "2025-06-30", "--to", "2025-01-01"], "after it ends"),
+    (["--from", "2025-01-01", "--to", "2025-06-30", "--db", "nowhere/x.duckdb"], "no database"),
+])
+def test_report_errors_are_one_line(db, tmp_path, args, message):
+    argv = ["report", "--kind", "spravka", "--out", str(tmp_path / "r"), "--no-pdf", *args]
+    if "--db" not in args:
+        argv += ["--db", str(db)]
+    res = CliRunner().invoke(cli, argv)
+    assert res.exit_code == 2
+    assert message in res.stderr and len(res.stderr.strip().splitlines()) == 1
+    assert not list(tmp_path.iterdir())
+
+
+def test_empty_period_still_makes_a_document(db, tmp_path):
+    files = generate(db, dt.date(2023, 1, 1), dt.date(2023, 6, 30), "spravka", tmp_path / "empty",
+                     ReportOptions(pdf=False))
+    text = "\n".join(p.text for p in docx.Document(str(files.docx)).paragraphs)
+    assert "Нет записей за период." in text and "не оценено" in text
