@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import random
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -206,8 +207,10 @@ def connect(path: Path, read_only: bool = False, timeout_s: float = 30.0) -> Ite
                 raise StoreError(f"{path}: cannot open the database ({e}); "
                                  "check the folder is writable and no other program holds it") from e
             log.debug("database %s is locked, retrying in %.2fs", path, delay)
-            time.sleep(delay)
-            delay = min(delay * 2, 0.5)
+            # short, jittered waits: a writer between two short transactions frees the file only
+            # briefly, and a reader must not sleep through the gap (nor two readers in step)
+            time.sleep(delay * random.uniform(0.5, 1.0))
+            delay = min(delay * 2, 0.1)
     try:
         yield con
     finally:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,9 +37,12 @@ class FakeChecker:
     specs: dict[str, CallSpec] = field(default_factory=dict)
     version: str = "TEST/01"
     checked: list[str] = field(default_factory=list)
+    delay_s: float = 0.0  # time a real rulebook takes per call
 
     def check(self, transcript: Transcript) -> CheckResult:
         self.checked.append(transcript.call_id)
+        if self.delay_s:
+            time.sleep(self.delay_s)
         s = self.specs.get(transcript.call_id, CallSpec())
         findings = [Finding(rule, "15.1", "operator", float(i), float(i) + 1, f"evidence {i}")
                     for i, rule in enumerate(s.findings)]
