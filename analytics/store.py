@@ -213,5 +213,16 @@ def connect(path: Path, read_only: bool = False, timeout_s: float = 30.0) -> Ite
             delay = min(delay * 2, 0.1)
     try:
         yield con
+    except (duckdb.IOException, duckdb.TransactionException, duckdb.FatalException) as e:
+        # a read-only folder (no room for the .wal), a full disk: DuckDB rolls the transaction back,
+        # the file keeps what was committed, and the user gets one line saying what to fix
+        if not any(s in str(e) for s in _IO_TROUBLE):
+            raise
+        raise StoreError(f"{path}: cannot write the database ({e}); nothing of this transaction was stored — "
+                         "check the folder is writable and the disk has free space") from e
     finally:
         con.close()
+
+
+_IO_TROUBLE = ("Permission denied", "No space left", "File too large", "Read-only file system",
+               "Cannot open file", "Could not write", "Disk quota")
