@@ -67,7 +67,7 @@ def indicators_chart(data: ReportData) -> Chart | None:
     ax.set_xticks(list(x), labels)
     ax.set_ylim(0, 112)
     ax.set_ylabel("%")
-    ax.legend(loc="lower center", bbox_to_anchor=(0.5, -0.62), ncol=1, frameon=False, fontsize=8)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=1, frameon=False, fontsize=8)
     return Chart("indicators", "Критерии результативности п. 2.6: отчётный и предыдущий период, %", _png(fig))
 
 

@@ -7,7 +7,7 @@ with violations.
 from __future__ import annotations
 
 from analytics.reports.model import ReportData
-from analytics.reports.texts import fmt_change, fmt_clause, fmt_kpi
+from analytics.reports.texts import KIND_SPECS, fmt_change, fmt_clause, fmt_kpi
 
 
 def indicator_sentences(data: ReportData) -> list[str]:
@@ -42,7 +42,8 @@ def nonconformities(data: ReportData) -> list[str]:
                      f"{k['calls_missing_record']}.")
     for c in data.clauses:
         if c.violations:
-            items.append(f"{fmt_clause(c.clause)} «{c.title}»: нарушений — {c.violations}, "
+            items.append(f"Нарушение требований ({fmt_clause(c.clause)}) «{c.title}»: "
+                         f"нарушений — {c.violations}, "
                          f"звонков с нарушением — {c.calls}.")
     return [f"НС-{i}. {text}" for i, text in enumerate(items, 1)]
 
@@ -63,5 +64,5 @@ def summary_sentences(data: ReportData) -> list[str]:
     need = [r for r in data.recommendations if r.items]
     if need:
         out.append(f"Обучение по разделу 6 рекомендовано {len(need)} сотрудникам ОКА; "
-                   "результаты повторной проверки отразить в следующей справке.")
+                   f"результаты повторной проверки отразить в {KIND_SPECS[data.kind].next_document}.")
     return out

@@ -142,13 +142,14 @@ def _widths(t, widths_cm: Sequence[float]) -> None:
 
 
 def plain_table(doc, rows: Sequence[Sequence[str]], widths_cm: Sequence[float], size: float = 12):
-    """A table without borders, to line up a signature block."""
+    """A table without borders, to line up a signature block; kept on one page."""
     t = doc.add_table(rows=0, cols=len(widths_cm))
     for row in rows:
         cells = t.add_row().cells
         for cell, v in zip(cells, row):
             small = v.startswith("(")
             _cell_text(cell, v, size=8 if small else size, align="center" if small else None)
+            cell.paragraphs[0].paragraph_format.keep_with_next = True
     _widths(t, widths_cm)
     return t
 

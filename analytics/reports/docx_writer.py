@@ -111,7 +111,7 @@ def _indicators(doc, data: ReportData, figs, opts, n) -> None:
     rows = [[str(i.number), i.title, i.criterion, fmt_kpi(i.value, "%"), fmt_kpi(i.previous, "%"),
              fmt_change(i.value, i.previous, "%"), i.verdict] for i in data.indicators]
     table(doc, ["№", "Показатель", "Критерий оценки", "Значение", "Пред. период", "Изменение", "Оценка"],
-          rows, [0.8, 3.8, 4.6, 2.0, 2.0, 1.9, 2.0], size=9, numeric_cols=(3, 4, 5))
+          rows, [0.7, 3.8, 4.3, 1.8, 1.8, 2.0, 2.4], size=9, numeric_cols=(3, 4, 5))
     doc.add_heading(f"{n}.1. Сводные показатели за период", level=2)
     para(doc, "В тех же определениях и из тех же запросов, что и на панели мониторинга ОКА.", size=11)
     rows = [[label, fmt_kpi(data.kpis.get(key), unit), fmt_kpi(data.previous_kpis.get(key), unit),
@@ -123,8 +123,8 @@ def _indicators(doc, data: ReportData, figs, opts, n) -> None:
 
 
 def _lists(doc, data: ReportData, figs, opts, n) -> None:
-    para(doc, "Записи, из которых сложились показатели раздела " f"{n - 1}; полные перечни — в файле XLSX.",
-         align="justify")
+    para(doc, f"Записи, из которых сложились показатели раздела {n - 1}; полные перечни — в файле XLSX.",
+         align="justify").paragraph_format.keep_with_next = True
     for i, t in enumerate(data.lists, 1):
         doc.add_heading(f"{n}.{i}. {t.title}", level=2)
         if not t.rows:
@@ -168,7 +168,7 @@ def _clauses(doc, data: ReportData, figs, opts, n) -> None:
     rows = [[fmt_clause(c.clause), c.title, fmt_number(c.calls, 0), fmt_number(c.violations, 0),
              fmt_kpi(round(100 * c.calls / checked, 1) if checked else None, "%")] for c in data.clauses]
     table(doc, ["Пункт", "Требование", "Звонков с нарушением", "Нарушений", "Доля звонков"], rows,
-          [1.9, 8.3, 2.4, 2.2, 2.2], size=9, numeric_cols=(2, 3, 4))
+          [2.6, 8.0, 2.2, 2.0, 2.0], size=9, numeric_cols=(2, 3, 4))
     figs.place(doc, "clauses")
     with_examples = [c for c in data.clauses if c.examples]
     if with_examples:
@@ -190,9 +190,9 @@ def _operators(doc, data: ReportData, figs, opts, n) -> None:
         rows.append([o.name or o.operator_id, fmt_number(o.calls, 0), fmt_kpi(o.score_avg, ""),
                      fmt_number(o.violations, 0), fmt_kpi(o.per_100_calls, ""),
                      fmt_kpi(o.registered_on_time_pct, "%"), fmt_kpi(o.readings_on_time_pct, "%"), top])
-    table(doc, ["Оператор", "Звонков", "Ср. оценка", "Нару-шений", "На 100 звонков", "Заявки вовремя",
+    table(doc, ["Оператор", "Звонков", "Средняя оценка", "Нару-шений", "На 100 звонков", "Заявки вовремя",
                 "Показания вовремя", "Частые нарушения — случаев"],
-          rows, [2.8, 1.4, 1.3, 1.4, 1.4, 1.6, 1.7, 5.4], size=8, numeric_cols=(1, 2, 3, 4, 5, 6))
+          rows, [2.6, 1.5, 1.5, 1.6, 1.5, 1.6, 1.8, 4.9], size=8, numeric_cols=(1, 2, 3, 4, 5, 6))
     figs.place(doc, "operators")
 
 
@@ -233,6 +233,5 @@ def _signatures(doc, data: ReportData) -> None:
     rows = [line, caption]
     if spec.countersigner:
         rows += [["", "", ""], [spec.countersigner, *line[1:]], caption]
+    rows += [["", "", ""], ["«____» ______________ 20___ г.", "", ""]]
     plain_table(doc, rows, [7.0, 4.0, 6.0])
-    para(doc, "", space_after=6)
-    para(doc, "«____» ________________ 20___ г.")

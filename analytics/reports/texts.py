@@ -25,6 +25,7 @@ class KindSpec:
     countersigner: str | None
     conclusion_heading: str
     file_label: str
+    next_document: str        # where the re-check is reported, in the prepositional case
 
 
 KIND_SPECS = {
@@ -37,16 +38,18 @@ KIND_SPECS = {
         countersigner=None,
         conclusion_heading="Выводы",
         file_label="Справка по результатам проверки",
+        next_document="следующей справке",
     ),
     "audit": KindSpec(
         title="ОТЧЕТ ПО АУДИТУ СМ",
-        subtitle="процесса обслуживания потребителей по телефонным обращениям (" + STANDARD + ")",
+        subtitle="процесса «Обслуживание потребителей по телефонным обращениям» на соответствие СТП-04-2019",
         purpose=("Внутренний аудит системы менеджмента: оценка результативности процесса по критериям "
                  "п. 2.6 СТП-04-2019 и соответствия работы сотрудников ОКА требованиям раздела 2 Стандарта."),
         signer="Внутренний аудитор СМ",
         countersigner="Ознакомлен: Начальник ОКА",
         conclusion_heading="Заключение аудита и несоответствия",
         file_label="Отчет по аудиту СМ",
+        next_document="следующем отчете по аудиту",
     ),
 }
 
