@@ -235,6 +235,33 @@ for _command in _ACCESS_COMMANDS:
     cli.add_command(_command)
 
 
+@cli.command("eval")
+@click.argument("corpus_dir", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="The figures as one JSON object.")
+@click.option("--rulebook", type=click.Path(path_type=Path), default=None, help="Another rulebook YAML.")
+@click.option("--errors", "show_errors", is_flag=True, help="Also list the calls the rulebook got wrong.")
+def eval_cmd(corpus_dir, as_json, rulebook, show_errors) -> None:
+    """Per-rule precision/recall/F1, topic and readings accuracy on a labelled corpus."""
+    from rules.engine import Checker
+    from rules.eval import evaluate
+
+    problems = Problems()
+    try:
+        checker = Checker.load(rulebook) if rulebook else Checker.default()
+        report = evaluate(corpus_dir, checker, on_error=problems.error)
+    except OkaError as e:
+        _fail(str(e))
+    problems.done = report.calls
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
+    else:
+        click.echo(report.format())
+        if show_errors:
+            for e in report.errors:
+                click.echo(json.dumps(e, ensure_ascii=False))
+    sys.exit(problems.exit_code())
+
+
 def main() -> None:
     cli(prog_name="oka-qa")
 

@@ -108,7 +108,7 @@ class Lexicon:
         key = tok.lemma if self.by_lemma else tok.form
         if self.by_lemma and key not in self._first and tok.form in self._first:
             return tok.form
-        if key in self._first or len(key) < self.fuzzy_min:
+        if key in self._first or len(key) < self.fuzzy_min or not tok.flags & T.UNKNOWN:
             return key
         c = self._canon_cache.get(key)
         if c is None:
@@ -141,6 +141,11 @@ class Lexicon:
             cands = first.get(keys[i])
             if cands is None and self.by_lemma:
                 cands = first.get(forms[i])
+                if cands is None:
+                    for alt in toks[i].alts:
+                        cands = first.get(alt)
+                        if cands is not None:
+                            break
             if cands is None:
                 if len(keys[i]) < self.fuzzy_min or not self._fuzzy_vocab:
                     continue
@@ -157,6 +162,7 @@ class Lexicon:
                     if canon is None:
                         canon = [self._canon(t) for t in toks]
                     if any(canon[i + j] != e.words[j] and keys[i + j] != e.words[j] and forms[i + j] != e.words[j]
+                           and not (self.by_lemma and e.words[j] in toks[i + j].alts)
                            for j in range(1, k)):
                         continue
                 if not self._context_ok(e, toks, i, i + k - 1):

@@ -23,8 +23,8 @@ def _value_at(forms: list[str], i: int, hi: int):
         return None
     run = runs[0]
     p0 = run[0]
-    if len(run) >= 3 and all(len(p.digits) == 1 for p in run):
-        return None  # digit-by-digit dictation: a number, not a reading
+    if len(run) >= 2 and sum(len(p.digits) for p in run) >= 5:
+        return None  # a long number dictated in pieces (account, phone), not a reading
     try:
         value = float(p0.digits)
     except ValueError:
@@ -66,7 +66,9 @@ def extract_readings(call, rulebook) -> list[Reading]:
         forms = u.forms
         n = len(forms)
         has_num = any(word_kind(f) is not None for f in forms)
-        if has_num and (context.contains(u) or (prev is not None and call.role(prev) != call.role(u) and prompt.contains(prev))):
+        prompted = (prev is not None and call.role(prev) != call.role(u) and prompt.contains(prev)
+                    and not any(t.lemma in skip_near for t in prev.tokens))
+        if has_num and (context.contains(u) or prompted):
             i = 0
             while i < n:
                 if word_kind(forms[i]) is None:

@@ -29,6 +29,7 @@ ADJ = 64          # adjective or participle (full form)
 NOUN = 128
 PREP = 256
 NUMBER = 512
+UNKNOWN = 1024   # not in the dictionary: a misheard or foreign word, the only kind matched fuzzily
 
 
 @lru_cache(maxsize=1)
@@ -40,13 +41,20 @@ def morph():
 
 
 @lru_cache(maxsize=300_000)
-def analyse(form: str) -> tuple[str, int]:
-    """(lemma, flags) for a normalised surface form; the most probable parse wins."""
+def analyse(form: str) -> tuple[str, int, tuple[str, ...]]:
+    """(lemma, flags, other lemmas) for a normalised surface form.
+
+    The most probable parse gives the lemma and flags; the other parses' lemmas
+    are kept so that «частного» (first parsed as the noun «частное») still
+    matches the adjective «частный» in a phrase.
+    """
     if form.isdigit() or not form[0].isalpha():
-        return form, NUMBER
-    p = morph().parse(form)[0]
+        return form, NUMBER, ()
+    m = morph()
+    parses = m.parse(form)
+    p = parses[0]
     tag = p.tag
-    flags = 0
+    flags = 0 if m.word_is_known(form) else UNKNOWN
     pos = tag.POS
     if pos == "VERB":
         if "impr" in tag:
@@ -69,7 +77,9 @@ def analyse(form: str) -> tuple[str, int]:
         flags |= PREP
     elif pos == "NUMR":
         flags |= NUMBER
-    return p.normal_form.replace("ё", "е"), flags
+    lemma = p.normal_form.replace("ё", "е")
+    alts = tuple({q.normal_form.replace("ё", "е") for q in parses[1:]} - {lemma})
+    return lemma, flags, alts
 
 
 def normal(text: str) -> str:
@@ -82,6 +92,7 @@ class Token:
     form: str        # normalised surface form
     lemma: str
     flags: int
+    alts: tuple      # lemmas of the less probable parses
     start: int       # character span in the original text
     end: int
     punct: str       # punctuation right after the token ('' if none), e.g. ',' '?' '.'
@@ -167,6 +178,6 @@ def tokenize(text: str) -> list[Token]:
             j += 1
         if j < n and text[j] in ",.!?;:…—–-":
             punct = text[j]
-        lemma, flags = analyse(form)
-        toks.append(Token(form, lemma, flags, m.start(), e, punct))
+        lemma, flags, alts = analyse(form)
+        toks.append(Token(form, lemma, flags, alts, m.start(), e, punct))
     return toks

@@ -69,6 +69,7 @@ def name_usage(call: Call, rule) -> list:
     kaz = _kazakh_names(Path(rule.source).parent / rule.params.get("kazakh_names_file", "lexicons/kazakh_names.txt"))
     not_names = rule.words("not_names")
     intro = rule.words("intro")
+    intro_after = rule.words("intro_after")
     ask = rule.lexicon("ask_name")
     own: set[str] = set()  # the operator's own name from the opening
     first_op = call.operator[0]
@@ -83,8 +84,10 @@ def name_usage(call: Call, rule) -> list:
         for i, t in enumerate(toks):
             if not _is_name(t, kaz, not_names) or t.form in own:
                 continue
-            near = {x.form for x in toks[max(0, i - 3):i + 3]}
-            if asked or near & intro:
+            before = {x.form for x in toks[max(0, i - 3):i]}
+            after = {x.form for x in toks[i + 1:i + 4]}
+            full = sum(1 for x in toks[max(0, i - 2):i + 3] if _is_name(x, kaz, not_names)) >= 2
+            if asked or before & intro or after & intro_after or (full and u is call.customer[0]):
                 names.append(t)
         if not names:
             continue

@@ -15,8 +15,12 @@ def phrases(call: Call, rule) -> list:
     lex = rule.lexicon()
     out = []
     for u in call.operator:
+        said = set()
         for m in lex.find(u):
-            out.append(finding(rule, u, m.first, m.last))
+            f = finding(rule, u, m.first, m.last)
+            if f.evidence not in said:  # two phrases of one sentence are one occurrence
+                said.add(f.evidence)
+                out.append(f)
     return out
 
 

@@ -1,0 +1,142 @@
+"""``oka-qa eval CORPUS_DIR``: the rulebook's figures on a labelled corpus.
+
+A labelled call is a transcript JSON (CONTRACT.md section 1) with
+``"expected": {"rules": [...], "topic": "...", "readings": [...]}`` (or the
+same object in a sidecar ``<name>.expected.json``).  Per rule, a call counts as
+a true positive when the rule is expected and fired at least once; precision,
+recall and F1 follow.  Topic accuracy is the share of calls whose topic is
+right; readings accuracy the share whose set of dictated values is exactly
+right (to 0.001), over all calls and over the calls with readings.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from transcription.schema import OkaError, SchemaError, Transcript
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RuleStats:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    support: int = 0
+
+    @property
+    def precision(self) -> float | None:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else None
+
+    @property
+    def recall(self) -> float | None:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
+
+    @property
+    def f1(self) -> float | None:
+        p, r = self.precision, self.recall
+        if p is None or r is None:
+            return None
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass
+class EvalReport:
+    rulebook: str
+    calls: int = 0
+    rules: dict[str, RuleStats] = field(default_factory=dict)
+    topic_right: int = 0
+    readings_right: int = 0
+    readings_calls: int = 0
+    readings_calls_right: int = 0
+    errors: list[dict] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        def r3(x):
+            return None if x is None else round(x, 3)
+        return {
+            "rulebook": self.rulebook,
+            "calls": self.calls,
+            "rules": {k: {"precision": r3(s.precision), "recall": r3(s.recall), "f1": r3(s.f1),
+                          "tp": s.tp, "fp": s.fp, "fn": s.fn, "support": s.support}
+                      for k, s in sorted(self.rules.items())},
+            "topic_accuracy": r3(self.topic_right / self.calls) if self.calls else None,
+            "readings_accuracy": r3(self.readings_right / self.calls) if self.calls else None,
+            "readings_accuracy_calls_with_readings":
+                r3(self.readings_calls_right / self.readings_calls) if self.readings_calls else None,
+            "errors": self.errors,
+        }
+
+    def format(self) -> str:
+        d = self.to_dict()
+        lines = [f"rulebook {self.rulebook}, {self.calls} calls",
+                 f"{'rule':<24}{'P':>7}{'R':>7}{'F1':>7}{'TP':>5}{'FP':>5}{'FN':>5}{'N':>5}"]
+
+        def f(x):
+            return "   n/a" if x is None else f"{x:6.3f}"
+        for rid, s in d["rules"].items():
+            lines.append(f"{rid:<24} {f(s['precision'])} {f(s['recall'])} {f(s['f1'])}"
+                         f"{s['tp']:>5}{s['fp']:>5}{s['fn']:>5}{s['support']:>5}")
+        lines.append(f"topic accuracy     {f(d['topic_accuracy'])}")
+        lines.append(f"readings exact     {f(d['readings_accuracy'])} (all calls), "
+                     f"{f(d['readings_accuracy_calls_with_readings'])} (calls with readings)")
+        return "\n".join(lines)
+
+
+def _labels(path: Path, data: dict) -> dict:
+    exp = data.get("expected")
+    if exp is None:
+        side = path.with_name(path.stem + ".expected.json")
+        if side.exists():
+            exp = json.loads(side.read_text(encoding="utf-8"))
+    if not isinstance(exp, dict):
+        raise SchemaError(f"{path}: no 'expected' labels (in the file or {path.stem}.expected.json)")
+    return exp
+
+
+def evaluate(corpus_dir: Path, checker, on_error: Callable[[str], None] | None = None) -> EvalReport:
+    """Runs ``checker`` over every labelled transcript in ``corpus_dir``."""
+    files = sorted(p for p in Path(corpus_dir).glob("*.json") if not p.name.endswith(".expected.json"))
+    if not files:
+        raise OkaError(f"{corpus_dir}: no transcript JSON files")
+    report = EvalReport(checker.version, rules={r.id: RuleStats() for r in checker.rules})
+    for path in files:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            exp = _labels(path, data)
+            result = checker.check(Transcript.from_dict(data, source=str(path)))
+        except (OkaError, json.JSONDecodeError, UnicodeDecodeError) as e:
+            if on_error:
+                on_error(str(e) if isinstance(e, OkaError) else f"{path}: {e}")
+            continue
+        report.calls += 1
+        want = set(exp.get("rules", []))
+        got = {f.rule for f in result.findings}
+        for rid in want | got:
+            s = report.rules.setdefault(rid, RuleStats())
+            if rid in want:
+                s.support += 1
+                if rid in got:
+                    s.tp += 1
+                else:
+                    s.fn += 1
+            else:
+                s.fp += 1
+        topic_ok = result.topic == exp.get("topic")
+        report.topic_right += topic_ok
+        want_r = sorted(round(float(v), 3) for v in exp.get("readings", []))
+        got_r = sorted(round(r.value, 3) for r in result.readings)
+        read_ok = want_r == got_r
+        report.readings_right += read_ok
+        if want_r:
+            report.readings_calls += 1
+            report.readings_calls_right += read_ok
+        if want != got or not topic_ok or not read_ok:
+            report.errors.append({"file": path.name, "missed": sorted(want - got), "extra": sorted(got - want),
+                                  "topic": None if topic_ok else [exp.get("topic"), result.topic],
+                                  "readings": None if read_ok else [want_r, got_r]})
+    return report
