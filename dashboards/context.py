@@ -49,7 +49,7 @@ def open_call(call_id: str, at_second: float | None = None) -> None:
     st.session_state[_CALL_T_KEY] = at_second
     params = {"call": call_id}
     if at_second is not None:
-        params["t"] = str(int(at_second))
+        params["t"] = f"{at_second:g}"
     st.switch_page(CALLS_PAGE, query_params=params)
 
 
@@ -69,7 +69,7 @@ def seek(at_second: float) -> None:
     """Start the call page's player at ``at_second`` (a click on an utterance)."""
     st.session_state[_CALL_T_KEY] = at_second
     if "call" in st.query_params:
-        st.query_params["t"] = str(int(at_second))
+        st.query_params["t"] = f"{at_second:g}"
 
 
 def close_call() -> None:

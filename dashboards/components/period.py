@@ -68,28 +68,44 @@ def custom(start: dt.date, end: dt.date) -> Period:
     return Period(start, end, f"{fmt_date(start)} – {fmt_date(end)}")
 
 
+def _keep(key: str, default):
+    """Give widget ``key`` its last value (kept across pages, whose widgets streamlit forgets) or ``default``."""
+    # Re-assigning the key before the widget is drawn keeps its value when the page changes.
+    st.session_state[key] = st.session_state.get(key, st.session_state.get(f"_kept_{key}", default))
+
+
+def _kept(key: str, value):
+    st.session_state[f"_kept_{key}"] = value
+    return value
+
+
 def picker(first: dt.date | None, last: dt.date | None) -> Period:
     """Sidebar widgets; the default is the half-year of the latest call."""
     last = last or dt.date.today()
     first = first or last
     years = list(range(last.year, first.year - 1, -1))
-    kind = st.sidebar.selectbox("Период", KINDS, key="period_kind")
+    _keep("period_kind", KINDS[0])
+    kind = _kept("period_kind", st.sidebar.selectbox("Период", KINDS, key="period_kind"))
     if kind == "Произвольный":
-        picked = st.sidebar.date_input("С … по", value=(first, last), format="DD.MM.YYYY", key="period_range")
+        _keep("period_range", (first, last))
+        picked = _kept("period_range", st.sidebar.date_input("С … по", format="DD.MM.YYYY", key="period_range"))
         if isinstance(picked, (tuple, list)):
             start, end = (picked[0], picked[-1]) if picked else (first, last)
         else:
             start = end = picked
         return custom(start, end)
-    year = st.sidebar.selectbox("Год", years, key="period_year")
+    _keep("period_year", last.year)
+    if st.session_state["period_year"] not in years:
+        st.session_state["period_year"] = last.year
+    year = _kept("period_year", st.sidebar.selectbox("Год", years, key="period_year"))
     if kind == "Полугодие":
-        default = 0 if last.month <= 6 or year != last.year else 1
-        n = st.sidebar.radio("Полугодие", ROMAN[:2], index=default, horizontal=True, key="period_half")
+        _keep("period_half", ROMAN[(last.month - 1) // 6])
+        n = _kept("period_half", st.sidebar.radio("Полугодие", ROMAN[:2], horizontal=True, key="period_half"))
         return half(year, ROMAN.index(n) + 1)
     if kind == "Квартал":
-        default = (last.month - 1) // 3 if year == last.year else 0
-        n = st.sidebar.radio("Квартал", ROMAN, index=default, horizontal=True, key="period_quarter")
+        _keep("period_quarter", ROMAN[(last.month - 1) // 3])
+        n = _kept("period_quarter", st.sidebar.radio("Квартал", ROMAN, horizontal=True, key="period_quarter"))
         return quarter(year, ROMAN.index(n) + 1)
-    default = last.month - 1 if year == last.year else 0
-    name = st.sidebar.selectbox("Месяц", MONTHS_RU, index=default, key="period_month")
+    _keep("period_month", MONTHS_RU[last.month - 1])
+    name = _kept("period_month", st.sidebar.selectbox("Месяц", MONTHS_RU, key="period_month"))
     return month(year, MONTHS_RU.index(name) + 1)

@@ -8,14 +8,14 @@ import polars as pl
 import streamlit as st
 
 from analytics.views import CallFilter
-from dashboards import context, datasource
+from dashboards import context, datasource, shell
 from dashboards.components.calltable import call_table
 from dashboards.components.conversation import conversation
 from dashboards.components.export import download_buttons
 from dashboards.labels import TOPICS_RU, fmt_number, fmt_seconds, russian
 from transcription.schema import TOPICS
 
-period = context.period()
+period = shell.page()
 titles = datasource.rule_titles()
 
 

@@ -6,12 +6,12 @@ import polars as pl
 import streamlit as st
 
 from analytics.views import CallFilter
-from dashboards import context, datasource
+from dashboards import datasource, shell
 from dashboards.components.calltable import call_table
 from dashboards.components.export import download_buttons
 from dashboards.labels import russian
 
-period = context.period()
+period = shell.page()
 titles = datasource.rule_titles()
 st.title("Пункты стандарта")
 st.caption(f"{period.label}. Отклонённые аудитором срабатывания не учитываются.")

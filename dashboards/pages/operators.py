@@ -5,11 +5,11 @@ import plotly.express as px
 import polars as pl
 import streamlit as st
 
-from dashboards import context, datasource
+from dashboards import context, datasource, shell
 from dashboards.components.export import download_buttons
 from dashboards.labels import fmt_number, fmt_pct, fmt_seconds, russian
 
-period = context.period()
+period = shell.page()
 st.title("Операторы")
 st.caption(f"{period.label}. Нажмите на заголовок столбца, чтобы отсортировать; выберите строку — откроется профиль.")
 

@@ -5,12 +5,12 @@ import plotly.express as px
 import polars as pl
 import streamlit as st
 
-from dashboards import context, datasource
+from dashboards import datasource, shell
 from dashboards.components.export import download_buttons
 from dashboards.components.tiles import kpi_tiles
 from dashboards.labels import TOPICS_RU, russian
 
-period = context.period()
+period = shell.page()
 st.title("Обзор")
 st.caption(f"{period.label} · сравнение с периодом «{period.previous().label}»")
 

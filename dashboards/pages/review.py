@@ -9,13 +9,14 @@ import streamlit as st
 
 from analytics.reviews import VERDICTS
 from analytics.views import REVIEW_STATES
-from dashboards import context, datasource
+from dashboards import context, datasource, shell
 from dashboards.components.export import download_buttons
 from dashboards.labels import fmt_seconds, russian
 
-period = context.period()
+period = shell.page()
 titles = datasource.rule_titles()
 STATES_RU = {"unreviewed": "не проверенные", "confirmed": "подтверждённые", "rejected": "отклонённые", "all": "все"}
+DONE_RU = {"confirmed": "подтверждено", "rejected": "отклонено, больше не учитывается"}
 VERDICTS_RU = {"confirmed": "Подтвердить", "rejected": "Отклонить (ложное срабатывание)"}
 
 st.title("Проверка")
@@ -54,7 +55,7 @@ else:
         if st.form_submit_button("Сохранить", type="primary"):
             f = found.row(pick, named=True)
             datasource.save_review(f["call_id"], f["idx"], verdict, comment)
-            st.session_state["review_saved"] = f"Сохранено: {f['call_id']} #{f['idx']} — {VERDICTS_RU[verdict].lower()}."
+            st.session_state["review_saved"] = f"Сохранено: {f['call_id']} #{f['idx']} — {DONE_RU[verdict]}."
             st.rerun()
     f = found.row(st.session_state.get("review_pick") or 0, named=True)
     if st.button("Открыть звонок на этом месте", icon=":material/play_circle:", key="review_open"):

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboards import context, datasource
+from dashboards import context, datasource, shell
 from dashboards.components.export import download_buttons
 from dashboards.labels import russian
 
-period = context.period()
+period = shell.page()
 
 # (KPI list, tab title, what it shows)
 LISTS = (

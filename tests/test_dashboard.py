@@ -1,0 +1,196 @@
+"""Every dashboard page through streamlit's AppTest: widgets change the numbers they should.
+
+The KPI tiles must show exactly ``analytics.kpi.compute_kpis`` (what ``oka-qa kpi --json`` prints).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import wave
+from pathlib import Path
+
+import dashboard_db
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import dashboards
+from analytics.kpi import by_operator, compute_kpis
+from analytics.store import connect
+from dashboards.labels import fmt_number
+from dashboards.targets import TILES
+
+APP = str(Path(dashboards.__file__).parent / "app.py")
+H1 = (dt.date(2025, 1, 1), dt.date(2025, 6, 30))
+H2 = (dt.date(2025, 7, 1), dt.date(2025, 12, 31))
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    path = dashboard_db.build(tmp_path_factory.mktemp("app") / "t.duckdb")
+    audio = path.parent / "c13.wav"           # one second of silence, so the call page has a player
+    with wave.open(str(audio), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(8000)
+        w.writeframes(b"\0\0" * 8000)
+    with connect(path) as con:
+        con.execute("UPDATE calls SET audio_path = ? WHERE call_id = 'c13'", [audio.name])
+    return path
+
+
+def open_app(monkeypatch, db: Path, page: str | None = None, query: dict | None = None) -> AppTest:
+    monkeypatch.setenv("OKA_QA_DB", str(db))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update(query or {})
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def tiles(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def expected_tiles(db: Path, start: dt.date, end: dt.date) -> dict[str, str]:
+    k = compute_kpis(db, start, end)
+    return {t.label: t.fmt(k[t.key]) for t in TILES}
+
+
+def choose_half_one(at: AppTest) -> AppTest:
+    at.selectbox(key="period_kind").set_value("Полугодие").run()
+    at.radio(key="period_half").set_value("I").run()
+    return at
+
+
+@pytest.mark.parametrize(("pick", "start", "end"), [
+    ({}, *H2),                                                             # default: the half-year of the last call
+    ({"period_half": "I"}, *H1),
+    ({"period_kind": "Квартал", "period_quarter": "II"}, dt.date(2025, 4, 1), dt.date(2025, 6, 30)),
+    ({"period_kind": "Месяц", "period_month": "февраль"}, dt.date(2025, 2, 1), dt.date(2025, 2, 28)),
+    ({"period_kind": "Произвольный", "period_range": (dt.date(2025, 1, 15), dt.date(2025, 3, 10))},
+     dt.date(2025, 1, 15), dt.date(2025, 3, 10)),
+])
+def test_overview_tiles_equal_the_kpis(monkeypatch, db, pick, start, end):
+    at = open_app(monkeypatch, db)
+    for key, value in pick.items():
+        widget = at.selectbox(key=key) if key in ("period_kind", "period_month") else \
+            at.date_input(key=key) if key == "period_range" else at.radio(key=key)
+        widget.set_value(value).run()
+    assert not at.exception
+    shown = tiles(at)
+    assert {label: shown[label] for label in expected_tiles(db, start, end)} == expected_tiles(db, start, end)
+
+
+def test_overview_shows_change_from_previous_period_and_charts(monkeypatch, db):
+    at = choose_half_one(open_app(monkeypatch, db))
+    calls = next(m for m in at.metric if m.label == "Звонков")
+    assert (calls.value, calls.delta) == ("12", "+12")          # II 2024 had none
+    score = next(m for m in at.metric if m.label == "Средний балл по СТП")
+    assert score.value == fmt_number(compute_kpis(db, *H1)["compliance_score_avg"])
+    assert len(at.get("plotly_chart")) == 3
+    violations = at.dataframe[1].value
+    assert dict(zip(violations["Правило"], violations["Нарушений"])) == compute_kpis(db, *H1)["violations"]
+
+
+def test_operators_table_and_profile(monkeypatch, db):
+    at = choose_half_one(open_app(monkeypatch, db, "pages/operators.py"))
+    table = at.dataframe(key="operators_table").value
+    assert list(table["Звонков"]) == [4, 4, 4]
+    expected = by_operator(db, *H1).filter(by_operator(db, *H1)["operator_id"] == "op2").row(0, named=True)
+    at.selectbox(key="operators_pick").set_value("op2").run()
+    assert at.header[0].value == "Ерлан Ахметов"
+    shown = tiles(at)
+    assert shown["Звонков"] == "4"
+    assert shown["Средний балл"] == fmt_number(expected["compliance_score_avg"])
+    assert shown["Заявки вовремя"] == "0,0 %"                   # r2 registered 11.7 min after the call
+    worst = [b for b in at.button if b.key and b.key.startswith("worst_")]
+    assert "«типа»" in worst[0].label and "c08" in worst[0].label
+    worst[0].click().run()                                      # opens the call at that second
+    assert at.title[0].value == "Звонок c08"
+    assert at.session_state["oka_call_t"] == 7.5
+
+
+def test_clauses_rule_leads_to_its_calls(monkeypatch, db):
+    at = choose_half_one(open_app(monkeypatch, db, "pages/clauses.py"))
+    counts = at.dataframe(key="clauses_table").value
+    assert dict(zip(counts["Правило"], counts["Нарушений"])) == compute_kpis(db, *H1)["violations"]
+    at.selectbox(key="clauses_rule").set_value("address.forbidden").run()
+    assert list(at.dataframe(key="clauses_calls").value["Звонок"]) == ["c05", "c02"]
+    at.selectbox(key="clauses_rule").set_value("speech.jargon").run()
+    assert list(at.dataframe(key="clauses_calls").value["Звонок"]) == ["c12", "c09", "c02"]
+
+
+@pytest.mark.parametrize(("widgets", "expected"), [
+    ({}, ["c12", "c11", "c10", "c09", "c08", "c07", "c06", "c05", "c04", "c03", "c02", "c01"]),
+    ({"calls_query": "девушка"}, ["c08", "c03", "c02"]),                         # any form of the word
+    ({"calls_query": "девушки", "calls_ops": ["op1"]}, ["c02"]),
+    ({"calls_topics": ["readings"]}, ["c11", "c07", "c04", "c01"]),
+    ({"calls_rule": "speech.filler"}, ["c08", "c03"]),
+    ({"calls_score": (0, 60)}, ["c08", "c03"]),
+])
+def test_calls_search_and_filters(monkeypatch, db, widgets, expected):
+    at = choose_half_one(open_app(monkeypatch, db, "pages/calls.py"))
+    for key, value in widgets.items():
+        kind = {"calls_query": at.text_input, "calls_ops": at.multiselect, "calls_topics": at.multiselect,
+                "calls_rule": at.selectbox, "calls_score": at.slider}[key]
+        kind(key=key).set_value(value).run()
+    assert list(at.dataframe(key="calls_found").value["Звонок"]) == expected
+
+
+def test_call_page(monkeypatch, db):
+    at = open_app(monkeypatch, db, "pages/calls.py", query={"call": "c13", "t": "3"})
+    assert at.title[0].value == "Звонок c13"
+    marks = [m.value for m in at.markdown if "oka-violation" in m.value]
+    assert any("п. 15.1" in m and "Ты подожди" in m for m in marks)          # highlighted, with the clause
+    assert any("mismatch" in e.value or "продиктовано иное" in e.value for e in at.error)
+    assert any("closing.missing" in w.value or "п. 15.16" in w.value for w in at.warning)
+    audio = at.get("audio")[0].proto
+    assert audio.start_time == 3
+    at.button(key="utt_2").click().run()                                     # «Ты подожди, девушка.» at 0:05
+    assert at.get("audio")[0].proto.start_time == 5
+    at.segmented_control(key="call_layout").set_value("две колонки").run()
+    assert not at.exception
+    at.button(key="call_back").click().run()
+    assert at.title[0].value == "Звонки"
+
+
+def test_timeliness_lists_match_the_kpis(monkeypatch, db):
+    at = open_app(monkeypatch, db, "pages/timeliness.py")       # II 2025: c13's reading is late and mismatched
+    k = compute_kpis(db, *H2)
+    labels = [t.label for t in at.tabs]
+    assert f"Показания с расхождением ({k['readings_value_mismatch']})" in labels
+    assert f"Просроченные заявки ({k['requests_overdue']})" in labels
+    assert f"Звонки без записи ({k['calls_missing_record']})" in labels
+    assert list(at.dataframe(key="timely_readings_mismatched").value["Показание"]) == ["m3"]
+    at = choose_half_one(at)
+    k = compute_kpis(db, *H1)
+    assert f"Звонки без записи ({k['calls_missing_record']})" in [t.label for t in at.tabs]
+
+
+def test_review_rejection_stops_counting(monkeypatch, tmp_path):
+    fresh = dashboard_db.build(tmp_path / "review.duckdb")
+    at = choose_half_one(open_app(monkeypatch, fresh, "pages/review.py"))
+    at.selectbox(key="review_rule").set_value("speech.rude").run()
+    assert at.dataframe[0].value.shape[0] == 1
+    at.radio(key="review_verdict").set_value("rejected")          # a form: values go in on submit
+    at.text_input(key="review_comment").input("ирония, не грубость")
+    at.button[[b.label for b in at.button].index("Сохранить")].click().run()
+    assert not at.exception
+    assert any("отклон" in s.value for s in at.success)
+    assert "speech.rude" not in compute_kpis(fresh, *H1)["violations"]
+    prec = at.dataframe[-1].value
+    row = prec[prec["Правило"] == "speech.rude"].iloc[0]
+    assert (row["Отклонено"], row["Точность, %"]) == (1, 0.0)
+    at.radio(key="review_state").set_value("rejected").run()
+    assert list(at.dataframe[0].value["Комментарий"]) == ["ирония, не грубость"]
+    at.selectbox(key="review_rule").set_value(None).run()
+    assert sorted(at.dataframe[0].value["Комментарий"]) == ["Упоминание сотрудниц, не обращение", "ирония, не грубость"]
+
+
+def test_missing_database_is_one_line(monkeypatch, tmp_path):
+    monkeypatch.setenv("OKA_QA_DB", str(tmp_path / "none.duckdb"))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [(f"{tmp_path / 'none.duckdb'}: no database here; "
+                                           f"run `oka-qa ingest DIR --db {tmp_path / 'none.duckdb'}` first")]
