@@ -26,9 +26,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
 import polars as pl
 
-from analytics import linking, records, store
+from analytics import linking, prechecked, records, store
 from analytics.config import Config
 from transcription.schema import CheckResult, OkaError, Transcript, Utterance, Word
 
@@ -100,6 +101,24 @@ def default_checker():
     return Checker.default()
 
 
+class _LazyChecker:
+    """``Checker.default()``, loaded on first use: the rulebook takes a moment to compile."""
+
+    _checker = None
+
+    def _get(self):
+        if self._checker is None:
+            self._checker = default_checker()
+        return self._checker
+
+    @property
+    def version(self) -> str:
+        return self._get().version
+
+    def check(self, transcript: Transcript) -> CheckResult:
+        return self._get().check(transcript)
+
+
 def ingest(data_dir: Path, db_path: Path, cfg: Config | None = None, on_error: OnError | None = None,
            checker=None) -> IngestReport:
     """Load ``data_dir`` into ``db_path``; see the module docstring.
@@ -120,17 +139,22 @@ def ingest(data_dir: Path, db_path: Path, cfg: Config | None = None, on_error: O
     if not any(files.values()):
         raise OkaError(f"{data_dir}: no calls.csv, requests.csv or readings.csv (or .xlsx) here")
     store.init(db_path)
-    checker = checker or default_checker()
+    if checker is None:  # loaded only when a transcript needs checking (pre-checked calls do not)
+        checker = _LazyChecker()
 
-    if files["calls"]:
-        _ingest_calls(files["calls"], data_dir, db_path, cfg, checker, report, reject)
-    for name in ("requests", "readings"):
-        if files[name]:
-            _ingest_records(files[name], records.SPECS[name], db_path, report, reject)
-    with store.connect(db_path) as con:
-        con.begin()
-        report.links = linking.link(con)
-        con.commit()
+    try:
+        if files["calls"]:
+            _ingest_calls(files["calls"], data_dir, db_path, cfg, checker, report, reject)
+        for name in ("requests", "readings"):
+            if files[name]:
+                _ingest_records(files[name], records.SPECS[name], db_path, report, reject)
+        with store.connect(db_path) as con:
+            con.begin()
+            report.links = linking.link(con)
+            con.commit()
+    except duckdb.Error as e:  # what is committed stays; the message says where it stopped
+        raise store.StoreError(f"{db_path}: writing failed ({str(e).splitlines()[0]}); "
+                               f"{report.calls_stored} call(s) were stored before it") from e
     if report.links.get("unknown_call"):
         log.warning("%s record(s) name a call_id that is not stored; they were linked by time",
                     report.links["unknown_call"])
@@ -167,11 +191,17 @@ def _ingest_calls(path: Path, data_dir: Path, db_path: Path, cfg: Config, checke
         reject(r.line())
     file_rejects = list(loaded.rejects)
 
+    pre = prechecked.is_prechecked(loaded.frame)
+    if pre.any():
+        stored, unchanged = prechecked.ingest(loaded.frame.filter(pre), loaded.file, data_dir, db_path, reject)
+        report.calls_stored += stored
+        report.calls_skipped += unchanged
+        loaded.frame = loaded.frame.filter(~pre)
+
     with store.connect(db_path, read_only=True) as con:
         known = {cid: (h, rb) for cid, h, rb in
                  con.execute("SELECT call_id, source_hash, rulebook FROM calls").fetchall()}
 
-    version = checker.version
     todo: list[_Todo] = []
     recheck: list[str] = []
     for row in loaded.frame.iter_rows(named=True):
@@ -187,7 +217,7 @@ def _ingest_calls(path: Path, data_dir: Path, db_path: Path, cfg: Config, checke
         source_hash = _row_hash(row, _file_hash(media))
         stored = known.get(row["call_id"])
         if stored and stored[0] == source_hash:
-            if stored[1] == version:
+            if stored[1] == checker.version:
                 report.calls_skipped += 1
             else:
                 recheck.append(row["call_id"])

@@ -1,0 +1,209 @@
+"""Generate a realistic data folder (CONTRACT.md section 4) of any size.
+
+    python -m data.synth --calls 2000 --out /tmp/oka-data            # transcripts, checked by the rulebook
+    python -m data.synth --calls 1000000 --out /tmp/big --prechecked  # pre-checked, for the scale benchmark
+
+What it makes, with distributions of a city utility's contact centre:
+
+* ~20 operators; calls on working days (Kazakhstan's calendar) 08:00-19:00,
+  a few on Saturdays; durations log-normal around 3 minutes; topics mixed
+  (readings 40 %, household requests 20 %, legal requests 5 %, billing 25 %,
+  out of scope 5 %, other 5 %);
+* requests for most request calls: created a few minutes after the call
+  (some late), 60 % with the call id given, the rest to be linked by time;
+  most completed within 10 working days, some late, some open and overdue,
+  some missing a required field;
+* readings for most readings calls: entered within minutes (some late),
+  the value dictated in the call, with an occasional typo (a mismatch);
+* without ``--prechecked``: one transcript JSON per call (greeting, account
+  dictated in words, a meter value, closing; sometimes a forbidden address
+  or no closing), to be checked by the rulebook at ingest;
+* with ``--prechecked``: no transcripts; ``prechecked/*.parquet`` carries each
+  call's duration, topic, score, findings, dictated values and the numbers
+  said; calls.csv names ``prechecked/calls.parquet`` as every call's
+  transcript, and ``oka-qa ingest`` stores the results as they are
+  (analytics/prechecked.py).
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+OPERATORS = ["Айгуль", "Нурлан", "Асель", "Ерлан", "Динара", "Марат", "Жанар", "Серик", "Гульнара", "Даурен",
+             "Алия", "Бауыржан", "Сауле", "Тимур", "Камила", "Руслан", "Мадина", "Арман", "Зарина", "Олжас"]
+TOPICS = ["readings", "request.individual", "request.legal", "billing", "out_of_scope", "other"]
+TOPIC_P = [0.40, 0.20, 0.05, 0.25, 0.05, 0.05]
+KINDS = ["sealing", "unsealing", "inspection"]
+RULES = ["address.forbidden", "speech.filler", "speech.jargon", "greeting.missing", "closing.missing",
+         "name.not_used", "term.unexplained", "interruption", "aht.over_norm", "request.data_missing"]
+RULE_P = [0.04, 0.10, 0.08, 0.03, 0.08, 0.12, 0.06, 0.05, 0.04, 0.03]  # per call
+RULEBOOK = "SYNTH/01"
+
+
+def _work_days(start: dt.date, months: int) -> list[dt.date]:
+    from analytics.workdays import is_working_day
+
+    end = (dt.date(start.year + (start.month - 1 + months) // 12, (start.month - 1 + months) % 12 + 1, 1))
+    days = [start + dt.timedelta(i) for i in range((end - start).days)]
+    return [d for d in days if is_working_day(d) or (d.weekday() == 5 and d.day % 3 == 0)]
+
+
+def generate(n_calls: int, start: dt.date, months: int, seed: int) -> dict[str, pl.DataFrame]:
+    """The calls (with their check results), requests and readings, as frames."""
+    rng = np.random.default_rng(seed)
+    days = np.array(_work_days(start, months), dtype="datetime64[D]")
+    day = rng.choice(days, n_calls)
+    secs = rng.integers(8 * 3600, 19 * 3600, n_calls)
+    started = day.astype("datetime64[s]") + secs.astype("timedelta64[s]")
+    order = np.argsort(started, kind="stable")
+    started = started[order]
+    op = rng.integers(0, len(OPERATORS), n_calls)
+    duration = np.clip(rng.lognormal(np.log(180), 0.5, n_calls), 20, 3600).round(1)
+    topic = rng.choice(len(TOPICS), n_calls, p=TOPIC_P)
+    ended = started + (duration * 1000).astype("timedelta64[ms]")
+    hits = rng.random((n_calls, len(RULES))) < np.array(RULE_P)
+    score = np.clip(100 - hits.sum(axis=1) * 8 - rng.integers(0, 5, n_calls), 0, 100).astype(float)
+    ids = np.char.add("C", np.char.zfill(np.arange(n_calls).astype(str), 7))
+    account = rng.integers(100_000_000, 999_999_999, n_calls).astype(str)
+    value = rng.integers(100, 9999, n_calls) + rng.integers(0, 10, n_calls) / 10
+    dictated = (topic == 0) & (rng.random(n_calls) < 0.9)
+
+    calls = pl.DataFrame({
+        "call_id": ids, "started_at": started.astype("datetime64[us]"), "ended_at": ended.astype("datetime64[us]"),
+        "duration_s": duration, "operator_id": [f"op{i + 1:02d}" for i in op],
+        "operator_name": [OPERATORS[i] for i in op], "topic": [TOPICS[t] for t in topic], "score": score,
+        "account": account, "value": value, "dictated": dictated,
+    })
+
+    f_call, f_rule = np.nonzero(hits)
+    findings = pl.DataFrame({"call_id": ids[f_call], "rule": [RULES[r] for r in f_rule]})
+
+    # requests: 90 % of request calls, created 0.5-6 min after (8 % late: 8-60 min)
+    is_req = np.isin(topic, [1, 2]) & (rng.random(n_calls) < 0.9)
+    r_idx = np.nonzero(is_req)[0]
+    nr = len(r_idx)
+    late = rng.random(nr) < 0.08
+    delay_s = np.where(late, rng.integers(8 * 60, 60 * 60, nr), rng.integers(-60, 6 * 60, nr))
+    created = ended[r_idx].astype("datetime64[s]") + delay_s.astype("timedelta64[s]")
+    legal = topic[r_idx] == 2
+    work_days = rng.choice(np.arange(1, 10), nr)
+    work_days = np.where(rng.random(nr) < 0.1, rng.integers(11, 20, nr), work_days)   # 10 % late
+    done_at = np.busday_offset(created.astype("datetime64[D]"), work_days, roll="forward").astype("datetime64[s]")
+    done_at = done_at + rng.integers(9 * 3600, 18 * 3600, nr).astype("timedelta64[s]")
+    open_ = rng.random(nr) < 0.12
+    missing = rng.random(nr) < 0.05
+    requests = pl.DataFrame({
+        "request_id": np.char.add("Q", np.char.zfill(np.arange(nr).astype(str), 7)),
+        "customer_type": np.where(legal, "legal", "individual"),
+        "kind": rng.choice(KINDS, nr),
+        "account": np.where(legal, "", account[r_idx]),
+        "contract_no": np.where(legal, np.char.add("Д-", account[r_idx]), ""),
+        "object_name": np.where(legal, "ТОО Объект", ""), "meter": np.where(legal, "ПУТЭ-1", ""),
+        "contact": np.where(missing, "", "87011234567"), "reason": "замена ИПУ ГВС", "note": "",
+        "operator_id": calls["operator_id"].to_numpy()[r_idx],
+        "call_id": np.where(rng.random(nr) < 0.6, ids[r_idx], ""),
+        "created_at": _iso(created), "completed_at": np.where(open_, "", _iso(done_at)),
+    })
+
+    # readings: 95 % of readings calls, entered 0.3-4 min after (5 % late), 2 % typos
+    is_rd = (topic == 0) & (rng.random(n_calls) < 0.95)
+    d_idx = np.nonzero(is_rd)[0]
+    nd = len(d_idx)
+    late = rng.random(nd) < 0.05
+    entered = ended[d_idx].astype("datetime64[s]") + np.where(
+        late, rng.integers(6 * 60, 50 * 60, nd), rng.integers(20, 4 * 60, nd)).astype("timedelta64[s]")
+    typo = rng.random(nd) < 0.02
+    readings = pl.DataFrame({
+        "reading_id": np.char.add("P", np.char.zfill(np.arange(nd).astype(str), 7)),
+        "account": account[d_idx], "meter": "ГВС-1",
+        "value": np.where(typo, value[d_idx] + 10, value[d_idx]).round(1),
+        "operator_id": calls["operator_id"].to_numpy()[d_idx],
+        "call_id": np.where(rng.random(nd) < 0.5, ids[d_idx], ""), "entered_at": _iso(entered),
+    })
+    return {"calls": calls, "findings": findings, "requests": requests, "readings": readings}
+
+
+def _iso(values: np.ndarray) -> np.ndarray:
+    return np.datetime_as_string(values.astype("datetime64[s]"), unit="s")
+
+
+def _digits_in_words(digits: str) -> str:
+    names = ["ноль", "один", "два", "три", "четыре", "пять", "шесть", "семь", "восемь", "девять"]
+    return " ".join(names[int(d)] for d in digits)
+
+
+def _transcript(row: dict, rules: set[str]) -> dict:
+    name = row["operator_name"]
+    op = [] if "greeting.missing" in rules else [f"Добрый день, Алматинские тепловые сети, {name}, слушаю вас."]
+    cust = ["Здравствуйте, хочу передать показания." if row["topic"] == "readings"
+            else "Здравствуйте, мне нужно опломбировать счётчик горячей воды."]
+    utts = [("operator", t) for t in op] + [("customer", t) for t in cust]
+    utts += [("operator", "Девушка, подождите, назовите лицевой счёт." if "address.forbidden" in rules
+              else "Назовите, пожалуйста, номер лицевого счёта."),
+             ("customer", f"Лицевой счёт {_digits_in_words(row['account'])}.")]
+    if row["dictated"]:
+        whole, frac = str(row["value"]).split(".")
+        utts += [("customer", f"Показания {_digits_in_words(whole)} и {_digits_in_words(frac)}."),
+                 ("operator", "Спасибо, показания приняты.")]
+    if "closing.missing" not in rules:
+        utts.append(("operator", "Всего доброго, до свидания."))
+    step = row["duration_s"] / (len(utts) + 1)
+    return {"call_id": row["call_id"], "duration_s": row["duration_s"], "language": "ru",
+            "layout": "stereo-operator-left",
+            "utterances": [{"speaker": s, "start": round(i * step, 2), "end": round(i * step + step * 0.9, 2),
+                            "text": t} for i, (s, t) in enumerate(utts)]}
+
+
+def write(frames: dict[str, pl.DataFrame], out: Path, prechecked: bool) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    calls = frames["calls"]
+    fmt = "%Y-%m-%dT%H:%M:%S"
+    csv_calls = calls.select(
+        "call_id", pl.col("started_at").dt.strftime(fmt).alias("started_at"), "operator_id", "operator_name",
+        pl.lit("").alias("audio_path"),
+        pl.format("transcripts/{}.json", pl.col("call_id")).alias("transcript_path"),
+        pl.lit("stereo-operator-left").alias("layout"))
+    if prechecked:
+        pre = out / "prechecked"
+        pre.mkdir(exist_ok=True)
+        calls.select("call_id", "duration_s", "topic", "score", pl.lit(RULEBOOK).alias("rulebook")
+                     ).write_parquet(pre / "calls.parquet")
+        frames["findings"].with_columns(pl.lit(None, pl.Float64).alias("start")).write_parquet(
+            pre / "findings.parquet")
+        calls.filter("dictated").select("call_id", "value").write_parquet(pre / "call_readings.parquet")
+        calls.select("call_id", pl.col("account").alias("number")).write_parquet(pre / "call_numbers.parquet")
+        csv_calls = csv_calls.with_columns(pl.lit("prechecked/calls.parquet").alias("transcript_path"))
+    else:
+        tdir = out / "transcripts"
+        tdir.mkdir(exist_ok=True)
+        by_call = frames["findings"].group_by("call_id").agg("rule")
+        rules = dict(zip(by_call["call_id"].to_list(), by_call["rule"].to_list()))
+        for row in calls.iter_rows(named=True):
+            tr = _transcript(row, set(rules.get(row["call_id"], [])))
+            (tdir / f"{row['call_id']}.json").write_text(json.dumps(tr, ensure_ascii=False), "utf-8")
+    csv_calls.write_csv(out / "calls.csv")
+    frames["requests"].write_csv(out / "requests.csv")
+    frames["readings"].write_csv(out / "readings.csv")
+
+
+def main(argv: list[str] | None = None) -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--calls", type=int, required=True, help="number of calls")
+    p.add_argument("--out", type=Path, required=True, help="the data folder to write")
+    p.add_argument("--start", type=dt.date.fromisoformat, default=dt.date(2024, 1, 1), help="first day")
+    p.add_argument("--months", type=int, default=24, help="months covered")
+    p.add_argument("--seed", type=int, default=2019)
+    p.add_argument("--prechecked", action="store_true", help="write prechecked/*.parquet instead of transcripts")
+    a = p.parse_args(argv)
+    frames = generate(a.calls, a.start, a.months, a.seed)
+    write(frames, a.out, a.prechecked)
+    print(f"{a.out}: {a.calls} calls, {frames['requests'].height} requests, {frames['readings'].height} readings")
+
+
+if __name__ == "__main__":
+    main()
