@@ -44,7 +44,7 @@ FINDINGS = [
     ("a01", 0, "address.forbidden", "15.1", 3.0, "девушка"),
     ("b01", 0, "address.forbidden", "15.1", 12.4, "Девушка, подождите"),
     ("b01", 1, "speech.jargon", "13", 20.0, "щас"),
-    ("b02", 0, "speech.rude", "15.2", 6.5, "Это не мои проблемы"),
+    ("b02", 0, "speech.rude", "15.2", 6.5, "Это не мои проблемы, звоните сами на 8 701 123 45 67"),
     ("b02", 1, "speech.filler", "13", 8.0, "короче"),
     ("b02", 2, "aht.over_norm", "Приложение 1", None, ""),
     ("b04", 0, "address.forbidden", "15.1", 30.0, "Женщина, не перебивайте"),
@@ -283,3 +283,20 @@ def test_empty_period_still_makes_a_document(db, tmp_path):
                      ReportOptions(pdf=False))
     text = "\n".join(p.text for p in docx.Document(str(files.docx)).paragraphs)
     assert "Нет записей за период." in text and "не оценено" in text
+
+
+def _all_text(path: Path) -> str:
+    d = docx.Document(str(path))
+    return "\n".join([p.text for p in d.paragraphs] + [c.text for t in d.tables for r in t.rows for c in r.cells])
+
+
+def test_masked_report_hides_personal_data(db, tmp_path):
+    args = (db, dt.date(2025, 1, 1), dt.date(2025, 6, 30), "spravka")
+    plain = generate(*args, tmp_path / "plain", ReportOptions(pdf=False, charts=False))
+    masked = generate(*args, tmp_path / "masked", ReportOptions(pdf=False, charts=False, mask_personal_data=True))
+    assert "8 701 123 45 67" in _all_text(plain.docx) and "2002" in _all_text(plain.docx)
+    text = _all_text(masked.docx)
+    assert "8 701 123 45 67" not in text and "2002" not in text
+    assert "Это не мои проблемы, звоните сами на [телефон]" in text and "Нурлан Ахметов" in text
+    ws = openpyxl.load_workbook(masked.xlsx)["Примеры"]
+    assert not any("8 701" in str(v) for row in ws.iter_rows(values_only=True) for v in row)

@@ -84,6 +84,16 @@ def _clause_key(clause: str) -> tuple:
         return (1, head)
 
 
+def _mask_quotes(clauses: list[ClauseRow], keep_names: list[str]) -> None:
+    """Quotes as a reader without access to personal data may see them (the operators' names stay)."""
+    from rules.privacy import MaskOptions, mask_text
+
+    opts = MaskOptions(keep_names=tuple(n for n in keep_names if n))
+    for c in clauses:
+        for e in c.examples:
+            e.evidence = mask_text(e.evidence, "", opts)[0]
+
+
 def _operators(db: Path, period: Period, opts: ReportOptions) -> list[OperatorRow]:
     """One row per operator from the KPI breakdown (the same figures as ``oka-qa kpi``)."""
     from analytics.kpi import by_operator
@@ -126,6 +136,8 @@ def build_report(db: Path, period: Period, kind: str, opts: ReportOptions | None
     catalog = rule_catalog()
     clauses = _clauses(db, period, catalog, kpis.get("violations", {}), opts)
     operators = _operators(db, period, opts)
+    if opts.mask_personal_data:
+        _mask_quotes(clauses, [o.name for o in operators])
     log.info("report %s for %s..%s: %s calls, %s operators", kind, period.start, period.end, sc.calls, sc.operators)
     return ReportData(
         kind=kind, period=period, previous_period=prev_period,
@@ -133,7 +145,7 @@ def build_report(db: Path, period: Period, kind: str, opts: ReportOptions | None
         scope=Scope(sc.operators, sc.calls, sc.checked, list(sc.rulebooks)),
         kpis=kpis, previous_kpis=prev,
         indicators=_indicators(kpis, prev, opts),
-        lists=lists_mod.kpi_lists_for(db, period),
+        lists=lists_mod.kpi_lists_for(db, period, mask=opts.mask_personal_data),
         clauses=clauses, operators=operators,
         recommendations=recommend(operators, {c.rule: c.clause for c in clauses}, opts),
         monthly=_monthly(db, period),

@@ -20,9 +20,13 @@ FIELDS = {"account": "лицевой счёт", "contact": "контакт", "re
 
 @dataclass(frozen=True)
 class Column:
+    """source: the kpi_lists column; header: its Russian heading; show: value -> cell;
+    personal: personal data, left blank in a report for readers without access to it."""
+
     source: str
     header: str
     show: Callable[[Any, dict], Any] = lambda v, names: v
+    personal: bool = False
 
 
 def _name(v, names):
@@ -66,11 +70,11 @@ LISTS = [
       Column("created_at", "Создана"), Column("missing_fields", "Не указано", _fields)]),
     ("readings_entered_late", "Показания с опозданием",
      "Показания, внесённые с опозданием (позднее 5 мин после звонка)",
-     [Column("reading_id", "Показание"), Column("account", "Лицевой счёт"), _OPERATOR,
+     [Column("reading_id", "Показание"), Column("account", "Лицевой счёт", personal=True), _OPERATOR,
       Column("linked_call", "Звонок"), Column("call_ended_at", "Звонок окончен"),
       Column("entered_at", "Внесено"), Column("minutes_after_call", "Через, мин")]),
     ("readings_mismatched", "Показания расхождение", "Показания, расходящиеся с продиктованными (п. 12)",
-     [Column("reading_id", "Показание"), Column("account", "Лицевой счёт"), _OPERATOR,
+     [Column("reading_id", "Показание"), Column("account", "Лицевой счёт", personal=True), _OPERATOR,
       Column("linked_call", "Звонок"), Column("value", "Внесено в базу", _number),
       Column("dictated_values", "Продиктовано в звонке", _values), Column("entered_at", "Внесено")]),
     ("calls_missing_record", "Звонки без записи", "Звонки без заявки или показания в базе",
@@ -79,13 +83,17 @@ LISTS = [
 ]
 
 
-def kpi_lists_for(db: Path, period: Period, names: dict[str, str] | None = None) -> list[Table]:
-    """Every list of ``LISTS`` for the period, in the order the report prints them."""
+def kpi_lists_for(db: Path, period: Period, names: dict[str, str] | None = None, mask: bool = False) -> list[Table]:
+    """Every list of ``LISTS`` for the period, in the order the report prints them.
+
+    ``mask`` blanks the personal columns (see :class:`Column`).
+    """
     names = names if names is not None else {
         r["operator_id"]: r["operator_name"] for r in views.operators(db).iter_rows(named=True)}
     out = []
     for fn_name, key, title, columns in LISTS:
         df = kpi_lists.LISTS[fn_name](db, period.start, period.end)
-        rows = [[c.show(r.get(c.source), names) for c in columns] for r in df.iter_rows(named=True)]
+        rows = [[None if mask and c.personal else c.show(r.get(c.source), names) for c in columns]
+                for r in df.iter_rows(named=True)]
         out.append(Table(key, title, [c.header for c in columns], rows))
     return out

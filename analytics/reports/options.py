@@ -23,6 +23,9 @@ class ReportOptions:
     pdf: None converts to PDF when LibreOffice (``soffice``) is installed;
         False never; True requires it.
     charts: draw the charts (matplotlib) into the DOCX and the XLSX.
+    mask_personal_data: for readers without access to personal data (the
+        trainer's role): quotes are masked with ``rules.privacy`` and the
+        account / contract / contact columns of the lists are left blank.
     """
 
     registered_target_pct: float = 95.0
@@ -33,3 +36,4 @@ class ReportOptions:
     min_violations_for_training: int = 1
     pdf: bool | None = None
     charts: bool = True
+    mask_personal_data: bool = False
