@@ -17,7 +17,7 @@ from rules.call import Call
 from rules.lexicon import RulebookError
 from rules.readings import extract_readings
 from rules.registry import DETECTORS, load_builtins
-from rules.rulebook import DEFAULT_PATH, RuleDef, Rulebook
+from rules.rulebook import DEFAULT_PATH, Rulebook, RuleDef
 from rules.topic import classify
 from transcription.schema import CheckResult, Transcript
 
@@ -41,11 +41,11 @@ class Checker:
         self._plan = [(r, DETECTORS[r.detector]) for r in rulebook.rules]
 
     @classmethod
-    def default(cls) -> "Checker":
+    def default(cls) -> Checker:
         return cls.load(DEFAULT_PATH)
 
     @classmethod
-    def load(cls, path: Path | str) -> "Checker":
+    def load(cls, path: Path | str) -> Checker:
         return cls(Rulebook.load(path))
 
     @property

@@ -10,7 +10,7 @@ Built-in detectors register exactly as a new one would::
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 DETECTORS: dict[str, Callable] = {}
 

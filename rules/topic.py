@@ -1,11 +1,13 @@
 """The topic of a call (CONTRACT.md section 3; clauses 20–23, Appendix 1).
 
 Each topic has cue phrases in the rulebook.  A cue counts ``first_weight`` in
-the customer's first two utterances (where callers say why they call), 1 in
-the customer's later ones and ``operator_weight`` in the operator's.  The
+the customer's first utterance that has any cue (where callers say why they
+call), 1 in the customer's other ones and ``operator_weight`` in the operator's.  The
 request cues decide ``request.*`` (legal when its cues outweigh the household
 ones); otherwise the best of readings, billing and out-of-scope, with
-readings only when a value was dictated; otherwise ``other``.
+readings only when a value was dictated; otherwise ``other``.  A topic the
+customer never spoke of (only the operator's words carry its cues) is not
+the call's topic.
 """
 from __future__ import annotations
 
@@ -20,28 +22,32 @@ def classify(call, rulebook, readings) -> str:
     first_w = float(cfg.get("first_weight", 3))
     op_w = float(cfg.get("operator_weight", 0.5))
     score = dict.fromkeys(GROUPS, 0.0)
-    seen_customer = 0
+    said = dict.fromkeys(GROUPS, 0)  # cues in the customer's own words
+    purpose_said = False
     for u in call.utts:
         if not u.tokens:
+            continue
+        hits = {g: len(lex.find(u)) for g, lex in lexes.items()}
+        if not any(hits.values()):
             continue
         role = call.role(u)
         if role == "operator":
             w = op_w
-        elif role == "customer":
-            seen_customer += 1
-            w = first_w if seen_customer <= 2 else 1.0
+        elif role == "customer" and not purpose_said:
+            purpose_said = True
+            w = first_w
         else:
             w = 1.0
-        for g, lex in lexes.items():
-            k = len(lex.find(u))
-            if k:
-                score[g] += w * k
+        for g, k in hits.items():
+            score[g] += w * k
+            if role != "operator":
+                said[g] += k
     floor = float(cfg.get("min_score", 1.0))
     if not readings:
         score["readings"] = min(score["readings"], 0.0)
     best = max(("readings", "billing", "out_of_scope"), key=lambda g: score[g])
-    if score["request"] >= floor and score["request"] >= score[best]:
+    if said["request"] and score["request"] >= floor and score["request"] >= score[best]:
         return "request.legal" if score["legal"] > score["individual"] else "request.individual"
-    if score[best] >= floor:
+    if said[best] and score[best] >= floor:
         return best
     return "other"

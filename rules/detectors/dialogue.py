@@ -53,12 +53,12 @@ def _kazakh_names(path: Path) -> frozenset[str]:
     return frozenset(names)
 
 
-def _same_name(said: str, name: str) -> bool:
-    """«Нурлану» is «Нурлан», «Анне» is «Анна»: a shared stem and a short ending."""
-    if said == name:
+def _same_name(said: T.Token, name: T.Token) -> bool:
+    """«Марии» is «Мария» (same lemma); «Нурлану» is «Нурлан» (a name pymorphy does not decline: same stem)."""
+    if said.form == name.form or (said.lemma == name.lemma and said.flags & (T.NAME | T.PATR | T.SURN)):
         return True
-    k = max(3, len(name) - 2)
-    return len(said) >= k and said[:k] == name[:k] and abs(len(said) - len(name)) <= 3
+    k = max(4, len(name.form) - 1)
+    return len(said.form) >= k and said.form[:k] == name.form[:k] and len(said.form) - len(name.form) <= 3
 
 
 @register("name_usage")
@@ -70,6 +70,7 @@ def name_usage(call: Call, rule) -> list:
     not_names = rule.words("not_names")
     intro = rule.words("intro")
     intro_after = rule.words("intro_after")
+    org_words = rule.words("org_words")
     ask = rule.lexicon("ask_name")
     own: set[str] = set()  # the operator's own name from the opening
     first_op = call.operator[0]
@@ -84,19 +85,21 @@ def name_usage(call: Call, rule) -> list:
         for i, t in enumerate(toks):
             if not _is_name(t, kaz, not_names) or t.form in own:
                 continue
-            before = {x.form for x in toks[max(0, i - 3):i]}
+            if any(x.form in org_words for x in toks[max(0, i - 3):i]):
+                continue  # «ТОО Нур Маркет» is a company
+            before = {x.form for x in toks[max(0, i - 2):i]}
             after = {x.form for x in toks[i + 1:i + 4]}
             full = sum(1 for x in toks[max(0, i - 2):i + 3] if _is_name(x, kaz, not_names)) >= 2
             if asked or before & intro or after & intro_after or (full and u is call.customer[0]):
                 names.append(t)
         if not names:
             continue
-        given = [t.form for t in names if not t.flags & T.SURN] or [t.form for t in names]
+        given = [t for t in names if not t.flags & T.SURN] or names
         later = call.after(u, "operator")
         if not later:
             return []
         for v in later:
-            if any(_same_name(t.form, g) for t in v.tokens for g in given):
+            if any(_same_name(t, g) for t in v.tokens for g in given):
                 return []
         i = toks.index(names[0])
         return [finding(rule, u, i, i, evidence=u.evidence(i, i))]
@@ -113,7 +116,12 @@ def _is_name(t: T.Token, kaz: frozenset[str], not_names: frozenset[str]) -> bool
 def escalation(call: Call, rule) -> list:
     """A customer who stays dissatisfied is offered the head of department or a written request."""
     unhappy = rule.lexicon("dissatisfied", by_lemma=False)
-    complaints = [u for u in call.customer if unhappy.contains(u)]
+    customer = call.customer
+    if call.topic in rule.params.get("opening_not_counted_in", ()):
+        # «лифт не работает, кому жаловаться?» asks where to go; it is not about our answer
+        first = next((u for u in customer if len(u.tokens) >= 3), None)
+        customer = [u for u in customer if u is not first]
+    complaints = [u for u in customer if unhappy.contains(u)]
     if not complaints:
         return []
     resolved = rule.lexicon("resolved", by_lemma=True)
@@ -165,7 +173,7 @@ def third_party(call: Call, rule) -> list:
 
 @register("terms")
 def terms(call: Call, rule) -> list:
-    """An abbreviation the operator uses is explained somewhere in the call."""
+    """An abbreviation the operator uses is explained by the operator somewhere in the call."""
     out = []
     spoken = rule.params.get("spoken", {})
     for abbr, explanations in rule.params.get("terms", {}).items():
@@ -179,7 +187,7 @@ def terms(call: Call, rule) -> list:
         if hit is None:
             continue
         expl = rule.lexicon_of(f"terms.{abbr}", explanations, by_lemma=True)
-        if any(expl.contains(u) for u in call.utts):
+        if any(expl.contains(u) for u in call.operator):
             continue
         u, m = hit
         out.append(finding(rule, u, m.first, m.last))

@@ -35,9 +35,7 @@ def request_fields(call: Call, rule) -> list:
         for k, u in enumerate(utts):
             if not cues.contains(u):
                 continue
-            if not digits:
-                found = True
-            elif or_cues.entries and or_cues.contains(u):
+            if not digits or or_cues.entries and or_cues.contains(u):
                 found = True
             else:
                 found = any(_has_number(v, digits) for v in utts[k:k + 3])

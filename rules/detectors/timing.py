@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from rules.call import Call, finding
-from transcription.schema import Finding
 from rules.registry import register
+from transcription.schema import Finding
 
 
 @register("interruption")
@@ -61,6 +61,6 @@ def handling_time(call: Call, rule) -> list:
     dur = call.duration
     if dur <= float(norm) * 60:
         return []
-    m, s = divmod(int(round(dur)), 60)
+    m, s = divmod(round(dur), 60)
     return [Finding(rule.id, rule.clause, "operator", 0.0, dur,
                     f"длительность {m}:{s:02d} при норме {float(norm):g} мин ({call.topic})")]

@@ -66,7 +66,7 @@ def say_value(r: random.Random, value: float) -> str:
     frac = round(value - whole, 3)
     if frac == 0:
         return r.choice([words_ru(whole), str(whole)])
-    tenths = int(round(frac * 10))
+    tenths = round(frac * 10)
     style = r.randrange(5)
     if style == 0:
         return f"{words_ru(whole)} и {words_ru(tenths).replace('один', 'одна').replace('два', 'две')} " + \
@@ -285,13 +285,13 @@ NEG_CU = {
     "address.forbidden": ["Девушка, подождите, я квитанцию найду.", "Женщина, вы меня слышите?", "Девушка, милая, помогите."],
     "address.ty": ["Ты мне скажи, когда это кончится?", "Подожди, Серёжа, я разговариваю."],
     "speech.filler": ["Короче, я не знаю, типа что-то не так с квитанцией."],
-    "speech.jargon": ["Окей, щас найду квитанцию.", "Норм, секундочку."],
+    "speech.jargon": ["Окей, щас, подождите.", "Норм, секундочку."],
     "speech.rude": ["Это не ваше дело, сколько я плачу!", "Вы что, не понимаете?", "Сколько можно повторять одно и то же!"],
     "enterprise.negative": ["У вас вечно бардак!", "Ваши опять ничего не сделали."],
 }
 LONG_CU = ["Я вам уже третий раз объясняю, у нас с прошлой недели батареи еле тёплые, и никто не приходит, и мастер не звонит.",
-           "Смотрите, мы в прошлом году меняли счётчик, потом пришла квитанция, а там совсем другие цифры, и я не понимаю откуда.",
-           "Подождите, я сейчас найду квитанцию, она где-то тут лежала, у меня всё в папке, сейчас, секундочку, вот."]
+           "Послушайте, я весь день на работе, дома никого нет, и я не могу сидеть и ждать звонка с утра до вечера.",
+           "Подождите, я вам сейчас всё расскажу по порядку, у меня тут записано, сейчас, секундочку, вот."]
 INTERRUPT_OP = ["Назовите адрес ещё раз.", "Я вас поняла, давайте по порядку.", "Так, минуту, что именно вы хотите?"]
 ESC_CU = ["Меня это не устраивает! Дайте мне вашего руководителя.", "Я буду жаловаться, это безобразие!",
           "Я недовольна, три раза звонила, никто не пришёл.", "Соедините меня с начальником, я так это не оставлю.",
@@ -472,8 +472,8 @@ def build(r: random.Random, idx: int, topic: str, raw: bool, pos: set[str], neg:
         elif rule == "escalation.not_offered":
             extra.append([("cu", r.choice(ESC_CU)), ("op", r.choice(ESC_BAD))])
         elif rule == "third_party.disclosed":
-            fill = dict(k=r.randrange(1, 150), street=r.choice(STREETS), sum=words_ru(r.randrange(2, 90)) + " тысяч",
-                        phone=say_digits(r, phone(r)), surname=person(r)[2], first=person(r)[0], patr=person(r)[1])
+            fill = {"k": r.randrange(1, 150), "street": r.choice(STREETS), "sum": words_ru(r.randrange(2, 90)) + " тысяч",
+                        "phone": say_digits(r, phone(r)), "surname": person(r)[2], "first": person(r)[0], "patr": person(r)[1]}
             i = r.randrange(len(TP_CU))
             extra.append([("cu", TP_CU[i].format(**fill)), ("op", TP_BAD[i].format(**fill))])
         elif rule == "interruption":
@@ -493,14 +493,15 @@ def build(r: random.Random, idx: int, topic: str, raw: bool, pos: set[str], neg:
                 extra.append([("cu", r.choice(ESC_CU)), ("op", "Давайте я проверю, возможно, это ошибка в начислении."),
                               ("cu", "А, теперь понятно, спасибо, вопрос решён.")])
         elif rule == "third_party.disclosed":
-            fill = dict(k=r.randrange(1, 150), street=r.choice(STREETS))
+            fill = {"k": r.randrange(1, 150), "street": r.choice(STREETS)}
             extra.append([("cu", r.choice(TP_CU).format(**fill)), ("op", r.choice(TP_GOOD))])
         elif rule == "interruption":
             extra.append([("cu", r.choice(LONG_CU)), ("op!", r.choice(INTERRUPT_OP), r.uniform(0.1, 0.6))])
-    for group in extra:  # after a customer's turn, so that no question is parted from its answer
-        slots = [k for k in range(len(steps) + 1) if k == 0 or steps[k - 1][0] == "cu"]
-        k = r.choice(slots)
-        steps[k:k] = group
+    # each group goes after a customer's turn of the topic's turns, so that no question is parted from its answer
+    slots = [k for k in range(len(steps) + 1) if k == 0 or steps[k - 1][0] == "cu"]
+    placed = sorted(((r.choice(slots), j) for j in range(len(extra))), reverse=True)
+    for k, j in placed:
+        steps[k:k] = extra[j]
     for s in steps:
         if s[0] == "op":
             c.op(s[1])
@@ -540,6 +541,12 @@ def fits(rule: str, topic: str) -> bool:
         return topic.startswith("request.")
     if rule == "aht.over_norm":
         return topic in NORM_S
+    if rule == "third_party.disclosed":  # a question about a neighbour's debt would make the call a billing one
+        return topic not in ("other", "out_of_scope")
+    if rule == "term.unexplained":  # a wrong number is not told about meters
+        return topic not in ("other", "out_of_scope")
+    if rule == "tempo.fast":  # a few seconds of speech are too little to judge the rate
+        return topic != "other"
     return True
 
 
