@@ -300,3 +300,31 @@ def test_masked_report_hides_personal_data(db, tmp_path):
     assert "Это не мои проблемы, звоните сами на [телефон]" in text and "Нурлан Ахметов" in text
     ws = openpyxl.load_workbook(masked.xlsx)["Примеры"]
     assert not any("8 701" in str(v) for row in ws.iter_rows(values_only=True) for v in row)
+
+
+def test_overview_button_makes_the_same_report(monkeypatch, db):
+    import io
+
+    from streamlit.testing.v1 import AppTest
+
+    import dashboards
+    from dashboards.components.report import STATE_KEY
+
+    monkeypatch.setenv("OKA_QA_DB", str(db))
+    at = AppTest.from_file(str(Path(dashboards.__file__).parent / "app.py"), default_timeout=120)
+    at.run()
+    at.selectbox(key="period_kind").set_value("Полугодие").run()
+    at.radio(key="period_half").set_value("I").run()
+    at.selectbox(key="report_kind").set_value("audit").run()
+    at.button(key="report_make").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    (kind, start, end, masked), files = at.session_state[STATE_KEY]
+    assert (kind, start.isoformat(), end.isoformat(), masked) == ("audit", *PERIOD, False)
+    assert {"audit_2025-01-01_2025-06-30.docx", "audit_2025-01-01_2025-06-30.xlsx"} <= set(files)
+    assert len(at.get("download_button")) >= len(files)
+    expected = _kpi_json(db, *PERIOD)
+    ws = openpyxl.load_workbook(io.BytesIO(files["audit_2025-01-01_2025-06-30.xlsx"]))["Сводка"]
+    rows = {r[0]: r[2] for r in ws.iter_rows(min_row=5, values_only=True) if r[0]}
+    assert {k: rows[k] for k, _label, _unit in KPI_LABELS} == {k: expected[k] for k, _label, _unit in KPI_LABELS}
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(files["audit_2025-01-01_2025-06-30.docx"])).paragraphs)
+    assert "ОТЧЕТ ПО АУДИТУ СМ" in text

@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboards import datasource, shell
 from dashboards.components.export import download_buttons
+from dashboards.components.report import report_button
 from dashboards.components.tiles import kpi_tiles
 from dashboards.labels import TOPICS_RU, russian
 
@@ -16,6 +17,8 @@ st.caption(f"{period.label} · сравнение с периодом «{period.
 
 # Actions on the period (e.g. the half-yearly report) go in this row.
 actions = st.container(key="overview_actions")
+with actions:
+    report_button(period)
 
 current = datasource.kpis(period.start, period.end)
 before = datasource.kpis(period.previous().start, period.previous().end)
