@@ -139,16 +139,6 @@ def _lists(doc, data: ReportData, figs, opts, n) -> None:
         para(doc, tail + (" " + t.note if t.note else ""), italic=True, size=10).paragraph_format.space_before = Pt(3)
 
 
-def _short(title: str, width: int = 48) -> str:
-    return title if len(title) <= width else title[: width - 1].rsplit(" ", 1)[0] + "…"
-
-
-def _rule_line(clause_row, rule: str, count: int) -> str:
-    if clause_row is None:
-        return f"{rule} — {count}"
-    return f"{_short(clause_row.title)} ({fmt_clause(clause_row.clause)}) — {count}"
-
-
 def _cell(v) -> str:
     if v is None:
         return "—"
@@ -183,10 +173,9 @@ def _clauses(doc, data: ReportData, figs, opts, n) -> None:
 
 
 def _operators(doc, data: ReportData, figs, opts, n) -> None:
-    rules = {c.rule: c for c in data.clauses}
     rows = []
     for o in data.operators:
-        top = "\n".join(_rule_line(rules.get(r), r, n) for r, n in o.top_rules) or "—"
+        top = "\n".join(data.top_rule_lines(o)) or "—"
         rows.append([o.name or o.operator_id, fmt_number(o.calls, 0), fmt_kpi(o.score_avg, ""),
                      fmt_number(o.violations, 0), fmt_kpi(o.per_100_calls, ""),
                      fmt_kpi(o.registered_on_time_pct, "%"), fmt_kpi(o.readings_on_time_pct, "%"), top])

@@ -131,3 +131,16 @@ class ReportData:
     operators: list[OperatorRow]
     recommendations: list[Recommendation]
     monthly: list[dict[str, Any]] = field(default_factory=list)  # month, registered %, readings %, score
+
+    def rule(self, rule_id: str) -> ClauseRow | None:
+        return next((c for c in self.clauses if c.rule == rule_id), None)
+
+    def top_rule_lines(self, operator: OperatorRow) -> list[str]:
+        """The operator's most frequent violations as «title (п. X) — count»."""
+        from analytics.reports.texts import rule_line
+
+        lines = []
+        for rule, count in operator.top_rules:
+            c = self.rule(rule)
+            lines.append(rule_line(c.title if c else None, c.clause if c else None, rule, count))
+        return lines

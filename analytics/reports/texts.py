@@ -138,6 +138,17 @@ def fmt_clause(clause: str | None) -> str:
     return ", ".join(out + annex)
 
 
+def shorten(title: str, width: int = 48) -> str:
+    return title if len(title) <= width else title[: width - 1].rsplit(" ", 1)[0] + "…"
+
+
+def rule_line(title: str | None, clause: str | None, rule: str, count: int) -> str:
+    """«Слова-паразиты в речи оператора (п. 13) — 3»; the bare rule id when the rulebook lacks it."""
+    if title is None:
+        return f"{rule} — {count}"
+    return f"{shorten(title)} ({fmt_clause(clause)}) — {count}"
+
+
 def fmt_seconds(s: float | None) -> str:
     if s is None:
         return "—"

@@ -98,7 +98,7 @@ def write_xlsx(data: ReportData, path: Path, charts: dict[str, Chart]) -> Path:
 
 
 def _summary(book: _Book, data: ReportData) -> None:
-    ws = book.sheet(SUMMARY_SHEET, KIND_SPECS[data.kind].title.capitalize() + " — " + SECTIONS["indicators"], data)
+    ws = book.sheet(SUMMARY_SHEET, f"{KIND_SPECS[data.kind].file_label}: сводные показатели", data)
     s = data.scope
     scope_rows = [
         ["period_from", "Начало периода", data.period.start, data.previous_period.start],
@@ -114,7 +114,9 @@ def _summary(book: _Book, data: ReportData) -> None:
         kpi_rows.append([key, label + (", %" if unit == "%" else ""), now, before, change])
     for rule, count in sorted(data.kpis.get("violations", {}).items()):
         before = data.previous_kpis.get("violations", {}).get(rule, 0)
-        kpi_rows.append([f"violations.{rule}", f"Нарушений правила {rule}", count, before, count - before])
+        c = data.rule(rule)
+        label = f"Нарушения: {c.title} ({fmt_clause(c.clause)})" if c else f"Нарушения правила {rule}"
+        kpi_rows.append([f"violations.{rule}", label, count, before, count - before])
     row = book.grid(ws, 3, ["Код", "Показатель", "Отчётный период", "Предыдущий период", "Изменение"],
                     scope_rows + kpi_rows, [34, 62, 16, 18, 12])
     ws.write(row, 0, SECTIONS["indicators"], book.f["title"])
@@ -152,7 +154,7 @@ def _operators(book: _Book, data: ReportData) -> None:
     ws = book.sheet("Операторы", SECTIONS["operators"], data)
     rows = [[o.operator_id, o.name, o.calls, o.score_avg, o.violations, o.per_100_calls,
              o.registered_on_time_pct, o.readings_on_time_pct,
-             ", ".join(f"{r} ({c})" for r, c in o.top_rules)] for o in data.operators]
+             "; ".join(data.top_rule_lines(o))] for o in data.operators]
     book.grid(ws, 3, ["Код оператора", "Оператор", "Звонков", "Средняя оценка", "Нарушений",
                       "На 100 звонков", "Заявки вовремя, %", "Показания вовремя, %", "Частые нарушения"],
               rows, [14, 28, 10, 10, 11, 10, 12, 12, 50])
