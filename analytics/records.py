@@ -122,6 +122,20 @@ def parse_timestamp(expr: pl.Expr) -> pl.Expr:
     return pl.when(s.str.contains(r"[+-]\d{2}:?\d{2}$")).then(local).otherwise(naive)
 
 
+def parse_timestamp_series(s: pl.Series) -> pl.Series:
+    """``parse_timestamp`` for a column, fast for the common ``YYYY-MM-DDTHH:MM:SS``.
+
+    That form is parsed in one pass; only the other rows go through every
+    accepted form (an expression evaluates all its branches on every row).
+    """
+    fast = s.str.strptime(pl.Datetime("us"), "%Y-%m-%dT%H:%M:%S", strict=False)
+    miss = (fast.is_null() & s.is_not_null()).arg_true()
+    if miss.len():
+        slow = pl.select(parse_timestamp(pl.lit(s.gather(miss)))).to_series()
+        fast = fast.scatter(miss, slow)
+    return fast
+
+
 def parse_number(expr: pl.Expr) -> pl.Expr:
     """A decimal number, with a comma or a point, spaces as thousands separators allowed."""
     s = expr.str.replace_all(r"[\s\u00a0]", "").str.replace(",", ".", literal=True)
@@ -226,7 +240,7 @@ def validate(raw: pl.DataFrame, spec: TableSpec, source: str) -> Loaded:
     df = _normalise_headers(raw, spec, source)
     df = df.with_columns(pl.col(c).str.strip_chars().replace("", None) for c in spec.columns)
     df = df.with_row_index("_row", offset=2)
-    typed = [parse_timestamp(pl.col(c)).alias(f"_{c}") for c in spec.timestamps]
+    typed = [parse_timestamp_series(df[c]).alias(f"_{c}") for c in spec.timestamps]
     if spec is REQUESTS:
         typed += [pl.col("customer_type").str.to_lowercase().replace_strict(CUSTOMER_TYPES, default=None)
                   .alias("_customer_type"),
@@ -236,9 +250,12 @@ def validate(raw: pl.DataFrame, spec: TableSpec, source: str) -> Loaded:
     df = df.with_columns(typed).with_columns(pl.coalesce(_rules(spec)).alias("__why"))
 
     # A duplicate id: identical rows count once; a different content is rejected.
-    content = [pl.col(f"_{c}") if f"_{c}" in df.columns else pl.col(c) for c in spec.columns]
-    df = df.with_columns(pl.struct(content).hash().alias("__hash"))
     ok = df.filter(pl.col("__why").is_null())
+    if not ok[spec.id_column].is_duplicated().any():  # the usual case: skip the content comparison
+        bad = df.filter(pl.col("__why").is_not_null()).select("_row", "__why")
+        return _loaded(source, spec, ok, bad)
+    content = [pl.col(f"_{c}") if f"_{c}" in df.columns else pl.col(c) for c in spec.columns]
+    ok = ok.with_columns(pl.struct(content).hash().alias("__hash"))
     first = ok.group_by(spec.id_column, maintain_order=True).agg(
         pl.col("__hash").first().alias("__first_hash"), pl.col("_row").first().alias("__first_row"))
     ok = ok.join(first, on=spec.id_column, how="left").with_columns(
@@ -249,9 +266,12 @@ def validate(raw: pl.DataFrame, spec: TableSpec, source: str) -> Loaded:
     valid = ok.filter(pl.col("__why").is_null() & (pl.col("_row") == pl.col("__first_row")))
 
     bad = pl.concat([df.filter(pl.col("__why").is_not_null()).select("_row", "__why"),
-                     dup_rejects.select("_row", "__why")]).sort("_row")
-    rejects = [Reject(source, int(r), reason) for r, reason in bad.iter_rows()]
+                     dup_rejects.select("_row", "__why")])
+    return _loaded(source, spec, valid, bad)
 
+
+def _loaded(source: str, spec: TableSpec, valid: pl.DataFrame, bad: pl.DataFrame) -> Loaded:
+    rejects = [Reject(source, int(r), reason) for r, reason in bad.sort("_row").iter_rows()]
     out = valid.select([pl.col(f"_{c}").alias(c) if f"_{c}" in valid.columns else pl.col(c) for c in spec.columns]
                        + [pl.col("_row")])
     return Loaded(source, out, rejects)
