@@ -146,10 +146,15 @@ def third_party(call: Call, rule) -> list:
     asks = rule.words("asks")
     refusal = rule.lexicon("refusal", by_lemma=True)
     disclosed = rule.lexicon("disclosed", by_lemma=True)
+    own = rule.words("numbers_disclose_unless")
     for u in call.customer:
-        if not (persons.contains(u) and data.contains(u)):
+        if not persons.contains(u):
             continue
-        if "?" not in u.text and not any(f in asks for f in u.forms):
+        asked_for = {m.entry.phrase for m in data.find(u)}
+        if not asked_for:
+            continue
+        numbers_tell = bool(asked_for - own)
+        if "?" not in u.text and not any(t.form in asks or t.lemma in asks for t in u.tokens):
             continue
         answer = []
         for v in call.utts[u.index + 1:]:
@@ -166,7 +171,7 @@ def third_party(call: Call, rule) -> list:
             if m:
                 return [finding(rule, v, m[0].first, m[0].last)]
             nums = [i for i, t in enumerate(v.tokens) if t.flags & T.NUMBER]
-            if nums:
+            if nums and numbers_tell:
                 return [finding(rule, v, nums[0], nums[0])]
     return []
 

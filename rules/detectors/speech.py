@@ -49,7 +49,7 @@ def vocative_address(call: Call, rule) -> list:
             if nxt is not None and (nxt.form in not_before or nxt.flags & (T.NAME | T.PATR | T.SURN)):
                 continue
             closed = nxt is None or toks[j].punct != ""
-            opens = prev is None or prev.punct in _SENTENCE_PUNCT
+            opens = prev is None or (prev.punct != "" and prev.punct in _SENTENCE_PUNCT)
             if opens:
                 ok = closed or nxt.form in followers or bool(nxt.flags & T.VERB_IMPR)
             else:

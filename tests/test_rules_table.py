@@ -1,0 +1,254 @@
+"""Each rule as a table: utterances → does the rule fire?  Hard negatives and ASR-style text included.
+
+A row is (rule id, fires?, turns).  A turn is "o: text" / "c: text" (operator /
+customer, four seconds each, one after another) or a tuple (speaker, start,
+end, text) where the times matter.  Only the row's own rule is asserted.
+``test_rules_rulebook.py`` checks that every rule of the rulebook has a
+positive and a negative row here.
+"""
+from __future__ import annotations
+
+import pytest
+
+from rules.engine import Checker
+from transcription.schema import Transcript
+
+HI = "o: Добрый день, Алматинские тепловые сети, Айгуль, слушаю вас."
+BYE = "o: Спасибо за обращение, всего доброго!"
+
+
+def transcript(turns, duration=None, layout="stereo-operator-left", call_id="row") -> Transcript:
+    utts, t = [], 0.0
+    for turn in turns:
+        if isinstance(turn, tuple):
+            sp, start, end, text = turn
+        else:
+            sp, text = turn.split(": ", 1)
+            start, end = t, t + 4.0
+        speaker = {"o": "operator", "c": "customer", "u": "unknown"}.get(sp, sp)
+        utts.append({"speaker": speaker, "start": start, "end": end, "text": text})
+        t = max(t, end) + 0.5
+    return Transcript.from_dict({"call_id": call_id, "duration_s": duration or t, "layout": layout,
+                                 "utterances": utts})
+
+
+def wrap(*turns):
+    return [HI, *turns, "c: Спасибо.", BYE]
+
+
+READINGS_CALL = ["c: Здравствуйте, хочу передать показания.", "o: Диктуйте, пожалуйста.", "c: Горячая вода сто двадцать."]
+REQUEST_OK = ["c: Здравствуйте, нужно опломбировать счётчик, мы его поменяли после аварии.",
+              "o: Назовите лицевой счёт.", "c: Лицевой счёт 12345678.",
+              "o: Контактный телефон?", "c: 87011234567.", "o: Заявка зарегистрирована."]
+
+ROWS = [
+    # address.forbidden (15.1): a vocative, from the operator only
+    ("address.forbidden", True, wrap("c: Хочу передать показания.", "o: Девушка, подождите.")),
+    ("address.forbidden", True, wrap("c: хочу передать показания", "o: мужчина вы меня слышите")),
+    ("address.forbidden", True, wrap("c: Алло.", "o: Подождите, женщина, я проверю.")),
+    ("address.forbidden", True, wrap("c: алло", "o: подождите девушка")),
+    ("address.forbidden", True, wrap("c: Алло.", "o: Молодой человек, назовите адрес.")),
+    ("address.forbidden", False, wrap("c: Девушка, подождите.", "o: Хорошо, жду.")),
+    ("address.forbidden", False, wrap("c: Когда придут?", "o: К вам придёт мастер, молодой человек из ПЭУ.")),
+    ("address.forbidden", False, wrap("c: когда придут", "o: к вам придет мастер молодой человек из пэу")),
+    ("address.forbidden", False, wrap("c: Алло.", "o: Женщина, которая звонила до вас, спрашивала то же.")),
+    ("address.forbidden", False, wrap("c: Почему так?", "o: Тариф не дорогой, по сравнению с другими городами.")),
+    ("address.forbidden", False, wrap("c: Алло.", "o: Уважаемая Айгуль Сериковна, ваша заявка принята.")),
+    # address.ty (15.1)
+    ("address.ty", True, wrap("c: Алло.", "o: Подожди, сейчас посмотрю.")),
+    ("address.ty", True, wrap("c: Алло.", "o: скажи номер счета")),
+    ("address.ty", True, wrap("c: Алло.", "o: Ты меня слышишь?")),
+    ("address.ty", True, wrap("c: Алло.", "o: Я же тебе объясняю.")),
+    ("address.ty", True, wrap("c: Алло.", "o: знаешь что перезвони позже")),
+    ("address.ty", False, wrap("c: Алло.", "o: Подождите, пожалуйста.")),
+    ("address.ty", False, wrap("c: Ты мне скажи, когда дадут отопление?", "o: Скажите, пожалуйста, адрес.")),
+    ("address.ty", False, wrap("c: Алло.", "o: Пожалуй, я уточню у мастера.")),
+    ("address.ty", False, wrap("c: Алло.", "o: Мой коллега вам перезвонит.")),
+    # speech.filler (13)
+    ("speech.filler", True, wrap("c: Алло.", "o: Короче, я всё записала.")),
+    ("speech.filler", True, wrap("c: Алло.", "o: ну типа так положено")),
+    ("speech.filler", True, wrap("c: Алло.", "o: Я, как бы, не могу сказать.")),
+    ("speech.filler", True, wrap("c: Алло.", "o: Блин, система зависла.")),
+    ("speech.filler", True, wrap("c: Алло.", "o: вообщем все правильно")),
+    ("speech.filler", False, wrap("c: Алло.", "o: Как бы вы хотели получить ответ?")),
+    ("speech.filler", False, wrap("c: Алло.", "o: Какого типа у вас счётчик?")),
+    ("speech.filler", False, wrap("c: Алло.", "o: Это самое главное.")),
+    ("speech.filler", False, wrap("c: Короче, девушка, я не знаю.", "o: Давайте разберёмся.")),
+    ("speech.filler", False, wrap("c: Алло.", "o: Так будет короче и быстрее.")),
+    # speech.jargon (13)
+    ("speech.jargon", True, wrap("c: Алло.", "o: Щас посмотрю.")),
+    ("speech.jargon", True, wrap("c: Алло.", "o: окей записала")),
+    ("speech.jargon", True, wrap("c: Алло.", "o: Секундочку.")),
+    ("speech.jargon", True, wrap("c: Алло.", "o: Давайте вашу заявочку оформим.")),
+    ("speech.jargon", True, wrap("c: Алло.", "o: Чё-то система тормозит.")),
+    ("speech.jargon", False, wrap("c: Алло.", "o: Сейчас посмотрю.")),
+    ("speech.jargon", False, wrap("c: Окей, щас найду.", "o: Хорошо, жду.")),
+    ("speech.jargon", False, wrap("c: Алло.", "o: Одну секунду, пожалуйста.")),
+    ("speech.jargon", False, wrap("c: Алло.", "o: Давайте вашу заявку оформим.")),
+    # speech.rude (15.2–15.4, 15.10–15.12)
+    ("speech.rude", True, wrap("c: Почему?", "o: Это не мои проблемы.")),
+    ("speech.rude", True, wrap("c: Почему?", "o: вы что не понимаете я же вам русским языком сказала")),
+    ("speech.rude", True, wrap("c: Почему?", "o: Сколько можно повторять!")),
+    ("speech.rude", True, wrap("c: Почему?", "o: Не ваше дело.")),
+    ("speech.rude", False, wrap("c: Это не мои проблемы!", "o: Я понимаю ваше беспокойство.")),
+    ("speech.rude", False, wrap("c: Почему?", "o: Не переживайте, это не ваша вина.")),
+    ("speech.rude", False, wrap("c: вы что не понимаете", "o: понимаю давайте разберемся")),
+    # enterprise.negative (15.15)
+    ("enterprise.negative", True, wrap("c: Почему?", "o: Ой, у нас вечно бардак.")),
+    ("enterprise.negative", True, wrap("c: Почему?", "o: наши опять ничего не сделали")),
+    ("enterprise.negative", True, wrap("c: Почему?", "o: У нас как всегда.")),
+    ("enterprise.negative", False, wrap("c: У вас вечно бардак!", "o: Я вас поняла.")),
+    ("enterprise.negative", False, wrap("c: Когда?", "o: Наши мастера придут в среду.")),
+    ("enterprise.negative", False, wrap("c: Когда?", "o: У нас заявки выполняются за десять рабочих дней.")),
+    # greeting.missing (14, 15.16)
+    ("greeting.missing", True, ["o: Тепловые сети, слушаю.", "c: Алло.", BYE]),
+    ("greeting.missing", True, ["o: алло говорите", "c: алло", BYE]),
+    ("greeting.missing", False, [HI, "c: Алло.", BYE]),
+    ("greeting.missing", False, ["o: здраствуйте тепловые сети", "c: алло", BYE]),
+    ("greeting.missing", False, ["o: Сәлеметсіз бе, тепловые сети.", "c: Алло.", BYE]),
+    ("greeting.missing", False, ["o: Алло.", "c: Алло?", "o: Добрый день, тепловые сети.", BYE]),
+    ("greeting.missing", False, ["c: Алло?"]),
+    # closing.missing (15.16)
+    ("closing.missing", True, [HI, "c: Спасибо.", "o: Всё, ждите."]),
+    ("closing.missing", True, [HI, "c: Куда звонить?", "o: Обращайтесь в отдел кадров."]),
+    ("closing.missing", True, [HI, "c: спасибо", "o: угу"]),
+    ("closing.missing", False, [HI, "c: Спасибо.", "o: До свидания."]),
+    ("closing.missing", False, [HI, "c: спасибо", "o: досвидания"]),
+    ("closing.missing", False, [HI, "c: Спасибо.", "o: Всего доброго.", "c: Спасибо.", "o: Да."]),
+    ("closing.missing", False, [HI, "c: Спасибо.", "o: Сау болыңыз!"]),
+    # name.not_used (14.1)
+    ("name.not_used", True, wrap("c: Здравствуйте, меня зовут Нурлан.", "o: Слушаю вас.")),
+    ("name.not_used", True, wrap("c: это айгуль сериковна беспокоит", "o: слушаю вас")),
+    ("name.not_used", True, ["o: Добрый день, как к вам обращаться?", "c: Мария.", "o: Что у вас случилось?", BYE]),
+    ("name.not_used", True, wrap("c: Жумабаева Сауле Ерлановна. Хочу передать показания.", "o: Диктуйте.")),
+    ("name.not_used", False, wrap("c: Здравствуйте, меня зовут Нурлан.", "o: Нурлан, слушаю вас.")),
+    ("name.not_used", False, wrap("c: Это Анна Петровна.", "o: Анна Петровна, диктуйте.")),
+    ("name.not_used", False, wrap("c: Я из ТОО «Нур Маркет».", "o: Слушаю вас.")),
+    ("name.not_used", False, wrap("c: Подожди, Серёжа, я разговариваю.", "o: Слушаю вас.")),
+    ("name.not_used", False, ["o: Добрый день, как к вам обращаться?", "c: Мария.",
+                              "o: Мария, что у вас случилось? Это дом на Маркова?", BYE]),
+    # escalation.not_offered (18)
+    ("escalation.not_offered", True, wrap("c: Меня это не устраивает! Дайте руководителя.", "o: Руководителя нет.")),
+    ("escalation.not_offered", True, wrap("c: я буду жаловаться это безобразие", "o: жалуйтесь")),
+    ("escalation.not_offered", True, wrap("c: Я недовольна!", "o: Ну что я могу сделать.")),
+    ("escalation.not_offered", False, wrap("c: Меня это не устраивает!",
+                                           "o: Могу соединить вас с начальником отдела или примите письменное обращение через канцелярию.")),
+    ("escalation.not_offered", False, wrap("c: Дайте руководителя!",
+                                           "o: Вы можете написать официальный запрос через канцелярию.")),
+    ("escalation.not_offered", False, wrap("c: Меня это не устраивает!", "o: Давайте проверю.",
+                                           "c: А, теперь понятно, спасибо.")),
+    ("escalation.not_offered", False, wrap("c: Хочу передать показания.", "o: Диктуйте.")),
+    # third_party.disclosed (14.7)
+    ("third_party.disclosed", True, wrap("c: Скажите, у моего соседа какая задолженность?", "o: У него долг десять тысяч тенге.")),
+    ("third_party.disclosed", True, wrap("c: на кого оформлен лицевой счет в квартире 12",
+                                         "o: счет оформлен на петрова игоря")),
+    ("third_party.disclosed", True, wrap("c: Дайте телефон соседки.", "o: Записывайте: восемь семь ноль один.")),
+    ("third_party.disclosed", False, wrap("c: Скажите, у моего соседа какая задолженность?",
+                                          "o: Не могу предоставить информацию по третьим лицам, это персональные данные.")),
+    ("third_party.disclosed", False, wrap("c: Я за маму звоню, можно передать показания?", "o: Да, диктуйте.",
+                                          "c: Сто двадцать.", "o: Записала 120.")),
+    ("third_party.disclosed", False, wrap("c: сколько должна моя мама", "o: пусть владелец сам позвонит")),
+    # term.unexplained (13)
+    ("term.unexplained", True, wrap("c: Что делать?", "o: Нужно опломбировать ИПУ.")),
+    ("term.unexplained", True, wrap("c: что делать", "o: для чжд порядок другой")),
+    ("term.unexplained", True, wrap("c: У меня горячей воды счётчик.", "o: Показания ГВС до двадцать пятого.")),
+    ("term.unexplained", False, wrap("c: Что делать?", "o: ИПУ, то есть индивидуальный прибор учёта, нужно опломбировать.")),
+    ("term.unexplained", False, wrap("c: Что делать?", "o: Нужно опломбировать ИПУ.",
+                                     "o: Это индивидуальный прибор учёта, счётчик.")),
+    ("term.unexplained", False, wrap("c: ИПУ у меня новый.", "o: Хорошо, оформим заявку.")),
+    ("term.unexplained", False, wrap("c: что делать", "o: для частного жилого дома чжд порядок другой")),
+    # interruption (15.12)
+    ("interruption", True, [("o", 0, 3, "Добрый день, тепловые сети."), ("c", 3.5, 10, "Я вам уже третий раз объясняю, никто не приходит."),
+                            ("o", 8.5, 11, "Назовите адрес."), ("o", 12, 14, "До свидания.")]),
+    ("interruption", True, [("o", 0, 3, "добрый день"), ("c", 3.5, 9, "у нас батареи холодные неделю"),
+                            ("o", 7.0, 9.5, "подождите подождите"), ("o", 10, 12, "до свидания")]),
+    ("interruption", False, [("o", 0, 3, "Добрый день."), ("c", 3.5, 10, "У нас батареи холодные неделю."),
+                             ("o", 9.5, 12, "Назовите адрес."), ("o", 12.5, 14, "До свидания.")]),
+    ("interruption", False, [("o", 0, 6, "Добрый день, тепловые сети, слушаю вас."), ("c", 3, 8, "Алло, алло, у меня вопрос."),
+                             ("o", 9, 12, "До свидания.")]),
+    # tempo.fast (13): words a minute over the operator's speech
+    ("tempo.fast", True, [("o", 0, 4, "Добрый день Алматинские тепловые сети оператор Айгуль слушаю вас внимательно говорите пожалуйста"),
+                          ("c", 4.5, 7, "Хочу передать показания."),
+                          ("o", 7.5, 12, "Назовите пожалуйста номер лицевого счёта и адрес квартиры и ваш контактный телефон для связи и показания")]),
+    ("tempo.fast", False, [("o", 0, 6, "Добрый день Алматинские тепловые сети оператор Айгуль слушаю вас внимательно говорите пожалуйста"),
+                           ("c", 6.5, 9, "Хочу передать показания."),
+                           ("o", 9.5, 17, "Назовите пожалуйста номер лицевого счёта и адрес квартиры и ваш контактный телефон для связи и показания")]),
+    ("tempo.fast", False, [("o", 0, 1, "Добрый день, тепловые сети, слушаю."), ("c", 1.5, 3, "Алло.")]),
+    # request.data_missing (20–21, Appendix 1)
+    ("request.data_missing", True, wrap("c: Здравствуйте, нужно опломбировать счётчик, мы его поменяли.",
+                                        "o: Назовите лицевой счёт.", "c: 12345678.", "o: Заявка принята.")),
+    ("request.data_missing", True, wrap("c: Добрый день, ТОО «Береке», нужно опломбировать теплосчётчик по договору номер 512.",
+                                        "o: Телефон?", "c: 87011234567.", "o: Заявка принята.")),
+    ("request.data_missing", False, wrap(*REQUEST_OK)),
+    ("request.data_missing", False, wrap("c: нужно опломбировать счетчик после ремонта", "o: лицевой счет",
+                                         "c: один два три четыре пять шесть семь", "o: телефон",
+                                         "c: звоните на этот номер", "o: заявка принята")),
+    ("request.data_missing", False, wrap(*READINGS_CALL)),
+    # aht.over_norm (Appendix 1)
+    ("aht.over_norm", True, [HI, *READINGS_CALL, ("o", 300, 305, "Спасибо, до свидания.")]),
+    ("aht.over_norm", True, [HI, *REQUEST_OK, ("o", 430, 435, "Спасибо, до свидания.")]),
+    ("aht.over_norm", False, [HI, *READINGS_CALL, ("o", 280, 290, "Спасибо, до свидания.")]),
+    ("aht.over_norm", False, [HI, "c: Почему такая большая квитанция за отопление?", ("o", 1700, 1750, "До свидания.")]),
+    ("aht.over_norm", False, [HI, "c: Это поликлиника?", ("o", 900, 905, "Нет, до свидания.")]),
+]
+
+
+@pytest.fixture(scope="module")
+def checker():
+    return Checker.default()
+
+
+@pytest.mark.parametrize("rule, fires, turns", ROWS, ids=[f"{r[0]}-{'pos' if r[1] else 'neg'}-{i}" for i, r in enumerate(ROWS)])
+def test_rule_table(checker, rule, fires, turns):
+    result = checker.check(transcript(turns))
+    fired = [f for f in result.findings if f.rule == rule]
+    assert bool(fired) == fires, [(f.rule, f.evidence) for f in result.findings]
+    for f in fired:
+        assert f.clause and f.evidence and f.speaker == "operator"
+
+
+def test_findings_carry_clause_evidence_and_time(checker):
+    t = transcript([HI, "c: Хочу передать показания.", ("o", 12.4, 13.0, "Девушка, подождите."), BYE])
+    (f,) = [f for f in checker.check(t).findings if f.rule == "address.forbidden"]
+    assert (f.clause, f.start, f.end, f.evidence) == ("15.1", 12.4, 13.0, "Девушка, подождите")
+
+
+def test_word_timestamps_narrow_the_time(checker):
+    data = {"call_id": "w", "duration_s": 20, "layout": "stereo-operator-left", "utterances": [
+        {"speaker": "operator", "start": 0, "end": 4, "text": "Добрый день. Щас посмотрю.",
+         "words": [{"w": "Добрый", "start": 0.0, "end": 0.4}, {"w": "день.", "start": 0.4, "end": 0.9},
+                   {"w": "Щас", "start": 2.0, "end": 2.3}, {"w": "посмотрю.", "start": 2.3, "end": 3.0}]}]}
+    (f,) = [f for f in checker.check(Transcript.from_dict(data)).findings if f.rule == "speech.jargon"]
+    assert (f.start, f.end) == (2.0, 2.3)
+
+
+@pytest.mark.parametrize("turns, layout, fires", [
+    # mono, no diarisation: the first utterance and those that sound like the operator's are the operator's
+    (["u: Алло, тепловые сети, слушаю вас.", "u: Девушка, подождите, я квитанцию найду."], "mono", False),
+    (["u: Алло, тепловые сети, слушаю вас.", "u: Алло.", "u: Девушка, слушаю вас, говорите."], "mono", True),
+    # with a diarised operator, unknown utterances are nobody's
+    (["o: Добрый день.", "u: Девушка, подождите."], "stereo-operator-left", False),
+])
+def test_unknown_speakers(checker, turns, layout, fires):
+    result = checker.check(transcript(turns, layout=layout))
+    assert any(f.rule == "address.forbidden" for f in result.findings) == fires
+
+
+def test_whole_call_rules_fire_once(checker):
+    t = transcript(["o: Алло.", "c: Меня зовут Нурлан, я недоволен, дайте начальника!", "o: Нет его.",
+                    "c: Я буду жаловаться!", "o: Ну и ладно."])
+    ids = [f.rule for f in checker.check(t).findings]
+    for rule in ("greeting.missing", "closing.missing", "name.not_used", "escalation.not_offered"):
+        assert ids.count(rule) == 1
+
+
+@pytest.mark.parametrize("rules_fired, score", [((), 100.0), (("address.forbidden",), 83.0),
+                                                (("address.forbidden", "speech.filler"), 78.0)])
+def test_score_is_100_minus_weights_of_rules_fired(checker, rules_fired, score):
+    weights = {r.id: r.weight for r in checker.rules}
+    assert 100.0 - sum(weights[r] for r in rules_fired) == score
+    turns = wrap("c: Алло.", *(
+        {"address.forbidden": "o: Девушка, подождите.", "speech.filler": "o: Короче, всё."}[r] for r in rules_fired))
+    result = checker.check(transcript(turns))
+    assert {f.rule for f in result.findings} == set(rules_fired)
+    assert result.score == score
