@@ -171,11 +171,13 @@ def kpi(cfg, db, date_from, date_to, as_json) -> None:
 @click.pass_obj
 def report(cfg, date_from, date_to, kind, out, db, pdf) -> None:
     """The half-yearly report of clause 2.6 as DOCX + XLSX (+ PDF); prints the files written."""
-    from analytics.reports import ReportOptions, generate
+    import dataclasses
 
+    from analytics.reports import generate
+
+    opts = cfg.report if pdf is None else dataclasses.replace(cfg.report, pdf=pdf)
     try:
-        files = generate(Path(db or cfg.store.db), date_from.date(), date_to.date(), kind, out,
-                         ReportOptions(pdf=pdf))
+        files = generate(Path(db or cfg.store.db), date_from.date(), date_to.date(), kind, out, opts)
     except OkaError as e:
         _fail(str(e))
     problems = Problems()

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from analytics.reports.options import ReportOptions
 from transcription.options import TranscribeOptions
 from transcription.schema import OkaError
 
@@ -54,6 +55,7 @@ class Config:
     store: StoreOptions = field(default_factory=StoreOptions)
     dashboard: DashboardOptions = field(default_factory=DashboardOptions)
     access: AccessOptions = field(default_factory=AccessOptions)
+    report: ReportOptions = field(default_factory=ReportOptions)
 
 
 def _apply(target: Any, values: dict, where: str) -> None:

@@ -328,3 +328,14 @@ def test_overview_button_makes_the_same_report(monkeypatch, db):
     assert {k: rows[k] for k, _label, _unit in KPI_LABELS} == {k: expected[k] for k, _label, _unit in KPI_LABELS}
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(files["audit_2025-01-01_2025-06-30.docx"])).paragraphs)
     assert "ОТЧЕТ ПО АУДИТУ СМ" in text
+
+
+@pytest.mark.parametrize("target, verdict", [(60.0, "выполнен"), (95.0, "не выполнен")])
+def test_targets_come_from_the_config_file(db, tmp_path, target, verdict):
+    cfg = tmp_path / "oka-qa.toml"
+    cfg.write_text(f"[report]\nregistered_target_pct = {target}\ncharts = false\npdf = false\n", encoding="utf-8")
+    res = CliRunner().invoke(cli, ["--config", str(cfg), "report", "--db", str(db), "--from", PERIOD[0],
+                                   "--to", PERIOD[1], "--out", str(tmp_path / "r")])
+    assert res.exit_code == 0, res.output
+    indicators = next(t for t in _docx_tables(tmp_path / "r.docx") if t[0][:3] == ["№", "Показатель", "Критерий оценки"])
+    assert indicators[1][6] == verdict and f"не ниже {target:g} %" in indicators[1][2]
