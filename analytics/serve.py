@@ -35,6 +35,7 @@ def streamlit_command(db_path: Path, port: int, address: str) -> list[str]:
         "--server.fileWatcherType", "none",
         "--server.runOnSave", "false",
         "--theme.base", "light",
+        "--client.toolbarMode", "viewer",
         "--", "--db", str(db_path),
     ]
 

@@ -18,6 +18,13 @@ TOPICS_RU = {
     "other": "Прочее",
 }
 
+CUSTOMER_TYPES_RU = {"individual": "физ. лицо", "legal": "юр. лицо"}
+
+REQUEST_KINDS_RU = {"sealing": "опломбировка", "unsealing": "распломбировка", "inspection": "технический осмотр"}
+
+LINK_METHODS_RU = {"given": "указан в записи", "time_window": "по времени", "account_match": "по номеру счёта",
+                   "latest": "последний звонок"}
+
 SPEAKERS_RU = {"operator": "Оператор", "customer": "Абонент", "unknown": "Не определён"}
 
 MONTHS_RU = ("январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь",
@@ -96,7 +103,9 @@ def russian(df: pl.DataFrame, titles: dict[str, str] | None = None) -> pl.DataFr
 
     ``titles`` (rule id -> Russian title) adds a «Нарушение» column after «Правило».
     """
-    for column, names in (("topic", TOPICS_RU), ("speaker", SPEAKERS_RU)):
+    for column, names in (("topic", TOPICS_RU), ("speaker", SPEAKERS_RU), ("customer_type", CUSTOMER_TYPES_RU),
+                          ("kind", REQUEST_KINDS_RU), ("linked_by", LINK_METHODS_RU),
+                          ("link_method", LINK_METHODS_RU)):
         if column in df.columns:
             df = df.with_columns(pl.col(column).cast(pl.String).replace(names))
     if "verdict" in df.columns:
@@ -105,7 +114,20 @@ def russian(df: pl.DataFrame, titles: dict[str, str] | None = None) -> pl.DataFr
     if titles is not None and "rule" in df.columns and "title" not in df.columns:
         title = df["rule"].replace_strict(titles, default="", return_dtype=pl.String).alias("title")
         df = df.insert_column(df.columns.index("rule") + 1, title)
+    df = df.with_columns(pl.col(pl.String).fill_null(""))
     return df.rename({c: COLUMNS_RU[c] for c in df.columns if c in COLUMNS_RU})
+
+
+def short(text: str, limit: int = 48) -> str:
+    """``text`` cut to ``limit`` characters with an ellipsis (chart labels)."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def clause_ru(clause: str | None) -> str:
+    """«п. 15.1» for a numbered clause; an appendix as it is («Приложение 1»)."""
+    if not clause:
+        return ""
+    return f"п. {clause}" if clause[0].isdigit() else clause
 
 
 def fmt_number(value: float | None, digits: int = 1) -> str:

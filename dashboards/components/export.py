@@ -28,8 +28,8 @@ def to_xlsx(df: pl.DataFrame, sheet: str = "Данные") -> bytes:
 
 def download_buttons(df: pl.DataFrame, name: str, key: str) -> None:
     """Two buttons: ``name``.csv and ``name``.xlsx of the table as shown (built only when clicked)."""
-    left, right, _ = st.columns([1, 1, 6])
-    left.download_button("⬇ CSV", lambda: to_csv(df), file_name=f"{name}.csv", mime="text/csv",
-                         key=f"{key}_csv", on_click="ignore")
-    right.download_button("⬇ XLSX", lambda: to_xlsx(df), file_name=f"{name}.xlsx", mime=XLSX_MIME,
-                          key=f"{key}_xlsx", on_click="ignore")
+    with st.container(horizontal=True, key=f"{key}_export"):
+        st.download_button("CSV", lambda: to_csv(df), file_name=f"{name}.csv", mime="text/csv",
+                           key=f"{key}_csv", on_click="ignore", icon=":material/download:", type="tertiary")
+        st.download_button("XLSX", lambda: to_xlsx(df), file_name=f"{name}.xlsx", mime=XLSX_MIME,
+                           key=f"{key}_xlsx", on_click="ignore", icon=":material/download:", type="tertiary")

@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboards.targets import TILES
 
-PER_ROW = 5
+PER_ROW = 4
 
 
 def kpi_tiles(current: dict, previous: dict) -> None:
@@ -14,8 +14,14 @@ def kpi_tiles(current: dict, previous: dict) -> None:
         for col, tile in zip(cols, TILES[row_start:row_start + PER_ROW]):
             value = current.get(tile.key)
             with col.container(border=True, key=f"tile_{tile.key.replace('.', '_')}"):
-                st.metric(tile.label, tile.fmt(value), tile.fmt_delta(value, previous.get(tile.key)),
-                          delta_color="normal" if tile.higher_is_better else "inverse", help=tile.help)
+                delta = tile.fmt_delta(value, previous.get(tile.key))
+                flat = delta is not None and not delta.lstrip("+-").strip("0,. п")
+                st.metric(tile.label, tile.fmt(value), delta, help=tile.help,
+                          delta_color="off" if flat else "normal" if tile.higher_is_better else "inverse",
+                          delta_arrow="off" if flat else "auto")
                 met = tile.met(value)
-                mark = "" if met is None else (" ✅" if met else " ⚠️")
-                st.caption((tile.target_text() or "справочно") + mark)
+                text = tile.target_text() or "справочно"
+                if met is None:
+                    st.caption(text)
+                else:
+                    st.caption(f":green[{text} · выполнено]" if met else f":red[{text} · не выполнено]")

@@ -12,7 +12,7 @@ from dashboards import context, datasource, shell
 from dashboards.components.calltable import call_table
 from dashboards.components.conversation import conversation
 from dashboards.components.export import download_buttons
-from dashboards.labels import TOPICS_RU, fmt_number, fmt_seconds, russian
+from dashboards.labels import TOPICS_RU, clause_ru, fmt_number, fmt_seconds, russian
 from transcription.schema import TOPICS
 
 period = shell.page()
@@ -40,12 +40,14 @@ def show_call(call_id: str, at_second: float | None) -> None:
         return
     call = detail.call
     st.title(f"Звонок {call_id}")
-    c1, c2, c3, c4, c5 = st.columns(5)
-    c1.metric("Начало", f"{call['started_at']:%d.%m.%Y %H:%M}" if call["started_at"] else "—")
-    c2.metric("Оператор", call["operator_name"] or call["operator_id"] or "—")
-    c3.metric("Тема", TOPICS_RU.get(call["topic"], call["topic"] or "—"))
-    c4.metric("Балл", fmt_number(call["score"]))
-    c5.metric("Длительность", fmt_seconds(call["duration_s"]))
+    started = f"{call['started_at']:%d.%m.%Y %H:%M}" if call["started_at"] else "—"
+    st.markdown(f"**{started}** · оператор **{call['operator_name'] or call['operator_id'] or '—'}** · "
+                f"тема **{TOPICS_RU.get(call['topic'], call['topic'] or '—')}**")
+    c1, c2, c3 = st.columns(3)
+    c1.metric("Балл", fmt_number(call["score"]))
+    c2.metric("Длительность", fmt_seconds(call["duration_s"]))
+    c3.metric("Нарушений", fmt_number(
+        detail.findings.filter(pl.col("verdict").is_null() | (pl.col("verdict") != "rejected")).height, 0))
 
     audio = _audio_file(call)
     if audio is not None:
@@ -59,7 +61,7 @@ def show_call(call_id: str, at_second: float | None) -> None:
     whole = counted.filter(pl.col("start").is_null() | (pl.col("evidence").fill_null("") == ""))
     if not whole.is_empty():
         st.warning("Нарушения по звонку в целом: " + "; ".join(
-            f"{titles.get(r, r)} (п. {c})" for r, c in zip(whole["rule"], whole["clause"])))
+            f"{titles.get(r, r)} ({clause_ru(c)})" for r, c in zip(whole["rule"], whole["clause"])))
 
     left, right = st.columns([3, 2])
     with left:

@@ -9,7 +9,7 @@ from analytics.views import CallFilter
 from dashboards import datasource, shell
 from dashboards.components.calltable import call_table
 from dashboards.components.export import download_buttons
-from dashboards.labels import russian
+from dashboards.labels import clause_ru, russian, short
 
 period = shell.page()
 titles = datasource.rule_titles()
@@ -36,7 +36,7 @@ download_buttons(shown, f"нарушения_по_пунктам_{period.start}_
 grain_ru = st.segmented_control("Шаг", ["неделя", "месяц"], default="месяц", key="clauses_grain")
 tr = datasource.rule_trend(period.start, period.end, "week" if grain_ru == "неделя" else "month")
 clause_of = dict(zip(counts["rule"].to_list(), counts["clause"].to_list()))
-tr = tr.with_columns(pl.Series("name", [f"п. {clause_of.get(r, '?')} · {titles.get(r, r)}" for r in tr["rule"]],
+tr = tr.with_columns(pl.Series("name", [f"{clause_ru(clause_of.get(r))} · {short(titles.get(r, r))}" for r in tr["rule"]],
                                dtype=pl.String))
 fig = px.bar(tr.to_pandas(), x="period_start", y="violations", color="name",
              labels={"period_start": "", "violations": "Нарушений", "name": ""})
@@ -47,7 +47,7 @@ rules = counts["rule"].to_list()
 if st.session_state.get("clauses_rule") not in rules:
     st.session_state["clauses_rule"] = rules[0]
 rule = st.selectbox("Звонки с нарушением", rules, key="clauses_rule",
-                    format_func=lambda r: f"п. {clause_of[r]} · {titles.get(r, r)} ({r})")
+                    format_func=lambda r: f"{clause_ru(clause_of[r])} · {titles.get(r, r)} ({r})")
 calls = datasource.search_calls(CallFilter(period.start, period.end, rule=rule, limit=500))
 st.caption(f"Звонков: {calls.height}" + (" (показаны первые 500)" if calls.height >= 500 else ""))
 call_table(calls, key="clauses_calls", export_name=f"звонки_{rule}")

@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboards import context, datasource, shell
 from dashboards.components.export import download_buttons
-from dashboards.labels import fmt_number, fmt_pct, fmt_seconds, russian
+from dashboards.labels import clause_ru, fmt_number, fmt_pct, fmt_seconds, russian, short
 
 period = shell.page()
 st.title("Операторы")
@@ -62,7 +62,7 @@ with right:
     if top.is_empty():
         st.success("Нарушений нет.")
     else:
-        tp = top.with_columns(label=pl.Series([f"п. {c} {titles.get(r, r)}" for c, r in zip(top["clause"], top["rule"])]))
+        tp = top.with_columns(label=pl.Series([f"{clause_ru(c)} · {short(titles.get(r, r))}" for c, r in zip(top["clause"], top["rule"])]))
         bar = px.bar(tp.to_pandas(), x="violations", y="label", orientation="h",
                      labels={"violations": "Нарушений", "label": ""})
         bar.update_layout(height=280, margin={"l": 10, "r": 10, "t": 10, "b": 10}, yaxis={"autorange": "reversed"})
@@ -75,7 +75,7 @@ if worst.is_empty():
     st.success("Цитат с нарушениями нет.")
 for i, m in enumerate(worst.to_dicts()):
     quote = m["evidence"] if len(m["evidence"]) <= 80 else m["evidence"][:77] + "…"
-    label = (f"«{quote}» — п. {m['clause']}, {titles.get(m['rule'], m['rule'])}, "
+    label = (f"«{quote}» — {clause_ru(m['clause'])}, {titles.get(m['rule'], m['rule'])}, "
              f"звонок {m['call_id']} ({m['started_at']:%d.%m.%Y}), {fmt_seconds(m['start'])}")
     if st.button(label, key=f"worst_{i}", icon=":material/play_circle:", type="tertiary"):
         context.open_call(m["call_id"], m["start"])

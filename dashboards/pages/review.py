@@ -48,8 +48,8 @@ else:
         said = f"«{f['evidence']}»" if f["evidence"] else "(звонок в целом)"
         return f"{f['call_id']} #{f['idx']} · {titles.get(f['rule'], f['rule'])} · {said} · {fmt_seconds(f['start'])}"
 
+    pick = st.selectbox("Срабатывание", options, format_func=_label, key="review_pick")
     with st.form("review_form", clear_on_submit=True):
-        pick = st.selectbox("Срабатывание", options, format_func=_label, key="review_pick")
         verdict = st.radio("Решение", VERDICTS, format_func=VERDICTS_RU.get, horizontal=True, key="review_verdict")
         comment = st.text_input("Комментарий", key="review_comment")
         if st.form_submit_button("Сохранить", type="primary"):
@@ -57,7 +57,7 @@ else:
             datasource.save_review(f["call_id"], f["idx"], verdict, comment)
             st.session_state["review_saved"] = f"Сохранено: {f['call_id']} #{f['idx']} — {DONE_RU[verdict]}."
             st.rerun()
-    f = found.row(st.session_state.get("review_pick") or 0, named=True)
+    f = found.row(pick, named=True)
     if st.button("Открыть звонок на этом месте", icon=":material/play_circle:", key="review_open"):
         context.open_call(f["call_id"], f["start"])
 

@@ -1,0 +1,181 @@
+"""The dashboard in a real browser: served by `oka-qa dashboard`, driven by Debian's chromium via Playwright.
+
+Opens each page, clicks through period, operator and call, checks the visible KPI
+tiles equal `oka-qa kpi --json` for the same period, and saves a screenshot of
+every step under test-output/screenshots/.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import dashboard_db
+import pytest
+
+from dashboards.targets import TILES
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SHOTS = Path(__file__).resolve().parent.parent / "test-output" / "screenshots"
+OKA_QA = [sys.executable, "-m", "analytics.cli"]
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen, timeout_s: float = 60) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the dashboard exited with {proc.returncode}: {proc.stderr.read()}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError(f"{url} did not answer in {timeout_s} s")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        pytest.skip("chromium is not installed (scripts/dev.sh test installs it: apt-get install chromium)")
+    db = dashboard_db.build(tmp_path_factory.mktemp("browser") / "t.duckdb")
+    port = _free_port()
+    proc = subprocess.Popen([*OKA_QA, "dashboard", "--db", str(db), "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, proc)
+        yield url, db
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="module")
+def page(server):
+    from playwright.sync_api import sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        pg = browser.new_page(viewport={"width": 1500, "height": 2000}, locale="ru-RU")
+        pg.set_default_timeout(30_000)
+        yield pg
+        browser.close()
+
+
+def kpi_json(db: Path, start: str, end: str) -> dict:
+    out = subprocess.run([*OKA_QA, "kpi", "--db", str(db), "--from", start, "--to", end, "--json"],
+                         capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
+def settle(pg) -> None:
+    """Wait until streamlit has finished the run the last action started."""
+    pg.wait_for_timeout(300)
+    pg.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=30_000)
+    pg.wait_for_timeout(300)
+
+
+def shot(pg, name: str) -> None:
+    pg.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def visible_tiles(pg) -> dict[str, str]:
+    tiles = {}
+    for m in pg.locator('[data-testid="stMetric"]').all():
+        label = m.locator('[data-testid="stMetricLabel"]').inner_text().strip()
+        tiles[label] = m.locator('[data-testid="stMetricValue"]').inner_text().strip()
+    return tiles
+
+
+def assert_tiles_match(pg, db: Path, start: str, end: str) -> None:
+    k = kpi_json(db, start, end)
+    expected = {t.label: t.fmt(k[t.key]) for t in TILES}
+    shown = visible_tiles(pg)
+    assert {label: shown.get(label) for label in expected} == expected
+
+
+def go(pg, title: str) -> None:
+    pg.locator('[data-testid="stSidebarNav"]').get_by_text(title, exact=True).click()
+    pg.get_by_role("heading", name=title, exact=True).wait_for()
+    settle(pg)
+
+
+def test_click_through_the_dashboard(server, page):
+    url, db = server
+    pg = page
+    pg.goto(url)
+    pg.get_by_role("heading", name="Обзор", exact=True).wait_for()
+    settle(pg)
+    pg.get_by_text("II полугодие 2025: 01.07.2025 – 31.12.2025").wait_for()
+    assert_tiles_match(pg, db, "2025-07-01", "2025-12-31")
+    shot(pg, "01_overview_II_half")
+
+    # period: the first half-year
+    pg.locator('[data-testid="stSidebar"]').get_by_text("I", exact=True).click()
+    pg.get_by_text("I полугодие 2025: 01.01.2025 – 30.06.2025").wait_for()
+    settle(pg)
+    assert_tiles_match(pg, db, "2025-01-01", "2025-06-30")
+    assert visible_tiles(pg)["Звонков"] == "12"
+    shot(pg, "02_overview_I_half")
+
+    # operators: the period stays; pick an operator, open their worst moment
+    go(pg, "Операторы")
+    pg.get_by_text("I полугодие 2025: 01.01.2025 – 30.06.2025").wait_for()
+    pg.get_by_text("Профиль оператора").wait_for()
+    pg.locator('[data-testid="stSelectbox"]').filter(has_text="Профиль оператора").click()
+    pg.get_by_role("option", name="Ерлан Ахметов").click()
+    pg.get_by_role("heading", name="Ерлан Ахметов").wait_for()
+    settle(pg)
+    assert visible_tiles(pg)["Звонков"] == "4"
+    shot(pg, "03_operator_profile")
+    pg.get_by_role("button", name="«типа»").first.click()
+    pg.get_by_role("heading", name="Звонок c08").wait_for()
+    settle(pg)
+    assert pg.locator("mark.oka-violation").count() >= 1
+    shot(pg, "04_call_from_worst_moment")
+
+    # calls: search by a word form
+    pg.get_by_role("button", name="К списку звонков").click()
+    settle(pg)
+    box = pg.get_by_label("Поиск по расшифровкам")
+    box.fill("девушка")
+    box.press("Enter")
+    pg.get_by_text("Найдено звонков: 3").wait_for()
+    settle(pg)
+    shot(pg, "05_calls_search")
+
+    # a call with a mismatched reading, opened by its link
+    pg.goto(f"{url}/calls?call=c13&t=5")
+    pg.get_by_role("heading", name="Звонок c13").wait_for()
+    settle(pg)
+    pg.get_by_text("продиктовано иное").wait_for()
+    assert pg.locator("audio").count() == 0 or pg.locator("audio").count() == 1
+    shot(pg, "06_call_c13")
+
+    for title, name in (("Пункты стандарта", "07_clauses"), ("Своевременность", "08_timeliness"),
+                        ("Проверка", "09_review")):
+        go(pg, title)
+        assert not pg.locator('[data-testid="stException"]').count(), f"{title}: an exception is shown"
+        shot(pg, name)
