@@ -62,7 +62,21 @@ def probe(path: Path) -> tuple[int, int, float | None]:
             declared = float(stream.duration * stream.time_base)
         elif container.duration is not None:
             declared = container.duration / 1_000_000
-        return stream.channels or 1, stream.rate or 0, declared
+        return stream.channels or 1, stream.rate or 0, _wav_declared(path) or declared
+
+
+def _wav_declared(path: Path) -> float | None:
+    """The duration a PCM WAV header declares (FFmpeg estimates it from the file size instead)."""
+    import wave
+
+    try:
+        with open(path, "rb") as f:
+            if f.read(4) != b"RIFF":
+                return None
+        with wave.open(str(path), "rb") as w:
+            return w.getnframes() / w.getframerate() if w.getframerate() else None
+    except (wave.Error, EOFError, OSError):
+        return None
 
 
 def decode(path: Path) -> Audio:

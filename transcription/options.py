@@ -30,7 +30,11 @@ class TranscribeOptions:
     cpu_threads: threads per worker; 0 lets CTranslate2 choose.
     no_speech_threshold / compression_ratio_threshold / logprob_threshold:
         segments beyond these are dropped as likely hallucinations.
-    hotwords: domain terms passed to the decoder ("" to switch off).
+    hotwords: terms passed to the decoder as a prompt ("" for none).  Off by
+        default: on the ASR bench (bench/asr.py) the prompt made the embedded
+        base model skip the greeting and write the terms where nobody said
+        them; ``DEFAULT_HOTWORDS`` holds the department's terms for a larger
+        model to try.
     word_timestamps: keep per-word times (needed by interruption and tempo rules).
     cache_dir: where finished transcripts are cached by audio hash and settings.
     batched_min_s: channels at least this long go through faster-whisper's
@@ -60,7 +64,7 @@ class TranscribeOptions:
     no_speech_threshold: float = 0.6
     compression_ratio_threshold: float = 2.4
     logprob_threshold: float = -1.0
-    hotwords: str = DEFAULT_HOTWORDS
+    hotwords: str = ""
     word_timestamps: bool = True
     cache_dir: str = "var/cache/transcripts"
     batched_min_s: float = 60.0

@@ -27,9 +27,11 @@ GREETING = re.compile(r"алматинск|теплов\w* сет|тепловы
 GREETING_WITHIN_S = 30.0
 FIRST_SPEAKER_WITHIN_S = 5.0
 MIN_SEPARATION = 1.0       # centroid distance / mean distance to own centroid
+MIN_DISTANCE = 2.5         # centroid distance in the feature units below
+PITCH_UNIT = 0.03          # log-F0 units: about half a semitone
+CEPSTRUM_UNIT = 1.0
 MAX_CLIP_S = 28.0
 MERGE_GAP_S = 1.5
-PITCH_WEIGHT = 2.0
 F0_MIN, F0_MAX = 60.0, 400.0
 
 
@@ -90,9 +92,9 @@ def _features(audio: np.ndarray, chunks: list[Clip]) -> np.ndarray:
     feats = np.array(rows, dtype=np.float64)
     col_mean = np.nanmean(feats, axis=0) if np.isfinite(feats).any() else np.zeros(feats.shape[1])
     feats = np.where(np.isfinite(feats), feats, np.nan_to_num(col_mean)[None, :])
-    sd = feats.std(axis=0)
-    feats = (feats - feats.mean(axis=0)) / np.where(sd > 1e-9, sd, 1.0)
-    feats[:, 0] *= PITCH_WEIGHT
+    # fixed units (not per-call scaling), so that one voice heard many times stays one voice
+    feats[:, 0] /= PITCH_UNIT
+    feats[:, 1:] /= CEPSTRUM_UNIT
     return feats
 
 
@@ -125,9 +127,11 @@ def cluster_voices(audio: np.ndarray, chunks: list[Clip], min_margin: float) -> 
     lab, cent = _two_means(x, w)
     d = np.linalg.norm(x[:, None, :] - cent[None, :, :], axis=2)
     within = float(np.average(d[np.arange(len(x)), lab], weights=w))
-    separation = float(np.linalg.norm(cent[0] - cent[1]) / (within + 1e-9))
-    if separation < MIN_SEPARATION or len(set(lab.tolist())) < 2:
-        log.info("mono: the two voices are not clearly apart (separation %.2f); speakers left unknown", separation)
+    distance = float(np.linalg.norm(cent[0] - cent[1]))
+    separation = distance / (within + 1e-9)
+    if separation < MIN_SEPARATION or distance < MIN_DISTANCE or len(set(lab.tolist())) < 2:
+        log.info("mono: the two voices are not clearly apart (distance %.2f, separation %.2f); speakers left unknown",
+                 distance, separation)
         return Voices([None] * len(chunks), separation)
     margin = np.abs(d[:, 0] - d[:, 1]) / (d[:, 0] + d[:, 1] + 1e-9)
     labels = [int(k) if m >= min_margin else None for k, m in zip(lab, margin)]

@@ -1,0 +1,274 @@
+"""ASR bench: the transcription pipeline against a naive Whisper loop, on synthetic calls.
+
+    python bench/asr.py                       # build/reuse the corpus, run both, print the figures
+    python bench/asr.py --set hotwords=       # the pipeline with other settings (TranscribeOptions fields)
+    python bench/asr.py --no-naive --calls 6  # a quick look
+
+Reports, in one run on the same machine: word error rate (normalised: lower
+case, no punctuation, ё→е, numbers as words) of the pipeline overall and per
+speaker (operator words against the operator's reference, customer likewise),
+and of the naive baseline (``WhisperModel.transcribe`` with its defaults over
+the downmixed mono file, same model and compute type); speaker attribution
+(share of matched reference words that land on the right speaker; stereo, and
+mono role assignment separately); throughput (audio seconds per wall second)
+of both and their ratio; CPU seconds; peak memory.
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import math
+import re
+import resource
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from asr_corpus import DEFAULT_DIR, Call, build_corpus
+
+# --- text normalisation and scores ---------------------------------------------
+
+
+def _spell(match: re.Match) -> str:
+    from num2words import num2words
+
+    return f" {num2words(int(match.group()), lang='ru')} "
+
+
+def normalize(text: str) -> str:
+    """Lower case, ё→е, no punctuation, digits spelled out as Russian words."""
+    text = text.lower().replace("ё", "е")
+    text = re.sub(r"[^\w\s]|_", " ", text)
+    text = re.sub(r"\d+", _spell, text)
+    return " ".join(text.replace("ё", "е").split())
+
+
+def wer(refs: list[str], hyps: list[str]) -> float:
+    """Corpus word error rate: all edits over all reference words."""
+    import jiwer
+
+    pairs = [(r, h) for r, h in zip(refs, hyps) if r.strip()]
+    if not pairs:
+        return float("nan")
+    out = jiwer.process_words([r for r, _ in pairs], [h if h.strip() else "<empty>" for _, h in pairs])
+    return out.wer
+
+
+def attribution(ref: list[tuple[str, str]], hyp: list[tuple[str, str]]) -> tuple[int, int, int]:
+    """(words on the right speaker, reference words matched, of them on ``unknown``).
+
+    Reference and hypothesis words (each with its speaker, in time order) are
+    aligned by edit distance; equal and substituted pairs are compared.
+    """
+    import jiwer
+
+    if not ref or not hyp:
+        return 0, 0, 0
+    out = jiwer.process_words(" ".join(w for w, _ in ref), " ".join(w for w, _ in hyp))
+    right = matched = unknown = 0
+    for chunk in out.alignments[0]:
+        if chunk.type not in ("equal", "substitute"):
+            continue
+        for k in range(chunk.ref_end_idx - chunk.ref_start_idx):
+            rs, hs = ref[chunk.ref_start_idx + k][1], hyp[chunk.hyp_start_idx + k][1]
+            matched += 1
+            right += rs == hs
+            unknown += hs == "unknown"
+    return right, matched, unknown
+
+
+def ref_words(call: Call) -> list[tuple[str, str]]:
+    return [(w, r["speaker"]) for r in sorted(call.refs, key=lambda r: r["start"]) for w in normalize(r["text"]).split()]
+
+
+def hyp_words(transcript) -> list[tuple[str, str]]:
+    timed = []
+    for u in transcript.utterances:
+        words = u.words or [type("W", (), {"w": t, "start": u.start})() for t in u.text.split()]
+        for w in words:
+            for token in normalize(w.w).split():
+                timed.append((w.start, token, u.speaker))
+    timed.sort(key=lambda t: t[0])
+    return [(w, s) for _, w, s in timed]
+
+
+# --- the two systems -------------------------------------------------------------
+
+
+def _usage() -> tuple[float, float]:
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime, time.perf_counter()
+
+
+def run_pipeline(calls: list[Call], folder: Path, opts) -> tuple[dict, float, float]:
+    from transcription.batch import transcribe_files
+
+    cpu0, t0 = _usage()
+    results = transcribe_files([folder / c.file for c in calls], folder / "out", opts, use_cache=False,
+                               on_error=lambda m: print(f"error: {m}", file=sys.stderr))
+    cpu1, t1 = _usage()
+    return {r.audio.name: r.transcript for r in results}, t1 - t0, cpu1 - cpu0
+
+
+def downmix(calls: list[Call], folder: Path) -> dict[str, Path]:
+    from data.tts import read_wav, write_wav
+
+    out = {}
+    for c in calls:
+        dst = folder / "downmix" / c.file
+        if not dst.exists():
+            samples, rate = read_wav(folder / c.file)
+            write_wav(dst, samples.mean(axis=1), rate)
+        out[c.file] = dst
+    return out
+
+
+def run_naive(calls: list[Call], folder: Path, opts) -> tuple[dict, float, float]:
+    """A plain loop of ``WhisperModel.transcribe`` (its defaults) over downmixed mono files."""
+    from faster_whisper import WhisperModel
+
+    from transcription.model import pick_runtime, resolve_model
+
+    files = downmix(calls, folder)
+    runtime = pick_runtime(opts)
+    cpu0, t0 = _usage()
+    model = WhisperModel(resolve_model(opts.model), device=runtime.device, compute_type=runtime.compute_type)
+    texts = {}
+    for c in calls:
+        segments, _ = model.transcribe(str(files[c.file]), language=opts.language)
+        texts[c.file] = " ".join(s.text.strip() for s in segments)
+    cpu1, t1 = _usage()
+    return texts, t1 - t0, cpu1 - cpu0
+
+
+# --- report ------------------------------------------------------------------------
+
+
+def score(calls: list[Call], transcripts: dict, naive: dict | None) -> dict:
+    rows = {"all": ([], []), "operator": ([], []), "customer": ([], [])}
+    naive_pairs: tuple[list, list] = ([], [])
+    attr = {"stereo": [0, 0, 0], "mono": [0, 0, 0]}
+    for c in calls:
+        t = transcripts.get(c.file)
+        ref = ref_words(c)
+        hyp = hyp_words(t) if t is not None else []
+        rows["all"][0].append(" ".join(w for w, _ in ref))
+        rows["all"][1].append(" ".join(w for w, _ in hyp))
+        for spk in ("operator", "customer"):
+            rows[spk][0].append(" ".join(w for w, s in ref if s == spk))
+            rows[spk][1].append(" ".join(w for w, s in hyp if s == spk))
+        kind = "mono" if c.layout == "mono" else "stereo"
+        for k, v in enumerate(attribution(ref, hyp)):
+            attr[kind][k] += v
+        if naive is not None:
+            naive_pairs[0].append(" ".join(w for w, _ in ref))
+            naive_pairs[1].append(normalize(naive.get(c.file, "")))
+    out = {f"wer_{k}": wer(*v) for k, v in rows.items()}
+    for kind in ("stereo", "mono"):
+        sel = [i for i, c in enumerate(calls) if (c.layout == "mono") == (kind == "mono")]
+        for spk in ("operator", "customer"):
+            out[f"wer_{spk}_{kind}"] = wer([rows[spk][0][i] for i in sel], [rows[spk][1][i] for i in sel])
+        right, matched, unknown = attr[kind]
+        out[f"speaker_accuracy_{kind}"] = right / matched if matched else float("nan")
+        out[f"speaker_unknown_{kind}"] = unknown / matched if matched else float("nan")
+    if naive is not None:
+        out["wer_naive"] = wer(*naive_pairs)
+    return out
+
+
+def _parse_set(items: list[str], opts) -> None:
+    fields = {f.name: f for f in dataclasses.fields(opts)}
+    for item in items:
+        key, _, value = item.partition("=")
+        if key not in fields:
+            raise SystemExit(f"--set {key}: not a TranscribeOptions field ({', '.join(fields)})")
+        current = getattr(opts, key)
+        if isinstance(current, bool):
+            value = value.lower() in ("1", "true", "yes", "on")
+        elif isinstance(current, (int, float)):
+            value = type(current)(value)
+        setattr(opts, key, value)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from transcription.options import TranscribeOptions
+
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--dir", type=Path, default=DEFAULT_DIR, help="corpus folder (built if missing)")
+    ap.add_argument("--n-calls", type=int, default=24, help="corpus size")
+    ap.add_argument("--calls", type=int, default=0, help="use only the first N calls (0: all)")
+    ap.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
+                    help="a TranscribeOptions field for the pipeline (repeatable)")
+    ap.add_argument("--no-naive", action="store_true", help="skip the naive baseline")
+    ap.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    args = ap.parse_args(argv)
+
+    calls = build_corpus(args.dir, args.n_calls)
+    if args.calls:
+        calls = calls[: args.calls]
+    audio_s = float(sum(_duration(args.dir / c.file) for c in calls))
+    opts = TranscribeOptions(cache_dir=str(args.dir / "cache"))
+    _parse_set(args.set, opts)
+
+    naive, naive_wall, naive_cpu = (None, float("nan"), float("nan"))
+    if not args.no_naive:
+        naive, naive_wall, naive_cpu = run_naive(calls, args.dir, opts)
+    transcripts, wall, cpu = run_pipeline(calls, args.dir, opts)
+    figures = score(calls, transcripts, naive)
+    figures.update({
+        "calls": len(calls), "calls_stereo": sum(c.layout != "mono" for c in calls),
+        "calls_bleed": sum(c.bleed_db is not None for c in calls), "calls_mono": sum(c.layout == "mono" for c in calls),
+        "audio_s": round(audio_s, 1),
+        "pipeline_wall_s": round(wall, 1), "pipeline_cpu_s": round(cpu, 1),
+        "pipeline_throughput": audio_s / wall,
+        "naive_wall_s": round(naive_wall, 1), "naive_cpu_s": round(naive_cpu, 1),
+        "naive_throughput": audio_s / naive_wall,
+        "throughput_ratio": naive_wall / wall,
+        "peak_rss_mb_self": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_rss_mb_workers": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+        "settings": {k: v for k, v in dataclasses.asdict(opts).items() if k not in ("extra", "cache_dir")},
+    })
+    _print(figures)
+    if args.json:
+        args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")
+    return 0
+
+
+def _duration(path: Path) -> float:
+    from data.tts import read_wav
+
+    samples, rate = read_wav(path)
+    return len(samples) / rate
+
+
+def _print(f: dict) -> None:
+    def pct(x):
+        return "  n/a" if math.isnan(x) else f"{100 * x:5.1f}%"
+
+    print(f"corpus: {f['calls']} calls ({f['calls_stereo']} stereo, {f['calls_bleed']} of them with bleed; "
+          f"{f['calls_mono']} mono), {f['audio_s'] / 60:.1f} min of audio")
+    print(f"WER pipeline, all words, speaker ignored : {pct(f['wer_all'])}")
+    print(f"WER pipeline, operator words vs operator : {pct(f['wer_operator'])}  "
+          f"(stereo {pct(f['wer_operator_stereo'])}, mono {pct(f['wer_operator_mono'])})")
+    print(f"WER pipeline, customer words vs customer : {pct(f['wer_customer'])}  "
+          f"(stereo {pct(f['wer_customer_stereo'])}, mono {pct(f['wer_customer_mono'])})")
+    if "wer_naive" in f:
+        print(f"WER naive baseline (plain)               : {pct(f['wer_naive'])}")
+    print(f"speaker attribution, stereo              : {pct(f['speaker_accuracy_stereo'])}")
+    print(f"role assignment, mono                    : {pct(f['speaker_accuracy_mono'])} "
+          f"(unknown {pct(f['speaker_unknown_mono'])})")
+    print(f"throughput pipeline: {f['pipeline_throughput']:.2f} audio s/wall s "
+          f"({f['pipeline_wall_s']} s wall, {f['pipeline_cpu_s']} s CPU)")
+    if not math.isnan(f["naive_wall_s"]):
+        print(f"throughput naive   : {f['naive_throughput']:.2f} audio s/wall s "
+              f"({f['naive_wall_s']} s wall, {f['naive_cpu_s']} s CPU); ratio {f['throughput_ratio']:.2f}x")
+    print(f"peak memory: {f['peak_rss_mb_self']:.0f} MB this process, {f['peak_rss_mb_workers']:.0f} MB largest worker")
+
+
+if __name__ == "__main__":
+    np.seterr(all="ignore")
+    sys.exit(main())

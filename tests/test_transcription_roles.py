@@ -1,0 +1,87 @@
+"""Mono role assignment: voice clustering, clip merging and naming the operator."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from transcription.audio import decode
+from transcription.recognize import Clip
+from transcription.roles import assign_roles, cluster_voices, merge_clips, speech_chunks
+from transcription.schema import Utterance
+
+DATA = Path(__file__).parent / "data"
+# the committed clip: operator 0.2-3.31 s, customer (a lower voice) 3.61-7.16 s
+OPERATOR_SPAN, CUSTOMER_SPAN = (0.2, 3.31), (3.61, 7.16)
+
+
+def test_voices_of_the_committed_clip_fall_apart():
+    mono = decode(DATA / "stereo_call.flac").mono()
+    chunks = speech_chunks(mono)
+    assert len(chunks) >= 2
+    voices = cluster_voices(mono, chunks, 0.1)
+    side = ["op" if c.end <= OPERATOR_SPAN[1] + 0.2 else "cu" if c.start >= CUSTOMER_SPAN[0] - 0.2 else "?"
+            for c in chunks]
+    assert "?" not in side
+    labelled = [(s, lab) for s, lab in zip(side, voices.labels) if lab is not None]
+    assert len(labelled) >= 0.8 * len(chunks)
+    op_labels = {lab for s, lab in labelled if s == "op"}
+    cu_labels = {lab for s, lab in labelled if s == "cu"}
+    assert len(op_labels) == 1 and len(cu_labels) == 1 and op_labels != cu_labels
+
+
+def test_one_stretch_is_left_unknown():
+    mono = decode(DATA / "stereo_call.flac").mono()
+    assert cluster_voices(mono, [Clip(0.2, 3.3)], 0.1).labels == [None]
+
+
+def test_one_voice_only_is_left_unknown():
+    """A call with a single voice (the operator's side only) must not be split into two roles."""
+    audio = decode(DATA / "stereo_call.flac")
+    left = audio.channels[0]
+    one_voice = np.concatenate([left[: int(3.4 * 16000)]] * 3)
+    chunks = speech_chunks(one_voice)
+    voices = cluster_voices(one_voice, chunks, 0.1)
+    named = [lab for lab in voices.labels if lab is not None]
+    assert len(set(named)) <= 1 or voices.separation < 1.0 or len(named) < len(chunks)
+
+
+@pytest.mark.parametrize("chunks, labels, clips, clip_labels", [
+    ([(0, 1), (1.2, 2)], [0, 0], [(0, 2)], [0]),
+    ([(0, 1), (1.2, 2)], [0, 1], [(0, 1), (1.2, 2)], [0, 1]),
+    ([(0, 1), (3.0, 4)], [0, 0], [(0, 1), (3.0, 4)], [0, 0]),          # too far apart
+    ([(0, 1), (1.2, 2)], [None, None], [(0, 1), (1.2, 2)], [None, None]),
+    ([(0, 20), (20.5, 35)], [1, 1], [(0, 20), (20.5, 35)], [1, 1]),    # would be longer than a window
+])
+def test_merge_clips(chunks, labels, clips, clip_labels):
+    got, got_labels = merge_clips([Clip(*c) for c in chunks], labels)
+    assert [(c.start, c.end) for c in got] == clips
+    assert got_labels == clip_labels
+
+
+def U(start, end, text):
+    return Utterance(speaker="unknown", start=start, end=end, text=text)
+
+
+CLIPS = [Clip(0.0, 3.0), Clip(3.5, 6.0), Clip(6.5, 9.0)]
+
+
+@pytest.mark.parametrize("texts, labels, speakers, how", [
+    # the greeting names the operator, even when the customer speaks first
+    (["алло", "Алматинские тепловые сети, слушаю", "хочу передать показания"], [1, 0, 1],
+     ["customer", "operator", "customer"], "greeting"),
+    (["Добрый день, тепловые сети", "здравствуйте", "слушаю"], [0, 1, 0], ["operator", "customer", "operator"],
+     "greeting"),
+    # no greeting: the first voice, speaking at once, is the operator
+    (["слушаю вас", "здравствуйте", "да"], [1, 0, 1], ["operator", "customer", "operator"], "first-speaker"),
+    # an unsure stretch stays unknown
+    (["алматинские тепловые сети", "мм", "хочу передать"], [0, None, 1], ["operator", "unknown", "customer"],
+     "greeting"),
+    # nothing to go on: all unknown
+    (["алло", "да", "нет"], [None, 0, 1], ["unknown", "unknown", "unknown"], "none"),
+])
+def test_assign_roles(texts, labels, speakers, how):
+    utts = [U(c.start + 0.1, c.end - 0.1, t) for c, t in zip(CLIPS, texts)]
+    assert assign_roles(utts, CLIPS, labels) == how
+    assert [u.speaker for u in utts] == speakers
