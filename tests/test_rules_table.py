@@ -54,6 +54,7 @@ ROWS = [
     ("address.forbidden", False, wrap("c: Алло.", "o: Женщина, которая звонила до вас, спрашивала то же.")),
     ("address.forbidden", False, wrap("c: Почему так?", "o: Тариф не дорогой, по сравнению с другими городами.")),
     ("address.forbidden", False, wrap("c: Алло.", "o: Уважаемая Айгуль Сериковна, ваша заявка принята.")),
+    ("address.forbidden", False, wrap("c: Алло.", "o: уважаемая бибигуль ваша заявка принята")),
     # address.ty (15.1)
     ("address.ty", True, wrap("c: Алло.", "o: Подожди, сейчас посмотрю.")),
     ("address.ty", True, wrap("c: Алло.", "o: скажи номер счета")),

@@ -3,11 +3,9 @@ escalation, third parties and unexplained terms.  Each gives at most one finding
 per call, except ``terms`` (one per abbreviation left unexplained)."""
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
-
 from rules import text as T
 from rules.call import Call, finding
+from rules.names import kazakh_names
 from rules.registry import register
 
 
@@ -39,20 +37,6 @@ def closing(call: Call, rule) -> list:
     return [finding(rule, ops[-1])]
 
 
-@lru_cache(maxsize=8)
-def _kazakh_names(path: Path) -> frozenset[str]:
-    names = set()
-    for line in path.read_text(encoding="utf-8").splitlines():
-        name = T.normal(line.strip())
-        if not name or name.startswith("#"):
-            continue
-        names.add(name)
-        stem = name[:-1] if name[-1] in "аья" else name
-        for suffix in ("ович", "евич", "овна", "евна", "улы", "кызы", "овича", "овне", "овну", "евне"):
-            names.add(stem + suffix)
-    return frozenset(names)
-
-
 def _same_name(said: T.Token, name: T.Token) -> bool:
     """«Марии» is «Мария» (same lemma); «Нурлану» is «Нурлан» (a name pymorphy does not decline: same stem)."""
     if said.form == name.form or (said.lemma == name.lemma and said.flags & (T.NAME | T.PATR | T.SURN)):
@@ -66,7 +50,7 @@ def name_usage(call: Call, rule) -> list:
     """The customer introduced themselves and the operator never used their name afterwards."""
     if not call.operator or not call.customer:
         return []
-    kaz = _kazakh_names(Path(rule.source).parent / rule.params.get("kazakh_names_file", "lexicons/kazakh_names.txt"))
+    kaz = kazakh_names(rule)
     not_names = rule.words("not_names")
     intro = rule.words("intro")
     intro_after = rule.words("intro_after")

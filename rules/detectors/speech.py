@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from rules import text as T
 from rules.call import Call, finding
+from rules.names import kazakh_names
 from rules.registry import register
 
 _CLOSING_PUNCT = ",.!?…;:—–-"
@@ -38,6 +39,7 @@ def vocative_address(call: Call, rule) -> list:
     followers = rule.words("followers")
     leaders = rule.words("leaders")
     not_before = rule.words("not_before")
+    names = kazakh_names(rule)
     out = []
     for u in call.operator:
         toks = u.tokens
@@ -46,7 +48,7 @@ def vocative_address(call: Call, rule) -> list:
             i, j = m.first, m.last
             prev = toks[i - 1] if i > 0 else None
             nxt = toks[j + 1] if j + 1 < n else None
-            if nxt is not None and (nxt.form in not_before or nxt.flags & (T.NAME | T.PATR | T.SURN)):
+            if nxt is not None and (nxt.form in not_before or nxt.form in names or nxt.flags & (T.NAME | T.PATR | T.SURN)):
                 continue
             closed = nxt is None or toks[j].punct != ""
             opens = prev is None or (prev.punct != "" and prev.punct in _SENTENCE_PUNCT)
