@@ -267,6 +267,7 @@ def test_out_base(given, base):
 @pytest.mark.parametrize("args, message", [
     (["--from", "2025-06-30", "--to", "2025-01-01"], "after it ends"),
     (["--from", "2025-01-01", "--to", "2025-06-30", "--db", "nowhere/x.duckdb"], "no database"),
+    (["--from", "2025-01-01", "--to", "2025-06-30", "--kind", "spravka", "--out", "/proc/oka-qa/r"], "cannot write"),
 ])
 def test_report_errors_are_one_line(db, tmp_path, args, message):
     argv = ["report", "--kind", "spravka", "--out", str(tmp_path / "r"), "--no-pdf", *args]

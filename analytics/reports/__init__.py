@@ -65,8 +65,12 @@ def generate(db: Path, date_from: dt.date, date_to: dt.date, kind: str, out: Pat
         raise ReportError(f"{base}: is a folder; give a file name such as {base / ('spravka-' + str(date_from))}")
     data = build_report(Path(db), Period(date_from, date_to), kind, opts, now=now)
     charts = draw_all(data) if opts.charts else {}
-    files = ReportFiles(write_docx(data, base.with_name(base.name + ".docx"), charts, opts),
-                        write_xlsx(data, base.with_name(base.name + ".xlsx"), charts))
+    try:
+        files = ReportFiles(write_docx(data, base.with_name(base.name + ".docx"), charts, opts),
+                            write_xlsx(data, base.with_name(base.name + ".xlsx"), charts))
+    except OSError as e:
+        raise ReportError(f"{base}: cannot write the report ({e.strerror or e}); "
+                          "choose a folder you may write to") from e
     if opts.pdf is not False:
         from analytics.reports.pdf import PdfError, soffice, to_pdf
 
