@@ -40,12 +40,19 @@ def db(tmp_path_factory):
 def open_app(monkeypatch, db: Path, page: str | None = None, query: dict | None = None) -> AppTest:
     monkeypatch.setenv("OKA_QA_DB", str(db))
     at = AppTest.from_file(APP, default_timeout=60)
+    sign_in(at)
     at.query_params.update(query or {})
     at.run()
     if page:
         at.switch_page(page).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def sign_in(at: AppTest, role: str = "head") -> None:
+    """A session signed in as the head of ОКА (sees every page and personal data)."""
+    at.session_state["oka_user"] = "тест"
+    at.session_state["oka_role"] = role
 
 
 def tiles(at: AppTest) -> dict[str, str]:
@@ -190,7 +197,9 @@ def test_review_rejection_stops_counting(monkeypatch, tmp_path):
 
 def test_missing_database_is_one_line(monkeypatch, tmp_path):
     monkeypatch.setenv("OKA_QA_DB", str(tmp_path / "none.duckdb"))
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    at = AppTest.from_file(APP, default_timeout=60)
+    sign_in(at)
+    at.run()
     assert not at.exception
     assert [e.value for e in at.error] == [(f"{tmp_path / 'none.duckdb'}: no database here; "
                                            f"run `oka-qa ingest DIR --db {tmp_path / 'none.duckdb'}` first")]
