@@ -104,9 +104,11 @@ def redact_frame(viewer: Viewer, df: pl.DataFrame, keep_names: Iterable[str] = (
     The operators' own names (``operator_name``) stay, so a trainer knows whom they coach.
     """
     if viewer.role.own_calls_only:
-        if "operator_id" not in df.columns:
+        if "operator_id" in df.columns:
+            df = df.filter(pl.col("operator_id") == (viewer.operator_id or "\x00"))
+        elif set(df.columns) & {"call_id", *TEXT_COLUMNS, *PD_COLUMNS}:
             raise AccessError("this table has no operator_id, so an operator may not see it")
-        df = df.filter(pl.col("operator_id") == (viewer.operator_id or "\x00"))
+        # else: counts per rule, topic or period, with nothing said in a call: no one's calls in it
     if viewer.role.sees_pd or df.is_empty():
         return df
     keep = tuple(keep_names)
@@ -122,6 +124,49 @@ def redact_frame(viewer: Viewer, df: pl.DataFrame, keep_names: Iterable[str] = (
         elif c in TEXT_COLUMNS and df.schema[c] == pl.String:
             exprs.append(pl.col(c).map_elements(lambda t: mask_text(t, "", opts)[0], return_dtype=pl.String))
     return df.with_columns(exprs) if exprs else df
+
+
+def redact_call(viewer: Viewer, detail):
+    """One call's page (``analytics.views.CallDetail``) as this viewer may see it; None if not theirs.
+
+    Utterances are masked one by one with the utterance before as context («Назовите ИИН.» —
+    «девяносто два ...»); the operator's own name stays.
+    """
+    if detail is None or not viewer.may_see_call(detail.call.get("operator_id")):
+        return None
+    if viewer.role.sees_pd:
+        return detail
+    from dataclasses import replace
+
+    from rules.privacy import MaskOptions, mask_text
+
+    keep = tuple(n for n in (detail.call.get("operator_name"),) if n)
+    opts = MaskOptions(keep_names=keep)
+    call = {k: (None if k in PD_COLUMNS else v) for k, v in detail.call.items()}
+    utts = detail.utterances
+    if "text" in utts.columns and not utts.is_empty():
+        texts, prev = [], ""
+        for t in utts["text"].to_list():
+            texts.append(None if t is None else mask_text(t, prev, opts)[0])
+            prev = t or ""
+        utts = utts.with_columns(pl.Series("text", texts, dtype=pl.String))
+    inside = Viewer(viewer.name, ROLES["trainer"])  # the call is theirs: mask, do not filter, inside it
+    return replace(detail, call=call,
+                   utterances=redact_frame(inside, utts.drop("words", strict=False), keep),
+                   findings=redact_frame(inside, detail.findings, keep),
+                   dictated=redact_frame(inside, detail.dictated, keep),
+                   requests=redact_frame(inside, detail.requests, keep),
+                   readings=redact_frame(inside, detail.readings, keep))
+
+
+def pd_in_query(text: str) -> bool:
+    """A search query that itself holds personal data (a phone, an account...): refused to masked roles,
+    or searching would tell them which calls contain it."""
+    from rules.pd_numbers import NUMBER_WORDS
+    from rules.privacy import mask_text
+
+    number_words = sum(w in NUMBER_WORDS for w in text.lower().split())
+    return bool(mask_text(text)[1]) or sum(ch.isdigit() for ch in text) + number_words >= 3
 
 
 def audio_file(recordings_dir: Path, stored_path: str | None) -> Path:

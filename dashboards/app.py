@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboards import registry
+from dashboards import auth, registry
 from transcription.schema import OkaError
 
 st.set_page_config(page_title="ОКА — качество обслуживания", page_icon="📞", layout="wide")
 
-nav = st.navigation(registry.navigation_pages())
+viewer = auth.require()   # the sign-in form until someone signs in: no page before it
+nav = st.navigation(registry.navigation_pages(lambda spec: auth.page_allowed(viewer, spec.url_path)))
 try:
     nav.run()
 except OkaError as e:   # a domain error is one line for the user, never a traceback

@@ -16,6 +16,7 @@ import polars as pl
 import streamlit as st
 
 from analytics import views
+from analytics.access import ROLES, AccessError, Viewer, pd_in_query, redact_call, redact_frame
 from dashboards import context
 from transcription.schema import OkaError
 
@@ -56,7 +57,7 @@ def _kpi_list(db: str, name: str, date_from: dt.date, date_to: dt.date) -> pl.Da
 
 def kpi_list(name: str, date_from: dt.date, date_to: dt.date) -> pl.DataFrame:
     """The records behind the KPI ``name`` (``analytics.kpi_lists.LISTS``): the same definitions as the tiles."""
-    return _kpi_list(_db(), name, date_from, date_to)
+    return redact_frame(_viewer(), _kpi_list(_db(), name, date_from, date_to))
 
 
 # --- rulebook -------------------------------------------------------------------------------
@@ -89,16 +90,40 @@ def _call(db: str, name: str, *args) -> pl.DataFrame:
     return getattr(views, name)(Path(db), *args)
 
 
+# What the signed-in user may see (analytics.access): every frame below passes through ``_view``,
+# so a page, its export and any URL parameter get the same masked, filtered rows.
+
+def _viewer() -> Viewer:
+    from dashboards import auth
+
+    viewer = auth.current()
+    if viewer is None:
+        raise AccessError("вход не выполнен")
+    return viewer
+
+
+@st.cache_data(ttl=TTL_S, show_spinner=False)
+def _seen(db: str, role_id: str, operator_id: str, name: str, *args) -> pl.DataFrame:
+    return redact_frame(Viewer("-", ROLES[role_id], operator_id or None), _call(db, name, *args))
+
+
+def _view(name: str, *args) -> pl.DataFrame:
+    viewer = _viewer()
+    if viewer.role.sees_pd and not viewer.role.own_calls_only:
+        return _call(_db(), name, *args)
+    return _seen(_db(), viewer.role.id, viewer.operator_id or "", name, *args)
+
+
 def operators() -> pl.DataFrame:
-    return _call(_db(), "operators")
+    return _view("operators")
 
 
 def calls_by_topic(date_from: dt.date, date_to: dt.date) -> pl.DataFrame:
-    return _call(_db(), "calls_by_topic", date_from, date_to)
+    return _view("calls_by_topic", date_from, date_to)
 
 
 def trend(date_from: dt.date, date_to: dt.date, grain: str, operator_id: str | None = None) -> pl.DataFrame:
-    return _call(_db(), "trend", date_from, date_to, grain, operator_id)
+    return _view("trend", date_from, date_to, grain, operator_id)
 
 
 @st.cache_data(ttl=TTL_S, show_spinner=False)
@@ -110,7 +135,7 @@ def _by_operator(db: str, date_from: dt.date, date_to: dt.date) -> pl.DataFrame:
 
 def operator_table(date_from: dt.date, date_to: dt.date) -> pl.DataFrame:
     """Per operator who took a call in the period: the KPIs of ``analytics.kpi`` (one definition) and names."""
-    kpi = _by_operator(_db(), date_from, date_to).filter(pl.col("calls") > 0)
+    kpi = redact_frame(_viewer(), _by_operator(_db(), date_from, date_to).filter(pl.col("calls") > 0))
     return (kpi.join(operators(), on="operator_id", how="left")
             .select("operator_id", pl.coalesce("operator_name", "operator_id").alias("operator_name"), "calls",
                     pl.col("compliance_score_avg").alias("score"), "violations",
@@ -121,41 +146,49 @@ def operator_table(date_from: dt.date, date_to: dt.date) -> pl.DataFrame:
 
 
 def operator_clauses(operator_id: str, date_from: dt.date, date_to: dt.date) -> pl.DataFrame:
-    return _call(_db(), "operator_clauses", operator_id, date_from, date_to)
+    return _view("operator_clauses", operator_id, date_from, date_to)
 
 
 def worst_moments(operator_id: str, date_from: dt.date, date_to: dt.date) -> pl.DataFrame:
-    return _call(_db(), "worst_moments", operator_id, date_from, date_to)
+    return _view("worst_moments", operator_id, date_from, date_to)
 
 
 def rule_counts(date_from: dt.date, date_to: dt.date) -> pl.DataFrame:
-    return _call(_db(), "rule_counts", date_from, date_to)
+    return _view("rule_counts", date_from, date_to)
 
 
 def rule_trend(date_from: dt.date, date_to: dt.date, grain: str) -> pl.DataFrame:
-    return _call(_db(), "rule_trend", date_from, date_to, grain)
+    return _view("rule_trend", date_from, date_to, grain)
 
 
 def search_calls(flt: views.CallFilter) -> pl.DataFrame:
-    return _call(_db(), "search_calls", flt)
+    viewer = _viewer()
+    said = " ".join(forms[0] for forms in flt.word_forms if forms)
+    if not viewer.role.sees_pd and said and pd_in_query(said):
+        raise AccessError("поиск по персональным данным (номерам, именам) недоступен для вашей роли")
+    return _view("search_calls", flt)
 
 
 def call_detail(call_id: str) -> views.CallDetail | None:
-    return _call(_db(), "call_detail", call_id)
+    """The call as the signed-in user may see it: None if it is not theirs (an operator) or not stored."""
+    return redact_call(_viewer(), _call(_db(), "call_detail", call_id))
 
 
 def findings_for_review(date_from: dt.date, date_to: dt.date, rule: str | None, state: str) -> pl.DataFrame:
-    return _call(_db(), "findings_for_review", date_from, date_to, rule, state)
+    return _view("findings_for_review", date_from, date_to, rule, state)
 
 
 def rule_precision() -> pl.DataFrame:
-    return _call(_db(), "rule_precision")
+    return _view("rule_precision")
 
 
 # --- the one write: an auditor's verdict ----------------------------------------------------
 
 def save_review(call_id: str, idx: int, verdict: str, comment: str) -> None:
     from analytics.reviews import save_review as save
+    from dashboards import auth
 
+    _viewer().require("can_review")
     save(context.db_path(), call_id, idx, verdict, comment, context.reviewer())
+    auth.log_event("review", f"{call_id}#{idx}", {"verdict": verdict, "comment": comment})
     refresh()

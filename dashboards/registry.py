@@ -31,6 +31,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/calls.py", "Звонки", "calls", ":material/call:", "все"),
     PageSpec("pages/timeliness.py", "Своевременность", "timeliness", ":material/schedule:", "начальник ОКА"),
     PageSpec("pages/review.py", "Проверка", "review", ":material/fact_check:", "аудитор"),
+    PageSpec("pages/audit.py", "Журнал доступа", "audit", ":material/policy:", "начальник ОКА"),
 )
 
 

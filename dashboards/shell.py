@@ -17,6 +17,9 @@ from transcription.schema import OkaError
 
 def page() -> Period:
     """Draw the sidebar and return the period chosen; stops the page with one line if the store cannot be read."""
+    from dashboards import auth
+
+    auth.sidebar(auth.require())
     st.sidebar.markdown("### ОКА · СТП-04-2019")
     try:
         first, last = datasource.date_range()

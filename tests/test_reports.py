@@ -312,7 +312,9 @@ def test_overview_button_makes_the_same_report(monkeypatch, db):
     from dashboards.components.report import STATE_KEY
 
     monkeypatch.setenv("OKA_QA_DB", str(db))
-    at = AppTest.from_file(str(Path(dashboards.__file__).parent / "app.py"), default_timeout=120)
+    from signin import sign_in
+
+    at = sign_in(AppTest.from_file(str(Path(dashboards.__file__).parent / "app.py"), default_timeout=120))
     at.run()
     at.selectbox(key="period_kind").set_value("Полугодие").run()
     at.radio(key="period_half").set_value("I").run()

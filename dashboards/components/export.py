@@ -26,10 +26,20 @@ def to_xlsx(df: pl.DataFrame, sheet: str = "Данные") -> bytes:
     return buf.getvalue()
 
 
+def _logged(name: str, fmt: str, df: pl.DataFrame, build) -> bytes:
+    """The file's bytes, after the export is in the audit log (who exported which table, how many rows)."""
+    from dashboards import auth
+
+    auth.log_event("export", f"{name}.{fmt}", {"rows": df.height, "columns": df.columns})
+    return build(df)
+
+
 def download_buttons(df: pl.DataFrame, name: str, key: str) -> None:
     """Two buttons: ``name``.csv and ``name``.xlsx of the table as shown (built only when clicked)."""
     with st.container(horizontal=True, key=f"{key}_export"):
-        st.download_button("CSV", lambda: to_csv(df), file_name=f"{name}.csv", mime="text/csv",
+        st.download_button("CSV", lambda: _logged(name, "csv", df, to_csv), file_name=f"{name}.csv",
+                           mime="text/csv",
                            key=f"{key}_csv", on_click="ignore", icon=":material/download:", type="tertiary")
-        st.download_button("XLSX", lambda: to_xlsx(df), file_name=f"{name}.xlsx", mime=XLSX_MIME,
+        st.download_button("XLSX", lambda: _logged(name, "xlsx", df, to_xlsx), file_name=f"{name}.xlsx",
+                           mime=XLSX_MIME,
                            key=f"{key}_xlsx", on_click="ignore", icon=":material/download:", type="tertiary")

@@ -8,7 +8,7 @@ import polars as pl
 import streamlit as st
 
 from analytics.views import CallFilter
-from dashboards import context, datasource, shell
+from dashboards import auth, context, datasource, shell
 from dashboards.components.calltable import call_table
 from dashboards.components.conversation import conversation
 from dashboards.components.export import download_buttons
@@ -20,14 +20,17 @@ titles = datasource.rule_titles()
 
 
 def _audio_file(call: dict) -> Path | None:
-    """The recording, if it is on this machine (paths are absolute or relative to the database's folder)."""
-    if not call.get("audio_path"):
+    """The recording, to a role that may play it, and only from the recordings folder (no path traversal)."""
+    from analytics.access import AccessError, audio_file
+
+    viewer = auth.current()
+    if not call.get("audio_path") or viewer is None or not viewer.role.plays_audio:
         return None
-    path = Path(call["audio_path"])
-    for candidate in (path, context.db_path().parent / path):
-        if candidate.is_file():
-            return candidate
-    return None
+    try:
+        return audio_file(auth.recordings_dir(), call["audio_path"])
+    except AccessError as e:
+        st.caption(f"Запись недоступна: {e}")
+        return None
 
 
 def show_call(call_id: str, at_second: float | None) -> None:
@@ -38,6 +41,7 @@ def show_call(call_id: str, at_second: float | None) -> None:
     if detail is None:
         st.error(f"Звонок {call_id} не найден в базе.")
         return
+    auth.log_once("open_call", call_id)
     call = detail.call
     st.title(f"Звонок {call_id}")
     started = f"{call['started_at']:%d.%m.%Y %H:%M}" if call["started_at"] else "—"
@@ -53,6 +57,7 @@ def show_call(call_id: str, at_second: float | None) -> None:
     if audio is not None:
         start = int(at_second or 0)
         st.audio(str(audio), format=mimetypes.guess_type(audio.name)[0] or "audio/wav", start_time=start)
+        auth.log_once("play_audio", call_id, {"file": audio.name})
         st.caption(f"Воспроизведение с {fmt_seconds(start)} — нажмите время у реплики, чтобы перейти к ней.")
     else:
         st.caption("Запись разговора недоступна на этом компьютере.")

@@ -18,7 +18,10 @@ st.caption(f"{period.label} · сравнение с периодом «{period.
 # Actions on the period (e.g. the half-yearly report) go in this row.
 actions = st.container(key="overview_actions")
 with actions:
-    report_button(period)
+    from dashboards import auth
+
+    viewer = auth.require()   # a trainer's report has personal data masked, as every table they see
+    report_button(period, mask_personal_data=not viewer.role.sees_pd, role=viewer.role.id)
 
 current = datasource.kpis(period.start, period.end)
 before = datasource.kpis(period.previous().start, period.previous().end)

@@ -1,0 +1,13 @@
+"""Sign an AppTest session in without the form (the form itself is tested in test_access_dashboard.py)."""
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from dashboards.auth import OPERATOR_KEY, ROLE_KEY, USER_KEY
+
+
+def sign_in(at: AppTest, role: str = "head", name: str | None = None, operator_id: str = "") -> AppTest:
+    at.session_state[USER_KEY] = name or role
+    at.session_state[ROLE_KEY] = role
+    at.session_state[OPERATOR_KEY] = operator_id
+    return at
