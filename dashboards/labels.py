@@ -118,6 +118,23 @@ def russian(df: pl.DataFrame, titles: dict[str, str] | None = None) -> pl.DataFr
     return df.rename({c: COLUMNS_RU[c] for c in df.columns if c in COLUMNS_RU})
 
 
+MONTHS_SHORT_RU = ("янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек")
+
+
+def with_when(df: pl.DataFrame, grain: str) -> pl.DataFrame:
+    """Adds ``when``: «мар 2025» for a month, «03.03» (the Monday) for a week — chart axes in Russian."""
+    if grain == "month":
+        labels = [f"{MONTHS_SHORT_RU[d.month - 1]} {d.year}" for d in df["period_start"]]
+    else:
+        labels = [f"{d:%d.%m.%y}" for d in df["period_start"]]
+    return df.with_columns(pl.Series("when", labels, dtype=pl.String))
+
+
+def when_order(df: pl.DataFrame) -> dict[str, list[str]]:
+    """plotly's category order for ``when``: by date, not by first appearance."""
+    return {"when": df.sort("period_start")["when"].unique(maintain_order=True).to_list()}
+
+
 def short(text: str, limit: int = 48) -> str:
     """``text`` cut to ``limit`` characters with an ellipsis (chart labels)."""
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -7,6 +7,7 @@ numbers the tests expect are written next to the rows that make them.
 from __future__ import annotations
 
 import datetime as dt
+import wave
 from pathlib import Path
 
 from analytics.store import connect, init
@@ -101,6 +102,19 @@ READINGS = [
     ("m2", "2002", "ГВС-2", 123.5, "op2", "c11", "2025-06-09 13:35:00"),   # on time, matches
     ("m3", "2003", "ГВС-3", 410.0, "op1", "c13", "2025-07-07 09:20:00"),   # late and mismatched
 ]
+
+
+def add_recording(db: Path, call_id: str = "c13", seconds: int = 10) -> Path:
+    """Give ``call_id`` a recording (silence, 8 kHz mono WAV) next to the database, as a relative audio_path."""
+    audio = db.parent / f"{call_id}.wav"
+    with wave.open(str(audio), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(8000)
+        w.writeframes(b"\0\0" * 8000 * seconds)
+    with connect(db) as con:
+        con.execute("UPDATE calls SET audio_path = ? WHERE call_id = ?", [audio.name, call_id])
+    return audio
 
 
 def build(path: Path) -> Path:

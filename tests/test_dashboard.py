@@ -5,7 +5,6 @@ The KPI tiles must show exactly ``analytics.kpi.compute_kpis`` (what ``oka-qa kp
 from __future__ import annotations
 
 import datetime as dt
-import wave
 from pathlib import Path
 
 import dashboard_db
@@ -14,7 +13,6 @@ from streamlit.testing.v1 import AppTest
 
 import dashboards
 from analytics.kpi import by_operator, compute_kpis
-from analytics.store import connect
 from dashboards.labels import fmt_number
 from dashboards.targets import TILES
 
@@ -26,14 +24,7 @@ H2 = (dt.date(2025, 7, 1), dt.date(2025, 12, 31))
 @pytest.fixture(scope="module")
 def db(tmp_path_factory):
     path = dashboard_db.build(tmp_path_factory.mktemp("app") / "t.duckdb")
-    audio = path.parent / "c13.wav"           # one second of silence, so the call page has a player
-    with wave.open(str(audio), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(8000)
-        w.writeframes(b"\0\0" * 8000)
-    with connect(path) as con:
-        con.execute("UPDATE calls SET audio_path = ? WHERE call_id = 'c13'", [audio.name])
+    dashboard_db.add_recording(path, "c13")     # so the call page has a player
     return path
 
 

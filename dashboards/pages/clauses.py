@@ -9,7 +9,7 @@ from analytics.views import CallFilter
 from dashboards import datasource, shell
 from dashboards.components.calltable import call_table
 from dashboards.components.export import download_buttons
-from dashboards.labels import clause_ru, russian, short
+from dashboards.labels import clause_ru, russian, short, when_order, with_when
 
 period = shell.page()
 titles = datasource.rule_titles()
@@ -38,8 +38,9 @@ tr = datasource.rule_trend(period.start, period.end, "week" if grain_ru == "не
 clause_of = dict(zip(counts["rule"].to_list(), counts["clause"].to_list()))
 tr = tr.with_columns(pl.Series("name", [f"{clause_ru(clause_of.get(r))} · {short(titles.get(r, r))}" for r in tr["rule"]],
                                dtype=pl.String))
-fig = px.bar(tr.to_pandas(), x="period_start", y="violations", color="name",
-             labels={"period_start": "", "violations": "Нарушений", "name": ""})
+tr = with_when(tr, "week" if grain_ru == "неделя" else "month")
+fig = px.bar(tr.to_pandas(), x="when", y="violations", color="name", category_orders=when_order(tr),
+             labels={"when": "", "violations": "Нарушений", "name": ""})
 fig.update_layout(height=360, margin={"l": 10, "r": 10, "t": 10, "b": 10}, legend={"orientation": "h", "y": -0.2})
 st.plotly_chart(fig, key="clauses_trend")
 

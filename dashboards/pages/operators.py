@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboards import context, datasource, shell
 from dashboards.components.export import download_buttons
-from dashboards.labels import clause_ru, fmt_number, fmt_pct, fmt_seconds, russian, short
+from dashboards.labels import clause_ru, fmt_number, fmt_pct, fmt_seconds, russian, short, with_when
 
 period = shell.page()
 st.title("Операторы")
@@ -50,9 +50,9 @@ c5.metric("Показания вовремя", fmt_pct(row["readings_entered_on_
 left, right = st.columns(2)
 with left:
     st.subheader("Балл по неделям")
-    tr = datasource.trend(period.start, period.end, "week", op)
-    fig = px.line(tr.to_pandas(), x="period_start", y="score", markers=True,
-                  labels={"period_start": "", "score": "Средний балл"}, range_y=[0, 100])
+    tr = with_when(datasource.trend(period.start, period.end, "week", op), "week")
+    fig = px.line(tr.to_pandas(), x="when", y="score", markers=True,
+                  labels={"when": "неделя с", "score": "Средний балл"}, range_y=[0, 100])
     fig.update_layout(height=280, margin={"l": 10, "r": 10, "t": 10, "b": 10})
     st.plotly_chart(fig, key="operator_trend")
 with right:

@@ -9,7 +9,7 @@ from dashboards import datasource, shell
 from dashboards.components.export import download_buttons
 from dashboards.components.report import report_button
 from dashboards.components.tiles import kpi_tiles
-from dashboards.labels import TOPICS_RU, russian
+from dashboards.labels import TOPICS_RU, russian, with_when
 
 period = shell.page()
 st.title("Обзор")
@@ -36,14 +36,14 @@ with left:
     st.subheader("Динамика")
     grain_ru = st.segmented_control("Шаг", ["неделя", "месяц"], default="месяц", key="overview_grain")
     grain = "week" if grain_ru == "неделя" else "month"
-    tr = datasource.trend(period.start, period.end, grain)
-    fig = px.line(tr.to_pandas(), x="period_start", y=["score", "per_100_calls"], markers=True,
-                  labels={"period_start": "", "value": "", "variable": ""})
+    tr = with_when(datasource.trend(period.start, period.end, grain), grain)
+    fig = px.line(tr.to_pandas(), x="when", y=["score", "per_100_calls"], markers=True,
+                  labels={"when": "", "value": "", "variable": ""})
     names = {"score": "Средний балл", "per_100_calls": "Нарушений на 100 звонков"}
     fig.for_each_trace(lambda t: t.update(name=names[t.name]))
     fig.update_layout(height=320, margin={"l": 10, "r": 10, "t": 10, "b": 10}, legend={"orientation": "h"})
     st.plotly_chart(fig, key="overview_trend")
-    calls_fig = px.bar(tr.to_pandas(), x="period_start", y="calls", labels={"period_start": "", "calls": "Звонков"})
+    calls_fig = px.bar(tr.to_pandas(), x="when", y="calls", labels={"when": "", "calls": "Звонков"})
     calls_fig.update_layout(height=200, margin={"l": 10, "r": 10, "t": 10, "b": 10})
     st.plotly_chart(calls_fig, key="overview_calls")
 with right:
