@@ -81,7 +81,9 @@ def params(date_from: dt.date, date_to: dt.date, now: dt.datetime | None = None)
     return [lo, hi, min(hi, now or _now())]
 
 
-def _breakdown_sql(group: str) -> tuple[str, list[str]]:
+def _breakdown_sql(group: str, violations: bool = True) -> tuple[str, list[str]]:
+    """The KPI query grouped by ``group``; ``violations=False`` leaves the findings out (the
+    total counts them per rule in a query of its own)."""
     keys = GROUPS[group]
     names = list(keys["calls"])
 
@@ -95,7 +97,8 @@ def _breakdown_sql(group: str) -> tuple[str, list[str]]:
                count(*) FILTER (WHERE missing_record) AS calls_missing_record
         FROM calls_p GROUP BY ALL),
     viol_agg AS (
-        SELECT {sel('calls')}, count(*) AS violations FROM findings_p GROUP BY ALL),
+        SELECT {sel('calls')}, count(*) AS violations FROM findings_p {'' if violations else 'WHERE false'}
+        GROUP BY ALL),
     req_agg AS (
         SELECT {sel('requests')}, count(*) AS requests,
                {q.pct('registered_on_time', 'linked')} AS requests_registered_on_time_pct,
@@ -167,7 +170,7 @@ def compute_kpis(db: Path, date_from: dt.date | None = None, date_to: dt.date | 
     ``now`` (Asia/Almaty wall time) fixes "today" for the overdue cut-off;
     missing dates default to the first/last day with data.
     """
-    sql, _ = _breakdown_sql("total")
+    sql, _ = _breakdown_sql("total", violations=False)
     with connect(db, read_only=True) as con:
         date_from, date_to = _period(con, date_from, date_to)
         p = params(date_from, date_to, now)

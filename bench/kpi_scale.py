@@ -31,8 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from analytics import kpi, kpi_lists, linking, records, store  # noqa: E402
-from analytics.pipeline import ingest  # noqa: E402
+from analytics import kpi, kpi_lists, linking, records, store
+from analytics.pipeline import ingest
 
 HALF_YEAR = (dt.date(2025, 1, 1), dt.date(2025, 6, 30))
 
