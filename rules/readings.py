@@ -3,7 +3,8 @@
 Only a call that speaks of readings («показания») is searched.  A number is a
 reading when its utterance is about readings (``context``) or answers a
 request to dictate them (``prompt`` in the other side's previous utterance),
-and it is not an account, phone, date, sum or last month's value (the words
+or is a customer's utterance made mostly of numbers, and it is not an
+account, phone, date, sum or last month's value (the words
 just before and after it, from the rulebook).  A value repeated (the operator
 reading it back) is listed once, at the first time it was said.
 """
@@ -65,10 +66,12 @@ def extract_readings(call, rulebook) -> list[Reading]:
     for u in call.utts:
         forms = u.forms
         n = len(forms)
-        has_num = any(word_kind(f) is not None for f in forms)
+        numeric = sum(word_kind(f) is not None for f in forms)
+        has_num = numeric > 0
+        bare = call.role(u) == "customer" and numeric * 2 >= n  # «Сто двадцать три и пять.» after saying why they call
         prompted = (prev is not None and call.role(prev) != call.role(u) and prompt.contains(prev)
                     and not any(t.lemma in skip_near for t in prev.tokens))
-        if has_num and (context.contains(u) or prompted):
+        if has_num and (bare or prompted or context.contains(u)):
             i = 0
             while i < n:
                 if word_kind(forms[i]) is None:
@@ -99,7 +102,7 @@ def _is_reading(u, i, last, value, not_after, not_before, skip_near, stop_back, 
     toks = u.tokens
     if value <= 0 or len(str(int(value))) > max_digits:
         return False
-    if last + 1 < len(toks) and toks[last + 1].form in not_after:
+    if last + 1 < len(toks) and (toks[last + 1].form in not_after or toks[last + 1].flags & T.ORDINAL):
         return False
     if i > 0 and toks[i - 1].form in not_before:
         return False

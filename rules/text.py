@@ -12,6 +12,7 @@ form, so a call costs one dictionary lookup per distinct word.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -29,6 +30,7 @@ ADJ = 64          # adjective or participle (full form)
 NOUN = 128
 PREP = 256
 NUMBER = 512
+ORDINAL = 2048   # «пятого»: with a number before it, a date or an ordinal, not a quantity
 UNKNOWN = 1024   # not in the dictionary: a misheard or foreign word, the only kind matched fuzzily
 
 
@@ -73,6 +75,8 @@ def analyse(form: str) -> tuple[str, int, tuple[str, ...]]:
             flags |= SURN
     elif pos in ("ADJF", "PRTF"):
         flags |= ADJ
+        if "Anum" in tag:
+            flags |= ORDINAL
     elif pos == "PREP":
         flags |= PREP
     elif pos == "NUMR":
@@ -101,7 +105,7 @@ class Token:
 class Utt:
     """One utterance, analysed once and shared by all detectors."""
 
-    __slots__ = ("_lemma_str", "_norm", "end", "forms", "index", "lemmas", "speaker", "start", "text", "tokens", "words")
+    __slots__ = ("_ends", "_lemma_str", "_norm", "end", "forms", "index", "lemmas", "speaker", "start", "text", "tokens", "words")
 
     def __init__(self, index: int, speaker: str, start: float, end: float, text: str, words=None):
         self.index = index
@@ -115,6 +119,7 @@ class Utt:
         self.lemmas = [t.lemma for t in self.tokens]
         self._norm = None
         self._lemma_str = None
+        self._ends = None
 
     @property
     def norm(self) -> str:
@@ -143,11 +148,19 @@ class Utt:
         """The sentence (or clause) of the original text around tokens first..last."""
         text = self.text
         a, b = self.tokens[first].start, self.tokens[last].end
+        if self._ends is None:  # sentence ends, found once per utterance
+            self._ends = [(m.start(), m.end()) for m in _SENTENCE_END.finditer(text)]
+        ends = self._ends
+        k = bisect_right(ends, (a, a)) if ends else 0
         left = 0
-        for m in _SENTENCE_END.finditer(text, 0, a):
-            left = m.end()
-        m = _SENTENCE_END.search(text, b)
-        right = m.start() if m else len(text)
+        while k > 0 and ends[k - 1][1] > a:
+            k -= 1
+        if k > 0:
+            left = ends[k - 1][1]
+        right = len(text)
+        j = bisect_left(ends, (b, 0))
+        if j < len(ends):
+            right = ends[j][0]
         snippet = text[left:right].strip()
         if len(snippet) > limit:
             lo = max(left, a - limit // 3)

@@ -126,6 +126,7 @@ class Call:
         self.op_sec_per_word = r.uniform(0.36, 0.44)
         self.last_customer = None
         self.customer_name: tuple | None = None
+        self.hard_negatives: set[str] = set()
         self.note: list[str] = []
 
     def _add(self, speaker: str, text: str, sec_per_word: float, start: float | None = None) -> dict:
@@ -158,6 +159,7 @@ class Call:
                 "layout": self.r.choice(["stereo-operator-left", "stereo-operator-left", "stereo-operator-right"]),
                 "utterances": self.turns,
                 "expected": {"rules": sorted(self.rules), "topic": self.topic, "readings": self.readings,
+                             "hard_negatives": sorted(self.hard_negatives),
                              "style": "asr" if self.raw else "written", "notes": self.note}}
 
 
@@ -527,6 +529,7 @@ def build(r: random.Random, idx: int, topic: str, raw: bool, pos: set[str], neg:
     else:
         c.op(r.choice(CLOSE))
     c.rules = set(pos)
+    c.hard_negatives = set(neg)
     return c
 
 

@@ -1,0 +1,105 @@
+"""``oka-qa check`` and ``oka-qa eval`` from the outside (CONTRACT.md sections 2–3)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from analytics.cli import cli
+
+CORPUS = Path(__file__).parent / "corpus"
+
+
+def _call(tmp_path: Path, speaker: str, name: str = "2025-03-04_0012") -> Path:
+    data = {"call_id": name, "duration_s": 60.0, "language": "ru", "layout": "stereo-operator-left", "utterances": [
+        {"speaker": "operator", "start": 0.0, "end": 3.2, "text": "Добрый день, Алматинские тепловые сети, Айгуль, слушаю вас."},
+        {"speaker": "customer", "start": 3.45, "end": 7.1, "text": "Здравствуйте, хочу передать показания."},
+        {"speaker": speaker, "start": 12.4, "end": 13.0, "text": "Девушка, подождите."},
+        {"speaker": "customer", "start": 40.2, "end": 43.0, "text": "Сто двадцать три и пять."},
+        {"speaker": "operator", "start": 44.0, "end": 46.0, "text": "Спасибо за обращение, до свидания."}]}
+    path = tmp_path / f"{name}.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_check_json_contract_example(tmp_path):
+    res = CliRunner().invoke(cli, ["check", "--json", str(_call(tmp_path, "operator"))])
+    assert res.exit_code == 0, res.output
+    (line,) = res.stdout.splitlines()
+    out = json.loads(line)
+    assert out["call_id"] == "2025-03-04_0012" and out["rulebook"] == "STP-04-2019/01"
+    assert out["topic"] == "readings"
+    assert out["findings"] == [{"rule": "address.forbidden", "clause": "15.1", "speaker": "operator",
+                                "start": 12.4, "end": 13.0, "evidence": "Девушка, подождите"}]
+    assert out["score"] == 83.0
+    assert out["readings"] == [{"value": 123.5, "start": 40.2, "evidence": "Сто двадцать три и пять"}]
+
+
+def test_same_words_from_the_customer_are_no_finding(tmp_path):
+    res = CliRunner().invoke(cli, ["check", "--json", str(_call(tmp_path, "customer"))])
+    assert res.exit_code == 0
+    assert json.loads(res.stdout)["findings"] == []
+
+
+def test_check_bad_input_is_one_line_and_the_rest_is_checked(tmp_path):
+    good = _call(tmp_path, "operator", "a")
+    bad = tmp_path / "b.json"
+    bad.write_text("{not json", encoding="utf-8")
+    res = CliRunner().invoke(cli, ["check", "--json", str(bad), str(good)])
+    assert res.exit_code == 1
+    assert [json.loads(x)["call_id"] for x in res.stdout.splitlines()] == ["a"]
+    (err,) = res.stderr.splitlines()
+    assert str(bad) in err and "not valid JSON" in err
+
+
+def test_check_human_output(tmp_path):
+    res = CliRunner().invoke(cli, ["check", str(_call(tmp_path, "operator"))])
+    assert res.exit_code == 0
+    assert "address.forbidden (п. 15.1) at 12.4s: «Девушка, подождите»" in res.stdout
+
+
+@pytest.fixture(scope="module")
+def corpus_report():
+    res = CliRunner().invoke(cli, ["eval", "--json", str(CORPUS)])
+    assert res.exit_code == 0, res.output
+    return json.loads(res.stdout)
+
+
+def test_corpus_is_labelled_as_the_issue_asks():
+    files = sorted(CORPUS.glob("corpus_*.json"))
+    assert len(files) >= 150
+    labels = [json.loads(p.read_text(encoding="utf-8"))["expected"] for p in files]
+    assert sum(x["style"] == "asr" for x in labels) >= len(files) / 3
+    assert {x["topic"] for x in labels} == {"request.individual", "request.legal", "readings", "billing",
+                                            "out_of_scope", "other"}
+
+
+def test_corpus_every_rule_f1(corpus_report):
+    assert len(corpus_report["rules"]) == 16
+    for rule, s in corpus_report["rules"].items():
+        assert s["support"] >= 5, rule
+        assert s["f1"] >= 0.95, (rule, s)
+    # at least 5 hard negatives per rule: calls written with the rule's words in an innocent context
+    negatives = {}
+    for p in CORPUS.glob("corpus_*.json"):
+        exp = json.loads(p.read_text(encoding="utf-8"))["expected"]
+        for rule in exp.get("hard_negatives", []):
+            negatives[rule] = negatives.get(rule, 0) + 1
+    assert all(negatives.get(r, 0) >= 5 for r in corpus_report["rules"]), negatives
+
+
+def test_corpus_topic_and_readings(corpus_report):
+    assert corpus_report["topic_accuracy"] >= 0.95
+    assert corpus_report["readings_accuracy"] >= 0.95
+    assert corpus_report["readings_accuracy_calls_with_readings"] >= 0.95
+
+
+def test_eval_text_output_and_missing_labels(tmp_path):
+    res = CliRunner().invoke(cli, ["eval", str(CORPUS)])
+    assert res.exit_code == 0 and "topic accuracy" in res.stdout and "address.forbidden" in res.stdout
+    _call(tmp_path, "operator")
+    res = CliRunner().invoke(cli, ["eval", str(tmp_path)])
+    assert res.exit_code == 2
+    assert "no 'expected' labels" in res.stderr

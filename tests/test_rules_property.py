@@ -1,0 +1,58 @@
+"""Whatever the transcript says, the checker does not crash; a transcript that breaks the schema is one clear error."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from rules.engine import Checker
+from transcription.schema import SchemaError, Transcript
+
+CHECKER = Checker.default()
+RU_WORDS = ["девушка", "подожди", "щас", "короче", "до", "свидания", "сто", "двадцать", "три", "и", "пять", "показания",
+            "ипу", "меня", "зовут", "айгуль", "руководитель", "жалоба", "соседа", "тенге", ",", ".", "?", "целых",
+            "десятых", "тысяча", "ноль", "лицевой", "счёт", "ты", "как", "бы"]
+
+texts = st.one_of(
+    st.text(max_size=200),  # arbitrary Unicode
+    st.lists(st.sampled_from(RU_WORDS), max_size=40).map(" ".join),  # words the rules react to, in any order
+    st.just(""),
+    st.just("девушка подожди " * 3000),  # a huge utterance
+)
+times = st.floats(min_value=0, max_value=1e5, allow_nan=False, allow_infinity=False)
+utterance = st.fixed_dictionaries(
+    {"speaker": st.sampled_from(["operator", "customer", "unknown"]), "start": times, "end": times, "text": texts},
+    optional={"words": st.lists(st.fixed_dictionaries({"w": st.text(max_size=12), "start": times, "end": times}),
+                                max_size=5)})
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(utts=st.lists(utterance, max_size=12), layout=st.sampled_from(["mono", "stereo-operator-left"]),
+       duration=st.one_of(st.none(), times))
+def test_any_transcript_is_checked_without_crash(utts, layout, duration):
+    data = {"call_id": "h", "layout": layout, "utterances": utts}
+    if duration is not None:
+        data["duration_s"] = duration
+    result = CHECKER.check(Transcript.from_dict(data))  # out-of-order timestamps are sorted by the schema
+    assert 0.0 <= result.score <= 100.0
+    assert result.topic in ("request.individual", "request.legal", "readings", "billing", "out_of_scope", "other")
+    out = result.to_dict()
+    assert out["rulebook"] == "STP-04-2019/01"
+    for f in out["findings"]:
+        assert f["rule"] and f["clause"] and isinstance(f["evidence"], str)
+    for r in out["readings"]:
+        assert r["value"] > 0
+
+
+@pytest.mark.parametrize("data, message", [
+    ([], "expected a JSON object"),
+    ({"utterances": []}, "'call_id' must be a non-empty string"),
+    ({"call_id": "x", "layout": "quad"}, "'layout' must be one of"),
+    ({"call_id": "x", "utterances": [{"speaker": "boss", "start": 0, "text": "a"}]}, "utterance 0: 'speaker'"),
+    ({"call_id": "x", "utterances": [{"speaker": "operator", "start": "0", "text": "a"}]}, "'start' must be a number"),
+    ({"call_id": "x", "utterances": [{"speaker": "operator", "start": 0, "text": 5}]}, "'text' must be a string"),
+    ({"call_id": "x", "utterances": "many"}, "'utterances' must be a list"),
+])
+def test_schema_breaking_transcript_is_a_clear_error(data, message):
+    with pytest.raises(SchemaError, match=message):
+        CHECKER.check(Transcript.from_dict(data, source="call.json"))
