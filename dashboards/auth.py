@@ -64,6 +64,17 @@ def page_allowed(viewer: Viewer, url_path: str) -> bool:
     return allowed is None or url_path in allowed
 
 
+def guard_page(viewer: Viewer, page_file: str) -> None:
+    """Stop a page this role may not open, however it was reached (navigation leaves it out already)."""
+    from dashboards.registry import PAGES
+
+    spec = next((p for p in PAGES if Path(p.path).name == Path(page_file).name), None)
+    if spec is not None and not page_allowed(viewer, spec.url_path):
+        log_event("denied", spec.url_path)
+        st.error("Эта страница недоступна для вашей роли.")
+        st.stop()
+
+
 def log_event(action: str, target: str = "", detail: str | dict = "") -> None:
     """Append to the audit log as the signed-in user (an error here stops the action: nothing unlogged)."""
     viewer = current()

@@ -8,6 +8,7 @@ filtering) belongs here, where every read passes.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from pathlib import Path
@@ -165,7 +166,9 @@ def search_calls(flt: views.CallFilter) -> pl.DataFrame:
     viewer = _viewer()
     said = " ".join(forms[0] for forms in flt.word_forms if forms)
     if not viewer.role.sees_pd and said and pd_in_query(said):
-        raise AccessError("поиск по персональным данным (номерам, именам) недоступен для вашей роли")
+        # searching for a number would tell which calls hold it: refused, with an empty result
+        st.error("Поиск по персональным данным (номерам, именам) недоступен для вашей роли.")
+        return _view("search_calls", dataclasses.replace(flt, word_forms=())).clear()
     return _view("search_calls", flt)
 
 
@@ -175,6 +178,7 @@ def call_detail(call_id: str) -> views.CallDetail | None:
 
 
 def findings_for_review(date_from: dt.date, date_to: dt.date, rule: str | None, state: str) -> pl.DataFrame:
+    _viewer().require("can_review")  # the review page is the auditors': refused to others even by URL
     return _view("findings_for_review", date_from, date_to, rule, state)
 
 

@@ -17,9 +17,13 @@ from transcription.schema import OkaError
 
 def page() -> Period:
     """Draw the sidebar and return the period chosen; stops the page with one line if the store cannot be read."""
+    import sys
+
     from dashboards import auth
 
-    auth.sidebar(auth.require())
+    viewer = auth.require()
+    auth.guard_page(viewer, sys._getframe(1).f_code.co_filename)  # the page that called: is it this role's?
+    auth.sidebar(viewer)
     st.sidebar.markdown("### ОКА · СТП-04-2019")
     try:
         first, last = datasource.date_range()

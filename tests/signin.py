@@ -1,4 +1,4 @@
-"""Sign an AppTest session in without the form (the form itself is tested in test_access_dashboard.py)."""
+"""Sign an AppTest session in without the form (the form itself is tested in tests/test_access_dashboard.py)."""
 from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest

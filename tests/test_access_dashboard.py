@@ -1,0 +1,208 @@
+"""Each role's view through the real dashboard (streamlit AppTest): the sign-in gate, the pages a role
+gets, masking on every page and URL parameter, audio only to those who may play it, the audit log."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import dashboard_db
+import polars as pl
+import pytest
+from signin import sign_in
+from streamlit.testing.v1 import AppTest
+
+import dashboards
+from analytics import audit
+from analytics.access import ROLES, Viewer
+from analytics.store import connect
+from analytics.users import UsersFile
+
+APP = str(Path(dashboards.__file__).parent / "app.py")
+PHONE, IIN, ACCOUNT = "87015553311", "850312401234", "4455667"
+SECRETS = [PHONE, IIN, ACCOUNT, "7011234567", "7017654321", "7273000000", "Асель", "Маратовна", "Абая"]
+PAGES = {"overview": "pages/overview.py", "operators": "pages/operators.py", "clauses": "pages/clauses.py",
+         "calls": "pages/calls.py", "timeliness": "pages/timeliness.py", "review": "pages/review.py",
+         "audit": "pages/audit.py"}
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    path = dashboard_db.build(tmp_path_factory.mktemp("access") / "t.duckdb")
+    dashboard_db.add_recording(path, "c02", seconds=1)
+    with connect(path) as con:  # personal data said in two calls of two operators, and quoted in a finding
+        con.execute("""UPDATE utterances SET text = ? WHERE call_id = 'c02' AND idx = 1""",
+                    [(f"Здравствуйте, меня зовут Асель Маратовна, мой телефон {PHONE}, ИИН {IIN}, "
+                     f"живу на улице Абая дом 15, лицевой счёт {ACCOUNT}.")])
+        con.execute("""UPDATE utterances SET text = ? WHERE call_id = 'c08' AND idx = 1""",
+                    ["мой номер восемь семьсот один пять пять пять тридцать три одиннадцать"])
+        con.execute("UPDATE findings SET evidence = ? WHERE call_id = 'c02' AND idx = 0",
+                    [f"Асель Маратовна, телефон {PHONE}"])
+    return path
+
+
+def rendered(at: AppTest) -> str:
+    """Everything the page sent to the browser: every element's protobuf (tables included) and values."""
+    out: list[str] = []
+
+    def walk(node):
+        proto = getattr(node, "proto", None)
+        if proto is not None:
+            out.append(str(proto))
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at._tree)  # digits inside tables travel as ASCII in the protobuf: a phone number cannot hide there
+    for frame in at.dataframe:
+        out.append(frame.value.to_string())
+    for kind in ("markdown", "caption", "title", "subheader", "header", "text", "error", "warning", "info",
+                 "success", "metric", "exception"):
+        out += [str(getattr(e, "value", "")) for e in at.get(kind)]
+    return "\n".join(out)
+
+
+def leaks(at: AppTest) -> list[str]:
+    text = rendered(at)
+    return [s for s in SECRETS if s in text]
+
+
+def open_as(monkeypatch, db, role: str, page: str | None = None, query: dict | None = None,
+            operator_id: str = "") -> AppTest:
+    monkeypatch.setenv("OKA_QA_DB", str(db))
+    at = sign_in(AppTest.from_file(APP, default_timeout=60), role, operator_id=operator_id)
+    at.query_params.update(query or {})
+    at.run()
+    if page:
+        at.switch_page(PAGES[page]).run()
+    return at
+
+
+# --- the gate -------------------------------------------------------------------------------
+
+def test_no_session_no_data(monkeypatch, db, tmp_path):
+    monkeypatch.setenv("OKA_QA_USERS", str(tmp_path / "users.json"))
+    UsersFile(tmp_path / "users.json").add("anna", "trainer", "correct horse")
+    monkeypatch.setenv("OKA_QA_DB", str(db))
+    for query in ({}, {"call": "c02"}, {"call": "c02", "t": "3"}):
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.query_params.update(query)
+        at.run()
+        assert not at.exception
+        assert [t.value for t in at.title] == ["Вход"]
+        assert not at.dataframe and not at.metric and not leaks(at)
+
+
+def test_sign_in_form_and_audit(monkeypatch, db, tmp_path):
+    users = tmp_path / "users.json"
+    monkeypatch.setenv("OKA_QA_USERS", str(users))
+    UsersFile(users).add("anna", "trainer", "correct horse")
+    monkeypatch.setenv("OKA_QA_DB", str(db))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.text_input(key="sign_in_name").input("anna")
+    at.text_input(key="sign_in_password").input("wrong one")
+    at.button[0].click().run()
+    assert any("Неверное" in e.value for e in at.error)
+    at.text_input(key="sign_in_password").input("correct horse")
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["oka_role"] == "trainer" and at.title[0].value != "Вход"
+    log = audit.entries(db, user="anna")
+    assert log["action"].to_list()[:2] == ["sign_in", "sign_in_failed"]
+
+
+def test_no_accounts_yet_says_how_to_make_one(monkeypatch, db, tmp_path):
+    monkeypatch.setenv("OKA_QA_USERS", str(tmp_path / "none.json"))
+    monkeypatch.setenv("OKA_QA_DB", str(db))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert any("oka-qa users add" in w.value for w in at.warning)
+
+
+# --- each role's view -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("page", ["overview", "operators", "clauses", "calls", "timeliness"])
+def test_trainer_sees_no_personal_data_on_any_page(monkeypatch, db, page):
+    at = open_as(monkeypatch, db, "trainer", page)
+    assert not at.exception, [e.value for e in at.exception]
+    assert leaks(at) == []
+
+
+@pytest.mark.parametrize("call_id", ["c02", "c08"])
+def test_trainer_opening_a_call_by_url_sees_it_masked_and_cannot_play_it(monkeypatch, db, call_id):
+    at = open_as(monkeypatch, db, "trainer", "calls", query={"call": call_id, "t": "1"})
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(call_id in t.value for t in at.title)
+    text = rendered(at)
+    assert leaks(at) == [] and ("[телефон]" in text or "[ИИН]" in text or "[ФИО]" in text)
+    assert not at.get("audio")
+
+
+def test_trainer_cannot_search_by_a_phone_number(monkeypatch, db):
+    at = open_as(monkeypatch, db, "trainer", "calls")
+    at.text_input(key="calls_query").input(PHONE).run()
+    assert any("персональным данным" in e.value for e in at.error)
+    assert leaks(at) == []
+
+
+@pytest.mark.parametrize("role,pages", [
+    ("head", set(PAGES)),
+    ("auditor", set(PAGES)),
+    ("trainer", {"overview", "operators", "clauses", "calls", "timeliness"}),
+    ("operator", {"calls"}),
+])
+def test_pages_per_role(monkeypatch, db, role, pages):
+    at = open_as(monkeypatch, db, role, operator_id="op1")
+    for page, script in PAGES.items():
+        if page in pages:
+            at.switch_page(script).run()
+            assert not at.exception, (role, page, [e.value for e in at.exception])
+        else:  # not in this role's navigation; and should it run anyway, it stops at once
+            try:
+                at.switch_page(script).run()
+            except ValueError as e:
+                assert "Could not find a navigation page" in str(e)
+                continue
+            assert [e.value for e in at.error] == ["Эта страница недоступна для вашей роли."], (role, page)
+            assert not at.dataframe and not at.metric and leaks(at) == []
+
+
+def test_head_sees_everything_and_plays_audio(monkeypatch, db):
+    at = open_as(monkeypatch, db, "head", "calls", query={"call": "c02"})
+    assert not at.exception, [e.value for e in at.exception]
+    text = rendered(at)
+    assert PHONE in text and "Асель" in text
+    assert at.get("audio")
+    log = audit.entries(db, user="head")
+    assert {"open_call", "play_audio"} <= set(log["action"].to_list())
+    assert "c02" in log.filter(log["action"] == "play_audio")["target"].to_list()
+
+
+def test_operator_sees_only_own_calls_masked(monkeypatch, db):
+    at = open_as(monkeypatch, db, "operator", "calls", operator_id="op1")
+    assert not at.exception, [e.value for e in at.exception]
+    shown = pl.from_pandas(at.dataframe[0].value)
+    ids = [c for c in shown.row(0) if isinstance(c, str)] if shown.height else []
+    assert shown.height > 0 and ids is not None
+    assert "c08" not in rendered(at) and leaks(at) == []
+    other = open_as(monkeypatch, db, "operator", "calls", query={"call": "c08"}, operator_id="op1")
+    assert any("не найден" in e.value for e in other.error)
+    own = open_as(monkeypatch, db, "operator", "calls", query={"call": "c02"}, operator_id="op1")
+    assert any("c02" in t.value for t in own.title) and leaks(own) == []
+
+
+def test_audit_page_for_the_head(monkeypatch, db):
+    audit.record(db, "boris", "trainer", "export", "звонки.xlsx", {"rows": 3})
+    at = open_as(monkeypatch, db, "head", "audit")
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Целостность журнала подтверждена" in s.value for s in at.success)
+    table = pl.from_pandas(at.dataframe[0].value)
+    assert "звонки.xlsx" in table["объект"].to_list()
+
+
+def test_export_is_logged_with_the_user(monkeypatch, db):
+    from dashboards import auth, context
+    from dashboards.components import export
+
+    monkeypatch.setattr(auth, "current", lambda: Viewer("vera", ROLES["auditor"]))
+    monkeypatch.setattr(context, "db_path", lambda: Path(db))
+    data = export._logged("звонки_2025", "csv", pl.DataFrame({"a": [1, 2]}), export.to_csv)
+    assert data.startswith(b"\xef\xbb\xbf")
+    row = audit.entries(db, user="vera").row(0, named=True)
+    assert (row["action"], row["target"]) == ("export", "звонки_2025.csv") and '"rows": 2' in row["detail"]
