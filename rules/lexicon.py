@@ -124,22 +124,32 @@ class Lexicon:
             self._canon_cache[key] = c
         return c
 
+    def _word_eq(self, tok: T.Token, key: str, form: str, w: str) -> bool:
+        if key == w or form == w:
+            return True
+        if self.by_lemma and w in tok.alts:
+            return True
+        return bool(tok.flags & T.UNKNOWN) and len(key) >= self.fuzzy_min and self._canon(tok) == w
+
     def find(self, u: T.Utt) -> list[Match]:
         toks = u.tokens
         n = len(toks)
         if not n:
             return []
-        canon = None
+        fuzzy = bool(self._fuzzy_vocab)
+        if self._first.keys().isdisjoint(u.keys) and not (fuzzy and u.unknown_max >= self.fuzzy_min):
+            return []
         out: list[Match] = []
         keys = u.lemmas if self.by_lemma else u.forms
         forms = u.forms
         first = self._first
+        by_lemma = self.by_lemma
         taken = -1
         for i in range(n):
             if i <= taken:
                 continue
             cands = first.get(keys[i])
-            if cands is None and self.by_lemma:
+            if cands is None and by_lemma:
                 cands = first.get(forms[i])
                 if cands is None:
                     for alt in toks[i].alts:
@@ -147,24 +157,18 @@ class Lexicon:
                         if cands is not None:
                             break
             if cands is None:
-                if len(keys[i]) < self.fuzzy_min or not self._fuzzy_vocab:
+                if not fuzzy or len(keys[i]) < self.fuzzy_min or not toks[i].flags & T.UNKNOWN:
                     continue
-                if canon is None:
-                    canon = [self._canon(t) for t in toks]
-                cands = first.get(canon[i])
+                cands = first.get(self._canon(toks[i]))
                 if cands is None:
                     continue
             for e in cands:
                 k = len(e.words)
                 if i + k > n:
                     continue
-                if k > 1:
-                    if canon is None:
-                        canon = [self._canon(t) for t in toks]
-                    if any(canon[i + j] != e.words[j] and keys[i + j] != e.words[j] and forms[i + j] != e.words[j]
-                           and not (self.by_lemma and e.words[j] in toks[i + j].alts)
-                           for j in range(1, k)):
-                        continue
+                if k > 1 and not all(self._word_eq(toks[i + j], keys[i + j], forms[i + j], e.words[j])
+                                     for j in range(1, k)):
+                    continue
                 if not self._context_ok(e, toks, i, i + k - 1):
                     continue
                 out.append(Match(e, i, i + k - 1))

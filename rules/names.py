@@ -30,8 +30,11 @@ def load(path: Path) -> frozenset[str]:
 
 def kazakh_names(rule) -> frozenset[str]:
     """The names file a rule names (``kazakh_names_file``), next to its rulebook or else the packaged one."""
-    name_file = rule.params.get("kazakh_names_file", DEFAULT_FILE)
-    path = Path(rule.source).parent / name_file
-    if not path.exists():
-        path = Path(__file__).resolve().parent / name_file
-    return load(path)
+    got = rule.cache.get("kazakh_names")
+    if got is None:
+        name_file = rule.params.get("kazakh_names_file", DEFAULT_FILE)
+        path = Path(rule.source).parent / name_file
+        if not path.exists():
+            path = Path(__file__).resolve().parent / name_file
+        got = rule.cache["kazakh_names"] = load(path)
+    return got

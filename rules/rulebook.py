@@ -33,6 +33,8 @@ class RuleDef:
     params: dict[str, Any] = field(default_factory=dict)
     source: str = "rulebook"
     _lex: dict[str, Lexicon] = field(default_factory=dict, repr=False)
+    _words: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
+    cache: dict[str, Any] = field(default_factory=dict, repr=False)  # detectors keep derived data here
 
     def lexicon(self, key: str = "lexicon", by_lemma: bool | None = None) -> Lexicon:
         """The compiled phrase list ``params[key]`` (``match: lemma|form`` decides the comparison)."""
@@ -55,7 +57,11 @@ class RuleDef:
         return lex
 
     def words(self, key: str) -> frozenset[str]:
-        return frozenset(str(w).lower().replace("ё", "е") for w in self.params.get(key, ()))
+        """``params[key]`` as a set of normalised words (kept after the first call)."""
+        got = self._words.get(key)
+        if got is None:
+            got = self._words[key] = frozenset(str(w).lower().replace("ё", "е") for w in self.params.get(key, ()))
+        return got
 
 
 @dataclass

@@ -105,7 +105,7 @@ class Token:
 class Utt:
     """One utterance, analysed once and shared by all detectors."""
 
-    __slots__ = ("_ends", "_lemma_str", "_norm", "end", "forms", "index", "lemmas", "speaker", "start", "text", "tokens", "words")
+    __slots__ = ("_ends", "_keys", "_lemma_str", "unknown_max", "_norm", "end", "forms", "index", "lemmas", "speaker", "start", "text", "tokens", "words")
 
     def __init__(self, index: int, speaker: str, start: float, end: float, text: str, words=None):
         self.index = index
@@ -120,6 +120,9 @@ class Utt:
         self._norm = None
         self._lemma_str = None
         self._ends = None
+        self._keys = None
+        # the longest word the dictionary does not know (only such words are matched fuzzily)
+        self.unknown_max = max((len(t.form) for t in self.tokens if t.flags & UNKNOWN), default=0)
 
     @property
     def norm(self) -> str:
@@ -127,6 +130,18 @@ class Utt:
         if self._norm is None:
             self._norm = " " + " ".join(self.forms) + " "
         return self._norm
+
+    @property
+    def keys(self) -> frozenset[str]:
+        """Every form, lemma and alternative lemma said: a lexicon with none of them cannot match exactly."""
+        if self._keys is None:
+            keys = set(self.forms)
+            keys.update(self.lemmas)
+            for t in self.tokens:
+                if t.alts:
+                    keys.update(t.alts)
+            self._keys = frozenset(keys)
+        return self._keys
 
     @property
     def lemma_str(self) -> str:
