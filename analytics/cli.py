@@ -226,7 +226,10 @@ def demo(cfg, db, port, no_serve) -> None:
     if no_serve:
         problems.done = report.processed
         sys.exit(problems.exit_code())
-    sys.exit(serve_dashboard(db, port or cfg.dashboard.port, cfg.dashboard.address))
+    from analytics.cli_access import demo_access
+
+    demo_access(db, DEMO_DIR)  # demo accounts with fresh passwords, printed; audio from the demo folder only
+    sys.exit(serve_dashboard(db, port or cfg.dashboard.port, "127.0.0.1"))  # the demo never leaves localhost
 
 
 

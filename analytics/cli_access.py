@@ -180,4 +180,31 @@ def audit_verify(cfg, db) -> None:
     click.echo(f"audit log intact: {n} entries", err=True)
 
 
+def demo_access(db: Path, recordings: Path) -> dict[str, tuple[str, str]]:
+    """For ``oka-qa demo``: one account per role with a fresh random password, printed to stderr,
+    in ``<db folder>/demo-users.json``; the dashboard is told to use it and the demo recordings folder."""
+    import os
+
+    import duckdb
+
+    from analytics import store
+    from analytics.access import ROLES
+    from analytics.users import demo_accounts
+
+    with store.connect(db, read_only=True) as con:
+        try:
+            row = con.execute("SELECT min(operator_id) FROM calls").fetchone()
+        except duckdb.Error:
+            row = None
+    users_file = Path(db).parent / "demo-users.json"
+    users_file.unlink(missing_ok=True)
+    made = demo_accounts(users_file, row[0] if row else None)
+    os.environ["OKA_QA_USERS"] = str(users_file.resolve())
+    os.environ["OKA_QA_RECORDINGS"] = str(Path(recordings).resolve())
+    click.echo("Демо-учётные записи (только на этом компьютере, пароли новые при каждом запуске):", err=True)
+    for name, (role_id, password) in made.items():
+        click.echo(f"  {name:9s} {password}   {ROLES[role_id].title}", err=True)
+    return made
+
+
 COMMANDS = (users_group, backup_cmd, restore_cmd, audit_group)

@@ -189,3 +189,25 @@ def test_cli_users_add_list_remove(tmp_path):
     assert r.exit_code == 2 and r.stderr.count("\n") == 1 and "at least" in r.stderr
     r = runner.invoke(cli, ["users", "remove", "anna", "--users-file", str(path), "--db", str(db)])
     assert r.exit_code == 0 and "anna" not in UsersFile(path).users
+
+
+def test_demo_access_prints_fresh_accounts_and_points_the_dashboard_at_them(tmp_path, monkeypatch, capsys):
+    from analytics import store
+    from analytics.cli_access import demo_access
+
+    db = tmp_path / "demo.duckdb"
+    store.init(db)
+    with store.connect(db) as con:
+        con.execute("INSERT INTO calls (call_id, operator_id) VALUES ('c1', 'op7'), ('c2', 'op3')")
+    monkeypatch.delenv("OKA_QA_USERS", raising=False)
+    monkeypatch.delenv("OKA_QA_RECORDINGS", raising=False)
+    made = demo_access(db, tmp_path / "rec")
+    printed = capsys.readouterr().err
+    users = UsersFile(tmp_path / "demo-users.json")
+    for name, (role_id, password) in made.items():
+        assert password in printed and users.verify(name, password).role == role_id
+    assert users.users["operator"].operator_id == "op3"
+    assert os.environ["OKA_QA_USERS"] == str((tmp_path / "demo-users.json").resolve())
+    assert os.environ["OKA_QA_RECORDINGS"] == str((tmp_path / "rec").resolve())
+    again = demo_access(db, tmp_path / "rec")
+    assert again["head"][1] != made["head"][1]
