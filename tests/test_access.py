@@ -199,8 +199,8 @@ def test_demo_access_prints_fresh_accounts_and_points_the_dashboard_at_them(tmp_
     store.init(db)
     with store.connect(db) as con:
         con.execute("INSERT INTO calls (call_id, operator_id) VALUES ('c1', 'op7'), ('c2', 'op3')")
-    monkeypatch.delenv("OKA_QA_USERS", raising=False)
-    monkeypatch.delenv("OKA_QA_RECORDINGS", raising=False)
+    monkeypatch.setenv("OKA_QA_USERS", "")       # so that monkeypatch puts them back as they were
+    monkeypatch.setenv("OKA_QA_RECORDINGS", "")
     made = demo_access(db, tmp_path / "rec")
     printed = capsys.readouterr().err
     users = UsersFile(tmp_path / "demo-users.json")
