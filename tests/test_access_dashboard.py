@@ -206,3 +206,17 @@ def test_export_is_logged_with_the_user(monkeypatch, db):
     assert data.startswith(b"\xef\xbb\xbf")
     row = audit.entries(db, user="vera").row(0, named=True)
     assert (row["action"], row["target"]) == ("export", "звонки_2025.csv") and '"rows": 2' in row["detail"]
+
+
+def test_sso_button_when_configured(monkeypatch, db, tmp_path):
+    (tmp_path / "oka-qa.toml").write_text("[access]\nsso = true\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("OKA_QA_USERS", str(tmp_path / "users.json"))
+    monkeypatch.setenv("OKA_QA_DB", str(db))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["auth"] = {"client_id": "oka-qa", "client_secret": "x", "redirect_uri": "http://localhost/cb",
+                          "cookie_secret": "y", "server_metadata_url": "http://localhost/.well-known"}
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Войти через корпоративную учётную запись" in [b.label for b in at.button]
+    assert not at.dataframe and not at.metric
