@@ -170,19 +170,57 @@ def find_file(data_dir: Path, name: str) -> Path | None:
     return None
 
 
-def read_text_table(path: Path) -> pl.DataFrame:
-    """Every cell as text (or null), headers as in the file."""
+ROW = "__row"  # the row number a spreadsheet shows (the header is row 1)
+
+
+def read_text_table(path: Path) -> tuple[pl.DataFrame, list[Reject]]:
+    """Every cell as text (or null), headers as in the file, plus a ``__row`` column.
+
+    A CSV that polars cannot parse in one go (a row with a stray or unterminated
+    quote, a row with more or fewer fields than the header) is read again row
+    by row: the malformed rows are returned as rejects, the others load.
+    """
+    source = str(path)
     try:
         if path.suffix.lower() == ".xlsx":
-            df = pl.read_excel(path, infer_schema_length=0)
-            return df.with_columns(pl.all().cast(pl.String))
-        return pl.read_csv(path, infer_schema=False, encoding="utf8",
-                           truncate_ragged_lines=True)
+            df = pl.read_excel(path, infer_schema_length=0).with_columns(pl.all().cast(pl.String))
+        else:
+            df = pl.read_csv(path, infer_schema=False, encoding="utf8")
+        return df.with_row_index(ROW, offset=2), []
     except FileNotFoundError as e:
         raise RecordsError(f"{path}: file not found") from e
     except Exception as e:  # polars/fastexcel raise many kinds for an unreadable file
+        if path.suffix.lower() != ".xlsx" and isinstance(e, pl.exceptions.ComputeError | pl.exceptions.ShapeError):
+            log.info("%s: polars could not parse it (%s); reading row by row", path, str(e).splitlines()[0])
+            return _read_csv_row_by_row(path, source)
         raise RecordsError(f"{path}: cannot read it as {path.suffix.lstrip('.').upper() or 'CSV'} "
                            f"({str(e).splitlines()[0] if str(e) else type(e).__name__})") from e
+
+
+def _read_csv_row_by_row(path: Path, source: str) -> tuple[pl.DataFrame, list[Reject]]:
+    import csv
+
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as f:
+            table = list(csv.reader(f))
+    except (UnicodeDecodeError, csv.Error) as e:
+        raise RecordsError(f"{path}: cannot read it as CSV ({e})") from e
+    if not table:
+        raise RecordsError(f"{path}: empty file")
+    header, body = table[0], table[1:]
+    rows, rejects = [], []
+    for i, rec in enumerate(body):
+        row = i + 2
+        if not any(cell.strip() for cell in rec):
+            continue
+        if len(rec) != len(header):
+            hint = " (an unterminated quote?)" if any("\n" in cell for cell in rec) else ""
+            rejects.append(Reject(source, row, f"{len(rec)} field(s) where the header has {len(header)}{hint}"))
+            continue
+        rows.append([*rec, row])
+    cols = [*header, ROW]
+    df = pl.DataFrame(rows, schema={c: (pl.String if c != ROW else pl.UInt32) for c in cols}, orient="row")
+    return df, rejects
 
 
 def _normalise_headers(df: pl.DataFrame, spec: TableSpec, source: str) -> pl.DataFrame:
@@ -192,14 +230,14 @@ def _normalise_headers(df: pl.DataFrame, spec: TableSpec, source: str) -> pl.Dat
         target = key if key in spec.columns else spec.aliases.get(key)
         if target and target not in renames.values():
             renames[col] = target
-    df = df.select([pl.col(c).alias(t) for c, t in renames.items()])
+    df = df.select([pl.col(c).alias(t) for c, t in renames.items()] + [pl.col(ROW).alias("_row")])
     missing = [c for c in spec.required_columns if c not in df.columns]
     if spec is CALLS and "audio_path" not in df.columns and "transcript_path" not in df.columns:
         missing.append("audio_path or transcript_path")
     if missing:
         raise RecordsError(f"{source}: missing column(s) {', '.join(missing)}")
     return df.with_columns([pl.lit(None, pl.String).alias(c) for c in spec.columns if c not in df.columns]
-                           ).select(spec.columns)
+                           ).select(*spec.columns, "_row")
 
 
 def _rules(spec: TableSpec) -> list[pl.Expr]:
@@ -239,7 +277,6 @@ def validate(raw: pl.DataFrame, spec: TableSpec, source: str) -> Loaded:
     """Check every row of a text table; returns the typed valid rows and the rejects."""
     df = _normalise_headers(raw, spec, source)
     df = df.with_columns(pl.col(c).str.strip_chars().replace("", None) for c in spec.columns)
-    df = df.with_row_index("_row", offset=2)
     typed = [parse_timestamp_series(df[c]).alias(f"_{c}") for c in spec.timestamps]
     if spec is REQUESTS:
         typed += [pl.col("customer_type").str.to_lowercase().replace_strict(CUSTOMER_TYPES, default=None)
@@ -279,8 +316,10 @@ def _loaded(source: str, spec: TableSpec, valid: pl.DataFrame, bad: pl.DataFrame
 
 def load_file(path: Path, spec: TableSpec) -> Loaded:
     """Read and validate one records file."""
-    source = str(path)
-    return validate(read_text_table(Path(path)), spec, source)
+    raw, malformed = read_text_table(Path(path))
+    loaded = validate(raw, spec, str(path))
+    loaded.rejects = sorted(malformed + loaded.rejects, key=lambda r: r.row)
+    return loaded
 
 
 # --- storing ---------------------------------------------------------------

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import random
 import time
 from collections.abc import Iterator
@@ -174,14 +175,31 @@ class StoreError(OkaError):
 
 
 def init(path: Path) -> None:
-    """Create the database file and its tables if they are missing."""
+    """Create the database file and its tables if they are missing.
+
+    A new database is built under a temporary name and renamed into place, so
+    a process killed half-way never leaves a file without its tables.
+    """
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        tmp = path.with_name(path.name + ".init")
+        for stale in (tmp, tmp.with_name(tmp.name + ".wal")):
+            stale.unlink(missing_ok=True)
+        _create(tmp)
+        os.replace(tmp, path)
+    _create(path)  # IF NOT EXISTS: adds what a newer version added
+
+
+def _create(path: Path) -> None:
+    from analytics import workdays
+
     with connect(path) as con:
+        con.begin()
         con.execute(DDL)
         con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
-        from analytics import workdays
-
         workdays.materialise(con)
+        con.commit()
 
 
 @contextlib.contextmanager

@@ -159,3 +159,20 @@ def test_rows_missing_from_a_later_file_are_kept(tmp_path):
     with store.connect(db, read_only=True) as con:
         assert [r[0] for r in con.execute("SELECT reading_id FROM readings ORDER BY 1").fetchall()] == [
             "P1", "P2", "P3"]
+
+
+def test_malformed_csv_rows_are_rejected_one_by_one(tmp_path):
+    path = tmp_path / "readings.csv"
+    path.write_text("reading_id,account,meter,value,operator_id,call_id,entered_at\n"
+                    "g1,100200,ГВС-1,123.5,op1,,2025-03-03T09:04:00\n"
+                    "g2,1,2,3,4\n"
+                    "g3,100200,ГВС-1,1,op1,,2025-03-03T09:04:00,extra\n"
+                    "g4,100200,ГВС-1,\"1,5\",op1,,2025-03-03T09:04:00\n"
+                    '"g5,100200,ГВС-1,1,op1,,2025-03-03T09:04:00\n', encoding="utf-8")
+    loaded = records.load_file(path, records.READINGS)
+    assert loaded.frame.select("reading_id", "value").rows() == [("g1", 123.5), ("g4", 1.5)]
+    assert [r.line() for r in loaded.rejects] == [
+        f"{path}: row 3: 5 field(s) where the header has 7",
+        f"{path}: row 4: 8 field(s) where the header has 7",
+        f"{path}: row 6: 1 field(s) where the header has 7 (an unterminated quote?)",
+    ]
