@@ -137,21 +137,38 @@ def _digits_in_words(digits: str) -> str:
     return " ".join(names[int(d)] for d in digits)
 
 
+CUSTOMER_OPENING = {
+    "readings": "Здравствуйте, хочу передать показания счётчика горячей воды.",
+    "request.individual": "Здравствуйте, мне нужно опломбировать счётчик горячей воды, поменяли прибор.",
+    "request.legal": "Здравствуйте, это ТОО Объект, нам нужно опломбировать прибор учёта тепловой энергии.",
+    "billing": "Здравствуйте, почему в этом месяце такое большое начисление за отопление?",
+    "out_of_scope": "Здравствуйте, у нас во дворе нет холодной воды, куда звонить?",
+    "other": "Здравствуйте, подскажите, где находится ваш абонентский отдел?",
+}
+
+
 def _transcript(row: dict, rules: set[str]) -> dict:
-    name = row["operator_name"]
+    from num2words import num2words
+
+    name, topic = row["operator_name"], row["topic"]
     op = [] if "greeting.missing" in rules else [f"Добрый день, Алматинские тепловые сети, {name}, слушаю вас."]
-    cust = ["Здравствуйте, хочу передать показания." if row["topic"] == "readings"
-            else "Здравствуйте, мне нужно опломбировать счётчик горячей воды."]
-    utts = [("operator", t) for t in op] + [("customer", t) for t in cust]
-    utts += [("operator", "Девушка, подождите, назовите лицевой счёт." if "address.forbidden" in rules
-              else "Назовите, пожалуйста, номер лицевого счёта."),
-             ("customer", f"Лицевой счёт {_digits_in_words(row['account'])}.")]
+    utts = [("operator", t) for t in op] + [("customer", CUSTOMER_OPENING[topic])]
+    if topic in ("readings", "request.individual"):
+        utts += [("operator", "Девушка, подождите, назовите лицевой счёт." if "address.forbidden" in rules
+                  else "Назовите, пожалуйста, номер лицевого счёта."),
+                 ("customer", f"Лицевой счёт {_digits_in_words(row['account'])}.")]
+    elif topic == "request.legal":
+        utts += [("operator", "Назовите номер договора, объект и номер прибора учёта."),
+                 ("customer", f"Договор {_digits_in_words(row['account'])}, объект ТОО Объект, прибор ПУТЭ один.")]
+    if topic.startswith("request.") and "request.data_missing" not in rules:
+        utts += [("operator", "Оставьте контактный телефон и причину опломбировки."),
+                 ("customer", "Восемь семьсот один один два три четыре пять шесть семь, замена прибора.")]
     if row["dictated"]:
         whole, frac = str(row["value"]).split(".")
-        utts += [("customer", f"Показания {_digits_in_words(whole)} и {_digits_in_words(frac)}."),
+        utts += [("customer", f"Показания {num2words(int(whole), lang='ru')} и {num2words(int(frac), lang='ru')}."),
                  ("operator", "Спасибо, показания приняты.")]
     if "closing.missing" not in rules:
-        utts.append(("operator", "Всего доброго, до свидания."))
+        utts.append(("operator", "Спасибо за обращение, всего доброго, до свидания."))
     step = row["duration_s"] / (len(utts) + 1)
     return {"call_id": row["call_id"], "duration_s": row["duration_s"], "language": "ru",
             "layout": "stereo-operator-left",

@@ -159,3 +159,25 @@ def test_broken_audio_is_one_line_and_the_other_calls_are_stored(tmp_path, monke
     lines = [line for line in r.stderr.splitlines() if line.startswith("error:")]
     assert len(lines) == 1 and "broken.wav" in lines[0]
     assert _counts(tmp_path / "oka.duckdb")["calls"] == 2
+
+
+def test_real_rulebook_on_a_generated_folder(tmp_path, monkeypatch):
+    """The real path: ``Checker.default()`` on transcripts written by data/synth.py."""
+    import datetime as dt
+
+    from data import synth
+
+    frames = synth.generate(60, dt.date(2025, 1, 1), 2, seed=7)
+    synth.write(frames, tmp_path / "data", prechecked=False)
+    monkeypatch.chdir(tmp_path)
+    r = CliRunner().invoke(cli, ["ingest", str(tmp_path / "data"), "--db", "oka.duckdb"])
+    assert r.exit_code == 0, r.output
+    r = CliRunner().invoke(cli, ["kpi", "--db", "oka.duckdb", "--json"])
+    k = json.loads(r.stdout)
+    assert (k["calls"], k["requests"], k["readings"]) == (60, frames["requests"].height, frames["readings"].height)
+    with store.connect(tmp_path / "oka.duckdb", read_only=True) as con:
+        topics = dict(con.execute("SELECT call_id, topic FROM calls").fetchall())
+        assert con.execute("SELECT count(*) FROM links").fetchall()[0][0] == k["requests"] + k["readings"]
+    # the rulebook finds the topic each generated call was written for
+    expected = dict(zip(frames["calls"]["call_id"], frames["calls"]["topic"]))
+    assert sum(topics[c] == t for c, t in expected.items()) >= 0.9 * len(expected)
