@@ -204,6 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
                     help="a TranscribeOptions field for the pipeline (repeatable)")
     ap.add_argument("--no-naive", action="store_true", help="skip the naive baseline")
+    ap.add_argument("--block", type=int, default=6, help="calls per turn of each system")
     ap.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = ap.parse_args(argv)
 
@@ -214,10 +215,22 @@ def main(argv: list[str] | None = None) -> int:
     opts = TranscribeOptions(cache_dir=str(args.dir / "cache"))
     _parse_set(args.set, opts)
 
-    naive, naive_wall, naive_cpu = (None, float("nan"), float("nan"))
-    if not args.no_naive:
-        naive, naive_wall, naive_cpu = run_naive(calls, args.dir, opts)
-    transcripts, wall, cpu = run_pipeline(calls, args.dir, opts)
+    # the two systems take turns, block by block, so that both see the same load on a shared machine
+    naive: dict | None = None if args.no_naive else {}
+    naive_wall = naive_cpu = wall = cpu = 0.0
+    transcripts: dict = {}
+    for at in range(0, len(calls), args.block):
+        block = calls[at: at + args.block]
+        if naive is not None:
+            texts, w, c = run_naive(block, args.dir, opts)
+            naive.update(texts)
+            naive_wall, naive_cpu = naive_wall + w, naive_cpu + c
+        got, w, c = run_pipeline(block, args.dir, opts)
+        transcripts.update(got)
+        wall, cpu = wall + w, cpu + c
+        print(f"{at + len(block)}/{len(calls)} calls done", file=sys.stderr, flush=True)
+    if naive is None:
+        naive_wall = naive_cpu = float("nan")
     figures = score(calls, transcripts, naive)
     figures.update({
         "calls": len(calls), "calls_stereo": sum(c.layout != "mono" for c in calls),

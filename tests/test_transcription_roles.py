@@ -1,4 +1,4 @@
-"""Mono role assignment: voice clustering, clip merging and naming the operator."""
+"""Mono role assignment: voice clustering and naming the operator."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from transcription.audio import decode
-from transcription.recognize import Clip
-from transcription.roles import assign_roles, cluster_voices, merge_clips, speech_chunks
+from transcription.recognize import Chunk
+from transcription.roles import assign_roles, cluster_voices, speech_chunks
 from transcription.schema import Utterance
 
 DATA = Path(__file__).parent / "data"
@@ -33,7 +33,7 @@ def test_voices_of_the_committed_clip_fall_apart():
 
 def test_one_stretch_is_left_unknown():
     mono = decode(DATA / "stereo_call.flac").mono()
-    assert cluster_voices(mono, [Clip(0.2, 3.3)], 0.1).labels == [None]
+    assert cluster_voices(mono, [Chunk(0.2, 3.3)], 0.1).labels == [None]
 
 
 def test_one_voice_only_is_left_unknown():
@@ -47,24 +47,11 @@ def test_one_voice_only_is_left_unknown():
     assert len(set(named)) <= 1 or voices.separation < 1.0 or len(named) < len(chunks)
 
 
-@pytest.mark.parametrize("chunks, labels, clips, clip_labels", [
-    ([(0, 1), (1.2, 2)], [0, 0], [(0, 2)], [0]),
-    ([(0, 1), (1.2, 2)], [0, 1], [(0, 1), (1.2, 2)], [0, 1]),
-    ([(0, 1), (3.0, 4)], [0, 0], [(0, 1), (3.0, 4)], [0, 0]),          # too far apart
-    ([(0, 1), (1.2, 2)], [None, None], [(0, 1), (1.2, 2)], [None, None]),
-    ([(0, 20), (20.5, 35)], [1, 1], [(0, 20), (20.5, 35)], [1, 1]),    # would be longer than a window
-])
-def test_merge_clips(chunks, labels, clips, clip_labels):
-    got, got_labels = merge_clips([Clip(*c) for c in chunks], labels)
-    assert [(c.start, c.end) for c in got] == clips
-    assert got_labels == clip_labels
-
-
 def U(start, end, text):
     return Utterance(speaker="unknown", start=start, end=end, text=text)
 
 
-CLIPS = [Clip(0.0, 3.0), Clip(3.5, 6.0), Clip(6.5, 9.0)]
+SPANS = [(0.0, 3.0), (3.5, 6.0), (6.5, 9.0)]
 
 
 @pytest.mark.parametrize("texts, labels, speakers, how", [
@@ -82,6 +69,6 @@ CLIPS = [Clip(0.0, 3.0), Clip(3.5, 6.0), Clip(6.5, 9.0)]
     (["алло", "да", "нет"], [None, 0, 1], ["unknown", "unknown", "unknown"], "none"),
 ])
 def test_assign_roles(texts, labels, speakers, how):
-    utts = [U(c.start + 0.1, c.end - 0.1, t) for c, t in zip(CLIPS, texts)]
-    assert assign_roles(utts, CLIPS, labels) == how
+    utts = [U(a + 0.1, b - 0.1, t) for (a, b), t in zip(SPANS, texts)]
+    assert assign_roles(utts, labels) == how
     assert [u.speaker for u in utts] == speakers

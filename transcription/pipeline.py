@@ -8,14 +8,15 @@ the roles are assigned by :mod:`transcription.roles`.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
 from transcription import bleed, roles
-from transcription.audio import Audio, decode
+from transcription.audio import SAMPLE_RATE, Audio, decode
 from transcription.options import TranscribeOptions
-from transcription.recognize import Recognizer
+from transcription.recognize import Chunk, Recognizer, speech_chunks
 from transcription.schema import LAYOUTS, OkaError, Transcript, Utterance
 
 log = logging.getLogger(__name__)
@@ -69,26 +70,36 @@ class Transcriber:
         return Transcript(call_id=call_id or path.stem, duration_s=audio.duration_s,
                           language=self.opts.language, layout=layout, utterances=utts)
 
+    def _chunks(self, audio: np.ndarray, channel: int, tag) -> list[Chunk]:
+        if self.opts.vad:
+            return speech_chunks(audio, channel, tag)
+        return [Chunk(0.0, len(audio) / SAMPLE_RATE, channel, tag)] if np.any(audio) else []
+
     def _stereo(self, audio: Audio, operator_left: bool) -> list[Utterance]:
         left, right = audio.channels
         gl, gr, share = bleed.gate(left, right, self.opts.bleed_gate_db)
         if share:
             log.debug("bleed gate silenced %.1f%% of frames", 100 * share)
         names = ("operator", "customer") if operator_left else ("customer", "operator")
-        ul = self.recognizer.recognize(gl, speaker=names[0])
-        ur = self.recognizer.recognize(gr, speaker=names[1])
+        chunks = self._chunks(gl, 0, names[0]) + self._chunks(gr, 1, names[1])
+        tagged = self.recognizer.recognize([gl, gr], chunks)
+        for speaker, u in tagged:
+            u.speaker = speaker
+        ul = [u for _, u in tagged if u.speaker == names[0]]
+        ur = [u for _, u in tagged if u.speaker == names[1]]
         ul, ur, dropped = bleed.drop_copies(ul, ur, left, right, self.opts.bleed_similarity)
         if dropped:
             log.info("dropped %d bled utterance(s)", dropped)
         return ul + ur
 
     def _mono(self, audio: np.ndarray) -> list[Utterance]:
-        chunks = roles.speech_chunks(audio) if self.opts.vad else [roles.Clip(0.0, len(audio) / 16000)]
+        chunks = roles.speech_chunks(audio) if self.opts.vad else self._chunks(audio, 0, None)
         if not chunks:
             return []
         voices = roles.cluster_voices(audio, chunks, self.opts.role_min_margin)
-        clips, labels = roles.merge_clips(chunks, voices.labels)
-        utts = self.recognizer.recognize(audio, clips=clips)
-        how = roles.assign_roles(utts, clips, labels)
+        chunks = [replace(c, tag=v) for c, v in zip(chunks, voices.labels)]
+        tagged = self.recognizer.recognize([audio], chunks)
+        utts = [u for _, u in tagged]
+        how = roles.assign_roles(utts, [v for v, _ in tagged])
         log.debug("mono roles: separation %.2f, operator found by %s", voices.separation, how)
         return utts

@@ -1,15 +1,22 @@
-"""Speech to text for one channel: Whisper with VAD, word times and hallucination guards.
+"""Speech to text: the speech of a call packed into one stream, Whisper, words mapped back.
 
 A :class:`Recognizer` holds one loaded model (one per worker process, never one
-per call) and turns a 16 kHz channel into utterances whose times are seconds
-from the start of the recording.  Segments that look invented (Whisper "hears"
-text in noise) are dropped: a high no-speech probability, a high compression
-ratio (the same words repeated) or a very low average log-probability.
+per call).  Silero VAD finds the speech on each channel; the speech chunks of
+all channels, in time order, are packed into one stream with short gaps, so
+the model decodes each second of speech once and no 30 s window is spent on
+silence or on half-empty tails of a channel.  Every recognised word is mapped
+back, through the chunk it fell in, to its channel (or voice) and its time in
+the recording; words of one chunk group into utterances.
+
+Segments that look invented (Whisper "hears" text in noise) are dropped: a
+high no-speech probability, a high compression ratio (the same words
+repeated) or a very low average log-probability.
 """
 from __future__ import annotations
 
-import itertools
+import bisect
 import logging
+from collections.abc import Hashable
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,16 +31,79 @@ log = logging.getLogger(__name__)
 # avg_logprob below the option's threshold by this much is dropped even when
 # Whisper is sure there is speech: such text is mostly invented.
 LOGPROB_HARD_MARGIN = 0.5
-# a pause at least this long (s) between two words of a segment starts a new utterance
+# a pause at least this long (s) between two words of one chunk starts a new utterance
 PAUSE_S = 1.0
+# silence put between packed chunks, so that words of two chunks do not run together
+GAP_S = 0.2
+# the batched decoder gets pieces of the packed stream at most this long
+PIECE_S = 28.0
+# Silero VAD for the packed stream: close cuts, little padding (a 2 s silence
+# rule and 0.4 s pads, faster-whisper's defaults, decode much
+# silence twice over); chunks are cut before the batched decoder's piece length.
+VAD = {"min_silence_duration_ms": 500, "speech_pad_ms": 200, "min_speech_duration_ms": 150,
+       "max_speech_duration_s": 28.0}
 
 
 @dataclass(frozen=True)
-class Clip:
-    """A stretch of a channel to decode on its own (seconds)."""
+class Chunk:
+    """A stretch of speech (seconds) on one channel; ``tag`` says whose it is (speaker or voice)."""
 
     start: float
     end: float
+    channel: int = 0
+    tag: Hashable = None
+
+
+def speech_chunks(audio: np.ndarray, channel: int = 0, tag: Hashable = None, **vad: float) -> list[Chunk]:
+    """The speech stretches of one channel, by Silero VAD."""
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    if not np.any(audio):
+        return []
+    opts = VadOptions(**{**VAD, **vad})
+    return [Chunk(t["start"] / SAMPLE_RATE, t["end"] / SAMPLE_RATE, channel, tag)
+            for t in get_speech_timestamps(audio, opts)]
+
+
+@dataclass
+class _Packed:
+    audio: np.ndarray
+    chunks: list[Chunk]
+    starts: list[float]      # where each chunk begins in the packed stream (s)
+
+    def locate(self, t: float) -> int:
+        """The chunk that packed time ``t`` falls in (or the nearest before it)."""
+        return max(0, bisect.bisect_right(self.starts, t) - 1)
+
+    def to_recording(self, i: int, t: float) -> float:
+        c = self.chunks[i]
+        return min(max(c.start + (t - self.starts[i]), c.start), c.end)
+
+    def pieces(self) -> list[dict]:
+        """Consecutive runs of chunks of at most ``PIECE_S`` (packed seconds), for the batched decoder."""
+        out: list[dict] = []
+        for i, c in enumerate(self.chunks):
+            a, b = self.starts[i], self.starts[i] + (c.end - c.start)
+            if out and b - out[-1]["start"] <= PIECE_S:
+                out[-1]["end"] = b
+            else:
+                out.append({"start": a, "end": b})
+        return out
+
+
+def pack(channels: list[np.ndarray], chunks: list[Chunk]) -> _Packed:
+    """The chunks' audio, in time order, one after another with ``GAP_S`` of silence between."""
+    chunks = sorted(chunks, key=lambda c: (c.start, c.channel))
+    gap = np.zeros(int(GAP_S * SAMPLE_RATE), np.float32)
+    parts, starts, at = [], [], 0.0
+    for c in chunks:
+        a, b = int(c.start * SAMPLE_RATE), int(c.end * SAMPLE_RATE)
+        piece = channels[c.channel][a:b]
+        starts.append(at)
+        parts += [piece, gap]
+        at += (len(piece) + len(gap)) / SAMPLE_RATE
+    audio = np.concatenate(parts) if parts else np.zeros(0, np.float32)
+    return _Packed(audio.astype(np.float32), chunks, starts)
 
 
 class Recognizer:
@@ -54,88 +124,77 @@ class Recognizer:
             self._batched = BatchedInferencePipeline(self.model)
         return self._batched
 
-    def use_batched(self, duration_s: float) -> bool:
+    def use_batched(self, packed_s: float) -> bool:
         limit = self.opts.batched_min_s
-        return limit >= 0 and duration_s >= limit
+        return limit >= 0 and packed_s >= limit
 
     def _kwargs(self) -> dict:
         o = self.opts
         kw = {
             "language": o.language,
             "beam_size": o.beam_size,
-            "word_timestamps": o.word_timestamps,
+            "word_timestamps": True,  # needed to map words back to their chunk
             "condition_on_previous_text": False,
             "no_speech_threshold": o.no_speech_threshold,
             "compression_ratio_threshold": o.compression_ratio_threshold,
             "log_prob_threshold": o.logprob_threshold,
+            "vad_filter": False,      # the chunks are the VAD's already
         }
         if o.hotwords:
             kw["hotwords"] = o.hotwords
         return kw
 
-    def recognize(self, audio: np.ndarray, clips: list[Clip] | None = None, speaker: str = "unknown") -> list[Utterance]:
-        """Utterances (one per kept Whisper segment) of ``audio``, tagged ``speaker``.
-
-        ``clips``: decode only these stretches (the caller's VAD); else Silero
-        VAD picks the speech when ``opts.vad`` is on.
-        """
-        duration = len(audio) / SAMPLE_RATE
-        if duration == 0 or not np.any(audio):
+    def recognize(self, channels: list[np.ndarray], chunks: list[Chunk]) -> list[tuple[Hashable, Utterance]]:
+        """(tag, utterance) for the speech in ``chunks`` of ``channels``, in time order."""
+        if not chunks:
             return []
-        if clips is not None and not clips:
-            return []
+        packed = pack(channels, chunks)
+        duration = len(packed.audio) / SAMPLE_RATE
         kw = self._kwargs()
         if self.use_batched(duration):
-            if clips is not None:
-                kw["clip_timestamps"] = [{"start": c.start, "end": c.end} for c in clips]
-            else:
-                kw["vad_filter"] = self.opts.vad
-            segments, _ = self.batched.transcribe(audio, batch_size=self.opts.batch_size, **kw)
+            segments, _ = self.batched.transcribe(packed.audio, batch_size=self.opts.batch_size,
+                                                  clip_timestamps=packed.pieces(), **kw)
         else:
-            if clips is not None:
-                kw["clip_timestamps"] = [t for c in clips for t in (c.start, c.end)]
-            else:
-                kw["vad_filter"] = self.opts.vad
-            segments, _ = self.model.transcribe(audio, **kw)
-        return [u for s in segments for u in self._utterances(s, speaker)]
+            segments, _ = self.model.transcribe(packed.audio, **kw)
+        out = [tu for s in segments for tu in self._utterances(s, packed)]
+        out.sort(key=lambda tu: (tu[1].start, tu[1].end))
+        return out
 
-    def _utterances(self, seg, speaker: str) -> list[Utterance]:
-        """The segment as utterances (split at pauses), or none if it looks invented."""
+    def _dropped(self, seg) -> str | None:
         o = self.opts
-        text = seg.text.strip()
-        reason = None
-        if not text:
-            reason = "empty"
-        elif seg.compression_ratio > o.compression_ratio_threshold:
-            reason = f"compression ratio {seg.compression_ratio:.2f}"
-        elif seg.no_speech_prob > o.no_speech_threshold and seg.avg_logprob < o.logprob_threshold:
-            reason = f"no-speech probability {seg.no_speech_prob:.2f}"
-        elif seg.avg_logprob < o.logprob_threshold - LOGPROB_HARD_MARGIN:
-            reason = f"avg log-probability {seg.avg_logprob:.2f}"
+        if not seg.text.strip():
+            return "empty"
+        if seg.compression_ratio > o.compression_ratio_threshold:
+            return f"compression ratio {seg.compression_ratio:.2f}"
+        if seg.no_speech_prob > o.no_speech_threshold and seg.avg_logprob < o.logprob_threshold:
+            return f"no-speech probability {seg.no_speech_prob:.2f}"
+        if seg.avg_logprob < o.logprob_threshold - LOGPROB_HARD_MARGIN:
+            return f"avg log-probability {seg.avg_logprob:.2f}"
+        return None
+
+    def _utterances(self, seg, packed: _Packed) -> list[tuple[Hashable, Utterance]]:
+        """The segment's words, mapped back and grouped into utterances (chunk and pause bounded)."""
+        reason = self._dropped(seg)
         if reason:
-            log.debug("dropped segment %.1f-%.1f %r: %s", seg.start, seg.end, text, reason)
+            log.debug("dropped segment %.1f-%.1f %r: %s", seg.start, seg.end, seg.text, reason)
             return []
-        common = {"speaker": speaker, "avg_logprob": float(seg.avg_logprob), "no_speech_prob": float(seg.no_speech_prob)}
-        raw = [w for w in (seg.words or []) if w.word.strip()]
-        if not raw:
-            return [Utterance(start=float(seg.start), end=float(seg.end), text=text, **common)]
-        words = [Word(w.word.strip(), float(w.start), float(w.end), float(w.probability)) for w in raw]
-        spelled = {id(word): w.word for word, w in zip(words, raw)}  # with Whisper's own spacing
-        return [Utterance(start=run[0].start, end=run[-1].end, words=run,
-                          text="".join(spelled[id(w)] for w in run).strip(), **common)
-                for run in split_at_pauses(words, PAUSE_S)]
-
-
-def split_at_pauses(words: list[Word], pause_s: float) -> list[list[Word]]:
-    """Runs of words with no gap longer than ``pause_s`` between them.
-
-    Whisper decodes VAD-joined speech in 30 s windows, so one segment can span
-    several turns of a side; the pauses between turns split it back.
-    """
-    runs: list[list[Word]] = [[words[0]]]
-    for prev, w in itertools.pairwise(words):
-        if w.start - prev.end > pause_s:
-            runs.append([w])
-        else:
-            runs[-1].append(w)
-    return runs
+        runs: list[tuple[int, list[tuple[Word, str]]]] = []
+        for w in seg.words or []:
+            if not w.word.strip():
+                continue
+            i = packed.locate((w.start + w.end) / 2)
+            word = Word(w.word.strip(), packed.to_recording(i, w.start), packed.to_recording(i, w.end),
+                        float(w.probability))
+            if runs and runs[-1][0] == i and word.start - runs[-1][1][-1][0].end <= PAUSE_S:
+                runs[-1][1].append((word, w.word))
+            else:
+                runs.append((i, [(word, w.word)]))
+        out = []
+        for i, run in runs:
+            words = [w for w, _ in run]
+            out.append((packed.chunks[i].tag, Utterance(
+                speaker="unknown", start=words[0].start, end=words[-1].end,
+                text="".join(raw for _, raw in run).strip(),
+                words=words if self.opts.word_timestamps else None,
+                avg_logprob=float(seg.avg_logprob), no_speech_prob=float(seg.no_speech_prob))))
+        return out

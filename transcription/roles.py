@@ -17,8 +17,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from transcription import recognize
 from transcription.audio import SAMPLE_RATE
-from transcription.recognize import Clip
+from transcription.recognize import Chunk
 from transcription.schema import Utterance
 
 log = logging.getLogger(__name__)
@@ -30,8 +31,7 @@ MIN_SEPARATION = 1.0       # centroid distance / mean distance to own centroid
 MIN_DISTANCE = 2.5         # centroid distance in the feature units below
 PITCH_UNIT = 0.03          # log-F0 units: about half a semitone
 CEPSTRUM_UNIT = 1.0
-MAX_CLIP_S = 28.0
-MERGE_GAP_S = 1.5
+MAX_CHUNK_S = 28.0
 F0_MIN, F0_MAX = 60.0, 400.0
 
 
@@ -43,13 +43,10 @@ class Voices:
     separation: float
 
 
-def speech_chunks(audio: np.ndarray) -> list[Clip]:
+def speech_chunks(audio: np.ndarray) -> list[Chunk]:
     """Speech stretches with short silences cut (so that turns fall apart)."""
-    from faster_whisper.vad import VadOptions, get_speech_timestamps
-
-    opts = VadOptions(min_silence_duration_ms=250, speech_pad_ms=60, min_speech_duration_ms=200,
-                      max_speech_duration_s=MAX_CLIP_S)
-    return [Clip(t["start"] / SAMPLE_RATE, t["end"] / SAMPLE_RATE) for t in get_speech_timestamps(audio, opts)]
+    return recognize.speech_chunks(audio, min_silence_duration_ms=250, speech_pad_ms=60,
+                                   min_speech_duration_ms=200, max_speech_duration_s=MAX_CHUNK_S)
 
 
 def _pitch(x: np.ndarray) -> np.ndarray:
@@ -80,7 +77,7 @@ def _cepstra(audio: np.ndarray) -> np.ndarray:
     return (dct @ mel).T  # (frames, 12)
 
 
-def _features(audio: np.ndarray, chunks: list[Clip]) -> np.ndarray:
+def _features(audio: np.ndarray, chunks: list[Chunk]) -> np.ndarray:
     cep = _cepstra(audio)
     rows = []
     for c in chunks:
@@ -118,7 +115,7 @@ def _two_means(x: np.ndarray, w: np.ndarray, seed: int = 0) -> tuple[np.ndarray,
     return best[1], best[2]
 
 
-def cluster_voices(audio: np.ndarray, chunks: list[Clip], min_margin: float) -> Voices:
+def cluster_voices(audio: np.ndarray, chunks: list[Chunk], min_margin: float) -> Voices:
     """Split the speech stretches into two voices; unsure stretches get ``None``."""
     if len(chunks) < 2:
         return Voices([None] * len(chunks), 0.0)
@@ -138,32 +135,12 @@ def cluster_voices(audio: np.ndarray, chunks: list[Clip], min_margin: float) -> 
     return Voices(labels, separation)
 
 
-def merge_clips(chunks: list[Clip], labels: list[int | None]) -> tuple[list[Clip], list[int | None]]:
-    """Join neighbouring stretches of the same voice into clips for the decoder (at most ~28 s)."""
-    clips: list[Clip] = []
-    out: list[int | None] = []
-    for c, lab in zip(chunks, labels):
-        if (clips and lab is not None and out[-1] == lab and c.start - clips[-1].end <= MERGE_GAP_S
-                and c.end - clips[-1].start <= MAX_CLIP_S):
-            clips[-1] = Clip(clips[-1].start, c.end)
-        else:
-            clips.append(c)
-            out.append(lab)
-    return clips, out
-
-
-def _clip_of(u: Utterance, clips: list[Clip]) -> int:
-    overlaps = [min(u.end, c.end) - max(u.start, c.start) for c in clips]
-    return int(np.argmax(overlaps))
-
-
 def _norm(text: str) -> str:
     return re.sub(r"[^\w ]+", " ", text.lower().replace("ё", "е"))
 
 
-def assign_roles(utts: list[Utterance], clips: list[Clip], labels: list[int | None]) -> str:
-    """Set each utterance's speaker from its clip's voice; returns how the operator was found."""
-    voice = [labels[_clip_of(u, clips)] if clips else None for u in utts]
+def assign_roles(utts: list[Utterance], voice: list[int | None]) -> str:
+    """Set each utterance's speaker from its voice (``None``: unsure); returns how the operator was found."""
     operator = None
     how = "none"
     for u, v in zip(utts, voice):
