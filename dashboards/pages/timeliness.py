@@ -33,12 +33,15 @@ LISTS = (
 st.title("Своевременность")
 st.caption(f"{period.label}. Выберите строку, чтобы открыть звонок.")
 
-frames = {name: datasource.kpi_list(name, period.start, period.end) for name, _, _ in LISTS}
-tabs = st.tabs([f"{title} ({frames[name].height})" for name, title, _ in LISTS])
+# Lazy tabs: only the open tab's list is queried (each is a scan of the period's records).
+tabs = st.tabs([title for _, title, _ in LISTS], key="timely_tab", on_change="rerun")
 for tab, (name, title, what) in zip(tabs, LISTS):
+    if not tab.open:
+        continue
     with tab:
+        df = datasource.kpi_list(name, period.start, period.end)
+        st.subheader(f"{title}: {df.height}")
         st.caption(what)
-        df = frames[name]
         if df.is_empty():
             st.success("Нет — всё в порядке.")
             continue
