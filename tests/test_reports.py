@@ -342,3 +342,50 @@ def test_targets_come_from_the_config_file(db, tmp_path, target, verdict):
     assert res.exit_code == 0, res.output
     indicators = next(t for t in _docx_tables(tmp_path / "r.docx") if t[0][:3] == ["№", "Показатель", "Критерий оценки"])
     assert indicators[1][6] == verdict and f"не ниже {target:g} %" in indicators[1][2]
+
+
+def _docx_kpis(path: Path) -> dict:
+    summary = next(t for t in _docx_tables(path) if t[0][:2] == ["Показатель", "Отчётный период"])
+    by_label = {row[0]: _number(row[1]) for row in summary[1:]}
+    return {key: by_label[label] for key, label, _unit in KPI_LABELS}
+
+
+def _xlsx_kpis(path: Path) -> dict:
+    ws = openpyxl.load_workbook(path)["Сводка"]
+    rows = {r[0]: r[2] for r in ws.iter_rows(min_row=5, values_only=True) if r[0]}
+    out = {key: rows[key] for key, _label, _unit in KPI_LABELS}
+    out["violations"] = {k.split(".", 1)[1]: v for k, v in rows.items()
+                         if isinstance(k, str) and k.startswith("violations.") and v}
+    return out
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory) -> Path:
+    """The bundled demo data through the real pipeline (transcription, rules, linking)."""
+    import os
+
+    from data import DEMO_DIR
+
+    work = tmp_path_factory.mktemp("demo")
+    here = Path.cwd()
+    os.chdir(work)                     # the transcript cache (var/cache) goes here, not into the checkout
+    try:
+        res = CliRunner().invoke(cli, ["ingest", str(DEMO_DIR), "--db", str(work / "demo.duckdb")])
+    finally:
+        os.chdir(here)
+    assert res.exit_code in (0, 1), res.output          # 1: the demo carries a deliberately broken file
+    return work / "demo.duckdb"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("period", [("2026-01-01", "2026-06-30"), ("2026-07-01", "2026-12-31")])
+def test_demo_database_report_equals_kpi_json(demo_db, tmp_path, kind, period):
+    expected = _kpi_json(demo_db, *period)
+    assert expected["calls"] > 0
+    res = CliRunner().invoke(cli, ["report", "--db", str(demo_db), "--from", period[0], "--to", period[1],
+                                   "--kind", kind, "--out", str(tmp_path / kind), "--no-pdf"])
+    assert res.exit_code == 0, res.output
+    assert _docx_kpis(tmp_path / f"{kind}.docx") == {k: expected[k] for k, _l, _u in KPI_LABELS}
+    assert _xlsx_kpis(tmp_path / f"{kind}.xlsx") == {k: expected[k] for k in [*(k for k, _l, _u in KPI_LABELS),
+                                                                              "violations"]}

@@ -132,11 +132,23 @@ def _lists(doc, data: ReportData, figs, opts, n) -> None:
             continue
         shown = t.rows[: opts.max_list_rows]
         numeric = [j for j in range(len(t.columns)) if any(isinstance(r[j], (int, float)) for r in shown)]
-        table(doc, t.columns, [[_cell(v) for v in r] for r in shown], size=9, numeric_cols=numeric, gap=False)
+        cells = [[_cell(v) for v in r] for r in shown]
+        table(doc, t.columns, cells, _fit_widths(t.columns, cells), size=9, numeric_cols=numeric, gap=False)
         tail = f"Всего: {len(t.rows)}."
         if len(shown) < len(t.rows):
             tail += f" Показаны первые {len(shown)}; полный перечень — в XLSX, лист «{t.key}»."
         para(doc, tail + (" " + t.note if t.note else ""), italic=True, size=10).paragraph_format.space_before = Pt(3)
+
+
+def _fit_widths(headers: list[str], rows: list[list[str]], total_cm: float = 17.0) -> list[float]:
+    """Column widths in proportion to the longest unbreakable content (an id, a date), at least 1.5 cm."""
+    need = []
+    for j, h in enumerate(headers):
+        longest_word = max([len(w) for w in h.split()] + [min(len(r[j]), 20) for r in rows])
+        need.append(max(longest_word, 6))
+    scale = total_cm / sum(need)
+    widths = [max(1.5, n * scale) for n in need]
+    return [w * total_cm / sum(widths) for w in widths]
 
 
 def _cell(v) -> str:
@@ -158,7 +170,7 @@ def _clauses(doc, data: ReportData, figs, opts, n) -> None:
     rows = [[fmt_clause(c.clause), c.title, fmt_number(c.calls, 0), fmt_number(c.violations, 0),
              fmt_kpi(round(100 * c.calls / checked, 1) if checked else None, "%")] for c in data.clauses]
     table(doc, ["Пункт", "Требование", "Звонков с нарушением", "Нарушений", "Доля звонков"], rows,
-          [2.6, 8.0, 2.2, 2.0, 2.0], size=9, numeric_cols=(2, 3, 4))
+          [2.6, 7.6, 2.3, 2.3, 2.0], size=9, numeric_cols=(2, 3, 4))
     figs.place(doc, "clauses")
     with_examples = [c for c in data.clauses if c.examples]
     if with_examples:

@@ -31,6 +31,7 @@ def to_pdf(docx_path: Path, timeout_s: float = 120.0) -> Path:
     if exe is None:
         raise PdfError(f"{docx_path}: no PDF made, LibreOffice (soffice) is not installed; "
                        "install libreoffice-writer-nogui or use the DOCX")
+    target = Path(docx_path).with_name(Path(docx_path).stem + ".pdf")
     docx_path = Path(docx_path).resolve()
     with tempfile.TemporaryDirectory(prefix="oka-qa-soffice-") as tmp:
         profile = Path(tmp) / "profile"
@@ -47,7 +48,6 @@ def to_pdf(docx_path: Path, timeout_s: float = 120.0) -> Path:
             detail = (proc.stderr or proc.stdout).strip().splitlines()
             raise PdfError(f"{docx_path}: LibreOffice could not convert it to PDF"
                            + (f" ({detail[-1]})" if detail else ""))
-        target = docx_path.with_name(docx_path.stem + ".pdf")
         shutil.move(str(made), target)
     log.info("wrote %s", target)
     return target
