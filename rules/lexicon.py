@@ -63,7 +63,8 @@ class Lexicon:
     entries: list[Entry]
     by_lemma: bool = False
     fuzzy_min: int = 7
-    _first: dict[str, list[Entry]] = field(default_factory=dict, repr=False)
+    _first: dict[str, list[tuple[Entry, int]]] = field(default_factory=dict, repr=False)
+    _vocab: set[str] = field(default_factory=set, repr=False)
     _fuzzy_vocab: dict[int, list[str]] = field(default_factory=dict, repr=False)
     _canon_cache: dict[str, str] = field(default_factory=dict, repr=False)
 
@@ -96,19 +97,27 @@ class Lexicon:
                 entries.append(Entry(phrase, ("".join(words),), e.unless_next, e.unless_prev,
                                      e.unless_next_tag, e.unless_prev_tag))
         lex = cls(entries, by_lemma, fuzzy_min)
-        for e in sorted(entries, key=lambda e: -len(e.words)):  # the longest phrase wins
-            lex._first.setdefault(e.words[0], []).append(e)
+        for e in entries:
+            # each phrase is looked up by its longest word: «бардак», not «у», finds «у нас вечно бардак»
+            a = max(range(len(e.words)), key=lambda j: (len(e.words[j]), j))
+            lex._first.setdefault(e.words[a], []).append((e, a))
             for w in e.words:
+                lex._vocab.add(w)
                 if len(w) >= fuzzy_min:
                     lex._fuzzy_vocab.setdefault(len(w), []).append(w)
         return lex
 
+    @property
+    def first_words(self):
+        """The words any phrase of this lexicon needs (each phrase's longest word)."""
+        return self._first.keys()
+
     def _canon(self, tok: T.Token) -> str:
         """The lexicon word a token stands for (itself if none is close)."""
         key = tok.lemma if self.by_lemma else tok.form
-        if self.by_lemma and key not in self._first and tok.form in self._first:
+        if self.by_lemma and key not in self._vocab and tok.form in self._vocab:
             return tok.form
-        if key in self._first or len(key) < self.fuzzy_min or not tok.flags & T.UNKNOWN:
+        if key in self._vocab or len(key) < self.fuzzy_min or not tok.flags & T.UNKNOWN:
             return key
         c = self._canon_cache.get(key)
         if c is None:
@@ -132,48 +141,45 @@ class Lexicon:
         return bool(tok.flags & T.UNKNOWN) and len(key) >= self.fuzzy_min and self._canon(tok) == w
 
     def find(self, u: T.Utt) -> list[Match]:
+        """Non-overlapping matches, left to right; at one place the longest phrase wins."""
         toks = u.tokens
         n = len(toks)
         if not n:
             return []
-        fuzzy = bool(self._fuzzy_vocab)
-        if self._first.keys().isdisjoint(u.keys) and not (fuzzy and u.unknown_max >= self.fuzzy_min):
+        first = self._first
+        where = u.positions
+        common = first.keys() & where.keys()
+        fuzzy = bool(self._fuzzy_vocab) and u.unknown_max >= self.fuzzy_min
+        if not common and not fuzzy:
             return []
-        out: list[Match] = []
         keys = u.lemmas if self.by_lemma else u.forms
         forms = u.forms
-        first = self._first
-        by_lemma = self.by_lemma
-        taken = -1
-        for i in range(n):
-            if i <= taken:
+        found: list[tuple[int, int, Entry]] = []
+        hits = [(p, c) for w in common for p in where[w] for c in first[w]]
+        if fuzzy:
+            for p, t in enumerate(toks):
+                if t.flags & T.UNKNOWN and len(t.form) >= self.fuzzy_min:
+                    w = self._canon(t)
+                    if w not in common:
+                        hits.extend((p, c) for c in first.get(w, ()))
+        for p, (e, a) in hits:
+            i = p - a
+            k = len(e.words)
+            if i < 0 or i + k > n:
                 continue
-            cands = first.get(keys[i])
-            if cands is None and by_lemma:
-                cands = first.get(forms[i])
-                if cands is None:
-                    for alt in toks[i].alts:
-                        cands = first.get(alt)
-                        if cands is not None:
-                            break
-            if cands is None:
-                if not fuzzy or len(keys[i]) < self.fuzzy_min or not toks[i].flags & T.UNKNOWN:
-                    continue
-                cands = first.get(self._canon(toks[i]))
-                if cands is None:
-                    continue
-            for e in cands:
-                k = len(e.words)
-                if i + k > n:
-                    continue
-                if k > 1 and not all(self._word_eq(toks[i + j], keys[i + j], forms[i + j], e.words[j])
-                                     for j in range(1, k)):
-                    continue
-                if not self._context_ok(e, toks, i, i + k - 1):
-                    continue
-                out.append(Match(e, i, i + k - 1))
-                taken = i + k - 1
-                break
+            if not all(self._word_eq(toks[i + j], keys[i + j], forms[i + j], e.words[j]) for j in range(k)):
+                continue  # (the anchor too: in form mode «девушке» is indexed under its lemma «девушка»)
+            if self._context_ok(e, toks, i, i + k - 1):
+                found.append((i, -k, e))
+        if not found:
+            return []
+        found.sort(key=lambda f: (f[0], f[1]))
+        out: list[Match] = []
+        taken = -1
+        for i, negk, e in found:
+            if i > taken:
+                out.append(Match(e, i, i - negk - 1))
+                taken = i - negk - 1
         return out
 
     @staticmethod

@@ -55,10 +55,12 @@ def extract_readings(call, rulebook) -> list[Reading]:
         return []
     context = rulebook.lexicon("readings.context", cfg.get("context", []), by_lemma=True)
     prompt = rulebook.lexicon("readings.prompt", cfg.get("prompt", []), by_lemma=True)
-    not_after = frozenset(T.normal(w) for w in cfg.get("not_after_words", ()))
-    not_before = frozenset(T.normal(w) for w in cfg.get("not_before_words", ()))
-    skip_near = frozenset(T.normal(w) for w in cfg.get("skip_near", ()))
-    stop_back = frozenset(T.normal(w) for w in cfg.get("stop_back", ()))
+    sets = rulebook.cache.get("readings")
+    if sets is None:
+        sets = rulebook.cache["readings"] = tuple(
+            frozenset(T.normal(str(w)) for w in cfg.get(key, ()))
+            for key in ("not_after_words", "not_before_words", "skip_near", "stop_back"))
+    not_after, not_before, skip_near, stop_back = sets
     max_digits = int(cfg.get("max_digits", 6))
     out: list[Reading] = []
     seen: set[float] = set()

@@ -75,6 +75,7 @@ class Rulebook:
     score_floor: float = 0.0
     path: Path = DEFAULT_PATH
     _lex: dict[str, Lexicon] = field(default_factory=dict, repr=False)
+    cache: dict[str, Any] = field(default_factory=dict, repr=False)  # derived data kept across calls
 
     def lexicon(self, name: str, items: list[Any], by_lemma: bool) -> Lexicon:
         lex = self._lex.get(name)

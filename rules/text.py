@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)?|[^\W\d_]+(?:-[^\W\d_]+)*", re.UNICODE)
+# a token and the punctuation right after it (spaces between allowed)
+_TOKEN_PUNCT = re.compile(r"(" + _TOKEN.pattern + r")[ \t]*([,.!?;:…—–-])?", re.UNICODE)
 _SENTENCE_END = re.compile(r"[.!?…]+")
 
 # flags packed into one int per analysis
@@ -105,7 +107,8 @@ class Token:
 class Utt:
     """One utterance, analysed once and shared by all detectors."""
 
-    __slots__ = ("_ends", "_keys", "_lemma_str", "unknown_max", "_norm", "end", "forms", "index", "lemmas", "speaker", "start", "text", "tokens", "words")
+    __slots__ = ("_ends", "_keys", "_lemma_str", "_norm", "_positions", "end", "forms", "index", "lemmas", "speaker",
+                 "start", "text", "tokens", "unknown_max", "words")
 
     def __init__(self, index: int, speaker: str, start: float, end: float, text: str, words=None):
         self.index = index
@@ -121,6 +124,7 @@ class Utt:
         self._lemma_str = None
         self._ends = None
         self._keys = None
+        self._positions = None
         # the longest word the dictionary does not know (only such words are matched fuzzily)
         self.unknown_max = max((len(t.form) for t in self.tokens if t.flags & UNKNOWN), default=0)
 
@@ -132,16 +136,30 @@ class Utt:
         return self._norm
 
     @property
-    def keys(self) -> frozenset[str]:
+    def keys(self):
         """Every form, lemma and alternative lemma said: a lexicon with none of them cannot match exactly."""
         if self._keys is None:
-            keys = set(self.forms)
-            keys.update(self.lemmas)
-            for t in self.tokens:
-                if t.alts:
-                    keys.update(t.alts)
-            self._keys = frozenset(keys)
+            self._index()
         return self._keys
+
+    @property
+    def positions(self) -> dict[str, list[int]]:
+        """Form, lemma or alternative lemma → the indexes of the tokens that have it."""
+        if self._positions is None:
+            self._index()
+        return self._positions
+
+    def _index(self) -> None:
+        pos: dict[str, list[int]] = {}
+        for i, t in enumerate(self.tokens):
+            pos.setdefault(t.form, []).append(i)
+            if t.lemma != t.form:
+                pos.setdefault(t.lemma, []).append(i)
+            for a in t.alts:
+                if a != t.form:
+                    pos.setdefault(a, []).append(i)
+        self._positions = pos
+        self._keys = pos.keys()
 
     @property
     def lemma_str(self) -> str:
@@ -196,16 +214,10 @@ def _word_index(u: Utt) -> list[int] | None:
 
 def tokenize(text: str) -> list[Token]:
     toks: list[Token] = []
-    n = len(text)
-    for m in _TOKEN.finditer(text):
-        form = m.group().lower().replace("ё", "е")
-        e = m.end()
-        punct = ""
-        j = e
-        while j < n and text[j] in " \t":
-            j += 1
-        if j < n and text[j] in ",.!?;:…—–-":
-            punct = text[j]
+    for m in _TOKEN_PUNCT.finditer(text):
+        word = m.group(1)
+        form = word.lower().replace("ё", "е")
         lemma, flags, alts = analyse(form)
-        toks.append(Token(form, lemma, flags, alts, m.start(), e, punct))
+        s = m.start()
+        toks.append(Token(form, lemma, flags, alts, s, s + len(word), m.group(2) or ""))
     return toks

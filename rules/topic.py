@@ -14,11 +14,22 @@ from __future__ import annotations
 GROUPS = ("request", "legal", "individual", "readings", "billing", "out_of_scope")
 
 
+def _lexicons(rulebook):
+    got = rulebook.cache.get("topics")
+    if got is None:
+        cfg = rulebook.topics
+        cues = cfg.get("cues", {})
+        by_lemma = cfg.get("match", "lemma") == "lemma"
+        lexes = {g: rulebook.lexicon(f"topics.{g}", cues.get(g, []), by_lemma) for g in GROUPS}
+        starts = {g: frozenset(lex.first_words) for g, lex in lexes.items()}
+        got = rulebook.cache["topics"] = (lexes, starts, frozenset().union(*starts.values()),
+                                          min(lex.fuzzy_min for lex in lexes.values()))
+    return got
+
+
 def classify(call, rulebook, readings) -> str:
     cfg = rulebook.topics
-    cues = cfg.get("cues", {})
-    by_lemma = cfg.get("match", "lemma") == "lemma"
-    lexes = {g: rulebook.lexicon(f"topics.{g}", cues.get(g, []), by_lemma) for g in GROUPS}
+    lexes, starts, all_starts, fuzzy_min = _lexicons(rulebook)
     first_w = float(cfg.get("first_weight", 3))
     op_w = float(cfg.get("operator_weight", 0.5))
     score = dict.fromkeys(GROUPS, 0.0)
@@ -27,7 +38,14 @@ def classify(call, rulebook, readings) -> str:
     for u in call.utts:
         if not u.tokens:
             continue
-        hits = {g: len(lex.find(u)) for g, lex in lexes.items()}
+        if u.unknown_max >= fuzzy_min:  # a misheard word may stand for any cue
+            groups = GROUPS
+        else:
+            common = all_starts.intersection(u.keys)
+            if not common:
+                continue
+            groups = [g for g in GROUPS if not starts[g].isdisjoint(common)]
+        hits = {g: len(lexes[g].find(u)) for g in groups}
         if not any(hits.values()):
             continue
         role = call.role(u)
