@@ -12,7 +12,10 @@ from transcription.schema import OkaError
 
 st.set_page_config(page_title="ОКА — качество обслуживания", page_icon="📞", layout="wide")
 
-viewer = auth.require()   # the sign-in form until someone signs in: no page before it
+viewer = auth.current()
+if viewer is None:   # the sign-in form is the only page until someone signs in (and no page list shows)
+    st.navigation([st.Page(auth.require, title="Вход", url_path="sign-in", default=True)], position="hidden").run()
+    st.stop()
 nav = st.navigation(registry.navigation_pages(lambda spec: auth.page_allowed(viewer, spec.url_path)))
 try:
     nav.run()
