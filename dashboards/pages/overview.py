@@ -53,7 +53,9 @@ with right:
     pie = px.pie(tp.to_pandas(), names="name", values="calls", hole=0.45)
     pie.update_layout(height=320, margin={"l": 10, "r": 10, "t": 10, "b": 10}, legend={"orientation": "h"})
     st.plotly_chart(pie, key="overview_topics")
-    st.dataframe(russian(topics), hide_index=True, key="overview_topics_table")
+    topics_shown = russian(topics)
+    st.dataframe(topics_shown, hide_index=True, key="overview_topics_table")
+    download_buttons(topics_shown, f"темы_{period.start}_{period.end}", key="overview_topics")
 
 st.subheader("Нарушения по правилам")
 viol = pl.DataFrame({"rule": list(current.get("violations", {})),
