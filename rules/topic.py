@@ -14,39 +14,36 @@ from __future__ import annotations
 GROUPS = ("request", "legal", "individual", "readings", "billing", "out_of_scope")
 
 
-def _lexicons(rulebook):
+def _lexicon(rulebook):
+    """All topics' cues in one lexicon, and which topics each cue speaks for."""
     got = rulebook.cache.get("topics")
     if got is None:
         cfg = rulebook.topics
         cues = cfg.get("cues", {})
-        by_lemma = cfg.get("match", "lemma") == "lemma"
-        lexes = {g: rulebook.lexicon(f"topics.{g}", cues.get(g, []), by_lemma) for g in GROUPS}
-        starts = {g: frozenset(lex.first_words) for g, lex in lexes.items()}
-        got = rulebook.cache["topics"] = (lexes, starts, frozenset().union(*starts.values()),
-                                          min(lex.fuzzy_min for lex in lexes.values()))
+        groups: dict[str, set[str]] = {}
+        items = []
+        for g in GROUPS:
+            for item in cues.get(g, []):
+                phrase = next(iter(item)) if isinstance(item, dict) else str(item)
+                if phrase not in groups:
+                    items.append(item)
+                groups.setdefault(phrase, set()).add(g)
+        lex = rulebook.lexicon("topics", items, cfg.get("match", "lemma") == "lemma")
+        got = rulebook.cache["topics"] = (lex, {p: tuple(gs) for p, gs in groups.items()})
     return got
 
 
 def classify(call, rulebook, readings) -> str:
     cfg = rulebook.topics
-    lexes, starts, all_starts, fuzzy_min = _lexicons(rulebook)
+    lex, groups_of = _lexicon(rulebook)
     first_w = float(cfg.get("first_weight", 3))
     op_w = float(cfg.get("operator_weight", 0.5))
     score = dict.fromkeys(GROUPS, 0.0)
     said = dict.fromkeys(GROUPS, 0)  # cues in the customer's own words
     purpose_said = False
     for u in call.utts:
-        if not u.tokens:
-            continue
-        if u.unknown_max >= fuzzy_min:  # a misheard word may stand for any cue
-            groups = GROUPS
-        else:
-            common = all_starts.intersection(u.keys)
-            if not common:
-                continue
-            groups = [g for g in GROUPS if not starts[g].isdisjoint(common)]
-        hits = {g: len(lexes[g].find(u)) for g in groups}
-        if not any(hits.values()):
+        matches = lex.find(u)
+        if not matches:
             continue
         role = call.role(u)
         if role == "operator":
@@ -56,10 +53,11 @@ def classify(call, rulebook, readings) -> str:
             w = first_w
         else:
             w = 1.0
-        for g, k in hits.items():
-            score[g] += w * k
-            if role != "operator":
-                said[g] += k
+        for m in matches:
+            for g in groups_of[m.entry.phrase]:
+                score[g] += w
+                if role != "operator":
+                    said[g] += 1
     floor = float(cfg.get("min_score", 1.0))
     if not readings:
         score["readings"] = min(score["readings"], 0.0)
