@@ -136,29 +136,44 @@ def words_to_digits(words: list[str]) -> str:
     return "".join(groups)
 
 
+def _decimals(tokens: list[Token], text: str) -> set[int]:
+    """Indexes of digit tokens glued into a decimal, «3782,9» or «123.5»: a value, never part of a run."""
+    out: set[int] = set()
+    for k in range(1, len(tokens) - 1):
+        a, sep, b = tokens[k - 1], tokens[k], tokens[k + 1]
+        if sep.text in {",", "."} and a.is_digits and b.is_digits and a.end == sep.start and sep.end == b.start:
+            out.update((k - 1, k + 1))
+    return out
+
+
 def number_runs(tokens: list[Token], text: str) -> list[NumberRun]:
-    """Maximal runs of number tokens joined by spaces or the JOINERS marks."""
+    """Maximal runs of number tokens joined by spaces or the JOINERS marks (decimals stay out)."""
     runs: list[NumberRun] = []
     i, n = 0, len(tokens)
+    decimal = _decimals(tokens, text)
+
+    def is_number(k: int) -> bool:
+        return k not in decimal and is_number_token(tokens[k])
+
     while i < n:
         plus = False
         j = i
         if tokens[i].text == "+" or tokens[i].low in PLUS_WORDS:
-            if i + 1 < n and is_number_token(tokens[i + 1]):
+            if i + 1 < n and is_number(i + 1):
                 plus, j = True, i + 1
             else:
                 i += 1
                 continue
-        if not is_number_token(tokens[j]):
+        if not is_number(j):
             i += 1
             continue
         parts = [j]
         k = j + 1
         while k < n:
-            if is_number_token(tokens[k]) and _adjacent(text, tokens[parts[-1]], tokens[k]):
+            if is_number(k) and _adjacent(text, tokens[parts[-1]], tokens[k]):
                 parts.append(k)
                 k += 1
-            elif tokens[k].low in JOINERS and k + 1 < n and is_number_token(tokens[k + 1]) \
+            elif tokens[k].low in JOINERS and k + 1 < n and is_number(k + 1) \
                     and _adjacent(text, tokens[parts[-1]], tokens[k]) and _adjacent(text, tokens[k], tokens[k + 1]):
                 parts.append(k + 1)
                 k += 2

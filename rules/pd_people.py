@@ -71,6 +71,27 @@ def _street_part(tokens: list[Token], i: int, lex: Lexicon, max_words: int = 3) 
     return j
 
 
+def _street_before(tokens: list[Token], i: int, lex: Lexicon, found: list[PdSpan]) -> int:
+    """«Абая, дом 107»: the street name said right before a house word (one or two words, a comma
+    between allowed); the index where the address starts."""
+    j = i - 1
+    if j >= 0 and tokens[j].text == ",":
+        j -= 1
+    start = i
+    for _ in range(2):
+        if j < 0 or not _name_ish(tokens[j], lex) or (found and tokens[j].start < found[-1].end):
+            break
+        lemma, pos, name, known = _analyse(tokens[j].low)
+        if known and pos != "NOUN" and name < 0.5:  # «передать», «мой»: not a street
+            break
+        if known and pos == "NOUN" and name < 0.3 and not tokens[j].text[:1].isupper() \
+                and lemma not in lex.street_words:  # «квартира», «счёт» in lowercase text: not a street
+            break
+        start = j
+        j -= 1
+    return start
+
+
 def addresses(text: str, tokens: list[Token], lex: Lexicon) -> list[PdSpan]:
     found: list[PdSpan] = []
     i = 0
@@ -86,6 +107,11 @@ def addresses(text: str, tokens: list[Token], lex: Lexicon) -> list[PdSpan]:
             k = _house_part(tokens, i + 1, lex)
             if k > i + 1 and any(is_number_token(x) for x in tokens[i + 1:k]):
                 end = k
+                start = _street_before(tokens, i, lex, found)
+                if start < i:
+                    found.append(_span("address", text, tokens[start].start, tokens[end - 1].end))
+                    i = end
+                    continue
         elif t.is_word and _analyse(t.low)[0] in lex.address_cues:
             j = i + 1
             while j < len(tokens) and tokens[j].low in _ADDRESS_SKIP:
@@ -132,7 +158,9 @@ def _not_name(t: Token, lex: Lexicon) -> bool:
 def _sure_name(t: Token, lex: Lexicon) -> bool:
     if not t.is_word or len(t.text) < 2 or t.low in NUMBER_WORDS or _not_name(t, lex):
         return False
-    return _analyse(t.low)[2] >= 0.5 or _kz_name(t.low, lex)
+    _, _, name, known = _analyse(t.low)
+    # pymorphy3 guesses unknown words too; a short unknown word («алтс») is more often an abbreviation
+    return (name >= 0.5 and (known or len(t.low) >= 5)) or _kz_name(t.low, lex)
 
 
 def _maybe_name(t: Token, lex: Lexicon) -> bool:

@@ -160,7 +160,9 @@ def _numbers(text: str, tokens: list[Token], ctx: list[Token], lex: Lexicon) -> 
         cue = _cue(ctx + tokens[:run.first], lex)
         unit = _unit_after(tokens, run.last + 1, lex)
         if n >= lex.always_mask_digits:
-            mask = not (unit and n < 9)
+            # a meter's serial number or a reading, said right after its cue, is not personal data;
+            # ten digits and more are a phone or an ИИН whatever was said before
+            mask = not ((unit or cue == "value") and n < 10)
         elif cue in ID_KINDS:
             mask = not unit
         else:
