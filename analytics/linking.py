@@ -14,6 +14,11 @@ record whose call arrives later gets linked then.  Each link records its method:
     (readings, requests) or contract number (requests) — the numbers said in a
     call are in ``call_numbers``, digits only, compared with the record's
     number stripped of non-digits.
+``account_near``
+    several qualify, none names the number exactly, and exactly one names it
+    but for one digit (edit distance 1; numbers of 6 digits or more) — speech
+    recognition drops or mishears a digit now and then.  With transcripts that
+    name no near number either (all hand-made ones) this never fires.
 ``latest``
     several qualify and none or several name the number: the latest started.
 
@@ -60,10 +65,25 @@ unlinked AS (
 )
 SELECT r.record_type, r.record_id, w.call_id, w.started_at,
        EXISTS (SELECT 1 FROM call_numbers n
-               WHERE n.call_id = w.call_id AND (n.number = r.number1 OR n.number = r.number2)) AS names_number
+               WHERE n.call_id = w.call_id AND (n.number = r.number1 OR n.number = r.number2)) AS names_number,
+       false AS nearly_names, r.number1, r.number2
 FROM unlinked r
 JOIN windows w ON w.operator_id = r.operator_id AND w.hour = date_trunc('hour', r.at)
 WHERE w.started_at < r.at AND w.ended_at >= r.at - to_minutes(CAST(? AS BIGINT))
+"""
+
+# Speech recognition drops or mishears a digit now and then («один один ноль два…» heard as
+# 1 1 2 …): when several calls qualify and none names the number exactly, a call that names
+# it but for one digit (edit distance 1, numbers of 6+ digits) breaks the tie (``account_near``).
+_NEAR = """
+UPDATE link_candidates c SET nearly_names = EXISTS (
+    SELECT 1 FROM call_numbers n
+    WHERE n.call_id = c.call_id AND length(n.number) >= 5
+      AND ((length(c.number1) >= 6 AND levenshtein(n.number, c.number1) <= 1)
+        OR (length(c.number2) >= 6 AND levenshtein(n.number, c.number2) <= 1)))
+WHERE (c.record_type, c.record_id) IN (
+    SELECT (record_type, record_id) FROM link_candidates GROUP BY ALL
+    HAVING count(*) > 1 AND NOT bool_or(names_number))
 """
 
 _LINKS = """
@@ -72,12 +92,16 @@ SELECT r.record_type, r.record_id, r.given AS call_id, 'given' AS method
 FROM link_records r JOIN calls c ON c.call_id = r.given
 UNION ALL
 SELECT record_type, record_id, call_id,
-       CASE WHEN n = 1 THEN 'time_window' WHEN n_named = 1 THEN 'account_match' ELSE 'latest' END
+       CASE WHEN n = 1 THEN 'time_window' WHEN n_named = 1 THEN 'account_match'
+            WHEN n_named = 0 AND n_near = 1 THEN 'account_near' ELSE 'latest' END
 FROM (SELECT *, row_number() OVER (
              PARTITION BY record_type, record_id
-             ORDER BY CASE WHEN n_named = 1 AND names_number THEN 0 ELSE 1 END, started_at DESC, call_id DESC) AS rk
-      FROM (SELECT record_type, record_id, call_id, started_at, names_number,
-                   count(*) OVER w AS n, count(*) FILTER (WHERE names_number) OVER w AS n_named
+             ORDER BY CASE WHEN n_named = 1 AND names_number THEN 0
+                           WHEN n_named = 0 AND n_near = 1 AND nearly_names THEN 0 ELSE 1 END,
+                      started_at DESC, call_id DESC) AS rk
+      FROM (SELECT record_type, record_id, call_id, started_at, names_number, nearly_names,
+                   count(*) OVER w AS n, count(*) FILTER (WHERE names_number) OVER w AS n_named,
+                   count(*) FILTER (WHERE nearly_names) OVER w AS n_near
             FROM link_candidates WINDOW w AS (PARTITION BY record_type, record_id)))
 WHERE rk = 1
 """
@@ -90,6 +114,7 @@ def link(con, window_minutes: int = WINDOW_MINUTES) -> dict[str, int]:
     """
     con.execute(_RECORDS)
     con.execute(_CANDIDATES, [window_minutes, window_minutes])
+    con.execute(_NEAR)
     con.execute(_LINKS)
     # Change only the links that changed: rewriting every row of an indexed table
     # makes the commit slow (seconds for 100,000 links), and most links never change.

@@ -121,7 +121,7 @@ CREATE TABLE IF NOT EXISTS links (
     record_type  VARCHAR,     -- request | reading
     record_id    VARCHAR,
     call_id      VARCHAR,
-    method       VARCHAR,     -- given | time_window | account_match | latest
+    method       VARCHAR,     -- given | time_window | account_match | account_near | latest
     PRIMARY KEY (record_type, record_id)
 );
 

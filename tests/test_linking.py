@@ -52,6 +52,11 @@ def test_time_window(tmp_path, entered_at, operator, expected):
     (ACCOUNT_WORDS, ACCOUNT_WORDS, "123456", ("C2", "latest")),                # both name it
     ("добрый день", "до свидания", "123456", ("C2", "latest")),               # neither does
     (ACCOUNT_WORDS, "добрый день", "", ("C2", "latest")),                     # no account in the record
+    # speech recognition dropped a digit: 110234567 heard as 1 1 2 3 4 5 6 7
+    ("лицевой счёт 1, 1, 2, 3, 4, 5, 6, 7", "добрый день", "110234567", ("C1", "account_near")),
+    ("счёт 11234567", "счёт 110234567", "110234567", ("C2", "account_match")),  # exact wins over near
+    ("счёт 11234567", "счёт 110234568", "110234567", ("C2", "latest")),         # two near ones
+    ("счёт 1245", "добрый день", "12345", ("C2", "latest")),                    # too short to guess
 ])
 def test_two_candidates(tmp_path, text1, text2, account, expected):
     def build(f):
