@@ -119,11 +119,13 @@ def search() -> None:
     ops = datasource.operators()
     names = dict(zip(ops["operator_id"].to_list(), ops["operator_name"].to_list()))
     c1, c2, c3, c4 = st.columns([2, 2, 2, 2])
-    chosen_ops = c1.multiselect("Оператор", list(names), format_func=lambda i: names.get(i) or i, key="calls_ops")
-    topics = c2.multiselect("Тема", list(TOPICS), format_func=lambda t: TOPICS_RU.get(t, t), key="calls_topics")
+    chosen_ops = c1.multiselect("Оператор", list(names), format_func=lambda i: names.get(i) or i, key="calls_ops",
+                                placeholder="все операторы")
+    topics = c2.multiselect("Тема", list(TOPICS), format_func=lambda t: TOPICS_RU.get(t, t), key="calls_topics",
+                            placeholder="все темы")
     rules = sorted(datasource.rule_counts(period.start, period.end)["rule"].to_list())
     rule = c3.selectbox("Нарушение", [None, *rules], key="calls_rule",
-                        format_func=lambda r: "любое или без" if r is None else titles.get(r, r))
+                        format_func=lambda r: "все звонки" if r is None else titles.get(r, r))
     lo, hi = c4.slider("Балл", 0, 100, (0, 100), key="calls_score")
     word_forms = ()
     if query.strip():
