@@ -184,11 +184,13 @@ class Lexicon:
 
     @staticmethod
     def _context_ok(e: Entry, toks: list[T.Token], i: int, j: int) -> bool:
+        """The exceptions look at the next (previous) word only when no punctuation parts it from the
+        phrase: «в общем, такая ситуация» is a filler, «в общем объёме» is not."""
         if i > 0:
             p = toks[i - 1]
-            if p.form in e.unless_prev or (e.unless_prev_tag and p.flags & e.unless_prev_tag):
+            if not p.punct and (p.form in e.unless_prev or (e.unless_prev_tag and p.flags & e.unless_prev_tag)):
                 return False
-        if j + 1 < len(toks):
+        if j + 1 < len(toks) and not toks[j].punct:
             nx = toks[j + 1]
             if nx.form in e.unless_next or (e.unless_next_tag and nx.flags & e.unless_next_tag):
                 return False

@@ -63,13 +63,18 @@ def vocative_address(call: Call, rule) -> list:
 
 @register("second_person")
 def second_person(call: Call, rule) -> list:
-    """«ты» and its forms, and verbs in the 2nd person singular or singular imperative."""
+    """«ты» and its forms, and verbs in the 2nd person singular or singular imperative
+    (not in impersonal idioms such as «ничего не поделаешь»)."""
     pronouns = rule.words("pronouns")
     exceptions = rule.words("exceptions")
+    idioms = rule.lexicon("idioms", by_lemma=False)
     out = []
     mask = T.IMPR_SG | T.SECOND_SG
     for u in call.operator:
+        spared = {k for m in idioms.find(u) for k in range(m.first, m.last + 1)}
         for i, t in enumerate(u.tokens):
+            if i in spared:
+                continue
             if t.form in pronouns or (t.flags & mask and t.form not in exceptions):
                 out.append(finding(rule, u, i, i))
     return out
