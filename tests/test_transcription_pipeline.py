@@ -82,7 +82,7 @@ def test_bled_copies_are_dropped(transcriber, tmp_path):
     write_wav(path, np.stack([left + k * right, right + k * left], axis=1), 16000)
     t = transcriber.transcribe(path)
     operator, customer = side(t, "operator"), side(t, "customer")
-    assert "тепловые сети" in operator and "показани" in customer
+    assert "теплов" in operator and "показани" in customer
     assert "показани" not in operator and "теплов" not in customer
 
 
@@ -94,7 +94,7 @@ def test_bled_copies_are_dropped_without_the_gate(tmp_path):
     write_wav(path, np.stack([left + k * right, right + k * left], axis=1), 16000)
     t = Transcriber(TranscribeOptions(device="cpu", bleed_gate_db=0)).transcribe(path)
     operator, customer = side(t, "operator"), side(t, "customer")
-    assert "тепловые сети" in operator and "показани" in customer
+    assert "теплов" in operator and "показани" in customer
     assert "показани" not in operator and "теплов" not in customer
 
 
