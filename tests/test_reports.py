@@ -303,7 +303,8 @@ def test_masked_report_hides_personal_data(db, tmp_path):
     assert not any("8 701" in str(v) for row in ws.iter_rows(values_only=True) for v in row)
 
 
-def test_overview_button_makes_the_same_report(monkeypatch, db):
+@pytest.mark.parametrize("role, masked", [("head", False), ("trainer", True)])
+def test_overview_button_makes_the_same_report(monkeypatch, db, role, masked):
     import io
 
     from streamlit.testing.v1 import AppTest
@@ -312,17 +313,18 @@ def test_overview_button_makes_the_same_report(monkeypatch, db):
     from dashboards.components.report import STATE_KEY
 
     monkeypatch.setenv("OKA_QA_DB", str(db))
+    monkeypatch.setattr("analytics.reports.pdf.soffice", lambda: None)     # PDF is covered by the render test
     from signin import sign_in
 
-    at = sign_in(AppTest.from_file(str(Path(dashboards.__file__).parent / "app.py"), default_timeout=120))
+    at = sign_in(AppTest.from_file(str(Path(dashboards.__file__).parent / "app.py"), default_timeout=120), role)
     at.run()
     at.selectbox(key="period_kind").set_value("Полугодие").run()
     at.radio(key="period_half").set_value("I").run()
     at.selectbox(key="report_kind").set_value("audit").run()
     at.button(key="report_make").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    (kind, start, end, masked), files = at.session_state[STATE_KEY]
-    assert (kind, start.isoformat(), end.isoformat(), masked) == ("audit", *PERIOD, False)
+    (kind, start, end, was_masked), files = at.session_state[STATE_KEY]
+    assert (kind, start.isoformat(), end.isoformat(), was_masked) == ("audit", *PERIOD, masked)
     assert {"audit_2025-01-01_2025-06-30.docx", "audit_2025-01-01_2025-06-30.xlsx"} <= set(files)
     assert len(at.get("download_button")) >= len(files)
     expected = _kpi_json(db, *PERIOD)
@@ -331,6 +333,7 @@ def test_overview_button_makes_the_same_report(monkeypatch, db):
     assert {k: rows[k] for k, _label, _unit in KPI_LABELS} == {k: expected[k] for k, _label, _unit in KPI_LABELS}
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(files["audit_2025-01-01_2025-06-30.docx"])).paragraphs)
     assert "ОТЧЕТ ПО АУДИТУ СМ" in text
+    assert ("8 701 123 45 67" in text) is not masked
 
 
 @pytest.mark.parametrize("target, verdict", [(60.0, "выполнен"), (95.0, "не выполнен")])
@@ -389,3 +392,25 @@ def test_demo_database_report_equals_kpi_json(demo_db, tmp_path, kind, period):
     assert _docx_kpis(tmp_path / f"{kind}.docx") == {k: expected[k] for k, _l, _u in KPI_LABELS}
     assert _xlsx_kpis(tmp_path / f"{kind}.xlsx") == {k: expected[k] for k in [*(k for k, _l, _u in KPI_LABELS),
                                                                               "violations"]}
+
+
+@pytest.mark.slow
+def test_pdf_renders_with_libreoffice(db):
+    """The PDF as a reader sees it; page 1 is kept as a PNG under test-output/ to look at."""
+    import shutil
+    import subprocess
+
+    from analytics.reports.pdf import soffice
+
+    if soffice() is None or shutil.which("pdftoppm") is None:
+        pytest.skip("LibreOffice or poppler-utils not installed (optional converters)")
+    out = Path("test-output/reports")
+    out.mkdir(parents=True, exist_ok=True)
+    files = generate(db, dt.date(2025, 1, 1), dt.date(2025, 6, 30), "spravka", out / "spravka", ReportOptions(pdf=True))
+    assert files.pdf == out / "spravka.pdf" and files.pdf.stat().st_size > 10_000
+    text = subprocess.run(["pdftotext", "-layout", str(files.pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "СПРАВКА" in text and "Начальник ОКА" in text and "стр. 1 из" in text
+    subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", str(files.pdf), str(out / "page")],
+                   check=True)
+    assert list(out.glob("page*.png"))
