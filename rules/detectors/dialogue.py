@@ -55,6 +55,7 @@ def name_usage(call: Call, rule) -> list:
     intro = rule.words("intro")
     intro_after = rule.words("intro_after")
     org_words = rule.words("org_words")
+    not_self = rule.words("not_self")
     ask = rule.lexicon("ask_name")
     own: set[str] = set()  # the operator's own name from the opening
     first_op = call.operator[0]
@@ -69,8 +70,8 @@ def name_usage(call: Call, rule) -> list:
         for i, t in enumerate(toks):
             if not _is_name(t, kaz, not_names) or t.form in own:
                 continue
-            if any(x.form in org_words for x in toks[max(0, i - 3):i]):
-                continue  # «ТОО Нур Маркет» is a company
+            if any(x.form in org_words or x.form in not_self for x in toks[max(0, i - 3):i]):
+                continue  # «ТОО Нур Маркет» is a company, «её зовут Роза» someone else
             before = {x.form for x in toks[max(0, i - 2):i]}
             after = {x.form for x in toks[i + 1:i + 4]}
             full = sum(1 for x in toks[max(0, i - 2):i + 3] if _is_name(x, kaz, not_names)) >= 2
@@ -165,15 +166,22 @@ def terms(call: Call, rule) -> list:
     """An abbreviation the operator uses is explained by the operator somewhere in the call."""
     out = []
     spoken = rule.params.get("spoken", {})
+    gloss = rule.params.get("gloss", {})
+    window = int(rule.params.get("gloss_window", 8))
     for abbr, explanations in rule.params.get("terms", {}).items():
         used = rule.lexicon_of(f"spoken.{abbr}", spoken.get(abbr, [abbr.lower()]), by_lemma=False)
+        near = rule.cache.get(f"gloss.{abbr}")
+        if near is None:
+            near = rule.cache[f"gloss.{abbr}"] = frozenset(T.normal(w) for w in gloss.get(abbr, ()))
         hit = None
+        explained = False
         for u in call.operator:
-            m = used.find(u)
-            if m:
-                hit = (u, m[0])
-                break
-        if hit is None:
+            for m in used.find(u):
+                if any(t.lemma in near for t in u.tokens[m.last + 1:m.last + 1 + window]):
+                    explained = True
+                elif hit is None:
+                    hit = (u, m)
+        if hit is None or explained:
             continue
         expl = rule.lexicon_of(f"terms.{abbr}", explanations, by_lemma=True)
         if any(expl.contains(u) for u in call.operator):
