@@ -66,4 +66,6 @@ def classify(call, rulebook, readings) -> str:
         return "request.legal" if score["legal"] > score["individual"] else "request.individual"
     if said[best] and score[best] >= floor:
         return best
+    if score["out_of_scope"] > 0 and not any(said[g] for g in ("request", "readings", "billing")):
+        return "out_of_scope"  # the operator redirected a question that is not about our services
     return "other"
