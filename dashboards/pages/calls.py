@@ -84,8 +84,11 @@ def show_call(call_id: str, at_second: float | None) -> None:
         st.subheader("Нарушения")
         fshown = russian(detail.findings.select("idx", "rule", "clause", "start", "evidence", "verdict", "comment"),
                          titles)
-        st.dataframe(fshown, hide_index=True, key="call_findings")
-        download_buttons(fshown, f"нарушения_{call_id}", key="call_findings")
+        if detail.findings.is_empty():
+            st.success("Нарушений нет.")
+        else:
+            st.dataframe(fshown, hide_index=True, key="call_findings")
+            download_buttons(fshown, f"нарушения_{call_id}", key="call_findings")
         st.subheader("Заявки")
         if detail.requests.is_empty():
             st.caption("Связанных заявок нет.")

@@ -65,7 +65,8 @@ with right:
         tp = top.with_columns(label=pl.Series([f"{clause_ru(c)} · {short(titles.get(r, r))}" for c, r in zip(top["clause"], top["rule"])]))
         bar = px.bar(tp.to_pandas(), x="violations", y="label", orientation="h",
                      labels={"violations": "Нарушений", "label": ""})
-        bar.update_layout(height=280, margin={"l": 10, "r": 10, "t": 10, "b": 10}, yaxis={"autorange": "reversed"})
+        bar.update_layout(height=min(280, 70 + 45 * tp.height), margin={"l": 10, "r": 10, "t": 10, "b": 10},
+                          yaxis={"autorange": "reversed"})
         st.plotly_chart(bar, key="operator_clauses")
 
 st.subheader("Худшие моменты")
