@@ -88,3 +88,21 @@ def test_old_database_without_the_table_gets_it(tmp_path):
     assert audit.entries(path).height == 0
     audit.record(path, "anna", "head", "sign_in")
     assert audit.verify(path) == 1
+
+
+def test_cli_audit_show_and_verify(db):
+    from click.testing import CliRunner
+
+    from analytics.cli import cli
+
+    audit.record(db, "anna", "head", "open_call", "c1")
+    audit.record(db, "boris", "trainer", "export", "calls.csv", {"rows": 3})
+    runner = CliRunner()
+    r = runner.invoke(cli, ["audit", "show", "--db", str(db), "--user", "boris"])
+    assert r.exit_code == 0 and r.stdout.count("\n") == 1 and "\tboris\ttrainer\texport\tcalls.csv\t" in r.stdout
+    r = runner.invoke(cli, ["audit", "verify", "--db", str(db)])
+    assert r.exit_code == 0 and "2 entries" in r.stderr
+    with duckdb.connect(str(db)) as con:
+        con.execute("UPDATE audit_log SET user_name = 'eve' WHERE seq = 2")
+    r = runner.invoke(cli, ["audit", "verify", "--db", str(db)])
+    assert r.exit_code == 2 and "entry 2 was altered" in r.stderr and r.stderr.count("\n") == 1
