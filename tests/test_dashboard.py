@@ -5,6 +5,7 @@ The KPI tiles must show exactly ``analytics.kpi.compute_kpis`` (what ``oka-qa kp
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import dashboard_db
@@ -113,6 +114,10 @@ def test_clauses_rule_leads_to_its_calls(monkeypatch, db):
     at = choose_half_one(open_app(monkeypatch, db, "pages/clauses.py"))
     counts = at.dataframe(key="clauses_table").value
     assert dict(zip(counts["Правило"], counts["Нарушений"])) == compute_kpis(db, *H1)["violations"]
+    at.segmented_control(key="clauses_by").set_value("пункты СТП").run()
+    assert not at.exception
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert {"п. 15.1", "п. 13", "п. 15.16"} <= {trace["name"] for trace in spec["data"]}
     at.selectbox(key="clauses_rule").set_value("address.forbidden").run()
     assert list(at.dataframe(key="clauses_calls").value["Звонок"]) == ["c05", "c02"]
     at.selectbox(key="clauses_rule").set_value("speech.jargon").run()

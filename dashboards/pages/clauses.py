@@ -33,11 +33,17 @@ def _pick_from_table() -> None:
 st.dataframe(shown, hide_index=True, key="clauses_table", on_select=_pick_from_table, selection_mode="single-row")
 download_buttons(shown, f"нарушения_по_пунктам_{period.start}_{period.end}", key="clauses")
 
-grain_ru = st.segmented_control("Шаг", ["неделя", "месяц"], default="месяц", key="clauses_grain")
+left, right = st.columns(2)
+grain_ru = left.segmented_control("Шаг", ["неделя", "месяц"], default="месяц", key="clauses_grain")
+by = right.segmented_control("Разрез", ["правила", "пункты СТП"], default="правила", key="clauses_by")
 tr = datasource.rule_trend(period.start, period.end, "week" if grain_ru == "неделя" else "month")
 clause_of = dict(zip(counts["rule"].to_list(), counts["clause"].to_list()))
-tr = tr.with_columns(pl.Series("name", [f"{clause_ru(clause_of.get(r))} · {short(titles.get(r, r))}" for r in tr["rule"]],
-                               dtype=pl.String))
+if by == "пункты СТП":   # rules that cite the same clause add up (15.1: forbidden address and «ты»)
+    tr = (tr.with_columns(pl.Series("name", [clause_ru(clause_of.get(r)) for r in tr["rule"]], dtype=pl.String))
+          .group_by("period_start", "name").agg(pl.col("violations").sum()).sort("period_start", "name"))
+else:
+    tr = tr.with_columns(pl.Series("name", [f"{clause_ru(clause_of.get(r))} · {short(titles.get(r, r))}"
+                                            for r in tr["rule"]], dtype=pl.String))
 tr = with_when(tr, "week" if grain_ru == "неделя" else "month")
 fig = px.bar(tr.to_pandas(), x="when", y="violations", color="name", category_orders=when_order(tr),
              labels={"when": "", "violations": "Нарушений", "name": ""})
