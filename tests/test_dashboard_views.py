@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import dashboard_db
 import polars as pl
@@ -178,3 +179,16 @@ def test_russian_headers_and_topics():
                  {"address.ty": "Обращение на «ты»"})
     assert df.columns == ["Правило", "Нарушение", "Тема", "Решение"]
     assert df.row(0) == ("address.ty", "Обращение на «ты»", "Показания", "не проверено")
+
+
+def test_exports_open_in_excel_with_russian_headers(db):
+    from dashboards.components.export import to_csv, to_xlsx
+
+    shown = russian(views.call_detail(db, "c13").readings)           # has a list column (dictated values)
+    csv = to_csv(shown)
+    assert csv.startswith(b"\xef\xbb\xbf")                             # Excel needs the BOM for Cyrillic
+    header, row = csv[3:].decode("utf-8").splitlines()[:2]
+    assert header.split(",")[:4] == ["Показание", "Лицевой счёт", "Прибор учёта", "Значение"]
+    assert row.startswith("m3,2003,ГВС-3,410.0")
+    back = pl.read_excel(io.BytesIO(to_xlsx(shown)))
+    assert back.columns == shown.columns and back["Продиктовано"].to_list() == ["400.0"]
