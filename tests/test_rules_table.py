@@ -194,6 +194,46 @@ ROWS = [
     ("aht.over_norm", False, [HI, "c: Это поликлиника?", ("o", 900, 905, "Нет, до свидания.")]),
 ]
 
+# more phrasings, from probing the rules with lines an auditor might write
+ROWS += [
+    ("address.forbidden", True, wrap("c: Алло.", "o: Дорогой мой, я вам всё объяснила.")),
+    ("address.forbidden", True, wrap("c: Алло.", "o: Да, девушка, слушаю.")),
+    ("address.forbidden", True, wrap("c: Алло.", "o: Извините, мужчина, но это не к нам.")),
+    ("address.forbidden", False, wrap("c: Алло.", "o: Мастер — мужчина пожилой, он вас предупредит.")),
+    ("address.forbidden", False, wrap("c: Алло.", "o: Уважаемый абонент, ваша заявка принята.")),
+    ("address.ty", True, wrap("c: Алло.", "o: Чего тебе надо?")),
+    ("address.ty", True, wrap("c: Алло.", "o: Ну, перезвони завтра.")),
+    ("address.ty", False, wrap("c: Алло.", "o: Руководство у нас такое, ничего не поделаешь.")),
+    ("address.ty", False, wrap("c: Алло.", "o: Будьте добры, продиктуйте.")),
+    ("speech.filler", True, wrap("c: Алло.", "o: Как бы вам сказать, это не к нам.")),
+    ("speech.filler", True, wrap("c: Алло.", "o: Вот, в общем, такая ситуация.")),
+    ("speech.filler", True, wrap("c: Алло.", "o: Ждите, короче.")),
+    ("speech.filler", False, wrap("c: Алло.", "o: Путь через приложение короче.")),
+    ("speech.filler", False, wrap("c: Алло.", "o: Так сказать нельзя, это неправильно.")),
+    ("speech.filler", False, wrap("c: Алло.", "o: В общем доступе этой информации нет.")),
+    ("speech.jargon", True, wrap("c: Алло.", "o: ща посмотрю")),
+    ("speech.jargon", True, wrap("c: Алло.", "o: Документики принесите в офис.")),
+    ("speech.jargon", False, wrap("c: Алло.", "o: Информация такая: мастер будет завтра.")),
+    ("speech.rude", True, wrap("c: Алло.", "o: Я вам сто раз уже объяснила.")),
+    ("speech.rude", True, wrap("c: Алло.", "o: Не мешайте мне работать.")),
+    ("speech.rude", True, wrap("c: Алло.", "o: Какой же вы непонятливый.")),
+    ("speech.rude", False, wrap("c: Алло.", "o: Не волнуйтесь, всё решим.")),
+    ("enterprise.negative", True, wrap("c: Алло.", "o: Сама не знаю, что у нас творится.")),
+    ("enterprise.negative", True, wrap("c: Алло.", "o: Наши ничего не умеют.")),
+    ("enterprise.negative", False, wrap("c: Алло.", "o: У нас такой порядок, извините.")),
+    ("closing.missing", False, [HI, "c: Спасибо.", "o: Хорошего вам дня!"]),
+    ("closing.missing", True, [HI, "c: Спасибо, до свидания.", "o: Ага."]),
+    ("name.not_used", False, wrap("c: Звоню насчёт мамы, её зовут Роза Ахметовна.", "o: Слушаю.")),
+    ("name.not_used", True, wrap("c: Я Асель, звоню насчёт пломбы.", "o: Слушаю.")),
+    ("escalation.not_offered", True, wrap("c: Я хочу написать жалобу на вашего мастера.", "o: Ну пишите.")),
+    ("escalation.not_offered", False, wrap("c: Позовите старшего!",
+                                           "o: Я могу переключить вас на руководителя абонентской службы.")),
+    ("third_party.disclosed", True, wrap("c: Скажите, какой долг у соседки из двенадцатой?", "o: Там около пяти тысяч.")),
+    ("third_party.disclosed", False, wrap("c: Скажите, какой долг у соседки?", "o: Это конфиденциальная информация.")),
+    ("term.unexplained", True, wrap("c: Что нужно?", "o: Нужна поверка ИПУ ГВС.")),
+    ("term.unexplained", False, wrap("c: Что нужно?", "o: Нужна поверка ИПУ ГВС, то есть вашего счётчика горячей воды.")),
+]
+
 
 @pytest.fixture(scope="module")
 def checker():
