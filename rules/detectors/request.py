@@ -32,7 +32,10 @@ def request_fields(call: Call, rule) -> list:
         or_cues = rule.lexicon_of(f"{kind}.{field}.or", spec.get("or_cues", []), by_lemma=True)
         found = False
         utts = call.utts
+        by = spec.get("by")
         for k, u in enumerate(utts):
+            if by and call.role(u) != by:
+                continue
             if not cues.contains(u):
                 continue
             if not digits or or_cues.entries and or_cues.contains(u):
