@@ -27,11 +27,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
-import polars as pl
 
-from analytics import linking, prechecked, records, store
+from analytics import calls_store, linking, prechecked, records, store
 from analytics.config import Config
-from transcription.schema import CheckResult, OkaError, Transcript, Utterance, Word
+from transcription.schema import CheckResult, OkaError, Transcript
 
 log = logging.getLogger(__name__)
 
@@ -241,7 +240,7 @@ def _ingest_calls(path: Path, data_dir: Path, db_path: Path, cfg: Config, checke
         rows = [_checked(t, checker) for t in batch]
         with store.connect(db_path) as con:
             con.begin()
-            _write_calls(con, rows)
+            calls_store.write_calls(con, rows)
             con.commit()
         report.calls_stored += len(rows)
         log.info("stored %s call(s)", report.calls_stored)
@@ -305,119 +304,22 @@ def _checked(t: _Todo, checker) -> dict:
     }
 
 
-_CALL_COLUMNS = ("call_id", "started_at", "ended_at", "duration_s", "operator_id", "operator_name", "audio_path",
-                 "transcript_path", "layout", "language", "topic", "score", "rulebook", "asr_model", "content_hash",
-                 "ingested_at", "source_hash")
-
-
-def _utterance_rows(tr: Transcript) -> list[dict]:
-    return [{"call_id": tr.call_id, "idx": i, "speaker": u.speaker, "start": u.start, "end": u.end,
-             "text": u.text,
-             "words": None if u.words is None else [{"w": w.w, "start": w.start, "end": w.end, "p": w.p}
-                                                    for w in u.words],
-             "avg_logprob": u.avg_logprob, "no_speech_prob": u.no_speech_prob}
-            for i, u in enumerate(tr.utterances)]
-
-
-def _result_rows(call_id: str, result: CheckResult) -> tuple[list[dict], list[dict]]:
-    findings = [{"call_id": call_id, "idx": i, "rule": f.rule, "clause": f.clause, "speaker": f.speaker,
-                 "start": f.start, "end": f.end, "evidence": f.evidence, "rulebook": result.rulebook}
-                for i, f in enumerate(result.findings)]
-    readings = [{"call_id": call_id, "idx": i, "value": r.value, "start": r.start, "evidence": r.evidence}
-                for i, r in enumerate(result.readings)]
-    return findings, readings
-
-
-def call_numbers(tr: Transcript) -> set[str]:
-    """Digit strings said in a call (in digits or words), for the account-number tie-break."""
-    from rules.entities import numbers_in_text
-
-    # numbers_in_text also gives numbers dictated in pieces joined («12 34 56» → 123456);
-    # decimals (meter values) cannot be an account number.
-    return {n for u in tr.utterances for n in numbers_in_text(u.text) if n.isdigit()}
-
-
-_FRAME_SCHEMAS = {
-    "utterances": {"call_id": pl.String, "idx": pl.Int32, "speaker": pl.String, "start": pl.Float64,
-                   "end": pl.Float64, "text": pl.String,
-                   "words": pl.List(pl.Struct({"w": pl.String, "start": pl.Float64, "end": pl.Float64,
-                                               "p": pl.Float64})),
-                   "avg_logprob": pl.Float64, "no_speech_prob": pl.Float64},
-    "findings": {"call_id": pl.String, "idx": pl.Int32, "rule": pl.String, "clause": pl.String,
-                 "speaker": pl.String, "start": pl.Float64, "end": pl.Float64, "evidence": pl.String,
-                 "rulebook": pl.String},
-    "call_readings": {"call_id": pl.String, "idx": pl.Int32, "value": pl.Float64, "start": pl.Float64,
-                      "evidence": pl.String},
-    "call_numbers": {"call_id": pl.String, "number": pl.String},
-}
-
-
-def _insert(con, table: str, rows: list[dict], schema: dict | None = None) -> None:
-    if not rows:
-        return
-    frame = pl.DataFrame(rows, schema=schema or _FRAME_SCHEMAS[table], orient="row")
-    con.register("frame_in", frame)
-    cols = ", ".join(f'"{c}"' for c in frame.columns)
-    con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM frame_in").fetchall()
-    con.unregister("frame_in")
-
-
-def _delete_calls(con, tables: Iterable[str], call_ids: list[str]) -> None:
-    for table in tables:
-        con.execute(f"DELETE FROM {table} WHERE call_id IN (SELECT unnest(?))", [call_ids])
-
-
-def _write_calls(con, rows: list[dict]) -> None:
-    """Replace the stored calls of ``rows`` with their transcripts and check results."""
-    ids = [r["call"]["call_id"] for r in rows]
-    _delete_calls(con, ("calls", "utterances", "findings", "call_readings", "call_numbers"), ids)
-    call_schema = {c: pl.String for c in _CALL_COLUMNS} | {
-        "started_at": pl.Datetime("us"), "ended_at": pl.Datetime("us"), "ingested_at": pl.Datetime("us"),
-        "duration_s": pl.Float64, "score": pl.Float64}
-    _insert(con, "calls", [r["call"] for r in rows], call_schema)
-    utts, finds, reads, nums = [], [], [], []
-    for r in rows:
-        tr, result = r["transcript"], r["result"]
-        utts += _utterance_rows(tr)
-        f, rd = _result_rows(tr.call_id, result)
-        finds += f
-        reads += rd
-        nums += [{"call_id": tr.call_id, "number": n} for n in sorted(call_numbers(tr))]
-    _insert(con, "utterances", utts)
-    _insert(con, "findings", finds)
-    _insert(con, "call_readings", reads)
-    _insert(con, "call_numbers", nums)
-
-
-def stored_transcript(con, call_id: str) -> Transcript:
-    """Rebuild a stored call's transcript from the ``utterances`` table."""
-    meta = con.execute("SELECT duration_s, language, layout FROM calls WHERE call_id = ?", [call_id]).fetchall()[0]
-    utts = []
-    for speaker, start, end, text, words, lp, nsp in con.execute(
-            'SELECT speaker, start, "end", text, words, avg_logprob, no_speech_prob FROM utterances '
-            "WHERE call_id = ? ORDER BY idx", [call_id]).fetchall():
-        ws = None if words is None else [Word(w["w"], w["start"], w["end"], w["p"]) for w in words]
-        utts.append(Utterance(speaker, start, end, text, ws, lp, nsp))
-    return Transcript(call_id=call_id, duration_s=meta[0], language=meta[1] or "ru", layout=meta[2] or "mono",
-                      utterances=utts)
-
-
 def _recheck(call_ids: list[str], db_path: Path, checker) -> None:
     """Run the current rulebook on stored transcripts and replace their topic, score and findings."""
     with store.connect(db_path, read_only=True) as con:
-        transcripts = [stored_transcript(con, cid) for cid in call_ids]
+        transcripts = [calls_store.stored_transcript(con, cid) for cid in call_ids]
     results = [checker.check(tr) for tr in transcripts]
     with store.connect(db_path) as con:
         con.begin()
-        _delete_calls(con, ("findings", "call_readings"), call_ids)
+        calls_store.delete_calls(con, ("findings", "call_readings"), call_ids)
         for r in results:
             con.execute("UPDATE calls SET topic = ?, score = ?, rulebook = ? WHERE call_id = ?",
                         [r.topic, r.score, r.rulebook, r.call_id])
         finds, reads = [], []
         for r in results:
-            f, rd = _result_rows(r.call_id, r)
+            f, rd = calls_store.result_rows(r.call_id, r)
             finds += f
             reads += rd
-        _insert(con, "findings", finds)
-        _insert(con, "call_readings", reads)
+        calls_store.insert(con, "findings", finds)
+        calls_store.insert(con, "call_readings", reads)
         con.commit()
