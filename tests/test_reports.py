@@ -414,3 +414,14 @@ def test_pdf_renders_with_libreoffice(db):
     subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", str(files.pdf), str(out / "page")],
                    check=True)
     assert list(out.glob("page*.png"))
+
+
+@pytest.mark.parametrize("rows, worst_by, n, ids", [
+    ([["a", 3.0], ["b", 12.5], ["c", None], ["d", 7.0]], 1, 2, ["b", "d"]),     # longest delays first
+    ([["a", 3.0], ["b", None]], 1, 2, ["a", "b"]),                              # no delay known: last
+    ([["a", 1.0], ["b", 9.0], ["c", 5.0]], None, 2, ["a", "b"]),                # no key: the list's own order
+])
+def test_long_lists_show_their_worst_cases_first(rows, worst_by, n, ids):
+    from analytics.reports.model import Table
+
+    assert [r[0] for r in Table("k", "t", ["Заявка", "Через, мин"], rows, worst_by=worst_by).worst(n)] == ids

@@ -130,30 +130,35 @@ def _lists(doc, data: ReportData, figs, opts, n) -> None:
         if not t.rows:
             para(doc, "Нет записей за период.", italic=True)
             continue
-        shown = t.rows[: opts.max_list_rows]
+        shown = t.rows if len(t.rows) <= opts.max_list_rows else t.worst(opts.max_list_rows)
         numeric = [j for j in range(len(t.columns)) if any(isinstance(r[j], (int, float)) for r in shown)]
         cells = [[_cell(v) for v in r] for r in shown]
         table(doc, t.columns, cells, _fit_widths(t.columns, cells), size=9, numeric_cols=numeric, gap=False)
         tail = f"Всего: {len(t.rows)}."
         if len(shown) < len(t.rows):
-            tail += f" Показаны первые {len(shown)}; полный перечень — в XLSX, лист «{t.key}»."
+            tail += f" Показаны {len(shown)} {t.worst_label}; полный перечень — в XLSX, лист «{t.key}»."
         para(doc, tail + (" " + t.note if t.note else ""), italic=True, size=10).paragraph_format.space_before = Pt(3)
 
 
 def _fit_widths(headers: list[str], rows: list[list[str]], total_cm: float = 17.0) -> list[float]:
     """Column widths that keep header words, ids and dates unbroken where the page allows.
 
-    About 0.2 cm a character at 9 pt (0.23 bold) plus the cell's padding.  Every
-    column first gets its longest header word; what is left goes to the
-    columns whose content wants more, in proportion.
+    About 0.17 cm a character at 9 pt (0.2 bold) plus the cell's padding.  Short
+    cells (a date with its time) stay on one line if every column fits so;
+    else only words stay whole; failing that, every column gets its longest
+    header word and the rest of the page goes where the content wants it.
     """
-    def unbreakable(text: str) -> int:
-        return len(text) if len(text) <= 16 else max(len(w) for w in text.split() or [""])
+    least = [0.2 * max(len(w) for w in h.split()) + 0.4 for h in headers]
 
-    least = [0.23 * max(len(w) for w in h.split()) + 0.45 for h in headers]
-    want = [max(lo, 0.2 * max([unbreakable(r[j]) for r in rows] + [4]) + 0.45) for j, lo in enumerate(least)]
-    if sum(want) <= total_cm:
-        return [w * total_cm / sum(want) for w in want]
+    def wants(unbreakable) -> list[float]:
+        return [max(lo, 0.17 * max([unbreakable(r[j]) for r in rows] + [4]) + 0.4) for j, lo in enumerate(least)]
+
+    def words(text: str) -> int:
+        return max((len(w) for w in text.split()), default=0)
+
+    for want in (wants(lambda t: len(t) if len(t) <= 16 else words(t)), wants(words)):
+        if sum(want) <= total_cm:
+            return [w * total_cm / sum(want) for w in want]
     spare = max(total_cm - sum(least), 0.0)
     extra = [w - lo for w, lo in zip(want, least)]
     return [lo + (spare * e / sum(extra) if sum(extra) else 0.0) for lo, e in zip(least, extra)]

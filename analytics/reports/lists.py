@@ -83,6 +83,15 @@ LISTS = [
 ]
 
 
+# When a list is too long for the DOCX, show its worst cases: (column header whose largest values are
+# the worst, or None to keep the list's own order; how the DOCX calls the rows shown).
+WORST = {
+    "requests_registered_late": ("Через, мин", "с наибольшим опозданием"),
+    "readings_entered_late": ("Через, мин", "с наибольшим опозданием"),
+    "requests_overdue": (None, "с самым давним сроком"),
+}
+
+
 def kpi_lists_for(db: Path, period: Period, names: dict[str, str] | None = None, mask: bool = False) -> list[Table]:
     """Every list of ``LISTS`` for the period, in the order the report prints them.
 
@@ -95,5 +104,8 @@ def kpi_lists_for(db: Path, period: Period, names: dict[str, str] | None = None,
         df = kpi_lists.LISTS[fn_name](db, period.start, period.end)
         rows = [[None if mask and c.personal else c.show(r.get(c.source), names) for c in columns]
                 for r in df.iter_rows(named=True)]
-        out.append(Table(key, title, [c.header for c in columns], rows))
+        headers = [c.header for c in columns]
+        column, label = WORST.get(fn_name, (None, "первых"))
+        out.append(Table(key, title, headers, rows, worst_by=headers.index(column) if column else None,
+                         worst_label=label))
     return out

@@ -61,6 +61,15 @@ class Table:
     columns: list[str]
     rows: list[list[Any]]
     note: str = ""
+    worst_by: int | None = None       # column whose largest values are the worst cases
+    worst_label: str = "первых"       # what the DOCX says when it shows only some rows
+
+    def worst(self, n: int) -> list[list[Any]]:
+        """The ``n`` rows a reader should see first: the largest ``worst_by`` values, or the first rows."""
+        if self.worst_by is None:
+            return self.rows[:n]
+        j = self.worst_by
+        return sorted(self.rows, key=lambda r: (r[j] is None, -(r[j] or 0)))[:n]
 
 
 @dataclass

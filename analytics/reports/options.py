@@ -13,8 +13,9 @@ class ReportOptions:
         table in 2.6 counts as met.
     readings_target_pct: the same for readings entered within 5 minutes
         (indicator 2).
-    max_list_rows: rows of each list printed in the DOCX; the XLSX always
-        holds every row, and the DOCX says so when it is cut.
+    max_list_rows: rows of each list printed in the DOCX (the worst cases
+        first where a list has a delay); the XLSX always holds every row, and
+        the DOCX says so when it is cut.
     examples_per_clause: quotes per rule in the compliance section.
     top_rules_per_operator: violations per operator that get a training
         recommendation (the most frequent first).
@@ -30,7 +31,7 @@ class ReportOptions:
 
     registered_target_pct: float = 95.0
     readings_target_pct: float = 95.0
-    max_list_rows: int = 40
+    max_list_rows: int = 25
     examples_per_clause: int = 3
     top_rules_per_operator: int = 3
     min_violations_for_training: int = 1
