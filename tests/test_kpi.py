@@ -205,3 +205,27 @@ def test_incomplete_list_names_missing_fields(db):
 def test_bad_period(db):
     with pytest.raises(kpi.KpiError):
         kpi.compute_kpis(db, dt.date(2025, 3, 31), dt.date(2025, 3, 1))
+
+
+# One call of op1, 2025-03-04 10:00:00-10:02:00; one request and one reading after it.
+# The due day of a request created on Tue 2025-03-04 is Wed 2025-03-19 (Monday 10 March is off).
+@pytest.mark.parametrize("created, entered, completed, expected", [
+    ("10:09:00", "10:07:00", "2025-03-19T23:59:59",
+     {"requests_registered_on_time_pct": 100.0, "readings_entered_on_time_pct": 100.0,
+      "requests_completed_on_time_pct": 100.0, "requests_overdue": 0}),
+    ("10:09:01", "10:07:01", "2025-03-20T00:00:00",
+     {"requests_registered_on_time_pct": 0.0, "readings_entered_on_time_pct": 0.0,
+      "requests_completed_on_time_pct": 0.0, "requests_overdue": 0}),
+    ("10:01:00", "10:01:00", "",  # created during the call; still open after its due day
+     {"requests_registered_on_time_pct": 100.0, "readings_entered_on_time_pct": 100.0,
+      "requests_completed_on_time_pct": 0.0, "requests_overdue": 1}),
+])
+def test_boundaries(tmp_path, created, entered, completed, expected):
+    f = Folder(tmp_path / "data")
+    f.call("C1", "2025-03-04T10:00:00", "op1", 120, topic="request.individual")
+    f.request("Q1", f"2025-03-04T{created}", completed_at=completed)
+    f.reading("P1", f"2025-03-04T{entered}", 1.0)
+    f.write()
+    ingest(f.root, tmp_path / "oka.duckdb", checker=f.checker)
+    got = kpi.compute_kpis(tmp_path / "oka.duckdb", dt.date(2025, 3, 1), dt.date(2025, 3, 31))
+    assert {k: got[k] for k in expected} == expected
