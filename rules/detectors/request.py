@@ -41,7 +41,7 @@ def request_fields(call: Call, rule) -> list:
             if not digits or or_cues.entries and or_cues.contains(u):
                 found = True
             else:
-                found = any(_has_number(v, digits) for v in utts[k:k + 3])
+                found = any(_has_number(v, digits) for v in utts[k:k + 1 + int(spec.get("window", 2))])
             if found:
                 break
         if not found:
