@@ -220,3 +220,58 @@ def test_sso_button_when_configured(monkeypatch, db, tmp_path):
     assert not at.exception, [e.value for e in at.exception]
     assert "Войти через корпоративную учётную запись" in [b.label for b in at.button]
     assert not at.dataframe and not at.metric
+
+
+def _export_text(df: pl.DataFrame) -> str:
+    """The CSV and the XLSX a user downloads of ``df``, as text (the XLSX unzipped)."""
+    import io
+    import zipfile
+
+    from dashboards.components.export import to_csv, to_xlsx
+
+    with zipfile.ZipFile(io.BytesIO(to_xlsx(df))) as z:
+        xlsx = "".join(z.read(n).decode("utf-8", "ignore") for n in z.namelist() if n.endswith(".xml"))
+    return to_csv(df).decode("utf-8-sig") + xlsx
+
+
+def test_every_read_a_trainer_can_export_is_masked(monkeypatch, db):
+    """What the download buttons would give: every datasource read, as the trainer gets it, in CSV and XLSX."""
+    import datetime as dt
+
+    from analytics.kpi_lists import LISTS
+    from analytics.views import CallFilter
+    from dashboards import auth, context, datasource
+
+    monkeypatch.setattr(auth, "current", lambda: Viewer("saule", ROLES["trainer"]))
+    monkeypatch.setattr(context, "db_path", lambda: Path(db))
+    datasource.refresh()
+    start, end = dt.date(2025, 1, 1), dt.date(2025, 12, 31)
+    frames = [datasource.operators(), datasource.calls_by_topic(start, end), datasource.trend(start, end, "month"),
+              datasource.operator_table(start, end), datasource.rule_counts(start, end),
+              datasource.rule_trend(start, end, "month"),
+              datasource.search_calls(CallFilter(start, end, word_forms=(("меня",),))),
+              *(datasource.kpi_list(name, start, end) for name in LISTS)]
+    for op in ("op1", "op2", "op3"):
+        frames += [datasource.operator_clauses(op, start, end), datasource.worst_moments(op, start, end)]
+    for call_id in ("c02", "c05", "c08", "c13"):
+        d = datasource.call_detail(call_id)
+        frames += [d.utterances, d.findings, d.requests, d.readings, pl.DataFrame([d.call])]
+    dumped = "\n".join(_export_text(f) for f in frames)
+    assert "[ФИО]" in dumped  # the transcript with personal data was among them, masked
+    assert [s for s in SECRETS if s in dumped] == []
+    datasource.refresh()
+
+
+def test_the_report_a_trainer_makes_is_masked(db, tmp_path):
+    import datetime as dt
+    import zipfile
+
+    from analytics.reports import ReportOptions, generate
+
+    files = generate(db, dt.date(2025, 1, 1), dt.date(2025, 6, 30), "audit", tmp_path / "r",
+                     ReportOptions(pdf=False, mask_personal_data=True))
+    text = ""
+    for path in files.paths:
+        with zipfile.ZipFile(path) as z:
+            text += "".join(z.read(n).decode("utf-8", "ignore") for n in z.namelist() if n.endswith(".xml"))
+    assert text and [s for s in SECRETS if s in text] == []
