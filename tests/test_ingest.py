@@ -181,3 +181,17 @@ def test_real_rulebook_on_a_generated_folder(tmp_path, monkeypatch):
     # the rulebook finds the topic each generated call was written for
     expected = dict(zip(frames["calls"]["call_id"], frames["calls"]["topic"]))
     assert sum(topics[c] == t for c, t in expected.items()) >= 0.9 * len(expected)
+
+
+def test_xlsx_folder(tmp_path):
+    import polars as pl
+
+    f = _folder(tmp_path)
+    for name in ("requests", "readings"):
+        csv = f.root / f"{name}.csv"
+        pl.read_csv(csv, infer_schema=False).write_excel(f.root / f"{name}.xlsx")
+        csv.unlink()
+    db = tmp_path / "oka.duckdb"
+    report = ingest(f.root, db, checker=f.checker)
+    assert report.records == {"requests": (1, 1, 0), "readings": (1, 1, 0)}
+    assert _counts(db)["links"] == 2
