@@ -10,9 +10,12 @@ from transcription.schema import Finding
 def interruption(call: Call, rule) -> list:
     """The operator starts while the customer speaks and they overlap by ``min_overlap_s`` or more."""
     min_overlap = float(rule.params.get("min_overlap_s", 1.0))
+    backchannels = rule.words("backchannels")
     out = []
     customer = call.customer
     for op in call.operator:
+        if all(f in backchannels for f in op.forms):
+            continue  # «угу, да-да» while the customer speaks is listening, not interrupting
         for c in customer:
             if c.start >= op.start:
                 break
