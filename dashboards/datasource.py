@@ -2,7 +2,9 @@
 
 Each wrapper opens nothing itself; the analytics function opens a short-lived
 read-only connection, and ``st.cache_data`` keeps the result (never the
-connection) for ``TTL_S`` seconds, so pages stay fast and ``ingest`` can write
+connection) keyed by the data's version (``analytics.views.data_version``,
+checked every ``VERSION_TTL_S`` seconds): pages stay fast until ingest, a
+records import or a review really changes something, and ``ingest`` can write
 in between.  Anything that must change what users see (masking, per-role
 filtering) belongs here, where every read passes.
 """
@@ -12,6 +14,7 @@ import dataclasses
 import datetime as dt
 import logging
 from pathlib import Path
+from typing import NamedTuple
 
 import polars as pl
 import streamlit as st
@@ -23,11 +26,25 @@ from transcription.schema import OkaError
 
 log = logging.getLogger(__name__)
 
-TTL_S = 60
+TTL_S = 3600          # a backstop only: results are keyed by the data's version
+VERSION_TTL_S = 10    # how often a session looks whether the data changed
 
 
-def _db() -> str:
-    return str(context.db_path())
+class Store(NamedTuple):
+    """The database and the version of its data: the first argument of every cached read."""
+
+    path: Path
+    version: str
+
+
+@st.cache_data(ttl=VERSION_TTL_S, show_spinner=False)
+def _version(path: str) -> str:
+    return views.data_version(Path(path))
+
+
+def _db() -> Store:
+    path = context.db_path()
+    return Store(path, _version(str(path)))
 
 
 def refresh() -> None:
@@ -38,10 +55,10 @@ def refresh() -> None:
 # --- KPIs: the same numbers as `oka-qa kpi --json` ------------------------------------------
 
 @st.cache_data(ttl=TTL_S, show_spinner=False)
-def _kpis(db: str, date_from: dt.date, date_to: dt.date) -> dict:
+def _kpis(db: Store, date_from: dt.date, date_to: dt.date) -> dict:
     from analytics.kpi import compute_kpis
 
-    return compute_kpis(Path(db), date_from, date_to)
+    return compute_kpis(db.path, date_from, date_to)
 
 
 def kpis(date_from: dt.date, date_to: dt.date) -> dict:
@@ -50,10 +67,10 @@ def kpis(date_from: dt.date, date_to: dt.date) -> dict:
 
 
 @st.cache_data(ttl=TTL_S, show_spinner=False)
-def _kpi_list(db: str, name: str, date_from: dt.date, date_to: dt.date) -> pl.DataFrame:
+def _kpi_list(db: Store, name: str, date_from: dt.date, date_to: dt.date) -> pl.DataFrame:
     from analytics.kpi_lists import LISTS
 
-    return LISTS[name](Path(db), date_from, date_to)
+    return LISTS[name](db.path, date_from, date_to)
 
 
 def kpi_list(name: str, date_from: dt.date, date_to: dt.date) -> pl.DataFrame:
@@ -78,8 +95,8 @@ def rule_titles() -> dict[str, str]:
 # --- views ----------------------------------------------------------------------------------
 
 @st.cache_data(ttl=TTL_S, show_spinner=False)
-def _date_range(db: str) -> tuple[dt.date | None, dt.date | None]:
-    return views.date_range(Path(db))
+def _date_range(db: Store) -> tuple[dt.date | None, dt.date | None]:
+    return views.date_range(db.path)
 
 
 def date_range() -> tuple[dt.date | None, dt.date | None]:
@@ -87,8 +104,8 @@ def date_range() -> tuple[dt.date | None, dt.date | None]:
 
 
 @st.cache_data(ttl=TTL_S, show_spinner=False)
-def _call(db: str, name: str, *args) -> pl.DataFrame:
-    return getattr(views, name)(Path(db), *args)
+def _call(db: Store, name: str, *args) -> pl.DataFrame:
+    return getattr(views, name)(db.path, *args)
 
 
 # What the signed-in user may see (analytics.access): every frame below passes through ``_view``,
@@ -104,7 +121,7 @@ def _viewer() -> Viewer:
 
 
 @st.cache_data(ttl=TTL_S, show_spinner=False)
-def _seen(db: str, role_id: str, operator_id: str, name: str, *args) -> pl.DataFrame:
+def _seen(db: Store, role_id: str, operator_id: str, name: str, *args) -> pl.DataFrame:
     return redact_frame(Viewer("-", ROLES[role_id], operator_id or None), _call(db, name, *args))
 
 
@@ -128,10 +145,10 @@ def trend(date_from: dt.date, date_to: dt.date, grain: str, operator_id: str | N
 
 
 @st.cache_data(ttl=TTL_S, show_spinner=False)
-def _by_operator(db: str, date_from: dt.date, date_to: dt.date) -> pl.DataFrame:
+def _by_operator(db: Store, date_from: dt.date, date_to: dt.date) -> pl.DataFrame:
     from analytics.kpi import by_operator
 
-    return by_operator(Path(db), date_from, date_to)
+    return by_operator(db.path, date_from, date_to)
 
 
 def operator_table(date_from: dt.date, date_to: dt.date) -> pl.DataFrame:

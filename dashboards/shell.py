@@ -34,6 +34,7 @@ def page() -> Period:
     context.set_period(chosen)
     st.sidebar.caption(f"{chosen.label}: {chosen.start:%d.%m.%Y} – {chosen.end:%d.%m.%Y}")
     if st.sidebar.button("Обновить данные", icon=":material/refresh:", key="refresh",
-                         help=f"Перечитать базу (данные кэшируются на {datasource.TTL_S} с)"):
+                         help="Страницы сами перечитывают базу, когда в ней появляются новые данные "
+                              f"(проверка раз в {datasource.VERSION_TTL_S} с); кнопка — сразу"):
         datasource.refresh()
     return chosen

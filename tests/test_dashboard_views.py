@@ -10,6 +10,7 @@ import pytest
 
 from analytics import reviews, views
 from analytics.kpi import compute_kpis
+from analytics.store import connect
 from dashboards.components import period as periods
 from dashboards.labels import fmt_number, fmt_pct, fmt_seconds, russian
 from rules.lemmas import query_forms, word_forms
@@ -192,3 +193,18 @@ def test_exports_open_in_excel_with_russian_headers(db):
     assert row.startswith("m3,2003,ГВС-3,410.0")
     back = pl.read_excel(io.BytesIO(to_xlsx(shown)))
     assert back.columns == shown.columns and back["Продиктовано"].to_list() == ["400.0"]
+
+
+@pytest.mark.parametrize("change", [
+    "INSERT INTO calls (call_id, started_at, ingested_at) VALUES ('c99', '2025-03-01 10:00', now())",
+    "UPDATE requests SET completed_at = '2025-04-20 10:00' WHERE request_id = 'r2'",
+    "UPDATE readings SET value = 400 WHERE reading_id = 'm3'",
+    "UPDATE links SET call_id = NULL WHERE record_id = 'm1'",
+    "INSERT INTO reviews VALUES ('c03', 2, 'speech.filler', 'rejected', '', '', '2025-07-02')",
+])
+def test_data_version_changes_with_the_data(fresh_db, change):
+    before = views.data_version(fresh_db)
+    assert views.data_version(fresh_db) == before            # stable while nothing changes
+    with connect(fresh_db) as con:
+        con.execute(change)
+    assert views.data_version(fresh_db) != before
