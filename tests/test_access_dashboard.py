@@ -275,3 +275,20 @@ def test_the_report_a_trainer_makes_is_masked(db, tmp_path):
         with zipfile.ZipFile(path) as z:
             text += "".join(z.read(n).decode("utf-8", "ignore") for n in z.namelist() if n.endswith(".xml"))
     assert text and [s for s in SECRETS if s in text] == []
+
+
+def test_five_wrong_passwords_lock_the_account_for_a_while(monkeypatch, db, tmp_path):
+    from dashboards import auth
+
+    users = tmp_path / "users.json"
+    monkeypatch.setenv("OKA_QA_USERS", str(users))
+    UsersFile(users).add("lockme", "head", "correct horse")
+    monkeypatch.setenv("OKA_QA_DB", str(db))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    for password in ["wrong"] * auth.MAX_FAILURES + ["correct horse"]:
+        at.text_input(key="sign_in_name").input("lockme")
+        at.text_input(key="sign_in_password").input(password)
+        at.button[0].click().run()
+    assert any("Слишком много неудачных попыток" in e.value for e in at.error)
+    assert "oka_role" not in at.session_state
+    assert audit.entries(db, user="lockme", action="sign_in_failed").height == auth.MAX_FAILURES
