@@ -112,6 +112,8 @@ def _indicators(doc, data: ReportData, figs, opts, n) -> None:
              fmt_change(i.value, i.previous, "%"), i.verdict] for i in data.indicators]
     table(doc, ["№", "Показатель", "Критерий оценки", "Значение", "Пред. период", "Изменение", "Оценка"],
           rows, [0.7, 3.8, 4.3, 1.8, 1.8, 2.0, 2.4], size=9, numeric_cols=(3, 4, 5))
+    para(doc, KIND_SPECS[data.kind].assessment + " Значение — доля записей, связанных со звонком; "
+              "изменение — к периоду сравнения, в процентных пунктах.", size=11, align="justify")
     doc.add_heading(f"{n}.1. Сводные показатели за период", level=2)
     para(doc, "В тех же определениях и из тех же запросов, что и на панели мониторинга ОКА.", size=11)
     rows = [[label, fmt_kpi(data.kpis.get(key), unit), fmt_kpi(data.previous_kpis.get(key), unit),

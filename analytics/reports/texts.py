@@ -26,6 +26,7 @@ class KindSpec:
     conclusion_heading: str
     file_label: str
     next_document: str        # where the re-check is reported, in the prepositional case
+    assessment: str           # who assesses the indicators of 2.6, how often, in which document
 
 
 KIND_SPECS = {
@@ -39,6 +40,8 @@ KIND_SPECS = {
         conclusion_heading="Выводы",
         file_label="Справка по результатам проверки",
         next_document="следующей справке",
+        assessment="Оценку выполнения показателей проводит начальник ОКА один раз в полугодие; "
+                   "результат оформляется настоящей справкой.",
     ),
     "audit": KindSpec(
         title="ОТЧЕТ ПО АУДИТУ СМ",
@@ -50,6 +53,8 @@ KIND_SPECS = {
         conclusion_heading="Заключение аудита и несоответствия",
         file_label="Отчет по аудиту СМ",
         next_document="следующем отчете по аудиту",
+        assessment="Оценку выполнения показателей проводят внутренние аудиторы СМ по графику внутреннего "
+                   "аудита; результат оформляется настоящим отчетом.",
     ),
 }
 
