@@ -169,6 +169,25 @@ def pd_in_query(text: str) -> bool:
     return bool(mask_text(text)[1]) or sum(ch.isdigit() for ch in text) + number_words >= 3
 
 
+def remember_recordings(db: Path, data_dir: Path) -> None:
+    """Note in the store the data folder the recordings of ``db`` came from (``oka-qa ingest DIR``)."""
+    from analytics.store import connect
+
+    with connect(Path(db)) as con:
+        con.execute("INSERT OR REPLACE INTO meta VALUES ('recordings_dir', ?)", [str(Path(data_dir).resolve())])
+
+
+def remembered_recordings(db: Path) -> Path | None:
+    """The data folder of the database's last ingest, if it noted one."""
+    from analytics.store import connect
+
+    if not Path(db).exists():
+        return None
+    with connect(Path(db), read_only=True) as con:
+        row = con.execute("SELECT value FROM meta WHERE key = 'recordings_dir'").fetchone()
+    return Path(row[0]) if row else None
+
+
 def audio_file(recordings_dir: Path, stored_path: str | None) -> Path:
     """The recording at ``stored_path``, which must lie inside ``recordings_dir``.
 

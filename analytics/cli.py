@@ -133,6 +133,9 @@ def ingest(cfg, data_dir, db) -> None:
     problems = Problems()
     try:
         report = run_ingest(data_dir, Path(db or cfg.store.db), cfg, on_error=problems.error)
+        from analytics.access import remember_recordings
+
+        remember_recordings(Path(db or cfg.store.db), data_dir)  # the dashboard plays audio from here only
     except OkaError as e:
         _fail(str(e))
     problems.done = report.processed

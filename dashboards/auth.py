@@ -44,9 +44,14 @@ def users_file() -> Path:
 
 
 def recordings_dir() -> Path:
-    """The only folder audio is served from: config, else the demo's, else the database's folder."""
+    """The only folder audio is served from: the demo's, else ``[access] recordings_dir``, else the data
+    folder of the last ``oka-qa ingest`` into this database, else the database's own folder."""
+    from analytics.access import remembered_recordings
+
     configured = os.environ.get(RECORDINGS_ENV) or load_config().access.recordings_dir
-    return Path(configured) if configured else context.db_path().parent
+    if configured:
+        return Path(configured)
+    return remembered_recordings(context.db_path()) or context.db_path().parent
 
 
 def current() -> Viewer | None:

@@ -211,3 +211,15 @@ def test_demo_access_prints_fresh_accounts_and_points_the_dashboard_at_them(tmp_
     assert os.environ["OKA_QA_RECORDINGS"] == str((tmp_path / "rec").resolve())
     again = demo_access(db, tmp_path / "rec")
     assert again["head"][1] != made["head"][1]
+
+
+def test_ingest_remembers_where_the_recordings_are(tmp_path):
+    from analytics import store
+    from analytics.access import remember_recordings, remembered_recordings
+
+    db = tmp_path / "oka.duckdb"
+    assert remembered_recordings(db) is None
+    store.init(db)
+    assert remembered_recordings(db) is None
+    remember_recordings(db, tmp_path / "data")
+    assert remembered_recordings(db) == (tmp_path / "data").resolve()
