@@ -23,6 +23,8 @@ def _value_at(forms: list[str], i: int, hi: int):
     if not runs:
         return None
     run = runs[0]
+    while len(run) > 1 and run[0].digits == "0":
+        run = run[1:]  # «ноль ноль пятьсот шестьдесят семь»: the meter's leading zeros
     p0 = run[0]
     if len(run) >= 2 and sum(len(p.digits) for p in run) >= 5:
         return None  # a long number dictated in pieces (account, phone), not a reading
