@@ -67,8 +67,10 @@ def _period(con, date_from: dt.date | None, date_to: dt.date | None) -> tuple[dt
             "UNION ALL SELECT CAST(created_at AS DATE) FROM requests "
             "UNION ALL SELECT CAST(entered_at AS DATE) FROM readings)").fetchall()[0]
         today = _now().date()
-        date_from = date_from or lo or today
-        date_to = date_to or hi or today
+        if date_from is None:
+            date_from = min(lo or today, date_to or today)
+        if date_to is None:
+            date_to = max(hi or today, date_from)
     if date_to < date_from:
         raise KpiError(f"the period ends ({date_to}) before it starts ({date_from})")
     return date_from, date_to

@@ -229,3 +229,15 @@ def test_boundaries(tmp_path, created, entered, completed, expected):
     ingest(f.root, tmp_path / "oka.duckdb", checker=f.checker)
     got = kpi.compute_kpis(tmp_path / "oka.duckdb", dt.date(2025, 3, 1), dt.date(2025, 3, 31))
     assert {k: got[k] for k in expected} == expected
+
+
+@pytest.mark.parametrize("date_from, date_to, expected", [
+    (None, None, ("2025-02-20", "2025-03-20")),       # the first and last day with data
+    ("2025-03-05", None, ("2025-03-05", "2025-03-20")),
+    (None, "2025-03-01", ("2025-02-20", "2025-03-01")),
+    ("2030-01-01", None, ("2030-01-01", "2030-01-01")),
+])
+def test_default_period(db, date_from, date_to, expected):
+    got = kpi.compute_kpis(db, date_from and dt.date.fromisoformat(date_from),
+                           date_to and dt.date.fromisoformat(date_to))
+    assert (got["from"], got["to"]) == expected
