@@ -93,6 +93,8 @@ class _Figures:
 def _scope(doc, data: ReportData, figs, opts, n) -> None:
     s = data.scope
     rows = [
+        ["Проверяемое подразделение", DEPARTMENT],
+        ["Критерии проверки", "СТП-04-2019: п. 2.6, раздел 2, Приложение 1"],
         ["Проверяемый период", period_label(data.period.start, data.period.end)],
         ["Операторов ОКА, принимавших звонки", fmt_number(s.operators, 0)],
         ["Звонков за период", fmt_kpi(data.kpis.get("calls"), "")],
