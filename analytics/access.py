@@ -138,18 +138,16 @@ def redact_call(viewer: Viewer, detail):
         return detail
     from dataclasses import replace
 
-    from rules.privacy import MaskOptions, mask_text
+    from rules.privacy import MaskOptions, context_before, mask_text
 
     keep = tuple(n for n in (detail.call.get("operator_name"),) if n)
     opts = MaskOptions(keep_names=keep)
     call = {k: (None if k in PD_COLUMNS else v) for k, v in detail.call.items()}
     utts = detail.utterances
     if "text" in utts.columns and not utts.is_empty():
-        texts, prev = [], ""
-        for t in utts["text"].to_list():
-            texts.append(None if t is None else mask_text(t, prev, opts)[0])
-            prev = t or ""
-        utts = utts.with_columns(pl.Series("text", texts, dtype=pl.String))
+        said = utts["text"].to_list()
+        masked = [None if t is None else mask_text(t, context_before(said, i), opts)[0] for i, t in enumerate(said)]
+        utts = utts.with_columns(pl.Series("text", masked, dtype=pl.String))
     inside = Viewer(viewer.name, ROLES["trainer"])  # the call is theirs: mask, do not filter, inside it
     return replace(detail, call=call,
                    utterances=redact_frame(inside, utts.drop("words", strict=False), keep),

@@ -26,10 +26,11 @@ from rules.pd_people import addresses as _addresses
 from rules.pd_people import names as _names
 from transcription.schema import Finding, Transcript
 
-__all__ = ["KINDS", "MaskOptions", "PdSpan", "PrivacyError", "find_pd", "mask_finding", "mask_text",
-           "mask_transcript"]
+__all__ = ["KINDS", "MaskOptions", "PdSpan", "PrivacyError", "context_before", "find_pd", "mask_finding",
+           "mask_text", "mask_transcript"]
 
 _PRIORITY = {k: i for i, k in enumerate(KINDS)}
+CONTEXT_UTTERANCES = 3
 _EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _SPOKEN_EMAIL_RE = re.compile(
     r"(?i)(?<![\w@])[\w.\-]+\s+(?:собака|собачка|эт|at)\s+[\w\-]+(?:\s*(?:точка|dot|\.)\s*[\w\-]+)+")
@@ -83,12 +84,16 @@ def mask_text(text: str, context: str = "", options: MaskOptions | None = None) 
 
 def mask_transcript(transcript: Transcript, options: MaskOptions | None = None) -> Transcript:
     """A copy with every utterance masked and the word timings dropped (they spell the same data)."""
-    utts, prev = [], ""
-    for u in transcript.utterances:
-        masked, _ = mask_text(u.text, prev, options)
-        utts.append(replace(u, text=masked, words=None))
-        prev = u.text
+    texts = [u.text for u in transcript.utterances]
+    utts = [replace(u, text=mask_text(u.text, context_before(texts, i), options)[0], words=None)
+            for i, u in enumerate(transcript.utterances)]
     return replace(transcript, utterances=utts)
+
+
+def context_before(texts: list[str | None], i: int, n: int = CONTEXT_UTTERANCES) -> str:
+    """What was said in the ``n`` utterances before utterance ``i``: a number dictated in pieces
+    («восемь семьсот один» — «да» — «сорок пять шестьдесят семь») keeps the cue said before it."""
+    return " ".join(t for t in texts[max(0, i - n):i] if t)
 
 
 def mask_finding(finding: Finding, options: MaskOptions | None = None) -> Finding:
@@ -160,9 +165,10 @@ def _numbers(text: str, tokens: list[Token], ctx: list[Token], lex: Lexicon) -> 
         cue = _cue(ctx + tokens[:run.first], lex)
         unit = _unit_after(tokens, run.last + 1, lex)
         if n >= lex.always_mask_digits:
-            # a meter's serial number or a reading, said right after its cue, is not personal data;
-            # ten digits and more are a phone or an ИИН whatever was said before
-            mask = not ((unit or cue == "value") and n < 10)
+            # a meter's serial number or a reading, said right after its cue in the same utterance, is
+            # not personal data; ten digits and more are a phone or an ИИН whatever was said before
+            here = _cue(tokens[:run.first], lex)
+            mask = not ((unit or here == "value") and n < 10)
         elif cue in ID_KINDS:
             mask = not unit
         else:

@@ -165,6 +165,26 @@ def test_mask_transcript_uses_the_question_before_and_drops_words():
     assert t.utterances[1].text.startswith("девяносто")  # the original is untouched
 
 
+def test_a_number_dictated_in_pieces_keeps_its_cue():
+    t = Transcript("c1", 20.0, utterances=[
+        Utterance("operator", 0, 2, "Оставьте контактный телефон."),
+        Utterance("customer", 2, 4, "восемь семьсот один"),
+        Utterance("operator", 4, 5, "да"),
+        Utterance("customer", 5, 8, "сорок пять шестьдесят семь"),
+    ])
+    assert [u.text for u in mask_transcript(t).utterances] == [
+        "Оставьте контактный телефон.", "[телефон]", "да", "[телефон]"]
+
+
+@pytest.mark.parametrize("context,text,masked", [
+    ("Показания сто двадцать. Спасибо.", "12345678", "[номер]"),        # a value cue said earlier does not
+    ("", "заводской номер 5726606", "заводской номер 5726606"),          # a serial right after its cue stays
+    ("Оставьте телефон.", "2 74 15 30", "[телефон]"),
+])
+def test_cues_in_context_and_in_the_utterance(context, text, masked):
+    assert mask_text(text, context)[0] == masked
+
+
 def test_mask_finding_evidence():
     f = Finding("name.not_used", "14.1", "operator", 1.0, 2.0, "Нурлан, ваш телефон 87011112233")
     assert mask_finding(f).evidence == "[ФИО], ваш телефон [телефон]"
