@@ -292,3 +292,19 @@ def test_five_wrong_passwords_lock_the_account_for_a_while(monkeypatch, db, tmp_
     assert any("Слишком много неудачных попыток" in e.value for e in at.error)
     assert "oka_role" not in at.session_state
     assert audit.entries(db, user="lockme", action="sign_in_failed").height == auth.MAX_FAILURES
+
+
+def test_a_review_is_in_the_audit_log_with_its_reviewer(monkeypatch, tmp_path):
+    fresh = dashboard_db.build(tmp_path / "review.duckdb")
+    at = open_as(monkeypatch, fresh, "auditor", "review")
+    at.selectbox(key="period_kind").set_value("Полугодие").run()
+    at.radio(key="period_half").set_value("I").run()
+    at.selectbox(key="review_rule").set_value("speech.rude").run()
+    at.radio(key="review_verdict").set_value("confirmed")
+    at.text_input(key="review_comment").input("грубость")
+    at.button[[b.label for b in at.button].index("Сохранить")].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    row = audit.entries(fresh, action="review").row(0, named=True)
+    assert row["user_name"] == "auditor" and row["role"] == "auditor" and "#" in row["target"]
+    assert '"verdict": "confirmed"' in row["detail"] and "грубость" in row["detail"]
+    assert audit.verify(fresh) >= 1
