@@ -5,7 +5,7 @@
 ``ingest`` or the dashboard is busy is still consistent: it waits for the
 write lock, like any other writer.  Next to the copy goes a manifest with its
 SHA-256 and the rows per table; ``restore`` refuses a copy that does not match
-it, and keeps the database it replaces as ``<db>.before-restore-<time>``, so
+it or whose audit log's hash chain is broken, and keeps the database it replaces as ``<db>.before-restore-<time>``, so
 nothing stored is lost by restoring the wrong file.  Audit entries written
 after the backup are carried over into the restored log: a restore never
 erases who did what.
@@ -129,6 +129,12 @@ def check(path: Path) -> BackupInfo:
         raise BackupError(f"{path}: not a readable DuckDB database ({e})") from e
     if "calls" not in tables or "meta" not in tables:
         raise BackupError(f"{path}: not an oka-qa database (no calls or meta table)")
+    from analytics import audit
+
+    try:  # restoring a copy whose audit log was altered would rewrite who did what
+        audit.verify(path)
+    except OkaError as e:
+        raise BackupError(f"{path}: refused, its audit log does not verify ({e})") from e
     if expected and expected.get("tables") and expected["tables"] != tables:
         raise BackupError(f"{path}: row counts differ from its manifest")
     return BackupInfo(path, digest, tables, (expected or {}).get("created_at", ""))

@@ -56,6 +56,17 @@ def test_restore_refuses_a_damaged_backup_and_keeps_the_database(db, tmp_path, d
     assert len(_calls(db)) == 50
 
 
+def test_restore_refuses_a_backup_whose_audit_log_was_altered(db, tmp_path):
+    out = tmp_path / "b.duckdb"
+    backup.backup(db, out)
+    out.with_name(out.name + backup.MANIFEST_SUFFIX).unlink()  # no manifest to catch it: the chain must
+    with duckdb.connect(str(out)) as con:
+        con.execute("UPDATE audit_log SET user_name = 'eve'")
+    with pytest.raises(backup.BackupError, match="audit log does not verify"):
+        backup.restore(out, db)
+    assert len(_calls(db)) == 50
+
+
 def test_backup_refuses_to_overwrite(db, tmp_path):
     out = tmp_path / "b.duckdb"
     backup.backup(db, out)
