@@ -150,8 +150,10 @@ def test_call_page(monkeypatch, db):
     assert any("closing.missing" in w.value or "п. 15.16" in w.value for w in at.warning)
     audio = at.get("audio")[0].proto
     assert audio.start_time == 3
+    assert [m.value for m in at.markdown if "▶" in m.value] == [":red[**▶**] **Абонент:** Передаю показания четыреста."]
     at.button(key="utt_2").click().run()                                     # «Ты подожди, девушка.» at 0:05
     assert at.get("audio")[0].proto.start_time == 5
+    assert "Ты подожди" in next(m.value for m in at.markdown if "▶" in m.value)
     at.segmented_control(key="call_layout").set_value("две колонки").run()
     assert not at.exception
     at.button(key="call_back").click().run()

@@ -59,30 +59,40 @@ def highlight(text: str, marks: list[Mark]) -> str:
     return "".join(out)
 
 
-def _utterance(utt: dict, findings: list[dict], titles: dict[str, str], key: str) -> None:
+def _utterance(utt: dict, findings: list[dict], titles: dict[str, str], key: str, current: bool) -> None:
     left, right = st.columns([1, 12], vertical_alignment="top")
     if left.button(fmt_seconds(utt["start"]), key=key, help="Слушать с этого места", type="tertiary"):
         context.seek(utt["start"])
         st.rerun()
     who = SPEAKERS_RU.get(utt["speaker"], utt["speaker"])
-    right.markdown(f"**{who}:** {highlight(utt['text'], marks_for(utt, findings, titles))}",
+    playing = ":red[**▶**] " if current else ""
+    right.markdown(f"{playing}**{who}:** {highlight(utt['text'], marks_for(utt, findings, titles))}",
                    unsafe_allow_html=True)
 
 
-def conversation(utterances: pl.DataFrame, findings: pl.DataFrame, titles: dict[str, str], layout: str) -> None:
-    """``layout``: "chat" (one column, operator and customer as chat bubbles) or "columns" (operator left)."""
+def conversation(utterances: pl.DataFrame, findings: pl.DataFrame, titles: dict[str, str], layout: str,
+                 at_second: float | None = None) -> None:
+    """``layout``: "chat" (one column, operator and customer as chat bubbles) or "columns" (operator left).
+
+    The utterance the player starts in (``at_second``) is marked ▶.
+    """
     fl = findings.filter(pl.col("verdict").is_null() | (pl.col("verdict") != "rejected")).to_dicts()
     rows = utterances.head(MAX_UTTERANCES).to_dicts()
     if utterances.height > MAX_UTTERANCES:
         st.caption(f"Показаны первые {MAX_UTTERANCES} реплик из {utterances.height}.")
+    current = None
+    if at_second is not None:
+        spoken = [u["idx"] for u in rows if u["start"] <= at_second + 0.05]
+        current = spoken[-1] if spoken else None
     for utt in rows:
         key = f"utt_{utt['idx']}"
+        now = utt["idx"] == current
         if layout == "columns":
             op, cu = st.columns(2)
             with op if utt["speaker"] != "customer" else cu:
-                _utterance(utt, fl, titles, key)
+                _utterance(utt, fl, titles, key, now)
         else:
             role = "assistant" if utt["speaker"] == "operator" else "user"
             avatar = ":material/support_agent:" if utt["speaker"] == "operator" else ":material/person:"
             with st.chat_message(role, avatar=avatar):
-                _utterance(utt, fl, titles, key)
+                _utterance(utt, fl, titles, key, now)

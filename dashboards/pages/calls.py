@@ -79,7 +79,8 @@ def show_call(call_id: str, at_second: float | None) -> None:
                 h1, h2 = st.columns(2)
                 h1.markdown("**Оператор**")
                 h2.markdown("**Абонент**")
-            conversation(detail.utterances, detail.findings, titles, "columns" if layout == "две колонки" else "chat")
+            conversation(detail.utterances, detail.findings, titles, "columns" if layout == "две колонки" else "chat",
+                         at_second)
     with right:
         st.subheader("Нарушения")
         fshown = russian(detail.findings.select("idx", "rule", "clause", "start", "evidence", "verdict", "comment"),
