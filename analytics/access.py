@@ -80,8 +80,14 @@ class Viewer:
         return not self.role.own_calls_only or (self.operator_id is not None and operator_id == self.operator_id)
 
 
-# Columns that hold free text said in a call: masked with rules.privacy for roles without sees_pd.
-TEXT_COLUMNS = ("text", "evidence", "quote", "snippet", "comment", "note", "object_name")
+# Text columns a masked role sees as they are: ids, codes, the operators' own names, verdicts.
+# Every other text column is treated as something said in a call and masked with rules.privacy
+# (deny by default: a column added to a view later cannot leak by being forgotten here).
+SAFE_COLUMNS = frozenset((
+    "call_id", "operator_id", "operator_name", "rule", "clause", "topic", "speaker", "verdict", "reviewer",
+    "customer_type", "kind", "language", "layout", "link_method", "linked_by", "linked_call", "method",
+    "record_type", "request_id", "reading_id", "rulebook", "asr_model", "content_hash", "source_hash",
+    "title", "grain", "period"))
 # Columns that hold personal data as a whole value: blanked for roles without sees_pd.
 PD_COLUMNS = ("account", "contract_no", "contact", "meter", "phone", "iin", "email",
               "audio_path", "transcript_path", "words")
@@ -99,14 +105,16 @@ def redact_text(viewer: Viewer, text: str | None, keep_names: Iterable[str] = ()
 def redact_frame(viewer: Viewer, df: pl.DataFrame, keep_names: Iterable[str] = ()) -> pl.DataFrame:
     """The rows and columns of ``df`` this viewer may see.
 
-    An operator keeps only rows of their own calls (an ``operator_id`` column is then required);
-    a role without ``sees_pd`` gets free-text columns masked and personal-data columns blanked.
+    An operator keeps only rows of their own calls (a table of calls or of things said in them
+    without ``operator_id`` is refused); a role without ``sees_pd`` gets personal-data columns
+    blanked and every text column outside ``SAFE_COLUMNS`` masked.
     The operators' own names (``operator_name``) stay, so a trainer knows whom they coach.
     """
     if viewer.role.own_calls_only:
         if "operator_id" in df.columns:
             df = df.filter(pl.col("operator_id") == (viewer.operator_id or "\x00"))
-        elif set(df.columns) & {"call_id", *TEXT_COLUMNS, *PD_COLUMNS}:
+        elif "call_id" in df.columns or any(c in PD_COLUMNS or (t == pl.String and c not in SAFE_COLUMNS)
+                                            for c, t in df.schema.items()):
             raise AccessError("this table has no operator_id, so an operator may not see it")
         # else: counts per rule, topic or period, with nothing said in a call: no one's calls in it
     if viewer.role.sees_pd or df.is_empty():
@@ -118,12 +126,26 @@ def redact_frame(viewer: Viewer, df: pl.DataFrame, keep_names: Iterable[str] = (
 
     opts = MaskOptions(keep_names=keep)
     exprs = []
-    for c in df.columns:
+    for c, dtype in df.schema.items():
         if c in PD_COLUMNS:
-            exprs.append(pl.lit(None, dtype=df.schema[c]).alias(c))
-        elif c in TEXT_COLUMNS and df.schema[c] == pl.String:
+            exprs.append(pl.lit(None, dtype=dtype).alias(c))
+        elif c in SAFE_COLUMNS:
+            continue
+        elif dtype == pl.String:
             exprs.append(pl.col(c).map_elements(lambda t: mask_text(t, "", opts)[0], return_dtype=pl.String))
+        elif dtype.is_nested() and _has_text(dtype):  # lists or structs of text: nothing to show safely
+            exprs.append(pl.lit(None, dtype=dtype).alias(c))
     return df.with_columns(exprs) if exprs else df
+
+
+def _has_text(dtype: pl.DataType) -> bool:
+    if dtype == pl.String:
+        return True
+    if isinstance(dtype, (pl.List, pl.Array)):
+        return _has_text(dtype.inner)
+    if isinstance(dtype, pl.Struct):
+        return any(_has_text(f.dtype) for f in dtype.fields)
+    return False
 
 
 def redact_call(viewer: Viewer, detail):
@@ -142,7 +164,9 @@ def redact_call(viewer: Viewer, detail):
 
     keep = tuple(n for n in (detail.call.get("operator_name"),) if n)
     opts = MaskOptions(keep_names=keep)
-    call = {k: (None if k in PD_COLUMNS else v) for k, v in detail.call.items()}
+    call = {k: (None if k in PD_COLUMNS else
+                mask_text(v, "", opts)[0] if isinstance(v, str) and k not in SAFE_COLUMNS else v)
+            for k, v in detail.call.items()}
     utts = detail.utterances
     if "text" in utts.columns and not utts.is_empty():
         said = utts["text"].to_list()

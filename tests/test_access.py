@@ -223,3 +223,11 @@ def test_ingest_remembers_where_the_recordings_are(tmp_path):
     assert remembered_recordings(db) is None
     remember_recordings(db, tmp_path / "data")
     assert remembered_recordings(db) == (tmp_path / "data").resolve()
+
+
+def test_a_text_column_nobody_listed_is_masked_too():
+    df = pl.DataFrame({"call_id": ["c1"], "operator_id": ["op1"], "new_column": [f"звоните {PHONE}"],
+                       "said": [[f"телефон {PHONE}"]], "score": [1.0]})
+    out = redact_frame(viewer("trainer"), df)
+    assert PHONE not in json.dumps(out.to_dicts(), ensure_ascii=False)
+    assert out["call_id"].to_list() == ["c1"] and out["score"].to_list() == [1.0]
