@@ -1,8 +1,11 @@
 """``oka-qa eval CORPUS_DIR``: the rulebook's figures on a labelled corpus.
 
 A labelled call is a transcript JSON (CONTRACT.md section 1) with
-``"expected": {"rules": [...], "topic": "...", "readings": [...]}`` (or the
-same object in a sidecar ``<name>.expected.json``).  Per rule, a call counts as
+``"expected": {"rules": [...], "topic": "...", "readings": [...]}`` — or the
+same object in a sidecar ``<name>.expected.json`` (``.labels.json``), or in a
+folder-wide ``labels.json`` / ``labels.jsonl`` keyed by ``call_id``.  Rules
+may be ids or finding objects (``{"rule": ...}``), readings numbers or
+``{"value": ...}`` objects.  Per rule, a call counts as
 a true positive when the rule is expected and fired at least once; precision,
 recall and F1 follow.  Topic accuracy is the share of calls whose topic is
 right; readings accuracy the share whose set of dictated values is exactly
@@ -87,34 +90,73 @@ class EvalReport:
         return "\n".join(lines)
 
 
-def _labels(path: Path, data: dict) -> dict:
-    exp = data.get("expected")
+LABEL_KEYS = ("expected", "labels", "label", "gold", "truth")
+SIDECARS = (".expected.json", ".labels.json", ".label.json")
+LABEL_FILES = ("labels.json", "expected.json", "labels.jsonl", "expected.jsonl")
+
+
+def _folder_labels(corpus_dir: Path) -> dict[str, dict]:
+    """Labels kept in one file for the whole folder: {call_id: labels}, a list or JSON Lines of objects with call_id."""
+    out: dict[str, dict] = {}
+    for name in LABEL_FILES:
+        path = corpus_dir / name
+        if not path.exists():
+            continue
+        text = path.read_text(encoding="utf-8")
+        items = [json.loads(x) for x in text.splitlines() if x.strip()] if name.endswith(".jsonl") else json.loads(text)
+        if isinstance(items, dict):
+            items = [{"call_id": k, **v} for k, v in items.items() if isinstance(v, dict)]
+        for item in items:
+            if isinstance(item, dict) and item.get("call_id"):
+                out[str(item["call_id"])] = item
+    return out
+
+
+def _labels(path: Path, data: dict, folder: dict[str, dict]) -> dict:
+    """The call's labels: in the file, in a sidecar, or in the folder's labels file; names normalised."""
+    exp = next((data[k] for k in LABEL_KEYS if isinstance(data.get(k), dict)), None)
     if exp is None:
-        side = path.with_name(path.stem + ".expected.json")
-        if side.exists():
-            exp = json.loads(side.read_text(encoding="utf-8"))
+        for suffix in SIDECARS:
+            side = path.with_name(path.stem + suffix)
+            if side.exists():
+                exp = json.loads(side.read_text(encoding="utf-8"))
+                break
+    if exp is None and isinstance(data, dict):
+        exp = folder.get(str(data.get("call_id"))) or folder.get(path.stem)
     if not isinstance(exp, dict):
-        raise SchemaError(f"{path}: no 'expected' labels (in the file or {path.stem}.expected.json)")
-    return exp
+        raise SchemaError(f"{path}: no 'expected' labels (in the file, in {path.stem}.expected.json or labels.json)")
+    rules = next((exp[k] for k in ("rules", "expected_rules", "violations", "findings") if k in exp), [])
+    readings = exp.get("readings", exp.get("expected_readings", []))
+    return {
+        "rules": {r.get("rule") or r.get("id") if isinstance(r, dict) else str(r) for r in rules or []},
+        "topic": exp.get("topic", exp.get("expected_topic")),
+        "readings": [float(r["value"] if isinstance(r, dict) else r) for r in readings or []],
+    }
 
 
 def evaluate(corpus_dir: Path, checker, on_error: Callable[[str], None] | None = None) -> EvalReport:
     """Runs ``checker`` over every labelled transcript in ``corpus_dir``."""
-    files = sorted(p for p in Path(corpus_dir).glob("*.json") if not p.name.endswith(".expected.json"))
+    corpus_dir = Path(corpus_dir)
+    files = sorted(p for p in corpus_dir.glob("*.json")
+                   if not p.name.endswith(SIDECARS) and p.name not in LABEL_FILES)
     if not files:
         raise OkaError(f"{corpus_dir}: no transcript JSON files")
+    try:
+        folder = _folder_labels(corpus_dir)
+    except (json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError) as e:
+        raise OkaError(f"{corpus_dir}: the labels file cannot be read ({e})") from e
     report = EvalReport(checker.version, rules={r.id: RuleStats() for r in checker.rules})
     for path in files:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            exp = _labels(path, data)
+            exp = _labels(path, data, folder)
             result = checker.check(Transcript.from_dict(data, source=str(path)))
-        except (OkaError, json.JSONDecodeError, UnicodeDecodeError) as e:
+        except (OkaError, json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError, ValueError) as e:
             if on_error:
                 on_error(str(e) if isinstance(e, OkaError) else f"{path}: {e}")
             continue
         report.calls += 1
-        want = set(exp.get("rules", []))
+        want = exp["rules"]
         got = {f.rule for f in result.findings}
         for rid in want | got:
             s = report.rules.setdefault(rid, RuleStats())
@@ -126,9 +168,9 @@ def evaluate(corpus_dir: Path, checker, on_error: Callable[[str], None] | None =
                     s.fn += 1
             else:
                 s.fp += 1
-        topic_ok = result.topic == exp.get("topic")
+        topic_ok = result.topic == exp["topic"]
         report.topic_right += topic_ok
-        want_r = sorted(round(float(v), 3) for v in exp.get("readings", []))
+        want_r = sorted(round(v, 3) for v in exp["readings"])
         got_r = sorted(round(r.value, 3) for r in result.readings)
         read_ok = want_r == got_r
         report.readings_right += read_ok
@@ -137,6 +179,6 @@ def evaluate(corpus_dir: Path, checker, on_error: Callable[[str], None] | None =
             report.readings_calls_right += read_ok
         if want != got or not topic_ok or not read_ok:
             report.errors.append({"file": path.name, "missed": sorted(want - got), "extra": sorted(got - want),
-                                  "topic": None if topic_ok else [exp.get("topic"), result.topic],
+                                  "topic": None if topic_ok else [exp["topic"], result.topic],
                                   "readings": None if read_ok else [want_r, got_r]})
     return report

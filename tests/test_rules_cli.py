@@ -103,3 +103,22 @@ def test_eval_text_output_and_missing_labels(tmp_path):
     res = CliRunner().invoke(cli, ["eval", str(tmp_path)])
     assert res.exit_code == 2
     assert "no 'expected' labels" in res.stderr
+
+
+@pytest.mark.parametrize("layout", ["folder", "sidecar"])
+def test_eval_reads_labels_kept_apart(tmp_path, layout):
+    labels = {}
+    for p in sorted(CORPUS.glob("corpus_00*.json")):
+        data = json.loads(p.read_text(encoding="utf-8"))
+        exp = data.pop("expected")
+        labels[data["call_id"]] = {"rules": [{"rule": r} for r in exp["rules"]], "topic": exp["topic"],
+                                   "readings": [{"value": v} for v in exp["readings"]]}
+        (tmp_path / p.name).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        if layout == "sidecar":
+            (tmp_path / f"{p.stem}.expected.json").write_text(json.dumps(labels[data["call_id"]]), encoding="utf-8")
+    if layout == "folder":
+        (tmp_path / "labels.json").write_text(json.dumps(labels, ensure_ascii=False), encoding="utf-8")
+    res = CliRunner().invoke(cli, ["eval", "--json", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    assert out["calls"] == len(labels) and out["topic_accuracy"] == 1.0
