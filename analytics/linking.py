@@ -1,7 +1,9 @@
 """Linking requests and readings to the call they came from (CONTRACT.md section 4).
 
-Recomputed in full, in SQL, after every import, so it is idempotent and a
-record whose call arrives later gets linked then.  Each link records its method:
+Recomputed in full, in SQL, after every import that changed a call or a
+record (``mark_stale`` in the same transaction as the change), so it is
+idempotent, a crash between a change and the relinking is caught up by the
+next run, and a record whose call arrives later gets linked then.  Each link records its method:
 
 ``given``
     the record's ``call_id`` names a stored call.
@@ -122,17 +124,38 @@ def link(con, window_minutes: int = WINDOW_MINUTES) -> dict[str, int]:
                 "AND n.record_id = l.record_id AND n.call_id = l.call_id AND n.method = l.method)")
     con.execute("INSERT INTO links SELECT n.* FROM new_links n ANTI JOIN links l "
                 "ON l.record_type = n.record_type AND l.record_id = n.record_id")
-    counts = dict(con.execute("SELECT method, count(*) FROM links GROUP BY method").fetchall())
-    counts["unknown_call"] = con.execute(
-        "SELECT count(*) FROM link_records WHERE given IS NOT NULL AND given NOT IN (SELECT call_id FROM calls)"
-    ).fetchall()[0][0]
-    counts["unlinked"] = con.execute(
-        "SELECT count(*) FROM link_records r ANTI JOIN links l "
-        "ON l.record_type = r.record_type AND l.record_id = r.record_id").fetchall()[0][0]
     con.execute("DROP TABLE new_links")
     con.execute("DROP TABLE link_candidates")
     con.execute("DROP TABLE link_records")
+    con.execute("INSERT OR REPLACE INTO meta VALUES ('links_stale', '0')")
+    counts = summary(con)
     log.info("links: %s", counts)
+    return counts
+
+
+def mark_stale(con) -> None:
+    """Note, in the writer's transaction, that calls or records changed and the links must be redone."""
+    con.execute("INSERT OR REPLACE INTO meta VALUES ('links_stale', '1')")
+
+
+def is_stale(con) -> bool:
+    """True unless the links were made after the last change (a database without the mark is stale)."""
+    row = con.execute("SELECT value FROM meta WHERE key = 'links_stale'").fetchall()
+    return not row or row[0][0] != "0"
+
+
+def summary(con) -> dict[str, int]:
+    """Links per method, plus ``unknown_call`` (records naming a call not stored) and ``unlinked``."""
+    counts = dict(con.execute("SELECT method, count(*) FROM links GROUP BY method").fetchall())
+    counts["unknown_call"] = con.execute(
+        "SELECT (SELECT count(*) FROM requests WHERE call_id IS NOT NULL AND call_id NOT IN (SELECT call_id FROM calls))"
+        " + (SELECT count(*) FROM readings WHERE call_id IS NOT NULL AND call_id NOT IN (SELECT call_id FROM calls))"
+    ).fetchall()[0][0]
+    counts["unlinked"] = con.execute(
+        "SELECT (SELECT count(*) FROM requests r WHERE NOT EXISTS (SELECT 1 FROM links l "
+        "WHERE l.record_type = 'request' AND l.record_id = r.request_id)) + (SELECT count(*) FROM readings r "
+        "WHERE NOT EXISTS (SELECT 1 FROM links l WHERE l.record_type = 'reading' AND l.record_id = r.reading_id))"
+    ).fetchall()[0][0]
     return counts
 
 

@@ -149,7 +149,7 @@ def ingest(data_dir: Path, db_path: Path, cfg: Config | None = None, on_error: O
                 _ingest_records(files[name], records.SPECS[name], db_path, report, reject)
         with store.connect(db_path) as con:
             con.begin()
-            report.links = linking.link(con)
+            report.links = linking.link(con) if linking.is_stale(con) else linking.summary(con)
             con.commit()
     except duckdb.Error as e:  # what is committed stays; the message says where it stopped
         raise store.StoreError(f"{db_path}: writing failed ({str(e).splitlines()[0]}); "
@@ -172,7 +172,10 @@ def _ingest_records(path: Path, spec: records.TableSpec, db_path: Path, report: 
         reject(r.line())
     with store.connect(db_path) as con:
         con.begin()
-        report.records[spec.name] = (loaded.frame.height, *records.upsert(con, spec, loaded.frame))
+        inserted, updated = records.upsert(con, spec, loaded.frame)
+        report.records[spec.name] = (loaded.frame.height, inserted, updated)
+        if inserted or updated:
+            linking.mark_stale(con)
         records.store_rejects(con, loaded.file, loaded.rejects)
         con.commit()
 
@@ -241,6 +244,7 @@ def _ingest_calls(path: Path, data_dir: Path, db_path: Path, cfg: Config, checke
         with store.connect(db_path) as con:
             con.begin()
             calls_store.write_calls(con, rows)
+            linking.mark_stale(con)
             con.commit()
         report.calls_stored += len(rows)
         log.info("stored %s call(s)", report.calls_stored)

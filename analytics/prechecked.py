@@ -22,7 +22,7 @@ from pathlib import Path
 
 import polars as pl
 
-from analytics import records, store
+from analytics import linking, records, store
 
 log = logging.getLogger(__name__)
 
@@ -126,5 +126,6 @@ def _write_chunk(db_path: Path, chunk: pl.DataFrame, extra: dict[str, pl.DataFra
                 con.unregister("extra")
             con.unregister("ids")
             con.unregister("todo")
+            linking.mark_stale(con)
         con.commit()
     return changed.height, chunk.height - changed.height

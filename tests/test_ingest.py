@@ -195,3 +195,21 @@ def test_xlsx_folder(tmp_path):
     report = ingest(f.root, db, checker=f.checker)
     assert report.records == {"requests": (1, 1, 0), "readings": (1, 1, 0)}
     assert _counts(db)["links"] == 2
+
+
+def test_links_are_redone_only_after_a_change_and_after_a_crash(tmp_path):
+    from analytics import linking
+
+    f = _folder(tmp_path)
+    db = tmp_path / "oka.duckdb"
+    ingest(f.root, db, checker=f.checker)
+    with store.connect(db, read_only=True) as con:
+        assert not linking.is_stale(con)
+    with store.connect(db) as con:  # as if an ingest died after storing a record, before relinking
+        con.execute("DELETE FROM links")
+        linking.mark_stale(con)
+    report = ingest(f.root, db, checker=f.checker)
+    assert report.links["time_window"] == 2 and _counts(db)["links"] == 2
+    with store.connect(db) as con:  # nothing changed since: the links are left as they are
+        con.execute("DELETE FROM links WHERE record_type = 'reading'")
+    assert ingest(f.root, db, checker=f.checker).links["unlinked"] == 1
