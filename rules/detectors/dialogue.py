@@ -151,6 +151,7 @@ def third_party(call: Call, rule) -> list:
                 break
         if any(refusal.contains(v) for v in answer):
             continue
+        heard = {t.lemma for c in call.customer if c.index <= u.index for t in c.tokens}
         for v in answer:
             m = disclosed.find(v)
             if m:
@@ -158,6 +159,10 @@ def third_party(call: Call, rule) -> list:
             nums = [i for i, t in enumerate(v.tokens) if t.flags & T.NUMBER]
             if nums and numbers_tell:
                 return [finding(rule, v, nums[0], nums[0])]
+            # a person's name the caller did not say: «там зарегистрирован Петров»
+            named = [i for i, t in enumerate(v.tokens) if t.flags & (T.SURN | T.NAME) and t.lemma not in heard]
+            if named:
+                return [finding(rule, v, named[0], named[0])]
     return []
 
 
