@@ -23,6 +23,7 @@ from analytics import audit
 from analytics.access import ROLES, Viewer
 from analytics.config import load as load_config
 from dashboards import context
+from transcription.schema import OkaError
 
 log = logging.getLogger(__name__)
 
@@ -96,10 +97,11 @@ def log_once(action: str, target: str, detail: str | dict = "") -> None:
 
 
 def _sign_in(user) -> None:
+    """Into the audit log first: if that cannot be written, nobody gets in."""
+    audit.record(context.db_path(), user.name, user.role, "sign_in", user.name)
     st.session_state[USER_KEY] = user.name
     st.session_state[ROLE_KEY] = user.role
     st.session_state[OPERATOR_KEY] = user.operator_id or ""
-    log_event("sign_in", user.name)
 
 
 @st.cache_resource
@@ -149,12 +151,16 @@ def require() -> Viewer:
         return viewer
     from analytics.users import UsersFile
 
-    sso_user = _sso_session()
-    if sso_user is not None:
-        _sign_in(sso_user)
-        return current()
+    try:
+        sso_user = _sso_session()
+        if sso_user is not None:
+            _sign_in(sso_user)
+            return current()
+        users = UsersFile(users_file())
+    except OkaError as e:  # a broken users file, an audit log that cannot be written: one line, no way in
+        st.error(str(e))
+        st.stop()
     st.title("Вход")
-    users = UsersFile(users_file())
     if not users.users and not _sso_enabled():
         st.warning("Учётных записей ещё нет. Создайте первую командой "
                    "`oka-qa users add ИМЯ --role head` и обновите страницу.")
@@ -166,20 +172,26 @@ def require() -> Viewer:
     if _sso_enabled():
         st.button("Войти через корпоративную учётную запись", on_click=st.login)
     if submitted:
-        name = name.strip()
-        if _locked(name):
-            st.error(f"Слишком много неудачных попыток. Подождите {LOCKOUT_S // 60} мин.")
-        else:
-            user = users.verify(name, password)
-            if user is None:
-                _failures().setdefault(name, []).append(time.time())
-                audit.record(context.db_path(), name or "-", "-", "sign_in_failed", name)
-                st.error("Неверное имя пользователя или пароль.")
-            else:
-                _failures().pop(name, None)
-                _sign_in(user)
-                st.rerun()
+        try:
+            _check(users, name.strip(), password)
+        except OkaError as e:
+            st.error(str(e))
     st.stop()
+
+
+def _check(users, name: str, password: str) -> None:
+    if _locked(name):
+        st.error(f"Слишком много неудачных попыток. Подождите {LOCKOUT_S // 60} мин.")
+        return
+    user = users.verify(name, password)
+    if user is None:
+        _failures().setdefault(name, []).append(time.time())
+        audit.record(context.db_path(), name or "-", "-", "sign_in_failed", name)
+        st.error("Неверное имя пользователя или пароль.")
+        return
+    _failures().pop(name, None)
+    _sign_in(user)
+    st.rerun()
 
 
 def sign_out() -> None:

@@ -308,3 +308,35 @@ def test_a_review_is_in_the_audit_log_with_its_reviewer(monkeypatch, tmp_path):
     assert row["user_name"] == "auditor" and row["role"] == "auditor" and "#" in row["target"]
     assert '"verdict": "confirmed"' in row["detail"] and "грубость" in row["detail"]
     assert audit.verify(fresh) >= 1
+
+
+def test_a_broken_users_file_is_one_line_and_no_way_in(monkeypatch, db, tmp_path):
+    users = tmp_path / "users.json"
+    users.write_text("{broken", encoding="utf-8")
+    monkeypatch.setenv("OKA_QA_USERS", str(users))
+    monkeypatch.setenv("OKA_QA_DB", str(db))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert len(at.error) == 1 and str(users) in at.error[0].value and not at.text_input
+
+
+def test_no_audit_no_entry(monkeypatch, db, tmp_path):
+    """If the sign-in cannot be written to the audit log, nobody gets in."""
+    from analytics import audit as audit_mod
+
+    users = tmp_path / "users.json"
+    UsersFile(users).add("anna", "head", "correct horse")
+    monkeypatch.setenv("OKA_QA_USERS", str(users))
+    monkeypatch.setenv("OKA_QA_DB", str(db))
+
+    def broken(*a, **k):
+        raise audit_mod.AuditError(f"{db}: cannot write the audit log (disk full)")
+
+    monkeypatch.setattr(audit_mod, "record", broken)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.text_input(key="sign_in_name").input("anna")
+    at.text_input(key="sign_in_password").input("correct horse")
+    at.button[0].click().run()
+    assert not at.exception
+    assert any("cannot write the audit log" in e.value for e in at.error)
+    assert "oka_role" not in at.session_state
