@@ -12,7 +12,8 @@ from transcription.schema import OkaError
 
 HERE = Path(__file__).parent
 LEXICON_FILE = HERE / "privacy.yaml"
-NAMES_FILE = HERE / "lexicons" / "pd_names_kz.txt"
+# the rulebook's Kazakh names and the masker's additions
+NAMES_FILES = (HERE / "lexicons" / "kazakh_names.txt", HERE / "lexicons" / "pd_names_kz.txt")
 
 KINDS = ("iin", "phone", "account", "contract", "email", "address", "name", "number")
 ID_KINDS = ("phone", "account", "contract", "iin")
@@ -57,7 +58,7 @@ class Lexicon:
 def lexicon() -> Lexicon:
     try:
         data = yaml.safe_load(LEXICON_FILE.read_text(encoding="utf-8"))
-        names = {ln.strip().lower() for ln in NAMES_FILE.read_text(encoding="utf-8").splitlines()
+        names = {ln.strip().lower() for f in NAMES_FILES for ln in f.read_text(encoding="utf-8").splitlines()
                  if ln.strip() and not ln.startswith("#")}
         return Lexicon(
             placeholders=dict(data["placeholders"]),
