@@ -5,7 +5,7 @@
     python bench/asr.py --no-naive --calls 6  # a quick look
 
 Reports, in one run on the same machine: word error rate (normalised: lower
-case, no punctuation, ё→е, numbers as words) of the pipeline overall and per
+case, no punctuation, ё→е, numbers as their digits) of the pipeline overall and per
 speaker (operator words against the operator's reference, customer likewise),
 and of the naive baseline (``WhisperModel.transcribe`` with its defaults over
 the downmixed mono file, same model and compute type); speaker attribution
@@ -33,18 +33,63 @@ from asr_corpus import DEFAULT_DIR, Call, build_corpus
 # --- text normalisation and scores ---------------------------------------------
 
 
-def _spell(match: re.Match) -> str:
-    from num2words import num2words
+_UNITS = ["ноль", "один", "два", "три", "четыре", "пять", "шесть", "семь", "восемь", "девять"]
+_TEENS = ["десять", "одиннадцать", "двенадцать", "тринадцать", "четырнадцать", "пятнадцать", "шестнадцать",
+          "семнадцать", "восемнадцать", "девятнадцать"]
+_TENS = ["двадцать", "тридцать", "сорок", "пятьдесят", "шестьдесят", "семьдесят", "восемьдесят", "девяносто"]
+_HUNDREDS = ["сто", "двести", "триста", "четыреста", "пятьсот", "шестьсот", "семьсот", "восемьсот", "девятьсот"]
+NUMBER_WORDS = {w: v for v, w in enumerate(_UNITS)} | {w: 10 + v for v, w in enumerate(_TEENS)}
+NUMBER_WORDS |= {w: 20 + 10 * v for v, w in enumerate(_TENS)} | {w: 100 * (v + 1) for v, w in enumerate(_HUNDREDS)}
+NUMBER_WORDS |= {"одна": 1, "одно": 1, "одного": 1, "две": 2, "двух": 2, "трех": 3, "четырех": 4, "пяти": 5,
+                 "шести": 6, "семи": 7, "восьми": 8, "девяти": 9, "десяти": 10}
+THOUSAND = {"тысяча", "тысячи", "тысяч"}
 
-    return f" {num2words(int(match.group()), lang='ru')} "
+
+def _slot(v: int) -> int:
+    return 2 if v >= 100 else 1 if v >= 20 else 0
+
+
+def numbers_as_digits(tokens: list[str]) -> list[str]:
+    """Number words become numbers («сто двадцать три» → 123), and every number its digits («1 2 3»).
+
+    Dictated digits («один два три») and a number written by the model («123»)
+    then compare equal, whichever way each side spells it.
+    """
+    out: list[str] = []
+    cur: int | None = None
+    slot = 9
+
+    def flush() -> None:
+        nonlocal cur
+        if cur is not None:
+            out.append(str(cur))
+            cur = None
+
+    for t in tokens:
+        if t in THOUSAND:
+            cur, slot = (cur or 1) * 1000, 3
+            continue
+        v = NUMBER_WORDS.get(t)
+        if v is None:
+            flush()
+            out.append(t)
+            continue
+        s = _slot(v)
+        if cur is not None and s < slot and not (slot == 1 and v >= 10):
+            cur += v
+        else:
+            flush()
+            cur = v
+        slot = s
+    flush()
+    return [d for t in out for d in (list(t) if t.isdigit() else [t])]
 
 
 def normalize(text: str) -> str:
-    """Lower case, ё→е, no punctuation, digits spelled out as Russian words."""
+    """Lower case, ё→е, no punctuation, numbers as their digits (both sides alike)."""
     text = text.lower().replace("ё", "е")
     text = re.sub(r"[^\w\s]|_", " ", text)
-    text = re.sub(r"\d+", _spell, text)
-    return " ".join(text.replace("ё", "е").split())
+    return " ".join(numbers_as_digits(text.split()))
 
 
 def wer(refs: list[str], hyps: list[str]) -> float:
@@ -79,6 +124,30 @@ def attribution(ref: list[tuple[str, str]], hyp: list[tuple[str, str]]) -> tuple
             right += rs == hs
             unknown += hs == "unknown"
     return right, matched, unknown
+
+
+def errors_by_speaker(ref: list[tuple[str, str]], hyp: str) -> dict[str, list[int]]:
+    """Per reference speaker: [errors, reference words] of a speaker-blind hypothesis.
+
+    Substitutions and deletions count against the speaker of the reference
+    word; an insertion against the speaker of the reference word before it.
+    """
+    import jiwer
+
+    out = {"operator": [0, 0], "customer": [0, 0]}
+    for _, spk in ref:
+        out[spk][1] += 1
+    if not ref:
+        return out
+    result = jiwer.process_words(" ".join(w for w, _ in ref), hyp if hyp.strip() else "<empty>")
+    for chunk in result.alignments[0]:
+        if chunk.type in ("substitute", "delete"):
+            for k in range(chunk.ref_start_idx, chunk.ref_end_idx):
+                out[ref[k][1]][0] += 1
+        elif chunk.type == "insert":
+            spk = ref[max(chunk.ref_start_idx - 1, 0)][1]
+            out[spk][0] += chunk.hyp_end_idx - chunk.hyp_start_idx
+    return out
 
 
 def ref_words(call: Call) -> list[tuple[str, str]]:
@@ -151,6 +220,7 @@ def run_naive(calls: list[Call], folder: Path, opts) -> tuple[dict, float, float
 def score(calls: list[Call], transcripts: dict, naive: dict | None) -> dict:
     rows = {"all": ([], []), "operator": ([], []), "customer": ([], [])}
     naive_pairs: tuple[list, list] = ([], [])
+    naive_spk = {"operator": [0, 0], "customer": [0, 0]}
     attr = {"stereo": [0, 0, 0], "mono": [0, 0, 0]}
     for c in calls:
         t = transcripts.get(c.file)
@@ -167,6 +237,9 @@ def score(calls: list[Call], transcripts: dict, naive: dict | None) -> dict:
         if naive is not None:
             naive_pairs[0].append(" ".join(w for w, _ in ref))
             naive_pairs[1].append(normalize(naive.get(c.file, "")))
+            for spk, (e, n) in errors_by_speaker(ref, naive_pairs[1][-1]).items():
+                naive_spk[spk][0] += e
+                naive_spk[spk][1] += n
     out = {f"wer_{k}": wer(*v) for k, v in rows.items()}
     for kind in ("stereo", "mono"):
         sel = [i for i, c in enumerate(calls) if (c.layout == "mono") == (kind == "mono")]
@@ -177,6 +250,8 @@ def score(calls: list[Call], transcripts: dict, naive: dict | None) -> dict:
         out[f"speaker_unknown_{kind}"] = unknown / matched if matched else float("nan")
     if naive is not None:
         out["wer_naive"] = wer(*naive_pairs)
+        for spk, (e, n) in naive_spk.items():
+            out[f"wer_naive_{spk}"] = e / n if n else float("nan")
     return out
 
 
@@ -270,7 +345,8 @@ def _print(f: dict) -> None:
     print(f"WER pipeline, customer words vs customer : {pct(f['wer_customer'])}  "
           f"(stereo {pct(f['wer_customer_stereo'])}, mono {pct(f['wer_customer_mono'])})")
     if "wer_naive" in f:
-        print(f"WER naive baseline (plain)               : {pct(f['wer_naive'])}")
+        print(f"WER naive baseline (plain)               : {pct(f['wer_naive'])}  (its errors on operator words "
+              f"{pct(f['wer_naive_operator'])}, on customer words {pct(f['wer_naive_customer'])})")
     print(f"speaker attribution, stereo              : {pct(f['speaker_accuracy_stereo'])}")
     print(f"role assignment, mono                    : {pct(f['speaker_accuracy_mono'])} "
           f"(unknown {pct(f['speaker_unknown_mono'])})")

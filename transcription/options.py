@@ -46,6 +46,10 @@ class TranscribeOptions:
     bleed_similarity: two overlapping utterances on opposite channels whose
         texts are at least this similar (0..1) are one utterance heard twice;
         the copy on the quieter channel is dropped.
+    temperature_fallback: decode a segment again at higher temperatures when
+        greedy decoding fails the compression-ratio or log-probability checks
+        (Whisper's own remedy; costly on noisy lines).  Off: one greedy pass,
+        and the failing segments are dropped by the checks above.
     role_min_margin: mono role assignment; a speech stretch whose voice is not
         at least this much closer (0..1, relative distance) to one speaker's
         voice than to the other's is labelled ``unknown``.
@@ -71,4 +75,5 @@ class TranscribeOptions:
     bleed_gate_db: float = 14.0
     bleed_similarity: float = 0.6
     role_min_margin: float = 0.1
+    temperature_fallback: bool = True
     extra: dict = field(default_factory=dict)

@@ -33,6 +33,8 @@ log = logging.getLogger(__name__)
 LOGPROB_HARD_MARGIN = 0.5
 # a pause at least this long (s) between two words of one chunk starts a new utterance
 PAUSE_S = 1.0
+# Whisper's fallback temperatures (faster-whisper's default)
+TEMPERATURES = [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]
 # silence put between packed chunks, so that words of two chunks do not run together
 GAP_S = 0.2
 # the batched decoder gets pieces of the packed stream at most this long
@@ -139,6 +141,7 @@ class Recognizer:
             "compression_ratio_threshold": o.compression_ratio_threshold,
             "log_prob_threshold": o.logprob_threshold,
             "vad_filter": False,      # the chunks are the VAD's already
+            "temperature": TEMPERATURES if o.temperature_fallback else 0.0,
         }
         if o.hotwords:
             kw["hotwords"] = o.hotwords
