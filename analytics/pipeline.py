@@ -237,7 +237,8 @@ def _ingest_calls(path: Path, data_dir: Path, db_path: Path, cfg: Config, checke
             item.audio = media
         todo.append(item)
 
-    _transcribe(todo, db_path, cfg, reject, report)
+    for t, message in _transcribe(todo, db_path, cfg, reject, report):
+        file_rejects.append(records.Reject(loaded.file, t.row["_row"], message))
     ready = [t for t in todo if t.transcript is not None]
     for batch in _chunks(ready, BATCH):
         rows = [_checked(t, checker) for t in batch]
@@ -257,14 +258,21 @@ def _ingest_calls(path: Path, data_dir: Path, db_path: Path, cfg: Config, checke
         records.store_rejects(con, loaded.file, file_rejects)
 
 
-def _transcribe(todo: list[_Todo], db_path: Path, cfg: Config, reject, report: IngestReport) -> None:
+def _transcribe(todo: list[_Todo], db_path: Path, cfg: Config, reject,
+                report: IngestReport) -> list[tuple[_Todo, str]]:
+    """Fill in the transcripts of the calls given as audio; returns the failures with their message."""
     audio = [t for t in todo if t.audio is not None]
     if not audio:
-        return
+        return []
     from transcription.batch import transcribe_files
 
     out_dir = db_path.parent / "transcripts"
-    on_error = reject  # an unreadable recording: one line naming it; the other calls go on
+    errors: list[str] = []
+
+    def on_error(message: str) -> None:  # an unreadable recording: one line naming it; the other calls go on
+        errors.append(message)
+        reject(message)
+
     # calls.csv may give each call its channel layout; the batch takes one per run.
     by_audio = {}
     for layout in sorted({t.row["layout"] or "" for t in audio}):
@@ -273,13 +281,17 @@ def _transcribe(todo: list[_Todo], db_path: Path, cfg: Config, reject, report: I
         results = transcribe_files([t.audio for t in group], out_dir, opts,
                                    call_ids=[t.row["call_id"] for t in group], on_error=on_error)
         by_audio |= {Path(r.audio).resolve(): r for r in results}
+    failed = []
     for t in audio:
         r = by_audio.get(t.audio.resolve())
         if r is None:
             report.calls_failed += 1
+            said = [m for m in errors if str(t.audio) in m]
+            failed.append((t, said[0] if said else f"{t.audio}: not transcribed"))
             continue
         t.transcript = r.transcript
         t.asr_model = r.model
+    return failed
 
 
 def _chunks(items: list, n: int) -> Iterable[list]:

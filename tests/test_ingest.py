@@ -159,6 +159,9 @@ def test_broken_audio_is_one_line_and_the_other_calls_are_stored(tmp_path, monke
     lines = [line for line in r.stderr.splitlines() if line.startswith("error:")]
     assert len(lines) == 1 and "broken.wav" in lines[0]
     assert _counts(tmp_path / "oka.duckdb")["calls"] == 2
+    with store.connect(tmp_path / "oka.duckdb", read_only=True) as con:  # and it is in the rejects table
+        (row, reason), = con.execute("SELECT row, reason FROM rejects").fetchall()
+    assert row == 4 and "broken.wav" in reason
 
 
 def test_real_rulebook_on_a_generated_folder(tmp_path, monkeypatch):
