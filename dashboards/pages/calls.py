@@ -7,7 +7,7 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from analytics.views import CallFilter
+from analytics.call_search import CallFilter
 from dashboards import auth, context, datasource, shell
 from dashboards.components.calltable import call_table
 from dashboards.components.conversation import conversation

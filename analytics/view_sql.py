@@ -1,0 +1,40 @@
+"""SQL pieces shared by the dashboard's named queries (``analytics.views``, ``analytics.call_search``).
+
+A period is the calls started in ``[date_from, date_to]``, both days inclusive,
+Asia/Almaty wall-clock time (CONTRACT.md section 5); a finding counts unless an
+auditor rejected it, the same rule as the KPIs.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from analytics.store import connect
+
+# Findings that count: everything except what an auditor rejected.
+COUNTED = """
+    counted AS (
+        SELECT f.* FROM findings f
+        ANTI JOIN reviews r ON r.call_id = f.call_id AND r.idx = f.idx AND r.verdict = 'rejected'
+    )"""
+
+# Calls of the period; every query below takes (date_from, date_to) as its first two parameters.
+PERIOD = """
+    period AS (
+        SELECT * FROM calls
+        WHERE started_at >= ?::DATE AND started_at < ?::DATE + INTERVAL 1 DAY
+    )"""
+
+
+def run(db: Path, sql: str, params: list[Any] | None = None) -> pl.DataFrame:
+    """One parametrised query on a short-lived read-only connection, as a polars frame."""
+    with connect(Path(db), read_only=True) as con:
+        return con.sql(sql, params=params or []).pl()
+
+
+def bounds(date_from: dt.date | None, date_to: dt.date | None) -> list[Any]:
+    """The (date_from, date_to) parameters of ``PERIOD``; a missing end leaves that side open."""
+    return [date_from or dt.date(1900, 1, 1), date_to or dt.date(2999, 12, 31)]
