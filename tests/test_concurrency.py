@@ -14,6 +14,7 @@ import json
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -40,6 +41,7 @@ READER = textwrap.dedent("""
     from analytics import store
     from analytics.kpi import compute_kpis
     db, stop = Path({db!r}), Path({stop!r})
+    Path({ready!r}).touch()  # imports done: the writer may start
     while not db.exists():
         time.sleep(0.01)
     n = 0
@@ -76,10 +78,13 @@ def test_kpis_read_in_a_loop_while_ingest_writes(tmp_path):
     f.checker.delay_s = 0.004
     checker_file = tmp_path / "checker.pkl"
     checker_file.write_bytes(pickle.dumps(f.checker))
-    db, stop = tmp_path / "oka.duckdb", tmp_path / "stop"
-    reader = subprocess.Popen([sys.executable, "-c", READER.format(db=str(db), stop=str(stop))],
+    db, stop, ready = tmp_path / "oka.duckdb", tmp_path / "stop", tmp_path / "ready"
+    reader = subprocess.Popen([sys.executable, "-c", READER.format(db=str(db), stop=str(stop), ready=str(ready))],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
+        deadline = time.monotonic() + 120
+        while not ready.exists() and reader.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
         writer = subprocess.run(
             [sys.executable, "-c", WRITER.format(tests=str(TESTS), checker=str(checker_file), data=str(f.root),
                                                  db=str(db))],
