@@ -62,7 +62,8 @@ with right:
     if top.is_empty():
         st.success("Нарушений нет.")
     else:
-        tp = top.with_columns(label=pl.Series([f"{clause_ru(c)} · {short(titles.get(r, r), 36)}" for c, r in zip(top["clause"], top["rule"])]))
+        labels = [f"{clause_ru(c)} · {short(titles.get(r, r), 36)}" for c, r in zip(top["clause"], top["rule"])]
+        tp = top.with_columns(label=pl.Series(labels))
         bar = px.bar(tp.to_pandas(), x="violations", y="label", orientation="h",
                      labels={"violations": "Нарушений", "label": ""})
         bar.update_layout(height=min(280, 70 + 45 * tp.height), margin={"l": 10, "r": 10, "t": 10, "b": 10},
