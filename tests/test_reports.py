@@ -364,20 +364,17 @@ def _xlsx_kpis(path: Path) -> dict:
 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory) -> Path:
-    """The bundled demo data through the real pipeline (transcription, rules, linking)."""
-    import os
+    """The bundled demo data through the real pipeline (transcription, rules, linking).
 
+    Transcripts go to the project's transcript cache (``var/cache``, ignored by git), so the
+    demo's recordings are transcribed once for every test and command that ingests them.
+    """
     from data import DEMO_DIR
 
-    work = tmp_path_factory.mktemp("demo")
-    here = Path.cwd()
-    os.chdir(work)                     # the transcript cache (var/cache) goes here, not into the checkout
-    try:
-        res = CliRunner().invoke(cli, ["ingest", str(DEMO_DIR), "--db", str(work / "demo.duckdb")])
-    finally:
-        os.chdir(here)
+    db = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    res = CliRunner().invoke(cli, ["ingest", str(DEMO_DIR), "--db", str(db)])
     assert res.exit_code in (0, 1), res.output          # 1: the demo carries a deliberately broken file
-    return work / "demo.duckdb"
+    return db
 
 
 @pytest.mark.slow
