@@ -53,7 +53,7 @@ def _value_at(forms: list[str], i: int, hi: int):
 
 def extract_readings(call, rulebook) -> list[Reading]:
     cfg = rulebook.readings
-    if not any(" показание " in u.lemma_str or " показывать " in u.lemma_str for u in call.utts):
+    if not any("показание" in u.keys or "показывать" in u.keys for u in call.utts):
         return []
     context = rulebook.lexicon("readings.context", cfg.get("context", []), by_lemma=True)
     prompt = rulebook.lexicon("readings.prompt", cfg.get("prompt", []), by_lemma=True)

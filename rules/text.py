@@ -110,7 +110,7 @@ class Token:
 class Utt:
     """One utterance, analysed once and shared by all detectors."""
 
-    __slots__ = ("_ends", "_keys", "_lemma_str", "_norm", "_positions", "end", "forms", "index", "lemmas", "speaker",
+    __slots__ = ("_ends", "_keys", "_positions", "end", "forms", "index", "lemmas", "speaker",
                  "start", "text", "tokens", "unknown_max", "words")
 
     def __init__(self, index: int, speaker: str, start: float, end: float, text: str, words=None):
@@ -123,20 +123,11 @@ class Utt:
         self.tokens = tokenize(text)
         self.forms = [t.form for t in self.tokens]
         self.lemmas = [t.lemma for t in self.tokens]
-        self._norm = None
-        self._lemma_str = None
         self._ends = None
         self._keys = None
         self._positions = None
         # the longest word the dictionary does not know (only such words are matched fuzzily)
         self.unknown_max = max((len(t.form) for t in self.tokens if t.flags & UNKNOWN), default=0)
-
-    @property
-    def norm(self) -> str:
-        """Forms joined by single spaces, with a space at both ends (for phrase search)."""
-        if self._norm is None:
-            self._norm = " " + " ".join(self.forms) + " "
-        return self._norm
 
     @property
     def keys(self):
@@ -163,12 +154,6 @@ class Utt:
                     pos.setdefault(a, []).append(i)
         self._positions = pos
         self._keys = pos.keys()
-
-    @property
-    def lemma_str(self) -> str:
-        if self._lemma_str is None:
-            self._lemma_str = " " + " ".join(self.lemmas) + " "
-        return self._lemma_str
 
     def span_time(self, first: int, last: int) -> tuple[float, float]:
         """Seconds covered by tokens first..last: word timestamps if they line up, else the utterance."""
