@@ -340,3 +340,18 @@ def test_no_audit_no_entry(monkeypatch, db, tmp_path):
     assert not at.exception
     assert any("cannot write the audit log" in e.value for e in at.error)
     assert "oka_role" not in at.session_state
+
+
+@pytest.mark.parametrize("script", sorted(p.name for p in (Path(dashboards.__file__).parent / "pages").glob("*.py")))
+def test_every_page_script_starts_at_the_gate(script):
+    """Streamlit may run a file of ``pages/`` directly (a deep link opened before st.navigation ran):
+    each page's first statement after its imports must be ``shell.page()``, which signs in and checks
+    the role before anything is read."""
+    import ast
+
+    tree = ast.parse((Path(dashboards.__file__).parent / "pages" / script).read_text(encoding="utf-8"))
+    body = [n for n in tree.body if not isinstance(n, (ast.Import, ast.ImportFrom))
+            and not (isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant))]
+    first = body[0]
+    call = first.value if isinstance(first, (ast.Expr, ast.Assign)) else None
+    assert isinstance(call, ast.Call) and ast.unparse(call.func) == "shell.page", ast.unparse(first)
