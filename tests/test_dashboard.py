@@ -206,3 +206,14 @@ def test_missing_database_is_one_line(monkeypatch, tmp_path):
     assert not at.exception
     assert [e.value for e in at.error] == [(f"{tmp_path / 'none.duckdb'}: no database here; "
                                            f"run `oka-qa ingest DIR --db {tmp_path / 'none.duckdb'}` first")]
+
+
+@pytest.mark.parametrize("page", [None, "pages/operators.py", "pages/clauses.py", "pages/calls.py",
+                                  "pages/timeliness.py", "pages/review.py"])
+def test_every_page_on_an_empty_database(monkeypatch, tmp_path, page):
+    from analytics.store import init
+
+    empty = tmp_path / "empty.duckdb"
+    init(empty)
+    at = open_app(monkeypatch, empty, page)       # no exception (open_app asserts it), and something to read
+    assert at.title and (at.info or at.success or at.metric or at.dataframe)
