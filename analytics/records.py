@@ -185,7 +185,7 @@ def read_text_table(path: Path) -> tuple[pl.DataFrame, list[Reject]]:
         if path.suffix.lower() == ".xlsx":
             df = pl.read_excel(path, infer_schema_length=0).with_columns(pl.all().cast(pl.String))
         else:
-            df = pl.read_csv(path, infer_schema=False, encoding="utf8")
+            df = pl.read_csv(path, infer_schema=False, encoding="utf8", separator=_separator(path))
         return df.with_row_index(ROW, offset=2), []
     except FileNotFoundError as e:
         raise RecordsError(f"{path}: file not found") from e
@@ -197,12 +197,19 @@ def read_text_table(path: Path) -> tuple[pl.DataFrame, list[Reject]]:
                            f"({str(e).splitlines()[0] if str(e) else type(e).__name__})") from e
 
 
+def _separator(path: Path) -> str:
+    """``;`` for a file saved by a Russian-locale Excel (its header has semicolons, no commas), else ``,``."""
+    with open(path, "rb") as f:
+        header = f.readline()
+    return ";" if b";" in header and b"," not in header else ","
+
+
 def _read_csv_row_by_row(path: Path, source: str) -> tuple[pl.DataFrame, list[Reject]]:
     import csv
 
     try:
         with open(path, newline="", encoding="utf-8-sig") as f:
-            table = list(csv.reader(f))
+            table = list(csv.reader(f, delimiter=_separator(path)))
     except (UnicodeDecodeError, csv.Error) as e:
         raise RecordsError(f"{path}: cannot read it as CSV ({e})") from e
     if not table:

@@ -176,3 +176,12 @@ def test_malformed_csv_rows_are_rejected_one_by_one(tmp_path):
         f"{path}: row 4: 8 field(s) where the header has 7",
         f"{path}: row 6: 1 field(s) where the header has 7 (an unterminated quote?)",
     ]
+
+
+def test_semicolon_csv_from_excel(tmp_path):
+    path = tmp_path / "readings.csv"
+    path.write_text("\ufeffНомер показания;Лицевой счёт;Показание;Оператор;Дата ввода\n"
+                    "R1;100200;2045,3;op1;2025-03-04T10:15:00\n", encoding="utf-8")
+    loaded = records.load_file(path, records.READINGS)
+    assert loaded.frame.select("reading_id", "account", "value").rows() == [("R1", "100200", 2045.3)]
+    assert loaded.rejects == []
