@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from transcription.schema import OkaError
@@ -50,7 +52,47 @@ def serve_dashboard(db_path: Path, port: int, address: str = "127.0.0.1") -> int
     env = {**os.environ, DB_ENV: str(db_path)}
     cmd = streamlit_command(db_path, port, address)
     log.info("serving the dashboard for %s on http://%s:%s", db_path, address, port)
+    server = subprocess.Popen(cmd, env=env)
+    # Whoever stops us (Ctrl+C, a service manager's SIGTERM, a closed terminal) stops the server too:
+    # without this, the streamlit process outlives the oka-qa one.
+    forwarded = {}
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGTERM, signal.SIGHUP):
+            forwarded[sig] = signal.signal(sig, _raise_stop)
     try:
-        return subprocess.call(cmd, env=env)
+        return server.wait()
     except KeyboardInterrupt:
-        return 0
+        server.send_signal(signal.SIGINT)
+        return _stopped(server)
+    except _Stop as stop:
+        server.send_signal(stop.signum)
+        _stopped(server)
+        return 128 + stop.signum
+    finally:
+        for sig, handler in forwarded.items():
+            signal.signal(sig, handler)
+        if server.poll() is None:
+            server.terminate()
+            _stopped(server)
+
+
+class _Stop(Exception):
+    """Raised in the main thread by SIGTERM or SIGHUP, to stop the server."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_stop(signum: int, _frame) -> None:
+    raise _Stop(signum)
+
+
+def _stopped(server: subprocess.Popen, grace_s: float = 10.0) -> int:
+    """Wait for the server to exit; kill it if it takes longer than ``grace_s``."""
+    try:
+        return server.wait(timeout=grace_s)
+    except subprocess.TimeoutExpired:
+        log.warning("the dashboard server did not stop in %.0f s; killing it", grace_s)
+        server.kill()
+        return server.wait()

@@ -34,3 +34,45 @@ def test_missing_database(tmp_path):
     result = CliRunner().invoke(cli, ["dashboard", "--db", str(tmp_path / "none.duckdb")])
     assert result.exit_code == 2
     assert result.output.strip().count("\n") == 0 and "none.duckdb: no database here" in result.output
+
+
+@pytest.mark.slow
+def test_stopping_oka_qa_stops_the_server(tmp_path):
+    """SIGTERM to `oka-qa dashboard` (a service manager, a test's teardown) must not leave streamlit running."""
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from analytics.store import init
+
+    init(tmp_path / "t.duckdb")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    parent = subprocess.Popen([sys.executable, "-m", "analytics.cli", "dashboard", "--db", str(tmp_path / "t.duckdb"),
+                               "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "the dashboard did not start"
+                time.sleep(0.3)
+        children = Path(f"/proc/{parent.pid}/task/{parent.pid}/children").read_text().split()
+        assert len(children) == 1
+        parent.send_signal(signal.SIGTERM)
+        assert parent.wait(timeout=30) != 0
+        child = int(children[0])
+        gone = time.monotonic() + 5
+        while Path(f"/proc/{child}").exists() and time.monotonic() < gone:
+            time.sleep(0.1)      # reaped by init once it exits
+        assert not Path(f"/proc/{child}").exists() or "Z" in Path(f"/proc/{child}/stat").read_text().split()[2]
+    finally:
+        if parent.poll() is None:
+            os.kill(parent.pid, signal.SIGKILL)
