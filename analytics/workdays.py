@@ -56,8 +56,9 @@ def due_date(created: dt.date | dt.datetime, n: int = DUE_WORKING_DAYS) -> dt.da
     return add_working_days(created, n)
 
 
+@functools.lru_cache(maxsize=4)
 def calendar_rows(first_year: int = FIRST_YEAR, last_year: int = LAST_YEAR,
-                  n: int = DUE_WORKING_DAYS) -> list[tuple[dt.date, bool, dt.date, str | None]]:
+                  n: int = DUE_WORKING_DAYS) -> tuple[tuple[dt.date, bool, dt.date, str | None], ...]:
     """(day, is_working, due day, holiday name) for every day of the years given.
 
     Computed in one pass: the due day of ``d`` is the working day whose running
@@ -77,7 +78,7 @@ def calendar_rows(first_year: int = FIRST_YEAR, last_year: int = LAST_YEAR,
         if d.year > last_year:
             break
         rows.append((d, w, work_days[count + n - 1], cal.get(d)))
-    return rows
+    return tuple(rows)
 
 
 def materialise(con, first_year: int = FIRST_YEAR, last_year: int = LAST_YEAR) -> int:
@@ -88,7 +89,7 @@ def materialise(con, first_year: int = FIRST_YEAR, last_year: int = LAST_YEAR) -
     import polars as pl
 
     rows = calendar_rows(first_year, last_year)
-    frame = pl.DataFrame(rows, schema=["day", "is_working", "due_day", "holiday"], orient="row")
+    frame = pl.DataFrame(list(rows), schema=["day", "is_working", "due_day", "holiday"], orient="row")
     con.execute("DELETE FROM calendar")
     con.register("calendar_frame", frame)
     con.execute("INSERT INTO calendar SELECT day, is_working, due_day, holiday FROM calendar_frame").fetchall()
