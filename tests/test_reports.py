@@ -284,6 +284,7 @@ def test_empty_period_still_makes_a_document(db, tmp_path):
                      ReportOptions(pdf=False))
     text = "\n".join(p.text for p in docx.Document(str(files.docx)).paragraphs)
     assert "Нет записей за период." in text and "не оценено" in text
+    assert "Нет звонков и записей операторов за период." in text
 
 
 def _all_text(path: Path) -> str:

@@ -202,6 +202,9 @@ def _clauses(doc, data: ReportData, figs, opts, n) -> None:
 
 
 def _operators(doc, data: ReportData, figs, opts, n) -> None:
+    if not data.operators:
+        para(doc, "Нет звонков и записей операторов за период.", italic=True)
+        return
     rows = []
     for o in data.operators:
         top = "\n".join(data.top_rule_lines(o)) or "—"
@@ -239,8 +242,9 @@ def _conclusion(doc, data: ReportData) -> None:
         para(doc, "Выявленные несоответствия:" if items else "Несоответствий не выявлено.", bold=True)
         for item in items:
             para(doc, item, align="justify", size=11)
-        para(doc, "Руководителю ОКА разработать корректирующие действия по каждому несоответствию "
-                  "и представить их в сектор СМК.", align="justify")
+        if items:
+            para(doc, "Руководителю ОКА разработать корректирующие действия по каждому несоответствию "
+                      "и представить их в сектор СМК.", align="justify")
 
 
 def _signatures(doc, data: ReportData) -> None:
