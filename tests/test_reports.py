@@ -335,6 +335,10 @@ def test_overview_button_makes_the_same_report(monkeypatch, db, role, masked):
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(files["audit_2025-01-01_2025-06-30.docx"])).paragraphs)
     assert "ОТЧЕТ ПО АУДИТУ СМ" in text
     assert ("8 701 123 45 67" in text) is not masked
+    from analytics.audit import entries
+
+    logged = entries(db, action="export", user=role).row(0, named=True)      # newest first
+    assert logged["role"] == role and "audit_2025-01-01_2025-06-30.docx" in logged["target"]
 
 
 @pytest.mark.parametrize("target, verdict", [(60.0, "выполнен"), (95.0, "не выполнен")])
