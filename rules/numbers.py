@@ -50,8 +50,8 @@ HUNDREDS = _forms({
     "700": ("семьсот", "семисот"), "800": ("восемьсот", "восьмисот"), "900": ("девятьсот", "девятисот"),
 })
 SCALES = _forms({
-    "1000": ("тысяча", "тысячи", "тысяч", "тысячу", "тысячей", "тыща", "тыщи", "тыщ", "тыщу"),
-    "1000000": ("миллион", "миллиона", "миллионов"),
+    "1000": ("тысяча", "тысячи", "тысяч", "тысячу", "тысячей", "тыща", "тыщи", "тыщ", "тыщу", "тыс"),
+    "1000000": ("миллион", "миллиона", "миллионов", "млн"),
 })
 FRACTIONS = _forms({
     "10": ("десятых", "десятая", "десятые", "десятую"),
@@ -116,8 +116,23 @@ def pieces(forms: list[str], lo: int = 0, hi: int | None = None) -> list[list[Pi
             continue
         kind, v = k
         if kind == DIGITS:
+            d = forms[i].replace(",", ".")
+            small = d.isdigit() and len(d) <= 3
+            if small and started and last == SCALE and group == 0:
+                group = int(d)  # «две тысячи 45», «84 млн 685 тысяч 400»
+                last = HUNDRED
+                continue
+            nxt = word_kind(forms[i + 1]) if i + 1 < hi else None
+            if small and nxt is not None and nxt[0] == SCALE:
+                if started and not (last == SCALE and group == 0 and total > nxt[1] * int(d)):
+                    close(i - 1)
+                if not started:
+                    started, first = True, i
+                group = int(d)  # «99 миллионов», «3 тысячи»: digits with a scale word
+                last = HUNDRED
+                continue
             close(i - 1)
-            run.append(Piece(forms[i].replace(",", "."), i, i, 1))
+            run.append(Piece(d, i, i, 1))
             continue
         if started:
             ok = (

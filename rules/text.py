@@ -19,7 +19,10 @@ from functools import lru_cache
 # letters: Cyrillic with the Kazakh ones, Latin with its accented forms (an explicit class is twice as
 # fast as [^\W\d_]); words keep inner hyphens («кое-что»), numbers their decimal comma («123,5»)
 _L = "a-zA-Z\u00c0-\u024fа-яА-ЯёЁәіңғүұқөһӘІҢҒҮҰҚӨҺ"
-_TOKEN = re.compile(rf"[{_L}]+(?:-[{_L}]+)*|\d+(?:[.,]\d+)?")
+# (ASR writes thousands apart: «3 782,9», «3.782,9» is one number)
+_GROUPED = r"\d{1,3}(?:[ \u00a0]\d{3})+(?:,\d+)?(?!\d)|\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?(?!\d)|\d{1,3}\.\d{3},\d+"
+_TOKEN = re.compile(rf"[{_L}]+(?:-[{_L}]+)*|{_GROUPED}|\d+(?:[.,]\d+)?")
+_SEPARATORS = str.maketrans("", "", " \u00a0.")
 # a token and the punctuation right after it (spaces between allowed)
 _TOKEN_PUNCT = re.compile(r"(" + _TOKEN.pattern + r")[ \t]*([,.!?;:…—–-])?", re.UNICODE)
 _SENTENCE_END = re.compile(r"[.!?…]+")
@@ -205,6 +208,9 @@ def tokenize(text: str) -> list[Token]:
     for m in _TOKEN_PUNCT.finditer(text):
         word = m.group(1)
         form = word.lower().replace("ё", "е")
+        if form[0].isdigit() and (form.count(".") > 1 or "," in form and "." in form or " " in form
+                                  or "\u00a0" in form):
+            form = form.translate(_SEPARATORS)  # «3 782,9» → «3782,9»
         lemma, flags, alts = analyse(form)
         s = m.start()
         toks.append(Token(form, lemma, flags, alts, s, s + len(word), m.group(2) or ""))

@@ -19,6 +19,8 @@ from rules.numbers import pieces
     ("счётчик показывает 123,5", ["123.5"]),
     ("двухсот пятидесяти", ["250"]),
     ("нет никаких цифр", []),
+    ("99 миллионов 552 тысячи 123", ["99552123"]),  # the ASR's reading of a dictated account
+    ("84 млн 685 тысяч 400", ["84685400"]),
     ("", []),
 ])
 def test_numbers_in_text(text, expected):
