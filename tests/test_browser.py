@@ -40,7 +40,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _wait_healthy(url: str, proc: subprocess.Popen, timeout_s: float = 60) -> None:
+def _wait_healthy(url: str, proc: subprocess.Popen, timeout_s: float = 120) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -86,7 +86,7 @@ def page(server):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         pg = browser.new_page(viewport={"width": 1500, "height": 2000}, locale="ru-RU")
-        pg.set_default_timeout(30_000)
+        pg.set_default_timeout(60_000)   # CI machines are shared and slow
         yield pg
         browser.close()
 
@@ -100,7 +100,7 @@ def kpi_json(db: Path, start: str, end: str) -> dict:
 def settle(pg) -> None:
     """Wait until streamlit has finished the run the last action started."""
     pg.wait_for_timeout(300)
-    pg.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=30_000)
+    pg.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=60_000)
     pg.wait_for_timeout(300)
 
 
