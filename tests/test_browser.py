@@ -73,7 +73,7 @@ def server(tmp_path_factory):
     finally:
         proc.terminate()
         try:
-            proc.wait(timeout=10)
+            proc.wait(timeout=30)      # oka-qa gives streamlit 10 s to stop, then kills it
         except subprocess.TimeoutExpired:
             proc.kill()
 
