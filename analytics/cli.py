@@ -171,14 +171,18 @@ def kpi(cfg, db, date_from, date_to, as_json) -> None:
               help="FILE: writes FILE.docx and FILE.xlsx (and FILE.pdf); a .docx/.xlsx/.pdf suffix is dropped.")
 @click.option("--db", type=click.Path(path_type=Path), default=None)
 @click.option("--pdf/--no-pdf", default=None, help="PDF through LibreOffice (default: when soffice is installed).")
+@click.option("--mask-personal-data", is_flag=True,
+              help="The trainers' edition: quotes masked, account numbers left out.")
 @click.pass_obj
-def report(cfg, date_from, date_to, kind, out, db, pdf) -> None:
+def report(cfg, date_from, date_to, kind, out, db, pdf, mask_personal_data) -> None:
     """The half-yearly report of clause 2.6 as DOCX + XLSX (+ PDF); prints the files written."""
     import dataclasses
 
     from analytics.reports import generate
 
     opts = cfg.report if pdf is None else dataclasses.replace(cfg.report, pdf=pdf)
+    if mask_personal_data:
+        opts = dataclasses.replace(opts, mask_personal_data=True)
     try:
         files = generate(Path(db or cfg.store.db), date_from.date(), date_to.date(), kind, out, opts)
     except OkaError as e:

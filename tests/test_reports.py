@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import docx
 import openpyxl
@@ -295,7 +296,10 @@ def _all_text(path: Path) -> str:
 def test_masked_report_hides_personal_data(db, tmp_path):
     args = (db, dt.date(2025, 1, 1), dt.date(2025, 6, 30), "spravka")
     plain = generate(*args, tmp_path / "plain", ReportOptions(pdf=False, charts=False))
-    masked = generate(*args, tmp_path / "masked", ReportOptions(pdf=False, charts=False, mask_personal_data=True))
+    res = CliRunner().invoke(cli, ["report", "--db", str(db), "--from", PERIOD[0], "--to", PERIOD[1], "--no-pdf",
+                                   "--mask-personal-data", "--out", str(tmp_path / "masked")])
+    assert res.exit_code == 0, res.output
+    masked = SimpleNamespace(docx=tmp_path / "masked.docx", xlsx=tmp_path / "masked.xlsx")
     assert "8 701 123 45 67" in _all_text(plain.docx) and "2002" in _all_text(plain.docx)
     text = _all_text(masked.docx)
     assert "8 701 123 45 67" not in text and "2002" not in text
