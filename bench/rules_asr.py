@@ -113,6 +113,7 @@ def main() -> int:
     ap.add_argument("--calls", type=int, default=24)
     ap.add_argument("--out", type=Path, default=ROOT / "var" / "rules_asr")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--reuse", action="store_true", help="score the transcripts already in --out again")
     args = ap.parse_args()
 
     from rules.engine import Checker
@@ -125,14 +126,16 @@ def main() -> int:
         d.mkdir(parents=True, exist_ok=True)
     labels = {}
     t0 = time.perf_counter()
-    for src in pick(args.calls):
+    for src in [] if args.reuse else pick(args.calls):
         call_id = src.stem
         written = synthesise(src, wav_dir / f"{call_id}.wav")
         labels[call_id] = written["expected"]
         (txt_dir / f"{call_id}.json").write_text(json.dumps(written, ensure_ascii=False), encoding="utf-8")
     t1 = time.perf_counter()
-    results = transcribe_files(sorted(wav_dir.glob("*.wav")), None, TranscribeOptions())
+    results = [] if args.reuse else transcribe_files(sorted(wav_dir.glob("*.wav")), None, TranscribeOptions())
     t2 = time.perf_counter()
+    if args.reuse:
+        labels = {p.stem: None for p in asr_dir.glob("*.json")}
     for r in results:
         d = r.transcript.to_dict()
         d["expected"] = labels[r.transcript.call_id]
@@ -140,7 +143,7 @@ def main() -> int:
     checker = Checker.default()
     written_report = evaluate(txt_dir, checker).to_dict()
     asr_report = evaluate(asr_dir, checker).to_dict()
-    out = {"calls": len(labels), "transcribed": len(results), "synthesis_s": round(t1 - t0, 1),
+    out = {"calls": len(labels), "transcribed": len(results) or len(labels), "synthesis_s": round(t1 - t0, 1),
            "transcription_s": round(t2 - t1, 1), "written": written_report, "asr": asr_report}
     if args.json:
         print(json.dumps(out, ensure_ascii=False))
@@ -148,7 +151,7 @@ def main() -> int:
 
     def f(x):
         return "   n/a" if x is None else f"{x:6.3f}"
-    print(f"{len(labels)} calls spoken by festival, {len(results)} transcribed by the embedded model "
+    print(f"{len(labels)} calls spoken by festival, {out['transcribed']} transcribed by the embedded model "
           f"(synthesis {out['synthesis_s']} s, transcription {out['transcription_s']} s)")
     print(f"{'rule':<24}{'written P/R/F1':>24}{'ASR P/R/F1':>24}{'N':>5}")
     for rule, w in written_report["rules"].items():

@@ -11,6 +11,8 @@ context stays data too::
 Matching survives ASR text: tokens are lowercase with «ё» as «е», a phrase of
 several words also matches them written together («досвидания»), and a word of
 ``fuzzy_min`` letters or more matches with one typo (rapidfuzz Levenshtein).
+Misheard words the dictionary does not know match a lexicon word of 10+ letters
+with two edits, of 13+ letters with three («опландировать» → «опломбировать»).
 ``match: lemma`` compares dictionary forms (any case of «заявочка»);
 ``match: form`` compares the words as said (a vocative is in the nominative).
 """
@@ -123,13 +125,13 @@ class Lexicon:
         if c is None:
             c = key
             n = len(key)
-            for ln in (n, n - 1, n + 1):
+            k = 1 if n < 10 else 2 if n < 13 else 3  # a long misheard word may be further off
+            best = k + 1
+            for ln in range(n - k, n + k + 1):
                 for w in self._fuzzy_vocab.get(ln, ()):
-                    if Levenshtein.distance(key, w, score_cutoff=1) <= 1:
-                        c = w
-                        break
-                if c != key:
-                    break
+                    d = Levenshtein.distance(key, w, score_cutoff=k)
+                    if d < best:
+                        best, c = d, w
             self._canon_cache[key] = c
         return c
 

@@ -6,14 +6,18 @@ request to dictate them (``prompt`` in the other side's previous utterance),
 or is a customer's utterance made mostly of numbers, and it is not an
 account, phone, date, sum or last month's value (the words
 just before and after it, from the rulebook).  A value repeated (the operator
-reading it back) is listed once, at the first time it was said.
+reading it back) is listed once, at the first time it was said; when the
+customer dictated any value, values only the operator said are left out.
 """
 from __future__ import annotations
+
+import re
 
 from rules import text as T
 from rules.numbers import FRACTIONS, pieces, word_kind
 from transcription.schema import Reading
 
+_THOUSANDS = re.compile(r"\d{1,3}\.\d{3}")
 _DECIMAL_JOINERS = frozenset({"целых", "целая", "целые", "целое", "целой", "и", "запятая", "запятой", "точка"})
 
 
@@ -34,7 +38,12 @@ def _value_at(forms: list[str], i: int, hi: int):
         return None
     j = p0.last + 1
     n = len(forms)
-    if "." not in p0.digits and len(run) == 1 and j + 1 < n and forms[j] in _DECIMAL_JOINERS \
+    digits = p0.digits
+    if _THOUSANDS.fullmatch(digits) and j + 1 < n and forms[j] in _DECIMAL_JOINERS \
+            and word_kind(forms[j + 1]) is not None:
+        digits = digits.replace(".", "")  # «3,782 и 9»: the ASR's thousands comma, then the decimal part
+        value = float(digits)
+    if "." not in digits and len(run) == 1 and j + 1 < n and forms[j] in _DECIMAL_JOINERS \
             and word_kind(forms[j + 1]) is not None:
         fr = pieces(forms, j + 1, hi)[0][0]
         if "." not in fr.digits:
@@ -65,6 +74,7 @@ def extract_readings(call, rulebook) -> list[Reading]:
     not_after, not_before, skip_near, stop_back = sets
     max_digits = int(cfg.get("max_digits", 6))
     out: list[Reading] = []
+    said_by: list[str] = []
     seen: set[float] = set()
     prev = None
     for u in call.utts:
@@ -96,9 +106,12 @@ def extract_readings(call, rulebook) -> list[Reading]:
                         seen.add(value)
                         start, _ = u.span_time(i, last)
                         out.append(Reading(value, start, u.evidence(i, last)))
+                        said_by.append(call.role(u))
                 i = last + 1
         if u.tokens:
             prev = u
+    if "customer" in said_by:  # the caller's values; a read-back that differs is the operator's slip
+        out = [r for r, who in zip(out, said_by) if who == "customer"]
     return out
 
 

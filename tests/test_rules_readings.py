@@ -48,6 +48,12 @@ def test_operator_reading_back_is_one_reading_at_the_first_time():
     assert [(r.value, r.start, r.evidence) for r in result.readings] == [(123.5, 20.0, "Сто двадцать три и пять")]
 
 
+def test_a_read_back_that_differs_is_not_a_reading():
+    result = CHECKER.check(transcript(["o: Добрый день.", WANT, ASK, "c: Сто двадцать три и пять.",
+                                       "o: Записала: 132,5. До свидания."]))
+    assert [r.value for r in result.readings] == [123.5]
+
+
 def test_no_readings_in_a_call_that_never_speaks_of_them():
     result = CHECKER.check(transcript(["o: Добрый день.", "c: Почему квитанция 12500 тенге?", "o: По тарифу."]))
     assert result.readings == []
