@@ -113,6 +113,7 @@ ROWS = [
     ("greeting.missing", False, ["o: Сәлеметсіз бе, тепловые сети.", "c: Алло.", BYE]),
     ("greeting.missing", False, ["o: Алло.", "c: Алло?", "o: Добрый день, тепловые сети.", BYE]),
     ("greeting.missing", False, ["c: Алло?"]),
+    ("greeting.missing", False, ["o: Сдравстом идите, тепловые сети.", "c: Алло.", BYE]),  # as the ASR bends it
     # closing.missing (15.16)
     ("closing.missing", True, [HI, "c: Спасибо.", "o: Всё, ждите."]),
     ("closing.missing", True, [HI, "c: Куда звонить?", "o: Обращайтесь в отдел кадров."]),

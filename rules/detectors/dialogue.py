@@ -19,9 +19,15 @@ def greeting(call: Call, rule) -> list:
     n = int(rule.params.get("first_utterances", 2))
     within = float(rule.params.get("within_s", 30))
     opening = [u for u in ops[:n] if u.start - ops[0].start <= within]
-    if any(lex.contains(u) for u in opening):
+    if any(lex.contains(u) or _has_stem(u, rule) for u in opening):
         return []
     return [finding(rule, ops[0])]
+
+
+def _has_stem(u, rule) -> bool:
+    """A word containing one of the rule's ``stems``: a greeting or farewell the ASR has bent."""
+    stems = rule.words("stems")
+    return bool(stems) and any(st in f for f in u.forms for st in stems)
 
 
 @register("closing")
@@ -32,7 +38,7 @@ def closing(call: Call, rule) -> list:
         return []
     lex = rule.lexicon()
     n = int(rule.params.get("last_utterances", 2))
-    if any(lex.contains(u) for u in ops[-n:]):
+    if any(lex.contains(u) or _has_stem(u, rule) for u in ops[-n:]):
         return []
     return [finding(rule, ops[-1])]
 
