@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 from folder_builder import Folder
 
-from analytics import pipeline, store
+from analytics import kpi, pipeline, store
 from analytics.cli import cli
 from analytics.pipeline import ingest
 
@@ -216,3 +216,35 @@ def test_links_are_redone_only_after_a_change_and_after_a_crash(tmp_path):
     with store.connect(db) as con:  # nothing changed since: the links are left as they are
         con.execute("DELETE FROM links WHERE record_type = 'reading'")
     assert ingest(f.root, db, checker=f.checker).links["unlinked"] == 1
+
+
+def test_prechecked_folder(tmp_path):
+    """calls.csv naming a Parquet file of check results (data/synth.py --prechecked): stored as given."""
+    import datetime as dt
+
+    import polars as pl
+
+    from data import synth
+
+    frames = synth.generate(500, dt.date(2025, 1, 1), 3, seed=11)
+    data = tmp_path / "data"
+    synth.write(frames, data, prechecked=True)
+    with open(data / "calls.csv", "a", encoding="utf-8") as f:  # a call the Parquet file does not know
+        f.write("X1,2025-02-03T10:00:00,op01,Айгуль,,prechecked/calls.parquet,stereo-operator-left\n")
+    db = tmp_path / "oka.duckdb"
+    errors: list[str] = []
+    report = ingest(data, db, on_error=errors.append)  # no transcript to check: the rulebook is not loaded
+    assert errors == [f"{data / 'calls.csv'}: row 502: call X1 is not in prechecked/calls.parquet"]
+    assert report.calls_stored == 500
+    k = kpi.compute_kpis(db)
+    assert (k["calls"], k["requests"], k["readings"]) == (500, frames["requests"].height, frames["readings"].height)
+    assert k["violations"] == dict(frames["findings"].group_by("rule").len().sort("rule").iter_rows())
+    dictated = frames["calls"].filter("dictated")
+    with store.connect(db, read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM call_readings").fetchall()[0][0] == dictated.height
+        assert con.execute("SELECT round(avg(score), 6) FROM calls").fetchall()[0][0] == round(
+            frames["calls"]["score"].mean(), 6)
+    again = ingest(data, db, on_error=lambda m: None)
+    assert (again.calls_stored, again.calls_skipped) == (0, 500)
+    assert _counts(db)["calls"] == 500
+    assert pl.read_parquet(data / "prechecked" / "calls.parquet").height == 500
