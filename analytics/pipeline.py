@@ -11,7 +11,10 @@ The order keeps the database free for the dashboard as much as possible:
 3. check and write the calls in small transactions (``BATCH`` calls each), so
    a crash loses at most the batch in progress and readers get in between;
 4. import ``requests`` and ``readings`` (upsert), one short transaction each;
-5. relink every record (one transaction).
+5. relink every record (one transaction) if a call or a record changed.
+
+Calls whose ``transcript_path`` names a Parquet file carry their check
+results ready-made (``analytics/prechecked.py``).
 
 Every bad input is one ``on_error`` line naming the file (and row); the rest is
 processed.  Running it twice stores nothing twice.
