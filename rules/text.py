@@ -203,15 +203,21 @@ def _word_index(u: Utt) -> list[int] | None:
     return out if len(out) == len(u.tokens) else None
 
 
+@lru_cache(maxsize=300_000)
+def _info(word: str) -> tuple[str, str, int, tuple[str, ...]]:
+    """(form, lemma, flags, other lemmas) of a word as written, cached."""
+    form = word.lower().replace("ё", "е")
+    if form[0].isdigit() and (form.count(".") > 1 or "," in form and "." in form or " " in form
+                              or "\u00a0" in form):
+        form = form.translate(_SEPARATORS)  # «3 782,9» → «3782,9»
+    return (form, *analyse(form))
+
+
 def tokenize(text: str) -> list[Token]:
     toks: list[Token] = []
     for m in _TOKEN_PUNCT.finditer(text):
-        word = m.group(1)
-        form = word.lower().replace("ё", "е")
-        if form[0].isdigit() and (form.count(".") > 1 or "," in form and "." in form or " " in form
-                                  or "\u00a0" in form):
-            form = form.translate(_SEPARATORS)  # «3 782,9» → «3782,9»
-        lemma, flags, alts = analyse(form)
+        word, punct = m.group(1, 2)
+        form, lemma, flags, alts = _info(word)
         s = m.start()
-        toks.append(Token(form, lemma, flags, alts, s, s + len(word), m.group(2) or ""))
+        toks.append(Token(form, lemma, flags, alts, s, s + len(word), punct or ""))
     return toks
