@@ -23,11 +23,22 @@ with actions:
     viewer = auth.require()   # a trainer's report has personal data masked, as every table they see
     report_button(period, mask_personal_data=not viewer.role.sees_pd, role=viewer.role.id)
 
+# The tiles show as soon as the period's KPIs are in; the change from the previous period (a second
+# KPI computation, seconds on a large store when not cached) fills in at the end of the page.
+tiles = st.empty()
 current = datasource.kpis(period.start, period.end)
-before = datasource.kpis(period.previous().start, period.previous().end)
-kpi_tiles(current, before)
+with tiles.container():
+    kpi_tiles(current, None)
+
+
+def add_changes() -> None:
+    before = datasource.kpis(period.previous().start, period.previous().end)
+    with tiles.container():
+        kpi_tiles(current, before)
+
 
 if not current.get("calls"):
+    add_changes()
     st.info("В выбранном периоде звонков нет — выберите другой период слева.")
     st.stop()
 
@@ -64,3 +75,5 @@ viol = pl.DataFrame({"rule": list(current.get("violations", {})),
 shown = russian(viol, datasource.rule_titles())
 st.dataframe(shown, hide_index=True, key="overview_violations")
 download_buttons(shown, f"нарушения_{period.start}_{period.end}", key="overview_violations")
+
+add_changes()
