@@ -244,7 +244,18 @@ def _ingest_calls(path: Path, data_dir: Path, db_path: Path, cfg: Config, checke
         file_rejects.append(records.Reject(loaded.file, t.row["_row"], message))
     ready = [t for t in todo if t.transcript is not None]
     for batch in _chunks(ready, BATCH):
-        rows = [_checked(t, checker) for t in batch]
+        rows = []
+        for t in batch:
+            try:
+                rows.append(_checked(t, checker))
+            except Exception as e:  # one transcript the rulebook trips on must not stop the rest
+                log.debug("checking %s failed", t.row["call_id"], exc_info=True)
+                bad = records.Reject(loaded.file, t.row["_row"], f"checking call {t.row['call_id']} failed: {e}")
+                file_rejects.append(bad)
+                reject(bad.line())
+                report.calls_failed += 1
+        if not rows:
+            continue
         with store.connect(db_path) as con:
             con.begin()
             calls_store.write_calls(con, rows)

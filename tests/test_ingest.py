@@ -248,3 +248,21 @@ def test_prechecked_folder(tmp_path):
     assert (again.calls_stored, again.calls_skipped) == (0, 500)
     assert _counts(db)["calls"] == 500
     assert pl.read_parquet(data / "prechecked" / "calls.parquet").height == 500
+
+
+def test_a_transcript_the_rulebook_trips_on_is_one_line(tmp_path):
+    f = _folder(tmp_path)
+    f.call("C3", "2025-03-05T09:00:00", "op1", 30)
+    f.write()
+    real_check = f.checker.check
+
+    def check(transcript):
+        if transcript.call_id == "C3":
+            raise ValueError("unexpected text")
+        return real_check(transcript)
+
+    f.checker.check = check
+    errors: list[str] = []
+    report = ingest(f.root, tmp_path / "oka.duckdb", on_error=errors.append, checker=f.checker)
+    assert errors == [f"{f.root / 'calls.csv'}: row 4: checking call C3 failed: unexpected text"]
+    assert (report.calls_stored, report.calls_failed) == (2, 1)
