@@ -338,7 +338,13 @@ def _recheck(call_ids: list[str], db_path: Path, checker) -> None:
     """Run the current rulebook on stored transcripts and replace their topic, score and findings."""
     with store.connect(db_path, read_only=True) as con:
         transcripts = [calls_store.stored_transcript(con, cid) for cid in call_ids]
-    results = [checker.check(tr) for tr in transcripts]
+    results = []
+    for tr in transcripts:
+        try:
+            results.append(checker.check(tr))
+        except Exception as e:  # noqa: BLE001 - keep the old verdict of a transcript the rulebook trips on
+            log.warning("re-checking %s failed (%s); its previous findings are kept", tr.call_id, e)
+    call_ids = [r.call_id for r in results]
     with store.connect(db_path) as con:
         con.begin()
         calls_store.delete_calls(con, ("findings", "call_readings"), call_ids)
