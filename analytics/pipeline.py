@@ -31,7 +31,7 @@ from pathlib import Path
 
 import duckdb
 
-from analytics import calls_store, linking, prechecked, records, store
+from analytics import calls_store, linking, prechecked, records, store, workdays
 from analytics.config import Config
 from transcription.schema import CheckResult, OkaError, Transcript
 
@@ -179,6 +179,9 @@ def _ingest_records(path: Path, spec: records.TableSpec, db_path: Path, report: 
         report.records[spec.name] = (loaded.frame.height, inserted, updated)
         if inserted or updated:
             linking.mark_stale(con)
+        if spec is records.REQUESTS and loaded.frame.height:  # the calendar must cover every due day
+            first, last = loaded.frame["created_at"].min(), loaded.frame["created_at"].max()
+            workdays.materialise(con, min(workdays.FIRST_YEAR, first.year), max(workdays.LAST_YEAR, last.year))
         records.store_rejects(con, loaded.file, loaded.rejects)
         con.commit()
 
