@@ -246,9 +246,9 @@ def test_default_period(db, date_from, date_to, expected):
 def test_calendar_grows_to_cover_the_records(tmp_path):
     f = Folder(tmp_path / "data")
     f.call("C1", "2038-03-02T10:00:00", "op1", 120, topic="request.individual")
-    f.request("Q1", "2038-03-02T10:03:00", completed_at="2038-03-30T10:00:00")
+    f.request("Q1", "2038-03-02T10:03:00", completed_at="2038-03-10T10:00:00")  # due 2038-03-17
     f.write()
     ingest(f.root, tmp_path / "oka.duckdb", checker=f.checker)
     got = kpi.compute_kpis(tmp_path / "oka.duckdb", dt.date(2038, 3, 1), dt.date(2038, 3, 31),
                            now=dt.datetime(2038, 12, 31))
-    assert (got["requests_completed_on_time_pct"], got["requests_overdue"]) == (0.0, 0)
+    assert (got["requests_completed_on_time_pct"], got["requests_overdue"]) == (100.0, 0)
