@@ -150,10 +150,10 @@ class Lexicon:
             return []
         first = self._first
         where = u.positions
-        common = first.keys() & where.keys()
         fuzzy = bool(self._fuzzy_vocab) and u.unknown_max >= self.fuzzy_min
-        if not common and not fuzzy:
+        if not fuzzy and first.keys().isdisjoint(where.keys()):
             return []
+        common = first.keys() & where.keys()
         keys = u.lemmas if self.by_lemma else u.forms
         forms = u.forms
         found: list[tuple[int, int, Entry]] = []

@@ -1,6 +1,8 @@
 """Rules read from the timestamps: interruptions, speech rate, handling time."""
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from rules.call import Call, finding
 from rules.registry import register
 from transcription.schema import Finding
@@ -13,12 +15,12 @@ def interruption(call: Call, rule) -> list:
     backchannels = rule.words("backchannels")
     out = []
     customer = call.customer
+    starts = [c.start for c in customer]
     for op in call.operator:
         if all(f in backchannels for f in op.forms):
             continue  # «угу, да-да» while the customer speaks is listening, not interrupting
-        for c in customer:
-            if c.start >= op.start:
-                break
+        k = bisect_left(starts, op.start)  # the customer's turns begun before the operator's
+        for c in customer[max(0, k - 5):k]:
             if c.start < op.start < c.end and min(c.end, op.end) - op.start >= min_overlap:
                 out.append(finding(rule, op))
                 break
