@@ -11,7 +11,7 @@ from analytics.cli import cli
 from transcription import pipeline
 from transcription.batch import transcribe_files
 from transcription.options import TranscribeOptions
-from transcription.schema import Transcript
+from transcription.schema import OkaError, Transcript
 
 DATA = Path(__file__).parent / "data"
 CLIP = DATA / "stereo_call.flac"
@@ -131,3 +131,10 @@ def test_cli_bad_model_is_one_line(folder, monkeypatch):
     result = CliRunner().invoke(cli, ["transcribe", "call_a.flac", "--out", "out", "--model", "./nowhere"])
     assert result.exit_code == 2
     assert result.stderr.strip().count("\n") == 0 and "model folder not found" in result.stderr
+
+
+def test_unwritable_out_dir_is_one_clear_error(folder):
+    blocker = folder / "out"
+    blocker.write_text("a file where the folder should be")
+    with pytest.raises(OkaError, match="cannot write transcripts"):
+        transcribe_files([folder / "call_a.flac"], blocker, opts(folder))

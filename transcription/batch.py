@@ -92,6 +92,11 @@ def transcribe_files(paths: list[Path], out_dir: Path | None, opts: TranscribeOp
     paths = [Path(p) for p in paths]
     if call_ids is not None and len(call_ids) != len(paths):
         raise OkaError(f"{len(call_ids)} call ids for {len(paths)} recordings")
+    if out_dir is not None:
+        try:
+            Path(out_dir).mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise OkaError(f"{out_dir}: cannot write transcripts ({e.strerror or e})") from e
     runtime = pick_runtime(opts)
     model = describe(opts, runtime)
     cache = TranscriptCache(Path(opts.cache_dir), opts, model)
@@ -99,8 +104,14 @@ def transcribe_files(paths: list[Path], out_dir: Path | None, opts: TranscribeOp
 
     def finish(i: int, path: Path, transcript: Transcript, cached: bool, key: str | None) -> None:
         if key is not None and not cached:
-            cache.put(key, transcript)
-        json_path = transcript.write(Path(out_dir)) if out_dir is not None else None
+            try:
+                cache.put(key, transcript)
+            except OSError as e:  # the transcript itself is still written below
+                log.warning("%s: cannot write the transcript cache (%s)", cache.folder, e.strerror or e)
+        try:
+            json_path = transcript.write(Path(out_dir)) if out_dir is not None else None
+        except OSError as e:
+            raise OkaError(f"{out_dir}: cannot write transcripts ({e.strerror or e})") from e
         results[i] = TranscribeResult(path, transcript, json_path, model, cached)
 
     jobs: list[_Job] = []
