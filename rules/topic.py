@@ -58,6 +58,9 @@ def classify(call, rulebook, readings) -> str:
                 score[g] += w
                 if role != "operator":
                     said[g] += 1
+    if readings:  # values dictated: the caller's own words speak of readings, whatever they called it
+        score["readings"] += 1.0
+        said["readings"] += 1
     floor = float(cfg.get("min_score", 1.0))
     if not readings:
         score["readings"] = min(score["readings"], 0.0)

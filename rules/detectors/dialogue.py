@@ -73,11 +73,19 @@ def name_usage(call: Call, rule) -> list:
         names = []
         prev_ops = [v for v in call.utts[max(0, u.index - 2):u.index] if call.role(v) == "operator"]
         asked = any(ask.contains(v) for v in prev_ops)
+        someone_else = False
         for i, t in enumerate(toks):
-            if not _is_name(t, kaz, not_names) or t.form in own:
+            if not _is_name(t, kaz, not_names):
+                someone_else = False
                 continue
-            if any(x.form in org_words or x.form in not_self for x in toks[max(0, i - 3):i]):
-                continue  # «ТОО Нур Маркет» is a company, «её зовут Роза» someone else
+            if someone_else:
+                continue  # the rest of another person's full name
+            if t.form in own and not {x.form for x in toks[max(0, i - 2):i]} & intro:
+                continue  # the operator's own name («Айгуль, здравствуйте»), unless the caller has it too
+            if any(x.form in org_words for x in toks[max(0, i - 3):i]) or \
+                    any(x.form in not_self for x in toks[max(0, i - 2):i]):
+                someone_else = True  # «ТОО Нур Маркет» is a company, «её зовут Роза Ахметовна» someone else
+                continue
             before = {x.form for x in toks[max(0, i - 2):i]}
             after = {x.form for x in toks[i + 1:i + 4]}
             full = sum(1 for x in toks[max(0, i - 2):i + 3] if _is_name(x, kaz, not_names)) >= 2

@@ -40,6 +40,7 @@ def vocative_address(call: Call, rule) -> list:
     leaders = rule.words("leaders")
     not_before = rule.words("not_before")
     names = kazakh_names(rule)
+    adjectives = rule.words("adjectives")
     out = []
     for u in call.operator:
         toks = u.tokens
@@ -51,11 +52,17 @@ def vocative_address(call: Call, rule) -> list:
             if nxt is not None and (nxt.form in not_before or nxt.form in names or nxt.flags & (T.NAME | T.PATR | T.SURN)):
                 continue
             closed = nxt is None or toks[j].punct != ""
+            if not closed and i == j and toks[i].form in adjectives and nxt.flags & T.NOUN:
+                continue  # «дорогой тариф»: an adjective before its noun
             opens = prev is None or (prev.punct != "" and prev.punct in _SENTENCE_PUNCT)
+            called = prev is not None and (prev.form in leaders or bool(prev.flags & T.VERB_IMPR))
             if opens:
                 ok = closed or nxt.form in followers or bool(nxt.flags & T.VERB_IMPR)
+            elif called and not prev.punct:
+                # «подождите девушка система грузится»: after a request, unless a mention runs on («из ПЭУ»)
+                ok = closed or not nxt.flags & T.PREP
             else:
-                ok = closed and (prev.punct == "," or prev.form in leaders or bool(prev.flags & T.VERB_IMPR))
+                ok = closed and (prev.punct == "," or called)
             if ok:
                 out.append(finding(rule, u, i, j))
     return out
