@@ -6,7 +6,8 @@ utterances, unknown ones are nobody's — no operator rule judges them, but
 topic and readings still read them.  If it has none (a mono recording
 transcribed without diarisation), an unknown utterance counts as the
 operator's when it is the first of the call (the operator answers) or carries
-one of the rulebook's ``operator_markers`` («слушаю вас», «тепловые сети»);
+one of the rulebook's ``operator_markers`` («слушаю вас», «тепловые сети») or
+a greeting or farewell of the rulebook;
 the other unknown utterances count as the customer's.  So a customer's
 «девушка» is never blamed on the operator unless it sits in an utterance that
 sounds like the operator's.
@@ -26,11 +27,14 @@ class Call:
         self.utts = [Utt(i, u.speaker, u.start, u.end, u.text, u.words) for i, u in enumerate(transcript.utterances)]
         roles = [u.speaker for u in self.utts]
         if "operator" not in roles and "unknown" in roles:
-            markers = rulebook.lexicon("operator_markers", rulebook.operator_markers, by_lemma=False)
+            markers = [rulebook.lexicon("operator_markers", rulebook.operator_markers, by_lemma=False)]
+            # a greeting or a farewell is the operator's script too (said by both, it costs nothing)
+            markers += [r.lexicon() for r in rulebook.rules if r.detector in ("greeting", "closing")]
             first_unknown = roles.index("unknown")
             for i, u in enumerate(self.utts):
                 if roles[i] == "unknown":
-                    roles[i] = "operator" if i == first_unknown or markers.contains(u) else "customer"
+                    mine = i == first_unknown or any(m.contains(u) for m in markers)
+                    roles[i] = "operator" if mine else "customer"
         self.roles = roles
         self.operator = [u for u, r in zip(self.utts, roles) if r == "operator"]
         self.customer = [u for u, r in zip(self.utts, roles) if r == "customer"]

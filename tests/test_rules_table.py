@@ -290,12 +290,21 @@ def test_word_timestamps_narrow_the_time(checker):
     # mono, no diarisation: the first utterance and those that sound like the operator's are the operator's
     (["u: Алло, тепловые сети, слушаю вас.", "u: Девушка, подождите, я квитанцию найду."], "mono", False),
     (["u: Алло, тепловые сети, слушаю вас.", "u: Алло.", "u: Девушка, слушаю вас, говорите."], "mono", True),
+    (["u: Добрый день, тепловые сети, слушаю вас.", "u: Хочу передать показания.", "u: Девушка, подождите.",
+      "u: До свидания."], "mono", False),
     # with a diarised operator, unknown utterances are nobody's
     (["o: Добрый день.", "u: Девушка, подождите."], "stereo-operator-left", False),
 ])
 def test_unknown_speakers(checker, turns, layout, fires):
     result = checker.check(transcript(turns, layout=layout))
     assert any(f.rule == "address.forbidden" for f in result.findings) == fires
+
+
+def test_mono_call_ending_with_a_farewell_is_closed(checker):
+    t = transcript(["u: Добрый день, тепловые сети, слушаю вас.", "u: Хочу передать показания.", "u: Сто двадцать.",
+                    "u: Записала, до свидания.", "u: До свидания."], layout="mono")
+    result = checker.check(t)
+    assert not [f for f in result.findings if f.rule in ("closing.missing", "greeting.missing")]
 
 
 def test_whole_call_rules_fire_once(checker):
