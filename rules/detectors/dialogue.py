@@ -180,31 +180,42 @@ def third_party(call: Call, rule) -> list:
     return []
 
 
+def _term_lexicon(rule):
+    """All abbreviations' spoken forms in one lexicon, which abbreviation each stands for, and the glosses."""
+    got = rule.cache.get("terms")
+    if got is None:
+        spoken = rule.params.get("spoken", {})
+        gloss = rule.params.get("gloss", {})
+        items, of = [], {}
+        for abbr in rule.params.get("terms", {}):
+            for form in spoken.get(abbr, [abbr.lower()]):
+                items.append(form)
+                of[str(form)] = abbr
+        near = {abbr: frozenset(T.normal(w) for w in gloss.get(abbr, ())) for abbr in rule.params.get("terms", {})}
+        got = rule.cache["terms"] = (rule.lexicon_of("spoken", items, by_lemma=False), of, near)
+    return got
+
+
 @register("terms")
 def terms(call: Call, rule) -> list:
     """An abbreviation the operator uses is explained by the operator somewhere in the call."""
-    out = []
-    spoken = rule.params.get("spoken", {})
-    gloss = rule.params.get("gloss", {})
+    used, abbr_of, near = _term_lexicon(rule)
     window = int(rule.params.get("gloss_window", 8))
-    for abbr, explanations in rule.params.get("terms", {}).items():
-        used = rule.lexicon_of(f"spoken.{abbr}", spoken.get(abbr, [abbr.lower()]), by_lemma=False)
-        near = rule.cache.get(f"gloss.{abbr}")
-        if near is None:
-            near = rule.cache[f"gloss.{abbr}"] = frozenset(T.normal(w) for w in gloss.get(abbr, ()))
-        hit = None
-        explained = False
-        for u in call.operator:
-            for m in used.find(u):
-                if any(t.lemma in near for t in u.tokens[m.last + 1:m.last + 1 + window]):
-                    explained = True
-                elif hit is None:
-                    hit = (u, m)
-        if hit is None or explained:
+    first_use: dict[str, tuple] = {}
+    explained: set[str] = set()
+    for u in call.operator:
+        for m in used.find(u):
+            abbr = abbr_of[m.entry.phrase]
+            if any(t.lemma in near[abbr] for t in u.tokens[m.last + 1:m.last + 1 + window]):
+                explained.add(abbr)  # «ИПУ, то есть счётчик»
+            elif abbr not in first_use:
+                first_use[abbr] = (u, m)
+    out = []
+    for abbr, (u, m) in first_use.items():
+        if abbr in explained:
             continue
-        expl = rule.lexicon_of(f"terms.{abbr}", explanations, by_lemma=True)
-        if any(expl.contains(u) for u in call.operator):
+        expl = rule.lexicon_of(f"terms.{abbr}", rule.params["terms"][abbr], by_lemma=True)
+        if any(expl.contains(v) for v in call.operator):
             continue
-        u, m = hit
         out.append(finding(rule, u, m.first, m.last))
     return out
