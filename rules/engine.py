@@ -11,6 +11,7 @@ however often it fired), not below ``floor`` — 100 means no violation.
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 from pathlib import Path
 
 from rules.call import Call
@@ -80,5 +81,10 @@ class Checker:
 
 
 def rule_titles(path: Path | str = DEFAULT_PATH) -> dict[str, tuple[str, str]]:
-    """rule id → (clause, Russian title), for the dashboard."""
-    return {r.id: (r.clause, r.title_ru) for r in Rulebook.load(path).rules}
+    """rule id → (clause, Russian title), for the dashboard (the YAML is read once per file)."""
+    return dict(_titles(str(path)))
+
+
+@lru_cache(maxsize=8)
+def _titles(path: str) -> tuple[tuple[str, tuple[str, str]], ...]:
+    return tuple((r.id, (r.clause, r.title_ru)) for r in Rulebook.load(path).rules)
