@@ -103,7 +103,7 @@ def render_times(db: Path) -> dict:
     results["overview, I half 2025 (cached)"] = timed_run(at)
     assert at.metric[0].value != "0", "the period has no calls"
     for page in ("operators", "clauses", "calls", "timeliness", "review"):
-        at.switch_page(f"pages/{page}.py")
+        at.switch_page(f"screens/{page}.py")
         results[f"{page} (cold)"] = timed_run(at, cold=True)
         results[f"{page} (cached)"] = timed_run(at)
         if page == "operators":

@@ -19,7 +19,7 @@ DB_ENV = "OKA_QA_DB"
 _PERIOD_KEY = "oka_period"
 _CALL_KEY = "oka_call"
 _CALL_T_KEY = "oka_call_t"
-CALLS_PAGE = "pages/calls.py"
+CALLS_PAGE = "screens/calls.py"
 
 
 def db_path() -> Path:

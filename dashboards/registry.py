@@ -25,13 +25,13 @@ class PageSpec:
 
 
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("pages/overview.py", "Обзор", "overview", ":material/dashboard:", "начальник ОКА"),
-    PageSpec("pages/operators.py", "Операторы", "operators", ":material/support_agent:", "тренер"),
-    PageSpec("pages/clauses.py", "Пункты стандарта", "clauses", ":material/rule:", "аудитор"),
-    PageSpec("pages/calls.py", "Звонки", "calls", ":material/call:", "все"),
-    PageSpec("pages/timeliness.py", "Своевременность", "timeliness", ":material/schedule:", "начальник ОКА"),
-    PageSpec("pages/review.py", "Проверка", "review", ":material/fact_check:", "аудитор"),
-    PageSpec("pages/audit.py", "Журнал доступа", "audit", ":material/policy:", "начальник ОКА"),
+    PageSpec("screens/overview.py", "Обзор", "overview", ":material/dashboard:", "начальник ОКА"),
+    PageSpec("screens/operators.py", "Операторы", "operators", ":material/support_agent:", "тренер"),
+    PageSpec("screens/clauses.py", "Пункты стандарта", "clauses", ":material/rule:", "аудитор"),
+    PageSpec("screens/calls.py", "Звонки", "calls", ":material/call:", "все"),
+    PageSpec("screens/timeliness.py", "Своевременность", "timeliness", ":material/schedule:", "начальник ОКА"),
+    PageSpec("screens/review.py", "Проверка", "review", ":material/fact_check:", "аудитор"),
+    PageSpec("screens/audit.py", "Журнал доступа", "audit", ":material/policy:", "начальник ОКА"),
 )
 
 

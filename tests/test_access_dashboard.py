@@ -19,9 +19,9 @@ from analytics.users import UsersFile
 APP = str(Path(dashboards.__file__).parent / "app.py")
 PHONE, IIN, ACCOUNT = "87015553311", "850312401234", "4455667"
 SECRETS = [PHONE, IIN, ACCOUNT, "7011234567", "7017654321", "7273000000", "Асель", "Маратовна", "Абая"]
-PAGES = {"overview": "pages/overview.py", "operators": "pages/operators.py", "clauses": "pages/clauses.py",
-         "calls": "pages/calls.py", "timeliness": "pages/timeliness.py", "review": "pages/review.py",
-         "audit": "pages/audit.py"}
+PAGES = {"overview": "screens/overview.py", "operators": "screens/operators.py", "clauses": "screens/clauses.py",
+         "calls": "screens/calls.py", "timeliness": "screens/timeliness.py", "review": "screens/review.py",
+         "audit": "screens/audit.py"}
 
 
 @pytest.fixture(scope="module")
@@ -342,14 +342,14 @@ def test_no_audit_no_entry(monkeypatch, db, tmp_path):
     assert "oka_role" not in at.session_state
 
 
-@pytest.mark.parametrize("script", sorted(p.name for p in (Path(dashboards.__file__).parent / "pages").glob("*.py")))
+@pytest.mark.parametrize("script", sorted(p.name for p in (Path(dashboards.__file__).parent / "screens").glob("*.py")))
 def test_every_page_script_starts_at_the_gate(script):
-    """Streamlit may run a file of ``pages/`` directly (a deep link opened before st.navigation ran):
-    each page's first statement after its imports must be ``shell.page()``, which signs in and checks
+    """Page scripts live in ``screens/``, not ``pages/``, so Streamlit never runs one directly from a deep link;
+    still, each page's first statement after its imports must be ``shell.page()``, which signs in and checks
     the role before anything is read."""
     import ast
 
-    tree = ast.parse((Path(dashboards.__file__).parent / "pages" / script).read_text(encoding="utf-8"))
+    tree = ast.parse((Path(dashboards.__file__).parent / "screens" / script).read_text(encoding="utf-8"))
     body = [n for n in tree.body if not isinstance(n, (ast.Import, ast.ImportFrom))
             and not (isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant))]
     first = body[0]

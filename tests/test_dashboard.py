@@ -93,7 +93,7 @@ def test_overview_shows_change_from_previous_period_and_charts(monkeypatch, db):
 
 
 def test_operators_table_and_profile(monkeypatch, db):
-    at = choose_half_one(open_app(monkeypatch, db, "pages/operators.py"))
+    at = choose_half_one(open_app(monkeypatch, db, "screens/operators.py"))
     table = at.dataframe(key="operators_table").value
     assert list(table["Звонков"]) == [4, 4, 4]
     expected = by_operator(db, *H1).filter(by_operator(db, *H1)["operator_id"] == "op2").row(0, named=True)
@@ -111,7 +111,7 @@ def test_operators_table_and_profile(monkeypatch, db):
 
 
 def test_clauses_rule_leads_to_its_calls(monkeypatch, db):
-    at = choose_half_one(open_app(monkeypatch, db, "pages/clauses.py"))
+    at = choose_half_one(open_app(monkeypatch, db, "screens/clauses.py"))
     counts = at.dataframe(key="clauses_table").value
     assert dict(zip(counts["Правило"], counts["Нарушений"])) == compute_kpis(db, *H1)["violations"]
     at.segmented_control(key="clauses_by").set_value("пункты СТП").run()
@@ -133,7 +133,7 @@ def test_clauses_rule_leads_to_its_calls(monkeypatch, db):
     ({"calls_score": (0, 60)}, ["c08", "c03"]),
 ])
 def test_calls_search_and_filters(monkeypatch, db, widgets, expected):
-    at = choose_half_one(open_app(monkeypatch, db, "pages/calls.py"))
+    at = choose_half_one(open_app(monkeypatch, db, "screens/calls.py"))
     for key, value in widgets.items():
         kind = {"calls_query": at.text_input, "calls_ops": at.multiselect, "calls_topics": at.multiselect,
                 "calls_rule": at.selectbox, "calls_score": at.slider}[key]
@@ -142,7 +142,7 @@ def test_calls_search_and_filters(monkeypatch, db, widgets, expected):
 
 
 def test_call_page(monkeypatch, db):
-    at = open_app(monkeypatch, db, "pages/calls.py", query={"call": "c13", "t": "3"})
+    at = open_app(monkeypatch, db, "screens/calls.py", query={"call": "c13", "t": "3"})
     assert at.title[0].value == "Звонок c13"
     marks = [m.value for m in at.markdown if "oka-violation" in m.value]
     assert any("п. 15.1" in m and "Ты подожди" in m for m in marks)          # highlighted, with the clause
@@ -168,7 +168,7 @@ def test_call_page(monkeypatch, db):
     ("I", "Неполные заявки", "requests_incomplete", None),
 ])
 def test_timeliness_lists_match_the_kpis(monkeypatch, db, half, tab, kpi, first_id):
-    at = open_app(monkeypatch, db, "pages/timeliness.py")
+    at = open_app(monkeypatch, db, "screens/timeliness.py")
     at.radio(key="period_half").set_value(half).run()
     at.session_state["timely_tab"] = tab            # a click on the tab (lazy tabs: only it is queried)
     at.run()
@@ -180,7 +180,7 @@ def test_timeliness_lists_match_the_kpis(monkeypatch, db, half, tab, kpi, first_
 
 def test_review_rejection_stops_counting(monkeypatch, tmp_path):
     fresh = dashboard_db.build(tmp_path / "review.duckdb")
-    at = choose_half_one(open_app(monkeypatch, fresh, "pages/review.py"))
+    at = choose_half_one(open_app(monkeypatch, fresh, "screens/review.py"))
     at.selectbox(key="review_rule").set_value("speech.rude").run()
     assert at.dataframe[0].value.shape[0] == 1
     at.radio(key="review_verdict").set_value("rejected")          # a form: values go in on submit
@@ -208,8 +208,8 @@ def test_missing_database_is_one_line(monkeypatch, tmp_path):
                                            f"run `oka-qa ingest DIR --db {tmp_path / 'none.duckdb'}` first")]
 
 
-@pytest.mark.parametrize("page", [None, "pages/operators.py", "pages/clauses.py", "pages/calls.py",
-                                  "pages/timeliness.py", "pages/review.py"])
+@pytest.mark.parametrize("page", [None, "screens/operators.py", "screens/clauses.py", "screens/calls.py",
+                                  "screens/timeliness.py", "screens/review.py"])
 def test_every_page_on_an_empty_database(monkeypatch, tmp_path, page):
     from analytics.store import init
 
