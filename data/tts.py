@@ -124,7 +124,7 @@ def synthesize_call(turns, out: Path, *, layout: str = "stereo-operator-left", s
         if t.overlap_s and refs:
             start = refs[-1]["end"] - t.overlap_s
         end = start + len(audio) / sample_rate
-        pieces.append((t.speaker, int(round(start * sample_rate)), audio))
+        pieces.append((t.speaker, round(start * sample_rate), audio))
         refs.append({"speaker": t.speaker, "start": round(start, 3), "end": round(end, 3), "text": t.text})
         cursor = max(cursor, end)
     total = int((cursor + lead_s) * sample_rate)

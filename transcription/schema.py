@@ -104,7 +104,7 @@ class Transcript:
         return path
 
     @classmethod
-    def from_dict(cls, data: Any, source: str = "transcript") -> "Transcript":
+    def from_dict(cls, data: Any, source: str = "transcript") -> Transcript:
         """Build a transcript from parsed JSON, checking it against the contract.
 
         Utterances are sorted by ``start``; any error names ``source`` and the
@@ -133,7 +133,7 @@ class Transcript:
         return cls(call_id=call_id, duration_s=duration, language=language, layout=layout, utterances=utts)
 
     @classmethod
-    def load(cls, path: Path) -> "Transcript":
+    def load(cls, path: Path) -> Transcript:
         try:
             data = json.loads(Path(path).read_text(encoding="utf-8"))
         except FileNotFoundError as e:
