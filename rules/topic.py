@@ -5,11 +5,19 @@ the customer's first utterance that has any cue (where callers say why they
 call), 1 in the customer's other ones and ``operator_weight`` in the operator's.  The
 request cues decide ``request.*`` (legal when its cues outweigh the household
 ones); otherwise the best of readings, billing and out-of-scope, with
-readings only when a value was dictated; otherwise ``other``.  A topic the
-customer never spoke of (only the operator's words carry its cues) is not
-the call's topic.
+readings at ``readings_without_value`` of its weight when no value was
+dictated; otherwise ``other``.  A topic the customer never spoke of (only the
+operator's words carry its cues) is not the call's topic.
+
+ASR text garbles endings and prefixes («показаний о», «опламбировать», «на
+числение»), so the rulebook also lists ``stems``: a word that begins with one
+and matched no cue phrase counts for the stem's topic (once per topic and
+utterance), ``weak_stems`` at a lower weight.
 """
 from __future__ import annotations
+
+from rules import text as T
+from rules.lexicon import RulebookError
 
 GROUPS = ("request", "legal", "individual", "readings", "billing", "out_of_scope")
 
@@ -29,13 +37,32 @@ def _lexicon(rulebook):
                     items.append(item)
                 groups.setdefault(phrase, set()).add(g)
         lex = rulebook.lexicon("topics", items, cfg.get("match", "lemma") == "lemma")
-        got = rulebook.cache["topics"] = (lex, {p: tuple(gs) for p, gs in groups.items()})
+        stems = []
+        for key, weight in (("stems", cfg.get("stem_weight", 1.0)), ("weak_stems", cfg.get("weak_stem_weight", 0.5))):
+            for g, items in (cfg.get(key) or {}).items():
+                if g not in GROUPS:
+                    raise RulebookError(f"{rulebook.path}: topics: {key}: unknown topic group {g!r}")
+                stems.extend((T.normal(str(st)), g, float(weight)) for st in items or ())
+        stems.sort(key=lambda s: -s[2])  # a strong stem before a weak one of the same group
+        got = rulebook.cache["topics"] = (lex, {p: tuple(gs) for p, gs in groups.items()}, tuple(stems))
+    return got
+
+
+def _stem_cues(u, stems, taken: set[int]) -> dict[str, float]:
+    """Topic groups the words outside any cue phrase speak for by their stems, with the stem's weight."""
+    got: dict[str, float] = {}
+    for i, t in enumerate(u.tokens):
+        if i in taken or t.flags & T.NUMBER:
+            continue
+        for stem, g, w in stems:
+            if g not in got and t.form.startswith(stem):
+                got[g] = w
     return got
 
 
 def classify(call, rulebook, readings) -> str:
     cfg = rulebook.topics
-    lex, groups_of = _lexicon(rulebook)
+    lex, groups_of, stems = _lexicon(rulebook)
     first_w = float(cfg.get("first_weight", 3))
     op_w = float(cfg.get("operator_weight", 0.5))
     score = dict.fromkeys(GROUPS, 0.0)
@@ -43,7 +70,9 @@ def classify(call, rulebook, readings) -> str:
     purpose_said = False
     for u in call.utts:
         matches = lex.find(u)
-        if not matches:
+        taken = {k for m in matches for k in range(m.first, m.last + 1)}
+        by_stem = _stem_cues(u, stems, taken) if stems else {}
+        if not matches and not by_stem:
             continue
         role = call.role(u)
         if role == "operator":
@@ -58,12 +87,16 @@ def classify(call, rulebook, readings) -> str:
                 score[g] += w
                 if role != "operator":
                     said[g] += 1
+        for g, sw in by_stem.items():
+            score[g] += w * sw
+            if role != "operator":
+                said[g] += 1
     if readings:  # values dictated: the caller's own words speak of readings, whatever they called it
         score["readings"] += 1.0
         said["readings"] += 1
     floor = float(cfg.get("min_score", 1.0))
-    if not readings:
-        score["readings"] = min(score["readings"], 0.0)
+    if not readings:  # «хочу передать показания», but no value was made out
+        score["readings"] *= float(cfg.get("readings_without_value", 0.0))
     best = max(("readings", "billing", "out_of_scope"), key=lambda g: score[g])
     if said["request"] and score["request"] >= floor and score["request"] >= score[best]:
         return "request.legal" if score["legal"] > score["individual"] else "request.individual"
