@@ -32,6 +32,9 @@ def _value_at(forms: list[str], i: int, hi: int):
     p0 = run[0]
     if len(run) >= 2 and sum(len(p.digits) for p in run) >= 5:
         return None  # a long number dictated in pieces (account, phone), not a reading
+    if len(run) == 2 and _fills(p0.digits, run[1].digits) and run[1].last + 1 >= hi:
+        # «560, 7»: the ASR wrote «пятьсот шестьдесят семь» as two numbers, the second fills the first's zeros
+        return float(int(p0.digits) + int(run[1].digits)), run[1].last
     try:
         value = float(p0.digits)
     except ValueError:
@@ -60,6 +63,13 @@ def _value_at(forms: list[str], i: int, hi: int):
     return value, p0.last
 
 
+def _fills(a: str, b: str) -> bool:
+    """«560» then «7»: b has fewer digits than a's trailing zeros (so a + b is one number said)."""
+    if not (a.isdigit() and b.isdigit()) or b.startswith("0"):
+        return False
+    return len(a) - len(a.rstrip("0")) >= len(b)
+
+
 def extract_readings(call, rulebook) -> list[Reading]:
     cfg = rulebook.readings
     if not any("показание" in u.keys or "показывать" in u.keys for u in call.utts):
@@ -82,9 +92,13 @@ def extract_readings(call, rulebook) -> list[Reading]:
         n = len(forms)
         numeric = sum(word_kind(f) is not None for f in forms)
         has_num = numeric > 0
-        bare = call.role(u) == "customer" and numeric * 2 >= n  # «Сто двадцать три и пять.» after saying why they call
-        prompted = (prev is not None and call.role(prev) != call.role(u) and prompt.contains(prev)
-                    and not any(t.lemma in skip_near for t in prev.tokens))
+        other_asked = prev is not None and call.role(prev) != call.role(u)
+        # the other side asked for an account or a phone, not for readings («Назовите номер лицевого счёта»)
+        asked_number = other_asked and any(t.lemma in skip_near or t.form in skip_near for t in prev.tokens) \
+            and not any(t.lemma in stop_back for t in prev.tokens)
+        bare = call.role(u) == "customer" and numeric * 2 >= n and not asked_number  # «Сто двадцать три и пять.»
+        prompted = other_asked and prompt.contains(prev) and not any(t.lemma in skip_near for t in prev.tokens)
+        lone = prompted and numeric == 1 and n <= 2  # «В 841.»: the ASR's stray preposition before the answer
         if has_num and (bare or prompted or context.contains(u)):
             i = 0
             while i < n:
@@ -100,7 +114,8 @@ def extract_readings(call, rulebook) -> list[Reading]:
                     i = hi
                     continue
                 value, last = got
-                if _is_reading(u, i, last, value, not_after, not_before, skip_near, stop_back, max_digits):
+                if _is_reading(u, i, last, value, not_after, frozenset() if lone else not_before, skip_near,
+                               stop_back, max_digits):
                     value = round(value, 3)
                     if value not in seen:
                         seen.add(value)
@@ -123,10 +138,19 @@ def _is_reading(u, i, last, value, not_after, not_before, skip_near, stop_back, 
         return False
     if i > 0 and toks[i - 1].form in not_before:
         return False
-    for k in range(i - 1, max(-1, i - 4), -1):
+    words = 0
+    for k in range(i - 1, -1, -1):
         t = toks[k]
-        if t.flags & T.NUMBER or t.lemma in stop_back:
+        if t.lemma in stop_back:
+            break
+        if t.flags & T.NUMBER or word_kind(t.form) is not None:
+            # «Лицевой счёт один, два, на три, четыре…»: digits that go on dictating a number are that number's
+            if not toks[k].punct or toks[k].punct == ",":
+                continue
             break
         if t.lemma in skip_near or t.form in skip_near:
             return False
+        words += 1
+        if words >= 3:
+            break
     return True
