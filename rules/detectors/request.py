@@ -8,8 +8,14 @@ from transcription.schema import Finding
 
 
 def _has_number(u, digits: int) -> bool:
-    for run in pieces(u.forms):
-        if sum(len(p.digits) for p in run) >= digits:
+    runs = pieces(u.forms)
+    if any(sum(len(p.digits) for p in run) >= digits for run in runs):
+        return True
+    if sum(len(p.digits) for run in runs for p in run) >= digits \
+            and sum(len(run) for run in runs) * 2 >= len(u.forms):
+        return True  # «6, ненависти ему 8, 9…»: a dictation the ASR broke with misheard words
+    for f in u.forms:  # the ASR hyphenates a dictation: «девять-ноль-два-три-четыре-пять»
+        if "-" in f and sum(len(p.digits) for run in pieces(f.split("-")) for p in run) >= digits:
             return True
     return False
 
@@ -18,7 +24,8 @@ def _has_number(u, digits: int) -> bool:
 def request_fields(call: Call, rule) -> list:
     """In a ``request.*`` call, every field of its kind was said by someone in the call.
 
-    A field is collected when one of its cues is said and, for fields with
+    A field is collected when one of its cues (or a word beginning with one of its
+    ``stems``) is said and, for fields with
     ``digits``, a number of that many digits is said in the same or the next
     utterance (either speaker) — or one of ``or_cues`` is said («этот номер»).
     """
@@ -33,10 +40,11 @@ def request_fields(call: Call, rule) -> list:
         found = False
         utts = call.utts
         by = spec.get("by")
+        stems = tuple(str(st).lower().replace("ё", "е") for st in spec.get("stems", ()))
         for k, u in enumerate(utts):
             if by and call.role(u) != by:
                 continue
-            if not cues.contains(u):
+            if not cues.contains(u) and not (stems and any(t.form.startswith(stems) for t in u.tokens)):
                 continue
             if not digits or or_cues.entries and or_cues.contains(u):
                 found = True

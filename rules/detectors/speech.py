@@ -71,7 +71,7 @@ def vocative_address(call: Call, rule) -> list:
 @register("second_person")
 def second_person(call: Call, rule) -> list:
     """«ты» and its forms, and verbs in the 2nd person singular or singular imperative
-    (not in impersonal idioms such as «ничего не поделаешь»)."""
+    (not in impersonal idioms such as «ничего не поделаешь», not words unknown to the dictionary)."""
     pronouns = rule.words("pronouns")
     exceptions = rule.words("exceptions")
     idioms = rule.lexicon("idioms", by_lemma=False)
@@ -82,6 +82,7 @@ def second_person(call: Call, rule) -> list:
         for i, t in enumerate(u.tokens):
             if i in spared:
                 continue
-            if t.form in pronouns or (t.flags & mask and t.form not in exceptions):
+            # a word the dictionary does not know («Чипи», the ASR's «счётчик») is only guessed a verb
+            if t.form in pronouns or (t.flags & mask and not t.flags & T.UNKNOWN and t.form not in exceptions):
                 out.append(finding(rule, u, i, i))
     return out
