@@ -69,6 +69,10 @@ ROWS = [
     # ASR-style: «насчёт счётчика» misheard; «Чипи» is no verb the dictionary knows
     ("address.ty", False, wrap("c: Хочу передать показаний о счет Чипа.", "o: Спасибо. Какие показания насчет Чипи?")),
     ("address.ty", True, wrap("c: Алло.", "o: Подожди, у нас и вечный барда, к этими заявками,")),
+    # ASR-style opening: a misheard name before «слушаю вас» is not «ты»; after the introduction it is
+    ("address.ty", False, ["o: Добрый вечер тепловые сетя и будешь слушаю вас.", "c: Алло.", BYE]),
+    ("address.ty", False, ["o: Добрый день, пиратероль, ты тепловые, сети говорите, пожалуйста.", "c: Алло.", BYE]),
+    ("address.ty", True, ["o: Тепловые сети, слушаю вас. Ты чего звонишь?", "c: Алло.", BYE]),
     ("address.ty", False, wrap("c: Ты мне скажи, когда дадут отопление?", "o: Скажите, пожалуйста, адрес.")),
     ("address.ty", False, wrap("c: Алло.", "o: Пожалуй, я уточню у мастера.")),
     ("address.ty", False, wrap("c: Алло.", "o: Мой коллега вам перезвонит.")),
