@@ -20,12 +20,19 @@ def _has_number(u, digits: int) -> bool:
     return False
 
 
+def _by_parts(u, stems: tuple[str, ...], inside: tuple[str, ...]) -> bool:
+    """A word of u begins with one of stems or has one of inside in it (the ASR's «ого-во-асчета»)."""
+    if not stems and not inside:
+        return False
+    return any((stems and t.form.startswith(stems)) or any(p in t.form for p in inside) for t in u.tokens)
+
+
 @register("request_fields")
 def request_fields(call: Call, rule) -> list:
     """In a ``request.*`` call, every field of its kind was said by someone in the call.
 
     A field is collected when one of its cues (or a word beginning with one of its
-    ``stems``) is said and, for fields with
+    ``stems`` or holding one of its ``inside`` parts) is said and, for fields with
     ``digits``, a number of that many digits is said in the same or the next
     utterance (either speaker) — or one of ``or_cues`` is said («этот номер»).
     """
@@ -41,10 +48,11 @@ def request_fields(call: Call, rule) -> list:
         utts = call.utts
         by = spec.get("by")
         stems = tuple(str(st).lower().replace("ё", "е") for st in spec.get("stems", ()))
+        inside = tuple(str(st).lower().replace("ё", "е") for st in spec.get("inside", ()))
         for k, u in enumerate(utts):
             if by and call.role(u) != by:
                 continue
-            if not cues.contains(u) and not (stems and any(t.form.startswith(stems) for t in u.tokens)):
+            if not cues.contains(u) and not _by_parts(u, stems, inside):
                 continue
             if not digits or or_cues.entries and or_cues.contains(u):
                 found = True
