@@ -130,6 +130,11 @@ ROWS = [
     ("closing.missing", False, [HI, "c: Спасибо.", "o: Всего доброго.", "c: Спасибо.", "o: Да."]),
     ("closing.missing", False, [HI, "c: Спасибо.", "o: Сау болыңыз!"]),
     # name.not_used (14.1)
+    # ASR-style: a misheard greeting pymorphy guesses a name is not the caller's name; the name after «зовут» is
+    ("name.not_used", False, wrap("c: Из драфствовмете меня зовут Морад. Хочу передать показаний.",
+                                  "o: Морад, назовите, пожалуйста, номер лицевого счёта.")),
+    ("name.not_used", True, wrap("c: Из драфствовмете меня зовут Марат. Хочу передать показаний.",
+                                 "o: Назовите, пожалуйста, номер лицевого счёта.")),
     ("name.not_used", True, wrap("c: Здравствуйте, меня зовут Нурлан.", "o: Слушаю вас.")),
     ("name.not_used", True, wrap("c: это айгуль сериковна беспокоит", "o: слушаю вас")),
     ("name.not_used", True, ["o: Добрый день, как к вам обращаться?", "c: Мария.", "o: Что у вас случилось?", BYE]),

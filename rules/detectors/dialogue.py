@@ -89,7 +89,12 @@ def name_usage(call: Call, rule) -> list:
             before = {x.form for x in toks[max(0, i - 2):i]}
             after = {x.form for x in toks[i + 1:i + 4]}
             full = sum(1 for x in toks[max(0, i - 2):i + 3] if _is_name(x, kaz, not_names)) >= 2
-            if asked or before & intro or after & intro_after or (full and u is call.customer[0]):
+            if t.flags & T.UNKNOWN and t.form not in kaz:
+                # a word only guessed a name (the ASR's «Из драфствовмете меня зовут…») names the caller
+                # only right after «меня зовут», «я», «это»
+                if before & intro:
+                    names.append(t)
+            elif asked or before & intro or after & intro_after or (full and u is call.customer[0]):
                 names.append(t)
         if not names:
             continue
