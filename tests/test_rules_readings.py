@@ -95,6 +95,9 @@ def test_no_readings_in_a_call_that_never_speaks_of_them():
       "o: Левца обслуживает ваши оселили, как тепловым светем, это не относится."], "out_of_scope"),
     # a word of a cue's stem that is not about the topic does not make it
     (["c: Я считал, что вы поликлиника."], "other"),
+    (["c: Мастер долго не приходит, уже неделю жду."], "other"),
+    (["c: Нужно опломбировать счётчик, мы его поменяли.", "o: Назовите лицевой счёт.",
+      "c: Хорошо, договорились, договорились."], "request.individual"),
     # the operator's words alone do not make the topic
     (["c: Позовите Марину.", "o: ПУТЭ опломбируем по заявке."], "other"),
 ])
