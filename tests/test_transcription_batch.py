@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from analytics.cli import cli
-from transcription import pipeline
+from transcription import batch, pipeline
 from transcription.batch import transcribe_files
 from transcription.options import TranscribeOptions
 from transcription.schema import OkaError, Transcript
@@ -40,6 +40,8 @@ def folder(tmp_path):
 
 
 def opts(tmp: Path, **kw) -> TranscribeOptions:
+    """In-process by default, so that the tests can watch (and crash) the transcriber."""
+    kw.setdefault("workers", 1)
     return TranscribeOptions(device="cpu", cache_dir=str(tmp / "cache"), **kw)
 
 
@@ -138,3 +140,8 @@ def test_unwritable_out_dir_is_one_clear_error(folder):
     blocker.write_text("a file where the folder should be")
     with pytest.raises(OkaError, match="cannot write transcripts"):
         transcribe_files([folder / "call_a.flac"], blocker, opts(folder))
+
+
+@pytest.mark.parametrize("workers, expected", [(3, 3), (1, 1), (0, min(batch.cores(), batch.MAX_AUTO_WORKERS))])
+def test_worker_count(workers, expected):
+    assert batch.worker_count(TranscribeOptions(device="cpu", workers=workers)) == expected

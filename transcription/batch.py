@@ -25,6 +25,9 @@ from transcription.schema import OkaError, Transcript
 
 log = logging.getLogger(__name__)
 
+# automatic worker count stops here: each worker holds its own model (~0.6 GB)
+MAX_AUTO_WORKERS = 4
+
 
 @dataclass
 class TranscribeResult:
@@ -139,7 +142,7 @@ def transcribe_files(paths: list[Path], out_dir: Path | None, opts: TranscribeOp
 
 
 def _transcribe_jobs(jobs: list[_Job], opts: TranscribeOptions, cache: TranscriptCache, finish, on_error) -> None:
-    workers = max(1, min(opts.workers, len(jobs)))
+    workers = max(1, min(worker_count(opts), len(jobs)))
     bar = _progress(jobs)
     done = 0
     started = time.monotonic()
@@ -175,12 +178,29 @@ def _transcribe_jobs(jobs: list[_Job], opts: TranscribeOptions, cache: Transcrip
     log.info("transcribed %d call(s), %.0f s of audio, in %.0f s", done, audio_s, time.monotonic() - started)
 
 
+def cores() -> int:
+    """CPU cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def worker_count(opts: TranscribeOptions) -> int:
+    """``opts.workers``, or for 0: one per core (at most ``MAX_AUTO_WORKERS``) on CPU, one on a GPU."""
+    if opts.workers > 0:
+        return opts.workers
+    if pick_runtime(opts).device == "cuda":
+        return 1
+    return max(1, min(cores(), MAX_AUTO_WORKERS))
+
+
 def _pool(jobs, opts, workers, finish, on_error, advance) -> None:
     import multiprocessing
     from concurrent.futures.process import BrokenProcessPool
 
     resolve_model(opts.model)  # assemble and verify once here, so a bad model is one clear error
-    threads = opts.cpu_threads or max(1, (os.cpu_count() or 1) // workers)
+    threads = opts.cpu_threads or max(1, cores() // workers)
     worker_opts = replace(opts, cpu_threads=threads)
     ctx = multiprocessing.get_context("spawn")  # CTranslate2 and OpenMP do not survive fork
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,

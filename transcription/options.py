@@ -24,10 +24,13 @@ class TranscribeOptions:
     layout: ``auto`` (stereo files are taken as operator-left), or one of the
         contract's layouts to force it.
     vad: cut silence with Silero VAD before decoding (fewer hallucinations).
-    beam_size: beam search width; 1 is greedy and fastest.
+    beam_size: beam search width; 1 is greedy.  5 (Whisper's own) by default:
+        on the ASR bench it cut the customer-side WER from 47.8% to 40.9% at
+        about the same CPU time (greedy decoding falls back to sampling more).
     batch_size: segments decoded together by ``BatchedInferencePipeline``.
-    workers: recordings transcribed at the same time (one model per worker).
-    cpu_threads: threads per worker; 0 lets CTranslate2 choose.
+    workers: recordings transcribed at the same time (one model per worker
+        process); 0 picks one per CPU core (at most 4) on CPU, one on a GPU.
+    cpu_threads: threads per worker; 0 shares the cores among the workers.
     no_speech_threshold / compression_ratio_threshold / logprob_threshold:
         segments beyond these are dropped as likely hallucinations.
     hotwords: terms passed to the decoder as a prompt ("" for none).  Off by
@@ -62,9 +65,9 @@ class TranscribeOptions:
     language: str = "ru"
     layout: str = "auto"
     vad: bool = True
-    beam_size: int = 1
+    beam_size: int = 5
     batch_size: int = 8
-    workers: int = 1
+    workers: int = 0
     cpu_threads: int = 0
     no_speech_threshold: float = 0.6
     compression_ratio_threshold: float = 2.4
