@@ -1,0 +1,84 @@
+"""The house rules of STYLE.md that a test can hold: one-way dependencies between
+the four packages, faster-whisper only in transcription/, a light ``--help``,
+SQL only in analytics/, and ruff."""
+from __future__ import annotations
+
+import ast
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# package -> the project packages it may import
+ALLOWED = {
+    "transcription": {"transcription"},
+    "rules": {"rules", "transcription"},          # transcription.schema only, checked below
+    "analytics": {"analytics", "rules", "transcription", "data"},
+    "dashboards": {"dashboards", "analytics", "rules", "transcription"},
+}
+PROJECT = {"transcription", "rules", "analytics", "dashboards", "data"}
+
+
+def _imports(path: Path) -> list[tuple[str, int]]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [(alias.name, node.lineno) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.append((node.module, node.lineno))
+    return found
+
+
+def _modules(package: str) -> list[Path]:
+    return sorted((ROOT / package).rglob("*.py"))
+
+
+@pytest.mark.parametrize("package", sorted(ALLOWED))
+def test_dependencies_point_one_way(package):
+    wrong = []
+    for path in _modules(package):
+        for name, line in _imports(path):
+            top = name.split(".")[0]
+            if top in PROJECT and top not in ALLOWED[package]:
+                wrong.append(f"{path.relative_to(ROOT)}:{line} imports {name}")
+            if package == "rules" and top == "transcription" and name not in ("transcription.schema",):
+                wrong.append(f"{path.relative_to(ROOT)}:{line} imports {name} (rules may use the schema only)")
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("package", ["rules", "analytics", "dashboards", "data"])
+def test_faster_whisper_lives_only_in_transcription(package):
+    wrong = [f"{p.relative_to(ROOT)}:{line}" for p in _modules(package) for name, line in _imports(p)
+             if name.split(".")[0] in ("faster_whisper", "ctranslate2")]
+    assert not wrong, wrong
+
+
+@pytest.mark.parametrize("package", ["transcription", "rules", "dashboards"])
+def test_sql_only_in_analytics(package):
+    wrong = [f"{p.relative_to(ROOT)}:{line}" for p in _modules(package) for name, line in _imports(p)
+             if name.split(".")[0] == "duckdb"]
+    assert not wrong, wrong
+
+
+def test_help_does_not_load_heavy_libraries():
+    code = ("import sys; from click.testing import CliRunner; from analytics.cli import cli; "
+            "r = CliRunner().invoke(cli, ['--help']); assert r.exit_code == 0, r.output; "
+            "heavy = [m for m in ('faster_whisper', 'ctranslate2', 'pymorphy3', 'streamlit', 'duckdb', 'polars') "
+            "if m in sys.modules]; print(','.join(heavy))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "", f"--help loaded {out.stdout.strip()}"
+
+
+def test_ruff_is_clean():
+    ruff = shutil.which("ruff", path=str(Path(sys.executable).parent)) or shutil.which("ruff")
+    if ruff is None:
+        pytest.skip("ruff is not installed (pip install -e '.[test]')")
+    out = subprocess.run([ruff, "check", "--output-format", "concise", "transcription", "rules", "analytics",
+                          "dashboards", "data", "tests", "bench"], cwd=ROOT, capture_output=True, text=True,
+                         check=False)
+    assert out.returncode == 0, out.stdout + out.stderr
