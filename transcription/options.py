@@ -31,8 +31,7 @@ class TranscribeOptions:
     workers: recordings transcribed at the same time (one model per worker
         process); 0 picks one per CPU core (at most 4) on CPU, one on a GPU.
         On the bench, 0 on 2 cores gave 1.6-1.8 times the naive loop's
-        throughput, 1 about the same as it; 1 stays the default because the
-        worker processes are spawned afresh for each batch.
+        throughput, 1 about the same as it.
     cpu_threads: threads per worker; 0 shares the cores among the workers.
     no_speech_threshold / compression_ratio_threshold / logprob_threshold:
         segments beyond these are dropped as likely hallucinations.
@@ -70,7 +69,7 @@ class TranscribeOptions:
     vad: bool = True
     beam_size: int = 5
     batch_size: int = 8
-    workers: int = 1
+    workers: int = 0
     cpu_threads: int = 0
     no_speech_threshold: float = 0.6
     compression_ratio_threshold: float = 2.4
