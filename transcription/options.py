@@ -1,7 +1,7 @@
 """Transcription settings: every field has a default that works and a meaning."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 DEFAULT_MODEL = "embedded-base"
 
@@ -82,4 +82,3 @@ class TranscribeOptions:
     bleed_similarity: float = 0.6
     role_min_margin: float = 0.1
     temperature_fallback: bool = True
-    extra: dict = field(default_factory=dict)
