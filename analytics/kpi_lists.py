@@ -55,29 +55,30 @@ _SQL = {
 }
 
 
-def _lister(name: str) -> Callable[..., pl.DataFrame]:
+def _lister(name: str, doc: str) -> Callable[..., pl.DataFrame]:
     def run(db: Path, date_from: dt.date | None = None, date_to: dt.date | None = None,
             now: dt.datetime | None = None) -> pl.DataFrame:
         return _run(db, _SQL[name], date_from, date_to, now)
 
     run.__name__ = name
+    run.__doc__ = doc
     return run
 
 
-requests_registered_late = _lister("requests_registered_late")
-requests_registered_late.__doc__ = "Linked requests created more than 7 minutes after their call ended."
-requests_completed_late = _lister("requests_completed_late")
-requests_completed_late.__doc__ = "Requests completed after their due day, or open and past due at the period's end."
-requests_overdue = _lister("requests_overdue")
-requests_overdue.__doc__ = "Requests open and past due at the end of the period (or now, if earlier)."
-requests_incomplete = _lister("requests_incomplete")
-requests_incomplete.__doc__ = "Requests missing a field Appendix 1 requires, with the fields missing."
-readings_entered_late = _lister("readings_entered_late")
-readings_entered_late.__doc__ = "Linked readings entered more than 5 minutes after their call ended."
-readings_mismatched = _lister("readings_mismatched")
-readings_mismatched.__doc__ = "Linked readings whose value is none of the values dictated in the call (both shown)."
-calls_missing_record = _lister("calls_missing_record")
-calls_missing_record.__doc__ = "Calls about a request or readings with no request or reading linked to them."
+requests_registered_late = _lister(
+    "requests_registered_late", "Linked requests created more than 7 minutes after their call ended.")
+requests_completed_late = _lister(
+    "requests_completed_late", "Requests completed after their due day, or open and past due at the period's end.")
+requests_overdue = _lister(
+    "requests_overdue", "Requests open and past due at the end of the period (or now, if earlier).")
+requests_incomplete = _lister(
+    "requests_incomplete", "Requests missing a field Appendix 1 requires, with the fields missing.")
+readings_entered_late = _lister(
+    "readings_entered_late", "Linked readings entered more than 5 minutes after their call ended.")
+readings_mismatched = _lister(
+    "readings_mismatched", "Linked readings whose value is none of the values dictated in the call (both shown).")
+calls_missing_record = _lister(
+    "calls_missing_record", "Calls about a request or readings with no request or reading linked to them.")
 
 LISTS: dict[str, Callable[..., pl.DataFrame]] = {
     "requests_registered_late": requests_registered_late,
