@@ -225,7 +225,7 @@ def run_naive(calls: list[Call], folder: Path, opts) -> tuple[dict, float, float
 
 def score(calls: list[Call], transcripts: dict, naive: dict | None) -> dict:
     rows = {"all": ([], []), "operator": ([], []), "customer": ([], [])}
-    naive_pairs: tuple[list, list] = ([], [])
+    naive_pairs: dict[str, tuple[list, list]] = {"all": ([], []), "stereo": ([], []), "mono": ([], [])}
     naive_spk = {"operator": [0, 0], "customer": [0, 0]}
     attr = {"stereo": [0, 0, 0, 0, 0], "mono": [0, 0, 0, 0, 0]}
     for c in calls:
@@ -241,9 +241,11 @@ def score(calls: list[Call], transcripts: dict, naive: dict | None) -> dict:
         for k, v in enumerate(attribution(ref, hyp)):
             attr[kind][k] += v
         if naive is not None:
-            naive_pairs[0].append(" ".join(w for w, _ in ref))
-            naive_pairs[1].append(normalize(naive.get(c.file, "")))
-            for spk, (e, n) in errors_by_speaker(ref, naive_pairs[1][-1]).items():
+            text = normalize(naive.get(c.file, ""))
+            for part in ("all", kind):
+                naive_pairs[part][0].append(" ".join(w for w, _ in ref))
+                naive_pairs[part][1].append(text)
+            for spk, (e, n) in errors_by_speaker(ref, text).items():
                 naive_spk[spk][0] += e
                 naive_spk[spk][1] += n
     out = {f"wer_{k}": wer(*v) for k, v in rows.items()}
@@ -256,7 +258,9 @@ def score(calls: list[Call], transcripts: dict, naive: dict | None) -> dict:
         out[f"speaker_accuracy_{kind}_with_substitutions"] = right_all / matched_all if matched_all else float("nan")
         out[f"speaker_unknown_{kind}"] = unknown / matched if matched else float("nan")
     if naive is not None:
-        out["wer_naive"] = wer(*naive_pairs)
+        out["wer_naive"] = wer(*naive_pairs["all"])
+        for kind in ("stereo", "mono"):
+            out[f"wer_naive_{kind}"] = wer(*naive_pairs[kind])
         for spk, (e, n) in naive_spk.items():
             out[f"wer_naive_{spk}"] = e / n if n else float("nan")
     return out
@@ -352,7 +356,8 @@ def _print(f: dict) -> None:
     print(f"WER pipeline, customer words vs customer : {pct(f['wer_customer'])}  "
           f"(stereo {pct(f['wer_customer_stereo'])}, mono {pct(f['wer_customer_mono'])})")
     if "wer_naive" in f:
-        print(f"WER naive baseline (plain)               : {pct(f['wer_naive'])}  (its errors on operator words "
+        print(f"WER naive baseline (plain)               : {pct(f['wer_naive'])}  (stereo {pct(f['wer_naive_stereo'])}, "
+              f"mono {pct(f['wer_naive_mono'])}; its errors on operator words "
               f"{pct(f['wer_naive_operator'])}, on customer words {pct(f['wer_naive_customer'])})")
     print(f"speaker attribution, stereo              : {pct(f['speaker_accuracy_stereo'])} of the words recognised "
           f"exactly ({pct(f['speaker_accuracy_stereo_with_substitutions'])} with substituted words)")
@@ -365,6 +370,25 @@ def _print(f: dict) -> None:
         print(f"throughput naive   : {f['naive_throughput']:.2f} audio s/wall s "
               f"({f['naive_wall_s']} s wall, {f['naive_cpu_s']} s CPU); ratio {f['throughput_ratio']:.2f}x")
     print(f"peak memory: {f['peak_rss_mb_self']:.0f} MB this process, {f['peak_rss_mb_workers']:.0f} MB largest worker")
+    if "wer_naive" in f and not math.isnan(f["naive_wall_s"]):
+        _verdict(f)
+
+
+def _verdict(f: dict) -> None:
+    """The issue's three targets, on the stereo calls (the corpus the targets name) and on all calls."""
+    def mark(ok: bool) -> str:
+        return "met   " if ok else "MISSED"
+
+    worst_stereo = max(f["wer_operator_stereo"], f["wer_customer_stereo"])
+    worst_all = max(f["wer_operator"], f["wer_customer"])
+    print("targets:")
+    print(f"  {mark(f['throughput_ratio'] >= 1.5)} throughput >= 1.5x the naive loop: {f['throughput_ratio']:.2f}x")
+    print(f"  {mark(worst_stereo <= f['wer_naive_stereo'])} per-speaker WER <= naive WER, stereo calls: "
+          f"worse side {100 * worst_stereo:.1f}% vs {100 * f['wer_naive_stereo']:.1f}%")
+    print(f"  {mark(worst_all <= f['wer_naive'])} the same over all calls, mono included: "
+          f"worse side {100 * worst_all:.1f}% vs {100 * f['wer_naive']:.1f}%")
+    print(f"  {mark(f['speaker_accuracy_stereo_with_substitutions'] >= 0.98)} stereo attribution >= 98%: "
+          f"{100 * f['speaker_accuracy_stereo_with_substitutions']:.1f}% counting substituted words")
 
 
 if __name__ == "__main__":

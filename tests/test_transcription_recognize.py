@@ -1,6 +1,8 @@
 """Packing the speech of a call into one stream, and mapping times back (no model needed)."""
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 
@@ -47,3 +49,87 @@ def test_pieces_for_the_batched_decoder_stay_short():
 
 def test_nothing_to_pack():
     assert len(pack([LEFT], []).audio) == 0
+
+
+# --- the batched decoder and its second pass (a scripted decoder, no model) -------------
+
+def _word(word, start, end):
+    return SimpleNamespace(word=" " + word, start=start, end=end, probability=0.9)   # Whisper's leading space
+
+
+def _segment(start, end, words, **kw):
+    text = "".join(w.word for w in words)
+    return SimpleNamespace(start=start, end=end, text=text, words=words,
+                           **{"avg_logprob": -0.3, "no_speech_prob": 0.05, "compression_ratio": 1.3, **kw})
+
+
+class _Scripted:
+    """A decoder that answers from a script and remembers how it was called."""
+
+    def __init__(self, segments):
+        self.segments, self.calls = segments, []
+
+    def transcribe(self, audio, **kw):
+        self.calls.append({"seconds": len(audio) / SAMPLE_RATE, **kw})
+        return iter(self.segments), None
+
+
+def _recognizer(batched_segments, alone_segments):
+    from transcription.options import TranscribeOptions
+    from transcription.recognize import Recognizer
+
+    rec = Recognizer(TranscribeOptions(device="cpu"), model=_Scripted(alone_segments))
+    rec._batched = _Scripted(batched_segments)
+    return rec
+
+
+# two channels of 45 s; the operator speaks 0-20 s, the customer 21-41 s: two pieces
+TWO = [np.zeros(45 * SAMPLE_RATE, np.float32), np.zeros(45 * SAMPLE_RATE, np.float32)]
+TWO_CHUNKS = [Chunk(0.0, 20.0, 0, "operator"), Chunk(21.0, 41.0, 1, "customer")]
+
+
+def test_a_piece_that_echoes_the_prompt_is_decoded_again_without_it():
+    from transcription.options import DEFAULT_PROMPT
+
+    second = 20.0 + GAP_S
+    rec = _recognizer(
+        batched_segments=[
+            _segment(0.0, 20.0, [_word("Добрый", 1.0, 1.4), _word("день.", 1.4, 1.8),
+                                 _word("Слушаю", 20.3, 20.6)]),            # aligned past its piece
+            _segment(second - 0.02, second + 20.0,                           # start rounded down a frame
+                     [_word("ипу", second + 1, second + 1.3), _word("гвс", second + 1.3, second + 1.6),
+                      _word("путэ", second + 1.6, second + 2.0)]),
+        ],
+        alone_segments=[_segment(0.0, 3.0, [_word("Лицевой", 1.0, 1.5), _word("счёт", 1.5, 2.0),
+                                            _word("два.", 2.0, 3.0)])])
+    out = rec.recognize(TWO, TWO_CHUNKS)
+
+    assert [(tag, u.text) for tag, u in out] == [("operator", "Добрый день."), ("operator", "Слушаю"),
+                                                 ("customer", "Лицевой счёт два.")]
+    assert out[2][1].start == pytest.approx(22.0) and out[2][1].end == pytest.approx(24.0)
+    assert out[1][1].end <= 20.0                       # kept on the operator's chunk, clamped to its end
+    batched_call, = rec.batched.calls
+    assert batched_call["initial_prompt"] == DEFAULT_PROMPT
+    alone_call, = rec.model.calls                       # only the echoing piece, alone, without the prompt
+    assert alone_call["initial_prompt"] is None
+    assert alone_call["seconds"] == pytest.approx(20.0, abs=0.01)
+
+
+@pytest.mark.parametrize("bad", [
+    {"text_words": ["Лицевой", "щет"] + ["-1"] * 40},   # a loop at the end of the piece
+    {"avg_logprob": -1.6},                              # the decoder was guessing
+])
+def test_a_piece_that_fails_a_guard_is_decoded_again(bad):
+    words = [_word(w, 1.0 + 0.1 * k, 1.1 + 0.1 * k) for k, w in enumerate(bad.get("text_words", ["Алло."]))]
+    extra = {k: v for k, v in bad.items() if k != "text_words"}
+    rec = _recognizer(batched_segments=[_segment(0.0, 20.0, words, **extra)],
+                      alone_segments=[_segment(0.0, 2.0, [_word("Алло.", 1.0, 1.5)])])
+    out = rec.recognize(TWO[:1], TWO_CHUNKS[:1])
+    assert [u.text for _, u in out] == ["Алло."]
+    assert len(rec.model.calls) == 1
+
+
+def test_good_pieces_are_decoded_once():
+    rec = _recognizer(batched_segments=[_segment(0.0, 20.0, [_word("Алло.", 1.0, 1.5)])], alone_segments=[])
+    assert [u.text for _, u in rec.recognize(TWO[:1], TWO_CHUNKS[:1])] == ["Алло."]
+    assert rec.model.calls == []

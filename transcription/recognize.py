@@ -8,9 +8,13 @@ silence or on half-empty tails of a channel.  Every recognised word is mapped
 back, through the chunk it fell in, to its channel (or voice) and its time in
 the recording; words of one chunk group into utterances.
 
-Segments that look invented (Whisper "hears" text in noise) are dropped: a
-high no-speech probability, a high compression ratio (the same words
-repeated) or a very low average log-probability.
+The packed stream is cut into pieces of at most ``PIECE_S`` and decoded by
+faster-whisper's ``BatchedInferencePipeline``, ``batch_size`` pieces at a time,
+one pass each, with the department's terms as the prompt.  A piece whose text
+fails a guard of :mod:`transcription.guards` (a loop, an echo of the prompt, a
+low log-probability) is decoded again alone by the plain decoder, without the
+prompt and with Whisper's temperature fallback; segments that still look
+invented are dropped.
 """
 from __future__ import annotations
 
@@ -21,6 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from transcription import guards
 from transcription.audio import SAMPLE_RATE
 from transcription.model import describe, load_model, pick_runtime
 from transcription.options import TranscribeOptions
@@ -28,9 +33,6 @@ from transcription.schema import Utterance, Word
 
 log = logging.getLogger(__name__)
 
-# avg_logprob below the option's threshold by this much is dropped even when
-# Whisper is sure there is speech: such text is mostly invented.
-LOGPROB_HARD_MARGIN = 0.5
 # a pause at least this long (s) between two words of one chunk starts a new utterance
 PAUSE_S = 1.0
 # Whisper's fallback temperatures (faster-whisper's default)
@@ -39,6 +41,8 @@ TEMPERATURES = [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]
 GAP_S = 0.2
 # the batched decoder gets pieces of the packed stream at most this long
 PIECE_S = 28.0
+# the batched decoder may report a piece's start this much early (rounded to its frames)
+PIECE_SLACK_S = 0.05
 # Silero VAD for the packed stream: close cuts, little padding (a 2 s silence
 # rule and 0.4 s pads, faster-whisper's defaults, decode much
 # silence twice over); chunks are cut before the batched decoder's piece length.
@@ -73,9 +77,18 @@ class _Packed:
     chunks: list[Chunk]
     starts: list[float]      # where each chunk begins in the packed stream (s)
 
-    def locate(self, t: float) -> int:
-        """The chunk that packed time ``t`` falls in (or the nearest before it)."""
-        return max(0, bisect.bisect_right(self.starts, t) - 1)
+    def locate(self, t: float, within: tuple[int, int] | None = None) -> int:
+        """The chunk that packed time ``t`` falls in (or the nearest before it).
+
+        within: the first and last chunk the answer may be (those of the piece
+        decoded): a word the aligner puts a little past its piece stays in it.
+        """
+        i = max(0, bisect.bisect_right(self.starts, t) - 1)
+        return i if within is None else min(max(i, within[0]), within[1])
+
+    def span(self, piece: dict) -> tuple[int, int]:
+        """The first and last chunk of a piece of :meth:`pieces`."""
+        return self.locate(piece["start"] + 1e-6), self.locate(piece["end"] - 1e-6)
 
     def to_recording(self, i: int, t: float) -> float:
         c = self.chunks[i]
@@ -145,6 +158,8 @@ class Recognizer:
         }
         if o.hotwords:
             kw["hotwords"] = o.hotwords
+        if o.prompt:
+            kw["initial_prompt"] = o.prompt
         return kw
 
     def recognize(self, channels: list[np.ndarray], chunks: list[Chunk]) -> list[tuple[Hashable, Utterance]]:
@@ -152,32 +167,64 @@ class Recognizer:
         if not chunks:
             return []
         packed = pack(channels, chunks)
-        duration = len(packed.audio) / SAMPLE_RATE
-        kw = self._kwargs()
-        if self.use_batched(duration):
-            segments, _ = self.batched.transcribe(packed.audio, batch_size=self.opts.batch_size,
-                                                  clip_timestamps=packed.pieces(), **kw)
+        if self.use_batched(len(packed.audio) / SAMPLE_RATE):
+            out = self._decode_batched(packed)
         else:
-            segments, _ = self.model.transcribe(packed.audio, **kw)
-        out = [tu for s in segments for tu in self._utterances(s, packed)]
+            segments, _ = self.model.transcribe(packed.audio, **self._kwargs())
+            out = [tu for s in segments for tu in self._utterances(s, packed)]
         out.sort(key=lambda tu: (tu[1].start, tu[1].end))
         return out
 
-    def _dropped(self, seg) -> str | None:
-        o = self.opts
-        if not seg.text.strip():
-            return "empty"
-        if seg.compression_ratio > o.compression_ratio_threshold:
-            return f"compression ratio {seg.compression_ratio:.2f}"
-        if seg.no_speech_prob > o.no_speech_threshold and seg.avg_logprob < o.logprob_threshold:
-            return f"no-speech probability {seg.no_speech_prob:.2f}"
-        if seg.avg_logprob < o.logprob_threshold - LOGPROB_HARD_MARGIN:
-            return f"avg log-probability {seg.avg_logprob:.2f}"
+    def _decode_batched(self, packed: _Packed) -> list[tuple[Hashable, Utterance]]:
+        """Pieces decoded ``batch_size`` at a time; a piece that fails a guard is decoded again alone."""
+        kw = self._kwargs()
+        pieces = packed.pieces()
+        segments, _ = self.batched.transcribe(packed.audio, batch_size=self.opts.batch_size,
+                                              clip_timestamps=pieces, without_timestamps=True, **kw)
+        by_piece: dict[int, list] = {}
+        starts = [p["start"] - PIECE_SLACK_S for p in pieces]
+        for seg in segments:
+            by_piece.setdefault(max(0, bisect.bisect_right(starts, seg.start) - 1), []).append(seg)
+        out = []
+        for k, piece in enumerate(pieces):
+            within = packed.span(piece)
+            segs = by_piece.get(k, [])
+            got = [tu for seg in segs for tu in self._utterances(seg, packed, within=within)]
+            why = self._suspect(segs, [u for _, u in got], kw.get("initial_prompt") or "")
+            if why:
+                log.debug("piece %.1f-%.1f decoded again alone: %s", piece["start"], piece["end"], why)
+                got = self._decode_alone(packed, piece, within, kw)
+            out += got
+        return out
+
+    def _suspect(self, segments: list, utterances: list[Utterance], prompt: str) -> str | None:
+        """Why a batch-decoded piece should be decoded again (None if it looks right)."""
+        for seg in segments:
+            reason = guards.dropped(seg, self.opts)
+            if reason not in (None, "empty"):
+                return reason
+        for u in utterances:
+            if guards.looping(u.text, self.opts.compression_ratio_threshold):
+                return f"loop {u.text[:40]!r}"
+            if guards.echoes(u.text, prompt):
+                return f"prompt echoed {u.text[:40]!r}"
         return None
 
-    def _utterances(self, seg, packed: _Packed) -> list[tuple[Hashable, Utterance]]:
-        """The segment's words, mapped back and grouped into utterances (chunk and pause bounded)."""
-        reason = self._dropped(seg)
+    def _decode_alone(self, packed: _Packed, piece: dict, within: tuple[int, int],
+                      kw: dict) -> list[tuple[Hashable, Utterance]]:
+        """One piece by the plain decoder: no prompt, Whisper's temperature fallback (if on), guards."""
+        a, b = int(piece["start"] * SAMPLE_RATE), int(piece["end"] * SAMPLE_RATE)
+        segments, _ = self.model.transcribe(packed.audio[a:b], **{**kw, "initial_prompt": None})
+        got = [tu for seg in segments for tu in self._utterances(seg, packed, piece["start"], within)]
+        return [tu for tu in got if not guards.looping(tu[1].text, self.opts.compression_ratio_threshold)]
+
+    def _utterances(self, seg, packed: _Packed, offset: float = 0.0,
+                    within: tuple[int, int] | None = None) -> list[tuple[Hashable, Utterance]]:
+        """The segment's words, mapped back and grouped into utterances (chunk and pause bounded).
+
+        offset: where in the packed stream the audio the segment was decoded from begins.
+        """
+        reason = guards.dropped(seg, self.opts)
         if reason:
             log.debug("dropped segment %.1f-%.1f %r: %s", seg.start, seg.end, seg.text, reason)
             return []
@@ -185,8 +232,9 @@ class Recognizer:
         for w in seg.words or []:
             if not w.word.strip():
                 continue
-            i = packed.locate((w.start + w.end) / 2)
-            word = Word(w.word.strip(), packed.to_recording(i, w.start), packed.to_recording(i, w.end),
+            i = packed.locate(offset + (w.start + w.end) / 2, within)
+            word = Word(w.word.strip(), packed.to_recording(i, offset + w.start),
+                        packed.to_recording(i, offset + w.end),
                         float(w.probability))
             if runs and runs[-1][0] == i and word.start - runs[-1][1][-1][0].end <= PAUSE_S:
                 runs[-1][1].append((word, w.word))

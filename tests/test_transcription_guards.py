@@ -1,0 +1,58 @@
+"""Guards against invented text: loops and echoes of the prompt (no model needed)."""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from transcription.guards import dropped, echoes, looping, prompt_terms
+from transcription.options import DEFAULT_PROMPT, TranscribeOptions
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Лицевой щет 227-9-1-8" + "-1" * 60, True),                 # the batched decoder stuck on one digit
+    ("спасибо " * 12, True),
+    ("1-1-1-1", False),                                          # too short to judge
+    ("Назовите, пожалуйста, номер лицевого счёта и контактный телефон.", False),
+    ("лицевой счёт один один один один два три четыре пять", False),   # dictated digits repeat a little
+])
+def test_looping(text, expected):
+    assert looping(text, 2.4) is expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("алия ипу гвс путэ опломбировка ради", True),               # the prompt's list instead of digits
+    ("иван петрович ипу гвс ботэ потэ путэ", True),               # misspelt echo
+    ("лицевой счёт 2 2 7 9 1 8", False),                         # one term is speech
+    ("мне нужно вызвать мастера на опломбировку счётчика", False),
+    ("показания переданы в алсеко", False),
+    ("", False),
+])
+def test_echoes_of_the_default_prompt(text, expected):
+    assert echoes(text, DEFAULT_PROMPT) is expected
+
+
+def test_no_prompt_no_echo():
+    assert echoes("ипу гвс путэ", "") is False
+
+
+def test_prompt_terms_split_on_commas_and_stops():
+    assert prompt_terms("Алматинские тепловые сети. Лицевой счёт, ИПУ ГВС") == [
+        ("алматинские", "тепловые", "сети"), ("лицевой", "счет"), ("ипу", "гвс")]
+
+
+def _seg(text="слово", compression_ratio=1.2, no_speech_prob=0.1, avg_logprob=-0.3):
+    return SimpleNamespace(text=text, compression_ratio=compression_ratio, no_speech_prob=no_speech_prob,
+                           avg_logprob=avg_logprob)
+
+
+@pytest.mark.parametrize("seg, reason", [
+    (_seg(), None),
+    (_seg(text="  "), "empty"),
+    (_seg(compression_ratio=3.1), "compression ratio 3.10"),
+    (_seg(no_speech_prob=0.9, avg_logprob=-1.2), "no-speech probability 0.90"),
+    (_seg(no_speech_prob=0.9, avg_logprob=-0.2), None),          # sure of the words despite "no speech"
+    (_seg(avg_logprob=-1.7), "avg log-probability -1.70"),
+])
+def test_dropped_segments(seg, reason):
+    assert dropped(seg, TranscribeOptions()) == reason
