@@ -133,3 +133,15 @@ def test_good_pieces_are_decoded_once():
     rec = _recognizer(batched_segments=[_segment(0.0, 20.0, [_word("Алло.", 1.0, 1.5)])], alone_segments=[])
     assert [u.text for _, u in rec.recognize(TWO[:1], TWO_CHUNKS[:1])] == ["Алло."]
     assert rec.model.calls == []
+
+
+def test_a_piece_the_decoder_stopped_short_on_is_decoded_again():
+    # one piece, two chunks: the batched decoder wrote the operator's words and stopped
+    chunks = [Chunk(0.0, 3.0, 0, "operator"), Chunk(3.5, 7.0, 1, "customer")]
+    rec = _recognizer(
+        batched_segments=[_segment(0.0, 3.0, [_word("Слушаю", 0.5, 1.0), _word("вас.", 1.0, 1.5)])],
+        alone_segments=[_segment(0.0, 1.5, [_word("Слушаю", 0.5, 1.0), _word("вас.", 1.0, 1.5)]),
+                        _segment(3.2, 6.0, [_word("Показания", 3.5, 4.5), _word("счётчика.", 4.5, 5.5)])])
+    out = rec.recognize(TWO, chunks)
+    assert [(tag, u.text) for tag, u in out] == [("operator", "Слушаю вас."), ("customer", "Показания счётчика.")]
+    assert len(rec.model.calls) == 1

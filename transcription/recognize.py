@@ -41,6 +41,8 @@ TEMPERATURES = [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]
 GAP_S = 0.2
 # the batched decoder gets pieces of the packed stream at most this long
 PIECE_S = 28.0
+# a chunk with this much speech (s) and no word decoded on it sends its piece to the plain decoder
+MISSED_SPEECH_S = 1.0
 # the batched decoder may report a piece's start this much early (rounded to its frames)
 PIECE_SLACK_S = 0.05
 # Silero VAD for the packed stream: close cuts, little padding (a 2 s silence
@@ -121,6 +123,20 @@ def pack(channels: list[np.ndarray], chunks: list[Chunk]) -> _Packed:
     return _Packed(audio.astype(np.float32), chunks, starts)
 
 
+def _missed(packed: _Packed, within: tuple[int, int], got: list[tuple[Hashable, Utterance]]) -> str | None:
+    """A chunk of the piece with at least ``MISSED_SPEECH_S`` of speech and not one word on it.
+
+    Decoding without timestamps, the batched decoder sometimes stops after
+    the first sentence of a piece; the rest of the piece comes out empty.
+    """
+    for i in range(within[0], within[1] + 1):
+        c = packed.chunks[i]
+        if c.end - c.start >= MISSED_SPEECH_S and not any(
+                tag == c.tag and u.start < c.end and u.end > c.start for tag, u in got):
+            return f"no words for the speech at {c.start:.1f}-{c.end:.1f} s"
+    return None
+
+
 class Recognizer:
     """One loaded Whisper model and the settings to run it with."""
 
@@ -190,7 +206,8 @@ class Recognizer:
             within = packed.span(piece)
             segs = by_piece.get(k, [])
             got = [tu for seg in segs for tu in self._utterances(seg, packed, within=within)]
-            why = self._suspect(segs, [u for _, u in got], kw.get("initial_prompt") or "")
+            why = self._suspect(segs, [u for _, u in got], kw.get("initial_prompt") or "") or \
+                _missed(packed, within, got)
             if why:
                 log.debug("piece %.1f-%.1f decoded again alone: %s", piece["start"], piece["end"], why)
                 got = self._decode_alone(packed, piece, within, kw)
