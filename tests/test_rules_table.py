@@ -121,6 +121,10 @@ ROWS = [
     ("greeting.missing", False, ["o: Алло.", "c: Алло?", "o: Добрый день, тепловые сети.", BYE]),
     ("greeting.missing", False, ["c: Алло?"]),
     ("greeting.missing", False, ["o: Сдравстом идите, тепловые сети.", "c: Алло.", BYE]),  # as the ASR bends it
+    ("greeting.missing", False, ["o: Три меттизбе АЛМАТИНские тепловые сети, слушаю вас.", "c: Алло.", BYE]),
+    ("greeting.missing", False, ["o: ЛИМИТ СИСБИ, АЛМАТИНСКИ, тепловые сети.", "c: Алло.", BYE]),
+    ("greeting.missing", False, ["o: СДРАПСТУМИТЕ, ПАЛТИ СОБАНИНСКИ ЕД.", "c: Алло.", BYE]),
+    ("greeting.missing", True, ["o: Чтобы избежать ошибок, назовите счёт.", "c: Алло.", BYE]),  # not a bent greeting
     # closing.missing (15.16)
     ("closing.missing", True, [HI, "c: Спасибо.", "o: Всё, ждите."]),
     ("closing.missing", True, [HI, "c: Куда звонить?", "o: Обращайтесь в отдел кадров."]),
