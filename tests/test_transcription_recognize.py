@@ -145,3 +145,13 @@ def test_a_piece_the_decoder_stopped_short_on_is_decoded_again():
     out = rec.recognize(TWO, chunks)
     assert [(tag, u.text) for tag, u in out] == [("operator", "Слушаю вас."), ("customer", "Показания счётчика.")]
     assert len(rec.model.calls) == 1
+
+
+def test_the_plain_decoder_goes_without_the_prompt():
+    from transcription.options import TranscribeOptions
+    from transcription.recognize import Recognizer
+
+    model = _Scripted([_segment(0.0, 2.0, [_word("Алло.", 1.0, 1.5)])])
+    rec = Recognizer(TranscribeOptions(device="cpu", batched_min_s=-1), model=model)
+    assert [u.text for _, u in rec.recognize(TWO[:1], TWO_CHUNKS[:1])] == ["Алло."]
+    assert model.calls[0]["initial_prompt"] is None and model.calls[0]["seconds"] == pytest.approx(20.0 + GAP_S)

@@ -185,8 +185,8 @@ class Recognizer:
         packed = pack(channels, chunks)
         if self.use_batched(len(packed.audio) / SAMPLE_RATE):
             out = self._decode_batched(packed)
-        else:
-            segments, _ = self.model.transcribe(packed.audio, **self._kwargs())
+        else:  # no prompt: only the batched path checks its pieces for echoes of it
+            segments, _ = self.model.transcribe(packed.audio, **{**self._kwargs(), "initial_prompt": None})
             out = [tu for s in segments for tu in self._utterances(s, packed)]
         out.sort(key=lambda tu: (tu[1].start, tu[1].end))
         return out
