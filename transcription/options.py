@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 DEFAULT_MODEL = "embedded-base"
 
-# the decoding prompt: the company's name and the department's terms (СТП-04-2019 §1, §3)
+# the decoding prompt: the company's name (said in every greeting) and the department's terms
 DEFAULT_PROMPT = (
     "Алматинские тепловые сети. Лицевой счёт, показания счётчика, ИПУ ГВС, ПУТЭ, "
     "опломбировка, распломбировка, АЛСЕКО, ИС РАДИ."
