@@ -5,4 +5,4 @@ demo:
 test:
 	bash scripts/dev.sh test
 lint:
-	.venv/bin/ruff check transcription rules analytics dashboards data tests bench
+	.venv/bin/ruff check core transcription rules analytics dashboards data cli tests bench

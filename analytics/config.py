@@ -13,7 +13,7 @@ from typing import Any
 
 from analytics.reports.options import ReportOptions
 from transcription.options import TranscribeOptions
-from transcription.schema import OkaError
+from core.errors import OkaError
 
 CONFIG_FILE = "oka-qa.toml"
 

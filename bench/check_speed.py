@@ -127,7 +127,7 @@ def main() -> int:
         py = sys.executable
         runs: dict[str, list[tuple[float, float]]] = {}
         for _ in range(max(1, args.repeat)):
-            for name, cmd in (("check", [py, "-m", "analytics.cli", "check", "--json", *files]),
+            for name, cmd in (("check", [py, "-m", "cli.main", "check", "--json", *files]),
                               ("floor", [py, __file__, "--floor", "cached", *files]),
                               ("floor_uncached", [py, __file__, "--floor", "uncached", *files])):
                 runs.setdefault(name, []).append(run(cmd, args.cpu))

@@ -32,8 +32,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from analytics import kpi, kpi_lists, linking, records, store
-from analytics.pipeline import ingest
+from analytics.queries import kpi, kpi_lists
+
+from analytics.ingest import linking, records
+
+from analytics.storage import store
+from analytics.ingest.pipeline import ingest
 
 HALF_YEAR = (dt.date(2025, 1, 1), dt.date(2025, 6, 30))
 

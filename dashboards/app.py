@@ -8,7 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboards import auth, registry
-from transcription.schema import OkaError
+from core.errors import OkaError
 
 st.set_page_config(page_title="ОКА — качество обслуживания", page_icon="📞", layout="wide")
 

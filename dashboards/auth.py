@@ -19,11 +19,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from analytics import audit
-from analytics.access import ROLES, Viewer
+from analytics.access import audit
+from analytics.access.policy import ROLES, Viewer
 from analytics.config import load as load_config
 from dashboards import context
-from transcription.schema import OkaError
+from core.errors import OkaError
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ def users_file() -> Path:
 def recordings_dir() -> Path:
     """The only folder audio is served from: the demo's, else ``[access] recordings_dir``, else the data
     folder of the last ``oka-qa ingest`` into this database, else the database's own folder."""
-    from analytics.access import remembered_recordings
+    from analytics.access.policy import remembered_recordings
 
     configured = os.environ.get(RECORDINGS_ENV) or load_config().access.recordings_dir
     if configured:
@@ -129,7 +129,7 @@ def _sso_session():
     """The local account of a signed-in SSO identity, or None."""
     if not _sso_enabled() or not getattr(st.user, "is_logged_in", False):
         return None
-    from analytics.users import UsersFile
+    from analytics.access.users import UsersFile
 
     user = UsersFile(users_file()).by_sso_email(st.user.get("email"))
     if user is None:
@@ -149,7 +149,7 @@ def require() -> Viewer:
     viewer = current()
     if viewer is not None:
         return viewer
-    from analytics.users import UsersFile
+    from analytics.access.users import UsersFile
 
     try:
         sso_user = _sso_session()

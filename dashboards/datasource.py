@@ -2,7 +2,7 @@
 
 Each wrapper opens nothing itself; the analytics function opens a short-lived
 read-only connection, and ``st.cache_data`` keeps the result (never the
-connection) keyed by the data's version (``analytics.views.data_version``,
+connection) keyed by the data's version (``analytics.queries.views.data_version``,
 checked every ``VERSION_TTL_S`` seconds): pages stay fast until ingest, a
 records import or a review really changes something, and ``ingest`` can write
 in between.  Anything that must change what users see (masking, per-role
@@ -19,10 +19,10 @@ from typing import NamedTuple
 import polars as pl
 import streamlit as st
 
-from analytics import views
-from analytics.access import ROLES, AccessError, Viewer, pd_in_query, redact_call, redact_frame
+from analytics.queries import views
+from analytics.access.policy import ROLES, AccessError, Viewer, pd_in_query, redact_call, redact_frame
 from dashboards import context
-from transcription.schema import OkaError
+from core.errors import OkaError
 
 log = logging.getLogger(__name__)
 
@@ -56,25 +56,25 @@ def refresh() -> None:
 
 @st.cache_data(ttl=TTL_S, show_spinner=False)
 def _kpis(db: Store, date_from: dt.date, date_to: dt.date) -> dict:
-    from analytics.kpi import compute_kpis
+    from analytics.queries.kpi import compute_kpis
 
     return compute_kpis(db.path, date_from, date_to)
 
 
 def kpis(date_from: dt.date, date_to: dt.date) -> dict:
-    """CONTRACT.md section 5 for the period (``analytics.kpi.compute_kpis``)."""
+    """CONTRACT.md section 5 for the period (``analytics.queries.kpi.compute_kpis``)."""
     return _kpis(_db(), date_from, date_to)
 
 
 @st.cache_data(ttl=TTL_S, show_spinner=False)
 def _kpi_list(db: Store, name: str, date_from: dt.date, date_to: dt.date) -> pl.DataFrame:
-    from analytics.kpi_lists import LISTS
+    from analytics.queries.kpi_lists import LISTS
 
     return LISTS[name](db.path, date_from, date_to)
 
 
 def kpi_list(name: str, date_from: dt.date, date_to: dt.date) -> pl.DataFrame:
-    """The records behind the KPI ``name`` (``analytics.kpi_lists.LISTS``): the same definitions as the tiles."""
+    """The records behind the KPI ``name`` (``analytics.queries.kpi_lists.LISTS``): the same definitions as the tiles."""
     return redact_frame(_viewer(), _kpi_list(_db(), name, date_from, date_to))
 
 
@@ -108,7 +108,7 @@ def _call(db: Store, name: str, *args) -> pl.DataFrame:
     return getattr(views, name)(db.path, *args)
 
 
-# What the signed-in user may see (analytics.access): every frame below passes through ``_view``,
+# What the signed-in user may see (analytics.access.policy): every frame below passes through ``_view``,
 # so a page, its export and any URL parameter get the same masked, filtered rows.
 
 def _viewer() -> Viewer:
@@ -146,13 +146,13 @@ def trend(date_from: dt.date, date_to: dt.date, grain: str, operator_id: str | N
 
 @st.cache_data(ttl=TTL_S, show_spinner=False)
 def _by_operator(db: Store, date_from: dt.date, date_to: dt.date) -> pl.DataFrame:
-    from analytics.kpi import by_operator
+    from analytics.queries.kpi import by_operator
 
     return by_operator(db.path, date_from, date_to)
 
 
 def operator_table(date_from: dt.date, date_to: dt.date) -> pl.DataFrame:
-    """Per operator who took a call in the period: the KPIs of ``analytics.kpi`` (one definition) and names."""
+    """Per operator who took a call in the period: the KPIs of ``analytics.queries.kpi`` (one definition) and names."""
     kpi = redact_frame(_viewer(), _by_operator(_db(), date_from, date_to).filter(pl.col("calls") > 0))
     return (kpi.join(operators(), on="operator_id", how="left")
             .select("operator_id", pl.coalesce("operator_name", "operator_id").alias("operator_name"), "calls",
@@ -206,7 +206,7 @@ def rule_precision() -> pl.DataFrame:
 # --- the one write: an auditor's verdict ----------------------------------------------------
 
 def save_review(call_id: str, idx: int, verdict: str, comment: str) -> None:
-    from analytics.reviews import save_review as save
+    from analytics.storage.reviews import save_review as save
     from dashboards import auth
 
     _viewer().require("can_review")

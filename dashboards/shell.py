@@ -12,7 +12,7 @@ import streamlit as st
 from dashboards import context, datasource
 from dashboards.components import period as period_picker
 from dashboards.components.period import Period
-from transcription.schema import OkaError
+from core.errors import OkaError
 
 
 def page() -> Period:

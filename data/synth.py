@@ -22,7 +22,7 @@ What it makes, with distributions of a city utility's contact centre:
   call's duration, topic, score, findings, dictated values and the numbers
   said; calls.csv names ``prechecked/calls.parquet`` as every call's
   transcript, and ``oka-qa ingest`` stores the results as they are
-  (analytics/prechecked.py).
+  (analytics/ingest/prechecked.py).
 """
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ RULEBOOK = "SYNTH/01"
 
 
 def _work_days(start: dt.date, months: int) -> list[dt.date]:
-    from analytics.workdays import is_working_day
+    from core.workdays import is_working_day
 
     end = (dt.date(start.year + (start.month - 1 + months) // 12, (start.month - 1 + months) % 12 + 1, 1))
     days = [start + dt.timedelta(i) for i in range((end - start).days)]

@@ -19,7 +19,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from transcription.schema import OkaError, SchemaError, Transcript
+from core.errors import OkaError
+
+from transcription.schema import SchemaError, Transcript
 
 log = logging.getLogger(__name__)
 

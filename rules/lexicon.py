@@ -24,7 +24,7 @@ from typing import Any
 from rapidfuzz.distance import Levenshtein
 
 from rules import text as T
-from transcription.schema import OkaError
+from core.errors import OkaError
 
 TAGS = {"ADJ": T.ADJ, "NOUN": T.NOUN, "PREP": T.PREP, "NUMBER": T.NUMBER, "IMPR": T.VERB_IMPR,
         "NAME": T.NAME | T.PATR | T.SURN}

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from transcription.schema import OkaError
+from core.errors import OkaError
 
 HERE = Path(__file__).parent
 LEXICON_FILE = HERE / "privacy.yaml"

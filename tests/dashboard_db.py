@@ -10,7 +10,7 @@ import datetime as dt
 import wave
 from pathlib import Path
 
-from analytics.store import connect, init
+from analytics.storage.store import connect, init
 
 OPERATORS = {"op1": "Айгуль Сапарова", "op2": "Ерлан Ахметов", "op3": "Дана Ким"}
 

@@ -1,4 +1,4 @@
-"""Roles, local accounts and the data-layer masking (analytics/access.py, analytics/users.py)."""
+"""Roles, local accounts and the data-layer masking (analytics/access/policy.py, analytics/access/users.py)."""
 from __future__ import annotations
 
 import json
@@ -9,9 +9,9 @@ import polars as pl
 import pytest
 from click.testing import CliRunner
 
-from analytics.access import ROLES, AccessError, Viewer, audio_file, redact_frame, redact_text
-from analytics.cli import cli
-from analytics.users import UsersError, UsersFile, demo_accounts
+from analytics.access.policy import ROLES, AccessError, Viewer, audio_file, redact_frame, redact_text
+from cli.main import cli
+from analytics.access.users import UsersError, UsersFile, demo_accounts
 
 PHONE = "87012345678"
 CALLS = pl.DataFrame({
@@ -192,8 +192,8 @@ def test_cli_users_add_list_remove(tmp_path):
 
 
 def test_demo_access_prints_fresh_accounts_and_points_the_dashboard_at_them(tmp_path, monkeypatch, capsys):
-    from analytics import store
-    from analytics.cli_access import demo_access
+    from analytics.storage import store
+    from cli.access import demo_access
 
     db = tmp_path / "demo.duckdb"
     store.init(db)
@@ -214,8 +214,8 @@ def test_demo_access_prints_fresh_accounts_and_points_the_dashboard_at_them(tmp_
 
 
 def test_ingest_remembers_where_the_recordings_are(tmp_path):
-    from analytics import store
-    from analytics.access import remember_recordings, remembered_recordings
+    from analytics.storage import store
+    from analytics.access.policy import remember_recordings, remembered_recordings
 
     db = tmp_path / "oka.duckdb"
     assert remembered_recordings(db) is None

@@ -11,10 +11,10 @@ from signin import sign_in
 from streamlit.testing.v1 import AppTest
 
 import dashboards
-from analytics import audit
-from analytics.access import ROLES, Viewer
-from analytics.store import connect
-from analytics.users import UsersFile
+from analytics.access import audit
+from analytics.access.policy import ROLES, Viewer
+from analytics.storage.store import connect
+from analytics.access.users import UsersFile
 
 APP = str(Path(dashboards.__file__).parent / "app.py")
 PHONE, IIN, ACCOUNT = "87015553311", "850312401234", "4455667"
@@ -238,8 +238,8 @@ def test_every_read_a_trainer_can_export_is_masked(monkeypatch, db):
     """What the download buttons would give: every datasource read, as the trainer gets it, in CSV and XLSX."""
     import datetime as dt
 
-    from analytics.kpi_lists import LISTS
-    from analytics.views import CallFilter
+    from analytics.queries.kpi_lists import LISTS
+    from analytics.queries.views import CallFilter
     from dashboards import auth, context, datasource
 
     monkeypatch.setattr(auth, "current", lambda: Viewer("saule", ROLES["trainer"]))
@@ -322,7 +322,7 @@ def test_a_broken_users_file_is_one_line_and_no_way_in(monkeypatch, db, tmp_path
 
 def test_no_audit_no_entry(monkeypatch, db, tmp_path):
     """If the sign-in cannot be written to the audit log, nobody gets in."""
-    from analytics import audit as audit_mod
+    from analytics.access import audit as audit_mod
 
     users = tmp_path / "users.json"
     UsersFile(users).add("anna", "head", "correct horse")

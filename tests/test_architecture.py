@@ -13,14 +13,32 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# package -> the project packages it may import
+# package -> the project packages it may import.  core/ is the ground floor (errors, the
+# working-day calendar); cli/ is the roof that composes every layer and may import anything.
 ALLOWED = {
-    "transcription": {"transcription"},
-    "rules": {"rules", "transcription"},          # transcription.schema only, checked below
-    "analytics": {"analytics", "rules", "transcription", "data"},
-    "dashboards": {"dashboards", "analytics", "rules", "transcription"},
+    "core": {"core"},
+    "transcription": {"core", "transcription"},
+    "rules": {"core", "rules", "transcription"},          # transcription.schema only, checked below
+    "analytics": {"core", "analytics", "rules", "transcription"},
+    "dashboards": {"core", "dashboards", "analytics", "rules", "transcription"},
+    "data": {"core", "data"},
+    "cli": {"core", "transcription", "rules", "analytics", "dashboards", "data", "cli"},
 }
-PROJECT = {"transcription", "rules", "analytics", "dashboards", "data"}
+PROJECT = set(ALLOWED)
+
+# the rooms of analytics/ -> the rooms each may import (config.py, at the top of analytics/,
+# gathers every room's options and may be imported by any of them)
+ROOMS = {
+    "storage": {"storage"},
+    "ingest": {"ingest", "storage", "config"},
+    "queries": {"queries", "storage"},
+    "access": {"access", "storage"},
+    "reports": {"reports", "queries", "config"},
+    "config": {"reports"},
+}
+# the dashboard reads through one data layer: only these modules touch analytics' rooms below it
+DASHBOARD_READERS = {"dashboards/datasource.py"}
+DASHBOARD_MAY_IMPORT = {"analytics.config", "analytics.access.policy", "analytics.reports"}
 
 
 def _imports(path: Path) -> list[tuple[str, int]]:
@@ -51,14 +69,50 @@ def test_dependencies_point_one_way(package):
     assert not wrong, "\n".join(wrong)
 
 
-@pytest.mark.parametrize("package", ["rules", "analytics", "dashboards", "data"])
+def _room(path: Path) -> str:
+    rel = path.relative_to(ROOT / "analytics")
+    return rel.parts[0] if len(rel.parts) > 1 else rel.stem
+
+
+@pytest.mark.parametrize("room", sorted(ROOMS))
+def test_analytics_rooms_point_one_way(room):
+    wrong = []
+    for path in _modules("analytics"):
+        if _room(path) != room:
+            continue
+        for name, line in _imports(path):
+            parts = name.split(".")
+            if parts[0] == "analytics" and len(parts) > 1 and parts[1] not in ROOMS[room]:
+                wrong.append(f"{path.relative_to(ROOT)}:{line} imports {name}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_analytics_has_only_rooms():
+    loose = [p.name for p in (ROOT / "analytics").glob("*.py") if p.stem not in ROOMS and p.name != "__init__.py"]
+    assert not loose, f"modules outside the rooms of analytics/: {loose}"
+
+
+def test_dashboard_reads_through_one_data_layer():
+    wrong = []
+    for path in _modules("dashboards"):
+        rel = str(path.relative_to(ROOT))
+        if rel in DASHBOARD_READERS:
+            continue
+        for name, line in _imports(path):
+            if name.startswith("analytics") and not any(name == m or name.startswith(m + ".")
+                                                        for m in DASHBOARD_MAY_IMPORT):
+                wrong.append(f"{rel}:{line} imports {name} (read through dashboards/datasource.py)")
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("package", ["core", "rules", "analytics", "dashboards", "data", "cli"])
 def test_faster_whisper_lives_only_in_transcription(package):
     wrong = [f"{p.relative_to(ROOT)}:{line}" for p in _modules(package) for name, line in _imports(p)
              if name.split(".")[0] in ("faster_whisper", "ctranslate2")]
     assert not wrong, wrong
 
 
-@pytest.mark.parametrize("package", ["transcription", "rules", "dashboards"])
+@pytest.mark.parametrize("package", ["core", "transcription", "rules", "dashboards", "data", "cli"])
 def test_sql_only_in_analytics(package):
     wrong = [f"{p.relative_to(ROOT)}:{line}" for p in _modules(package) for name, line in _imports(p)
              if name.split(".")[0] == "duckdb"]
@@ -66,7 +120,7 @@ def test_sql_only_in_analytics(package):
 
 
 def test_help_does_not_load_heavy_libraries():
-    code = ("import sys; from click.testing import CliRunner; from analytics.cli import cli; "
+    code = ("import sys; from click.testing import CliRunner; from cli.main import cli; "
             "r = CliRunner().invoke(cli, ['--help']); assert r.exit_code == 0, r.output; "
             "heavy = [m for m in ('faster_whisper', 'ctranslate2', 'pymorphy3', 'streamlit', 'duckdb', 'polars') "
             "if m in sys.modules]; print(','.join(heavy))")
@@ -78,7 +132,7 @@ def test_ruff_is_clean():
     ruff = shutil.which("ruff", path=str(Path(sys.executable).parent)) or shutil.which("ruff")
     if ruff is None:
         pytest.skip("ruff is not installed (pip install -e '.[test]')")
-    out = subprocess.run([ruff, "check", "--output-format", "concise", "transcription", "rules", "analytics",
-                          "dashboards", "data", "tests", "bench"], cwd=ROOT, capture_output=True, text=True,
+    out = subprocess.run([ruff, "check", "--output-format", "concise", "core", "transcription", "rules", "analytics",
+                          "dashboards", "data", "cli", "tests", "bench"], cwd=ROOT, capture_output=True, text=True,
                          check=False)
     assert out.returncode == 0, out.stdout + out.stderr

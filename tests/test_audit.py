@@ -1,4 +1,4 @@
-"""The append-only audit log (analytics/audit.py)."""
+"""The append-only audit log (analytics/access/audit.py)."""
 from __future__ import annotations
 
 import threading
@@ -6,7 +6,9 @@ import threading
 import duckdb
 import pytest
 
-from analytics import audit, store
+from analytics.access import audit
+
+from analytics.storage import store
 
 
 @pytest.fixture
@@ -93,7 +95,7 @@ def test_old_database_without_the_table_gets_it(tmp_path):
 def test_cli_audit_show_and_verify(db):
     from click.testing import CliRunner
 
-    from analytics.cli import cli
+    from cli.main import cli
 
     audit.record(db, "anna", "head", "open_call", "c1")
     audit.record(db, "boris", "trainer", "export", "calls.csv", {"rows": 3})

@@ -1,4 +1,4 @@
-"""Backup and restore of the database (analytics/backup.py and the CLI commands)."""
+"""Backup and restore of the database (analytics/access/backup.py and the CLI commands)."""
 from __future__ import annotations
 
 import threading
@@ -7,8 +7,11 @@ import duckdb
 import pytest
 from click.testing import CliRunner
 
-from analytics import audit, backup, store
-from analytics.cli import cli
+from analytics.access import audit
+
+from analytics.access import backup
+from analytics.storage import store
+from cli.main import cli
 
 
 def _calls(db):

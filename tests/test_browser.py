@@ -19,14 +19,14 @@ from pathlib import Path
 import dashboard_db
 import pytest
 
-from analytics.users import UsersFile
+from analytics.access.users import UsersFile
 from dashboards.targets import TILES
 
 pytestmark = pytest.mark.slow
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SHOTS = Path(__file__).resolve().parent.parent / "test-output" / "screenshots"
-OKA_QA = [sys.executable, "-m", "analytics.cli"]
+OKA_QA = [sys.executable, "-m", "cli.main"]
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
 

@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 from folder_builder import Folder
 
-from analytics import kpi
-from analytics.pipeline import BATCH
+from analytics.queries import kpi
+from analytics.ingest.pipeline import BATCH
 
 TESTS = Path(__file__).parent
 N_CALLS = 8 * BATCH
@@ -29,7 +29,7 @@ N_CALLS = 8 * BATCH
 WRITER = textwrap.dedent("""
     import sys, pickle
     sys.path.insert(0, {tests!r})
-    from analytics.pipeline import ingest
+    from analytics.ingest.pipeline import ingest
     checker = pickle.load(open({checker!r}, "rb"))
     report = ingest({data!r}, {db!r}, checker=checker)
     print(report.summary())
@@ -38,8 +38,8 @@ WRITER = textwrap.dedent("""
 READER = textwrap.dedent("""
     import json, os, sys, time
     from pathlib import Path
-    from analytics import store
-    from analytics.kpi import compute_kpis
+    from analytics.storage import store
+    from analytics.queries.kpi import compute_kpis
     db, stop = Path({db!r}), Path({stop!r})
     Path({ready!r}).touch()  # imports done: the writer may start
     while not db.exists():

@@ -1,6 +1,6 @@
 """Every dashboard page through streamlit's AppTest: widgets change the numbers they should.
 
-The KPI tiles must show exactly ``analytics.kpi.compute_kpis`` (what ``oka-qa kpi --json`` prints).
+The KPI tiles must show exactly ``analytics.queries.kpi.compute_kpis`` (what ``oka-qa kpi --json`` prints).
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import dashboards
-from analytics.kpi import by_operator, compute_kpis
+from analytics.queries.kpi import by_operator, compute_kpis
 from dashboards.labels import fmt_number
 from dashboards.targets import TILES
 
@@ -211,7 +211,7 @@ def test_missing_database_is_one_line(monkeypatch, tmp_path):
 @pytest.mark.parametrize("page", [None, "screens/operators.py", "screens/clauses.py", "screens/calls.py",
                                   "screens/timeliness.py", "screens/review.py"])
 def test_every_page_on_an_empty_database(monkeypatch, tmp_path, page):
-    from analytics.store import init
+    from analytics.storage.store import init
 
     empty = tmp_path / "empty.duckdb"
     init(empty)

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from analytics.cli import cli
-from analytics.serve import APP, ServeError, serve_dashboard, streamlit_command
+from cli.main import cli
+from cli.serve import APP, ServeError, serve_dashboard, streamlit_command
 
 
 @pytest.mark.parametrize(("option", "value"), [
@@ -47,13 +47,13 @@ def test_stopping_oka_qa_stops_the_server(tmp_path):
     import time
     import urllib.request
 
-    from analytics.store import init
+    from analytics.storage.store import init
 
     init(tmp_path / "t.duckdb")
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    parent = subprocess.Popen([sys.executable, "-m", "analytics.cli", "dashboard", "--db", str(tmp_path / "t.duckdb"),
+    parent = subprocess.Popen([sys.executable, "-m", "cli.main", "dashboard", "--db", str(tmp_path / "t.duckdb"),
                                "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 60

@@ -1,4 +1,4 @@
-"""The dashboard's queries (analytics/views.py), auditor reviews, period presets, word forms and labels."""
+"""The dashboard's queries (analytics/queries/views.py), auditor reviews, period presets, word forms and labels."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,9 +8,11 @@ import dashboard_db
 import polars as pl
 import pytest
 
-from analytics import reviews, views
-from analytics.kpi import compute_kpis
-from analytics.store import connect
+from analytics.storage import reviews
+
+from analytics.queries import views
+from analytics.queries.kpi import compute_kpis
+from analytics.storage.store import connect
 from dashboards.components import period as periods
 from dashboards.labels import fmt_number, fmt_pct, fmt_seconds, russian
 from rules.lemmas import query_forms, word_forms

@@ -11,7 +11,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from analytics.cli import cli
+from cli.main import cli
 from data import DEMO_DIR
 
 pytestmark = pytest.mark.slow

@@ -49,7 +49,7 @@ def build_folder(root: Path, n_calls: int = N_CALLS) -> Path:
 
 
 def ingest_cmd(data: Path, db: Path) -> list[str]:
-    return [sys.executable, "-m", "analytics.cli", "ingest", str(data), "--db", str(db)]
+    return [sys.executable, "-m", "cli.main", "ingest", str(data), "--db", str(db)]
 
 
 def run_ingest(data: Path, db: Path, **kw) -> subprocess.CompletedProcess:

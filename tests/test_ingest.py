@@ -7,9 +7,13 @@ import pytest
 from click.testing import CliRunner
 from folder_builder import Folder
 
-from analytics import kpi, pipeline, store
-from analytics.cli import cli
-from analytics.pipeline import ingest
+from analytics.queries import kpi
+
+from analytics.ingest import pipeline
+
+from analytics.storage import store
+from cli.main import cli
+from analytics.ingest.pipeline import ingest
 
 TABLES = ("calls", "utterances", "findings", "call_readings", "call_numbers", "requests", "readings", "links")
 
@@ -201,7 +205,7 @@ def test_xlsx_folder(tmp_path):
 
 
 def test_links_are_redone_only_after_a_change_and_after_a_crash(tmp_path):
-    from analytics import linking
+    from analytics.ingest import linking
 
     f = _folder(tmp_path)
     db = tmp_path / "oka.duckdb"

@@ -40,9 +40,11 @@ import pytest
 from click.testing import CliRunner
 from folder_builder import Folder
 
-from analytics import kpi, kpi_lists, store
-from analytics.cli import cli
-from analytics.pipeline import ingest
+from analytics.queries import kpi, kpi_lists
+
+from analytics.storage import store
+from cli.main import cli
+from analytics.ingest.pipeline import ingest
 
 
 def build(root):

@@ -4,8 +4,10 @@ from __future__ import annotations
 import pytest
 from folder_builder import Folder
 
-from analytics import linking, store
-from analytics.pipeline import ingest
+from analytics.ingest import linking
+
+from analytics.storage import store
+from analytics.ingest.pipeline import ingest
 
 ACCOUNT_WORDS = "лицевой счёт один два три четыре пять шесть"  # 123456
 

@@ -8,7 +8,9 @@ import polars as pl
 import pytest
 from folder_builder import READING_COLS, REQUEST_COLS, write_csv
 
-from analytics import records, store
+from analytics.ingest import records
+
+from analytics.storage import store
 
 GOOD_REQUEST = {"request_id": "Q1", "customer_type": "individual", "kind": "sealing", "account": "100200",
                 "contact": "8701", "reason": "замена", "operator_id": "op1", "created_at": "2025-03-04T10:15:00"}

@@ -17,11 +17,11 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from analytics.cli import cli
+from cli.main import cli
 from analytics.reports import KINDS, ReportOptions, generate, out_base
 from analytics.reports.model import Period
 from analytics.reports.texts import KPI_LABELS, SECTIONS, fmt_change, fmt_kpi
-from analytics.store import connect, init
+from analytics.storage.store import connect, init
 
 PERIOD = ("2025-01-01", "2025-06-30")
 OPERATORS = {"op1": "Айгуль Сапарова", "op2": "Нурлан Ахметов"}
@@ -339,7 +339,7 @@ def test_overview_button_makes_the_same_report(monkeypatch, db, role, masked):
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(files["audit_2025-01-01_2025-06-30.docx"])).paragraphs)
     assert "ОТЧЕТ ПО АУДИТУ СМ" in text
     assert ("8 701 123 45 67" in text) is not masked
-    from analytics.audit import entries
+    from analytics.access.audit import entries
 
     logged = entries(db, action="export", user=role).row(0, named=True)      # newest first
     assert logged["role"] == role and "audit_2025-01-01_2025-06-30.docx" in logged["target"]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from analytics.cli import cli
+from cli.main import cli
 
 CORPUS = Path(__file__).parent / "corpus"
 

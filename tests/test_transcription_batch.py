@@ -7,11 +7,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from analytics.cli import cli
+from cli.main import cli
 from transcription import batch, pipeline
 from transcription.batch import transcribe_files
 from transcription.options import TranscribeOptions
-from transcription.schema import OkaError, Transcript
+from core.errors import OkaError
+from transcription.schema import Transcript
 
 DATA = Path(__file__).parent / "data"
 CLIP = DATA / "stereo_call.flac"

@@ -11,7 +11,9 @@ import datetime as dt
 
 import pytest
 
-from analytics import store, workdays
+from analytics.storage import store
+
+from core import workdays
 
 D = dt.date
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from transcription.schema import OkaError
+from core.errors import OkaError
 
 log = logging.getLogger(__name__)
 

@@ -22,7 +22,8 @@ from transcription.audio import AudioError, probe
 from transcription.cache import TranscriptCache
 from transcription.model import describe, pick_runtime, resolve_model
 from transcription.options import TranscribeOptions
-from transcription.schema import OkaError, Transcript
+from core.errors import OkaError
+from transcription.schema import Transcript
 
 log = logging.getLogger(__name__)
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from transcription.options import DEFAULT_MODEL, TranscribeOptions
-from transcription.schema import OkaError
+from core.errors import OkaError
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,8 @@ from transcription import bleed, roles
 from transcription.audio import SAMPLE_RATE, Audio, decode
 from transcription.options import TranscribeOptions
 from transcription.recognize import Chunk, Recognizer, speech_chunks
-from transcription.schema import LAYOUTS, OkaError, Transcript, Utterance
+from core.errors import OkaError
+from transcription.schema import LAYOUTS, Transcript, Utterance
 
 log = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 
 A transcript (CONTRACT.md section 1) goes from ``transcription`` to ``rules``;
 a check result (section 3) goes from ``rules`` to ``analytics``.  The DuckDB
-tables in ``analytics/store.py`` mirror these dataclasses column for column.
+tables in ``analytics/storage/store.py`` mirror these dataclasses column for column.
 
 This module imports nothing heavy: ``rules`` and ``analytics`` depend on it
 without pulling in faster-whisper.
@@ -15,17 +15,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from core.errors import OkaError
+
 SPEAKERS = ("operator", "customer", "unknown")
 LAYOUTS = ("stereo-operator-left", "stereo-operator-right", "mono")
 TOPICS = ("request.individual", "request.legal", "readings", "billing", "out_of_scope", "other")
-
-
-class OkaError(Exception):
-    """Base of the errors whose message is written for the user.
-
-    The CLI and the dashboard print these as one line, without a traceback.
-    Every package's domain errors derive from it.
-    """
 
 
 class SchemaError(OkaError, ValueError):

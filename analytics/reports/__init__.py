@@ -5,7 +5,7 @@ half-year and document it in a «Справка», and the internal auditors wri
 «Отчет по аудиту СМ».  :func:`generate` writes either as DOCX and XLSX (and
 PDF when LibreOffice is installed) from the same queries the dashboard uses.
 
-    build.py        ReportData from the store (analytics.kpi, analytics.views)
+    build.py        ReportData from the store (analytics.queries.kpi, analytics.queries.views)
     docx_writer.py  the document to sign;  xlsx_writer.py  the same numbers, every row
     charts.py       matplotlib PNGs;       pdf.py          LibreOffice conversion
 """
@@ -18,7 +18,7 @@ from pathlib import Path
 
 from analytics.reports.model import KINDS, Period, ReportData
 from analytics.reports.options import ReportOptions
-from transcription.schema import OkaError
+from core.errors import OkaError
 
 log = logging.getLogger(__name__)
 

@@ -1,13 +1,13 @@
 """Fill a :class:`ReportData` from the store, through the same queries the
-dashboard uses: ``analytics.kpi`` for the KPIs and their lists,
-``analytics.views`` for the per-operator and per-rule tables."""
+dashboard uses: ``analytics.queries.kpi`` for the KPIs and their lists,
+``analytics.queries.views`` for the per-operator and per-rule tables."""
 from __future__ import annotations
 
 import datetime as dt
 import logging
 from pathlib import Path
 
-from analytics import report_queries, views
+from analytics.queries import report_queries, views
 from analytics.reports import lists as lists_mod
 from analytics.reports.model import ClauseRow, Example, Indicator, OperatorRow, Period, ReportData, Scope
 from analytics.reports.options import ReportOptions
@@ -96,7 +96,7 @@ def _mask_quotes(clauses: list[ClauseRow], keep_names: list[str]) -> None:
 
 def _operators(db: Path, period: Period, opts: ReportOptions) -> list[OperatorRow]:
     """One row per operator from the KPI breakdown (the same figures as ``oka-qa kpi``)."""
-    from analytics.kpi import by_operator
+    from analytics.queries.kpi import by_operator
 
     names = {r["operator_id"]: r["operator_name"] for r in views.operators(db).iter_rows(named=True)}
     rows = []
@@ -114,7 +114,7 @@ def _operators(db: Path, period: Period, opts: ReportOptions) -> list[OperatorRo
 
 def _monthly(db: Path, period: Period) -> list[dict]:
     """The two indicators and the score per month (KPI breakdown by month)."""
-    from analytics.kpi import by_month
+    from analytics.queries.kpi import by_month
 
     return [{"month": r["month"].strftime("%m.%Y"), "calls": r["calls"],
              "registered_pct": r["requests_registered_on_time_pct"],
@@ -125,7 +125,7 @@ def _monthly(db: Path, period: Period) -> list[dict]:
 def build_report(db: Path, period: Period, kind: str, opts: ReportOptions | None = None,
                  now: dt.datetime | None = None) -> ReportData:
     """Everything the report says about ``period``, read from the database at ``db``."""
-    from analytics.kpi import compute_kpis
+    from analytics.queries.kpi import compute_kpis
 
     opts = opts or ReportOptions()
     db = Path(db)

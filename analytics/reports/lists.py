@@ -1,4 +1,4 @@
-"""The lists behind the numbers, from ``analytics.kpi_lists`` (the same rows the
+"""The lists behind the numbers, from ``analytics.queries.kpi_lists`` (the same rows the
 KPIs count), with Russian headers and values; ids always in the first column."""
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from analytics import kpi_lists, views
+from analytics.queries import kpi_lists, views
 from analytics.reports.model import Period, Table
 
 CUSTOMER_TYPES = {"individual": "физ. лицо", "legal": "юр. лицо"}

@@ -12,7 +12,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from transcription.schema import OkaError
+from core.errors import OkaError
 
 log = logging.getLogger(__name__)
 

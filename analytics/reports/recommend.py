@@ -12,7 +12,7 @@ import yaml
 
 from analytics.reports.model import OperatorRow, Recommendation
 from analytics.reports.options import ReportOptions
-from transcription.schema import OkaError
+from core.errors import OkaError
 
 
 class TrainingCatalogError(OkaError):

@@ -13,7 +13,7 @@ from dashboards import context
 from dashboards.components.export import XLSX_MIME
 from dashboards.components.period import Period
 from dashboards.targets import TILES
-from transcription.schema import OkaError
+from core.errors import OkaError
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ def make_files(db: Path, period: Period, kind: str, opts: ReportOptions) -> tupl
 
 
 def _log_export(db: Path, names: list[str], kind: str, period: Period, role: str) -> None:
-    from analytics import audit
+    from analytics.access import audit
 
     audit.record(db, context.reviewer() or "—", role, "export", target=", ".join(names),
                  detail={"report": kind, "from": period.start.isoformat(), "to": period.end.isoformat()})

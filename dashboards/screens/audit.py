@@ -6,7 +6,7 @@ import datetime as dt
 
 import streamlit as st
 
-from analytics import audit
+from analytics.access import audit
 from dashboards import auth, context, shell
 from dashboards.components.export import download_buttons
 

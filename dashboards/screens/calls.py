@@ -7,7 +7,7 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from analytics.call_search import CallFilter
+from analytics.queries.call_search import CallFilter
 from dashboards import auth, context, datasource, shell
 from dashboards.components.calltable import call_table
 from dashboards.components.conversation import conversation
@@ -21,7 +21,7 @@ titles = datasource.rule_titles()
 
 def _audio_file(call: dict) -> Path | None:
     """The recording, to a role that may play it, and only from the recordings folder (no path traversal)."""
-    from analytics.access import AccessError, audio_file
+    from analytics.access.policy import AccessError, audio_file
 
     viewer = auth.current()
     if not call.get("audio_path") or viewer is None or not viewer.role.plays_audio:

@@ -5,7 +5,7 @@ import plotly.express as px
 import polars as pl
 import streamlit as st
 
-from analytics.call_search import CallFilter
+from analytics.queries.call_search import CallFilter
 from dashboards import datasource, shell
 from dashboards.components.calltable import call_table
 from dashboards.components.export import download_buttons

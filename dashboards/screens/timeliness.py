@@ -1,6 +1,6 @@
 """«Своевременность»: the records behind the timeliness KPIs, each list exportable.
 
-The lists come from ``analytics.kpi_lists``, built on the same definitions as
+The lists come from ``analytics.queries.kpi_lists``, built on the same definitions as
 the KPI tiles, so a tile's number is the length of its list here.
 """
 from __future__ import annotations

@@ -11,8 +11,8 @@ import datetime as dt
 import logging
 from pathlib import Path
 
-from analytics.store import connect
-from transcription.schema import OkaError
+from analytics.storage.store import connect
+from core.errors import OkaError
 
 log = logging.getLogger(__name__)
 

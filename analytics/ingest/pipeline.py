@@ -14,7 +14,7 @@ The order keeps the database free for the dashboard as much as possible:
 5. relink every record (one transaction) if a call or a record changed.
 
 Calls whose ``transcript_path`` names a Parquet file carry their check
-results ready-made (``analytics/prechecked.py``).
+results ready-made (``analytics/ingest/prechecked.py``).
 
 Every bad input is one ``on_error`` line naming the file (and row); the rest is
 processed.  Running it twice stores nothing twice.
@@ -31,9 +31,14 @@ from pathlib import Path
 
 import duckdb
 
-from analytics import calls_store, linking, prechecked, records, store, workdays
+from analytics.storage import calls_store, store
+
+from analytics.ingest import linking, prechecked, records
+
+from core import workdays
 from analytics.config import Config
-from transcription.schema import CheckResult, OkaError, Transcript
+from core.errors import OkaError
+from transcription.schema import CheckResult, Transcript
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""SQL pieces shared by the dashboard's named queries (``analytics.views``, ``analytics.call_search``).
+"""SQL pieces shared by the dashboard's named queries (``analytics.queries.views``, ``analytics.queries.call_search``).
 
 A period is the calls started in ``[date_from, date_to]``, both days inclusive,
 Asia/Almaty wall-clock time (CONTRACT.md section 5); a finding counts unless an
@@ -12,7 +12,7 @@ from typing import Any
 
 import polars as pl
 
-from analytics.store import connect
+from analytics.storage.store import connect
 
 # Findings that count: everything except what an auditor rejected.
 COUNTED = """

@@ -24,8 +24,8 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from analytics.access import ROLES, Viewer, role
-from transcription.schema import OkaError
+from analytics.access.policy import ROLES, Viewer, role
+from core.errors import OkaError
 
 log = logging.getLogger(__name__)
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import duckdb
 
-from transcription.schema import OkaError
+from core.errors import OkaError
 
 log = logging.getLogger(__name__)
 
@@ -138,7 +138,7 @@ CREATE TABLE IF NOT EXISTS reviews (
     PRIMARY KEY (call_id, idx)
 );
 
--- Kazakhstan's working-day calendar (analytics/workdays.py): for every day,
+-- Kazakhstan's working-day calendar (core/workdays.py): for every day,
 -- whether it is worked and the 10th working day after it (a request's due day).
 CREATE TABLE IF NOT EXISTS calendar (
     day         DATE PRIMARY KEY,
@@ -147,7 +147,7 @@ CREATE TABLE IF NOT EXISTS calendar (
     holiday     VARCHAR
 );
 
--- The append-only audit log (analytics/audit.py): who opened, played, exported,
+-- The append-only audit log (analytics/access/audit.py): who opened, played, exported,
 -- reviewed what; each row carries the hash of the one before it.
 CREATE TABLE IF NOT EXISTS audit_log (
     seq        BIGINT PRIMARY KEY,
@@ -192,7 +192,7 @@ def init(path: Path) -> None:
 
 
 def _create(path: Path) -> None:
-    from analytics import workdays
+    from core import workdays
 
     with connect(path) as con:
         con.begin()

@@ -19,8 +19,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from analytics import store
-from transcription.schema import OkaError
+from analytics.storage import store
+from core.errors import OkaError
 
 log = logging.getLogger(__name__)
 

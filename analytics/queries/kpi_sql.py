@@ -1,8 +1,8 @@
 """The SQL behind the KPIs of CONTRACT.md section 5, written once.
 
 Three base relations carry one row per call, request and reading of the period,
-with a boolean column per KPI condition; ``analytics.kpi`` counts those flags
-(in total or grouped) and ``analytics.kpi_lists`` lists the rows behind each
+with a boolean column per KPI condition; ``analytics.queries.kpi`` counts those flags
+(in total or grouped) and ``analytics.queries.kpi_lists`` lists the rows behind each
 number, so a figure and its list cannot disagree.
 
 Parameters, in this order, for every query built here: ``lo`` (first day

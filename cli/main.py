@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from analytics import config as config_mod
-from transcription.schema import OkaError
+from core.errors import OkaError
 
 log = logging.getLogger("oka_qa")
 
@@ -126,14 +126,14 @@ def check(transcripts, as_json, rulebook) -> None:
 @click.pass_obj
 def ingest(cfg, data_dir, db) -> None:
     """Load a data folder: transcribe, check, import records, link, store (CONTRACT.md section 4)."""
-    from analytics.pipeline import ingest as run_ingest
+    from analytics.ingest.pipeline import ingest as run_ingest
 
     if not data_dir.is_dir():
         _fail(f"{data_dir}: not a folder; give the data folder that holds calls.csv")
     problems = Problems()
     try:
         report = run_ingest(data_dir, Path(db or cfg.store.db), cfg, on_error=problems.error)
-        from analytics.access import remember_recordings
+        from analytics.access.policy import remember_recordings
 
         remember_recordings(Path(db or cfg.store.db), data_dir)  # the dashboard plays audio from here only
     except OkaError as e:
@@ -151,7 +151,7 @@ def ingest(cfg, data_dir, db) -> None:
 @click.pass_obj
 def kpi(cfg, db, date_from, date_to, as_json) -> None:
     """The KPIs of CONTRACT.md section 5 for calls started in [from, to]."""
-    from analytics.kpi import compute_kpis, format_kpis
+    from analytics.queries.kpi import compute_kpis, format_kpis
 
     try:
         result = compute_kpis(Path(db or cfg.store.db),
@@ -203,7 +203,7 @@ def report(cfg, date_from, date_to, kind, out, db, pdf, mask_personal_data) -> N
 @click.pass_obj
 def dashboard(cfg, db, port, address) -> None:
     """Start the Streamlit dashboard."""
-    from analytics.serve import serve_dashboard
+    from cli.serve import serve_dashboard
 
     try:
         code = serve_dashboard(Path(db or cfg.store.db), port or cfg.dashboard.port,
@@ -220,8 +220,8 @@ def dashboard(cfg, db, port, address) -> None:
 @click.pass_obj
 def demo(cfg, db, port, no_serve) -> None:
     """Build the bundled demo data into a fresh database and start the dashboard."""
-    from analytics.pipeline import ingest as run_ingest
-    from analytics.serve import serve_dashboard
+    from analytics.ingest.pipeline import ingest as run_ingest
+    from cli.serve import serve_dashboard
     from data import DEMO_DIR
 
     db = Path(db)
@@ -233,15 +233,15 @@ def demo(cfg, db, port, no_serve) -> None:
     if no_serve:
         problems.done = report.processed
         sys.exit(problems.exit_code())
-    from analytics.cli_access import demo_access
+    from cli.access import demo_access
 
     demo_access(db, DEMO_DIR)  # demo accounts with fresh passwords, printed; audio from the demo folder only
     sys.exit(serve_dashboard(db, port or cfg.dashboard.port, "127.0.0.1"))  # the demo never leaves localhost
 
 
 
-# users, backup, restore, audit: access and safety (analytics/cli_access.py)
-from analytics.cli_access import COMMANDS as _ACCESS_COMMANDS
+# users, backup, restore, audit: access and safety (cli/access.py)
+from cli.access import COMMANDS as _ACCESS_COMMANDS
 
 for _command in _ACCESS_COMMANDS:
     cli.add_command(_command)

@@ -1,4 +1,4 @@
-"""Named read-only queries behind the dashboard pages (beyond the KPIs of ``analytics.kpi``).
+"""Named read-only queries behind the dashboard pages (beyond the KPIs of ``analytics.queries.kpi``).
 
 Every function opens a short-lived read-only connection (``store.connect``),
 runs one parametrised query and returns a polars DataFrame (or a small
@@ -15,12 +15,13 @@ import datetime as dt
 import logging
 from pathlib import Path
 
+import duckdb
 import polars as pl
 
 # the «Звонки» queries live in call_search; named here too, so every dashboard query is one import away
-from analytics.call_search import CallDetail, CallFilter, call_detail, search_calls  # noqa: F401
-from analytics.store import connect
-from analytics.view_sql import COUNTED, PERIOD, bounds, run
+from analytics.queries.call_search import CallDetail, CallFilter, call_detail, search_calls  # noqa: F401
+from analytics.storage.store import connect
+from analytics.queries.view_sql import COUNTED, PERIOD, bounds, run
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +67,16 @@ def operators(db: Path) -> pl.DataFrame:
         SELECT operator_id, coalesce(max(operator_name), operator_id) AS operator_name
         FROM calls WHERE operator_id IS NOT NULL
         GROUP BY operator_id ORDER BY operator_name, operator_id""")
+
+
+def first_operator_id(db: Path) -> str | None:
+    """The first operator id in sort order (the demo's operator account), None for an empty store."""
+    with connect(db, read_only=True) as con:
+        try:
+            row = con.execute("SELECT min(operator_id) FROM calls").fetchone()
+        except duckdb.Error:
+            return None
+    return row[0] if row else None
 
 
 def calls_by_topic(db: Path, date_from: dt.date | None, date_to: dt.date | None) -> pl.DataFrame:

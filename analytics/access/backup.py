@@ -23,8 +23,8 @@ from pathlib import Path
 
 import duckdb
 
-from analytics import store
-from transcription.schema import OkaError
+from analytics.storage import store
+from core.errors import OkaError
 
 log = logging.getLogger(__name__)
 
@@ -126,7 +126,7 @@ def check(path: Path) -> BackupInfo:
         raise BackupError(f"{path}: not a readable DuckDB database ({e})") from e
     if "calls" not in tables or "meta" not in tables:
         raise BackupError(f"{path}: not an oka-qa database (no calls or meta table)")
-    from analytics import audit
+    from analytics.access import audit
 
     try:  # restoring a copy whose audit log was altered would rewrite who did what
         audit.verify(path)
@@ -162,7 +162,7 @@ def restore(backup_path: Path, db: Path) -> tuple[BackupInfo, Path | None]:
 def _carry_audit(old_db: Path, db: Path) -> None:
     """Append to the restored audit log the entries only the replaced database had (those written
     after the backup was taken), so that restoring never erases who did what."""
-    from analytics import audit
+    from analytics.access import audit
 
     try:
         with store.connect(old_db, read_only=True) as con:

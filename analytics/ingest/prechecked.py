@@ -22,7 +22,9 @@ from pathlib import Path
 
 import polars as pl
 
-from analytics import linking, records, store
+from analytics.ingest import linking, records
+
+from analytics.storage import store
 
 log = logging.getLogger(__name__)
 

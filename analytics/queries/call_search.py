@@ -3,7 +3,7 @@
 Search words arrive already expanded into all their forms (``rules.lemmas``);
 here each becomes a substring test on its stems plus a word-boundary regex, so
 «девушка» finds «девушки» and not «девушкин».  Periods and counted findings
-are those of ``analytics.view_sql``.
+are those of ``analytics.queries.view_sql``.
 """
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from typing import Any
 
 import polars as pl
 
-from analytics.store import connect
-from analytics.view_sql import COUNTED, PERIOD, bounds, run
+from analytics.storage.store import connect
+from analytics.queries.view_sql import COUNTED, PERIOD, bounds, run
 
 
 @dataclass(frozen=True)

@@ -14,12 +14,14 @@ import sys
 import threading
 from pathlib import Path
 
-from transcription.schema import OkaError
+import dashboards
+from core.errors import OkaError
 
 log = logging.getLogger(__name__)
 
 DB_ENV = "OKA_QA_DB"
-APP = Path(__file__).resolve().parent.parent / "dashboards" / "app.py"
+# the roof knows the dashboard package; its Streamlit script is a file inside it
+APP = Path(dashboards.__file__).resolve().parent / "app.py"
 
 
 class ServeError(OkaError):

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import polars as pl
 
-from transcription.schema import OkaError
+from core.errors import OkaError
 
 log = logging.getLogger(__name__)
 
@@ -149,7 +149,7 @@ def _has_text(dtype: pl.DataType) -> bool:
 
 
 def redact_call(viewer: Viewer, detail):
-    """One call's page (``analytics.views.CallDetail``) as this viewer may see it; None if not theirs.
+    """One call's page (``analytics.queries.views.CallDetail``) as this viewer may see it; None if not theirs.
 
     Utterances are masked one by one with the utterance before as context («Назовите ИИН.» —
     «девяносто два ...»); the operator's own name stays.
@@ -193,7 +193,7 @@ def pd_in_query(text: str) -> bool:
 
 def remember_recordings(db: Path, data_dir: Path) -> None:
     """Note in the store the data folder the recordings of ``db`` came from (``oka-qa ingest DIR``)."""
-    from analytics.store import connect
+    from analytics.storage.store import connect
 
     with connect(Path(db)) as con:
         con.execute("INSERT OR REPLACE INTO meta VALUES ('recordings_dir', ?)", [str(Path(data_dir).resolve())])
@@ -201,7 +201,7 @@ def remember_recordings(db: Path, data_dir: Path) -> None:
 
 def remembered_recordings(db: Path) -> Path | None:
     """The data folder of the database's last ingest, if it noted one."""
-    from analytics.store import connect
+    from analytics.storage.store import connect
 
     if not Path(db).exists():
         return None

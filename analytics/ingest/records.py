@@ -24,7 +24,9 @@ from pathlib import Path
 
 import polars as pl
 
-from transcription.schema import LAYOUTS, OkaError
+from core.errors import OkaError
+
+from transcription.schema import LAYOUTS
 
 log = logging.getLogger(__name__)
 
@@ -339,7 +341,7 @@ def upsert(con, spec: TableSpec, frame: pl.DataFrame) -> tuple[int, int]:
     the slowest part of an import).
     """
     if spec is CALLS:
-        raise ValueError("calls are stored by analytics.pipeline, with their transcripts")
+        raise ValueError("calls are stored by analytics.ingest.pipeline, with their transcripts")
     table, key = spec.name, spec.id_column
     cols = list(spec.columns)
     changed = " OR ".join(f"i.{c} IS DISTINCT FROM t.{c}" for c in cols if c != key)

@@ -1,6 +1,6 @@
 """Commands for access and safety: ``users``, ``backup``, ``restore``, ``audit``.
 
-Registered on the ``oka-qa`` group by ``analytics/cli.py``.  Each command is
+Registered on the ``oka-qa`` group by ``cli/main.py``.  Each command is
 logged in the audit log of the database it concerns (as the operating-system
 user, role ``cli``) when that database exists.
 """
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from transcription.schema import OkaError
+from core.errors import OkaError
 
 EXIT_OK, EXIT_FAILED = 0, 2
 
@@ -23,7 +23,7 @@ def _fail(message: str) -> None:
 
 
 def _audit(db: Path, action: str, target: str, detail: str | dict = "") -> None:
-    from analytics import audit
+    from analytics.access import audit
 
     if Path(db).exists():
         audit.record(db, getpass.getuser(), "cli", action, target, detail)
@@ -53,7 +53,7 @@ def _users_file(cfg, users_file: Path | None) -> Path:
 @click.pass_obj
 def users_add(cfg, name, role_id, operator_id, sso_email, password_stdin, replace, users_file, db) -> None:
     """Add an account; the password is asked for (or read from stdin), never given as an argument."""
-    from analytics.users import UsersFile
+    from analytics.access.users import UsersFile
 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
@@ -75,7 +75,7 @@ def users_add(cfg, name, role_id, operator_id, sso_email, password_stdin, replac
 @click.pass_obj
 def users_remove(cfg, name, users_file, db) -> None:
     """Remove an account."""
-    from analytics.users import UsersFile
+    from analytics.access.users import UsersFile
 
     try:
         users = UsersFile(_users_file(cfg, users_file))
@@ -91,8 +91,8 @@ def users_remove(cfg, name, users_file, db) -> None:
 @click.pass_obj
 def users_list(cfg, users_file) -> None:
     """The accounts: name, role, operator id, SSO e-mail (never the hashes)."""
-    from analytics.access import ROLES
-    from analytics.users import UsersFile
+    from analytics.access.policy import ROLES
+    from analytics.access.users import UsersFile
 
     try:
         users = UsersFile(_users_file(cfg, users_file))
@@ -111,7 +111,7 @@ def users_list(cfg, users_file) -> None:
 @click.pass_obj
 def backup_cmd(cfg, db, out) -> None:
     """Write a consistent copy of the database (safe while ingest or the dashboard runs); prints its path."""
-    from analytics.backup import backup
+    from analytics.access.backup import backup
 
     db = Path(db or cfg.store.db)
     try:
@@ -129,7 +129,7 @@ def backup_cmd(cfg, db, out) -> None:
 @click.pass_obj
 def restore_cmd(cfg, backup_file, db) -> None:
     """Replace the database with a checked backup; the replaced one is kept next to it."""
-    from analytics.backup import restore
+    from analytics.access.backup import restore
 
     db = Path(db or cfg.store.db)
     try:
@@ -156,7 +156,7 @@ def audit_group() -> None:
 @click.pass_obj
 def audit_show(cfg, db, user, action, limit) -> None:
     """The newest entries, one a line: seq, time, user, role, action, target, detail."""
-    from analytics import audit
+    from analytics.access import audit
 
     try:
         df = audit.entries(Path(db or cfg.store.db), user=user, action=action, limit=limit)
@@ -171,7 +171,7 @@ def audit_show(cfg, db, user, action, limit) -> None:
 @click.pass_obj
 def audit_verify(cfg, db) -> None:
     """Check the hash chain of the whole log; exit 2 naming the first entry altered or missing."""
-    from analytics import audit
+    from analytics.access import audit
 
     try:
         n = audit.verify(Path(db or cfg.store.db))
@@ -185,20 +185,13 @@ def demo_access(db: Path, recordings: Path) -> dict[str, tuple[str, str]]:
     in ``<db folder>/demo-users.json``; the dashboard is told to use it and the demo recordings folder."""
     import os
 
-    import duckdb
+    from analytics.access.policy import ROLES
+    from analytics.access.users import demo_accounts
+    from analytics.queries.views import first_operator_id
 
-    from analytics import store
-    from analytics.access import ROLES
-    from analytics.users import demo_accounts
-
-    with store.connect(db, read_only=True) as con:
-        try:
-            row = con.execute("SELECT min(operator_id) FROM calls").fetchone()
-        except duckdb.Error:
-            row = None
     users_file = Path(db).parent / "demo-users.json"
     users_file.unlink(missing_ok=True)
-    made = demo_accounts(users_file, row[0] if row else None)
+    made = demo_accounts(users_file, first_operator_id(db))
     os.environ["OKA_QA_USERS"] = str(users_file.resolve())
     os.environ["OKA_QA_RECORDINGS"] = str(Path(recordings).resolve())
     click.echo("Демо-учётные записи (только на этом компьютере, пароли новые при каждом запуске):", err=True)

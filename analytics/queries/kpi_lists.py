@@ -1,9 +1,9 @@
 """The rows behind each KPI figure — the auditor's "which ones?".
 
-Each function takes the same period as ``analytics.kpi.compute_kpis`` and
+Each function takes the same period as ``analytics.queries.kpi.compute_kpis`` and
 returns a polars DataFrame whose first column is the record's id; the rows are
 those counted by the figure of the same name, from the same definitions
-(``analytics.kpi_sql``).
+(``analytics.queries.kpi_sql``).
 """
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from pathlib import Path
 
 import polars as pl
 
-from analytics import kpi_sql as q
-from analytics.kpi import _period, params
-from analytics.store import connect
+from analytics.queries import kpi_sql as q
+from analytics.queries.kpi import _period, params
+from analytics.storage.store import connect
 
 _REQUEST_COLS = ("request_id, customer_type, kind, account, contract_no, operator_id, created_at, completed_at, "
                  "due_day, linked_call, link_method, call_ended_at")

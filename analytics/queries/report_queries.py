@@ -1,7 +1,7 @@
 """Named read-only queries that only the half-yearly report needs.
 
-The KPIs and their lists come from ``analytics.kpi``, the per-operator and
-per-rule tables from ``analytics.views`` (what the dashboard shows); these
+The KPIs and their lists come from ``analytics.queries.kpi``, the per-operator and
+per-rule tables from ``analytics.queries.views`` (what the dashboard shows); these
 add the report's scope and the quotes it cites.  Periods are calls started in
 ``[date_from, date_to]``, both inclusive, Asia/Almaty; a finding an auditor
 rejected does not count, as everywhere else.
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import polars as pl
 
-from analytics.store import connect
+from analytics.storage.store import connect
 
 _PERIOD = """
     period AS (

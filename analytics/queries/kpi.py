@@ -3,8 +3,8 @@
 ``compute_kpis`` gives the ``oka-qa kpi --json`` object; ``breakdown`` gives
 the same figures per operator, month, operator and month, or topic, as a
 polars DataFrame for the dashboard.  The definitions live once, in
-``analytics.kpi_sql``; the lists behind each figure are in
-``analytics.kpi_lists``.  Every query opens a short-lived read-only
+``analytics.queries.kpi_sql``; the lists behind each figure are in
+``analytics.queries.kpi_lists``.  Every query opens a short-lived read-only
 connection, so an ingest running in another process is blocked only for the
 duration of one query.
 """
@@ -17,9 +17,9 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
-from analytics import kpi_sql as q
-from analytics.store import connect
-from transcription.schema import OkaError
+from analytics.queries import kpi_sql as q
+from analytics.storage.store import connect
+from core.errors import OkaError
 
 TZ = ZoneInfo("Asia/Almaty")
 
@@ -77,7 +77,7 @@ def _period(con, date_from: dt.date | None, date_to: dt.date | None) -> tuple[dt
 
 
 def params(date_from: dt.date, date_to: dt.date, now: dt.datetime | None = None) -> list[dt.datetime]:
-    """[lo, hi, cutoff] for the queries of ``analytics.kpi_sql``."""
+    """[lo, hi, cutoff] for the queries of ``analytics.queries.kpi_sql``."""
     lo = dt.datetime.combine(date_from, dt.time())
     hi = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time())
     return [lo, hi, min(hi, now or _now())]

@@ -1,0 +1,1 @@
+"""The ground floor: facts and errors that every package may use (no project imports)."""
