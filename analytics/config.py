@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from analytics.reports.options import ReportOptions
-from transcription.options import TranscribeOptions
 from core.errors import OkaError
+from transcription.options import TranscribeOptions
 
 CONFIG_FILE = "oka-qa.toml"
 

@@ -28,8 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from analytics.storage import store
 from analytics.ingest.pipeline import ingest
+from analytics.storage import store
 
 APP = str(ROOT / "dashboards" / "app.py")
 

@@ -32,12 +32,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from analytics.queries import kpi, kpi_lists
-
 from analytics.ingest import linking, records
-
-from analytics.storage import store
 from analytics.ingest.pipeline import ingest
+from analytics.queries import kpi, kpi_lists
+from analytics.storage import store
 
 HALF_YEAR = (dt.date(2025, 1, 1), dt.date(2025, 6, 30))
 

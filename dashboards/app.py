@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboards import auth, registry
 from core.errors import OkaError
+from dashboards import auth, registry
 
 st.set_page_config(page_title="ОКА — качество обслуживания", page_icon="📞", layout="wide")
 

@@ -22,8 +22,8 @@ import streamlit as st
 from analytics.access import audit
 from analytics.access.policy import ROLES, Viewer
 from analytics.config import load as load_config
-from dashboards import context
 from core.errors import OkaError
+from dashboards import context
 
 log = logging.getLogger(__name__)
 

@@ -19,10 +19,10 @@ from typing import NamedTuple
 import polars as pl
 import streamlit as st
 
-from analytics.queries import views
 from analytics.access.policy import ROLES, AccessError, Viewer, pd_in_query, redact_call, redact_frame
-from dashboards import context
+from analytics.queries import views
 from core.errors import OkaError
+from dashboards import context
 
 log = logging.getLogger(__name__)
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.errors import OkaError
 from dashboards import context, datasource
 from dashboards.components import period as period_picker
 from dashboards.components.period import Period
-from core.errors import OkaError
 
 
 def page() -> Period:

@@ -77,7 +77,8 @@ class Checker:
         findings.sort(key=lambda f: (f.start is None, f.start or 0.0, f.rule))
         score = max(self.rulebook.score_floor, self.rulebook.score_start - penalty)
         log.debug("%s: topic %s, %d finding(s), score %s", transcript.call_id, call.topic, len(findings), score)
-        return CheckResult(transcript.call_id, self.version, call.topic, score, findings, readings)
+        return CheckResult(transcript.call_id, self.version, call.topic, score, findings, readings,
+                           language=transcript.language or "unknown")
 
 
 def rule_titles(path: Path | str = DEFAULT_PATH) -> dict[str, tuple[str, str]]:

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.errors import OkaError
-
 from transcription.schema import SchemaError, Transcript
 
 log = logging.getLogger(__name__)

@@ -23,8 +23,8 @@ from typing import Any
 
 from rapidfuzz.distance import Levenshtein
 
-from rules import text as T
 from core.errors import OkaError
+from rules import text as T
 
 TAGS = {"ADJ": T.ADJ, "NOUN": T.NOUN, "PREP": T.PREP, "NUMBER": T.NUMBER, "IMPR": T.VERB_IMPR,
         "NAME": T.NAME | T.PATR | T.SURN}

@@ -131,7 +131,7 @@ def build(path: Path) -> Path:
             for i, (spk, s, e, text) in enumerate(utts):
                 con.execute('INSERT INTO utterances (call_id, idx, speaker, start, "end", text) VALUES (?,?,?,?,?,?)',
                             [call_id, i, spk, s, e, text])
-        con.executemany("INSERT INTO findings VALUES (?,?,?,?,?,?,?,?,'STP-04-2019/01')", FINDINGS)
+        con.executemany("INSERT INTO findings VALUES (?,?,?,?,?,?,?,?,'STP-04-2019/01',1.0)", FINDINGS)
         for call_id, idx, verdict, comment in REVIEWS:
             rule = next(f[2] for f in FINDINGS if f[0] == call_id and f[1] == idx)
             con.execute("INSERT INTO reviews VALUES (?,?,?,?,?,?,?)",

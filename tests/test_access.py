@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from analytics.access.policy import ROLES, AccessError, Viewer, audio_file, redact_frame, redact_text
-from cli.main import cli
 from analytics.access.users import UsersError, UsersFile, demo_accounts
+from cli.main import cli
 
 PHONE = "87012345678"
 CALLS = pl.DataFrame({
@@ -214,8 +214,8 @@ def test_demo_access_prints_fresh_accounts_and_points_the_dashboard_at_them(tmp_
 
 
 def test_ingest_remembers_where_the_recordings_are(tmp_path):
-    from analytics.storage import store
     from analytics.access.policy import remember_recordings, remembered_recordings
+    from analytics.storage import store
 
     db = tmp_path / "oka.duckdb"
     assert remembered_recordings(db) is None

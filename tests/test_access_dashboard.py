@@ -13,8 +13,8 @@ from streamlit.testing.v1 import AppTest
 import dashboards
 from analytics.access import audit
 from analytics.access.policy import ROLES, Viewer
-from analytics.storage.store import connect
 from analytics.access.users import UsersFile
+from analytics.storage.store import connect
 
 APP = str(Path(dashboards.__file__).parent / "app.py")
 PHONE, IIN, ACCOUNT = "87015553311", "850312401234", "4455667"

@@ -7,7 +7,6 @@ import duckdb
 import pytest
 
 from analytics.access import audit
-
 from analytics.storage import store
 
 

@@ -7,9 +7,7 @@ import duckdb
 import pytest
 from click.testing import CliRunner
 
-from analytics.access import audit
-
-from analytics.access import backup
+from analytics.access import audit, backup
 from analytics.storage import store
 from cli.main import cli
 

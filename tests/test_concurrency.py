@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 from folder_builder import Folder
 
-from analytics.queries import kpi
 from analytics.ingest.pipeline import BATCH
+from analytics.queries import kpi
 
 TESTS = Path(__file__).parent
 N_CALLS = 8 * BATCH

@@ -8,10 +8,9 @@ import dashboard_db
 import polars as pl
 import pytest
 
-from analytics.storage import reviews
-
 from analytics.queries import views
 from analytics.queries.kpi import compute_kpis
+from analytics.storage import reviews
 from analytics.storage.store import connect
 from dashboards.components import period as periods
 from dashboards.labels import fmt_number, fmt_pct, fmt_seconds, russian

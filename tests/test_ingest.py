@@ -7,13 +7,11 @@ import pytest
 from click.testing import CliRunner
 from folder_builder import Folder
 
-from analytics.queries import kpi
-
 from analytics.ingest import pipeline
-
+from analytics.ingest.pipeline import ingest
+from analytics.queries import kpi
 from analytics.storage import store
 from cli.main import cli
-from analytics.ingest.pipeline import ingest
 
 TABLES = ("calls", "utterances", "findings", "call_readings", "call_numbers", "requests", "readings", "links")
 

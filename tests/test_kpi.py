@@ -40,11 +40,10 @@ import pytest
 from click.testing import CliRunner
 from folder_builder import Folder
 
+from analytics.ingest.pipeline import ingest
 from analytics.queries import kpi, kpi_lists
-
 from analytics.storage import store
 from cli.main import cli
-from analytics.ingest.pipeline import ingest
 
 
 def build(root):

@@ -5,9 +5,8 @@ import pytest
 from folder_builder import Folder
 
 from analytics.ingest import linking
-
-from analytics.storage import store
 from analytics.ingest.pipeline import ingest
+from analytics.storage import store
 
 ACCOUNT_WORDS = "лицевой счёт один два три четыре пять шесть"  # 123456
 

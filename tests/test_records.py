@@ -9,7 +9,6 @@ import pytest
 from folder_builder import READING_COLS, REQUEST_COLS, write_csv
 
 from analytics.ingest import records
-
 from analytics.storage import store
 
 GOOD_REQUEST = {"request_id": "Q1", "customer_type": "individual", "kind": "sealing", "account": "100200",

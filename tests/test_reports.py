@@ -17,11 +17,11 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from cli.main import cli
 from analytics.reports import KINDS, ReportOptions, generate, out_base
 from analytics.reports.model import Period
 from analytics.reports.texts import KPI_LABELS, SECTIONS, fmt_change, fmt_kpi
 from analytics.storage.store import connect, init
+from cli.main import cli
 
 PERIOD = ("2025-01-01", "2025-06-30")
 OPERATORS = {"op1": "Айгуль Сапарова", "op2": "Нурлан Ахметов"}
@@ -96,7 +96,7 @@ def db(tmp_path_factory) -> Path:
                         [call_id, start, start + dt.timedelta(seconds=dur), dur, op, OPERATORS[op],
                          "stereo-operator-left", "ru", topic, score, None if score is None else "STP-04-2019/01"])
         for call_id, idx, rule, clause, start, evidence in FINDINGS:
-            con.execute("INSERT INTO findings VALUES (?,?,?,?,'operator',?,?,?,'STP-04-2019/01')",
+            con.execute("INSERT INTO findings VALUES (?,?,?,?,'operator',?,?,?,'STP-04-2019/01',1.0)",
                         [call_id, idx, rule, clause, start, None if start is None else start + 1, evidence])
         for call_id, idx in REJECTED:
             rule = next(f[2] for f in FINDINGS if f[:2] == (call_id, idx))

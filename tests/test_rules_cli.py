@@ -32,7 +32,9 @@ def test_check_json_contract_example(tmp_path):
     assert out["call_id"] == "2025-03-04_0012" and out["rulebook"] == "STP-04-2019/01"
     assert out["topic"] == "readings"
     assert out["findings"] == [{"rule": "address.forbidden", "clause": "15.1", "speaker": "operator",
-                                "start": 12.4, "end": 13.0, "evidence": "Девушка, подождите"}]
+                                "start": 12.4, "end": 13.0, "evidence": "Девушка, подождите", "confidence": 1.0}]
+    assert out["topics"][0] == "readings"
+    assert out["uncertain"] == [] and isinstance(out["not_assessed"], list)
     assert out["score"] == 83.0
     assert out["readings"] == [{"value": 123.5, "start": 40.2, "evidence": "Сто двадцать три и пять"}]
 

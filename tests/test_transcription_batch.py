@@ -8,10 +8,10 @@ import pytest
 from click.testing import CliRunner
 
 from cli.main import cli
+from core.errors import OkaError
 from transcription import batch, pipeline
 from transcription.batch import transcribe_files
 from transcription.options import TranscribeOptions
-from core.errors import OkaError
 from transcription.schema import Transcript
 
 DATA = Path(__file__).parent / "data"

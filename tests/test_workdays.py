@@ -12,7 +12,6 @@ import datetime as dt
 import pytest
 
 from analytics.storage import store
-
 from core import workdays
 
 D = dt.date

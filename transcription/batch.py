@@ -18,11 +18,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from core.errors import OkaError
 from transcription.audio import AudioError, probe
 from transcription.cache import TranscriptCache
 from transcription.model import describe, pick_runtime, resolve_model
 from transcription.options import TranscribeOptions
-from core.errors import OkaError
 from transcription.schema import Transcript
 
 log = logging.getLogger(__name__)

@@ -20,8 +20,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from transcription.options import DEFAULT_MODEL, TranscribeOptions
 from core.errors import OkaError
+from transcription.options import DEFAULT_MODEL, TranscribeOptions
 
 log = logging.getLogger(__name__)
 

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import numpy as np
 
+from core.errors import OkaError
 from transcription import bleed, roles
 from transcription.audio import SAMPLE_RATE, Audio, decode
 from transcription.options import TranscribeOptions
 from transcription.recognize import Chunk, Recognizer, speech_chunks
-from core.errors import OkaError
 from transcription.schema import LAYOUTS, Transcript, Utterance
 
 log = logging.getLogger(__name__)

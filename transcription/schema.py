@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,11 @@ from core.errors import OkaError
 SPEAKERS = ("operator", "customer", "unknown")
 LAYOUTS = ("stereo-operator-left", "stereo-operator-right", "mono")
 TOPICS = ("request.individual", "request.legal", "readings", "billing", "out_of_scope", "other")
+LANGUAGES = ("ru", "kk", "mixed", "unknown")            # a call's language (CONTRACT.md section 1, revised)
+UTTERANCE_LANGUAGES = ("ru", "kk")
+NOT_ASSESSED_REASONS = ("language", "no_speech", "low_confidence")   # CONTRACT.md section 3
+# a call_id names a file: letters, digits, "_", "-", "."; no separators, no "..", not starting with "."
+CALL_ID = re.compile(r"^(?!\.)(?!.*\.\.)[\w.-]{1,200}$")
 
 
 class SchemaError(OkaError, ValueError):
@@ -47,6 +53,7 @@ class Utterance:
     words: list[Word] | None = None
     avg_logprob: float | None = None
     no_speech_prob: float | None = None
+    language: str | None = None          # "ru" or "kk" where known (CONTRACT.md section 1, revised)
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -64,6 +71,8 @@ class Utterance:
             d["avg_logprob"] = round(self.avg_logprob, 4)
         if self.no_speech_prob is not None:
             d["no_speech_prob"] = round(self.no_speech_prob, 4)
+        if self.language is not None:
+            d["language"] = self.language
         return d
 
 
@@ -73,23 +82,23 @@ class Transcript:
 
     call_id: str
     duration_s: float
-    language: str = "ru"
+    language: str | None = None          # ru | kk | mixed | unknown; None: not given (rules detect it from the text)
     layout: str = "mono"
     utterances: list[Utterance] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "call_id": self.call_id,
-            "duration_s": round(self.duration_s, 3),
-            "language": self.language,
-            "layout": self.layout,
-            "utterances": [u.to_dict() for u in self.utterances],
-        }
+        d: dict[str, Any] = {"call_id": self.call_id, "duration_s": round(self.duration_s, 3)}
+        if self.language is not None:
+            d["language"] = self.language
+        d["layout"] = self.layout
+        d["utterances"] = [u.to_dict() for u in self.utterances]
+        return d
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=1)
 
     def write(self, directory: Path) -> Path:
+        check_call_id(self.call_id, str(directory))
         directory.mkdir(parents=True, exist_ok=True)
         path = directory / f"{self.call_id}.json"
         tmp = path.with_suffix(".json.tmp")
@@ -109,6 +118,7 @@ class Transcript:
         call_id = data.get("call_id")
         if not isinstance(call_id, str) or not call_id.strip():
             raise SchemaError(f"{source}: 'call_id' must be a non-empty string")
+        check_call_id(call_id, source)
         layout = data.get("layout", "mono")
         if layout not in LAYOUTS:
             raise SchemaError(f"{source}: 'layout' must be one of {', '.join(LAYOUTS)}, got {layout!r}")
@@ -121,9 +131,9 @@ class Transcript:
         if duration is None:
             duration = max((u.end for u in utts), default=0.0)
         duration = _number(duration, f"{source}: 'duration_s'")
-        language = data.get("language", "ru")
-        if not isinstance(language, str):
-            raise SchemaError(f"{source}: 'language' must be a string")
+        language = data.get("language")
+        if language is not None and language not in LANGUAGES:
+            raise SchemaError(f"{source}: 'language' must be one of {', '.join(LANGUAGES)}, got {language!r}")
         return cls(call_id=call_id, duration_s=duration, language=language, layout=layout, utterances=utts)
 
     @classmethod
@@ -137,6 +147,14 @@ class Transcript:
         except json.JSONDecodeError as e:
             raise SchemaError(f"{path}: not valid JSON ({e.msg} at line {e.lineno})") from e
         return cls.from_dict(data, source=str(path))
+
+
+def check_call_id(call_id: str, source: str) -> str:
+    """A call_id names the transcript file: refuse one that could leave its folder (CONTRACT.md section 1)."""
+    if not isinstance(call_id, str) or not CALL_ID.match(call_id):
+        raise SchemaError(f"{source}: call_id {call_id!r} is not a file-name-safe identifier "
+                          "(letters, digits, '_', '-', '.'; no path separators, no '..')")
+    return call_id
 
 
 def _number(value: Any, where: str) -> float:
@@ -176,10 +194,14 @@ def _utterance(data: Any, where: str) -> Utterance:
             ws = _number(w.get("start", start), f"{where}: word {j} 'start'")
             words.append(Word(w["w"], ws, _number(w.get("end", ws), f"{where}: word {j} 'end'"),
                               _opt_number(w.get("p"), f"{where}: word {j} 'p'")))
+    language = data.get("language")
+    if language is not None and language not in UTTERANCE_LANGUAGES:
+        raise SchemaError(f"{where}: 'language' must be one of {', '.join(UTTERANCE_LANGUAGES)}, got {language!r}")
     return Utterance(
         speaker=speaker, start=start, end=end, text=text, words=words,
         avg_logprob=_opt_number(data.get("avg_logprob"), f"{where}: 'avg_logprob'"),
         no_speech_prob=_opt_number(data.get("no_speech_prob"), f"{where}: 'no_speech_prob'"),
+        language=language,
     )
 
 
@@ -193,13 +215,26 @@ class Finding:
     start: float | None
     end: float | None
     evidence: str
+    confidence: float = 1.0      # how sure the words behind it are, 0..1 (1.0: a transcript without word probabilities)
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         for k in ("start", "end"):
             if d[k] is not None:
                 d[k] = round(d[k], 2)
+        d["confidence"] = round(self.confidence, 3)
         return d
+
+
+@dataclass(frozen=True)
+class NotAssessed:
+    """A rule that could not be judged on a call, and why (one of ``NOT_ASSESSED_REASONS``)."""
+
+    rule: str
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rule": self.rule, "reason": self.reason}
 
 
 @dataclass(frozen=True)
@@ -221,16 +256,30 @@ class CheckResult:
     call_id: str
     rulebook: str
     topic: str
-    score: float
+    score: float | None                  # None: no rule could be assessed (left out of score averages)
     findings: list[Finding] = field(default_factory=list)
     readings: list[Reading] = field(default_factory=list)
+    topics: list[str] = field(default_factory=list)       # every topic the call covers, ``topic`` first
+    language: str = "unknown"
+    uncertain: list[Finding] = field(default_factory=list)  # violations on words too unsure to count
+    not_assessed: list[NotAssessed] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.topics:
+            self.topics = [self.topic]
+        elif self.topics[0] != self.topic:
+            self.topics = [self.topic, *(t for t in self.topics if t != self.topic)]
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "call_id": self.call_id,
             "rulebook": self.rulebook,
             "topic": self.topic,
-            "score": round(self.score, 1),
+            "topics": list(self.topics),
+            "language": self.language,
+            "score": None if self.score is None else round(self.score, 1),
             "findings": [f.to_dict() for f in self.findings],
+            "uncertain": [f.to_dict() for f in self.uncertain],
+            "not_assessed": [n.to_dict() for n in self.not_assessed],
             "readings": [r.to_dict() for r in self.readings],
         }

@@ -31,12 +31,10 @@ from pathlib import Path
 
 import duckdb
 
-from analytics.storage import calls_store, store
-
-from analytics.ingest import linking, prechecked, records
-
-from core import workdays
 from analytics.config import Config
+from analytics.ingest import linking, prechecked, records
+from analytics.storage import calls_store, store
+from core import workdays
 from core.errors import OkaError
 from transcription.schema import CheckResult, Transcript
 
@@ -352,15 +350,20 @@ def _recheck(call_ids: list[str], db_path: Path, checker) -> None:
     call_ids = [r.call_id for r in results]
     with store.connect(db_path) as con:
         con.begin()
-        calls_store.delete_calls(con, ("findings", "call_readings"), call_ids)
+        calls_store.delete_calls(con, ("findings", "uncertain_findings", "not_assessed", "call_readings"), call_ids)
         for r in results:
-            con.execute("UPDATE calls SET topic = ?, score = ?, rulebook = ? WHERE call_id = ?",
-                        [r.topic, r.score, r.rulebook, r.call_id])
-        finds, reads = [], []
+            con.execute("UPDATE calls SET topic = ?, topics = ?, score = ?, rulebook = ? WHERE call_id = ?",
+                        [r.topic, list(r.topics), r.score, r.rulebook, r.call_id])
+        finds, unsure, skipped, reads = [], [], [], []
         for r in results:
             f, rd = calls_store.result_rows(r.call_id, r)
+            u, s = calls_store.verdict_rows(r.call_id, r)
             finds += f
+            unsure += u
+            skipped += s
             reads += rd
         calls_store.insert(con, "findings", finds)
+        calls_store.insert(con, "uncertain_findings", unsure)
+        calls_store.insert(con, "not_assessed", skipped)
         calls_store.insert(con, "call_readings", reads)
         con.commit()

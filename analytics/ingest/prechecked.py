@@ -23,8 +23,7 @@ from pathlib import Path
 import polars as pl
 
 from analytics.ingest import linking, records
-
-from analytics.storage import store
+from analytics.storage import calls_store, store
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +98,7 @@ def _write_chunk(db_path: Path, chunk: pl.DataFrame, extra: dict[str, pl.DataFra
             todo = chunk.join(changed, on="call_id", how="semi")
             con.register("todo", todo)
             con.register("ids", changed)
-            for table in ("calls", "utterances", "findings", "call_readings", "call_numbers"):
+            for table in calls_store.CALL_TABLES:
                 con.execute(f"DELETE FROM {table} WHERE call_id IN (SELECT call_id FROM ids)").fetchall()
             con.execute(
                 "INSERT INTO calls (call_id, started_at, ended_at, duration_s, operator_id, operator_name, "
@@ -115,7 +114,7 @@ def _write_chunk(db_path: Path, chunk: pl.DataFrame, extra: dict[str, pl.DataFra
                     con.execute(
                         "INSERT INTO findings SELECT e.call_id, "
                         "CAST(row_number() OVER (PARTITION BY e.call_id) - 1 AS INTEGER), e.rule, e.clause, "
-                        "coalesce(e.speaker, 'operator'), e.start, e.\"end\", coalesce(e.evidence, ''), t.rulebook "
+                        "coalesce(e.speaker, 'operator'), e.start, e.\"end\", coalesce(e.evidence, ''), t.rulebook, 1.0 "
                         "FROM extra e JOIN todo t USING (call_id)").fetchall()
                 elif table == "call_readings":
                     con.execute(

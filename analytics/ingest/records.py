@@ -25,7 +25,6 @@ from pathlib import Path
 import polars as pl
 
 from core.errors import OkaError
-
 from transcription.schema import LAYOUTS
 
 log = logging.getLogger(__name__)

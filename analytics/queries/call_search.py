@@ -15,8 +15,8 @@ from typing import Any
 
 import polars as pl
 
-from analytics.storage.store import connect
 from analytics.queries.view_sql import COUNTED, PERIOD, bounds, run
+from analytics.storage.store import connect
 
 
 @dataclass(frozen=True)

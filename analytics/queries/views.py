@@ -20,8 +20,8 @@ import polars as pl
 
 # the «Звонки» queries live in call_search; named here too, so every dashboard query is one import away
 from analytics.queries.call_search import CallDetail, CallFilter, call_detail, search_calls  # noqa: F401
-from analytics.storage.store import connect
 from analytics.queries.view_sql import COUNTED, PERIOD, bounds, run
+from analytics.storage.store import connect
 
 log = logging.getLogger(__name__)
 

@@ -27,13 +27,26 @@ def _utterance_rows(tr: Transcript) -> list[dict]:
             for i, u in enumerate(tr.utterances)]
 
 
+def _finding_rows(call_id: str, result: CheckResult, findings: list) -> list[dict]:
+    return [{"call_id": call_id, "idx": i, "rule": f.rule, "clause": f.clause, "speaker": f.speaker,
+             "start": f.start, "end": f.end, "evidence": f.evidence, "rulebook": result.rulebook,
+             "confidence": f.confidence}
+            for i, f in enumerate(findings)]
+
+
 def result_rows(call_id: str, result: CheckResult) -> tuple[list[dict], list[dict]]:
-    findings = [{"call_id": call_id, "idx": i, "rule": f.rule, "clause": f.clause, "speaker": f.speaker,
-                 "start": f.start, "end": f.end, "evidence": f.evidence, "rulebook": result.rulebook}
-                for i, f in enumerate(result.findings)]
+    """The rows of ``findings`` and ``call_readings`` for one call's check result."""
+    findings = _finding_rows(call_id, result, result.findings)
     readings = [{"call_id": call_id, "idx": i, "value": r.value, "start": r.start, "evidence": r.evidence}
                 for i, r in enumerate(result.readings)]
     return findings, readings
+
+
+def verdict_rows(call_id: str, result: CheckResult) -> tuple[list[dict], list[dict]]:
+    """The rows of ``uncertain_findings`` and ``not_assessed`` for one call's check result."""
+    uncertain = _finding_rows(call_id, result, result.uncertain)
+    skipped = [{"call_id": call_id, "rule": n.rule, "reason": n.reason} for n in result.not_assessed]
+    return uncertain, skipped
 
 
 def call_numbers(tr: Transcript) -> set[str]:
@@ -45,7 +58,7 @@ def call_numbers(tr: Transcript) -> set[str]:
     return {n for u in tr.utterances for n in numbers_in_text(u.text) if n.isdigit()}
 
 
-_FRAME_SCHEMAS = {
+_FRAME_SCHEMAS: dict[str, dict] = {
     "utterances": {"call_id": pl.String, "idx": pl.Int32, "speaker": pl.String, "start": pl.Float64,
                    "end": pl.Float64, "text": pl.String,
                    "words": pl.List(pl.Struct({"w": pl.String, "start": pl.Float64, "end": pl.Float64,
@@ -53,11 +66,16 @@ _FRAME_SCHEMAS = {
                    "avg_logprob": pl.Float64, "no_speech_prob": pl.Float64},
     "findings": {"call_id": pl.String, "idx": pl.Int32, "rule": pl.String, "clause": pl.String,
                  "speaker": pl.String, "start": pl.Float64, "end": pl.Float64, "evidence": pl.String,
-                 "rulebook": pl.String},
+                 "rulebook": pl.String, "confidence": pl.Float64},
+    "not_assessed": {"call_id": pl.String, "rule": pl.String, "reason": pl.String},
     "call_readings": {"call_id": pl.String, "idx": pl.Int32, "value": pl.Float64, "start": pl.Float64,
                       "evidence": pl.String},
     "call_numbers": {"call_id": pl.String, "number": pl.String},
 }
+
+
+_FRAME_SCHEMAS["uncertain_findings"] = _FRAME_SCHEMAS["findings"]
+CALL_TABLES = ("calls", "utterances", "findings", "uncertain_findings", "not_assessed", "call_readings", "call_numbers")
 
 
 def insert(con, table: str, rows: list[dict], schema: dict | None = None) -> None:
@@ -78,21 +96,26 @@ def delete_calls(con, tables: Iterable[str], call_ids: list[str]) -> None:
 def write_calls(con, rows: list[dict]) -> None:
     """Replace the stored calls of ``rows`` with their transcripts and check results."""
     ids = [r["call"]["call_id"] for r in rows]
-    delete_calls(con, ("calls", "utterances", "findings", "call_readings", "call_numbers"), ids)
+    delete_calls(con, CALL_TABLES, ids)
     call_schema = {c: pl.String for c in _CALL_COLUMNS} | {
         "started_at": pl.Datetime("us"), "ended_at": pl.Datetime("us"), "ingested_at": pl.Datetime("us"),
-        "duration_s": pl.Float64, "score": pl.Float64}
-    insert(con, "calls", [r["call"] for r in rows], call_schema)
-    utts, finds, reads, nums = [], [], [], []
+        "duration_s": pl.Float64, "score": pl.Float64, "topics": pl.List(pl.String)}
+    insert(con, "calls", [r["call"] | {"topics": list(r["result"].topics)} for r in rows], call_schema)
+    utts, finds, unsure, skipped, reads, nums = [], [], [], [], [], []
     for r in rows:
         tr, result = r["transcript"], r["result"]
         utts += _utterance_rows(tr)
         f, rd = result_rows(tr.call_id, result)
+        u, s = verdict_rows(tr.call_id, result)
         finds += f
+        unsure += u
+        skipped += s
         reads += rd
         nums += [{"call_id": tr.call_id, "number": n} for n in sorted(call_numbers(tr))]
     insert(con, "utterances", utts)
     insert(con, "findings", finds)
+    insert(con, "uncertain_findings", unsure)
+    insert(con, "not_assessed", skipped)
     insert(con, "call_readings", reads)
     insert(con, "call_numbers", nums)
 
@@ -106,5 +129,5 @@ def stored_transcript(con, call_id: str) -> Transcript:
             "WHERE call_id = ? ORDER BY idx", [call_id]).fetchall():
         ws = None if words is None else [Word(w["w"], w["start"], w["end"], w["p"]) for w in words]
         utts.append(Utterance(speaker, start, end, text, ws, lp, nsp))
-    return Transcript(call_id=call_id, duration_s=meta[0], language=meta[1] or "ru", layout=meta[2] or "mono",
+    return Transcript(call_id=call_id, duration_s=meta[0], language=meta[1], layout=meta[2] or "mono",
                       utterances=utts)

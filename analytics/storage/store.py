@@ -24,7 +24,7 @@ from core.errors import OkaError
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 DDL = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -78,7 +78,32 @@ CREATE TABLE IF NOT EXISTS findings (
     "end"     DOUBLE,
     evidence  VARCHAR,
     rulebook  VARCHAR,
+    confidence DOUBLE,            -- 0..1: how sure the words behind it are
     PRIMARY KEY (call_id, idx)
+);
+
+-- Violations found on words too unsure for their rule (CONTRACT.md section 3, ``uncertain``):
+-- the same shape as findings; they count nowhere until an auditor confirms one.
+CREATE TABLE IF NOT EXISTS uncertain_findings (
+    call_id   VARCHAR,
+    idx       INTEGER,
+    rule      VARCHAR,
+    clause    VARCHAR,
+    speaker   VARCHAR,
+    start     DOUBLE,
+    "end"     DOUBLE,
+    evidence  VARCHAR,
+    rulebook  VARCHAR,
+    confidence DOUBLE,
+    PRIMARY KEY (call_id, idx)
+);
+
+-- The rules that could not be judged on a call, and why (language | no_speech | low_confidence).
+CREATE TABLE IF NOT EXISTS not_assessed (
+    call_id  VARCHAR,
+    rule     VARCHAR,
+    reason   VARCHAR,
+    PRIMARY KEY (call_id, rule)
 );
 
 CREATE TABLE IF NOT EXISTS call_readings (
@@ -170,6 +195,13 @@ CREATE TABLE IF NOT EXISTS rejects (
 """
 
 
+# columns added after a table was first released: a database made by an older version gains them
+MIGRATIONS = (
+    "ALTER TABLE findings ADD COLUMN IF NOT EXISTS confidence DOUBLE",
+    "ALTER TABLE calls ADD COLUMN IF NOT EXISTS topics VARCHAR[]",
+)
+
+
 class StoreError(OkaError):
     """The database cannot be opened or written; the message says what to do."""
 
@@ -197,6 +229,8 @@ def _create(path: Path) -> None:
     with connect(path) as con:
         con.begin()
         con.execute(DDL)
+        for statement in MIGRATIONS:
+            con.execute(statement)
         con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
         workdays.materialise(con)
         con.commit()

@@ -9,11 +9,11 @@ from pathlib import Path
 import streamlit as st
 
 from analytics.reports import ReportOptions, generate
+from core.errors import OkaError
 from dashboards import context
 from dashboards.components.export import XLSX_MIME
 from dashboards.components.period import Period
 from dashboards.targets import TILES
-from core.errors import OkaError
 
 log = logging.getLogger(__name__)
 

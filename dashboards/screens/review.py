@@ -7,8 +7,8 @@ from __future__ import annotations
 import plotly.express as px
 import streamlit as st
 
-from analytics.storage.reviews import VERDICTS
 from analytics.queries.views import REVIEW_STATES
+from analytics.storage.reviews import VERDICTS
 from dashboards import context, datasource, shell
 from dashboards.components.export import download_buttons
 from dashboards.labels import fmt_seconds, russian
