@@ -20,7 +20,7 @@ import dashboard_db
 import pytest
 
 from analytics.access.users import UsersFile
-from dashboards.targets import TILES
+from analytics.catalogue.kpis import tiles as catalogue_tiles
 
 pytestmark = pytest.mark.slow
 
@@ -118,7 +118,7 @@ def visible_tiles(pg) -> dict[str, str]:
 
 def assert_tiles_match(pg, db: Path, start: str, end: str) -> None:
     k = kpi_json(db, start, end)
-    expected = {t.label: t.fmt(k[t.key]) for t in TILES}
+    expected = {t.tile_label: t.fmt(k[t.key]) for t in catalogue_tiles(k)}
     shown = visible_tiles(pg)
     assert {label: shown.get(label) for label in expected} == expected
 

@@ -194,23 +194,15 @@ def compute_kpis(db: Path, date_from: dt.date | None = None, date_to: dt.date | 
     return out
 
 
-_LABELS = {
-    "calls": "Звонков", "requests": "Заявок", "requests_registered_on_time_pct": "Заявки зарегистрированы вовремя, %",
-    "requests_completed_on_time_pct": "Заявки выполнены в срок (10 раб. дней), %",
-    "requests_overdue": "Заявок просрочено", "requests_incomplete": "Заявок с неполными данными",
-    "readings": "Показаний", "readings_entered_on_time_pct": "Показания внесены вовремя, %",
-    "readings_value_mismatch": "Показаний с расхождением", "calls_missing_record": "Звонков без заявки/показания",
-    "compliance_score_avg": "Средняя оценка соответствия",
-}
-
-
 def format_kpis(kpis: dict[str, Any]) -> str:
     """The KPI object as aligned Russian text for the terminal."""
+    from analytics.catalogue.kpis import scalars
+
     lines = [f"Период: {kpis['from']} — {kpis['to']}"]
-    width = max(len(v) for v in _LABELS.values())
-    for key, label in _LABELS.items():
-        value = kpis.get(key)
-        lines.append(f"  {label:<{width}}  {'—' if value is None else value}")
+    shown = scalars(kpis)            # the KPI catalogue's names, in its order
+    width = max(len(k.label) for k in shown)
+    for k in shown:
+        lines.append(f"  {k.label:<{width}}  {k.fmt(kpis[k.key])}")
     if kpis.get("violations"):
         lines.append("  Нарушения по правилам:")
         for rule, n in sorted(kpis["violations"].items(), key=lambda kv: (-kv[1], kv[0])):
