@@ -34,6 +34,12 @@ class RulebookError(OkaError):
     """The rulebook YAML is malformed (names the file and the rule)."""
 
 
+class KkPhrase(str):
+    """A word or phrase of a Kazakh lexicon: the lexicon analyses it by the Kazakh suffix model."""
+
+    __slots__ = ()
+
+
 @dataclass(frozen=True)
 class Entry:
     phrase: str
@@ -84,10 +90,14 @@ class Lexicon:
                 phrase = item
             else:
                 raise RulebookError(f"{where}: entry {item!r} must be a phrase or {{phrase: {{options}}}}")
+            kazakh = isinstance(phrase, KkPhrase)
             phrase = str(phrase)
-            # in lemma mode a word written in its dictionary form matches any of its forms;
-            # a word written otherwise («щас», whose lemma is «сейчас») matches only as written
-            words = tuple(t.lemma if by_lemma and t.lemma == t.form else t.form for t in T.tokenize(phrase))
+            if kazakh:  # a Kazakh phrase: in lemma mode each word is its stem by the suffix model
+                words = tuple(t.lemma if by_lemma else t.form for t in T.tokenize(phrase, "kk"))
+            else:
+                # in lemma mode a word written in its dictionary form matches any of its forms;
+                # a word written otherwise («щас», whose lemma is «сейчас») matches only as written
+                words = tuple(t.lemma if by_lemma and t.lemma == t.form else t.form for t in T.tokenize(phrase))
             if not words:
                 raise RulebookError(f"{where}: empty phrase {item!r}")
             e = Entry(phrase, words,

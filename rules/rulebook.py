@@ -12,12 +12,13 @@ from typing import Any
 
 import yaml
 
-from rules.lexicon import Lexicon, RulebookError
+from rules.lexicon import KkPhrase, Lexicon, RulebookError
 
 log = logging.getLogger(__name__)
 
 DEFAULT_PATH = Path(__file__).with_name("rulebook.yaml")
 SEVERITIES = ("minor", "major", "critical")
+BASE_LANGUAGE = "ru"   # the language of rulebook.yaml's own lexicons
 
 
 @dataclass
@@ -32,6 +33,7 @@ class RuleDef:
     detector: str
     params: dict[str, Any] = field(default_factory=dict)
     source: str = "rulebook"
+    languages: frozenset[str] = frozenset({BASE_LANGUAGE})   # the languages this rule has lexicons for
     _lex: dict[str, Lexicon] = field(default_factory=dict, repr=False)
     _words: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
     cache: dict[str, Any] = field(default_factory=dict, repr=False)  # detectors keep derived data here
@@ -74,6 +76,7 @@ class Rulebook:
     score_start: float = 100.0
     score_floor: float = 0.0
     path: Path = DEFAULT_PATH
+    languages: tuple[str, ...] = (BASE_LANGUAGE,)   # the rulebook's languages (companion files included)
     _lex: dict[str, Lexicon] = field(default_factory=dict, repr=False)
     cache: dict[str, Any] = field(default_factory=dict, repr=False)  # derived data kept across calls
 
@@ -119,6 +122,68 @@ class Rulebook:
             rules.append(RuleDef(str(r["id"]), str(r["clause"]), str(r["title_ru"]), severity, weight,
                                  str(r["detector"]), dict(r.get("params") or {}), source=str(path)))
         score = data.get("score") or {}
-        return cls(edition, rules, dict(data.get("topics") or {}), dict(data.get("readings") or {}),
+        book = cls(edition, rules, dict(data.get("topics") or {}), dict(data.get("readings") or {}),
                    list(data.get("operator_markers") or []), float(score.get("start", 100)),
                    float(score.get("floor", 0)), path)
+        for lang, rel in (data.get("languages") or {}).items():
+            add_language(book, str(lang), path.parent / str(rel))
+        return book
+
+
+def add_language(book: Rulebook, lang: str, path: Path) -> None:
+    """Merges a companion rulebook of another language (``rulebook_kk.yaml``) into ``book``.
+
+    A rule listed there gets that language's words appended to each of its lists
+    (``params`` merged key by key, nested mappings too) and counts as judgeable in
+    that language; a rule not listed is not (``not_assessed``, reason ``language``).
+    Topic cues, readings words and the operator's markers merge the same way.
+    """
+    if lang != "kk":
+        raise RulebookError(f"{path}: only a Kazakh (kk) companion rulebook is supported, got {lang!r}")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as e:
+        raise RulebookError(f"{path}: companion rulebook ({lang}) not found") from e
+    except yaml.YAMLError as e:
+        raise RulebookError(f"{path}: not valid YAML ({str(e).splitlines()[0]})") from e
+    if not isinstance(data, dict) or not isinstance(data.get("rules"), dict):
+        raise RulebookError(f"{path}: expected a mapping with 'rules': {{rule id: params}}")
+    by_id = {r.id: r for r in book.rules}
+    for rid, params in data["rules"].items():
+        rule = by_id.get(rid)
+        if rule is None:
+            raise RulebookError(f"{path}: rule {rid!r} is not in {book.path}")
+        if params is not None and not isinstance(params, dict):
+            raise RulebookError(f"{path}: rule {rid}: expected a mapping of params")
+        rule.params = _merge(rule.params, params or {})
+        rule.languages = rule.languages | {lang}
+    book.topics = _merge(book.topics, data.get("topics") or {})
+    book.readings = _merge(book.readings, data.get("readings") or {})
+    book.operator_markers = book.operator_markers + _tag(data.get("operator_markers") or [])
+    book.languages = (*book.languages, lang)
+
+
+def _tag(value: Any) -> Any:
+    """Strings (and mapping keys of phrase entries) marked as Kazakh, recursively."""
+    if isinstance(value, str):
+        return KkPhrase(value)
+    if isinstance(value, list):
+        return [_tag(v) for v in value]
+    if isinstance(value, dict):
+        return {(KkPhrase(k) if isinstance(k, str) else k): _tag(v) for k, v in value.items()}
+    return value
+
+
+def _merge(base: dict, extra: dict) -> dict:
+    out = dict(base)
+    for k, v in extra.items():
+        old = out.get(k)
+        if isinstance(old, list) and isinstance(v, list):
+            out[k] = old + _tag(v)
+        elif isinstance(old, dict) and isinstance(v, dict):
+            out[k] = _merge(old, v)
+        elif old is None:
+            out[k] = _tag(v) if isinstance(v, (list, dict)) else v
+        else:
+            out[k] = old  # a scalar setting stays the base rulebook's
+    return out
