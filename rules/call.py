@@ -40,7 +40,7 @@ class Call:
         self.rulebook = rulebook
         self.language, langs = languages(transcript)
         self.utts = [Utt(i, u.speaker, u.start, u.end, u.text, u.words, lang)
-                     for i, (u, lang) in enumerate(zip(transcript.utterances, langs))]
+                     for i, (u, lang) in enumerate(zip(transcript.utterances, langs, strict=True))]
         roles = [u.speaker for u in self.utts]
         if "operator" not in roles and "unknown" in roles:
             markers = [rulebook.lexicon("operator_markers", rulebook.operator_markers, by_lemma=False)]

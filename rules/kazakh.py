@@ -6,9 +6,10 @@ toolchain and compiled ``apertium-kaz`` transducers that its bootstrap script
 fetches from outside the index.  So a word's *stem* comes from the suffix model
 in ``lexicons/kazakh.yaml``: Kazakh is agglutinative and its endings stack in a
 fixed order (stem + plural + possessive + case + person), so stripping known
-endings from the right, longest first, leaves the stem.  A lexicon phrase is
-reduced by the same function, so «басшыға», «басшымен» and «басшыңызбен» all
-meet the rulebook's «басшы».  Closed classes whose forms are irregular
+endings from the right, longest first, leaves the stem.  Every step is kept
+(the model cannot know where the stem ends), and a lexicon word written in its
+dictionary form matches a word that peels down to it: «басшыға», «басшымен»
+and «басшыңызбен» all meet the rulebook's «басшы».  Closed classes whose forms are irregular
 («сен», «саған», «сенің») are listed as forms, never stemmed: «сенім» (trust)
 and «сенбі» (Saturday) are not «сен».
 """
@@ -50,29 +51,43 @@ def is_kazakh_word(form: str) -> bool:
 
 
 @lru_cache(maxsize=100_000)
-def stem(form: str) -> str:
-    """The stem of a normalised Kazakh word form by the suffix model (the form itself if nothing strips)."""
+def stems(form: str) -> tuple[str, ...]:
+    """Every stem the suffix model can peel ``form`` down to: the form first, then longest to shortest.
+
+    «басшыңызбен» → басшыңызбен, басшыңыз, басшы, …: a lexicon word written in its
+    dictionary form («басшы») matches the word if it is one of them — the lexicon
+    word itself is never cut, so «жазбаша» (in writing) is not met by «жазып» (writing).
+    Every ending that fits is tried («-ыңыз» and «-ңыз» after «басшы»); stem-final
+    б/г/ғ also stand as п/к/қ (себебі → себеб, себеп).
+    """
     m = model()
-    word = form
+    found = {form}
+    frontier = {form}
     for _ in range(m["max_strips"]):
-        cut = _strip_once(word, m)
-        if cut is None:
+        frontier = {rest for word in frontier for rest in _strips(word, m)} - found
+        if not frontier:
             break
-        word = cut
-    if word != form and word[-1] in _DEVOICE:
-        word = word[:-1] + _DEVOICE[word[-1]]
-    return word
+        found |= frontier
+    found |= {w[:-1] + _DEVOICE[w[-1]] for w in found if w != form and w[-1] in _DEVOICE}
+    return (form, *sorted(found - {form}, key=lambda w: (-len(w), w)))
 
 
-def _strip_once(word: str, m: dict) -> str | None:
+def stem(form: str) -> str:
+    """The barest stem of a normalised Kazakh word form (the form itself if nothing strips)."""
+    return stems(form)[-1]
+
+
+def _strips(word: str, m: dict) -> list[str]:
+    """What is left of ``word`` after each ending of the model that fits it."""
+    out = []
     for suf in m["suffixes"]:
         if word.endswith(suf):
             rest = word[:-len(suf)]
             if len(rest) >= m["min_stem"] and _VOWELS.intersection(rest):
-                return rest
+                out.append(rest)
     for suf in m["single"]:
         if word.endswith(suf):
             rest = word[:-1]
             if len(rest) >= m["min_stem_single"] and _VOWELS.intersection(rest):
-                return rest
-    return None
+                out.append(rest)
+    return out

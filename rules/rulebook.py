@@ -45,7 +45,8 @@ class RuleDef:
             if by_lemma is None:
                 by_lemma = self.params.get("match", "form") == "lemma"
             lex = Lexicon.build(self.params.get(key, []), f"{self.source}: rule {self.id}: {key}",
-                                by_lemma=by_lemma, fuzzy_min=int(self.params.get("fuzzy_min", 7)))
+                                by_lemma=by_lemma, fuzzy_min=int(self.params.get("fuzzy_min", 7)),
+                                kk_by_stem=self.params.get("kk_match", "stem") == "stem")
             self._lex[key] = lex
         return lex
 
@@ -54,7 +55,8 @@ class RuleDef:
         lex = self._lex.get(name)
         if lex is None:
             lex = Lexicon.build(items, f"{self.source}: rule {self.id}: {name}", by_lemma=by_lemma,
-                                fuzzy_min=int(self.params.get("fuzzy_min", 7)))
+                                fuzzy_min=int(self.params.get("fuzzy_min", 7)),
+                                kk_by_stem=self.params.get("kk_match", "stem") == "stem")
             self._lex[name] = lex
         return lex
 
@@ -126,7 +128,10 @@ class Rulebook:
                    list(data.get("operator_markers") or []), float(score.get("start", 100)),
                    float(score.get("floor", 0)), path)
         for lang, rel in (data.get("languages") or {}).items():
-            add_language(book, str(lang), path.parent / str(rel))
+            companion = path.parent / str(rel)
+            if not companion.exists() and (DEFAULT_PATH.parent / str(rel)).exists():
+                companion = DEFAULT_PATH.parent / str(rel)  # a copied rulebook keeps the packaged companion
+            add_language(book, str(lang), companion)
         return book
 
 

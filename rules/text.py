@@ -102,18 +102,20 @@ def analyse(form: str) -> tuple[str, int, tuple[str, ...]]:
 def analyse_kk(form: str) -> tuple[str, int, tuple[str, ...]]:
     """(stem, flags, other lemmas) of a word in Kazakh speech.
 
-    The stem comes from the suffix model (``rules.kazakh``); a word the Russian
+    The stem comes from the suffix model (``rules.kazakh``), the stems between
+    the form and it are the alternatives (a lexicon word matches any); a word the Russian
     dictionary knows (a loan: «пломба», «заявка») keeps its Russian lemma as an
     alternative, so a Russian cue still finds it.  Kazakh words are never
     matched fuzzily against Russian ones.
     """
     if form.isdigit() or not form[0].isalpha():
         return form, NUMBER, ()
-    alts: tuple[str, ...] = ()
+    peeled = kazakh.stems(form)
+    alts = peeled[1:-1]
     if not kazakh.has_kazakh_letter(form) and morph().word_is_known(form):
-        lemma, flags, others = analyse(form)
-        alts = tuple({lemma, *others} - {kazakh.stem(form)})
-    return kazakh.stem(form), KAZAKH, alts
+        lemma, _, others = analyse(form)
+        alts = (*alts, *sorted({lemma, *others} - set(peeled)))
+    return peeled[-1], KAZAKH, alts
 
 
 def normal(text: str) -> str:
