@@ -1,4 +1,4 @@
-"""Masking of personal data (rules/privacy.py): table tests and the corpus figures.
+"""Masking of personal data (rules/privacy/): table tests and the corpus figures.
 
 Run ``python tests/test_privacy.py`` to print recall and precision per kind.
 """
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from rules.pd_numbers import words_to_digits
+from rules.numbers import spelled_digits
 from rules.privacy import MaskOptions, mask_finding, mask_text, mask_transcript
 from transcription.schema import Finding, Transcript, Utterance
 
@@ -130,8 +130,8 @@ def test_precision_on_corpus(figures):
     (["девятьсот", "два", "двенадцать"], "90212"),
     (["ноль", "ноль", "семь"], "007"),
 ])
-def test_words_to_digits(words, digits):
-    assert words_to_digits(words) == digits
+def test_spelled_digits(words, digits):
+    assert spelled_digits(words) == digits
 
 
 @pytest.mark.parametrize("text,masked", [
