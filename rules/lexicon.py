@@ -98,7 +98,7 @@ class Lexicon:
             phrase = str(phrase)
             stemmed = kazakh and kk_by_stem
             if kazakh:  # a Kazakh phrase, written in dictionary form: a word matches any word that peels down to it
-                words = tuple(t.form for t in T.tokenize(phrase, "kk"))
+                words = tuple(t.form for t in T.tokenize(phrase, language="kk"))
             else:
                 # in lemma mode a word written in its dictionary form matches any of its forms;
                 # a word written otherwise («щас», whose lemma is «сейчас») matches only as written
