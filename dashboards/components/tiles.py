@@ -11,6 +11,10 @@ from dashboards.components import status
 
 PER_ROW = 4
 LISTS_PAGE = "screens/timeliness.py"
+# a tile's caption wraps instead of being cut («Регистрация заявок вовремя (п. 2.6)» at 1280 px)
+WRAP_LABELS = ("<style>[data-testid='stMetricLabel'] p, [data-testid='stMetricLabel'] div "
+               "{white-space: normal !important; overflow: visible !important; text-overflow: clip !important;}"
+               "</style>")
 
 
 def tile_status(kpi: Kpi, value, target) -> str:
@@ -24,6 +28,7 @@ def kpi_tiles(current: dict, previous: dict | None, opts, counts: dict[str, int]
     ``opts``: the report options holding the targets; ``counts``: records per list (a tile with a list
     gets a button that opens it)."""
     previous = previous or {}
+    st.html(WRAP_LABELS)
     shown = tiles(current)
     for row_start in range(0, len(shown), PER_ROW):
         cols = st.columns(PER_ROW)
