@@ -72,9 +72,11 @@ def cli(ctx: click.Context, config_path: Path | None, verbose: int) -> None:
 @click.pass_obj
 def transcribe(cfg, audio, out_dir, layout, model, language, device, workers, no_cache) -> None:
     """Transcribe recordings into transcript JSON (CONTRACT.md section 1)."""
+    from rules.rulebook import operator_greeting
     from transcription.batch import transcribe_files
 
     opts = cfg.transcription
+    opts.operator_greeting = operator_greeting()  # mono role assignment: the rulebook's list
     for name, value in (("layout", layout), ("model", model), ("language", language),
                         ("device", device), ("workers", workers)):
         if value is not None:

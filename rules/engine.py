@@ -24,10 +24,6 @@ from transcription.schema import CheckResult, Transcript
 
 log = logging.getLogger(__name__)
 
-# rules that concern the whole call: at most one finding each (CONTRACT.md section 3)
-ONCE_PER_CALL = frozenset({"greeting.missing", "closing.missing", "name.not_used", "escalation.not_offered",
-                           "request.data_missing", "tempo.fast", "aht.over_norm"})
-
 
 class Checker:
     """Runs one rulebook over transcripts."""
@@ -70,7 +66,7 @@ class Checker:
             found = detect(call, rule)
             if not found:
                 continue
-            if rule.id in ONCE_PER_CALL:
+            if rule.once_per_call:  # the rulebook's field: the rule concerns the whole call
                 found = found[:1]
             findings.extend(found)
             penalty += rule.weight

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ class RuleDef:
     detector: str
     params: dict[str, Any] = field(default_factory=dict)
     source: str = "rulebook"
+    once_per_call: bool = False  # the rule concerns the whole call: at most one finding per call
     _lex: dict[str, Lexicon] = field(default_factory=dict, repr=False)
     _words: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
     cache: dict[str, Any] = field(default_factory=dict, repr=False)  # detectors keep derived data here
@@ -70,10 +72,11 @@ class Rulebook:
     rules: list[RuleDef]
     topics: dict[str, Any]
     readings: dict[str, Any]
-    operator_markers: list[str]
+    operator_markers: list[str]      # the operator_greeting phrases first, then the other markers
     score_start: float = 100.0
     score_floor: float = 0.0
     path: Path = DEFAULT_PATH
+    operator_greeting: list[str] = field(default_factory=list)  # how the operator names the company
     _lex: dict[str, Lexicon] = field(default_factory=dict, repr=False)
     cache: dict[str, Any] = field(default_factory=dict, repr=False)  # derived data kept across calls
 
@@ -116,9 +119,28 @@ class Rulebook:
                 weight = float(r["weight"])
             except (TypeError, ValueError) as e:
                 raise RulebookError(f"{where} ({r['id']}): weight must be a number") from e
+            once = r.get("once_per_call", False)
+            if not isinstance(once, bool):
+                raise RulebookError(f"{where} ({r['id']}): once_per_call must be true or false")
             rules.append(RuleDef(str(r["id"]), str(r["clause"]), str(r["title_ru"]), severity, weight,
-                                 str(r["detector"]), dict(r.get("params") or {}), source=str(path)))
+                                 str(r["detector"]), dict(r.get("params") or {}), source=str(path),
+                                 once_per_call=once))
         score = data.get("score") or {}
+        greeting = data.get("operator_greeting") or []
+        if not isinstance(greeting, list) or not all(isinstance(g, str) and g.strip() for g in greeting):
+            raise RulebookError(f"{path}: 'operator_greeting' must be a list of phrases")
+        greeting = [" ".join(g.lower().replace("ё", "е").split()) for g in greeting]
         return cls(edition, rules, dict(data.get("topics") or {}), dict(data.get("readings") or {}),
-                   list(data.get("operator_markers") or []), float(score.get("start", 100)),
-                   float(score.get("floor", 0)), path)
+                   greeting + list(data.get("operator_markers") or []), float(score.get("start", 100)),
+                   float(score.get("floor", 0)), path, operator_greeting=greeting)
+
+
+def operator_greeting(path: Path | str = DEFAULT_PATH) -> tuple[str, ...]:
+    """The phrases by which the operator names the company when answering (the rulebook's
+    ``operator_greeting``): what mono role assignment looks for (``TranscribeOptions.operator_greeting``)."""
+    return _greeting(str(path))
+
+
+@lru_cache(maxsize=8)
+def _greeting(path: str) -> tuple[str, ...]:
+    return tuple(Rulebook.load(path).operator_greeting)
