@@ -1,4 +1,4 @@
-"""Generate a realistic data folder (CONTRACT.md section 4) of any size.
+"""Generate a realistic data folder (docs/CONTRACT.md section 4) of any size.
 
     python -m data.synth --calls 2000 --out /tmp/oka-data            # transcripts, checked by the rulebook
     python -m data.synth --calls 1000000 --out /tmp/big --prechecked  # pre-checked, for the scale benchmark

@@ -23,7 +23,7 @@ SEVERITIES = ("minor", "major", "critical")
 
 @dataclass
 class RuleDef:
-    """One rule of the rulebook (CONTRACT.md section 3)."""
+    """One rule of the rulebook (docs/CONTRACT.md section 3)."""
 
     id: str
     clause: str
