@@ -1,4 +1,4 @@
-"""The KPI catalogue: one row per figure of ``oka-qa kpi --json`` (CONTRACT.md section 5).
+"""The KPI catalogue: one row per figure of ``oka-qa kpi --json`` (docs/CONTRACT.md section 5).
 
 Each row says what the figure is called (the same words on the tile, in the report and on the
 «Своевременность» tab), its unit, which direction is better, what it means, the option of
@@ -161,7 +161,7 @@ KPIS: tuple[Kpi, ...] = (
         records=KpiList("calls_missing_record", "Звонки без записи", "Звонки без заявки или показания в базе",
                         (Column("call_id", "Звонок"), Column("started_at", "Начало"), _OP, Column("topic", "Тема"),
                          Column("score", "Балл")))),
-    # CONTRACT.md section 5 (revised): figures the KPI computation adds; each shows once ``kpi --json`` has it
+    # docs/CONTRACT.md section 5 (revised): figures the KPI computation adds; each shows once ``kpi --json`` has it
     Kpi("requests_not_registered", "Звонки без зарегистрированной заявки", "count", "lower",
         "Звонки периода, по которым нужна заявка, но ни одна не связана со звонком.",
         clause="2.6", target_option="problems_target", tile=False),
