@@ -80,7 +80,7 @@ def _kpi_list(db: Store, name: str, date_from: dt.date, date_to: dt.date) -> pl.
 
 
 def kpi_list(name: str, date_from: dt.date, date_to: dt.date) -> pl.DataFrame:
-    """The records behind the KPI ``name`` (``analytics.queries.kpi_lists.LISTS``): the same definitions as the tiles."""
+    """The records behind the KPI ``name`` (``analytics.queries.kpi_lists.LISTS``): the tiles' definitions."""
     return redact_frame(_viewer(), _kpi_list(_db(), name, date_from, date_to))
 
 

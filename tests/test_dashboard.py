@@ -98,7 +98,8 @@ def test_overview_shows_change_from_previous_period_and_charts(monkeypatch, db):
     assert score.value == fmt_number(compute_kpis(db, *H1)["compliance_score_avg"])
     assert len(at.get("plotly_chart")) == 4                 # score, violations per 100 calls, calls: one axis each
     violations = at.dataframe[1].value
-    assert dict(zip(violations["Нарушение"], violations["Нарушений"])) == named(compute_kpis(db, *H1)["violations"])
+    shown = dict(zip(violations["Нарушение"], violations["Нарушений"], strict=True))
+    assert shown == named(compute_kpis(db, *H1)["violations"])
 
 
 def test_operators_table_and_profile(monkeypatch, db):
@@ -122,7 +123,8 @@ def test_operators_table_and_profile(monkeypatch, db):
 def test_clauses_rule_leads_to_its_calls(monkeypatch, db):
     at = choose_half_one(open_app(monkeypatch, db, "screens/clauses.py"))
     counts = at.dataframe(key="clauses_table").value
-    assert dict(zip(counts["Нарушение"], counts["Нарушений"])) == named(compute_kpis(db, *H1)["violations"])
+    shown = dict(zip(counts["Нарушение"], counts["Нарушений"], strict=True))
+    assert shown == named(compute_kpis(db, *H1)["violations"])
     at.segmented_control(key="clauses_by").set_value("пункты СТП").run()
     assert not at.exception
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)

@@ -29,4 +29,5 @@ def test_status_has_an_icon_and_a_word(name):
 
 if __name__ == "__main__":      # the ratios, for the closing note
     for name, bg in PAIRS:
-        print(f"{name:10} {status.STATUSES[name].colour} on {bg}: {status.contrast(status.STATUSES[name].colour, bg):.2f}:1")
+        colour = status.STATUSES[name].colour
+        print(f"{name:10} {colour} on {bg}: {status.contrast(colour, bg):.2f}:1")

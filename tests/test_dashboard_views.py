@@ -42,7 +42,7 @@ def test_date_range_and_operators(db):
 ])
 def test_calls_by_topic(db, period, expected):
     df = views.calls_by_topic(db, *period)
-    assert dict(zip(df["topic"], df["calls"])) == expected
+    assert dict(zip(df["topic"], df["calls"], strict=False)) == expected
 
 
 @pytest.mark.parametrize(("grain", "operator", "expected_calls", "expected_violations"), [
@@ -62,7 +62,7 @@ def test_trend_rejects_unknown_grain(db):
 
 def test_rule_counts_leave_out_rejected_findings(db):
     df = views.rule_counts(db, *H1)
-    counts = dict(zip(df["rule"], df["violations"]))
+    counts = dict(zip(df["rule"], df["violations"], strict=False))
     assert counts["address.forbidden"] == 2            # c02, c05; c08 rejected
     assert counts["speech.jargon"] == 3
     # the same numbers as the KPIs (one definition of "counted")
@@ -88,7 +88,7 @@ def test_search_calls(db, flt, expected):
 
 def test_search_quotes_the_matching_utterance(db):
     df = views.search_calls(db, views.CallFilter(*H1, word_forms=query_forms("девушки")))
-    assert dict(zip(df["call_id"], df["quote"]))["c03"] == "Позовите девушку постарше."
+    assert dict(zip(df["call_id"], df["quote"], strict=False))["c03"] == "Позовите девушку постарше."
 
 
 def test_call_detail_cross_checks_readings(db):

@@ -41,7 +41,7 @@ def report_button(period: Period, mask_personal_data: bool = False, role: str = 
     if not made or made[0] != wanted:          # nothing made yet, or made for another period
         return
     buttons = files_col.columns(len(made[1]))
-    for col, (name, data) in zip(buttons, made[1].items()):
+    for col, (name, data) in zip(buttons, made[1].items(), strict=False):
         suffix = Path(name).suffix
         col.download_button(suffix[1:].upper(), data, file_name=name, mime=MIME.get(suffix),
                             icon=":material/download:", key=f"report_download_{suffix[1:]}", on_click="ignore")

@@ -23,7 +23,7 @@ STATUSES = {
     "met": Status("#1b6e2e", "✔", "выполнено"),
     "not_met": Status("#b42318", "✖", "не выполнено"),
     "no_data": Status("#555a60", "○", "нет данных"),
-    "reference": Status("#555a60", "ℹ", "справочно"),
+    "reference": Status("#555a60", "\u2139", "справочно"),   # the information sign
 }
 BACKGROUNDS = ("#ffffff", "#f0f2f6")   # the page; Streamlit's light secondary background (bordered containers)
 

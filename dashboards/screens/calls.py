@@ -68,7 +68,7 @@ def show_call(call_id: str, at_second: float | None) -> None:
     whole = counted.filter(pl.col("start").is_null() | (pl.col("evidence").fill_null("") == ""))
     if not whole.is_empty():
         st.warning("Нарушения по звонку в целом: " + "; ".join(
-            f"{titles.get(r, r)} ({fmt_clause(c)})" for r, c in zip(whole["rule"], whole["clause"])))
+            f"{titles.get(r, r)} ({fmt_clause(c)})" for r, c in zip(whole["rule"], whole["clause"], strict=False)))
 
     left, right = st.columns([3, 2])
     with left:
@@ -103,7 +103,7 @@ def show_call(call_id: str, at_second: float | None) -> None:
         if not detail.dictated.is_empty():
             st.caption("Продиктовано в звонке: " + ", ".join(
                 f"{fmt_value(v)} ({fmt_seconds(s)})"
-                for v, s in zip(detail.dictated["value"], detail.dictated["start"])))
+                for v, s in zip(detail.dictated["value"], detail.dictated["start"], strict=False)))
         if detail.readings.is_empty():
             st.caption("Связанных показаний нет.")
         else:
@@ -123,7 +123,7 @@ def search() -> None:
     st.caption(f"{period.label}. Поиск находит слово в любой форме: «девушка» найдёт и «девушки».")
     query = st.text_input("Поиск по расшифровкам", key="calls_query", placeholder="например: девушка подождите")
     ops = datasource.operators()
-    names = dict(zip(ops["operator_id"].to_list(), ops["operator_name"].to_list()))
+    names = dict(zip(ops["operator_id"].to_list(), ops["operator_name"].to_list(), strict=False))
     c1, c2, c3, c4 = st.columns([2, 2, 2, 2])
     chosen_ops = c1.multiselect("Оператор", list(names), format_func=lambda i: names.get(i) or i, key="calls_ops",
                                 placeholder="все операторы")
@@ -141,7 +141,8 @@ def search() -> None:
     flt = datasource.CallFilter(period.start, period.end, tuple(chosen_ops), tuple(topics), rule, float(lo), float(hi),
                      word_forms, limit=500)
     calls = datasource.search_calls(flt)
-    st.caption(f"Найдено звонков: {fmt_number(calls.height, 0)}" + (" (показаны первые 500)" if calls.height >= 500 else "")
+    st.caption(f"Найдено звонков: {fmt_number(calls.height, 0)}"
+               + (" (показаны первые 500)" if calls.height >= 500 else "")
                + ". Выберите строку, чтобы открыть звонок.")
     call_table(calls, key="calls_found", export_name=f"звонки_{period.start:%d.%m.%Y}_{period.end:%d.%m.%Y}")
 

@@ -38,7 +38,7 @@ left, right = st.columns(2)
 grain_ru = left.segmented_control("Шаг", ["неделя", "месяц"], default="месяц", key="clauses_grain")
 by = right.segmented_control("Разрез", ["правила", "пункты СТП"], default="правила", key="clauses_by")
 tr = datasource.rule_trend(period.start, period.end, "week" if grain_ru == "неделя" else "month")
-clause_of = dict(zip(counts["rule"].to_list(), counts["clause"].to_list()))
+clause_of = dict(zip(counts["rule"].to_list(), counts["clause"].to_list(), strict=False))
 if by == "пункты СТП":   # rules that cite the same clause add up (15.1: forbidden address and «ты»)
     tr = (tr.with_columns(pl.Series("name", [fmt_clause(clause_of.get(r)) for r in tr["rule"]], dtype=pl.String))
           .group_by("period_start", "name").agg(pl.col("violations").sum()).sort("period_start", "name"))
@@ -49,7 +49,8 @@ tr = with_when(tr, "week" if grain_ru == "неделя" else "month")
 fig = px.bar(tr.to_pandas(), x="when", y="violations", color="name", category_orders=when_order(tr),
              labels={"when": "", "violations": "Нарушений", "name": ""})
 fig.update_layout(height=360, margin={"l": 10, "r": 10, "t": 10, "b": 10}, legend={"orientation": "h", "y": -0.2},
-                  separators=", ", yaxis={"tickformat": ",d", **({"dtick": 1} if (tr["violations"].max() or 0) <= 6 else {})})
+                  separators=", ",
+                  yaxis={"tickformat": ",d", **({"dtick": 1} if (tr["violations"].max() or 0) <= 6 else {})})
 st.plotly_chart(fig, key="clauses_trend", config={"displayModeBar": False})
 
 rules = counts["rule"].to_list()

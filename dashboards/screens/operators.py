@@ -34,7 +34,7 @@ st.dataframe(shown, hide_index=True, key="operators_table", on_select=_pick_from
 download_buttons(shown, f"операторы_{period.start:%d.%m.%Y}_{period.end:%d.%m.%Y}", key="operators")
 
 ids = table["operator_id"].to_list()
-names = dict(zip(ids, table["operator_name"].to_list()))
+names = dict(zip(ids, table["operator_name"].to_list(), strict=False))
 if st.session_state.get("operators_pick") not in ids:
     st.session_state["operators_pick"] = ids[0]
 op = st.selectbox("Профиль оператора", ids, format_func=lambda i: names.get(i) or i, key="operators_pick")
@@ -62,7 +62,8 @@ with right:
     if top.is_empty():
         st.success("Нарушений нет.")
     else:
-        labels = [f"{fmt_clause(c)} · {short(titles.get(r, r), 36)}" for c, r in zip(top["clause"], top["rule"])]
+        labels = [f"{fmt_clause(c)} · {short(titles.get(r, r), 36)}"
+                  for c, r in zip(top["clause"], top["rule"], strict=True)]
         tp = top.with_columns(label=pl.Series(labels))
         bar = px.bar(tp.to_pandas(), x="violations", y="label", orientation="h",
                      labels={"violations": "Нарушений", "label": ""})
