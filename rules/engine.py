@@ -1,4 +1,4 @@
-"""The checker: a transcript in, a ``CheckResult`` out (CONTRACT.md section 3).
+"""The checker: a transcript in, a ``CheckResult`` out (docs/CONTRACT.md section 3).
 
     checker = Checker.default()          # the packaged rulebook
     result = checker.check(transcript)   # topic, readings, findings, score

@@ -1,6 +1,6 @@
 """``oka-qa eval CORPUS_DIR``: the rulebook's figures on a labelled corpus.
 
-A labelled call is a transcript JSON (CONTRACT.md section 1) with
+A labelled call is a transcript JSON (docs/CONTRACT.md section 1) with
 ``"expected": {"rules": [...], "topic": "...", "readings": [...]}`` — or the
 same object in a sidecar ``<name>.expected.json`` (``.labels.json``), or in a
 folder-wide ``labels.json`` / ``labels.jsonl`` keyed by ``call_id``.  Rules

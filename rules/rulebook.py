@@ -24,7 +24,7 @@ BASE_LANGUAGE = "ru"   # the language of rulebook.yaml's own lexicons
 
 @dataclass
 class RuleDef:
-    """One rule of the rulebook (CONTRACT.md section 3)."""
+    """One rule of the rulebook (docs/CONTRACT.md section 3)."""
 
     id: str
     clause: str

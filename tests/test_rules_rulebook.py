@@ -20,7 +20,7 @@ CONTRACT_RULES = {
     "request.data_missing": "20–21, Appendix 1", "aht.over_norm": "Appendix 1",
 }
 CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
-# CONTRACT.md section 3: the rules that concern the whole call give at most one finding per call
+# docs/CONTRACT.md section 3: the rules that concern the whole call give at most one finding per call
 CONTRACT_ONCE_PER_CALL = {"greeting.missing", "closing.missing", "name.not_used", "escalation.not_offered",
                           "request.data_missing", "tempo.fast", "aht.over_norm"}
 

@@ -1,4 +1,4 @@
-"""``oka-qa ingest``: a data folder (CONTRACT.md section 4) into the DuckDB store.
+"""``oka-qa ingest``: a data folder (docs/CONTRACT.md section 4) into the DuckDB store.
 
 The order keeps the database free for the dashboard as much as possible:
 
