@@ -130,7 +130,7 @@ def pct(num: str, den: str) -> str:
     return f"round(100.0 * count(*) FILTER (WHERE {num}) / nullif(count(*) FILTER (WHERE {den}), 0), 1)"
 
 
-# calls_by_language (CONTRACT.md section 5): the period's calls by the language the rules judged them in;
+# calls_by_language (docs/CONTRACT.md section 5): the period's calls by the language the rules judged them in;
 # a call stored without one (before languages were detected) counts as unknown
 LANGUAGES = ("ru", "kk", "mixed", "unknown")
 CALLS_BY_LANGUAGE = with_bases("calls") + """
