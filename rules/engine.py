@@ -77,7 +77,7 @@ class Checker:
         findings.sort(key=lambda f: (f.start is None, f.start or 0.0, f.rule))
         score = max(self.rulebook.score_floor, self.rulebook.score_start - penalty)
         if len(skipped) == len(self._plan):
-            score = None  # nothing could be judged: left out of score averages (CONTRACT.md section 3)
+            score = None  # nothing could be judged: left out of score averages (docs/CONTRACT.md section 3)
         log.debug("%s: topic %s, %d finding(s), score %s", transcript.call_id, call.topic, len(findings), score)
         return CheckResult(transcript.call_id, self.version, call.topic, score, findings, readings,
                            language=call.language, not_assessed=not_assessed)

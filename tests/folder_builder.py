@@ -47,7 +47,8 @@ class FakeChecker:
         findings = [Finding(rule, "15.1", "operator", float(i), float(i) + 1, f"evidence {i}")
                     for i, rule in enumerate(s.findings)]
         readings = [Reading(v, 1.0, str(v)) for v in s.readings]
-        return CheckResult(transcript.call_id, self.version, s.topic, s.score, findings, readings)
+        return CheckResult(transcript.call_id, self.version, s.topic, s.score, findings, readings,
+                           language=transcript.language or "unknown")
 
 
 class Folder:
