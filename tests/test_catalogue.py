@@ -38,7 +38,7 @@ def test_every_kpi_of_kpi_json_has_a_catalogue_row(db):
 
 def _contract_keys() -> set[str]:
     """The keys of the example object of docs/CONTRACT.md section 5."""
-    text = (ROOT / "docs" / "CONTRACT.md").read_text(encoding="utf-8")
+    text = (ROOT / "docs/CONTRACT.md").read_text(encoding="utf-8")
     block = text[text.index("## 5."):]
     example = block[block.index("```json") + 7: block.index("```", block.index("```json") + 7)]
     return set(json.loads(example)) - set(kpis.PERIOD_KEYS)
