@@ -63,7 +63,8 @@ class Checker:
     def check(self, transcript: Transcript) -> CheckResult:
         call = Call(transcript, self.rulebook)
         readings = extract_readings(call, self.rulebook)
-        call.topic = classify(call, self.rulebook, readings)
+        topics = classify(call, self.rulebook, readings)
+        call.topic = topics[0]
         findings = []
         penalty = 0.0
         for rule, detect in self._plan:
@@ -78,7 +79,7 @@ class Checker:
         score = max(self.rulebook.score_floor, self.rulebook.score_start - penalty)
         log.debug("%s: topic %s, %d finding(s), score %s", transcript.call_id, call.topic, len(findings), score)
         return CheckResult(transcript.call_id, self.version, call.topic, score, findings, readings,
-                           language=transcript.language or "unknown")
+                           topics=topics, language=transcript.language or "unknown")
 
 
 def rule_titles(path: Path | str = DEFAULT_PATH) -> dict[str, tuple[str, str]]:
