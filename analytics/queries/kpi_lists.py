@@ -63,22 +63,22 @@ _SQL = {
         SELECT {_READING_COLS}, dictated_values
         FROM readings_p WHERE value_mismatch ORDER BY entered_at, reading_id""",
     "records_mismatch": q.with_bases("requests", "readings") + """
-        SELECT 'request' AS record_type, request_id AS record_id, account, contract_no, operator_id,
+        SELECT request_id AS record_id, 'request' AS record_type, account, contract_no, operator_id,
                created_at AS recorded_at, linked_call, link_method, numbers_said
         FROM requests_p WHERE record_mismatch
         UNION ALL
-        SELECT 'reading', reading_id, account, NULL, operator_id, entered_at, linked_call, link_method, numbers_said
+        SELECT reading_id, 'reading', account, NULL, operator_id, entered_at, linked_call, link_method, numbers_said
         FROM readings_p WHERE record_mismatch
-        ORDER BY recorded_at, record_type, record_id""",
+        ORDER BY recorded_at, record_id""",
     "records_unverifiable": q.with_bases("requests", "readings") + """
-        SELECT 'request' AS record_type, request_id AS record_id, account, contract_no, operator_id,
+        SELECT request_id AS record_id, 'request' AS record_type, account, contract_no, operator_id,
                created_at AS recorded_at, linked_call, link_method, numbers_said, NULL::DOUBLE[] AS dictated_values
         FROM requests_p WHERE record_unverifiable
         UNION ALL
-        SELECT 'reading', reading_id, account, NULL, operator_id, entered_at, linked_call, link_method, numbers_said,
+        SELECT reading_id, 'reading', account, NULL, operator_id, entered_at, linked_call, link_method, numbers_said,
                dictated_values
         FROM readings_p WHERE record_unverifiable
-        ORDER BY recorded_at, record_type, record_id""",
+        ORDER BY recorded_at, record_id""",
     "calls_missing_record": q.with_bases("calls") + f"""
         SELECT {_CALL_COLS}, request_not_registered AS no_request, reading_not_entered AS no_reading
         FROM calls_p WHERE request_not_registered OR reading_not_entered ORDER BY started_at, call_id""",
