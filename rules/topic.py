@@ -1,4 +1,4 @@
-"""The topic of a call (CONTRACT.md section 3; clauses 20–23, Appendix 1).
+"""The topic of a call (docs/CONTRACT.md section 3; clauses 20–23, Appendix 1).
 
 Each topic has cue phrases in the rulebook.  A cue counts ``first_weight`` in
 the customer's first utterance that has any cue (where callers say why they
@@ -69,7 +69,7 @@ def _stem_cues(u, stems, taken: set[int]) -> dict[str, float]:
 
 
 def classify(call, rulebook, readings) -> list[str]:
-    """Every topic the call covers, the main one first (CONTRACT.md section 3, ``topics``)."""
+    """Every topic the call covers, the main one first (docs/CONTRACT.md section 3, ``topics``)."""
     cfg = rulebook.topics
     lex, groups_of, stems = _lexicon(rulebook)
     first_w = float(cfg.get("first_weight", 3))

@@ -1,4 +1,4 @@
-"""KPIs of CONTRACT.md section 5 on a data folder whose answers are written by construction.
+"""KPIs of docs/CONTRACT.md section 5 on a data folder whose answers are written by construction.
 
 The scenario (March 2025; "now" is long after unless a row says otherwise):
 
@@ -89,7 +89,7 @@ def db(tmp_path_factory):
     return path
 
 
-# The keys of `oka-qa kpi --json`, in the order of CONTRACT.md section 5's example (revised).
+# The keys of `oka-qa kpi --json`, in the order of docs/CONTRACT.md section 5's example (revised).
 CONTRACT_KEYS = (
     "from", "to", "calls", "requests", "requests_registered_on_time_pct", "requests_completed_on_time_pct",
     "requests_overdue", "requests_incomplete", "readings", "readings_entered_on_time_pct", "readings_value_mismatch",

@@ -1,4 +1,4 @@
-"""Clause 2.6 as the head of ОКА would defend it (CONTRACT.md sections 4–5, revised), on a folder built so that
+"""Clause 2.6 as the head of ОКА would defend it (docs/CONTRACT.md sections 4–5, revised), on a folder built so that
 every expected figure follows from how it was built.
 
 June 2025, period 06-01 .. 06-30, computed on 07-31 12:00 ("now").  Calls (operator, start, length, topics):

@@ -1,4 +1,4 @@
-"""Linking records to calls (CONTRACT.md section 4, revised): given id; else, among the operator's calls of
+"""Linking records to calls (docs/CONTRACT.md section 4, revised): given id; else, among the operator's calls of
 the last two working days, the latest naming the record's number, then the latest naming it but for one
 digit, then the latest that ended within 60 minutes."""
 from __future__ import annotations

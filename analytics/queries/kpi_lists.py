@@ -131,7 +131,7 @@ readings_entered_late = LISTS["readings_entered_late"]
 readings_mismatched = LISTS["readings_mismatched"]
 calls_missing_record = LISTS["calls_missing_record"]
 
-# The KPI figure (CONTRACT.md section 5) each list stands behind, where its length is that figure.
+# The KPI figure (docs/CONTRACT.md section 5) each list stands behind, where its length is that figure.
 FIGURE_OF = {
     "requests_not_registered": "requests_not_registered", "requests_unlinked": "requests_unlinked",
     "requests_overdue": "requests_overdue", "requests_incomplete": "requests_incomplete",
