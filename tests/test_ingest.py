@@ -185,7 +185,7 @@ def test_real_rulebook_on_a_generated_folder(tmp_path, monkeypatch):
         assert con.execute("SELECT count(*) FROM links").fetchall()[0][0] == k["requests"] + k["readings"]
     # the rulebook finds the topic each generated call was written for: the generator and the checker are both
     # deterministic, so every call, not most of them (a list of the misses says which)
-    expected = dict(zip(frames["calls"]["call_id"], frames["calls"]["topic"]))
+    expected = dict(zip(frames["calls"]["call_id"], frames["calls"]["topic"], strict=True))
     assert [(c, t, topics[c]) for c, t in expected.items() if topics[c] != t] == []
 
 

@@ -190,7 +190,8 @@ def summary(con) -> dict[str, int]:
     """Links per method, plus ``unknown_call`` (records naming a call not stored) and ``unlinked``."""
     counts = dict(con.execute("SELECT method, count(*) FROM links GROUP BY method").fetchall())
     counts["unknown_call"] = con.execute(
-        "SELECT (SELECT count(*) FROM requests WHERE call_id IS NOT NULL AND call_id NOT IN (SELECT call_id FROM calls))"
+        "SELECT (SELECT count(*) FROM requests WHERE call_id IS NOT NULL "
+        "AND call_id NOT IN (SELECT call_id FROM calls))"
         " + (SELECT count(*) FROM readings WHERE call_id IS NOT NULL AND call_id NOT IN (SELECT call_id FROM calls))"
     ).fetchall()[0][0]
     counts["unlinked"] = con.execute(

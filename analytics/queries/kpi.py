@@ -229,7 +229,8 @@ def compute_kpis(db: Path, date_from: dt.date | None = None, date_to: dt.date | 
     out: dict[str, Any] = {"from": date_from.isoformat(), "to": date_to.isoformat()}
     columns = ["scope", *(k for k in KPI_FIELDS if k != "calls_by_language")]
     columns[columns.index("compliance_score_avg"):columns.index("compliance_score_avg")] = list(_LANGUAGE_COLUMNS)
-    values = dict(zip(columns, row)) if row is not None else {}
+    columns += ["violations", "registrations_due", "entries_due"]
+    values = dict(zip(columns, row, strict=True)) if row is not None else {}
     for k in KPI_FIELDS:
         if k == "calls_by_language":
             out[k] = {lang: int(values.get(f"calls_{lang}") or 0) for lang in LANGUAGES}
