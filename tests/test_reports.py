@@ -94,7 +94,8 @@ def db(tmp_path_factory) -> Path:
             con.execute("INSERT INTO calls (call_id, started_at, ended_at, duration_s, operator_id, operator_name, "
                         "layout, language, topic, score, rulebook) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                         [call_id, start, start + dt.timedelta(seconds=dur), dur, op, OPERATORS[op],
-                         "stereo-operator-left", "ru", topic, score, None if score is None else "STP-04-2019/01"])
+                         "stereo-operator-left", "kk" if call_id == "b02" else "ru", topic, score,
+                         None if score is None else "STP-04-2019/01"])
         for call_id, idx, rule, clause, start, evidence in FINDINGS:
             con.execute("INSERT INTO findings VALUES (?,?,?,?,'operator',?,?,?,'STP-04-2019/01',1.0)",
                         [call_id, idx, rule, clause, start, None if start is None else start + 1, evidence])
@@ -142,6 +143,16 @@ def _number(text: str):
 
 def _docx_tables(path: Path) -> list[list[list[str]]]:
     return [[[c.text for c in row.cells] for row in t.rows] for t in docx.Document(str(path)).tables]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_spravka_states_the_language_split(db, reports, kind):
+    by_lang = _kpi_json(db, *PERIOD)["calls_by_language"]
+    assert by_lang["kk"] == 1
+    text = _all_text(reports[kind].with_suffix(".docx"))
+    assert (f"на русском {by_lang['ru']}, на казахском 1, на двух языках 0, язык не определён {by_lang['unknown']}"
+            in text)
+    assert "не оценивались" in text and "tempo.fast" in text
 
 
 @pytest.mark.parametrize("kind", KINDS)

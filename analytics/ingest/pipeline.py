@@ -337,7 +337,7 @@ def _checked(t: _Todo, checker) -> dict:
             "duration_s": tr.duration_s, "operator_id": t.row["operator_id"],
             "operator_name": t.row["operator_name"], "audio_path": t.row["audio_path"],
             "transcript_path": t.row["transcript_path"],
-            "layout": tr.layout, "language": tr.language, "topic": result.topic, "score": result.score,
+            "layout": tr.layout, "language": result.language, "topic": result.topic, "score": result.score,
             "rulebook": result.rulebook, "asr_model": t.asr_model,
             "content_hash": hashlib.sha256(tr.to_json().encode()).hexdigest(),
             "ingested_at": dt.datetime.now().replace(microsecond=0), "source_hash": t.source_hash,

@@ -220,3 +220,4 @@ def with_bases(*names: str) -> str:
 def pct(num: str, den: str) -> str:
     """A percentage rounded to 0.1, NULL over zero items."""
     return f"round(100.0 * count(*) FILTER (WHERE {num}) / nullif(count(*) FILTER (WHERE {den}), 0), 1)"
+
