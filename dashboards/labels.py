@@ -14,7 +14,7 @@ import streamlit as st
 from analytics.catalogue.formats import fmt_datetime, fmt_number, fmt_rule, fmt_seconds, fmt_value
 from analytics.catalogue.labels import (
     COLUMNS_RU,
-    FIELDS_RU,
+    LIST_LABELS,
     MONTHS_SHORT_RU,
     UNREVIEWED_RU,
     VALUE_LABELS,
@@ -68,7 +68,8 @@ def russian(df: pl.DataFrame, rules: dict[str, tuple[str, str]] | None = None,
             df = df.with_columns(pl.col(column).replace_strict({True: "да", False: "нет"}, default="",
                                                                return_dtype=pl.String))
         elif isinstance(dtype, pl.List):
-            inner = [", ".join(FIELDS_RU.get(x, x) if isinstance(x, str) else fmt_value(x) for x in (v or []))
+            names = LIST_LABELS.get(column, {})
+            inner = [", ".join(names.get(x, x) if isinstance(x, str) else fmt_value(x) for x in (v or []))
                      for v in df[column].to_list()]
             df = df.with_columns(pl.Series(column, inner, dtype=pl.String))
     df = df.with_columns(pl.col(pl.String).fill_null(""))

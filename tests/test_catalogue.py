@@ -19,6 +19,7 @@ from analytics.reports.options import ReportOptions
 from analytics.storage import reviews
 from analytics.storage.store import connect
 from cli.main import cli
+from rules import reasons
 from transcription import schema
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,7 +64,10 @@ ENUMS = [
     ("request kinds", set(records.KINDS.values()), labels.REQUEST_KINDS_RU),
     ("link methods", _sql_literals(linking, r"THEN '(\w+)'|'(\w+)' AS method"), labels.LINK_METHODS_RU),
     ("verdicts", set(reviews.VERDICTS), labels.VERDICTS_RU),
-    ("missing request fields", _sql_literals(kpi_sql, r"IS NULL THEN '(\w+)'"), labels.FIELDS_RU),
+    ("missing request fields", _sql_literals(kpi_sql, r"IS NULL THEN '(\w+)' END"), labels.FIELDS_RU),
+    ("sealing reasons", {*reasons.VALID, reasons.OTHER, reasons.MISSING}, labels.REASON_CLASSES_RU),
+    ("record types", _sql_literals(kpi_lists, r"'(\w+)' AS record_type|SELECT \w+, '(\w+)',"),
+     labels.RECORD_TYPES_RU),
 ]
 
 

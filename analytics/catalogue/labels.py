@@ -29,6 +29,10 @@ NOT_ASSESSED_RU = {"language": "нет словаря для языка звон
                    "low_confidence": "слова распознаны неуверенно"}
 VERDICTS_RU = {"confirmed": "подтверждено", "rejected": "ложное срабатывание"}
 UNREVIEWED_RU = "не проверено"
+RECORD_TYPES_RU = {"request": "заявка", "reading": "показание"}
+REASON_CLASSES_RU = {"plumbing": "после сантехнических работ", "emergency": "после аварии",
+                     "meter_replaced": "после замены прибора учёта", "other": "иная причина",
+                     "missing": "причина не указана"}
 FIELDS_RU = {"account": "лицевой счёт", "contact": "контакт", "reason": "причина", "contract_no": "номер договора",
              "object_name": "объект", "meter": "прибор учёта"}
 LAYOUTS_RU = {"stereo-operator-left": "стерео, оператор слева", "stereo-operator-right": "стерео, оператор справа",
@@ -51,7 +55,11 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     "language": LANGUAGES_RU,
     "reason_not_assessed": NOT_ASSESSED_RU,
     "layout": LAYOUTS_RU,
+    "record_type": RECORD_TYPES_RU,
+    "reason_class": REASON_CLASSES_RU,
 }
+# list columns whose items are stored values -> their Russian names
+LIST_LABELS: dict[str, dict[str, str]] = {"missing_fields": FIELDS_RU, "reasons": NOT_ASSESSED_RU}
 
 COLUMNS_RU = {
     "call_id": "Звонок",
@@ -120,6 +128,16 @@ COLUMNS_RU = {
     "name": "Название",
     "deduction": "Снижение балла",
     "weight": "Вес",
+    "record_id": "Запись",
+    "record_type": "Вид записи",
+    "recorded_at": "Внесена",
+    "numbers_said": "Номера в звонке",
+    "reason_class": "Причина по п. 20",
+    "reasons": "Почему не оценён",
+    "topics": "Темы",
+    "no_request": "Нет заявки",
+    "no_reading": "Нет показаний",
+    "completed_by_now": "Выполнена",
 }
 
 

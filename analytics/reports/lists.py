@@ -8,7 +8,7 @@ from typing import Any
 
 from analytics.catalogue import kpis as catalogue
 from analytics.catalogue.formats import DASH, fmt_value
-from analytics.catalogue.labels import fields_ru, label
+from analytics.catalogue.labels import LIST_LABELS, label
 from analytics.queries import kpi_lists, views
 from analytics.reports.model import Period, Table
 
@@ -18,8 +18,10 @@ def cell(column: str, value: Any, names: dict[str, str]) -> Any:
     dictated values and missing fields as text; dates and numbers stay typed (the writers format them)."""
     if column == "operator_id":
         return names.get(value, value)
-    if column == "missing_fields":
-        return fields_ru(value)
+    if column in LIST_LABELS:
+        return ", ".join(LIST_LABELS[column].get(x, x) for x in value or [])
+    if column == "numbers_said":
+        return ", ".join(str(x) for x in value or [])
     if column == "dictated_values":
         return "; ".join(fmt_value(x) for x in value) if value else DASH
     if column == "value":
