@@ -290,7 +290,8 @@ if __name__ == "__main__":
     print(f"utterances: {r['utterances']}")
     for kind, (ok, n) in sorted(r["counts"].items()):
         print(f"  {kind:9s} recall {ok}/{n} = {ok / n:.3f}")
-    print(f"  all       recall {r['recall_all']:.3f}; precision (masked letters/digits that are PD) {r['precision']:.3f}")
+    print(f"  all       recall {r['recall_all']:.3f}; "
+          f"precision (masked letters/digits that are PD) {r['precision']:.3f}")
     for kind, p in sorted(r["precision_by_kind"].items()):
         print(f"  masked as {kind:9s} precision {p:.3f}")
     if "--figures-only" not in sys.argv:  # a held-out set is measured without looking at its errors

@@ -4,9 +4,9 @@ A role that sees masked transcripts (a trainer, an operator) must not find a cal
 phone, account or name: the list of calls found would tell which calls hold it.  A query has no
 context to judge by, so it is judged more strictly than a transcript: besides what ``find_pd``
 finds, every number of three digits or more (written in digits, or said in two words or more, in
-any of the recogniser's formats: «двести» alone is a word to search for) and every word that may be a name — a name to the dictionary or the Kazakh name list, or
-a word the dictionary does not know (most customers' names it does not) — counts.  Linear in the
-query's length, like the detector.
+any of the recogniser's formats: «двести» alone is a word to search for) and every word that may
+be a name — a name to the dictionary or the Kazakh name list, or a word the dictionary does not
+know (most customers' names it does not) — counts.  Linear in the query's length, like the detector.
 """
 from __future__ import annotations
 
