@@ -33,8 +33,12 @@ _PRIORITY = {k: i for i, k in enumerate(KINDS)}
 CONTEXT_UTTERANCES = 3
 MEMO_LIMIT = 200_000
 _EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# a spoken address: the name before «собака» may be said in pieces («erlan точка sadykov», «aset тире 77»);
+# pieces are plain word characters and the separators never are, so the pattern cannot backtrack far
+_SPOKEN_SEP = r"(?:\s*[.-]\s*|\s+(?:точка|dot|тире|дефис|нижнее\s+подч[её]ркивание|подч[её]ркивание)\s+)"
 _SPOKEN_EMAIL_RE = re.compile(
-    r"(?i)(?<![\w@.\-])[\w.\-]+\s+(?:собака|собачка|эт|at)\s+[\w\-]+(?:\s*(?:точка|dot|\.)\s*[\w\-]+)+")
+    rf"(?i)(?<![\w@.\-])\w+(?:{_SPOKEN_SEP}\w+){{0,5}}\s+(?:собака|собачка|эт|at)\s+[\w\-]+"
+    r"(?:\s*(?:точка|dot|\.)\s*[\w\-]+)+")
 
 
 @dataclass(frozen=True)
