@@ -1,7 +1,7 @@
 """Entities named in a call's text: the numbers said, for matching account and contract numbers.
 
 ``numbers_in_text`` is what ``analytics`` uses to tell which of several
-candidate calls named a record's account (CONTRACT.md section 4, tie-break).
+candidate calls named a record's account (docs/CONTRACT.md section 4, tie-break).
 """
 from __future__ import annotations
 

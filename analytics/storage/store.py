@@ -1,7 +1,7 @@
 """The DuckDB store: its schema and short-lived connections.
 
 Tables mirror ``transcription/schema.py`` (calls/utterances/findings/
-call_readings) and CONTRACT.md section 4 (requests, readings).  ``links`` says
+call_readings) and docs/CONTRACT.md section 4 (requests, readings).  ``links`` says
 how each record was tied to a call.
 
 DuckDB lets one process write, and a read-only connection in another process
@@ -55,6 +55,24 @@ CREATE TABLE IF NOT EXISTS call_numbers (
     number   VARCHAR          -- digits only
 );
 
+-- How surely a number said, or a value dictated, was heard (docs/CONTRACT.md section 5, clause 12): the
+-- lowest ASR word probability among the number words of the utterance that said it.  Only for
+-- transcripts with word probabilities; a number with no row here counts as heard with certainty.
+CREATE TABLE IF NOT EXISTS heard_numbers (
+    call_id     VARCHAR,
+    what        VARCHAR,      -- number (call_numbers.number) | reading (call_readings.idx)
+    number      VARCHAR,
+    idx         INTEGER,
+    confidence  DOUBLE
+);
+
+-- The reason of each request's text, classified (clause 20, rules/reasons.py); keyed by the text,
+-- classified again when the lexicon changes (meta 'reasons_lexicon').
+CREATE TABLE IF NOT EXISTS reason_classes (
+    reason        VARCHAR PRIMARY KEY,
+    reason_class  VARCHAR       -- plumbing | emergency | meter_replaced | other
+);
+
 CREATE TABLE IF NOT EXISTS utterances (
     call_id         VARCHAR,
     idx             INTEGER,
@@ -82,7 +100,7 @@ CREATE TABLE IF NOT EXISTS findings (
     PRIMARY KEY (call_id, idx)
 );
 
--- Violations found on words too unsure for their rule (CONTRACT.md section 3, ``uncertain``):
+-- Violations found on words too unsure for their rule (docs/CONTRACT.md section 3, ``uncertain``):
 -- the same shape as findings; they count nowhere until an auditor confirms one.
 CREATE TABLE IF NOT EXISTS uncertain_findings (
     call_id   VARCHAR,
