@@ -15,6 +15,7 @@ from typing import Any
 
 import polars as pl
 
+from analytics.queries.scores import scored_calls, scored_ctes
 from analytics.queries.view_sql import COUNTED, PERIOD, bounds, run
 from analytics.storage.store import connect
 
@@ -145,7 +146,8 @@ class CallDetail:
 def call_detail(db: Path, call_id: str) -> CallDetail | None:
     """The call, its conversation, findings, dictated values and linked records; None if unknown."""
     with connect(Path(db), read_only=True) as con:
-        call = con.sql("SELECT * FROM calls WHERE call_id = ?", params=[call_id]).pl()
+        call = con.sql(f"WITH {scored_ctes()} SELECT * FROM (SELECT {scored_calls()}) WHERE call_id = ?",
+                       params=[call_id]).pl()
         if call.is_empty():
             return None
         utts = con.sql("""SELECT idx, speaker, start, "end", text FROM utterances
