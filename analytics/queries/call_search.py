@@ -154,7 +154,7 @@ def call_detail(db: Path, call_id: str) -> CallDetail | None:
                           WHERE call_id = ? ORDER BY start, idx""", params=[call_id]).pl()
         findings = con.sql("""
             SELECT f.idx, f.rule, f.clause, f.speaker, f.start, f."end", f.evidence,
-                   r.verdict, r.comment, r.reviewer
+                   r.verdict, r.comment, r.reviewer, r.reviewed_at, f.call_id
             FROM findings f LEFT JOIN reviews r ON r.call_id = f.call_id AND r.idx = f.idx
             WHERE f.call_id = ? ORDER BY f.start NULLS LAST, f.idx""", params=[call_id]).pl()
         dictated = con.sql("SELECT idx, value, start, evidence FROM call_readings WHERE call_id = ? ORDER BY idx",

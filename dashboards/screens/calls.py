@@ -1,18 +1,17 @@
 """«Звонки»: search by words and lemmas with filters; the call page with conversation, audio and records."""
 from __future__ import annotations
 
-import mimetypes
-from pathlib import Path
-
 import polars as pl
 import streamlit as st
 
-from analytics.catalogue.formats import fmt_clause, fmt_datetime, fmt_number, fmt_seconds, fmt_value
+from analytics.catalogue.formats import fmt_clause, fmt_datetime, fmt_number, fmt_rule, fmt_seconds, fmt_value
 from analytics.catalogue.labels import LANGUAGES_RU, TOPICS_RU
 from dashboards import auth, context, datasource, shell
 from dashboards.components.calltable import call_table
 from dashboards.components.conversation import conversation
+from dashboards.components.decision import decision
 from dashboards.components.export import download_buttons
+from dashboards.components.player import player
 from dashboards.labels import for_export, grid_config, russian
 from transcription.schema import TOPICS
 
@@ -21,24 +20,10 @@ rules = datasource.rules()
 titles = datasource.rule_titles()
 
 
-def _audio_file(call: dict) -> Path | None:
-    """The recording, to a role that may play it, and only from the recordings folder (no path traversal)."""
-    from analytics.access.policy import AccessError, audio_file
-
-    viewer = auth.current()
-    if not call.get("audio_path") or viewer is None or not viewer.role.plays_audio:
-        return None
-    try:
-        return audio_file(auth.recordings_dir(), call["audio_path"])
-    except AccessError as e:
-        st.caption(f"Запись недоступна: {e}")
-        return None
-
-
 def show_call(call_id: str, at_second: float | None) -> None:
-    if st.button("К списку звонков", icon=":material/arrow_back:", key="call_back"):
-        context.close_call()
-        st.rerun()
+    if st.button("Назад" if context.back_page() else "К списку звонков", icon=":material/arrow_back:",
+                 key="call_back"):
+        context.go_back()
     detail = datasource.call_detail(call_id)
     if detail is None:
         st.error(f"Звонок {call_id} не найден в базе.")
@@ -51,19 +36,14 @@ def show_call(call_id: str, at_second: float | None) -> None:
                 f"тема **{TOPICS_RU.get(call['topic'], call['topic'] or '—')}** · "
                 f"язык **{LANGUAGES_RU.get(call.get('language') or 'unknown', '—')}**")
     c1, c2, c3 = st.columns(3)
-    c1.metric("Балл", fmt_number(call["score"]))
+    c1.metric("Балл", fmt_number(call["score"]), help="Баллы снимаются по весам правил; ложные срабатывания, "
+              "отклонённые аудитором, балл не снижают.")
     c2.metric("Длительность", fmt_seconds(call["duration_s"]))
     c3.metric("Нарушений", fmt_number(
         detail.findings.filter(pl.col("verdict").is_null() | (pl.col("verdict") != "rejected")).height, 0))
 
-    audio = _audio_file(call)
-    if audio is not None:
-        start = int(at_second or 0)
-        st.audio(str(audio), format=mimetypes.guess_type(audio.name)[0] or "audio/wav", start_time=start)
-        auth.log_once("play_audio", call_id, {"file": audio.name})
-        st.caption(f"Воспроизведение с {fmt_seconds(start)} — нажмите время у реплики, чтобы перейти к ней.")
-    else:
-        st.caption("Запись разговора недоступна на этом компьютере.")
+    st.caption(f"Балл: {datasource.deduction(detail.findings, call['score'])}")
+    player(call, at_second)
 
     counted = detail.findings.filter(pl.col("verdict").is_null() | (pl.col("verdict") != "rejected"))
     whole = counted.filter(pl.col("start").is_null() | (pl.col("evidence").fill_null("") == ""))
@@ -93,6 +73,7 @@ def show_call(call_id: str, at_second: float | None) -> None:
         else:
             st.dataframe(fshown, hide_index=True, key="call_findings", column_config=grid_config(fshown))
             download_buttons(for_export(fshown), f"нарушения_{call_id}", key="call_findings")
+            _decide(detail.findings)
         st.subheader("Заявки")
         if detail.requests.is_empty():
             st.caption("Связанных заявок нет.")
@@ -117,6 +98,19 @@ def show_call(call_id: str, at_second: float | None) -> None:
             rd = russian(detail.readings)
             st.dataframe(rd, hide_index=True, key="call_readings", column_config=grid_config(rd))
             download_buttons(for_export(rd), f"показания_{call_id}", key="call_readings")
+
+
+def _decide(findings: pl.DataFrame) -> None:
+    """The review's buttons here too: pick a finding, confirm it or mark it false."""
+    rows = findings.to_dicts()
+    with st.container(border=True, key="call_decision"):
+        def name(i: int) -> str:
+            r = rows[i]
+            rule = fmt_rule(titles.get(r["rule"]), r["clause"], r["rule"])
+            return f"№ {r['idx']} · {rule} · {fmt_seconds(r['start'])}"
+
+        i = st.selectbox("Решение по срабатыванию", range(len(rows)), key="call_decide_pick", format_func=name)
+        decision(rows[i], key="call", shortcuts=False)
 
 
 def search() -> None:
