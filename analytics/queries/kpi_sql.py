@@ -48,7 +48,7 @@ calls_p AS (
     SELECT c.*,
            (c.topic LIKE 'request.%' OR c.topic = 'readings')
              AND c.call_id NOT IN (SELECT call_id FROM links WHERE call_id IS NOT NULL) AS missing_record
-    FROM calls c, params p
+    FROM scored_calls c, params p   -- calls, the score an evaluation form's where there is one
     WHERE c.started_at >= p.lo AND c.started_at < p.hi
 )"""
 

@@ -10,6 +10,7 @@ import streamlit as st
 from analytics.queries.call_search import CallFilter
 from dashboards import auth, context, datasource, shell
 from dashboards.components.calltable import call_table
+from dashboards.components import evaluation_form
 from dashboards.components.conversation import conversation
 from dashboards.components.export import download_buttons
 from dashboards.labels import TOPICS_RU, clause_ru, fmt_number, fmt_seconds, russian
@@ -114,6 +115,7 @@ def show_call(call_id: str, at_second: float | None) -> None:
             rd = russian(detail.readings)
             st.dataframe(rd, hide_index=True, key="call_readings")
             download_buttons(rd, f"показания_{call_id}", key="call_readings")
+    evaluation_form.on_call_page(call_id, at_second)  # the auditor's form and added violations (issue 15)
 
 
 def search() -> None:

@@ -10,6 +10,7 @@ import streamlit as st
 from analytics.queries.views import REVIEW_STATES
 from analytics.storage.reviews import VERDICTS
 from dashboards import context, datasource, shell
+from dashboards.components import rule_quality
 from dashboards.components.export import download_buttons
 from dashboards.labels import fmt_seconds, russian
 
@@ -75,3 +76,4 @@ if not reviewed.is_empty():
 pshown = russian(prec, titles)
 st.dataframe(pshown, hide_index=True, key="review_precision")
 download_buttons(pshown, "точность_правил", key="review_precision")
+rule_quality.show(period)  # precision and recall from the review history (issue 15)
