@@ -18,6 +18,8 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rules import kazakh
+
 # letters: Cyrillic with the Kazakh ones, Latin with its accented forms (an explicit class is twice as
 # fast as [^\W\d_]); words keep inner hyphens («кое-что»), numbers their decimal comma («123,5»)
 _L = "a-zA-Z\u00c0-\u024fа-яА-ЯёЁәіңғүұқөһӘІҢҒҮҰҚӨҺ"
@@ -27,6 +29,7 @@ _GROUPED = r"\d{1,3}(?:[ \u00a0]\d{3})+(?:,\d+)?(?!\d)"
 _DOTTED_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?|\d{1,3}\.\d{3},\d+")
 _TOKEN = re.compile(rf"[{_L}]+(?:-[{_L}]+)*|{_GROUPED}|\d+(?:[.,]\d+)*")
 _TOKEN_OR_MARK = re.compile(rf"{_TOKEN.pattern}|[^\w\s]")
+TOKEN = _TOKEN  # a word or a number, as the rules split text
 _SEPARATORS = str.maketrans("", "", " \u00a0.")
 # a token and the punctuation right after it (spaces between allowed)
 _TOKEN_PUNCT = re.compile(r"(" + _TOKEN.pattern + r")[ \t]*([,.!?;:…—–-])?", re.UNICODE)
@@ -46,6 +49,7 @@ NUMBER = 512
 ORDINAL = 2048   # «пятого»: with a number before it, a date or an ordinal, not a quantity
 UNKNOWN = 1024   # not in the dictionary: a misheard or foreign word, the only kind matched fuzzily
 MARK = 4096      # a punctuation mark (only with ``tokenize(text, marks=True)``)
+KAZAKH = 8192    # analysed as Kazakh: the lemma is the stem of rules.kazakh's suffix model
 
 
 @lru_cache(maxsize=1)
@@ -100,6 +104,26 @@ def analyse(form: str) -> tuple[str, int, tuple[str, ...]]:
     return lemma, flags, alts
 
 
+@lru_cache(maxsize=300_000)
+def analyse_kk(form: str) -> tuple[str, int, tuple[str, ...]]:
+    """(stem, flags, other lemmas) of a word in Kazakh speech.
+
+    The stem comes from the suffix model (``rules.kazakh``), the stems between
+    the form and it are the alternatives (a lexicon word matches any); a word the Russian
+    dictionary knows (a loan: «пломба», «заявка») keeps its Russian lemma as an
+    alternative, so a Russian cue still finds it.  Kazakh words are never
+    matched fuzzily against Russian ones.
+    """
+    if form.isdigit() or not form[0].isalpha():
+        return form, NUMBER, ()
+    peeled = kazakh.stems(form)
+    alts = peeled[1:-1]
+    if not kazakh.has_kazakh_letter(form) and morph().word_is_known(form):
+        lemma, _, others = analyse(form)
+        alts = (*alts, *sorted({lemma, *others} - set(peeled)))
+    return peeled[-1], KAZAKH, alts
+
+
 def normal(text: str) -> str:
     """Lowercase with «ё» as «е»: the form every lexicon entry is compared in."""
     return text.lower().replace("ё", "е")
@@ -127,17 +151,19 @@ class Token:
 class Utt:
     """One utterance, analysed once and shared by all detectors."""
 
-    __slots__ = ("_ends", "_keys", "_positions", "end", "forms", "index", "lemmas", "speaker",
+    __slots__ = ("_ends", "_keys", "_positions", "end", "forms", "index", "language", "lemmas", "speaker",
                  "start", "text", "tokens", "unknown_max", "words")
 
-    def __init__(self, index: int, speaker: str, start: float, end: float, text: str, words=None):
+    def __init__(self, index: int, speaker: str, start: float, end: float, text: str, words=None,
+                 language: str | None = None):
         self.index = index
+        self.language = language
         self.speaker = speaker
         self.start = start
         self.end = end
         self.text = text
         self.words = words
-        self.tokens = tokenize(text)
+        self.tokens = tokenize(text, language=language)
         self.forms = [t.form for t in self.tokens]
         self.lemmas = [t.lemma for t in self.tokens]
         self._ends = None
@@ -226,15 +252,25 @@ def _info(word: str) -> tuple[str, str, int, tuple[str, ...]]:
     return (form, *analyse(form))
 
 
-def tokenize(text: str, marks: bool = False) -> list[Token]:
+@lru_cache(maxsize=300_000)
+def _info_kk(word: str) -> tuple[str, str, int, tuple[str, ...]]:
+    form = _info(word)[0]
+    return (form, *analyse_kk(form))
+
+
+def tokenize(text: str, marks: bool = False, language: str | None = None) -> list[Token]:
     """The words and numbers of ``text``; with ``marks``, every punctuation mark as a token of its own
-    (flag ``MARK``, its ``form`` the mark) instead of the ``punct`` of the token before it."""
+    (flag ``MARK``, its ``form`` the mark) instead of the ``punct`` of the token before it.
+    In Kazakh speech (``language="kk"``), and for any word with a Kazakh letter, the lemma is the
+    Kazakh stem (``analyse_kk``)."""
     if marks:
         return _with_marks(text)
+    kk = language == "kk"
+    has_kazakh_letter = kazakh.has_kazakh_letter
     toks: list[Token] = []
     for m in _TOKEN_PUNCT.finditer(text):
         word, punct = m.group(1, 2)
-        form, lemma, flags, alts = _info(word)
+        form, lemma, flags, alts = _info_kk(word) if kk or has_kazakh_letter(word.lower()) else _info(word)
         s = m.start()
         toks.append(Token(form, lemma, flags, alts, s, s + len(word), punct or ""))
     return toks

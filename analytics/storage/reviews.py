@@ -92,7 +92,8 @@ FROM form_answers GROUP BY call_id;
 
 -- The calls with the score that counts: the evaluation form's where an auditor filled one, else the rulebook's.
 CREATE OR REPLACE VIEW scored_calls AS
-SELECT c.* REPLACE (coalesce(fs.score, c.score) AS score), fs.score IS NOT NULL AS form_scored
+SELECT c.* REPLACE (coalesce(fs.score, c.score) AS score), c.score AS auto_score,
+       fs.score IS NOT NULL AS form_scored
 FROM calls c LEFT JOIN form_scores fs ON fs.call_id = c.call_id;
 
 CREATE OR REPLACE VIEW added_violations AS
