@@ -13,9 +13,9 @@ from streamlit.testing.v1 import AppTest
 
 import dashboards
 from analytics.access import audit
+from analytics.catalogue.formats import fmt_seconds
 from analytics.storage import reviews, samples
 from analytics.storage.store import connect
-from dashboards.labels import fmt_seconds
 from rules.forms import load
 
 APP = str(Path(dashboards.__file__).parent / "app.py")

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from analytics.catalogue.formats import fmt_clause as clause_ru
+from analytics.catalogue.formats import fmt_datetime, fmt_number, fmt_seconds
 from core.errors import OkaError
 from dashboards import auth, datasource
-from dashboards.labels import clause_ru, fmt_number, fmt_seconds
 from rules.forms import ANSWERS, ANSWERS_RU
 
 PROPOSAL_RU = {"yes": "автоматически: соблюдено", "no": "автоматически: нарушено", "na": "не применимо к теме"}
@@ -91,7 +92,7 @@ def missed_violations(call_id: str, at_second: float | None = None) -> None:
     else:
         st.dataframe([{"Правило": titles.get(r["rule"], r["rule"]), "Момент": fmt_seconds(r["at_s"]),
                        "Комментарий": r["comment"], "Добавил(а)": r["who"],
-                       "Когда": f"{r['decided_at']:%d.%m.%Y %H:%M}"} for r in added.iter_rows(named=True)],
+                       "Когда": fmt_datetime(r["decided_at"])} for r in added.iter_rows(named=True)],
                      hide_index=True, key=f"added_{call_id}")
     if viewer is None or not viewer.role.can_review:
         return

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from analytics.catalogue.formats import fmt_pct
 from dashboards import datasource
 from dashboards.components.export import download_buttons
 from dashboards.components.period import Period
-from dashboards.labels import fmt_pct
 
 
 def show(period: Period) -> None:

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from analytics.catalogue.formats import fmt_number, fmt_pct
 from core.errors import OkaError
 from dashboards import auth, datasource, shell
 from dashboards.components import evaluation_form
-from dashboards.labels import fmt_number, fmt_pct
 from rules.forms import ANSWERS, ANSWERS_RU
 
 period = shell.page()

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from analytics.catalogue.formats import fmt_datetime, fmt_seconds
 from core.errors import OkaError
 from dashboards import auth, context, datasource, shell
 from dashboards.components.export import download_buttons
-from dashboards.labels import fmt_seconds, russian
+from dashboards.labels import russian
 
 period = shell.page()
 viewer = auth.current()
@@ -30,12 +31,12 @@ def _finding_label(f: dict) -> str:
 
 def _outcomes(df) -> None:
     shown = [{"Звонок": r["call_id"], "№": r["idx"], "Нарушение": titles.get(r["rule"], r["rule"]),
-              "Цитата": r["evidence"], "Довод оператора": r["comment"], "Подано": f"{r['decided_at']:%d.%m.%Y %H:%M}",
+              "Цитата": r["evidence"], "Довод оператора": r["comment"], "Подано": fmt_datetime(r["decided_at"]),
               "Решение": OUTCOME_RU[r["outcome"]], "Причина решения": r["reason"] or "—",
               "Решил(а)": r["resolved_by"] or "—"} for r in df.iter_rows(named=True)]
     st.dataframe(shown, hide_index=True, key="disputes_table")
     if shown:
-        download_buttons(russian(df, titles), "оспаривания", key="disputes")
+        download_buttons(russian(df, datasource.rules()), "оспаривания", key="disputes")
 
 
 if viewer.role.own_calls_only:  # the operator: own findings, a dispute, the outcomes

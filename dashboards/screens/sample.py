@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+from analytics.catalogue.formats import fmt_datetime, fmt_number
+from analytics.catalogue.labels import topic_ru
 from analytics.config import load as load_config
 from core.errors import OkaError
 from dashboards import auth, context, datasource, shell
 from dashboards.components.export import download_buttons
-from dashboards.labels import fmt_number, russian, topic_ru
+from dashboards.labels import russian
 
 period = shell.page()
 viewer = auth.current()
@@ -67,7 +69,7 @@ st.dataframe([{"Оператор": r["operator_name"] or r["operator_id"], "Зв
 calls = datasource.sample_calls(sid)
 st.subheader("Звонки выборки")
 shown = [{"Звонок": r["call_id"], "Оператор": r["operator_name"] or r["operator_id"], "Тема": topic_ru(r["topic"]),
-          "Начало": f"{r['started_at']:%d.%m.%Y %H:%M}" if r["started_at"] else "—",
+          "Начало": fmt_datetime(r["started_at"]),
           "Оценка по форме": fmt_number(r["form_score"]) if r["form_score"] is not None else "не заполнена"}
          for r in calls.iter_rows(named=True)]
 event = st.dataframe(shown, hide_index=True, key="sample_calls", on_select="rerun", selection_mode="single-row")
