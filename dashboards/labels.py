@@ -23,7 +23,10 @@ CUSTOMER_TYPES_RU = {"individual": "физ. лицо", "legal": "юр. лицо"
 REQUEST_KINDS_RU = {"sealing": "опломбировка", "unsealing": "распломбировка", "inspection": "технический осмотр"}
 
 LINK_METHODS_RU = {"given": "указан в записи", "time_window": "по времени", "account_match": "по номеру счёта",
-                   "latest": "последний звонок"}
+                   "account_near": "по номеру счёта (одна цифра иначе)", "latest": "последний звонок"}
+REASON_CLASSES_RU = {"plumbing": "сантехнические работы", "emergency": "авария", "meter_replaced": "замена ИПУ",
+                     "other": "другая", "missing": "не указана"}
+MISSING_RECORDS_RU = {"request": "заявка", "reading": "показания"}
 
 SPEAKERS_RU = {"operator": "Оператор", "customer": "Абонент", "unknown": "Не определён"}
 
@@ -91,6 +94,16 @@ COLUMNS_RU = {
     "missing_fields": "Не заполнено",
     "dictated_values": "Продиктовано",
     "ended_at": "Окончание",
+    "topics": "Темы",
+    "record_id": "Запись",
+    "record_type": "Вид записи",
+    "recorded_at": "Создана",
+    "numbers_said": "Номера в звонке",
+    "reason_class": "Причина по п. 20",
+    "missing": "Нет записи",
+    "language": "Язык",
+    "reasons": "Почему",
+    "completed_by_now": "Выполнена",
 }
 
 
@@ -105,7 +118,8 @@ def russian(df: pl.DataFrame, titles: dict[str, str] | None = None) -> pl.DataFr
     """
     for column, names in (("topic", TOPICS_RU), ("speaker", SPEAKERS_RU), ("customer_type", CUSTOMER_TYPES_RU),
                           ("kind", REQUEST_KINDS_RU), ("linked_by", LINK_METHODS_RU),
-                          ("link_method", LINK_METHODS_RU)):
+                          ("link_method", LINK_METHODS_RU), ("reason_class", REASON_CLASSES_RU),
+                          ("missing", MISSING_RECORDS_RU)):
         if column in df.columns:
             df = df.with_columns(pl.col(column).cast(pl.String).replace(names))
     if "verdict" in df.columns:
