@@ -108,7 +108,7 @@ _DOCS = {
     "readings_mismatched": "Linked readings whose value is none of the values dictated in the call (both shown).",
     "records_mismatch": "Linked records whose account/contract number is none of the numbers said, heard surely.",
     "records_unverifiable": "Linked records whose call's numbers or dictated values were heard too unsurely.",
-    "calls_missing_record": "Calls that needed a request or a reading and have none linked, one row per record missing.",
+    "calls_missing_record": "Calls that needed a request or a reading and have none linked, a row per record missing.",
     "calls_not_assessed": "Calls on which no rule could be judged (score null), with the reasons.",
     "calls_by_language": "Every call of the period with its language.",
 }
