@@ -186,7 +186,7 @@ def search_calls(flt: views.CallFilter) -> pl.DataFrame:
         # searching for a number would tell which calls hold it: refused, with an empty result
         st.error("Поиск по персональным данным (номерам, именам) недоступен для вашей роли.")
         return _view("search_calls", dataclasses.replace(flt, word_forms=())).clear()
-    return _view("search_calls", flt)
+    return _view("search_calls", dataclasses.replace(flt, masked=not viewer.role.sees_pd))
 
 
 def call_detail(call_id: str) -> views.CallDetail | None:

@@ -212,3 +212,19 @@ def test_data_version_changes_with_the_data(fresh_db, change):
     with connect(fresh_db) as con:
         con.execute(change)
     assert views.data_version(fresh_db) != before
+
+
+@pytest.mark.parametrize(("query", "masked", "expected"), [
+    ("Ирлан", False, ["c03"]),         # a role that sees personal data finds the call by the customer's name
+    ("Ирлан", True, []),               # a masked role does not (its transcript shows «[ФИО]»)
+    ("ирлан назовите", True, []),
+    ("назовите", True, ["c03"]),       # other words stay searchable
+    ("восемь семьсот один", True, []),
+    ("девушка", True, ["c08", "c03", "c02"]),
+])
+def test_a_masked_search_does_not_find_calls_by_personal_data(fresh_db, query, masked, expected):
+    with connect(fresh_db) as con:
+        con.execute('INSERT INTO utterances (call_id, idx, speaker, start, "end", text) VALUES (?,?,?,?,?,?)',
+                    ["c03", 9, "operator", 13.0, 15.0, "Ирлан, назовите лицевой счёт, восемь семьсот один."])
+    flt = views.CallFilter(*H1, word_forms=query_forms(query), masked=masked)
+    assert views.search_calls(fresh_db, flt)["call_id"].to_list() == expected

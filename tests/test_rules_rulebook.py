@@ -92,7 +92,8 @@ def test_a_new_detector_registers_like_the_builtins(tmp_path):
     @register("test_long_silence")
     def long_silence(call, rule):
         from rules.call import finding
-        return [finding(rule, u) for a, u in zip(call.utts, call.utts[1:]) if u.start - a.end > rule.params["gap_s"]]
+        pairs = zip(call.utts, call.utts[1:], strict=False)
+        return [finding(rule, u) for a, u in pairs if u.start - a.end > rule.params["gap_s"]]
 
     def add(data):
         data["rules"].append({"id": "silence.long", "clause": "15.12", "title_ru": "Долгое молчание",
