@@ -131,7 +131,7 @@ def test_no_accounts_yet_says_how_to_make_one(monkeypatch, db, tmp_path):
 PD_VIEWS = {
     "operators: the worst moments quote c02": ("operators", {"_kept_period_half": "I"}),
     "calls: the search shows what was said": ("calls", {"_kept_period_half": "I", "calls_query": "телефон"}),
-    "timeliness: the mismatched reading's account": ("timeliness", {"timely_tab": "Показания с расхождением"}),
+    "timeliness: the mismatched reading's account": ("timeliness", {"timely_list": "readings_mismatched"}),
 }
 
 

@@ -243,33 +243,20 @@ def compute_kpis(db: Path, date_from: dt.date | None = None, date_to: dt.date | 
     return out
 
 
-_LABELS = {
-    "calls": "Звонков", "requests": "Заявок", "requests_registered_on_time_pct": "Заявки зарегистрированы вовремя, %",
-    "requests_completed_on_time_pct": "Заявки выполнены в срок (10 раб. дней), %",
-    "requests_overdue": "Заявок просрочено", "requests_incomplete": "Заявок с неполными данными",
-    "readings": "Показаний", "readings_entered_on_time_pct": "Показания внесены вовремя, %",
-    "readings_value_mismatch": "Показаний с расхождением", "calls_missing_record": "Звонков без заявки/показания",
-    "requests_not_registered": "Звонков без нужной заявки", "requests_unlinked": "Заявок без звонка",
-    "requests_sealing_reason_invalid": "Опломбировок без допустимой причины (п. 20)",
-    "readings_not_entered": "Звонков без внесённых показаний", "readings_unlinked": "Показаний без звонка",
-    "records_mismatch": "Записей с другим номером счёта (п. 12)",
-    "records_unverifiable": "Записей, не проверяемых (номер не расслышан)",
-    "calls_not_assessed": "Звонков, не поддающихся оценке",
-    "compliance_score_avg": "Средняя оценка соответствия",
-}
-_LANGUAGES_RU = {"ru": "русский", "kk": "казахский", "mixed": "смешанный", "unknown": "не определён"}
-
-
 def format_kpis(kpis: dict[str, Any]) -> str:
     """The KPI object as aligned Russian text for the terminal."""
+    from analytics.catalogue.kpis import scalars
+
     lines = [f"Период: {kpis['from']} — {kpis['to']}"]
-    width = max(len(v) for v in _LABELS.values())
-    for key, label in _LABELS.items():
-        value = kpis.get(key)
-        lines.append(f"  {label:<{width}}  {'—' if value is None else str(value).replace('.', ',')}")
+    shown = scalars(kpis)            # the KPI catalogue's names, in its order
+    width = max(len(k.label) for k in shown)
+    for k in shown:
+        lines.append(f"  {k.label:<{width}}  {k.fmt(kpis[k.key])}")
     if kpis.get("calls_by_language"):
-        langs = ", ".join(f"{_LANGUAGES_RU.get(k, k)} {v}" for k, v in kpis["calls_by_language"].items())
-        lines.append(f"  {'Звонков по языку':<{width}}  {langs}")
+        from analytics.catalogue.labels import LANGUAGES_RU
+
+        lines.append("  Звонки по языку: " + ", ".join(f"{LANGUAGES_RU.get(k, k)} {v}"
+                                                     for k, v in kpis["calls_by_language"].items()))
     if kpis.get("violations"):
         lines.append("  Нарушения по правилам:")
         for rule, n in sorted(kpis["violations"].items(), key=lambda kv: (-kv[1], kv[0])):

@@ -13,6 +13,15 @@ class ReportOptions:
         table in 2.6 counts as met.
     readings_target_pct: the same for readings entered within 5 minutes
         (indicator 2).
+    completed_target_pct: the share of requests completed within 10 working
+        days at or above which that figure counts as met.
+    score_target: the average score by the rulebook (0..100) at or above
+        which compliance counts as met.
+    problems_target: the count of problem records (overdue or incomplete
+        requests, mismatched readings, calls with no record, ...) at or below
+        which such a figure counts as met; 0 makes every one a deviation.
+    These targets are those of the dashboard's tiles too (the KPI catalogue,
+    ``analytics.catalogue.kpis``, names the option behind each KPI).
     max_list_rows: rows of each list printed in the DOCX (the worst cases
         first where a list has a delay); the XLSX always holds every row, and
         the DOCX says so when it is cut.
@@ -37,6 +46,9 @@ class ReportOptions:
 
     registered_target_pct: float = 95.0
     readings_target_pct: float = 95.0
+    completed_target_pct: float = 95.0
+    score_target: float = 90.0
+    problems_target: int = 0
     max_list_rows: int = 25
     examples_per_clause: int = 3
     top_rules_per_operator: int = 3
