@@ -19,7 +19,7 @@ from typing import NamedTuple
 import polars as pl
 import streamlit as st
 
-from analytics.access.policy import ROLES, AccessError, Viewer, pd_in_query, redact_call, redact_frame
+from analytics.access.policy import ROLES, AccessError, Viewer, redact_call, redact_frame
 from analytics.queries import views
 from analytics.queries.call_search import CallFilter
 from analytics.queries.views import REVIEW_STATES
@@ -207,12 +207,12 @@ def rule_trend(date_from: dt.date, date_to: dt.date, grain: str) -> pl.DataFrame
 
 def search_calls(flt: views.CallFilter) -> pl.DataFrame:
     viewer = _viewer()
-    said = " ".join(forms[0] for forms in flt.word_forms if forms)
-    if not viewer.role.sees_pd and said and pd_in_query(said):
-        # searching for a number would tell which calls hold it: refused, with an empty result
+    flt = dataclasses.replace(flt, masked=not viewer.role.sees_pd)
+    if flt.masked and views.searches_personal_data(flt.word_forms):
+        # searching for a number or a name would tell which calls hold it: refused, with an empty result
         st.error("Поиск по персональным данным (номерам, именам) недоступен для вашей роли.")
         return _view("search_calls", dataclasses.replace(flt, word_forms=())).clear()
-    return _view("search_calls", dataclasses.replace(flt, masked=not viewer.role.sees_pd))
+    return _view("search_calls", flt)
 
 
 def call_detail(call_id: str) -> views.CallDetail | None:
