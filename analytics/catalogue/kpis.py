@@ -161,10 +161,11 @@ KPIS: tuple[Kpi, ...] = (
                         (_READ, _ACCOUNT, _OP, Column("linked_call", "Звонок"), Column("value", "Внесено в базу"),
                          Column("dictated_values", "Продиктовано в звонке"), Column("entered_at", "Внесено")))),
     Kpi("calls_missing_record", "Звонки без заявки или показаний", "count", "lower",
-        "Звонки по заявке или показаниям, к которым не найдено ни заявки, ни показания.",
+        "Звонки по заявке или показаниям, после которых нужной записи нет: по строке на каждую недостающую "
+        "(звонок, после которого нужны и заявка, и показания, а нет ни того, ни другого, — две строки).",
         target_option="problems_target",
         records=KpiList("calls_missing_record", "Звонки без записи", "Звонки без заявки или показания в базе",
-                        _CALL_COLUMNS)),
+                        (*_CALL_COLUMNS, Column("missing", "Нет записи")))),
     # docs/CONTRACT.md section 5 (revised): figures the KPI computation adds; each shows once ``kpi --json`` has it
     Kpi("requests_not_registered", "Звонки без зарегистрированной заявки", "count", "lower",
         "Звонки периода, по которым нужна заявка, но ни одна не связана со звонком.",
