@@ -22,13 +22,13 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from data.kazakh_audio import render  # noqa: E402
-from transcription.audio import SAMPLE_RATE, decode  # noqa: E402
-from transcription.language import kk_probability  # noqa: E402
-from transcription.model import load_model, pick_runtime  # noqa: E402
-from transcription.options import TranscribeOptions  # noqa: E402
-from transcription.pipeline import Transcriber  # noqa: E402
-from transcription.recognize import Recognizer, speech_chunks  # noqa: E402
+from data.kazakh_audio import render
+from transcription.audio import SAMPLE_RATE, decode
+from transcription.language import kk_probability
+from transcription.model import load_model, pick_runtime
+from transcription.options import TranscribeOptions
+from transcription.pipeline import Transcriber
+from transcription.recognize import Recognizer, speech_chunks
 
 
 def side_probability(model, channel: np.ndarray) -> float:
