@@ -4,9 +4,14 @@
     result = checker.check(transcript)   # topic, readings, findings, score
 
 Order: analyse utterances once (``rules.call``), read the readings, decide the
-topic, then run each rule's detector from the registry.  The score is
-``start − Σ weight`` over the rules that fired (each rule once per call,
-however often it fired), not below ``floor`` — 100 means no violation.
+topic, then run each rule's detector from the registry.  ``rules.confidence``
+decides what a rule's findings are worth: a rule that cannot judge the call
+(no operator speech, a stretch of absence heard too unsurely, …) is
+``not_assessed``; a finding on words below the rule's ``min_confidence`` is
+``uncertain`` and counts nowhere.  The score is ``start − Σ weight`` over the
+rules with counted findings (each rule once per call, however often it fired),
+not below ``floor`` — 100 means no violation; ``None`` when no rule could be
+assessed.
 """
 from __future__ import annotations
 
@@ -15,12 +20,13 @@ from functools import lru_cache
 from pathlib import Path
 
 from rules.call import Call
+from rules.confidence import abstention, judge
 from rules.lexicon import RulebookError
 from rules.readings import extract_readings
 from rules.registry import DETECTORS, load_builtins
 from rules.rulebook import DEFAULT_PATH, Rulebook, RuleDef
 from rules.topic import classify
-from transcription.schema import CheckResult, Transcript
+from transcription.schema import CheckResult, NotAssessed, Transcript
 
 log = logging.getLogger(__name__)
 
@@ -64,21 +70,33 @@ class Checker:
         call = Call(transcript, self.rulebook)
         readings = extract_readings(call, self.rulebook)
         call.topic = classify(call, self.rulebook, readings)
-        findings = []
+        findings, uncertain, not_assessed = [], [], []
         penalty = 0.0
         for rule, detect in self._plan:
-            found = detect(call, rule)
-            if not found:
+            reason = abstention(call, rule)
+            if reason is None:
+                found = detect(call, rule)
+                if rule.id in ONCE_PER_CALL:
+                    found = found[:1]
+                counted, unsure, reason = judge(call, rule, found)
+            if reason is not None:
+                not_assessed.append(NotAssessed(rule.id, reason))
                 continue
-            if rule.id in ONCE_PER_CALL:
-                found = found[:1]
-            findings.extend(found)
-            penalty += rule.weight
-        findings.sort(key=lambda f: (f.start is None, f.start or 0.0, f.rule))
-        score = max(self.rulebook.score_floor, self.rulebook.score_start - penalty)
-        log.debug("%s: topic %s, %d finding(s), score %s", transcript.call_id, call.topic, len(findings), score)
+            uncertain.extend(unsure)
+            if counted:
+                findings.extend(counted)
+                penalty += rule.weight
+        order = lambda f: (f.start is None, f.start or 0.0, f.rule)  # noqa: E731
+        findings.sort(key=order)
+        uncertain.sort(key=order)
+        score = None
+        if len(not_assessed) < len(self._plan):
+            score = max(self.rulebook.score_floor, self.rulebook.score_start - penalty)
+        log.debug("%s: topic %s, %d finding(s), %d uncertain, %d not assessed, score %s", transcript.call_id,
+                  call.topic, len(findings), len(uncertain), len(not_assessed), score)
         return CheckResult(transcript.call_id, self.version, call.topic, score, findings, readings,
-                           language=transcript.language or "unknown")
+                           language=transcript.language or "unknown", uncertain=uncertain,
+                           not_assessed=not_assessed)
 
 
 def rule_titles(path: Path | str = DEFAULT_PATH) -> dict[str, tuple[str, str]]:
