@@ -47,7 +47,8 @@ def _raw(text: str, voice: Voice, tmp: Path) -> Path:
     elif voice.engine == "espeak":
         _need("espeak-ng", "espeak-ng")
         name = "ru" + (f"+{voice.variant}" if voice.variant else "")
-        subprocess.run(["espeak-ng", "-v", name, "-w", str(raw), text], check=True, capture_output=True, timeout=120)
+        subprocess.run(["espeak-ng", "-v", name, "-s", "150", "-w", str(raw), text], check=True, capture_output=True,
+                       timeout=120)
     else:
         raise SynthesisError(f"unknown speech engine {voice.engine!r}; use festival or espeak")
     return raw
@@ -56,7 +57,7 @@ def _raw(text: str, voice: Voice, tmp: Path) -> Path:
 def speak(text: str, voice: Voice, sample_rate: int = 8000) -> np.ndarray:
     """One phrase in ``voice`` as float32 samples at ``sample_rate`` (mono)."""
     _need("sox", "sox")
-    key = hashlib.sha256(f"v2|{voice}|{sample_rate}|{text}".encode()).hexdigest()[:24]
+    key = hashlib.sha256(f"v3|{voice}|{sample_rate}|{text}".encode()).hexdigest()[:24]
     CACHE.mkdir(parents=True, exist_ok=True)
     out = CACHE / f"voice-{key}.wav"
     if not out.exists():
