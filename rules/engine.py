@@ -1,4 +1,4 @@
-"""The checker: a transcript in, a ``CheckResult`` out (CONTRACT.md section 3).
+"""The checker: a transcript in, a ``CheckResult`` out (docs/CONTRACT.md section 3).
 
     checker = Checker.default()          # the packaged rulebook
     result = checker.check(transcript)   # topic, readings, findings, score
@@ -29,10 +29,6 @@ from rules.topic import classify
 from transcription.schema import CheckResult, NotAssessed, Transcript
 
 log = logging.getLogger(__name__)
-
-# rules that concern the whole call: at most one finding each (CONTRACT.md section 3)
-ONCE_PER_CALL = frozenset({"greeting.missing", "closing.missing", "name.not_used", "escalation.not_offered",
-                           "request.data_missing", "tempo.fast", "aht.over_norm"})
 
 
 class Checker:
@@ -70,13 +66,17 @@ class Checker:
         call = Call(transcript, self.rulebook)
         readings = extract_readings(call, self.rulebook)
         call.topic = classify(call, self.rulebook, readings)
-        findings, uncertain, not_assessed = [], [], []
+        findings, uncertain = [], []
         penalty = 0.0
+        not_assessed = language_not_assessed(self.rulebook.rules, call.language)
+        skipped = {n.rule for n in not_assessed}
         for rule, detect in self._plan:
+            if rule.id in skipped:
+                continue
             reason = abstention(call, rule)
             if reason is None:
                 found = detect(call, rule)
-                if rule.id in ONCE_PER_CALL:
+                if rule.once_per_call:  # the rulebook's field: the rule concerns the whole call
                     found = found[:1]
                 counted, unsure, reason = judge(call, rule, found)
             if reason is not None:
@@ -89,14 +89,29 @@ class Checker:
         order = lambda f: (f.start is None, f.start or 0.0, f.rule)  # noqa: E731
         findings.sort(key=order)
         uncertain.sort(key=order)
-        score = None
+        score = None  # nothing could be judged: left out of score averages (docs/CONTRACT.md section 3)
         if len(not_assessed) < len(self._plan):
             score = max(self.rulebook.score_floor, self.rulebook.score_start - penalty)
         log.debug("%s: topic %s, %d finding(s), %d uncertain, %d not assessed, score %s", transcript.call_id,
                   call.topic, len(findings), len(uncertain), len(not_assessed), score)
         return CheckResult(transcript.call_id, self.version, call.topic, score, findings, readings,
-                           language=transcript.language or "unknown", uncertain=uncertain,
-                           not_assessed=not_assessed)
+                           language=call.language, uncertain=uncertain, not_assessed=not_assessed)
+
+
+def spoken_languages(language: str) -> frozenset[str]:
+    """The lexicon languages a call in ``language`` needs (an unknown language is judged as Russian)."""
+    return {"kk": frozenset({"kk"}), "mixed": frozenset({"ru", "kk"})}.get(language, frozenset({"ru"}))
+
+
+def language_not_assessed(rules: list[RuleDef], language: str) -> list[NotAssessed]:
+    """The rules with no lexicon for a language spoken in the call: not assessed, reason ``language``.
+
+    A rule judged on a Kazakh call with Russian words only would miss the
+    Kazakh violation and, worse, find a Kazakh greeting or farewell «missing»;
+    so it is left out of that call's score and out of the rule's rates.
+    """
+    need = spoken_languages(language)
+    return [NotAssessed(r.id, "language") for r in rules if not need <= r.languages]
 
 
 def rule_titles(path: Path | str = DEFAULT_PATH) -> dict[str, tuple[str, str]]:

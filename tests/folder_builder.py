@@ -1,4 +1,4 @@
-"""Data folders (CONTRACT.md section 4) built in test code, with transcripts as JSON (no audio).
+"""Data folders (docs/CONTRACT.md section 4) built in test code, with transcripts as JSON (no audio).
 
 ``Folder`` writes calls.csv (+ one transcript per call), requests.csv and
 readings.csv; ``FakeChecker`` returns the topic, score, findings and dictated
@@ -47,7 +47,8 @@ class FakeChecker:
         findings = [Finding(rule, "15.1", "operator", float(i), float(i) + 1, f"evidence {i}")
                     for i, rule in enumerate(s.findings)]
         readings = [Reading(v, 1.0, str(v)) for v in s.readings]
-        return CheckResult(transcript.call_id, self.version, s.topic, s.score, findings, readings)
+        return CheckResult(transcript.call_id, self.version, s.topic, s.score, findings, readings,
+                           language=transcript.language or "unknown")
 
 
 class Folder:

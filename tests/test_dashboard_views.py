@@ -80,6 +80,9 @@ def test_rule_counts_leave_out_rejected_findings(db):
     (views.CallFilter(*H1, score_min=50, score_max=70), ["c08", "c05", "c03"]),
     (views.CallFilter(operator_ids=("op1",), score_max=90), ["c13", "c02"]),
     (views.CallFilter(*H1, limit=2), ["c12", "c11"]),
+    (views.CallFilter(*H1, languages=("kk",)), ["c03"]),
+    (views.CallFilter(*H1, languages=("kk", "mixed")), ["c09", "c03"]),
+    (views.CallFilter(*H1, languages=("unknown",)), []),
 ])
 def test_search_calls(db, flt, expected):
     assert views.search_calls(db, flt)["call_id"].to_list() == expected

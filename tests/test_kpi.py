@@ -1,4 +1,4 @@
-"""KPIs of CONTRACT.md section 5 on a data folder whose answers are written by construction.
+"""KPIs of docs/CONTRACT.md section 5 on a data folder whose answers are written by construction.
 
 The scenario (March 2025; "now" is long after unless a row says otherwise):
 
@@ -94,7 +94,8 @@ MARCH = {
     "requests": 6, "requests_registered_on_time_pct": 75.0, "requests_completed_on_time_pct": 20.0,
     "requests_overdue": 3, "requests_incomplete": 2,
     "readings": 5, "readings_entered_on_time_pct": 50.0, "readings_value_mismatch": 1,
-    "calls_missing_record": 1, "compliance_score_avg": 85.0,
+    "calls_missing_record": 1, "calls_by_language": {"ru": 7, "kk": 0, "mixed": 0, "unknown": 0},
+    "compliance_score_avg": 85.0,
     "violations": {"address.forbidden": 1, "closing.missing": 1, "greeting.missing": 1, "speech.filler": 1},
 }
 MARCH_3 = {
@@ -102,7 +103,8 @@ MARCH_3 = {
     "requests": 3, "requests_registered_on_time_pct": 66.7, "requests_completed_on_time_pct": None,
     "requests_overdue": 0, "requests_incomplete": 1,
     "readings": 0, "readings_entered_on_time_pct": None, "readings_value_mismatch": 0,
-    "calls_missing_record": 0, "compliance_score_avg": 90.0,
+    "calls_missing_record": 0, "calls_by_language": {"ru": 2, "kk": 0, "mixed": 0, "unknown": 0},
+    "compliance_score_avg": 90.0,
     "violations": {"address.forbidden": 1, "closing.missing": 1},
 }
 EMPTY_MAY = {
@@ -110,7 +112,8 @@ EMPTY_MAY = {
     "requests": 0, "requests_registered_on_time_pct": None, "requests_completed_on_time_pct": None,
     "requests_overdue": 0, "requests_incomplete": 0,
     "readings": 0, "readings_entered_on_time_pct": None, "readings_value_mismatch": 0,
-    "calls_missing_record": 0, "compliance_score_avg": None, "violations": {},
+    "calls_missing_record": 0, "calls_by_language": {"ru": 0, "kk": 0, "mixed": 0, "unknown": 0},
+    "compliance_score_avg": None, "violations": {},
 }
 # "Today" is 2025-03-19 noon, before the period ends: Q2 (due 03-18) is overdue, Q3 completed 03-20 is still
 # open and past due, Q1 completed on time; Q5, Q7 not due yet -> 1 of 3 on time.

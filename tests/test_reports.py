@@ -94,7 +94,8 @@ def db(tmp_path_factory) -> Path:
             con.execute("INSERT INTO calls (call_id, started_at, ended_at, duration_s, operator_id, operator_name, "
                         "layout, language, topic, score, rulebook) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                         [call_id, start, start + dt.timedelta(seconds=dur), dur, op, OPERATORS[op],
-                         "stereo-operator-left", "ru", topic, score, None if score is None else "STP-04-2019/01"])
+                         "stereo-operator-left", "kk" if call_id == "b02" else "ru", topic, score,
+                         None if score is None else "STP-04-2019/01"])
         for call_id, idx, rule, clause, start, evidence in FINDINGS:
             con.execute("INSERT INTO findings VALUES (?,?,?,?,'operator',?,?,?,'STP-04-2019/01',1.0)",
                         [call_id, idx, rule, clause, start, None if start is None else start + 1, evidence])
@@ -142,6 +143,16 @@ def _number(text: str):
 
 def _docx_tables(path: Path) -> list[list[list[str]]]:
     return [[[c.text for c in row.cells] for row in t.rows] for t in docx.Document(str(path)).tables]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_spravka_states_the_language_split(db, reports, kind):
+    by_lang = _kpi_json(db, *PERIOD)["calls_by_language"]
+    assert by_lang["kk"] == 1
+    text = _all_text(reports[kind].with_suffix(".docx"))
+    assert (f"на русском {by_lang['ru']}, на казахском 1, на двух языках 0, язык не определён {by_lang['unknown']}"
+            in text)
+    assert "не оценивались" in text and "tempo.fast" in text
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -401,8 +412,8 @@ def test_demo_database_report_equals_kpi_json(demo_db, tmp_path, kind, period):
 
 
 @pytest.mark.slow
-def test_pdf_renders_with_libreoffice(db):
-    """The PDF as a reader sees it; page 1 is kept as a PNG under test-output/ to look at."""
+def test_pdf_renders_with_libreoffice(db, tmp_path):
+    """The PDF as a reader sees it, made afresh in an empty folder (nothing left by an earlier run can pass)."""
     import shutil
     import subprocess
 
@@ -410,8 +421,7 @@ def test_pdf_renders_with_libreoffice(db):
 
     if soffice() is None or shutil.which("pdftoppm") is None:
         pytest.skip("LibreOffice or poppler-utils not installed (optional converters)")
-    out = Path(__file__).resolve().parent.parent / "test-output" / "reports"
-    out.mkdir(parents=True, exist_ok=True)
+    out = tmp_path
     files = generate(db, dt.date(2025, 1, 1), dt.date(2025, 6, 30), "spravka", out / "spravka", ReportOptions(pdf=True))
     assert files.pdf == out / "spravka.pdf"
     assert files.pdf.stat().st_size > 10_000
@@ -420,7 +430,7 @@ def test_pdf_renders_with_libreoffice(db):
     assert "СПРАВКА" in text and "Начальник ОКА" in text and "стр. 1 из" in text
     subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", str(files.pdf), str(out / "page")],
                    check=True)
-    assert list(out.glob("page*.png"))
+    assert [p.name for p in out.glob("page*.png")] == ["page-1.png"]
 
 
 @pytest.mark.parametrize("rows, worst_by, n, ids", [

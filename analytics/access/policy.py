@@ -184,7 +184,7 @@ def redact_call(viewer: Viewer, detail):
 def pd_in_query(text: str) -> bool:
     """A search query that itself holds personal data (a phone, an account...): refused to masked roles,
     or searching would tell them which calls contain it."""
-    from rules.pd_numbers import NUMBER_WORDS
+    from rules.numbers import NUMBER_WORDS
     from rules.privacy import mask_text
 
     number_words = sum(w in NUMBER_WORDS for w in text.lower().split())

@@ -30,6 +30,8 @@ class CallFilter:
     word_forms: one tuple per search word, holding all its forms (lowercase, ``ё`` as ``е``);
         a call matches when every word occurs, in any of its forms, in its transcript.
     limit: the most calls returned, newest first.
+    languages: calls in any of these languages (ru, kk, mixed, unknown; empty: all); a call stored
+        without a language is ``unknown``.
     """
 
     date_from: dt.date | None = None
@@ -41,6 +43,7 @@ class CallFilter:
     score_max: float = 100.0
     word_forms: tuple[tuple[str, ...], ...] = ()
     limit: int = 500
+    languages: tuple[str, ...] = ()
 
 
 def _words_regex(forms: tuple[str, ...]) -> str:
@@ -82,6 +85,9 @@ def search_calls(db: Path, flt: CallFilter) -> pl.DataFrame:
     if flt.topics:
         where.append("list_contains(?::VARCHAR[], p.topic)")
         where_params.append(list(flt.topics))
+    if flt.languages:
+        where.append("list_contains(?::VARCHAR[], coalesce(p.language, 'unknown'))")
+        where_params.append(list(flt.languages))
     if flt.rule:
         where.append("p.call_id IN (SELECT f.call_id FROM counted f WHERE f.rule = ?)")
         where_params.append(flt.rule)

@@ -1,4 +1,4 @@
-"""The KPIs of CONTRACT.md section 5, for any period, in total and by group.
+"""The KPIs of docs/CONTRACT.md section 5, for any period, in total and by group.
 
 ``compute_kpis`` gives the ``oka-qa kpi --json`` object; ``breakdown`` gives
 the same figures per operator, month, operator and month, or topic, as a
@@ -179,6 +179,7 @@ def compute_kpis(db: Path, date_from: dt.date | None = None, date_to: dt.date | 
         rows = con.execute(sql, p).fetchall()
         row = rows[0] if rows else None
         violations = dict(con.execute(_VIOLATIONS_SQL, p).fetchall())
+        by_language = dict(con.execute(q.CALLS_BY_LANGUAGE, p).fetchall())
     out: dict[str, Any] = {"from": date_from.isoformat(), "to": date_to.isoformat()}
     if row is None:
         out |= {k: (None if k.endswith("_pct") or k == "compliance_score_avg" else 0) for k in KPI_FIELDS}
@@ -190,6 +191,9 @@ def compute_kpis(db: Path, date_from: dt.date | None = None, date_to: dt.date | 
             out[k] = round(out[k], 1)
         elif out[k] is not None and not k.endswith(("_pct", "_avg")):
             out[k] = int(out[k])
+    langs = {lang: int(by_language.get(lang, 0)) for lang in q.LANGUAGES}
+    score = out.pop("compliance_score_avg")  # the contract's order: calls_by_language, then the score
+    out |= {"calls_by_language": langs, "compliance_score_avg": score}
     out["violations"] = {rule: int(n) for rule, n in violations.items()}
     return out
 
@@ -211,6 +215,9 @@ def format_kpis(kpis: dict[str, Any]) -> str:
     for key, label in _LABELS.items():
         value = kpis.get(key)
         lines.append(f"  {label:<{width}}  {'—' if value is None else value}")
+    if kpis.get("calls_by_language"):
+        names = {"ru": "русский", "kk": "казахский", "mixed": "смешанный", "unknown": "не определён"}
+        lines.append("  Звонки по языку: " + ", ".join(f"{names[k]} {v}" for k, v in kpis["calls_by_language"].items()))
     if kpis.get("violations"):
         lines.append("  Нарушения по правилам:")
         for rule, n in sorted(kpis["violations"].items(), key=lambda kv: (-kv[1], kv[0])):

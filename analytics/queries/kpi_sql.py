@@ -1,4 +1,4 @@
-"""The SQL behind the KPIs of CONTRACT.md section 5, written once.
+"""The SQL behind the KPIs of docs/CONTRACT.md section 5, written once.
 
 Three base relations carry one row per call, request and reading of the period,
 with a boolean column per KPI condition; ``analytics.queries.kpi`` counts those flags
@@ -128,3 +128,11 @@ def with_bases(*names: str) -> str:
 def pct(num: str, den: str) -> str:
     """A percentage rounded to 0.1, NULL over zero items."""
     return f"round(100.0 * count(*) FILTER (WHERE {num}) / nullif(count(*) FILTER (WHERE {den}), 0), 1)"
+
+
+# calls_by_language (docs/CONTRACT.md section 5): the period's calls by the language the rules judged them in;
+# a call stored without one (before languages were detected) counts as unknown
+LANGUAGES = ("ru", "kk", "mixed", "unknown")
+CALLS_BY_LANGUAGE = with_bases("calls") + """
+SELECT CASE WHEN language IN ('ru', 'kk', 'mixed') THEN language ELSE 'unknown' END AS lang, count(*)
+FROM calls_p GROUP BY lang"""

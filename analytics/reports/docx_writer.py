@@ -90,6 +90,26 @@ class _Figures:
         para(doc, f"Рисунок {self.count} — {chart.caption}", italic=True, size=10, align="center")
 
 
+LANGUAGE_NAMES = {"ru": "на русском", "kk": "на казахском", "mixed": "на двух языках", "unknown": "язык не определён"}
+
+
+def language_split(by_lang: dict) -> str:
+    """«на русском 1702, на казахском 61, на двух языках 73, язык не определён 4»."""
+    return ", ".join(f"{name} {fmt_number(by_lang.get(k, 0), 0)}" for k, name in LANGUAGE_NAMES.items())
+
+
+def language_note() -> str:
+    """Which rules were judged on calls with Kazakh speech, and that the others count nowhere there."""
+    from rules.rulebook import Rulebook
+
+    book = Rulebook.load()
+    judged = [r.id for r in book.rules if "kk" in r.languages]
+    skipped = [r.id for r in book.rules if "kk" not in r.languages]
+    return ("В звонках на казахском и на двух языках проверены правила, для которых в своде есть казахский "
+            f"словарь: {', '.join(judged)}. Правила {', '.join(skipped)} в таких звонках не оценивались "
+            "и не входят ни в доли нарушений, ни в оценку оператора.")
+
+
 def _scope(doc, data: ReportData, figs, opts, n) -> None:
     s = data.scope
     rows = [
@@ -100,6 +120,7 @@ def _scope(doc, data: ReportData, figs, opts, n) -> None:
         ["Звонков за период", fmt_kpi(data.kpis.get("calls"), "")],
         ["Звонков проверено по своду правил Стандарта", fmt_number(s.checked, 0)],
         ["Доля проверенных звонков", fmt_kpi(s.checked_pct, "%")],
+        ["Звонков по языку разговора", language_split(data.kpis.get("calls_by_language") or {})],
         ["Заявок на опломбировку, распломбировку, осмотр", fmt_kpi(data.kpis.get("requests"), "")],
         ["Показаний ИПУ ГВС, внесённых в базу", fmt_kpi(data.kpis.get("readings"), "")],
         ["Редакция свода правил", ", ".join(s.rulebooks) or "—"],
@@ -107,6 +128,9 @@ def _scope(doc, data: ReportData, figs, opts, n) -> None:
     table(doc, ["Параметр проверки", "Значение"], rows, [10.5, 6.5])
     para(doc, "Проверка выполнена автоматически по записям звонков, заявкам ИС РАДИ и СЭД и показаниям "
               "базы АЛСЕКО; каждое нарушение подтверждается цитатой из звонка (раздел 4).", align="justify")
+    by_lang = data.kpis.get("calls_by_language") or {}
+    if by_lang.get("kk") or by_lang.get("mixed"):
+        para(doc, language_note(), align="justify")
 
 
 def _indicators(doc, data: ReportData, figs, opts, n) -> None:

@@ -18,6 +18,8 @@ from transcription.schema import TOPICS
 period = shell.page()
 titles = datasource.rule_titles()
 
+LANGUAGES_RU = {"ru": "русский", "kk": "казахский", "mixed": "смешанный", "unknown": "не определён"}
+
 
 def _audio_file(call: dict) -> Path | None:
     """The recording, to a role that may play it, and only from the recordings folder (no path traversal)."""
@@ -46,7 +48,8 @@ def show_call(call_id: str, at_second: float | None) -> None:
     st.title(f"Звонок {call_id}")
     started = f"{call['started_at']:%d.%m.%Y %H:%M}" if call["started_at"] else "—"
     st.markdown(f"**{started}** · оператор **{call['operator_name'] or call['operator_id'] or '—'}** · "
-                f"тема **{TOPICS_RU.get(call['topic'], call['topic'] or '—')}**")
+                f"тема **{TOPICS_RU.get(call['topic'], call['topic'] or '—')}** · "
+                f"язык **{LANGUAGES_RU.get(call.get('language') or 'unknown', '—')}**")
     c1, c2, c3 = st.columns(3)
     c1.metric("Балл", fmt_number(call["score"]))
     c2.metric("Длительность", fmt_seconds(call["duration_s"]))
@@ -122,7 +125,7 @@ def search() -> None:
     query = st.text_input("Поиск по расшифровкам", key="calls_query", placeholder="например: девушка подождите")
     ops = datasource.operators()
     names = dict(zip(ops["operator_id"].to_list(), ops["operator_name"].to_list()))
-    c1, c2, c3, c4 = st.columns([2, 2, 2, 2])
+    c1, c2, c3, c4, c5 = st.columns([2, 2, 2, 2, 1])
     chosen_ops = c1.multiselect("Оператор", list(names), format_func=lambda i: names.get(i) or i, key="calls_ops",
                                 placeholder="все операторы")
     topics = c2.multiselect("Тема", list(TOPICS), format_func=lambda t: TOPICS_RU.get(t, t), key="calls_topics",
@@ -131,13 +134,15 @@ def search() -> None:
     rule = c3.selectbox("Нарушение", [None, *rules], key="calls_rule",
                         format_func=lambda r: "все звонки" if r is None else titles.get(r, r))
     lo, hi = c4.slider("Балл", 0, 100, (0, 100), key="calls_score")
+    languages = c5.multiselect("Язык", list(LANGUAGES_RU), format_func=LANGUAGES_RU.get, key="calls_languages",
+                               placeholder="все языки")
     word_forms = ()
     if query.strip():
         from rules.lemmas import query_forms
 
         word_forms = query_forms(query)
     flt = CallFilter(period.start, period.end, tuple(chosen_ops), tuple(topics), rule, float(lo), float(hi),
-                     word_forms, limit=500)
+                     word_forms, limit=500, languages=tuple(languages))
     calls = datasource.search_calls(flt)
     st.caption(f"Найдено звонков: {calls.height}" + (" (показаны первые 500)" if calls.height >= 500 else "")
                + ". Выберите строку, чтобы открыть звонок.")
