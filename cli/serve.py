@@ -39,7 +39,7 @@ def streamlit_command(db_path: Path, port: int, address: str) -> list[str]:
         "--server.fileWatcherType", "none",
         "--server.runOnSave", "false",
         "--theme.base", "light",
-        "--client.toolbarMode", "viewer",
+        "--client.toolbarMode", "minimal",       # no English menu (Rerun, Settings, Print, ...)
         "--", "--db", str(db_path),
     ]
 

@@ -65,7 +65,8 @@ class Checker:
     def check(self, transcript: Transcript) -> CheckResult:
         call = Call(transcript, self.rulebook)
         readings = extract_readings(call, self.rulebook)
-        call.topic = classify(call, self.rulebook, readings)
+        topics = classify(call, self.rulebook, readings)
+        call.topic = topics[0]
         findings, uncertain = [], []
         penalty = 0.0
         not_assessed = language_not_assessed(self.rulebook.rules, call.language)
@@ -95,7 +96,8 @@ class Checker:
         log.debug("%s: topic %s, %d finding(s), %d uncertain, %d not assessed, score %s", transcript.call_id,
                   call.topic, len(findings), len(uncertain), len(not_assessed), score)
         return CheckResult(transcript.call_id, self.version, call.topic, score, findings, readings,
-                           language=call.language, uncertain=uncertain, not_assessed=not_assessed)
+                           topics=topics, language=call.language, uncertain=uncertain,
+                           not_assessed=not_assessed)
 
 
 def spoken_languages(language: str) -> frozenset[str]:

@@ -8,7 +8,8 @@ from pathlib import Path
 import docx
 from docx.shared import Cm, Pt
 
-from analytics.reports import conclusions
+from analytics.catalogue import kpis as catalogue
+from analytics.reports import conclusions, statements
 from analytics.reports.charts import Chart
 from analytics.reports.docx_parts import bottom_rule, page_number_footer, para, plain_table, setup, table
 from analytics.reports.model import ReportData
@@ -17,7 +18,6 @@ from analytics.reports.texts import (
     DEPARTMENT,
     ENTERPRISE,
     KIND_SPECS,
-    KPI_LABELS,
     SECTIONS,
     fmt_change,
     fmt_clause,
@@ -41,7 +41,8 @@ def write_docx(data: ReportData, path: Path, charts: dict[str, Chart], opts: Rep
     _letterhead(doc, data)
     n = 0
     figs = _Figures(charts)
-    for key, section in (("scope", _scope), ("indicators", _indicators), ("lists", _lists),
+    for key, section in (("scope", _scope), ("coverage", statements.write_docx_section),
+                         ("indicators", _indicators), ("lists", _lists),
                          ("clauses", _clauses), ("operators", _operators), ("training", _training)):
         n += 1
         doc.add_heading(f"{n}. {SECTIONS[key]}", level=1)
@@ -142,8 +143,9 @@ def _indicators(doc, data: ReportData, figs, opts, n) -> None:
               "изменение — к периоду сравнения, в процентных пунктах.", size=11, align="justify")
     doc.add_heading(f"{n}.1. Сводные показатели за период", level=2)
     para(doc, "В тех же определениях и из тех же запросов, что и на панели мониторинга ОКА.", size=11)
-    rows = [[label, fmt_kpi(data.kpis.get(key), unit), fmt_kpi(data.previous_kpis.get(key), unit),
-             fmt_change(data.kpis.get(key), data.previous_kpis.get(key), unit)] for key, label, unit in KPI_LABELS]
+    rows = [[k.label, k.fmt(data.kpis.get(k.key)), k.fmt(data.previous_kpis.get(k.key)),
+             fmt_change(data.kpis.get(k.key), data.previous_kpis.get(k.key), k.unit)]
+            for k in catalogue.scalars(data.kpis)]
     table(doc, ["Показатель", "Отчётный период", "Предыдущий период", "Изменение"], rows,
           [8.6, 2.9, 2.9, 2.6], size=10, numeric_cols=(1, 2, 3))
     figs.place(doc, "indicators")
@@ -269,6 +271,12 @@ def _conclusion(doc, data: ReportData) -> None:
         if items:
             para(doc, "Руководителю ОКА разработать корректирующие действия по каждому несоответствию "
                       "и представить их в сектор СМК.", align="justify")
+        open_items = conclusions.unconfirmed(data)
+        if open_items:
+            para(doc, "Не подтверждено (автоматические находки, которые аудитор не подтвердил; несоответствиями "
+                      "не являются до проверки):", bold=True)
+            for item in open_items:
+                para(doc, item, align="justify", size=11)
 
 
 def _signatures(doc, data: ReportData) -> None:

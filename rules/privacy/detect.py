@@ -20,8 +20,7 @@ from dataclasses import dataclass, replace
 
 from rules.privacy.lexicon import KINDS, PdSpan, PrivacyError, lexicon
 from rules.privacy.lexicon import norm as _e
-from rules.privacy.numbers import codes as _codes
-from rules.privacy.numbers import numbers as _numbers
+from rules.privacy.numbers import identifiers as _identifiers
 from rules.privacy.people import addresses as _addresses
 from rules.privacy.people import names as _names
 from rules.text import tokenize
@@ -32,9 +31,14 @@ __all__ = ["KINDS", "MaskOptions", "PdSpan", "PrivacyError", "context_before", "
 
 _PRIORITY = {k: i for i, k in enumerate(KINDS)}
 CONTEXT_UTTERANCES = 3
+MEMO_LIMIT = 200_000
 _EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# a spoken address: the name before «собака» may be said in pieces («erlan точка sadykov», «aset тире 77»);
+# pieces are plain word characters and the separators never are, so the pattern cannot backtrack far
+_SPOKEN_SEP = r"(?:\s*[.-]\s*|\s+(?:точка|dot|тире|дефис|нижнее\s+подч[её]ркивание|подч[её]ркивание)\s+)"
 _SPOKEN_EMAIL_RE = re.compile(
-    r"(?i)(?<![\w@])[\w.\-]+\s+(?:собака|собачка|эт|at)\s+[\w\-]+(?:\s*(?:точка|dot|\.)\s*[\w\-]+)+")
+    rf"(?i)(?<![\w@.\-])\w+(?:{_SPOKEN_SEP}\w+){{0,5}}\s+(?:собака|собачка|эт|at)\s+[\w\-]+"
+    r"(?:\s*(?:точка|dot|\.)\s*[\w\-]+)+")
 
 
 @dataclass(frozen=True)
@@ -52,12 +56,13 @@ def find_pd(text: str, context: str = "", options: MaskOptions | None = None) ->
     """The personal data in ``text``; ``context`` (what was said just before) only lends cues."""
     options = options or MaskOptions()
     lex = lexicon()
+    if len(lex.memo) > MEMO_LIMIT:  # answers per word form: bounded, whatever text comes in
+        lex.memo.clear()
     ctx_tokens = tokenize(context, marks=True) if context else []
     tokens = tokenize(text, marks=True)
     spans: list[PdSpan] = []
     spans += _emails(text)
-    spans += _numbers(text, tokens, ctx_tokens, lex)
-    spans += _codes(text, tokens, ctx_tokens, lex)
+    spans += _identifiers(text, tokens, ctx_tokens, lex)
     spans += _addresses(text, tokens, lex)
     keep = {_e(n) for name in options.keep_names for n in name.split()}
     spans += _names(text, tokens, lex, keep)
