@@ -120,7 +120,8 @@ def generate(n_calls: int, start: dt.date, months: int, seed: int) -> dict[str, 
         "call_id": np.where((rng.random(nr) < 0.6) & ~hours_late, ids[r_idx], ""),
         "created_at": _iso(created), "completed_at": np.where(open_, "", _iso(done_at)),
     })
-    requests = pl.concat([requests, _other_channel_requests(rng, days, nr, int(nr * OTHER_CHANNEL))])
+    if int(nr * OTHER_CHANNEL):
+        requests = pl.concat([requests, _other_channel_requests(rng, days, nr, int(nr * OTHER_CHANNEL))])
 
     # readings: 95 % of readings calls, entered 0.3-4 min after (5 % late; 2 % hours late with no call_id),
     # 2 % typos
@@ -140,7 +141,8 @@ def generate(n_calls: int, start: dt.date, months: int, seed: int) -> dict[str, 
         "operator_id": calls["operator_id"].to_numpy()[d_idx],
         "call_id": np.where((rng.random(nd) < 0.5) & ~hours_late, ids[d_idx], ""), "entered_at": _iso(entered),
     })
-    readings = pl.concat([readings, _other_channel_readings(rng, days, nd, int(nd * OTHER_CHANNEL))])
+    if int(nd * OTHER_CHANNEL):
+        readings = pl.concat([readings, _other_channel_readings(rng, days, nd, int(nd * OTHER_CHANNEL))])
     return {"calls": calls, "findings": findings, "requests": requests, "readings": readings}
 
 
