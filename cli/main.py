@@ -225,7 +225,7 @@ def demo(cfg, db, port, no_serve) -> None:
     from data import DEMO_DIR
 
     db = Path(db)
-    for stale in (db, db.with_suffix(db.suffix + ".wal")):
+    for stale in (db, db.with_suffix(db.suffix + ".wal"), db.with_suffix(db.suffix + ".audit-chain")):
         stale.unlink(missing_ok=True)
     problems = Problems()
     report = run_ingest(DEMO_DIR, db, cfg, on_error=problems.error)

@@ -129,7 +129,7 @@ def check(path: Path) -> BackupInfo:
     from analytics.access import audit
 
     try:  # restoring a copy whose audit log was altered would rewrite who did what
-        audit.verify(path)
+        audit.verify(path, anchored=False)   # a copy's anchor is its database's
     except OkaError as e:
         raise BackupError(f"{path}: refused, its audit log does not verify ({e})") from e
     if expected and expected.get("tables") and expected["tables"] != tables:
@@ -153,6 +153,9 @@ def restore(backup_path: Path, db: Path) -> tuple[BackupInfo, Path | None]:
         os.replace(db, kept)
     Path(str(db) + ".wal").unlink(missing_ok=True)
     os.replace(tmp, db)
+    from analytics.access import audit
+
+    audit.rebase(db)   # the anchor now describes the restored log; what only the replaced one had is carried below
     if kept is not None:
         _carry_audit(kept, db)
     log.info("restored %s from %s (previous database kept as %s)", db, info.path, kept)

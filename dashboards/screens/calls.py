@@ -1,7 +1,6 @@
 """«Звонки»: search by words and lemmas with filters; the call page with conversation, audio and records."""
 from __future__ import annotations
 
-import mimetypes
 from pathlib import Path
 
 import polars as pl
@@ -12,6 +11,7 @@ from dashboards import auth, context, datasource, shell
 from dashboards.components.calltable import call_table
 from dashboards.components.conversation import conversation
 from dashboards.components.export import download_buttons
+from dashboards.components.served import audio_player
 from dashboards.labels import TOPICS_RU, clause_ru, fmt_number, fmt_seconds, russian
 from transcription.schema import TOPICS
 
@@ -54,10 +54,8 @@ def show_call(call_id: str, at_second: float | None) -> None:
         detail.findings.filter(pl.col("verdict").is_null() | (pl.col("verdict") != "rejected")).height, 0))
 
     audio = _audio_file(call)
-    if audio is not None:
+    if audio is not None and audio_player(call_id, audio, at_second or 0):   # each fetch is logged by the route
         start = int(at_second or 0)
-        st.audio(str(audio), format=mimetypes.guess_type(audio.name)[0] or "audio/wav", start_time=start)
-        auth.log_once("play_audio", call_id, {"file": audio.name})
         st.caption(f"Воспроизведение с {fmt_seconds(start)} — нажмите время у реплики, чтобы перейти к ней.")
     else:
         st.caption("Запись разговора недоступна на этом компьютере.")
