@@ -150,10 +150,6 @@ class Gate:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        if "/media/" in scope.get("path", "") and not _cookie_session(scope):
-            await _refuse(403, "Нет доступа: войдите в панель.")(scope, receive, send)
-            return
-
         async def send_with_headers(message) -> None:
             if message["type"] == "http.response.start":
                 message.setdefault("headers", [])
@@ -161,6 +157,9 @@ class Gate:
                 message["headers"] = [*message["headers"], *(h for h in SECURITY_HEADERS if h[0] not in present)]
             await send(message)
 
+        if "/media/" in scope.get("path", "") and not _cookie_session(scope):
+            await _refuse(403, "Нет доступа: войдите в панель.")(scope, receive, send_with_headers)
+            return
         await self.app(scope, receive, send_with_headers)
 
 

@@ -404,3 +404,35 @@ def test_every_page_script_starts_at_the_gate(script):
     first = body[0]
     call = first.value if isinstance(first, (ast.Expr, ast.Assign)) else None
     assert isinstance(call, ast.Call) and ast.unparse(call.func) == "shell.page", ast.unparse(first)
+
+
+@pytest.mark.parametrize("role, query", [
+    ("trainer", "девушка " * 12_500),                     # 100,000 characters: masking it took 100 s
+    ("head", " ".join(f"слово{i}" for i in range(700))),  # 700 words: a raw database traceback with server paths
+])
+def test_one_search_cannot_tie_up_the_server_or_show_a_traceback(monkeypatch, db, role, query):
+    """Issue 17 item 8."""
+    import time
+
+    at = open_as(monkeypatch, db, role, "calls")
+    started = time.monotonic()
+    at.text_input(key="calls_query").input(query).run()
+    assert time.monotonic() - started < 20
+    assert not at.exception, [e.value for e in at.exception]
+    shown = rendered(at)
+    assert "Traceback" not in shown and "/work/" not in shown and ".py" not in shown
+    assert at.dataframe(key="calls_found") is not None
+
+
+def test_the_app_shows_no_traceback_whatever_fails(monkeypatch, db):
+    """Issue 17 item 8: an unexpected error on a page is one Russian line; details only in the server log."""
+    from dashboards import datasource
+
+    def broken(*a, **k):
+        raise RuntimeError("Binder Error: /srv/oka/var/oka.duckdb table calls has no column x")
+
+    monkeypatch.setattr(datasource, "search_calls", broken)
+    at = open_as(monkeypatch, db, "head", "calls")
+    assert not at.exception
+    assert [e.value for e in at.error if "Страница не может быть показана" in e.value]
+    assert "/srv/oka" not in rendered(at)

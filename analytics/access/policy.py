@@ -181,12 +181,23 @@ def redact_call(viewer: Viewer, detail):
                    readings=redact_frame(inside, detail.readings, keep))
 
 
+MAX_QUERY_CHARS, MAX_QUERY_WORDS = 200, 12
+
+
+def bounded_query(text: str | None) -> str:
+    """A search query as the search takes it: at most ``MAX_QUERY_CHARS`` characters and ``MAX_QUERY_WORDS``
+    words (100,000 characters tied the server up for 100 s; 700 words overflowed the database's query)."""
+    words = (text or "")[:MAX_QUERY_CHARS].split()
+    return " ".join(words[:MAX_QUERY_WORDS])
+
+
 def pd_in_query(text: str) -> bool:
     """A search query that itself holds personal data (a phone, an account...): refused to masked roles,
     or searching would tell them which calls contain it."""
     from rules.pd_numbers import NUMBER_WORDS
     from rules.privacy import mask_text
 
+    text = bounded_query(text)
     number_words = sum(w in NUMBER_WORDS for w in text.lower().split())
     return bool(mask_text(text)[1]) or sum(ch.isdigit() for ch in text) + number_words >= 3
 

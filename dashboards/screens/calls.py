@@ -6,6 +6,7 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
+from analytics.access.policy import MAX_QUERY_CHARS, bounded_query
 from analytics.queries.call_search import CallFilter
 from dashboards import auth, context, datasource, shell
 from dashboards.components.calltable import call_table
@@ -117,7 +118,8 @@ def show_call(call_id: str, at_second: float | None) -> None:
 def search() -> None:
     st.title("Звонки")
     st.caption(f"{period.label}. Поиск находит слово в любой форме: «девушка» найдёт и «девушки».")
-    query = st.text_input("Поиск по расшифровкам", key="calls_query", placeholder="например: девушка подождите")
+    query = bounded_query(st.text_input("Поиск по расшифровкам", key="calls_query", max_chars=MAX_QUERY_CHARS,
+                                        placeholder="например: девушка подождите"))
     ops = datasource.operators()
     names = dict(zip(ops["operator_id"].to_list(), ops["operator_name"].to_list()))
     c1, c2, c3, c4 = st.columns([2, 2, 2, 2])
