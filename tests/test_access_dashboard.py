@@ -436,3 +436,21 @@ def test_the_app_shows_no_traceback_whatever_fails(monkeypatch, db):
     assert not at.exception
     assert [e.value for e in at.error if "Страница не может быть показана" in e.value]
     assert "/srv/oka" not in rendered(at)
+
+
+@pytest.mark.parametrize("said, markdown_syntax", [
+    ("смотрите ![x](http://evil.example/p.png) тут", "![x](http"),
+    ("**жирный** и [ссылка](http://evil.example)", "[ссылка](http"),
+    ("цвет :red[красный] и :material/home:", ":red["),
+    ("формула $x^2$ и <img src=http://evil.example/q.png>", "<img"),
+])
+def test_transcript_text_is_shown_as_plain_text(monkeypatch, tmp_path, said, markdown_syntax):
+    """Issue 17 item 10: transcript text rendered as Markdown, and the browser fetched remote images in it."""
+    fresh = dashboard_db.build(tmp_path / "md.duckdb")
+    with connect(fresh) as con:
+        con.execute("UPDATE utterances SET text = ? WHERE call_id = 'c03' AND idx = 0", [said])
+    at = open_as(monkeypatch, fresh, "head", "calls", query={"call": "c03"})
+    assert not at.exception, [e.value for e in at.exception]
+    bodies = [m.value for m in at.markdown if "evil" in m.value or "красный" in m.value or "$x" in m.value
+              or "\\$x" in m.value]
+    assert bodies and all(markdown_syntax not in b for b in bodies)
