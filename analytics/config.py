@@ -24,7 +24,7 @@ class ConfigError(OkaError):
 
 @dataclass
 class StoreOptions:
-    """db: the DuckDB file (CONTRACT.md: ``var/oka.duckdb`` under the current directory)."""
+    """db: the DuckDB file (docs/CONTRACT.md: ``var/oka.duckdb`` under the current directory)."""
 
     db: str = "var/oka.duckdb"
 

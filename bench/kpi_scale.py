@@ -11,7 +11,7 @@ so its memory does not count), then measures, in this process:
 * records import: requests.csv + readings.csv read, validated row by row and
   upserted (target >= 200,000 rows/s);
 * calls.csv with pre-checked results, and the full relinking;
-* every KPI of CONTRACT.md section 5 for a half-year (target < 1 s), the
+* every KPI of docs/CONTRACT.md section 5 for a half-year (target < 1 s), the
   per-operator monthly breakdown (target < 1 s), and the lists behind them;
 * peak memory of this process (target < 4 GB).
 """

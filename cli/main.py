@@ -1,4 +1,4 @@
-"""The ``oka-qa`` command line (CONTRACT.md section 2).
+"""The ``oka-qa`` command line (docs/CONTRACT.md section 2).
 
 A small function per command.  Heavy libraries (faster-whisper, pymorphy3,
 streamlit) are imported inside the command that needs them, so ``--help`` is
@@ -76,10 +76,12 @@ def cli(ctx: click.Context, config_path: Path | None, verbose: int) -> None:
 @click.option("--no-cache", is_flag=True, help="Transcribe again even if a cached transcript exists.")
 @click.pass_obj
 def transcribe(cfg, audio, out_dir, layout, model, language, device, workers, no_cache) -> None:
-    """Transcribe recordings into transcript JSON (CONTRACT.md section 1)."""
+    """Transcribe recordings into transcript JSON (docs/CONTRACT.md section 1)."""
+    from rules.rulebook import operator_greeting
     from transcription.batch import transcribe_files
 
     opts = cfg.transcription
+    opts.operator_greeting = operator_greeting()  # mono role assignment: the rulebook's list
     for name, value in (("layout", layout), ("model", model), ("language", language),
                         ("device", device), ("workers", workers)):
         if value is not None:
@@ -130,7 +132,7 @@ def check(transcripts, as_json, rulebook) -> None:
 @click.option("--db", type=click.Path(path_type=Path), default=None, help="DuckDB file (default var/oka.duckdb).")
 @click.pass_obj
 def ingest(cfg, data_dir, db) -> None:
-    """Load a data folder: transcribe, check, import records, link, store (CONTRACT.md section 4)."""
+    """Load a data folder: transcribe, check, import records, link, store (docs/CONTRACT.md section 4)."""
     from analytics.ingest.pipeline import ingest as run_ingest
 
     if not data_dir.is_dir():
@@ -155,7 +157,7 @@ def ingest(cfg, data_dir, db) -> None:
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 def kpi(cfg, db, date_from, date_to, as_json) -> None:
-    """The KPIs of CONTRACT.md section 5 for calls started in [from, to]."""
+    """The KPIs of docs/CONTRACT.md section 5 for calls started in [from, to]."""
     from analytics.queries.kpi import compute_kpis, format_kpis
 
     try:

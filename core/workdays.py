@@ -1,7 +1,7 @@
 """Kazakhstan's working-day calendar, and the due date of a request.
 
 A request must be completed "within 10 working days after the day of
-creation" (CONTRACT.md section 5).  Working days follow the ``holidays``
+creation" (docs/CONTRACT.md section 5).  Working days follow the ``holidays``
 library's ``KZ`` calendar:
 
 * Saturdays and Sundays are days off;

@@ -62,7 +62,7 @@ def _kpis(db: Store, date_from: dt.date, date_to: dt.date) -> dict:
 
 
 def kpis(date_from: dt.date, date_to: dt.date) -> dict:
-    """CONTRACT.md section 5 for the period (``analytics.queries.kpi.compute_kpis``)."""
+    """docs/CONTRACT.md section 5 for the period (``analytics.queries.kpi.compute_kpis``)."""
     return _kpis(_db(), date_from, date_to)
 
 

@@ -1,4 +1,4 @@
-"""The KPI tiles of «Обзор»: what each KPI of CONTRACT.md section 5 is called, and its target.
+"""The KPI tiles of «Обзор»: what each KPI of docs/CONTRACT.md section 5 is called, and its target.
 
 СТП-04-2019 clause 2.6 names the criteria (timeliness of request registration and
 of entering readings) without figures; the targets below are the department's

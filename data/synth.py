@@ -1,4 +1,4 @@
-"""Generate a realistic data folder (CONTRACT.md section 4) of any size.
+"""Generate a realistic data folder (docs/CONTRACT.md section 4) of any size.
 
     python -m data.synth --calls 2000 --out /tmp/oka-data            # transcripts, checked by the rulebook
     python -m data.synth --calls 1000000 --out /tmp/big --prechecked  # pre-checked, for the scale benchmark
@@ -143,7 +143,7 @@ CUSTOMER_OPENING = {
     "request.legal": "Здравствуйте, это ТОО Объект, нам нужно опломбировать прибор учёта тепловой энергии.",
     "billing": "Здравствуйте, почему в этом месяце такое большое начисление за отопление?",
     "out_of_scope": "Здравствуйте, у нас во дворе нет холодной воды, куда звонить?",
-    "other": "Здравствуйте, подскажите, где находится ваш абонентский отдел?",
+    "other": "Здравствуйте, извините, я, кажется, не туда попал.",   # reference questions are billing (CONTRACT §3)
 }
 
 

@@ -14,17 +14,33 @@ sounds like the operator's.
 """
 from __future__ import annotations
 
+from rules.language import call_language
 from rules.text import Utt
 from transcription.schema import Finding, Transcript
 
 
+def languages(transcript: Transcript) -> tuple[str, list[str | None]]:
+    """(the call's language, each utterance's language): the transcript's where given, else from the words.
+
+    An utterance whose words do not tell (a number, a name) is read in the call's
+    language when that is Kazakh, and as Russian otherwise.
+    """
+    given = [u.language for u in transcript.utterances]
+    found, langs = call_language([u.text for u in transcript.utterances], given)
+    lang = transcript.language or found
+    default = "kk" if lang == "kk" else None
+    return lang, [x or default for x in langs]
+
+
 class Call:
-    __slots__ = ("customer", "operator", "roles", "rulebook", "topic", "transcript", "utts")
+    __slots__ = ("customer", "language", "operator", "roles", "rulebook", "topic", "transcript", "utts")
 
     def __init__(self, transcript: Transcript, rulebook) -> None:
         self.transcript = transcript
         self.rulebook = rulebook
-        self.utts = [Utt(i, u.speaker, u.start, u.end, u.text, u.words) for i, u in enumerate(transcript.utterances)]
+        self.language, langs = languages(transcript)
+        self.utts = [Utt(i, u.speaker, u.start, u.end, u.text, u.words, lang)
+                     for i, (u, lang) in enumerate(zip(transcript.utterances, langs, strict=True))]
         roles = [u.speaker for u in self.utts]
         if "operator" not in roles and "unknown" in roles:
             markers = [rulebook.lexicon("operator_markers", rulebook.operator_markers, by_lemma=False)]

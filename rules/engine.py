@@ -1,4 +1,4 @@
-"""The checker: a transcript in, a ``CheckResult`` out (CONTRACT.md section 3).
+"""The checker: a transcript in, a ``CheckResult`` out (docs/CONTRACT.md section 3).
 
     checker = Checker.default()          # the packaged rulebook
     result = checker.check(transcript)   # topic, readings, findings, score
@@ -20,13 +20,9 @@ from rules.readings import extract_readings
 from rules.registry import DETECTORS, load_builtins
 from rules.rulebook import DEFAULT_PATH, Rulebook, RuleDef
 from rules.topic import classify
-from transcription.schema import CheckResult, Transcript
+from transcription.schema import CheckResult, NotAssessed, Transcript
 
 log = logging.getLogger(__name__)
-
-# rules that concern the whole call: at most one finding each (CONTRACT.md section 3)
-ONCE_PER_CALL = frozenset({"greeting.missing", "closing.missing", "name.not_used", "escalation.not_offered",
-                           "request.data_missing", "tempo.fast", "aht.over_norm"})
 
 
 class Checker:
@@ -66,19 +62,41 @@ class Checker:
         call.topic = classify(call, self.rulebook, readings)
         findings = []
         penalty = 0.0
+        not_assessed = language_not_assessed(self.rulebook.rules, call.language)
+        skipped = {n.rule for n in not_assessed}
         for rule, detect in self._plan:
+            if rule.id in skipped:
+                continue
             found = detect(call, rule)
             if not found:
                 continue
-            if rule.id in ONCE_PER_CALL:
+            if rule.once_per_call:  # the rulebook's field: the rule concerns the whole call
                 found = found[:1]
             findings.extend(found)
             penalty += rule.weight
         findings.sort(key=lambda f: (f.start is None, f.start or 0.0, f.rule))
         score = max(self.rulebook.score_floor, self.rulebook.score_start - penalty)
+        if len(skipped) == len(self._plan):
+            score = None  # nothing could be judged: left out of score averages (CONTRACT.md section 3)
         log.debug("%s: topic %s, %d finding(s), score %s", transcript.call_id, call.topic, len(findings), score)
         return CheckResult(transcript.call_id, self.version, call.topic, score, findings, readings,
-                           language=transcript.language or "unknown")
+                           language=call.language, not_assessed=not_assessed)
+
+
+def spoken_languages(language: str) -> frozenset[str]:
+    """The lexicon languages a call in ``language`` needs (an unknown language is judged as Russian)."""
+    return {"kk": frozenset({"kk"}), "mixed": frozenset({"ru", "kk"})}.get(language, frozenset({"ru"}))
+
+
+def language_not_assessed(rules: list[RuleDef], language: str) -> list[NotAssessed]:
+    """The rules with no lexicon for a language spoken in the call: not assessed, reason ``language``.
+
+    A rule judged on a Kazakh call with Russian words only would miss the
+    Kazakh violation and, worse, find a Kazakh greeting or farewell «missing»;
+    so it is left out of that call's score and out of the rule's rates.
+    """
+    need = spoken_languages(language)
+    return [NotAssessed(r.id, "language") for r in rules if not need <= r.languages]
 
 
 def rule_titles(path: Path | str = DEFAULT_PATH) -> dict[str, tuple[str, str]]:

@@ -1,15 +1,12 @@
 """Entities named in a call's text: the numbers said, for matching account and contract numbers.
 
 ``numbers_in_text`` is what ``analytics`` uses to tell which of several
-candidate calls named a record's account (CONTRACT.md section 4, tie-break).
+candidate calls named a record's account (docs/CONTRACT.md section 4, tie-break).
 """
 from __future__ import annotations
 
-import re
-
 from rules.numbers import pieces
-
-_WORD = re.compile(r"\d+(?:[.,]\d+)?|[^\W\d_]+", re.UNICODE)
+from rules.text import tokenize
 
 
 def numbers_in_text(text: str) -> list[str]:
@@ -21,7 +18,7 @@ def numbers_in_text(text: str) -> list[str]:
     пятьдесят шесть» → "123456" (and "123", "456").  A decimal is kept as
     "123.5".  Order of first appearance, no repeats.
     """
-    forms = [m.group().lower().replace("ё", "е") for m in _WORD.finditer(text)]
+    forms = [t.form for t in tokenize(text)]
     out: dict[str, None] = {}
     for run in pieces(forms):
         if len(run) > 1:

@@ -1,6 +1,6 @@
 """``oka-qa eval CORPUS_DIR``: the rulebook's figures on a labelled corpus.
 
-A labelled call is a transcript JSON (CONTRACT.md section 1) with
+A labelled call is a transcript JSON (docs/CONTRACT.md section 1) with
 ``"expected": {"rules": [...], "topic": "...", "readings": [...]}`` — or the
 same object in a sidecar ``<name>.expected.json`` (``.labels.json``), or in a
 folder-wide ``labels.json`` / ``labels.jsonl`` keyed by ``call_id``.  Rules
@@ -57,6 +57,8 @@ class EvalReport:
     readings_right: int = 0
     readings_calls: int = 0
     readings_calls_right: int = 0
+    language_calls: int = 0          # calls labelled with a language
+    language_right: int = 0
     errors: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:
@@ -72,6 +74,8 @@ class EvalReport:
             "readings_accuracy": r3(self.readings_right / self.calls) if self.calls else None,
             "readings_accuracy_calls_with_readings":
                 r3(self.readings_calls_right / self.readings_calls) if self.readings_calls else None,
+            "language_accuracy": r3(self.language_right / self.language_calls) if self.language_calls else None,
+            "language_calls": self.language_calls,
             "errors": self.errors,
         }
 
@@ -88,6 +92,8 @@ class EvalReport:
         lines.append(f"topic accuracy     {f(d['topic_accuracy'])}")
         lines.append(f"readings exact     {f(d['readings_accuracy'])} (all calls), "
                      f"{f(d['readings_accuracy_calls_with_readings'])} (calls with readings)")
+        if self.language_calls:
+            lines.append(f"language accuracy  {f(d['language_accuracy'])} ({self.language_calls} labelled calls)")
         return "\n".join(lines)
 
 
@@ -132,6 +138,7 @@ def _labels(path: Path, data: dict, folder: dict[str, dict]) -> dict:
         "rules": {r.get("rule") or r.get("id") if isinstance(r, dict) else str(r) for r in rules or []},
         "topic": exp.get("topic", exp.get("expected_topic")),
         "readings": [float(r["value"] if isinstance(r, dict) else r) for r in readings or []],
+        "language": exp.get("language"),
     }
 
 
@@ -178,8 +185,13 @@ def evaluate(corpus_dir: Path, checker, on_error: Callable[[str], None] | None =
         if want_r:
             report.readings_calls += 1
             report.readings_calls_right += read_ok
-        if want != got or not topic_ok or not read_ok:
+        lang_ok = exp["language"] is None or exp["language"] == result.language
+        if exp["language"] is not None:
+            report.language_calls += 1
+            report.language_right += lang_ok
+        if want != got or not topic_ok or not read_ok or not lang_ok:
             report.errors.append({"file": path.name, "missed": sorted(want - got), "extra": sorted(got - want),
                                   "topic": None if topic_ok else [exp["topic"], result.topic],
-                                  "readings": None if read_ok else [want_r, got_r]})
+                                  "readings": None if read_ok else [want_r, got_r],
+                                  "language": None if lang_ok else [exp["language"], result.language]})
     return report

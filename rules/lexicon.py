@@ -34,6 +34,12 @@ class RulebookError(OkaError):
     """The rulebook YAML is malformed (names the file and the rule)."""
 
 
+class KkPhrase(str):
+    """A word or phrase of a Kazakh lexicon: the lexicon analyses it by the Kazakh suffix model."""
+
+    __slots__ = ()
+
+
 @dataclass(frozen=True)
 class Entry:
     phrase: str
@@ -42,6 +48,7 @@ class Entry:
     unless_prev: frozenset[str] = frozenset()
     unless_next_tag: int = 0
     unless_prev_tag: int = 0
+    by_stem: bool = False      # a Kazakh entry: a word matches any word the suffix model peels down to it
 
 
 @dataclass
@@ -71,7 +78,10 @@ class Lexicon:
     _canon_cache: dict[str, str] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def build(cls, items: list[Any], where: str, by_lemma: bool = False, fuzzy_min: int = 7) -> Lexicon:
+    def build(cls, items: list[Any], where: str, by_lemma: bool = False, fuzzy_min: int = 7,
+              kk_by_stem: bool = True) -> Lexicon:
+        """kk_by_stem: Kazakh entries (``KkPhrase``) match by their stems (any ending), whatever ``by_lemma``
+        says; False: as written (a vocative, «апай», is said bare — «апайыңыз» is a mention)."""
         if not isinstance(items, list):
             raise RulebookError(f"{where}: expected a list of phrases")
         entries = []
@@ -84,18 +94,24 @@ class Lexicon:
                 phrase = item
             else:
                 raise RulebookError(f"{where}: entry {item!r} must be a phrase or {{phrase: {{options}}}}")
+            kazakh = isinstance(phrase, KkPhrase)
             phrase = str(phrase)
-            # in lemma mode a word written in its dictionary form matches any of its forms;
-            # a word written otherwise («щас», whose lemma is «сейчас») matches only as written
-            words = tuple(t.lemma if by_lemma and t.lemma == t.form else t.form for t in T.tokenize(phrase))
+            stemmed = kazakh and kk_by_stem
+            if kazakh:  # a Kazakh phrase, written in dictionary form: a word matches any word that peels down to it
+                words = tuple(t.form for t in T.tokenize(phrase, language="kk"))
+            else:
+                # in lemma mode a word written in its dictionary form matches any of its forms;
+                # a word written otherwise («щас», whose lemma is «сейчас») matches only as written
+                words = tuple(t.lemma if by_lemma and t.lemma == t.form else t.form for t in T.tokenize(phrase))
             if not words:
                 raise RulebookError(f"{where}: empty phrase {item!r}")
             e = Entry(phrase, words,
                       frozenset(T.normal(w) for w in opts.get("unless_next", ())),
                       frozenset(T.normal(w) for w in opts.get("unless_prev", ())),
-                      _tagmask(opts.get("unless_next_tag"), where), _tagmask(opts.get("unless_prev_tag"), where))
+                      _tagmask(opts.get("unless_next_tag"), where), _tagmask(opts.get("unless_prev_tag"), where),
+                      stemmed)
             entries.append(e)
-            if len(words) > 1:  # written together by the ASR: «досвидания», «вобщем»
+            if len(words) > 1 and not stemmed:  # written together by the ASR: «досвидания», «вобщем»
                 entries.append(Entry(phrase, ("".join(words),), e.unless_next, e.unless_prev,
                                      e.unless_next_tag, e.unless_prev_tag))
         lex = cls(entries, by_lemma, fuzzy_min)
@@ -135,9 +151,11 @@ class Lexicon:
             self._canon_cache[key] = c
         return c
 
-    def _word_eq(self, tok: T.Token, key: str, form: str, w: str) -> bool:
+    def _word_eq(self, tok: T.Token, key: str, form: str, w: str, by_stem: bool = False) -> bool:
         if key == w or form == w:
             return True
+        if by_stem:
+            return tok.lemma == w or w in tok.alts or tok.form == w
         if self.by_lemma and w in tok.alts:
             return True
         return bool(tok.flags & T.UNKNOWN) and len(key) >= self.fuzzy_min and self._canon(tok) == w
@@ -169,7 +187,8 @@ class Lexicon:
             k = len(e.words)
             if i < 0 or i + k > n:
                 continue
-            if not all(self._word_eq(toks[i + j], keys[i + j], forms[i + j], e.words[j]) for j in range(k)):
+            if not all(self._word_eq(toks[i + j], keys[i + j], forms[i + j], e.words[j], e.by_stem)
+                       for j in range(k)):
                 continue  # (the anchor too: in form mode «девушке» is indexed under its lemma «девушка»)
             if self._context_ok(e, toks, i, i + k - 1):
                 found.append((i, -k, e))

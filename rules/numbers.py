@@ -1,13 +1,23 @@
-"""Russian numbers said in words or digits: «две тысячи сорок пять», «один два три», «12-34-56».
+"""Numbers said in words or digits, Russian and Kazakh: «две тысячи сорок пять», «екі мың қырық бес»,
+«один два три», «12-34-56», and the recogniser's «7,8,9,1,2,3».
 
-A small, table-tested parser (the ``text2num`` family does not cover Russian
-case forms or «целых … десятых»).  It works on normalised word forms (see
-``rules.text``) and splits a stretch of number words into the numbers a person
-said: «двенадцать тридцать четыре пятьдесят шесть» is 12, 34, 56 (a phone
-dictated in pairs), «сто двадцать три» is one number, «один два три» three.
+The one spoken-number parser of the rules (readings, request fields, entities and the
+personal-data masker all use it).  A small, table-tested parser (the ``text2num``
+family does not cover Russian case forms, «целых … десятых» or Kazakh).  It works
+on normalised word forms (see ``rules.text``) and splits a stretch of number words
+into the numbers a person said: «двенадцать тридцать четыре пятьдесят шесть» is
+12, 34, 56 (a phone dictated in pairs), «сто двадцать три» is one number, «один
+два три» three.  Kazakh numbers combine the Kazakh way: «екі жүз» is 200 (жүз
+multiplies), «он бір» is 11.  A Kazakh number word that is also a Russian word
+(«он» "he", «торт», «бес») counts only next to another Kazakh number word.
+
+The recogniser writes a dictation as digits with commas or dots between them
+(«875,440,423,2», «877.1.2.4.5.6»): a digit token with two or more such marks
+that is not a date counts as the digits it holds (``chain_digits``).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -53,29 +63,72 @@ SCALES = _forms({
     "1000": ("тысяча", "тысячи", "тысяч", "тысячу", "тысячей", "тыща", "тыщи", "тыщ", "тыщу", "тыс"),
     "1000000": ("миллион", "миллиона", "миллионов", "млн"),
 })
+# Kazakh, in its own letters and as the Russian-trained recogniser spells it («бир», «жети», «нол»)
+KZ_UNITS = _forms({
+    "0": ("нөл", "нол", "нөль"), "1": ("бір", "бир"), "2": ("екі", "еки"), "3": ("үш", "уш"),
+    "4": ("төрт", "торт"), "5": ("бес",), "6": ("алты",), "7": ("жеті", "жети"), "8": ("сегіз", "сегиз"),
+    "9": ("тоғыз", "тогыз"),
+})
+KZ_TENS = _forms({
+    "10": ("он",), "20": ("жиырма",), "30": ("отыз",), "40": ("қырық", "кырык"), "50": ("елу",),
+    "60": ("алпыс",), "70": ("жетпіс", "жетпис"), "80": ("сексен",), "90": ("тоқсан", "токсан"),
+})
+KZ_HUNDRED = {"жүз": 100, "жуз": 100}   # multiplies what is before it: «екі жүз» is 200
+KZ_SCALES = _forms({"1000": ("мың", "мын"), "1000000": ("миллион",)})
+# Kazakh number words that are also Russian words: numbers only beside another Kazakh number word
+KZ_AMBIGUOUS = frozenset({"он", "торт", "бес"})
+KAZAKH = frozenset({**KZ_UNITS, **KZ_TENS, **KZ_HUNDRED, **KZ_SCALES})
+
 FRACTIONS = _forms({
     "10": ("десятых", "десятая", "десятые", "десятую"),
     "100": ("сотых", "сотая", "сотые", "сотую"),
     "1000": ("тысячных", "тысячная", "тысячные"),
 })
-# kind codes
-UNIT, TEEN, TEN, HUNDRED, SCALE, DIGITS = range(6)
+# kind codes (MULT: a hundred that multiplies, the Kazakh «жүз»)
+UNIT, TEEN, TEN, HUNDRED, SCALE, DIGITS, MULT = range(7)
 _KIND: dict[str, tuple[int, int]] = {}
-for _table, _kind in ((UNITS, UNIT), (TEENS, TEEN), (TENS, TEN), (HUNDREDS, HUNDRED), (SCALES, SCALE)):
+for _table, _kind in ((UNITS, UNIT), (TEENS, TEEN), (TENS, TEN), (HUNDREDS, HUNDRED), (SCALES, SCALE),
+                      (KZ_UNITS, UNIT), (KZ_TENS, TEN), (KZ_HUNDRED, MULT), (KZ_SCALES, SCALE)):
     for _f, _v in _table.items():
         _KIND[_f] = (_kind, _v)
 del _table, _kind, _f, _v
 _KIND.pop("раз")  # «раз» counts only in dictation («раз два три»); too common otherwise
+_AMBIGUOUS_KIND = {f: _KIND.pop(f) for f in KZ_AMBIGUOUS}
+NUMBER_WORDS = frozenset(_KIND) | KZ_AMBIGUOUS  # every word that may be (part of) a number
+
+_DATE = re.compile(r"\d{1,2}[.,]\d{1,2}[.,](?:\d{2}|\d{4})")
+_MARKS = re.compile(r"[.,]")
+
+
+def chain_digits(form: str) -> str | None:
+    """The digits of a token the recogniser wrote as a dictation, «875,440,423,2» → "8754404232";
+    None for a plain number, a decimal («123,5»), or a date («12.03.2025»)."""
+    if len(_MARKS.findall(form)) < 2 or _DATE.fullmatch(form) or not form[:1].isdigit():
+        return None
+    return _MARKS.sub("", form)
 
 
 def word_kind(form: str) -> tuple[int, int] | None:
-    """(kind, value) of a number word or digit token, None for other words."""
+    """(kind, value) of a number word or digit token, None for other words (and for the
+    Kazakh words that are also Russian ones: see ``kinds``)."""
     k = _KIND.get(form)
     if k is not None:
         return k
     if form[:1].isdigit():
         return DIGITS, 0
     return None
+
+
+def kinds(forms: list[str], lo: int = 0, hi: int | None = None) -> list[tuple[int, int] | None]:
+    """``word_kind`` of forms[lo:hi], with «он», «торт», «бес» counted beside a Kazakh number word."""
+    hi = len(forms) if hi is None else hi
+    out = [word_kind(forms[i]) for i in range(lo, hi)]
+    for k in range(len(out)):
+        f = forms[lo + k]
+        if out[k] is None and f in _AMBIGUOUS_KIND and (
+                (k > 0 and forms[lo + k - 1] in KAZAKH) or (k + 1 < len(out) and forms[lo + k + 1] in KAZAKH)):
+            out[k] = _AMBIGUOUS_KIND[f]
+    return out
 
 
 @dataclass
@@ -106,8 +159,9 @@ def pieces(forms: list[str], lo: int = 0, hi: int | None = None) -> list[list[Pi
         last = None
         started = False
 
+    got = kinds(forms, lo, hi)
     for i in range(lo, hi):
-        k = word_kind(forms[i])
+        k = got[i - lo]
         if k is None:
             close(i - 1)
             if run:
@@ -116,13 +170,13 @@ def pieces(forms: list[str], lo: int = 0, hi: int | None = None) -> list[list[Pi
             continue
         kind, v = k
         if kind == DIGITS:
-            d = forms[i].replace(",", ".")
+            d = chain_digits(forms[i]) or forms[i].replace(",", ".")
             small = d.isdigit() and len(d) <= 3
             if small and started and last == SCALE and group == 0:
                 group = int(d)  # «две тысячи 45», «84 млн 685 тысяч 400»
                 last = HUNDRED
                 continue
-            nxt = word_kind(forms[i + 1]) if i + 1 < hi else None
+            nxt = got[i + 1 - lo] if i + 1 < hi else None
             if small and nxt is not None and nxt[0] == SCALE:
                 if started and not (last == SCALE and group == 0 and total > nxt[1] * int(d)):
                     close(i - 1)
@@ -134,10 +188,20 @@ def pieces(forms: list[str], lo: int = 0, hi: int | None = None) -> list[list[Pi
             close(i - 1)
             run.append(Piece(d, i, i, 1))
             continue
+        if kind == MULT:  # «екі жүз»: the units before it are hundreds
+            if started and last == UNIT and 0 < group < 10:
+                group *= v
+            elif started and last == SCALE and group == 0:
+                group = v
+            else:
+                close(i - 1)
+                started, first, group = True, i, v
+            last = HUNDRED
+            continue
         if started:
             ok = (
                 (kind == UNIT and v != 0 and last in (TEN, HUNDRED, SCALE) and group % 10 == 0
-                 and not 10 <= group % 100 <= 19)
+                 and (last == TEN or not 10 <= group % 100 <= 19))
                 or (kind in (TEEN, TEN) and last in (HUNDRED, SCALE) and group % 100 == 0)
                 or (kind == HUNDRED and last == SCALE and group == 0)
                 or (kind == SCALE and last in (UNIT, TEEN, TEN, HUNDRED) and group > 0
@@ -162,3 +226,13 @@ def pieces(forms: list[str], lo: int = 0, hi: int | None = None) -> list[list[Pi
     if run:
         runs.append(run)
     return runs
+
+
+def spelled_digits(forms: list[str]) -> str:
+    """The digit string number words and digits stand for, as a dictation: each number said
+    written out in turn.
+
+    >>> spelled_digits(["восемь", "семьсот", "один", "двести", "тридцать"])
+    '8701230'
+    """
+    return "".join(p.digits for run in pieces(forms) for p in run)

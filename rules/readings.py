@@ -72,7 +72,11 @@ def _fills(a: str, b: str) -> bool:
 
 def extract_readings(call, rulebook) -> list[Reading]:
     cfg = rulebook.readings
-    if not any("показание" in u.keys or "показывать" in u.keys for u in call.utts):
+    triggers = rulebook.cache.get("readings.triggers")
+    if triggers is None:  # the words without which no utterance is about readings (Kazakh ones: any ending)
+        triggers = rulebook.cache["readings.triggers"] = frozenset(
+            T.normal(w) for w in cfg.get("triggers", ("показание", "показывать")))
+    if not any(not triggers.isdisjoint(u.keys) for u in call.utts):
         return []
     context = rulebook.lexicon("readings.context", cfg.get("context", []), by_lemma=True)
     prompt = rulebook.lexicon("readings.prompt", cfg.get("prompt", []), by_lemma=True)

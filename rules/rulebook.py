@@ -7,22 +7,24 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from rules.lexicon import Lexicon, RulebookError
+from rules.lexicon import KkPhrase, Lexicon, RulebookError
 
 log = logging.getLogger(__name__)
 
 DEFAULT_PATH = Path(__file__).with_name("rulebook.yaml")
 SEVERITIES = ("minor", "major", "critical")
+BASE_LANGUAGE = "ru"   # the language of rulebook.yaml's own lexicons
 
 
 @dataclass
 class RuleDef:
-    """One rule of the rulebook (CONTRACT.md section 3)."""
+    """One rule of the rulebook (docs/CONTRACT.md section 3)."""
 
     id: str
     clause: str
@@ -32,6 +34,8 @@ class RuleDef:
     detector: str
     params: dict[str, Any] = field(default_factory=dict)
     source: str = "rulebook"
+    once_per_call: bool = False  # the rule concerns the whole call: at most one finding per call
+    languages: frozenset[str] = frozenset({BASE_LANGUAGE})   # the languages this rule has lexicons for
     _lex: dict[str, Lexicon] = field(default_factory=dict, repr=False)
     _words: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
     cache: dict[str, Any] = field(default_factory=dict, repr=False)  # detectors keep derived data here
@@ -43,7 +47,8 @@ class RuleDef:
             if by_lemma is None:
                 by_lemma = self.params.get("match", "form") == "lemma"
             lex = Lexicon.build(self.params.get(key, []), f"{self.source}: rule {self.id}: {key}",
-                                by_lemma=by_lemma, fuzzy_min=int(self.params.get("fuzzy_min", 7)))
+                                by_lemma=by_lemma, fuzzy_min=int(self.params.get("fuzzy_min", 7)),
+                                kk_by_stem=self.params.get("kk_match", "stem") == "stem")
             self._lex[key] = lex
         return lex
 
@@ -52,7 +57,8 @@ class RuleDef:
         lex = self._lex.get(name)
         if lex is None:
             lex = Lexicon.build(items, f"{self.source}: rule {self.id}: {name}", by_lemma=by_lemma,
-                                fuzzy_min=int(self.params.get("fuzzy_min", 7)))
+                                fuzzy_min=int(self.params.get("fuzzy_min", 7)),
+                                kk_by_stem=self.params.get("kk_match", "stem") == "stem")
             self._lex[name] = lex
         return lex
 
@@ -70,10 +76,12 @@ class Rulebook:
     rules: list[RuleDef]
     topics: dict[str, Any]
     readings: dict[str, Any]
-    operator_markers: list[str]
+    operator_markers: list[str]      # the operator_greeting phrases first, then the other markers
     score_start: float = 100.0
     score_floor: float = 0.0
     path: Path = DEFAULT_PATH
+    operator_greeting: list[str] = field(default_factory=list)  # how the operator names the company
+    languages: tuple[str, ...] = (BASE_LANGUAGE,)   # the rulebook's languages (companion files included)
     _lex: dict[str, Lexicon] = field(default_factory=dict, repr=False)
     cache: dict[str, Any] = field(default_factory=dict, repr=False)  # derived data kept across calls
 
@@ -116,9 +124,93 @@ class Rulebook:
                 weight = float(r["weight"])
             except (TypeError, ValueError) as e:
                 raise RulebookError(f"{where} ({r['id']}): weight must be a number") from e
+            once = r.get("once_per_call", False)
+            if not isinstance(once, bool):
+                raise RulebookError(f"{where} ({r['id']}): once_per_call must be true or false")
             rules.append(RuleDef(str(r["id"]), str(r["clause"]), str(r["title_ru"]), severity, weight,
-                                 str(r["detector"]), dict(r.get("params") or {}), source=str(path)))
+                                 str(r["detector"]), dict(r.get("params") or {}), source=str(path),
+                                 once_per_call=once))
         score = data.get("score") or {}
-        return cls(edition, rules, dict(data.get("topics") or {}), dict(data.get("readings") or {}),
-                   list(data.get("operator_markers") or []), float(score.get("start", 100)),
-                   float(score.get("floor", 0)), path)
+        greeting = data.get("operator_greeting") or []
+        if not isinstance(greeting, list) or not all(isinstance(g, str) and g.strip() for g in greeting):
+            raise RulebookError(f"{path}: 'operator_greeting' must be a list of phrases")
+        greeting = [" ".join(g.lower().replace("ё", "е").split()) for g in greeting]
+        book = cls(edition, rules, dict(data.get("topics") or {}), dict(data.get("readings") or {}),
+                   greeting + list(data.get("operator_markers") or []), float(score.get("start", 100)),
+                   float(score.get("floor", 0)), path, operator_greeting=greeting)
+        for lang, rel in (data.get("languages") or {}).items():
+            companion = path.parent / str(rel)
+            if not companion.exists() and (DEFAULT_PATH.parent / str(rel)).exists():
+                companion = DEFAULT_PATH.parent / str(rel)  # a copied rulebook keeps the packaged companion
+            add_language(book, str(lang), companion)
+        return book
+
+
+def operator_greeting(path: Path | str = DEFAULT_PATH) -> tuple[str, ...]:
+    """The phrases by which the operator names the company when answering (the rulebook's
+    ``operator_greeting``): what mono role assignment looks for (``TranscribeOptions.operator_greeting``)."""
+    return _greeting(str(path))
+
+
+@lru_cache(maxsize=8)
+def _greeting(path: str) -> tuple[str, ...]:
+    return tuple(Rulebook.load(path).operator_greeting)
+
+
+def add_language(book: Rulebook, lang: str, path: Path) -> None:
+    """Merges a companion rulebook of another language (``rulebook_kk.yaml``) into ``book``.
+
+    A rule listed there gets that language's words appended to each of its lists
+    (``params`` merged key by key, nested mappings too) and counts as judgeable in
+    that language; a rule not listed is not (``not_assessed``, reason ``language``).
+    Topic cues, readings words and the operator's markers merge the same way.
+    """
+    if lang != "kk":
+        raise RulebookError(f"{path}: only a Kazakh (kk) companion rulebook is supported, got {lang!r}")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as e:
+        raise RulebookError(f"{path}: companion rulebook ({lang}) not found") from e
+    except yaml.YAMLError as e:
+        raise RulebookError(f"{path}: not valid YAML ({str(e).splitlines()[0]})") from e
+    if not isinstance(data, dict) or not isinstance(data.get("rules"), dict):
+        raise RulebookError(f"{path}: expected a mapping with 'rules': {{rule id: params}}")
+    by_id = {r.id: r for r in book.rules}
+    for rid, params in data["rules"].items():
+        rule = by_id.get(rid)
+        if rule is None:
+            raise RulebookError(f"{path}: rule {rid!r} is not in {book.path}")
+        if params is not None and not isinstance(params, dict):
+            raise RulebookError(f"{path}: rule {rid}: expected a mapping of params")
+        rule.params = _merge(rule.params, params or {})
+        rule.languages = rule.languages | {lang}
+    book.topics = _merge(book.topics, data.get("topics") or {})
+    book.readings = _merge(book.readings, data.get("readings") or {})
+    book.operator_markers = book.operator_markers + _tag(data.get("operator_markers") or [])
+    book.languages = (*book.languages, lang)
+
+
+def _tag(value: Any) -> Any:
+    """Strings (and mapping keys of phrase entries) marked as Kazakh, recursively."""
+    if isinstance(value, str):
+        return KkPhrase(value)
+    if isinstance(value, list):
+        return [_tag(v) for v in value]
+    if isinstance(value, dict):
+        return {(KkPhrase(k) if isinstance(k, str) else k): _tag(v) for k, v in value.items()}
+    return value
+
+
+def _merge(base: dict, extra: dict) -> dict:
+    out = dict(base)
+    for k, v in extra.items():
+        old = out.get(k)
+        if isinstance(old, list) and isinstance(v, list):
+            out[k] = old + _tag(v)
+        elif isinstance(old, dict) and isinstance(v, dict):
+            out[k] = _merge(old, v)
+        elif old is None:
+            out[k] = _tag(v) if isinstance(v, (list, dict)) else v
+        else:
+            out[k] = old  # a scalar setting stays the base rulebook's
+    return out

@@ -6,8 +6,10 @@ that is not a letter, digit or an inner hyphen.  Each token remembers the
 punctuation that followed it (vocatives need the comma) and its character span
 in the original text (evidence is quoted from the original, not the normal form).
 
-pymorphy3 lives here and only here.  A token's analysis is cached per surface
-form, so a call costs one dictionary lookup per distinct word.
+pymorphy3 lives here and only here (one analyser, ``morph()``).  A token's analysis
+is cached per surface form, so a call costs one dictionary lookup per distinct word.
+This is the one tokenizer of the rules: the checker, the lemma search and the
+personal-data masker (which asks for the punctuation marks too, ``marks=True``) share it.
 """
 from __future__ import annotations
 
@@ -16,12 +18,18 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rules import kazakh
+
 # letters: Cyrillic with the Kazakh ones, Latin with its accented forms (an explicit class is twice as
 # fast as [^\W\d_]); words keep inner hyphens («кое-что»), numbers their decimal comma («123,5»)
 _L = "a-zA-Z\u00c0-\u024fа-яА-ЯёЁәіңғүұқөһӘІҢҒҮҰҚӨҺ"
-# (ASR writes thousands apart: «3 782,9», «3.782,9» is one number)
-_GROUPED = r"\d{1,3}(?:[ \u00a0]\d{3})+(?:,\d+)?(?!\d)|\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?(?!\d)|\d{1,3}\.\d{3},\d+"
-_TOKEN = re.compile(rf"[{_L}]+(?:-[{_L}]+)*|{_GROUPED}|\d+(?:[.,]\d+)?")
+# (ASR writes thousands apart: «3 782,9», «3.782,9» is one number; digits with commas or dots
+# between them are one token too, «12.03.2025», «875,440,423,2»: ``rules.numbers.chain_digits`` reads them)
+_GROUPED = r"\d{1,3}(?:[ \u00a0]\d{3})+(?:,\d+)?(?!\d)"
+_DOTTED_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?|\d{1,3}\.\d{3},\d+")
+_TOKEN = re.compile(rf"[{_L}]+(?:-[{_L}]+)*|{_GROUPED}|\d+(?:[.,]\d+)*")
+_TOKEN_OR_MARK = re.compile(rf"{_TOKEN.pattern}|[^\w\s]")
+TOKEN = _TOKEN  # a word or a number, as the rules split text
 _SEPARATORS = str.maketrans("", "", " \u00a0.")
 # a token and the punctuation right after it (spaces between allowed)
 _TOKEN_PUNCT = re.compile(r"(" + _TOKEN.pattern + r")[ \t]*([,.!?;:…—–-])?", re.UNICODE)
@@ -40,6 +48,8 @@ PREP = 256
 NUMBER = 512
 ORDINAL = 2048   # «пятого»: with a number before it, a date or an ordinal, not a quantity
 UNKNOWN = 1024   # not in the dictionary: a misheard or foreign word, the only kind matched fuzzily
+MARK = 4096      # a punctuation mark (only with ``tokenize(text, marks=True)``)
+KAZAKH = 8192    # analysed as Kazakh: the lemma is the stem of rules.kazakh's suffix model
 
 
 @lru_cache(maxsize=1)
@@ -94,6 +104,26 @@ def analyse(form: str) -> tuple[str, int, tuple[str, ...]]:
     return lemma, flags, alts
 
 
+@lru_cache(maxsize=300_000)
+def analyse_kk(form: str) -> tuple[str, int, tuple[str, ...]]:
+    """(stem, flags, other lemmas) of a word in Kazakh speech.
+
+    The stem comes from the suffix model (``rules.kazakh``), the stems between
+    the form and it are the alternatives (a lexicon word matches any); a word the Russian
+    dictionary knows (a loan: «пломба», «заявка») keeps its Russian lemma as an
+    alternative, so a Russian cue still finds it.  Kazakh words are never
+    matched fuzzily against Russian ones.
+    """
+    if form.isdigit() or not form[0].isalpha():
+        return form, NUMBER, ()
+    peeled = kazakh.stems(form)
+    alts = peeled[1:-1]
+    if not kazakh.has_kazakh_letter(form) and morph().word_is_known(form):
+        lemma, _, others = analyse(form)
+        alts = (*alts, *sorted({lemma, *others} - set(peeled)))
+    return peeled[-1], KAZAKH, alts
+
+
 def normal(text: str) -> str:
     """Lowercase with «ё» as «е»: the form every lexicon entry is compared in."""
     return text.lower().replace("ё", "е")
@@ -109,21 +139,31 @@ class Token:
     end: int
     punct: str       # punctuation right after the token ('' if none), e.g. ',' '?' '.'
 
+    @property
+    def is_word(self) -> bool:
+        return self.form[:1].isalpha()
+
+    @property
+    def is_digits(self) -> bool:
+        return self.form.isdigit()
+
 
 class Utt:
     """One utterance, analysed once and shared by all detectors."""
 
-    __slots__ = ("_ends", "_keys", "_positions", "end", "forms", "index", "lemmas", "speaker",
+    __slots__ = ("_ends", "_keys", "_positions", "end", "forms", "index", "language", "lemmas", "speaker",
                  "start", "text", "tokens", "unknown_max", "words")
 
-    def __init__(self, index: int, speaker: str, start: float, end: float, text: str, words=None):
+    def __init__(self, index: int, speaker: str, start: float, end: float, text: str, words=None,
+                 language: str | None = None):
         self.index = index
+        self.language = language
         self.speaker = speaker
         self.start = start
         self.end = end
         self.text = text
         self.words = words
-        self.tokens = tokenize(text)
+        self.tokens = tokenize(text, language=language)
         self.forms = [t.form for t in self.tokens]
         self.lemmas = [t.lemma for t in self.tokens]
         self._ends = None
@@ -207,17 +247,42 @@ def _word_index(u: Utt) -> list[int] | None:
 def _info(word: str) -> tuple[str, str, int, tuple[str, ...]]:
     """(form, lemma, flags, other lemmas) of a word as written, cached."""
     form = word.lower().replace("ё", "е")
-    if form[0].isdigit() and (form.count(".") > 1 or "," in form and "." in form or " " in form
-                              or "\u00a0" in form):
+    if form[0].isdigit() and (" " in form or "\u00a0" in form or _DOTTED_THOUSANDS.fullmatch(form)):
         form = form.translate(_SEPARATORS)  # «3 782,9» → «3782,9»
     return (form, *analyse(form))
 
 
-def tokenize(text: str) -> list[Token]:
+@lru_cache(maxsize=300_000)
+def _info_kk(word: str) -> tuple[str, str, int, tuple[str, ...]]:
+    form = _info(word)[0]
+    return (form, *analyse_kk(form))
+
+
+def tokenize(text: str, marks: bool = False, language: str | None = None) -> list[Token]:
+    """The words and numbers of ``text``; with ``marks``, every punctuation mark as a token of its own
+    (flag ``MARK``, its ``form`` the mark) instead of the ``punct`` of the token before it.
+    In Kazakh speech (``language="kk"``), and for any word with a Kazakh letter, the lemma is the
+    Kazakh stem (``analyse_kk``)."""
+    if marks:
+        return _with_marks(text)
+    kk = language == "kk"
+    has_kazakh_letter = kazakh.has_kazakh_letter
     toks: list[Token] = []
     for m in _TOKEN_PUNCT.finditer(text):
         word, punct = m.group(1, 2)
-        form, lemma, flags, alts = _info(word)
+        form, lemma, flags, alts = _info_kk(word) if kk or has_kazakh_letter(word.lower()) else _info(word)
         s = m.start()
         toks.append(Token(form, lemma, flags, alts, s, s + len(word), punct or ""))
+    return toks
+
+
+def _with_marks(text: str) -> list[Token]:
+    toks: list[Token] = []
+    for m in _TOKEN_OR_MARK.finditer(text):
+        word, s = m.group(), m.start()
+        if word[0].isalnum():
+            form, lemma, flags, alts = _info(word)
+            toks.append(Token(form, lemma, flags, alts, s, m.end(), ""))
+        else:
+            toks.append(Token(word, word, MARK, (), s, m.end(), ""))
     return toks

@@ -1,4 +1,4 @@
-"""The topic of a call (CONTRACT.md section 3; clauses 20–23, Appendix 1).
+"""The topic of a call (docs/CONTRACT.md section 3; clauses 20–23, Appendix 1).
 
 Each topic has cue phrases in the rulebook.  A cue counts ``first_weight`` in
 the customer's first utterance that has any cue (where callers say why they

@@ -29,12 +29,24 @@ need_debs() {
     fi
 }
 
+pip_install() {
+    # pip with the pinned versions of constraints.txt; a failed install stops the script with pip's own words
+    local out
+    if ! out=$("$VENV/bin/python" -m pip install -q -c constraints.txt "$@" 2>&1); then
+        printf '%s\n' "$out" >&2
+        echo "error: pip install $* failed (see above); fix it and run scripts/dev.sh again" >&2
+        exit 1
+    fi
+    # what pip says on success, less its note about the install location
+    printf '%s\n' "$out" | grep -v -e "^WARNING: Location" -e '^$' >&2 || true
+}
+
 venv() {
     if [ ! -x "$VENV/bin/python" ]; then
         "$PY" -m venv "$VENV"
     fi
-    "$VENV/bin/python" -m pip install -q --upgrade pip >/dev/null
-    "$VENV/bin/python" -m pip install -q -e ".$1" 2>&1 | grep -v "^WARNING: Location" || true
+    pip_install --upgrade pip
+    pip_install -e ".$1"
 }
 
 case "${1:-}" in

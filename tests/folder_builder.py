@@ -1,4 +1,4 @@
-"""Data folders (CONTRACT.md section 4) built in test code, with transcripts as JSON (no audio).
+"""Data folders (docs/CONTRACT.md section 4) built in test code, with transcripts as JSON (no audio).
 
 ``Folder`` writes calls.csv (+ one transcript per call), requests.csv and
 readings.csv; ``FakeChecker`` returns the topic, score, findings and dictated

@@ -128,7 +128,16 @@ def test_help_does_not_load_heavy_libraries():
     assert out.stdout.strip() == "", f"--help loaded {out.stdout.strip()}"
 
 
+HOUSE_RULES = {"E", "F", "W", "I", "B", "UP", "BLE", "RUF"}   # the rule set the house agreed on
+
+
 def test_ruff_is_clean():
+    """ruff over the whole tree with the house rule set, which pyproject.toml must still select in full."""
+    import tomllib
+
+    lint = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["ruff"].get("lint", {})
+    assert HOUSE_RULES <= set(lint.get("select", ())), "pyproject.toml [tool.ruff.lint] select lost a house rule"
+    assert not lint.get("ignore") and not lint.get("per-file-ignores"), "a rule switched off: say why, here"
     ruff = shutil.which("ruff", path=str(Path(sys.executable).parent)) or shutil.which("ruff")
     if ruff is None:
         pytest.skip("ruff is not installed (pip install -e '.[test]')")

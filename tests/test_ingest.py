@@ -183,9 +183,10 @@ def test_real_rulebook_on_a_generated_folder(tmp_path, monkeypatch):
     with store.connect(tmp_path / "oka.duckdb", read_only=True) as con:
         topics = dict(con.execute("SELECT call_id, topic FROM calls").fetchall())
         assert con.execute("SELECT count(*) FROM links").fetchall()[0][0] == k["requests"] + k["readings"]
-    # the rulebook finds the topic each generated call was written for
+    # the rulebook finds the topic each generated call was written for: the generator and the checker are both
+    # deterministic, so every call, not most of them (a list of the misses says which)
     expected = dict(zip(frames["calls"]["call_id"], frames["calls"]["topic"]))
-    assert sum(topics[c] == t for c, t in expected.items()) >= 0.9 * len(expected)
+    assert [(c, t, topics[c]) for c, t in expected.items() if topics[c] != t] == []
 
 
 def test_xlsx_folder(tmp_path):

@@ -1,4 +1,4 @@
-"""KPIs of CONTRACT.md section 5 on a data folder whose answers are written by construction.
+"""KPIs of docs/CONTRACT.md section 5 on a data folder whose answers are written by construction.
 
 The scenario (March 2025; "now" is long after unless a row says otherwise):
 

@@ -1,4 +1,4 @@
-"""Linking records to calls (CONTRACT.md section 4): given id, time window, account match, latest."""
+"""Linking records to calls (docs/CONTRACT.md section 4): given id, time window, account match, latest."""
 from __future__ import annotations
 
 import pytest

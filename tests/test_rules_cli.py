@@ -1,4 +1,4 @@
-"""``oka-qa check`` and ``oka-qa eval`` from the outside (CONTRACT.md sections 2–3)."""
+"""``oka-qa check`` and ``oka-qa eval`` from the outside (docs/CONTRACT.md sections 2–3)."""
 from __future__ import annotations
 
 import json

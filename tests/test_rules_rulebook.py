@@ -20,6 +20,9 @@ CONTRACT_RULES = {
     "request.data_missing": "20–21, Appendix 1", "aht.over_norm": "Appendix 1",
 }
 CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
+# docs/CONTRACT.md section 3: the rules that concern the whole call give at most one finding per call
+CONTRACT_ONCE_PER_CALL = {"greeting.missing", "closing.missing", "name.not_used", "escalation.not_offered",
+                          "request.data_missing", "tempo.fast", "aht.over_norm"}
 
 
 def test_rulebook_has_every_contract_rule_with_its_clause():
@@ -38,6 +41,20 @@ def test_rule_is_documented_and_tested_both_ways(rule):
     rows = [fires for rid, fires, _ in ROWS if rid == rule.id]
     assert True in rows, f"{rule.id}: no positive row in tests/test_rules_table.py"
     assert False in rows, f"{rule.id}: no negative row in tests/test_rules_table.py"
+
+
+def test_the_rulebook_marks_the_contracts_whole_call_rules_once_per_call():
+    assert {r.id for r in Checker.default().rules if r.once_per_call} == CONTRACT_ONCE_PER_CALL
+
+
+@pytest.mark.parametrize("once, fillers", [(False, 2), (True, 1)])
+def test_once_per_call_is_the_rulebooks_field(tmp_path, once, fillers):
+    turns = ["o: Добрый день.", "c: Алло.", "o: Короче, всё готово.", "o: Ну короче, до свидания."]
+
+    def mark(data):
+        next(r for r in data["rules"] if r["id"] == "speech.filler")["once_per_call"] = once
+    result = Checker.load(_edit(tmp_path, mark)).check(transcript(turns))
+    assert [f.rule for f in result.findings].count("speech.filler") == fillers
 
 
 def test_rule_titles_for_the_dashboard():
@@ -91,6 +108,7 @@ def test_a_new_detector_registers_like_the_builtins(tmp_path):
     (lambda d: d["rules"].append(dict(d["rules"][0])), "appears twice"),
     (lambda d: d.pop("edition"), "edition"),
     (lambda d: d["rules"][0].update(severity="fatal"), "severity"),
+    (lambda d: d["rules"][0].update(once_per_call="yes"), "once_per_call must be true or false"),
     (lambda d: d["rules"][0]["params"].update(lexicon=[{"девушка": {"unless_next_tag": ["VERBZ"]}}]), "unknown tag"),
 ])
 def test_broken_rulebook_is_one_clear_error(tmp_path, change, message):

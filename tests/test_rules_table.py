@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 
 from rules.engine import Checker
+from rules.rulebook import DEFAULT_PATH, Rulebook
 from transcription.schema import Transcript
 
 HI = "o: Добрый день, Алматинские тепловые сети, Айгуль, слушаю вас."
@@ -349,13 +350,22 @@ def test_whole_call_rules_fire_once(checker):
         assert ids.count(rule) == 1
 
 
-@pytest.mark.parametrize("rules_fired, score", [((), 100.0), (("address.forbidden",), 83.0),
-                                                (("address.forbidden", "speech.filler"), 78.0)])
-def test_score_is_100_minus_weights_of_rules_fired(checker, rules_fired, score):
-    weights = {r.id: r.weight for r in checker.rules}
-    assert 100.0 - sum(weights[r] for r in rules_fired) == score
-    turns = wrap("c: Алло.", *(
-        {"address.forbidden": "o: Девушка, подождите.", "speech.filler": "o: Короче, всё."}[r] for r in rules_fired))
-    result = checker.check(transcript(turns))
-    assert {f.rule for f in result.findings} == set(rules_fired)
+SAID = {"address.forbidden": "o: Девушка, подождите.", "speech.filler": "o: Короче, всё."}
+
+
+# The weights are chosen here, not read back from rulebook.yaml: the score follows whatever the rulebook says.
+@pytest.mark.parametrize("weights, said, score", [
+    ({"address.forbidden": 11, "speech.filler": 7}, (), 100.0),
+    ({"address.forbidden": 11, "speech.filler": 7}, ("address.forbidden",), 89.0),
+    ({"address.forbidden": 11, "speech.filler": 7}, ("address.forbidden", "speech.filler"), 82.0),
+    ({"address.forbidden": 11, "speech.filler": 7}, ("address.forbidden", "address.forbidden"), 89.0),  # once
+    ({"address.forbidden": 2.5, "speech.filler": 0}, ("address.forbidden", "speech.filler"), 97.5),
+    ({"address.forbidden": 70, "speech.filler": 60}, ("address.forbidden", "speech.filler"), 0.0),  # not below 0
+])
+def test_score_is_100_minus_weights_of_rules_fired(weights, said, score):
+    rulebook = Rulebook.load(DEFAULT_PATH)
+    for rule in rulebook.rules:
+        rule.weight = weights.get(rule.id, rule.weight)
+    result = Checker(rulebook).check(transcript(wrap("c: Алло.", *(SAID[r] for r in said))))
+    assert {f.rule for f in result.findings} == set(said)
     assert result.score == score

@@ -143,6 +143,20 @@ def test_unwritable_out_dir_is_one_clear_error(folder):
         transcribe_files([folder / "call_a.flac"], blocker, opts(folder))
 
 
-@pytest.mark.parametrize("workers, expected", [(3, 3), (1, 1), (0, min(batch.cores(), batch.MAX_AUTO_WORKERS))])
-def test_worker_count(workers, expected):
-    assert batch.worker_count(TranscribeOptions(device="cpu", workers=workers)) == expected
+@pytest.mark.parametrize("workers, device, cores, gpus, expected", [
+    (3, "cpu", 16, 0, 3),     # asked for: as asked, whatever the machine
+    (1, "cpu", 16, 0, 1),
+    (6, "auto", 2, 1, 6),
+    (0, "cpu", 2, 0, 2),      # automatic: one per core...
+    (0, "cpu", 1, 0, 1),
+    (0, "cpu", 16, 0, 4),     # ...at most four
+    (0, "auto", 16, 0, 4),    # auto on a machine without a GPU is the CPU
+    (0, "auto", 16, 1, 1),    # one on a GPU
+    (0, "cuda", 8, 2, 1),
+])
+def test_worker_count(monkeypatch, workers, device, cores, gpus, expected):
+    import ctranslate2
+
+    monkeypatch.setattr(batch, "cores", lambda: cores)
+    monkeypatch.setattr(ctranslate2, "get_cuda_device_count", lambda: gpus)
+    assert batch.worker_count(TranscribeOptions(device=device, workers=workers)) == expected

@@ -11,6 +11,15 @@ DEFAULT_PROMPT = (
     "опломбировка, распломбировка, АЛСЕКО, ИС РАДИ."
 )
 
+# how the operator names the company when answering: mono role assignment takes the voice that says
+# one of these near the start for the operator's.  The rules' rulebook keeps the list
+# (``operator_greeting`` in rules/rulebook.yaml); its callers pass it in, this copy is the fallback
+# for a caller that does not (tests/test_transcription_roles.py fails when the two differ).
+DEFAULT_OPERATOR_GREETING = (
+    "алматинские тепловые сети", "тепловые сети", "тепловых сетей", "тепловой сети", "тепловые сеть",
+    "алматинские тепловые", "алматинских тепловых", "алматинские", "алматинских",
+)
+
 DEFAULT_HOTWORDS = (
     "ИПУ ГВС, ПУТЭ, опломбировка, распломбировка, лицевой счёт, АЛСЕКО, ИС РАДИ, "
     "Алматинские тепловые сети"
@@ -78,6 +87,11 @@ class TranscribeOptions:
     role_min_margin: mono role assignment; a speech stretch whose voice is not
         at least this much closer (0..1, relative distance) to one speaker's
         voice than to the other's is labelled ``unknown``.
+    operator_greeting: mono role assignment; phrases (lowercase words, «ё» as «е»)
+        by which the operator names the company when answering: the voice that
+        says one within the first 30 s is the operator's.  The rulebook's
+        ``operator_greeting`` (``rules.rulebook.operator_greeting()``), passed in
+        by ``oka-qa ingest`` and ``oka-qa transcribe``; empty: the first voice is.
     """
 
     model: str = DEFAULT_MODEL
@@ -101,4 +115,5 @@ class TranscribeOptions:
     bleed_gate_db: float = 14.0
     bleed_similarity: float = 0.6
     role_min_margin: float = 0.1
+    operator_greeting: tuple[str, ...] = DEFAULT_OPERATOR_GREETING
     temperature_fallback: bool = True

@@ -101,6 +101,6 @@ class Transcriber:
         chunks = [replace(c, tag=v) for c, v in zip(chunks, voices.labels)]
         tagged = self.recognizer.recognize([audio], chunks)
         utts = [u for _, u in tagged]
-        how = roles.assign_roles(utts, [v for v, _ in tagged])
+        how = roles.assign_roles(utts, [v for v, _ in tagged], tuple(self.opts.operator_greeting))
         log.debug("mono roles: separation %.2f, operator found by %s", voices.separation, how)
         return utts

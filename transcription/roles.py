@@ -5,7 +5,8 @@ a voice print (the lower quartile of its pitch from autocorrelation — the
 median rises with the intonation of a short «спасибо?» — and the mean of 12 cepstral
 coefficients of the log-mel spectrum); a duration-weighted 2-means clustering
 splits the stretches into two voices.  The voice that greets with the
-company's name («Алматинские тепловые сети») near the start is the operator;
+company's name («Алматинские тепловые сети»: the rulebook's ``operator_greeting``,
+handed in through ``TranscribeOptions``) near the start is the operator;
 with no such greeting, the voice that speaks first (within the first seconds)
 is.  A stretch that is not clearly closer to one voice, or a call whose two
 "voices" are not clearly apart, is labelled ``unknown``; nothing is guessed.
@@ -20,12 +21,12 @@ import numpy as np
 
 from transcription import recognize
 from transcription.audio import SAMPLE_RATE
+from transcription.options import DEFAULT_OPERATOR_GREETING
 from transcription.recognize import Chunk
 from transcription.schema import Utterance
 
 log = logging.getLogger(__name__)
 
-GREETING = re.compile(r"алматинск|теплов\w* сет|тепловы[ех]")
 GREETING_WITHIN_S = 30.0
 FIRST_SPEAKER_WITHIN_S = 5.0
 MIN_SEPARATION = 1.0       # centroid distance / mean distance to own centroid
@@ -140,18 +141,29 @@ def cluster_voices(audio: np.ndarray, chunks: list[Chunk], min_margin: float) ->
     return Voices(labels, separation)
 
 
-def _norm(text: str) -> str:
-    return re.sub(r"[^\w ]+", " ", text.lower().replace("ё", "е"))
+def _words(text: str) -> str:
+    """The text's words, lowercase with «ё» as «е», one space apart and around."""
+    return " " + " ".join(re.findall(r"\w+", text.lower().replace("ё", "е"))) + " "
 
 
-def assign_roles(utts: list[Utterance], voice: list[int | None]) -> str:
-    """Set each utterance's speaker from its voice (``None``: unsure); returns how the operator was found."""
+def _greets(text: str, phrases: tuple[str, ...]) -> bool:
+    said = _words(text)
+    return any(f" {p} " in said for p in phrases)
+
+
+def assign_roles(utts: list[Utterance], voice: list[int | None],
+                 greeting: tuple[str, ...] = DEFAULT_OPERATOR_GREETING) -> str:
+    """Set each utterance's speaker from its voice (``None``: unsure); returns how the operator was found.
+
+    ``greeting``: the phrases by which the operator names the company (the rulebook's ``operator_greeting``).
+    """
     operator = None
     how = "none"
+    phrases = tuple(" ".join(p.lower().replace("ё", "е").split()) for p in greeting)
     for u, v in zip(utts, voice):
         if u.start > GREETING_WITHIN_S:
             break
-        if v is not None and GREETING.search(_norm(u.text)):
+        if v is not None and phrases and _greets(u.text, phrases):
             operator, how = v, "greeting"
             break
     if operator is None:

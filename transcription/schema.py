@@ -1,6 +1,6 @@
 """The data passed between stages, defined once.
 
-A transcript (CONTRACT.md section 1) goes from ``transcription`` to ``rules``;
+A transcript (docs/CONTRACT.md section 1) goes from ``transcription`` to ``rules``;
 a check result (section 3) goes from ``rules`` to ``analytics``.  The DuckDB
 tables in ``analytics/storage/store.py`` mirror these dataclasses column for column.
 
@@ -21,15 +21,15 @@ from core.errors import OkaError
 SPEAKERS = ("operator", "customer", "unknown")
 LAYOUTS = ("stereo-operator-left", "stereo-operator-right", "mono")
 TOPICS = ("request.individual", "request.legal", "readings", "billing", "out_of_scope", "other")
-LANGUAGES = ("ru", "kk", "mixed", "unknown")            # a call's language (CONTRACT.md section 1, revised)
+LANGUAGES = ("ru", "kk", "mixed", "unknown")            # a call's language (docs/CONTRACT.md section 1, revised)
 UTTERANCE_LANGUAGES = ("ru", "kk")
-NOT_ASSESSED_REASONS = ("language", "no_speech", "low_confidence")   # CONTRACT.md section 3
+NOT_ASSESSED_REASONS = ("language", "no_speech", "low_confidence")   # docs/CONTRACT.md section 3
 # a call_id names a file: letters, digits, "_", "-", "."; no separators, no "..", not starting with "."
 CALL_ID = re.compile(r"^(?!\.)(?!.*\.\.)[\w.-]{1,200}$")
 
 
 class SchemaError(OkaError, ValueError):
-    """A transcript or findings object does not follow CONTRACT.md."""
+    """A transcript or findings object does not follow docs/CONTRACT.md."""
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ class Word:
 
 @dataclass
 class Utterance:
-    """One stretch of speech by one speaker (CONTRACT.md section 1)."""
+    """One stretch of speech by one speaker (docs/CONTRACT.md section 1)."""
 
     speaker: str
     start: float
@@ -53,7 +53,7 @@ class Utterance:
     words: list[Word] | None = None
     avg_logprob: float | None = None
     no_speech_prob: float | None = None
-    language: str | None = None          # "ru" or "kk" where known (CONTRACT.md section 1, revised)
+    language: str | None = None          # "ru" or "kk" where known (docs/CONTRACT.md section 1, revised)
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -78,7 +78,7 @@ class Utterance:
 
 @dataclass
 class Transcript:
-    """One call's transcript (CONTRACT.md section 1)."""
+    """One call's transcript (docs/CONTRACT.md section 1)."""
 
     call_id: str
     duration_s: float
@@ -152,7 +152,7 @@ class Transcript:
 
 
 def check_call_id(call_id: str, source: str) -> str:
-    """A call_id names the transcript file: refuse one that could leave its folder (CONTRACT.md section 1)."""
+    """A call_id names the transcript file: refuse one that could leave its folder (docs/CONTRACT.md section 1)."""
     if not isinstance(call_id, str) or not CALL_ID.match(call_id):
         raise SchemaError(f"{source}: call_id {call_id!r} is not a file-name-safe identifier "
                           "(letters, digits, '_', '-', '.'; no path separators, no '..')")
@@ -209,7 +209,7 @@ def _utterance(data: Any, where: str) -> Utterance:
 
 @dataclass(frozen=True)
 class Finding:
-    """One violation of one rule, traced to the words said (CONTRACT.md section 3)."""
+    """One violation of one rule, traced to the words said (docs/CONTRACT.md section 3)."""
 
     rule: str
     clause: str

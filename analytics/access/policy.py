@@ -194,7 +194,7 @@ def bounded_query(text: str | None) -> str:
 def pd_in_query(text: str) -> bool:
     """A search query that itself holds personal data (a phone, an account...): refused to masked roles,
     or searching would tell them which calls contain it."""
-    from rules.pd_numbers import NUMBER_WORDS
+    from rules.numbers import NUMBER_WORDS
     from rules.privacy import mask_text
 
     text = bounded_query(text)

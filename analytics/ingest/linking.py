@@ -1,4 +1,4 @@
-"""Linking requests and readings to the call they came from (CONTRACT.md section 4).
+"""Linking requests and readings to the call they came from (docs/CONTRACT.md section 4).
 
 Recomputed in full, in SQL, after every import that changed a call or a
 record (``mark_stale`` in the same transaction as the change), so it is

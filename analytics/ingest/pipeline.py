@@ -1,4 +1,4 @@
-"""``oka-qa ingest``: a data folder (CONTRACT.md section 4) into the DuckDB store.
+"""``oka-qa ingest``: a data folder (docs/CONTRACT.md section 4) into the DuckDB store.
 
 The order keeps the database free for the dashboard as much as possible:
 
@@ -294,9 +294,11 @@ def _transcribe(todo: list[_Todo], db_path: Path, cfg: Config, reject,
     audio = [t for t in todo if t.audio is not None]
     if not audio:
         return []
+    from rules.rulebook import operator_greeting
     from transcription.batch import transcribe_files
 
     out_dir = db_path.parent / "transcripts"
+    base = dataclasses.replace(cfg.transcription, operator_greeting=operator_greeting())  # the rulebook's list
     errors: list[str] = []
 
     def on_error(message: str) -> None:  # an unreadable recording: one line naming it; the other calls go on
@@ -307,7 +309,7 @@ def _transcribe(todo: list[_Todo], db_path: Path, cfg: Config, reject,
     by_audio = {}
     for layout in sorted({t.row["layout"] or "" for t in audio}):
         group = [t for t in audio if (t.row["layout"] or "") == layout]
-        opts = dataclasses.replace(cfg.transcription, layout=layout) if layout else cfg.transcription
+        opts = dataclasses.replace(base, layout=layout) if layout else base
         results = transcribe_files([t.audio for t in group], out_dir, opts,
                                    call_ids=[t.row["call_id"] for t in group], on_error=on_error)
         by_audio |= {Path(r.audio).resolve(): r for r in results}

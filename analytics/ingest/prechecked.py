@@ -1,6 +1,6 @@
 """Calls whose check results come ready-made: ``transcript_path`` names a Parquet file.
 
-An addition to the data folder of CONTRACT.md section 4, for archives checked
+An addition to the data folder of docs/CONTRACT.md section 4, for archives checked
 elsewhere and for the scale benchmark (``data/synth.py --prechecked``): a
 calls.csv row whose ``transcript_path`` ends in ``.parquet`` takes its check
 results from that file's row with the same ``call_id``.  Next to it:

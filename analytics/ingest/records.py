@@ -1,4 +1,4 @@
-"""Import of the data folder's tables (CONTRACT.md section 4), row by row validated.
+"""Import of the data folder's tables (docs/CONTRACT.md section 4), row by row validated.
 
 ``calls``, ``requests`` and ``readings`` come as UTF-8 CSV with a header row or
 as ``.xlsx`` with the same columns (Russian headers are accepted as aliases).

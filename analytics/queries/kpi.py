@@ -1,4 +1,4 @@
-"""The KPIs of CONTRACT.md section 5, for any period, in total and by group.
+"""The KPIs of docs/CONTRACT.md section 5, for any period, in total and by group.
 
 ``compute_kpis`` gives the ``oka-qa kpi --json`` object; ``breakdown`` gives
 the same figures per operator, month, operator and month, or topic, as a

@@ -1,4 +1,4 @@
-"""The SQL behind the KPIs of CONTRACT.md section 5, written once.
+"""The SQL behind the KPIs of docs/CONTRACT.md section 5, written once.
 
 Three base relations carry one row per call, request and reading of the period,
 with a boolean column per KPI condition; ``analytics.queries.kpi`` counts those flags

@@ -1,7 +1,7 @@
 """SQL pieces shared by the dashboard's named queries (``analytics.queries.views``, ``analytics.queries.call_search``).
 
 A period is the calls started in ``[date_from, date_to]``, both days inclusive,
-Asia/Almaty wall-clock time (CONTRACT.md section 5); a finding counts unless an
+Asia/Almaty wall-clock time (docs/CONTRACT.md section 5); a finding counts unless an
 auditor rejected it, the same rule as the KPIs.
 """
 from __future__ import annotations

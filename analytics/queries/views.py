@@ -5,7 +5,7 @@ runs one parametrised query and returns a polars DataFrame (or a small
 dataclass), so a page never holds the database while ``ingest`` writes.
 
 Periods are calls started in ``[date_from, date_to]``, both days inclusive,
-Asia/Almaty wall-clock time, as in CONTRACT.md section 5.  A finding that an
+Asia/Almaty wall-clock time, as in docs/CONTRACT.md section 5.  A finding that an
 auditor rejected (``reviews.verdict = 'rejected'``) does not count as a
 violation anywhere here, the same as in the KPIs.
 """

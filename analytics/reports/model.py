@@ -44,7 +44,7 @@ class Indicator:
     title: str
     short: str                # for chart labels
     criterion: str
-    kpi_key: str              # the field of CONTRACT.md section 5 it is measured by
+    kpi_key: str              # the field of docs/CONTRACT.md section 5 it is measured by
     value: float | None
     previous: float | None
     target: float

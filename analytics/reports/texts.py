@@ -58,7 +58,7 @@ KIND_SPECS = {
     ),
 }
 
-# Russian labels of the KPI fields of CONTRACT.md section 5, in the order printed.
+# Russian labels of the KPI fields of docs/CONTRACT.md section 5, in the order printed.
 KPI_LABELS: list[tuple[str, str, str]] = [  # (key, label, unit)
     ("calls", "Звонков за период", ""),
     ("requests", "Заявок зарегистрировано", ""),

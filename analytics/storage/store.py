@@ -1,7 +1,7 @@
 """The DuckDB store: its schema and short-lived connections.
 
 Tables mirror ``transcription/schema.py`` (calls/utterances/findings/
-call_readings) and CONTRACT.md section 4 (requests, readings).  ``links`` says
+call_readings) and docs/CONTRACT.md section 4 (requests, readings).  ``links`` says
 how each record was tied to a call.
 
 DuckDB lets one process write, and a read-only connection in another process
@@ -82,7 +82,7 @@ CREATE TABLE IF NOT EXISTS findings (
     PRIMARY KEY (call_id, idx)
 );
 
--- Violations found on words too unsure for their rule (CONTRACT.md section 3, ``uncertain``):
+-- Violations found on words too unsure for their rule (docs/CONTRACT.md section 3, ``uncertain``):
 -- the same shape as findings; they count nowhere until an auditor confirms one.
 CREATE TABLE IF NOT EXISTS uncertain_findings (
     call_id   VARCHAR,

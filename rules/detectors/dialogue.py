@@ -63,6 +63,7 @@ def name_usage(call: Call, rule) -> list:
     org_words = rule.words("org_words")
     not_self = rule.words("not_self")
     ask = rule.lexicon("ask_name")
+    named_by = rule.words("kk_name_after")
     own: set[str] = set()  # the operator's own name from the opening
     first_op = call.operator[0]
     if not call.customer or first_op.index < call.customer[0].index:
@@ -75,7 +76,7 @@ def name_usage(call: Call, rule) -> list:
         asked = any(ask.contains(v) for v in prev_ops)
         someone_else = False
         for i, t in enumerate(toks):
-            if not _is_name(t, kaz, not_names):
+            if not _is_name(t, kaz, not_names) and not _named_kk(toks, i, named_by):
                 someone_else = False
                 continue
             if someone_else:
@@ -108,6 +109,13 @@ def name_usage(call: Call, rule) -> list:
         i = toks.index(names[0])
         return [finding(rule, u, i, i, evidence=u.evidence(i, i))]
     return []
+
+
+def _named_kk(toks: list[T.Token], i: int, named_by: frozenset[str]) -> bool:
+    """A Kazakh word right after «атым», «есімім» (my name is): a name, whether the list of names has it or not."""
+    t = toks[i]
+    return bool(named_by) and i > 0 and bool(t.flags & T.KAZAKH) and len(t.form) >= 3 \
+        and toks[i - 1].form in named_by and not toks[i - 1].punct
 
 
 def _is_name(t: T.Token, kaz: frozenset[str], not_names: frozenset[str]) -> bool:

@@ -41,6 +41,7 @@ def vocative_address(call: Call, rule) -> list:
     not_before = rule.words("not_before")
     names = kazakh_names(rule)
     adjectives = rule.words("adjectives")
+    you = tuple(rule.words("kk_you_endings"))
     out = []
     for u in call.operator:
         toks = u.tokens
@@ -57,7 +58,8 @@ def vocative_address(call: Call, rule) -> list:
             opens = prev is None or (prev.punct != "" and prev.punct in _SENTENCE_PUNCT)
             called = prev is not None and (prev.form in leaders or bool(prev.flags & T.VERB_IMPR))
             if opens:
-                ok = closed or nxt.form in followers or bool(nxt.flags & T.VERB_IMPR)
+                ok = closed or nxt.form in followers or bool(nxt.flags & T.VERB_IMPR) or \
+                    bool(toks[i].flags & T.KAZAKH and _addressed(toks, j + 1, you))
             elif called and not prev.punct:
                 # «подождите девушка система грузится»: after a request, unless a mention runs on («из ПЭУ»)
                 ok = closed or not nxt.flags & T.PREP
@@ -66,6 +68,21 @@ def vocative_address(call: Call, rule) -> list:
             if ok:
                 out.append(finding(rule, u, i, j))
     return out
+
+
+def _addressed(toks, k: int, endings: tuple[str, ...], window: int = 5) -> bool:
+    """A polite 2nd-person verb («күтіңіз», «білесіз») in the same sentence, within ``window`` words from ``k``.
+
+    In Kazakh a bare noun that opens a sentence whose verb speaks to «you» is the one
+    spoken to («әпке бір минут күтіңіз»); as a subject it would take the 3rd person
+    («апай ертең келеді»).
+    """
+    for t in toks[k:k + window]:
+        if endings and t.form.endswith(endings):
+            return True
+        if t.punct and t.punct in _SENTENCE_PUNCT:
+            break
+    return False
 
 
 def _introduction_end(call: Call):
@@ -87,6 +104,8 @@ def second_person(call: Call, rule) -> list:
     pronouns = rule.words("pronouns")
     exceptions = rule.words("exceptions")
     idioms = rule.lexicon("idioms", by_lemma=False)
+    imperatives = rule.lexicon("imperatives", by_lemma=False)
+    informal = _informal_kk(rule)
     out = []
     mask = T.IMPR_SG | T.SECOND_SG
     opening = _introduction_end(call)
@@ -94,10 +113,25 @@ def second_person(call: Call, rule) -> list:
         spared = {k for m in idioms.find(u) for k in range(m.first, m.last + 1)}
         if u is opening[0]:  # «Добрый вечер, тепловые сетя и будешь, слушаю вас»: the ASR garbling a name
             spared.update(range(opening[1] + 1))
+        hits = {m.first: m.last for m in imperatives.find(u)} if imperatives.entries else {}
         for i, t in enumerate(u.tokens):
             if i in spared:
                 continue
+            if i in hits:  # Kazakh: «күт», «айтшы» — an imperative without the polite -ыңыз/-іңіз
+                out.append(finding(rule, u, i, hits[i]))
+            elif t.flags & T.KAZAKH:
+                if t.form in pronouns or informal(t.form):
+                    out.append(finding(rule, u, i, i))
             # a word the dictionary does not know («Чипи», the ASR's «счётчик») is only guessed a verb
-            if t.form in pronouns or (t.flags & mask and not t.flags & T.UNKNOWN and t.form not in exceptions):
+            elif t.form in pronouns or (t.flags & mask and not t.flags & T.UNKNOWN and t.form not in exceptions):
                 out.append(finding(rule, u, i, i))
     return out
+
+
+def _informal_kk(rule):
+    """A Kazakh verb in the 2nd person singular («білесің», «түсінесің»): one of ``informal_endings``
+    on a word of at least ``informal_min`` letters, not one of ``informal_exceptions``."""
+    endings = tuple(rule.words("informal_endings"))
+    least = int(rule.params.get("informal_min", 6))
+    spared = rule.words("informal_exceptions")
+    return lambda form: bool(endings) and len(form) >= least and form.endswith(endings) and form not in spared

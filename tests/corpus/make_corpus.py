@@ -1,6 +1,6 @@
 """Writes the labelled corpus of calls to ОКА (``tests/corpus/*.json``).
 
-Each file is a transcript (CONTRACT.md section 1) plus ``"expected"``: the set
+Each file is a transcript (docs/CONTRACT.md section 1) plus ``"expected"``: the set
 of rules an auditor would mark, the topic and the readings dictated.  Calls are
 assembled from hand-written turns of the four kinds of calls (readings,
 household and legal requests, billing and reference questions) plus

@@ -1,5 +1,5 @@
-"""The personal-data lexicon (``rules/privacy.yaml``, ``rules/lexicons/pd_names_kz.txt``)
-and the pymorphy3 analysis the masker shares between its detectors."""
+"""The personal-data lexicon (``rules/privacy/lexicon.yaml``, ``rules/lexicons/pd_names_kz.txt``)
+and the word analysis the masker's detectors share (through the rules' one analyser, ``rules.text.morph``)."""
 from __future__ import annotations
 
 import functools
@@ -9,11 +9,12 @@ from pathlib import Path
 import yaml
 
 from core.errors import OkaError
+from rules.text import morph
 
 HERE = Path(__file__).parent
-LEXICON_FILE = HERE / "privacy.yaml"
+LEXICON_FILE = HERE / "lexicon.yaml"
 # the rulebook's Kazakh names and the masker's additions
-NAMES_FILES = (HERE / "lexicons" / "kazakh_names.txt", HERE / "lexicons" / "pd_names_kz.txt")
+NAMES_FILES = (HERE.parent / "lexicons" / "kazakh_names.txt", HERE.parent / "lexicons" / "pd_names_kz.txt")
 
 KINDS = ("iin", "phone", "account", "contract", "email", "address", "name", "number")
 ID_KINDS = ("phone", "account", "contract", "iin")
@@ -84,17 +85,10 @@ def norm(word: str) -> str:
     return str(word).lower().replace("ё", "е")
 
 
-@functools.lru_cache(maxsize=1)
-def _morph():
-    import pymorphy3
-
-    return pymorphy3.MorphAnalyzer()
-
-
 @functools.lru_cache(maxsize=50_000)
 def analyse(low: str) -> tuple[str, str, float, bool]:
     """(lemma, part of speech, share of parses that are a name, known to the dictionary)."""
-    m = _morph()
+    m = morph()
     parses = m.parse(low)
     best = parses[0]
     name = sum(p.score for p in parses if _NAME_TAGS & set(p.tag.grammemes))

@@ -1,9 +1,11 @@
-"""Addresses and people's names in a tokenised utterance, for the privacy masker."""
+"""Addresses and people's names in an utterance tokenised with its marks, for the privacy masker."""
 from __future__ import annotations
 
-from rules.pd_lexicon import STOP_POS, Lexicon, PdSpan
-from rules.pd_lexicon import analyse as _analyse
-from rules.pd_numbers import JOINERS, NUMBER_WORDS, Token, is_number_token
+from rules.numbers import NUMBER_WORDS
+from rules.privacy.lexicon import STOP_POS, Lexicon, PdSpan
+from rules.privacy.lexicon import analyse as _analyse
+from rules.privacy.numbers import JOINERS
+from rules.text import Token
 
 _SURNAME_ENDINGS = ("ова", "ева", "ов", "ев", "ина", "ин", "овой", "евой", "ову", "еву", "овым", "евым",
                     "ұлы", "улы", "қызы", "кызы")
@@ -17,21 +19,25 @@ def _span(kind: str, text: str, start: int, end: int) -> PdSpan:
     return PdSpan(kind, start, end, text[start:end])
 
 
+def is_number_token(t: Token) -> bool:
+    return t.is_digits or t.form in NUMBER_WORDS
+
+
 # --- addresses ------------------------------------------------------------------------------
 
 def _is_street(t: Token, lex: Lexicon) -> bool:
-    return t.is_word and (t.low in lex.street_words or _analyse(t.low)[0] in lex.street_words)
+    return t.is_word and (t.form in lex.street_words or _analyse(t.form)[0] in lex.street_words)
 
 
 def _is_house(t: Token, lex: Lexicon) -> bool:
-    return t.is_word and (t.low in lex.house_words or _analyse(t.low)[0] in lex.house_words)
+    return t.is_word and (t.form in lex.house_words or _analyse(t.form)[0] in lex.house_words)
 
 
 def _name_ish(t: Token, lex: Lexicon) -> bool:
     """Could be (part of) a street name: a word that is not a function word or a verb."""
-    if not t.is_word or t.low in NUMBER_WORDS or _is_house(t, lex):
+    if not t.is_word or t.form in NUMBER_WORDS or _is_house(t, lex):
         return False
-    return _analyse(t.low)[1] not in STOP_POS or not _analyse(t.low)[3]
+    return _analyse(t.form)[1] not in STOP_POS or not _analyse(t.form)[3]
 
 
 def _house_part(tokens: list[Token], i: int, lex: Lexicon) -> int:
@@ -42,11 +48,11 @@ def _house_part(tokens: list[Token], i: int, lex: Lexicon) -> int:
         if is_number_token(t):
             j += 1
             end = j
-            if j < len(tokens) and len(tokens[j].text) == 1 and tokens[j].is_word \
-                    and tokens[j].low not in {"и", "в", "с", "у", "к", "о"}:  # «15 а»
+            if j < len(tokens) and len(tokens[j].form) == 1 and tokens[j].is_word \
+                    and tokens[j].form not in {"и", "в", "с", "у", "к", "о"}:  # «15 а»
                 j += 1
                 end = j
-        elif _is_house(t, lex) or t.low in {"№", "номер"} or t.text in JOINERS or t.text == ".":
+        elif _is_house(t, lex) or t.form in {"№", "номер"} or t.form in JOINERS or t.form == ".":
             j += 1
         else:
             break
@@ -57,12 +63,12 @@ def _street_part(tokens: list[Token], i: int, lex: Lexicon, max_words: int = 3) 
     j, words = i, 0
     while j < len(tokens) and words < max_words:
         t = tokens[j]
-        if t.text == "." and j == i:  # «ул.»
+        if t.form == "." and j == i:  # «ул.»
             j += 1
         elif _name_ish(t, lex):
             j += 1
             words += 1
-        elif t.text == "-" and j + 1 < len(tokens) and tokens[j + 1].is_digits:  # «Самал-2»
+        elif t.form == "-" and j + 1 < len(tokens) and tokens[j + 1].is_digits:  # «Самал-2»
             j += 2
         elif _is_street(t, lex):
             j += 1
@@ -71,20 +77,20 @@ def _street_part(tokens: list[Token], i: int, lex: Lexicon, max_words: int = 3) 
     return j
 
 
-def _street_before(tokens: list[Token], i: int, lex: Lexicon, found: list[PdSpan]) -> int:
+def _street_before(text: str, tokens: list[Token], i: int, lex: Lexicon, found: list[PdSpan]) -> int:
     """«Абая, дом 107»: the street name said right before a house word (one or two words, a comma
     between allowed); the index where the address starts."""
     j = i - 1
-    if j >= 0 and tokens[j].text == ",":
+    if j >= 0 and tokens[j].form == ",":
         j -= 1
     start = i
     for _ in range(2):
         if j < 0 or not _name_ish(tokens[j], lex) or (found and tokens[j].start < found[-1].end):
             break
-        lemma, pos, name, known = _analyse(tokens[j].low)
+        lemma, pos, name, known = _analyse(tokens[j].form)
         if known and pos != "NOUN" and name < 0.5:  # «передать», «мой»: not a street
             break
-        if known and pos == "NOUN" and name < 0.3 and not tokens[j].text[:1].isupper() \
+        if known and pos == "NOUN" and name < 0.3 and not text[tokens[j].start:tokens[j].start + 1].isupper() \
                 and lemma not in lex.street_words:  # «квартира», «счёт» in lowercase text: not a street
             break
         start = j
@@ -107,14 +113,14 @@ def addresses(text: str, tokens: list[Token], lex: Lexicon) -> list[PdSpan]:
             k = _house_part(tokens, i + 1, lex)
             if k > i + 1 and any(is_number_token(x) for x in tokens[i + 1:k]):
                 end = k
-                start = _street_before(tokens, i, lex, found)
+                start = _street_before(text, tokens, i, lex, found)
                 if start < i:
                     found.append(_span("address", text, tokens[start].start, tokens[end - 1].end))
                     i = end
                     continue
-        elif t.is_word and _analyse(t.low)[0] in lex.address_cues:
+        elif t.is_word and _analyse(t.form)[0] in lex.address_cues:
             j = i + 1
-            while j < len(tokens) and tokens[j].low in _ADDRESS_SKIP:
+            while j < len(tokens) and tokens[j].form in _ADDRESS_SKIP:
                 j += 1
             s = j
             j = _street_part(tokens, s, lex)
@@ -124,7 +130,7 @@ def addresses(text: str, tokens: list[Token], lex: Lexicon) -> list[PdSpan]:
                 i = k
                 continue
         if end > i:
-            while end - 1 > i and tokens[end - 1].text in JOINERS | {"."}:
+            while end - 1 > i and tokens[end - 1].form in JOINERS | {"."}:
                 end -= 1
             found.append(_span("address", text, t.start, tokens[end - 1].end))
             i = end
@@ -150,39 +156,39 @@ def _kz_name(low: str, lex: Lexicon) -> bool:
 
 
 def _not_name(t: Token, lex: Lexicon) -> bool:
-    lemma = _analyse(t.low)[0]
-    return t.low in lex.not_names or lemma in lex.not_names or any(
-        t.low in words or lemma in words for words in lex.cues.values())
+    lemma = _analyse(t.form)[0]
+    return t.form in lex.not_names or lemma in lex.not_names or any(
+        t.form in words or lemma in words for words in lex.cues.values())
 
 
 def _sure_name(t: Token, lex: Lexicon) -> bool:
-    if not t.is_word or len(t.text) < 2 or t.low in NUMBER_WORDS or _not_name(t, lex):
+    if not t.is_word or len(t.form) < 2 or t.form in NUMBER_WORDS or _not_name(t, lex):
         return False
-    _, _, name, known = _analyse(t.low)
+    _, _, name, known = _analyse(t.form)
     # pymorphy3 guesses unknown words too; a short unknown word («алтс») is more often an abbreviation
-    return (name >= 0.5 and (known or len(t.low) >= 5)) or _kz_name(t.low, lex)
+    return (name >= 0.5 and (known or len(t.form) >= 5)) or _kz_name(t.form, lex)
 
 
 def _maybe_name(t: Token, lex: Lexicon) -> bool:
-    if not t.is_word or len(t.text) < 2 or t.low in NUMBER_WORDS:
+    if not t.is_word or len(t.form) < 2 or t.form in NUMBER_WORDS:
         return False
-    _lemma, pos, name, known = _analyse(t.low)
-    return (name >= 0.05 or not known or _kz_name(t.low, lex)) and pos not in STOP_POS
+    _lemma, pos, name, known = _analyse(t.form)
+    return (name >= 0.05 or not known or _kz_name(t.form, lex)) and pos not in STOP_POS
 
 
-def _capitalised_mid_sentence(tokens: list[Token], i: int) -> bool:
+def _capitalised_mid_sentence(text: str, tokens: list[Token], i: int) -> bool:
     """Capital first letter, not at the start of a sentence, not an abbreviation such as «ПУТЭ»."""
-    t = tokens[i].text
+    t = text[tokens[i].start:tokens[i].end]
     if i == 0 or not t[:1].isupper() or (len(t) > 1 and t.isupper()):
         return False
-    return tokens[i - 1].text not in _SENTENCE_END
+    return tokens[i - 1].form not in _SENTENCE_END
 
 
 def _match_cue(tokens: list[Token], i: int, cues: list[tuple[str, ...]]) -> int:
     """Index after a cue phrase that starts at ``i``, or -1."""
     for cue in cues:
         if i + len(cue) <= len(tokens) and all(
-                tokens[i + k].low == w or _analyse(tokens[i + k].low)[0] == w for k, w in enumerate(cue)):
+                tokens[i + k].form == w or _analyse(tokens[i + k].form)[0] == w for k, w in enumerate(cue)):
             return i + len(cue)
     return -1
 
@@ -192,12 +198,12 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str]) -> list[
     is_name = [False] * n
 
     def kept(t: Token) -> bool:
-        return t.low in keep or _analyse(t.low)[0] in keep
+        return t.form in keep or _analyse(t.form)[0] in keep
 
     for i, t in enumerate(tokens):
         if kept(t):
             continue
-        if _sure_name(t, lex) or (_maybe_name(t, lex) and _capitalised_mid_sentence(tokens, i)
+        if _sure_name(t, lex) or (_maybe_name(t, lex) and _capitalised_mid_sentence(text, tokens, i)
                                   and not _not_name(t, lex)):
             is_name[i] = True
     # ambiguous words next to a sure name: «Надежда Петровна»
@@ -209,12 +215,12 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str]) -> list[
     for i in range(n):
         j = _match_cue(tokens, i, lex.name_cues_strong)
         if j >= 0:
-            while j < n and tokens[j].low in _CUE_SKIP and not is_name[j]:
+            while j < n and tokens[j].form in _CUE_SKIP and not is_name[j]:
                 j += 1
             taken = 0
             while j < n and taken < 3 and tokens[j].is_word and not kept(tokens[j]) \
-                    and tokens[j].low not in NUMBER_WORDS \
-                    and (_analyse(tokens[j].low)[1] not in STOP_POS or not _analyse(tokens[j].low)[3]):
+                    and tokens[j].form not in NUMBER_WORDS \
+                    and (_analyse(tokens[j].form)[1] not in STOP_POS or not _analyse(tokens[j].form)[3]):
                 is_name[j] = True
                 j += 1
                 taken += 1
@@ -222,7 +228,7 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str]) -> list[
         j = _match_cue(tokens, i, lex.name_cues_weak)
         if 0 <= j < n and not kept(tokens[j]) and _maybe_name(tokens[j], lex) \
                 and not _not_name(tokens[j], lex):
-            _, _, name, known = _analyse(tokens[j].low)
+            _, _, name, known = _analyse(tokens[j].form)
             if name > 0 or not known:
                 is_name[j] = True
     found: list[PdSpan] = []

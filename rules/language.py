@@ -1,0 +1,85 @@
+"""The language of a call from its words: ``ru``, ``kk``, ``mixed`` or ``unknown`` (CONTRACT.md section 1).
+
+For transcripts that come without ``language`` (typed, or from another ASR).
+A word votes Kazakh when only Kazakh has it (a letter of «әғқңөұүһі», or one of
+the frequent Kazakh words written without one: ``rules/lexicons/kazakh.yaml``);
+it votes Russian when the Russian dictionary (pymorphy3) knows it.  Names,
+numbers and words neither side knows do not vote.  An utterance is in the
+language with more votes (a tie leaves it open: it takes the call's language).
+The call's words are counted by the language of their utterance — a Russian
+loan inside a Kazakh sentence («пломбаны», «лицевой счетыңызды») is Kazakh
+speech — and the call is ``mixed`` when each language has at least
+``MIXED_SHARE`` of the words (and at least ``MIN_WORDS``: one «рахмет» in a
+short Russian call is no second language), ``unknown`` with fewer than ``MIN_WORDS`` words in
+utterances whose language is known.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from rules import kazakh
+from rules.text import TOKEN, morph, normal
+
+MIXED_SHARE = 0.10   # CONTRACT.md section 1: each language in at least 10 % of the words
+MIN_WORDS = 3        # fewer words that vote: the language is unknown
+
+
+@lru_cache(maxsize=200_000)
+def vote(form: str) -> str | None:
+    """``kk``, ``ru`` or None (a name, a number, a word neither side knows) for one normalised word."""
+    if not form[0].isalpha():
+        return None
+    if kazakh.is_kazakh_word(form):
+        return "kk"
+    if len(form) > 1 and morph().word_is_known(form):
+        return "ru"
+    return None
+
+
+def word_votes(text: str) -> tuple[int, int, int]:
+    """(Kazakh votes, Russian votes, words) of one text."""
+    kk = ru = n = 0
+    for w in TOKEN.findall(text):
+        form = normal(w)
+        if not form[0].isalpha():
+            continue
+        n += 1
+        v = vote(form)
+        kk += v == "kk"
+        ru += v == "ru"
+    return kk, ru, n
+
+
+def utterance_language(text: str) -> str | None:
+    """``kk`` or ``ru`` by the words' votes; None when neither side has more."""
+    kk, ru, _ = word_votes(text)
+    if kk > ru:
+        return "kk"
+    if ru > kk:
+        return "ru"
+    return None
+
+
+def call_language(texts: list[str], given: list[str | None] | None = None) -> tuple[str, list[str | None]]:
+    """(the call's language, each utterance's language) from the utterances' texts.
+
+    ``given``: utterance languages already known (from the ASR); they are kept.
+    """
+    langs: list[str | None] = []
+    words = {"kk": 0, "ru": 0}
+    open_words = 0
+    for i, text in enumerate(texts):
+        kk, ru, n = word_votes(text)
+        lang = given[i] if given and given[i] else ("kk" if kk > ru else "ru" if ru > kk else None)
+        langs.append(lang)
+        if lang:
+            words[lang] += n
+        else:
+            open_words += n
+    total = words["kk"] + words["ru"]
+    if total < MIN_WORDS:
+        return "unknown", langs
+    minority = min(words.values())
+    if minority >= MIN_WORDS and minority >= MIXED_SHARE * (total + open_words):
+        return "mixed", langs
+    return ("kk" if words["kk"] > words["ru"] else "ru"), langs

@@ -1,0 +1,21 @@
+"""Personal data (СТП-04-2019 п. 11, п. 14.7): one detector for transcripts, search queries and,
+through its character spans, audio.
+
+``find_pd(text)`` gives the spans (kind, start, end) of every phone, account and contract
+number, ИИН, e-mail, person's name and address; ``mask_text`` replaces them with placeholders.
+The modules: ``detect`` (the masker), ``numbers`` (identifiers said as numbers), ``people``
+(names and addresses), ``lexicon`` (the data in ``lexicon.yaml`` and the word analysis).
+"""
+from rules.privacy.detect import (
+    CONTEXT_UTTERANCES,
+    MaskOptions,
+    context_before,
+    find_pd,
+    mask_finding,
+    mask_text,
+    mask_transcript,
+)
+from rules.privacy.lexicon import ID_KINDS, KINDS, PdSpan, PrivacyError
+
+__all__ = ["CONTEXT_UTTERANCES", "ID_KINDS", "KINDS", "MaskOptions", "PdSpan", "PrivacyError", "context_before",
+           "find_pd", "mask_finding", "mask_text", "mask_transcript"]

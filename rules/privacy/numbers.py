@@ -1,0 +1,183 @@
+"""Identifiers said as numbers: phones, accounts, contracts, ИИН — in digits, words or both.
+
+«восемь семьсот один, двести тридцать, сорок пять, шестьдесят семь» and
+«8 701 230 45 67» are the same eleven digits.  ``number_runs`` finds such runs
+in a text tokenised with its marks (``rules.text.tokenize(text, marks=True)``)
+and spells each as the digit string it stands for (``rules.numbers``, the one
+parser), so that a run is judged by its length, its first digits and the cue
+words before it («лицевой счёт», «телефон»; «показания», «тенге» mean a value).
+
+Cost is linear in the text: the nearest cue before every token is found in one
+pass (``CueIndex``), not by looking back from each number.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from rules.numbers import chain_digits, kinds, spelled_digits
+from rules.privacy.lexicon import ID_KINDS, Lexicon, PdSpan
+from rules.privacy.lexicon import analyse as _analyse
+from rules.text import MARK, Token
+
+# Between the parts of one dictated number: spaces and these marks (not «.» or «:»,
+# which make dates and times, and not «и», which makes a decimal: «сто двадцать три и пять»).
+JOINERS = frozenset({"-", ",", "(", ")", "+", "/", "–", "—", "дробь", "тире"})
+PLUS_WORDS = frozenset({"плюс"})
+# an identifier with letters or slashes: «ТЭ-1234», «12/345-ТЭ», «A123»
+_CODE_RE = re.compile(r"(?:№\s*)?(?<![\w/-])[\w/-]*\d[\w/-]*(?![\w/-])")
+
+
+@dataclass(frozen=True)
+class NumberRun:
+    """Tokens ``first..last`` (inclusive indexes) that spell ``digits``."""
+
+    first: int
+    last: int
+    digits: str
+    plus: bool = False          # said with a leading «+» or «плюс»
+    has_words: bool = False
+
+
+def number_flags(tokens: list[Token]) -> list[bool]:
+    """Which tokens are (part of) a number said: digits, a dictation the recogniser wrote with
+    commas or dots, a number word (Kazakh ones in context) — not a decimal, a date or a time."""
+    got = kinds([t.form for t in tokens])
+    return [k is not None and (t.is_word or t.is_digits or chain_digits(t.form) is not None)
+            for t, k in zip(tokens, got, strict=True)]
+
+
+def number_runs(tokens: list[Token], text: str, is_num: list[bool] | None = None) -> list[NumberRun]:
+    """Maximal runs of number tokens joined by spaces or the JOINERS marks."""
+    is_num = number_flags(tokens) if is_num is None else is_num
+    runs: list[NumberRun] = []
+    i, n = 0, len(tokens)
+    while i < n:
+        plus = False
+        j = i
+        if tokens[i].form == "+" or tokens[i].form in PLUS_WORDS:
+            if i + 1 < n and is_num[i + 1]:
+                plus, j = True, i + 1
+            else:
+                i += 1
+                continue
+        if not is_num[j]:
+            i += 1
+            continue
+        parts = [j]
+        k = j + 1
+        while k < n:
+            if is_num[k] and _adjacent(text, tokens[parts[-1]], tokens[k]):
+                parts.append(k)
+                k += 1
+            elif tokens[k].form in JOINERS and k + 1 < n and is_num[k + 1] \
+                    and _adjacent(text, tokens[parts[-1]], tokens[k]) and _adjacent(text, tokens[k], tokens[k + 1]):
+                parts.append(k + 1)
+                k += 2
+            else:
+                break
+        last = parts[-1]
+        forms = [tokens[p].form for p in parts]
+        runs.append(NumberRun(i, last, spelled_digits(forms), plus, any(tokens[p].is_word for p in parts)))
+        i = last + 1
+    return runs
+
+
+def _adjacent(text: str, a: Token, b: Token) -> bool:
+    """Only white space between two tokens (and not a line break)."""
+    gap = text[a.end:b.start]
+    return gap.strip() == "" and "\n" not in gap
+
+
+class CueIndex:
+    """The kind of the nearest cue word among the last ``cue_window`` words before each token
+    (number words and marks do not count as words), computed once for the whole text."""
+
+    def __init__(self, tokens: list[Token], lex: Lexicon, is_num: list[bool]) -> None:
+        window: list[str | None] = []   # the kinds of the last cue_window words (None: not a cue)
+        self._at: list[str | None] = []
+        nearest: str | None = None
+        for t, num in zip(tokens, is_num, strict=True):
+            self._at.append(nearest)
+            if t.flags & MARK or num or not t.is_word:
+                continue
+            window.append(_cue_kind(t, lex))
+            if len(window) > lex.cue_window:
+                window.pop(0)
+            nearest = next((k for k in reversed(window) if k is not None), None)
+        self._after = nearest
+
+    def before(self, i: int) -> str | None:
+        return self._at[i] if i < len(self._at) else self._after
+
+
+def _cue_kind(t: Token, lex: Lexicon) -> str | None:
+    lemma = _analyse(t.form)[0]
+    for kind in (*ID_KINDS, "value"):
+        if t.form in lex.cues[kind] or lemma in lex.cues[kind]:
+            return kind
+    return None
+
+
+def _unit_after(tokens: list[Token], i: int, lex: Lexicon) -> bool:
+    if i >= len(tokens) or not tokens[i].is_word:
+        return False
+    t = tokens[i]
+    return t.form in lex.units or _analyse(t.form)[0] in lex.units
+
+
+def _classify(digits: str, plus: bool, cue: str | None) -> str:
+    if cue in ID_KINDS:
+        return cue
+    if len(digits) == 12:
+        return "iin"
+    if plus or (len(digits) in (10, 11) and digits[0] in "78") or len(digits) == 7:
+        return "phone"
+    return "number"
+
+
+def numbers(text: str, tokens: list[Token], ctx: list[Token], lex: Lexicon) -> list[PdSpan]:
+    """Numbers that identify someone, by their length and the cues before them; ``ctx`` is what
+    was said just before (it lends cues)."""
+    both = ctx + tokens
+    is_num_both = number_flags(both)
+    is_num = is_num_both[len(ctx):]
+    cue_with_ctx = CueIndex(both, lex, is_num_both)
+    cue_here = CueIndex(tokens, lex, is_num)
+    found = []
+    for run in number_runs(tokens, text, is_num):
+        n = len(run.digits)
+        if n < lex.mask_digits_with_cue:
+            continue
+        cue = cue_with_ctx.before(len(ctx) + run.first)
+        unit = _unit_after(tokens, run.last + 1, lex)
+        if n >= lex.always_mask_digits:
+            # a meter's serial number or a reading, said right after its cue in the same utterance, is
+            # not personal data; ten digits and more are a phone or an ИИН whatever was said before
+            here = cue_here.before(run.first)
+            mask = not ((unit or here == "value") and n < 10)
+        elif cue in ID_KINDS:
+            mask = not unit
+        else:
+            mask = n >= lex.mask_digits_without_value_cue and cue != "value" and not unit
+        if mask:
+            found.append(PdSpan(_classify(run.digits, run.plus, cue), tokens[run.first].start, tokens[run.last].end,
+                                text[tokens[run.first].start:tokens[run.last].end]))
+    return found
+
+
+def codes(text: str, tokens: list[Token], ctx: list[Token], lex: Lexicon) -> list[PdSpan]:
+    """Identifiers with letters or slashes after an identifier cue: «№ 12/345-ТЭ», «договор ТЭ-1234»."""
+    both = ctx + tokens
+    cues = CueIndex(both, lex, number_flags(both))
+    starts = [t.start for t in tokens]
+    found = []
+    for m in _CODE_RE.finditer(text):
+        code = m.group().lstrip("№ ").strip("-/")
+        if not (re.search(r"[^\W\d_]", code) or "/" in code):
+            continue  # plain digits are the number runs' business
+        cue = cues.before(len(ctx) + bisect.bisect_left(starts, m.start()))
+        if cue in ID_KINDS:
+            found.append(PdSpan(cue, m.start(), m.end(), m.group()))
+    return found

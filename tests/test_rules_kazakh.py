@@ -1,0 +1,181 @@
+"""Kazakh and mixed calls: the language found from the words, the Kazakh rulebook, judged fairly."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from rules.engine import Checker
+from rules.eval import evaluate
+from rules.kazakh import stems
+from rules.language import call_language, utterance_language
+from transcription.schema import Transcript
+
+CORPUS = Path(__file__).parent / "corpus_kk"
+# rules with no Kazakh lexicon: never judged on a Kazakh call
+NO_KAZAKH = {"speech.filler", "speech.jargon", "third_party.disclosed", "term.unexplained", "tempo.fast"}
+
+
+@pytest.fixture(scope="module")
+def checker():
+    return Checker.default()
+
+
+def call(turns: list[str], language: str | None = None) -> Transcript:
+    utts, t = [], 0.0
+    for turn in turns:
+        who, text = turn.split(": ", 1)
+        utts.append({"speaker": {"o": "operator", "c": "customer"}[who], "start": t, "end": t + 2.0, "text": text})
+        t += 2.5
+    data = {"call_id": "kk", "duration_s": t, "layout": "stereo-operator-left", "utterances": utts}
+    if language:
+        data["language"] = language
+    return Transcript.from_dict(data)
+
+
+OPEN = "o: Сәлеметсіз бе, жылу желілері, Айгүл, тыңдап тұрмын."
+ASK = "c: Сәлеметсіз бе, ыстық судың көрсеткішін бергім келеді."
+CLOSE = "o: Хабарласқаныңызға рахмет, сау болыңыз."
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("Сәлеметсіз бе, жылу желілері, тыңдап тұрмын.", "kk"),
+    ("сау болыңыз", "kk"),
+    ("саламатсыз ба мен рахмет", "kk"),                 # without Kazakh letters
+    ("Здравствуйте, тепловые сети, слушаю вас.", "ru"),
+    ("Меня зовут Айгүл, хочу передать показания.", "ru"),   # a Kazakh name in a Russian sentence
+    ("87051234567", None),
+    ("Нұрлан Айгүл", "kk"),
+])
+def test_utterance_language(text, lang):
+    assert utterance_language(text) == lang
+
+
+@pytest.mark.parametrize("texts, lang", [
+    (["Сәлеметсіз бе, тыңдап тұрмын.", "Көрсеткішті бергім келеді.", "Жақсы, айтыңыз."], "kk"),
+    (["Здравствуйте, слушаю вас.", "Хочу передать показания счетчика.", "Говорите, записываю."], "ru"),
+    (["Сәлеметсіз бе, тыңдап тұрмын.", "Здравствуйте, мне нужно опломбировать счетчик.",
+      "Жақсы, дербес шотыңызды айтыңыз."], "mixed"),
+    # one «рахмет» in a Russian call is no second language (fewer than 3 words)
+    (["Здравствуйте, слушаю вас.", "Хочу передать показания счетчика горячей воды.", "Рахмет."], "ru"),
+    (["87051234567", "алло"], "unknown"),
+    ([], "unknown"),
+])
+def test_call_language(texts, lang):
+    assert call_language(texts)[0] == lang
+
+
+@pytest.mark.parametrize("word, stem, yes", [
+    ("басшыңызбен", "басшы", True),
+    ("басшыға", "басшы", True),
+    ("шағымданамын", "шағым", True),
+    ("наразымын", "наразы", True),
+    ("көрсеткіштерді", "көрсеткіш", True),
+    ("себебі", "себеп", True),
+    ("жазып", "жазбаша", False),     # the lexicon word is never cut
+    ("шағын", "шағым", False),
+])
+def test_suffix_model(word, stem, yes):
+    assert (stem in stems(word)) == yes
+
+
+# (turns, the rules that fire) — hard negatives included: «апай» as a mention, «сен» inside another word
+ROWS = [
+    ([OPEN, ASK, "o: Қарындас, күте тұрыңыз.", CLOSE], {"address.forbidden"}),
+    ([OPEN, ASK, "o: әпке бір минут күтіңіз", CLOSE], {"address.forbidden"}),
+    ([OPEN, ASK, "o: Күте тұрыңыз, аға.", CLOSE], {"address.forbidden"}),
+    ([OPEN, ASK, "o: Ертең бір апай келіп, есептегішті тексереді.", CLOSE], set()),
+    ([OPEN, ASK, "o: Апайыңыз бұрын да хабарласқан екен.", CLOSE], set()),
+    ([OPEN, ASK, "o: Аға маман сізге хабарласады.", CLOSE], set()),
+    ([OPEN, ASK, "o: Нұрлан аға, көрсеткішті айтыңыз.", CLOSE], set()),
+    ([OPEN, ASK, "o: Сен не айтып тұрсың?", CLOSE], {"address.ty"}),
+    ([OPEN, ASK, "o: Күт, қазір қараймын.", CLOSE], {"address.ty"}),
+    ([OPEN, ASK, "o: Шотыңды айтшы.", CLOSE], {"address.ty"}),
+    ([OPEN, ASK, "o: Сенімді болыңыз, бәрі жасалады.", CLOSE], set()),
+    ([OPEN, ASK, "o: Сенбі күні маман келеді.", CLOSE], set()),
+    ([OPEN, ASK, "c: Сен неге телефонды көтермейсің?", CLOSE], set()),   # the customer's «сен»
+    ([OPEN, ASK, "o: Маған бәрібір, бұл менің проблемам емес.", CLOSE], {"speech.rude"}),
+    ([OPEN, ASK, "o: Бізде әрқашан бардак.", CLOSE], {"enterprise.negative"}),
+    (["o: Жылу желілері, тыңдап тұрмын.", ASK, CLOSE], {"greeting.missing"}),
+    ([OPEN, ASK, "o: Жақсы."], {"closing.missing"}),
+    ([OPEN, ASK, "o: көріскенше сау болыңыз"], set()),
+    ([OPEN, ASK, "c: Мен наразымын, басшыңызбен сөйлескім келеді.", "o: Қоса алмаймын, пайдасы жоқ.", CLOSE],
+     {"escalation.not_offered"}),
+    ([OPEN, ASK, "c: Мен наразымын, басшыңызбен сөйлескім келеді.",
+      "o: Сізді бөлім басшысына жалғаймын немесе кеңсеге жазбаша өтініш бере аласыз.", CLOSE], set()),
+    ([OPEN, "c: Менің атым Сәуле. " + ASK[3:], "o: Жақсы, көрсеткішті айтыңыз.", CLOSE], {"name.not_used"}),
+    ([OPEN, "c: Менің атым Сәуле. " + ASK[3:], "o: Жақсы, Сәуле ханым, айтыңыз.", CLOSE], set()),
+    ([OPEN, "c: Ыстық су есептегішін ауыстырдық, пломба салу керек.", "o: Дербес шотыңызды айтыңыз.",
+      "c: Дербес шот бір екі үш төрт бес алты жеті.", CLOSE], {"request.data_missing"}),    # no phone
+    ([OPEN, "c: Ыстық су есептегішін ауыстырдық, пломба салу керек.", "o: Дербес шотыңызды айтыңыз.",
+      "c: Дербес шот бір екі үш төрт бес алты жеті.", "o: Байланыс телефоныңыз?",
+      "c: сегіз жеті нөл бір бір екі үш төрт бес алты жеті", CLOSE], set()),
+    # a mixed call: a Russian form of address still counts, a Kazakh farewell closes it
+    ([OPEN, "c: Здравствуйте, хочу передать показания счетчика горячей воды.",
+      "o: Девушка, подождите минутку.", "c: Хорошо, я подожду, спасибо большое.", CLOSE], {"address.forbidden"}),
+]
+
+
+@pytest.mark.parametrize("turns, fires", ROWS, ids=[f"row{i}" for i in range(len(ROWS))])
+def test_kazakh_rule_table(checker, turns, fires):
+    result = checker.check(call(turns))
+    assert {f.rule for f in result.findings} == fires, [(f.rule, f.evidence) for f in result.findings]
+
+
+def test_a_correct_kazakh_call_has_no_finding_and_lists_the_rules_without_kazakh(checker):
+    turns = [OPEN, ASK, "o: Дербес шотыңызды айтыңыз.", "c: Дербес шот 1234567.", "o: Көрсеткішті айтыңыз.",
+             "c: Көрсеткіш 345.", "o: Көрсеткіштер қабылданды.", CLOSE]
+    result = checker.check(call(turns))
+    assert result.language == "kk"
+    assert result.findings == []
+    assert result.score == 100.0
+    assert {n.rule for n in result.not_assessed} == NO_KAZAKH
+    assert {n.reason for n in result.not_assessed} == {"language"}
+    assert [r.value for r in result.readings] == [345.0]
+    assert result.topic == "readings"
+
+
+def test_a_russian_call_is_judged_on_every_rule(checker):
+    turns = ["o: Здравствуйте, тепловые сети, слушаю вас.", "c: Здравствуйте, хочу передать показания.",
+             "o: Спасибо, до свидания."]
+    result = checker.check(call(turns))
+    assert result.language == "ru" and result.not_assessed == []
+
+
+def test_the_transcripts_language_is_kept(checker):
+    turns = [OPEN, ASK, CLOSE]
+    assert checker.check(call(turns, language="mixed")).language == "mixed"
+    assert checker.check(call(turns)).language == "kk"
+
+
+def test_a_rule_not_assessed_does_not_lower_the_score(checker):
+    # a Kazakh call with a Russian filler: speech.filler has no Kazakh lexicon, so it is not judged
+    turns = [OPEN, ASK, "o: Жақсы, көрсеткішті айтыңыз.", "c: Көрсеткіш 345.", CLOSE]
+    result = checker.check(call(turns))
+    assert result.score == 100.0
+
+
+# held-out figures of the test half (written before any tuning, never tuned on; `oka-qa eval tests/corpus_kk/test`):
+# rules below 0.9 there are reported as such, and guarded here so that they do not get worse
+HELD_OUT_FLOOR = {"enterprise.negative": 0.7, "escalation.not_offered": 0.77}
+
+
+@pytest.mark.parametrize("half", ["test", "dev"])
+def test_the_kazakh_corpus(checker, half):
+    """dev (tuned on): every rule with a Kazakh lexicon F1 >= 0.9; test (held out): >= 0.9 but for the rules
+    whose held-out figure is below it; the language right on >= 95 % of calls in both."""
+    report = evaluate(CORPUS / half, checker).to_dict()
+    assert report["calls"] >= 80
+    assert report["language_accuracy"] >= 0.95
+    for rule, s in report["rules"].items():
+        assert rule not in NO_KAZAKH or s["tp"] + s["fp"] == 0 or s["support"] == 0, (half, rule, s)
+        if s["support"] >= 3:
+            floor = HELD_OUT_FLOOR.get(rule, 0.9) if half == "test" else 0.9
+            assert s["f1"] is not None and s["f1"] >= floor, (half, rule, s)
+
+
+def test_the_corpus_labels_carry_a_language():
+    files = sorted((CORPUS / "test").glob("*.json"))
+    langs = {json.loads(p.read_text(encoding="utf-8"))["expected"]["language"] for p in files}
+    assert langs == {"kk", "mixed", "ru"}
