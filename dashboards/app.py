@@ -41,7 +41,7 @@ try:
     nav.run()
 except OkaError as e:   # a domain error is one line for the user, never a traceback
     st.error(str(e))
-except Exception as e:  # noqa: BLE001 - anything else: one Russian line here, the details in the server log
+except Exception as e:  # anything else: one Russian line here, the details in the server log
     log.exception("page %s failed", getattr(nav, "url_path", "?"))
     st.error(f"Страница не может быть показана ({type(e).__name__}). Подробности записаны в журнал сервера; "
              "обновите страницу или сообщите администратору.")

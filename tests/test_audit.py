@@ -141,7 +141,7 @@ def test_the_anchor_catches_what_the_chain_alone_cannot(db, tamper, message):
 def test_removing_the_anchor_is_noticed_and_stops_the_log(db):
     audit.record(db, "anna", "head", "sign_in")
     audit.anchor_path(db).unlink()
-    with pytest.raises(audit.AuditError, match="anchor .* is missing"):
+    with pytest.raises(audit.AuditError, match=r"anchor .* is missing"):
         audit.verify(db)
     with pytest.raises(audit.AuditError, match="anchor is missing"):
         audit.record(db, "anna", "head", "open_call", "c1")     # not healed silently by the next entry

@@ -41,7 +41,8 @@ GOOD_READING = {"reading_id": "P1", "account": "100200", "meter": "ГВС-1", "v
     (records.REQUESTS, REQUEST_COLS, GOOD_REQUEST, {"completed_at": "2099-05-01T10:00:00"},
      "completed_at is in the future"),
     (records.REQUESTS, REQUEST_COLS, GOOD_REQUEST, {"created_at": "1970-01-01T00:00:00"}, "created_at is before 2000"),
-    (records.READINGS, READING_COLS, GOOD_READING, {"entered_at": "2099-12-31T23:59:00"}, "entered_at is in the future"),
+    (records.READINGS, READING_COLS, GOOD_READING, {"entered_at": "2099-12-31T23:59:00"},
+     "entered_at is in the future"),
     (records.READINGS, READING_COLS, GOOD_READING, {"value": "inf"}, "value inf is not a meter reading"),
     (records.READINGS, READING_COLS, GOOD_READING, {"value": "NaN"}, "value NaN is not a meter reading"),
     (records.READINGS, READING_COLS, GOOD_READING, {"value": "-5"}, "value -5 is not a meter reading"),
@@ -255,4 +256,5 @@ def test_calls_rows_that_would_leave_their_folder_or_time_are_rejected(tmp_path,
     write_csv(path, CALL_COLS, [good | {"call_id": "c0"}, good | change])
     loaded = records.load_file(path, records.CALLS)
     assert loaded.frame["call_id"].to_list() == ["c0"]
-    assert [r.line() for r in loaded.rejects][0].startswith(f"{path}: row 3: ") and reason in loaded.rejects[0].line()
+    line = loaded.rejects[0].line()
+    assert line.startswith(f"{path}: row 3: ") and reason in line

@@ -26,7 +26,6 @@ a file-name-safe identifier, and a path that leaves the data folder.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field

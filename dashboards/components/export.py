@@ -15,7 +15,7 @@ import streamlit as st
 from dashboards.components.served import download_link
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")  # and full-width
 
 
 def _flat(df: pl.DataFrame) -> pl.DataFrame:
