@@ -143,7 +143,7 @@ def cookie_setter() -> None:
         st.session_state.pop(TICKET_KEY, None)
         return
     _script(f"fetch({json.dumps(_route('session'))}, {{method: 'POST', body: {json.dumps(ticket)}, "
-            "credentials: 'same-origin'}});")
+            "credentials: 'same-origin'});")
 
 
 def _route(name: str) -> str:

@@ -157,10 +157,17 @@ class Gate:
                 message["headers"] = [*message["headers"], *(h for h in SECURITY_HEADERS if h[0] not in present)]
             await send(message)
 
-        if "/media/" in scope.get("path", "") and not _cookie_session(scope):
+        if scope.get("path", "").startswith(_media_prefix()) and not _cookie_session(scope):
             await _refuse(403, "Нет доступа: войдите в панель.")(scope, receive, send_with_headers)
             return
         await self.app(scope, receive, send_with_headers)
+
+
+def _media_prefix() -> str:
+    from streamlit import config
+
+    base = (config.get_option("server.baseUrlPath") or "").strip("/")
+    return f"{'/' + base if base else ''}/media/"
 
 
 def _cookie_session(scope) -> sessions.WebSession | None:

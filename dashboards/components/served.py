@@ -48,7 +48,7 @@ def audio_player(call_id: str, path: Path, start_s: float = 0.0, kind: str = "re
     if token is None:
         return False
     src = f"{_url(token)}#t={max(0.0, float(start_s or 0)):g}"
-    st.html(f'<audio class="oka-player" controls preload="metadata" style="width:100%" '
+    st.html(f'<audio class="oka-player" controls preload="none" style="width:100%" '
             f'src="{html.escape(src, quote=True)}"></audio>')
     return True
 
@@ -62,4 +62,4 @@ def download_link(label: str, file_name: str, mime: str, build: Callable[[], byt
         st.caption("Выгрузка доступна после входа.")
         return
     st.html(f'<a class="oka-download" href="{html.escape(_url(token), quote=True)}" '
-            f'download="{html.escape(file_name, quote=True)}" style="{STYLE}">⭳ {html.escape(label)}</a>')
+            f'download="{html.escape(file_name, quote=True)}" style="{STYLE}">↓ {html.escape(label)}</a>')
