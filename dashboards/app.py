@@ -32,11 +32,21 @@ if viewer is None:
     st.navigation(gate, position="hidden").run()
     st.stop()
 auth.cookie_setter()
-# A page this role may not open still answers at its address (hidden, with one Russian line), so a
-# shared link never meets Streamlit's English «Page not found».
-denied = [st.Page(functools.partial(auth.denied_page, spec.url_path), title=spec.title, url_path=spec.url_path,
-                  visibility="hidden") for spec in registry.PAGES if not auth.page_allowed(viewer, spec.url_path)]
-nav = st.navigation(registry.navigation_pages(lambda spec: auth.page_allowed(viewer, spec.url_path)) + denied)
+allowed = [spec for spec in registry.PAGES if auth.page_allowed(viewer, spec.url_path)]
+
+
+def _home() -> None:
+    """The address without a page («/»): the role's first page.  Every real page keeps its own address,
+    so a link to it (/overview, /calls?call=…) never meets Streamlit's English «Page not found»."""
+    st.switch_page(allowed[0].path, query_params=st.query_params.to_dict())
+
+
+pages = [st.Page(_home, title="Начало", url_path="home", default=True, visibility="hidden")]
+pages += [st.Page(spec.path, title=spec.title, url_path=spec.url_path, icon=spec.icon) for spec in allowed]
+# A page this role may not open still answers at its address (hidden, with one Russian line).
+pages += [st.Page(functools.partial(auth.denied_page, spec.url_path), title=spec.title, url_path=spec.url_path,
+                  visibility="hidden") for spec in registry.PAGES if spec not in allowed]
+nav = st.navigation(pages)
 try:
     nav.run()
 except OkaError as e:   # a domain error is one line for the user, never a traceback

@@ -2,6 +2,7 @@
 gets, masking on every page and URL parameter, audio only to those who may play it, the audit log."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import dashboard_db
@@ -59,7 +60,8 @@ def rendered(at: AppTest) -> str:
     for kind in ("markdown", "caption", "title", "subheader", "header", "text", "error", "warning", "info",
                  "success", "metric", "exception"):
         out += [str(getattr(e, "value", "")) for e in at.get(kind)]
-    return "\n".join(out)
+    # as the reader sees it: transcript text comes with Markdown's characters escaped (plain text)
+    return re.sub(r"\\([\\`*_\[\](){}#!|~$:^])", r"\1", "\n".join(out))
 
 
 def leaks(at: AppTest) -> list[str]:
