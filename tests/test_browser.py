@@ -193,7 +193,7 @@ def test_click_through_the_dashboard(server, page):
     assert pg.locator("audio").count() == 1
     pg.get_by_role("button", name="0:05").click()              # the player moves to the utterance
     settle(pg)
-    assert pg.get_by_text("Воспроизведение с 0:05").count() == 1
+    pg.get_by_text("Воспроизведение с 0:05").wait_for()
     shot(pg, "06_call_c13")
 
     for title, name in (("Пункты стандарта", "07_clauses"), ("Своевременность", "08_timeliness"),
