@@ -40,7 +40,7 @@ def streamlit_command(db_path: Path, port: int, address: str) -> list[str]:
         "--server.fileWatcherType", "none",
         "--server.runOnSave", "false",
         "--theme.base", "light",
-        "--client.toolbarMode", "viewer",
+        "--client.toolbarMode", "minimal",       # no English menu (Rerun, Settings, Print, ...)
         "--client.showErrorDetails", "none",
         "--client.disableDataExport", "true",
         "--", "--db", str(db_path),

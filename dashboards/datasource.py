@@ -19,10 +19,16 @@ from typing import NamedTuple
 import polars as pl
 import streamlit as st
 
-from analytics.access.policy import ROLES, AccessError, Viewer, pd_in_query, redact_call, redact_frame
+from analytics.access.policy import ROLES, AccessError, Viewer, redact_call, redact_frame
 from analytics.queries import views
+from analytics.queries.call_search import CallFilter
+from analytics.queries.views import REVIEW_STATES
+from analytics.storage.reviews import VERDICTS
 from core.errors import OkaError
 from dashboards import context
+
+# what the pages pass back in (a search's filter) or choose from (review states, verdicts)
+__all__ = ["REVIEW_STATES", "VERDICTS", "CallFilter"]
 
 log = logging.getLogger(__name__)
 
@@ -74,22 +80,42 @@ def _kpi_list(db: Store, name: str, date_from: dt.date, date_to: dt.date) -> pl.
 
 
 def kpi_list(name: str, date_from: dt.date, date_to: dt.date) -> pl.DataFrame:
-    """The records behind the KPI ``name`` (``analytics.queries.kpi_lists.LISTS``): the same definitions as the tiles."""
+    """The records behind the KPI ``name`` (``analytics.queries.kpi_lists.LISTS``): the tiles' definitions."""
     return redact_frame(_viewer(), _kpi_list(_db(), name, date_from, date_to))
+
+
+def kpi_list_counts(date_from: dt.date, date_to: dt.date) -> dict[str, int]:
+    """How many records each list of the KPI catalogue holds (the counts on the tabs and tiles)."""
+    from analytics.catalogue.kpis import with_records
+
+    return {k.records.name: kpi_list(k.records.name, date_from, date_to).height for k in with_records()}
+
+
+def report_options(mask_personal_data: bool = False):
+    """``[report]`` of ``oka-qa.toml``: the targets of the tiles and of the report are the same."""
+    from analytics.config import load
+
+    opts = dataclasses.replace(load().report, mask_personal_data=mask_personal_data)
+    return opts
 
 
 # --- rulebook -------------------------------------------------------------------------------
 
 @st.cache_resource(show_spinner=False)
-def rule_titles() -> dict[str, str]:
-    """Rule id -> Russian title from the rulebook (empty if the rulebook cannot load: ids are shown)."""
+def rules() -> dict[str, tuple[str, str]]:
+    """Rule id -> (clause, Russian title) from the rulebook (empty if it cannot load: ids are shown)."""
     try:
         from rules.engine import Checker
 
-        return {r.id: r.title_ru for r in Checker.default().rules}
+        return {r.id: (str(r.clause), r.title_ru) for r in Checker.default().rules}
     except (ImportError, OkaError) as e:  # the dashboard still works with bare rule ids
         log.warning("rulebook titles unavailable: %s", e)
         return {}
+
+
+def rule_titles() -> dict[str, str]:
+    """Rule id -> Russian title."""
+    return {rule: title for rule, (_clause, title) in rules().items()}
 
 
 # --- views ----------------------------------------------------------------------------------
@@ -184,9 +210,9 @@ def search_calls(flt: views.CallFilter) -> pl.DataFrame:
 
     viewer = _viewer()
     flt = dataclasses.replace(flt, word_forms=tuple(flt.word_forms)[:MAX_QUERY_WORDS])   # however it was built
-    said = " ".join(forms[0] for forms in flt.word_forms if forms)
-    if not viewer.role.sees_pd and said and pd_in_query(said):
-        # searching for a number would tell which calls hold it: refused, with an empty result
+    flt = dataclasses.replace(flt, masked=not viewer.role.sees_pd)
+    if flt.masked and views.searches_personal_data(flt.word_forms):
+        # searching for a number or a name would tell which calls hold it: refused, with an empty result
         st.error("Поиск по персональным данным (номерам, именам) недоступен для вашей роли.")
         return _view("search_calls", dataclasses.replace(flt, word_forms=())).clear()
     return _view("search_calls", flt)
@@ -216,3 +242,52 @@ def save_review(call_id: str, idx: int, verdict: str, comment: str) -> None:
     save(context.db_path(), call_id, idx, verdict, comment, context.reviewer())
     auth.log_event("review", f"{call_id}#{idx}", {"verdict": verdict, "comment": comment})
     refresh()
+
+
+# --- the half-yearly report (the same files as ``oka-qa report``) ---------------------------
+
+def make_report(date_from: dt.date, date_to: dt.date, kind: str, mask_personal_data: bool,
+                role: str) -> tuple[dict[str, bytes], list[str]]:
+    """Generate the report into a temporary folder: {file name: bytes} and one-line problems (e.g. no PDF).
+
+    Its verdicts use ``[report]`` of ``oka-qa.toml`` (the tiles' targets); the export is in the access log.
+    """
+    import tempfile
+
+    from analytics.access import audit
+    from analytics.reports import generate
+
+    db = context.db_path()
+    base = f"{kind}_{date_from:%Y-%m-%d}_{date_to:%Y-%m-%d}"
+    with tempfile.TemporaryDirectory(prefix="oka-qa-report-") as tmp:
+        made = generate(db, date_from, date_to, kind, Path(tmp) / base, report_options(mask_personal_data))
+        files = {p.name: p.read_bytes() for p in made.paths}
+    audit.record(db, context.reviewer() or "—", role, "export", target=", ".join(files),
+                 detail={"report": kind, "from": date_from.isoformat(), "to": date_to.isoformat()})
+    return files, made.problems
+
+
+# --- the access log («Журнал доступа») ------------------------------------------------------
+
+def audit_actions() -> dict[str, str]:
+    from analytics.access.audit import ACTIONS
+
+    return dict(ACTIONS)
+
+
+def audit_verify() -> tuple[int | None, str]:
+    """(entries checked, "") when the hash chain holds; (None, what is wrong) when it does not."""
+    from analytics.access import audit
+
+    _viewer().require("reads_audit")
+    try:
+        return audit.verify(context.db_path()), ""
+    except audit.AuditError as e:
+        return None, str(e)
+
+
+def audit_entries(first: dt.date, last: dt.date, user: str | None, action: str | None) -> pl.DataFrame:
+    from analytics.access import audit
+
+    _viewer().require("reads_audit")
+    return audit.entries(context.db_path(), first, last, user=user, action=action)

@@ -1,133 +1,126 @@
-"""Russian names for what the store calls in English, and number formatting for the UI.
+"""Frames as the user sees them: Russian headers and values, rules by clause and title, numbers
+with a decimal comma, durations as мм:сс, dates as ДД.ММ.ГГГГ ЧЧ:ММ.
 
-One place, so that tables, charts, exports and the browser test say the same.
+The names and formats themselves are the catalogue's (``analytics.catalogue``), shared with
+the reports; this module only applies them to polars frames and chart axes.
 """
 from __future__ import annotations
 
 import datetime as dt
-import math
 
 import polars as pl
+import streamlit as st
 
-TOPICS_RU = {
-    "request.individual": "Заявка (физ. лицо)",
-    "request.legal": "Заявка (юр. лицо)",
-    "readings": "Показания",
-    "billing": "Начисления, справки",
-    "out_of_scope": "Не по профилю",
-    "other": "Прочее",
-}
+from analytics.catalogue.formats import fmt_datetime, fmt_number, fmt_rule, fmt_seconds, fmt_value
+from analytics.catalogue.labels import (
+    COLUMNS_RU,
+    LIST_LABELS,
+    MONTHS_SHORT_RU,
+    UNREVIEWED_RU,
+    VALUE_LABELS,
+    VERDICTS_RU,
+)
 
-CUSTOMER_TYPES_RU = {"individual": "физ. лицо", "legal": "юр. лицо"}
-
-REQUEST_KINDS_RU = {"sealing": "опломбировка", "unsealing": "распломбировка", "inspection": "технический осмотр"}
-
-LINK_METHODS_RU = {"given": "указан в записи", "time_window": "по времени", "account_match": "по номеру счёта",
-                   "latest": "последний звонок"}
-
-SPEAKERS_RU = {"operator": "Оператор", "customer": "Абонент", "unknown": "Не определён"}
-
-MONTHS_RU = ("январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь",
-             "ноябрь", "декабрь")
-
-COLUMNS_RU = {
-    "call_id": "Звонок",
-    "started_at": "Начало",
-    "operator_id": "Таб. №",
-    "operator_name": "Оператор",
-    "topic": "Тема",
-    "score": "Балл",
-    "duration_s": "Длительность, с",
-    "calls": "Звонков",
-    "violations": "Нарушений",
-    "per_100_calls": "Нарушений на 100 звонков",
-    "requests_registered_on_time_pct": "Заявки вовремя, %",
-    "requests_completed_on_time_pct": "Заявки выполнены в срок, %",
-    "readings_entered_on_time_pct": "Показания вовремя, %",
-    "requests_overdue": "Просрочено заявок",
-    "calls_missing_record": "Звонки без записи",
-    "rule": "Правило",
-    "title": "Нарушение",
-    "clause": "Пункт СТП",
-    "start": "Секунда",
-    "end": "Конец, с",
-    "evidence": "Сказано",
-    "quote": "Фрагмент",
-    "speaker": "Говорит",
-    "period_start": "Период с",
-    "idx": "№",
-    "verdict": "Решение",
-    "comment": "Комментарий",
-    "reviewer": "Проверил",
-    "reviewed_at": "Когда",
-    "findings": "Срабатываний",
-    "reviewed": "Проверено",
-    "confirmed": "Подтверждено",
-    "rejected": "Отклонено",
-    "precision_pct": "Точность, %",
-    "request_id": "Заявка",
-    "customer_type": "Потребитель",
-    "kind": "Вид",
-    "account": "Лицевой счёт",
-    "contract_no": "Договор",
-    "object_name": "Объект",
-    "meter": "Прибор учёта",
-    "contact": "Контакт",
-    "reason": "Причина",
-    "created_at": "Создана",
-    "completed_at": "Выполнена",
-    "linked_by": "Связь",
-    "minutes_after_call": "Минут после звонка",
-    "reading_id": "Показание",
-    "value": "Значение",
-    "entered_at": "Внесено",
-    "dictated": "Продиктовано",
-    "value_matches": "Совпадает",
-    "due_day": "Срок выполнения",
-    "linked_call": "Звонок",
-    "link_method": "Связь",
-    "call_ended_at": "Звонок окончен",
-    "completed_by_period_end": "Выполнена к концу периода",
-    "missing_fields": "Не заполнено",
-    "dictated_values": "Продиктовано",
-    "ended_at": "Окончание",
-}
+# columns that hold seconds (shown мм:сс) and values read off a meter (shown with the digits they have)
+SECONDS = ("duration_s", "start", "end")
+VALUES = ("value",)
+DATETIME_FORMAT = "DD.MM.YYYY HH:mm"
+DATE_FORMAT = "DD.MM.YYYY"
 
 
-def topic_ru(topic: str | None) -> str:
-    return TOPICS_RU.get(topic or "other", topic or "—")
+def _float_text(values: pl.Series, digits: int = 1) -> pl.Series:
+    return pl.Series(values.name, [fmt_number(v, digits) if v is not None else "" for v in values], dtype=pl.String)
 
 
-def russian(df: pl.DataFrame, titles: dict[str, str] | None = None) -> pl.DataFrame:
-    """The frame as the user sees it: Russian topic names and column headers.
+def russian(df: pl.DataFrame, rules: dict[str, tuple[str, str]] | None = None,
+            headers: dict[str, str] | None = None) -> pl.DataFrame:
+    """The frame as the user sees it: Russian headers and values, rules as «п. 15.12 · title»
+    (``rules``: rule id -> (clause, title); the clause column then goes, being in the rule's name;
+    ``headers`` overrides the catalogue's column names),
+    seconds as мм:сс, fractions with a decimal comma, lists joined, «—» never «None».
 
-    ``titles`` (rule id -> Russian title) adds a «Нарушение» column after «Правило».
+    Datetimes stay typed so the grid sorts them; ``grid_config`` shows them ДД.ММ.ГГГГ ЧЧ:ММ and
+    ``for_export`` writes them so.
     """
-    for column, names in (("topic", TOPICS_RU), ("speaker", SPEAKERS_RU), ("customer_type", CUSTOMER_TYPES_RU),
-                          ("kind", REQUEST_KINDS_RU), ("linked_by", LINK_METHODS_RU),
-                          ("link_method", LINK_METHODS_RU)):
+    for column, names in VALUE_LABELS.items():
         if column in df.columns:
             df = df.with_columns(pl.col(column).cast(pl.String).replace(names))
     if "verdict" in df.columns:
-        df = df.with_columns(pl.col("verdict").cast(pl.String).replace({"confirmed": "подтверждено", "rejected": "отклонено"})
-                             .fill_null("не проверено"))
-    if titles is not None and "rule" in df.columns and "title" not in df.columns:
-        title = df["rule"].replace_strict(titles, default="", return_dtype=pl.String).alias("title")
-        df = df.insert_column(df.columns.index("rule") + 1, title)
+        df = df.with_columns(pl.col("verdict").cast(pl.String).replace(VERDICTS_RU).fill_null(UNREVIEWED_RU))
+    if rules is not None and "rule" in df.columns:
+        own = df["clause"].to_list() if "clause" in df.columns else [None] * df.height
+        names = [fmt_rule(rules.get(r, (c, None))[1], rules.get(r, (c, None))[0] or c, r) if r else ""
+                 for r, c in zip(df["rule"].to_list(), own, strict=True)]
+        df = df.with_columns(pl.Series("rule", names, dtype=pl.String))
+        if "clause" in df.columns:
+            df = df.drop("clause")
+    for column in df.columns:
+        dtype = df.schema[column]
+        if column in SECONDS and dtype.is_numeric():
+            df = df.with_columns(pl.Series(column, [fmt_seconds(v) if v is not None else "" for v in df[column]],
+                                           dtype=pl.String))
+        elif column in VALUES and dtype.is_numeric():
+            df = df.with_columns(pl.Series(column, [fmt_value(v) if v is not None else "" for v in df[column]],
+                                           dtype=pl.String))
+        elif dtype.is_float():
+            df = df.with_columns(_float_text(df[column]))
+        elif dtype == pl.Boolean:
+            df = df.with_columns(pl.col(column).replace_strict({True: "да", False: "нет"}, default="",
+                                                               return_dtype=pl.String))
+        elif isinstance(dtype, pl.List):
+            names = LIST_LABELS.get(column, {})
+            inner = [", ".join(names.get(x, x) if isinstance(x, str) else fmt_value(x) for x in (v or []))
+                     for v in df[column].to_list()]
+            df = df.with_columns(pl.Series(column, inner, dtype=pl.String))
     df = df.with_columns(pl.col(pl.String).fill_null(""))
-    return df.rename({c: COLUMNS_RU[c] for c in df.columns if c in COLUMNS_RU})
+    headers = {**COLUMNS_RU, **(headers or {})}
+    return df.rename({c: headers[c] for c in df.columns if c in headers})
 
 
-MONTHS_SHORT_RU = ("янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек")
+def grid_config(df: pl.DataFrame) -> dict:
+    """``st.dataframe``'s column_config: dates and times in the Russian order, every column."""
+    config = {}
+    for column, dtype in df.schema.items():
+        if isinstance(dtype, pl.Datetime):
+            config[column] = st.column_config.DatetimeColumn(column, format=DATETIME_FORMAT)
+        elif dtype == pl.Date:
+            config[column] = st.column_config.DateColumn(column, format=DATE_FORMAT)
+    return config
+
+
+def for_export(df: pl.DataFrame) -> pl.DataFrame:
+    """The shown frame for CSV and XLSX: dates and times written ДД.ММ.ГГГГ ЧЧ:ММ, as on the screen."""
+    for column, dtype in df.schema.items():
+        if isinstance(dtype, pl.Datetime) or dtype == pl.Date:
+            df = df.with_columns(pl.Series(column, [fmt_datetime(v) if v is not None else "" for v in df[column]],
+                                           dtype=pl.String))
+    return df
 
 
 def with_when(df: pl.DataFrame, grain: str) -> pl.DataFrame:
-    """Adds ``when``: «мар 2025» for a month, «03.03» (the Monday) for a week — chart axes in Russian."""
+    """Adds ``when``: «мар 2025» for a month, «03.03.25» (the Monday) for a week — chart axes in Russian."""
     if grain == "month":
         labels = [f"{MONTHS_SHORT_RU[d.month - 1]} {d.year}" for d in df["period_start"]]
     else:
         labels = [f"{d:%d.%m.%y}" for d in df["period_start"]]
     return df.with_columns(pl.Series("when", labels, dtype=pl.String))
+
+
+def periods(start: dt.date, end: dt.date, grain: str) -> list[dt.date]:
+    """The first day of every week (Monday) or month from ``start`` to ``end``: a chart's full axis,
+    so a period without calls shows as a gap marked «нет данных», not as nothing."""
+    if grain == "month":
+        out, d = [], start.replace(day=1)
+        while d <= end:
+            out.append(d)
+            d = (d.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        return out
+    d = start - dt.timedelta(days=start.weekday())
+    out = []
+    while d <= end:
+        out.append(d)
+        d += dt.timedelta(days=7)
+    return out
 
 
 def when_order(df: pl.DataFrame) -> dict[str, list[str]]:
@@ -138,36 +131,3 @@ def when_order(df: pl.DataFrame) -> dict[str, list[str]]:
 def short(text: str, limit: int = 48) -> str:
     """``text`` cut to ``limit`` characters with an ellipsis (chart labels)."""
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def clause_ru(clause: str | None) -> str:
-    """«п. 15.1» for a numbered clause; an appendix as it is («Приложение 1»)."""
-    if not clause:
-        return ""
-    return f"п. {clause}" if clause[0].isdigit() else clause
-
-
-def fmt_number(value: float | None, digits: int = 1) -> str:
-    """«1 840», «91,4»; a dash for no value."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    if isinstance(value, int) or float(value).is_integer() and digits == 0:
-        return f"{int(value):,}".replace(",", " ")
-    return f"{value:,.{digits}f}".replace(",", " ").replace(".", ",")
-
-
-def fmt_pct(value: float | None) -> str:
-    """«96,1 %»; a dash where the share is over zero items (null)."""
-    return "—" if value is None else f"{fmt_number(value)} %"
-
-
-def fmt_seconds(seconds: float | None) -> str:
-    """«1:07» for 67 seconds."""
-    if seconds is None:
-        return "—"
-    s = int(seconds)
-    return f"{s // 60}:{s % 60:02d}"
-
-
-def fmt_date(day: dt.date) -> str:
-    return day.strftime("%d.%m.%Y")

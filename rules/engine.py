@@ -59,7 +59,8 @@ class Checker:
     def check(self, transcript: Transcript) -> CheckResult:
         call = Call(transcript, self.rulebook)
         readings = extract_readings(call, self.rulebook)
-        call.topic = classify(call, self.rulebook, readings)
+        topics = classify(call, self.rulebook, readings)
+        call.topic = topics[0]
         findings = []
         penalty = 0.0
         not_assessed = language_not_assessed(self.rulebook.rules, call.language)
@@ -77,10 +78,10 @@ class Checker:
         findings.sort(key=lambda f: (f.start is None, f.start or 0.0, f.rule))
         score = max(self.rulebook.score_floor, self.rulebook.score_start - penalty)
         if len(skipped) == len(self._plan):
-            score = None  # nothing could be judged: left out of score averages (CONTRACT.md section 3)
+            score = None  # nothing could be judged: left out of score averages (docs/CONTRACT.md section 3)
         log.debug("%s: topic %s, %d finding(s), score %s", transcript.call_id, call.topic, len(findings), score)
         return CheckResult(transcript.call_id, self.version, call.topic, score, findings, readings,
-                           language=call.language, not_assessed=not_assessed)
+                           topics=topics, language=call.language, not_assessed=not_assessed)
 
 
 def spoken_languages(language: str) -> frozenset[str]:

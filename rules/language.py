@@ -1,4 +1,4 @@
-"""The language of a call from its words: ``ru``, ``kk``, ``mixed`` or ``unknown`` (CONTRACT.md section 1).
+"""The language of a call from its words: ``ru``, ``kk``, ``mixed`` or ``unknown`` (docs/CONTRACT.md section 1).
 
 For transcripts that come without ``language`` (typed, or from another ASR).
 A word votes Kazakh when only Kazakh has it (a letter of «әғқңөұүһі», or one of
@@ -20,7 +20,7 @@ from functools import lru_cache
 from rules import kazakh
 from rules.text import TOKEN, morph, normal
 
-MIXED_SHARE = 0.10   # CONTRACT.md section 1: each language in at least 10 % of the words
+MIXED_SHARE = 0.10   # docs/CONTRACT.md section 1: each language in at least 10 % of the words
 MIN_WORDS = 3        # fewer words that vote: the language is unknown
 
 

@@ -24,4 +24,4 @@ def register(name: str) -> Callable[[Callable], Callable]:
 
 def load_builtins() -> None:
     """Import the built-in detector modules (each registers itself)."""
-    from rules.detectors import dialogue, request, speech, timing  # noqa: F401
+    from rules.detectors import dialogue, ingest, request, speech, timing  # noqa: F401

@@ -13,6 +13,14 @@ ASR text garbles endings and prefixes («показаний о», «опламб
 числение»), so the rulebook also lists ``stems``: a word that begins with one
 and matched no cue phrase counts for the stem's topic (once per topic and
 utterance), ``weak_stems`` at a lower weight.
+
+A call can cover more than one topic (a customer asks for a sealing and
+dictates a reading on the way): ``classify`` returns every topic the call
+covers, the main one first.  Besides the main topic, a topic is covered when
+the customer's own words carry its cues and it reaches ``min_score`` — and
+``readings`` only when a value was dictated too (a call that needs a reading
+entered has one to enter); ``out_of_scope`` and ``other`` are never added
+beside another topic.
 """
 from __future__ import annotations
 
@@ -60,7 +68,8 @@ def _stem_cues(u, stems, taken: set[int]) -> dict[str, float]:
     return got
 
 
-def classify(call, rulebook, readings) -> str:
+def classify(call, rulebook, readings) -> list[str]:
+    """Every topic the call covers, the main one first (docs/CONTRACT.md section 3, ``topics``)."""
     cfg = rulebook.topics
     lex, groups_of, stems = _lexicon(rulebook)
     first_w = float(cfg.get("first_weight", 3))
@@ -98,10 +107,19 @@ def classify(call, rulebook, readings) -> str:
     if not readings:  # «хочу передать показания», but no value was made out
         score["readings"] *= float(cfg.get("readings_without_value", 0.0))
     best = max(("readings", "billing", "out_of_scope"), key=lambda g: score[g])
-    if said["request"] and score["request"] >= floor and score["request"] >= score[best]:
-        return "request.legal" if score["legal"] > score["individual"] else "request.individual"
-    if said[best] and score[best] >= floor:
-        return best
-    if score["out_of_scope"] > 0 and not any(said[g] for g in ("request", "readings", "billing")):
-        return "out_of_scope"  # the operator redirected a question that is not about our services
-    return "other"
+    request = "request.legal" if score["legal"] > score["individual"] else "request.individual"
+    covered = {  # besides the main topic: cues in the customer's own words, enough of them
+        request: bool(said["request"]) and score["request"] >= floor,
+        # a value dictated alone adds one cue: «readings» needs the customer to speak of them too
+        "readings": bool(readings) and said["readings"] > 1 and score["readings"] >= floor,
+        "billing": bool(said["billing"]) and score["billing"] >= floor,
+    }
+    if covered[request] and score["request"] >= score[best]:
+        main = request
+    elif said[best] and score[best] >= floor:
+        main = best
+    elif score["out_of_scope"] > 0 and not any(said[g] for g in ("request", "readings", "billing")):
+        return ["out_of_scope"]  # the operator redirected a question that is not about our services
+    else:
+        return ["other"]
+    return [main, *(t for t, yes in covered.items() if yes and t != main)]

@@ -117,6 +117,10 @@ def add_recording(db: Path, call_id: str = "c13", seconds: int = 10) -> Path:
     return audio
 
 
+# the calls not in Russian (the others are "ru")
+LANGUAGES = {"c03": "kk", "c09": "mixed"}
+
+
 def build(path: Path) -> Path:
     """Create the database at ``path`` and fill it; returns ``path``."""
     init(path)
@@ -126,7 +130,7 @@ def build(path: Path) -> Path:
             con.execute("INSERT INTO calls (call_id, started_at, ended_at, duration_s, operator_id, operator_name, "
                         "audio_path, layout, language, topic, score, rulebook) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                         [call_id, start, start + dt.timedelta(seconds=dur), dur, op, OPERATORS[op],
-                         None, "stereo-operator-left", "ru", topic, score, "STP-04-2019/01"])
+                         None, "stereo-operator-left", LANGUAGES.get(call_id, "ru"), topic, score, "STP-04-2019/01"])
         for call_id, utts in UTTERANCES.items():
             for i, (spk, s, e, text) in enumerate(utts):
                 con.execute('INSERT INTO utterances (call_id, idx, speaker, start, "end", text) VALUES (?,?,?,?,?,?)',

@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from transcription.schema import CheckResult, Finding, Reading, Transcript
+from transcription.schema import CheckResult, Finding, NotAssessed, Reading, Transcript
 
 CALL_COLS = ("call_id", "started_at", "operator_id", "operator_name", "audio_path", "transcript_path", "layout")
 REQUEST_COLS = ("request_id", "customer_type", "kind", "account", "contract_no", "object_name", "meter", "contact",
@@ -25,9 +25,11 @@ READING_COLS = ("reading_id", "account", "meter", "value", "operator_id", "call_
 @dataclass
 class CallSpec:
     topic: str = "other"
-    score: float = 100.0
+    score: float | None = 100.0           # None: nothing could be judged (a silent call)
     findings: tuple[str, ...] = ()
     readings: tuple[float, ...] = ()
+    topics: tuple[str, ...] = ()          # every topic covered, besides ``topic``
+    language: str = "ru"
 
 
 @dataclass
@@ -46,8 +48,10 @@ class FakeChecker:
         s = self.specs.get(transcript.call_id, CallSpec())
         findings = [Finding(rule, "15.1", "operator", float(i), float(i) + 1, f"evidence {i}")
                     for i, rule in enumerate(s.findings)]
-        readings = [Reading(v, 1.0, str(v)) for v in s.readings]
-        return CheckResult(transcript.call_id, self.version, s.topic, s.score, findings, readings)
+        readings = [Reading(v, 2.5, str(v)) for v in s.readings]  # dictated in the customer's utterance
+        not_assessed = [NotAssessed("greeting.missing", "no_speech")] if s.score is None else []
+        return CheckResult(transcript.call_id, self.version, s.topic, s.score, findings, readings,
+                           topics=[s.topic, *s.topics], language=s.language, not_assessed=not_assessed)
 
 
 class Folder:
@@ -59,17 +63,28 @@ class Folder:
         self.checker = FakeChecker()
 
     def call(self, call_id: str, started_at: str, operator_id: str = "op1", duration_s: float = 120.0,
-             text: str = "добрый день слушаю вас", topic: str = "other", score: float = 100.0,
-             findings: tuple[str, ...] = (), readings: tuple[float, ...] = ()) -> Folder:
-        tr = {"call_id": call_id, "duration_s": duration_s, "language": "ru", "layout": "stereo-operator-left",
-              "utterances": [{"speaker": "operator", "start": 0.0, "end": 2.0, "text": "Добрый день, слушаю вас."},
-                             {"speaker": "customer", "start": 2.5, "end": 6.0, "text": text}]}
+             text: str = "добрый день слушаю вас", topic: str = "other", score: float | None = 100.0,
+             findings: tuple[str, ...] = (), readings: tuple[float, ...] = (), topics: tuple[str, ...] = (),
+             language: str = "ru", p: float | None = None, silent: bool = False) -> Folder:
+        """A call; ``p`` gives every word of the customer's utterance that probability (ASR confidence),
+        ``silent`` makes a call with no speech at all (``score`` None: nothing could be judged)."""
+        customer = {"speaker": "customer", "start": 2.5, "end": 6.0, "text": text}
+        if p is not None:
+            words = text.split()
+            step = 3.5 / max(len(words), 1)
+            customer["words"] = [{"w": w, "start": round(2.5 + i * step, 3), "end": round(2.5 + (i + 1) * step, 3),
+                                  "p": p} for i, w in enumerate(words)]
+        utterances = [] if silent else [
+            {"speaker": "operator", "start": 0.0, "end": 2.0, "text": "Добрый день, слушаю вас."}, customer]
+        tr = {"call_id": call_id, "duration_s": duration_s, "language": language, "layout": "stereo-operator-left",
+              "utterances": utterances}
         (self.root / "transcripts").mkdir(parents=True, exist_ok=True)
         (self.root / "transcripts" / f"{call_id}.json").write_text(json.dumps(tr, ensure_ascii=False), "utf-8")
         self.calls.append({"call_id": call_id, "started_at": started_at, "operator_id": operator_id,
                            "operator_name": f"Оператор {operator_id}", "audio_path": "",
                            "transcript_path": f"transcripts/{call_id}.json", "layout": "stereo-operator-left"})
-        self.checker.specs[call_id] = CallSpec(topic, score, findings, readings)
+        self.checker.specs[call_id] = CallSpec(topic, None if silent else score, findings, readings, topics,
+                                               language)
         return self
 
     def request(self, request_id: str, created_at: str, customer_type: str = "individual", kind: str = "sealing",

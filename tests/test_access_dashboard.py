@@ -133,7 +133,7 @@ def test_no_accounts_yet_says_how_to_make_one(monkeypatch, db, tmp_path):
 PD_VIEWS = {
     "operators: the worst moments quote c02": ("operators", {"_kept_period_half": "I"}),
     "calls: the search shows what was said": ("calls", {"_kept_period_half": "I", "calls_query": "телефон"}),
-    "timeliness: the mismatched reading's account": ("timeliness", {"timely_tab": "Показания с расхождением"}),
+    "timeliness: the mismatched reading's account": ("timeliness", {"timely_list": "readings_mismatched"}),
 }
 
 
@@ -161,6 +161,27 @@ def test_trainer_cannot_search_by_a_phone_number(monkeypatch, db):
     at.text_input(key="calls_query").input(PHONE).run()
     assert any("персональным данным" in e.value for e in at.error)
     assert leaks(at) == []
+
+
+@pytest.mark.parametrize("role,query,found", [
+    ("head", "Маратовна", ["c02"]),       # a role that sees personal data finds the call by the customer's name
+    ("trainer", "Маратовна", []),          # a masked one does not: the name is personal data
+    ("trainer", "асель маратовна", []),
+    ("operator", "Асель", []),
+    ("trainer", "подождите", ["c13", "c02"]),  # other words stay searchable
+])
+def test_a_masked_role_cannot_find_a_call_by_a_customers_name(monkeypatch, db, role, query, found):
+    from datetime import date
+
+    from analytics.queries.views import CallFilter
+    from dashboards import auth, context, datasource
+    from rules.lemmas import query_forms
+
+    monkeypatch.setattr(auth, "current", lambda: Viewer("u", ROLES[role], operator_id="op1"))
+    monkeypatch.setattr(context, "db_path", lambda: Path(db))
+    datasource.refresh()
+    flt = CallFilter(date(2025, 1, 1), date(2025, 12, 31), word_forms=query_forms(query))
+    assert datasource.search_calls(flt)["call_id"].to_list() == found
 
 
 @pytest.mark.parametrize("role,pages", [

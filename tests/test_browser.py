@@ -20,7 +20,7 @@ import dashboard_db
 import pytest
 
 from analytics.access.users import UsersFile
-from dashboards.targets import TILES
+from analytics.catalogue.kpis import tiles as catalogue_tiles
 
 pytestmark = pytest.mark.slow
 
@@ -117,8 +117,10 @@ def visible_tiles(pg) -> dict[str, str]:
 
 
 def assert_tiles_match(pg, db: Path, start: str, end: str) -> None:
+    pg.locator('[data-testid="stMetric"]').first.wait_for()
+    settle(pg)
     k = kpi_json(db, start, end)
-    expected = {t.label: t.fmt(k[t.key]) for t in TILES}
+    expected = {t.tile_label: t.fmt(k[t.key]) for t in catalogue_tiles(k)}
     shown = visible_tiles(pg)
     assert {label: shown.get(label) for label in expected} == expected
 
@@ -149,7 +151,7 @@ def test_click_through_the_dashboard(server, page):
     pg.get_by_text("I полугодие 2025: 01.01.2025 – 30.06.2025").wait_for()
     settle(pg)
     assert_tiles_match(pg, db, "2025-01-01", "2025-06-30")
-    assert visible_tiles(pg)["Звонков"] == "12"
+    assert visible_tiles(pg)["Звонков за период"] == "12"
     shot(pg, "02_overview_I_half")
 
     # operators: the period stays; pick an operator, open their worst moment
@@ -191,9 +193,9 @@ def test_click_through_the_dashboard(server, page):
     settle(pg)
     pg.get_by_text("продиктовано иное").wait_for()
     assert pg.locator("audio").count() == 1
-    pg.get_by_role("button", name="0:05").click()              # the player moves to the utterance
+    pg.get_by_role("button", name="00:05").click()              # the player moves to the utterance
     settle(pg)
-    pg.get_by_text("Воспроизведение с 0:05").wait_for()
+    pg.get_by_text("Воспроизведение с 00:05").wait_for()
     shot(pg, "06_call_c13")
 
     for title, name in (("Пункты стандарта", "07_clauses"), ("Своевременность", "08_timeliness"),

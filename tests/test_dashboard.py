@@ -13,9 +13,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import dashboards
+from analytics.catalogue.formats import fmt_number, fmt_rule
+from analytics.catalogue.kpis import BY_KEY
+from analytics.catalogue.kpis import tiles as catalogue_tiles
 from analytics.queries.kpi import by_operator, compute_kpis
-from dashboards.labels import fmt_number
-from dashboards.targets import TILES
 
 APP = str(Path(dashboards.__file__).parent / "app.py")
 H1 = (dt.date(2025, 1, 1), dt.date(2025, 6, 30))
@@ -48,13 +49,21 @@ def sign_in(at: AppTest, role: str = "head") -> None:
     signed_in(at, role, name="тест")
 
 
+def named(by_rule: dict[str, int]) -> dict[str, int]:
+    """Rule id -> count as the dashboard names the rules: «п. 15.1 · title»."""
+    from rules.engine import Checker
+
+    rules = {r.id: (str(r.clause), r.title_ru) for r in Checker.default().rules}
+    return {fmt_rule(rules[r][1], rules[r][0], r): n for r, n in by_rule.items()}
+
+
 def tiles(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
 def expected_tiles(db: Path, start: dt.date, end: dt.date) -> dict[str, str]:
     k = compute_kpis(db, start, end)
-    return {t.label: t.fmt(k[t.key]) for t in TILES}
+    return {t.tile_label: t.fmt(k[t.key]) for t in catalogue_tiles(k)}
 
 
 def choose_half_one(at: AppTest) -> AppTest:
@@ -84,13 +93,14 @@ def test_overview_tiles_equal_the_kpis(monkeypatch, db, pick, start, end):
 
 def test_overview_shows_change_from_previous_period_and_charts(monkeypatch, db):
     at = choose_half_one(open_app(monkeypatch, db))
-    calls = next(m for m in at.metric if m.label == "Звонков")
+    calls = next(m for m in at.metric if m.label == "Звонков за период")
     assert (calls.value, calls.delta) == ("12", "+12")          # II 2024 had none
     score = next(m for m in at.metric if m.label == "Средний балл по СТП")
     assert score.value == fmt_number(compute_kpis(db, *H1)["compliance_score_avg"])
-    assert len(at.get("plotly_chart")) == 3
+    assert len(at.get("plotly_chart")) == 4                 # score, violations per 100 calls, calls: one axis each
     violations = at.dataframe[1].value
-    assert dict(zip(violations["Правило"], violations["Нарушений"])) == compute_kpis(db, *H1)["violations"]
+    shown = dict(zip(violations["Нарушение"], violations["Нарушений"], strict=True))
+    assert shown == named(compute_kpis(db, *H1)["violations"])
 
 
 def test_operators_table_and_profile(monkeypatch, db):
@@ -114,7 +124,8 @@ def test_operators_table_and_profile(monkeypatch, db):
 def test_clauses_rule_leads_to_its_calls(monkeypatch, db):
     at = choose_half_one(open_app(monkeypatch, db, "screens/clauses.py"))
     counts = at.dataframe(key="clauses_table").value
-    assert dict(zip(counts["Правило"], counts["Нарушений"])) == compute_kpis(db, *H1)["violations"]
+    shown = dict(zip(counts["Нарушение"], counts["Нарушений"], strict=True))
+    assert shown == named(compute_kpis(db, *H1)["violations"])
     at.segmented_control(key="clauses_by").set_value("пункты СТП").run()
     assert not at.exception
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
@@ -163,20 +174,21 @@ def test_call_page(monkeypatch, db):
     assert at.title[0].value == "Звонки"
 
 
-@pytest.mark.parametrize(("half", "tab", "kpi", "first_id"), [
-    ("II", "Показания с расхождением", "readings_value_mismatch", "m3"),   # c13: 410 entered, 400 dictated
-    ("II", "Просроченные заявки", "requests_overdue", None),
-    ("I", "Просроченные заявки", "requests_overdue", "r2"),                # open since April
-    ("I", "Звонки без записи", "calls_missing_record", "c04"),
-    ("I", "Неполные заявки", "requests_incomplete", None),
+@pytest.mark.parametrize(("half", "kpi", "first_id"), [
+    ("II", "readings_value_mismatch", "m3"),   # c13: 410 entered, 400 dictated
+    ("II", "requests_overdue", None),
+    ("I", "requests_overdue", "r2"),                # open since April
+    ("I", "calls_missing_record", "c04"),
+    ("I", "requests_incomplete", None),
 ])
-def test_timeliness_lists_match_the_kpis(monkeypatch, db, half, tab, kpi, first_id):
+def test_timeliness_lists_match_the_kpis(monkeypatch, db, half, kpi, first_id):
     at = open_app(monkeypatch, db, "screens/timeliness.py")
     at.radio(key="period_half").set_value(half).run()
-    at.session_state["timely_tab"] = tab            # a click on the tab (lazy tabs: only it is queried)
-    at.run()
+    row = BY_KEY[kpi]
+    at.pills(key="timely_list").set_value(row.records.name).run()     # a click on the list's name
     k = compute_kpis(db, *(H1 if half == "I" else H2))
-    assert f"{tab}: {k[kpi]}" in [h.value for h in at.subheader]
+    assert f"{row.label}: {k[kpi]}" in [h.value for h in at.subheader]
+    assert at.query_params["list"] == row.records.name              # in the address: «Назад» comes back to it
     if first_id:
         assert at.dataframe[0].value.iloc[0, 0] == first_id
 
@@ -193,8 +205,8 @@ def test_review_rejection_stops_counting(monkeypatch, tmp_path):
     assert any("отклон" in s.value for s in at.success)
     assert "speech.rude" not in compute_kpis(fresh, *H1)["violations"]
     prec = at.dataframe[-1].value
-    row = prec[prec["Правило"] == "speech.rude"].iloc[0]
-    assert (row["Отклонено"], row["Точность, %"]) == (1, 0.0)
+    row = prec[prec["Нарушение"] == named({"speech.rude": 0}).popitem()[0]].iloc[0]
+    assert (row["Отклонено"], row["Точность, %"]) == (1, "0,0")
     at.radio(key="review_state").set_value("rejected").run()
     assert list(at.dataframe[0].value["Комментарий"]) == ["ирония, не грубость"]
     at.selectbox(key="review_rule").set_value(None).run()

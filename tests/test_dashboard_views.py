@@ -8,12 +8,13 @@ import dashboard_db
 import polars as pl
 import pytest
 
+from analytics.catalogue.formats import fmt_number, fmt_pct, fmt_seconds
 from analytics.queries import views
 from analytics.queries.kpi import compute_kpis
 from analytics.storage import reviews
 from analytics.storage.store import connect
 from dashboards.components import period as periods
-from dashboards.labels import fmt_number, fmt_pct, fmt_seconds, russian
+from dashboards.labels import russian
 from rules.lemmas import query_forms, word_forms
 
 H1 = (dt.date(2025, 1, 1), dt.date(2025, 6, 30))
@@ -41,7 +42,7 @@ def test_date_range_and_operators(db):
 ])
 def test_calls_by_topic(db, period, expected):
     df = views.calls_by_topic(db, *period)
-    assert dict(zip(df["topic"], df["calls"])) == expected
+    assert dict(zip(df["topic"], df["calls"], strict=False)) == expected
 
 
 @pytest.mark.parametrize(("grain", "operator", "expected_calls", "expected_violations"), [
@@ -61,7 +62,7 @@ def test_trend_rejects_unknown_grain(db):
 
 def test_rule_counts_leave_out_rejected_findings(db):
     df = views.rule_counts(db, *H1)
-    counts = dict(zip(df["rule"], df["violations"]))
+    counts = dict(zip(df["rule"], df["violations"], strict=False))
     assert counts["address.forbidden"] == 2            # c02, c05; c08 rejected
     assert counts["speech.jargon"] == 3
     # the same numbers as the KPIs (one definition of "counted")
@@ -80,6 +81,9 @@ def test_rule_counts_leave_out_rejected_findings(db):
     (views.CallFilter(*H1, score_min=50, score_max=70), ["c08", "c05", "c03"]),
     (views.CallFilter(operator_ids=("op1",), score_max=90), ["c13", "c02"]),
     (views.CallFilter(*H1, limit=2), ["c12", "c11"]),
+    (views.CallFilter(*H1, languages=("kk",)), ["c03"]),
+    (views.CallFilter(*H1, languages=("kk", "mixed")), ["c09", "c03"]),
+    (views.CallFilter(*H1, languages=("unknown",)), []),
 ])
 def test_search_calls(db, flt, expected):
     assert views.search_calls(db, flt)["call_id"].to_list() == expected
@@ -87,7 +91,7 @@ def test_search_calls(db, flt, expected):
 
 def test_search_quotes_the_matching_utterance(db):
     df = views.search_calls(db, views.CallFilter(*H1, word_forms=query_forms("девушки")))
-    assert dict(zip(df["call_id"], df["quote"]))["c03"] == "Позовите девушку постарше."
+    assert dict(zip(df["call_id"], df["quote"], strict=False))["c03"] == "Позовите девушку постарше."
 
 
 def test_call_detail_cross_checks_readings(db):
@@ -169,18 +173,21 @@ def test_word_forms(word, must_have):
 
 
 @pytest.mark.parametrize(("value", "fn", "text"), [
-    (1840, fmt_number, "1 840"), (91.44, fmt_number, "91,4"), (None, fmt_number, "—"),
-    (96.1, fmt_pct, "96,1 %"), (None, fmt_pct, "—"), (67, fmt_seconds, "1:07"), (0.0, fmt_seconds, "0:00"),
+    (1840, fmt_number, "1\u00a0840"), (91.44, fmt_number, "91,4"), (None, fmt_number, "—"),
+    (float("nan"), fmt_number, "—"), (96.1, fmt_pct, "96,1 %"), (None, fmt_pct, "—"), (67, fmt_seconds, "01:07"),
+    (0.0, fmt_seconds, "00:00"), (36.982, fmt_seconds, "00:37"), (None, fmt_seconds, "—"),
 ])
 def test_formats(value, fn, text):
     assert fn(value) == text
 
 
 def test_russian_headers_and_topics():
-    df = russian(pl.DataFrame({"rule": ["address.ty"], "topic": ["readings"], "verdict": [None]}),
-                 {"address.ty": "Обращение на «ты»"})
-    assert df.columns == ["Правило", "Нарушение", "Тема", "Решение"]
-    assert df.row(0) == ("address.ty", "Обращение на «ты»", "Показания", "не проверено")
+    df = russian(pl.DataFrame({"rule": ["address.ty"], "clause": ["15.1"], "topic": ["readings"], "verdict": [None],
+                               "link_method": ["account_near"], "score": [94.5], "start": [36.982]}),
+                 {"address.ty": ("15.1", "Обращение на «ты»")})
+    assert df.columns == ["Нарушение", "Тема", "Решение", "Связь", "Балл", "Момент"]
+    assert df.row(0) == ("п. 15.1 · Обращение на «ты»", "Показания", "не проверено", "по номеру счёта с одной ошибкой",
+                         "94,5", "00:37")
 
 
 def test_exports_open_in_excel_with_russian_headers(db):
@@ -191,9 +198,9 @@ def test_exports_open_in_excel_with_russian_headers(db):
     assert csv.startswith(b"\xef\xbb\xbf")                             # Excel needs the BOM for Cyrillic
     header, row = csv[3:].decode("utf-8").splitlines()[:2]
     assert header.split(",")[:4] == ["Показание", "Лицевой счёт", "Прибор учёта", "Значение"]
-    assert row.startswith("m3,2003,ГВС-3,410.0")
+    assert row.startswith("m3,2003,ГВС-3,410,")
     back = pl.read_excel(io.BytesIO(to_xlsx(shown)))
-    assert back.columns == shown.columns and back["Продиктовано"].to_list() == ["400.0"]
+    assert back.columns == shown.columns and back["Продиктовано"].to_list() == ["400"]
 
 
 @pytest.mark.parametrize("change", [
@@ -209,3 +216,19 @@ def test_data_version_changes_with_the_data(fresh_db, change):
     with connect(fresh_db) as con:
         con.execute(change)
     assert views.data_version(fresh_db) != before
+
+
+@pytest.mark.parametrize(("query", "masked", "expected"), [
+    ("Ирлан", False, ["c03"]),         # a role that sees personal data finds the call by the customer's name
+    ("Ирлан", True, []),               # a masked role does not (its transcript shows «[ФИО]»)
+    ("ирлан назовите", True, []),
+    ("назовите", True, ["c03"]),       # other words stay searchable
+    ("восемь семьсот один", True, []),
+    ("девушка", True, ["c08", "c03", "c02"]),
+])
+def test_a_masked_search_does_not_find_calls_by_personal_data(fresh_db, query, masked, expected):
+    with connect(fresh_db) as con:
+        con.execute('INSERT INTO utterances (call_id, idx, speaker, start, "end", text) VALUES (?,?,?,?,?,?)',
+                    ["c03", 9, "operator", 13.0, 15.0, "Ирлан, назовите лицевой счёт, восемь семьсот один."])
+    flt = views.CallFilter(*H1, word_forms=query_forms(query), masked=masked)
+    assert views.search_calls(fresh_db, flt)["call_id"].to_list() == expected

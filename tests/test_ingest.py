@@ -185,7 +185,7 @@ def test_real_rulebook_on_a_generated_folder(tmp_path, monkeypatch):
         assert con.execute("SELECT count(*) FROM links").fetchall()[0][0] == k["requests"] + k["readings"]
     # the rulebook finds the topic each generated call was written for: the generator and the checker are both
     # deterministic, so every call, not most of them (a list of the misses says which)
-    expected = dict(zip(frames["calls"]["call_id"], frames["calls"]["topic"]))
+    expected = dict(zip(frames["calls"]["call_id"], frames["calls"]["topic"], strict=True))
     assert [(c, t, topics[c]) for c, t in expected.items() if topics[c] != t] == []
 
 
@@ -241,7 +241,15 @@ def test_prechecked_folder(tmp_path):
     assert report.calls_stored == 500
     k = kpi.compute_kpis(db)
     assert (k["calls"], k["requests"], k["readings"]) == (500, frames["requests"].height, frames["readings"].height)
-    assert k["violations"] == dict(frames["findings"].group_by("rule").len().sort("rule").iter_rows())
+    # clause 15.13 at ingest: calls started before an earlier-started call of the same operator ended
+    calls = frames["calls"].sort("operator_id", "started_at", "call_id")
+    overlapping = calls.with_columns(
+        pl.col("ended_at").cum_max().shift(1).over("operator_id").alias("prev_end")
+    ).filter(pl.col("prev_end") > pl.col("started_at")).height
+    expected = dict(frames["findings"].group_by("rule").len().iter_rows())
+    if overlapping:
+        expected["overlap.parallel_calls"] = overlapping
+    assert k["violations"] == expected
     dictated = frames["calls"].filter("dictated")
     with store.connect(db, read_only=True) as con:
         assert con.execute("SELECT count(*) FROM call_readings").fetchall()[0][0] == dictated.height
@@ -269,3 +277,50 @@ def test_a_transcript_the_rulebook_trips_on_is_one_line(tmp_path):
     report = ingest(f.root, tmp_path / "oka.duckdb", on_error=errors.append, checker=f.checker)
     assert errors == [f"{f.root / 'calls.csv'}: row 4: checking call C3 failed: unexpected text"]
     assert (report.calls_stored, report.calls_failed) == (2, 1)
+
+
+# Clause 15.13: C1 of op1 10:00:00-10:05:00; another call starts at the time given (op1 unless said).
+@pytest.mark.parametrize("start, operator, duration, flagged", [
+    ("10:03:00", "op1", 60, True),             # op1 took a call while C1 was going on
+    ("10:05:00", "op1", 60, False),            # right after C1 ended: no overlap
+    ("10:03:00", "op2", 60, False),            # another operator's call
+    ("09:58:00", "op1", 60, False),            # ended (09:59) before C1 started
+    ("09:58:00", "op1", 600, True),            # C1 started while this one went on: C1 is the one flagged
+])
+def test_overlap_parallel_calls_found_at_ingest(tmp_path, start, operator, duration, flagged):
+    f = Folder(tmp_path / "data")
+    f.call("C1", "2025-03-04T10:00:00", "op1", 300)
+    f.call("C2", f"2025-03-04T{start}", operator, duration)
+    f.write()
+    db = tmp_path / "oka.duckdb"
+    report = ingest(f.root, db, checker=f.checker)
+    with store.connect(db, read_only=True) as con:
+        found = con.execute("SELECT call_id, clause, evidence FROM findings WHERE rule = 'overlap.parallel_calls'"
+                            ).fetchall()
+    later = "C2" if start > "10:00:00" else "C1"
+    assert [(c, cl) for c, cl, _ in found] == ([(later, "15.13")] if flagged else [])
+    assert report.overlaps == len(found)
+    if flagged:
+        other = "C1" if later == "C2" else "C2"
+        assert f"звонок {other}" in found[0][2]
+        assert kpi.compute_kpis(db)["violations"]["overlap.parallel_calls"] == 1
+
+
+def test_overlap_finding_and_its_review_survive_a_reingest(tmp_path):
+    f = Folder(tmp_path / "data")
+    f.call("C1", "2025-03-04T10:00:00", "op1", 300)
+    f.call("C2", "2025-03-04T10:02:00", "op1", 60, findings=("closing.missing",))
+    f.write()
+    db = tmp_path / "oka.duckdb"
+    ingest(f.root, db, checker=f.checker)
+    with store.connect(db) as con:
+        idx = con.execute("SELECT idx FROM findings WHERE rule = 'overlap.parallel_calls'").fetchall()[0][0]
+        con.execute("INSERT INTO reviews VALUES ('C2', ?, 'overlap.parallel_calls', 'confirmed', '', 'qa', now())",
+                    [idx])
+    f.call("C3", "2025-03-04T12:00:00", "op1", 60)  # a new delivery relinks and recounts
+    f.write()
+    ingest(f.root, db, checker=f.checker)
+    with store.connect(db, read_only=True) as con:
+        rows = con.execute("SELECT f.call_id, f.rule, r.verdict FROM findings f LEFT JOIN reviews r "
+                           "USING (call_id, idx) ORDER BY f.call_id, f.idx").fetchall()
+    assert rows == [("C2", "closing.missing", None), ("C2", "overlap.parallel_calls", "confirmed")]

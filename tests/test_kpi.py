@@ -89,32 +89,61 @@ def db(tmp_path_factory):
     return path
 
 
-MARCH = {
+# The keys of `oka-qa kpi --json`, in the order of docs/CONTRACT.md section 5's example (revised).
+CONTRACT_KEYS = (
+    "from", "to", "calls", "requests", "requests_registered_on_time_pct", "requests_completed_on_time_pct",
+    "requests_overdue", "requests_incomplete", "readings", "readings_entered_on_time_pct", "readings_value_mismatch",
+    "calls_missing_record", "requests_not_registered", "requests_unlinked", "requests_sealing_reason_invalid",
+    "readings_not_entered", "readings_unlinked", "records_mismatch", "records_unverifiable", "calls_not_assessed",
+    "calls_by_language", "compliance_score_avg", "violations")
+
+
+def ordered(d: dict) -> dict:
+    assert set(d) == set(CONTRACT_KEYS)
+    return {k: d[k] for k in CONTRACT_KEYS}
+
+
+# Registrations due in March: the linked Q1 (late), Q2, Q3, Q7 (on time) + C5 (needed a request, has none): 3/5.
+# Completion, judged now: Q1 and Q4 (completed 04-07, due 04-08) on time; Q2, Q7 open past due, Q3, Q5 completed
+# after their due day: 2/6.  Mismatch: Q2 (account 999, C2 said 777888) and Q3 (contract 5, C1 said 123456).
+MARCH = ordered({
     "from": "2025-03-01", "to": "2025-03-31", "calls": 7,
-    "requests": 6, "requests_registered_on_time_pct": 75.0, "requests_completed_on_time_pct": 20.0,
+    "requests": 6, "requests_registered_on_time_pct": 60.0, "requests_completed_on_time_pct": 33.3,
     "requests_overdue": 3, "requests_incomplete": 2,
     "readings": 5, "readings_entered_on_time_pct": 50.0, "readings_value_mismatch": 1,
-    "calls_missing_record": 1, "compliance_score_avg": 85.0,
+    "calls_missing_record": 1, "requests_not_registered": 1, "requests_unlinked": 2,
+    "requests_sealing_reason_invalid": 0, "readings_not_entered": 0, "readings_unlinked": 1,
+    "records_mismatch": 2, "records_unverifiable": 0, "calls_not_assessed": 0,
+    "calls_by_language": {"ru": 7, "kk": 0, "mixed": 0, "unknown": 0}, "compliance_score_avg": 85.0,
     "violations": {"address.forbidden": 1, "closing.missing": 1, "greeting.missing": 1, "speech.filler": 1},
-}
-MARCH_3 = {
+})
+MARCH_3 = ordered({
     "from": "2025-03-03", "to": "2025-03-03", "calls": 2,
-    "requests": 3, "requests_registered_on_time_pct": 66.7, "requests_completed_on_time_pct": None,
+    "requests": 3, "requests_registered_on_time_pct": 66.7, "requests_completed_on_time_pct": 33.3,
     "requests_overdue": 0, "requests_incomplete": 1,
     "readings": 0, "readings_entered_on_time_pct": None, "readings_value_mismatch": 0,
-    "calls_missing_record": 0, "compliance_score_avg": 90.0,
+    "calls_missing_record": 0, "requests_not_registered": 0, "requests_unlinked": 0,
+    "requests_sealing_reason_invalid": 0, "readings_not_entered": 0, "readings_unlinked": 0,
+    "records_mismatch": 2, "records_unverifiable": 0, "calls_not_assessed": 0,
+    "calls_by_language": {"ru": 2, "kk": 0, "mixed": 0, "unknown": 0}, "compliance_score_avg": 90.0,
     "violations": {"address.forbidden": 1, "closing.missing": 1},
-}
-EMPTY_MAY = {
+})
+EMPTY_MAY = ordered({
     "from": "2025-05-01", "to": "2025-05-31", "calls": 0,
     "requests": 0, "requests_registered_on_time_pct": None, "requests_completed_on_time_pct": None,
     "requests_overdue": 0, "requests_incomplete": 0,
     "readings": 0, "readings_entered_on_time_pct": None, "readings_value_mismatch": 0,
-    "calls_missing_record": 0, "compliance_score_avg": None, "violations": {},
-}
+    "calls_missing_record": 0, "requests_not_registered": 0, "requests_unlinked": 0,
+    "requests_sealing_reason_invalid": 0, "readings_not_entered": 0, "readings_unlinked": 0,
+    "records_mismatch": 0, "records_unverifiable": 0, "calls_not_assessed": 0,
+    "calls_by_language": {"ru": 0, "kk": 0, "mixed": 0, "unknown": 0}, "compliance_score_avg": None,
+    "violations": {},
+})
 # "Today" is 2025-03-19 noon, before the period ends: Q2 (due 03-18) is overdue, Q3 completed 03-20 is still
-# open and past due, Q1 completed on time; Q5, Q7 not due yet -> 1 of 3 on time.
+# open and past due, Q1 completed on time; Q4, Q5, Q7 not due yet -> 1 of 3 on time.
 MARCH_SEEN_ON_19TH = MARCH | {"requests_completed_on_time_pct": 33.3, "requests_overdue": 2}
+# Seen on 2025-04-01: Q4 (due 04-08) is open and not due yet -> left out; Q5 (due 03-31) open and late -> 1 of 5.
+MARCH_SEEN_ON_APRIL_1ST = MARCH | {"requests_completed_on_time_pct": 20.0}
 
 
 @pytest.mark.parametrize("date_from, date_to, now, expected", [
@@ -122,12 +151,13 @@ MARCH_SEEN_ON_19TH = MARCH | {"requests_completed_on_time_pct": 33.3, "requests_
     ("2025-03-03", "2025-03-03", None, MARCH_3),
     ("2025-05-01", "2025-05-31", None, EMPTY_MAY),
     ("2025-03-01", "2025-03-31", "2025-03-19T12:00:00", MARCH_SEEN_ON_19TH),
+    ("2025-03-01", "2025-03-31", "2025-04-01T12:00:00", MARCH_SEEN_ON_APRIL_1ST),
 ])
 def test_kpis_by_construction(db, date_from, date_to, now, expected):
     got = kpi.compute_kpis(db, dt.date.fromisoformat(date_from), dt.date.fromisoformat(date_to),
                            now=dt.datetime.fromisoformat(now) if now else None)
     assert got == expected
-    assert list(got) == list(expected)  # the contract's order
+    assert list(got) == list(CONTRACT_KEYS)  # every key of the contract, in its order
 
 
 def test_cli_kpi_json(db):
@@ -146,7 +176,7 @@ def test_links_methods(db):
     with store.connect(db, read_only=True) as con:
         links = {(t, i): (c, m) for t, i, c, m in con.execute("SELECT * FROM links").fetchall()}
     assert links == {
-        ("request", "Q1"): ("C1", "account_match"), ("request", "Q2"): ("C2", "latest"),
+        ("request", "Q1"): ("C1", "account_match"), ("request", "Q2"): ("C2", "time_window"),
         ("request", "Q3"): ("C1", "given"), ("request", "Q6"): ("C7", "given"),
         ("request", "Q7"): ("C6", "time_window"),
         ("reading", "P1"): ("C3", "given"), ("reading", "P2"): ("C4", "time_window"),
@@ -200,7 +230,7 @@ def test_mismatch_list_has_both_values(db):
 
 def test_incomplete_list_names_missing_fields(db):
     frame = kpi_lists.requests_incomplete(db, dt.date(2025, 3, 1), dt.date(2025, 3, 31))
-    assert dict(zip(frame["request_id"], frame["missing_fields"].to_list())) == {"Q2": ["contact"], "Q7": ["meter"]}
+    assert dict(zip(frame["request_id"], frame["missing_fields"].to_list(), strict=True)) == {"Q2": ["contact"], "Q7": ["meter"]}
 
 
 def test_bad_period(db):

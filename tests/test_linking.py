@@ -1,4 +1,6 @@
-"""Linking records to calls (docs/CONTRACT.md section 4): given id, time window, account match, latest."""
+"""Linking records to calls (docs/CONTRACT.md section 4, revised): given id; else, among the operator's calls of
+the last two working days, the latest naming the record's number, then the latest naming it but for one
+digit, then the latest that ended within 60 minutes."""
 from __future__ import annotations
 
 import pytest
@@ -50,14 +52,17 @@ def test_time_window(tmp_path, entered_at, operator, expected):
     ("добрый день", ACCOUNT_WORDS, "123456", ("C2", "account_match")),
     ("счёт 123456", "добрый день", "12-34-56", ("C1", "account_match")),      # digits in the text, dashes in the record
     ("один два три, четыре пять шесть", "ничего", "123456", ("C1", "account_match")),  # dictated in pieces
-    (ACCOUNT_WORDS, ACCOUNT_WORDS, "123456", ("C2", "latest")),                # both name it
-    ("добрый день", "до свидания", "123456", ("C2", "latest")),               # neither does
-    (ACCOUNT_WORDS, "добрый день", "", ("C2", "latest")),                     # no account in the record
+    (ACCOUNT_WORDS, ACCOUNT_WORDS, "123456", ("C2", "account_match")),         # both name it: the latest
+    ("добрый день", "до свидания", "123456", ("C2", "time_window")),          # neither does: the latest in 60 min
+    (ACCOUNT_WORDS, "добрый день", "", ("C2", "time_window")),                # no account in the record
     # speech recognition dropped a digit: 110234567 heard as 1 1 2 3 4 5 6 7
     ("лицевой счёт 1, 1, 2, 3, 4, 5, 6, 7", "добрый день", "110234567", ("C1", "account_near")),
     ("счёт 11234567", "счёт 110234567", "110234567", ("C2", "account_match")),  # exact wins over near
-    ("счёт 11234567", "счёт 110234568", "110234567", ("C2", "latest")),         # two near ones
-    ("счёт 1245", "добрый день", "12345", ("C2", "latest")),                    # too short to guess
+    ("счёт 110234567", "счёт 11234567", "110234567", ("C1", "account_match")),  # even when the near one is later
+    ("счёт 11234567", "счёт 110234568", "110234567", ("C2", "account_near")),   # two near ones: the latest
+    ("счёт 1245", "добрый день", "12345", ("C2", "time_window")),               # too short to guess a digit
+    ("счёт 110234599", "добрый день", "110234567", ("C2", "time_window")),      # two digits wrong: no evidence
+    ("в 5 часов", "добрый день", "5", ("C2", "time_window")),                   # «5» said in passing is no evidence
 ])
 def test_two_candidates(tmp_path, text1, text2, account, expected):
     def build(f):
@@ -65,6 +70,39 @@ def test_two_candidates(tmp_path, text1, text2, account, expected):
         f.call("C2", "2025-03-04T10:10:00", "op1", 120, text2)
         f.reading("P1", "2025-03-04T10:30:00", 1.0, "op1", account=account)
     assert _run(tmp_path, build)["P1"] == expected
+
+
+# A record entered long after its call, with no call_id: found by the account said in the call within two
+# working days, never by time alone.  The call C1 of op1 names 123456 and ends 10:02 on the day given;
+# 2025: Sat 03-08 is Women's Day moved to Mon 03-10; Nauryz takes Fri 03-21 .. Tue 03-25.
+@pytest.mark.parametrize("call_day, entered_at, account, expected", [
+    ("2025-03-04", "2025-03-04T13:00:00", "123456", ("C1", "account_match")),   # three hours late
+    ("2025-03-04", "2025-03-04T13:00:00", "654321", None),                      # late and another account
+    ("2025-03-04", "2025-03-06T10:02:00", "123456", ("C1", "account_match")),   # Tue -> Thu, two working days
+    ("2025-03-04", "2025-03-06T10:02:01", "123456", None),                      # one second more
+    ("2025-03-06", "2025-03-11T10:00:00", "123456", ("C1", "account_match")),   # Thu -> Tue: Fri, (Mon off), Tue
+    ("2025-03-06", "2025-03-12T10:00:00", "123456", None),                      # Thu -> Wed: three working days
+    ("2025-03-20", "2025-03-27T09:00:00", "123456", ("C1", "account_match")),   # over Nauryz: Wed 26, Thu 27
+    ("2025-03-20", "2025-03-28T09:00:00", "123456", None),
+    ("2025-03-04", "2025-03-05T09:00:00", "123456-7", ("C1", "account_near")),  # one digit more in the record
+])
+def test_late_records_are_found_by_the_account(tmp_path, call_day, entered_at, account, expected):
+    def build(f):
+        f.call("C1", f"{call_day}T10:00:00", "op1", 120, ACCOUNT_WORDS)
+        f.reading("P1", entered_at, 1.0, "op1", account=account)
+    assert _run(tmp_path, build).get("P1") == expected
+
+
+def test_account_evidence_beats_a_nearer_call(tmp_path):
+    """The operator took another call between; the record names the first call's account."""
+    def build(f):
+        f.call("C1", "2025-03-04T10:00:00", "op1", 120, ACCOUNT_WORDS)
+        f.call("C2", "2025-03-04T11:00:00", "op1", 120, "счёт 777888")
+        f.request("Q1", "2025-03-04T11:05:00", account="123456")
+        f.request("Q2", "2025-03-04T11:06:00", account="777888")
+        f.request("Q3", "2025-03-04T11:07:00", account="555444")  # named in no call: the latest within 60 min
+    assert _run(tmp_path, build) == {"Q1": ("C1", "account_match"), "Q2": ("C2", "account_match"),
+                                     "Q3": ("C2", "time_window")}
 
 
 def test_contract_number_breaks_the_tie_for_legal_requests(tmp_path):

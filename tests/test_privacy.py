@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from rules.numbers import spelled_digits
-from rules.privacy import MaskOptions, mask_finding, mask_text, mask_transcript
+from rules.privacy import MaskOptions, find_pd, mask_finding, mask_text, mask_transcript, pd_terms
 from transcription.schema import Finding, Transcript, Utterance
 
 CORPUS_DIR = Path(__file__).parent / "pd_corpus"
@@ -195,6 +195,103 @@ def test_mask_finding_evidence():
     assert mask_finding(f).evidence == "[ФИО], ваш телефон [телефон]"
 
 
+@pytest.mark.parametrize("text,masked", [
+    # the recogniser's ways of writing a dictated number
+    ("лицевой счёт 7,8,9,1,2,3", "лицевой счёт [лицевой счёт]"),
+    ("875,440,423,2", "[телефон]"),
+    ("877.1.2.4.5.6", "[номер]"),
+    ("телефон 8-7-0-1-5-5-5-2-2-3-3", "телефон [телефон]"),
+    ("лицевой счет 4 4 5 5 6 6 7", "лицевой счет [лицевой счёт]"),
+    ("лицевой 12 тридцать четыре 567", "лицевой [лицевой счёт]"),
+    ("телефон сегіз жеті жүз бір бес жүз елу бес жиырма екі отыз үш", "телефон [телефон]"),
+    ("шотым бес бес екі нөл бір", "шотым [лицевой счёт]"),           # a Kazakh cue with its ending
+    # names in address position
+    ("Ирлан, назовите лицевой счёт.", "[ФИО], назовите лицевой счёт."),
+    ("бейбарыс подскажите номер", "[ФИО] подскажите номер"),
+    ("Хорошо, Тимур, записала.", "Хорошо, [ФИО], записала."),
+    ("да ирлан вы меня слышите", "да [ФИО] вы меня слышите"),
+    # what stays: values, dates, and words that only look like names or numbers
+    ("показания 45,6 кубов", "показания 45,6 кубов"),
+    ("мастер придёт 12.03.2025", "мастер придёт 12.03.2025"),
+    ("Девушка, подождите.", "Девушка, подождите."),
+    ("Газ, свет, вода.", "Газ, свет, вода."),
+    ("Он сказал, что мастер придёт.", "Он сказал, что мастер придёт."),
+    ("Жеке шот нөмірі бар ма?", "Жеке шот нөмірі бар ма?"),
+])
+def test_mask_text_reads_the_recognisers_formats(text, masked):
+    assert mask_text(text)[0] == masked
+
+
+def test_find_pd_gives_character_spans_and_kinds():
+    """Spans, not just masked text: audio redaction maps them onto the words' timestamps."""
+    text = "Ирлан, ваш лицевой 7,8,9,1,2,3, телефон восемь семьсот один пять пять пять два два три три."
+    spans = find_pd(text)
+    assert [(s.kind, text[s.start:s.end]) for s in spans] == [
+        ("name", "Ирлан"), ("account", "7,8,9,1,2,3"),
+        ("phone", "восемь семьсот один пять пять пять два два три три")]
+    assert all(s.text == text[s.start:s.end] for s in spans)
+
+
+@pytest.mark.parametrize("query,terms", [
+    ("Ирлан", ["Ирлан"]),
+    ("нурлан показания", ["нурлан"]),
+    ("87015553311", ["87015553311"]),
+    ("восемь семьсот один", ["восемь семьсот один"]),
+    ("7,8,9", ["7,8,9"]),
+    ("девушка подождите", []),
+    ("двести", []),
+    ("короче", []),
+])
+def test_pd_terms_of_a_search_query(query, terms):
+    assert pd_terms(query) == terms
+
+
+def _query(kind: str, n: int) -> str:
+    """A search query of about ``n`` characters, made of what a masker works hardest on."""
+    unit = {
+        "speech": "Ирлан, назовите лицевой счёт 7,8,9,1,2,3, телефон восемь семьсот один, улица Абая дом 5. ",
+        "dots": "7.", "commas": "7, ", "spaced": "7 ", "words": "семь ", "letters": "a.",
+        "email": "ab.cd собака ", "hyphens": "a-", "spoken": "ab точка cd тире ",
+    }[kind]
+    return (unit * (n // len(unit) + 1))[:n]
+
+
+def _seconds(text: str, runs: int = 2) -> float:
+    """The better of ``runs`` timings, with the garbage collector held off (its pauses are the machine's,
+    not the masker's)."""
+    import gc
+    import time
+
+    best = float("inf")
+    for _ in range(runs):
+        gc.collect()
+        gc.disable()
+        try:
+            t0 = time.perf_counter()
+            mask_text(text)
+            best = min(best, time.perf_counter() - t0)
+        finally:
+            gc.enable()
+    return best
+
+
+def test_a_100000_character_query_is_masked_in_well_under_a_second():
+    text = _query("speech", 100_000)
+    mask_text(text[:1000])  # the dictionaries load once
+    assert _seconds(text) < 1.0
+
+
+@pytest.mark.parametrize("kind", ["speech", "dots", "commas", "spaced", "words", "letters", "email", "hyphens",
+                                  "spoken"])
+def test_masking_cost_grows_linearly(kind):
+    """Four times the text, about four times the time (quadratic would be sixteen).  The machine
+    may be loaded, so the bound is loose and each time is the better of two runs."""
+    small, big = _query(kind, 25_000), _query(kind, 100_000)
+    mask_text(small)
+    ratio = _seconds(big, 3) / max(_seconds(small, 3), 0.01)  # below 10 ms the clock is mostly noise
+    assert ratio < 10, ratio
+
+
 if __name__ == "__main__":
     import sys
 
@@ -202,7 +299,8 @@ if __name__ == "__main__":
     print(f"utterances: {r['utterances']}")
     for kind, (ok, n) in sorted(r["counts"].items()):
         print(f"  {kind:9s} recall {ok}/{n} = {ok / n:.3f}")
-    print(f"  all       recall {r['recall_all']:.3f}; precision (masked letters/digits that are PD) {r['precision']:.3f}")
+    print(f"  all       recall {r['recall_all']:.3f}; "
+          f"precision (masked letters/digits that are PD) {r['precision']:.3f}")
     for kind, p in sorted(r["precision_by_kind"].items()):
         print(f"  masked as {kind:9s} precision {p:.3f}")
     if "--figures-only" not in sys.argv:  # a held-out set is measured without looking at its errors

@@ -17,9 +17,10 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
+from analytics.catalogue.kpis import scalars
 from analytics.reports import KINDS, ReportOptions, generate, out_base
 from analytics.reports.model import Period
-from analytics.reports.texts import KPI_LABELS, SECTIONS, fmt_change, fmt_kpi
+from analytics.reports.texts import SECTIONS, fmt_change, fmt_kpi
 from analytics.storage.store import connect, init
 from cli.main import cli
 
@@ -94,7 +95,8 @@ def db(tmp_path_factory) -> Path:
             con.execute("INSERT INTO calls (call_id, started_at, ended_at, duration_s, operator_id, operator_name, "
                         "layout, language, topic, score, rulebook) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                         [call_id, start, start + dt.timedelta(seconds=dur), dur, op, OPERATORS[op],
-                         "stereo-operator-left", "ru", topic, score, None if score is None else "STP-04-2019/01"])
+                         "stereo-operator-left", "kk" if call_id == "b02" else "ru", topic, score,
+                         None if score is None else "STP-04-2019/01"])
         for call_id, idx, rule, clause, start, evidence in FINDINGS:
             con.execute("INSERT INTO findings VALUES (?,?,?,?,'operator',?,?,?,'STP-04-2019/01',1.0)",
                         [call_id, idx, rule, clause, start, None if start is None else start + 1, evidence])
@@ -145,13 +147,23 @@ def _docx_tables(path: Path) -> list[list[list[str]]]:
 
 
 @pytest.mark.parametrize("kind", KINDS)
+def test_the_spravka_states_the_language_split(db, reports, kind):
+    by_lang = _kpi_json(db, *PERIOD)["calls_by_language"]
+    assert by_lang["kk"] == 1
+    text = _all_text(reports[kind].with_suffix(".docx"))
+    assert (f"на русском {by_lang['ru']}, на казахском 1, на двух языках 0, язык не определён {by_lang['unknown']}"
+            in text)
+    assert "не оценивались" in text and "tempo.fast" in text
+
+
+@pytest.mark.parametrize("kind", KINDS)
 def test_docx_kpis_equal_kpi_json(db, reports, kind):
     expected = _kpi_json(db, *PERIOD)
     tables = _docx_tables(reports[kind].with_suffix(".docx"))
     summary = next(t for t in tables if t[0][:2] == ["Показатель", "Отчётный период"])
     shown = {row[0]: row[1] for row in summary[1:]}
-    for key, label, _unit in KPI_LABELS:
-        assert _number(shown[label]) == expected[key], (key, shown[label])
+    for k in scalars(expected):
+        assert _number(shown[k.label]) == expected[k.key], (k.key, shown[k.label])
     indicators = next(t for t in tables if t[0][:3] == ["№", "Показатель", "Критерий оценки"])
     assert _number(indicators[1][3]) == expected["requests_registered_on_time_pct"]
     assert _number(indicators[2][3]) == expected["readings_entered_on_time_pct"]
@@ -163,7 +175,7 @@ def test_xlsx_kpis_equal_kpi_json(db, reports, kind):
     previous = _kpi_json(db, "2024-07-01", "2024-12-31")
     ws = openpyxl.load_workbook(reports[kind].with_suffix(".xlsx"))["Сводка"]
     rows = {r[0]: r for r in ws.iter_rows(min_row=5, values_only=True) if r[0]}
-    for key, _label, _unit in KPI_LABELS:
+    for key in (k.key for k in scalars(expected)):
         assert rows[key][2] == expected[key], key
         assert rows[key][3] == previous[key], key
     for rule, n in expected["violations"].items():
@@ -174,7 +186,7 @@ def test_xlsx_kpis_equal_kpi_json(db, reports, kind):
 def test_every_section_is_present(reports, kind):
     d = docx.Document(str(reports[kind].with_suffix(".docx")))
     headings = [p.text for p in d.paragraphs if p.style.name == "Heading 1"]
-    assert [h.split(". ", 1)[1] for h in headings[:6]] == list(SECTIONS.values())
+    assert [h.split(". ", 1)[1] for h in headings[:len(SECTIONS)]] == list(SECTIONS.values())
     assert [h.split(". ", 1)[0] for h in headings] == [str(i) for i in range(1, len(headings) + 1)]
     text = "\n".join(p.text for p in d.paragraphs)
     assert "ТОО «Алматинские тепловые сети»" in text
@@ -335,7 +347,8 @@ def test_overview_button_makes_the_same_report(monkeypatch, db, role, masked):
     expected = _kpi_json(db, *PERIOD)
     ws = openpyxl.load_workbook(io.BytesIO(files["audit_2025-01-01_2025-06-30.xlsx"]))["Сводка"]
     rows = {r[0]: r[2] for r in ws.iter_rows(min_row=5, values_only=True) if r[0]}
-    assert {k: rows[k] for k, _label, _unit in KPI_LABELS} == {k: expected[k] for k, _label, _unit in KPI_LABELS}
+    keys = [k.key for k in scalars(expected)]
+    assert {k: rows[k] for k in keys} == {k: expected[k] for k in keys}
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(files["audit_2025-01-01_2025-06-30.docx"])).paragraphs)
     assert "ОТЧЕТ ПО АУДИТУ СМ" in text
     assert ("8 701 123 45 67" in text) is not masked
@@ -359,13 +372,13 @@ def test_targets_come_from_the_config_file(db, tmp_path, target, verdict):
 def _docx_kpis(path: Path) -> dict:
     summary = next(t for t in _docx_tables(path) if t[0][:2] == ["Показатель", "Отчётный период"])
     by_label = {row[0]: _number(row[1]) for row in summary[1:]}
-    return {key: by_label[label] for key, label, _unit in KPI_LABELS}
+    return {k.key: by_label[k.label] for k in scalars() if k.label in by_label}
 
 
 def _xlsx_kpis(path: Path) -> dict:
     ws = openpyxl.load_workbook(path)["Сводка"]
     rows = {r[0]: r[2] for r in ws.iter_rows(min_row=5, values_only=True) if r[0]}
-    out = {key: rows[key] for key, _label, _unit in KPI_LABELS}
+    out = {k.key: rows[k.key] for k in scalars() if k.key in rows}
     out["violations"] = {k.split(".", 1)[1]: v for k, v in rows.items()
                          if isinstance(k, str) and k.startswith("violations.") and v}
     return out
@@ -395,9 +408,9 @@ def test_demo_database_report_equals_kpi_json(demo_db, tmp_path, kind, period):
     res = CliRunner().invoke(cli, ["report", "--db", str(demo_db), "--from", period[0], "--to", period[1],
                                    "--kind", kind, "--out", str(tmp_path / kind), "--no-pdf"])
     assert res.exit_code == 0, res.output
-    assert _docx_kpis(tmp_path / f"{kind}.docx") == {k: expected[k] for k, _l, _u in KPI_LABELS}
-    assert _xlsx_kpis(tmp_path / f"{kind}.xlsx") == {k: expected[k] for k in [*(k for k, _l, _u in KPI_LABELS),
-                                                                              "violations"]}
+    keys = [k.key for k in scalars(expected)]
+    assert _docx_kpis(tmp_path / f"{kind}.docx") == {k: expected[k] for k in keys}
+    assert _xlsx_kpis(tmp_path / f"{kind}.xlsx") == {k: expected[k] for k in [*keys, "violations"]}
 
 
 @pytest.mark.slow
@@ -419,7 +432,8 @@ def test_pdf_renders_with_libreoffice(db, tmp_path):
     assert "СПРАВКА" in text and "Начальник ОКА" in text and "стр. 1 из" in text
     subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", str(files.pdf), str(out / "page")],
                    check=True)
-    assert [p.name for p in out.glob("page*.png")] == ["page-1.png"]
+    # one page rendered; pdftoppm pads its number to the width of the page count («page-01» past 9 pages)
+    assert [p.name for p in out.glob("page*.png")] in (["page-1.png"], ["page-01.png"], ["page-001.png"])
 
 
 @pytest.mark.parametrize("rows, worst_by, n, ids", [
@@ -431,3 +445,35 @@ def test_long_lists_show_their_worst_cases_first(rows, worst_by, n, ids):
     from analytics.reports.model import Table
 
     assert [r[0] for r in Table("k", "t", ["Заявка", "Через, мин"], rows, worst_by=worst_by).worst(n)] == ids
+
+
+@pytest.mark.parametrize("target, verdict, tile", [(60.0, "выполнен", "✔</span> выполнено"),
+                                                  (95.0, "не выполнен", "✖</span> не выполнено")])
+def test_overview_button_and_tiles_judge_by_the_config_file(monkeypatch, db, tmp_path, target, verdict, tile):
+    """«Сформировать отчёт» and the tiles use ``[report]`` of oka-qa.toml, as ``oka-qa report`` does."""
+    import io
+
+    from streamlit.testing.v1 import AppTest
+
+    import dashboards
+    from dashboards.components.report import STATE_KEY
+
+    (tmp_path / "oka-qa.toml").write_text(f"[report]\nregistered_target_pct = {target}\ncharts = false\n"
+                                          "pdf = false\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)                                   # the dashboard reads ./oka-qa.toml
+    monkeypatch.setenv("OKA_QA_DB", str(db))
+    from signin import sign_in
+
+    at = sign_in(AppTest.from_file(str(Path(dashboards.__file__).parent / "app.py"), default_timeout=120), "head")
+    at.run()
+    at.selectbox(key="period_kind").set_value("Полугодие").run()
+    at.radio(key="period_half").set_value("I").run()
+    status = [m.value for m in at.markdown if "oka-status" in m.value and f"{target:g},0 %" in m.value]
+    assert status and tile in status[0]
+    at.button(key="report_make").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    _wanted, files = at.session_state[STATE_KEY]
+    docx_name = next(n for n in files if n.endswith(".docx"))
+    tables = [[[c.text for c in row.cells] for row in t.rows] for t in docx.Document(io.BytesIO(files[docx_name])).tables]
+    indicators = next(t for t in tables if t[0][:3] == ["№", "Показатель", "Критерий оценки"])
+    assert indicators[1][6] == verdict and f"не ниже {target:g} %" in indicators[1][2]

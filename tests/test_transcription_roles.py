@@ -24,7 +24,7 @@ def test_voices_of_the_committed_clip_fall_apart():
     side = ["op" if c.end <= OPERATOR_SPAN[1] + 0.2 else "cu" if c.start >= CUSTOMER_SPAN[0] - 0.2 else "?"
             for c in chunks]
     assert "?" not in side
-    labelled = [(s, lab) for s, lab in zip(side, voices.labels) if lab is not None]
+    labelled = [(s, lab) for s, lab in zip(side, voices.labels, strict=True) if lab is not None]
     assert len(labelled) >= 0.8 * len(chunks)
     op_labels = {lab for s, lab in labelled if s == "op"}
     cu_labels = {lab for s, lab in labelled if s == "cu"}
@@ -72,7 +72,7 @@ SPANS = [(0.0, 3.0), (3.5, 6.0), (6.5, 9.0)]
     (["алло", "да", "нет"], [None, 0, 1], ["unknown", "unknown", "unknown"], "none"),
 ])
 def test_assign_roles(texts, labels, speakers, how):
-    utts = [U(a + 0.1, b - 0.1, t) for (a, b), t in zip(SPANS, texts)]
+    utts = [U(a + 0.1, b - 0.1, t) for (a, b), t in zip(SPANS, texts, strict=True)]
     assert assign_roles(utts, labels) == how
     assert [u.speaker for u in utts] == speakers
 

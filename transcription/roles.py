@@ -137,7 +137,7 @@ def cluster_voices(audio: np.ndarray, chunks: list[Chunk], min_margin: float) ->
                  distance, separation)
         return Voices([None] * len(chunks), separation)
     margin = np.abs(d[:, 0] - d[:, 1]) / (d[:, 0] + d[:, 1] + 1e-9)
-    labels = [int(k) if m >= min_margin else None for k, m in zip(lab, margin)]
+    labels = [int(k) if m >= min_margin else None for k, m in zip(lab, margin, strict=True)]
     return Voices(labels, separation)
 
 
@@ -160,17 +160,17 @@ def assign_roles(utts: list[Utterance], voice: list[int | None],
     operator = None
     how = "none"
     phrases = tuple(" ".join(p.lower().replace("ё", "е").split()) for p in greeting)
-    for u, v in zip(utts, voice):
+    for u, v in zip(utts, voice, strict=True):
         if u.start > GREETING_WITHIN_S:
             break
         if v is not None and phrases and _greets(u.text, phrases):
             operator, how = v, "greeting"
             break
     if operator is None:
-        first = next(((u, v) for u, v in zip(utts, voice)), None)
+        first = next(((u, v) for u, v in zip(utts, voice, strict=True)), None)
         if first and first[1] is not None and first[0].start <= FIRST_SPEAKER_WITHIN_S:
             operator, how = first[1], "first-speaker"
-    for u, v in zip(utts, voice):
+    for u, v in zip(utts, voice, strict=True):
         if operator is None or v is None:
             u.speaker = "unknown"
         else:

@@ -194,12 +194,9 @@ def bounded_query(text: str | None) -> str:
 def pd_in_query(text: str) -> bool:
     """A search query that itself holds personal data (a phone, an account...): refused to masked roles,
     or searching would tell them which calls contain it."""
-    from rules.numbers import NUMBER_WORDS
-    from rules.privacy import mask_text
+    from rules.privacy import pd_terms
 
-    text = bounded_query(text)
-    number_words = sum(w in NUMBER_WORDS for w in text.lower().split())
-    return bool(mask_text(text)[1]) or sum(ch.isdigit() for ch in text) + number_words >= 3
+    return bool(pd_terms(bounded_query(text)))
 
 
 def remember_recordings(db: Path, data_dir: Path) -> None:

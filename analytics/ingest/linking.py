@@ -1,34 +1,39 @@
-"""Linking requests and readings to the call they came from (docs/CONTRACT.md section 4).
+"""Linking requests and readings to the call they came from (docs/CONTRACT.md section 4, revised).
 
 Recomputed in full, in SQL, after every import that changed a call or a
 record (``mark_stale`` in the same transaction as the change), so it is
 idempotent, a crash between a change and the relinking is caught up by the
-next run, and a record whose call arrives later gets linked then.  Each link records its method:
+next run, and a record whose call arrives later gets linked then.
 
-``given``
-    the record's ``call_id`` names a stored call.
-``time_window``
-    ``call_id`` is empty and exactly one call qualifies: same operator, started
-    before the record was created, ended no more than 60 minutes before it
-    (a call still going on when the record was created qualifies).
+A record whose ``call_id`` names a stored call is linked to it (method
+``given``).  Any other record — ``call_id`` empty, or naming a call not stored
+(a typo, or its call not ingested yet: the next ingest links it as ``given``
+once the call is stored) — is linked to a call of the same operator that
+started before the record was created and ended no more than two working
+days before it, chosen in this order (the method kept with the link):
+
 ``account_match``
-    several calls qualify and exactly one of them names the record's account
-    (readings, requests) or contract number (requests) — the numbers said in a
+    the latest such call in which the record's account number (readings,
+    requests) or contract number (requests) was said — the numbers said in a
     call are in ``call_numbers``, digits only, compared with the record's
-    number stripped of non-digits.
+    number stripped of non-digits (numbers of ``MIN_DIGITS`` digits or more:
+    a «5» said in passing is no evidence);
 ``account_near``
-    several qualify, none names the number exactly, and exactly one names it
-    but for one digit (edit distance 1; numbers of 6 digits or more) — speech
-    recognition drops or mishears a digit now and then.  With transcripts that
-    name no near number either (all hand-made ones) this never fires.
-``latest``
-    several qualify and none or several name the number: the latest started.
+    else the latest that names it but for one digit (edit distance 1, the
+    record's number of ``NEAR_DIGITS`` digits or more) — speech recognition
+    drops or mishears a digit now and then;
+``time_window``
+    else the latest that ended no more than ``WINDOW_MINUTES`` minutes before
+    the record (a call still going on when the record was created qualifies).
 
-A record whose ``call_id`` names no stored call is linked by time as if the
-id were empty (the id may be a typo, or its call may not be ingested yet: the
-next ingest links it as ``given`` once the call is stored); ``link`` reports
-how many such records there were so the pipeline can warn about them.
-Records with no candidate stay unlinked (no row in ``links``).
+None: the record stays unlinked (no row in ``links``).  So a record entered
+hours after its call, with the account said in the call, is still found — and
+counted late rather than lost.
+
+"Two working days before" follows Kazakhstan's calendar (table ``calendar``,
+``core/workdays.py``): a call qualifies if it ended at or after the same clock
+time on the second working day before the record's day (a record of Wednesday
+10:00 reaches back to Monday 10:00; one of Monday 10:00 to Thursday 10:00).
 """
 from __future__ import annotations
 
@@ -36,56 +41,100 @@ import logging
 
 log = logging.getLogger(__name__)
 
-WINDOW_MINUTES = 60
+WINDOW_MINUTES = 60      # step (3): the call ended no more than this before the record
+EVIDENCE_WORKING_DAYS = 2  # steps (1)-(2): how far back the number said in a call is looked for
+MIN_DIGITS = 4           # a number shorter than this is no evidence for step (1)
+NEAR_DIGITS = 6          # step (2) only for numbers this long (one digit wrong in «12345» is another account)
 
-_RECORDS = """
+METHODS = ("given", "account_match", "account_near", "time_window")
+
+_DIGITS = "nullif(regexp_replace(coalesce({col}, ''), '[^0-9]', '', 'g'), '')"
+
+_RECORDS = f"""
 CREATE OR REPLACE TEMP TABLE link_records AS
-SELECT 'request' AS record_type, request_id AS record_id, operator_id, call_id AS given, created_at AS at,
-       nullif(regexp_replace(coalesce(account, ''), '[^0-9]', '', 'g'), '') AS number1,
-       nullif(regexp_replace(coalesce(contract_no, ''), '[^0-9]', '', 'g'), '') AS number2
+SELECT 'request' AS record_type, request_id AS record_id, operator_id, call_id AS given, created_at AS rec_at,
+       {_DIGITS.format(col='account')} AS number1, {_DIGITS.format(col='contract_no')} AS number2
 FROM requests
 UNION ALL
-SELECT 'reading', reading_id, operator_id, call_id, entered_at,
-       nullif(regexp_replace(coalesce(account, ''), '[^0-9]', '', 'g'), ''), NULL
+SELECT 'reading', reading_id, operator_id, call_id, entered_at, {_DIGITS.format(col='account')}, NULL
 FROM readings
 """
 
-# Calls bucketed by the hours in which a record could fall in their window, so the
-# operator-and-time join is an equi-join on (operator, hour) and then an exact filter.
-_CANDIDATES = """
-CREATE OR REPLACE TEMP TABLE link_candidates AS
-WITH windows AS (
-    SELECT call_id, operator_id, started_at, ended_at,
-           unnest(generate_series(date_trunc('hour', started_at),
-                                  date_trunc('hour', ended_at + to_minutes(CAST(? AS BIGINT))),
-                                  INTERVAL 1 HOUR)) AS hour
-    FROM calls WHERE started_at IS NOT NULL AND ended_at IS NOT NULL AND operator_id IS NOT NULL
-),
-unlinked AS (
-    SELECT r.* FROM link_records r
-    WHERE r.given IS NULL OR r.given NOT IN (SELECT call_id FROM calls)
-)
-SELECT r.record_type, r.record_id, w.call_id, w.started_at,
-       EXISTS (SELECT 1 FROM call_numbers n
-               WHERE n.call_id = w.call_id AND (n.number = r.number1 OR n.number = r.number2)) AS names_number,
-       false AS nearly_names, r.number1, r.number2
-FROM unlinked r
-JOIN windows w ON w.operator_id = r.operator_id AND w.hour = date_trunc('hour', r.at)
-WHERE w.started_at < r.at AND w.ended_at >= r.at - to_minutes(CAST(? AS BIGINT))
+# The second working day before each day of the calendar: the running count of working days
+# strictly before a day, minus one, is the rank of the working day two back.
+_OPEN = """
+CREATE OR REPLACE TEMP TABLE link_open AS
+WITH counted AS (
+    SELECT day, count(*) FILTER (WHERE is_working) OVER (ORDER BY day ROWS BETWEEN UNBOUNDED PRECEDING
+                                                          AND 1 PRECEDING) AS before
+    FROM calendar),
+ranked AS (SELECT day, row_number() OVER (ORDER BY day) AS rk FROM calendar WHERE is_working),
+back AS (SELECT c.day, r.day AS back_day FROM counted c JOIN ranked r ON r.rk = c.before - (CAST(? AS BIGINT) - 1))
+SELECT r.record_type, r.record_id, r.operator_id, r.rec_at, r.number1, r.number2,
+       coalesce(b.back_day + (r.rec_at - date_trunc('day', r.rec_at)),
+                r.rec_at - to_days(CAST(? AS INTEGER) + 2)) AS earliest_end
+FROM link_records r LEFT JOIN back b ON b.day = CAST(r.rec_at AS DATE)
+WHERE (r.given IS NULL OR r.given NOT IN (SELECT call_id FROM calls))
+  AND r.operator_id IS NOT NULL AND r.rec_at IS NOT NULL
 """
 
-# Speech recognition drops or mishears a digit now and then («один один ноль два…» heard as
-# 1 1 2 …): when several calls qualify and none names the number exactly, a call that names
-# it but for one digit (edit distance 1, numbers of 6+ digits) breaks the tie (``account_near``).
+# (1) a call of the operator, in the two working days, that names the number: an equi-join on
+# the number (call_numbers is indexed by nothing, but a hash join on it is one pass).
+_NAMED = """
+CREATE OR REPLACE TEMP TABLE link_found AS
+SELECT o.record_type, o.record_id, c.call_id, c.started_at, 1 AS step
+FROM (SELECT record_type, record_id, operator_id, rec_at, earliest_end, number1 AS number FROM link_open
+      WHERE length(number1) >= $min_digits
+      UNION SELECT record_type, record_id, operator_id, rec_at, earliest_end, number2 FROM link_open
+      WHERE length(number2) >= $min_digits) o
+JOIN call_numbers n ON n.number = o.number
+JOIN calls c ON c.call_id = n.call_id AND c.operator_id = o.operator_id
+WHERE c.started_at < o.rec_at AND c.ended_at >= o.earliest_end
+"""
+
+# (2) one digit wrong.  Two strings within edit distance 1 share a key of the form "the string
+# with at most one character deleted", so the candidates come from an equi-join on those keys
+# and levenshtein() confirms them.
 _NEAR = """
-UPDATE link_candidates c SET nearly_names = EXISTS (
-    SELECT 1 FROM call_numbers n
-    WHERE n.call_id = c.call_id AND length(n.number) >= 5
-      AND ((length(c.number1) >= 6 AND levenshtein(n.number, c.number1) <= 1)
-        OR (length(c.number2) >= 6 AND levenshtein(n.number, c.number2) <= 1)))
-WHERE (c.record_type, c.record_id) IN (
-    SELECT (record_type, record_id) FROM link_candidates GROUP BY ALL
-    HAVING count(*) > 1 AND NOT bool_or(names_number))
+INSERT INTO link_found
+WITH todo AS (
+    SELECT o.* FROM link_open o ANTI JOIN link_found f ON f.record_type = o.record_type AND f.record_id = o.record_id),
+rec AS (
+    SELECT record_type, record_id, operator_id, rec_at, earliest_end, number1 AS number FROM todo
+    WHERE length(number1) >= $near_digits
+    UNION SELECT record_type, record_id, operator_id, rec_at, earliest_end, number2 FROM todo
+    WHERE length(number2) >= $near_digits),
+rec_keys AS (
+    SELECT *, number AS k FROM rec
+    UNION ALL SELECT rec.*, number[:i - 1] || number[i + 1:] FROM rec, range(1, 12) t(i) WHERE i <= length(number)),
+said AS (
+    SELECT DISTINCT n.call_id, n.number, c.operator_id, c.started_at, c.ended_at
+    FROM call_numbers n JOIN calls c USING (call_id)
+    WHERE length(n.number) >= $near_digits - 1 AND c.operator_id IN (SELECT operator_id FROM rec)),
+said_keys AS (
+    SELECT *, number AS k FROM said
+    UNION ALL SELECT said.*, number[:i - 1] || number[i + 1:] FROM said, range(1, 13) t(i) WHERE i <= length(number))
+SELECT DISTINCT r.record_type, r.record_id, s.call_id, s.started_at, 2 AS step
+FROM rec_keys r JOIN said_keys s ON s.k = r.k AND s.operator_id = r.operator_id
+WHERE s.started_at < r.rec_at AND s.ended_at >= r.earliest_end AND levenshtein(s.number, r.number) = 1
+"""
+
+# (3) time: calls bucketed by the hours in which a record could fall in their window, so the
+# operator-and-time join is an equi-join on (operator, hour) and then an exact filter.
+_TIME = """
+INSERT INTO link_found
+WITH todo AS (
+    SELECT o.* FROM link_open o ANTI JOIN link_found f ON f.record_type = o.record_type AND f.record_id = o.record_id),
+windows AS (
+    SELECT call_id, operator_id, started_at, ended_at,
+           unnest(generate_series(date_trunc('hour', started_at),
+                                  date_trunc('hour', ended_at + to_minutes(CAST($win_minutes AS BIGINT))),
+                                  INTERVAL 1 HOUR)) AS hour
+    FROM calls WHERE started_at IS NOT NULL AND ended_at IS NOT NULL
+      AND operator_id IN (SELECT operator_id FROM todo))
+SELECT r.record_type, r.record_id, w.call_id, w.started_at, 3 AS step
+FROM todo r JOIN windows w ON w.operator_id = r.operator_id AND w.hour = date_trunc('hour', r.rec_at)
+WHERE w.started_at < r.rec_at AND w.ended_at >= r.rec_at - to_minutes(CAST($win_minutes AS BIGINT))
 """
 
 _LINKS = """
@@ -94,17 +143,9 @@ SELECT r.record_type, r.record_id, r.given AS call_id, 'given' AS method
 FROM link_records r JOIN calls c ON c.call_id = r.given
 UNION ALL
 SELECT record_type, record_id, call_id,
-       CASE WHEN n = 1 THEN 'time_window' WHEN n_named = 1 THEN 'account_match'
-            WHEN n_named = 0 AND n_near = 1 THEN 'account_near' ELSE 'latest' END
-FROM (SELECT *, row_number() OVER (
-             PARTITION BY record_type, record_id
-             ORDER BY CASE WHEN n_named = 1 AND names_number THEN 0
-                           WHEN n_named = 0 AND n_near = 1 AND nearly_names THEN 0 ELSE 1 END,
-                      started_at DESC, call_id DESC) AS rk
-      FROM (SELECT record_type, record_id, call_id, started_at, names_number, nearly_names,
-                   count(*) OVER w AS n, count(*) FILTER (WHERE names_number) OVER w AS n_named,
-                   count(*) FILTER (WHERE nearly_names) OVER w AS n_near
-            FROM link_candidates WINDOW w AS (PARTITION BY record_type, record_id)))
+       CASE step WHEN 1 THEN 'account_match' WHEN 2 THEN 'account_near' ELSE 'time_window' END
+FROM (SELECT *, row_number() OVER (PARTITION BY record_type, record_id
+                                   ORDER BY step, started_at DESC, call_id DESC) AS rk FROM link_found)
 WHERE rk = 1
 """
 
@@ -115,8 +156,10 @@ def link(con, window_minutes: int = WINDOW_MINUTES) -> dict[str, int]:
     Run it inside the caller's transaction: the old links are replaced at once.
     """
     con.execute(_RECORDS)
-    con.execute(_CANDIDATES, [window_minutes, window_minutes])
-    con.execute(_NEAR)
+    con.execute(_OPEN, [EVIDENCE_WORKING_DAYS, EVIDENCE_WORKING_DAYS])
+    con.execute(_NAMED, {"min_digits": MIN_DIGITS})
+    con.execute(_NEAR, {"near_digits": NEAR_DIGITS})
+    con.execute(_TIME, {"win_minutes": window_minutes})
     con.execute(_LINKS)
     # Change only the links that changed: rewriting every row of an indexed table
     # makes the commit slow (seconds for 100,000 links), and most links never change.
@@ -124,9 +167,8 @@ def link(con, window_minutes: int = WINDOW_MINUTES) -> dict[str, int]:
                 "AND n.record_id = l.record_id AND n.call_id = l.call_id AND n.method = l.method)")
     con.execute("INSERT INTO links SELECT n.* FROM new_links n ANTI JOIN links l "
                 "ON l.record_type = n.record_type AND l.record_id = n.record_id")
-    con.execute("DROP TABLE new_links")
-    con.execute("DROP TABLE link_candidates")
-    con.execute("DROP TABLE link_records")
+    for table in ("new_links", "link_found", "link_open", "link_records"):
+        con.execute(f"DROP TABLE {table}")
     con.execute("INSERT OR REPLACE INTO meta VALUES ('links_stale', '0')")
     counts = summary(con)
     log.info("links: %s", counts)
@@ -148,7 +190,8 @@ def summary(con) -> dict[str, int]:
     """Links per method, plus ``unknown_call`` (records naming a call not stored) and ``unlinked``."""
     counts = dict(con.execute("SELECT method, count(*) FROM links GROUP BY method").fetchall())
     counts["unknown_call"] = con.execute(
-        "SELECT (SELECT count(*) FROM requests WHERE call_id IS NOT NULL AND call_id NOT IN (SELECT call_id FROM calls))"
+        "SELECT (SELECT count(*) FROM requests WHERE call_id IS NOT NULL "
+        "AND call_id NOT IN (SELECT call_id FROM calls))"
         " + (SELECT count(*) FROM readings WHERE call_id IS NOT NULL AND call_id NOT IN (SELECT call_id FROM calls))"
     ).fetchall()[0][0]
     counts["unlinked"] = con.execute(

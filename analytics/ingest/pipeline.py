@@ -11,7 +11,9 @@ The order keeps the database free for the dashboard as much as possible:
 3. check and write the calls in small transactions (``BATCH`` calls each), so
    a crash loses at most the batch in progress and readers get in between;
 4. import ``requests`` and ``readings`` (upsert), one short transaction each;
-5. relink every record (one transaction) if a call or a record changed.
+5. if a call or a record changed, in one transaction: flag the calls started while another
+   call of the same operator was going on (clause 15.13, ``overlap``), relink every record,
+   and classify the reasons of new request texts (clause 20, ``reasons``).
 
 Calls whose ``transcript_path`` names a Parquet file carry their check
 results ready-made (``analytics/ingest/prechecked.py``).
@@ -32,7 +34,7 @@ from pathlib import Path
 import duckdb
 
 from analytics.config import Config
-from analytics.ingest import linking, prechecked, records
+from analytics.ingest import linking, overlap, prechecked, reasons, records
 from analytics.storage import calls_store, store
 from core import workdays
 from core.errors import OkaError
@@ -57,6 +59,7 @@ class IngestReport:
     rejected: int = 0
     links: dict[str, int] = field(default_factory=dict)
     changes: list[str] = field(default_factory=list)
+    overlaps: int | None = None  # calls started while another call of the operator went on (None: not recounted)
 
     @property
     def processed(self) -> int:
@@ -155,7 +158,10 @@ def ingest(data_dir: Path, db_path: Path, cfg: Config | None = None, on_error: O
                 _ingest_records(files[name], records.SPECS[name], db_path, report, reject)
         with store.connect(db_path) as con:
             con.begin()
+            if linking.is_stale(con) or report.calls_rechecked:
+                report.overlaps = overlap.refresh(con)  # a re-check rewrote the calls' findings
             report.links = linking.link(con) if linking.is_stale(con) else linking.summary(con)
+            reasons.refresh(con)
             con.commit()
     except duckdb.Error as e:  # what is committed stays; the message says where it stopped
         raise store.StoreError(f"{db_path}: writing failed ({str(e).splitlines()[0]}); "
@@ -344,7 +350,7 @@ def _checked(t: _Todo, checker) -> dict:
             "duration_s": tr.duration_s, "operator_id": t.row["operator_id"],
             "operator_name": t.row["operator_name"], "audio_path": t.row["audio_path"],
             "transcript_path": t.row["transcript_path"],
-            "layout": tr.layout, "language": tr.language, "topic": result.topic, "score": result.score,
+            "layout": tr.layout, "language": result.language, "topic": result.topic, "score": result.score,
             "rulebook": result.rulebook, "asr_model": t.asr_model,
             "content_hash": hashlib.sha256(tr.to_json().encode()).hexdigest(),
             "ingested_at": dt.datetime.now().replace(microsecond=0), "source_hash": t.source_hash,
@@ -356,16 +362,18 @@ def _recheck(call_ids: list[str], db_path: Path, checker) -> None:
     """Run the current rulebook on stored transcripts and replace their topic, score and findings."""
     with store.connect(db_path, read_only=True) as con:
         transcripts = [calls_store.stored_transcript(con, cid) for cid in call_ids]
-    results = []
+    results, checked = [], []
     for tr in transcripts:
         try:
             results.append(checker.check(tr))
+            checked.append(tr)
         except Exception as e:  # noqa: BLE001 - keep the old verdict of a transcript the rulebook trips on
             log.warning("re-checking %s failed (%s); its previous findings are kept", tr.call_id, e)
     call_ids = [r.call_id for r in results]
     with store.connect(db_path) as con:
         con.begin()
-        calls_store.delete_calls(con, ("findings", "uncertain_findings", "not_assessed", "call_readings"), call_ids)
+        calls_store.delete_calls(con, ("findings", "uncertain_findings", "not_assessed", "call_readings",
+                                       "heard_numbers"), call_ids)
         for r in results:
             con.execute("UPDATE calls SET topic = ?, topics = ?, score = ?, rulebook = ? WHERE call_id = ?",
                         [r.topic, list(r.topics), r.score, r.rulebook, r.call_id])
@@ -381,4 +389,6 @@ def _recheck(call_ids: list[str], db_path: Path, checker) -> None:
         calls_store.insert(con, "uncertain_findings", unsure)
         calls_store.insert(con, "not_assessed", skipped)
         calls_store.insert(con, "call_readings", reads)
+        calls_store.insert(con, "heard_numbers", [row for tr, r in zip(checked, results, strict=True)
+                                                  for row in calls_store.heard_rows(tr, r)])
         con.commit()

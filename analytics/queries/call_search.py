@@ -30,6 +30,10 @@ class CallFilter:
     word_forms: one tuple per search word, holding all its forms (lowercase, ``ё`` as ``е``);
         a call matches when every word occurs, in any of its forms, in its transcript.
     limit: the most calls returned, newest first.
+    languages: calls in any of these languages (ru, kk, mixed, unknown; empty: all); a call stored
+        without a language is ``unknown``.
+    masked: the viewer sees transcripts masked: a search whose words are personal data (a name,
+        a number of three digits or more: ``rules.privacy.pd_terms``) finds nothing.
     """
 
     date_from: dt.date | None = None
@@ -41,6 +45,16 @@ class CallFilter:
     score_max: float = 100.0
     word_forms: tuple[tuple[str, ...], ...] = ()
     limit: int = 500
+    languages: tuple[str, ...] = ()
+    masked: bool = False
+
+
+def searches_personal_data(word_forms: tuple[tuple[str, ...], ...]) -> bool:
+    """Whether the search words, together or any form of one, are personal data."""
+    from rules.privacy import pd_terms
+
+    said = " ".join(forms[0] for forms in word_forms if forms)
+    return bool(pd_terms(said)) or any(pd_terms(f) for forms in word_forms for f in forms)
 
 
 def _words_regex(forms: tuple[str, ...]) -> str:
@@ -76,12 +90,17 @@ def search_calls(db: Path, flt: CallFilter) -> pl.DataFrame:
     where = ["p.score IS NULL OR p.score BETWEEN ? AND ?"] if (flt.score_min, flt.score_max) == (0.0, 100.0) \
         else ["p.score BETWEEN ? AND ?"]
     where_params: list[Any] = [flt.score_min, flt.score_max]
+    if flt.masked and searches_personal_data(flt.word_forms):
+        where.append("FALSE")  # a masked role may not learn which calls hold a name or a number
     if flt.operator_ids:
         where.append("list_contains(?::VARCHAR[], p.operator_id)")
         where_params.append(list(flt.operator_ids))
     if flt.topics:
         where.append("list_contains(?::VARCHAR[], p.topic)")
         where_params.append(list(flt.topics))
+    if flt.languages:
+        where.append("list_contains(?::VARCHAR[], coalesce(p.language, 'unknown'))")
+        where_params.append(list(flt.languages))
     if flt.rule:
         where.append("p.call_id IN (SELECT f.call_id FROM counted f WHERE f.rule = ?)")
         where_params.append(flt.rule)

@@ -23,9 +23,17 @@ from core.errors import OkaError
 
 TZ = ZoneInfo("Asia/Almaty")
 
+# The keys of ``oka-qa kpi --json`` in the contract's order (``from``/``to`` first, ``violations`` last).
 KPI_FIELDS = ("calls", "requests", "requests_registered_on_time_pct", "requests_completed_on_time_pct",
               "requests_overdue", "requests_incomplete", "readings", "readings_entered_on_time_pct",
-              "readings_value_mismatch", "calls_missing_record", "compliance_score_avg")
+              "readings_value_mismatch", "calls_missing_record",
+              "requests_not_registered", "requests_unlinked", "requests_sealing_reason_invalid",
+              "readings_not_entered", "readings_unlinked", "records_mismatch", "records_unverifiable",
+              "calls_not_assessed", "calls_by_language", "compliance_score_avg")
+LANGUAGES = q.LANGUAGES
+_LANGUAGE_COLUMNS = tuple(f"calls_{lang}" for lang in LANGUAGES)
+_FLOATS = ("requests_registered_on_time_pct", "requests_completed_on_time_pct", "readings_entered_on_time_pct",
+           "compliance_score_avg")
 
 # Group keys per base relation: a fixed whitelist, never user text.
 NO_TOPIC = "(без звонка)"
@@ -77,10 +85,11 @@ def _period(con, date_from: dt.date | None, date_to: dt.date | None) -> tuple[dt
 
 
 def params(date_from: dt.date, date_to: dt.date, now: dt.datetime | None = None) -> list[dt.datetime]:
-    """[lo, hi, cutoff] for the queries of ``analytics.queries.kpi_sql``."""
+    """[lo, hi, cutoff, now] for the queries of ``analytics.queries.kpi_sql``."""
     lo = dt.datetime.combine(date_from, dt.time())
     hi = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time())
-    return [lo, hi, min(hi, now or _now())]
+    now = now or _now()
+    return [lo, hi, min(hi, now), now]
 
 
 def _breakdown_sql(group: str, violations: bool = True) -> tuple[str, list[str]]:
@@ -93,39 +102,77 @@ def _breakdown_sql(group: str, violations: bool = True) -> tuple[str, list[str]]
         return ", ".join(f"{expr} AS {name}" for name, expr in keys[entity].items())
 
     using = ", ".join(names)
+    languages = ", ".join(f"count(*) FILTER (WHERE call_language = '{lang}') AS calls_{lang}" for lang in LANGUAGES)
     sql = q.with_bases("calls", "findings", "requests", "readings") + f""",
     call_agg AS (
         SELECT {sel('calls')}, count(*) AS calls, round(avg(score), 1) AS compliance_score_avg,
-               count(*) FILTER (WHERE missing_record) AS calls_missing_record
+               count(*) FILTER (WHERE request_not_registered) AS requests_not_registered,
+               count(*) FILTER (WHERE reading_not_entered) AS readings_not_entered,
+               count(*) FILTER (WHERE not_assessed) AS calls_not_assessed, {languages}
         FROM calls_p GROUP BY ALL),
     viol_agg AS (
         SELECT {sel('calls')}, count(*) AS violations FROM findings_p {'' if violations else 'WHERE false'}
         GROUP BY ALL),
     req_agg AS (
         SELECT {sel('requests')}, count(*) AS requests,
-               {q.pct('registered_on_time', 'linked')} AS requests_registered_on_time_pct,
-               {q.pct('completed_on_time', 'completed OR overdue')} AS requests_completed_on_time_pct,
+               count(*) FILTER (WHERE linked) AS requests_linked,
+               count(*) FILTER (WHERE registered_on_time) AS requests_registered_on_time,
+               count(*) FILTER (WHERE NOT linked) AS requests_unlinked,
+               {q.pct('completed_on_time', 'completed_on_time OR completed_late')} AS requests_completed_on_time_pct,
                count(*) FILTER (WHERE overdue) AS requests_overdue,
-               count(*) FILTER (WHERE len(missing_fields) > 0) AS requests_incomplete
+               count(*) FILTER (WHERE len(missing_fields) > 0) AS requests_incomplete,
+               count(*) FILTER (WHERE sealing_reason_invalid) AS requests_sealing_reason_invalid,
+               count(*) FILTER (WHERE record_mismatch) AS requests_mismatch,
+               count(*) FILTER (WHERE record_unverifiable) AS requests_unverifiable
         FROM requests_p GROUP BY ALL),
     rd_agg AS (
         SELECT {sel('readings')}, count(*) AS readings,
-               {q.pct('entered_on_time', 'linked')} AS readings_entered_on_time_pct,
-               count(*) FILTER (WHERE value_mismatch) AS readings_value_mismatch
+               count(*) FILTER (WHERE linked) AS readings_linked,
+               count(*) FILTER (WHERE entered_on_time) AS readings_entered_on_time,
+               count(*) FILTER (WHERE NOT linked) AS readings_unlinked,
+               count(*) FILTER (WHERE value_mismatch) AS readings_value_mismatch,
+               count(*) FILTER (WHERE record_mismatch) AS readings_mismatch,
+               count(*) FILTER (WHERE record_unverifiable) AS readings_unverifiable
         FROM readings_p GROUP BY ALL),
-    keys AS (SELECT {using} FROM call_agg UNION SELECT {using} FROM req_agg UNION SELECT {using} FROM rd_agg)
-    SELECT {using},
-           coalesce(calls, 0) AS calls, coalesce(requests, 0) AS requests,
-           requests_registered_on_time_pct, requests_completed_on_time_pct,
-           coalesce(requests_overdue, 0) AS requests_overdue,
-           coalesce(requests_incomplete, 0) AS requests_incomplete,
-           coalesce(readings, 0) AS readings, readings_entered_on_time_pct,
-           coalesce(readings_value_mismatch, 0) AS readings_value_mismatch,
-           coalesce(calls_missing_record, 0) AS calls_missing_record,
-           compliance_score_avg, coalesce(violations, 0) AS violations
-    FROM keys LEFT JOIN call_agg USING ({using}) LEFT JOIN viol_agg USING ({using})
-    LEFT JOIN req_agg USING ({using}) LEFT JOIN rd_agg USING ({using})
-    ORDER BY {using}"""
+    keys AS (SELECT {using} FROM call_agg UNION SELECT {using} FROM req_agg UNION SELECT {using} FROM rd_agg),
+    joined AS (
+        SELECT {using}, coalesce(calls, 0) AS calls, coalesce(requests, 0) AS requests,
+               coalesce(requests_linked, 0) AS requests_linked,
+               coalesce(requests_registered_on_time, 0) AS requests_registered_on_time,
+               coalesce(requests_not_registered, 0) AS requests_not_registered,
+               requests_completed_on_time_pct,
+               coalesce(requests_overdue, 0) AS requests_overdue,
+               coalesce(requests_incomplete, 0) AS requests_incomplete,
+               coalesce(readings, 0) AS readings, coalesce(readings_linked, 0) AS readings_linked,
+               coalesce(readings_entered_on_time, 0) AS readings_entered_on_time,
+               coalesce(readings_not_entered, 0) AS readings_not_entered,
+               coalesce(readings_value_mismatch, 0) AS readings_value_mismatch,
+               coalesce(requests_unlinked, 0) AS requests_unlinked,
+               coalesce(requests_sealing_reason_invalid, 0) AS requests_sealing_reason_invalid,
+               coalesce(readings_unlinked, 0) AS readings_unlinked,
+               coalesce(requests_mismatch, 0) + coalesce(readings_mismatch, 0) AS records_mismatch,
+               coalesce(requests_unverifiable, 0) + coalesce(readings_unverifiable, 0) AS records_unverifiable,
+               coalesce(calls_not_assessed, 0) AS calls_not_assessed,
+               {", ".join(f"coalesce({c}, 0) AS {c}" for c in _LANGUAGE_COLUMNS)},
+               compliance_score_avg, coalesce(violations, 0) AS violations
+        FROM keys LEFT JOIN call_agg USING ({using}) LEFT JOIN viol_agg USING ({using})
+        LEFT JOIN req_agg USING ({using}) LEFT JOIN rd_agg USING ({using}))
+    SELECT {using}, calls, requests,
+           -- registrations due: the linked requests + the calls that needed one and have none
+           round(100.0 * requests_registered_on_time
+                 / nullif(requests_linked + requests_not_registered, 0), 1) AS requests_registered_on_time_pct,
+           requests_completed_on_time_pct, requests_overdue, requests_incomplete,
+           readings,
+           round(100.0 * readings_entered_on_time
+                 / nullif(readings_linked + readings_not_entered, 0), 1) AS readings_entered_on_time_pct,
+           readings_value_mismatch,
+           requests_not_registered + readings_not_entered AS calls_missing_record,
+           requests_not_registered, requests_unlinked, requests_sealing_reason_invalid,
+           readings_not_entered, readings_unlinked, records_mismatch, records_unverifiable,
+           calls_not_assessed, {", ".join(_LANGUAGE_COLUMNS)}, compliance_score_avg, violations,
+           requests_linked + requests_not_registered AS registrations_due,
+           readings_linked + readings_not_entered AS entries_due
+    FROM joined ORDER BY {using}"""
     return sql, names
 
 
@@ -180,37 +227,36 @@ def compute_kpis(db: Path, date_from: dt.date | None = None, date_to: dt.date | 
         row = rows[0] if rows else None
         violations = dict(con.execute(_VIOLATIONS_SQL, p).fetchall())
     out: dict[str, Any] = {"from": date_from.isoformat(), "to": date_to.isoformat()}
-    if row is None:
-        out |= {k: (None if k.endswith("_pct") or k == "compliance_score_avg" else 0) for k in KPI_FIELDS}
-    else:
-        values = dict(zip(["scope", *KPI_FIELDS, "violations"], row))
-        out |= {k: values[k] for k in KPI_FIELDS}
+    columns = ["scope", *(k for k in KPI_FIELDS if k != "calls_by_language")]
+    columns[columns.index("compliance_score_avg"):columns.index("compliance_score_avg")] = list(_LANGUAGE_COLUMNS)
+    columns += ["violations", "registrations_due", "entries_due"]
+    values = dict(zip(columns, row, strict=True)) if row is not None else {}
     for k in KPI_FIELDS:
-        if isinstance(out[k], float) and k.endswith(("_pct", "_avg")):
-            out[k] = round(out[k], 1)
-        elif out[k] is not None and not k.endswith(("_pct", "_avg")):
-            out[k] = int(out[k])
+        if k == "calls_by_language":
+            out[k] = {lang: int(values.get(f"calls_{lang}") or 0) for lang in LANGUAGES}
+        elif k in _FLOATS:
+            v = values.get(k)
+            out[k] = None if v is None else round(float(v), 1)
+        else:
+            out[k] = int(values.get(k) or 0)
     out["violations"] = {rule: int(n) for rule, n in violations.items()}
     return out
 
 
-_LABELS = {
-    "calls": "Звонков", "requests": "Заявок", "requests_registered_on_time_pct": "Заявки зарегистрированы вовремя, %",
-    "requests_completed_on_time_pct": "Заявки выполнены в срок (10 раб. дней), %",
-    "requests_overdue": "Заявок просрочено", "requests_incomplete": "Заявок с неполными данными",
-    "readings": "Показаний", "readings_entered_on_time_pct": "Показания внесены вовремя, %",
-    "readings_value_mismatch": "Показаний с расхождением", "calls_missing_record": "Звонков без заявки/показания",
-    "compliance_score_avg": "Средняя оценка соответствия",
-}
-
-
 def format_kpis(kpis: dict[str, Any]) -> str:
     """The KPI object as aligned Russian text for the terminal."""
+    from analytics.catalogue.kpis import scalars
+
     lines = [f"Период: {kpis['from']} — {kpis['to']}"]
-    width = max(len(v) for v in _LABELS.values())
-    for key, label in _LABELS.items():
-        value = kpis.get(key)
-        lines.append(f"  {label:<{width}}  {'—' if value is None else value}")
+    shown = scalars(kpis)            # the KPI catalogue's names, in its order
+    width = max(len(k.label) for k in shown)
+    for k in shown:
+        lines.append(f"  {k.label:<{width}}  {k.fmt(kpis[k.key])}")
+    if kpis.get("calls_by_language"):
+        from analytics.catalogue.labels import LANGUAGES_RU
+
+        lines.append("  Звонки по языку: " + ", ".join(f"{LANGUAGES_RU.get(k, k)} {v}"
+                                                     for k, v in kpis["calls_by_language"].items()))
     if kpis.get("violations"):
         lines.append("  Нарушения по правилам:")
         for rule, n in sorted(kpis["violations"].items(), key=lambda kv: (-kv[1], kv[0])):

@@ -1,4 +1,4 @@
-"""The SQL behind the KPIs of docs/CONTRACT.md section 5, written once.
+"""The SQL behind the KPIs of docs/CONTRACT.md section 5 (revised), written once.
 
 Three base relations carry one row per call, request and reading of the period,
 with a boolean column per KPI condition; ``analytics.queries.kpi`` counts those flags
@@ -6,32 +6,50 @@ with a boolean column per KPI condition; ``analytics.queries.kpi`` counts those 
 number, so a figure and its list cannot disagree.
 
 Parameters, in this order, for every query built here: ``lo`` (first day
-00:00), ``hi`` (the day after the last, 00:00, exclusive) and ``cutoff`` (the
-moment request states are judged at: ``hi`` or now, whichever is earlier).
+00:00), ``hi`` (the day after the last, 00:00, exclusive), ``cutoff`` (the end
+of the period or now, whichever is earlier: the moment "open and past due" is
+judged at) and ``now`` (the moment the KPI is computed: completion is judged on
+what is known then).
 
 Definitions (section 5):
 
-* a call is in the period if it started in [lo, hi);
-* a request (reading) is in the period if created (entered) in [lo, hi);
-* registered on time: linked, and created no later than 7 minutes after the
-  linked call ended (a record created before the call ended is on time);
+* a call is in the period if it started in [lo, hi); a request (reading) if
+  created (entered) in [lo, hi);
+* a call *needs a request* if one of its ``topics`` is ``request.*``, *a
+  reading* if ``readings`` is among them (a call stored without ``topics``
+  has its ``topic`` alone); it *has* one if a request (reading) of any date is
+  linked to it; ``request_not_registered`` / ``reading_not_entered``: needs
+  one and has none;
+* registrations due = the period's linked requests + the period's calls with
+  ``request_not_registered``; registered on time: linked and created no later
+  than 7 minutes after the linked call ended (a record created before the call
+  ended is on time); a call with no request is never on time.  Entries due and
+  entered on time likewise for readings, with 5 minutes;
+* unlinked: a record of the period linked to no call (listed, not judged);
 * due day: the 10th working day after the day of creation (table ``calendar``);
-* a request is *completed* if ``completed_at`` is before the cutoff: one
-  completed after the end of the period was still open at its end;
-* completed on time: completed on or before its due day;
-* past due: open at the cutoff and the due day is over by then
-  (cutoff >= due day + 1 day); ``requests_overdue`` counts these;
-* the completion percentage is over the completed and the past-due requests;
-  open requests not yet due are in neither part;
+* completion, judged at ``now``: completed (``completed_at`` at or before now)
+  on or before the due day -> on time; completed after it, or still open once
+  it is over -> late; open with the due day not over -> not judged; a request
+  completed after the period ends is judged like any other;
+* past due (``requests_overdue``): open at the cutoff and its due day over by
+  then (cutoff >= due day + 1 day);
 * incomplete: households miss account, contact or reason; legal entities miss
   contract_no, object_name, meter, contact or reason;
-* a reading is entered on time if linked and entered no later than 5 minutes
-  after the linked call ended;
-* value mismatch: the reading is linked, its call has dictated values
-  (``call_readings``) and none equals the entered value (tolerance 1e-6); a
-  call with no dictated value gives no mismatch — nothing to compare;
-* a call misses its record if its topic is ``request.*`` or ``readings`` and
-  no request or reading is linked to it (any record, of any date);
+* sealing reason invalid (clause 20): a household (``individual``) sealing
+  request whose reason (``reason_classes``, rules/reasons.py) is none of
+  plumbing works, emergency, meter replaced by the customer — a missing
+  reason included;
+* numbers said (clause 12): the linked call's ``call_numbers`` that can be an
+  account or contract number: ``SAID_MIN_DIGITS`` digits or more, not a phone
+  number (10+ digits starting with 7 or 8), not a value dictated in the call;
+  heard surely unless ``heard_numbers`` gives a confidence below
+  ``MIN_CONFIDENCE`` (a transcript without word probabilities is sure);
+* record mismatch: a linked record with an account or contract number, whose
+  call said numbers, none equal to the record's, all heard surely; record
+  unverifiable: none equal and some heard unsurely — or, for a reading, the
+  value equals no dictated value and some dictated value was heard unsurely;
+* value mismatch: a linked reading whose call dictated values, none equal to
+  the entered value (tolerance 1e-6), all heard surely;
 * a finding counts unless an auditor rejected it (``reviews.verdict =
   'rejected'`` for the same call, index and rule).
 """
@@ -40,14 +58,28 @@ from __future__ import annotations
 REGISTER_MINUTES = 7
 READING_MINUTES = 5
 VALUE_TOLERANCE = 1e-6
+MIN_CONFIDENCE = 0.6       # a number heard with a lower word probability is not compared (clause 12)
+SAID_MIN_DIGITS = 5        # shorter numbers said in a call are times, sums, flat numbers — not accounts
+LANGUAGES = ("ru", "kk", "mixed", "unknown")
+SEALING_REASONS_VALID = ("plumbing", "emergency", "meter_replaced")
 
-PARAMS = "params AS (SELECT CAST(? AS TIMESTAMP) AS lo, CAST(? AS TIMESTAMP) AS hi, CAST(? AS TIMESTAMP) AS cutoff)"
+PARAMS = ("params AS (SELECT CAST(? AS TIMESTAMP) AS lo, CAST(? AS TIMESTAMP) AS hi, "
+          "CAST(? AS TIMESTAMP) AS cutoff, CAST(? AS TIMESTAMP) AS now)")
 
-CALLS_BASE = """
+_TOPICS = "coalesce(c.topics, [c.topic])"
+
+CALLS_BASE = f"""
 calls_p AS (
     SELECT c.*,
-           (c.topic LIKE 'request.%' OR c.topic = 'readings')
-             AND c.call_id NOT IN (SELECT call_id FROM links WHERE call_id IS NOT NULL) AS missing_record
+           CASE WHEN c.language IN {LANGUAGES} THEN c.language ELSE 'unknown' END AS call_language,
+           len(list_filter({_TOPICS}, lambda x: x LIKE 'request.%')) > 0 AS needs_request,
+           list_contains({_TOPICS}, 'readings') AS needs_reading,
+           len(list_filter({_TOPICS}, lambda x: x LIKE 'request.%')) > 0
+             AND c.call_id NOT IN (SELECT call_id FROM links WHERE record_type = 'request')
+             AS request_not_registered,
+           list_contains({_TOPICS}, 'readings')
+             AND c.call_id NOT IN (SELECT call_id FROM links WHERE record_type = 'reading') AS reading_not_entered,
+           c.score IS NULL AS not_assessed
     FROM calls c, params p
     WHERE c.started_at >= p.lo AND c.started_at < p.hi
 )"""
@@ -61,16 +93,21 @@ findings_p AS (
     WHERE rv.call_id IS NULL OR (rv.rule IS NOT NULL AND rv.rule <> f.rule)
 )"""
 
+_DIGITS = "nullif(regexp_replace(coalesce({col}, ''), '[^0-9]', '', 'g'), '')"
+
 REQUESTS_BASE = f"""
-requests_p AS (
+requests_base AS (
     SELECT r.*, l.call_id AS linked_call, l.method AS link_method, lc.ended_at AS call_ended_at,
            lc.topic AS call_topic, cal.due_day,
            l.call_id IS NOT NULL AS linked,
            l.call_id IS NOT NULL
              AND r.created_at <= lc.ended_at + INTERVAL {REGISTER_MINUTES} MINUTE AS registered_on_time,
-           r.completed_at IS NOT NULL AND r.completed_at < p.cutoff AS completed,
-           r.completed_at IS NOT NULL AND r.completed_at < p.cutoff
+           r.completed_at IS NOT NULL AND r.completed_at <= p.now AS completed,
+           r.completed_at IS NOT NULL AND r.completed_at <= p.now
              AND CAST(r.completed_at AS DATE) <= cal.due_day AS completed_on_time,
+           (r.completed_at IS NOT NULL AND r.completed_at <= p.now AND CAST(r.completed_at AS DATE) > cal.due_day)
+             OR (NOT (r.completed_at IS NOT NULL AND r.completed_at <= p.now)
+                 AND p.now >= cal.due_day + INTERVAL 1 DAY) AS completed_late,
            NOT (r.completed_at IS NOT NULL AND r.completed_at < p.cutoff)
              AND p.cutoff >= cal.due_day + INTERVAL 1 DAY AS overdue,
            list_filter(CASE WHEN r.customer_type = 'legal'
@@ -82,11 +119,15 @@ requests_p AS (
                             ELSE [CASE WHEN r.account IS NULL THEN 'account' END,
                                   CASE WHEN r.contact IS NULL THEN 'contact' END,
                                   CASE WHEN r.reason IS NULL THEN 'reason' END] END,
-                       lambda x: x IS NOT NULL) AS missing_fields
+                       lambda x: x IS NOT NULL) AS missing_fields,
+           CASE WHEN r.reason IS NULL THEN 'missing' ELSE rc.reason_class END AS reason_class,
+           coalesce(r.customer_type, 'individual') = 'individual' AND r.kind = 'sealing'
+             AND (r.reason IS NULL OR rc.reason_class NOT IN {SEALING_REASONS_VALID}) AS sealing_reason_invalid
     FROM requests r CROSS JOIN params p
     LEFT JOIN links l ON l.record_type = 'request' AND l.record_id = r.request_id
     LEFT JOIN calls lc ON lc.call_id = l.call_id
     LEFT JOIN calendar cal ON cal.day = CAST(r.created_at AS DATE)
+    LEFT JOIN reason_classes rc ON rc.reason = r.reason
     WHERE r.created_at >= p.lo AND r.created_at < p.hi
 )"""
 
@@ -106,25 +147,77 @@ readings_base AS (
 ),
 readings_dictated AS (
     SELECT b.reading_id, list(cr.value ORDER BY cr.idx) AS dictated_values,
-           bool_or(abs(cr.value - b.value) <= {VALUE_TOLERANCE}) AS any_equal
+           bool_or(abs(cr.value - b.value) <= {VALUE_TOLERANCE}) AS any_equal,
+           bool_and(coalesce(h.confidence, 1.0) >= {MIN_CONFIDENCE}) AS all_sure
     FROM readings_base b JOIN call_readings cr ON cr.call_id = b.linked_call
+    LEFT JOIN heard_numbers h ON h.call_id = cr.call_id AND h.what = 'reading' AND h.idx = cr.idx
     GROUP BY b.reading_id
+)"""
+
+# Clause 12 for every linked record: its account/contract number against the numbers said in its call.
+CHECKS_BASE = f"""
+record_numbers AS (
+    SELECT 'request' AS record_type, request_id AS record_id, linked_call,
+           {_DIGITS.format(col='account')} AS number1, {_DIGITS.format(col='contract_no')} AS number2
+    FROM requests_base WHERE linked
+    UNION ALL
+    SELECT 'reading', reading_id, linked_call, {_DIGITS.format(col='account')}, NULL FROM readings_base WHERE linked
+),
+numbers_said AS (
+    SELECT n.call_id, n.number, coalesce(h.confidence, 1.0) >= {MIN_CONFIDENCE} AS sure
+    FROM call_numbers n
+    LEFT JOIN heard_numbers h ON h.call_id = n.call_id AND h.what = 'number' AND h.number = n.number
+    WHERE length(n.number) >= {SAID_MIN_DIGITS}
+      AND NOT (length(n.number) >= 10 AND n.number[1] IN ('7', '8'))
+      AND n.call_id IN (SELECT linked_call FROM record_numbers)
+      AND NOT EXISTS (SELECT 1 FROM call_readings cr WHERE cr.call_id = n.call_id
+                      AND cr.value = round(cr.value) AND CAST(CAST(cr.value AS BIGINT) AS VARCHAR) = n.number)
+),
+record_checks AS (
+    SELECT r.record_type, r.record_id, list(s.number ORDER BY s.number) AS numbers_said,
+           bool_or(coalesce(s.number = r.number1, false) OR coalesce(s.number = r.number2, false)) AS any_equal,
+           bool_and(s.sure) AS all_sure
+    FROM record_numbers r JOIN numbers_said s ON s.call_id = r.linked_call
+    WHERE r.number1 IS NOT NULL OR r.number2 IS NOT NULL
+    GROUP BY ALL
+),
+requests_p AS (
+    SELECT b.*, k.numbers_said,
+           coalesce(NOT k.any_equal AND k.all_sure, false) AS record_mismatch,
+           coalesce(NOT k.any_equal AND NOT k.all_sure, false) AS record_unverifiable
+    FROM requests_base b
+    LEFT JOIN record_checks k ON k.record_type = 'request' AND k.record_id = b.request_id
 ),
 readings_p AS (
-    SELECT b.*, d.dictated_values, coalesce(NOT d.any_equal, false) AS value_mismatch
+    SELECT b.*, d.dictated_values, k.numbers_said,
+           coalesce(NOT d.any_equal AND d.all_sure, false) AS value_mismatch,
+           coalesce(NOT k.any_equal AND k.all_sure, false) AS record_mismatch,
+           coalesce(NOT k.any_equal AND NOT k.all_sure, false)
+             OR coalesce(NOT d.any_equal AND NOT d.all_sure, false) AS record_unverifiable
     FROM readings_base b LEFT JOIN readings_dictated d USING (reading_id)
+    LEFT JOIN record_checks k ON k.record_type = 'reading' AND k.record_id = b.reading_id
 )"""
 
 
 def with_bases(*names: str) -> str:
-    """``WITH params, <bases...>`` for the base relations named (in dependency order)."""
-    parts = {"calls": CALLS_BASE, "findings": FINDINGS_BASE, "requests": REQUESTS_BASE, "readings": READINGS_BASE}
-    if "findings" in names and "calls" not in names:
-        names = ("calls",) + names
-    ordered = [n for n in ("calls", "findings", "requests", "readings") if n in names]
-    return "WITH " + ",\n".join([PARAMS] + [parts[n] for n in ordered])
+    """``WITH params, <bases...>`` for the base relations named (calls, findings, requests, readings).
+
+    Requests and readings come together: clause 12's checks are made over both at once.
+    """
+    wanted = set(names)
+    if "findings" in wanted:
+        wanted.add("calls")
+    parts = [PARAMS]
+    if "calls" in wanted:
+        parts.append(CALLS_BASE)
+    if "findings" in wanted:
+        parts.append(FINDINGS_BASE)
+    if wanted & {"requests", "readings"}:
+        parts += [REQUESTS_BASE, READINGS_BASE, CHECKS_BASE]
+    return "WITH " + ",\n".join(parts)
 
 
 def pct(num: str, den: str) -> str:
     """A percentage rounded to 0.1, NULL over zero items."""
     return f"round(100.0 * count(*) FILTER (WHERE {num}) / nullif(count(*) FILTER (WHERE {den}), 0), 1)"
+

@@ -19,7 +19,13 @@ import duckdb
 import polars as pl
 
 # the «Звонки» queries live in call_search; named here too, so every dashboard query is one import away
-from analytics.queries.call_search import CallDetail, CallFilter, call_detail, search_calls  # noqa: F401
+from analytics.queries.call_search import (  # noqa: F401
+    CallDetail,
+    CallFilter,
+    call_detail,
+    search_calls,
+    searches_personal_data,
+)
 from analytics.queries.view_sql import COUNTED, PERIOD, bounds, run
 from analytics.storage.store import connect
 

@@ -7,29 +7,29 @@ import datetime as dt
 import logging
 from pathlib import Path
 
+from analytics.catalogue import kpis as catalogue
 from analytics.queries import report_queries, views
 from analytics.reports import lists as lists_mod
 from analytics.reports.model import ClauseRow, Example, Indicator, OperatorRow, Period, ReportData, Scope
 from analytics.reports.options import ReportOptions
 from analytics.reports.recommend import recommend
+from analytics.reports.statements import load_coverage, review_rows
 
 log = logging.getLogger(__name__)
 
 INDICATORS = [
-    # (number, title, short title, kpi key, criterion template, details)
+    # (number, title, kpi key, criterion template, the KPIs that detail it); the short title, the
+    # target's option and the details' names are the KPI catalogue's (analytics.catalogue.kpis)
     (1, "Своевременность регистрации заявок на опломбировку, распломбировку, технический осмотр ИПУ ГВС, ПУТЭ",
-     "Регистрация заявок вовремя",
      "requests_registered_on_time_pct",
      ("Заявка внесена в ИС РАДИ / СЭД не позднее 7 мин после окончания звонка (Прил. 1); "
       "доля таких заявок не ниже {target} %"),
-     [("Заявок за период", "requests"), ("Выполнены в срок, %", "requests_completed_on_time_pct"),
-      ("Просрочены", "requests_overdue"), ("Без обязательных данных", "requests_incomplete")]),
+     ("requests", "requests_completed_on_time_pct", "requests_overdue", "requests_incomplete")),
     (2, "Своевременность внесения показаний ИПУ ГВС в базу данных со слов потребителей",
-     "Внесение показаний вовремя",
      "readings_entered_on_time_pct",
      ("Показания внесены в базу АЛСЕКО не позднее 5 мин после окончания звонка (Прил. 1); "
       "доля таких показаний не ниже {target} %"),
-     [("Показаний за период", "readings"), ("Расходятся с продиктованными", "readings_value_mismatch")]),
+     ("readings", "readings_value_mismatch")),
 ]
 
 
@@ -47,14 +47,19 @@ def verdict(value: float | None, target: float) -> str:
 
 
 def _indicators(kpis: dict, prev: dict, opts: ReportOptions) -> list[Indicator]:
-    targets = {1: opts.registered_target_pct, 2: opts.readings_target_pct}
     out = []
-    for number, title, short, key, criterion, details in INDICATORS:
-        target = targets[number]
-        out.append(Indicator(number, title, short, criterion.format(target=f"{target:g}".replace(".", ",")), key,
+    for number, title, key, criterion, details in INDICATORS:
+        kpi = catalogue.BY_KEY[key]
+        target = kpi.target(opts)
+        out.append(Indicator(number, title, kpi.label, criterion.format(target=f"{target:g}".replace(".", ",")), key,
                              kpis.get(key), prev.get(key), target, verdict(kpis.get(key), target),
-                             [(label, k, kpis.get(k), prev.get(k)) for label, k in details]))
+                             [(_detail_label(k), k, kpis.get(k), prev.get(k)) for k in details]))
     return out
+
+
+def _detail_label(key: str) -> str:
+    kpi = catalogue.BY_KEY[key]
+    return kpi.label + (", %" if kpi.unit == "pct" else "")
 
 
 def _clauses(db: Path, period: Period, catalog: dict[str, tuple[str, str]], violations: dict[str, int],
@@ -149,4 +154,7 @@ def build_report(db: Path, period: Period, kind: str, opts: ReportOptions | None
         clauses=clauses, operators=operators,
         recommendations=recommend(operators, {c.rule: c.clause for c in clauses}, opts),
         monthly=_monthly(db, period),
+        coverage=load_coverage(),
+        reviews=review_rows(db, period.start, period.end, catalog, opts.trusted_min_reviews,
+                            opts.trusted_precision_pct),
     )

@@ -8,7 +8,8 @@ from pathlib import Path
 import docx
 from docx.shared import Cm, Pt
 
-from analytics.reports import conclusions
+from analytics.catalogue import kpis as catalogue
+from analytics.reports import conclusions, statements
 from analytics.reports.charts import Chart
 from analytics.reports.docx_parts import bottom_rule, page_number_footer, para, plain_table, setup, table
 from analytics.reports.model import ReportData
@@ -17,7 +18,6 @@ from analytics.reports.texts import (
     DEPARTMENT,
     ENTERPRISE,
     KIND_SPECS,
-    KPI_LABELS,
     SECTIONS,
     fmt_change,
     fmt_clause,
@@ -41,7 +41,8 @@ def write_docx(data: ReportData, path: Path, charts: dict[str, Chart], opts: Rep
     _letterhead(doc, data)
     n = 0
     figs = _Figures(charts)
-    for key, section in (("scope", _scope), ("indicators", _indicators), ("lists", _lists),
+    for key, section in (("scope", _scope), ("coverage", statements.write_docx_section),
+                         ("indicators", _indicators), ("lists", _lists),
                          ("clauses", _clauses), ("operators", _operators), ("training", _training)):
         n += 1
         doc.add_heading(f"{n}. {SECTIONS[key]}", level=1)
@@ -90,6 +91,26 @@ class _Figures:
         para(doc, f"Рисунок {self.count} — {chart.caption}", italic=True, size=10, align="center")
 
 
+LANGUAGE_NAMES = {"ru": "на русском", "kk": "на казахском", "mixed": "на двух языках", "unknown": "язык не определён"}
+
+
+def language_split(by_lang: dict) -> str:
+    """«на русском 1702, на казахском 61, на двух языках 73, язык не определён 4»."""
+    return ", ".join(f"{name} {fmt_number(by_lang.get(k, 0), 0)}" for k, name in LANGUAGE_NAMES.items())
+
+
+def language_note() -> str:
+    """Which rules were judged on calls with Kazakh speech, and that the others count nowhere there."""
+    from rules.rulebook import Rulebook
+
+    book = Rulebook.load()
+    judged = [r.id for r in book.rules if "kk" in r.languages]
+    skipped = [r.id for r in book.rules if "kk" not in r.languages]
+    return ("В звонках на казахском и на двух языках проверены правила, для которых в своде есть казахский "
+            f"словарь: {', '.join(judged)}. Правила {', '.join(skipped)} в таких звонках не оценивались "
+            "и не входят ни в доли нарушений, ни в оценку оператора.")
+
+
 def _scope(doc, data: ReportData, figs, opts, n) -> None:
     s = data.scope
     rows = [
@@ -100,6 +121,7 @@ def _scope(doc, data: ReportData, figs, opts, n) -> None:
         ["Звонков за период", fmt_kpi(data.kpis.get("calls"), "")],
         ["Звонков проверено по своду правил Стандарта", fmt_number(s.checked, 0)],
         ["Доля проверенных звонков", fmt_kpi(s.checked_pct, "%")],
+        ["Звонков по языку разговора", language_split(data.kpis.get("calls_by_language") or {})],
         ["Заявок на опломбировку, распломбировку, осмотр", fmt_kpi(data.kpis.get("requests"), "")],
         ["Показаний ИПУ ГВС, внесённых в базу", fmt_kpi(data.kpis.get("readings"), "")],
         ["Редакция свода правил", ", ".join(s.rulebooks) or "—"],
@@ -107,6 +129,9 @@ def _scope(doc, data: ReportData, figs, opts, n) -> None:
     table(doc, ["Параметр проверки", "Значение"], rows, [10.5, 6.5])
     para(doc, "Проверка выполнена автоматически по записям звонков, заявкам ИС РАДИ и СЭД и показаниям "
               "базы АЛСЕКО; каждое нарушение подтверждается цитатой из звонка (раздел 4).", align="justify")
+    by_lang = data.kpis.get("calls_by_language") or {}
+    if by_lang.get("kk") or by_lang.get("mixed"):
+        para(doc, language_note(), align="justify")
 
 
 def _indicators(doc, data: ReportData, figs, opts, n) -> None:
@@ -118,8 +143,9 @@ def _indicators(doc, data: ReportData, figs, opts, n) -> None:
               "изменение — к периоду сравнения, в процентных пунктах.", size=11, align="justify")
     doc.add_heading(f"{n}.1. Сводные показатели за период", level=2)
     para(doc, "В тех же определениях и из тех же запросов, что и на панели мониторинга ОКА.", size=11)
-    rows = [[label, fmt_kpi(data.kpis.get(key), unit), fmt_kpi(data.previous_kpis.get(key), unit),
-             fmt_change(data.kpis.get(key), data.previous_kpis.get(key), unit)] for key, label, unit in KPI_LABELS]
+    rows = [[k.label, k.fmt(data.kpis.get(k.key)), k.fmt(data.previous_kpis.get(k.key)),
+             fmt_change(data.kpis.get(k.key), data.previous_kpis.get(k.key), k.unit)]
+            for k in catalogue.scalars(data.kpis)]
     table(doc, ["Показатель", "Отчётный период", "Предыдущий период", "Изменение"], rows,
           [8.6, 2.9, 2.9, 2.6], size=10, numeric_cols=(1, 2, 3))
     figs.place(doc, "indicators")
@@ -245,6 +271,12 @@ def _conclusion(doc, data: ReportData) -> None:
         if items:
             para(doc, "Руководителю ОКА разработать корректирующие действия по каждому несоответствию "
                       "и представить их в сектор СМК.", align="justify")
+        open_items = conclusions.unconfirmed(data)
+        if open_items:
+            para(doc, "Не подтверждено (автоматические находки, которые аудитор не подтвердил; несоответствиями "
+                      "не являются до проверки):", bold=True)
+            for item in open_items:
+                para(doc, item, align="justify", size=11)
 
 
 def _signatures(doc, data: ReportData) -> None:

@@ -11,10 +11,11 @@ from typing import Any
 
 import xlsxwriter
 
+from analytics.catalogue import kpis as catalogue
 from analytics.reports import conclusions
 from analytics.reports.charts import Chart
 from analytics.reports.model import ReportData
-from analytics.reports.texts import ENTERPRISE, KIND_SPECS, KPI_LABELS, SECTIONS, fmt_clause, period_label
+from analytics.reports.texts import ENTERPRISE, KIND_SPECS, SECTIONS, fmt_clause, period_label
 
 log = logging.getLogger(__name__)
 
@@ -108,10 +109,10 @@ def _summary(book: _Book, data: ReportData) -> None:
         ["calls_checked_pct", "Доля проверенных звонков, %", s.checked_pct, None],
     ]
     kpi_rows = []
-    for key, label, unit in KPI_LABELS:
-        now, before = data.kpis.get(key), data.previous_kpis.get(key)
+    for k in catalogue.scalars(data.kpis):
+        now, before = data.kpis.get(k.key), data.previous_kpis.get(k.key)
         change = None if now is None or before is None else round(float(now) - float(before), 1)
-        kpi_rows.append([key, label + (", %" if unit == "%" else ""), now, before, change])
+        kpi_rows.append([k.key, k.label + (", %" if k.unit == "pct" else ""), now, before, change])
     for rule, count in sorted(data.kpis.get("violations", {}).items()):
         before = data.previous_kpis.get("violations", {}).get(rule, 0)
         c = data.rule(rule)

@@ -51,11 +51,52 @@ def verdict_rows(call_id: str, result: CheckResult) -> tuple[list[dict], list[di
 
 def call_numbers(tr: Transcript) -> set[str]:
     """Digit strings said in a call (in digits or words), for the account-number tie-break."""
+    return set(heard_numbers(tr))
+
+
+def _utterance_confidence(u: Utterance) -> float | None:
+    """The lowest word probability among an utterance's number words (all its words if none is one);
+    None when the transcript carries no word probabilities (it counts as certain)."""
     from rules.entities import numbers_in_text
 
-    # numbers_in_text also gives numbers dictated in pieces joined («12 34 56» → 123456);
-    # decimals (meter values) cannot be an account number.
-    return {n for u in tr.utterances for n in numbers_in_text(u.text) if n.isdigit()}
+    words = [w for w in (u.words or ()) if w.p is not None]
+    if not words:
+        return None
+    numeric = [w for w in words if any(ch.isdigit() for ch in w.w) or numbers_in_text(w.w)]
+    return min(w.p for w in (numeric or words))
+
+
+def heard_numbers(tr: Transcript) -> dict[str, float | None]:
+    """Digit strings said in a call → how surely they were heard (the best of the utterances saying it;
+    None: no word probabilities, counts as certain)."""
+    from rules.entities import numbers_in_text
+
+    out: dict[str, float | None] = {}
+    for u in tr.utterances:
+        # numbers_in_text also gives numbers dictated in pieces joined («12 34 56» → 123456);
+        # decimals (meter values) cannot be an account number.
+        nums = [n for n in numbers_in_text(u.text) if n.isdigit()]
+        if not nums:
+            continue
+        conf = _utterance_confidence(u)
+        for n in nums:
+            if n not in out:
+                out[n] = conf
+            elif out[n] is not None:
+                out[n] = None if conf is None else max(out[n], conf)
+    return out
+
+
+def heard_rows(tr: Transcript, result: CheckResult) -> list[dict]:
+    """The rows of ``heard_numbers``: numbers said and values dictated, with how surely they were heard."""
+    rows = [{"call_id": tr.call_id, "what": "number", "number": n, "idx": None, "confidence": c}
+            for n, c in sorted(heard_numbers(tr).items()) if c is not None]
+    for i, r in enumerate(result.readings):
+        around = [u for u in tr.utterances if u.start - 0.05 <= r.start <= u.end + 0.05] if r.start is not None else []
+        confs = [c for c in map(_utterance_confidence, around) if c is not None]
+        if confs:
+            rows.append({"call_id": tr.call_id, "what": "reading", "number": None, "idx": i, "confidence": min(confs)})
+    return rows
 
 
 _FRAME_SCHEMAS: dict[str, dict] = {
@@ -71,11 +112,14 @@ _FRAME_SCHEMAS: dict[str, dict] = {
     "call_readings": {"call_id": pl.String, "idx": pl.Int32, "value": pl.Float64, "start": pl.Float64,
                       "evidence": pl.String},
     "call_numbers": {"call_id": pl.String, "number": pl.String},
+    "heard_numbers": {"call_id": pl.String, "what": pl.String, "number": pl.String, "idx": pl.Int32,
+                      "confidence": pl.Float64},
 }
 
 
 _FRAME_SCHEMAS["uncertain_findings"] = _FRAME_SCHEMAS["findings"]
-CALL_TABLES = ("calls", "utterances", "findings", "uncertain_findings", "not_assessed", "call_readings", "call_numbers")
+CALL_TABLES = ("calls", "utterances", "findings", "uncertain_findings", "not_assessed", "call_readings", "call_numbers",
+               "heard_numbers")
 
 
 def insert(con, table: str, rows: list[dict], schema: dict | None = None) -> None:
@@ -101,7 +145,7 @@ def write_calls(con, rows: list[dict]) -> None:
         "started_at": pl.Datetime("us"), "ended_at": pl.Datetime("us"), "ingested_at": pl.Datetime("us"),
         "duration_s": pl.Float64, "score": pl.Float64, "topics": pl.List(pl.String)}
     insert(con, "calls", [r["call"] | {"topics": list(r["result"].topics)} for r in rows], call_schema)
-    utts, finds, unsure, skipped, reads, nums = [], [], [], [], [], []
+    utts, finds, unsure, skipped, reads, nums, heard = [], [], [], [], [], [], []
     for r in rows:
         tr, result = r["transcript"], r["result"]
         utts += _utterance_rows(tr)
@@ -112,12 +156,14 @@ def write_calls(con, rows: list[dict]) -> None:
         skipped += s
         reads += rd
         nums += [{"call_id": tr.call_id, "number": n} for n in sorted(call_numbers(tr))]
+        heard += heard_rows(tr, result)
     insert(con, "utterances", utts)
     insert(con, "findings", finds)
     insert(con, "uncertain_findings", unsure)
     insert(con, "not_assessed", skipped)
     insert(con, "call_readings", reads)
     insert(con, "call_numbers", nums)
+    insert(con, "heard_numbers", heard)
 
 
 def stored_transcript(con, call_id: str) -> Transcript:

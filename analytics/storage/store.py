@@ -55,6 +55,24 @@ CREATE TABLE IF NOT EXISTS call_numbers (
     number   VARCHAR          -- digits only
 );
 
+-- How surely a number said, or a value dictated, was heard (docs/CONTRACT.md section 5, clause 12): the
+-- lowest ASR word probability among the number words of the utterance that said it.  Only for
+-- transcripts with word probabilities; a number with no row here counts as heard with certainty.
+CREATE TABLE IF NOT EXISTS heard_numbers (
+    call_id     VARCHAR,
+    what        VARCHAR,      -- number (call_numbers.number) | reading (call_readings.idx)
+    number      VARCHAR,
+    idx         INTEGER,
+    confidence  DOUBLE
+);
+
+-- The reason of each request's text, classified (clause 20, rules/reasons.py); keyed by the text,
+-- classified again when the lexicon changes (meta 'reasons_lexicon').
+CREATE TABLE IF NOT EXISTS reason_classes (
+    reason        VARCHAR PRIMARY KEY,
+    reason_class  VARCHAR       -- plumbing | emergency | meter_replaced | other
+);
+
 CREATE TABLE IF NOT EXISTS utterances (
     call_id         VARCHAR,
     idx             INTEGER,

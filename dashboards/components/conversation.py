@@ -7,8 +7,9 @@ from dataclasses import dataclass
 import polars as pl
 import streamlit as st
 
+from analytics.catalogue.formats import fmt_clause, fmt_seconds
+from analytics.catalogue.labels import SPEAKERS_RU
 from dashboards import context
-from dashboards.labels import SPEAKERS_RU, clause_ru, fmt_seconds
 
 MAX_UTTERANCES = 400
 _SLACK_S = 1.0   # a finding belongs to an utterance it overlaps, give or take this
@@ -55,17 +56,17 @@ def highlight(text: str, marks: list[Mark]) -> str:
     spans.sort(key=lambda s: s[0])
     out, pos = [], 0
     for a, b, m in spans:
-        tip = html.escape(f"{clause_ru(m.clause)} СТП-04-2019 — {m.title} ({m.rule})", quote=True)
+        tip = html.escape(f"{fmt_clause(m.clause)} СТП-04-2019 — {m.title}", quote=True)
         out.append(plain(text[pos:a]))
         out.append(f'<mark class="oka-violation" title="{tip}" style="background:#ffd6d6;border-radius:3px;'
-                   f'padding:0 2px">{plain(text[a:b])}<sup> {html.escape(clause_ru(m.clause))}</sup></mark>')
+                   f'padding:0 2px">{plain(text[a:b])}<sup> {html.escape(fmt_clause(m.clause))}</sup></mark>')
         pos = b
     out.append(plain(text[pos:]))
     unplaced = [m for m in marks if m not in {s[2] for s in spans}]
     for m in unplaced:   # evidence not found verbatim (ASR text differs): still say it
-        tip = html.escape(f"{m.title} ({m.rule})", quote=True)
+        tip = html.escape(f"{fmt_clause(m.clause)} — {m.title}", quote=True)
         out.append(f' <mark class="oka-violation" title="{tip}" style="background:#ffd6d6">'
-                   f'«{plain(m.evidence)}» {html.escape(clause_ru(m.clause))}</mark>')
+                   f'«{plain(m.evidence)}» {html.escape(fmt_clause(m.clause))}</mark>')
     return "".join(out)
 
 

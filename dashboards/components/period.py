@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from dashboards.labels import MONTHS_RU, fmt_date
+from analytics.catalogue.formats import fmt_date
+from analytics.catalogue.labels import MONTHS_RU
 
 KINDS = ("Полугодие", "Квартал", "Месяц", "Произвольный")
 ROMAN = ("I", "II", "III", "IV")

@@ -6,9 +6,11 @@ import datetime as dt
 
 import streamlit as st
 
-from analytics.access import audit
-from dashboards import auth, context, shell
+from analytics.access.policy import ROLES
+from analytics.catalogue.formats import fmt_number
+from dashboards import auth, datasource, shell
 from dashboards.components.export import download_buttons
+from dashboards.labels import for_export, grid_config
 
 shell.page()
 viewer = auth.require()
@@ -18,25 +20,27 @@ st.title("Журнал доступа")
 st.caption("Кто входил, какие звонки открывал, какие записи слушал, что выгружал и какие "
            "проверки менял. Журнал только пополняется; каждая запись заверена хешем предыдущей.")
 
-try:
-    n = audit.verify(context.db_path())
-    st.success(f"Целостность журнала подтверждена: {n} записей, цепочка хешей не нарушена.",
+checked, problem = datasource.audit_verify()
+if checked is not None:
+    st.success(f"Целостность журнала подтверждена: {fmt_number(checked, 0)} записей, цепочка хешей не нарушена.",
                icon=":material/verified:")
-except audit.AuditError as e:
-    st.error(f"Журнал изменён в обход программы: {e}", icon=":material/gpp_bad:")
+else:
+    st.error(f"Журнал изменён в обход программы: {problem}", icon=":material/gpp_bad:")
 
 c1, c2, c3 = st.columns(3)
 today = dt.date.today()
 days = c1.date_input("Дни", (today - dt.timedelta(days=30), today), key="audit_days", format="DD.MM.YYYY")
 first, last = (days[0], days[-1]) if days else (today, today)
-actions = [None, *audit.ACTIONS]
-action = c2.selectbox("Действие", actions, key="audit_action",
-                      format_func=lambda a: "все" if a is None else audit.ACTIONS[a])
+names = datasource.audit_actions()
+action = c2.selectbox("Действие", [None, *names], key="audit_action",
+                      format_func=lambda a: "все" if a is None else names[a])
 user = c3.text_input("Пользователь", key="audit_user").strip() or None
-log = audit.entries(context.db_path(), first, last, user=user, action=action)
-shown = log.with_columns(log["action"].replace_strict(audit.ACTIONS, default=log["action"]).alias("action")) \
+log = datasource.audit_entries(first, last, user, action)
+roles = {r.id: r.title for r in ROLES.values()}
+shown = log.with_columns(log["action"].replace_strict(names, default=log["action"]).alias("action"),
+                         log["role"].replace_strict(roles, default=log["role"]).alias("role")) \
     .rename({"seq": "№", "logged_at": "время", "user_name": "пользователь", "role": "роль",
              "action": "действие", "target": "объект", "detail": "подробности"})
-st.caption(f"Записей за период: {shown.height}")
-st.dataframe(shown, hide_index=True, key="audit_table")
-download_buttons(shown, f"журнал_доступа_{first}_{last}", key="audit_table")
+st.caption(f"Записей за период: {fmt_number(shown.height, 0)}")
+st.dataframe(shown, hide_index=True, key="audit_table", column_config=grid_config(shown))
+download_buttons(for_export(shown), f"журнал_доступа_{first:%d.%m.%Y}_{last:%d.%m.%Y}", key="audit_table")

@@ -7,16 +7,18 @@ import polars as pl
 import streamlit as st
 
 from analytics.access.policy import MAX_QUERY_CHARS, bounded_query
-from analytics.queries.call_search import CallFilter
+from analytics.catalogue.formats import fmt_clause, fmt_datetime, fmt_number, fmt_seconds, fmt_value
+from analytics.catalogue.labels import LANGUAGES_RU, TOPICS_RU
 from dashboards import auth, context, datasource, shell
 from dashboards.components.calltable import call_table
 from dashboards.components.conversation import conversation
 from dashboards.components.export import download_buttons
 from dashboards.components.served import audio_player
-from dashboards.labels import TOPICS_RU, clause_ru, fmt_number, fmt_seconds, russian
+from dashboards.labels import for_export, grid_config, russian
 from transcription.schema import TOPICS
 
 period = shell.page()
+rules = datasource.rules()
 titles = datasource.rule_titles()
 
 
@@ -45,9 +47,10 @@ def show_call(call_id: str, at_second: float | None) -> None:
     auth.log_once("open_call", call_id)
     call = detail.call
     st.title(f"Звонок {call_id}")
-    started = f"{call['started_at']:%d.%m.%Y %H:%M}" if call["started_at"] else "—"
+    started = fmt_datetime(call["started_at"])
     st.markdown(f"**{started}** · оператор **{call['operator_name'] or call['operator_id'] or '—'}** · "
-                f"тема **{TOPICS_RU.get(call['topic'], call['topic'] or '—')}**")
+                f"тема **{TOPICS_RU.get(call['topic'], call['topic'] or '—')}** · "
+                f"язык **{LANGUAGES_RU.get(call.get('language') or 'unknown', '—')}**")
     c1, c2, c3 = st.columns(3)
     c1.metric("Балл", fmt_number(call["score"]))
     c2.metric("Длительность", fmt_seconds(call["duration_s"]))
@@ -65,7 +68,7 @@ def show_call(call_id: str, at_second: float | None) -> None:
     whole = counted.filter(pl.col("start").is_null() | (pl.col("evidence").fill_null("") == ""))
     if not whole.is_empty():
         st.warning("Нарушения по звонку в целом: " + "; ".join(
-            f"{titles.get(r, r)} ({clause_ru(c)})" for r, c in zip(whole["rule"], whole["clause"])))
+            f"{titles.get(r, r)} ({fmt_clause(c)})" for r, c in zip(whole["rule"], whole["clause"], strict=False)))
 
     left, right = st.columns([3, 2])
     with left:
@@ -83,36 +86,36 @@ def show_call(call_id: str, at_second: float | None) -> None:
     with right:
         st.subheader("Нарушения")
         fshown = russian(detail.findings.select("idx", "rule", "clause", "start", "evidence", "verdict", "comment"),
-                         titles)
+                         rules)
         if detail.findings.is_empty():
             st.success("Нарушений нет.")
         else:
-            st.dataframe(fshown, hide_index=True, key="call_findings")
-            download_buttons(fshown, f"нарушения_{call_id}", key="call_findings")
+            st.dataframe(fshown, hide_index=True, key="call_findings", column_config=grid_config(fshown))
+            download_buttons(for_export(fshown), f"нарушения_{call_id}", key="call_findings")
         st.subheader("Заявки")
         if detail.requests.is_empty():
             st.caption("Связанных заявок нет.")
         else:
             rq = russian(detail.requests)
-            st.dataframe(rq, hide_index=True, key="call_requests")
-            download_buttons(rq, f"заявки_{call_id}", key="call_requests")
+            st.dataframe(rq, hide_index=True, key="call_requests", column_config=grid_config(rq))
+            download_buttons(for_export(rq), f"заявки_{call_id}", key="call_requests")
         st.subheader("Показания")
         if not detail.dictated.is_empty():
             st.caption("Продиктовано в звонке: " + ", ".join(
-                f"{fmt_number(v, 3).rstrip('0').rstrip(',')} ({fmt_seconds(s)})"
-                for v, s in zip(detail.dictated["value"], detail.dictated["start"])))
+                f"{fmt_value(v)} ({fmt_seconds(s)})"
+                for v, s in zip(detail.dictated["value"], detail.dictated["start"], strict=False)))
         if detail.readings.is_empty():
             st.caption("Связанных показаний нет.")
         else:
             for r in detail.readings.to_dicts():
                 if r["value_matches"] is False:
-                    st.error(f"Показание {r['reading_id']}: внесено {fmt_number(r['value'], 3).rstrip('0').rstrip(',')}"
+                    st.error(f"Показание {r['reading_id']}: внесено {fmt_value(r['value'])}"
                              f", продиктовано иное (п. 12 СТП).")
                 elif r["value_matches"]:
                     st.success(f"Показание {r['reading_id']}: значение совпадает с продиктованным.")
             rd = russian(detail.readings)
-            st.dataframe(rd, hide_index=True, key="call_readings")
-            download_buttons(rd, f"показания_{call_id}", key="call_readings")
+            st.dataframe(rd, hide_index=True, key="call_readings", column_config=grid_config(rd))
+            download_buttons(for_export(rd), f"показания_{call_id}", key="call_readings")
 
 
 def search() -> None:
@@ -121,8 +124,8 @@ def search() -> None:
     query = bounded_query(st.text_input("Поиск по расшифровкам", key="calls_query", max_chars=MAX_QUERY_CHARS,
                                         placeholder="например: девушка подождите"))
     ops = datasource.operators()
-    names = dict(zip(ops["operator_id"].to_list(), ops["operator_name"].to_list()))
-    c1, c2, c3, c4 = st.columns([2, 2, 2, 2])
+    names = dict(zip(ops["operator_id"].to_list(), ops["operator_name"].to_list(), strict=True))
+    c1, c2, c3, c4, c5 = st.columns([2, 2, 2, 2, 1])
     chosen_ops = c1.multiselect("Оператор", list(names), format_func=lambda i: names.get(i) or i, key="calls_ops",
                                 placeholder="все операторы")
     topics = c2.multiselect("Тема", list(TOPICS), format_func=lambda t: TOPICS_RU.get(t, t), key="calls_topics",
@@ -131,17 +134,20 @@ def search() -> None:
     rule = c3.selectbox("Нарушение", [None, *rules], key="calls_rule",
                         format_func=lambda r: "все звонки" if r is None else titles.get(r, r))
     lo, hi = c4.slider("Балл", 0, 100, (0, 100), key="calls_score")
+    languages = c5.multiselect("Язык", list(LANGUAGES_RU), format_func=LANGUAGES_RU.get, key="calls_languages",
+                               placeholder="все языки")
     word_forms = ()
     if query.strip():
         from rules.lemmas import query_forms
 
         word_forms = query_forms(query)
-    flt = CallFilter(period.start, period.end, tuple(chosen_ops), tuple(topics), rule, float(lo), float(hi),
-                     word_forms, limit=500)
+    flt = datasource.CallFilter(period.start, period.end, tuple(chosen_ops), tuple(topics), rule, float(lo),
+                                float(hi), word_forms, limit=500, languages=tuple(languages))
     calls = datasource.search_calls(flt)
-    st.caption(f"Найдено звонков: {calls.height}" + (" (показаны первые 500)" if calls.height >= 500 else "")
+    st.caption(f"Найдено звонков: {fmt_number(calls.height, 0)}"
+               + (" (показаны первые 500)" if calls.height >= 500 else "")
                + ". Выберите строку, чтобы открыть звонок.")
-    call_table(calls, key="calls_found", export_name=f"звонки_{period.start}_{period.end}")
+    call_table(calls, key="calls_found", export_name=f"звонки_{period.start:%d.%m.%Y}_{period.end:%d.%m.%Y}")
 
 
 call_id, at_second = context.chosen_call()

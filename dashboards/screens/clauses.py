@@ -5,13 +5,14 @@ import plotly.express as px
 import polars as pl
 import streamlit as st
 
-from analytics.queries.call_search import CallFilter
+from analytics.catalogue.formats import fmt_clause, fmt_number, fmt_rule
 from dashboards import datasource, shell
 from dashboards.components.calltable import call_table
 from dashboards.components.export import download_buttons
-from dashboards.labels import clause_ru, russian, short, when_order, with_when
+from dashboards.labels import russian, short, when_order, with_when
 
 period = shell.page()
+rules = datasource.rules()
 titles = datasource.rule_titles()
 st.title("Пункты стандарта")
 st.caption(f"{period.label}. Отклонённые аудитором срабатывания не учитываются.")
@@ -21,7 +22,7 @@ if counts.is_empty():
     st.success("В выбранном периоде нарушений нет.")
     st.stop()
 
-shown = russian(counts, titles)
+shown = russian(counts, rules)
 
 
 def _pick_from_table() -> None:
@@ -31,30 +32,32 @@ def _pick_from_table() -> None:
 
 
 st.dataframe(shown, hide_index=True, key="clauses_table", on_select=_pick_from_table, selection_mode="single-row")
-download_buttons(shown, f"нарушения_по_пунктам_{period.start}_{period.end}", key="clauses")
+download_buttons(shown, f"нарушения_по_пунктам_{period.start:%d.%m.%Y}_{period.end:%d.%m.%Y}", key="clauses")
 
 left, right = st.columns(2)
 grain_ru = left.segmented_control("Шаг", ["неделя", "месяц"], default="месяц", key="clauses_grain")
 by = right.segmented_control("Разрез", ["правила", "пункты СТП"], default="правила", key="clauses_by")
 tr = datasource.rule_trend(period.start, period.end, "week" if grain_ru == "неделя" else "month")
-clause_of = dict(zip(counts["rule"].to_list(), counts["clause"].to_list()))
+clause_of = dict(zip(counts["rule"].to_list(), counts["clause"].to_list(), strict=False))
 if by == "пункты СТП":   # rules that cite the same clause add up (15.1: forbidden address and «ты»)
-    tr = (tr.with_columns(pl.Series("name", [clause_ru(clause_of.get(r)) for r in tr["rule"]], dtype=pl.String))
+    tr = (tr.with_columns(pl.Series("name", [fmt_clause(clause_of.get(r)) for r in tr["rule"]], dtype=pl.String))
           .group_by("period_start", "name").agg(pl.col("violations").sum()).sort("period_start", "name"))
 else:
-    tr = tr.with_columns(pl.Series("name", [f"{clause_ru(clause_of.get(r))} · {short(titles.get(r, r))}"
+    tr = tr.with_columns(pl.Series("name", [f"{fmt_clause(clause_of.get(r))} · {short(titles.get(r, r))}"
                                             for r in tr["rule"]], dtype=pl.String))
 tr = with_when(tr, "week" if grain_ru == "неделя" else "month")
 fig = px.bar(tr.to_pandas(), x="when", y="violations", color="name", category_orders=when_order(tr),
              labels={"when": "", "violations": "Нарушений", "name": ""})
-fig.update_layout(height=360, margin={"l": 10, "r": 10, "t": 10, "b": 10}, legend={"orientation": "h", "y": -0.2})
-st.plotly_chart(fig, key="clauses_trend")
+fig.update_layout(height=360, margin={"l": 10, "r": 10, "t": 10, "b": 10}, legend={"orientation": "h", "y": -0.2},
+                  separators=", ",
+                  yaxis={"tickformat": ",d", **({"dtick": 1} if (tr["violations"].max() or 0) <= 6 else {})})
+st.plotly_chart(fig, key="clauses_trend", config={"displayModeBar": False})
 
 rules = counts["rule"].to_list()
 if st.session_state.get("clauses_rule") not in rules:
     st.session_state["clauses_rule"] = rules[0]
 rule = st.selectbox("Звонки с нарушением", rules, key="clauses_rule",
-                    format_func=lambda r: f"{clause_ru(clause_of[r])} · {titles.get(r, r)} ({r})")
-calls = datasource.search_calls(CallFilter(period.start, period.end, rule=rule, limit=500))
-st.caption(f"Звонков: {calls.height}" + (" (показаны первые 500)" if calls.height >= 500 else ""))
-call_table(calls, key="clauses_calls", export_name=f"звонки_{rule}")
+                    format_func=lambda r: fmt_rule(titles.get(r), clause_of[r], r))
+calls = datasource.search_calls(datasource.CallFilter(period.start, period.end, rule=rule, limit=500))
+st.caption(f"Звонков: {fmt_number(calls.height, 0)}" + (" (показаны первые 500)" if calls.height >= 500 else ""))
+call_table(calls, key="clauses_calls", export_name=f"звонки_по_нарушению_{period.start:%d.%m.%Y}_{period.end:%d.%m.%Y}")

@@ -5,9 +5,11 @@ import plotly.express as px
 import polars as pl
 import streamlit as st
 
+from analytics.catalogue.formats import fmt_clause, fmt_datetime, fmt_number, fmt_pct, fmt_seconds
 from dashboards import context, datasource, shell
+from dashboards.components import charts
 from dashboards.components.export import download_buttons
-from dashboards.labels import clause_ru, fmt_number, fmt_pct, fmt_seconds, russian, short, with_when
+from dashboards.labels import for_export, russian, short
 
 period = shell.page()
 st.title("Операторы")
@@ -28,12 +30,11 @@ def _pick_from_table() -> None:
 
 
 st.dataframe(shown, hide_index=True, key="operators_table", on_select=_pick_from_table,
-             selection_mode="single-row",
-             column_config={"Балл": st.column_config.ProgressColumn("Балл", min_value=0, max_value=100, format="%.1f")})
-download_buttons(shown, f"операторы_{period.start}_{period.end}", key="operators")
+             selection_mode="single-row", column_config={"Таб. №": None})
+download_buttons(shown, f"операторы_{period.start:%d.%m.%Y}_{period.end:%d.%m.%Y}", key="operators")
 
 ids = table["operator_id"].to_list()
-names = dict(zip(ids, table["operator_name"].to_list()))
+names = dict(zip(ids, table["operator_name"].to_list(), strict=False))
 if st.session_state.get("operators_pick") not in ids:
     st.session_state["operators_pick"] = ids[0]
 op = st.selectbox("Профиль оператора", ids, format_func=lambda i: names.get(i) or i, key="operators_pick")
@@ -50,11 +51,10 @@ c5.metric("Показания вовремя", fmt_pct(row["readings_entered_on_
 left, right = st.columns(2)
 with left:
     st.subheader("Балл по неделям")
-    tr = with_when(datasource.trend(period.start, period.end, "week", op), "week")
-    fig = px.line(tr.to_pandas(), x="when", y="score", markers=True,
-                  labels={"when": "неделя с", "score": "Средний балл"}, range_y=[0, 100])
-    fig.update_layout(height=280, margin={"l": 10, "r": 10, "t": 10, "b": 10})
-    st.plotly_chart(fig, key="operator_trend")
+    tr = charts.full_axis(datasource.trend(period.start, period.end, "week", op), period.start, period.end, "week")
+    target = datasource.report_options().score_target
+    st.plotly_chart(charts.line(tr, "score", "Средний балл (неделя с …)", target=target, y_range=(0, 100.5),
+                                height=280), key="operator_trend", config={"displayModeBar": False})
 with right:
     st.subheader("Чаще всего нарушаемые пункты")
     top = datasource.operator_clauses(op, period.start, period.end)
@@ -62,13 +62,16 @@ with right:
     if top.is_empty():
         st.success("Нарушений нет.")
     else:
-        labels = [f"{clause_ru(c)} · {short(titles.get(r, r), 36)}" for c, r in zip(top["clause"], top["rule"])]
+        labels = [f"{fmt_clause(c)} · {short(titles.get(r, r), 36)}"
+                  for c, r in zip(top["clause"], top["rule"], strict=True)]
         tp = top.with_columns(label=pl.Series(labels))
         bar = px.bar(tp.to_pandas(), x="violations", y="label", orientation="h",
                      labels={"violations": "Нарушений", "label": ""})
         bar.update_layout(height=min(280, 70 + 45 * tp.height), margin={"l": 10, "r": 10, "t": 10, "b": 10},
-                          yaxis={"autorange": "reversed"}, xaxis={"tickformat": "d", "rangemode": "tozero"})
-        st.plotly_chart(bar, key="operator_clauses")
+                          yaxis={"autorange": "reversed"}, separators=", ",
+                          xaxis={"tickformat": ",d", "rangemode": "tozero",
+                                 **({"dtick": 1} if tp["violations"].max() <= 6 else {})})
+        st.plotly_chart(bar, key="operator_clauses", config={"displayModeBar": False})
 
 st.subheader("Худшие моменты")
 st.caption("Цитаты из звонков с самым низким баллом; нажмите, чтобы открыть звонок с этой секунды.")
@@ -77,8 +80,8 @@ if worst.is_empty():
     st.success("Цитат с нарушениями нет.")
 for i, m in enumerate(worst.to_dicts()):
     quote = m["evidence"] if len(m["evidence"]) <= 80 else m["evidence"][:77] + "…"
-    label = (f"«{quote}» — {clause_ru(m['clause'])}, {titles.get(m['rule'], m['rule'])}, "
-             f"звонок {m['call_id']} ({m['started_at']:%d.%m.%Y}), {fmt_seconds(m['start'])}")
+    label = (f"«{quote}» — {fmt_clause(m['clause'])}, {titles.get(m['rule'], m['rule'])}, "
+             f"звонок {m['call_id']} ({fmt_datetime(m['started_at'])}), {fmt_seconds(m['start'])}")
     if st.button(label, key=f"worst_{i}", icon=":material/play_circle:", type="tertiary"):
         context.open_call(m["call_id"], m["start"])
-download_buttons(russian(worst, titles), f"моменты_{op}", key="worst")
+download_buttons(for_export(russian(worst, datasource.rules())), f"моменты_{op}", key="worst")

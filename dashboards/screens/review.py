@@ -7,11 +7,10 @@ from __future__ import annotations
 import plotly.express as px
 import streamlit as st
 
-from analytics.queries.views import REVIEW_STATES
-from analytics.storage.reviews import VERDICTS
+from analytics.catalogue.formats import fmt_seconds
 from dashboards import context, datasource, shell
 from dashboards.components.export import download_buttons
-from dashboards.labels import fmt_seconds, russian
+from dashboards.labels import for_export, grid_config, russian
 
 period = shell.page()
 titles = datasource.rule_titles()
@@ -27,15 +26,15 @@ if msg := st.session_state.pop("review_saved", None):
 
 c1, c2 = st.columns(2)
 rules = sorted(datasource.rule_precision()["rule"].to_list())
+REVIEW_STATES, VERDICTS = datasource.REVIEW_STATES, datasource.VERDICTS
 rule = c1.selectbox("Правило", [None, *rules], key="review_rule",
                     format_func=lambda r: "все правила" if r is None else f"{titles.get(r, r)} ({r})")
 state = c2.radio("Показать", REVIEW_STATES, format_func=STATES_RU.get, horizontal=True, key="review_state")
 
 found = datasource.findings_for_review(period.start, period.end, rule, state)
-shown = russian(found, titles)
-st.dataframe(shown, hide_index=True, key="review_table",
-             column_config={"Начало": st.column_config.DatetimeColumn(format="DD.MM.YYYY HH:mm")})
-download_buttons(shown, f"проверка_{period.start}_{period.end}", key="review")
+shown = russian(found, datasource.rules())
+st.dataframe(shown, hide_index=True, key="review_table", column_config=grid_config(shown))
+download_buttons(for_export(shown), f"проверка_{period.start:%d.%m.%Y}_{period.end:%d.%m.%Y}", key="review")
 
 if found.is_empty():
     st.info("Срабатываний для проверки нет.")
@@ -72,6 +71,6 @@ if not reviewed.is_empty():
                  hover_data={"reviewed": True, "rule": True})
     fig.update_layout(height=max(200, 40 * named.height), margin={"l": 10, "r": 10, "t": 10, "b": 10})
     st.plotly_chart(fig, key="review_precision_chart")
-pshown = russian(prec, titles)
+pshown = russian(prec, datasource.rules())
 st.dataframe(pshown, hide_index=True, key="review_precision")
 download_buttons(pshown, "точность_правил", key="review_precision")

@@ -1,55 +1,59 @@
-"""«Своевременность»: the records behind the timeliness KPIs, each list exportable.
+"""«Своевременность»: the records behind the KPIs, one list per KPI of the catalogue, each exportable.
 
-The lists come from ``analytics.queries.kpi_lists``, built on the same definitions as
-the KPI tiles, so a tile's number is the length of its list here.
+The lists come from ``analytics.queries.kpi_lists``, built on the same definitions as the KPI
+tiles; each is named as its tile and carries its count.  The list shown is in the address
+(``?list=…``), so a tile opens it, and «Назад» from a call comes back to it.
 """
 from __future__ import annotations
 
 import streamlit as st
 
+from analytics.catalogue.formats import fmt_number
+from analytics.catalogue.kpis import with_records
 from dashboards import context, datasource, shell
 from dashboards.components.export import download_buttons
-from dashboards.labels import russian
+from dashboards.labels import for_export, grid_config, russian
 
 period = shell.page()
-
-# (KPI list, tab title, what it shows)
-LISTS = (
-    ("requests_registered_late", "Поздняя регистрация",
-     "Заявки, созданные позже 7 минут после окончания звонка (Приложение 1: 5–7 минут)."),
-    ("requests_overdue", "Просроченные заявки",
-     "Открытые заявки, срок которых (10 рабочих дней) истёк к концу периода."),
-    ("requests_completed_late", "Выполнены не в срок",
-     "Заявки, выполненные позже 10 рабочих дней, или просроченные."),
-    ("requests_incomplete", "Неполные заявки", "Заявки без обязательных полей Приложения 1."),
-    ("readings_entered_late", "Показания внесены поздно",
-     "Показания, внесённые позже 5 минут после окончания звонка (Приложение 1)."),
-    ("readings_mismatched", "Показания с расхождением",
-     "Внесённое значение не совпадает ни с одним продиктованным в звонке (п. 12)."),
-    ("calls_missing_record", "Звонки без записи",
-     "Звонки по заявке или показаниям, к которым не найдено ни заявки, ни показания."),
-)
+KPIS = {k.records.name: k for k in with_records()}
 
 st.title("Своевременность")
-st.caption(f"{period.label}. Выберите строку, чтобы открыть звонок.")
+st.caption(f"{period.label}. Каждый перечень — записи, которые учтены в показателе с тем же названием на «Обзоре». "
+           "Выберите строку, чтобы открыть звонок.")
 
-# Lazy tabs: only the open tab's list is queried (each is a scan of the period's records).
-tabs = st.tabs([title for _, title, _ in LISTS], key="timely_tab", on_change="rerun")
-for tab, (name, title, what) in zip(tabs, LISTS):
-    if not tab.open:
-        continue
-    with tab:
-        df = datasource.kpi_list(name, period.start, period.end)
-        st.subheader(f"{title}: {df.height}")
-        st.caption(what)
-        if df.is_empty():
-            st.success("Нет — всё в порядке.")
-            continue
-        shown = russian(df)
-        event = st.dataframe(shown, hide_index=True, key=f"timely_{name}", on_select="rerun",
-                             selection_mode="single-row")
-        download_buttons(shown, f"{title}_{period.start}_{period.end}".replace(" ", "_"), key=f"timely_{name}")
-        call_col = "linked_call" if "linked_call" in df.columns else "call_id"
-        rows = event.selection.rows if event is not None else []
-        if rows and df[call_col][rows[0]]:
-            context.open_call(df[call_col][rows[0]])
+counts = datasource.kpi_list_counts(period.start, period.end)
+wanted = st.query_params.get("list")
+if wanted in KPIS and wanted != st.session_state.get("_timely_list_url"):   # a link or a tile asked for this list
+    st.session_state["timely_list"] = wanted
+elif st.session_state.get("timely_list") not in KPIS:        # first visit, or back from another page
+    st.session_state["timely_list"] = st.session_state.get("_timely_list_url") or next(iter(KPIS))
+name = st.pills("Перечень", list(KPIS), key="timely_list", label_visibility="collapsed",
+                format_func=lambda n: f"{KPIS[n].label} · {fmt_number(counts.get(n, 0), 0)}") or next(iter(KPIS))
+st.session_state["_timely_list_url"] = name
+if st.query_params.get("list") != name:
+    st.query_params["list"] = name
+
+kpi = KPIS[name]
+spec = kpi.records
+df = datasource.kpi_list(name, period.start, period.end)
+st.subheader(f"{kpi.label}: {fmt_number(df.height, 0)}")
+st.caption(f"{spec.title}. {kpi.help}")
+if df.is_empty():
+    st.info("Записей нет." if datasource.kpis(period.start, period.end).get("calls") else
+            "Нет данных: в выбранном периоде звонков нет.")
+else:
+    keep = [c.source for c in spec.columns if c.source in df.columns]
+    ops = datasource.operators()
+    names = {i: n for i, n in zip(ops["operator_id"], ops["operator_name"], strict=True) if n}
+    picked = df.select(keep)
+    if "operator_id" in keep:     # the operator by name, as in the report
+        picked = picked.with_columns(picked["operator_id"].replace(names))
+    shown = russian(picked, headers={c.source: c.header for c in spec.columns})
+    event = st.dataframe(shown, hide_index=True, key=f"timely_{name}", on_select="rerun",
+                         selection_mode="single-row", column_config=grid_config(shown))
+    download_buttons(for_export(shown), f"{spec.sheet}_{period.start:%d.%m.%Y}_{period.end:%d.%m.%Y}".replace(" ", "_"),
+                     key=f"timely_{name}")
+    call_col = "linked_call" if "linked_call" in df.columns else "call_id"
+    rows = event.selection.rows if event is not None else []
+    if rows and df[call_col][rows[0]]:
+        context.open_call(df[call_col][rows[0]])

@@ -3,8 +3,10 @@ through its character spans, audio.
 
 ``find_pd(text)`` gives the spans (kind, start, end) of every phone, account and contract
 number, ИИН, e-mail, person's name and address; ``mask_text`` replaces them with placeholders.
+``pd_terms(query)`` gives the words of a search query that are personal data.
 The modules: ``detect`` (the masker), ``numbers`` (identifiers said as numbers), ``people``
-(names and addresses), ``lexicon`` (the data in ``lexicon.yaml`` and the word analysis).
+(names and addresses), ``query`` (search queries), ``lexicon`` (the data in ``lexicon.yaml``
+and the word analysis).
 """
 from rules.privacy.detect import (
     CONTEXT_UTTERANCES,
@@ -16,6 +18,7 @@ from rules.privacy.detect import (
     mask_transcript,
 )
 from rules.privacy.lexicon import ID_KINDS, KINDS, PdSpan, PrivacyError
+from rules.privacy.query import pd_terms
 
 __all__ = ["CONTEXT_UTTERANCES", "ID_KINDS", "KINDS", "MaskOptions", "PdSpan", "PrivacyError", "context_before",
-           "find_pd", "mask_finding", "mask_text", "mask_transcript"]
+           "find_pd", "mask_finding", "mask_text", "mask_transcript", "pd_terms"]

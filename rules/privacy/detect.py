@@ -2,12 +2,15 @@
 
 ``mask_text(text)`` returns the text with every phone number, account and
 contract number, ИИН, e-mail, person's name and address replaced by a
-placeholder such as «[телефон]», and the spans it replaced.  Numbers count
-whether said in digits or in words (``rules.privacy.numbers``); a number is judged
-by its length and by the cue words before it («лицевой счёт», «телефон»,
-«ИИН»; «показания», «тенге» mean a value, not an identifier).  Names come
-from pymorphy3's Name/Surn/Patr tags, the Kazakh name list in
-``rules/lexicons/pd_names_kz.txt`` and cue phrases («меня зовут», «фамилия»).
+placeholder such as «[телефон]», and the spans it replaced (``find_pd``: the
+spans alone, character offsets and kind, which audio redaction maps onto word
+timestamps).  Numbers count whether said in digits or in words, Russian or Kazakh,
+or written the recogniser's ways («7,8,9,1,2,3», «877.1.2.4.5.6»; ``rules.privacy.numbers``);
+a number is judged by its length and by the cue words before it («лицевой счёт»,
+«телефон», «ИИН», «шот»; «показания», «тенге» mean a value, not an identifier).
+Names come from pymorphy3's Name/Surn/Patr tags, the Kazakh name list in
+``rules/lexicons/pd_names_kz.txt``, cue phrases («меня зовут», «фамилия») and
+address position («Ирлан, назовите лицевой счёт»).  Cost is linear in the text.
 
 What counts and what it is replaced with is data: ``rules/privacy/lexicon.yaml``.
 The masker errs on the side of masking: a false «[номер]» costs a trainer a
@@ -20,8 +23,7 @@ from dataclasses import dataclass, replace
 
 from rules.privacy.lexicon import KINDS, PdSpan, PrivacyError, lexicon
 from rules.privacy.lexicon import norm as _e
-from rules.privacy.numbers import codes as _codes
-from rules.privacy.numbers import numbers as _numbers
+from rules.privacy.numbers import identifiers as _identifiers
 from rules.privacy.people import addresses as _addresses
 from rules.privacy.people import names as _names
 from rules.text import tokenize
@@ -32,9 +34,14 @@ __all__ = ["KINDS", "MaskOptions", "PdSpan", "PrivacyError", "context_before", "
 
 _PRIORITY = {k: i for i, k in enumerate(KINDS)}
 CONTEXT_UTTERANCES = 3
+MEMO_LIMIT = 200_000
 _EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# a spoken address: the name before «собака» may be said in pieces («erlan точка sadykov», «aset тире 77»);
+# pieces are plain word characters and the separators never are, so the pattern cannot backtrack far
+_SPOKEN_SEP = r"(?:\s*[.-]\s*|\s+(?:точка|dot|тире|дефис|нижнее\s+подч[её]ркивание|подч[её]ркивание)\s+)"
 _SPOKEN_EMAIL_RE = re.compile(
-    r"(?i)(?<![\w@])[\w.\-]+\s+(?:собака|собачка|эт|at)\s+[\w\-]+(?:\s*(?:точка|dot|\.)\s*[\w\-]+)+")
+    rf"(?i)(?<![\w@.\-])\w+(?:{_SPOKEN_SEP}\w+){{0,5}}\s+(?:собака|собачка|эт|at)\s+[\w\-]+"
+    r"(?:\s*(?:точка|dot|\.)\s*[\w\-]+)+")
 
 
 @dataclass(frozen=True)
@@ -52,12 +59,13 @@ def find_pd(text: str, context: str = "", options: MaskOptions | None = None) ->
     """The personal data in ``text``; ``context`` (what was said just before) only lends cues."""
     options = options or MaskOptions()
     lex = lexicon()
+    if len(lex.memo) > MEMO_LIMIT:  # answers per word form: bounded, whatever text comes in
+        lex.memo.clear()
     ctx_tokens = tokenize(context, marks=True) if context else []
     tokens = tokenize(text, marks=True)
     spans: list[PdSpan] = []
     spans += _emails(text)
-    spans += _numbers(text, tokens, ctx_tokens, lex)
-    spans += _codes(text, tokens, ctx_tokens, lex)
+    spans += _identifiers(text, tokens, ctx_tokens, lex)
     spans += _addresses(text, tokens, lex)
     keep = {_e(n) for name in options.keep_names for n in name.split()}
     spans += _names(text, tokens, lex, keep)

@@ -53,6 +53,12 @@ class Lexicon:
     house_words: set[str]
     address_cues: set[str]
     names: set[str] = field(default_factory=set)
+    cue_stems: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    not_name_stems: tuple[str, ...] = ()
+    vocative_before: set[str] = field(default_factory=set)
+    vocative_after: set[str] = field(default_factory=set)
+    vocative_after_endings: tuple[str, ...] = ()
+    memo: dict = field(default_factory=dict, repr=False)  # answers per word form, kept by the detectors
 
 
 @functools.lru_cache(maxsize=1)
@@ -76,6 +82,11 @@ def lexicon() -> Lexicon:
             house_words={norm(w) for w in data["house_words"]},
             address_cues={norm(w) for w in data["address_cues"]},
             names={norm(n) for n in names},
+            cue_stems={k: tuple(norm(w) for w in v) for k, v in (data.get("cue_stems") or {}).items()},
+            not_name_stems=tuple(norm(w) for w in data.get("not_name_stems") or ()),
+            vocative_before={norm(w) for w in data["vocative_before"]},
+            vocative_after={norm(w) for w in data["vocative_after"]},
+            vocative_after_endings=tuple(norm(w) for w in data.get("vocative_after_endings") or ()),
         )
     except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError) as e:
         raise PrivacyError(f"{LEXICON_FILE}: cannot load the personal-data lexicon ({e})") from e

@@ -19,14 +19,15 @@ from dataclasses import dataclass
 from rules.numbers import chain_digits, kinds, spelled_digits
 from rules.privacy.lexicon import ID_KINDS, Lexicon, PdSpan
 from rules.privacy.lexicon import analyse as _analyse
-from rules.text import MARK, Token
+from rules.text import Token
 
 # Between the parts of one dictated number: spaces and these marks (not «.» or «:»,
 # which make dates and times, and not «и», which makes a decimal: «сто двадцать три и пять»).
 JOINERS = frozenset({"-", ",", "(", ")", "+", "/", "–", "—", "дробь", "тире"})
 PLUS_WORDS = frozenset({"плюс"})
 # an identifier with letters or slashes: «ТЭ-1234», «12/345-ТЭ», «A123»
-_CODE_RE = re.compile(r"(?:№\s*)?(?<![\w/-])[\w/-]*\d[\w/-]*(?![\w/-])")
+# (the lookaheads keep plain numbers out at once: they are the number runs' business)
+_CODE_RE = re.compile(r"(?:№\s*)?(?<![\w/-])(?=[\w/-]*\d)(?=[\w/-]*(?:[^\W\d_]|/))[\w/-]+(?![\w/-])")
 
 
 @dataclass(frozen=True)
@@ -95,27 +96,35 @@ class CueIndex:
     (number words and marks do not count as words), computed once for the whole text."""
 
     def __init__(self, tokens: list[Token], lex: Lexicon, is_num: list[bool]) -> None:
-        window: list[str | None] = []   # the kinds of the last cue_window words (None: not a cue)
         self._at: list[str | None] = []
-        nearest: str | None = None
+        words = 0                       # words seen so far
+        last_kind, last_at = None, -1   # the latest cue word and its word count
+        window = lex.cue_window
         for t, num in zip(tokens, is_num, strict=True):
-            self._at.append(nearest)
-            if t.flags & MARK or num or not t.is_word:
+            self._at.append(last_kind if words - last_at < window else None)
+            if num or not t.form[:1].isalpha():
                 continue
-            window.append(_cue_kind(t, lex))
-            if len(window) > lex.cue_window:
-                window.pop(0)
-            nearest = next((k for k in reversed(window) if k is not None), None)
-        self._after = nearest
+            words += 1
+            kind = _cue_kind(t, lex)
+            if kind is not None:
+                last_kind, last_at = kind, words
+        self._after = last_kind if words - last_at < window else None
 
     def before(self, i: int) -> str | None:
         return self._at[i] if i < len(self._at) else self._after
 
 
 def _cue_kind(t: Token, lex: Lexicon) -> str | None:
+    key = ("cue", t.form)
+    if key not in lex.memo:
+        lex.memo[key] = _cue_kind_uncached(t, lex)
+    return lex.memo[key]
+
+
+def _cue_kind_uncached(t: Token, lex: Lexicon) -> str | None:
     lemma = _analyse(t.form)[0]
     for kind in (*ID_KINDS, "value"):
-        if t.form in lex.cues[kind] or lemma in lex.cues[kind]:
+        if t.form in lex.cues[kind] or lemma in lex.cues[kind] or t.form.startswith(lex.cue_stems.get(kind, ())):
             return kind
     return None
 
@@ -137,20 +146,26 @@ def _classify(digits: str, plus: bool, cue: str | None) -> str:
     return "number"
 
 
-def numbers(text: str, tokens: list[Token], ctx: list[Token], lex: Lexicon) -> list[PdSpan]:
-    """Numbers that identify someone, by their length and the cues before them; ``ctx`` is what
-    was said just before (it lends cues)."""
+def identifiers(text: str, tokens: list[Token], ctx: list[Token], lex: Lexicon) -> list[PdSpan]:
+    """Numbers that identify someone (by their length and the cues before them) and identifiers with
+    letters or slashes after an identifier cue; ``ctx`` is what was said just before (it lends cues)."""
     both = ctx + tokens
     is_num_both = number_flags(both)
     is_num = is_num_both[len(ctx):]
     cue_with_ctx = CueIndex(both, lex, is_num_both)
     cue_here = CueIndex(tokens, lex, is_num)
+    found = _numbers(text, tokens, len(ctx), is_num, cue_with_ctx, cue_here, lex)
+    return found + _codes(text, tokens, len(ctx), cue_with_ctx)
+
+
+def _numbers(text: str, tokens: list[Token], n_ctx: int, is_num: list[bool], cue_with_ctx: CueIndex,
+             cue_here: CueIndex, lex: Lexicon) -> list[PdSpan]:
     found = []
     for run in number_runs(tokens, text, is_num):
         n = len(run.digits)
         if n < lex.mask_digits_with_cue:
             continue
-        cue = cue_with_ctx.before(len(ctx) + run.first)
+        cue = cue_with_ctx.before(n_ctx + run.first)
         unit = _unit_after(tokens, run.last + 1, lex)
         if n >= lex.always_mask_digits:
             # a meter's serial number or a reading, said right after its cue in the same utterance, is
@@ -162,22 +177,20 @@ def numbers(text: str, tokens: list[Token], ctx: list[Token], lex: Lexicon) -> l
         else:
             mask = n >= lex.mask_digits_without_value_cue and cue != "value" and not unit
         if mask:
-            found.append(PdSpan(_classify(run.digits, run.plus, cue), tokens[run.first].start, tokens[run.last].end,
-                                text[tokens[run.first].start:tokens[run.last].end]))
+            a, b = tokens[run.first].start, tokens[run.last].end
+            found.append(PdSpan(_classify(run.digits, run.plus, cue), a, b, text[a:b]))
     return found
 
 
-def codes(text: str, tokens: list[Token], ctx: list[Token], lex: Lexicon) -> list[PdSpan]:
-    """Identifiers with letters or slashes after an identifier cue: «№ 12/345-ТЭ», «договор ТЭ-1234»."""
-    both = ctx + tokens
-    cues = CueIndex(both, lex, number_flags(both))
+def _codes(text: str, tokens: list[Token], n_ctx: int, cues: CueIndex) -> list[PdSpan]:
+    """«№ 12/345-ТЭ», «договор ТЭ-1234»: an identifier with letters or slashes after an identifier cue."""
     starts = [t.start for t in tokens]
     found = []
     for m in _CODE_RE.finditer(text):
         code = m.group().lstrip("№ ").strip("-/")
         if not (re.search(r"[^\W\d_]", code) or "/" in code):
             continue  # plain digits are the number runs' business
-        cue = cues.before(len(ctx) + bisect.bisect_left(starts, m.start()))
+        cue = cues.before(n_ctx + bisect.bisect_left(starts, m.start()))
         if cue in ID_KINDS:
             found.append(PdSpan(cue, m.start(), m.end(), m.group()))
     return found

@@ -5,7 +5,7 @@ from rules.numbers import NUMBER_WORDS
 from rules.privacy.lexicon import STOP_POS, Lexicon, PdSpan
 from rules.privacy.lexicon import analyse as _analyse
 from rules.privacy.numbers import JOINERS
-from rules.text import Token
+from rules.text import VERB_IMPR, Token
 
 _SURNAME_ENDINGS = ("ова", "ева", "ов", "ев", "ина", "ин", "овой", "евой", "ову", "еву", "овым", "евым",
                     "ұлы", "улы", "қызы", "кызы")
@@ -26,11 +26,11 @@ def is_number_token(t: Token) -> bool:
 # --- addresses ------------------------------------------------------------------------------
 
 def _is_street(t: Token, lex: Lexicon) -> bool:
-    return t.is_word and (t.form in lex.street_words or _analyse(t.form)[0] in lex.street_words)
+    return t.form[:1].isalpha() and (t.form in lex.street_words or _analyse(t.form)[0] in lex.street_words)
 
 
 def _is_house(t: Token, lex: Lexicon) -> bool:
-    return t.is_word and (t.form in lex.house_words or _analyse(t.form)[0] in lex.house_words)
+    return t.form[:1].isalpha() and (t.form in lex.house_words or _analyse(t.form)[0] in lex.house_words)
 
 
 def _name_ish(t: Token, lex: Lexicon) -> bool:
@@ -142,6 +142,14 @@ def addresses(text: str, tokens: list[Token], lex: Lexicon) -> list[PdSpan]:
 # --- names ----------------------------------------------------------------------------------
 
 def _kz_name(low: str, lex: Lexicon) -> bool:
+    key = ("kz", low)
+    got = lex.memo.get(key)
+    if got is None:
+        got = lex.memo[key] = _kz_name_uncached(low, lex)
+    return got
+
+
+def _kz_name_uncached(low: str, lex: Lexicon) -> bool:
     if low in lex.names:
         return True
     for cut in (1, 2, 3):  # «Нурлана», «Нурланом», «Айгуль»
@@ -156,9 +164,14 @@ def _kz_name(low: str, lex: Lexicon) -> bool:
 
 
 def _not_name(t: Token, lex: Lexicon) -> bool:
-    lemma = _analyse(t.form)[0]
-    return t.form in lex.not_names or lemma in lex.not_names or any(
-        t.form in words or lemma in words for words in lex.cues.values())
+    key = ("not", t.form)
+    got = lex.memo.get(key)
+    if got is None:
+        lemma = _analyse(t.form)[0]
+        got = lex.memo[key] = t.form in lex.not_names or lemma in lex.not_names \
+            or t.form.startswith(lex.not_name_stems) or any(t.form in words or lemma in words
+                                                            for words in lex.cues.values())
+    return got
 
 
 def _sure_name(t: Token, lex: Lexicon) -> bool:
@@ -184,9 +197,47 @@ def _capitalised_mid_sentence(text: str, tokens: list[Token], i: int) -> bool:
     return tokens[i - 1].form not in _SENTENCE_END
 
 
-def _match_cue(tokens: list[Token], i: int, cues: list[tuple[str, ...]]) -> int:
-    """Index after a cue phrase that starts at ``i``, or -1."""
-    for cue in cues:
+_CLAUSE_START = {".", "!", "?", "…", ",", ":", "-", "—", "–", ";", "("}
+_CLAUSE_END = {",", "!", "?", "…"}
+
+
+def _vocative(tokens: list[Token], i: int, lex: Lexicon) -> bool:
+    """A word in address position that may be a name: first in a sentence or a clause (or after a word
+    such as «хорошо»), followed by a comma, an imperative, «вы» or a Kazakh polite imperative."""
+    t = tokens[i]
+    if not t.is_word or len(t.form) < 3 or t.form in NUMBER_WORDS or _not_name(t, lex):
+        return False
+    _lemma, pos, name, known = _analyse(t.form)
+    # a known word must be a name in a good share of its readings («Роза» yes, «свет» no); an unknown one
+    # («Ирлан», «Бейбарыс») is taken as a name in this position
+    if pos in STOP_POS or not (name >= 0.3 or not known or _kz_name(t.form, lex)):
+        return False
+    j = i - 1
+    if j >= 0 and tokens[j].form in lex.vocative_before:
+        j -= 1
+    if j >= 0 and tokens[j].form not in _CLAUSE_START:
+        return False
+    if i + 1 >= len(tokens):
+        return False
+    nxt = tokens[i + 1]
+    return nxt.form in _CLAUSE_END or nxt.form in lex.vocative_after or bool(nxt.flags & VERB_IMPR) \
+        or (nxt.is_word and nxt.form.endswith(lex.vocative_after_endings))
+
+
+def _match_cue(tokens: list[Token], i: int, cues: list[tuple[str, ...]], lex: Lexicon) -> int:
+    """Index after a cue phrase that starts at ``i``, or -1 (only the cues that begin with the word said
+    there are tried)."""
+    by_first = lex.memo.get(("cues", id(cues)))
+    if by_first is None:
+        by_first = lex.memo[("cues", id(cues))] = {}
+        for cue in cues:
+            by_first.setdefault(cue[0], []).append(cue)
+    form = tokens[i].form
+    lemma = _analyse(form)[0]
+    if form not in by_first and lemma not in by_first:
+        return -1
+    candidates = by_first.get(form, []) + (by_first.get(lemma, []) if lemma != form else [])
+    for cue in sorted(candidates, key=cues.index) if len(candidates) > 1 else candidates:
         if i + len(cue) <= len(tokens) and all(
                 tokens[i + k].form == w or _analyse(tokens[i + k].form)[0] == w for k, w in enumerate(cue)):
             return i + len(cue)
@@ -200,20 +251,27 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str]) -> list[
     def kept(t: Token) -> bool:
         return t.form in keep or _analyse(t.form)[0] in keep
 
+    alpha = [t.form[:1].isalpha() for t in tokens]  # marks and numbers are never names: skipped at once
     for i, t in enumerate(tokens):
-        if kept(t):
+        if not alpha[i] or kept(t):
             continue
         if _sure_name(t, lex) or (_maybe_name(t, lex) and _capitalised_mid_sentence(text, tokens, i)
                                   and not _not_name(t, lex)):
             is_name[i] = True
+    # address position: «Ирлан, назовите лицевой счёт», «хорошо, Тимур, ...», «алия вы меня слышите»
+    for i, t in enumerate(tokens):
+        if alpha[i] and not is_name[i] and not kept(t) and _vocative(tokens, i, lex):
+            is_name[i] = True
     # ambiguous words next to a sure name: «Надежда Петровна»
     for i, t in enumerate(tokens):
-        if not is_name[i] and not kept(t) and _maybe_name(t, lex) and (
+        if alpha[i] and not is_name[i] and not kept(t) and _maybe_name(t, lex) and (
                 (i > 0 and is_name[i - 1]) or (i + 1 < n and is_name[i + 1])):
             is_name[i] = True
     # cue phrases: «меня зовут ...», «фамилия ...» (strong), «это ...» (weak)
     for i in range(n):
-        j = _match_cue(tokens, i, lex.name_cues_strong)
+        if not alpha[i]:
+            continue
+        j = _match_cue(tokens, i, lex.name_cues_strong, lex)
         if j >= 0:
             while j < n and tokens[j].form in _CUE_SKIP and not is_name[j]:
                 j += 1
@@ -225,7 +283,7 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str]) -> list[
                 j += 1
                 taken += 1
             continue
-        j = _match_cue(tokens, i, lex.name_cues_weak)
+        j = _match_cue(tokens, i, lex.name_cues_weak, lex)
         if 0 <= j < n and not kept(tokens[j]) and _maybe_name(tokens[j], lex) \
                 and not _not_name(tokens[j], lex):
             _, _, name, known = _analyse(tokens[j].form)

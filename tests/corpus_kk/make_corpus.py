@@ -1,6 +1,6 @@
 """Writes the labelled Kazakh and mixed corpus (``tests/corpus_kk/test`` and ``dev``).
 
-Each file is a transcript (CONTRACT.md section 1, without ``language``: the
+Each file is a transcript (docs/CONTRACT.md section 1, without ``language``: the
 checker detects it) plus ``"expected"``: the rules an auditor would mark, the
 topic, the readings and the language.  Calls are assembled from the
 hand-written turns of ``turns.py``; ``test`` uses only the test half's turns,

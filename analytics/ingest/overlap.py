@@ -1,0 +1,60 @@
+"""Clause 15.13 at ingest: an operator's call that started while another of their calls was going on.
+
+``check`` sees one transcript and cannot know this; the store knows every call's
+start and end (start + recording duration).  ``refresh`` recomputes, in SQL, the
+findings of rule ``overlap.parallel_calls`` for every call, after calls changed:
+a call is flagged when it started while an earlier-started call of the same
+operator had not ended yet (two calls of one operator starting at the same
+second: the second in call_id order is flagged).  The finding names the other
+call and both times, so an auditor can check it against the telephony log.
+
+Such a finding is kept with ``idx`` ``OVERLAP_IDX`` (the checker numbers its own
+findings 0, 1, ...), so an auditor's review of it survives re-ingests; a finding
+still true is left as it is, one no longer true is removed.  It counts in the
+violations like any other; the call's score stays the transcript's.
+"""
+from __future__ import annotations
+
+import logging
+
+log = logging.getLogger(__name__)
+
+RULE = "overlap.parallel_calls"
+CLAUSE = "15.13"
+OVERLAP_IDX = 10_000
+
+_NOW = f"""
+CREATE OR REPLACE TEMP TABLE overlap_now AS
+SELECT call_id, {OVERLAP_IDX} AS idx, '{RULE}' AS rule, '{CLAUSE}' AS clause, 'operator' AS speaker,
+       0.0 AS start, round(date_diff('millisecond', started_at, least(prev_end, ended_at)) / 1000.0, 1) AS "end",
+       'Звонок начат в ' || strftime(started_at, '%H:%M:%S') || ', когда ещё шёл звонок ' || prev_id
+         || ' того же оператора (' || strftime(prev_start, '%H:%M:%S') || '–' || strftime(prev_end, '%H:%M:%S')
+         || ')' AS evidence,
+       rulebook, 1.0 AS confidence
+FROM (SELECT call_id, started_at, ended_at, rulebook,
+             arg_max(call_id, ended_at) OVER w AS prev_id,
+             arg_max(started_at, ended_at) OVER w AS prev_start,
+             max(ended_at) OVER w AS prev_end
+      FROM calls
+      WHERE operator_id IS NOT NULL AND started_at IS NOT NULL AND ended_at IS NOT NULL
+      WINDOW w AS (PARTITION BY operator_id ORDER BY started_at, call_id
+                   ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING))
+WHERE prev_end > started_at
+"""
+
+
+def refresh(con) -> int:
+    """Recompute the findings of ``overlap.parallel_calls``; returns how many calls have one.
+
+    Run it inside the caller's transaction, after the calls changed.
+    """
+    con.execute(_NOW)
+    con.execute(f"""DELETE FROM findings f WHERE f.rule = '{RULE}' AND NOT EXISTS (
+        SELECT 1 FROM overlap_now n WHERE n.call_id = f.call_id AND n.idx = f.idx AND n.evidence = f.evidence)""")
+    con.execute("""INSERT INTO findings (call_id, idx, rule, clause, speaker, start, "end", evidence, rulebook,
+                                         confidence)
+        SELECT n.* FROM overlap_now n ANTI JOIN findings f ON f.call_id = n.call_id AND f.idx = n.idx""")
+    n = con.execute("SELECT count(*) FROM overlap_now").fetchall()[0][0]
+    con.execute("DROP TABLE overlap_now")
+    log.info("calls started while another call of the operator was going on: %s", n)
+    return n
