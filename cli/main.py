@@ -70,7 +70,8 @@ def cli(ctx: click.Context, config_path: Path | None, verbose: int) -> None:
 @click.option("--layout", type=click.Choice(["auto", "stereo-operator-left", "stereo-operator-right", "mono"]),
               default=None, help="Channel layout; auto: stereo is operator-left, mono is mono.")
 @click.option("--model", default=None, help="embedded-base (default), a size name, or a CTranslate2 model folder.")
-@click.option("--language", default=None, help="Spoken language (default ru).")
+@click.option("--language", type=click.Choice(["auto", "ru", "kk"]), default=None,
+              help="Spoken language: auto (default; Russian or Kazakh per speaker and piece), ru or kk.")
 @click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default=None)
 @click.option("--workers", type=int, default=None, help="Recordings transcribed at once.")
 @click.option("--no-cache", is_flag=True, help="Transcribe again even if a cached transcript exists.")
