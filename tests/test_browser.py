@@ -117,6 +117,8 @@ def visible_tiles(pg) -> dict[str, str]:
 
 
 def assert_tiles_match(pg, db: Path, start: str, end: str) -> None:
+    pg.locator('[data-testid="stMetric"]').first.wait_for()
+    settle(pg)
     k = kpi_json(db, start, end)
     expected = {t.tile_label: t.fmt(k[t.key]) for t in catalogue_tiles(k)}
     shown = visible_tiles(pg)

@@ -26,24 +26,11 @@ with actions:
     viewer = auth.require()   # a trainer's report has personal data masked, as every table they see
     report_button(period, mask_personal_data=not viewer.role.sees_pd, role=viewer.role.id)
 
-# The tiles show as soon as the period's KPIs are in; the change from the previous period (a second
-# KPI computation, seconds on a large store when not cached) fills in at the end of the page.
 opts = datasource.report_options()
-tiles = st.empty()
 current = datasource.kpis(period.start, period.end)
-counts = datasource.kpi_list_counts(period.start, period.end)
-with tiles.container():
-    kpi_tiles(current, None, opts)      # without the list buttons: their keys are drawn once, below
-
-
-def add_changes() -> None:
-    before = datasource.kpis(period.previous().start, period.previous().end)
-    with tiles.container():
-        kpi_tiles(current, before, opts, counts)
-
-
+before = datasource.kpis(period.previous().start, period.previous().end)
+kpi_tiles(current, before, opts, datasource.kpi_list_counts(period.start, period.end))
 if not current.get("calls"):
-    add_changes()
     st.info("В выбранном периоде звонков нет — выберите другой период слева.")
     st.stop()
 
@@ -80,4 +67,3 @@ shown = russian(viol, datasource.rules())
 st.dataframe(shown, hide_index=True, key="overview_violations")
 download_buttons(shown, f"нарушения_{period.start:%d.%m.%Y}_{period.end:%d.%m.%Y}", key="overview_violations")
 
-add_changes()
