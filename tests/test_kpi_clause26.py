@@ -186,3 +186,33 @@ def test_mismatch_list_shows_what_was_said(db):
 def test_completion_is_judged_on_what_is_known_now(db, now, pct, overdue):
     got = kpi.compute_kpis(db, *JUNE, now=now)
     assert (got["requests_completed_on_time_pct"], got["requests_overdue"]) == (pct, overdue)
+
+
+# The dashboard shows what `oka-qa kpi --json` prints: the overview's tiles, and on «Своевременность» each
+# catalogued list as many rows as its figure.  Today is long after June, so the KPIs are those of NOW.
+@pytest.mark.slow
+def test_dashboard_tiles_and_lists_agree_with_kpi_json(monkeypatch, db):
+    import test_dashboard as td
+
+    from analytics.catalogue.formats import fmt_number
+    from analytics.catalogue.kpis import with_records
+
+    # the page's period: the first half of 2025, which holds every call and record of the folder
+    r = CliRunner().invoke(cli, ["kpi", "--db", str(db), "--from", "2025-01-01", "--to", "2025-06-30", "--json"])
+    shown = json.loads(r.stdout)
+    assert {k: v for k, v in shown.items() if k not in ("from", "to")} == {
+        k: v for k, v in JUNE_KPIS.items() if k not in ("from", "to")}
+    at = td.open_app(monkeypatch, db)
+    at.radio(key="period_half").set_value("I").run()
+    assert td.tiles(at) == td.expected_tiles(db, dt.date(2025, 1, 1), dt.date(2025, 6, 30))
+    at.switch_page("screens/timeliness.py").run()
+    counted = [k for k in with_records() if k.unit == "count"]   # a list whose length is its figure
+    assert {k.key for k in counted} >= {"requests_not_registered", "requests_unlinked", "readings_not_entered",
+                                        "readings_unlinked", "requests_sealing_reason_invalid", "records_mismatch",
+                                        "records_unverifiable", "calls_not_assessed", "calls_missing_record"}
+    for k in counted:
+        at.session_state["timely_list"] = k.records.name
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        heads = [h.value for h in at.subheader]
+        assert f"{k.label}: {fmt_number(shown[k.key], 0)}" in heads, (k.key, heads)

@@ -62,6 +62,7 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     "reason_not_assessed": NOT_ASSESSED_RU,
     "layout": LAYOUTS_RU,
     "record_type": RECORD_TYPES_RU,
+    "missing": RECORD_TYPES_RU,
     "reason_class": REASON_CLASSES_RU,
 }
 # list columns whose items are stored values -> their Russian names

@@ -79,9 +79,12 @@ _SQL = {
                dictated_values
         FROM readings_p WHERE record_unverifiable
         ORDER BY recorded_at, record_id""",
+    # one row per record missing (a call that needed both and has neither is two rows), as the figure counts
     "calls_missing_record": q.with_bases("calls") + f"""
-        SELECT {_CALL_COLS}, request_not_registered AS no_request, reading_not_entered AS no_reading
-        FROM calls_p WHERE request_not_registered OR reading_not_entered ORDER BY started_at, call_id""",
+        SELECT {_CALL_COLS}, 'request' AS missing FROM calls_p WHERE request_not_registered
+        UNION ALL
+        SELECT {_CALL_COLS}, 'reading' FROM calls_p WHERE reading_not_entered
+        ORDER BY started_at, call_id, missing""",
     "calls_not_assessed": q.with_bases("calls") + f"""
         SELECT {_CALL_COLS}, call_language AS language,
                (SELECT list(DISTINCT n.reason ORDER BY n.reason) FROM not_assessed n
@@ -105,7 +108,7 @@ _DOCS = {
     "readings_mismatched": "Linked readings whose value is none of the values dictated in the call (both shown).",
     "records_mismatch": "Linked records whose account/contract number is none of the numbers said, heard surely.",
     "records_unverifiable": "Linked records whose call's numbers or dictated values were heard too unsurely.",
-    "calls_missing_record": "Calls that needed a request or a reading and have none linked (which one, each).",
+    "calls_missing_record": "Calls that needed a request or a reading and have none linked, a row per record missing.",
     "calls_not_assessed": "Calls on which no rule could be judged (score null), with the reasons.",
     "calls_by_language": "Every call of the period with its language.",
 }
@@ -139,5 +142,5 @@ FIGURE_OF = {
     "readings_not_entered": "readings_not_entered", "readings_unlinked": "readings_unlinked",
     "readings_mismatched": "readings_value_mismatch", "records_mismatch": "records_mismatch",
     "records_unverifiable": "records_unverifiable", "calls_not_assessed": "calls_not_assessed",
-    "calls_by_language": "calls",
+    "calls_missing_record": "calls_missing_record", "calls_by_language": "calls",
 }

@@ -65,3 +65,18 @@ def violation_examples(db: Path, date_from: dt.date, date_to: dt.date, per_rule:
             )
             SELECT rule, clause, call_id, started_at, operator, start, evidence
             FROM ranked WHERE n <= ? ORDER BY rule, n""", params=[date_from, date_to, per_rule]).pl()
+
+
+def review_figures(db: Path, date_from: dt.date, date_to: dt.date) -> pl.DataFrame:
+    """Per rule, over the automatic findings in the period's calls: rule, clause, findings (all, rejected ones
+    included), reviewed, confirmed, rejected — what auditors made of them on the page «Проверка»."""
+    with connect(Path(db), read_only=True) as con:
+        return con.sql(f"""
+            WITH {_PERIOD}
+            SELECT f.rule, min(f.clause) AS clause, count(*) AS findings,
+                   count(r.verdict) AS reviewed,
+                   count(*) FILTER (WHERE r.verdict = 'confirmed') AS confirmed,
+                   count(*) FILTER (WHERE r.verdict = 'rejected') AS rejected
+            FROM findings f JOIN period p USING (call_id)
+            LEFT JOIN reviews r ON r.call_id = f.call_id AND r.idx = f.idx AND (r.rule IS NULL OR r.rule = f.rule)
+            GROUP BY f.rule ORDER BY f.rule""", params=[date_from, date_to]).pl()

@@ -70,7 +70,9 @@ def scored_ctes() -> str:
 
 
 def scored_calls(alias: str = "c") -> str:
-    """``SELECT`` list and ``FROM`` of the calls with their score as it stands now (after ``scored_ctes``)."""
-    return (f"{alias}.* REPLACE (CASE WHEN {alias}.score IS NULL THEN NULL "
+    """``SELECT`` list and ``FROM`` of the calls with their score as it stands now (after ``scored_ctes``):
+    an evaluation form's where an auditor filled one (the store's ``scored_calls`` view), else the
+    rulebook's with the rejected findings' weights given back."""
+    return (f"{alias}.* REPLACE (CASE WHEN {alias}.form_scored OR {alias}.score IS NULL THEN {alias}.score "
             f"ELSE coalesce(rs.score, {alias}.score) END AS score) "
-            f"FROM calls {alias} LEFT JOIN rescored rs ON rs.call_id = {alias}.call_id")
+            f"FROM scored_calls {alias} LEFT JOIN rescored rs ON rs.call_id = {alias}.call_id")

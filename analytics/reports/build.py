@@ -13,6 +13,7 @@ from analytics.reports import lists as lists_mod
 from analytics.reports.model import ClauseRow, Example, Indicator, OperatorRow, Period, ReportData, Scope
 from analytics.reports.options import ReportOptions
 from analytics.reports.recommend import recommend
+from analytics.reports.statements import load_coverage, review_rows
 
 log = logging.getLogger(__name__)
 
@@ -153,4 +154,7 @@ def build_report(db: Path, period: Period, kind: str, opts: ReportOptions | None
         clauses=clauses, operators=operators,
         recommendations=recommend(operators, {c.rule: c.clause for c in clauses}, opts),
         monthly=_monthly(db, period),
+        coverage=load_coverage(),
+        reviews=review_rows(db, period.start, period.end, catalog, opts.trusted_min_reviews,
+                            opts.trusted_precision_pct),
     )

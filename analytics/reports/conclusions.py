@@ -1,8 +1,10 @@
 """The closing section: what the numbers mean, in sentences a reader signs.
 
 For the audit report the same findings are also numbered as nonconformities
-(НС-1, НС-2, ...): an indicator of 2.6 not met, and each clause of section 2
-with violations.
+(НС-1, НС-2, ...): an indicator of 2.6 not met, the record checks, and each
+clause of section 2 with violations — a rule's findings only where an auditor
+confirmed them or the rule is trusted (``analytics.reports.statements``); the
+rest is listed as «не подтверждено» (:func:`unconfirmed`).
 """
 from __future__ import annotations
 
@@ -40,12 +42,39 @@ def nonconformities(data: ReportData) -> list[str]:
     if k.get("calls_missing_record"):
         items.append(f"Обращения без зарегистрированной заявки или внесённого показания: "
                      f"{k['calls_missing_record']}.")
+    if k.get("requests_sealing_reason_invalid"):
+        items.append(f"Заявки на опломбировку без допустимой причины (п. 20): "
+                     f"{k['requests_sealing_reason_invalid']}.")
+    if k.get("records_mismatch"):
+        items.append(f"Номер счёта (договора) в записи не совпадает с названным в звонке (п. 12): "
+                     f"{k['records_mismatch']}.")
+    reviews = {r.rule: r for r in data.reviews}
     for c in data.clauses:
-        if c.violations:
-            items.append(f"Нарушение требований ({fmt_clause(c.clause)}) «{c.title}»: "
-                         f"нарушений — {c.violations}, "
-                         f"звонков с нарушением — {c.calls}.")
+        if not c.violations:
+            continue
+        r = reviews.get(c.rule)
+        head = f"Нарушение требований ({fmt_clause(c.clause)}) «{c.title}»: "
+        if r is not None and r.trusted:
+            items.append(f"{head}нарушений — {c.violations}, звонков с нарушением — {c.calls} "
+                         f"(точность правила по проверке аудитором — {fmt_kpi(r.precision_pct, '%')}).")
+        elif r is not None and r.confirmed:
+            items.append(f"{head}подтверждено аудитором нарушений — {r.confirmed} "
+                         f"из {c.violations} найденных автоматически.")
     return [f"НС-{i}. {text}" for i, text in enumerate(items, 1)]
+
+
+def unconfirmed(data: ReportData) -> list[str]:
+    """The rules whose findings are not stated as nonconformities: neither confirmed nor trusted."""
+    reviews = {r.rule: r for r in data.reviews}
+    out = []
+    for c in data.clauses:
+        r = reviews.get(c.rule)
+        if not c.violations or (r is not None and (r.trusted or r.confirmed)):
+            continue
+        checked = (f"проверено аудитором {r.reviewed}, подтверждений нет" if r is not None and r.reviewed
+                   else "аудитором не проверялись")
+        out.append(f"{fmt_clause(c.clause)} «{c.title}»: автоматических находок — {c.violations} ({checked}).")
+    return out
 
 
 def summary_sentences(data: ReportData) -> list[str]:

@@ -9,7 +9,7 @@ import docx
 from docx.shared import Cm, Pt
 
 from analytics.catalogue import kpis as catalogue
-from analytics.reports import conclusions
+from analytics.reports import conclusions, statements
 from analytics.reports.charts import Chart
 from analytics.reports.docx_parts import bottom_rule, page_number_footer, para, plain_table, setup, table
 from analytics.reports.model import ReportData
@@ -41,7 +41,8 @@ def write_docx(data: ReportData, path: Path, charts: dict[str, Chart], opts: Rep
     _letterhead(doc, data)
     n = 0
     figs = _Figures(charts)
-    for key, section in (("scope", _scope), ("indicators", _indicators), ("lists", _lists),
+    for key, section in (("scope", _scope), ("coverage", statements.write_docx_section),
+                         ("indicators", _indicators), ("lists", _lists),
                          ("clauses", _clauses), ("operators", _operators), ("training", _training)):
         n += 1
         doc.add_heading(f"{n}. {SECTIONS[key]}", level=1)
@@ -270,6 +271,12 @@ def _conclusion(doc, data: ReportData) -> None:
         if items:
             para(doc, "Руководителю ОКА разработать корректирующие действия по каждому несоответствию "
                       "и представить их в сектор СМК.", align="justify")
+        open_items = conclusions.unconfirmed(data)
+        if open_items:
+            para(doc, "Не подтверждено (автоматические находки, которые аудитор не подтвердил; несоответствиями "
+                      "не являются до проверки):", bold=True)
+            for item in open_items:
+                para(doc, item, align="justify", size=11)
 
 
 def _signatures(doc, data: ReportData) -> None:

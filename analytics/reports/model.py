@@ -140,6 +140,8 @@ class ReportData:
     operators: list[OperatorRow]
     recommendations: list[Recommendation]
     monthly: list[dict[str, Any]] = field(default_factory=list)  # month, registered %, readings %, score
+    coverage: list[Any] = field(default_factory=list)   # statements.CoverageRow, clause by clause
+    reviews: list[Any] = field(default_factory=list)    # statements.ReviewRow, per rule with findings
 
     def rule(self, rule_id: str) -> ClauseRow | None:
         return next((c for c in self.clauses if c.rule == rule_id), None)

@@ -33,6 +33,12 @@ class ReportOptions:
     pdf: None converts to PDF when LibreOffice (``soffice``) is installed;
         False never; True requires it.
     charts: draw the charts (matplotlib) into the DOCX and the XLSX.
+    trusted_precision_pct, trusted_min_reviews: a rule whose findings an
+        auditor reviewed at least ``trusted_min_reviews`` times in the period
+        and confirmed at least ``trusted_precision_pct`` % of them is trusted:
+        the audit report states its findings as nonconformities; the other
+        rules' findings count as nonconformities only where confirmed, and the
+        rest is listed as «не подтверждено».
     mask_personal_data: for readers without access to personal data (the
         trainer's role): quotes are masked with ``rules.privacy`` and the
         account / contract / contact columns of the lists are left blank.
@@ -50,3 +56,5 @@ class ReportOptions:
     pdf: bool | None = None
     charts: bool = True
     mask_personal_data: bool = False
+    trusted_precision_pct: float = 90.0
+    trusted_min_reviews: int = 20

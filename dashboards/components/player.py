@@ -1,12 +1,11 @@
 """The recording of a call, cued to a moment, for the roles that may hear it — and why not, to the others."""
 from __future__ import annotations
 
-import mimetypes
-
 import streamlit as st
 
 from analytics.catalogue.formats import fmt_seconds
 from dashboards import auth
+from dashboards.components.served import audio_player
 
 LEAD_S = 1.0    # the review screen starts a little before the finding, so its words are heard whole
 
@@ -29,7 +28,8 @@ def player(call: dict, at_second: float | None, lead_s: float = 0.0) -> bool:
         st.caption("Файл записи не найден в папке записей на этом компьютере.")
         return False
     start = max(0, int((at_second or 0) - (lead_s if at_second else 0)))
-    st.audio(str(audio), format=mimetypes.guess_type(audio.name)[0] or "audio/wav", start_time=start)
-    auth.log_once("play_audio", call["call_id"], {"file": audio.name})
+    if not audio_player(call["call_id"], audio, start):        # the app's own route; each fetch is logged there
+        st.caption("Запись разговора недоступна в этом окне: войдите заново.")
+        return False
     st.caption(f"Воспроизведение с {fmt_seconds(start)} — нажмите время у реплики, чтобы перейти к ней.")
     return True

@@ -4,9 +4,11 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
+from analytics.access.policy import MAX_QUERY_CHARS, bounded_query
 from analytics.catalogue.formats import fmt_clause, fmt_datetime, fmt_number, fmt_rule, fmt_seconds, fmt_value
 from analytics.catalogue.labels import LANGUAGES_RU, TOPICS_RU
 from dashboards import auth, context, datasource, shell
+from dashboards.components import evaluation_form
 from dashboards.components.calltable import call_table
 from dashboards.components.conversation import conversation
 from dashboards.components.decision import decision
@@ -98,6 +100,7 @@ def show_call(call_id: str, at_second: float | None) -> None:
             rd = russian(detail.readings)
             st.dataframe(rd, hide_index=True, key="call_readings", column_config=grid_config(rd))
             download_buttons(for_export(rd), f"показания_{call_id}", key="call_readings")
+    evaluation_form.on_call_page(call_id, at_second)  # the auditor's form and added violations (issue 15)
 
 
 def _decide(findings: pl.DataFrame) -> None:
@@ -116,7 +119,8 @@ def _decide(findings: pl.DataFrame) -> None:
 def search() -> None:
     st.title("Звонки")
     st.caption(f"{period.label}. Поиск находит слово в любой форме: «девушка» найдёт и «девушки».")
-    query = st.text_input("Поиск по расшифровкам", key="calls_query", placeholder="например: девушка подождите")
+    query = bounded_query(st.text_input("Поиск по расшифровкам", key="calls_query", max_chars=MAX_QUERY_CHARS,
+                                        placeholder="например: девушка подождите"))
     ops = datasource.operators()
     names = dict(zip(ops["operator_id"].to_list(), ops["operator_name"].to_list(), strict=True))
     c1, c2, c3, c4, c5 = st.columns([2, 2, 2, 2, 1])

@@ -12,6 +12,7 @@ import streamlit as st
 
 from analytics.catalogue.formats import fmt_datetime, fmt_number, fmt_of, fmt_rule, fmt_seconds
 from dashboards import context, datasource, shell
+from dashboards.components import rule_quality
 from dashboards.components.decision import decision
 from dashboards.components.export import download_buttons
 from dashboards.components.player import LEAD_S, player
@@ -107,3 +108,4 @@ if not reviewed.is_empty():
 pshown = russian(prec, rules)
 st.dataframe(pshown, hide_index=True, key="review_precision")
 download_buttons(pshown, "точность_правил", key="review_precision")
+rule_quality.show(period)  # precision and recall from the review history (issue 15)
