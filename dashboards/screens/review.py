@@ -18,13 +18,12 @@ from dashboards.components.export import download_buttons
 from dashboards.components.player import LEAD_S, player
 from dashboards.labels import for_export, grid_config, russian
 
+period = shell.page()
+rules = datasource.rules()
 PAGE = "screens/review.py"
 CURRENT = "review_current"          # (call_id, idx) of the finding on screen: kept across pages
 STATES_RU = {"unreviewed": "не проверенные", "confirmed": "подтверждённые", "rejected": "отклонённые", "all": "все"}
 LIST_COLUMNS = ["call_id", "started_at", "operator_name", "rule", "clause", "start", "evidence", "verdict"]
-
-period = shell.page()
-rules = datasource.rules()
 
 st.title("Проверка")
 st.caption(f"{period.label}. Ложное срабатывание перестаёт учитываться в показателях и баллах сразу. "
