@@ -79,8 +79,8 @@ calls_p AS (
              AS request_not_registered,
            list_contains({_TOPICS}, 'readings')
              AND c.call_id NOT IN (SELECT call_id FROM links WHERE record_type = 'reading') AS reading_not_entered,
-           c.score IS NULL AS not_assessed
-    FROM calls c, params p
+           c.auto_score IS NULL AS not_assessed   -- the rulebook's score; c.score is a form's where one exists
+    FROM scored_calls c, params p
     WHERE c.started_at >= p.lo AND c.started_at < p.hi
 )"""
 
