@@ -168,19 +168,6 @@ CREATE TABLE IF NOT EXISTS links (
     PRIMARY KEY (record_type, record_id)
 );
 
--- An auditor's verdict on a finding (dashboard page «Проверка»); a rejected
--- finding stops counting in the KPIs.  Keyed by the finding it judges.
-CREATE TABLE IF NOT EXISTS reviews (
-    call_id     VARCHAR,
-    idx         INTEGER,      -- findings.idx
-    rule        VARCHAR,
-    verdict     VARCHAR,      -- confirmed | rejected
-    comment     VARCHAR,
-    reviewer    VARCHAR,
-    reviewed_at TIMESTAMP,
-    PRIMARY KEY (call_id, idx)
-);
-
 -- Kazakhstan's working-day calendar (core/workdays.py): for every day,
 -- whether it is worked and the 10th working day after it (a request's due day).
 CREATE TABLE IF NOT EXISTS calendar (
@@ -272,6 +259,7 @@ def init(path: Path) -> None:
 
 
 def _create(path: Path) -> None:
+    from analytics.storage import calibration, reviews, samples
     from core import workdays
 
     with connect(path) as con:
@@ -279,6 +267,9 @@ def _create(path: Path) -> None:
         con.execute(DDL)
         for statement in MIGRATIONS:
             con.execute(statement)
+        reviews.create(con)  # the auditors' history (review_events) and the state derived from it
+        calibration.create(con)
+        samples.create(con)
         con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
         workdays.materialise(con)
         con.commit()
