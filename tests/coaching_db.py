@@ -47,9 +47,11 @@ def build(db: Path) -> Path:
             for idx, (rule, clause) in enumerate(findings):
                 con.execute("INSERT INTO findings VALUES (?, ?, ?, ?, 'operator', 1, 2, ?, 'test', 1.0)",
                             [call_id, idx, rule, clause, f"слова {call_id}"])
-            for idx in rejected:
-                con.execute("INSERT INTO reviews VALUES (?, ?, ?, 'rejected', '', 'аудитор', ?)",
-                            [call_id, idx, findings[idx][0], start])
             for rule in skipped:
                 con.execute("INSERT INTO not_assessed VALUES (?, ?, 'low_confidence')", [call_id, rule])
+    from analytics.storage.reviews import save_review
+
+    for call_id, started, _op, _findings, rejected, _skipped in CALLS:
+        for idx in rejected:
+            save_review(db, call_id, idx, "rejected", "не обращение", "аудитор", now=dt.datetime.fromisoformat(started))
     return db
