@@ -42,7 +42,8 @@ def db(tmp_path, monkeypatch):
             _recording(rec / f"{call_id}.wav", 12.0)
             words = [{"w": " " + w, "start": 3.0 + 0.5 * i, "end": 3.4 + 0.5 * i, "p": 0.9}
                      for i, w in enumerate(PHONE.split())]
-            con.execute("UPDATE calls SET audio_path = ?, duration_s = 12 WHERE call_id = ?", [f"{call_id}.wav", call_id])
+            con.execute("UPDATE calls SET audio_path = ?, duration_s = 12 WHERE call_id = ?",
+                        [f"{call_id}.wav", call_id])
             con.execute("INSERT INTO utterances VALUES (?, 1, 'customer', 3.0, 9.5, ?, ?, NULL, NULL)",
                         [call_id, PHONE, words])
     monkeypatch.setenv("OKA_QA_DB", str(db))
@@ -53,7 +54,8 @@ def db(tmp_path, monkeypatch):
 
 
 def page(script: str, role: str, operator_id: str = "", query: dict | None = None) -> AppTest:
-    at = sign_in(AppTest.from_file(APP, default_timeout=90), role, name=f"{role}-{operator_id}", operator_id=operator_id)
+    at = sign_in(AppTest.from_file(APP, default_timeout=90), role, name=f"{role}-{operator_id}",
+                 operator_id=operator_id)
     for k, v in H1.items():
         at.session_state[k] = v
     at.query_params.update(query or {})
