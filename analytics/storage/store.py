@@ -217,6 +217,8 @@ CREATE TABLE IF NOT EXISTS rejects (
 MIGRATIONS = (
     "ALTER TABLE findings ADD COLUMN IF NOT EXISTS confidence DOUBLE",
     "ALTER TABLE calls ADD COLUMN IF NOT EXISTS topics VARCHAR[]",
+    # how surely the dictated value's digits were heard (schema Reading.confidence; the table mirrors it)
+    "ALTER TABLE call_readings ADD COLUMN IF NOT EXISTS confidence DOUBLE",
 )
 
 
