@@ -47,6 +47,7 @@ class AccessOptions:
     users_file: str = "var/users.json"
     recordings_dir: str = ""
     sso: bool = False
+    idle_timeout_min: int = 30
 
 
 @dataclass

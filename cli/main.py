@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from core.errors import OkaError
 log = logging.getLogger("oka_qa")
 
 EXIT_OK, EXIT_PARTIAL, EXIT_FAILED = 0, 1, 2
+PRIVATE_UMASK = 0o077
 
 
 class Problems:
@@ -51,6 +53,9 @@ def _fail(message: str) -> None:
 @click.pass_context
 def cli(ctx: click.Context, config_path: Path | None, verbose: int) -> None:
     """oka-qa: checks recorded calls of ОКА against СТП-04-2019 and reports the KPIs of clause 2.6."""
+    # Everything written (database, backups, transcripts, reports, users, the dashboard's files) holds
+    # personal data: readable by this account only, 0600 files and 0700 folders.
+    os.umask(PRIVATE_UMASK)
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     try:
@@ -65,7 +70,8 @@ def cli(ctx: click.Context, config_path: Path | None, verbose: int) -> None:
 @click.option("--layout", type=click.Choice(["auto", "stereo-operator-left", "stereo-operator-right", "mono"]),
               default=None, help="Channel layout; auto: stereo is operator-left, mono is mono.")
 @click.option("--model", default=None, help="embedded-base (default), a size name, or a CTranslate2 model folder.")
-@click.option("--language", default=None, help="Spoken language (default ru).")
+@click.option("--language", type=click.Choice(["auto", "ru", "kk"]), default=None,
+              help="Spoken language: auto (default; Russian or Kazakh per speaker and piece), ru or kk.")
 @click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default=None)
 @click.option("--workers", type=int, default=None, help="Recordings transcribed at once.")
 @click.option("--no-cache", is_flag=True, help="Transcribe again even if a cached transcript exists.")
@@ -227,7 +233,7 @@ def demo(cfg, db, port, no_serve) -> None:
     from data import DEMO_DIR
 
     db = Path(db)
-    for stale in (db, db.with_suffix(db.suffix + ".wal")):
+    for stale in (db, db.with_suffix(db.suffix + ".wal"), db.with_suffix(db.suffix + ".audit-chain")):
         stale.unlink(missing_ok=True)
     problems = Problems()
     report = run_ingest(DEMO_DIR, db, cfg, on_error=problems.error)

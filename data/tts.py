@@ -5,7 +5,8 @@ speaks each turn; the customer's turns are pitch-shifted with sox so the two
 sides sound different.  Turns are laid out on a timeline and mixed into an
 8 kHz telephone recording: stereo with one side per channel, or mono.  Line
 noise and channel bleed (each side leaking faintly into the other channel, as
-some recorders do) can be added.
+some recorders do) can be added.  Kazakh turns (``Turn(..., language="kk")``) are
+spoken by espeak-ng's Kazakh voice (Debian package ``espeak-ng``): festival has none.
 """
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ class Turn:
     overlap_s: start this many seconds before the previous turn ends (an interruption).
     pause_s: silence before this turn (default: the call's gap).
     rate: speaking-rate factor (1.0 natural; 1.4 is fast).
+    language: ``ru`` (festival) or ``kk`` (espeak-ng's Kazakh voice).
     """
 
     speaker: str
@@ -43,6 +45,7 @@ class Turn:
     overlap_s: float = 0.0
     pause_s: float | None = None
     rate: float = 1.0
+    language: str = "ru"
 
 
 def _need(tool: str, package: str) -> None:
@@ -50,19 +53,27 @@ def _need(tool: str, package: str) -> None:
         raise SynthesisError(f"{tool} not found; install the Debian package {package} (apt-get install {package})")
 
 
-def _speak(text: str, speaker: str, rate: float, sample_rate: int) -> np.ndarray:
+def _speak(text: str, speaker: str, rate: float, sample_rate: int, language: str = "ru") -> np.ndarray:
     """One turn as float32 samples at ``sample_rate``; cached by content."""
-    _need("text2wave", "festival festvox-ru")
+    if language == "kk":
+        _need("espeak-ng", "espeak-ng")
+    else:
+        _need("text2wave", "festival festvox-ru")
     _need("sox", "sox")
-    key = hashlib.sha256(f"{VOICE}|{speaker}|{rate}|{sample_rate}|{text}".encode()).hexdigest()[:24]
+    voice = "espeak-ng:kk" if language == "kk" else VOICE
+    key = hashlib.sha256(f"{voice}|{speaker}|{rate}|{sample_rate}|{text}".encode()).hexdigest()[:24]
     CACHE.mkdir(parents=True, exist_ok=True)
     out = CACHE / f"{key}.wav"
     if not out.exists():
         with tempfile.TemporaryDirectory() as tmp:
             txt, raw = Path(tmp) / "t.txt", Path(tmp) / "raw.wav"
             txt.write_text(text, encoding="utf-8")
-            subprocess.run(["text2wave", "-eval", f"({VOICE})", str(txt), "-o", str(raw)],
-                           check=True, capture_output=True, timeout=120)
+            if language == "kk":
+                subprocess.run(["espeak-ng", "-v", "kk", "-s", "150", "-f", str(txt), "-w", str(raw)],
+                               check=True, capture_output=True, timeout=120)
+            else:
+                subprocess.run(["text2wave", "-eval", f"({VOICE})", str(txt), "-o", str(raw)],
+                               check=True, capture_output=True, timeout=120)
             effects = []
             if speaker == "customer":
                 effects += ["pitch", str(CUSTOMER_PITCH_CENTS)]
@@ -115,7 +126,7 @@ def synthesize_call(turns, out: Path, *, layout: str = "stereo-operator-left", s
     for t in turns:
         if t.speaker not in ("operator", "customer"):
             raise ValueError(f"speaker must be operator or customer, got {t.speaker!r}")
-        audio = _speak(t.text, t.speaker, t.rate, sample_rate)
+        audio = _speak(t.text, t.speaker, t.rate, sample_rate, t.language)
         # festival pads with silence; trim it so the reference times are honest
         voiced = np.flatnonzero(np.abs(audio) > 0.01)
         if voiced.size:

@@ -78,7 +78,7 @@ def _recognizer(batched_segments, alone_segments):
     from transcription.options import TranscribeOptions
     from transcription.recognize import Recognizer
 
-    rec = Recognizer(TranscribeOptions(device="cpu"), model=_Scripted(alone_segments))
+    rec = Recognizer(TranscribeOptions(device="cpu", language="ru"), model=_Scripted(alone_segments))
     rec._batched = _Scripted(batched_segments)
     return rec
 
@@ -152,6 +152,6 @@ def test_the_plain_decoder_goes_without_the_prompt():
     from transcription.recognize import Recognizer
 
     model = _Scripted([_segment(0.0, 2.0, [_word("Алло.", 1.0, 1.5)])])
-    rec = Recognizer(TranscribeOptions(device="cpu", batched_min_s=-1), model=model)
+    rec = Recognizer(TranscribeOptions(device="cpu", batched_min_s=-1, language="ru"), model=model)
     assert [u.text for _, u in rec.recognize(TWO[:1], TWO_CHUNKS[:1])] == ["Алло."]
     assert model.calls[0]["initial_prompt"] is None and model.calls[0]["seconds"] == pytest.approx(20.0 + GAP_S)

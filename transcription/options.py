@@ -35,7 +35,13 @@ class TranscribeOptions:
         network allows) or a path to a CTranslate2 Whisper model folder.
     device: ``auto``, ``cpu`` or ``cuda``.
     compute_type: ``auto`` picks int8 on CPU and float16 on GPU.
-    language: the language spoken in the calls.
+    language: ``auto`` (each speaker's and each piece's language found by Whisper, Russian or
+        Kazakh only: ``transcription.language``), ``ru`` or ``kk`` to force one.
+    kk_threshold: with ``auto``, the probability of Kazakh (among Russian and Kazakh, by
+        Whisper's language tokens) at which speech counts as Kazakh.  0.5 takes the model
+        as it is; the embedded base model gives espeak-ng's synthetic Kazakh only 0.04–0.3
+        (``python bench/language_detect.py``), so a deployment with labelled Kazakh calls
+        should measure and set it.
     layout: ``auto`` (stereo files are taken as operator-left), or one of the
         contract's layouts to force it.
     vad: cut silence with Silero VAD before decoding (fewer hallucinations).
@@ -97,7 +103,8 @@ class TranscribeOptions:
     model: str = DEFAULT_MODEL
     device: str = "auto"
     compute_type: str = "auto"
-    language: str = "ru"
+    language: str = "auto"
+    kk_threshold: float = 0.5
     layout: str = "auto"
     vad: bool = True
     beam_size: int = 5

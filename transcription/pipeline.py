@@ -16,6 +16,7 @@ import numpy as np
 from core.errors import OkaError
 from transcription import bleed, roles
 from transcription.audio import SAMPLE_RATE, Audio, decode
+from transcription.language import call_language
 from transcription.options import TranscribeOptions
 from transcription.recognize import Chunk, Recognizer, speech_chunks
 from transcription.schema import LAYOUTS, Transcript, Utterance
@@ -68,8 +69,9 @@ class Transcriber:
         else:
             utts = self._stereo(audio, operator_left=layout == "stereo-operator-left")
         utts.sort(key=lambda u: (u.start, u.end))
+        language = call_language(utts) if self.opts.language == "auto" else self.opts.language
         return Transcript(call_id=call_id or path.stem, duration_s=audio.duration_s,
-                          language=self.opts.language, layout=layout, utterances=utts)
+                          language=language, layout=layout, utterances=utts)
 
     def _chunks(self, audio: np.ndarray, channel: int, tag) -> list[Chunk]:
         if self.opts.vad:

@@ -27,6 +27,7 @@ import numpy as np
 
 from transcription import guards
 from transcription.audio import SAMPLE_RATE
+from transcription.language import CHOICES, chunk_languages
 from transcription.model import describe, load_model, pick_runtime
 from transcription.options import TranscribeOptions
 from transcription.schema import Utterance, Word
@@ -159,10 +160,10 @@ class Recognizer:
         limit = self.opts.batched_min_s
         return limit >= 0 and packed_s >= limit
 
-    def _kwargs(self) -> dict:
+    def _kwargs(self, language: str | None = None) -> dict:
         o = self.opts
         kw = {
-            "language": o.language,
+            "language": language or o.language,
             "beam_size": o.beam_size,
             "word_timestamps": True,  # needed to map words back to their chunk
             "condition_on_previous_text": False,
@@ -179,21 +180,45 @@ class Recognizer:
         return kw
 
     def recognize(self, channels: list[np.ndarray], chunks: list[Chunk]) -> list[tuple[Hashable, Utterance]]:
-        """(tag, utterance) for the speech in ``chunks`` of ``channels``, in time order."""
+        """(tag, utterance) for the speech in ``chunks`` of ``channels``, in time order.
+
+        With ``language = "auto"`` each chunk's language is found first (:mod:`transcription.language`)
+        and the chunks of each language are decoded together in it; every utterance carries its language.
+        """
         if not chunks:
             return []
-        packed = pack(channels, chunks)
-        if self.use_batched(len(packed.audio) / SAMPLE_RATE):
-            out = self._decode_batched(packed)
-        else:  # no prompt: only the batched path checks its pieces for echoes of it
-            segments, _ = self.model.transcribe(packed.audio, **{**self._kwargs(), "initial_prompt": None})
-            out = [tu for s in segments for tu in self._utterances(s, packed)]
+        if self.opts.language != "auto":
+            out = self._recognize(channels, chunks, self.opts.language)
+        else:
+            packed = pack(channels, chunks)
+            pieces = packed.pieces()
+            spans = [packed.span(p) for p in pieces]
+            audio = [packed.audio[int(p["start"] * SAMPLE_RATE):int(p["end"] * SAMPLE_RATE)] for p in pieces]
+            langs = chunk_languages(self.model, channels, packed.chunks, spans, audio, self.opts.kk_threshold)
+            out = []
+            for lang in CHOICES:
+                group = [c for c, la in zip(packed.chunks, langs, strict=True) if la == lang]
+                if group:
+                    out += self._recognize(channels, group, lang)
         out.sort(key=lambda tu: (tu[1].start, tu[1].end))
         return out
 
-    def _decode_batched(self, packed: _Packed) -> list[tuple[Hashable, Utterance]]:
+    def _recognize(self, channels: list[np.ndarray], chunks: list[Chunk],
+                   language: str) -> list[tuple[Hashable, Utterance]]:
+        """The chunks decoded in one language; each utterance is marked with it."""
+        packed = pack(channels, chunks)
+        if self.use_batched(len(packed.audio) / SAMPLE_RATE):
+            out = self._decode_batched(packed, language)
+        else:  # no prompt: only the batched path checks its pieces for echoes of it
+            segments, _ = self.model.transcribe(packed.audio, **{**self._kwargs(language), "initial_prompt": None})
+            out = [tu for s in segments for tu in self._utterances(s, packed)]
+        for _, u in out:
+            u.language = language if language in CHOICES else None
+        return out
+
+    def _decode_batched(self, packed: _Packed, language: str | None = None) -> list[tuple[Hashable, Utterance]]:
         """Pieces decoded ``batch_size`` at a time; a piece that fails a guard is decoded again alone."""
-        kw = self._kwargs()
+        kw = self._kwargs(language)
         pieces = packed.pieces()
         segments, _ = self.batched.transcribe(packed.audio, batch_size=self.opts.batch_size,
                                               clip_timestamps=pieces, without_timestamps=True, **kw)

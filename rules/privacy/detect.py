@@ -2,12 +2,15 @@
 
 ``mask_text(text)`` returns the text with every phone number, account and
 contract number, ИИН, e-mail, person's name and address replaced by a
-placeholder such as «[телефон]», and the spans it replaced.  Numbers count
-whether said in digits or in words (``rules.privacy.numbers``); a number is judged
-by its length and by the cue words before it («лицевой счёт», «телефон»,
-«ИИН»; «показания», «тенге» mean a value, not an identifier).  Names come
-from pymorphy3's Name/Surn/Patr tags, the Kazakh name list in
-``rules/lexicons/pd_names_kz.txt`` and cue phrases («меня зовут», «фамилия»).
+placeholder such as «[телефон]», and the spans it replaced (``find_pd``: the
+spans alone, character offsets and kind, which audio redaction maps onto word
+timestamps).  Numbers count whether said in digits or in words, Russian or Kazakh,
+or written the recogniser's ways («7,8,9,1,2,3», «877.1.2.4.5.6»; ``rules.privacy.numbers``);
+a number is judged by its length and by the cue words before it («лицевой счёт»,
+«телефон», «ИИН», «шот»; «показания», «тенге» mean a value, not an identifier).
+Names come from pymorphy3's Name/Surn/Patr tags, the Kazakh name list in
+``rules/lexicons/pd_names_kz.txt``, cue phrases («меня зовут», «фамилия») and
+address position («Ирлан, назовите лицевой счёт»).  Cost is linear in the text.
 
 What counts and what it is replaced with is data: ``rules/privacy/lexicon.yaml``.
 The masker errs on the side of masking: a false «[номер]» costs a trainer a

@@ -1,0 +1,137 @@
+"""Language per speaker and piece (``--language auto``), on a scripted model: no Whisper needed."""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from transcription.audio import SAMPLE_RATE
+from transcription.language import calibrated, call_language, chunk_languages
+from transcription.options import TranscribeOptions
+from transcription.recognize import Chunk, Recognizer
+from transcription.schema import Utterance
+
+KK_LEVEL, RU_LEVEL = 0.5, 0.1     # the scripted model hears Kazakh in loud samples, Russian in quiet ones
+
+
+class _Features:
+    nb_max_frames = 3000
+
+    def __call__(self, audio):
+        return np.asarray(audio, np.float32)[None, :]
+
+
+class _Detector:
+    def __init__(self, p_kk):
+        self.p_kk = p_kk
+
+    def detect_language(self, encoded):
+        loud = float(np.max(np.abs(encoded))) if encoded.size else 0.0
+        p = self.p_kk(loud)
+        return [[("<|ru|>", (1 - p) * 0.9), ("<|kk|>", p * 0.9), ("<|lv|>", 0.1)]]
+
+
+class _Model:
+    """Language by loudness; decoding answers one word per call and remembers the language asked."""
+
+    def __init__(self, p_kk=lambda loud: 0.9 if loud > 0.3 else 0.05):
+        self.feature_extractor = _Features()
+        self.model = _Detector(p_kk)
+        self.languages: list[str] = []
+
+    def encode(self, features):
+        return features
+
+    def transcribe(self, audio, **kw):
+        """One word at the start of each stretch of sound in ``audio``."""
+        self.languages.append(kw["language"])
+        sound = np.abs(np.asarray(audio)) > 0
+        starts = np.flatnonzero(sound & ~np.concatenate([[False], sound[:-1]])) / SAMPLE_RATE
+        text = " сөз" if kw["language"] == "kk" else " слово"
+        words = [SimpleNamespace(word=text, start=t + 0.1, end=t + 0.5, probability=0.9) for t in starts]
+        seg = SimpleNamespace(start=0.0, end=len(audio) / SAMPLE_RATE, text=text * len(words), words=words,
+                              avg_logprob=-0.2, no_speech_prob=0.01, compression_ratio=1.2)
+        return iter([seg]), None
+
+
+def _signal(seconds: float, parts: list[tuple[float, float, float]]) -> np.ndarray:
+    x = np.zeros(int(seconds * SAMPLE_RATE), np.float32)
+    for a, b, level in parts:
+        x[int(a * SAMPLE_RATE):int(b * SAMPLE_RATE)] = level
+    return x
+
+
+@pytest.mark.parametrize("p, threshold, expected", [
+    (0.5, 0.5, 0.5), (0.2, 0.5, 0.2), (0.2, 0.2, 0.5), (0.3, 0.2, 0.63), (0.1, 0.2, 0.31),
+])
+def test_calibrated_moves_even_odds_to_the_threshold(p, threshold, expected):
+    assert calibrated(p, threshold) == pytest.approx(expected, abs=0.01)
+
+
+@pytest.mark.parametrize("langs_words, expected", [
+    ([("kk", 20)], "kk"),
+    ([("ru", 20)], "ru"),
+    ([("kk", 15), ("ru", 5)], "mixed"),
+    ([("ru", 40), ("kk", 2)], "ru"),              # fewer than 3 Kazakh words
+    ([("ru", 40), ("kk", 3)], "ru"),              # 3 of 43 is under 10 %
+    ([("ru", 27), ("kk", 3)], "mixed"),           # 3 of 30 is 10 %
+    ([(None, 10)], "unknown"),
+    ([], "unknown"),
+])
+def test_call_language_counts_words(langs_words, expected):
+    utts = [Utterance("operator", 0.0, 1.0, " ".join(["w"] * n), language=lang) for lang, n in langs_words]
+    assert call_language(utts) == expected
+
+
+TWO_SIDES = [Chunk(0.0, 3.0, 0, "operator"), Chunk(4.0, 7.0, 1, "customer"), Chunk(8.0, 10.0, 0, "operator")]
+
+
+@pytest.mark.parametrize("op_level, cu_level, threshold, expected", [
+    (KK_LEVEL, KK_LEVEL, 0.5, ["kk", "kk", "kk"]),
+    (RU_LEVEL, RU_LEVEL, 0.5, ["ru", "ru", "ru"]),
+    (KK_LEVEL, RU_LEVEL, 0.5, ["kk", "ru", "kk"]),      # each speaker in their own language
+    (RU_LEVEL, KK_LEVEL, 0.5, ["ru", "kk", "ru"]),
+])
+def test_each_speaker_keeps_their_language(op_level, cu_level, threshold, expected):
+    left = _signal(11, [(0, 3, op_level), (8, 10, op_level)])
+    right = _signal(11, [(4, 7, cu_level)])
+    # one piece with both speakers that sounds unsure as a whole: the speakers' own languages decide
+    model = _Model(p_kk=lambda loud: 0.9 if loud > 0.3 else 0.5 if loud > 0.15 else 0.05)
+    piece = np.full(6 * SAMPLE_RATE, 0.2, np.float32)
+    assert chunk_languages(model, [left, right], TWO_SIDES, [(0, 2)], [piece], threshold) == expected
+
+
+def test_a_piece_sure_of_the_other_language_switches_its_speaker():
+    # the operator speaks Russian overall, but one piece of theirs is clearly Kazakh
+    left = _signal(40, [(0, 10, RU_LEVEL), (30, 38, KK_LEVEL)])
+    chunks = [Chunk(0.0, 10.0, 0, "operator"), Chunk(30.0, 38.0, 0, "operator")]
+    model = _Model(p_kk=lambda loud: 0.95 if loud > 0.3 else 0.05)
+    pieces = [(0, 0), (1, 1)]
+    audio = [left[:10 * SAMPLE_RATE], left[30 * SAMPLE_RATE:38 * SAMPLE_RATE]]
+    assert chunk_languages(model, [left], chunks, pieces, audio) == ["ru", "kk"]
+
+
+def test_the_threshold_calibrates_a_model_that_underrates_kazakh():
+    left = _signal(11, [(0, 3, KK_LEVEL)])
+    model = _Model(p_kk=lambda loud: 0.2 if loud > 0.3 else 0.02)   # Kazakh heard, but never above 0.5
+    audio = [left[:3 * SAMPLE_RATE]]
+    chunks = [Chunk(0.0, 3.0, 0, "operator")]
+    assert chunk_languages(model, [left], chunks, [(0, 0)], audio, threshold=0.5) == ["ru"]
+    assert chunk_languages(model, [left], chunks, [(0, 0)], audio, threshold=0.08) == ["kk"]
+
+
+@pytest.mark.parametrize("language, decoded, marks", [
+    ("auto", {"kk", "ru"}, {"operator": "kk", "customer": "ru"}),
+    ("ru", {"ru"}, {"operator": "ru", "customer": "ru"}),
+    ("kk", {"kk"}, {"operator": "kk", "customer": "kk"}),
+])
+def test_recognize_decodes_each_language_in_it(language, decoded, marks):
+    left = _signal(30, [(0, 3, KK_LEVEL)])
+    right = _signal(30, [(20, 23, RU_LEVEL)])
+    model = _Model()
+    rec = Recognizer(TranscribeOptions(device="cpu", language=language, batched_min_s=-1), model=model)
+    out = rec.recognize([left, right], [Chunk(0.0, 3.0, 0, "operator"), Chunk(20.0, 23.0, 1, "customer")])
+    assert set(model.languages) == decoded
+    assert {tag: u.language for tag, u in out} == marks
+    assert [u.start for _, u in out] == sorted(u.start for _, u in out)
