@@ -44,8 +44,8 @@ MAX_NAME = 64                         # a longer «name» is no account's: not l
 
 # pages each role may open (registry url_path); the head and the auditor open all
 _PAGES_FOR = {
-    "trainer": {"overview", "operators", "clauses", "calls", "timeliness"},
-    "operator": {"calls"},
+    "trainer": {"overview", "operators", "clauses", "calls", "timeliness", "calibration", "sample"},
+    "operator": {"calls", "disputes"},
 }
 _PAGE_NEEDS = {"review": "can_review", "audit": "reads_audit"}
 

@@ -1,4 +1,4 @@
-"""Confidence, uncertain findings and rules not assessed (CONTRACT.md section 3, revised)."""
+"""Confidence, uncertain findings and rules not assessed (docs/CONTRACT.md section 3, revised)."""
 from __future__ import annotations
 
 import pytest

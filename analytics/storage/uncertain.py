@@ -1,7 +1,8 @@
 """An auditor's decision on an uncertain finding (page «Проверка», queue «Требует проверки»).
 
 Confirming copies the finding into ``findings`` (next index of the call),
-records the verdict in ``reviews`` as confirmed and in ``uncertain_reviews``,
+records a ``confirm`` event on it (``review_events``: the auditors' history) and the decision in
+``uncertain_reviews``,
 and takes the rule's weight off the call's stored score when that rule had
 no counted finding in the call yet — from then on it counts like any other
 finding in the KPIs, the score and the reports.  Rejecting records the
@@ -13,14 +14,15 @@ import datetime as dt
 import logging
 from pathlib import Path
 
-from analytics.storage.reviews import VERDICTS, ReviewError
+from analytics.storage.reviews import VERDICTS, ReviewError, append_event
 from analytics.storage.store import connect
 
 log = logging.getLogger(__name__)
 
 
 def decide_uncertain(db: Path, call_id: str, idx: int, verdict: str, weight: float, floor: float = 0.0,
-                     comment: str = "", reviewer: str = "", now: dt.datetime | None = None) -> int | None:
+                     comment: str = "", reviewer: str = "", now: dt.datetime | None = None,
+                     role: str = "") -> int | None:
     """Confirm or reject uncertain finding ``idx`` of ``call_id``; returns the new findings index when confirmed.
 
     weight: the rule's weight in the rulebook (what confirming takes off the score); floor: the score's floor.
@@ -50,9 +52,8 @@ def decide_uncertain(db: Path, call_id: str, idx: int, verdict: str, weight: flo
                                                  rulebook, confidence)
                            SELECT call_id, ?, rule, clause, speaker, start, "end", evidence, rulebook, confidence
                            FROM uncertain_findings WHERE call_id = ? AND idx = ?""", [new_idx, call_id, int(idx)])
-            con.execute("INSERT OR REPLACE INTO reviews (call_id, idx, rule, verdict, comment, reviewer, reviewed_at) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        [call_id, new_idx, rule, "confirmed", comment.strip(), reviewer.strip(), when])
+            append_event(con, "confirm", reviewer, role, when, call_id=call_id, idx=int(new_idx), rule=rule,
+                         comment=comment.strip())
             if not counted:
                 con.execute("UPDATE calls SET score = greatest(?, score - ?) WHERE call_id = ? AND score IS NOT NULL",
                             [float(floor), float(weight), call_id])

@@ -10,6 +10,7 @@ from analytics.access.policy import MAX_QUERY_CHARS, bounded_query
 from analytics.catalogue.formats import fmt_clause, fmt_datetime, fmt_number, fmt_seconds, fmt_value
 from analytics.catalogue.labels import LANGUAGES_RU, TOPICS_RU
 from dashboards import auth, context, datasource, shell
+from dashboards.components import evaluation_form
 from dashboards.components.calltable import call_table
 from dashboards.components.conversation import conversation
 from dashboards.components.export import download_buttons
@@ -116,6 +117,7 @@ def show_call(call_id: str, at_second: float | None) -> None:
             rd = russian(detail.readings)
             st.dataframe(rd, hide_index=True, key="call_readings", column_config=grid_config(rd))
             download_buttons(for_export(rd), f"показания_{call_id}", key="call_readings")
+    evaluation_form.on_call_page(call_id, at_second)  # the auditor's form and added violations (issue 15)
 
 
 def search() -> None:
