@@ -161,6 +161,17 @@ def test_the_form_proposes_answers_from_findings_and_its_score_becomes_the_calls
     assert kpi["compliance_score_avg"] == round(reviews.form_score(db, "c03"), 1)
 
 
+def test_form_results_per_criterion_by_hand(db):
+    from analytics.queries.review_quality import form_results
+
+    reviews.answer_form(db, "c03", {"c13.tone": ("no", 10.0), "c15.1": ("yes", 17.0)}, "marat", now=T0)
+    reviews.answer_form(db, "c05", {"c13.tone": ("yes", 10.0), "c15.1": ("na", 17.0)}, "marat", now=T0)
+    reviews.answer_form(db, "c05", {"c13.tone": ("no", 10.0)}, "aigerim", now=T0)    # a later word on c05
+    reviews.answer_form(db, "c13", {"c13.tone": ("yes", 10.0)}, "marat", now=T0)     # July: outside H1
+    got = {r[0]: r[1:] for r in form_results(db, *H1).rows()}
+    assert got == {"c13.tone": (0, 2, 0, 0.0), "c15.1": (1, 0, 1, 100.0)}
+
+
 @pytest.mark.parametrize("text, message", [
     ("edition: x\ncriteria:\n  - {id: a, clause: '13', title_ru: A, weight: 1, rules: [no.such]}\n", "unknown rule"),
     ("edition: x\ncriteria:\n  - {id: a, clause: '13', title_ru: A}\n", "missing weight"),
