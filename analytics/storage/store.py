@@ -191,6 +191,36 @@ CREATE TABLE IF NOT EXISTS audit_log (
     hash       VARCHAR
 );
 
+-- Coaching (analytics/coaching/): a trainer's assignment of a clause to an operator, with examples
+-- and a date; its effect is measured from the findings (analytics/coaching/assignments.py).
+CREATE TABLE IF NOT EXISTS assignments (
+    assignment_id    BIGINT PRIMARY KEY,
+    operator_id      VARCHAR,
+    clause           VARCHAR,
+    note             VARCHAR,
+    examples         BIGINT[],     -- examples.example_id
+    assigned_by      VARCHAR,
+    assigned_at      TIMESTAMP,
+    due_on           DATE,         -- the operator works on it until then; the effect is measured after
+    measure_days     INTEGER,      -- the length of the before and after windows (at most)
+    acknowledged_at  TIMESTAMP     -- when the operator confirmed it on their page
+);
+
+-- Example libraries: a moment of a call (from-to seconds) marked good or bad for a clause, in a named
+-- collection; played as a redacted clip (analytics/access/redaction.py).
+CREATE TABLE IF NOT EXISTS examples (
+    example_id  BIGINT PRIMARY KEY,
+    collection  VARCHAR,
+    call_id     VARCHAR,
+    start_s     DOUBLE,
+    end_s       DOUBLE,
+    clause      VARCHAR,
+    quality     VARCHAR,       -- good | bad
+    note        VARCHAR,
+    added_by    VARCHAR,
+    added_at    TIMESTAMP
+);
+
 CREATE TABLE IF NOT EXISTS rejects (
     file      VARCHAR,
     row       INTEGER,
