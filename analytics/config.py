@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from analytics.reports.digest import DigestOptions
 from analytics.reports.options import ReportOptions
 from core.errors import OkaError
 from transcription.options import TranscribeOptions
@@ -65,6 +66,7 @@ class Config:
     dashboard: DashboardOptions = field(default_factory=DashboardOptions)
     access: AccessOptions = field(default_factory=AccessOptions)
     report: ReportOptions = field(default_factory=ReportOptions)
+    digest: DigestOptions = field(default_factory=DigestOptions)
     audit: AuditOptions = field(default_factory=AuditOptions)
 
 

@@ -61,6 +61,11 @@ ACTIONS: dict[str, str] = {
     "backup": "резервная копия",
     "restore": "восстановление",
     "denied": "отказ в доступе",
+    "assignment_added": "назначено задание оператору",
+    "assignment_acknowledged": "задание подтверждено оператором",
+    "example_added": "добавлен пример в подборку",
+    "example_removed": "удалён пример из подборки",
+    "digest": "сводка разослана",
     "sign_in_throttled": "вход отложен (много неудачных попыток)",
     "session_expired": "сеанс завершён по бездействию",
 }

@@ -12,7 +12,7 @@ import streamlit as st
 
 from analytics.catalogue.formats import fmt_datetime, fmt_number, fmt_of, fmt_rule, fmt_seconds
 from dashboards import context, datasource, shell
-from dashboards.components import rule_quality
+from dashboards.components import rule_quality, uncertain_queue
 from dashboards.components.decision import decision
 from dashboards.components.export import download_buttons
 from dashboards.components.player import LEAD_S, player
@@ -89,6 +89,8 @@ else:
                      selection_mode="single-row", column_config=grid_config(shown), height=420)
         download_buttons(for_export(russian(found, rules)),
                          f"проверка_{period.start:%d.%m.%Y}_{period.end:%d.%m.%Y}", key="review")
+
+uncertain_queue.render(period)
 
 st.subheader("Точность правил")
 st.caption("Доля подтверждённых среди проверенных срабатываний, по всем проверкам.")
