@@ -424,6 +424,16 @@ def auditor_summary(date_from: dt.date | None, date_to: dt.date | None) -> pl.Da
     return build(context.db_path(), date_from, date_to)
 
 
+def form_results(date_from: dt.date, date_to: dt.date) -> pl.DataFrame:
+    """Per criterion over the period's filled forms: yes, no, n.a. and the share met (the manual check's figures)."""
+    from analytics.queries.review_quality import form_results as build
+
+    viewer = _viewer()
+    if viewer.role.own_calls_only:
+        raise AccessError("итоги форм по отделу — для аудиторов и тренеров")
+    return build(context.db_path(), date_from, date_to)
+
+
 def my_findings(date_from: dt.date, date_to: dt.date) -> pl.DataFrame:
     """The signed-in operator's findings in the period, with verdicts and disputes (masked)."""
     from analytics.queries.review_quality import operator_findings
