@@ -42,7 +42,8 @@ def _settings(sets: list[str]):
     return opts, tag
 
 
-def transcripts(folder: Path, calls: list[dict], sets: list[str]) -> tuple[dict[str, dict], float, float]:
+def transcripts(folder: Path, calls: list[dict], sets: list[str], cached_only: bool = False
+                ) -> tuple[dict[str, dict], float, float]:
     """{call_id: transcript dict}, transcribing what is not cached; (…, seconds spent, seconds of audio)."""
     from transcription.batch import transcribe_files
 
@@ -50,7 +51,7 @@ def transcripts(folder: Path, calls: list[dict], sets: list[str]) -> tuple[dict[
     opts.cache_dir = str(folder / "cache")
     out = folder / "asr" / tag
     out.mkdir(parents=True, exist_ok=True)
-    todo = [c for c in calls if not (out / f"{c['call_id']}.json").is_file()]
+    todo = [] if cached_only else [c for c in calls if not (out / f"{c['call_id']}.json").is_file()]
     t0 = time.perf_counter()
     if todo:
         transcribe_files([folder / "audio" / c["file"] for c in todo], out, opts,
@@ -115,6 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--written", action="store_true", help="check the written scripts, not the audio")
     ap.add_argument("--calls", action="store_true", help="list each call's errors (refused for the test half)")
     ap.add_argument("--transcribe-only", action="store_true")
+    ap.add_argument("--cached", action="store_true", help="score only the calls already transcribed")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     if args.calls and args.half != "dev":
@@ -129,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
         docs = {c["call_id"]: json.loads((args.folder / "written" / f"{c['call_id']}.json").read_text(
             encoding="utf-8")) for c in calls}
     else:
-        docs, spent, audio_s = transcripts(args.folder, calls, args.set)
+        docs, spent, audio_s = transcripts(args.folder, calls, args.set, args.cached)
     if args.transcribe_only:
         print(f"{len(docs)} transcripts; {spent:.0f} s for {audio_s:.0f} s of new audio")
         return 0
@@ -140,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     source = "written scripts" if args.written else f"audio, settings {args.set or 'default'}"
     print(f"held-out corpus, {args.half} half: {res['all']['calls']} calls ({source})")
-    if spent:
+    if audio_s:
         print(f"transcribed {audio_s:.0f} s of audio in {spent:.0f} s (loaded machine)")
     print(f"{'rule':<24}{'P':>7}{'R':>7}{'TP':>5}{'FP':>5}{'FN':>5}")
     for rid, s in sorted(res["all"]["rules"].items()):
