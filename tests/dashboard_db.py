@@ -117,8 +117,9 @@ def add_recording(db: Path, call_id: str = "c13", seconds: int = 10) -> Path:
     return audio
 
 
-# the calls not in Russian (the others are "ru")
+# the calls not in Russian (the others are "ru"), and the rules not judged on the Kazakh one
 LANGUAGES = {"c03": "kk", "c09": "mixed"}
+NOT_ASSESSED = [("c03", "speech.filler", "language"), ("c03", "tempo.fast", "language")]
 
 
 def build(path: Path) -> Path:
@@ -141,6 +142,7 @@ def build(path: Path) -> Path:
             con.execute("INSERT INTO reviews VALUES (?,?,?,?,?,?,?)",
                         [call_id, idx, rule, verdict, comment, "аудитор", dt.datetime(2025, 7, 1)])
         con.executemany("INSERT INTO call_readings VALUES (?,?,?,?,?)", DICTATED)
+        con.executemany("INSERT INTO not_assessed VALUES (?,?,?)", NOT_ASSESSED)
         con.executemany("INSERT INTO requests VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", REQUESTS)
         con.executemany("INSERT INTO readings VALUES (?,?,?,?,?,?,?)", READINGS)
         for rid, *_rest in REQUESTS:
