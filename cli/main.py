@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from core.errors import OkaError
 log = logging.getLogger("oka_qa")
 
 EXIT_OK, EXIT_PARTIAL, EXIT_FAILED = 0, 1, 2
+PRIVATE_UMASK = 0o077
 
 
 class Problems:
@@ -51,6 +53,9 @@ def _fail(message: str) -> None:
 @click.pass_context
 def cli(ctx: click.Context, config_path: Path | None, verbose: int) -> None:
     """oka-qa: checks recorded calls of ОКА against СТП-04-2019 and reports the KPIs of clause 2.6."""
+    # Everything written (database, backups, transcripts, reports, users, the dashboard's files) holds
+    # personal data: readable by this account only, 0600 files and 0700 folders.
+    os.umask(PRIVATE_UMASK)
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     try:
@@ -228,7 +233,7 @@ def demo(cfg, db, port, no_serve) -> None:
     from data import DEMO_DIR
 
     db = Path(db)
-    for stale in (db, db.with_suffix(db.suffix + ".wal")):
+    for stale in (db, db.with_suffix(db.suffix + ".wal"), db.with_suffix(db.suffix + ".audit-chain")):
         stale.unlink(missing_ok=True)
     problems = Problems()
     report = run_ingest(DEMO_DIR, db, cfg, on_error=problems.error)
@@ -248,6 +253,10 @@ from cli.access import COMMANDS as _ACCESS_COMMANDS
 
 for _command in _ACCESS_COMMANDS:
     cli.add_command(_command)
+
+from cli.digest import digest_cmd  # noqa: E402
+
+cli.add_command(digest_cmd)
 
 
 @cli.command("eval")

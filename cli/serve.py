@@ -20,8 +20,9 @@ from core.errors import OkaError
 log = logging.getLogger(__name__)
 
 DB_ENV = "OKA_QA_DB"
-# the roof knows the dashboard package; its Streamlit script is a file inside it
-APP = Path(dashboards.__file__).resolve().parent / "app.py"
+# the roof knows the dashboard package; its server (an ``st.App``: the pages plus the app's own
+# routes for sign-in cookies, recordings and downloads) is a file inside it
+APP = Path(dashboards.__file__).resolve().parent / "server.py"
 
 
 class ServeError(OkaError):
@@ -40,6 +41,8 @@ def streamlit_command(db_path: Path, port: int, address: str) -> list[str]:
         "--server.runOnSave", "false",
         "--theme.base", "light",
         "--client.toolbarMode", "minimal",       # no English menu (Rerun, Settings, Print, ...)
+        "--client.showErrorDetails", "none",
+        "--client.disableDataExport", "true",
         "--", "--db", str(db_path),
     ]
 

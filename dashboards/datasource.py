@@ -206,7 +206,10 @@ def rule_trend(date_from: dt.date, date_to: dt.date, grain: str) -> pl.DataFrame
 
 
 def search_calls(flt: views.CallFilter) -> pl.DataFrame:
+    from analytics.access.policy import MAX_QUERY_WORDS
+
     viewer = _viewer()
+    flt = dataclasses.replace(flt, word_forms=tuple(flt.word_forms)[:MAX_QUERY_WORDS])   # however it was built
     flt = dataclasses.replace(flt, masked=not viewer.role.sees_pd)
     if flt.masked and views.searches_personal_data(flt.word_forms):
         # searching for a number or a name would tell which calls hold it: refused, with an empty result
@@ -288,3 +291,255 @@ def audit_entries(first: dt.date, last: dt.date, user: str | None, action: str |
 
     _viewer().require("reads_audit")
     return audit.entries(context.db_path(), first, last, user=user, action=action)
+
+
+# --- the auditors' workflow (issue 15): forms, added violations, disputes, calibration, the sample --------
+# Every write checks the role, goes through analytics/storage and lands in the audit log; the reads are
+# small and uncached, so an answer shows at once.
+
+@st.cache_resource(show_spinner=False)
+def evaluation_form():
+    """The evaluation form of ``rules/forms.yaml``, its rules checked against the rulebook."""
+    from rules.engine import Checker
+    from rules.forms import load
+
+    return load(known_rules={r.id for r in Checker.default().rules})
+
+
+def _role() -> str:
+    return _viewer().role.id
+
+
+def call_form(call_id: str, session_id: str | None = None) -> list:
+    """The form of a call the user may see (``analytics.queries.call_form``), evidence masked as their role
+    requires; in a calibration session, the user's own answers only."""
+    from analytics.access.policy import redact_text
+    from analytics.queries.call_form import call_form as build
+
+    viewer = _viewer()
+    if call_detail(call_id) is None:
+        raise AccessError(f"звонок {call_id} недоступен")
+    rows = build(context.db_path(), call_id, evaluation_form(), session_id, viewer.name if session_id else None)
+    if not viewer.role.sees_pd:
+        for r in rows:
+            r.evidence = [redact_text(viewer, e) for e in r.evidence]
+    return rows
+
+
+def save_form(call_id: str, answers: dict[str, str], comment: str = "") -> None:
+    """The auditor's answers ``{criterion: yes|no|na}`` become the call's form (its score counts from now)."""
+    from analytics.storage import reviews
+
+    viewer = _viewer()
+    viewer.require("can_review")
+    form = evaluation_form()
+    weighted = {c: (a, form.criterion(c).weight) for c, a in answers.items()}
+    reviews.answer_form(context.db_path(), call_id, weighted, viewer.name, viewer.role.id, comment)
+    auth_log("form", call_id, {"answers": answers, "score": form.score(answers), "edition": form.edition})
+
+
+def added_violations(call_id: str) -> pl.DataFrame:
+    from analytics.storage import reviews
+
+    if call_detail(call_id) is None:
+        raise AccessError(f"звонок {call_id} недоступен")
+    return redact_frame(_viewer(), reviews.added(context.db_path(), call_id).with_columns(
+        pl.lit(call_detail(call_id).call.get("operator_id")).alias("operator_id")))
+
+
+def add_missed(call_id: str, rule: str, at_s: float | None, comment: str) -> int:
+    from analytics.storage import reviews
+
+    viewer = _viewer()
+    viewer.require("can_review")
+    seq = reviews.add_missed(context.db_path(), call_id, rule, at_s, comment, viewer.name, viewer.role.id)
+    auth_log("violation_added", call_id, {"rule": rule, "at_s": at_s, "comment": comment, "event": seq})
+    return seq
+
+
+def retract_added(seq: int, comment: str = "") -> None:
+    from analytics.storage import reviews
+
+    viewer = _viewer()
+    viewer.require("can_review")
+    reviews.retract_added(context.db_path(), seq, viewer.name, comment, viewer.role.id)
+    auth_log("violation_retracted", str(seq), {"comment": comment})
+
+
+def rule_quality(date_from: dt.date | None, date_to: dt.date | None) -> pl.DataFrame:
+    """Each rule's precision and recall from the review history (``analytics.queries.review_quality``)."""
+    from analytics.queries.review_quality import rule_quality as build
+
+    _viewer().require("can_review")
+    return build(context.db_path(), date_from, date_to)
+
+
+def auditor_summary(date_from: dt.date | None, date_to: dt.date | None) -> pl.DataFrame:
+    from analytics.queries.review_quality import auditor_summary as build
+
+    _viewer().require("can_review")
+    return build(context.db_path(), date_from, date_to)
+
+
+def my_findings(date_from: dt.date, date_to: dt.date) -> pl.DataFrame:
+    """The signed-in operator's findings in the period, with verdicts and disputes (masked)."""
+    from analytics.queries.review_quality import operator_findings
+
+    viewer = _viewer()
+    if not viewer.role.own_calls_only:
+        raise AccessError("свои находки оспаривает оператор")
+    return redact_frame(viewer, operator_findings(context.db_path(), viewer.operator_id or "\x00", date_from,
+                                                  date_to))
+
+
+def disputes(state: str = "all") -> pl.DataFrame:
+    """Disputes an auditor resolves, or (an operator) the operator's own, masked as the role requires."""
+    from analytics.storage import reviews
+
+    viewer = _viewer()
+    if not (viewer.role.can_review or viewer.role.own_calls_only):
+        raise AccessError("оспаривания видят оператор и аудиторы")
+    df = reviews.disputes(context.db_path(), viewer.operator_id if viewer.role.own_calls_only else None, state)
+    return redact_frame(viewer, df)
+
+
+def open_dispute(call_id: str, idx: int, comment: str) -> int:
+    from analytics.storage import reviews
+
+    viewer = _viewer()
+    if not viewer.role.own_calls_only:
+        raise AccessError("оспорить находку может только оператор, чей это звонок")
+    seq = reviews.dispute(context.db_path(), call_id, idx, comment, viewer.name, viewer.operator_id or "",
+                          viewer.role.id)
+    auth_log("dispute", f"{call_id}#{idx}", {"comment": comment, "event": seq})
+    return seq
+
+
+def resolve_dispute(seq: int, outcome: str, reason: str) -> None:
+    from analytics.storage import reviews
+
+    viewer = _viewer()
+    viewer.require("can_review")
+    reviews.resolve_dispute(context.db_path(), seq, outcome, reason, viewer.name, viewer.role.id)
+    auth_log("dispute_resolved", str(seq), {"outcome": outcome, "reason": reason})
+
+
+def reviewers() -> list[str]:
+    """Accounts that may fill forms (head and auditors), for a calibration session."""
+    from dashboards import auth
+
+    try:
+        from analytics.access.users import UsersFile
+
+        users = UsersFile(auth.users_file()).users.values()
+    except (OkaError, OSError, ValueError):
+        return []
+    return sorted(u.name for u in users if ROLES[u.role].can_review)
+
+
+def calls_in_period(date_from: dt.date, date_to: dt.date, limit: int = 500) -> pl.DataFrame:
+    """The period's calls as the user may see them (the search with no filter), to pick some from."""
+    return search_calls(views.CallFilter(date_from, date_to, limit=limit))
+
+
+def calibration_sessions() -> list:
+    from analytics.storage import calibration
+
+    viewer = _viewer()
+    if viewer.role.own_calls_only:
+        raise AccessError("калибровка — для аудиторов и тренеров")
+    return calibration.sessions(context.db_path())
+
+
+def open_calibration(title: str, calls: list[str], auditors: list[str]) -> str:
+    from analytics.storage import calibration
+
+    viewer = _viewer()
+    viewer.require("can_review")
+    sid = calibration.open_session(context.db_path(), title, calls, auditors, viewer.name)
+    auth_log("calibration_opened", sid, {"title": title, "calls": calls, "auditors": auditors})
+    return sid
+
+
+def submit_calibration(session_id: str, call_id: str, answers: dict[str, str]) -> None:
+    from analytics.storage import calibration
+
+    viewer = _viewer()
+    viewer.require("can_review")
+    form = evaluation_form()
+    calibration.submit(context.db_path(), session_id, call_id,
+                       {c: (a, form.criterion(c).weight) for c, a in answers.items()}, viewer.name, viewer.role.id)
+    auth_log("calibration_answer", f"{session_id}/{call_id}", {"answers": answers})
+
+
+def calibration_state(session_id: str) -> tuple[dict[str, int], bool]:
+    """(calls answered in full per participant, whether the results may be shown yet)."""
+    from analytics.storage import calibration
+
+    calibration_sessions()  # the role check
+    n = len(evaluation_form().criteria)
+    return (calibration.progress(context.db_path(), session_id, n),
+            calibration.results_visible(context.db_path(), session_id, n))
+
+
+def calibration_agreement(session_id: str):
+    """Agreement of a session (``analytics.queries.agreement.session_agreement``), once it is no longer blind."""
+    from analytics.queries.agreement import session_agreement
+
+    _progress, visible = calibration_state(session_id)
+    if not visible:
+        raise AccessError("итоги калибровки видны, когда все участники ответили по всем звонкам")
+    return session_agreement(context.db_path(), session_id)
+
+
+def close_calibration(session_id: str, agreed: dict[tuple[str, str], str]) -> None:
+    from analytics.storage import calibration
+
+    viewer = _viewer()
+    viewer.require("can_review")
+    form = evaluation_form()
+    calibration.close(context.db_path(), session_id,
+                      {k: (a, form.criterion(k[1]).weight) for k, a in agreed.items()}, viewer.name, viewer.role.id)
+    auth_log("calibration_closed", session_id, {"agreed": len(agreed)})
+
+
+def draw_sample(date_from: dt.date, date_to: dt.date, per_operator: int, seed: int | None) -> str:
+    from analytics.storage import samples
+
+    viewer = _viewer()
+    viewer.require("can_review")
+    sid = samples.draw(context.db_path(), date_from, date_to, per_operator, viewer.name, seed)
+    auth_log("sample_drawn", sid, {"from": str(date_from), "to": str(date_to), "per_operator": per_operator,
+                                    "seed": seed})
+    return sid
+
+
+def samples_list() -> pl.DataFrame:
+    from analytics.storage import samples
+
+    viewer = _viewer()
+    if viewer.role.own_calls_only:
+        raise AccessError("выборка — для аудиторов и тренеров")
+    return samples.samples(context.db_path())
+
+
+def sample_calls(sample_id: str) -> pl.DataFrame:
+    from analytics.storage import samples
+
+    samples_list()  # the role check
+    return redact_frame(_viewer(), samples.sample_calls(context.db_path(), sample_id))
+
+
+def sample_progress(sample_id: str) -> pl.DataFrame:
+    from analytics.storage import samples
+
+    samples_list()
+    return redact_frame(_viewer(), samples.progress(context.db_path(), sample_id))
+
+
+def auth_log(action: str, target: str, detail: dict) -> None:
+    """The audit log entry of a write, then fresh reads everywhere."""
+    from dashboards import auth
+
+    auth.log_event(action, target, detail)
+    refresh()

@@ -4,9 +4,14 @@
     result = checker.check(transcript)   # topic, readings, findings, score
 
 Order: analyse utterances once (``rules.call``), read the readings, decide the
-topic, then run each rule's detector from the registry.  The score is
-``start − Σ weight`` over the rules that fired (each rule once per call,
-however often it fired), not below ``floor`` — 100 means no violation.
+topic, then run each rule's detector from the registry.  ``rules.confidence``
+decides what a rule's findings are worth: a rule that cannot judge the call
+(no operator speech, a stretch of absence heard too unsurely, …) is
+``not_assessed``; a finding on words below the rule's ``min_confidence`` is
+``uncertain`` and counts nowhere.  The score is ``start − Σ weight`` over the
+rules with counted findings (each rule once per call, however often it fired),
+not below ``floor`` — 100 means no violation; ``None`` when no rule could be
+assessed.
 """
 from __future__ import annotations
 
@@ -15,6 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from rules.call import Call
+from rules.confidence import abstention, judge
 from rules.lexicon import RulebookError
 from rules.readings import extract_readings
 from rules.registry import DETECTORS, load_builtins
@@ -61,27 +67,37 @@ class Checker:
         readings = extract_readings(call, self.rulebook)
         topics = classify(call, self.rulebook, readings)
         call.topic = topics[0]
-        findings = []
+        findings, uncertain = [], []
         penalty = 0.0
         not_assessed = language_not_assessed(self.rulebook.rules, call.language)
         skipped = {n.rule for n in not_assessed}
         for rule, detect in self._plan:
             if rule.id in skipped:
                 continue
-            found = detect(call, rule)
-            if not found:
+            reason = abstention(call, rule)
+            if reason is None:
+                found = detect(call, rule)
+                if rule.once_per_call:  # the rulebook's field: the rule concerns the whole call
+                    found = found[:1]
+                counted, unsure, reason = judge(call, rule, found)
+            if reason is not None:
+                not_assessed.append(NotAssessed(rule.id, reason))
                 continue
-            if rule.once_per_call:  # the rulebook's field: the rule concerns the whole call
-                found = found[:1]
-            findings.extend(found)
-            penalty += rule.weight
-        findings.sort(key=lambda f: (f.start is None, f.start or 0.0, f.rule))
-        score = max(self.rulebook.score_floor, self.rulebook.score_start - penalty)
-        if len(skipped) == len(self._plan):
-            score = None  # nothing could be judged: left out of score averages (docs/CONTRACT.md section 3)
-        log.debug("%s: topic %s, %d finding(s), score %s", transcript.call_id, call.topic, len(findings), score)
+            uncertain.extend(unsure)
+            if counted:
+                findings.extend(counted)
+                penalty += rule.weight
+        order = lambda f: (f.start is None, f.start or 0.0, f.rule)  # noqa: E731
+        findings.sort(key=order)
+        uncertain.sort(key=order)
+        score = None  # nothing could be judged: left out of score averages (docs/CONTRACT.md section 3)
+        if len(not_assessed) < len(self._plan):
+            score = max(self.rulebook.score_floor, self.rulebook.score_start - penalty)
+        log.debug("%s: topic %s, %d finding(s), %d uncertain, %d not assessed, score %s", transcript.call_id,
+                  call.topic, len(findings), len(uncertain), len(not_assessed), score)
         return CheckResult(transcript.call_id, self.version, call.topic, score, findings, readings,
-                           topics=topics, language=call.language, not_assessed=not_assessed)
+                           topics=topics, language=call.language, uncertain=uncertain,
+                           not_assessed=not_assessed)
 
 
 def spoken_languages(language: str) -> frozenset[str]:

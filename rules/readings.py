@@ -32,9 +32,6 @@ def _value_at(forms: list[str], i: int, hi: int):
     p0 = run[0]
     if len(run) >= 2 and sum(len(p.digits) for p in run) >= 5:
         return None  # a long number dictated in pieces (account, phone), not a reading
-    if len(run) == 2 and _fills(p0.digits, run[1].digits) and run[1].last + 1 >= hi:
-        # «560, 7»: the ASR wrote «пятьсот шестьдесят семь» as two numbers, the second fills the first's zeros
-        return float(int(p0.digits) + int(run[1].digits)), run[1].last
     try:
         value = float(p0.digits)
     except ValueError:
@@ -61,13 +58,6 @@ def _value_at(forms: list[str], i: int, hi: int):
     if j + 1 < n and forms[j] == "с" and forms[j + 1] in ("половиной", "половинкой"):
         return value + 0.5, j + 1
     return value, p0.last
-
-
-def _fills(a: str, b: str) -> bool:
-    """«560» then «7»: b has fewer digits than a's trailing zeros (so a + b is one number said)."""
-    if not (a.isdigit() and b.isdigit()) or b.startswith("0"):
-        return False
-    return len(a) - len(a.rstrip("0")) >= len(b)
 
 
 def extract_readings(call, rulebook) -> list[Reading]:

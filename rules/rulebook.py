@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from rules.confidence import HEARD_IN
 from rules.lexicon import KkPhrase, Lexicon, RulebookError
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,8 @@ class RuleDef:
     source: str = "rulebook"
     once_per_call: bool = False  # the rule concerns the whole call: at most one finding per call
     languages: frozenset[str] = frozenset({BASE_LANGUAGE})   # the languages this rule has lexicons for
+    min_confidence: float = 0.0      # a finding on words less sure than this goes to ``uncertain``
+    heard_in: str | None = None      # rules of absence: where the missing words would be (rules.confidence)
     _lex: dict[str, Lexicon] = field(default_factory=dict, repr=False)
     _words: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
     cache: dict[str, Any] = field(default_factory=dict, repr=False)  # detectors keep derived data here
@@ -106,6 +109,8 @@ class Rulebook:
         edition = data.get("edition")
         if not isinstance(edition, str) or not edition:
             raise RulebookError(f"{path}: 'edition' must name the standard's edition, e.g. STP-04-2019/01")
+        conf = data.get("confidence") or {}
+        default_min = _unit(conf.get("min_confidence", 0.0), f"{path}: confidence.min_confidence")
         rules, seen = [], set()
         for i, r in enumerate(data["rules"]):
             where = f"{path}: rule {i + 1}"
@@ -127,9 +132,15 @@ class Rulebook:
             once = r.get("once_per_call", False)
             if not isinstance(once, bool):
                 raise RulebookError(f"{where} ({r['id']}): once_per_call must be true or false")
+            heard_in = r.get("heard_in")
+            if heard_in is not None and heard_in not in HEARD_IN:
+                raise RulebookError(f"{where} ({r['id']}): heard_in must be one of {', '.join(HEARD_IN)}")
             rules.append(RuleDef(str(r["id"]), str(r["clause"]), str(r["title_ru"]), severity, weight,
                                  str(r["detector"]), dict(r.get("params") or {}), source=str(path),
-                                 once_per_call=once))
+                                 once_per_call=once,
+                                 min_confidence=_unit(r.get("min_confidence", default_min),
+                                                      f"{where} ({r['id']}): min_confidence"),
+                                 heard_in=heard_in))
         score = data.get("score") or {}
         greeting = data.get("operator_greeting") or []
         if not isinstance(greeting, list) or not all(isinstance(g, str) and g.strip() for g in greeting):
@@ -214,3 +225,14 @@ def _merge(base: dict, extra: dict) -> dict:
         else:
             out[k] = old  # a scalar setting stays the base rulebook's
     return out
+
+
+def _unit(value: Any, where: str) -> float:
+    """A number in 0..1 from the rulebook."""
+    try:
+        x = float(value)
+    except (TypeError, ValueError) as e:
+        raise RulebookError(f"{where} must be a number from 0 to 1, got {value!r}") from e
+    if not 0.0 <= x <= 1.0:
+        raise RulebookError(f"{where} must be a number from 0 to 1, got {value!r}")
+    return x

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from rules import text as T
 from rules.lexicon import RulebookError
+from rules.phonetics import key as sound_key
 
 GROUPS = ("request", "legal", "individual", "readings", "billing", "out_of_scope")
 
@@ -50,20 +51,23 @@ def _lexicon(rulebook):
             for g, items in (cfg.get(key) or {}).items():
                 if g not in GROUPS:
                     raise RulebookError(f"{rulebook.path}: topics: {key}: unknown topic group {g!r}")
-                stems.extend((T.normal(str(st)), g, float(weight)) for st in items or ())
+                stems.extend((sound_key(str(st)), g, float(weight)) for st in items or ())
         stems.sort(key=lambda s: -s[2])  # a strong stem before a weak one of the same group
         got = rulebook.cache["topics"] = (lex, {p: tuple(gs) for p, gs in groups.items()}, tuple(stems))
     return got
 
 
 def _stem_cues(u, stems, taken: set[int]) -> dict[str, float]:
-    """Topic groups the words outside any cue phrase speak for by their stems, with the stem's weight."""
+    """Topic groups the words outside any cue phrase speak for by their stems, with the stem's weight.
+
+    Stems are compared by sound (``rules.phonetics.key``): «опламбировать» and «заевку», as a recogniser
+    writes them, begin like «опломб» and «заявк»."""
     got: dict[str, float] = {}
     for i, t in enumerate(u.tokens):
         if i in taken or t.flags & T.NUMBER:
             continue
         for stem, g, w in stems:
-            if g not in got and t.form.startswith(stem):
+            if g not in got and sound_key(t.form).startswith(stem):
                 got[g] = w
     return got
 

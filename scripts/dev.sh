@@ -15,6 +15,7 @@ need_debs() {
     local missing=()
     command -v text2wave >/dev/null || missing+=(festival festvox-ru)
     command -v sox >/dev/null || missing+=(sox)
+    command -v espeak-ng >/dev/null || missing+=(espeak-ng)  # second voice of the held-out bench corpus
     command -v chromium >/dev/null || missing+=(chromium)
     command -v pdftoppm >/dev/null || missing+=(poppler-utils)
     command -v soffice >/dev/null || missing+=(libreoffice-writer-nogui)

@@ -107,3 +107,57 @@ def test_cli_audit_show_and_verify(db):
         con.execute("UPDATE audit_log SET user_name = 'eve' WHERE seq = 2")
     r = runner.invoke(cli, ["audit", "verify", "--db", str(db)])
     assert r.exit_code == 2 and "entry 2 was altered" in r.stderr and r.stderr.count("\n") == 1
+
+
+def _rewrite_with_recomputed_hashes(con) -> None:
+    """What someone with the database but not its anchor could do: change an entry and re-chain the rest."""
+    rows = con.execute("""SELECT seq, logged_at, user_name, role, action, target, detail FROM audit_log
+                          ORDER BY seq""").fetchall()
+    prev = audit.GENESIS
+    for seq, at, user, role, action, target, detail in rows:
+        if seq == 2:
+            user = "someone_else"
+        digest = audit._digest(prev, seq, at, user, role, action, target, detail)
+        con.execute("UPDATE audit_log SET user_name = ?, prev_hash = ?, hash = ? WHERE seq = ?",
+                    [user, prev, digest, seq])
+        prev = digest
+
+
+@pytest.mark.parametrize("tamper, message", [
+    ("DELETE FROM audit_log WHERE seq >= 3", "entries 3–4 are missing"),              # a cut tail
+    ("DROP TABLE audit_log", "the audit log table is gone"),                           # a dropped table
+    (_rewrite_with_recomputed_hashes, "entry 2 was rewritten"),                        # a consistent rewrite
+])
+def test_the_anchor_catches_what_the_chain_alone_cannot(db, tamper, message):
+    """Issue 17 item 4: each of these left a chain that verified."""
+    for i in range(4):
+        audit.record(db, "anna", "head", "open_call", f"c{i}")
+    with duckdb.connect(str(db)) as con:
+        con.execute(tamper) if isinstance(tamper, str) else tamper(con)
+    with pytest.raises(audit.AuditError, match=message):
+        audit.verify(db)
+
+
+def test_removing_the_anchor_is_noticed_and_stops_the_log(db):
+    audit.record(db, "anna", "head", "sign_in")
+    audit.anchor_path(db).unlink()
+    with pytest.raises(audit.AuditError, match=r"anchor .* is missing"):
+        audit.verify(db)
+    with pytest.raises(audit.AuditError, match="anchor is missing"):
+        audit.record(db, "anna", "head", "open_call", "c1")     # not healed silently by the next entry
+
+
+def test_stored_fields_are_bounded_one_line(db):
+    """Issue 17 item 10: unauthenticated input is stored bounded, without line breaks."""
+    audit.record(db, "x" * 10_000, "head", "sign_in_failed", "y\r\n" * 10_000, {"note": "z" * 10_000})
+    row = audit.entries(db).row(0, named=True)
+    assert len(row["user_name"]) <= audit.MAX_FIELD["user"] and len(row["target"]) <= audit.MAX_FIELD["target"]
+    assert len(row["detail"]) <= audit.MAX_FIELD["detail"] and "\n" not in row["target"]
+    assert audit.verify(db) == 1
+
+
+def test_the_anchor_is_private(db):
+    import stat
+
+    audit.record(db, "anna", "head", "sign_in")
+    assert stat.S_IMODE(audit.anchor_path(db).stat().st_mode) == 0o600

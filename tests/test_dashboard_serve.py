@@ -15,6 +15,8 @@ from cli.serve import APP, ServeError, serve_dashboard, streamlit_command
     ("--server.address", "0.0.0.0"),
     ("--server.headless", "true"),
     ("--browser.gatherUsageStats", "false"),
+    ("--client.showErrorDetails", "none"),       # issue 17 item 8: no traceback in the browser
+    ("--client.disableDataExport", "true"),      # issue 17 item 3: no unlogged toolbar export
     ("--db", "/data/oka.duckdb"),
 ])
 def test_streamlit_command(option, value):
@@ -25,7 +27,9 @@ def test_streamlit_command(option, value):
 
 
 def test_app_is_installed():
-    assert APP.is_file() and APP.name == "app.py"
+    """The server (an st.App: the pages plus the app's own routes) and the page script beside it."""
+    assert APP.is_file() and APP.name == "server.py" and (APP.parent / "app.py").is_file()
+    assert "st.App(" in APP.read_text(encoding="utf-8")
 
 
 def test_missing_database(tmp_path):

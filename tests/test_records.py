@@ -35,6 +35,21 @@ GOOD_READING = {"reading_id": "P1", "account": "100200", "meter": "ГВС-1", "v
     (records.READINGS, READING_COLS, GOOD_READING, {"entered_at": "2025-03-04T25:00:00"},
      "entered_at is not an ISO 8601"),
     (records.READINGS, READING_COLS, GOOD_READING, {"reading_id": ""}, "missing reading_id"),
+    # issue 17 item 10: impossible values are refused with one line, not accepted silently
+    (records.REQUESTS, REQUEST_COLS, GOOD_REQUEST, {"created_at": "2099-01-01T10:00:00"},
+     "created_at is in the future: 2099-01-01T10:00:00"),
+    (records.REQUESTS, REQUEST_COLS, GOOD_REQUEST, {"completed_at": "2099-05-01T10:00:00"},
+     "completed_at is in the future"),
+    (records.REQUESTS, REQUEST_COLS, GOOD_REQUEST, {"created_at": "1970-01-01T00:00:00"}, "created_at is before 2000"),
+    (records.READINGS, READING_COLS, GOOD_READING, {"entered_at": "2099-12-31T23:59:00"},
+     "entered_at is in the future"),
+    (records.READINGS, READING_COLS, GOOD_READING, {"value": "inf"}, "value inf is not a meter reading"),
+    (records.READINGS, READING_COLS, GOOD_READING, {"value": "NaN"}, "value NaN is not a meter reading"),
+    (records.READINGS, READING_COLS, GOOD_READING, {"value": "-5"}, "value -5 is not a meter reading"),
+    (records.READINGS, READING_COLS, GOOD_READING, {"value": "1e999"}, "is not a meter reading"),
+    # issue 17 item 6: a call_id that could name a file outside its folder
+    (records.READINGS, READING_COLS, GOOD_READING, {"call_id": "../../X"}, "call_id ../../X is not a file-name-safe"),
+    (records.REQUESTS, REQUEST_COLS, GOOD_REQUEST, {"call_id": "a/b"}, "call_id a/b is not a file-name-safe"),
 ])
 def test_bad_row_rejected_rest_loaded(tmp_path, spec, cols, good, change, reason):
     path = tmp_path / f"{spec.name}.csv"
@@ -49,7 +64,7 @@ def test_bad_row_rejected_rest_loaded(tmp_path, spec, cols, good, change, reason
 
 
 @pytest.mark.parametrize("value, expected", [
-    ("2045.3", 2045.3), ("2045,3", 2045.3), (" 1 234,5 ", 1234.5), ("0", 0.0), ("-1.5", -1.5),
+    ("2045.3", 2045.3), ("2045,3", 2045.3), (" 1 234,5 ", 1234.5), ("0", 0.0), ("1 234 567,25", 1234567.25),
 ])
 def test_numbers(tmp_path, value, expected):
     path = tmp_path / "readings.csv"
@@ -186,3 +201,60 @@ def test_semicolon_csv_from_excel(tmp_path):
     loaded = records.load_file(path, records.READINGS)
     assert loaded.frame.select("reading_id", "account", "value").rows() == [("R1", "100200", 2045.3)]
     assert loaded.rejects == []
+
+
+def test_a_changed_record_is_reported_kept_in_history_and_keeps_its_link(tmp_path):
+    """Issue 17 item 10: a re-imported request id with another customer replaced the stored one silently
+    and dropped its call.  Now the change is reported, the old version kept, the call kept."""
+    db = tmp_path / "oka.duckdb"
+    store.init(db)
+    path = tmp_path / "requests.csv"
+    write_csv(path, REQUEST_COLS, [GOOD_REQUEST | {"call_id": "c1"}])
+    _load(db, path, records.REQUESTS)
+    write_csv(path, REQUEST_COLS, [GOOD_REQUEST | {"account": "999111", "contact": "8777", "call_id": ""}])
+    loaded = records.load_file(path, records.REQUESTS)
+    changes: list[records.Change] = []
+    with store.connect(db) as con:
+        assert records.upsert(con, records.REQUESTS, loaded.frame, changes) == (0, 1)
+        stored = con.execute("SELECT account, call_id FROM requests WHERE request_id = 'Q1'").fetchone()
+        history = con.execute("SELECT record_type, record_id, changed, previous FROM record_history").fetchall()
+    assert [c.line(str(path)) for c in changes] == [
+        f"{path}: row 2: request Q1 changed (account, contact); the previous version is kept in record_history"]
+    assert stored == ("999111", "c1")                                  # the link stays
+    assert len(history) == 1 and history[0][:3] == ("requests", "Q1", ["account", "contact"])
+    assert '"account":"100200"' in history[0][3].replace(" ", "")
+
+
+def test_completing_a_request_is_its_normal_life_not_a_change(tmp_path):
+    db = tmp_path / "oka.duckdb"
+    store.init(db)
+    path = tmp_path / "requests.csv"
+    write_csv(path, REQUEST_COLS, [GOOD_REQUEST])
+    _load(db, path, records.REQUESTS)
+    write_csv(path, REQUEST_COLS, [GOOD_REQUEST | {"completed_at": "2025-03-10T12:00:00", "call_id": "c1"}])
+    changes: list[records.Change] = []
+    with store.connect(db) as con:
+        assert records.upsert(con, records.REQUESTS, records.load_file(path, records.REQUESTS).frame, changes) == (0, 1)
+    assert changes == []
+
+
+@pytest.mark.parametrize("change, reason", [
+    ({"call_id": "../../X"}, "call_id ../../X is not a file-name-safe identifier"),
+    ({"call_id": ".hidden"}, "is not a file-name-safe identifier"),
+    ({"transcript_path": "../outside.json"}, "transcript_path ../outside.json is not inside the data folder"),
+    ({"transcript_path": "/etc/passwd"}, "transcript_path /etc/passwd is not inside the data folder"),
+    ({"audio_path": "calls/../../secret.wav", "transcript_path": ""}, "is not inside the data folder"),
+    ({"started_at": "2099-03-04T10:00:00"}, "started_at is in the future"),
+])
+def test_calls_rows_that_would_leave_their_folder_or_time_are_rejected(tmp_path, change, reason):
+    """Issue 17 item 6 (paths) and 10 (dates): one line naming the file and row; the good row loads."""
+    from folder_builder import CALL_COLS
+
+    good = {"call_id": "c1", "started_at": "2025-03-04T10:00:00", "operator_id": "op1", "operator_name": "Айгуль",
+            "audio_path": "", "transcript_path": "transcripts/c1.json", "layout": "stereo-operator-left"}
+    path = tmp_path / "calls.csv"
+    write_csv(path, CALL_COLS, [good | {"call_id": "c0"}, good | change])
+    loaded = records.load_file(path, records.CALLS)
+    assert loaded.frame["call_id"].to_list() == ["c0"]
+    line = loaded.rejects[0].line()
+    assert line.startswith(f"{path}: row 3: ") and reason in line

@@ -131,6 +131,8 @@ class Transcript:
         if duration is None:
             duration = max((u.end for u in utts), default=0.0)
         duration = _number(duration, f"{source}: 'duration_s'")
+        if duration < 0:
+            raise SchemaError(f"{source}: 'duration_s' must not be negative, got {duration:g}")
         language = data.get("language")
         if language is not None and language not in LANGUAGES:
             raise SchemaError(f"{source}: 'language' must be one of {', '.join(LANGUAGES)}, got {language!r}")

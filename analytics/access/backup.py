@@ -72,7 +72,7 @@ def backup(db: Path, out: Path | None = None) -> BackupInfo:
     if out.exists():
         raise BackupError(f"{out}: exists already; give another --out")
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
+        out.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as e:
         raise BackupError(f"{out.parent}: cannot create the backup folder ({e})") from e
     tmp = out.with_name(out.name + ".partial")
@@ -90,12 +90,14 @@ def backup(db: Path, out: Path | None = None) -> BackupInfo:
         tmp.unlink(missing_ok=True)
         raise BackupError(f"{out}: backup failed ({e})") from e
     Path(str(tmp) + ".wal").unlink(missing_ok=True)
+    os.chmod(tmp, 0o600)            # a copy of everything: readable by this account only
     os.replace(tmp, out)
     info = BackupInfo(out, _sha256(out), tables, dt.datetime.now().replace(microsecond=0).isoformat())
     manifest = out.with_name(out.name + MANIFEST_SUFFIX)
     manifest.write_text(json.dumps({"source": str(db), "sha256": info.sha256, "tables": tables,
                                     "created_at": info.created_at}, ensure_ascii=False, indent=1),
                         encoding="utf-8")
+    os.chmod(manifest, 0o600)
     log.info("backup of %s written to %s", db, out)
     return info
 
@@ -129,7 +131,7 @@ def check(path: Path) -> BackupInfo:
     from analytics.access import audit
 
     try:  # restoring a copy whose audit log was altered would rewrite who did what
-        audit.verify(path)
+        audit.verify(path, anchored=False)   # a copy's anchor is its database's
     except OkaError as e:
         raise BackupError(f"{path}: refused, its audit log does not verify ({e})") from e
     if expected and expected.get("tables") and expected["tables"] != tables:
@@ -153,6 +155,9 @@ def restore(backup_path: Path, db: Path) -> tuple[BackupInfo, Path | None]:
         os.replace(db, kept)
     Path(str(db) + ".wal").unlink(missing_ok=True)
     os.replace(tmp, db)
+    from analytics.access import audit
+
+    audit.rebase(db)   # the anchor now describes the restored log; what only the replaced one had is carried below
     if kept is not None:
         _carry_audit(kept, db)
     log.info("restored %s from %s (previous database kept as %s)", db, info.path, kept)

@@ -87,7 +87,9 @@ SAFE_COLUMNS = frozenset((
     "call_id", "operator_id", "operator_name", "rule", "clause", "topic", "speaker", "verdict", "reviewer",
     "customer_type", "kind", "language", "layout", "link_method", "linked_by", "linked_call", "method",
     "record_type", "request_id", "reading_id", "rulebook", "asr_model", "content_hash", "source_hash",
-    "title", "grain", "period"))
+    "title", "grain", "period",
+    # the review workflow's codes and the staff who decided (analytics/storage/reviews.py)
+    "dispute", "outcome", "criterion", "answer", "who", "resolved_by", "drawn_by", "auditor", "sample_id"))
 # Columns that hold personal data as a whole value: blanked for roles without sees_pd.
 PD_COLUMNS = ("account", "contract_no", "contact", "meter", "phone", "iin", "email",
               "audio_path", "transcript_path", "words")
@@ -181,12 +183,22 @@ def redact_call(viewer: Viewer, detail):
                    readings=redact_frame(inside, detail.readings, keep))
 
 
+MAX_QUERY_CHARS, MAX_QUERY_WORDS = 200, 12
+
+
+def bounded_query(text: str | None) -> str:
+    """A search query as the search takes it: at most ``MAX_QUERY_CHARS`` characters and ``MAX_QUERY_WORDS``
+    words (100,000 characters tied the server up for 100 s; 700 words overflowed the database's query)."""
+    words = (text or "")[:MAX_QUERY_CHARS].split()
+    return " ".join(words[:MAX_QUERY_WORDS])
+
+
 def pd_in_query(text: str) -> bool:
     """A search query that itself holds personal data (a phone, an account...): refused to masked roles,
     or searching would tell them which calls contain it."""
     from rules.privacy import pd_terms
 
-    return bool(pd_terms(text))
+    return bool(pd_terms(bounded_query(text)))
 
 
 def remember_recordings(db: Path, data_dir: Path) -> None:

@@ -58,6 +58,7 @@ class IngestReport:
     records: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # table -> (valid, inserted, updated)
     rejected: int = 0
     links: dict[str, int] = field(default_factory=dict)
+    changes: list[str] = field(default_factory=list)
     overlaps: int | None = None  # calls started while another call of the operator went on (None: not recounted)
 
     @property
@@ -75,6 +76,8 @@ class IngestReport:
         if self.links:
             methods = ", ".join(f"{k} {v}" for k, v in sorted(self.links.items()))
             parts.append(f"links: {methods}")
+        if self.changes:
+            parts.append(f"changed records: {len(self.changes)} (previous versions in record_history)")
         parts.append(f"rejected rows: {self.rejected}")
         return "; ".join(parts)
 
@@ -181,7 +184,11 @@ def _ingest_records(path: Path, spec: records.TableSpec, db_path: Path, report: 
         reject(r.line())
     with store.connect(db_path) as con:
         con.begin()
-        inserted, updated = records.upsert(con, spec, loaded.frame)
+        changes: list[records.Change] = []
+        inserted, updated = records.upsert(con, spec, loaded.frame, changes)
+        for change in changes:   # not a reject: the new version is stored, the old one kept in record_history
+            log.warning("%s", change.line(loaded.file))
+            report.changes.append(change.line(loaded.file))
         report.records[spec.name] = (loaded.frame.height, inserted, updated)
         if inserted or updated:
             linking.mark_stale(con)
@@ -222,6 +229,12 @@ def _ingest_calls(path: Path, data_dir: Path, db_path: Path, cfg: Config, checke
         rel = row["transcript_path"] or row["audio_path"]
         media = data_dir / rel
         where = f"{loaded.file}: row {row['_row']}"
+        if media.exists() and not media.resolve().is_relative_to(Path(data_dir).resolve()):
+            what = "transcript_path" if row["transcript_path"] else "audio_path"   # a symbolic link out of it
+            file_rejects.append(records.Reject(loaded.file, row["_row"], f"{what} {rel} is not inside the data folder"))
+            reject(f"{where}: {what} {rel} is not inside the data folder")
+            report.calls_failed += 1
+            continue
         if not media.is_file():
             what = "transcript_path" if row["transcript_path"] else "audio_path"
             file_rejects.append(records.Reject(loaded.file, row["_row"], f"{what} {rel} not found"))

@@ -61,6 +61,9 @@ def ingest(frame: pl.DataFrame, source: str, data_dir: Path, db_path: Path, reje
     for rel in frame["transcript_path"].unique().to_list():
         rows = frame.filter(pl.col("transcript_path") == rel)
         path = data_dir / rel
+        if path.exists() and not path.resolve().is_relative_to(Path(data_dir).resolve()):
+            reject(f"{source}: {rel}: not inside the data folder")
+            continue
         try:
             pre = pl.read_parquet(path).select(
                 "call_id", pl.col("duration_s").cast(pl.Float64), "topic", pl.col("score").cast(pl.Float64),
@@ -73,6 +76,11 @@ def ingest(frame: pl.DataFrame, source: str, data_dir: Path, db_path: Path, reje
         for r in joined.filter(pl.col("topic").is_null() & pl.col("duration_s").is_null()).iter_rows(named=True):
             reject(f"{source}: row {r['_row']}: call {r['call_id']} is not in {rel}")
         joined = joined.filter(pl.col("duration_s").is_not_null())
+        bad = ~pl.col("duration_s").is_finite() | (pl.col("duration_s") < 0)
+        for r in joined.filter(bad).iter_rows(named=True):
+            reject(f"{source}: row {r['_row']}: call {r['call_id']} has duration_s {r['duration_s']} "
+                   "(negative or not finite)")
+        joined = joined.filter(~bad)
         content = [c for c in joined.columns if c != "_row"]
         joined = joined.with_columns(
             pl.struct(content).hash().cast(pl.String).alias("source_hash"),

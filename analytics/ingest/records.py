@@ -13,10 +13,19 @@ keeps naive Almaty wall-clock TIMESTAMPs.
 
 Storing is an upsert keyed by the record id that writes only the rows that are
 new or differ from what is stored: re-importing a file changes nothing, and a
-request that got its ``completed_at`` is updated.
+request that got its ``completed_at`` is updated.  Every other change to a
+stored record (another customer, account or value under the same id) is
+reported as a change (``Change``) and the version it replaces is kept in
+``record_history``; an empty ``call_id`` never erases the call a record named.
+
+Values out of range are rejected with one line: a date-time in the future or
+before ``EARLIEST`` (a «2099» would move everyone's default period to an empty
+half-year), a reading that is negative or not finite, a ``call_id`` that is not
+a file-name-safe identifier, and a path that leaves the data folder.
 """
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,6 +39,10 @@ from transcription.schema import LAYOUTS
 log = logging.getLogger(__name__)
 
 TZ = "Asia/Almaty"
+EARLIEST = dt.datetime(2000, 1, 1)
+FUTURE_SLACK = dt.timedelta(days=1)      # clocks and time zones: a record may be up to a day ahead of ours
+# a path in calls.csv is relative to the data folder and stays inside it
+_ESCAPING_PATH = r"(^[/\\])|(^[A-Za-z]:)|(^|[/\\])\.\.([/\\]|$)"
 
 
 class RecordsError(OkaError):
@@ -257,8 +270,28 @@ def _rules(spec: TableSpec) -> list[pl.Expr]:
         return pl.when(pl.col(col).is_not_null() & pl.col(f"_{col}").is_null()).then(
             pl.format("{} is not an ISO 8601 date-time: {}", pl.lit(col), pl.col(col)))
 
-    rules = [missing(spec.id_column)]
+    def out_of_range(col: str) -> pl.Expr:
+        latest = dt.datetime.now() + FUTURE_SLACK
+        return pl.when(pl.col(f"_{col}") > latest).then(
+            pl.format("{} is in the future: {}", pl.lit(col), pl.col(col))).when(
+            pl.col(f"_{col}") < EARLIEST).then(
+            pl.format("{} is before {}: {}", pl.lit(col), pl.lit(f"{EARLIEST:%Y}"), pl.col(col)))
+
+    def bad_call_id() -> pl.Expr:
+        # CALL_ID (transcription/schema.py) without its look-aheads, which polars' regex engine lacks
+        safe = (pl.col("call_id").str.contains(r"^[\w.-]{1,200}$") & ~pl.col("call_id").str.starts_with(".")
+                & ~pl.col("call_id").str.contains("..", literal=True))
+        return pl.when(pl.col("call_id").is_not_null() & ~safe).then(
+            pl.format("call_id {} is not a file-name-safe identifier (letters, digits, _ - .; no '..')",
+                      pl.col("call_id").str.slice(0, 80)))
+
+    def escaping(col: str) -> pl.Expr:
+        return pl.when(pl.col(col).str.contains(_ESCAPING_PATH)).then(
+            pl.format("{} {} is not inside the data folder (absolute or with '..')", pl.lit(col), pl.col(col)))
+
+    rules = [missing(spec.id_column), bad_call_id()]
     if spec is CALLS:
+        rules += [escaping("audio_path"), escaping("transcript_path")]
         rules += [missing("started_at"), bad_time("started_at"),
                   pl.when(pl.col("audio_path").is_null() & pl.col("transcript_path").is_null())
                   .then(pl.lit("neither audio_path nor transcript_path given")),
@@ -277,8 +310,10 @@ def _rules(spec: TableSpec) -> list[pl.Expr]:
     else:
         rules += [missing("value"),
                   pl.when(pl.col("_value").is_null()).then(pl.format("value is not a number: {}", pl.col("value"))),
+                  pl.when(pl.col("_value").is_nan() | pl.col("_value").is_infinite() | (pl.col("_value") < 0)).then(
+                      pl.format("value {} is not a meter reading (negative or not finite)", pl.col("value"))),
                   missing("entered_at"), bad_time("entered_at")]
-    return rules
+    return rules + [out_of_range(c) for c in spec.timestamps]
 
 
 def validate(raw: pl.DataFrame, spec: TableSpec, source: str) -> Loaded:
@@ -332,28 +367,77 @@ def load_file(path: Path, spec: TableSpec) -> Loaded:
 
 # --- storing ---------------------------------------------------------------
 
-def upsert(con, spec: TableSpec, frame: pl.DataFrame) -> tuple[int, int]:
+HISTORY_DDL = """CREATE TABLE IF NOT EXISTS record_history (
+    record_type VARCHAR, record_id VARCHAR, replaced_at TIMESTAMP, changed VARCHAR[], previous JSON)"""
+# columns whose filling-in is a record's normal life (a request completed, a record tied to its call):
+# a change to them is reported only when it replaces a value that was there
+LIFECYCLE = ("completed_at", "call_id")
+
+
+@dataclass(frozen=True)
+class Change:
+    """A stored record that the import changed in more than its normal life: reported, and kept."""
+
+    table: str
+    record_id: str
+    columns: tuple[str, ...]
+    row: int
+
+    def line(self, file: str) -> str:
+        return (f"{file}: row {self.row}: {self.table[:-1]} {self.record_id} changed "
+                f"({', '.join(self.columns)}); the previous version is kept in record_history")
+
+
+def upsert(con, spec: TableSpec, frame: pl.DataFrame, changes: list[Change] | None = None) -> tuple[int, int]:
     """Insert new rows and update changed ones; returns (inserted, updated).
 
     Unchanged rows are not written at all; new rows go in with a plain INSERT
     and changed ones with an UPDATE (``INSERT OR REPLACE`` over every row was
-    the slowest part of an import).
+    the slowest part of an import).  Before an update the stored version goes
+    to ``record_history``; a change beyond the record's normal life is appended
+    to ``changes``.  An empty ``call_id`` keeps the call the stored record named.
     """
     if spec is CALLS:
         raise ValueError("calls are stored by analytics.ingest.pipeline, with their transcripts")
     table, key = spec.name, spec.id_column
     cols = list(spec.columns)
-    changed = " OR ".join(f"i.{c} IS DISTINCT FROM t.{c}" for c in cols if c != key)
-    con.register("incoming", frame.select(cols))
+    incoming = frame.select(*cols, (pl.col("_row") if "_row" in frame.columns else pl.lit(0)).alias("_row"))
+
+    def new(c: str) -> str:   # the incoming value; a blank call_id does not unlink a record
+        return f"COALESCE(i.{c}, t.{c})" if c == "call_id" else f"i.{c}"
+
+    changed = " OR ".join(f"{new(c)} IS DISTINCT FROM t.{c}" for c in cols if c != key)
+    con.register("incoming", incoming)
     try:
         con.execute(
-            f"CREATE OR REPLACE TEMP TABLE delta AS SELECT i.*, t.{key} IS NOT NULL AS existed "
+            f"CREATE OR REPLACE TEMP TABLE delta AS SELECT i.{key}, "
+            + ", ".join(f"{new(c)} AS {c}" for c in cols if c != key)
+            + f", i._row, t.{key} IS NOT NULL AS existed "
             f"FROM incoming i LEFT JOIN {table} t USING ({key}) WHERE t.{key} IS NULL OR {changed}").fetchall()
     finally:
         con.unregister("incoming")
     inserted, updated = con.execute(
         "SELECT count(*) FILTER (WHERE NOT existed), count(*) FILTER (WHERE existed) FROM delta").fetchall()[0]
     if updated:
+        def names(only_replaced: bool) -> str:
+            parts = []
+            for c in cols:
+                if c == key:
+                    continue
+                cond = f"d.{c} IS DISTINCT FROM t.{c}"
+                if only_replaced and c in LIFECYCLE:
+                    cond += f" AND t.{c} IS NOT NULL"
+                parts.append(f"CASE WHEN {cond} THEN '{c}' END")
+            return f"list_filter([{', '.join(parts)}], lambda x: x IS NOT NULL)"
+
+        con.execute(HISTORY_DDL)
+        con.execute(f"INSERT INTO record_history SELECT '{table}', t.{key}, now()::TIMESTAMP, {names(False)}, "
+                    f"to_json(t) FROM {table} t JOIN delta d ON d.{key} = t.{key} WHERE d.existed").fetchall()
+        if changes is not None:
+            for rid, what, row in con.execute(
+                    f"SELECT d.{key}, {names(True)} AS what, d._row FROM delta d JOIN {table} t ON d.{key} = t.{key} "
+                    f"WHERE d.existed AND len({names(True)}) > 0 ORDER BY d._row").fetchall():
+                changes.append(Change(table, rid, tuple(what), int(row)))
         sets = ", ".join(f"{c} = d.{c}" for c in cols if c != key)
         con.execute(f"UPDATE {table} SET {sets} FROM delta d WHERE {table}.{key} = d.{key} AND d.existed"
                     ).fetchall()

@@ -168,19 +168,6 @@ CREATE TABLE IF NOT EXISTS links (
     PRIMARY KEY (record_type, record_id)
 );
 
--- An auditor's verdict on a finding (dashboard page «Проверка»); a rejected
--- finding stops counting in the KPIs.  Keyed by the finding it judges.
-CREATE TABLE IF NOT EXISTS reviews (
-    call_id     VARCHAR,
-    idx         INTEGER,      -- findings.idx
-    rule        VARCHAR,
-    verdict     VARCHAR,      -- confirmed | rejected
-    comment     VARCHAR,
-    reviewer    VARCHAR,
-    reviewed_at TIMESTAMP,
-    PRIMARY KEY (call_id, idx)
-);
-
 -- Kazakhstan's working-day calendar (core/workdays.py): for every day,
 -- whether it is worked and the 10th working day after it (a request's due day).
 CREATE TABLE IF NOT EXISTS calendar (
@@ -202,6 +189,36 @@ CREATE TABLE IF NOT EXISTS audit_log (
     detail     VARCHAR,
     prev_hash  VARCHAR,
     hash       VARCHAR
+);
+
+-- Coaching (analytics/coaching/): a trainer's assignment of a clause to an operator, with examples
+-- and a date; its effect is measured from the findings (analytics/coaching/assignments.py).
+CREATE TABLE IF NOT EXISTS assignments (
+    assignment_id    BIGINT PRIMARY KEY,
+    operator_id      VARCHAR,
+    clause           VARCHAR,
+    note             VARCHAR,
+    examples         BIGINT[],     -- examples.example_id
+    assigned_by      VARCHAR,
+    assigned_at      TIMESTAMP,
+    due_on           DATE,         -- the operator works on it until then; the effect is measured after
+    measure_days     INTEGER,      -- the length of the before and after windows (at most)
+    acknowledged_at  TIMESTAMP     -- when the operator confirmed it on their page
+);
+
+-- Example libraries: a moment of a call (from-to seconds) marked good or bad for a clause, in a named
+-- collection; played as a redacted clip (analytics/access/redaction.py).
+CREATE TABLE IF NOT EXISTS examples (
+    example_id  BIGINT PRIMARY KEY,
+    collection  VARCHAR,
+    call_id     VARCHAR,
+    start_s     DOUBLE,
+    end_s       DOUBLE,
+    clause      VARCHAR,
+    quality     VARCHAR,       -- good | bad
+    note        VARCHAR,
+    added_by    VARCHAR,
+    added_at    TIMESTAMP
 );
 
 CREATE TABLE IF NOT EXISTS rejects (
@@ -242,6 +259,7 @@ def init(path: Path) -> None:
 
 
 def _create(path: Path) -> None:
+    from analytics.storage import calibration, reviews, samples
     from core import workdays
 
     with connect(path) as con:
@@ -249,6 +267,9 @@ def _create(path: Path) -> None:
         con.execute(DDL)
         for statement in MIGRATIONS:
             con.execute(statement)
+        reviews.create(con)  # the auditors' history (review_events) and the state derived from it
+        calibration.create(con)
+        samples.create(con)
         con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
         workdays.materialise(con)
         con.commit()

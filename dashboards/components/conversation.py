@@ -35,6 +35,16 @@ def marks_for(utt: dict, findings: list[dict], titles: dict[str, str]) -> list[M
     return out
 
 
+_MARKDOWN = str.maketrans({c: "\\" + c for c in "\\`*_[](){}#!|~$:^"})
+
+
+def plain(text: str) -> str:
+    """``text`` as it was said, for a Markdown element: no formatting, link, image, emoji or directive in it
+    takes effect (a transcript is data, and ``![](http://…)`` in it must not make the browser fetch anything)."""
+    one_line = str(text).replace("\r", " ").replace("\n", " ")
+    return html.escape(one_line.translate(_MARKDOWN), quote=False)
+
+
 def highlight(text: str, marks: list[Mark]) -> str:
     """HTML of ``text`` with each mark's evidence wrapped in <mark title="п. clause — title">."""
     spans: list[tuple[int, int, Mark]] = []
@@ -47,16 +57,16 @@ def highlight(text: str, marks: list[Mark]) -> str:
     out, pos = [], 0
     for a, b, m in spans:
         tip = html.escape(f"{fmt_clause(m.clause)} СТП-04-2019 — {m.title}", quote=True)
-        out.append(html.escape(text[pos:a]))
+        out.append(plain(text[pos:a]))
         out.append(f'<mark class="oka-violation" title="{tip}" style="background:#ffd6d6;border-radius:3px;'
-                   f'padding:0 2px">{html.escape(text[a:b])}<sup> {html.escape(fmt_clause(m.clause))}</sup></mark>')
+                   f'padding:0 2px">{plain(text[a:b])}<sup> {html.escape(fmt_clause(m.clause))}</sup></mark>')
         pos = b
-    out.append(html.escape(text[pos:]))
+    out.append(plain(text[pos:]))
     unplaced = [m for m in marks if m not in {s[2] for s in spans}]
     for m in unplaced:   # evidence not found verbatim (ASR text differs): still say it
         tip = html.escape(f"{fmt_clause(m.clause)} — {m.title}", quote=True)
         out.append(f' <mark class="oka-violation" title="{tip}" style="background:#ffd6d6">'
-                   f'«{html.escape(m.evidence)}» {html.escape(fmt_clause(m.clause))}</mark>')
+                   f'«{plain(m.evidence)}» {html.escape(fmt_clause(m.clause))}</mark>')
     return "".join(out)
 
 

@@ -11,6 +11,7 @@ import streamlit as st
 from core.errors import OkaError
 from dashboards import datasource
 from dashboards.components.export import XLSX_MIME
+from dashboards.components.served import download_link
 from dashboards.components.period import Period
 
 log = logging.getLogger(__name__)
@@ -43,5 +44,7 @@ def report_button(period: Period, mask_personal_data: bool = False, role: str = 
     buttons = files_col.columns(len(made[1]))
     for col, (name, data) in zip(buttons, made[1].items(), strict=False):
         suffix = Path(name).suffix
-        col.download_button(suffix[1:].upper(), data, file_name=name, mime=MIME.get(suffix),
-                            icon=":material/download:", key=f"report_download_{suffix[1:]}", on_click="ignore")
+        with col:   # through the app's route: to this session only, each fetch logged (served.py)
+            download_link(suffix[1:].upper(), name, MIME.get(suffix, "application/octet-stream"),
+                          lambda data=data: data, key=f"report_download_{suffix[1:]}", kind="report",
+                          detail={"report": kind, "from": period.start.isoformat(), "to": period.end.isoformat()})

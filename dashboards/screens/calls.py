@@ -1,18 +1,20 @@
 """«Звонки»: search by words and lemmas with filters; the call page with conversation, audio and records."""
 from __future__ import annotations
 
-import mimetypes
 from pathlib import Path
 
 import polars as pl
 import streamlit as st
 
+from analytics.access.policy import MAX_QUERY_CHARS, bounded_query
 from analytics.catalogue.formats import fmt_clause, fmt_datetime, fmt_number, fmt_seconds, fmt_value
 from analytics.catalogue.labels import LANGUAGES_RU, TOPICS_RU
 from dashboards import auth, context, datasource, shell
+from dashboards.components import evaluation_form
 from dashboards.components.calltable import call_table
 from dashboards.components.conversation import conversation
 from dashboards.components.export import download_buttons
+from dashboards.components.served import audio_player
 from dashboards.labels import for_export, grid_config, russian
 from transcription.schema import TOPICS
 
@@ -65,10 +67,8 @@ def show_call(call_id: str, at_second: float | None) -> None:
             f"{why.get(reason, reason)}" for r, reason in skipped))
 
     audio = _audio_file(call)
-    if audio is not None:
+    if audio is not None and audio_player(call_id, audio, at_second or 0):   # each fetch is logged by the route
         start = int(at_second or 0)
-        st.audio(str(audio), format=mimetypes.guess_type(audio.name)[0] or "audio/wav", start_time=start)
-        auth.log_once("play_audio", call_id, {"file": audio.name})
         st.caption(f"Воспроизведение с {fmt_seconds(start)} — нажмите время у реплики, чтобы перейти к ней.")
     else:
         st.caption("Запись разговора недоступна на этом компьютере.")
@@ -125,12 +125,14 @@ def show_call(call_id: str, at_second: float | None) -> None:
             rd = russian(detail.readings)
             st.dataframe(rd, hide_index=True, key="call_readings", column_config=grid_config(rd))
             download_buttons(for_export(rd), f"показания_{call_id}", key="call_readings")
+    evaluation_form.on_call_page(call_id, at_second)  # the auditor's form and added violations (issue 15)
 
 
 def search() -> None:
     st.title("Звонки")
     st.caption(f"{period.label}. Поиск находит слово в любой форме: «девушка» найдёт и «девушки».")
-    query = st.text_input("Поиск по расшифровкам", key="calls_query", placeholder="например: девушка подождите")
+    query = bounded_query(st.text_input("Поиск по расшифровкам", key="calls_query", max_chars=MAX_QUERY_CHARS,
+                                        placeholder="например: девушка подождите"))
     ops = datasource.operators()
     names = dict(zip(ops["operator_id"].to_list(), ops["operator_name"].to_list(), strict=True))
     c1, c2, c3, c4, c5 = st.columns([2, 2, 2, 2, 1])

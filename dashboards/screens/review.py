@@ -9,6 +9,7 @@ import streamlit as st
 
 from analytics.catalogue.formats import fmt_seconds
 from dashboards import context, datasource, shell
+from dashboards.components import rule_quality
 from dashboards.components.export import download_buttons
 from dashboards.labels import for_export, grid_config, russian
 
@@ -74,3 +75,4 @@ if not reviewed.is_empty():
 pshown = russian(prec, datasource.rules())
 st.dataframe(pshown, hide_index=True, key="review_precision")
 download_buttons(pshown, "точность_правил", key="review_precision")
+rule_quality.show(period)  # precision and recall from the review history (issue 15)

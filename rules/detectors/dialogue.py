@@ -6,6 +6,7 @@ from __future__ import annotations
 from rules import text as T
 from rules.call import Call, finding
 from rules.names import kazakh_names
+from rules.phonetics import phrase_keys, sounds_like
 from rules.registry import register
 
 
@@ -25,9 +26,29 @@ def greeting(call: Call, rule) -> list:
 
 
 def _has_stem(u, rule) -> bool:
-    """A word containing one of the rule's ``stems``: a greeting or farewell the ASR has bent."""
+    """A word holding one of the rule's ``stems`` (a form the lexicon does not list: «сәлеметсіздер»), or a
+    greeting or farewell the recogniser has bent: one of the rule's key phrases (``sounds_like``) heard by sound
+    (``rules.phonetics``; ``sound_distance`` is the share of the phrase's sounds that may differ, 0 = off)."""
     stems = rule.words("stems")
-    return bool(stems) and any(st in f for f in u.forms for st in stems)
+    if stems and any(st in f for f in u.forms for st in stems):
+        return True
+    limit = float(rule.params.get("sound_distance", 0))
+    if limit <= 0 or not u.forms:
+        return False
+    keys = rule.cache.get("sound_keys")
+    if keys is None:
+        keys = rule.cache["sound_keys"] = phrase_keys(_phrases(rule.params.get("sounds_like", [])))
+    return sounds_like(keys, u.forms, limit)
+
+
+def _phrases(entries) -> list[str]:
+    """The phrase texts of a lexicon (entries are strings or mappings with a ``phrase``)."""
+    out = []
+    for e in entries:
+        if isinstance(e, dict):
+            e = e.get("phrase") or next(iter(e), "")
+        out.append(str(e))
+    return out
 
 
 @register("closing")

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from rules.call import Call
 from rules.numbers import pieces
+from rules.phonetics import key as sound_key
+from rules.phonetics import phrase_keys, sounds_like
 from rules.registry import register
 from transcription.schema import Finding
 
@@ -21,10 +23,24 @@ def _has_number(u, digits: int) -> bool:
 
 
 def _by_parts(u, stems: tuple[str, ...], inside: tuple[str, ...]) -> bool:
-    """A word of u begins with one of stems or has one of inside in it (the ASR's «ого-во-асчета»)."""
+    """A word of u begins with one of stems (compared by sound, ``rules.phonetics.key``: «асмотрощевчика»
+    begins like «осмотр») or has one of inside in it."""
     if not stems and not inside:
         return False
-    return any((stems and t.form.startswith(stems)) or any(p in t.form for p in inside) for t in u.tokens)
+    return any((stems and sound_key(t.form).startswith(stems)) or any(p in t.form for p in inside)
+               for t in u.tokens)
+
+
+def _sounds(rule, name: str, cues: list, u) -> bool:
+    """One of the cues (of six sounds or more) heard by sound in u: a cue the recogniser bent."""
+    limit = float(rule.params.get("sound_distance", 0))
+    if limit <= 0 or not u.forms:
+        return False
+    keys = rule.cache.get(("sound", name))
+    if keys is None:
+        keys = rule.cache[("sound", name)] = phrase_keys(
+            [next(iter(c)) if isinstance(c, dict) else str(c) for c in cues])
+    return sounds_like(keys, u.forms, limit, min_key=6)
 
 
 @register("request_fields")
@@ -32,7 +48,8 @@ def request_fields(call: Call, rule) -> list:
     """In a ``request.*`` call, every field of its kind was said by someone in the call.
 
     A field is collected when one of its cues (or a word beginning with one of its
-    ``stems`` or holding one of its ``inside`` parts) is said and, for fields with
+    ``stems`` or holding one of its ``inside`` parts, or — for a field with digits, whose number must
+    follow anyway — a cue heard by sound) is said and, for fields with
     ``digits``, a number of that many digits is said in the same or the next
     utterance (either speaker) — or one of ``or_cues`` is said («этот номер»).
     """
@@ -47,12 +64,13 @@ def request_fields(call: Call, rule) -> list:
         found = False
         utts = call.utts
         by = spec.get("by")
-        stems = tuple(str(st).lower().replace("ё", "е") for st in spec.get("stems", ()))
+        stems = tuple(sound_key(str(st)) for st in spec.get("stems", ()))
         inside = tuple(str(st).lower().replace("ё", "е") for st in spec.get("inside", ()))
         for k, u in enumerate(utts):
             if by and call.role(u) != by:
                 continue
-            if not cues.contains(u) and not _by_parts(u, stems, inside):
+            if not cues.contains(u) and not _by_parts(u, stems, inside) \
+                    and not (digits and _sounds(rule, f"{kind}.{field}", spec.get("cues", []), u)):
                 continue
             if not digits or or_cues.entries and or_cues.contains(u):
                 found = True

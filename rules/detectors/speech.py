@@ -85,22 +85,12 @@ def _addressed(toks, k: int, endings: tuple[str, ...], window: int = 5) -> bool:
     return False
 
 
-def _introduction_end(call: Call):
-    """(the operator's first utterance, the index of the last word of its introduction: «тепловые сети»,
-    «слушаю вас»), or (None, -1).  The script's words come before it, so a «ты» there is a misheard name."""
-    if not call.operator:
-        return None, -1
-    u = call.operator[0]
-    markers = call.rulebook.lexicon("operator_markers", call.rulebook.operator_markers, by_lemma=False)
-    found = markers.find(u)
-    return (u, found[-1].last) if found else (None, -1)
-
-
 @register("second_person")
 def second_person(call: Call, rule) -> list:
     """«ты» and its forms, and verbs in the 2nd person singular or singular imperative
-    (not in impersonal idioms such as «ничего не поделаешь», not words unknown to the dictionary,
-    not in the operator's opening before the end of the introduction)."""
+    (not in impersonal idioms such as «ничего не поделаешь», not words unknown to the dictionary).
+    A misheard word that happens to be such a form carries the recogniser's low probability and goes to
+    ``uncertain`` (``rules.confidence``), not to the operator's record."""
     pronouns = rule.words("pronouns")
     exceptions = rule.words("exceptions")
     idioms = rule.lexicon("idioms", by_lemma=False)
@@ -108,11 +98,8 @@ def second_person(call: Call, rule) -> list:
     informal = _informal_kk(rule)
     out = []
     mask = T.IMPR_SG | T.SECOND_SG
-    opening = _introduction_end(call)
     for u in call.operator:
         spared = {k for m in idioms.find(u) for k in range(m.first, m.last + 1)}
-        if u is opening[0]:  # «Добрый вечер, тепловые сетя и будешь, слушаю вас»: the ASR garbling a name
-            spared.update(range(opening[1] + 1))
         hits = {m.first: m.last for m in imperatives.find(u)} if imperatives.entries else {}
         for i, t in enumerate(u.tokens):
             if i in spared:

@@ -1,0 +1,163 @@
+"""End to end on the held-out corpus: audio → transcripts → findings, scored against the labels.
+
+    python bench/heldout.py --half test            # totals and per-rule precision/recall, nothing per call
+    python bench/heldout.py --half dev --calls     # the dev half, with each call's errors (tune here only)
+    python bench/heldout.py --half test --set prompt=   # any transcription setting (here: no prompt)
+    python bench/heldout.py --half test --written  # the written scripts instead of the audio (the rules alone)
+
+Builds the corpus if needed (``bench/heldout_corpus.py``), transcribes its
+recordings with the project's pipeline (``transcription.batch``; transcripts
+cached in ``var/bench/heldout/asr/<settings>/``) and checks them with the
+default rulebook.  Only *counted* findings are scored: a call counts as a true
+positive of a rule when it is labelled and the rule is among ``findings``;
+``uncertain`` findings and ``not_assessed`` rules count as no finding (the
+product abstained).  Topic accuracy is over the main topic.  The noisiest
+recordings (line noise at −28 dBFS or louder) are scored on their own too.
+Per-speaker WER and mono role accuracy use ``bench/asr.py``'s measures.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.heldout_corpus import DEFAULT_DIR, build  # noqa: E402
+
+
+def _settings(sets: list[str]):
+    from transcription.options import TranscribeOptions
+
+    opts = TranscribeOptions()
+    for item in sets:
+        key, _, value = item.partition("=")
+        cur = getattr(opts, key)
+        setattr(opts, key, type(cur)(value) if not isinstance(cur, bool) else value.lower() in ("1", "true", "yes"))
+    tag = hashlib.sha256(json.dumps(sorted(sets)).encode()).hexdigest()[:8] if sets else "default"
+    return opts, tag
+
+
+def transcripts(folder: Path, calls: list[dict], sets: list[str]) -> tuple[dict[str, dict], float, float]:
+    """{call_id: transcript dict}, transcribing what is not cached; (…, seconds spent, seconds of audio)."""
+    from transcription.batch import transcribe_files
+
+    opts, tag = _settings(sets)
+    opts.cache_dir = str(folder / "cache")
+    out = folder / "asr" / tag
+    out.mkdir(parents=True, exist_ok=True)
+    todo = [c for c in calls if not (out / f"{c['call_id']}.json").is_file()]
+    t0 = time.perf_counter()
+    if todo:
+        transcribe_files([folder / "audio" / c["file"] for c in todo], out, opts,
+                         call_ids=[c["call_id"] for c in todo])
+    spent = time.perf_counter() - t0
+    got = {c["call_id"]: json.loads((out / f"{c['call_id']}.json").read_text(encoding="utf-8"))
+           for c in calls if (out / f"{c['call_id']}.json").is_file()}
+    audio_s = sum(c["duration_s"] for c in calls if c["call_id"] in got and c in todo) if todo else 0.0
+    return got, spent, audio_s
+
+
+def score(calls: list[dict], docs: dict[str, dict]) -> dict:
+    """Per-rule tp/fp/fn over counted findings, totals, topic accuracy; the noisiest calls apart."""
+    from rules.engine import Checker
+    from transcription.schema import Transcript
+
+    checker = Checker.default()
+
+    def empty():
+        return {"rules": {}, "tp": 0, "fp": 0, "fn": 0, "calls": 0, "topic_right": 0, "uncertain": 0,
+                "not_assessed": 0}
+    out = {"all": empty(), "noisy": empty()}
+    for c in calls:
+        doc = docs.get(c["call_id"])
+        if doc is None:
+            continue
+        result = checker.check(Transcript.from_dict({k: v for k, v in doc.items() if k != "expected"}))
+        want, got = set(c["expected"]["rules"]), {f.rule for f in result.findings}
+        for group in ("all", "noisy") if c["condition"]["noisy"] else ("all",):
+            g = out[group]
+            g["calls"] += 1
+            g["topic_right"] += result.topic == c["expected"]["topic"]
+            g["uncertain"] += len(getattr(result, "uncertain", []) or [])
+            g["not_assessed"] += len(getattr(result, "not_assessed", []) or [])
+            for rid in want | got:
+                s = g["rules"].setdefault(rid, {"tp": 0, "fp": 0, "fn": 0})
+                key = "tp" if rid in want and rid in got else "fn" if rid in want else "fp"
+                s[key] += 1
+                g[key] += 1
+        c["_errors"] = {"missed": sorted(want - got), "extra": sorted(got - want),
+                        "topic": None if result.topic == c["expected"]["topic"] else [c["expected"]["topic"],
+                                                                                      result.topic]}
+    return out
+
+
+def _pr(s: dict) -> tuple[float | None, float | None]:
+    p = s["tp"] / (s["tp"] + s["fp"]) if s["tp"] + s["fp"] else None
+    r = s["tp"] / (s["tp"] + s["fn"]) if s["tp"] + s["fn"] else None
+    return p, r
+
+
+def _f(x: float | None) -> str:
+    return "   n/a" if x is None else f"{x:6.3f}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--half", choices=["dev", "test", "all"], default="dev")
+    ap.add_argument("--folder", type=Path, default=DEFAULT_DIR)
+    ap.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
+                    help="a transcription setting (TranscribeOptions field)")
+    ap.add_argument("--written", action="store_true", help="check the written scripts, not the audio")
+    ap.add_argument("--calls", action="store_true", help="list each call's errors (refused for the test half)")
+    ap.add_argument("--transcribe-only", action="store_true")
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args(argv)
+    if args.calls and args.half != "dev":
+        ap.error("per-call errors are shown for the dev half only: the test half is not to be tuned on")
+    corpus = build(args.folder)
+    calls = [c for c in corpus if args.half in ("all", c["half"])]
+    for c in calls:
+        c["duration_s"] = json.loads((args.folder / "written" / f"{c['call_id']}.json").read_text(
+            encoding="utf-8"))["duration_s"]
+    spent = audio_s = 0.0
+    if args.written:
+        docs = {c["call_id"]: json.loads((args.folder / "written" / f"{c['call_id']}.json").read_text(
+            encoding="utf-8")) for c in calls}
+    else:
+        docs, spent, audio_s = transcripts(args.folder, calls, args.set)
+    if args.transcribe_only:
+        print(f"{len(docs)} transcripts; {spent:.0f} s for {audio_s:.0f} s of new audio")
+        return 0
+    res = score(calls, docs)
+    if args.json:
+        print(json.dumps({k: {**g, "precision": _pr(g)[0], "recall": _pr(g)[1]} for k, g in res.items()},
+                         ensure_ascii=False))
+        return 0
+    source = "written scripts" if args.written else f"audio, settings {args.set or 'default'}"
+    print(f"held-out corpus, {args.half} half: {res['all']['calls']} calls ({source})")
+    if spent:
+        print(f"transcribed {audio_s:.0f} s of audio in {spent:.0f} s (loaded machine)")
+    print(f"{'rule':<24}{'P':>7}{'R':>7}{'TP':>5}{'FP':>5}{'FN':>5}")
+    for rid, s in sorted(res["all"]["rules"].items()):
+        p, r = _pr(s)
+        print(f"{rid:<24}{_f(p)} {_f(r)}{s['tp']:>5}{s['fp']:>5}{s['fn']:>5}")
+    for name, g in res.items():
+        p, r = _pr(g)
+        topic = g["topic_right"] / g["calls"] if g["calls"] else None
+        print(f"TOTAL {name:<6} calls {g['calls']:>3}  precision {_f(p)}  recall {_f(r)}  topic {_f(topic)}  "
+              f"(uncertain {g['uncertain']}, not assessed {g['not_assessed']})")
+    if args.calls:
+        for c in calls:
+            e = c.get("_errors")
+            if e and (e["missed"] or e["extra"] or e["topic"]):
+                print(c["call_id"], json.dumps(e, ensure_ascii=False), c["condition"])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

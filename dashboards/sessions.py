@@ -1,0 +1,194 @@
+"""Web sessions of the dashboard server, shared by the page scripts and the app's own routes.
+
+A sign-in opens a session here (``open_session``); the browser holds it as a
+signed, HttpOnly cookie (``COOKIE``) set by the route ``/oka/session`` in
+exchange for a one-time ticket, so a refresh or a new tab finds the session
+again.  A session ends after ``idle_s`` without use, or at once on sign-out
+(``revoke``): its cookie then opens nothing, in any tab.
+
+Recordings and downloads are served only through grants (``grant``): a random
+token bound to one session, its user and role captured when the file was
+prepared, valid for a few minutes.  ``/oka/file/<token>`` answers only the
+browser whose session cookie is the one the grant was made for, and logs each
+fetch (``dashboards.routes``).  Nothing here is written to disk: the server's
+restart ends every session.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+COOKIE = "oka_session"
+ROUTE_PREFIX = "/oka"
+IDLE_S = 30 * 60           # the default idle timeout; ``[access] idle_timeout_min`` sets it
+TICKET_S = 120             # a sign-in ticket must be exchanged for the cookie this soon
+GRANT_S = 15 * 60          # a prepared file or recording is served this long after the page showed it
+
+_KEY = secrets.token_bytes(32)   # signs the cookies of this server process
+_lock = threading.Lock()
+
+
+@dataclass
+class WebSession:
+    sid: str
+    user: str
+    role: str
+    operator_id: str
+    client: str
+    created: float
+    last_seen: float
+    idle_s: float = IDLE_S
+
+
+@dataclass
+class Grant:
+    """One file a session may fetch: a recording (``path``) or a download (``build`` makes the bytes).
+
+    kind: "recording" (the original audio; only a role that plays audio), "redacted" (audio with personal
+    data silenced), "export" (a table), "report" (a document).  user/role: who prepared it, for the log.
+    """
+
+    sid: str
+    kind: str
+    file_name: str
+    mime: str
+    user: str
+    role: str
+    target: str
+    path: Path | None = None
+    build: Callable[[], bytes] | None = None
+    detail: dict = field(default_factory=dict)
+    expires: float = 0.0
+
+
+_sessions: dict[str, WebSession] = {}
+_tickets: dict[str, tuple[str, float]] = {}
+_grants: dict[str, Grant] = {}
+_grant_of: dict[tuple[str, str], str] = {}     # (sid, key) -> token: one live grant per button
+
+
+def _sign(sid: str) -> str:
+    return hmac.new(_KEY, sid.encode("ascii"), hashlib.sha256).hexdigest()
+
+
+def open_session(user: str, role: str, operator_id: str = "", client: str = "", idle_s: float = IDLE_S
+                 ) -> WebSession:
+    now = time.time()
+    s = WebSession(secrets.token_urlsafe(24), user, role, operator_id or "", client, now, now, idle_s)
+    with _lock:
+        _sessions[s.sid] = s
+    return s
+
+
+def alive(sid: str | None) -> WebSession | None:
+    """The session if it exists and was used within its idle timeout (this use counts), else None."""
+    if not sid:
+        return None
+    now = time.time()
+    with _lock:
+        s = _sessions.get(sid)
+        if s is None:
+            return None
+        if now - s.last_seen > s.idle_s:
+            _drop(sid)
+            return None
+        s.last_seen = now
+        return s
+
+
+def revoke(sid: str | None) -> None:
+    with _lock:
+        _drop(sid or "")
+
+
+def _drop(sid: str) -> None:
+    _sessions.pop(sid, None)
+    for key in [k for k in _grant_of if k[0] == sid]:
+        _grants.pop(_grant_of.pop(key), None)
+    for t in [t for t, (s, _) in _tickets.items() if s == sid]:
+        _tickets.pop(t, None)
+
+
+def cookie_value(sid: str) -> str:
+    return f"{sid}.{_sign(sid)}"
+
+
+def sid_from_cookie(value: str | None) -> str | None:
+    """The session id a cookie carries, if its signature is this server's."""
+    if not value or "." not in value:
+        return None
+    sid, _, sig = value.rpartition(".")
+    return sid if hmac.compare_digest(sig, _sign(sid)) else None
+
+
+def from_cookie(value: str | None) -> WebSession | None:
+    return alive(sid_from_cookie(value))
+
+
+def issue_ticket(sid: str) -> str:
+    """A one-time ticket the browser exchanges for the session cookie (``POST /oka/session``)."""
+    ticket = secrets.token_urlsafe(24)
+    with _lock:
+        _tickets[ticket] = (sid, time.time() + TICKET_S)
+    return ticket
+
+
+def redeem_ticket(ticket: str) -> WebSession | None:
+    with _lock:
+        sid, until = _tickets.pop(ticket, ("", 0.0))
+    if time.time() > until:
+        return None
+    return alive(sid)
+
+
+def ticket_pending(ticket: str) -> bool:
+    with _lock:
+        return ticket in _tickets
+
+
+def grant(key: str, g: Grant) -> str:
+    """Register ``g`` under ``key`` (one button on one page); returns the token of its URL.
+
+    The same button on the next rerun replaces its grant under the same token (a player keeps its
+    place); a session holds one grant per button.
+    """
+    g.expires = time.time() + GRANT_S
+    with _lock:
+        token = _grant_of.get((g.sid, key))
+        if token is None or token not in _grants:
+            token = secrets.token_urlsafe(24)
+        _grant_of[(g.sid, key)] = token
+        _grants[token] = g
+        _expire(time.time())
+    return token
+
+
+def _expire(now: float) -> None:
+    for t in [t for t, g in _grants.items() if g.expires < now]:
+        _grants.pop(t, None)
+    for k in [k for k, t in _grant_of.items() if t not in _grants]:
+        _grant_of.pop(k, None)
+
+
+def take(token: str, sid: str | None) -> Grant | None:
+    """The grant behind ``token`` if it is live and was made for session ``sid``."""
+    with _lock:
+        g = _grants.get(token)
+        if g is None or g.expires < time.time() or not sid or not hmac.compare_digest(g.sid, sid):
+            return None
+    return g
+
+
+def reset() -> None:
+    """Forget every session, ticket and grant (tests)."""
+    with _lock:
+        _sessions.clear()
+        _tickets.clear()
+        _grants.clear()
+        _grant_of.clear()

@@ -1,0 +1,170 @@
+"""How sure the words behind a finding are, and whether a rule may judge a call at all.
+
+A finding's ``confidence`` (docs/CONTRACT.md section 3) comes from the recogniser's
+own numbers for the words it rests on:
+
+* word probabilities (``words[].p``) of the words inside the finding's time
+  span: their geometric mean (one unsure word in a short trigger pulls it down);
+* without words, the utterance's ``avg_logprob`` (``exp`` of it is the
+  geometric mean of the token probabilities);
+* never more than ``1 - no_speech_prob`` of the utterance (a "sentence" the
+  model thinks was silence is not evidence);
+* 1.0 for a transcript that carries none of these (typed, or another ASR).
+
+Rules that judge an *absence* (no greeting, no farewell, a name never used…)
+are only as good as the hearing of the stretch where the missing words would
+be.  The rulebook names that stretch per rule (``heard_in``): the ``opening``
+or ``ending`` operator utterances, the operator's utterances ``after`` the
+finding, all the ``operator``'s, or the whole ``call``; its confidence is the lower quartile of the
+word probabilities there (so a garbled greeting among clear words still
+counts as unsure).  Below the rule's ``min_confidence`` the rule is
+*not assessed* (reason ``low_confidence``) rather than fired.
+
+Abstentions: before a rule runs, every function in ``ABSTAIN`` may say why the
+call cannot be judged by it (a reason of ``NOT_ASSESSED_REASONS``); the first
+reason given wins.  ``no_speech`` is built in; another reason (``language``)
+is one more function registered with :func:`abstain`.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+
+from transcription.schema import Finding, Utterance
+
+HEARD_IN = ("opening", "ending", "after", "operator", "call")
+
+# (call, rule) -> a reason from NOT_ASSESSED_REASONS, or None when the rule may judge the call
+ABSTAIN: list[Callable] = []
+
+
+def abstain(fn: Callable) -> Callable:
+    """Register an abstention check: ``fn(call, rule) -> reason | None`` (runs in registration order)."""
+    if fn not in ABSTAIN:
+        ABSTAIN.append(fn)
+    return fn
+
+
+def abstention(call, rule) -> str | None:
+    """The reason the rule cannot judge this call, or None."""
+    for fn in ABSTAIN:
+        reason = fn(call, rule)
+        if reason:
+            return reason
+    return None
+
+
+@abstain
+def no_speech(call, rule) -> str | None:
+    """No operator speech: nothing the operator did or failed to do can be judged."""
+    return None if any(u.tokens for u in call.operator) else "no_speech"
+
+
+# --- the numbers ------------------------------------------------------------------
+
+def _ceiling(u: Utterance) -> float:
+    return 1.0 if u.no_speech_prob is None else max(0.0, 1.0 - u.no_speech_prob)
+
+
+def _words_in(u: Utterance, start: float | None, end: float | None) -> list:
+    if not u.words:
+        return []
+    if start is None or end is None:
+        return list(u.words)
+    eps = 0.02
+    inside = [w for w in u.words if w.end > start + eps and w.start < end - eps]
+    return inside or [w for w in u.words if w.start <= start + eps <= w.end or w.start <= end - eps <= w.end]
+
+
+def span_confidence(u: Utterance, start: float | None = None, end: float | None = None) -> float:
+    """Confidence of the words of ``u`` in [start, end] (the whole utterance without a span)."""
+    ps = [w.p for w in _words_in(u, start, end) if w.p is not None]
+    if ps:
+        conf = math.exp(sum(math.log(max(p, 1e-6)) for p in ps) / len(ps))
+    elif u.avg_logprob is not None:
+        conf = math.exp(min(0.0, u.avg_logprob))
+    else:
+        conf = 1.0
+    return min(conf, _ceiling(u))
+
+
+def stretch_confidence(utts: Iterable[Utterance], quantile: float = 0.25) -> float:
+    """How well a stretch of utterances was heard: the lower quartile of its word probabilities.
+
+    An empty stretch is 1.0 (nothing was said there, as far as anyone can tell).
+    """
+    ps, ceiling, logprobs = [], 1.0, []
+    for u in utts:
+        ceiling = min(ceiling, _ceiling(u)) if u.text.strip() else ceiling
+        got = [w.p for w in u.words or () if w.p is not None]
+        if got:
+            ps.extend(got)
+        elif u.avg_logprob is not None:
+            logprobs.append(math.exp(min(0.0, u.avg_logprob)))
+    if ps:
+        ps.sort()
+        conf = ps[min(len(ps) - 1, int(quantile * len(ps)))]
+    elif logprobs:
+        conf = sum(logprobs) / len(logprobs)
+    else:
+        conf = 1.0
+    return min(conf, ceiling)
+
+
+def finding_confidence(call, f: Finding) -> float:
+    """The confidence of the words behind ``f``: those of the utterances it lies in, within its span."""
+    if f.start is None:
+        return 1.0
+    end = f.start if f.end is None else f.end
+    utts = call.transcript.utterances
+    spans = [i for i, u in enumerate(utts)
+             if u.start - 0.05 <= f.start <= u.end + 0.05 or (u.start < end and u.end > f.start)]
+    if f.speaker in ("operator", "customer"):
+        spans = [i for i in spans if call.roles[i] == f.speaker] or spans
+    spans = [utts[i] for i in spans]
+    if not spans:
+        return 1.0
+    if f.end is not None and f.end - f.start > 60:
+        return stretch_confidence(spans)  # a whole-call finding: how the call was heard
+    return min(span_confidence(u, f.start, f.end) for u in spans)
+
+
+def heard_stretch(call, rule, f: Finding) -> list[Utterance]:
+    """The utterances where the words a rule of absence looks for would have been said."""
+    where = rule.heard_in
+    ops = [call.transcript.utterances[u.index] for u in call.operator]
+    if where == "opening":
+        n = int(rule.params.get("first_utterances", 2))
+        return ops[:n]
+    if where == "ending":
+        n = int(rule.params.get("last_utterances", 2))
+        return ops[-n:]
+    if where == "after":
+        at = f.start if f.start is not None else 0.0
+        return [u for u in ops if u.end > at]
+    if where == "operator":
+        return ops
+    return list(call.transcript.utterances)
+
+
+def judge(call, rule, found: list[Finding]) -> tuple[list[Finding], list[Finding], str | None]:
+    """(counted, uncertain, not-assessed reason) for what a rule's detector found on a call."""
+    if not found:
+        return [], [], None
+    threshold = rule.min_confidence
+    heard = None
+    if rule.heard_in:
+        heard = stretch_confidence(heard_stretch(call, rule, found[0]))
+        if heard < threshold:
+            return [], [], "low_confidence"
+    counted, unsure = [], []
+    for f in found:
+        if heard is not None and rule.heard_in in ("opening", "ending", "call"):
+            conf = heard  # the finding is the stretch itself: nothing in it was said
+        elif heard is not None:
+            conf = min(finding_confidence(call, f), heard)  # what was said (a name, a complaint) and what was not
+        else:
+            conf = finding_confidence(call, f)
+        f = Finding(f.rule, f.clause, f.speaker, f.start, f.end, f.evidence, round(conf, 4))
+        (counted if conf >= threshold else unsure).append(f)
+    return counted, unsure, None

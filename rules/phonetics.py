@@ -1,0 +1,78 @@
+"""Key phrases matched by sound: how a recogniser bends «здравствуйте» or «сәлеметсіз бе».
+
+A speech recogniser that mishears a word writes something that *sounds* like
+it, split or joined at other places: «сдрапствуйте», «здраствуйте», «три
+меттизбе» for «сәлеметсіз бе», «до свиданье».  Instead of listing such
+spellings one recording at a time, a phrase and a stretch of text are both
+reduced to a coarse phonetic key and compared by edit distance:
+
+* Russian and Kazakh letters are transliterated to a small alphabet in which
+  sounds a telephone line or a recogniser confuses fall together: voiced and
+  voiceless pairs (з/с/ц, д/т, б/п, в/ф, г/к/х/қ/ғ, ж/ш/щ/ч), unstressed
+  vowels (о/а/ә, е/э/и/ы/і/я, у/ю/ұ/ү/ө); soft and hard signs and «й» drop out;
+  doubled letters collapse.
+* Word boundaries are ignored (the key of a stretch is its words' keys joined),
+  so a phrase split or joined differently still matches.
+* A phrase matches a stretch when some substring of the stretch's key is
+  within ``max_distance`` (a share of the phrase key's length) of the phrase's
+  key — a normalised edit distance with free ends.
+
+Used for the words whose *absence* a rule judges (a greeting, a farewell, a
+request field's cue): a false match there only spares a violation, never
+invents one.  It is not used to find violations.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+_MAP = {
+    "а": "a", "о": "a", "ә": "a", "я": "a",
+    "е": "e", "ё": "e", "э": "e", "и": "e", "ы": "e", "і": "e",
+    "у": "u", "ю": "u", "ұ": "u", "ү": "u", "ө": "u",
+    "б": "p", "п": "p", "в": "f", "ф": "f", "г": "k", "к": "k", "х": "k", "қ": "k", "ғ": "k", "һ": "k",
+    "д": "t", "т": "t", "з": "s", "с": "s", "ц": "s", "ж": "w", "ш": "w", "щ": "w", "ч": "w",
+    "л": "l", "м": "m", "н": "n", "ң": "n", "р": "r", "й": "", "ь": "", "ъ": "",
+}
+
+
+@lru_cache(maxsize=100_000)
+def key(text: str) -> str:
+    """The phonetic key of a word or phrase: transliterated, confusable sounds merged, no spaces or doubles."""
+    out = []
+    for ch in text.lower():
+        k = _MAP.get(ch)
+        if k is None:
+            k = ch if "a" <= ch <= "z" else ""
+        if k and (not out or out[-1] != k):
+            out.append(k)
+    return "".join(out)
+
+
+def distance(phrase_key: str, text_key: str) -> float:
+    """The smallest edit distance between ``phrase_key`` and any substring of ``text_key``, over the phrase's length
+    (Sellers' approximate substring matching: the text's ends are free)."""
+    n = len(phrase_key)
+    if not n:
+        return 1.0
+    prev = list(range(n + 1))  # column over the phrase, for the empty text prefix
+    best = prev[n]
+    for ch in text_key:
+        cur = [0] * (n + 1)  # a match may start anywhere in the text
+        for i in range(1, n + 1):
+            cost = 0 if phrase_key[i - 1] == ch else 1
+            cur[i] = min(prev[i - 1] + cost, prev[i] + 1, cur[i - 1] + 1)
+        best = min(best, cur[n])
+        prev = cur
+    return best / n
+
+
+def sounds_like(phrases_keys: tuple[str, ...], words: list[str], max_distance: float = 0.25,
+                min_key: int = 5) -> bool:
+    """Whether one of the phrases (given by their keys) is heard in ``words`` (the surface forms of a stretch)."""
+    text_key = key("".join(words))
+    return any(len(k) >= min_key and distance(k, text_key) <= max_distance for k in phrases_keys)
+
+
+def phrase_keys(phrases) -> tuple[str, ...]:
+    """The keys of the rulebook's phrases (spaces dropped), long enough to mean something."""
+    return tuple(dict.fromkeys(key(str(p).replace(" ", "")) for p in phrases))
