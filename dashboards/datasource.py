@@ -244,6 +244,49 @@ def save_review(call_id: str, idx: int, verdict: str, comment: str) -> None:
     refresh()
 
 
+# --- «Требует проверки»: uncertain findings, the decisions that move the KPIs most first -------
+
+def _weights() -> tuple[dict[str, float], float]:
+    """Rule id -> weight, and the score's floor, from the rulebook (what confirming a finding costs the score)."""
+    from rules.engine import Checker
+
+    book = Checker.default().rulebook
+    return {r.id: r.weight for r in book.rules}, book.score_floor
+
+
+@st.cache_data(ttl=TTL_S, show_spinner=False)
+def _uncertain(db: Store, date_from: dt.date, date_to: dt.date) -> pl.DataFrame:
+    from analytics.queries.uncertain_queue import uncertain_queue
+
+    return uncertain_queue(db.path, date_from, date_to, _weights()[0])
+
+
+def uncertain_queue(date_from: dt.date, date_to: dt.date) -> pl.DataFrame:
+    """The undecided uncertain findings of the period, most consequential first (auditors only)."""
+    viewer = _viewer()
+    viewer.require("can_review")
+    return redact_frame(viewer, _uncertain(_db(), date_from, date_to))
+
+
+def decide_uncertain(call_id: str, idx: int, verdict: str, comment: str) -> None:
+    """Confirm (it counts from now on) or reject an uncertain finding."""
+    from analytics.storage.uncertain import decide_uncertain as decide
+    from dashboards import auth
+
+    _viewer().require("can_review")
+    weights, floor = _weights()
+    rule = _uncertain_rule(call_id, idx)
+    decide(context.db_path(), call_id, idx, verdict, weights.get(rule, 0.0), floor, comment, context.reviewer())
+    auth.log_event("review", f"{call_id}#u{idx}", {"verdict": verdict, "comment": comment, "uncertain": True})
+    refresh()
+
+
+def _uncertain_rule(call_id: str, idx: int) -> str:
+    from analytics.queries.uncertain_queue import uncertain_rule
+
+    return uncertain_rule(context.db_path(), call_id, idx)
+
+
 # --- the half-yearly report (the same files as ``oka-qa report``) ---------------------------
 
 def make_report(date_from: dt.date, date_to: dt.date, kind: str, mask_personal_data: bool,

@@ -143,8 +143,9 @@ def build(path: Path) -> Path:
                         "SELECT coalesce(max(seq), 0) + 1, ?, 'аудитор', 'auditor', ?, ?, ?, ?, ? FROM review_events",
                         [dt.datetime(2025, 7, 1), "confirm" if verdict == "confirmed" else "reject", call_id, idx,
                          rule, comment])
-        con.executemany("INSERT INTO call_readings VALUES (?,?,?,?,?)", DICTATED)
-        con.executemany("INSERT INTO not_assessed VALUES (?,?,?)", NOT_ASSESSED)
+        con.executemany("INSERT INTO call_readings (call_id, idx, value, start, evidence) "
+                        "VALUES (?,?,?,?,?)", DICTATED)
+        con.executemany("INSERT INTO not_assessed (call_id, rule, reason) VALUES (?,?,?)", NOT_ASSESSED)
         con.executemany("INSERT INTO requests VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", REQUESTS)
         con.executemany("INSERT INTO readings VALUES (?,?,?,?,?,?,?)", READINGS)
         for rid, *_rest in REQUESTS:

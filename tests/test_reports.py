@@ -105,7 +105,8 @@ def db(tmp_path_factory) -> Path:
             con.execute("INSERT INTO review_events (seq, decided_at, who, kind, call_id, idx, rule, comment) "
                         "SELECT coalesce(max(seq), 0) + 1, ?, 'аудитор', 'reject', ?, ?, ?, 'упоминание, не обращение' "
                         "FROM review_events", [dt.datetime(2025, 7, 1), call_id, idx, rule])
-        con.executemany("INSERT INTO call_readings VALUES (?,?,?,?,?)", DICTATED)
+        con.executemany("INSERT INTO call_readings (call_id, idx, value, start, evidence) "
+                        "VALUES (?,?,?,?,?)", DICTATED)
         for r in REQUESTS:
             con.execute("INSERT INTO requests VALUES (?,?,?,?,?,?,?,?,?,NULL,?,?,?,?)", list(r))
             if r[10]:

@@ -168,6 +168,20 @@ CREATE TABLE IF NOT EXISTS links (
     PRIMARY KEY (record_type, record_id)
 );
 
+-- An auditor's decision on an uncertain finding (page «Проверка», queue «Требует проверки»): confirmed
+-- ones are copied into findings (and count from then on), rejected ones stay out; the queue skips both.
+CREATE TABLE IF NOT EXISTS uncertain_reviews (
+    call_id     VARCHAR,
+    idx         INTEGER,      -- uncertain_findings.idx
+    rule        VARCHAR,
+    verdict     VARCHAR,      -- confirmed | rejected
+    finding_idx INTEGER,      -- the findings.idx it became (confirmed)
+    comment     VARCHAR,
+    reviewer    VARCHAR,
+    reviewed_at TIMESTAMP,
+    PRIMARY KEY (call_id, idx)
+);
+
 -- Kazakhstan's working-day calendar (core/workdays.py): for every day,
 -- whether it is worked and the 10th working day after it (a request's due day).
 CREATE TABLE IF NOT EXISTS calendar (
@@ -234,6 +248,8 @@ CREATE TABLE IF NOT EXISTS rejects (
 MIGRATIONS = (
     "ALTER TABLE findings ADD COLUMN IF NOT EXISTS confidence DOUBLE",
     "ALTER TABLE calls ADD COLUMN IF NOT EXISTS topics VARCHAR[]",
+    # how surely the dictated value's digits were heard (schema Reading.confidence; the table mirrors it)
+    "ALTER TABLE call_readings ADD COLUMN IF NOT EXISTS confidence DOUBLE",
 )
 
 

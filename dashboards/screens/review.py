@@ -9,7 +9,7 @@ import streamlit as st
 
 from analytics.catalogue.formats import fmt_seconds
 from dashboards import context, datasource, shell
-from dashboards.components import rule_quality
+from dashboards.components import rule_quality, uncertain_queue
 from dashboards.components.export import download_buttons
 from dashboards.labels import for_export, grid_config, russian
 
@@ -60,6 +60,8 @@ else:
     f = found.row(pick, named=True)
     if st.button("Открыть звонок на этом месте", icon=":material/play_circle:", key="review_open"):
         context.open_call(f["call_id"], f["start"])
+
+uncertain_queue.render(period)
 
 st.subheader("Точность правил")
 st.caption("Доля подтверждённых среди проверенных срабатываний, по всем проверкам.")
