@@ -35,6 +35,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("screens/disputes.py", "Оспаривания", "disputes", ":material/gavel:", "оператор, аудитор"),
     PageSpec("screens/calibration.py", "Калибровка", "calibration", ":material/groups:", "аудитор, тренер"),
     PageSpec("screens/sample.py", "Выборка", "sample", ":material/casino:", "аудитор, тренер"),
+    PageSpec("screens/coaching.py", "Обучение", "coaching", ":material/school:", "тренер"),
+    PageSpec("screens/my_page.py", "Моя страница", "me", ":material/person:", "оператор"),
 )
 
 

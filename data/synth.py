@@ -248,7 +248,7 @@ def write(frames: dict[str, pl.DataFrame], out: Path, prechecked: bool) -> None:
         tdir = out / "transcripts"
         tdir.mkdir(exist_ok=True)
         by_call = frames["findings"].group_by("call_id").agg("rule")
-        rules = dict(zip(by_call["call_id"].to_list(), by_call["rule"].to_list()))
+        rules = dict(zip(by_call["call_id"].to_list(), by_call["rule"].to_list(), strict=True))
         for row in calls.iter_rows(named=True):
             tr = _transcript(row, set(rules.get(row["call_id"], [])))
             (tdir / f"{row['call_id']}.json").write_text(json.dumps(tr, ensure_ascii=False), "utf-8")

@@ -36,7 +36,7 @@ OPERATORS = {"op1": "Айгуль Сапарова", "op2": "Ерлан Ахме
 def build(db: Path) -> Path:
     init(db)
     with connect(db) as con:
-        for call_id, started, op, findings, rejected, skipped in CALLS:
+        for call_id, started, op, findings, _rejected, skipped in CALLS:
             start = dt.datetime.fromisoformat(started)
             con.execute("INSERT INTO calls (call_id, started_at, ended_at, duration_s, operator_id, operator_name, "
                         "topic, score, layout) VALUES (?, ?, ?, 60, ?, ?, 'billing', ?, 'mono')",

@@ -222,3 +222,17 @@ def redacted_clip(db: Path, call_id: str, start_s: float, end_s: float, recordin
 
 def default_cache(db: Path) -> Path:
     return Path(db).parent / "redacted"
+
+
+def playable(viewer, db: Path, call_id: str, recordings_dir: Path, cache_dir: Path | None = None) -> tuple[Path, str]:
+    """What ``viewer`` may hear of a call: (file, kind), kind "recording" (the original, only to a role that
+    plays audio) or "redacted".  An operator hears only their own calls; refused with AccessError."""
+    from analytics.storage.store import connect
+
+    with connect(Path(db), read_only=True) as con:
+        row = con.execute("SELECT audio_path, operator_id FROM calls WHERE call_id = ?", [call_id]).fetchone()
+    if row is None or not viewer.may_see_call(row[1]):
+        raise AccessError(f"звонок {call_id} недоступен")
+    if viewer.role.plays_audio:
+        return audio_file(recordings_dir, row[0]), "recording"
+    return redacted_recording(db, call_id, recordings_dir, cache_dir), "redacted"

@@ -58,7 +58,7 @@ from __future__ import annotations
 REGISTER_MINUTES = 7
 READING_MINUTES = 5
 VALUE_TOLERANCE = 1e-6
-MIN_CONFIDENCE = 0.6       # a number heard with a lower word probability is not compared (clause 12)
+MIN_CONFIDENCE = 0.5       # a number heard less surely is not compared (clause 12): the rulebook's default
 SAID_MIN_DIGITS = 5        # shorter numbers said in a call are times, sums, flat numbers — not accounts
 LANGUAGES = ("ru", "kk", "mixed", "unknown")
 SEALING_REASONS_VALID = ("plumbing", "emergency", "meter_replaced")

@@ -1,8 +1,6 @@
 """«Звонки»: search by words and lemmas with filters; the call page with conversation, audio and records."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import polars as pl
 import streamlit as st
 
@@ -21,20 +19,6 @@ from transcription.schema import TOPICS
 period = shell.page()
 rules = datasource.rules()
 titles = datasource.rule_titles()
-
-
-def _audio_file(call: dict) -> Path | None:
-    """The recording, to a role that may play it, and only from the recordings folder (no path traversal)."""
-    from analytics.access.policy import AccessError, audio_file
-
-    viewer = auth.current()
-    if not call.get("audio_path") or viewer is None or not viewer.role.plays_audio:
-        return None
-    try:
-        return audio_file(auth.recordings_dir(), call["audio_path"])
-    except AccessError as e:
-        st.caption(f"Запись недоступна: {e}")
-        return None
 
 
 def show_call(call_id: str, at_second: float | None) -> None:
@@ -66,10 +50,11 @@ def show_call(call_id: str, at_second: float | None) -> None:
             f"{titles.get(r, r)} — "
             f"{why.get(reason, reason)}" for r, reason in skipped))
 
-    audio = _audio_file(call)
-    if audio is not None and audio_player(call_id, audio, at_second or 0):   # each fetch is logged by the route
+    audio = datasource.playable_audio(call_id)   # the original to a role that plays audio, else redacted
+    if audio is not None and audio_player(call_id, audio[0], at_second or 0, kind=audio[1]):   # fetches are logged
         start = int(at_second or 0)
-        st.caption(f"Воспроизведение с {fmt_seconds(start)} — нажмите время у реплики, чтобы перейти к ней.")
+        st.caption(f"Воспроизведение с {fmt_seconds(start)} — нажмите время у реплики, чтобы перейти к ней."
+                   + (" Номера, имена и адреса заменены сигналом." if audio[1] == "redacted" else ""))
     else:
         st.caption("Запись разговора недоступна на этом компьютере.")
 
