@@ -6,7 +6,7 @@ import streamlit as st
 
 from analytics.access.policy import MAX_QUERY_CHARS, bounded_query
 from analytics.catalogue.formats import fmt_clause, fmt_datetime, fmt_number, fmt_rule, fmt_seconds, fmt_value
-from analytics.catalogue.labels import LANGUAGES_RU, TOPICS_RU
+from analytics.catalogue.labels import LANGUAGES_RU, NOT_ASSESSED_RU, TOPICS_RU
 from dashboards import auth, context, datasource, shell
 from dashboards.components import evaluation_form
 from dashboards.components.calltable import call_table
@@ -45,6 +45,10 @@ def show_call(call_id: str, at_second: float | None) -> None:
         detail.findings.filter(pl.col("verdict").is_null() | (pl.col("verdict") != "rejected")).height, 0))
 
     st.caption(f"Балл: {datasource.deduction(detail.findings, call['score'])}")
+    skipped = detail.extra.get("not_assessed") or []
+    if skipped:
+        st.caption("Не оценивались (не входят в балл и в доли нарушений): " + "; ".join(
+            f"{titles.get(r, r)} — {NOT_ASSESSED_RU.get(reason, reason)}" for r, reason in skipped))
     player(call, at_second)
 
     counted = detail.findings.filter(pl.col("verdict").is_null() | (pl.col("verdict") != "rejected"))
