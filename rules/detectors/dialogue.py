@@ -34,8 +34,8 @@ def _has_stem(u, rule) -> bool:
     if stems and any(st in f for f in u.forms for st in stems):
         return True
     limit = float(rule.params.get("sound_distance", 0))
-    if limit <= 0 or not u.forms:
-        return False
+    if limit <= 0 or not u.forms or u.language == "kk":
+        return False  # Kazakh speech is matched by its words (the Kazakh lexicon, any ending), not by sound
     keys = rule.cache.get("sound_keys")
     if keys is None:
         keys = rule.cache["sound_keys"] = phrase_keys(_phrases(rule.params.get("sounds_like", [])))
