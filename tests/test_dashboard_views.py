@@ -94,6 +94,14 @@ def test_search_quotes_the_matching_utterance(db):
     assert dict(zip(df["call_id"], df["quote"], strict=False))["c03"] == "Позовите девушку постарше."
 
 
+@pytest.mark.parametrize("call_id, expected", [
+    ("c03", [("speech.filler", "language"), ("tempo.fast", "language")]),
+    ("c02", []),
+])
+def test_call_detail_lists_the_rules_not_assessed(db, call_id, expected):
+    assert views.call_detail(db, call_id).extra["not_assessed"] == expected
+
+
 def test_call_detail_cross_checks_readings(db):
     d = views.call_detail(db, "c13")
     assert d.call["operator_name"] == "Айгуль Сапарова"

@@ -14,7 +14,8 @@ one pass each, with the department's terms as the prompt.  A piece whose text
 fails a guard (:mod:`transcription.guards`: a loop, an echo of the prompt, a
 low log-probability; or a stretch of speech left without a word) is decoded again alone by the plain decoder, without the
 prompt and with Whisper's temperature fallback; segments that still look
-invented are dropped.
+invented are dropped.  A piece left with no word even then (the base model loops
+on long stretches of Kazakh) is decoded once more chunk by chunk.
 """
 from __future__ import annotations
 
@@ -236,8 +237,18 @@ class Recognizer:
             if why:
                 log.debug("piece %.1f-%.1f decoded again alone: %s", piece["start"], piece["end"], why)
                 got = self._decode_alone(packed, piece, within, kw)
+                if not got and within[1] > within[0]:
+                    # nothing left even alone (the base model loops on long Kazakh pieces): chunk by chunk
+                    log.debug("piece %.1f-%.1f decoded chunk by chunk", piece["start"], piece["end"])
+                    got = [tu for i in range(within[0], within[1] + 1)
+                           for tu in self._decode_alone(packed, self._chunk_piece(packed, i), (i, i), kw)]
             out += got
         return out
+
+    @staticmethod
+    def _chunk_piece(packed: _Packed, i: int) -> dict:
+        c = packed.chunks[i]
+        return {"start": packed.starts[i], "end": packed.starts[i] + (c.end - c.start)}
 
     def _suspect(self, segments: list, utterances: list[Utterance], prompt: str) -> str | None:
         """Why a batch-decoded piece should be decoded again (None if it looks right)."""

@@ -173,6 +173,9 @@ def call_detail(db: Path, call_id: str) -> CallDetail | None:
                                      AND abs(d.value - r.value) < 1e-6) END AS value_matches
             FROM links l JOIN readings r ON r.reading_id = l.record_id JOIN calls c ON c.call_id = l.call_id
             WHERE l.record_type = 'reading' AND l.call_id = ? ORDER BY r.entered_at""", params=[call_id]).pl()
-    return CallDetail(call.row(0, named=True), utts, findings, dictated, requests, readings)
+        skipped = con.execute("SELECT rule, reason FROM not_assessed WHERE call_id = ? ORDER BY rule",
+                              [call_id]).fetchall()
+    return CallDetail(call.row(0, named=True), utts, findings, dictated, requests, readings,
+                      extra={"not_assessed": skipped})
 
 

@@ -42,6 +42,14 @@ def show_call(call_id: str, at_second: float | None) -> None:
     c3.metric("Нарушений", fmt_number(
         detail.findings.filter(pl.col("verdict").is_null() | (pl.col("verdict") != "rejected")).height, 0))
 
+    skipped = detail.extra.get("not_assessed") or []
+    if skipped:
+        why = {"language": "нет словаря для языка разговора", "no_speech": "нет речи",
+               "low_confidence": "слова распознаны неуверенно"}
+        st.caption("Не оценивались (не входят в балл и в доли нарушений): " + "; ".join(
+            f"{titles.get(r, r)} — "
+            f"{why.get(reason, reason)}" for r, reason in skipped))
+
     audio = datasource.playable_audio(call_id)   # the original to a role that plays audio, else redacted
     if audio is not None and audio_player(call_id, audio[0], at_second or 0, kind=audio[1]):   # fetches are logged
         start = int(at_second or 0)
