@@ -153,6 +153,11 @@ def test_auditor_reviews_five_findings_in_three_clicks_each(server, browser):
         n += 1
         settle(pg)
         pg.get_by_text("Сохранено:").first.wait_for()
+        for _ in range(100):                                              # the next finding is on the card
+            if card.inner_text() != seen[-1]:
+                break
+            pg.wait_for_timeout(300)
+        settle(pg)
         clicks.append(n)
         pg.screenshot(path=str(SHOTS / f"review_auditor_{i + 1}.png"))
     assert max(clicks) <= 3, clicks
