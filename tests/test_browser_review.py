@@ -101,7 +101,7 @@ def tile_value(pg, label: str) -> str:
 
 
 def test_head_prepares_the_half_year_review(server, browser):
-    url, db = server
+    url, _db = server
     pg = new_page(browser)
     sign_in(pg, url, "aigerim")
     pg.get_by_role("heading", name="Обзор", exact=True).wait_for()
