@@ -55,6 +55,8 @@ Definitions (section 5):
 """
 from __future__ import annotations
 
+from analytics.queries.scores import scored_calls, scored_ctes
+
 REGISTER_MINUTES = 7
 READING_MINUTES = 5
 VALUE_TOLERANCE = 1e-6
@@ -80,7 +82,8 @@ calls_p AS (
            list_contains({_TOPICS}, 'readings')
              AND c.call_id NOT IN (SELECT call_id FROM links WHERE record_type = 'reading') AS reading_not_entered,
            c.auto_score IS NULL AS not_assessed   -- the rulebook's score; c.score is a form's where one exists
-    FROM scored_calls c, params p
+    -- the score as it stands: a form's, else the rulebook's after the auditors' decisions (analytics.queries.scores)
+    FROM (SELECT {scored_calls("c0")}) c, params p
     WHERE c.started_at >= p.lo AND c.started_at < p.hi
 )"""
 
@@ -208,6 +211,7 @@ def with_bases(*names: str) -> str:
         wanted.add("calls")
     parts = [PARAMS]
     if "calls" in wanted:
+        parts.append(scored_ctes())
         parts.append(CALLS_BASE)
     if "findings" in wanted:
         parts.append(FINDINGS_BASE)
