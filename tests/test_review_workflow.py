@@ -327,3 +327,11 @@ def test_a_drawn_sample_records_its_seed_and_progress_counts_forms(db):
     reviews.answer_form(db, got["call_id"][0], {"c13.tone": ("yes", 10.0)}, "marat")
     prog = samples.progress(db, sid)
     assert prog["calls"].sum() == 6 and prog["done"].sum() == 1
+
+
+def test_a_sample_drawn_without_a_seed_can_be_drawn_again_from_the_seed_it_recorded(db):
+    first = samples.draw(db, *H1, per_operator=3, who="marat")
+    seed = samples.samples(db).filter(pl.col("sample_id") == first)["seed"][0]
+    assert seed is not None
+    again = samples.draw(db, *H1, per_operator=3, who="aigerim", seed=seed)
+    assert samples.sample_calls(db, first)["call_id"].to_list() == samples.sample_calls(db, again)["call_id"].to_list()
