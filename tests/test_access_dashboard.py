@@ -464,7 +464,7 @@ def test_one_search_cannot_tie_up_the_server_or_show_a_traceback(monkeypatch, db
     assert not at.exception, [e.value for e in at.exception]
     shown = rendered(at)
     assert "Traceback" not in shown and "/work/" not in shown and ".py" not in shown
-    assert at.dataframe(key="calls_found") is not None
+    assert not at.error and any("Найдено звонков" in c.value for c in at.caption)   # the search simply works
 
 
 def test_the_app_shows_no_traceback_whatever_fails(monkeypatch, db):
