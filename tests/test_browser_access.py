@@ -86,7 +86,7 @@ def player_src(pg) -> str:
 
 
 def test_a_shared_link_survives_sign_in_refresh_and_new_tabs(server, browser):
-    url, db = server
+    url, _db = server
     ctx = browser.new_context(viewport={"width": 1440, "height": 900}, locale="ru-RU")
     pg = new_page(ctx)
     pg.goto(f"{url}/calls?call=c13&t=3")                  # a link a colleague sent
@@ -170,7 +170,7 @@ def test_recordings_and_downloads_only_through_the_session(server, browser):
 
 
 def test_a_trainer_gets_no_recording_by_any_url(server, browser):
-    url, db = server
+    url, _db = server
     head = browser.new_context(locale="ru-RU")
     hp = new_page(head)
     hp.goto(f"{url}/calls?call=c13")

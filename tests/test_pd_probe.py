@@ -123,7 +123,7 @@ def _collect(pg, ctx, where: str, seen: dict[str, str]) -> None:
 def test_no_personal_data_reaches_a_masked_role(demo, role):
     from playwright.sync_api import sync_playwright
 
-    url, db = demo
+    url, _db = demo
     numbers = demo_numbers()
     assert len(numbers) >= 10
     seen: dict[str, str] = {}
