@@ -108,6 +108,11 @@ def test_a_shared_link_survives_sign_in_refresh_and_new_tabs(server, browser):
     assert pg.get_by_role("heading", name="Вход").count() == 0
     shot(pg, "03_after_refresh")
 
+    pg.goto(f"{url}/no-such-page")                                 # Streamlit's own dialog, in Russian
+    pg.get_by_text("Страница не найдена").wait_for()
+    assert pg.get_by_text("Page not found").count() == 0
+    shot(pg, "03b_unknown_page")
+
     tab = new_page(ctx)                                            # a new tab of the same browser
     tab.goto(f"{url}/calls?call=c02")
     tab.get_by_role("heading", name="Звонок c02").wait_for()
