@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from analytics.reports.digest import DigestOptions
 from analytics.reports.options import ReportOptions
 from core.errors import OkaError
 from transcription.options import TranscribeOptions
@@ -51,12 +52,22 @@ class AccessOptions:
 
 
 @dataclass
+class AuditOptions:
+    """sample_per_operator: calls per operator in the half-year's random sample for the manual listening
+    check (the dashboard's «Выборка»)."""
+
+    sample_per_operator: int = 10
+
+
+@dataclass
 class Config:
     transcription: TranscribeOptions = field(default_factory=TranscribeOptions)
     store: StoreOptions = field(default_factory=StoreOptions)
     dashboard: DashboardOptions = field(default_factory=DashboardOptions)
     access: AccessOptions = field(default_factory=AccessOptions)
     report: ReportOptions = field(default_factory=ReportOptions)
+    digest: DigestOptions = field(default_factory=DigestOptions)
+    audit: AuditOptions = field(default_factory=AuditOptions)
 
 
 def _apply(target: Any, values: dict, where: str) -> None:

@@ -254,6 +254,10 @@ from cli.access import COMMANDS as _ACCESS_COMMANDS
 for _command in _ACCESS_COMMANDS:
     cli.add_command(_command)
 
+from cli.digest import digest_cmd  # noqa: E402
+
+cli.add_command(digest_cmd)
+
 
 @cli.command("eval")
 @click.argument("corpus_dir", type=click.Path(path_type=Path))

@@ -44,10 +44,11 @@ MAX_NAME = 64                         # a longer «name» is no account's: not l
 
 # pages each role may open (registry url_path); the head and the auditor open all
 _PAGES_FOR = {
-    "trainer": {"overview", "operators", "clauses", "calls", "timeliness"},
-    "operator": {"calls"},
+    "trainer": {"overview", "operators", "clauses", "calls", "timeliness", "calibration", "sample", "coaching"},
+    "operator": {"me", "calls", "disputes"},
 }
 _PAGE_NEEDS = {"review": "can_review", "audit": "reads_audit"}
+_PAGE_ONLY_FOR = {"me": {"operator"}}   # the operator's own page has nothing to show anyone else
 
 
 def users_file() -> Path:
@@ -158,6 +159,8 @@ def _script(js: str) -> None:
 def page_allowed(viewer: Viewer, url_path: str) -> bool:
     need = _PAGE_NEEDS.get(url_path)
     if need and not getattr(viewer.role, need):
+        return False
+    if url_path in _PAGE_ONLY_FOR and viewer.role.id not in _PAGE_ONLY_FOR[url_path]:
         return False
     allowed = _PAGES_FOR.get(viewer.role.id)
     return allowed is None or url_path in allowed

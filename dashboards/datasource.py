@@ -244,6 +244,49 @@ def save_review(call_id: str, idx: int, verdict: str, comment: str) -> None:
     refresh()
 
 
+# --- «Требует проверки»: uncertain findings, the decisions that move the KPIs most first -------
+
+def _weights() -> tuple[dict[str, float], float]:
+    """Rule id -> weight, and the score's floor, from the rulebook (what confirming a finding costs the score)."""
+    from rules.engine import Checker
+
+    book = Checker.default().rulebook
+    return {r.id: r.weight for r in book.rules}, book.score_floor
+
+
+@st.cache_data(ttl=TTL_S, show_spinner=False)
+def _uncertain(db: Store, date_from: dt.date, date_to: dt.date) -> pl.DataFrame:
+    from analytics.queries.uncertain_queue import uncertain_queue
+
+    return uncertain_queue(db.path, date_from, date_to, _weights()[0])
+
+
+def uncertain_queue(date_from: dt.date, date_to: dt.date) -> pl.DataFrame:
+    """The undecided uncertain findings of the period, most consequential first (auditors only)."""
+    viewer = _viewer()
+    viewer.require("can_review")
+    return redact_frame(viewer, _uncertain(_db(), date_from, date_to))
+
+
+def decide_uncertain(call_id: str, idx: int, verdict: str, comment: str) -> None:
+    """Confirm (it counts from now on) or reject an uncertain finding."""
+    from analytics.storage.uncertain import decide_uncertain as decide
+    from dashboards import auth
+
+    _viewer().require("can_review")
+    weights, floor = _weights()
+    rule = _uncertain_rule(call_id, idx)
+    decide(context.db_path(), call_id, idx, verdict, weights.get(rule, 0.0), floor, comment, context.reviewer())
+    auth.log_event("review", f"{call_id}#u{idx}", {"verdict": verdict, "comment": comment, "uncertain": True})
+    refresh()
+
+
+def _uncertain_rule(call_id: str, idx: int) -> str:
+    from analytics.queries.uncertain_queue import uncertain_rule
+
+    return uncertain_rule(context.db_path(), call_id, idx)
+
+
 # --- the half-yearly report (the same files as ``oka-qa report``) ---------------------------
 
 def make_report(date_from: dt.date, date_to: dt.date, kind: str, mask_personal_data: bool,
@@ -291,3 +334,393 @@ def audit_entries(first: dt.date, last: dt.date, user: str | None, action: str |
 
     _viewer().require("reads_audit")
     return audit.entries(context.db_path(), first, last, user=user, action=action)
+
+
+# --- the auditors' workflow (issue 15): forms, added violations, disputes, calibration, the sample --------
+# Every write checks the role, goes through analytics/storage and lands in the audit log; the reads are
+# small and uncached, so an answer shows at once.
+
+@st.cache_resource(show_spinner=False)
+def evaluation_form():
+    """The evaluation form of ``rules/forms.yaml``, its rules checked against the rulebook."""
+    from rules.engine import Checker
+    from rules.forms import load
+
+    return load(known_rules={r.id for r in Checker.default().rules})
+
+
+def _role() -> str:
+    return _viewer().role.id
+
+
+def call_form(call_id: str, session_id: str | None = None) -> list:
+    """The form of a call the user may see (``analytics.queries.call_form``), evidence masked as their role
+    requires; in a calibration session, the user's own answers only."""
+    from analytics.access.policy import redact_text
+    from analytics.queries.call_form import call_form as build
+
+    viewer = _viewer()
+    if call_detail(call_id) is None:
+        raise AccessError(f"звонок {call_id} недоступен")
+    rows = build(context.db_path(), call_id, evaluation_form(), session_id, viewer.name if session_id else None)
+    if not viewer.role.sees_pd:
+        for r in rows:
+            r.evidence = [redact_text(viewer, e) for e in r.evidence]
+    return rows
+
+
+def save_form(call_id: str, answers: dict[str, str], comment: str = "") -> None:
+    """The auditor's answers ``{criterion: yes|no|na}`` become the call's form (its score counts from now)."""
+    from analytics.storage import reviews
+
+    viewer = _viewer()
+    viewer.require("can_review")
+    form = evaluation_form()
+    weighted = {c: (a, form.criterion(c).weight) for c, a in answers.items()}
+    reviews.answer_form(context.db_path(), call_id, weighted, viewer.name, viewer.role.id, comment)
+    auth_log("form", call_id, {"answers": answers, "score": form.score(answers), "edition": form.edition})
+
+
+def added_violations(call_id: str) -> pl.DataFrame:
+    from analytics.storage import reviews
+
+    if call_detail(call_id) is None:
+        raise AccessError(f"звонок {call_id} недоступен")
+    return redact_frame(_viewer(), reviews.added(context.db_path(), call_id).with_columns(
+        pl.lit(call_detail(call_id).call.get("operator_id")).alias("operator_id")))
+
+
+def add_missed(call_id: str, rule: str, at_s: float | None, comment: str) -> int:
+    from analytics.storage import reviews
+
+    viewer = _viewer()
+    viewer.require("can_review")
+    seq = reviews.add_missed(context.db_path(), call_id, rule, at_s, comment, viewer.name, viewer.role.id)
+    auth_log("violation_added", call_id, {"rule": rule, "at_s": at_s, "comment": comment, "event": seq})
+    return seq
+
+
+def retract_added(seq: int, comment: str = "") -> None:
+    from analytics.storage import reviews
+
+    viewer = _viewer()
+    viewer.require("can_review")
+    reviews.retract_added(context.db_path(), seq, viewer.name, comment, viewer.role.id)
+    auth_log("violation_retracted", str(seq), {"comment": comment})
+
+
+def rule_quality(date_from: dt.date | None, date_to: dt.date | None) -> pl.DataFrame:
+    """Each rule's precision and recall from the review history (``analytics.queries.review_quality``)."""
+    from analytics.queries.review_quality import rule_quality as build
+
+    _viewer().require("can_review")
+    return build(context.db_path(), date_from, date_to)
+
+
+def auditor_summary(date_from: dt.date | None, date_to: dt.date | None) -> pl.DataFrame:
+    from analytics.queries.review_quality import auditor_summary as build
+
+    _viewer().require("can_review")
+    return build(context.db_path(), date_from, date_to)
+
+
+def my_findings(date_from: dt.date, date_to: dt.date) -> pl.DataFrame:
+    """The signed-in operator's findings in the period, with verdicts and disputes (masked)."""
+    from analytics.queries.review_quality import operator_findings
+
+    viewer = _viewer()
+    if not viewer.role.own_calls_only:
+        raise AccessError("свои находки оспаривает оператор")
+    return redact_frame(viewer, operator_findings(context.db_path(), viewer.operator_id or "\x00", date_from,
+                                                  date_to))
+
+
+def disputes(state: str = "all") -> pl.DataFrame:
+    """Disputes an auditor resolves, or (an operator) the operator's own, masked as the role requires."""
+    from analytics.storage import reviews
+
+    viewer = _viewer()
+    if not (viewer.role.can_review or viewer.role.own_calls_only):
+        raise AccessError("оспаривания видят оператор и аудиторы")
+    df = reviews.disputes(context.db_path(), viewer.operator_id if viewer.role.own_calls_only else None, state)
+    return redact_frame(viewer, df)
+
+
+def open_dispute(call_id: str, idx: int, comment: str) -> int:
+    from analytics.storage import reviews
+
+    viewer = _viewer()
+    if not viewer.role.own_calls_only:
+        raise AccessError("оспорить находку может только оператор, чей это звонок")
+    seq = reviews.dispute(context.db_path(), call_id, idx, comment, viewer.name, viewer.operator_id or "",
+                          viewer.role.id)
+    auth_log("dispute", f"{call_id}#{idx}", {"comment": comment, "event": seq})
+    return seq
+
+
+def resolve_dispute(seq: int, outcome: str, reason: str) -> None:
+    from analytics.storage import reviews
+
+    viewer = _viewer()
+    viewer.require("can_review")
+    reviews.resolve_dispute(context.db_path(), seq, outcome, reason, viewer.name, viewer.role.id)
+    auth_log("dispute_resolved", str(seq), {"outcome": outcome, "reason": reason})
+
+
+def reviewers() -> list[str]:
+    """Accounts that may fill forms (head and auditors), for a calibration session."""
+    from dashboards import auth
+
+    try:
+        from analytics.access.users import UsersFile
+
+        users = UsersFile(auth.users_file()).users.values()
+    except (OkaError, OSError, ValueError):
+        return []
+    return sorted(u.name for u in users if ROLES[u.role].can_review)
+
+
+def calls_in_period(date_from: dt.date, date_to: dt.date, limit: int = 500) -> pl.DataFrame:
+    """The period's calls as the user may see them (the search with no filter), to pick some from."""
+    return search_calls(views.CallFilter(date_from, date_to, limit=limit))
+
+
+def calibration_sessions() -> list:
+    from analytics.storage import calibration
+
+    viewer = _viewer()
+    if viewer.role.own_calls_only:
+        raise AccessError("калибровка — для аудиторов и тренеров")
+    return calibration.sessions(context.db_path())
+
+
+def open_calibration(title: str, calls: list[str], auditors: list[str]) -> str:
+    from analytics.storage import calibration
+
+    viewer = _viewer()
+    viewer.require("can_review")
+    sid = calibration.open_session(context.db_path(), title, calls, auditors, viewer.name)
+    auth_log("calibration_opened", sid, {"title": title, "calls": calls, "auditors": auditors})
+    return sid
+
+
+def submit_calibration(session_id: str, call_id: str, answers: dict[str, str]) -> None:
+    from analytics.storage import calibration
+
+    viewer = _viewer()
+    viewer.require("can_review")
+    form = evaluation_form()
+    calibration.submit(context.db_path(), session_id, call_id,
+                       {c: (a, form.criterion(c).weight) for c, a in answers.items()}, viewer.name, viewer.role.id)
+    auth_log("calibration_answer", f"{session_id}/{call_id}", {"answers": answers})
+
+
+def calibration_state(session_id: str) -> tuple[dict[str, int], bool]:
+    """(calls answered in full per participant, whether the results may be shown yet)."""
+    from analytics.storage import calibration
+
+    calibration_sessions()  # the role check
+    n = len(evaluation_form().criteria)
+    return (calibration.progress(context.db_path(), session_id, n),
+            calibration.results_visible(context.db_path(), session_id, n))
+
+
+def calibration_agreement(session_id: str):
+    """Agreement of a session (``analytics.queries.agreement.session_agreement``), once it is no longer blind."""
+    from analytics.queries.agreement import session_agreement
+
+    _progress, visible = calibration_state(session_id)
+    if not visible:
+        raise AccessError("итоги калибровки видны, когда все участники ответили по всем звонкам")
+    return session_agreement(context.db_path(), session_id)
+
+
+def close_calibration(session_id: str, agreed: dict[tuple[str, str], str]) -> None:
+    from analytics.storage import calibration
+
+    viewer = _viewer()
+    viewer.require("can_review")
+    form = evaluation_form()
+    calibration.close(context.db_path(), session_id,
+                      {k: (a, form.criterion(k[1]).weight) for k, a in agreed.items()}, viewer.name, viewer.role.id)
+    auth_log("calibration_closed", session_id, {"agreed": len(agreed)})
+
+
+def draw_sample(date_from: dt.date, date_to: dt.date, per_operator: int, seed: int | None) -> str:
+    from analytics.storage import samples
+
+    viewer = _viewer()
+    viewer.require("can_review")
+    sid = samples.draw(context.db_path(), date_from, date_to, per_operator, viewer.name, seed)
+    auth_log("sample_drawn", sid, {"from": str(date_from), "to": str(date_to), "per_operator": per_operator,
+                                    "seed": seed})
+    return sid
+
+
+def samples_list() -> pl.DataFrame:
+    from analytics.storage import samples
+
+    viewer = _viewer()
+    if viewer.role.own_calls_only:
+        raise AccessError("выборка — для аудиторов и тренеров")
+    return samples.samples(context.db_path())
+
+
+def sample_calls(sample_id: str) -> pl.DataFrame:
+    from analytics.storage import samples
+
+    samples_list()  # the role check
+    return redact_frame(_viewer(), samples.sample_calls(context.db_path(), sample_id))
+
+
+def sample_progress(sample_id: str) -> pl.DataFrame:
+    from analytics.storage import samples
+
+    samples_list()
+    return redact_frame(_viewer(), samples.progress(context.db_path(), sample_id))
+
+
+def auth_log(action: str, target: str, detail: dict) -> None:
+    """The audit log entry of a write, then fresh reads everywhere."""
+    from dashboards import auth
+
+    auth.log_event(action, target, detail)
+    refresh()
+
+
+# --- coaching (issue 16): redacted audio, example libraries, assignments, the operator's own page ------
+
+def playable_audio(call_id: str) -> tuple[Path, str] | None:
+    """What the signed-in user may hear of a call: (file, "recording") for a role that plays audio,
+    (redacted file, "redacted") for the others; None when there is nothing to play."""
+    from analytics.access.redaction import playable
+    from dashboards import auth
+
+    try:
+        return playable(_viewer(), context.db_path(), call_id, auth.recordings_dir())
+    except OkaError as e:   # no recording, a file outside the folder, an undecodable one: a caption, no player
+        log.info("no audio for %s: %s", call_id, e)
+        return None
+
+
+def example_clip(example_id: int) -> Path | None:
+    """The redacted clip of an example (everyone hears examples redacted: they travel between people)."""
+    from analytics.access.redaction import redacted_clip
+    from analytics.coaching import examples as ex
+    from dashboards import auth
+
+    _coach_or_operator()
+    df = ex.examples(context.db_path(), ids=[int(example_id)])
+    if df.is_empty():
+        return None
+    row = df.row(0, named=True)
+    try:
+        return redacted_clip(context.db_path(), row["call_id"], row["start_s"], row["end_s"], auth.recordings_dir())
+    except OkaError as e:
+        log.info("no clip for example %s: %s", example_id, e)
+        return None
+
+
+def _coach_or_operator() -> Viewer:
+    viewer = _viewer()
+    from analytics.coaching.assignments import COACH_ROLES
+
+    if viewer.role.id not in COACH_ROLES and not viewer.role.own_calls_only:
+        raise AccessError("подборки и задания — для тренера, руководителя и операторов")
+    return viewer
+
+
+def coaching_collections() -> pl.DataFrame:
+    from analytics.coaching import examples as ex
+
+    _coach_or_operator()
+    return ex.collections(context.db_path())
+
+
+def coaching_examples(collection: str | None = None, clause: str | None = None,
+                      ids: list[int] | None = None) -> pl.DataFrame:
+    """Examples, with the notes masked for roles that see personal data masked."""
+    from analytics.coaching import examples as ex
+
+    viewer = _coach_or_operator()
+    df = ex.examples(context.db_path(), collection, clause, None, ids)
+    return redact_frame(dataclasses.replace(viewer, role=ROLES["trainer"]) if viewer.role.own_calls_only else viewer,
+                        df.drop("started_at"))
+
+
+def good_example(clause: str, operator_id: str | None = None) -> dict | None:
+    from analytics.coaching import examples as ex
+
+    _coach_or_operator()
+    return ex.good_example(context.db_path(), clause, operator_id)
+
+
+def add_example(collection: str, call_id: str, start_s: float, end_s: float, clause: str, quality: str,
+                note: str) -> int:
+    from analytics.coaching import examples as ex
+
+    new_id = ex.add(context.db_path(), _viewer(), collection, call_id, start_s, end_s, clause, quality, note)
+    refresh()
+    return new_id
+
+
+def remove_example(example_id: int) -> None:
+    from analytics.coaching import examples as ex
+
+    ex.remove(context.db_path(), _viewer(), example_id)
+    refresh()
+
+
+def coaching_assignments(operator_id: str | None = None) -> pl.DataFrame:
+    """Assignments: an operator gets only their own, whatever is asked."""
+    from analytics.coaching import assignments as asg
+
+    viewer = _coach_or_operator()
+    if viewer.role.own_calls_only:
+        operator_id = viewer.operator_id or "\x00"
+    return asg.assignments(context.db_path(), operator_id)
+
+
+def assignment_effect(assignment_id: int):
+    from analytics.coaching import assignments as asg
+
+    viewer = _coach_or_operator()
+    df = asg.assignments(context.db_path())
+    row = df.filter(pl.col("assignment_id") == int(assignment_id))
+    if row.is_empty() or not viewer.may_see_call(row["operator_id"][0]):
+        return None
+    return asg.effect(context.db_path(), int(assignment_id))
+
+
+def assign(operator_id: str, clause: str, due_on: dt.date, note: str, examples: list[int]) -> int:
+    from analytics.coaching import assignments as asg
+
+    new_id = asg.assign(context.db_path(), _viewer(), operator_id, clause, due_on, note, examples)
+    refresh()
+    return new_id
+
+
+def acknowledge(assignment_id: int) -> None:
+    from analytics.coaching import assignments as asg
+
+    asg.acknowledge(context.db_path(), _viewer(), int(assignment_id))
+    refresh()
+
+
+def clause_titles() -> dict[str, str]:
+    from analytics.queries.clause_rates import clause_titles as titles
+
+    try:
+        return titles()
+    except (ImportError, OkaError):
+        return {}
+
+
+def own_summary(date_from: dt.date, date_to: dt.date):
+    """The signed-in operator's own figures beside the department's medians (``analytics.queries.own_page``)."""
+    from analytics.queries.own_page import own_summary as summary
+
+    viewer = _viewer()
+    if not viewer.role.own_calls_only:
+        raise AccessError("«Моя страница» — страница оператора")
+    return summary(context.db_path(), viewer.operator_id or "\x00", date_from, date_to)

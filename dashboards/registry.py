@@ -32,6 +32,11 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("screens/timeliness.py", "Своевременность", "timeliness", ":material/schedule:", "начальник ОКА"),
     PageSpec("screens/review.py", "Проверка", "review", ":material/fact_check:", "аудитор"),
     PageSpec("screens/audit.py", "Журнал доступа", "audit", ":material/policy:", "начальник ОКА"),
+    PageSpec("screens/disputes.py", "Оспаривания", "disputes", ":material/gavel:", "оператор, аудитор"),
+    PageSpec("screens/calibration.py", "Калибровка", "calibration", ":material/groups:", "аудитор, тренер"),
+    PageSpec("screens/sample.py", "Выборка", "sample", ":material/casino:", "аудитор, тренер"),
+    PageSpec("screens/coaching.py", "Обучение", "coaching", ":material/school:", "тренер"),
+    PageSpec("screens/my_page.py", "Моя страница", "me", ":material/person:", "оператор"),
 )
 
 

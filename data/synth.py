@@ -10,7 +10,11 @@ What it makes, with distributions of a city utility's contact centre:
   (readings 40 %, household requests 20 %, legal requests 5 %, billing 25 %,
   out of scope 5 %, other 5 %);
 * requests for most request calls: created a few minutes after the call
-  (some late), 60 % with the call id given, the rest to be linked by time;
+  (some late, 3 % hours late with no call id: found by the account said in
+  the call), 60 % with the call id given, the rest to be linked; reasons as
+  operators type them, 5 % none of the three clause 20 allows;
+* records from other channels (3 %): no call id, an account no call names,
+  so they stay unlinked;
   most completed within 10 working days, some late, some open and overdue,
   some missing a required field;
 * readings for most readings calls: entered within minutes (some late),
@@ -43,6 +47,10 @@ RULES = ["address.forbidden", "speech.filler", "speech.jargon", "greeting.missin
          "name.not_used", "term.unexplained", "interruption", "aht.over_norm", "request.data_missing"]
 RULE_P = [0.04, 0.10, 0.08, 0.03, 0.08, 0.12, 0.06, 0.05, 0.04, 0.03]  # per call
 RULEBOOK = "SYNTH/01"
+# a household sealing request's reason as operators type it (clause 20: the last one is none of the three)
+REASONS = ["замена ИПУ ГВС", "поменяли счётчик", "после ремонта сантехники", "прорвало трубу", "истёк срок поверки"]
+REASON_P = [0.45, 0.2, 0.15, 0.15, 0.05]
+OTHER_CHANNEL = 0.03   # records that came by another channel, as a share of those from calls
 
 
 def _work_days(start: dt.date, months: int) -> list[dt.date]:
@@ -83,12 +91,15 @@ def generate(n_calls: int, start: dt.date, months: int, seed: int) -> dict[str, 
     f_call, f_rule = np.nonzero(hits)
     findings = pl.DataFrame({"call_id": ids[f_call], "rule": [RULES[r] for r in f_rule]})
 
-    # requests: 90 % of request calls, created 0.5-6 min after (8 % late: 8-60 min)
+    # requests: 90 % of request calls, created 0.5-6 min after (8 % late: 8-60 min; 3 % hours late,
+    # up to a working day, with no call_id: only the account said in the call ties them to it)
     is_req = np.isin(topic, [1, 2]) & (rng.random(n_calls) < 0.9)
     r_idx = np.nonzero(is_req)[0]
     nr = len(r_idx)
     late = rng.random(nr) < 0.08
+    hours_late = rng.random(nr) < 0.03
     delay_s = np.where(late, rng.integers(8 * 60, 60 * 60, nr), rng.integers(-60, 6 * 60, nr))
+    delay_s = np.where(hours_late, rng.integers(90 * 60, 20 * 3600, nr), delay_s)
     created = ended[r_idx].astype("datetime64[s]") + delay_s.astype("timedelta64[s]")
     legal = topic[r_idx] == 2
     work_days = rng.choice(np.arange(1, 10), nr)
@@ -104,28 +115,66 @@ def generate(n_calls: int, start: dt.date, months: int, seed: int) -> dict[str, 
         "account": np.where(legal, "", account[r_idx]),
         "contract_no": np.where(legal, np.char.add("Д-", account[r_idx]), ""),
         "object_name": np.where(legal, "ТОО Объект", ""), "meter": np.where(legal, "ПУТЭ-1", ""),
-        "contact": np.where(missing, "", "87011234567"), "reason": "замена ИПУ ГВС", "note": "",
-        "operator_id": calls["operator_id"].to_numpy()[r_idx],
-        "call_id": np.where(rng.random(nr) < 0.6, ids[r_idx], ""),
+        "contact": np.where(missing, "", "87011234567"), "reason": rng.choice(REASONS, nr, p=REASON_P),
+        "note": "", "operator_id": calls["operator_id"].to_numpy()[r_idx],
+        "call_id": np.where((rng.random(nr) < 0.6) & ~hours_late, ids[r_idx], ""),
         "created_at": _iso(created), "completed_at": np.where(open_, "", _iso(done_at)),
     })
+    if int(nr * OTHER_CHANNEL):
+        requests = pl.concat([requests, _other_channel_requests(rng, days, nr, int(nr * OTHER_CHANNEL))])
 
-    # readings: 95 % of readings calls, entered 0.3-4 min after (5 % late), 2 % typos
+    # readings: 95 % of readings calls, entered 0.3-4 min after (5 % late; 2 % hours late with no call_id),
+    # 2 % typos
     is_rd = (topic == 0) & (rng.random(n_calls) < 0.95)
     d_idx = np.nonzero(is_rd)[0]
     nd = len(d_idx)
     late = rng.random(nd) < 0.05
-    entered = ended[d_idx].astype("datetime64[s]") + np.where(
-        late, rng.integers(6 * 60, 50 * 60, nd), rng.integers(20, 4 * 60, nd)).astype("timedelta64[s]")
+    hours_late = rng.random(nd) < 0.02
+    delay_s = np.where(late, rng.integers(6 * 60, 50 * 60, nd), rng.integers(20, 4 * 60, nd))
+    delay_s = np.where(hours_late, rng.integers(90 * 60, 20 * 3600, nd), delay_s)
+    entered = ended[d_idx].astype("datetime64[s]") + delay_s.astype("timedelta64[s]")
     typo = rng.random(nd) < 0.02
     readings = pl.DataFrame({
         "reading_id": np.char.add("P", np.char.zfill(np.arange(nd).astype(str), 7)),
         "account": account[d_idx], "meter": "ГВС-1",
         "value": np.where(typo, value[d_idx] + 10, value[d_idx]).round(1),
         "operator_id": calls["operator_id"].to_numpy()[d_idx],
-        "call_id": np.where(rng.random(nd) < 0.5, ids[d_idx], ""), "entered_at": _iso(entered),
+        "call_id": np.where((rng.random(nd) < 0.5) & ~hours_late, ids[d_idx], ""), "entered_at": _iso(entered),
     })
+    if int(nd * OTHER_CHANNEL):
+        readings = pl.concat([readings, _other_channel_readings(rng, days, nd, int(nd * OTHER_CHANNEL))])
     return {"calls": calls, "findings": findings, "requests": requests, "readings": readings}
+
+
+def _other_moments(rng, days: np.ndarray, n: int) -> tuple[np.ndarray, list[str], np.ndarray]:
+    """``n`` moments in working hours, operators and accounts that no call of the folder names."""
+    at = rng.choice(days, n).astype("datetime64[s]") + rng.integers(8 * 3600, 19 * 3600, n).astype("timedelta64[s]")
+    ops = [f"op{i + 1:02d}" for i in rng.integers(0, len(OPERATORS), n)]
+    return at, ops, rng.integers(10_000_000, 99_999_999, n).astype(str)   # 8 digits: no call says one
+
+
+def _other_channel_requests(rng, days: np.ndarray, first: int, n: int) -> pl.DataFrame:
+    """Requests that came by another channel (the office, the website): no call_id, an account no call names."""
+    at, ops, account = _other_moments(rng, days, n)
+    done = at + (rng.integers(1, 12, n) * 86400).astype("timedelta64[s]")
+    return pl.DataFrame({
+        "request_id": np.char.add("Q", np.char.zfill(np.arange(first, first + n).astype(str), 7)),
+        "customer_type": np.full(n, "individual"), "kind": rng.choice(KINDS, n), "account": account,
+        "contract_no": np.full(n, ""), "object_name": np.full(n, ""), "meter": np.full(n, ""),
+        "contact": np.full(n, "87011234567"), "reason": rng.choice(REASONS, n, p=REASON_P), "note": np.full(n, ""),
+        "operator_id": ops, "call_id": np.full(n, ""), "created_at": _iso(at),
+        "completed_at": np.where(rng.random(n) < 0.2, "", _iso(done)),
+    })
+
+
+def _other_channel_readings(rng, days: np.ndarray, first: int, n: int) -> pl.DataFrame:
+    at, ops, account = _other_moments(rng, days, n)
+    return pl.DataFrame({
+        "reading_id": np.char.add("P", np.char.zfill(np.arange(first, first + n).astype(str), 7)),
+        "account": account, "meter": np.full(n, "ГВС-1"),
+        "value": (rng.integers(100, 9999, n) + rng.integers(0, 10, n) / 10).round(1),
+        "operator_id": ops, "call_id": np.full(n, ""), "entered_at": _iso(at),
+    })
 
 
 def _iso(values: np.ndarray) -> np.ndarray:

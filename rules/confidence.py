@@ -1,6 +1,6 @@
 """How sure the words behind a finding are, and whether a rule may judge a call at all.
 
-A finding's ``confidence`` (CONTRACT.md section 3) comes from the recogniser's
+A finding's ``confidence`` (docs/CONTRACT.md section 3) comes from the recogniser's
 own numbers for the words it rests on:
 
 * word probabilities (``words[].p``) of the words inside the finding's time

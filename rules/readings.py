@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from rules import text as T
+from rules.confidence import span_confidence
 from rules.numbers import FRACTIONS, pieces, word_kind
 from transcription.schema import Reading
 
@@ -113,8 +114,9 @@ def extract_readings(call, rulebook) -> list[Reading]:
                     value = round(value, 3)
                     if value not in seen:
                         seen.add(value)
-                        start, _ = u.span_time(i, last)
-                        out.append(Reading(value, start, u.evidence(i, last)))
+                        start, end = u.span_time(i, last)
+                        heard = span_confidence(call.transcript.utterances[u.index], start, end)
+                        out.append(Reading(value, start, u.evidence(i, last), round(heard, 4)))
                         said_by.append(call.role(u))
                 i = last + 1
         if u.tokens:

@@ -138,9 +138,12 @@ def build(path: Path) -> Path:
         con.executemany("INSERT INTO findings VALUES (?,?,?,?,?,?,?,?,'STP-04-2019/01',1.0)", FINDINGS)
         for call_id, idx, verdict, comment in REVIEWS:
             rule = next(f[2] for f in FINDINGS if f[0] == call_id and f[1] == idx)
-            con.execute("INSERT INTO reviews VALUES (?,?,?,?,?,?,?)",
-                        [call_id, idx, rule, verdict, comment, "аудитор", dt.datetime(2025, 7, 1)])
-        con.executemany("INSERT INTO call_readings VALUES (?,?,?,?,?)", DICTATED)
+            con.execute("INSERT INTO review_events (seq, decided_at, who, role, kind, call_id, idx, rule, comment) "
+                        "SELECT coalesce(max(seq), 0) + 1, ?, 'аудитор', 'auditor', ?, ?, ?, ?, ? FROM review_events",
+                        [dt.datetime(2025, 7, 1), "confirm" if verdict == "confirmed" else "reject", call_id, idx,
+                         rule, comment])
+        con.executemany("INSERT INTO call_readings (call_id, idx, value, start, evidence) "
+                        "VALUES (?,?,?,?,?)", DICTATED)
         con.executemany("INSERT INTO requests VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", REQUESTS)
         con.executemany("INSERT INTO readings VALUES (?,?,?,?,?,?,?)", READINGS)
         for rid, *_rest in REQUESTS:

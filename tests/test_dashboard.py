@@ -204,7 +204,8 @@ def test_review_rejection_stops_counting(monkeypatch, tmp_path):
     assert not at.exception
     assert any("отклон" in s.value for s in at.success)
     assert "speech.rude" not in compute_kpis(fresh, *H1)["violations"]
-    prec = at.dataframe[-1].value
+    prec = next(d.value for d in at.dataframe   # the page's precision table (the recall table follows it)
+                if "Точность, %" in d.value.columns and "Полнота, %" not in d.value.columns)
     row = prec[prec["Нарушение"] == named({"speech.rude": 0}).popitem()[0]].iloc[0]
     assert (row["Отклонено"], row["Точность, %"]) == (1, "0,0")
     at.radio(key="review_state").set_value("rejected").run()

@@ -208,7 +208,10 @@ def test_exports_open_in_excel_with_russian_headers(db):
     "UPDATE requests SET completed_at = '2025-04-20 10:00' WHERE request_id = 'r2'",
     "UPDATE readings SET value = 400 WHERE reading_id = 'm3'",
     "UPDATE links SET call_id = NULL WHERE record_id = 'm1'",
-    "INSERT INTO reviews VALUES ('c03', 2, 'speech.filler', 'rejected', '', '', '2025-07-02')",
+    "INSERT INTO review_events (seq, decided_at, who, kind, call_id, idx, rule) "
+    "VALUES (100, '2025-07-02', 'qa', 'reject', 'c03', 2, 'speech.filler')",
+    "INSERT INTO review_events (seq, decided_at, who, kind, call_id, criterion, answer, weight) "
+    "VALUES (101, '2025-07-02', 'qa', 'answer', 'c03', 'c13.tone', 'no', 10)",   # a form changes the call's score
 ])
 def test_data_version_changes_with_the_data(fresh_db, change):
     before = views.data_version(fresh_db)

@@ -10,7 +10,7 @@ from folder_builder import Folder
 from analytics.ingest import pipeline
 from analytics.ingest.pipeline import ingest
 from analytics.queries import kpi
-from analytics.storage import store
+from analytics.storage import reviews, store
 from cli.main import cli
 
 TABLES = ("calls", "utterances", "findings", "call_readings", "call_numbers", "requests", "readings", "links")
@@ -315,8 +315,7 @@ def test_overlap_finding_and_its_review_survive_a_reingest(tmp_path):
     ingest(f.root, db, checker=f.checker)
     with store.connect(db) as con:
         idx = con.execute("SELECT idx FROM findings WHERE rule = 'overlap.parallel_calls'").fetchall()[0][0]
-        con.execute("INSERT INTO reviews VALUES ('C2', ?, 'overlap.parallel_calls', 'confirmed', '', 'qa', now())",
-                    [idx])
+    reviews.save_review(db, "C2", idx, "confirmed", "", "qa")
     f.call("C3", "2025-03-04T12:00:00", "op1", 60)  # a new delivery relinks and recounts
     f.write()
     ingest(f.root, db, checker=f.checker)

@@ -85,7 +85,8 @@ def db(tmp_path_factory):
     ingest(root / "data", path, on_error=errors.append, checker=f.checker)
     assert errors == []
     with store.connect(path) as con:  # an auditor rejects one of C1's two address.forbidden findings
-        con.execute("INSERT INTO reviews VALUES ('C1', 0, 'address.forbidden', 'rejected', '', 'qa', now())")
+        con.execute("INSERT INTO review_events (seq, decided_at, who, kind, call_id, idx, rule) "
+                    "VALUES (1, now(), 'qa', 'reject', 'C1', 0, 'address.forbidden')")
     return path
 
 

@@ -102,9 +102,11 @@ def db(tmp_path_factory) -> Path:
                         [call_id, idx, rule, clause, start, None if start is None else start + 1, evidence])
         for call_id, idx in REJECTED:
             rule = next(f[2] for f in FINDINGS if f[:2] == (call_id, idx))
-            con.execute("INSERT INTO reviews VALUES (?,?,?,'rejected','упоминание, не обращение','аудитор',?)",
-                        [call_id, idx, rule, dt.datetime(2025, 7, 1)])
-        con.executemany("INSERT INTO call_readings VALUES (?,?,?,?,?)", DICTATED)
+            con.execute("INSERT INTO review_events (seq, decided_at, who, kind, call_id, idx, rule, comment) "
+                        "SELECT coalesce(max(seq), 0) + 1, ?, 'аудитор', 'reject', ?, ?, ?, 'упоминание, не обращение' "
+                        "FROM review_events", [dt.datetime(2025, 7, 1), call_id, idx, rule])
+        con.executemany("INSERT INTO call_readings (call_id, idx, value, start, evidence) "
+                        "VALUES (?,?,?,?,?)", DICTATED)
         for r in REQUESTS:
             con.execute("INSERT INTO requests VALUES (?,?,?,?,?,?,?,?,?,NULL,?,?,?,?)", list(r))
             if r[10]:

@@ -1,4 +1,4 @@
-"""Confidence, uncertain findings and rules not assessed (CONTRACT.md section 3, revised)."""
+"""Confidence, uncertain findings and rules not assessed (docs/CONTRACT.md section 3, revised)."""
 from __future__ import annotations
 
 import pytest
@@ -134,3 +134,14 @@ def test_stretch_confidence_is_the_lower_quartile():
     u.words[1] = Word("b", 1, 2, 0.2)
     assert stretch_confidence([u]) == pytest.approx(0.2)
     assert stretch_confidence([]) == 1.0
+
+
+@pytest.mark.parametrize("digit_p, expected", [(0.95, 0.95), (0.2, 0.2), (None, 1.0)])
+def test_a_reading_carries_its_digits_confidence(digit_p, expected):
+    value = utt("customer", 12.0, "триста двенадцать", p={"триста": digit_p or 0.95, "двенадцать": digit_p or 0.95}
+                if digit_p else None)
+    r = CHECKER.check(call(utt("operator", 0, GREET), utt("customer", 4.0, "хочу передать показания"),
+                           utt("operator", 8.0, "какие показания"), value, utt("operator", 16.0, CLOSE)))
+    assert [x.value for x in r.readings] == [312.0]
+    assert r.readings[0].confidence == pytest.approx(expected, abs=0.01)
+    assert r.to_dict()["readings"][0]["confidence"] == pytest.approx(expected, abs=0.01)

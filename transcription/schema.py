@@ -241,14 +241,17 @@ class NotAssessed:
 
 @dataclass(frozen=True)
 class Reading:
-    """A meter value dictated in a call, with the second it was said."""
+    """A meter value dictated in a call, with the second it was said and how surely its digits were heard
+    (the words' probabilities, as a finding's ``confidence``; 1.0 for a transcript without them)."""
 
     value: float
     start: float | None
     evidence: str
+    confidence: float = 1.0
 
     def to_dict(self) -> dict[str, Any]:
-        return {"value": self.value, "start": None if self.start is None else round(self.start, 2), "evidence": self.evidence}
+        return {"value": self.value, "start": None if self.start is None else round(self.start, 2),
+                "evidence": self.evidence, "confidence": round(self.confidence, 3)}
 
 
 @dataclass

@@ -87,7 +87,9 @@ SAFE_COLUMNS = frozenset((
     "call_id", "operator_id", "operator_name", "rule", "clause", "topic", "speaker", "verdict", "reviewer",
     "customer_type", "kind", "language", "layout", "link_method", "linked_by", "linked_call", "method",
     "record_type", "request_id", "reading_id", "rulebook", "asr_model", "content_hash", "source_hash",
-    "title", "grain", "period"))
+    "title", "grain", "period",
+    # the review workflow's codes and the staff who decided (analytics/storage/reviews.py)
+    "dispute", "outcome", "criterion", "answer", "who", "resolved_by", "drawn_by", "auditor", "sample_id"))
 # Columns that hold personal data as a whole value: blanked for roles without sees_pd.
 PD_COLUMNS = ("account", "contract_no", "contact", "meter", "phone", "iin", "email",
               "audio_path", "transcript_path", "words")

@@ -100,10 +100,11 @@ _OP = Column("operator_id", "Оператор")
 _REQ = Column("request_id", "Заявка")
 _READ = Column("reading_id", "Показание")
 _ACCOUNT = Column("account", "Лицевой счёт", personal=True)
+_LINKED = (Column("linked_call", "Звонок"), Column("link_method", "Как связана"))   # the call, and how it was found
 _CALL_COLUMNS = (Column("call_id", "Звонок"), Column("started_at", "Начало"), _OP, Column("topic", "Тема"),
                  Column("score", "Балл"))
 _RECORD_COLUMNS = (Column("record_id", "Запись"), Column("record_type", "Вид"), _ACCOUNT,
-                   Column("contract_no", "Договор", personal=True), _OP, Column("linked_call", "Звонок"),
+                   Column("contract_no", "Договор", personal=True), _OP, *_LINKED,
                    Column("recorded_at", "Внесена"), Column("numbers_said", "Номера в звонке", personal=True))
 
 KPIS: tuple[Kpi, ...] = (
@@ -113,7 +114,7 @@ KPIS: tuple[Kpi, ...] = (
         clause="2.6", target_option="registered_target_pct",
         records=KpiList("requests_registered_late", "Заявки с опозданием",
                         "Заявки, зарегистрированные с опозданием (позднее 7 мин после звонка)",
-                        (_REQ, Column("customer_type", "Потребитель"), _OP, Column("linked_call", "Звонок"),
+                        (_REQ, Column("customer_type", "Потребитель"), _OP, *_LINKED,
                          Column("call_ended_at", "Звонок окончен"), Column("created_at", "Заявка создана"),
                          Column("minutes_after_call", "Через, мин")),
                         worst_by="minutes_after_call", worst_label="с наибольшим опозданием")),
@@ -123,7 +124,7 @@ KPIS: tuple[Kpi, ...] = (
         clause="2.6", target_option="readings_target_pct",
         records=KpiList("readings_entered_late", "Показания с опозданием",
                         "Показания, внесённые с опозданием (позднее 5 мин после звонка)",
-                        (_READ, _ACCOUNT, _OP, Column("linked_call", "Звонок"),
+                        (_READ, _ACCOUNT, _OP, *_LINKED,
                          Column("call_ended_at", "Звонок окончен"), Column("entered_at", "Внесено"),
                          Column("minutes_after_call", "Через, мин")),
                         worst_by="minutes_after_call", worst_label="с наибольшим опозданием")),

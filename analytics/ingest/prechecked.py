@@ -128,7 +128,7 @@ def _write_chunk(db_path: Path, chunk: pl.DataFrame, extra: dict[str, pl.DataFra
                     con.execute(
                         "INSERT INTO call_readings SELECT call_id, "
                         "CAST(row_number() OVER (PARTITION BY call_id) - 1 AS INTEGER), value, start, "
-                        "coalesce(evidence, '') FROM extra").fetchall()
+                        "coalesce(evidence, ''), 1.0 FROM extra").fetchall()
                 else:
                     con.execute("INSERT INTO call_numbers SELECT DISTINCT call_id, "
                                 "regexp_replace(number, '[^0-9]', '', 'g') FROM extra").fetchall()

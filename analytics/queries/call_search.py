@@ -145,7 +145,7 @@ class CallDetail:
 def call_detail(db: Path, call_id: str) -> CallDetail | None:
     """The call, its conversation, findings, dictated values and linked records; None if unknown."""
     with connect(Path(db), read_only=True) as con:
-        call = con.sql("SELECT * FROM calls WHERE call_id = ?", params=[call_id]).pl()
+        call = con.sql("SELECT * FROM scored_calls WHERE call_id = ?", params=[call_id]).pl()  # a form's score
         if call.is_empty():
             return None
         utts = con.sql("""SELECT idx, speaker, start, "end", text FROM utterances

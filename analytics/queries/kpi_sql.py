@@ -79,8 +79,8 @@ calls_p AS (
              AS request_not_registered,
            list_contains({_TOPICS}, 'readings')
              AND c.call_id NOT IN (SELECT call_id FROM links WHERE record_type = 'reading') AS reading_not_entered,
-           c.score IS NULL AS not_assessed
-    FROM calls c, params p
+           c.auto_score IS NULL AS not_assessed   -- the rulebook's score; c.score is a form's where one exists
+    FROM scored_calls c, params p
     WHERE c.started_at >= p.lo AND c.started_at < p.hi
 )"""
 
@@ -164,22 +164,21 @@ record_numbers AS (
     SELECT 'reading', reading_id, linked_call, {_DIGITS.format(col='account')}, NULL FROM readings_base WHERE linked
 ),
 numbers_said AS (
-    SELECT n.call_id, n.number, coalesce(h.confidence, 1.0) >= {MIN_CONFIDENCE} AS sure
-    FROM call_numbers n
+    SELECT r.record_type, r.record_id, r.number1, r.number2, n.number,
+           coalesce(h.confidence, 1.0) >= {MIN_CONFIDENCE} AS sure
+    FROM record_numbers r JOIN call_numbers n ON n.call_id = r.linked_call
     LEFT JOIN heard_numbers h ON h.call_id = n.call_id AND h.what = 'number' AND h.number = n.number
-    WHERE length(n.number) >= {SAID_MIN_DIGITS}
-      AND NOT (length(n.number) >= 10 AND n.number[1] IN ('7', '8'))
-      AND n.call_id IN (SELECT linked_call FROM record_numbers)
-      AND NOT EXISTS (SELECT 1 FROM call_readings cr WHERE cr.call_id = n.call_id
-                      AND cr.value = round(cr.value) AND CAST(CAST(cr.value AS BIGINT) AS VARCHAR) = n.number)
+    -- a value dictated in the call is a reading, not an account
+    ANTI JOIN (SELECT call_id, CAST(CAST(value AS BIGINT) AS VARCHAR) AS number FROM call_readings
+               WHERE value = round(value) AND value < 1e12) d ON d.call_id = n.call_id AND d.number = n.number
+    WHERE (r.number1 IS NOT NULL OR r.number2 IS NOT NULL)
+      AND length(n.number) >= {SAID_MIN_DIGITS} AND NOT (length(n.number) >= 10 AND n.number[1] IN ('7', '8'))
 ),
 record_checks AS (
-    SELECT r.record_type, r.record_id, list(s.number ORDER BY s.number) AS numbers_said,
-           bool_or(coalesce(s.number = r.number1, false) OR coalesce(s.number = r.number2, false)) AS any_equal,
-           bool_and(s.sure) AS all_sure
-    FROM record_numbers r JOIN numbers_said s ON s.call_id = r.linked_call
-    WHERE r.number1 IS NOT NULL OR r.number2 IS NOT NULL
-    GROUP BY ALL
+    SELECT record_type, record_id, list(number ORDER BY number) AS numbers_said,
+           bool_or(coalesce(number = number1, false) OR coalesce(number = number2, false)) AS any_equal,
+           bool_and(sure) AS all_sure
+    FROM numbers_said GROUP BY record_type, record_id
 ),
 requests_p AS (
     SELECT b.*, k.numbers_said,

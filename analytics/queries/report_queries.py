@@ -18,7 +18,7 @@ from analytics.storage.store import connect
 
 _PERIOD = """
     period AS (
-        SELECT * FROM calls WHERE started_at >= ?::DATE AND started_at < ?::DATE + INTERVAL 1 DAY
+        SELECT * FROM scored_calls WHERE started_at >= ?::DATE AND started_at < ?::DATE + INTERVAL 1 DAY
     )"""
 _COUNTED = """
     counted AS (

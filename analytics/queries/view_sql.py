@@ -24,7 +24,7 @@ COUNTED = """
 # Calls of the period; every query below takes (date_from, date_to) as its first two parameters.
 PERIOD = """
     period AS (
-        SELECT * FROM calls
+        SELECT * FROM scored_calls   -- calls, the score an evaluation form's where there is one
         WHERE started_at >= ?::DATE AND started_at < ?::DATE + INTERVAL 1 DAY
     )"""
 

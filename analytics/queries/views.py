@@ -63,7 +63,8 @@ def data_version(db: Path) -> str:
                    (SELECT concat_ws('/', count(*), max(entered_at), sum(value::DECIMAL(18, 3))) FROM readings),
                    (SELECT concat_ws('/', count(*), count(call_id)) FROM links),
                    (SELECT concat_ws('/', count(*), max(reviewed_at), count(*) FILTER (WHERE verdict = 'rejected'))
-                    FROM reviews)""").fetchone()
+                    FROM reviews),
+                   (SELECT concat_ws('/', count(*), max(seq)) FROM review_events)""").fetchone()
     return "|".join(row)
 
 

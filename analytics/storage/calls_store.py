@@ -37,8 +37,8 @@ def _finding_rows(call_id: str, result: CheckResult, findings: list) -> list[dic
 def result_rows(call_id: str, result: CheckResult) -> tuple[list[dict], list[dict]]:
     """The rows of ``findings`` and ``call_readings`` for one call's check result."""
     findings = _finding_rows(call_id, result, result.findings)
-    readings = [{"call_id": call_id, "idx": i, "value": r.value, "start": r.start, "evidence": r.evidence}
-                for i, r in enumerate(result.readings)]
+    readings = [{"call_id": call_id, "idx": i, "value": r.value, "start": r.start, "evidence": r.evidence,
+                 "confidence": r.confidence} for i, r in enumerate(result.readings)]
     return findings, readings
 
 
@@ -110,7 +110,7 @@ _FRAME_SCHEMAS: dict[str, dict] = {
                  "rulebook": pl.String, "confidence": pl.Float64},
     "not_assessed": {"call_id": pl.String, "rule": pl.String, "reason": pl.String},
     "call_readings": {"call_id": pl.String, "idx": pl.Int32, "value": pl.Float64, "start": pl.Float64,
-                      "evidence": pl.String},
+                      "evidence": pl.String, "confidence": pl.Float64},
     "call_numbers": {"call_id": pl.String, "number": pl.String},
     "heard_numbers": {"call_id": pl.String, "what": pl.String, "number": pl.String, "idx": pl.Int32,
                       "confidence": pl.Float64},

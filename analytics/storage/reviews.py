@@ -1,9 +1,32 @@
-"""Auditors' verdicts on findings: the one write the dashboard makes (page «Проверка»).
+"""The auditors' work on calls, kept as history: every decision is an event, never overwritten.
 
-A verdict is kept per finding (``reviews`` keyed by call_id + findings.idx); a
-new verdict on the same finding replaces the old one.  A rejected finding stops
-counting as a violation in the KPIs and on every page; ``clear_review`` brings
-it back.
+``review_events`` is append-only: this module only inserts (a test looks at the
+table after a change of mind).  Each event says who, when, in which role and
+why.  The kinds:
+
+* ``confirm`` / ``reject`` — an auditor's verdict on an automatic finding
+  (``call_id`` + ``idx``); ``clear`` takes the verdict back;
+* ``add`` — a violation the automatic check missed, at a moment of the call
+  (``rule``, ``at_s``); ``retract`` (``ref`` = the add) takes it back;
+* ``answer`` — one criterion of the evaluation form (``rules/forms.yaml``):
+  ``yes`` | ``no`` | ``na`` with the criterion's ``weight`` at the time;
+  ``session_id`` set: an answer inside a calibration session, blind to others;
+* ``dispute`` — the operator whose call it is contests a finding (comment);
+  ``uphold`` / ``withdraw`` (``ref`` = the dispute) — an auditor resolves it, with a reason;
+* ``close`` — a calibration session ends (its agreed answers are ``answer`` events).
+
+The current state is derived, never stored: the ``reviews`` view holds each
+finding's standing verdict (the last of confirm, reject, clear, uphold,
+withdraw; a withdrawn dispute reads as rejected), with the columns of the table
+it replaced, so the KPIs ("a rejected finding stops counting"), the «Проверка»
+page and the search read it as before.  ``form_scores`` is the score of each
+call's evaluation form: 100 × the weight of the criteria met over the weight of
+those answered yes or no (n.a. left out).
+
+Figures for others: ``analytics.queries.review_quality.auditor_summary`` (how
+many findings each auditor reviewed, confirmed, rejected, added) and
+``analytics.queries.review_quality.rule_quality`` (each rule's precision and
+recall from these events) are the functions the reports use.
 """
 from __future__ import annotations
 
@@ -11,36 +34,285 @@ import datetime as dt
 import logging
 from pathlib import Path
 
+import duckdb
+import polars as pl
+
 from analytics.storage.store import connect
 from core.errors import OkaError
 
 log = logging.getLogger(__name__)
 
 VERDICTS = ("confirmed", "rejected")
+ANSWERS = ("yes", "no", "na")
+KINDS = ("confirm", "reject", "clear", "add", "retract", "answer", "dispute", "uphold", "withdraw", "close")
+OUTCOMES = ("uphold", "withdraw")
+
+EVENTS_DDL = """
+CREATE TABLE IF NOT EXISTS review_events (
+    seq         BIGINT PRIMARY KEY,   -- the order of events
+    decided_at  TIMESTAMP,            -- when (Asia/Almaty wall-clock time)
+    who         VARCHAR,              -- the account that decided
+    role        VARCHAR,              -- its role then
+    kind        VARCHAR,              -- see analytics/storage/reviews.py
+    call_id     VARCHAR,
+    idx         INTEGER,              -- findings.idx (verdicts and disputes)
+    rule        VARCHAR,              -- the finding's rule, or the rule of an added violation
+    at_s        DOUBLE,               -- the moment of the call an added violation was heard
+    criterion   VARCHAR,              -- form criterion (answer)
+    answer      VARCHAR,              -- yes | no | na (answer)
+    weight      DOUBLE,               -- the criterion's weight when answered
+    session_id  VARCHAR,              -- calibration session (answer, close)
+    ref         BIGINT,               -- the event this one answers (retract, uphold, withdraw)
+    comment     VARCHAR               -- why
+);
+"""
+
+# Derived state: the standing verdict per finding, in the columns of the old ``reviews`` table.
+VIEWS_DDL = """
+CREATE OR REPLACE VIEW reviews AS
+SELECT call_id, idx, rule,
+       CASE WHEN kind IN ('confirm', 'uphold') THEN 'confirmed' ELSE 'rejected' END AS verdict,
+       comment, who AS reviewer, decided_at AS reviewed_at
+FROM (SELECT *, row_number() OVER (PARTITION BY call_id, idx ORDER BY seq DESC) AS n
+      FROM review_events WHERE kind IN ('confirm', 'reject', 'clear', 'uphold', 'withdraw'))
+WHERE n = 1 AND kind <> 'clear';
+
+CREATE OR REPLACE VIEW form_answers AS
+SELECT call_id, criterion, answer, weight, who, decided_at, comment
+FROM (SELECT *, row_number() OVER (PARTITION BY call_id, criterion ORDER BY seq DESC) AS n
+      FROM review_events WHERE kind = 'answer' AND session_id IS NULL)
+WHERE n = 1;
+
+CREATE OR REPLACE VIEW form_scores AS
+SELECT call_id,
+       round(100.0 * coalesce(sum(weight) FILTER (WHERE answer = 'yes'), 0)
+             / nullif(sum(weight) FILTER (WHERE answer IN ('yes', 'no')), 0), 1) AS score,
+       count(*) AS answered, max(decided_at) AS answered_at, arg_max(who, decided_at) AS auditor
+FROM form_answers GROUP BY call_id;
+
+-- The calls with the score that counts: the evaluation form's where an auditor filled one, else the rulebook's.
+CREATE OR REPLACE VIEW scored_calls AS
+SELECT c.* REPLACE (coalesce(fs.score, c.score) AS score), c.score AS auto_score,
+       fs.score IS NOT NULL AS form_scored
+FROM calls c LEFT JOIN form_scores fs ON fs.call_id = c.call_id;
+
+CREATE OR REPLACE VIEW added_violations AS
+SELECT a.seq, a.call_id, a.rule, a.at_s, a.comment, a.who, a.decided_at
+FROM review_events a
+WHERE a.kind = 'add'
+  AND NOT EXISTS (SELECT 1 FROM review_events r WHERE r.kind = 'retract' AND r.ref = a.seq);
+"""
 
 
 class ReviewError(OkaError):
-    """A verdict that cannot be stored: unknown finding or verdict."""
+    """A decision that cannot be stored: unknown finding, verdict, answer or dispute."""
 
+
+def create(con: duckdb.DuckDBPyConnection) -> None:
+    """The events table and the derived views; a store made before keeps its verdicts as events."""
+    con.execute(EVENTS_DDL)
+    kind = con.execute("SELECT table_type FROM information_schema.tables WHERE table_name = 'reviews'").fetchone()
+    if kind and kind[0] == "BASE TABLE":  # the verdict table of earlier versions becomes history
+        con.execute("""
+            INSERT INTO review_events (seq, decided_at, who, role, kind, call_id, idx, rule, comment)
+            SELECT (SELECT coalesce(max(seq), 0) FROM review_events)
+                       + row_number() OVER (ORDER BY reviewed_at, call_id, idx),
+                   reviewed_at, coalesce(reviewer, ''), '',
+                   CASE verdict WHEN 'confirmed' THEN 'confirm' ELSE 'reject' END, call_id, idx, rule, comment
+            FROM reviews""")
+        con.execute("DROP TABLE reviews")
+    con.execute(VIEWS_DDL)
+
+
+def _now(now: dt.datetime | None) -> dt.datetime:
+    return now or dt.datetime.now().replace(microsecond=0)
+
+
+def append_event(con: duckdb.DuckDBPyConnection, kind: str, who: str, role: str, at: dt.datetime, **cols) -> int:
+    """Insert one event (the only write this module makes); returns its seq."""
+    seq = con.execute("SELECT coalesce(max(seq), 0) + 1 FROM review_events").fetchone()[0]
+    names = ["seq", "decided_at", "who", "role", "kind", *cols]
+    con.execute(f"INSERT INTO review_events ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+                [seq, at, (who or "").strip(), role or "", kind, *cols.values()])
+    return int(seq)
+
+
+def _finding(con: duckdb.DuckDBPyConnection, db: Path, call_id: str, idx: int) -> tuple[str, str | None]:
+    """(rule, operator_id) of finding ``idx`` of ``call_id``, or ReviewError."""
+    row = con.execute("""SELECT f.rule, c.operator_id FROM findings f LEFT JOIN calls c USING (call_id)
+                         WHERE f.call_id = ? AND f.idx = ?""", [call_id, int(idx)]).fetchone()
+    if row is None:
+        raise ReviewError(f"{db}: no finding {idx} in call {call_id}")
+    return row[0], row[1]
+
+
+# --- verdicts on automatic findings -------------------------------------------------------------
 
 def save_review(db: Path, call_id: str, idx: int, verdict: str, comment: str = "", reviewer: str = "",
-                now: dt.datetime | None = None) -> None:
-    """Store ``verdict`` (confirmed | rejected) with a comment on finding ``idx`` of ``call_id``."""
+                now: dt.datetime | None = None, role: str = "") -> int:
+    """Record ``verdict`` (confirmed | rejected) on finding ``idx`` of ``call_id``; a later one supersedes it."""
     if verdict not in VERDICTS:
         raise ReviewError(f"verdict must be one of {', '.join(VERDICTS)}, got {verdict!r}")
-    when = now or dt.datetime.now().replace(microsecond=0)
     with connect(Path(db)) as con:
-        row = con.execute("SELECT rule FROM findings WHERE call_id = ? AND idx = ?", [call_id, int(idx)]).fetchone()
-        if row is None:
-            raise ReviewError(f"{db}: no finding {idx} in call {call_id}")
-        con.execute("INSERT OR REPLACE INTO reviews VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [call_id, int(idx), row[0], verdict, comment.strip(), reviewer.strip(), when])
+        rule, _op = _finding(con, db, call_id, idx)
+        seq = append_event(con, "confirm" if verdict == "confirmed" else "reject", reviewer, role, _now(now),
+                      call_id=call_id, idx=int(idx), rule=rule, comment=(comment or "").strip())
     log.info("review of %s #%s: %s", call_id, idx, verdict)
+    return seq
 
 
-def clear_review(db: Path, call_id: str, idx: int) -> bool:
-    """Remove the verdict on a finding; True if there was one."""
+def clear_review(db: Path, call_id: str, idx: int, reviewer: str = "", now: dt.datetime | None = None,
+                 role: str = "") -> bool:
+    """Take back the standing verdict on a finding (an event too); True if there was one."""
     with connect(Path(db)) as con:
-        gone = con.execute("DELETE FROM reviews WHERE call_id = ? AND idx = ? RETURNING idx",
-                           [call_id, int(idx)]).fetchall()
-    return bool(gone)
+        row = con.execute("SELECT rule FROM reviews WHERE call_id = ? AND idx = ?", [call_id, int(idx)]).fetchone()
+        if row is None:
+            return False
+        append_event(con, "clear", reviewer, role, _now(now), call_id=call_id, idx=int(idx), rule=row[0])
+    return True
+
+
+# --- violations the check missed ----------------------------------------------------------------
+
+def add_missed(db: Path, call_id: str, rule: str, at_s: float | None, comment: str, who: str, role: str = "",
+               now: dt.datetime | None = None) -> int:
+    """An auditor heard a violation of ``rule`` at ``at_s`` seconds that no finding reports; returns its seq."""
+    if not (rule or "").strip():
+        raise ReviewError("a missed violation needs its rule")
+    with connect(Path(db)) as con:
+        row = con.execute("SELECT duration_s FROM calls WHERE call_id = ?", [call_id]).fetchone()
+        if row is None:
+            raise ReviewError(f"{db}: no call {call_id}")
+        if at_s is not None and (at_s < 0 or (row[0] is not None and at_s > row[0] + 1)):
+            raise ReviewError(f"{call_id}: the moment {at_s:.0f} s is outside the call (0–{row[0]:.0f} s)")
+        return append_event(con, "add", who, role, _now(now), call_id=call_id, rule=rule.strip(),
+                       at_s=None if at_s is None else float(at_s), comment=(comment or "").strip())
+
+
+def retract_added(db: Path, seq: int, who: str, comment: str = "", role: str = "",
+                  now: dt.datetime | None = None) -> int:
+    """Take back added violation ``seq`` (the add stays in the history)."""
+    with connect(Path(db)) as con:
+        row = con.execute("SELECT call_id, rule FROM added_violations WHERE seq = ?", [int(seq)]).fetchone()
+        if row is None:
+            raise ReviewError(f"{db}: no standing added violation {seq}")
+        return append_event(con, "retract", who, role, _now(now), call_id=row[0], rule=row[1], ref=int(seq),
+                       comment=(comment or "").strip())
+
+
+# --- evaluation forms ---------------------------------------------------------------------------
+
+def answer_form(db: Path, call_id: str, answers: dict[str, tuple[str, float]], who: str, role: str = "",
+                comment: str = "", session_id: str | None = None, now: dt.datetime | None = None) -> list[int]:
+    """Record the form's answers ``{criterion: (yes|no|na, weight)}`` for ``call_id``, one event each."""
+    bad = {c: a for c, (a, _w) in answers.items() if a not in ANSWERS}
+    if bad:
+        raise ReviewError(f"answers must be one of {', '.join(ANSWERS)}, got {bad}")
+    at = _now(now)
+    with connect(Path(db)) as con:
+        if con.execute("SELECT 1 FROM calls WHERE call_id = ?", [call_id]).fetchone() is None:
+            raise ReviewError(f"{db}: no call {call_id}")
+        con.begin()
+        seqs = [append_event(con, "answer", who, role, at, call_id=call_id, criterion=c, answer=a, weight=float(w),
+                        session_id=session_id, comment=(comment or "").strip())
+                for c, (a, w) in answers.items()]
+        con.commit()
+    return seqs
+
+
+# --- disputes -----------------------------------------------------------------------------------
+
+def dispute(db: Path, call_id: str, idx: int, comment: str, who: str, operator_id: str, role: str = "operator",
+            now: dt.datetime | None = None) -> int:
+    """The operator ``operator_id`` contests finding ``idx`` of their own call; returns the dispute's seq."""
+    if not (comment or "").strip():
+        raise ReviewError("say why the finding is wrong: a dispute needs a comment")
+    with connect(Path(db)) as con:
+        rule, owner = _finding(con, db, call_id, idx)
+        if not operator_id or owner != operator_id:
+            raise ReviewError(f"{call_id}: only the operator of the call may dispute its findings")
+        open_ = con.execute("""SELECT 1 FROM review_events d WHERE d.kind = 'dispute' AND d.call_id = ? AND d.idx = ?
+                               AND NOT EXISTS (SELECT 1 FROM review_events r WHERE r.ref = d.seq
+                                               AND r.kind IN ('uphold', 'withdraw'))""",
+                            [call_id, int(idx)]).fetchone()
+        if open_:
+            raise ReviewError(f"{call_id} #{idx}: this finding is already disputed and awaits an auditor")
+        return append_event(con, "dispute", who, role, _now(now), call_id=call_id, idx=int(idx), rule=rule,
+                       comment=comment.strip())
+
+
+def resolve_dispute(db: Path, dispute_seq: int, outcome: str, reason: str, who: str, role: str = "",
+                    now: dt.datetime | None = None) -> int:
+    """An auditor's answer to dispute ``dispute_seq``: ``uphold`` (the finding stands) or ``withdraw`` (it
+    leaves the KPIs), with the reason the operator will read."""
+    if outcome not in OUTCOMES:
+        raise ReviewError(f"outcome must be one of {', '.join(OUTCOMES)}, got {outcome!r}")
+    if not (reason or "").strip():
+        raise ReviewError("the operator reads the reason: give one")
+    with connect(Path(db)) as con:
+        row = con.execute("SELECT call_id, idx, rule FROM review_events WHERE seq = ? AND kind = 'dispute'",
+                          [int(dispute_seq)]).fetchone()
+        if row is None:
+            raise ReviewError(f"{db}: no dispute {dispute_seq}")
+        if con.execute("SELECT 1 FROM review_events WHERE ref = ? AND kind IN ('uphold', 'withdraw')",
+                       [int(dispute_seq)]).fetchone():
+            raise ReviewError(f"dispute {dispute_seq} is already resolved")
+        return append_event(con, outcome, who, role, _now(now), call_id=row[0], idx=row[1], rule=row[2],
+                       ref=int(dispute_seq), comment=reason.strip())
+
+
+# --- reading the history and the state derived from it ------------------------------------------
+
+def _read(db: Path, sql: str, params: list | None = None) -> pl.DataFrame:
+    with connect(Path(db), read_only=True) as con:
+        return con.sql(sql, params=params or []).pl()
+
+
+def events(db: Path, call_id: str | None = None, kinds: tuple[str, ...] = ()) -> pl.DataFrame:
+    """The history, oldest first (optionally of one call, of some kinds)."""
+    return _read(db, """SELECT * FROM review_events WHERE (?::VARCHAR IS NULL OR call_id = ?::VARCHAR)
+                        AND (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], kind)) ORDER BY seq""",
+                 [call_id, call_id, list(kinds), list(kinds)])
+
+
+def disputes(db: Path, operator_id: str | None = None, state: str = "all") -> pl.DataFrame:
+    """Disputes with their finding and outcome: seq, call_id, idx, rule, evidence, started_at, operator_id,
+    operator_name, comment, who, decided_at, outcome (None: open), reason, resolved_by, resolved_at."""
+    if state not in ("all", "open", "resolved"):
+        raise ValueError(f"state must be all, open or resolved, got {state!r}")
+    return _read(db, """
+        SELECT d.seq, d.call_id, d.idx, d.rule, f.evidence, f.start, c.started_at, c.operator_id, c.operator_name,
+               d.comment, d.who, d.decided_at, r.kind AS outcome, r.comment AS reason, r.who AS resolved_by,
+               r.decided_at AS resolved_at
+        FROM review_events d
+        LEFT JOIN review_events r ON r.ref = d.seq AND r.kind IN ('uphold', 'withdraw')
+        LEFT JOIN findings f ON f.call_id = d.call_id AND f.idx = d.idx
+        LEFT JOIN calls c ON c.call_id = d.call_id
+        WHERE d.kind = 'dispute' AND (?::VARCHAR IS NULL OR c.operator_id = ?::VARCHAR)
+          AND (? = 'all' OR (? = 'open') = (r.seq IS NULL))
+        ORDER BY d.seq DESC""", [operator_id, operator_id, state, state])
+
+
+def added(db: Path, call_id: str | None = None) -> pl.DataFrame:
+    """Standing added violations: seq, call_id, rule, at_s, comment, who, decided_at."""
+    return _read(db, "SELECT * FROM added_violations WHERE (?::VARCHAR IS NULL OR call_id = ?::VARCHAR) "
+                     "ORDER BY call_id, at_s NULLS LAST, seq", [call_id, call_id])
+
+
+def answers(db: Path, call_id: str, session_id: str | None = None, who: str | None = None) -> pl.DataFrame:
+    """The standing answers to the form of ``call_id``: the call's own form, or (``session_id``) the
+    answers given in a calibration session (``who``: one auditor's only)."""
+    if session_id is None:
+        return _read(db, "SELECT * FROM form_answers WHERE call_id = ? ORDER BY criterion", [call_id])
+    return _read(db, """
+        SELECT call_id, criterion, answer, weight, who, decided_at, comment FROM (
+            SELECT *, row_number() OVER (PARTITION BY who, criterion ORDER BY seq DESC) AS n
+            FROM review_events WHERE kind = 'answer' AND session_id = ? AND call_id = ?
+              AND (?::VARCHAR IS NULL OR who = ?::VARCHAR))
+        WHERE n = 1 ORDER BY who, criterion""", [session_id, call_id, who, who])
+
+
+def form_score(db: Path, call_id: str) -> float | None:
+    """The score of the call's evaluation form, None where it has none (or only n.a. answers)."""
+    df = _read(db, "SELECT score FROM form_scores WHERE call_id = ?", [call_id])
+    return None if df.is_empty() else df["score"][0]

@@ -168,13 +168,14 @@ CREATE TABLE IF NOT EXISTS links (
     PRIMARY KEY (record_type, record_id)
 );
 
--- An auditor's verdict on a finding (dashboard page «Проверка»); a rejected
--- finding stops counting in the KPIs.  Keyed by the finding it judges.
-CREATE TABLE IF NOT EXISTS reviews (
+-- An auditor's decision on an uncertain finding (page «Проверка», queue «Требует проверки»): confirmed
+-- ones are copied into findings (and count from then on), rejected ones stay out; the queue skips both.
+CREATE TABLE IF NOT EXISTS uncertain_reviews (
     call_id     VARCHAR,
-    idx         INTEGER,      -- findings.idx
+    idx         INTEGER,      -- uncertain_findings.idx
     rule        VARCHAR,
     verdict     VARCHAR,      -- confirmed | rejected
+    finding_idx INTEGER,      -- the findings.idx it became (confirmed)
     comment     VARCHAR,
     reviewer    VARCHAR,
     reviewed_at TIMESTAMP,
@@ -204,6 +205,36 @@ CREATE TABLE IF NOT EXISTS audit_log (
     hash       VARCHAR
 );
 
+-- Coaching (analytics/coaching/): a trainer's assignment of a clause to an operator, with examples
+-- and a date; its effect is measured from the findings (analytics/coaching/assignments.py).
+CREATE TABLE IF NOT EXISTS assignments (
+    assignment_id    BIGINT PRIMARY KEY,
+    operator_id      VARCHAR,
+    clause           VARCHAR,
+    note             VARCHAR,
+    examples         BIGINT[],     -- examples.example_id
+    assigned_by      VARCHAR,
+    assigned_at      TIMESTAMP,
+    due_on           DATE,         -- the operator works on it until then; the effect is measured after
+    measure_days     INTEGER,      -- the length of the before and after windows (at most)
+    acknowledged_at  TIMESTAMP     -- when the operator confirmed it on their page
+);
+
+-- Example libraries: a moment of a call (from-to seconds) marked good or bad for a clause, in a named
+-- collection; played as a redacted clip (analytics/access/redaction.py).
+CREATE TABLE IF NOT EXISTS examples (
+    example_id  BIGINT PRIMARY KEY,
+    collection  VARCHAR,
+    call_id     VARCHAR,
+    start_s     DOUBLE,
+    end_s       DOUBLE,
+    clause      VARCHAR,
+    quality     VARCHAR,       -- good | bad
+    note        VARCHAR,
+    added_by    VARCHAR,
+    added_at    TIMESTAMP
+);
+
 CREATE TABLE IF NOT EXISTS rejects (
     file      VARCHAR,
     row       INTEGER,
@@ -217,6 +248,8 @@ CREATE TABLE IF NOT EXISTS rejects (
 MIGRATIONS = (
     "ALTER TABLE findings ADD COLUMN IF NOT EXISTS confidence DOUBLE",
     "ALTER TABLE calls ADD COLUMN IF NOT EXISTS topics VARCHAR[]",
+    # how surely the dictated value's digits were heard (schema Reading.confidence; the table mirrors it)
+    "ALTER TABLE call_readings ADD COLUMN IF NOT EXISTS confidence DOUBLE",
 )
 
 
@@ -242,6 +275,7 @@ def init(path: Path) -> None:
 
 
 def _create(path: Path) -> None:
+    from analytics.storage import calibration, reviews, samples
     from core import workdays
 
     with connect(path) as con:
@@ -249,6 +283,9 @@ def _create(path: Path) -> None:
         con.execute(DDL)
         for statement in MIGRATIONS:
             con.execute(statement)
+        reviews.create(con)  # the auditors' history (review_events) and the state derived from it
+        calibration.create(con)
+        samples.create(con)
         con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
         workdays.materialise(con)
         con.commit()

@@ -11,8 +11,8 @@ import streamlit as st
 from core.errors import OkaError
 from dashboards import datasource
 from dashboards.components.export import XLSX_MIME
-from dashboards.components.served import download_link
 from dashboards.components.period import Period
+from dashboards.components.served import download_link
 
 log = logging.getLogger(__name__)
 

@@ -1,8 +1,6 @@
 """«Звонки»: search by words and lemmas with filters; the call page with conversation, audio and records."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import polars as pl
 import streamlit as st
 
@@ -10,6 +8,7 @@ from analytics.access.policy import MAX_QUERY_CHARS, bounded_query
 from analytics.catalogue.formats import fmt_clause, fmt_datetime, fmt_number, fmt_seconds, fmt_value
 from analytics.catalogue.labels import LANGUAGES_RU, TOPICS_RU
 from dashboards import auth, context, datasource, shell
+from dashboards.components import evaluation_form
 from dashboards.components.calltable import call_table
 from dashboards.components.conversation import conversation
 from dashboards.components.export import download_buttons
@@ -20,20 +19,6 @@ from transcription.schema import TOPICS
 period = shell.page()
 rules = datasource.rules()
 titles = datasource.rule_titles()
-
-
-def _audio_file(call: dict) -> Path | None:
-    """The recording, to a role that may play it, and only from the recordings folder (no path traversal)."""
-    from analytics.access.policy import AccessError, audio_file
-
-    viewer = auth.current()
-    if not call.get("audio_path") or viewer is None or not viewer.role.plays_audio:
-        return None
-    try:
-        return audio_file(auth.recordings_dir(), call["audio_path"])
-    except AccessError as e:
-        st.caption(f"Запись недоступна: {e}")
-        return None
 
 
 def show_call(call_id: str, at_second: float | None) -> None:
@@ -57,10 +42,11 @@ def show_call(call_id: str, at_second: float | None) -> None:
     c3.metric("Нарушений", fmt_number(
         detail.findings.filter(pl.col("verdict").is_null() | (pl.col("verdict") != "rejected")).height, 0))
 
-    audio = _audio_file(call)
-    if audio is not None and audio_player(call_id, audio, at_second or 0):   # each fetch is logged by the route
+    audio = datasource.playable_audio(call_id)   # the original to a role that plays audio, else redacted
+    if audio is not None and audio_player(call_id, audio[0], at_second or 0, kind=audio[1]):   # fetches are logged
         start = int(at_second or 0)
-        st.caption(f"Воспроизведение с {fmt_seconds(start)} — нажмите время у реплики, чтобы перейти к ней.")
+        st.caption(f"Воспроизведение с {fmt_seconds(start)} — нажмите время у реплики, чтобы перейти к ней."
+                   + (" Номера, имена и адреса заменены сигналом." if audio[1] == "redacted" else ""))
     else:
         st.caption("Запись разговора недоступна на этом компьютере.")
 
@@ -116,6 +102,7 @@ def show_call(call_id: str, at_second: float | None) -> None:
             rd = russian(detail.readings)
             st.dataframe(rd, hide_index=True, key="call_readings", column_config=grid_config(rd))
             download_buttons(for_export(rd), f"показания_{call_id}", key="call_readings")
+    evaluation_form.on_call_page(call_id, at_second)  # the auditor's form and added violations (issue 15)
 
 
 def search() -> None:

@@ -9,6 +9,7 @@ import streamlit as st
 
 from analytics.catalogue.formats import fmt_seconds
 from dashboards import context, datasource, shell
+from dashboards.components import rule_quality, uncertain_queue
 from dashboards.components.export import download_buttons
 from dashboards.labels import for_export, grid_config, russian
 
@@ -60,6 +61,8 @@ else:
     if st.button("Открыть звонок на этом месте", icon=":material/play_circle:", key="review_open"):
         context.open_call(f["call_id"], f["start"])
 
+uncertain_queue.render(period)
+
 st.subheader("Точность правил")
 st.caption("Доля подтверждённых среди проверенных срабатываний, по всем проверкам.")
 prec = datasource.rule_precision()
@@ -74,3 +77,4 @@ if not reviewed.is_empty():
 pshown = russian(prec, datasource.rules())
 st.dataframe(pshown, hide_index=True, key="review_precision")
 download_buttons(pshown, "точность_правил", key="review_precision")
+rule_quality.show(period)  # precision and recall from the review history (issue 15)

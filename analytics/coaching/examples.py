@@ -1,0 +1,93 @@
+"""Example libraries: moments of calls a trainer marks as a good or a bad example of a clause.
+
+An example is (call, from–to seconds, clause, good | bad, note) in a named collection
+(«Как предложить руководителя», «Обращение по имени»).  A collection plays as a list of short
+redacted clips (``analytics.access.redaction.redacted_clip``): a trainer never hears the personal data
+of the call, whatever moment was marked.  The «Операторы» profile links each frequent violation to a
+good example of the same clause (``good_example``).  Every change goes to the audit log.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import polars as pl
+
+from analytics.access import audit
+from analytics.access.policy import AccessError, Viewer
+from analytics.coaching.assignments import COACH_ROLES
+from analytics.storage.store import connect
+
+QUALITIES = {"good": "хороший пример", "bad": "как не надо"}
+MAX_CLIP_S = 120.0
+
+
+def add(db: Path, viewer: Viewer, collection: str, call_id: str, start_s: float, end_s: float, clause: str,
+        quality: str, note: str = "", now: dt.datetime | None = None) -> int:
+    """Store a new example; its id.  Logged as ``example_added``."""
+    if viewer.role.id not in COACH_ROLES:
+        raise AccessError(f"{viewer.name} ({viewer.role.title}) не может вести подборки примеров")
+    collection = (collection or "").strip()
+    if not collection:
+        raise AccessError("пример: укажите название подборки")
+    if quality not in QUALITIES:
+        raise AccessError(f"пример: «хороший» или «плохой», а не {quality!r}")
+    start_s, end_s = float(start_s), float(end_s)
+    if start_s < 0 or end_s <= start_s or end_s - start_s > MAX_CLIP_S:
+        raise AccessError(f"пример: отрезок {start_s:g}–{end_s:g} с (не длиннее {MAX_CLIP_S:g} с)")
+    now = (now or dt.datetime.now()).replace(microsecond=0)
+    with connect(Path(db)) as con:
+        con.begin()
+        found = con.execute("SELECT duration_s FROM calls WHERE call_id = ?", [call_id]).fetchone()
+        if found is None:
+            con.rollback()
+            raise AccessError(f"пример: звонка {call_id} нет в базе")
+        new_id = con.execute("SELECT coalesce(max(example_id), 0) + 1 FROM examples").fetchone()[0]
+        con.execute("INSERT INTO examples VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [new_id, collection, call_id, start_s, end_s, clause, quality, note or "", viewer.name, now])
+        con.commit()
+    audit.record(db, viewer.name, viewer.role.id, "example_added", f"example:{new_id}",
+                 {"collection": collection, "call_id": call_id, "from_s": start_s, "to_s": end_s, "clause": clause,
+                  "quality": quality})
+    return new_id
+
+
+def remove(db: Path, viewer: Viewer, example_id: int) -> None:
+    if viewer.role.id not in COACH_ROLES:
+        raise AccessError(f"{viewer.name} ({viewer.role.title}) не может вести подборки примеров")
+    with connect(Path(db)) as con:
+        con.execute("DELETE FROM examples WHERE example_id = ?", [int(example_id)])
+    audit.record(db, viewer.name, viewer.role.id, "example_removed", f"example:{example_id}")
+
+
+def examples(db: Path, collection: str | None = None, clause: str | None = None,
+             quality: str | None = None, ids: list[int] | None = None) -> pl.DataFrame:
+    """Examples with their call's operator and start, in collection order (by when they were added)."""
+    with connect(Path(db), read_only=True) as con:
+        return con.sql("""
+            SELECT e.example_id, e.collection, e.call_id, e.start_s, e.end_s, e.clause, e.quality, e.note,
+                   e.added_by, e.added_at, c.operator_id, c.operator_name, c.started_at
+            FROM examples e LEFT JOIN calls c USING (call_id)
+            WHERE (?::VARCHAR IS NULL OR e.collection = ?) AND (?::VARCHAR IS NULL OR e.clause = ?)
+              AND (?::VARCHAR IS NULL OR e.quality = ?) AND (?::BIGINT[] IS NULL OR list_contains(?, e.example_id))
+            ORDER BY e.collection, e.added_at, e.example_id""",
+            params=[collection, collection, clause, clause, quality, quality, ids, ids]).pl()
+
+
+def collections(db: Path) -> pl.DataFrame:
+    """collection, examples, good, bad — one row per named collection."""
+    with connect(Path(db), read_only=True) as con:
+        return con.sql("""
+            SELECT collection, count(*) AS examples, count(*) FILTER (WHERE quality = 'good') AS good,
+                   count(*) FILTER (WHERE quality = 'bad') AS bad
+            FROM examples GROUP BY collection ORDER BY collection""").pl()
+
+
+def good_example(db: Path, clause: str, not_operator: str | None = None) -> dict | None:
+    """The latest good example of ``clause`` (another operator's, if ``not_operator`` is given), or None."""
+    df = examples(db, clause=clause, quality="good")
+    if not_operator is not None:
+        df = df.filter(pl.col("operator_id").is_null() | (pl.col("operator_id") != not_operator))
+    if df.is_empty():
+        return None
+    return df.sort("added_at", "example_id", descending=True).row(0, named=True)

@@ -1,0 +1,104 @@
+"""How good the automatic check is, and what the auditors did, from the review history
+(``analytics/storage/reviews.py``): for «Проверка» and the Справка.
+
+* ``rule_quality`` — per rule: automatic findings, reviewed, confirmed, rejected,
+  violations the auditors added (the check missed them), precision = confirmed /
+  reviewed and recall = confirmed / (confirmed + added).  Recall counts only what
+  auditors looked at: a violation nobody heard is in neither figure.
+* ``auditor_summary`` — per auditor: findings reviewed, confirmed, rejected (each
+  finding once, at the auditor's last word on it), violations added, forms filled,
+  disputes resolved.
+
+A period selects the calls started in it (None: every call).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import polars as pl
+
+from analytics.queries.view_sql import bounds, run
+
+_CALLS = "calls_q AS (SELECT call_id FROM calls WHERE started_at >= ?::DATE AND started_at < ?::DATE + INTERVAL 1 DAY)"
+
+
+def rule_quality(db: Path, date_from: dt.date | None = None, date_to: dt.date | None = None) -> pl.DataFrame:
+    """rule, findings, reviewed, confirmed, rejected, added, precision_pct, recall_pct (None: nothing to go on)."""
+    return run(db, f"""
+        WITH {_CALLS},
+        f AS (
+            SELECT f.rule, count(*) AS findings, count(r.verdict) AS reviewed,
+                   count(*) FILTER (WHERE r.verdict = 'confirmed') AS confirmed,
+                   count(*) FILTER (WHERE r.verdict = 'rejected') AS rejected
+            FROM findings f JOIN calls_q USING (call_id)
+            LEFT JOIN reviews r ON r.call_id = f.call_id AND r.idx = f.idx AND r.rule = f.rule
+            GROUP BY f.rule),
+        a AS (SELECT a.rule, count(*) AS added FROM added_violations a JOIN calls_q USING (call_id) GROUP BY a.rule)
+        SELECT rule, coalesce(findings, 0) AS findings, coalesce(reviewed, 0) AS reviewed,
+               coalesce(confirmed, 0) AS confirmed, coalesce(rejected, 0) AS rejected, coalesce(added, 0) AS added,
+               round(100.0 * confirmed / nullif(reviewed, 0), 1) AS precision_pct,
+               round(100.0 * coalesce(confirmed, 0) / nullif(coalesce(confirmed, 0) + coalesce(added, 0), 0), 1)
+                   AS recall_pct
+        FROM f FULL JOIN a USING (rule)
+        ORDER BY reviewed DESC, added DESC, rule""", bounds(date_from, date_to))
+
+
+def auditor_summary(db: Path, date_from: dt.date | None = None, date_to: dt.date | None = None) -> pl.DataFrame:
+    """auditor, reviewed, confirmed, rejected, added, forms, disputes_resolved — for the Справка's
+    "how many findings each auditor reviewed, confirmed and rejected"."""
+    return run(db, f"""
+        WITH {_CALLS},
+        ev AS (SELECT e.* FROM review_events e JOIN calls_q USING (call_id)),
+        last_word AS (
+            SELECT who, kind FROM (
+                SELECT who, kind, row_number() OVER (PARTITION BY who, call_id, idx ORDER BY seq DESC) AS n
+                FROM ev WHERE kind IN ('confirm', 'reject', 'clear'))
+            WHERE n = 1 AND kind <> 'clear'),
+        v AS (SELECT who, count(*) AS reviewed, count(*) FILTER (WHERE kind = 'confirm') AS confirmed,
+                     count(*) FILTER (WHERE kind = 'reject') AS rejected FROM last_word GROUP BY who),
+        a AS (SELECT who, count(*) AS added FROM ev
+              WHERE kind = 'add' AND seq IN (SELECT seq FROM added_violations) GROUP BY who),
+        fm AS (SELECT who, count(DISTINCT call_id) AS forms FROM ev
+               WHERE kind = 'answer' AND session_id IS NULL GROUP BY who),
+        d AS (SELECT who, count(*) AS disputes_resolved FROM ev WHERE kind IN ('uphold', 'withdraw') GROUP BY who)
+        SELECT who AS auditor, coalesce(reviewed, 0) AS reviewed, coalesce(confirmed, 0) AS confirmed,
+               coalesce(rejected, 0) AS rejected, coalesce(added, 0) AS added, coalesce(forms, 0) AS forms,
+               coalesce(disputes_resolved, 0) AS disputes_resolved
+        FROM v FULL JOIN a USING (who) FULL JOIN fm USING (who) FULL JOIN d USING (who)
+        ORDER BY reviewed DESC, auditor""", bounds(date_from, date_to))
+
+
+def form_results(db: Path, date_from: dt.date | None = None, date_to: dt.date | None = None) -> pl.DataFrame:
+    """Per form criterion over the period's filled forms: calls answered yes, no, n.a., and the share met
+    (% yes of yes + no) — the per-clause figures of the manual check."""
+    return run(db, f"""
+        WITH {_CALLS}
+        SELECT criterion, count(*) FILTER (WHERE answer = 'yes') AS yes, count(*) FILTER (WHERE answer = 'no') AS no,
+               count(*) FILTER (WHERE answer = 'na') AS na,
+               round(100.0 * count(*) FILTER (WHERE answer = 'yes')
+                     / nullif(count(*) FILTER (WHERE answer IN ('yes', 'no')), 0), 1) AS met_pct
+        FROM form_answers JOIN calls_q USING (call_id)
+        GROUP BY criterion ORDER BY criterion""", bounds(date_from, date_to))
+
+
+def operator_findings(db: Path, operator_id: str, date_from: dt.date | None = None,
+                      date_to: dt.date | None = None) -> pl.DataFrame:
+    """One operator's findings in the period, as they may see and dispute them: call_id, idx, started_at,
+    operator_id, operator_name, rule, clause, start, evidence, verdict, dispute (open | uphold | withdraw | None),
+    reason (the auditor's)."""
+    return run(db, """
+        WITH d AS (
+            SELECT call_id, idx, outcome, reason FROM (
+                SELECT d.call_id, d.idx, coalesce(r.kind, 'open') AS outcome, r.comment AS reason,
+                       row_number() OVER (PARTITION BY d.call_id, d.idx ORDER BY d.seq DESC) AS n
+                FROM review_events d LEFT JOIN review_events r ON r.ref = d.seq AND r.kind IN ('uphold', 'withdraw')
+                WHERE d.kind = 'dispute')
+            WHERE n = 1)
+        SELECT f.call_id, f.idx, c.started_at, c.operator_id, c.operator_name, f.rule, f.clause, f.start, f.evidence,
+               r.verdict, d.outcome AS dispute, d.reason
+        FROM findings f JOIN calls c USING (call_id)
+        LEFT JOIN reviews r ON r.call_id = f.call_id AND r.idx = f.idx
+        LEFT JOIN d ON d.call_id = f.call_id AND d.idx = f.idx
+        WHERE c.operator_id = ? AND c.started_at >= ?::DATE AND c.started_at < ?::DATE + INTERVAL 1 DAY
+        ORDER BY c.started_at DESC, f.call_id, f.start NULLS LAST, f.idx""", [operator_id, *bounds(date_from, date_to)])

@@ -1,0 +1,39 @@
+"""Each rule's precision and recall from the review history, and what each auditor did (on «Проверка»).
+
+Precision: confirmed of reviewed findings.  Recall: confirmed findings of all the
+violations auditors know of — confirmed plus those they added because the
+automatic check missed them.  Both over the calls of the period.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from analytics.catalogue.formats import fmt_pct
+from dashboards import datasource
+from dashboards.components.export import download_buttons
+from dashboards.components.period import Period
+
+
+def show(period: Period) -> None:
+    titles = datasource.rule_titles()
+    st.subheader("Точность и полнота автоматической проверки")
+    st.caption(f"{period.label}, по истории решений аудиторов. Точность — доля подтверждённых среди проверенных "
+               "срабатываний; полнота — доля найденных автоматически среди всех известных нарушений "
+               "(подтверждённые + добавленные аудиторами как пропущенные).")
+    q = datasource.rule_quality(period.start, period.end)
+    shown = [{"Правило": titles.get(r["rule"], r["rule"]), "Код": r["rule"], "Срабатываний": r["findings"],
+              "Проверено": r["reviewed"], "Подтверждено": r["confirmed"], "Отклонено": r["rejected"],
+              "Добавлено (пропущено)": r["added"], "Точность, %": fmt_pct(r["precision_pct"]),
+              "Полнота, %": fmt_pct(r["recall_pct"])} for r in q.iter_rows(named=True)]
+    st.dataframe(shown, hide_index=True, key="rule_quality")
+    if shown:
+        import polars as pl
+
+        download_buttons(pl.DataFrame(shown), f"точность_полнота_{period.start}_{period.end}", key="rule_quality")
+    a = datasource.auditor_summary(period.start, period.end)
+    if not a.is_empty():
+        st.caption("Работа аудиторов за период")
+        st.dataframe([{"Аудитор": r["auditor"], "Проверено": r["reviewed"], "Подтверждено": r["confirmed"],
+                       "Отклонено": r["rejected"], "Добавлено": r["added"], "Форм": r["forms"],
+                       "Оспариваний разобрано": r["disputes_resolved"]} for r in a.iter_rows(named=True)],
+                     hide_index=True, key="auditor_summary")

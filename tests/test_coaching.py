@@ -1,0 +1,64 @@
+"""Coaching assignments (analytics/coaching/assignments.py): the before/after rates against a hand
+computation on ``tests/coaching_db.py``, who may assign and acknowledge, and the audit log."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from analytics.access import audit
+from analytics.access.policy import ROLES, AccessError, Viewer
+from analytics.coaching import assignments as coaching
+from tests import coaching_db
+
+TRAINER = Viewer("Тренер Т.", ROLES["trainer"])
+OP1 = Viewer("Айгуль", ROLES["operator"], "op1")
+OP2 = Viewer("Ерлан", ROLES["operator"], "op2")
+
+
+@pytest.fixture
+def db(tmp_path):
+    return coaching_db.build(tmp_path / "oka.duckdb")
+
+
+def assign(db, **kw):
+    return coaching.assign(db, TRAINER, "op1", "15.1", coaching_db.DUE, note="Обращение по имени",
+                           examples=[3], measure_days=14, now=coaching_db.ASSIGNED, **kw)
+
+
+# hand computation (tests/coaching_db.py):
+#   L = 14: before 15.02–28.02: b2 (violating), b3 (violating, two findings one call), b4, b5 (rejected) -> 2/4;
+#           b1 is a day early, b6 is not judged; after 11.03–24.03: a1, a2, a3 (violating), a5 -> 1/4
+#   L = 5 (seen on 15.03): before 24.02–28.02: b4, b5 -> 0/2; after 11.03–15.03: a1, a2 -> 0/2
+@pytest.mark.parametrize(("today", "expected"), [
+    (dt.date(2025, 4, 30), (14, dt.date(2025, 2, 15), dt.date(2025, 3, 24), (4, 2, 50.0), (4, 1, 25.0), -25.0)),
+    (dt.date(2025, 3, 24), (14, dt.date(2025, 2, 15), dt.date(2025, 3, 24), (4, 2, 50.0), (4, 1, 25.0), -25.0)),
+    (dt.date(2025, 3, 15), (5, dt.date(2025, 2, 24), dt.date(2025, 3, 15), (2, 0, 0.0), (2, 0, 0.0), 0.0)),
+    (dt.date(2025, 3, 10), None),      # the date has not passed: nothing measured yet
+])
+def test_effect_matches_hand_computation(db, today, expected):
+    aid = assign(db)
+    got = coaching.effect(db, aid, today=today, rules_of=coaching_db.RULES_OF)
+    if expected is None:
+        assert got is None
+        return
+    assert (got.days, got.before_from, got.after_to, got.before, got.after, got.change_pp) == expected
+    assert got.before_to == dt.date(2025, 2, 28) and got.after_from == dt.date(2025, 3, 11)
+
+
+def test_who_assigns_and_who_acknowledges(db):
+    with pytest.raises(AccessError):
+        coaching.assign(db, OP1, "op1", "15.1", coaching_db.DUE, now=coaching_db.ASSIGNED)
+    with pytest.raises(AccessError):    # a date already past
+        coaching.assign(db, TRAINER, "op1", "15.1", dt.date(2025, 2, 1), now=coaching_db.ASSIGNED)
+    aid = assign(db)
+    with pytest.raises(AccessError):
+        coaching.acknowledge(db, OP2, aid)
+    coaching.acknowledge(db, OP1, aid, now=dt.datetime(2025, 3, 2, 8, 0))
+    row = coaching.assignments(db, "op1").row(0, named=True)
+    assert row["acknowledged_at"] == dt.datetime(2025, 3, 2, 8, 0) and list(row["examples"]) == [3]
+    assert coaching.assignments(db, "op2").is_empty()
+    log = audit.entries(db)
+    assert log["action"].to_list()[:2] == ["assignment_acknowledged", "assignment_added"]
+    assert log["user_name"].to_list()[:2] == ["Айгуль", "Тренер Т."]
+    assert audit.verify(db) == 2

@@ -1,0 +1,109 @@
+"""Redacted recordings (analytics/access/redaction.py): which seconds are toned, the cache, the clip,
+and (slow) the real model hears none of a demo call's numbers in its redacted copy."""
+from __future__ import annotations
+
+import stat
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from analytics.access import redaction
+from analytics.access.redaction import RedactOptions, pd_intervals
+from transcription.schema import Transcript, Utterance, Word
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO_CALL = ROOT / "data" / "demo" / "audio" / "2026-04-07_0002.flac"   # account 200345678, phone 87015551234
+
+
+def utt(speaker: str, t0: float, text: str, timed: bool = True) -> Utterance:
+    """An utterance whose words last 0.4 s each, 0.5 s apart, from ``t0``."""
+    words = [Word(" " + w, t0 + 0.5 * i, t0 + 0.5 * i + 0.4, 0.9) for i, w in enumerate(text.split())]
+    return Utterance(speaker, t0, t0 + 0.5 * len(words), text, words if timed else None)
+
+
+def toned_words(tr: Transcript, pad: float = 0.0) -> list[str]:
+    spans = pd_intervals(tr, ("Айгуль",), RedactOptions(pad_s=pad))
+    return [w.w.strip(" ,.") for u in tr.utterances for w in (u.words or [])
+            if any(a < w.end and b > w.start for a, b in spans)]
+
+
+@pytest.mark.parametrize(("utterances", "expected"), [
+    ([utt("customer", 0, "Лицевой счёт два ноль ноль три четыре пять шесть семь восемь.")],
+     ["два", "ноль", "ноль", "три", "четыре", "пять", "шесть", "семь", "восемь"]),
+    # the cue is in the utterance before: the number alone is still an identifier
+    ([utt("operator", 0, "Укажите, пожалуйста, контактный телефон."),
+      utt("customer", 3, "Восемь семьсот один пятьсот пятьдесят пять двенадцать тридцать четыре.")],
+     ["Восемь", "семьсот", "один", "пятьсот", "пятьдесят", "пять", "двенадцать", "тридцать", "четыре"]),
+    ([utt("customer", 0, "Меня зовут Светлана Петровна.")], ["Светлана", "Петровна"]),
+    # the operator's own name stays (the trainer knows whom they coach); a reading is not personal data
+    ([utt("operator", 0, "Айгуль, слушаю вас."),
+      utt("customer", 2, "Показания две тысячи сорок пять и три десятых.")], []),
+    ([utt("customer", 0, "Здравствуйте, хочу передать показания.")], []),
+])
+def test_toned_words(utterances, expected):
+    assert toned_words(Transcript("t", 30.0, utterances=utterances)) == expected
+
+
+def test_untimed_utterance_with_pd_is_toned_whole_and_padding_applies():
+    tr = Transcript("t", 30.0, utterances=[utt("customer", 4.0, "Мой телефон восемь семь ноль один пять пять пять "
+                                                             "один два три четыре", timed=False)])
+    (a, b), = pd_intervals(tr, options=RedactOptions(pad_s=0.25))
+    assert (a, b) == pytest.approx((3.75, tr.utterances[0].end + 0.25))
+
+
+def test_tone_replaces_speech_on_every_channel():
+    rate = 1000
+    speech = [np.full(rate * 2, 0.5, dtype=np.float32), np.full(rate * 2, -0.5, dtype=np.float32)]
+    out = redaction.tone_over(speech, rate, [(0.5, 1.0)], RedactOptions(tone_hz=100, tone_level=0.1))
+    for ch, orig in zip(out, speech, strict=True):
+        assert np.max(np.abs(ch[500:1000])) <= 0.1 + 1e-6          # nothing of the speech is left there
+        assert np.array_equal(ch[:500], orig[:500]) and np.array_equal(ch[1000:], orig[1000:])
+    assert np.array_equal(out[0][500:1000], out[1][500:1000])
+
+
+def test_redacted_file_is_made_once_0600_and_remade_for_another_transcript(tmp_path, monkeypatch):
+    rate = 16000
+    src = tmp_path / "call.wav"
+    redaction.write_wav(src, [np.full(rate * 6, 0.5, dtype=np.float32)] * 2, rate)
+    tr = Transcript("t", 6.0, utterances=[utt("customer", 1.0, "Лицевой счёт два ноль ноль три четыре пять")])
+    cache = tmp_path / "redacted"
+    first = redaction.redact_file(src, tr, cache)
+    assert stat.S_IMODE(first.stat().st_mode) == 0o600 and stat.S_IMODE(cache.stat().st_mode) == 0o700
+    with wave.open(str(first)) as w:
+        data = np.frombuffer(w.readframes(w.getnframes()), "<i2").reshape(-1, 2) / 32767.0
+    assert np.max(np.abs(data[int(2.0 * rate):int(3.5 * rate)])) < 0.2     # the digits: tone
+    assert np.allclose(data[: int(1.5 * rate)], 0.5, atol=1e-3)          # «лицевой счёт»: untouched
+
+    import transcription.audio
+    monkeypatch.setattr(transcription.audio, "decode", lambda p: pytest.fail("decoded again"))
+    assert redaction.redact_file(src, tr, cache) == first                 # the cache answers
+    monkeypatch.undo()
+    tr2 = Transcript("t", 6.0, utterances=[utt("customer", 1.0, "Лицевой счёт два ноль ноль три четыре шесть")])
+    assert redaction.redact_file(src, tr2, cache) != first
+
+    piece = redaction.clip(first, 2.0, 3.0, cache)
+    with wave.open(str(piece)) as w:
+        assert w.getnframes() == rate and w.getnchannels() == 2
+    assert stat.S_IMODE(piece.stat().st_mode) == 0o600
+
+
+@pytest.mark.slow
+def test_real_model_hears_no_number_in_the_redacted_demo_call(tmp_path):
+    from analytics.storage.calls_store import call_numbers
+    from transcription.options import TranscribeOptions
+    from transcription.pipeline import Transcriber
+
+    transcriber = Transcriber(TranscribeOptions(device="cpu"))
+    original = transcriber.transcribe(DEMO_CALL)
+    heard = call_numbers(original)
+    # the test means something only if the original's identifiers are heard
+    assert {"200345678"} <= heard or any(len(n) >= 9 for n in heard), heard
+    redacted = redaction.redact_file(DEMO_CALL, original, tmp_path, keep_names=("Нурлан",))
+    again = transcriber.transcribe(redacted)
+    long_numbers = {n for n in call_numbers(again) if len(n) >= 4}
+    assert not long_numbers, (long_numbers, [u.text for u in again.utterances])
+    said = " ".join(u.text for u in again.utterances).lower()
+    assert "светлан" not in said and "петровн" not in said, said
+    assert "тепловые сети" in said   # the rest of the call is still there to coach on

@@ -1,0 +1,91 @@
+"""«Требует проверки»: uncertain findings count nowhere until confirmed; the queue orders them by their effect."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from analytics.ingest.pipeline import ingest
+from analytics.queries.kpi import compute_kpis
+from analytics.queries.uncertain_queue import uncertain_queue
+from analytics.storage.reviews import ReviewError
+from analytics.storage.store import connect
+from analytics.storage.uncertain import decide_uncertain
+from rules.engine import Checker
+from tests.folder_builder import CALL_COLS, write_csv
+
+DAY = dt.date(2026, 3, 16)
+WEIGHTS = {r.id: r.weight for r in Checker.default().rules}
+
+
+def _utt(speaker: str, start: float, text: str, probs: dict[str, float]) -> dict:
+    words = text.split()
+    return {"speaker": speaker, "start": start, "end": start + 0.4 * len(words), "text": text,
+            "words": [{"w": w, "start": start + 0.4 * i, "end": start + 0.4 * (i + 1), "p": probs.get(w, 0.95)}
+                      for i, w in enumerate(words)]}
+
+
+def _transcript(call_id: str, op_text: str, probs: dict[str, float]) -> dict:
+    return {"call_id": call_id, "duration_s": 30.0, "layout": "stereo-operator-left", "utterances": [
+        _utt("operator", 0.0, "добрый день тепловые сети слушаю вас", {}),
+        _utt("customer", 4.0, "здравствуйте у меня вопрос по отоплению", {}),
+        _utt("operator", 8.0, op_text, probs),
+        _utt("customer", 12.0, "понятно спасибо", {}),
+        _utt("operator", 16.0, "спасибо за обращение всего доброго", {})]}
+
+
+@pytest.fixture
+def db(tmp_path):
+    root = tmp_path / "data"
+    (root / "t").mkdir(parents=True)
+    calls = {  # call: (operator's words, their probabilities)
+        "unsure": ("девушка подождите минутку", {"девушка": 0.2}),        # uncertain, would cost the score
+        # a sure «девушка» counts; an unsure «женщина» would change nothing more; an unsure «ты» would
+        "counted": ("девушка подождите женщина ты где", {"женщина": 0.2, "ты": 0.25}),
+        "clean": ("подождите минутку", {}),
+    }
+    rows = []
+    for i, (cid, (text, probs)) in enumerate(calls.items()):
+        (root / "t" / f"{cid}.json").write_text(json.dumps(_transcript(cid, text, probs), ensure_ascii=False), "utf-8")
+        rows.append({"call_id": cid, "started_at": f"2026-03-16T1{i}:00:00", "operator_id": "op1",
+                     "operator_name": "Айгуль", "audio_path": "", "transcript_path": f"t/{cid}.json",
+                     "layout": "stereo-operator-left"})
+    write_csv(root / "calls.csv", CALL_COLS, rows)
+    path = tmp_path / "oka.duckdb"
+    ingest(root, path)
+    return path
+
+
+def _score(db, call_id):
+    with connect(db, read_only=True) as con:
+        return con.execute("SELECT score FROM calls WHERE call_id = ?", [call_id]).fetchone()[0]
+
+
+def test_uncertain_counts_nowhere_and_the_queue_puts_score_moving_decisions_first(db):
+    kpi = compute_kpis(db, DAY, DAY)
+    assert "address.forbidden" in kpi["violations"]          # the sure «девушка» of call «counted»
+    assert kpi["violations"].get("address.forbidden") == 1   # not the unsure one
+    assert "address.ty" not in kpi["violations"]             # only heard unsurely
+    assert _score(db, "unsure") == 100.0
+    q = uncertain_queue(db, DAY, DAY, WEIGHTS)
+    got = [(r["call_id"], r["rule"], r["score_points"]) for r in q.iter_rows(named=True)]
+    assert set(got[:2]) == {("unsure", "address.forbidden", WEIGHTS["address.forbidden"]),
+                            ("counted", "address.ty", WEIGHTS["address.ty"])}
+    assert got[2] == ("counted", "address.forbidden", 0.0)    # the rule already counts in that call
+    assert q["score_points"].to_list() == sorted(q["score_points"].to_list(), reverse=True)
+    assert q.filter(q["call_id"] == "unsure")["score_points"][0] == WEIGHTS["address.forbidden"]
+
+
+@pytest.mark.parametrize("verdict, counts", [("confirmed", True), ("rejected", False)])
+def test_a_decision_makes_it_count_or_keeps_it_out(db, verdict, counts):
+    q = uncertain_queue(db, DAY, DAY, WEIGHTS)
+    row = q.filter(q["call_id"] == "unsure").row(0, named=True)
+    decide_uncertain(db, "unsure", row["idx"], verdict, WEIGHTS["address.forbidden"], comment="прослушано")
+    kpi = compute_kpis(db, DAY, DAY)
+    assert kpi["violations"].get("address.forbidden") == (2 if counts else 1)
+    assert _score(db, "unsure") == (100.0 - WEIGHTS["address.forbidden"] if counts else 100.0)
+    left = uncertain_queue(db, DAY, DAY, WEIGHTS)
+    assert "unsure" not in left["call_id"].to_list()
+    with pytest.raises(ReviewError, match="already decided"):
+        decide_uncertain(db, "unsure", row["idx"], verdict, 1.0)
