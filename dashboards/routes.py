@@ -106,7 +106,7 @@ def fetch_file(request: Request) -> Response:
     if role is None or not MAY_FETCH.get(g.kind, lambda r: False)(role):
         _log(s.user, s.role, "denied", g.target, {"kind": g.kind})
         return _refuse(403, "Этот файл недоступен для вашей роли.")
-    detail = {**g.detail, "file": g.file_name}
+    detail = {**g.detail, "file": g.file_name, "kind": g.kind}
     if "range" in request.headers:
         detail["range"] = request.headers["range"][:40]
     if not _log(g.user, g.role, _ACTION[g.kind], g.target, detail):
