@@ -113,6 +113,20 @@ def rules() -> dict[str, tuple[str, str]]:
         return {}
 
 
+def deduction(findings: pl.DataFrame, score: float | None) -> str:
+    """«100 − 17 (п. 15.1) − 5 (п. 13) = 78» for a call: each rule that still counts, once, with its weight."""
+    from analytics.catalogue.formats import fmt_deduction
+    from analytics.queries.scores import rulebook_weights, weight_of
+
+    counted = findings.filter(pl.col("verdict").is_null() | (pl.col("verdict") != "rejected"))
+    taken = []
+    for rule, clause in counted.select("rule", "clause").unique(subset="rule", maintain_order=True).iter_rows():
+        w = weight_of(rule)
+        if w:
+            taken.append((w, rules().get(rule, (clause, ""))[0] or clause))
+    return fmt_deduction(rulebook_weights()[1], taken, score)
+
+
 def rule_titles() -> dict[str, str]:
     """Rule id -> Russian title."""
     return {rule: title for rule, (_clause, title) in rules().items()}
@@ -424,6 +438,16 @@ def auditor_summary(date_from: dt.date | None, date_to: dt.date | None) -> pl.Da
     return build(context.db_path(), date_from, date_to)
 
 
+def form_results(date_from: dt.date, date_to: dt.date) -> pl.DataFrame:
+    """Per criterion over the period's filled forms: yes, no, n.a. and the share met (the manual check's figures)."""
+    from analytics.queries.review_quality import form_results as build
+
+    viewer = _viewer()
+    if viewer.role.own_calls_only:
+        raise AccessError("итоги форм по отделу — для аудиторов и тренеров")
+    return build(context.db_path(), date_from, date_to)
+
+
 def my_findings(date_from: dt.date, date_to: dt.date) -> pl.DataFrame:
     """The signed-in operator's findings in the period, with verdicts and disputes (masked)."""
     from analytics.queries.review_quality import operator_findings
@@ -622,12 +646,9 @@ def example_clip(example_id: int) -> Path | None:
 
 
 def _coach_or_operator() -> Viewer:
-    viewer = _viewer()
-    from analytics.coaching.assignments import COACH_ROLES
-
-    if viewer.role.id not in COACH_ROLES and not viewer.role.own_calls_only:
-        raise AccessError("подборки и задания — для тренера, руководителя и операторов")
-    return viewer
+    """Every signed-in role reads examples (redacted clips, masked notes) and assignments (an operator
+    only their own); writing is for the roles of ``analytics.coaching.assignments.COACH_ROLES``."""
+    return _viewer()
 
 
 def coaching_collections() -> pl.DataFrame:

@@ -53,10 +53,11 @@ def db(tmp_path, monkeypatch):
     return db
 
 
-def page(script: str, role: str, operator_id: str = "", query: dict | None = None) -> AppTest:
+def page(script: str, role: str, operator_id: str = "", query: dict | None = None,
+         state: dict | None = None) -> AppTest:
     at = sign_in(AppTest.from_file(APP, default_timeout=90), role, name=f"{role}-{operator_id}",
                  operator_id=operator_id)
-    for k, v in H1.items():
+    for k, v in {**H1, **(state or {})}.items():
         at.session_state[k] = v
     at.query_params.update(query or {})
     at.run()
@@ -207,3 +208,22 @@ def test_who_opens_the_new_pages(role, url, allowed):
     from dashboards.auth import page_allowed
 
     assert page_allowed(Viewer("x", ROLES[role], "op1" if role == "operator" else None), url) is allowed
+
+
+@pytest.mark.parametrize(("example_on", "linked"), [
+    ("x1", True),     # another operator's good moment: shown under op1's frequent 15.1
+    ("b2", False),    # op1's own call is no model for op1
+])
+def test_operators_profile_links_a_frequent_violation_to_a_good_example(db, example_on, linked):
+    from analytics.access.policy import ROLES, Viewer
+    from analytics.coaching import examples
+
+    examples.add(db, Viewer("Тренер", ROLES["trainer"]), "Обращение по имени", example_on, 2.0, 9.0, "15.1", "good",
+                 "вежливо, по имени")
+    at = page("screens/operators.py", "trainer", state={"operators_pick": "op1"})
+    assert not at.error, [e.value for e in at.error]
+    shown = [e.label for e in at.expander if "Как надо: п. 15.1" in e.label]
+    assert bool(shown) is linked
+    if linked:
+        (_, grant), = players(at)
+        assert grant.kind == "redacted" and grant.target == "example-1"

@@ -23,6 +23,7 @@ from click.testing import CliRunner
 from analytics.reports.model import KINDS
 from analytics.reports.statements import APPENDIX_1_NOTE, LEVELS
 from analytics.reports.texts import fmt_clause
+from analytics.storage import reviews
 from analytics.storage.store import connect, init
 from cli.main import cli
 from rules.engine import rule_titles
@@ -42,6 +43,7 @@ def reports(tmp_path_factory) -> dict[str, Path]:
     db = root / "oka.duckdb"
     init(db)
     titles = rule_titles()
+    verdicts_given = []
     with connect(db) as con:
         n = 0
         for rule, verdicts in VERDICTS.items():
@@ -55,9 +57,10 @@ def reports(tmp_path_factory) -> dict[str, Path]:
                 con.execute("INSERT INTO findings VALUES (?,0,?,?,'operator',1.0,2.0,'слово','STP',1.0)",
                             [call_id, rule, titles[rule][0]])
                 if verdict:
-                    con.execute("INSERT INTO reviews VALUES (?,0,?,?,'','аудитор',?)",
-                                [call_id, rule, verdict, dt.datetime(2025, 4, 1)])
+                    verdicts_given.append((call_id, verdict))
                 n += 1
+    for call_id, verdict in verdicts_given:   # through the review history, as the page «Проверка» records them
+        reviews.save_review(db, call_id, 0, verdict, "", "аудитор", now=dt.datetime(2025, 4, 1))
     out = {}
     for kind in KINDS:
         path = root / f"{kind}.docx"

@@ -98,7 +98,8 @@ def _history(db):
     reviews.save_review(db, "c05", 0, "confirmed", "", "marat", next(t))
     reviews.save_review(db, "c13", 1, "rejected", "", "marat", next(t))
     reviews.save_review(db, "c13", 1, "confirmed", "переслушала: обращение", "aigerim", next(t))   # change of mind
-    reviews.save_review(db, "c03", 2, "confirmed", "", "marat", next(t))
+    reviews.save_review(db, "c03", 2, "rejected", "", "marat", next(t))
+    reviews.save_review(db, "c03", 2, "confirmed", "всё же «короче»", "marat", next(t))      # his own change of mind
     reviews.save_review(db, "c08", 1, "rejected", "", "aigerim", next(t))
     reviews.add_missed(db, "c01", "address.forbidden", 10, "«женщина» на 10-й секунде", "marat", now=next(t))
     for call in ("c04", "c07"):
@@ -133,7 +134,7 @@ def test_each_auditors_work_is_counted_once_per_finding(db):
     _history(db)
     got = {r[0]: r[1:] for r in auditor_summary(db).select(
         "auditor", "reviewed", "confirmed", "rejected", "added", "forms", "disputes_resolved").iter_rows()}
-    assert got == {"marat": (3, 2, 1, 3, 0, 0),     # c05 ok, c13 rejected (his last word), c03 ok; 3 standing adds
+    assert got == {"marat": (3, 2, 1, 3, 0, 0),     # c05 ok, c13 rejected, c03 ok (each his last word); 3 adds
                    "aigerim": (2, 1, 1, 2, 0, 0),   # c13 ok, c08#1 rejected; c11, c10 added
                    "аудитор": (2, 1, 1, 0, 0, 0)}
 
@@ -158,6 +159,17 @@ def test_the_form_proposes_answers_from_findings_and_its_score_becomes_the_calls
         assert con.execute("SELECT score FROM calls WHERE call_id = 'c03'").fetchone()[0] == 60.0   # kept
     kpi = compute_kpis(db, dt.date(2025, 2, 3), dt.date(2025, 2, 3))   # c03 alone that day
     assert kpi["compliance_score_avg"] == round(reviews.form_score(db, "c03"), 1)
+
+
+def test_form_results_per_criterion_by_hand(db):
+    from analytics.queries.review_quality import form_results
+
+    reviews.answer_form(db, "c03", {"c13.tone": ("no", 10.0), "c15.1": ("yes", 17.0)}, "marat", now=T0)
+    reviews.answer_form(db, "c05", {"c13.tone": ("yes", 10.0), "c15.1": ("na", 17.0)}, "marat", now=T0)
+    reviews.answer_form(db, "c05", {"c13.tone": ("no", 10.0)}, "aigerim", now=T0)    # a later word on c05
+    reviews.answer_form(db, "c13", {"c13.tone": ("yes", 10.0)}, "marat", now=T0)     # July: outside H1
+    got = {r[0]: r[1:] for r in form_results(db, *H1).rows()}
+    assert got == {"c13.tone": (0, 2, 0, 0.0), "c15.1": (1, 0, 1, 100.0)}
 
 
 @pytest.mark.parametrize("text, message", [
@@ -315,3 +327,11 @@ def test_a_drawn_sample_records_its_seed_and_progress_counts_forms(db):
     reviews.answer_form(db, got["call_id"][0], {"c13.tone": ("yes", 10.0)}, "marat")
     prog = samples.progress(db, sid)
     assert prog["calls"].sum() == 6 and prog["done"].sum() == 1
+
+
+def test_a_sample_drawn_without_a_seed_can_be_drawn_again_from_the_seed_it_recorded(db):
+    first = samples.draw(db, *H1, per_operator=3, who="marat")
+    seed = samples.samples(db).filter(pl.col("sample_id") == first)["seed"][0]
+    assert seed is not None
+    again = samples.draw(db, *H1, per_operator=3, who="aigerim", seed=seed)
+    assert samples.sample_calls(db, first)["call_id"].to_list() == samples.sample_calls(db, again)["call_id"].to_list()

@@ -191,6 +191,7 @@ def test_an_operator_disputes_and_an_auditor_withdraws_the_finding(db):
 # --- the half-yearly sample ------------------------------------------------------------------------
 
 def test_the_sample_drawn_twice_with_one_seed_gives_the_same_calls(db):
+    reviews.answer_form(db, "c03", {"c13.tone": ("no", 10.0), "c15.1": ("yes", 17.0)}, "marat")
     drawn = []
     for _ in range(2):
         at = page("auditor", "screens/sample.py", name="marat")
@@ -198,12 +199,16 @@ def test_the_sample_drawn_twice_with_one_seed_gives_the_same_calls(db):
         at.text_input(key="sample_seed").input("2025")
         at.button(key="sample_draw_send").click().run()
         ok(at)
-        drawn.append(at.dataframe[1].value["Звонок"].to_list())
+        drawn.append(next(d.value for d in at.dataframe if "Звонок" in d.value.columns)["Звонок"].to_list())
     assert drawn[0] == drawn[1] and len(drawn[0]) == 6         # 2 per operator, 3 operators
     listed = samples.samples(db)
     assert listed["seed"].to_list() == [2025, 2025]
     assert actions(db, "marat").count("sample_drawn") == 2
-    assert "Заполнено форм: 0 из 6 · зерно 2025" in at.get("progress")[0].proto.text
+    assert "Заполнено форм: " in at.get("progress")[0].proto.text and "из 6 · зерно 2025" in at.get(
+        "progress")[0].proto.text
+    results = next(d.value for d in at.dataframe if "Соблюдено, %" in d.value.columns)   # c03's form, by clause
+    assert sorted(zip(results["Пункт"], results["Соблюдено, %"], strict=True)) == [("п. 13", "0,0 %"),
+                                                                                 ("п. 15.1", "100,0 %")]
 
 
 # --- «Проверка»: precision and recall from the events -----------------------------------------------

@@ -54,3 +54,11 @@ def effect_text(effect) -> str:
                                       f"{fmt_number(abs(change), 0)} п.п."
     return (f"до: {rate_text(effect.before)} за {fmt_date(effect.before_from)}–{fmt_date(effect.before_to)} · "
             f"после: {rate_text(effect.after)} за {fmt_date(effect.after_from)}–{fmt_date(effect.after_to)}{delta}")
+
+
+def good_examples_for(top, operator_id: str, min_violations: int = 2, limit: int = 3) -> None:
+    """Under an operator's most violated rules (``rule, clause, violations``): a good example of each
+    clause broken at least ``min_violations`` times, from another operator's call."""
+    frequent = [c for c, n in zip(top["clause"], top["violations"], strict=True) if n >= min_violations]
+    for clause in list(dict.fromkeys(frequent))[:limit]:
+        good_example_link(clause, operator_id, f"good_{operator_id}_{clause}")

@@ -8,6 +8,7 @@ import streamlit as st
 from analytics.catalogue.formats import fmt_clause, fmt_datetime, fmt_number, fmt_pct, fmt_seconds
 from dashboards import context, datasource, shell
 from dashboards.components import charts
+from dashboards.components.coaching import good_examples_for
 from dashboards.components.export import download_buttons
 from dashboards.labels import for_export, russian, short
 
@@ -72,6 +73,7 @@ with right:
                           xaxis={"tickformat": ",d", "rangemode": "tozero",
                                  **({"dtick": 1} if tp["violations"].max() <= 6 else {})})
         st.plotly_chart(bar, key="operator_clauses", config={"displayModeBar": False})
+        good_examples_for(top, op)   # issue 16: each frequent violation beside a good example of its clause
 
 st.subheader("Худшие моменты")
 st.caption("Цитаты из звонков с самым низким баллом; нажмите, чтобы открыть звонок с этой секунды.")
@@ -83,5 +85,5 @@ for i, m in enumerate(worst.to_dicts()):
     label = (f"«{quote}» — {fmt_clause(m['clause'])}, {titles.get(m['rule'], m['rule'])}, "
              f"звонок {m['call_id']} ({fmt_datetime(m['started_at'])}), {fmt_seconds(m['start'])}")
     if st.button(label, key=f"worst_{i}", icon=":material/play_circle:", type="tertiary"):
-        context.open_call(m["call_id"], m["start"])
+        context.open_call(m["call_id"], m["start"], back="screens/operators.py")
 download_buttons(for_export(russian(worst, datasource.rules())), f"моменты_{op}", key="worst")

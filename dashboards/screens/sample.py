@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analytics.catalogue.formats import fmt_datetime, fmt_number
+from analytics.catalogue.formats import fmt_clause, fmt_datetime, fmt_number, fmt_pct
 from analytics.catalogue.labels import topic_ru
 from analytics.config import load as load_config
 from core.errors import OkaError
@@ -66,6 +66,15 @@ st.subheader("По операторам")
 st.dataframe([{"Оператор": r["operator_name"] or r["operator_id"], "Звонков": r["calls"], "Заполнено": r["done"],
                "Средняя оценка по формам": fmt_number(r["form_score_avg"])} for r in prog.iter_rows(named=True)],
              hide_index=True, key="sample_progress")
+results = datasource.form_results(period.start, period.end)
+if not results.is_empty():
+    st.subheader("Итоги оценочных форм по пунктам стандарта")
+    st.caption(f"{period.label}: все заполненные формы звонков периода; «соблюдено» — доля «да» среди «да» и «нет».")
+    crit = {c.id: c for c in datasource.evaluation_form().criteria}
+    st.dataframe([{"Пункт": fmt_clause(crit[r["criterion"]].clause) if r["criterion"] in crit else "—",
+                   "Критерий": crit[r["criterion"]].title_ru if r["criterion"] in crit else r["criterion"],
+                   "Да": r["yes"], "Нет": r["no"], "Н/п": r["na"], "Соблюдено, %": fmt_pct(r["met_pct"])}
+                  for r in results.iter_rows(named=True)], hide_index=True, key="sample_form_results")
 calls = datasource.sample_calls(sid)
 st.subheader("Звонки выборки")
 shown = [{"Звонок": r["call_id"], "Оператор": r["operator_name"] or r["operator_id"], "Тема": topic_ru(r["topic"]),
