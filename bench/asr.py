@@ -96,7 +96,7 @@ def wer(refs: list[str], hyps: list[str]) -> float:
     """Corpus word error rate: all edits over all reference words."""
     import jiwer
 
-    pairs = [(r, h) for r, h in zip(refs, hyps) if r.strip()]
+    pairs = [(r, h) for r, h in zip(refs, hyps, strict=True) if r.strip()]
     if not pairs:
         return float("nan")
     out = jiwer.process_words([r for r, _ in pairs], [h if h.strip() else "<empty>" for _, h in pairs])

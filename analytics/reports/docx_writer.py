@@ -190,8 +190,8 @@ def _fit_widths(headers: list[str], rows: list[list[str]], total_cm: float = 17.
         if sum(want) <= total_cm:
             return [w * total_cm / sum(want) for w in want]
     spare = max(total_cm - sum(least), 0.0)
-    extra = [w - lo for w, lo in zip(want, least)]
-    return [lo + (spare * e / sum(extra) if sum(extra) else 0.0) for lo, e in zip(least, extra)]
+    extra = [w - lo for w, lo in zip(want, least, strict=True)]
+    return [lo + (spare * e / sum(extra) if sum(extra) else 0.0) for lo, e in zip(least, extra, strict=True)]
 
 
 def _cell(v) -> str:
