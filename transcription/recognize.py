@@ -12,7 +12,8 @@ The packed stream is cut into pieces of at most ``PIECE_S`` and decoded by
 faster-whisper's ``BatchedInferencePipeline``, ``batch_size`` pieces at a time,
 one pass each, with the department's terms as the prompt.  A piece whose text
 fails a guard (:mod:`transcription.guards`: a loop, an echo of the prompt, a
-low log-probability; or a stretch of speech left without a word) is decoded again alone by the plain decoder, without the
+low log-probability; or a stretch of speech left without a word) is decoded again
+alone by the plain decoder, without the
 prompt and with Whisper's temperature fallback; segments that still look
 invented are dropped.
 """

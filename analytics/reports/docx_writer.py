@@ -251,7 +251,7 @@ def _training(doc, data: ReportData, figs, opts, n) -> None:
     para(doc, "По наиболее частым нарушениям каждого оператора за период:", align="justify")
     for r in recs:
         para(doc, r.name or r.operator_id, bold=True, size=11, space_after=1)
-        for rule, clause, count, text in r.items:
+        for _rule, clause, count, text in r.items:
             p = doc.add_paragraph(style="List Bullet")
             ref = ", ".join(x for x in (fmt_clause(clause) if clause else "",
                                         f"{count} случ." if count is not None else "") if x)
