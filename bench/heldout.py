@@ -42,7 +42,8 @@ def _settings(sets: list[str]):
     return opts, tag
 
 
-def transcripts(folder: Path, calls: list[dict], sets: list[str]) -> tuple[dict[str, dict], float, float]:
+def transcripts(folder: Path, calls: list[dict], sets: list[str], cached_only: bool = False
+                ) -> tuple[dict[str, dict], float, float]:
     """{call_id: transcript dict}, transcribing what is not cached; (…, seconds spent, seconds of audio)."""
     from transcription.batch import transcribe_files
 
@@ -50,7 +51,7 @@ def transcripts(folder: Path, calls: list[dict], sets: list[str]) -> tuple[dict[
     opts.cache_dir = str(folder / "cache")
     out = folder / "asr" / tag
     out.mkdir(parents=True, exist_ok=True)
-    todo = [c for c in calls if not (out / f"{c['call_id']}.json").is_file()]
+    todo = [] if cached_only else [c for c in calls if not (out / f"{c['call_id']}.json").is_file()]
     t0 = time.perf_counter()
     if todo:
         transcribe_files([folder / "audio" / c["file"] for c in todo], out, opts,
@@ -96,6 +97,36 @@ def score(calls: list[dict], docs: dict[str, dict]) -> dict:
     return out
 
 
+def speech_figures(folder: Path, calls: list[dict], docs: dict[str, dict]) -> dict:
+    """Per-speaker WER (speaker-blind hypothesis aligned to the script) and, on mono calls, role accuracy
+    over the words recognised exactly (``bench/asr.py``'s measures)."""
+    from bench.asr import attribution, errors_by_speaker, normalize
+    from transcription.schema import Transcript
+
+    errs = {"operator": [0, 0], "customer": [0, 0]}
+    right = matched = unknown = 0
+    for c in calls:
+        doc = docs.get(c["call_id"])
+        if doc is None:
+            continue
+        written = json.loads((folder / "written" / f"{c['call_id']}.json").read_text(encoding="utf-8"))
+        from bench.heldout_corpus import spoken_text
+
+        ref = [(w, u["speaker"]) for u in written["utterances"] for w in normalize(spoken_text(u["text"])).split()]
+        tr = Transcript.from_dict({k: v for k, v in doc.items() if k != "expected"})
+        hyp = [(w, u.speaker) for u in tr.utterances for w in normalize(u.text).split()]
+        for spk, (e, n) in errors_by_speaker(ref, " ".join(w for w, _ in hyp)).items():
+            errs[spk][0] += e
+            errs[spk][1] += n
+        if c["condition"]["layout"] == "mono":
+            r, m, unk, _, _ = attribution(ref, hyp)
+            right, matched, unknown = right + r, matched + m, unknown + unk
+    return {"wer_operator": errs["operator"][0] / errs["operator"][1] if errs["operator"][1] else None,
+            "wer_customer": errs["customer"][0] / errs["customer"][1] if errs["customer"][1] else None,
+            "mono_role_accuracy": right / matched if matched else None, "mono_words_matched": matched,
+            "mono_words_unknown": unknown}
+
+
 def _pr(s: dict) -> tuple[float | None, float | None]:
     p = s["tp"] / (s["tp"] + s["fp"]) if s["tp"] + s["fp"] else None
     r = s["tp"] / (s["tp"] + s["fn"]) if s["tp"] + s["fn"] else None
@@ -115,7 +146,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--written", action="store_true", help="check the written scripts, not the audio")
     ap.add_argument("--calls", action="store_true", help="list each call's errors (refused for the test half)")
     ap.add_argument("--transcribe-only", action="store_true")
+    ap.add_argument("--cached", action="store_true", help="score only the calls already transcribed")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--wer", action="store_true", help="also per-speaker WER and mono role accuracy")
     args = ap.parse_args(argv)
     if args.calls and args.half != "dev":
         ap.error("per-call errors are shown for the dev half only: the test half is not to be tuned on")
@@ -129,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
         docs = {c["call_id"]: json.loads((args.folder / "written" / f"{c['call_id']}.json").read_text(
             encoding="utf-8")) for c in calls}
     else:
-        docs, spent, audio_s = transcripts(args.folder, calls, args.set)
+        docs, spent, audio_s = transcripts(args.folder, calls, args.set, args.cached)
     if args.transcribe_only:
         print(f"{len(docs)} transcripts; {spent:.0f} s for {audio_s:.0f} s of new audio")
         return 0
@@ -140,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     source = "written scripts" if args.written else f"audio, settings {args.set or 'default'}"
     print(f"held-out corpus, {args.half} half: {res['all']['calls']} calls ({source})")
-    if spent:
+    if audio_s:
         print(f"transcribed {audio_s:.0f} s of audio in {spent:.0f} s (loaded machine)")
     print(f"{'rule':<24}{'P':>7}{'R':>7}{'TP':>5}{'FP':>5}{'FN':>5}")
     for rid, s in sorted(res["all"]["rules"].items()):
@@ -151,6 +184,11 @@ def main(argv: list[str] | None = None) -> int:
         topic = g["topic_right"] / g["calls"] if g["calls"] else None
         print(f"TOTAL {name:<6} calls {g['calls']:>3}  precision {_f(p)}  recall {_f(r)}  topic {_f(topic)}  "
               f"(uncertain {g['uncertain']}, not assessed {g['not_assessed']})")
+    if args.wer and not args.written:
+        sp = speech_figures(args.folder, calls, docs)
+        print(f"WER operator {_f(sp['wer_operator'])}  customer {_f(sp['wer_customer'])}  "
+              f"mono role accuracy {_f(sp['mono_role_accuracy'])} over {sp['mono_words_matched']} words "
+              f"recognised exactly ({sp['mono_words_unknown']} of them unknown)")
     if args.calls:
         for c in calls:
             e = c.get("_errors")

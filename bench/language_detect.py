@@ -11,12 +11,12 @@
 from __future__ import annotations
 
 import argparse
-import itertools
 import json
 import sys
 import tempfile
 import time
 from collections import Counter
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -42,7 +42,7 @@ def side_probability(model, channel: np.ndarray) -> float:
 def best_threshold(points: list[tuple[float, str]]) -> float:
     """The threshold (a midpoint between two observed probabilities) with the most sides right."""
     ps = sorted({p for p, _ in points})
-    cands = [0.5] + [(a + b) / 2 for a, b in itertools.pairwise(ps)]
+    cands = [0.5] + [(a + b) / 2 for a, b in pairwise(ps)]
     return max(cands, key=lambda t: (sum((p > t) == (lang == "kk") for p, lang in points), -abs(t - 0.5)))
 
 

@@ -238,6 +238,13 @@ def demo(cfg, db, port, no_serve) -> None:
     problems = Problems()
     report = run_ingest(DEMO_DIR, db, cfg, on_error=problems.error)
     click.echo(report.summary(), err=True)
+    from analytics.coaching.demo import seed
+    from analytics.queries.views import first_operator_id
+
+    try:
+        seed(db, operator_id=first_operator_id(db))   # examples and an assignment from what the check found
+    except OkaError as e:   # the demo still starts; «Обучение» is then empty
+        click.echo(f"warning: demo examples not added ({e})", err=True)
     if no_serve:
         problems.done = report.processed
         sys.exit(problems.exit_code())

@@ -19,6 +19,7 @@ DB_ENV = "OKA_QA_DB"
 _PERIOD_KEY = "oka_period"
 _CALL_KEY = "oka_call"
 _CALL_T_KEY = "oka_call_t"
+_BACK_KEY = "oka_call_back"
 CALLS_PAGE = "screens/calls.py"
 
 
@@ -43,10 +44,12 @@ def period() -> Period:
     return st.session_state[_PERIOD_KEY]
 
 
-def open_call(call_id: str, at_second: float | None = None) -> None:
-    """Go to the call page showing ``call_id``, its player starting at ``at_second``."""
+def open_call(call_id: str, at_second: float | None = None, back: str | None = None) -> None:
+    """Go to the call page showing ``call_id``, its player starting at ``at_second``; «Назад» there
+    returns to the page ``back`` (a page script, e.g. "screens/review.py") with its address as it is now."""
     st.session_state[_CALL_KEY] = call_id
     st.session_state[_CALL_T_KEY] = at_second
+    st.session_state[_BACK_KEY] = (back, {k: st.query_params[k] for k in st.query_params}) if back else None
     params = {"call": call_id}
     if at_second is not None:
         params["t"] = f"{at_second:g}"
@@ -72,9 +75,36 @@ def seek(at_second: float) -> None:
         st.query_params["t"] = f"{at_second:g}"
 
 
+def back_page() -> tuple[str, dict] | None:
+    """The page (and its address) the call was opened from, if not the call search."""
+    return st.session_state.get(_BACK_KEY)
+
+
+def go_back() -> None:
+    """Close the call and return where it was opened from (the tab, list and filters as they were)."""
+    back = back_page()
+    close_call()
+    if back:
+        st.switch_page(back[0], query_params=back[1])
+    st.rerun()
+
+
+def remember(key: str, default) -> None:
+    """Give widget ``key`` its last value before it is drawn: streamlit forgets the widgets of a page
+    left for another, so filters would reset after a visit to a call."""
+    st.session_state[key] = st.session_state.get(key, st.session_state.get(f"_kept_{key}", default))
+
+
+def remembered(key: str, value):
+    """Keep ``value`` of widget ``key`` for ``remember``; returns it."""
+    st.session_state[f"_kept_{key}"] = value
+    return value
+
+
 def close_call() -> None:
     st.session_state.pop(_CALL_KEY, None)
     st.session_state.pop(_CALL_T_KEY, None)
+    st.session_state.pop(_BACK_KEY, None)
     for key in ("call", "t"):
         if key in st.query_params:
             del st.query_params[key]

@@ -113,6 +113,20 @@ def rules() -> dict[str, tuple[str, str]]:
         return {}
 
 
+def deduction(findings: pl.DataFrame, score: float | None) -> str:
+    """«100 − 17 (п. 15.1) − 5 (п. 13) = 78» for a call: each rule that still counts, once, with its weight."""
+    from analytics.catalogue.formats import fmt_deduction
+    from analytics.queries.scores import rulebook_weights, weight_of
+
+    counted = findings.filter(pl.col("verdict").is_null() | (pl.col("verdict") != "rejected"))
+    taken = []
+    for rule, clause in counted.select("rule", "clause").unique(subset="rule", maintain_order=True).iter_rows():
+        w = weight_of(rule)
+        if w:
+            taken.append((w, rules().get(rule, (clause, ""))[0] or clause))
+    return fmt_deduction(rulebook_weights()[1], taken, score)
+
+
 def rule_titles() -> dict[str, str]:
     """Rule id -> Russian title."""
     return {rule: title for rule, (_clause, title) in rules().items()}

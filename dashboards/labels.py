@@ -13,9 +13,11 @@ import streamlit as st
 
 from analytics.catalogue.formats import fmt_datetime, fmt_number, fmt_rule, fmt_seconds, fmt_value
 from analytics.catalogue.labels import (
+    AUDIT_DETAIL_RU,
     COLUMNS_RU,
     LIST_LABELS,
     MONTHS_SHORT_RU,
+    REPORT_KINDS_RU,
     UNREVIEWED_RU,
     VALUE_LABELS,
     VERDICTS_RU,
@@ -75,6 +77,30 @@ def russian(df: pl.DataFrame, rules: dict[str, tuple[str, str]] | None = None,
     df = df.with_columns(pl.col(pl.String).fill_null(""))
     headers = {**COLUMNS_RU, **(headers or {})}
     return df.rename({c: headers[c] for c in df.columns if c in headers})
+
+
+def audit_detail(text: str | None) -> str:
+    """An access-log detail («{"verdict": "rejected", ...}») as a Russian line: «решение: ложное срабатывание»."""
+    import json
+    import re
+
+    if not text:
+        return ""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return AUDIT_DETAIL_RU.get(text, text)
+    if not isinstance(data, dict):
+        return str(data)
+    names = {**VERDICTS_RU, **REPORT_KINDS_RU}
+    parts = []
+    for key, value in data.items():
+        if isinstance(value, list):
+            value = ", ".join(map(str, value))
+        value = names.get(value, value) if isinstance(value, str) else fmt_number(value, 0)
+        value = re.sub(r"\b(\d{4})-(\d{2})-(\d{2})\b", r"\3.\2.\1", str(value))
+        parts.append(f"{AUDIT_DETAIL_RU.get(key, key)}: {value}")
+    return "; ".join(parts)
 
 
 def grid_config(df: pl.DataFrame) -> dict:

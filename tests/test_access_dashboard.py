@@ -398,9 +398,8 @@ def test_a_review_is_in_the_audit_log_with_its_reviewer(monkeypatch, tmp_path):
     at.selectbox(key="period_kind").set_value("Полугодие").run()
     at.radio(key="period_half").set_value("I").run()
     at.selectbox(key="review_rule").set_value("speech.rude").run()
-    at.radio(key="review_verdict").set_value("confirmed")
-    at.text_input(key="review_comment").input("грубость")
-    at.button[[b.label for b in at.button].index("Сохранить")].click().run()
+    at.text_input(key="review_comment_c03_1").input("грубость")
+    at.button(key="review_confirmed_c03_1").click().run()              # «Подтвердить»
     assert not at.exception, [e.value for e in at.exception]
     row = audit.entries(fresh, action="review").row(0, named=True)
     assert row["user_name"] == "auditor" and row["role"] == "auditor" and "#" in row["target"]

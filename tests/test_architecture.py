@@ -40,8 +40,9 @@ ROOMS = {
     "config": {"reports"},
 }
 # the dashboard reads through one data layer: only datasource.py touches analytics' rooms below it.
-# auth.py is the sign-in layer (the users file, the access log's sign-in lines), not a reader of the data.
-DASHBOARD_READERS = {"dashboards/datasource.py", "dashboards/auth.py"}
+# auth.py and routes.py are the sign-in layer (the users file, the session, the media route and the access log's
+# lines for them), not readers of the data.
+DASHBOARD_READERS = {"dashboards/datasource.py", "dashboards/auth.py", "dashboards/routes.py"}
 # what any page may import: the configuration, the access policy (roles, pure functions) and the catalogue
 DASHBOARD_MAY_IMPORT = {"analytics.config", "analytics.access.policy", "analytics.catalogue"}
 

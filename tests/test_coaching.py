@@ -62,3 +62,42 @@ def test_who_assigns_and_who_acknowledges(db):
     assert log["action"].to_list()[:2] == ["assignment_acknowledged", "assignment_added"]
     assert log["user_name"].to_list()[:2] == ["Айгуль", "Тренер Т."]
     assert audit.verify(db) == 2
+
+
+@pytest.mark.parametrize(("prefer", "coached"), [("op1", "op1"), ("op2", "op2"), (None, "op1")])
+def test_demo_seed_comes_from_what_the_check_found(db, prefer, coached):
+    from analytics.coaching import demo, examples
+
+    made = demo.seed(db, today=dt.date(2025, 4, 1), operator_id=prefer)
+    ex = examples.examples(db)
+    assert ex["example_id"].to_list() == made and len(made) >= 2
+    bad = ex.filter(ex["quality"] == "bad")
+    assert bad["clause"].n_unique() == bad.height <= 3                   # one moment per clause
+    with connect_ro(db) as con:                                          # each bad moment is a counted finding's
+        for r in bad.iter_rows(named=True):
+            assert con.execute("""SELECT count(*) FROM findings f ANTI JOIN reviews v ON v.call_id = f.call_id
+                                  AND v.idx = f.idx AND v.verdict = 'rejected'
+                                  WHERE f.call_id = ? AND f.clause = ? AND f.start BETWEEN ? AND ?""",
+                               [r["call_id"], r["clause"], r["start_s"], r["end_s"]]).fetchone()[0] >= 1
+    task = coaching.assignments(db).row(0, named=True)
+    assert task["operator_id"] == coached and next(iter(task["examples"])) in made
+    assert demo.seed(db) == []                                           # never twice
+
+
+def connect_ro(db):
+    from analytics.storage.store import connect
+
+    return connect(db, read_only=True)
+
+
+def test_a_database_made_before_coaching_reads_empty_and_gains_the_tables(db):
+    from analytics.coaching import examples
+    from analytics.storage.store import connect
+
+    with connect(db) as con:
+        con.execute("DROP TABLE examples")
+        con.execute("DROP TABLE assignments")
+    assert examples.examples(db).is_empty() and examples.collections(db).is_empty()
+    assert coaching.assignments(db).is_empty()
+    assert examples.add(db, TRAINER, "Обращение по имени", "b2", 1.0, 3.0, "15.1", "good") == 1
+    assert assign(db) == 1

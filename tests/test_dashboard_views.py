@@ -94,6 +94,14 @@ def test_search_quotes_the_matching_utterance(db):
     assert dict(zip(df["call_id"], df["quote"], strict=False))["c03"] == "Позовите девушку постарше."
 
 
+@pytest.mark.parametrize("call_id, expected", [
+    ("c03", [("speech.filler", "language"), ("tempo.fast", "language")]),
+    ("c02", []),
+])
+def test_call_detail_lists_the_rules_not_assessed(db, call_id, expected):
+    assert views.call_detail(db, call_id).extra["not_assessed"] == expected
+
+
 def test_call_detail_cross_checks_readings(db):
     d = views.call_detail(db, "c13")
     assert d.call["operator_name"] == "Айгуль Сапарова"
@@ -235,3 +243,40 @@ def test_a_masked_search_does_not_find_calls_by_personal_data(fresh_db, query, m
                     ["c03", 9, "operator", 13.0, 15.0, "Ирлан, назовите лицевой счёт, восемь семьсот один."])
     flt = views.CallFilter(*H1, word_forms=query_forms(query), masked=masked)
     assert views.search_calls(fresh_db, flt)["call_id"].to_list() == expected
+
+
+def _scores(db) -> dict[str, float]:
+    """Every score a rejection must move: the call's (detail and search), its operator's, the month's,
+    the topic's and the department's (``oka-qa kpi``)."""
+    from analytics.queries.kpi import by_operator
+
+    h1 = (dt.date(2025, 1, 1), dt.date(2025, 6, 30))
+    ops = by_operator(db, *h1)
+    found = views.search_calls(db, views.CallFilter(*h1))
+    return {"call": views.call_detail(db, "c03").call["score"],
+            "search": found.filter(pl.col("call_id") == "c03")["score"][0],
+            "operator": ops.filter(pl.col("operator_id") == "op2")["compliance_score_avg"][0],
+            "month": views.trend(db, *h1, "month").filter(pl.col("period_start") == dt.date(2025, 2, 1))["score"][0],
+            "topic": views.calls_by_topic(db, *h1).filter(pl.col("topic") == "billing")["score"][0],
+            "department": compute_kpis(db, *h1)["compliance_score_avg"]}
+
+
+@pytest.mark.parametrize(("idx", "verdict", "gives_back"), [
+    (1, "rejected", True),      # c03's only «speech.rude» finding: the rule's weight comes back to the score
+    (1, "confirmed", False),    # a confirmation changes nothing
+    (2, "rejected", True),      # «speech.filler»
+])
+def test_every_score_follows_a_decision(fresh_db, idx, verdict, gives_back):
+    from analytics.queries.scores import weight_of
+
+    rule = {1: "speech.rude", 2: "speech.filler"}[idx]
+    call_after = 60.0 + (weight_of(rule) if gives_back else 0.0)     # the weights of the rulebook in use
+    before = _scores(fresh_db)
+    assert before["call"] == 60.0
+    reviews.save_review(fresh_db, "c03", idx, verdict, "проверено", "аудитор")
+    after = _scores(fresh_db)
+    assert after["call"] == after["search"] == call_after
+    moved = {k for k in before if after[k] != before[k]}
+    assert moved == (set() if verdict == "confirmed" else set(before)), (before, after)
+    reviews.clear_review(fresh_db, "c03", idx)
+    assert _scores(fresh_db) == before                           # withdrawn: everything as it was

@@ -107,3 +107,27 @@ def test_real_model_hears_no_number_in_the_redacted_demo_call(tmp_path):
     said = " ".join(u.text for u in again.utterances).lower()
     assert "светлан" not in said and "петровн" not in said, said
     assert "тепловые сети" in said   # the rest of the call is still there to coach on
+
+
+def test_a_changed_recording_and_concurrent_first_plays(tmp_path):
+    import threading
+
+    rate = 16000
+    src = tmp_path / "call.wav"
+    redaction.write_wav(src, [np.full(rate * 6, 0.5, dtype=np.float32)], rate)
+    tr = Transcript("t", 6.0, utterances=[utt("customer", 1.0, "Лицевой счёт два ноль ноль три четыре пять")])
+    cache = tmp_path / "redacted"
+    made: list[Path] = []
+    threads = [threading.Thread(target=lambda: made.append(redaction.redact_file(src, tr, cache))) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(set(made)) == 1 and not list(cache.glob(".*.tmp"))       # one file, no leftovers
+    with wave.open(str(made[0])) as w:
+        assert w.getnframes() == rate * 6
+    redaction.write_wav(src, [np.full(rate * 7, 0.25, dtype=np.float32)], rate)   # the recording replaced
+    again = redaction.redact_file(src, tr, cache)
+    assert again != made[0]
+    with wave.open(str(again)) as w:
+        assert w.getnframes() == rate * 7

@@ -99,6 +99,7 @@ ROWS = [
     ([OPEN, ASK, "o: Бізде әрқашан бардак.", CLOSE], {"enterprise.negative"}),
     (["o: Жылу желілері, тыңдап тұрмын.", ASK, CLOSE], {"greeting.missing"}),
     ([OPEN, ASK, "o: Жақсы."], {"closing.missing"}),
+    ([OPEN, ASK, "o: Басқа сұрағыңыз бар ма?"], {"closing.missing"}),   # not «сау болыңыз» by sound
     ([OPEN, ASK, "o: көріскенше сау болыңыз"], set()),
     ([OPEN, ASK, "c: Мен наразымын, басшыңызбен сөйлескім келеді.", "o: Қоса алмаймын, пайдасы жоқ.", CLOSE],
      {"escalation.not_offered"}),

@@ -133,6 +133,7 @@ ROWS = [
     ("closing.missing", False, [HI, "c: Спасибо.", "o: Всего доброго.", "c: Спасибо.", "o: Да."]),
     ("closing.missing", False, [HI, "c: Спасибо.", "o: Сау болыңыз!"]),
     # name.not_used (14.1)
+    ("name.not_used", False, wrap("c: Меня зовут Бауыржан.", "o: Бауржан, назовите лицевой счёт.", "c: 1234567.")),
     # ASR-style: a misheard greeting pymorphy guesses a name is not the caller's name; the name after «зовут» is
     ("name.not_used", False, wrap("c: Из драфствовмете меня зовут Морад. Хочу передать показаний.",
                                   "o: Морад, назовите, пожалуйста, номер лицевого счёта.")),

@@ -135,3 +135,29 @@ def test_recognize_decodes_each_language_in_it(language, decoded, marks):
     assert set(model.languages) == decoded
     assert {tag: u.language for tag, u in out} == marks
     assert [u.start for _, u in out] == sorted(u.start for _, u in out)
+
+
+class _Looping(_Model):
+    """Loops on anything longer than a chunk (as the base model does on long Kazakh pieces)."""
+
+    def transcribe(self, audio, **kw):
+        if len(audio) / SAMPLE_RATE <= 4.0:
+            return super().transcribe(audio, **kw)
+        self.languages.append(kw["language"])
+        text = " әр" * 80
+        seg = SimpleNamespace(start=0.0, end=len(audio) / SAMPLE_RATE, text=text, avg_logprob=-0.3,
+                              no_speech_prob=0.01, compression_ratio=12.0,
+                              words=[SimpleNamespace(word=" әр", start=0.1, end=0.3, probability=0.5)])
+        return iter([seg]), None
+
+
+def test_a_piece_that_loops_even_alone_is_decoded_chunk_by_chunk():
+    left = _signal(30, [(0, 3, KK_LEVEL), (10, 13, KK_LEVEL)])
+    right = _signal(30, [(5, 8, KK_LEVEL)])
+    model = _Looping()
+    rec = Recognizer(TranscribeOptions(device="cpu", language="kk", batched_min_s=0), model=model)
+    rec._batched = _Looping()
+    chunks = [Chunk(0.0, 3.0, 0, "operator"), Chunk(5.0, 8.0, 1, "customer"), Chunk(10.0, 13.0, 0, "operator")]
+    out = rec.recognize([left, right], chunks)
+    assert [(tag, u.text, u.language) for tag, u in out] == [
+        ("operator", "сөз", "kk"), ("customer", "сөз", "kk"), ("operator", "сөз", "kk")]

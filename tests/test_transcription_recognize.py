@@ -155,3 +155,19 @@ def test_the_plain_decoder_goes_without_the_prompt():
     rec = Recognizer(TranscribeOptions(device="cpu", batched_min_s=-1, language="ru"), model=model)
     assert [u.text for _, u in rec.recognize(TWO[:1], TWO_CHUNKS[:1])] == ["Алло."]
     assert model.calls[0]["initial_prompt"] is None and model.calls[0]["seconds"] == pytest.approx(20.0 + GAP_S)
+
+
+@pytest.mark.parametrize("first_pass, decoded_again", [
+    ({"avg_logprob": -1.6}, True),                        # unsure: one more pass may save it
+    ({"avg_logprob": -2.6}, False),                       # hopeless: the rules abstain instead
+])
+def test_at_most_one_second_pass_and_none_when_hopeless(first_pass, decoded_again):
+    rec = _recognizer(batched_segments=[_segment(0.0, 20.0, [_word("Алло.", 1.0, 1.5)], **first_pass)],
+                      alone_segments=[_segment(0.0, 2.0, [_word("Алло.", 1.0, 1.5)])])
+    out = rec.recognize(TWO[:1], TWO_CHUNKS[:1])
+    assert len(rec.model.calls) == int(decoded_again)
+    if decoded_again:
+        assert rec.model.calls[0]["temperature"] == 0.0      # one pass: no temperature fallback
+        assert [u.text for _, u in out] == ["Алло."]
+    else:
+        assert out == []                                     # dropped by the guards, not guessed again

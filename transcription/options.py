@@ -90,6 +90,10 @@ class TranscribeOptions:
         greedy decoding fails the compression-ratio or log-probability checks
         (Whisper's own remedy; costly on noisy lines).  Off: one greedy pass,
         and the failing segments are dropped by the checks above.
+    hopeless_logprob: a batched piece whose every segment with words decoded below this average
+        log-probability is not decoded a second time (a second pass rarely saves such audio and made noisy
+        μ-law calls slower than real time); its segments fall to the guards and the rules abstain.  -2.0 is
+        a guess, not yet measured on the bench.
     role_min_margin: mono role assignment; a speech stretch whose voice is not
         at least this much closer (0..1, relative distance) to one speaker's
         voice than to the other's is labelled ``unknown``.
@@ -121,6 +125,7 @@ class TranscribeOptions:
     batched_min_s: float = 0.0
     bleed_gate_db: float = 14.0
     bleed_similarity: float = 0.6
+    hopeless_logprob: float = -2.0
     role_min_margin: float = 0.1
     operator_greeting: tuple[str, ...] = DEFAULT_OPERATOR_GREETING
     temperature_fallback: bool = True

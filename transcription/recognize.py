@@ -12,10 +12,10 @@ The packed stream is cut into pieces of at most ``PIECE_S`` and decoded by
 faster-whisper's ``BatchedInferencePipeline``, ``batch_size`` pieces at a time,
 one pass each, with the department's terms as the prompt.  A piece whose text
 fails a guard (:mod:`transcription.guards`: a loop, an echo of the prompt, a
-low log-probability; or a stretch of speech left without a word) is decoded again
-alone by the plain decoder, without the
-prompt and with Whisper's temperature fallback; segments that still look
-invented are dropped.
+low log-probability; or a stretch of speech left without a word) is decoded again alone by the plain decoder, once,
+without the prompt and without Whisper's temperature fallback (none when the first pass is hopeless); segments that
+still look invented are dropped.  A piece left with no word even then (the base model loops on long stretches of
+Kazakh) is decoded once more chunk by chunk.
 """
 from __future__ import annotations
 
@@ -234,11 +234,24 @@ class Recognizer:
             got = [tu for seg in segs for tu in self._utterances(seg, packed, within=within)]
             why = self._suspect(segs, [u for _, u in got], kw.get("initial_prompt") or "") or \
                 _missed(packed, within, got)
+            if why and self._hopeless(segs):
+                log.debug("piece %.1f-%.1f not decoded again: hopeless (%s)", piece["start"], piece["end"], why)
+                why = None  # a second pass would not hear it either: the rules abstain on it instead
             if why:
                 log.debug("piece %.1f-%.1f decoded again alone: %s", piece["start"], piece["end"], why)
                 got = self._decode_alone(packed, piece, within, kw)
+                if not got and within[1] > within[0]:
+                    # nothing left even alone (the base model loops on long Kazakh pieces): chunk by chunk
+                    log.debug("piece %.1f-%.1f decoded chunk by chunk", piece["start"], piece["end"])
+                    got = [tu for i in range(within[0], within[1] + 1)
+                           for tu in self._decode_alone(packed, self._chunk_piece(packed, i), (i, i), kw)]
             out += got
         return out
+
+    @staticmethod
+    def _chunk_piece(packed: _Packed, i: int) -> dict:
+        c = packed.chunks[i]
+        return {"start": packed.starts[i], "end": packed.starts[i] + (c.end - c.start)}
 
     def _suspect(self, segments: list, utterances: list[Utterance], prompt: str) -> str | None:
         """Why a batch-decoded piece should be decoded again (None if it looks right)."""
@@ -253,11 +266,20 @@ class Recognizer:
                 return f"prompt echoed {u.text[:40]!r}"
         return None
 
+    def _hopeless(self, segments: list) -> bool:
+        """The first pass heard nothing a second one could save: every segment with words decoded below
+        ``hopeless_logprob`` (or nothing at all said with words and the model sure it was silence)."""
+        said = [s for s in segments if (s.text or "").strip()]
+        if not said:
+            return bool(segments) and all(s.no_speech_prob >= self.opts.no_speech_threshold for s in segments)
+        return all(s.avg_logprob < self.opts.hopeless_logprob for s in said)
+
     def _decode_alone(self, packed: _Packed, piece: dict, within: tuple[int, int],
                       kw: dict) -> list[tuple[Hashable, Utterance]]:
-        """One piece by the plain decoder: no prompt, Whisper's temperature fallback (if on), guards."""
+        """One piece by the plain decoder, once: no prompt, no temperature fallback (at most one second pass
+        per piece, so bad audio stays cheap), guards."""
         a, b = int(piece["start"] * SAMPLE_RATE), int(piece["end"] * SAMPLE_RATE)
-        segments, _ = self.model.transcribe(packed.audio[a:b], **{**kw, "initial_prompt": None})
+        segments, _ = self.model.transcribe(packed.audio[a:b], **{**kw, "initial_prompt": None, "temperature": 0.0})
         got = [tu for seg in segments for tu in self._utterances(seg, packed, piece["start"], within)]
         return [tu for tu in got if not guards.looping(tu[1].text, self.opts.compression_ratio_threshold)]
 

@@ -19,8 +19,10 @@ import hashlib
 import json
 import logging
 import os
+import threading
 import wave
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -125,7 +127,8 @@ def write_wav(path: Path, channels: list[np.ndarray], rate: int) -> None:
     """16-bit PCM WAV, written under a temporary name with mode 0600 and renamed into place."""
     data = np.stack([np.clip(ch, -1.0, 1.0) for ch in channels], axis=1)
     pcm = (data * 32767.0).astype("<i2").tobytes()
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    # the dashboard serves sessions from threads of one process: the temporary name is this writer's alone
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
         with os.fdopen(fd, "wb") as f, wave.open(f, "wb") as w:
@@ -140,6 +143,14 @@ def write_wav(path: Path, channels: list[np.ndarray], rate: int) -> None:
 
 
 def _file_hash(path: Path) -> str:
+    """SHA-256 of the file, remembered while its size and modification time stay the same (a page
+    reruns on every click; a recording is not read again for each)."""
+    st = Path(path).stat()
+    return _hash_of(str(Path(path).resolve()), st.st_size, st.st_mtime_ns)
+
+
+@lru_cache(maxsize=4096)
+def _hash_of(path: str, size: int, mtime_ns: int) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):

@@ -132,6 +132,18 @@ def fmt_rule(title: str | None, clause: str | None, rule: str = "") -> str:
     return f"{fmt_clause(clause)} · {title}" if clause else title
 
 
+def fmt_deduction(start: float, taken: list[tuple[float, str | None]], score: float | None) -> str:
+    """«100 − 12 (п. 20–21) − 10 (п. 15.12) = 78»: how a call's score was made (weights and clauses)."""
+    if score is None:
+        return "не оценивался: ни одно правило не удалось проверить"
+    parts = [fmt_number(start, 0) if float(start).is_integer() else fmt_number(start)]
+    for weight, clause in taken:
+        w = fmt_number(weight, 0) if float(weight).is_integer() else fmt_number(weight)
+        parts.append(f"− {w}" + (f" ({fmt_clause(clause, 'Прил.')})" if clause else ""))
+    shown = fmt_number(score, 0) if float(score).is_integer() else fmt_number(score)
+    return " ".join(parts) + f" = {shown}"
+
+
 def shorten(text: str, width: int = 48) -> str:
     """``text`` cut at a word to ``width`` characters with an ellipsis."""
     if len(text) <= width:

@@ -38,6 +38,12 @@ FIELDS_RU = {"account": "лицевой счёт", "contact": "контакт", 
 LAYOUTS_RU = {"stereo-operator-left": "стерео, оператор слева", "stereo-operator-right": "стерео, оператор справа",
               "mono": "моно"}
 
+# the access log's details (analytics.access.audit): keys and the free-text reasons it records
+AUDIT_DETAIL_RU = {"verdict": "решение", "comment": "комментарий", "rows": "строк", "columns": "столбцы",
+                   "report": "документ", "from": "с", "to": "по", "file": "файл", "reason": "причина",
+                   "no local account": "нет локальной учётной записи"}
+REPORT_KINDS_RU = {"spravka": "Справка по результатам проверки", "audit": "Отчет по аудиту СМ"}
+
 MONTHS_RU = ("январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь",
              "ноябрь", "декабрь")
 MONTHS_SHORT_RU = ("янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек")

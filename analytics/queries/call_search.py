@@ -15,6 +15,7 @@ from typing import Any
 
 import polars as pl
 
+from analytics.queries.scores import scored_calls, scored_ctes
 from analytics.queries.view_sql import COUNTED, PERIOD, bounds, run
 from analytics.storage.store import connect
 
@@ -145,14 +146,15 @@ class CallDetail:
 def call_detail(db: Path, call_id: str) -> CallDetail | None:
     """The call, its conversation, findings, dictated values and linked records; None if unknown."""
     with connect(Path(db), read_only=True) as con:
-        call = con.sql("SELECT * FROM scored_calls WHERE call_id = ?", params=[call_id]).pl()  # a form's score
+        call = con.sql(f"WITH {scored_ctes()} SELECT * FROM (SELECT {scored_calls()}) WHERE call_id = ?",
+                       params=[call_id]).pl()
         if call.is_empty():
             return None
         utts = con.sql("""SELECT idx, speaker, start, "end", text FROM utterances
                           WHERE call_id = ? ORDER BY start, idx""", params=[call_id]).pl()
         findings = con.sql("""
             SELECT f.idx, f.rule, f.clause, f.speaker, f.start, f."end", f.evidence,
-                   r.verdict, r.comment, r.reviewer
+                   r.verdict, r.comment, r.reviewer, r.reviewed_at, f.call_id
             FROM findings f LEFT JOIN reviews r ON r.call_id = f.call_id AND r.idx = f.idx
             WHERE f.call_id = ? ORDER BY f.start NULLS LAST, f.idx""", params=[call_id]).pl()
         dictated = con.sql("SELECT idx, value, start, evidence FROM call_readings WHERE call_id = ? ORDER BY idx",
@@ -173,6 +175,9 @@ def call_detail(db: Path, call_id: str) -> CallDetail | None:
                                      AND abs(d.value - r.value) < 1e-6) END AS value_matches
             FROM links l JOIN readings r ON r.reading_id = l.record_id JOIN calls c ON c.call_id = l.call_id
             WHERE l.record_type = 'reading' AND l.call_id = ? ORDER BY r.entered_at""", params=[call_id]).pl()
-    return CallDetail(call.row(0, named=True), utts, findings, dictated, requests, readings)
+        skipped = con.execute("SELECT rule, reason FROM not_assessed WHERE call_id = ? ORDER BY rule",
+                              [call_id]).fetchall()
+    return CallDetail(call.row(0, named=True), utts, findings, dictated, requests, readings,
+                      extra={"not_assessed": skipped})
 
 

@@ -55,6 +55,8 @@ Definitions (section 5):
 """
 from __future__ import annotations
 
+from analytics.queries.scores import scored_calls, scored_ctes
+
 REGISTER_MINUTES = 7
 READING_MINUTES = 5
 VALUE_TOLERANCE = 1e-6
@@ -80,7 +82,8 @@ calls_p AS (
            list_contains({_TOPICS}, 'readings')
              AND c.call_id NOT IN (SELECT call_id FROM links WHERE record_type = 'reading') AS reading_not_entered,
            c.auto_score IS NULL AS not_assessed   -- the rulebook's score; c.score is a form's where one exists
-    FROM scored_calls c, params p
+    -- the score as it stands: a form's, else the rulebook's after the auditors' decisions (analytics.queries.scores)
+    FROM (SELECT {scored_calls("c0")}) c, params p
     WHERE c.started_at >= p.lo AND c.started_at < p.hi
 )"""
 
@@ -148,7 +151,9 @@ readings_base AS (
 readings_dictated AS (
     SELECT b.reading_id, list(cr.value ORDER BY cr.idx) AS dictated_values,
            bool_or(abs(cr.value - b.value) <= {VALUE_TOLERANCE}) AS any_equal,
-           bool_and(coalesce(h.confidence, 1.0) >= {MIN_CONFIDENCE}) AS all_sure
+           -- the lower of the digits' own confidence (schema Reading.confidence) and that of the number
+           -- words of the utterance that dictated it (heard_numbers); none known: sure
+           bool_and(least(coalesce(cr.confidence, 1.0), coalesce(h.confidence, 1.0)) >= {MIN_CONFIDENCE}) AS all_sure
     FROM readings_base b JOIN call_readings cr ON cr.call_id = b.linked_call
     LEFT JOIN heard_numbers h ON h.call_id = cr.call_id AND h.what = 'reading' AND h.idx = cr.idx
     GROUP BY b.reading_id
@@ -208,6 +213,7 @@ def with_bases(*names: str) -> str:
         wanted.add("calls")
     parts = [PARAMS]
     if "calls" in wanted:
+        parts.append(scored_ctes())
         parts.append(CALLS_BASE)
     if "findings" in wanted:
         parts.append(FINDINGS_BASE)

@@ -14,12 +14,9 @@ from pathlib import Path
 
 import polars as pl
 
+from analytics.queries.view_sql import PERIOD as _PERIOD  # the period's calls, scored as they stand after reviews
 from analytics.storage.store import connect
 
-_PERIOD = """
-    period AS (
-        SELECT * FROM scored_calls WHERE started_at >= ?::DATE AND started_at < ?::DATE + INTERVAL 1 DAY
-    )"""
 _COUNTED = """
     counted AS (
         SELECT f.* FROM findings f

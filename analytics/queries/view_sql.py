@@ -12,6 +12,7 @@ from typing import Any
 
 import polars as pl
 
+from analytics.queries.scores import scored_calls, scored_ctes
 from analytics.storage.store import connect
 
 # Findings that count: everything except what an auditor rejected.
@@ -21,10 +22,11 @@ COUNTED = """
         ANTI JOIN reviews r ON r.call_id = f.call_id AND r.idx = f.idx AND r.verdict = 'rejected'
     )"""
 
-# Calls of the period; every query below takes (date_from, date_to) as its first two parameters.
-PERIOD = """
+# Calls of the period, each with its score as it stands after the auditors' decisions
+# (analytics.queries.scores); every query below takes (date_from, date_to) as its first two parameters.
+PERIOD = scored_ctes() + f""",
     period AS (
-        SELECT * FROM scored_calls   -- calls, the score an evaluation form's where there is one
+        SELECT * FROM (SELECT {scored_calls()})
         WHERE started_at >= ?::DATE AND started_at < ?::DATE + INTERVAL 1 DAY
     )"""
 

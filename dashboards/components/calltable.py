@@ -11,7 +11,8 @@ from dashboards.labels import for_export, grid_config, russian
 COLUMNS = ["call_id", "started_at", "operator_name", "topic", "score", "duration_s", "violations", "quote"]
 
 
-def call_table(calls: pl.DataFrame, key: str, export_name: str) -> None:
+def call_table(calls: pl.DataFrame, key: str, export_name: str, back: str | None = None) -> None:
+    """The calls as a grid; a row opens its call (``back``: the page «Назад» returns to, None for the search)."""
     cols = [c for c in COLUMNS if c in calls.columns and (c != "quote" or calls["quote"].str.len_chars().sum())]
     shown = russian(calls.select(cols))
     event = st.dataframe(shown, hide_index=True, key=key, on_select="rerun", selection_mode="single-row",
@@ -19,4 +20,4 @@ def call_table(calls: pl.DataFrame, key: str, export_name: str) -> None:
     download_buttons(for_export(shown), export_name, key=key)
     rows = event.selection.rows if event is not None else []
     if rows:
-        context.open_call(calls["call_id"][rows[0]])
+        context.open_call(calls["call_id"][rows[0]], back=back)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from analytics.catalogue.labels import REPORT_KINDS_RU
 from core.errors import OkaError
 from dashboards import datasource
 from dashboards.components.export import XLSX_MIME
@@ -16,7 +17,7 @@ from dashboards.components.served import download_link
 
 log = logging.getLogger(__name__)
 
-KINDS_RU = {"spravka": "Справка по результатам проверки", "audit": "Отчет по аудиту СМ"}
+KINDS_RU = REPORT_KINDS_RU
 MIME = {".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         ".xlsx": XLSX_MIME, ".pdf": "application/pdf"}
 STATE_KEY = "oka_report_files"

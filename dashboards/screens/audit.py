@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+import polars as pl
 import streamlit as st
 
 from analytics.access.policy import ROLES
 from analytics.catalogue.formats import fmt_number
 from dashboards import auth, datasource, shell
 from dashboards.components.export import download_buttons
-from dashboards.labels import for_export, grid_config
+from dashboards.labels import audit_detail, for_export, grid_config
 
 shell.page()
 viewer = auth.require()
@@ -38,7 +39,8 @@ user = c3.text_input("Пользователь", key="audit_user").strip() or No
 log = datasource.audit_entries(first, last, user, action)
 roles = {r.id: r.title for r in ROLES.values()}
 shown = log.with_columns(log["action"].replace_strict(names, default=log["action"]).alias("action"),
-                         log["role"].replace_strict(roles, default=log["role"]).alias("role")) \
+                         log["role"].replace_strict(roles, default=log["role"]).alias("role"),
+                         pl.Series("detail", [audit_detail(d) for d in log["detail"]], dtype=pl.String)) \
     .rename({"seq": "№", "logged_at": "время", "user_name": "пользователь", "role": "роль",
              "action": "действие", "target": "объект", "detail": "подробности"})
 st.caption(f"Записей за период: {fmt_number(shown.height, 0)}")

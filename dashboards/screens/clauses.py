@@ -60,4 +60,5 @@ rule = st.selectbox("Звонки с нарушением", rules, key="clauses_
                     format_func=lambda r: fmt_rule(titles.get(r), clause_of[r], r))
 calls = datasource.search_calls(datasource.CallFilter(period.start, period.end, rule=rule, limit=500))
 st.caption(f"Звонков: {fmt_number(calls.height, 0)}" + (" (показаны первые 500)" if calls.height >= 500 else ""))
-call_table(calls, key="clauses_calls", export_name=f"звонки_по_нарушению_{period.start:%d.%m.%Y}_{period.end:%d.%m.%Y}")
+call_table(calls, key="clauses_calls", export_name=f"звонки_по_нарушению_{period.start:%d.%m.%Y}_{period.end:%d.%m.%Y}",
+           back="screens/clauses.py")

@@ -85,5 +85,5 @@ for i, m in enumerate(worst.to_dicts()):
     label = (f"«{quote}» — {fmt_clause(m['clause'])}, {titles.get(m['rule'], m['rule'])}, "
              f"звонок {m['call_id']} ({fmt_datetime(m['started_at'])}), {fmt_seconds(m['start'])}")
     if st.button(label, key=f"worst_{i}", icon=":material/play_circle:", type="tertiary"):
-        context.open_call(m["call_id"], m["start"])
+        context.open_call(m["call_id"], m["start"], back="screens/operators.py")
 download_buttons(for_export(russian(worst, datasource.rules())), f"моменты_{op}", key="worst")

@@ -1,65 +1,94 @@
-"""«Проверка»: an auditor confirms or rejects findings; each rule's precision from the verdicts.
+"""«Проверка»: an auditor works through the findings with one hand — the quote, the player cued to
+the moment, «Подтвердить» / «Ложное срабатывание» (keys 1 and 2); the next finding follows.
 
-A rejected finding stops counting in the KPIs and on every page.
+A rejected finding stops counting in the KPIs and in every score at once.  The finding chosen and
+the filters survive a visit to the call («Назад» comes back here).  Below: each rule's precision.
 """
 from __future__ import annotations
 
 import plotly.express as px
+import polars as pl
 import streamlit as st
 
-from analytics.catalogue.formats import fmt_seconds
+from analytics.catalogue.formats import fmt_datetime, fmt_number, fmt_of, fmt_rule, fmt_seconds
 from dashboards import context, datasource, shell
 from dashboards.components import rule_quality, uncertain_queue
+from dashboards.components.decision import decision
 from dashboards.components.export import download_buttons
+from dashboards.components.player import LEAD_S, player
 from dashboards.labels import for_export, grid_config, russian
 
 period = shell.page()
-titles = datasource.rule_titles()
+rules = datasource.rules()
+PAGE = "screens/review.py"
+CURRENT = "review_current"          # (call_id, idx) of the finding on screen: kept across pages
 STATES_RU = {"unreviewed": "не проверенные", "confirmed": "подтверждённые", "rejected": "отклонённые", "all": "все"}
-DONE_RU = {"confirmed": "подтверждено", "rejected": "отклонено, больше не учитывается"}
-VERDICTS_RU = {"confirmed": "Подтвердить", "rejected": "Отклонить (ложное срабатывание)"}
+LIST_COLUMNS = ["call_id", "started_at", "operator_name", "rule", "clause", "start", "evidence", "verdict"]
 
 st.title("Проверка")
-st.caption(f"{period.label}. Отклонённое срабатывание перестаёт учитываться в показателях.")
-
+st.caption(f"{period.label}. Ложное срабатывание перестаёт учитываться в показателях и баллах сразу. "
+           "Клавиши: 1 — подтвердить, 2 — ложное срабатывание.")
 if msg := st.session_state.pop("review_saved", None):
-    st.success(msg)
+    st.success(msg, icon=":material/task_alt:")
 
-c1, c2 = st.columns(2)
-rules = sorted(datasource.rule_precision()["rule"].to_list())
-REVIEW_STATES, VERDICTS = datasource.REVIEW_STATES, datasource.VERDICTS
-rule = c1.selectbox("Правило", [None, *rules], key="review_rule",
-                    format_func=lambda r: "все правила" if r is None else f"{titles.get(r, r)} ({r})")
-state = c2.radio("Показать", REVIEW_STATES, format_func=STATES_RU.get, horizontal=True, key="review_state")
+c1, c2 = st.columns([3, 2])
+names = sorted(datasource.rule_precision()["rule"].to_list())
+context.remember("review_rule", None)
+rule = context.remembered("review_rule", c1.selectbox(
+    "Правило", [None, *names], key="review_rule",
+    format_func=lambda r: "все правила" if r is None else fmt_rule(rules.get(r, (None, None))[1],
+                                                                   rules.get(r, (None, None))[0], r)))
+context.remember("review_state", "unreviewed")
+state = context.remembered("review_state", c2.radio("Показать", datasource.REVIEW_STATES, format_func=STATES_RU.get,
+                                                    horizontal=True, key="review_state"))
 
 found = datasource.findings_for_review(period.start, period.end, rule, state)
-shown = russian(found, datasource.rules())
-st.dataframe(shown, hide_index=True, key="review_table", column_config=grid_config(shown))
-download_buttons(for_export(shown), f"проверка_{period.start:%d.%m.%Y}_{period.end:%d.%m.%Y}", key="review")
+keys = list(zip(found["call_id"].to_list(), found["idx"].to_list(), strict=True))
+
+
+def _next_after(f: dict, verdict: str) -> None:
+    """After a decision: the next finding of the list (the list itself may drop the one just decided)."""
+    here = keys.index((f["call_id"], f["idx"]))
+    rest = keys[here + 1:] or keys[:here]
+    st.session_state[CURRENT] = rest[0] if rest else None
+
+
+def _pick_from_table() -> None:
+    rows = st.session_state["review_table"].selection.rows
+    if rows:
+        st.session_state[CURRENT] = keys[rows[0]]
+
 
 if found.is_empty():
-    st.info("Срабатываний для проверки нет.")
+    st.info("Срабатываний для проверки нет." if state == "unreviewed" else "Срабатываний нет.")
 else:
-    st.subheader("Решение")
-    options = list(range(found.height))
+    if tuple(st.session_state.get(CURRENT) or ()) not in keys:
+        st.session_state[CURRENT] = keys[0]
+    current = tuple(st.session_state[CURRENT])
+    pos = keys.index(current)
+    f = found.row(pos, named=True)
 
-    def _label(i: int) -> str:
-        f = found.row(i, named=True)
-        said = f"«{f['evidence']}»" if f["evidence"] else "(звонок в целом)"
-        return f"{f['call_id']} #{f['idx']} · {titles.get(f['rule'], f['rule'])} · {said} · {fmt_seconds(f['start'])}"
-
-    pick = st.selectbox("Срабатывание", options, format_func=_label, key="review_pick")
-    with st.form("review_form", clear_on_submit=True):
-        verdict = st.radio("Решение", VERDICTS, format_func=VERDICTS_RU.get, horizontal=True, key="review_verdict")
-        comment = st.text_input("Комментарий", key="review_comment")
-        if st.form_submit_button("Сохранить", type="primary"):
-            f = found.row(pick, named=True)
-            datasource.save_review(f["call_id"], f["idx"], verdict, comment)
-            st.session_state["review_saved"] = f"Сохранено: {f['call_id']} #{f['idx']} — {DONE_RU[verdict]}."
-            st.rerun()
-    f = found.row(pick, named=True)
-    if st.button("Открыть звонок на этом месте", icon=":material/play_circle:", key="review_open"):
-        context.open_call(f["call_id"], f["start"])
+    left, right = st.columns([5, 4])
+    with right.container(border=True, key="review_card"):
+        clause, title = rules.get(f["rule"], (f["clause"], None))
+        st.markdown(f"**{fmt_rule(title, clause or f['clause'], f['rule'])}**")
+        st.caption(f"{fmt_of(pos + 1, len(keys))} · звонок {f['call_id']} · {fmt_datetime(f['started_at'])} · "
+                   f"{f['operator_name'] or '—'} · {fmt_seconds(f['start'])}")
+        st.markdown(f"> «{f['evidence']}»" if f["evidence"] else "> (нарушение по звонку в целом)")
+        detail = datasource.call_detail(f["call_id"])
+        if detail is not None:
+            player(detail.call, f["start"], lead_s=LEAD_S)
+        decision(f, key="review", on_saved=_next_after)
+        if st.button("Открыть звонок на этом месте", icon=":material/open_in_new:", key="review_open",
+                     type="tertiary"):
+            context.open_call(f["call_id"], f["start"], back=PAGE)
+    with left:
+        st.caption(f"Срабатываний: {fmt_number(found.height, 0)}. Выберите строку — справа откроется её проверка.")
+        shown = russian(found.select(LIST_COLUMNS), rules)
+        st.dataframe(shown, hide_index=True, key="review_table", on_select=_pick_from_table,
+                     selection_mode="single-row", column_config=grid_config(shown), height=420)
+        download_buttons(for_export(russian(found, rules)),
+                         f"проверка_{period.start:%d.%m.%Y}_{period.end:%d.%m.%Y}", key="review")
 
 uncertain_queue.render(period)
 
@@ -68,13 +97,16 @@ st.caption("Доля подтверждённых среди проверенн�
 prec = datasource.rule_precision()
 reviewed = prec.filter(prec["reviewed"] > 0)
 if not reviewed.is_empty():
-    named = reviewed.with_columns(reviewed["rule"].replace(titles).alias("name"))
+    named = reviewed.with_columns(pl.Series("name", [fmt_rule(rules.get(r, (c, None))[1], rules.get(r, (c, None))[0], r)
+                                                     for r, c in zip(reviewed["rule"], reviewed["clause"],
+                                                                     strict=True)]))
     fig = px.bar(named.to_pandas(), x="precision_pct", y="name", orientation="h", range_x=[0, 100],
                  text="precision_pct", labels={"precision_pct": "Точность, %", "name": ""},
-                 hover_data={"reviewed": True, "rule": True})
-    fig.update_layout(height=max(200, 40 * named.height), margin={"l": 10, "r": 10, "t": 10, "b": 10})
-    st.plotly_chart(fig, key="review_precision_chart")
-pshown = russian(prec, datasource.rules())
+                 hover_data={"reviewed": True, "rule": False})
+    fig.update_layout(height=max(200, 40 * named.height), margin={"l": 10, "r": 10, "t": 10, "b": 10},
+                      separators=", ")
+    st.plotly_chart(fig, key="review_precision_chart", config={"displayModeBar": False})
+pshown = russian(prec, rules)
 st.dataframe(pshown, hide_index=True, key="review_precision")
 download_buttons(pshown, "точность_правил", key="review_precision")
 rule_quality.show(period)  # precision and recall from the review history (issue 15)

@@ -56,4 +56,4 @@ else:
     call_col = "linked_call" if "linked_call" in df.columns else "call_id"
     rows = event.selection.rows if event is not None else []
     if rows and df[call_col][rows[0]]:
-        context.open_call(df[call_col][rows[0]])
+        context.open_call(df[call_col][rows[0]], back="screens/timeliness.py")

@@ -6,7 +6,8 @@ from __future__ import annotations
 from rules import text as T
 from rules.call import Call, finding
 from rules.names import kazakh_names
-from rules.phonetics import phrase_keys, sounds_like
+from rules.phonetics import distance, phrase_keys, sounds_like
+from rules.phonetics import key as sound_key
 from rules.registry import register
 
 
@@ -33,8 +34,8 @@ def _has_stem(u, rule) -> bool:
     if stems and any(st in f for f in u.forms for st in stems):
         return True
     limit = float(rule.params.get("sound_distance", 0))
-    if limit <= 0 or not u.forms:
-        return False
+    if limit <= 0 or not u.forms or u.language == "kk":
+        return False  # Kazakh speech is matched by its words (the Kazakh lexicon, any ending), not by sound
     keys = rule.cache.get("sound_keys")
     if keys is None:
         keys = rule.cache["sound_keys"] = phrase_keys(_phrases(rule.params.get("sounds_like", [])))
@@ -65,11 +66,16 @@ def closing(call: Call, rule) -> list:
 
 
 def _same_name(said: T.Token, name: T.Token) -> bool:
-    """«Марии» is «Мария» (same lemma); «Нурлану» is «Нурлан» (a name pymorphy does not decline: same stem)."""
+    """«Марии» is «Мария» (same lemma); «Нурлану» is «Нурлан» (a name pymorphy does not decline: same stem);
+    «Бауржан» is «Бауыржан» (the same by sound, ``rules.phonetics``)."""
     if said.form == name.form or (said.lemma == name.lemma and said.flags & (T.NAME | T.PATR | T.SURN)):
         return True
     k = max(4, len(name.form) - 1)
-    return len(said.form) >= k and said.form[:k] == name.form[:k] and len(said.form) - len(name.form) <= 3
+    if len(said.form) >= k and said.form[:k] == name.form[:k] and len(said.form) - len(name.form) <= 3:
+        return True
+    # the name as a recogniser bends it («Бауржан» for «Бауыржан», «Ольгу» for «Ольга»): the same by sound
+    a, b = sound_key(said.form), sound_key(name.form)
+    return len(b) >= 4 and abs(len(a) - len(b)) <= 2 and distance(b, a) <= 0.34
 
 
 @register("name_usage")
