@@ -380,7 +380,8 @@ def test_targets_come_from_the_config_file(db, tmp_path, target, verdict):
     res = CliRunner().invoke(cli, ["--config", str(cfg), "report", "--db", str(db), "--from", PERIOD[0],
                                    "--to", PERIOD[1], "--out", str(tmp_path / "r")])
     assert res.exit_code == 0, res.output
-    indicators = next(t for t in _docx_tables(tmp_path / "r.docx") if t[0][:3] == ["№", "Показатель", "Критерий оценки"])
+    indicators = next(t for t in _docx_tables(tmp_path / "r.docx")
+                      if t[0][:3] == ["№", "Показатель", "Критерий оценки"])
     assert indicators[1][6] == verdict and f"не ниже {target:g} %" in indicators[1][2]
 
 
@@ -489,6 +490,7 @@ def test_overview_button_and_tiles_judge_by_the_config_file(monkeypatch, db, tmp
     assert not at.exception, [e.value for e in at.exception]
     _wanted, files = at.session_state[STATE_KEY]
     docx_name = next(n for n in files if n.endswith(".docx"))
-    tables = [[[c.text for c in row.cells] for row in t.rows] for t in docx.Document(io.BytesIO(files[docx_name])).tables]
+    tables = [[[c.text for c in row.cells] for row in t.rows]
+              for t in docx.Document(io.BytesIO(files[docx_name])).tables]
     indicators = next(t for t in tables if t[0][:3] == ["№", "Показатель", "Критерий оценки"])
     assert indicators[1][6] == verdict and f"не ниже {target:g} %" in indicators[1][2]
