@@ -31,12 +31,14 @@ def digest_cmd(cfg, period, last_day, db, out, no_mail) -> None:
     requests) to a file, and e-mail it if [digest] smtp_host is configured; prints the file written."""
     from analytics.access import audit
     from analytics.reports import digest as dg
+    from analytics.storage import store
     from analytics.storage.store import StoreError
 
     db = Path(db or cfg.store.db)
     try:
         if not db.exists():
             raise StoreError(f"{db}: no database here; run `oka-qa ingest DIR --db {db}` first")
+        store.init(db)   # a database of an older version gains what the queries read (additive only)
         d = dg.build(db, period, last_day.date() if last_day else None, cfg.report, cfg.digest)
         target = out or Path(cfg.digest.out_dir) / f"digest-{period}-{d.date_to.isoformat()}.txt"
         dg.write(d, target)

@@ -88,11 +88,3 @@ def mu_law(samples: np.ndarray, mu: int = 255) -> np.ndarray:
     y = codes / 255 * 2 - 1
     return (np.sign(y) * ((1 + mu) ** np.abs(y) - 1) / mu).astype(np.float32)
 
-
-def telephone_band(samples: np.ndarray, sample_rate: int) -> np.ndarray:
-    """Band-limit to 300–3400 Hz (a telephone channel), by FFT masking."""
-    n = len(samples)
-    spec = np.fft.rfft(samples)
-    freqs = np.fft.rfftfreq(n, 1 / sample_rate)
-    spec[(freqs < 300) | (freqs > 3400)] = 0
-    return np.fft.irfft(spec, n).astype(np.float32)

@@ -88,3 +88,16 @@ def connect_ro(db):
     from analytics.storage.store import connect
 
     return connect(db, read_only=True)
+
+
+def test_a_database_made_before_coaching_reads_empty_and_gains_the_tables(db):
+    from analytics.coaching import examples
+    from analytics.storage.store import connect
+
+    with connect(db) as con:
+        con.execute("DROP TABLE examples")
+        con.execute("DROP TABLE assignments")
+    assert examples.examples(db).is_empty() and examples.collections(db).is_empty()
+    assert coaching.assignments(db).is_empty()
+    assert examples.add(db, TRAINER, "Обращение по имени", "b2", 1.0, 3.0, "15.1", "good") == 1
+    assert assign(db) == 1

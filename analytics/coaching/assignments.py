@@ -26,6 +26,9 @@ from analytics.storage.store import connect
 
 COACH_ROLES = ("head", "trainer")   # who assigns and keeps example libraries
 MEASURE_DAYS = 30
+ASSIGNMENT_SCHEMA = {"assignment_id": pl.Int64, "operator_id": pl.String, "clause": pl.String, "note": pl.String,
+                     "examples": pl.List(pl.Int64), "assigned_by": pl.String, "assigned_at": pl.Datetime,
+                     "due_on": pl.Date, "measure_days": pl.Int32, "acknowledged_at": pl.Datetime}
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,21 @@ class Effect:
         return self.after[2] - self.before[2]
 
 
+def has_table(con, name: str) -> bool:
+    return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
+                            [name]).fetchall()[0][0])
+
+
+def ensure_tables(db: Path) -> None:
+    """A database made before coaching existed gains its tables (``store.init`` adds only what is missing)."""
+    from analytics.storage import store
+
+    with connect(Path(db), read_only=True) as con:
+        missing = not (has_table(con, "assignments") and has_table(con, "examples"))
+    if missing:
+        store.init(Path(db))
+
+
 def _coach(viewer: Viewer) -> None:
     if viewer.role.id not in COACH_ROLES:
         raise AccessError(f"{viewer.name} ({viewer.role.title}) не может назначать задания")
@@ -65,6 +83,7 @@ def assign(db: Path, viewer: Viewer, operator_id: str, clause: str, due_on: dt.d
         raise AccessError(f"задание: срок {due_on:%d.%m.%Y} уже прошёл")
     if measure_days < 1:
         raise AccessError("задание: период измерения — не меньше одного дня")
+    ensure_tables(db)
     with connect(Path(db)) as con:
         con.begin()
         new_id = con.execute("SELECT coalesce(max(assignment_id), 0) + 1 FROM assignments").fetchone()[0]
@@ -95,6 +114,8 @@ def acknowledge(db: Path, viewer: Viewer, assignment_id: int, now: dt.datetime |
 def assignments(db: Path, operator_id: str | None = None) -> pl.DataFrame:
     """Assignments, newest first (one operator's, or all)."""
     with connect(Path(db), read_only=True) as con:
+        if not has_table(con, "assignments"):   # a database made before coaching: none yet
+            return pl.DataFrame(schema=ASSIGNMENT_SCHEMA)
         return con.sql("""
             SELECT assignment_id, operator_id, clause, note, examples, assigned_by, assigned_at, due_on,
                    measure_days, acknowledged_at

@@ -27,6 +27,7 @@ def seed(db: Path, today: dt.date | None = None, max_bad: int = 3, operator_id: 
     """
     from analytics.queries.clause_rates import rule_clauses
 
+    assignments.ensure_tables(db)
     if not run(db, "SELECT 1 FROM examples LIMIT 1").is_empty():
         return []
     bad = run(db, f"""

@@ -15,10 +15,14 @@ import polars as pl
 
 from analytics.access import audit
 from analytics.access.policy import AccessError, Viewer
-from analytics.coaching.assignments import COACH_ROLES
+from analytics.coaching.assignments import COACH_ROLES, ensure_tables, has_table
 from analytics.storage.store import connect
 
 QUALITIES = {"good": "хороший пример", "bad": "как не надо"}
+EXAMPLE_SCHEMA = {"example_id": pl.Int64, "collection": pl.String, "call_id": pl.String, "start_s": pl.Float64,
+                  "end_s": pl.Float64, "clause": pl.String, "quality": pl.String, "note": pl.String,
+                  "added_by": pl.String, "added_at": pl.Datetime, "operator_id": pl.String,
+                  "operator_name": pl.String, "started_at": pl.Datetime}
 MAX_CLIP_S = 120.0
 
 
@@ -36,6 +40,7 @@ def add(db: Path, viewer: Viewer, collection: str, call_id: str, start_s: float,
     if start_s < 0 or end_s <= start_s or end_s - start_s > MAX_CLIP_S:
         raise AccessError(f"пример: отрезок {start_s:g}–{end_s:g} с (не длиннее {MAX_CLIP_S:g} с)")
     now = (now or dt.datetime.now()).replace(microsecond=0)
+    ensure_tables(db)
     with connect(Path(db)) as con:
         con.begin()
         found = con.execute("SELECT duration_s FROM calls WHERE call_id = ?", [call_id]).fetchone()
@@ -64,6 +69,8 @@ def examples(db: Path, collection: str | None = None, clause: str | None = None,
              quality: str | None = None, ids: list[int] | None = None) -> pl.DataFrame:
     """Examples with their call's operator and start, in collection order (by when they were added)."""
     with connect(Path(db), read_only=True) as con:
+        if not has_table(con, "examples"):   # a database made before the libraries: none yet
+            return pl.DataFrame(schema=EXAMPLE_SCHEMA)
         return con.sql("""
             SELECT e.example_id, e.collection, e.call_id, e.start_s, e.end_s, e.clause, e.quality, e.note,
                    e.added_by, e.added_at, c.operator_id, c.operator_name, c.started_at
@@ -77,6 +84,9 @@ def examples(db: Path, collection: str | None = None, clause: str | None = None,
 def collections(db: Path) -> pl.DataFrame:
     """collection, examples, good, bad — one row per named collection."""
     with connect(Path(db), read_only=True) as con:
+        if not has_table(con, "examples"):
+            return pl.DataFrame(schema={"collection": pl.String, "examples": pl.Int64, "good": pl.Int64,
+                                        "bad": pl.Int64})
         return con.sql("""
             SELECT collection, count(*) AS examples, count(*) FILTER (WHERE quality = 'good') AS good,
                    count(*) FILTER (WHERE quality = 'bad') AS bad
