@@ -171,8 +171,10 @@ def test_click_through_the_dashboard(server, page):
     shot(pg, "04_call_from_worst_moment")
 
     # calls: search by a word form
-    pg.get_by_role("button", name="К списку звонков").click()
+    pg.get_by_role("button", name="Назад").click()                 # back where the call was opened from
+    pg.get_by_role("heading", name="Ерлан Ахметов").wait_for()          # the operator's profile, as it was
     settle(pg)
+    go(pg, "Звонки")
     box = pg.get_by_label("Поиск по расшифровкам")
     box.fill("девушка")
     box.press("Enter")

@@ -41,7 +41,8 @@ def call_form(db: Path, call_id: str, form: Form, session_id: str | None = None,
     rows = []
     for c in form.criteria:
         assessed = not (set(c.rules) & unassessed) and "*" not in unassessed
-        ev = [f"«{e}» ({rule}, {int(s) // 60:02d}:{int(s) % 60:02d})" if s is not None else f"{rule}: звонок в целом"
+        # the criterion names the rule (its clause and title): the evidence is the words and the moment
+        ev = [f"«{e}» ({int(s) // 60:02d}:{int(s) % 60:02d})" if s is not None else "звонок в целом"
               for rule, e, s in found if rule in c.rules]
         got = standing.get(c.id)
         rows.append(FormRow(c.id, c.clause, c.title_ru, c.weight, c.by_ear, c.proposal(fired, topic, assessed), ev,

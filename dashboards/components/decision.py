@@ -38,12 +38,13 @@ def decision(f: dict, key: str, on_saved: Callable[[dict, str], None] | None = N
     if viewer is None or not viewer.role.can_review:
         return
     which = f"{f['call_id']}_{f['idx']}"
-    comment = st.text_input("Комментарий (необязательно)", value=f.get("comment") or "", key=f"{key}_comment_{which}",
-                            placeholder="например: упоминание, не обращение")
-    cols = st.columns(2)
-    for col, verdict in zip(cols, ("confirmed", "rejected"), strict=True):
-        label = BUTTONS[verdict] + (f" [{SHORTCUTS[verdict]}]" if shortcuts else "")
-        if col.button(label, key=f"{key}_{verdict}_{which}", type="primary" if verdict == "confirmed" else "secondary",
+    buttons, below = st.container(), st.container()      # the buttons first on screen, the comment under them
+    comment = below.text_input("Комментарий (необязательно)", value=f.get("comment") or "",
+                               key=f"{key}_comment_{which}", placeholder="например: упоминание, не обращение")
+    for verdict in ("confirmed", "rejected"):      # one per row: the whole label readable in a narrow card
+        # streamlit shows the shortcut key on the button itself
+        if buttons.button(BUTTONS[verdict], key=f"{key}_{verdict}_{which}",
+                     type="primary" if verdict == "confirmed" else "secondary",
                       icon=":material/check:" if verdict == "confirmed" else ":material/block:",
                       shortcut=SHORTCUTS[verdict] if shortcuts else None, width="stretch"):
             datasource.save_review(f["call_id"], f["idx"], verdict, comment)

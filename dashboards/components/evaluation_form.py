@@ -99,7 +99,7 @@ def missed_violations(call_id: str, at_second: float | None = None) -> None:
     if msg := st.session_state.pop("added_saved", None):
         st.success(msg)
     with st.form(f"add_missed_{call_id}", clear_on_submit=True):
-        rule = st.selectbox("Правило", sorted(titles), format_func=lambda r: f"{titles[r]} ({r})",
+        rule = st.selectbox("Правило", sorted(titles), format_func=lambda r: titles[r],
                             key=f"add_rule_{call_id}")
         at = st.number_input("Момент разговора, с", min_value=0.0, step=1.0, value=float(at_second or 0.0),
                              key=f"add_at_{call_id}")

@@ -11,7 +11,7 @@ from dashboards.components.served import audio_player
 LEAD_S = 1.0    # the review screen starts a little before the finding, so its words are heard whole
 
 
-def player(call: dict, at_second: float | None, lead_s: float = 0.0) -> bool:
+def player(call: dict, at_second: float | None, lead_s: float = 0.0, hint: bool = True) -> bool:
     """A player of ``call`` from ``at_second`` less ``lead_s``; a one-line reason when it cannot play.
     Returns whether a player is shown."""
     # a masked role's ``call`` has audio_path blanked (it is personal data): the data layer decides
@@ -23,6 +23,8 @@ def player(call: dict, at_second: float | None, lead_s: float = 0.0) -> bool:
     if audio is None or not audio_player(call["call_id"], audio[0], start, kind=audio[1]):   # fetches are logged
         st.caption("Запись разговора недоступна на этом компьютере.")
         return False
-    st.caption(f"Воспроизведение с {fmt_seconds(start)} — нажмите время у реплики, чтобы перейти к ней."
-               + (" Номера, имена и адреса заменены сигналом." if audio[1] == "redacted" else ""))
+    if hint or audio[1] == "redacted":     # (the review screen's card has no utterances to click)
+        st.caption(f"Воспроизведение с {fmt_seconds(start)}"
+                   + (" — нажмите время у реплики, чтобы перейти к ней." if hint else ".")
+                   + (" Номера, имена и адреса заменены сигналом." if audio[1] == "redacted" else ""))
     return True

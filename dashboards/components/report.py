@@ -25,7 +25,7 @@ STATE_KEY = "oka_report_files"
 
 def report_button(period: Period, mask_personal_data: bool = False, role: str = "") -> None:
     """A document choice, «Сформировать отчёт», then one download button per file made."""
-    pick, make, files_col = st.columns([3, 2, 4], vertical_alignment="bottom")
+    pick, make, files_col = st.columns([3, 3, 3], vertical_alignment="bottom")
     kind = pick.selectbox("Документ за период", list(KINDS_RU), format_func=KINDS_RU.get, key="report_kind")
     wanted = (kind, period.start, period.end, mask_personal_data)
     if make.button("Сформировать отчёт", icon=":material/description:", key="report_make",

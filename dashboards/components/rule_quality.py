@@ -8,20 +8,21 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analytics.catalogue.formats import fmt_pct
+from analytics.catalogue.formats import fmt_pct, fmt_rule
 from dashboards import datasource
 from dashboards.components.export import download_buttons
 from dashboards.components.period import Period
 
 
 def show(period: Period) -> None:
-    titles = datasource.rule_titles()
     st.subheader("Точность и полнота автоматической проверки")
     st.caption(f"{period.label}, по истории решений аудиторов. Точность — доля подтверждённых среди проверенных "
                "срабатываний; полнота — доля найденных автоматически среди всех известных нарушений "
                "(подтверждённые + добавленные аудиторами как пропущенные).")
     q = datasource.rule_quality(period.start, period.end)
-    shown = [{"Правило": titles.get(r["rule"], r["rule"]), "Код": r["rule"], "Срабатываний": r["findings"],
+    rules = datasource.rules()
+    shown = [{"Правило": fmt_rule(rules.get(r["rule"], (None, None))[1], rules.get(r["rule"], (None, None))[0],
+                                  r["rule"]), "Срабатываний": r["findings"],
               "Проверено": r["reviewed"], "Подтверждено": r["confirmed"], "Отклонено": r["rejected"],
               "Добавлено (пропущено)": r["added"], "Точность, %": fmt_pct(r["precision_pct"]),
               "Полнота, %": fmt_pct(r["recall_pct"])} for r in q.iter_rows(named=True)]
@@ -29,7 +30,8 @@ def show(period: Period) -> None:
     if shown:
         import polars as pl
 
-        download_buttons(pl.DataFrame(shown), f"точность_полнота_{period.start}_{period.end}", key="rule_quality")
+        download_buttons(pl.DataFrame(shown), f"точность_полнота_{period.start:%d.%m.%Y}_{period.end:%d.%m.%Y}",
+                         key="rule_quality")
     a = datasource.auditor_summary(period.start, period.end)
     if not a.is_empty():
         st.caption("Работа аудиторов за период")

@@ -36,9 +36,11 @@ download_buttons(shown, f"операторы_{period.start:%d.%m.%Y}_{period.end
 
 ids = table["operator_id"].to_list()
 names = dict(zip(ids, table["operator_name"].to_list(), strict=False))
+context.remember("operators_pick", ids[0])          # the profile stays chosen across a visit to a call
 if st.session_state.get("operators_pick") not in ids:
     st.session_state["operators_pick"] = ids[0]
-op = st.selectbox("Профиль оператора", ids, format_func=lambda i: names.get(i) or i, key="operators_pick")
+op = context.remembered("operators_pick", st.selectbox("Профиль оператора", ids, key="operators_pick",
+                                                       format_func=lambda i: names.get(i) or i))
 row = table.filter(table["operator_id"] == op).row(0, named=True)
 
 st.header(names.get(op) or op)

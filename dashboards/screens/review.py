@@ -77,10 +77,10 @@ else:
         st.caption(f"{fmt_of(pos + 1, len(keys))} · звонок {f['call_id']} · {fmt_datetime(f['started_at'])} · "
                    f"{f['operator_name'] or '—'} · {fmt_seconds(f['start'])}")
         st.markdown(f"> «{f['evidence']}»" if f["evidence"] else "> (нарушение по звонку в целом)")
-        decision(f, key="review", on_saved=_next_after)
         detail = datasource.call_detail(f["call_id"])
         if detail is not None:
-            player(detail.call, f["start"], lead_s=LEAD_S)
+            player(detail.call, f["start"], lead_s=LEAD_S, hint=False)
+        decision(f, key="review", on_saved=_next_after)
         if st.button("Открыть звонок на этом месте", icon=":material/open_in_new:", key="review_open",
                      type="tertiary"):
             context.open_call(f["call_id"], f["start"], back=PAGE)
