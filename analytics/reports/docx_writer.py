@@ -210,8 +210,10 @@ def _clauses(doc, data: ReportData, figs, opts, n) -> None:
     checked = data.scope.checked
     para(doc, f"Проверено звонков: {fmt_number(checked, 0)}. По каждому пункту — число звонков, в которых "
               "он нарушен, число нарушений и доля звонков с нарушением.", align="justify")
+    # a call on which the rule could not be judged (the language spoken, ...) is left out of its share
     rows = [[fmt_clause(c.clause), c.title, fmt_number(c.calls, 0), fmt_number(c.violations, 0),
-             fmt_kpi(round(100 * c.calls / checked, 1) if checked else None, "%")] for c in data.clauses]
+             fmt_kpi(round(100 * c.calls / (checked - c.not_assessed), 1) if checked > c.not_assessed else None, "%")]
+            for c in data.clauses]
     table(doc, ["Пункт", "Требование", "Звонков с нарушением", "Нарушений", "Доля звонков"], rows,
           [2.6, 7.6, 2.3, 2.3, 2.0], size=9, numeric_cols=(2, 3, 4))
     figs.place(doc, "clauses")
