@@ -96,7 +96,7 @@ def wer(refs: list[str], hyps: list[str]) -> float:
     """Corpus word error rate: all edits over all reference words."""
     import jiwer
 
-    pairs = [(r, h) for r, h in zip(refs, hyps) if r.strip()]
+    pairs = [(r, h) for r, h in zip(refs, hyps, strict=True) if r.strip()]
     if not pairs:
         return float("nan")
     out = jiwer.process_words([r for r, _ in pairs], [h if h.strip() else "<empty>" for _, h in pairs])
@@ -157,7 +157,8 @@ def errors_by_speaker(ref: list[tuple[str, str]], hyp: str) -> dict[str, list[in
 
 
 def ref_words(call: Call) -> list[tuple[str, str]]:
-    return [(w, r["speaker"]) for r in sorted(call.refs, key=lambda r: r["start"]) for w in normalize(r["text"]).split()]
+    return [(w, r["speaker"]) for r in sorted(call.refs, key=lambda r: r["start"])
+            for w in normalize(r["text"]).split()]
 
 
 def hyp_words(transcript) -> list[tuple[str, str]]:
@@ -356,7 +357,8 @@ def _print(f: dict) -> None:
     print(f"WER pipeline, customer words vs customer : {pct(f['wer_customer'])}  "
           f"(stereo {pct(f['wer_customer_stereo'])}, mono {pct(f['wer_customer_mono'])})")
     if "wer_naive" in f:
-        print(f"WER naive baseline (plain)               : {pct(f['wer_naive'])}  (stereo {pct(f['wer_naive_stereo'])}, "
+        print(f"WER naive baseline (plain)               : {pct(f['wer_naive'])}  "
+              f"(stereo {pct(f['wer_naive_stereo'])}, "
               f"mono {pct(f['wer_naive_mono'])}; its errors on operator words "
               f"{pct(f['wer_naive_operator'])}, on customer words {pct(f['wer_naive_customer'])})")
     print(f"speaker attribution, stereo              : {pct(f['speaker_accuracy_stereo'])} of the words recognised "

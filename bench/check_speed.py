@@ -113,7 +113,8 @@ def main() -> int:
     ap.add_argument("--calls", type=int, default=10000)
     ap.add_argument("--cpu", type=int, default=0, help="core to pin the processes to (taskset)")
     ap.add_argument("--repeat", type=int, default=1,
-                    help="run each process this many times, interleaved, and keep the fastest (a shared machine is noisy)")
+                    help="run each process this many times, interleaved, and keep the fastest "
+                         "(a shared machine is noisy)")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--floor", choices=["cached", "uncached"], help=argparse.SUPPRESS)
     ap.add_argument("files", nargs="*", help=argparse.SUPPRESS)
@@ -152,7 +153,8 @@ def main() -> int:
             r = report[name]
             print(f"  {name:<15} {r['calls_per_s_cpu']:>8.1f} calls/s of CPU ({r['cpu_s']} s)   "
                   f"{r['calls_per_s_wall']:>8.1f} calls/s wall ({r['wall_s']} s)")
-        print(f"  check / floor: {report['ratio_check_to_floor_cpu']}x CPU, {report['ratio_check_to_floor_wall']}x wall; "
+        print(f"  check / floor: {report['ratio_check_to_floor_cpu']}x CPU, "
+              f"{report['ratio_check_to_floor_wall']}x wall; "
               f"check / uncached floor: {report['ratio_check_to_uncached_floor_cpu']}x CPU")
     return 0
 

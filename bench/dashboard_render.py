@@ -26,10 +26,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from analytics.ingest.pipeline import ingest
-from analytics.storage import store
+sys.path.insert(0, str(ROOT))  # run as a script: the project's packages are imported where they are used
 
 APP = str(ROOT / "dashboards" / "app.py")
 
@@ -49,6 +46,9 @@ PHRASES = [
 
 
 def build(db: Path, data: Path, calls: int, per_call: int) -> dict:
+    from analytics.ingest.pipeline import ingest
+    from analytics.storage import store
+
     out: dict = {}
     if not db.exists():
         t = time.perf_counter()

@@ -32,12 +32,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from analytics.ingest import linking, records
-from analytics.ingest.pipeline import ingest
-from analytics.queries import kpi, kpi_lists
-from analytics.storage import store
+sys.path.insert(0, str(ROOT))  # run as a script: the project's packages are imported inside main()
 
 HALF_YEAR = (dt.date(2025, 1, 1), dt.date(2025, 6, 30))
 
@@ -67,6 +62,11 @@ def peak_mb() -> float:
 
 
 def main(argv: list[str] | None = None) -> dict:
+    from analytics.ingest import linking, records
+    from analytics.ingest.pipeline import ingest
+    from analytics.queries import kpi, kpi_lists
+    from analytics.storage import store
+
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--calls", type=int, default=1_000_000)
     p.add_argument("--keep", type=Path, default=None, help="folder to keep the data and database in")

@@ -62,7 +62,7 @@ def pick(n: int) -> list[Path]:
     for p, rules in sorted(calls, key=lambda c: -len(c[1])):
         if len(chosen) >= n:
             break
-        if any(covered.get(r, 0) < 3 for r in rules) or not rules and sum(not c[1] for c in chosen) < n // 6:
+        if any(covered.get(r, 0) < 3 for r in rules) or (not rules and sum(not c[1] for c in chosen) < n // 6):
             chosen.append((p, rules))
             for r in rules:
                 covered[r] = covered.get(r, 0) + 1

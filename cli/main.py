@@ -256,7 +256,7 @@ def demo(cfg, db, port, no_serve) -> None:
 
 
 # users, backup, restore, audit: access and safety (cli/access.py)
-from cli.access import COMMANDS as _ACCESS_COMMANDS
+from cli.access import COMMANDS as _ACCESS_COMMANDS  # noqa: E402 - the group must exist first
 
 for _command in _ACCESS_COMMANDS:
     cli.add_command(_command)

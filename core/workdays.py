@@ -70,10 +70,10 @@ def calendar_rows(first_year: int = FIRST_YEAR, last_year: int = LAST_YEAR,
     end = dt.date(last_year + 1, 3, 1)
     days = [start + dt.timedelta(i) for i in range((end - start).days + 1)]
     working = [cal.is_working_day(d) for d in days]
-    work_days = [d for d, w in zip(days, working) if w]
+    work_days = [d for d, w in zip(days, working, strict=True) if w]
     rows = []
     count = 0  # working days up to and including the current day
-    for d, w in zip(days, working):
+    for d, w in zip(days, working, strict=True):
         count += w
         if d.year > last_year:
             break

@@ -13,6 +13,7 @@ import streamlit as st
 
 from core.errors import OkaError
 from dashboards import auth, registry
+from dashboards.components.russian_ui import russian_ui
 
 log = logging.getLogger("dashboards")
 
@@ -24,6 +25,7 @@ st.set_page_config(page_title="ОКА — качество обслуживан�
 
 viewer = auth.current()
 if viewer is None:
+    russian_ui()   # Streamlit's own English (status, dialogs, input hints) in Russian; no sidebar here
     # The sign-in form answers at every page's address, so a link (/calls?call=…&t=…) survives the
     # sign-in: afterwards the same address opens that page and that call.
     gate = [st.Page(auth.require, title="Вход", url_path="sign-in", default=True)]
@@ -31,6 +33,8 @@ if viewer is None:
              for spec in registry.PAGES]
     st.navigation(gate, position="hidden").run()
     st.stop()
+with st.sidebar:
+    russian_ui()
 auth.cookie_setter()
 allowed = [spec for spec in registry.PAGES if auth.page_allowed(viewer, spec.url_path)]
 

@@ -185,6 +185,11 @@ def denied_page(url_path: str) -> None:
     st.error("Эта страница недоступна для вашей роли.")
 
 
+def record(user: str, role: str, action: str, target: str = "", detail: str | dict = "") -> None:
+    """Append to the audit log as ``user`` (the app's routes: no Streamlit session behind them)."""
+    audit.record(context.db_path(), user, role, action, target, detail)
+
+
 def log_event(action: str, target: str = "", detail: str | dict = "") -> None:
     """Append to the audit log as the signed-in user (an error here stops the action: nothing unlogged)."""
     viewer = current()

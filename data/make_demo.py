@@ -63,7 +63,8 @@ def build(out_dir: Path) -> None:
                 "object_name": r.get("object_name", ""), "meter": r.get("meter", ""), "contact": r.get("contact", ""),
                 "reason": r.get("reason", ""), "note": r.get("note", ""), "operator_id": call["operator"],
                 "call_id": "" if r.get("link_by_time") else call["call_id"], "created_at": _iso(created),
-                "completed_at": "" if done is None else _iso((created + timedelta(days=done)).replace(hour=16, minute=0)),
+                "completed_at": ("" if done is None
+                                 else _iso((created + timedelta(days=done)).replace(hour=16, minute=0))),
             })
         for r in call.get("readings", []):
             entered = ended + timedelta(minutes=r["after_min"])
@@ -72,7 +73,8 @@ def build(out_dir: Path) -> None:
                              "call_id": "" if r.get("link_by_time") else call["call_id"], "entered_at": _iso(entered)})
     # a request registered with no call in reach: it stays unlinked
     requests.append({"request_id": "Q-0006", "customer_type": "individual", "kind": "inspection",
-                     "account": "130456789", "contract_no": "", "object_name": "", "meter": "", "contact": "87011112233",
+                     "account": "130456789", "contract_no": "", "object_name": "", "meter": "",
+                     "contact": "87011112233",
                      "reason": "плановый осмотр", "note": "обращение через сайт", "operator_id": "op01", "call_id": "",
                      "created_at": "2026-09-10T12:00:00", "completed_at": "2026-09-18T11:00:00"})
     for name, columns, rows in (("calls.csv", CALL_COLUMNS, calls), ("requests.csv", REQUEST_COLUMNS, requests),

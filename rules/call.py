@@ -52,8 +52,8 @@ class Call:
                     mine = i == first_unknown or any(m.contains(u) for m in markers)
                     roles[i] = "operator" if mine else "customer"
         self.roles = roles
-        self.operator = [u for u, r in zip(self.utts, roles) if r == "operator"]
-        self.customer = [u for u, r in zip(self.utts, roles) if r == "customer"]
+        self.operator = [u for u, r in zip(self.utts, roles, strict=True) if r == "operator"]
+        self.customer = [u for u, r in zip(self.utts, roles, strict=True) if r == "customer"]
         self.topic = "other"
 
     @property

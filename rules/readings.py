@@ -122,7 +122,7 @@ def extract_readings(call, rulebook) -> list[Reading]:
         if u.tokens:
             prev = u
     if "customer" in said_by:  # the caller's values; a read-back that differs is the operator's slip
-        out = [r for r, who in zip(out, said_by) if who == "customer"]
+        out = [r for r, who in zip(out, said_by, strict=True) if who == "customer"]
     return out
 
 

@@ -469,7 +469,7 @@ def test_one_search_cannot_tie_up_the_server_or_show_a_traceback(monkeypatch, db
     assert not at.exception, [e.value for e in at.exception]
     shown = rendered(at)
     assert "Traceback" not in shown and "/work/" not in shown and ".py" not in shown
-    assert at.dataframe(key="calls_found") is not None
+    assert not at.error and any("Найдено звонков" in c.value for c in at.caption)   # the search simply works
 
 
 def test_the_app_shows_no_traceback_whatever_fails(monkeypatch, db):
@@ -502,3 +502,23 @@ def test_transcript_text_is_shown_as_plain_text(monkeypatch, tmp_path, said, mar
     bodies = [m.value for m in at.markdown if "evil" in m.value or "красный" in m.value or "$x" in m.value
               or "\\$x" in m.value]
     assert bodies and all(markdown_syntax not in b for b in bodies)
+
+
+@pytest.mark.parametrize("cell", ['=HYPERLINK("http://evil.example","x")', "+7 701 555", "-2+3", "@SUM(A1)",
+                                  "\t=1+1", "\r=1+1", "\uff1d1+1"])
+def test_export_cells_never_run_as_formulas(cell):
+    """Issue 17 item 7: a cell starting with = + - @ (or a tab, CR) is written as text in CSV and XLSX."""
+    import io
+    import zipfile
+
+    from dashboards.components.export import to_csv, to_xlsx
+
+    df = pl.DataFrame({"user_name": [cell], "n": [-5]})
+    import csv
+
+    rows = list(csv.reader(io.StringIO(to_csv(df).decode("utf-8-sig"), newline="")))
+    assert rows[1][0] == "'" + cell and rows[1][1] == "-5"                # numbers stay numbers
+    with zipfile.ZipFile(io.BytesIO(to_xlsx(df))) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml").decode()
+        strings = z.read("xl/sharedStrings.xml").decode() if "xl/sharedStrings.xml" in z.namelist() else ""
+    assert "<f>" not in sheet and "'" in strings

@@ -214,7 +214,7 @@ def test_review_rejection_stops_counting(monkeypatch, tmp_path):
     at.radio(key="review_state").set_value("rejected").run()
     card = " ".join(m.value for m in at.markdown if "oka-status" in m.value)
     assert "ложное срабатывание" in card and "ирония, не грубость" in card and "тест" in card   # verdict, why, who
-    at.selectbox(key="review_rule").set_value(None).run()
+    at.selectbox(key="review_rule").set_value("").run()
     assert at.dataframe[0].value.shape[0] == 2                                   # c08's and c03's rejections
 
 

@@ -118,3 +118,16 @@ def test_digest_period_bounds():
     assert bounds("month", dt.date(2025, 3, 30)) == (dt.date(2025, 3, 1), dt.date(2025, 3, 30))
     with pytest.raises(DigestError):
         bounds("year", dt.date(2025, 3, 24))
+
+
+@pytest.mark.parametrize(("last_day", "min_calls", "jump"), [
+    ("2025-03-24", 2, "0 % → 50 % (1 из 2 звонков)"),   # 11.03–17.03: a1, a2 clean; 18.03–24.03: a3 broke 15.1, a5
+    ("2025-03-24", 3, None),                             # two calls a week: too few to call it a jump
+    ("2025-02-21", 1, None),                             # op2's x1 (15.1 broken) has no week before to compare
+])
+def test_a_jump_needs_a_baseline(db, last_day, min_calls, jump):
+    from analytics.reports import digest as dg
+
+    d = dg.build(db, "week", dt.date.fromisoformat(last_day), options=dg.DigestOptions(jump_min_calls=min_calls),
+                 rules_of=coaching_db.RULES_OF)
+    assert [j.split(": ", 1)[1] for j in d.jumps] == ([jump] if jump else [])

@@ -53,7 +53,8 @@ def ingest_cmd(data: Path, db: Path) -> list[str]:
 
 
 def run_ingest(data: Path, db: Path, **kw) -> subprocess.CompletedProcess:
-    return subprocess.run(ingest_cmd(data, db), check=False, cwd=ROOT, capture_output=True, text=True, timeout=120, **kw)
+    return subprocess.run(ingest_cmd(data, db), check=False, cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          **kw)
 
 
 def tables(con) -> dict[str, list[str]]:
@@ -265,7 +266,8 @@ def test_bad_files_and_rows_are_rejected_with_reasons_and_the_rest_processed(tmp
         ("", "2025-03-03T16:00:00", "", "transcripts/ok1.json"),
     ]
     with open(data / "calls.csv", "a", encoding="utf-8") as fh:
-        fh.writelines(f"{cid},{start},op1,Оператор op1,{audio},{tr},stereo-operator-left\n" for cid, start, audio, tr in bad_rows)
+        fh.writelines(f"{cid},{start},op1,Оператор op1,{audio},{tr},stereo-operator-left\n"
+                      for cid, start, audio, tr in bad_rows)
     with open(data / "readings.csv", "w", encoding="utf-8") as fh:
         fh.write("reading_id,account,meter,value,operator_id,call_id,entered_at\n"
                  "g1,100200,ГВС-1,123.5,op1,ok0,2025-03-03T09:04:00\n"

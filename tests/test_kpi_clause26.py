@@ -216,3 +216,16 @@ def test_dashboard_tiles_and_lists_agree_with_kpi_json(monkeypatch, db):
         assert not at.exception, [e.value for e in at.exception]
         heads = [h.value for h in at.subheader]
         assert f"{k.label}: {fmt_number(shown[k.key], 0)}" in heads, (k.key, heads)
+
+
+# Clause 12 for a dictated value: 50 said, 55 entered.  Heard surely (or a transcript without word
+# probabilities): a value mismatch; heard at p = 0.3: nothing can be compared -> unverifiable, never a mismatch.
+@pytest.mark.parametrize("p, mismatch, unverifiable", [(None, 1, 0), (0.95, 1, 0), (0.3, 0, 1)])
+def test_a_dictated_value_is_compared_only_where_heard_surely(tmp_path, p, mismatch, unverifiable):
+    f = Folder(tmp_path / "data")
+    f.call("D1", "2025-06-02T10:00:00", "op1", 60, "показания пятьдесят", "readings", readings=(50.0,), p=p)
+    f.reading("P1", "2025-06-02T10:02:00", 55.0, "op1", call_id="D1")
+    f.write()
+    ingest(f.root, tmp_path / "oka.duckdb", checker=f.checker)
+    got = kpi.compute_kpis(tmp_path / "oka.duckdb", *JUNE, now=NOW)
+    assert (got["readings_value_mismatch"], got["records_unverifiable"]) == (mismatch, unverifiable)

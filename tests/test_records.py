@@ -108,7 +108,7 @@ def test_missing_column_is_one_error(tmp_path):
 def test_not_a_table(tmp_path):
     path = tmp_path / "requests.xlsx"
     path.write_bytes(b"not a zip")
-    with pytest.raises(records.RecordsError, match="requests.xlsx: cannot read it as XLSX"):
+    with pytest.raises(records.RecordsError, match=r"requests\.xlsx: cannot read it as XLSX"):
         records.load_file(path, records.REQUESTS)
 
 

@@ -54,6 +54,7 @@ FINDINGS = [
     ("b07", 0, "address.forbidden", "15.1", 5.0, "мужчина из ПЭУ приедет"),     # rejected below
 ]
 REJECTED = [("b07", 0)]
+NOT_ASSESSED = [("b02", "tempo.fast", "language"), ("b02", "address.forbidden", "language")]   # b02 is in Kazakh
 DICTATED = [("b03", 0, 55.0, 40.0, "пятьдесят пять"), ("b04", 0, 400.0, 50.0, "четыреста")]
 
 REQUESTS = [
@@ -100,6 +101,7 @@ def db(tmp_path_factory) -> Path:
         for call_id, idx, rule, clause, start, evidence in FINDINGS:
             con.execute("INSERT INTO findings VALUES (?,?,?,?,'operator',?,?,?,'STP-04-2019/01',1.0)",
                         [call_id, idx, rule, clause, start, None if start is None else start + 1, evidence])
+        con.executemany("INSERT INTO not_assessed (call_id, rule, reason) VALUES (?,?,?)", NOT_ASSESSED)
         for call_id, idx in REJECTED:
             rule = next(f[2] for f in FINDINGS if f[:2] == (call_id, idx))
             con.execute("INSERT INTO review_events (seq, decided_at, who, kind, call_id, idx, rule, comment) "
@@ -156,6 +158,17 @@ def test_the_spravka_states_the_language_split(db, reports, kind):
     assert (f"на русском {by_lang['ru']}, на казахском 1, на двух языках 0, язык не определён {by_lang['unknown']}"
             in text)
     assert "не оценивались" in text and "tempo.fast" in text
+
+
+def test_a_rules_share_leaves_out_the_calls_it_could_not_judge(db, reports):
+    from analytics.queries.report_queries import checked_scope
+
+    checked = checked_scope(db, *(dt.date.fromisoformat(d) for d in PERIOD)).checked
+    tables = _docx_tables(reports["spravka"].with_suffix(".docx"))
+    clauses = next(t for t in tables if t[0][-1] == "Доля звонков")
+    shares = {(row[0], row[2]): row[4] for row in clauses[1:]}
+    # address.forbidden: b01 and b04 in the period (b07 rejected), not judged on b02
+    assert _number(shares[("п. 15.1", "2")]) == round(100 * 2 / (checked - 1), 1)
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -367,7 +380,8 @@ def test_targets_come_from_the_config_file(db, tmp_path, target, verdict):
     res = CliRunner().invoke(cli, ["--config", str(cfg), "report", "--db", str(db), "--from", PERIOD[0],
                                    "--to", PERIOD[1], "--out", str(tmp_path / "r")])
     assert res.exit_code == 0, res.output
-    indicators = next(t for t in _docx_tables(tmp_path / "r.docx") if t[0][:3] == ["№", "Показатель", "Критерий оценки"])
+    indicators = next(t for t in _docx_tables(tmp_path / "r.docx")
+                      if t[0][:3] == ["№", "Показатель", "Критерий оценки"])
     assert indicators[1][6] == verdict and f"не ниже {target:g} %" in indicators[1][2]
 
 
@@ -476,6 +490,7 @@ def test_overview_button_and_tiles_judge_by_the_config_file(monkeypatch, db, tmp
     assert not at.exception, [e.value for e in at.exception]
     _wanted, files = at.session_state[STATE_KEY]
     docx_name = next(n for n in files if n.endswith(".docx"))
-    tables = [[[c.text for c in row.cells] for row in t.rows] for t in docx.Document(io.BytesIO(files[docx_name])).tables]
+    tables = [[[c.text for c in row.cells] for row in t.rows]
+              for t in docx.Document(io.BytesIO(files[docx_name])).tables]
     indicators = next(t for t in tables if t[0][:3] == ["№", "Показатель", "Критерий оценки"])
     assert indicators[1][6] == verdict and f"не ниже {target:g} %" in indicators[1][2]

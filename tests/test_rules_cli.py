@@ -14,7 +14,8 @@ CORPUS = Path(__file__).parent / "corpus"
 
 def _call(tmp_path: Path, speaker: str, name: str = "2025-03-04_0012") -> Path:
     data = {"call_id": name, "duration_s": 60.0, "language": "ru", "layout": "stereo-operator-left", "utterances": [
-        {"speaker": "operator", "start": 0.0, "end": 3.2, "text": "Добрый день, Алматинские тепловые сети, Айгуль, слушаю вас."},
+        {"speaker": "operator", "start": 0.0, "end": 3.2,
+         "text": "Добрый день, Алматинские тепловые сети, Айгуль, слушаю вас."},
         {"speaker": "customer", "start": 3.45, "end": 7.1, "text": "Здравствуйте, хочу передать показания."},
         {"speaker": speaker, "start": 12.4, "end": 13.0, "text": "Девушка, подождите."},
         {"speaker": "customer", "start": 40.2, "end": 43.0, "text": "Сто двадцать три и пять."},

@@ -74,7 +74,7 @@ def test_bad_names(name, message):
 
 
 def test_folder_without_model_bin(tmp_path):
-    with pytest.raises(ModelError, match="no model.bin"):
+    with pytest.raises(ModelError, match=r"no model\.bin"):
         resolve_model(str(tmp_path))
 
 
@@ -89,5 +89,5 @@ def test_runtime(device, compute, expected):
 
 def test_unreachable_size_name_is_a_clear_error(monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    with pytest.raises(ModelError, match="cannot load Whisper model 'tiny'.*embedded-base"):
+    with pytest.raises(ModelError, match=r"cannot load Whisper model 'tiny'.*embedded-base"):
         model_mod.load_model(TranscribeOptions(model="tiny", device="cpu"))

@@ -73,7 +73,7 @@ def echoes(text: str, prompt: str) -> bool:
     for i in range(len(words)):
         for term in terms:
             if len(words) - i >= len(term) and all(
-                    fuzz.ratio(w, t) >= ECHO_SIMILARITY for w, t in zip(words[i:i + len(term)], term)):
+                    fuzz.ratio(w, t) >= ECHO_SIMILARITY for w, t in zip(words[i:i + len(term)], term, strict=True)):
                 if i in ends:
                     return True
                 ends.add(i + len(term))

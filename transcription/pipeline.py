@@ -100,7 +100,7 @@ class Transcriber:
         if not chunks:
             return []
         voices = roles.cluster_voices(audio, chunks, self.opts.role_min_margin)
-        chunks = [replace(c, tag=v) for c, v in zip(chunks, voices.labels)]
+        chunks = [replace(c, tag=v) for c, v in zip(chunks, voices.labels, strict=True)]
         tagged = self.recognizer.recognize([audio], chunks)
         utts = [u for _, u in tagged]
         how = roles.assign_roles(utts, [v for v, _ in tagged], tuple(self.opts.operator_greeting))

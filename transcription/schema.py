@@ -64,7 +64,8 @@ class Utterance:
         }
         if self.words is not None:
             d["words"] = [
-                {"w": w.w, "start": round(w.start, 3), "end": round(w.end, 3), "p": None if w.p is None else round(w.p, 4)}
+                {"w": w.w, "start": round(w.start, 3), "end": round(w.end, 3),
+                 "p": None if w.p is None else round(w.p, 4)}
                 for w in self.words
             ]
         if self.avg_logprob is not None:

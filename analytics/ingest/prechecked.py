@@ -122,7 +122,8 @@ def _write_chunk(db_path: Path, chunk: pl.DataFrame, extra: dict[str, pl.DataFra
                     con.execute(
                         "INSERT INTO findings SELECT e.call_id, "
                         "CAST(row_number() OVER (PARTITION BY e.call_id) - 1 AS INTEGER), e.rule, e.clause, "
-                        "coalesce(e.speaker, 'operator'), e.start, e.\"end\", coalesce(e.evidence, ''), t.rulebook, 1.0 "
+                        "coalesce(e.speaker, 'operator'), e.start, e.\"end\", coalesce(e.evidence, ''), "
+                        "t.rulebook, 1.0 "
                         "FROM extra e JOIN todo t USING (call_id)").fetchall()
                 elif table == "call_readings":
                     con.execute(

@@ -295,7 +295,7 @@ def _rules(spec: TableSpec) -> list[pl.Expr]:
         rules += [missing("started_at"), bad_time("started_at"),
                   pl.when(pl.col("audio_path").is_null() & pl.col("transcript_path").is_null())
                   .then(pl.lit("neither audio_path nor transcript_path given")),
-                  pl.when(pl.col("layout").is_not_null() & ~pl.col("layout").is_in(LAYOUTS + ("auto",)))
+                  pl.when(pl.col("layout").is_not_null() & ~pl.col("layout").is_in((*LAYOUTS, "auto")))
                   .then(pl.format("unknown layout {}", pl.col("layout")))]
     elif spec is REQUESTS:
         rules += [missing("customer_type"),

@@ -151,7 +151,9 @@ readings_base AS (
 readings_dictated AS (
     SELECT b.reading_id, list(cr.value ORDER BY cr.idx) AS dictated_values,
            bool_or(abs(cr.value - b.value) <= {VALUE_TOLERANCE}) AS any_equal,
-           bool_and(coalesce(h.confidence, 1.0) >= {MIN_CONFIDENCE}) AS all_sure
+           -- the lower of the digits' own confidence (schema Reading.confidence) and that of the number
+           -- words of the utterance that dictated it (heard_numbers); none known: sure
+           bool_and(least(coalesce(cr.confidence, 1.0), coalesce(h.confidence, 1.0)) >= {MIN_CONFIDENCE}) AS all_sure
     FROM readings_base b JOIN call_readings cr ON cr.call_id = b.linked_call
     LEFT JOIN heard_numbers h ON h.call_id = cr.call_id AND h.what = 'reading' AND h.idx = cr.idx
     GROUP BY b.reading_id

@@ -43,6 +43,18 @@ def checked_scope(db: Path, date_from: dt.date, date_to: dt.date) -> CheckedScop
     return CheckedScope(int(row[0]), int(row[1]), int(row[2]), tuple(row[3] or ()))
 
 
+def not_assessed_calls(db: Path, date_from: dt.date, date_to: dt.date) -> dict[str, int]:
+    """rule → the period's checked calls on which it could not be judged (``not_assessed``: the language
+    spoken, no speech, unsure words); they are left out of that rule's share of calls."""
+    with connect(Path(db), read_only=True) as con:
+        rows = con.execute(f"""
+            WITH {_PERIOD}
+            SELECT n.rule, count(DISTINCT n.call_id) FROM not_assessed n SEMI JOIN period p
+                ON p.call_id = n.call_id AND p.score IS NOT NULL
+            GROUP BY n.rule""", [date_from, date_to]).fetchall()
+    return {rule: int(n) for rule, n in rows}
+
+
 def violation_examples(db: Path, date_from: dt.date, date_to: dt.date, per_rule: int = 3) -> pl.DataFrame:
     """Up to ``per_rule`` quotes for each rule: rule, clause, call_id, started_at, operator, start, evidence.
 

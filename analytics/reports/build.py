@@ -72,11 +72,12 @@ def _clauses(db: Path, period: Period, catalog: dict[str, tuple[str, str]], viol
     for r in ex.iter_rows(named=True):
         examples.setdefault(r["rule"], []).append(
             Example(r["call_id"], r["started_at"], r["operator"] or "—", r["start"], r["evidence"]))
+    skipped = report_queries.not_assessed_calls(db, period.start, period.end)
     rows = []
     for rule in dict.fromkeys([*catalog, *violations, *counts]):
         clause, title = catalog.get(rule, (counts.get(rule, {}).get("clause") or "—", rule))
         rows.append(ClauseRow(rule, clause, title, int(counts.get(rule, {}).get("calls") or 0),
-                              int(violations.get(rule, 0)), examples.get(rule, [])))
+                              int(violations.get(rule, 0)), examples.get(rule, []), skipped.get(rule, 0)))
     rows.sort(key=lambda r: (-r.violations, _clause_key(r.clause), r.rule))
     return rows
 

@@ -58,10 +58,10 @@ def indicators_chart(data: ReportData) -> Chart | None:
     b2 = ax.bar([p + w / 2 for p in x], now, w, color=COLORS["now"],
                 label=f"отчётный период ({period_label(data.period.start, data.period.end)})")
     for bars, vals in ((b1, [i.previous for i in inds]), (b2, [i.value for i in inds])):
-        for bar, v in zip(bars, vals):
+        for bar, v in zip(bars, vals, strict=True):
             ax.annotate("н/д" if v is None else f"{v:.1f}".replace(".", ","), (bar.get_x() + bar.get_width() / 2,
                         bar.get_height()), ha="center", va="bottom", fontsize=8)
-    for p, i in zip(x, inds):
+    for p, i in zip(x, inds, strict=True):
         ax.hlines(i.target, p - 0.45, p + 0.45, colors=COLORS["target"], linestyles="--", linewidth=1.2)
     ax.plot([], [], color=COLORS["target"], linestyle="--", label="целевое значение")
     ax.set_xticks(list(x), labels)
@@ -80,7 +80,7 @@ def clauses_chart(data: ReportData) -> Chart | None:
     fig, ax = plt.subplots(figsize=(6.3, 0.32 * len(rows) + 0.9))
     labels = [textwrap.shorten(f"{fmt_clause(c.clause)} — {c.title}", 60, placeholder="…") for c in rows]
     bars = ax.barh(labels, [c.violations for c in rows], color=COLORS["bad"])
-    for bar, c in zip(bars, rows):
+    for bar, c in zip(bars, rows, strict=True):
         ax.annotate(str(c.violations), (bar.get_width(), bar.get_y() + bar.get_height() / 2),
                     xytext=(3, 0), textcoords="offset points", va="center", fontsize=8)
     ax.set_xlabel("нарушений за период")
@@ -96,7 +96,7 @@ def operators_chart(data: ReportData) -> Chart | None:
     fig, ax = plt.subplots(figsize=(6.3, 2.6))
     labels = [textwrap.fill(o.name or o.operator_id, 14) for o in rows]
     bars = ax.bar(labels, [o.score_avg for o in rows], color=COLORS["now"])
-    for bar, o in zip(bars, rows):
+    for bar, o in zip(bars, rows, strict=True):
         ax.annotate(f"{o.score_avg:.1f}".replace(".", ","), (bar.get_x() + bar.get_width() / 2, bar.get_height()),
                     ha="center", va="bottom", fontsize=8)
     ax.set_ylim(0, 105)
@@ -116,7 +116,7 @@ def monthly_chart(data: ReportData) -> Chart | None:
                                      (w / 2, "readings_pct", "показания внесены вовремя", COLORS["bad"])):
         ys = [m.get(key) for m in data.monthly]
         bars = ax.bar([i + shift for i in range(len(months))], [y or 0 for y in ys], w, color=color, label=label)
-        for bar, y in zip(bars, ys):
+        for bar, y in zip(bars, ys, strict=True):
             ax.annotate("н/д" if y is None else f"{y:.0f}", (bar.get_x() + bar.get_width() / 2, bar.get_height()),
                         ha="center", va="bottom", fontsize=7)
     ax.set_xticks(range(len(months)), months)

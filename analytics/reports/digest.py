@@ -6,7 +6,7 @@ Three parts, each traceable to a figure elsewhere:
   ``[report]`` of ``oka-qa.toml`` (the KPI catalogue, ``analytics.catalogue.kpis``) and miss it;
 - operators whose rate for a clause jumped: the share of their judged calls breaking a clause
   (``analytics.queries.clause_rates``) rose by at least ``jump_pp`` points against the period before
-  of the same length, over at least ``jump_min_calls`` calls in this period;
+  of the same length, over at least ``jump_min_calls`` judged calls in each of the two periods;
 - overdue requests: open and past their due day (10 working days) at the end of the period, whenever
   they were created.
 
@@ -46,7 +46,7 @@ class DigestOptions:
     sender: the From address; recipients: the To addresses; out_dir: where ``oka-qa digest`` writes
     ``digest-<period>-<last day>.txt`` when no ``--out`` is given; jump_pp: how many percentage points
     a clause's rate must rise to be reported; jump_min_calls: the fewest judged calls of the operator
-    in the period for a rise to count (one call in two is not a trend).
+    in the period and in the one before for a rise to count (one call in two is not a trend).
     """
 
     smtp_host: str = ""
@@ -128,11 +128,13 @@ def build(db: Path, period: str = "week", last_day: dt.date | None = None, repor
     jumps = []
     for r in now.sort("operator_id", "clause").iter_rows(named=True):
         p = prev.get((r["operator_id"], r["clause"]))
-        was = p["rate_pct"] if p and p["rate_pct"] is not None else 0.0
-        if r["calls"] >= options.jump_min_calls and r["rate_pct"] - was >= options.jump_pp:
+        if p is None or p["calls"] < options.jump_min_calls or r["calls"] < options.jump_min_calls:
+            continue   # no baseline (a new operator, a quiet week) is no jump
+        was = p["rate_pct"]
+        if r["rate_pct"] - was >= options.jump_pp:
             title = f" «{titles[r['clause']]}»" if r["clause"] in titles else ""
             who = names.get(r["operator_id"]) or r["operator_id"]
-            jumps.append(f"{who} ({r['operator_id']}), п. {r['clause']}{title}: {_pct(was if p else None)} → "
+            jumps.append(f"{who} ({r['operator_id']}), п. {r['clause']}{title}: {_pct(was)} → "
                          f"{_pct(r['rate_pct'])} ({r['violating']} из {r['calls']} звонков)")
 
     overdue_df = LISTS["requests_overdue"](db, dt.date(1900, 1, 1), last)

@@ -115,13 +115,13 @@ def table(doc, headers: Sequence[str], rows: Sequence[Sequence[Any]], widths_cm:
     t = doc.add_table(rows=1, cols=len(headers))
     t.style = doc.styles["Table Grid"]
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for cell, h in zip(t.rows[0].cells, headers):
+    for cell, h in zip(t.rows[0].cells, headers, strict=True):
         _cell_text(cell, h, bold=True, size=size, align="center")
         _shade(cell, HEADER_FILL)
     _repeat_header(t.rows[0])
     for row in rows:
         cells = t.add_row().cells
-        for j, (cell, v) in enumerate(zip(cells, row)):
+        for j, (cell, v) in enumerate(zip(cells, row, strict=True)):
             _cell_text(cell, "" if v is None else str(v), size=size, align="right" if j in numeric_cols else None)
     if widths_cm:
         _widths(t, widths_cm)
@@ -134,10 +134,10 @@ def table(doc, headers: Sequence[str], rows: Sequence[Sequence[Any]], widths_cm:
 
 def _widths(t, widths_cm: Sequence[float]) -> None:
     t.autofit = False
-    for col, w in zip(t.columns, widths_cm):
+    for col, w in zip(t.columns, widths_cm, strict=True):
         col.width = Cm(w)
     for row in t.rows:
-        for cell, w in zip(row.cells, widths_cm):
+        for cell, w in zip(row.cells, widths_cm, strict=True):
             cell.width = Cm(w)
 
 
@@ -146,7 +146,7 @@ def plain_table(doc, rows: Sequence[Sequence[str]], widths_cm: Sequence[float], 
     t = doc.add_table(rows=0, cols=len(widths_cm))
     for row in rows:
         cells = t.add_row().cells
-        for cell, v in zip(cells, row):
+        for cell, v in zip(cells, row, strict=True):
             small = v.startswith("(")
             _cell_text(cell, v, size=8 if small else size, align="center" if small else None)
             cell.paragraphs[0].paragraph_format.keep_with_next = True

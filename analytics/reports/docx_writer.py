@@ -190,8 +190,8 @@ def _fit_widths(headers: list[str], rows: list[list[str]], total_cm: float = 17.
         if sum(want) <= total_cm:
             return [w * total_cm / sum(want) for w in want]
     spare = max(total_cm - sum(least), 0.0)
-    extra = [w - lo for w, lo in zip(want, least)]
-    return [lo + (spare * e / sum(extra) if sum(extra) else 0.0) for lo, e in zip(least, extra)]
+    extra = [w - lo for w, lo in zip(want, least, strict=True)]
+    return [lo + (spare * e / sum(extra) if sum(extra) else 0.0) for lo, e in zip(least, extra, strict=True)]
 
 
 def _cell(v) -> str:
@@ -210,8 +210,10 @@ def _clauses(doc, data: ReportData, figs, opts, n) -> None:
     checked = data.scope.checked
     para(doc, f"Проверено звонков: {fmt_number(checked, 0)}. По каждому пункту — число звонков, в которых "
               "он нарушен, число нарушений и доля звонков с нарушением.", align="justify")
+    # a call on which the rule could not be judged (the language spoken, ...) is left out of its share
     rows = [[fmt_clause(c.clause), c.title, fmt_number(c.calls, 0), fmt_number(c.violations, 0),
-             fmt_kpi(round(100 * c.calls / checked, 1) if checked else None, "%")] for c in data.clauses]
+             fmt_kpi(round(100 * c.calls / (checked - c.not_assessed), 1) if checked > c.not_assessed else None, "%")]
+            for c in data.clauses]
     table(doc, ["Пункт", "Требование", "Звонков с нарушением", "Нарушений", "Доля звонков"], rows,
           [2.6, 7.6, 2.3, 2.3, 2.0], size=9, numeric_cols=(2, 3, 4))
     figs.place(doc, "clauses")
@@ -251,7 +253,7 @@ def _training(doc, data: ReportData, figs, opts, n) -> None:
     para(doc, "По наиболее частым нарушениям каждого оператора за период:", align="justify")
     for r in recs:
         para(doc, r.name or r.operator_id, bold=True, size=11, space_after=1)
-        for rule, clause, count, text in r.items:
+        for _rule, clause, count, text in r.items:
             p = doc.add_paragraph(style="List Bullet")
             ref = ", ".join(x for x in (fmt_clause(clause) if clause else "",
                                         f"{count} случ." if count is not None else "") if x)

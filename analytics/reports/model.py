@@ -91,6 +91,7 @@ class ClauseRow:
     calls: int                # calls with at least one violation of the rule
     violations: int
     examples: list[Example] = field(default_factory=list)
+    not_assessed: int = 0     # checked calls on which the rule could not be judged (left out of its share)
 
 
 @dataclass

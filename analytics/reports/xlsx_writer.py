@@ -46,7 +46,7 @@ class _Book:
 
     def grid(self, ws, first_row: int, headers: Sequence[str], rows: Sequence[Sequence[Any]],
              widths: Sequence[float]) -> int:
-        for j, (h, w) in enumerate(zip(headers, widths)):
+        for j, (h, w) in enumerate(zip(headers, widths, strict=True)):
             ws.write(first_row, j, h, self.f["head"])
             ws.set_column(j, j, w)
         for i, row in enumerate(rows, first_row + 1):

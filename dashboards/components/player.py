@@ -14,10 +14,11 @@ LEAD_S = 1.0    # the review screen starts a little before the finding, so its w
 def player(call: dict, at_second: float | None, lead_s: float = 0.0) -> bool:
     """A player of ``call`` from ``at_second`` less ``lead_s``; a one-line reason when it cannot play.
     Returns whether a player is shown."""
-    if not call.get("audio_path"):
+    # a masked role's ``call`` has audio_path blanked (it is personal data): the data layer decides
+    audio = datasource.playable_audio(call["call_id"])   # the original to a role that plays audio, else redacted
+    if audio is None and not call.get("audio_path") and call.get("audio_path", "") is not None:
         st.caption("Записи разговора в базе нет.")
         return False
-    audio = datasource.playable_audio(call["call_id"])   # the original to a role that plays audio, else redacted
     start = max(0, int((at_second or 0) - (lead_s if at_second else 0)))
     if audio is None or not audio_player(call["call_id"], audio[0], start, kind=audio[1]):   # fetches are logged
         st.caption("Запись разговора недоступна на этом компьютере.")

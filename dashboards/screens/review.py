@@ -25,6 +25,8 @@ CURRENT = "review_current"          # (call_id, idx) of the finding on screen: k
 STATES_RU = {"unreviewed": "не проверенные", "confirmed": "подтверждённые", "rejected": "отклонённые", "all": "все"}
 LIST_COLUMNS = ["call_id", "started_at", "operator_name", "rule", "clause", "start", "evidence", "verdict"]
 
+# the decision fits the first screen at 1280×720: less empty space above the title
+st.html("<style>[data-testid='stMainBlockContainer'] {padding-top: 2rem !important;}</style>")
 st.title("Проверка")
 st.caption(f"{period.label}. Ложное срабатывание перестаёт учитываться в показателях и баллах сразу. "
            "Клавиши: 1 — подтвердить, 2 — ложное срабатывание.")
@@ -33,11 +35,11 @@ if msg := st.session_state.pop("review_saved", None):
 
 c1, c2 = st.columns([3, 2])
 names = sorted(datasource.rule_precision()["rule"].to_list())
-context.remember("review_rule", None)
+context.remember("review_rule", "")
 rule = context.remembered("review_rule", c1.selectbox(
-    "Правило", [None, *names], key="review_rule",
-    format_func=lambda r: "все правила" if r is None else fmt_rule(rules.get(r, (None, None))[1],
-                                                                   rules.get(r, (None, None))[0], r)))
+    "Правило", ["", *names], key="review_rule",      # "" (not None, which streamlit shows as its English placeholder)
+    format_func=lambda r: "все правила" if not r else fmt_rule(rules.get(r, (None, None))[1],
+                                                               rules.get(r, (None, None))[0], r))) or None
 context.remember("review_state", "unreviewed")
 state = context.remembered("review_state", c2.radio("Показать", datasource.REVIEW_STATES, format_func=STATES_RU.get,
                                                     horizontal=True, key="review_state"))
@@ -75,10 +77,10 @@ else:
         st.caption(f"{fmt_of(pos + 1, len(keys))} · звонок {f['call_id']} · {fmt_datetime(f['started_at'])} · "
                    f"{f['operator_name'] or '—'} · {fmt_seconds(f['start'])}")
         st.markdown(f"> «{f['evidence']}»" if f["evidence"] else "> (нарушение по звонку в целом)")
+        decision(f, key="review", on_saved=_next_after)
         detail = datasource.call_detail(f["call_id"])
         if detail is not None:
             player(detail.call, f["start"], lead_s=LEAD_S)
-        decision(f, key="review", on_saved=_next_after)
         if st.button("Открыть звонок на этом месте", icon=":material/open_in_new:", key="review_open",
                      type="tertiary"):
             context.open_call(f["call_id"], f["start"], back=PAGE)

@@ -73,7 +73,10 @@ def _same_name(said: T.Token, name: T.Token) -> bool:
     k = max(4, len(name.form) - 1)
     if len(said.form) >= k and said.form[:k] == name.form[:k] and len(said.form) - len(name.form) <= 3:
         return True
-    # the name as a recogniser bends it («Бауржан» for «Бауыржан», «Ольгу» for «Ольга»): the same by sound
+    # the name as a recogniser bends it («Бауржан» for «Бауыржан», «Ольгу» for «Ольга»): the same by sound —
+    # not in Kazakh speech, whose words are read as written («маман», a specialist, sounds like «Арман»)
+    if said.flags & T.KAZAKH:
+        return False
     a, b = sound_key(said.form), sound_key(name.form)
     return len(b) >= 4 and abs(len(a) - len(b)) <= 2 and distance(b, a) <= 0.34
 

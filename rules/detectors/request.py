@@ -72,7 +72,7 @@ def request_fields(call: Call, rule) -> list:
             if not cues.contains(u) and not _by_parts(u, stems, inside) \
                     and not (digits and _sounds(rule, f"{kind}.{field}", spec.get("cues", []), u)):
                 continue
-            if not digits or or_cues.entries and or_cues.contains(u):
+            if not digits or (or_cues.entries and or_cues.contains(u)):
                 found = True
             else:
                 found = any(_has_number(v, digits) for v in utts[k:k + 1 + int(spec.get("window", 2))])

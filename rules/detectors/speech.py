@@ -50,7 +50,8 @@ def vocative_address(call: Call, rule) -> list:
             i, j = m.first, m.last
             prev = toks[i - 1] if i > 0 else None
             nxt = toks[j + 1] if j + 1 < n else None
-            if nxt is not None and (nxt.form in not_before or nxt.form in names or nxt.flags & (T.NAME | T.PATR | T.SURN)):
+            if nxt is not None and (nxt.form in not_before or nxt.form in names
+                                    or nxt.flags & (T.NAME | T.PATR | T.SURN)):
                 continue
             closed = nxt is None or toks[j].punct != ""
             if not closed and i == j and toks[i].form in adjectives and nxt.flags & T.NOUN:

@@ -184,7 +184,8 @@ def account(r: random.Random) -> str:
 
 
 def phone(r: random.Random) -> str:
-    return "87" + str(r.choice([0, 0, 0, 7, 7, 4])) + str(r.randrange(1, 9)) + "".join(str(r.randrange(10)) for _ in range(7))
+    return ("87" + str(r.choice([0, 0, 0, 7, 7, 4])) + str(r.randrange(1, 9))
+            + "".join(str(r.randrange(10)) for _ in range(7)))
 
 
 def reading_value(r: random.Random) -> float:
@@ -203,7 +204,8 @@ def body(r: random.Random, c: Call, drop: set[str], who, org: str) -> list:
     steps: list = []
     ask_acc = r.choice(["Назовите, пожалуйста, номер лицевого счёта.", "Продиктуйте лицевой счёт, пожалуйста.",
                         "Ваш лицевой счёт?", "Подскажите номер лицевого счёта."])
-    give_acc = r.choice(["{a}.", "Лицевой счёт {a}.", "Сейчас, {a}.", "Вот, по квитанции {a}."]).format(a=say_digits(r, acc))
+    give_acc = r.choice(["{a}.", "Лицевой счёт {a}.", "Сейчас, {a}.",
+                         "Вот, по квитанции {a}."]).format(a=say_digits(r, acc))
     if c.topic == "readings":
         steps += [("op", ask_acc), ("cu", give_acc),
                   ("op", r.choice([f"Адрес: улица {st}, дом {r.randrange(1, 200)}?", "Проверяю. Это частный дом?",
@@ -213,11 +215,13 @@ def body(r: random.Random, c: Call, drop: set[str], who, org: str) -> list:
             prev = reading_value(r)
             steps.append(("op", f"В прошлом месяце у вас было {fmt(prev)}."))
             steps.append(("cu", "Да, помню."))
-        steps.append(("op", r.choice(["Диктуйте показания.", "Слушаю вас, говорите показания.", "Какие показания на счётчике?",
+        steps.append(("op", r.choice(["Диктуйте показания.", "Слушаю вас, говорите показания.",
+                                      "Какие показания на счётчике?",
                                       "Продиктуйте, пожалуйста, показания."])))
         vals = [reading_value(r) for _ in range(r.choice([1, 1, 1, 2]))]
         if len(vals) == 1:
-            steps.append(("cu", r.choice(["{v}.", "Горячая вода {v}.", "На счётчике {v}.", "Сейчас посмотрю. Вот, {v}."]).format(
+            steps.append(("cu", r.choice(["{v}.", "Горячая вода {v}.", "На счётчике {v}.",
+                                          "Сейчас посмотрю. Вот, {v}."]).format(
                 v=say_value(r, vals[0]))))
         else:
             steps.append(("cu", f"На кухне {say_value(r, vals[0])}, в ванной {say_value(r, vals[1])}."))
@@ -234,10 +238,13 @@ def body(r: random.Random, c: Call, drop: set[str], who, org: str) -> list:
         if "причина" not in drop:
             steps += [("op", r.choice(["По какой причине нужна опломбировка?", "Что случилось, почему нужна пломба?",
                                        "Причину подскажите, пожалуйста."])),
-                      ("cu", r.choice(["Мы поменяли счётчик, старый сломался.", "После ремонта в ванной, сантехник снимал пломбу.",
-                                       "Была авария, прорвало трубу, пломбу сорвали.", "Срок поверки истёк, поставили новый счётчик."]))]
+                      ("cu", r.choice(["Мы поменяли счётчик, старый сломался.",
+                                       "После ремонта в ванной, сантехник снимал пломбу.",
+                                       "Была авария, прорвало трубу, пломбу сорвали.",
+                                       "Срок поверки истёк, поставили новый счётчик."]))]
         if "контактный телефон" not in drop:
-            steps.append(("op", r.choice(["Контактный номер телефона для связи?", "Оставьте, пожалуйста, телефон для связи."])))
+            steps.append(("op", r.choice(["Контактный номер телефона для связи?",
+                                          "Оставьте, пожалуйста, телефон для связи."])))
             steps.append(("cu", r.choice([f"{say_digits(r, phone(r))}.", "Звоните на этот номер, с которого звоню."])))
         steps.append(("op", "Заявка зарегистрирована, контролёр свяжется с вами в течение пяти-десяти рабочих дней."))
         steps.append(("cu", "Хорошо, буду ждать."))
@@ -250,11 +257,13 @@ def body(r: random.Random, c: Call, drop: set[str], who, org: str) -> list:
                       ("cu", f"{r.choice(OBJECTS).capitalize()} на {st}, {r.randrange(1, 200)}.")]
         if "прибор учета" not in drop:
             steps += [("op", "Данные прибора: марка и заводской номер?"),
-                      ("cu", f"Теплосчётчик {r.choice(['Карат', 'Взлёт', 'Логика', 'Пульсар'])}, заводской номер {say_digits(r, str(r.randrange(10000, 9999999)))}.")]
+                      ("cu", f"Теплосчётчик {r.choice(['Карат', 'Взлёт', 'Логика', 'Пульсар'])}, заводской номер "
+                             f"{say_digits(r, str(r.randrange(10000, 9999999)))}.")]
         if "причина" not in drop:
             steps += [("op", "Причина обращения?"),
                       ("cu", r.choice(["Заменили прибор после поверки.", "Была реконструкция узла, сняли пломбу.",
-                                       "Прибор сломался, поставили новый.", "Перед отопительным сезоном нужна проверка."]))]
+                                       "Прибор сломался, поставили новый.",
+                                       "Перед отопительным сезоном нужна проверка."]))]
         if "контакт" not in drop:
             steps += [("op", "Контактное лицо и телефон?"),
                       ("cu", f"{who[0]} {who[2]}, {say_digits(r, phone(r))}.")]
@@ -269,7 +278,8 @@ def body(r: random.Random, c: Call, drop: set[str], who, org: str) -> list:
             "Отопительный сезон начинается с пятнадцатого октября, точную дату объявит акимат.",
             "Перерасчёт делается по заявлению, нужна справка о временном отсутствии.",
             f"Оплата поступила, {s} тенге, в следующей квитанции долг уйдёт."])))
-        steps.append(("cu", r.choice(["Понятно.", "А почему так дорого?", "Ясно, а где эту справку взять?", "Хорошо."])))
+        steps.append(("cu", r.choice(["Понятно.", "А почему так дорого?", "Ясно, а где эту справку взять?",
+                                      "Хорошо."])))
         steps.append(("op", r.choice(["Тариф утверждён уполномоченным органом, мы его не меняем.",
                                       "Справку можно взять в ЦОНе или через портал.",
                                       "Если будут вопросы, звоните, всё объясним."])))
@@ -353,8 +363,10 @@ def build(r: random.Random, idx: int, topic: str, raw: bool, pos: set[str], neg:
         elif rule == "escalation.not_offered":
             extra.append([("cu", r.choice(ESC_CU)), ("op", r.choice(ESC_BAD))])
         elif rule == "third_party.disclosed":
-            fill = {"k": r.randrange(1, 150), "street": r.choice(STREETS), "sum": words_ru(r.randrange(2, 90)) + " тысяч",
-                        "phone": say_digits(r, phone(r)), "surname": person(r)[2], "first": person(r)[0], "patr": person(r)[1]}
+            fill = {"k": r.randrange(1, 150), "street": r.choice(STREETS),
+                    "sum": words_ru(r.randrange(2, 90)) + " тысяч",
+                    "phone": say_digits(r, phone(r)), "surname": person(r)[2], "first": person(r)[0],
+                    "patr": person(r)[1]}
             i = r.randrange(len(TP_CU))
             extra.append([("cu", TP_CU[i].format(**fill)), ("op", TP_BAD[i].format(**fill))])
         elif rule == "interruption":

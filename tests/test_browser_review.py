@@ -1,0 +1,187 @@
+"""The dashboard as its users live in it, in a real browser (Debian's chromium via Playwright):
+
+* the head of ОКА prepares the half-year review: signs in, refreshes (still signed in), opens a
+  colleague's link to a call in a fresh browser, drills from each clause 2.6 tile to its records and
+  makes the «Справка»;
+* an auditor works through five findings, each in at most three clicks (listening included), and
+  sees the department's score move after a rejection;
+* every page is photographed at 1440×900 and 1280×720 (test-output/screenshots/size_*), the view a
+  user gets without scrolling, to be looked at.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+
+import dashboard_db
+import pytest
+from test_browser import ARGS, CHROMIUM, OKA_QA, SHOTS, _free_port, _wait_healthy, settle
+
+from analytics.access.users import UsersFile
+from analytics.catalogue.kpis import BY_KEY
+from analytics.queries.kpi import compute_kpis
+
+pytestmark = pytest.mark.slow
+
+PASSWORD = "проверка-панели-2025"
+PAGES = ("Обзор", "Операторы", "Пункты стандарта", "Звонки", "Своевременность", "Проверка", "Журнал доступа")
+SIZES = ((1440, 900), (1280, 720))
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    from pathlib import Path
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip("chromium is not installed (scripts/dev.sh test installs it: apt-get install chromium)")
+    work = tmp_path_factory.mktemp("browser_review")
+    db = dashboard_db.build(work / "t.duckdb")
+    for call_id in ("c02", "c03", "c05", "c08", "c09", "c12", "c13"):
+        dashboard_db.add_recording(db, call_id, seconds=40)
+    users = UsersFile(work / "users.json")
+    users.add("aigerim", "head", PASSWORD)
+    users.add("marat", "auditor", PASSWORD)
+    port = _free_port()
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "OKA_QA_USERS": str(work / "users.json")}
+    proc = subprocess.Popen([*OKA_QA, "dashboard", "--db", str(db), "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, proc)
+        yield url, db
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    from playwright.sync_api import sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+def new_page(browser, width: int = 1440, height: int = 900):
+    pg = browser.new_context(viewport={"width": width, "height": height}, locale="ru-RU").new_page()
+    pg.set_default_timeout(60_000)
+    return pg
+
+
+def sign_in(pg, url: str, user: str, path: str = "") -> None:
+    pg.goto(url + path)
+    pg.get_by_role("heading", name="Вход").wait_for()
+    pg.get_by_label("Пользователь").fill(user)
+    pg.get_by_label("Пароль").fill(PASSWORD)
+    pg.get_by_role("button", name="Войти").click()
+    settle(pg)
+
+
+def go(pg, title: str) -> None:
+    pg.locator('[data-testid="stSidebarNav"]').get_by_text(title, exact=True).click()
+    pg.get_by_role("heading", name=title, exact=True).wait_for()
+    settle(pg)
+
+
+def first_half(pg) -> None:
+    pg.locator('[data-testid="stSidebar"]').get_by_text("I", exact=True).click()
+    pg.get_by_text("I полугодие 2025: 01.01.2025 – 30.06.2025").first.wait_for()
+    settle(pg)
+
+
+def tile_value(pg, label: str) -> str:
+    tile = pg.locator('[data-testid="stMetric"]').filter(has_text=label).first
+    return tile.locator('[data-testid="stMetricValue"]').inner_text().strip()
+
+
+def test_head_prepares_the_half_year_review(server, browser):
+    url, _db = server
+    pg = new_page(browser)
+    sign_in(pg, url, "aigerim")
+    pg.get_by_role("heading", name="Обзор", exact=True).wait_for()
+    pg.reload()                                                        # F5: still signed in
+    pg.get_by_role("heading", name="Обзор", exact=True).wait_for()
+    assert pg.get_by_role("heading", name="Вход").count() == 0
+    first_half(pg)
+    for key in ("requests_registered_on_time_pct", "readings_entered_on_time_pct"):    # each clause 2.6 tile
+        kpi = BY_KEY[key]
+        pg.get_by_text(kpi.tile_label).first.wait_for()                     # named as in the Справка, «п. 2.6»
+        pg.locator(f".st-key-tile_open_{key} button").first.click()              # «Записи: N» under the tile
+        pg.get_by_role("heading", name="Своевременность", exact=True).wait_for()
+        settle(pg)
+        heading = pg.get_by_role("heading", name=kpi.label).first
+        heading.wait_for()
+        assert heading.inner_text().startswith(f"{kpi.label}:")
+        pg.screenshot(path=str(SHOTS / f"review_head_{key}.png"))
+        go(pg, "Обзор")
+    pg.get_by_role("button", name="Сформировать отчёт").click()
+    pg.get_by_text("DOCX").first.wait_for(timeout=180_000)             # the document to sign is offered
+    pg.screenshot(path=str(SHOTS / "review_head_report.png"))
+
+    other = new_page(browser)                                          # a colleague opens the shared link
+    sign_in(other, url, "aigerim", "/calls?call=c13&t=5")
+    other.get_by_role("heading", name="Звонок c13").wait_for()
+    other.screenshot(path=str(SHOTS / "review_head_shared_link.png"))
+
+
+def test_auditor_reviews_five_findings_in_three_clicks_each(server, browser):
+    url, db = server
+    pg = new_page(browser)
+    sign_in(pg, url, "marat")
+    first_half(pg)
+    score_before = tile_value(pg, "Средний балл по СТП")
+    go(pg, "Проверка")
+    clicks, seen, rejected = [], [], 0
+    for i in range(5):
+        card = pg.locator(".st-key-review_card")
+        card.wait_for()
+        seen.append(card.inner_text())
+        n = 0
+        player = card.locator("audio")
+        if player.count():
+            player.first.evaluate("a => a.play().catch(() => null)")     # one click on ▶ (the player is cued)
+            n += 1
+        verdict = "Ложное срабатывание" if i % 2 == 0 else "Подтвердить"
+        rejected += verdict == "Ложное срабатывание"
+        card.get_by_role("button", name=verdict).click()                  # one click: saved, the next follows
+        n += 1
+        settle(pg)
+        pg.get_by_text("Сохранено:").first.wait_for()
+        for _ in range(100):                                              # the next finding is on the card
+            if card.inner_text() != seen[-1]:
+                break
+            pg.wait_for_timeout(300)
+        settle(pg)
+        clicks.append(n)
+        pg.screenshot(path=str(SHOTS / f"review_auditor_{i + 1}.png"))
+    assert max(clicks) <= 3, clicks
+    assert len(set(seen)) == 5, "each decision brought the next finding"
+    assert rejected == 3
+    go(pg, "Обзор")
+    first_half(pg)
+    score_after = tile_value(pg, "Средний балл по СТП")
+    expected = compute_kpis(db, *(__import__("datetime").date(2025, 1, 1), __import__("datetime").date(2025, 6, 30)))
+    assert score_after != score_before
+    assert score_after == BY_KEY["compliance_score_avg"].fmt(expected["compliance_score_avg"])
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_screenshots_of_every_page(server, browser, width, height):
+    url, _db = server
+    pg = new_page(browser, width, height)
+    sign_in(pg, url, "aigerim")
+    first_half(pg)
+    for i, title in enumerate(PAGES):
+        go(pg, title)
+        assert not pg.locator('[data-testid="stException"]').count(), f"{title}: an exception is shown"
+        pg.screenshot(path=str(SHOTS / f"size_{width}x{height}_{i}_{title.replace(' ', '_')}.png"))
+    pg.goto(url + "/calls?call=c13&t=5")
+    pg.get_by_role("heading", name="Звонок c13").wait_for()
+    settle(pg)
+    pg.screenshot(path=str(SHOTS / f"size_{width}x{height}_7_call.png"))

@@ -1,0 +1,42 @@
+"""Sign-in throttling (analytics/access/throttle.py): the guesser slows down, the owner never locks out.
+
+Issue 17 item 5: five wrong passwords locked the head's account for five minutes, for everyone.
+"""
+from __future__ import annotations
+
+import pytest
+
+from analytics.access.throttle import Throttle
+
+
+@pytest.mark.parametrize("attackers", [1, 5, 50])
+def test_the_owner_waits_seconds_at_most_whatever_others_type(attackers):
+    """Guessers try as fast as the throttle lets them for ten minutes; the owner, at her own computer,
+    would wait at most seconds at any moment of it."""
+    t = Throttle()
+    longest = 0.0
+    for now in range(600):
+        for n in range(attackers):
+            if t.wait_s(f"10.0.0.{n}", "head", now) == 0:
+                t.failed(f"10.0.0.{n}", "head", now)
+        longest = max(longest, t.wait_s("10.0.9.9", "head", now))
+    assert longest <= 10      # seconds, never minutes
+
+
+@pytest.mark.parametrize("failures, at_least", [(3, 1), (5, 4), (8, 32), (20, 300)])
+def test_the_guessers_own_delay_doubles(failures, at_least):
+    t = Throttle()
+    for i in range(failures):
+        t.failed("10.0.0.66", "head", float(i))
+    wait = t.wait_s("10.0.0.66", "head", float(failures - 1))
+    assert at_least <= wait <= t.max_delay_s
+
+
+def test_a_success_clears_that_clients_failures_and_old_ones_expire():
+    t = Throttle()
+    for i in range(5):
+        t.failed("pc", "anna", float(i))
+    assert t.wait_s("pc", "anna", 5.0) > 0
+    assert t.wait_s("pc", "anna", 5.0 + t.window_s) == 0
+    t.succeeded("pc", "anna")
+    assert t.wait_s("pc", "anna", 6.0) == 0
