@@ -40,7 +40,7 @@ def test_check_json_contract_example(tmp_path):
     assert out["uncertain"] == [] and isinstance(out["not_assessed"], list)
     assert out["score"] == 83.0
     assert out["readings"] == [{"value": 123.5, "start": 40.2, "evidence": "Сто двадцать три и пять",
-                                "confidence": 1.0}]
+                               "confidence": 1.0}]   # a typed transcript: its digits are sure
 
 
 def test_same_words_from_the_customer_are_no_finding(tmp_path):
