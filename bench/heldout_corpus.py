@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-CORPUS_VERSION = 3
+CORPUS_VERSION = 4
 DEFAULT_DIR = ROOT / "var" / "bench" / "heldout"
 N_CALLS = 30
 NOISY_DB = -28.0  # this loud a line noise or louder: the "noisiest recordings"
@@ -183,6 +183,8 @@ def make_script(rng: random.Random, topic: str) -> Script:
         at = [i for i, t in enumerate(turns) if t[0] == "customer" and i > 1]
         i = rng.choice(at)
         turns[i] = ("customer", f"{rng.choice(CU_NEGATIVES)} {turns[i][1]}")
+    if "escalation.offered" in faults:
+        faults.discard("escalation.not_offered")  # the script offers it: the label follows the script
     if faults & {"escalation.not_offered", "escalation.offered"}:
         turns.append(("customer", "Меня это не устраивает, я хочу поговорить с вашим руководителем."))
         if "escalation.offered" in faults:

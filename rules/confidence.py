@@ -147,6 +147,21 @@ def heard_stretch(call, rule, f: Finding) -> list[Utterance]:
     return list(call.transcript.utterances)
 
 
+def _stretch_reached(call, rule) -> bool:
+    """Whether the recognised speech reaches the stretch at all: an operator who answers is heard within
+    ``heard_within_s`` of the recording's start (opening), and the last words come within it of its end
+    (ending).  A transcript that begins late or stops early lost that stretch: nothing is known about it."""
+    limit = rule.params.get("heard_within_s")
+    ops = call.operator
+    if limit is None or not ops or not call.transcript.duration_s:
+        return True
+    if rule.heard_in == "opening":
+        return ops[0].start <= float(limit)
+    if rule.heard_in == "ending":
+        return call.duration - max(u.end for u in call.utts) <= float(limit)
+    return True
+
+
 def judge(call, rule, found: list[Finding]) -> tuple[list[Finding], list[Finding], str | None]:
     """(counted, uncertain, not-assessed reason) for what a rule's detector found on a call."""
     if not found:
@@ -154,6 +169,8 @@ def judge(call, rule, found: list[Finding]) -> tuple[list[Finding], list[Finding
     threshold = rule.min_confidence
     heard = None
     if rule.heard_in:
+        if not _stretch_reached(call, rule):
+            return [], [], "low_confidence"
         heard = stretch_confidence(heard_stretch(call, rule, found[0]))
         if heard < threshold:
             return [], [], "low_confidence"

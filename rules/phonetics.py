@@ -11,11 +11,16 @@ reduced to a coarse phonetic key and compared by edit distance:
   voiceless pairs (з/с/ц, д/т, б/п, в/ф, г/к/х/қ/ғ, ж/ш/щ/ч), unstressed
   vowels (о/а/ә, е/э/и/ы/і/я, у/ю/ұ/ү/ө); soft and hard signs and «й» drop out;
   doubled letters collapse.
-* Word boundaries are ignored (the key of a stretch is its words' keys joined),
-  so a phrase split or joined differently still matches.
-* A phrase matches a stretch when some substring of the stretch's key is
-  within ``max_distance`` (a share of the phrase key's length) of the phrase's
-  key — a normalised edit distance with free ends.
+* Around a word the dictionary does not know (how a bent word looks) — the
+  word and as many whole neighbours as the phrase's length reaches, their keys
+  joined, so a phrase split or joined differently still matches — a phrase
+  matches when some substring is within ``max_distance`` (a share of the
+  phrase key's length) of the phrase's key: an edit distance with free ends.
+* Dictionary words are what the recogniser heard: a run of them must match the
+  phrase whole, within half that distance.  An inflection («спасибо за
+  обращения») still counts; another phrase of real words («спасибо за
+  ожидание»), or the middle of other words («обращайтесь в отдел кадров» for
+  «всего доброго»), does not.  Without a dictionary every word may be bent.
 
 Used for the words whose *absence* a rule judges (a greeting, a farewell, a
 request field's cue): a false match there only spares a violation, never
@@ -23,7 +28,10 @@ invents one.  It is not used to find violations.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
+
+from rapidfuzz.distance import Levenshtein
 
 _MAP = {
     "а": "a", "о": "a", "ә": "a", "я": "a",
@@ -67,10 +75,44 @@ def distance(phrase_key: str, text_key: str) -> float:
 
 
 def sounds_like(phrases_keys: tuple[str, ...], words: list[str], max_distance: float = 0.25,
-                min_key: int = 5) -> bool:
-    """Whether one of the phrases (given by their keys) is heard in ``words`` (the surface forms of a stretch)."""
-    text_key = key("".join(words))
-    return any(len(k) >= min_key and distance(k, text_key) <= max_distance for k in phrases_keys)
+                min_key: int = 5, known: Callable[[str], bool] | None = None) -> bool:
+    """Whether one of the phrases (given by their keys) is heard in ``words`` (the surface forms of a stretch).
+
+    ``known`` tells a dictionary word.  Around a bent word (one it does not know) a phrase is searched with free
+    ends within ``max_distance``; a run of dictionary words must match the phrase whole, within half of it.
+    Without ``known`` every word counts as possibly bent."""
+    keys = [key(w) for w in words]
+    bent = [i for i, w in enumerate(words) if known is None or not known(w)]
+    for pk in phrases_keys:
+        n = len(pk)
+        if n < min_key:
+            continue
+        if any(distance(pk, key("".join(words[slice(*_around(keys, b, n))]))) <= max_distance for b in bent):
+            return True
+        limit = int(max_distance / 2 * n)
+        for i in range(len(keys)):
+            length = 0
+            for j in range(i, len(keys)):
+                length += len(keys[j])
+                if length > n + limit + j - i:   # a doubled sound at each joint may collapse
+                    break
+                run = key("".join(words[i:j + 1]))
+                if Levenshtein.distance(pk, run, score_cutoff=limit) <= limit:
+                    return True
+    return False
+
+
+def _around(keys: list[str], b: int, reach: int) -> tuple[int, int]:
+    """The words around word ``b``: as many whole neighbours on each side as fit within ``reach`` sounds."""
+    i, left = b, 0
+    while i > 0 and left + len(keys[i - 1]) <= reach:
+        i -= 1
+        left += len(keys[i])
+    j, right = b + 1, 0
+    while j < len(keys) and right + len(keys[j]) <= reach:
+        right += len(keys[j])
+        j += 1
+    return i, j
 
 
 def phrase_keys(phrases) -> tuple[str, ...]:

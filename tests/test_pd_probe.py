@@ -106,8 +106,11 @@ def _sign_in(pg, url: str, name: str, path: str = "") -> None:
 
 
 def _half(pg, which: str) -> None:
-    pg.locator('[data-testid="stSidebar"]').get_by_text(which, exact=True).click()
-    settle(pg)
+    """The half-year in the sidebar's period picker (a page without the picker keeps its own view)."""
+    choice = pg.locator('[data-testid="stSidebar"]').get_by_text(which, exact=True)
+    if choice.count():
+        choice.click()
+        settle(pg)
 
 
 def _collect(pg, ctx, where: str, seen: dict[str, str]) -> None:
@@ -141,16 +144,16 @@ def test_no_personal_data_reaches_a_masked_role(demo, role):
         pg = ctx.new_page()
         pg.set_default_timeout(60_000)
         _sign_in(pg, url, role)
-        pages = (["Обзор", "Операторы", "Пункты стандарта", "Звонки", "Своевременность"] if role == "trainer"
-                 else ["Звонки"])
+        nav = pg.locator('[data-testid="stSidebarNav"] a')
+        pages = [t.strip().splitlines()[-1] for t in nav.all_inner_texts()] if nav.count() else [""]   # every page this role has
         for half in ("I", "II"):
             _half(pg, half)
             for title in pages:
-                if len(pages) > 1:   # an operator has one page, and no page list
+                if title:            # a role with one page has no page list
                     pg.locator('[data-testid="stSidebarNav"]').get_by_text(title, exact=True).click()
                     settle(pg)
                     _half(pg, half)
-                if title == "Обзор":
+                if title == "Обзор" and pg.get_by_role("button", name="Сформировать отчёт").count():
                     pg.get_by_role("button", name="Сформировать отчёт").click()
                     pg.locator("a.oka-download", has_text="DOCX").wait_for(timeout=300_000)
                     settle(pg)

@@ -77,6 +77,9 @@ CASES = [
     ("a misheard «будешь» is uncertain", call(utt("operator", 0, "добрый вечер тепловые сетя и будешь слушаю вас",
                                                   p={"сетя": 0.3, "и": 0.2, "будешь": 0.15}), *body()),
      "address.ty", "uncertain"),
+    ("the opening was not heard at all", call(utt("customer", 1.0, "алло"),
+                                              utt("operator", 25.0, "назовите пожалуйста адрес"), *body()[2:]),
+     "greeting.missing", "not_assessed:low_confidence"),
     ("no operator speech", call(utt("customer", 0, "алло алло вы меня слышите")),
      "greeting.missing", "not_assessed:no_speech"),
 ]

@@ -39,7 +39,7 @@ class TranscribeOptions:
         Kazakh only: ``transcription.language``), ``ru`` or ``kk`` to force one.
     kk_threshold: with ``auto``, the probability of Kazakh (among Russian and Kazakh, by
         Whisper's language tokens) at which speech counts as Kazakh.  0.5 takes the model
-        as it is; the embedded base model gives espeak-ng's synthetic Kazakh only 0.04–0.3
+        as it is; the embedded base model gives espeak-ng's synthetic Kazakh only 0.02–0.28
         (``python bench/language_detect.py``), so a deployment with labelled Kazakh calls
         should measure and set it.
     layout: ``auto`` (stereo files are taken as operator-left), or one of the

@@ -244,13 +244,21 @@ CREATE TABLE IF NOT EXISTS rejects (
 """
 
 
-# columns added after a table was first released: a database made by an older version gains them
-MIGRATIONS = (
-    "ALTER TABLE findings ADD COLUMN IF NOT EXISTS confidence DOUBLE",
-    "ALTER TABLE calls ADD COLUMN IF NOT EXISTS topics VARCHAR[]",
-    # how surely the dictated value's digits were heard (schema Reading.confidence; the table mirrors it)
-    "ALTER TABLE call_readings ADD COLUMN IF NOT EXISTS confidence DOUBLE",
-)
+def _add_missing_columns(con: duckdb.DuckDBPyConnection) -> None:
+    """Give a database made by an older version every column the current DDL has.
+
+    The DDL is built in memory and its columns compared with the file's, table by table: no hand-kept list
+    of ``ALTER TABLE`` statements to forget when a column is added.
+    """
+    wanted_sql = ("SELECT table_name, column_name, data_type FROM information_schema.columns "
+                  "WHERE table_schema = 'main' ORDER BY table_name, ordinal_position")
+    with duckdb.connect() as mem:
+        mem.execute(DDL)
+        wanted = mem.execute(wanted_sql).fetchall()
+    have = {(t, c) for t, c, _ in con.execute(wanted_sql).fetchall()}
+    for table, column, data_type in wanted:
+        if (table, column) not in have:
+            con.execute(f'ALTER TABLE "{table}" ADD COLUMN IF NOT EXISTS "{column}" {data_type}')
 
 
 class StoreError(OkaError):
@@ -281,8 +289,7 @@ def _create(path: Path) -> None:
     with connect(path) as con:
         con.begin()
         con.execute(DDL)
-        for statement in MIGRATIONS:
-            con.execute(statement)
+        _add_missing_columns(con)
         reviews.create(con)  # the auditors' history (review_events) and the state derived from it
         calibration.create(con)
         samples.create(con)

@@ -39,7 +39,7 @@ def _has_stem(u, rule) -> bool:
     keys = rule.cache.get("sound_keys")
     if keys is None:
         keys = rule.cache["sound_keys"] = phrase_keys(_phrases(rule.params.get("sounds_like", [])))
-    return sounds_like(keys, u.forms, limit)
+    return sounds_like(keys, u.forms, limit, known=T.morph().word_is_known)
 
 
 def _phrases(entries) -> list[str]:
@@ -77,8 +77,10 @@ def _same_name(said: T.Token, name: T.Token) -> bool:
     # not in Kazakh speech, whose words are read as written («маман», a specialist, sounds like «Арман»)
     if said.flags & T.KAZAKH:
         return False
+    # a dictionary word the recogniser wrote is what it heard: within half the distance only, as for phrases
     a, b = sound_key(said.form), sound_key(name.form)
-    return len(b) >= 4 and abs(len(a) - len(b)) <= 2 and distance(b, a) <= 0.34
+    limit = 0.34 if said.flags & T.UNKNOWN else 0.17
+    return len(b) >= 4 and abs(len(a) - len(b)) <= 2 and distance(b, a) <= limit
 
 
 @register("name_usage")

@@ -6,6 +6,7 @@ from rules.numbers import pieces
 from rules.phonetics import key as sound_key
 from rules.phonetics import phrase_keys, sounds_like
 from rules.registry import register
+from rules.text import morph
 from transcription.schema import Finding
 
 
@@ -40,7 +41,7 @@ def _sounds(rule, name: str, cues: list, u) -> bool:
     if keys is None:
         keys = rule.cache[("sound", name)] = phrase_keys(
             [next(iter(c)) if isinstance(c, dict) else str(c) for c in cues])
-    return sounds_like(keys, u.forms, limit, min_key=6)
+    return sounds_like(keys, u.forms, limit, min_key=6, known=morph().word_is_known)
 
 
 @register("request_fields")
