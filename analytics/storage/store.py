@@ -46,7 +46,8 @@ CREATE TABLE IF NOT EXISTS calls (
     asr_model        VARCHAR,              -- model that produced the transcript, NULL if given
     content_hash     VARCHAR,              -- hash of the transcript JSON, to re-check on change
     ingested_at      TIMESTAMP,
-    source_hash      VARCHAR               -- hash of the calls.csv row + its audio/transcript file
+    source_hash      VARCHAR,              -- hash of the calls.csv row + its audio/transcript file
+    topics           VARCHAR[]             -- every topic the call covers, ``topic`` first
 );
 
 -- Numbers said in a call (digits or words), for the account-number tie-break of linking.
@@ -130,6 +131,7 @@ CREATE TABLE IF NOT EXISTS call_readings (
     value     DOUBLE,
     start     DOUBLE,
     evidence  VARCHAR,
+    confidence DOUBLE,            -- how surely the dictated value's digits were heard
     PRIMARY KEY (call_id, idx)
 );
 
