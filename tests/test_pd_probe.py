@@ -145,7 +145,8 @@ def test_no_personal_data_reaches_a_masked_role(demo, role):
         pg.set_default_timeout(60_000)
         _sign_in(pg, url, role)
         nav = pg.locator('[data-testid="stSidebarNav"] a')
-        pages = [t.strip().splitlines()[-1] for t in nav.all_inner_texts()] if nav.count() else [""]   # every page this role has
+        # every page this role has
+        pages = [t.strip().splitlines()[-1] for t in nav.all_inner_texts()] if nav.count() else [""]
         for half in ("I", "II"):
             _half(pg, half)
             for title in pages:

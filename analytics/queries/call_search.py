@@ -8,7 +8,6 @@ are those of ``analytics.queries.view_sql``.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -67,6 +66,15 @@ def _re2_escape(text: str) -> str:
     return "".join("\\" + ch if ch in r".^$*+?()[]{}|\-" else ch for ch in text)
 
 
+def _common_prefix(words: list[str]) -> str:
+    """The longest prefix every word shares (word stems, not paths)."""
+    first, last = min(words), max(words)
+    n = 0
+    while n < min(len(first), len(last)) and first[n] == last[n]:
+        n += 1
+    return first[:n]
+
+
 def _utterance_matches(forms: tuple[str, ...]) -> tuple[str, list[Any]]:
     """SQL (on ``u.text``) and its parameters: true when the utterance holds one of ``forms`` as a word.
 
@@ -77,7 +85,7 @@ def _utterance_matches(forms: tuple[str, ...]) -> tuple[str, list[Any]]:
     groups: dict[str, list[str]] = {}
     for f in forms:
         groups.setdefault(f[:3], []).append(f)
-    stems = sorted({os.path.commonprefix(g) for g in groups.values()})
+    stems = sorted({_common_prefix(g) for g in groups.values()})
     prefilter = " OR ".join(f"contains({norm}, ?)" for _ in stems)
     return f"({prefilter}) AND regexp_matches({norm}, ?)", [*stems, _words_regex(forms)]
 
