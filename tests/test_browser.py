@@ -6,6 +6,7 @@ every step under test-output/screenshots/.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -14,6 +15,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import dashboard_db
@@ -34,17 +36,41 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
 USER, PASSWORD = "head.test", "проверка-панели-2025"
 
 
+@contextlib.contextmanager
+def served_dashboard(db: Path, users_file: Path, **env: str) -> Iterator[str]:
+    """``oka-qa dashboard`` on a free port with ``users_file`` as its accounts (and ``env`` added to its
+    environment); yields its URL and stops it afterwards.  Its output goes to a log file beside the database,
+    so a chatty server can never block on a full pipe."""
+    port = _free_port()
+    log = Path(db).with_suffix(".server.log")
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "OKA_QA_USERS": str(users_file), **env}
+    with open(log, "w", encoding="utf-8") as out:
+        proc = subprocess.Popen([*OKA_QA, "dashboard", "--db", str(db), "--port", str(port)],
+                                stdout=subprocess.DEVNULL, stderr=out, text=True, env=env)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            _wait_healthy(url, proc, log=log)
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=30)      # oka-qa gives streamlit 10 s to stop, then kills it
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-def _wait_healthy(url: str, proc: subprocess.Popen, timeout_s: float = 120) -> None:
+def _wait_healthy(url: str, proc: subprocess.Popen, timeout_s: float = 120, log: Path | None = None) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"the dashboard exited with {proc.returncode}: {proc.stderr.read()}")
+            said = log.read_text(encoding="utf-8", errors="replace") if log else proc.stderr.read()
+            raise RuntimeError(f"the dashboard exited with {proc.returncode}: {said}")
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
                 if r.status == 200:
@@ -61,21 +87,9 @@ def server(tmp_path_factory):
     work = tmp_path_factory.mktemp("browser")
     db = dashboard_db.build(work / "t.duckdb")
     dashboard_db.add_recording(db, "c13")
-    port = _free_port()
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "OKA_QA_USERS": str(work / "users.json")}
     UsersFile(work / "users.json").add(USER, "head", PASSWORD)     # the sign-in gate's account (dashboards/auth.py)
-    proc = subprocess.Popen([*OKA_QA, "dashboard", "--db", str(db), "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, proc)
+    with served_dashboard(db, work / "users.json") as url:
         yield url, db
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)      # oka-qa gives streamlit 10 s to stop, then kills it
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 @pytest.fixture(scope="module")

@@ -8,15 +8,13 @@ Screenshots go to test-output/screenshots/access_*.png.
 """
 from __future__ import annotations
 
-import os
-import subprocess
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import dashboard_db
 import pytest
-from test_browser import ARGS, CHROMIUM, OKA_QA, SHOTS, _free_port, _wait_healthy, settle
+from test_browser import ARGS, CHROMIUM, SHOTS, served_dashboard, settle
 
 from analytics.access import audit
 from analytics.access.users import UsersFile
@@ -36,20 +34,8 @@ def server(tmp_path_factory):
     users = UsersFile(work / "users.json")
     users.add(HEAD, "head", PASSWORD)
     users.add(TRAINER, "trainer", PASSWORD)
-    port = _free_port()
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "OKA_QA_USERS": str(work / "users.json")}
-    proc = subprocess.Popen([*OKA_QA, "dashboard", "--db", str(db), "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, proc)
+    with served_dashboard(db, work / "users.json") as url:
         yield url, db
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 @pytest.fixture(scope="module")

@@ -10,12 +10,9 @@
 """
 from __future__ import annotations
 
-import os
-import subprocess
-
 import dashboard_db
 import pytest
-from test_browser import ARGS, CHROMIUM, OKA_QA, SHOTS, _free_port, _wait_healthy, settle
+from test_browser import ARGS, CHROMIUM, SHOTS, served_dashboard, settle
 
 from analytics.access.users import UsersFile
 from analytics.catalogue.kpis import BY_KEY
@@ -41,20 +38,8 @@ def server(tmp_path_factory):
     users = UsersFile(work / "users.json")
     users.add("aigerim", "head", PASSWORD)
     users.add("marat", "auditor", PASSWORD)
-    port = _free_port()
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "OKA_QA_USERS": str(work / "users.json")}
-    proc = subprocess.Popen([*OKA_QA, "dashboard", "--db", str(db), "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, proc)
+    with served_dashboard(db, work / "users.json") as url:
         yield url, db
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 @pytest.fixture(scope="module")

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 import subprocess
 import zipfile
 from pathlib import Path
 
 import pytest
-from test_browser import ARGS, CHROMIUM, OKA_QA, SHOTS, _free_port, _wait_healthy, settle
+from test_browser import ARGS, CHROMIUM, OKA_QA, SHOTS, served_dashboard, settle
 
 from analytics.access.users import UsersFile
 from data import DEMO_DIR
@@ -75,20 +74,8 @@ def demo(tmp_path_factory):
     users.add("head", "head", PASSWORD)
     users.add("trainer", "trainer", PASSWORD)
     users.add("operator", "operator", PASSWORD, operator_id="op01")
-    port = _free_port()
-    env = {**os.environ, "OKA_QA_USERS": str(work / "users.json"), "OKA_QA_RECORDINGS": str(DEMO_DIR)}
-    proc = subprocess.Popen([*OKA_QA, "dashboard", "--db", str(db), "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, proc)
+    with served_dashboard(db, work / "users.json", OKA_QA_RECORDINGS=str(DEMO_DIR)) as url:
         yield url, db
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def call_ids() -> list[str]:
