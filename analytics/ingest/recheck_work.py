@@ -172,6 +172,8 @@ def judge_chunk(chunk: Chunk, checker=None) -> Out:
                 result: CheckResult = checker.check(tr)
                 found, unsure, skipped = result.findings, result.uncertain, result.not_assessed
                 rules = all_rules
+            elif not rules:   # only rules gone from the rulebook: their verdicts go, nothing runs
+                found, unsure, skipped = [], [], []
             else:
                 v = checker.check_rules(tr, rules, m["topic"])
                 found, unsure, skipped = v.findings, v.uncertain, v.not_assessed
@@ -181,7 +183,7 @@ def judge_chunk(chunk: Chunk, checker=None) -> Out:
             continue
         judged = set(rules) | set(chunk.removed_of.get(m["rule_set"], ()))
         if full:  # rules gone from the rulebook go with the old verdicts
-            judged |= {r["rule"] for r in old_found.get(cid, ()) + old_unsure.get(cid, ())}
+            judged |= {r["rule"] for r in [*old_found.get(cid, ()), *old_unsure.get(cid, ())]}
         out.judged += [{"call_id": cid, "rule": r} for r in sorted(judged)]
         matched = judged - chunk.ingest_rules
         found = [f for f in found if f.rule in matched]
