@@ -63,6 +63,26 @@ def roles_of(chunks, labels: list[int | None], doc: dict | None, greeting: tuple
     return ["unknown" if lab is None else "operator" if lab == operator else "customer" for lab in labels]
 
 
+def relabel(folder: Path, call: dict, doc: dict, margin: float, greeting: tuple[str, ...]) -> dict:
+    """A cached mono transcript with its speakers named again by the current voice prints, as
+    ``transcription.pipeline`` would name them (each utterance in the speech stretch it was decoded from)."""
+    from transcription.audio import decode
+    from transcription.roles import assign_roles, cluster_voices, speech_chunks
+    from transcription.schema import Utterance
+
+    mono = decode(folder / "audio" / call["file"]).mono()
+    chunks = speech_chunks(mono)
+    labels = cluster_voices(mono, chunks, margin).labels if chunks else []
+    utts, voice = [], []
+    for u in doc["utterances"]:
+        mid = (u["start"] + u["end"]) / 2
+        at = next((i for i, c in enumerate(chunks) if c.start - 0.1 <= mid <= c.end + 0.1), None)
+        utts.append(Utterance("unknown", u["start"], u["end"], u["text"]))
+        voice.append(None if at is None else labels[at])
+    assign_roles(utts, voice, greeting)
+    return {**doc, "utterances": [{**u, "speaker": v.speaker} for u, v in zip(doc["utterances"], utts, strict=True)]}
+
+
 def measure(folder: Path, call: dict, downmix: bool, margin: float, greeting: tuple[str, ...]) -> dict | None:
     from transcription.audio import decode
     from transcription.roles import cluster_voices, speech_chunks
