@@ -217,23 +217,17 @@ def test_a_rule_not_assessed_does_not_lower_the_score(checker):
     assert result.score == 100.0
 
 
-# held-out figures of the test half (written before any tuning, never tuned on; `oka-qa eval tests/corpus_kk/test`):
-# rules below 0.9 there are reported as such, and guarded here so that they do not get worse
-HELD_OUT_FLOOR = {"enterprise.negative": 0.7, "escalation.not_offered": 0.77}
-
-
 @pytest.mark.parametrize("half", ["test", "dev"])
 def test_the_kazakh_corpus(checker, half):
-    """dev (tuned on): every rule with a Kazakh lexicon F1 >= 0.9; test (held out): >= 0.9 but for the rules
-    whose held-out figure is below it; the language right on >= 95 % of calls in both."""
+    """Every rule with a Kazakh lexicon F1 >= 0.9 on both halves — dev (tuned on) and test (held out: written
+    before any tuning, never tuned on; `oka-qa eval tests/corpus_kk/test`); the language right on >= 95 % of calls."""
     report = evaluate(CORPUS / half, checker).to_dict()
     assert report["calls"] >= 80
     assert report["language_accuracy"] >= 0.95
     for rule, s in report["rules"].items():
         assert rule not in NO_KAZAKH or s["tp"] + s["fp"] == 0 or s["support"] == 0, (half, rule, s)
         if s["support"] >= 3:
-            floor = HELD_OUT_FLOOR.get(rule, 0.9) if half == "test" else 0.9
-            assert s["f1"] is not None and s["f1"] >= floor, (half, rule, s)
+            assert s["f1"] is not None and s["f1"] >= 0.9, (half, rule, s)
 
 
 def test_the_corpus_labels_carry_a_language():
