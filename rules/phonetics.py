@@ -62,16 +62,65 @@ def distance(phrase_key: str, text_key: str) -> float:
     n = len(phrase_key)
     if not n:
         return 1.0
-    prev = list(range(n + 1))  # column over the phrase, for the empty text prefix
-    best = prev[n]
+    return _least_edits(phrase_key, text_key, -1) / n
+
+
+@lru_cache(maxsize=4096)
+def _masks(phrase_key: str) -> dict[str, int]:
+    """Sound → the bit set of the phrase positions that have it."""
+    peq: dict[str, int] = {}
+    for i, ch in enumerate(phrase_key):
+        peq[ch] = peq.get(ch, 0) | (1 << i)
+    return peq
+
+
+def _least_edits(phrase_key: str, text_key: str, enough: int) -> int:
+    """The least edits turning ``phrase_key`` into a substring of ``text_key`` (Myers' bit-parallel form of Sellers'
+    table: one column of it is two bit vectors, one text sound costs a dozen integer operations, not a pass over
+    the phrase); it stops as soon as the edits are ``enough`` or fewer (-1: never, the least is wanted)."""
+    n = len(phrase_key)
+    peq = _masks(phrase_key)
+    full = (1 << n) - 1
+    top = 1 << (n - 1)
+    pv, mv, score = full, 0, n
+    best = n
+    if best <= enough:
+        return best
     for ch in text_key:
-        cur = [0] * (n + 1)  # a match may start anywhere in the text
-        for i in range(1, n + 1):
-            cost = 0 if phrase_key[i - 1] == ch else 1
-            cur[i] = min(prev[i - 1] + cost, prev[i] + 1, cur[i - 1] + 1)
-        best = min(best, cur[n])
-        prev = cur
-    return best / n
+        eq = peq.get(ch, 0)
+        xv = eq | mv
+        xh = (((eq & pv) + pv) ^ pv) | eq
+        ph = mv | (full & ~(xh | pv))
+        mh = pv & xh
+        if ph & top:
+            score += 1
+        elif mh & top:
+            score -= 1
+            if score < best:
+                best = score
+                if best <= enough:
+                    return best
+        ph = (ph << 1) & full   # a match may start anywhere in the text: no carry into the first row
+        mh = (mh << 1) & full
+        pv = mh | (full & ~(xv | ph))
+        mv = ph & xv
+    return best
+
+
+def _within(phrase_key: str, text_key: str, max_distance: float) -> bool:
+    """``distance(phrase_key, text_key) <= max_distance``, stopping at the first substring close enough."""
+    n = len(phrase_key)
+    if not n:
+        return max_distance >= 1.0
+    # the largest whole number of edits e with e / n <= max_distance, as the float division decides it
+    k = int(max_distance * n)
+    while k + 1 <= n and (k + 1) / n <= max_distance:
+        k += 1
+    while k >= 0 and k / n > max_distance:
+        k -= 1
+    if k < 0:
+        return False
+    return _least_edits(phrase_key, text_key, k) <= k
 
 
 def sounds_like(phrases_keys: tuple[str, ...], words: list[str], max_distance: float = 0.25,
@@ -87,7 +136,7 @@ def sounds_like(phrases_keys: tuple[str, ...], words: list[str], max_distance: f
         n = len(pk)
         if n < min_key:
             continue
-        if any(distance(pk, key("".join(words[slice(*_around(keys, b, n))]))) <= max_distance for b in bent):
+        if any(_within(pk, key("".join(words[slice(*_around(keys, b, n))])), max_distance) for b in bent):
             return True
         limit = int(max_distance / 2 * n)
         for i in range(len(keys)):
