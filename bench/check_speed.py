@@ -176,7 +176,7 @@ def report(got: dict[str, dict]) -> dict:
                   for side, runs in total.items()}
     floor = min(FLOORS, key=lambda s: out["all"][s]["best_of_three_us_per_call"])
     out["floor"] = floor
-    for name, row in [*out["sets"].items(), ("all", out["all"])]:
+    for row in [*out["sets"].values(), out["all"]]:
         for run in ("first_run", "best_of_three"):
             key = f"{run}_us_per_call"
             row[f"ratio_{run}"] = round(row["check"][key] / row[floor][key], 2)
@@ -209,7 +209,8 @@ def main() -> int:
         c, f = row["check"], row[floor]
         calls = row.get("calls", sum(r["calls"] for r in out["sets"].values()))
         tokens = row.get("tokens", sum(r["tokens"] for r in out["sets"].values()))
-        print(f"  {name:<12}{calls:>6}{tokens:>8}   {c['first_run_us_per_call']:>9.1f} /{c['best_of_three_us_per_call']:>8.1f}"
+        print(f"  {name:<12}{calls:>6}{tokens:>8}"
+              f"   {c['first_run_us_per_call']:>9.1f} /{c['best_of_three_us_per_call']:>8.1f}"
               f"   {f['first_run_us_per_call']:>9.1f} /{f['best_of_three_us_per_call']:>8.1f}"
               f"   {row['ratio_first_run']:>5.1f}x /{row['ratio_best_of_three']:>5.1f}x")
     others = ", ".join(f"{s} {out['all'][s]['best_of_three_us_per_call']:.1f}" for s in FLOORS if s != floor)
