@@ -177,8 +177,8 @@ class Lexicon:
         found: list[tuple[int, int, Entry]] = []
         hits = [(p, c) for w in common for p in where[w] for c in first[w]]
         if fuzzy:
-            for p, t in enumerate(toks):
-                if t.flags & T.UNKNOWN and len(t.form) >= self.fuzzy_min:
+            for p, t in u.unknown:
+                if len(t.form) >= self.fuzzy_min:
                     w = self._canon(t)
                     if w not in common:
                         hits.extend((p, c) for c in first.get(w, ()))
