@@ -151,7 +151,8 @@ def sounds_like(phrases_keys: tuple[str, ...], words: list[str], max_distance: f
         if bent is None:
             bent = [i for i, w in enumerate(words) if known is None or not known(w)]
         for b in bent:
-            around = key("".join(words[slice(*_around(keys, b, n))]))
+            i, j = _around(keys, b, n)
+            around = _joined(keys[i:j])
             if n - LCSseq.similarity(pk, around) <= edits and _within(pk, around, max_distance):
                 return True
         if grams is None:  # the sound pairs said anywhere in the utterance (every run's key is a stretch of it)
