@@ -267,14 +267,15 @@ def tokenize(text: str, marks: bool = False, language: str | None = None) -> lis
     if marks:
         return _with_marks(text)
     kk = language == "kk"
-    has_kazakh_letter = kazakh.has_kazakh_letter
-    # a text without a Kazakh letter has no word with one: the per-word test only where the text has one
-    mixed = not kk and has_kazakh_letter(text.lower())
+    # a Kazakh letter in a word (``kazakh.has_kazakh_letter``), asked of the whole text first: a text without one
+    # (most Russian speech) has no word with one
+    letters = kazakh.model()["letters"]
+    mixed = not kk and not letters.isdisjoint(text.lower())
     toks: list[Token] = []
     append = toks.append
     for m in _TOKEN_PUNCT.finditer(text):
         word, punct = m.group(1, 2)
-        form, lemma, flags, alts = _info_kk(word) if kk or (mixed and has_kazakh_letter(word.lower())) \
+        form, lemma, flags, alts = _info_kk(word) if kk or (mixed and not letters.isdisjoint(word.lower())) \
             else _info(word)
         s = m.start()
         append(Token(form, lemma, flags, alts, s, s + len(word), punct or ""))
