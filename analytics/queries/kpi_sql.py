@@ -51,7 +51,8 @@ Definitions (section 5):
 * value mismatch: a linked reading whose call dictated values, none equal to
   the entered value (tolerance 1e-6), all heard surely;
 * a finding counts unless an auditor rejected it (``reviews.verdict =
-  'rejected'`` for the same call, index and rule).
+  'rejected'`` for the same call, index and rule); a violation an auditor
+  added (``added_violations``, not retracted) counts as well.
 """
 from __future__ import annotations
 
@@ -94,6 +95,10 @@ findings_p AS (
     -- (call_id, idx) is the key of reviews: a join, not a correlated NOT EXISTS (5x faster)
     LEFT JOIN reviews rv ON rv.call_id = f.call_id AND rv.idx = f.idx AND rv.verdict = 'rejected'
     WHERE rv.call_id IS NULL OR (rv.rule IS NOT NULL AND rv.rule <> f.rule)
+    UNION ALL BY NAME   -- and the violations auditors added (analytics/storage/reviews.py, counted_violations)
+    SELECT v.*, c.operator_id, c.started_at, c.topic
+    FROM counted_violations v JOIN calls_p c USING (call_id)
+    WHERE v.source = 'auditor'
 )"""
 
 _DIGITS = "nullif(regexp_replace(coalesce({col}, ''), '[^0-9]', '', 'g'), '')"
