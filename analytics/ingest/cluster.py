@@ -193,9 +193,11 @@ class _Run:
                 raise ClusterError(f"a cluster actor cannot start: {_first_line(e)}") from e
             self._lost(actor, None, e)
             return
-        if self.check_on_actors and info["rulebook"] != self.checker.version:
-            raise ClusterError(f"node {info['node'][:12]} checks with rulebook edition {info['rulebook']!r}, this "
-                               f"machine with {self.checker.version!r}: install the same oka-qa on every node")
+        ours = (self.checker.version, self.report.rule_set or info["rule_set"])
+        if self.check_on_actors and (info["rulebook"], info["rule_set"]) != ours:
+            raise ClusterError(f"node {info['node'][:12]} checks with another rulebook (edition {info['rulebook']!r}, "
+                               f"rule set {str(info['rule_set'])[:12]}; here {ours[0]!r}, {str(ours[1])[:12]}): "
+                               f"install the same oka-qa on every node")
         actor.node, actor.ready = info["node"], True
         log.info("actor %d (%s) ready on node %s", actor.key, actor.kind, actor.node[:12])
 

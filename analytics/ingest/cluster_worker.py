@@ -54,8 +54,13 @@ class CallWorker:
 
     def ready(self) -> dict:
         """Where the actor runs and what it checks with (the driver compares the rulebook edition)."""
+        rule_set = None
+        if self._checker is not None:
+            from rules import versions
+
+            rule_set = versions.manifest(self._checker.rulebook).key
         return {"node": ray.get_runtime_context().get_node_id(), "pid": os.getpid(), "model": self.model,
-                "rulebook": self._checker.version if self._checker is not None else None}
+                "rulebook": self._checker.version if self._checker is not None else None, "rule_set": rule_set}
 
     def process(self, call_id: str, layout: str, suffix: str, audio: bytes | None,
                 transcript: Transcript | None) -> Outcome:

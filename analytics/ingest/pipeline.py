@@ -61,6 +61,8 @@ class IngestReport:
     changes: list[str] = field(default_factory=list)
     overlaps: int | None = None  # calls started while another call of the operator went on (None: not recounted)
     calls_resent: int = 0  # --cluster: calls sent to another actor after the one holding them died
+    rule_set: str | None = None  # the rule versions new calls are judged by (rules/versions.py)
+    recheck: object | None = None  # the re-check of stored calls after a rulebook edit (analytics/ingest/recheck.py)
 
     @property
     def processed(self) -> int:
@@ -74,6 +76,8 @@ class IngestReport:
         if self.calls_resent:
             calls += f" ({self.calls_resent} sent again after a cluster actor was lost)"
         parts = [calls]
+        if self.recheck is not None:
+            parts.insert(0, self.recheck.summary())
         for table, (valid, ins, upd) in self.records.items():
             parts.append(f"{table}: {ins} new, {upd} updated, {valid - ins - upd} unchanged")
         if self.links:
@@ -116,6 +120,10 @@ class _LazyChecker:
     """``Checker.default()``, loaded on first use: the rulebook takes a moment to compile."""
 
     _checker = None
+    lazy_default = True  # analytics/ingest/recheck.py: the rulebook in use, loaded when needed
+
+    def get(self):
+        return self._get()
 
     def _get(self):
         if self._checker is None:
@@ -154,6 +162,10 @@ def ingest(data_dir: Path, db_path: Path, cfg: Config | None = None, on_error: O
         checker = _LazyChecker()
 
     try:
+        from analytics.ingest import recheck
+
+        # a rulebook edited since the stored calls were judged: they follow it first (only the rules changed)
+        report.rule_set, report.recheck = recheck.follow_rulebook(db_path, checker, reject)
         if files["calls"]:
             _ingest_calls(files["calls"], data_dir, db_path, cfg, checker, report, reject)
         for name in ("requests", "readings"):
@@ -276,7 +288,8 @@ def _ingest_calls(path: Path, data_dir: Path, db_path: Path, cfg: Config, checke
         from analytics.ingest import cluster  # Ray is imported on this path only
 
         rows = cluster.call_rows(todo, db_path, cfg, checker, failed, report,
-                                 check_on_actors=isinstance(checker, _LazyChecker), row=_row)
+                                 check_on_actors=isinstance(checker, _LazyChecker),
+                                 row=lambda t, result: _row(t, result, report.rule_set))
     else:
         rows = _local_rows(todo, db_path, cfg, checker, failed, reject, report, loaded.file, file_rejects)
     _store(rows, db_path, report)
@@ -336,7 +349,7 @@ def _local_rows(todo: list[_Todo], db_path: Path, cfg: Config, checker, failed, 
         if t.transcript is None:
             continue
         try:
-            row = _checked(t, checker)
+            row = _checked(t, checker, report.rule_set)
         except Exception as e:  # one transcript the rulebook trips on must not stop the rest
             log.debug("checking %s failed", t.row["call_id"], exc_info=True)
             failed(t, f"checking call {t.row['call_id']} failed: {e}", checking=True)
@@ -373,13 +386,13 @@ def _chunks(items: list, n: int) -> Iterable[list]:
         yield items[i:i + n]
 
 
-def _checked(t: _Todo, checker) -> dict:
+def _checked(t: _Todo, checker, rule_set: str | None = None) -> dict:
     t.transcript.call_id = t.row["call_id"]
-    return _row(t, checker.check(t.transcript))
+    return _row(t, checker.check(t.transcript), rule_set)
 
 
-def _row(t: _Todo, result: CheckResult) -> dict:
-    """What ``calls_store.write_calls`` stores for one checked call."""
+def _row(t: _Todo, result: CheckResult, rule_set: str | None = None) -> dict:
+    """What ``calls_store.write_calls`` stores for one checked call (``rule_set``: rules/versions.py)."""
     tr = t.transcript
     tr.call_id = t.row["call_id"]
     started = t.row["started_at"]
@@ -395,6 +408,7 @@ def _row(t: _Todo, result: CheckResult) -> dict:
             "rulebook": result.rulebook, "asr_model": t.asr_model,
             "content_hash": hashlib.sha256(tr.to_json().encode()).hexdigest(),
             "ingested_at": dt.datetime.now().replace(microsecond=0), "source_hash": t.source_hash,
+            "rule_set": rule_set,
         },
     }
 
