@@ -4,10 +4,11 @@
 
 Kazakh turns of ``data.kazakh_audio`` (operators' and customers' alike, every ``len/lines``-th one), each
 spoken by each espeak-ng Kazakh voice variant, are one stereo recording each (the turn on the operator's
-side).  Each recording is transcribed with ``language="kk"`` twice in this run, by the same loaded model:
-``kk_decode`` on (neutral Kazakh prompt, bounded fallback, loops cut: ``transcription.language``) and off
-(decoded like a Russian piece).  Printed per voice and path: WER and CER against the script (lower case,
-no punctuation), words recognised, recordings left with no word, CPU seconds of the decoding.
+side).  Each recording is transcribed with ``language="kk"`` three times in this run, by the same loaded
+model: ``kk_decode`` on (neutral Kazakh prompt, bounded fallback, loops cut: ``transcription.language``), on
+without any prompt (``noprompt``: what the prompt adds), and off (``plain``: decoded like a Russian piece).
+Printed per voice and path: WER and CER against the script (lower case, no punctuation), words recognised,
+recordings left with no word, CPU seconds of the decoding.
 """
 from __future__ import annotations
 
@@ -71,12 +72,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         recs = render(Path(tmp), texts, voices)
         print(f"{len(texts)} turns x {len(voices)} voices = {len(recs)} recordings; language kk forced\n")
-        print(f"{'voice':<7}{'path':<8}{'WER':>7}{'CER':>7}{'words ref/hyp':>15}{'no word':>9}{'CPU s':>8}")
-        total: dict[str, list] = {"kazakh": [[], [], 0, 0.0], "plain": [[], [], 0, 0.0]}
+        print(f"{'voice':<7}{'path':<9}{'WER':>7}{'CER':>7}{'words ref/hyp':>15}{'no word':>9}{'CPU s':>8}")
+        paths = {"kazakh": {"kk_decode": True}, "noprompt": {"kk_decode": True, "prompt": ""},
+                 "plain": {"kk_decode": False}}
+        total: dict[str, list] = {name: [[], [], 0, 0.0] for name in paths}
         for v in voices:
             mine = [(text, path) for vv, text, path in recs if vv == v]
-            for name, on in (("kazakh", True), ("plain", False)):
-                opts = replace(base, kk_decode=on)
+            for name, settings in paths.items():
+                opts = replace(base, **settings)
                 tr = Transcriber(opts, Recognizer(opts, model=model))
                 refs, hyps = [], []
                 began = time.process_time()
@@ -89,7 +92,7 @@ def main() -> None:
                 w = jiwer.wer(refs, [h or "<empty>" for h in hyps])
                 c = jiwer.cer(refs, [h or "<empty>" for h in hyps])
                 n_ref, n_hyp = sum(len(r.split()) for r in refs), sum(len(h.split()) for h in hyps)
-                print(f"{v:<7}{name:<8}{w:>7.1%}{c:>7.1%}{f'{n_ref}/{n_hyp}':>15}{empty:>9}{cpu:>8.1f}")
+                print(f"{v:<7}{name:<9}{w:>7.1%}{c:>7.1%}{f'{n_ref}/{n_hyp}':>15}{empty:>9}{cpu:>8.1f}")
                 acc = total[name]
                 acc[0] += refs
                 acc[1] += hyps
@@ -99,7 +102,7 @@ def main() -> None:
                     print(f"    ref: {r}\n    hyp: {h or '—'}")
         print()
         for name, (refs, hyps, empty, cpu) in total.items():
-            print(f"{'all':<7}{name:<8}{jiwer.wer(refs, [h or '<empty>' for h in hyps]):>7.1%}"
+            print(f"{'all':<7}{name:<9}{jiwer.wer(refs, [h or '<empty>' for h in hyps]):>7.1%}"
                   f"{jiwer.cer(refs, [h or '<empty>' for h in hyps]):>7.1%}"
                   f"{f'{sum(len(r.split()) for r in refs)}/{sum(len(h.split()) for h in hyps)}':>15}"
                   f"{empty:>9}{cpu:>8.1f}")

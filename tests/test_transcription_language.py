@@ -185,8 +185,8 @@ def test_loop_start(text, kept):
     assert (None if cut is None else " ".join(words[:cut])) == kept
 
 
-def _segment(text: str, ratio: float) -> SimpleNamespace:
-    words = [SimpleNamespace(word=" " + w, start=0.3 * i, end=0.3 * i + 0.25, probability=0.6)
+def _segment(text: str, ratio: float, p: float = 0.9) -> SimpleNamespace:
+    words = [SimpleNamespace(word=" " + w, start=0.3 * i, end=0.3 * i + 0.25, probability=p)
              for i, w in enumerate(text.split())]
     return SimpleNamespace(start=0.0, end=0.3 * len(words), text=" " + text, words=words, avg_logprob=-0.3,
                            no_speech_prob=0.01, compression_ratio=ratio)
@@ -200,6 +200,9 @@ def test_cut_loop_keeps_what_was_said_before_the_loop():
     assert seg.text.count("әр") == 30                     # the decoded segment itself is left as it was
     plain = _segment("сөз бар екен", 1.1)
     assert cut_loop(plain) is plain
+    # unsure words before a loop are no better than the loop: nothing is kept, the guards drop the segment
+    unsure = cut_loop(_segment("қан " + "әр " * 30, 6.0, p=0.4))
+    assert unsure.text == "" and unsure.words == []
 
 
 class _LoopingKazakh(_Model):

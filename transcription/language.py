@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import math
 import re
 import zlib
 from collections.abc import Hashable, Iterable, Sequence
@@ -50,6 +51,10 @@ LOOP_REPEATS = 4            # a unit said this many times in a row, to the segme
 LOOP_UNIT_WORDS = 4         # the longest repeated unit looked for, in words
 WORD_LOOP_CHARS = 3         # … and inside one word, in letters («ығ» in «жығығығығы»)
 WORD_LOOP_REPEATS = 4
+# the words before a loop are kept only if the model was sure of them (geometric mean of their probabilities):
+# a decoder that loops has lost the audio, and on espeak-ng's Kazakh the base model writes sure-looking loops
+# after unsure nonsense (p 0.3–0.6) that the rules would otherwise read as a call with no greeting
+LOOP_KEEP_P = 0.7
 
 
 def kk_probability(model, audio: np.ndarray) -> float:
@@ -167,12 +172,15 @@ def loop_start(words: Sequence[str]) -> int | None:
 
 def cut_loop(segment):
     """``segment`` (faster-whisper's) with a loop cut off its words and text: what was said before the loop
-    is kept, with its own compression ratio; the segment itself if it has no loop or no words."""
+    is kept, with its own compression ratio, if the model was sure of it (``LOOP_KEEP_P``), else nothing is;
+    the segment itself if it has no loop or no words."""
     words = list(segment.words or [])
     cut = loop_start([w.word for w in words]) if words else None
     if cut is None:
         return segment
     kept = words[:cut]
+    if kept and math.exp(sum(math.log(max(w.probability, 1e-6)) for w in kept) / len(kept)) < LOOP_KEEP_P:
+        kept = []
     text = "".join(w.word for w in kept)
     data = text.strip().encode("utf-8")
     ratio = len(data) / len(zlib.compress(data)) if data else 0.0
