@@ -63,6 +63,21 @@ def transcripts(folder: Path, calls: list[dict], sets: list[str], cached_only: b
     return got, spent, audio_s
 
 
+def mono_roles_now(folder: Path, calls: list[dict], docs: dict[str, dict], sets: list[str]) -> dict[str, dict]:
+    """The mono calls' speakers named by the current ``transcription.roles`` (``bench/speakers.py``): a change
+    of the voice prints is measured on the cached words, without decoding the corpus again."""
+    from bench.speakers import relabel
+    from rules.rulebook import operator_greeting
+
+    opts, _ = _settings(sets)
+    greeting = operator_greeting()  # what oka-qa transcribe passes in
+    out = dict(docs)
+    for c in calls:
+        if c["call_id"] in docs and c["condition"]["layout"] == "mono":
+            out[c["call_id"]] = relabel(folder, c, docs[c["call_id"]], opts.role_min_margin, greeting)
+    return out
+
+
 def score(calls: list[dict], docs: dict[str, dict]) -> dict:
     """Per-rule tp/fp/fn over counted findings, totals, topic accuracy; the noisiest calls apart."""
     from rules.engine import Checker
@@ -148,6 +163,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--transcribe-only", action="store_true")
     ap.add_argument("--cached", action="store_true", help="score only the calls already transcribed")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--keep-roles", action="store_true",
+                    help="mono calls: keep the cached transcripts' speakers (default: named again by the current "
+                         "voice prints, without decoding again)")
     ap.add_argument("--wer", action="store_true", help="also per-speaker WER and mono role accuracy")
     args = ap.parse_args(argv)
     if args.calls and args.half != "dev":
@@ -163,6 +181,8 @@ def main(argv: list[str] | None = None) -> int:
             encoding="utf-8")) for c in calls}
     else:
         docs, spent, audio_s = transcripts(args.folder, calls, args.set, args.cached)
+        if not args.keep_roles:
+            docs = mono_roles_now(args.folder, calls, docs, args.set)
     if args.transcribe_only:
         print(f"{len(docs)} transcripts; {spent:.0f} s for {audio_s:.0f} s of new audio")
         return 0
