@@ -49,7 +49,7 @@ from analytics.storage import calls_store, store
 
 log = logging.getLogger(__name__)
 
-CHUNK = 5_000          # calls per chunk: a worker's unit and the driver's transaction
+CHUNK = 10_000         # calls per chunk: a worker's unit and the driver's transaction
 INLINE_BELOW = 200   # fewer calls to judge than this: no worker processes (they take a second or two to start)
 
 
