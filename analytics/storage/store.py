@@ -307,7 +307,7 @@ def init(path: Path) -> None:
 
 
 def _create(path: Path) -> None:
-    from analytics.storage import calibration, reviews, samples
+    from analytics.storage import calibration, discrepancies, reviews, samples
     from core import workdays
 
     with connect(path) as con:
@@ -317,6 +317,7 @@ def _create(path: Path) -> None:
         reviews.create(con)  # the auditors' history (review_events) and the state derived from it
         calibration.create(con)
         samples.create(con)
+        discrepancies.create(con)  # verdicts on records discrepancies (clause 12), history like review_events
         con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
         workdays.materialise(con)
         con.commit()
