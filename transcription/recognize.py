@@ -244,7 +244,9 @@ class Recognizer:
                 log.debug("piece %.1f-%.1f not decoded again: hopeless (%s)", piece["start"], piece["end"], why)
                 why = None  # a second pass would not hear it either: the rules abstain on it instead
             if why:
-                log.debug("piece %.1f-%.1f decoded again alone: %s", piece["start"], piece["end"], why)
+                said = [sg.avg_logprob for sg in segs if (sg.text or "").strip()]
+                log.debug("piece %.1f-%.1f decoded again alone: %s (best avg log-probability %s)", piece["start"],
+                          piece["end"], why, f"{max(said):.2f}" if said else "none")
                 got = self._decode_alone(packed, piece, within, kw)
                 if not got and within[1] > within[0]:
                     # nothing left even alone (the base model loops on long Kazakh pieces): chunk by chunk
