@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from transcription.audio import SAMPLE_RATE
-from transcription.recognize import GAP_S, PIECE_S, Chunk, _seconds, pack
+from transcription.recognize import GAP_S, PIECE_S, Chunk, _seconds, language_packing, pack
 
 LEFT = np.arange(10 * SAMPLE_RATE, dtype=np.float32)          # sample values say where they came from
 RIGHT = -np.arange(10 * SAMPLE_RATE, dtype=np.float32)
@@ -83,6 +83,30 @@ def test_packed_by_speaker_a_speakers_piece_is_the_window_the_language_code_hear
     cut = packed.audio[int(piece["start"] * SAMPLE_RATE):int(piece["end"] * SAMPLE_RATE)]
     heard = np.concatenate([RIGHT[int(a * SAMPLE_RATE):int(b * SAMPLE_RATE)] for a, b in times])
     assert np.array_equal(cut, heard)
+
+
+def _turns(operator_s: float, customer_s: float) -> list[Chunk]:
+    """Alternating turns of 2 s chunks: the operator's on the left channel, the customer's on the right."""
+    out, t, left = [], 0.0, {"operator": operator_s, "customer": customer_s}
+    while any(v > 0 for v in left.values()):
+        for tag, channel in (("operator", 0), ("customer", 1)):
+            if left[tag] > 0:
+                n = min(2.0, left[tag])
+                out.append(Chunk(t, t + n, channel, tag))
+                left[tag] -= n
+                t += n + 0.5
+    return out
+
+
+@pytest.mark.parametrize("operator_s, customer_s, by_speaker", [
+    (29.0, 16.0, True),    # both fit a window: 2 windows by speaker against 2 pieces + 2 speakers' windows
+    (8.0, 6.0, True),      # a short call: 2 against 1 piece + 2
+    (31.0, 16.0, False),   # 3 (2 pieces + a window) + 1 = 4 against 2 + 2: a tie keeps time order
+    (80.0, 70.0, True),    # nobody fits, but one speaker's pieces hold no gaps: 6 pieces + 2 against 7 + 2
+])
+def test_packed_by_speaker_only_where_it_saves_encoder_windows(operator_s, customer_s, by_speaker):
+    audio = np.zeros(400 * SAMPLE_RATE, np.float32)
+    assert language_packing([audio, audio], _turns(operator_s, customer_s)).by_speaker is by_speaker
 
 
 # 1001, 1019: n / 16000 * 16000 comes out a hair below n in floating point

@@ -4,10 +4,11 @@ A :class:`Recognizer` holds one loaded model (one per worker process, never one
 per call).  Silero VAD finds the speech on each channel; the speech chunks of
 all channels, in time order, are packed into one stream with short gaps, so
 the model decodes each second of speech once and no 30 s window is spent on
-silence or on half-empty tails of a channel.  With ``--language auto`` they are
-packed speaker by speaker instead: a speaker's speech that fits one window is
-then the very window the language code encodes for them, and the encoder runs
-on it once for their language and their words (:mod:`transcription.encoder_cache`).  Every recognised word is mapped
+silence or on half-empty tails of a channel.  With ``--language auto`` they may
+be packed speaker by speaker instead (:func:`language_packing`, where that
+saves windows): a speaker's speech that fits one window is then the very window
+the language code encodes for them, and the encoder runs on it once for their
+language and their words (:mod:`transcription.encoder_cache`).  Every recognised word is mapped
 back, through the chunk it fell in, to its channel (or voice) and its time in
 the recording; words of one chunk group into utterances.
 
@@ -161,6 +162,28 @@ def pack(channels: list[np.ndarray], chunks: list[Chunk], by_speaker: bool = Fal
     return _Packed(audio.astype(np.float32), chunks, starts, bounds, by_speaker)
 
 
+def language_packing(channels: list[np.ndarray], chunks: list[Chunk]) -> _Packed:
+    """The packing that sends the fewest windows through the encoder when the language is to be found.
+
+    The language code encodes each speaker's first 30 s and each one-speaker
+    piece; the decoder, each piece.  In time order every speaker's window is one
+    more; packed by speaker, a speaker whose whole speech is one piece costs none
+    (:mod:`transcription.encoder_cache`).  On a tie, time order: a piece that holds
+    both sides of the conversation decodes at least as well.
+    """
+    in_time = pack(channels, chunks)
+    by_speaker = pack(channels, chunks, by_speaker=True)
+    speakers = {c.tag for c in chunks}
+    pieces_of: dict[Hashable, int] = {}
+    for first, _ in map(by_speaker.span, by_speaker.pieces()):
+        tag = by_speaker.chunks[first].tag
+        pieces_of[tag] = pieces_of.get(tag, 0) + 1
+    shared = sum(n == 1 for n in pieces_of.values())
+    if len(by_speaker.pieces()) + len(speakers) - shared < len(in_time.pieces()) + len(speakers):
+        return by_speaker
+    return in_time
+
+
 def _missed(packed: _Packed, within: tuple[int, int], got: list[tuple[Hashable, Utterance]]) -> str | None:
     """A chunk of the piece with at least ``MISSED_SPEECH_S`` of speech and not one word on it.
 
@@ -230,9 +253,9 @@ class Recognizer:
             if self.opts.language != "auto":
                 out = self._recognize(channels, chunks, self.opts.language)
             else:
-                # packed by speaker, so that a speaker's speech (when it fits one piece) is one window for
-                # their language, their piece's language and the decoder: the encoder runs on it once
-                packed = pack(channels, chunks, by_speaker=True)
+                # packed (by speaker where that saves windows) so that the encoder runs on each window once,
+                # for the speaker's language, the piece's language and the words
+                packed = language_packing(channels, chunks)
                 pieces = packed.pieces()
                 spans = [packed.span(p) for p in pieces]
                 audio = [packed.audio[int(p["start"] * SAMPLE_RATE):int(p["end"] * SAMPLE_RATE)] for p in pieces]
@@ -242,7 +265,7 @@ class Recognizer:
                 for lang in CHOICES:
                     group = [c for c, la in zip(packed.chunks, langs, strict=True) if la == lang]
                     if group:
-                        out += self._recognize(channels, group, lang, by_speaker=True)
+                        out += self._recognize(channels, group, lang, by_speaker=packed.by_speaker)
         finally:
             encoder_cache.forget(self.encoder)
         out.sort(key=lambda tu: (tu[1].start, tu[1].end))
