@@ -13,7 +13,8 @@ cookie, so a refresh or a new tab stays signed in (and lands on the page and
 call its link asked for); the session ends after ``[access] idle_timeout_min``
 without use, or on sign-out, which also clears everything this tab kept.
 
-Wrong passwords slow down the client that types them (``analytics.access.throttle``);
+Wrong passwords slow down the client that types them (``analytics.access.throttle``), counted per
+account and address, or per browser for a browser the account signed in from before;
 they never lock the account.  Every sign-in, failed or delayed sign-in and
 sign-out goes to the audit log, under the account's name only if it exists
 (a password typed into the name field is never stored).
@@ -86,6 +87,19 @@ def _cookie() -> str | None:
     except Exception:  # noqa: BLE001 - no browser behind this run (a test, a bare script)
         return None
     return value if isinstance(value, str) else None
+
+
+def _device_cookie() -> str | None:
+    try:
+        value = st.context.cookies.get(sessions.DEVICE_COOKIE)
+    except Exception:  # noqa: BLE001 - no browser behind this run (a test, a bare script)
+        return None
+    return value if isinstance(value, str) else None
+
+
+def throttle_client(account: str) -> str:
+    """Who is trying ``account``: this browser if the account signed in from it before, else the address."""
+    return sessions.throttle_client(client_id(), _device_cookie(), account)
 
 
 def _from_cookie() -> None:
@@ -297,8 +311,8 @@ def _check(users, name: str, password: str) -> None:
     known = name if len(name) <= MAX_NAME and name in users.users else None
     # the log names an account only if it exists: a password typed into the name field is not kept
     who, target = (known, known) if known else ("-", "неизвестная учётная запись")
-    client = client_id()
-    wait = throttle().wait_s(client, name[:MAX_NAME])
+    client, knocker = client_id(), throttle_client(name[:MAX_NAME])
+    wait = throttle().wait_s(knocker, name[:MAX_NAME])
     if wait > 0:
         audit.record(context.db_path(), who, "-", "sign_in_throttled", target,
                      {"client": client, "wait_s": round(wait)})
@@ -306,11 +320,11 @@ def _check(users, name: str, password: str) -> None:
         return
     user = users.verify(name, password) if len(name) <= MAX_NAME else None
     if user is None:
-        throttle().failed(client, name[:MAX_NAME])
+        throttle().failed(knocker, name[:MAX_NAME])
         audit.record(context.db_path(), who, "-", "sign_in_failed", target, {"client": client})
         st.error("Неверное имя пользователя или пароль.")
         return
-    throttle().succeeded(client, name)
+    throttle().succeeded(knocker, name)
     _sign_in(user)
     st.rerun()
 

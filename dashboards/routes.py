@@ -70,6 +70,9 @@ async def open_session(request: Request) -> Response:
     resp = Response(status_code=204, headers={"cache-control": "no-store"})
     resp.set_cookie(sessions.COOKIE, sessions.cookie_value(s.sid), httponly=True, samesite="strict",
                     secure=_secure(request), path="/")
+    device = sessions.device_cookie_value(s.user, request.cookies.get(sessions.DEVICE_COOKIE))
+    resp.set_cookie(sessions.DEVICE_COOKIE, device, max_age=sessions.DEVICE_S, httponly=True, samesite="strict",
+                    secure=_secure(request), path="/")
     return resp
 
 

@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 COOKIE = "oka_session"
+DEVICE_COOKIE = "oka_device"   # names the accounts signed in from this browser (sign-in throttling only)
+DEVICE_S = 180 * 24 * 3600     # how long a browser is remembered
 ROUTE_PREFIX = "/oka"
 IDLE_S = 30 * 60           # the default idle timeout; ``[access] idle_timeout_min`` sets it
 TICKET_S = 120             # a sign-in ticket must be exchanged for the cookie this soon
@@ -129,6 +131,46 @@ def sid_from_cookie(value: str | None) -> str | None:
 
 def from_cookie(value: str | None) -> WebSession | None:
     return alive(sid_from_cookie(value))
+
+
+def _device_sign(body: str) -> str:
+    return hmac.new(_KEY, ("device:" + body).encode("ascii"), hashlib.sha256).hexdigest()
+
+
+def device_cookie_value(user: str, previous: str | None = None) -> str:
+    """The browser cookie set at a sign-in: a random browser id and the accounts signed in from it (signed).
+
+    It opens nothing; it only lets the sign-in throttle tell this browser from others behind the same
+    address (``throttle_client``).  The accounts of an earlier cookie of this browser are kept (last 5).
+    """
+    token, users = devices_of(previous) or (secrets.token_urlsafe(12), ())
+    users = (*tuple(u for u in users if u != user)[-4:], user)
+    body = token + ":" + "~".join(u.encode("utf-8").hex() for u in users)   # no character a cookie quotes
+    return f"{body}.{_device_sign(body)}"
+
+
+def devices_of(value: str | None) -> tuple[str, tuple[str, ...]] | None:
+    """(browser id, accounts) of a device cookie whose signature is this server's, else None."""
+    if not value or "." not in value or not value.isascii():
+        return None
+    body, _, sig = value.rpartition(".")
+    if not hmac.compare_digest(sig, _device_sign(body)) or ":" not in body:
+        return None
+    token, _, users = body.partition(":")
+    try:
+        return token, tuple(bytes.fromhex(u).decode("utf-8") for u in users.split("~") if u)
+    except ValueError:
+        return None
+
+
+def throttle_client(address: str, device_cookie: str | None, account: str) -> str:
+    """Who is trying ``account``, for the sign-in throttle: a browser from which this account signed in
+    before is itself (so a guesser behind the same address, an office's one outside address, does
+    not slow its owner down); any other attempt is its address."""
+    known = devices_of(device_cookie)
+    if known and account in known[1]:
+        return f"browser:{known[0]}"
+    return f"address:{address}"
 
 
 def issue_ticket(sid: str) -> str:

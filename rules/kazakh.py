@@ -37,7 +37,18 @@ def model() -> dict:
         "min_stem": int(data.get("min_stem", 3)),
         "min_stem_single": int(data.get("min_stem_single", 4)),
         "max_strips": int(data.get("max_strips", 4)),
+        "negation": _negation(data.get("negation") or {}),
+        "clause_openers": frozenset(data.get("clause_openers", ())),
     }
+
+
+def _negation(spec: dict) -> dict:
+    """The negative suffix by the sound it follows, the endings it takes, the words that negate the one before."""
+    voiced = frozenset(spec.get("voiced", ""))
+    return {"after_vowel": tuple(spec.get("after_vowel", ())), "after_voiced": tuple(spec.get("after_voiced", ())),
+            "after_voiceless": tuple(spec.get("after_voiceless", ())), "voiced": voiced,
+            "tails": tuple(spec.get("tails", ())), "negators": frozenset(spec.get("negators", ())),
+            "auxiliaries": frozenset(spec.get("auxiliaries", ()))}
 
 
 def has_kazakh_letter(word: str) -> bool:
@@ -58,7 +69,8 @@ def stems(form: str) -> tuple[str, ...]:
     dictionary form («басшы») matches the word if it is one of them — the lexicon
     word itself is never cut, so «жазбаша» (in writing) is not met by «жазып» (writing).
     Every ending that fits is tried («-ыңыз» and «-ңыз» after «басшы»); stem-final
-    б/г/ғ also stand as п/к/қ (себебі → себеб, себеп).
+    б/г/ғ also stand as п/к/қ (себебі → себеб, себеп), and a stem that lost its narrow
+    vowel before a vowel ending gets it back (кәсіпорнымыз → кәсіпорн, кәсіпорын; орны → орын).
     """
     m = model()
     found = {form}
@@ -69,7 +81,22 @@ def stems(form: str) -> tuple[str, ...]:
             break
         found |= frontier
     found |= {w[:-1] + _DEVOICE[w[-1]] for w in found if w != form and w[-1] in _DEVOICE}
+    found |= {_restore_vowel(w) for w in found if w != form and _lost_vowel(w)}
     return (form, *sorted(found - {form}, key=lambda w: (-len(w), w)))
+
+
+_BACK = frozenset("аоұы")
+
+
+def _lost_vowel(w: str) -> bool:
+    """``w`` ends in two consonants after a vowel: a stem whose narrow ы/і may have dropped («кәсіпорн»)."""
+    return len(w) >= 4 and w[-1] not in _VOWELS and w[-2] not in _VOWELS and w[-3] in _VOWELS
+
+
+def _restore_vowel(w: str) -> str:
+    """The narrow vowel put back between the last two consonants, by vowel harmony: кәсіпорн → кәсіпорын."""
+    last = next((c for c in reversed(w) if c in _VOWELS), "ы")
+    return w[:-1] + ("ы" if last in _BACK else "і") + w[-1]
 
 
 def stem(form: str) -> str:
@@ -91,3 +118,55 @@ def _strips(word: str, m: dict) -> list[str]:
             if len(rest) >= m["min_stem_single"] and _VOWELS.intersection(rest):
                 out.append(rest)
     return out
+
+
+def _negative_suffixes(stem: str, neg: dict) -> tuple[str, ...]:
+    """The form of the negative suffix after ``stem``: -ма/-ме after a vowel or л, р, й, у; -ба/-бе after
+    м, н, ң, з, ж; -па/-пе after a voiceless consonant (Kazakh consonant harmony)."""
+    last = stem[-1]
+    if last in _VOWELS or last in "лрйу":
+        return neg["after_vowel"]
+    if last in neg["voiced"]:
+        return neg["after_voiced"]
+    return neg["after_voiceless"]
+
+
+@lru_cache(maxsize=100_000)
+def negative_of(form: str, stem: str) -> bool:
+    """``form`` is the verb ``stem`` in the negative: the stem, the negative suffix that fits its last sound,
+    then a verb ending of the model (or none): «істемейді», «шешпейді», «келмеген», «алаңдамаңыз».
+    «келеді» and «кешікпей» of another stem are not; a noun such as «пломбасы» never is («-сы» is no verb ending)."""
+    if not stem or not form.startswith(stem) or not _VOWELS.intersection(stem):
+        return False
+    neg = model()["negation"]
+    rest = form[len(stem):]
+    for suf in _negative_suffixes(stem, neg):
+        if rest.startswith(suf):
+            tail = rest[len(suf):]
+            return any(tail.startswith(t[:-1]) if t.endswith("*") else tail == t for t in neg["tails"])
+    return False
+
+
+@lru_cache(maxsize=100_000)
+def is_negative(form: str) -> bool:
+    """``form`` is some verb in the negative (any stem of two or more letters the suffix model allows)."""
+    return any(negative_of(form, form[:i]) for i in range(2, len(form) - 1))
+
+
+def is_negator(form: str) -> bool:
+    """«жоқ», «емес» in any person («емеспін»): they negate the word before them."""
+    negators = model()["negation"]["negators"]
+    return any(s in negators for s in stems(form))
+
+
+def negates_previous(form: str) -> bool:
+    """The word after a verb that makes it negative: «жоқ», «емес», or a negative auxiliary («жасай алмайды»)."""
+    if is_negator(form):
+        return True
+    aux = model()["negation"]["auxiliaries"]
+    return any(form.startswith(a) and negative_of(form, a) for a in aux)
+
+
+def opens_clause(form: str) -> bool:
+    """A conjunction (or «ол») that begins a new clause when the text has no punctuation."""
+    return form in model()["clause_openers"]

@@ -31,7 +31,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import lru_cache
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import LCSseq, Levenshtein
 
 _MAP = {
     "а": "a", "о": "a", "ә": "a", "я": "a",
@@ -62,16 +62,70 @@ def distance(phrase_key: str, text_key: str) -> float:
     n = len(phrase_key)
     if not n:
         return 1.0
-    prev = list(range(n + 1))  # column over the phrase, for the empty text prefix
-    best = prev[n]
+    return _least_edits(phrase_key, text_key, -1) / n
+
+
+@lru_cache(maxsize=4096)
+def _masks(phrase_key: str) -> dict[str, int]:
+    """Sound → the bit set of the phrase positions that have it."""
+    peq: dict[str, int] = {}
+    for i, ch in enumerate(phrase_key):
+        peq[ch] = peq.get(ch, 0) | (1 << i)
+    return peq
+
+
+def _least_edits(phrase_key: str, text_key: str, enough: int) -> int:
+    """The least edits turning ``phrase_key`` into a substring of ``text_key`` (Myers' bit-parallel form of Sellers'
+    table: one column of it is two bit vectors, one text sound costs a dozen integer operations, not a pass over
+    the phrase); it stops as soon as the edits are ``enough`` or fewer (-1: never, the least is wanted)."""
+    n = len(phrase_key)
+    peq = _masks(phrase_key)
+    full = (1 << n) - 1
+    top = 1 << (n - 1)
+    pv, mv, score = full, 0, n
+    best = n
+    if best <= enough:
+        return best
     for ch in text_key:
-        cur = [0] * (n + 1)  # a match may start anywhere in the text
-        for i in range(1, n + 1):
-            cost = 0 if phrase_key[i - 1] == ch else 1
-            cur[i] = min(prev[i - 1] + cost, prev[i] + 1, cur[i - 1] + 1)
-        best = min(best, cur[n])
-        prev = cur
-    return best / n
+        eq = peq.get(ch, 0)
+        xv = eq | mv
+        xh = (((eq & pv) + pv) ^ pv) | eq
+        ph = mv | (full & ~(xh | pv))
+        mh = pv & xh
+        if ph & top:
+            score += 1
+        elif mh & top:
+            score -= 1
+            if score < best:
+                best = score
+                if best <= enough:
+                    return best
+        ph = (ph << 1) & full   # a match may start anywhere in the text: no carry into the first row
+        mh = (mh << 1) & full
+        pv = mh | (full & ~(xv | ph))
+        mv = ph & xv
+    return best
+
+
+def _edits(n: int, max_distance: float) -> int:
+    """The most edits e of a phrase of n sounds with e / n <= max_distance, as the float division decides it."""
+    k = int(max_distance * n)
+    while k + 1 <= n and (k + 1) / n <= max_distance:
+        k += 1
+    while k >= 0 and k / n > max_distance:
+        k -= 1
+    return k
+
+
+def _within(phrase_key: str, text_key: str, max_distance: float) -> bool:
+    """``distance(phrase_key, text_key) <= max_distance``, stopping at the first substring close enough."""
+    n = len(phrase_key)
+    if not n:
+        return max_distance >= 1.0
+    k = _edits(n, max_distance)
+    if k < 0:
+        return False
+    return _least_edits(phrase_key, text_key, k) <= k
 
 
 def sounds_like(phrases_keys: tuple[str, ...], words: list[str], max_distance: float = 0.25,
@@ -82,24 +136,60 @@ def sounds_like(phrases_keys: tuple[str, ...], words: list[str], max_distance: f
     ends within ``max_distance``; a run of dictionary words must match the phrase whole, within half of it.
     Without ``known`` every word counts as possibly bent."""
     keys = [key(w) for w in words]
-    bent = [i for i, w in enumerate(words) if known is None or not known(w)]
+    whole = "".join(keys)  # every stretch's key below is a subsequence of it
+    bent = grams = None
     for pk in phrases_keys:
         n = len(pk)
         if n < min_key:
             continue
-        if any(distance(pk, key("".join(words[slice(*_around(keys, b, n))]))) <= max_distance for b in bent):
-            return True
         limit = int(max_distance / 2 * n)
+        edits = _edits(n, max_distance)
+        # each sound of the phrase outside a common subsequence costs an edit: if the whole utterance leaves more
+        # than either test allows, no stretch of it can pass (a shortcut; the tests below decide)
+        if n - LCSseq.similarity(pk, whole) > max(edits, limit):
+            continue
+        if bent is None:
+            bent = [i for i, w in enumerate(words) if known is None or not known(w)]
+        for b in bent:
+            i, j = _around(keys, b, n)
+            around = _joined(keys[i:j])
+            if n - LCSseq.similarity(pk, around) <= edits and _within(pk, around, max_distance):
+                return True
+        if grams is None:  # the sound pairs said anywhere in the utterance (every run's key is a stretch of it)
+            said = _joined(keys)
+            grams = {said[i:i + 2] for i in range(len(said) - 1)}
+        # an edit spoils at most two of the phrase's sound pairs: a run within ``limit`` edits of the phrase has
+        # all of them but 2 × limit (a shortcut; the run test decides)
+        if len(_pairs(pk) - grams) > 2 * limit:
+            continue
         for i in range(len(keys)):
             length = 0
+            run = ""
             for j in range(i, len(keys)):
-                length += len(keys[j])
+                kj = keys[j]
+                length += len(kj)
                 if length > n + limit + j - i:   # a doubled sound at each joint may collapse
                     break
-                run = key("".join(words[i:j + 1]))
+                # the key of words i..j joined: their keys, a sound doubled across a joint said once
+                run = run + kj[1:] if run and kj and run[-1] == kj[0] else run + kj
                 if Levenshtein.distance(pk, run, score_cutoff=limit) <= limit:
                     return True
     return False
+
+
+def _joined(keys: list[str]) -> str:
+    """The key of the words joined, from their keys: a sound doubled across a joint said once."""
+    parts, last = [], ""
+    for k in keys:
+        if k:
+            parts.append(k[1:] if k[0] == last else k)
+            last = k[-1]
+    return "".join(parts)
+
+
+@lru_cache(maxsize=4096)
+def _pairs(phrase_key: str) -> frozenset[str]:
+    return frozenset(phrase_key[i:i + 2] for i in range(len(phrase_key) - 1))
 
 
 def _around(keys: list[str], b: int, reach: int) -> tuple[int, int]:

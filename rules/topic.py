@@ -57,17 +57,22 @@ def _lexicon(rulebook):
     return got
 
 
-def _stem_cues(u, stems, taken: set[int]) -> dict[str, float]:
+def _stem_cues(u, stems, taken: set[int], starts: tuple[str, ...] | None = None) -> dict[str, float]:
     """Topic groups the words outside any cue phrase speak for by their stems, with the stem's weight.
 
     Stems are compared by sound (``rules.phonetics.key``): «опламбировать» and «заевку», as a recogniser
     writes them, begin like «опломб» and «заявк»."""
     got: dict[str, float] = {}
+    if starts is None:
+        starts = tuple({stem for stem, _, _ in stems})
     for i, t in enumerate(u.tokens):
         if i in taken or t.flags & T.NUMBER:
             continue
+        sk = sound_key(t.form)
+        if not sk.startswith(starts):
+            continue  # no stem at all: the common case, decided in one call
         for stem, g, w in stems:
-            if g not in got and sound_key(t.form).startswith(stem):
+            if g not in got and sk.startswith(stem):
                 got[g] = w
     return got
 
@@ -76,6 +81,9 @@ def classify(call, rulebook, readings) -> list[str]:
     """Every topic the call covers, the main one first (docs/CONTRACT.md section 3, ``topics``)."""
     cfg = rulebook.topics
     lex, groups_of, stems = _lexicon(rulebook)
+    starts = rulebook.cache.get("topic_stem_starts")
+    if starts is None:  # every stem, for one ``str.startswith`` per word
+        starts = rulebook.cache["topic_stem_starts"] = tuple({stem for stem, _, _ in stems})
     first_w = float(cfg.get("first_weight", 3))
     op_w = float(cfg.get("operator_weight", 0.5))
     score = dict.fromkeys(GROUPS, 0.0)
@@ -84,7 +92,7 @@ def classify(call, rulebook, readings) -> list[str]:
     for u in call.utts:
         matches = lex.find(u)
         taken = {k for m in matches for k in range(m.first, m.last + 1)}
-        by_stem = _stem_cues(u, stems, taken) if stems else {}
+        by_stem = _stem_cues(u, stems, taken, starts) if stems else {}
         if not matches and not by_stem:
             continue
         role = call.role(u)

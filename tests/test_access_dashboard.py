@@ -350,6 +350,32 @@ def test_wrong_passwords_slow_the_guesser_and_never_lock_the_owner_out(monkeypat
     assert not owner.exception and owner.session_state["oka_role"] == "head"
 
 
+def test_a_guesser_behind_the_owners_address_does_not_slow_her_down(monkeypatch, db, tmp_path):
+    """Noticed in issue 17: behind one address (an office's) everyone shared the guesser's counter.  The
+    head's browser, from which she signed in before, is counted apart; a new browser there waits."""
+    from dashboards import auth, sessions
+
+    users = tmp_path / "users.json"
+    monkeypatch.setenv("OKA_QA_USERS", str(users))
+    UsersFile(users).add("lockme", "head", "correct horse")
+    monkeypatch.setenv("OKA_QA_DB", str(db))
+    auth.throttle().__init__()
+    monkeypatch.setattr(auth, "client_id", lambda: "10.0.0.66")         # one address for the whole office
+    monkeypatch.setattr(auth, "_device_cookie", lambda: None)
+    attacker = AppTest.from_file(APP, default_timeout=60).run()
+    for _ in range(6):
+        _try_sign_in(attacker, "lockme", "wrong")
+    assert any("Повторите через" in e.value for e in attacker.error)
+
+    new_browser = _try_sign_in(AppTest.from_file(APP, default_timeout=60).run(), "lockme", "correct horse")
+    assert "oka_role" not in new_browser.session_state
+
+    mark = sessions.device_cookie_value("lockme")
+    monkeypatch.setattr(auth, "_device_cookie", lambda: mark)             # her own browser
+    owner = _try_sign_in(AppTest.from_file(APP, default_timeout=60).run(), "lockme", "correct horse")
+    assert not owner.exception and owner.session_state["oka_role"] == "head"
+
+
 @pytest.mark.parametrize("typed", ["my-Secret-passw0rd!", "x" * 5000, "=HYPERLINK(\"http://evil\")\r\nforged"])
 def test_the_name_field_is_never_stored_unless_it_is_an_account(monkeypatch, db, tmp_path, typed):
     """Issue 17 item 10: a password typed into the name field (or a page of text) is not kept in the log."""

@@ -10,9 +10,14 @@
 """
 from __future__ import annotations
 
+import datetime as dt
+import re
+import time
+
 import dashboard_db
 import pytest
-from test_browser import ARGS, CHROMIUM, SHOTS, served_dashboard, settle
+from browser_kit import CHROMIUM, SHOTS, served_dashboard, settle
+from playwright.sync_api import Error as PlaywrightError
 
 from analytics.access.users import UsersFile
 from analytics.catalogue.kpis import BY_KEY
@@ -40,17 +45,6 @@ def server(tmp_path_factory):
     users.add("marat", "auditor", PASSWORD)
     with served_dashboard(db, work / "users.json") as url:
         yield url, db
-
-
-@pytest.fixture(scope="module")
-def browser(server):
-    from playwright.sync_api import sync_playwright
-
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 def new_page(browser, width: int = 1440, height: int = 900):
@@ -115,6 +109,26 @@ def test_head_prepares_the_half_year_review(server, browser):
     other.screenshot(path=str(SHOTS / "review_head_shared_link.png"))
 
 
+def wait_until(pg, what: str, holds, timeout_s: float = 90) -> None:
+    """Wait for the page to show a state (``holds()`` true once Streamlit has settled); fail naming it."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        settle(pg)
+        try:
+            if holds():
+                return
+        except PlaywrightError:        # an element replaced while it was read: not there yet
+            pass
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the page never showed {what}")
+        pg.wait_for_timeout(250)
+
+
+def card_caption(card) -> str:
+    """«2 из 9 · звонок c05 · …»: which finding the card shows."""
+    return card.locator('[data-testid="stCaptionContainer"]').first.inner_text().strip()
+
+
 def test_auditor_reviews_five_findings_in_three_clicks_each(server, browser):
     url, db = server
     pg = new_page(browser)
@@ -123,10 +137,13 @@ def test_auditor_reviews_five_findings_in_three_clicks_each(server, browser):
     score_before = tile_value(pg, "Средний балл по СТП")
     go(pg, "Проверка")
     clicks, seen, rejected = [], [], 0
+    card = pg.locator(".st-key-review_card")
     for i in range(5):
-        card = pg.locator(".st-key-review_card")
         card.wait_for()
-        seen.append(card.inner_text())
+        settle(pg)
+        before = card.inner_text()
+        seen.append(before)
+        call_id = re.search(r"звонок (\S+)", card_caption(card)).group(1)
         n = 0
         player = card.locator("audio")
         if player.count():
@@ -136,13 +153,11 @@ def test_auditor_reviews_five_findings_in_three_clicks_each(server, browser):
         rejected += verdict == "Ложное срабатывание"
         card.get_by_role("button", name=verdict).click()                  # one click: saved, the next follows
         n += 1
-        settle(pg)
-        pg.get_by_text("Сохранено:").first.wait_for()
-        for _ in range(100):                                              # the next finding is on the card
-            if card.inner_text() != seen[-1]:
-                break
-            pg.wait_for_timeout(300)
-        settle(pg)
+        # the state the next step needs, not a fixed wait: this decision's confirmation and the next finding
+        saved = pg.get_by_text(re.compile(rf"^Сохранено: {re.escape(call_id)} № \d+ — "))
+        wait_until(pg, f"the decision on {call_id} saved and the next finding on the card",
+                   lambda saved=saved, before=before: saved.count() > 0 and card.count() == 1
+                   and card.inner_text() != before)
         clicks.append(n)
         pg.screenshot(path=str(SHOTS / f"review_auditor_{i + 1}.png"))
     assert max(clicks) <= 3, clicks
@@ -150,10 +165,38 @@ def test_auditor_reviews_five_findings_in_three_clicks_each(server, browser):
     assert rejected == 3
     go(pg, "Обзор")
     first_half(pg)
-    score_after = tile_value(pg, "Средний балл по СТП")
-    expected = compute_kpis(db, *(__import__("datetime").date(2025, 1, 1), __import__("datetime").date(2025, 6, 30)))
-    assert score_after != score_before
-    assert score_after == BY_KEY["compliance_score_avg"].fmt(expected["compliance_score_avg"])
+    expected = compute_kpis(db, dt.date(2025, 1, 1), dt.date(2025, 6, 30))
+    want = BY_KEY["compliance_score_avg"].fmt(expected["compliance_score_avg"])
+    wait_until(pg, f"the score tile at {want}", lambda: tile_value(pg, "Средний балл по СТП") == want)
+    assert want != score_before
+
+
+def test_head_dismisses_a_reading_mismatch_the_recogniser_caused(server, browser):
+    """Records discrepancies are reviewed like findings: at 1280×720 the head hears the moment, dismisses the
+    mismatch with a reason, and the tile «Показания расходятся с продиктованными» drops to 0 at once."""
+    url, db = server
+    pg = new_page(browser, 1280, 720)
+    sign_in(pg, url, "aigerim")
+    pg.locator('[data-testid="stSidebar"]').get_by_text("II", exact=True).click()
+    pg.get_by_text("II полугодие 2025: 01.07.2025 – 31.12.2025").first.wait_for()
+    settle(pg)
+    label = BY_KEY["readings_value_mismatch"].tile_label
+    assert tile_value(pg, label) == "1"
+    go(pg, "Проверка")
+    card = pg.locator(".st-key-disc_card")
+    card.scroll_into_view_if_needed()
+    assert "В базе: 410" in card.inner_text() and "«четыреста»" in card.inner_text()
+    assert card.locator("audio").count() == 1                            # the moment, playable
+    pg.screenshot(path=str(SHOTS / "review_head_discrepancy_1280x720.png"))
+    card.get_by_label("Комментарий (для отклонения обязателен)").fill("сказано «четыреста десять»")
+    card.get_by_label("Комментарий (для отклонения обязателен)").press("Enter")
+    settle(pg)
+    card.get_by_role("button", name="Отклонить расхождение").click()
+    saved = pg.get_by_text("Сохранено: показание m3 — отклонено, больше не учитывается")
+    wait_until(pg, "the dismissal saved", lambda: saved.count() > 0)
+    go(pg, "Обзор")
+    wait_until(pg, "the tile at 0", lambda: tile_value(pg, label) == "0")
+    assert compute_kpis(db, dt.date(2025, 7, 1), dt.date(2025, 12, 31))["readings_value_mismatch"] == 0
 
 
 @pytest.mark.parametrize(("width", "height"), SIZES)
@@ -166,6 +209,9 @@ def test_screenshots_of_every_page(server, browser, width, height):
         go(pg, title)
         assert not pg.locator('[data-testid="stException"]').count(), f"{title}: an exception is shown"
         pg.screenshot(path=str(SHOTS / f"size_{width}x{height}_{i}_{title.replace(' ', '_')}.png"))
+        if title == "Проверка":                                       # the records discrepancies below the findings
+            pg.get_by_role("heading", name="Расхождения записей (п. 12)").scroll_into_view_if_needed()
+            pg.screenshot(path=str(SHOTS / f"size_{width}x{height}_{i}b_discrepancies.png"))
     pg.goto(url + "/calls?call=c13&t=5")
     pg.get_by_role("heading", name="Звонок c13").wait_for()
     settle(pg)

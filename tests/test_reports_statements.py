@@ -9,6 +9,15 @@ The store is built by hand, 30 calls of op1 in March 2025, one automatic finding
   closing.missing     2 findings, none reviewed                           -> «не подтверждено», 2 findings
   speech.jargon       3 findings: 2 rejected, 1 not reviewed              -> «не подтверждено», 1 finding
 Totals: 30 findings, 24 reviewed, 20 confirmed, 4 rejected.
+
+Violations the auditors added (the check missed them), in March's calls (issue 15):
+  speech.filler       1 added                -> recall 19 / (19 + 1) = 95,0 %; counted 21 + 1 = 22
+  address.forbidden   2 added (a 3rd retracted, a 4th in an April call) -> recall 1 / (1 + 2) = 33,3 %;
+                                                counted 2 + 2 = 4, in 4 calls
+  greeting.missing    1 added, no finding     -> recall 0 / 1 = 0,0 %; counted 1 -> a nonconformity the
+                                                auditor established
+  closing.missing, speech.jargon: none added, nothing confirmed -> recall «нет данных»
+Totals added: 4.  op1's violations: 26 counted findings (30 - 4 rejected) + 4 added = 30.
 """
 from __future__ import annotations
 
@@ -37,6 +46,12 @@ VERDICTS = {
 }
 
 
+# (call, rule) of the violations auditors added in March: c00-c21 are speech.filler's calls, c22-c24
+# address.forbidden's, c25-c26 closing.missing's, c27-c29 speech.jargon's
+ADDED = [("c25", "speech.filler"), ("c00", "address.forbidden"), ("c27", "address.forbidden"),
+         ("c01", "greeting.missing")]
+
+
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("statements")
@@ -59,8 +74,18 @@ def reports(tmp_path_factory) -> dict[str, Path]:
                 if verdict:
                     verdicts_given.append((call_id, verdict))
                 n += 1
+        april = dt.datetime(2025, 4, 2, 9)
+        con.execute("INSERT INTO calls (call_id, started_at, ended_at, duration_s, operator_id, operator_name, layout, "
+                    "language, topic, score, rulebook) VALUES ('april', ?, ?, 120, 'op1', 'Айгуль', "
+                    "'stereo-operator-left', 'ru', 'billing', 100, 'STP')", [april, april + dt.timedelta(minutes=2)])
     for call_id, verdict in verdicts_given:   # through the review history, as the page «Проверка» records them
         reviews.save_review(db, call_id, 0, verdict, "", "аудитор", now=dt.datetime(2025, 4, 1))
+    at = dt.datetime(2025, 4, 3)
+    for call_id, rule in ADDED:              # in calls without a finding of that rule
+        reviews.add_missed(db, call_id, rule, 30, "слышно на записи", "аудитор", now=at)
+    gone = reviews.add_missed(db, "c26", "address.forbidden", 40, "ослышался", "аудитор", now=at)
+    reviews.retract_added(db, gone, "аудитор", "ослышался", now=at)
+    reviews.add_missed(db, "april", "address.forbidden", 10, "другой период", "аудитор", now=at)
     out = {}
     for kind in KINDS:
         path = root / f"{kind}.docx"
@@ -96,14 +121,39 @@ def test_the_coverage_statement_lists_every_clause_by_level(reports, kind):
 @pytest.mark.parametrize("kind", KINDS)
 def test_the_review_figures(reports, kind):
     text = _text(reports[kind])
-    assert "из 30 автоматических находок за период аудитор проверил 24, подтвердил 20, отклонил 4" in text
+    assert ("из 30 автоматических находок за период аудитор проверил 24, подтвердил 20, отклонил 4; "
+            "пропущенных программой нарушений аудиторы добавили 4") in text
     table = next(t for t in _tables(reports[kind]) if t[0][:3] == ["Пункт", "Правило", "Находок"])
+    assert table[0][2:] == ["Находок", "Проверено", "Подтверждено", "Отклонено", "Точность", "Добавлено аудитором",
+                            "Полнота", "Надёжно"]
     rows = {r[1]: r[2:] for r in table[1:]}
     titles = rule_titles()
-    assert rows[titles["speech.filler"][1]] == ["22", "20", "19", "1", "95,0 %", "да"]
-    assert rows[titles["address.forbidden"][1]] == ["3", "2", "1", "1", "50,0 %", "нет"]
-    assert rows[titles["closing.missing"][1]] == ["2", "0", "0", "0", "нет данных", "нет"]
-    assert rows[titles["speech.jargon"][1]] == ["3", "2", "0", "2", "0,0 %", "нет"]
+    assert rows == {   # the hand computation of the module's docstring
+        titles["speech.filler"][1]: ["22", "20", "19", "1", "95,0 %", "1", "95,0 %", "да"],
+        titles["address.forbidden"][1]: ["3", "2", "1", "1", "50,0 %", "2", "33,3 %", "нет"],
+        titles["closing.missing"][1]: ["2", "0", "0", "0", "нет данных", "0", "нет данных", "нет"],
+        titles["speech.jargon"][1]: ["3", "2", "0", "2", "0,0 %", "0", "нет данных", "нет"],
+        titles["greeting.missing"][1]: ["0", "0", "0", "0", "нет данных", "1", "0,0 %", "нет"],
+    }
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("rule, calls, violations", [
+    ("speech.filler", "22", "22"),        # 21 counted findings + 1 added
+    ("address.forbidden", "4", "4"),      # 2 counted + 2 added (the retracted one and April's left out)
+    ("greeting.missing", "1", "1"),       # only added
+    ("speech.jargon", "1", "1"),
+])
+def test_added_violations_count_in_the_reports_clause_table(reports, kind, rule, calls, violations):
+    table = next(t for t in _tables(reports[kind]) if t[0][:2] == ["Пункт", "Требование"])
+    rows = {r[1]: r[2:4] for r in table[1:]}
+    assert rows[rule_titles()[rule][1]] == [calls, violations]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_added_violations_count_in_the_operators_table(reports, kind):
+    table = next(t for t in _tables(reports[kind]) if t[0][:2] == ["Оператор", "Звонков"])
+    assert table[1][1] == "30" and table[1][3] == "30"      # March's 30 calls; 26 counted findings + 4 added
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -120,8 +170,11 @@ def test_audit_nonconformities_only_from_confirmed_findings_or_trusted_rules(rep
     def about(rule, lines):
         return [line for line in lines if f"«{titles[rule][1]}»" in line]
 
-    assert len(about("speech.filler", ncs)) == 1 and "нарушений — 21" in about("speech.filler", ncs)[0]
-    assert "подтверждено аудитором нарушений — 1 из 2" in about("address.forbidden", ncs)[0]
+    assert len(about("speech.filler", ncs)) == 1 and "нарушений — 22" in about("speech.filler", ncs)[0]
+    assert "ещё 1 добавлено аудитором" in about("speech.filler", ncs)[0]
+    assert "подтверждено аудитором нарушений — 1 из 2 найденных автоматически, ещё 2 добавлено аудитором" in about(
+        "address.forbidden", ncs)[0]
+    assert "установлено аудитором нарушений, пропущенных программой, — 1" in about("greeting.missing", ncs)[0]
     assert about("closing.missing", ncs) == [] and about("speech.jargon", ncs) == []
     assert "автоматических находок — 2 (аудитором не проверялись)" in about("closing.missing", unconfirmed)[0]
     assert "автоматических находок — 1 (проверено аудитором 2, подтверждений нет)" in about(

@@ -9,8 +9,11 @@ import polars as pl
 import pytest
 
 from analytics.queries import agreement as ag
+from analytics.queries import views
 from analytics.queries.call_form import call_form
-from analytics.queries.kpi import compute_kpis
+from analytics.queries.call_search import CallFilter, search_calls
+from analytics.queries.clause_rates import clause_rates
+from analytics.queries.kpi import by_operator, compute_kpis
 from analytics.queries.review_quality import auditor_summary, rule_quality
 from analytics.storage import calibration, reviews, samples
 from analytics.storage.store import connect, init
@@ -66,6 +69,39 @@ def test_a_rejected_finding_leaves_the_kpis_and_a_confirmed_one_comes_back(db):
     assert _violations(db) == base - 1
     reviews.save_review(db, "c03", 1, "confirmed", "", "marat", now=T0 + dt.timedelta(minutes=1))
     assert _violations(db) == base
+
+
+def _where(rows: pl.DataFrame, column: str = "violations", **match) -> int:
+    for k, v in match.items():
+        rows = rows.filter(pl.col(k) == v)
+    return int(rows[column].sum()) if rows.height else 0
+
+
+# Every place that counts violations, as the number it shows for op1's May call c10 (no finding of its own)
+COUNTS = [
+    ("kpi: violations per rule", lambda db: compute_kpis(db, *H1)["violations"].get("interruption", 0)),
+    ("kpi: all violations", _violations),
+    ("kpi per operator (operator pages, report)", lambda db: _where(by_operator(db, *H1), operator_id="op1")),
+    ("operator page: most violated rules",
+     lambda db: _where(views.operator_clauses(db, "op1", *H1), rule="interruption")),
+    ("operator trend", lambda db: _where(views.trend(db, *H1, "month", "op1"), period_start=dt.date(2025, 5, 1))),
+    ("«Пункты стандарта»: per rule", lambda db: _where(views.rule_counts(db, *H1), rule="interruption")),
+    ("«Звонки»: the call's violations",
+     lambda db: _where(search_calls(db, CallFilter(*H1, rule="interruption")), call_id="c10")),
+    ("per-clause rates: calls with the clause violated",
+     lambda db: _where(clause_rates(db, *H1, operator_id="op1"), "violating", clause="15.12")),
+]
+
+
+@pytest.mark.parametrize("place, count", COUNTS, ids=[c[0] for c in COUNTS])
+def test_a_violation_an_auditor_added_counts_wherever_violations_are_counted(db, place, count):
+    """Issue 15: a violation the check missed and an auditor added is a violation: the KPIs, the operator's
+    pages, the call list and the report count it; retracted, it leaves them again."""
+    before = count(db)
+    seq = reviews.add_missed(db, "c10", "interruption", 20, "перебила клиента", "marat", now=T0)
+    assert count(db) == before + 1, place
+    reviews.retract_added(db, seq, "marat", "ослышался", now=T0 + dt.timedelta(minutes=1))
+    assert count(db) == before, place
 
 
 def test_an_old_store_keeps_its_verdicts_as_events(tmp_path):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from rules.confidence import span_confidence, stretch_confidence
+from rules.confidence import loops, span_confidence, stretch_confidence
 from rules.engine import Checker
 from transcription.schema import Transcript, Utterance, Word
 
@@ -82,6 +82,30 @@ CASES = [
      "greeting.missing", "not_assessed:low_confidence"),
     ("no operator speech", call(utt("customer", 0, "алло алло вы меня слышите")),
      "greeting.missing", "not_assessed:no_speech"),
+    # the operator's last turns lost (the recogniser dropped them), the customer's goodbye heard: the «last
+    # operator utterances» are from long before and say nothing about a farewell
+    ("the operator's ending was not heard", call(utt("operator", 0, GREET), utt("customer", 4.0, "у меня вопрос"),
+                                                 utt("operator", 8.0, "назовите пожалуйста адрес"),
+                                                 utt("customer", 12.0, "улица абая дом пять"),
+                                                 utt("customer", 24.0, "спасибо до свидания")),
+     "closing.missing", "not_assessed:low_confidence"),
+    ("the operator fell silent, the customer said goodbye", call(
+        utt("operator", 0, GREET), utt("customer", 4.0, "у меня вопрос"),
+        utt("operator", 8.0, "назовите пожалуйста адрес"), utt("customer", 12.0, "улица абая дом пять"),
+        utt("operator", 16.0, "заявка принята"), utt("customer", 18.0, "спасибо до свидания")),
+     "closing.missing", "findings"),
+    ("the operator's opening was not heard", call(utt("customer", 0.5, "алло алло"),
+                                                  utt("customer", 3.0, "вы меня слышите у меня вопрос"),
+                                                  utt("operator", 12.0, "назовите пожалуйста адрес"), *body()[2:]),
+     "greeting.missing", "not_assessed:low_confidence"),
+    # noise heard as a repeated word: the «можешь» before it is no evidence, however sure each word
+    ("a «ты» form in a decoder loop is uncertain",
+     call(utt("operator", 0, GREET), *body("можешь не тихо тихо тихо тихо тихо", p=0.9)), "address.ty", "uncertain"),
+    ("a «ты» form in a sentence counts",
+     call(utt("operator", 0, GREET), *body("можешь не торопиться я подожду", p=0.9)), "address.ty", "findings"),
+    ("a loop where the farewell would be", call(utt("operator", 0, GREET), *body()[:3],
+                                                utt("operator", 16.0, "моб моб моб моб моб моб", p=0.9)),
+     "closing.missing", "not_assessed:low_confidence"),
 ]
 
 
@@ -148,3 +172,16 @@ def test_a_reading_carries_its_digits_confidence(digit_p, expected):
     assert [x.value for x in r.readings] == [312.0]
     assert r.readings[0].confidence == pytest.approx(expected, abs=0.01)
     assert r.to_dict()["readings"][0]["confidence"] == pytest.approx(expected, abs=0.01)
+
+
+@pytest.mark.parametrize("text, loop", [
+    ("Можешь не тихо-тихо-мюйти, а тихо-тихо-тихо-тихо-тихо-тихо-тихо-тихо-тихо.", True),   # compresses 2.3 times
+    ("У нас, моб, моб, моб, моб, моб, моб.", True),
+    ("передайте показания передайте показания передайте показания передайте показания", True),
+    ("Спасибо за обращение, всего доброго.", False),
+    ("да да да", False),                               # three times: a person may say that
+    ("Восемь семь ноль семь четыре девять восемь семь один.", False),
+    ("", False),
+])
+def test_loops(text, loop):
+    assert loops(text) is loop

@@ -6,10 +6,13 @@ from pathlib import Path
 
 import pytest
 
+from rules.clauses import Construction, clauses
 from rules.engine import Checker
 from rules.eval import evaluate
-from rules.kazakh import stems
+from rules.kazakh import negative_of, stems
 from rules.language import call_language, utterance_language
+from rules.lexicon import RulebookError
+from rules.text import Utt
 from transcription.schema import Transcript
 
 CORPUS = Path(__file__).parent / "corpus_kk"
@@ -80,6 +83,44 @@ def test_suffix_model(word, stem, yes):
     assert (stem in stems(word)) == yes
 
 
+@pytest.mark.parametrize("form, stem, negative", [
+    ("істемейді", "істе", True),
+    ("келмеді", "кел", True),
+    ("шешпейді", "шеш", True),            # -пе after a voiceless consonant
+    ("қанағаттанбаймын", "қанағаттан", True),   # -ба after н
+    ("келмеген", "кел", True),
+    ("алаңдамаңыз", "алаңда", True),
+    ("келеді", "кел", False),
+    ("кешігеді", "кешік", False),
+    ("пломбасы", "пломба", False),          # a noun's possessive is no verb ending
+    ("келбет", "кел", False),
+    ("ойбай", "ой", False),               # -ба never follows й: an interjection, not «ой» negated
+])
+def test_negative_verb_forms(form, stem, negative):
+    assert negative_of(form, stem) == negative
+
+
+@pytest.mark.parametrize("text, spans", [
+    ("Басшы жоқ, кеңсеге барыңыз.", [(0, 1), (2, 3)]),
+    ("басшы жоқ бірақ кеңсеге барыңыз", [(0, 1), (2, 4)]),     # no punctuation: the conjunction parts them
+    ("директордың атына хат жазыңыз ол қаралады", [(0, 3), (4, 5)]),
+])
+def test_clauses(text, spans):
+    assert clauses(Utt(0, "operator", 0, 1, text, language="kk").tokens) == spans
+
+
+@pytest.mark.parametrize("spec, says", [
+    ({"words": {"a": ["біз"]}}, "'words'"),
+    ({"words": {"a": ["біз"]}, "patterns": [["b"]]}, "names 'b'"),
+    ({"words": {"a": []}, "patterns": [["a"]]}, "words.a"),
+    ({"words": {"a": ["біз"]}, "patterns": [["a"]], "predicates": ["c"]}, "predicates"),
+])
+def test_a_malformed_construction_is_named(spec, says):
+    with pytest.raises(RulebookError, match=says) as e:
+        Construction.build(spec, "rulebook_kk.yaml: rule enterprise.negative: kk_clauses")
+    assert "enterprise.negative" in str(e.value)
+
+
 # (turns, the rules that fire) — hard negatives included: «апай» as a mention, «сен» inside another word
 ROWS = [
     ([OPEN, ASK, "o: Қарындас, күте тұрыңыз.", CLOSE], {"address.forbidden"}),
@@ -113,6 +154,24 @@ ROWS = [
     ([OPEN, "c: Ыстық су есептегішін ауыстырдық, пломба салу керек.", "o: Дербес шотыңызды айтыңыз.",
       "c: Дербес шот бір екі үш төрт бес алты жеті.", "o: Байланыс телефоныңыз?",
       "c: сегіз жеті нөл бір бір екі үш төрт бес алты жеті", CLOSE], set()),
+    # negative talk about the enterprise as a construction (rules.clauses), sentences of no corpus
+    ([OPEN, ASK, "o: Біздің мастерлер ешқашан уақытында жөндемейді.", CLOSE], {"enterprise.negative"}),
+    ([OPEN, ASK, "o: бізде диспетчерлер үнемі ұмытады", CLOSE], {"enterprise.negative"}),
+    ([OPEN, ASK, "o: Кәсіпорнымызда жауапкершілік жоқ.", CLOSE], {"enterprise.negative"}),
+    ([OPEN, ASK, "o: Біздің мамандар ешқашан қателеспейді.", CLOSE], set()),    # «never wrong»: praise
+    ([OPEN, ASK, "o: Мекеменің жұмысы нашар емес.", CLOSE], set()),
+    ([OPEN, ASK, "o: Шебер ертең келмейді, бүрсігүні келеді.", CLOSE], set()),    # no «never»: a fact
+    ([OPEN, ASK, "o: Кешіріңіз, бізде дыбыс нашар естіледі.", CLOSE], set()),     # the line, not us
+    ([OPEN, ASK, "o: Бізде ешкім сізден ақы талап етпейді.", CLOSE], set()),
+    # dissatisfaction and the offer as constructions
+    ([OPEN, ASK, "c: Маған сіздердің қызметтеріңіз мүлдем ұнамайды.",
+      "o: Жазбаша шағымыңызды кеңсеге тапсыра аласыз.", CLOSE], set()),
+    ([OPEN, ASK, "c: Маған сіздердің қызметтеріңіз мүлдем ұнамайды.",
+      "o: Директор ондай шағымдарды қарамайды.", CLOSE], {"escalation.not_offered"}),
+    ([OPEN, ASK, "c: мен риза емеспін", "o: басшы қазір жоқ", CLOSE], {"escalation.not_offered"}),
+    ([OPEN, ASK, "c: Мен риза емеспін.", "o: Сізді қазір бөлім басшысымен жалғаймын.", CLOSE], set()),
+    ([OPEN, ASK, "c: Мен риза емеспін.", "o: Бастығымызға жалғай алмаймын.", CLOSE], {"escalation.not_offered"}),
+    ([OPEN, ASK, "c: Жауабыңыз маған ұнады, рахмет.", "o: Басшы жоқ.", CLOSE], set()),   # pleased: no complaint
     # a mixed call: a Russian form of address still counts, a Kazakh farewell closes it
     ([OPEN, "c: Здравствуйте, хочу передать показания счетчика горячей воды.",
       "o: Девушка, подождите минутку.", "c: Хорошо, я подожду, спасибо большое.", CLOSE], {"address.forbidden"}),
@@ -158,23 +217,17 @@ def test_a_rule_not_assessed_does_not_lower_the_score(checker):
     assert result.score == 100.0
 
 
-# held-out figures of the test half (written before any tuning, never tuned on; `oka-qa eval tests/corpus_kk/test`):
-# rules below 0.9 there are reported as such, and guarded here so that they do not get worse
-HELD_OUT_FLOOR = {"enterprise.negative": 0.7, "escalation.not_offered": 0.77}
-
-
 @pytest.mark.parametrize("half", ["test", "dev"])
 def test_the_kazakh_corpus(checker, half):
-    """dev (tuned on): every rule with a Kazakh lexicon F1 >= 0.9; test (held out): >= 0.9 but for the rules
-    whose held-out figure is below it; the language right on >= 95 % of calls in both."""
+    """Every rule with a Kazakh lexicon F1 >= 0.9 on both halves — dev (tuned on) and test (held out: written
+    before any tuning, never tuned on; `oka-qa eval tests/corpus_kk/test`); the language right on >= 95 % of calls."""
     report = evaluate(CORPUS / half, checker).to_dict()
     assert report["calls"] >= 80
     assert report["language_accuracy"] >= 0.95
     for rule, s in report["rules"].items():
         assert rule not in NO_KAZAKH or s["tp"] + s["fp"] == 0 or s["support"] == 0, (half, rule, s)
         if s["support"] >= 3:
-            floor = HELD_OUT_FLOOR.get(rule, 0.9) if half == "test" else 0.9
-            assert s["f1"] is not None and s["f1"] >= floor, (half, rule, s)
+            assert s["f1"] is not None and s["f1"] >= 0.9, (half, rule, s)
 
 
 def test_the_corpus_labels_carry_a_language():

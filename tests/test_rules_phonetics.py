@@ -1,9 +1,11 @@
 """Key phrases heard by sound (rules/phonetics.py): bends a recogniser makes, and words that only look alike."""
 from __future__ import annotations
 
+import random
+
 import pytest
 
-from rules.phonetics import key, phrase_keys, sounds_like
+from rules.phonetics import distance, key, phrase_keys, sounds_like
 from rules.text import morph
 
 GREETINGS = phrase_keys(["здравствуйте", "сәлеметсіз бе", "добрый день", "доброе утро", "добрый вечер"])
@@ -51,3 +53,43 @@ def test_sounds_like_reads_real_words_as_heard(said, keys, heard):
                                   ("сәлем", "салем"), ("ц", "с")])
 def test_keys_merge_what_a_line_confuses(a, b):
     assert key(a)[:4] == key(b)[:4]
+
+
+def _sellers(phrase: str, text: str) -> float:
+    """The textbook table (one column per text sound, a match may start anywhere): what ``distance`` must equal."""
+    n = len(phrase)
+    if not n:
+        return 1.0
+    prev = list(range(n + 1))
+    best = prev[n]
+    for ch in text:
+        cur = [0] * (n + 1)
+        for i in range(1, n + 1):
+            cur[i] = min(prev[i - 1] + (phrase[i - 1] != ch), prev[i] + 1, cur[i - 1] + 1)
+        best = min(best, cur[n])
+        prev = cur
+    return best / n
+
+
+@pytest.mark.parametrize("phrase, text, want", [
+    ("sterastfuete", "setsterastfuetetepla", 0.0),    # the phrase inside the text
+    ("sterastfuete", "stastfuete", 2 / 12),            # two sounds dropped
+    ("tasfetanea", "", 1.0),                           # nothing said
+    ("", "abc", 1.0),
+    ("a" * 70, "a" * 65, 5 / 70),                      # longer than a machine word
+])
+def test_distance_examples(phrase, text, want):
+    assert distance(phrase, text) == want
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_distance_equals_the_textbook_table(seed):
+    r = random.Random(seed)
+    sounds = "aeupftkswlmnr"
+    for _ in range(400):
+        phrase = "".join(r.choice(sounds[:r.randint(2, 13)]) for _ in range(r.randint(1, 70)))
+        text = "".join(r.choice(sounds) for _ in range(r.randint(0, 80)))
+        if r.random() < 0.4:  # the phrase, a little bent, somewhere in the text
+            at = r.randint(0, len(text))
+            text = text[:at] + "".join(c if r.random() > 0.15 else r.choice(sounds) for c in phrase) + text[at:]
+        assert distance(phrase, text) == _sellers(phrase, text), (phrase, text)

@@ -40,3 +40,37 @@ def test_a_success_clears_that_clients_failures_and_old_ones_expire():
     assert t.wait_s("pc", "anna", 5.0 + t.window_s) == 0
     t.succeeded("pc", "anna")
     assert t.wait_s("pc", "anna", 6.0) == 0
+
+
+def _device(user: str, *more: str) -> str:
+    from dashboards import sessions
+
+    value = sessions.device_cookie_value(user)
+    for u in more:
+        value = sessions.device_cookie_value(u, value)
+    return value
+
+
+@pytest.mark.parametrize("tries, cookie, at_most, at_least", [
+    # another account behind the guesser's address: a counter of its own
+    ("boris", lambda: None, 0, 0),
+    # the owner behind the same address (an office's one outside address), from a browser she signed in from
+    ("head", lambda: _device("head"), 10, 0),
+    ("head", lambda: _device("head", "anna"), 10, 0),              # the browser is shared with another account
+    # without such a browser she is that address, whose guesser is slowed down
+    ("head", lambda: None, 300, 30),
+    ("head", lambda: _device("anna"), 300, 30),                    # a cookie of another account exempts nothing
+    ("head", lambda: _device("head")[:-1] + "0", 300, 30),         # nor a forged one
+])
+def test_users_behind_one_address_do_not_share_a_counter(tries, cookie, at_most, at_least):
+    """Noticed in issue 17: the count per client address let a guesser slow down every user behind the
+    same address.  Now an attempt counts per account and address, or per browser for a browser the
+    account signed in from before."""
+    from dashboards import sessions
+
+    t = Throttle()
+    guesser = sessions.throttle_client("192.0.2.1", None, "head")
+    for now in range(8):                   # eight wrong passwords: that address waits 32 s
+        t.failed(guesser, "head", float(now))
+    who = sessions.throttle_client("192.0.2.1", cookie(), tries)
+    assert at_least <= t.wait_s(who, tries, 7.0) <= at_most

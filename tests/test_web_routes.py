@@ -67,6 +67,23 @@ def test_a_ticket_opens_the_cookie_once(app, db):
     assert other_site.status_code == 403
 
 
+def test_a_sign_in_marks_the_browser_for_the_throttle_and_the_mark_opens_nothing(app, db):
+    """The browser keeps a signed, HttpOnly mark of the accounts signed in from it (the sign-in throttle
+    counts its attempts apart from others behind the same address); it is no session."""
+    client = TestClient(app)
+    for user in ("anna", "head"):
+        web = sessions.open_session(user, "head")
+        r = client.post("/oka/session", content=sessions.issue_ticket(web.sid))
+        assert r.status_code == 204
+        mark = next(c for c in r.headers.get_list("set-cookie") if c.startswith(sessions.DEVICE_COOKIE + "="))
+        assert "httponly" in mark.lower() and "samesite=strict" in mark.lower() and "max-age=" in mark.lower()
+    device = client.cookies.get(sessions.DEVICE_COOKIE)
+    browser, accounts = sessions.devices_of(device)
+    assert accounts == ("anna", "head")                                    # the earlier account is kept
+    assert sessions.throttle_client("192.0.2.1", device, "anna") == f"browser:{browser}"
+    assert sessions.from_cookie(device) is None                            # not a session
+
+
 def test_the_cookie_is_signed_and_ends_with_the_session(db):
     web = sessions.open_session("anna", "head", idle_s=60)
     value = sessions.cookie_value(web.sid)

@@ -4,7 +4,7 @@ The KPIs and their lists come from ``analytics.queries.kpi``, the per-operator a
 per-rule tables from ``analytics.queries.views`` (what the dashboard shows); these
 add the report's scope and the quotes it cites.  Periods are calls started in
 ``[date_from, date_to]``, both inclusive, Asia/Almaty; a finding an auditor
-rejected does not count, as everywhere else.
+rejected does not count and a violation an auditor added does, as everywhere else.
 """
 from __future__ import annotations
 
@@ -14,14 +14,9 @@ from pathlib import Path
 
 import polars as pl
 
+from analytics.queries.view_sql import COUNTED as _COUNTED  # the findings not rejected and those auditors added
 from analytics.queries.view_sql import PERIOD as _PERIOD  # the period's calls, scored as they stand after reviews
 from analytics.storage.store import connect
-
-_COUNTED = """
-    counted AS (
-        SELECT f.* FROM findings f
-        ANTI JOIN reviews r ON r.call_id = f.call_id AND r.idx = f.idx AND r.verdict = 'rejected'
-    )"""
 
 
 @dataclass(frozen=True)
@@ -70,6 +65,7 @@ def violation_examples(db: Path, date_from: dt.date, date_to: dt.date, per_rule:
                        row_number() OVER (PARTITION BY f.rule, f.call_id ORDER BY f.start NULLS LAST, f.idx) AS k
                 FROM counted f JOIN period p USING (call_id)
                 WHERE f.evidence IS NOT NULL AND trim(f.evidence) <> ''
+                  AND f.source = 'check'   -- words said; an added violation's text is the auditor's comment
             ),
             ranked AS (
                 SELECT *, row_number() OVER (PARTITION BY rule ORDER BY score NULLS LAST, started_at, call_id) AS n

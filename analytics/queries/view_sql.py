@@ -2,7 +2,7 @@
 
 A period is the calls started in ``[date_from, date_to]``, both days inclusive,
 Asia/Almaty wall-clock time (docs/CONTRACT.md section 5); a finding counts unless an
-auditor rejected it, the same rule as the KPIs.
+auditor rejected it, and a violation an auditor added counts, the same rule as the KPIs.
 """
 from __future__ import annotations
 
@@ -15,12 +15,10 @@ import polars as pl
 from analytics.queries.scores import scored_calls, scored_ctes
 from analytics.storage.store import connect
 
-# Findings that count: everything except what an auditor rejected.
+# Violations that count: the findings an auditor did not reject and those auditors added (the store's
+# ``counted_violations``, analytics/storage/reviews.py).
 COUNTED = """
-    counted AS (
-        SELECT f.* FROM findings f
-        ANTI JOIN reviews r ON r.call_id = f.call_id AND r.idx = f.idx AND r.verdict = 'rejected'
-    )"""
+    counted AS (SELECT * FROM counted_violations)"""
 
 # Calls of the period, each with its score as it stands after the auditors' decisions
 # (analytics.queries.scores); every query below takes (date_from, date_to) as its first two parameters.

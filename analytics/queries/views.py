@@ -64,7 +64,8 @@ def data_version(db: Path) -> str:
                    (SELECT concat_ws('/', count(*), count(call_id)) FROM links),
                    (SELECT concat_ws('/', count(*), max(reviewed_at), count(*) FILTER (WHERE verdict = 'rejected'))
                     FROM reviews),
-                   (SELECT concat_ws('/', count(*), max(seq)) FROM review_events)""").fetchone()
+                   (SELECT concat_ws('/', count(*), max(seq)) FROM review_events),
+                   (SELECT concat_ws('/', count(*), max(seq)) FROM discrepancy_events)""").fetchone()
     return "|".join(row)
 
 
@@ -136,6 +137,7 @@ def worst_moments(db: Path, operator_id: str, date_from: dt.date | None, date_to
         SELECT f.call_id, p.started_at, p.score, f.rule, f.clause, f.start, f.evidence
         FROM counted f JOIN period p USING (call_id)
         WHERE p.operator_id = ? AND f.evidence IS NOT NULL AND f.evidence <> ''
+          AND f.source = 'check'   -- the words said; an added violation's text is the auditor's comment
         ORDER BY p.score ASC NULLS LAST, p.started_at DESC, f.start NULLS LAST
         LIMIT ?""", [*bounds(date_from, date_to), operator_id, limit])
 

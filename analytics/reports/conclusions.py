@@ -54,12 +54,16 @@ def nonconformities(data: ReportData) -> list[str]:
             continue
         r = reviews.get(c.rule)
         head = f"Нарушение требований ({fmt_clause(c.clause)}) «{c.title}»: "
+        added = r.added if r is not None else 0
+        also = f", ещё {added} добавлено аудитором (пропущены программой)" if added else ""
         if r is not None and r.trusted:
             items.append(f"{head}нарушений — {c.violations}, звонков с нарушением — {c.calls} "
-                         f"(точность правила по проверке аудитором — {fmt_kpi(r.precision_pct, '%')}).")
+                         f"(точность правила по проверке аудитором — {fmt_kpi(r.precision_pct, '%')}{also}).")
         elif r is not None and r.confirmed:
             items.append(f"{head}подтверждено аудитором нарушений — {r.confirmed} "
-                         f"из {c.violations} найденных автоматически.")
+                         f"из {c.violations - added} найденных автоматически{also}.")
+        elif added:
+            items.append(f"{head}установлено аудитором нарушений, пропущенных программой, — {added}.")
     return [f"НС-{i}. {text}" for i, text in enumerate(items, 1)]
 
 
@@ -69,11 +73,12 @@ def unconfirmed(data: ReportData) -> list[str]:
     out = []
     for c in data.clauses:
         r = reviews.get(c.rule)
-        if not c.violations or (r is not None and (r.trusted or r.confirmed)):
+        automatic = c.violations - (r.added if r is not None else 0)   # the auditors' own are stated, not listed
+        if automatic <= 0 or (r is not None and (r.trusted or r.confirmed)):
             continue
         checked = (f"проверено аудитором {r.reviewed}, подтверждений нет" if r is not None and r.reviewed
                    else "аудитором не проверялись")
-        out.append(f"{fmt_clause(c.clause)} «{c.title}»: автоматических находок — {c.violations} ({checked}).")
+        out.append(f"{fmt_clause(c.clause)} «{c.title}»: автоматических находок — {automatic} ({checked}).")
     return out
 
 

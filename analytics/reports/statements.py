@@ -6,8 +6,9 @@ Appendix 1's minutes are read.
   at all — tone of voice, chewing, the correctness of the information given are
   for a person who listens.
 * Reviews: per rule, how many of the period's automatic findings an auditor
-  reviewed, confirmed and rejected, and the rule's precision from those reviews
-  (confirmed / reviewed).  A rule is *trusted* when at least
+  reviewed, confirmed and rejected, how many violations auditors added (the
+  check missed them), the rule's precision (confirmed / reviewed) and recall
+  (confirmed / (confirmed + added)), as on «Проверка».  A rule is *trusted* when at least
   ``ReportOptions.trusted_min_reviews`` of its findings were reviewed and its
   precision is at least ``ReportOptions.trusted_precision_pct``.  The audit
   report states nonconformities only from confirmed findings or trusted rules;
@@ -58,11 +59,18 @@ class ReviewRow:
     reviewed: int
     confirmed: int
     rejected: int
+    added: int = 0    # violations auditors heard that the check missed (not retracted)
     trusted: bool = False
 
     @property
     def precision_pct(self) -> float | None:
         return round(100.0 * self.confirmed / self.reviewed, 1) if self.reviewed else None
+
+    @property
+    def recall_pct(self) -> float | None:
+        """Of the violations an auditor established (confirmed findings + added ones), the share the check found."""
+        known = self.confirmed + self.added
+        return round(100.0 * self.confirmed / known, 1) if known else None
 
 
 def coverage_path() -> Path:
@@ -87,14 +95,15 @@ def load_coverage(path: Path | None = None) -> list[CoverageRow]:
 
 def review_rows(db: Path, start, end, catalog: dict[str, tuple[str, str]], min_reviews: int,
                 precision_pct: float) -> list[ReviewRow]:
-    """Per rule with findings in the period: the auditors' verdicts and whether the rule is trusted."""
-    from analytics.queries.report_queries import review_figures
+    """Per rule with findings or added violations in the period: the auditors' verdicts, the violations they
+    added, and whether the rule is trusted — the figures of «Проверка» (``review_quality.rule_quality``)."""
+    from analytics.queries.review_quality import rule_quality
 
     out = []
-    for r in review_figures(db, start, end).iter_rows(named=True):
-        clause, title = catalog.get(r["rule"], (r["clause"] or "—", r["rule"]))
+    for r in rule_quality(db, start, end).sort("rule").iter_rows(named=True):
+        clause, title = catalog.get(r["rule"], ("—", r["rule"]))
         row = ReviewRow(r["rule"], clause, title, int(r["findings"]), int(r["reviewed"]), int(r["confirmed"]),
-                        int(r["rejected"]))
+                        int(r["rejected"]), int(r["added"]))
         row.trusted = row.reviewed >= min_reviews and (row.precision_pct or 0.0) >= precision_pct
         out.append(row)
     return out
@@ -118,17 +127,22 @@ def write_docx_section(doc, data, figs, opts, n) -> None:
     confirmed = sum(r.confirmed for r in data.reviews)
     rejected = sum(r.rejected for r in data.reviews)
     found = sum(r.findings for r in data.reviews)
+    added = sum(r.added for r in data.reviews)
     para(doc, f"Проверка находок аудитором: из {fmt_number(found, 0)} автоматических находок за период аудитор "
               f"проверил {fmt_number(reviewed, 0)}, подтвердил {fmt_number(confirmed, 0)}, "
-              f"отклонил {fmt_number(rejected, 0)}. Отклонённые находки нигде не учитываются. "
-              f"Точность правила — доля подтверждённых среди проверенных; правило с точностью не ниже "
+              f"отклонил {fmt_number(rejected, 0)}; пропущенных программой нарушений аудиторы добавили "
+              f"{fmt_number(added, 0)}. Отклонённые находки нигде не учитываются, добавленные нарушения "
+              "учитываются наравне с найденными. "
+              f"Точность правила — доля подтверждённых среди проверенных; полнота — доля найденных программой "
+              "(подтверждённых) среди всех нарушений, установленных аудитором (подтверждённых и добавленных); "
+              f"правило с точностью не ниже "
               f"{fmt_kpi(opts.trusted_precision_pct, '%')} при не менее чем {opts.trusted_min_reviews} проверенных "
               "находках считается надёжным.", align="justify")
     rows = [[fmt_clause(r.clause), r.title, fmt_number(r.findings, 0), fmt_number(r.reviewed, 0),
              fmt_number(r.confirmed, 0), fmt_number(r.rejected, 0), fmt_kpi(r.precision_pct, "%"),
-             "да" if r.trusted else "нет"] for r in data.reviews]
+             fmt_number(r.added, 0), fmt_kpi(r.recall_pct, "%"), "да" if r.trusted else "нет"] for r in data.reviews]
     if rows:
         table(doc, ["Пункт", "Правило", "Находок", "Проверено", "Подтверждено", "Отклонено", "Точность",
-                    "Надёжно"], rows, [2.0, 5.6, 1.5, 1.6, 1.8, 1.6, 1.5, 1.4], size=8,
-              numeric_cols=(2, 3, 4, 5, 6))
+                    "Добавлено аудитором", "Полнота", "Надёжно"], rows,
+              [1.7, 4.1, 1.3, 1.4, 1.6, 1.4, 1.4, 1.5, 1.4, 1.2], size=8, numeric_cols=(2, 3, 4, 5, 6, 7, 8))
     para(doc, APPENDIX_1_NOTE, align="justify")

@@ -21,7 +21,9 @@ withdraw; a withdrawn dispute reads as rejected), with the columns of the table
 it replaced, so the KPIs ("a rejected finding stops counting"), the «Проверка»
 page and the search read it as before.  ``form_scores`` is the score of each
 call's evaluation form: 100 × the weight of the criteria met over the weight of
-those answered yes or no (n.a. left out).
+those answered yes or no (n.a. left out).  ``counted_violations`` is what every
+count of violations reads: the findings not rejected and the violations auditors
+added.
 
 Figures for others: ``analytics.queries.review_quality.auditor_summary`` (how
 many findings each auditor reviewed, confirmed, rejected, added) and
@@ -101,6 +103,20 @@ SELECT a.seq, a.call_id, a.rule, a.at_s, a.comment, a.who, a.decided_at
 FROM review_events a
 WHERE a.kind = 'add'
   AND NOT EXISTS (SELECT 1 FROM review_events r WHERE r.kind = 'retract' AND r.ref = a.seq);
+
+-- The violations that count, wherever violations are counted (the KPIs, the dashboard, the report): the automatic
+-- findings an auditor did not reject (a withdrawn dispute reads as rejected), and the violations auditors added
+-- (source 'auditor', no idx; the clause is the one the check gives the rule).
+CREATE OR REPLACE VIEW counted_violations AS
+SELECT f.*, 'check' AS source, NULL::BIGINT AS added_seq
+FROM findings f
+ANTI JOIN reviews r ON r.call_id = f.call_id AND r.idx = f.idx AND r.verdict = 'rejected'
+                   AND (r.rule IS NULL OR r.rule = f.rule)
+UNION ALL BY NAME
+SELECT a.call_id, a.rule, (SELECT min(x.clause) FROM findings x WHERE x.rule = a.rule) AS clause,
+       'operator' AS speaker, a.at_s AS start, a.at_s AS "end", a.comment AS evidence, 1.0 AS confidence,
+       'auditor' AS source, a.seq AS added_seq
+FROM added_violations a;
 """
 
 

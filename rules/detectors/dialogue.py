@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from rules import text as T
 from rules.call import Call, finding
+from rules.clauses import kazakh_spans
 from rules.names import kazakh_names
 from rules.phonetics import distance, phrase_keys, sounds_like
 from rules.phonetics import key as sound_key
@@ -165,21 +166,23 @@ def escalation(call: Call, rule) -> list:
         # «лифт не работает, кому жаловаться?» asks where to go; it is not about our answer
         first = next((u for u in customer if len(u.tokens) >= 3), None)
         customer = [u for u in customer if u is not first]
-    complaints = [u for u in customer if unhappy.contains(u)]
+    # in Kazakh speech also the constructions (rules.clauses): «маған бұл жауап ұнамады», «риза емеспін»
+    said = [(u, [(m.first, m.last) for m in unhappy.find(u)] + kazakh_spans(rule, "kk_dissatisfied", u))
+            for u in customer]
+    complaints = [(u, min(spans)) for u, spans in said if spans]
     if not complaints:
         return []
     resolved = rule.lexicon("resolved", by_lemma=True)
-    last = complaints[-1]
+    last = complaints[-1][0]
     if any(resolved.contains(v) for v in call.after(last, "customer")):
         return []
     offer = rule.lexicon("offer", by_lemma=True)
     refusal = rule.lexicon("refusal", by_lemma=True)
-    for v in call.after(complaints[0], "operator"):
-        if offer.contains(v) and not refusal.contains(v):
+    first, (a, b) = complaints[0]
+    for v in call.after(first, "operator"):
+        if (offer.contains(v) and not refusal.contains(v)) or kazakh_spans(rule, "kk_offer", v):
             return []
-    first = complaints[0]
-    m = unhappy.find(first)[0]
-    return [finding(rule, first, m.first, m.last)]
+    return [finding(rule, first, a, b)]
 
 
 @register("third_party")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from rules import text as T
 from rules.call import Call, finding
+from rules.clauses import kazakh_spans
 from rules.names import kazakh_names
 from rules.registry import register
 
@@ -12,13 +13,15 @@ _SENTENCE_PUNCT = ".!?…"
 
 @register("phrases")
 def phrases(call: Call, rule) -> list:
-    """Each phrase of the rule's lexicon said by the operator (context exceptions apply)."""
+    """Each phrase of the rule's lexicon said by the operator (context exceptions apply), and in Kazakh speech
+    each clause that matches the rule's constructions (``kk_clauses``, rules.clauses)."""
     lex = rule.lexicon()
     out = []
     for u in call.operator:
         said = set()
-        for m in lex.find(u):
-            f = finding(rule, u, m.first, m.last)
+        spans = [(m.first, m.last) for m in lex.find(u)] + kazakh_spans(rule, "kk_clauses", u)
+        for first, last in sorted(spans):
+            f = finding(rule, u, first, last)
             if f.evidence not in said:  # two phrases of one sentence are one occurrence
                 said.add(f.evidence)
                 out.append(f)

@@ -149,4 +149,4 @@ def write(name: str, half: dict, seed: int, n: int) -> None:
 
 if __name__ == "__main__":
     write("test", TEST, 1901, 80)
-    write("dev", DEV, 1902, 80)
+    write("dev", DEV, 1902, 160)
