@@ -222,6 +222,27 @@ def test_mask_text_reads_the_recognisers_formats(text, masked):
     assert mask_text(text)[0] == masked
 
 
+@pytest.mark.parametrize("text,masked", [
+    # over-masking (issue 17): a word the recogniser misheard is not a name because pymorphy3 guesses one
+    ("Мы заменили щетчик горячей воды.", "Мы заменили щетчик горячей воды."),
+    ("Заявку после авариев оформила, до свидания.", "Заявку после авариев оформила, до свидания."),
+    ("Здравство, мете. Передаю показания.", "Здравство, мете. Передаю показания."),   # sounds like «здравствуйте»
+    # a common word after a cue is not a name
+    ("дильназ а вы собственник квартиры", "[ФИО] а вы собственник квартиры"),
+    ("Фамилия владельца Ахметова.", "Фамилия владельца [ФИО]."),
+    ("Собственник квартиры Бекова Жанар.", "Собственник квартиры [ФИО]."),
+    # and names stay masked: after a cue, in address position, in lowercase text, unknown to the dictionary
+    ("Здравствуйте, меня зовут ирлан.", "Здравствуйте, меня зовут [ФИО]."),
+    ("Ирлан, назовите лицевой счёт.", "[ФИО], назовите лицевой счёт."),
+    ("я ирлан хочу передать показания", "я [ФИО] хочу передать показания"),
+    ("Это Думржин, передаю показания.", "Это [ФИО], передаю показания."),
+    ("Спасибо, ерлан, до свидания.", "Спасибо, [ФИО], до свидания."),
+    ("Меня зовут Светлана Петровна, я собственник.", "Меня зовут [ФИО], я собственник."),
+])
+def test_ordinary_and_misheard_words_are_not_names(text, masked):
+    assert mask_text(text)[0] == masked
+
+
 def test_find_pd_gives_character_spans_and_kinds():
     """Spans, not just masked text: audio redaction maps them onto the words' timestamps."""
     text = "Ирлан, ваш лицевой 7,8,9,1,2,3, телефон восемь семьсот один пять пять пять два два три три."
