@@ -265,6 +265,10 @@ from cli.digest import digest_cmd  # noqa: E402
 
 cli.add_command(digest_cmd)
 
+from cli.recheck import recheck_cmd  # noqa: E402
+
+cli.add_command(recheck_cmd)
+
 
 @cli.command("eval")
 @click.argument("corpus_dir", type=click.Path(path_type=Path))

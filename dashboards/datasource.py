@@ -258,6 +258,36 @@ def save_review(call_id: str, idx: int, verdict: str, comment: str) -> None:
     refresh()
 
 
+# --- records discrepancies (clause 12), reviewed like findings: a dismissed one leaves the KPI and the report ----
+
+@st.cache_data(ttl=TTL_S, show_spinner=False)
+def _discrepancies(db: Store, date_from: dt.date, date_to: dt.date, state: str) -> pl.DataFrame:
+    from analytics.queries.discrepancies import discrepancies as build
+
+    return build(db.path, date_from, date_to, state)
+
+
+def discrepancies(date_from: dt.date, date_to: dt.date, state: str = "unreviewed") -> pl.DataFrame:
+    """The period's reading and account mismatches with their verdicts (``analytics.queries.discrepancies``)."""
+    viewer = _viewer()
+    viewer.require("can_review")
+    return redact_frame(viewer, _discrepancies(_db(), date_from, date_to, state))
+
+
+def decide_discrepancy(record_type: str, record_id: str, what: str, verdict: str | None, comment: str = "") -> None:
+    """Confirm or dismiss (``verdict`` None: take back) a discrepancy; history in ``discrepancy_events``."""
+    from analytics.storage import discrepancies as store
+
+    viewer = _viewer()
+    viewer.require("can_review")
+    if verdict is None:
+        store.clear(context.db_path(), record_type, record_id, what, viewer.name, viewer.role.id)
+    else:
+        store.decide(context.db_path(), record_type, record_id, what, verdict, comment, viewer.name, viewer.role.id)
+    auth_log("discrepancy_review", f"{record_type} {record_id} ({what})",
+             {"verdict": verdict or "cleared", "comment": comment})
+
+
 # --- «Требует проверки»: uncertain findings, the decisions that move the KPIs most first -------
 
 def _weights() -> tuple[dict[str, float], float]:

@@ -103,14 +103,27 @@ def audit_detail(text: str | None) -> str:
     return "; ".join(parts)
 
 
-def grid_config(df: pl.DataFrame) -> dict:
-    """``st.dataframe``'s column_config: dates and times in the Russian order, every column."""
+# The identifying columns of a grid, by their Russian header: pinned at its left edge, so a row stays
+# recognisable when a narrow screen (1280×720) scrolls the grid sideways.  At most MAX_PINNED per grid.
+KEY_HEADERS = ("Звонок", "Заявка", "Показание", "Запись", "Начало", "Оператор", "Аудитор")
+MAX_PINNED = 3
+# columns whose text is the point of the row (a rule's title, a quote): given the room left
+WIDE_HEADERS = ("Нарушение", "Правило", "Сказано")
+
+
+def grid_config(df: pl.DataFrame, pin: tuple[str, ...] = KEY_HEADERS, wide: tuple[str, ...] = WIDE_HEADERS) -> dict:
+    """``st.dataframe``'s column_config: dates and times in the Russian order, the identifying columns
+    (``pin``, by header, in the grid's order, at most ``MAX_PINNED``) pinned, the text columns (``wide``) wide."""
     config = {}
     for column, dtype in df.schema.items():
         if isinstance(dtype, pl.Datetime):
             config[column] = st.column_config.DatetimeColumn(column, format=DATETIME_FORMAT)
         elif dtype == pl.Date:
             config[column] = st.column_config.DateColumn(column, format=DATE_FORMAT)
+    for column in [c for c in df.columns if c in pin][:MAX_PINNED]:
+        config.setdefault(column, st.column_config.Column(column))["pinned"] = True
+    for column in [c for c in df.columns if c in wide]:
+        config.setdefault(column, st.column_config.Column(column))["width"] = "large"
     return config
 
 

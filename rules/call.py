@@ -18,6 +18,9 @@ from rules.language import call_language
 from rules.text import Utt
 from transcription.schema import Finding, Transcript
 
+# the rules whose lexicons also tell the operator's utterances in a mono call without roles (below)
+ROLE_DETECTORS = ("greeting", "closing")
+
 
 def languages(transcript: Transcript) -> tuple[str, list[str | None]]:
     """(the call's language, each utterance's language): the transcript's where given, else from the words.
@@ -45,7 +48,7 @@ class Call:
         if "operator" not in roles and "unknown" in roles:
             markers = [rulebook.lexicon("operator_markers", rulebook.operator_markers, by_lemma=False)]
             # a greeting or a farewell is the operator's script too (said by both, it costs nothing)
-            markers += [r.lexicon() for r in rulebook.rules if r.detector in ("greeting", "closing")]
+            markers += [r.lexicon() for r in rulebook.rules if r.detector in ROLE_DETECTORS]
             first_unknown = roles.index("unknown")
             for i, u in enumerate(self.utts):
                 if roles[i] == "unknown":

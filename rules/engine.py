@@ -16,6 +16,8 @@ assessed.
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -26,7 +28,7 @@ from rules.readings import extract_readings
 from rules.registry import DETECTORS, load_builtins
 from rules.rulebook import DEFAULT_PATH, Rulebook, RuleDef
 from rules.topic import classify
-from transcription.schema import CheckResult, NotAssessed, Transcript
+from transcription.schema import CheckResult, Finding, NotAssessed, Transcript
 
 log = logging.getLogger(__name__)
 
@@ -67,11 +69,31 @@ class Checker:
         readings = extract_readings(call, self.rulebook)
         topics = classify(call, self.rulebook, readings)
         call.topic = topics[0]
+        v = self._judge(call, self._plan)
+        score = None  # nothing could be judged: left out of score averages (docs/CONTRACT.md section 3)
+        if len(v.not_assessed) < len(self._plan):
+            score = max(self.rulebook.score_floor, self.rulebook.score_start - v.penalty)
+        log.debug("%s: topic %s, %d finding(s), %d uncertain, %d not assessed, score %s", transcript.call_id,
+                  call.topic, len(v.findings), len(v.uncertain), len(v.not_assessed), score)
+        return CheckResult(transcript.call_id, self.version, call.topic, score, v.findings, readings,
+                           topics=topics, language=call.language, uncertain=v.uncertain,
+                           not_assessed=v.not_assessed)
+
+    def check_rules(self, transcript: Transcript, rules: Collection[str], topic: str) -> Verdicts:
+        """Only ``rules`` on a transcript whose topic is known: their findings, uncertain ones and
+        not-assessed exactly as ``check`` gives them, without the topic, readings or the other rules
+        (a re-check after a rulebook edit, ``analytics/ingest/recheck.py``)."""
+        call = Call(transcript, self.rulebook)
+        call.topic = topic
+        return self._judge(call, [(r, d) for r, d in self._plan if r.id in rules])
+
+    def _judge(self, call: Call, plan: list) -> Verdicts:
+        """Runs the detectors of ``plan`` on ``call`` and weighs what they found (``rules.confidence``)."""
         findings, uncertain = [], []
         penalty = 0.0
-        not_assessed = language_not_assessed(self.rulebook.rules, call.language)
+        not_assessed = language_not_assessed([r for r, _ in plan], call.language)
         skipped = {n.rule for n in not_assessed}
-        for rule, detect in self._plan:
+        for rule, detect in plan:
             if rule.id in skipped:
                 continue
             reason = abstention(call, rule)
@@ -90,14 +112,18 @@ class Checker:
         order = lambda f: (f.start is None, f.start or 0.0, f.rule)  # noqa: E731
         findings.sort(key=order)
         uncertain.sort(key=order)
-        score = None  # nothing could be judged: left out of score averages (docs/CONTRACT.md section 3)
-        if len(not_assessed) < len(self._plan):
-            score = max(self.rulebook.score_floor, self.rulebook.score_start - penalty)
-        log.debug("%s: topic %s, %d finding(s), %d uncertain, %d not assessed, score %s", transcript.call_id,
-                  call.topic, len(findings), len(uncertain), len(not_assessed), score)
-        return CheckResult(transcript.call_id, self.version, call.topic, score, findings, readings,
-                           topics=topics, language=call.language, uncertain=uncertain,
-                           not_assessed=not_assessed)
+        return Verdicts(findings, uncertain, not_assessed, penalty)
+
+
+@dataclass
+class Verdicts:
+    """What some rules made of one call: counted findings, uncertain ones, the rules not assessed, and the
+    weight the counted findings take off the score."""
+
+    findings: list[Finding]
+    uncertain: list[Finding]
+    not_assessed: list[NotAssessed]
+    penalty: float
 
 
 def spoken_languages(language: str) -> frozenset[str]:

@@ -177,21 +177,28 @@ class Lexicon:
         found: list[tuple[int, int, Entry]] = []
         hits = [(p, c) for w in common for p in where[w] for c in first[w]]
         if fuzzy:
-            for p, t in enumerate(toks):
-                if t.flags & T.UNKNOWN and len(t.form) >= self.fuzzy_min:
+            for p, t in u.unknown:
+                if len(t.form) >= self.fuzzy_min:
                     w = self._canon(t)
                     if w not in common:
                         hits.extend((p, c) for c in first.get(w, ()))
+        word_eq = self._word_eq
         for p, (e, a) in hits:
             i = p - a
-            k = len(e.words)
+            words = e.words
+            k = len(words)
             if i < 0 or i + k > n:
                 continue
-            if not all(self._word_eq(toks[i + j], keys[i + j], forms[i + j], e.words[j], e.by_stem)
-                       for j in range(k)):
-                continue  # (the anchor too: in form mode «девушке» is indexed under its lemma «девушка»)
-            if self._context_ok(e, toks, i, i + k - 1):
-                found.append((i, -k, e))
+            # every word, the anchor too (in form mode «девушке» is indexed under its lemma «девушка»); the plain
+            # equalities first, as ``_word_eq`` begins
+            for j in range(k):
+                w = words[j]
+                key, form = keys[i + j], forms[i + j]
+                if key != w and form != w and not word_eq(toks[i + j], key, form, w, e.by_stem):
+                    break
+            else:
+                if self._context_ok(e, toks, i, i + k - 1):
+                    found.append((i, -k, e))
         if not found:
             return []
         found.sort(key=lambda f: (f[0], f[1]))

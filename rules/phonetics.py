@@ -137,7 +137,7 @@ def sounds_like(phrases_keys: tuple[str, ...], words: list[str], max_distance: f
     Without ``known`` every word counts as possibly bent."""
     keys = [key(w) for w in words]
     whole = "".join(keys)  # every stretch's key below is a subsequence of it
-    bent = None
+    bent = grams = None
     for pk in phrases_keys:
         n = len(pk)
         if n < min_key:
@@ -151,9 +151,17 @@ def sounds_like(phrases_keys: tuple[str, ...], words: list[str], max_distance: f
         if bent is None:
             bent = [i for i, w in enumerate(words) if known is None or not known(w)]
         for b in bent:
-            around = key("".join(words[slice(*_around(keys, b, n))]))
+            i, j = _around(keys, b, n)
+            around = _joined(keys[i:j])
             if n - LCSseq.similarity(pk, around) <= edits and _within(pk, around, max_distance):
                 return True
+        if grams is None:  # the sound pairs said anywhere in the utterance (every run's key is a stretch of it)
+            said = _joined(keys)
+            grams = {said[i:i + 2] for i in range(len(said) - 1)}
+        # an edit spoils at most two of the phrase's sound pairs: a run within ``limit`` edits of the phrase has
+        # all of them but 2 × limit (a shortcut; the run test decides)
+        if len(_pairs(pk) - grams) > 2 * limit:
+            continue
         for i in range(len(keys)):
             length = 0
             run = ""
@@ -167,6 +175,21 @@ def sounds_like(phrases_keys: tuple[str, ...], words: list[str], max_distance: f
                 if Levenshtein.distance(pk, run, score_cutoff=limit) <= limit:
                     return True
     return False
+
+
+def _joined(keys: list[str]) -> str:
+    """The key of the words joined, from their keys: a sound doubled across a joint said once."""
+    parts, last = [], ""
+    for k in keys:
+        if k:
+            parts.append(k[1:] if k[0] == last else k)
+            last = k[-1]
+    return "".join(parts)
+
+
+@lru_cache(maxsize=4096)
+def _pairs(phrase_key: str) -> frozenset[str]:
+    return frozenset(phrase_key[i:i + 2] for i in range(len(phrase_key) - 1))
 
 
 def _around(keys: list[str], b: int, reach: int) -> tuple[int, int]:

@@ -86,6 +86,10 @@ def extract_readings(call, rulebook) -> list[Reading]:
         forms = u.forms
         n = len(forms)
         numeric = sum(word_kind(f) is not None for f in forms)
+        if not numeric:  # who asked what matters only for an utterance with a number in it
+            if u.tokens:
+                prev = u
+            continue
         has_num = numeric > 0
         other_asked = prev is not None and call.role(prev) != call.role(u)
         # the other side asked for an account or a phone, not for readings («Назовите номер лицевого счёта»)

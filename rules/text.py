@@ -152,7 +152,7 @@ class Utt:
     """One utterance, analysed once and shared by all detectors."""
 
     __slots__ = ("_ends", "_keys", "_positions", "end", "forms", "index", "language", "lemmas", "speaker",
-                 "start", "text", "tokens", "unknown_max", "words")
+                 "start", "text", "tokens", "unknown", "unknown_max", "words")
 
     def __init__(self, index: int, speaker: str, start: float, end: float, text: str, words=None,
                  language: str | None = None):
@@ -169,8 +169,9 @@ class Utt:
         self._ends = None
         self._keys = None
         self._positions = None
-        # the longest word the dictionary does not know (only such words are matched fuzzily)
-        self.unknown_max = max((len(t.form) for t in self.tokens if t.flags & UNKNOWN), default=0)
+        # the words the dictionary does not know (only such words are matched fuzzily), and the longest one's length
+        self.unknown = [(i, t) for i, t in enumerate(self.tokens) if t.flags & UNKNOWN]
+        self.unknown_max = max((len(t.form) for _, t in self.unknown), default=0)
 
     @property
     def keys(self):
@@ -266,13 +267,18 @@ def tokenize(text: str, marks: bool = False, language: str | None = None) -> lis
     if marks:
         return _with_marks(text)
     kk = language == "kk"
-    has_kazakh_letter = kazakh.has_kazakh_letter
+    # a Kazakh letter in a word (``kazakh.has_kazakh_letter``), asked of the whole text first: a text without one
+    # (most Russian speech) has no word with one
+    letters = kazakh.model()["letters"]
+    mixed = not kk and not letters.isdisjoint(text.lower())
     toks: list[Token] = []
+    append = toks.append
     for m in _TOKEN_PUNCT.finditer(text):
         word, punct = m.group(1, 2)
-        form, lemma, flags, alts = _info_kk(word) if kk or has_kazakh_letter(word.lower()) else _info(word)
+        form, lemma, flags, alts = _info_kk(word) if kk or (mixed and not letters.isdisjoint(word.lower())) \
+            else _info(word)
         s = m.start()
-        toks.append(Token(form, lemma, flags, alts, s, s + len(word), punct or ""))
+        append(Token(form, lemma, flags, alts, s, s + len(word), punct or ""))
     return toks
 
 

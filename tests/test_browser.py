@@ -6,78 +6,20 @@ every step under test-output/screenshots/.
 """
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import shutil
-import socket
 import subprocess
-import sys
-import time
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import dashboard_db
 import pytest
+from browser_kit import CHROMIUM, OKA_QA, SHOTS, served_dashboard, settle
 
 from analytics.access.users import UsersFile
 from analytics.catalogue.kpis import tiles as catalogue_tiles
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-SHOTS = Path(__file__).resolve().parent.parent / "test-output" / "screenshots"
-OKA_QA = [sys.executable, "-m", "cli.main"]
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
-
-
 USER, PASSWORD = "head.test", "проверка-панели-2025"
-
-
-@contextlib.contextmanager
-def served_dashboard(db: Path, users_file: Path, **env: str) -> Iterator[str]:
-    """``oka-qa dashboard`` on a free port with ``users_file`` as its accounts (and ``env`` added to its
-    environment); yields its URL and stops it afterwards.  Its output goes to a log file beside the database,
-    so a chatty server can never block on a full pipe."""
-    port = _free_port()
-    log = Path(db).with_suffix(".server.log")
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "OKA_QA_USERS": str(users_file), **env}
-    with open(log, "w", encoding="utf-8") as out:
-        proc = subprocess.Popen([*OKA_QA, "dashboard", "--db", str(db), "--port", str(port)],
-                                stdout=subprocess.DEVNULL, stderr=out, text=True, env=env)
-        url = f"http://127.0.0.1:{port}"
-        try:
-            _wait_healthy(url, proc, log=log)
-            yield url
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=30)      # oka-qa gives streamlit 10 s to stop, then kills it
-            except subprocess.TimeoutExpired:
-                proc.kill()
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_healthy(url: str, proc: subprocess.Popen, timeout_s: float = 120, log: Path | None = None) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            said = log.read_text(encoding="utf-8", errors="replace") if log else proc.stderr.read()
-            raise RuntimeError(f"the dashboard exited with {proc.returncode}: {said}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise TimeoutError(f"{url} did not answer in {timeout_s} s")
 
 
 @pytest.fixture(scope="module")
@@ -93,29 +35,16 @@ def server(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def page(server):
-    from playwright.sync_api import sync_playwright
-
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        pg = browser.new_page(viewport={"width": 1500, "height": 2000}, locale="ru-RU")
-        pg.set_default_timeout(60_000)   # CI machines are shared and slow
-        yield pg
-        browser.close()
+def page(server, browser):
+    pg = browser.new_page(viewport={"width": 1500, "height": 2000}, locale="ru-RU")
+    pg.set_default_timeout(60_000)   # CI machines are shared and slow
+    return pg
 
 
 def kpi_json(db: Path, start: str, end: str) -> dict:
     out = subprocess.run([*OKA_QA, "kpi", "--db", str(db), "--from", start, "--to", end, "--json"],
                          capture_output=True, text=True, check=True)
     return json.loads(out.stdout)
-
-
-def settle(pg) -> None:
-    """Wait until streamlit has finished the run the last action started."""
-    pg.wait_for_timeout(300)
-    pg.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=60_000)
-    pg.wait_for_timeout(300)
 
 
 def shot(pg, name: str) -> None:

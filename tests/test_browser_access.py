@@ -14,7 +14,7 @@ from pathlib import Path
 
 import dashboard_db
 import pytest
-from test_browser import ARGS, CHROMIUM, SHOTS, served_dashboard, settle
+from browser_kit import CHROMIUM, SHOTS, served_dashboard, settle
 
 from analytics.access import audit
 from analytics.access.users import UsersFile
@@ -36,17 +36,6 @@ def server(tmp_path_factory):
     users.add(TRAINER, "trainer", PASSWORD)
     with served_dashboard(db, work / "users.json") as url:
         yield url, db
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 def new_page(context):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from test_browser import ARGS, CHROMIUM, SHOTS, served_dashboard, settle
+from browser_kit import CHROMIUM, SHOTS, served_dashboard, settle
 
 from analytics.access.policy import ROLES, Viewer
 from analytics.access.users import UsersFile
@@ -44,17 +44,6 @@ def server(tmp_path_factory):
     users.add(TRAINER, "trainer", PASSWORD)
     with served_dashboard(db, work / "users.json", OKA_QA_RECORDINGS=str(rec)) as url:
         yield url, db
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 def signed_in(browser, url: str, path: str, name: str):

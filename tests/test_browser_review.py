@@ -10,9 +10,14 @@
 """
 from __future__ import annotations
 
+import datetime as dt
+import re
+import time
+
 import dashboard_db
 import pytest
-from test_browser import ARGS, CHROMIUM, SHOTS, served_dashboard, settle
+from browser_kit import CHROMIUM, SHOTS, served_dashboard, settle
+from playwright.sync_api import Error as PlaywrightError
 
 from analytics.access.users import UsersFile
 from analytics.catalogue.kpis import BY_KEY
@@ -40,17 +45,6 @@ def server(tmp_path_factory):
     users.add("marat", "auditor", PASSWORD)
     with served_dashboard(db, work / "users.json") as url:
         yield url, db
-
-
-@pytest.fixture(scope="module")
-def browser(server):
-    from playwright.sync_api import sync_playwright
-
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 def new_page(browser, width: int = 1440, height: int = 900):
@@ -115,6 +109,26 @@ def test_head_prepares_the_half_year_review(server, browser):
     other.screenshot(path=str(SHOTS / "review_head_shared_link.png"))
 
 
+def wait_until(pg, what: str, holds, timeout_s: float = 90) -> None:
+    """Wait for the page to show a state (``holds()`` true once Streamlit has settled); fail naming it."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        settle(pg)
+        try:
+            if holds():
+                return
+        except PlaywrightError:        # an element replaced while it was read: not there yet
+            pass
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the page never showed {what}")
+        pg.wait_for_timeout(250)
+
+
+def card_caption(card) -> str:
+    """«2 из 9 · звонок c05 · …»: which finding the card shows."""
+    return card.locator('[data-testid="stCaptionContainer"]').first.inner_text().strip()
+
+
 def test_auditor_reviews_five_findings_in_three_clicks_each(server, browser):
     url, db = server
     pg = new_page(browser)
@@ -123,10 +137,13 @@ def test_auditor_reviews_five_findings_in_three_clicks_each(server, browser):
     score_before = tile_value(pg, "Средний балл по СТП")
     go(pg, "Проверка")
     clicks, seen, rejected = [], [], 0
+    card = pg.locator(".st-key-review_card")
     for i in range(5):
-        card = pg.locator(".st-key-review_card")
         card.wait_for()
-        seen.append(card.inner_text())
+        settle(pg)
+        before = card.inner_text()
+        seen.append(before)
+        call_id = re.search(r"звонок (\S+)", card_caption(card)).group(1)
         n = 0
         player = card.locator("audio")
         if player.count():
@@ -136,13 +153,11 @@ def test_auditor_reviews_five_findings_in_three_clicks_each(server, browser):
         rejected += verdict == "Ложное срабатывание"
         card.get_by_role("button", name=verdict).click()                  # one click: saved, the next follows
         n += 1
-        settle(pg)
-        pg.get_by_text("Сохранено:").first.wait_for()
-        for _ in range(100):                                              # the next finding is on the card
-            if card.inner_text() != seen[-1]:
-                break
-            pg.wait_for_timeout(300)
-        settle(pg)
+        # the state the next step needs, not a fixed wait: this decision's confirmation and the next finding
+        saved = pg.get_by_text(re.compile(rf"^Сохранено: {re.escape(call_id)} № \d+ — "))
+        wait_until(pg, f"the decision on {call_id} saved and the next finding on the card",
+                   lambda saved=saved, before=before: saved.count() > 0 and card.count() == 1
+                   and card.inner_text() != before)
         clicks.append(n)
         pg.screenshot(path=str(SHOTS / f"review_auditor_{i + 1}.png"))
     assert max(clicks) <= 3, clicks
@@ -150,10 +165,10 @@ def test_auditor_reviews_five_findings_in_three_clicks_each(server, browser):
     assert rejected == 3
     go(pg, "Обзор")
     first_half(pg)
-    score_after = tile_value(pg, "Средний балл по СТП")
-    expected = compute_kpis(db, *(__import__("datetime").date(2025, 1, 1), __import__("datetime").date(2025, 6, 30)))
-    assert score_after != score_before
-    assert score_after == BY_KEY["compliance_score_avg"].fmt(expected["compliance_score_avg"])
+    expected = compute_kpis(db, dt.date(2025, 1, 1), dt.date(2025, 6, 30))
+    want = BY_KEY["compliance_score_avg"].fmt(expected["compliance_score_avg"])
+    wait_until(pg, f"the score tile at {want}", lambda: tile_value(pg, "Средний балл по СТП") == want)
+    assert want != score_before
 
 
 @pytest.mark.parametrize(("width", "height"), SIZES)

@@ -137,7 +137,8 @@ VIEWS = [
     ("screens/overview.py", {}), ("screens/overview.py", {"overview_grain": "неделя"}),
     ("screens/operators.py", {}), ("screens/clauses.py", {}), ("screens/clauses.py", {"clauses_by": "пункты СТП"}),
     ("screens/calls.py", {}), ("screens/timeliness.py", {}), ("screens/review.py", {}),
-    ("screens/review.py", {"review_state": "all"}), ("screens/audit.py", {}),
+    ("screens/review.py", {"review_state": "all"}), ("screens/review.py", {"disc_state": "all"}),
+    ("screens/audit.py", {}),
 ]
 
 

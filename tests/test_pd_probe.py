@@ -16,7 +16,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from test_browser import ARGS, CHROMIUM, OKA_QA, SHOTS, served_dashboard, settle
+from browser_kit import CHROMIUM, OKA_QA, SHOTS, served_dashboard, settle
 
 from analytics.access.users import UsersFile
 from data import DEMO_DIR
@@ -110,55 +110,52 @@ def _collect(pg, ctx, where: str, seen: dict[str, str]) -> None:
 
 
 @pytest.mark.parametrize("role", ["trainer", "operator"])
-def test_no_personal_data_reaches_a_masked_role(demo, role):
-    from playwright.sync_api import sync_playwright
-
+def test_no_personal_data_reaches_a_masked_role(demo, browser, role):
     url, db = demo
     numbers = demo_numbers()
     assert len(numbers) >= 10
     seen: dict[str, str] = {}
     SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        head = browser.new_context(locale="ru-RU")
-        hp = head.new_page()
-        hp.set_default_timeout(60_000)
-        _sign_in(hp, url, "head", f"calls?call={call_ids()[0]}")
-        hp.locator("audio.oka-player").wait_for(state="attached")
-        head_audio = hp.locator("audio.oka-player").get_attribute("src").split("#")[0]
+    head = browser.new_context(locale="ru-RU")
+    hp = head.new_page()
+    hp.set_default_timeout(60_000)
+    _sign_in(hp, url, "head", f"calls?call={call_ids()[0]}")
+    hp.locator("audio.oka-player").wait_for(state="attached")
+    head_audio = hp.locator("audio.oka-player").get_attribute("src").split("#")[0]
 
-        ctx = browser.new_context(viewport={"width": 1440, "height": 900}, locale="ru-RU", accept_downloads=True)
-        pg = ctx.new_page()
-        pg.set_default_timeout(60_000)
-        _sign_in(pg, url, role)
-        nav = pg.locator('[data-testid="stSidebarNav"] a')
-        # every page this role has
-        pages = [t.strip().splitlines()[-1] for t in nav.all_inner_texts()] if nav.count() else [""]
-        for half in ("I", "II"):
-            _half(pg, half)
-            for title in pages:
-                if title:            # a role with one page has no page list
-                    pg.locator('[data-testid="stSidebarNav"]').get_by_text(title, exact=True).click()
-                    settle(pg)
-                    _half(pg, half)
-                if title == "Обзор" and pg.get_by_role("button", name="Сформировать отчёт").count():
-                    pg.get_by_role("button", name="Сформировать отчёт").click()
-                    pg.locator("a.oka-download", has_text="DOCX").wait_for(timeout=300_000)
-                    settle(pg)
-                _collect(pg, ctx, f"{role} · {half} · {title}", seen)
-                pg.screenshot(path=str(SHOTS / f"probe_{role}_{half}_{title}.png"), full_page=True)
-        for call_id in call_ids():
-            pg.goto(f"{url}/calls?call={call_id}")
-            settle(pg)
-            pg.get_by_role("heading").first.wait_for()
-            settle(pg)
-            for src in pg.locator("audio.oka-player").evaluate_all("es => es.map(e => e.getAttribute('src'))"):
-                assert ctx.request.get(f"{url}{src.split('#')[0]}").ok     # heard, redacted (issue 16)
-            _collect(pg, ctx, f"{role} · call {call_id}", seen)
-            if call_id in call_ids()[:2]:
-                pg.screenshot(path=str(SHOTS / f"probe_{role}_call_{call_id}.png"), full_page=True)
-        refused = ctx.request.get(f"{url}{head_audio}").status
-        browser.close()
+    ctx = browser.new_context(viewport={"width": 1440, "height": 900}, locale="ru-RU", accept_downloads=True)
+    pg = ctx.new_page()
+    pg.set_default_timeout(60_000)
+    _sign_in(pg, url, role)
+    nav = pg.locator('[data-testid="stSidebarNav"] a')
+    # every page this role has
+    pages = [t.strip().splitlines()[-1] for t in nav.all_inner_texts()] if nav.count() else [""]
+    for half in ("I", "II"):
+        _half(pg, half)
+        for title in pages:
+            if title:            # a role with one page has no page list
+                pg.locator('[data-testid="stSidebarNav"]').get_by_text(title, exact=True).click()
+                settle(pg)
+                _half(pg, half)
+            if title == "Обзор" and pg.get_by_role("button", name="Сформировать отчёт").count():
+                pg.get_by_role("button", name="Сформировать отчёт").click()
+                pg.locator("a.oka-download", has_text="DOCX").wait_for(timeout=300_000)
+                settle(pg)
+            _collect(pg, ctx, f"{role} · {half} · {title}", seen)
+            pg.screenshot(path=str(SHOTS / f"probe_{role}_{half}_{title}.png"), full_page=True)
+    for call_id in call_ids():
+        pg.goto(f"{url}/calls?call={call_id}")
+        settle(pg)
+        pg.get_by_role("heading").first.wait_for()
+        settle(pg)
+        for src in pg.locator("audio.oka-player").evaluate_all("es => es.map(e => e.getAttribute('src'))"):
+            assert ctx.request.get(f"{url}{src.split('#')[0]}").ok     # heard, redacted (issue 16)
+        _collect(pg, ctx, f"{role} · call {call_id}", seen)
+        if call_id in call_ids()[:2]:
+            pg.screenshot(path=str(SHOTS / f"probe_{role}_call_{call_id}.png"), full_page=True)
+    refused = ctx.request.get(f"{url}{head_audio}").status
+    head.close()
+    ctx.close()
     found = {where: leaks(text, numbers) for where, text in seen.items() if leaks(text, numbers)}
     assert found == {}
     assert refused == 403                                  # the head's original recording, by its URL

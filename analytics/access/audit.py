@@ -47,6 +47,7 @@ ACTIONS: dict[str, str] = {
     "export": "выгрузка",
     "review": "проверка находки",
     "review_cleared": "отмена проверки",
+    "discrepancy_review": "проверка расхождения записи",
     "form": "оценочная форма",
     "violation_added": "добавлено пропущенное нарушение",
     "violation_retracted": "отозвано добавленное нарушение",

@@ -27,7 +27,10 @@ SPEAKERS_RU = {"operator": "Оператор", "customer": "Абонент", "un
 LANGUAGES_RU = {"ru": "русский", "kk": "казахский", "mixed": "русский и казахский", "unknown": "не определён"}
 NOT_ASSESSED_RU = {"language": "нет словаря для языка звонка", "no_speech": "нет речи",
                    "low_confidence": "слова распознаны неуверенно"}
-VERDICTS_RU = {"confirmed": "подтверждено", "rejected": "ложное срабатывание"}
+VERDICTS_RU = {"confirmed": "подтверждено", "rejected": "ложное срабатывание", "dismissed": "отклонено",
+               "cleared": "решение снято"}
+# the records discrepancies a reviewer confirms or dismisses (analytics/storage/discrepancies.py)
+DISCREPANCIES_RU = {"value": "показание не как продиктовано", "account": "номер не назван в звонке"}
 UNREVIEWED_RU = "не проверено"
 RECORD_TYPES_RU = {"request": "заявка", "reading": "показание"}
 REASON_CLASSES_RU = {"plumbing": "после сантехнических работ", "emergency": "после аварии",
@@ -62,6 +65,7 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     "reason_not_assessed": NOT_ASSESSED_RU,
     "layout": LAYOUTS_RU,
     "record_type": RECORD_TYPES_RU,
+    "what": DISCREPANCIES_RU,
     "missing": RECORD_TYPES_RU,
     "reason_class": REASON_CLASSES_RU,
 }
@@ -137,6 +141,7 @@ COLUMNS_RU = {
     "weight": "Вес",
     "record_id": "Запись",
     "record_type": "Вид записи",
+    "what": "Расхождение",
     "recorded_at": "Внесена",
     "numbers_said": "Номера в звонке",
     "reason_class": "Причина по п. 20",

@@ -60,6 +60,8 @@ class IngestReport:
     links: dict[str, int] = field(default_factory=dict)
     changes: list[str] = field(default_factory=list)
     overlaps: int | None = None  # calls started while another call of the operator went on (None: not recounted)
+    rule_set: str | None = None  # the rule versions new calls are judged by (rules/versions.py)
+    recheck: object | None = None  # the re-check of stored calls after a rulebook edit (analytics/ingest/recheck.py)
 
     @property
     def processed(self) -> int:
@@ -71,6 +73,8 @@ class IngestReport:
         calls = (f"calls: {self.calls_stored} stored, {self.calls_rechecked} re-checked, "
                  f"{self.calls_skipped} unchanged, {self.calls_failed} failed")
         parts = [calls]
+        if self.recheck is not None:
+            parts.insert(0, self.recheck.summary())
         for table, (valid, ins, upd) in self.records.items():
             parts.append(f"{table}: {ins} new, {upd} updated, {valid - ins - upd} unchanged")
         if self.links:
@@ -113,6 +117,10 @@ class _LazyChecker:
     """``Checker.default()``, loaded on first use: the rulebook takes a moment to compile."""
 
     _checker = None
+    lazy_default = True  # analytics/ingest/recheck.py: the rulebook in use, loaded when needed
+
+    def get(self):
+        return self._get()
 
     def _get(self):
         if self._checker is None:
@@ -151,6 +159,10 @@ def ingest(data_dir: Path, db_path: Path, cfg: Config | None = None, on_error: O
         checker = _LazyChecker()
 
     try:
+        from analytics.ingest import recheck
+
+        # a rulebook edited since the stored calls were judged: they follow it first (only the rules changed)
+        report.rule_set, report.recheck = recheck.follow_rulebook(db_path, checker, reject)
         if files["calls"]:
             _ingest_calls(files["calls"], data_dir, db_path, cfg, checker, report, reject)
         for name in ("requests", "readings"):
@@ -269,7 +281,7 @@ def _ingest_calls(path: Path, data_dir: Path, db_path: Path, cfg: Config, checke
         rows = []
         for t in batch:
             try:
-                rows.append(_checked(t, checker))
+                rows.append(_checked(t, checker, report.rule_set))
             except Exception as e:  # one transcript the rulebook trips on must not stop the rest
                 log.debug("checking %s failed", t.row["call_id"], exc_info=True)
                 bad = records.Reject(loaded.file, t.row["_row"], f"checking call {t.row['call_id']} failed: {e}")
@@ -337,7 +349,7 @@ def _chunks(items: list, n: int) -> Iterable[list]:
         yield items[i:i + n]
 
 
-def _checked(t: _Todo, checker) -> dict:
+def _checked(t: _Todo, checker, rule_set: str | None = None) -> dict:
     tr = t.transcript
     tr.call_id = t.row["call_id"]
     result: CheckResult = checker.check(tr)
@@ -354,6 +366,7 @@ def _checked(t: _Todo, checker) -> dict:
             "rulebook": result.rulebook, "asr_model": t.asr_model,
             "content_hash": hashlib.sha256(tr.to_json().encode()).hexdigest(),
             "ingested_at": dt.datetime.now().replace(microsecond=0), "source_hash": t.source_hash,
+            "rule_set": rule_set,
         },
     }
 

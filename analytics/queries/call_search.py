@@ -32,6 +32,7 @@ class CallFilter:
     limit: the most calls returned, newest first.
     languages: calls in any of these languages (ru, kk, mixed, unknown; empty: all); a call stored
         without a language is ``unknown``.
+    with_violations: only calls with at least one counted finding (a count of violations, clicked).
     masked: the viewer sees transcripts masked: a search whose words are personal data (a name,
         a number of three digits or more: ``rules.privacy.pd_terms``) finds nothing.
     """
@@ -47,6 +48,7 @@ class CallFilter:
     limit: int = 500
     languages: tuple[str, ...] = ()
     masked: bool = False
+    with_violations: bool = False
 
 
 def searches_personal_data(word_forms: tuple[tuple[str, ...], ...]) -> bool:
@@ -113,6 +115,8 @@ def search_calls(db: Path, flt: CallFilter) -> pl.DataFrame:
     if flt.rule:
         where.append("p.call_id IN (SELECT f.call_id FROM counted f WHERE f.rule = ?)")
         where_params.append(flt.rule)
+    if flt.with_violations:
+        where.append("p.call_id IN (SELECT f.call_id FROM counted f)")
     hits, hit_params = [], []
     for i, forms in enumerate(f for f in flt.word_forms if f):
         match, args = _utterance_matches(forms)

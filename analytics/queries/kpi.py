@@ -84,6 +84,25 @@ def _period(con, date_from: dt.date | None, date_to: dt.date | None) -> tuple[dt
     return date_from, date_to
 
 
+_CURRENT: set[Path] = set()
+
+
+def ensure_current(db: Path) -> None:
+    """A database made by an older version gains what the KPI queries read (``store.init`` adds only what is
+    missing: the verdicts on discrepancies, ``discrepancy_reviews``); looked at once per database and process."""
+    db = Path(db)
+    if db in _CURRENT or not db.exists():
+        return
+    with connect(db, read_only=True) as con:
+        have = con.execute("SELECT count(*) FROM information_schema.tables "
+                           "WHERE table_name = 'discrepancy_reviews'").fetchone()[0]
+    if not have:
+        from analytics.storage import store
+
+        store.init(db)
+    _CURRENT.add(db)
+
+
 def params(date_from: dt.date, date_to: dt.date, now: dt.datetime | None = None) -> list[dt.datetime]:
     """[lo, hi, cutoff, now] for the queries of ``analytics.queries.kpi_sql``."""
     lo = dt.datetime.combine(date_from, dt.time())
@@ -191,6 +210,7 @@ def breakdown(db: Path, date_from: dt.date | None, date_to: dt.date | None, by: 
     if by not in GROUPS:
         raise KpiError(f"unknown breakdown {by!r}; one of {', '.join(GROUPS)}")
     sql, _ = _breakdown_sql(by)
+    ensure_current(db)
     with connect(db, read_only=True) as con:
         date_from, date_to = _period(con, date_from, date_to)
         return con.sql(sql, params=params(date_from, date_to, now)).pl()
@@ -220,6 +240,7 @@ def compute_kpis(db: Path, date_from: dt.date | None = None, date_to: dt.date | 
     missing dates default to the first/last day with data.
     """
     sql, _ = _breakdown_sql("total", violations=False)
+    ensure_current(db)
     with connect(db, read_only=True) as con:
         date_from, date_to = _period(con, date_from, date_to)
         p = params(date_from, date_to, now)

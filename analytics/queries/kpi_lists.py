@@ -14,7 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from analytics.queries import kpi_sql as q
-from analytics.queries.kpi import _period, params
+from analytics.queries.kpi import _period, ensure_current, params
 from analytics.storage.store import connect
 
 _REQUEST_COLS = ("request_id, customer_type, kind, account, contract_no, operator_id, created_at, completed_at, "
@@ -24,6 +24,7 @@ _READING_COLS = "reading_id, account, meter, value, operator_id, entered_at, lin
 
 def _run(db: Path, sql: str, date_from: dt.date | None, date_to: dt.date | None,
          now: dt.datetime | None = None) -> pl.DataFrame:
+    ensure_current(db)
     with connect(db, read_only=True) as con:
         date_from, date_to = _period(con, date_from, date_to)
         return con.sql(sql, params=params(date_from, date_to, now)).pl()
@@ -60,14 +61,15 @@ _SQL = {
     "readings_unlinked": q.with_bases("readings") + f"""
         SELECT {_READING_COLS} FROM readings_p WHERE NOT linked ORDER BY entered_at, reading_id""",
     "readings_mismatched": q.with_bases("readings") + f"""
-        SELECT {_READING_COLS}, dictated_values
+        SELECT {_READING_COLS}, dictated_values, value_mismatch_verdict AS verdict
         FROM readings_p WHERE value_mismatch ORDER BY entered_at, reading_id""",
     "records_mismatch": q.with_bases("requests", "readings") + """
         SELECT request_id AS record_id, 'request' AS record_type, account, contract_no, operator_id,
-               created_at AS recorded_at, linked_call, link_method, numbers_said
+               created_at AS recorded_at, linked_call, link_method, numbers_said, record_mismatch_verdict AS verdict
         FROM requests_p WHERE record_mismatch
         UNION ALL
-        SELECT reading_id, 'reading', account, NULL, operator_id, entered_at, linked_call, link_method, numbers_said
+        SELECT reading_id, 'reading', account, NULL, operator_id, entered_at, linked_call, link_method, numbers_said,
+               record_mismatch_verdict
         FROM readings_p WHERE record_mismatch
         ORDER BY recorded_at, record_id""",
     "records_unverifiable": q.with_bases("requests", "readings") + """
@@ -105,8 +107,10 @@ _DOCS = {
     "readings_entered_late": "Linked readings entered more than 5 minutes after their call ended.",
     "readings_not_entered": "Calls that needed a reading entered (readings among their topics) with none linked.",
     "readings_unlinked": "Readings of the period linked to no call.",
-    "readings_mismatched": "Linked readings whose value is none of the values dictated in the call (both shown).",
-    "records_mismatch": "Linked records whose account/contract number is none of the numbers said, heard surely.",
+    "readings_mismatched": "Linked readings whose value is none of the values dictated in the call (both shown), "
+                           "not dismissed by a reviewer (a confirmed one shows its verdict).",
+    "records_mismatch": "Linked records whose account/contract number is none of the numbers said, heard surely, "
+                        "not dismissed by a reviewer.",
     "records_unverifiable": "Linked records whose call's numbers or dictated values were heard too unsurely.",
     "calls_missing_record": "Calls that needed a request or a reading and have none linked, a row per record missing.",
     "calls_not_assessed": "Calls on which no rule could be judged (score null), with the reasons.",

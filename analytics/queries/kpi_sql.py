@@ -52,7 +52,11 @@ Definitions (section 5):
   the entered value (tolerance 1e-6), all heard surely;
 * a finding counts unless an auditor rejected it (``reviews.verdict =
   'rejected'`` for the same call, index and rule); a violation an auditor
-  added (``added_violations``, not retracted) counts as well.
+  added (``added_violations``, not retracted) counts as well;
+* a value or record mismatch counts unless the head or an auditor dismissed it
+  (``discrepancy_reviews.verdict = 'dismissed'``, analytics/storage/discrepancies.py);
+  ``*_found`` is the mismatch as computed, before the decisions, and ``*_verdict``
+  the standing verdict (confirmed | dismissed | NULL).
 """
 from __future__ import annotations
 
@@ -190,21 +194,39 @@ record_checks AS (
            bool_and(sure) AS all_sure
     FROM numbers_said GROUP BY record_type, record_id
 ),
-requests_p AS (
+requests_found AS (
     SELECT b.*, k.numbers_said,
-           coalesce(NOT k.any_equal AND k.all_sure, false) AS record_mismatch,
+           coalesce(NOT k.any_equal AND k.all_sure, false) AS record_mismatch_found,
            coalesce(NOT k.any_equal AND NOT k.all_sure, false) AS record_unverifiable
     FROM requests_base b
     LEFT JOIN record_checks k ON k.record_type = 'request' AND k.record_id = b.request_id
 ),
-readings_p AS (
+requests_p AS (
+    SELECT f.*, da.verdict AS record_mismatch_verdict,
+           record_mismatch_found AND coalesce(da.verdict, '') <> 'dismissed' AS record_mismatch
+    FROM requests_found f
+    LEFT JOIN discrepancy_reviews da
+      ON da.record_type = 'request' AND da.record_id = f.request_id AND da.what = 'account'
+),
+readings_found AS (
     SELECT b.*, d.dictated_values, k.numbers_said,
-           coalesce(NOT d.any_equal AND d.all_sure, false) AS value_mismatch,
-           coalesce(NOT k.any_equal AND k.all_sure, false) AS record_mismatch,
+           coalesce(NOT d.any_equal AND d.all_sure, false) AS value_mismatch_found,
+           coalesce(NOT k.any_equal AND k.all_sure, false) AS record_mismatch_found,
            coalesce(NOT k.any_equal AND NOT k.all_sure, false)
              OR coalesce(NOT d.any_equal AND NOT d.all_sure, false) AS record_unverifiable
     FROM readings_base b LEFT JOIN readings_dictated d USING (reading_id)
     LEFT JOIN record_checks k ON k.record_type = 'reading' AND k.record_id = b.reading_id
+),
+readings_p AS (
+    -- the auditors' decisions: a dismissed mismatch no longer counts (nor is listed behind the figure)
+    SELECT f.*, dv.verdict AS value_mismatch_verdict, da.verdict AS record_mismatch_verdict,
+           value_mismatch_found AND coalesce(dv.verdict, '') <> 'dismissed' AS value_mismatch,
+           record_mismatch_found AND coalesce(da.verdict, '') <> 'dismissed' AS record_mismatch
+    FROM readings_found f
+    LEFT JOIN discrepancy_reviews dv
+      ON dv.record_type = 'reading' AND dv.record_id = f.reading_id AND dv.what = 'value'
+    LEFT JOIN discrepancy_reviews da
+      ON da.record_type = 'reading' AND da.record_id = f.reading_id AND da.what = 'account'
 )"""
 
 

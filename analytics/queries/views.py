@@ -64,7 +64,8 @@ def data_version(db: Path) -> str:
                    (SELECT concat_ws('/', count(*), count(call_id)) FROM links),
                    (SELECT concat_ws('/', count(*), max(reviewed_at), count(*) FILTER (WHERE verdict = 'rejected'))
                     FROM reviews),
-                   (SELECT concat_ws('/', count(*), max(seq)) FROM review_events)""").fetchone()
+                   (SELECT concat_ws('/', count(*), max(seq)) FROM review_events),
+                   (SELECT concat_ws('/', count(*), max(seq)) FROM discrepancy_events)""").fetchone()
     return "|".join(row)
 
 

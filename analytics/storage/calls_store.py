@@ -15,7 +15,7 @@ from transcription.schema import CheckResult, Transcript, Utterance, Word
 
 _CALL_COLUMNS = ("call_id", "started_at", "ended_at", "duration_s", "operator_id", "operator_name", "audio_path",
                  "transcript_path", "layout", "language", "topic", "score", "rulebook", "asr_model", "content_hash",
-                 "ingested_at", "source_hash")
+                 "ingested_at", "source_hash", "rule_set")
 
 
 def _utterance_rows(tr: Transcript) -> list[dict]:
@@ -23,7 +23,7 @@ def _utterance_rows(tr: Transcript) -> list[dict]:
              "text": u.text,
              "words": None if u.words is None else [{"w": w.w, "start": w.start, "end": w.end, "p": w.p}
                                                     for w in u.words],
-             "avg_logprob": u.avg_logprob, "no_speech_prob": u.no_speech_prob}
+             "avg_logprob": u.avg_logprob, "no_speech_prob": u.no_speech_prob, "language": u.language}
             for i, u in enumerate(tr.utterances)]
 
 
@@ -104,7 +104,7 @@ _FRAME_SCHEMAS: dict[str, dict] = {
                    "end": pl.Float64, "text": pl.String,
                    "words": pl.List(pl.Struct({"w": pl.String, "start": pl.Float64, "end": pl.Float64,
                                                "p": pl.Float64})),
-                   "avg_logprob": pl.Float64, "no_speech_prob": pl.Float64},
+                   "avg_logprob": pl.Float64, "no_speech_prob": pl.Float64, "language": pl.String},
     "findings": {"call_id": pl.String, "idx": pl.Int32, "rule": pl.String, "clause": pl.String,
                  "speaker": pl.String, "start": pl.Float64, "end": pl.Float64, "evidence": pl.String,
                  "rulebook": pl.String, "confidence": pl.Float64},
@@ -170,10 +170,10 @@ def stored_transcript(con, call_id: str) -> Transcript:
     """Rebuild a stored call's transcript from the ``utterances`` table."""
     meta = con.execute("SELECT duration_s, language, layout FROM calls WHERE call_id = ?", [call_id]).fetchall()[0]
     utts = []
-    for speaker, start, end, text, words, lp, nsp in con.execute(
-            'SELECT speaker, start, "end", text, words, avg_logprob, no_speech_prob FROM utterances '
+    for speaker, start, end, text, words, lp, nsp, lang in con.execute(
+            'SELECT speaker, start, "end", text, words, avg_logprob, no_speech_prob, language FROM utterances '
             "WHERE call_id = ? ORDER BY idx", [call_id]).fetchall():
         ws = None if words is None else [Word(w["w"], w["start"], w["end"], w["p"]) for w in words]
-        utts.append(Utterance(speaker, start, end, text, ws, lp, nsp))
+        utts.append(Utterance(speaker, start, end, text, ws, lp, nsp, lang))
     return Transcript(call_id=call_id, duration_s=meta[0], language=meta[1], layout=meta[2] or "mono",
                       utterances=utts)

@@ -47,7 +47,28 @@ CREATE TABLE IF NOT EXISTS calls (
     content_hash     VARCHAR,              -- hash of the transcript JSON, to re-check on change
     ingested_at      TIMESTAMP,
     source_hash      VARCHAR,              -- hash of the calls.csv row + its audio/transcript file
-    topics           VARCHAR[]             -- every topic the call covers, ``topic`` first
+    topics           VARCHAR[],            -- every topic the call covers, ``topic`` first
+    rule_set         VARCHAR               -- rule_sets.rule_set: the rule versions that judged it (NULL: unknown)
+);
+
+-- The versions of the rules (rules/versions.py) that judged stored calls: a rulebook edit re-judges a call
+-- only by the rules whose version differs from its own (analytics/ingest/recheck.py).
+CREATE TABLE IF NOT EXISTS rule_sets (
+    rule_set    VARCHAR PRIMARY KEY,   -- the manifest's hash
+    manifest    VARCHAR,               -- JSON: edition, shared and roles hashes, score, rule -> [fingerprint, weight]
+    first_used  TIMESTAMP
+);
+
+-- Reviewed findings that a re-check after a rulebook edit no longer finds: their reviews stay in
+-- review_events (history), this says which and when (``oka-qa recheck`` reports them).
+CREATE TABLE IF NOT EXISTS recheck_orphans (
+    rechecked_at  TIMESTAMP,
+    call_id       VARCHAR,
+    idx           INTEGER,
+    kind          VARCHAR,    -- finding | uncertain
+    rule          VARCHAR,
+    evidence      VARCHAR,
+    verdict       VARCHAR     -- the standing verdict then (confirmed | rejected | NULL: a dispute or a cleared one)
 );
 
 -- Numbers said in a call (digits or words), for the account-number tie-break of linking.
@@ -84,6 +105,7 @@ CREATE TABLE IF NOT EXISTS utterances (
     words           STRUCT(w VARCHAR, start DOUBLE, "end" DOUBLE, p DOUBLE)[],
     avg_logprob     DOUBLE,
     no_speech_prob  DOUBLE,
+    language        VARCHAR,      -- ru | kk where the transcript said (docs/CONTRACT.md section 1)
     PRIMARY KEY (call_id, idx)
 );
 
@@ -285,7 +307,7 @@ def init(path: Path) -> None:
 
 
 def _create(path: Path) -> None:
-    from analytics.storage import calibration, reviews, samples
+    from analytics.storage import calibration, discrepancies, reviews, samples
     from core import workdays
 
     with connect(path) as con:
@@ -295,6 +317,7 @@ def _create(path: Path) -> None:
         reviews.create(con)  # the auditors' history (review_events) and the state derived from it
         calibration.create(con)
         samples.create(con)
+        discrepancies.create(con)  # verdicts on records discrepancies (clause 12), history like review_events
         con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
         workdays.materialise(con)
         con.commit()

@@ -44,5 +44,6 @@ shown = log.with_columns(log["action"].replace_strict(names, default=log["action
     .rename({"seq": "№", "logged_at": "время", "user_name": "пользователь", "role": "роль",
              "action": "действие", "target": "объект", "detail": "подробности"})
 st.caption(f"Записей за период: {fmt_number(shown.height, 0)}")
-st.dataframe(shown, hide_index=True, key="audit_table", column_config=grid_config(shown))
+st.dataframe(shown, hide_index=True, key="audit_table",
+             column_config=grid_config(shown, pin=("№", "время", "пользователь")))   # who did it, when
 download_buttons(for_export(shown), f"журнал_доступа_{first:%d.%m.%Y}_{last:%d.%m.%Y}", key="audit_table")

@@ -120,13 +120,32 @@ def _decide(findings: pl.DataFrame) -> None:
         decision(rows[i], key="call", shortcuts=False)
 
 
+ASKED = ("operator", "topic", "rule", "violations")   # filters a count clicked elsewhere puts in the address
+
+
+def _filters_from_address(names: dict, rules: list[str]) -> None:
+    """A count clicked in another table (or a link) asks for its calls: its filters, set once per address."""
+    asked = {k: st.query_params.get(k) for k in ASKED}
+    if not any(asked.values()) or asked == st.session_state.get("_calls_asked"):
+        return
+    st.session_state["_calls_asked"] = asked
+    st.session_state["calls_query"] = ""
+    st.session_state["calls_ops"] = [asked["operator"]] if asked["operator"] in names else []
+    st.session_state["calls_topics"] = [asked["topic"]] if asked["topic"] in TOPICS else []
+    st.session_state["calls_rule"] = asked["rule"] if asked["rule"] in rules else None
+    st.session_state.pop("calls_score", None)       # back to its default, the whole range
+    st.session_state["calls_languages"] = []
+    st.session_state["calls_violations"] = asked["violations"] == "1"
+
+
 def search() -> None:
     st.title("Звонки")
     st.caption(f"{period.label}. Поиск находит слово в любой форме: «девушка» найдёт и «девушки».")
-    query = bounded_query(st.text_input("Поиск по расшифровкам", key="calls_query", max_chars=MAX_QUERY_CHARS,
-                                        placeholder="например: девушка подождите"))
     ops = datasource.operators()
     names = dict(zip(ops["operator_id"].to_list(), ops["operator_name"].to_list(), strict=True))
+    _filters_from_address(names, sorted(datasource.rule_counts(period.start, period.end)["rule"].to_list()))
+    query = bounded_query(st.text_input("Поиск по расшифровкам", key="calls_query", max_chars=MAX_QUERY_CHARS,
+                                        placeholder="например: девушка подождите"))
     c1, c2, c3, c4, c5 = st.columns([2, 2, 2, 2, 1])
     chosen_ops = c1.multiselect("Оператор", list(names), format_func=lambda i: names.get(i) or i, key="calls_ops",
                                 placeholder="все операторы")
@@ -143,10 +162,14 @@ def search() -> None:
         from rules.lemmas import query_forms
 
         word_forms = query_forms(query)
+    violations = st.toggle("Только звонки с нарушениями", key="calls_violations")
     flt = datasource.CallFilter(period.start, period.end, tuple(chosen_ops), tuple(topics), rule, float(lo),
-                                float(hi), word_forms, limit=500, languages=tuple(languages))
+                                float(hi), word_forms, limit=500, languages=tuple(languages),
+                                with_violations=violations)
     calls = datasource.search_calls(flt)
     st.caption(f"Найдено звонков: {fmt_number(calls.height, 0)}"
+               + (f", нарушений в них: {fmt_number(calls['violations'].sum(), 0)}"
+                  if violations else "")
                + (" (показаны первые 500)" if calls.height >= 500 else "")
                + ". Выберите строку, чтобы открыть звонок.")
     call_table(calls, key="calls_found", export_name=f"звонки_{period.start:%d.%m.%Y}_{period.end:%d.%m.%Y}")

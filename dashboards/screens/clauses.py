@@ -8,6 +8,7 @@ import streamlit as st
 from analytics.catalogue.formats import fmt_clause, fmt_number, fmt_rule
 from dashboards import datasource, shell
 from dashboards.components.calltable import call_table
+from dashboards.components.drill import calls_of, count_grid
 from dashboards.components.export import download_buttons
 from dashboards.labels import russian, short, when_order, with_when
 
@@ -25,13 +26,14 @@ if counts.is_empty():
 shown = russian(counts, rules)
 
 
-def _pick_from_table() -> None:
-    rows = st.session_state["clauses_table"].selection.rows
-    if rows:
-        st.session_state["clauses_rule"] = counts["rule"][rows[0]]
+def _pick(row: int) -> None:
+    st.session_state["clauses_rule"] = counts["rule"][row]
 
 
-st.dataframe(shown, hide_index=True, key="clauses_table", on_select=_pick_from_table, selection_mode="single-row")
+st.caption("Выберите строку — ниже откроются звонки с этим нарушением; нажмите на число — список за ним.")
+count_grid(shown, "clauses_table", {"Нарушений": lambda r: calls_of(rule=counts["rule"][r], violations="1"),
+                                    "Звонков": lambda r: calls_of(rule=counts["rule"][r], violations="1")},
+           on_row=_pick)
 download_buttons(shown, f"нарушения_по_пунктам_{period.start:%d.%m.%Y}_{period.end:%d.%m.%Y}", key="clauses")
 
 left, right = st.columns(2)

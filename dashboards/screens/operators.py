@@ -9,12 +9,14 @@ from analytics.catalogue.formats import fmt_clause, fmt_datetime, fmt_number, fm
 from dashboards import context, datasource, shell
 from dashboards.components import charts
 from dashboards.components.coaching import good_examples_for
+from dashboards.components.drill import calls_of, count_grid, records_of
 from dashboards.components.export import download_buttons
 from dashboards.labels import for_export, russian, short
 
 period = shell.page()
 st.title("Операторы")
-st.caption(f"{period.label}. Нажмите на заголовок столбца, чтобы отсортировать; выберите строку — откроется профиль.")
+st.caption(f"{period.label}. Нажмите на заголовок столбца, чтобы отсортировать; выберите строку — откроется профиль; "
+           "нажмите на число — откроется список за ним.")
 
 table = datasource.operator_table(period.start, period.end)
 if table.is_empty():
@@ -24,14 +26,21 @@ if table.is_empty():
 shown = russian(table)
 
 
-def _pick_from_table() -> None:
-    rows = st.session_state["operators_table"].selection.rows
-    if rows:
-        st.session_state["operators_pick"] = table["operator_id"][rows[0]]
+def _pick(row: int) -> None:
+    st.session_state["operators_pick"] = table["operator_id"][row]
 
 
-st.dataframe(shown, hide_index=True, key="operators_table", on_select=_pick_from_table,
-             selection_mode="single-row", column_config={"Таб. №": None})
+def _op(row: int) -> str:
+    return table["operator_id"][row]
+
+
+# each count opens the records behind it, of this operator (drill.calls_of / records_of)
+count_grid(shown, "operators_table", {
+    "Звонков": lambda r: calls_of(operator=_op(r)),
+    "Нарушений": lambda r: calls_of(operator=_op(r), violations="1"),
+    "Просрочено заявок": lambda r: records_of("requests_overdue", _op(r)),
+    "Звонки без записи": lambda r: records_of("calls_missing_record", _op(r)),
+}, on_row=_pick, column_config={"Таб. №": None})
 download_buttons(shown, f"операторы_{period.start:%d.%m.%Y}_{period.end:%d.%m.%Y}", key="operators")
 
 ids = table["operator_id"].to_list()

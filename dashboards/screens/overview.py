@@ -9,10 +9,11 @@ from analytics.catalogue.kpis import BY_KEY
 from analytics.catalogue.labels import TOPICS_RU
 from dashboards import datasource, shell
 from dashboards.components import charts
+from dashboards.components.drill import HINT, calls_of, count_grid
 from dashboards.components.export import download_buttons
 from dashboards.components.report import report_button
 from dashboards.components.tiles import kpi_tiles
-from dashboards.labels import for_export, grid_config, russian
+from dashboards.labels import for_export, russian
 
 period = shell.page()
 st.title("Обзор")
@@ -55,7 +56,7 @@ with right:
                       separators=", ")
     st.plotly_chart(pie, key="overview_topics", config={"displayModeBar": False})
     topics_shown = russian(topics)
-    st.dataframe(topics_shown, hide_index=True, key="overview_topics_table", column_config=grid_config(topics_shown))
+    count_grid(topics_shown, "overview_topics_table", {"Звонков": lambda r: calls_of(topic=topics["topic"][r])})
     download_buttons(for_export(topics_shown), f"темы_{period.start:%d.%m.%Y}_{period.end:%d.%m.%Y}",
                      key="overview_topics")
 
@@ -64,6 +65,7 @@ viol = pl.DataFrame({"rule": list(current.get("violations", {})),
                      "violations": list(current.get("violations", {}).values())},
                     schema={"rule": pl.String, "violations": pl.Int64}).sort("violations", descending=True)
 shown = russian(viol, datasource.rules())
-st.dataframe(shown, hide_index=True, key="overview_violations")
+st.caption(HINT)
+count_grid(shown, "overview_violations", {"Нарушений": lambda r: calls_of(rule=viol["rule"][r], violations="1")})
 download_buttons(shown, f"нарушения_{period.start:%d.%m.%Y}_{period.end:%d.%m.%Y}", key="overview_violations")
 

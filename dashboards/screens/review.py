@@ -12,7 +12,7 @@ import streamlit as st
 
 from analytics.catalogue.formats import fmt_datetime, fmt_number, fmt_of, fmt_rule, fmt_seconds
 from dashboards import context, datasource, shell
-from dashboards.components import rule_quality, uncertain_queue
+from dashboards.components import discrepancy_review, rule_quality, uncertain_queue
 from dashboards.components.decision import decision
 from dashboards.components.export import download_buttons
 from dashboards.components.player import LEAD_S, player
@@ -30,8 +30,11 @@ st.html("<style>[data-testid='stMainBlockContainer'] {padding-top: 2rem !importa
 st.title("Проверка")
 st.caption(f"{period.label}. Ложное срабатывание перестаёт учитываться в показателях и баллах сразу. "
            "Клавиши: 1 — подтвердить, 2 — ложное срабатывание.")
+# the confirmation has a fixed place: shown only after a save, it would shift every element below it, and for
+# a moment the browser drew the card twice (the old one, stale, and the new) — a click could hit the old one
+saved_slot = st.empty()
 if msg := st.session_state.pop("review_saved", None):
-    st.success(msg, icon=":material/task_alt:")
+    saved_slot.success(msg, icon=":material/task_alt:")
 
 c1, c2 = st.columns([3, 2])
 names = sorted(datasource.rule_precision()["rule"].to_list())
@@ -92,6 +95,7 @@ else:
         download_buttons(for_export(russian(found, rules)),
                          f"проверка_{period.start:%d.%m.%Y}_{period.end:%d.%m.%Y}", key="review")
 
+discrepancy_review.render(period, PAGE)   # reading and account mismatches, reviewed the same way
 uncertain_queue.render(period)
 
 st.subheader("Точность правил")

@@ -58,6 +58,14 @@ def request_fields(call: Call, rule) -> list:
     if kind is None or not call.utts:
         return []
     missing = []
+    numbers: dict[tuple[int, int], bool] = {}  # (utterance, digits) → has such a number: asked once per call
+
+    def has_number(v, digits: int) -> bool:
+        got = numbers.get((v.index, digits))
+        if got is None:
+            got = numbers[(v.index, digits)] = _has_number(v, digits)
+        return got
+
     for field, spec in rule.params.get(kind, {}).items():
         cues = rule.lexicon_of(f"{kind}.{field}.cues", spec.get("cues", []), by_lemma=True)
         digits = int(spec.get("digits", 0))
@@ -70,13 +78,15 @@ def request_fields(call: Call, rule) -> list:
         for k, u in enumerate(utts):
             if by and call.role(u) != by:
                 continue
-            if not cues.contains(u) and not _by_parts(u, stems, inside) \
-                    and not (digits and _sounds(rule, f"{kind}.{field}", spec.get("cues", []), u)):
+            heard = cues.contains(u) or _by_parts(u, stems, inside)
+            if not heard and not digits:
                 continue
             if not digits or (or_cues.entries and or_cues.contains(u)):
                 found = True
             else:
-                found = any(_has_number(v, digits) for v in utts[k:k + 1 + int(spec.get("window", 2))])
+                found = any(has_number(v, digits) for v in utts[k:k + 1 + int(spec.get("window", 2))])
+            if found and not heard:  # the cue heard by sound, the costly test, only where the rest holds
+                found = _sounds(rule, f"{kind}.{field}", spec.get("cues", []), u)
             if found:
                 break
         if not found:

@@ -1,0 +1,203 @@
+"""One chunk of a re-check (``analytics/ingest/recheck.py``), run in a worker process: no database here.
+
+The driver exports each chunk's stored transcripts and verdicts to Parquet;
+:func:`judge_chunk` runs the rules each call needs again (``Checker.check_rules``,
+or the whole ``Checker.check`` for a call marked ``full``) and returns the rows
+that replace the old ones, as polars frames the driver writes.
+
+A finding keeps its ``idx`` when the new run finds it again — same rule, speaker,
+time span and evidence — so an auditor's review (``review_events``, keyed by
+call and idx) stays on it; a new finding gets an idx the call never used,
+neither in ``findings`` nor in any review, so an old review can never land on a
+finding it was not about.  An uncertain finding an auditor confirmed was copied
+into ``findings`` (``analytics/storage/uncertain.py``): the copy stays while the
+run still finds the uncertain one.
+"""
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from analytics.storage import calls_store
+from core.errors import OkaError
+from transcription.schema import CheckResult, Finding, Transcript, Utterance, Word
+
+log = logging.getLogger(__name__)
+
+_CHECKER = None   # the worker's rulebook, loaded once per process (``init``)
+_INIT_ERROR: str | None = None
+
+
+def init(rulebook_path: str) -> None:
+    """Pool initialiser: load the rulebook once in this worker.  A failure is kept for the first chunk to
+    report: a pool whose initialiser raises starts new workers for ever."""
+    global _CHECKER, _INIT_ERROR
+    from rules.engine import Checker
+
+    try:
+        _CHECKER = Checker.load(rulebook_path)
+    except OkaError as e:
+        _INIT_ERROR = str(e)
+
+
+class RecheckWorkerError(OkaError):
+    """A worker could not load the rulebook (the message says why)."""
+
+
+@dataclass
+class Chunk:
+    """Where the driver left one chunk, and what the run needs to know besides."""
+
+    folder: Path
+    number: int
+    rules_of: dict[str, tuple[str, ...] | None]   # old rule set -> the rules to run again (None: the whole check)
+    removed_of: dict[str, tuple[str, ...]]         # old rule set -> rules gone from the rulebook
+    ingest_rules: frozenset[str] = frozenset()     # rules whose findings the store makes (left alone)
+    edition: str = ""
+
+
+@dataclass
+class Out:
+    judged: list[dict] = field(default_factory=list)        # (call_id, rule) whose verdicts are replaced
+    findings: list[dict] = field(default_factory=list)
+    uncertain: list[dict] = field(default_factory=list)
+    not_assessed: list[dict] = field(default_factory=list)
+    calls: list[dict] = field(default_factory=list)          # the whole check: topic, topics, language
+    readings: list[dict] = field(default_factory=list)
+    heard: list[dict] = field(default_factory=list)
+    done: list[str] = field(default_factory=list)            # calls judged (their rule set moves on)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _read(folder: Path, part: str, number: int) -> pl.DataFrame:
+    where = folder / part / f"chunk={number}"
+    files = sorted(where.glob("*.parquet")) if where.is_dir() else []
+    return pl.concat([pl.read_parquet(f) for f in files], how="vertical_relaxed") if files else pl.DataFrame()
+
+
+def _rows_by_call(frame: pl.DataFrame) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = defaultdict(list)
+    if frame.height:
+        for r in frame.iter_rows(named=True):
+            out[r["call_id"]].append(r)
+    return out
+
+
+def _transcripts(utts: pl.DataFrame, meta: dict[str, dict]) -> dict[str, Transcript]:
+    by_call: dict[str, list[Utterance]] = defaultdict(list)
+    if utts.height:
+        for r in utts.sort("call_id", "idx").iter_rows(named=True):
+            words = r["words"]
+            by_call[r["call_id"]].append(Utterance(
+                r["speaker"], r["start"], r["end"], r["text"],
+                None if words is None else [Word(w["w"], w["start"], w["end"], w["p"]) for w in words],
+                r["avg_logprob"], r["no_speech_prob"], r.get("language")))
+    return {cid: Transcript(cid, m["duration_s"], m["language"], m["layout"] or "mono", by_call.get(cid, []))
+            for cid, m in meta.items()}
+
+
+def _key(f) -> tuple:
+    if isinstance(f, dict):
+        return f["rule"], f["speaker"], f["start"], f["end"], f["evidence"]
+    return f.rule, f.speaker, f.start, f.end, f.evidence
+
+
+def _row(call_id: str, idx: int, f: Finding, edition: str) -> dict:
+    return {"call_id": call_id, "idx": idx, "rule": f.rule, "clause": f.clause, "speaker": f.speaker,
+            "start": f.start, "end": f.end, "evidence": f.evidence, "rulebook": edition, "confidence": f.confidence}
+
+
+def renumber(call_id: str, new_found: list[Finding], new_unsure: list[Finding], old_found: list[dict],
+             old_unsure: list[dict], judged: set[str], next_found: int, next_unsure: int,
+             confirmed: dict[int, int], edition: str) -> tuple[list[dict], list[dict]]:
+    """The rows of ``findings`` and ``uncertain_findings`` for the rules ``judged`` of one call.
+
+    old_*: the stored rows of the call; next_*: the first idx the call never used; confirmed: uncertain idx →
+    the findings idx an auditor's confirmation copied it to.
+    """
+    def pool(rows: list[dict]) -> dict[tuple, list[dict]]:
+        out: dict[tuple, list[dict]] = defaultdict(list)
+        for r in sorted(rows, key=lambda r: r["idx"]):
+            if r["rule"] in judged:
+                out[_key(r)].append(r)
+        return out
+
+    found_pool, unsure_pool = pool(old_found), pool(old_unsure)
+    found_rows, unsure_rows, kept = [], [], set()
+    for f in new_found:
+        same = found_pool.get(_key(f))
+        if same:
+            idx = same.pop(0)["idx"]
+        else:
+            idx, next_found = next_found, next_found + 1
+        kept.add(idx)
+        found_rows.append(_row(call_id, idx, f, edition))
+    by_idx = {r["idx"]: r for r in old_found if r["rule"] in judged}
+    for f in new_unsure:
+        same = unsure_pool.get(_key(f))
+        if same:
+            idx = same.pop(0)["idx"]
+            copy = by_idx.get(confirmed.get(idx, -1))
+            if copy is not None and copy["idx"] not in kept:   # the auditor's confirmation stands: words still found
+                kept.add(copy["idx"])
+                found_rows.append(copy | {"rulebook": edition})
+        else:
+            idx, next_unsure = next_unsure, next_unsure + 1
+        unsure_rows.append(_row(call_id, idx, f, edition))
+    return found_rows, unsure_rows
+
+
+def judge_chunk(chunk: Chunk, checker=None) -> Out:
+    """Judge one chunk; ``checker``: the driver's own when it runs the chunk itself."""
+    if checker is None and _INIT_ERROR is not None:
+        raise RecheckWorkerError(_INIT_ERROR)
+    checker = checker or _CHECKER
+    folder, n = chunk.folder, chunk.number
+    meta = {r["call_id"]: r for r in _read(folder, "calls", n).iter_rows(named=True)}
+    transcripts = _transcripts(_read(folder, "utterances", n), meta)
+    old_found = _rows_by_call(_read(folder, "findings", n))
+    old_unsure = _rows_by_call(_read(folder, "uncertain", n))
+    all_rules = [r.id for r in checker.rules]
+    out = Out()
+    for cid, m in meta.items():
+        tr = transcripts[cid]
+        full = m["mode"] == "full"
+        rules = None if full else chunk.rules_of.get(m["rule_set"])
+        try:
+            if full or rules is None:
+                result: CheckResult = checker.check(tr)
+                found, unsure, skipped = result.findings, result.uncertain, result.not_assessed
+                rules = all_rules
+            elif not rules:   # only rules gone from the rulebook: their verdicts go, nothing runs
+                found, unsure, skipped = [], [], []
+            else:
+                v = checker.check_rules(tr, rules, m["topic"])
+                found, unsure, skipped = v.findings, v.uncertain, v.not_assessed
+        except Exception as e:  # one transcript the rulebook trips on keeps its old verdicts
+            log.debug("re-checking %s failed", cid, exc_info=True)
+            out.failed.append((cid, f"{type(e).__name__}: {e}"))
+            continue
+        judged = set(rules) | set(chunk.removed_of.get(m["rule_set"], ()))
+        if full:  # rules gone from the rulebook go with the old verdicts
+            judged |= {r["rule"] for r in [*old_found.get(cid, ()), *old_unsure.get(cid, ())]}
+        out.judged += [{"call_id": cid, "rule": r} for r in sorted(judged)]
+        matched = judged - chunk.ingest_rules
+        found = [f for f in found if f.rule in matched]
+        unsure = [f for f in unsure if f.rule in matched]
+        confirmed = dict(zip(m["confirmed_from"] or [], m["confirmed_to"] or [], strict=True))
+        f_rows, u_rows = renumber(cid, found, unsure, old_found.get(cid, []), old_unsure.get(cid, []), matched,
+                                  m["next_finding"], m["next_uncertain"], confirmed, chunk.edition)
+        out.findings += f_rows
+        out.uncertain += u_rows
+        out.not_assessed += [{"call_id": cid, "rule": s.rule, "reason": s.reason} for s in skipped]
+        if full:
+            out.calls.append({"call_id": cid, "topic": result.topic, "topics": list(result.topics),
+                              "language": result.language})
+            out.readings += calls_store.result_rows(cid, result)[1]
+            out.heard += calls_store.heard_rows(tr, result)
+        out.done.append(cid)
+    return out

@@ -1,0 +1,261 @@
+"""A rulebook edit re-judges the stored calls by the changed rules only, and the store ends as a fresh ingest with
+the edited rulebook would leave it (analytics/ingest/recheck.py, rules/versions.py)."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from analytics.ingest import recheck as recheck_mod
+from analytics.ingest.pipeline import ingest
+from analytics.ingest.recheck import recheck
+from analytics.queries.kpi import compute_kpis
+from analytics.storage import reviews, uncertain
+from cli.main import cli
+from rules.engine import Checker
+from rules.rulebook import DEFAULT_PATH
+
+# hand-made calls besides the generated ones: a mono call whose roles come from the operator's markers, a filler
+# heard unsurely (word probabilities), forms of address and fillers an edit can add or take away
+EXTRA = {
+    "M1": ("mono", [("unknown", "Алло, здравствуйте, у меня вопрос по начислению за отопление."),
+                    ("unknown", "Короче, смотрите, начисление по нормативу.")]),
+    "P1": ("stereo-operator-left", [("operator", "Добрый день, тепловые сети, слушаю вас."),
+                                    ("customer", "Здравствуйте, хочу передать показания."),
+                                    ("operator", "Блин, подождите, пожалуйста, назовите лицевой счёт."),
+                                    ("operator", "Спасибо за обращение, до свидания.")]),
+    "F1": ("stereo-operator-left", [("operator", "Добрый день, тепловые сети, слушаю вас."),
+                                    ("customer", "Почему такое большое начисление?"),
+                                    ("operator",
+                                     "Девушка, короче, подождите. Блин, там перерасчёт. Ждите, пожалуйста."),
+                                    ("operator", "Всего доброго, до свидания.")]),
+}
+
+
+def _extra_transcript(call_id: str, layout: str, utts: list[tuple[str, str]]) -> dict:
+    out = []
+    for i, (speaker, text) in enumerate(utts):
+        u = {"speaker": speaker, "start": 4.0 * i, "end": 4.0 * i + 3.5, "text": text}
+        if call_id == "P1" and text.startswith("Блин"):  # the filler heard unsurely: uncertain at 0.5
+            words = text.split()
+            u["words"] = [{"w": w, "start": 4.0 * i + 0.3 * k, "end": 4.0 * i + 0.3 * k + 0.3,
+                           "p": 0.3 if k == 0 else 0.95} for k, w in enumerate(words)]
+        out.append(u)
+    return {"call_id": call_id, "duration_s": 4.0 * len(utts) + 1, "language": "ru", "layout": layout,
+            "utterances": out}
+
+
+def make_folder(root: Path) -> Path:
+    from data import synth
+
+    frames = synth.generate(40, dt.date(2025, 1, 1), 2, seed=5)
+    synth.write(frames, root, prechecked=False)
+    with open(root / "calls.csv", "a", encoding="utf-8") as f:
+        for k, (cid, (layout, utts)) in enumerate(EXTRA.items()):
+            path = root / "transcripts" / f"{cid}.json"
+            path.write_text(json.dumps(_extra_transcript(cid, layout, utts), ensure_ascii=False), "utf-8")
+            f.write(f"{cid},2025-02-1{k}T10:00:00,op99,Оператор,,transcripts/{cid}.json,{layout}\n")
+    return root
+
+
+def _rule(book: dict, rule_id: str) -> dict:
+    return next(r for r in book["rules"] if r["id"] == rule_id)
+
+
+def write_rulebook(folder: Path, edit=None) -> Checker:
+    """The packaged rulebook, edited by ``edit`` (a function of the parsed YAML), as a Checker."""
+    book = yaml.safe_load(DEFAULT_PATH.read_text("utf-8"))
+    if edit:
+        edit(book)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "rulebook.yaml"
+    path.write_text(yaml.safe_dump(book, allow_unicode=True, sort_keys=False), "utf-8")
+    return Checker.load(path)
+
+
+def _add_filler(b):
+    _rule(b, "speech.filler")["params"]["lexicon"].append("пожалуйста")
+
+
+def _aht_threshold(b):
+    _rule(b, "aht.over_norm")["params"]["norm_min"]["readings"] = 2
+
+
+def _weight(b):
+    _rule(b, "address.forbidden")["weight"] = 30
+
+
+def _min_confidence(b):
+    _rule(b, "speech.filler")["min_confidence"] = 0.2
+
+
+def _topics(b):
+    b["topics"]["first_weight"] = 1
+
+
+def _operator_marker(b):
+    b["operator_markers"].append("короче")
+
+
+def _remove_rule(b):
+    b["rules"] = [r for r in b["rules"] if r["id"] != "speech.filler"]
+
+
+N_CALLS = 40 + len(EXTRA)
+
+# edit, the rules it changes, calls re-judged by those rules, calls checked whole, calls only rescored
+EDITS = [
+    pytest.param(_add_filler, ["speech.filler"], N_CALLS, 0, 0, id="word-list"),
+    pytest.param(_aht_threshold, ["aht.over_norm"], N_CALLS, 0, 0, id="threshold"),
+    pytest.param(_min_confidence, ["speech.filler"], N_CALLS, 0, 0, id="min-confidence"),
+    pytest.param(_weight, [], 0, 0, N_CALLS, id="weight"),
+    pytest.param(_operator_marker, [], 0, 1, N_CALLS - 1, id="operator-marker"),
+    pytest.param(_remove_rule, [], N_CALLS, 0, 0, id="rule-removed"),
+    pytest.param(_topics, "all", 0, N_CALLS, 0, id="topics-shared"),
+]
+
+
+@pytest.fixture(scope="module")
+def stored_a(tmp_path_factory):
+    """The folder, and a store of it judged by the packaged rulebook (A)."""
+    root = tmp_path_factory.mktemp("recheck")
+    folder = make_folder(root / "data")
+    checker_a = write_rulebook(root / "a")
+    db = root / "a.duckdb"
+    ingest(folder, db, checker=checker_a, on_error=pytest.fail)
+    return folder, db, checker_a
+
+
+def snapshot(db: Path) -> dict[str, list]:
+    """What the KPIs and the pages read, without the findings' idx (an identifier, not a verdict)."""
+    queries = {
+        "calls": "SELECT call_id, topic, topics, score, rulebook, language FROM calls",
+        "findings": 'SELECT call_id, rule, clause, speaker, start, "end", evidence, rulebook, confidence FROM findings',
+        "uncertain": 'SELECT call_id, rule, clause, speaker, start, "end", evidence, rulebook, confidence '
+                     "FROM uncertain_findings",
+        "not_assessed": "SELECT call_id, rule, reason FROM not_assessed",
+        "readings": "SELECT call_id, idx, value, start, evidence, confidence FROM call_readings",
+        "links": "SELECT record_type, record_id, call_id, method FROM links",
+    }
+    with duckdb.connect(str(db), read_only=True) as con:
+        out = {k: sorted(con.execute(q).fetchall(), key=repr) for k, q in queries.items()}
+    out["kpis"] = compute_kpis(db)
+    return out
+
+
+def _copy(db: Path, to: Path) -> Path:
+    shutil.copy(db, to)
+    return to
+
+
+@pytest.mark.parametrize(("edit", "changed", "by_rules", "whole", "rescored"), EDITS)
+def test_recheck_equals_a_fresh_ingest_with_the_edited_rulebook(stored_a, tmp_path, edit, changed, by_rules,
+                                                                 whole, rescored):
+    folder, db_a, _ = stored_a
+    checker_b = write_rulebook(tmp_path / "b", edit)
+    db = _copy(db_a, tmp_path / "rechecked.duckdb")
+    report = recheck(db, checker_b, workers=1)
+    fresh = tmp_path / "fresh.duckdb"
+    ingest(folder, fresh, checker=checker_b, on_error=pytest.fail)
+    got, want = snapshot(db), snapshot(fresh)
+    assert got == want
+    assert snapshot(db_a) != want   # the edit changes what is stored: the comparison is not vacuous
+    expected_changed = sorted(r.id for r in checker_b.rules) if changed == "all" else changed
+    assert (report.rules_changed, report.calls_by_rules, report.calls_whole, report.calls_rescored) == (
+        expected_changed, by_rules, whole, rescored)
+    assert report.failed_calls == []
+
+
+def test_an_unchanged_rulebook_re_runs_nothing(stored_a, tmp_path):
+    _, db_a, _ = stored_a
+    db = _copy(db_a, tmp_path / "same.duckdb")
+    with duckdb.connect(str(db), read_only=True) as con:
+        before = sorted(con.execute("SELECT * FROM findings").fetchall(), key=repr)
+    report = recheck(db, write_rulebook(tmp_path / "again"), workers=1)  # the same rules, written again
+    assert report.nothing and report.verdicts_replaced == 0 and report.calls_judged == 0
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert sorted(con.execute("SELECT * FROM findings").fetchall(), key=repr) == before
+    assert "перепроверять нечего" in report.summary()
+
+
+def test_worker_processes_give_what_one_process_gives(stored_a, tmp_path, monkeypatch):
+    _, db_a, _ = stored_a
+    checker_b = write_rulebook(tmp_path / "b", _add_filler)
+    inline = recheck(_copy(db_a, tmp_path / "inline.duckdb"), checker_b, workers=1)
+    monkeypatch.setattr(recheck_mod, "INLINE_BELOW", 0)
+    pooled = recheck(_copy(db_a, tmp_path / "pool.duckdb"), checker_b, workers=2, chunk_calls=10)
+    assert (pooled.calls_by_rules, pooled.verdicts_replaced) == (inline.calls_by_rules, inline.verdicts_replaced)
+    assert snapshot(tmp_path / "pool.duckdb") == snapshot(tmp_path / "inline.duckdb")
+
+
+def test_ingest_follows_an_edited_rulebook_first(stored_a, tmp_path):
+    folder, db_a, _ = stored_a
+    checker_b = write_rulebook(tmp_path / "b", _add_filler)
+    db = _copy(db_a, tmp_path / "again.duckdb")
+    report = ingest(folder, db, checker=checker_b, on_error=pytest.fail)
+    assert report.recheck is not None and report.recheck.rules_changed == ["speech.filler"]
+    assert report.recheck.calls_by_rules == N_CALLS and report.calls_stored == 0
+    fresh = tmp_path / "fresh.duckdb"
+    ingest(folder, fresh, checker=checker_b, on_error=pytest.fail)
+    assert snapshot(db) == snapshot(fresh)
+    assert ingest(folder, db, checker=checker_b, on_error=pytest.fail).recheck is None   # nothing left to do
+
+
+def _finding_idx(db: Path, call_id: str, rule: str, table: str = "findings") -> list[tuple[int, str]]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(f"SELECT idx, evidence FROM {table} WHERE call_id = ? AND rule = ? ORDER BY idx",
+                           [call_id, rule]).fetchall()
+
+
+def test_reviews_stay_on_findings_found_again_and_vanished_ones_are_reported(stored_a, tmp_path):
+    _, db_a, _ = stored_a
+    db = _copy(db_a, tmp_path / "reviewed.duckdb")
+    (addr_idx, _), = _finding_idx(db, "F1", "address.forbidden")
+    fillers = _finding_idx(db, "F1", "speech.filler")
+    assert [e for _, e in fillers] == ["Девушка, короче, подождите", "Блин, там перерасчёт"]
+    (unsure_idx, _), = _finding_idx(db, "P1", "speech.filler", "uncertain_findings")
+    reviews.save_review(db, "F1", addr_idx, "confirmed", reviewer="аудитор")
+    reviews.save_review(db, "F1", fillers[0][0], "rejected", reviewer="аудитор")    # «короче»: goes with the edit
+    reviews.save_review(db, "F1", fillers[1][0], "confirmed", reviewer="аудитор")   # «блин»: stays
+    copied = uncertain.decide_uncertain(db, "P1", unsure_idx, "confirmed", weight=5, reviewer="аудитор")
+
+    def edit(b):
+        lex = _rule(b, "speech.filler")["params"]["lexicon"]
+        lex[:] = [e for e in lex if not (isinstance(e, dict) and "короче" in e)] + ["пожалуйста"]
+    report = recheck(db, write_rulebook(tmp_path / "b", edit), workers=1)
+
+    assert _finding_idx(db, "F1", "address.forbidden") == _finding_idx(db_a, "F1", "address.forbidden")
+    now = _finding_idx(db, "F1", "speech.filler")
+    assert fillers[1] in now and fillers[0] not in now and len(now) == 2   # «блин» kept, «пожалуйста» new
+    new_idx = next(i for i, _ in now if i != fillers[1][0])
+    assert new_idx not in (addr_idx, fillers[0][0], fillers[1][0]) and new_idx > max(addr_idx, *dict(fillers))
+    with duckdb.connect(str(db), read_only=True) as con:
+        standing = dict(((c, i), v) for c, i, v in con.execute("SELECT call_id, idx, verdict FROM reviews").fetchall())
+        assert con.execute("SELECT count(*) FROM review_events").fetchone()[0] == 4   # the history is untouched
+        orphans = con.execute("SELECT call_id, idx, kind, rule, verdict FROM recheck_orphans").fetchall()
+    assert standing[("F1", addr_idx)] == "confirmed" and standing[("F1", fillers[1][0])] == "confirmed"
+    assert ("F1", new_idx) not in standing   # no old review lands on the new finding
+    assert orphans == [("F1", fillers[0][0], "finding", "speech.filler", "rejected")]
+    assert [(o["call_id"], o["idx"]) for o in report.orphans] == [("F1", fillers[0][0])]
+    # the auditor's confirmation of the unsure filler stands while the words are still found
+    assert _finding_idx(db, "P1", "speech.filler", "uncertain_findings")[0][0] == unsure_idx
+    assert [i for i, _ in _finding_idx(db, "P1", "speech.filler")] == [copied]
+
+
+def test_cli_recheck(tmp_path, monkeypatch):
+    folder = make_folder(tmp_path / "data")
+    monkeypatch.chdir(tmp_path)
+    r = CliRunner().invoke(cli, ["ingest", str(folder), "--db", "oka.duckdb"])
+    assert r.exit_code == 0, r.output
+    r = CliRunner().invoke(cli, ["recheck", "--db", "oka.duckdb", "--json"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["verdicts_replaced"] == 0
+    assert "перепроверять нечего" in r.stderr
+    r = CliRunner().invoke(cli, ["recheck", "--db", "missing.duckdb"])
+    assert r.exit_code == 2 and r.stderr.count("\n") == 1 and "missing.duckdb" in r.stderr
