@@ -61,6 +61,8 @@ class Lexicon:
     vocative_before: set[str] = field(default_factory=set)
     vocative_after: set[str] = field(default_factory=set)
     vocative_after_endings: tuple[str, ...] = ()
+    meter_words: set[str] = field(default_factory=set)
+    meter_stems: tuple[str, ...] = ()
     memo: dict = field(default_factory=dict, repr=False)  # answers per word form, kept by the detectors
 
 
@@ -90,6 +92,8 @@ def lexicon() -> Lexicon:
             vocative_before={norm(w) for w in data["vocative_before"]},
             vocative_after={norm(w) for w in data["vocative_after"]},
             vocative_after_endings=tuple(norm(w) for w in data.get("vocative_after_endings") or ()),
+            meter_words={norm(w) for w in data.get("meter_words") or ()},
+            meter_stems=tuple(norm(w) for w in data.get("meter_stems") or ()),
         )
     except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError) as e:
         raise PrivacyError(f"{LEXICON_FILE}: cannot load the personal-data lexicon ({e})") from e

@@ -57,6 +57,9 @@ def _house_part(tokens: list[Token], i: int, lex: Lexicon) -> int:
                     and tokens[j].form not in {"и", "в", "с", "у", "к", "о"}:  # «15 а»
                 j += 1
                 end = j
+        elif _is_house(t, lex) and j == end and j > i:   # «30, 12 пәтер», «12 квартира»: the word after its number
+            j += 1
+            end = j
         elif _is_house(t, lex) or t.form in {"№", "номер"} or t.form in JOINERS or t.form == ".":
             j += 1
         else:
@@ -114,6 +117,11 @@ def addresses(text: str, tokens: list[Token], lex: Lexicon) -> list[PdSpan]:
             k = _house_part(tokens, j, lex)
             if k > i + 1 and (j > i + 1 or k > j):
                 end = max(j, k)
+                start = _street_before(text, tokens, i, lex, found) if j == i + 1 else i  # «Жібек жолы көшесі 45»
+                if start < i:
+                    found.append(_span("address", text, tokens[start].start, tokens[end - 1].end))
+                    i = end
+                    continue
         elif _is_house(t, lex):
             k = _house_part(tokens, i + 1, lex)
             if k > i + 1 and any(is_number_token(x) for x in tokens[i + 1:k]):
