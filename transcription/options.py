@@ -86,6 +86,10 @@ class TranscribeOptions:
     bleed_similarity: two overlapping utterances on opposite channels whose
         texts are at least this similar (0..1) are one utterance heard twice;
         the copy on the quieter channel is dropped.
+    kk_decode: Kazakh pieces decoded the Kazakh way (``transcription.language.kazakh_decoding``): a prompt
+        of neutral Kazakh words instead of the Russian terms, the temperature fallback bounded at 0.4, a loop
+        cut off the segment instead of the segment dropped.  False: decoded like Russian pieces, only with
+        ``language="kk"`` (``python bench/kazakh_asr.py`` compares the two).
     temperature_fallback: decode a segment again at higher temperatures when
         greedy decoding fails the compression-ratio or log-probability checks
         (Whisper's own remedy; costly on noisy lines).  Off: one greedy pass,
@@ -129,3 +133,4 @@ class TranscribeOptions:
     role_min_margin: float = 0.1
     operator_greeting: tuple[str, ...] = DEFAULT_OPERATOR_GREETING
     temperature_fallback: bool = True
+    kk_decode: bool = True

@@ -28,7 +28,7 @@ import numpy as np
 
 from transcription import guards
 from transcription.audio import SAMPLE_RATE
-from transcription.language import CHOICES, chunk_languages
+from transcription.language import CHOICES, chunk_languages, kazakh_decoding, kazakh_segments
 from transcription.model import describe, load_model, pick_runtime
 from transcription.options import TranscribeOptions
 from transcription.schema import Utterance, Word
@@ -178,7 +178,13 @@ class Recognizer:
             kw["hotwords"] = o.hotwords
         if o.prompt:
             kw["initial_prompt"] = o.prompt
+        if o.kk_decode and kw["language"] == "kk":
+            kw = kazakh_decoding(kw)
         return kw
+
+    def _kk(self, segments, language: str | None):
+        """Kazakh segments with their loops cut off (``transcription.language``), others as decoded."""
+        return kazakh_segments(segments) if language == "kk" and self.opts.kk_decode else segments
 
     def recognize(self, channels: list[np.ndarray], chunks: list[Chunk]) -> list[tuple[Hashable, Utterance]]:
         """(tag, utterance) for the speech in ``chunks`` of ``channels``, in time order.
@@ -212,7 +218,7 @@ class Recognizer:
             out = self._decode_batched(packed, language)
         else:  # no prompt: only the batched path checks its pieces for echoes of it
             segments, _ = self.model.transcribe(packed.audio, **{**self._kwargs(language), "initial_prompt": None})
-            out = [tu for s in segments for tu in self._utterances(s, packed)]
+            out = [tu for s in self._kk(segments, language) for tu in self._utterances(s, packed)]
         for _, u in out:
             u.language = language if language in CHOICES else None
         return out
@@ -225,7 +231,7 @@ class Recognizer:
                                               clip_timestamps=pieces, without_timestamps=True, **kw)
         by_piece: dict[int, list] = {}
         starts = [p["start"] - PIECE_SLACK_S for p in pieces]
-        for seg in segments:
+        for seg in self._kk(segments, language):
             by_piece.setdefault(max(0, bisect.bisect_right(starts, seg.start) - 1), []).append(seg)
         out = []
         for k, piece in enumerate(pieces):
@@ -238,7 +244,9 @@ class Recognizer:
                 log.debug("piece %.1f-%.1f not decoded again: hopeless (%s)", piece["start"], piece["end"], why)
                 why = None  # a second pass would not hear it either: the rules abstain on it instead
             if why:
-                log.debug("piece %.1f-%.1f decoded again alone: %s", piece["start"], piece["end"], why)
+                said = [sg.avg_logprob for sg in segs if (sg.text or "").strip()]
+                log.debug("piece %.1f-%.1f decoded again alone: %s (best avg log-probability %s)", piece["start"],
+                          piece["end"], why, f"{max(said):.2f}" if said else "none")
                 got = self._decode_alone(packed, piece, within, kw)
                 if not got and within[1] > within[0]:
                     # nothing left even alone (the base model loops on long Kazakh pieces): chunk by chunk
@@ -280,6 +288,7 @@ class Recognizer:
         per piece, so bad audio stays cheap), guards."""
         a, b = int(piece["start"] * SAMPLE_RATE), int(piece["end"] * SAMPLE_RATE)
         segments, _ = self.model.transcribe(packed.audio[a:b], **{**kw, "initial_prompt": None, "temperature": 0.0})
+        segments = self._kk(segments, kw.get("language"))
         got = [tu for seg in segments for tu in self._utterances(seg, packed, piece["start"], within)]
         return [tu for tu in got if not guards.looping(tu[1].text, self.opts.compression_ratio_threshold)]
 
