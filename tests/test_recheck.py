@@ -259,3 +259,52 @@ def test_cli_recheck(tmp_path, monkeypatch):
     assert "перепроверять нечего" in r.stderr
     r = CliRunner().invoke(cli, ["recheck", "--db", "missing.duckdb"])
     assert r.exit_code == 2 and r.stderr.count("\n") == 1 and "missing.duckdb" in r.stderr
+
+
+def test_a_prechecked_folder_with_transcripts_is_judged_as_its_transcripts_would_be(tmp_path):
+    """data/synth.py --prechecked --transcripts: results checked elsewhere plus the transcripts.  The first re-check
+    judges every call whole (the rules that judged them elsewhere are unknown); the store then equals an ingest
+    of the same calls as transcript JSON files."""
+    from data import synth
+
+    frames = synth.generate(60, dt.date(2025, 1, 1), 2, seed=9)
+    synth.write(frames, tmp_path / "pre", prechecked=True, transcripts=True)
+    synth.write(frames, tmp_path / "json", prechecked=False)
+    checker = write_rulebook(tmp_path / "a")
+    db = tmp_path / "pre.duckdb"
+    ingest(tmp_path / "pre", db, checker=checker, on_error=pytest.fail)
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(DISTINCT call_id) FROM utterances").fetchone()[0] == 60
+        assert con.execute("SELECT DISTINCT rulebook FROM calls").fetchall() == [(synth.RULEBOOK,)]
+    report = recheck(db, checker, workers=1)
+    assert (report.calls_whole, report.calls_by_rules, report.calls_unjudgeable) == (60, 0, 0)
+    fresh = tmp_path / "json.duckdb"
+    ingest(tmp_path / "json", fresh, checker=checker, on_error=pytest.fail)
+    got, want = snapshot(db), snapshot(fresh)
+    assert got == want
+    assert recheck(db, checker, workers=1).nothing
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"speaker": "agent"}, "speaker 'agent' must be one of operator, customer, unknown"),
+    ({"start": float("nan")}, "finite start and end"),
+])
+def test_a_bad_utterance_rejects_its_call_in_one_line(tmp_path, change, message):
+    import polars as pl
+
+    from data import synth
+
+    frames = synth.generate(20, dt.date(2025, 1, 1), 1, seed=3)
+    data = tmp_path / "pre"
+    synth.write(frames, data, prechecked=True, transcripts=True)
+    path = data / "prechecked" / "utterances.parquet"
+    utts = pl.read_parquet(path)
+    first = utts["call_id"][0]
+    col, value = next(iter(change.items()))
+    utts = utts.with_columns(pl.when(pl.int_range(pl.len()) == 0).then(pl.lit(value)).otherwise(pl.col(col))
+                             .alias(col))
+    utts.write_parquet(path)
+    errors: list[str] = []
+    report = ingest(data, tmp_path / "oka.duckdb", on_error=errors.append)
+    assert len(errors) == 1 and first in errors[0] and message in errors[0] and "utterances.parquet" in errors[0]
+    assert report.calls_stored == 19
