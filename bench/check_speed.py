@@ -12,8 +12,9 @@ never slower than what it bounds:
 * ``finditer_lru``  — the old floor: ``finditer``, lowercase per token, an ``lru_cache``d parse per token.
 
 The calls (``tests/check_calls.py``, the set the findings snapshot holds): the labelled corpus, the Kazakh dev
-corpus, the demo's scripted calls and synthetic long calls (``--long``; 15-30 minutes each, half of them in ASR
-style with word probabilities), plus the transcripts in ``--transcripts`` (e.g. the demo's Whisper transcripts).
+corpus, the demo's scripted calls and synthetic long calls (``--long``; eight corpus calls one after another, about
+90 utterances, half of them in ASR style, most with word probabilities), plus the transcripts in ``--transcripts``
+(e.g. the demo's Whisper transcripts: the ``transcripts`` folder beside an ingested store).
 
 Each side runs in a process of its own, pinned to one core (``taskset``), the transcripts loaded before the clock
 starts.  In each, run 1 starts with empty caches (every distinct word parsed once, on both sides): «first run»;

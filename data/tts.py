@@ -38,6 +38,7 @@ class Turn:
     pause_s: silence before this turn (default: the call's gap).
     rate: speaking-rate factor (1.0 natural; 1.4 is fast).
     language: ``ru`` (festival) or ``kk`` (espeak-ng's Kazakh voice).
+    voice: for ``kk``, an espeak-ng variant of the Kazakh voice («f3», «m3», «klatt»; "" the plain one).
     """
 
     speaker: str
@@ -46,6 +47,7 @@ class Turn:
     pause_s: float | None = None
     rate: float = 1.0
     language: str = "ru"
+    voice: str = ""
 
 
 def _need(tool: str, package: str) -> None:
@@ -53,14 +55,16 @@ def _need(tool: str, package: str) -> None:
         raise SynthesisError(f"{tool} not found; install the Debian package {package} (apt-get install {package})")
 
 
-def _speak(text: str, speaker: str, rate: float, sample_rate: int, language: str = "ru") -> np.ndarray:
+def _speak(text: str, speaker: str, rate: float, sample_rate: int, language: str = "ru",
+           variant: str = "") -> np.ndarray:
     """One turn as float32 samples at ``sample_rate``; cached by content."""
     if language == "kk":
         _need("espeak-ng", "espeak-ng")
     else:
         _need("text2wave", "festival festvox-ru")
     _need("sox", "sox")
-    voice = "espeak-ng:kk" if language == "kk" else VOICE
+    espeak_voice = f"kk+{variant}" if variant else "kk"
+    voice = f"espeak-ng:{espeak_voice}" if language == "kk" else VOICE
     key = hashlib.sha256(f"{voice}|{speaker}|{rate}|{sample_rate}|{text}".encode()).hexdigest()[:24]
     CACHE.mkdir(parents=True, exist_ok=True)
     out = CACHE / f"{key}.wav"
@@ -69,7 +73,7 @@ def _speak(text: str, speaker: str, rate: float, sample_rate: int, language: str
             txt, raw = Path(tmp) / "t.txt", Path(tmp) / "raw.wav"
             txt.write_text(text, encoding="utf-8")
             if language == "kk":
-                subprocess.run(["espeak-ng", "-v", "kk", "-s", "150", "-f", str(txt), "-w", str(raw)],
+                subprocess.run(["espeak-ng", "-v", espeak_voice, "-s", "150", "-f", str(txt), "-w", str(raw)],
                                check=True, capture_output=True, timeout=120)
             else:
                 subprocess.run(["text2wave", "-eval", f"({VOICE})", str(txt), "-o", str(raw)],
@@ -126,7 +130,7 @@ def synthesize_call(turns, out: Path, *, layout: str = "stereo-operator-left", s
     for t in turns:
         if t.speaker not in ("operator", "customer"):
             raise ValueError(f"speaker must be operator or customer, got {t.speaker!r}")
-        audio = _speak(t.text, t.speaker, t.rate, sample_rate, t.language)
+        audio = _speak(t.text, t.speaker, t.rate, sample_rate, t.language, t.voice)
         # festival pads with silence; trim it so the reference times are honest
         voiced = np.flatnonzero(np.abs(audio) > 0.01)
         if voiced.size:

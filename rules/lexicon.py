@@ -225,4 +225,7 @@ class Lexicon:
         return True
 
     def contains(self, u: T.Utt) -> bool:
+        # most utterances have none of the phrases' anchor words and no word to match fuzzily: told without ``find``
+        if (not self._fuzzy_vocab or u.unknown_max < self.fuzzy_min) and self._first.keys().isdisjoint(u.keys):
+            return False
         return bool(self.find(u))

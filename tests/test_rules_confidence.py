@@ -82,6 +82,22 @@ CASES = [
      "greeting.missing", "not_assessed:low_confidence"),
     ("no operator speech", call(utt("customer", 0, "алло алло вы меня слышите")),
      "greeting.missing", "not_assessed:no_speech"),
+    # the operator's last turns lost (the recogniser dropped them), the customer's goodbye heard: the «last
+    # operator utterances» are from long before and say nothing about a farewell
+    ("the operator's ending was not heard", call(utt("operator", 0, GREET), utt("customer", 4.0, "у меня вопрос"),
+                                                 utt("operator", 8.0, "назовите пожалуйста адрес"),
+                                                 utt("customer", 12.0, "улица абая дом пять"),
+                                                 utt("customer", 24.0, "спасибо до свидания")),
+     "closing.missing", "not_assessed:low_confidence"),
+    ("the operator fell silent, the customer said goodbye", call(
+        utt("operator", 0, GREET), utt("customer", 4.0, "у меня вопрос"),
+        utt("operator", 8.0, "назовите пожалуйста адрес"), utt("customer", 12.0, "улица абая дом пять"),
+        utt("operator", 16.0, "заявка принята"), utt("customer", 18.0, "спасибо до свидания")),
+     "closing.missing", "findings"),
+    ("the operator's opening was not heard", call(utt("customer", 0.5, "алло алло"),
+                                                  utt("customer", 3.0, "вы меня слышите у меня вопрос"),
+                                                  utt("operator", 12.0, "назовите пожалуйста адрес"), *body()[2:]),
+     "greeting.missing", "not_assessed:low_confidence"),
     # noise heard as a repeated word: the «можешь» before it is no evidence, however sure each word
     ("a «ты» form in a decoder loop is uncertain",
      call(utt("operator", 0, GREET), *body("можешь не тихо тихо тихо тихо тихо", p=0.9)), "address.ty", "uncertain"),

@@ -7,7 +7,15 @@ import numpy as np
 import pytest
 
 from transcription.audio import SAMPLE_RATE
-from transcription.language import calibrated, call_language, chunk_languages
+from transcription.language import (
+    KK_NEUTRAL_PROMPT,
+    calibrated,
+    call_language,
+    chunk_languages,
+    cut_loop,
+    kazakh_decoding,
+    loop_start,
+)
 from transcription.options import TranscribeOptions
 from transcription.recognize import Chunk, Recognizer
 from transcription.schema import Utterance
@@ -161,3 +169,75 @@ def test_a_piece_that_loops_even_alone_is_decoded_chunk_by_chunk():
     out = rec.recognize([left, right], chunks)
     assert [(tag, u.text, u.language) for tag, u in out] == [
         ("operator", "сөз", "kk"), ("customer", "сөз", "kk"), ("operator", "сөз", "kk")]
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("әлма әлің өлің өлің өлің өлің өлің өлі", "әлма әлің өлің"),       # a one-word loop to the end
+    ("сет жығығығығығығы", "сет"),                                   # a loop inside a word
+    ("бір екі үш бір екі үш бір екі үш бір екі үш бір", "бір екі үш"),   # a three-word unit
+    ("сегіз жеті бір бір бір бір екі", None),   # digits said alike and then more: speech, not a loop
+    ("бір екі бір екі", None),                  # said twice: no loop
+    ("иә иә жақсы", None),
+])
+def test_loop_start(text, kept):
+    words = text.split()
+    cut = loop_start(words)
+    assert (None if cut is None else " ".join(words[:cut])) == kept
+
+
+def _segment(text: str, ratio: float, p: float = 0.9) -> SimpleNamespace:
+    words = [SimpleNamespace(word=" " + w, start=0.3 * i, end=0.3 * i + 0.25, probability=p)
+             for i, w in enumerate(text.split())]
+    return SimpleNamespace(start=0.0, end=0.3 * len(words), text=" " + text, words=words, avg_logprob=-0.3,
+                           no_speech_prob=0.01, compression_ratio=ratio)
+
+
+def test_cut_loop_keeps_what_was_said_before_the_loop():
+    seg = _segment("сөз бар " + "әр " * 30, 6.0)
+    cut = cut_loop(seg)
+    assert cut.text == " сөз бар әр" and [w.word for w in cut.words] == [" сөз", " бар", " әр"]
+    assert cut.end == pytest.approx(0.85) and cut.compression_ratio < 2.4
+    assert seg.text.count("әр") == 30                     # the decoded segment itself is left as it was
+    plain = _segment("сөз бар екен", 1.1)
+    assert cut_loop(plain) is plain
+    # unsure words before a loop are no better than the loop: nothing is kept, the guards drop the segment
+    unsure = cut_loop(_segment("қан " + "әр " * 30, 6.0, p=0.4))
+    assert unsure.text == "" and unsure.words == []
+
+
+class _LoopingKazakh(_Model):
+    """Decodes Kazakh as two words and a loop; remembers the settings it was asked with."""
+
+    def __init__(self):
+        super().__init__()
+        self.kwargs: list[dict] = []
+
+    def transcribe(self, audio, **kw):
+        self.kwargs.append(kw)
+        if kw["language"] != "kk":
+            return super().transcribe(audio, **kw)
+        self.languages.append("kk")
+        return iter([_segment("сөз бар " + "әр " * 30, 6.0)]), None
+
+
+@pytest.mark.parametrize("kk_decode, text", [(True, "сөз бар әр"), (False, None)])
+def test_kazakh_pieces_are_decoded_the_kazakh_way(kk_decode, text):
+    left = _signal(10, [(0, 3, KK_LEVEL)])
+    model = _LoopingKazakh()
+    opts = TranscribeOptions(device="cpu", language="kk", batched_min_s=-1, kk_decode=kk_decode, hotwords="ИПУ")
+    out = Recognizer(opts, model=model).recognize([left], [Chunk(0.0, 3.0, 0, "operator")])
+    assert [u.text for _, u in out] == ([text] if text else [])   # the loop cut off, not the piece dropped
+    kw = model.kwargs[0]
+    assert kw["language"] == "kk" and kw["condition_on_previous_text"] is False
+    if kk_decode:
+        assert max(kw["temperature"]) <= 0.4 and "hotwords" not in kw
+
+
+def test_kazakh_decoding_settings():
+    kw = {"language": "kk", "initial_prompt": "Алматинские тепловые сети.", "hotwords": "ИПУ",
+          "temperature": [0.0, 0.2, 0.4, 0.6, 0.8, 1.0], "condition_on_previous_text": True}
+    out = kazakh_decoding(kw)
+    assert "initial_prompt" not in out and "hotwords" not in out      # the Russian terms are no Kazakh prompt
+    assert kazakh_decoding(kw, KK_NEUTRAL_PROMPT)["initial_prompt"] == KK_NEUTRAL_PROMPT
+    assert out["temperature"] == [0.0, 0.2, 0.4] and out["condition_on_previous_text"] is False
+    assert kazakh_decoding({**kw, "initial_prompt": None, "temperature": 0.0})["temperature"] == 0.0

@@ -15,11 +15,22 @@ judged as a whole (one window cannot say whose language it hears): each chunk
 keeps its speaker's language.
 The call's language counts words by their utterance's language: ``mixed`` when
 each has at least ``MIXED_SHARE`` of the words (docs/CONTRACT.md section 1).
+
+Kazakh pieces are decoded their own way (:func:`kazakh_decoding`, ``kk_decode``): with
+``language="kk"``, never conditioned on the text before, without the Russian terms' prompt
+(``kk_prompt``, none by default: a prompt of neutral Kazakh words measured worse), and with
+the temperature fallback bounded.  The base
+model often loops on Kazakh («өлің өлің өлің …», «жығығығығы…»); the loop is cut off
+the segment (:func:`cut_loop`) instead of the guards dropping the whole piece.
 """
 from __future__ import annotations
 
+import copy
 import logging
-from collections.abc import Hashable, Sequence
+import math
+import re
+import zlib
+from collections.abc import Hashable, Iterable, Sequence
 
 import numpy as np
 
@@ -33,6 +44,19 @@ SWITCH = 0.8                # a piece this sure of a language takes it, whoever 
 MIXED_SHARE = 0.10          # docs/CONTRACT.md section 1: each language in at least 10 % of the words
 MIN_WORDS = 3               # and at least this many words (one «рахмет» is no second language)
 WINDOW_S = 30.0             # Whisper's window: the speech a speaker is judged on
+# a Kazakh prompt that would only set the script: everyday words no rule looks for (no greeting, farewell,
+# number or term), so an echo of it could not make or hide a finding.  Not used by default (``kk_prompt``):
+# on bench/kazakh_asr.py it raised the CER (72.5 % without a prompt, 88.0 % with it, 6 recordings)
+KK_NEUTRAL_PROMPT = "Иә, бүгін, ертең, кеше, қазір, осы, әрине, бірақ, өйткені, үшін."
+KK_TEMPERATURES = (0.0, 0.2, 0.4)   # the fallback, bounded: higher temperatures only invent Kazakh-looking text
+LOOP_REPEATS = 4            # a unit said this many times in a row, to the segment's end, is a loop
+LOOP_UNIT_WORDS = 4         # the longest repeated unit looked for, in words
+WORD_LOOP_CHARS = 3         # … and inside one word, in letters («ығ» in «жығығығығы»)
+WORD_LOOP_REPEATS = 4
+# the words before a loop are kept only if the model was sure of them (geometric mean of their probabilities):
+# a decoder that loops has lost the audio, and on espeak-ng's Kazakh the base model writes sure-looking loops
+# after unsure nonsense (p 0.3–0.6) that the rules would otherwise read as a call with no greeting
+LOOP_KEEP_P = 0.7
 
 
 def kk_probability(model, audio: np.ndarray) -> float:
@@ -106,3 +130,70 @@ def call_language(utterances: Sequence[Utterance]) -> str:
     if minority >= MIN_WORDS and minority >= MIXED_SHARE * total:
         return "mixed"
     return max(words, key=lambda k: words[k])
+
+
+def kazakh_decoding(kw: dict, prompt: str = "") -> dict:
+    """The decoder's settings for a Kazakh piece: ``language="kk"``, not conditioned on the text before,
+    ``prompt`` (none if "") in place of the Russian terms, no hotwords, the temperature fallback bounded."""
+    out = {**kw, "language": "kk", "condition_on_previous_text": False}
+    out.pop("hotwords", None)
+    out.pop("initial_prompt", None)
+    if prompt:
+        out["initial_prompt"] = prompt
+    t = out.get("temperature")
+    if isinstance(t, (list, tuple)) and len(t) > 1:
+        out["temperature"] = [x for x in t if x <= max(KK_TEMPERATURES)] or list(KK_TEMPERATURES)
+    return out
+
+
+_LETTERS = re.compile(r"[^\w]+")
+_INNER_LOOP = re.compile(rf"(\w{{1,{WORD_LOOP_CHARS}}})\1{{{WORD_LOOP_REPEATS - 1},}}")
+
+
+def loop_start(words: Sequence[str]) -> int | None:
+    """Index of the first word of a loop in ``words`` (None if none): the first word that loops inside
+    itself («жығығығығы»), or the second saying of a unit of up to ``LOOP_UNIT_WORDS`` words said at least
+    ``LOOP_REPEATS`` times in a row up to the end of the segment, where a looping decoder stops (its first
+    saying is kept: «әлің өлің өлің өлің өлің өлі» → «әлің өлің»).  Digits said alike and then more
+    («бір бір бір екі») run on, so they are no loop."""
+    norm = [_LETTERS.sub("", w.lower()) for w in words]
+    for i, w in enumerate(norm):
+        if _INNER_LOOP.search(w):
+            return i
+        for p in range(1, LOOP_UNIT_WORDS + 1):
+            unit = norm[i:i + p]
+            if len(unit) < p or not all(unit):
+                break
+            k = 1
+            while norm[i + k * p:i + (k + 1) * p] == unit:
+                k += 1
+            rest = norm[i + k * p:]
+            if k >= LOOP_REPEATS and len(rest) <= p and all(unit[j].startswith(r) for j, r in enumerate(rest)):
+                return i + p
+    return None
+
+
+def cut_loop(segment):
+    """``segment`` (faster-whisper's) with a loop cut off its words and text: what was said before the loop
+    is kept, with its own compression ratio, if the model was sure of it (``LOOP_KEEP_P``), else nothing is;
+    the segment itself if it has no loop or no words."""
+    words = list(segment.words or [])
+    cut = loop_start([w.word for w in words]) if words else None
+    if cut is None:
+        return segment
+    kept = words[:cut]
+    if kept and math.exp(sum(math.log(max(w.probability, 1e-6)) for w in kept) / len(kept)) < LOOP_KEEP_P:
+        kept = []
+    text = "".join(w.word for w in kept)
+    data = text.strip().encode("utf-8")
+    ratio = len(data) / len(zlib.compress(data)) if data else 0.0
+    log.debug("Kazakh loop cut after %d words: %r", cut, segment.text[:60])
+    out = copy.copy(segment)
+    out.words, out.text, out.compression_ratio = kept, text, ratio
+    out.end = kept[-1].end if kept else segment.start
+    return out
+
+
+def kazakh_segments(segments: Iterable) -> list:
+    """Each decoded Kazakh segment with its loop cut off (:func:`cut_loop`)."""
+    return [cut_loop(s) for s in segments]

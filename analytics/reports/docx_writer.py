@@ -104,10 +104,14 @@ def language_note() -> str:
     from rules.rulebook import Rulebook
 
     book = Rulebook.load()
-    judged = [r.id for r in book.rules if "kk" in r.languages]
-    skipped = [r.id for r in book.rules if "kk" not in r.languages]
+
+    def named(rules) -> str:   # by clause and title, as everywhere in the Справка (not the rulebook's ids)
+        return "; ".join(f"{fmt_clause(r.clause)} «{r.title_ru}»" for r in rules)
+
+    judged = named(r for r in book.rules if "kk" in r.languages)
+    skipped = named(r for r in book.rules if "kk" not in r.languages)
     return ("В звонках на казахском и на двух языках проверены правила, для которых в своде есть казахский "
-            f"словарь: {', '.join(judged)}. Правила {', '.join(skipped)} в таких звонках не оценивались "
+            f"словарь: {judged}. Правила {skipped} в таких звонках не оценивались "
             "и не входят ни в доли нарушений, ни в оценку оператора.")
 
 
