@@ -332,3 +332,18 @@ def test_a_recheck_stopped_half_way_resumes_with_what_is_left(stored_a, tmp_path
     fresh = tmp_path / "fresh.duckdb"
     ingest(folder, fresh, checker=checker_b, on_error=pytest.fail)
     assert snapshot(db) == snapshot(fresh)
+
+
+def test_a_rulebook_edited_again_during_the_recheck_stops_it(stored_a, tmp_path, monkeypatch):
+    """The workers load the rulebook file themselves: one edited after the driver read it would judge calls by
+    rules other than those the store records for them."""
+    from analytics.ingest.recheck_work import RecheckWorkerError
+
+    _, db_a, _ = stored_a
+    checker_b = write_rulebook(tmp_path / "b", _add_filler)
+    write_rulebook(tmp_path / "b", _aht_threshold)   # the auditor saves another edit meanwhile
+    monkeypatch.setattr(recheck_mod, "INLINE_BELOW", 0)
+    db = _copy(db_a, tmp_path / "moving.duckdb")
+    with pytest.raises(RecheckWorkerError, match="changed during the re-check"):
+        recheck(db, checker_b, workers=2, chunk_calls=10)
+    assert snapshot(db) == snapshot(db_a)
