@@ -308,3 +308,27 @@ def test_a_bad_utterance_rejects_its_call_in_one_line(tmp_path, change, message)
     report = ingest(data, tmp_path / "oka.duckdb", on_error=errors.append)
     assert len(errors) == 1 and first in errors[0] and message in errors[0] and "utterances.parquet" in errors[0]
     assert report.calls_stored == 19
+
+
+def test_a_recheck_stopped_half_way_resumes_with_what_is_left(stored_a, tmp_path, monkeypatch):
+    folder, db_a, _ = stored_a
+    checker_b = write_rulebook(tmp_path / "b", _add_filler)
+    db = _copy(db_a, tmp_path / "crashed.duckdb")
+    real, written = recheck_mod._write, []
+
+    def dies_after_two_chunks(*args, **kwargs):
+        if len(written) == 2:
+            raise RuntimeError("the machine went down")
+        written.append(1)
+        real(*args, **kwargs)
+
+    monkeypatch.setattr(recheck_mod, "_write", dies_after_two_chunks)
+    with pytest.raises(RuntimeError):
+        recheck(db, checker_b, workers=1, chunk_calls=10)
+    monkeypatch.undo()
+    assert not list(tmp_path.glob(".recheck-*"))   # the exported transcripts do not outlive the run
+    report = recheck(db, checker_b, workers=1, chunk_calls=10)
+    assert report.calls_by_rules == N_CALLS - 20   # the two chunks written are not judged again
+    fresh = tmp_path / "fresh.duckdb"
+    ingest(folder, fresh, checker=checker_b, on_error=pytest.fail)
+    assert snapshot(db) == snapshot(fresh)

@@ -239,7 +239,7 @@ class Recognizer:
         if o.prompt:
             kw["initial_prompt"] = o.prompt
         if o.kk_decode and kw["language"] == "kk":
-            kw = kazakh_decoding(kw)
+            kw = kazakh_decoding(kw, o.kk_prompt)
         return kw
 
     def _kk(self, segments, language: str | None):
