@@ -257,6 +257,9 @@ def test_cli_recheck(tmp_path, monkeypatch):
     assert r.exit_code == 0, r.output
     assert json.loads(r.stdout)["verdicts_replaced"] == 0
     assert "перепроверять нечего" in r.stderr
+    r = CliRunner().invoke(cli, ["recheck", "--db", "oka.duckdb", "--all", "--json", "--workers", "1"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["calls_whole"] == N_CALLS   # after a program upgrade: every call whole
     r = CliRunner().invoke(cli, ["recheck", "--db", "missing.duckdb"])
     assert r.exit_code == 2 and r.stderr.count("\n") == 1 and "missing.duckdb" in r.stderr
 
