@@ -60,6 +60,26 @@ class AuditOptions:
 
 
 @dataclass
+class ClusterOptions:
+    """address: where ``oka-qa ingest`` transcribes and checks — empty: in this process and its worker
+    processes (Ray is not imported); ``auto``: a Ray instance on this machine (the running one, or a new one
+    started for the run); ``HOST:6379``: the head node of a cluster started with ``ray start --head``;
+    ``ray://HOST:10001``: the same through Ray Client.  ``--cluster`` overrides it.
+    cpus_per_actor: CPU cores (and threads) of each transcribing actor on a CPU node; each actor loads the
+    model once (~0.6 GB of memory).
+    gpus: on nodes with GPUs, one actor per GPU (``num_gpus=1``, float16); false: CPUs only.
+    max_attempts: how many times one call is sent out (an actor or node that dies takes the calls it holds
+    with it; they go to another actor) before it is reported as failed.
+    start_timeout_s: how long to wait for a first actor to start (the cluster may have no CPU free)."""
+
+    address: str = ""
+    cpus_per_actor: int = 1
+    gpus: bool = True
+    max_attempts: int = 3
+    start_timeout_s: float = 300.0
+
+
+@dataclass
 class Config:
     transcription: TranscribeOptions = field(default_factory=TranscribeOptions)
     store: StoreOptions = field(default_factory=StoreOptions)
@@ -68,6 +88,7 @@ class Config:
     report: ReportOptions = field(default_factory=ReportOptions)
     digest: DigestOptions = field(default_factory=DigestOptions)
     audit: AuditOptions = field(default_factory=AuditOptions)
+    cluster: ClusterOptions = field(default_factory=ClusterOptions)
 
 
 def _apply(target: Any, values: dict, where: str) -> None:

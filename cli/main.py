@@ -131,13 +131,18 @@ def check(transcripts, as_json, rulebook) -> None:
 @cli.command()
 @click.argument("data_dir", type=click.Path(path_type=Path))
 @click.option("--db", type=click.Path(path_type=Path), default=None, help="DuckDB file (default var/oka.duckdb).")
+@click.option("--cluster", "cluster_address", default=None, metavar="ADDRESS",
+              help="Transcribe and check on a Ray cluster: auto (Ray on this machine), HOST:6379 (its head node) "
+                   "or ray://HOST:10001; default: [cluster] address of oka-qa.toml, else no cluster.")
 @click.pass_obj
-def ingest(cfg, data_dir, db) -> None:
+def ingest(cfg, data_dir, db, cluster_address) -> None:
     """Load a data folder: transcribe, check, import records, link, store (docs/CONTRACT.md section 4)."""
     from analytics.ingest.pipeline import ingest as run_ingest
 
     if not data_dir.is_dir():
         _fail(f"{data_dir}: not a folder; give the data folder that holds calls.csv")
+    if cluster_address is not None:
+        cfg.cluster.address = cluster_address.strip()
     problems = Problems()
     try:
         report = run_ingest(data_dir, Path(db or cfg.store.db), cfg, on_error=problems.error)

@@ -1,5 +1,9 @@
-"""The embedded model: assembled once, verified by SHA-256, a clear error when it does not match."""
+"""The embedded model: assembled once, verified by SHA-256 once per installation (re-hashed when a file's
+size or modification time changes), a clear error when it does not match."""
 from __future__ import annotations
+
+import hashlib
+import os
 
 import pytest
 
@@ -14,7 +18,7 @@ def assembled(tmp_path_factory):
 
 
 def test_assembles_verified_folder(assembled):
-    assert sorted(p.name for p in assembled.iterdir()) == sorted(model_mod.EMBEDDED_SHA256)
+    assert sorted(p.name for p in assembled.iterdir()) == sorted([*model_mod.EMBEDDED_SHA256, model_mod.VERIFIED_FILE])
     # nothing half-made is left beside it
     assert [p.name for p in assembled.parent.iterdir()] == [model_mod.EMBEDDED_FOLDER]
 
@@ -36,6 +40,65 @@ def test_damaged_cache_is_a_clear_error(assembled, tmp_path, damage):
         (folder / "config.json").write_text("{}")
     with pytest.raises(ModelError, match=r"config.json.*(does not match|missing).*reinstall"):
         embedded_model_dir(tmp_path)
+
+
+def _small_model(tmp_path, monkeypatch) -> tuple:
+    """A stand-in installation: an assembled folder of small files, pinned to their own hashes."""
+    folder = tmp_path / model_mod.EMBEDDED_FOLDER
+    folder.mkdir()
+    for name in model_mod.EMBEDDED_SHA256:
+        (folder / name).write_bytes(name.encode() * 1000)
+        monkeypatch.setitem(model_mod.EMBEDDED_SHA256, name, hashlib.sha256(name.encode() * 1000).hexdigest())
+    hashed: list[str] = []
+    real = model_mod.sha256_file
+
+    def counting(path):
+        hashed.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr(model_mod, "sha256_file", counting)
+    return folder, hashed
+
+
+def _touch(path):
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+
+
+def _rewrite_same_size(path):
+    st = path.stat()
+    path.write_bytes(path.read_bytes()[::-1])
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+
+
+def _shrink_same_mtime(path):
+    st = path.stat()
+    path.write_bytes(b"x")
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+
+
+@pytest.mark.parametrize("change, hashed_again, error", [
+    (None, [], None),                                                    # nothing changed: nothing read
+    (_touch, ["config.json"], None),                                     # a new mtime: hashed, still good
+    (_rewrite_same_size, ["config.json"], "does not match"),             # new content, new mtime: caught
+    (_shrink_same_mtime, ["config.json"], "does not match"),             # another size, same mtime: caught
+    ("pin", ["config.json"], "does not match"),                          # another release pinned
+])
+def test_model_is_hashed_once_per_installation(tmp_path, monkeypatch, change, hashed_again, error):
+    folder, hashed = _small_model(tmp_path, monkeypatch)
+    assert embedded_model_dir(tmp_path) == folder
+    assert sorted(hashed) == sorted(model_mod.EMBEDDED_SHA256)          # first start: every file hashed
+    hashed.clear()
+    if change == "pin":
+        monkeypatch.setitem(model_mod.EMBEDDED_SHA256, "config.json", "0" * 64)
+    elif change is not None:
+        change(folder / "config.json")
+    if error:
+        with pytest.raises(ModelError, match=error):
+            embedded_model_dir(tmp_path)
+    else:
+        assert embedded_model_dir(tmp_path) == folder
+    assert hashed == hashed_again
 
 
 def test_sha_mismatch_while_assembling_leaves_nothing(tmp_path, monkeypatch):

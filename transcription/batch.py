@@ -170,7 +170,8 @@ def _transcribe_jobs(jobs: list[_Job], opts: TranscribeOptions, cache: Transcrip
                 except Exception as e:
                     log.debug("transcription of %s failed", job.path, exc_info=True)
                     on_error(f"{job.path}: transcription failed: {e}")
-                else:
+                else:  # as a worker process sends it (and the cache keeps it): a call is stored alike either way
+                    transcript = Transcript.from_dict(transcript.to_dict(), source=str(job.path))
                     finish(job.index, job.path, transcript, False, job.key)
                 advance(job)
         else:

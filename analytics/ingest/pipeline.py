@@ -27,7 +27,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,6 +60,7 @@ class IngestReport:
     links: dict[str, int] = field(default_factory=dict)
     changes: list[str] = field(default_factory=list)
     overlaps: int | None = None  # calls started while another call of the operator went on (None: not recounted)
+    calls_resent: int = 0  # --cluster: calls sent to another actor after the one holding them died
     rule_set: str | None = None  # the rule versions new calls are judged by (rules/versions.py)
     recheck: object | None = None  # the re-check of stored calls after a rulebook edit (analytics/ingest/recheck.py)
 
@@ -72,6 +73,8 @@ class IngestReport:
     def summary(self) -> str:
         calls = (f"calls: {self.calls_stored} stored, {self.calls_rechecked} re-checked, "
                  f"{self.calls_skipped} unchanged, {self.calls_failed} failed")
+        if self.calls_resent:
+            calls += f" ({self.calls_resent} sent again after a cluster actor was lost)"
         parts = [calls]
         if self.recheck is not None:
             parts.insert(0, self.recheck.summary())
@@ -274,29 +277,22 @@ def _ingest_calls(path: Path, data_dir: Path, db_path: Path, cfg: Config, checke
             item.audio = media
         todo.append(item)
 
-    for t, message in _transcribe(todo, db_path, cfg, reject, report):
-        file_rejects.append(records.Reject(loaded.file, t.row["_row"], message))
-    ready = [t for t in todo if t.transcript is not None]
-    for batch in _chunks(ready, BATCH):
-        rows = []
-        for t in batch:
-            try:
-                rows.append(_checked(t, checker, report.rule_set))
-            except Exception as e:  # one transcript the rulebook trips on must not stop the rest
-                log.debug("checking %s failed", t.row["call_id"], exc_info=True)
-                bad = records.Reject(loaded.file, t.row["_row"], f"checking call {t.row['call_id']} failed: {e}")
-                file_rejects.append(bad)
-                reject(bad.line())
-                report.calls_failed += 1
-        if not rows:
-            continue
-        with store.connect(db_path) as con:
-            con.begin()
-            calls_store.write_calls(con, rows)
-            linking.mark_stale(con)
-            con.commit()
-        report.calls_stored += len(rows)
-        log.info("stored %s call(s)", report.calls_stored)
+    def failed(t: _Todo, message: str, *, checking: bool = False) -> None:
+        """A call that could not be transcribed or checked: one line, kept among the file's rejects."""
+        bad = records.Reject(loaded.file, t.row["_row"], message)
+        file_rejects.append(bad)
+        reject(bad.line() if checking else message)
+        report.calls_failed += 1
+
+    if cfg.cluster.address:
+        from analytics.ingest import cluster  # Ray is imported on this path only
+
+        rows = cluster.call_rows(todo, db_path, cfg, checker, failed, report,
+                                 check_on_actors=isinstance(checker, _LazyChecker),
+                                 row=lambda t, result: _row(t, result, report.rule_set))
+    else:
+        rows = _local_rows(todo, db_path, cfg, checker, failed, reject, report, loaded.file, file_rejects)
+    _store(rows, db_path, report)
 
     for batch in _chunks(recheck, BATCH):
         _recheck(batch, db_path, checker)
@@ -344,15 +340,61 @@ def _transcribe(todo: list[_Todo], db_path: Path, cfg: Config, reject,
     return failed
 
 
+def _local_rows(todo: list[_Todo], db_path: Path, cfg: Config, checker, failed, reject, report: IngestReport,
+                file: str, file_rejects: list) -> Iterator[dict]:
+    """The calls of ``todo`` transcribed (this process and its worker processes) and checked, as rows to store."""
+    for t, message in _transcribe(todo, db_path, cfg, reject, report):
+        file_rejects.append(records.Reject(file, t.row["_row"], message))
+    for t in todo:
+        if t.transcript is None:
+            continue
+        try:
+            row = _checked(t, checker, report.rule_set)
+        except Exception as e:  # one transcript the rulebook trips on must not stop the rest
+            log.debug("checking %s failed", t.row["call_id"], exc_info=True)
+            failed(t, f"checking call {t.row['call_id']} failed: {e}", checking=True)
+            continue
+        yield row
+
+
+def _store(rows: Iterable[dict | None], db_path: Path, report: IngestReport) -> None:
+    """Write the rows in transactions of ``BATCH`` calls (sooner where a ``None`` says nothing more came for a
+    while), so a crash loses at most the batch in hand and readers get in between."""
+    batch: list[dict] = []
+
+    def flush() -> None:
+        with store.connect(db_path) as con:
+            con.begin()
+            calls_store.write_calls(con, batch)
+            linking.mark_stale(con)
+            con.commit()
+        report.calls_stored += len(batch)
+        log.info("stored %s call(s)", report.calls_stored)
+        batch.clear()
+
+    for row in rows:
+        if row is not None:
+            batch.append(row)
+        if batch and (row is None or len(batch) >= BATCH):
+            flush()
+    if batch:
+        flush()
+
+
 def _chunks(items: list, n: int) -> Iterable[list]:
     for i in range(0, len(items), n):
         yield items[i:i + n]
 
 
 def _checked(t: _Todo, checker, rule_set: str | None = None) -> dict:
+    t.transcript.call_id = t.row["call_id"]
+    return _row(t, checker.check(t.transcript), rule_set)
+
+
+def _row(t: _Todo, result: CheckResult, rule_set: str | None = None) -> dict:
+    """What ``calls_store.write_calls`` stores for one checked call (``rule_set``: rules/versions.py)."""
     tr = t.transcript
     tr.call_id = t.row["call_id"]
-    result: CheckResult = checker.check(tr)
     started = t.row["started_at"]
     return {
         "transcript": tr, "result": result,

@@ -1,0 +1,209 @@
+"""``oka-qa ingest --cluster``: transcription and checking on Ray (analytics/ingest/cluster*.py).
+
+Fast: a plain ingest never imports Ray; the actor pool a cluster's resources hold; a cluster that cannot
+be reached is one error line.  Slow (they start Ray): a two-node local cluster transcribes a folder while
+one node is killed in the middle, and ``--cluster auto`` on the demo; both give the database of a plain
+ingest of the same folder.
+
+Whisper's output depends on the threads its process runs with (OpenMP: Ray gives an actor
+``OMP_NUM_THREADS`` = its CPUs); the plain ingests compared against one-CPU actors run with
+``OMP_NUM_THREADS=1`` and one thread per worker, so both sides decode alike.
+"""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+from click.testing import CliRunner
+from folder_builder import Folder
+
+from analytics.config import ClusterOptions, Config
+from cli.main import cli
+from data import DEMO_DIR
+from transcription.options import TranscribeOptions
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# what a call leaves in the store, less the moments of ingestion (ingested_at, seen_at)
+COMPARED = {
+    "calls": "call_id, started_at, ended_at, duration_s, operator_id, operator_name, audio_path, transcript_path, "
+             "layout, language, topic, score, rulebook, asr_model, content_hash, source_hash, topics",
+    "utterances": "*", "findings": "*", "uncertain_findings": "*", "not_assessed": "*", "call_readings": "*",
+    "call_numbers": "*", "heard_numbers": "*", "links": "*", "requests": "*", "readings": "*",
+    "rejects": "file, row, reason",
+}
+
+
+def _tables(db: Path) -> dict[str, list[tuple]]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return {t: con.execute(f"SELECT {cols} FROM {t} ORDER BY ALL").fetchall() for t, cols in COMPARED.items()}
+
+
+def test_plain_ingest_never_imports_ray(tmp_path):
+    folder = Folder(tmp_path / "data").call("C1", "2026-03-04T10:00:00").write()
+    code = ("import sys; from click.testing import CliRunner; from cli.main import cli; "
+            f"r = CliRunner().invoke(cli, ['ingest', {str(folder)!r}, '--db', {str(tmp_path / 'x.duckdb')!r}]); "
+            "assert r.exit_code == 0, r.output; print('ray' in sys.modules, 'analytics.ingest.cluster' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"], out.stderr
+
+
+CPU, GPU = TranscribeOptions(), TranscribeOptions(device="cuda")
+
+
+@pytest.mark.parametrize(("resources", "opts", "cluster", "expected"), [
+    ({"CPU": 4.0}, CPU, ClusterOptions(), [("cpu", 1)] * 4),
+    ({"CPU": 5.0}, CPU, ClusterOptions(cpus_per_actor=2), [("cpu", 2)] * 2),
+    ({"CPU": 8.0, "GPU": 2.0}, CPU, ClusterOptions(), [("gpu", 1)] * 2 + [("cpu", 1)] * 6),
+    ({"CPU": 8.0, "GPU": 2.0}, CPU, ClusterOptions(gpus=False), [("cpu", 1)] * 8),
+    ({"CPU": 8.0, "GPU": 2.0}, GPU, ClusterOptions(), [("gpu", 1)] * 2),
+    ({"CPU": 8.0, "GPU": 2.0}, TranscribeOptions(device="cpu"), ClusterOptions(), [("cpu", 1)] * 8),
+])
+def test_actors_fill_the_cluster(resources, opts, cluster, expected):
+    from analytics.ingest.cluster import plan
+
+    actors = plan(resources, opts, cluster)
+    assert [(kind, spec["num_cpus"]) for kind, spec, _ in actors] == expected
+    for kind, spec, o in actors:
+        assert o.device == ("cuda" if kind == "gpu" else "cpu") and o.workers == 1
+        assert spec.get("num_gpus", 0) == (1 if kind == "gpu" else 0)
+        assert o.cpu_threads == spec["num_cpus"]
+
+
+@pytest.mark.parametrize(("resources", "opts", "cluster"), [
+    ({"CPU": 1.0}, CPU, ClusterOptions(cpus_per_actor=2)),
+    ({"CPU": 4.0}, GPU, ClusterOptions()),                  # cuda asked for, no GPU in the cluster
+    ({"CPU": 4.0, "GPU": 1.0}, GPU, ClusterOptions(gpus=False)),
+])
+def test_a_cluster_too_small_for_one_actor_says_so(resources, opts, cluster):
+    from analytics.ingest.cluster import ClusterError, plan
+
+    with pytest.raises(ClusterError, match="not enough for one actor"):
+        plan(resources, opts, cluster)
+
+
+def test_unreachable_cluster_is_one_line(tmp_path):
+    folder = Folder(tmp_path / "data").call("C1", "2026-03-04T10:00:00").write()
+    result = CliRunner().invoke(cli, ["ingest", str(folder), "--db", str(tmp_path / "x.duckdb"),
+                                      "--cluster", "127.0.0.1:9"])
+    assert result.exit_code == 2
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "Ray cluster 127.0.0.1:9: cannot connect" in errors[0], result.stderr
+    assert "Traceback" not in result.output
+
+
+# --- slow: Ray started ---------------------------------------------------------------------------
+
+CLIPS = ("2026-03-16_0001", "2026-07-22_0005", "2026-09-02_0008", "2026-10-14_0011", "2026-11-24_0016")
+BROKEN = "2026-11-03_0013"
+
+
+@pytest.fixture(scope="module")
+def short_calls(tmp_path_factory) -> Path:
+    """The first 8 s of five demo calls (one of them mono) and the demo's broken recording."""
+    root = tmp_path_factory.mktemp("short")
+    (root / "audio").mkdir()
+    lines = (DEMO_DIR / "calls.csv").read_text(encoding="utf-8").splitlines()
+    kept = [lines[0]]
+    for line in lines[1:]:
+        call_id = line.split(",")[0]
+        if call_id in CLIPS:
+            subprocess.run(["sox", str(DEMO_DIR / "audio" / f"{call_id}.flac"), str(root / "audio" / f"{call_id}.flac"),
+                            "trim", "0", "8"], check=True)
+            kept.append(line)
+        elif call_id == BROKEN:
+            shutil.copy(DEMO_DIR / "audio" / f"{call_id}.wav", root / "audio")
+            kept.append(line)
+    (root / "calls.csv").write_text("\n".join(kept) + "\n", encoding="utf-8")
+    return root
+
+
+def _config(cache: Path, address: str = "") -> Config:
+    cfg = Config()
+    cfg.transcription.cache_dir = str(cache)
+    cfg.transcription.cpu_threads = 1   # as a one-CPU actor runs
+    cfg.cluster.address = address
+    return cfg
+
+
+@pytest.fixture(scope="module")
+def plain_short(short_calls, tmp_path_factory):
+    """A plain ingest of the short calls (two worker processes, one thread each), with a cache of its own."""
+    from analytics.ingest.pipeline import ingest
+
+    work = tmp_path_factory.mktemp("plain")
+    errors: list[str] = []
+    mp = pytest.MonkeyPatch()
+    mp.setenv("OMP_NUM_THREADS", "1")   # the spawned workers decode as a one-CPU Ray actor does
+    try:
+        report = ingest(short_calls, work / "plain.duckdb", _config(work / "cache"), on_error=errors.append)
+    finally:
+        mp.undo()
+    return work / "plain.duckdb", report, errors
+
+
+@pytest.mark.slow
+def test_a_node_killed_mid_run_loses_and_duplicates_nothing(short_calls, plain_short, tmp_path, monkeypatch):
+    from ray.cluster_utils import Cluster
+
+    from analytics.ingest import cluster as cluster_mod
+    from analytics.ingest.pipeline import ingest
+    from analytics.storage import calls_store
+
+    plain_db, plain_report, plain_errors = plain_short
+    assert plain_report.calls_stored == len(CLIPS)
+    node_args = {"num_cpus": 1, "object_store_memory": 100 * 2**20, "include_dashboard": False}
+    ray_cluster = Cluster(initialize_head=True, head_node_args=node_args)
+    worker = ray_cluster.add_node(**{k: v for k, v in node_args.items() if k != "include_dashboard"})
+    ray_cluster.wait_for_nodes()
+    killed: list[int] = []
+    answer = cluster_mod._Run._answer
+
+    def answer_then_kill(run, actor, t, out):
+        # at the first answer that finds work held by the worker node's actor, that node dies
+        held = [a.held for a in run.actors.values() if a.node == worker.node_id and a.ready]
+        if not killed and sum(held) > 0:
+            killed.append(sum(held))
+            ray_cluster.remove_node(worker, allow_graceful=False)
+        return answer(run, actor, t, out)
+
+    monkeypatch.setattr(cluster_mod._Run, "_answer", answer_then_kill)
+    stored: list[str] = []
+    write_calls = calls_store.write_calls
+
+    def counting_write(con, rows):
+        stored.extend(r["call"]["call_id"] for r in rows)
+        return write_calls(con, rows)
+
+    monkeypatch.setattr(calls_store, "write_calls", counting_write)
+    errors: list[str] = []
+    try:
+        report = ingest(short_calls, tmp_path / "cluster.duckdb", _config(tmp_path / "cache", ray_cluster.address),
+                        on_error=errors.append)
+    finally:
+        ray_cluster.shutdown()
+    assert killed, "the worker node held no call at any answer: nothing was killed in the middle"
+    assert report.calls_resent >= 1                                     # its calls went to the head's actor
+    assert sorted(stored) == sorted(CLIPS)                              # every call stored, once
+    assert report.calls_stored == len(CLIPS) and report.calls_failed == 1
+    assert errors == plain_errors and len(errors) == 1 and BROKEN in errors[0]   # the broken file: one line
+    assert _tables(tmp_path / "cluster.duckdb") == _tables(plain_db)
+    cached = list((tmp_path / "cache").rglob("*.json"))
+    assert len(cached) == len(CLIPS)                                    # each transcript cached once
+
+
+@pytest.mark.slow
+def test_cluster_auto_on_the_demo_equals_a_plain_ingest(tmp_path):
+    plain = CliRunner().invoke(cli, ["ingest", str(DEMO_DIR), "--db", str(tmp_path / "plain.duckdb")])
+    clustered = CliRunner().invoke(cli, ["ingest", str(DEMO_DIR), "--db", str(tmp_path / "cluster.duckdb"),
+                                         "--cluster", "auto"])
+    assert plain.exit_code == clustered.exit_code == 1, clustered.output    # the broken recording
+    errors = [line for line in clustered.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and BROKEN in errors[0], clustered.stderr
+    plain_tables, cluster_tables = _tables(tmp_path / "plain.duckdb"), _tables(tmp_path / "cluster.duckdb")
+    assert len(cluster_tables["calls"]) == len(DEMO_DIR.joinpath("calls.csv").read_text().splitlines()) - 2
+    assert cluster_tables == plain_tables
