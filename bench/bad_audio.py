@@ -12,7 +12,8 @@ audio — a measure that a loaded machine disturbs less than wall time — the p
 the speaker-blind WER against the script, and what the rules made of it (counted findings that the script
 does not have, rules not assessed).  The settings compared by default: the product's (a second pass at
 most once per piece, none for a hopeless piece: ``hopeless_logprob`` −2.0) and the same with the hopeless
-test off (``hopeless_logprob=-99``: every suspect piece decoded again).
+test off (``hopeless_logprob=-99``: every suspect piece decoded again).  ``--set third_pass=off`` (last, it
+stays off) measures the recogniser without its chunk-by-chunk pass after an empty second pass.
 """
 from __future__ import annotations
 
@@ -55,11 +56,32 @@ class _Count(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.DEBUG)
         self.again = self.hopeless = 0
+        self.why: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
         msg = record.getMessage()
         self.again += "decoded again alone" in msg or "decoded chunk by chunk" in msg
         self.hopeless += "hopeless" in msg
+        if "decoded again alone" in msg or "hopeless" in msg:
+            self.why.append(msg.split(": ", 1)[-1])
+
+
+def no_chunk_pass() -> None:
+    """Switch off the recogniser's third pass (a piece left with no word after its second pass decoded once more
+    chunk by chunk): what bounding it to one second pass per piece would save.  For this bench only."""
+    from transcription.recognize import Recognizer
+
+    alone = Recognizer._decode_alone
+    empty: list[tuple[int, int]] = []
+
+    def bounded(self, packed, piece, within, kw):
+        if within[0] == within[1] and any(a <= within[0] <= b for a, b in empty):
+            return []
+        got = alone(self, packed, piece, within, kw)
+        if not got and within[1] > within[0]:
+            empty.append(within)
+        return got
+    Recognizer._decode_alone = bounded
 
 
 def wer(written: dict, transcript) -> float:
@@ -112,10 +134,15 @@ def main(argv: list[str] | None = None) -> int:
         for setting in sets:
             key, _, value = setting.partition("=")
             opts = TranscribeOptions(device="cpu", workers=1, cpu_threads=1)
-            setattr(opts, key, type(getattr(opts, key))(value))
+            if key == "third_pass":
+                if value.lower() in ("0", "false", "no", "off"):
+                    no_chunk_pass()
+            else:
+                setattr(opts, key, type(getattr(opts, key))(value))
             transcriber = Transcriber(opts)
             for (cid, line), (path, written, labels) in audio.items():
                 counter.again = counter.hopeless = 0
+                counter.why = []
                 t0 = time.process_time()
                 tr = transcriber.transcribe(path, cid)
                 cpu = time.process_time() - t0
@@ -124,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
                 rows.append({"setting": setting, "call": cid, "line": line, "audio_s": tr.duration_s, "cpu_s": cpu,
                              "again": counter.again, "hopeless": counter.hopeless, "wer": wer(written, tr),
                              "false": len(got - labels), "true": len(got & labels),
-                             "not_assessed": len(result.not_assessed)})
+                             "not_assessed": len(result.not_assessed), "why": counter.why})
                 r = rows[-1]
                 print(f"{setting:<24}{cid:<12}{line:<10} {r['cpu_s'] / r['audio_s']:.3f} CPU-s/audio-s  "
                       f"again {r['again']:>2}  hopeless {r['hopeless']:>2}  WER {r['wer']:.3f}  "

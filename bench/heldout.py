@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.heldout_corpus import DEFAULT_DIR, build  # noqa: E402
+from bench.heldout_corpus import DEFAULT_DIR, N_CALLS, SEED, build  # noqa: E402
 
 
 def _settings(sets: list[str]):
@@ -106,6 +106,7 @@ def score(calls: list[dict], docs: dict[str, dict]) -> dict:
                 key = "tp" if rid in want and rid in got else "fn" if rid in want else "fp"
                 s[key] += 1
                 g[key] += 1
+        c["_found"] = [(f.rule, f.confidence, f.rule in want) for f in [*result.findings, *result.uncertain]]
         c["_errors"] = {"missed": sorted(want - got), "extra": sorted(got - want),
                         "topic": None if result.topic == c["expected"]["topic"] else [c["expected"]["topic"],
                                                                                       result.topic]}
@@ -142,6 +143,26 @@ def speech_figures(folder: Path, calls: list[dict], docs: dict[str, dict]) -> di
             "mono_words_unknown": unknown}
 
 
+def calibrate(calls: list[dict], default: float, grid: tuple[float, ...] = tuple(x / 20 for x in range(6, 19))
+              ) -> list[tuple[str, list[float], list[float], float]]:
+    """Per rule: (rule, confidences of right findings, of wrong ones, the lowest threshold of ``grid`` —
+    not below the rulebook's default — that leaves no wrong finding counted).  Counted and uncertain findings
+    alike, each rule once per call at its surest finding.  For the dev half only."""
+    best: dict[tuple[str, str], tuple[float, bool]] = {}
+    for c in calls:
+        for rule, conf, right in c.get("_found", []):
+            key = (c["call_id"], rule)
+            if key not in best or conf > best[key][0]:
+                best[key] = (conf, right)
+    out = []
+    for rule in sorted({r for _, r in best}):
+        tp = sorted(v for (_, r), (v, ok) in best.items() if r == rule and ok)
+        fp = sorted(v for (_, r), (v, ok) in best.items() if r == rule and not ok)
+        t = next((g for g in grid if g >= default and all(v < g for v in fp)), grid[-1])
+        out.append((rule, tp, fp, t))
+    return out
+
+
 def _pr(s: dict) -> tuple[float | None, float | None]:
     p = s["tp"] / (s["tp"] + s["fp"]) if s["tp"] + s["fp"] else None
     r = s["tp"] / (s["tp"] + s["fn"]) if s["tp"] + s["fn"] else None
@@ -156,10 +177,15 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--half", choices=["dev", "test", "all"], default="dev")
     ap.add_argument("--folder", type=Path, default=DEFAULT_DIR)
+    ap.add_argument("--seed", type=int, default=SEED,
+                    help="a corpus built with another seed (bench/heldout_corpus.py --seed): all of it may be tuned on")
+    ap.add_argument("--n-calls", type=int, default=N_CALLS)
     ap.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
                     help="a transcription setting (TranscribeOptions field)")
     ap.add_argument("--written", action="store_true", help="check the written scripts, not the audio")
     ap.add_argument("--calls", action="store_true", help="list each call's errors (refused for the test half)")
+    ap.add_argument("--calibrate", action="store_true",
+                    help="per rule, the confidences of right and wrong findings and a min_confidence (dev half only)")
     ap.add_argument("--transcribe-only", action="store_true")
     ap.add_argument("--cached", action="store_true", help="score only the calls already transcribed")
     ap.add_argument("--json", action="store_true")
@@ -168,9 +194,9 @@ def main(argv: list[str] | None = None) -> int:
                          "voice prints, without decoding again)")
     ap.add_argument("--wer", action="store_true", help="also per-speaker WER and mono role accuracy")
     args = ap.parse_args(argv)
-    if args.calls and args.half != "dev":
+    if (args.calls or args.calibrate) and args.half != "dev" and args.seed == SEED:
         ap.error("per-call errors are shown for the dev half only: the test half is not to be tuned on")
-    corpus = build(args.folder)
+    corpus = build(args.folder, args.n_calls, args.seed)
     calls = [c for c in corpus if args.half in ("all", c["half"])]
     for c in calls:
         c["duration_s"] = json.loads((args.folder / "written" / f"{c['call_id']}.json").read_text(
@@ -209,6 +235,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"WER operator {_f(sp['wer_operator'])}  customer {_f(sp['wer_customer'])}  "
               f"mono role accuracy {_f(sp['mono_role_accuracy'])} over {sp['mono_words_matched']} words "
               f"recognised exactly ({sp['mono_words_unknown']} of them unknown)")
+    if args.calibrate:
+        import yaml
+
+        from rules.engine import Checker
+        from rules.rulebook import DEFAULT_PATH
+
+        rules = {r.id: r.min_confidence for r in Checker.default().rules}
+        default = float(yaml.safe_load(Path(DEFAULT_PATH).read_text(encoding="utf-8"))["confidence"]["min_confidence"])
+        print(f"{'rule':<24}{'now':>6}{'suggest':>8}  right (confidence)            wrong (confidence)")
+        for rule, tp, fp, t in calibrate(calls, default):
+            print(f"{rule:<24}{rules.get(rule, default):6.2f}{t:8.2f}  {' '.join(f'{v:.2f}' for v in tp):<30}"
+                  f"{' '.join(f'{v:.2f}' for v in fp)}")
     if args.calls:
         for c in calls:
             e = c.get("_errors")

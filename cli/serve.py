@@ -16,6 +16,7 @@ from pathlib import Path
 
 import dashboards
 from core.errors import OkaError
+from dashboards.components.status import TEXT_COLOUR
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,7 @@ def streamlit_command(db_path: Path, port: int, address: str) -> list[str]:
         "--server.fileWatcherType", "none",
         "--server.runOnSave", "false",
         "--theme.base", "light",
+        "--theme.textColor", TEXT_COLOUR,        # dark enough that a grid's pinned (faded) columns read 4,5:1
         "--client.toolbarMode", "minimal",       # no English menu (Rerun, Settings, Print, ...)
         "--client.showErrorDetails", "none",
         "--client.disableDataExport", "true",

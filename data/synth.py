@@ -2,6 +2,7 @@
 
     python -m data.synth --calls 2000 --out /tmp/oka-data            # transcripts, checked by the rulebook
     python -m data.synth --calls 1000000 --out /tmp/big --prechecked  # pre-checked, for the scale benchmark
+    python -m data.synth --calls 1000000 --out /tmp/big --prechecked --transcripts  # + the transcripts (re-check)
 
 What it makes, with distributions of a city utility's contact centre:
 
@@ -28,7 +29,11 @@ What it makes, with distributions of a city utility's contact centre:
   call's duration, topic, score, findings, dictated values and the numbers
   said; calls.csv names ``prechecked/calls.parquet`` as every call's
   transcript, and ``oka-qa ingest`` stores the results as they are
-  (analytics/ingest/prechecked.py).
+  (analytics/ingest/prechecked.py);
+* with ``--prechecked --transcripts``: also ``prechecked/utterances.parquet``, every
+  call's transcript (the same words as the JSON transcripts, one row an utterance
+  with the fields of docs/CONTRACT.md section 1), so the stored calls can be
+  judged again after a rulebook edit (``oka-qa recheck``, bench/recheck_scale.py).
 """
 from __future__ import annotations
 
@@ -247,7 +252,24 @@ def _transcript(row: dict, rules: set[str]) -> dict:
                             "text": t} for i, (s, t) in enumerate(utts)]}
 
 
-def write(frames: dict[str, pl.DataFrame], out: Path, prechecked: bool) -> None:
+def utterance_frame(calls: pl.DataFrame, findings: pl.DataFrame, batch: int = 100_000) -> pl.DataFrame:
+    """Every call's transcript (``_transcript``) as rows: call_id, idx, speaker, start, end, text."""
+    by_call = findings.group_by("call_id").agg("rule")
+    rules = dict(zip(by_call["call_id"].to_list(), by_call["rule"].to_list(), strict=True))
+    parts = []
+    for first in range(0, calls.height, batch):
+        cols: dict[str, list] = {"call_id": [], "idx": [], "speaker": [], "start": [], "end": [], "text": []}
+        for row in calls.slice(first, batch).iter_rows(named=True):
+            for i, u in enumerate(_transcript(row, set(rules.get(row["call_id"], [])))["utterances"]):
+                for k, v in (("call_id", row["call_id"]), ("idx", i), ("speaker", u["speaker"]),
+                             ("start", u["start"]), ("end", u["end"]), ("text", u["text"])):
+                    cols[k].append(v)
+        parts.append(pl.DataFrame(cols, schema={"call_id": pl.String, "idx": pl.Int32, "speaker": pl.String,
+                                                "start": pl.Float64, "end": pl.Float64, "text": pl.String}))
+    return pl.concat(parts) if parts else pl.DataFrame()
+
+
+def write(frames: dict[str, pl.DataFrame], out: Path, prechecked: bool, transcripts: bool = False) -> None:
     out.mkdir(parents=True, exist_ok=True)
     calls = frames["calls"]
     fmt = "%Y-%m-%dT%H:%M:%S"
@@ -265,6 +287,8 @@ def write(frames: dict[str, pl.DataFrame], out: Path, prechecked: bool) -> None:
             pre / "findings.parquet")
         calls.filter("dictated").select("call_id", "value").write_parquet(pre / "call_readings.parquet")
         calls.select("call_id", pl.col("account").alias("number")).write_parquet(pre / "call_numbers.parquet")
+        if transcripts:
+            utterance_frame(calls, frames["findings"]).write_parquet(pre / "utterances.parquet")
         csv_calls = csv_calls.with_columns(pl.lit("prechecked/calls.parquet").alias("transcript_path"))
     else:
         tdir = out / "transcripts"
@@ -287,9 +311,11 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--months", type=int, default=24, help="months covered")
     p.add_argument("--seed", type=int, default=2019)
     p.add_argument("--prechecked", action="store_true", help="write prechecked/*.parquet instead of transcripts")
+    p.add_argument("--transcripts", action="store_true",
+                   help="with --prechecked: the transcripts too, as prechecked/utterances.parquet")
     a = p.parse_args(argv)
     frames = generate(a.calls, a.start, a.months, a.seed)
-    write(frames, a.out, a.prechecked)
+    write(frames, a.out, a.prechecked, a.transcripts)
     print(f"{a.out}: {a.calls} calls, {frames['requests'].height} requests, {frames['readings'].height} readings")
 
 

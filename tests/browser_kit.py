@@ -23,10 +23,16 @@ OKA_QA = [sys.executable, "-m", "cli.main"]
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
 
-# Streamlit's page is settled when no script run is shown (the status widget) and no element is left over
-# from the run before (``data-stale="true"``, drawn faded until the new run replaces or drops it).
-_SETTLED = """() => !document.querySelector('[data-testid="stStatusWidget"]')
-                    && !document.querySelector('[data-stale="true"]')"""
+# Streamlit's page is settled when its script is not running (the app root's ``data-test-script-state``: the
+# browser sets it to «rerunRequested» the moment a widget asks for a run, the server to «running», then
+# «notRunning»), no element is left over from the run before (``data-stale="true"``, drawn faded until the new
+# run replaces or drops it) and no run is shown (the status widget).
+_SETTLED = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    return !!app && app.getAttribute('data-test-script-state') === 'notRunning'
+        && !document.querySelector('[data-stale="true"]')
+        && !document.querySelector('[data-testid="stStatusWidget"]');
+}"""
 
 
 @contextlib.contextmanager

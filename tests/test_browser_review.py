@@ -171,6 +171,34 @@ def test_auditor_reviews_five_findings_in_three_clicks_each(server, browser):
     assert want != score_before
 
 
+def test_head_dismisses_a_reading_mismatch_the_recogniser_caused(server, browser):
+    """Records discrepancies are reviewed like findings: at 1280×720 the head hears the moment, dismisses the
+    mismatch with a reason, and the tile «Показания расходятся с продиктованными» drops to 0 at once."""
+    url, db = server
+    pg = new_page(browser, 1280, 720)
+    sign_in(pg, url, "aigerim")
+    pg.locator('[data-testid="stSidebar"]').get_by_text("II", exact=True).click()
+    pg.get_by_text("II полугодие 2025: 01.07.2025 – 31.12.2025").first.wait_for()
+    settle(pg)
+    label = BY_KEY["readings_value_mismatch"].tile_label
+    assert tile_value(pg, label) == "1"
+    go(pg, "Проверка")
+    card = pg.locator(".st-key-disc_card")
+    card.scroll_into_view_if_needed()
+    assert "В базе: 410" in card.inner_text() and "«четыреста»" in card.inner_text()
+    assert card.locator("audio").count() == 1                            # the moment, playable
+    pg.screenshot(path=str(SHOTS / "review_head_discrepancy_1280x720.png"))
+    card.get_by_label("Комментарий (для отклонения обязателен)").fill("сказано «четыреста десять»")
+    card.get_by_label("Комментарий (для отклонения обязателен)").press("Enter")
+    settle(pg)
+    card.get_by_role("button", name="Отклонить расхождение").click()
+    saved = pg.get_by_text("Сохранено: показание m3 — отклонено, больше не учитывается")
+    wait_until(pg, "the dismissal saved", lambda: saved.count() > 0)
+    go(pg, "Обзор")
+    wait_until(pg, "the tile at 0", lambda: tile_value(pg, label) == "0")
+    assert compute_kpis(db, dt.date(2025, 7, 1), dt.date(2025, 12, 31))["readings_value_mismatch"] == 0
+
+
 @pytest.mark.parametrize(("width", "height"), SIZES)
 def test_screenshots_of_every_page(server, browser, width, height):
     url, _db = server
@@ -181,6 +209,9 @@ def test_screenshots_of_every_page(server, browser, width, height):
         go(pg, title)
         assert not pg.locator('[data-testid="stException"]').count(), f"{title}: an exception is shown"
         pg.screenshot(path=str(SHOTS / f"size_{width}x{height}_{i}_{title.replace(' ', '_')}.png"))
+        if title == "Проверка":                                       # the records discrepancies below the findings
+            pg.get_by_role("heading", name="Расхождения записей (п. 12)").scroll_into_view_if_needed()
+            pg.screenshot(path=str(SHOTS / f"size_{width}x{height}_{i}b_discrepancies.png"))
     pg.goto(url + "/calls?call=c13&t=5")
     pg.get_by_role("heading", name="Звонок c13").wait_for()
     settle(pg)

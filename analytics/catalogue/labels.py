@@ -30,7 +30,7 @@ NOT_ASSESSED_RU = {"language": "нет словаря для языка звон
 VERDICTS_RU = {"confirmed": "подтверждено", "rejected": "ложное срабатывание", "dismissed": "отклонено",
                "cleared": "решение снято"}
 # the records discrepancies a reviewer confirms or dismisses (analytics/storage/discrepancies.py)
-DISCREPANCIES_RU = {"value": "показание не как продиктовано", "account": "номер не назван в звонке"}
+DISCREPANCIES_RU = {"value": "значение не совпадает с продиктованным", "account": "номер не назван в звонке"}
 UNREVIEWED_RU = "не проверено"
 RECORD_TYPES_RU = {"request": "заявка", "reading": "показание"}
 REASON_CLASSES_RU = {"plumbing": "после сантехнических работ", "emergency": "после аварии",

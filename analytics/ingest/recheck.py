@@ -49,7 +49,7 @@ from analytics.storage import calls_store, store
 
 log = logging.getLogger(__name__)
 
-CHUNK = 5_000          # calls per chunk: a worker's unit and the driver's transaction
+CHUNK = 10_000         # calls per chunk: a worker's unit and the driver's transaction
 INLINE_BELOW = 200   # fewer calls to judge than this: no worker processes (they take a second or two to start)
 
 
@@ -222,19 +222,22 @@ def _write(db_path: Path, out: Out, key: str, edition: str, scoring: dict, repor
         con.register("new_f", _frame(out.findings, "findings"))
         con.register("new_u", _frame(out.uncertain, "uncertain_findings"))
         con.register("ingest_rules", pl.DataFrame({"rule": sorted(ingest_rules)}, schema={"rule": pl.String}))
+        # a chunk's calls are a range of call ids: the range lets each statement skip the rest of a big table
+        span = [min(out.done), max(out.done)]
         orphans = con.execute("""
             SELECT 'finding' AS kind, f.call_id, f.idx, f.rule, f.evidence, r.verdict
             FROM findings f SEMI JOIN judged j ON j.call_id = f.call_id AND j.rule = f.rule
             ANTI JOIN new_f n ON n.call_id = f.call_id AND n.idx = f.idx
             LEFT JOIN reviews r ON r.call_id = f.call_id AND r.idx = f.idx
-            WHERE f.rule NOT IN (SELECT rule FROM ingest_rules)
+            WHERE f.call_id BETWEEN ? AND ? AND f.rule NOT IN (SELECT rule FROM ingest_rules)
               AND EXISTS (SELECT 1 FROM review_events e WHERE e.call_id = f.call_id AND e.idx = f.idx)
             UNION ALL
             SELECT 'uncertain', u.call_id, u.idx, u.rule, u.evidence, ur.verdict
             FROM uncertain_findings u SEMI JOIN judged j ON j.call_id = u.call_id AND j.rule = u.rule
             ANTI JOIN new_u n ON n.call_id = u.call_id AND n.idx = u.idx
             JOIN uncertain_reviews ur ON ur.call_id = u.call_id AND ur.idx = u.idx
-            ORDER BY 2, 1, 3""").fetchall()
+            WHERE u.call_id BETWEEN ? AND ?
+            ORDER BY 2, 1, 3""", span + span).fetchall()
         for kind, cid, idx, rule, evidence, verdict in orphans:
             con.execute("INSERT INTO recheck_orphans VALUES (now()::TIMESTAMP, ?, ?, ?, ?, ?, ?)",
                         [cid, idx, kind, rule, evidence, verdict])
@@ -242,8 +245,8 @@ def _write(db_path: Path, out: Out, key: str, edition: str, scoring: dict, repor
                                    "verdict": verdict})
         keep_ingest = "AND t.rule NOT IN (SELECT rule FROM ingest_rules)"
         for table, extra in (("findings", keep_ingest), ("uncertain_findings", keep_ingest), ("not_assessed", "")):
-            con.execute(f"DELETE FROM {table} t USING judged j WHERE t.call_id = j.call_id AND t.rule = j.rule "
-                        f"{extra}")
+            con.execute(f"DELETE FROM {table} t USING judged j WHERE t.call_id BETWEEN ? AND ? "
+                        f"AND t.call_id = j.call_id AND t.rule = j.rule {extra}", span)
         calls_store.insert(con, "findings", out.findings)
         calls_store.insert(con, "uncertain_findings", out.uncertain)
         calls_store.insert(con, "not_assessed", out.not_assessed)
@@ -252,7 +255,7 @@ def _write(db_path: Path, out: Out, key: str, edition: str, scoring: dict, repor
                                                     "topics": pl.List(pl.String), "language": pl.String})
             con.register("whole", whole)
             con.execute("UPDATE calls SET topic = w.topic, topics = w.topics, language = w.language "
-                        "FROM whole w WHERE calls.call_id = w.call_id")
+                        "FROM whole w WHERE calls.call_id BETWEEN ? AND ? AND calls.call_id = w.call_id", span)
             calls_store.delete_calls(con, ("call_readings", "heard_numbers"), whole["call_id"].to_list())
             calls_store.insert(con, "call_readings", out.readings)
             calls_store.insert(con, "heard_numbers", out.heard)
@@ -269,11 +272,13 @@ def _settle(con, done: pl.DataFrame, key: str, edition: str, scoring: dict) -> N
     """The calls of ``done`` are judged by rule set ``key``: their edition follows, their score is recomputed."""
     con.register("done", done)
     con.register("weights", scoring["weights"])
-    con.execute("UPDATE calls SET rule_set = ?, rulebook = ? FROM done d WHERE calls.call_id = d.call_id",
-                [key, edition])
+    span = [done["call_id"].min(), done["call_id"].max()]   # a range of call ids (see _write)
+    con.execute("UPDATE calls SET rule_set = ?, rulebook = ? FROM done d WHERE calls.call_id BETWEEN ? AND ? "
+                "AND calls.call_id = d.call_id", [key, edition, *span])
     for table in ("findings", "uncertain_findings"):
-        con.execute(f"UPDATE {table} SET rulebook = ? FROM done d WHERE {table}.call_id = d.call_id "
-                    f"AND {table}.rulebook IS DISTINCT FROM ?", [edition, edition])
+        con.execute(f"UPDATE {table} SET rulebook = ? FROM done d WHERE {table}.call_id BETWEEN ? AND ? "
+                    f"AND {table}.call_id = d.call_id AND {table}.rulebook IS DISTINCT FROM ?",
+                    [edition, *span, edition])
     # the score as the checker computes it (rules.engine): start − the weights of the rules with a counted
     # finding, not below the floor; NULL when no rule could be assessed
     con.execute("""
@@ -283,11 +288,14 @@ def _settle(con, done: pl.DataFrame, key: str, edition: str, scoring: dict) -> N
                         ELSE greatest(?::DOUBLE, ?::DOUBLE - coalesce(p.penalty, 0)) END AS score
             FROM done d
             LEFT JOIN (SELECT call_id, count(*) AS n FROM not_assessed SEMI JOIN done USING (call_id)
-                       WHERE rule IN (SELECT rule FROM weights) GROUP BY call_id) na USING (call_id)
+                       WHERE call_id BETWEEN ? AND ? AND rule IN (SELECT rule FROM weights)
+                       GROUP BY call_id) na USING (call_id)
             LEFT JOIN (SELECT f.call_id, sum(w.weight) AS penalty
-                       FROM (SELECT DISTINCT call_id, rule FROM findings SEMI JOIN done USING (call_id)) f
+                       FROM (SELECT DISTINCT call_id, rule FROM findings SEMI JOIN done USING (call_id)
+                             WHERE call_id BETWEEN ? AND ?) f
                        JOIN weights w ON w.rule = f.rule AND w.counts GROUP BY f.call_id) p USING (call_id)
-        ) s WHERE calls.call_id = s.call_id""", [scoring["n_rules"], scoring["floor"], scoring["start"]])
+        ) s WHERE calls.call_id BETWEEN ? AND ? AND calls.call_id = s.call_id""",
+                [scoring["n_rules"], scoring["floor"], scoring["start"], *span, *span, *span])
     con.unregister("weights")
     con.unregister("done")
 
@@ -302,7 +310,8 @@ def _run(db_path: Path, run: pl.DataFrame, checker, plan: Chunk, key: str, scori
     try:
         with store.connect(db_path) as con:
             _export(con, run, folder)
-        jobs = [Chunk(folder, n, plan.rules_of, plan.removed_of, plan.ingest_rules, plan.edition) for n in chunks]
+        jobs = [Chunk(folder, n, plan.rules_of, plan.removed_of, plan.ingest_rules, plan.edition, key)
+                for n in chunks]
         if workers == 1 or run.height < INLINE_BELOW:
             results = (judge_chunk(job, checker) for job in jobs)
             pool = None

@@ -20,7 +20,8 @@ from dashboards.labels import grid_config, russian
 
 STATES_RU = {"unreviewed": "не проверенные", "confirmed": "подтверждённые", "dismissed": "отклонённые", "all": "все"}
 CURRENT = "disc_current"       # (record_type, record_id, what) on the card: kept across pages
-LIST_COLUMNS = ["record_id", "recorded_at", "operator_name", "what", "call_id", "value", "dictated_values",
+# the discrepancy first (record, kind), then its call, when and who: the grid is narrow at 1280×720
+LIST_COLUMNS = ["record_id", "what", "call_id", "recorded_at", "operator_name", "value", "dictated_values",
                 "account", "numbers_said", "verdict"]
 
 
@@ -36,8 +37,8 @@ def _sides(d: dict) -> str:
 
 def _card(d: dict, pos: int, total: int, keys: list[tuple], page: str) -> None:
     which = f"{d['record_type']}_{d['record_id']}_{d['what']}"
-    st.markdown(f"**{DISCREPANCIES_RU[d['what']].capitalize()} · {RECORD_TYPES_RU[d['record_type']]} "
-                f"{d['record_id']}**")
+    st.markdown(f"**{RECORD_TYPES_RU[d['record_type']].capitalize()} {d['record_id']}: "
+                f"{DISCREPANCIES_RU[d['what']]}**")
     st.caption(f"{fmt_of(pos + 1, total)} · звонок {d['call_id']} · {fmt_datetime(d['recorded_at'])} · "
                f"{d['operator_name'] or '—'}" + (f" · {fmt_seconds(d['at_s'])}" if d["at_s"] is not None else ""))
     st.markdown(_sides(d))
@@ -110,4 +111,4 @@ def render(period, page: str) -> None:
         st.caption(f"Расхождений: {fmt_number(found.height, 0)}. Выберите строку — справа откроется её проверка.")
         shown = russian(found.select(LIST_COLUMNS).with_columns(pl.col("value").cast(pl.Float64)))
         st.dataframe(shown, hide_index=True, key="disc_table", on_select=_pick, selection_mode="single-row",
-                     column_config=grid_config(shown), height=300)
+                     column_config=grid_config(shown, pin=("Запись", "Расхождение")))

@@ -26,6 +26,16 @@ STATUSES = {
     "reference": Status("#555a60", "\u2139", "справочно"),   # the information sign
 }
 BACKGROUNDS = ("#ffffff", "#f0f2f6")   # the page; Streamlit's light secondary background (bordered containers)
+# The theme's text colour (``oka-qa dashboard`` passes it as --theme.textColor).  Streamlit draws a grid's pinned
+# columns at 60 % opacity (PINNED_ALPHA): with its default #31333F they read 3,7:1 on white; with this, 4,9:1.
+TEXT_COLOUR = "#111318"
+PINNED_ALPHA = 0.6
+
+
+def over(colour: str, alpha: float, background: str = "#ffffff") -> str:
+    """``colour`` drawn at ``alpha`` opacity over ``background``: the colour the eye gets."""
+    fg, bg = ([int(c.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4)] for c in (colour, background))
+    return "#" + "".join(f"{round(alpha * f + (1 - alpha) * b):02x}" for f, b in zip(fg, bg, strict=True))
 
 
 def of(met: bool | None, has_value: bool = True, has_target: bool = True) -> Status:

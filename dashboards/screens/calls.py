@@ -146,7 +146,7 @@ def search() -> None:
     _filters_from_address(names, sorted(datasource.rule_counts(period.start, period.end)["rule"].to_list()))
     query = bounded_query(st.text_input("Поиск по расшифровкам", key="calls_query", max_chars=MAX_QUERY_CHARS,
                                         placeholder="например: девушка подождите"))
-    c1, c2, c3, c4, c5 = st.columns([2, 2, 2, 2, 1])
+    c1, c2, c3, c4, c5 = st.columns([2, 2, 2, 1.6, 1.6])   # «все языки» whole at 1280×720
     chosen_ops = c1.multiselect("Оператор", list(names), format_func=lambda i: names.get(i) or i, key="calls_ops",
                                 placeholder="все операторы")
     topics = c2.multiselect("Тема", list(TOPICS), format_func=lambda t: TOPICS_RU.get(t, t), key="calls_topics",

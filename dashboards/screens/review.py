@@ -23,7 +23,10 @@ rules = datasource.rules()
 PAGE = "screens/review.py"
 CURRENT = "review_current"          # (call_id, idx) of the finding on screen: kept across pages
 STATES_RU = {"unreviewed": "не проверенные", "confirmed": "подтверждённые", "rejected": "отклонённые", "all": "все"}
-LIST_COLUMNS = ["call_id", "started_at", "operator_name", "rule", "clause", "start", "evidence", "verdict"]
+# the finding first (call, rule), then when and who: at 1280×720 the grid is narrow and scrolls sideways
+LIST_COLUMNS = ["call_id", "rule", "clause", "started_at", "operator_name", "start", "evidence", "verdict"]
+RULE_WIDTH_PX = 230       # «Нарушение» wraps onto up to three lines (rows ROW_HEIGHT_PX high) instead of being cut
+ROW_HEIGHT_PX = 66        # Streamlit wraps a grid's text only in rows taller than 4rem
 
 # the decision fits the first screen at 1280×720: less empty space above the title
 st.html("<style>[data-testid='stMainBlockContainer'] {padding-top: 2rem !important;}</style>")
@@ -36,16 +39,17 @@ saved_slot = st.empty()
 if msg := st.session_state.pop("review_saved", None):
     saved_slot.success(msg, icon=":material/task_alt:")
 
-c1, c2 = st.columns([3, 2])
+# the filters over the list, the card beside them from the top: its buttons stay on the first screen at 1280×720
+left, right = st.columns([5, 4])
 names = sorted(datasource.rule_precision()["rule"].to_list())
 context.remember("review_rule", "")
-rule = context.remembered("review_rule", c1.selectbox(
+rule = context.remembered("review_rule", left.selectbox(
     "Правило", ["", *names], key="review_rule",      # "" (not None, which streamlit shows as its English placeholder)
     format_func=lambda r: "все правила" if not r else fmt_rule(rules.get(r, (None, None))[1],
                                                                rules.get(r, (None, None))[0], r))) or None
 context.remember("review_state", "unreviewed")
-state = context.remembered("review_state", c2.radio("Показать", datasource.REVIEW_STATES, format_func=STATES_RU.get,
-                                                    horizontal=True, key="review_state"))
+state = context.remembered("review_state", left.radio("Показать", datasource.REVIEW_STATES,
+                                                      format_func=STATES_RU.get, horizontal=True, key="review_state"))
 
 found = datasource.findings_for_review(period.start, period.end, rule, state)
 keys = list(zip(found["call_id"].to_list(), found["idx"].to_list(), strict=True))
@@ -65,7 +69,7 @@ def _pick_from_table() -> None:
 
 
 if found.is_empty():
-    st.info("Срабатываний для проверки нет." if state == "unreviewed" else "Срабатываний нет.")
+    left.info("Срабатываний для проверки нет." if state == "unreviewed" else "Срабатываний нет.")
 else:
     if tuple(st.session_state.get(CURRENT) or ()) not in keys:
         st.session_state[CURRENT] = keys[0]
@@ -73,7 +77,6 @@ else:
     pos = keys.index(current)
     f = found.row(pos, named=True)
 
-    left, right = st.columns([5, 4])
     with right.container(border=True, key="review_card"):
         clause, title = rules.get(f["rule"], (f["clause"], None))
         st.markdown(f"**{fmt_rule(title, clause or f['clause'], f['rule'])}**")
@@ -90,8 +93,10 @@ else:
     with left:
         st.caption(f"Срабатываний: {fmt_number(found.height, 0)}. Выберите строку — справа откроется её проверка.")
         shown = russian(found.select(LIST_COLUMNS), rules)
+        config = grid_config(shown, pin=("Звонок", "Нарушение"))
+        config["Нарушение"]["width"] = RULE_WIDTH_PX
         st.dataframe(shown, hide_index=True, key="review_table", on_select=_pick_from_table,
-                     selection_mode="single-row", column_config=grid_config(shown), height=420)
+                     selection_mode="single-row", column_config=config, height=420, row_height=ROW_HEIGHT_PX)
         download_buttons(for_export(russian(found, rules)),
                          f"проверка_{period.start:%d.%m.%Y}_{period.end:%d.%m.%Y}", key="review")
 

@@ -36,12 +36,24 @@ _PRIORITY = {k: i for i, k in enumerate(KINDS)}
 CONTEXT_UTTERANCES = 3
 MEMO_LIMIT = 200_000
 _EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-# a spoken address: the name before «собака» may be said in pieces («erlan точка sadykov», «aset тире 77»);
-# pieces are plain word characters and the separators never are, so the pattern cannot backtrack far
-_SPOKEN_SEP = r"(?:\s*[.-]\s*|\s+(?:точка|dot|тире|дефис|нижнее\s+подч[её]ркивание|подч[её]ркивание)\s+)"
+# a spoken address: the name before «собака» may be said in pieces («erlan точка sadykov», «aset тире 77») or
+# letter by letter, Latin or by the letters' Russian names («a, s, e, l», «эн, у, эр, эс»: pieces of one to three
+# letters, spaces and commas between); the domain likewise, its dots said or written, or only a known ending
+# after it («мэйл ру»).  The pattern runs only on a bounded window around each «собака» (``_emails``).
+_SEPS = r"(?:точка|dot|тире|дефис|нижнее\s+подч[её]ркивание|подч[её]ркивание)"
+_SPOKEN_SEP = rf"(?:\s*[.-]\s*|[\s,]+{_SEPS}[\s,]+)"
+_LETTER = (r"\b(?:[a-z0-9]{1,3}|[а-яёәіңғүұқөһ]|бэ|вэ|гэ|дэ|жэ|зэ|ка|эл|эм|эн|пэ|эр|эс|тэ|эф|ха|цэ|че|ша|ща|кс|икс|зет"
+           r"|игрек|дабл|ю)\b")
+_LETTERS = rf"{_LETTER}(?:[\s,]+{_LETTER}){{1,40}}"
+_PIECE = rf"(?:{_LETTERS}|\w+)"
+_AT_WORDS = r"(?:собака|собачка|эт|at)"
+_DOT = r"(?:\s*\.\s*|[\s,]+(?:точка|dot)[\s,]+)"
+_ENDINGS = r"(?:ru|ру|com|ком|kz|кз|net|нет|org|орг)"
 _SPOKEN_EMAIL_RE = re.compile(
-    rf"(?i)(?<![\w@.\-])\w+(?:{_SPOKEN_SEP}\w+){{0,5}}\s+(?:собака|собачка|эт|at)\s+[\w\-]+"
-    r"(?:\s*(?:точка|dot|\.)\s*[\w\-]+)+")
+    rf"(?i)(?<![\w@.\-]){_PIECE}(?:{_SPOKEN_SEP}{_PIECE}){{0,5}}[\s,]+{_AT_WORDS}[\s,]+{_PIECE}"
+    rf"(?:(?:{_DOT}{_PIECE})+|[\s,]+{_ENDINGS}\b)")
+_AT_RE = re.compile(rf"(?i)(?<!\w){_AT_WORDS}(?!\w)")
+_EMAIL_WINDOW = (240, 160)   # characters before and after «собака» a spoken address may take
 
 
 @dataclass(frozen=True)
@@ -129,5 +141,17 @@ def _span(kind: str, text: str, start: int, end: int) -> PdSpan:
 
 def _emails(text: str) -> list[PdSpan]:
     found = [_span("email", text, m.start(), m.end()) for m in _EMAIL_RE.finditer(text)]
-    found += [_span("email", text, m.start(), m.end()) for m in _SPOKEN_EMAIL_RE.finditer(text)]
+    done = -1
+    for at in _AT_RE.finditer(text):   # a bounded window around each «собака»: linear in the text
+        if at.start() < done:
+            continue
+        a = max(0, at.start() - _EMAIL_WINDOW[0])
+        while 0 < a < at.start() and not text[a - 1].isspace():   # start at a word's beginning
+            a += 1
+        b = min(len(text), at.end() + _EMAIL_WINDOW[1])
+        for m in _SPOKEN_EMAIL_RE.finditer(text, a, b):
+            if m.start() <= at.start() < m.end():
+                found.append(_span("email", text, m.start(), m.end()))
+                done = m.end()
+                break
     return found

@@ -15,6 +15,9 @@ HERE = Path(__file__).parent
 LEXICON_FILE = HERE / "lexicon.yaml"
 # the rulebook's Kazakh names and the masker's additions
 NAMES_FILES = (HERE.parent / "lexicons" / "kazakh_names.txt", HERE.parent / "lexicons" / "pd_names_kz.txt")
+# the words the department's calls are made of: what the rules listen for, the forms, the reasons, the coverage
+VOCABULARY_FILES = (*(HERE.parent / f for f in ("rulebook.yaml", "forms.yaml", "reasons.yaml", "coverage.yaml")),
+                    LEXICON_FILE)
 
 KINDS = ("iin", "phone", "account", "contract", "email", "address", "name", "number")
 ID_KINDS = ("phone", "account", "contract", "iin")
@@ -58,6 +61,8 @@ class Lexicon:
     vocative_before: set[str] = field(default_factory=set)
     vocative_after: set[str] = field(default_factory=set)
     vocative_after_endings: tuple[str, ...] = ()
+    meter_words: set[str] = field(default_factory=set)
+    meter_stems: tuple[str, ...] = ()
     memo: dict = field(default_factory=dict, repr=False)  # answers per word form, kept by the detectors
 
 
@@ -87,9 +92,27 @@ def lexicon() -> Lexicon:
             vocative_before={norm(w) for w in data["vocative_before"]},
             vocative_after={norm(w) for w in data["vocative_after"]},
             vocative_after_endings=tuple(norm(w) for w in data.get("vocative_after_endings") or ()),
+            meter_words={norm(w) for w in data.get("meter_words") or ()},
+            meter_stems=tuple(norm(w) for w in data.get("meter_stems") or ()),
         )
     except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError) as e:
         raise PrivacyError(f"{LEXICON_FILE}: cannot load the personal-data lexicon ({e})") from e
+
+
+@functools.lru_cache(maxsize=1)
+def vocabulary() -> frozenset[str]:
+    """Russian words of the department's calls (``VOCABULARY_FILES``), five letters or more, that the dictionary
+    knows and that are not names: what a misheard word in a transcript most likely was."""
+    import re
+
+    names = lexicon().names
+    words: set[str] = set()
+    for f in VOCABULARY_FILES:
+        try:
+            words |= {norm(w) for w in re.findall(r"[А-Яа-яЁё]{5,}", f.read_text(encoding="utf-8"))}
+        except OSError as e:
+            raise PrivacyError(f"{f}: cannot read the words of the calls ({e})") from e
+    return frozenset(w for w in words if w not in names and analyse(w)[3] and analyse(w)[2] < 0.3)
 
 
 def norm(word: str) -> str:

@@ -100,12 +100,12 @@ class CueIndex:
         words = 0                       # words seen so far
         last_kind, last_at = None, -1   # the latest cue word and its word count
         window = lex.cue_window
-        for t, num in zip(tokens, is_num, strict=True):
+        for i, (t, num) in enumerate(zip(tokens, is_num, strict=True)):
             self._at.append(last_kind if words - last_at < window else None)
             if num or not t.form[:1].isalpha():
                 continue
             words += 1
-            kind = _cue_kind(t, lex)
+            kind = "meter" if _meter_number(tokens, i, lex) else _cue_kind(t, lex)
             if kind is not None:
                 last_kind, last_at = kind, words
         self._after = last_kind if words - last_at < window else None
@@ -121,9 +121,30 @@ def _cue_kind(t: Token, lex: Lexicon) -> str | None:
     return lex.memo[key]
 
 
+def _meter_word(t: Token, lex: Lexicon) -> bool:
+    return t.form.startswith(lex.meter_stems) or _analyse(t.form)[0] in lex.meter_words
+
+
+def _number_word(t: Token) -> bool:
+    return t.form in ("номер", "номера", "номеру", "номером", "№") or t.form.startswith(("нөмір", "нөмер"))
+
+
+def _meter_number(tokens: list[Token], i: int, lex: Lexicon) -> bool:
+    """«номер счётчика», «счётчик номер», «прибор учёта номер», «есептегіш нөмірі»: the word «номер» and a
+    meter's name next to each other (one word between at most) — what follows is the meter's serial number,
+    which identifies a household as an account does, not a reading."""
+    t = tokens[i]
+    if _number_word(t):
+        near = [tokens[k] for k in (i - 2, i - 1, i + 1, i + 2) if 0 <= k < len(tokens)]
+        return any(_meter_word(x, lex) for x in near)
+    if _meter_word(t, lex):
+        return any(_number_word(tokens[k]) for k in (i - 2, i - 1) if k >= 0)
+    return False
+
+
 def _cue_kind_uncached(t: Token, lex: Lexicon) -> str | None:
     lemma = _analyse(t.form)[0]
-    for kind in (*ID_KINDS, "value"):
+    for kind in (*ID_KINDS, "meter", "value"):
         if t.form in lex.cues[kind] or lemma in lex.cues[kind] or t.form.startswith(lex.cue_stems.get(kind, ())):
             return kind
     return None
@@ -139,6 +160,8 @@ def _unit_after(tokens: list[Token], i: int, lex: Lexicon) -> bool:
 def _classify(digits: str, plus: bool, cue: str | None) -> str:
     if cue in ID_KINDS:
         return cue
+    if cue == "meter":
+        return "number"
     if len(digits) == 12:
         return "iin"
     if plus or (len(digits) in (10, 11) and digits[0] in "78") or len(digits) == 7:
@@ -167,7 +190,9 @@ def _numbers(text: str, tokens: list[Token], n_ctx: int, is_num: list[bool], cue
             continue
         cue = cue_with_ctx.before(n_ctx + run.first)
         unit = _unit_after(tokens, run.last + 1, lex)
-        if n >= lex.always_mask_digits:
+        if cue == "meter":       # a meter's serial number: an identifier, unless a unit makes it a quantity
+            mask = not unit
+        elif n >= lex.always_mask_digits:
             # a meter's serial number or a reading, said right after its cue in the same utterance, is
             # not personal data; ten digits and more are a phone or an ИИН whatever was said before
             here = cue_here.before(run.first)

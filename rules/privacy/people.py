@@ -1,8 +1,13 @@
 """Addresses and people's names in an utterance tokenised with its marks, for the privacy masker."""
 from __future__ import annotations
 
+from functools import lru_cache
+
+from rapidfuzz.distance import Levenshtein
+
 from rules.numbers import NUMBER_WORDS
-from rules.privacy.lexicon import STOP_POS, Lexicon, PdSpan
+from rules.phonetics import key as sound_key
+from rules.privacy.lexicon import STOP_POS, Lexicon, PdSpan, vocabulary
 from rules.privacy.lexicon import analyse as _analyse
 from rules.privacy.numbers import JOINERS
 from rules.text import VERB_IMPR, Token
@@ -52,6 +57,9 @@ def _house_part(tokens: list[Token], i: int, lex: Lexicon) -> int:
                     and tokens[j].form not in {"и", "в", "с", "у", "к", "о"}:  # «15 а»
                 j += 1
                 end = j
+        elif _is_house(t, lex) and j == end and j > i:   # «30, 12 пәтер», «12 квартира»: the word after its number
+            j += 1
+            end = j
         elif _is_house(t, lex) or t.form in {"№", "номер"} or t.form in JOINERS or t.form == ".":
             j += 1
         else:
@@ -109,6 +117,11 @@ def addresses(text: str, tokens: list[Token], lex: Lexicon) -> list[PdSpan]:
             k = _house_part(tokens, j, lex)
             if k > i + 1 and (j > i + 1 or k > j):
                 end = max(j, k)
+                start = _street_before(text, tokens, i, lex, found) if j == i + 1 else i  # «Жібек жолы көшесі 45»
+                if start < i:
+                    found.append(_span("address", text, tokens[start].start, tokens[end - 1].end))
+                    i = end
+                    continue
         elif _is_house(t, lex):
             k = _house_part(tokens, i + 1, lex)
             if k > i + 1 and any(is_number_token(x) for x in tokens[i + 1:k]):
@@ -170,23 +183,72 @@ def _not_name(t: Token, lex: Lexicon) -> bool:
         lemma = _analyse(t.form)[0]
         got = lex.memo[key] = t.form in lex.not_names or lemma in lex.not_names \
             or t.form.startswith(lex.not_name_stems) or any(t.form in words or lemma in words
-                                                            for words in lex.cues.values())
+                                                            for words in lex.cues.values()) \
+            or (not _analyse(t.form)[3] and not _kz_name(t.form, lex) and misheard(t.form) is not None)
     return got
 
 
-def _sure_name(t: Token, lex: Lexicon) -> bool:
+MISHEARD_MIN_SOUNDS = 8   # shorter words are too close to too much («Морад» to «марка»): never judged misheard
+
+
+@lru_cache(maxsize=1)
+def _vocabulary_keys() -> tuple[list[str], list[str]]:
+    words = sorted(vocabulary())
+    return [sound_key(w) for w in words], words
+
+
+@lru_cache(maxsize=20_000)
+def misheard(word: str) -> str | None:
+    """The word of the calls (``lexicon.vocabulary``) that an unknown ``word`` sounds like, or None.
+
+    The recogniser writes a word it half heard as something that sounds like it: «Здравство», «АЛМОТИНСКИ»,
+    «щетчик».  The dictionary does not know such a spelling and pymorphy3 guesses it a name from its ending.
+    Compared by sound (``rules.phonetics.key``) with the words the department's calls are made of, a word of
+    at least ``MISHEARD_MIN_SOUNDS`` sounds within one edit (two from ten sounds on) of one of them — its
+    ending free, as inflections and cut-offs differ — is that word misheard, not a name."""
+    k = sound_key(word)
+    if len(k) < MISHEARD_MIN_SOUNDS:
+        return None
+    keys, words = _vocabulary_keys()
+    most = 1 if len(k) < 10 else 2
+    for vk, w in zip(keys, words, strict=True):
+        if abs(len(vk) - len(k)) > 3 or len(vk) < MISHEARD_MIN_SOUNDS - 1:   # an ending, not another word
+            continue
+        if len(vk) >= len(k) and Levenshtein.distance(k, vk[:len(k)], score_cutoff=most) <= most:
+            return w
+    return None
+
+
+def _sure_name(t: Token, lex: Lexicon, guess: bool = True) -> bool:
+    """A name whatever its place.  ``guess``: whether a word the dictionary does not know may be taken for a
+    name on pymorphy3's guess (``_guess_allowed``)."""
     if not t.is_word or len(t.form) < 2 or t.form in NUMBER_WORDS or _not_name(t, lex):
         return False
     _, _, name, known = _analyse(t.form)
     # pymorphy3 guesses unknown words too; a short unknown word («алтс») is more often an abbreviation
-    return (name >= 0.5 and (known or len(t.form) >= 5)) or _kz_name(t.form, lex)
+    return (name >= 0.5 and (known or (guess and len(t.form) >= 5))) or _kz_name(t.form, lex)
 
 
-def _maybe_name(t: Token, lex: Lexicon) -> bool:
+def _maybe_name(t: Token, lex: Lexicon, guess: bool = True) -> bool:
     if not t.is_word or len(t.form) < 2 or t.form in NUMBER_WORDS:
         return False
     _lemma, pos, name, known = _analyse(t.form)
-    return (name >= 0.05 or not known or _kz_name(t.form, lex)) and pos not in STOP_POS
+    return ((known and name >= 0.05) or (guess and not known) or _kz_name(t.form, lex)) and pos not in STOP_POS
+
+
+def _common_word(t: Token, lex: Lexicon) -> bool:
+    """A word the dictionary knows with no reading as a name, nor a Kazakh name: never a name, even after a cue
+    («собственник квартиры», «фамилия владельца»)."""
+    _, _, name, known = _analyse(t.form)
+    return known and name == 0 and not _kz_name(t.form, lex)
+
+
+def _guess_allowed(text: str, cased: bool, t: Token) -> bool:
+    """Whether an unknown word may be a name on the dictionary's guess: not when the text is written with
+    capitals (as the recogniser writes it, names capitalised) and the word is in lowercase — there an
+    unknown word is a misheard one («щетчик горячей воды», «после авариев»), and pymorphy3's guess from its
+    ending (-чик, -ев, -ом) is no evidence of a name.  In text written all in lowercase every word may be."""
+    return not cased or not text[t.start:t.start + 1].islower()
 
 
 def _capitalised_mid_sentence(text: str, tokens: list[Token], i: int) -> bool:
@@ -201,7 +263,7 @@ _CLAUSE_START = {".", "!", "?", "…", ",", ":", "-", "—", "–", ";", "("}
 _CLAUSE_END = {",", "!", "?", "…"}
 
 
-def _vocative(tokens: list[Token], i: int, lex: Lexicon) -> bool:
+def _vocative(tokens: list[Token], i: int, lex: Lexicon, guess: bool = True) -> bool:
     """A word in address position that may be a name: first in a sentence or a clause (or after a word
     such as «хорошо»), followed by a comma, an imperative, «вы» or a Kazakh polite imperative."""
     t = tokens[i]
@@ -210,7 +272,7 @@ def _vocative(tokens: list[Token], i: int, lex: Lexicon) -> bool:
     _lemma, pos, name, known = _analyse(t.form)
     # a known word must be a name in a good share of its readings («Роза» yes, «свет» no); an unknown one
     # («Ирлан», «Бейбарыс») is taken as a name in this position
-    if pos in STOP_POS or not (name >= 0.3 or not known or _kz_name(t.form, lex)):
+    if pos in STOP_POS or not ((known and name >= 0.3) or (guess and not known) or _kz_name(t.form, lex)):
         return False
     j = i - 1
     if j >= 0 and tokens[j].form in lex.vocative_before:
@@ -252,19 +314,21 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str]) -> list[
         return t.form in keep or _analyse(t.form)[0] in keep
 
     alpha = [t.form[:1].isalpha() for t in tokens]  # marks and numbers are never names: skipped at once
+    cased = text != text.lower()
+    guess = [alpha[i] and _guess_allowed(text, cased, t) for i, t in enumerate(tokens)]
     for i, t in enumerate(tokens):
         if not alpha[i] or kept(t):
             continue
-        if _sure_name(t, lex) or (_maybe_name(t, lex) and _capitalised_mid_sentence(text, tokens, i)
-                                  and not _not_name(t, lex)):
+        if _sure_name(t, lex, guess[i]) or (_maybe_name(t, lex, guess[i]) and _capitalised_mid_sentence(text, tokens, i)
+                                            and not _not_name(t, lex)):
             is_name[i] = True
     # address position: «Ирлан, назовите лицевой счёт», «хорошо, Тимур, ...», «алия вы меня слышите»
     for i, t in enumerate(tokens):
-        if alpha[i] and not is_name[i] and not kept(t) and _vocative(tokens, i, lex):
+        if alpha[i] and not is_name[i] and not kept(t) and _vocative(tokens, i, lex, guess[i]):
             is_name[i] = True
     # ambiguous words next to a sure name: «Надежда Петровна»
     for i, t in enumerate(tokens):
-        if alpha[i] and not is_name[i] and not kept(t) and _maybe_name(t, lex) and (
+        if alpha[i] and not is_name[i] and not kept(t) and _maybe_name(t, lex, guess[i]) and (
                 (i > 0 and is_name[i - 1]) or (i + 1 < n and is_name[i + 1])):
             is_name[i] = True
     # cue phrases: «меня зовут ...», «фамилия ...» (strong), «это ...» (weak)
@@ -278,16 +342,17 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str]) -> list[
             taken = 0
             while j < n and taken < 3 and tokens[j].is_word and not kept(tokens[j]) \
                     and tokens[j].form not in NUMBER_WORDS \
-                    and (_analyse(tokens[j].form)[1] not in STOP_POS or not _analyse(tokens[j].form)[3]):
+                    and (_analyse(tokens[j].form)[1] not in STOP_POS or not _analyse(tokens[j].form)[3]) \
+                    and not _common_word(tokens[j], lex):
                 is_name[j] = True
                 j += 1
                 taken += 1
             continue
         j = _match_cue(tokens, i, lex.name_cues_weak, lex)
-        if 0 <= j < n and not kept(tokens[j]) and _maybe_name(tokens[j], lex) \
+        if 0 <= j < n and not kept(tokens[j]) and _maybe_name(tokens[j], lex, guess[j]) \
                 and not _not_name(tokens[j], lex):
             _, _, name, known = _analyse(tokens[j].form)
-            if name > 0 or not known:
+            if (known and name > 0) or (guess[j] and not known) or _kz_name(tokens[j].form, lex):
                 is_name[j] = True
     found: list[PdSpan] = []
     i = 0
