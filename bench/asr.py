@@ -1,17 +1,27 @@
-"""ASR bench: the transcription pipeline against a naive Whisper loop, on synthetic calls.
+"""ASR bench: the transcription pipeline against a naive Whisper loop on the same cores, on synthetic calls.
 
-    python bench/asr.py                       # build/reuse the corpus, run both, print the figures
-    python bench/asr.py --set hotwords=       # the pipeline with other settings (TranscribeOptions fields)
-    python bench/asr.py --no-naive --calls 6  # a quick look
+    python bench/asr.py                       # build/reuse the corpus; prompt on, then off; print both
+    python bench/asr.py --prompt off          # one run, the prompt given to neither side
+    python bench/asr.py --set workers=1       # one process a side (TranscribeOptions fields)
+    python bench/asr.py --no-naive --calls 6  # a quick look at the pipeline alone
 
-Reports, in one run on the same machine: word error rate (normalised: lower
-case, no punctuation, ё→е, numbers as their digits) of the pipeline overall and per
-speaker (operator words against the operator's reference, customer likewise),
-and of the naive baseline (``WhisperModel.transcribe`` with its defaults over
-the downmixed mono file, same model and compute type); speaker attribution
-(share of the reference words recognised that land on the right speaker;
-stereo, and mono role assignment separately); throughput (audio seconds per wall second)
-of both and their ratio; CPU seconds; peak memory.
+The naive baseline (``bench/asr_naive.py``) is the best plain use of the same
+cores: a loop of ``WhisperModel.transcribe`` with its defaults over each file
+downmixed to mono, in as many processes as the pipeline has, with the same
+threads per process, the same model, device, compute type and language, and
+the same prompt (``initial_prompt``) or none.  The two sides take turns, block
+by block, the first alternating; each loads its models in every block; nothing
+is cached between them.
+
+Reports, per prompt setting, in one run on the same machine: word error rate
+(normalised: lower case, no punctuation, ё→е, numbers as their digits) of the
+pipeline overall and per speaker (operator words against the operator's
+reference, customer likewise), and of the naive baseline, overall and split by
+the reference speaker of each error; speaker attribution (stereo, and mono
+role assignment); wall time and CPU seconds of each side (this process and its
+worker processes: ``getrusage`` of self and children), CPU seconds per audio
+second, and two ratios: wall time, and throughput at equal CPU (the naive
+loop's CPU seconds over the pipeline's, for the same audio); peak memory.
 """
 from __future__ import annotations
 
@@ -19,6 +29,7 @@ import argparse
 import dataclasses
 import json
 import math
+import os
 import re
 import resource
 import sys
@@ -176,21 +187,24 @@ def hyp_words(transcript) -> list[tuple[str, str]]:
 
 
 def _usage() -> tuple[float, float]:
+    """CPU seconds of this process and of its finished children (the worker processes), and the clock."""
     me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime, time.perf_counter()
 
 
 def run_pipeline(calls: list[Call], folder: Path, opts) -> tuple[dict, float, float]:
+    """The pipeline over ``calls``, no cache: (transcripts by file, wall s, CPU s with its workers)."""
     from transcription.batch import transcribe_files
 
     cpu0, t0 = _usage()
-    results = transcribe_files([folder / c.file for c in calls], folder / "out", opts, use_cache=False,
+    results = transcribe_files([folder / c.file for c in calls], None, opts, use_cache=False,
                                on_error=lambda m: print(f"error: {m}", file=sys.stderr))
     cpu1, t1 = _usage()
     return {r.audio.name: r.transcript for r in results}, t1 - t0, cpu1 - cpu0
 
 
 def downmix(calls: list[Call], folder: Path) -> dict[str, Path]:
+    """Each recording as the mono file a plain user would hand Whisper (made once, outside the timing)."""
     from data.tts import read_wav, write_wav
 
     out = {}
@@ -203,22 +217,61 @@ def downmix(calls: list[Call], folder: Path) -> dict[str, Path]:
     return out
 
 
-def run_naive(calls: list[Call], folder: Path, opts) -> tuple[dict, float, float]:
-    """A plain loop of ``WhisperModel.transcribe`` (its defaults) over downmixed mono files."""
-    from faster_whisper import WhisperModel
+def naive_settings(opts):
+    """The naive side's settings: the pipeline's model, device, compute type, threads, language and prompt."""
+    from asr_naive import NaiveSettings
 
     from transcription.model import pick_runtime, resolve_model
 
-    files = downmix(calls, folder)
     runtime = pick_runtime(opts)
+    return NaiveSettings(model=resolve_model(opts.model), device=runtime.device, compute_type=runtime.compute_type,
+                         cpu_threads=opts.cpu_threads, language=None if opts.language == "auto" else opts.language,
+                         prompt=opts.prompt or None)
+
+
+def run_naive(calls: list[Call], folder: Path, opts) -> tuple[dict, float, float]:
+    """The naive loop over ``calls`` (``bench/asr_naive.py``): (texts by file, wall s, CPU s with its workers)."""
+    import asr_naive
+
+    from transcription.batch import worker_count
+
+    files = downmix(calls, folder)
+    settings = naive_settings(opts)
     cpu0, t0 = _usage()
-    model = WhisperModel(resolve_model(opts.model), device=runtime.device, compute_type=runtime.compute_type)
-    texts = {}
-    for c in calls:
-        segments, _ = model.transcribe(str(files[c.file]), language=opts.language)
-        texts[c.file] = " ".join(s.text.strip() for s in segments)
+    texts = asr_naive.transcribe([files[c.file] for c in calls], settings, worker_count(opts))
     cpu1, t1 = _usage()
-    return texts, t1 - t0, cpu1 - cpu0
+    return {c.file: t for c, t in zip(calls, texts, strict=True)}, t1 - t0, cpu1 - cpu0
+
+
+def same_cores(opts) -> None:
+    """Fix the worker count and threads per worker, so that both sides get exactly the same."""
+    from transcription.batch import cores, worker_count
+
+    opts.workers = worker_count(opts)
+    opts.cpu_threads = opts.cpu_threads or max(1, cores() // opts.workers)
+
+
+def run_both(calls: list[Call], folder: Path, opts, block: int, naive_too: bool) -> dict:
+    """Both systems over ``calls``, taking turns block by block (who goes first alternates).
+
+    Both see the same load on a shared machine, both load their models in every
+    block, and neither is always first (a warm file cache, a cooler machine).
+    """
+    transcripts: dict = {}
+    naive: dict | None = {} if naive_too else None
+    spent = {"pipeline": [0.0, 0.0], "naive": [0.0, 0.0]}
+    for k, at in enumerate(range(0, len(calls), block)):
+        part = calls[at: at + block]
+        order = ("naive", "pipeline") if k % 2 == 0 else ("pipeline", "naive")
+        for side in order:
+            if side == "naive" and naive is None:
+                continue
+            got, wall, cpu = (run_naive if side == "naive" else run_pipeline)(part, folder, opts)
+            (naive if side == "naive" else transcripts).update(got)
+            spent[side][0] += wall
+            spent[side][1] += cpu
+        print(f"  {at + len(part)}/{len(calls)} calls done", file=sys.stderr, flush=True)
+    return {"transcripts": transcripts, "naive": naive, "spent": spent}
 
 
 # --- report ------------------------------------------------------------------------
@@ -282,14 +335,17 @@ def _parse_set(items: list[str], opts) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from transcription.options import TranscribeOptions
+    from transcription.options import DEFAULT_PROMPT, TranscribeOptions
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--dir", type=Path, default=DEFAULT_DIR, help="corpus folder (built if missing)")
     ap.add_argument("--n-calls", type=int, default=24, help="corpus size")
     ap.add_argument("--calls", type=int, default=0, help="use only the first N calls (0: all)")
     ap.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
-                    help="a TranscribeOptions field for the pipeline (repeatable)")
+                    help="a TranscribeOptions field for both sides where it applies (workers, cpu_threads, model, "
+                         "device, compute_type, language), else for the pipeline only (repeatable)")
+    ap.add_argument("--prompt", choices=("both", "on", "off"), default="both",
+                    help="the decoding prompt given to both sides (on), to neither (off), or one run of each (both)")
     ap.add_argument("--no-naive", action="store_true", help="skip the naive baseline")
     ap.add_argument("--block", type=int, default=6, help="calls per turn of each system")
     ap.add_argument("--json", type=Path, default=None, help="also write the figures here")
@@ -301,41 +357,52 @@ def main(argv: list[str] | None = None) -> int:
     audio_s = float(sum(_duration(args.dir / c.file) for c in calls))
     opts = TranscribeOptions(cache_dir=str(args.dir / "cache"))
     _parse_set(args.set, opts)
-
-    # the two systems take turns, block by block, so that both see the same load on a shared machine
-    naive: dict | None = None if args.no_naive else {}
-    naive_wall = naive_cpu = wall = cpu = 0.0
-    transcripts: dict = {}
-    for at in range(0, len(calls), args.block):
-        block = calls[at: at + args.block]
-        if naive is not None:
-            texts, w, c = run_naive(block, args.dir, opts)
-            naive.update(texts)
-            naive_wall, naive_cpu = naive_wall + w, naive_cpu + c
-        got, w, c = run_pipeline(block, args.dir, opts)
-        transcripts.update(got)
-        wall, cpu = wall + w, cpu + c
-        print(f"{at + len(block)}/{len(calls)} calls done", file=sys.stderr, flush=True)
-    if naive is None:
-        naive_wall = naive_cpu = float("nan")
-    figures = score(calls, transcripts, naive)
-    figures.update({
-        "calls": len(calls), "calls_stereo": sum(c.layout != "mono" for c in calls),
-        "calls_bleed": sum(c.bleed_db is not None for c in calls), "calls_mono": sum(c.layout == "mono" for c in calls),
-        "audio_s": round(audio_s, 1),
-        "pipeline_wall_s": round(wall, 1), "pipeline_cpu_s": round(cpu, 1),
-        "pipeline_throughput": audio_s / wall,
-        "naive_wall_s": round(naive_wall, 1), "naive_cpu_s": round(naive_cpu, 1),
-        "naive_throughput": audio_s / naive_wall,
-        "throughput_ratio": naive_wall / wall,
-        "peak_rss_mb_self": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "peak_rss_mb_workers": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
-        "settings": {k: v for k, v in dataclasses.asdict(opts).items() if k not in ("extra", "cache_dir")},
-    })
-    _print(figures)
+    same_cores(opts)
+    prompt = opts.prompt or DEFAULT_PROMPT
+    modes = {"both": ("on", "off"), "on": ("on",), "off": ("off",)}[args.prompt]
+    print(f"load average at start: {os.getloadavg()[0]:.2f}", file=sys.stderr)
+    out = {}
+    for mode in modes:
+        run_opts = dataclasses.replace(opts, prompt=prompt if mode == "on" else "")
+        print(f"prompt {mode}:", file=sys.stderr, flush=True)
+        got = run_both(calls, args.dir, run_opts, args.block, not args.no_naive)
+        figures = score(calls, got["transcripts"], got["naive"])
+        figures.update(_costs(got["spent"], audio_s))
+        figures.update({
+            "prompt": mode, "calls": len(calls), "calls_stereo": sum(c.layout != "mono" for c in calls),
+            "calls_bleed": sum(c.bleed_db is not None for c in calls),
+            "calls_mono": sum(c.layout == "mono" for c in calls), "audio_s": round(audio_s, 1),
+            "load_average_end": round(os.getloadavg()[0], 2),
+            "settings": {k: v for k, v in dataclasses.asdict(run_opts).items() if k not in ("extra", "cache_dir")},
+        })
+        out[mode] = figures
+    for figures in out.values():
+        _print(figures)
+    if len(out) == 2:
+        _print_prompt_effect(out["on"], out["off"])
+    print(f"peak memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB this process, "
+          f"{resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.0f} MB largest worker; "
+          f"load average at the end {os.getloadavg()[0]:.2f}")
     if args.json:
-        args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")
+        args.json.write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0
+
+
+def _costs(spent: dict, audio_s: float) -> dict:
+    """Wall and CPU per side, and the two ratios: wall time, and throughput at equal CPU."""
+    (wall, cpu), (naive_wall, naive_cpu) = spent["pipeline"], spent["naive"]
+    nan = float("nan")
+    return {
+        "pipeline_wall_s": round(wall, 1), "pipeline_cpu_s": round(cpu, 1),
+        "pipeline_throughput": audio_s / wall, "pipeline_cpu_per_audio_s": cpu / audio_s,
+        "naive_wall_s": round(naive_wall, 1) if naive_wall else nan,
+        "naive_cpu_s": round(naive_cpu, 1) if naive_wall else nan,
+        "naive_throughput": audio_s / naive_wall if naive_wall else nan,
+        "naive_cpu_per_audio_s": naive_cpu / audio_s if naive_wall else nan,
+        # how many times the naive loop's time (wall) / CPU the pipeline needs less of for the same audio
+        "throughput_ratio": naive_wall / wall if naive_wall else nan,
+        "equal_cpu_ratio": naive_cpu / cpu if naive_wall else nan,
+    }
 
 
 def _duration(path: Path) -> float:
@@ -345,52 +412,64 @@ def _duration(path: Path) -> float:
     return len(samples) / rate
 
 
-def _print(f: dict) -> None:
-    def pct(x):
-        return "  n/a" if math.isnan(x) else f"{100 * x:5.1f}%"
+def _pct(x: float) -> str:
+    return "  n/a" if math.isnan(x) else f"{100 * x:5.1f}%"
 
+
+def _print(f: dict) -> None:
+    pct = _pct
+    s = f["settings"]
+    print(f"\n=== prompt {'given to both sides' if f['prompt'] == 'on' else 'given to neither side'} ===")
     print(f"corpus: {f['calls']} calls ({f['calls_stereo']} stereo, {f['calls_bleed']} of them with bleed; "
-          f"{f['calls_mono']} mono), {f['audio_s'] / 60:.1f} min of audio")
+          f"{f['calls_mono']} mono), {f['audio_s'] / 60:.1f} min of audio; {s['workers']} process(es) a side, "
+          f"{s['cpu_threads']} thread(s) each, model {s['model']}, language {s['language']}")
     print(f"WER pipeline, all words, speaker ignored : {pct(f['wer_all'])}")
     print(f"WER pipeline, operator words vs operator : {pct(f['wer_operator'])}  "
           f"(stereo {pct(f['wer_operator_stereo'])}, mono {pct(f['wer_operator_mono'])})")
     print(f"WER pipeline, customer words vs customer : {pct(f['wer_customer'])}  "
           f"(stereo {pct(f['wer_customer_stereo'])}, mono {pct(f['wer_customer_mono'])})")
     if "wer_naive" in f:
-        print(f"WER naive baseline (plain)               : {pct(f['wer_naive'])}  "
-              f"(stereo {pct(f['wer_naive_stereo'])}, "
-              f"mono {pct(f['wer_naive_mono'])}; its errors on operator words "
-              f"{pct(f['wer_naive_operator'])}, on customer words {pct(f['wer_naive_customer'])})")
+        print(f"WER naive baseline (speaker-blind)       : {pct(f['wer_naive'])}  "
+              f"(stereo {pct(f['wer_naive_stereo'])}, mono {pct(f['wer_naive_mono'])}); its errors on operator "
+              f"words {pct(f['wer_naive_operator'])}, on customer words {pct(f['wer_naive_customer'])}")
     print(f"speaker attribution, stereo              : {pct(f['speaker_accuracy_stereo'])} of the words recognised "
           f"exactly ({pct(f['speaker_accuracy_stereo_with_substitutions'])} with substituted words)")
     print(f"role assignment, mono                    : {pct(f['speaker_accuracy_mono'])} "
           f"(unknown {pct(f['speaker_unknown_mono'])}; {pct(f['speaker_accuracy_mono_with_substitutions'])} "
           f"with substituted words)")
-    print(f"throughput pipeline: {f['pipeline_throughput']:.2f} audio s/wall s "
-          f"({f['pipeline_wall_s']} s wall, {f['pipeline_cpu_s']} s CPU)")
+    print(f"pipeline: {f['pipeline_throughput']:.2f} audio s per wall s ({f['pipeline_wall_s']} s wall), "
+          f"{f['pipeline_cpu_per_audio_s']:.3f} CPU s per audio s ({f['pipeline_cpu_s']} CPU s, workers included)")
     if not math.isnan(f["naive_wall_s"]):
-        print(f"throughput naive   : {f['naive_throughput']:.2f} audio s/wall s "
-              f"({f['naive_wall_s']} s wall, {f['naive_cpu_s']} s CPU); ratio {f['throughput_ratio']:.2f}x")
-    print(f"peak memory: {f['peak_rss_mb_self']:.0f} MB this process, {f['peak_rss_mb_workers']:.0f} MB largest worker")
-    if "wer_naive" in f and not math.isnan(f["naive_wall_s"]):
+        print(f"naive   : {f['naive_throughput']:.2f} audio s per wall s ({f['naive_wall_s']} s wall), "
+              f"{f['naive_cpu_per_audio_s']:.3f} CPU s per audio s ({f['naive_cpu_s']} CPU s, workers included)")
+        print(f"ratio pipeline/naive: wall time {f['throughput_ratio']:.2f}x, "
+              f"at equal CPU {f['equal_cpu_ratio']:.2f}x  (load average at the end {f['load_average_end']})")
         _verdict(f)
 
 
 def _verdict(f: dict) -> None:
-    """The issue's three targets, on the stereo calls (the corpus the targets name) and on all calls."""
+    """The issue's targets: throughput at equal CPU, and per-speaker WER no worse than the naive loop's."""
     def mark(ok: bool) -> str:
         return "met   " if ok else "MISSED"
 
-    worst_stereo = max(f["wer_operator_stereo"], f["wer_customer_stereo"])
-    worst_all = max(f["wer_operator"], f["wer_customer"])
     print("targets:")
-    print(f"  {mark(f['throughput_ratio'] >= 1.5)} throughput >= 1.5x the naive loop: {f['throughput_ratio']:.2f}x")
-    print(f"  {mark(worst_stereo <= f['wer_naive_stereo'])} per-speaker WER <= naive WER, stereo calls: "
-          f"worse side {100 * worst_stereo:.1f}% vs {100 * f['wer_naive_stereo']:.1f}%")
-    print(f"  {mark(worst_all <= f['wer_naive'])} the same over all calls, mono included: "
-          f"worse side {100 * worst_all:.1f}% vs {100 * f['wer_naive']:.1f}%")
+    print(f"  {mark(f['equal_cpu_ratio'] >= 1.5)} throughput >= 1.5x the naive loop at equal CPU: "
+          f"{f['equal_cpu_ratio']:.2f}x (wall time {f['throughput_ratio']:.2f}x)")
+    for spk in ("operator", "customer"):
+        print(f"  {mark(f[f'wer_{spk}'] <= f[f'wer_naive_{spk}'])} {spk} WER no worse than the naive loop's: "
+              f"{100 * f[f'wer_{spk}']:.1f}% vs {100 * f[f'wer_naive_{spk}']:.1f}%")
     print(f"  {mark(f['speaker_accuracy_stereo_with_substitutions'] >= 0.98)} stereo attribution >= 98%: "
           f"{100 * f['speaker_accuracy_stereo_with_substitutions']:.1f}% counting substituted words")
+
+
+def _print_prompt_effect(on: dict, off: dict) -> None:
+    print("\n=== the prompt's effect (same corpus, same run) ===")
+    for key, label in (("wer_all", "pipeline, speaker ignored"), ("wer_operator", "pipeline, operator"),
+                       ("wer_customer", "pipeline, customer"), ("wer_naive", "naive, speaker-blind"),
+                       ("wer_naive_operator", "naive, operator words"),
+                       ("wer_naive_customer", "naive, customer words")):
+        if key in on:
+            print(f"WER {label:27}: with the prompt {_pct(on[key])}, without {_pct(off[key])}")
 
 
 if __name__ == "__main__":

@@ -7,7 +7,8 @@ Three runs, each into a fresh database: a plain ingest with a fresh transcript c
 (a local Ray started for the run, one actor per core) with another fresh cache, and the cluster ingest
 again with that cache warm (Ray's start-up, the actors and the checking, no transcription).  For each:
 wall time and CPU-seconds of this process and every process under it (the plain ingest's worker
-processes, Ray's GCS, raylet and actors), sampled twice a second, and audio seconds per CPU-second —
+processes, Ray's GCS, raylet and actors: sampled from /proc twice a second, or what the reaped ones
+report, whichever is more), and audio seconds per CPU-second —
 which, times 3600, is the audio hours one fully used core transcribes and checks in an hour.  The ratio
 cluster / plain is Ray's overhead.  On a machine shared with other work the wall times are noisy; the
 CPU-seconds less so.
@@ -17,12 +18,11 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import resource
 import tempfile
 import threading
 import time
 from pathlib import Path
-
-import psutil  # a dependency of ray[default]
 
 from analytics.config import Config
 from analytics.ingest.pipeline import ingest
@@ -33,19 +33,14 @@ class TreeCPU:
     """CPU-seconds (user + system) of this process and all its descendants, alive or ended since the start."""
 
     def __init__(self, every_s: float = 0.5) -> None:
-        self.seen: dict[tuple[int, float], float] = {}
+        self.seen: dict[tuple[int, int], float] = {}
         self.every_s = every_s
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _sample(self) -> None:
-        me = psutil.Process()
-        for p in [me, *me.children(recursive=True)]:
-            try:
-                t = p.cpu_times()
-                self.seen[(p.pid, p.create_time())] = t.user + t.system
-            except psutil.Error:
-                continue
+        for key, cpu in _tree_cpu(os.getpid()).items():
+            self.seen[key] = cpu
 
     def _run(self) -> None:
         while not self._stop.wait(self.every_s):
@@ -54,6 +49,7 @@ class TreeCPU:
     def __enter__(self) -> TreeCPU:
         self._sample()
         self.start = dict(self.seen)
+        self.ru0 = _rusage()
         self.wall0 = time.monotonic()
         self._thread.start()
         return self
@@ -63,7 +59,41 @@ class TreeCPU:
         self._stop.set()
         self._thread.join()
         self.wall = time.monotonic() - self.wall0
-        self.cpu = sum(v - self.start.get(k, 0.0) for k, v in self.seen.items())
+        sampled = sum(v - self.start.get(k, 0.0) for k, v in self.seen.items())
+        # processes that ended between two samples: what the ones reaped report (their descendants included)
+        self.cpu = max(sampled, _rusage() - self.ru0)
+
+
+def _rusage() -> float:
+    me, reaped = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + reaped.ru_utime + reaped.ru_stime
+
+
+def _tree_cpu(root: int) -> dict[tuple[int, int], float]:
+    """(pid, start time) -> CPU-seconds (user + system) of ``root`` and its descendants, from /proc (Linux)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    stats = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # after the command: state ppid ... utime (12th) stime (13th) ... starttime (20th)
+        stats[int(entry)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / tick, int(fields[19]))
+    children: dict[int, list[int]] = {}
+    for pid, (ppid, _, _) in stats.items():
+        children.setdefault(ppid, []).append(pid)
+    out, todo = {}, [root]
+    while todo:
+        pid = todo.pop()
+        if pid in stats:
+            _, cpu, start = stats[pid]
+            out[(pid, start)] = cpu
+            todo += children.get(pid, [])
+    return out
 
 
 def run(folder: Path, work: Path, name: str, cache: Path, address: str) -> tuple[TreeCPU, float, str]:

@@ -5,8 +5,9 @@
 Kazakh turns of ``data.kazakh_audio`` (operators' and customers' alike, every ``len/lines``-th one), each
 spoken by each espeak-ng Kazakh voice variant, are one stereo recording each (the turn on the operator's
 side).  Each recording is transcribed with ``language="kk"`` three times in this run, by the same loaded
-model: ``kk_decode`` on (neutral Kazakh prompt, bounded fallback, loops cut: ``transcription.language``), on
-without any prompt (``noprompt``: what the prompt adds), and off (``plain``: decoded like a Russian piece).
+model: ``kk_decode`` on (no prompt, bounded fallback, loops cut: ``transcription.language``), on with the
+neutral Kazakh prompt (``kkprompt``: what a prompt adds), and off (``plain``: decoded like a Russian piece,
+with the Russian terms' prompt).
 Printed per voice and path: WER and CER against the script (lower case, no punctuation), words recognised,
 recordings left with no word, CPU seconds of the decoding.
 """
@@ -24,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from data.kazakh_audio import KK_CUSTOMER, KK_OPERATOR
 from data.tts import Turn, synthesize_call
+from transcription.language import KK_NEUTRAL_PROMPT
 from transcription.model import load_model, pick_runtime
 from transcription.options import TranscribeOptions
 from transcription.pipeline import Transcriber
@@ -73,7 +75,7 @@ def main() -> None:
         recs = render(Path(tmp), texts, voices)
         print(f"{len(texts)} turns x {len(voices)} voices = {len(recs)} recordings; language kk forced\n")
         print(f"{'voice':<7}{'path':<9}{'WER':>7}{'CER':>7}{'words ref/hyp':>15}{'no word':>9}{'CPU s':>8}")
-        paths = {"kazakh": {"kk_decode": True}, "noprompt": {"kk_decode": True, "prompt": ""},
+        paths = {"kazakh": {"kk_decode": True}, "kkprompt": {"kk_decode": True, "kk_prompt": KK_NEUTRAL_PROMPT},
                  "plain": {"kk_decode": False}}
         total: dict[str, list] = {name: [[], [], 0, 0.0] for name in paths}
         for v in voices:

@@ -36,7 +36,8 @@ def server(tmp_path_factory):
              for i, w in enumerate(PHONE.split())]
     with connect(db) as con:
         con.execute("UPDATE calls SET audio_path = 'b2.wav', duration_s = 12 WHERE call_id = 'b2'")
-        con.execute("INSERT INTO utterances VALUES ('b2', 1, 'customer', 3.0, 9.5, ?, ?, NULL, NULL)", [PHONE, words])
+        con.execute('INSERT INTO utterances (call_id, idx, speaker, start, "end", text, words) '
+                    "VALUES ('b2', 1, 'customer', 3.0, 9.5, ?, ?)", [PHONE, words])
     examples.add(db, Viewer(TRAINER, ROLES["trainer"]), "Как уточнить телефон", "b2", 2.0, 9.0, "15.1", "good",
                  "спокойно, по шагам")
     users = UsersFile(work / "users.json")

@@ -44,8 +44,8 @@ def db(tmp_path, monkeypatch):
                      for i, w in enumerate(PHONE.split())]
             con.execute("UPDATE calls SET audio_path = ?, duration_s = 12 WHERE call_id = ?",
                         [f"{call_id}.wav", call_id])
-            con.execute("INSERT INTO utterances VALUES (?, 1, 'customer', 3.0, 9.5, ?, ?, NULL, NULL)",
-                        [call_id, PHONE, words])
+            con.execute('INSERT INTO utterances (call_id, idx, speaker, start, "end", text, words) '
+                        "VALUES (?, 1, 'customer', 3.0, 9.5, ?, ?)", [call_id, PHONE, words])
     monkeypatch.setenv("OKA_QA_DB", str(db))
     monkeypatch.setenv("OKA_QA_RECORDINGS", str(rec))
     monkeypatch.setenv("OKA_QA_USERS", str(tmp_path / "users.json"))

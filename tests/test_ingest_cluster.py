@@ -2,8 +2,8 @@
 
 Fast: a plain ingest never imports Ray; the actor pool a cluster's resources hold; a cluster that cannot
 be reached is one error line.  Slow (they start Ray): a two-node local cluster transcribes a folder while
-one node is killed in the middle, and ``--cluster auto`` on the demo; both give the database of a plain
-ingest of the same folder.
+one node is killed in the middle; the driver dies mid-run and the next run transcribes only what is left;
+``--cluster auto`` on the demo.  Each gives the database of a plain ingest of the same folder.
 
 Whisper's output depends on the threads its process runs with (OpenMP: Ray gives an actor
 ``OMP_NUM_THREADS`` = its CPUs); the plain ingests compared against one-CPU actors run with
@@ -207,3 +207,33 @@ def test_cluster_auto_on_the_demo_equals_a_plain_ingest(tmp_path):
     plain_tables, cluster_tables = _tables(tmp_path / "plain.duckdb"), _tables(tmp_path / "cluster.duckdb")
     assert len(cluster_tables["calls"]) == len(DEMO_DIR.joinpath("calls.csv").read_text().splitlines()) - 2
     assert cluster_tables == plain_tables
+
+
+@pytest.mark.slow
+def test_a_rerun_after_a_driver_crash_does_only_what_is_left(short_calls, plain_short, tmp_path, monkeypatch):
+    from analytics.ingest import cluster as cluster_mod
+    from analytics.ingest.pipeline import ingest
+
+    plain_db, _, _ = plain_short
+    answer = cluster_mod._Run._answer
+    transcribed: list[str] = []   # the calls an actor transcribed, in the order they came back
+    crash = [True]
+
+    def answer_then_crash(run, actor, t, out):
+        if out.transcript is not None:
+            transcribed.append(t.row["call_id"])
+            if crash[0] and len(transcribed) == 2:   # the driver dies with the second transcript in hand
+                raise RuntimeError("the driver dies here")
+        return answer(run, actor, t, out)
+
+    monkeypatch.setattr(cluster_mod._Run, "_answer", answer_then_crash)
+    cfg, db = _config(tmp_path / "cache", "auto"), tmp_path / "cluster.duckdb"
+    with pytest.raises(RuntimeError, match="the driver dies here"):
+        ingest(short_calls, db, cfg, on_error=lambda line: None)
+    kept, lost = transcribed[:2]                 # the first was cached (and maybe stored), the second was not
+    crash[0], transcribed[:] = False, []
+    report = ingest(short_calls, db, cfg, on_error=lambda line: None)
+    assert kept not in transcribed and lost in transcribed     # only what was left is transcribed again
+    assert len(transcribed) == len(CLIPS) - 1
+    assert report.calls_stored + report.calls_skipped == len(CLIPS)
+    assert _tables(db) == _tables(plain_db)

@@ -257,6 +257,9 @@ def test_cli_recheck(tmp_path, monkeypatch):
     assert r.exit_code == 0, r.output
     assert json.loads(r.stdout)["verdicts_replaced"] == 0
     assert "перепроверять нечего" in r.stderr
+    r = CliRunner().invoke(cli, ["recheck", "--db", "oka.duckdb", "--all", "--json", "--workers", "1"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["calls_whole"] == N_CALLS   # after a program upgrade: every call whole
     r = CliRunner().invoke(cli, ["recheck", "--db", "missing.duckdb"])
     assert r.exit_code == 2 and r.stderr.count("\n") == 1 and "missing.duckdb" in r.stderr
 
@@ -308,3 +311,42 @@ def test_a_bad_utterance_rejects_its_call_in_one_line(tmp_path, change, message)
     report = ingest(data, tmp_path / "oka.duckdb", on_error=errors.append)
     assert len(errors) == 1 and first in errors[0] and message in errors[0] and "utterances.parquet" in errors[0]
     assert report.calls_stored == 19
+
+
+def test_a_recheck_stopped_half_way_resumes_with_what_is_left(stored_a, tmp_path, monkeypatch):
+    folder, db_a, _ = stored_a
+    checker_b = write_rulebook(tmp_path / "b", _add_filler)
+    db = _copy(db_a, tmp_path / "crashed.duckdb")
+    real, written = recheck_mod._write, []
+
+    def dies_after_two_chunks(*args, **kwargs):
+        if len(written) == 2:
+            raise RuntimeError("the machine went down")
+        written.append(1)
+        real(*args, **kwargs)
+
+    monkeypatch.setattr(recheck_mod, "_write", dies_after_two_chunks)
+    with pytest.raises(RuntimeError):
+        recheck(db, checker_b, workers=1, chunk_calls=10)
+    monkeypatch.undo()
+    assert not list(tmp_path.glob(".recheck-*"))   # the exported transcripts do not outlive the run
+    report = recheck(db, checker_b, workers=1, chunk_calls=10)
+    assert report.calls_by_rules == N_CALLS - 20   # the two chunks written are not judged again
+    fresh = tmp_path / "fresh.duckdb"
+    ingest(folder, fresh, checker=checker_b, on_error=pytest.fail)
+    assert snapshot(db) == snapshot(fresh)
+
+
+def test_a_rulebook_edited_again_during_the_recheck_stops_it(stored_a, tmp_path, monkeypatch):
+    """The workers load the rulebook file themselves: one edited after the driver read it would judge calls by
+    rules other than those the store records for them."""
+    from analytics.ingest.recheck_work import RecheckWorkerError
+
+    _, db_a, _ = stored_a
+    checker_b = write_rulebook(tmp_path / "b", _add_filler)
+    write_rulebook(tmp_path / "b", _aht_threshold)   # the auditor saves another edit meanwhile
+    monkeypatch.setattr(recheck_mod, "INLINE_BELOW", 0)
+    db = _copy(db_a, tmp_path / "moving.duckdb")
+    with pytest.raises(RecheckWorkerError, match="changed during the re-check"):
+        recheck(db, checker_b, workers=2, chunk_calls=10)
+    assert snapshot(db) == snapshot(db_a)

@@ -98,6 +98,15 @@ CASES = [
                                                   utt("customer", 3.0, "вы меня слышите у меня вопрос"),
                                                   utt("operator", 12.0, "назовите пожалуйста адрес"), *body()[2:]),
      "greeting.missing", "not_assessed:low_confidence"),
+    # a rule of absence needs its stretch heard better than a word needs to be heard to count (0.6 against 0.5)
+    ("a word heard at 0.55 counts", call(utt("operator", 0, GREET), *body("девушка подождите", p=0.55)),
+     "address.forbidden", "findings"),
+    ("an ending heard at 0.55 is not enough to say no farewell", call(
+        utt("operator", 0, GREET), *body()[:3], utt("operator", 16.0, "ваш вопрос решен", p=0.55)),
+     "closing.missing", "not_assessed:low_confidence"),
+    ("an ending heard at 0.65 is", call(utt("operator", 0, GREET), *body()[:3],
+                                        utt("operator", 16.0, "ваш вопрос решен", p=0.65)),
+     "closing.missing", "findings"),
     # noise heard as a repeated word: the «можешь» before it is no evidence, however sure each word
     ("a «ты» form in a decoder loop is uncertain",
      call(utt("operator", 0, GREET), *body("можешь не тихо тихо тихо тихо тихо", p=0.9)), "address.ty", "uncertain"),

@@ -8,7 +8,7 @@ import pytest
 
 from transcription.audio import SAMPLE_RATE
 from transcription.language import (
-    KK_PROMPT,
+    KK_NEUTRAL_PROMPT,
     calibrated,
     call_language,
     chunk_languages,
@@ -237,6 +237,7 @@ def test_kazakh_decoding_settings():
     kw = {"language": "kk", "initial_prompt": "Алматинские тепловые сети.", "hotwords": "ИПУ",
           "temperature": [0.0, 0.2, 0.4, 0.6, 0.8, 1.0], "condition_on_previous_text": True}
     out = kazakh_decoding(kw)
-    assert out["initial_prompt"] == KK_PROMPT and "hotwords" not in out
+    assert "initial_prompt" not in out and "hotwords" not in out      # the Russian terms are no Kazakh prompt
+    assert kazakh_decoding(kw, KK_NEUTRAL_PROMPT)["initial_prompt"] == KK_NEUTRAL_PROMPT
     assert out["temperature"] == [0.0, 0.2, 0.4] and out["condition_on_previous_text"] is False
     assert kazakh_decoding({**kw, "initial_prompt": None, "temperature": 0.0})["temperature"] == 0.0

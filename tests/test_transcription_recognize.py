@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from transcription.audio import SAMPLE_RATE
-from transcription.recognize import GAP_S, PIECE_S, Chunk, pack
+from transcription.recognize import GAP_S, PIECE_S, Chunk, _seconds, language_packing, pack
 
 LEFT = np.arange(10 * SAMPLE_RATE, dtype=np.float32)          # sample values say where they came from
 RIGHT = -np.arange(10 * SAMPLE_RATE, dtype=np.float32)
@@ -49,6 +49,70 @@ def test_pieces_for_the_batched_decoder_stay_short():
 
 def test_nothing_to_pack():
     assert len(pack([LEFT], []).audio) == 0
+
+
+@pytest.mark.parametrize("chunks, pieces_by_speaker", [
+    # both speakers' whole speech fits Whisper's window: one piece each, in the order they first speak
+    (CHUNKS, [["operator", "operator"], ["customer"]]),
+    # a speaker with more than 30 s: their own pieces, never shared with the other speaker
+    ([Chunk(float(k), k + 0.9, 0, "operator") for k in range(0, 70, 2)] + [Chunk(1.0, 1.8, 1, "customer")],
+     [["operator"] * 33, ["operator"] * 2, ["customer"]]),   # 33 chunks of 0.9 s fill 29.7 s
+    # three voices of a mono call (the unsure stretches are a speaker of their own)
+    ([Chunk(0.5, 1.5, 0, 1), Chunk(2.0, 3.0, 0, None), Chunk(3.5, 4.0, 0, 0), Chunk(5.0, 6.0, 0, 1)],
+     [[1, 1], [None], [0]]),
+])
+def test_packed_by_speaker_a_piece_is_one_speakers_speech(chunks, pieces_by_speaker):
+    audio = np.arange(80 * SAMPLE_RATE, dtype=np.float32)
+    packed = pack([audio, -audio], chunks, by_speaker=True)
+    got = [[packed.chunks[i].tag for i in range(a, b + 1)] for a, b in map(packed.span, packed.pieces())]
+    assert got == pieces_by_speaker
+
+
+@pytest.mark.parametrize("times", [
+    [(0.5, 2.0), (6.0, 8.0)],
+    [(0.1234567, 1.3333333), (2.7182818, 3.1415926), (4.0000313, 4.99996)],   # times off the sample grid
+    [(0.33, 0.66), (1.0 / 3, 2.0 / 3 + 1), (3.01, 9.99)],
+])
+def test_packed_by_speaker_a_speakers_piece_is_the_window_the_language_code_hears(times):
+    """The language code concatenates a speaker's chunks as they lie in the channel; the batched decoder
+    cuts the piece by ``int(t * SAMPLE_RATE)``: the two must be the same samples, or the encoder runs twice."""
+    chunks = [Chunk(a, b, 1, "customer") for a, b in times] + [Chunk(0.2, 0.4, 0, "operator")]
+    channels = [LEFT, RIGHT]
+    packed = pack(channels, chunks, by_speaker=True)
+    piece = next(p for p in packed.pieces() if packed.chunks[packed.span(p)[0]].tag == "customer")
+    cut = packed.audio[int(piece["start"] * SAMPLE_RATE):int(piece["end"] * SAMPLE_RATE)]
+    heard = np.concatenate([RIGHT[int(a * SAMPLE_RATE):int(b * SAMPLE_RATE)] for a, b in times])
+    assert np.array_equal(cut, heard)
+
+
+def _turns(operator_s: float, customer_s: float) -> list[Chunk]:
+    """Alternating turns of 2 s chunks: the operator's on the left channel, the customer's on the right."""
+    out, t, left = [], 0.0, {"operator": operator_s, "customer": customer_s}
+    while any(v > 0 for v in left.values()):
+        for tag, channel in (("operator", 0), ("customer", 1)):
+            if left[tag] > 0:
+                n = min(2.0, left[tag])
+                out.append(Chunk(t, t + n, channel, tag))
+                left[tag] -= n
+                t += n + 0.5
+    return out
+
+
+@pytest.mark.parametrize("operator_s, customer_s, by_speaker", [
+    (29.0, 16.0, True),    # both fit a window: 2 windows by speaker against 2 pieces + 2 speakers' windows
+    (8.0, 6.0, True),      # a short call: 2 against 1 piece + 2
+    (31.0, 16.0, False),   # 3 (2 pieces + a window) + 1 = 4 against 2 + 2: a tie keeps time order
+    (80.0, 70.0, True),    # nobody fits, but one speaker's pieces hold no gaps: 6 pieces + 2 against 7 + 2
+])
+def test_packed_by_speaker_only_where_it_saves_encoder_windows(operator_s, customer_s, by_speaker):
+    audio = np.zeros(400 * SAMPLE_RATE, np.float32)
+    assert language_packing([audio, audio], _turns(operator_s, customer_s)).by_speaker is by_speaker
+
+
+# 1001, 1019: n / 16000 * 16000 comes out a hair below n in floating point
+@pytest.mark.parametrize("n", [0, 1, 1001, 1019, 4799, 16001, 123457, 480000, 1_234_567, 9_999_999])
+def test_piece_times_give_back_their_samples(n):
+    assert int(_seconds(n) * SAMPLE_RATE) == n
 
 
 # --- the batched decoder and its second pass (a scripted decoder, no model) -------------

@@ -86,10 +86,13 @@ class TranscribeOptions:
     bleed_similarity: two overlapping utterances on opposite channels whose
         texts are at least this similar (0..1) are one utterance heard twice;
         the copy on the quieter channel is dropped.
-    kk_decode: Kazakh pieces decoded the Kazakh way (``transcription.language.kazakh_decoding``): a prompt
-        of neutral Kazakh words instead of the Russian terms, the temperature fallback bounded at 0.4, a loop
-        cut off the segment instead of the segment dropped.  False: decoded like Russian pieces, only with
-        ``language="kk"`` (``python bench/kazakh_asr.py`` compares the two).
+    kk_decode: Kazakh pieces decoded the Kazakh way (``transcription.language.kazakh_decoding``): without
+        the Russian terms' prompt (``kk_prompt`` instead), the temperature fallback bounded at 0.4, a loop cut
+        off the segment (the words before it kept if the model was sure of them) instead of the segment
+        dropped.  False: decoded like Russian pieces, only with ``language="kk"``
+        (``python bench/kazakh_asr.py`` compares them).
+    kk_prompt: the prompt of Kazakh pieces under ``kk_decode``; "" none.  The neutral-word prompt
+        ``transcription.language.KK_NEUTRAL_PROMPT`` raised the CER on the bench, so none by default.
     temperature_fallback: decode a segment again at higher temperatures when
         greedy decoding fails the compression-ratio or log-probability checks
         (Whisper's own remedy; costly on noisy lines).  Off: one greedy pass,
@@ -134,3 +137,4 @@ class TranscribeOptions:
     operator_greeting: tuple[str, ...] = DEFAULT_OPERATOR_GREETING
     temperature_fallback: bool = True
     kk_decode: bool = True
+    kk_prompt: str = ""

@@ -4,7 +4,11 @@ A :class:`Recognizer` holds one loaded model (one per worker process, never one
 per call).  Silero VAD finds the speech on each channel; the speech chunks of
 all channels, in time order, are packed into one stream with short gaps, so
 the model decodes each second of speech once and no 30 s window is spent on
-silence or on half-empty tails of a channel.  Every recognised word is mapped
+silence or on half-empty tails of a channel.  With ``--language auto`` they may
+be packed speaker by speaker instead (:func:`language_packing`, where that
+saves windows): a speaker's speech that fits one window is then the very window
+the language code encodes for them, and the encoder runs on it once for their
+language and their words (:mod:`transcription.encoder_cache`).  Every recognised word is mapped
 back, through the chunk it fell in, to its channel (or voice) and its time in
 the recording; words of one chunk group into utterances.
 
@@ -22,13 +26,13 @@ from __future__ import annotations
 import bisect
 import logging
 from collections.abc import Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from transcription import guards
+from transcription import encoder_cache, guards
 from transcription.audio import SAMPLE_RATE
-from transcription.language import CHOICES, chunk_languages, kazakh_decoding, kazakh_segments
+from transcription.language import CHOICES, WINDOW_S, chunk_languages, kazakh_decoding, kazakh_segments
 from transcription.model import describe, load_model, pick_runtime
 from transcription.options import TranscribeOptions
 from transcription.schema import Utterance, Word
@@ -75,11 +79,19 @@ def speech_chunks(audio: np.ndarray, channel: int = 0, tag: Hashable = None, **v
             for t in get_speech_timestamps(audio, opts)]
 
 
+def _seconds(n: int) -> float:
+    """Sample ``n`` as seconds that ``int(t * SAMPLE_RATE)`` turns back into ``n`` (faster-whisper cuts clips so)."""
+    t = n / SAMPLE_RATE
+    return t if int(t * SAMPLE_RATE) == n else (n + 0.5) / SAMPLE_RATE
+
+
 @dataclass
 class _Packed:
     audio: np.ndarray
     chunks: list[Chunk]
     starts: list[float]      # where each chunk begins in the packed stream (s)
+    bounds: list[tuple[int, int]] = field(default_factory=list)  # each chunk's first and end sample there
+    by_speaker: bool = False  # pieces never hold two speakers' chunks
 
     def locate(self, t: float, within: tuple[int, int] | None = None) -> int:
         """The chunk that packed time ``t`` falls in (or the nearest before it).
@@ -99,30 +111,77 @@ class _Packed:
         return min(max(c.start + (t - self.starts[i]), c.start), c.end)
 
     def pieces(self) -> list[dict]:
-        """Consecutive runs of chunks of at most ``PIECE_S`` (packed seconds), for the batched decoder."""
+        """Consecutive runs of chunks of at most ``PIECE_S`` (packed seconds), for the batched decoder.
+
+        Packed by speaker: runs of one speaker's chunks of up to Whisper's whole window (``WINDOW_S``,
+        the language code's too), so that a speaker who says up to 30 s is one piece.
+
+        A piece starts and ends on a chunk's own samples (``int(t * SAMPLE_RATE)`` gives them back), so
+        the audio it cuts is exactly those chunks' (and, packed by speaker, a speaker's whole speech when
+        it fits: the very window the language code encodes).
+        """
         out: list[dict] = []
-        for i, c in enumerate(self.chunks):
-            a, b = self.starts[i], self.starts[i] + (c.end - c.start)
-            if out and b - out[-1]["start"] <= PIECE_S:
-                out[-1]["end"] = b
+        longest = WINDOW_S if self.by_speaker else PIECE_S
+        for i, (a, b) in enumerate(self.bounds):
+            same = not self.by_speaker or (i > 0 and self.chunks[i - 1].tag == self.chunks[i].tag)
+            if out and same and (b - out[-1]["first"]) / SAMPLE_RATE <= longest:
+                out[-1]["last"] = b
             else:
-                out.append({"start": a, "end": b})
-        return out
+                out.append({"first": a, "last": b})
+        return [{"start": _seconds(p["first"]), "end": _seconds(p["last"])} for p in out]
 
 
-def pack(channels: list[np.ndarray], chunks: list[Chunk]) -> _Packed:
-    """The chunks' audio, in time order, one after another with ``GAP_S`` of silence between."""
+def pack(channels: list[np.ndarray], chunks: list[Chunk], by_speaker: bool = False) -> _Packed:
+    """The chunks' audio, one after another with ``GAP_S`` of silence between.
+
+    In time order; or, ``by_speaker``, each speaker's (tag's) chunks in time order
+    with no silence between them (each chunk keeps the VAD's padding), the
+    speakers in the order they first speak and ``GAP_S`` between them: each
+    speaker's speech is then the stream the language code hears for them
+    (:func:`transcription.language.chunk_languages`), and one encoder pass serves both.
+    """
     chunks = sorted(chunks, key=lambda c: (c.start, c.channel))
+    if by_speaker:
+        first: dict[Hashable, int] = {}
+        for c in chunks:
+            first.setdefault(c.tag, len(first))
+        chunks.sort(key=lambda c: first[c.tag])  # stable: time order within a speaker
     gap = np.zeros(int(GAP_S * SAMPLE_RATE), np.float32)
-    parts, starts, at = [], [], 0.0
-    for c in chunks:
+    parts, starts, bounds, at = [], [], [], 0
+    for k, c in enumerate(chunks):
         a, b = int(c.start * SAMPLE_RATE), int(c.end * SAMPLE_RATE)
         piece = channels[c.channel][a:b]
-        starts.append(at)
-        parts += [piece, gap]
-        at += (len(piece) + len(gap)) / SAMPLE_RATE
+        starts.append(at / SAMPLE_RATE)
+        bounds.append((at, at + len(piece)))
+        parts.append(piece)
+        at += len(piece)
+        if not by_speaker or k + 1 == len(chunks) or chunks[k + 1].tag != c.tag:
+            parts.append(gap)
+            at += len(gap)
     audio = np.concatenate(parts) if parts else np.zeros(0, np.float32)
-    return _Packed(audio.astype(np.float32), chunks, starts)
+    return _Packed(audio.astype(np.float32), chunks, starts, bounds, by_speaker)
+
+
+def language_packing(channels: list[np.ndarray], chunks: list[Chunk]) -> _Packed:
+    """The packing that sends the fewest windows through the encoder when the language is to be found.
+
+    The language code encodes each speaker's first 30 s and each one-speaker
+    piece; the decoder, each piece.  In time order every speaker's window is one
+    more; packed by speaker, a speaker whose whole speech is one piece costs none
+    (:mod:`transcription.encoder_cache`).  On a tie, time order: a piece that holds
+    both sides of the conversation decodes at least as well.
+    """
+    in_time = pack(channels, chunks)
+    by_speaker = pack(channels, chunks, by_speaker=True)
+    speakers = {c.tag for c in chunks}
+    pieces_of: dict[Hashable, int] = {}
+    for first, _ in map(by_speaker.span, by_speaker.pieces()):
+        tag = by_speaker.chunks[first].tag
+        pieces_of[tag] = pieces_of.get(tag, 0) + 1
+    shared = sum(n == 1 for n in pieces_of.values())
+    if len(by_speaker.pieces()) + len(speakers) - shared < len(in_time.pieces()) + len(speakers):
+        return by_speaker
+    return in_time
 
 
 def _missed(packed: _Packed, within: tuple[int, int], got: list[tuple[Hashable, Utterance]]) -> str | None:
@@ -146,6 +205,7 @@ class Recognizer:
         self.opts = opts
         self.runtime = pick_runtime(opts)
         self.model = model if model is not None else load_model(opts, self.runtime)
+        self.encoder = encoder_cache.caching(self.model)  # the model, encoding each window once per call
         self.description = describe(opts, self.runtime)
         self._batched = None
 
@@ -154,7 +214,7 @@ class Recognizer:
         if self._batched is None:
             from faster_whisper import BatchedInferencePipeline
 
-            self._batched = BatchedInferencePipeline(self.model)
+            self._batched = BatchedInferencePipeline(self.encoder)
         return self._batched
 
     def use_batched(self, packed_s: float) -> bool:
@@ -179,7 +239,7 @@ class Recognizer:
         if o.prompt:
             kw["initial_prompt"] = o.prompt
         if o.kk_decode and kw["language"] == "kk":
-            kw = kazakh_decoding(kw)
+            kw = kazakh_decoding(kw, o.kk_prompt)
         return kw
 
     def _kk(self, segments, language: str | None):
@@ -194,26 +254,33 @@ class Recognizer:
         """
         if not chunks:
             return []
-        if self.opts.language != "auto":
-            out = self._recognize(channels, chunks, self.opts.language)
-        else:
-            packed = pack(channels, chunks)
-            pieces = packed.pieces()
-            spans = [packed.span(p) for p in pieces]
-            audio = [packed.audio[int(p["start"] * SAMPLE_RATE):int(p["end"] * SAMPLE_RATE)] for p in pieces]
-            langs = chunk_languages(self.model, channels, packed.chunks, spans, audio, self.opts.kk_threshold)
-            out = []
-            for lang in CHOICES:
-                group = [c for c, la in zip(packed.chunks, langs, strict=True) if la == lang]
-                if group:
-                    out += self._recognize(channels, group, lang)
+        encoder_cache.forget(self.encoder)
+        try:
+            if self.opts.language != "auto":
+                out = self._recognize(channels, chunks, self.opts.language)
+            else:
+                # packed (by speaker where that saves windows) so that the encoder runs on each window once,
+                # for the speaker's language, the piece's language and the words
+                packed = language_packing(channels, chunks)
+                pieces = packed.pieces()
+                spans = [packed.span(p) for p in pieces]
+                audio = [packed.audio[int(p["start"] * SAMPLE_RATE):int(p["end"] * SAMPLE_RATE)] for p in pieces]
+                langs = chunk_languages(encoder_cache.for_language(self.encoder), channels, packed.chunks, spans,
+                                        audio, self.opts.kk_threshold)
+                out = []
+                for lang in CHOICES:
+                    group = [c for c, la in zip(packed.chunks, langs, strict=True) if la == lang]
+                    if group:
+                        out += self._recognize(channels, group, lang, by_speaker=packed.by_speaker)
+        finally:
+            encoder_cache.forget(self.encoder)
         out.sort(key=lambda tu: (tu[1].start, tu[1].end))
         return out
 
-    def _recognize(self, channels: list[np.ndarray], chunks: list[Chunk],
-                   language: str) -> list[tuple[Hashable, Utterance]]:
-        """The chunks decoded in one language; each utterance is marked with it."""
-        packed = pack(channels, chunks)
+    def _recognize(self, channels: list[np.ndarray], chunks: list[Chunk], language: str,
+                   by_speaker: bool = False) -> list[tuple[Hashable, Utterance]]:
+        """The chunks decoded in one language (packed as :func:`pack` says); each utterance is marked with it."""
+        packed = pack(channels, chunks, by_speaker)
         if self.use_batched(len(packed.audio) / SAMPLE_RATE):
             out = self._decode_batched(packed, language)
         else:  # no prompt: only the batched path checks its pieces for echoes of it
@@ -287,7 +354,7 @@ class Recognizer:
         """One piece by the plain decoder, once: no prompt, no temperature fallback (at most one second pass
         per piece, so bad audio stays cheap), guards."""
         a, b = int(piece["start"] * SAMPLE_RATE), int(piece["end"] * SAMPLE_RATE)
-        segments, _ = self.model.transcribe(packed.audio[a:b], **{**kw, "initial_prompt": None, "temperature": 0.0})
+        segments, _ = self.encoder.transcribe(packed.audio[a:b], **{**kw, "initial_prompt": None, "temperature": 0.0})
         segments = self._kk(segments, kw.get("language"))
         got = [tu for seg in segments for tu in self._utterances(seg, packed, piece["start"], within)]
         return [tu for tu in got if not guards.looping(tu[1].text, self.opts.compression_ratio_threshold)]

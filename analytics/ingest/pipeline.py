@@ -284,7 +284,7 @@ def _ingest_calls(path: Path, data_dir: Path, db_path: Path, cfg: Config, checke
         reject(bad.line() if checking else message)
         report.calls_failed += 1
 
-    if cfg.cluster.address:
+    if cfg.cluster.address and todo:  # nothing new: no cluster to join
         from analytics.ingest import cluster  # Ray is imported on this path only
 
         rows = cluster.call_rows(todo, db_path, cfg, checker, failed, report,

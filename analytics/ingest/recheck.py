@@ -310,7 +310,8 @@ def _run(db_path: Path, run: pl.DataFrame, checker, plan: Chunk, key: str, scori
     try:
         with store.connect(db_path) as con:
             _export(con, run, folder)
-        jobs = [Chunk(folder, n, plan.rules_of, plan.removed_of, plan.ingest_rules, plan.edition) for n in chunks]
+        jobs = [Chunk(folder, n, plan.rules_of, plan.removed_of, plan.ingest_rules, plan.edition, key)
+                for n in chunks]
         if workers == 1 or run.height < INLINE_BELOW:
             results = (judge_chunk(job, checker) for job in jobs)
             pool = None

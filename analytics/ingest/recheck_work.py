@@ -29,17 +29,20 @@ from transcription.schema import CheckResult, Finding, Transcript, Utterance, Wo
 log = logging.getLogger(__name__)
 
 _CHECKER = None   # the worker's rulebook, loaded once per process (``init``)
+_KEY: str | None = None   # its rule set (rules/versions.py)
 _INIT_ERROR: str | None = None
 
 
 def init(rulebook_path: str) -> None:
     """Pool initialiser: load the rulebook once in this worker.  A failure is kept for the first chunk to
     report: a pool whose initialiser raises starts new workers for ever."""
-    global _CHECKER, _INIT_ERROR
+    global _CHECKER, _KEY, _INIT_ERROR
     from rules.engine import Checker
+    from rules.versions import manifest
 
     try:
         _CHECKER = Checker.load(rulebook_path)
+        _KEY = manifest(_CHECKER.rulebook).key
     except OkaError as e:
         _INIT_ERROR = str(e)
 
@@ -58,6 +61,7 @@ class Chunk:
     removed_of: dict[str, tuple[str, ...]]         # old rule set -> rules gone from the rulebook
     ingest_rules: frozenset[str] = frozenset()     # rules whose findings the store makes (left alone)
     edition: str = ""
+    key: str = ""                                  # the rule set the driver records for the calls judged
 
 
 @dataclass
@@ -155,6 +159,9 @@ def judge_chunk(chunk: Chunk, checker=None) -> Out:
     """Judge one chunk; ``checker``: the driver's own when it runs the chunk itself."""
     if checker is None and _INIT_ERROR is not None:
         raise RecheckWorkerError(_INIT_ERROR)
+    if checker is None and _KEY != chunk.key:   # the file was edited again while the re-check ran
+        raise RecheckWorkerError(f"{_CHECKER.rulebook.path}: the rulebook changed during the re-check; "
+                                 "run `oka-qa recheck` again (what was written so far is kept)")
     checker = checker or _CHECKER
     folder, n = chunk.folder, chunk.number
     meta = {r["call_id"]: r for r in _read(folder, "calls", n).iter_rows(named=True)}

@@ -13,6 +13,7 @@ from dashboards.components.export import download_buttons
 from dashboards.labels import russian, short, when_order, with_when
 
 period = shell.page()
+RULE_WIDTH_PX = 560
 rules = datasource.rules()
 titles = datasource.rule_titles()
 st.title("Пункты стандарта")
@@ -33,7 +34,8 @@ def _pick(row: int) -> None:
 st.caption("Выберите строку — ниже откроются звонки с этим нарушением; нажмите на число — список за ним.")
 count_grid(shown, "clauses_table", {"Нарушений": lambda r: calls_of(rule=counts["rule"][r], violations="1"),
                                     "Звонков": lambda r: calls_of(rule=counts["rule"][r], violations="1")},
-           on_row=_pick)
+           on_row=_pick, column_config={   # the rule's title is the row: room for ~80 characters at 1280×720
+               "Нарушение": st.column_config.TextColumn("Нарушение", width=RULE_WIDTH_PX)})
 download_buttons(shown, f"нарушения_по_пунктам_{period.start:%d.%m.%Y}_{period.end:%d.%m.%Y}", key="clauses")
 
 left, right = st.columns(2)
