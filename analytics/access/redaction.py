@@ -46,11 +46,14 @@ class RedactOptions:
 
 
 def detector_version() -> str:
-    """A hash of what decides what personal data is: the ``rules.privacy`` sources and word lists."""
+    """A hash of what decides what personal data is: the ``rules.privacy`` sources and word lists, the words of
+    the calls a misheard word is compared with (``VOCABULARY_FILES``) and the sound key it is compared by."""
     import rules.privacy as privacy
+    from rules.privacy.lexicon import VOCABULARY_FILES
 
     root = Path(privacy.__file__).parent
-    files = sorted([*root.glob("*.py"), *root.glob("*.yaml"), *(root.parent / "lexicons").glob("pd_*")])
+    files = sorted({*root.glob("*.py"), *root.glob("*.yaml"), *(root.parent / "lexicons").glob("pd_*"),
+                    *VOCABULARY_FILES, root.parent / "phonetics.py"})
     h = hashlib.sha256(FORMAT_VERSION.encode())
     for f in files:
         h.update(f.name.encode())

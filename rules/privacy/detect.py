@@ -44,8 +44,8 @@ _SEPS = r"(?:точка|dot|тире|дефис|нижнее\s+подч[её]р�
 _SPOKEN_SEP = rf"(?:\s*[.-]\s*|[\s,]+{_SEPS}[\s,]+)"
 _LETTER = (r"\b(?:[a-z0-9]{1,3}|[а-яёәіңғүұқөһ]|бэ|вэ|гэ|дэ|жэ|зэ|ка|эл|эм|эн|пэ|эр|эс|тэ|эф|ха|цэ|че|ша|ща|кс|икс|зет"
            r"|игрек|дабл|ю)\b")
-_LETTERS = rf"{_LETTER}(?:[\s,]+{_LETTER}){{1,40}}"
-_PIECE = rf"(?:{_LETTERS}|\w+)"
+_LETTERS = rf"{_LETTER}(?:[\s,]+{_LETTER}){{1,40}}+"   # possessive: a run of letters is never taken apart again
+_PIECE = rf"(?>{_LETTERS}|\w+)"
 _AT_WORDS = r"(?:собака|собачка|эт|at)"
 _DOT = r"(?:\s*\.\s*|[\s,]+(?:точка|dot)[\s,]+)"
 _ENDINGS = r"(?:ru|ру|com|ком|kz|кз|net|нет|org|орг)"
