@@ -21,7 +21,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def transcriber():
-    return Transcriber(TranscribeOptions(device="cpu", language="auto"))
+    return Transcriber(TranscribeOptions(device="cpu", language="auto", pack_by_speaker=True))
 
 
 def _texts(transcript) -> list[tuple[str, str, str | None]]:
@@ -45,7 +45,7 @@ def test_each_window_is_encoded_once(transcriber, language, encoded):
 
 def test_the_shared_windows_change_nothing_in_the_transcript(transcriber):
     cached = transcriber.transcribe(CLIP)
-    plain = Transcriber(TranscribeOptions(device="cpu", language="auto"), recognizer=None)
+    plain = Transcriber(TranscribeOptions(device="cpu", language="auto", pack_by_speaker=True), recognizer=None)
     plain.recognizer.encoder = plain.recognizer.model   # every window encoded afresh, as before
     assert _texts(plain.transcribe(CLIP)) == _texts(cached)
     assert any(s == "operator" for s, _, _ in _texts(cached)) and any(s == "customer" for s, _, _ in _texts(cached))

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from transcription.audio import SAMPLE_RATE
-from transcription.recognize import GAP_S, PIECE_S, Chunk, _seconds, language_packing, pack
+from transcription.recognize import GAP_S, PIECE_S, Chunk, _seconds, language_packing, pack, packing
 
 LEFT = np.arange(10 * SAMPLE_RATE, dtype=np.float32)          # sample values say where they came from
 RIGHT = -np.arange(10 * SAMPLE_RATE, dtype=np.float32)
@@ -235,3 +235,13 @@ def test_at_most_one_second_pass_and_none_when_hopeless(first_pass, decoded_agai
         assert [u.text for _, u in out] == ["Алло."]
     else:
         assert out == []                                     # dropped by the guards, not guessed again
+
+
+@pytest.mark.parametrize("by_speaker_asked, operator_s, customer_s, by_speaker", [
+    (False, 8, 6, False),    # the default: both sides in time order, each the other's context
+    (True, 8, 6, True),      # asked, and each side fits one window: packed by speaker
+    (True, 31, 16, False),   # asked, but it saves nothing: time order
+])
+def test_packed_by_speaker_only_when_the_option_asks(by_speaker_asked, operator_s, customer_s, by_speaker):
+    audio = np.zeros(400 * SAMPLE_RATE, np.float32)
+    assert packing([audio, audio], _turns(operator_s, customer_s), by_speaker_asked).by_speaker is by_speaker
