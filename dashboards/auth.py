@@ -81,20 +81,20 @@ def current() -> Viewer | None:
     return Viewer(name, ROLES[role_id], st.session_state.get(OPERATOR_KEY) or None)
 
 
-def _cookie() -> str | None:
+def _cookie_named(name: str) -> str | None:
     try:
-        value = st.context.cookies.get(sessions.COOKIE)
+        value = st.context.cookies.get(name)
     except Exception:  # noqa: BLE001 - no browser behind this run (a test, a bare script)
         return None
     return value if isinstance(value, str) else None
+
+
+def _cookie() -> str | None:
+    return _cookie_named(sessions.COOKIE)
 
 
 def _device_cookie() -> str | None:
-    try:
-        value = st.context.cookies.get(sessions.DEVICE_COOKIE)
-    except Exception:  # noqa: BLE001 - no browser behind this run (a test, a bare script)
-        return None
-    return value if isinstance(value, str) else None
+    return _cookie_named(sessions.DEVICE_COOKIE)
 
 
 def throttle_client(account: str) -> str:
