@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+import sys
+import types
 from pathlib import Path
 
 import duckdb
@@ -192,6 +194,25 @@ def test_worker_processes_give_what_one_process_gives(stored_a, tmp_path, monkey
     pooled = recheck(_copy(db_a, tmp_path / "pool.duckdb"), checker_b, workers=2, chunk_calls=10)
     assert (pooled.calls_by_rules, pooled.verdicts_replaced) == (inline.calls_by_rules, inline.verdicts_replaced)
     assert snapshot(tmp_path / "pool.duckdb") == snapshot(tmp_path / "inline.duckdb")
+
+
+def test_workers_never_run_the_parents_main_script(stored_a, tmp_path, monkeypatch):
+    """After a Streamlit page (AppTest) or a plain script, ``__main__`` is a file: spawned workers ran it
+    again and died, and the pool started new ones for ever (the whole suite hung here)."""
+    _, db_a, _ = stored_a
+    ran = tmp_path / "page_ran"
+    page = tmp_path / "page.py"
+    page.write_text(f"open({str(ran)!r}, 'w').close()\nraise SystemExit('a page must not run in a worker')\n")
+    script = types.ModuleType("__main__")
+    script.__file__, script.__spec__ = str(page), None
+    monkeypatch.setitem(sys.modules, "__main__", script)
+    monkeypatch.setattr(recheck_mod, "INLINE_BELOW", 0)
+    checker_b = write_rulebook(tmp_path / "b", _add_filler)
+    inline = recheck(_copy(db_a, tmp_path / "inline.duckdb"), checker_b, workers=1)
+    pooled = recheck(_copy(db_a, tmp_path / "pool.duckdb"), checker_b, workers=2, chunk_calls=10)
+    assert not ran.exists()
+    assert snapshot(tmp_path / "pool.duckdb") == snapshot(tmp_path / "inline.duckdb")
+    assert pooled.verdicts_replaced == inline.verdicts_replaced
 
 
 def test_ingest_follows_an_edited_rulebook_first(stored_a, tmp_path):

@@ -14,11 +14,11 @@ import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from core.errors import OkaError
+from core.processes import workers_skip_main
 from transcription.audio import AudioError, probe
 from transcription.cache import TranscriptCache
 from transcription.model import describe, pick_runtime, resolve_model
@@ -198,25 +198,6 @@ def worker_count(opts: TranscribeOptions) -> int:
     return max(1, min(cores(), MAX_AUTO_WORKERS))
 
 
-@contextmanager
-def _workers_skip_main():
-    """Start spawned workers without re-running the parent's ``__main__``.
-
-    Spawned processes run the parent's main script again unless it was
-    imported by module name; the workers need nothing from it, and a main
-    script that is a Streamlit app or a test runner must not run in each one.
-    """
-    main = sys.modules.get("__main__")
-    saved = {k: getattr(main, k) for k in ("__file__", "__spec__") if main is not None and hasattr(main, k)}
-    try:
-        for k in saved:
-            setattr(main, k, None)
-        yield
-    finally:
-        for k, v in saved.items():
-            setattr(main, k, v)
-
-
 def _pool(jobs, opts, workers, finish, on_error, advance) -> None:
     import multiprocessing
     from concurrent.futures.process import BrokenProcessPool
@@ -227,7 +208,7 @@ def _pool(jobs, opts, workers, finish, on_error, advance) -> None:
     ctx = multiprocessing.get_context("spawn")  # CTranslate2 and OpenMP do not survive fork
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
                              initargs=(worker_opts,)) as pool:
-        with _workers_skip_main():  # the workers start as jobs are submitted
+        with workers_skip_main():  # the workers start as jobs are submitted
             futures = {pool.submit(_run, job.path, job.call_id): job for job in jobs}
         for fut in as_completed(futures):
             job = futures[fut]

@@ -29,6 +29,7 @@ ones are judged by one rulebook (``follow_rulebook``).
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
@@ -36,7 +37,9 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,6 +49,8 @@ from analytics.ingest import linking
 from analytics.ingest.overlap import OVERLAP_IDX
 from analytics.ingest.recheck_work import Chunk, Out, init, judge_chunk
 from analytics.storage import calls_store, store
+from core.errors import OkaError
+from core.processes import workers_skip_main
 
 log = logging.getLogger(__name__)
 
@@ -300,6 +305,21 @@ def _settle(con, done: pl.DataFrame, key: str, edition: str, scoring: dict) -> N
     con.unregister("done")
 
 
+def _in_workers(stack: contextlib.ExitStack, jobs: list[Chunk], workers: int, rulebook: str) -> Iterator[Out]:
+    """The chunks judged in spawned worker processes, as each comes back; a worker that dies is one error."""
+    pool = stack.enter_context(ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=init,
+        initargs=(rulebook,)))
+    stack.callback(pool.shutdown, wait=True, cancel_futures=True)
+    with workers_skip_main():   # the workers start as the jobs are submitted
+        futures = [pool.submit(judge_chunk, job) for job in jobs]
+    for fut in as_completed(futures):
+        try:
+            yield fut.result()
+        except BrokenProcessPool as e:
+            raise OkaError(f"a re-check worker died ({e}); run `oka-qa recheck --workers 1` to see why") from e
+
+
 def _run(db_path: Path, run: pl.DataFrame, checker, plan: Chunk, key: str, scoring: dict, workers: int | None,
          progress: bool | None, report: RecheckReport) -> None:
     """Export the chunks, judge them (in worker processes when it pays), write each as it comes back."""
@@ -312,22 +332,15 @@ def _run(db_path: Path, run: pl.DataFrame, checker, plan: Chunk, key: str, scori
             _export(con, run, folder)
         jobs = [Chunk(folder, n, plan.rules_of, plan.removed_of, plan.ingest_rules, plan.edition, key)
                 for n in chunks]
-        if workers == 1 or run.height < INLINE_BELOW:
-            results = (judge_chunk(job, checker) for job in jobs)
-            pool = None
-        else:
-            pool = multiprocessing.get_context("spawn").Pool(
-                min(workers, len(jobs)), initializer=init, initargs=(str(checker.rulebook.path),))
-            results = pool.imap_unordered(judge_chunk, jobs)
-        try:
+        with contextlib.ExitStack() as stack:
+            if workers == 1 or run.height < INLINE_BELOW:
+                results = (judge_chunk(job, checker) for job in jobs)
+            else:
+                results = _in_workers(stack, jobs, min(workers, len(jobs)), str(checker.rulebook.path))
             for out in results:
                 _write(db_path, out, key, plan.edition, scoring, report)
                 report.failed_calls += out.failed
                 bar.update(len(out.done) + len(out.failed))
-        finally:
-            if pool is not None:
-                pool.terminate()
-                pool.join()
     finally:
         bar.close()
         shutil.rmtree(folder, ignore_errors=True)
