@@ -104,7 +104,8 @@ class TranscribeOptions:
         On the ASR bench (``python bench/asr.py --calls 12 --prompt on``, old and new code side by side;
         the new code carried other changes too) the pipeline's CPU per audio second went from 0.110 to
         0.088, and the stereo customers' WER from 28.9% to 34.6% (24 calls: 34.4% to 38.0%); the customer
-        says the account and the readings, so accuracy wins.  A backfill that values throughput may switch it on (``--set pack_by_speaker=true`` on the bench).
+        says the account and the readings, so accuracy wins.  A backfill that values throughput may switch
+        it on (``--set pack_by_speaker=true`` on the bench).
     hopeless_logprob: a batched piece whose every segment with words decoded below this average
         log-probability is not decoded a second time (a second pass rarely saves such audio and made noisy
         μ-law calls slower than real time); its segments fall to the guards and the rules abstain.  -2.0 is
