@@ -28,7 +28,7 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parent.parent
 N_CALLS = 150
 KILLS = 20
-TIMESTAMP_COLUMNS = {"ingested_at", "seen_at"}
+TIMESTAMP_COLUMNS = {"ingested_at", "seen_at", "first_used"}   # when this run wrote the row
 
 
 def build_folder(root: Path, n_calls: int = N_CALLS) -> Path:
