@@ -18,6 +18,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def need_chromium() -> None:
+    """Skip the calling test (or fixture) where the browser the tests drive is not installed."""
+    import pytest
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip("chromium is not installed (scripts/dev.sh test installs it: apt-get install chromium)")
 SHOTS = Path(__file__).resolve().parent.parent / "test-output" / "screenshots"
 OKA_QA = [sys.executable, "-m", "cli.main"]
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

@@ -7,16 +7,13 @@ module's dashboard into another's.  The server is per module (``browser_kit.serv
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from browser_kit import ARGS, CHROMIUM, SHOTS
+from browser_kit import ARGS, CHROMIUM, SHOTS, need_chromium
 
 
 @pytest.fixture(scope="session")
 def _chromium():
-    if not Path(CHROMIUM).exists():
-        pytest.skip("chromium is not installed (scripts/dev.sh test installs it: apt-get install chromium)")
+    need_chromium()
     from playwright.sync_api import sync_playwright
 
     SHOTS.mkdir(parents=True, exist_ok=True)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import dashboard_db
 import pytest
-from browser_kit import CHROMIUM, OKA_QA, SHOTS, served_dashboard, settle
+from browser_kit import OKA_QA, SHOTS, need_chromium, served_dashboard, settle
 
 from analytics.access.users import UsersFile
 from analytics.catalogue.kpis import tiles as catalogue_tiles
@@ -24,8 +24,7 @@ USER, PASSWORD = "head.test", "проверка-панели-2025"
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("chromium is not installed (scripts/dev.sh test installs it: apt-get install chromium)")
+    need_chromium()
     work = tmp_path_factory.mktemp("browser")
     db = dashboard_db.build(work / "t.duckdb")
     dashboard_db.add_recording(db, "c13")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import dashboard_db
 import pytest
-from browser_kit import CHROMIUM, SHOTS, served_dashboard, settle
+from browser_kit import SHOTS, need_chromium, served_dashboard, settle
 
 from analytics.access import audit
 from analytics.access.users import UsersFile
@@ -26,8 +26,7 @@ HEAD, TRAINER, PASSWORD = "aigerim", "saule", "проверка-доступа-2
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("chromium is not installed (scripts/dev.sh test installs it: apt-get install chromium)")
+    need_chromium()
     work = tmp_path_factory.mktemp("browser_access")
     db = dashboard_db.build(work / "t.duckdb")
     dashboard_db.add_recording(db, "c13")

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import io
 import wave
-from pathlib import Path
 
 import numpy as np
 import pytest
-from browser_kit import CHROMIUM, SHOTS, served_dashboard, settle
+from browser_kit import SHOTS, need_chromium, served_dashboard, settle
 
 from analytics.access.policy import ROLES, Viewer
 from analytics.access.users import UsersFile
@@ -25,8 +24,7 @@ HEAD, TRAINER, PASSWORD = "aigerim", "saule", "проверка-обучения
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("chromium is not installed (scripts/dev.sh test installs it: apt-get install chromium)")
+    need_chromium()
     work = tmp_path_factory.mktemp("browser_coaching")
     db = coaching_db.build(work / "t.duckdb")
     rec = work / "recordings"

@@ -16,7 +16,7 @@ import time
 
 import dashboard_db
 import pytest
-from browser_kit import CHROMIUM, SHOTS, served_dashboard, settle
+from browser_kit import SHOTS, need_chromium, served_dashboard, settle
 from playwright.sync_api import Error as PlaywrightError
 
 from analytics.access.users import UsersFile
@@ -32,10 +32,7 @@ SIZES = ((1440, 900), (1280, 720))
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    from pathlib import Path
-
-    if not Path(CHROMIUM).exists():
-        pytest.skip("chromium is not installed (scripts/dev.sh test installs it: apt-get install chromium)")
+    need_chromium()
     work = tmp_path_factory.mktemp("browser_review")
     db = dashboard_db.build(work / "t.duckdb")
     for call_id in ("c02", "c03", "c05", "c08", "c09", "c12", "c13"):

@@ -13,10 +13,9 @@ import io
 import re
 import subprocess
 import zipfile
-from pathlib import Path
 
 import pytest
-from browser_kit import CHROMIUM, OKA_QA, SHOTS, served_dashboard, settle
+from browser_kit import OKA_QA, SHOTS, need_chromium, served_dashboard, settle
 
 from analytics.access.users import UsersFile
 from data import DEMO_DIR
@@ -64,8 +63,7 @@ def file_text(body: bytes) -> str:
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("chromium is not installed")
+    need_chromium()
     work = tmp_path_factory.mktemp("probe")
     db = work / "demo.duckdb"
     subprocess.run([*OKA_QA, "demo", "--no-serve", "--db", str(db)], capture_output=True, text=True, timeout=1800)
