@@ -162,6 +162,12 @@ ROWS = [
     ("escalation.not_offered", False, wrap("c: Меня это не устраивает!", "o: Давайте проверю.",
                                            "c: А, теперь понятно, спасибо.")),
     ("escalation.not_offered", False, wrap("c: Хочу передать показания.", "o: Диктуйте.")),
+    # an offer the recogniser bent is heard by sound; a bent word next to a refusal is no offer
+    ("escalation.not_offered", False, wrap("c: Меня это не устраивает!",
+                                           "o: Можете подать пистеменное заявление через конселярии.")),
+    ("escalation.not_offered", False, wrap("c: Дайте руководителя!", "o: Обратитесь к наченику отдела.")),
+    ("escalation.not_offered", True, wrap("c: Дайте руководителя!", "o: Не могу соединить вас с наченику.")),
+    ("escalation.not_offered", True, wrap("c: Я недовольна!", "o: Ну что я могу сделать, заявление принято.")),
     # out of scope: «куда жаловаться?» in the caller's opening turn (however many utterances) asks where to go;
     # dissatisfaction after the operator's answer counts
     ("escalation.not_offered", False, [HI, "c: Добрый день, это Арман.",

@@ -182,9 +182,22 @@ def escalation(call: Call, rule) -> list:
     refusal = rule.lexicon("refusal", by_lemma=True)
     first, (a, b) = complaints[0]
     for v in call.after(first, "operator"):
-        if (offer.contains(v) and not refusal.contains(v)) or kazakh_spans(rule, "kk_offer", v):
+        if ((offer.contains(v) or _offer_by_sound(rule, v)) and not refusal.contains(v)) \
+                or kazakh_spans(rule, "kk_offer", v):
             return []
     return [finding(rule, first, a, b)]
+
+
+def _offer_by_sound(rule, u) -> bool:
+    """An offer the recogniser bent («к начальнику Банинского отдела», «через конселярии»): one of the
+    ``offer`` phrases (of six sounds or more) heard by sound (``rules.phonetics``, ``sound_distance``)."""
+    limit = float(rule.params.get("sound_distance", 0))
+    if limit <= 0 or not u.forms or u.language == "kk":
+        return False
+    keys = rule.cache.get("offer_sound_keys")
+    if keys is None:
+        keys = rule.cache["offer_sound_keys"] = phrase_keys(_phrases(rule.params.get("offer", [])))
+    return sounds_like(keys, u.forms, limit, min_key=6, known=T.morph().word_is_known)
 
 
 @register("third_party")
