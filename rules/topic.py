@@ -12,7 +12,11 @@ operator's words carry its cues) is not the call's topic.
 ASR text garbles endings and prefixes («показаний о», «опламбировать», «на
 числение»), so the rulebook also lists ``stems``: a word that begins with one
 and matched no cue phrase counts for the stem's topic (once per topic and
-utterance), ``weak_stems`` at a lower weight.
+utterance), ``weak_stems`` at a lower weight.  A customer's utterance with neither
+a cue nor a stem, but with a word the dictionary does not know, is searched
+by sound (``rules.phonetics``) for the long cue phrases (``sound_min_key``
+sounds or more, within ``sound_distance``): «опландироваться» is
+«опломбировать» bent past its stem.
 
 A call can cover more than one topic (a customer asks for a sealing and
 dictates a reading on the way): ``classify`` returns every topic the call
@@ -40,7 +44,7 @@ from __future__ import annotations
 from rules import text as T
 from rules.lexicon import RulebookError
 from rules.phonetics import key as sound_key
-from rules.phonetics import sounds_like
+from rules.phonetics import phrase_keys, sounds_like
 
 GROUPS = ("request", "legal", "individual", "readings", "billing", "out_of_scope")
 
@@ -91,6 +95,26 @@ def _stem_cues(u, stems, taken: set[int], starts: tuple[str, ...] | None = None)
     return got
 
 
+def _sound_cues(u, rulebook) -> dict[str, float]:
+    """Topic groups whose long cue phrases (``sound_min_key`` sounds or more) are heard by sound around a word
+    the dictionary does not know («опландироваться» for «опломбировать»), with ``sound_weight``."""
+    cfg = rulebook.topics
+    limit = float(cfg.get("sound_distance", 0))
+    if limit <= 0 or u.language == "kk":
+        return {}
+    by_group = rulebook.cache.get("topic_sound_keys")
+    if by_group is None:
+        n = int(cfg.get("sound_min_key", 10))
+        cues = cfg.get("cues", {})
+        by_group = {g: tuple(k for k in phrase_keys(next(iter(c)) if isinstance(c, dict) else c
+                                                    for c in cues.get(g, ())) if len(k) >= n)
+                    for g in GROUPS}
+        by_group = rulebook.cache["topic_sound_keys"] = {g: ks for g, ks in by_group.items() if ks}
+    known = T.morph().word_is_known
+    w = float(cfg.get("sound_weight", 1.0))
+    return {g: w for g, ks in by_group.items() if sounds_like(ks, u.forms, limit, min_key=1, known=known)}
+
+
 def classify(call, rulebook, readings) -> list[str]:
     """Every topic the call covers, the main one first (docs/CONTRACT.md section 3, ``topics``)."""
     cfg = rulebook.topics
@@ -107,9 +131,11 @@ def classify(call, rulebook, readings) -> list[str]:
         matches = lex.find(u)
         taken = {k for m in matches for k in range(m.first, m.last + 1)}
         by_stem = _stem_cues(u, stems, taken, starts) if stems else {}
+        role = call.role(u)
+        if not matches and not by_stem and u.unknown and role != "operator":
+            by_stem = _sound_cues(u, rulebook)  # the customer's words, bent: heard by sound
         if not matches and not by_stem:
             continue
-        role = call.role(u)
         if role == "operator":
             w = op_w
         elif role == "customer" and not purpose_said:
