@@ -59,6 +59,11 @@ LOOPED = "Лицевой счёт 1, 3, 5, 6" + ", 1, 3, 5, 6" * 12
     (_seg(no_speech_prob=0.9, avg_logprob=-1.2), "no-speech probability 0.90"),
     (_seg(no_speech_prob=0.9, avg_logprob=-0.2), None),          # sure of the words despite "no speech"
     (_seg(avg_logprob=-1.7), "avg log-probability -1.70"),
+    (_seg(text=" Редактор субтитров А.Синецкая Корректор А.Егорова"), "subtitle credits (a Whisper artefact)"),
+    (_seg(text="Продолжение следует..."), "subtitle credits (a Whisper artefact)"),
+    (_seg(text="Субтитры сделал DimaTorzok"), "subtitle credits (a Whisper artefact)"),
+    (_seg(text="Спасибо за обращение, всего доброго."), None),
+    (_seg(text="Я корректор в типографии, субботу не работаю."), None),
 ])
 def test_dropped_segments(seg, reason):
     assert dropped(seg, TranscribeOptions()) == reason

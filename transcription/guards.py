@@ -3,6 +3,9 @@
 * :func:`dropped` — a decoded segment to throw away: empty, a high compression
   ratio of its own text (the same words repeated), "no speech" with a low
   log-probability, or a log-probability far below the threshold;
+* credits of subtitle makers and video sign-offs («Редактор субтитров …»,
+  «Продолжение следует…»): Whisper learnt them from subtitled videos and
+  writes them over silence and noise; nobody says them on a utility's line;
 * :func:`without_repeats` — a loop the model spread over several segments (the
   same short text again and again), which no one segment's ratio shows;
 * :func:`looping` — one utterance that is mostly one phrase over and over (the
@@ -28,6 +31,11 @@ log = logging.getLogger(__name__)
 LOGPROB_HARD_MARGIN = 0.5
 # shorter texts are not judged as loops (compression says nothing about them)
 LOOP_MIN_BYTES = 40
+# what Whisper writes over silence because its training subtitles end so (never said in a call)
+ARTEFACTS = re.compile(
+    r"(редактор|корректор)\w* субтитр|субтитр\w* (сделал|делал|создавал|подготовил|предоставил)"
+    r"|продолжение следует|спасибо за просмотр|подписывайтесь на (мой |наш )?канал|ставьте лайк"
+    r"|dimatorzok|amara\.org")
 # the same text this many times in a row is speech («да. да.»); once more is a loop
 REPEATS_KEPT = 2
 REPEAT_MIN_WORDS = 3  # «да.» or «спасибо.» said by turns is not a loop
@@ -50,6 +58,8 @@ def dropped(seg, opts: TranscribeOptions) -> str | None:
     """
     if not seg.text.strip():
         return "empty"
+    if ARTEFACTS.search(seg.text.lower().replace("ё", "е")):
+        return "subtitle credits (a Whisper artefact)"
     ratio = compression_ratio(seg.text)
     if ratio > opts.compression_ratio_threshold:
         return f"compression ratio {ratio:.2f}"
