@@ -115,6 +115,18 @@ def _sound_cues(u, rulebook) -> dict[str, float]:
     return {g: w for g, ks in by_group.items() if sounds_like(ks, u.forms, limit, min_key=1, known=known)}
 
 
+def _customer_dictated(call, readings) -> bool:
+    """Whether one of the values was said in an utterance not given to the operator (a value without a time,
+    from a transcript without timings, counts as dictated)."""
+    for r in readings:
+        if r.start is None:
+            return True
+        for u in call.utts:
+            if u.start - 0.05 <= r.start <= u.end + 0.05 and call.role(u) != "operator":
+                return True
+    return False
+
+
 def classify(call, rulebook, readings) -> list[str]:
     """Every topic the call covers, the main one first (docs/CONTRACT.md section 3, ``topics``)."""
     cfg = rulebook.topics
@@ -153,8 +165,11 @@ def classify(call, rulebook, readings) -> list[str]:
             if role != "operator":
                 said[g] += 1
     if readings:  # values dictated: the caller's own words speak of readings, whatever they called it
-        score["readings"] += 1.0
-        said["readings"] += 1
+        if _customer_dictated(call, readings):
+            score["readings"] += 1.0
+            said["readings"] += 1
+        else:  # a number only the operator said (read back, or a bent word taken for one) is the operator's cue
+            score["readings"] += op_w
     floor = float(cfg.get("min_score", 1.0))
     if not readings:  # «хочу передать показания», but no value was made out
         score["readings"] *= float(cfg.get("readings_without_value", 0.0))
