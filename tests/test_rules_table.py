@@ -141,6 +141,9 @@ ROWS = [
     ("name.not_used", True, wrap("c: Из драфствовмете меня зовут Марат. Хочу передать показаний.",
                                  "o: Назовите, пожалуйста, номер лицевого счёта.")),
     ("name.not_used", True, wrap("c: Здравствуйте, меня зовут Нурлан.", "o: Слушаю вас.")),
+    # a name the recogniser bent into a word the dictionary does not know, right after «зовут»; used back bent
+    ("name.not_used", True, wrap("c: Здравствуйте, меня зовут Валырган.", "o: Слушаю вас.")),
+    ("name.not_used", False, wrap("c: Здравствуйте, меня зовут Валырган.", "o: Валерган, слушаю вас.")),
     ("name.not_used", True, wrap("c: это айгуль сериковна беспокоит", "o: слушаю вас")),
     ("name.not_used", True, ["o: Добрый день, как к вам обращаться?", "c: Мария.", "o: Что у вас случилось?", BYE]),
     ("name.not_used", True, wrap("c: Жумабаева Сауле Ерлановна. Хочу передать показания.", "o: Диктуйте.")),

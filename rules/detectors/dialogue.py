@@ -97,6 +97,7 @@ def name_usage(call: Call, rule) -> list:
     not_self = rule.words("not_self")
     ask = rule.lexicon("ask_name")
     named_by = rule.words("kk_name_after")
+    named_after = rule.words("name_after")
     own: set[str] = set()  # the operator's own name from the opening
     first_op = call.operator[0]
     if not call.customer or first_op.index < call.customer[0].index:
@@ -109,7 +110,8 @@ def name_usage(call: Call, rule) -> list:
         asked = any(ask.contains(v) for v in prev_ops)
         someone_else = False
         for i, t in enumerate(toks):
-            if not _is_name(t, kaz, not_names) and not _named_kk(toks, i, named_by):
+            if not _is_name(t, kaz, not_names) and not _named_kk(toks, i, named_by) \
+                    and not _named_after(toks, i, named_after):
                 someone_else = False
                 continue
             if someone_else:
@@ -149,6 +151,14 @@ def _named_kk(toks: list[T.Token], i: int, named_by: frozenset[str]) -> bool:
     t = toks[i]
     return bool(named_by) and i > 0 and bool(t.flags & T.KAZAKH) and len(t.form) >= 3 \
         and toks[i - 1].form in named_by and not toks[i - 1].punct
+
+
+def _named_after(toks: list[T.Token], i: int, named_after: frozenset[str]) -> bool:
+    """A word the dictionary does not know right after «зовут» («меня зовут Валырган»): the name as the
+    recogniser bent it, whatever part of speech the dictionary would guess for it."""
+    t = toks[i]
+    return bool(named_after) and i > 0 and bool(t.flags & T.UNKNOWN) and not t.flags & T.NUMBER \
+        and len(t.form) >= 3 and toks[i - 1].form in named_after and not toks[i - 1].punct
 
 
 def _is_name(t: T.Token, kaz: frozenset[str], not_names: frozenset[str]) -> bool:
