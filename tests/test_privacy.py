@@ -246,6 +246,25 @@ def test_ordinary_and_misheard_words_are_not_names(text, masked):
     assert mask_text(text)[0] == masked
 
 
+@pytest.mark.parametrize("text,masked", [
+    # a series' letters said with an identifier's digits belong to it: capitals, Latin letters, letters' names
+    ("номер договора ТЭ 1287 дробь 3", "номер договора [договор]"),
+    ("заводской номер ВСГ 0184532", "заводской номер [номер]"),
+    ("серийный номер счётчика KS 2 0 1 9 4 4 7", "серийный номер счётчика [номер]"),
+    ("счётчик номер бэ ка ноль четыре пять семь восемь один поставили", "счётчик номер [номер] поставили"),
+    ("договор 4517 ТС от марта", "договор [договор] от марта"),
+    ("номер прибора учёта А-5567123", "номер прибора учёта [номер]"),          # one token: a code
+    # a cue word or a one-letter word before the digits is not a series
+    ("ИИН 851203300456", "ИИН [ИИН]"),
+    ("лицевой счёт у меня 1234567 и ИИН 851203300456", "лицевой счёт у меня [лицевой счёт] и ИИН [ИИН]"),
+    ("номер счётчика а 5567123", "номер счётчика а [номер]"),
+    # without a cue letters stay letters
+    ("ТЭЦ 2 работает", "ТЭЦ 2 работает"),
+])
+def test_series_letters_go_with_the_identifier(text, masked):
+    assert mask_text(text)[0] == masked
+
+
 def test_find_pd_gives_character_spans_and_kinds():
     """Spans, not just masked text: audio redaction maps them onto the words' timestamps."""
     text = "Ирлан, ваш лицевой 7,8,9,1,2,3, телефон восемь семьсот один пять пять пять два два три три."

@@ -63,6 +63,7 @@ class Lexicon:
     vocative_after_endings: tuple[str, ...] = ()
     meter_words: set[str] = field(default_factory=set)
     meter_stems: tuple[str, ...] = ()
+    letter_names: frozenset[str] = frozenset()
     memo: dict = field(default_factory=dict, repr=False)  # answers per word form, kept by the detectors
 
 
@@ -94,6 +95,7 @@ def lexicon() -> Lexicon:
             vocative_after_endings=tuple(norm(w) for w in data.get("vocative_after_endings") or ()),
             meter_words={norm(w) for w in data.get("meter_words") or ()},
             meter_stems=tuple(norm(w) for w in data.get("meter_stems") or ()),
+            letter_names=frozenset(norm(w) for w in data.get("letter_names") or ()),
         )
     except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError) as e:
         raise PrivacyError(f"{LEXICON_FILE}: cannot load the personal-data lexicon ({e})") from e

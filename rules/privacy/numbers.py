@@ -203,12 +203,66 @@ def _numbers(text: str, tokens: list[Token], n_ctx: int, is_num: list[bool], cue
             mask = n >= lex.mask_digits_without_value_cue and cue != "value" and not unit
         if mask:
             a, b = tokens[run.first].start, tokens[run.last].end
+            if cue in ID_KINDS or cue == "meter":   # «ТЭ 1287 дробь 3», «ВСГ 0184532», «бэ ка 045781»
+                a, b = _letters_before(text, tokens, run.first, lex, a), _letters_after(text, tokens, run.last, lex, b)
             found.append(PdSpan(_classify(run.digits, run.plus, cue), a, b, text[a:b]))
     return found
 
 
+# a series' letters said before an identifier's digits: up to four letter tokens (a hyphen between allowed)
+_SERIES_TOKENS = 4
+_WORD_LETTERS = frozenset("авикосуяё")
+_HYPHENS = frozenset({"-", "–", "/"})  # one-letter Russian words («а», «в», «и»...): a letter only in capitals
+
+
+def _series_letter(text: str, t: Token, lex: Lexicon) -> bool:
+    """A token that is a series' letters, not a word: written in capitals («ТЭ», «ВСГ», «А»), in Latin letters
+    («KS»), or a letter's Russian name («бэ», «ка», «эс»); never a cue word («ИИН», «ЛС»)."""
+    raw = text[t.start:t.end]
+    if not t.is_word or len(raw) > 4 or not raw.isalpha() or _cue_kind(t, lex) is not None or _number_word(t):
+        return False
+    if raw.isascii():
+        return True
+    if raw.isupper():
+        return True
+    return t.form in lex.letter_names and (len(t.form) > 1 or t.form not in _WORD_LETTERS)
+
+
+def _letters_before(text: str, tokens: list[Token], first: int, lex: Lexicon, a: int) -> int:
+    """Where an identifier starts once the series' letters said right before its digits are taken in."""
+    right, taken = tokens[first], 0
+    for i in range(first - 1, -1, -1):
+        t = tokens[i]
+        if not _adjacent(text, t, right) or taken >= _SERIES_TOKENS:
+            break
+        if t.form not in _HYPHENS:
+            if not _series_letter(text, t, lex):
+                break
+            a, taken = t.start, taken + 1
+        right = t
+    return a
+
+
+def _letters_after(text: str, tokens: list[Token], last: int, lex: Lexicon, b: int) -> int:
+    """Where an identifier ends once a series written in capitals or Latin letters right after it is taken in
+    («1245 ТС», «4517-ТЭ»)."""
+    left = tokens[last]
+    for i in range(last + 1, min(len(tokens), last + 3)):
+        t = tokens[i]
+        if not _adjacent(text, left, t):
+            break
+        raw = text[t.start:t.end]
+        if t.form not in _HYPHENS:
+            if len(raw) > 1 and (raw.isascii() or raw.isupper()) and _series_letter(text, t, lex):
+                b = t.end
+            break
+        left = t
+    return b
+
+
 def _codes(text: str, tokens: list[Token], n_ctx: int, cues: CueIndex) -> list[PdSpan]:
-    """«№ 12/345-ТЭ», «договор ТЭ-1234»: an identifier with letters or slashes after an identifier cue."""
+    """«№ 12/345-ТЭ», «договор ТЭ-1234»: an identifier with letters or slashes after an identifier or a meter's
+    serial-number cue."""
     starts = [t.start for t in tokens]
     found = []
     for m in _CODE_RE.finditer(text):
@@ -216,6 +270,6 @@ def _codes(text: str, tokens: list[Token], n_ctx: int, cues: CueIndex) -> list[P
         if not (re.search(r"[^\W\d_]", code) or "/" in code):
             continue  # plain digits are the number runs' business
         cue = cues.before(n_ctx + bisect.bisect_left(starts, m.start()))
-        if cue in ID_KINDS:
-            found.append(PdSpan(cue, m.start(), m.end(), m.group()))
+        if cue in ID_KINDS or cue == "meter":   # a meter's serial: «номер прибора учёта А-5567123»
+            found.append(PdSpan(cue if cue in ID_KINDS else "number", m.start(), m.end(), m.group()))
     return found
