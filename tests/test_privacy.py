@@ -265,6 +265,21 @@ def test_series_letters_go_with_the_identifier(text, masked):
     assert mask_text(text)[0] == masked
 
 
+@pytest.mark.parametrize("text,masked", [
+    # a house number said before the flat's word, the street's name before it
+    ("мы на Гагарина, двести тридцать, квартира девяносто", "мы на [адрес]"),
+    ("Тастак-1, дом 5, квартира 27", "[адрес]"),
+    ("Коктем 2 дом 14 кв 66 там течёт", "[адрес] там течёт"),
+    ("живу на абая 150 квартира 32", "живу на [адрес]"),
+    # a number counted by a unit or a plural house word is a quantity, not an address
+    ("температура в квартире 16 градусов", "температура в квартире 16 градусов"),
+    ("в доме 9 этажей", "в доме 9 этажей"),
+    ("показания 345 квартира не отвечает", "показания 345 квартира не отвечает"),
+])
+def test_addresses_with_the_house_number_before_the_flat(text, masked):
+    assert mask_text(text)[0] == masked
+
+
 def test_find_pd_gives_character_spans_and_kinds():
     """Spans, not just masked text: audio redaction maps them onto the words' timestamps."""
     text = "Ирлан, ваш лицевой 7,8,9,1,2,3, телефон восемь семьсот один пять пять пять два два три три."

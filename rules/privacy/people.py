@@ -10,7 +10,7 @@ from rules.phonetics import key as sound_key
 from rules.privacy.lexicon import STOP_POS, Lexicon, PdSpan, vocabulary
 from rules.privacy.lexicon import analyse as _analyse
 from rules.privacy.numbers import JOINERS
-from rules.text import VERB_IMPR, Token
+from rules.text import VERB_IMPR, Token, morph
 
 _SURNAME_ENDINGS = ("ова", "ева", "ов", "ев", "ина", "ин", "овой", "евой", "ову", "еву", "овым", "евым",
                     "ұлы", "улы", "қызы", "кызы")
@@ -51,6 +51,8 @@ def _house_part(tokens: list[Token], i: int, lex: Lexicon) -> int:
     while j < len(tokens):
         t = tokens[j]
         if is_number_token(t):
+            if j + 1 < len(tokens) and _counted(tokens[j + 1], lex):   # «в доме 9 этажей», «16 градусов»
+                break
             j += 1
             end = j
             if j < len(tokens) and len(tokens[j].form) == 1 and tokens[j].is_word \
@@ -65,6 +67,26 @@ def _house_part(tokens: list[Token], i: int, lex: Lexicon) -> int:
         else:
             break
     return end
+
+
+def _counted(t: Token, lex: Lexicon) -> bool:
+    """A word that makes the number before it a quantity, not a house or flat number: a unit («16 градусов»)
+    or a house word in the plural («9 этажей», «два подъезда»)."""
+    if not t.is_word:
+        return False
+    key = ("counted", t.form)
+    got = lex.memo.get(key)
+    if got is None:
+        lemma = _analyse(t.form)[0]
+        got = lex.memo[key] = t.form in lex.units or lemma in lex.units or (
+            _is_house(t, lex) and t.form != lemma and _plural_or_counted(t.form))
+    return got
+
+
+def _plural_or_counted(form: str) -> bool:
+    """Plural, or the genitive singular a number such as «два» takes («два подъезда»)."""
+    tag = morph().parse(form)[0].tag
+    return tag.number == "plur" or tag.case == "gent"
 
 
 def _street_part(tokens: list[Token], i: int, lex: Lexicon, max_words: int = 3) -> int:
@@ -91,7 +113,22 @@ def _street_before(text: str, tokens: list[Token], i: int, lex: Lexicon, found: 
     j = i - 1
     if j >= 0 and tokens[j].form == ",":
         j -= 1
-    start = i
+    # a house number said before the flat's word: «Гагарина, 230, квартира 90», «Коктем 2 дом 14», «Тастак-1, дом 5»
+    k = j
+    while k >= 0 and is_number_token(tokens[k]) and i - k <= 6:
+        k -= 1
+    if k < j:
+        if k >= 0 and tokens[k].form in (",", "-"):
+            k -= 1
+        got = _street_words_before(text, tokens, k, lex, found)
+        return got if got <= k else i
+    got = _street_words_before(text, tokens, j, lex, found)
+    return got if got <= j else i
+
+
+def _street_words_before(text: str, tokens: list[Token], j: int, lex: Lexicon, found: list[PdSpan]) -> int:
+    """The first of one or two words ending at ``j`` that may be a street's name (``j + 1`` if none)."""
+    start = j + 1
     for _ in range(2):
         if j < 0 or not _name_ish(tokens[j], lex) or (found and tokens[j].start < found[-1].end):
             break
