@@ -211,7 +211,7 @@ def _numbers(text: str, tokens: list[Token], n_ctx: int, is_num: list[bool], cue
 
 # a series' letters said before an identifier's digits: up to four letter tokens (a hyphen between allowed)
 _SERIES_TOKENS = 4
-_WORD_LETTERS = frozenset("авикосуяё")
+_WORD_LETTERS = frozenset("авикосуя")   # one-letter Russian words («а», «в», «и»...)
 _HYPHENS = frozenset({"-", "–", "/"})  # one-letter Russian words («а», «в», «и»...): a letter only in capitals
 
 
@@ -221,11 +221,9 @@ def _series_letter(text: str, t: Token, lex: Lexicon) -> bool:
     raw = text[t.start:t.end]
     if not t.is_word or len(raw) > 4 or not raw.isalpha() or _cue_kind(t, lex) is not None or _number_word(t):
         return False
-    if raw.isascii():
-        return True
-    if raw.isupper():
-        return True
-    return t.form in lex.letter_names and (len(t.form) > 1 or t.form not in _WORD_LETTERS)
+    if len(t.form) == 1 and t.form in _WORD_LETTERS:   # «В 801-555-1234», «а 5567123»: a word, not a letter
+        return False
+    return raw.isascii() or raw.isupper() or t.form in lex.letter_names
 
 
 def _letters_before(text: str, tokens: list[Token], first: int, lex: Lexicon, a: int) -> int:
