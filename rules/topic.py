@@ -21,12 +21,26 @@ the customer's own words carry its cues and it reaches ``min_score`` — and
 ``readings`` only when a value was dictated too (a call that needs a reading
 entered has one to enter); ``out_of_scope`` and ``other`` are never added
 beside another topic.
+
+When the customer's words carry no topic — on a bad line the recogniser
+loses the caller's words first — the operator's *handling* of the call
+may still tell it: the steps Appendix 1 prescribes for each topic (a request:
+the reason and the master's visit, a contact number, the request registered;
+a legal entity's: the contract number, the object, the meter's data; readings:
+the value asked for and accepted; billing: how the charge was made; out of
+scope: where else to turn).  The rulebook's ``handling`` phrases are matched
+by lemma and, bent by the recogniser, by sound (``rules.phonetics``), in the
+utterances the transcript does not give to the customer.  A topic is decided
+this way only when ``handling_min`` of those utterances speak for it and
+it has ``handling_margin`` times the handling of any other; otherwise the
+call stays ``other`` (the product abstains rather than guesses).
 """
 from __future__ import annotations
 
 from rules import text as T
 from rules.lexicon import RulebookError
 from rules.phonetics import key as sound_key
+from rules.phonetics import sounds_like
 
 GROUPS = ("request", "legal", "individual", "readings", "billing", "out_of_scope")
 
@@ -133,5 +147,67 @@ def classify(call, rulebook, readings) -> list[str]:
     elif score["out_of_scope"] > 0 and not any(said[g] for g in ("request", "readings", "billing")):
         return ["out_of_scope"]  # the operator redirected a question that is not about our services
     else:
-        return ["other"]
+        return [_by_handling(call, rulebook, score)]
     return [main, *(t for t, yes in covered.items() if yes and t != main)]
+
+
+def _handling_lexicon(rulebook):
+    """The handling phrases in one lexicon, the topics each speaks for, and their sound keys."""
+    got = rulebook.cache.get("topic_handling")
+    if got is None:
+        spec = rulebook.topics.get("handling") or {}
+        groups: dict[str, set[str]] = {}
+        items = []
+        for g, phrases in spec.items():
+            if g not in GROUPS:
+                raise RulebookError(f"{rulebook.path}: topics: handling: unknown topic group {g!r}")
+            for p in phrases or ():
+                p = str(p)
+                if p not in groups:
+                    items.append(p)
+                groups.setdefault(p, set()).add(g)
+        lex = rulebook.lexicon("topic_handling", items, True)
+        keys = tuple((sound_key(p.replace(" ", "")), frozenset(gs)) for p, gs in groups.items())
+        got = rulebook.cache["topic_handling"] = (lex, groups, keys)
+    return got
+
+
+def handling(call, rulebook) -> dict[str, int]:
+    """Per topic group, how many utterances not given to the customer carry one of its handling phrases
+    (by lemma, or by sound within ``handling_sound_distance`` of the phrase's sounds)."""
+    cfg = rulebook.topics
+    lex, groups, keys = _handling_lexicon(rulebook)
+    limit = float(cfg.get("handling_sound_distance", 0))
+    known = T.morph().word_is_known
+    count = dict.fromkeys(GROUPS, 0)
+    for u in call.utts:
+        if u.speaker == "customer" or not u.tokens:
+            continue
+        hit: set[str] = set()
+        for m in lex.find(u):
+            hit |= groups[m.entry.phrase]
+        if limit > 0 and u.language != "kk":
+            for k, gs in keys:
+                if not gs <= hit and sounds_like((k,), u.forms, limit, min_key=6, known=known):
+                    hit |= gs
+        for g in hit:
+            count[g] += 1
+    return count
+
+
+def _by_handling(call, rulebook, score: dict[str, float]) -> str:
+    """The topic the operator's handling tells when the customer's words told none (module docstring)."""
+    cfg = rulebook.topics
+    if not cfg.get("handling"):
+        return "other"
+    h = handling(call, rulebook)
+    # a legal entity's request is a request too: its steps (contract, object, meter) speak for a request
+    topics = {"request": h["request"] + h["legal"], "readings": h["readings"], "billing": h["billing"],
+              "out_of_scope": h["out_of_scope"]}
+    best = max(topics, key=lambda g: topics[g])
+    rest = max(n for g, n in topics.items() if g != best)
+    if topics[best] < int(cfg.get("handling_min", 2)) or topics[best] < float(cfg.get("handling_margin", 2)) * rest:
+        return "other"
+    if best == "request":
+        return "request.legal" if h["legal"] + score["legal"] > score["individual"] else "request.individual"
+    return best

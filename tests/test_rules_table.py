@@ -162,6 +162,16 @@ ROWS = [
     ("escalation.not_offered", False, wrap("c: Меня это не устраивает!", "o: Давайте проверю.",
                                            "c: А, теперь понятно, спасибо.")),
     ("escalation.not_offered", False, wrap("c: Хочу передать показания.", "o: Диктуйте.")),
+    # out of scope: «куда жаловаться?» in the caller's opening turn (however many utterances) asks where to go;
+    # dissatisfaction after the operator's answer counts
+    ("escalation.not_offered", False, [HI, "c: Добрый день, это Арман.",
+                                       "c: У нас во дворе не вывозят мусор, куда жаловаться?",
+                                       "o: Вывоз мусора не относится к тепловым сетям, обратитесь в акимат.",
+                                       "c: Хорошо, спасибо.", BYE]),
+    ("escalation.not_offered", True, [HI, "c: Добрый день, это Арман.",
+                                      "c: У нас во дворе не вывозят мусор, куда жаловаться?",
+                                      "o: Вывоз мусора не относится к тепловым сетям.",
+                                      "c: Меня это не устраивает, дайте руководителя.", "o: Я всё объяснила.", BYE]),
     # third_party.disclosed (14.7)
     ("third_party.disclosed", True, wrap("c: Скажите, у моего соседа какая задолженность?",
         "o: У него долг десять тысяч тенге.")),

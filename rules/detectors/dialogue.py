@@ -163,9 +163,11 @@ def escalation(call: Call, rule) -> list:
     unhappy = rule.lexicon("dissatisfied", by_lemma=False)
     customer = call.customer
     if call.topic in rule.params.get("opening_not_counted_in", ()):
-        # «лифт не работает, кому жаловаться?» asks where to go; it is not about our answer
-        first = next((u for u in customer if len(u.tokens) >= 3), None)
-        customer = [u for u in customer if u is not first]
+        # «лифт не работает, кому жаловаться?» asks where to go; it is not about our answer. The caller's
+        # opening is the turn before the operator first answers («Добрый день, это Арман.» «…кому жаловаться?»)
+        start = customer[0].index if customer else 0
+        answered = next((v.index for v in call.utts[start:] if call.role(v) == "operator"), len(call.utts))
+        customer = [u for u in customer if u.index > answered]
     # in Kazakh speech also the constructions (rules.clauses): «маған бұл жауап ұнамады», «риза емеспін»
     said = [(u, [(m.first, m.last) for m in unhappy.find(u)] + kazakh_spans(rule, "kk_dissatisfied", u))
             for u in customer]
