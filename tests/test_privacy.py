@@ -300,6 +300,18 @@ def test_kazakh_names_and_kazakh_words(text, masked):
     assert mask_text(text)[0] == masked
 
 
+@pytest.mark.parametrize("text,masked", [
+    # the address's name said in words apart before «собака»: names, number words, unknown words
+    ("ай дана собака мэйл точка ру", "[e-mail]"),
+    ("ерлан девяносто два собака бк точка ру", "[e-mail]"),
+    ("запишите почту ай дана собака мейл ру", "запишите почту [e-mail]"),
+    ("отправьте на кайрат собака мейл ру", "отправьте на [e-mail]"),
+    ("моя электронная почта нур султан собака гмейл точка ком", "моя электронная почта [e-mail]"),
+])
+def test_spoken_email_names_said_in_words_apart(text, masked):
+    assert mask_text(text)[0] == masked
+
+
 def test_find_pd_gives_character_spans_and_kinds():
     """Spans, not just masked text: audio redaction maps them onto the words' timestamps."""
     text = "Ирлан, ваш лицевой 7,8,9,1,2,3, телефон восемь семьсот один пять пять пять два два три три."

@@ -21,7 +21,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from rules.privacy.lexicon import KINDS, PdSpan, PrivacyError, lexicon
+from rules.numbers import NUMBER_WORDS
+from rules.privacy.lexicon import KINDS, PdSpan, PrivacyError, analyse, lexicon
 from rules.privacy.lexicon import norm as _e
 from rules.privacy.numbers import identifiers as _identifiers
 from rules.privacy.people import addresses as _addresses
@@ -151,7 +152,30 @@ def _emails(text: str) -> list[PdSpan]:
         b = min(len(text), at.end() + _EMAIL_WINDOW[1])
         for m in _SPOKEN_EMAIL_RE.finditer(text, a, b):
             if m.start() <= at.start() < m.end():
-                found.append(_span("email", text, m.start(), m.end()))
+                found.append(_span("email", text, _local_part_start(text, m.start()), m.end()))
                 done = m.end()
                 break
     return found
+
+
+_WORD_BEFORE_RE = re.compile(r"([^\W_]+)[\s,]+$")
+_LOCAL_WORDS = 3        # words said apart that may still be the address's name: «ай дана», «ерлан девяносто два»
+
+
+def _local_part_start(text: str, start: int) -> int:
+    """Where a spoken address starts once the words said apart before its name are taken in: «ай дана собака …»,
+    «ерлан девяносто два собака …».  Such a word is a number word, a name, Latin letters, or a word the dictionary
+    does not know; a word it knows (a verb, «почта», «мой») or a mark ends the address's name."""
+    for _ in range(_LOCAL_WORDS):
+        m = _WORD_BEFORE_RE.search(text, max(0, start - 40), start)
+        if m is None or m.end() != start or not _local_word(m.group(1).lower()):
+            break
+        start = m.start(1)
+    return start
+
+
+def _local_word(low: str) -> bool:
+    if low.isdigit() or low.isascii() or low in NUMBER_WORDS:
+        return True
+    _, pos, name, known = analyse(_e(low))
+    return _e(low) not in lexicon().email_cues and (not known or name >= 0.3) and pos not in ("VERB", "INFN")
