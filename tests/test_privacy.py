@@ -15,7 +15,7 @@ from rules.privacy import MaskOptions, find_pd, mask_finding, mask_text, mask_tr
 from transcription.schema import Finding, Transcript, Utterance
 
 CORPUS_DIR = Path(__file__).parent / "pd_corpus"
-CORPUS_FILES = (CORPUS_DIR / "utterances.txt", CORPUS_DIR / "heldout.txt")
+CORPUS_FILES = (CORPUS_DIR / "utterances.txt", CORPUS_DIR / "heldout.txt", CORPUS_DIR / "dev3_asr.txt")
 MARK_RE = re.compile(r"\{(\w+):([^{}]*)\}")
 ALNUM = re.compile(r"\w")
 
@@ -310,6 +310,26 @@ def test_kazakh_names_and_kazakh_words(text, masked):
 ])
 def test_spoken_email_names_said_in_words_apart(text, masked):
     assert mask_text(text)[0] == masked
+
+
+@pytest.mark.parametrize("context,text,masked", [
+    # a number said with hyphens between its words is one token to the tokenizer, eleven digits to a reader
+    ("", "звоните восемь-семьсот-один-двести-двадцать-два-тридцать-три-сорок-четыре", "звоните [телефон]"),
+    ("", "какой-то номер", "какой-то номер"),
+    # «счётчик № …» is a meter's serial; «серийник» is «серийный номер»; capitals before a masked number go with it
+    ("", "счётчик № 0071125", "счётчик № [номер]"),
+    ("", "серийник AB 7766554", "серийник [номер]"),
+    # English letter names in a dictated e-mail
+    ("", "эс эйч о собака мейл ру", "[e-mail]"),
+    # the answer to a question for a name opens with the name
+    ("Как ваша фамилия?", "Смагулов", "[ФИО]"),
+    ("Аты-жөніңіз?", "Мұхтар Серікбаев", "[ФИО]"),
+    ("На кого оформлен счёт? Фамилия?", "на Оспанову", "на [ФИО]"),
+    ("Как вас зовут?", "минутку сейчас скажу", "минутку сейчас скажу"),
+    ("Меня зовут Думржин. Назовите номер счёта.", "Пятный валишист", "Пятный валишист"),
+])
+def test_hyphens_serials_and_answers(context, text, masked):
+    assert mask_text(text, context)[0] == masked
 
 
 def test_find_pd_gives_character_spans_and_kinds():

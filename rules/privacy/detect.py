@@ -22,12 +22,13 @@ import re
 from dataclasses import dataclass, replace
 
 from rules.numbers import NUMBER_WORDS
+from rules.privacy.addresses import addresses as _addresses
 from rules.privacy.lexicon import KINDS, PdSpan, PrivacyError, analyse, lexicon
 from rules.privacy.lexicon import norm as _e
 from rules.privacy.numbers import identifiers as _identifiers
-from rules.privacy.people import addresses as _addresses
+from rules.privacy.numbers import pd_tokens
+from rules.privacy.people import asked_for_a_name as _asked_for_a_name
 from rules.privacy.people import names as _names
-from rules.text import tokenize
 from transcription.schema import Finding, Transcript
 
 __all__ = ["KINDS", "MaskOptions", "PdSpan", "PrivacyError", "context_before", "find_pd", "mask_finding",
@@ -44,7 +45,7 @@ _EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _SEPS = r"(?:точка|dot|тире|дефис|нижнее\s+подч[её]ркивание|подч[её]ркивание)"
 _SPOKEN_SEP = rf"(?:\s*[.-]\s*|[\s,]+{_SEPS}[\s,]+)"
 _LETTER = (r"\b(?:[a-z0-9]{1,3}|[а-яёәіңғүұқөһ]|бэ|вэ|гэ|дэ|жэ|зэ|ка|эл|эм|эн|пэ|эр|эс|тэ|эф|ха|цэ|че|ша|ща|кс|икс|зет"
-           r"|игрек|дабл|ю)\b")
+           r"|игрек|дабл|ю|эй|би|си|ди|джи|эйч|ай|джей|кей|оу|пи|кью|ар|ти|ви|экс|уай|вай|зед|зи)\b")
 _LETTERS = rf"{_LETTER}(?:[\s,]+{_LETTER}){{1,40}}+"   # possessive: a run of letters is never taken apart again
 _PIECE = rf"(?>{_LETTERS}|\w+)"
 _AT_WORDS = r"(?:собака|собачка|эт|at)"
@@ -74,14 +75,14 @@ def find_pd(text: str, context: str = "", options: MaskOptions | None = None) ->
     lex = lexicon()
     if len(lex.memo) > MEMO_LIMIT:  # answers per word form: bounded, whatever text comes in
         lex.memo.clear()
-    ctx_tokens = tokenize(context, marks=True) if context else []
-    tokens = tokenize(text, marks=True)
+    ctx_tokens = pd_tokens(context) if context else []
+    tokens = pd_tokens(text)
     spans: list[PdSpan] = []
     spans += _emails(text)
     spans += _identifiers(text, tokens, ctx_tokens, lex)
     spans += _addresses(text, tokens, lex)
     keep = {_e(n) for name in options.keep_names for n in name.split()}
-    spans += _names(text, tokens, lex, keep)
+    spans += _names(text, tokens, lex, keep, asked=bool(ctx_tokens) and _asked_for_a_name(ctx_tokens, lex))
     return _merge([s for s in spans if s.kind in options.kinds], text)
 
 

@@ -68,6 +68,7 @@ class Lexicon:
     vocative_after_endings: tuple[str, ...] = ()
     honorifics: frozenset[str] = frozenset()
     email_cues: frozenset[str] = frozenset()
+    name_questions: frozenset[str] = frozenset()
     meter_words: set[str] = field(default_factory=set)
     meter_stems: tuple[str, ...] = ()
     letter_names: frozenset[str] = frozenset()
@@ -103,6 +104,7 @@ def lexicon() -> Lexicon:
             vocative_after_endings=tuple(norm(w) for w in data.get("vocative_after_endings") or ()),
             honorifics=frozenset(norm(w) for w in data.get("honorifics") or ()),
             email_cues=frozenset(norm(w) for w in data.get("email_cues") or ()),
+            name_questions=frozenset(norm(w) for w in data.get("name_questions") or ()),
             meter_words={norm(w) for w in data.get("meter_words") or ()},
             meter_stems=tuple(norm(w) for w in data.get("meter_stems") or ()),
             letter_names=frozenset(norm(w) for w in data.get("letter_names") or ()),
