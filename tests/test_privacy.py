@@ -332,6 +332,22 @@ def test_hyphens_serials_and_answers(context, text, masked):
     assert mask_text(text, context)[0] == masked
 
 
+@pytest.mark.parametrize("text,masked", [
+    # a part of a house alone is no address; a dwelling is, with the street said after it
+    ("в подъезде номер 2 холодно", "в подъезде номер 2 холодно"),
+    ("на 3 этаже течёт", "на 3 этаже течёт"),
+    ("дом 5/1 квартира 3 на Сейфуллина", "[адрес]"),
+    ("дом 15 по улице Абая", "[адрес]"),
+    ("дом 15 по плану", "[адрес] по плану"),
+    # «номер» a few words after the meter's name, its model between
+    ("счётчик СВК-15 номер 4455667", "счётчик СВК-15 номер [номер]"),
+    # «рахмет» before a name, as «спасибо»
+    ("рахмет айгүл", "рахмет [ФИО]"),
+])
+def test_house_parts_meters_and_thanks(text, masked):
+    assert mask_text(text)[0] == masked
+
+
 def test_find_pd_gives_character_spans_and_kinds():
     """Spans, not just masked text: audio redaction maps them onto the words' timestamps."""
     text = "Ирлан, ваш лицевой 7,8,9,1,2,3, телефон восемь семьсот один пять пять пять два два три три."

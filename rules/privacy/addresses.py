@@ -133,6 +133,20 @@ def _street_words_before(text: str, tokens: list[Token], j: int, lex: Lexicon, f
     return start
 
 
+def _street_after(text: str, tokens: list[Token], end: int, lex: Lexicon) -> int:
+    """«дом 15 по Абая», «дом 5 квартира 3 на Сейфуллина»: the street said after the house and flat — «по» or «на»
+    and a word written with a capital (or a street word and its name); the index after the address."""
+    if end + 1 >= len(tokens) or tokens[end].form not in ("по", "на"):
+        return end
+    nxt = tokens[end + 1]
+    if _is_street(nxt, lex):
+        j = _street_part(tokens, end + 2, lex, max_words=2)
+        return j if j > end + 2 else end
+    if _name_ish(nxt, lex) and text[nxt.start:nxt.start + 1].isupper():
+        return end + 2
+    return end
+
+
 def addresses(text: str, tokens: list[Token], lex: Lexicon) -> list[PdSpan]:
     found: list[PdSpan] = []
     i = 0
@@ -158,6 +172,10 @@ def addresses(text: str, tokens: list[Token], lex: Lexicon) -> list[PdSpan]:
                     found.append(_span("address", text, tokens[start].start, tokens[end - 1].end))
                     i = end
                     continue
+                if t.form not in lex.dwelling_words and _analyse(t.form)[0] not in lex.dwelling_words:
+                    end = i   # «в подъезде номер 2», «на 3 этаже»: a part of a house, no address without the house
+                else:
+                    end = _street_after(text, tokens, end, lex)   # «дом 15 квартира 3 на Сейфуллина»
         elif t.is_word and _analyse(t.form)[0] in lex.address_cues:
             j = i + 1
             while j < len(tokens) and tokens[j].form in _ADDRESS_SKIP:

@@ -69,6 +69,7 @@ class Lexicon:
     honorifics: frozenset[str] = frozenset()
     email_cues: frozenset[str] = frozenset()
     name_questions: frozenset[str] = frozenset()
+    dwelling_words: frozenset[str] = frozenset()
     meter_words: set[str] = field(default_factory=set)
     meter_stems: tuple[str, ...] = ()
     letter_names: frozenset[str] = frozenset()
@@ -105,6 +106,7 @@ def lexicon() -> Lexicon:
             honorifics=frozenset(norm(w) for w in data.get("honorifics") or ()),
             email_cues=frozenset(norm(w) for w in data.get("email_cues") or ()),
             name_questions=frozenset(norm(w) for w in data.get("name_questions") or ()),
+            dwelling_words=frozenset(norm(w) for w in data.get("dwelling_words") or ()),
             meter_words={norm(w) for w in data.get("meter_words") or ()},
             meter_stems=tuple(norm(w) for w in data.get("meter_stems") or ()),
             letter_names=frozenset(norm(w) for w in data.get("letter_names") or ()),

@@ -157,8 +157,8 @@ def _meter_number(tokens: list[Token], i: int, lex: Lexicon) -> bool:
     meter's name next to each other (one word between at most) — what follows is the meter's serial number,
     which identifies a household as an account does, not a reading."""
     t = tokens[i]
-    if _number_word(t):
-        near = [tokens[k] for k in (i - 2, i - 1, i + 1, i + 2) if 0 <= k < len(tokens)]
+    if _number_word(t):   # «номер счётчика», «счётчик СВК-15 номер …»
+        near = [tokens[k] for k in (i - 4, i - 3, i - 2, i - 1, i + 1, i + 2) if 0 <= k < len(tokens)]
         return any(_meter_word(x, lex) for x in near)
     if _meter_word(t, lex):   # «номер счётчика», «счётчик № 0071125»
         return any(_number_word(tokens[k]) for k in (i - 2, i - 1, i + 1) if 0 <= k < len(tokens))
