@@ -348,6 +348,19 @@ def test_house_parts_meters_and_thanks(text, masked):
     assert mask_text(text)[0] == masked
 
 
+@pytest.mark.parametrize("text,masked", [
+    # an unknown surname pymorphy3 reads first as a short adjective
+    ("я Кусаинова Роза, собственник", "я [ФИО], собственник"),
+    # letters and number words said one by one before «собака», a preposition before them stays
+    ("пишите на у эс е эр один два три собака гугл ком", "пишите на [e-mail]"),
+    # a Kazakh address cue with its ending; a street name with its number before a comma and the house
+    ("адресім Айнабұлақ-3, 24 үй", "адресім [адрес]"),
+    ("мекенжайым Абай көшесі 44, 5 пәтер", "мекенжайым [адрес]"),
+])
+def test_surnames_letters_and_kazakh_addresses(text, masked):
+    assert mask_text(text)[0] == masked
+
+
 def test_find_pd_gives_character_spans_and_kinds():
     """Spans, not just masked text: audio redaction maps them onto the words' timestamps."""
     text = "Ирлан, ваш лицевой 7,8,9,1,2,3, телефон восемь семьсот один пять пять пять два два три три."

@@ -110,6 +110,8 @@ def _street_before(text: str, tokens: list[Token], i: int, lex: Lexicon, found: 
     if k < j:
         if k >= 0 and tokens[k].form in (",", "-"):
             k -= 1
+        if k >= 1 and tokens[k].is_digits and tokens[k - 1].form == "-":   # «Айнабұлақ-3, 24 үй»
+            k -= 2
         got = _street_words_before(text, tokens, k, lex, found)
         return got if got <= k else i
     got = _street_words_before(text, tokens, j, lex, found)
@@ -176,7 +178,7 @@ def addresses(text: str, tokens: list[Token], lex: Lexicon) -> list[PdSpan]:
                     end = i   # «в подъезде номер 2», «на 3 этаже»: a part of a house, no address without the house
                 else:
                     end = _street_after(text, tokens, end, lex)   # «дом 15 квартира 3 на Сейфуллина»
-        elif t.is_word and _analyse(t.form)[0] in lex.address_cues:
+        elif t.is_word and (_analyse(t.form)[0] in lex.address_cues or t.form.startswith(lex.address_cue_stems)):
             j = i + 1
             while j < len(tokens) and tokens[j].form in _ADDRESS_SKIP:
                 j += 1

@@ -161,16 +161,24 @@ def _emails(text: str) -> list[PdSpan]:
 
 _WORD_BEFORE_RE = re.compile(r"([^\W_]+)[\s,]+$")
 _LOCAL_WORDS = 3        # words said apart that may still be the address's name: «ай дана», «ерлан девяносто два»
+_LOCAL_PIECES = 12      # ...and letters, digits and number words said one by one: «у эс е эр один два три»
+_LETTER_RE = re.compile(_LETTER)
 
 
 def _local_part_start(text: str, start: int) -> int:
     """Where a spoken address starts once the words said apart before its name are taken in: «ай дана собака …»,
     «ерлан девяносто два собака …».  Such a word is a number word, a name, Latin letters, or a word the dictionary
     does not know; a word it knows (a verb, «почта», «мой») or a mark ends the address's name."""
-    for _ in range(_LOCAL_WORDS):
+    words = 0
+    for _ in range(_LOCAL_PIECES):
         m = _WORD_BEFORE_RE.search(text, max(0, start - 40), start)
-        if m is None or m.end() != start or not _local_word(m.group(1).lower()):
+        if m is None or m.end() != start:
             break
+        low = m.group(1).lower()
+        if not (_LETTER_RE.fullmatch(low) or low.isdigit() or low in NUMBER_WORDS):
+            words += 1
+            if words > _LOCAL_WORDS or not _local_word(low):
+                break
         start = m.start(1)
     return start
 

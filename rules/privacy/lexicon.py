@@ -70,6 +70,7 @@ class Lexicon:
     email_cues: frozenset[str] = frozenset()
     name_questions: frozenset[str] = frozenset()
     dwelling_words: frozenset[str] = frozenset()
+    address_cue_stems: tuple[str, ...] = ()
     meter_words: set[str] = field(default_factory=set)
     meter_stems: tuple[str, ...] = ()
     letter_names: frozenset[str] = frozenset()
@@ -107,6 +108,7 @@ def lexicon() -> Lexicon:
             email_cues=frozenset(norm(w) for w in data.get("email_cues") or ()),
             name_questions=frozenset(norm(w) for w in data.get("name_questions") or ()),
             dwelling_words=frozenset(norm(w) for w in data.get("dwelling_words") or ()),
+            address_cue_stems=tuple(norm(w) for w in data.get("address_cue_stems") or ()),
             meter_words={norm(w) for w in data.get("meter_words") or ()},
             meter_stems=tuple(norm(w) for w in data.get("meter_stems") or ()),
             letter_names=frozenset(norm(w) for w in data.get("letter_names") or ()),

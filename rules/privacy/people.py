@@ -144,9 +144,11 @@ def _maybe_name(t: Token, lex: Lexicon, guess: bool = True) -> bool:
     if not t.is_word or len(t.form) < 2 or t.form in NUMBER_WORDS:
         return False
     _lemma, pos, name, known = _analyse(t.form)
-    # pymorphy3's part of speech for a word with a Kazakh letter is a guess from a Russian ending: not used
+    # pymorphy3's part of speech for a word with a Kazakh letter is a guess from a Russian ending: not used, nor
+    # for an unknown word that a good share of its guesses read as a name («Кусаинова»: a short adjective first)
     return ((known and name >= 0.05) or (guess and not known) or _kz_name(t.form, lex)
-            or _kz_spelled_name(t.form, lex)) and (pos not in STOP_POS or bool(_KZ_LETTERS.intersection(t.form)))
+            or _kz_spelled_name(t.form, lex)) and (pos not in STOP_POS or bool(_KZ_LETTERS.intersection(t.form))
+                                                   or (not known and name >= 0.3))
 
 
 def _common_word(t: Token, lex: Lexicon) -> bool:
