@@ -112,7 +112,14 @@ def _sound_cues(u, rulebook) -> dict[str, float]:
         by_group = rulebook.cache["topic_sound_keys"] = {g: ks for g, ks in by_group.items() if ks}
     known = T.morph().word_is_known
     w = float(cfg.get("sound_weight", 1.0))
-    return {g: w for g, ks in by_group.items() if sounds_like(ks, u.forms, limit, min_key=1, known=known)}
+    words = _said(u)
+    return {g: w for g, ks in by_group.items() if sounds_like(ks, words, limit, min_key=1, known=known)}
+
+
+def _said(u) -> list[str]:
+    """The words of u to compare by sound with phrases written in dictionary form: a word the dictionary knows
+    by its lemma («телефоне» is «телефон»), a word it does not know (a bent one) as written."""
+    return [t.form if t.flags & T.UNKNOWN else t.lemma for t in u.tokens]
 
 
 def _customer_dictated(call, readings) -> bool:
@@ -228,8 +235,9 @@ def handling(call, rulebook) -> dict[str, int]:
         for m in lex.find(u):
             hit |= groups[m.entry.phrase]
         if limit > 0 and u.language != "kk":
+            words = _said(u)
             for k, gs in keys:
-                if not gs <= hit and sounds_like((k,), u.forms, limit, min_key=6, known=known):
+                if not gs <= hit and sounds_like((k,), words, limit, min_key=6, known=known):
                     hit |= gs
         for g in hit:
             count[g] += 1
