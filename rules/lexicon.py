@@ -167,11 +167,11 @@ class Lexicon:
         if not n:
             return []
         first = self._first
-        where = u.positions
         fuzzy = bool(self._fuzzy_vocab) and u.unknown_max >= self.fuzzy_min
-        if not fuzzy and first.keys().isdisjoint(where.keys()):
+        if not fuzzy and first.keys().isdisjoint(u.keys):
             return []
-        common = first.keys() & where.keys()
+        common = first.keys() & u.keys
+        where = u.positions if common else {}
         keys = u.lemmas if self.by_lemma else u.forms
         forms = u.forms
         found: list[tuple[int, int, Entry]] = []

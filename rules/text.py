@@ -149,13 +149,16 @@ class Token:
 
 
 class Utt:
-    """One utterance, analysed once and shared by all detectors."""
+    """One utterance, analysed once and shared by all detectors.
 
-    __slots__ = ("_ends", "_keys", "_positions", "end", "forms", "index", "language", "lemmas", "speaker",
+    ``tokens``: ``tokenize(text, language=language)`` when the caller has them (``rules.call`` tokenises each
+    utterance once, for its language and its tokens)."""
+
+    __slots__ = ("_ends", "_positions", "end", "forms", "index", "keys", "language", "lemmas", "speaker",
                  "start", "text", "tokens", "unknown", "unknown_max", "words")
 
     def __init__(self, index: int, speaker: str, start: float, end: float, text: str, words=None,
-                 language: str | None = None):
+                 language: str | None = None, tokens: list[Token] | None = None):
         self.index = index
         self.language = language
         self.speaker = speaker
@@ -163,41 +166,35 @@ class Utt:
         self.end = end
         self.text = text
         self.words = words
-        self.tokens = tokenize(text, language=language)
-        self.forms = [t.form for t in self.tokens]
-        self.lemmas = [t.lemma for t in self.tokens]
+        toks = self.tokens = tokenize(text, language=language) if tokens is None else tokens
+        forms = self.forms = [t.form for t in toks]
+        lemmas = self.lemmas = [t.lemma for t in toks]
+        # every form, lemma and alternative lemma said: a lexicon with none of them cannot match exactly
+        keys = self.keys = set(forms)
+        keys.update(lemmas)
+        for t in toks:
+            if t.alts:
+                keys.update(t.alts)
         self._ends = None
-        self._keys = None
         self._positions = None
         # the words the dictionary does not know (only such words are matched fuzzily), and the longest one's length
-        self.unknown = [(i, t) for i, t in enumerate(self.tokens) if t.flags & UNKNOWN]
+        self.unknown = [(i, t) for i, t in enumerate(toks) if t.flags & UNKNOWN]
         self.unknown_max = max((len(t.form) for _, t in self.unknown), default=0)
 
     @property
-    def keys(self):
-        """Every form, lemma and alternative lemma said: a lexicon with none of them cannot match exactly."""
-        if self._keys is None:
-            self._index()
-        return self._keys
-
-    @property
     def positions(self) -> dict[str, list[int]]:
-        """Form, lemma or alternative lemma → the indexes of the tokens that have it."""
-        if self._positions is None:
-            self._index()
-        return self._positions
-
-    def _index(self) -> None:
-        pos: dict[str, list[int]] = {}
-        for i, t in enumerate(self.tokens):
-            pos.setdefault(t.form, []).append(i)
-            if t.lemma != t.form:
-                pos.setdefault(t.lemma, []).append(i)
-            for a in t.alts:
-                if a != t.form:
-                    pos.setdefault(a, []).append(i)
-        self._positions = pos
-        self._keys = pos.keys()
+        """Form, lemma or alternative lemma → the indexes of the tokens that have it (built when first asked)."""
+        pos = self._positions
+        if pos is None:
+            pos = self._positions = {}
+            for i, t in enumerate(self.tokens):
+                pos.setdefault(t.form, []).append(i)
+                if t.lemma != t.form:
+                    pos.setdefault(t.lemma, []).append(i)
+                for a in t.alts:
+                    if a != t.form:
+                        pos.setdefault(a, []).append(i)
+        return pos
 
     def span_time(self, first: int, last: int) -> tuple[float, float]:
         """Seconds covered by tokens first..last: word timestamps if they line up, else the utterance."""
@@ -271,15 +268,21 @@ def tokenize(text: str, marks: bool = False, language: str | None = None) -> lis
     # (most Russian speech) has no word with one
     letters = kazakh.model()["letters"]
     mixed = not kk and not letters.isdisjoint(text.lower())
+    info = _info_kk if kk else _info
     toks: list[Token] = []
     append = toks.append
     for m in _TOKEN_PUNCT.finditer(text):
         word, punct = m.group(1, 2)
-        form, lemma, flags, alts = _info_kk(word) if kk or (mixed and not letters.isdisjoint(word.lower())) \
-            else _info(word)
+        form, lemma, flags, alts = _info_kk(word) if mixed and not letters.isdisjoint(word.lower()) else info(word)
         s = m.start()
         append(Token(form, lemma, flags, alts, s, s + len(word), punct or ""))
     return toks
+
+
+def as_kazakh(tokens: list[Token]) -> list[Token]:
+    """``tokens`` of a text tokenised without a language, as ``tokenize(text, language="kk")`` gives them
+    (the same forms and spans, the lemmas of ``analyse_kk``)."""
+    return [Token(t.form, *analyse_kk(t.form), t.start, t.end, t.punct) for t in tokens]
 
 
 def _with_marks(text: str) -> list[Token]:
