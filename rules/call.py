@@ -39,7 +39,8 @@ def languages(transcript: Transcript, tokens: list | None = None) -> tuple[str, 
 
 
 class Call:
-    __slots__ = ("customer", "language", "operator", "roles", "rulebook", "topic", "transcript", "utts")
+    __slots__ = ("_keys", "_unknown_max", "customer", "language", "operator", "roles", "rulebook", "topic",
+                 "transcript", "utts")
 
     def __init__(self, transcript: Transcript, rulebook) -> None:
         self.transcript = transcript
@@ -63,6 +64,22 @@ class Call:
         self.operator = [u for u, r in zip(self.utts, roles, strict=True) if r == "operator"]
         self.customer = [u for u, r in zip(self.utts, roles, strict=True) if r == "customer"]
         self.topic = "other"
+        self._keys = None
+        self._unknown_max = None
+
+    @property
+    def keys(self) -> set[str]:
+        """Every form, lemma and alternative lemma said in the call (``Utt.keys`` of all utterances)."""
+        if self._keys is None:
+            self._keys = set().union(*(u.keys for u in self.utts))
+        return self._keys
+
+    @property
+    def unknown_max(self) -> int:
+        """The length of the longest word of the call the dictionary does not know (0: none)."""
+        if self._unknown_max is None:
+            self._unknown_max = max((u.unknown_max for u in self.utts), default=0)
+        return self._unknown_max
 
     @property
     def duration(self) -> float:

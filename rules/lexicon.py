@@ -224,6 +224,11 @@ class Lexicon:
                 return False
         return True
 
+    def absent(self, call) -> bool:
+        """True when ``find`` finds nothing in any utterance of ``call`` (``rules.call.Call``): no utterance has a
+        phrase's anchor word, none a word long enough to be matched fuzzily — told once per call."""
+        return (not self._fuzzy_vocab or call.unknown_max < self.fuzzy_min) and self._first.keys().isdisjoint(call.keys)
+
     def contains(self, u: T.Utt) -> bool:
         # most utterances have none of the phrases' anchor words and no word to match fuzzily: told without ``find``
         if (not self._fuzzy_vocab or u.unknown_max < self.fuzzy_min) and self._first.keys().isdisjoint(u.keys):

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rules import kazakh
+from rules.phonetics import Heard
 
 # letters: Cyrillic with the Kazakh ones, Latin with its accented forms (an explicit class is twice as
 # fast as [^\W\d_]); words keep inner hyphens («кое-что»), numbers their decimal comma («123,5»)
@@ -58,6 +59,12 @@ def morph():
     import pymorphy3
 
     return pymorphy3.MorphAnalyzer()
+
+
+@lru_cache(maxsize=300_000)
+def is_known(form: str) -> bool:
+    """Whether pymorphy3's dictionary knows the normalised word (cached per word)."""
+    return morph().word_is_known(form)
 
 
 @lru_cache(maxsize=300_000)
@@ -154,7 +161,7 @@ class Utt:
     ``tokens``: ``tokenize(text, language=language)`` when the caller has them (``rules.call`` tokenises each
     utterance once, for its language and its tokens)."""
 
-    __slots__ = ("_ends", "_positions", "end", "forms", "index", "keys", "language", "lemmas", "speaker",
+    __slots__ = ("_ends", "_heard", "_positions", "end", "forms", "index", "keys", "language", "lemmas", "speaker",
                  "start", "text", "tokens", "unknown", "unknown_max", "words")
 
     def __init__(self, index: int, speaker: str, start: float, end: float, text: str, words=None,
@@ -176,6 +183,7 @@ class Utt:
             if t.alts:
                 keys.update(t.alts)
         self._ends = None
+        self._heard = None
         self._positions = None
         # the words the dictionary does not know (only such words are matched fuzzily), and the longest one's length
         self.unknown = [(i, t) for i, t in enumerate(toks) if t.flags & UNKNOWN]
@@ -195,6 +203,13 @@ class Utt:
                     if a != t.form:
                         pos.setdefault(a, []).append(i)
         return pos
+
+    def heard(self) -> Heard:
+        """This utterance's words made ready for ``rules.phonetics`` questions (dictionary words told by
+        ``is_known``), once per utterance."""
+        if self._heard is None:
+            self._heard = Heard(self.forms, is_known)
+        return self._heard
 
     def span_time(self, first: int, last: int) -> tuple[float, float]:
         """Seconds covered by tokens first..last: word timestamps if they line up, else the utterance."""

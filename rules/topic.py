@@ -89,8 +89,9 @@ def classify(call, rulebook, readings) -> list[str]:
     score = dict.fromkeys(GROUPS, 0.0)
     said = dict.fromkeys(GROUPS, 0)  # cues in the customer's own words
     purpose_said = False
+    any_cue = not lex.absent(call)
     for u in call.utts:
-        matches = lex.find(u)
+        matches = lex.find(u) if any_cue else []
         taken = {k for m in matches for k in range(m.first, m.last + 1)}
         by_stem = _stem_cues(u, stems, taken, starts) if stems else {}
         if not matches and not by_stem:

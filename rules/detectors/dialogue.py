@@ -7,7 +7,7 @@ from rules import text as T
 from rules.call import Call, finding
 from rules.clauses import kazakh_spans
 from rules.names import kazakh_names
-from rules.phonetics import distance, phrase_keys, sounds_like
+from rules.phonetics import distance, phrase_keys
 from rules.phonetics import key as sound_key
 from rules.registry import register
 
@@ -40,7 +40,7 @@ def _has_stem(u, rule) -> bool:
     keys = rule.cache.get("sound_keys")
     if keys is None:
         keys = rule.cache["sound_keys"] = phrase_keys(_phrases(rule.params.get("sounds_like", [])))
-    return sounds_like(keys, u.forms, limit, known=T.morph().word_is_known)
+    return u.heard().like(keys, limit)
 
 
 def _phrases(entries) -> list[str]:
@@ -167,8 +167,9 @@ def escalation(call: Call, rule) -> list:
         first = next((u for u in customer if len(u.tokens) >= 3), None)
         customer = [u for u in customer if u is not first]
     # in Kazakh speech also the constructions (rules.clauses): «маған бұл жауап ұнамады», «риза емеспін»
-    said = [(u, [(m.first, m.last) for m in unhappy.find(u)] + kazakh_spans(rule, "kk_dissatisfied", u))
-            for u in customer]
+    any_said = not unhappy.absent(call)
+    said = [(u, ([(m.first, m.last) for m in unhappy.find(u)] if any_said else [])
+             + kazakh_spans(rule, "kk_dissatisfied", u)) for u in customer]
     complaints = [(u, min(spans)) for u, spans in said if spans]
     if not complaints:
         return []
@@ -194,6 +195,8 @@ def third_party(call: Call, rule) -> list:
     refusal = rule.lexicon("refusal", by_lemma=True)
     disclosed = rule.lexicon("disclosed", by_lemma=True)
     own = rule.words("numbers_disclose_unless")
+    if persons.absent(call):
+        return []
     for u in call.customer:
         if not persons.contains(u):
             continue
@@ -248,6 +251,8 @@ def _term_lexicon(rule):
 def terms(call: Call, rule) -> list:
     """An abbreviation the operator uses is explained by the operator somewhere in the call."""
     used, abbr_of, near = _term_lexicon(rule)
+    if used.absent(call):
+        return []
     window = int(rule.params.get("gloss_window", 8))
     first_use: dict[str, tuple] = {}
     explained: set[str] = set()

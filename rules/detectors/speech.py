@@ -16,10 +16,14 @@ def phrases(call: Call, rule) -> list:
     """Each phrase of the rule's lexicon said by the operator (context exceptions apply), and in Kazakh speech
     each clause that matches the rule's constructions (``kk_clauses``, rules.clauses)."""
     lex = rule.lexicon()
+    if lex.absent(call):  # told once per call: none of its words said
+        lex = None
     out = []
     for u in call.operator:
         said = set()
-        spans = [(m.first, m.last) for m in lex.find(u)] + kazakh_spans(rule, "kk_clauses", u)
+        spans = [(m.first, m.last) for m in lex.find(u)] if lex is not None else []
+        if u.language == "kk":
+            spans += kazakh_spans(rule, "kk_clauses", u)
         for first, last in sorted(spans):
             f = finding(rule, u, first, last)
             if f.evidence not in said:  # two phrases of one sentence are one occurrence
@@ -39,6 +43,8 @@ def vocative_address(call: Call, rule) -> list:
     runs on into the sentence.
     """
     lex = rule.lexicon()
+    if lex.absent(call):
+        return []
     followers = rule.words("followers")
     leaders = rule.words("leaders")
     not_before = rule.words("not_before")
@@ -102,9 +108,11 @@ def second_person(call: Call, rule) -> list:
     informal = _informal_kk(rule)
     out = []
     mask = T.IMPR_SG | T.SECOND_SG
+    any_idiom = not idioms.absent(call)
+    any_imperative = bool(imperatives.entries) and not imperatives.absent(call)
     for u in call.operator:
-        spared = {k for m in idioms.find(u) for k in range(m.first, m.last + 1)}
-        hits = {m.first: m.last for m in imperatives.find(u)} if imperatives.entries else {}
+        spared = {k for m in idioms.find(u) for k in range(m.first, m.last + 1)} if any_idiom else ()
+        hits = {m.first: m.last for m in imperatives.find(u)} if any_imperative else {}
         for i, t in enumerate(u.tokens):
             if i in spared:
                 continue
