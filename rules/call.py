@@ -39,7 +39,7 @@ def languages(transcript: Transcript, tokens: list | None = None) -> tuple[str, 
 
 
 class Call:
-    __slots__ = ("_keys", "_unknown_max", "customer", "language", "operator", "roles", "rulebook", "topic",
+    __slots__ = ("_keys", "_unknown_max", "customer", "language", "memo", "operator", "roles", "rulebook", "topic",
                  "transcript", "utts")
 
     def __init__(self, transcript: Transcript, rulebook) -> None:
@@ -66,6 +66,7 @@ class Call:
         self.topic = "other"
         self._keys = None
         self._unknown_max = None
+        self.memo: dict = {}  # what several rules ask of this call, worked out for the first
 
     @property
     def keys(self) -> set[str]:

@@ -63,7 +63,10 @@ def abstention(call, rule) -> str | None:
 @abstain
 def no_speech(call, rule) -> str | None:
     """No operator speech: nothing the operator did or failed to do can be judged."""
-    return None if any(u.tokens for u in call.operator) else "no_speech"
+    said = call.memo.get("operator_speech")
+    if said is None:
+        said = call.memo["operator_speech"] = any(u.tokens for u in call.operator)
+    return None if said else "no_speech"
 
 
 # --- the numbers ------------------------------------------------------------------
@@ -83,6 +86,8 @@ def loops(text: str) -> bool:
     if len(data) >= LOOP_MIN_BYTES and len(data) / len(zlib.compress(data)) > LOOP_RATIO:
         return True
     words = re.findall(r"\w+", text.lower())
+    if len(set(words)) == len(words):
+        return False  # no word comes twice: nothing repeats
     for n in (1, 2, 3):
         for i in range(len(words) - n * LOOP_REPEATS + 1):
             if all(words[i + k * n: i + (k + 1) * n] == words[i: i + n] for k in range(1, LOOP_REPEATS)):

@@ -28,6 +28,7 @@ from rules import text as T
 from rules.lexicon import RulebookError
 from rules.phonetics import key as sound_key
 
+MEMO_WORDS = 300_000  # distinct words whose stems are kept (as many as the analyser's cache)
 GROUPS = ("request", "legal", "individual", "readings", "billing", "out_of_scope")
 
 
@@ -57,22 +58,29 @@ def _lexicon(rulebook):
     return got
 
 
-def _stem_cues(u, stems, taken: set[int], starts: tuple[str, ...] | None = None) -> dict[str, float]:
+def _stem_cues(u, stems, taken: set[int], starts: tuple[str, ...] | None = None,
+               memo: dict[str, tuple] | None = None) -> dict[str, float]:
     """Topic groups the words outside any cue phrase speak for by their stems, with the stem's weight.
 
     Stems are compared by sound (``rules.phonetics.key``): «опламбировать» and «заевку», as a recogniser
-    writes them, begin like «опломб» and «заявк»."""
+    writes them, begin like «опломб» and «заявк».  ``memo``: word → the (group, weight) of each stem it begins
+    with, in the stems' order, kept with the stems it was made for: each distinct word is compared once."""
     got: dict[str, float] = {}
     if starts is None:
         starts = tuple({stem for stem, _, _ in stems})
+    if memo is None:
+        memo = {}
     for i, t in enumerate(u.tokens):
-        if i in taken or t.flags & T.NUMBER:
+        hits = memo.get(t.form)
+        if hits is None:
+            sk = sound_key(t.form)
+            # no stem at all: the common case, decided in one call
+            hits = memo[t.form] = tuple((g, w) for stem, g, w in stems if sk.startswith(stem)) \
+                if sk.startswith(starts) else ()
+        if not hits or i in taken or t.flags & T.NUMBER:
             continue
-        sk = sound_key(t.form)
-        if not sk.startswith(starts):
-            continue  # no stem at all: the common case, decided in one call
-        for stem, g, w in stems:
-            if g not in got and sk.startswith(stem):
+        for g, w in hits:
+            if g not in got:
                 got[g] = w
     return got
 
@@ -84,6 +92,9 @@ def classify(call, rulebook, readings) -> list[str]:
     starts = rulebook.cache.get("topic_stem_starts")
     if starts is None:  # every stem, for one ``str.startswith`` per word
         starts = rulebook.cache["topic_stem_starts"] = tuple({stem for stem, _, _ in stems})
+    memo = rulebook.cache.setdefault("topic_stem_memo", {})
+    if len(memo) > MEMO_WORDS:
+        memo.clear()
     first_w = float(cfg.get("first_weight", 3))
     op_w = float(cfg.get("operator_weight", 0.5))
     score = dict.fromkeys(GROUPS, 0.0)
@@ -93,7 +104,7 @@ def classify(call, rulebook, readings) -> list[str]:
     for u in call.utts:
         matches = lex.find(u) if any_cue else []
         taken = {k for m in matches for k in range(m.first, m.last + 1)}
-        by_stem = _stem_cues(u, stems, taken, starts) if stems else {}
+        by_stem = _stem_cues(u, stems, taken, starts, memo) if stems else {}
         if not matches and not by_stem:
             continue
         role = call.role(u)
