@@ -15,24 +15,24 @@ sounds like the operator's.
 from __future__ import annotations
 
 from rules.language import language_of, votes_of
-from rules.text import Utt, as_kazakh, tokenize
+from rules.text import Utt, analyse_text, as_kazakh
 from transcription.schema import Finding, Transcript
 
 # the rules whose lexicons also tell the operator's utterances in a mono call without roles (below)
 ROLE_DETECTORS = ("greeting", "closing")
 
 
-def languages(transcript: Transcript, tokens: list | None = None) -> tuple[str, list[str | None]]:
+def languages(transcript: Transcript, analysed: list | None = None) -> tuple[str, list[str | None]]:
     """(the call's language, each utterance's language): the transcript's where given, else from the words.
 
     An utterance whose words do not tell (a number, a name) is read in the call's
-    language when that is Kazakh, and as Russian otherwise.  ``tokens``: each utterance's ``rules.text.tokenize``
-    (without a language), when the caller has them.
+    language when that is Kazakh, and as Russian otherwise.  ``analysed``: each utterance's
+    ``rules.text.analyse_text`` (without a language), when the caller has them.
     """
-    if tokens is None:
-        tokens = [tokenize(u.text) for u in transcript.utterances]
+    if analysed is None:
+        analysed = [analyse_text(u.text) for u in transcript.utterances]
     given = [u.language for u in transcript.utterances]
-    found, langs = language_of([votes_of([t.form for t in toks]) for toks in tokens], given)
+    found, langs = language_of([votes_of([info[0] for info in a[2]]) for a in analysed], given)
     lang = transcript.language or found
     default = "kk" if lang == "kk" else None
     return lang, [x or default for x in langs]
@@ -46,10 +46,10 @@ class Call:
         self.transcript = transcript
         self.rulebook = rulebook
         # each text tokenised once, for its language and its tokens (Kazakh speech's lemmas are its stems)
-        tokens = [tokenize(u.text) for u in transcript.utterances]
-        self.language, langs = languages(transcript, tokens)
-        self.utts = [Utt(i, u.speaker, u.start, u.end, u.text, u.words, lang, as_kazakh(toks) if lang == "kk" else toks)
-                     for i, (u, lang, toks) in enumerate(zip(transcript.utterances, langs, tokens, strict=True))]
+        analysed = [analyse_text(u.text) for u in transcript.utterances]
+        self.language, langs = languages(transcript, analysed)
+        self.utts = [Utt(i, u.speaker, u.start, u.end, u.text, u.words, lang, as_kazakh(a) if lang == "kk" else a)
+                     for i, (u, lang, a) in enumerate(zip(transcript.utterances, langs, analysed, strict=True))]
         roles = [u.speaker for u in self.utts]
         if "operator" not in roles and "unknown" in roles:
             markers = [rulebook.lexicon("operator_markers", rulebook.operator_markers, by_lemma=False)]

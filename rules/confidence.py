@@ -65,7 +65,7 @@ def no_speech(call, rule) -> str | None:
     """No operator speech: nothing the operator did or failed to do can be judged."""
     said = call.memo.get("operator_speech")
     if said is None:
-        said = call.memo["operator_speech"] = any(u.tokens for u in call.operator)
+        said = call.memo["operator_speech"] = any(u.forms for u in call.operator)
     return None if said else "no_speech"
 
 

@@ -158,14 +158,17 @@ class Token:
 class Utt:
     """One utterance, analysed once and shared by all detectors.
 
-    ``tokens``: ``tokenize(text, language=language)`` when the caller has them (``rules.call`` tokenises each
-    utterance once, for its language and its tokens)."""
+    The analysis is kept as parallel lists, one entry per token: ``forms``, ``lemmas``, ``flags``, ``alts`` (the
+    other parses' lemmas) and ``puncts`` (the mark right after the token); ``keys`` is the set of every form,
+    lemma and alternative said.  ``Token`` objects (``tokens``, with their character spans) are made only when a
+    rule asks for them.  ``analysed``: ``analyse_text(text, language)`` when the caller has it (``rules.call``
+    analyses each utterance once, for its language and its tokens)."""
 
-    __slots__ = ("_ends", "_heard", "_positions", "end", "forms", "index", "keys", "language", "lemmas", "speaker",
-                 "start", "text", "tokens", "unknown", "unknown_max", "words")
+    __slots__ = ("_ends", "_heard", "_positions", "_raw", "_tokens", "_unknown", "alts", "end", "flags", "forms",
+                 "index", "keys", "language", "lemmas", "puncts", "speaker", "start", "text", "unknown_max", "words")
 
     def __init__(self, index: int, speaker: str, start: float, end: float, text: str, words=None,
-                 language: str | None = None, tokens: list[Token] | None = None):
+                 language: str | None = None, analysed: tuple | None = None):
         self.index = index
         self.language = language
         self.speaker = speaker
@@ -173,21 +176,48 @@ class Utt:
         self.end = end
         self.text = text
         self.words = words
-        toks = self.tokens = tokenize(text, language=language) if tokens is None else tokens
-        forms = self.forms = [t.form for t in toks]
-        lemmas = self.lemmas = [t.lemma for t in toks]
+        raw, puncts, infos = analyse_text(text, language) if analysed is None else analysed
+        self._raw = raw
+        self.puncts = puncts
+        if infos:
+            forms, lemmas, flags, alts = map(list, zip(*infos, strict=True))
+        else:
+            forms, lemmas, flags, alts = [], [], [], []
+        self.forms, self.lemmas, self.flags, self.alts = forms, lemmas, flags, alts
         # every form, lemma and alternative lemma said: a lexicon with none of them cannot match exactly
         keys = self.keys = set(forms)
         keys.update(lemmas)
-        for t in toks:
-            if t.alts:
-                keys.update(t.alts)
+        keys.update(*alts)
         self._ends = None
         self._heard = None
         self._positions = None
-        # the words the dictionary does not know (only such words are matched fuzzily), and the longest one's length
-        self.unknown = [(i, t) for i, t in enumerate(toks) if t.flags & UNKNOWN]
-        self.unknown_max = max((len(t.form) for _, t in self.unknown), default=0)
+        self._tokens = None
+        self._unknown = None
+        # the length of the longest word the dictionary does not know (only such words are matched fuzzily)
+        self.unknown_max = max((len(f) for f, fl in zip(forms, flags, strict=True) if fl & UNKNOWN), default=0)
+
+    @property
+    def tokens(self) -> list[Token]:
+        """The tokens (``tokenize(text, language=language)``), made when first asked."""
+        toks = self._tokens
+        if toks is None:
+            toks = self._tokens = []
+            find, pos = self.text.find, 0
+            for w, p, form, lemma, flags, alts in zip(self._raw, self.puncts, self.forms, self.lemmas, self.flags,
+                                                      self.alts, strict=True):
+                # the word's own place: the text between two tokens holds no letter or digit (the tokenizer would
+                # have begun a token there), so the next occurrence of the word is where the tokenizer found it
+                s = find(w, pos)
+                pos = s + len(w)
+                toks.append(Token(form, lemma, flags, alts, s, pos, p))
+        return toks
+
+    @property
+    def unknown(self) -> list[tuple[int, Token]]:
+        """(index, token) of each word the dictionary does not know."""
+        if self._unknown is None:
+            self._unknown = [(i, self.tokens[i]) for i, fl in enumerate(self.flags) if fl & UNKNOWN]
+        return self._unknown
 
     @property
     def positions(self) -> dict[str, list[int]]:
@@ -195,12 +225,12 @@ class Utt:
         pos = self._positions
         if pos is None:
             pos = self._positions = {}
-            for i, t in enumerate(self.tokens):
-                pos.setdefault(t.form, []).append(i)
-                if t.lemma != t.form:
-                    pos.setdefault(t.lemma, []).append(i)
-                for a in t.alts:
-                    if a != t.form:
+            for i, (form, lemma, alts) in enumerate(zip(self.forms, self.lemmas, self.alts, strict=True)):
+                pos.setdefault(form, []).append(i)
+                if lemma != form:
+                    pos.setdefault(lemma, []).append(i)
+                for a in alts:
+                    if a != form:
                         pos.setdefault(a, []).append(i)
         return pos
 
@@ -294,10 +324,27 @@ def tokenize(text: str, marks: bool = False, language: str | None = None) -> lis
     return toks
 
 
-def as_kazakh(tokens: list[Token]) -> list[Token]:
-    """``tokens`` of a text tokenised without a language, as ``tokenize(text, language="kk")`` gives them
-    (the same forms and spans, the lemmas of ``analyse_kk``)."""
-    return [Token(t.form, *analyse_kk(t.form), t.start, t.end, t.punct) for t in tokens]
+def analyse_text(text: str, language: str | None = None) -> tuple[list[str], list[str], list[tuple]]:
+    """(words as written, the mark after each or '', each word's (form, lemma, flags, other lemmas)): what
+    ``tokenize(text, language=language)`` knows, without a ``Token`` per word."""
+    pairs = _TOKEN_PUNCT.findall(text)
+    raw = [w for w, _ in pairs]
+    puncts = [p for _, p in pairs]
+    if language == "kk":
+        return raw, puncts, list(map(_info_kk, raw))
+    # a Kazakh letter in a word (``kazakh.has_kazakh_letter``), asked of the whole text first: a text without one
+    # (most Russian speech) has no word with one
+    letters = kazakh.model()["letters"]
+    if letters.isdisjoint(text.lower()):
+        return raw, puncts, list(map(_info, raw))
+    return raw, puncts, [_info(w) if letters.isdisjoint(w.lower()) else _info_kk(w) for w in raw]
+
+
+def as_kazakh(analysed: tuple) -> tuple:
+    """``analyse_text(text)`` of a text analysed without a language, as ``analyse_text(text, "kk")`` gives it
+    (the same forms, the stems and flags of ``analyse_kk``)."""
+    raw, puncts, infos = analysed
+    return raw, puncts, [(info[0], *analyse_kk(info[0])) for info in infos]
 
 
 def _with_marks(text: str) -> list[Token]:

@@ -70,14 +70,15 @@ def _stem_cues(u, stems, taken: set[int], starts: tuple[str, ...] | None = None,
         starts = tuple({stem for stem, _, _ in stems})
     if memo is None:
         memo = {}
-    for i, t in enumerate(u.tokens):
-        hits = memo.get(t.form)
+    flags = u.flags
+    for i, form in enumerate(u.forms):
+        hits = memo.get(form)
         if hits is None:
-            sk = sound_key(t.form)
+            sk = sound_key(form)
             # no stem at all: the common case, decided in one call
-            hits = memo[t.form] = tuple((g, w) for stem, g, w in stems if sk.startswith(stem)) \
+            hits = memo[form] = tuple((g, w) for stem, g, w in stems if sk.startswith(stem)) \
                 if sk.startswith(starts) else ()
-        if not hits or i in taken or t.flags & T.NUMBER:
+        if not hits or i in taken or flags[i] & T.NUMBER:
             continue
         for g, w in hits:
             if g not in got:

@@ -100,9 +100,11 @@ def name_usage(call: Call, rule) -> list:
     own: set[str] = set()  # the operator's own name from the opening
     first_op = call.operator[0]
     if not call.customer or first_op.index < call.customer[0].index:
-        own = {t.form for t in first_op.tokens if _is_name(t, kaz, not_names)}
+        own = {f for f, fl in zip(first_op.forms, first_op.flags, strict=True) if _is_name_of(f, fl, kaz, not_names)}
 
     for u in call.customer:
+        if not _may_name(u, kaz, not_names, named_by):
+            continue  # no word of it is a name: the common case, told without its tokens
         toks = u.tokens
         names = []
         prev_ops = [v for v in call.utts[max(0, u.index - 2):u.index] if call.role(v) == "operator"]
@@ -152,9 +154,22 @@ def _named_kk(toks: list[T.Token], i: int, named_by: frozenset[str]) -> bool:
 
 
 def _is_name(t: T.Token, kaz: frozenset[str], not_names: frozenset[str]) -> bool:
-    if t.form in not_names or len(t.form) < 3:
+    return _is_name_of(t.form, t.flags, kaz, not_names)
+
+
+def _is_name_of(form: str, flags: int, kaz: frozenset[str], not_names: frozenset[str]) -> bool:
+    if form in not_names or len(form) < 3:
         return False
-    return bool(t.flags & (T.NAME | T.PATR | T.SURN)) or t.form in kaz
+    return bool(flags & (T.NAME | T.PATR | T.SURN)) or form in kaz
+
+
+def _may_name(u: T.Utt, kaz: frozenset[str], not_names: frozenset[str], named_by: frozenset[str]) -> bool:
+    """Whether a word of ``u`` is a name (``_is_name``) or named as one (``_named_kk``)."""
+    forms, flags = u.forms, u.flags
+    if any(_is_name_of(f, fl, kaz, not_names) for f, fl in zip(forms, flags, strict=True)):
+        return True
+    return bool(named_by) and any(flags[i] & T.KAZAKH and len(forms[i]) >= 3 and forms[i - 1] in named_by
+                                  and not u.puncts[i - 1] for i in range(1, len(forms)))
 
 
 @register("escalation")
@@ -164,7 +179,7 @@ def escalation(call: Call, rule) -> list:
     customer = call.customer
     if call.topic in rule.params.get("opening_not_counted_in", ()):
         # «лифт не работает, кому жаловаться?» asks where to go; it is not about our answer
-        first = next((u for u in customer if len(u.tokens) >= 3), None)
+        first = next((u for u in customer if len(u.forms) >= 3), None)
         customer = [u for u in customer if u is not first]
     # in Kazakh speech also the constructions (rules.clauses): «маған бұл жауап ұнамады», «риза емеспін»
     any_said = not unhappy.absent(call)
@@ -212,11 +227,11 @@ def third_party(call: Call, rule) -> list:
                 answer.append(v)
                 if len(answer) >= 2:
                     break
-            elif call.role(v) == "customer" and len(v.tokens) > 3:
+            elif call.role(v) == "customer" and len(v.forms) > 3:
                 break
         if any(refusal.contains(v) for v in answer):
             continue
-        heard = {t.lemma for c in call.customer if c.index <= u.index for t in c.tokens}
+        heard = {lemma for c in call.customer if c.index <= u.index for lemma in c.lemmas}
         for v in answer:
             m = disclosed.find(v)
             if m:

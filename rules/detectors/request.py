@@ -27,8 +27,7 @@ def _by_parts(u, stems: tuple[str, ...], inside: tuple[str, ...]) -> bool:
     begins like «осмотр») or has one of inside in it."""
     if not stems and not inside:
         return False
-    return any((stems and sound_key(t.form).startswith(stems)) or any(p in t.form for p in inside)
-               for t in u.tokens)
+    return any((stems and sound_key(f).startswith(stems)) or any(p in f for p in inside) for f in u.forms)
 
 
 def _sounds(rule, name: str, cues: list, u) -> bool:

@@ -53,9 +53,12 @@ def vocative_address(call: Call, rule) -> list:
     you = tuple(rule.words("kk_you_endings"))
     out = []
     for u in call.operator:
+        found = lex.find(u)
+        if not found:
+            continue
         toks = u.tokens
         n = len(toks)
-        for m in lex.find(u):
+        for m in found:
             i, j = m.first, m.last
             prev = toks[i - 1] if i > 0 else None
             nxt = toks[j + 1] if j + 1 < n else None
@@ -113,16 +116,16 @@ def second_person(call: Call, rule) -> list:
     for u in call.operator:
         spared = {k for m in idioms.find(u) for k in range(m.first, m.last + 1)} if any_idiom else ()
         hits = {m.first: m.last for m in imperatives.find(u)} if any_imperative else {}
-        for i, t in enumerate(u.tokens):
+        for i, (form, flags) in enumerate(zip(u.forms, u.flags, strict=True)):
             if i in spared:
                 continue
             if i in hits:  # Kazakh: «күт», «айтшы» — an imperative without the polite -ыңыз/-іңіз
                 out.append(finding(rule, u, i, hits[i]))
-            elif t.flags & T.KAZAKH:
-                if t.form in pronouns or informal(t.form):
+            elif flags & T.KAZAKH:
+                if form in pronouns or informal(form):
                     out.append(finding(rule, u, i, i))
             # a word the dictionary does not know («Чипи», the ASR's «счётчик») is only guessed a verb
-            elif t.form in pronouns or (t.flags & mask and not t.flags & T.UNKNOWN and t.form not in exceptions):
+            elif form in pronouns or (flags & mask and not flags & T.UNKNOWN and form not in exceptions):
                 out.append(finding(rule, u, i, i))
     return out
 
