@@ -334,10 +334,16 @@ def analyse_text(text: str, language: str | None = None) -> tuple[list[str], lis
         return raw, puncts, list(map(_info_kk, raw))
     # a Kazakh letter in a word (``kazakh.has_kazakh_letter``), asked of the whole text first: a text without one
     # (most Russian speech) has no word with one
-    letters = kazakh.model()["letters"]
-    if letters.isdisjoint(text.lower()):
+    if _kazakh_letter().search(text.lower()) is None:
         return raw, puncts, list(map(_info, raw))
+    letters = kazakh.model()["letters"]
     return raw, puncts, [_info(w) if letters.isdisjoint(w.lower()) else _info_kk(w) for w in raw]
+
+
+@lru_cache(maxsize=1)
+def _kazakh_letter() -> re.Pattern:
+    """One of ``rules.kazakh``'s letters (in lowercased text)."""
+    return re.compile("[" + re.escape("".join(sorted(kazakh.model()["letters"]))) + "]")
 
 
 def as_kazakh(analysed: tuple) -> tuple:
