@@ -32,6 +32,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from rapidfuzz.distance import LCSseq, Levenshtein
+from rapidfuzz.process import extractOne
 
 _MAP = {
     "а": "a", "о": "a", "ә": "a", "я": "a",
@@ -142,7 +143,7 @@ class Heard:
     """A stretch of words made ready for ``sounds_like`` questions: its words' keys, its bent words and the keys
     around them are worked out once, however many phrases (and rules) ask (``rules.text.Utt.heard``)."""
 
-    __slots__ = ("_around", "_bent", "_grams", "keys", "known", "whole", "words")
+    __slots__ = ("_around", "_bent", "_grams", "_runs_by", "keys", "known", "whole", "words")
 
     def __init__(self, words: list[str], known: Callable[[str], bool] | None = None) -> None:
         self.words = words
@@ -152,6 +153,7 @@ class Heard:
         self._bent: list[int] | None = None
         self._grams: set[str] | None = None
         self._around: dict[tuple[int, int], str] = {}
+        self._runs_by: dict[int, list[str]] = {}
 
     def like(self, phrases_keys: tuple[str, ...], max_distance: float = 0.25, min_key: int = 5) -> bool:
         """``sounds_like(phrases_keys, words, max_distance, min_key, known)`` of these words."""
@@ -186,19 +188,30 @@ class Heard:
             # all of them but 2 × limit (a shortcut; the run test decides)
             if len(_pairs(pk) - grams) > 2 * limit:
                 continue
+            if extractOne(pk, self._runs(n + limit), scorer=Levenshtein.distance, score_cutoff=limit) is not None:
+                return True
+        return False
+
+    def _runs(self, reach: int) -> list[str]:
+        """The keys of every run of whole words i..j whose keys are at most ``reach`` sounds long (plus one for
+        each joint: a doubled sound at a joint may collapse), kept per ``reach``."""
+        runs = self._runs_by.get(reach)
+        if runs is None:
+            keys = self.keys
+            runs = []
             for i in range(len(keys)):
                 length = 0
                 run = ""
                 for j in range(i, len(keys)):
                     kj = keys[j]
                     length += len(kj)
-                    if length > n + limit + j - i:   # a doubled sound at each joint may collapse
+                    if length > reach + j - i:
                         break
                     # the key of words i..j joined: their keys, a sound doubled across a joint said once
                     run = run + kj[1:] if run and kj and run[-1] == kj[0] else run + kj
-                    if Levenshtein.distance(pk, run, score_cutoff=limit) <= limit:
-                        return True
-        return False
+                    runs.append(run)
+            self._runs_by[reach] = runs
+        return runs
 
 
 def _joined(keys: list[str]) -> str:
