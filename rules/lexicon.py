@@ -181,10 +181,11 @@ class Lexicon:
         found: list[tuple[int, int, Entry]] = []
         hits = [(p, c) for w in common for p in where[w] for c in first[w]]
         if fuzzy:
-            least, lemmas, canon = self.fuzzy_min, u.lemmas, self._canon_of
-            for p, (form, flags) in enumerate(zip(forms, u.flags, strict=True)):
-                if flags & T.UNKNOWN and len(form) >= least:
-                    w = canon(form, lemmas[p], flags)
+            least, lemmas, flags, canon = self.fuzzy_min, u.lemmas, u.flags, self._canon_of
+            for p in u.unknown_at:
+                form = forms[p]
+                if len(form) >= least:
+                    w = canon(form, lemmas[p], flags[p])
                     if w not in common:
                         hits.extend((p, c) for c in first.get(w, ()))
         if not hits:

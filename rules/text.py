@@ -165,7 +165,8 @@ class Utt:
     analyses each utterance once, for its language and its tokens)."""
 
     __slots__ = ("_ends", "_heard", "_positions", "_raw", "_tokens", "_unknown", "alts", "end", "flags", "forms",
-                 "index", "keys", "language", "lemmas", "puncts", "speaker", "start", "text", "unknown_max", "words")
+                 "index", "keys", "language", "lemmas", "puncts", "speaker", "start", "text", "unknown_at", "unknown_max",
+                 "words")
 
     def __init__(self, index: int, speaker: str, start: float, end: float, text: str, words=None,
                  language: str | None = None, analysed: tuple | None = None):
@@ -193,8 +194,9 @@ class Utt:
         self._positions = None
         self._tokens = None
         self._unknown = None
-        # the length of the longest word the dictionary does not know (only such words are matched fuzzily)
-        self.unknown_max = max((len(f) for f, fl in zip(forms, flags, strict=True) if fl & UNKNOWN), default=0)
+        # the words the dictionary does not know (only such words are matched fuzzily), the longest one's length
+        unknown = self.unknown_at = [i for i, fl in enumerate(flags) if fl & UNKNOWN]
+        self.unknown_max = max((len(forms[i]) for i in unknown), default=0)
 
     @property
     def tokens(self) -> list[Token]:
@@ -216,7 +218,7 @@ class Utt:
     def unknown(self) -> list[tuple[int, Token]]:
         """(index, token) of each word the dictionary does not know."""
         if self._unknown is None:
-            self._unknown = [(i, self.tokens[i]) for i, fl in enumerate(self.flags) if fl & UNKNOWN]
+            self._unknown = [(i, self.tokens[i]) for i in self.unknown_at]
         return self._unknown
 
     @property
