@@ -165,8 +165,8 @@ class Utt:
     analyses each utterance once, for its language and its tokens)."""
 
     __slots__ = ("_ends", "_heard", "_positions", "_raw", "_tokens", "_unknown", "alts", "end", "flags", "forms",
-                 "index", "keys", "language", "lemmas", "puncts", "speaker", "start", "text", "unknown_at", "unknown_max",
-                 "words")
+                 "index", "keys", "language", "lemmas", "puncts", "speaker", "start", "text", "unknown_at",
+                 "unknown_max", "words")
 
     def __init__(self, index: int, speaker: str, start: float, end: float, text: str, words=None,
                  language: str | None = None, analysed: tuple | None = None):
