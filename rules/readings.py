@@ -67,7 +67,7 @@ def extract_readings(call, rulebook) -> list[Reading]:
     if triggers is None:  # the words without which no utterance is about readings (Kazakh ones: any ending)
         triggers = rulebook.cache["readings.triggers"] = frozenset(
             T.normal(w) for w in cfg.get("triggers", ("показание", "показывать")))
-    if not any(not triggers.isdisjoint(u.keys) for u in call.utts):
+    if triggers.isdisjoint(call.keys):
         return []
     context = rulebook.lexicon("readings.context", cfg.get("context", []), by_lemma=True)
     prompt = rulebook.lexicon("readings.prompt", cfg.get("prompt", []), by_lemma=True)
@@ -119,7 +119,8 @@ def extract_readings(call, rulebook) -> list[Reading]:
                     if value not in seen:
                         seen.add(value)
                         start, end = u.span_time(i, last)
-                        heard = span_confidence(call.transcript.utterances[u.index], start, end)
+                        heard = span_confidence(call.transcript.utterances[u.index], start, end,
+                                                call.memo.setdefault("ceilings", {}))
                         out.append(Reading(value, start, u.evidence(i, last), round(heard, 4)))
                         said_by.append(call.role(u))
                 i = last + 1
