@@ -43,9 +43,10 @@ from __future__ import annotations
 
 from rules import text as T
 from rules.lexicon import RulebookError
+from rules.phonetics import Heard, phrase_keys
 from rules.phonetics import key as sound_key
-from rules.phonetics import phrase_keys, sounds_like
 
+MEMO_WORDS = 300_000  # distinct words whose stems are kept (as many as the analyser's cache)
 GROUPS = ("request", "legal", "individual", "readings", "billing", "out_of_scope")
 
 
@@ -75,22 +76,30 @@ def _lexicon(rulebook):
     return got
 
 
-def _stem_cues(u, stems, taken: set[int], starts: tuple[str, ...] | None = None) -> dict[str, float]:
+def _stem_cues(u, stems, taken: set[int], starts: tuple[str, ...] | None = None,
+               memo: dict[str, tuple] | None = None) -> dict[str, float]:
     """Topic groups the words outside any cue phrase speak for by their stems, with the stem's weight.
 
     Stems are compared by sound (``rules.phonetics.key``): «опламбировать» and «заевку», as a recogniser
-    writes them, begin like «опломб» and «заявк»."""
+    writes them, begin like «опломб» and «заявк».  ``memo``: word → the (group, weight) of each stem it begins
+    with, in the stems' order, kept with the stems it was made for: each distinct word is compared once."""
     got: dict[str, float] = {}
     if starts is None:
         starts = tuple({stem for stem, _, _ in stems})
-    for i, t in enumerate(u.tokens):
-        if i in taken or t.flags & T.NUMBER:
+    if memo is None:
+        memo = {}
+    flags = u.flags
+    for i, form in enumerate(u.forms):
+        hits = memo.get(form)
+        if hits is None:
+            sk = sound_key(form)
+            # no stem at all: the common case, decided in one call
+            hits = memo[form] = tuple((g, w) for stem, g, w in stems if sk.startswith(stem)) \
+                if sk.startswith(starts) else ()
+        if not hits or i in taken or flags[i] & T.NUMBER:
             continue
-        sk = sound_key(t.form)
-        if not sk.startswith(starts):
-            continue  # no stem at all: the common case, decided in one call
-        for stem, g, w in stems:
-            if g not in got and sk.startswith(stem):
+        for g, w in hits:
+            if g not in got:
                 got[g] = w
     return got
 
@@ -110,16 +119,15 @@ def _sound_cues(u, rulebook) -> dict[str, float]:
                                                     for c in cues.get(g, ())) if len(k) >= n)
                     for g in GROUPS}
         by_group = rulebook.cache["topic_sound_keys"] = {g: ks for g, ks in by_group.items() if ks}
-    known = T.morph().word_is_known
     w = float(cfg.get("sound_weight", 1.0))
-    words = _said(u)
-    return {g: w for g, ks in by_group.items() if sounds_like(ks, words, limit, min_key=1, known=known)}
+    heard = _heard_by_lemma(u)
+    return {g: w for g, ks in by_group.items() if heard.like(ks, limit, min_key=1)}
 
 
-def _said(u) -> list[str]:
-    """The words of u to compare by sound with phrases written in dictionary form: a word the dictionary knows
-    by its lemma («телефоне» is «телефон»), a word it does not know (a bent one) as written."""
-    return [t.form if t.flags & T.UNKNOWN else t.lemma for t in u.tokens]
+def _heard_by_lemma(u) -> Heard:
+    """The words of u made ready to compare by sound with phrases written in dictionary form: a word the
+    dictionary knows by its lemma («телефоне» is «телефон»), a word it does not know (a bent one) as written."""
+    return Heard([t.form if t.flags & T.UNKNOWN else t.lemma for t in u.tokens], T.is_known)
 
 
 def _customer_dictated(call, readings) -> bool:
@@ -141,17 +149,21 @@ def classify(call, rulebook, readings) -> list[str]:
     starts = rulebook.cache.get("topic_stem_starts")
     if starts is None:  # every stem, for one ``str.startswith`` per word
         starts = rulebook.cache["topic_stem_starts"] = tuple({stem for stem, _, _ in stems})
+    memo = rulebook.cache.setdefault("topic_stem_memo", {})
+    if len(memo) > MEMO_WORDS:
+        memo.clear()
     first_w = float(cfg.get("first_weight", 3))
     op_w = float(cfg.get("operator_weight", 0.5))
     score = dict.fromkeys(GROUPS, 0.0)
     said = dict.fromkeys(GROUPS, 0)  # cues in the customer's own words
     purpose_said = False
+    any_cue = not lex.absent(call)
     for u in call.utts:
-        matches = lex.find(u)
+        matches = lex.find(u) if any_cue else []
         taken = {k for m in matches for k in range(m.first, m.last + 1)}
-        by_stem = _stem_cues(u, stems, taken, starts) if stems else {}
+        by_stem = _stem_cues(u, stems, taken, starts, memo) if stems else {}
         role = call.role(u)
-        if not matches and not by_stem and u.unknown and role != "operator":
+        if not matches and not by_stem and u.unknown_at and role != "operator":
             by_stem = _sound_cues(u, rulebook)  # the customer's words, bent: heard by sound
         if not matches and not by_stem:
             continue
@@ -226,18 +238,17 @@ def handling(call, rulebook) -> dict[str, int]:
     cfg = rulebook.topics
     lex, groups, keys = _handling_lexicon(rulebook)
     limit = float(cfg.get("handling_sound_distance", 0))
-    known = T.morph().word_is_known
     count = dict.fromkeys(GROUPS, 0)
     for u in call.utts:
-        if u.speaker == "customer" or not u.tokens:
+        if u.speaker == "customer" or not u.forms:
             continue
         hit: set[str] = set()
         for m in lex.find(u):
             hit |= groups[m.entry.phrase]
         if limit > 0 and u.language != "kk":
-            words = _said(u)
+            heard = _heard_by_lemma(u)
             for k, gs in keys:
-                if not gs <= hit and sounds_like((k,), words, limit, min_key=6, known=known):
+                if not gs <= hit and heard.like((k,), limit, min_key=6):
                     hit |= gs
         for g in hit:
             count[g] += 1

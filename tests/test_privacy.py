@@ -361,6 +361,25 @@ def test_surnames_letters_and_kazakh_addresses(text, masked):
     assert mask_text(text)[0] == masked
 
 
+@pytest.mark.parametrize("text,masked", [
+    # a number counting the noun after it is a quantity; a flat number before another word is not
+    ("в квартире 3 комнаты", "в квартире 3 комнаты"),
+    ("в доме 5 подъездов", "в доме 5 подъездов"),
+    ("квартира 12 батареи холодные", "[адрес] батареи холодные"),
+    ("улица Байзакова 280, квартира 17 и телефон тот же", "[адрес] и телефон тот же"),
+    # a street word without a number needs a name that looks like one
+    ("улица холодная, трубы замёрзли", "улица холодная, трубы замёрзли"),
+    ("живу на улице Жандосова", "живу на [адрес]"),
+    # a street's name of two words, the second in lowercase
+    ("Абылай хана 85, кв 40", "[адрес]"),
+    # a round amount ends in thousands
+    ("счёт за октябрь 12 тысяч", "счёт за октябрь 12 тысяч"),
+    ("лицевой счёт три миллиона сто двадцать тысяч четыреста пять", "лицевой счёт [лицевой счёт]"),
+])
+def test_quantities_streets_and_amounts(text, masked):
+    assert mask_text(text)[0] == masked
+
+
 def test_find_pd_gives_character_spans_and_kinds():
     """Spans, not just masked text: audio redaction maps them onto the words' timestamps."""
     text = "Ирлан, ваш лицевой 7,8,9,1,2,3, телефон восемь семьсот один пять пять пять два два три три."

@@ -41,8 +41,10 @@ def _house_part(tokens: list[Token], i: int, lex: Lexicon) -> int:
     while j < len(tokens):
         t = tokens[j]
         if is_number_token(t):
-            if j + 1 < len(tokens) and _counted(tokens[j + 1], lex):   # «в доме 9 этажей», «16 градусов»
-                break
+            if j + 1 < len(tokens) and (_counted(tokens[j + 1], lex) or (
+                    _counted_by(t, tokens[j + 1]) and not _is_house(tokens[j + 1], lex)
+                    and not _is_street(tokens[j + 1], lex))):
+                break   # «в доме 9 этажей», «16 градусов», «в квартире 3 комнаты»
             j += 1
             end = j
             if j < len(tokens) and len(tokens[j].form) == 1 and tokens[j].is_word \
@@ -71,6 +73,23 @@ def _counted(t: Token, lex: Lexicon) -> bool:
         got = lex.memo[key] = t.form in lex.units or lemma in lex.units or (
             _is_house(t, lex) and t.form != lemma and _plural_or_counted(t.form))
     return got
+
+
+def _counted_by(number: Token, t: Token) -> bool:
+    """A common noun in the form a number takes when it counts it: «3 комнаты» (2-4: genitive singular),
+    «5 подъездов» (5-20: genitive plural) — a quantity, not a flat number («квартира 12 батареи холодные» is one)."""
+    if not t.is_word or not number.is_digits:
+        return False
+    n = int(number.form[-2:]) if len(number.form) >= 2 else int(number.form)
+    if n % 10 in (2, 3, 4) and n // 10 != 1:
+        need = ("gent", "sing")
+    elif n % 10 == 1 and n != 11:
+        return False   # «квартира 21 …»: the nominative a «1» takes is every noun's nominative
+    else:
+        need = ("gent", "plur")
+    _, pos, name, known = _analyse(t.form)   # a noun first of all («и» is a letter's name too)
+    return known and pos == "NOUN" and name < 0.3 and len(t.form) > 2 and any(
+        p.tag.POS == "NOUN" and p.tag.case == need[0] and p.tag.number == need[1] for p in morph().parse(t.form))
 
 
 def _plural_or_counted(form: str) -> bool:
@@ -128,11 +147,21 @@ def _street_words_before(text: str, tokens: list[Token], j: int, lex: Lexicon, f
         if known and pos != "NOUN" and name < 0.5:  # «передать», «мой»: not a street
             break
         if known and pos == "NOUN" and name < 0.3 and not text[tokens[j].start:tokens[j].start + 1].isupper() \
-                and lemma not in lex.street_words:  # «квартира», «счёт» in lowercase text: not a street
-            break
+                and lemma not in lex.street_words \
+                and not (j > 0 and text[tokens[j - 1].start:tokens[j - 1].start + 1].isupper()
+                         and _name_ish(tokens[j - 1], lex)):
+            break   # «квартира», «счёт» in lowercase text: not a street; «Абылай хана», «Богенбай батыра» are
         start = j
         j -= 1
     return start
+
+
+def _street_name(text: str, t: Token) -> bool:
+    """A word that may name a street: written with a capital, or a name, or unknown to the dictionary."""
+    if not t.is_word:
+        return False
+    _, _, name, known = _analyse(t.form)
+    return text[t.start:t.start + 1].isupper() or name >= 0.3 or not known
 
 
 def _street_after(text: str, tokens: list[Token], end: int, lex: Lexicon) -> int:
@@ -158,6 +187,8 @@ def addresses(text: str, tokens: list[Token], lex: Lexicon) -> list[PdSpan]:
         if _is_street(t, lex):
             j = _street_part(tokens, i + 1, lex)
             k = _house_part(tokens, j, lex)
+            if k == j and not any(_street_name(text, x) for x in tokens[i + 1:j]):
+                j = k = i + 1   # «улица холодная»: without a number, the street's name must look like one
             if k > i + 1 and (j > i + 1 or k > j):
                 end = max(j, k)
                 start = _street_before(text, tokens, i, lex, found) if j == i + 1 else i  # «Жібек жолы көшесі 45»

@@ -16,7 +16,7 @@ import bisect
 import re
 from dataclasses import dataclass, replace
 
-from rules.numbers import NUMBER_WORDS, chain_digits, kinds, spelled_digits
+from rules.numbers import KZ_SCALES, NUMBER_WORDS, SCALES, chain_digits, kinds, spelled_digits
 from rules.privacy.lexicon import ID_KINDS, Lexicon, PdSpan
 from rules.privacy.lexicon import analyse as _analyse
 from rules.text import Token, tokenize
@@ -209,8 +209,8 @@ def _numbers(text: str, tokens: list[Token], n_ctx: int, is_num: list[bool], cue
     found = []
     for run in number_runs(tokens, text, is_num):
         n = len(run.digits)
-        if n < lex.mask_digits_with_cue:
-            continue
+        if n < lex.mask_digits_with_cue or (tokens[run.last].form in _SCALE_WORDS and n < 10):
+            continue   # «12 тысяч», «бес мың»: a round amount ends in thousands, an identifier never does
         cue = cue_with_ctx.before(n_ctx + run.first)
         unit = _unit_after(tokens, run.last + 1, lex)
         if cue == "meter":       # a meter's serial number: an identifier, unless a unit makes it a quantity
@@ -234,6 +234,7 @@ def _numbers(text: str, tokens: list[Token], n_ctx: int, is_num: list[bool], cue
     return found
 
 
+_SCALE_WORDS = frozenset(SCALES) | frozenset(KZ_SCALES)
 # a series' letters said before an identifier's digits: up to four letter tokens (a hyphen between allowed)
 _SERIES_TOKENS = 4
 _WORD_LETTERS = frozenset("авикосуя")   # one-letter Russian words («а», «в», «и»...)
