@@ -12,7 +12,11 @@ operator's words carry its cues) is not the call's topic.
 ASR text garbles endings and prefixes («показаний о», «опламбировать», «на
 числение»), so the rulebook also lists ``stems``: a word that begins with one
 and matched no cue phrase counts for the stem's topic (once per topic and
-utterance), ``weak_stems`` at a lower weight.
+utterance), ``weak_stems`` at a lower weight.  A customer's utterance with neither
+a cue nor a stem, but with a word the dictionary does not know, is searched
+by sound (``rules.phonetics``) for the long cue phrases (``sound_min_key``
+sounds or more, within ``sound_distance``): «опландироваться» is
+«опломбировать» bent past its stem.
 
 A call can cover more than one topic (a customer asks for a sealing and
 dictates a reading on the way): ``classify`` returns every topic the call
@@ -40,8 +44,9 @@ from __future__ import annotations
 from rules import text as T
 from rules.lexicon import RulebookError
 from rules.phonetics import key as sound_key
-from rules.phonetics import sounds_like
+from rules.phonetics import phrase_keys
 
+MEMO_WORDS = 300_000  # distinct words whose stems are kept (as many as the analyser's cache)
 GROUPS = ("request", "legal", "individual", "readings", "billing", "out_of_scope")
 
 
@@ -71,24 +76,64 @@ def _lexicon(rulebook):
     return got
 
 
-def _stem_cues(u, stems, taken: set[int], starts: tuple[str, ...] | None = None) -> dict[str, float]:
+def _stem_cues(u, stems, taken: set[int], starts: tuple[str, ...] | None = None,
+               memo: dict[str, tuple] | None = None) -> dict[str, float]:
     """Topic groups the words outside any cue phrase speak for by their stems, with the stem's weight.
 
     Stems are compared by sound (``rules.phonetics.key``): «опламбировать» and «заевку», as a recogniser
-    writes them, begin like «опломб» and «заявк»."""
+    writes them, begin like «опломб» and «заявк».  ``memo``: word → the (group, weight) of each stem it begins
+    with, in the stems' order, kept with the stems it was made for: each distinct word is compared once."""
     got: dict[str, float] = {}
     if starts is None:
         starts = tuple({stem for stem, _, _ in stems})
-    for i, t in enumerate(u.tokens):
-        if i in taken or t.flags & T.NUMBER:
+    if memo is None:
+        memo = {}
+    flags = u.flags
+    for i, form in enumerate(u.forms):
+        hits = memo.get(form)
+        if hits is None:
+            sk = sound_key(form)
+            # no stem at all: the common case, decided in one call
+            hits = memo[form] = tuple((g, w) for stem, g, w in stems if sk.startswith(stem)) \
+                if sk.startswith(starts) else ()
+        if not hits or i in taken or flags[i] & T.NUMBER:
             continue
-        sk = sound_key(t.form)
-        if not sk.startswith(starts):
-            continue  # no stem at all: the common case, decided in one call
-        for stem, g, w in stems:
-            if g not in got and sk.startswith(stem):
+        for g, w in hits:
+            if g not in got:
                 got[g] = w
     return got
+
+
+def _sound_cues(u, rulebook) -> dict[str, float]:
+    """Topic groups whose long cue phrases (``sound_min_key`` sounds or more) are heard by sound around a word
+    the dictionary does not know («опландироваться» for «опломбировать»), with ``sound_weight``."""
+    cfg = rulebook.topics
+    limit = float(cfg.get("sound_distance", 0))
+    if limit <= 0 or u.language == "kk":
+        return {}
+    by_group = rulebook.cache.get("topic_sound_keys")
+    if by_group is None:
+        n = int(cfg.get("sound_min_key", 10))
+        cues = cfg.get("cues", {})
+        by_group = {g: tuple(k for k in phrase_keys(next(iter(c)) if isinstance(c, dict) else c
+                                                    for c in cues.get(g, ())) if len(k) >= n)
+                    for g in GROUPS}
+        by_group = rulebook.cache["topic_sound_keys"] = {g: ks for g, ks in by_group.items() if ks}
+    w = float(cfg.get("sound_weight", 1.0))
+    heard = u.heard()
+    return {g: w for g, ks in by_group.items() if heard.like(ks, limit, min_key=1)}
+
+
+def _customer_dictated(call, readings) -> bool:
+    """Whether one of the values was said in an utterance not given to the operator (a value without a time,
+    from a transcript without timings, counts as dictated)."""
+    for r in readings:
+        if r.start is None:
+            return True
+        for u in call.utts:
+            if u.start - 0.05 <= r.start <= u.end + 0.05 and call.role(u) != "operator":
+                return True
+    return False
 
 
 def classify(call, rulebook, readings) -> list[str]:
@@ -98,18 +143,24 @@ def classify(call, rulebook, readings) -> list[str]:
     starts = rulebook.cache.get("topic_stem_starts")
     if starts is None:  # every stem, for one ``str.startswith`` per word
         starts = rulebook.cache["topic_stem_starts"] = tuple({stem for stem, _, _ in stems})
+    memo = rulebook.cache.setdefault("topic_stem_memo", {})
+    if len(memo) > MEMO_WORDS:
+        memo.clear()
     first_w = float(cfg.get("first_weight", 3))
     op_w = float(cfg.get("operator_weight", 0.5))
     score = dict.fromkeys(GROUPS, 0.0)
     said = dict.fromkeys(GROUPS, 0)  # cues in the customer's own words
     purpose_said = False
+    any_cue = not lex.absent(call)
     for u in call.utts:
-        matches = lex.find(u)
+        matches = lex.find(u) if any_cue else []
         taken = {k for m in matches for k in range(m.first, m.last + 1)}
-        by_stem = _stem_cues(u, stems, taken, starts) if stems else {}
+        by_stem = _stem_cues(u, stems, taken, starts, memo) if stems else {}
+        role = call.role(u)
+        if not matches and not by_stem and u.unknown_at and role != "operator":
+            by_stem = _sound_cues(u, rulebook)  # the customer's words, bent: heard by sound
         if not matches and not by_stem:
             continue
-        role = call.role(u)
         if role == "operator":
             w = op_w
         elif role == "customer" and not purpose_said:
@@ -127,8 +178,11 @@ def classify(call, rulebook, readings) -> list[str]:
             if role != "operator":
                 said[g] += 1
     if readings:  # values dictated: the caller's own words speak of readings, whatever they called it
-        score["readings"] += 1.0
-        said["readings"] += 1
+        if _customer_dictated(call, readings):
+            score["readings"] += 1.0
+            said["readings"] += 1
+        else:  # a number only the operator said (read back, or a bent word taken for one) is the operator's cue
+            score["readings"] += op_w
     floor = float(cfg.get("min_score", 1.0))
     if not readings:  # «хочу передать показания», but no value was made out
         score["readings"] *= float(cfg.get("readings_without_value", 0.0))
@@ -178,17 +232,16 @@ def handling(call, rulebook) -> dict[str, int]:
     cfg = rulebook.topics
     lex, groups, keys = _handling_lexicon(rulebook)
     limit = float(cfg.get("handling_sound_distance", 0))
-    known = T.morph().word_is_known
     count = dict.fromkeys(GROUPS, 0)
     for u in call.utts:
-        if u.speaker == "customer" or not u.tokens:
+        if u.speaker == "customer" or not u.forms:
             continue
         hit: set[str] = set()
         for m in lex.find(u):
             hit |= groups[m.entry.phrase]
         if limit > 0 and u.language != "kk":
             for k, gs in keys:
-                if not gs <= hit and sounds_like((k,), u.forms, limit, min_key=6, known=known):
+                if not gs <= hit and u.heard().like((k,), limit, min_key=6):
                     hit |= gs
         for g in hit:
             count[g] += 1

@@ -106,6 +106,10 @@ def test_no_readings_in_a_call_that_never_speaks_of_them():
       "o: Показания приняты."], "readings"),
     (["c: Могринь цетари.", "o: Начисление сделано по нормативу.", "c: Переквер.",
       "o: Передайте показания, и вам пересчитают."], "billing"),
+    # a value only the operator said is the operator's cue, not the customer's words
+    (["c: Алло, алло.", "o: Показания сто двадцать приняты."], "other"),
+    # a long cue bent past its stem is heard by sound in the customer's words
+    (["c: Нужно опландироваться щетчет горячей в обид."], "request.individual"),
     # one step of handling is not enough; two topics' steps as often as each other tell nothing
     (["c: Стоять стоять.", "o: Оставьте, пожалуйста, контактный телефон."], "other"),
     (["c: Мутиммиган.", "o: По какой причине нужен выезд мастера?", "o: Начисление сделано по нормативу.",

@@ -16,10 +16,14 @@ def phrases(call: Call, rule) -> list:
     """Each phrase of the rule's lexicon said by the operator (context exceptions apply), and in Kazakh speech
     each clause that matches the rule's constructions (``kk_clauses``, rules.clauses)."""
     lex = rule.lexicon()
+    if lex.absent(call):  # told once per call: none of its words said
+        lex = None
     out = []
     for u in call.operator:
         said = set()
-        spans = [(m.first, m.last) for m in lex.find(u)] + kazakh_spans(rule, "kk_clauses", u)
+        spans = [(m.first, m.last) for m in lex.find(u)] if lex is not None else []
+        if u.language == "kk":
+            spans += kazakh_spans(rule, "kk_clauses", u)
         for first, last in sorted(spans):
             f = finding(rule, u, first, last)
             if f.evidence not in said:  # two phrases of one sentence are one occurrence
@@ -39,6 +43,8 @@ def vocative_address(call: Call, rule) -> list:
     runs on into the sentence.
     """
     lex = rule.lexicon()
+    if lex.absent(call):
+        return []
     followers = rule.words("followers")
     leaders = rule.words("leaders")
     not_before = rule.words("not_before")
@@ -47,9 +53,12 @@ def vocative_address(call: Call, rule) -> list:
     you = tuple(rule.words("kk_you_endings"))
     out = []
     for u in call.operator:
+        found = lex.find(u)
+        if not found:
+            continue
         toks = u.tokens
         n = len(toks)
-        for m in lex.find(u):
+        for m in found:
             i, j = m.first, m.last
             prev = toks[i - 1] if i > 0 else None
             nxt = toks[j + 1] if j + 1 < n else None
@@ -102,19 +111,21 @@ def second_person(call: Call, rule) -> list:
     informal = _informal_kk(rule)
     out = []
     mask = T.IMPR_SG | T.SECOND_SG
+    any_idiom = not idioms.absent(call)
+    any_imperative = bool(imperatives.entries) and not imperatives.absent(call)
     for u in call.operator:
-        spared = {k for m in idioms.find(u) for k in range(m.first, m.last + 1)}
-        hits = {m.first: m.last for m in imperatives.find(u)} if imperatives.entries else {}
-        for i, t in enumerate(u.tokens):
+        spared = {k for m in idioms.find(u) for k in range(m.first, m.last + 1)} if any_idiom else ()
+        hits = {m.first: m.last for m in imperatives.find(u)} if any_imperative else {}
+        for i, (form, flags) in enumerate(zip(u.forms, u.flags, strict=True)):
             if i in spared:
                 continue
             if i in hits:  # Kazakh: «күт», «айтшы» — an imperative without the polite -ыңыз/-іңіз
                 out.append(finding(rule, u, i, hits[i]))
-            elif t.flags & T.KAZAKH:
-                if t.form in pronouns or informal(t.form):
+            elif flags & T.KAZAKH:
+                if form in pronouns or informal(form):
                     out.append(finding(rule, u, i, i))
             # a word the dictionary does not know («Чипи», the ASR's «счётчик») is only guessed a verb
-            elif t.form in pronouns or (t.flags & mask and not t.flags & T.UNKNOWN and t.form not in exceptions):
+            elif form in pronouns or (flags & mask and not flags & T.UNKNOWN and form not in exceptions):
                 out.append(finding(rule, u, i, i))
     return out
 
