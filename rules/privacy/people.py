@@ -82,7 +82,8 @@ def _not_name(t: Token, lex: Lexicon) -> bool:
     if got is None:
         lemma = _analyse(t.form)[0]
         got = lex.memo[key] = t.form in lex.not_names or lemma in lex.not_names \
-            or t.form in kazakh.model()["function_words"] or _place(t.form) \
+            or t.form in kazakh.model()["function_words"] or (_place(t.form) and t.form not in lex.names) \
+            or (t.form.endswith(lex.vocative_after_endings) and not _kz_name(t.form, lex)) \
             or t.form.startswith(lex.not_name_stems) or any(t.form in words or lemma in words
                                                             for words in lex.cues.values()) \
             or (not _analyse(t.form)[3] and not _kz_name(t.form, lex) and misheard(t.form) is not None)
