@@ -380,6 +380,22 @@ def test_quantities_streets_and_amounts(text, masked):
     assert mask_text(text)[0] == masked
 
 
+@pytest.mark.parametrize("context,text,masked", [
+    # IIN cues in Kazakh and in full
+    ("", "ЖСН-ім 900101300456", "ЖСН-ім [ИИН]"),
+    ("", "индивидуальный идентификационный номер 880515 401 234", "индивидуальный идентификационный номер [ИИН]"),
+    # Latin words and abbreviations with an ending are no names; a name in capitals still is
+    ("", "через Kaspi не проходит", "через Kaspi не проходит"),
+    ("", "в ЦОНе сказали обратиться к вам", "в ЦОНе сказали обратиться к вам"),
+    ("", "АЛМОТИНСКИ тепловые сети", "АЛМОТИНСКИ тепловые сети"),
+    ("", "НУРЛАН, назовите лицевой счёт", "[ФИО], назовите лицевой счёт"),
+    # a customer's firm is masked as a name is
+    ("", "это товарищество Береке", "это товарищество [ФИО]"),
+])
+def test_latin_abbreviations_and_capitals(context, text, masked):
+    assert mask_text(text, context)[0] == masked
+
+
 def test_find_pd_gives_character_spans_and_kinds():
     """Spans, not just masked text: audio redaction maps them onto the words' timestamps."""
     text = "Ирлан, ваш лицевой 7,8,9,1,2,3, телефон восемь семьсот один пять пять пять два два три три."
