@@ -43,8 +43,8 @@ from __future__ import annotations
 
 from rules import text as T
 from rules.lexicon import RulebookError
+from rules.phonetics import Heard, phrase_keys
 from rules.phonetics import key as sound_key
-from rules.phonetics import phrase_keys
 
 MEMO_WORDS = 300_000  # distinct words whose stems are kept (as many as the analyser's cache)
 GROUPS = ("request", "legal", "individual", "readings", "billing", "out_of_scope")
@@ -120,8 +120,14 @@ def _sound_cues(u, rulebook) -> dict[str, float]:
                     for g in GROUPS}
         by_group = rulebook.cache["topic_sound_keys"] = {g: ks for g, ks in by_group.items() if ks}
     w = float(cfg.get("sound_weight", 1.0))
-    heard = u.heard()
+    heard = _heard_by_lemma(u)
     return {g: w for g, ks in by_group.items() if heard.like(ks, limit, min_key=1)}
+
+
+def _heard_by_lemma(u) -> Heard:
+    """The words of u made ready to compare by sound with phrases written in dictionary form: a word the
+    dictionary knows by its lemma («телефоне» is «телефон»), a word it does not know (a bent one) as written."""
+    return Heard([t.form if t.flags & T.UNKNOWN else t.lemma for t in u.tokens], T.is_known)
 
 
 def _customer_dictated(call, readings) -> bool:
@@ -240,8 +246,9 @@ def handling(call, rulebook) -> dict[str, int]:
         for m in lex.find(u):
             hit |= groups[m.entry.phrase]
         if limit > 0 and u.language != "kk":
+            heard = _heard_by_lemma(u)
             for k, gs in keys:
-                if not gs <= hit and u.heard().like((k,), limit, min_key=6):
+                if not gs <= hit and heard.like((k,), limit, min_key=6):
                     hit |= gs
         for g in hit:
             count[g] += 1
