@@ -1,6 +1,8 @@
-"""What one call costs ``check`` (a ``Transcript`` in, a ``CheckResult`` out), beside the floor it cannot beat.
+"""What one call costs ``check`` (a transcript JSON object in, a ``CheckResult`` out), beside the floor it cannot beat.
 
     python bench/check_speed.py [--long 40] [--transcripts DIR] [--cpu 0] [--json] [--profile]
+
+(``--profile``: the engine's last run, cProfile, to stderr)
 
 The floor is what any checker must do at the least: split the transcript into the rules' tokens and look each
 token's lemma up once in a cache (pymorphy3 parses a word the first time it is seen).  It is written the fastest
@@ -15,6 +17,11 @@ The calls (``tests/check_calls.py``, the set the findings snapshot holds): the l
 corpus, the demo's scripted calls and synthetic long calls (``--long``; eight corpus calls one after another, about
 90 utterances, half of them in ASR style, most with word probabilities), plus the transcripts in ``--transcripts``
 (e.g. the demo's Whisper transcripts: the ``transcripts`` folder beside an ingested store).
+
+«check» is what ``oka-qa check`` does per call once the file is read and parsed: the transcript's JSON object
+checked against the contract and made a ``Transcript`` (``Transcript.from_dict``), then ``Checker.check``; the floor
+starts from the same objects (each utterance's ``text``).  ``engine`` is ``Checker.check`` alone, on ``Transcript``
+objects built before the clock (what the ingest and the re-check pay, which hold transcripts already).
 
 Each side runs in a process of its own, pinned to one core (``taskset``), the transcripts loaded before the clock
 starts.  In each, run 1 starts with empty caches (every distinct word parsed once, on both sides): «first run»;
@@ -35,6 +42,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RUNS = 4   # the first with cold caches, then three with warm ones
 FLOORS = ("findall_get", "findall_map", "finditer_lru")
+SIDES = ("check", "engine", *FLOORS)
 
 
 def call_sets(n_long: int, extra: list[str]) -> dict[str, list]:
@@ -106,18 +114,29 @@ def child(side: str, n_long: int, extra: list[str], profile: bool) -> dict:
 
     sets = call_sets(n_long, extra)
     morph()  # the analyser's dictionaries load once per process, before the clock, on both sides
-    if side == "check":
+    if side in ("check", "engine"):
+        from transcription.schema import Transcript
+
         checker = Checker.default()
+        check, from_dict = checker.check, Transcript.from_dict
 
         def work(calls) -> int:
-            for t in calls:
-                checker.check(t)
+            if side == "check":
+                for d in calls:
+                    check(from_dict(d))
+            else:
+                for t in calls:
+                    check(t)
             return len(calls)
 
-        inputs = sets
+        inputs = {name: [t.to_dict() for t in calls] for name, calls in sets.items()} if side == "check" else sets
     else:
-        work = _floor(side)
-        inputs = {name: [[u.text for u in t.utterances] for t in calls] for name, calls in sets.items()}
+        floor = _floor(side)
+
+        def work(calls) -> int:
+            return floor([[u["text"] for u in d["utterances"]] for d in calls])
+
+        inputs = {name: [t.to_dict() for t in calls] for name, calls in sets.items()}
     out: dict = {"calls": {k: len(v) for k, v in sets.items()}, "cpu_s": {k: [] for k in sets}}
     prof = None
     if profile:
@@ -133,7 +152,7 @@ def child(side: str, n_long: int, extra: list[str], profile: bool) -> dict:
             out["cpu_s"][name].append(time.process_time() - t0)
             if prof is not None:
                 prof.disable()
-            if side != "check":
+            if side in FLOORS:
                 out.setdefault("tokens", {})[name] = count
     if prof is not None:
         import pstats
@@ -145,14 +164,14 @@ def child(side: str, n_long: int, extra: list[str], profile: bool) -> dict:
 def spawn(side: str, args) -> dict:
     cmd = [sys.executable, __file__, "--side", side, "--long", str(args.long)]
     cmd += [x for d in args.transcripts for x in ("--transcripts", d)]
-    if args.profile and side == "check":
+    if args.profile and side == "engine":
         cmd.append("--profile")
     if args.cpu is not None and shutil.which("taskset"):
         cmd = ["taskset", "-c", str(args.cpu), *cmd]
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, check=False)
     if proc.returncode != 0:
         raise SystemExit(f"bench/check_speed.py: the {side} process failed: {proc.stderr.strip()[-800:]}")
-    if args.profile and side == "check":
+    if args.profile and side == "engine":
         print(proc.stderr, file=sys.stderr)
     return json.loads(proc.stdout)
 
@@ -181,6 +200,7 @@ def report(got: dict[str, dict]) -> dict:
         for run in ("first_run", "best_of_three"):
             key = f"{run}_us_per_call"
             row[f"ratio_{run}"] = round(row["check"][key] / row[floor][key], 2)
+            row[f"engine_ratio_{run}"] = round(row["engine"][key] / row[floor][key], 2)
     return out
 
 
@@ -192,12 +212,12 @@ def main() -> int:
     ap.add_argument("--cpu", type=int, default=0, help="core to pin each process to (taskset)")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--profile", action="store_true", help="print check's profile (its last run) to stderr")
-    ap.add_argument("--side", choices=("check", *FLOORS), help=argparse.SUPPRESS)
+    ap.add_argument("--side", choices=SIDES, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.side:
         print(json.dumps(child(args.side, args.long, args.transcripts, args.profile)))
         return 0
-    got = {side: spawn(side, args) for side in ("check", *FLOORS)}
+    got = {side: spawn(side, args) for side in SIDES}
     out = report(got)
     if args.json:
         print(json.dumps(out))
@@ -205,7 +225,8 @@ def main() -> int:
     floor = out["floor"]
     print(f"check against its floor ({floor}, the fastest of {', '.join(FLOORS)}); CPU µs per call, "
           f"one core (cpu {args.cpu}); first run with cold caches / best of three warm")
-    print(f"  {'set':<12}{'calls':>6}{'tokens':>8}   {'check':>19}   {floor:>19}   {'check/floor':>13}")
+    print(f"  {'set':<12}{'calls':>6}{'tokens':>8}   {'check':>19}   {floor:>19}   {'check/floor':>13}"
+          f"   {'engine/floor':>13}")
     for name, row in [*out["sets"].items(), ("all", out["all"])]:
         c, f = row["check"], row[floor]
         calls = row.get("calls", sum(r["calls"] for r in out["sets"].values()))
@@ -213,7 +234,8 @@ def main() -> int:
         print(f"  {name:<12}{calls:>6}{tokens:>8}"
               f"   {c['first_run_us_per_call']:>9.1f} /{c['best_of_three_us_per_call']:>8.1f}"
               f"   {f['first_run_us_per_call']:>9.1f} /{f['best_of_three_us_per_call']:>8.1f}"
-              f"   {row['ratio_first_run']:>5.1f}x /{row['ratio_best_of_three']:>5.1f}x")
+              f"   {row['ratio_first_run']:>5.1f}x /{row['ratio_best_of_three']:>5.1f}x"
+              f"   {row['engine_ratio_first_run']:>5.1f}x /{row['engine_ratio_best_of_three']:>5.1f}x")
     others = ", ".join(f"{s} {out['all'][s]['best_of_three_us_per_call']:.1f}" for s in FLOORS if s != floor)
     print(f"  other floors, all calls, best of three (µs per call): {others}")
     return 0

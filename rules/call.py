@@ -14,36 +14,42 @@ sounds like the operator's.
 """
 from __future__ import annotations
 
-from rules.language import call_language
-from rules.text import Utt
+from rules.language import language_of, votes_of
+from rules.text import Utt, analyse_text, as_kazakh
 from transcription.schema import Finding, Transcript
 
 # the rules whose lexicons also tell the operator's utterances in a mono call without roles (below)
 ROLE_DETECTORS = ("greeting", "closing")
 
 
-def languages(transcript: Transcript) -> tuple[str, list[str | None]]:
+def languages(transcript: Transcript, analysed: list | None = None) -> tuple[str, list[str | None]]:
     """(the call's language, each utterance's language): the transcript's where given, else from the words.
 
     An utterance whose words do not tell (a number, a name) is read in the call's
-    language when that is Kazakh, and as Russian otherwise.
+    language when that is Kazakh, and as Russian otherwise.  ``analysed``: each utterance's
+    ``rules.text.analyse_text`` (without a language), when the caller has them.
     """
+    if analysed is None:
+        analysed = [analyse_text(u.text) for u in transcript.utterances]
     given = [u.language for u in transcript.utterances]
-    found, langs = call_language([u.text for u in transcript.utterances], given)
+    found, langs = language_of([votes_of([info[0] for info in a[2]]) for a in analysed], given)
     lang = transcript.language or found
     default = "kk" if lang == "kk" else None
     return lang, [x or default for x in langs]
 
 
 class Call:
-    __slots__ = ("customer", "language", "operator", "roles", "rulebook", "topic", "transcript", "utts")
+    __slots__ = ("_keys", "_unknown_max", "customer", "language", "memo", "operator", "roles", "rulebook", "topic",
+                 "transcript", "utts")
 
     def __init__(self, transcript: Transcript, rulebook) -> None:
         self.transcript = transcript
         self.rulebook = rulebook
-        self.language, langs = languages(transcript)
-        self.utts = [Utt(i, u.speaker, u.start, u.end, u.text, u.words, lang)
-                     for i, (u, lang) in enumerate(zip(transcript.utterances, langs, strict=True))]
+        # each text tokenised once, for its language and its tokens (Kazakh speech's lemmas are its stems)
+        analysed = [analyse_text(u.text) for u in transcript.utterances]
+        self.language, langs = languages(transcript, analysed)
+        self.utts = [Utt(i, u.speaker, u.start, u.end, u.text, u.words, lang, as_kazakh(a) if lang == "kk" else a)
+                     for i, (u, lang, a) in enumerate(zip(transcript.utterances, langs, analysed, strict=True))]
         roles = [u.speaker for u in self.utts]
         if "operator" not in roles and "unknown" in roles:
             markers = [rulebook.lexicon("operator_markers", rulebook.operator_markers, by_lemma=False)]
@@ -58,6 +64,23 @@ class Call:
         self.operator = [u for u, r in zip(self.utts, roles, strict=True) if r == "operator"]
         self.customer = [u for u, r in zip(self.utts, roles, strict=True) if r == "customer"]
         self.topic = "other"
+        self._keys = None
+        self._unknown_max = None
+        self.memo: dict = {}  # what several rules ask of this call, worked out for the first
+
+    @property
+    def keys(self) -> set[str]:
+        """Every form, lemma and alternative lemma said in the call (``Utt.keys`` of all utterances)."""
+        if self._keys is None:
+            self._keys = set().union(*(u.keys for u in self.utts))
+        return self._keys
+
+    @property
+    def unknown_max(self) -> int:
+        """The length of the longest word of the call the dictionary does not know (0: none)."""
+        if self._unknown_max is None:
+            self._unknown_max = max((u.unknown_max for u in self.utts), default=0)
+        return self._unknown_max
 
     @property
     def duration(self) -> float:

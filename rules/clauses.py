@@ -85,10 +85,12 @@ class Construction:
     def find(self, u: T.Utt) -> list[tuple[int, int]]:
         """(first, last) token span of each clause of ``u`` that matches a pattern, from its first word of
         the pattern to its last."""
-        toks = u.tokens
-        if not toks:
+        if not u.forms:
             return []
         hits = {kind: self._hits(kind, u) for kind in self.words}
+        if not any(all(hits[kind] for kind, _ in pattern) for pattern in self.patterns):
+            return []  # some kind of word of every pattern is not said at all
+        toks = u.tokens
         blocked = [(m.first, m.last) for m in self.unless.find(u)] if self.unless else []
         out = []
         for a, b in clauses(toks):
@@ -112,8 +114,8 @@ class Construction:
         hits = [Hit(m.first, m.last, m.entry.words[-1]) for m in lex.find(u)] if lex else []
         ends = self.endings[kind]
         if ends:
-            hits += [Hit(i, i, "") for i, t in enumerate(u.tokens)
-                     if any(t.form.endswith(e) and len(t.form) >= len(e) + 3 for e in ends)]
+            hits += [Hit(i, i, "") for i, form in enumerate(u.forms)
+                     if any(form.endswith(e) and len(form) >= len(e) + 3 for e in ends)]
         return hits
 
 

@@ -63,7 +63,10 @@ def abstention(call, rule) -> str | None:
 @abstain
 def no_speech(call, rule) -> str | None:
     """No operator speech: nothing the operator did or failed to do can be judged."""
-    return None if any(u.tokens for u in call.operator) else "no_speech"
+    said = call.memo.get("operator_speech")
+    if said is None:
+        said = call.memo["operator_speech"] = any(u.forms for u in call.operator)
+    return None if said else "no_speech"
 
 
 # --- the numbers ------------------------------------------------------------------
@@ -83,6 +86,8 @@ def loops(text: str) -> bool:
     if len(data) >= LOOP_MIN_BYTES and len(data) / len(zlib.compress(data)) > LOOP_RATIO:
         return True
     words = re.findall(r"\w+", text.lower())
+    if len(set(words)) == len(words):
+        return False  # no word comes twice: nothing repeats
     for n in (1, 2, 3):
         for i in range(len(words) - n * LOOP_REPEATS + 1):
             if all(words[i + k * n: i + (k + 1) * n] == words[i: i + n] for k in range(1, LOOP_REPEATS)):
@@ -90,7 +95,14 @@ def loops(text: str) -> bool:
     return False
 
 
-def _ceiling(u: Utterance) -> float:
+def _ceiling(u: Utterance, memo: dict | None = None) -> float:
+    """The most an utterance's words can be worth; ``memo``: id(utterance) → ceiling, kept for one call (several
+    rules ask of the same utterances)."""
+    if memo is not None:
+        got = memo.get(id(u))
+        if got is None:
+            got = memo[id(u)] = _ceiling(u)
+        return got
     if loops(u.text):
         return 0.0
     return 1.0 if u.no_speech_prob is None else max(0.0, 1.0 - u.no_speech_prob)
@@ -106,8 +118,10 @@ def _words_in(u: Utterance, start: float | None, end: float | None) -> list:
     return inside or [w for w in u.words if w.start <= start + eps <= w.end or w.start <= end - eps <= w.end]
 
 
-def span_confidence(u: Utterance, start: float | None = None, end: float | None = None) -> float:
-    """Confidence of the words of ``u`` in [start, end] (the whole utterance without a span)."""
+def span_confidence(u: Utterance, start: float | None = None, end: float | None = None,
+                    memo: dict | None = None) -> float:
+    """Confidence of the words of ``u`` in [start, end] (the whole utterance without a span); ``memo``: see
+    ``_ceiling``."""
     ps = [w.p for w in _words_in(u, start, end) if w.p is not None]
     if ps:
         conf = math.exp(sum(math.log(max(p, 1e-6)) for p in ps) / len(ps))
@@ -115,17 +129,17 @@ def span_confidence(u: Utterance, start: float | None = None, end: float | None 
         conf = math.exp(min(0.0, u.avg_logprob))
     else:
         conf = 1.0
-    return min(conf, _ceiling(u))
+    return min(conf, _ceiling(u, memo))
 
 
-def stretch_confidence(utts: Iterable[Utterance], quantile: float = 0.25) -> float:
+def stretch_confidence(utts: Iterable[Utterance], quantile: float = 0.25, memo: dict | None = None) -> float:
     """How well a stretch of utterances was heard: the lower quartile of its word probabilities.
 
-    An empty stretch is 1.0 (nothing was said there, as far as anyone can tell).
+    An empty stretch is 1.0 (nothing was said there, as far as anyone can tell).  ``memo``: see ``_ceiling``.
     """
     ps, ceiling, logprobs = [], 1.0, []
     for u in utts:
-        ceiling = min(ceiling, _ceiling(u)) if u.text.strip() else ceiling
+        ceiling = min(ceiling, _ceiling(u, memo)) if u.text.strip() else ceiling
         got = [w.p for w in u.words or () if w.p is not None]
         if got:
             ps.extend(got)
@@ -154,9 +168,10 @@ def finding_confidence(call, f: Finding) -> float:
     spans = [utts[i] for i in spans]
     if not spans:
         return 1.0
+    memo = call.memo.setdefault("ceilings", {})
     if f.end is not None and f.end - f.start > 60:
-        return stretch_confidence(spans)  # a whole-call finding: how the call was heard
-    return min(span_confidence(u, f.start, f.end) for u in spans)
+        return stretch_confidence(spans, memo=memo)  # a whole-call finding: how the call was heard
+    return min(span_confidence(u, f.start, f.end, memo) for u in spans)
 
 
 def heard_stretch(call, rule, f: Finding) -> list[Utterance]:
@@ -211,7 +226,7 @@ def judge(call, rule, found: list[Finding]) -> tuple[list[Finding], list[Finding
     if rule.heard_in:
         if not _stretch_reached(call, rule):
             return [], [], "low_confidence"
-        heard = stretch_confidence(heard_stretch(call, rule, found[0]))
+        heard = stretch_confidence(heard_stretch(call, rule, found[0]), memo=call.memo.setdefault("ceilings", {}))
         if heard < threshold:
             return [], [], "low_confidence"
     counted, unsure = [], []

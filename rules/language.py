@@ -36,18 +36,24 @@ def vote(form: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=300_000)
+def _form_vote(form: str) -> str | None:
+    """A normalised word or number: ``kk``, ``ru`` or '' (it does not vote), None when it is no word."""
+    if not form[0].isalpha():
+        return None
+    return vote(form) or ""
+
+
+def votes_of(forms: list[str]) -> tuple[int, int, int]:
+    """(Kazakh votes, Russian votes, words) of the normalised forms of a text's words and numbers
+    (``rules.text.Token.form``)."""
+    got = list(map(_form_vote, forms))
+    return got.count("kk"), got.count("ru"), len(got) - got.count(None)
+
+
 def word_votes(text: str) -> tuple[int, int, int]:
     """(Kazakh votes, Russian votes, words) of one text."""
-    kk = ru = n = 0
-    for w in TOKEN.findall(text):
-        form = normal(w)
-        if not form[0].isalpha():
-            continue
-        n += 1
-        v = vote(form)
-        kk += v == "kk"
-        ru += v == "ru"
-    return kk, ru, n
+    return votes_of([normal(w) for w in TOKEN.findall(text)])
 
 
 def utterance_language(text: str) -> str | None:
@@ -65,11 +71,16 @@ def call_language(texts: list[str], given: list[str | None] | None = None) -> tu
 
     ``given``: utterance languages already known (from the ASR); they are kept.
     """
+    return language_of([word_votes(text) for text in texts], given)
+
+
+def language_of(votes: list[tuple[int, int, int]], given: list[str | None] | None = None
+                ) -> tuple[str, list[str | None]]:
+    """``call_language`` from each utterance's ``word_votes``."""
     langs: list[str | None] = []
     words = {"kk": 0, "ru": 0}
     open_words = 0
-    for i, text in enumerate(texts):
-        kk, ru, n = word_votes(text)
+    for i, (kk, ru, n) in enumerate(votes):
         lang = given[i] if given and given[i] else ("kk" if kk > ru else "ru" if ru > kk else None)
         langs.append(lang)
         if lang:

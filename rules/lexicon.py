@@ -132,10 +132,13 @@ class Lexicon:
 
     def _canon(self, tok: T.Token) -> str:
         """The lexicon word a token stands for (itself if none is close)."""
-        key = tok.lemma if self.by_lemma else tok.form
-        if self.by_lemma and key not in self._vocab and tok.form in self._vocab:
-            return tok.form
-        if key in self._vocab or len(key) < self.fuzzy_min or not tok.flags & T.UNKNOWN:
+        return self._canon_of(tok.form, tok.lemma, tok.flags)
+
+    def _canon_of(self, form: str, lemma: str, flags: int) -> str:
+        key = lemma if self.by_lemma else form
+        if self.by_lemma and key not in self._vocab and form in self._vocab:
+            return form
+        if key in self._vocab or len(key) < self.fuzzy_min or not flags & T.UNKNOWN:
             return key
         c = self._canon_cache.get(key)
         if c is None:
@@ -151,37 +154,42 @@ class Lexicon:
             self._canon_cache[key] = c
         return c
 
-    def _word_eq(self, tok: T.Token, key: str, form: str, w: str, by_stem: bool = False) -> bool:
+    def _word_eq(self, u: T.Utt, i: int, key: str, form: str, w: str, by_stem: bool = False) -> bool:
+        """Token ``i`` of ``u`` (``key``: its lemma or form, as the lexicon compares) is the lexicon word ``w``."""
         if key == w or form == w:
             return True
         if by_stem:
-            return tok.lemma == w or w in tok.alts or tok.form == w
-        if self.by_lemma and w in tok.alts:
+            return u.lemmas[i] == w or w in u.alts[i]
+        if self.by_lemma and w in u.alts[i]:
             return True
-        return bool(tok.flags & T.UNKNOWN) and len(key) >= self.fuzzy_min and self._canon(tok) == w
+        flags = u.flags[i]
+        return bool(flags & T.UNKNOWN) and len(key) >= self.fuzzy_min and self._canon_of(form, u.lemmas[i], flags) == w
 
     def find(self, u: T.Utt) -> list[Match]:
         """Non-overlapping matches, left to right; at one place the longest phrase wins."""
-        toks = u.tokens
-        n = len(toks)
+        n = len(u.forms)
         if not n:
             return []
         first = self._first
-        where = u.positions
         fuzzy = bool(self._fuzzy_vocab) and u.unknown_max >= self.fuzzy_min
-        if not fuzzy and first.keys().isdisjoint(where.keys()):
+        if not fuzzy and first.keys().isdisjoint(u.keys):
             return []
-        common = first.keys() & where.keys()
+        common = first.keys() & u.keys
+        where = u.positions if common else {}
         keys = u.lemmas if self.by_lemma else u.forms
         forms = u.forms
         found: list[tuple[int, int, Entry]] = []
         hits = [(p, c) for w in common for p in where[w] for c in first[w]]
         if fuzzy:
-            for p, t in u.unknown:
-                if len(t.form) >= self.fuzzy_min:
-                    w = self._canon(t)
+            least, lemmas, flags, canon = self.fuzzy_min, u.lemmas, u.flags, self._canon_of
+            for p in u.unknown_at:
+                form = forms[p]
+                if len(form) >= least:
+                    w = canon(form, lemmas[p], flags[p])
                     if w not in common:
                         hits.extend((p, c) for c in first.get(w, ()))
+        if not hits:
+            return []
         word_eq = self._word_eq
         for p, (e, a) in hits:
             i = p - a
@@ -194,10 +202,10 @@ class Lexicon:
             for j in range(k):
                 w = words[j]
                 key, form = keys[i + j], forms[i + j]
-                if key != w and form != w and not word_eq(toks[i + j], key, form, w, e.by_stem):
+                if key != w and form != w and not word_eq(u, i + j, key, form, w, e.by_stem):
                     break
             else:
-                if self._context_ok(e, toks, i, i + k - 1):
+                if self._context_ok(e, u, i, i + k - 1):
                     found.append((i, -k, e))
         if not found:
             return []
@@ -211,18 +219,22 @@ class Lexicon:
         return out
 
     @staticmethod
-    def _context_ok(e: Entry, toks: list[T.Token], i: int, j: int) -> bool:
+    def _context_ok(e: Entry, u: T.Utt, i: int, j: int) -> bool:
         """The exceptions look at the next (previous) word only when no punctuation parts it from the
         phrase: «в общем, такая ситуация» is a filler, «в общем объёме» is not."""
-        if i > 0:
-            p = toks[i - 1]
-            if not p.punct and (p.form in e.unless_prev or (e.unless_prev_tag and p.flags & e.unless_prev_tag)):
-                return False
-        if j + 1 < len(toks) and not toks[j].punct:
-            nx = toks[j + 1]
-            if nx.form in e.unless_next or (e.unless_next_tag and nx.flags & e.unless_next_tag):
-                return False
+        forms, flags, puncts = u.forms, u.flags, u.puncts
+        if i > 0 and not puncts[i - 1] and (forms[i - 1] in e.unless_prev
+                                             or (e.unless_prev_tag and flags[i - 1] & e.unless_prev_tag)):
+            return False
+        if j + 1 < len(forms) and not puncts[j] and (forms[j + 1] in e.unless_next
+                                                     or (e.unless_next_tag and flags[j + 1] & e.unless_next_tag)):
+            return False
         return True
+
+    def absent(self, call) -> bool:
+        """True when ``find`` finds nothing in any utterance of ``call`` (``rules.call.Call``): no utterance has a
+        phrase's anchor word, none a word long enough to be matched fuzzily — told once per call."""
+        return (not self._fuzzy_vocab or call.unknown_max < self.fuzzy_min) and self._first.keys().isdisjoint(call.keys)
 
     def contains(self, u: T.Utt) -> bool:
         # most utterances have none of the phrases' anchor words and no word to match fuzzily: told without ``find``

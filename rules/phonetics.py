@@ -32,6 +32,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from rapidfuzz.distance import LCSseq, Levenshtein
+from rapidfuzz.process import extractOne
 
 _MAP = {
     "а": "a", "о": "a", "ә": "a", "я": "a",
@@ -107,6 +108,22 @@ def _least_edits(phrase_key: str, text_key: str, enough: int) -> int:
     return best
 
 
+@lru_cache(maxsize=4096)
+def _prepared(phrases_keys: tuple[str, ...], max_distance: float, min_key: int
+              ) -> tuple[tuple[str, int, int, int, int], ...]:
+    """Each phrase key long enough, with its length, the edits a run of whole words may differ by, the edits a
+    stretch around a bent word may, and the larger of the two: worked out once per list of phrases, not per
+    utterance."""
+    out = []
+    for pk in phrases_keys:
+        n = len(pk)
+        if n >= min_key:
+            limit, edits = int(max_distance / 2 * n), _edits(n, max_distance)
+            out.append((pk, n, limit, edits, max(limit, edits)))
+    return tuple(out)
+
+
+@lru_cache(maxsize=4096)
 def _edits(n: int, max_distance: float) -> int:
     """The most edits e of a phrase of n sounds with e / n <= max_distance, as the float division decides it."""
     k = int(max_distance * n)
@@ -135,46 +152,77 @@ def sounds_like(phrases_keys: tuple[str, ...], words: list[str], max_distance: f
     ``known`` tells a dictionary word.  Around a bent word (one it does not know) a phrase is searched with free
     ends within ``max_distance``; a run of dictionary words must match the phrase whole, within half of it.
     Without ``known`` every word counts as possibly bent."""
-    keys = [key(w) for w in words]
-    whole = "".join(keys)  # every stretch's key below is a subsequence of it
-    bent = grams = None
-    for pk in phrases_keys:
-        n = len(pk)
-        if n < min_key:
-            continue
-        limit = int(max_distance / 2 * n)
-        edits = _edits(n, max_distance)
-        # each sound of the phrase outside a common subsequence costs an edit: if the whole utterance leaves more
-        # than either test allows, no stretch of it can pass (a shortcut; the tests below decide)
-        if n - LCSseq.similarity(pk, whole) > max(edits, limit):
-            continue
-        if bent is None:
-            bent = [i for i, w in enumerate(words) if known is None or not known(w)]
-        for b in bent:
-            i, j = _around(keys, b, n)
-            around = _joined(keys[i:j])
-            if n - LCSseq.similarity(pk, around) <= edits and _within(pk, around, max_distance):
-                return True
-        if grams is None:  # the sound pairs said anywhere in the utterance (every run's key is a stretch of it)
-            said = _joined(keys)
-            grams = {said[i:i + 2] for i in range(len(said) - 1)}
-        # an edit spoils at most two of the phrase's sound pairs: a run within ``limit`` edits of the phrase has
-        # all of them but 2 × limit (a shortcut; the run test decides)
-        if len(_pairs(pk) - grams) > 2 * limit:
-            continue
-        for i in range(len(keys)):
-            length = 0
-            run = ""
-            for j in range(i, len(keys)):
-                kj = keys[j]
-                length += len(kj)
-                if length > n + limit + j - i:   # a doubled sound at each joint may collapse
-                    break
-                # the key of words i..j joined: their keys, a sound doubled across a joint said once
-                run = run + kj[1:] if run and kj and run[-1] == kj[0] else run + kj
-                if Levenshtein.distance(pk, run, score_cutoff=limit) <= limit:
+    return Heard(words, known).like(phrases_keys, max_distance, min_key)
+
+
+class Heard:
+    """A stretch of words made ready for ``sounds_like`` questions: its words' keys, its bent words and the keys
+    around them are worked out once, however many phrases (and rules) ask (``rules.text.Utt.heard``)."""
+
+    __slots__ = ("_around", "_bent", "_grams", "_runs_by", "keys", "known", "whole", "words")
+
+    def __init__(self, words: list[str], known: Callable[[str], bool] | None = None) -> None:
+        self.words = words
+        self.known = known
+        self.keys = [key(w) for w in words]
+        self.whole = "".join(self.keys)  # every stretch's key below is a subsequence of it
+        self._bent: list[int] | None = None
+        self._grams: set[str] | None = None
+        self._around: dict[tuple[int, int], str] = {}
+        self._runs_by: dict[int, list[str]] = {}
+
+    def like(self, phrases_keys: tuple[str, ...], max_distance: float = 0.25, min_key: int = 5) -> bool:
+        """``sounds_like(phrases_keys, words, max_distance, min_key, known)`` of these words."""
+        keys, whole = self.keys, self.whole
+        for pk, n, limit, edits, most in _prepared(phrases_keys, max_distance, min_key):
+            # each sound of the phrase outside a common subsequence costs an edit: if the whole utterance leaves
+            # more than either test allows, no stretch of it can pass (a shortcut; the tests below decide)
+            if most < n and LCSseq.similarity(pk, whole, score_cutoff=n - most) == 0:
+                continue
+            bent = self._bent
+            if bent is None:
+                known = self.known
+                bent = self._bent = [i for i, w in enumerate(self.words) if known is None or not known(w)]
+            joins = self._around
+            for b in bent:
+                around = joins.get((b, n))
+                if around is None:
+                    i, j = _around(keys, b, n)
+                    around = joins[(b, n)] = _joined(keys[i:j])
+                if n - LCSseq.similarity(pk, around) <= edits and _within(pk, around, max_distance):
                     return True
-    return False
+            grams = self._grams
+            if grams is None:  # the sound pairs said anywhere in the utterance (every run's key is a stretch of it)
+                said = _joined(keys)
+                grams = self._grams = {said[i:i + 2] for i in range(len(said) - 1)}
+            # an edit spoils at most two of the phrase's sound pairs: a run within ``limit`` edits of the phrase has
+            # all of them but 2 × limit (a shortcut; the run test decides)
+            if len(_pairs(pk) - grams) > 2 * limit:
+                continue
+            if extractOne(pk, self._runs(n + limit), scorer=Levenshtein.distance, score_cutoff=limit) is not None:
+                return True
+        return False
+
+    def _runs(self, reach: int) -> list[str]:
+        """The keys of every run of whole words i..j whose keys are at most ``reach`` sounds long (plus one for
+        each joint: a doubled sound at a joint may collapse), kept per ``reach``."""
+        runs = self._runs_by.get(reach)
+        if runs is None:
+            keys = self.keys
+            runs = []
+            for i in range(len(keys)):
+                length = 0
+                run = ""
+                for j in range(i, len(keys)):
+                    kj = keys[j]
+                    length += len(kj)
+                    if length > reach + j - i:
+                        break
+                    # the key of words i..j joined: their keys, a sound doubled across a joint said once
+                    run = run + kj[1:] if run and kj and run[-1] == kj[0] else run + kj
+                    runs.append(run)
+            self._runs_by[reach] = runs
+        return runs
 
 
 def _joined(keys: list[str]) -> str:

@@ -67,7 +67,7 @@ def extract_readings(call, rulebook) -> list[Reading]:
     if triggers is None:  # the words without which no utterance is about readings (Kazakh ones: any ending)
         triggers = rulebook.cache["readings.triggers"] = frozenset(
             T.normal(w) for w in cfg.get("triggers", ("показание", "показывать")))
-    if not any(not triggers.isdisjoint(u.keys) for u in call.utts):
+    if triggers.isdisjoint(call.keys):
         return []
     context = rulebook.lexicon("readings.context", cfg.get("context", []), by_lemma=True)
     prompt = rulebook.lexicon("readings.prompt", cfg.get("prompt", []), by_lemma=True)
@@ -87,16 +87,16 @@ def extract_readings(call, rulebook) -> list[Reading]:
         n = len(forms)
         numeric = sum(word_kind(f) is not None for f in forms)
         if not numeric:  # who asked what matters only for an utterance with a number in it
-            if u.tokens:
+            if forms:
                 prev = u
             continue
         has_num = numeric > 0
         other_asked = prev is not None and call.role(prev) != call.role(u)
         # the other side asked for an account or a phone, not for readings («Назовите номер лицевого счёта»)
-        asked_number = other_asked and any(t.lemma in skip_near or t.form in skip_near for t in prev.tokens) \
-            and not any(t.lemma in stop_back for t in prev.tokens)
+        asked_number = other_asked and not (skip_near.isdisjoint(prev.lemmas) and skip_near.isdisjoint(prev.forms)) \
+            and stop_back.isdisjoint(prev.lemmas)
         bare = call.role(u) == "customer" and numeric * 2 >= n and not asked_number  # «Сто двадцать три и пять.»
-        prompted = other_asked and prompt.contains(prev) and not any(t.lemma in skip_near for t in prev.tokens)
+        prompted = other_asked and prompt.contains(prev) and skip_near.isdisjoint(prev.lemmas)
         lone = prompted and numeric == 1 and n <= 2  # «В 841.»: the ASR's stray preposition before the answer
         if has_num and (bare or prompted or context.contains(u)):
             i = 0
@@ -119,11 +119,12 @@ def extract_readings(call, rulebook) -> list[Reading]:
                     if value not in seen:
                         seen.add(value)
                         start, end = u.span_time(i, last)
-                        heard = span_confidence(call.transcript.utterances[u.index], start, end)
+                        heard = span_confidence(call.transcript.utterances[u.index], start, end,
+                                                call.memo.setdefault("ceilings", {}))
                         out.append(Reading(value, start, u.evidence(i, last), round(heard, 4)))
                         said_by.append(call.role(u))
                 i = last + 1
-        if u.tokens:
+        if forms:
             prev = u
     if "customer" in said_by:  # the caller's values; a read-back that differs is the operator's slip
         out = [r for r, who in zip(out, said_by, strict=True) if who == "customer"]

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rules import kazakh
+from rules.phonetics import Heard
 
 # letters: Cyrillic with the Kazakh ones, Latin with its accented forms (an explicit class is twice as
 # fast as [^\W\d_]); words keep inner hyphens («кое-что»), numbers their decimal comma («123,5»)
@@ -58,6 +59,12 @@ def morph():
     import pymorphy3
 
     return pymorphy3.MorphAnalyzer()
+
+
+@lru_cache(maxsize=300_000)
+def is_known(form: str) -> bool:
+    """Whether pymorphy3's dictionary knows the normalised word (cached per word)."""
+    return morph().word_is_known(form)
 
 
 @lru_cache(maxsize=300_000)
@@ -149,13 +156,20 @@ class Token:
 
 
 class Utt:
-    """One utterance, analysed once and shared by all detectors."""
+    """One utterance, analysed once and shared by all detectors.
 
-    __slots__ = ("_ends", "_keys", "_positions", "end", "forms", "index", "language", "lemmas", "speaker",
-                 "start", "text", "tokens", "unknown", "unknown_max", "words")
+    The analysis is kept as parallel lists, one entry per token: ``forms``, ``lemmas``, ``flags``, ``alts`` (the
+    other parses' lemmas) and ``puncts`` (the mark right after the token); ``keys`` is the set of every form,
+    lemma and alternative said.  ``Token`` objects (``tokens``, with their character spans) are made only when a
+    rule asks for them.  ``analysed``: ``analyse_text(text, language)`` when the caller has it (``rules.call``
+    analyses each utterance once, for its language and its tokens)."""
+
+    __slots__ = ("_ends", "_heard", "_positions", "_raw", "_tokens", "_unknown", "alts", "end", "flags", "forms",
+                 "index", "keys", "language", "lemmas", "puncts", "speaker", "start", "text", "unknown_at",
+                 "unknown_max", "words")
 
     def __init__(self, index: int, speaker: str, start: float, end: float, text: str, words=None,
-                 language: str | None = None):
+                 language: str | None = None, analysed: tuple | None = None):
         self.index = index
         self.language = language
         self.speaker = speaker
@@ -163,41 +177,71 @@ class Utt:
         self.end = end
         self.text = text
         self.words = words
-        self.tokens = tokenize(text, language=language)
-        self.forms = [t.form for t in self.tokens]
-        self.lemmas = [t.lemma for t in self.tokens]
+        raw, puncts, infos = analyse_text(text, language) if analysed is None else analysed
+        self._raw = raw
+        self.puncts = puncts
+        if infos:
+            forms, lemmas, flags, alts = map(list, zip(*infos, strict=True))
+        else:
+            forms, lemmas, flags, alts = [], [], [], []
+        self.forms, self.lemmas, self.flags, self.alts = forms, lemmas, flags, alts
+        # every form, lemma and alternative lemma said: a lexicon with none of them cannot match exactly
+        keys = self.keys = set(forms)
+        keys.update(lemmas)
+        keys.update(*alts)
         self._ends = None
-        self._keys = None
+        self._heard = None
         self._positions = None
-        # the words the dictionary does not know (only such words are matched fuzzily), and the longest one's length
-        self.unknown = [(i, t) for i, t in enumerate(self.tokens) if t.flags & UNKNOWN]
-        self.unknown_max = max((len(t.form) for _, t in self.unknown), default=0)
+        self._tokens = None
+        self._unknown = None
+        # the words the dictionary does not know (only such words are matched fuzzily), the longest one's length
+        unknown = self.unknown_at = [i for i, fl in enumerate(flags) if fl & UNKNOWN]
+        self.unknown_max = max((len(forms[i]) for i in unknown), default=0)
 
     @property
-    def keys(self):
-        """Every form, lemma and alternative lemma said: a lexicon with none of them cannot match exactly."""
-        if self._keys is None:
-            self._index()
-        return self._keys
+    def tokens(self) -> list[Token]:
+        """The tokens (``tokenize(text, language=language)``), made when first asked."""
+        toks = self._tokens
+        if toks is None:
+            toks = self._tokens = []
+            find, pos = self.text.find, 0
+            for w, p, form, lemma, flags, alts in zip(self._raw, self.puncts, self.forms, self.lemmas, self.flags,
+                                                      self.alts, strict=True):
+                # the word's own place: the text between two tokens holds no letter or digit (the tokenizer would
+                # have begun a token there), so the next occurrence of the word is where the tokenizer found it
+                s = find(w, pos)
+                pos = s + len(w)
+                toks.append(Token(form, lemma, flags, alts, s, pos, p))
+        return toks
+
+    @property
+    def unknown(self) -> list[tuple[int, Token]]:
+        """(index, token) of each word the dictionary does not know."""
+        if self._unknown is None:
+            self._unknown = [(i, self.tokens[i]) for i in self.unknown_at]
+        return self._unknown
 
     @property
     def positions(self) -> dict[str, list[int]]:
-        """Form, lemma or alternative lemma → the indexes of the tokens that have it."""
-        if self._positions is None:
-            self._index()
-        return self._positions
+        """Form, lemma or alternative lemma → the indexes of the tokens that have it (built when first asked)."""
+        pos = self._positions
+        if pos is None:
+            pos = self._positions = {}
+            for i, (form, lemma, alts) in enumerate(zip(self.forms, self.lemmas, self.alts, strict=True)):
+                pos.setdefault(form, []).append(i)
+                if lemma != form:
+                    pos.setdefault(lemma, []).append(i)
+                for a in alts:
+                    if a != form:
+                        pos.setdefault(a, []).append(i)
+        return pos
 
-    def _index(self) -> None:
-        pos: dict[str, list[int]] = {}
-        for i, t in enumerate(self.tokens):
-            pos.setdefault(t.form, []).append(i)
-            if t.lemma != t.form:
-                pos.setdefault(t.lemma, []).append(i)
-            for a in t.alts:
-                if a != t.form:
-                    pos.setdefault(a, []).append(i)
-        self._positions = pos
-        self._keys = pos.keys()
+    def heard(self) -> Heard:
+        """This utterance's words made ready for ``rules.phonetics`` questions (dictionary words told by
+        ``is_known``), once per utterance."""
+        if self._heard is None:
+            self._heard = Heard(self.forms, is_known)
+        return self._heard
 
     def span_time(self, first: int, last: int) -> tuple[float, float]:
         """Seconds covered by tokens first..last: word timestamps if they line up, else the utterance."""
@@ -271,15 +315,44 @@ def tokenize(text: str, marks: bool = False, language: str | None = None) -> lis
     # (most Russian speech) has no word with one
     letters = kazakh.model()["letters"]
     mixed = not kk and not letters.isdisjoint(text.lower())
+    info = _info_kk if kk else _info
     toks: list[Token] = []
     append = toks.append
     for m in _TOKEN_PUNCT.finditer(text):
         word, punct = m.group(1, 2)
-        form, lemma, flags, alts = _info_kk(word) if kk or (mixed and not letters.isdisjoint(word.lower())) \
-            else _info(word)
+        form, lemma, flags, alts = _info_kk(word) if mixed and not letters.isdisjoint(word.lower()) else info(word)
         s = m.start()
         append(Token(form, lemma, flags, alts, s, s + len(word), punct or ""))
     return toks
+
+
+def analyse_text(text: str, language: str | None = None) -> tuple[list[str], list[str], list[tuple]]:
+    """(words as written, the mark after each or '', each word's (form, lemma, flags, other lemmas)): what
+    ``tokenize(text, language=language)`` knows, without a ``Token`` per word."""
+    pairs = _TOKEN_PUNCT.findall(text)
+    raw = [w for w, _ in pairs]
+    puncts = [p for _, p in pairs]
+    if language == "kk":
+        return raw, puncts, list(map(_info_kk, raw))
+    # a Kazakh letter in a word (``kazakh.has_kazakh_letter``), asked of the whole text first: a text without one
+    # (most Russian speech) has no word with one
+    if _kazakh_letter().search(text.lower()) is None:
+        return raw, puncts, list(map(_info, raw))
+    letters = kazakh.model()["letters"]
+    return raw, puncts, [_info(w) if letters.isdisjoint(w.lower()) else _info_kk(w) for w in raw]
+
+
+@lru_cache(maxsize=1)
+def _kazakh_letter() -> re.Pattern:
+    """One of ``rules.kazakh``'s letters (in lowercased text)."""
+    return re.compile("[" + re.escape("".join(sorted(kazakh.model()["letters"]))) + "]")
+
+
+def as_kazakh(analysed: tuple) -> tuple:
+    """``analyse_text(text)`` of a text analysed without a language, as ``analyse_text(text, "kk")`` gives it
+    (the same forms, the stems and flags of ``analyse_kk``)."""
+    raw, puncts, infos = analysed
+    return raw, puncts, [(info[0], *analyse_kk(info[0])) for info in infos]
 
 
 def _with_marks(text: str) -> list[Token]:

@@ -12,7 +12,11 @@ operator's words carry its cues) is not the call's topic.
 ASR text garbles endings and prefixes («показаний о», «опламбировать», «на
 числение»), so the rulebook also lists ``stems``: a word that begins with one
 and matched no cue phrase counts for the stem's topic (once per topic and
-utterance), ``weak_stems`` at a lower weight.
+utterance), ``weak_stems`` at a lower weight.  A customer's utterance with neither
+a cue nor a stem, but with a word the dictionary does not know, is searched
+by sound (``rules.phonetics``) for the long cue phrases (``sound_min_key``
+sounds or more, within ``sound_distance``): «опландироваться» is
+«опломбировать» bent past its stem.
 
 A call can cover more than one topic (a customer asks for a sealing and
 dictates a reading on the way): ``classify`` returns every topic the call
@@ -21,13 +25,28 @@ the customer's own words carry its cues and it reaches ``min_score`` — and
 ``readings`` only when a value was dictated too (a call that needs a reading
 entered has one to enter); ``out_of_scope`` and ``other`` are never added
 beside another topic.
+
+When the customer's words carry no topic — on a bad line the recogniser
+loses the caller's words first — the operator's *handling* of the call
+may still tell it: the steps Appendix 1 prescribes for each topic (a request:
+the reason and the master's visit, a contact number, the request registered;
+a legal entity's: the contract number, the object, the meter's data; readings:
+the value asked for and accepted; billing: how the charge was made; out of
+scope: where else to turn).  The rulebook's ``handling`` phrases are matched
+by lemma and, bent by the recogniser, by sound (``rules.phonetics``), in the
+utterances the transcript does not give to the customer.  A topic is decided
+this way only when ``handling_min`` of those utterances speak for it and
+it has ``handling_margin`` times the handling of any other; otherwise the
+call stays ``other`` (the product abstains rather than guesses).
 """
 from __future__ import annotations
 
 from rules import text as T
 from rules.lexicon import RulebookError
+from rules.phonetics import Heard, phrase_keys
 from rules.phonetics import key as sound_key
 
+MEMO_WORDS = 300_000  # distinct words whose stems are kept (as many as the analyser's cache)
 GROUPS = ("request", "legal", "individual", "readings", "billing", "out_of_scope")
 
 
@@ -57,24 +76,70 @@ def _lexicon(rulebook):
     return got
 
 
-def _stem_cues(u, stems, taken: set[int], starts: tuple[str, ...] | None = None) -> dict[str, float]:
+def _stem_cues(u, stems, taken: set[int], starts: tuple[str, ...] | None = None,
+               memo: dict[str, tuple] | None = None) -> dict[str, float]:
     """Topic groups the words outside any cue phrase speak for by their stems, with the stem's weight.
 
     Stems are compared by sound (``rules.phonetics.key``): «опламбировать» and «заевку», as a recogniser
-    writes them, begin like «опломб» and «заявк»."""
+    writes them, begin like «опломб» and «заявк».  ``memo``: word → the (group, weight) of each stem it begins
+    with, in the stems' order, kept with the stems it was made for: each distinct word is compared once."""
     got: dict[str, float] = {}
     if starts is None:
         starts = tuple({stem for stem, _, _ in stems})
-    for i, t in enumerate(u.tokens):
-        if i in taken or t.flags & T.NUMBER:
+    if memo is None:
+        memo = {}
+    flags = u.flags
+    for i, form in enumerate(u.forms):
+        hits = memo.get(form)
+        if hits is None:
+            sk = sound_key(form)
+            # no stem at all: the common case, decided in one call
+            hits = memo[form] = tuple((g, w) for stem, g, w in stems if sk.startswith(stem)) \
+                if sk.startswith(starts) else ()
+        if not hits or i in taken or flags[i] & T.NUMBER:
             continue
-        sk = sound_key(t.form)
-        if not sk.startswith(starts):
-            continue  # no stem at all: the common case, decided in one call
-        for stem, g, w in stems:
-            if g not in got and sk.startswith(stem):
+        for g, w in hits:
+            if g not in got:
                 got[g] = w
     return got
+
+
+def _sound_cues(u, rulebook) -> dict[str, float]:
+    """Topic groups whose long cue phrases (``sound_min_key`` sounds or more) are heard by sound around a word
+    the dictionary does not know («опландироваться» for «опломбировать»), with ``sound_weight``."""
+    cfg = rulebook.topics
+    limit = float(cfg.get("sound_distance", 0))
+    if limit <= 0 or u.language == "kk":
+        return {}
+    by_group = rulebook.cache.get("topic_sound_keys")
+    if by_group is None:
+        n = int(cfg.get("sound_min_key", 10))
+        cues = cfg.get("cues", {})
+        by_group = {g: tuple(k for k in phrase_keys(next(iter(c)) if isinstance(c, dict) else c
+                                                    for c in cues.get(g, ())) if len(k) >= n)
+                    for g in GROUPS}
+        by_group = rulebook.cache["topic_sound_keys"] = {g: ks for g, ks in by_group.items() if ks}
+    w = float(cfg.get("sound_weight", 1.0))
+    heard = _heard_by_lemma(u)
+    return {g: w for g, ks in by_group.items() if heard.like(ks, limit, min_key=1)}
+
+
+def _heard_by_lemma(u) -> Heard:
+    """The words of u made ready to compare by sound with phrases written in dictionary form: a word the
+    dictionary knows by its lemma («телефоне» is «телефон»), a word it does not know (a bent one) as written."""
+    return Heard([t.form if t.flags & T.UNKNOWN else t.lemma for t in u.tokens], T.is_known)
+
+
+def _customer_dictated(call, readings) -> bool:
+    """Whether one of the values was said in an utterance not given to the operator (a value without a time,
+    from a transcript without timings, counts as dictated)."""
+    for r in readings:
+        if r.start is None:
+            return True
+        for u in call.utts:
+            if u.start - 0.05 <= r.start <= u.end + 0.05 and call.role(u) != "operator":
+                return True
+    return False
 
 
 def classify(call, rulebook, readings) -> list[str]:
@@ -84,18 +149,24 @@ def classify(call, rulebook, readings) -> list[str]:
     starts = rulebook.cache.get("topic_stem_starts")
     if starts is None:  # every stem, for one ``str.startswith`` per word
         starts = rulebook.cache["topic_stem_starts"] = tuple({stem for stem, _, _ in stems})
+    memo = rulebook.cache.setdefault("topic_stem_memo", {})
+    if len(memo) > MEMO_WORDS:
+        memo.clear()
     first_w = float(cfg.get("first_weight", 3))
     op_w = float(cfg.get("operator_weight", 0.5))
     score = dict.fromkeys(GROUPS, 0.0)
     said = dict.fromkeys(GROUPS, 0)  # cues in the customer's own words
     purpose_said = False
+    any_cue = not lex.absent(call)
     for u in call.utts:
-        matches = lex.find(u)
+        matches = lex.find(u) if any_cue else []
         taken = {k for m in matches for k in range(m.first, m.last + 1)}
-        by_stem = _stem_cues(u, stems, taken, starts) if stems else {}
+        by_stem = _stem_cues(u, stems, taken, starts, memo) if stems else {}
+        role = call.role(u)
+        if not matches and not by_stem and u.unknown_at and role != "operator":
+            by_stem = _sound_cues(u, rulebook)  # the customer's words, bent: heard by sound
         if not matches and not by_stem:
             continue
-        role = call.role(u)
         if role == "operator":
             w = op_w
         elif role == "customer" and not purpose_said:
@@ -113,8 +184,11 @@ def classify(call, rulebook, readings) -> list[str]:
             if role != "operator":
                 said[g] += 1
     if readings:  # values dictated: the caller's own words speak of readings, whatever they called it
-        score["readings"] += 1.0
-        said["readings"] += 1
+        if _customer_dictated(call, readings):
+            score["readings"] += 1.0
+            said["readings"] += 1
+        else:  # a number only the operator said (read back, or a bent word taken for one) is the operator's cue
+            score["readings"] += op_w
     floor = float(cfg.get("min_score", 1.0))
     if not readings:  # «хочу передать показания», but no value was made out
         score["readings"] *= float(cfg.get("readings_without_value", 0.0))
@@ -133,5 +207,68 @@ def classify(call, rulebook, readings) -> list[str]:
     elif score["out_of_scope"] > 0 and not any(said[g] for g in ("request", "readings", "billing")):
         return ["out_of_scope"]  # the operator redirected a question that is not about our services
     else:
-        return ["other"]
+        return [_by_handling(call, rulebook, score)]
     return [main, *(t for t, yes in covered.items() if yes and t != main)]
+
+
+def _handling_lexicon(rulebook):
+    """The handling phrases in one lexicon, the topics each speaks for, and their sound keys."""
+    got = rulebook.cache.get("topic_handling")
+    if got is None:
+        spec = rulebook.topics.get("handling") or {}
+        groups: dict[str, set[str]] = {}
+        items = []
+        for g, phrases in spec.items():
+            if g not in GROUPS:
+                raise RulebookError(f"{rulebook.path}: topics: handling: unknown topic group {g!r}")
+            for p in phrases or ():
+                p = str(p)
+                if p not in groups:
+                    items.append(p)
+                groups.setdefault(p, set()).add(g)
+        lex = rulebook.lexicon("topic_handling", items, True)
+        keys = {g: tuple(dict.fromkeys(sound_key(p.replace(" ", "")) for p, gs in groups.items() if g in gs))
+                for g in GROUPS}
+        got = rulebook.cache["topic_handling"] = (lex, groups, {g: ks for g, ks in keys.items() if ks})
+    return got
+
+
+def handling(call, rulebook) -> dict[str, int]:
+    """Per topic group, how many utterances not given to the customer carry one of its handling phrases
+    (by lemma, or by sound within ``handling_sound_distance`` of the phrase's sounds)."""
+    cfg = rulebook.topics
+    lex, groups, keys = _handling_lexicon(rulebook)
+    limit = float(cfg.get("handling_sound_distance", 0))
+    count = dict.fromkeys(GROUPS, 0)
+    for u in call.utts:
+        if u.speaker == "customer" or not u.forms:
+            continue
+        hit: set[str] = set()
+        for m in lex.find(u):
+            hit |= groups[m.entry.phrase]
+        if limit > 0 and u.language != "kk":
+            heard = _heard_by_lemma(u)
+            for g, ks in keys.items():
+                if g not in hit and heard.like(ks, limit, min_key=6):
+                    hit.add(g)
+        for g in hit:
+            count[g] += 1
+    return count
+
+
+def _by_handling(call, rulebook, score: dict[str, float]) -> str:
+    """The topic the operator's handling tells when the customer's words told none (module docstring)."""
+    cfg = rulebook.topics
+    if not cfg.get("handling"):
+        return "other"
+    h = handling(call, rulebook)
+    # a legal entity's request is a request too: its steps (contract, object, meter) speak for a request
+    topics = {"request": h["request"] + h["legal"], "readings": h["readings"], "billing": h["billing"],
+              "out_of_scope": h["out_of_scope"]}
+    best = max(topics, key=lambda g: topics[g])
+    rest = max(n for g, n in topics.items() if g != best)
+    if topics[best] < int(cfg.get("handling_min", 2)) or topics[best] < float(cfg.get("handling_margin", 2)) * rest:
+        return "other"
+    if best == "request":
+        return "request.legal" if h["legal"] + score["legal"] > score["individual"] else "request.individual"
+    return best

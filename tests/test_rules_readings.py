@@ -96,6 +96,26 @@ def test_no_readings_in_a_call_that_never_speaks_of_them():
       "c: Хорошо, договорились, договорились."], "request.individual"),
     # the operator's words alone do not make the topic
     (["c: Позовите Марину.", "o: ПУТЭ опломбируем по заявке."], "other"),
+    # the customer's words lost to the recogniser: the operator's handling (Appendix 1's steps) tells the topic,
+    # its phrases heard by lemma or, bent, by sound
+    (["c: Мутиммиган Мабукарман.", "o: По какой причине нужен выезд мастера?", "c: Думаю это не было.",
+      "o: Оставьте, пожалуйста, контакт на телефоне."], "request.individual"),
+    (["c: Драгнити армуре твас.", "o: Назовите номер договора.", "c: Стои один три.",
+      "o: Какой объект и по какому адресу?"], "request.legal"),
+    (["c: Мэппи гена но кранин.", "o: Спасибо, какие сейчас показаний, а на прибуре?", "c: Пилома сомната.",
+      "o: Показания приняты."], "readings"),
+    (["c: Могринь цетари.", "o: Начисление сделано по нормативу.", "c: Переквер.",
+      "o: Передайте показания, и вам пересчитают."], "billing"),
+    # a value only the operator said is the operator's cue, not the customer's words
+    (["c: Алло, алло.", "o: Показания сто двадцать приняты."], "other"),
+    # a long cue bent past its stem is heard by sound in the customer's words
+    (["c: Нужно опландироваться щетчет горячей в обид."], "request.individual"),
+    # one step of handling is not enough; two topics' steps as often as each other tell nothing
+    (["c: Стоять стоять.", "o: Оставьте, пожалуйста, контактный телефон."], "other"),
+    (["c: Мутиммиган.", "o: По какой причине нужен выезд мастера?", "o: Начисление сделано по нормативу.",
+      "o: Мастер позвонит в течение десяти рабочих дней.", "o: Сделаем перерасчёт."], "other"),
+    # the handling is the operator's: the customer asking about the steps is not it
+    (["c: По какой причине выезд мастера?", "c: Мастер позвонит в течение рабочих дней?"], "other"),
 ])
 def test_topic(turns, topic):
     assert CHECKER.check(transcript(["o: Добрый день, тепловые сети.", *turns, "o: До свидания."])).topic == topic

@@ -99,6 +99,11 @@ ROWS = [
     ("speech.jargon", False, wrap("c: Алло.", "o: Давайте вашу заявку оформим.")),
     # speech.rude (15.2–15.4, 15.10–15.12)
     ("speech.rude", True, wrap("c: Почему?", "o: Это не мои проблемы.")),
+    # a long phrase bent by the recogniser is heard by sound (a word the dictionary does not know is in the
+    # utterance), as whole words — never inside a longer word
+    ("speech.rude", True, wrap("c: Я не понимаю.", "o: Колька можно повторять, оставтье телефон.")),
+    ("enterprise.negative", True, wrap("c: Почему так много?", "o: У нас вечный бардок с начислениями.")),
+    ("speech.rude", False, wrap("c: Я не понимаю.", "o: Несколькоможноповторятьсяли оставтье телефон.")),
     ("speech.rude", True, wrap("c: Почему?", "o: вы что не понимаете я же вам русским языком сказала")),
     ("speech.rude", True, wrap("c: Почему?", "o: Сколько можно повторять!")),
     ("speech.rude", True, wrap("c: Почему?", "o: Не ваше дело.")),
@@ -141,6 +146,9 @@ ROWS = [
     ("name.not_used", True, wrap("c: Из драфствовмете меня зовут Марат. Хочу передать показаний.",
                                  "o: Назовите, пожалуйста, номер лицевого счёта.")),
     ("name.not_used", True, wrap("c: Здравствуйте, меня зовут Нурлан.", "o: Слушаю вас.")),
+    # a name the recogniser bent into a word the dictionary does not know, right after «зовут»; used back bent
+    ("name.not_used", True, wrap("c: Здравствуйте, меня зовут Валырган.", "o: Слушаю вас.")),
+    ("name.not_used", False, wrap("c: Здравствуйте, меня зовут Валырган.", "o: Валерган, слушаю вас.")),
     ("name.not_used", True, wrap("c: это айгуль сериковна беспокоит", "o: слушаю вас")),
     ("name.not_used", True, ["o: Добрый день, как к вам обращаться?", "c: Мария.", "o: Что у вас случилось?", BYE]),
     ("name.not_used", True, wrap("c: Жумабаева Сауле Ерлановна. Хочу передать показания.", "o: Диктуйте.")),
@@ -162,6 +170,22 @@ ROWS = [
     ("escalation.not_offered", False, wrap("c: Меня это не устраивает!", "o: Давайте проверю.",
                                            "c: А, теперь понятно, спасибо.")),
     ("escalation.not_offered", False, wrap("c: Хочу передать показания.", "o: Диктуйте.")),
+    # an offer the recogniser bent is heard by sound; a bent word next to a refusal is no offer
+    ("escalation.not_offered", False, wrap("c: Меня это не устраивает!",
+                                           "o: Можете подать пистеменное заявление через конселярии.")),
+    ("escalation.not_offered", False, wrap("c: Дайте руководителя!", "o: Обратитесь к наченику отдела.")),
+    ("escalation.not_offered", True, wrap("c: Дайте руководителя!", "o: Не могу соединить вас с наченику.")),
+    ("escalation.not_offered", True, wrap("c: Я недовольна!", "o: Ну что я могу сделать, заявление принято.")),
+    # out of scope: «куда жаловаться?» in the caller's opening turn (however many utterances) asks where to go;
+    # dissatisfaction after the operator's answer counts
+    ("escalation.not_offered", False, [HI, "c: Добрый день, это Арман.",
+                                       "c: У нас во дворе не вывозят мусор, куда жаловаться?",
+                                       "o: Вывоз мусора не относится к тепловым сетям, обратитесь в акимат.",
+                                       "c: Хорошо, спасибо.", BYE]),
+    ("escalation.not_offered", True, [HI, "c: Добрый день, это Арман.",
+                                      "c: У нас во дворе не вывозят мусор, куда жаловаться?",
+                                      "o: Вывоз мусора не относится к тепловым сетям.",
+                                      "c: Меня это не устраивает, дайте руководителя.", "o: Я всё объяснила.", BYE]),
     # third_party.disclosed (14.7)
     ("third_party.disclosed", True, wrap("c: Скажите, у моего соседа какая задолженность?",
         "o: У него долг десять тысяч тенге.")),

@@ -5,7 +5,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from transcription.guards import dropped, echoes, looping, prompt_terms
+from transcription.guards import dropped, echoes, looping, prompt_terms, without_repeats
 from transcription.options import DEFAULT_PROMPT, TranscribeOptions
 
 
@@ -46,13 +46,39 @@ def _seg(text="слово", compression_ratio=1.2, no_speech_prob=0.1, avg_logpr
                            avg_logprob=avg_logprob)
 
 
+LOOPED = "Лицевой счёт 1, 3, 5, 6" + ", 1, 3, 5, 6" * 12
+
+
 @pytest.mark.parametrize("seg, reason", [
     (_seg(), None),
     (_seg(text="  "), "empty"),
-    (_seg(compression_ratio=3.1), "compression ratio 3.10"),
+    (_seg(text=LOOPED), "compression ratio 3.79"),
+    # the plain decoder's segments carry the whole window's ratio: a loop later in the window must not
+    # take the greeting with it
+    (_seg(text="Здравствуйте, Алматинские тепловые сети, оператор Наталья.", compression_ratio=3.12), None),
     (_seg(no_speech_prob=0.9, avg_logprob=-1.2), "no-speech probability 0.90"),
     (_seg(no_speech_prob=0.9, avg_logprob=-0.2), None),          # sure of the words despite "no speech"
     (_seg(avg_logprob=-1.7), "avg log-probability -1.70"),
+    (_seg(text=" Редактор субтитров А.Синецкая Корректор А.Егорова"), "subtitle credits (a Whisper artefact)"),
+    (_seg(text="Продолжение следует..."), "subtitle credits (a Whisper artefact)"),
+    (_seg(text="Субтитры сделал DimaTorzok"), "subtitle credits (a Whisper artefact)"),
+    (_seg(text="Спасибо за обращение, всего доброго."), None),
+    (_seg(text="Я корректор в типографии, субботу не работаю."), None),
 ])
 def test_dropped_segments(seg, reason):
     assert dropped(seg, TranscribeOptions()) == reason
+
+
+def _said(*texts):
+    return [SimpleNamespace(text=t, start=float(i), end=float(i) + 1) for i, t in enumerate(texts)]
+
+
+@pytest.mark.parametrize("texts, kept", [
+    (["Показания 940 приняты.", "Показания 940 приняты.", "Показания 940 приняты.", "Показания 940 приняты."], 2),
+    (["Спасибо.", "Спасибо.", "Спасибо.", "Спасибо."], 4),                  # short replies by turns
+    (["Да, всё верно.", "да всё верно", "Да, всё верно!", "Всего доброго."], 3),  # punctuation and case aside
+    (["Назовите лицевой счёт.", "Один два три.", "Назовите лицевой счёт.", "Один два три."], 4),
+    (["", "", ""], 3),                                                     # empty ones are ``dropped``'s
+])
+def test_a_loop_spread_over_segments_is_cut_after_two(texts, kept):
+    assert len(list(without_repeats(_said(*texts)))) == kept

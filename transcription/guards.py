@@ -1,8 +1,13 @@
 """Guards against text the model invented: what Whisper writes where nobody said it.
 
 * :func:`dropped` — a decoded segment to throw away: empty, a high compression
-  ratio (the same words repeated), "no speech" with a low log-probability, or
-  a log-probability far below the threshold;
+  ratio of its own text (the same words repeated), "no speech" with a low
+  log-probability, or a log-probability far below the threshold;
+* credits of subtitle makers and video sign-offs («Редактор субтитров …»,
+  «Продолжение следует…»): Whisper learnt them from subtitled videos and
+  writes them over silence and noise; nobody says them on a utility's line;
+* :func:`without_repeats` — a loop the model spread over several segments (the
+  same short text again and again), which no one segment's ratio shows;
 * :func:`looping` — one utterance that is mostly one phrase over and over (the
   batched decoder can loop at the end of otherwise good text, where the
   segment's own compression ratio does not show it);
@@ -12,26 +17,52 @@
 """
 from __future__ import annotations
 
+import logging
 import re
 import zlib
+from collections.abc import Iterable, Iterator
 
 from transcription.options import TranscribeOptions
+
+log = logging.getLogger(__name__)
 
 # avg_logprob below the option's threshold by this much is dropped even when
 # Whisper is sure there is speech: such text is mostly invented.
 LOGPROB_HARD_MARGIN = 0.5
 # shorter texts are not judged as loops (compression says nothing about them)
 LOOP_MIN_BYTES = 40
+# what Whisper writes over silence because its training subtitles end so (never said in a call)
+ARTEFACTS = re.compile(
+    r"(редактор|корректор)\w* субтитр|субтитр\w* (сделал|делал|создавал|подготовил|предоставил)"
+    r"|продолжение следует|спасибо за просмотр|подписывайтесь на (мой |наш )?канал|ставьте лайк"
+    r"|dimatorzok|amara\.org")
+# the same text this many times in a row is speech («да. да.»); once more is a loop
+REPEATS_KEPT = 2
+REPEAT_MIN_WORDS = 3  # «да.» or «спасибо.» said by turns is not a loop
 # a word this similar (0..100) to a word of a prompt term counts as that word
 ECHO_SIMILARITY = 75
 
 
+def compression_ratio(text: str) -> float:
+    """Whisper's loop measure of ``text``: its UTF-8 length over its zlib-compressed length."""
+    data = text.strip().encode("utf-8")
+    return len(data) / len(zlib.compress(data)) if data else 0.0
+
+
 def dropped(seg, opts: TranscribeOptions) -> str | None:
-    """Why a decoded segment (faster-whisper's ``Segment``) is dropped, or None to keep it."""
+    """Why a decoded segment (faster-whisper's ``Segment``) is dropped, or None to keep it.
+
+    The compression ratio is the segment's own text's.  faster-whisper's plain decoder gives every
+    segment of a 30-s window the *window's* ratio, so one looping segment would condemn every
+    sentence heard before it (a greeting, a name, an account number) along with itself.
+    """
     if not seg.text.strip():
         return "empty"
-    if seg.compression_ratio > opts.compression_ratio_threshold:
-        return f"compression ratio {seg.compression_ratio:.2f}"
+    if ARTEFACTS.search(seg.text.lower().replace("ё", "е")):
+        return "subtitle credits (a Whisper artefact)"
+    ratio = compression_ratio(seg.text)
+    if ratio > opts.compression_ratio_threshold:
+        return f"compression ratio {ratio:.2f}"
     if seg.no_speech_prob > opts.no_speech_threshold and seg.avg_logprob < opts.logprob_threshold:
         return f"no-speech probability {seg.no_speech_prob:.2f}"
     if seg.avg_logprob < opts.logprob_threshold - LOGPROB_HARD_MARGIN:
@@ -41,10 +72,25 @@ def dropped(seg, opts: TranscribeOptions) -> str | None:
 
 def looping(text: str, max_ratio: float) -> bool:
     """True for text that compresses better than ``max_ratio`` (Whisper's own loop test, per utterance)."""
-    data = text.strip().encode("utf-8")
-    if len(data) < LOOP_MIN_BYTES:
+    if len(text.strip().encode("utf-8")) < LOOP_MIN_BYTES:
         return False
-    return len(data) / len(zlib.compress(data)) > max_ratio
+    return compression_ratio(text) > max_ratio
+
+
+def without_repeats(segments: Iterable) -> Iterator:
+    """The segments less a loop spread over segments: from the ``REPEATS_KEPT + 1``-th time in a row
+    that a segment's text (words only, lower case, at least ``REPEAT_MIN_WORDS`` of them) is the one
+    before it, those segments are dropped.  For the plain decoder, whose segments carry the window's
+    compression ratio (:func:`dropped` judges each segment's own text instead)."""
+    last, run = None, 0
+    for seg in segments:
+        words = tuple(_tokens(seg.text or ""))
+        run = run + 1 if len(words) >= REPEAT_MIN_WORDS and words == last else 1
+        last = words
+        if run > REPEATS_KEPT:
+            log.debug("dropped segment %.1f-%.1f %r: said %d times in a row", seg.start, seg.end, seg.text, run)
+            continue
+        yield seg
 
 
 def _tokens(text: str) -> list[str]:

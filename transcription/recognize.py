@@ -291,7 +291,8 @@ class Recognizer:
             out = self._decode_batched(packed, language)
         else:  # no prompt: only the batched path checks its pieces for echoes of it
             segments, _ = self.model.transcribe(packed.audio, **{**self._kwargs(language), "initial_prompt": None})
-            out = [tu for s in self._kk(segments, language) for tu in self._utterances(s, packed)]
+            segments = guards.without_repeats(self._kk(segments, language))
+            out = [tu for s in segments for tu in self._utterances(s, packed)]
         for _, u in out:
             u.language = language if language in CHOICES else None
         return out
@@ -361,7 +362,7 @@ class Recognizer:
         per piece, so bad audio stays cheap), guards."""
         a, b = int(piece["start"] * SAMPLE_RATE), int(piece["end"] * SAMPLE_RATE)
         segments, _ = self.encoder.transcribe(packed.audio[a:b], **{**kw, "initial_prompt": None, "temperature": 0.0})
-        segments = self._kk(segments, kw.get("language"))
+        segments = guards.without_repeats(self._kk(segments, kw.get("language")))
         got = [tu for seg in segments for tu in self._utterances(seg, packed, piece["start"], within)]
         return [tu for tu in got if not guards.looping(tu[1].text, self.opts.compression_ratio_threshold)]
 

@@ -7,7 +7,7 @@ from rules import text as T
 from rules.call import Call, finding
 from rules.clauses import kazakh_spans
 from rules.names import kazakh_names
-from rules.phonetics import distance, phrase_keys, sounds_like
+from rules.phonetics import distance, phrase_keys
 from rules.phonetics import key as sound_key
 from rules.registry import register
 
@@ -40,7 +40,7 @@ def _has_stem(u, rule) -> bool:
     keys = rule.cache.get("sound_keys")
     if keys is None:
         keys = rule.cache["sound_keys"] = phrase_keys(_phrases(rule.params.get("sounds_like", [])))
-    return sounds_like(keys, u.forms, limit, known=T.morph().word_is_known)
+    return u.heard().like(keys, limit)
 
 
 def _phrases(entries) -> list[str]:
@@ -97,19 +97,23 @@ def name_usage(call: Call, rule) -> list:
     not_self = rule.words("not_self")
     ask = rule.lexicon("ask_name")
     named_by = rule.words("kk_name_after")
+    named_after = rule.words("name_after")
     own: set[str] = set()  # the operator's own name from the opening
     first_op = call.operator[0]
     if not call.customer or first_op.index < call.customer[0].index:
-        own = {t.form for t in first_op.tokens if _is_name(t, kaz, not_names)}
+        own = {f for f, fl in zip(first_op.forms, first_op.flags, strict=True) if _is_name_of(f, fl, kaz, not_names)}
 
     for u in call.customer:
+        if not _may_name(u, kaz, not_names, named_by, named_after):
+            continue  # no word of it is a name: the common case, told without its tokens
         toks = u.tokens
         names = []
         prev_ops = [v for v in call.utts[max(0, u.index - 2):u.index] if call.role(v) == "operator"]
         asked = any(ask.contains(v) for v in prev_ops)
         someone_else = False
         for i, t in enumerate(toks):
-            if not _is_name(t, kaz, not_names) and not _named_kk(toks, i, named_by):
+            if not _is_name(t, kaz, not_names) and not _named_kk(toks, i, named_by) \
+                    and not _named_after(toks, i, named_after):
                 someone_else = False
                 continue
             if someone_else:
@@ -151,10 +155,36 @@ def _named_kk(toks: list[T.Token], i: int, named_by: frozenset[str]) -> bool:
         and toks[i - 1].form in named_by and not toks[i - 1].punct
 
 
+def _named_after(toks: list[T.Token], i: int, named_after: frozenset[str]) -> bool:
+    """A word the dictionary does not know right after «зовут» («меня зовут Валырган»): the name as the
+    recogniser bent it, whatever part of speech the dictionary would guess for it."""
+    t = toks[i]
+    return bool(named_after) and i > 0 and bool(t.flags & T.UNKNOWN) and not t.flags & T.NUMBER \
+        and len(t.form) >= 3 and toks[i - 1].form in named_after and not toks[i - 1].punct
+
+
 def _is_name(t: T.Token, kaz: frozenset[str], not_names: frozenset[str]) -> bool:
-    if t.form in not_names or len(t.form) < 3:
+    return _is_name_of(t.form, t.flags, kaz, not_names)
+
+
+def _is_name_of(form: str, flags: int, kaz: frozenset[str], not_names: frozenset[str]) -> bool:
+    if form in not_names or len(form) < 3:
         return False
-    return bool(t.flags & (T.NAME | T.PATR | T.SURN)) or t.form in kaz
+    return bool(flags & (T.NAME | T.PATR | T.SURN)) or form in kaz
+
+
+def _may_name(u: T.Utt, kaz: frozenset[str], not_names: frozenset[str], named_by: frozenset[str],
+              named_after: frozenset[str]) -> bool:
+    """Whether a word of ``u`` is a name (``_is_name``) or named as one (``_named_kk``, ``_named_after``)."""
+    forms, flags, puncts = u.forms, u.flags, u.puncts
+    if any(_is_name_of(f, fl, kaz, not_names) for f, fl in zip(forms, flags, strict=True)):
+        return True
+    if named_by and any(flags[i] & T.KAZAKH and len(forms[i]) >= 3 and forms[i - 1] in named_by
+                        and not puncts[i - 1] for i in range(1, len(forms))):
+        return True
+    return bool(named_after) and any(flags[i] & T.UNKNOWN and not flags[i] & T.NUMBER and len(forms[i]) >= 3
+                                     and forms[i - 1] in named_after and not puncts[i - 1]
+                                     for i in range(1, len(forms)))
 
 
 @register("escalation")
@@ -163,12 +193,15 @@ def escalation(call: Call, rule) -> list:
     unhappy = rule.lexicon("dissatisfied", by_lemma=False)
     customer = call.customer
     if call.topic in rule.params.get("opening_not_counted_in", ()):
-        # «лифт не работает, кому жаловаться?» asks where to go; it is not about our answer
-        first = next((u for u in customer if len(u.tokens) >= 3), None)
-        customer = [u for u in customer if u is not first]
+        # «лифт не работает, кому жаловаться?» asks where to go; it is not about our answer. The caller's
+        # opening is the turn before the operator first answers («Добрый день, это Арман.» «…кому жаловаться?»)
+        start = customer[0].index if customer else 0
+        answered = next((v.index for v in call.utts[start:] if call.role(v) == "operator"), len(call.utts))
+        customer = [u for u in customer if u.index > answered]
     # in Kazakh speech also the constructions (rules.clauses): «маған бұл жауап ұнамады», «риза емеспін»
-    said = [(u, [(m.first, m.last) for m in unhappy.find(u)] + kazakh_spans(rule, "kk_dissatisfied", u))
-            for u in customer]
+    any_said = not unhappy.absent(call)
+    said = [(u, ([(m.first, m.last) for m in unhappy.find(u)] if any_said else [])
+             + kazakh_spans(rule, "kk_dissatisfied", u)) for u in customer]
     complaints = [(u, min(spans)) for u, spans in said if spans]
     if not complaints:
         return []
@@ -180,9 +213,22 @@ def escalation(call: Call, rule) -> list:
     refusal = rule.lexicon("refusal", by_lemma=True)
     first, (a, b) = complaints[0]
     for v in call.after(first, "operator"):
-        if (offer.contains(v) and not refusal.contains(v)) or kazakh_spans(rule, "kk_offer", v):
+        if ((offer.contains(v) or _offer_by_sound(rule, v)) and not refusal.contains(v)) \
+                or kazakh_spans(rule, "kk_offer", v):
             return []
     return [finding(rule, first, a, b)]
+
+
+def _offer_by_sound(rule, u) -> bool:
+    """An offer the recogniser bent («к начальнику Банинского отдела», «через конселярии»): one of the
+    ``offer`` phrases (of six sounds or more) heard by sound (``rules.phonetics``, ``sound_distance``)."""
+    limit = float(rule.params.get("sound_distance", 0))
+    if limit <= 0 or not u.forms or u.language == "kk":
+        return False
+    keys = rule.cache.get("offer_sound_keys")
+    if keys is None:
+        keys = rule.cache["offer_sound_keys"] = phrase_keys(_phrases(rule.params.get("offer", [])))
+    return u.heard().like(keys, limit, min_key=6)
 
 
 @register("third_party")
@@ -194,6 +240,8 @@ def third_party(call: Call, rule) -> list:
     refusal = rule.lexicon("refusal", by_lemma=True)
     disclosed = rule.lexicon("disclosed", by_lemma=True)
     own = rule.words("numbers_disclose_unless")
+    if persons.absent(call):
+        return []
     for u in call.customer:
         if not persons.contains(u):
             continue
@@ -209,11 +257,11 @@ def third_party(call: Call, rule) -> list:
                 answer.append(v)
                 if len(answer) >= 2:
                     break
-            elif call.role(v) == "customer" and len(v.tokens) > 3:
+            elif call.role(v) == "customer" and len(v.forms) > 3:
                 break
         if any(refusal.contains(v) for v in answer):
             continue
-        heard = {t.lemma for c in call.customer if c.index <= u.index for t in c.tokens}
+        heard = {lemma for c in call.customer if c.index <= u.index for lemma in c.lemmas}
         for v in answer:
             m = disclosed.find(v)
             if m:
@@ -248,6 +296,8 @@ def _term_lexicon(rule):
 def terms(call: Call, rule) -> list:
     """An abbreviation the operator uses is explained by the operator somewhere in the call."""
     used, abbr_of, near = _term_lexicon(rule)
+    if used.absent(call):
+        return []
     window = int(rule.params.get("gloss_window", 8))
     first_use: dict[str, tuple] = {}
     explained: set[str] = set()

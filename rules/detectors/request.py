@@ -4,9 +4,8 @@ from __future__ import annotations
 from rules.call import Call
 from rules.numbers import pieces
 from rules.phonetics import key as sound_key
-from rules.phonetics import phrase_keys, sounds_like
+from rules.phonetics import phrase_keys
 from rules.registry import register
-from rules.text import morph
 from transcription.schema import Finding
 
 
@@ -28,8 +27,7 @@ def _by_parts(u, stems: tuple[str, ...], inside: tuple[str, ...]) -> bool:
     begins like «осмотр») or has one of inside in it."""
     if not stems and not inside:
         return False
-    return any((stems and sound_key(t.form).startswith(stems)) or any(p in t.form for p in inside)
-               for t in u.tokens)
+    return any((stems and sound_key(f).startswith(stems)) or any(p in f for p in inside) for f in u.forms)
 
 
 def _sounds(rule, name: str, cues: list, u) -> bool:
@@ -41,7 +39,7 @@ def _sounds(rule, name: str, cues: list, u) -> bool:
     if keys is None:
         keys = rule.cache[("sound", name)] = phrase_keys(
             [next(iter(c)) if isinstance(c, dict) else str(c) for c in cues])
-    return sounds_like(keys, u.forms, limit, min_key=6, known=morph().word_is_known)
+    return u.heard().like(keys, limit, min_key=6)
 
 
 @register("request_fields")
@@ -72,16 +70,18 @@ def request_fields(call: Call, rule) -> list:
         or_cues = rule.lexicon_of(f"{kind}.{field}.or", spec.get("or_cues", []), by_lemma=True)
         found = False
         utts = call.utts
+        any_cue = not cues.absent(call)
+        any_or = bool(or_cues.entries) and not or_cues.absent(call)
         by = spec.get("by")
         stems = tuple(sound_key(str(st)) for st in spec.get("stems", ()))
         inside = tuple(str(st).lower().replace("ё", "е") for st in spec.get("inside", ()))
         for k, u in enumerate(utts):
             if by and call.role(u) != by:
                 continue
-            heard = cues.contains(u) or _by_parts(u, stems, inside)
+            heard = (any_cue and cues.contains(u)) or _by_parts(u, stems, inside)
             if not heard and not digits:
                 continue
-            if not digits or (or_cues.entries and or_cues.contains(u)):
+            if not digits or (any_or and or_cues.contains(u)):
                 found = True
             else:
                 found = any(has_number(v, digits) for v in utts[k:k + 1 + int(spec.get("window", 2))])

@@ -34,7 +34,7 @@ def tempo(call: Call, rule) -> list:
     seconds = 0.0
     fastest, fastest_rate = None, 0.0
     for u in call.operator:
-        n = len(u.tokens)
+        n = len(u.forms)
         if not n:
             continue
         if u.words:

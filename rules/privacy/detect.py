@@ -21,12 +21,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from rules.privacy.lexicon import KINDS, PdSpan, PrivacyError, lexicon
+from rules.numbers import NUMBER_WORDS
+from rules.privacy.addresses import addresses as _addresses
+from rules.privacy.lexicon import KINDS, PdSpan, PrivacyError, analyse, lexicon
 from rules.privacy.lexicon import norm as _e
 from rules.privacy.numbers import identifiers as _identifiers
-from rules.privacy.people import addresses as _addresses
+from rules.privacy.numbers import pd_tokens
+from rules.privacy.people import asked_for_a_name as _asked_for_a_name
 from rules.privacy.people import names as _names
-from rules.text import tokenize
 from transcription.schema import Finding, Transcript
 
 __all__ = ["KINDS", "MaskOptions", "PdSpan", "PrivacyError", "context_before", "find_pd", "mask_finding",
@@ -43,7 +45,7 @@ _EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _SEPS = r"(?:точка|dot|тире|дефис|нижнее\s+подч[её]ркивание|подч[её]ркивание)"
 _SPOKEN_SEP = rf"(?:\s*[.-]\s*|[\s,]+{_SEPS}[\s,]+)"
 _LETTER = (r"\b(?:[a-z0-9]{1,3}|[а-яёәіңғүұқөһ]|бэ|вэ|гэ|дэ|жэ|зэ|ка|эл|эм|эн|пэ|эр|эс|тэ|эф|ха|цэ|че|ша|ща|кс|икс|зет"
-           r"|игрек|дабл|ю)\b")
+           r"|игрек|дабл|ю|эй|би|си|ди|джи|эйч|ай|джей|кей|оу|пи|кью|ар|ти|ви|экс|уай|вай|зед|зи)\b")
 _LETTERS = rf"{_LETTER}(?:[\s,]+{_LETTER}){{1,40}}+"   # possessive: a run of letters is never taken apart again
 _PIECE = rf"(?>{_LETTERS}|\w+)"
 _AT_WORDS = r"(?:собака|собачка|эт|at)"
@@ -73,14 +75,14 @@ def find_pd(text: str, context: str = "", options: MaskOptions | None = None) ->
     lex = lexicon()
     if len(lex.memo) > MEMO_LIMIT:  # answers per word form: bounded, whatever text comes in
         lex.memo.clear()
-    ctx_tokens = tokenize(context, marks=True) if context else []
-    tokens = tokenize(text, marks=True)
+    ctx_tokens = pd_tokens(context) if context else []
+    tokens = pd_tokens(text)
     spans: list[PdSpan] = []
     spans += _emails(text)
     spans += _identifiers(text, tokens, ctx_tokens, lex)
     spans += _addresses(text, tokens, lex)
     keep = {_e(n) for name in options.keep_names for n in name.split()}
-    spans += _names(text, tokens, lex, keep)
+    spans += _names(text, tokens, lex, keep, asked=bool(ctx_tokens) and _asked_for_a_name(ctx_tokens, lex))
     return _merge([s for s in spans if s.kind in options.kinds], text)
 
 
@@ -151,7 +153,38 @@ def _emails(text: str) -> list[PdSpan]:
         b = min(len(text), at.end() + _EMAIL_WINDOW[1])
         for m in _SPOKEN_EMAIL_RE.finditer(text, a, b):
             if m.start() <= at.start() < m.end():
-                found.append(_span("email", text, m.start(), m.end()))
+                found.append(_span("email", text, _local_part_start(text, m.start()), m.end()))
                 done = m.end()
                 break
     return found
+
+
+_WORD_BEFORE_RE = re.compile(r"([^\W_]+)[\s,]+$")
+_LOCAL_WORDS = 3        # words said apart that may still be the address's name: «ай дана», «ерлан девяносто два»
+_LOCAL_PIECES = 12      # ...and letters, digits and number words said one by one: «у эс е эр один два три»
+_LETTER_RE = re.compile(_LETTER)
+
+
+def _local_part_start(text: str, start: int) -> int:
+    """Where a spoken address starts once the words said apart before its name are taken in: «ай дана собака …»,
+    «ерлан девяносто два собака …».  Such a word is a number word, a name, Latin letters, or a word the dictionary
+    does not know; a word it knows (a verb, «почта», «мой») or a mark ends the address's name."""
+    words = 0
+    for _ in range(_LOCAL_PIECES):
+        m = _WORD_BEFORE_RE.search(text, max(0, start - 40), start)
+        if m is None or m.end() != start:
+            break
+        low = m.group(1).lower()
+        if not (_LETTER_RE.fullmatch(low) or low.isdigit() or low in NUMBER_WORDS):
+            words += 1
+            if words > _LOCAL_WORDS or not _local_word(low):
+                break
+        start = m.start(1)
+    return start
+
+
+def _local_word(low: str) -> bool:
+    if low.isdigit() or low.isascii() or low in NUMBER_WORDS:
+        return True
+    _, pos, name, known = analyse(_e(low))
+    return _e(low) not in lexicon().email_cues and (not known or name >= 0.3) and pos not in ("VERB", "INFN")

@@ -24,6 +24,10 @@ ID_KINDS = ("phone", "account", "contract", "iin")
 STOP_POS = {"VERB", "INFN", "PREP", "CONJ", "PRCL", "NPRO", "ADVB", "PRED", "INTJ", "GRND", "NUMR", "COMP",
             "PRTS", "ADJS"}
 _NAME_TAGS = {"Name", "Surn", "Patr"}
+# Kazakh letters as a Russian text spells them, and the soft sign the Russian spelling adds: «Айгүл» is «Айгуль»,
+# «Әсел» is «Асель», «Серікұлы» is «Серикулы» (``people._kz_spelled_name`` compares a word with a Kazakh letter so).
+KZ_TO_RU = str.maketrans({"ә": "а", "ғ": "г", "қ": "к", "ң": "н", "ө": "о", "ұ": "у", "ү": "у", "һ": "х", "і": "и",
+                          "ь": None})
 
 
 class PrivacyError(OkaError):
@@ -56,13 +60,20 @@ class Lexicon:
     house_words: set[str]
     address_cues: set[str]
     names: set[str] = field(default_factory=set)
+    name_keys: frozenset[str] = frozenset()   # the names spelled without Kazakh letters and soft signs
     cue_stems: dict[str, tuple[str, ...]] = field(default_factory=dict)
     not_name_stems: tuple[str, ...] = ()
     vocative_before: set[str] = field(default_factory=set)
     vocative_after: set[str] = field(default_factory=set)
     vocative_after_endings: tuple[str, ...] = ()
+    honorifics: frozenset[str] = frozenset()
+    email_cues: frozenset[str] = frozenset()
+    name_questions: frozenset[str] = frozenset()
+    dwelling_words: frozenset[str] = frozenset()
+    address_cue_stems: tuple[str, ...] = ()
     meter_words: set[str] = field(default_factory=set)
     meter_stems: tuple[str, ...] = ()
+    letter_names: frozenset[str] = frozenset()
     memo: dict = field(default_factory=dict, repr=False)  # answers per word form, kept by the detectors
 
 
@@ -87,13 +98,20 @@ def lexicon() -> Lexicon:
             house_words={norm(w) for w in data["house_words"]},
             address_cues={norm(w) for w in data["address_cues"]},
             names={norm(n) for n in names},
+            name_keys=frozenset(norm(n).translate(KZ_TO_RU) for n in names),
             cue_stems={k: tuple(norm(w) for w in v) for k, v in (data.get("cue_stems") or {}).items()},
             not_name_stems=tuple(norm(w) for w in data.get("not_name_stems") or ()),
             vocative_before={norm(w) for w in data["vocative_before"]},
             vocative_after={norm(w) for w in data["vocative_after"]},
             vocative_after_endings=tuple(norm(w) for w in data.get("vocative_after_endings") or ()),
+            honorifics=frozenset(norm(w) for w in data.get("honorifics") or ()),
+            email_cues=frozenset(norm(w) for w in data.get("email_cues") or ()),
+            name_questions=frozenset(norm(w) for w in data.get("name_questions") or ()),
+            dwelling_words=frozenset(norm(w) for w in data.get("dwelling_words") or ()),
+            address_cue_stems=tuple(norm(w) for w in data.get("address_cue_stems") or ()),
             meter_words={norm(w) for w in data.get("meter_words") or ()},
             meter_stems=tuple(norm(w) for w in data.get("meter_stems") or ()),
+            letter_names=frozenset(norm(w) for w in data.get("letter_names") or ()),
         )
     except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError) as e:
         raise PrivacyError(f"{LEXICON_FILE}: cannot load the personal-data lexicon ({e})") from e

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from rules.numbers import chain_digits, kinds, spelled_digits
+from rules.numbers import KZ_SCALES, NUMBER_WORDS, SCALES, chain_digits, kinds, spelled_digits
 from rules.privacy.lexicon import ID_KINDS, Lexicon, PdSpan
 from rules.privacy.lexicon import analyse as _analyse
-from rules.text import Token
+from rules.text import Token, tokenize
 
 # Between the parts of one dictated number: spaces and these marks (not «.» or «:»,
 # which make dates and times, and not «и», which makes a decimal: «сто двадцать три и пять»).
@@ -39,6 +39,29 @@ class NumberRun:
     digits: str
     plus: bool = False          # said with a leading «+» or «плюс»
     has_words: bool = False
+
+
+def pd_tokens(text: str) -> list[Token]:
+    """``text`` tokenised with its marks, a number said with hyphens between its words taken apart
+    («восемь-семьсот-один-двести»: one word to the tokenizer, eleven digits to a reader)."""
+    out: list[Token] = []
+    for t in tokenize(text, marks=True):
+        parts = t.form.split("-") if "-" in t.form and t.is_word else ()
+        if len(parts) < 2 or not all(p.isdigit() or p in NUMBER_WORDS for p in parts):
+            out.append(t)
+            continue
+        pos = t.start
+        for k, p in enumerate(parts):
+            if k:
+                out.append(replace(t, form="-", lemma="-", flags=_MARK_FLAGS, alts=(), start=pos, end=pos + 1))
+                pos += 1
+            piece = tokenize(p, marks=True)[0]
+            out.append(replace(piece, start=pos, end=pos + len(p)))
+            pos += len(p)
+    return out
+
+
+_MARK_FLAGS = tokenize("-", marks=True)[0].flags
 
 
 def number_flags(tokens: list[Token]) -> list[bool]:
@@ -134,11 +157,11 @@ def _meter_number(tokens: list[Token], i: int, lex: Lexicon) -> bool:
     meter's name next to each other (one word between at most) — what follows is the meter's serial number,
     which identifies a household as an account does, not a reading."""
     t = tokens[i]
-    if _number_word(t):
-        near = [tokens[k] for k in (i - 2, i - 1, i + 1, i + 2) if 0 <= k < len(tokens)]
+    if _number_word(t):   # «номер счётчика», «счётчик СВК-15 номер …»
+        near = [tokens[k] for k in (i - 4, i - 3, i - 2, i - 1, i + 1, i + 2) if 0 <= k < len(tokens)]
         return any(_meter_word(x, lex) for x in near)
-    if _meter_word(t, lex):
-        return any(_number_word(tokens[k]) for k in (i - 2, i - 1) if k >= 0)
+    if _meter_word(t, lex):   # «номер счётчика», «счётчик № 0071125»
+        return any(_number_word(tokens[k]) for k in (i - 2, i - 1, i + 1) if 0 <= k < len(tokens))
     return False
 
 
@@ -186,8 +209,8 @@ def _numbers(text: str, tokens: list[Token], n_ctx: int, is_num: list[bool], cue
     found = []
     for run in number_runs(tokens, text, is_num):
         n = len(run.digits)
-        if n < lex.mask_digits_with_cue:
-            continue
+        if n < lex.mask_digits_with_cue or (tokens[run.last].form in _SCALE_WORDS and n < 10):
+            continue   # «12 тысяч», «бес мың»: a round amount ends in thousands, an identifier never does
         cue = cue_with_ctx.before(n_ctx + run.first)
         unit = _unit_after(tokens, run.last + 1, lex)
         if cue == "meter":       # a meter's serial number: an identifier, unless a unit makes it a quantity
@@ -203,12 +226,67 @@ def _numbers(text: str, tokens: list[Token], n_ctx: int, is_num: list[bool], cue
             mask = n >= lex.mask_digits_without_value_cue and cue != "value" and not unit
         if mask:
             a, b = tokens[run.first].start, tokens[run.last].end
+            # a series' letters: «ТЭ 1287 дробь 3», «ВСГ 0184532», «бэ ка 045781» (letters' names after a cue only)
+            spoken = cue in ID_KINDS or cue == "meter"
+            a = _letters_before(text, tokens, run.first, lex, a, spoken)
+            b = _letters_after(text, tokens, run.last, lex, b)
             found.append(PdSpan(_classify(run.digits, run.plus, cue), a, b, text[a:b]))
     return found
 
 
+_SCALE_WORDS = frozenset(SCALES) | frozenset(KZ_SCALES)
+# a series' letters said before an identifier's digits: up to four letter tokens (a hyphen between allowed)
+_SERIES_TOKENS = 4
+_WORD_LETTERS = frozenset("авикосуя")   # one-letter Russian words («а», «в», «и»...)
+_HYPHENS = frozenset({"-", "–", "/"})  # one-letter Russian words («а», «в», «и»...): a letter only in capitals
+
+
+def _series_letter(text: str, t: Token, lex: Lexicon, spoken: bool = True) -> bool:
+    """A token that is a series' letters, not a word: written in capitals («ТЭ», «ВСГ», «А»), in Latin letters
+    («KS»), or a letter's Russian name («бэ», «ка», «эс»); never a cue word («ИИН», «ЛС»)."""
+    raw = text[t.start:t.end]
+    if not t.is_word or len(raw) > 4 or not raw.isalpha() or _cue_kind(t, lex) is not None or _number_word(t):
+        return False
+    if len(t.form) == 1 and t.form in _WORD_LETTERS:   # «В 801-555-1234», «а 5567123»: a word, not a letter
+        return False
+    return raw.isascii() or raw.isupper() or (spoken and t.form in lex.letter_names)
+
+
+def _letters_before(text: str, tokens: list[Token], first: int, lex: Lexicon, a: int, spoken: bool) -> int:
+    """Where an identifier starts once the series' letters said right before its digits are taken in."""
+    right, taken = tokens[first], 0
+    for i in range(first - 1, -1, -1):
+        t = tokens[i]
+        if not _adjacent(text, t, right) or taken >= _SERIES_TOKENS:
+            break
+        if t.form not in _HYPHENS:
+            if not _series_letter(text, t, lex, spoken):
+                break
+            a, taken = t.start, taken + 1
+        right = t
+    return a
+
+
+def _letters_after(text: str, tokens: list[Token], last: int, lex: Lexicon, b: int) -> int:
+    """Where an identifier ends once a series written in capitals or Latin letters right after it is taken in
+    («1245 ТС», «4517-ТЭ»)."""
+    left = tokens[last]
+    for i in range(last + 1, min(len(tokens), last + 3)):
+        t = tokens[i]
+        if not _adjacent(text, left, t):
+            break
+        raw = text[t.start:t.end]
+        if t.form not in _HYPHENS:
+            if len(raw) > 1 and (raw.isascii() or raw.isupper()) and _series_letter(text, t, lex):
+                b = t.end
+            break
+        left = t
+    return b
+
+
 def _codes(text: str, tokens: list[Token], n_ctx: int, cues: CueIndex) -> list[PdSpan]:
-    """«№ 12/345-ТЭ», «договор ТЭ-1234»: an identifier with letters or slashes after an identifier cue."""
+    """«№ 12/345-ТЭ», «договор ТЭ-1234»: an identifier with letters or slashes after an identifier or a meter's
+    serial-number cue."""
     starts = [t.start for t in tokens]
     found = []
     for m in _CODE_RE.finditer(text):
@@ -216,6 +294,6 @@ def _codes(text: str, tokens: list[Token], n_ctx: int, cues: CueIndex) -> list[P
         if not (re.search(r"[^\W\d_]", code) or "/" in code):
             continue  # plain digits are the number runs' business
         cue = cues.before(n_ctx + bisect.bisect_left(starts, m.start()))
-        if cue in ID_KINDS:
-            found.append(PdSpan(cue, m.start(), m.end(), m.group()))
+        if cue in ID_KINDS or cue == "meter":   # a meter's serial: «номер прибора учёта А-5567123»
+            found.append(PdSpan(cue if cue in ID_KINDS else "number", m.start(), m.end(), m.group()))
     return found

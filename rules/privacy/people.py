@@ -1,155 +1,27 @@
-"""Addresses and people's names in an utterance tokenised with its marks, for the privacy masker."""
+"""People's names in an utterance tokenised with its marks, for the privacy masker."""
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
+from rules import kazakh
 from rules.numbers import NUMBER_WORDS
 from rules.phonetics import key as sound_key
-from rules.privacy.lexicon import STOP_POS, Lexicon, PdSpan, vocabulary
+from rules.privacy.lexicon import KZ_TO_RU, STOP_POS, Lexicon, PdSpan, vocabulary
 from rules.privacy.lexicon import analyse as _analyse
-from rules.privacy.numbers import JOINERS
-from rules.text import VERB_IMPR, Token
+from rules.text import VERB_IMPR, Token, morph
 
 _SURNAME_ENDINGS = ("ова", "ева", "ов", "ев", "ина", "ин", "овой", "евой", "ову", "еву", "овым", "евым",
                     "ұлы", "улы", "қызы", "кызы")
 _SENTENCE_END = {".", "?", "!", "…"}
-_ADDRESS_SKIP = {"по", "на", "в", "адресу", "адрес", ":", "-", "у", "меня", "нас", "мой", "наш"}
-_CUE_SKIP = {"у", "меня", "моя", "мое", "мой", "его", "ее", "вот", "это", "значит", "ну", "так", "-", ":", ",",
-             "полностью", "мою", "моё"}
+_CUE_SKIP = frozenset({"у", "меня", "моя", "мое", "мой", "его", "ее", "вот", "это", "значит", "ну", "так", "-", ":",
+                       ",", "полностью", "мою", "моё"})
 
 
 def _span(kind: str, text: str, start: int, end: int) -> PdSpan:
     return PdSpan(kind, start, end, text[start:end])
-
-
-def is_number_token(t: Token) -> bool:
-    return t.is_digits or t.form in NUMBER_WORDS
-
-
-# --- addresses ------------------------------------------------------------------------------
-
-def _is_street(t: Token, lex: Lexicon) -> bool:
-    return t.form[:1].isalpha() and (t.form in lex.street_words or _analyse(t.form)[0] in lex.street_words)
-
-
-def _is_house(t: Token, lex: Lexicon) -> bool:
-    return t.form[:1].isalpha() and (t.form in lex.house_words or _analyse(t.form)[0] in lex.house_words)
-
-
-def _name_ish(t: Token, lex: Lexicon) -> bool:
-    """Could be (part of) a street name: a word that is not a function word or a verb."""
-    if not t.is_word or t.form in NUMBER_WORDS or _is_house(t, lex):
-        return False
-    return _analyse(t.form)[1] not in STOP_POS or not _analyse(t.form)[3]
-
-
-def _house_part(tokens: list[Token], i: int, lex: Lexicon) -> int:
-    """Index after the house/flat part starting at ``i`` (``i`` if there is none)."""
-    j, end = i, i
-    while j < len(tokens):
-        t = tokens[j]
-        if is_number_token(t):
-            j += 1
-            end = j
-            if j < len(tokens) and len(tokens[j].form) == 1 and tokens[j].is_word \
-                    and tokens[j].form not in {"и", "в", "с", "у", "к", "о"}:  # «15 а»
-                j += 1
-                end = j
-        elif _is_house(t, lex) and j == end and j > i:   # «30, 12 пәтер», «12 квартира»: the word after its number
-            j += 1
-            end = j
-        elif _is_house(t, lex) or t.form in {"№", "номер"} or t.form in JOINERS or t.form == ".":
-            j += 1
-        else:
-            break
-    return end
-
-
-def _street_part(tokens: list[Token], i: int, lex: Lexicon, max_words: int = 3) -> int:
-    j, words = i, 0
-    while j < len(tokens) and words < max_words:
-        t = tokens[j]
-        if t.form == "." and j == i:  # «ул.»
-            j += 1
-        elif _name_ish(t, lex):
-            j += 1
-            words += 1
-        elif t.form == "-" and j + 1 < len(tokens) and tokens[j + 1].is_digits:  # «Самал-2»
-            j += 2
-        elif _is_street(t, lex):
-            j += 1
-        else:
-            break
-    return j
-
-
-def _street_before(text: str, tokens: list[Token], i: int, lex: Lexicon, found: list[PdSpan]) -> int:
-    """«Абая, дом 107»: the street name said right before a house word (one or two words, a comma
-    between allowed); the index where the address starts."""
-    j = i - 1
-    if j >= 0 and tokens[j].form == ",":
-        j -= 1
-    start = i
-    for _ in range(2):
-        if j < 0 or not _name_ish(tokens[j], lex) or (found and tokens[j].start < found[-1].end):
-            break
-        lemma, pos, name, known = _analyse(tokens[j].form)
-        if known and pos != "NOUN" and name < 0.5:  # «передать», «мой»: not a street
-            break
-        if known and pos == "NOUN" and name < 0.3 and not text[tokens[j].start:tokens[j].start + 1].isupper() \
-                and lemma not in lex.street_words:  # «квартира», «счёт» in lowercase text: not a street
-            break
-        start = j
-        j -= 1
-    return start
-
-
-def addresses(text: str, tokens: list[Token], lex: Lexicon) -> list[PdSpan]:
-    found: list[PdSpan] = []
-    i = 0
-    while i < len(tokens):
-        t = tokens[i]
-        end = i
-        if _is_street(t, lex):
-            j = _street_part(tokens, i + 1, lex)
-            k = _house_part(tokens, j, lex)
-            if k > i + 1 and (j > i + 1 or k > j):
-                end = max(j, k)
-                start = _street_before(text, tokens, i, lex, found) if j == i + 1 else i  # «Жібек жолы көшесі 45»
-                if start < i:
-                    found.append(_span("address", text, tokens[start].start, tokens[end - 1].end))
-                    i = end
-                    continue
-        elif _is_house(t, lex):
-            k = _house_part(tokens, i + 1, lex)
-            if k > i + 1 and any(is_number_token(x) for x in tokens[i + 1:k]):
-                end = k
-                start = _street_before(text, tokens, i, lex, found)
-                if start < i:
-                    found.append(_span("address", text, tokens[start].start, tokens[end - 1].end))
-                    i = end
-                    continue
-        elif t.is_word and _analyse(t.form)[0] in lex.address_cues:
-            j = i + 1
-            while j < len(tokens) and tokens[j].form in _ADDRESS_SKIP:
-                j += 1
-            s = j
-            j = _street_part(tokens, s, lex)
-            k = _house_part(tokens, j, lex)
-            if k > j:  # a street name alone is too weak a sign; with a house number it is an address
-                found.append(_span("address", text, tokens[s].start, tokens[k - 1].end))
-                i = k
-                continue
-        if end > i:
-            while end - 1 > i and tokens[end - 1].form in JOINERS | {"."}:
-                end -= 1
-            found.append(_span("address", text, t.start, tokens[end - 1].end))
-            i = end
-        else:
-            i += 1
-    return found
 
 
 # --- names ----------------------------------------------------------------------------------
@@ -162,18 +34,46 @@ def _kz_name(low: str, lex: Lexicon) -> bool:
     return got
 
 
+_KZ_LETTERS = frozenset("әғқңөұүһі")
+# a patronymic, with a personal or case ending after it: «Бекқызы», «Серікқызымын» (I am Serik's daughter)
+_KZ_PATRONYMIC = re.compile(r"(?:ұлы|қызы)(?:мын|мін|пын|сыз|сың|ның|на|ға|мен|ны|н)?$")
+# Russian and Kazakh case endings after a name («Нурлана», «Нурланом», «Асельге», «Ерланның»): «алмайды» is no «Алма»
+_NAME_ENDINGS = frozenset("а я у ю е ы и ь ой ей ом ем ым ға ге қа ке на не ны ні ды ді ты ті да де та те "
+                          "мен бен пен ның нің дың дің тың тің ка ну".split())
+
+
 def _kz_name_uncached(low: str, lex: Lexicon) -> bool:
-    if low in lex.names:
+    return _listed(low, lex.names)
+
+
+def _listed(low: str, names: set[str] | frozenset[str]) -> bool:
+    """``low`` is a listed name, one inflected («Нурлана»), or a surname or patronymic made from one."""
+    if low in names:
         return True
-    for cut in (1, 2, 3):  # «Нурлана», «Нурланом», «Айгуль»
-        if len(low) - cut >= 3 and low[:-cut] in lex.names:
+    for cut in (1, 2, 3):  # «Нурлана», «Нурланом», «Айгуль», «Асельге»: a case ending after a name
+        if len(low) - cut >= 3 and low[-cut:] in _NAME_ENDINGS and low[:-cut] in names:
             return True
     for ending in _SURNAME_ENDINGS:
         stem = low[: -len(ending)]
-        if low.endswith(ending) and len(stem) >= 3 and (stem in lex.names or stem + "а" in lex.names
-                                                         or stem[:-1] + "й" in lex.names):
+        if low.endswith(ending) and len(stem) >= 3 and (stem in names or stem + "а" in names
+                                                         or stem[:-1] + "й" in names):
             return True
     return False
+
+
+def _kz_spelled_name(low: str, lex: Lexicon) -> bool:
+    """A listed name in its Kazakh spelling («Айгүл», «Әсел», «Серікұлы»), or a Kazakh patronymic («Бекқызы»).
+    Only a word with a Kazakh letter is compared so («ель» is no «Ел»), and it may be a name, not surely one:
+    many Kazakh words are names too («айдың» is «of the month», «қымбат» «dear»), so the place decides
+    (a capital mid-sentence, address position, a cue, an honorific after it)."""
+    if not _KZ_LETTERS.intersection(low):
+        return False
+    key = ("kzs", low)
+    got = lex.memo.get(key)
+    if got is None:
+        got = lex.memo[key] = _listed(low.translate(KZ_TO_RU), lex.name_keys) \
+            or (_KZ_PATRONYMIC.search(low) is not None and len(low) >= 6)   # whatever the father's name
+    return got
 
 
 def _not_name(t: Token, lex: Lexicon) -> bool:
@@ -182,12 +82,24 @@ def _not_name(t: Token, lex: Lexicon) -> bool:
     if got is None:
         lemma = _analyse(t.form)[0]
         got = lex.memo[key] = t.form in lex.not_names or lemma in lex.not_names \
+            or t.form in kazakh.model()["function_words"] or (_place(t.form) and t.form not in lex.names) \
+            or (t.form.endswith(lex.vocative_after_endings) and not _kz_name(t.form, lex)) \
             or t.form.startswith(lex.not_name_stems) or any(t.form in words or lemma in words
                                                             for words in lex.cues.values()) \
             or (not _analyse(t.form)[3] and not _kz_name(t.form, lex) and misheard(t.form) is not None)
     return got
 
 
+@lru_cache(maxsize=20_000)
+def _place(low: str) -> bool:
+    """A word the dictionary knows as a place rather than a person («Алматы», «Астана»)."""
+    parses = morph().parse(low)
+    place = sum(p.score for p in parses if "Geox" in p.tag)
+    person = sum(p.score for p in parses if {"Name", "Surn", "Patr"} & set(p.tag.grammemes))
+    return morph().word_is_known(low) and place > person
+
+
+KAZAKH_SHARE = 0.3   # a text with this share of Kazakh words is Kazakh: pymorphy3's guesses do not apply
 MISHEARD_MIN_SOUNDS = 8   # shorter words are too close to too much («Морад» to «марка»): never judged misheard
 
 
@@ -233,7 +145,11 @@ def _maybe_name(t: Token, lex: Lexicon, guess: bool = True) -> bool:
     if not t.is_word or len(t.form) < 2 or t.form in NUMBER_WORDS:
         return False
     _lemma, pos, name, known = _analyse(t.form)
-    return ((known and name >= 0.05) or (guess and not known) or _kz_name(t.form, lex)) and pos not in STOP_POS
+    # pymorphy3's part of speech for a word with a Kazakh letter is a guess from a Russian ending: not used, nor
+    # for an unknown word that a good share of its guesses read as a name («Кусаинова»: a short adjective first)
+    return ((known and name >= 0.05) or (guess and not known) or _kz_name(t.form, lex)
+            or _kz_spelled_name(t.form, lex)) and (pos not in STOP_POS or bool(_KZ_LETTERS.intersection(t.form))
+                                                   or (not known and name >= 0.3))
 
 
 def _common_word(t: Token, lex: Lexicon) -> bool:
@@ -249,6 +165,18 @@ def _guess_allowed(text: str, cased: bool, t: Token) -> bool:
     unknown word is a misheard one («щетчик горячей воды», «после авариев»), and pymorphy3's guess from its
     ending (-чик, -ев, -ом) is no evidence of a name.  In text written all in lowercase every word may be."""
     return not cased or not text[t.start:t.start + 1].islower()
+
+
+def _never_names(text: str, tokens: list[Token], alpha: list[bool]) -> list[bool]:
+    """Words that are no name whatever their place (but after «меня зовут»): Latin («Kaspi»: the recogniser
+    writes a customer's name in Cyrillic), an abbreviation with an ending («ЦОНе», «ВИВка»).  An organisation's
+    name is not among them: a customer's firm («товарищество Береке») identifies the customer as a name does."""
+    out = []
+    for i, t in enumerate(tokens):
+        raw = text[t.start:t.end]
+        out.append(alpha[i] and (raw.isascii() or any(sum(c.isupper() for c in part) >= 2 and not part.isupper()
+                                                      for part in raw.split("-"))))
+    return out
 
 
 def _capitalised_mid_sentence(text: str, tokens: list[Token], i: int) -> bool:
@@ -272,7 +200,9 @@ def _vocative(tokens: list[Token], i: int, lex: Lexicon, guess: bool = True) -> 
     _lemma, pos, name, known = _analyse(t.form)
     # a known word must be a name in a good share of its readings («Роза» yes, «свет» no); an unknown one
     # («Ирлан», «Бейбарыс») is taken as a name in this position
-    if pos in STOP_POS or not ((known and name >= 0.3) or (guess and not known) or _kz_name(t.form, lex)):
+    if (pos in STOP_POS and not _KZ_LETTERS.intersection(t.form)) \
+            or not ((known and name >= 0.3) or (guess and not known) or _kz_name(t.form, lex)
+                    or _kz_spelled_name(t.form, lex)):
         return False
     j = i - 1
     if j >= 0 and tokens[j].form in lex.vocative_before:
@@ -306,7 +236,27 @@ def _match_cue(tokens: list[Token], i: int, cues: list[tuple[str, ...]], lex: Le
     return -1
 
 
-def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str]) -> list[PdSpan]:
+def asked_for_a_name(ctx: list[Token], lex: Lexicon, last_words: int = 8) -> bool:
+    """Whether what was said just before asks for a name («Как вас зовут?», «Фамилия владельца?», «Аты-жөніңіз?»):
+    one of ``name_questions`` in its last sentence (at most its last words: «Меня зовут Думржин. Назовите
+    номер счёта.» asks for a number)."""
+    end = len(ctx)
+    while end and ctx[end - 1].form in _SENTENCE_END:
+        end -= 1
+    start = end
+    while start and ctx[start - 1].form not in _SENTENCE_END:
+        start -= 1
+    words = [t for t in ctx[start:end] if t.form[:1].isalpha()][-last_words:]
+    return any(w in lex.name_questions or _analyse(w)[0] in lex.name_questions
+               for t in words for w in t.form.split("-"))   # «аты-жөніңіз» is one token
+
+
+_ANSWER_SKIP = frozenset({"да", "ага", "на", "это", "я", "а"})
+
+
+def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: bool = False) -> list[PdSpan]:
+    """The names in ``text``; ``asked``: the utterance answers a question for a name, so its first words are one
+    («Смагулов», «на Бекову Нургуль») unless the dictionary knows them as something else («минутку»)."""
     n = len(tokens)
     is_name = [False] * n
 
@@ -315,44 +265,73 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str]) -> list[
 
     alpha = [t.form[:1].isalpha() for t in tokens]  # marks and numbers are never names: skipped at once
     cased = text != text.lower()
-    guess = [alpha[i] and _guess_allowed(text, cased, t) for i, t in enumerate(tokens)]
+    # a word in capitals («НУРЛАН», «АЛМОТИНСКИ») is a name only as the dictionary or the lists know it
+    guess = [alpha[i] and _guess_allowed(text, cased, t) and not (len(t.form) > 1 and text[t.start:t.end].isupper())
+             for i, t in enumerate(tokens)]
+    # pymorphy3 knows Russian: its guess about a word with a Kazakh letter («желілері») says nothing of a name,
+    # nor about any word of a Kazakh sentence («бастап», «салады» have no Kazakh letter)
+    kz = [alpha[i] and bool(_KZ_LETTERS.intersection(t.form)) for i, t in enumerate(tokens)]
+    kazakh_text = sum(1 for i, t in enumerate(tokens) if alpha[i] and kazakh.is_kazakh_word(t.form)) \
+        >= KAZAKH_SHARE * max(1, sum(alpha))
+    guess_ru = [g and not k and not kazakh_text for g, k in zip(guess, kz, strict=True)]
+    never = _never_names(text, tokens, alpha)
+    alpha = [a and not nv for a, nv in zip(alpha, never, strict=True)]
     for i, t in enumerate(tokens):
         if not alpha[i] or kept(t):
             continue
-        if _sure_name(t, lex, guess[i]) or (_maybe_name(t, lex, guess[i]) and _capitalised_mid_sentence(text, tokens, i)
-                                            and not _not_name(t, lex)):
+        if _sure_name(t, lex, guess_ru[i]) or (_maybe_name(t, lex, guess_ru[i])
+                                               and _capitalised_mid_sentence(text, tokens, i)
+                                               and not _not_name(t, lex)):
             is_name[i] = True
     # address position: «Ирлан, назовите лицевой счёт», «хорошо, Тимур, ...», «алия вы меня слышите»
     for i, t in enumerate(tokens):
-        if alpha[i] and not is_name[i] and not kept(t) and _vocative(tokens, i, lex, guess[i]):
+        # (a word with a Kazakh letter on the guess only when written with a capital: «қазір сізді...» is «now»)
+        if alpha[i] and not is_name[i] and not kept(t) and _vocative(
+                tokens, i, lex, guess[i] and (not kz[i] or text[t.start:t.start + 1].isupper())):
+            is_name[i] = True
+    # an honorific after a name: «Айгүл апай», «Серик аға», «Динара ханым»
+    for i, t in enumerate(tokens[:-1]):
+        if alpha[i] and not is_name[i] and not kept(t) and tokens[i + 1].form in lex.honorifics \
+                and _maybe_name(t, lex, guess[i]) and not _not_name(t, lex):
             is_name[i] = True
     # ambiguous words next to a sure name: «Надежда Петровна»
     for i, t in enumerate(tokens):
-        if alpha[i] and not is_name[i] and not kept(t) and _maybe_name(t, lex, guess[i]) and (
+        if alpha[i] and not is_name[i] and not kept(t) and _maybe_name(t, lex, guess_ru[i]) and (
                 (i > 0 and is_name[i - 1]) or (i + 1 < n and is_name[i + 1])):
             is_name[i] = True
+    def take_after_cue(j: int, skip: frozenset[str]) -> None:
+        while j < n and tokens[j].form in skip and not is_name[j]:
+            j += 1
+        taken = 0
+        while j < n and taken < 3 and tokens[j].is_word and not kept(tokens[j]) \
+                and tokens[j].form not in NUMBER_WORDS \
+                and (_analyse(tokens[j].form)[1] not in STOP_POS or not _analyse(tokens[j].form)[3]) \
+                and not _common_word(tokens[j], lex) \
+                and (taken == 0 or not kz[j] or _kz_spelled_name(tokens[j].form, lex)
+                     or _kz_name(tokens[j].form, lex) or text[tokens[j].start:tokens[j].start + 1].isupper()):
+            # after the first word, a Kazakh word (the dictionary cannot judge it) only as a listed name,
+            # a patronymic or written with a capital: «есімім Арман Серікұлы», not «есімім арман есептегіштен»
+            is_name[j] = True
+            j += 1
+            taken += 1
+
+    # a question for a name just before: the answer opens with one
+    if asked:
+        take_after_cue(0, _CUE_SKIP | _ANSWER_SKIP)
     # cue phrases: «меня зовут ...», «фамилия ...» (strong), «это ...» (weak)
     for i in range(n):
         if not alpha[i]:
             continue
         j = _match_cue(tokens, i, lex.name_cues_strong, lex)
         if j >= 0:
-            while j < n and tokens[j].form in _CUE_SKIP and not is_name[j]:
-                j += 1
-            taken = 0
-            while j < n and taken < 3 and tokens[j].is_word and not kept(tokens[j]) \
-                    and tokens[j].form not in NUMBER_WORDS \
-                    and (_analyse(tokens[j].form)[1] not in STOP_POS or not _analyse(tokens[j].form)[3]) \
-                    and not _common_word(tokens[j], lex):
-                is_name[j] = True
-                j += 1
-                taken += 1
+            take_after_cue(j, _CUE_SKIP)
             continue
         j = _match_cue(tokens, i, lex.name_cues_weak, lex)
-        if 0 <= j < n and not kept(tokens[j]) and _maybe_name(tokens[j], lex, guess[j]) \
+        if 0 <= j < n and not kept(tokens[j]) and _maybe_name(tokens[j], lex, guess_ru[j]) \
                 and not _not_name(tokens[j], lex):
             _, _, name, known = _analyse(tokens[j].form)
-            if (known and name > 0) or (guess[j] and not known) or _kz_name(tokens[j].form, lex):
+            if (known and name > 0) or (guess_ru[j] and not known) or _kz_name(tokens[j].form, lex) \
+                    or _kz_spelled_name(tokens[j].form, lex):
                 is_name[j] = True
     found: list[PdSpan] = []
     i = 0

@@ -13,9 +13,8 @@ from __future__ import annotations
 from rules.privacy.detect import find_pd
 from rules.privacy.lexicon import STOP_POS, lexicon
 from rules.privacy.lexicon import analyse as _analyse
-from rules.privacy.numbers import number_runs
+from rules.privacy.numbers import number_runs, pd_tokens
 from rules.privacy.people import _kz_name, _not_name
-from rules.text import tokenize
 
 QUERY_NUMBER_DIGITS = 3
 
@@ -25,7 +24,7 @@ def pd_terms(query: str) -> list[str]:
     if not query or not query.strip():
         return []
     lex = lexicon()
-    tokens = tokenize(query, marks=True)
+    tokens = pd_tokens(query)
     out = [s.text for s in find_pd(query)]
     out += [query[tokens[r.first].start:tokens[r.last].end] for r in number_runs(tokens, query)
             if len(r.digits) >= QUERY_NUMBER_DIGITS and (r.last > r.first or not r.has_words)]

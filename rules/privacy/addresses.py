@@ -1,0 +1,230 @@
+"""Addresses in an utterance tokenised with its marks, for the privacy masker: a street word and what follows
+(«улица Жандосова 58 квартира 14»), a house word and its number with the street's name before it («Абая, дом 107»,
+«Гагарина, 230, квартира 90»), or what follows an address cue («адрес: …»)."""
+from __future__ import annotations
+
+from rules.numbers import NUMBER_WORDS
+from rules.privacy.lexicon import STOP_POS, Lexicon, PdSpan
+from rules.privacy.lexicon import analyse as _analyse
+from rules.privacy.numbers import JOINERS
+from rules.text import Token, morph
+
+_ADDRESS_SKIP = {"по", "на", "в", "адресу", "адрес", ":", "-", "у", "меня", "нас", "мой", "наш"}
+
+
+def _span(kind: str, text: str, start: int, end: int) -> PdSpan:
+    return PdSpan(kind, start, end, text[start:end])
+
+
+def is_number_token(t: Token) -> bool:
+    return t.is_digits or t.form in NUMBER_WORDS
+
+
+def _is_street(t: Token, lex: Lexicon) -> bool:
+    return t.form[:1].isalpha() and (t.form in lex.street_words or _analyse(t.form)[0] in lex.street_words)
+
+
+def _is_house(t: Token, lex: Lexicon) -> bool:
+    return t.form[:1].isalpha() and (t.form in lex.house_words or _analyse(t.form)[0] in lex.house_words)
+
+
+def _name_ish(t: Token, lex: Lexicon) -> bool:
+    """Could be (part of) a street name: a word that is not a function word or a verb."""
+    if not t.is_word or t.form in NUMBER_WORDS or _is_house(t, lex):
+        return False
+    return _analyse(t.form)[1] not in STOP_POS or not _analyse(t.form)[3]
+
+
+def _house_part(tokens: list[Token], i: int, lex: Lexicon) -> int:
+    """Index after the house/flat part starting at ``i`` (``i`` if there is none)."""
+    j, end = i, i
+    while j < len(tokens):
+        t = tokens[j]
+        if is_number_token(t):
+            if j + 1 < len(tokens) and (_counted(tokens[j + 1], lex) or (
+                    _counted_by(t, tokens[j + 1]) and not _is_house(tokens[j + 1], lex)
+                    and not _is_street(tokens[j + 1], lex))):
+                break   # «в доме 9 этажей», «16 градусов», «в квартире 3 комнаты»
+            j += 1
+            end = j
+            if j < len(tokens) and len(tokens[j].form) == 1 and tokens[j].is_word \
+                    and tokens[j].form not in {"и", "в", "с", "у", "к", "о"}:  # «15 а»
+                j += 1
+                end = j
+        elif _is_house(t, lex) and j == end and j > i:   # «30, 12 пәтер», «12 квартира»: the word after its number
+            j += 1
+            end = j
+        elif _is_house(t, lex) or t.form in {"№", "номер"} or t.form in JOINERS or t.form == ".":
+            j += 1
+        else:
+            break
+    return end
+
+
+def _counted(t: Token, lex: Lexicon) -> bool:
+    """A word that makes the number before it a quantity, not a house or flat number: a unit («16 градусов»)
+    or a house word in the plural («9 этажей», «два подъезда»)."""
+    if not t.is_word:
+        return False
+    key = ("counted", t.form)
+    got = lex.memo.get(key)
+    if got is None:
+        lemma = _analyse(t.form)[0]
+        got = lex.memo[key] = t.form in lex.units or lemma in lex.units or (
+            _is_house(t, lex) and t.form != lemma and _plural_or_counted(t.form))
+    return got
+
+
+def _counted_by(number: Token, t: Token) -> bool:
+    """A common noun in the form a number takes when it counts it: «3 комнаты» (2-4: genitive singular),
+    «5 подъездов» (5-20: genitive plural) — a quantity, not a flat number («квартира 12 батареи холодные» is one)."""
+    if not t.is_word or not number.is_digits:
+        return False
+    n = int(number.form[-2:]) if len(number.form) >= 2 else int(number.form)
+    if n % 10 in (2, 3, 4) and n // 10 != 1:
+        need = ("gent", "sing")
+    elif n % 10 == 1 and n != 11:
+        return False   # «квартира 21 …»: the nominative a «1» takes is every noun's nominative
+    else:
+        need = ("gent", "plur")
+    _, pos, name, known = _analyse(t.form)   # a noun first of all («и» is a letter's name too)
+    return known and pos == "NOUN" and name < 0.3 and len(t.form) > 2 and any(
+        p.tag.POS == "NOUN" and p.tag.case == need[0] and p.tag.number == need[1] for p in morph().parse(t.form))
+
+
+def _plural_or_counted(form: str) -> bool:
+    """Plural, or the genitive singular a number such as «два» takes («два подъезда»)."""
+    tag = morph().parse(form)[0].tag
+    return tag.number == "plur" or tag.case == "gent"
+
+
+def _street_part(tokens: list[Token], i: int, lex: Lexicon, max_words: int = 3) -> int:
+    j, words = i, 0
+    while j < len(tokens) and words < max_words:
+        t = tokens[j]
+        if t.form == "." and j == i:  # «ул.»
+            j += 1
+        elif _name_ish(t, lex):
+            j += 1
+            words += 1
+        elif t.form == "-" and j + 1 < len(tokens) and tokens[j + 1].is_digits:  # «Самал-2»
+            j += 2
+        elif _is_street(t, lex):
+            j += 1
+        else:
+            break
+    return j
+
+
+def _street_before(text: str, tokens: list[Token], i: int, lex: Lexicon, found: list[PdSpan]) -> int:
+    """«Абая, дом 107»: the street name said right before a house word (one or two words, a comma
+    between allowed); the index where the address starts."""
+    j = i - 1
+    if j >= 0 and tokens[j].form == ",":
+        j -= 1
+    # a house number said before the flat's word: «Гагарина, 230, квартира 90», «Коктем 2 дом 14», «Тастак-1, дом 5»
+    k = j
+    while k >= 0 and is_number_token(tokens[k]) and i - k <= 6:
+        k -= 1
+    if k < j:
+        if k >= 0 and tokens[k].form in (",", "-"):
+            k -= 1
+        if k >= 1 and tokens[k].is_digits and tokens[k - 1].form == "-":   # «Айнабұлақ-3, 24 үй»
+            k -= 2
+        got = _street_words_before(text, tokens, k, lex, found)
+        return got if got <= k else i
+    got = _street_words_before(text, tokens, j, lex, found)
+    return got if got <= j else i
+
+
+def _street_words_before(text: str, tokens: list[Token], j: int, lex: Lexicon, found: list[PdSpan]) -> int:
+    """The first of one or two words ending at ``j`` that may be a street's name (``j + 1`` if none)."""
+    start = j + 1
+    for _ in range(2):
+        if j < 0 or not _name_ish(tokens[j], lex) or (found and tokens[j].start < found[-1].end):
+            break
+        lemma, pos, name, known = _analyse(tokens[j].form)
+        if known and pos != "NOUN" and name < 0.5:  # «передать», «мой»: not a street
+            break
+        if known and pos == "NOUN" and name < 0.3 and not text[tokens[j].start:tokens[j].start + 1].isupper() \
+                and lemma not in lex.street_words \
+                and not (j > 0 and text[tokens[j - 1].start:tokens[j - 1].start + 1].isupper()
+                         and _name_ish(tokens[j - 1], lex)):
+            break   # «квартира», «счёт» in lowercase text: not a street; «Абылай хана», «Богенбай батыра» are
+        start = j
+        j -= 1
+    return start
+
+
+def _street_name(text: str, t: Token) -> bool:
+    """A word that may name a street: written with a capital, or a name, or unknown to the dictionary."""
+    if not t.is_word:
+        return False
+    _, _, name, known = _analyse(t.form)
+    return text[t.start:t.start + 1].isupper() or name >= 0.3 or not known
+
+
+def _street_after(text: str, tokens: list[Token], end: int, lex: Lexicon) -> int:
+    """«дом 15 по Абая», «дом 5 квартира 3 на Сейфуллина»: the street said after the house and flat — «по» or «на»
+    and a word written with a capital (or a street word and its name); the index after the address."""
+    if end + 1 >= len(tokens) or tokens[end].form not in ("по", "на"):
+        return end
+    nxt = tokens[end + 1]
+    if _is_street(nxt, lex):
+        j = _street_part(tokens, end + 2, lex, max_words=2)
+        return j if j > end + 2 else end
+    if _name_ish(nxt, lex) and text[nxt.start:nxt.start + 1].isupper():
+        return end + 2
+    return end
+
+
+def addresses(text: str, tokens: list[Token], lex: Lexicon) -> list[PdSpan]:
+    found: list[PdSpan] = []
+    i = 0
+    while i < len(tokens):
+        t = tokens[i]
+        end = i
+        if _is_street(t, lex):
+            j = _street_part(tokens, i + 1, lex)
+            k = _house_part(tokens, j, lex)
+            if k == j and not any(_street_name(text, x) for x in tokens[i + 1:j]):
+                j = k = i + 1   # «улица холодная»: without a number, the street's name must look like one
+            if k > i + 1 and (j > i + 1 or k > j):
+                end = max(j, k)
+                start = _street_before(text, tokens, i, lex, found) if j == i + 1 else i  # «Жібек жолы көшесі 45»
+                if start < i:
+                    found.append(_span("address", text, tokens[start].start, tokens[end - 1].end))
+                    i = end
+                    continue
+        elif _is_house(t, lex):
+            k = _house_part(tokens, i + 1, lex)
+            if k > i + 1 and any(is_number_token(x) for x in tokens[i + 1:k]):
+                end = k
+                start = _street_before(text, tokens, i, lex, found)
+                if start < i:
+                    found.append(_span("address", text, tokens[start].start, tokens[end - 1].end))
+                    i = end
+                    continue
+                if t.form not in lex.dwelling_words and _analyse(t.form)[0] not in lex.dwelling_words:
+                    end = i   # «в подъезде номер 2», «на 3 этаже»: a part of a house, no address without the house
+                else:
+                    end = _street_after(text, tokens, end, lex)   # «дом 15 квартира 3 на Сейфуллина»
+        elif t.is_word and (_analyse(t.form)[0] in lex.address_cues or t.form.startswith(lex.address_cue_stems)):
+            j = i + 1
+            while j < len(tokens) and tokens[j].form in _ADDRESS_SKIP:
+                j += 1
+            s = j
+            j = _street_part(tokens, s, lex)
+            k = _house_part(tokens, j, lex)
+            if k > j:  # a street name alone is too weak a sign; with a house number it is an address
+                found.append(_span("address", text, tokens[s].start, tokens[k - 1].end))
+                i = k
+                continue
+        if end > i:
+            while end - 1 > i and tokens[end - 1].form in JOINERS | {"."}:
+                end -= 1
+            found.append(_span("address", text, t.start, tokens[end - 1].end))
+            i = end
+        else:
+            i += 1
+    return found
