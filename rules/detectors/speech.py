@@ -116,7 +116,7 @@ def second_person(call: Call, rule) -> list:
     for u in call.operator:
         spared = {k for m in idioms.find(u) for k in range(m.first, m.last + 1)} if any_idiom else ()
         hits = {m.first: m.last for m in imperatives.find(u)} if any_imperative else {}
-        for i, (form, flags) in enumerate(zip(u.forms, u.flags, strict=True)):
+        for i, (form, flags) in enumerate(zip(u.forms, u.flags, strict=False)):
             if i in spared:
                 continue
             if i in hits:  # Kazakh: «күт», «айтшы» — an imperative without the polite -ыңыз/-іңіз
