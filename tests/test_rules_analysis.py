@@ -44,6 +44,9 @@ CUES = phrase_keys(["лицевой счет", "номер телефона", "�
     "опландировать щетчик номер телефону",
     "спасибо за ожидание информацию уточнила",
     "лимит сисби алматински",
+    "показания приняты всего доброго",                         # runs of real words: each reach its own
+    "здрасте мне нужно опломбировать счетчик горячей воды",
+    "ладненько тогда ждите",                                   # a bent word: the stretch around it per reach
 ])
 def test_one_heard_answers_as_fresh_ones(said):
     """One ``Heard`` asked many questions, in any order, answers each as a fresh one does (its kept keys and
