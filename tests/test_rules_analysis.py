@@ -58,3 +58,22 @@ def test_one_heard_answers_as_fresh_ones(said):
     assert [kept.like(*q) for q in questions] == fresh
     kept = Heard(words, is_known)
     assert [kept.like(*q) for q in reversed(questions)] == fresh[::-1]
+
+
+@pytest.mark.parametrize("texts, absent, found", [
+    (["нам надо опландировать счетчик"], False, True),   # only a bent word, matched fuzzily: not absent
+    (["нам надо опломбировать счетчик"], False, True),
+    (["добрый день", "до свидания"], True, False),       # neither the word nor a long unknown one
+    (["добрый день", "какаятонепонятица"], False, False),  # a long unknown word: asked utterance by utterance
+])
+def test_a_lexicon_absent_from_a_call_finds_nothing_in_it(texts, absent, found):
+    from rules.call import Call
+    from rules.lexicon import Lexicon
+    from rules.rulebook import Rulebook
+    from transcription.schema import Transcript, Utterance
+
+    lex = Lexicon.build(["опломбировать"], "test", by_lemma=True)
+    utts = [Utterance("customer", float(i), i + 1.0, t) for i, t in enumerate(texts)]
+    call = Call(Transcript("c1", float(len(texts)), None, "stereo", utts), Rulebook.load())
+    assert lex.absent(call) is absent
+    assert bool([m for u in call.utts for m in lex.find(u)]) is found
