@@ -108,21 +108,22 @@ def _least_edits(phrase_key: str, text_key: str, enough: int) -> int:
     return best
 
 
-@lru_cache(maxsize=1024)
-def _plan(phrases_keys: tuple[str, ...], max_distance: float, min_key: int) -> tuple[tuple, ...]:
-    """(key, sounds, the most edits of a run of dictionary words, of a stretch around a bent word, the larger)
-    of each phrase long enough, worked out once per list of phrases."""
+@lru_cache(maxsize=4096)
+def _prepared(phrases_keys: tuple[str, ...], max_distance: float, min_key: int
+              ) -> tuple[tuple[str, int, int, int, int], ...]:
+    """Each phrase key long enough, with its length, the edits a run of whole words may differ by, the edits a
+    stretch around a bent word may, and the larger of the two: worked out once per list of phrases, not per
+    utterance."""
     out = []
     for pk in phrases_keys:
         n = len(pk)
-        if n < min_key:
-            continue
-        limit = int(max_distance / 2 * n)
-        edits = _edits(n, max_distance)
-        out.append((pk, n, limit, edits, max(edits, limit)))
+        if n >= min_key:
+            limit, edits = int(max_distance / 2 * n), _edits(n, max_distance)
+            out.append((pk, n, limit, edits, max(limit, edits)))
     return tuple(out)
 
 
+@lru_cache(maxsize=4096)
 def _edits(n: int, max_distance: float) -> int:
     """The most edits e of a phrase of n sounds with e / n <= max_distance, as the float division decides it."""
     k = int(max_distance * n)
@@ -173,10 +174,10 @@ class Heard:
     def like(self, phrases_keys: tuple[str, ...], max_distance: float = 0.25, min_key: int = 5) -> bool:
         """``sounds_like(phrases_keys, words, max_distance, min_key, known)`` of these words."""
         keys, whole = self.keys, self.whole
-        for pk, n, limit, edits, worst in _plan(phrases_keys, max_distance, min_key):
+        for pk, n, limit, edits, most in _prepared(phrases_keys, max_distance, min_key):
             # each sound of the phrase outside a common subsequence costs an edit: if the whole utterance leaves
             # more than either test allows, no stretch of it can pass (a shortcut; the tests below decide)
-            if n - LCSseq.similarity(pk, whole) > worst:
+            if most < n and LCSseq.similarity(pk, whole, score_cutoff=n - most) == 0:
                 continue
             arounds = self._arounds(n)
             if arounds:

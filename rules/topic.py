@@ -43,8 +43,8 @@ from __future__ import annotations
 
 from rules import text as T
 from rules.lexicon import RulebookError
+from rules.phonetics import Heard, phrase_keys
 from rules.phonetics import key as sound_key
-from rules.phonetics import phrase_keys
 
 MEMO_WORDS = 300_000  # distinct words whose stems are kept (as many as the analyser's cache)
 GROUPS = ("request", "legal", "individual", "readings", "billing", "out_of_scope")
@@ -120,8 +120,15 @@ def _sound_cues(u, rulebook) -> dict[str, float]:
                     for g in GROUPS}
         by_group = rulebook.cache["topic_sound_keys"] = {g: ks for g, ks in by_group.items() if ks}
     w = float(cfg.get("sound_weight", 1.0))
-    heard = u.heard()
+    heard = _heard_by_lemma(u)
     return {g: w for g, ks in by_group.items() if heard.like(ks, limit, min_key=1)}
+
+
+def _heard_by_lemma(u) -> Heard:
+    """The words of u made ready to compare by sound with phrases written in dictionary form: a word the
+    dictionary knows by its lemma («телефоне» is «телефон»), a word it does not know (a bent one) as written."""
+    return Heard([f if fl & T.UNKNOWN else lemma for f, lemma, fl in zip(u.forms, u.lemmas, u.flags, strict=False)],
+                 T.is_known)
 
 
 def _customer_dictated(call, readings) -> bool:
@@ -221,8 +228,9 @@ def _handling_lexicon(rulebook):
                     items.append(p)
                 groups.setdefault(p, set()).add(g)
         lex = rulebook.lexicon("topic_handling", items, True)
-        keys = tuple((sound_key(p.replace(" ", "")), frozenset(gs)) for p, gs in groups.items())
-        got = rulebook.cache["topic_handling"] = (lex, groups, keys)
+        keys = {g: tuple(dict.fromkeys(sound_key(p.replace(" ", "")) for p, gs in groups.items() if g in gs))
+                for g in GROUPS}
+        got = rulebook.cache["topic_handling"] = (lex, groups, {g: ks for g, ks in keys.items() if ks})
     return got
 
 
@@ -240,9 +248,10 @@ def handling(call, rulebook) -> dict[str, int]:
         for m in lex.find(u):
             hit |= groups[m.entry.phrase]
         if limit > 0 and u.language != "kk":
-            for k, gs in keys:
-                if not gs <= hit and u.heard().like((k,), limit, min_key=6):
-                    hit |= gs
+            heard = _heard_by_lemma(u)
+            for g, ks in keys.items():
+                if g not in hit and heard.like(ks, limit, min_key=6):
+                    hit.add(g)
         for g in hit:
             count[g] += 1
     return count

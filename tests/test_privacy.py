@@ -295,6 +295,9 @@ def test_addresses_with_the_house_number_before_the_flat(text, masked):
     ("иә тәте айтыңыз", "иә тәте айтыңыз"),
     ("қазір сізді бөлім басшысына қосайын", "қазір сізді бөлім басшысына қосайын"),
     ("в Алматы опять похолодало", "в Алматы опять похолодало"),
+    ("қайырлы таң алматы жылу желілері", "қайырлы таң алматы жылу желілері"),
+    ("вот айдар говорит что батареи холодные", "вот [ФИО] говорит что батареи холодные"),  # a listed name, a place too
+    ("Кешіріңіз, қайталаңызшы.", "Кешіріңіз, қайталаңызшы."),   # a polite imperative is no name
 ])
 def test_kazakh_names_and_kazakh_words(text, masked):
     assert mask_text(text)[0] == masked
@@ -378,6 +381,22 @@ def test_surnames_letters_and_kazakh_addresses(text, masked):
 ])
 def test_quantities_streets_and_amounts(text, masked):
     assert mask_text(text)[0] == masked
+
+
+@pytest.mark.parametrize("context,text,masked", [
+    # IIN cues in Kazakh and in full
+    ("", "ЖСН-ім 900101300456", "ЖСН-ім [ИИН]"),
+    ("", "индивидуальный идентификационный номер 880515 401 234", "индивидуальный идентификационный номер [ИИН]"),
+    # Latin words and abbreviations with an ending are no names; a name in capitals still is
+    ("", "через Kaspi не проходит", "через Kaspi не проходит"),
+    ("", "в ЦОНе сказали обратиться к вам", "в ЦОНе сказали обратиться к вам"),
+    ("", "АЛМОТИНСКИ тепловые сети", "АЛМОТИНСКИ тепловые сети"),
+    ("", "НУРЛАН, назовите лицевой счёт", "[ФИО], назовите лицевой счёт"),
+    # a customer's firm is masked as a name is
+    ("", "это товарищество Береке", "это товарищество [ФИО]"),
+])
+def test_latin_abbreviations_and_capitals(context, text, masked):
+    assert mask_text(text, context)[0] == masked
 
 
 def test_find_pd_gives_character_spans_and_kinds():

@@ -33,6 +33,11 @@ def call(*utts: dict) -> Transcript:
     return Transcript.from_dict({"call_id": "c", "layout": "stereo-operator-left", "utterances": list(utts)})
 
 
+def call_of(duration_s: float, *utts: dict) -> Transcript:
+    return Transcript.from_dict({"call_id": "c", "layout": "stereo-operator-left", "duration_s": duration_s,
+                                 "utterances": list(utts)})
+
+
 def body(op_text: str = "назовите пожалуйста адрес", **kw) -> list[dict]:
     return [utt("customer", 4.0, "здравствуйте у меня вопрос по отоплению"),
             utt("operator", 8.0, op_text, **kw),
@@ -112,6 +117,13 @@ CASES = [
      call(utt("operator", 0, GREET), *body("можешь не тихо тихо тихо тихо тихо", p=0.9)), "address.ty", "uncertain"),
     ("a «ты» form in a sentence counts",
      call(utt("operator", 0, GREET), *body("можешь не торопиться я подожду", p=0.9)), "address.ty", "findings"),
+    # the recording runs on long after the last recognised words: the ending (and any farewell) was lost
+    ("the recording goes on after the last words", call_of(32.0, utt("operator", 0, GREET), *body()[:3],
+                                                           utt("operator", 16.0, "ваш вопрос решен")),
+     "closing.missing", "not_assessed:low_confidence"),
+    ("the recording ends after the last words", call_of(20.0, utt("operator", 0, GREET), *body()[:3],
+                                                        utt("operator", 16.0, "ваш вопрос решен")),
+     "closing.missing", "findings"),
     ("a loop where the farewell would be", call(utt("operator", 0, GREET), *body()[:3],
                                                 utt("operator", 16.0, "моб моб моб моб моб моб", p=0.9)),
      "closing.missing", "not_assessed:low_confidence"),

@@ -99,7 +99,7 @@ def test_no_readings_in_a_call_that_never_speaks_of_them():
     # the customer's words lost to the recogniser: the operator's handling (Appendix 1's steps) tells the topic,
     # its phrases heard by lemma or, bent, by sound
     (["c: Мутиммиган Мабукарман.", "o: По какой причине нужен выезд мастера?", "c: Думаю это не было.",
-      "o: Оставьте, пожалуйста, контакт на телефон."], "request.individual"),
+      "o: Оставьте, пожалуйста, контакт на телефоне."], "request.individual"),
     (["c: Драгнити армуре твас.", "o: Назовите номер договора.", "c: Стои один три.",
       "o: Какой объект и по какому адресу?"], "request.legal"),
     (["c: Мэппи гена но кранин.", "o: Спасибо, какие сейчас показаний, а на прибуре?", "c: Пилома сомната.",

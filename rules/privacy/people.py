@@ -82,7 +82,8 @@ def _not_name(t: Token, lex: Lexicon) -> bool:
     if got is None:
         lemma = _analyse(t.form)[0]
         got = lex.memo[key] = t.form in lex.not_names or lemma in lex.not_names \
-            or t.form in kazakh.model()["function_words"] or _place(t.form) \
+            or t.form in kazakh.model()["function_words"] or (_place(t.form) and t.form not in lex.names) \
+            or (t.form.endswith(lex.vocative_after_endings) and not _kz_name(t.form, lex)) \
             or t.form.startswith(lex.not_name_stems) or any(t.form in words or lemma in words
                                                             for words in lex.cues.values()) \
             or (not _analyse(t.form)[3] and not _kz_name(t.form, lex) and misheard(t.form) is not None)
@@ -164,6 +165,18 @@ def _guess_allowed(text: str, cased: bool, t: Token) -> bool:
     unknown word is a misheard one («щетчик горячей воды», «после авариев»), and pymorphy3's guess from its
     ending (-чик, -ев, -ом) is no evidence of a name.  In text written all in lowercase every word may be."""
     return not cased or not text[t.start:t.start + 1].islower()
+
+
+def _never_names(text: str, tokens: list[Token], alpha: list[bool]) -> list[bool]:
+    """Words that are no name whatever their place (but after «меня зовут»): Latin («Kaspi»: the recogniser
+    writes a customer's name in Cyrillic), an abbreviation with an ending («ЦОНе», «ВИВка»).  An organisation's
+    name is not among them: a customer's firm («товарищество Береке») identifies the customer as a name does."""
+    out = []
+    for i, t in enumerate(tokens):
+        raw = text[t.start:t.end]
+        out.append(alpha[i] and (raw.isascii() or any(sum(c.isupper() for c in part) >= 2 and not part.isupper()
+                                                      for part in raw.split("-"))))
+    return out
 
 
 def _capitalised_mid_sentence(text: str, tokens: list[Token], i: int) -> bool:
@@ -252,13 +265,17 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
 
     alpha = [t.form[:1].isalpha() for t in tokens]  # marks and numbers are never names: skipped at once
     cased = text != text.lower()
-    guess = [alpha[i] and _guess_allowed(text, cased, t) for i, t in enumerate(tokens)]
+    # a word in capitals («НУРЛАН», «АЛМОТИНСКИ») is a name only as the dictionary or the lists know it
+    guess = [alpha[i] and _guess_allowed(text, cased, t) and not (len(t.form) > 1 and text[t.start:t.end].isupper())
+             for i, t in enumerate(tokens)]
     # pymorphy3 knows Russian: its guess about a word with a Kazakh letter («желілері») says nothing of a name,
     # nor about any word of a Kazakh sentence («бастап», «салады» have no Kazakh letter)
     kz = [alpha[i] and bool(_KZ_LETTERS.intersection(t.form)) for i, t in enumerate(tokens)]
     kazakh_text = sum(1 for i, t in enumerate(tokens) if alpha[i] and kazakh.is_kazakh_word(t.form)) \
         >= KAZAKH_SHARE * max(1, sum(alpha))
     guess_ru = [g and not k and not kazakh_text for g, k in zip(guess, kz, strict=True)]
+    never = _never_names(text, tokens, alpha)
+    alpha = [a and not nv for a, nv in zip(alpha, never, strict=True)]
     for i, t in enumerate(tokens):
         if not alpha[i] or kept(t):
             continue
