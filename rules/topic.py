@@ -127,7 +127,8 @@ def _sound_cues(u, rulebook) -> dict[str, float]:
 def _heard_by_lemma(u) -> Heard:
     """The words of u made ready to compare by sound with phrases written in dictionary form: a word the
     dictionary knows by its lemma («телефоне» is «телефон»), a word it does not know (a bent one) as written."""
-    return Heard([t.form if t.flags & T.UNKNOWN else t.lemma for t in u.tokens], T.is_known)
+    return Heard([f if fl & T.UNKNOWN else lemma for f, lemma, fl in zip(u.forms, u.lemmas, u.flags, strict=False)],
+                 T.is_known)
 
 
 def _customer_dictated(call, readings) -> bool:
@@ -227,8 +228,9 @@ def _handling_lexicon(rulebook):
                     items.append(p)
                 groups.setdefault(p, set()).add(g)
         lex = rulebook.lexicon("topic_handling", items, True)
-        keys = tuple((sound_key(p.replace(" ", "")), frozenset(gs)) for p, gs in groups.items())
-        got = rulebook.cache["topic_handling"] = (lex, groups, keys)
+        keys = {g: tuple(dict.fromkeys(sound_key(p.replace(" ", "")) for p, gs in groups.items() if g in gs))
+                for g in GROUPS}
+        got = rulebook.cache["topic_handling"] = (lex, groups, {g: ks for g, ks in keys.items() if ks})
     return got
 
 
@@ -247,9 +249,9 @@ def handling(call, rulebook) -> dict[str, int]:
             hit |= groups[m.entry.phrase]
         if limit > 0 and u.language != "kk":
             heard = _heard_by_lemma(u)
-            for k, gs in keys:
-                if not gs <= hit and heard.like((k,), limit, min_key=6):
-                    hit |= gs
+            for g, ks in keys.items():
+                if g not in hit and heard.like(ks, limit, min_key=6):
+                    hit.add(g)
         for g in hit:
             count[g] += 1
     return count

@@ -99,6 +99,11 @@ ROWS = [
     ("speech.jargon", False, wrap("c: Алло.", "o: Давайте вашу заявку оформим.")),
     # speech.rude (15.2–15.4, 15.10–15.12)
     ("speech.rude", True, wrap("c: Почему?", "o: Это не мои проблемы.")),
+    # a long phrase bent by the recogniser is heard by sound (a word the dictionary does not know is in the
+    # utterance), as whole words — never inside a longer word
+    ("speech.rude", True, wrap("c: Я не понимаю.", "o: Колька можно повторять, оставтье телефон.")),
+    ("enterprise.negative", True, wrap("c: Почему так много?", "o: У нас вечный бардок с начислениями.")),
+    ("speech.rude", False, wrap("c: Я не понимаю.", "o: Несколькоможноповторятьсяли оставтье телефон.")),
     ("speech.rude", True, wrap("c: Почему?", "o: вы что не понимаете я же вам русским языком сказала")),
     ("speech.rude", True, wrap("c: Почему?", "o: Сколько можно повторять!")),
     ("speech.rude", True, wrap("c: Почему?", "o: Не ваше дело.")),

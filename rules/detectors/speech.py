@@ -1,10 +1,13 @@
 """What the operator says, utterance by utterance: forms of address, «ты», fillers, jargon, rudeness."""
 from __future__ import annotations
 
+from rapidfuzz.distance import Levenshtein
+
 from rules import text as T
 from rules.call import Call, finding
 from rules.clauses import kazakh_spans
 from rules.names import kazakh_names
+from rules.phonetics import phrase_keys
 from rules.registry import register
 
 _CLOSING_PUNCT = ",.!?…;:—–-"
@@ -24,12 +27,58 @@ def phrases(call: Call, rule) -> list:
         spans = [(m.first, m.last) for m in lex.find(u)] if lex is not None else []
         if u.language == "kk":
             spans += kazakh_spans(rule, "kk_clauses", u)
+        if not spans and u.unknown_at:
+            spans = _sound_spans(rule, u)
         for first, last in sorted(spans):
             f = finding(rule, u, first, last)
             if f.evidence not in said:  # two phrases of one sentence are one occurrence
                 said.add(f.evidence)
                 out.append(f)
     return out
+
+
+def _sound_spans(rule, u) -> list[tuple[int, int]]:
+    """The long phrases of the rule's lexicon (``sound_min_key`` sounds or more, without context exceptions)
+    heard by sound in an utterance with a word the dictionary does not know: «колька можно повторять» is
+    «сколько можно повторять» bent (``rules.phonetics``).  A run of whole words must be within
+    ``sound_distance`` of the phrase's sounds (a finding, unlike an absence, is never searched inside
+    longer words).  Each as the span of words closest to it.
+    The finding's confidence is its words' (``rules.confidence``): bent words heard unsurely go to «Требует
+    проверки», not to the record."""
+    limit = float(rule.params.get("sound_distance", 0))
+    if limit <= 0 or u.language == "kk" or not u.forms:
+        return []
+    keys = rule.cache.get("phrase_sound_keys")
+    if keys is None:
+        n = int(rule.params.get("sound_min_key", 12))
+        plain = [e for e in rule.params.get("lexicon", []) if isinstance(e, str)]
+        keys = rule.cache["phrase_sound_keys"] = tuple(k for k in phrase_keys(plain) if len(k) >= n)
+    heard = u.heard()
+    if not keys or not heard.like(keys, limit, min_key=1):
+        return []
+    out = []
+    for pk in keys:
+        if heard.like((pk,), limit, min_key=1):
+            edits, span = _closest(heard.keys, pk)
+            if edits <= limit * len(pk):  # the whole run, not a stretch in it
+                out.append(span)
+    return out
+
+
+def _closest(keys: list[str], pk: str) -> tuple[int, tuple[int, int]]:
+    """The run of words whose joined sound key is nearest ``pk``: (its edit distance, (first, last word))."""
+    best, span = len(pk), (0, len(keys) - 1)
+    reach = len(pk) + len(pk) // 2
+    for i in range(len(keys)):
+        run = ""
+        for j in range(i, len(keys)):
+            run += keys[j]
+            if len(run) > reach:
+                break
+            d = Levenshtein.distance(pk, run)
+            if d < best:
+                best, span = d, (i, j)
+    return best, span
 
 
 @register("vocative_address")
@@ -116,7 +165,7 @@ def second_person(call: Call, rule) -> list:
     for u in call.operator:
         spared = {k for m in idioms.find(u) for k in range(m.first, m.last + 1)} if any_idiom else ()
         hits = {m.first: m.last for m in imperatives.find(u)} if any_imperative else {}
-        for i, (form, flags) in enumerate(zip(u.forms, u.flags, strict=True)):
+        for i, (form, flags) in enumerate(zip(u.forms, u.flags, strict=False)):
             if i in spared:
                 continue
             if i in hits:  # Kazakh: «күт», «айтшы» — an imperative without the polite -ыңыз/-іңіз
