@@ -32,7 +32,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from rapidfuzz.distance import LCSseq, Levenshtein
-from rapidfuzz.process import extractOne
+from rapidfuzz.process import extract, extractOne
 
 _MAP = {
     "а": "a", "о": "a", "ә": "a", "я": "a",
@@ -168,7 +168,7 @@ class Heard:
         self.whole = "".join(self.keys)  # every stretch's key below is a subsequence of it
         self._bent: list[int] | None = None
         self._grams: set[str] | None = None
-        self._around: dict[tuple[int, int], str] = {}
+        self._around: dict[int, list[str]] = {}
         self._runs_by: dict[int, list[str]] = {}
 
     def like(self, phrases_keys: tuple[str, ...], max_distance: float = 0.25, min_key: int = 5) -> bool:
@@ -179,18 +179,13 @@ class Heard:
             # more than either test allows, no stretch of it can pass (a shortcut; the tests below decide)
             if most < n and LCSseq.similarity(pk, whole, score_cutoff=n - most) == 0:
                 continue
-            bent = self._bent
-            if bent is None:
-                known = self.known
-                bent = self._bent = [i for i, w in enumerate(self.words) if known is None or not known(w)]
-            joins = self._around
-            for b in bent:
-                around = joins.get((b, n))
-                if around is None:
-                    i, j = _around(keys, b, n)
-                    around = joins[(b, n)] = _joined(keys[i:j])
-                if n - LCSseq.similarity(pk, around) <= edits and _within(pk, around, max_distance):
-                    return True
+            arounds = self._arounds(n)
+            if arounds:
+                # the keys around each bent word within ``edits`` by common subsequence (one C loop), then the test
+                for around, _, _ in extract(pk, arounds, scorer=LCSseq.similarity, score_cutoff=n - edits,
+                                            limit=None):
+                    if _within(pk, around, max_distance):
+                        return True
             grams = self._grams
             if grams is None:  # the sound pairs said anywhere in the utterance (every run's key is a stretch of it)
                 said = _joined(keys)
@@ -202,6 +197,19 @@ class Heard:
             if extractOne(pk, self._runs(n + limit), scorer=Levenshtein.distance, score_cutoff=limit) is not None:
                 return True
         return False
+
+    def _arounds(self, reach: int) -> list[str]:
+        """The keys of the words around each bent word (``_around``: as many whole neighbours as fit within
+        ``reach`` sounds), kept per ``reach``."""
+        got = self._around.get(reach)
+        if got is None:
+            bent = self._bent
+            if bent is None:
+                known = self.known
+                bent = self._bent = [i for i, w in enumerate(self.words) if known is None or not known(w)]
+            keys = self.keys
+            got = self._around[reach] = [_joined(keys[i:j]) for i, j in (_around(keys, b, reach) for b in bent)]
+        return got
 
     def _runs(self, reach: int) -> list[str]:
         """The keys of every run of whole words i..j whose keys are at most ``reach`` sounds long (plus one for

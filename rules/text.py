@@ -181,7 +181,7 @@ class Utt:
         self._raw = raw
         self.puncts = puncts
         if infos:
-            forms, lemmas, flags, alts = map(list, zip(*infos, strict=True))
+            forms, lemmas, flags, alts = map(list, zip(*infos, strict=False))  # every info has four parts
         else:
             forms, lemmas, flags, alts = [], [], [], []
         self.forms, self.lemmas, self.flags, self.alts = forms, lemmas, flags, alts
@@ -206,7 +206,7 @@ class Utt:
             toks = self._tokens = []
             find, pos = self.text.find, 0
             for w, p, form, lemma, flags, alts in zip(self._raw, self.puncts, self.forms, self.lemmas, self.flags,
-                                                      self.alts, strict=True):
+                                                      self.alts, strict=False):
                 # the word's own place: the text between two tokens holds no letter or digit (the tokenizer would
                 # have begun a token there), so the next occurrence of the word is where the tokenizer found it
                 s = find(w, pos)
@@ -227,7 +227,7 @@ class Utt:
         pos = self._positions
         if pos is None:
             pos = self._positions = {}
-            for i, (form, lemma, alts) in enumerate(zip(self.forms, self.lemmas, self.alts, strict=True)):
+            for i, (form, lemma, alts) in enumerate(zip(self.forms, self.lemmas, self.alts, strict=False)):
                 pos.setdefault(form, []).append(i)
                 if lemma != form:
                     pos.setdefault(lemma, []).append(i)

@@ -127,7 +127,8 @@ def _sound_cues(u, rulebook) -> dict[str, float]:
 def _heard_by_lemma(u) -> Heard:
     """The words of u made ready to compare by sound with phrases written in dictionary form: a word the
     dictionary knows by its lemma («телефоне» is «телефон»), a word it does not know (a bent one) as written."""
-    return Heard([t.form if t.flags & T.UNKNOWN else t.lemma for t in u.tokens], T.is_known)
+    return Heard([f if fl & T.UNKNOWN else lemma for f, lemma, fl in zip(u.forms, u.lemmas, u.flags, strict=False)],
+                 T.is_known)
 
 
 def _customer_dictated(call, readings) -> bool:

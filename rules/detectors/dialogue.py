@@ -177,7 +177,7 @@ def _may_name(u: T.Utt, kaz: frozenset[str], not_names: frozenset[str], named_by
               named_after: frozenset[str]) -> bool:
     """Whether a word of ``u`` is a name (``_is_name``) or named as one (``_named_kk``, ``_named_after``)."""
     forms, flags, puncts = u.forms, u.flags, u.puncts
-    if any(_is_name_of(f, fl, kaz, not_names) for f, fl in zip(forms, flags, strict=True)):
+    if any(_is_name_of(f, fl, kaz, not_names) for f, fl in zip(forms, flags, strict=False)):
         return True
     if named_by and any(flags[i] & T.KAZAKH and len(forms[i]) >= 3 and forms[i - 1] in named_by
                         and not puncts[i - 1] for i in range(1, len(forms))):

@@ -27,7 +27,7 @@ def phrases(call: Call, rule) -> list:
         spans = [(m.first, m.last) for m in lex.find(u)] if lex is not None else []
         if u.language == "kk":
             spans += kazakh_spans(rule, "kk_clauses", u)
-        if not spans and u.unknown:
+        if not spans and u.unknown_at:
             spans = _sound_spans(rule, u)
         for first, last in sorted(spans):
             f = finding(rule, u, first, last)
@@ -46,7 +46,7 @@ def _sound_spans(rule, u) -> list[tuple[int, int]]:
     The finding's confidence is its words' (``rules.confidence``): bent words heard unsurely go to «Требует
     проверки», not to the record."""
     limit = float(rule.params.get("sound_distance", 0))
-    if limit <= 0 or u.language == "kk" or not u.tokens:
+    if limit <= 0 or u.language == "kk" or not u.forms:
         return []
     keys = rule.cache.get("phrase_sound_keys")
     if keys is None:
@@ -165,7 +165,7 @@ def second_person(call: Call, rule) -> list:
     for u in call.operator:
         spared = {k for m in idioms.find(u) for k in range(m.first, m.last + 1)} if any_idiom else ()
         hits = {m.first: m.last for m in imperatives.find(u)} if any_imperative else {}
-        for i, (form, flags) in enumerate(zip(u.forms, u.flags, strict=True)):
+        for i, (form, flags) in enumerate(zip(u.forms, u.flags, strict=False)):
             if i in spared:
                 continue
             if i in hits:  # Kazakh: «күт», «айтшы» — an imperative without the polite -ыңыз/-іңіз

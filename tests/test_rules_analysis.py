@@ -1,0 +1,79 @@
+"""An utterance analysed once for every rule (rules/text.py ``Utt``, rules/phonetics.py ``Heard``): what it keeps
+is what the one tokenizer and the one sound matcher give, however the rules ask and in whatever order."""
+from __future__ import annotations
+
+import pytest
+
+from rules.phonetics import Heard, phrase_keys
+from rules.text import Utt, is_known, tokenize
+
+TEXTS = [
+    "",
+    "Добрый день, слушаю вас. Да-да, слушаю!",                      # a word twice, a hyphenated one
+    "показания 3 782,9 и 12.03.2025 — счёт 875,440,423,2",         # grouped digits, a date, a dictation
+    "мен сізге айтайын, заявка қабылданды",                        # Kazakh letters in a Russian-looking text
+    "ἀλφα слово ἀλφα слово",                                       # letters the tokenizer skips, then the same word
+    "кое-что\u00a0кое-что…  ну,ну",                                 # no-break space, marks glued to words
+    "ёлка Ёлка ЁЛКА елка",                                         # «ё» as «е», any case
+    "ТОО «Нур Маркет» №5, кв. 7-б",
+]
+
+
+@pytest.mark.parametrize("language", [None, "ru", "kk"])
+@pytest.mark.parametrize("text", TEXTS)
+def test_utterance_tokens_are_the_tokenizers(text, language):
+    u = Utt(0, "operator", 0.0, 1.0, text, language=language)
+    want = tokenize(text, language=language)
+    assert u.forms == [t.form for t in want]
+    assert u.lemmas == [t.lemma for t in want]
+    assert u.flags == [t.flags for t in want]
+    assert u.puncts == [t.punct for t in want]
+    assert u.keys == {k for t in want for k in (t.form, t.lemma, *t.alts)}
+    assert u.tokens == want  # spans too: evidence is quoted from the original text by them
+    assert [text[t.start:t.end] for t in u.tokens] == [text[t.start:t.end] for t in want]
+
+
+GREETINGS = phrase_keys(["здравствуйте", "добрый день", "сәлеметсіз бе"])
+FAREWELLS = phrase_keys(["до свидания", "всего доброго", "спасибо за обращение"])
+CUES = phrase_keys(["лицевой счет", "номер телефона", "опломбировать счетчик"])
+
+
+@pytest.mark.parametrize("said", [
+    "из драфствовмете меня зовут",
+    "до свиданье всего хорошего",
+    "опландировать щетчик номер телефону",
+    "спасибо за ожидание информацию уточнила",
+    "лимит сисби алматински",
+    "показания приняты всего доброго",                         # runs of real words: each reach its own
+    "здрасте мне нужно опломбировать счетчик горячей воды",
+    "ладненько тогда ждите",                                   # a bent word: the stretch around it per reach
+])
+def test_one_heard_answers_as_fresh_ones(said):
+    """One ``Heard`` asked many questions, in any order, answers each as a fresh one does (its kept keys and
+    stretches depend on the question's reach only where they should)."""
+    words = said.split()
+    questions = [(keys, d, m) for keys in (GREETINGS, FAREWELLS, CUES) for d in (0.25, 0.34, 0.45) for m in (5, 6)]
+    fresh = [Heard(words, is_known).like(*q) for q in questions]
+    kept = Heard(words, is_known)
+    assert [kept.like(*q) for q in questions] == fresh
+    kept = Heard(words, is_known)
+    assert [kept.like(*q) for q in reversed(questions)] == fresh[::-1]
+
+
+@pytest.mark.parametrize("texts, absent, found", [
+    (["нам надо опландировать счетчик"], False, True),   # only a bent word, matched fuzzily: not absent
+    (["нам надо опломбировать счетчик"], False, True),
+    (["добрый день", "до свидания"], True, False),       # neither the word nor a long unknown one
+    (["добрый день", "какаятонепонятица"], False, False),  # a long unknown word: asked utterance by utterance
+])
+def test_a_lexicon_absent_from_a_call_finds_nothing_in_it(texts, absent, found):
+    from rules.call import Call
+    from rules.lexicon import Lexicon
+    from rules.rulebook import Rulebook
+    from transcription.schema import Transcript, Utterance
+
+    lex = Lexicon.build(["опломбировать"], "test", by_lemma=True)
+    utts = [Utterance("customer", float(i), i + 1.0, t) for i, t in enumerate(texts)]
+    call = Call(Transcript("c1", float(len(texts)), None, "stereo", utts), Rulebook.load())
+    assert lex.absent(call) is absent
+    assert bool([m for u in call.utts for m in lex.find(u)]) is found
