@@ -422,6 +422,11 @@ def test_find_pd_gives_character_spans_and_kinds():
     ("девушка подождите", []),
     ("двести", []),
     ("короче", []),
+    # a name in Kazakh spelling, an unknown surname pymorphy3 first reads as an adjective
+    ("Айгүл", ["Айгүл"]),
+    ("айгүл төлем", ["айгүл", "төлем"]),   # any Kazakh word but a function word may be a name to a search
+    ("Кусаинова", ["Кусаинова"]),
+    ("рахмет", []),
 ])
 def test_pd_terms_of_a_search_query(query, terms):
     assert pd_terms(query) == terms
