@@ -229,13 +229,17 @@ def naive_settings(opts):
                          prompt=opts.prompt or None)
 
 
-def run_naive(calls: list[Call], folder: Path, opts) -> tuple[dict, float, float]:
-    """The naive loop over ``calls`` (``bench/asr_naive.py``): (texts by file, wall s, CPU s with its workers)."""
+def run_naive(calls: list[Call], folder: Path, opts, downmixed: bool = True) -> tuple[dict, float, float]:
+    """The naive loop over ``calls`` (``bench/asr_naive.py``): (texts by file, wall s, CPU s with its workers).
+
+    downmixed: hand it mono copies made beforehand (16-bit PCM only); else the recordings themselves
+    (faster-whisper decodes and downmixes them, inside the timing, as the pipeline decodes its own).
+    """
     import asr_naive
 
     from transcription.batch import worker_count
 
-    files = downmix(calls, folder)
+    files = downmix(calls, folder) if downmixed else {c.file: folder / c.file for c in calls}
     settings = naive_settings(opts)
     cpu0, t0 = _usage()
     texts = asr_naive.transcribe([files[c.file] for c in calls], settings, worker_count(opts))
@@ -251,7 +255,7 @@ def same_cores(opts) -> None:
     opts.cpu_threads = opts.cpu_threads or max(1, cores() // opts.workers)
 
 
-def run_both(calls: list[Call], folder: Path, opts, block: int, naive_too: bool) -> dict:
+def run_both(calls: list[Call], folder: Path, opts, block: int, naive_too: bool, downmixed: bool = True) -> dict:
     """Both systems over ``calls``, taking turns block by block (who goes first alternates).
 
     Both see the same load on a shared machine, both load their models in every
@@ -266,7 +270,10 @@ def run_both(calls: list[Call], folder: Path, opts, block: int, naive_too: bool)
         for side in order:
             if side == "naive" and naive is None:
                 continue
-            got, wall, cpu = (run_naive if side == "naive" else run_pipeline)(part, folder, opts)
+            if side == "naive":
+                got, wall, cpu = run_naive(part, folder, opts, downmixed)
+            else:
+                got, wall, cpu = run_pipeline(part, folder, opts)
             (naive if side == "naive" else transcripts).update(got)
             spent[side][0] += wall
             spent[side][1] += cpu
@@ -335,7 +342,7 @@ def _parse_set(items: list[str], opts) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from transcription.options import DEFAULT_PROMPT, TranscribeOptions
+    from transcription.options import TranscribeOptions
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--dir", type=Path, default=DEFAULT_DIR, help="corpus folder (built if missing)")
@@ -358,14 +365,29 @@ def main(argv: list[str] | None = None) -> int:
     opts = TranscribeOptions(cache_dir=str(args.dir / "cache"))
     _parse_set(args.set, opts)
     same_cores(opts)
-    prompt = opts.prompt or DEFAULT_PROMPT
     modes = {"both": ("on", "off"), "on": ("on",), "off": ("off",)}[args.prompt]
+    out = compare(calls, args.dir, opts, modes, args.block, not args.no_naive, audio_s)
+    report(out)
+    print(f"peak memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB this process, "
+          f"{resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.0f} MB largest worker; "
+          f"load average at the end {os.getloadavg()[0]:.2f}")
+    if args.json:
+        args.json.write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")
+    return 0
+
+
+def compare(calls: list[Call], folder: Path, opts, modes: tuple[str, ...], block: int, naive_too: bool,
+            audio_s: float, downmixed: bool = True) -> dict:
+    """Figures per prompt mode (``on``: the prompt to both sides, ``off``: to neither), each from one run of both."""
+    from transcription.options import DEFAULT_PROMPT
+
+    prompt = opts.prompt or DEFAULT_PROMPT
     print(f"load average at start: {os.getloadavg()[0]:.2f}", file=sys.stderr)
     out = {}
     for mode in modes:
         run_opts = dataclasses.replace(opts, prompt=prompt if mode == "on" else "")
         print(f"prompt {mode}:", file=sys.stderr, flush=True)
-        got = run_both(calls, args.dir, run_opts, args.block, not args.no_naive)
+        got = run_both(calls, folder, run_opts, block, naive_too, downmixed)
         figures = score(calls, got["transcripts"], got["naive"])
         figures.update(_costs(got["spent"], audio_s))
         figures.update({
@@ -376,16 +398,15 @@ def main(argv: list[str] | None = None) -> int:
             "settings": {k: v for k, v in dataclasses.asdict(run_opts).items() if k not in ("extra", "cache_dir")},
         })
         out[mode] = figures
+    return out
+
+
+def report(out: dict) -> None:
+    """Totals per prompt mode, the targets, and the prompt's effect when both modes ran."""
     for figures in out.values():
         _print(figures)
     if len(out) == 2:
         _print_prompt_effect(out["on"], out["off"])
-    print(f"peak memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB this process, "
-          f"{resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.0f} MB largest worker; "
-          f"load average at the end {os.getloadavg()[0]:.2f}")
-    if args.json:
-        args.json.write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")
-    return 0
 
 
 def _costs(spent: dict, audio_s: float) -> dict:

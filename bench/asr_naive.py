@@ -52,11 +52,11 @@ def transcribe(paths: list[Path], settings: NaiveSettings, workers: int) -> list
     if workers <= 1:
         _init(settings)
         return [_one(str(p)) for p in paths]
-    from transcription.batch import _workers_skip_main
+    from core.processes import workers_skip_main
 
     ctx = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init,
                              initargs=(settings,)) as pool:
-        with _workers_skip_main():
+        with workers_skip_main():
             futures = [pool.submit(_one, str(p)) for p in paths]
         return [f.result() for f in futures]

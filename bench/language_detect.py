@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from data.kazakh_audio import render
 from transcription.audio import SAMPLE_RATE, decode
-from transcription.language import kk_probability
+from transcription.language import SPEAKER_S, kk_probability
 from transcription.model import load_model, pick_runtime
 from transcription.options import TranscribeOptions
 from transcription.pipeline import Transcriber
@@ -36,7 +36,7 @@ def side_probability(model, channel: np.ndarray) -> float:
     chunks = speech_chunks(channel)
     speech = np.concatenate([channel[int(c.start * SAMPLE_RATE):int(c.end * SAMPLE_RATE)] for c in chunks]) \
         if chunks else channel
-    return kk_probability(model, speech)
+    return kk_probability(model, speech[:int(SPEAKER_S * SAMPLE_RATE)], trim=True)  # as the pipeline hears a speaker
 
 
 def best_threshold(points: list[tuple[float, str]]) -> float:

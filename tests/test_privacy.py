@@ -322,6 +322,7 @@ def test_spoken_email_names_said_in_words_apart(text, masked):
     # «счётчик № …» is a meter's serial; «серийник» is «серийный номер»; capitals before a masked number go with it
     ("", "счётчик № 0071125", "счётчик № [номер]"),
     ("", "серийник AB 7766554", "серийник [номер]"),
+    ("", "договор 45 слэш 17", "договор [договор]"),                     # «слэш» joins as «дробь» does
     # English letter names in a dictated e-mail
     ("", "эс эйч о собака мейл ру", "[e-mail]"),
     # the answer to a question for a name opens with the name

@@ -49,3 +49,17 @@ def test_the_shared_windows_change_nothing_in_the_transcript(transcriber):
     plain.recognizer.encoder = plain.recognizer.model   # every window encoded afresh, as before
     assert _texts(plain.transcribe(CLIP)) == _texts(cached)
     assert any(s == "operator" for s, _, _ in _texts(cached)) and any(s == "customer" for s, _, _ in _texts(cached))
+
+
+@pytest.mark.parametrize("trim, widest", [
+    (False, 3000),   # faster-whisper's window: 30 s, padded
+    (True, 900),     # the clip's 7.4 s of speech packed, rounded up, and a second
+])
+def test_trim_padding_encodes_the_sound_and_a_second(trim, widest):
+    t = Transcriber(TranscribeOptions(device="cpu", language="ru", trim_padding=trim))
+    transcript = t.transcribe(CLIP)
+    counts = t.recognizer.encoder.counts
+    assert counts["encoded"] >= 1
+    assert counts["frames"] <= counts["encoded"] * widest
+    assert counts["frames"] > counts["encoded"] * (widest - 200)
+    assert "тепловые сети" in " ".join(u.text.lower() for u in transcript.utterances if u.speaker == "operator")

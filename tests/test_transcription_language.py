@@ -241,3 +241,38 @@ def test_kazakh_decoding_settings():
     assert kazakh_decoding(kw, KK_NEUTRAL_PROMPT)["initial_prompt"] == KK_NEUTRAL_PROMPT
     assert out["temperature"] == [0.0, 0.2, 0.4] and out["condition_on_previous_text"] is False
     assert kazakh_decoding({**kw, "initial_prompt": None, "temperature": 0.0})["temperature"] == 0.0
+
+
+class _Frames:
+    """Features at Whisper's 100 frames a second: each frame the loudness of its 10 ms."""
+
+    nb_max_frames = 3000
+
+    def __call__(self, audio):
+        audio = np.asarray(audio, np.float32)
+        return np.abs(audio[: len(audio) // 160 * 160]).reshape(-1, 160).max(axis=1)[None, :]
+
+
+class _Widths(_Model):
+    """Remembers how many frames each window sent to the encoder had."""
+
+    def __init__(self):
+        super().__init__()
+        self.feature_extractor = _Frames()
+        self.widths: list[int] = []
+
+    def encode(self, features):
+        self.widths.append(features.shape[-1])
+        return features
+
+
+@pytest.mark.parametrize("shared, widths", [
+    (False, [1600, 3000]),   # the speaker: 15 s of their speech and a second, unpadded; the piece: padded
+    (True, [3000, 3000]),    # packed by speaker, the speaker's window is the decoder's: padded to 30 s
+])
+def test_a_speaker_is_judged_on_15_s_of_speech_unpadded(shared, widths):
+    left = _signal(41, [(0, 40, RU_LEVEL)])
+    model = _Widths()
+    chunks = [Chunk(0.0, 40.0, 0, "operator")]
+    assert chunk_languages(model, [left], chunks, [(0, 0)], [left[:28 * SAMPLE_RATE]], shared=shared) == ["ru"]
+    assert model.widths == widths

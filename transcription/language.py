@@ -5,7 +5,10 @@ so only the «ru» and «kk» tokens are read and renormalised: the embedded bas
 model, asked freely, calls synthetic Kazakh Latvian or Turkish.  Two kinds of
 evidence, both from the encoder over voiced speech only (the VAD's chunks):
 
-* each speaker (channel, or voice in mono) over up to 30 s of all their speech;
+* each speaker (channel, or voice in mono) over up to 15 s of all their speech (``SPEAKER_S``), encoded
+  without the padding to 30 s (:func:`transcription.encoder_cache.trimmed_length`: the encoder's
+  cost grows faster than its window; packed by speaker, the speaker's whole 30 s window instead,
+  the very window the decoder reads);
 * each piece of the packed stream (up to 28 s) on its own.
 
 A chunk takes its speaker's language; a piece spoken by one speaker takes the
@@ -43,7 +46,11 @@ CHOICES = ("ru", "kk")      # the languages a call may be in
 SWITCH = 0.8                # a piece this sure of a language takes it, whoever speaks
 MIXED_SHARE = 0.10          # docs/CONTRACT.md section 1: each language in at least 10 % of the words
 MIN_WORDS = 3               # and at least this many words (one «рахмет» is no second language)
-WINDOW_S = 30.0             # Whisper's window: the speech a speaker is judged on
+WINDOW_S = 30.0             # Whisper's window (packed by speaker: the speech a speaker is judged on)
+# the speech a speaker is judged on in time order: 15 s of it, encoded without padding, cost the encoder a
+# quarter of a padded window on the bench machine (0.13 against 0.55 CPU-s); the Kazakh sides of
+# data.kazakh_audio say less than 15 s each, so the calibration there (bench/language_detect.py) is unchanged
+SPEAKER_S = 15.0
 # a Kazakh prompt that would only set the script: everyday words no rule looks for (no greeting, farewell,
 # number or term), so an echo of it could not make or hide a finding.  Not used by default (``kk_prompt``):
 # on bench/kazakh_asr.py it raised the CER (72.5 % without a prompt, 88.0 % with it, 6 recordings)
@@ -59,15 +66,21 @@ WORD_LOOP_REPEATS = 4
 LOOP_KEEP_P = 0.7
 
 
-def kk_probability(model, audio: np.ndarray) -> float:
-    """P(kk | kk or ru) for up to 30 s of 16 kHz speech, by the model's language token probabilities."""
+def kk_probability(model, audio: np.ndarray, trim: bool = False) -> float:
+    """P(kk | kk or ru) for up to 30 s of 16 kHz speech, by the model's language token probabilities.
+
+    trim: the encoder hears the speech and a second after it, not the padding to 30 s.
+    """
     from faster_whisper.transcribe import pad_or_trim
+
+    from transcription.encoder_cache import trimmed_length
 
     audio = audio[: int(WINDOW_S * SAMPLE_RATE)]
     if not len(audio):
         return 0.5
     features = model.feature_extractor(audio)
-    encoded = model.encode(pad_or_trim(features[..., : model.feature_extractor.nb_max_frames]))
+    window = pad_or_trim(features[..., : model.feature_extractor.nb_max_frames])
+    encoded = model.encode(window[..., :trimmed_length(window)] if trim else window)
     probs = {token[2:-2]: p for token, p in model.model.detect_language(encoded)[0]}
     ru, kk = probs.get("ru", 0.0), probs.get("kk", 0.0)
     return kk / (ru + kk) if ru + kk > 0 else 0.5
@@ -87,18 +100,21 @@ def calibrated(p_kk: float, threshold: float) -> float:
 
 
 def chunk_languages(model, channels: Sequence[np.ndarray], chunks: Sequence, pieces: Sequence[tuple[int, int]],
-                    piece_audio: Sequence[np.ndarray], threshold: float = 0.5) -> list[str]:
+                    piece_audio: Sequence[np.ndarray], threshold: float = 0.5, shared: bool = False) -> list[str]:
     """The language of each chunk (see the module's docstring).
 
     pieces: (first, last) chunk index of each piece; piece_audio: each piece's packed audio;
-    threshold: the P(kk) that counts as even odds (:func:`calibrated`).
+    threshold: the P(kk) that counts as even odds (:func:`calibrated`); shared: the speakers' speech is
+    packed by speaker, so each speaker is judged on their whole padded window (the decoder's too).
     """
+    heard = WINDOW_S if shared else SPEAKER_S
     by_tag: dict[Hashable, list[np.ndarray]] = {}
     for c in chunks:
         parts = by_tag.setdefault(c.tag, [])
-        if sum(len(p) for p in parts) < WINDOW_S * SAMPLE_RATE:
+        if sum(len(p) for p in parts) < heard * SAMPLE_RATE:
             parts.append(channels[c.channel][int(c.start * SAMPLE_RATE):int(c.end * SAMPLE_RATE)])
-    speaker = {tag: calibrated(kk_probability(model, np.concatenate(parts)), threshold)
+    speaker = {tag: calibrated(kk_probability(model, np.concatenate(parts)[:int(heard * SAMPLE_RATE)],
+                                              trim=not shared), threshold)
                for tag, parts in by_tag.items()}
     log.debug("speakers' P(kk): %s", {str(t): round(p, 3) for t, p in speaker.items()})
     langs = [_pick(speaker[c.tag]) for c in chunks]

@@ -110,6 +110,9 @@ class TranscribeOptions:
         log-probability is not decoded a second time (a second pass rarely saves such audio and made noisy
         μ-law calls slower than real time); its segments fall to the guards and the rules abstain.  -2.0 is
         a guess, not yet measured on the bench.
+    trim_padding: on CPU, Whisper's encoder hears each window only up to its sound and one second after
+        (``transcription.encoder_cache``), not the zeros that pad it to 30 s: the encoder's cost grows faster
+        than the window.  False: every window encoded whole, as faster-whisper does.
     role_min_margin: mono role assignment; a speech stretch whose voice is not
         at least this much closer (0..1, relative distance) to one speaker's
         voice than to the other's is labelled ``unknown``.
@@ -143,6 +146,7 @@ class TranscribeOptions:
     bleed_similarity: float = 0.6
     hopeless_logprob: float = -2.0
     pack_by_speaker: bool = False
+    trim_padding: bool = False
     role_min_margin: float = 0.1
     operator_greeting: tuple[str, ...] = DEFAULT_OPERATOR_GREETING
     temperature_fallback: bool = True

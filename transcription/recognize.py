@@ -211,7 +211,7 @@ class Recognizer:
         self.opts = opts
         self.runtime = pick_runtime(opts)
         self.model = model if model is not None else load_model(opts, self.runtime)
-        self.encoder = encoder_cache.caching(self.model)  # the model, encoding each window once per call
+        self.encoder = encoder_cache.caching(self.model, opts.trim_padding)  # each window encoded once per call
         self.description = describe(opts, self.runtime)
         self._batched = None
 
@@ -272,7 +272,7 @@ class Recognizer:
                 spans = [packed.span(p) for p in pieces]
                 audio = [packed.audio[int(p["start"] * SAMPLE_RATE):int(p["end"] * SAMPLE_RATE)] for p in pieces]
                 langs = chunk_languages(encoder_cache.for_language(self.encoder), channels, packed.chunks, spans,
-                                        audio, self.opts.kk_threshold)
+                                        audio, self.opts.kk_threshold, shared=packed.by_speaker)
                 out = []
                 for lang in CHOICES:
                     group = [c for c, la in zip(packed.chunks, langs, strict=True) if la == lang]

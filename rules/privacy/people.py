@@ -173,9 +173,16 @@ def _never_names(text: str, tokens: list[Token], alpha: list[bool]) -> list[bool
     name is not among them: a customer's firm («товарищество Береке») identifies the customer as a name does."""
     out = []
     for i, t in enumerate(tokens):
+        if not alpha[i]:
+            out.append(False)
+            continue
         raw = text[t.start:t.end]
-        out.append(alpha[i] and (raw.isascii() or any(sum(c.isupper() for c in part) >= 2 and not part.isupper()
-                                                      for part in raw.split("-"))))
+        if raw.isascii():
+            out.append(True)
+        elif raw[1:].islower() or raw.isupper() or len(raw) < 3:   # most words: at once
+            out.append(False)
+        else:
+            out.append(any(sum(c.isupper() for c in part) >= 2 and not part.isupper() for part in raw.split("-")))
     return out
 
 
