@@ -190,17 +190,24 @@ def packing(channels: list[np.ndarray], chunks: list[Chunk], by_speaker: bool) -
     return language_packing(channels, chunks) if by_speaker else pack(channels, chunks)
 
 
+def _silent(packed: _Packed, within: tuple[int, int], got: list[tuple[Hashable, Utterance]]) -> list[int]:
+    """The piece's chunks with at least ``MISSED_SPEECH_S`` of speech and not one word on them."""
+    return [i for i in range(within[0], within[1] + 1)
+            if packed.chunks[i].end - packed.chunks[i].start >= MISSED_SPEECH_S and not any(
+                tag == packed.chunks[i].tag and u.start < packed.chunks[i].end and u.end > packed.chunks[i].start
+                for tag, u in got)]
+
+
 def _missed(packed: _Packed, within: tuple[int, int], got: list[tuple[Hashable, Utterance]]) -> str | None:
-    """A chunk of the piece with at least ``MISSED_SPEECH_S`` of speech and not one word on it.
+    """Why a piece looks cut short: a chunk with at least ``MISSED_SPEECH_S`` of speech and not one word on it.
 
     Decoding without timestamps, the batched decoder sometimes stops after
     the first sentence of a piece; the rest of the piece comes out empty.
     """
-    for i in range(within[0], within[1] + 1):
-        c = packed.chunks[i]
-        if c.end - c.start >= MISSED_SPEECH_S and not any(
-                tag == c.tag and u.start < c.end and u.end > c.start for tag, u in got):
-            return f"no words for the speech at {c.start:.1f}-{c.end:.1f} s"
+    silent = _silent(packed, within, got)
+    if silent:
+        c = packed.chunks[silent[0]]
+        return f"no words for the speech at {c.start:.1f}-{c.end:.1f} s"
     return None
 
 
@@ -322,11 +329,15 @@ class Recognizer:
                 log.debug("piece %.1f-%.1f decoded again alone: %s (best avg log-probability %s)", piece["start"],
                           piece["end"], why, f"{max(said):.2f}" if said else "none")
                 got = self._decode_alone(packed, piece, within, kw)
-                if not got and within[1] > within[0]:
-                    # nothing left even alone (the base model loops on long Kazakh pieces): chunk by chunk
-                    log.debug("piece %.1f-%.1f decoded chunk by chunk", piece["start"], piece["end"])
-                    got = [tu for i in range(within[0], within[1] + 1)
-                           for tu in self._decode_alone(packed, self._chunk_piece(packed, i), (i, i), kw)]
+                silent = _silent(packed, within, got) if within[1] > within[0] else []
+                if silent:
+                    # alone, the model looped or stopped early (a loop, cut by the guards, swallows the rest of
+                    # its window; the base model loops on long Kazakh pieces): the speech it left without words,
+                    # chunk by chunk
+                    log.debug("piece %.1f-%.1f: %d chunk(s) without words decoded one by one", piece["start"],
+                              piece["end"], len(silent))
+                    got += [tu for i in silent
+                            for tu in self._decode_alone(packed, self._chunk_piece(packed, i), (i, i), kw)]
             out += got
         return out
 
