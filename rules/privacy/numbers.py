@@ -160,8 +160,8 @@ def _meter_number(tokens: list[Token], i: int, lex: Lexicon) -> bool:
     if _number_word(t):   # «номер счётчика», «счётчик СВК-15 номер …»
         near = [tokens[k] for k in (i - 4, i - 3, i - 2, i - 1, i + 1, i + 2) if 0 <= k < len(tokens)]
         return any(_meter_word(x, lex) for x in near)
-    if _meter_word(t, lex):   # «номер счётчика», «счётчик № 0071125»
-        return any(_number_word(tokens[k]) for k in (i - 2, i - 1, i + 1) if 0 <= k < len(tokens))
+    if _meter_word(t, lex):   # «номер счётчика», «счётчик № 0071125», «прибор учёта № 45678»
+        return any(_number_word(tokens[k]) for k in (i - 2, i - 1, i + 1, i + 2, i + 3) if 0 <= k < len(tokens))
     return False
 
 
