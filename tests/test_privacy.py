@@ -370,6 +370,9 @@ def test_house_parts_meters_and_thanks(text, masked):
     # a Kazakh address cue with its ending; a street name with its number before a comma and the house
     ("адресім Айнабұлақ-3, 24 үй", "адресім [адрес]"),
     ("мекенжайым Абай көшесі 44, 5 пәтер", "мекенжайым [адрес]"),
+    ("мекенжайым Абай даңғылы, 10-үй, 5-пәтер", "мекенжайым [адрес]"),   # a house word after «10-»
+    ("Толе би 59/1, кв 33", "[адрес]"),                                  # a house number with a slash
+    ("иинім тоқсан нөл бір нөл бір үш жүз нөл нөл төрт жүз елу алты", "иинім [ИИН]"),
 ])
 def test_surnames_letters_and_kazakh_addresses(text, masked):
     assert mask_text(text)[0] == masked
