@@ -382,6 +382,7 @@ def test_surnames_letters_and_kazakh_addresses(text, masked):
     # a number counting the noun after it is a quantity; a flat number before another word is not
     ("в квартире 3 комнаты", "в квартире 3 комнаты"),
     ("в доме 5 подъездов", "в доме 5 подъездов"),
+    ("квартира 45 квадратных метров", "квартира 45 квадратных метров"),   # an area, not a flat number
     ("квартира 12 батареи холодные", "[адрес] батареи холодные"),
     ("улица Байзакова 280, квартира 17 и телефон тот же", "[адрес] и телефон тот же"),
     # a street word without a number needs a name that looks like one
