@@ -23,11 +23,12 @@ checked against the contract and made a ``Transcript`` (``Transcript.from_dict``
 starts from the same objects (each utterance's ``text``).  ``engine`` is ``Checker.check`` alone, on ``Transcript``
 objects built before the clock (what the ingest and the re-check pay, which hold transcripts already).
 
-Each side runs in a process of its own, pinned to one core (``taskset``), the transcripts loaded before the clock
-starts.  In each, run 1 starts with empty caches (every distinct word parsed once, on both sides): «first run»;
-runs 2-4 have them warm: «best of three» is the fastest.  Times are CPU seconds of that process
-(``time.process_time``), so a loaded machine bends them less than wall time; the ratio is check over floor on the
-same calls in the same bench run, per call.
+Check and the floors run in one process, pinned to one core (``taskset``), the transcripts loaded before the
+clock starts, taking turns set by set (the order rotates each run), so that a loaded machine weighs on both alike;
+the engine runs with the floors in a second process (it shares check's caches, so it could not start cold beside
+it).  In each process run 1 starts with empty caches (every distinct word parsed once, on every side, each floor
+with a cache of its own): «first run»; runs 2-4 have them warm: «best of three» is the fastest.  Times are CPU
+seconds (``time.process_time``); the ratio is check over the floor of its own process, per call.
 """
 from __future__ import annotations
 
@@ -42,7 +43,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RUNS = 4   # the first with cold caches, then three with warm ones
 FLOORS = ("findall_get", "findall_map", "finditer_lru")
-SIDES = ("check", "engine", *FLOORS)
 
 
 def call_sets(n_long: int, extra: list[str]) -> dict[str, list]:
@@ -108,52 +108,55 @@ def _floor(kind: str):
 
 
 def child(side: str, n_long: int, extra: list[str], profile: bool) -> dict:
-    """Run one side over every set ``RUNS`` times in this process; CPU seconds per set and run."""
+    """Run ``side`` (check or engine) and every floor over every set ``RUNS`` times in this process, taking turns
+    set by set (the order rotates each run), so that both meet the same load; CPU seconds per side, set and run."""
     from rules.engine import Checker
     from rules.text import morph
+    from transcription.schema import Transcript
 
     sets = call_sets(n_long, extra)
     morph()  # the analyser's dictionaries load once per process, before the clock, on both sides
-    if side in ("check", "engine"):
-        from transcription.schema import Transcript
+    checker = Checker.default()
+    check, from_dict = checker.check, Transcript.from_dict
+    dicts = {name: [t.to_dict() for t in calls] for name, calls in sets.items()}
 
-        checker = Checker.default()
-        check, from_dict = checker.check, Transcript.from_dict
+    def work_check(calls) -> int:
+        for d in calls:
+            check(from_dict(d))
+        return len(calls)
 
-        def work(calls) -> int:
-            if side == "check":
-                for d in calls:
-                    check(from_dict(d))
-            else:
-                for t in calls:
-                    check(t)
-            return len(calls)
+    def work_engine(calls) -> int:
+        for t in calls:
+            check(t)
+        return len(calls)
 
-        inputs = {name: [t.to_dict() for t in calls] for name, calls in sets.items()} if side == "check" else sets
-    else:
-        floor = _floor(side)
+    def floor_work(kind: str):
+        floor = _floor(kind)  # a cache of its own, empty before its first run
+        return lambda calls: floor([[u["text"] for u in d["utterances"]] for d in calls])
 
-        def work(calls) -> int:
-            return floor([[u["text"] for u in d["utterances"]] for d in calls])
-
-        inputs = {name: [t.to_dict() for t in calls] for name, calls in sets.items()}
-    out: dict = {"calls": {k: len(v) for k, v in sets.items()}, "cpu_s": {k: [] for k in sets}}
+    work = {side: work_check if side == "check" else work_engine, **{k: floor_work(k) for k in FLOORS}}
+    inputs = {s: (sets if s == "engine" else dicts) for s in work}
+    out: dict = {"calls": {k: len(v) for k, v in sets.items()},
+                 "cpu_s": {s: {k: [] for k in sets} for s in work}, "tokens": {}}
     prof = None
     if profile:
         import cProfile
 
         prof = cProfile.Profile()
+    order = list(work)
     for run in range(RUNS):
-        for name, calls in inputs.items():
-            if prof is not None and run == RUNS - 1:
-                prof.enable()
-            t0 = time.process_time()
-            count = work(calls)
-            out["cpu_s"][name].append(time.process_time() - t0)
-            if prof is not None:
-                prof.disable()
-            if side in FLOORS:
-                out.setdefault("tokens", {})[name] = count
+        for name in sets:
+            for s in order[run % len(order):] + order[:run % len(order)]:
+                profiling = prof is not None and run == RUNS - 1 and s == side
+                if profiling:
+                    prof.enable()
+                t0 = time.process_time()
+                count = work[s](inputs[s][name])
+                out["cpu_s"][s][name].append(time.process_time() - t0)
+                if profiling:
+                    prof.disable()
+                if s in FLOORS:
+                    out["tokens"][name] = count
     if prof is not None:
         import pstats
 
@@ -176,31 +179,37 @@ def spawn(side: str, args) -> dict:
     return json.loads(proc.stdout)
 
 
+def _per_call(runs: list[float], calls: int) -> dict:
+    return {"first_run_us_per_call": round(runs[0] / calls * 1e6, 1),
+            "best_of_three_us_per_call": round(min(runs[1:]) / calls * 1e6, 1)}
+
+
 def report(got: dict[str, dict]) -> dict:
-    check = got["check"]
-    sets = list(check["calls"])
+    """Per set and over all calls: check and the floors from the check process, the engine beside the floor of its
+    own process; ratios per call, first run and best of three."""
+    sets = list(got["check"]["calls"])
     out: dict = {"sets": {}}
-    total = {side: [0.0] * RUNS for side in got}
-    for name in sets:
-        row: dict = {"calls": check["calls"][name], "tokens": got[FLOORS[0]]["tokens"][name]}
-        for side, res in got.items():
-            runs = res["cpu_s"][name]
-            for i, x in enumerate(runs):
-                total[side][i] += x
-            row[side] = {"first_run_us_per_call": round(runs[0] / row["calls"] * 1e6, 1),
-                         "best_of_three_us_per_call": round(min(runs[1:]) / row["calls"] * 1e6, 1)}
-        out["sets"][name] = row
-    n_calls = sum(check["calls"].values())
-    out["all"] = {side: {"first_run_us_per_call": round(runs[0] / n_calls * 1e6, 1),
-                         "best_of_three_us_per_call": round(min(runs[1:]) / n_calls * 1e6, 1)}
-                  for side, runs in total.items()}
+    n_calls = sum(got["check"]["calls"].values())
+    rows = [(name, got["check"]["calls"][name]) for name in sets] + [("all", n_calls)]
+    for name, calls in rows:
+        row: dict = {"calls": calls}
+        for proc, res in got.items():
+            for s, by_set in res["cpu_s"].items():
+                runs = [sum(x) for x in zip(*by_set.values(), strict=True)] if name == "all" else by_set[name]
+                key = s if s in ("check", "engine") or proc == "check" else f"{s}@engine"
+                row[key] = _per_call(runs, calls)
+        row["tokens"] = sum(got["check"]["tokens"].values()) if name == "all" else got["check"]["tokens"][name]
+        if name == "all":
+            out["all"] = row
+        else:
+            out["sets"][name] = row
     floor = min(FLOORS, key=lambda s: out["all"][s]["best_of_three_us_per_call"])
     out["floor"] = floor
     for row in [*out["sets"].values(), out["all"]]:
         for run in ("first_run", "best_of_three"):
             key = f"{run}_us_per_call"
             row[f"ratio_{run}"] = round(row["check"][key] / row[floor][key], 2)
-            row[f"engine_ratio_{run}"] = round(row["engine"][key] / row[floor][key], 2)
+            row[f"engine_ratio_{run}"] = round(row["engine"][key] / row[f"{floor}@engine"][key], 2)
     return out
 
 
@@ -212,12 +221,12 @@ def main() -> int:
     ap.add_argument("--cpu", type=int, default=0, help="core to pin each process to (taskset)")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--profile", action="store_true", help="print check's profile (its last run) to stderr")
-    ap.add_argument("--side", choices=SIDES, help=argparse.SUPPRESS)
+    ap.add_argument("--side", choices=("check", "engine"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.side:
         print(json.dumps(child(args.side, args.long, args.transcripts, args.profile)))
         return 0
-    got = {side: spawn(side, args) for side in SIDES}
+    got = {side: spawn(side, args) for side in ("check", "engine")}
     out = report(got)
     if args.json:
         print(json.dumps(out))

@@ -87,8 +87,15 @@ class Construction:
         the pattern to its last."""
         if not u.forms:
             return []
-        hits = {kind: self._hits(kind, u) for kind in self.words}
-        if not any(all(hits[kind] for kind, _ in pattern) for pattern in self.patterns):
+        hits: dict[str, list[Hit]] = {}  # each kind's words, found when a pattern first needs them
+
+        def said(kind: str) -> list[Hit]:
+            got = hits.get(kind)
+            if got is None:
+                got = hits[kind] = self._hits(kind, u)
+            return got
+
+        if not any(all(said(kind) for kind, _ in pattern) for pattern in self.patterns):
             return []  # some kind of word of every pattern is not said at all
         toks = u.tokens
         blocked = [(m.first, m.last) for m in self.unless.find(u)] if self.unless else []
@@ -99,7 +106,7 @@ class Construction:
             for pattern in self.patterns:
                 got = []
                 for kind, pol in pattern:
-                    ok = [h for h in hits[kind] if a <= h.first and h.last <= b and _polar(toks, h, b, pol)
+                    ok = [h for h in said(kind) if a <= h.first and h.last <= b and _polar(toks, h, b, pol)
                           and (kind not in self.predicates or h.last == b)]
                     if not ok:
                         break

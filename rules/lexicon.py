@@ -175,11 +175,11 @@ class Lexicon:
         if not fuzzy and first.keys().isdisjoint(u.keys):
             return []
         common = first.keys() & u.keys
-        where = u.positions if common else {}
         keys = u.lemmas if self.by_lemma else u.forms
         forms = u.forms
         found: list[tuple[int, int, Entry]] = []
-        hits = [(p, c) for w in common for p in where[w] for c in first[w]]
+        where = u.where
+        hits = [(p, c) for w in common for p in where(w) for c in first[w]]
         if fuzzy:
             least, lemmas, flags, canon = self.fuzzy_min, u.lemmas, u.flags, self._canon_of
             for p in u.unknown_at:

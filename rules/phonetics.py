@@ -124,6 +124,14 @@ def _prepared(phrases_keys: tuple[str, ...], max_distance: float, min_key: int
 
 
 @lru_cache(maxsize=4096)
+def _screen(phrases_keys: tuple[str, ...], max_distance: float, min_key: int) -> tuple[tuple, tuple[str, ...], int]:
+    """``_prepared``, its keys alone, and the least common subsequence any of them needs to pass the
+    whole-utterance shortcut (0 when one always passes)."""
+    plan = _prepared(phrases_keys, max_distance, min_key)
+    return plan, tuple(p[0] for p in plan), min((max(0, n - most) for _, n, _, _, most in plan), default=0)
+
+
+@lru_cache(maxsize=4096)
 def _edits(n: int, max_distance: float) -> int:
     """The most edits e of a phrase of n sounds with e / n <= max_distance, as the float division decides it."""
     k = int(max_distance * n)
@@ -174,10 +182,16 @@ class Heard:
     def like(self, phrases_keys: tuple[str, ...], max_distance: float = 0.25, min_key: int = 5) -> bool:
         """``sounds_like(phrases_keys, words, max_distance, min_key, known)`` of these words."""
         keys, whole = self.keys, self.whole
-        for pk, n, limit, edits, most in _prepared(phrases_keys, max_distance, min_key):
-            # each sound of the phrase outside a common subsequence costs an edit: if the whole utterance leaves
-            # more than either test allows, no stretch of it can pass (a shortcut; the tests below decide)
-            if most < n and LCSseq.similarity(pk, whole, score_cutoff=n - most) == 0:
+        plan, pks, least = _screen(phrases_keys, max_distance, min_key)
+        if not plan:
+            return False
+        # each sound of the phrase outside a common subsequence costs an edit: if the whole utterance leaves more
+        # than either test allows, no stretch of it can pass (a shortcut; the tests below decide).  Every phrase's
+        # common subsequence with the utterance in one C loop; the phrases below the least bound never come back
+        for _, sim, k in sorted(extract(whole, pks, scorer=LCSseq.similarity, score_cutoff=least, limit=None),
+                                key=lambda got: got[2]):
+            pk, n, limit, edits, most = plan[k]
+            if most < n and sim < n - most:
                 continue
             arounds = self._arounds(n)
             if arounds:

@@ -164,8 +164,8 @@ class Utt:
     rule asks for them.  ``analysed``: ``analyse_text(text, language)`` when the caller has it (``rules.call``
     analyses each utterance once, for its language and its tokens)."""
 
-    __slots__ = ("_ends", "_heard", "_positions", "_raw", "_tokens", "_unknown", "alts", "end", "flags", "forms",
-                 "index", "keys", "language", "lemmas", "puncts", "speaker", "start", "text", "unknown_at",
+    __slots__ = ("_ends", "_heard", "_positions", "_raw", "_tokens", "_unknown", "_where", "alts", "end", "flags",
+                 "forms", "index", "keys", "language", "lemmas", "puncts", "speaker", "start", "text", "unknown_at",
                  "unknown_max", "words")
 
     def __init__(self, index: int, speaker: str, start: float, end: float, text: str, words=None,
@@ -194,6 +194,7 @@ class Utt:
         self._positions = None
         self._tokens = None
         self._unknown = None
+        self._where: dict[str, list[int]] | None = None
         # the words the dictionary does not know (only such words are matched fuzzily), the longest one's length
         unknown = self.unknown_at = [i for i, fl in enumerate(flags) if fl & UNKNOWN]
         self.unknown_max = max((len(forms[i]) for i in unknown), default=0)
@@ -235,6 +236,18 @@ class Utt:
                     if a != form:
                         pos.setdefault(a, []).append(i)
         return pos
+
+    def where(self, key: str) -> list[int]:
+        """``positions[key]`` for a key said (one of ``keys``), looked for when first asked: a lexicon asks
+        for one or two words of an utterance, not for all of them."""
+        cache = self._where
+        if cache is None:
+            cache = self._where = {}
+        got = cache.get(key)
+        if got is None:
+            forms, lemmas, alts = self.forms, self.lemmas, self.alts
+            got = cache[key] = [i for i in range(len(forms)) if forms[i] == key or lemmas[i] == key or key in alts[i]]
+        return got
 
     def heard(self) -> Heard:
         """This utterance's words made ready for ``rules.phonetics`` questions (dictionary words told by

@@ -298,6 +298,9 @@ def test_addresses_with_the_house_number_before_the_flat(text, masked):
     ("қайырлы таң алматы жылу желілері", "қайырлы таң алматы жылу желілері"),
     ("вот айдар говорит что батареи холодные", "вот [ФИО] говорит что батареи холодные"),  # a listed name, a place too
     ("Кешіріңіз, қайталаңызшы.", "Кешіріңіз, қайталаңызшы."),   # a polite imperative is no name
+    ("менің атым Айгерим Серік қызы", "менің атым [ФИО]"),        # a patronymic said as two words
+    ("Ерлан Серік ұлы хабарласып тұр", "[ФИО] хабарласып тұр"),
+    ("ұлы жеңіс күні", "ұлы жеңіс күні"),                         # «ұлы» (great) after no name
 ])
 def test_kazakh_names_and_kazakh_words(text, masked):
     assert mask_text(text)[0] == masked
@@ -331,6 +334,11 @@ def test_spoken_email_names_said_in_words_apart(text, masked):
     ("На кого оформлен счёт? Фамилия?", "на Оспанову", "на [ФИО]"),
     ("Как вас зовут?", "минутку сейчас скажу", "минутку сейчас скажу"),
     ("Меня зовут Думржин. Назовите номер счёта.", "Пятный валишист", "Пятный валишист"),
+    # the rest of a number dictated just before, however short
+    ("Оставьте телефон. восемь семьсот один двести тридцать", "да, сорок пять", "да, [телефон]"),
+    ("лицевой счёт семь восемь девять", "один два", "[лицевой счёт]"),
+    ("показания сто двадцать три", "и четыре", "и четыре"),
+    ("мой телефон 87011234567. Спасибо.", "2 дня назад звонила", "2 дня назад звонила"),
 ])
 def test_hyphens_serials_and_answers(context, text, masked):
     assert mask_text(text, context)[0] == masked
@@ -345,6 +353,8 @@ def test_hyphens_serials_and_answers(context, text, masked):
     ("дом 15 по плану", "[адрес] по плану"),
     # «номер» a few words after the meter's name, its model between
     ("счётчик СВК-15 номер 4455667", "счётчик СВК-15 номер [номер]"),
+    ("прибор учёта № 45678", "прибор учёта № [номер]"),
+    ("показания счётчика горячей воды 345", "показания счётчика горячей воды 345"),
     # «рахмет» before a name, as «спасибо»
     ("рахмет айгүл", "рахмет [ФИО]"),
 ])
@@ -360,6 +370,9 @@ def test_house_parts_meters_and_thanks(text, masked):
     # a Kazakh address cue with its ending; a street name with its number before a comma and the house
     ("адресім Айнабұлақ-3, 24 үй", "адресім [адрес]"),
     ("мекенжайым Абай көшесі 44, 5 пәтер", "мекенжайым [адрес]"),
+    ("мекенжайым Абай даңғылы, 10-үй, 5-пәтер", "мекенжайым [адрес]"),   # a house word after «10-»
+    ("Толе би 59/1, кв 33", "[адрес]"),                                  # a house number with a slash
+    ("иинім тоқсан нөл бір нөл бір үш жүз нөл нөл төрт жүз елу алты", "иинім [ИИН]"),
 ])
 def test_surnames_letters_and_kazakh_addresses(text, masked):
     assert mask_text(text)[0] == masked
@@ -369,6 +382,7 @@ def test_surnames_letters_and_kazakh_addresses(text, masked):
     # a number counting the noun after it is a quantity; a flat number before another word is not
     ("в квартире 3 комнаты", "в квартире 3 комнаты"),
     ("в доме 5 подъездов", "в доме 5 подъездов"),
+    ("квартира 45 квадратных метров", "квартира 45 квадратных метров"),   # an area, not a flat number
     ("квартира 12 батареи холодные", "[адрес] батареи холодные"),
     ("улица Байзакова 280, квартира 17 и телефон тот же", "[адрес] и телефон тот же"),
     # a street word without a number needs a name that looks like one
@@ -419,6 +433,11 @@ def test_find_pd_gives_character_spans_and_kinds():
     ("девушка подождите", []),
     ("двести", []),
     ("короче", []),
+    # a name in Kazakh spelling, an unknown surname pymorphy3 first reads as an adjective
+    ("Айгүл", ["Айгүл"]),
+    ("айгүл төлем", ["айгүл", "төлем"]),   # any Kazakh word but a function word may be a name to a search
+    ("Кусаинова", ["Кусаинова"]),
+    ("рахмет", []),
 ])
 def test_pd_terms_of_a_search_query(query, terms):
     assert pd_terms(query) == terms

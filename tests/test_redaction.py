@@ -133,20 +133,26 @@ def test_a_changed_recording_and_concurrent_first_plays(tmp_path):
         assert w.getnframes() == rate * 7
 
 
-@pytest.mark.parametrize("change", ["a word changed", "a file added"])
+@pytest.mark.parametrize("change", ["a word changed", "a file added", "a name added"])
 def test_the_detector_version_follows_the_words_of_the_calls(tmp_path, monkeypatch, change):
     """A redacted recording is cached under the detector's version: a change to the words a misheard word is
-    compared with (issue 17, ``rules.privacy.lexicon.VOCABULARY_FILES``) must make a new one, as a change to the
-    masker's own sources does."""
+    compared with (issue 17, ``rules.privacy.lexicon.VOCABULARY_FILES``) or to the names it knows
+    (``NAMES_FILES``, the rulebook's Kazakh names among them) must make a new one, as a change to the masker's
+    own sources does."""
     import rules.privacy.lexicon as lexicon_mod
 
     words = tmp_path / "rulebook.yaml"
     words.write_text("счётчик\n", encoding="utf-8")
+    names = tmp_path / "kazakh_names.txt"
+    names.write_text("айгүл\n", encoding="utf-8")
     monkeypatch.setattr(lexicon_mod, "VOCABULARY_FILES", (words,))
+    monkeypatch.setattr(lexicon_mod, "NAMES_FILES", (names,))
     before = redaction.detector_version()
     assert redaction.detector_version() == before
     if change == "a word changed":
         words.write_text("счётчик абонент\n", encoding="utf-8")
+    elif change == "a name added":
+        names.write_text("айгүл\nақмарал\n", encoding="utf-8")
     else:
         monkeypatch.setattr(lexicon_mod, "VOCABULARY_FILES", (words, tmp_path / "missing.yaml"))
         (tmp_path / "missing.yaml").write_text("авария\n", encoding="utf-8")

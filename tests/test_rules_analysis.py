@@ -29,6 +29,9 @@ def test_utterance_tokens_are_the_tokenizers(text, language):
     assert u.flags == [t.flags for t in want]
     assert u.puncts == [t.punct for t in want]
     assert u.keys == {k for t in want for k in (t.form, t.lemma, *t.alts)}
+    assert {k: u.where(k) for k in u.keys} == {k: [i for i, t in enumerate(want) if k in (t.form, t.lemma, *t.alts)]
+                                                for k in u.keys}
+    assert {k: u.where(k) for k in u.keys} == u.positions
     assert u.tokens == want  # spans too: evidence is quoted from the original text by them
     assert [text[t.start:t.end] for t in u.tokens] == [text[t.start:t.end] for t in want]
 

@@ -49,11 +49,13 @@ def detector_version() -> str:
     """A hash of what decides what personal data is: the ``rules.privacy`` sources and word lists, the words of
     the calls a misheard word is compared with (``VOCABULARY_FILES``) and the sound key it is compared by."""
     import rules.privacy as privacy
-    from rules.privacy.lexicon import VOCABULARY_FILES
+    from rules.kazakh import MODEL_PATH as KAZAKH_MODEL
+    from rules.privacy.lexicon import NAMES_FILES, VOCABULARY_FILES
 
     root = Path(privacy.__file__).parent
+    # the Kazakh names and the Kazakh function words (never names) decide too
     files = sorted({*root.glob("*.py"), *root.glob("*.yaml"), *(root.parent / "lexicons").glob("pd_*"),
-                    *VOCABULARY_FILES, root.parent / "phonetics.py"})
+                    *VOCABULARY_FILES, *NAMES_FILES, KAZAKH_MODEL, root.parent / "phonetics.py"})
     h = hashlib.sha256(FORMAT_VERSION.encode())
     for f in files:
         h.update(f.name.encode())

@@ -51,7 +51,8 @@ def _house_part(tokens: list[Token], i: int, lex: Lexicon) -> int:
                     and tokens[j].form not in {"и", "в", "с", "у", "к", "о"}:  # «15 а»
                 j += 1
                 end = j
-        elif _is_house(t, lex) and j == end and j > i:   # «30, 12 пәтер», «12 квартира»: the word after its number
+        elif _is_house(t, lex) and j > i and (j == end or (j == end + 1 and tokens[end].form == "-")):
+            # «30, 12 пәтер», «12 квартира», «10-үй»: the word after its number
             j += 1
             end = j
         elif _is_house(t, lex) or t.form in {"№", "номер"} or t.form in JOINERS or t.form == ".":
@@ -124,7 +125,8 @@ def _street_before(text: str, tokens: list[Token], i: int, lex: Lexicon, found: 
         j -= 1
     # a house number said before the flat's word: «Гагарина, 230, квартира 90», «Коктем 2 дом 14», «Тастак-1, дом 5»
     k = j
-    while k >= 0 and is_number_token(tokens[k]) and i - k <= 6:
+    while k >= 0 and i - k <= 8 and (is_number_token(tokens[k]) or (
+            tokens[k].form in ("/", "-") and k > 0 and is_number_token(tokens[k - 1]) and k < j)):   # «59/1»
         k -= 1
     if k < j:
         if k >= 0 and tokens[k].form in (",", "-"):

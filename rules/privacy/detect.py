@@ -79,7 +79,7 @@ def find_pd(text: str, context: str = "", options: MaskOptions | None = None) ->
     tokens = pd_tokens(text)
     spans: list[PdSpan] = []
     spans += _emails(text)
-    spans += _identifiers(text, tokens, ctx_tokens, lex)
+    spans += _identifiers(text, tokens, ctx_tokens, lex, context)
     spans += _addresses(text, tokens, lex)
     keep = {_e(n) for name in options.keep_names for n in name.split()}
     spans += _names(text, tokens, lex, keep, asked=bool(ctx_tokens) and _asked_for_a_name(ctx_tokens, lex))

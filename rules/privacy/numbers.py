@@ -160,8 +160,8 @@ def _meter_number(tokens: list[Token], i: int, lex: Lexicon) -> bool:
     if _number_word(t):   # «номер счётчика», «счётчик СВК-15 номер …»
         near = [tokens[k] for k in (i - 4, i - 3, i - 2, i - 1, i + 1, i + 2) if 0 <= k < len(tokens)]
         return any(_meter_word(x, lex) for x in near)
-    if _meter_word(t, lex):   # «номер счётчика», «счётчик № 0071125»
-        return any(_number_word(tokens[k]) for k in (i - 2, i - 1, i + 1) if 0 <= k < len(tokens))
+    if _meter_word(t, lex):   # «номер счётчика», «счётчик № 0071125», «прибор учёта № 45678»
+        return any(_number_word(tokens[k]) for k in (i - 2, i - 1, i + 1, i + 2, i + 3) if 0 <= k < len(tokens))
     return False
 
 
@@ -192,23 +192,52 @@ def _classify(digits: str, plus: bool, cue: str | None) -> str:
     return "number"
 
 
-def identifiers(text: str, tokens: list[Token], ctx: list[Token], lex: Lexicon) -> list[PdSpan]:
+def identifiers(text: str, tokens: list[Token], ctx: list[Token], lex: Lexicon, ctx_text: str = "") -> list[PdSpan]:
     """Numbers that identify someone (by their length and the cues before them) and identifiers with
-    letters or slashes after an identifier cue; ``ctx`` is what was said just before (it lends cues)."""
+    letters or slashes after an identifier cue; ``ctx`` is what was said just before (it lends cues), tokens of
+    ``ctx_text``."""
     both = ctx + tokens
     is_num_both = number_flags(both)
     is_num = is_num_both[len(ctx):]
     cue_with_ctx = CueIndex(both, lex, is_num_both)
     cue_here = CueIndex(tokens, lex, is_num)
-    found = _numbers(text, tokens, len(ctx), is_num, cue_with_ctx, cue_here, lex)
+    going_on = _dictation_going_on(ctx_text, ctx, is_num_both[:len(ctx)], cue_with_ctx, lex) if ctx_text else None
+    found = _numbers(text, tokens, len(ctx), is_num, cue_with_ctx, cue_here, lex, going_on)
     return found + _codes(text, tokens, len(ctx), cue_with_ctx)
 
 
+# words said between two pieces of a dictated number («… двести тридцать» — «да, сорок пять»)
+_GOING_ON = frozenset({"да", "так", "и", "еще", "дальше", "значит", "ну", "вот", "иә", "тағы", "әрі", "қарай"})
+
+
+def _dictation_going_on(ctx_text: str, ctx: list[Token], is_num: list[bool], cues: CueIndex,
+                        lex: Lexicon) -> str | None:
+    """The kind of identifier that what was said just before ends in dictating («… восемь семьсот один двести
+    тридцать»), or None: the next utterance's first number goes on with it, however short («сорок пять»)."""
+    runs = number_runs(ctx, ctx_text, is_num)
+    if not runs:
+        return None
+    last = runs[-1]
+    if any(t.form[:1].isalpha() and t.form not in _GOING_ON for t in ctx[last.last + 1:]):
+        return None
+    cue = cues.before(last.first)
+    if cue in ID_KINDS and len(last.digits) >= lex.mask_digits_with_cue:
+        return cue
+    if len(last.digits) >= lex.always_mask_digits and cue not in ("value", "meter"):
+        return _classify(last.digits, last.plus, cue)
+    return None
+
+
 def _numbers(text: str, tokens: list[Token], n_ctx: int, is_num: list[bool], cue_with_ctx: CueIndex,
-             cue_here: CueIndex, lex: Lexicon) -> list[PdSpan]:
+             cue_here: CueIndex, lex: Lexicon, going_on: str | None = None) -> list[PdSpan]:
     found = []
-    for run in number_runs(tokens, text, is_num):
+    for k, run in enumerate(number_runs(tokens, text, is_num)):
         n = len(run.digits)
+        if k == 0 and going_on and not _unit_after(tokens, run.last + 1, lex) and all(
+                t.form in _GOING_ON or not t.form[:1].isalpha() for t in tokens[:run.first]):
+            a, b = tokens[run.first].start, tokens[run.last].end   # the rest of a number dictated just before
+            found.append(PdSpan(going_on, a, b, text[a:b]))
+            continue
         if n < lex.mask_digits_with_cue or (tokens[run.last].form in _SCALE_WORDS and n < 10):
             continue   # «12 тысяч», «бес мың»: a round amount ends in thousands, an identifier never does
         cue = cue_with_ctx.before(n_ctx + run.first)

@@ -258,6 +258,7 @@ def asked_for_a_name(ctx: list[Token], lex: Lexicon, last_words: int = 8) -> boo
                for t in words for w in t.form.split("-"))   # «аты-жөніңіз» is one token
 
 
+_PATRONYMIC_WORDS = frozenset({"ұлы", "улы", "қызы", "кызы", "оглы", "оглу", "гызы"})
 _ANSWER_SKIP = frozenset({"да", "ага", "на", "это", "я", "а"})
 
 
@@ -327,6 +328,9 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
         take_after_cue(0, _CUE_SKIP | _ANSWER_SKIP)
     # cue phrases: «меня зовут ...», «фамилия ...» (strong), «это ...» (weak)
     for i in range(n):
+        if i and is_name[i - 1] and tokens[i].form in _PATRONYMIC_WORDS:   # «Айгерим Серік қызы», «Рашид оглы»
+            is_name[i] = True
+            continue
         if not alpha[i]:
             continue
         j = _match_cue(tokens, i, lex.name_cues_strong, lex)

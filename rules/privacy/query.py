@@ -10,11 +10,12 @@ know (most customers' names it does not) — counts.  Linear in the query's leng
 """
 from __future__ import annotations
 
+from rules.kazakh import has_kazakh_letter
 from rules.privacy.detect import find_pd
 from rules.privacy.lexicon import STOP_POS, lexicon
 from rules.privacy.lexicon import analyse as _analyse
 from rules.privacy.numbers import number_runs, pd_tokens
-from rules.privacy.people import _kz_name, _not_name
+from rules.privacy.people import _kz_name, _kz_spelled_name, _not_name
 
 QUERY_NUMBER_DIGITS = 3
 
@@ -32,6 +33,11 @@ def pd_terms(query: str) -> list[str]:
         if not t.form[:1].isalpha() or len(t.form) < 3 or _not_name(t, lex):
             continue
         _lemma, pos, name, known = _analyse(t.form)
-        if _kz_name(t.form, lex) or (known and name >= 0.3) or (not known and pos not in STOP_POS):
+        if _kz_name(t.form, lex) or _kz_spelled_name(t.form, lex):
+            out.append(query[t.start:t.end])
+        elif has_kazakh_letter(t.form):   # pymorphy3's guesses say nothing of a Kazakh word: it may be a name
+            out.append(query[t.start:t.end])
+        # an unknown word whose first guess is a verb or an adjective may still be a surname («Кусаинова»)
+        elif (known and name >= 0.3) or (not known and (pos not in STOP_POS or name >= 0.3)):
             out.append(query[t.start:t.end])
     return list(dict.fromkeys(out))
