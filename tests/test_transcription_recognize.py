@@ -245,3 +245,48 @@ def test_at_most_one_second_pass_and_none_when_hopeless(first_pass, decoded_agai
 def test_packed_by_speaker_only_when_the_option_asks(by_speaker_asked, operator_s, customer_s, by_speaker):
     audio = np.zeros(400 * SAMPLE_RATE, np.float32)
     assert packing([audio, audio], _turns(operator_s, customer_s), by_speaker_asked).by_speaker is by_speaker
+
+
+class _Answers(_Scripted):
+    """A decoder that gives each call the next of its answers."""
+
+    def __init__(self, *answers):
+        super().__init__([])
+        self.answers = list(answers)
+
+    def transcribe(self, audio, **kw):
+        self.calls.append({"seconds": len(audio) / SAMPLE_RATE, **kw})
+        return iter(self.answers.pop(0)), None
+
+
+# one piece of three chunks, in the packed stream at 0-3, 3.2-6.7 and 6.9-9.4 s
+THREE_CHUNKS = [Chunk(0.0, 3.0, 0, "operator"), Chunk(3.5, 7.0, 1, "customer"), Chunk(7.5, 10.0, 0, "operator")]
+GREETING = [_word("Тепловые", 0.5, 1.0), _word("сети,", 1.0, 1.5), _word("здравствуйте.", 1.5, 2.5)]
+
+
+def _copy(start):
+    return _segment(start, start + 1.5, [_word(w.word.strip(), start + k * 0.4, start + k * 0.4 + 0.3)
+                                         for k, w in enumerate(GREETING)])
+
+
+@pytest.mark.parametrize("alone, chunk_passes, texts", [
+    # alone, the decoder heard the greeting and then looped on it over the rest of the window: the loop is cut
+    # and the chunks it swallowed are decoded one by one
+    ([_segment(0.0, 2.5, GREETING), _copy(3.3), _copy(5.0), _copy(7.0)], 2,
+     [("operator", "Тепловые сети, здравствуйте."), ("customer", "Показания двести."),
+      ("operator", "Спасибо.")]),
+    # no loop: a chunk left empty stays so (it may be the other side's faint copy)
+    ([_segment(0.0, 2.5, GREETING), _segment(7.0, 8.0, [_word("Спасибо.", 7.2, 7.8)])], 0,
+     [("operator", "Тепловые сети, здравствуйте."), ("operator", "Спасибо.")]),
+])
+def test_the_speech_a_loop_swallowed_is_decoded_chunk_by_chunk(alone, chunk_passes, texts):
+    from transcription.options import TranscribeOptions
+    from transcription.recognize import Recognizer
+
+    answers = [alone, [_segment(0.0, 2.0, [_word("Показания", 0.3, 0.9), _word("двести.", 0.9, 1.6)])],
+               [_segment(0.0, 1.0, [_word("Спасибо.", 0.2, 0.8)])]]
+    rec = Recognizer(TranscribeOptions(device="cpu", language="ru"), model=_Answers(*answers))
+    rec._batched = _Scripted([_segment(0.0, 9.4, GREETING)])   # the customer has no words: decoded again
+    out = rec.recognize(TWO, THREE_CHUNKS)
+    assert [(tag, u.text) for tag, u in out] == texts
+    assert len(rec.model.calls) == 1 + chunk_passes

@@ -36,9 +36,9 @@ ARTEFACTS = re.compile(
     r"(редактор|корректор)\w* субтитр|субтитр\w* (сделал|делал|создавал|подготовил|предоставил)"
     r"|продолжение следует|спасибо за просмотр|подписывайтесь на (мой |наш )?канал|ставьте лайк"
     r"|dimatorzok|amara\.org")
-# the same text this many times in a row is speech («да. да.»); once more is a loop
-REPEATS_KEPT = 2
-REPEAT_MIN_WORDS = 3  # «да.» or «спасибо.» said by turns is not a loop
+# the plain decoder writing the same text again as the next segment is a loop (the speech it stands for is
+# then decoded chunk by chunk: transcription.recognize); a «да.» said twice is lost with it
+REPEATS_KEPT = 1
 # a word this similar (0..100) to a word of a prompt term counts as that word
 ECHO_SIMILARITY = 75
 
@@ -79,13 +79,13 @@ def looping(text: str, max_ratio: float) -> bool:
 
 def without_repeats(segments: Iterable) -> Iterator:
     """The segments less a loop spread over segments: from the ``REPEATS_KEPT + 1``-th time in a row
-    that a segment's text (words only, lower case, at least ``REPEAT_MIN_WORDS`` of them) is the one
-    before it, those segments are dropped.  For the plain decoder, whose segments carry the window's
-    compression ratio (:func:`dropped` judges each segment's own text instead)."""
+    that a segment's text (words only, lower case) is the one before it, those segments are dropped.
+    For the plain decoder, whose segments carry the window's compression ratio (:func:`dropped`
+    judges each segment's own text instead)."""
     last, run = None, 0
     for seg in segments:
         words = tuple(_tokens(seg.text or ""))
-        run = run + 1 if len(words) >= REPEAT_MIN_WORDS and words == last else 1
+        run = run + 1 if words and words == last else 1
         last = words
         if run > REPEATS_KEPT:
             log.debug("dropped segment %.1f-%.1f %r: said %d times in a row", seg.start, seg.end, seg.text, run)

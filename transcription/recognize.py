@@ -190,17 +190,24 @@ def packing(channels: list[np.ndarray], chunks: list[Chunk], by_speaker: bool) -
     return language_packing(channels, chunks) if by_speaker else pack(channels, chunks)
 
 
+def _silent(packed: _Packed, within: tuple[int, int], got: list[tuple[Hashable, Utterance]]) -> list[int]:
+    """The piece's chunks with at least ``MISSED_SPEECH_S`` of speech and not one word on them."""
+    return [i for i in range(within[0], within[1] + 1)
+            if packed.chunks[i].end - packed.chunks[i].start >= MISSED_SPEECH_S and not any(
+                tag == packed.chunks[i].tag and u.start < packed.chunks[i].end and u.end > packed.chunks[i].start
+                for tag, u in got)]
+
+
 def _missed(packed: _Packed, within: tuple[int, int], got: list[tuple[Hashable, Utterance]]) -> str | None:
-    """A chunk of the piece with at least ``MISSED_SPEECH_S`` of speech and not one word on it.
+    """Why a piece looks cut short: a chunk with at least ``MISSED_SPEECH_S`` of speech and not one word on it.
 
     Decoding without timestamps, the batched decoder sometimes stops after
     the first sentence of a piece; the rest of the piece comes out empty.
     """
-    for i in range(within[0], within[1] + 1):
-        c = packed.chunks[i]
-        if c.end - c.start >= MISSED_SPEECH_S and not any(
-                tag == c.tag and u.start < c.end and u.end > c.start for tag, u in got):
-            return f"no words for the speech at {c.start:.1f}-{c.end:.1f} s"
+    silent = _silent(packed, within, got)
+    if silent:
+        c = packed.chunks[silent[0]]
+        return f"no words for the speech at {c.start:.1f}-{c.end:.1f} s"
     return None
 
 
@@ -321,12 +328,21 @@ class Recognizer:
                 said = [sg.avg_logprob for sg in segs if (sg.text or "").strip()]
                 log.debug("piece %.1f-%.1f decoded again alone: %s (best avg log-probability %s)", piece["start"],
                           piece["end"], why, f"{max(said):.2f}" if said else "none")
-                got = self._decode_alone(packed, piece, within, kw)
-                if not got and within[1] > within[0]:
-                    # nothing left even alone (the base model loops on long Kazakh pieces): chunk by chunk
-                    log.debug("piece %.1f-%.1f decoded chunk by chunk", piece["start"], piece["end"])
-                    got = [tu for i in range(within[0], within[1] + 1)
-                           for tu in self._decode_alone(packed, self._chunk_piece(packed, i), (i, i), kw)]
+                got, looped = self._decode_looping(packed, piece, within, kw)
+                if within[1] == within[0]:
+                    silent = []
+                elif not got:
+                    silent = list(range(within[0], within[1] + 1))
+                else:
+                    silent = _silent(packed, within, got) if looped else []
+                if silent:
+                    # nothing left even alone (the base model loops on long Kazakh pieces), or a loop, cut by the
+                    # guards, that swallowed the rest of its window: the speech left without words, chunk by chunk
+                    # (not after a pass that merely left a chunk empty: that may be another voice's faint copy)
+                    log.debug("piece %.1f-%.1f: %d chunk(s) without words decoded one by one", piece["start"],
+                              piece["end"], len(silent))
+                    got += [tu for i in silent
+                            for tu in self._decode_alone(packed, self._chunk_piece(packed, i), (i, i), kw)]
             out += got
         return out
 
@@ -360,11 +376,25 @@ class Recognizer:
                       kw: dict) -> list[tuple[Hashable, Utterance]]:
         """One piece by the plain decoder, once: no prompt, no temperature fallback (at most one second pass
         per piece, so bad audio stays cheap), guards."""
+        return self._decode_looping(packed, piece, within, kw)[0]
+
+    def _decode_looping(self, packed: _Packed, piece: dict, within: tuple[int, int],
+                        kw: dict) -> tuple[list[tuple[Hashable, Utterance]], bool]:
+        """:meth:`_decode_alone`, and whether the decoder looped there."""
         a, b = int(piece["start"] * SAMPLE_RATE), int(piece["end"] * SAMPLE_RATE)
         segments, _ = self.encoder.transcribe(packed.audio[a:b], **{**kw, "initial_prompt": None, "temperature": 0.0})
-        segments = guards.without_repeats(self._kk(segments, kw.get("language")))
-        got = [tu for seg in segments for tu in self._utterances(seg, packed, piece["start"], within)]
-        return [tu for tu in got if not guards.looping(tu[1].text, self.opts.compression_ratio_threshold)]
+        return self._alone_utterances(list(self._kk(segments, kw.get("language"))), packed, piece["start"], within)
+
+    def _alone_utterances(self, segments: list, packed: _Packed, offset: float,
+                          within: tuple[int, int]) -> tuple[list[tuple[Hashable, Utterance]], bool]:
+        """The plain decoder's segments as utterances, loops cut out; and whether there was a loop."""
+        limit = self.opts.compression_ratio_threshold
+        kept = list(guards.without_repeats(segments))
+        looped = len(kept) < len(segments) or any(
+            guards.compression_ratio(seg.text or "") > limit for seg in kept)
+        got = [tu for seg in kept for tu in self._utterances(seg, packed, offset, within)]
+        out = [tu for tu in got if not guards.looping(tu[1].text, limit)]
+        return out, looped or len(out) < len(got)
 
     def _utterances(self, seg, packed: _Packed, offset: float = 0.0,
                     within: tuple[int, int] | None = None) -> list[tuple[Hashable, Utterance]]:
