@@ -269,24 +269,27 @@ def _copy(start):
                                          for k, w in enumerate(GREETING)])
 
 
-@pytest.mark.parametrize("alone, chunk_passes, texts", [
+@pytest.mark.parametrize("alone, passes_after, texts", [
     # alone, the decoder heard the greeting and then looped on it over the rest of the window: the loop is cut
-    # and the chunks it swallowed are decoded one by one
-    ([_segment(0.0, 2.5, GREETING), _copy(3.3), _copy(5.0), _copy(7.0)], 2,
+    # and the speech it swallowed (chunks 2 and 3) is decoded once more, as one piece
+    ([_segment(0.0, 2.5, GREETING), _copy(3.3), _copy(5.0), _copy(7.0)], 1,
      [("operator", "Тепловые сети, здравствуйте."), ("customer", "Показания двести."),
       ("operator", "Спасибо.")]),
     # no loop: a chunk left empty stays so (it may be the other side's faint copy)
     ([_segment(0.0, 2.5, GREETING), _segment(7.0, 8.0, [_word("Спасибо.", 7.2, 7.8)])], 0,
      [("operator", "Тепловые сети, здравствуйте."), ("operator", "Спасибо.")]),
 ])
-def test_the_speech_a_loop_swallowed_is_decoded_chunk_by_chunk(alone, chunk_passes, texts):
+def test_the_speech_a_loop_swallowed_is_decoded_once_more(alone, passes_after, texts):
     from transcription.options import TranscribeOptions
     from transcription.recognize import Recognizer
 
-    answers = [alone, [_segment(0.0, 2.0, [_word("Показания", 0.3, 0.9), _word("двести.", 0.9, 1.6)])],
-               [_segment(0.0, 1.0, [_word("Спасибо.", 0.2, 0.8)])]]
-    rec = Recognizer(TranscribeOptions(device="cpu", language="ru"), model=_Answers(*answers))
+    # the pass after the loop hears from chunk 2 (packed 3.2 s) on; words on chunk 1 would be heard twice
+    after = [_segment(0.0, 5.0, [_word("Показания", 0.3, 0.9), _word("двести.", 0.9, 1.6),
+                                 _word("Спасибо.", 3.9, 4.5)])]
+    rec = Recognizer(TranscribeOptions(device="cpu", language="ru"), model=_Answers(alone, after))
     rec._batched = _Scripted([_segment(0.0, 9.4, GREETING)])   # the customer has no words: decoded again
     out = rec.recognize(TWO, THREE_CHUNKS)
     assert [(tag, u.text) for tag, u in out] == texts
-    assert len(rec.model.calls) == 1 + chunk_passes
+    assert len(rec.model.calls) == 1 + passes_after
+    if passes_after:
+        assert rec.model.calls[1]["seconds"] == pytest.approx(9.4 - 3.2, abs=0.01)

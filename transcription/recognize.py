@@ -329,22 +329,34 @@ class Recognizer:
                 log.debug("piece %.1f-%.1f decoded again alone: %s (best avg log-probability %s)", piece["start"],
                           piece["end"], why, f"{max(said):.2f}" if said else "none")
                 got, looped = self._decode_looping(packed, piece, within, kw)
-                if within[1] == within[0]:
-                    silent = []
-                elif not got:
-                    silent = list(range(within[0], within[1] + 1))
-                else:
-                    silent = _silent(packed, within, got) if looped else []
-                if silent:
-                    # nothing left even alone (the base model loops on long Kazakh pieces), or a loop, cut by the
-                    # guards, that swallowed the rest of its window: the speech left without words, chunk by chunk
-                    # (not after a pass that merely left a chunk empty: that may be another voice's faint copy)
-                    log.debug("piece %.1f-%.1f: %d chunk(s) without words decoded one by one", piece["start"],
-                              piece["end"], len(silent))
-                    got += [tu for i in silent
-                            for tu in self._decode_alone(packed, self._chunk_piece(packed, i), (i, i), kw)]
+                if not got and within[1] > within[0]:
+                    # nothing left even alone (the base model loops on long Kazakh pieces): chunk by chunk
+                    log.debug("piece %.1f-%.1f decoded chunk by chunk", piece["start"], piece["end"])
+                    got = [tu for i in range(within[0], within[1] + 1)
+                           for tu in self._decode_alone(packed, self._chunk_piece(packed, i), (i, i), kw)]
+                elif looped and within[1] > within[0]:
+                    got += self._after_loop(packed, within, got, kw)
             out += got
         return out
+
+    def _after_loop(self, packed: _Packed, within: tuple[int, int], got: list[tuple[Hashable, Utterance]],
+                    kw: dict) -> list[tuple[Hashable, Utterance]]:
+        """The speech a loop swallowed, decoded once more as one piece: from the first chunk the second pass
+        left without words to the last (a loop, cut by the guards, takes the rest of its window with it).
+        One pass, whatever it hears, so that bad audio stays cheap; only words on those chunks are kept
+        (the chunks between were heard already).  A pass that merely left a chunk empty, without a loop,
+        is left alone: the empty chunk may be the other side's faint copy."""
+        silent = _silent(packed, within, got)
+        if not silent:
+            return []
+        first, last = silent[0], silent[-1]
+        piece = {"start": packed.starts[first],
+                 "end": packed.starts[last] + (packed.chunks[last].end - packed.chunks[last].start)}
+        log.debug("piece %.1f-%.1f: the %d chunk(s) a loop swallowed decoded once more", piece["start"],
+                  piece["end"], len(silent))
+        on = [packed.chunks[i] for i in silent]
+        return [(tag, u) for tag, u in self._decode_alone(packed, piece, (first, last), kw)
+                if any(c.tag == tag and u.start < c.end and u.end > c.start for c in on)]
 
     @staticmethod
     def _chunk_piece(packed: _Packed, i: int) -> dict:
