@@ -271,8 +271,8 @@ def _copy(start):
 
 @pytest.mark.parametrize("alone, passes_after, texts", [
     # alone, the decoder heard the greeting and then looped on it over the rest of the window: the loop is cut
-    # and the speech it swallowed (chunks 2 and 3) is decoded once more, as one piece
-    ([_segment(0.0, 2.5, GREETING), _copy(3.3), _copy(5.0), _copy(7.0)], 1,
+    # and the speech it swallowed is decoded once more, each speaker's chunks as one stream
+    ([_segment(0.0, 2.5, GREETING), _copy(3.3), _copy(5.0), _copy(7.0)], 2,
      [("operator", "Тепловые сети, здравствуйте."), ("customer", "Показания двести."),
       ("operator", "Спасибо.")]),
     # no loop: a chunk left empty stays so (it may be the other side's faint copy)
@@ -283,13 +283,12 @@ def test_the_speech_a_loop_swallowed_is_decoded_once_more(alone, passes_after, t
     from transcription.options import TranscribeOptions
     from transcription.recognize import Recognizer
 
-    # the pass after the loop hears from chunk 2 (packed 3.2 s) on; words on chunk 1 would be heard twice
-    after = [_segment(0.0, 5.0, [_word("Показания", 0.3, 0.9), _word("двести.", 0.9, 1.6),
-                                 _word("Спасибо.", 3.9, 4.5)])]
-    rec = Recognizer(TranscribeOptions(device="cpu", language="ru"), model=_Answers(alone, after))
+    customer = [_segment(0.0, 2.0, [_word("Показания", 0.3, 0.9), _word("двести.", 0.9, 1.6)])]
+    operator = [_segment(0.0, 1.0, [_word("Спасибо.", 0.2, 0.8)])]
+    rec = Recognizer(TranscribeOptions(device="cpu", language="ru"), model=_Answers(alone, customer, operator))
     rec._batched = _Scripted([_segment(0.0, 9.4, GREETING)])   # the customer has no words: decoded again
     out = rec.recognize(TWO, THREE_CHUNKS)
     assert [(tag, u.text) for tag, u in out] == texts
     assert len(rec.model.calls) == 1 + passes_after
-    if passes_after:
-        assert rec.model.calls[1]["seconds"] == pytest.approx(9.4 - 3.2, abs=0.01)
+    # each speaker's swallowed speech alone: the customer's 3.5 s, then the operator's 2.5 s (and a gap each)
+    assert [c["seconds"] for c in rec.model.calls[1:]] == pytest.approx([3.5 + GAP_S, 2.5 + GAP_S][:passes_after])

@@ -211,6 +211,19 @@ def _missed(packed: _Packed, within: tuple[int, int], got: list[tuple[Hashable, 
     return None
 
 
+def _subpack(packed: _Packed, indices: list[int]) -> _Packed:
+    """Some of a packing's chunks, packed again one after another with ``GAP_S`` of silence between."""
+    gap = np.zeros(int(GAP_S * SAMPLE_RATE), np.float32)
+    parts, starts, bounds, at = [], [], [], 0
+    for i in indices:
+        a, b = packed.bounds[i]
+        starts.append(at / SAMPLE_RATE)
+        bounds.append((at, at + b - a))
+        parts += [packed.audio[a:b], gap]
+        at += b - a + len(gap)
+    return _Packed(np.concatenate(parts).astype(np.float32), [packed.chunks[i] for i in indices], starts, bounds)
+
+
 class Recognizer:
     """One loaded Whisper model and the settings to run it with."""
 
@@ -341,22 +354,20 @@ class Recognizer:
 
     def _after_loop(self, packed: _Packed, within: tuple[int, int], got: list[tuple[Hashable, Utterance]],
                     kw: dict) -> list[tuple[Hashable, Utterance]]:
-        """The speech a loop swallowed, decoded once more as one piece: from the first chunk the second pass
-        left without words to the last (a loop, cut by the guards, takes the rest of its window with it).
-        One pass, whatever it hears, so that bad audio stays cheap; only words on those chunks are kept
-        (the chunks between were heard already).  A pass that merely left a chunk empty, without a loop,
-        is left alone: the empty chunk may be the other side's faint copy."""
+        """The speech a loop swallowed (a loop, cut by the guards, takes the rest of its window with it),
+        decoded once more: each speaker's chunks that the second pass left without words, as one stream
+        per speaker (so that one voice's loop cannot swallow the other's words again).  One pass per
+        speaker, whatever it hears, so that bad audio stays cheap.  A pass that merely left a chunk empty,
+        without a loop, is left alone: the empty chunk may be the other side's faint copy."""
         silent = _silent(packed, within, got)
-        if not silent:
-            return []
-        first, last = silent[0], silent[-1]
-        piece = {"start": packed.starts[first],
-                 "end": packed.starts[last] + (packed.chunks[last].end - packed.chunks[last].start)}
-        log.debug("piece %.1f-%.1f: the %d chunk(s) a loop swallowed decoded once more", piece["start"],
-                  piece["end"], len(silent))
-        on = [packed.chunks[i] for i in silent]
-        return [(tag, u) for tag, u in self._decode_alone(packed, piece, (first, last), kw)
-                if any(c.tag == tag and u.start < c.end and u.end > c.start for c in on)]
+        out: list[tuple[Hashable, Utterance]] = []
+        for tag in dict.fromkeys(packed.chunks[i].tag for i in silent):
+            sub = _subpack(packed, [i for i in silent if packed.chunks[i].tag == tag])
+            log.debug("%d s of %s's speech a loop swallowed decoded once more", len(sub.audio) // SAMPLE_RATE, tag)
+            segments, _ = self.encoder.transcribe(sub.audio, **{**kw, "initial_prompt": None, "temperature": 0.0})
+            out += self._alone_utterances(list(self._kk(segments, kw.get("language"))), sub, 0.0,
+                                          (0, len(sub.chunks) - 1))[0]
+        return out
 
     @staticmethod
     def _chunk_piece(packed: _Packed, i: int) -> dict:
