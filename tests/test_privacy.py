@@ -301,6 +301,9 @@ def test_addresses_with_the_house_number_before_the_flat(text, masked):
     ("менің атым Айгерим Серік қызы", "менің атым [ФИО]"),        # a patronymic said as two words
     ("Ерлан Серік ұлы хабарласып тұр", "[ФИО] хабарласып тұр"),
     ("ұлы жеңіс күні", "ұлы жеңіс күні"),                         # «ұлы» (great) after no name
+    ("Кеше Ақбөпемен сөйлестім", "Кеше [ФИО] сөйлестім"),          # a capital mid-sentence in Kazakh
+    ("Біз Алматыда тұрамыз", "Біз Алматыда тұрамыз"),             # ...but a place with its ending
+    ("Жұлдызға айтыңыз", "[ФИО] айтыңыз"),                        # a Kazakh case ending after a listed name
 ])
 def test_kazakh_names_and_kazakh_words(text, masked):
     assert mask_text(text)[0] == masked

@@ -269,9 +269,9 @@ def _copy(start):
                                          for k, w in enumerate(GREETING)])
 
 
-@pytest.mark.parametrize("alone, chunk_passes, texts", [
+@pytest.mark.parametrize("alone, passes_after, texts", [
     # alone, the decoder heard the greeting and then looped on it over the rest of the window: the loop is cut
-    # and the chunks it swallowed are decoded one by one
+    # and the speech it swallowed is decoded once more, each speaker's chunks as one stream
     ([_segment(0.0, 2.5, GREETING), _copy(3.3), _copy(5.0), _copy(7.0)], 2,
      [("operator", "Тепловые сети, здравствуйте."), ("customer", "Показания двести."),
       ("operator", "Спасибо.")]),
@@ -279,14 +279,16 @@ def _copy(start):
     ([_segment(0.0, 2.5, GREETING), _segment(7.0, 8.0, [_word("Спасибо.", 7.2, 7.8)])], 0,
      [("operator", "Тепловые сети, здравствуйте."), ("operator", "Спасибо.")]),
 ])
-def test_the_speech_a_loop_swallowed_is_decoded_chunk_by_chunk(alone, chunk_passes, texts):
+def test_the_speech_a_loop_swallowed_is_decoded_once_more(alone, passes_after, texts):
     from transcription.options import TranscribeOptions
     from transcription.recognize import Recognizer
 
-    answers = [alone, [_segment(0.0, 2.0, [_word("Показания", 0.3, 0.9), _word("двести.", 0.9, 1.6)])],
-               [_segment(0.0, 1.0, [_word("Спасибо.", 0.2, 0.8)])]]
-    rec = Recognizer(TranscribeOptions(device="cpu", language="ru"), model=_Answers(*answers))
+    customer = [_segment(0.0, 2.0, [_word("Показания", 0.3, 0.9), _word("двести.", 0.9, 1.6)])]
+    operator = [_segment(0.0, 1.0, [_word("Спасибо.", 0.2, 0.8)])]
+    rec = Recognizer(TranscribeOptions(device="cpu", language="ru"), model=_Answers(alone, customer, operator))
     rec._batched = _Scripted([_segment(0.0, 9.4, GREETING)])   # the customer has no words: decoded again
     out = rec.recognize(TWO, THREE_CHUNKS)
     assert [(tag, u.text) for tag, u in out] == texts
-    assert len(rec.model.calls) == 1 + chunk_passes
+    assert len(rec.model.calls) == 1 + passes_after
+    # each speaker's swallowed speech alone: the customer's 3.5 s, then the operator's 2.5 s (and a gap each)
+    assert [c["seconds"] for c in rec.model.calls[1:]] == pytest.approx([3.5 + GAP_S, 2.5 + GAP_S][:passes_after])

@@ -211,6 +211,19 @@ def _missed(packed: _Packed, within: tuple[int, int], got: list[tuple[Hashable, 
     return None
 
 
+def _subpack(packed: _Packed, indices: list[int]) -> _Packed:
+    """Some of a packing's chunks, packed again one after another with ``GAP_S`` of silence between."""
+    gap = np.zeros(int(GAP_S * SAMPLE_RATE), np.float32)
+    parts, starts, bounds, at = [], [], [], 0
+    for i in indices:
+        a, b = packed.bounds[i]
+        starts.append(at / SAMPLE_RATE)
+        bounds.append((at, at + b - a))
+        parts += [packed.audio[a:b], gap]
+        at += b - a + len(gap)
+    return _Packed(np.concatenate(parts).astype(np.float32), [packed.chunks[i] for i in indices], starts, bounds)
+
+
 class Recognizer:
     """One loaded Whisper model and the settings to run it with."""
 
@@ -329,21 +342,31 @@ class Recognizer:
                 log.debug("piece %.1f-%.1f decoded again alone: %s (best avg log-probability %s)", piece["start"],
                           piece["end"], why, f"{max(said):.2f}" if said else "none")
                 got, looped = self._decode_looping(packed, piece, within, kw)
-                if within[1] == within[0]:
-                    silent = []
-                elif not got:
-                    silent = list(range(within[0], within[1] + 1))
-                else:
-                    silent = _silent(packed, within, got) if looped else []
-                if silent:
-                    # nothing left even alone (the base model loops on long Kazakh pieces), or a loop, cut by the
-                    # guards, that swallowed the rest of its window: the speech left without words, chunk by chunk
-                    # (not after a pass that merely left a chunk empty: that may be another voice's faint copy)
-                    log.debug("piece %.1f-%.1f: %d chunk(s) without words decoded one by one", piece["start"],
-                              piece["end"], len(silent))
-                    got += [tu for i in silent
-                            for tu in self._decode_alone(packed, self._chunk_piece(packed, i), (i, i), kw)]
+                if not got and within[1] > within[0]:
+                    # nothing left even alone (the base model loops on long Kazakh pieces): chunk by chunk
+                    log.debug("piece %.1f-%.1f decoded chunk by chunk", piece["start"], piece["end"])
+                    got = [tu for i in range(within[0], within[1] + 1)
+                           for tu in self._decode_alone(packed, self._chunk_piece(packed, i), (i, i), kw)]
+                elif looped and within[1] > within[0]:
+                    got += self._after_loop(packed, within, got, kw)
             out += got
+        return out
+
+    def _after_loop(self, packed: _Packed, within: tuple[int, int], got: list[tuple[Hashable, Utterance]],
+                    kw: dict) -> list[tuple[Hashable, Utterance]]:
+        """The speech a loop swallowed (a loop, cut by the guards, takes the rest of its window with it),
+        decoded once more: each speaker's chunks that the second pass left without words, as one stream
+        per speaker (so that one voice's loop cannot swallow the other's words again).  One pass per
+        speaker, whatever it hears, so that bad audio stays cheap.  A pass that merely left a chunk empty,
+        without a loop, is left alone: the empty chunk may be the other side's faint copy."""
+        silent = _silent(packed, within, got)
+        out: list[tuple[Hashable, Utterance]] = []
+        for tag in dict.fromkeys(packed.chunks[i].tag for i in silent):
+            sub = _subpack(packed, [i for i in silent if packed.chunks[i].tag == tag])
+            log.debug("%d s of %s's speech a loop swallowed decoded once more", len(sub.audio) // SAMPLE_RATE, tag)
+            segments, _ = self.encoder.transcribe(sub.audio, **{**kw, "initial_prompt": None, "temperature": 0.0})
+            out += self._alone_utterances(list(self._kk(segments, kw.get("language"))), sub, 0.0,
+                                          (0, len(sub.chunks) - 1))[0]
         return out
 
     @staticmethod

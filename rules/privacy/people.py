@@ -39,7 +39,8 @@ _KZ_LETTERS = frozenset("әғқңөұүһі")
 _KZ_PATRONYMIC = re.compile(r"(?:ұлы|қызы)(?:мын|мін|пын|сыз|сың|ның|на|ға|мен|ны|н)?$")
 # Russian and Kazakh case endings after a name («Нурлана», «Нурланом», «Асельге», «Ерланның»): «алмайды» is no «Алма»
 _NAME_ENDINGS = frozenset("а я у ю е ы и ь ой ей ом ем ым ға ге қа ке на не ны ні ды ді ты ті да де та те "
-                          "мен бен пен ның нің дың дің тың тің ка ну".split())
+                          "мен бен пен ның нің дың дің тың тің ка ну "
+                          "га ни ди ти нын нин дын дин тын тин".split())   # the last as Kazakh ones read in Russian
 
 
 def _kz_name_uncached(low: str, lex: Lexicon) -> bool:
@@ -97,6 +98,12 @@ def _place(low: str) -> bool:
     place = sum(p.score for p in parses if "Geox" in p.tag)
     person = sum(p.score for p in parses if {"Name", "Surn", "Patr"} & set(p.tag.grammemes))
     return morph().word_is_known(low) and place > person
+
+
+@lru_cache(maxsize=20_000)
+def _kz_place(low: str) -> bool:
+    """A Kazakh word that is a place with its endings («Алматыда», «Қарағандыдан», «Шымкентте»)."""
+    return any(_place(s.translate(KZ_TO_RU)) or _place(s) for s in kazakh.stems(low))
 
 
 KAZAKH_SHARE = 0.3   # a text with this share of Kazakh words is Kazakh: pymorphy3's guesses do not apply
@@ -291,6 +298,9 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
                                                and _capitalised_mid_sentence(text, tokens, i)
                                                and not _not_name(t, lex)):
             is_name[i] = True
+        elif (kz[i] or kazakh_text) and guess[i] and _capitalised_mid_sentence(text, tokens, i) \
+                and not _not_name(t, lex) and not _kz_place(t.form):
+            is_name[i] = True   # a Kazakh word with a capital mid-sentence: a name («Кеше Ақбөпемен сөйлестім»)
     # address position: «Ирлан, назовите лицевой счёт», «хорошо, Тимур, ...», «алия вы меня слышите»
     for i, t in enumerate(tokens):
         # (a word with a Kazakh letter on the guess only when written with a capital: «қазір сізді...» is «now»)
