@@ -367,13 +367,18 @@ def main(argv: list[str] | None = None) -> int:
     same_cores(opts)
     modes = {"both": ("on", "off"), "on": ("on",), "off": ("off",)}[args.prompt]
     out = compare(calls, args.dir, opts, modes, args.block, not args.no_naive, audio_s)
+    finish(out, args.json)
+    return 0
+
+
+def finish(out: dict, json_path: Path | None) -> None:
+    """The comparison's table, memory and load; and the figures as JSON where asked."""
     report(out)
     print(f"peak memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB this process, "
           f"{resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.0f} MB largest worker; "
           f"load average at the end {os.getloadavg()[0]:.2f}")
-    if args.json:
-        args.json.write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")
-    return 0
+    if json_path:
+        json_path.write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 def compare(calls: list[Call], folder: Path, opts, modes: tuple[str, ...], block: int, naive_too: bool,

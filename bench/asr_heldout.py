@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import resource
 import sys
 from pathlib import Path
 
@@ -29,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from asr import Call, compare, report, same_cores  # noqa: E402
+from asr import Call, compare, finish, same_cores  # noqa: E402
 
 from bench.heldout_corpus import DEFAULT_DIR, N_CALLS, SEED, build, spoken_text  # noqa: E402
 
@@ -82,12 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     out = compare(calls, args.folder / "audio", opts, modes, args.block, True, audio_s, downmixed=False)
     for figures in out.values():
         figures["half"] = args.half
-    report(out)
-    print(f"peak memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB this process, "
-          f"{resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.0f} MB largest worker; "
-          f"load average at the end {os.getloadavg()[0]:.2f}")
-    if args.json:
-        args.json.write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")
+    finish(out, args.json)
     return 0
 
 
