@@ -15,7 +15,8 @@ from rules.privacy import MaskOptions, find_pd, mask_finding, mask_text, mask_tr
 from transcription.schema import Finding, Transcript, Utterance
 
 CORPUS_DIR = Path(__file__).parent / "pd_corpus"
-CORPUS_FILES = (CORPUS_DIR / "utterances.txt", CORPUS_DIR / "heldout.txt", CORPUS_DIR / "dev3_asr.txt")
+CORPUS_FILES = (CORPUS_DIR / "utterances.txt", CORPUS_DIR / "heldout.txt", CORPUS_DIR / "dev3_asr.txt",
+                CORPUS_DIR / "dev4_asr.txt")
 MARK_RE = re.compile(r"\{(\w+):([^{}]*)\}")
 ALNUM = re.compile(r"\w")
 
@@ -414,6 +415,24 @@ def test_quantities_streets_and_amounts(text, masked):
     ("", "это товарищество Береке", "это товарищество [ФИО]"),
 ])
 def test_latin_abbreviations_and_capitals(context, text, masked):
+    assert mask_text(text, context)[0] == masked
+
+
+@pytest.mark.parametrize("context,text,masked", [
+    # a series' letters joined to the digits by a mark said as a word
+    ("Номер договора продиктуйте.", "АТС дробь 5512", "[договор]"),
+    ("", "договор ТЭ тире 4518", "договор [договор]"),
+    # the Kazakh «нүкте» is a dot; «at» is the at-sign, not two letters of the name
+    ("", "электрондық пошта дана собака мейл нүкте ру", "электрондық пошта [e-mail]"),
+    ("", "мой имейл timur.s at gmail dot com", "мой имейл [e-mail]"),
+    # a mail service named alone after «собака», its ending unsaid
+    ("Продиктуйте почту.", "гульмира восемьдесят пять собака гмейл", "[e-mail]"),
+    ("", "почта asem собака яндекс", "почта [e-mail]"),
+    # ...but a dog is still a dog, and a cue word is never a name, not even next to one
+    ("", "собака лает во дворе", "собака лает во дворе"),
+    ("", "пошта Айгерим", "пошта [ФИО]"),
+])
+def test_contract_series_and_spoken_emails(context, text, masked):
     assert mask_text(text, context)[0] == masked
 
 
