@@ -42,18 +42,22 @@ _EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # letter by letter, Latin or by the letters' Russian names («a, s, e, l», «эн, у, эр, эс»: pieces of one to three
 # letters, spaces and commas between); the domain likewise, its dots said or written, or only a known ending
 # after it («мэйл ру»).  The pattern runs only on a bounded window around each «собака» (``_emails``).
-_SEPS = r"(?:точка|dot|тире|дефис|нижнее\s+подч[её]ркивание|подч[её]ркивание)"
+_SEPS = r"(?:точка|нүкте|dot|тире|дефис|нижнее\s+подч[её]ркивание|подч[её]ркивание)"
 _SPOKEN_SEP = rf"(?:\s*[.-]\s*|[\s,]+{_SEPS}[\s,]+)"
-_LETTER = (r"\b(?:[a-z0-9]{1,3}|[а-яёәіңғүұқөһ]|бэ|вэ|гэ|дэ|жэ|зэ|ка|эл|эм|эн|пэ|эр|эс|тэ|эф|ха|цэ|че|ша|ща|кс|икс|зет"
-           r"|игрек|дабл|ю|эй|би|си|ди|джи|эйч|ай|джей|кей|оу|пи|кью|ар|ти|ви|экс|уай|вай|зед|зи)\b")
+# («at» is the at-sign said in English, never two letters of the name)
+_LETTER = (r"\b(?:(?!at\b)[a-z0-9]{1,3}|[а-яёәіңғүұқөһ]|бэ|вэ|гэ|дэ|жэ|зэ|ка|эл|эм|эн|пэ|эр|эс|тэ|эф|ха|цэ|че|ша|ща|кс"
+           r"|икс|зет|игрек|дабл|ю|эй|би|си|ди|джи|эйч|ай|джей|кей|оу|пи|кью|ар|ти|ви|экс|уай|вай|зед|зи)\b")
 _LETTERS = rf"{_LETTER}(?:[\s,]+{_LETTER}){{1,40}}+"   # possessive: a run of letters is never taken apart again
 _PIECE = rf"(?>{_LETTERS}|\w+)"
 _AT_WORDS = r"(?:собака|собачка|эт|at)"
-_DOT = r"(?:\s*\.\s*|[\s,]+(?:точка|dot)[\s,]+)"
+_DOT = r"(?:\s*\.\s*|[\s,]+(?:точка|нүкте|dot)[\s,]+)"
 _ENDINGS = r"(?:ru|ру|com|ком|kz|кз|net|нет|org|орг)"
+# a mail service named alone after «собака», its ending left unsaid: «гульмира восемьдесят пять собака гмейл»
+_SERVICES = (r"(?:mail|gmail|[гж]и?мейл|[гж]и?мэйл|джимейл|джимэйл|мейл|мэйл|yandex|яндекс|inbox|инбокс|list|лист"
+             r"|bk|бк|rambler|рамблер|outlook|аутлук|icloud|айклауд|hotmail|хотмейл|хотмэйл)")
 _SPOKEN_EMAIL_RE = re.compile(
-    rf"(?i)(?<![\w@.\-]){_PIECE}(?:{_SPOKEN_SEP}{_PIECE}){{0,5}}[\s,]+{_AT_WORDS}[\s,]+{_PIECE}"
-    rf"(?:(?:{_DOT}{_PIECE})+|[\s,]+{_ENDINGS}\b)")
+    rf"(?i)(?<![\w@.\-]){_PIECE}(?:{_SPOKEN_SEP}{_PIECE}){{0,5}}[\s,]+{_AT_WORDS}[\s,]+"
+    rf"(?:{_PIECE}(?:(?:{_DOT}{_PIECE})+|[\s,]+{_ENDINGS}\b)|{_SERVICES}\b)")
 _AT_RE = re.compile(rf"(?i)(?<!\w){_AT_WORDS}(?!\w)")
 _EMAIL_WINDOW = (240, 160)   # characters before and after «собака» a spoken address may take
 

@@ -267,7 +267,8 @@ _SCALE_WORDS = frozenset(SCALES) | frozenset(KZ_SCALES)
 # a series' letters said before an identifier's digits: up to four letter tokens (a hyphen between allowed)
 _SERIES_TOKENS = 4
 _WORD_LETTERS = frozenset("авикосуя")   # one-letter Russian words («а», «в», «и»...)
-_HYPHENS = frozenset({"-", "–", "/"})  # one-letter Russian words («а», «в», «и»...): a letter only in capitals
+# between a series' letters and its digits: a mark, or the mark said as a word («АТС дробь 5512», «ТЭ тире 45»)
+_HYPHENS = frozenset({"-", "–", "/", "дробь", "тире", "слэш", "слеш"})
 
 
 def _series_letter(text: str, t: Token, lex: Lexicon, spoken: bool = True) -> bool:
