@@ -436,6 +436,23 @@ def test_contract_series_and_spoken_emails(context, text, masked):
     assert mask_text(text, context)[0] == masked
 
 
+@pytest.mark.parametrize("text,masked,kinds", [
+    # words that say which meter is meant leave the serial-number cue standing; a reading's cue still wins
+    ("номер счётчика горячей воды 5 0 0 1 8 4 7", "номер счётчика горячей воды [номер]", ["number"]),
+    ("номер счётчика холодной воды на кухне 4471", "номер счётчика холодной воды на кухне [номер]", ["number"]),
+    ("номер счётчика горячей воды, показания 345", "номер счётчика горячей воды, показания 345", []),
+    ("счётчик горячей воды 345", "счётчик горячей воды 345", []),
+    # spaces around a written «@» after a Latin name; a word before a bare «@ mail.ru» is no address
+    ("почта askar @ mail.ru", "почта [e-mail]", ["email"]),
+    ("напишите @ mail.ru", "напишите @ mail.ru", []),
+    # letters inside an identifier are its series, not a name
+    ("на счётчике написано номер 45АБ1207", "на счётчике написано номер [номер]", ["number"]),
+])
+def test_meter_qualifiers_spaced_at_and_series_inside(text, masked, kinds):
+    out, spans = mask_text(text)
+    assert (out, [s.kind for s in spans]) == (masked, kinds)
+
+
 def test_find_pd_gives_character_spans_and_kinds():
     """Spans, not just masked text: audio redaction maps them onto the words' timestamps."""
     text = "Ирлан, ваш лицевой 7,8,9,1,2,3, телефон восемь семьсот один пять пять пять два два три три."

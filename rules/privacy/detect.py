@@ -37,7 +37,8 @@ __all__ = ["KINDS", "MaskOptions", "PdSpan", "PrivacyError", "context_before", "
 _PRIORITY = {k: i for i, k in enumerate(KINDS)}
 CONTEXT_UTTERANCES = 3
 MEMO_LIMIT = 200_000
-_EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# written, or with spaces around «@» after a Latin name («askar @ mail.ru»)
+_EMAIL_RE = re.compile(r"(?<![\w.+-])(?:[\w.+-]+|[a-zA-Z0-9._+-]+ )@ ?[\w-]+(?:\.[\w-]+)+")
 # a spoken address: the name before «собака» may be said in pieces («erlan точка sadykov», «aset тире 77») or
 # letter by letter, Latin or by the letters' Russian names («a, s, e, l», «эн, у, эр, эс»: pieces of one to three
 # letters, spaces and commas between); the domain likewise, its dots said or written, or only a known ending
@@ -132,6 +133,11 @@ def _merge(spans: list[PdSpan], text: str) -> list[PdSpan]:
         if merged and s.start < merged[-1].end:
             m = merged[-1]
             kind = m.kind if _PRIORITY[m.kind] <= _PRIORITY[s.kind] else s.kind
+            if "name" in (m.kind, s.kind) and m.kind != s.kind:
+                # letters inside an identifier («45АБ1207») are its series, not a name: the identifier's kind
+                name, other = (m, s) if m.kind == "name" else (s, m)
+                if other.start <= name.start and name.end <= other.end:
+                    kind = other.kind
             end = max(m.end, s.end)
             merged[-1] = PdSpan(kind, m.start, end, text[m.start:end])
         else:

@@ -73,6 +73,7 @@ class Lexicon:
     address_cue_stems: tuple[str, ...] = ()
     meter_words: set[str] = field(default_factory=set)
     meter_stems: tuple[str, ...] = ()
+    meter_qualifiers: frozenset[str] = frozenset()
     letter_names: frozenset[str] = frozenset()
     memo: dict = field(default_factory=dict, repr=False)  # answers per word form, kept by the detectors
 
@@ -111,6 +112,7 @@ def lexicon() -> Lexicon:
             address_cue_stems=tuple(norm(w) for w in data.get("address_cue_stems") or ()),
             meter_words={norm(w) for w in data.get("meter_words") or ()},
             meter_stems=tuple(norm(w) for w in data.get("meter_stems") or ()),
+            meter_qualifiers=frozenset(norm(w) for w in data.get("meter_qualifiers") or ()),
             letter_names=frozenset(norm(w) for w in data.get("letter_names") or ()),
         )
     except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError) as e:

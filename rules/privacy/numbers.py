@@ -129,6 +129,9 @@ class CueIndex:
                 continue
             words += 1
             kind = "meter" if _meter_number(tokens, i, lex) else _cue_kind(t, lex)
+            if kind == "value" and last_kind == "meter" and (t.form in lex.meter_qualifiers
+                                                              or _analyse(t.form)[0] in lex.meter_qualifiers):
+                kind = None   # «номер счётчика горячей воды …»: which meter, not a reading
             if kind is not None:
                 last_kind, last_at = kind, words
         self._after = last_kind if words - last_at < window else None
