@@ -453,6 +453,31 @@ def test_meter_qualifiers_spaced_at_and_series_inside(text, masked, kinds):
     assert (out, [s.kind for s in spans]) == (masked, kinds)
 
 
+@pytest.mark.parametrize("text,masked", [
+    # the Kazakh compound «келісімшарт» is a contract's cue
+    ("келісімшарт нөмірі 4518", "келісімшарт нөмірі [договор]"),
+    ("келісімшарт бойынша төлем жасадым 4518 теңге", "келісімшарт бойынша төлем жасадым 4518 теңге"),
+    # a word naming the service between a contract's cue and «номер»: the cue stands; after a number it does not
+    ("договор на отопление номер эн тэ эс четыреста дробь двенадцать", "договор на отопление номер [договор]"),
+    ("договор 4512 на отопление 450", "договор [договор] на отопление 450"),
+    ("лицевой счёт горячая вода 345", "лицевой счёт горячая вода 345"),
+    ("номер счётчика 5001847 горячая вода 345", "номер счётчика [номер] горячая вода 345"),
+    # «номер» and the meter's name with two words between that are no cue
+    ("номер на корпусе счётчика ЦЭ 6803 0045", "номер на корпусе счётчика [номер]"),
+    ("номер заявки по счётчику 4512", "номер заявки по счётчику 4512"),
+    # meters' other names, a mail service said in two words or misspelt, initials next to a surname
+    ("номер тепломера ТМ 5501", "номер тепломера [номер]"),
+    ("санауыш нөмірі 0 4 5 7 1 2", "санауыш нөмірі [номер]"),
+    ("почта нурик собака джи мейл", "почта [e-mail]"),
+    ("почта айдар собака майл", "почта [e-mail]"),
+    ("абонент Ахметов А. Б.", "абонент [ФИО]."),
+    ("заявление подписал А.Б. Ахметов", "заявление подписал [ФИО]"),
+    ("Ахметов. А вы кто?", "[ФИО]. А вы кто?"),
+])
+def test_kazakh_contract_service_words_meter_names_and_initials(text, masked):
+    assert mask_text(text)[0] == masked
+
+
 def test_find_pd_gives_character_spans_and_kinds():
     """Spans, not just masked text: audio redaction maps them onto the words' timestamps."""
     text = "Ирлан, ваш лицевой 7,8,9,1,2,3, телефон восемь семьсот один пять пять пять два два три три."

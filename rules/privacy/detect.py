@@ -54,8 +54,8 @@ _AT_WORDS = r"(?:собака|собачка|эт|at)"
 _DOT = r"(?:\s*\.\s*|[\s,]+(?:точка|нүкте|dot)[\s,]+)"
 _ENDINGS = r"(?:ru|ру|com|ком|kz|кз|net|нет|org|орг)"
 # a mail service named alone after «собака», its ending left unsaid: «гульмира восемьдесят пять собака гмейл»
-_SERVICES = (r"(?:mail|gmail|[гж]и?мейл|[гж]и?мэйл|джимейл|джимэйл|мейл|мэйл|yandex|яндекс|inbox|инбокс|list|лист"
-             r"|bk|бк|rambler|рамблер|outlook|аутлук|icloud|айклауд|hotmail|хотмейл|хотмэйл)")
+_SERVICES = (r"(?:mail|gmail|[гж]и?мейл|[гж]и?мэйл|джи\s?мейл|джи\s?мэйл|мейл|мэйл|майл|маил|yandex|яндекс|inbox"
+             r"|инбокс|list|лист|bk|бк|rambler|рамблер|outlook|аутлук|icloud|айклауд|hotmail|хотмейл|хотмэйл)")
 _SPOKEN_EMAIL_RE = re.compile(
     rf"(?i)(?<![\w@.\-]){_PIECE}(?:{_SPOKEN_SEP}{_PIECE}){{0,5}}[\s,]+{_AT_WORDS}[\s,]+"
     rf"(?:{_PIECE}(?:(?:{_DOT}{_PIECE})+|[\s,]+{_ENDINGS}\b)|{_SERVICES}\b)")

@@ -90,6 +90,26 @@ def _not_name(t: Token, lex: Lexicon) -> bool:
     return got
 
 
+_INITIALS = 2   # «Ахметов А. Б.», «А.Б. Ахметов»
+
+
+def _initials(text: str, tokens: list[Token], first: int, last: int) -> tuple[int, int]:
+    """A name's span with the initials written next to it taken in: a single capital letter and a dot."""
+
+    def initial(k: int) -> bool:
+        return 0 <= k < len(tokens) - 1 and tokens[k].end - tokens[k].start == 1 \
+            and text[tokens[k].start].isupper() and tokens[k + 1].form == "."
+
+    a, b = tokens[first].start, tokens[last].end
+    k = last + 1
+    while k <= last + 2 * _INITIALS and initial(k):
+        b, k = tokens[k].end, k + 2
+    k = first - 2
+    while k >= first - 2 * _INITIALS and initial(k):
+        a, k = tokens[k].start, k - 2
+    return a, b
+
+
 def _cue_word(t: Token, lex: Lexicon) -> bool:
     """A cue for personal data («телефон», «почта», «пошта»): never a name, not even next to one."""
     lemma = _analyse(t.form)[0]
@@ -366,7 +386,8 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
             j = i
             while j + 1 < n and is_name[j + 1]:
                 j += 1
-            found.append(_span("name", text, tokens[i].start, tokens[j].end))
+            a, b = _initials(text, tokens, i, j)
+            found.append(_span("name", text, a, b))
             i = j + 1
         else:
             i += 1
