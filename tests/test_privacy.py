@@ -478,6 +478,26 @@ def test_kazakh_contract_service_words_meter_names_and_initials(text, masked):
     assert mask_text(text)[0] == masked
 
 
+@pytest.mark.parametrize("context,text,masked", [
+    # an e-mail dictated in pieces over several utterances, after a question for it or a piece of it
+    ("Продиктуйте почту. Так, слушаю.", "айгерим точка сапарова", "[e-mail]"),
+    ("Продиктуйте почту. айгерим точка сапарова", "собака мейл точка ру", "[e-mail]"),
+    ("Электронную почту скажите.", "ерлан восемьдесят", "[e-mail]"),
+    ("айгерим точка сапарова", "собака гмейл ком", "[e-mail]"),
+    # ...but the answer's ordinary words stay, and without such a question nothing changes
+    ("Продиктуйте почту.", "у меня нет почты", "у меня нет почты"),
+    ("Продиктуйте почту.", "да, сейчас, минутку", "да, сейчас, минутку"),
+    ("айгерим собака мейл ру", "да, правильно, спасибо", "да, правильно, спасибо"),
+    ("Адрес объекта?", "Сейфуллина 500, офис 12", "[адрес]"),
+    ("", "собака мейл точка ру", "собака мейл точка ру"),
+    # the rest of a number dictated before, opened by the mark said as a word
+    ("Номер договора? четыре пять один", "дробь двенадцать", "[договор]"),
+    ("Показания? четыре пять один", "дробь двенадцать", "дробь двенадцать"),
+])
+def test_pieces_dictated_across_utterances(context, text, masked):
+    assert mask_text(text, context)[0] == masked
+
+
 def test_find_pd_gives_character_spans_and_kinds():
     """Spans, not just masked text: audio redaction maps them onto the words' timestamps."""
     text = "Ирлан, ваш лицевой 7,8,9,1,2,3, телефон восемь семьсот один пять пять пять два два три три."

@@ -84,6 +84,8 @@ def find_pd(text: str, context: str = "", options: MaskOptions | None = None) ->
     tokens = pd_tokens(text)
     spans: list[PdSpan] = []
     spans += _emails(text)
+    if ctx_tokens and _email_asked(context, ctx_tokens, lex):
+        spans += _email_answer(text)
     spans += _identifiers(text, tokens, ctx_tokens, lex, context)
     spans += _addresses(text, tokens, lex)
     keep = {_e(n) for name in options.keep_names for n in name.split()}
@@ -166,6 +168,40 @@ def _emails(text: str) -> list[PdSpan]:
                 found.append(_span("email", text, _local_part_start(text, m.start()), m.end()))
                 done = m.end()
                 break
+    return found
+
+
+_ANSWER_WORD_RE = re.compile(r"[\w+-]+(?:\.[\w+-]+)*")
+_ANSWER_GAP_RE = re.compile(r"[\s,]*")
+_SEP_WORD_RE = re.compile(rf"(?i){_SEPS}|{_AT_WORDS}|нижнее|{_SERVICES}|{_ENDINGS}")
+
+
+def _email_asked(context: str, ctx_tokens: list, lex) -> bool:
+    """What was said just before asks for an e-mail («Продиктуйте почту»), or dictates one («айгерим точка
+    сапарова», «… собака»): within the last ``cue_window`` words."""
+    words = [t for t in ctx_tokens if t.form[:1].isalpha()][-lex.cue_window:]
+    return any(t.form in lex.email_questions for t in words) or bool(
+        _AT_RE.search(context, max(0, len(context) - 80)))
+
+
+def _email_answer(text: str) -> list[PdSpan]:
+    """An answer to a question for an e-mail, dictated in pieces over several utterances: a run of two pieces or
+    more — names, words the dictionary does not know, letters, digits, number words, «точка», «собака», a mail
+    service — is (part of) the address: «айгерим точка сапарова» / «собака мейл точка ру», «ерлан восемьдесят»."""
+    found, run_start, run_end, pieces, pos = [], -1, -1, 0, 0
+    for m in _ANSWER_WORD_RE.finditer(text):
+        low = m.group().lower()
+        joined = _ANSWER_GAP_RE.fullmatch(text, pos, m.start()) is not None
+        piece = bool(_SEP_WORD_RE.fullmatch(low) or _LETTER_RE.fullmatch(low) or "." in low or _local_word(low))
+        if piece and joined and pieces:
+            run_end, pieces = m.end(), pieces + 1
+        else:
+            if pieces >= 2:
+                found.append(_span("email", text, run_start, run_end))
+            run_start, run_end, pieces = (m.start(), m.end(), 1) if piece else (-1, -1, 0)
+        pos = m.end()
+    if pieces >= 2:
+        found.append(_span("email", text, run_start, run_end))
     return found
 
 

@@ -68,6 +68,7 @@ class Lexicon:
     vocative_after_endings: tuple[str, ...] = ()
     honorifics: frozenset[str] = frozenset()
     email_cues: frozenset[str] = frozenset()
+    email_questions: frozenset[str] = frozenset()
     name_questions: frozenset[str] = frozenset()
     dwelling_words: frozenset[str] = frozenset()
     address_cue_stems: tuple[str, ...] = ()
@@ -107,6 +108,7 @@ def lexicon() -> Lexicon:
             vocative_after_endings=tuple(norm(w) for w in data.get("vocative_after_endings") or ()),
             honorifics=frozenset(norm(w) for w in data.get("honorifics") or ()),
             email_cues=frozenset(norm(w) for w in data.get("email_cues") or ()),
+            email_questions=frozenset(norm(w) for w in data.get("email_questions") or ()),
             name_questions=frozenset(norm(w) for w in data.get("name_questions") or ()),
             dwelling_words=frozenset(norm(w) for w in data.get("dwelling_words") or ()),
             address_cue_stems=tuple(norm(w) for w in data.get("address_cue_stems") or ()),

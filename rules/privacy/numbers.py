@@ -256,8 +256,11 @@ def _numbers(text: str, tokens: list[Token], n_ctx: int, is_num: list[bool], cue
     for k, run in enumerate(number_runs(tokens, text, is_num)):
         n = len(run.digits)
         if k == 0 and going_on and not _unit_after(tokens, run.last + 1, lex) and all(
-                t.form in _GOING_ON or not t.form[:1].isalpha() for t in tokens[:run.first]):
+                t.form in _GOING_ON or t.form in JOINERS or not t.form[:1].isalpha() for t in tokens[:run.first]):
             a, b = tokens[run.first].start, tokens[run.last].end   # the rest of a number dictated just before
+            j = run.first - 1
+            while j >= 0 and tokens[j].form in JOINERS and tokens[j].form[:1].isalpha():
+                a, j = tokens[j].start, j - 1   # «… четыре пять один» — «дробь двенадцать»: the mark said goes too
             found.append(PdSpan(going_on, a, b, text[a:b]))
             continue
         if n < lex.mask_digits_with_cue or (tokens[run.last].form in _SCALE_WORDS and n < 10):
