@@ -84,7 +84,7 @@ def find_pd(text: str, context: str = "", options: MaskOptions | None = None) ->
     tokens = pd_tokens(text)
     spans: list[PdSpan] = []
     spans += _emails(text)
-    if ctx_tokens and _email_asked(context, ctx_tokens, lex):
+    if (ctx_tokens and _email_asked(context, ctx_tokens, lex)) or _AT_OPENING_RE.match(text):
         spans += _email_answer(text)
     spans += _identifiers(text, tokens, ctx_tokens, lex, context)
     spans += _addresses(text, tokens, lex)
@@ -171,6 +171,8 @@ def _emails(text: str) -> list[PdSpan]:
     return found
 
 
+# an utterance that opens with «собака» and a mail service or a domain: the second half of a dictated address
+_AT_OPENING_RE = re.compile(rf"(?i)\W*{_AT_WORDS}[\s,]+(?:{_SERVICES}\b|{_ENDINGS}\b|\w+{_DOT}\w)")
 _ANSWER_WORD_RE = re.compile(r"[\w+-]+(?:\.[\w+-]+)*")
 _ANSWER_GAP_RE = re.compile(r"[\s,]*")
 _SEP_WORD_RE = re.compile(rf"(?i){_SEPS}|{_AT_WORDS}|нижнее|{_SERVICES}|{_ENDINGS}")
