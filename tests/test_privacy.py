@@ -15,7 +15,8 @@ from rules.privacy import MaskOptions, find_pd, mask_finding, mask_text, mask_tr
 from transcription.schema import Finding, Transcript, Utterance
 
 CORPUS_DIR = Path(__file__).parent / "pd_corpus"
-CORPUS_FILES = (CORPUS_DIR / "utterances.txt", CORPUS_DIR / "heldout.txt", CORPUS_DIR / "dev3_asr.txt")
+CORPUS_FILES = (CORPUS_DIR / "utterances.txt", CORPUS_DIR / "heldout.txt", CORPUS_DIR / "dev3_asr.txt",
+                CORPUS_DIR / "dev4_asr.txt")
 MARK_RE = re.compile(r"\{(\w+):([^{}]*)\}")
 ALNUM = re.compile(r"\w")
 
@@ -414,6 +415,87 @@ def test_quantities_streets_and_amounts(text, masked):
     ("", "это товарищество Береке", "это товарищество [ФИО]"),
 ])
 def test_latin_abbreviations_and_capitals(context, text, masked):
+    assert mask_text(text, context)[0] == masked
+
+
+@pytest.mark.parametrize("context,text,masked", [
+    # a series' letters joined to the digits by a mark said as a word
+    ("Номер договора продиктуйте.", "АТС дробь 5512", "[договор]"),
+    ("", "договор ТЭ тире 4518", "договор [договор]"),
+    # the Kazakh «нүкте» is a dot; «at» is the at-sign, not two letters of the name
+    ("", "электрондық пошта дана собака мейл нүкте ру", "электрондық пошта [e-mail]"),
+    ("", "мой имейл timur.s at gmail dot com", "мой имейл [e-mail]"),
+    # a mail service named alone after «собака», its ending unsaid
+    ("Продиктуйте почту.", "гульмира восемьдесят пять собака гмейл", "[e-mail]"),
+    ("", "почта asem собака яндекс", "почта [e-mail]"),
+    # ...but a dog is still a dog, and a cue word is never a name, not even next to one
+    ("", "у нас собака лает во дворе", "у нас собака лает во дворе"),
+    ("", "пошта айгерим", "пошта [ФИО]"),
+])
+def test_contract_series_and_spoken_emails(context, text, masked):
+    assert mask_text(text, context)[0] == masked
+
+
+@pytest.mark.parametrize("text,masked,kinds", [
+    # words that say which meter is meant leave the serial-number cue standing; a reading's cue still wins
+    ("номер счётчика горячей воды 5 0 0 1 8 4 7", "номер счётчика горячей воды [номер]", ["number"]),
+    ("номер счётчика холодной воды на кухне 4471", "номер счётчика холодной воды на кухне [номер]", ["number"]),
+    ("номер счётчика горячей воды, показания 345", "номер счётчика горячей воды, показания 345", []),
+    ("счётчик горячей воды 345", "счётчик горячей воды 345", []),
+    # spaces around a written «@» after a Latin name; a word before a bare «@ mail.ru» is no address
+    ("почта askar @ mail.ru", "почта [e-mail]", ["email"]),
+    ("напишите @ mail.ru", "напишите @ mail.ru", []),
+    # letters inside an identifier are its series, not a name
+    ("на счётчике написано номер 45АБ1207", "на счётчике написано номер [номер]", ["number"]),
+])
+def test_meter_qualifiers_spaced_at_and_series_inside(text, masked, kinds):
+    out, spans = mask_text(text)
+    assert (out, [s.kind for s in spans]) == (masked, kinds)
+
+
+@pytest.mark.parametrize("text,masked", [
+    # the Kazakh compound «келісімшарт» is a contract's cue
+    ("келісімшарт нөмірі 4518", "келісімшарт нөмірі [договор]"),
+    ("келісімшарт бойынша төлем жасадым 4518 теңге", "келісімшарт бойынша төлем жасадым 4518 теңге"),
+    # a word naming the service between a contract's cue and «номер»: the cue stands; after a number it does not
+    ("договор на отопление номер эн тэ эс четыреста дробь двенадцать", "договор на отопление номер [договор]"),
+    ("договор 4512 на отопление 450", "договор [договор] на отопление 450"),
+    ("лицевой счёт горячая вода 345", "лицевой счёт горячая вода 345"),
+    ("номер счётчика 5001847 горячая вода 345", "номер счётчика [номер] горячая вода 345"),
+    # «номер» and the meter's name with two words between that are no cue
+    ("номер на корпусе счётчика ЦЭ 6803 0045", "номер на корпусе счётчика [номер]"),
+    ("номер заявки по счётчику 4512", "номер заявки по счётчику 4512"),
+    # meters' other names, a mail service said in two words or misspelt, initials next to a surname
+    ("номер тепломера ТМ 5501", "номер тепломера [номер]"),
+    ("санауыш нөмірі 0 4 5 7 1 2", "санауыш нөмірі [номер]"),
+    ("почта нурик собака джи мейл", "почта [e-mail]"),
+    ("почта айдар собака майл", "почта [e-mail]"),
+    ("абонент Ахметов А. Б.", "абонент [ФИО]."),
+    ("заявление подписал А.Б. Ахметов", "заявление подписал [ФИО]"),
+    ("Ахметов. А вы кто?", "[ФИО]. А вы кто?"),
+])
+def test_kazakh_contract_service_words_meter_names_and_initials(text, masked):
+    assert mask_text(text)[0] == masked
+
+
+@pytest.mark.parametrize("context,text,masked", [
+    # an e-mail dictated in pieces over several utterances, after a question for it or a piece of it
+    ("Продиктуйте почту. Так, слушаю.", "айгерим точка сапарова", "[e-mail]"),
+    ("Продиктуйте почту. айгерим точка сапарова", "собака мейл точка ру", "[e-mail]"),
+    ("Электронную почту скажите.", "ерлан восемьдесят", "[e-mail]"),
+    ("айгерим точка сапарова", "собака гмейл ком", "[e-mail]"),
+    # ...but the answer's ordinary words stay, and without such a question nothing changes
+    ("Продиктуйте почту.", "у меня нет почты", "у меня нет почты"),
+    ("Продиктуйте почту.", "да, сейчас, минутку", "да, сейчас, минутку"),
+    ("айгерим собака мейл ру", "да, правильно, спасибо", "да, правильно, спасибо"),
+    ("Адрес объекта?", "Сейфуллина 500, офис 12", "[адрес]"),
+    ("", "собака мейл точка ру", "[e-mail]"),        # the second half of an address, whatever came before
+    ("", "собака у нас злая, мастер не зайдёт", "собака у нас злая, мастер не зайдёт"),
+    # the rest of a number dictated before, opened by the mark said as a word
+    ("Номер договора? четыре пять один", "дробь двенадцать", "[договор]"),
+    ("Показания? четыре пять один", "дробь двенадцать", "дробь двенадцать"),
+])
+def test_pieces_dictated_across_utterances(context, text, masked):
     assert mask_text(text, context)[0] == masked
 
 

@@ -37,23 +37,28 @@ __all__ = ["KINDS", "MaskOptions", "PdSpan", "PrivacyError", "context_before", "
 _PRIORITY = {k: i for i, k in enumerate(KINDS)}
 CONTEXT_UTTERANCES = 3
 MEMO_LIMIT = 200_000
-_EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# written, or with spaces around «@» after a Latin name («askar @ mail.ru»)
+_EMAIL_RE = re.compile(r"(?<![\w.+-])(?:[\w.+-]+|[a-zA-Z0-9._+-]+ )@ ?[\w-]+(?:\.[\w-]+)+")
 # a spoken address: the name before «собака» may be said in pieces («erlan точка sadykov», «aset тире 77») or
 # letter by letter, Latin or by the letters' Russian names («a, s, e, l», «эн, у, эр, эс»: pieces of one to three
 # letters, spaces and commas between); the domain likewise, its dots said or written, or only a known ending
 # after it («мэйл ру»).  The pattern runs only on a bounded window around each «собака» (``_emails``).
-_SEPS = r"(?:точка|dot|тире|дефис|нижнее\s+подч[её]ркивание|подч[её]ркивание)"
+_SEPS = r"(?:точка|нүкте|dot|тире|дефис|нижнее\s+подч[её]ркивание|подч[её]ркивание)"
 _SPOKEN_SEP = rf"(?:\s*[.-]\s*|[\s,]+{_SEPS}[\s,]+)"
-_LETTER = (r"\b(?:[a-z0-9]{1,3}|[а-яёәіңғүұқөһ]|бэ|вэ|гэ|дэ|жэ|зэ|ка|эл|эм|эн|пэ|эр|эс|тэ|эф|ха|цэ|че|ша|ща|кс|икс|зет"
-           r"|игрек|дабл|ю|эй|би|си|ди|джи|эйч|ай|джей|кей|оу|пи|кью|ар|ти|ви|экс|уай|вай|зед|зи)\b")
+# («at» is the at-sign said in English, never two letters of the name)
+_LETTER = (r"\b(?:(?!at\b)[a-z0-9]{1,3}|[а-яёәіңғүұқөһ]|бэ|вэ|гэ|дэ|жэ|зэ|ка|эл|эм|эн|пэ|эр|эс|тэ|эф|ха|цэ|че|ша|ща|кс"
+           r"|икс|зет|игрек|дабл|ю|эй|би|си|ди|джи|эйч|ай|джей|кей|оу|пи|кью|ар|ти|ви|экс|уай|вай|зед|зи)\b")
 _LETTERS = rf"{_LETTER}(?:[\s,]+{_LETTER}){{1,40}}+"   # possessive: a run of letters is never taken apart again
 _PIECE = rf"(?>{_LETTERS}|\w+)"
 _AT_WORDS = r"(?:собака|собачка|эт|at)"
-_DOT = r"(?:\s*\.\s*|[\s,]+(?:точка|dot)[\s,]+)"
+_DOT = r"(?:\s*\.\s*|[\s,]+(?:точка|нүкте|dot)[\s,]+)"
 _ENDINGS = r"(?:ru|ру|com|ком|kz|кз|net|нет|org|орг)"
+# a mail service named alone after «собака», its ending left unsaid: «гульмира восемьдесят пять собака гмейл»
+_SERVICES = (r"(?:mail|gmail|[гж]и?мейл|[гж]и?мэйл|джи\s?мейл|джи\s?мэйл|мейл|мэйл|майл|маил|yandex|яндекс|inbox"
+             r"|инбокс|list|лист|bk|бк|rambler|рамблер|outlook|аутлук|icloud|айклауд|hotmail|хотмейл|хотмэйл)")
 _SPOKEN_EMAIL_RE = re.compile(
-    rf"(?i)(?<![\w@.\-]){_PIECE}(?:{_SPOKEN_SEP}{_PIECE}){{0,5}}[\s,]+{_AT_WORDS}[\s,]+{_PIECE}"
-    rf"(?:(?:{_DOT}{_PIECE})+|[\s,]+{_ENDINGS}\b)")
+    rf"(?i)(?<![\w@.\-]){_PIECE}(?:{_SPOKEN_SEP}{_PIECE}){{0,5}}[\s,]+{_AT_WORDS}[\s,]+"
+    rf"(?:{_PIECE}(?:(?:{_DOT}{_PIECE})+|[\s,]+{_ENDINGS}\b)|{_SERVICES}\b)")
 _AT_RE = re.compile(rf"(?i)(?<!\w){_AT_WORDS}(?!\w)")
 _EMAIL_WINDOW = (240, 160)   # characters before and after «собака» a spoken address may take
 
@@ -79,6 +84,8 @@ def find_pd(text: str, context: str = "", options: MaskOptions | None = None) ->
     tokens = pd_tokens(text)
     spans: list[PdSpan] = []
     spans += _emails(text)
+    if (ctx_tokens and _email_asked(context, ctx_tokens, lex)) or _AT_OPENING_RE.match(text):
+        spans += _email_answer(text)
     spans += _identifiers(text, tokens, ctx_tokens, lex, context)
     spans += _addresses(text, tokens, lex)
     keep = {_e(n) for name in options.keep_names for n in name.split()}
@@ -128,6 +135,11 @@ def _merge(spans: list[PdSpan], text: str) -> list[PdSpan]:
         if merged and s.start < merged[-1].end:
             m = merged[-1]
             kind = m.kind if _PRIORITY[m.kind] <= _PRIORITY[s.kind] else s.kind
+            if "name" in (m.kind, s.kind) and m.kind != s.kind:
+                # letters inside an identifier («45АБ1207») are its series, not a name: the identifier's kind
+                name, other = (m, s) if m.kind == "name" else (s, m)
+                if other.start <= name.start and name.end <= other.end:
+                    kind = other.kind
             end = max(m.end, s.end)
             merged[-1] = PdSpan(kind, m.start, end, text[m.start:end])
         else:
@@ -156,6 +168,42 @@ def _emails(text: str) -> list[PdSpan]:
                 found.append(_span("email", text, _local_part_start(text, m.start()), m.end()))
                 done = m.end()
                 break
+    return found
+
+
+# an utterance that opens with «собака» and a mail service or a domain: the second half of a dictated address
+_AT_OPENING_RE = re.compile(rf"(?i)\W*{_AT_WORDS}[\s,]+(?:{_SERVICES}\b|{_ENDINGS}\b|\w+{_DOT}\w)")
+_ANSWER_WORD_RE = re.compile(r"[\w+-]+(?:\.[\w+-]+)*")
+_ANSWER_GAP_RE = re.compile(r"[\s,]*")
+_SEP_WORD_RE = re.compile(rf"(?i){_SEPS}|{_AT_WORDS}|нижнее|{_SERVICES}|{_ENDINGS}")
+
+
+def _email_asked(context: str, ctx_tokens: list, lex) -> bool:
+    """What was said just before asks for an e-mail («Продиктуйте почту»), or dictates one («айгерим точка
+    сапарова», «… собака»): within the last ``cue_window`` words."""
+    words = [t for t in ctx_tokens if t.form[:1].isalpha()][-lex.cue_window:]
+    return any(t.form in lex.email_questions for t in words) or bool(
+        _AT_RE.search(context, max(0, len(context) - 80)))
+
+
+def _email_answer(text: str) -> list[PdSpan]:
+    """An answer to a question for an e-mail, dictated in pieces over several utterances: a run of two pieces or
+    more — names, words the dictionary does not know, letters, digits, number words, «точка», «собака», a mail
+    service — is (part of) the address: «айгерим точка сапарова» / «собака мейл точка ру», «ерлан восемьдесят»."""
+    found, run_start, run_end, pieces, pos = [], -1, -1, 0, 0
+    for m in _ANSWER_WORD_RE.finditer(text):
+        low = m.group().lower()
+        joined = _ANSWER_GAP_RE.fullmatch(text, pos, m.start()) is not None
+        piece = bool(_SEP_WORD_RE.fullmatch(low) or _LETTER_RE.fullmatch(low) or "." in low or _local_word(low))
+        if piece and joined and pieces:
+            run_end, pieces = m.end(), pieces + 1
+        else:
+            if pieces >= 2:
+                found.append(_span("email", text, run_start, run_end))
+            run_start, run_end, pieces = (m.start(), m.end(), 1) if piece else (-1, -1, 0)
+        pos = m.end()
+    if pieces >= 2:
+        found.append(_span("email", text, run_start, run_end))
     return found
 
 

@@ -68,11 +68,13 @@ class Lexicon:
     vocative_after_endings: tuple[str, ...] = ()
     honorifics: frozenset[str] = frozenset()
     email_cues: frozenset[str] = frozenset()
+    email_questions: frozenset[str] = frozenset()
     name_questions: frozenset[str] = frozenset()
     dwelling_words: frozenset[str] = frozenset()
     address_cue_stems: tuple[str, ...] = ()
     meter_words: set[str] = field(default_factory=set)
     meter_stems: tuple[str, ...] = ()
+    meter_qualifiers: frozenset[str] = frozenset()
     letter_names: frozenset[str] = frozenset()
     memo: dict = field(default_factory=dict, repr=False)  # answers per word form, kept by the detectors
 
@@ -106,11 +108,13 @@ def lexicon() -> Lexicon:
             vocative_after_endings=tuple(norm(w) for w in data.get("vocative_after_endings") or ()),
             honorifics=frozenset(norm(w) for w in data.get("honorifics") or ()),
             email_cues=frozenset(norm(w) for w in data.get("email_cues") or ()),
+            email_questions=frozenset(norm(w) for w in data.get("email_questions") or ()),
             name_questions=frozenset(norm(w) for w in data.get("name_questions") or ()),
             dwelling_words=frozenset(norm(w) for w in data.get("dwelling_words") or ()),
             address_cue_stems=tuple(norm(w) for w in data.get("address_cue_stems") or ()),
             meter_words={norm(w) for w in data.get("meter_words") or ()},
             meter_stems=tuple(norm(w) for w in data.get("meter_stems") or ()),
+            meter_qualifiers=frozenset(norm(w) for w in data.get("meter_qualifiers") or ()),
             letter_names=frozenset(norm(w) for w in data.get("letter_names") or ()),
         )
     except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError) as e:

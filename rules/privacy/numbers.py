@@ -122,15 +122,29 @@ class CueIndex:
         self._at: list[str | None] = []
         words = 0                       # words seen so far
         last_kind, last_at = None, -1   # the latest cue word and its word count
+        used = False                    # a number has come after the latest cue
+        suspended = None                # an identifier cue a word naming the service interrupted
         window = lex.cue_window
+        quals = lex.meter_qualifiers
         for i, (t, num) in enumerate(zip(tokens, is_num, strict=True)):
             self._at.append(last_kind if words - last_at < window else None)
+            used = used or num
             if num or not t.form[:1].isalpha():
                 continue
             words += 1
             kind = "meter" if _meter_number(tokens, i, lex) else _cue_kind(t, lex)
+            # a word that says which meter or service is meant, before any number: «номер счётчика горячей воды
+            # 5001847» keeps the meter's cue; «договор на отопление номер 4512» the contract's once «номер» comes
+            qualifier = kind == "value" and not used and (t.form in quals or _analyse(t.form)[0] in quals)
+            if qualifier and last_kind == "meter":
+                kind = None
+            elif qualifier and last_kind in ID_KINDS:
+                suspended = last_kind
+            elif kind is None and suspended and last_kind == "value" and _number_word(t):
+                kind = suspended
             if kind is not None:
-                last_kind, last_at = kind, words
+                suspended = suspended if qualifier else None
+                last_kind, last_at, used = kind, words, False
         self._after = last_kind if words - last_at < window else None
 
     def before(self, i: int) -> str | None:
@@ -154,15 +168,23 @@ def _number_word(t: Token) -> bool:
 
 def _meter_number(tokens: list[Token], i: int, lex: Lexicon) -> bool:
     """«номер счётчика», «счётчик номер», «прибор учёта номер», «есептегіш нөмірі»: the word «номер» and a
-    meter's name next to each other (one word between at most) — what follows is the meter's serial number,
-    which identifies a household as an account does, not a reading."""
+    meter's name next to each other (one word between at most, or two that are no cue: «номер на корпусе
+    счётчика», not «номер заявки по счётчику») — what follows is the meter's serial number, which identifies a
+    household as an account does, not a reading."""
     t = tokens[i]
     if _number_word(t):   # «номер счётчика», «счётчик СВК-15 номер …»
         near = [tokens[k] for k in (i - 4, i - 3, i - 2, i - 1, i + 1, i + 2) if 0 <= k < len(tokens)]
-        return any(_meter_word(x, lex) for x in near)
+        return any(_meter_word(x, lex) for x in near) or (
+            _plain_words_between(tokens, i, i + 3, lex) and _meter_word(tokens[i + 3], lex))
     if _meter_word(t, lex):   # «номер счётчика», «счётчик № 0071125», «прибор учёта № 45678»
-        return any(_number_word(tokens[k]) for k in (i - 2, i - 1, i + 1, i + 2, i + 3) if 0 <= k < len(tokens))
+        return any(_number_word(tokens[k]) for k in (i - 2, i - 1, i + 1, i + 2, i + 3) if 0 <= k < len(tokens)) \
+            or (_plain_words_between(tokens, i - 3, i, lex) and _number_word(tokens[i - 3]))
     return False
+
+
+def _plain_words_between(tokens: list[Token], a: int, b: int, lex: Lexicon) -> bool:
+    """tokens[a] and tokens[b] exist and only words that are no cue stand between them."""
+    return a >= 0 and b < len(tokens) and all(x.is_word and _cue_kind(x, lex) is None for x in tokens[a + 1:b])
 
 
 def _cue_kind_uncached(t: Token, lex: Lexicon) -> str | None:
@@ -234,8 +256,11 @@ def _numbers(text: str, tokens: list[Token], n_ctx: int, is_num: list[bool], cue
     for k, run in enumerate(number_runs(tokens, text, is_num)):
         n = len(run.digits)
         if k == 0 and going_on and not _unit_after(tokens, run.last + 1, lex) and all(
-                t.form in _GOING_ON or not t.form[:1].isalpha() for t in tokens[:run.first]):
+                t.form in _GOING_ON or t.form in JOINERS or not t.form[:1].isalpha() for t in tokens[:run.first]):
             a, b = tokens[run.first].start, tokens[run.last].end   # the rest of a number dictated just before
+            j = run.first - 1
+            while j >= 0 and tokens[j].form in JOINERS and tokens[j].form[:1].isalpha():
+                a, j = tokens[j].start, j - 1   # «… четыре пять один» — «дробь двенадцать»: the mark said goes too
             found.append(PdSpan(going_on, a, b, text[a:b]))
             continue
         if n < lex.mask_digits_with_cue or (tokens[run.last].form in _SCALE_WORDS and n < 10):
@@ -267,7 +292,8 @@ _SCALE_WORDS = frozenset(SCALES) | frozenset(KZ_SCALES)
 # a series' letters said before an identifier's digits: up to four letter tokens (a hyphen between allowed)
 _SERIES_TOKENS = 4
 _WORD_LETTERS = frozenset("авикосуя")   # one-letter Russian words («а», «в», «и»...)
-_HYPHENS = frozenset({"-", "–", "/"})  # one-letter Russian words («а», «в», «и»...): a letter only in capitals
+# between a series' letters and its digits: a mark, or the mark said as a word («АТС дробь 5512», «ТЭ тире 45»)
+_HYPHENS = frozenset({"-", "–", "/", "дробь", "тире", "слэш", "слеш"})
 
 
 def _series_letter(text: str, t: Token, lex: Lexicon, spoken: bool = True) -> bool:

@@ -85,10 +85,35 @@ def _not_name(t: Token, lex: Lexicon) -> bool:
         got = lex.memo[key] = t.form in lex.not_names or lemma in lex.not_names \
             or t.form in kazakh.model()["function_words"] or (_place(t.form) and t.form not in lex.names) \
             or (t.form.endswith(lex.vocative_after_endings) and not _kz_name(t.form, lex)) \
-            or t.form.startswith(lex.not_name_stems) or any(t.form in words or lemma in words
-                                                            for words in lex.cues.values()) \
+            or t.form.startswith(lex.not_name_stems) or _cue_word(t, lex) \
             or (not _analyse(t.form)[3] and not _kz_name(t.form, lex) and misheard(t.form) is not None)
     return got
+
+
+_INITIALS = 2   # «Ахметов А. Б.», «А.Б. Ахметов»
+
+
+def _initials(text: str, tokens: list[Token], first: int, last: int) -> tuple[int, int]:
+    """A name's span with the initials written next to it taken in: a single capital letter and a dot."""
+
+    def initial(k: int) -> bool:
+        return 0 <= k < len(tokens) - 1 and tokens[k].end - tokens[k].start == 1 \
+            and text[tokens[k].start].isupper() and tokens[k + 1].form == "."
+
+    a, b = tokens[first].start, tokens[last].end
+    k = last + 1
+    while k <= last + 2 * _INITIALS and initial(k):
+        b, k = tokens[k].end, k + 2
+    k = first - 2
+    while k >= first - 2 * _INITIALS and initial(k):
+        a, k = tokens[k].start, k - 2
+    return a, b
+
+
+def _cue_word(t: Token, lex: Lexicon) -> bool:
+    """A cue for personal data («телефон», «почта», «пошта»): never a name, not even next to one."""
+    lemma = _analyse(t.form)[0]
+    return t.form in lex.email_cues or any(t.form in words or lemma in words for words in lex.cues.values())
 
 
 @lru_cache(maxsize=20_000)
@@ -314,8 +339,8 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
             is_name[i] = True
     # ambiguous words next to a sure name: «Надежда Петровна»
     for i, t in enumerate(tokens):
-        if alpha[i] and not is_name[i] and not kept(t) and _maybe_name(t, lex, guess_ru[i]) and (
-                (i > 0 and is_name[i - 1]) or (i + 1 < n and is_name[i + 1])):
+        if alpha[i] and not is_name[i] and not kept(t) and _maybe_name(t, lex, guess_ru[i]) \
+                and not _cue_word(t, lex) and ((i > 0 and is_name[i - 1]) or (i + 1 < n and is_name[i + 1])):
             is_name[i] = True
     def take_after_cue(j: int, skip: frozenset[str]) -> None:
         while j < n and tokens[j].form in skip and not is_name[j]:
@@ -361,7 +386,8 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
             j = i
             while j + 1 < n and is_name[j + 1]:
                 j += 1
-            found.append(_span("name", text, tokens[i].start, tokens[j].end))
+            a, b = _initials(text, tokens, i, j)
+            found.append(_span("name", text, a, b))
             i = j + 1
         else:
             i += 1
