@@ -13,7 +13,8 @@ the speaker-blind WER against the script, and what the rules made of it (counted
 does not have, rules not assessed).  The settings compared by default: the product's (a second pass at
 most once per piece, none for a hopeless piece: ``hopeless_logprob`` −2.0) and the same with the hopeless
 test off (``hopeless_logprob=-99``: every suspect piece decoded again).  ``--set third_pass=off`` (last, it
-stays off) measures the recogniser without its chunk-by-chunk pass after an empty second pass.
+stays off) measures the recogniser without its passes after the second (chunk by chunk after an empty
+second pass, once more for the speech a loop swallowed).
 """
 from __future__ import annotations
 
@@ -60,28 +61,21 @@ class _Count(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         msg = record.getMessage()
-        self.again += "decoded again alone" in msg or "decoded chunk by chunk" in msg
+        self.again += any(what in msg for what in ("decoded again alone", "decoded chunk by chunk",
+                                                   "decoded once more"))
         self.hopeless += "hopeless" in msg
         if "decoded again alone" in msg or "hopeless" in msg:
             self.why.append(msg.split(": ", 1)[-1])
 
 
 def no_chunk_pass() -> None:
-    """Switch off the recogniser's third pass (a piece left with no word after its second pass decoded once more
-    chunk by chunk): what bounding it to one second pass per piece would save.  For this bench only."""
+    """Switch off the recogniser's passes after the second (a piece left with no word decoded chunk by chunk;
+    the speech a loop swallowed decoded once more): what bounding it to one second pass per piece would save.
+    For this bench only."""
     from transcription.recognize import Recognizer
 
-    alone = Recognizer._decode_alone
-    empty: list[tuple[int, int]] = []
-
-    def bounded(self, packed, piece, within, kw):
-        if within[0] == within[1] and any(a <= within[0] <= b for a, b in empty):
-            return []
-        got = alone(self, packed, piece, within, kw)
-        if not got and within[1] > within[0]:
-            empty.append(within)
-        return got
-    Recognizer._decode_alone = bounded
+    Recognizer._chunk_by_chunk = lambda self, packed, piece, within, kw: []
+    Recognizer._after_loop = lambda self, packed, within, got, kw: []
 
 
 def wer(written: dict, transcript) -> float:

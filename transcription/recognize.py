@@ -147,20 +147,24 @@ def pack(channels: list[np.ndarray], chunks: list[Chunk], by_speaker: bool = Fal
         for c in chunks:
             first.setdefault(c.tag, len(first))
         chunks.sort(key=lambda c: first[c.tag])  # stable: time order within a speaker
+    clips = [channels[c.channel][int(c.start * SAMPLE_RATE):int(c.end * SAMPLE_RATE)] for c in chunks]
+    gaps = [not by_speaker or k + 1 == len(chunks) or chunks[k + 1].tag != c.tag for k, c in enumerate(chunks)]
+    audio, starts, bounds = _joined(clips, gaps)
+    return _Packed(audio, chunks, starts, bounds, by_speaker)
+
+
+def _joined(clips: list[np.ndarray], gaps: list[bool]) -> tuple[np.ndarray, list[float], list[tuple[int, int]]]:
+    """The clips one after another, ``GAP_S`` of silence after those marked in ``gaps``; each clip's start (s)
+    and first and end sample in the result."""
     gap = np.zeros(int(GAP_S * SAMPLE_RATE), np.float32)
     parts, starts, bounds, at = [], [], [], 0
-    for k, c in enumerate(chunks):
-        a, b = int(c.start * SAMPLE_RATE), int(c.end * SAMPLE_RATE)
-        piece = channels[c.channel][a:b]
+    for clip, gap_after in zip(clips, gaps, strict=True):
         starts.append(at / SAMPLE_RATE)
-        bounds.append((at, at + len(piece)))
-        parts.append(piece)
-        at += len(piece)
-        if not by_speaker or k + 1 == len(chunks) or chunks[k + 1].tag != c.tag:
-            parts.append(gap)
-            at += len(gap)
-    audio = np.concatenate(parts) if parts else np.zeros(0, np.float32)
-    return _Packed(audio.astype(np.float32), chunks, starts, bounds, by_speaker)
+        bounds.append((at, at + len(clip)))
+        parts += [clip, gap] if gap_after else [clip]
+        at += len(clip) + (len(gap) if gap_after else 0)
+    audio = np.concatenate(parts).astype(np.float32) if parts else np.zeros(0, np.float32)
+    return audio, starts, bounds
 
 
 def language_packing(channels: list[np.ndarray], chunks: list[Chunk]) -> _Packed:
@@ -213,15 +217,8 @@ def _missed(packed: _Packed, within: tuple[int, int], got: list[tuple[Hashable, 
 
 def _subpack(packed: _Packed, indices: list[int]) -> _Packed:
     """Some of a packing's chunks, packed again one after another with ``GAP_S`` of silence between."""
-    gap = np.zeros(int(GAP_S * SAMPLE_RATE), np.float32)
-    parts, starts, bounds, at = [], [], [], 0
-    for i in indices:
-        a, b = packed.bounds[i]
-        starts.append(at / SAMPLE_RATE)
-        bounds.append((at, at + b - a))
-        parts += [packed.audio[a:b], gap]
-        at += b - a + len(gap)
-    return _Packed(np.concatenate(parts).astype(np.float32), [packed.chunks[i] for i in indices], starts, bounds)
+    audio, starts, bounds = _joined([packed.audio[slice(*packed.bounds[i])] for i in indices], [True] * len(indices))
+    return _Packed(audio, [packed.chunks[i] for i in indices], starts, bounds)
 
 
 class Recognizer:
@@ -341,16 +338,20 @@ class Recognizer:
                 said = [sg.avg_logprob for sg in segs if (sg.text or "").strip()]
                 log.debug("piece %.1f-%.1f decoded again alone: %s (best avg log-probability %s)", piece["start"],
                           piece["end"], why, f"{max(said):.2f}" if said else "none")
-                got, looped = self._decode_looping(packed, piece, within, kw)
-                if not got and within[1] > within[0]:
-                    # nothing left even alone (the base model loops on long Kazakh pieces): chunk by chunk
-                    log.debug("piece %.1f-%.1f decoded chunk by chunk", piece["start"], piece["end"])
-                    got = [tu for i in range(within[0], within[1] + 1)
-                           for tu in self._decode_alone(packed, self._chunk_piece(packed, i), (i, i), kw)]
-                elif looped and within[1] > within[0]:
+                got, looped = self._decode_alone(packed, piece, within, kw)
+                if within[1] > within[0] and not got:
+                    got = self._chunk_by_chunk(packed, piece, within, kw)
+                elif within[1] > within[0] and looped:
                     got += self._after_loop(packed, within, got, kw)
             out += got
         return out
+
+    def _chunk_by_chunk(self, packed: _Packed, piece: dict, within: tuple[int, int],
+                        kw: dict) -> list[tuple[Hashable, Utterance]]:
+        """A piece that came out empty even alone (the base model loops on long Kazakh pieces), chunk by chunk."""
+        log.debug("piece %.1f-%.1f decoded chunk by chunk", piece["start"], piece["end"])
+        return [tu for i in range(within[0], within[1] + 1)
+                for tu in self._decode_alone(packed, self._chunk_piece(packed, i), (i, i), kw)[0]]
 
     def _after_loop(self, packed: _Packed, within: tuple[int, int], got: list[tuple[Hashable, Utterance]],
                     kw: dict) -> list[tuple[Hashable, Utterance]]:
@@ -364,9 +365,7 @@ class Recognizer:
         for tag in dict.fromkeys(packed.chunks[i].tag for i in silent):
             sub = _subpack(packed, [i for i in silent if packed.chunks[i].tag == tag])
             log.debug("%d s of %s's speech a loop swallowed decoded once more", len(sub.audio) // SAMPLE_RATE, tag)
-            segments, _ = self.encoder.transcribe(sub.audio, **{**kw, "initial_prompt": None, "temperature": 0.0})
-            out += self._alone_utterances(list(self._kk(segments, kw.get("language"))), sub, 0.0,
-                                          (0, len(sub.chunks) - 1))[0]
+            out += self._plain(sub.audio, sub, 0.0, (0, len(sub.chunks) - 1), kw)[0]
         return out
 
     @staticmethod
@@ -396,21 +395,18 @@ class Recognizer:
         return all(s.avg_logprob < self.opts.hopeless_logprob for s in said)
 
     def _decode_alone(self, packed: _Packed, piece: dict, within: tuple[int, int],
-                      kw: dict) -> list[tuple[Hashable, Utterance]]:
-        """One piece by the plain decoder, once: no prompt, no temperature fallback (at most one second pass
-        per piece, so bad audio stays cheap), guards."""
-        return self._decode_looping(packed, piece, within, kw)[0]
-
-    def _decode_looping(self, packed: _Packed, piece: dict, within: tuple[int, int],
-                        kw: dict) -> tuple[list[tuple[Hashable, Utterance]], bool]:
-        """:meth:`_decode_alone`, and whether the decoder looped there."""
+                      kw: dict) -> tuple[list[tuple[Hashable, Utterance]], bool]:
+        """One piece by the plain decoder, once (:meth:`_plain`)."""
         a, b = int(piece["start"] * SAMPLE_RATE), int(piece["end"] * SAMPLE_RATE)
-        segments, _ = self.encoder.transcribe(packed.audio[a:b], **{**kw, "initial_prompt": None, "temperature": 0.0})
-        return self._alone_utterances(list(self._kk(segments, kw.get("language"))), packed, piece["start"], within)
+        return self._plain(packed.audio[a:b], packed, piece["start"], within, kw)
 
-    def _alone_utterances(self, segments: list, packed: _Packed, offset: float,
-                          within: tuple[int, int]) -> tuple[list[tuple[Hashable, Utterance]], bool]:
-        """The plain decoder's segments as utterances, loops cut out; and whether there was a loop."""
+    def _plain(self, audio: np.ndarray, packed: _Packed, offset: float, within: tuple[int, int],
+               kw: dict) -> tuple[list[tuple[Hashable, Utterance]], bool]:
+        """``audio`` (which begins at ``offset`` of ``packed``) by the plain decoder, once: no prompt, no
+        temperature fallback (at most one second pass per piece, so bad audio stays cheap), guards; its
+        utterances with loops cut out, and whether there was a loop."""
+        segments, _ = self.encoder.transcribe(audio, **{**kw, "initial_prompt": None, "temperature": 0.0})
+        segments = list(self._kk(segments, kw.get("language")))
         limit = self.opts.compression_ratio_threshold
         kept = list(guards.without_repeats(segments))
         looped = len(kept) < len(segments) or any(
