@@ -18,10 +18,8 @@ import argparse
 import datetime as dt
 import json
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -133,15 +131,12 @@ def main(argv: list[str] | None = None) -> dict:
     p.add_argument("--keep", type=Path, default=None, help="folder to keep (and reuse) the data and database in")
     p.add_argument("--data", type=Path, default=None, help="an existing data.synth --prechecked folder to use")
     a = p.parse_args(argv)
-    work = a.keep or Path(tempfile.mkdtemp(prefix="oka-dash-bench-"))
-    work.mkdir(parents=True, exist_ok=True)
-    try:
+    from bench.workspace import workspace
+
+    with workspace(a.keep, "oka-dash-bench-") as work:
         out = build(work / "bench.duckdb", a.data or work / "data", a.calls, a.utterances_per_call)
         out["render_s"] = render_times(work / "bench.duckdb")
         out["at"] = dt.datetime.now().isoformat(timespec="seconds")
-    finally:
-        if a.keep is None:
-            shutil.rmtree(work, ignore_errors=True)
     print(json.dumps(out, ensure_ascii=False, indent=1))
     return out
 

@@ -24,10 +24,8 @@ import datetime as dt
 import json
 import os
 import resource
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -74,10 +72,11 @@ def main(argv: list[str] | None = None) -> dict:
                    help="with --keep: reuse the database built by an earlier run; measure the records import "
                         "(into a scratch database) and the queries only")
     a = p.parse_args(argv)
-    work = a.keep or Path(tempfile.mkdtemp(prefix="oka-bench-"))
-    data, db = work / "data", work / "bench.duckdb"
-    out: dict = {"calls": a.calls, "cpu_cores": os.cpu_count(), "load_avg_1min_start": os.getloadavg()[0]}
-    try:
+    from bench.workspace import workspace
+
+    with workspace(a.keep, "oka-bench-") as work:
+        data, db = work / "data", work / "bench.duckdb"
+        out: dict = {"calls": a.calls, "cpu_cores": os.cpu_count(), "load_avg_1min_start": os.getloadavg()[0]}
         t = time.perf_counter()
         if not (data / "calls.csv").exists():
             subprocess.run([sys.executable, "-m", "data.synth", "--calls", str(a.calls), "--out", str(data),
@@ -157,9 +156,6 @@ def main(argv: list[str] | None = None) -> dict:
         out["load_avg_1min_end"] = os.getloadavg()[0]
         out["peak_rss_mb"] = round(peak_mb())
         out["db_size_mb"] = round(db.stat().st_size / 2**20)
-    finally:
-        if a.keep is None:
-            shutil.rmtree(work, ignore_errors=True)
     print(json.dumps(out, ensure_ascii=False, indent=1))
     return out
 

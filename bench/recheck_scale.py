@@ -30,10 +30,8 @@ import argparse
 import json
 import os
 import resource
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -102,12 +100,12 @@ def main(argv: list[str] | None = None) -> dict:
     p.add_argument("--reuse", action="store_true", help="with --keep: start from the kept store")
     p.add_argument("--workers", type=int, default=None, help="worker processes (default: one per core)")
     a = p.parse_args(argv)
-    work = a.keep or Path(tempfile.mkdtemp(prefix="oka-recheck-"))
-    work.mkdir(parents=True, exist_ok=True)
-    data, db = work / "data", work / "bench.duckdb"
-    out: dict = {"calls": a.calls, "cpu_cores": os.cpu_count(), "load_avg_1min_start": os.getloadavg()[0]}
-    books = rulebooks(work)
-    try:
+    from bench.workspace import workspace
+
+    with workspace(a.keep, "oka-recheck-") as work:
+        data, db = work / "data", work / "bench.duckdb"
+        out: dict = {"calls": a.calls, "cpu_cores": os.cpu_count(), "load_avg_1min_start": os.getloadavg()[0]}
+        books = rulebooks(work)
         reuse = a.reuse and db.exists()
         if not reuse:
             if not (data / "calls.csv").exists():
@@ -137,9 +135,6 @@ def main(argv: list[str] | None = None) -> dict:
             out["stored_calls"] = con.execute("SELECT count(*) FROM calls").fetchone()[0]
         out["load_avg_1min_end"] = os.getloadavg()[0]
         out["db_size_mb"] = round(db.stat().st_size / 2**20)
-    finally:
-        if a.keep is None:
-            shutil.rmtree(work, ignore_errors=True)
     print(json.dumps(out, ensure_ascii=False, indent=1))
     return out
 
