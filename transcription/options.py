@@ -124,11 +124,11 @@ class TranscribeOptions:
         (the held-out corpus's dev call ``heldout_02``: the operator's «по какой причине нужен выезд мастера»
         and «заявка оформлена» gone with the customer's turns).  On the held-out corpus's 5 dev mono calls
         (``python bench/heldout.py --half dev --wer``, in-sample) the operators' WER went from 63.9 % to
-        50.8 % and mono role accuracy from 0.920 to 0.965, the customers' stayed at 96-98 % (the embedded base
-        model cannot read espeak-ng's voice even on its own: 99.4 % with each written turn decoded alone);
-        the dev stereo calls downmixed to mono (festival customers) went from 55.2 / 59.1 % to
-        51.0 / 55.6 % (operator / customer).  Off: both voices in time order, each the other's context.
-        Stereo calls are not affected (``pack_by_speaker`` is their switch).
+        50.8 % and mono role accuracy from 0.920 to 0.965; the customers' went from 96.4 % to 98.2 %: every
+        mono customer there is an espeak-ng voice, which the embedded base model cannot read even alone
+        (99.4 % with each written turn decoded on its own).  DOWNMIX
+        Off: both voices in time order, each the other's context.  Stereo calls are not affected
+        (``pack_by_speaker`` is their switch).
     role_min_margin: mono role assignment; a speech stretch whose voice is not
         at least this much closer (0..1, relative distance) to one speaker's
         voice than to the other's is labelled ``unknown``.
