@@ -9,6 +9,7 @@ from rules.privacy.lexicon import analyse as _analyse
 from rules.privacy.numbers import JOINERS
 from rules.text import Token, morph
 
+_SENTENCE_END = frozenset({".", "?", "!", "…"})
 _ADDRESS_SKIP = {"по", "на", "в", "адресу", "адрес", ":", "-", "у", "меня", "нас", "мой", "наш"}
 
 
@@ -125,7 +126,7 @@ def _street_before(text: str, tokens: list[Token], i: int, lex: Lexicon, found: 
         j -= 1
     # a house number said before the flat's word: «Гагарина, 230, квартира 90», «Коктем 2 дом 14», «Тастак-1, дом 5»
     k = j
-    while k >= 0 and i - k <= 8 and (is_number_token(tokens[k]) or (
+    while k >= 0 and i - k <= 8 and (is_number_token(tokens[k]) or _house_letter(text, tokens, k) or (
             tokens[k].form in ("/", "-") and k > 0 and is_number_token(tokens[k - 1]) and k < j)):   # «59/1»
         k -= 1
     if k < j:
@@ -137,6 +138,12 @@ def _street_before(text: str, tokens: list[Token], i: int, lex: Lexicon, found: 
         return got if got <= k else i
     got = _street_words_before(text, tokens, j, lex, found)
     return got if got <= j else i
+
+
+def _house_letter(text: str, tokens: list[Token], k: int) -> bool:
+    """A letter written onto a house number: the «а» of «9а», «15б»."""
+    t = tokens[k]
+    return k > 0 and len(t.form) == 1 and t.is_word and tokens[k - 1].is_digits and tokens[k - 1].end == t.start
 
 
 def _street_words_before(text: str, tokens: list[Token], j: int, lex: Lexicon, found: list[PdSpan]) -> int:
@@ -180,8 +187,45 @@ def _street_after(text: str, tokens: list[Token], end: int, lex: Lexicon) -> int
     return end
 
 
-def addresses(text: str, tokens: list[Token], lex: Lexicon) -> list[PdSpan]:
-    found: list[PdSpan] = []
+def _address_word(t: Token, lex: Lexicon) -> bool:
+    return t.is_word and (_analyse(t.form)[0] in lex.address_cues or t.form.startswith(lex.address_cue_stems))
+
+
+def asked_for_an_address(ctx: list[Token], lex: Lexicon, last_words: int = 8) -> bool:
+    """Whether the last sentence said just before asks for an address («Назовите адрес.», «По какому адресу?»,
+    «Где вы живёте?», «Мекенжайыңыз?»): at most its last words («Адрес: Абая, 5? Диктуйте показания.» does not)."""
+    end = len(ctx)
+    while end and ctx[end - 1].form in _SENTENCE_END:
+        end -= 1
+    start = end
+    while start and ctx[start - 1].form not in _SENTENCE_END:
+        start -= 1
+    words = [t for t in ctx[start:end] if t.form[:1].isalpha()][-last_words:]
+    return any(_address_word(t, lex) for t in words)
+
+
+_ANSWER_SKIP = frozenset({"да", "так", "вот", "ну", "это", "мы", "я", "на", "по", "в", "у", "меня", "нас", "живем",
+                          "живу", "проживаем", "проживаю", "значит", "иә", "ия", ","})
+
+
+def _answer(text: str, tokens: list[Token], lex: Lexicon) -> list[PdSpan]:
+    """The answer to a question for an address opens with one, street and house said without a street or house
+    word: «Сейфуллина 45, 12», «мы на Абая 150-32»."""
+    s = 0
+    while s < len(tokens) and tokens[s].form in _ANSWER_SKIP:
+        s += 1
+    j = _street_part(tokens, s, lex, max_words=2)
+    if j == s or not any(_street_name(text, x) for x in tokens[s:j]) \
+            or any(_analyse(x.form)[0] in lex.cues["value"] for x in tokens[s:j] if x.is_word):   # «Горячая вода 66»
+        return []
+    k = _house_part(tokens, j, lex)
+    if k > j and any(is_number_token(x) for x in tokens[j:k]):
+        return [_span("address", text, tokens[s].start, tokens[k - 1].end)]
+    return []
+
+
+def addresses(text: str, tokens: list[Token], lex: Lexicon, asked: bool = False) -> list[PdSpan]:
+    found: list[PdSpan] = _answer(text, tokens, lex) if asked else []
     i = 0
     while i < len(tokens):
         t = tokens[i]
@@ -211,7 +255,7 @@ def addresses(text: str, tokens: list[Token], lex: Lexicon) -> list[PdSpan]:
                     end = i   # «в подъезде номер 2», «на 3 этаже»: a part of a house, no address without the house
                 else:
                     end = _street_after(text, tokens, end, lex)   # «дом 15 квартира 3 на Сейфуллина»
-        elif t.is_word and (_analyse(t.form)[0] in lex.address_cues or t.form.startswith(lex.address_cue_stems)):
+        elif _address_word(t, lex):
             j = i + 1
             while j < len(tokens) and tokens[j].form in _ADDRESS_SKIP:
                 j += 1

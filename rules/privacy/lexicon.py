@@ -76,6 +76,8 @@ class Lexicon:
     meter_stems: tuple[str, ...] = ()
     meter_qualifiers: frozenset[str] = frozenset()
     letter_names: frozenset[str] = frozenset()
+    weak_value_cues: frozenset[str] = frozenset()
+    service_prepositions: frozenset[str] = frozenset()
     memo: dict = field(default_factory=dict, repr=False)  # answers per word form, kept by the detectors
 
 
@@ -116,6 +118,8 @@ def lexicon() -> Lexicon:
             meter_stems=tuple(norm(w) for w in data.get("meter_stems") or ()),
             meter_qualifiers=frozenset(norm(w) for w in data.get("meter_qualifiers") or ()),
             letter_names=frozenset(norm(w) for w in data.get("letter_names") or ()),
+            weak_value_cues=frozenset(norm(w) for w in data.get("weak_value_cues") or ()),
+            service_prepositions=frozenset(norm(w) for w in data.get("service_prepositions") or ()),
         )
     except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError) as e:
         raise PrivacyError(f"{LEXICON_FILE}: cannot load the personal-data lexicon ({e})") from e

@@ -16,7 +16,7 @@ import bisect
 import re
 from dataclasses import dataclass, replace
 
-from rules.numbers import KZ_SCALES, NUMBER_WORDS, SCALES, chain_digits, kinds, spelled_digits
+from rules.numbers import KZ_AMBIGUOUS, KZ_SCALES, NUMBER_WORDS, SCALES, chain_digits, kinds, spelled_digits
 from rules.privacy.lexicon import ID_KINDS, Lexicon, PdSpan
 from rules.privacy.lexicon import analyse as _analyse
 from rules.text import Token, tokenize
@@ -67,9 +67,21 @@ _MARK_FLAGS = tokenize("-", marks=True)[0].flags
 def number_flags(tokens: list[Token]) -> list[bool]:
     """Which tokens are (part of) a number said: digits, a dictation the recogniser wrote with
     commas or dots, a number word (Kazakh ones in context) — not a decimal, a date or a time."""
-    got = kinds([t.form for t in tokens])
-    return [k is not None and (t.is_word or t.is_digits or chain_digits(t.form) is not None)
-            for t, k in zip(tokens, got, strict=True)]
+    forms = [t.form for t in tokens]
+    got = kinds(forms)
+    out = [k is not None and (t.is_word or t.is_digits or chain_digits(t.form) is not None)
+           for t, k in zip(tokens, got, strict=True)]
+    # «бес», «он», «торт» (five, ten, four — and Russian words) count beside a Kazakh number word (``kinds``), and
+    # also between two number words or after a mark said between numbers: «ноль бес семь», «үш дробь бес»
+    # (number words, not digits: «в 2019 он 3 раза звонил»)
+    said = [o and t.is_word for o, t in zip(out, tokens, strict=True)]
+    for i, f in enumerate(forms):
+        if not out[i] and f in KZ_AMBIGUOUS and 0 < i:
+            before = said[i - 1] or (forms[i - 1] in JOINERS and i > 1 and said[i - 2])
+            after = i + 1 < len(forms) and said[i + 1]
+            if before and (after or forms[i - 1] in JOINERS):
+                out[i] = True
+    return out
 
 
 def number_runs(tokens: list[Token], text: str, is_num: list[bool] | None = None) -> list[NumberRun]:
@@ -118,25 +130,38 @@ class CueIndex:
     """The kind of the nearest cue word among the last ``cue_window`` words before each token
     (number words and marks do not count as words), computed once for the whole text."""
 
-    def __init__(self, tokens: list[Token], lex: Lexicon, is_num: list[bool]) -> None:
+    def __init__(self, tokens: list[Token], lex: Lexicon, is_num: list[bool], here: int = 0) -> None:
+        """``here``: the index where the utterance itself starts (the tokens before are what was said before it)."""
         self._at: list[str | None] = []
         words = 0                       # words seen so far
         last_kind, last_at = None, -1   # the latest cue word and its word count
+        last_i = -1                     # ...and its index
         used = False                    # a number has come after the latest cue
         suspended = None                # an identifier cue a word naming the service interrupted
         window = lex.cue_window
         quals = lex.meter_qualifiers
+        service = False                 # inside «по отоплению», «за горячую воду» after an identifier's cue
         for i, (t, num) in enumerate(zip(tokens, is_num, strict=True)):
             self._at.append(last_kind if words - last_at < window else None)
-            used = used or num
+            # a number counted by a unit after it («в 2019 году», «за 3 месяца») is no identifier: the cue waits on
+            used = used or (num and not _unit_after(tokens, i + 1, lex))
             if num or not t.form[:1].isalpha():
                 continue
             words += 1
             kind = "meter" if _meter_number(tokens, i, lex) else _cue_kind(t, lex)
+            # an identifier's cue said in this utterance waits for its number
+            waiting = last_kind in (*ID_KINDS, "meter") and not used and last_i >= here
             # a word that says which meter or service is meant, before any number: «номер счётчика горячей воды
             # 5001847» keeps the meter's cue; «договор на отопление номер 4512» the contract's once «номер» comes
             qualifier = kind == "value" and not used and (t.form in quals or _analyse(t.form)[0] in quals)
-            if qualifier and last_kind == "meter":
+            # ...and said with a preposition («лицевой счёт по отоплению 445612», «договор на горячую воду 4512»)
+            # it names the service the identifier is for: the cue stands at once
+            service = qualifier and waiting and (service or (i > 0 and tokens[i - 1].form in lex.service_prepositions))
+            if service or (waiting and kind == "value" and _weak_value(t, lex)):
+                # a word of time or payment said while an identifier's cue waits («лицевой счёт, одну минуту, …»,
+                # «договор от марта двадцатого года номер 784», «лицевой счёт для оплаты …»): no value of its own
+                kind = None
+            elif qualifier and last_kind == "meter":
                 kind = None
             elif qualifier and last_kind in ID_KINDS:
                 suspended = last_kind
@@ -144,7 +169,7 @@ class CueIndex:
                 kind = suspended
             if kind is not None:
                 suspended = suspended if qualifier else None
-                last_kind, last_at, used = kind, words, False
+                last_kind, last_at, last_i, used = kind, words, i, False
         self._after = last_kind if words - last_at < window else None
 
     def before(self, i: int) -> str | None:
@@ -156,6 +181,10 @@ def _cue_kind(t: Token, lex: Lexicon) -> str | None:
     if key not in lex.memo:
         lex.memo[key] = _cue_kind_uncached(t, lex)
     return lex.memo[key]
+
+
+def _weak_value(t: Token, lex: Lexicon) -> bool:
+    return t.form in lex.weak_value_cues or _analyse(t.form)[0] in lex.weak_value_cues
 
 
 def _meter_word(t: Token, lex: Lexicon) -> bool:
@@ -189,8 +218,12 @@ def _plain_words_between(tokens: list[Token], a: int, b: int, lex: Lexicon) -> b
 
 def _cue_kind_uncached(t: Token, lex: Lexicon) -> str | None:
     lemma = _analyse(t.form)[0]
+    # a compound written with a hyphen is judged by its last part too: «келісім-шарт», «келісім-шартымның»
+    last = t.form.rsplit("-", 1)[-1] if "-" in t.form[1:] and t.is_word else ""
     for kind in (*ID_KINDS, "meter", "value"):
-        if t.form in lex.cues[kind] or lemma in lex.cues[kind] or t.form.startswith(lex.cue_stems.get(kind, ())):
+        stems = lex.cue_stems.get(kind, ())
+        if t.form in lex.cues[kind] or lemma in lex.cues[kind] or t.form.startswith(stems) \
+                or (kind != "value" and len(last) > 2 and last.startswith(stems)):
             return kind
     return None
 
@@ -221,7 +254,7 @@ def identifiers(text: str, tokens: list[Token], ctx: list[Token], lex: Lexicon, 
     both = ctx + tokens
     is_num_both = number_flags(both)
     is_num = is_num_both[len(ctx):]
-    cue_with_ctx = CueIndex(both, lex, is_num_both)
+    cue_with_ctx = CueIndex(both, lex, is_num_both, len(ctx))
     cue_here = CueIndex(tokens, lex, is_num)
     going_on = _dictation_going_on(ctx_text, ctx, is_num_both[:len(ctx)], cue_with_ctx, lex) if ctx_text else None
     found = _numbers(text, tokens, len(ctx), is_num, cue_with_ctx, cue_here, lex, going_on)

@@ -290,6 +290,7 @@ def asked_for_a_name(ctx: list[Token], lex: Lexicon, last_words: int = 8) -> boo
                for t in words for w in t.form.split("-"))   # «аты-жөніңіз» is one token
 
 
+_SYLLABLE_NAME = 4   # letters of a Korean or Chinese name's syllable written apart: «Сук», «Чоль»
 _PATRONYMIC_WORDS = frozenset({"ұлы", "улы", "қызы", "кызы", "оглы", "оглу", "гызы"})
 _ANSWER_SKIP = frozenset({"да", "ага", "на", "это", "я", "а"})
 
@@ -337,10 +338,13 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
         if alpha[i] and not is_name[i] and not kept(t) and tokens[i + 1].form in lex.honorifics \
                 and _maybe_name(t, lex, guess[i]) and not _not_name(t, lex):
             is_name[i] = True
-    # ambiguous words next to a sure name: «Надежда Петровна»
+    # ambiguous words next to a sure name: «Надежда Петровна»; and a short word written with a capital right after
+    # a name, whatever the dictionary reads in it: a Korean or Chinese name's syllable («Ким Ен Сук», «Ли Хи Чоль»)
     for i, t in enumerate(tokens):
-        if alpha[i] and not is_name[i] and not kept(t) and _maybe_name(t, lex, guess_ru[i]) \
-                and not _cue_word(t, lex) and ((i > 0 and is_name[i - 1]) or (i + 1 < n and is_name[i + 1])):
+        if alpha[i] and not is_name[i] and not kept(t) and not _cue_word(t, lex) and (
+                (_maybe_name(t, lex, guess_ru[i]) and ((i > 0 and is_name[i - 1]) or (i + 1 < n and is_name[i + 1])))
+                or (i > 0 and is_name[i - 1] and 1 < len(t.form) <= _SYLLABLE_NAME and cased
+                    and _capitalised_mid_sentence(text, tokens, i) and not _not_name(t, lex))):
             is_name[i] = True
     def take_after_cue(j: int, skip: frozenset[str]) -> None:
         while j < n and tokens[j].form in skip and not is_name[j]:
