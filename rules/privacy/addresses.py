@@ -3,12 +3,13 @@
 «Гагарина, 230, квартира 90»), or what follows an address cue («адрес: …»)."""
 from __future__ import annotations
 
-from rules.numbers import NUMBER_WORDS
+from rules.numbers import KZ_AMBIGUOUS, NUMBER_WORDS
 from rules.privacy.lexicon import STOP_POS, Lexicon, PdSpan
 from rules.privacy.lexicon import analyse as _analyse
 from rules.privacy.numbers import JOINERS
 from rules.text import Token, morph
 
+_SIGNS = frozenset({"+", "−", "плюс", "минус"})
 _SENTENCE_END = frozenset({".", "?", "!", "…"})
 _ADDRESS_SKIP = {"по", "на", "в", "адресу", "адрес", ":", "-", "у", "меня", "нас", "мой", "наш"}
 
@@ -19,6 +20,15 @@ def _span(kind: str, text: str, start: int, end: int) -> PdSpan:
 
 def is_number_token(t: Token) -> bool:
     return t.is_digits or t.form in NUMBER_WORDS
+
+
+def _lone_ambiguous(tokens: list[Token], j: int, lex: Lexicon) -> bool:
+    """«он», «бес», «торт» with no number or house word beside it: a Russian word («нет дома, он на работе»), not
+    a Kazakh number («он бес үй»)."""
+    if tokens[j].form not in KZ_AMBIGUOUS:
+        return False
+    near = [tokens[k] for k in (j - 1, j + 1) if 0 <= k < len(tokens)]
+    return not any(is_number_token(x) or _is_house(x, lex) for x in near)
 
 
 def _is_street(t: Token, lex: Lexicon) -> bool:
@@ -41,6 +51,8 @@ def _house_part(tokens: list[Token], i: int, lex: Lexicon) -> int:
     j, end = i, i
     while j < len(tokens):
         t = tokens[j]
+        if (t.form in _SIGNS and j + 1 < len(tokens) and tokens[j + 1].is_digits) or _lone_ambiguous(tokens, j, lex):
+            break   # «в квартире +17»: a temperature
         if is_number_token(t):
             if j + 1 < len(tokens) and (_counted(tokens[j + 1], lex) or (
                     _counted_by(t, tokens[j + 1]) and not _is_house(tokens[j + 1], lex)

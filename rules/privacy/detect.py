@@ -53,7 +53,7 @@ _LETTER = (r"\b(?:(?!at\b)[a-z0-9]{1,3}|[а-яёәіңғүұқөһ]|бэ|вэ|г
            r"|бе|ве|ге|де|пе|те|зе|эль|эмм|энн|эфф"
            r"|икс|зет|игрек|дабл|ю|эй|би|си|ди|джи|эйч|ай|джей|кей|оу|пи|кью|ар|ти|ви|экс|уай|вай|зед|зи)\b")
 _LETTERS = rf"{_LETTER}(?:[\s,]+{_LETTER}){{1,40}}+"   # possessive: a run of letters is never taken apart again
-_PIECE = rf"(?>{_LETTERS}|\w+)"
+_PIECE = rf"(?>{_LETTERS}|\w+(?:-\w+)*)"   # a piece may have hyphens inside: «osi-orbita», «g-u-l-z-h-a-n»
 _AT_WORDS = r"(?:собака|собачка|эт|at|айқұлақ|айкулак)"   # «айқұлақ»: the at-sign in Kazakh
 _DOT = r"(?:\s*\.\s*|[\s,]+(?:точка|нүкте|dot)[\s,]+)"
 _ENDINGS = r"(?:ru|ру|com|ком|kz|кз|net|нет|org|орг)"

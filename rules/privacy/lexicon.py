@@ -78,6 +78,8 @@ class Lexicon:
     letter_names: frozenset[str] = frozenset()
     weak_value_cues: frozenset[str] = frozenset()
     service_prepositions: frozenset[str] = frozenset()
+    place_nouns: frozenset[str] = frozenset()
+    place_noun_stems: tuple[str, ...] = ()
     memo: dict = field(default_factory=dict, repr=False)  # answers per word form, kept by the detectors
 
 
@@ -120,6 +122,8 @@ def lexicon() -> Lexicon:
             letter_names=frozenset(norm(w) for w in data.get("letter_names") or ()),
             weak_value_cues=frozenset(norm(w) for w in data.get("weak_value_cues") or ()),
             service_prepositions=frozenset(norm(w) for w in data.get("service_prepositions") or ()),
+            place_nouns=frozenset(norm(w) for w in data.get("place_nouns") or ()),
+            place_noun_stems=tuple(norm(w) for w in data.get("place_noun_stems") or ()),
         )
     except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError) as e:
         raise PrivacyError(f"{LEXICON_FILE}: cannot load the personal-data lexicon ({e})") from e

@@ -23,7 +23,9 @@ from rules.text import Token, tokenize
 
 # Between the parts of one dictated number: spaces and these marks (not «.» or «:»,
 # which make dates and times, and not «и», which makes a decimal: «сто двадцать три и пять»).
-JOINERS = frozenset({"-", ",", "(", ")", "+", "/", "–", "—", "дробь", "тире", "слэш", "слеш"})
+JOINERS = frozenset({"-", ",", "(", ")", "+", "/", "–", "—", "дробь", "тире", "слэш", "слеш", "сызықша", "сызық",
+                     "қиғаш"})   # the last: Kazakh «dash», «line», «slash» («қиғаш сызық»)
+_MARKS_BETWEEN = 2   # marks in a row between two pieces of one number: «он бір, сызықша үш», «45 қиғаш сызық 12»
 PLUS_WORDS = frozenset({"плюс"})
 # an identifier with letters or slashes: «ТЭ-1234», «12/345-ТЭ», «A123»
 # (the lookaheads keep plain numbers out at once: they are the number runs' business)
@@ -107,10 +109,16 @@ def number_runs(tokens: list[Token], text: str, is_num: list[bool] | None = None
             if is_num[k] and _adjacent(text, tokens[parts[-1]], tokens[k]):
                 parts.append(k)
                 k += 1
-            elif tokens[k].form in JOINERS and k + 1 < n and is_num[k + 1] \
-                    and _adjacent(text, tokens[parts[-1]], tokens[k]) and _adjacent(text, tokens[k], tokens[k + 1]):
-                parts.append(k + 1)
-                k += 2
+            elif tokens[k].form in JOINERS and _adjacent(text, tokens[parts[-1]], tokens[k]):
+                m = k
+                while m + 1 < n and m + 1 - k < _MARKS_BETWEEN and tokens[m + 1].form in JOINERS \
+                        and _adjacent(text, tokens[m], tokens[m + 1]):
+                    m += 1
+                if m + 1 < n and is_num[m + 1] and _adjacent(text, tokens[m], tokens[m + 1]):
+                    parts.append(m + 1)
+                    k = m + 2
+                else:
+                    break
             else:
                 break
         last = parts[-1]
@@ -145,12 +153,14 @@ class CueIndex:
             self._at.append(last_kind if words - last_at < window else None)
             # a number counted by a unit after it («в 2019 году», «за 3 месяца») is no identifier: the cue waits on
             used = used or (num and not _unit_after(tokens, i + 1, lex))
-            if num or not t.form[:1].isalpha():
+            if num or not (t.form[:1].isalpha() or t.form == "№"):   # «№» may make a meter's cue
                 continue
             words += 1
             kind = "meter" if _meter_number(tokens, i, lex) else _cue_kind(t, lex)
             # an identifier's cue said in this utterance waits for its number
-            waiting = last_kind in (*ID_KINDS, "meter") and not used and last_i >= here
+            # (a word of the same utterance: «По какому договору оплата?» — «АТС 004512»; not «звоните» — «в прошлом
+            # месяце передавала 448»)
+            waiting = last_kind in (*ID_KINDS, "meter") and not used and (last_i >= here) == (i >= here)
             # a word that says which meter or service is meant, before any number: «номер счётчика горячей воды
             # 5001847» keeps the meter's cue; «договор на отопление номер 4512» the contract's once «номер» comes
             qualifier = kind == "value" and not used and (t.form in quals or _analyse(t.form)[0] in quals)
@@ -195,14 +205,22 @@ def _number_word(t: Token) -> bool:
     return t.form in ("номер", "номера", "номеру", "номером", "№") or t.form.startswith(("нөмір", "нөмер"))
 
 
+_MODEL_TOKENS = 8   # tokens between a meter's name and «№»: its model with digits and marks («ВСКМ 90-15,»)
+
+
 def _meter_number(tokens: list[Token], i: int, lex: Lexicon) -> bool:
     """«номер счётчика», «счётчик номер», «прибор учёта номер», «есептегіш нөмірі»: the word «номер» and a
     meter's name next to each other (one word between at most, or two that are no cue: «номер на корпусе
     счётчика», not «номер заявки по счётчику») — what follows is the meter's serial number, which identifies a
     household as an account does, not a reading."""
     t = tokens[i]
-    if _number_word(t):   # «номер счётчика», «счётчик СВК-15 номер …»
-        near = [tokens[k] for k in (i - 4, i - 3, i - 2, i - 1, i + 1, i + 2) if 0 <= k < len(tokens)]
+    if _number_word(t):   # «номер счётчика», «счётчик СВК-15 номер …», «счётчик ВСКМ 90-15, № 04419781»
+        near = [tokens[k] for k in (i + 1, i + 2) if k < len(tokens)]
+        words, k = 0, i - 1
+        while k >= 0 and i - k <= _MODEL_TOKENS and words < 4:   # back over the meter's model, its digits and marks
+            near.append(tokens[k])
+            words += tokens[k].is_word
+            k -= 1
         return any(_meter_word(x, lex) for x in near) or (
             _plain_words_between(tokens, i, i + 3, lex) and _meter_word(tokens[i + 3], lex))
     if _meter_word(t, lex):   # «номер счётчика», «счётчик № 0071125», «прибор учёта № 45678»
@@ -261,6 +279,8 @@ def identifiers(text: str, tokens: list[Token], ctx: list[Token], lex: Lexicon, 
     return found + _codes(text, tokens, len(ctx), cue_with_ctx)
 
 
+# words after a number read back that ask for the rest of it
+_ASK_MORE = frozenset({"дальше", "далее", "продолжайте", "продолжай", "еще", "тағы", "қарай", "жалғастырыңыз"})
 # words said between two pieces of a dictated number («… двести тридцать» — «да, сорок пять»)
 _GOING_ON = frozenset({"да", "так", "и", "еще", "дальше", "значит", "ну", "вот", "иә", "тағы", "әрі", "қарай"})
 
@@ -279,6 +299,10 @@ def _dictation_going_on(ctx_text: str, ctx: list[Token], is_num: list[bool], cue
     if cue in ID_KINDS and len(last.digits) >= lex.mask_digits_with_cue:
         return cue
     if len(last.digits) >= lex.always_mask_digits and cue not in ("value", "meter"):
+        return _classify(last.digits, last.plus, cue)
+    # the operator reads a piece back and asks for the rest («Так, четыре ноль один два, дальше?»): a dictation
+    if len(last.digits) >= lex.mask_digits_with_cue and cue != "value" \
+            and any(t.form in _ASK_MORE for t in ctx[last.last + 1:]):
         return _classify(last.digits, last.plus, cue)
     return None
 
@@ -299,6 +323,9 @@ def _numbers(text: str, tokens: list[Token], n_ctx: int, is_num: list[bool], cue
         if n < lex.mask_digits_with_cue or (tokens[run.last].form in _SCALE_WORDS and n < 10):
             continue   # «12 тысяч», «бес мың»: a round amount ends in thousands, an identifier never does
         cue = cue_with_ctx.before(n_ctx + run.first)
+        if n < 10 and cue not in ID_KINDS and cue != "meter" \
+                and _THOUSANDS_RE.fullmatch(text, tokens[run.first].start, tokens[run.last].end):
+            continue   # «пенсия 84 000»: thousands written apart, and no identifier's cue
         unit = _unit_after(tokens, run.last + 1, lex)
         if cue == "meter":       # a meter's serial number: an identifier, unless a unit makes it a quantity
             mask = not unit
@@ -316,17 +343,18 @@ def _numbers(text: str, tokens: list[Token], n_ctx: int, is_num: list[bool], cue
             # a series' letters: «ТЭ 1287 дробь 3», «ВСГ 0184532», «бэ ка 045781» (letters' names after a cue only)
             spoken = cue in ID_KINDS or cue == "meter"
             a = _letters_before(text, tokens, run.first, lex, a, spoken)
-            b = _letters_after(text, tokens, run.last, lex, b)
+            b = _letters_after(text, tokens, run.last, lex, b, spoken)
             found.append(PdSpan(_classify(run.digits, run.plus, cue), a, b, text[a:b]))
     return found
 
 
 _SCALE_WORDS = frozenset(SCALES) | frozenset(KZ_SCALES)
+_THOUSANDS_RE = re.compile(r"\d{1,3}(?:[ \u00a0]000)+")   # a round amount written as the recogniser groups it
 # a series' letters said before an identifier's digits: up to four letter tokens (a hyphen between allowed)
 _SERIES_TOKENS = 4
 _WORD_LETTERS = frozenset("авикосуя")   # one-letter Russian words («а», «в», «и»...)
 # between a series' letters and its digits: a mark, or the mark said as a word («АТС дробь 5512», «ТЭ тире 45»)
-_HYPHENS = frozenset({"-", "–", "/", "дробь", "тире", "слэш", "слеш"})
+_HYPHENS = frozenset({"-", "–", "/", "дробь", "тире", "слэш", "слеш", "сызықша", "сызық"})
 
 
 def _series_letter(text: str, t: Token, lex: Lexicon, spoken: bool = True) -> bool:
@@ -355,20 +383,23 @@ def _letters_before(text: str, tokens: list[Token], first: int, lex: Lexicon, a:
     return a
 
 
-def _letters_after(text: str, tokens: list[Token], last: int, lex: Lexicon, b: int) -> int:
+def _letters_after(text: str, tokens: list[Token], last: int, lex: Lexicon, b: int, spoken: bool = False) -> int:
     """Where an identifier ends once a series written in capitals or Latin letters right after it is taken in
-    («1245 ТС», «4517-ТЭ»)."""
-    left = tokens[last]
+    («1245 ТС», «4517-ТЭ»); a single capital letter after a mark («1402 тире А», «41 дробь Б»), or a single Latin
+    one after an identifier's cue («серийный номер Z-44 017 A»), is a series too."""
+    left, marked = tokens[last], False
     for i in range(last + 1, min(len(tokens), last + 3)):
         t = tokens[i]
         if not _adjacent(text, left, t):
             break
         raw = text[t.start:t.end]
         if t.form not in _HYPHENS:
-            if len(raw) > 1 and (raw.isascii() or raw.isupper()) and _series_letter(text, t, lex):
+            single = len(raw) == 1 and raw.isalpha() and (raw.isupper() or raw.isascii())
+            if (len(raw) > 1 and (raw.isascii() or raw.isupper()) and _series_letter(text, t, lex)) \
+                    or (single and (marked or (spoken and raw.isascii()))):
                 b = t.end
             break
-        left = t
+        left, marked = t, True
     return b
 
 

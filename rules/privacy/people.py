@@ -218,6 +218,10 @@ def _never_names(text: str, tokens: list[Token], alpha: list[bool]) -> list[bool
     return out
 
 
+def _place_noun(t: Token, lex: Lexicon) -> bool:
+    return t.is_word and (t.form.startswith(lex.place_noun_stems) or _analyse(t.form)[0] in lex.place_nouns)
+
+
 def _capitalised_mid_sentence(text: str, tokens: list[Token], i: int) -> bool:
     """Capital first letter, not at the start of a sentence, not an abbreviation such as «ПУТЭ»."""
     t = text[tokens[i].start:tokens[i].end]
@@ -316,6 +320,8 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
         >= KAZAKH_SHARE * max(1, sum(alpha))
     guess_ru = [g and not k and not kazakh_text for g, k in zip(guess, kz, strict=True)]
     never = _never_names(text, tokens, alpha)
+    # a word right before «район», «область», «ауданы», «қаласы» names the place («в Ауэзовском районе»)
+    never = [nv or (i + 1 < n and alpha[i] and _place_noun(tokens[i + 1], lex)) for i, nv in enumerate(never)]
     alpha = [a and not nv for a, nv in zip(alpha, never, strict=True)]
     for i, t in enumerate(tokens):
         if not alpha[i] or kept(t):
