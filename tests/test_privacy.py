@@ -499,6 +499,66 @@ def test_pieces_dictated_across_utterances(context, text, masked):
     assert mask_text(text, context)[0] == masked
 
 
+@pytest.mark.parametrize("context,text,masked", [
+    # a word of time or payment, or the service said with a preposition, does not take a waiting identifier's cue
+    ("", "лицевой счёт одну минуту сейчас найду 4 4 5 6 1 2", "лицевой счёт одну минуту сейчас найду [лицевой счёт]"),
+    ("", "номер договора, секундочку, от марта прошлого года номер 784", "номер договора, секундочку, от марта "
+                                                                       "прошлого года номер [договор]"),
+    ("", "лицевой счёт по отоплению 445 612", "лицевой счёт по отоплению [лицевой счёт]"),
+    ("", "договор на горячую воду 4512", "договор на горячую воду [договор]"),
+    ("", "договор заключали в 2019 году, номер 4512/19", "договор заключали в 2019 году, номер [договор]"),
+    # ...but a reading after a bare service word, and a cue of the utterance before, stay as they were
+    ("", "лицевой счёт горячая вода 345", "лицевой счёт горячая вода 345"),
+    ("если будут вопросы звоните", "я в прошлом месяце передавала 448", "я в прошлом месяце передавала 448"),
+    # Kazakh compounds with a hyphen, Kazakh serial-number cues, «бес»/«он» between number words
+    ("", "келісім-шарт нөмірі 4518", "келісім-шарт нөмірі [договор]"),
+    ("", "зауыттық нөмірі АБ 45 61", "зауыттық нөмірі [номер]"),
+    ("", "шарт нөмірі жүз жиырма үш дробь бес", "шарт нөмірі [договор]"),
+    # the underscore said in words, the Kazakh at-sign, more letters' names
+    ("", "почта асет нижнее тире восемьдесят восемь собака мейл точка ру", "почта [e-mail]"),
+    ("", "пошта айгерим айқұлақ мейл ру", "пошта [e-mail]"),
+    ("", "электронная почта бе, е, ка, эль, эм, собака, яндекс, точка, ру", "электронная почта [e-mail]"),
+    # more questions for a name; a Korean name's syllables
+    ("С кем я говорю?", "Ким Ен Сук", "[ФИО]"),
+    ("Кім сөйлеп тұр?", "Мұратбек Әлібекұлы", "[ФИО]"),
+    ("", "это Ли Хи Чоль, по поводу счёта", "это [ФИО], по поводу счёта"),
+    # a house number with its letter; the answer to a question for an address
+    ("", "Алмагуль 9а, кв 31 горячей воды нет", "[адрес] горячей воды нет"),
+    ("Назовите адрес.", "Сейфуллина 45, 12", "[адрес]"),
+    ("Адрес: улица Муратбаева, дом 139? Диктуйте показания.", "Горячая вода 6607.", "Горячая вода 6607."),
+])
+def test_waiting_cues_kazakh_compounds_and_answers(context, text, masked):
+    assert mask_text(text, context)[0] == masked
+
+
+@pytest.mark.parametrize("context,text,masked", [
+    # a series' single letter after a mark, or a Latin one after a cue
+    ("", "номер договора 88 слэш 1402 тире А", "номер договора [договор]"),
+    ("", "договор тридцать семь тире сорок один дробь Б", "договор [договор]"),
+    ("", "серийный номер Z-44 017 A", "серийный номер [номер]"),
+    # Kazakh dash words, and two marks in a row, inside a number
+    ("", "шарт нөмірі жиырма бес, он бір, сызықша үш", "шарт нөмірі [договор]"),
+    # «№» a few words after the meter's name, its model between; «көрсеткіш» is a reading
+    ("", "счётчик ВСКМ 90-15, № 04419781", "счётчик ВСКМ 90-15, № [номер]"),
+    ("", "есептегіш нөмірі АК 77 43 10, көрсеткіш 1204", "есептегіш нөмірі [номер], көрсеткіш 1204"),
+    ("шот нөмірі 7873718. жақсы көрсеткіштерді айтыңыз", "ванна бөлмесінде 717", "ванна бөлмесінде 717"),
+    # the operator reads a piece back and asks for the rest; a cue and a payment word in the question
+    ("Так, четыре ноль один два, дальше?", "7 7 8 всё", "[номер] всё"),
+    ("По какому договору оплата?", "АТС 004512 это серия и номер", "[договор] это серия и номер"),
+    # hyphens inside a spoken e-mail's pieces
+    ("", "пишите на info собака osi-orbita точка kz", "пишите на [e-mail]"),
+    ("", "На почту, g-u-l-z-h-a-n-a-t собачка inbox.ru.", "На почту, [e-mail]."),
+    # no address, no identifier, no name
+    ("", "Германа Фридриховича нет дома, он на работе", "[ФИО] нет дома, он на работе"),
+    ("", "Температура в квартире +17, а должно быть +18.", "Температура в квартире +17, а должно быть +18."),
+    ("", "у меня пенсия 84 000 а вы насчитали", "у меня пенсия 84 000 а вы насчитали"),
+    ("", "лицевой счёт 84 000", "лицевой счёт [лицевой счёт]"),
+    ("", "это в Ауэзовском районе", "это в Ауэзовском районе"),
+])
+def test_series_marks_meters_read_backs_and_false_ones(context, text, masked):
+    assert mask_text(text, context)[0] == masked
+
+
 def test_find_pd_gives_character_spans_and_kinds():
     """Spans, not just masked text: audio redaction maps them onto the words' timestamps."""
     text = "Ирлан, ваш лицевой 7,8,9,1,2,3, телефон восемь семьсот один пять пять пять два два три три."
