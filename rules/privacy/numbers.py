@@ -149,10 +149,13 @@ class CueIndex:
         window = lex.cue_window
         quals = lex.meter_qualifiers
         service = False                 # inside «по отоплению», «за горячую воду» after an identifier's cue
+        clause = False                  # inside «, по которому долг,» after an identifier's cue
         for i, (t, num) in enumerate(zip(tokens, is_num, strict=True)):
             self._at.append(last_kind if words - last_at < window else None)
             # a number counted by a unit after it («в 2019 году», «за 3 месяца») is no identifier: the cue waits on
             used = used or (num and not _unit_after(tokens, i + 1, lex))
+            if t.form in _CLAUSE_MARKS:
+                clause = False
             if num or not (t.form[:1].isalpha() or t.form == "№"):   # «№» may make a meter's cue
                 continue
             words += 1
@@ -167,7 +170,9 @@ class CueIndex:
             # ...and said with a preposition («лицевой счёт по отоплению 445612», «договор на горячую воду 4512»)
             # it names the service the identifier is for: the cue stands at once
             service = qualifier and waiting and (service or (i > 0 and tokens[i - 1].form in lex.service_prepositions))
-            if service or (waiting and kind == "value" and _weak_value(t, lex)):
+            # a clause about the identifier said before its number: «лицевой счёт, по которому долг, 661204»
+            clause = clause or (waiting and _analyse(t.form)[0] in _RELATIVE)
+            if service or (waiting and kind == "value" and (clause or _weak_value(t, lex))):
                 # a word of time or payment said while an identifier's cue waits («лицевой счёт, одну минуту, …»,
                 # «договор от марта двадцатого года номер 784», «лицевой счёт для оплаты …»): no value of its own
                 kind = None
@@ -205,6 +210,8 @@ def _number_word(t: Token) -> bool:
     return t.form in ("номер", "номера", "номеру", "номером", "№") or t.form.startswith(("нөмір", "нөмер"))
 
 
+_RELATIVE = frozenset({"который", "где", "куда"})
+_CLAUSE_MARKS = frozenset({",", ".", "?", "!", "—", "–", ";", ":"})
 _MODEL_TOKENS = 8   # tokens between a meter's name and «№»: its model with digits and marks («ВСКМ 90-15,»)
 
 
