@@ -561,6 +561,7 @@ def test_waiting_cues_kazakh_compounds_and_answers(context, text, masked):
     ("", "лицевой счёт 445566, по которому долг 45 000 тенге", "лицевой счёт [лицевой счёт], по которому долг 45 000 "
                                                                 "тенге"),
     ("", "это в Ауэзовском районе", "это в Ауэзовском районе"),
+    ("", "счётчик марки Бетар, номер 045 781", "счётчик марки Бетар, номер [номер]"),
 ])
 def test_series_marks_meters_read_backs_and_false_ones(context, text, masked):
     assert mask_text(text, context)[0] == masked

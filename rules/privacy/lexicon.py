@@ -80,6 +80,7 @@ class Lexicon:
     service_prepositions: frozenset[str] = frozenset()
     place_nouns: frozenset[str] = frozenset()
     place_noun_stems: tuple[str, ...] = ()
+    make_nouns: frozenset[str] = frozenset()
     memo: dict = field(default_factory=dict, repr=False)  # answers per word form, kept by the detectors
 
 
@@ -124,6 +125,7 @@ def lexicon() -> Lexicon:
             service_prepositions=frozenset(norm(w) for w in data.get("service_prepositions") or ()),
             place_nouns=frozenset(norm(w) for w in data.get("place_nouns") or ()),
             place_noun_stems=tuple(norm(w) for w in data.get("place_noun_stems") or ()),
+            make_nouns=frozenset(norm(w) for w in data.get("make_nouns") or ()),
         )
     except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError) as e:
         raise PrivacyError(f"{LEXICON_FILE}: cannot load the personal-data lexicon ({e})") from e

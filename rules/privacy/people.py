@@ -321,7 +321,10 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
     guess_ru = [g and not k and not kazakh_text for g, k in zip(guess, kz, strict=True)]
     never = _never_names(text, tokens, alpha)
     # a word right before «район», «область», «ауданы», «қаласы» names the place («в Ауэзовском районе»)
-    never = [nv or (i + 1 < n and alpha[i] and _place_noun(tokens[i + 1], lex)) for i, nv in enumerate(never)]
+    # ...and a word right after «марка», «модель» a make («счётчик марки Бетар»)
+    never = [nv or (alpha[i] and ((i + 1 < n and _place_noun(tokens[i + 1], lex))
+                                  or (i > 0 and _analyse(tokens[i - 1].form)[0] in lex.make_nouns)))
+             for i, nv in enumerate(never)]
     alpha = [a and not nv for a, nv in zip(alpha, never, strict=True)]
     for i, t in enumerate(tokens):
         if not alpha[i] or kept(t):
