@@ -16,7 +16,7 @@ from transcription.schema import Finding, Transcript, Utterance
 
 CORPUS_DIR = Path(__file__).parent / "pd_corpus"
 CORPUS_FILES = (CORPUS_DIR / "utterances.txt", CORPUS_DIR / "heldout.txt", CORPUS_DIR / "dev3_asr.txt",
-                CORPUS_DIR / "dev4_asr.txt")
+                CORPUS_DIR / "dev4_asr.txt", CORPUS_DIR / "dev5_asr.txt", CORPUS_DIR / "dev5_own_asr.txt")
 MARK_RE = re.compile(r"\{(\w+):([^{}]*)\}")
 ALNUM = re.compile(r"\w")
 
