@@ -139,8 +139,8 @@ def _street_before(text: str, tokens: list[Token], i: int, lex: Lexicon, found: 
     # a house number said before the flat's word: «Гагарина, 230, квартира 90», «Коктем 2 дом 14», «Тастак-1, дом 5»
     k = j
     while k >= 0 and i - k <= 8 and (is_number_token(tokens[k]) or _house_letter(text, tokens, k) or (
-            tokens[k].form in ("/", "-") and k > 0 and is_number_token(tokens[k - 1]) and k < j)):   # «59/1»
-        k -= 1
+            tokens[k].form in ("/", "-", ",") and k > 0 and is_number_token(tokens[k - 1]) and k < j)):
+        k -= 1   # «59/1», «Жандосова 58, 14 квартира»
     if k < j:
         if k >= 0 and tokens[k].form in (",", "-"):
             k -= 1
@@ -267,6 +267,13 @@ def addresses(text: str, tokens: list[Token], lex: Lexicon, asked: bool = False)
                     end = i   # «в подъезде номер 2», «на 3 этаже»: a part of a house, no address without the house
                 else:
                     end = _street_after(text, tokens, end, lex)   # «дом 15 квартира 3 на Сейфуллина»
+            elif i > 0 and is_number_token(tokens[i - 1]) and (
+                    t.form in lex.dwelling_words or _analyse(t.form)[0] in lex.dwelling_words):
+                start = _street_before(text, tokens, i, lex, found)   # «Жандосова 58, 14 квартира»: the word last
+                if start < i:
+                    found.append(_span("address", text, tokens[start].start, t.end))
+                    i += 1
+                    continue
         elif _address_word(t, lex):
             j = i + 1
             while j < len(tokens) and tokens[j].form in _ADDRESS_SKIP:

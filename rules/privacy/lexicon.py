@@ -81,6 +81,7 @@ class Lexicon:
     place_nouns: frozenset[str] = frozenset()
     place_noun_stems: tuple[str, ...] = ()
     make_nouns: frozenset[str] = frozenset()
+    short_surnames: frozenset[str] = frozenset()
     memo: dict = field(default_factory=dict, repr=False)  # answers per word form, kept by the detectors
 
 
@@ -126,6 +127,7 @@ def lexicon() -> Lexicon:
             place_nouns=frozenset(norm(w) for w in data.get("place_nouns") or ()),
             place_noun_stems=tuple(norm(w) for w in data.get("place_noun_stems") or ()),
             make_nouns=frozenset(norm(w) for w in data.get("make_nouns") or ()),
+            short_surnames=frozenset(norm(w) for w in data.get("short_surnames") or ()),
         )
     except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError) as e:
         raise PrivacyError(f"{LEXICON_FILE}: cannot load the personal-data lexicon ({e})") from e

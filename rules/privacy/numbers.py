@@ -19,13 +19,15 @@ from dataclasses import dataclass, replace
 from rules.numbers import KZ_AMBIGUOUS, KZ_SCALES, NUMBER_WORDS, SCALES, chain_digits, kinds, spelled_digits
 from rules.privacy.lexicon import ID_KINDS, Lexicon, PdSpan
 from rules.privacy.lexicon import analyse as _analyse
-from rules.text import Token, tokenize
+from rules.text import Token, morph, tokenize
 
 # Between the parts of one dictated number: spaces and these marks (not «.» or «:»,
 # which make dates and times, and not «и», which makes a decimal: «сто двадцать три и пять»).
 JOINERS = frozenset({"-", ",", "(", ")", "+", "/", "–", "—", "дробь", "тире", "слэш", "слеш", "сызықша", "сызық",
                      "қиғаш"})   # the last: Kazakh «dash», «line», «slash» («қиғаш сызық»)
-_MARKS_BETWEEN = 2   # marks in a row between two pieces of one number: «он бір, сызықша үш», «45 қиғаш сызық 12»
+_MARKS_BETWEEN = 3   # marks in a row between two pieces of one number: «он бір, сызықша үш», «451, дробь, 12»
+# words said between two pieces of one number in one utterance («начинается на 44, потом 56 12»)
+_SAID_JOINERS = frozenset({"потом", "затем", "дальше", "далее"})
 PLUS_WORDS = frozenset({"плюс"})
 # an identifier with letters or slashes: «ТЭ-1234», «12/345-ТЭ», «A123»
 # (the lookaheads keep plain numbers out at once: they are the number runs' business)
@@ -109,9 +111,9 @@ def number_runs(tokens: list[Token], text: str, is_num: list[bool] | None = None
             if is_num[k] and _adjacent(text, tokens[parts[-1]], tokens[k]):
                 parts.append(k)
                 k += 1
-            elif tokens[k].form in JOINERS and _adjacent(text, tokens[parts[-1]], tokens[k]):
+            elif tokens[k].form in JOINERS | _SAID_JOINERS and _adjacent(text, tokens[parts[-1]], tokens[k]):
                 m = k
-                while m + 1 < n and m + 1 - k < _MARKS_BETWEEN and tokens[m + 1].form in JOINERS \
+                while m + 1 < n and m + 1 - k < _MARKS_BETWEEN and tokens[m + 1].form in JOINERS | _SAID_JOINERS \
                         and _adjacent(text, tokens[m], tokens[m + 1]):
                     m += 1
                 if m + 1 < n and is_num[m + 1] and _adjacent(text, tokens[m], tokens[m + 1]):
@@ -153,7 +155,9 @@ class CueIndex:
         for i, (t, num) in enumerate(zip(tokens, is_num, strict=True)):
             self._at.append(last_kind if words - last_at < window else None)
             # a number counted by a unit after it («в 2019 году», «за 3 месяца») is no identifier: the cue waits on
-            used = used or (num and not _unit_after(tokens, i + 1, lex))
+            # (judged at a number's last word: «две тысячи пятнадцатого года»)
+            used = used or (num and not (i + 1 < len(tokens) and is_num[i + 1]) and not _unit_after(tokens, i + 1, lex)
+                            and not (_ordinal(tokens, i + 1) and _unit_after(tokens, i + 2, lex)))
             if t.form in _CLAUSE_MARKS:
                 clause = False
             if num or not (t.form[:1].isalpha() or t.form == "№"):   # «№» may make a meter's cue
@@ -196,6 +200,10 @@ def _cue_kind(t: Token, lex: Lexicon) -> str | None:
     if key not in lex.memo:
         lex.memo[key] = _cue_kind_uncached(t, lex)
     return lex.memo[key]
+
+
+def _ordinal(tokens: list[Token], i: int) -> bool:
+    return i < len(tokens) and tokens[i].is_word and "Anum" in morph().parse(tokens[i].form)[0].tag
 
 
 def _weak_value(t: Token, lex: Lexicon) -> bool:
@@ -359,7 +367,8 @@ _SCALE_WORDS = frozenset(SCALES) | frozenset(KZ_SCALES)
 _THOUSANDS_RE = re.compile(r"\d{1,3}(?:[ \u00a0]000)+")   # a round amount written as the recogniser groups it
 # a series' letters said before an identifier's digits: up to four letter tokens (a hyphen between allowed)
 _SERIES_TOKENS = 4
-_WORD_LETTERS = frozenset("авикосуя")   # one-letter Russian words («а», «в», «и»...)
+_WORD_LETTERS = frozenset("авикосуя")
+_ENDS = frozenset({".", "?", "!", "…"})   # one-letter Russian words («а», «в», «и»...)
 # between a series' letters and its digits: a mark, or the mark said as a word («АТС дробь 5512», «ТЭ тире 45»)
 _HYPHENS = frozenset({"-", "–", "/", "дробь", "тире", "слэш", "слеш", "сызықша", "сызық"})
 
@@ -383,7 +392,10 @@ def _letters_before(text: str, tokens: list[Token], first: int, lex: Lexicon, a:
         if not _adjacent(text, t, right) or taken >= _SERIES_TOKENS:
             break
         if t.form not in _HYPHENS:
-            if not _series_letter(text, t, lex, spoken):
+            # (one capital letter mid-sentence after a cue is a letter, not «а»/«в»: «по договору А 45 12 Б»)
+            raw = text[t.start:t.end]
+            capital = spoken and len(raw) == 1 and raw.isupper() and i > 0 and tokens[i - 1].form not in _ENDS
+            if not (capital or _series_letter(text, t, lex, spoken)):
                 break
             a, taken = t.start, taken + 1
         right = t
@@ -393,7 +405,7 @@ def _letters_before(text: str, tokens: list[Token], first: int, lex: Lexicon, a:
 def _letters_after(text: str, tokens: list[Token], last: int, lex: Lexicon, b: int, spoken: bool = False) -> int:
     """Where an identifier ends once a series written in capitals or Latin letters right after it is taken in
     («1245 ТС», «4517-ТЭ»); a single capital letter after a mark («1402 тире А», «41 дробь Б»), or a single Latin
-    one after an identifier's cue («серийный номер Z-44 017 A»), is a series too."""
+    one or a capital after an identifier's cue («серийный номер Z-44 017 A», «договор А 45 12 Б»), is a series too."""
     left, marked = tokens[last], False
     for i in range(last + 1, min(len(tokens), last + 3)):
         t = tokens[i]
@@ -403,7 +415,7 @@ def _letters_after(text: str, tokens: list[Token], last: int, lex: Lexicon, b: i
         if t.form not in _HYPHENS:
             single = len(raw) == 1 and raw.isalpha() and (raw.isupper() or raw.isascii())
             if (len(raw) > 1 and (raw.isascii() or raw.isupper()) and _series_letter(text, t, lex)) \
-                    or (single and (marked or (spoken and raw.isascii()))):
+                    or (single and (marked or (spoken and (raw.isascii() or raw.isupper())))):
                 b = t.end
             break
         left, marked = t, True

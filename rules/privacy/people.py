@@ -218,6 +218,12 @@ def _never_names(text: str, tokens: list[Token], alpha: list[bool]) -> list[bool
     return out
 
 
+def _capitalised(text: str, t: Token) -> bool:
+    """Written with a capital first letter, not in capitals throughout («Ни», «Фризен»; not «ТОО», «А»)."""
+    raw = text[t.start:t.end]
+    return len(raw) > 1 and raw[0].isupper() and not raw.isupper()
+
+
 def _place_noun(t: Token, lex: Lexicon) -> bool:
     return t.is_word and (t.form.startswith(lex.place_noun_stems) or _analyse(t.form)[0] in lex.place_nouns)
 
@@ -347,13 +353,19 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
         if alpha[i] and not is_name[i] and not kept(t) and tokens[i + 1].form in lex.honorifics \
                 and _maybe_name(t, lex, guess[i]) and not _not_name(t, lex):
             is_name[i] = True
-    # ambiguous words next to a sure name: «Надежда Петровна»; and a short word written with a capital right after
-    # a name, whatever the dictionary reads in it: a Korean or Chinese name's syllable («Ким Ен Сук», «Ли Хи Чоль»)
+    # ambiguous words next to a sure name: «Надежда Петровна»; a short word written with a capital right after
+    # a name, whatever the dictionary reads in it: a Korean or Chinese name's syllable («Ким Ен Сук», «Ли Хи Чоль»);
+    # and, in text written with capitals, a capitalised word next to a name that the dictionary does not know
+    # («Фризен Ольга»: pymorphy3 guesses an adjective) or that is a short surname («Ни Людмила», «Ем Ирина»)
     for i, t in enumerate(tokens):
-        if alpha[i] and not is_name[i] and not kept(t) and not _cue_word(t, lex) and (
-                (_maybe_name(t, lex, guess_ru[i]) and ((i > 0 and is_name[i - 1]) or (i + 1 < n and is_name[i + 1])))
+        if not alpha[i] or is_name[i] or kept(t) or _cue_word(t, lex):
+            continue
+        beside = (i > 0 and is_name[i - 1]) or (i + 1 < n and is_name[i + 1])
+        if (_maybe_name(t, lex, guess_ru[i]) and beside) \
                 or (i > 0 and is_name[i - 1] and 1 < len(t.form) <= _SYLLABLE_NAME and cased
-                    and _capitalised_mid_sentence(text, tokens, i) and not _not_name(t, lex))):
+                    and _capitalised_mid_sentence(text, tokens, i) and not _not_name(t, lex)) \
+                or (beside and cased and _capitalised(text, t) and not _not_name(t, lex)
+                    and (t.form in lex.short_surnames or (not _analyse(t.form)[3] and guess[i]))):
             is_name[i] = True
     def take_after_cue(j: int, skip: frozenset[str]) -> None:
         while j < n and tokens[j].form in skip and not is_name[j]:
