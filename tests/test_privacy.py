@@ -567,6 +567,27 @@ def test_series_marks_meters_read_backs_and_false_ones(context, text, masked):
     assert mask_text(text, context)[0] == masked
 
 
+@pytest.mark.parametrize("context,text,masked", [
+    # pieces of one number joined by a word or by three marks; a year in words does not use a waiting cue
+    ("", "лицевой счёт у меня начинается на 44, потом 56 12", "лицевой счёт у меня начинается на [лицевой счёт]"),
+    ("Договор у вас какой номер?", "четыреста пятьдесят один, дробь, двенадцать", "[договор]"),
+    ("", "договор старый, две тысячи пятнадцатого года, номер 45/12", "договор старый, две тысячи пятнадцатого "
+                                                                      "года, номер [договор]"),
+    ("", "по договору А 45 12 Б начислили 14 000 тенге", "по договору [договор] начислили 14 000 тенге"),
+    ("", "Телефон. В 87015551234 звонили", "Телефон. В [телефон] звонили"),
+    # a capitalised word the dictionary does not know, or a short surname, next to a name
+    ("", "госпожа Фризен Ольга звонила", "госпожа [ФИО] звонила"),
+    ("", "это Ни Людмила, соседка сверху", "это [ФИО], соседка сверху"),
+    ("", "ни Людмила, ни Ольга не звонили", "ни [ФИО], ни [ФИО] не звонили"),
+    # Kazakh house and flat words in their cases; a flat number with its word said last
+    ("", "Абай көшесі 45 үйдің 12 пәтері", "[адрес]"),
+    ("", "Алмагүл ықшамауданы, 9 үй", "[адрес]"),
+    ("", "Жандосова 58, 14 квартира", "[адрес]"),
+])
+def test_said_joiners_years_surnames_and_kazakh_flats(context, text, masked):
+    assert mask_text(text, context)[0] == masked
+
+
 def test_find_pd_gives_character_spans_and_kinds():
     """Spans, not just masked text: audio redaction maps them onto the words' timestamps."""
     text = "Ирлан, ваш лицевой 7,8,9,1,2,3, телефон восемь семьсот один пять пять пять два два три три."
