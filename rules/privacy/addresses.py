@@ -169,9 +169,10 @@ def _street_words_before(text: str, tokens: list[Token], j: int, lex: Lexicon, f
             break
         if known and pos == "NOUN" and name < 0.3 and not text[tokens[j].start:tokens[j].start + 1].isupper() \
                 and lemma not in lex.street_words \
-                and not (j > 0 and text[tokens[j - 1].start:tokens[j - 1].start + 1].isupper()
-                         and _name_ish(tokens[j - 1], lex)):
-            break   # «квартира», «счёт» in lowercase text: not a street; «Абылай хана», «Богенбай батыра» are
+                and not (j > 0 and _name_ish(tokens[j - 1], lex) and (
+                    text[tokens[j - 1].start:tokens[j - 1].start + 1].isupper()
+                    or (text == text.lower() and _street_name(text, tokens[j - 1])))):
+            break   # «квартира», «счёт» in lowercase text: not a street; «Абылай хана», «абылай хана» are
         start = j
         j -= 1
     return start
@@ -194,7 +195,8 @@ def _street_after(text: str, tokens: list[Token], end: int, lex: Lexicon) -> int
     if _is_street(nxt, lex):
         j = _street_part(tokens, end + 2, lex, max_words=2)
         return j if j > end + 2 else end
-    if _name_ish(nxt, lex) and text[nxt.start:nxt.start + 1].isupper():
+    if _name_ish(nxt, lex) and (text[nxt.start:nxt.start + 1].isupper() or (
+            text == text.lower() and _street_name(text, nxt))):   # in lowercase text: a name or an unknown word
         return end + 2
     return end
 

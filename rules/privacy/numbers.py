@@ -357,8 +357,9 @@ def _numbers(text: str, tokens: list[Token], n_ctx: int, is_num: list[bool], cue
             a, b = tokens[run.first].start, tokens[run.last].end
             # a series' letters: «ТЭ 1287 дробь 3», «ВСГ 0184532», «бэ ка 045781» (letters' names after a cue only)
             spoken = cue in ID_KINDS or cue == "meter"
-            a = _letters_before(text, tokens, run.first, lex, a, spoken)
-            b = _letters_after(text, tokens, run.last, lex, b, spoken)
+            near = cue_here.before(run.first) in (*ID_KINDS, "meter")   # the cue said in this utterance
+            a = _letters_before(text, tokens, run.first, lex, a, spoken, near)
+            b = _letters_after(text, tokens, run.last, lex, b, spoken, near)
             found.append(PdSpan(_classify(run.digits, run.plus, cue), a, b, text[a:b]))
     return found
 
@@ -373,7 +374,7 @@ _ENDS = frozenset({".", "?", "!", "…"})   # one-letter Russian words («а», 
 _HYPHENS = frozenset({"-", "–", "/", "дробь", "тире", "слэш", "слеш", "сызықша", "сызық"})
 
 
-def _series_letter(text: str, t: Token, lex: Lexicon, spoken: bool = True) -> bool:
+def _series_letter(text: str, t: Token, lex: Lexicon, spoken: bool = True, near: bool = True) -> bool:
     """A token that is a series' letters, not a word: written in capitals («ТЭ», «ВСГ», «А»), in Latin letters
     («KS»), or a letter's Russian name («бэ», «ка», «эс»); never a cue word («ИИН», «ЛС»)."""
     raw = text[t.start:t.end]
@@ -381,10 +382,25 @@ def _series_letter(text: str, t: Token, lex: Lexicon, spoken: bool = True) -> bo
         return False
     if len(t.form) == 1 and t.form in _WORD_LETTERS:   # «В 801-555-1234», «а 5567123»: a word, not a letter
         return False
-    return raw.isascii() or raw.isupper() or (spoken and t.form in lex.letter_names)
+    return raw.isascii() or raw.isupper() or (spoken and (t.form in lex.letter_names or _lowercase_series(t, near)))
 
 
-def _letters_before(text: str, tokens: list[Token], first: int, lex: Lexicon, a: int, spoken: bool) -> int:
+_VOWELS = frozenset("аеёиоуыэюя")
+
+
+def _lowercase_series(t: Token, near: bool = True) -> bool:
+    """A series written in lowercase after a cue («номер счётчика ек 0098432», «договор тс 45812»): no Russian word —
+    no vowel in it («тс», «вкт», «м»), or, with the cue in the same utterance (``near``), unknown to the dictionary
+    («ех», «атс»; not «кафе на толе би 151» after a contract's number asked earlier); not a Kazakh word («үй»)."""
+    return not _KZ_ONLY.intersection(t.form) and (
+        not _VOWELS.intersection(t.form) or (near and not _analyse(t.form)[3]))
+
+
+_KZ_ONLY = frozenset("әғқңөұүһі")
+
+
+def _letters_before(text: str, tokens: list[Token], first: int, lex: Lexicon, a: int, spoken: bool,
+                    near: bool = True) -> int:
     """Where an identifier starts once the series' letters said right before its digits are taken in."""
     right, taken = tokens[first], 0
     for i in range(first - 1, -1, -1):
@@ -395,14 +411,15 @@ def _letters_before(text: str, tokens: list[Token], first: int, lex: Lexicon, a:
             # (one capital letter mid-sentence after a cue is a letter, not «а»/«в»: «по договору А 45 12 Б»)
             raw = text[t.start:t.end]
             capital = spoken and len(raw) == 1 and raw.isupper() and i > 0 and tokens[i - 1].form not in _ENDS
-            if not (capital or _series_letter(text, t, lex, spoken)):
+            if not (capital or _series_letter(text, t, lex, spoken, near)):
                 break
             a, taken = t.start, taken + 1
         right = t
     return a
 
 
-def _letters_after(text: str, tokens: list[Token], last: int, lex: Lexicon, b: int, spoken: bool = False) -> int:
+def _letters_after(text: str, tokens: list[Token], last: int, lex: Lexicon, b: int, spoken: bool = False,
+                   near: bool = True) -> int:
     """Where an identifier ends once a series written in capitals or Latin letters right after it is taken in
     («1245 ТС», «4517-ТЭ»); a single capital letter after a mark («1402 тире А», «41 дробь Б»), or a single Latin
     one or a capital after an identifier's cue («серийный номер Z-44 017 A», «договор А 45 12 Б»), is a series too."""
@@ -413,9 +430,11 @@ def _letters_after(text: str, tokens: list[Token], last: int, lex: Lexicon, b: i
             break
         raw = text[t.start:t.end]
         if t.form not in _HYPHENS:
-            single = len(raw) == 1 and raw.isalpha() and (raw.isupper() or raw.isascii())
-            if (len(raw) > 1 and (raw.isascii() or raw.isupper()) and _series_letter(text, t, lex)) \
-                    or (single and (marked or (spoken and (raw.isascii() or raw.isupper())))):
+            single = len(raw) == 1 and raw.isalpha()
+            capital = raw.isupper() or raw.isascii()
+            # (after a mark and a cue even a lowercase one: «номер договора 88 слэш 1402 тире а»)
+            letters = len(raw) > 1 and (capital or spoken) and _series_letter(text, t, lex, spoken, near)
+            if letters or (single and ((marked and (capital or spoken)) or (spoken and capital))):
                 b = t.end
             break
         left, marked = t, True

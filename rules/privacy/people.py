@@ -94,11 +94,13 @@ _INITIALS = 2   # «Ахметов А. Б.», «А.Б. Ахметов»
 
 
 def _initials(text: str, tokens: list[Token], first: int, last: int) -> tuple[int, int]:
-    """A name's span with the initials written next to it taken in: a single capital letter and a dot."""
+    """A name's span with the initials written next to it taken in: a single capital letter and a dot (in text
+    written all in lowercase, a lowercase one: «ахметов а. б.»)."""
+    lower = text == text.lower()
 
     def initial(k: int) -> bool:
-        return 0 <= k < len(tokens) - 1 and tokens[k].end - tokens[k].start == 1 \
-            and text[tokens[k].start].isupper() and tokens[k + 1].form == "."
+        return 0 <= k < len(tokens) - 1 and tokens[k].end - tokens[k].start == 1 and tokens[k].is_word \
+            and (text[tokens[k].start].isupper() or lower) and tokens[k + 1].form == "."
 
     a, b = tokens[first].start, tokens[last].end
     k = last + 1
@@ -365,8 +367,16 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
                 or (i > 0 and is_name[i - 1] and 1 < len(t.form) <= _SYLLABLE_NAME and cased
                     and _capitalised_mid_sentence(text, tokens, i) and not _not_name(t, lex)) \
                 or (beside and cased and _capitalised(text, t) and not _not_name(t, lex)
-                    and (t.form in lex.short_surnames or (not _analyse(t.form)[3] and guess[i]))):
+                    and (t.form in lex.short_surnames or (not _analyse(t.form)[3] and guess[i]))) \
+                or (beside and not cased and guess_ru[i] and not _analyse(t.form)[3] and not _not_name(t, lex)
+                    and len(t.form) >= 4):   # lowercase text: «госпожа фризен ольга»
             is_name[i] = True
+    # a Kazakh patronymic after a word that may be a name makes both one, whatever the case: «нұржан серікұлы»
+    for i in range(1, n):
+        if alpha[i] and alpha[i - 1] and not is_name[i - 1] and len(tokens[i].form) >= 6 \
+                and _KZ_PATRONYMIC.search(tokens[i].form) and not kept(tokens[i - 1]) \
+                and (_kz_name(tokens[i - 1].form, lex) or _kz_spelled_name(tokens[i - 1].form, lex)):
+            is_name[i - 1] = is_name[i] = True
     def take_after_cue(j: int, skip: frozenset[str]) -> None:
         while j < n and tokens[j].form in skip and not is_name[j]:
             j += 1
@@ -376,7 +386,8 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
                 and (_analyse(tokens[j].form)[1] not in STOP_POS or not _analyse(tokens[j].form)[3]) \
                 and not _common_word(tokens[j], lex) \
                 and (taken == 0 or not kz[j] or _kz_spelled_name(tokens[j].form, lex)
-                     or _kz_name(tokens[j].form, lex) or text[tokens[j].start:tokens[j].start + 1].isupper()):
+                     or _kz_name(tokens[j].form, lex) or text[tokens[j].start:tokens[j].start + 1].isupper()
+                     or (len(tokens[j].form) >= 6 and tokens[j].form.endswith(_SURNAME_ENDINGS))):   # «серікбаев»
             # after the first word, a Kazakh word (the dictionary cannot judge it) only as a listed name,
             # a patronymic or written with a capital: «есімім Арман Серікұлы», not «есімім арман есептегіштен»
             is_name[j] = True
