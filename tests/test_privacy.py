@@ -588,6 +588,31 @@ def test_said_joiners_years_surnames_and_kazakh_flats(context, text, masked):
     assert mask_text(text, context)[0] == masked
 
 
+@pytest.mark.parametrize("context,text,masked", [
+    # the dev lines written all in lowercase, as the recogniser's plain style: a series in lowercase after a cue
+    ("", "номер счётчика ек 0098432", "номер счётчика [номер]"),
+    ("", "договор номер тс 45812 на отопление", "договор номер [договор] на отопление"),
+    ("Номер прибора учёта?", "ц 0 4 7 7 1 9, тепловычислитель стоит отдельно", "[номер], тепловычислитель стоит "
+                                                                                "отдельно"),
+    ("", "номер договора 88 слэш 1402 тире а", "номер договора [договор]"),
+    ("", "договор на 45812", "договор на [договор]"),                   # a word is no series
+    ("Номер договора?", "вот ех 45812", "вот ех [договор]"),             # ...nor an unknown one without a cue here
+    # names: lowercase initials, an unknown word next to a name, a Kazakh patronymic, cues
+    ("", "абонент ахметов а. б.", "абонент [ФИО]."),
+    ("", "госпожа фризен ольга звонила", "госпожа [ФИО] звонила"),
+    ("", "нұржан серікұлы хабарласып тұр", "[ФИО] хабарласып тұр"),
+    ("аты-жөніңіз?", "мұхтар серікбаев", "[ФИО]"),
+    ("", "квартира принадлежит искакову", "квартира принадлежит [ФИО]"),
+    ("", "ип жумагулов", "ип [ФИО]"),
+    # addresses: the street after the house, a two-word street
+    ("", "дом 5/1 квартира 3 на сейфуллина", "[адрес]"),
+    ("", "абылай хана 85, кв 40", "[адрес]"),
+    ("", "дом 15 на продажу", "[адрес] на продажу"),
+])
+def test_lowercase_series_initials_names_and_streets(context, text, masked):
+    assert mask_text(text, context)[0] == masked
+
+
 def test_find_pd_gives_character_spans_and_kinds():
     """Spans, not just masked text: audio redaction maps them onto the words' timestamps."""
     text = "Ирлан, ваш лицевой 7,8,9,1,2,3, телефон восемь семьсот один пять пять пять два два три три."
