@@ -244,7 +244,15 @@ def addresses(text: str, tokens: list[Token], lex: Lexicon, asked: bool = False)
     while i < len(tokens):
         t = tokens[i]
         end = i
-        if _is_street(t, lex):
+        if t.form in lex.street_titles and i > 0 and not (i + 1 < len(tokens) and _is_street(tokens[i + 1], lex)):
+            # «Наурызбай батыра 45-12» (not «Төле би көшесі»: there the street word opens)
+            k = _house_part(tokens, i + 1, lex)
+            start = _street_before(text, tokens, i, lex, found) if k > i + 1 else i
+            if start < i and any(is_number_token(x) for x in tokens[i + 1:k]):
+                found.append(_span("address", text, tokens[start].start, tokens[k - 1].end))
+                i = k
+                continue
+        elif _is_street(t, lex):
             j = _street_part(tokens, i + 1, lex)
             k = _house_part(tokens, j, lex)
             if k == j and not any(_street_name(text, x) for x in tokens[i + 1:j]):

@@ -64,6 +64,7 @@ _SPOKEN_EMAIL_RE = re.compile(
     rf"(?i)(?<![\w@.\-]){_PIECE}(?:{_SPOKEN_SEP}{_PIECE}){{0,5}}[\s,]+{_AT_WORDS}[\s,]+"
     rf"(?:{_PIECE}(?:(?:{_DOT}{_PIECE})+|[\s,]+{_ENDINGS}\b)|{_SERVICES}\b)")
 _AT_RE = re.compile(rf"(?i)(?<!\w){_AT_WORDS}(?!\w)")
+_LAST_DOT_RE = re.compile(r"(?i)[\s,]+(точка|нүкте)[\s.!]*$")
 _EMAIL_WINDOW = (240, 160)   # characters before and after «собака» a spoken address may take
 
 
@@ -169,8 +170,11 @@ def _emails(text: str) -> list[PdSpan]:
         b = min(len(text), at.end() + _EMAIL_WINDOW[1])
         for m in _SPOKEN_EMAIL_RE.finditer(text, a, b):
             if m.start() <= at.start() < m.end():
-                found.append(_span("email", text, _local_part_start(text, m.start()), m.end()))
-                done = m.end()
+                end = m.end()
+                tail = _LAST_DOT_RE.match(text, end)   # «… мейл точка ру точка»: the sentence's end said as a word
+                end = tail.end(1) if tail else end
+                found.append(_span("email", text, _local_part_start(text, m.start()), end))
+                done = end
                 break
     return found
 

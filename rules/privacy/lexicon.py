@@ -82,6 +82,7 @@ class Lexicon:
     place_noun_stems: tuple[str, ...] = ()
     make_nouns: frozenset[str] = frozenset()
     short_surnames: frozenset[str] = frozenset()
+    street_titles: frozenset[str] = frozenset()
     memo: dict = field(default_factory=dict, repr=False)  # answers per word form, kept by the detectors
 
 
@@ -128,6 +129,7 @@ def lexicon() -> Lexicon:
             place_noun_stems=tuple(norm(w) for w in data.get("place_noun_stems") or ()),
             make_nouns=frozenset(norm(w) for w in data.get("make_nouns") or ()),
             short_surnames=frozenset(norm(w) for w in data.get("short_surnames") or ()),
+            street_titles=frozenset(norm(w) for w in data.get("street_titles") or ()),
         )
     except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError) as e:
         raise PrivacyError(f"{LEXICON_FILE}: cannot load the personal-data lexicon ({e})") from e

@@ -31,7 +31,8 @@ _SAID_JOINERS = frozenset({"потом", "затем", "дальше", "дале
 PLUS_WORDS = frozenset({"плюс"})
 # an identifier with letters or slashes: «ТЭ-1234», «12/345-ТЭ», «A123»
 # (the lookaheads keep plain numbers out at once: they are the number runs' business)
-_CODE_RE = re.compile(r"(?:№\s*)?(?<![\w/-])(?=[\w/-]*\d)(?=[\w/-]*(?:[^\W\d_]|/))[\w/-]+(?![\w/-])")
+# (dots inside, between letters and digits, belong to it: «ТВ7-04.1»)
+_CODE_RE = re.compile(r"(?:№\s*)?(?<![\w/.-])(?=[\w/-]*\d)(?=[\w/-]*(?:[^\W\d_]|/))[\w/-]+(?:\.[\w/-]+)*(?![\w/-])")
 
 
 @dataclass(frozen=True)
