@@ -613,6 +613,24 @@ def test_lowercase_series_initials_names_and_streets(context, text, masked):
     assert mask_text(text, context)[0] == masked
 
 
+@pytest.mark.parametrize("context,text,masked", [
+    # abbreviated cues, codes with dots, more meters' names
+    ("", "дог. № 0457", "дог. № [договор]"),
+    ("", "заводской № ТВ7-04.1 0045", "заводской [номер] [номер]"),
+    ("", "ИПУ № 0457812", "ИПУ № [номер]"),
+    ("", "санағыш нөмірі АБ 4512", "санағыш нөмірі [номер]"),
+    ("", "мастер придёт 12.03.2025", "мастер придёт 12.03.2025"),
+    # a street named with a title, without a street word; with the street word the address starts at the name
+    ("", "Наурызбай батыра 45-12", "[адрес]"),
+    ("", "Төле би көшесі, 12-үй, 34-пәтер", "[адрес]"),
+    ("", "Абылай хана, говорят, переименуют", "[ФИО], говорят, переименуют"),
+    # «точка» said after a dictated e-mail, at the utterance's end
+    ("", "почта dana собака мейл точка ру точка", "почта [e-mail]"),
+])
+def test_abbreviations_dotted_codes_titled_streets(context, text, masked):
+    assert mask_text(text, context)[0] == masked
+
+
 def test_find_pd_gives_character_spans_and_kinds():
     """Spans, not just masked text: audio redaction maps them onto the words' timestamps."""
     text = "Ирлан, ваш лицевой 7,8,9,1,2,3, телефон восемь семьсот один пять пять пять два два три три."

@@ -212,7 +212,7 @@ def _weak_value(t: Token, lex: Lexicon) -> bool:
 
 
 def _meter_word(t: Token, lex: Lexicon) -> bool:
-    return t.form.startswith(lex.meter_stems) or _analyse(t.form)[0] in lex.meter_words
+    return t.form in lex.meter_words or t.form.startswith(lex.meter_stems) or _analyse(t.form)[0] in lex.meter_words
 
 
 def _number_word(t: Token) -> bool:
