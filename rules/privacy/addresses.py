@@ -11,7 +11,9 @@ from rules.text import Token, morph
 
 _SIGNS = frozenset({"+", "−", "плюс", "минус"})
 _SENTENCE_END = frozenset({".", "?", "!", "…"})
-_ADDRESS_SKIP = {"по", "на", "в", "адресу", "адрес", ":", "-", "у", "меня", "нас", "мой", "наш"}
+_ADDRESS_SKIP = {"по", "на", "в", "адресу", "адрес", ":", "-", "у", "меня", "нас", "мой", "наш",
+                 # marks and fillers said between the cue and the address («адрес, значит, Гоголя 86»)
+                 ",", "—", "–", "значит", "вот", "это", "такой", "сейчас", "скажу", "записывайте", "запишите", "пишите"}
 
 
 def _span(kind: str, text: str, start: int, end: int) -> PdSpan:
@@ -219,7 +221,8 @@ def asked_for_an_address(ctx: list[Token], lex: Lexicon, last_words: int = 8) ->
 
 
 _ANSWER_SKIP = frozenset({"да", "так", "вот", "ну", "это", "мы", "я", "на", "по", "в", "у", "меня", "нас", "живем",
-                          "живу", "проживаем", "проживаю", "значит", "иә", "ия", ","})
+                          "живу", "проживаем", "проживаю", "значит", "иә", "ия", ",", ":", "—", "–", "-", "сейчас",
+                          "скажу", "записывайте", "запишите", "пишите"})
 
 
 def _answer(text: str, tokens: list[Token], lex: Lexicon) -> list[PdSpan]:

@@ -86,6 +86,9 @@ def number_flags(tokens: list[Token]) -> list[bool]:
             after = i + 1 < len(forms) and said[i + 1]
             if before and (after or forms[i - 1] in JOINERS):
                 out[i] = True
+        if not out[i] and f in KZ_AMBIGUOUS and i + 2 < len(forms) and forms[i + 1] in JOINERS \
+                and forms[i + 1][:1].isalpha() and said[i + 2]:
+            out[i] = True   # «бес сызықша бір»: a mark said as a word, then a number
     return out
 
 
@@ -309,18 +312,42 @@ def _dictation_going_on(ctx_text: str, ctx: list[Token], is_num: list[bool], cue
     if not runs:
         return None
     last = runs[-1]
-    if any(t.form[:1].isalpha() and t.form not in _GOING_ON for t in ctx[last.last + 1:]):
+    tail = [t for t in ctx[last.last + 1:] if t.form[:1].isalpha()]
+    if any(t.form not in _GOING_ON and t.form not in _ASK_MORE and t.form not in _READ_BACK
+           and t.form not in JOINERS for t in tail):
         return None
     cue = cues.before(last.first)
-    if cue in ID_KINDS and len(last.digits) >= lex.mask_digits_with_cue:
+    n = len(last.digits)
+    if cue in ID_KINDS and n >= _PIECE_DIGITS:
         return cue
-    if len(last.digits) >= lex.always_mask_digits and cue not in ("value", "meter"):
+    if cue == "meter" and n >= _PIECE_DIGITS:
+        return "number"
+    if n >= lex.always_mask_digits and cue not in ("value", "meter"):
         return _classify(last.digits, last.plus, cue)
-    # the operator reads a piece back and asks for the rest («Так, четыре ноль один два, дальше?»): a dictation
-    if len(last.digits) >= lex.mask_digits_with_cue and cue != "value" \
-            and any(t.form in _ASK_MORE for t in ctx[last.last + 1:]):
+    # the operator reads a piece back and asks for the rest («Так, четыре ноль один два, дальше?», «Восемь семьсот
+    # два, да, слушаю.»), or reads it back and says nothing else («Четыре ноль один два.»): a dictation goes on
+    asked = any(t.form in _ASK_MORE or t.form in _READ_BACK for t in tail)
+    if n >= _PIECE_DIGITS and cue != "value" and (asked or _bare_read_back(ctx_text, ctx, last, lex)):
         return _classify(last.digits, last.plus, cue)
     return None
+
+
+_PIECE_DIGITS = 2   # the digits a piece of a number dictated in parts has at least («сорок пять» — «шестьдесят семь»)
+# words of an operator who reads a piece back and waits for the rest
+_READ_BACK = frozenset({"слушаю", "записываю", "пишу", "продолжайте", "так", "угу", "ага", "жазып", "тыңдап"})
+
+
+def _bare_read_back(ctx_text: str, ctx: list[Token], last: NumberRun, lex: Lexicon) -> bool:
+    """The last sentence said before is a number and nothing else but fillers and its series' letters: «Четыре ноль
+    один два.», «ЕХ 1 2.»"""
+    k = last.first - 1
+    while k >= 0 and ctx[k].form not in _ENDS:
+        t = ctx[k]
+        if t.form[:1].isalpha() and t.form not in _GOING_ON and t.form not in _READ_BACK \
+                and not _series_letter(ctx_text, t, lex):
+            return False
+        k -= 1
+    return True
 
 
 def _numbers(text: str, tokens: list[Token], n_ctx: int, is_num: list[bool], cue_with_ctx: CueIndex,
@@ -334,6 +361,8 @@ def _numbers(text: str, tokens: list[Token], n_ctx: int, is_num: list[bool], cue
             j = run.first - 1
             while j >= 0 and tokens[j].form in JOINERS and tokens[j].form[:1].isalpha():
                 a, j = tokens[j].start, j - 1   # «… четыре пять один» — «дробь двенадцать»: the mark said goes too
+            a = _letters_before(text, tokens, j + 1, lex, a, True)
+            b = _letters_after(text, tokens, run.last, lex, b, True)   # «сорок один дробь Б»
             found.append(PdSpan(going_on, a, b, text[a:b]))
             continue
         if n < lex.mask_digits_with_cue or (tokens[run.last].form in _SCALE_WORDS and n < 10):
