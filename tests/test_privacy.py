@@ -631,6 +631,25 @@ def test_abbreviations_dotted_codes_titled_streets(context, text, masked):
     assert mask_text(text, context)[0] == masked
 
 
+@pytest.mark.parametrize("context,text,masked", [
+    # the rest of a number dictated before: after a cue, after a read-back asking for more, after a bare read-back
+    ("Номер счётчика 45 78", "12", "[номер]"),
+    ("Номер договора тридцать семь тире", "сорок один дробь Б", "[договор]"),
+    ("Так, ЕХ 1 2, дальше?", "4 4 0 9", "[номер]"),
+    ("Восемь семьсот два, да, слушаю.", "триста десять", "[номер]"),
+    ("Четыре ноль один два.", "7 7 8 всё", "[номер] всё"),
+    ("", "шарт нөмірі бес сызықша жиырма бір", "шарт нөмірі [договор]"),
+    # ...but a reading read back, or a question after the number, does not go on
+    ("Показания сто двадцать три.", "45 горячая", "45 горячая"),
+    ("Так, сто двадцать три, правильно?", "да, 45", "да, 45"),
+    # marks and fillers between an address's cue or question and the address
+    ("", "адрес, значит, Гоголя 86", "адрес, значит, [адрес]"),
+    ("Где вы проживаете?", "в: Мамыр-1, 29", "в: [адрес]"),
+])
+def test_pieces_read_back_and_address_fillers(context, text, masked):
+    assert mask_text(text, context)[0] == masked
+
+
 def test_find_pd_gives_character_spans_and_kinds():
     """Spans, not just masked text: audio redaction maps them onto the words' timestamps."""
     text = "Ирлан, ваш лицевой 7,8,9,1,2,3, телефон восемь семьсот один пять пять пять два два три три."
