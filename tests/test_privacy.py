@@ -640,7 +640,7 @@ def test_abbreviations_dotted_codes_titled_streets(context, text, masked):
     ("Четыре ноль один два.", "7 7 8 всё", "[номер] всё"),
     ("", "шарт нөмірі бес сызықша жиырма бір", "шарт нөмірі [договор]"),
     # ...but a reading read back, or a question after the number, does not go on
-    ("Показания сто двадцать три.", "45 горячая", "45 горячая"),
+    ("Показания? Так, сто двадцать три, дальше?", "45 горячая", "45 горячая"),
     ("Так, сто двадцать три, правильно?", "да, 45", "да, 45"),
     # marks and fillers between an address's cue or question and the address
     ("", "адрес, значит, Гоголя 86", "адрес, значит, [адрес]"),
