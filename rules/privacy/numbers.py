@@ -295,7 +295,7 @@ def identifiers(text: str, tokens: list[Token], ctx: list[Token], lex: Lexicon, 
     cue_here = CueIndex(tokens, lex, is_num)
     going_on = _dictation_going_on(ctx_text, ctx, is_num_both[:len(ctx)], cue_with_ctx, lex) if ctx_text else None
     found = _numbers(text, tokens, len(ctx), is_num, cue_with_ctx, cue_here, lex, going_on)
-    return found + _codes(text, tokens, len(ctx), cue_with_ctx)
+    return found + _codes(text, tokens, len(ctx), cue_with_ctx, lex, is_num)
 
 
 # words after a number read back that ask for the rest of it
@@ -371,6 +371,8 @@ def _numbers(text: str, tokens: list[Token], n_ctx: int, is_num: list[bool], cue
         if n < 10 and cue not in ID_KINDS and cue != "meter" \
                 and _THOUSANDS_RE.fullmatch(text, tokens[run.first].start, tokens[run.last].end):
             continue   # «пенсия 84 000»: thousands written apart, and no identifier's cue
+        if cue is None:   # «4518 — это номер договора», «Z-44 017 A, серийный номер»: the cue said after it
+            cue = _cue_after(tokens, run.last + 1, lex, is_num)
         unit = _unit_after(tokens, run.last + 1, lex)
         if cue == "meter":       # a meter's serial number: an identifier, unless a unit makes it a quantity
             mask = not unit
@@ -392,6 +394,37 @@ def _numbers(text: str, tokens: list[Token], n_ctx: int, is_num: list[bool], cue
             b = _letters_after(text, tokens, run.last, lex, b, spoken, near)
             found.append(PdSpan(_classify(run.digits, run.plus, cue), a, b, text[a:b]))
     return found
+
+
+_AFTER_WORDS = 5   # words after a number in which its cue may still come («4518 — это номер договора»)
+_AFTER_CHECK = 6   # tokens after such a cue in which a number of its own would come instead
+
+
+def _cue_after(tokens: list[Token], i: int, lex: Lexicon, is_num: list[bool]) -> str | None:
+    """The kind of an identifier's or a meter's cue said in the few words from ``tokens[i]`` on, in the same sentence,
+    with no number between and none of its own after it («4512, а номер договора 77» is the cue of 77); a verb
+    («звонила») is no cue here, and a value's cue («это показания») says it is no identifier."""
+    words = 0
+    for j in range(i, min(len(tokens), i + 3 * _AFTER_WORDS)):
+        t = tokens[j]
+        if t.form in _ENDS or is_num[j]:
+            return None
+        if not t.form[:1].isalpha() or t.form in JOINERS or len(t.form) == 1:   # marks, a series' letter
+            continue
+        words += 1
+        if words > _AFTER_WORDS:
+            return None
+        kind = "meter" if _meter_number(tokens, j, lex) else _cue_kind(t, lex)
+        if kind == "value":
+            return None
+        if (kind in ID_KINDS or kind == "meter") and _analyse(t.form)[1] not in ("VERB", "INFN"):
+            for m in range(j + 1, min(len(tokens), j + 1 + _AFTER_CHECK)):
+                if tokens[m].form in _ENDS:
+                    break
+                if is_num[m]:
+                    return None
+            return kind
+    return None
 
 
 _SCALE_WORDS = frozenset(SCALES) | frozenset(KZ_SCALES)
@@ -471,7 +504,8 @@ def _letters_after(text: str, tokens: list[Token], last: int, lex: Lexicon, b: i
     return b
 
 
-def _codes(text: str, tokens: list[Token], n_ctx: int, cues: CueIndex) -> list[PdSpan]:
+def _codes(text: str, tokens: list[Token], n_ctx: int, cues: CueIndex, lex: Lexicon,
+           is_num: list[bool]) -> list[PdSpan]:
     """«№ 12/345-ТЭ», «договор ТЭ-1234»: an identifier with letters or slashes after an identifier or a meter's
     serial-number cue."""
     starts = [t.start for t in tokens]
@@ -481,6 +515,8 @@ def _codes(text: str, tokens: list[Token], n_ctx: int, cues: CueIndex) -> list[P
         if not (re.search(r"[^\W\d_]", code) or "/" in code):
             continue  # plain digits are the number runs' business
         cue = cues.before(n_ctx + bisect.bisect_left(starts, m.start()))
+        if cue is None:   # the cue said after the code: «А-12/0345 — это номер договора»
+            cue = _cue_after(tokens, bisect.bisect_left(starts, m.end()), lex, is_num)
         if cue in ID_KINDS or cue == "meter":   # a meter's serial: «номер прибора учёта А-5567123»
             found.append(PdSpan(cue if cue in ID_KINDS else "number", m.start(), m.end(), m.group()))
     return found
