@@ -650,6 +650,21 @@ def test_pieces_read_back_and_address_fillers(context, text, masked):
     assert mask_text(text, context)[0] == masked
 
 
+@pytest.mark.parametrize("context,text,masked", [
+    # the cue said after the number or code
+    ("", "4518 — это номер договора", "[договор] — это номер договора"),
+    ("", "А-12/0345 — это номер договора", "[договор] — это номер договора"),
+    ("", "Z-44 017 A, серийный номер", "[номер], серийный номер"),
+    ("", "вот 445 612, это лицевой счёт у меня", "вот [лицевой счёт], это лицевой счёт у меня"),
+    # ...not when the cue has a number of its own, is a verb, or names a value
+    ("", "4512, а номер договора 778", "4512, а номер договора [договор]"),
+    ("", "уже 125 раз звонила", "уже 125 раз звонила"),
+    ("", "345 — это показания счётчика", "345 — это показания счётчика"),
+])
+def test_cue_said_after_the_number(context, text, masked):
+    assert mask_text(text, context)[0] == masked
+
+
 def test_find_pd_gives_character_spans_and_kinds():
     """Spans, not just masked text: audio redaction maps them onto the words' timestamps."""
     text = "Ирлан, ваш лицевой 7,8,9,1,2,3, телефон восемь семьсот один пять пять пять два два три три."
