@@ -3,13 +3,17 @@
 «Гагарина, 230, квартира 90»), or what follows an address cue («адрес: …»)."""
 from __future__ import annotations
 
-from rules.numbers import NUMBER_WORDS
+from rules.numbers import KZ_AMBIGUOUS, NUMBER_WORDS
 from rules.privacy.lexicon import STOP_POS, Lexicon, PdSpan
 from rules.privacy.lexicon import analyse as _analyse
 from rules.privacy.numbers import JOINERS
 from rules.text import Token, morph
 
-_ADDRESS_SKIP = {"по", "на", "в", "адресу", "адрес", ":", "-", "у", "меня", "нас", "мой", "наш"}
+_SIGNS = frozenset({"+", "−", "плюс", "минус"})
+_SENTENCE_END = frozenset({".", "?", "!", "…"})
+_ADDRESS_SKIP = {"по", "на", "в", "адресу", "адрес", ":", "-", "у", "меня", "нас", "мой", "наш",
+                 # marks and fillers said between the cue and the address («адрес, значит, Гоголя 86»)
+                 ",", "—", "–", "значит", "вот", "это", "такой", "сейчас", "скажу", "записывайте", "запишите", "пишите"}
 
 
 def _span(kind: str, text: str, start: int, end: int) -> PdSpan:
@@ -18,6 +22,15 @@ def _span(kind: str, text: str, start: int, end: int) -> PdSpan:
 
 def is_number_token(t: Token) -> bool:
     return t.is_digits or t.form in NUMBER_WORDS
+
+
+def _lone_ambiguous(tokens: list[Token], j: int, lex: Lexicon) -> bool:
+    """«он», «бес», «торт» with no number or house word beside it: a Russian word («нет дома, он на работе»), not
+    a Kazakh number («он бес үй»)."""
+    if tokens[j].form not in KZ_AMBIGUOUS:
+        return False
+    near = [tokens[k] for k in (j - 1, j + 1) if 0 <= k < len(tokens)]
+    return not any(is_number_token(x) or _is_house(x, lex) for x in near)
 
 
 def _is_street(t: Token, lex: Lexicon) -> bool:
@@ -40,6 +53,8 @@ def _house_part(tokens: list[Token], i: int, lex: Lexicon) -> int:
     j, end = i, i
     while j < len(tokens):
         t = tokens[j]
+        if (t.form in _SIGNS and j + 1 < len(tokens) and tokens[j + 1].is_digits) or _lone_ambiguous(tokens, j, lex):
+            break   # «в квартире +17»: a temperature
         if is_number_token(t):
             if j + 1 < len(tokens) and (_counted(tokens[j + 1], lex) or (
                     _counted_by(t, tokens[j + 1]) and not _is_house(tokens[j + 1], lex)
@@ -125,9 +140,9 @@ def _street_before(text: str, tokens: list[Token], i: int, lex: Lexicon, found: 
         j -= 1
     # a house number said before the flat's word: «Гагарина, 230, квартира 90», «Коктем 2 дом 14», «Тастак-1, дом 5»
     k = j
-    while k >= 0 and i - k <= 8 and (is_number_token(tokens[k]) or (
-            tokens[k].form in ("/", "-") and k > 0 and is_number_token(tokens[k - 1]) and k < j)):   # «59/1»
-        k -= 1
+    while k >= 0 and i - k <= 8 and (is_number_token(tokens[k]) or _house_letter(text, tokens, k) or (
+            tokens[k].form in ("/", "-", ",") and k > 0 and is_number_token(tokens[k - 1]) and k < j)):
+        k -= 1   # «59/1», «Жандосова 58, 14 квартира»
     if k < j:
         if k >= 0 and tokens[k].form in (",", "-"):
             k -= 1
@@ -137,6 +152,12 @@ def _street_before(text: str, tokens: list[Token], i: int, lex: Lexicon, found: 
         return got if got <= k else i
     got = _street_words_before(text, tokens, j, lex, found)
     return got if got <= j else i
+
+
+def _house_letter(text: str, tokens: list[Token], k: int) -> bool:
+    """A letter written onto a house number: the «а» of «9а», «15б»."""
+    t = tokens[k]
+    return k > 0 and len(t.form) == 1 and t.is_word and tokens[k - 1].is_digits and tokens[k - 1].end == t.start
 
 
 def _street_words_before(text: str, tokens: list[Token], j: int, lex: Lexicon, found: list[PdSpan]) -> int:
@@ -150,9 +171,10 @@ def _street_words_before(text: str, tokens: list[Token], j: int, lex: Lexicon, f
             break
         if known and pos == "NOUN" and name < 0.3 and not text[tokens[j].start:tokens[j].start + 1].isupper() \
                 and lemma not in lex.street_words \
-                and not (j > 0 and text[tokens[j - 1].start:tokens[j - 1].start + 1].isupper()
-                         and _name_ish(tokens[j - 1], lex)):
-            break   # «квартира», «счёт» in lowercase text: not a street; «Абылай хана», «Богенбай батыра» are
+                and not (j > 0 and _name_ish(tokens[j - 1], lex) and (
+                    text[tokens[j - 1].start:tokens[j - 1].start + 1].isupper()
+                    or (text == text.lower() and _street_name(text, tokens[j - 1])))):
+            break   # «квартира», «счёт» in lowercase text: not a street; «Абылай хана», «абылай хана» are
         start = j
         j -= 1
     return start
@@ -175,18 +197,65 @@ def _street_after(text: str, tokens: list[Token], end: int, lex: Lexicon) -> int
     if _is_street(nxt, lex):
         j = _street_part(tokens, end + 2, lex, max_words=2)
         return j if j > end + 2 else end
-    if _name_ish(nxt, lex) and text[nxt.start:nxt.start + 1].isupper():
+    if _name_ish(nxt, lex) and (text[nxt.start:nxt.start + 1].isupper() or (
+            text == text.lower() and _street_name(text, nxt))):   # in lowercase text: a name or an unknown word
         return end + 2
     return end
 
 
-def addresses(text: str, tokens: list[Token], lex: Lexicon) -> list[PdSpan]:
-    found: list[PdSpan] = []
+def _address_word(t: Token, lex: Lexicon) -> bool:
+    return t.is_word and (_analyse(t.form)[0] in lex.address_cues or t.form.startswith(lex.address_cue_stems))
+
+
+def asked_for_an_address(ctx: list[Token], lex: Lexicon, last_words: int = 8) -> bool:
+    """Whether the last sentence said just before asks for an address («Назовите адрес.», «По какому адресу?»,
+    «Где вы живёте?», «Мекенжайыңыз?»): at most its last words («Адрес: Абая, 5? Диктуйте показания.» does not)."""
+    end = len(ctx)
+    while end and ctx[end - 1].form in _SENTENCE_END:
+        end -= 1
+    start = end
+    while start and ctx[start - 1].form not in _SENTENCE_END:
+        start -= 1
+    words = [t for t in ctx[start:end] if t.form[:1].isalpha()][-last_words:]
+    return any(_address_word(t, lex) for t in words)
+
+
+_ANSWER_SKIP = frozenset({"да", "так", "вот", "ну", "это", "мы", "я", "на", "по", "в", "у", "меня", "нас", "живем",
+                          "живу", "проживаем", "проживаю", "значит", "иә", "ия", ",", ":", "—", "–", "-", "сейчас",
+                          "скажу", "записывайте", "запишите", "пишите"})
+
+
+def _answer(text: str, tokens: list[Token], lex: Lexicon) -> list[PdSpan]:
+    """The answer to a question for an address opens with one, street and house said without a street or house
+    word: «Сейфуллина 45, 12», «мы на Абая 150-32»."""
+    s = 0
+    while s < len(tokens) and tokens[s].form in _ANSWER_SKIP:
+        s += 1
+    j = _street_part(tokens, s, lex, max_words=2)
+    if j == s or not any(_street_name(text, x) for x in tokens[s:j]) \
+            or any(_analyse(x.form)[0] in lex.cues["value"] for x in tokens[s:j] if x.is_word):   # «Горячая вода 66»
+        return []
+    k = _house_part(tokens, j, lex)
+    if k > j and any(is_number_token(x) for x in tokens[j:k]):
+        return [_span("address", text, tokens[s].start, tokens[k - 1].end)]
+    return []
+
+
+def addresses(text: str, tokens: list[Token], lex: Lexicon, asked: bool = False) -> list[PdSpan]:
+    found: list[PdSpan] = _answer(text, tokens, lex) if asked else []
     i = 0
     while i < len(tokens):
         t = tokens[i]
         end = i
-        if _is_street(t, lex):
+        if t.form in lex.street_titles and i > 0 and not (i + 1 < len(tokens) and _is_street(tokens[i + 1], lex)):
+            # «Наурызбай батыра 45-12» (not «Төле би көшесі»: there the street word opens)
+            k = _house_part(tokens, i + 1, lex)
+            start = _street_before(text, tokens, i, lex, found) if k > i + 1 else i
+            if start < i and any(is_number_token(x) for x in tokens[i + 1:k]):
+                found.append(_span("address", text, tokens[start].start, tokens[k - 1].end))
+                i = k
+                continue
+        elif _is_street(t, lex):
             j = _street_part(tokens, i + 1, lex)
             k = _house_part(tokens, j, lex)
             if k == j and not any(_street_name(text, x) for x in tokens[i + 1:j]):
@@ -211,7 +280,14 @@ def addresses(text: str, tokens: list[Token], lex: Lexicon) -> list[PdSpan]:
                     end = i   # «в подъезде номер 2», «на 3 этаже»: a part of a house, no address without the house
                 else:
                     end = _street_after(text, tokens, end, lex)   # «дом 15 квартира 3 на Сейфуллина»
-        elif t.is_word and (_analyse(t.form)[0] in lex.address_cues or t.form.startswith(lex.address_cue_stems)):
+            elif i > 0 and is_number_token(tokens[i - 1]) and (
+                    t.form in lex.dwelling_words or _analyse(t.form)[0] in lex.dwelling_words):
+                start = _street_before(text, tokens, i, lex, found)   # «Жандосова 58, 14 квартира»: the word last
+                if start < i:
+                    found.append(_span("address", text, tokens[start].start, t.end))
+                    i += 1
+                    continue
+        elif _address_word(t, lex):
             j = i + 1
             while j < len(tokens) and tokens[j].form in _ADDRESS_SKIP:
                 j += 1
