@@ -665,6 +665,16 @@ def test_cue_said_after_the_number(context, text, masked):
     assert mask_text(text, context)[0] == masked
 
 
+@pytest.mark.parametrize("context,text,masked", [
+    # a written «@» with the rest said; a service said in two words with a comma between
+    ("", "почта aidana.k@gmail точка com", "почта [e-mail]"),
+    ("", "почта нурик, собака, джи, мейл", "почта [e-mail]"),
+    ("", "напишите @ mail.ru", "напишите @ mail.ru"),
+])
+def test_written_at_with_the_rest_said(context, text, masked):
+    assert mask_text(text, context)[0] == masked
+
+
 def test_find_pd_gives_character_spans_and_kinds():
     """Spans, not just masked text: audio redaction maps them onto the words' timestamps."""
     text = "Ирлан, ваш лицевой 7,8,9,1,2,3, телефон восемь семьсот один пять пять пять два два три три."
