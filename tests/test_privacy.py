@@ -675,6 +675,26 @@ def test_written_at_with_the_rest_said(context, text, masked):
     assert mask_text(text, context)[0] == masked
 
 
+@pytest.mark.parametrize("context,text,masked", [
+    # a street's name and a house number after a preposition, or opening a sentence with the flat's number
+    ("", "мы на Гоголя 86, там холодно", "мы на [адрес], там холодно"),
+    ("", "я с Мамыр-1, 29", "я с [адрес]"),
+    ("", "кафе на байзакова 90", "кафе на [адрес]"),
+    ("", "Сейфуллина 45, 12, горячей воды нет", "[адрес], горячей воды нет"),
+    # the house, the street after it and the flat; a microdistrict's number; a cue is no street
+    ("", "Адрес: дом 45 по улице Абая, квартира 12.", "Адрес: [адрес]."),
+    ("", "8 микрорайоне дом 15 квартира 2", "[адрес]"),
+    ("", "мекенжайым дом 5/1 квартира 3 на Сейфуллина", "мекенжайым [адрес]"),
+    # ...but not a quantity, a known word, or a cue
+    ("", "на Сейфуллина 15 минут стояли", "на Сейфуллина 15 минут стояли"),
+    ("", "на работе 8 часов", "на работе 8 часов"),
+    ("", "Договор 17/2, от пятнадцатого года.", "Договор [договор], от пятнадцатого года."),
+    ("", "по иину 881111300555", "по иину [ИИН]"),
+])
+def test_streets_said_bare_and_flats_after(context, text, masked):
+    assert mask_text(text, context)[0] == masked
+
+
 def test_find_pd_gives_character_spans_and_kinds():
     """Spans, not just masked text: audio redaction maps them onto the words' timestamps."""
     text = "Ирлан, ваш лицевой 7,8,9,1,2,3, телефон восемь семьсот один пять пять пять два два три три."
