@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from rules.numbers import KZ_AMBIGUOUS, NUMBER_WORDS
-from rules.privacy.lexicon import STOP_POS, Lexicon, PdSpan
+from rules.privacy.lexicon import STOP_POS, Lexicon, PdSpan, all_lowercase
 from rules.privacy.lexicon import analyse as _analyse
 from rules.privacy.numbers import JOINERS
 from rules.text import Token, morph
@@ -182,7 +182,7 @@ def _street_words_before_(text: str, tokens: list[Token], j: int, lex: Lexicon, 
                 and lemma not in lex.street_words \
                 and not (j > 0 and _name_ish(tokens[j - 1], lex) and (
                     text[tokens[j - 1].start:tokens[j - 1].start + 1].isupper()
-                    or (text == text.lower() and _street_name(text, tokens[j - 1])))):
+                    or (all_lowercase(text) and _street_name(text, tokens[j - 1])))):
             break   # «квартира», «счёт» in lowercase text: not a street; «Абылай хана», «абылай хана» are
         start = j
         j -= 1
@@ -207,7 +207,7 @@ def _street_after(text: str, tokens: list[Token], end: int, lex: Lexicon) -> int
         j = _street_part(tokens, end + 2, lex, max_words=2)
         return _flat_after(tokens, j, lex) if j > end + 2 else end
     if _name_ish(nxt, lex) and (text[nxt.start:nxt.start + 1].isupper() or (
-            text == text.lower() and _street_name(text, nxt))):   # in lowercase text: a name or an unknown word
+            all_lowercase(text) and _street_name(text, nxt))):   # in lowercase text: a name or an unknown word
         return _flat_after(tokens, end + 2, lex)
     return end
 
@@ -246,7 +246,7 @@ def _street_said_bare(text: str, tokens: list[Token], i: int, lex: Lexicon) -> i
         return i
     if not prep and not (j + 2 < len(tokens) and tokens[j + 1].form in (",", "-", "/") and tokens[j + 2].is_digits):
         return i
-    lower = text == text.lower()
+    lower = all_lowercase(text)
     first = tokens[s]
     _, _, name, known = _analyse(first.form)
     if not (text[first.start:first.start + 1].isupper() or (lower and _street_name(text, first))) \

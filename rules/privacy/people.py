@@ -9,7 +9,7 @@ from rapidfuzz.distance import Levenshtein
 from rules import kazakh
 from rules.numbers import NUMBER_WORDS
 from rules.phonetics import key as sound_key
-from rules.privacy.lexicon import KZ_TO_RU, STOP_POS, Lexicon, PdSpan, vocabulary
+from rules.privacy.lexicon import KZ_TO_RU, STOP_POS, Lexicon, PdSpan, all_lowercase, vocabulary
 from rules.privacy.lexicon import analyse as _analyse
 from rules.text import VERB_IMPR, Token, morph
 
@@ -96,7 +96,7 @@ _INITIALS = 2   # «Ахметов А. Б.», «А.Б. Ахметов»
 def _initials(text: str, tokens: list[Token], first: int, last: int) -> tuple[int, int]:
     """A name's span with the initials written next to it taken in: a single capital letter and a dot (in text
     written all in lowercase, a lowercase one: «ахметов а. б.»)."""
-    lower = text == text.lower()
+    lower = all_lowercase(text)
 
     def initial(k: int) -> bool:
         return 0 <= k < len(tokens) - 1 and tokens[k].end - tokens[k].start == 1 and tokens[k].is_word \
@@ -317,7 +317,7 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
         return t.form in keep or _analyse(t.form)[0] in keep
 
     alpha = [t.form[:1].isalpha() for t in tokens]  # marks and numbers are never names: skipped at once
-    cased = text != text.lower()
+    cased = not all_lowercase(text)
     # a word in capitals («НУРЛАН», «АЛМОТИНСКИ») is a name only as the dictionary or the lists know it
     guess = [alpha[i] and _guess_allowed(text, cased, t) and not (len(t.form) > 1 and text[t.start:t.end].isupper())
              for i, t in enumerate(tokens)]
