@@ -167,7 +167,7 @@ class CueIndex:
             if num or not (t.form[:1].isalpha() or t.form == "№"):   # «№» may make a meter's cue
                 continue
             words += 1
-            kind = "meter" if _meter_number(tokens, i, lex) else _cue_kind(t, lex)
+            kind = "meter" if _meter_number(tokens, i, lex) else _slashed_cue(tokens, i) or _cue_kind(t, lex)
             # an identifier's cue said in this utterance waits for its number
             # (a word of the same utterance: «По какому договору оплата?» — «АТС 004512»; not «звоните» — «в прошлом
             # месяце передавала 448»)
@@ -208,6 +208,16 @@ def _cue_kind(t: Token, lex: Lexicon) -> str | None:
 
 def _ordinal(tokens: list[Token], i: int) -> bool:
     return i < len(tokens) and tokens[i].is_word and "Anum" in morph().parse(tokens[i].form)[0].tag
+
+
+# abbreviations written with a slash, the tokenizer's three tokens: «л/с» (лицевой счёт), «s/n», «с/н» (serial number)
+_SLASHED = {("л", "с"): "account", ("s", "n"): "meter", ("с", "н"): "meter"}
+
+
+def _slashed_cue(tokens: list[Token], i: int) -> str | None:
+    if i < 2 or tokens[i - 1].form != "/":
+        return None
+    return _SLASHED.get((tokens[i - 2].form, tokens[i].form))
 
 
 def _weak_value(t: Token, lex: Lexicon) -> bool:
