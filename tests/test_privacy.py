@@ -696,6 +696,19 @@ def test_streets_said_bare_and_flats_after(context, text, masked):
     assert mask_text(text, context)[0] == masked
 
 
+@pytest.mark.parametrize("context,text,masked", [
+    # abbreviations written with a dot or a slash, a Kazakh ending on a Russian meter's name
+    ("", "зав. номер АБ 45 61", "зав. номер [номер]"),
+    ("", "л/с 4 0 1 2", "л/с [лицевой счёт]"),
+    ("", "S/N 4512-Б", "S/N [номер]"),
+    ("", "счётчиктің нөмірі АБ 4512", "счётчиктің нөмірі [номер]"),
+    ("", "с/н 0457", "с/н [номер]"),
+    ("", "с нами 4512 человек", "с нами 4512 человек"),
+])
+def test_slashed_and_dotted_cues(context, text, masked):
+    assert mask_text(text, context)[0] == masked
+
+
 def test_find_pd_gives_character_spans_and_kinds():
     """Spans, not just masked text: audio redaction maps them onto the words' timestamps."""
     text = "Ирлан, ваш лицевой 7,8,9,1,2,3, телефон восемь семьсот один пять пять пять два два три три."

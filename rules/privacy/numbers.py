@@ -478,8 +478,8 @@ def _letters_before(text: str, tokens: list[Token], first: int, lex: Lexicon, a:
     right, taken = tokens[first], 0
     for i in range(first - 1, -1, -1):
         t = tokens[i]
-        if not _adjacent(text, t, right) or taken >= _SERIES_TOKENS:
-            break
+        if not _adjacent(text, t, right) or taken >= _SERIES_TOKENS or _slashed_cue(tokens, i):
+            break   # (nor the cue written with a slash: «S/N 4512»)
         if t.form not in _HYPHENS:
             # (one capital letter mid-sentence after a cue is a letter, not «а»/«в»: «по договору А 45 12 Б»)
             raw = text[t.start:t.end]
