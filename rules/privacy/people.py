@@ -220,6 +220,14 @@ def _never_names(text: str, tokens: list[Token], alpha: list[bool]) -> list[bool
     return out
 
 
+def _finite_verb(t: Token) -> bool:
+    """A Russian verb in the past, present or future, not an imperative («звонила», «придёт»; not «подождите»)."""
+    if not t.is_word:
+        return False
+    tag = morph().parse(t.form)[0].tag
+    return tag.POS == "VERB" and tag.mood == "indc"
+
+
 def _capitalised(text: str, t: Token) -> bool:
     """Written with a capital first letter, not in capitals throughout («Ни», «Фризен»; not «ТОО», «А»)."""
     raw = text[t.start:t.end]
@@ -349,6 +357,14 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
         # (a word with a Kazakh letter on the guess only when written with a capital: «қазір сізді...» is «now»)
         if alpha[i] and not is_name[i] and not kept(t) and _vocative(
                 tokens, i, lex, guess[i] and (not kz[i] or text[t.start:t.start + 1].isupper())):
+            is_name[i] = True
+    # a name opening a sentence, its verb right after it: «Дилноза звонила вчера», «Асқар сказал» (a word the
+    # dictionary knows only as something else is no name: «Мастер пришёл», «Вчера звонила»)
+    for i, t in enumerate(tokens[:-1]):
+        if alpha[i] and not is_name[i] and not kept(t) and (i == 0 or tokens[i - 1].form in _SENTENCE_END) \
+                and (text[t.start:t.start + 1].isupper() or not cased) and _finite_verb(tokens[i + 1]) \
+                and not _not_name(t, lex) and not _common_word(t, lex) and len(t.form) >= 3 \
+                and (_kz_name(t.form, lex) or _kz_spelled_name(t.form, lex) or _maybe_name(t, lex, guess_ru[i])):
             is_name[i] = True
     # an honorific after a name: «Айгүл апай», «Серик аға», «Динара ханым»
     for i, t in enumerate(tokens[:-1]):
