@@ -709,6 +709,20 @@ def test_slashed_and_dotted_cues(context, text, masked):
     assert mask_text(text, context)[0] == masked
 
 
+@pytest.mark.parametrize("context,text,masked", [
+    # a name opening a sentence, its verb right after it
+    ("", "Дилноза звонила вчера", "[ФИО] звонила вчера"),
+    ("", "Асқар сказал, что придёт", "[ФИО] сказал, что придёт"),
+    ("", "ирлан звонил по поводу счёта", "[ФИО] звонил по поводу счёта"),
+    # ...not a common word, a place, or an imperative after it
+    ("", "Мастер пришёл вчера", "Мастер пришёл вчера"),
+    ("", "Алматы замерзает", "Алматы замерзает"),
+    ("", "Кешіріңіз, подождите", "Кешіріңіз, подождите"),
+])
+def test_a_name_opening_a_sentence_with_its_verb(context, text, masked):
+    assert mask_text(text, context)[0] == masked
+
+
 def test_find_pd_gives_character_spans_and_kinds():
     """Spans, not just masked text: audio redaction maps them onto the words' timestamps."""
     text = "Ирлан, ваш лицевой 7,8,9,1,2,3, телефон восемь семьсот один пять пять пять два два три три."
