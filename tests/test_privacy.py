@@ -717,6 +717,9 @@ def test_slashed_and_dotted_cues(context, text, masked):
     # ...not a common word, a place, or an imperative after it
     ("", "Мастер пришёл вчера", "Мастер пришёл вчера"),
     ("", "Алматы замерзает", "Алматы замерзает"),
+    ("", "Онай карта не работает", "Онай карта не работает"),
+    # a listed name before «мен» and another name
+    ("", "Дәурен мен Асқар келеді", "[ФИО] мен [ФИО] келеді"),
     ("", "Кешіріңіз, подождите", "Кешіріңіз, подождите"),
 ])
 def test_a_name_opening_a_sentence_with_its_verb(context, text, masked):

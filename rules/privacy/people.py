@@ -310,6 +310,7 @@ def asked_for_a_name(ctx: list[Token], lex: Lexicon, last_words: int = 8) -> boo
                for t in words for w in t.form.split("-"))   # «аты-жөніңіз» is one token
 
 
+_AND = frozenset({"мен", "және", "и", "бен", "пен"})
 _SYLLABLE_NAME = 4   # letters of a Korean or Chinese name's syllable written apart: «Сук», «Чоль»
 _PATRONYMIC_WORDS = frozenset({"ұлы", "улы", "қызы", "кызы", "оглы", "оглу", "гызы"})
 _ANSWER_SKIP = frozenset({"да", "ага", "на", "это", "я", "а"})
@@ -363,8 +364,13 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
     for i, t in enumerate(tokens[:-1]):
         if alpha[i] and not is_name[i] and not kept(t) and (i == 0 or tokens[i - 1].form in _SENTENCE_END) \
                 and (text[t.start:t.start + 1].isupper() or not cased) and _finite_verb(tokens[i + 1]) \
-                and not _not_name(t, lex) and not _common_word(t, lex) and len(t.form) >= 3 \
+                and not _not_name(t, lex) and len(t.form) >= 3 \
                 and (_kz_name(t.form, lex) or _kz_spelled_name(t.form, lex) or _maybe_name(t, lex, guess_ru[i])):
+            is_name[i] = True
+    # a listed name before «мен», «және», «и» and another name: «Дәурен мен Асқар»
+    for i, t in enumerate(tokens[:-2]):
+        if alpha[i] and not is_name[i] and not kept(t) and tokens[i + 1].form in _AND and is_name[i + 2] \
+                and (_kz_name(t.form, lex) or _kz_spelled_name(t.form, lex)) and not _not_name(t, lex):
             is_name[i] = True
     # an honorific after a name: «Айгүл апай», «Серик аға», «Динара ханым»
     for i, t in enumerate(tokens[:-1]):
