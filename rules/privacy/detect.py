@@ -90,7 +90,10 @@ def find_pd(text: str, context: str = "", options: MaskOptions | None = None) ->
     tokens = pd_tokens(text)
     spans: list[PdSpan] = []
     spans += _emails(text)
-    if (ctx_tokens and _email_asked(context, ctx_tokens, lex)) or _AT_OPENING_RE.match(text):
+    # an address dictated in pieces: after a question for it, opening with «собака», or after a cue in the utterance
+    # itself («почта айгерим точка сапарова» — the rest in the next one)
+    if (ctx_tokens and _email_asked(context, ctx_tokens, lex)) or _AT_OPENING_RE.match(text) \
+            or any(t.form in lex.email_questions for t in tokens):
         spans += _email_answer(text)
     spans += _identifiers(text, tokens, ctx_tokens, lex, context)
     spans += _addresses(text, tokens, lex, asked=bool(ctx_tokens) and _asked_for_an_address(ctx_tokens, lex))
