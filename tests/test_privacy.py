@@ -726,6 +726,16 @@ def test_a_name_opening_a_sentence_with_its_verb(context, text, masked):
     assert mask_text(text, context)[0] == masked
 
 
+@pytest.mark.parametrize("context,text,masked", [
+    # the first half of an e-mail after a cue in the same utterance; its ordinary words stay
+    ("", "почта айгерим точка сапарова", "почта [e-mail]"),
+    ("", "Почта: собака мейл точка ру.", "Почта: [e-mail]."),
+    ("", "моя почта не работает", "моя почта не работает"),
+])
+def test_email_pieces_after_a_cue_in_the_utterance(context, text, masked):
+    assert mask_text(text, context)[0] == masked
+
+
 def test_find_pd_gives_character_spans_and_kinds():
     """Spans, not just masked text: audio redaction maps them onto the words' timestamps."""
     text = "Ирлан, ваш лицевой 7,8,9,1,2,3, телефон восемь семьсот один пять пять пять два два три три."
