@@ -731,6 +731,9 @@ def test_a_name_opening_a_sentence_with_its_verb(context, text, masked):
     ("", "почта айгерим точка сапарова", "почта [e-mail]"),
     ("", "Почта: собака мейл точка ру.", "Почта: [e-mail]."),
     ("", "моя почта не работает", "моя почта не работает"),
+    # digits in pairs with dots: a date only when its day and month can be
+    ("", "лицевой счёт 45.61.27", "лицевой счёт [лицевой счёт]"),
+    ("", "лицевой счёт оплатила 31.12.24", "лицевой счёт оплатила 31.12.24"),
 ])
 def test_email_pieces_after_a_cue_in_the_utterance(context, text, masked):
     assert mask_text(text, context)[0] == masked
