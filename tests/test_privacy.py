@@ -735,7 +735,7 @@ def test_a_name_opening_a_sentence_with_its_verb(context, text, masked):
     ("", "лицевой счёт 45.61.27", "лицевой счёт [лицевой счёт]"),
     ("", "лицевой счёт оплатила 31.12.24", "лицевой счёт оплатила 31.12.24"),
 ])
-def test_email_pieces_after_a_cue_in_the_utterance(context, text, masked):
+def test_email_pieces_after_a_cue_and_dotted_pairs(context, text, masked):
     assert mask_text(text, context)[0] == masked
 
 
