@@ -257,6 +257,29 @@ def _street_said_bare(text: str, tokens: list[Token], i: int, lex: Lexicon) -> i
     return k if k > j else i
 
 
+def _street_following(text: str, tokens: list[Token], j: int, lex: Lexicon) -> int:
+    """After a flat's or house's number and word, more of them and then the street, its word before or after its
+    name: «17 пәтер, 52 үй, Абай даңғылы», «45 үй, Абай көшесі», «квартира 5, дом 12, улица Абая».  The index after
+    the street, or ``j``."""
+    k = j
+    for _ in range(3):   # «, 52 үй» — another number and its house word
+        m = k + 1 if k < len(tokens) and tokens[k].form == "," else k
+        if m + 1 < len(tokens) and is_number_token(tokens[m]) and _is_house(tokens[m + 1], lex):
+            k = m + 2
+        else:
+            break
+    m = k + 1 if k < len(tokens) and tokens[k].form == "," else k
+    if m < len(tokens) and _is_street(tokens[m], lex):   # «улица Абая»
+        e = _street_part(tokens, m + 1, lex, max_words=2)
+        return e if e > m + 1 and any(_street_name(text, x) for x in tokens[m + 1:e]) else j
+    e = m
+    while e < len(tokens) and e - m < 2 and _name_ish(tokens[e], lex) and not _is_street(tokens[e], lex):
+        e += 1
+    if m < e < len(tokens) and _is_street(tokens[e], lex) and any(_street_name(text, x) for x in tokens[m:e]):
+        return e + 1   # «Абай көшесі»
+    return j
+
+
 def _address_word(t: Token, lex: Lexicon) -> bool:
     return t.is_word and (_analyse(t.form)[0] in lex.address_cues or t.form.startswith(lex.address_cue_stems))
 
@@ -324,6 +347,13 @@ def addresses(text: str, tokens: list[Token], lex: Lexicon, asked: bool = False)
                     found.append(_span("address", text, tokens[start].start, tokens[end - 1].end))
                     i = end
                     continue
+        elif _is_house(t, lex) and i > 0 and is_number_token(tokens[i - 1]) \
+                and (k := _street_following(text, tokens, i + 1, lex)) > i + 1 \
+                and (not found or found[-1].end <= tokens[i - 1].start):
+            # «17 пәтер, 52 үй, Абай даңғылы»: numbers before their words, the street said last
+            found.append(_span("address", text, tokens[i - 1].start, tokens[k - 1].end))
+            i = k
+            continue
         elif _is_house(t, lex):
             k = _house_part(tokens, i + 1, lex)
             if k > i + 1 and any(is_number_token(x) for x in tokens[i + 1:k]):
@@ -346,6 +376,7 @@ def addresses(text: str, tokens: list[Token], lex: Lexicon, asked: bool = False)
                     found.append(_span("address", text, tokens[start].start, t.end))
                     i += 1
                     continue
+
         elif (t.form in _STREET_PREPOSITIONS or i == 0 or tokens[i - 1].form in _SENTENCE_END) \
                 and (k := _street_said_bare(text, tokens, i, lex)) > i:
             found.append(_span("address", text, tokens[i + 1 if t.form in _STREET_PREPOSITIONS else i].start,
@@ -363,6 +394,8 @@ def addresses(text: str, tokens: list[Token], lex: Lexicon, asked: bool = False)
             j = _street_part(tokens, s, lex)
             k = _house_part(tokens, j, lex)
             if k > j:  # a street name alone is too weak a sign; with a house number it is an address
+                if j == s:   # «мекенжайым 45 үй, Абай көшесі»: the house first, the street said last
+                    k = max(k, _street_following(text, tokens, k, lex))
                 found.append(_span("address", text, tokens[s].start, tokens[k - 1].end))
                 i = k
                 continue

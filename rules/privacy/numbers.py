@@ -305,7 +305,31 @@ def identifiers(text: str, tokens: list[Token], ctx: list[Token], lex: Lexicon, 
     cue_here = CueIndex(tokens, lex, is_num)
     going_on = _dictation_going_on(ctx_text, ctx, is_num_both[:len(ctx)], cue_with_ctx, lex) if ctx_text else None
     found = _numbers(text, tokens, len(ctx), is_num, cue_with_ctx, cue_here, lex, going_on)
-    return found + _codes(text, tokens, len(ctx), cue_with_ctx, lex, is_num)
+    return found + _codes(text, tokens, len(ctx), cue_with_ctx, lex, is_num) \
+        + _series_said(text, tokens, len(ctx), cue_with_ctx, lex)
+
+
+_SERIES_WORDS = frozenset({"серия", "серии", "серию", "сериясы", "серийная"})
+
+
+def _series_said(text: str, tokens: list[Token], n_ctx: int, cues: CueIndex, lex: Lexicon) -> list[PdSpan]:
+    """A series said apart from the number, after the word «серия», with an identifier's cue about: «договор серия
+    АБ номер 004512», «номер договора 4512, серия ТС»."""
+    found = []
+    for i, t in enumerate(tokens[:-1]):
+        if t.form not in _SERIES_WORDS:
+            continue
+        cue = cues.before(n_ctx + i)
+        if cue not in ID_KINDS and cue != "meter":
+            continue
+        j = i + 1
+        while j < len(tokens) and j - i <= _SERIES_TOKENS and (
+                _series_letter(text, tokens[j], lex) or tokens[j].form in _HYPHENS):
+            j += 1
+        if j > i + 1:
+            found.append(PdSpan(cue if cue in ID_KINDS else "number", tokens[i + 1].start, tokens[j - 1].end,
+                                text[tokens[i + 1].start:tokens[j - 1].end]))
+    return found
 
 
 # words after a number read back that ask for the rest of it
