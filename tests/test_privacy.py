@@ -739,6 +739,22 @@ def test_email_pieces_after_a_cue_and_dotted_pairs(context, text, masked):
     assert mask_text(text, context)[0] == masked
 
 
+@pytest.mark.parametrize("context,text,masked", [
+    # a series said after «серия», apart from the number
+    ("", "номер договора 4512, серия ТС", "номер договора [договор], серия [договор]"),
+    ("", "серия ТС у нас на всех счётчиках", "серия ТС у нас на всех счётчиках"),
+    # numbers before their house and flat words, the street said last
+    ("", "45 үй, Абай көшесі", "[адрес]"),
+    ("", "17 пәтер, 52 үй, Абай даңғылы", "[адрес]"),
+    ("", "мекенжайым 45 үй, Абай көшесі", "мекенжайым [адрес]"),
+    ("", "в 5 подъезде, этаж 3", "в 5 подъезде, этаж 3"),
+    # a meter's make after its name
+    ("", "счётчик Бетар СГВ-15, номер 0345671", "счётчик Бетар СГВ-15, номер [номер]"),
+])
+def test_series_word_streets_said_last_and_makes(context, text, masked):
+    assert mask_text(text, context)[0] == masked
+
+
 def test_find_pd_gives_character_spans_and_kinds():
     """Spans, not just masked text: audio redaction maps them onto the words' timestamps."""
     text = "Ирлан, ваш лицевой 7,8,9,1,2,3, телефон восемь семьсот один пять пять пять два два три три."
