@@ -2,6 +2,7 @@
 
     python bench/bad_audio.py                       # 3 dev scripts × (clean, noise, crosstalk) × 2 settings
     python bench/bad_audio.py --calls heldout_06 --set hopeless_logprob=-1.5 --set hopeless_logprob=-99
+    python bench/bad_audio.py --layout mono --set mono_by_voice=false --set mono_by_voice=true   # mono lines
 
 The held-out corpus's dev scripts (``bench/heldout_corpus.py``; never the test half) are spoken again, in
 the same voices, over three lines: ``clean`` (PCM, line noise at −60 dBFS), ``noise`` (G.711 μ-law, white
@@ -14,7 +15,8 @@ does not have, rules not assessed).  The settings compared by default: the produ
 most once per piece, none for a hopeless piece: ``hopeless_logprob`` −2.0) and the same with the hopeless
 test off (``hopeless_logprob=-99``: every suspect piece decoded again).  ``--set third_pass=off`` (last, it
 stays off) measures the recogniser without its passes after the second (chunk by chunk after an empty
-second pass, once more for the speech a loop swallowed).
+second pass, once more for the speech a loop swallowed).  ``--layout mono``: the same lines recorded on one
+channel (both voices mixed), as a mono call.
 """
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ import re
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -100,6 +103,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="a setting to compare (one TranscribeOptions field each); default: "
                          + ", ".join(DEFAULT_SETS))
     ap.add_argument("--folder", type=Path, default=DEFAULT_DIR)
+    ap.add_argument("--layout", choices=["stereo-operator-left", "mono"], default="stereo-operator-left",
+                    help="record the lines as stereo (each side its channel) or mono (both voices on one)")
     ap.add_argument("--json", type=Path, help="also write the rows here")
     args = ap.parse_args(argv)
     manifest = {c["call_id"]: c for c in build(args.folder)}
@@ -122,7 +127,8 @@ def main(argv: list[str] | None = None) -> int:
                             set(c["expected"]["rules"]), c["expected"]["readings"])
             for line in args.lines:
                 path = Path(tmp) / f"{cid}_{line}.wav"
-                render(script, LINES[line], voice(c["operator_voice"]), voice(c["customer_voice"]), path,
+                render(script, replace(LINES[line], layout=args.layout), voice(c["operator_voice"]),
+                       voice(c["customer_voice"]), path,
                        seed=int(cid.split("_")[1]))
                 audio[cid, line] = (path, written, set(c["expected"]["rules"]))
         for setting in sets:
@@ -131,6 +137,8 @@ def main(argv: list[str] | None = None) -> int:
             if key == "third_pass":
                 if value.lower() in ("0", "false", "no", "off"):
                     no_chunk_pass()
+            elif isinstance(getattr(opts, key), bool):
+                setattr(opts, key, value.lower() in ("1", "true", "yes", "on"))
             else:
                 setattr(opts, key, type(getattr(opts, key))(value))
             transcriber = Transcriber(opts)

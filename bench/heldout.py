@@ -4,6 +4,7 @@
     python bench/heldout.py --half dev --calls     # the dev half, with each call's errors (tune here only)
     python bench/heldout.py --half test --set prompt=   # any transcription setting (here: no prompt)
     python bench/heldout.py --half test --written  # the written scripts instead of the audio (the rules alone)
+    python bench/heldout.py --half dev --downmix --wer  # the half's stereo calls mixed down to mono
 
 Builds the corpus if needed (``bench/heldout_corpus.py``), transcribes its
 recordings with the project's pipeline (``transcription.batch``; transcripts
@@ -14,6 +15,9 @@ positive of a rule when it is labelled and the rule is among ``findings``;
 product abstained).  Topic accuracy is over the main topic.  The noisiest
 recordings (line noise at −28 dBFS or louder) are scored on their own too.
 Per-speaker WER and mono role accuracy use ``bench/asr.py``'s measures.
+``--downmix``: the half's stereo calls transcribed as mono recordings (``--set layout=mono``: the two
+channels mixed down), scored as mono calls; in this corpus every mono call's customer is an espeak-ng voice,
+so this is where mono calls with festival customers (voices the base model can read) are measured.
 """
 from __future__ import annotations
 
@@ -193,6 +197,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="mono calls: keep the cached transcripts' speakers (default: named again by the current "
                          "voice prints, without decoding again)")
     ap.add_argument("--wer", action="store_true", help="also per-speaker WER and mono role accuracy")
+    ap.add_argument("--downmix", action="store_true",
+                    help="only the half's stereo calls, mixed down to mono and scored as mono calls")
     args = ap.parse_args(argv)
     if (args.calls or args.calibrate) and args.half != "dev" and args.seed == SEED:
         ap.error("per-call errors are shown for the dev half only: the test half is not to be tuned on")
@@ -201,6 +207,10 @@ def main(argv: list[str] | None = None) -> int:
     for c in calls:
         c["duration_s"] = json.loads((args.folder / "written" / f"{c['call_id']}.json").read_text(
             encoding="utf-8"))["duration_s"]
+    if args.downmix:
+        calls = [{**c, "condition": {**c["condition"], "layout": "mono"}} for c in calls
+                 if c["condition"]["layout"] != "mono"]
+        args.set = [*args.set, "layout=mono"]
     spent = audio_s = 0.0
     if args.written:
         docs = {c["call_id"]: json.loads((args.folder / "written" / f"{c['call_id']}.json").read_text(
@@ -218,6 +228,7 @@ def main(argv: list[str] | None = None) -> int:
                          ensure_ascii=False))
         return 0
     source = "written scripts" if args.written else f"audio, settings {args.set or 'default'}"
+    source += ", stereo calls mixed down to mono" if args.downmix else ""
     print(f"held-out corpus, {args.half} half: {res['all']['calls']} calls ({source})")
     if audio_s:
         print(f"transcribed {audio_s:.0f} s of audio in {spent:.0f} s (loaded machine)")

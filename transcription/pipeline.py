@@ -3,7 +3,10 @@
 Stereo: each channel is one side of the call (operator left by default); both
 are recognised separately, bled copies are removed, and the utterances are
 merged by time.  Mono (or a "stereo" file whose two channels are the same):
-the roles are assigned by :mod:`transcription.roles`.
+the speech stretches are split into two voices and the roles assigned by
+:mod:`transcription.roles`; each voice's stretches are decoded as pieces of
+their own (``TranscribeOptions.mono_by_voice``), so that a voice Whisper
+cannot read does not take the other voice's sentences in its window with it.
 """
 from __future__ import annotations
 
@@ -101,7 +104,7 @@ class Transcriber:
             return []
         voices = roles.cluster_voices(audio, chunks, self.opts.role_min_margin)
         chunks = [replace(c, tag=v) for c, v in zip(chunks, voices.labels, strict=True)]
-        tagged = self.recognizer.recognize([audio], chunks)
+        tagged = self.recognizer.recognize([audio], chunks, by_speaker=self.opts.mono_by_voice)
         utts = [u for _, u in tagged]
         how = roles.assign_roles(utts, [v for v, _ in tagged], tuple(self.opts.operator_greeting))
         log.debug("mono roles: separation %.2f, operator found by %s", voices.separation, how)

@@ -269,22 +269,26 @@ class Recognizer:
         """Kazakh segments with their loops cut off (``transcription.language``), others as decoded."""
         return kazakh_segments(segments) if language == "kk" and self.opts.kk_decode else segments
 
-    def recognize(self, channels: list[np.ndarray], chunks: list[Chunk]) -> list[tuple[Hashable, Utterance]]:
+    def recognize(self, channels: list[np.ndarray], chunks: list[Chunk],
+                  by_speaker: bool = False) -> list[tuple[Hashable, Utterance]]:
         """(tag, utterance) for the speech in ``chunks`` of ``channels``, in time order.
 
         With ``language = "auto"`` each chunk's language is found first (:mod:`transcription.language`)
         and the chunks of each language are decoded together in it; every utterance carries its language.
+        by_speaker: every piece holds one speaker's (tag's) chunks only (:func:`pack`), whatever that costs
+        (mono calls: :mod:`transcription.pipeline`).
         """
         if not chunks:
             return []
         encoder_cache.forget(self.encoder)
         try:
             if self.opts.language != "auto":
-                out = self._recognize(channels, chunks, self.opts.language)
+                out = self._recognize(channels, chunks, self.opts.language, by_speaker=by_speaker)
             else:
                 # packed by speaker (where asked and that saves windows) so that the encoder runs on each window
                 # once, for the speaker's language, the piece's language and the words; else in time order
-                packed = packing(channels, chunks, self.opts.pack_by_speaker)
+                packed = pack(channels, chunks, by_speaker=True) if by_speaker else \
+                    packing(channels, chunks, self.opts.pack_by_speaker)
                 pieces = packed.pieces()
                 spans = [packed.span(p) for p in pieces]
                 audio = [packed.audio[int(p["start"] * SAMPLE_RATE):int(p["end"] * SAMPLE_RATE)] for p in pieces]

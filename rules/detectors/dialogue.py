@@ -120,9 +120,12 @@ def name_usage(call: Call, rule) -> list:
                 continue  # the rest of another person's full name
             if t.form in own and not {x.form for x in toks[max(0, i - 2):i]} & intro:
                 continue  # the operator's own name («Айгуль, здравствуйте»), unless the caller has it too
-            if any(x.form in org_words for x in toks[max(0, i - 3):i]) or \
-                    any(x.form in not_self for x in toks[max(0, i - 2):i]):
-                someone_else = True  # «ТОО Нур Маркет» is a company, «её зовут Роза Ахметовна» someone else
+            called = {x.form for x in toks[max(0, i - 2):i]} & named_after   # «…, меня зовут Марина»
+            company = not called and any(x.form in org_words or x.lemma in org_words for x in toks[max(0, i - 3):i])
+            if company or any(x.form in not_self for x in toks[max(0, i - 2):i]):
+                # «ТОО Нур Маркет», «из организации, это Айгерим Строй» is a company (its word in any case form),
+                # «её зовут Роза Ахметовна» someone else
+                someone_else = True
                 continue
             before = {x.form for x in toks[max(0, i - 2):i]}
             after = {x.form for x in toks[i + 1:i + 4]}

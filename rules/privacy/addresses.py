@@ -3,13 +3,17 @@
 «Гагарина, 230, квартира 90»), or what follows an address cue («адрес: …»)."""
 from __future__ import annotations
 
-from rules.numbers import NUMBER_WORDS
-from rules.privacy.lexicon import STOP_POS, Lexicon, PdSpan
+from rules.numbers import KZ_AMBIGUOUS, NUMBER_WORDS
+from rules.privacy.lexicon import STOP_POS, Lexicon, PdSpan, all_lowercase
 from rules.privacy.lexicon import analyse as _analyse
 from rules.privacy.numbers import JOINERS
 from rules.text import Token, morph
 
-_ADDRESS_SKIP = {"по", "на", "в", "адресу", "адрес", ":", "-", "у", "меня", "нас", "мой", "наш"}
+_SIGNS = frozenset({"+", "−", "плюс", "минус"})
+_SENTENCE_END = frozenset({".", "?", "!", "…"})
+_ADDRESS_SKIP = {"по", "на", "в", "адресу", "адрес", ":", "-", "у", "меня", "нас", "мой", "наш",
+                 # marks and fillers said between the cue and the address («адрес, значит, Гоголя 86»)
+                 ",", "—", "–", "значит", "вот", "это", "такой", "сейчас", "скажу", "записывайте", "запишите", "пишите"}
 
 
 def _span(kind: str, text: str, start: int, end: int) -> PdSpan:
@@ -18,6 +22,15 @@ def _span(kind: str, text: str, start: int, end: int) -> PdSpan:
 
 def is_number_token(t: Token) -> bool:
     return t.is_digits or t.form in NUMBER_WORDS
+
+
+def _lone_ambiguous(tokens: list[Token], j: int, lex: Lexicon) -> bool:
+    """«он», «бес», «торт» with no number or house word beside it: a Russian word («нет дома, он на работе»), not
+    a Kazakh number («он бес үй»)."""
+    if tokens[j].form not in KZ_AMBIGUOUS:
+        return False
+    near = [tokens[k] for k in (j - 1, j + 1) if 0 <= k < len(tokens)]
+    return not any(is_number_token(x) or _is_house(x, lex) for x in near)
 
 
 def _is_street(t: Token, lex: Lexicon) -> bool:
@@ -40,6 +53,8 @@ def _house_part(tokens: list[Token], i: int, lex: Lexicon) -> int:
     j, end = i, i
     while j < len(tokens):
         t = tokens[j]
+        if (t.form in _SIGNS and j + 1 < len(tokens) and tokens[j + 1].is_digits) or _lone_ambiguous(tokens, j, lex):
+            break   # «в квартире +17»: a temperature
         if is_number_token(t):
             if j + 1 < len(tokens) and (_counted(tokens[j + 1], lex) or (
                     _counted_by(t, tokens[j + 1]) and not _is_house(tokens[j + 1], lex)
@@ -125,9 +140,9 @@ def _street_before(text: str, tokens: list[Token], i: int, lex: Lexicon, found: 
         j -= 1
     # a house number said before the flat's word: «Гагарина, 230, квартира 90», «Коктем 2 дом 14», «Тастак-1, дом 5»
     k = j
-    while k >= 0 and i - k <= 8 and (is_number_token(tokens[k]) or (
-            tokens[k].form in ("/", "-") and k > 0 and is_number_token(tokens[k - 1]) and k < j)):   # «59/1»
-        k -= 1
+    while k >= 0 and i - k <= 8 and (is_number_token(tokens[k]) or _house_letter(text, tokens, k) or (
+            tokens[k].form in ("/", "-", ",") and k > 0 and is_number_token(tokens[k - 1]) and k < j)):
+        k -= 1   # «59/1», «Жандосова 58, 14 квартира»
     if k < j:
         if k >= 0 and tokens[k].form in (",", "-"):
             k -= 1
@@ -139,20 +154,36 @@ def _street_before(text: str, tokens: list[Token], i: int, lex: Lexicon, found: 
     return got if got <= j else i
 
 
+def _house_letter(text: str, tokens: list[Token], k: int) -> bool:
+    """A letter written onto a house number: the «а» of «9а», «15б»."""
+    t = tokens[k]
+    return k > 0 and len(t.form) == 1 and t.is_word and tokens[k - 1].is_digits and tokens[k - 1].end == t.start
+
+
 def _street_words_before(text: str, tokens: list[Token], j: int, lex: Lexicon, found: list[PdSpan]) -> int:
-    """The first of one or two words ending at ``j`` that may be a street's name (``j + 1`` if none)."""
+    """The first of one or two words ending at ``j`` that may be a street's name (``j + 1`` if none); a street word
+    with its number before it («8 микрорайоне дом 15») starts at the number."""
+    got = _street_words_before_(text, tokens, j, lex, found)
+    if got <= j and _is_street(tokens[got], lex) and got > 0 and tokens[got - 1].is_digits:
+        return got - 1
+    return got
+
+
+def _street_words_before_(text: str, tokens: list[Token], j: int, lex: Lexicon, found: list[PdSpan]) -> int:
     start = j + 1
     for _ in range(2):
-        if j < 0 or not _name_ish(tokens[j], lex) or (found and tokens[j].start < found[-1].end):
+        if j < 0 or not _name_ish(tokens[j], lex) or (found and tokens[j].start < found[-1].end) \
+                or _address_word(tokens[j], lex):   # «мекенжайым дом 45»: the cue is no street
             break
         lemma, pos, name, known = _analyse(tokens[j].form)
         if known and pos != "NOUN" and name < 0.5:  # «передать», «мой»: not a street
             break
         if known and pos == "NOUN" and name < 0.3 and not text[tokens[j].start:tokens[j].start + 1].isupper() \
                 and lemma not in lex.street_words \
-                and not (j > 0 and text[tokens[j - 1].start:tokens[j - 1].start + 1].isupper()
-                         and _name_ish(tokens[j - 1], lex)):
-            break   # «квартира», «счёт» in lowercase text: not a street; «Абылай хана», «Богенбай батыра» are
+                and not (j > 0 and _name_ish(tokens[j - 1], lex) and (
+                    text[tokens[j - 1].start:tokens[j - 1].start + 1].isupper()
+                    or (all_lowercase(text) and _street_name(text, tokens[j - 1])))):
+            break   # «квартира», «счёт» in lowercase text: not a street; «Абылай хана», «абылай хана» are
         start = j
         j -= 1
     return start
@@ -174,19 +205,111 @@ def _street_after(text: str, tokens: list[Token], end: int, lex: Lexicon) -> int
     nxt = tokens[end + 1]
     if _is_street(nxt, lex):
         j = _street_part(tokens, end + 2, lex, max_words=2)
-        return j if j > end + 2 else end
-    if _name_ish(nxt, lex) and text[nxt.start:nxt.start + 1].isupper():
-        return end + 2
+        return _flat_after(tokens, j, lex) if j > end + 2 else end
+    if _name_ish(nxt, lex) and (text[nxt.start:nxt.start + 1].isupper() or (
+            all_lowercase(text) and _street_name(text, nxt))):   # in lowercase text: a name or an unknown word
+        return _flat_after(tokens, end + 2, lex)
     return end
 
 
-def addresses(text: str, tokens: list[Token], lex: Lexicon) -> list[PdSpan]:
-    found: list[PdSpan] = []
+def _flat_after(tokens: list[Token], j: int, lex: Lexicon) -> int:
+    """The index after a flat said after the street («дом 45 по улице Абая, квартира 12»), or ``j``."""
+    k = j + 1 if j < len(tokens) and tokens[j].form == "," else j
+    if k < len(tokens) and _is_house(tokens[k], lex):
+        m = _house_part(tokens, k, lex)
+        if m > k + 1 and any(is_number_token(x) for x in tokens[k:m]):
+            return m
+    return j
+
+
+_STREET_PREPOSITIONS = frozenset({"на", "по", "с", "со"})
+
+
+def _cue(t: Token, lex: Lexicon) -> bool:
+    """A cue word of personal data («ИИН», «иину», «эмейл», «шот»): no street's name."""
+    lemma = _analyse(t.form)[0]
+    return t.form in lex.email_cues or any(t.form in w or lemma in w for w in lex.cues.values()) \
+        or any(t.form.startswith(stems) for stems in lex.cue_stems.values())
+
+
+def _street_said_bare(text: str, tokens: list[Token], i: int, lex: Lexicon) -> int:
+    """«мы на Гоголя 86», «я с Мамыр-1, 29»: a preposition, a street's name (written with a capital, or in
+    lowercase text a name or a word the dictionary does not know) and a house number right after it, not counted
+    by a unit («на Абая 15 минут» is no address); or, opening a sentence, the street's name and the house and flat
+    numbers with a mark between («Сейфуллина 45, 12, горячей воды нет»).  The index after the address, or ``i``."""
+    prep = tokens[i].form in _STREET_PREPOSITIONS
+    s = i + 1 if prep else i
+    j = _street_part(tokens, s, lex, max_words=2)
+    if j < len(tokens) and tokens[j].form == "," and j > s and tokens[j - 1].is_digits:
+        j += 1   # «Мамыр-1, 29»
+    if j == s or j >= len(tokens) or not tokens[j].is_digits:
+        return i
+    if not prep and not (j + 2 < len(tokens) and tokens[j + 1].form in (",", "-", "/") and tokens[j + 2].is_digits):
+        return i
+    lower = all_lowercase(text)
+    first = tokens[s]
+    _, _, name, known = _analyse(first.form)
+    if not (text[first.start:first.start + 1].isupper() or (lower and _street_name(text, first))) \
+            or (known and name < 0.3 and first.form not in lex.names) or _cue(first, lex) \
+            or any(x.form in NUMBER_WORDS for x in tokens[s:j]):
+        return i   # a word the dictionary knows, not as a name («Договор 17/2», «ИИН 85-12-03»), names no street
+    k = _house_part(tokens, j, lex)
+    return k if k > j else i
+
+
+def _address_word(t: Token, lex: Lexicon) -> bool:
+    return t.is_word and (_analyse(t.form)[0] in lex.address_cues or t.form.startswith(lex.address_cue_stems))
+
+
+def asked_for_an_address(ctx: list[Token], lex: Lexicon, last_words: int = 8) -> bool:
+    """Whether the last sentence said just before asks for an address («Назовите адрес.», «По какому адресу?»,
+    «Где вы живёте?», «Мекенжайыңыз?»): at most its last words («Адрес: Абая, 5? Диктуйте показания.» does not)."""
+    end = len(ctx)
+    while end and ctx[end - 1].form in _SENTENCE_END:
+        end -= 1
+    start = end
+    while start and ctx[start - 1].form not in _SENTENCE_END:
+        start -= 1
+    words = [t for t in ctx[start:end] if t.form[:1].isalpha()][-last_words:]
+    return any(_address_word(t, lex) for t in words)
+
+
+_ANSWER_SKIP = frozenset({"да", "так", "вот", "ну", "это", "мы", "я", "на", "по", "в", "у", "меня", "нас", "живем",
+                          "живу", "проживаем", "проживаю", "значит", "иә", "ия", ",", ":", "—", "–", "-", "сейчас",
+                          "скажу", "записывайте", "запишите", "пишите"})
+
+
+def _answer(text: str, tokens: list[Token], lex: Lexicon) -> list[PdSpan]:
+    """The answer to a question for an address opens with one, street and house said without a street or house
+    word: «Сейфуллина 45, 12», «мы на Абая 150-32»."""
+    s = 0
+    while s < len(tokens) and tokens[s].form in _ANSWER_SKIP:
+        s += 1
+    j = _street_part(tokens, s, lex, max_words=2)
+    if j == s or not any(_street_name(text, x) for x in tokens[s:j]) \
+            or any(_analyse(x.form)[0] in lex.cues["value"] for x in tokens[s:j] if x.is_word):   # «Горячая вода 66»
+        return []
+    k = _house_part(tokens, j, lex)
+    if k > j and any(is_number_token(x) for x in tokens[j:k]):
+        return [_span("address", text, tokens[s].start, tokens[k - 1].end)]
+    return []
+
+
+def addresses(text: str, tokens: list[Token], lex: Lexicon, asked: bool = False) -> list[PdSpan]:
+    found: list[PdSpan] = _answer(text, tokens, lex) if asked else []
     i = 0
     while i < len(tokens):
         t = tokens[i]
         end = i
-        if _is_street(t, lex):
+        if t.form in lex.street_titles and i > 0 and not (i + 1 < len(tokens) and _is_street(tokens[i + 1], lex)):
+            # «Наурызбай батыра 45-12» (not «Төле би көшесі»: there the street word opens)
+            k = _house_part(tokens, i + 1, lex)
+            start = _street_before(text, tokens, i, lex, found) if k > i + 1 else i
+            if start < i and any(is_number_token(x) for x in tokens[i + 1:k]):
+                found.append(_span("address", text, tokens[start].start, tokens[k - 1].end))
+                i = k
+                continue
+        elif _is_street(t, lex):
             j = _street_part(tokens, i + 1, lex)
             k = _house_part(tokens, j, lex)
             if k == j and not any(_street_name(text, x) for x in tokens[i + 1:j]):
@@ -194,6 +317,9 @@ def addresses(text: str, tokens: list[Token], lex: Lexicon) -> list[PdSpan]:
             if k > i + 1 and (j > i + 1 or k > j):
                 end = max(j, k)
                 start = _street_before(text, tokens, i, lex, found) if j == i + 1 else i  # «Жібек жолы көшесі 45»
+                if start == i and i > 0 and tokens[i - 1].is_digits \
+                        and (not found or found[-1].end <= tokens[i - 1].start):
+                    start = i - 1   # «8 микрорайоне, дом 15»: the microdistrict's number before its word
                 if start < i:
                     found.append(_span("address", text, tokens[start].start, tokens[end - 1].end))
                     i = end
@@ -204,6 +330,8 @@ def addresses(text: str, tokens: list[Token], lex: Lexicon) -> list[PdSpan]:
                 end = k
                 start = _street_before(text, tokens, i, lex, found)
                 if start < i:
+                    if t.form in lex.dwelling_words or _analyse(t.form)[0] in lex.dwelling_words:
+                        end = _street_after(text, tokens, end, lex)
                     found.append(_span("address", text, tokens[start].start, tokens[end - 1].end))
                     i = end
                     continue
@@ -211,11 +339,27 @@ def addresses(text: str, tokens: list[Token], lex: Lexicon) -> list[PdSpan]:
                     end = i   # «в подъезде номер 2», «на 3 этаже»: a part of a house, no address without the house
                 else:
                     end = _street_after(text, tokens, end, lex)   # «дом 15 квартира 3 на Сейфуллина»
-        elif t.is_word and (_analyse(t.form)[0] in lex.address_cues or t.form.startswith(lex.address_cue_stems)):
+            elif i > 0 and is_number_token(tokens[i - 1]) and (
+                    t.form in lex.dwelling_words or _analyse(t.form)[0] in lex.dwelling_words):
+                start = _street_before(text, tokens, i, lex, found)   # «Жандосова 58, 14 квартира»: the word last
+                if start < i:
+                    found.append(_span("address", text, tokens[start].start, t.end))
+                    i += 1
+                    continue
+        elif (t.form in _STREET_PREPOSITIONS or i == 0 or tokens[i - 1].form in _SENTENCE_END) \
+                and (k := _street_said_bare(text, tokens, i, lex)) > i:
+            found.append(_span("address", text, tokens[i + 1 if t.form in _STREET_PREPOSITIONS else i].start,
+                               tokens[k - 1].end))
+            i = k
+            continue
+        elif _address_word(t, lex):
             j = i + 1
             while j < len(tokens) and tokens[j].form in _ADDRESS_SKIP:
                 j += 1
             s = j
+            if s < len(tokens) and _is_house(tokens[s], lex):   # «по адресу дом 45 по улице Абая»: the house opens
+                i = s
+                continue
             j = _street_part(tokens, s, lex)
             k = _house_part(tokens, j, lex)
             if k > j:  # a street name alone is too weak a sign; with a house number it is an address

@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 
 from rules.numbers import NUMBER_WORDS
 from rules.privacy.addresses import addresses as _addresses
+from rules.privacy.addresses import asked_for_an_address as _asked_for_an_address
 from rules.privacy.lexicon import KINDS, PdSpan, PrivacyError, analyse, lexicon
 from rules.privacy.lexicon import norm as _e
 from rules.privacy.numbers import identifiers as _identifiers
@@ -43,23 +44,28 @@ _EMAIL_RE = re.compile(r"(?<![\w.+-])(?:[\w.+-]+|[a-zA-Z0-9._+-]+ )@ ?[\w-]+(?:\
 # letter by letter, Latin or by the letters' Russian names («a, s, e, l», «эн, у, эр, эс»: pieces of one to three
 # letters, spaces and commas between); the domain likewise, its dots said or written, or only a known ending
 # after it («мэйл ру»).  The pattern runs only on a bounded window around each «собака» (``_emails``).
-_SEPS = r"(?:точка|нүкте|dot|тире|дефис|нижнее\s+подч[её]ркивание|подч[её]ркивание)"
+# (the underscore said as «нижнее подчёркивание», «нижнее тире», «нижний дефис», «андерскор»)
+_SEPS = (r"(?:точка|нүкте|dot|(?:нижн(?:ее|ий|яя)\s+)?(?:тире|дефис|подч[её]ркивание)|андерскор|андерскорр"
+         r"|underscore)")
 _SPOKEN_SEP = rf"(?:\s*[.-]\s*|[\s,]+{_SEPS}[\s,]+)"
 # («at» is the at-sign said in English, never two letters of the name)
 _LETTER = (r"\b(?:(?!at\b)[a-z0-9]{1,3}|[а-яёәіңғүұқөһ]|бэ|вэ|гэ|дэ|жэ|зэ|ка|эл|эм|эн|пэ|эр|эс|тэ|эф|ха|цэ|че|ша|ща|кс"
+           r"|бе|ве|ге|де|пе|те|зе|эль|эмм|энн|эфф"
            r"|икс|зет|игрек|дабл|ю|эй|би|си|ди|джи|эйч|ай|джей|кей|оу|пи|кью|ар|ти|ви|экс|уай|вай|зед|зи)\b")
 _LETTERS = rf"{_LETTER}(?:[\s,]+{_LETTER}){{1,40}}+"   # possessive: a run of letters is never taken apart again
-_PIECE = rf"(?>{_LETTERS}|\w+)"
-_AT_WORDS = r"(?:собака|собачка|эт|at)"
+_PIECE = rf"(?>{_LETTERS}|\w+(?:-\w+)*)"   # a piece may have hyphens inside: «osi-orbita», «g-u-l-z-h-a-n»
+_AT_WORDS = r"(?:собака|собачка|эт|at|айқұлақ|айкулак)"   # «айқұлақ»: the at-sign in Kazakh
 _DOT = r"(?:\s*\.\s*|[\s,]+(?:точка|нүкте|dot)[\s,]+)"
 _ENDINGS = r"(?:ru|ру|com|ком|kz|кз|net|нет|org|орг)"
 # a mail service named alone after «собака», its ending left unsaid: «гульмира восемьдесят пять собака гмейл»
-_SERVICES = (r"(?:mail|gmail|[гж]и?мейл|[гж]и?мэйл|джи\s?мейл|джи\s?мэйл|мейл|мэйл|майл|маил|yandex|яндекс|inbox"
-             r"|инбокс|list|лист|bk|бк|rambler|рамблер|outlook|аутлук|icloud|айклауд|hotmail|хотмейл|хотмэйл)")
+_SERVICES = (r"(?:mail|gmail|[гж]и?мейл|[гж]и?мэйл|джи[\s,]{0,2}мейл|джи[\s,]{0,2}мэйл|мейл|мэйл|майл|маил|yandex"
+             r"|яндекс|inbox|инбокс|list|лист|bk|бк|rambler|рамблер|outlook|аутлук|icloud|айклауд|hotmail|хотмейл|хотмэйл)")
 _SPOKEN_EMAIL_RE = re.compile(
-    rf"(?i)(?<![\w@.\-]){_PIECE}(?:{_SPOKEN_SEP}{_PIECE}){{0,5}}[\s,]+{_AT_WORDS}[\s,]+"
+    rf"(?i)(?<![\w@.\-]){_PIECE}(?:{_SPOKEN_SEP}{_PIECE}){{0,5}}(?:[\s,]+{_AT_WORDS}[\s,]+|@[\s,]*)"
     rf"(?:{_PIECE}(?:(?:{_DOT}{_PIECE})+|[\s,]+{_ENDINGS}\b)|{_SERVICES}\b)")
-_AT_RE = re.compile(rf"(?i)(?<!\w){_AT_WORDS}(?!\w)")
+# (and a written «@» with the rest said: «aidana.k@gmail точка com»)
+_AT_RE = re.compile(rf"(?i)(?<!\w){_AT_WORDS}(?!\w)|@")
+_LAST_DOT_RE = re.compile(r"(?i)[\s,]+(точка|нүкте)[\s.!]*$")
 _EMAIL_WINDOW = (240, 160)   # characters before and after «собака» a spoken address may take
 
 
@@ -87,7 +93,7 @@ def find_pd(text: str, context: str = "", options: MaskOptions | None = None) ->
     if (ctx_tokens and _email_asked(context, ctx_tokens, lex)) or _AT_OPENING_RE.match(text):
         spans += _email_answer(text)
     spans += _identifiers(text, tokens, ctx_tokens, lex, context)
-    spans += _addresses(text, tokens, lex)
+    spans += _addresses(text, tokens, lex, asked=bool(ctx_tokens) and _asked_for_an_address(ctx_tokens, lex))
     keep = {_e(n) for name in options.keep_names for n in name.split()}
     spans += _names(text, tokens, lex, keep, asked=bool(ctx_tokens) and _asked_for_a_name(ctx_tokens, lex))
     return _merge([s for s in spans if s.kind in options.kinds], text)
@@ -165,8 +171,11 @@ def _emails(text: str) -> list[PdSpan]:
         b = min(len(text), at.end() + _EMAIL_WINDOW[1])
         for m in _SPOKEN_EMAIL_RE.finditer(text, a, b):
             if m.start() <= at.start() < m.end():
-                found.append(_span("email", text, _local_part_start(text, m.start()), m.end()))
-                done = m.end()
+                end = m.end()
+                tail = _LAST_DOT_RE.match(text, end)   # «… мейл точка ру точка»: the sentence's end said as a word
+                end = tail.end(1) if tail else end
+                found.append(_span("email", text, _local_part_start(text, m.start()), end))
+                done = end
                 break
     return found
 
@@ -211,6 +220,8 @@ _WORD_BEFORE_RE = re.compile(r"([^\W_]+)[\s,]+$")
 _LOCAL_WORDS = 3        # words said apart that may still be the address's name: «ай дана», «ерлан девяносто два»
 _LOCAL_PIECES = 12      # ...and letters, digits and number words said one by one: «у эс е эр один два три»
 _LETTER_RE = re.compile(_LETTER)
+# a mark said as a word inside the address's name, walked over before «собака» like its letters
+_SEP_BEFORE_RE = re.compile(r"точка|нүкте|dot|тире|дефис|подч[её]ркивание|нижнее|нижний|нижняя|андерскорр?|underscore")
 
 
 def _local_part_start(text: str, start: int) -> int:
@@ -223,6 +234,9 @@ def _local_part_start(text: str, start: int) -> int:
         if m is None or m.end() != start:
             break
         low = m.group(1).lower()
+        if _SEP_BEFORE_RE.fullmatch(low) and words < _LOCAL_WORDS:   # «асет нижнее тире восемьдесят …»
+            start = m.start(1)
+            continue
         if not (_LETTER_RE.fullmatch(low) or low.isdigit() or low in NUMBER_WORDS):
             words += 1
             if words > _LOCAL_WORDS or not _local_word(low):

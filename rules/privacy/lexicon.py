@@ -76,6 +76,13 @@ class Lexicon:
     meter_stems: tuple[str, ...] = ()
     meter_qualifiers: frozenset[str] = frozenset()
     letter_names: frozenset[str] = frozenset()
+    weak_value_cues: frozenset[str] = frozenset()
+    service_prepositions: frozenset[str] = frozenset()
+    place_nouns: frozenset[str] = frozenset()
+    place_noun_stems: tuple[str, ...] = ()
+    make_nouns: frozenset[str] = frozenset()
+    short_surnames: frozenset[str] = frozenset()
+    street_titles: frozenset[str] = frozenset()
     memo: dict = field(default_factory=dict, repr=False)  # answers per word form, kept by the detectors
 
 
@@ -116,6 +123,13 @@ def lexicon() -> Lexicon:
             meter_stems=tuple(norm(w) for w in data.get("meter_stems") or ()),
             meter_qualifiers=frozenset(norm(w) for w in data.get("meter_qualifiers") or ()),
             letter_names=frozenset(norm(w) for w in data.get("letter_names") or ()),
+            weak_value_cues=frozenset(norm(w) for w in data.get("weak_value_cues") or ()),
+            service_prepositions=frozenset(norm(w) for w in data.get("service_prepositions") or ()),
+            place_nouns=frozenset(norm(w) for w in data.get("place_nouns") or ()),
+            place_noun_stems=tuple(norm(w) for w in data.get("place_noun_stems") or ()),
+            make_nouns=frozenset(norm(w) for w in data.get("make_nouns") or ()),
+            short_surnames=frozenset(norm(w) for w in data.get("short_surnames") or ()),
+            street_titles=frozenset(norm(w) for w in data.get("street_titles") or ()),
         )
     except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError) as e:
         raise PrivacyError(f"{LEXICON_FILE}: cannot load the personal-data lexicon ({e})") from e
@@ -135,6 +149,13 @@ def vocabulary() -> frozenset[str]:
         except OSError as e:
             raise PrivacyError(f"{f}: cannot read the words of the calls ({e})") from e
     return frozenset(w for w in words if w not in names and analyse(w)[3] and analyse(w)[2] < 0.3)
+
+
+@functools.lru_cache(maxsize=8)
+def all_lowercase(text: str) -> bool:
+    """The text is written all in lowercase (the recogniser's plain style): asked by the detectors for many words
+    of one text, computed once per text (a 100,000-character query must stay linear)."""
+    return text == text.lower()
 
 
 def norm(word: str) -> str:

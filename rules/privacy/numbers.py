@@ -16,18 +16,23 @@ import bisect
 import re
 from dataclasses import dataclass, replace
 
-from rules.numbers import KZ_SCALES, NUMBER_WORDS, SCALES, chain_digits, kinds, spelled_digits
+from rules.numbers import KZ_AMBIGUOUS, KZ_SCALES, NUMBER_WORDS, SCALES, chain_digits, kinds, spelled_digits
 from rules.privacy.lexicon import ID_KINDS, Lexicon, PdSpan
 from rules.privacy.lexicon import analyse as _analyse
-from rules.text import Token, tokenize
+from rules.text import Token, morph, tokenize
 
 # Between the parts of one dictated number: spaces and these marks (not «.» or «:»,
 # which make dates and times, and not «и», which makes a decimal: «сто двадцать три и пять»).
-JOINERS = frozenset({"-", ",", "(", ")", "+", "/", "–", "—", "дробь", "тире", "слэш", "слеш"})
+JOINERS = frozenset({"-", ",", "(", ")", "+", "/", "–", "—", "дробь", "тире", "слэш", "слеш", "сызықша", "сызық",
+                     "қиғаш"})   # the last: Kazakh «dash», «line», «slash» («қиғаш сызық»)
+_MARKS_BETWEEN = 3   # marks in a row between two pieces of one number: «он бір, сызықша үш», «451, дробь, 12»
+# words said between two pieces of one number in one utterance («начинается на 44, потом 56 12»)
+_SAID_JOINERS = frozenset({"потом", "затем", "дальше", "далее"})
 PLUS_WORDS = frozenset({"плюс"})
 # an identifier with letters or slashes: «ТЭ-1234», «12/345-ТЭ», «A123»
 # (the lookaheads keep plain numbers out at once: they are the number runs' business)
-_CODE_RE = re.compile(r"(?:№\s*)?(?<![\w/-])(?=[\w/-]*\d)(?=[\w/-]*(?:[^\W\d_]|/))[\w/-]+(?![\w/-])")
+# (dots inside, between letters and digits, belong to it: «ТВ7-04.1»)
+_CODE_RE = re.compile(r"(?:№\s*)?(?<![\w/.-])(?=[\w/-]*\d)(?=[\w/-]*(?:[^\W\d_]|/))[\w/-]+(?:\.[\w/-]+)*(?![\w/-])")
 
 
 @dataclass(frozen=True)
@@ -67,9 +72,24 @@ _MARK_FLAGS = tokenize("-", marks=True)[0].flags
 def number_flags(tokens: list[Token]) -> list[bool]:
     """Which tokens are (part of) a number said: digits, a dictation the recogniser wrote with
     commas or dots, a number word (Kazakh ones in context) — not a decimal, a date or a time."""
-    got = kinds([t.form for t in tokens])
-    return [k is not None and (t.is_word or t.is_digits or chain_digits(t.form) is not None)
-            for t, k in zip(tokens, got, strict=True)]
+    forms = [t.form for t in tokens]
+    got = kinds(forms)
+    out = [k is not None and (t.is_word or t.is_digits or chain_digits(t.form) is not None)
+           for t, k in zip(tokens, got, strict=True)]
+    # «бес», «он», «торт» (five, ten, four — and Russian words) count beside a Kazakh number word (``kinds``), and
+    # also between two number words or after a mark said between numbers: «ноль бес семь», «үш дробь бес»
+    # (number words, not digits: «в 2019 он 3 раза звонил»)
+    said = [o and t.is_word for o, t in zip(out, tokens, strict=True)]
+    for i, f in enumerate(forms):
+        if not out[i] and f in KZ_AMBIGUOUS and 0 < i:
+            before = said[i - 1] or (forms[i - 1] in JOINERS and i > 1 and said[i - 2])
+            after = i + 1 < len(forms) and said[i + 1]
+            if before and (after or forms[i - 1] in JOINERS):
+                out[i] = True
+        if not out[i] and f in KZ_AMBIGUOUS and i + 2 < len(forms) and forms[i + 1] in JOINERS \
+                and forms[i + 1][:1].isalpha() and said[i + 2]:
+            out[i] = True   # «бес сызықша бір»: a mark said as a word, then a number
+    return out
 
 
 def number_runs(tokens: list[Token], text: str, is_num: list[bool] | None = None) -> list[NumberRun]:
@@ -95,10 +115,16 @@ def number_runs(tokens: list[Token], text: str, is_num: list[bool] | None = None
             if is_num[k] and _adjacent(text, tokens[parts[-1]], tokens[k]):
                 parts.append(k)
                 k += 1
-            elif tokens[k].form in JOINERS and k + 1 < n and is_num[k + 1] \
-                    and _adjacent(text, tokens[parts[-1]], tokens[k]) and _adjacent(text, tokens[k], tokens[k + 1]):
-                parts.append(k + 1)
-                k += 2
+            elif tokens[k].form in JOINERS | _SAID_JOINERS and _adjacent(text, tokens[parts[-1]], tokens[k]):
+                m = k
+                while m + 1 < n and m + 1 - k < _MARKS_BETWEEN and tokens[m + 1].form in JOINERS | _SAID_JOINERS \
+                        and _adjacent(text, tokens[m], tokens[m + 1]):
+                    m += 1
+                if m + 1 < n and is_num[m + 1] and _adjacent(text, tokens[m], tokens[m + 1]):
+                    parts.append(m + 1)
+                    k = m + 2
+                else:
+                    break
             else:
                 break
         last = parts[-1]
@@ -118,25 +144,47 @@ class CueIndex:
     """The kind of the nearest cue word among the last ``cue_window`` words before each token
     (number words and marks do not count as words), computed once for the whole text."""
 
-    def __init__(self, tokens: list[Token], lex: Lexicon, is_num: list[bool]) -> None:
+    def __init__(self, tokens: list[Token], lex: Lexicon, is_num: list[bool], here: int = 0) -> None:
+        """``here``: the index where the utterance itself starts (the tokens before are what was said before it)."""
         self._at: list[str | None] = []
         words = 0                       # words seen so far
         last_kind, last_at = None, -1   # the latest cue word and its word count
+        last_i = -1                     # ...and its index
         used = False                    # a number has come after the latest cue
         suspended = None                # an identifier cue a word naming the service interrupted
         window = lex.cue_window
         quals = lex.meter_qualifiers
+        service = False                 # inside «по отоплению», «за горячую воду» after an identifier's cue
+        clause = False                  # inside «, по которому долг,» after an identifier's cue
         for i, (t, num) in enumerate(zip(tokens, is_num, strict=True)):
             self._at.append(last_kind if words - last_at < window else None)
-            used = used or num
-            if num or not t.form[:1].isalpha():
+            # a number counted by a unit after it («в 2019 году», «за 3 месяца») is no identifier: the cue waits on
+            # (judged at a number's last word: «две тысячи пятнадцатого года»)
+            used = used or (num and not (i + 1 < len(tokens) and is_num[i + 1]) and not _unit_after(tokens, i + 1, lex)
+                            and not (_ordinal(tokens, i + 1) and _unit_after(tokens, i + 2, lex)))
+            if t.form in _CLAUSE_MARKS:
+                clause = False
+            if num or not (t.form[:1].isalpha() or t.form == "№"):   # «№» may make a meter's cue
                 continue
             words += 1
-            kind = "meter" if _meter_number(tokens, i, lex) else _cue_kind(t, lex)
+            kind = "meter" if _meter_number(tokens, i, lex) else _slashed_cue(tokens, i) or _cue_kind(t, lex)
+            # an identifier's cue said in this utterance waits for its number
+            # (a word of the same utterance: «По какому договору оплата?» — «АТС 004512»; not «звоните» — «в прошлом
+            # месяце передавала 448»)
+            waiting = last_kind in (*ID_KINDS, "meter") and not used and (last_i >= here) == (i >= here)
             # a word that says which meter or service is meant, before any number: «номер счётчика горячей воды
             # 5001847» keeps the meter's cue; «договор на отопление номер 4512» the contract's once «номер» comes
             qualifier = kind == "value" and not used and (t.form in quals or _analyse(t.form)[0] in quals)
-            if qualifier and last_kind == "meter":
+            # ...and said with a preposition («лицевой счёт по отоплению 445612», «договор на горячую воду 4512»)
+            # it names the service the identifier is for: the cue stands at once
+            service = qualifier and waiting and (service or (i > 0 and tokens[i - 1].form in lex.service_prepositions))
+            # a clause about the identifier said before its number: «лицевой счёт, по которому долг, 661204»
+            clause = clause or (waiting and _analyse(t.form)[0] in _RELATIVE)
+            if service or (waiting and kind == "value" and (clause or _weak_value(t, lex))):
+                # a word of time or payment said while an identifier's cue waits («лицевой счёт, одну минуту, …»,
+                # «договор от марта двадцатого года номер 784», «лицевой счёт для оплаты …»): no value of its own
+                kind = None
+            elif qualifier and last_kind == "meter":
                 kind = None
             elif qualifier and last_kind in ID_KINDS:
                 suspended = last_kind
@@ -144,7 +192,7 @@ class CueIndex:
                 kind = suspended
             if kind is not None:
                 suspended = suspended if qualifier else None
-                last_kind, last_at, used = kind, words, False
+                last_kind, last_at, last_i, used = kind, words, i, False
         self._after = last_kind if words - last_at < window else None
 
     def before(self, i: int) -> str | None:
@@ -158,12 +206,35 @@ def _cue_kind(t: Token, lex: Lexicon) -> str | None:
     return lex.memo[key]
 
 
+def _ordinal(tokens: list[Token], i: int) -> bool:
+    return i < len(tokens) and tokens[i].is_word and "Anum" in morph().parse(tokens[i].form)[0].tag
+
+
+# abbreviations written with a slash, the tokenizer's three tokens: «л/с» (лицевой счёт), «s/n», «с/н» (serial number)
+_SLASHED = {("л", "с"): "account", ("s", "n"): "meter", ("с", "н"): "meter"}
+
+
+def _slashed_cue(tokens: list[Token], i: int) -> str | None:
+    if i < 2 or tokens[i - 1].form != "/":
+        return None
+    return _SLASHED.get((tokens[i - 2].form, tokens[i].form))
+
+
+def _weak_value(t: Token, lex: Lexicon) -> bool:
+    return t.form in lex.weak_value_cues or _analyse(t.form)[0] in lex.weak_value_cues
+
+
 def _meter_word(t: Token, lex: Lexicon) -> bool:
-    return t.form.startswith(lex.meter_stems) or _analyse(t.form)[0] in lex.meter_words
+    return t.form in lex.meter_words or t.form.startswith(lex.meter_stems) or _analyse(t.form)[0] in lex.meter_words
 
 
 def _number_word(t: Token) -> bool:
     return t.form in ("номер", "номера", "номеру", "номером", "№") or t.form.startswith(("нөмір", "нөмер"))
+
+
+_RELATIVE = frozenset({"который", "где", "куда"})
+_CLAUSE_MARKS = frozenset({",", ".", "?", "!", "—", "–", ";", ":"})
+_MODEL_TOKENS = 8   # tokens between a meter's name and «№»: its model with digits and marks («ВСКМ 90-15,»)
 
 
 def _meter_number(tokens: list[Token], i: int, lex: Lexicon) -> bool:
@@ -172,8 +243,13 @@ def _meter_number(tokens: list[Token], i: int, lex: Lexicon) -> bool:
     счётчика», not «номер заявки по счётчику») — what follows is the meter's serial number, which identifies a
     household as an account does, not a reading."""
     t = tokens[i]
-    if _number_word(t):   # «номер счётчика», «счётчик СВК-15 номер …»
-        near = [tokens[k] for k in (i - 4, i - 3, i - 2, i - 1, i + 1, i + 2) if 0 <= k < len(tokens)]
+    if _number_word(t):   # «номер счётчика», «счётчик СВК-15 номер …», «счётчик ВСКМ 90-15, № 04419781»
+        near = [tokens[k] for k in (i + 1, i + 2) if k < len(tokens)]
+        words, k = 0, i - 1
+        while k >= 0 and i - k <= _MODEL_TOKENS and words < 4:   # back over the meter's model, its digits and marks
+            near.append(tokens[k])
+            words += tokens[k].is_word
+            k -= 1
         return any(_meter_word(x, lex) for x in near) or (
             _plain_words_between(tokens, i, i + 3, lex) and _meter_word(tokens[i + 3], lex))
     if _meter_word(t, lex):   # «номер счётчика», «счётчик № 0071125», «прибор учёта № 45678»
@@ -189,8 +265,12 @@ def _plain_words_between(tokens: list[Token], a: int, b: int, lex: Lexicon) -> b
 
 def _cue_kind_uncached(t: Token, lex: Lexicon) -> str | None:
     lemma = _analyse(t.form)[0]
+    # a compound written with a hyphen is judged by its last part too: «келісім-шарт», «келісім-шартымның»
+    last = t.form.rsplit("-", 1)[-1] if "-" in t.form[1:] and t.is_word else ""
     for kind in (*ID_KINDS, "meter", "value"):
-        if t.form in lex.cues[kind] or lemma in lex.cues[kind] or t.form.startswith(lex.cue_stems.get(kind, ())):
+        stems = lex.cue_stems.get(kind, ())
+        if t.form in lex.cues[kind] or lemma in lex.cues[kind] or t.form.startswith(stems) \
+                or (kind != "value" and len(last) > 2 and last.startswith(stems)):
             return kind
     return None
 
@@ -221,13 +301,15 @@ def identifiers(text: str, tokens: list[Token], ctx: list[Token], lex: Lexicon, 
     both = ctx + tokens
     is_num_both = number_flags(both)
     is_num = is_num_both[len(ctx):]
-    cue_with_ctx = CueIndex(both, lex, is_num_both)
+    cue_with_ctx = CueIndex(both, lex, is_num_both, len(ctx))
     cue_here = CueIndex(tokens, lex, is_num)
     going_on = _dictation_going_on(ctx_text, ctx, is_num_both[:len(ctx)], cue_with_ctx, lex) if ctx_text else None
     found = _numbers(text, tokens, len(ctx), is_num, cue_with_ctx, cue_here, lex, going_on)
-    return found + _codes(text, tokens, len(ctx), cue_with_ctx)
+    return found + _codes(text, tokens, len(ctx), cue_with_ctx, lex, is_num)
 
 
+# words after a number read back that ask for the rest of it
+_ASK_MORE = frozenset({"дальше", "далее", "продолжайте", "продолжай", "еще", "тағы", "қарай", "жалғастырыңыз"})
 # words said between two pieces of a dictated number («… двести тридцать» — «да, сорок пять»)
 _GOING_ON = frozenset({"да", "так", "и", "еще", "дальше", "значит", "ну", "вот", "иә", "тағы", "әрі", "қарай"})
 
@@ -240,14 +322,42 @@ def _dictation_going_on(ctx_text: str, ctx: list[Token], is_num: list[bool], cue
     if not runs:
         return None
     last = runs[-1]
-    if any(t.form[:1].isalpha() and t.form not in _GOING_ON for t in ctx[last.last + 1:]):
+    tail = [t for t in ctx[last.last + 1:] if t.form[:1].isalpha()]
+    if any(t.form not in _GOING_ON and t.form not in _ASK_MORE and t.form not in _READ_BACK
+           and t.form not in JOINERS for t in tail):
         return None
     cue = cues.before(last.first)
-    if cue in ID_KINDS and len(last.digits) >= lex.mask_digits_with_cue:
+    n = len(last.digits)
+    if cue in ID_KINDS and n >= _PIECE_DIGITS:
         return cue
-    if len(last.digits) >= lex.always_mask_digits and cue not in ("value", "meter"):
+    if cue == "meter" and n >= _PIECE_DIGITS:
+        return "number"
+    if n >= lex.always_mask_digits and cue not in ("value", "meter"):
+        return _classify(last.digits, last.plus, cue)
+    # the operator reads a piece back and asks for the rest («Так, четыре ноль один два, дальше?», «Восемь семьсот
+    # два, да, слушаю.»), or reads it back and says nothing else («Четыре ноль один два.»): a dictation goes on
+    asked = any(t.form in _ASK_MORE or t.form in _READ_BACK for t in tail)
+    if n >= _PIECE_DIGITS and cue != "value" and (asked or _bare_read_back(ctx_text, ctx, last, lex)):
         return _classify(last.digits, last.plus, cue)
     return None
+
+
+_PIECE_DIGITS = 2   # the digits a piece of a number dictated in parts has at least («сорок пять» — «шестьдесят семь»)
+# words of an operator who reads a piece back and waits for the rest
+_READ_BACK = frozenset({"слушаю", "записываю", "пишу", "продолжайте", "так", "угу", "ага", "жазып", "тыңдап"})
+
+
+def _bare_read_back(ctx_text: str, ctx: list[Token], last: NumberRun, lex: Lexicon) -> bool:
+    """The last sentence said before is a number and nothing else but fillers and its series' letters: «Четыре ноль
+    один два.», «ЕХ 1 2.»"""
+    k = last.first - 1
+    while k >= 0 and ctx[k].form not in _ENDS:
+        t = ctx[k]
+        if t.form[:1].isalpha() and t.form not in _GOING_ON and t.form not in _READ_BACK \
+                and not _series_letter(ctx_text, t, lex):
+            return False
+        k -= 1
+    return True
 
 
 def _numbers(text: str, tokens: list[Token], n_ctx: int, is_num: list[bool], cue_with_ctx: CueIndex,
@@ -261,11 +371,18 @@ def _numbers(text: str, tokens: list[Token], n_ctx: int, is_num: list[bool], cue
             j = run.first - 1
             while j >= 0 and tokens[j].form in JOINERS and tokens[j].form[:1].isalpha():
                 a, j = tokens[j].start, j - 1   # «… четыре пять один» — «дробь двенадцать»: the mark said goes too
+            a = _letters_before(text, tokens, j + 1, lex, a, True)
+            b = _letters_after(text, tokens, run.last, lex, b, True)   # «сорок один дробь Б»
             found.append(PdSpan(going_on, a, b, text[a:b]))
             continue
         if n < lex.mask_digits_with_cue or (tokens[run.last].form in _SCALE_WORDS and n < 10):
             continue   # «12 тысяч», «бес мың»: a round amount ends in thousands, an identifier never does
         cue = cue_with_ctx.before(n_ctx + run.first)
+        if n < 10 and cue not in ID_KINDS and cue != "meter" \
+                and _THOUSANDS_RE.fullmatch(text, tokens[run.first].start, tokens[run.last].end):
+            continue   # «пенсия 84 000»: thousands written apart, and no identifier's cue
+        if cue is None:   # «4518 — это номер договора», «Z-44 017 A, серийный номер»: the cue said after it
+            cue = _cue_after(tokens, run.last + 1, lex, is_num)
         unit = _unit_after(tokens, run.last + 1, lex)
         if cue == "meter":       # a meter's serial number: an identifier, unless a unit makes it a quantity
             mask = not unit
@@ -282,21 +399,55 @@ def _numbers(text: str, tokens: list[Token], n_ctx: int, is_num: list[bool], cue
             a, b = tokens[run.first].start, tokens[run.last].end
             # a series' letters: «ТЭ 1287 дробь 3», «ВСГ 0184532», «бэ ка 045781» (letters' names after a cue only)
             spoken = cue in ID_KINDS or cue == "meter"
-            a = _letters_before(text, tokens, run.first, lex, a, spoken)
-            b = _letters_after(text, tokens, run.last, lex, b)
+            near = cue_here.before(run.first) in (*ID_KINDS, "meter")   # the cue said in this utterance
+            a = _letters_before(text, tokens, run.first, lex, a, spoken, near)
+            b = _letters_after(text, tokens, run.last, lex, b, spoken, near)
             found.append(PdSpan(_classify(run.digits, run.plus, cue), a, b, text[a:b]))
     return found
 
 
+_AFTER_WORDS = 5   # words after a number in which its cue may still come («4518 — это номер договора»)
+_AFTER_CHECK = 6   # tokens after such a cue in which a number of its own would come instead
+
+
+def _cue_after(tokens: list[Token], i: int, lex: Lexicon, is_num: list[bool]) -> str | None:
+    """The kind of an identifier's or a meter's cue said in the few words from ``tokens[i]`` on, in the same sentence,
+    with no number between and none of its own after it («4512, а номер договора 77» is the cue of 77); a verb
+    («звонила») is no cue here, and a value's cue («это показания») says it is no identifier."""
+    words = 0
+    for j in range(i, min(len(tokens), i + 3 * _AFTER_WORDS)):
+        t = tokens[j]
+        if t.form in _ENDS or is_num[j]:
+            return None
+        if not t.form[:1].isalpha() or t.form in JOINERS or len(t.form) == 1:   # marks, a series' letter
+            continue
+        words += 1
+        if words > _AFTER_WORDS:
+            return None
+        kind = "meter" if _meter_number(tokens, j, lex) else _cue_kind(t, lex)
+        if kind == "value":
+            return None
+        if (kind in ID_KINDS or kind == "meter") and _analyse(t.form)[1] not in ("VERB", "INFN"):
+            for m in range(j + 1, min(len(tokens), j + 1 + _AFTER_CHECK)):
+                if tokens[m].form in _ENDS:
+                    break
+                if is_num[m]:
+                    return None
+            return kind
+    return None
+
+
 _SCALE_WORDS = frozenset(SCALES) | frozenset(KZ_SCALES)
+_THOUSANDS_RE = re.compile(r"\d{1,3}(?:[ \u00a0]000)+")   # a round amount written as the recogniser groups it
 # a series' letters said before an identifier's digits: up to four letter tokens (a hyphen between allowed)
 _SERIES_TOKENS = 4
-_WORD_LETTERS = frozenset("авикосуя")   # one-letter Russian words («а», «в», «и»...)
+_WORD_LETTERS = frozenset("авикосуя")
+_ENDS = frozenset({".", "?", "!", "…"})   # one-letter Russian words («а», «в», «и»...)
 # between a series' letters and its digits: a mark, or the mark said as a word («АТС дробь 5512», «ТЭ тире 45»)
-_HYPHENS = frozenset({"-", "–", "/", "дробь", "тире", "слэш", "слеш"})
+_HYPHENS = frozenset({"-", "–", "/", "дробь", "тире", "слэш", "слеш", "сызықша", "сызық"})
 
 
-def _series_letter(text: str, t: Token, lex: Lexicon, spoken: bool = True) -> bool:
+def _series_letter(text: str, t: Token, lex: Lexicon, spoken: bool = True, near: bool = True) -> bool:
     """A token that is a series' letters, not a word: written in capitals («ТЭ», «ВСГ», «А»), in Latin letters
     («KS»), or a letter's Russian name («бэ», «ка», «эс»); never a cue word («ИИН», «ЛС»)."""
     raw = text[t.start:t.end]
@@ -304,42 +455,67 @@ def _series_letter(text: str, t: Token, lex: Lexicon, spoken: bool = True) -> bo
         return False
     if len(t.form) == 1 and t.form in _WORD_LETTERS:   # «В 801-555-1234», «а 5567123»: a word, not a letter
         return False
-    return raw.isascii() or raw.isupper() or (spoken and t.form in lex.letter_names)
+    return raw.isascii() or raw.isupper() or (spoken and (t.form in lex.letter_names or _lowercase_series(t, near)))
 
 
-def _letters_before(text: str, tokens: list[Token], first: int, lex: Lexicon, a: int, spoken: bool) -> int:
+_VOWELS = frozenset("аеёиоуыэюя")
+
+
+def _lowercase_series(t: Token, near: bool = True) -> bool:
+    """A series written in lowercase after a cue («номер счётчика ек 0098432», «договор тс 45812»): no Russian word —
+    no vowel in it («тс», «вкт», «м»), or, with the cue in the same utterance (``near``), unknown to the dictionary
+    («ех», «атс»; not «кафе на толе би 151» after a contract's number asked earlier); not a Kazakh word («үй»)."""
+    return not _KZ_ONLY.intersection(t.form) and (
+        not _VOWELS.intersection(t.form) or (near and not _analyse(t.form)[3]))
+
+
+_KZ_ONLY = frozenset("әғқңөұүһі")
+
+
+def _letters_before(text: str, tokens: list[Token], first: int, lex: Lexicon, a: int, spoken: bool,
+                    near: bool = True) -> int:
     """Where an identifier starts once the series' letters said right before its digits are taken in."""
     right, taken = tokens[first], 0
     for i in range(first - 1, -1, -1):
         t = tokens[i]
-        if not _adjacent(text, t, right) or taken >= _SERIES_TOKENS:
-            break
+        if not _adjacent(text, t, right) or taken >= _SERIES_TOKENS or _slashed_cue(tokens, i):
+            break   # (nor the cue written with a slash: «S/N 4512»)
         if t.form not in _HYPHENS:
-            if not _series_letter(text, t, lex, spoken):
+            # (one capital letter mid-sentence after a cue is a letter, not «а»/«в»: «по договору А 45 12 Б»)
+            raw = text[t.start:t.end]
+            capital = spoken and len(raw) == 1 and raw.isupper() and i > 0 and tokens[i - 1].form not in _ENDS
+            if not (capital or _series_letter(text, t, lex, spoken, near)):
                 break
             a, taken = t.start, taken + 1
         right = t
     return a
 
 
-def _letters_after(text: str, tokens: list[Token], last: int, lex: Lexicon, b: int) -> int:
+def _letters_after(text: str, tokens: list[Token], last: int, lex: Lexicon, b: int, spoken: bool = False,
+                   near: bool = True) -> int:
     """Where an identifier ends once a series written in capitals or Latin letters right after it is taken in
-    («1245 ТС», «4517-ТЭ»)."""
-    left = tokens[last]
+    («1245 ТС», «4517-ТЭ»); a single capital letter after a mark («1402 тире А», «41 дробь Б»), or a single Latin
+    one or a capital after an identifier's cue («серийный номер Z-44 017 A», «договор А 45 12 Б»), is a series too."""
+    left, marked = tokens[last], False
     for i in range(last + 1, min(len(tokens), last + 3)):
         t = tokens[i]
         if not _adjacent(text, left, t):
             break
         raw = text[t.start:t.end]
         if t.form not in _HYPHENS:
-            if len(raw) > 1 and (raw.isascii() or raw.isupper()) and _series_letter(text, t, lex):
+            single = len(raw) == 1 and raw.isalpha()
+            capital = raw.isupper() or raw.isascii()
+            # (after a mark and a cue even a lowercase one: «номер договора 88 слэш 1402 тире а»)
+            letters = len(raw) > 1 and (capital or spoken) and _series_letter(text, t, lex, spoken, near)
+            if letters or (single and ((marked and (capital or spoken)) or (spoken and capital))):
                 b = t.end
             break
-        left = t
+        left, marked = t, True
     return b
 
 
-def _codes(text: str, tokens: list[Token], n_ctx: int, cues: CueIndex) -> list[PdSpan]:
+def _codes(text: str, tokens: list[Token], n_ctx: int, cues: CueIndex, lex: Lexicon,
+           is_num: list[bool]) -> list[PdSpan]:
     """«№ 12/345-ТЭ», «договор ТЭ-1234»: an identifier with letters or slashes after an identifier or a meter's
     serial-number cue."""
     starts = [t.start for t in tokens]
@@ -349,6 +525,8 @@ def _codes(text: str, tokens: list[Token], n_ctx: int, cues: CueIndex) -> list[P
         if not (re.search(r"[^\W\d_]", code) or "/" in code):
             continue  # plain digits are the number runs' business
         cue = cues.before(n_ctx + bisect.bisect_left(starts, m.start()))
+        if cue is None:   # the cue said after the code: «А-12/0345 — это номер договора»
+            cue = _cue_after(tokens, bisect.bisect_left(starts, m.end()), lex, is_num)
         if cue in ID_KINDS or cue == "meter":   # a meter's serial: «номер прибора учёта А-5567123»
             found.append(PdSpan(cue if cue in ID_KINDS else "number", m.start(), m.end(), m.group()))
     return found

@@ -9,7 +9,7 @@ from rapidfuzz.distance import Levenshtein
 from rules import kazakh
 from rules.numbers import NUMBER_WORDS
 from rules.phonetics import key as sound_key
-from rules.privacy.lexicon import KZ_TO_RU, STOP_POS, Lexicon, PdSpan, vocabulary
+from rules.privacy.lexicon import KZ_TO_RU, STOP_POS, Lexicon, PdSpan, all_lowercase, vocabulary
 from rules.privacy.lexicon import analyse as _analyse
 from rules.text import VERB_IMPR, Token, morph
 
@@ -94,11 +94,13 @@ _INITIALS = 2   # «Ахметов А. Б.», «А.Б. Ахметов»
 
 
 def _initials(text: str, tokens: list[Token], first: int, last: int) -> tuple[int, int]:
-    """A name's span with the initials written next to it taken in: a single capital letter and a dot."""
+    """A name's span with the initials written next to it taken in: a single capital letter and a dot (in text
+    written all in lowercase, a lowercase one: «ахметов а. б.»)."""
+    lower = all_lowercase(text)
 
     def initial(k: int) -> bool:
-        return 0 <= k < len(tokens) - 1 and tokens[k].end - tokens[k].start == 1 \
-            and text[tokens[k].start].isupper() and tokens[k + 1].form == "."
+        return 0 <= k < len(tokens) - 1 and tokens[k].end - tokens[k].start == 1 and tokens[k].is_word \
+            and (text[tokens[k].start].isupper() or lower) and tokens[k + 1].form == "."
 
     a, b = tokens[first].start, tokens[last].end
     k = last + 1
@@ -218,6 +220,24 @@ def _never_names(text: str, tokens: list[Token], alpha: list[bool]) -> list[bool
     return out
 
 
+def _finite_verb(t: Token) -> bool:
+    """A Russian verb in the past, present or future, not an imperative («звонила», «придёт»; not «подождите»)."""
+    if not t.is_word:
+        return False
+    tag = morph().parse(t.form)[0].tag
+    return tag.POS == "VERB" and tag.mood == "indc"
+
+
+def _capitalised(text: str, t: Token) -> bool:
+    """Written with a capital first letter, not in capitals throughout («Ни», «Фризен»; not «ТОО», «А»)."""
+    raw = text[t.start:t.end]
+    return len(raw) > 1 and raw[0].isupper() and not raw.isupper()
+
+
+def _place_noun(t: Token, lex: Lexicon) -> bool:
+    return t.is_word and (t.form.startswith(lex.place_noun_stems) or _analyse(t.form)[0] in lex.place_nouns)
+
+
 def _capitalised_mid_sentence(text: str, tokens: list[Token], i: int) -> bool:
     """Capital first letter, not at the start of a sentence, not an abbreviation such as «ПУТЭ»."""
     t = text[tokens[i].start:tokens[i].end]
@@ -290,6 +310,8 @@ def asked_for_a_name(ctx: list[Token], lex: Lexicon, last_words: int = 8) -> boo
                for t in words for w in t.form.split("-"))   # «аты-жөніңіз» is one token
 
 
+_AND = frozenset({"мен", "және", "и", "бен", "пен"})
+_SYLLABLE_NAME = 4   # letters of a Korean or Chinese name's syllable written apart: «Сук», «Чоль»
 _PATRONYMIC_WORDS = frozenset({"ұлы", "улы", "қызы", "кызы", "оглы", "оглу", "гызы"})
 _ANSWER_SKIP = frozenset({"да", "ага", "на", "это", "я", "а"})
 
@@ -304,7 +326,7 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
         return t.form in keep or _analyse(t.form)[0] in keep
 
     alpha = [t.form[:1].isalpha() for t in tokens]  # marks and numbers are never names: skipped at once
-    cased = text != text.lower()
+    cased = not all_lowercase(text)
     # a word in capitals («НУРЛАН», «АЛМОТИНСКИ») is a name only as the dictionary or the lists know it
     guess = [alpha[i] and _guess_allowed(text, cased, t) and not (len(t.form) > 1 and text[t.start:t.end].isupper())
              for i, t in enumerate(tokens)]
@@ -315,6 +337,11 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
         >= KAZAKH_SHARE * max(1, sum(alpha))
     guess_ru = [g and not k and not kazakh_text for g, k in zip(guess, kz, strict=True)]
     never = _never_names(text, tokens, alpha)
+    # a word right before «район», «область», «ауданы», «қаласы» names the place («в Ауэзовском районе»)
+    # ...and a word right after «марка», «модель» a make («счётчик марки Бетар»)
+    never = [nv or (alpha[i] and ((i + 1 < n and _place_noun(tokens[i + 1], lex))
+                                  or (i > 0 and _analyse(tokens[i - 1].form)[0] in lex.make_nouns)))
+             for i, nv in enumerate(never)]
     alpha = [a and not nv for a, nv in zip(alpha, never, strict=True)]
     for i, t in enumerate(tokens):
         if not alpha[i] or kept(t):
@@ -332,16 +359,46 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
         if alpha[i] and not is_name[i] and not kept(t) and _vocative(
                 tokens, i, lex, guess[i] and (not kz[i] or text[t.start:t.start + 1].isupper())):
             is_name[i] = True
+    # a name opening a sentence, its verb right after it: «Дилноза звонила вчера», «Асқар сказал» (a word the
+    # dictionary knows only as something else is no name: «Мастер пришёл», «Вчера звонила»)
+    for i, t in enumerate(tokens[:-1]):
+        if alpha[i] and not is_name[i] and not kept(t) and (i == 0 or tokens[i - 1].form in _SENTENCE_END) \
+                and (text[t.start:t.start + 1].isupper() or not cased) and _finite_verb(tokens[i + 1]) \
+                and not _not_name(t, lex) and len(t.form) >= 3 \
+                and (_kz_name(t.form, lex) or _kz_spelled_name(t.form, lex) or _maybe_name(t, lex, guess_ru[i])):
+            is_name[i] = True
+    # a listed name before «мен», «және», «и» and another name: «Дәурен мен Асқар»
+    for i, t in enumerate(tokens[:-2]):
+        if alpha[i] and not is_name[i] and not kept(t) and tokens[i + 1].form in _AND and is_name[i + 2] \
+                and (_kz_name(t.form, lex) or _kz_spelled_name(t.form, lex)) and not _not_name(t, lex):
+            is_name[i] = True
     # an honorific after a name: «Айгүл апай», «Серик аға», «Динара ханым»
     for i, t in enumerate(tokens[:-1]):
         if alpha[i] and not is_name[i] and not kept(t) and tokens[i + 1].form in lex.honorifics \
                 and _maybe_name(t, lex, guess[i]) and not _not_name(t, lex):
             is_name[i] = True
-    # ambiguous words next to a sure name: «Надежда Петровна»
+    # ambiguous words next to a sure name: «Надежда Петровна»; a short word written with a capital right after
+    # a name, whatever the dictionary reads in it: a Korean or Chinese name's syllable («Ким Ен Сук», «Ли Хи Чоль»);
+    # and, in text written with capitals, a capitalised word next to a name that the dictionary does not know
+    # («Фризен Ольга»: pymorphy3 guesses an adjective) or that is a short surname («Ни Людмила», «Ем Ирина»)
     for i, t in enumerate(tokens):
-        if alpha[i] and not is_name[i] and not kept(t) and _maybe_name(t, lex, guess_ru[i]) \
-                and not _cue_word(t, lex) and ((i > 0 and is_name[i - 1]) or (i + 1 < n and is_name[i + 1])):
+        if not alpha[i] or is_name[i] or kept(t) or _cue_word(t, lex):
+            continue
+        beside = (i > 0 and is_name[i - 1]) or (i + 1 < n and is_name[i + 1])
+        if (_maybe_name(t, lex, guess_ru[i]) and beside) \
+                or (i > 0 and is_name[i - 1] and 1 < len(t.form) <= _SYLLABLE_NAME and cased
+                    and _capitalised_mid_sentence(text, tokens, i) and not _not_name(t, lex)) \
+                or (beside and cased and _capitalised(text, t) and not _not_name(t, lex)
+                    and (t.form in lex.short_surnames or (not _analyse(t.form)[3] and guess[i]))) \
+                or (beside and not cased and guess_ru[i] and not _analyse(t.form)[3] and not _not_name(t, lex)
+                    and len(t.form) >= 4):   # lowercase text: «госпожа фризен ольга»
             is_name[i] = True
+    # a Kazakh patronymic after a word that may be a name makes both one, whatever the case: «нұржан серікұлы»
+    for i in range(1, n):
+        if alpha[i] and alpha[i - 1] and not is_name[i - 1] and len(tokens[i].form) >= 6 \
+                and _KZ_PATRONYMIC.search(tokens[i].form) and not kept(tokens[i - 1]) \
+                and (_kz_name(tokens[i - 1].form, lex) or _kz_spelled_name(tokens[i - 1].form, lex)):
+            is_name[i - 1] = is_name[i] = True
     def take_after_cue(j: int, skip: frozenset[str]) -> None:
         while j < n and tokens[j].form in skip and not is_name[j]:
             j += 1
@@ -351,7 +408,8 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
                 and (_analyse(tokens[j].form)[1] not in STOP_POS or not _analyse(tokens[j].form)[3]) \
                 and not _common_word(tokens[j], lex) \
                 and (taken == 0 or not kz[j] or _kz_spelled_name(tokens[j].form, lex)
-                     or _kz_name(tokens[j].form, lex) or text[tokens[j].start:tokens[j].start + 1].isupper()):
+                     or _kz_name(tokens[j].form, lex) or text[tokens[j].start:tokens[j].start + 1].isupper()
+                     or (len(tokens[j].form) >= 6 and tokens[j].form.endswith(_SURNAME_ENDINGS))):   # «серікбаев»
             # after the first word, a Kazakh word (the dictionary cannot judge it) only as a listed name,
             # a patronymic or written with a capital: «есімім Арман Серікұлы», not «есімім арман есептегіштен»
             is_name[j] = True
