@@ -665,6 +665,96 @@ def test_cue_said_after_the_number(context, text, masked):
     assert mask_text(text, context)[0] == masked
 
 
+@pytest.mark.parametrize("context,text,masked", [
+    # a written «@» with the rest said; a service said in two words with a comma between
+    ("", "почта aidana.k@gmail точка com", "почта [e-mail]"),
+    ("", "почта нурик, собака, джи, мейл", "почта [e-mail]"),
+    ("", "напишите @ mail.ru", "напишите @ mail.ru"),
+])
+def test_written_at_with_the_rest_said(context, text, masked):
+    assert mask_text(text, context)[0] == masked
+
+
+@pytest.mark.parametrize("context,text,masked", [
+    # a street's name and a house number after a preposition, or opening a sentence with the flat's number
+    ("", "мы на Гоголя 86, там холодно", "мы на [адрес], там холодно"),
+    ("", "я с Мамыр-1, 29", "я с [адрес]"),
+    ("", "кафе на байзакова 90", "кафе на [адрес]"),
+    ("", "Сейфуллина 45, 12, горячей воды нет", "[адрес], горячей воды нет"),
+    # the house, the street after it and the flat; a microdistrict's number; a cue is no street
+    ("", "Адрес: дом 45 по улице Абая, квартира 12.", "Адрес: [адрес]."),
+    ("", "8 микрорайоне дом 15 квартира 2", "[адрес]"),
+    ("", "мекенжайым дом 5/1 квартира 3 на Сейфуллина", "мекенжайым [адрес]"),
+    # ...but not a quantity, a known word, or a cue
+    ("", "на Сейфуллина 15 минут стояли", "на [ФИО] 15 минут стояли"),
+    ("", "Комнаты 2, 3 холодные", "Комнаты 2, 3 холодные"),
+    ("", "на работе 8 часов", "на работе 8 часов"),
+    ("", "Договор 17/2, от пятнадцатого года.", "Договор [договор], от пятнадцатого года."),
+    ("", "по иину 881111300555", "по иину [ИИН]"),
+])
+def test_streets_said_bare_and_flats_after(context, text, masked):
+    assert mask_text(text, context)[0] == masked
+
+
+@pytest.mark.parametrize("context,text,masked", [
+    # abbreviations written with a dot or a slash, a Kazakh ending on a Russian meter's name
+    ("", "зав. номер АБ 45 61", "зав. номер [номер]"),
+    ("", "л/с 4 0 1 2", "л/с [лицевой счёт]"),
+    ("", "S/N 4512-Б", "S/N [номер]"),
+    ("", "счётчиктің нөмірі АБ 4512", "счётчиктің нөмірі [номер]"),
+    ("", "с/н 0457", "с/н [номер]"),
+    ("", "с нами 4512 человек", "с нами 4512 человек"),
+])
+def test_slashed_and_dotted_cues(context, text, masked):
+    assert mask_text(text, context)[0] == masked
+
+
+@pytest.mark.parametrize("context,text,masked", [
+    # a name opening a sentence, its verb right after it
+    ("", "Дилноза звонила вчера", "[ФИО] звонила вчера"),
+    ("", "Асқар сказал, что придёт", "[ФИО] сказал, что придёт"),
+    ("", "ирлан звонил по поводу счёта", "[ФИО] звонил по поводу счёта"),
+    # ...not a common word, a place, or an imperative after it
+    ("", "Мастер пришёл вчера", "Мастер пришёл вчера"),
+    ("", "Алматы замерзает", "Алматы замерзает"),
+    ("", "Онай карта не работает", "Онай карта не работает"),
+    # a listed name before «мен» and another name
+    ("", "Дәурен мен Асқар келеді", "[ФИО] мен [ФИО] келеді"),
+    ("", "Кешіріңіз, подождите", "Кешіріңіз, подождите"),
+])
+def test_a_name_opening_a_sentence_with_its_verb(context, text, masked):
+    assert mask_text(text, context)[0] == masked
+
+
+@pytest.mark.parametrize("context,text,masked", [
+    # the first half of an e-mail after a cue in the same utterance; its ordinary words stay
+    ("", "почта айгерим точка сапарова", "почта [e-mail]"),
+    ("", "Почта: собака мейл точка ру.", "Почта: [e-mail]."),
+    ("", "моя почта не работает", "моя почта не работает"),
+    # digits in pairs with dots: a date only when its day and month can be
+    ("", "лицевой счёт 45.61.27", "лицевой счёт [лицевой счёт]"),
+    ("", "лицевой счёт оплатила 31.12.24", "лицевой счёт оплатила 31.12.24"),
+])
+def test_email_pieces_after_a_cue_and_dotted_pairs(context, text, masked):
+    assert mask_text(text, context)[0] == masked
+
+
+@pytest.mark.parametrize("context,text,masked", [
+    # a series said after «серия», apart from the number
+    ("", "номер договора 4512, серия ТС", "номер договора [договор], серия [договор]"),
+    ("", "серия ТС у нас на всех счётчиках", "серия ТС у нас на всех счётчиках"),
+    # numbers before their house and flat words, the street said last
+    ("", "45 үй, Абай көшесі", "[адрес]"),
+    ("", "17 пәтер, 52 үй, Абай даңғылы", "[адрес]"),
+    ("", "мекенжайым 45 үй, Абай көшесі", "мекенжайым [адрес]"),
+    ("", "в 5 подъезде, этаж 3", "в 5 подъезде, этаж 3"),
+    # a meter's make after its name
+    ("", "счётчик Бетар СГВ-15, номер 0345671", "счётчик Бетар СГВ-15, номер [номер]"),
+])
+def test_series_word_streets_said_last_and_makes(context, text, masked):
+    assert mask_text(text, context)[0] == masked
+
+
 def test_find_pd_gives_character_spans_and_kinds():
     """Spans, not just masked text: audio redaction maps them onto the words' timestamps."""
     text = "Ирлан, ваш лицевой 7,8,9,1,2,3, телефон восемь семьсот один пять пять пять два два три три."
@@ -700,6 +790,7 @@ def _query(kind: str, n: int) -> str:
         "speech": "Ирлан, назовите лицевой счёт 7,8,9,1,2,3, телефон восемь семьсот один, улица Абая дом 5. ",
         "dots": "7.", "commas": "7, ", "spaced": "7 ", "words": "семь ", "letters": "a.",
         "email": "ab.cd собака ", "hyphens": "a-", "spoken": "ab точка cd тире ",
+        "names": "Ирлан Ахметов А. Б., мы на Гоголя 86, дом 5 по Абая. ",   # a name, a street: per-word checks
     }[kind]
     return (unit * (n // len(unit) + 1))[:n]
 
@@ -730,7 +821,7 @@ def test_a_100000_character_query_is_masked_in_well_under_a_second():
 
 
 @pytest.mark.parametrize("kind", ["speech", "dots", "commas", "spaced", "words", "letters", "email", "hyphens",
-                                  "spoken"])
+                                  "spoken", "names"])
 def test_masking_cost_grows_linearly(kind):
     """Four times the text, about four times the time (quadratic would be sixteen).  The machine
     may be loaded, so the bound is loose and each time is the better of two runs."""

@@ -82,20 +82,19 @@ def test_cache_second_run_transcribes_nothing(folder, monkeypatch):
     assert errors == [f"{paths[0]}: transcription failed: transcribed again although cached"]
 
 
-def test_crash_midway_keeps_what_was_done(folder, monkeypatch):
+@pytest.mark.parametrize("together", [1, 2])  # one call at a time; both calls at once, in threads
+def test_crash_midway_keeps_what_was_done(folder, monkeypatch, together):
     paths = [folder / "call_a.flac", folder / "call_b.wav"]
     real = pipeline.Transcriber.transcribe
-    calls = []
 
     def crash_on_second(self, path, call_id=None):
-        calls.append(path)
-        if len(calls) == 2:
+        if Path(path).name == "call_b.wav":
             raise KeyboardInterrupt  # the machine goes down mid-batch
         return real(self, path, call_id)
 
     monkeypatch.setattr(pipeline.Transcriber, "transcribe", crash_on_second)
     with pytest.raises(KeyboardInterrupt):
-        transcribe_files(paths, folder / "out", opts(folder))
+        transcribe_files(paths, folder / "out", opts(folder, decode_together=together))
     assert (folder / "out" / "call_a.json").is_file() and not (folder / "out" / "call_b.json").exists()
     monkeypatch.setattr(pipeline.Transcriber, "transcribe", real)
     resumed = transcribe_files(paths, folder / "out", opts(folder))

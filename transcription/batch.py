@@ -3,8 +3,10 @@
 ``transcribe_files`` is what ``oka-qa transcribe`` and the ingest pipeline call.
 Cached transcripts are reused; the rest are transcribed by one model in this
 process (``workers == 1``) or by a pool of worker processes, each loading its
-model once.  A file that cannot be decoded is reported through ``on_error`` in
-one line and skipped.  Every finished call is cached and written at once.
+model once; each takes ``decode_together`` calls at a time, their windows decoded
+together (:mod:`transcription.joint_decode`).  A file that cannot be decoded is
+reported through ``on_error`` in one line and skipped.  Every finished call is
+cached and written as soon as its group is done.
 """
 from __future__ import annotations
 
@@ -58,22 +60,47 @@ class _Job:
 _worker = None
 
 
+def _transcribers(opts: TranscribeOptions):
+    """The transcribers of one process: ``decode_together`` calls at a time over one model
+    (:mod:`transcription.joint_decode`)."""
+    from transcription.joint_decode import Together
+    from transcription.pipeline import Transcriber
+    from transcription.recognize import Recognizer
+
+    def make(o: TranscribeOptions, model):
+        return Transcriber(o, None if model is None else Recognizer(o, model=model))
+
+    return Together(opts, max(1, opts.decode_together), make)
+
+
 def _init_worker(opts: TranscribeOptions) -> None:
     global _worker
-    from transcription.pipeline import Transcriber
-
-    _worker = Transcriber(opts)
+    _worker = _transcribers(opts)
 
 
-def _run(path: Path, call_id: str) -> tuple[dict | None, str | None]:
-    """In a worker: (transcript dict, None) or (None, error line)."""
-    try:
-        return _worker.transcribe(path, call_id).to_dict(), None
-    except AudioError as e:
-        return None, f"{path}: cannot decode audio: {e}"
-    except Exception as e:
-        log.debug("transcription of %s failed", path, exc_info=True)
-        return None, f"{path}: transcription failed: {e}"
+def _outcome(path: Path, transcript, error: BaseException | None) -> tuple[dict | None, str | None]:
+    """(transcript dict, None) or (None, error line); what is no error of the call's (an interrupt) is raised."""
+    if error is None:
+        return transcript.to_dict(), None
+    if not isinstance(error, Exception):
+        raise error
+    if isinstance(error, AudioError):
+        return None, f"{path}: cannot decode audio: {error}"
+    log.debug("transcription of %s failed", path, exc_info=error)
+    return None, f"{path}: transcription failed: {error}"
+
+
+def _run_group(items: list[tuple[Path, str]]) -> list[tuple[dict | None, str | None]]:
+    """In a worker: each call's (transcript dict, None) or (None, error line), in order; the calls
+    transcribed at the same time."""
+    done = _worker.map(lambda t, item: t.transcribe(*item), items)
+    return [_outcome(path, transcript, error) for (path, _), (transcript, error) in zip(items, done, strict=True)]
+
+
+def _groups(jobs: list, workers: int, size: int) -> list[list]:
+    """The jobs in runs of up to ``size`` (fewer where that keeps every worker busy)."""
+    size = max(1, min(size, -(-len(jobs) // max(1, workers))))
+    return [jobs[at:at + size] for at in range(0, len(jobs), size)]
 
 
 def _progress(jobs: list[_Job]):
@@ -159,21 +186,16 @@ def _transcribe_jobs(jobs: list[_Job], opts: TranscribeOptions, cache: Transcrip
 
     try:
         if workers == 1:
-            from transcription.pipeline import Transcriber
-
-            transcriber = Transcriber(opts)  # one model for the whole batch
-            for job in jobs:
-                try:
-                    transcript = transcriber.transcribe(job.path, job.call_id)
-                except AudioError as e:
-                    on_error(f"{job.path}: cannot decode audio: {e}")
-                except Exception as e:
-                    log.debug("transcription of %s failed", job.path, exc_info=True)
-                    on_error(f"{job.path}: transcription failed: {e}")
-                else:  # as a worker process sends it (and the cache keeps it): a call is stored alike either way
-                    transcript = Transcript.from_dict(transcript.to_dict(), source=str(job.path))
-                    finish(job.index, job.path, transcript, False, job.key)
-                advance(job)
+            together = _transcribers(opts)  # one model for the whole batch
+            for group in _groups(jobs, 1, together.size):
+                outcomes = together.map(lambda t, job: t.transcribe(job.path, job.call_id), group)
+                for job, (transcript, error) in zip(group, outcomes, strict=True):
+                    data, line = _outcome(job.path, transcript, error)  # an interrupt: the calls before it kept
+                    if line:
+                        on_error(line)
+                    else:  # as a worker process sends it (and the cache keeps it): a call is stored alike either way
+                        finish(job.index, job.path, Transcript.from_dict(data, source=str(job.path)), False, job.key)
+                    advance(job)
         else:
             _pool(jobs, opts, workers, finish, on_error, advance)
     finally:
@@ -209,15 +231,17 @@ def _pool(jobs, opts, workers, finish, on_error, advance) -> None:
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
                              initargs=(worker_opts,)) as pool:
         with workers_skip_main():  # the workers start as jobs are submitted
-            futures = {pool.submit(_run, job.path, job.call_id): job for job in jobs}
+            futures = {pool.submit(_run_group, [(job.path, job.call_id) for job in group]): group
+                       for group in _groups(jobs, workers, max(1, opts.decode_together))}
         for fut in as_completed(futures):
-            job = futures[fut]
+            group = futures[fut]
             try:
-                data, error = fut.result()
+                outcomes = fut.result()
             except BrokenProcessPool as e:
                 raise OkaError(f"a transcription worker died ({e}); run with --workers 1 to see why") from e
-            if error:
-                on_error(error)
-            else:
-                finish(job.index, job.path, Transcript.from_dict(data, source=str(job.path)), False, job.key)
-            advance(job)
+            for job, (data, error) in zip(group, outcomes, strict=True):
+                if error:
+                    on_error(error)
+                else:
+                    finish(job.index, job.path, Transcript.from_dict(data, source=str(job.path)), False, job.key)
+                advance(job)

@@ -1,7 +1,8 @@
 """Finished transcripts, kept by the audio's content hash, the model and the settings.
 
 Re-running a batch skips what is done.  Each entry is written atomically as
-soon as its call is transcribed, so a crash loses at most the call in hand.
+soon as its call is transcribed, so a crash loses at most the calls in hand
+(``decode_together`` per worker).
 """
 from __future__ import annotations
 
@@ -21,7 +22,8 @@ log = logging.getLogger(__name__)
 # Bump when the pipeline changes what it outputs for the same audio and settings.
 PIPELINE_VERSION = 11
 # Settings that do not change the transcript, left out of the key.
-NOT_IN_KEY = {"device", "workers", "cpu_threads", "cache_dir", "batch_size", "compute_type", "model", "extra"}
+NOT_IN_KEY = {"device", "workers", "cpu_threads", "cache_dir", "batch_size", "decode_together", "compute_type", "model",
+              "extra"}
 
 
 def settings_key(opts: TranscribeOptions, model: str) -> str:

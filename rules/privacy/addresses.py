@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from rules.numbers import KZ_AMBIGUOUS, NUMBER_WORDS
-from rules.privacy.lexicon import STOP_POS, Lexicon, PdSpan
+from rules.privacy.lexicon import STOP_POS, Lexicon, PdSpan, all_lowercase
 from rules.privacy.lexicon import analyse as _analyse
 from rules.privacy.numbers import JOINERS
 from rules.text import Token, morph
@@ -161,10 +161,19 @@ def _house_letter(text: str, tokens: list[Token], k: int) -> bool:
 
 
 def _street_words_before(text: str, tokens: list[Token], j: int, lex: Lexicon, found: list[PdSpan]) -> int:
-    """The first of one or two words ending at ``j`` that may be a street's name (``j + 1`` if none)."""
+    """The first of one or two words ending at ``j`` that may be a street's name (``j + 1`` if none); a street word
+    with its number before it («8 микрорайоне дом 15») starts at the number."""
+    got = _street_words_before_(text, tokens, j, lex, found)
+    if got <= j and _is_street(tokens[got], lex) and got > 0 and tokens[got - 1].is_digits:
+        return got - 1
+    return got
+
+
+def _street_words_before_(text: str, tokens: list[Token], j: int, lex: Lexicon, found: list[PdSpan]) -> int:
     start = j + 1
     for _ in range(2):
-        if j < 0 or not _name_ish(tokens[j], lex) or (found and tokens[j].start < found[-1].end):
+        if j < 0 or not _name_ish(tokens[j], lex) or (found and tokens[j].start < found[-1].end) \
+                or _address_word(tokens[j], lex):   # «мекенжайым дом 45»: the cue is no street
             break
         lemma, pos, name, known = _analyse(tokens[j].form)
         if known and pos != "NOUN" and name < 0.5:  # «передать», «мой»: not a street
@@ -173,7 +182,7 @@ def _street_words_before(text: str, tokens: list[Token], j: int, lex: Lexicon, f
                 and lemma not in lex.street_words \
                 and not (j > 0 and _name_ish(tokens[j - 1], lex) and (
                     text[tokens[j - 1].start:tokens[j - 1].start + 1].isupper()
-                    or (text == text.lower() and _street_name(text, tokens[j - 1])))):
+                    or (all_lowercase(text) and _street_name(text, tokens[j - 1])))):
             break   # «квартира», «счёт» in lowercase text: not a street; «Абылай хана», «абылай хана» are
         start = j
         j -= 1
@@ -196,11 +205,79 @@ def _street_after(text: str, tokens: list[Token], end: int, lex: Lexicon) -> int
     nxt = tokens[end + 1]
     if _is_street(nxt, lex):
         j = _street_part(tokens, end + 2, lex, max_words=2)
-        return j if j > end + 2 else end
+        return _flat_after(tokens, j, lex) if j > end + 2 else end
     if _name_ish(nxt, lex) and (text[nxt.start:nxt.start + 1].isupper() or (
-            text == text.lower() and _street_name(text, nxt))):   # in lowercase text: a name or an unknown word
-        return end + 2
+            all_lowercase(text) and _street_name(text, nxt))):   # in lowercase text: a name or an unknown word
+        return _flat_after(tokens, end + 2, lex)
     return end
+
+
+def _flat_after(tokens: list[Token], j: int, lex: Lexicon) -> int:
+    """The index after a flat said after the street («дом 45 по улице Абая, квартира 12»), or ``j``."""
+    k = j + 1 if j < len(tokens) and tokens[j].form == "," else j
+    if k < len(tokens) and _is_house(tokens[k], lex):
+        m = _house_part(tokens, k, lex)
+        if m > k + 1 and any(is_number_token(x) for x in tokens[k:m]):
+            return m
+    return j
+
+
+_STREET_PREPOSITIONS = frozenset({"на", "по", "с", "со"})
+
+
+def _cue(t: Token, lex: Lexicon) -> bool:
+    """A cue word of personal data («ИИН», «иину», «эмейл», «шот»): no street's name."""
+    lemma = _analyse(t.form)[0]
+    return t.form in lex.email_cues or any(t.form in w or lemma in w for w in lex.cues.values()) \
+        or any(t.form.startswith(stems) for stems in lex.cue_stems.values())
+
+
+def _street_said_bare(text: str, tokens: list[Token], i: int, lex: Lexicon) -> int:
+    """«мы на Гоголя 86», «я с Мамыр-1, 29»: a preposition, a street's name (written with a capital, or in
+    lowercase text a name or a word the dictionary does not know) and a house number right after it, not counted
+    by a unit («на Абая 15 минут» is no address); or, opening a sentence, the street's name and the house and flat
+    numbers with a mark between («Сейфуллина 45, 12, горячей воды нет»).  The index after the address, or ``i``."""
+    prep = tokens[i].form in _STREET_PREPOSITIONS
+    s = i + 1 if prep else i
+    j = _street_part(tokens, s, lex, max_words=2)
+    if j < len(tokens) and tokens[j].form == "," and j > s and tokens[j - 1].is_digits:
+        j += 1   # «Мамыр-1, 29»
+    if j == s or j >= len(tokens) or not tokens[j].is_digits:
+        return i
+    if not prep and not (j + 2 < len(tokens) and tokens[j + 1].form in (",", "-", "/") and tokens[j + 2].is_digits):
+        return i
+    lower = all_lowercase(text)
+    first = tokens[s]
+    _, _, name, known = _analyse(first.form)
+    if not (text[first.start:first.start + 1].isupper() or (lower and _street_name(text, first))) \
+            or (known and name < 0.3 and first.form not in lex.names) or _cue(first, lex) \
+            or any(x.form in NUMBER_WORDS for x in tokens[s:j]):
+        return i   # a word the dictionary knows, not as a name («Договор 17/2», «ИИН 85-12-03»), names no street
+    k = _house_part(tokens, j, lex)
+    return k if k > j else i
+
+
+def _street_following(text: str, tokens: list[Token], j: int, lex: Lexicon) -> int:
+    """After a flat's or house's number and word, more of them and then the street, its word before or after its
+    name: «17 пәтер, 52 үй, Абай даңғылы», «45 үй, Абай көшесі», «квартира 5, дом 12, улица Абая».  The index after
+    the street, or ``j``."""
+    k = j
+    for _ in range(3):   # «, 52 үй» — another number and its house word
+        m = k + 1 if k < len(tokens) and tokens[k].form == "," else k
+        if m + 1 < len(tokens) and is_number_token(tokens[m]) and _is_house(tokens[m + 1], lex):
+            k = m + 2
+        else:
+            break
+    m = k + 1 if k < len(tokens) and tokens[k].form == "," else k
+    if m < len(tokens) and _is_street(tokens[m], lex):   # «улица Абая»
+        e = _street_part(tokens, m + 1, lex, max_words=2)
+        return e if e > m + 1 and any(_street_name(text, x) for x in tokens[m + 1:e]) else j
+    e = m
+    while e < len(tokens) and e - m < 2 and _name_ish(tokens[e], lex) and not _is_street(tokens[e], lex):
+        e += 1
+    if m < e < len(tokens) and _is_street(tokens[e], lex) and any(_street_name(text, x) for x in tokens[m:e]):
+        return e + 1   # «Абай көшесі»
+    return j
 
 
 def _address_word(t: Token, lex: Lexicon) -> bool:
@@ -263,16 +340,28 @@ def addresses(text: str, tokens: list[Token], lex: Lexicon, asked: bool = False)
             if k > i + 1 and (j > i + 1 or k > j):
                 end = max(j, k)
                 start = _street_before(text, tokens, i, lex, found) if j == i + 1 else i  # «Жібек жолы көшесі 45»
+                if start == i and i > 0 and tokens[i - 1].is_digits \
+                        and (not found or found[-1].end <= tokens[i - 1].start):
+                    start = i - 1   # «8 микрорайоне, дом 15»: the microdistrict's number before its word
                 if start < i:
                     found.append(_span("address", text, tokens[start].start, tokens[end - 1].end))
                     i = end
                     continue
+        elif _is_house(t, lex) and i > 0 and is_number_token(tokens[i - 1]) \
+                and (k := _street_following(text, tokens, i + 1, lex)) > i + 1 \
+                and (not found or found[-1].end <= tokens[i - 1].start):
+            # «17 пәтер, 52 үй, Абай даңғылы»: numbers before their words, the street said last
+            found.append(_span("address", text, tokens[i - 1].start, tokens[k - 1].end))
+            i = k
+            continue
         elif _is_house(t, lex):
             k = _house_part(tokens, i + 1, lex)
             if k > i + 1 and any(is_number_token(x) for x in tokens[i + 1:k]):
                 end = k
                 start = _street_before(text, tokens, i, lex, found)
                 if start < i:
+                    if t.form in lex.dwelling_words or _analyse(t.form)[0] in lex.dwelling_words:
+                        end = _street_after(text, tokens, end, lex)
                     found.append(_span("address", text, tokens[start].start, tokens[end - 1].end))
                     i = end
                     continue
@@ -287,14 +376,26 @@ def addresses(text: str, tokens: list[Token], lex: Lexicon, asked: bool = False)
                     found.append(_span("address", text, tokens[start].start, t.end))
                     i += 1
                     continue
+
+        elif (t.form in _STREET_PREPOSITIONS or i == 0 or tokens[i - 1].form in _SENTENCE_END) \
+                and (k := _street_said_bare(text, tokens, i, lex)) > i:
+            found.append(_span("address", text, tokens[i + 1 if t.form in _STREET_PREPOSITIONS else i].start,
+                               tokens[k - 1].end))
+            i = k
+            continue
         elif _address_word(t, lex):
             j = i + 1
             while j < len(tokens) and tokens[j].form in _ADDRESS_SKIP:
                 j += 1
             s = j
+            if s < len(tokens) and _is_house(tokens[s], lex):   # «по адресу дом 45 по улице Абая»: the house opens
+                i = s
+                continue
             j = _street_part(tokens, s, lex)
             k = _house_part(tokens, j, lex)
             if k > j:  # a street name alone is too weak a sign; with a house number it is an address
+                if j == s:   # «мекенжайым 45 үй, Абай көшесі»: the house first, the street said last
+                    k = max(k, _street_following(text, tokens, k, lex))
                 found.append(_span("address", text, tokens[s].start, tokens[k - 1].end))
                 i = k
                 continue

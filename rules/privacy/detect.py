@@ -58,12 +58,13 @@ _AT_WORDS = r"(?:собака|собачка|эт|at|айқұлақ|айкула
 _DOT = r"(?:\s*\.\s*|[\s,]+(?:точка|нүкте|dot)[\s,]+)"
 _ENDINGS = r"(?:ru|ру|com|ком|kz|кз|net|нет|org|орг)"
 # a mail service named alone after «собака», its ending left unsaid: «гульмира восемьдесят пять собака гмейл»
-_SERVICES = (r"(?:mail|gmail|[гж]и?мейл|[гж]и?мэйл|джи\s?мейл|джи\s?мэйл|мейл|мэйл|майл|маил|yandex|яндекс|inbox"
-             r"|инбокс|list|лист|bk|бк|rambler|рамблер|outlook|аутлук|icloud|айклауд|hotmail|хотмейл|хотмэйл)")
+_SERVICES = (r"(?:mail|gmail|[гж]и?мейл|[гж]и?мэйл|джи[\s,]{0,2}мейл|джи[\s,]{0,2}мэйл|мейл|мэйл|майл|маил|yandex"
+             r"|яндекс|inbox|инбокс|list|лист|bk|бк|rambler|рамблер|outlook|аутлук|icloud|айклауд|hotmail|хотмейл|хотмэйл)")
 _SPOKEN_EMAIL_RE = re.compile(
-    rf"(?i)(?<![\w@.\-]){_PIECE}(?:{_SPOKEN_SEP}{_PIECE}){{0,5}}[\s,]+{_AT_WORDS}[\s,]+"
+    rf"(?i)(?<![\w@.\-]){_PIECE}(?:{_SPOKEN_SEP}{_PIECE}){{0,5}}(?:[\s,]+{_AT_WORDS}[\s,]+|@[\s,]*)"
     rf"(?:{_PIECE}(?:(?:{_DOT}{_PIECE})+|[\s,]+{_ENDINGS}\b)|{_SERVICES}\b)")
-_AT_RE = re.compile(rf"(?i)(?<!\w){_AT_WORDS}(?!\w)")
+# (and a written «@» with the rest said: «aidana.k@gmail точка com»)
+_AT_RE = re.compile(rf"(?i)(?<!\w){_AT_WORDS}(?!\w)|@")
 _LAST_DOT_RE = re.compile(r"(?i)[\s,]+(точка|нүкте)[\s.!]*$")
 _EMAIL_WINDOW = (240, 160)   # characters before and after «собака» a spoken address may take
 
@@ -89,7 +90,10 @@ def find_pd(text: str, context: str = "", options: MaskOptions | None = None) ->
     tokens = pd_tokens(text)
     spans: list[PdSpan] = []
     spans += _emails(text)
-    if (ctx_tokens and _email_asked(context, ctx_tokens, lex)) or _AT_OPENING_RE.match(text):
+    # an address dictated in pieces: after a question for it, opening with «собака», or after a cue in the utterance
+    # itself («почта айгерим точка сапарова» — the rest in the next one)
+    if (ctx_tokens and _email_asked(context, ctx_tokens, lex)) or _AT_OPENING_RE.match(text) \
+            or any(t.form in lex.email_questions for t in tokens):
         spans += _email_answer(text)
     spans += _identifiers(text, tokens, ctx_tokens, lex, context)
     spans += _addresses(text, tokens, lex, asked=bool(ctx_tokens) and _asked_for_an_address(ctx_tokens, lex))

@@ -151,6 +151,13 @@ def vocabulary() -> frozenset[str]:
     return frozenset(w for w in words if w not in names and analyse(w)[3] and analyse(w)[2] < 0.3)
 
 
+@functools.lru_cache(maxsize=8)
+def all_lowercase(text: str) -> bool:
+    """The text is written all in lowercase (the recogniser's plain style): asked by the detectors for many words
+    of one text, computed once per text (a 100,000-character query must stay linear)."""
+    return text == text.lower()
+
+
 def norm(word: str) -> str:
     return str(word).lower().replace("ё", "е")
 

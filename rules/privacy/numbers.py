@@ -167,7 +167,7 @@ class CueIndex:
             if num or not (t.form[:1].isalpha() or t.form == "№"):   # «№» may make a meter's cue
                 continue
             words += 1
-            kind = "meter" if _meter_number(tokens, i, lex) else _cue_kind(t, lex)
+            kind = "meter" if _meter_number(tokens, i, lex) else _slashed_cue(tokens, i) or _cue_kind(t, lex)
             # an identifier's cue said in this utterance waits for its number
             # (a word of the same utterance: «По какому договору оплата?» — «АТС 004512»; not «звоните» — «в прошлом
             # месяце передавала 448»)
@@ -208,6 +208,16 @@ def _cue_kind(t: Token, lex: Lexicon) -> str | None:
 
 def _ordinal(tokens: list[Token], i: int) -> bool:
     return i < len(tokens) and tokens[i].is_word and "Anum" in morph().parse(tokens[i].form)[0].tag
+
+
+# abbreviations written with a slash, the tokenizer's three tokens: «л/с» (лицевой счёт), «s/n», «с/н» (serial number)
+_SLASHED = {("л", "с"): "account", ("s", "n"): "meter", ("с", "н"): "meter"}
+
+
+def _slashed_cue(tokens: list[Token], i: int) -> str | None:
+    if i < 2 or tokens[i - 1].form != "/":
+        return None
+    return _SLASHED.get((tokens[i - 2].form, tokens[i].form))
 
 
 def _weak_value(t: Token, lex: Lexicon) -> bool:
@@ -295,7 +305,31 @@ def identifiers(text: str, tokens: list[Token], ctx: list[Token], lex: Lexicon, 
     cue_here = CueIndex(tokens, lex, is_num)
     going_on = _dictation_going_on(ctx_text, ctx, is_num_both[:len(ctx)], cue_with_ctx, lex) if ctx_text else None
     found = _numbers(text, tokens, len(ctx), is_num, cue_with_ctx, cue_here, lex, going_on)
-    return found + _codes(text, tokens, len(ctx), cue_with_ctx, lex, is_num)
+    return found + _codes(text, tokens, len(ctx), cue_with_ctx, lex, is_num) \
+        + _series_said(text, tokens, len(ctx), cue_with_ctx, lex)
+
+
+_SERIES_WORDS = frozenset({"серия", "серии", "серию", "сериясы", "серийная"})
+
+
+def _series_said(text: str, tokens: list[Token], n_ctx: int, cues: CueIndex, lex: Lexicon) -> list[PdSpan]:
+    """A series said apart from the number, after the word «серия», with an identifier's cue about: «договор серия
+    АБ номер 004512», «номер договора 4512, серия ТС»."""
+    found = []
+    for i, t in enumerate(tokens[:-1]):
+        if t.form not in _SERIES_WORDS:
+            continue
+        cue = cues.before(n_ctx + i)
+        if cue not in ID_KINDS and cue != "meter":
+            continue
+        j = i + 1
+        while j < len(tokens) and j - i <= _SERIES_TOKENS and (
+                _series_letter(text, tokens[j], lex) or tokens[j].form in _HYPHENS):
+            j += 1
+        if j > i + 1:
+            found.append(PdSpan(cue if cue in ID_KINDS else "number", tokens[i + 1].start, tokens[j - 1].end,
+                                text[tokens[i + 1].start:tokens[j - 1].end]))
+    return found
 
 
 # words after a number read back that ask for the rest of it
@@ -468,8 +502,8 @@ def _letters_before(text: str, tokens: list[Token], first: int, lex: Lexicon, a:
     right, taken = tokens[first], 0
     for i in range(first - 1, -1, -1):
         t = tokens[i]
-        if not _adjacent(text, t, right) or taken >= _SERIES_TOKENS:
-            break
+        if not _adjacent(text, t, right) or taken >= _SERIES_TOKENS or _slashed_cue(tokens, i):
+            break   # (nor the cue written with a slash: «S/N 4512»)
         if t.form not in _HYPHENS:
             # (one capital letter mid-sentence after a cue is a letter, not «а»/«в»: «по договору А 45 12 Б»)
             raw = text[t.start:t.end]

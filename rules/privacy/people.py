@@ -9,7 +9,7 @@ from rapidfuzz.distance import Levenshtein
 from rules import kazakh
 from rules.numbers import NUMBER_WORDS
 from rules.phonetics import key as sound_key
-from rules.privacy.lexicon import KZ_TO_RU, STOP_POS, Lexicon, PdSpan, vocabulary
+from rules.privacy.lexicon import KZ_TO_RU, STOP_POS, Lexicon, PdSpan, all_lowercase, vocabulary
 from rules.privacy.lexicon import analyse as _analyse
 from rules.text import VERB_IMPR, Token, morph
 
@@ -96,7 +96,7 @@ _INITIALS = 2   # «Ахметов А. Б.», «А.Б. Ахметов»
 def _initials(text: str, tokens: list[Token], first: int, last: int) -> tuple[int, int]:
     """A name's span with the initials written next to it taken in: a single capital letter and a dot (in text
     written all in lowercase, a lowercase one: «ахметов а. б.»)."""
-    lower = text == text.lower()
+    lower = all_lowercase(text)
 
     def initial(k: int) -> bool:
         return 0 <= k < len(tokens) - 1 and tokens[k].end - tokens[k].start == 1 and tokens[k].is_word \
@@ -220,6 +220,14 @@ def _never_names(text: str, tokens: list[Token], alpha: list[bool]) -> list[bool
     return out
 
 
+def _finite_verb(t: Token) -> bool:
+    """A Russian verb in the past, present or future, not an imperative («звонила», «придёт»; not «подождите»)."""
+    if not t.is_word:
+        return False
+    tag = morph().parse(t.form)[0].tag
+    return tag.POS == "VERB" and tag.mood == "indc"
+
+
 def _capitalised(text: str, t: Token) -> bool:
     """Written with a capital first letter, not in capitals throughout («Ни», «Фризен»; not «ТОО», «А»)."""
     raw = text[t.start:t.end]
@@ -302,6 +310,7 @@ def asked_for_a_name(ctx: list[Token], lex: Lexicon, last_words: int = 8) -> boo
                for t in words for w in t.form.split("-"))   # «аты-жөніңіз» is one token
 
 
+_AND = frozenset({"мен", "және", "и", "бен", "пен"})
 _SYLLABLE_NAME = 4   # letters of a Korean or Chinese name's syllable written apart: «Сук», «Чоль»
 _PATRONYMIC_WORDS = frozenset({"ұлы", "улы", "қызы", "кызы", "оглы", "оглу", "гызы"})
 _ANSWER_SKIP = frozenset({"да", "ага", "на", "это", "я", "а"})
@@ -317,7 +326,7 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
         return t.form in keep or _analyse(t.form)[0] in keep
 
     alpha = [t.form[:1].isalpha() for t in tokens]  # marks and numbers are never names: skipped at once
-    cased = text != text.lower()
+    cased = not all_lowercase(text)
     # a word in capitals («НУРЛАН», «АЛМОТИНСКИ») is a name only as the dictionary or the lists know it
     guess = [alpha[i] and _guess_allowed(text, cased, t) and not (len(t.form) > 1 and text[t.start:t.end].isupper())
              for i, t in enumerate(tokens)]
@@ -349,6 +358,19 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
         # (a word with a Kazakh letter on the guess only when written with a capital: «қазір сізді...» is «now»)
         if alpha[i] and not is_name[i] and not kept(t) and _vocative(
                 tokens, i, lex, guess[i] and (not kz[i] or text[t.start:t.start + 1].isupper())):
+            is_name[i] = True
+    # a name opening a sentence, its verb right after it: «Дилноза звонила вчера», «Асқар сказал» (a word the
+    # dictionary knows only as something else is no name: «Мастер пришёл», «Вчера звонила»)
+    for i, t in enumerate(tokens[:-1]):
+        if alpha[i] and not is_name[i] and not kept(t) and (i == 0 or tokens[i - 1].form in _SENTENCE_END) \
+                and (text[t.start:t.start + 1].isupper() or not cased) and _finite_verb(tokens[i + 1]) \
+                and not _not_name(t, lex) and len(t.form) >= 3 \
+                and (_kz_name(t.form, lex) or _kz_spelled_name(t.form, lex) or _maybe_name(t, lex, guess_ru[i])):
+            is_name[i] = True
+    # a listed name before «мен», «және», «и» and another name: «Дәурен мен Асқар»
+    for i, t in enumerate(tokens[:-2]):
+        if alpha[i] and not is_name[i] and not kept(t) and tokens[i + 1].form in _AND and is_name[i + 2] \
+                and (_kz_name(t.form, lex) or _kz_spelled_name(t.form, lex)) and not _not_name(t, lex):
             is_name[i] = True
     # an honorific after a name: «Айгүл апай», «Серик аға», «Динара ханым»
     for i, t in enumerate(tokens[:-1]):
