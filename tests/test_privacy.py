@@ -755,6 +755,17 @@ def test_series_word_streets_said_last_and_makes(context, text, masked):
     assert mask_text(text, context)[0] == masked
 
 
+@pytest.mark.parametrize("context,text,masked", [
+    # a Kazakh name before a word only a person has
+    ("", "Қанат екеуміз келеміз", "[ФИО] екеуміз келеміз"),
+    ("", "Әлиханның үйі суық", "[ФИО] үйі суық"),
+    ("", "Айдың соңында төлеймін", "Айдың соңында төлеймін"),
+    ("", "Сәуле түспейді", "Сәуле түспейді"),
+])
+def test_kazakh_names_before_person_words(context, text, masked):
+    assert mask_text(text, context)[0] == masked
+
+
 def test_find_pd_gives_character_spans_and_kinds():
     """Spans, not just masked text: audio redaction maps them onto the words' timestamps."""
     text = "Ирлан, ваш лицевой 7,8,9,1,2,3, телефон восемь семьсот один пять пять пять два два три три."

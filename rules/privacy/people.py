@@ -311,6 +311,7 @@ def asked_for_a_name(ctx: list[Token], lex: Lexicon, last_words: int = 8) -> boo
 
 
 _AND = frozenset({"мен", "және", "и", "бен", "пен"})
+_GENITIVE = ("ның", "нің", "дың", "дің", "тың", "тің")
 _SYLLABLE_NAME = 4   # letters of a Korean or Chinese name's syllable written apart: «Сук», «Чоль»
 _PATRONYMIC_WORDS = frozenset({"ұлы", "улы", "қызы", "кызы", "оглы", "оглу", "гызы"})
 _ANSWER_SKIP = frozenset({"да", "ага", "на", "это", "я", "а"})
@@ -366,6 +367,13 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
                 and (text[t.start:t.start + 1].isupper() or not cased) and _finite_verb(tokens[i + 1]) \
                 and not _not_name(t, lex) and len(t.form) >= 3 \
                 and (_kz_name(t.form, lex) or _kz_spelled_name(t.form, lex) or _maybe_name(t, lex, guess_ru[i])):
+            is_name[i] = True
+    # a Kazakh name before a word only a person has: «Қанат екеуміз» (Kanat and I), «Әлиханның үйі» (Alikhan's house)
+    for i, t in enumerate(tokens[:-1]):
+        nxt = tokens[i + 1].form
+        if alpha[i] and not is_name[i] and not kept(t) and not _not_name(t, lex) \
+                and (_kz_name(t.form, lex) or _kz_spelled_name(t.form, lex)) \
+                and (nxt in lex.person_words_after or (t.form.endswith(_GENITIVE) and nxt in lex.possessed_words)):
             is_name[i] = True
     # a listed name before «мен», «және», «и» and another name: «Дәурен мен Асқар»
     for i, t in enumerate(tokens[:-2]):
