@@ -549,7 +549,7 @@ def _codes(text: str, tokens: list[Token], n_ctx: int, cues: CueIndex, lex: Lexi
         if not (re.search(r"[^\W\d_]", code) or "/" in code):
             continue  # plain digits are the number runs' business
         cue = cues.before(n_ctx + bisect.bisect_left(starts, m.start()))
-        if cue is None:   # the cue said after the code: «А-12/0345 — это номер договора»
+        if cue is None and sum(c.isdigit() for c in code) >= lex.mask_digits_with_cue:   # «А-12/0345 — это номер …»
             cue = _cue_after(tokens, bisect.bisect_left(starts, m.end()), lex, is_num)
         if cue in ID_KINDS or cue == "meter":   # a meter's serial: «номер прибора учёта А-5567123»
             found.append(PdSpan(cue if cue in ID_KINDS else "number", m.start(), m.end(), m.group()))

@@ -311,6 +311,8 @@ def asked_for_a_name(ctx: list[Token], lex: Lexicon, last_words: int = 8) -> boo
 
 
 _AND = frozenset({"мен", "және", "и", "бен", "пен"})
+# a Russian adverb or pronoun written with a hyphen («по-другой», «как-то», «кое-где»): no surname
+_HYPHENATED_WORD = re.compile(r"^(?:по|как|кое|кое-как|во)-|-(?:то|нибудь|либо|таки)$")
 _GENITIVE = ("ның", "нің", "дың", "дің", "тың", "тің")
 _SYLLABLE_NAME = 4   # letters of a Korean or Chinese name's syllable written apart: «Сук», «Чоль»
 _PATRONYMIC_WORDS = frozenset({"ұлы", "улы", "қызы", "кызы", "оглы", "оглу", "гызы"})
@@ -399,7 +401,7 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
                 or (beside and cased and _capitalised(text, t) and not _not_name(t, lex)
                     and (t.form in lex.short_surnames or (not _analyse(t.form)[3] and guess[i]))) \
                 or (beside and not cased and guess_ru[i] and not _analyse(t.form)[3] and not _not_name(t, lex)
-                    and len(t.form) >= 4):   # lowercase text: «госпожа фризен ольга»
+                    and len(t.form) >= 4 and not _HYPHENATED_WORD.search(t.form)):   # «госпожа фризен ольга»
             is_name[i] = True
     # a Kazakh patronymic after a word that may be a name makes both one, whatever the case: «нұржан серікұлы»
     for i in range(1, n):
