@@ -306,7 +306,7 @@ def asked_for_a_name(ctx: list[Token], lex: Lexicon, last_words: int = 8) -> boo
     while start and ctx[start - 1].form not in _SENTENCE_END:
         start -= 1
     words = [t for t in ctx[start:end] if t.form[:1].isalpha()][-last_words:]
-    return any(w in lex.name_questions or _analyse(w)[0] in lex.name_questions
+    return any(w in lex.name_questions or w in lex.name_question_forms or _analyse(w)[0] in lex.name_questions
                for t in words for w in t.form.split("-"))   # «аты-жөніңіз» is one token
 
 
