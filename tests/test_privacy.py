@@ -768,6 +768,20 @@ def test_kazakh_names_before_person_words(context, text, masked):
     assert mask_text(text, context)[0] == masked
 
 
+@pytest.mark.parametrize("context,text,masked", [
+    # more questions for a name: the answer opens with one
+    ("Кто звонит?", "Асқар", "[ФИО]"),
+    ("На кого оформлен договор?", "Ақмарал", "[ФИО]"),
+    ("Кто хозяин квартиры?", "Айнұр", "[ФИО]"),
+    ("Как вас записать?", "Айкерім", "[ФИО]"),
+    # ...not a reading written down, nor a thing asked for
+    ("записала 2714,3 показания приняты", "сау болыңыз всего доброго", "сау болыңыз всего доброго"),
+    ("данные прибора марка и заводской номер", "теплосчетчик карат", "теплосчетчик карат"),
+])
+def test_more_questions_for_a_name(context, text, masked):
+    assert mask_text(text, context)[0] == masked
+
+
 def test_find_pd_gives_character_spans_and_kinds():
     """Spans, not just masked text: audio redaction maps them onto the words' timestamps."""
     text = "Ирлан, ваш лицевой 7,8,9,1,2,3, телефон восемь семьсот один пять пять пять два два три три."
