@@ -58,11 +58,12 @@ _AT_WORDS = r"(?:собака|собачка|эт|at|айқұлақ|айкула
 _DOT = r"(?:\s*\.\s*|[\s,]+(?:точка|нүкте|dot)[\s,]+)"
 _ENDINGS = r"(?:ru|ру|com|ком|kz|кз|net|нет|org|орг)"
 # a mail service named alone after «собака», its ending left unsaid: «гульмира восемьдесят пять собака гмейл»
-_SERVICES = (r"(?:mail|gmail|[гж]и?мейл|[гж]и?мэйл|джи[\s,]{0,2}мейл|джи[\s,]{0,2}мэйл|мейл|мэйл|майл|маил|yandex"
-             r"|яндекс|inbox|инбокс|list|лист|bk|бк|rambler|рамблер|outlook|аутлук|icloud|айклауд|hotmail|хотмейл|хотмэйл)")
+_SERVICES = (r"(?:(?:гугл|google)[\s,]{0,2}(?:мейл|мэйл|mail)|mail|gmail|[гж]и?мейл|[гж]и?мэйл|джи[\s,]{0,2}мейл"
+             r"|джи[\s,]{0,2}мэйл|мейл|мэйл|майл|маил|yandex|яндекс|inbox|инбокс|list|лист|bk|бк|rambler|рамблер|outlook"
+             r"|аутлук|icloud|айклауд|hotmail|хотмейл|хотмэйл)")
 _SPOKEN_EMAIL_RE = re.compile(
     rf"(?i)(?<![\w@.\-]){_PIECE}(?:{_SPOKEN_SEP}{_PIECE}){{0,5}}(?:[\s,]+{_AT_WORDS}[\s,]+|@[\s,]*)"
-    rf"(?:{_PIECE}(?:(?:{_DOT}{_PIECE})+|[\s,]+{_ENDINGS}\b)|{_SERVICES}\b)")
+    rf"(?:{_PIECE}(?:(?:{_DOT}{_PIECE})+|[\s,]+{_ENDINGS}\b)|{_SERVICES}\b(?:[\s,]+{_ENDINGS}\b)?)")
 # (and a written «@» with the rest said: «aidana.k@gmail точка com»)
 _AT_RE = re.compile(rf"(?i)(?<!\w){_AT_WORDS}(?!\w)|@")
 _LAST_DOT_RE = re.compile(r"(?i)[\s,]+(точка|нүкте)[\s.!]*$")
