@@ -672,6 +672,8 @@ def test_cue_said_after_the_number(context, text, masked):
     ("", "почта aidana.k@gmail точка com", "почта [e-mail]"),
     ("", "почта нурик, собака, джи, мейл", "почта [e-mail]"),
     ("", "напишите @ mail.ru", "напишите @ mail.ru"),
+    # «гугл мейл» and an ending said after a service
+    ("", "асем собака гугл мейл ком", "[e-mail]"),
 ])
 def test_written_at_with_the_rest_said(context, text, masked):
     assert mask_text(text, context)[0] == masked
