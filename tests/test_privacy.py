@@ -713,6 +713,7 @@ def test_streets_said_bare_and_flats_after(context, text, masked):
     ("", "номер договора 45", "номер договора [договор]"),
     ("", "номер заявки 45", "номер заявки 45"),
     ("", "у меня 2 договора, по одному долг 45", "у меня 2 договора, по одному долг 45"),
+    ("", "по договору 45 раз звонила", "по договору 45 раз звонила"),
 ])
 def test_slashed_and_dotted_cues(context, text, masked):
     assert mask_text(text, context)[0] == masked
