@@ -172,7 +172,13 @@ def _sure_name(t: Token, lex: Lexicon, guess: bool = True) -> bool:
         return False
     _, _, name, known = _analyse(t.form)
     # pymorphy3 guesses unknown words too; a short unknown word («алтс») is more often an abbreviation
-    return (name >= 0.5 and (known or (guess and len(t.form) >= 5))) or _kz_name(t.form, lex)
+    return (name >= 0.5 and (known or (guess and len(t.form) >= 5))) or _kz_name(t.form, lex) \
+        or (not known and _RU_PATRONYMIC.search(t.form) is not None) \
+        or ("-" in t.form[1:-1] and all(_listed(p, lex.names) or _analyse(p)[2] >= 0.5 for p in t.form.split("-")))
+
+
+# a Russian patronymic the dictionary does not know, whatever the case it is written in: «БОЛАТОВНА», «Ержанович»
+_RU_PATRONYMIC = re.compile(r"^[а-яё]{3,}(?:овна|евна|ична|ович|евич)(?:а|у|ем|ом|е|ой|ы)?$")
 
 
 def _maybe_name(t: Token, lex: Lexicon, guess: bool = True) -> bool:
