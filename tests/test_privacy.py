@@ -731,6 +731,10 @@ def test_slashed_and_dotted_cues(context, text, masked):
     # a listed name before «мен» and another name
     ("", "Дәурен мен Асқар келеді", "[ФИО] мен [ФИО] келеді"),
     ("", "Кешіріңіз, подождите", "Кешіріңіз, подождите"),
+    # a patronymic the dictionary does not know, a hyphenated first name, in capitals
+    ("", "Это АЙГУЛЬ БОЛАТОВНА, по поводу счёта.", "Это [ФИО], по поводу счёта."),
+    ("", "Это АННА-МАРИЯ, по поводу счёта.", "Это [ФИО], по поводу счёта."),
+    ("", "всё-таки позвоню, дорога неровна", "всё-таки позвоню, дорога неровна"),
 ])
 def test_a_name_opening_a_sentence_with_its_verb(context, text, masked):
     assert mask_text(text, context)[0] == masked
