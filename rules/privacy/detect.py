@@ -50,7 +50,7 @@ _SEPS = (r"(?:точка|нүкте|dot|(?:нижн(?:ее|ий|яя)\s+)?(?:т�
 _SPOKEN_SEP = rf"(?:\s*[.-]\s*|[\s,]+{_SEPS}[\s,]+)"
 # («at» is the at-sign said in English, never two letters of the name)
 _LETTER = (r"\b(?:(?!at\b)[a-z0-9]{1,3}|[а-яёәіңғүұқөһ]|бэ|вэ|гэ|дэ|жэ|зэ|ка|эл|эм|эн|пэ|эр|эс|тэ|эф|ха|цэ|че|ша|ща|кс"
-           r"|бе|ве|ге|де|пе|те|зе|эль|эмм|энн|эфф"
+           r"|бе|ве|ге|де|пе|те|зе|эль|эмм|энн|эфф|ку|зэт|дубль|кэ|йот"
            r"|икс|зет|игрек|дабл|ю|эй|би|си|ди|джи|эйч|ай|джей|кей|оу|пи|кью|ар|ти|ви|экс|уай|вай|зед|зи)\b")
 _LETTERS = rf"{_LETTER}(?:[\s,]+{_LETTER}){{1,40}}+"   # possessive: a run of letters is never taken apart again
 _PIECE = rf"(?>{_LETTERS}|\w+(?:-\w+)*)"   # a piece may have hyphens inside: «osi-orbita», «g-u-l-z-h-a-n»
