@@ -674,6 +674,9 @@ def test_cue_said_after_the_number(context, text, masked):
     ("", "напишите @ mail.ru", "напишите @ mail.ru"),
     # «гугл мейл» and an ending said after a service
     ("", "асем собака гугл мейл ком", "[e-mail]"),
+    # Latin letters by their Russian names
+    ("", "почта дубль вэ о эль эф собака мейл ру", "почта [e-mail]"),
+    ("", "почта ку у е эс тэ собака гмейл точка ком", "почта [e-mail]"),
 ])
 def test_written_at_with_the_rest_said(context, text, masked):
     assert mask_text(text, context)[0] == masked
