@@ -600,6 +600,7 @@ def test_said_joiners_years_surnames_and_kazakh_flats(context, text, masked):
     # names: lowercase initials, an unknown word next to a name, a Kazakh patronymic, cues
     ("", "абонент ахметов а. б.", "абонент [ФИО]."),
     ("", "госпожа фризен ольга звонила", "госпожа [ФИО] звонила"),
+    ("", "а по-другой ольга не звонила", "а по-другой [ФИО] не звонила"),   # a hyphenated adverb is no surname
     ("", "нұржан серікұлы хабарласып тұр", "[ФИО] хабарласып тұр"),
     ("аты-жөніңіз?", "мұхтар серікбаев", "[ФИО]"),
     ("", "квартира принадлежит искакову", "квартира принадлежит [ФИО]"),
@@ -658,6 +659,7 @@ def test_pieces_read_back_and_address_fillers(context, text, masked):
     ("", "вот 445 612, это лицевой счёт у меня", "вот [лицевой счёт], это лицевой счёт у меня"),
     # ...not when the cue has a number of its own, is a verb, or names a value
     ("", "4512, а номер договора 778", "4512, а номер договора [договор]"),
+    ("", "вход Б-3, номер договора не помню", "вход Б-3, номер договора не помню"),   # one digit: no identifier
     ("", "уже 125 раз звонила", "уже 125 раз звонила"),
     ("", "345 — это показания, а номер счётчика не знаю", "345 — это показания, а номер счётчика не знаю"),
 ])
@@ -670,6 +672,11 @@ def test_cue_said_after_the_number(context, text, masked):
     ("", "почта aidana.k@gmail точка com", "почта [e-mail]"),
     ("", "почта нурик, собака, джи, мейл", "почта [e-mail]"),
     ("", "напишите @ mail.ru", "напишите @ mail.ru"),
+    # «гугл мейл» and an ending said after a service
+    ("", "асем собака гугл мейл ком", "[e-mail]"),
+    # Latin letters by their Russian names
+    ("", "почта дубль вэ о эль эф собака мейл ру", "почта [e-mail]"),
+    ("", "почта ку у е эс тэ собака гмейл точка ком", "почта [e-mail]"),
 ])
 def test_written_at_with_the_rest_said(context, text, masked):
     assert mask_text(text, context)[0] == masked
@@ -704,6 +711,12 @@ def test_streets_said_bare_and_flats_after(context, text, masked):
     ("", "счётчиктің нөмірі АБ 4512", "счётчиктің нөмірі [номер]"),
     ("", "с/н 0457", "с/н [номер]"),
     ("", "с нами 4512 человек", "с нами 4512 человек"),
+    # two digits right after «№», «номер» or «номер договора»; not after a value's number or without «номер»
+    ("", "договор № 45 от 12.03.2020", "договор № [договор] от 12.03.2020"),
+    ("", "номер договора 45", "номер договора [договор]"),
+    ("", "номер заявки 45", "номер заявки 45"),
+    ("", "у меня 2 договора, по одному долг 45", "у меня 2 договора, по одному долг 45"),
+    ("", "по договору 45 раз звонила", "по договору 45 раз звонила"),
 ])
 def test_slashed_and_dotted_cues(context, text, masked):
     assert mask_text(text, context)[0] == masked
@@ -721,6 +734,10 @@ def test_slashed_and_dotted_cues(context, text, masked):
     # a listed name before «мен» and another name
     ("", "Дәурен мен Асқар келеді", "[ФИО] мен [ФИО] келеді"),
     ("", "Кешіріңіз, подождите", "Кешіріңіз, подождите"),
+    # a patronymic the dictionary does not know, a hyphenated first name, in capitals
+    ("", "Это АЙГУЛЬ БОЛАТОВНА, по поводу счёта.", "Это [ФИО], по поводу счёта."),
+    ("", "Это АННА-МАРИЯ, по поводу счёта.", "Это [ФИО], по поводу счёта."),
+    ("", "всё-таки позвоню, дорога неровна", "всё-таки позвоню, дорога неровна"),
 ])
 def test_a_name_opening_a_sentence_with_its_verb(context, text, masked):
     assert mask_text(text, context)[0] == masked
@@ -763,6 +780,20 @@ def test_series_word_streets_said_last_and_makes(context, text, masked):
     ("", "Сәуле түспейді", "Сәуле түспейді"),
 ])
 def test_kazakh_names_before_person_words(context, text, masked):
+    assert mask_text(text, context)[0] == masked
+
+
+@pytest.mark.parametrize("context,text,masked", [
+    # more questions for a name: the answer opens with one
+    ("Кто звонит?", "Асқар", "[ФИО]"),
+    ("На кого оформлен договор?", "Ақмарал", "[ФИО]"),
+    ("Кто хозяин квартиры?", "Айнұр", "[ФИО]"),
+    ("Как вас записать?", "Айкерім", "[ФИО]"),
+    # ...not a reading written down, nor a thing asked for
+    ("записала 2714,3 показания приняты", "сау болыңыз всего доброго", "сау болыңыз всего доброго"),
+    ("данные прибора марка и заводской номер", "теплосчетчик карат", "теплосчетчик карат"),
+])
+def test_more_questions_for_a_name(context, text, masked):
     assert mask_text(text, context)[0] == masked
 
 

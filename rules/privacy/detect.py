@@ -50,7 +50,7 @@ _SEPS = (r"(?:точка|нүкте|dot|(?:нижн(?:ее|ий|яя)\s+)?(?:т�
 _SPOKEN_SEP = rf"(?:\s*[.-]\s*|[\s,]+{_SEPS}[\s,]+)"
 # («at» is the at-sign said in English, never two letters of the name)
 _LETTER = (r"\b(?:(?!at\b)[a-z0-9]{1,3}|[а-яёәіңғүұқөһ]|бэ|вэ|гэ|дэ|жэ|зэ|ка|эл|эм|эн|пэ|эр|эс|тэ|эф|ха|цэ|че|ша|ща|кс"
-           r"|бе|ве|ге|де|пе|те|зе|эль|эмм|энн|эфф"
+           r"|бе|ве|ге|де|пе|те|зе|эль|эмм|энн|эфф|ку|зэт|дубль|кэ|йот"
            r"|икс|зет|игрек|дабл|ю|эй|би|си|ди|джи|эйч|ай|джей|кей|оу|пи|кью|ар|ти|ви|экс|уай|вай|зед|зи)\b")
 _LETTERS = rf"{_LETTER}(?:[\s,]+{_LETTER}){{1,40}}+"   # possessive: a run of letters is never taken apart again
 _PIECE = rf"(?>{_LETTERS}|\w+(?:-\w+)*)"   # a piece may have hyphens inside: «osi-orbita», «g-u-l-z-h-a-n»
@@ -58,11 +58,12 @@ _AT_WORDS = r"(?:собака|собачка|эт|at|айқұлақ|айкула
 _DOT = r"(?:\s*\.\s*|[\s,]+(?:точка|нүкте|dot)[\s,]+)"
 _ENDINGS = r"(?:ru|ру|com|ком|kz|кз|net|нет|org|орг)"
 # a mail service named alone after «собака», its ending left unsaid: «гульмира восемьдесят пять собака гмейл»
-_SERVICES = (r"(?:mail|gmail|[гж]и?мейл|[гж]и?мэйл|джи[\s,]{0,2}мейл|джи[\s,]{0,2}мэйл|мейл|мэйл|майл|маил|yandex"
-             r"|яндекс|inbox|инбокс|list|лист|bk|бк|rambler|рамблер|outlook|аутлук|icloud|айклауд|hotmail|хотмейл|хотмэйл)")
+_SERVICES = (r"(?:(?:гугл|google)[\s,]{0,2}(?:мейл|мэйл|mail)|mail|gmail|[гж]и?мейл|[гж]и?мэйл|джи[\s,]{0,2}мейл"
+             r"|джи[\s,]{0,2}мэйл|мейл|мэйл|майл|маил|yandex|яндекс|inbox|инбокс|list|лист|bk|бк|rambler|рамблер|outlook"
+             r"|аутлук|icloud|айклауд|hotmail|хотмейл|хотмэйл)")
 _SPOKEN_EMAIL_RE = re.compile(
     rf"(?i)(?<![\w@.\-]){_PIECE}(?:{_SPOKEN_SEP}{_PIECE}){{0,5}}(?:[\s,]+{_AT_WORDS}[\s,]+|@[\s,]*)"
-    rf"(?:{_PIECE}(?:(?:{_DOT}{_PIECE})+|[\s,]+{_ENDINGS}\b)|{_SERVICES}\b)")
+    rf"(?:{_PIECE}(?:(?:{_DOT}{_PIECE})+|[\s,]+{_ENDINGS}\b)|{_SERVICES}\b(?:[\s,]+{_ENDINGS}\b)?)")
 # (and a written «@» with the rest said: «aidana.k@gmail точка com»)
 _AT_RE = re.compile(rf"(?i)(?<!\w){_AT_WORDS}(?!\w)|@")
 _LAST_DOT_RE = re.compile(r"(?i)[\s,]+(точка|нүкте)[\s.!]*$")

@@ -399,7 +399,12 @@ def _numbers(text: str, tokens: list[Token], n_ctx: int, is_num: list[bool], cue
             b = _letters_after(text, tokens, run.last, lex, b, True)   # «сорок один дробь Б»
             found.append(PdSpan(going_on, a, b, text[a:b]))
             continue
-        if n < lex.mask_digits_with_cue or (tokens[run.last].form in _SCALE_WORDS and n < 10):
+        # a short number right after «№»/«номер» with an identifier's cue is one too: «договор № 45 от 2019 года»
+        numbered = n >= _PIECE_DIGITS and run.first > 0 \
+            and cue_with_ctx.before(n_ctx + run.first) in (*ID_KINDS, "meter") \
+            and (_number_word(tokens[run.first - 1]) or (   # «номер договора 45», «шарт нөмірі 45»
+                run.first > 1 and _number_word(tokens[run.first - 2]) and _cue_kind(tokens[run.first - 1], lex)))
+        if (n < lex.mask_digits_with_cue and not numbered) or (tokens[run.last].form in _SCALE_WORDS and n < 10):
             continue   # «12 тысяч», «бес мың»: a round amount ends in thousands, an identifier never does
         cue = cue_with_ctx.before(n_ctx + run.first)
         if n < 10 and cue not in ID_KINDS and cue != "meter" \
@@ -549,7 +554,7 @@ def _codes(text: str, tokens: list[Token], n_ctx: int, cues: CueIndex, lex: Lexi
         if not (re.search(r"[^\W\d_]", code) or "/" in code):
             continue  # plain digits are the number runs' business
         cue = cues.before(n_ctx + bisect.bisect_left(starts, m.start()))
-        if cue is None:   # the cue said after the code: «А-12/0345 — это номер договора»
+        if cue is None and sum(c.isdigit() for c in code) >= lex.mask_digits_with_cue:   # «А-12/0345 — это номер …»
             cue = _cue_after(tokens, bisect.bisect_left(starts, m.end()), lex, is_num)
         if cue in ID_KINDS or cue == "meter":   # a meter's serial: «номер прибора учёта А-5567123»
             found.append(PdSpan(cue if cue in ID_KINDS else "number", m.start(), m.end(), m.group()))

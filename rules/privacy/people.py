@@ -172,7 +172,13 @@ def _sure_name(t: Token, lex: Lexicon, guess: bool = True) -> bool:
         return False
     _, _, name, known = _analyse(t.form)
     # pymorphy3 guesses unknown words too; a short unknown word («алтс») is more often an abbreviation
-    return (name >= 0.5 and (known or (guess and len(t.form) >= 5))) or _kz_name(t.form, lex)
+    return (name >= 0.5 and (known or (guess and len(t.form) >= 5))) or _kz_name(t.form, lex) \
+        or (not known and _RU_PATRONYMIC.search(t.form) is not None) \
+        or ("-" in t.form[1:-1] and all(_listed(p, lex.names) or _analyse(p)[2] >= 0.5 for p in t.form.split("-")))
+
+
+# a Russian patronymic the dictionary does not know, whatever the case it is written in: «БОЛАТОВНА», «Ержанович»
+_RU_PATRONYMIC = re.compile(r"^[а-яё]{3,}(?:овна|евна|ична|ович|евич)(?:а|у|ем|ом|е|ой|ы)?$")
 
 
 def _maybe_name(t: Token, lex: Lexicon, guess: bool = True) -> bool:
@@ -306,11 +312,13 @@ def asked_for_a_name(ctx: list[Token], lex: Lexicon, last_words: int = 8) -> boo
     while start and ctx[start - 1].form not in _SENTENCE_END:
         start -= 1
     words = [t for t in ctx[start:end] if t.form[:1].isalpha()][-last_words:]
-    return any(w in lex.name_questions or _analyse(w)[0] in lex.name_questions
+    return any(w in lex.name_questions or w in lex.name_question_forms or _analyse(w)[0] in lex.name_questions
                for t in words for w in t.form.split("-"))   # «аты-жөніңіз» is one token
 
 
 _AND = frozenset({"мен", "және", "и", "бен", "пен"})
+# a Russian adverb or pronoun written with a hyphen («по-другой», «как-то», «кое-где»): no surname
+_HYPHENATED_WORD = re.compile(r"^(?:по|как|кое|кое-как|во)-|-(?:то|нибудь|либо|таки)$")
 _GENITIVE = ("ның", "нің", "дың", "дің", "тың", "тің")
 _SYLLABLE_NAME = 4   # letters of a Korean or Chinese name's syllable written apart: «Сук», «Чоль»
 _PATRONYMIC_WORDS = frozenset({"ұлы", "улы", "қызы", "кызы", "оглы", "оглу", "гызы"})
@@ -399,7 +407,7 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
                 or (beside and cased and _capitalised(text, t) and not _not_name(t, lex)
                     and (t.form in lex.short_surnames or (not _analyse(t.form)[3] and guess[i]))) \
                 or (beside and not cased and guess_ru[i] and not _analyse(t.form)[3] and not _not_name(t, lex)
-                    and len(t.form) >= 4):   # lowercase text: «госпожа фризен ольга»
+                    and len(t.form) >= 4 and not _HYPHENATED_WORD.search(t.form)):   # «госпожа фризен ольга»
             is_name[i] = True
     # a Kazakh patronymic after a word that may be a name makes both one, whatever the case: «нұржан серікұлы»
     for i in range(1, n):
