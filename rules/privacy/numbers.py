@@ -52,7 +52,10 @@ def pd_tokens(text: str) -> list[Token]:
     out: list[Token] = []
     for t in tokenize(text, marks=True):
         parts = t.form.split("-") if "-" in t.form and t.is_word else ()
-        if len(parts) < 2 or not all(p.isdigit() or p in NUMBER_WORDS for p in parts):
+        # (also a series' letters and a number word: «ТС-бес жүз алпыс» is «ТС» and 560…)
+        series = len(parts) == 2 and 0 < len(parts[0]) <= 3 and parts[0].isalpha() and parts[1] in NUMBER_WORDS \
+            and text[t.start:t.start + len(parts[0])].isupper()
+        if len(parts) < 2 or not (series or all(p.isdigit() or p in NUMBER_WORDS for p in parts)):
             out.append(t)
             continue
         pos = t.start
@@ -234,6 +237,14 @@ def _number_word(t: Token) -> bool:
 
 _RELATIVE = frozenset({"который", "где", "куда"})
 _CLAUSE_MARKS = frozenset({",", ".", "?", "!", "—", "–", ";", ":"})
+def _other_cue(t: Token, lex: Lexicon) -> bool:
+    """A cue word that is not part of how a meter is described («марки», «горячей воды»): «заявка», «лицевой»."""
+    if not t.is_word or _meter_word(t, lex) or not _cue_kind(t, lex):
+        return False
+    lemma = _analyse(t.form)[0]
+    return lemma not in lex.make_nouns and t.form not in lex.meter_qualifiers and lemma not in lex.meter_qualifiers
+
+
 _MODEL_TOKENS = 8   # tokens between a meter's name and «№»: its model with digits and marks («ВСКМ 90-15,»)
 
 
@@ -244,9 +255,13 @@ def _meter_number(tokens: list[Token], i: int, lex: Lexicon) -> bool:
     household as an account does, not a reading."""
     t = tokens[i]
     if _number_word(t):   # «номер счётчика», «счётчик СВК-15 номер …», «счётчик ВСКМ 90-15, № 04419781»
-        near = [tokens[k] for k in (i + 1, i + 2) if k < len(tokens)]
+        # (after it only what comes before a number: «номер 4410 счётчик …» is a request's number, the meter's next)
+        near = [tokens[k] for k in (i + 1, i + 2) if k < len(tokens) and not any(
+            x.form[:1].isdigit() or x.form in NUMBER_WORDS for x in tokens[i + 1:k + 1])]
         words, k = 0, i - 1
         while k >= 0 and i - k <= _MODEL_TOKENS and words < 4:   # back over the meter's model, its digits and marks
+            if k < i - 2 and _other_cue(tokens[k], lex):
+                break   # another cue between: «счётчик … 6651, заявка номер 4410» is the request's number
             near.append(tokens[k])
             words += tokens[k].is_word
             k -= 1
