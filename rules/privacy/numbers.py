@@ -153,6 +153,7 @@ class CueIndex:
         words = 0                       # words seen so far
         last_kind, last_at = None, -1   # the latest cue word and its word count
         last_i = -1                     # ...and its index
+        last_verb = False               # ...and whether it is a verb («звонила»)
         used = False                    # a number has come after the latest cue
         suspended = None                # an identifier cue a word naming the service interrupted
         window = lex.cue_window
@@ -174,7 +175,8 @@ class CueIndex:
             # an identifier's cue said in this utterance waits for its number
             # (a word of the same utterance: «По какому договору оплата?» — «АТС 004512»; not «звоните» — «в прошлом
             # месяце передавала 448»)
-            waiting = last_kind in (*ID_KINDS, "meter") and not used and (last_i >= here) == (i >= here)
+            waiting = last_kind in (*ID_KINDS, "meter") and not used and (last_i >= here) == (i >= here) \
+                and not last_verb   # («звонила, оплатила 7 200»: a verb's cue waits for nothing)
             # a word that says which meter or service is meant, before any number: «номер счётчика горячей воды
             # 5001847» keeps the meter's cue; «договор на отопление номер 4512» the contract's once «номер» comes
             qualifier = kind == "value" and not used and (t.form in quals or _analyse(t.form)[0] in quals)
@@ -196,6 +198,7 @@ class CueIndex:
             if kind is not None:
                 suspended = suspended if qualifier else None
                 last_kind, last_at, last_i, used = kind, words, i, False
+                last_verb = _analyse(t.form)[1] in ("VERB", "INFN")
         self._after = last_kind if words - last_at < window else None
 
     def before(self, i: int) -> str | None:
