@@ -797,6 +797,20 @@ def test_more_questions_for_a_name(context, text, masked):
     assert mask_text(text, context)[0] == masked
 
 
+@pytest.mark.parametrize("context,text,masked", [
+    # several pieces in one long lowercase line, readings and sums between them
+    ("", "долг 18 450 тенге звонила нұрлан оплатила 7 200", "долг 18 450 тенге звонила [ФИО] оплатила 7 200"),
+    ("", "звонила мама оплатила 7 200", "звонила мама оплатила 7 200"),
+    ("", "заявка номер 4410 счетчик заводской номер t-45-771", "заявка номер 4410 счетчик заводской номер [номер]"),
+    ("", "счетчик заводской номер 04.22.18.6651 заявка номер 4410",
+     "счетчик заводской номер [номер] заявка номер 4410"),
+    ("", "почта nurlan.serik собака mail нүкте kz долг 18 450 тенге", "почта [e-mail] долг 18 450 тенге"),
+    ("", "номер счётчика ТС-бес жүз алпыс, жиырма үш", "номер счётчика [номер]"),
+])
+def test_several_pieces_in_one_line(context, text, masked):
+    assert mask_text(text, context)[0] == masked
+
+
 def test_find_pd_gives_character_spans_and_kinds():
     """Spans, not just masked text: audio redaction maps them onto the words' timestamps."""
     text = "Ирлан, ваш лицевой 7,8,9,1,2,3, телефон восемь семьсот один пять пять пять два два три три."

@@ -93,9 +93,12 @@ def find_pd(text: str, context: str = "", options: MaskOptions | None = None) ->
     spans += _emails(text)
     # an address dictated in pieces: after a question for it, opening with «собака», or after a cue in the utterance
     # itself («почта айгерим точка сапарова» — the rest in the next one)
-    if (ctx_tokens and _email_asked(context, ctx_tokens, lex)) or _AT_OPENING_RE.match(text) \
-            or any(t.form in lex.email_questions for t in tokens):
+    if (ctx_tokens and _email_asked(context, ctx_tokens, lex)) or _AT_OPENING_RE.match(text):
         spans += _email_answer(text)
+    else:   # (only right after the cue: «почта …, долг 18 450 тенге» keeps its sum)
+        cue = next((t for t in tokens if t.form in lex.email_questions), None)
+        if cue is not None:
+            spans += [s for s in _email_answer(text) if cue.end <= s.start <= cue.end + _AFTER_CUE_CHARS]
     spans += _identifiers(text, tokens, ctx_tokens, lex, context)
     spans += _addresses(text, tokens, lex, asked=bool(ctx_tokens) and _asked_for_an_address(ctx_tokens, lex))
     keep = {_e(n) for name in options.keep_names for n in name.split()}
@@ -220,6 +223,7 @@ def _email_answer(text: str) -> list[PdSpan]:
     return found
 
 
+_AFTER_CUE_CHARS = 4   # an address dictated after a cue in the same utterance starts right after it («почта айгерим …»)
 _WORD_BEFORE_RE = re.compile(r"([^\W_]+)[\s,]+$")
 _LOCAL_WORDS = 3        # words said apart that may still be the address's name: «ай дана», «ерлан девяносто два»
 _LOCAL_PIECES = 12      # ...and letters, digits and number words said one by one: «у эс е эр один два три»

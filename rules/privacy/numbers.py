@@ -52,7 +52,10 @@ def pd_tokens(text: str) -> list[Token]:
     out: list[Token] = []
     for t in tokenize(text, marks=True):
         parts = t.form.split("-") if "-" in t.form and t.is_word else ()
-        if len(parts) < 2 or not all(p.isdigit() or p in NUMBER_WORDS for p in parts):
+        # (also a series' letters and a number word: «ТС-бес жүз алпыс» is «ТС» and 560…)
+        series = len(parts) == 2 and 0 < len(parts[0]) <= 3 and parts[0].isalpha() and parts[1] in NUMBER_WORDS \
+            and text[t.start:t.start + len(parts[0])].isupper()
+        if len(parts) < 2 or not (series or all(p.isdigit() or p in NUMBER_WORDS for p in parts)):
             out.append(t)
             continue
         pos = t.start
@@ -150,6 +153,7 @@ class CueIndex:
         words = 0                       # words seen so far
         last_kind, last_at = None, -1   # the latest cue word and its word count
         last_i = -1                     # ...and its index
+        last_verb = False               # ...and whether it is a verb («звонила»)
         used = False                    # a number has come after the latest cue
         suspended = None                # an identifier cue a word naming the service interrupted
         window = lex.cue_window
@@ -171,7 +175,8 @@ class CueIndex:
             # an identifier's cue said in this utterance waits for its number
             # (a word of the same utterance: «По какому договору оплата?» — «АТС 004512»; not «звоните» — «в прошлом
             # месяце передавала 448»)
-            waiting = last_kind in (*ID_KINDS, "meter") and not used and (last_i >= here) == (i >= here)
+            waiting = last_kind in (*ID_KINDS, "meter") and not used and (last_i >= here) == (i >= here) \
+                and not last_verb   # («звонила, оплатила 7 200»: a verb's cue waits for nothing)
             # a word that says which meter or service is meant, before any number: «номер счётчика горячей воды
             # 5001847» keeps the meter's cue; «договор на отопление номер 4512» the contract's once «номер» comes
             qualifier = kind == "value" and not used and (t.form in quals or _analyse(t.form)[0] in quals)
@@ -193,6 +198,7 @@ class CueIndex:
             if kind is not None:
                 suspended = suspended if qualifier else None
                 last_kind, last_at, last_i, used = kind, words, i, False
+                last_verb = _analyse(t.form)[1] in ("VERB", "INFN")
         self._after = last_kind if words - last_at < window else None
 
     def before(self, i: int) -> str | None:
@@ -234,6 +240,14 @@ def _number_word(t: Token) -> bool:
 
 _RELATIVE = frozenset({"который", "где", "куда"})
 _CLAUSE_MARKS = frozenset({",", ".", "?", "!", "—", "–", ";", ":"})
+def _other_cue(t: Token, lex: Lexicon) -> bool:
+    """A cue word that is not part of how a meter is described («марки», «горячей воды»): «заявка», «лицевой»."""
+    if not t.is_word or _meter_word(t, lex) or not _cue_kind(t, lex):
+        return False
+    lemma = _analyse(t.form)[0]
+    return lemma not in lex.make_nouns and t.form not in lex.meter_qualifiers and lemma not in lex.meter_qualifiers
+
+
 _MODEL_TOKENS = 8   # tokens between a meter's name and «№»: its model with digits and marks («ВСКМ 90-15,»)
 
 
@@ -244,9 +258,13 @@ def _meter_number(tokens: list[Token], i: int, lex: Lexicon) -> bool:
     household as an account does, not a reading."""
     t = tokens[i]
     if _number_word(t):   # «номер счётчика», «счётчик СВК-15 номер …», «счётчик ВСКМ 90-15, № 04419781»
-        near = [tokens[k] for k in (i + 1, i + 2) if k < len(tokens)]
+        # (after it only what comes before a number: «номер 4410 счётчик …» is a request's number, the meter's next)
+        near = [tokens[k] for k in (i + 1, i + 2) if k < len(tokens) and not any(
+            x.form[:1].isdigit() or x.form in NUMBER_WORDS for x in tokens[i + 1:k + 1])]
         words, k = 0, i - 1
         while k >= 0 and i - k <= _MODEL_TOKENS and words < 4:   # back over the meter's model, its digits and marks
+            if k < i - 2 and _other_cue(tokens[k], lex):
+                break   # another cue between: «счётчик … 6651, заявка номер 4410» is the request's number
             near.append(tokens[k])
             words += tokens[k].is_word
             k -= 1

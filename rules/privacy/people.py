@@ -383,6 +383,12 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
                 and (_kz_name(t.form, lex) or _kz_spelled_name(t.form, lex)) \
                 and (nxt in lex.person_words_after or (t.form.endswith(_GENITIVE) and nxt in lex.possessed_words)):
             is_name[i] = True
+    # a listed name right after a finite verb: «звонила нұрлан», «сказала Айгүл» (the subject said after its verb)
+    for i in range(1, n):
+        t = tokens[i]
+        if alpha[i] and not is_name[i] and not kept(t) and _finite_verb(tokens[i - 1]) and not _not_name(t, lex) \
+                and (_kz_name(t.form, lex) or _kz_spelled_name(t.form, lex)):
+            is_name[i] = True
     # a listed name before «мен», «және», «и» and another name: «Дәурен мен Асқар»
     for i, t in enumerate(tokens[:-2]):
         if alpha[i] and not is_name[i] and not kept(t) and tokens[i + 1].form in _AND and is_name[i + 2] \
