@@ -163,4 +163,6 @@ def _unit_after(tokens: list[Token], i: int, lex: Lexicon) -> bool:
     if i >= len(tokens) or not tokens[i].is_word:
         return False
     t = tokens[i]
-    return t.form in lex.units or _analyse(t.form)[0] in lex.units
+    # (the dictionary's lemma only for a word it knows: «жылу», heating, is no «жыл», a year)
+    lemma, _, _, known = _analyse(t.form)
+    return t.form in lex.units or (known and lemma in lex.units)

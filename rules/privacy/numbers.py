@@ -25,7 +25,7 @@ from rules.text import Token, tokenize
 # Between the parts of one dictated number: spaces and these marks (not «.» or «:»,
 # which make dates and times, and not «и», which makes a decimal: «сто двадцать три и пять»).
 JOINERS = frozenset({"-", ",", "(", ")", "+", "/", "–", "—", "дробь", "тире", "слэш", "слеш", "сызықша", "сызық",
-                     "қиғаш"})   # the last: Kazakh «dash», «line», «slash» («қиғаш сызық»)
+                     "қиғаш", "бөлшек"})   # Kazakh «dash», «line», «slash» («қиғаш сызық»), «fraction»
 _MARKS_BETWEEN = 3   # marks in a row between two pieces of one number: «он бір, сызықша үш», «451, дробь, 12»
 # words said between two pieces of one number in one utterance («начинается на 44, потом 56 12»)
 _SAID_JOINERS = frozenset({"потом", "затем", "дальше", "далее"})
@@ -33,7 +33,11 @@ PLUS_WORDS = frozenset({"плюс"})
 # an identifier with letters or slashes: «ТЭ-1234», «12/345-ТЭ», «A123»
 # (the lookaheads keep plain numbers out at once: they are the number runs' business)
 # (dots inside, between letters and digits, belong to it: «ТВ7-04.1»)
-_CODE_RE = re.compile(r"(?:№\s*)?(?<![\w/.-])(?=[\w/-]*\d)(?=[\w/-]*(?:[^\W\d_]|/))[\w/-]+(?:\.[\w/-]+)*(?![\w/-])")
+# (and letters first, dots after them: «АТС.12.4471», «ЭЛ.04.77.12.36»)
+_CODE_RE = re.compile(r"(?:№\s*)?(?<![\w/.-])(?=[\w/.-]*\d)(?=[\w/.-]*(?:[^\W\d_]|/))[\w/-]+(?:\.[\w/-]+)*(?![\w/-])")
+# a number written with a decimal mark right after an identifier's or a meter's cue: «номер прибора учёта 1823.5501»
+# (a reading has its own cue: «показания 1823.55»)
+_DECIMAL_RE = re.compile(r"(?<![\w.,])\d+[.,]\d+(?![\w.,]*\d)")
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,8 @@ def pd_tokens(text: str) -> list[Token]:
 
 
 _MARK_FLAGS = tokenize("-", marks=True)[0].flags
+_WRITTEN_MARKS = frozenset({"-", "/", "–"})
+_DIGIT_PAIR_RE = re.compile(r"\d{1,2},\d{1,2}")
 
 
 def number_flags(tokens: list[Token]) -> list[bool]:
@@ -90,6 +96,11 @@ def number_flags(tokens: list[Token]) -> list[bool]:
             after = i + 1 < len(forms) and said[i + 1]
             if before and (after or forms[i - 1] in JOINERS):
                 out[i] = True
+        # the last piece of a dictation the recogniser wrote with commas, after a mark: «1,4,7-2,5,8-3,6»,
+        # «5,7,1,2/2,0» («3,6» alone would be a decimal)
+        if not out[i] and got[i] is not None and i > 1 and forms[i - 1] in _WRITTEN_MARKS and out[i - 2] \
+                and _DIGIT_PAIR_RE.fullmatch(f) and chain_digits(forms[i - 2]) is not None and "," in forms[i - 2]:
+            out[i] = True
         if not out[i] and f in KZ_AMBIGUOUS and i + 2 < len(forms) and forms[i + 1] in JOINERS \
                 and forms[i + 1][:1].isalpha() and said[i + 2]:
             out[i] = True   # «бес сызықша бір»: a mark said as a word, then a number
@@ -286,6 +297,9 @@ def _numbers(text: str, tokens: list[Token], n_ctx: int, is_num: list[bool], cue
             mask = not unit
         else:
             mask = n >= lex.mask_digits_without_value_cue and cue != "value" and not unit
+        if not mask and n >= lex.mask_digits_without_value_cue and not unit \
+                and _letters_before(text, tokens, run.first, lex, tokens[run.first].start, False) < tokens[run.first].start:
+            mask = True   # a series written before a serial's digits, whatever cue: «счётчик WM 44 01 77»
         if mask:
             a, b = tokens[run.first].start, tokens[run.last].end
             # a series' letters: «ТЭ 1287 дробь 3», «ВСГ 0184532», «бэ ка 045781» (letters' names after a cue only)
@@ -335,7 +349,7 @@ _SERIES_TOKENS = 4
 _WORD_LETTERS = frozenset("авикосуя")
 _ENDS = frozenset({".", "?", "!", "…"})   # one-letter Russian words («а», «в», «и»...)
 # between a series' letters and its digits: a mark, or the mark said as a word («АТС дробь 5512», «ТЭ тире 45»)
-_HYPHENS = frozenset({"-", "–", "/", "дробь", "тире", "слэш", "слеш", "сызықша", "сызық"})
+_HYPHENS = frozenset({"-", "–", "/", "дробь", "тире", "слэш", "слеш", "сызықша", "сызық", "бөлшек"})
 
 
 def _series_letter(text: str, t: Token, lex: Lexicon, spoken: bool = True, near: bool = True) -> bool:
@@ -418,6 +432,17 @@ def _codes(text: str, tokens: list[Token], n_ctx: int, cues: CueIndex, lex: Lexi
         cue = cues.before(n_ctx + bisect.bisect_left(starts, m.start()))
         if cue is None and sum(c.isdigit() for c in code) >= lex.mask_digits_with_cue:   # «А-12/0345 — это номер …»
             cue = _cue_after(tokens, bisect.bisect_left(starts, m.end()), lex, is_num)
-        if cue in ID_KINDS or cue == "meter":   # a meter's serial: «номер прибора учёта А-5567123»
+        # letters and a serial's digits are an identifier whatever was said before («новый счётчик ПУ-443018»): a
+        # model has fewer digits («СГВ-15», «ВСКМ 90-15»), and a reading or a sum no letters
+        serial = sum(c.isdigit() for c in code) >= lex.mask_digits_without_value_cue and re.search(r"[^\W\d_]", code)
+        if cue in ID_KINDS or cue == "meter" or serial:   # a meter's serial: «номер прибора учёта А-5567123»
+            found.append(PdSpan(cue if cue in ID_KINDS else "number", m.start(), m.end(), m.group()))
+    for m in _DECIMAL_RE.finditer(text):
+        i = bisect.bisect_left(starts, m.start())
+        if sum(c.isdigit() for c in m.group()) < lex.mask_digits_without_value_cue or i >= len(tokens) \
+                or tokens[i].start != m.start() or is_num[i]:
+            continue
+        cue = cues.before(n_ctx + i)
+        if cue in ID_KINDS or cue == "meter":
             found.append(PdSpan(cue if cue in ID_KINDS else "number", m.start(), m.end(), m.group()))
     return found
