@@ -63,7 +63,7 @@ def _house_part(tokens: list[Token], i: int, lex: Lexicon) -> int:
             j += 1
             end = j
             if j < len(tokens) and len(tokens[j].form) == 1 and tokens[j].is_word \
-                    and tokens[j].form not in {"и", "в", "с", "у", "к", "о"}:  # «15 а»
+                    and tokens[j].form not in _NOT_LETTERS:  # «15 а»
                 j += 1
                 end = j
         elif _is_house(t, lex) and j > i and (j == end or (j == end + 1 and tokens[end].form == "-")):
@@ -120,13 +120,13 @@ def _street_part(tokens: list[Token], i: int, lex: Lexicon, max_words: int = 3) 
         t = tokens[j]
         if t.form == "." and j == i:  # «ул.»
             j += 1
+        elif _is_street(t, lex) or (t.form in lex.street_titles and j > i):
+            j += 1   # «мкр Шанырак-2 улица Жанкожа батыра 14»: the next street word, a title, count as no name's word
         elif _name_ish(t, lex):
             j += 1
             words += 1
         elif t.form == "-" and j + 1 < len(tokens) and tokens[j + 1].is_digits:  # «Самал-2»
             j += 2
-        elif _is_street(t, lex):
-            j += 1
         else:
             break
     return j
@@ -146,18 +146,61 @@ def _street_before(text: str, tokens: list[Token], i: int, lex: Lexicon, found: 
     if k < j:
         if k >= 0 and tokens[k].form in (",", "-"):
             k -= 1
-        if k >= 1 and tokens[k].is_digits and tokens[k - 1].form == "-":   # «Айнабұлақ-3, 24 үй»
-            k -= 2
+        k = _back_over_number(text, tokens, k)   # «Айнабұлақ-3, 24 үй», «Аксай-3а, 44, кв. 1»
         got = _street_words_before(text, tokens, k, lex, found)
         return got if got <= k else i
     got = _street_words_before(text, tokens, j, lex, found)
     return got if got <= j else i
 
 
+def _back_over_number(text: str, tokens: list[Token], k: int) -> int:
+    """``k`` at the last token of a place named with a number, «Аксай-3а», «Тастак-1»: the index of its name's last
+    word; else ``k``."""
+    m = k - 1 if k > 0 and _house_letter(text, tokens, k) else k
+    return m - 2 if m >= 2 and tokens[m].is_digits and tokens[m - 1].form == "-" else k
+
+
+def _place_before(text: str, tokens: list[Token], i: int, lex: Lexicon, found: list[PdSpan]) -> int:
+    """What names the place before an address that opens with a street word at ``i``: an ordinal («восьмой
+    микрорайон», «в пятом микрорайоне», «8-й мкр») or a place named with a number, a comma between («Калкаман-2,
+    улица Ахметова, 37»); the index where the address starts."""
+    if i == 0 or (found and tokens[i - 1].start < found[-1].end):
+        return i
+    if i >= 3 and tokens[i - 1].form in _ORDINAL_ENDINGS and tokens[i - 2].form == "-" and tokens[i - 3].is_digits:
+        return i - 3
+    if _ordinal_word(tokens[i - 1]):
+        return i - 1
+    j = i - 2 if tokens[i - 1].form == "," else i - 1
+    k = _back_over_number(text, tokens, j)
+    if k < j and k >= 0 and _name_ish(tokens[k], lex) and _street_name(text, tokens[k]) and not _cue(tokens[k], lex):
+        return k
+    return i
+
+
+_ORDINAL_ENDINGS = frozenset({"й", "ый", "ой", "ий", "го", "м", "ом", "ом", "ая", "я"})
+
+
+def _ordinal_word(t: Token) -> bool:
+    """«восьмой», «пятом», «бесінші»: an ordinal said as a word."""
+    if not t.is_word:
+        return False
+    if t.form.endswith(("інші", "ыншы", "інші", "нші", "ншы")) and t.form[:3] in _KZ_ORDINAL_STEMS:
+        return True
+    return any("Anum" in p.tag for p in morph().parse(t.form)[:1])
+
+
+_KZ_ORDINAL_STEMS = frozenset({"бір", "екі", "үші", "төрт", "бес", "алт", "жет", "сег", "тоғ", "оны"})
+
+
 def _house_letter(text: str, tokens: list[Token], k: int) -> bool:
     """A letter written onto a house number: the «а» of «9а», «15б»."""
     t = tokens[k]
-    return k > 0 and len(t.form) == 1 and t.is_word and tokens[k - 1].is_digits and tokens[k - 1].end == t.start
+    # (or said apart, not a preposition: «Курмангазы 61 а кв 12», as ``_house_part`` reads it after the number)
+    return k > 0 and len(t.form) == 1 and t.is_word and tokens[k - 1].is_digits and (
+        tokens[k - 1].end == t.start or t.form not in _NOT_LETTERS)
+
+
+_NOT_LETTERS = frozenset({"и", "в", "с", "у", "к", "о"})
 
 
 def _street_words_before(text: str, tokens: list[Token], j: int, lex: Lexicon, found: list[PdSpan]) -> int:
@@ -172,7 +215,7 @@ def _street_words_before(text: str, tokens: list[Token], j: int, lex: Lexicon, f
 def _street_words_before_(text: str, tokens: list[Token], j: int, lex: Lexicon, found: list[PdSpan]) -> int:
     start = j + 1
     for _ in range(2):
-        if j < 0 or not _name_ish(tokens[j], lex) or (found and tokens[j].start < found[-1].end) \
+        if j < 0 or not _name_ish(tokens[j], lex) or len(tokens[j].form) < 2 or (found and tokens[j].start < found[-1].end) \
                 or _address_word(tokens[j], lex):   # «мекенжайым дом 45»: the cue is no street
             break
         lemma, pos, name, known = _analyse(tokens[j].form)
@@ -343,6 +386,8 @@ def addresses(text: str, tokens: list[Token], lex: Lexicon, asked: bool = False)
                 if start == i and i > 0 and tokens[i - 1].is_digits \
                         and (not found or found[-1].end <= tokens[i - 1].start):
                     start = i - 1   # «8 микрорайоне, дом 15»: the microdistrict's number before its word
+                if start == i:
+                    start = _place_before(text, tokens, i, lex, found)
                 if start < i:
                     found.append(_span("address", text, tokens[start].start, tokens[end - 1].end))
                     i = end
