@@ -62,6 +62,9 @@ def _house_part(tokens: list[Token], i: int, lex: Lexicon) -> int:
                 break   # «в доме 9 этажей», «16 градусов», «в квартире 3 комнаты»
             j += 1
             end = j
+            if j + 1 < len(tokens) and tokens[j].form == "-" and tokens[j + 1].form in _ORDINAL_ENDINGS:
+                j += 2   # «48-й дом»
+                end = j
             if j < len(tokens) and len(tokens[j].form) == 1 and tokens[j].is_word \
                     and tokens[j].form not in _NOT_LETTERS:  # «15 а»
                 j += 1
@@ -138,6 +141,8 @@ def _street_before(text: str, tokens: list[Token], i: int, lex: Lexicon, found: 
     j = i - 1
     if j >= 0 and tokens[j].form == ",":
         j -= 1
+    if j >= 2 and tokens[j].form in _ORDINAL_ENDINGS and tokens[j - 1].form == "-" and tokens[j - 2].is_digits:
+        j -= 2   # «Жетысу-2, 48-й дом»: the house's number as an ordinal
     # a house number said before the flat's word: «Гагарина, 230, квартира 90», «Коктем 2 дом 14», «Тастак-1, дом 5»
     k = j
     while k >= 0 and i - k <= 8 and (is_number_token(tokens[k]) or _house_letter(text, tokens, k) or (
