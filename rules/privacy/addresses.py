@@ -341,8 +341,18 @@ def asked_for_an_address(ctx: list[Token], lex: Lexicon, last_words: int = 8) ->
     start = end
     while start and ctx[start - 1].form not in _SENTENCE_END:
         start -= 1
-    words = [t for t in ctx[start:end] if t.form[:1].isalpha()][-last_words:]
-    return any(_address_word(t, lex) for t in words)
+    words = [t for t in ctx[start:end] if t.form[:1].isalpha()]
+    # a short question for the house or the flat: «Квартира?», «Калкаман, а дом и квартира?», «Үйіңіздің нөмірі?»
+    house = len(words) <= _HOUSE_QUESTION_WORDS and any(
+        _dwelling(t, lex) for t in words) and not any(_analyse(t.form)[1] in ("VERB", "INFN") for t in words)
+    return house or any(_address_word(t, lex) for t in words[-last_words:])
+
+
+_HOUSE_QUESTION_WORDS = 5
+
+
+def _dwelling(t: Token, lex: Lexicon) -> bool:
+    return t.form in lex.dwelling_words or _analyse(t.form)[0] in lex.dwelling_words or t.form.startswith(("үй", "пәтер"))
 
 
 _ANSWER_SKIP = frozenset({"да", "так", "вот", "ну", "это", "мы", "я", "на", "по", "в", "у", "меня", "нас", "живем",
@@ -356,6 +366,11 @@ def _answer(text: str, tokens: list[Token], lex: Lexicon) -> list[PdSpan]:
     s = 0
     while s < len(tokens) and tokens[s].form in _ANSWER_SKIP:
         s += 1
+    if s < len(tokens) and is_number_token(tokens[s]):   # the house or the flat alone: «тридцать четыре, квартира 12»
+        k = _house_part(tokens, s, lex)
+        while k > s and tokens[k - 1].form in JOINERS | {"."}:
+            k -= 1
+        return [_span("address", text, tokens[s].start, tokens[k - 1].end)] if k > s else []
     j = _street_part(tokens, s, lex, max_words=2)
     if j == s or not any(_street_name(text, x) for x in tokens[s:j]) \
             or any(_analyse(x.form)[0] in lex.cues["value"] for x in tokens[s:j] if x.is_word):   # «Горячая вода 66»
