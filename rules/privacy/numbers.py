@@ -216,8 +216,13 @@ def _dictation_going_on(ctx_text: str, ctx: list[Token], is_num: list[bool], cue
     """The kind of identifier that what was said just before ends in dictating («… восемь семьсот один двести
     тридцать»), or None: the next utterance's first number goes on with it, however short («сорок пять»)."""
     runs = number_runs(ctx, ctx_text, is_num)
-    if not runs:
-        return None
+    if not runs or _asks_for_the_rest(ctx, runs[-1].last + 1):
+        # the operator asks for the rest and says no number («Так, дальше?», «Иә, әрі қарай?», «Дробь сколько?»):
+        # whatever was dictated before that, the next number goes on with it
+        if not _asks_for_the_rest(ctx, runs[-1].last + 1 if runs else 0):
+            return None
+        cue = cues.before(len(ctx))
+        return None if cue == "value" else cue if cue in ID_KINDS else "number"
     last = runs[-1]
     tail = [t for t in ctx[last.last + 1:] if t.form[:1].isalpha()]
     if any(t.form not in _GOING_ON and t.form not in _ASK_MORE and t.form not in _READ_BACK
@@ -239,6 +244,20 @@ def _dictation_going_on(ctx_text: str, ctx: list[Token], is_num: list[bool], cue
     return None
 
 
+def _asks_for_the_rest(ctx: list[Token], after: int) -> bool:
+    """The last sentence said before, from ``after`` on, is fillers and a word asking for more of a number only:
+    «Так, дальше?», «Продолжайте.», «Иә, әрі қарай?», or a mark said as a word and a question: «Дробь сколько?»."""
+    start = len(ctx)
+    while start > after and (ctx[start - 1].form not in _ENDS or start == len(ctx)):
+        start -= 1
+    words = [t.form for t in ctx[start:] if t.form[:1].isalpha()]
+    ask = any(w in _ASK_MORE or w in _READ_BACK for w in words) or (
+        any(w in JOINERS for w in words) and any(w in _HOW_MUCH for w in words))
+    return ask and all(w in _GOING_ON or w in _ASK_MORE or w in _READ_BACK or w in JOINERS or w in _HOW_MUCH
+                       for w in words)
+
+
+_HOW_MUCH = frozenset({"сколько", "какая", "какой", "какое", "қанша", "қандай"})
 _PIECE_DIGITS = 2   # the digits a piece of a number dictated in parts has at least («сорок пять» — «шестьдесят семь»)
 # words of an operator who reads a piece back and waits for the rest
 _READ_BACK = frozenset({"слушаю", "записываю", "пишу", "продолжайте", "так", "угу", "ага", "жазып", "тыңдап"})
