@@ -182,7 +182,7 @@ def _place_before(text: str, tokens: list[Token], i: int, lex: Lexicon, found: l
     return i
 
 
-_ORDINAL_ENDINGS = frozenset({"й", "ый", "ой", "ий", "го", "м", "ом", "ом", "ая", "я"})
+_ORDINAL_ENDINGS = frozenset({"й", "ый", "ой", "ий", "го", "м", "ом", "ая", "я"})
 
 
 def _ordinal_word(t: Token) -> bool:
@@ -220,7 +220,8 @@ def _street_words_before(text: str, tokens: list[Token], j: int, lex: Lexicon, f
 def _street_words_before_(text: str, tokens: list[Token], j: int, lex: Lexicon, found: list[PdSpan]) -> int:
     start = j + 1
     for _ in range(2):
-        if j < 0 or not _name_ish(tokens[j], lex) or len(tokens[j].form) < 2 or (found and tokens[j].start < found[-1].end) \
+        if j < 0 or not _name_ish(tokens[j], lex) or len(tokens[j].form) < 2 \
+                or (found and tokens[j].start < found[-1].end) \
                 or _address_word(tokens[j], lex):   # «мекенжайым дом 45»: the cue is no street
             break
         lemma, pos, name, known = _analyse(tokens[j].form)
@@ -352,7 +353,8 @@ _HOUSE_QUESTION_WORDS = 5
 
 
 def _dwelling(t: Token, lex: Lexicon) -> bool:
-    return t.form in lex.dwelling_words or _analyse(t.form)[0] in lex.dwelling_words or t.form.startswith(("үй", "пәтер"))
+    return t.form in lex.dwelling_words or _analyse(t.form)[0] in lex.dwelling_words \
+        or t.form.startswith(("үй", "пәтер"))
 
 
 _ANSWER_SKIP = frozenset({"да", "так", "вот", "ну", "это", "мы", "я", "на", "по", "в", "у", "меня", "нас", "живем",

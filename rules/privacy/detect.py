@@ -99,6 +99,9 @@ def find_pd(text: str, context: str = "", options: MaskOptions | None = None) ->
         cue = next((t for t in tokens if t.form in lex.email_questions), None)
         if cue is not None:
             spans += [s for s in _email_answer(text) if cue.end <= s.start <= cue.end + _AFTER_CUE_CHARS]
+            # (or an address's name written as one word, its domain said next: «почта saule.akhmet»)
+            local = _LOCAL_WRITTEN_RE.match(text, cue.end)
+            spans += [_span("email", text, local.start(1), local.end(1))] if local else []
     spans += _identifiers(text, tokens, ctx_tokens, lex, context)
     spans += _addresses(text, tokens, lex, asked=bool(ctx_tokens) and _asked_for_an_address(ctx_tokens, lex))
     keep = {_e(n) for name in options.keep_names for n in name.split()}
@@ -223,6 +226,7 @@ def _email_answer(text: str) -> list[PdSpan]:
     return found
 
 
+_LOCAL_WRITTEN_RE = re.compile(r"[\s,:-]{1,4}((?=[\w.]*[a-zA-Z])[a-zA-Z0-9]+(?:[._][a-zA-Z0-9]+)+)(?![\w.])")
 _AFTER_CUE_CHARS = 4   # an address dictated after a cue in the same utterance starts right after it («почта айгерим …»)
 _WORD_BEFORE_RE = re.compile(r"([^\W_]+)[\s,]+$")
 _LOCAL_WORDS = 3        # words said apart that may still be the address's name: «ай дана», «ерлан девяносто два»

@@ -316,8 +316,9 @@ def _numbers(text: str, tokens: list[Token], n_ctx: int, is_num: list[bool], cue
             mask = not unit
         else:
             mask = n >= lex.mask_digits_without_value_cue and cue != "value" and not unit
+        first = tokens[run.first].start
         if not mask and n >= lex.mask_digits_without_value_cue and not unit \
-                and _letters_before(text, tokens, run.first, lex, tokens[run.first].start, False) < tokens[run.first].start:
+                and _letters_before(text, tokens, run.first, lex, first, False) < first:
             mask = True   # a series written before a serial's digits, whatever cue: «счётчик WM 44 01 77»
         if mask:
             a, b = tokens[run.first].start, tokens[run.last].end
@@ -375,6 +376,8 @@ def _series_letter(text: str, t: Token, lex: Lexicon, spoken: bool = True, near:
     """A token that is a series' letters, not a word: written in capitals («ТЭ», «ВСГ», «А»), in Latin letters
     («KS»), or a letter's Russian name («бэ», «ка», «эс»); never a cue word («ИИН», «ЛС»)."""
     raw = text[t.start:t.end]
+    if spoken and "-" in t.form and all(p in lex.letter_names for p in t.form.split("-")):
+        return True   # letters' names joined by a hyphen: «Эн-эс сорок, тире, ноль девять»
     if not t.is_word or len(raw) > 4 or not raw.isalpha() or _cue_kind(t, lex) is not None or _number_word(t):
         return False
     if len(t.form) == 1 and t.form in _WORD_LETTERS:   # «В 801-555-1234», «а 5567123»: a word, not a letter
@@ -404,6 +407,9 @@ def _letters_before(text: str, tokens: list[Token], first: int, lex: Lexicon, a:
         t = tokens[i]
         if not _adjacent(text, t, right) or taken >= _SERIES_TOKENS or _slashed_cue(tokens, i):
             break   # (nor the cue written with a slash: «S/N 4512»)
+        if t.form == "," and spoken and not taken:   # «Эм эн, сорок семь, ноль восемь»: a comma after the letters
+            right = t
+            continue
         if t.form not in _HYPHENS:
             # (one capital letter mid-sentence after a cue is a letter, not «а»/«в»: «по договору А 45 12 Б»)
             raw = text[t.start:t.end]

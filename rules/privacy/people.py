@@ -192,6 +192,20 @@ def _maybe_name(t: Token, lex: Lexicon, guess: bool = True) -> bool:
                                                    or (not known and name >= 0.3))
 
 
+_CUE_AFTER = frozenset({"фамилия", "имя", "отчество", "тегім", "есімім", "атым"})
+_ME = frozenset({"я", "мы", "мен", "менмін"})
+_POSSESSIVES = frozenset({"менің", "сіздің", "оның", "біздің", "ваша", "ваше", "его", "её", "ее", "их", "наша"})
+
+
+def _cue_follows(tokens: list[Token], i: int) -> bool:
+    """A name's cue said right after a word: «фамилия», «менің тегім», «это я» ending the sentence."""
+    k = i + 1 if i < len(tokens) and tokens[i].form in ("моя", "менің", "-", "—") else i
+    if k < len(tokens) and tokens[k].form in _CUE_AFTER:
+        return True
+    return k + 1 < len(tokens) and tokens[k].form in ("это", "бұл") and tokens[k + 1].form in _ME \
+        and (k + 2 == len(tokens) or tokens[k + 2].form in _SENTENCE_END | {","})
+
+
 def _common_word(t: Token, lex: Lexicon) -> bool:
     """A word the dictionary knows with no reading as a name, nor a Kazakh name: never a name, even after a cue
     («собственник квартиры», «фамилия владельца»)."""
@@ -421,6 +435,16 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
                 and _KZ_PATRONYMIC.search(tokens[i].form) and not kept(tokens[i - 1]) \
                 and (_kz_name(tokens[i - 1].form, lex) or _kz_spelled_name(tokens[i - 1].form, lex)):
             is_name[i - 1] = is_name[i] = True
+    # the cue said after the name, opening a sentence: «Фризен фамилия, Ирина Генриховна», «шин фамилия», «гуля это
+    # я», «Сапарова менің тегім» (a word the dictionary knows only as something else is none: «Ваша фамилия?»)
+    for i in range(n - 1):
+        if alpha[i] and not is_name[i] and not kept(tokens[i]) and (i == 0 or tokens[i - 1].form in _SENTENCE_END) \
+                and _cue_follows(tokens, i + 1) and not _cue_word(tokens[i], lex) and not _not_name(tokens[i], lex) \
+                and tokens[i].form not in _CUE_SKIP and tokens[i].form not in _POSSESSIVES \
+                and (tokens[i].form in lex.short_surnames or not _common_word(tokens[i], lex)) \
+                and (_analyse(tokens[i].form)[1] not in STOP_POS or not _analyse(tokens[i].form)[3]):
+            is_name[i] = True
+
     def take_after_cue(j: int, skip: frozenset[str]) -> None:
         while j < n and tokens[j].form in skip and not is_name[j]:
             j += 1
