@@ -811,6 +811,61 @@ def test_several_pieces_in_one_line(context, text, masked):
     assert mask_text(text, context)[0] == masked
 
 
+@pytest.mark.parametrize("context,text,masked", [
+    # the Kazakh «бөлшек» (fraction) joins the pieces of a number as «дробь» does
+    ("", "шарт нөмірі екі жүз он, бөлшек, отыз бес", "шарт нөмірі [договор]"),
+    ("Шарт нөмірі?", "Алты жүз, бөлшек, он екі.", "[договор]."),
+    ("", "келісімшарт КТ 4 4 1 2 бөлшек 3", "келісімшарт [договор]"),
+    # a dictation written with commas, its last pair after a mark («3,6» alone would be a decimal)
+    ("", "лицевой счёт 2,6,9-4,1,7-5,8", "лицевой счёт [лицевой счёт]"),
+    ("", "договор 8,1,4,4/1,2", "договор [договор]"),
+    ("", "температура 3,5-4,5 градуса", "температура 3,5-4,5 градуса"),
+    # a word the dictionary only guesses a unit's lemma for is no unit: «жылу» (heating) is not «жыл» (year)
+    ("", "дербес шот 7 1 0 4 4 2 9 жылу берілмейді", "дербес шот [лицевой счёт] берілмейді"),
+    ("", "дербес шот 2019 жылы ашылды", "дербес шот 2019 жылы ашылды"),
+    # codes with letters first and dots after them; a decimal-looking number right after a serial's cue
+    ("", "номер договора ТЭК.07.5512", "номер договора [договор]"),
+    ("", "номер прибора учёта 4471.2093", "номер прибора учёта [номер]"),
+    ("", "показания счётчика 1823.55", "показания счётчика 1823.55"),
+    # letters and a serial's digits are an identifier whatever was said before them
+    ("", "поставили счётчик СВ-771204 в прошлом году", "поставили счётчик [номер] в прошлом году"),
+    ("", "у соседа счётчик KW 55 10 83 стоит", "у соседа счётчик [номер] стоит"),
+    ("", "счётчик СГВ-15 стоит на кухне", "счётчик СГВ-15 стоит на кухне"),
+    # an ordinal or a place named with a number before a street word; a house letter said apart; a second street
+    # word and a title inside a street's name
+    ("", "третий микрорайон, дом 40, квартира 2", "[адрес]"),
+    ("", "мы в девятом микрорайоне дом 3", "мы в [адрес]"),
+    ("", "Алгабас-6, улица Бекова, 12", "[адрес]"),
+    ("", "мкр Айнабулак-3 улица Сатпаева 8", "[адрес]"),
+    ("", "живу Мамыр-4, 102, кв. 9", "живу [адрес]"),
+    ("", "Розыбакиева 77 б кв 40 это наш адрес", "[адрес] это наш адрес"),
+    ("", "Орбита-2, 15-й дом, 8 квартира", "[адрес]"),
+    # a short question for the house or the flat takes a number-first answer as the address
+    ("Дом?", "сорок два", "[адрес]"),
+    ("Улица Абая, а квартира?", "семнадцать, подъезд два", "[адрес]"),
+    ("Сколько человек в квартире?", "трое", "трое"),
+    # a question for the rest of a number with no number of its own
+    ("Угу, дальше?", "5,1,2", "[номер]"),
+    ("Тире сколько?", "Тире 44.", "[номер]."),
+    ("Показания горячей? Так, дальше?", "1234", "1234"),
+    # a name's cue said after it
+    ("", "Вебер фамилия, Анна Ивановна", "[ФИО] фамилия, [ФИО]"),
+    ("", "пак фамилия", "[ФИО] фамилия"),
+    ("", "лена это я", "[ФИО] это я"),
+    ("", "Ваша фамилия?", "Ваша фамилия?"),
+    ("", "Мама это я", "Мама это я"),
+    # letters' names before a serial with a comma or a hyphen between; English letters' names
+    ("Номер счётчика?", "Бэ ка, двадцать, ноль один, тридцать три.", "[номер]."),
+    ("Номер договора?", "Эл-тэ семьдесят, тире, ноль два.", "[договор]."),
+    ("", "номер договора джей кей 518 дробь 4", "номер договора [договор]"),
+    # an address's name written as one word after «почта», its domain said next
+    ("", "почта nurik.s90", "почта [e-mail]"),
+    ("", "почта 18.5 тысяч долг", "почта 18.5 тысяч долг"),
+])
+def test_forms_of_three_blind_writers(context, text, masked):
+    assert mask_text(text, context)[0] == masked
+
+
 def test_find_pd_gives_character_spans_and_kinds():
     """Spans, not just masked text: audio redaction maps them onto the words' timestamps."""
     text = "Ирлан, ваш лицевой 7,8,9,1,2,3, телефон восемь семьсот один пять пять пять два два три три."

@@ -194,6 +194,7 @@ def _emails(text: str) -> list[PdSpan]:
 _AT_OPENING_RE = re.compile(rf"(?i)\W*{_AT_WORDS}[\s,]+(?:{_SERVICES}\b|{_ENDINGS}\b|\w+{_DOT}\w)")
 _ANSWER_WORD_RE = re.compile(r"[\w+-]+(?:\.[\w+-]+)*")
 _ANSWER_GAP_RE = re.compile(r"[\s,]*")
+_DECIMAL_RE = re.compile(r"\d+\.\d+")
 _SEP_WORD_RE = re.compile(rf"(?i){_SEPS}|{_AT_WORDS}|нижнее|{_SERVICES}|{_ENDINGS}")
 
 
@@ -213,7 +214,9 @@ def _email_answer(text: str) -> list[PdSpan]:
     for m in _ANSWER_WORD_RE.finditer(text):
         low = m.group().lower()
         joined = _ANSWER_GAP_RE.fullmatch(text, pos, m.start()) is not None
-        piece = bool(_SEP_WORD_RE.fullmatch(low) or _LETTER_RE.fullmatch(low) or "." in low or _local_word(low))
+        # (a decimal is no piece: «почта 18.5 тысяч долг» is a sum)
+        piece = not _DECIMAL_RE.fullmatch(low) and bool(
+            _SEP_WORD_RE.fullmatch(low) or _LETTER_RE.fullmatch(low) or "." in low or _local_word(low))
         if piece and joined and pieces:
             run_end, pieces = m.end(), pieces + 1
         else:
