@@ -344,12 +344,17 @@ def asked_for_an_address(ctx: list[Token], lex: Lexicon, last_words: int = 8) ->
         start -= 1
     words = [t for t in ctx[start:end] if t.form[:1].isalpha()]
     # a short question for the house or the flat: «Квартира?», «Калкаман, а дом и квартира?», «Үйіңіздің нөмірі?»
-    house = len(words) <= _HOUSE_QUESTION_WORDS and any(
-        _dwelling(t, lex) for t in words) and not any(_analyse(t.form)[1] in ("VERB", "INFN") for t in words)
+    # (not a question for a quantity or a value: «В квартире сколько комнат?», «Какая температура в квартире?»)
+    house = len(words) <= _HOUSE_QUESTION_WORDS and any(_dwelling(t, lex) for t in words) and not any(
+        _analyse(t.form)[1] in ("VERB", "INFN") or t.form in _HOW_MANY or _analyse(t.form)[0] in lex.cues["value"]
+        or t.form in lex.cues["value"] or _analyse(t.form)[0] in _NOT_THE_NUMBER for t in words)
     return house or any(_address_word(t, lex) for t in words[-last_words:])
 
 
 _HOUSE_QUESTION_WORDS = 5
+_HOW_MANY = frozenset({"сколько", "қанша"})
+# what a short question about a flat asks besides its number: «Какая температура в квартире?», «Этаж какой?»
+_NOT_THE_NUMBER = frozenset({"температура", "градус", "комната", "этаж", "подъезд", "батарея", "площадь", "человек"})
 
 
 def _dwelling(t: Token, lex: Lexicon) -> bool:
