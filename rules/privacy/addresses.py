@@ -3,6 +3,8 @@
 «Гагарина, 230, квартира 90»), or what follows an address cue («адрес: …»)."""
 from __future__ import annotations
 
+import re
+
 from rules.numbers import KZ_AMBIGUOUS, NUMBER_WORDS
 from rules.privacy.lexicon import STOP_POS, Lexicon, PdSpan, all_lowercase
 from rules.privacy.lexicon import analyse as _analyse
@@ -75,6 +77,10 @@ def _house_part(tokens: list[Token], i: int, lex: Lexicon) -> int:
             end = j
         elif _is_house(t, lex) or t.form in {"№", "номер"} or t.form in JOINERS or t.form == ".":
             j += 1
+            if _is_house(t, lex) and j < len(tokens) and len(tokens[j].form) == 1 and tokens[j].is_word \
+                    and tokens[j].form not in _NOT_LETTERS:
+                j += 1   # «блок А», «литер Б»: a letter for its number
+                end = j
         else:
             break
     return end
@@ -177,6 +183,9 @@ def _place_before(text: str, tokens: list[Token], i: int, lex: Lexicon, found: l
         return i - 1
     j = i - 2 if tokens[i - 1].form == "," else i - 1
     k = _back_over_number(text, tokens, j)
+    if k == j and j >= 1:   # (or said apart: «Ақсай 3а шағын ауданы»)
+        m = j - 1 if _house_letter(text, tokens, j) else j
+        k = m - 1 if m >= 1 and tokens[m].is_digits else j
     if k < j and k >= 0 and _name_ish(tokens[k], lex) and _street_name(text, tokens[k]) and not _cue(tokens[k], lex):
         return k
     return i
@@ -389,6 +398,25 @@ def _answer(text: str, tokens: list[Token], lex: Lexicon) -> list[PdSpan]:
 
 
 def addresses(text: str, tokens: list[Token], lex: Lexicon, asked: bool = False) -> list[PdSpan]:
+    return _joined(text, _addresses(text, tokens, lex, asked))
+
+
+_JOINING = re.compile(r"[\s,]*(?:(?:в|во|на|по|и|а|үй|,)[\s,]+){0,2}", re.IGNORECASE)
+
+
+def _joined(text: str, found: list[PdSpan]) -> list[PdSpan]:
+    """Parts of one address found apart, only a preposition between, are one: «по улице Гоголя в доме 86 квартира 4»
+    (the street said, then the house: the words between belong to it)."""
+    out: list[PdSpan] = []
+    for s in sorted(found, key=lambda x: x.start):
+        if out and out[-1].end <= s.start and _JOINING.fullmatch(text, out[-1].end, s.start):
+            out[-1] = _span("address", text, out[-1].start, max(out[-1].end, s.end))
+        else:
+            out.append(s)
+    return out
+
+
+def _addresses(text: str, tokens: list[Token], lex: Lexicon, asked: bool = False) -> list[PdSpan]:
     found: list[PdSpan] = _answer(text, tokens, lex) if asked else []
     i = 0
     while i < len(tokens):
@@ -413,8 +441,7 @@ def addresses(text: str, tokens: list[Token], lex: Lexicon, asked: bool = False)
                 if start == i and i > 0 and tokens[i - 1].is_digits \
                         and (not found or found[-1].end <= tokens[i - 1].start):
                     start = i - 1   # «8 микрорайоне, дом 15»: the microdistrict's number before its word
-                if start == i:
-                    start = _place_before(text, tokens, i, lex, found)
+                start = _place_before(text, tokens, start, lex, found)   # «Ақсай 3а шағын ауданы»
                 if start < i:
                     found.append(_span("address", text, tokens[start].start, tokens[end - 1].end))
                     i = end

@@ -38,6 +38,10 @@ _CODE_RE = re.compile(r"(?:№\s*)?(?<![\w/.-])(?=[\w/.-]*\d)(?=[\w/.-]*(?:[^\W\
 # a number written with a decimal mark right after an identifier's or a meter's cue: «номер прибора учёта 1823.5501»
 # (a reading has its own cue: «показания 1823.55»)
 _DECIMAL_RE = re.compile(r"(?<![\w.,])\d+[.,]\d+(?![\w.,]*\d)")
+# ...and a date's or a time's shape right after the cue, or alone as the answer to a question for an identifier:
+# «лицевой счёт 12.05.19», «45:12:19» (a date has its own words: «договор от 12.05.2019»)
+_VERBS = frozenset({"VERB", "INFN", "PRTF", "PRTS", "GRND"})
+_DATE_SHAPE_RE = re.compile(r"(?<![\w.,:])\d{1,4}(?:[.:]\d{1,4}){1,3}(?![\w.,:]*\d)")
 
 
 @dataclass(frozen=True)
@@ -296,6 +300,9 @@ def _numbers(text: str, tokens: list[Token], n_ctx: int, is_num: list[bool], cue
             and cue_with_ctx.before(n_ctx + run.first) in (*ID_KINDS, "meter") \
             and (_number_word(tokens[run.first - 1]) or (   # «номер договора 45», «шарт нөмірі 45»
                 run.first > 1 and _number_word(tokens[run.first - 2]) and _cue_kind(tokens[run.first - 1], lex)))
+        # ...and so is a bare answer to a question for one: «Номер договора?» — «Сорок пять.»
+        numbered = numbered or (n >= _PIECE_DIGITS and n_ctx > 0 and cue_with_ctx.before(n_ctx) in (*ID_KINDS, "meter")
+                                and cue_here.before(run.first) is None and _bare_answer(tokens, run, lex))
         if (n < lex.mask_digits_with_cue and not numbered) or (tokens[run.last].form in _SCALE_WORDS and n < 10):
             continue   # «12 тысяч», «бес мың»: a round amount ends in thousands, an identifier never does
         cue = cue_with_ctx.before(n_ctx + run.first)
@@ -329,6 +336,12 @@ def _numbers(text: str, tokens: list[Token], n_ctx: int, is_num: list[bool], cue
             b = _letters_after(text, tokens, run.last, lex, b, spoken, near)
             found.append(PdSpan(_classify(run.digits, run.plus, cue), a, b, text[a:b]))
     return found
+
+
+def _bare_answer(tokens: list[Token], run: NumberRun, lex: Lexicon) -> bool:
+    """The utterance is the number and fillers or marks only: «Сорок пять.», «Да, 45.»"""
+    return all(t.form in _GOING_ON or t.form in _READ_BACK or not t.form[:1].isalpha()
+               for k, t in enumerate(tokens) if not run.first <= k <= run.last)
 
 
 _AFTER_WORDS = 5   # words after a number in which its cue may still come («4518 — это номер договора»)
@@ -461,6 +474,17 @@ def _codes(text: str, tokens: list[Token], n_ctx: int, cues: CueIndex, lex: Lexi
         # model has fewer digits («СГВ-15», «ВСКМ 90-15»), and a reading or a sum no letters
         serial = sum(c.isdigit() for c in code) >= lex.mask_digits_without_value_cue and re.search(r"[^\W\d_]", code)
         if cue in ID_KINDS or cue == "meter" or serial:   # a meter's serial: «номер прибора учёта А-5567123»
+            found.append(PdSpan(cue if cue in ID_KINDS else "number", m.start(), m.end(), m.group()))
+    for m in _DATE_SHAPE_RE.finditer(text):
+        i = bisect.bisect_left(starts, m.start())
+        if sum(c.isdigit() for c in m.group()) < lex.mask_digits_without_value_cue or i >= len(tokens) \
+                or tokens[i].start != m.start() or is_num[i] or _DECIMAL_RE.fullmatch(m.group()):
+            continue
+        cue = cues.before(n_ctx + i)
+        right_after = i > 0 and (_number_word(tokens[i - 1]) or (   # (not a verb: «звонила 12.11.2026» is a date)
+            _cue_kind(tokens[i - 1], lex) in (*ID_KINDS, "meter") and _analyse(tokens[i - 1].form)[1] not in _VERBS))
+        alone = all(not t.form[:1].isalnum() or t.form in _GOING_ON for k, t in enumerate(tokens) if k != i)
+        if (cue in ID_KINDS or cue == "meter") and (right_after or (alone and n_ctx > 0)):
             found.append(PdSpan(cue if cue in ID_KINDS else "number", m.start(), m.end(), m.group()))
     for m in _DECIMAL_RE.finditer(text):
         i = bisect.bisect_left(starts, m.start())
