@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, replace
 
 from rules.numbers import KZ_AMBIGUOUS, KZ_SCALES, NUMBER_WORDS, SCALES, chain_digits, kinds, spelled_digits
-from rules.privacy.cues import CueIndex, _cue_kind, _meter_number, _number_word, _slashed_cue, _unit_after
+from rules.privacy.cues import CueIndex, _cue_kind, _meter_number, _meter_word, _number_word, _slashed_cue, _unit_after
 from rules.privacy.lexicon import ID_KINDS, Lexicon, PdSpan
 from rules.privacy.lexicon import analyse as _analyse
 from rules.text import Token, tokenize
@@ -324,6 +324,8 @@ def _numbers(text: str, tokens: list[Token], n_ctx: int, is_num: list[bool], cue
         else:
             mask = n >= lex.mask_digits_without_value_cue and cue != "value" and not unit
         first = tokens[run.first].start
+        if not mask and n >= _SERIAL_DIGITS and not unit and _meter_named_before(tokens, run.first, lex):
+            mask, cue = True, "meter"   # a meter's name, then six digits or more: its serial («счётчик … 0451209»)
         if not mask and n >= lex.mask_digits_without_value_cue and not unit \
                 and _letters_before(text, tokens, run.first, lex, first, False) < first:
             mask = True   # a series written before a serial's digits, whatever cue: «счётчик WM 44 01 77»
@@ -336,6 +338,32 @@ def _numbers(text: str, tokens: list[Token], n_ctx: int, is_num: list[bool], cue
             b = _letters_after(text, tokens, run.last, lex, b, spoken, near)
             found.append(PdSpan(_classify(run.digits, run.plus, cue), a, b, text[a:b]))
     return found
+
+
+_SERIAL_DIGITS = 6   # a reading said after a meter's name has its own word («показывает», «показания»)
+_NAME_TO_SERIAL = 4   # words between a meter's name and its serial: «на счётчике горячей воды написано …»
+
+
+def _meter_named_before(tokens: list[Token], i: int, lex: Lexicon) -> bool:
+    """A meter's name said a few words before ``tokens[i]`` with no reading's word («показания», «показывает»), no
+    verb and no number between."""
+    words = 0
+    for k in range(i - 1, max(-1, i - 3 * _NAME_TO_SERIAL), -1):
+        t = tokens[k]
+        if t.form in _ENDS or t.is_digits:
+            return False
+        if not t.is_word:
+            continue
+        if _meter_word(t, lex):   # (not «показания счётчика 451209»: the meter's reading)
+            return not (k > 0 and tokens[k - 1].is_word and _cue_kind(tokens[k - 1], lex) == "value"
+                        and not _meter_word(tokens[k - 1], lex))
+        words += 1
+        lemma, pos, _, _ = _analyse(t.form)
+        kind = _cue_kind(t, lex)
+        if words > _NAME_TO_SERIAL or pos == "VERB" or (kind is not None and not (
+                kind == "value" and (t.form in lex.meter_qualifiers or lemma in lex.meter_qualifiers))):
+            return False
+    return False
 
 
 def _bare_answer(tokens: list[Token], run: NumberRun, lex: Lexicon) -> bool:
