@@ -869,6 +869,35 @@ def test_forms_of_three_blind_writers(context, text, masked):
     assert mask_text(text, context)[0] == masked
 
 
+@pytest.mark.parametrize("context,text,masked", [
+    # a number after an identifier's cue whatever its shape: a date's or a time's shape right after the cue, or alone
+    # as the answer; a short bare answer to a question for an identifier
+    ("", "лицевой счёт 21.07.14", "лицевой счёт [лицевой счёт]"),
+    ("", "номер договора 30.11.2015", "номер договора [договор]"),
+    ("Ваш лицевой счёт?", "21.07.14", "[лицевой счёт]"),
+    ("Номер договора?", "Тридцать семь.", "[договор]."),
+    ("Номер договора?", "да, 37 15", "да, [договор]"),
+    ("", "договор от 30.11.2015", "договор от 30.11.2015"),
+    ("", "звонила 30.11.2015 в 10:30", "звонила 30.11.2015 в 10:30"),
+    ("", "лицевой счёт 661204, оплата была 30.11.2015", "лицевой счёт [лицевой счёт], оплата была 30.11.2015"),
+    ("Номер договора?", "37 минут жду", "37 минут жду"),
+    ("Показания?", "37", "37"),
+    # parts of one address with only a preposition between; a letter after «блок»; a place «Name N» before the
+    # street word
+    ("", "живём по улице Гоголя в доме 86 квартира 4", "живём по [адрес]"),
+    ("", "улица Абая, дом 5, блок Б, квартира 17", "[адрес]"),
+    ("", "Шұғыла 2б шағын ауданы 14 үй", "[адрес]"),
+    # six digits or more a few words after a meter's name, no reading's word or verb between: its serial
+    ("", "счётчик холодной воды 0078412", "счётчик холодной воды [номер]"),
+    ("", "на водомере написано 118 40 72", "на водомере написано [номер]"),
+    ("", "показания счётчика горячей воды 451209", "показания счётчика горячей воды 451209"),
+    ("", "счётчик показывает 451209", "счётчик показывает 451209"),
+    ("", "счётчик на кухне 123456 кубов", "счётчик на кухне 123456 кубов"),
+])
+def test_a_number_after_a_cue_whatever_its_shape_and_address_parts(context, text, masked):
+    assert mask_text(text, context)[0] == masked
+
+
 def test_find_pd_gives_character_spans_and_kinds():
     """Spans, not just masked text: audio redaction maps them onto the words' timestamps."""
     text = "Ирлан, ваш лицевой 7,8,9,1,2,3, телефон восемь семьсот один пять пять пять два два три три."

@@ -324,7 +324,7 @@ def _numbers(text: str, tokens: list[Token], n_ctx: int, is_num: list[bool], cue
         else:
             mask = n >= lex.mask_digits_without_value_cue and cue != "value" and not unit
         first = tokens[run.first].start
-        if not mask and n >= _SERIAL_DIGITS and not unit and _meter_named_before(tokens, run.first, lex):
+        if n >= _SERIAL_DIGITS and not unit and cue not in ID_KINDS and _meter_named_before(tokens, run.first, lex):
             mask, cue = True, "meter"   # a meter's name, then six digits or more: its serial («счётчик … 0451209»)
         if not mask and n >= lex.mask_digits_without_value_cue and not unit \
                 and _letters_before(text, tokens, run.first, lex, first, False) < first:
