@@ -36,7 +36,35 @@ def _lone_ambiguous(tokens: list[Token], j: int, lex: Lexicon) -> bool:
 
 
 def _is_street(t: Token, lex: Lexicon) -> bool:
-    return t.form[:1].isalpha() and (t.form in lex.street_words or _analyse(t.form)[0] in lex.street_words)
+    return t.form[:1].isalpha() and (t.form in lex.street_words or _analyse(t.form)[0] in lex.street_words
+                                     or t.form.startswith(_KZ_STREET_STEMS))
+
+
+# Kazakh street words take case endings: «Жандосов көшесінде», «Абай даңғылының»
+_KZ_STREET_STEMS = ("көше", "даңғыл", "шағынаудан", "ықшамаудан")
+_AHEAD_WORDS = 3   # words a house may come after its street: «Жандосов көшесінде тұрамын, 58 үй»
+
+
+def _house_ahead(tokens: list[Token], j: int, lex: Lexicon) -> int:
+    """After a street with no number, the house said a few words on — a number and its house word, or a house word
+    and its number («… көшесінде тұрамын, 58 үй», «на улице Абая, у нас дом 5»): the index after it, or ``j``."""
+    words = 0
+    for m in range(j, min(len(tokens), j + 2 * _AHEAD_WORDS + 2)):
+        t = tokens[m]
+        if t.form in _SENTENCE_END:
+            return j
+        nxt = tokens[m + 1] if m + 1 < len(tokens) else None
+        if nxt is not None and ((is_number_token(t) and _is_house(nxt, lex) and nxt.form in lex.dwelling_words)
+                                or (_is_house(t, lex) and t.form in lex.dwelling_words and is_number_token(nxt))):
+            k = _house_part(tokens, m, lex)
+            return k if k > m else j
+        if t.is_word:
+            words += 1
+            if words > _AHEAD_WORDS or is_number_token(t) or _cue(t, lex) or _is_street(t, lex):
+                return j
+        elif t.is_digits:
+            return j
+    return j
 
 
 def _is_house(t: Token, lex: Lexicon) -> bool:
@@ -281,6 +309,8 @@ def _flat_after(tokens: list[Token], j: int, lex: Lexicon) -> int:
 
 
 _STREET_PREPOSITIONS = frozenset({"на", "по", "с", "со"})
+# the genitive of a surname, as streets named for a person are said: «Байтурсынова», «Толстого», «Гагарина»
+_NAMED_AFTER = ("ова", "ева", "ёва", "ина", "ына", "ого", "его")
 
 
 def _cue(t: Token, lex: Lexicon) -> bool:
@@ -302,8 +332,9 @@ def _street_said_bare(text: str, tokens: list[Token], i: int, lex: Lexicon) -> i
         j += 1   # «Мамыр-1, 29»
     if j == s or j >= len(tokens) or not tokens[j].is_digits:
         return i
-    if not prep and not (j + 2 < len(tokens) and tokens[j + 1].form in (",", "-", "/") and tokens[j + 2].is_digits):
-        return i
+    if not prep and not (j + 2 < len(tokens) and tokens[j + 1].form in (",", "-", "/") and tokens[j + 2].is_digits) \
+            and not (j == s + 1 and tokens[s].form.endswith(_NAMED_AFTER) and text[tokens[s].start].isupper()):
+        return i   # (one number after a street named for a person, opening a sentence: «Байтурсынова 126 у нас …»)
     lower = all_lowercase(text)
     first = tokens[s]
     _, _, name, known = _analyse(first.form)
@@ -435,6 +466,8 @@ def _addresses(text: str, tokens: list[Token], lex: Lexicon, asked: bool = False
             k = _house_part(tokens, j, lex)
             if k == j and not any(_street_name(text, x) for x in tokens[i + 1:j]):
                 j = k = i + 1   # «улица холодная»: without a number, the street's name must look like one
+            if k == j:
+                k = _house_ahead(tokens, j, lex)
             if k > i + 1 and (j > i + 1 or k > j):
                 end = max(j, k)
                 start = _street_before(text, tokens, i, lex, found) if j == i + 1 else i  # «Жібек жолы көшесі 45»

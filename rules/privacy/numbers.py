@@ -212,7 +212,8 @@ def _series_said(text: str, tokens: list[Token], n_ctx: int, cues: CueIndex, lex
 # words after a number read back that ask for the rest of it
 _ASK_MORE = frozenset({"дальше", "далее", "продолжайте", "продолжай", "еще", "тағы", "қарай", "жалғастырыңыз"})
 # words said between two pieces of a dictated number («… двести тридцать» — «да, сорок пять»)
-_GOING_ON = frozenset({"да", "так", "и", "еще", "дальше", "значит", "ну", "вот", "иә", "тағы", "әрі", "қарай"})
+_GOING_ON = frozenset({"да", "так", "и", "а", "еще", "дальше", "значит", "ну", "вот", "иә", "тағы", "әрі", "қарай",
+                       "ал"})
 
 
 def _dictation_going_on(ctx_text: str, ctx: list[Token], is_num: list[bool], cues: CueIndex,
