@@ -898,6 +898,21 @@ def test_a_number_after_a_cue_whatever_its_shape_and_address_parts(context, text
     assert mask_text(text, context)[0] == masked
 
 
+@pytest.mark.parametrize("context,text,masked", [
+    ("Так, 318, а дальше?", "774", "[номер]"),
+    ("", "шотым 318 774, ал телефоным 8 701 555 33 11", "шотым [лицевой счёт], ал телефоным [телефон]"),
+    # Kazakh street words in their cases; the house said a few words after the street
+    ("", "біз Сейфуллин даңғылында тұрамыз, 45 үй", "біз [адрес]"),
+    ("", "мы на улице Гоголя, у нас дом 12, квартира 7", "мы на [адрес]"),
+    ("", "улица Абая, там счётчик 451209", "[адрес], там счётчик [номер]"),
+    # one number after a street named for a person, opening a sentence
+    ("", "Гагарина 45, горячей воды нет", "[адрес], горячей воды нет"),
+    ("", "Ахметова 45 лет", "[ФИО] 45 лет"),
+])
+def test_streets_with_words_between_and_read_backs(context, text, masked):
+    assert mask_text(text, context)[0] == masked
+
+
 def test_find_pd_gives_character_spans_and_kinds():
     """Spans, not just masked text: audio redaction maps them onto the words' timestamps."""
     text = "Ирлан, ваш лицевой 7,8,9,1,2,3, телефон восемь семьсот один пять пять пять два два три три."

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from rules import kazakh
 from rules.numbers import KZ_AMBIGUOUS, NUMBER_WORDS
 from rules.privacy.lexicon import STOP_POS, Lexicon, PdSpan, all_lowercase
 from rules.privacy.lexicon import analyse as _analyse
@@ -42,6 +43,8 @@ def _is_street(t: Token, lex: Lexicon) -> bool:
 
 # Kazakh street words take case endings: «Жандосов көшесінде», «Абай даңғылының»
 _KZ_STREET_STEMS = ("көше", "даңғыл", "шағынаудан", "ықшамаудан")
+_WE = frozenset({"біз", "мен", "сіз", "олар", "ол"})
+_KZ_STREET_WORDS = frozenset({"ауданы", "тұйық", "тұйығы", "м-н"})
 _AHEAD_WORDS = 3   # words a house may come after its street: «Жандосов көшесінде тұрамын, 58 үй»
 
 
@@ -256,7 +259,10 @@ def _street_words_before(text: str, tokens: list[Token], j: int, lex: Lexicon, f
 
 def _street_words_before_(text: str, tokens: list[Token], j: int, lex: Lexicon, found: list[PdSpan]) -> int:
     start = j + 1
-    for _ in range(2):
+    for n in range(2):
+        if n and j >= 0 and text[tokens[j + 1].start].isupper() and not text[tokens[j].start].isupper() \
+                and not all_lowercase(text) and (kazakh.is_kazakh_word(tokens[j].form) or tokens[j].form in _WE):
+            break   # a Kazakh word in lowercase before a street's name with a capital: «біз Сейфуллин даңғылында»
         if j < 0 or not _name_ish(tokens[j], lex) or len(tokens[j].form) < 2 \
                 or (found and tokens[j].start < found[-1].end) \
                 or _address_word(tokens[j], lex):   # «мекенжайым дом 45»: the cue is no street
@@ -466,11 +472,16 @@ def _addresses(text: str, tokens: list[Token], lex: Lexicon, asked: bool = False
             k = _house_part(tokens, j, lex)
             if k == j and not any(_street_name(text, x) for x in tokens[i + 1:j]):
                 j = k = i + 1   # «улица холодная»: without a number, the street's name must look like one
+            ahead = False
             if k == j:
                 k = _house_ahead(tokens, j, lex)
+                ahead = k > j
             if k > i + 1 and (j > i + 1 or k > j):
                 end = max(j, k)
-                start = _street_before(text, tokens, i, lex, found) if j == i + 1 else i  # «Жібек жолы көшесі 45»
+                # «Жібек жолы көшесі 45», «Сейфуллин даңғылында тұрамыз, 45 үй»
+                # (a Kazakh street word follows its name: «Сейфуллин даңғылында тұрамыз, 45 үй»)
+                kz_word = t.form.startswith(_KZ_STREET_STEMS) or t.form in _KZ_STREET_WORDS
+                start = _street_before(text, tokens, i, lex, found) if j == i + 1 or ahead or kz_word else i
                 if start == i and i > 0 and tokens[i - 1].is_digits \
                         and (not found or found[-1].end <= tokens[i - 1].start):
                     start = i - 1   # «8 микрорайоне, дом 15»: the microdistrict's number before its word
