@@ -96,7 +96,8 @@ _KIND.pop("раз")  # «раз» counts only in dictation («раз два тр
 _AMBIGUOUS_KIND = {f: _KIND.pop(f) for f in KZ_AMBIGUOUS}
 NUMBER_WORDS = frozenset(_KIND) | KZ_AMBIGUOUS  # every word that may be (part of) a number
 
-_DATE = re.compile(r"\d{1,2}[.,]\d{1,2}[.,](?:\d{2}|\d{4})")
+# a date has a day and a month that can be: «45.61.27» is an account dictated in pairs, not a date
+_DATE = re.compile(r"(?:0?[1-9]|[12]\d|3[01])[.,](?:0?[1-9]|1[0-2])[.,](?:\d{2}|\d{4})")
 _MARKS = re.compile(r"[.,]")
 
 

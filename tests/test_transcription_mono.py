@@ -62,15 +62,17 @@ class _Recognizer:
         return []
 
 
-@pytest.mark.parametrize("channels, mono_by_voice, by_speaker", [
-    (1, True, True),      # mono: each voice apart (the default)
-    (1, False, False),    # mono, switched off: both voices in time order
-    (2, True, False),     # stereo calls are not touched by the mono option
-    (2, False, False),
+@pytest.mark.parametrize("channels, voices, mono_by_voice, by_speaker", [
+    (1, [0, 1, 0, 1], True, True),               # mono: each voice apart (the default)
+    (1, [0, 1, None, 1], True, True),            # a stretch of neither voice is a group of its own
+    (1, [0, 1, 0, 1], False, False),             # mono, switched off: both voices in time order
+    (1, [None] * 4, True, False),                # the voices not told apart: one group, in time order
+    (2, [0, 1, 0, 1], True, False),              # stereo calls are not touched by the mono option
+    (2, [0, 1, 0, 1], False, False),
 ])
-def test_a_mono_call_is_decoded_voice_by_voice(monkeypatch, tmp_path, channels, mono_by_voice, by_speaker):
+def test_a_mono_call_is_decoded_voice_by_voice(monkeypatch, tmp_path, channels, voices, mono_by_voice, by_speaker):
     monkeypatch.setattr(roles, "speech_chunks", lambda audio: TURNS)
-    monkeypatch.setattr(roles, "cluster_voices", lambda audio, chunks, margin: roles.Voices([0, 1, 0, 1], 3.0))
+    monkeypatch.setattr(roles, "cluster_voices", lambda audio, chunks, margin: roles.Voices(voices, 3.0))
     monkeypatch.setattr(pipeline, "speech_chunks", lambda audio, channel, tag: [Chunk(0.0, 3.0, channel, tag)])
     rng = np.random.default_rng(0)
     path = tmp_path / "call.wav"

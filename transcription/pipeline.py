@@ -104,7 +104,9 @@ class Transcriber:
             return []
         voices = roles.cluster_voices(audio, chunks, self.opts.role_min_margin)
         chunks = [replace(c, tag=v) for c, v in zip(chunks, voices.labels, strict=True)]
-        tagged = self.recognizer.recognize([audio], chunks, by_speaker=self.opts.mono_by_voice)
+        # each voice apart; one "voice" (the two not told apart) is packed in time order, GAP_S between its turns
+        by_voice = self.opts.mono_by_voice and len(set(voices.labels)) > 1
+        tagged = self.recognizer.recognize([audio], chunks, by_speaker=by_voice)
         utts = [u for _, u in tagged]
         how = roles.assign_roles(utts, [v for v, _ in tagged], tuple(self.opts.operator_greeting))
         log.debug("mono roles: separation %.2f, operator found by %s", voices.separation, how)

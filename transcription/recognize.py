@@ -9,7 +9,9 @@ silence or on half-empty tails of a channel.  With ``--language auto`` and the
 be packed speaker by speaker instead (:func:`language_packing`, where that
 saves windows): a speaker's speech that fits one window is then the very window
 the language code encodes for them, and the encoder runs on it once for their
-language and their words (:mod:`transcription.encoder_cache`).  Every recognised word is mapped
+language and their words (:mod:`transcription.encoder_cache`).  A mono call's two voices are always packed
+apart (``recognize(..., by_speaker=True)``, ``TranscribeOptions.mono_by_voice``): a voice the model cannot
+read then does not take the other's sentences in its window with it.  Every recognised word is mapped
 back, through the chunk it fell in, to its channel (or voice) and its time in
 the recording; words of one chunk group into utterances.
 

@@ -4,7 +4,8 @@ through its character spans, audio.
 ``find_pd(text)`` gives the spans (kind, start, end) of every phone, account and contract
 number, ИИН, e-mail, person's name and address; ``mask_text`` replaces them with placeholders.
 ``pd_terms(query)`` gives the words of a search query that are personal data.
-The modules: ``detect`` (the masker, e-mails), ``numbers`` (identifiers said as numbers), ``people`` (names),
+The modules: ``detect`` (the masker, e-mails), ``numbers`` (identifiers said as numbers), ``cues`` (the words that
+announce them), ``people`` (names),
 ``addresses``, ``query`` (search queries), ``lexicon`` (the data in ``lexicon.yaml`` and the word analysis).
 """
 from rules.privacy.detect import (

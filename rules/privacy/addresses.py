@@ -3,6 +3,8 @@
 «Гагарина, 230, квартира 90»), or what follows an address cue («адрес: …»)."""
 from __future__ import annotations
 
+import re
+
 from rules.numbers import KZ_AMBIGUOUS, NUMBER_WORDS
 from rules.privacy.lexicon import STOP_POS, Lexicon, PdSpan, all_lowercase
 from rules.privacy.lexicon import analyse as _analyse
@@ -62,8 +64,11 @@ def _house_part(tokens: list[Token], i: int, lex: Lexicon) -> int:
                 break   # «в доме 9 этажей», «16 градусов», «в квартире 3 комнаты»
             j += 1
             end = j
+            if j + 1 < len(tokens) and tokens[j].form == "-" and tokens[j + 1].form in _ORDINAL_ENDINGS:
+                j += 2   # «48-й дом»
+                end = j
             if j < len(tokens) and len(tokens[j].form) == 1 and tokens[j].is_word \
-                    and tokens[j].form not in {"и", "в", "с", "у", "к", "о"}:  # «15 а»
+                    and tokens[j].form not in _NOT_LETTERS:  # «15 а»
                 j += 1
                 end = j
         elif _is_house(t, lex) and j > i and (j == end or (j == end + 1 and tokens[end].form == "-")):
@@ -72,6 +77,10 @@ def _house_part(tokens: list[Token], i: int, lex: Lexicon) -> int:
             end = j
         elif _is_house(t, lex) or t.form in {"№", "номер"} or t.form in JOINERS or t.form == ".":
             j += 1
+            if _is_house(t, lex) and j < len(tokens) and len(tokens[j].form) == 1 and tokens[j].is_word \
+                    and tokens[j].form not in _NOT_LETTERS:
+                j += 1   # «блок А», «литер Б»: a letter for its number
+                end = j
         else:
             break
     return end
@@ -120,13 +129,13 @@ def _street_part(tokens: list[Token], i: int, lex: Lexicon, max_words: int = 3) 
         t = tokens[j]
         if t.form == "." and j == i:  # «ул.»
             j += 1
+        elif _is_street(t, lex) or (t.form in lex.street_titles and j > i):
+            j += 1   # «мкр Шанырак-2 улица Жанкожа батыра 14»: the next street word, a title, count as no name's word
         elif _name_ish(t, lex):
             j += 1
             words += 1
         elif t.form == "-" and j + 1 < len(tokens) and tokens[j + 1].is_digits:  # «Самал-2»
             j += 2
-        elif _is_street(t, lex):
-            j += 1
         else:
             break
     return j
@@ -138,6 +147,8 @@ def _street_before(text: str, tokens: list[Token], i: int, lex: Lexicon, found: 
     j = i - 1
     if j >= 0 and tokens[j].form == ",":
         j -= 1
+    if j >= 2 and tokens[j].form in _ORDINAL_ENDINGS and tokens[j - 1].form == "-" and tokens[j - 2].is_digits:
+        j -= 2   # «Жетысу-2, 48-й дом»: the house's number as an ordinal
     # a house number said before the flat's word: «Гагарина, 230, квартира 90», «Коктем 2 дом 14», «Тастак-1, дом 5»
     k = j
     while k >= 0 and i - k <= 8 and (is_number_token(tokens[k]) or _house_letter(text, tokens, k) or (
@@ -146,18 +157,64 @@ def _street_before(text: str, tokens: list[Token], i: int, lex: Lexicon, found: 
     if k < j:
         if k >= 0 and tokens[k].form in (",", "-"):
             k -= 1
-        if k >= 1 and tokens[k].is_digits and tokens[k - 1].form == "-":   # «Айнабұлақ-3, 24 үй»
-            k -= 2
+        k = _back_over_number(text, tokens, k)   # «Айнабұлақ-3, 24 үй», «Аксай-3а, 44, кв. 1»
         got = _street_words_before(text, tokens, k, lex, found)
         return got if got <= k else i
     got = _street_words_before(text, tokens, j, lex, found)
     return got if got <= j else i
 
 
+def _back_over_number(text: str, tokens: list[Token], k: int) -> int:
+    """``k`` at the last token of a place named with a number, «Аксай-3а», «Тастак-1»: the index of its name's last
+    word; else ``k``."""
+    m = k - 1 if k > 0 and _house_letter(text, tokens, k) else k
+    return m - 2 if m >= 2 and tokens[m].is_digits and tokens[m - 1].form == "-" else k
+
+
+def _place_before(text: str, tokens: list[Token], i: int, lex: Lexicon, found: list[PdSpan]) -> int:
+    """What names the place before an address that opens with a street word at ``i``: an ordinal («восьмой
+    микрорайон», «в пятом микрорайоне», «8-й мкр») or a place named with a number, a comma between («Калкаман-2,
+    улица Ахметова, 37»); the index where the address starts."""
+    if i == 0 or (found and tokens[i - 1].start < found[-1].end):
+        return i
+    if i >= 3 and tokens[i - 1].form in _ORDINAL_ENDINGS and tokens[i - 2].form == "-" and tokens[i - 3].is_digits:
+        return i - 3
+    if _ordinal_word(tokens[i - 1]):
+        return i - 1
+    j = i - 2 if tokens[i - 1].form == "," else i - 1
+    k = _back_over_number(text, tokens, j)
+    if k == j and j >= 1:   # (or said apart: «Ақсай 3а шағын ауданы»)
+        m = j - 1 if _house_letter(text, tokens, j) else j
+        k = m - 1 if m >= 1 and tokens[m].is_digits else j
+    if k < j and k >= 0 and _name_ish(tokens[k], lex) and _street_name(text, tokens[k]) and not _cue(tokens[k], lex):
+        return k
+    return i
+
+
+_ORDINAL_ENDINGS = frozenset({"й", "ый", "ой", "ий", "го", "м", "ом", "ая", "я"})
+
+
+def _ordinal_word(t: Token) -> bool:
+    """«восьмой», «пятом», «бесінші»: an ordinal said as a word."""
+    if not t.is_word:
+        return False
+    if t.form.endswith(("інші", "ыншы", "інші", "нші", "ншы")) and t.form[:3] in _KZ_ORDINAL_STEMS:
+        return True
+    return any("Anum" in p.tag for p in morph().parse(t.form)[:1])
+
+
+_KZ_ORDINAL_STEMS = frozenset({"бір", "екі", "үші", "төрт", "бес", "алт", "жет", "сег", "тоғ", "оны"})
+
+
 def _house_letter(text: str, tokens: list[Token], k: int) -> bool:
     """A letter written onto a house number: the «а» of «9а», «15б»."""
     t = tokens[k]
-    return k > 0 and len(t.form) == 1 and t.is_word and tokens[k - 1].is_digits and tokens[k - 1].end == t.start
+    # (or said apart, not a preposition: «Курмангазы 61 а кв 12», as ``_house_part`` reads it after the number)
+    return k > 0 and len(t.form) == 1 and t.is_word and tokens[k - 1].is_digits and (
+        tokens[k - 1].end == t.start or t.form not in _NOT_LETTERS)
+
+
+_NOT_LETTERS = frozenset({"и", "в", "с", "у", "к", "о"})
 
 
 def _street_words_before(text: str, tokens: list[Token], j: int, lex: Lexicon, found: list[PdSpan]) -> int:
@@ -172,7 +229,8 @@ def _street_words_before(text: str, tokens: list[Token], j: int, lex: Lexicon, f
 def _street_words_before_(text: str, tokens: list[Token], j: int, lex: Lexicon, found: list[PdSpan]) -> int:
     start = j + 1
     for _ in range(2):
-        if j < 0 or not _name_ish(tokens[j], lex) or (found and tokens[j].start < found[-1].end) \
+        if j < 0 or not _name_ish(tokens[j], lex) or len(tokens[j].form) < 2 \
+                or (found and tokens[j].start < found[-1].end) \
                 or _address_word(tokens[j], lex):   # «мекенжайым дом 45»: the cue is no street
             break
         lemma, pos, name, known = _analyse(tokens[j].form)
@@ -257,6 +315,29 @@ def _street_said_bare(text: str, tokens: list[Token], i: int, lex: Lexicon) -> i
     return k if k > j else i
 
 
+def _street_following(text: str, tokens: list[Token], j: int, lex: Lexicon) -> int:
+    """After a flat's or house's number and word, more of them and then the street, its word before or after its
+    name: «17 пәтер, 52 үй, Абай даңғылы», «45 үй, Абай көшесі», «квартира 5, дом 12, улица Абая».  The index after
+    the street, or ``j``."""
+    k = j
+    for _ in range(3):   # «, 52 үй» — another number and its house word
+        m = k + 1 if k < len(tokens) and tokens[k].form == "," else k
+        if m + 1 < len(tokens) and is_number_token(tokens[m]) and _is_house(tokens[m + 1], lex):
+            k = m + 2
+        else:
+            break
+    m = k + 1 if k < len(tokens) and tokens[k].form == "," else k
+    if m < len(tokens) and _is_street(tokens[m], lex):   # «улица Абая»
+        e = _street_part(tokens, m + 1, lex, max_words=2)
+        return e if e > m + 1 and any(_street_name(text, x) for x in tokens[m + 1:e]) else j
+    e = m
+    while e < len(tokens) and e - m < 2 and _name_ish(tokens[e], lex) and not _is_street(tokens[e], lex):
+        e += 1
+    if m < e < len(tokens) and _is_street(tokens[e], lex) and any(_street_name(text, x) for x in tokens[m:e]):
+        return e + 1   # «Абай көшесі»
+    return j
+
+
 def _address_word(t: Token, lex: Lexicon) -> bool:
     return t.is_word and (_analyse(t.form)[0] in lex.address_cues or t.form.startswith(lex.address_cue_stems))
 
@@ -270,8 +351,24 @@ def asked_for_an_address(ctx: list[Token], lex: Lexicon, last_words: int = 8) ->
     start = end
     while start and ctx[start - 1].form not in _SENTENCE_END:
         start -= 1
-    words = [t for t in ctx[start:end] if t.form[:1].isalpha()][-last_words:]
-    return any(_address_word(t, lex) for t in words)
+    words = [t for t in ctx[start:end] if t.form[:1].isalpha()]
+    # a short question for the house or the flat: «Квартира?», «Калкаман, а дом и квартира?», «Үйіңіздің нөмірі?»
+    # (not a question for a quantity or a value: «В квартире сколько комнат?», «Какая температура в квартире?»)
+    house = len(words) <= _HOUSE_QUESTION_WORDS and any(_dwelling(t, lex) for t in words) and not any(
+        _analyse(t.form)[1] in ("VERB", "INFN") or t.form in _HOW_MANY or _analyse(t.form)[0] in lex.cues["value"]
+        or t.form in lex.cues["value"] or _analyse(t.form)[0] in _NOT_THE_NUMBER for t in words)
+    return house or any(_address_word(t, lex) for t in words[-last_words:])
+
+
+_HOUSE_QUESTION_WORDS = 5
+_HOW_MANY = frozenset({"сколько", "қанша"})
+# what a short question about a flat asks besides its number: «Какая температура в квартире?», «Этаж какой?»
+_NOT_THE_NUMBER = frozenset({"температура", "градус", "комната", "этаж", "подъезд", "батарея", "площадь", "человек"})
+
+
+def _dwelling(t: Token, lex: Lexicon) -> bool:
+    return t.form in lex.dwelling_words or _analyse(t.form)[0] in lex.dwelling_words \
+        or t.form.startswith(("үй", "пәтер"))
 
 
 _ANSWER_SKIP = frozenset({"да", "так", "вот", "ну", "это", "мы", "я", "на", "по", "в", "у", "меня", "нас", "живем",
@@ -285,6 +382,11 @@ def _answer(text: str, tokens: list[Token], lex: Lexicon) -> list[PdSpan]:
     s = 0
     while s < len(tokens) and tokens[s].form in _ANSWER_SKIP:
         s += 1
+    if s < len(tokens) and is_number_token(tokens[s]):   # the house or the flat alone: «тридцать четыре, квартира 12»
+        k = _house_part(tokens, s, lex)
+        while k > s and tokens[k - 1].form in JOINERS | {"."}:
+            k -= 1
+        return [_span("address", text, tokens[s].start, tokens[k - 1].end)] if k > s else []
     j = _street_part(tokens, s, lex, max_words=2)
     if j == s or not any(_street_name(text, x) for x in tokens[s:j]) \
             or any(_analyse(x.form)[0] in lex.cues["value"] for x in tokens[s:j] if x.is_word):   # «Горячая вода 66»
@@ -296,6 +398,25 @@ def _answer(text: str, tokens: list[Token], lex: Lexicon) -> list[PdSpan]:
 
 
 def addresses(text: str, tokens: list[Token], lex: Lexicon, asked: bool = False) -> list[PdSpan]:
+    return _joined(text, _addresses(text, tokens, lex, asked))
+
+
+_JOINING = re.compile(r"[\s,]*(?:(?:в|во|на|по|и|а|үй|,)[\s,]+){0,2}", re.IGNORECASE)
+
+
+def _joined(text: str, found: list[PdSpan]) -> list[PdSpan]:
+    """Parts of one address found apart, only a preposition between, are one: «по улице Гоголя в доме 86 квартира 4»
+    (the street said, then the house: the words between belong to it)."""
+    out: list[PdSpan] = []
+    for s in sorted(found, key=lambda x: x.start):
+        if out and out[-1].end <= s.start and _JOINING.fullmatch(text, out[-1].end, s.start):
+            out[-1] = _span("address", text, out[-1].start, max(out[-1].end, s.end))
+        else:
+            out.append(s)
+    return out
+
+
+def _addresses(text: str, tokens: list[Token], lex: Lexicon, asked: bool = False) -> list[PdSpan]:
     found: list[PdSpan] = _answer(text, tokens, lex) if asked else []
     i = 0
     while i < len(tokens):
@@ -320,10 +441,18 @@ def addresses(text: str, tokens: list[Token], lex: Lexicon, asked: bool = False)
                 if start == i and i > 0 and tokens[i - 1].is_digits \
                         and (not found or found[-1].end <= tokens[i - 1].start):
                     start = i - 1   # «8 микрорайоне, дом 15»: the microdistrict's number before its word
+                start = _place_before(text, tokens, start, lex, found)   # «Ақсай 3а шағын ауданы»
                 if start < i:
                     found.append(_span("address", text, tokens[start].start, tokens[end - 1].end))
                     i = end
                     continue
+        elif _is_house(t, lex) and i > 0 and is_number_token(tokens[i - 1]) \
+                and (k := _street_following(text, tokens, i + 1, lex)) > i + 1 \
+                and (not found or found[-1].end <= tokens[i - 1].start):
+            # «17 пәтер, 52 үй, Абай даңғылы»: numbers before their words, the street said last
+            found.append(_span("address", text, tokens[i - 1].start, tokens[k - 1].end))
+            i = k
+            continue
         elif _is_house(t, lex):
             k = _house_part(tokens, i + 1, lex)
             if k > i + 1 and any(is_number_token(x) for x in tokens[i + 1:k]):
@@ -346,6 +475,7 @@ def addresses(text: str, tokens: list[Token], lex: Lexicon, asked: bool = False)
                     found.append(_span("address", text, tokens[start].start, t.end))
                     i += 1
                     continue
+
         elif (t.form in _STREET_PREPOSITIONS or i == 0 or tokens[i - 1].form in _SENTENCE_END) \
                 and (k := _street_said_bare(text, tokens, i, lex)) > i:
             found.append(_span("address", text, tokens[i + 1 if t.form in _STREET_PREPOSITIONS else i].start,
@@ -363,6 +493,8 @@ def addresses(text: str, tokens: list[Token], lex: Lexicon, asked: bool = False)
             j = _street_part(tokens, s, lex)
             k = _house_part(tokens, j, lex)
             if k > j:  # a street name alone is too weak a sign; with a house number it is an address
+                if j == s:   # «мекенжайым 45 үй, Абай көшесі»: the house first, the street said last
+                    k = max(k, _street_following(text, tokens, k, lex))
                 found.append(_span("address", text, tokens[s].start, tokens[k - 1].end))
                 i = k
                 continue

@@ -50,7 +50,7 @@ _SEPS = (r"(?:точка|нүкте|dot|(?:нижн(?:ее|ий|яя)\s+)?(?:т�
 _SPOKEN_SEP = rf"(?:\s*[.-]\s*|[\s,]+{_SEPS}[\s,]+)"
 # («at» is the at-sign said in English, never two letters of the name)
 _LETTER = (r"\b(?:(?!at\b)[a-z0-9]{1,3}|[а-яёәіңғүұқөһ]|бэ|вэ|гэ|дэ|жэ|зэ|ка|эл|эм|эн|пэ|эр|эс|тэ|эф|ха|цэ|че|ша|ща|кс"
-           r"|бе|ве|ге|де|пе|те|зе|эль|эмм|энн|эфф"
+           r"|бе|ве|ге|де|пе|те|зе|эль|эмм|энн|эфф|ку|зэт|дубль|кэ|йот"
            r"|икс|зет|игрек|дабл|ю|эй|би|си|ди|джи|эйч|ай|джей|кей|оу|пи|кью|ар|ти|ви|экс|уай|вай|зед|зи)\b")
 _LETTERS = rf"{_LETTER}(?:[\s,]+{_LETTER}){{1,40}}+"   # possessive: a run of letters is never taken apart again
 _PIECE = rf"(?>{_LETTERS}|\w+(?:-\w+)*)"   # a piece may have hyphens inside: «osi-orbita», «g-u-l-z-h-a-n»
@@ -58,11 +58,12 @@ _AT_WORDS = r"(?:собака|собачка|эт|at|айқұлақ|айкула
 _DOT = r"(?:\s*\.\s*|[\s,]+(?:точка|нүкте|dot)[\s,]+)"
 _ENDINGS = r"(?:ru|ру|com|ком|kz|кз|net|нет|org|орг)"
 # a mail service named alone after «собака», its ending left unsaid: «гульмира восемьдесят пять собака гмейл»
-_SERVICES = (r"(?:mail|gmail|[гж]и?мейл|[гж]и?мэйл|джи[\s,]{0,2}мейл|джи[\s,]{0,2}мэйл|мейл|мэйл|майл|маил|yandex"
-             r"|яндекс|inbox|инбокс|list|лист|bk|бк|rambler|рамблер|outlook|аутлук|icloud|айклауд|hotmail|хотмейл|хотмэйл)")
+_SERVICES = (r"(?:(?:гугл|google)[\s,]{0,2}(?:мейл|мэйл|mail)|mail|gmail|[гж]и?мейл|[гж]и?мэйл|джи[\s,]{0,2}мейл"
+             r"|джи[\s,]{0,2}мэйл|мейл|мэйл|майл|маил|yandex|яндекс|inbox|инбокс|list|лист|bk|бк|rambler|рамблер|outlook"
+             r"|аутлук|icloud|айклауд|hotmail|хотмейл|хотмэйл)")
 _SPOKEN_EMAIL_RE = re.compile(
     rf"(?i)(?<![\w@.\-]){_PIECE}(?:{_SPOKEN_SEP}{_PIECE}){{0,5}}(?:[\s,]+{_AT_WORDS}[\s,]+|@[\s,]*)"
-    rf"(?:{_PIECE}(?:(?:{_DOT}{_PIECE})+|[\s,]+{_ENDINGS}\b)|{_SERVICES}\b)")
+    rf"(?:{_PIECE}(?:(?:{_DOT}{_PIECE})+|[\s,]+{_ENDINGS}\b)|{_SERVICES}\b(?:[\s,]+{_ENDINGS}\b)?)")
 # (and a written «@» with the rest said: «aidana.k@gmail точка com»)
 _AT_RE = re.compile(rf"(?i)(?<!\w){_AT_WORDS}(?!\w)|@")
 _LAST_DOT_RE = re.compile(r"(?i)[\s,]+(точка|нүкте)[\s.!]*$")
@@ -90,8 +91,17 @@ def find_pd(text: str, context: str = "", options: MaskOptions | None = None) ->
     tokens = pd_tokens(text)
     spans: list[PdSpan] = []
     spans += _emails(text)
+    # an address dictated in pieces: after a question for it, opening with «собака», or after a cue in the utterance
+    # itself («почта айгерим точка сапарова» — the rest in the next one)
     if (ctx_tokens and _email_asked(context, ctx_tokens, lex)) or _AT_OPENING_RE.match(text):
         spans += _email_answer(text)
+    else:   # (only right after the cue: «почта …, долг 18 450 тенге» keeps its sum)
+        cue = next((t for t in tokens if t.form in lex.email_questions), None)
+        if cue is not None:
+            spans += [s for s in _email_answer(text) if cue.end <= s.start <= cue.end + _AFTER_CUE_CHARS]
+            # (or an address's name written as one word, its domain said next: «почта saule.akhmet»)
+            local = _LOCAL_WRITTEN_RE.match(text, cue.end)
+            spans += [_span("email", text, local.start(1), local.end(1))] if local else []
     spans += _identifiers(text, tokens, ctx_tokens, lex, context)
     spans += _addresses(text, tokens, lex, asked=bool(ctx_tokens) and _asked_for_an_address(ctx_tokens, lex))
     keep = {_e(n) for name in options.keep_names for n in name.split()}
@@ -184,6 +194,7 @@ def _emails(text: str) -> list[PdSpan]:
 _AT_OPENING_RE = re.compile(rf"(?i)\W*{_AT_WORDS}[\s,]+(?:{_SERVICES}\b|{_ENDINGS}\b|\w+{_DOT}\w)")
 _ANSWER_WORD_RE = re.compile(r"[\w+-]+(?:\.[\w+-]+)*")
 _ANSWER_GAP_RE = re.compile(r"[\s,]*")
+_DECIMAL_RE = re.compile(r"\d+\.\d+")
 _SEP_WORD_RE = re.compile(rf"(?i){_SEPS}|{_AT_WORDS}|нижнее|{_SERVICES}|{_ENDINGS}")
 
 
@@ -203,7 +214,9 @@ def _email_answer(text: str) -> list[PdSpan]:
     for m in _ANSWER_WORD_RE.finditer(text):
         low = m.group().lower()
         joined = _ANSWER_GAP_RE.fullmatch(text, pos, m.start()) is not None
-        piece = bool(_SEP_WORD_RE.fullmatch(low) or _LETTER_RE.fullmatch(low) or "." in low or _local_word(low))
+        # (a decimal is no piece: «почта 18.5 тысяч долг» is a sum)
+        piece = not _DECIMAL_RE.fullmatch(low) and bool(
+            _SEP_WORD_RE.fullmatch(low) or _LETTER_RE.fullmatch(low) or "." in low or _local_word(low))
         if piece and joined and pieces:
             run_end, pieces = m.end(), pieces + 1
         else:
@@ -216,6 +229,8 @@ def _email_answer(text: str) -> list[PdSpan]:
     return found
 
 
+_LOCAL_WRITTEN_RE = re.compile(r"[\s,:-]{1,4}((?=[\w.]*[a-zA-Z])[a-zA-Z0-9]+(?:[._][a-zA-Z0-9]+)+)(?![\w.])")
+_AFTER_CUE_CHARS = 4   # an address dictated after a cue in the same utterance starts right after it («почта айгерим …»)
 _WORD_BEFORE_RE = re.compile(r"([^\W_]+)[\s,]+$")
 _LOCAL_WORDS = 3        # words said apart that may still be the address's name: «ай дана», «ерлан девяносто два»
 _LOCAL_PIECES = 12      # ...and letters, digits and number words said one by one: «у эс е эр один два три»

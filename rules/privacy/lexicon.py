@@ -83,6 +83,9 @@ class Lexicon:
     make_nouns: frozenset[str] = frozenset()
     short_surnames: frozenset[str] = frozenset()
     street_titles: frozenset[str] = frozenset()
+    person_words_after: frozenset[str] = frozenset()
+    possessed_words: frozenset[str] = frozenset()
+    name_question_forms: frozenset[str] = frozenset()
     memo: dict = field(default_factory=dict, repr=False)  # answers per word form, kept by the detectors
 
 
@@ -130,6 +133,9 @@ def lexicon() -> Lexicon:
             make_nouns=frozenset(norm(w) for w in data.get("make_nouns") or ()),
             short_surnames=frozenset(norm(w) for w in data.get("short_surnames") or ()),
             street_titles=frozenset(norm(w) for w in data.get("street_titles") or ()),
+            person_words_after=frozenset(norm(w) for w in data.get("person_words_after") or ()),
+            possessed_words=frozenset(norm(w) for w in data.get("possessed_words") or ()),
+            name_question_forms=frozenset(norm(w) for w in data.get("name_question_forms") or ()),
         )
     except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError) as e:
         raise PrivacyError(f"{LEXICON_FILE}: cannot load the personal-data lexicon ({e})") from e

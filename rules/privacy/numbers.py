@@ -8,7 +8,7 @@ parser), so that a run is judged by its length, its first digits and the cue
 words before it («лицевой счёт», «телефон»; «показания», «тенге» mean a value).
 
 Cost is linear in the text: the nearest cue before every token is found in one
-pass (``CueIndex``), not by looking back from each number.
+pass (``rules.privacy.cues.CueIndex``), not by looking back from each number.
 """
 from __future__ import annotations
 
@@ -17,14 +17,15 @@ import re
 from dataclasses import dataclass, replace
 
 from rules.numbers import KZ_AMBIGUOUS, KZ_SCALES, NUMBER_WORDS, SCALES, chain_digits, kinds, spelled_digits
+from rules.privacy.cues import CueIndex, _cue_kind, _meter_number, _meter_word, _number_word, _slashed_cue, _unit_after
 from rules.privacy.lexicon import ID_KINDS, Lexicon, PdSpan
 from rules.privacy.lexicon import analyse as _analyse
-from rules.text import Token, morph, tokenize
+from rules.text import Token, tokenize
 
 # Between the parts of one dictated number: spaces and these marks (not «.» or «:»,
 # which make dates and times, and not «и», which makes a decimal: «сто двадцать три и пять»).
 JOINERS = frozenset({"-", ",", "(", ")", "+", "/", "–", "—", "дробь", "тире", "слэш", "слеш", "сызықша", "сызық",
-                     "қиғаш"})   # the last: Kazakh «dash», «line», «slash» («қиғаш сызық»)
+                     "қиғаш", "бөлшек"})   # Kazakh «dash», «line», «slash» («қиғаш сызық»), «fraction»
 _MARKS_BETWEEN = 3   # marks in a row between two pieces of one number: «он бір, сызықша үш», «451, дробь, 12»
 # words said between two pieces of one number in one utterance («начинается на 44, потом 56 12»)
 _SAID_JOINERS = frozenset({"потом", "затем", "дальше", "далее"})
@@ -32,7 +33,15 @@ PLUS_WORDS = frozenset({"плюс"})
 # an identifier with letters or slashes: «ТЭ-1234», «12/345-ТЭ», «A123»
 # (the lookaheads keep plain numbers out at once: they are the number runs' business)
 # (dots inside, between letters and digits, belong to it: «ТВ7-04.1»)
-_CODE_RE = re.compile(r"(?:№\s*)?(?<![\w/.-])(?=[\w/-]*\d)(?=[\w/-]*(?:[^\W\d_]|/))[\w/-]+(?:\.[\w/-]+)*(?![\w/-])")
+# (and letters first, dots after them: «АТС.12.4471», «ЭЛ.04.77.12.36»)
+_CODE_RE = re.compile(r"(?:№\s*)?(?<![\w/.-])(?=[\w/.-]*\d)(?=[\w/.-]*(?:[^\W\d_]|/))[\w/-]+(?:\.[\w/-]+)*(?![\w/-])")
+# a number written with a decimal mark right after an identifier's or a meter's cue: «номер прибора учёта 1823.5501»
+# (a reading has its own cue: «показания 1823.55»)
+_DECIMAL_RE = re.compile(r"(?<![\w.,])\d+[.,]\d+(?![\w.,]*\d)")
+# ...and a date's or a time's shape right after the cue, or alone as the answer to a question for an identifier:
+# «лицевой счёт 12.05.19», «45:12:19» (a date has its own words: «договор от 12.05.2019»)
+_VERBS = frozenset({"VERB", "INFN", "PRTF", "PRTS", "GRND"})
+_DATE_SHAPE_RE = re.compile(r"(?<![\w.,:])\d{1,4}(?:[.:]\d{1,4}){1,3}(?![\w.,:]*\d)")
 
 
 @dataclass(frozen=True)
@@ -52,7 +61,10 @@ def pd_tokens(text: str) -> list[Token]:
     out: list[Token] = []
     for t in tokenize(text, marks=True):
         parts = t.form.split("-") if "-" in t.form and t.is_word else ()
-        if len(parts) < 2 or not all(p.isdigit() or p in NUMBER_WORDS for p in parts):
+        # (also a series' letters and a number word: «ТС-бес жүз алпыс» is «ТС» and 560…)
+        series = len(parts) == 2 and 0 < len(parts[0]) <= 3 and parts[0].isalpha() and parts[1] in NUMBER_WORDS \
+            and text[t.start:t.start + len(parts[0])].isupper()
+        if len(parts) < 2 or not (series or all(p.isdigit() or p in NUMBER_WORDS for p in parts)):
             out.append(t)
             continue
         pos = t.start
@@ -67,6 +79,8 @@ def pd_tokens(text: str) -> list[Token]:
 
 
 _MARK_FLAGS = tokenize("-", marks=True)[0].flags
+_WRITTEN_MARKS = frozenset({"-", "/", "–"})
+_DIGIT_PAIR_RE = re.compile(r"\d{1,2},\d{1,2}")
 
 
 def number_flags(tokens: list[Token]) -> list[bool]:
@@ -86,6 +100,11 @@ def number_flags(tokens: list[Token]) -> list[bool]:
             after = i + 1 < len(forms) and said[i + 1]
             if before and (after or forms[i - 1] in JOINERS):
                 out[i] = True
+        # the last piece of a dictation the recogniser wrote with commas, after a mark: «1,4,7-2,5,8-3,6»,
+        # «5,7,1,2/2,0» («3,6» alone would be a decimal)
+        if not out[i] and got[i] is not None and i > 1 and forms[i - 1] in _WRITTEN_MARKS and out[i - 2] \
+                and _DIGIT_PAIR_RE.fullmatch(f) and chain_digits(forms[i - 2]) is not None and "," in forms[i - 2]:
+            out[i] = True
         if not out[i] and f in KZ_AMBIGUOUS and i + 2 < len(forms) and forms[i + 1] in JOINERS \
                 and forms[i + 1][:1].isalpha() and said[i + 2]:
             out[i] = True   # «бес сызықша бір»: a mark said as a word, then a number
@@ -140,148 +159,6 @@ def _adjacent(text: str, a: Token, b: Token) -> bool:
     return gap.strip() == "" and "\n" not in gap
 
 
-class CueIndex:
-    """The kind of the nearest cue word among the last ``cue_window`` words before each token
-    (number words and marks do not count as words), computed once for the whole text."""
-
-    def __init__(self, tokens: list[Token], lex: Lexicon, is_num: list[bool], here: int = 0) -> None:
-        """``here``: the index where the utterance itself starts (the tokens before are what was said before it)."""
-        self._at: list[str | None] = []
-        words = 0                       # words seen so far
-        last_kind, last_at = None, -1   # the latest cue word and its word count
-        last_i = -1                     # ...and its index
-        used = False                    # a number has come after the latest cue
-        suspended = None                # an identifier cue a word naming the service interrupted
-        window = lex.cue_window
-        quals = lex.meter_qualifiers
-        service = False                 # inside «по отоплению», «за горячую воду» after an identifier's cue
-        clause = False                  # inside «, по которому долг,» after an identifier's cue
-        for i, (t, num) in enumerate(zip(tokens, is_num, strict=True)):
-            self._at.append(last_kind if words - last_at < window else None)
-            # a number counted by a unit after it («в 2019 году», «за 3 месяца») is no identifier: the cue waits on
-            # (judged at a number's last word: «две тысячи пятнадцатого года»)
-            used = used or (num and not (i + 1 < len(tokens) and is_num[i + 1]) and not _unit_after(tokens, i + 1, lex)
-                            and not (_ordinal(tokens, i + 1) and _unit_after(tokens, i + 2, lex)))
-            if t.form in _CLAUSE_MARKS:
-                clause = False
-            if num or not (t.form[:1].isalpha() or t.form == "№"):   # «№» may make a meter's cue
-                continue
-            words += 1
-            kind = "meter" if _meter_number(tokens, i, lex) else _slashed_cue(tokens, i) or _cue_kind(t, lex)
-            # an identifier's cue said in this utterance waits for its number
-            # (a word of the same utterance: «По какому договору оплата?» — «АТС 004512»; not «звоните» — «в прошлом
-            # месяце передавала 448»)
-            waiting = last_kind in (*ID_KINDS, "meter") and not used and (last_i >= here) == (i >= here)
-            # a word that says which meter or service is meant, before any number: «номер счётчика горячей воды
-            # 5001847» keeps the meter's cue; «договор на отопление номер 4512» the contract's once «номер» comes
-            qualifier = kind == "value" and not used and (t.form in quals or _analyse(t.form)[0] in quals)
-            # ...and said with a preposition («лицевой счёт по отоплению 445612», «договор на горячую воду 4512»)
-            # it names the service the identifier is for: the cue stands at once
-            service = qualifier and waiting and (service or (i > 0 and tokens[i - 1].form in lex.service_prepositions))
-            # a clause about the identifier said before its number: «лицевой счёт, по которому долг, 661204»
-            clause = clause or (waiting and _analyse(t.form)[0] in _RELATIVE)
-            if service or (waiting and kind == "value" and (clause or _weak_value(t, lex))):
-                # a word of time or payment said while an identifier's cue waits («лицевой счёт, одну минуту, …»,
-                # «договор от марта двадцатого года номер 784», «лицевой счёт для оплаты …»): no value of its own
-                kind = None
-            elif qualifier and last_kind == "meter":
-                kind = None
-            elif qualifier and last_kind in ID_KINDS:
-                suspended = last_kind
-            elif kind is None and suspended and last_kind == "value" and _number_word(t):
-                kind = suspended
-            if kind is not None:
-                suspended = suspended if qualifier else None
-                last_kind, last_at, last_i, used = kind, words, i, False
-        self._after = last_kind if words - last_at < window else None
-
-    def before(self, i: int) -> str | None:
-        return self._at[i] if i < len(self._at) else self._after
-
-
-def _cue_kind(t: Token, lex: Lexicon) -> str | None:
-    key = ("cue", t.form)
-    if key not in lex.memo:
-        lex.memo[key] = _cue_kind_uncached(t, lex)
-    return lex.memo[key]
-
-
-def _ordinal(tokens: list[Token], i: int) -> bool:
-    return i < len(tokens) and tokens[i].is_word and "Anum" in morph().parse(tokens[i].form)[0].tag
-
-
-# abbreviations written with a slash, the tokenizer's three tokens: «л/с» (лицевой счёт), «s/n», «с/н» (serial number)
-_SLASHED = {("л", "с"): "account", ("s", "n"): "meter", ("с", "н"): "meter"}
-
-
-def _slashed_cue(tokens: list[Token], i: int) -> str | None:
-    if i < 2 or tokens[i - 1].form != "/":
-        return None
-    return _SLASHED.get((tokens[i - 2].form, tokens[i].form))
-
-
-def _weak_value(t: Token, lex: Lexicon) -> bool:
-    return t.form in lex.weak_value_cues or _analyse(t.form)[0] in lex.weak_value_cues
-
-
-def _meter_word(t: Token, lex: Lexicon) -> bool:
-    return t.form in lex.meter_words or t.form.startswith(lex.meter_stems) or _analyse(t.form)[0] in lex.meter_words
-
-
-def _number_word(t: Token) -> bool:
-    return t.form in ("номер", "номера", "номеру", "номером", "№") or t.form.startswith(("нөмір", "нөмер"))
-
-
-_RELATIVE = frozenset({"который", "где", "куда"})
-_CLAUSE_MARKS = frozenset({",", ".", "?", "!", "—", "–", ";", ":"})
-_MODEL_TOKENS = 8   # tokens between a meter's name and «№»: its model with digits and marks («ВСКМ 90-15,»)
-
-
-def _meter_number(tokens: list[Token], i: int, lex: Lexicon) -> bool:
-    """«номер счётчика», «счётчик номер», «прибор учёта номер», «есептегіш нөмірі»: the word «номер» and a
-    meter's name next to each other (one word between at most, or two that are no cue: «номер на корпусе
-    счётчика», not «номер заявки по счётчику») — what follows is the meter's serial number, which identifies a
-    household as an account does, not a reading."""
-    t = tokens[i]
-    if _number_word(t):   # «номер счётчика», «счётчик СВК-15 номер …», «счётчик ВСКМ 90-15, № 04419781»
-        near = [tokens[k] for k in (i + 1, i + 2) if k < len(tokens)]
-        words, k = 0, i - 1
-        while k >= 0 and i - k <= _MODEL_TOKENS and words < 4:   # back over the meter's model, its digits and marks
-            near.append(tokens[k])
-            words += tokens[k].is_word
-            k -= 1
-        return any(_meter_word(x, lex) for x in near) or (
-            _plain_words_between(tokens, i, i + 3, lex) and _meter_word(tokens[i + 3], lex))
-    if _meter_word(t, lex):   # «номер счётчика», «счётчик № 0071125», «прибор учёта № 45678»
-        return any(_number_word(tokens[k]) for k in (i - 2, i - 1, i + 1, i + 2, i + 3) if 0 <= k < len(tokens)) \
-            or (_plain_words_between(tokens, i - 3, i, lex) and _number_word(tokens[i - 3]))
-    return False
-
-
-def _plain_words_between(tokens: list[Token], a: int, b: int, lex: Lexicon) -> bool:
-    """tokens[a] and tokens[b] exist and only words that are no cue stand between them."""
-    return a >= 0 and b < len(tokens) and all(x.is_word and _cue_kind(x, lex) is None for x in tokens[a + 1:b])
-
-
-def _cue_kind_uncached(t: Token, lex: Lexicon) -> str | None:
-    lemma = _analyse(t.form)[0]
-    # a compound written with a hyphen is judged by its last part too: «келісім-шарт», «келісім-шартымның»
-    last = t.form.rsplit("-", 1)[-1] if "-" in t.form[1:] and t.is_word else ""
-    for kind in (*ID_KINDS, "meter", "value"):
-        stems = lex.cue_stems.get(kind, ())
-        if t.form in lex.cues[kind] or lemma in lex.cues[kind] or t.form.startswith(stems) \
-                or (kind != "value" and len(last) > 2 and last.startswith(stems)):
-            return kind
-    return None
-
-
-def _unit_after(tokens: list[Token], i: int, lex: Lexicon) -> bool:
-    if i >= len(tokens) or not tokens[i].is_word:
-        return False
-    t = tokens[i]
-    return t.form in lex.units or _analyse(t.form)[0] in lex.units
-
-
 def _classify(digits: str, plus: bool, cue: str | None) -> str:
     if cue in ID_KINDS:
         return cue
@@ -305,7 +182,31 @@ def identifiers(text: str, tokens: list[Token], ctx: list[Token], lex: Lexicon, 
     cue_here = CueIndex(tokens, lex, is_num)
     going_on = _dictation_going_on(ctx_text, ctx, is_num_both[:len(ctx)], cue_with_ctx, lex) if ctx_text else None
     found = _numbers(text, tokens, len(ctx), is_num, cue_with_ctx, cue_here, lex, going_on)
-    return found + _codes(text, tokens, len(ctx), cue_with_ctx, lex, is_num)
+    return found + _codes(text, tokens, len(ctx), cue_with_ctx, lex, is_num) \
+        + _series_said(text, tokens, len(ctx), cue_with_ctx, lex)
+
+
+_SERIES_WORDS = frozenset({"серия", "серии", "серию", "сериясы", "серийная"})
+
+
+def _series_said(text: str, tokens: list[Token], n_ctx: int, cues: CueIndex, lex: Lexicon) -> list[PdSpan]:
+    """A series said apart from the number, after the word «серия», with an identifier's cue about: «договор серия
+    АБ номер 004512», «номер договора 4512, серия ТС»."""
+    found = []
+    for i, t in enumerate(tokens[:-1]):
+        if t.form not in _SERIES_WORDS:
+            continue
+        cue = cues.before(n_ctx + i)
+        if cue not in ID_KINDS and cue != "meter":
+            continue
+        j = i + 1
+        while j < len(tokens) and j - i <= _SERIES_TOKENS and (
+                _series_letter(text, tokens[j], lex) or tokens[j].form in _HYPHENS):
+            j += 1
+        if j > i + 1:
+            found.append(PdSpan(cue if cue in ID_KINDS else "number", tokens[i + 1].start, tokens[j - 1].end,
+                                text[tokens[i + 1].start:tokens[j - 1].end]))
+    return found
 
 
 # words after a number read back that ask for the rest of it
@@ -319,8 +220,13 @@ def _dictation_going_on(ctx_text: str, ctx: list[Token], is_num: list[bool], cue
     """The kind of identifier that what was said just before ends in dictating («… восемь семьсот один двести
     тридцать»), or None: the next utterance's first number goes on with it, however short («сорок пять»)."""
     runs = number_runs(ctx, ctx_text, is_num)
-    if not runs:
-        return None
+    if not runs or _asks_for_the_rest(ctx, runs[-1].last + 1):
+        # the operator asks for the rest and says no number («Так, дальше?», «Иә, әрі қарай?», «Дробь сколько?»):
+        # whatever was dictated before that, the next number goes on with it
+        if not _asks_for_the_rest(ctx, runs[-1].last + 1 if runs else 0):
+            return None
+        cue = cues.before(len(ctx))
+        return None if cue == "value" else cue if cue in ID_KINDS else "number"
     last = runs[-1]
     tail = [t for t in ctx[last.last + 1:] if t.form[:1].isalpha()]
     if any(t.form not in _GOING_ON and t.form not in _ASK_MORE and t.form not in _READ_BACK
@@ -342,6 +248,20 @@ def _dictation_going_on(ctx_text: str, ctx: list[Token], is_num: list[bool], cue
     return None
 
 
+def _asks_for_the_rest(ctx: list[Token], after: int) -> bool:
+    """The last sentence said before, from ``after`` on, is fillers and a word asking for more of a number only:
+    «Так, дальше?», «Продолжайте.», «Иә, әрі қарай?», or a mark said as a word and a question: «Дробь сколько?»."""
+    start = len(ctx)
+    while start > after and (ctx[start - 1].form not in _ENDS or start == len(ctx)):
+        start -= 1
+    words = [t.form for t in ctx[start:] if t.form[:1].isalpha()]
+    ask = any(w in _ASK_MORE or w in _READ_BACK for w in words) or (
+        any(w in JOINERS for w in words) and any(w in _HOW_MUCH for w in words))
+    return ask and all(w in _GOING_ON or w in _ASK_MORE or w in _READ_BACK or w in JOINERS or w in _HOW_MUCH
+                       for w in words)
+
+
+_HOW_MUCH = frozenset({"сколько", "какая", "какой", "какое", "қанша", "қандай"})
 _PIECE_DIGITS = 2   # the digits a piece of a number dictated in parts has at least («сорок пять» — «шестьдесят семь»)
 # words of an operator who reads a piece back and waits for the rest
 _READ_BACK = frozenset({"слушаю", "записываю", "пишу", "продолжайте", "так", "угу", "ага", "жазып", "тыңдап"})
@@ -375,7 +295,15 @@ def _numbers(text: str, tokens: list[Token], n_ctx: int, is_num: list[bool], cue
             b = _letters_after(text, tokens, run.last, lex, b, True)   # «сорок один дробь Б»
             found.append(PdSpan(going_on, a, b, text[a:b]))
             continue
-        if n < lex.mask_digits_with_cue or (tokens[run.last].form in _SCALE_WORDS and n < 10):
+        # a short number right after «№»/«номер» with an identifier's cue is one too: «договор № 45 от 2019 года»
+        numbered = n >= _PIECE_DIGITS and run.first > 0 \
+            and cue_with_ctx.before(n_ctx + run.first) in (*ID_KINDS, "meter") \
+            and (_number_word(tokens[run.first - 1]) or (   # «номер договора 45», «шарт нөмірі 45»
+                run.first > 1 and _number_word(tokens[run.first - 2]) and _cue_kind(tokens[run.first - 1], lex)))
+        # ...and so is a bare answer to a question for one: «Номер договора?» — «Сорок пять.»
+        numbered = numbered or (n >= _PIECE_DIGITS and n_ctx > 0 and cue_with_ctx.before(n_ctx) in (*ID_KINDS, "meter")
+                                and cue_here.before(run.first) is None and _bare_answer(tokens, run, lex))
+        if (n < lex.mask_digits_with_cue and not numbered) or (tokens[run.last].form in _SCALE_WORDS and n < 10):
             continue   # «12 тысяч», «бес мың»: a round amount ends in thousands, an identifier never does
         cue = cue_with_ctx.before(n_ctx + run.first)
         if n < 10 and cue not in ID_KINDS and cue != "meter" \
@@ -395,6 +323,12 @@ def _numbers(text: str, tokens: list[Token], n_ctx: int, is_num: list[bool], cue
             mask = not unit
         else:
             mask = n >= lex.mask_digits_without_value_cue and cue != "value" and not unit
+        first = tokens[run.first].start
+        if n >= _SERIAL_DIGITS and not unit and cue not in ID_KINDS and _meter_named_before(tokens, run.first, lex):
+            mask, cue = True, "meter"   # a meter's name, then six digits or more: its serial («счётчик … 0451209»)
+        if not mask and n >= lex.mask_digits_without_value_cue and not unit \
+                and _letters_before(text, tokens, run.first, lex, first, False) < first:
+            mask = True   # a series written before a serial's digits, whatever cue: «счётчик WM 44 01 77»
         if mask:
             a, b = tokens[run.first].start, tokens[run.last].end
             # a series' letters: «ТЭ 1287 дробь 3», «ВСГ 0184532», «бэ ка 045781» (letters' names after a cue only)
@@ -404,6 +338,38 @@ def _numbers(text: str, tokens: list[Token], n_ctx: int, is_num: list[bool], cue
             b = _letters_after(text, tokens, run.last, lex, b, spoken, near)
             found.append(PdSpan(_classify(run.digits, run.plus, cue), a, b, text[a:b]))
     return found
+
+
+_SERIAL_DIGITS = 6   # a reading said after a meter's name has its own word («показывает», «показания»)
+_NAME_TO_SERIAL = 4   # words between a meter's name and its serial: «на счётчике горячей воды написано …»
+
+
+def _meter_named_before(tokens: list[Token], i: int, lex: Lexicon) -> bool:
+    """A meter's name said a few words before ``tokens[i]`` with no reading's word («показания», «показывает»), no
+    verb and no number between."""
+    words = 0
+    for k in range(i - 1, max(-1, i - 3 * _NAME_TO_SERIAL), -1):
+        t = tokens[k]
+        if t.form in _ENDS or t.is_digits:
+            return False
+        if not t.is_word:
+            continue
+        if _meter_word(t, lex):   # (not «показания счётчика 451209»: the meter's reading)
+            return not (k > 0 and tokens[k - 1].is_word and _cue_kind(tokens[k - 1], lex) == "value"
+                        and not _meter_word(tokens[k - 1], lex))
+        words += 1
+        lemma, pos, _, _ = _analyse(t.form)
+        kind = _cue_kind(t, lex)
+        if words > _NAME_TO_SERIAL or pos == "VERB" or (kind is not None and not (
+                kind == "value" and (t.form in lex.meter_qualifiers or lemma in lex.meter_qualifiers))):
+            return False
+    return False
+
+
+def _bare_answer(tokens: list[Token], run: NumberRun, lex: Lexicon) -> bool:
+    """The utterance is the number and fillers or marks only: «Сорок пять.», «Да, 45.»"""
+    return all(t.form in _GOING_ON or t.form in _READ_BACK or not t.form[:1].isalpha()
+               for k, t in enumerate(tokens) if not run.first <= k <= run.last)
 
 
 _AFTER_WORDS = 5   # words after a number in which its cue may still come («4518 — это номер договора»)
@@ -444,13 +410,15 @@ _SERIES_TOKENS = 4
 _WORD_LETTERS = frozenset("авикосуя")
 _ENDS = frozenset({".", "?", "!", "…"})   # one-letter Russian words («а», «в», «и»...)
 # between a series' letters and its digits: a mark, or the mark said as a word («АТС дробь 5512», «ТЭ тире 45»)
-_HYPHENS = frozenset({"-", "–", "/", "дробь", "тире", "слэш", "слеш", "сызықша", "сызық"})
+_HYPHENS = frozenset({"-", "–", "/", "дробь", "тире", "слэш", "слеш", "сызықша", "сызық", "бөлшек"})
 
 
 def _series_letter(text: str, t: Token, lex: Lexicon, spoken: bool = True, near: bool = True) -> bool:
     """A token that is a series' letters, not a word: written in capitals («ТЭ», «ВСГ», «А»), in Latin letters
     («KS»), or a letter's Russian name («бэ», «ка», «эс»); never a cue word («ИИН», «ЛС»)."""
     raw = text[t.start:t.end]
+    if spoken and "-" in t.form and all(p in lex.letter_names for p in t.form.split("-")):
+        return True   # letters' names joined by a hyphen: «Эн-эс сорок, тире, ноль девять»
     if not t.is_word or len(raw) > 4 or not raw.isalpha() or _cue_kind(t, lex) is not None or _number_word(t):
         return False
     if len(t.form) == 1 and t.form in _WORD_LETTERS:   # «В 801-555-1234», «а 5567123»: a word, not a letter
@@ -480,6 +448,9 @@ def _letters_before(text: str, tokens: list[Token], first: int, lex: Lexicon, a:
         t = tokens[i]
         if not _adjacent(text, t, right) or taken >= _SERIES_TOKENS or _slashed_cue(tokens, i):
             break   # (nor the cue written with a slash: «S/N 4512»)
+        if t.form == "," and spoken and not taken:   # «Эм эн, сорок семь, ноль восемь»: a comma after the letters
+            right = t
+            continue
         if t.form not in _HYPHENS:
             # (one capital letter mid-sentence after a cue is a letter, not «а»/«в»: «по договору А 45 12 Б»)
             raw = text[t.start:t.end]
@@ -525,8 +496,30 @@ def _codes(text: str, tokens: list[Token], n_ctx: int, cues: CueIndex, lex: Lexi
         if not (re.search(r"[^\W\d_]", code) or "/" in code):
             continue  # plain digits are the number runs' business
         cue = cues.before(n_ctx + bisect.bisect_left(starts, m.start()))
-        if cue is None:   # the cue said after the code: «А-12/0345 — это номер договора»
+        if cue is None and sum(c.isdigit() for c in code) >= lex.mask_digits_with_cue:   # «А-12/0345 — это номер …»
             cue = _cue_after(tokens, bisect.bisect_left(starts, m.end()), lex, is_num)
-        if cue in ID_KINDS or cue == "meter":   # a meter's serial: «номер прибора учёта А-5567123»
+        # letters and a serial's digits are an identifier whatever was said before («новый счётчик ПУ-443018»): a
+        # model has fewer digits («СГВ-15», «ВСКМ 90-15»), and a reading or a sum no letters
+        serial = sum(c.isdigit() for c in code) >= lex.mask_digits_without_value_cue and re.search(r"[^\W\d_]", code)
+        if cue in ID_KINDS or cue == "meter" or serial:   # a meter's serial: «номер прибора учёта А-5567123»
+            found.append(PdSpan(cue if cue in ID_KINDS else "number", m.start(), m.end(), m.group()))
+    for m in _DATE_SHAPE_RE.finditer(text):
+        i = bisect.bisect_left(starts, m.start())
+        if sum(c.isdigit() for c in m.group()) < lex.mask_digits_without_value_cue or i >= len(tokens) \
+                or tokens[i].start != m.start() or is_num[i] or _DECIMAL_RE.fullmatch(m.group()):
+            continue
+        cue = cues.before(n_ctx + i)
+        right_after = i > 0 and (_number_word(tokens[i - 1]) or (   # (not a verb: «звонила 12.11.2026» is a date)
+            _cue_kind(tokens[i - 1], lex) in (*ID_KINDS, "meter") and _analyse(tokens[i - 1].form)[1] not in _VERBS))
+        alone = all(not t.form[:1].isalnum() or t.form in _GOING_ON for k, t in enumerate(tokens) if k != i)
+        if (cue in ID_KINDS or cue == "meter") and (right_after or (alone and n_ctx > 0)):
+            found.append(PdSpan(cue if cue in ID_KINDS else "number", m.start(), m.end(), m.group()))
+    for m in _DECIMAL_RE.finditer(text):
+        i = bisect.bisect_left(starts, m.start())
+        if sum(c.isdigit() for c in m.group()) < lex.mask_digits_without_value_cue or i >= len(tokens) \
+                or tokens[i].start != m.start() or is_num[i]:
+            continue
+        cue = cues.before(n_ctx + i)
+        if cue in ID_KINDS or cue == "meter":
             found.append(PdSpan(cue if cue in ID_KINDS else "number", m.start(), m.end(), m.group()))
     return found

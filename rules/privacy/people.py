@@ -172,7 +172,13 @@ def _sure_name(t: Token, lex: Lexicon, guess: bool = True) -> bool:
         return False
     _, _, name, known = _analyse(t.form)
     # pymorphy3 guesses unknown words too; a short unknown word («алтс») is more often an abbreviation
-    return (name >= 0.5 and (known or (guess and len(t.form) >= 5))) or _kz_name(t.form, lex)
+    return (name >= 0.5 and (known or (guess and len(t.form) >= 5))) or _kz_name(t.form, lex) \
+        or (not known and _RU_PATRONYMIC.search(t.form) is not None) \
+        or ("-" in t.form[1:-1] and all(_listed(p, lex.names) or _analyse(p)[2] >= 0.5 for p in t.form.split("-")))
+
+
+# a Russian patronymic the dictionary does not know, whatever the case it is written in: «БОЛАТОВНА», «Ержанович»
+_RU_PATRONYMIC = re.compile(r"^[а-яё]{3,}(?:овна|евна|ична|ович|евич)(?:а|у|ем|ом|е|ой|ы)?$")
 
 
 def _maybe_name(t: Token, lex: Lexicon, guess: bool = True) -> bool:
@@ -184,6 +190,20 @@ def _maybe_name(t: Token, lex: Lexicon, guess: bool = True) -> bool:
     return ((known and name >= 0.05) or (guess and not known) or _kz_name(t.form, lex)
             or _kz_spelled_name(t.form, lex)) and (pos not in STOP_POS or bool(_KZ_LETTERS.intersection(t.form))
                                                    or (not known and name >= 0.3))
+
+
+_CUE_AFTER = frozenset({"фамилия", "имя", "отчество", "тегім", "есімім", "атым"})
+_ME = frozenset({"я", "мы", "мен", "менмін"})
+_POSSESSIVES = frozenset({"менің", "сіздің", "оның", "біздің", "ваша", "ваше", "его", "её", "ее", "их", "наша"})
+
+
+def _cue_follows(tokens: list[Token], i: int) -> bool:
+    """A name's cue said right after a word: «фамилия», «менің тегім», «это я» ending the sentence."""
+    k = i + 1 if i < len(tokens) and tokens[i].form in ("моя", "менің", "-", "—") else i
+    if k < len(tokens) and tokens[k].form in _CUE_AFTER:
+        return True
+    return k + 1 < len(tokens) and tokens[k].form in ("это", "бұл") and tokens[k + 1].form in _ME \
+        and (k + 2 == len(tokens) or tokens[k + 2].form in _SENTENCE_END | {","})
 
 
 def _common_word(t: Token, lex: Lexicon) -> bool:
@@ -306,11 +326,14 @@ def asked_for_a_name(ctx: list[Token], lex: Lexicon, last_words: int = 8) -> boo
     while start and ctx[start - 1].form not in _SENTENCE_END:
         start -= 1
     words = [t for t in ctx[start:end] if t.form[:1].isalpha()][-last_words:]
-    return any(w in lex.name_questions or _analyse(w)[0] in lex.name_questions
+    return any(w in lex.name_questions or w in lex.name_question_forms or _analyse(w)[0] in lex.name_questions
                for t in words for w in t.form.split("-"))   # «аты-жөніңіз» is one token
 
 
 _AND = frozenset({"мен", "және", "и", "бен", "пен"})
+# a Russian adverb or pronoun written with a hyphen («по-другой», «как-то», «кое-где»): no surname
+_HYPHENATED_WORD = re.compile(r"^(?:по|как|кое|кое-как|во)-|-(?:то|нибудь|либо|таки)$")
+_GENITIVE = ("ның", "нің", "дың", "дің", "тың", "тің")
 _SYLLABLE_NAME = 4   # letters of a Korean or Chinese name's syllable written apart: «Сук», «Чоль»
 _PATRONYMIC_WORDS = frozenset({"ұлы", "улы", "қызы", "кызы", "оглы", "оглу", "гызы"})
 _ANSWER_SKIP = frozenset({"да", "ага", "на", "это", "я", "а"})
@@ -367,6 +390,19 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
                 and not _not_name(t, lex) and len(t.form) >= 3 \
                 and (_kz_name(t.form, lex) or _kz_spelled_name(t.form, lex) or _maybe_name(t, lex, guess_ru[i])):
             is_name[i] = True
+    # a Kazakh name before a word only a person has: «Қанат екеуміз» (Kanat and I), «Әлиханның үйі» (Alikhan's house)
+    for i, t in enumerate(tokens[:-1]):
+        nxt = tokens[i + 1].form
+        if alpha[i] and not is_name[i] and not kept(t) and not _not_name(t, lex) \
+                and (_kz_name(t.form, lex) or _kz_spelled_name(t.form, lex)) \
+                and (nxt in lex.person_words_after or (t.form.endswith(_GENITIVE) and nxt in lex.possessed_words)):
+            is_name[i] = True
+    # a listed name right after a finite verb: «звонила нұрлан», «сказала Айгүл» (the subject said after its verb)
+    for i in range(1, n):
+        t = tokens[i]
+        if alpha[i] and not is_name[i] and not kept(t) and _finite_verb(tokens[i - 1]) and not _not_name(t, lex) \
+                and (_kz_name(t.form, lex) or _kz_spelled_name(t.form, lex)):
+            is_name[i] = True
     # a listed name before «мен», «және», «и» and another name: «Дәурен мен Асқар»
     for i, t in enumerate(tokens[:-2]):
         if alpha[i] and not is_name[i] and not kept(t) and tokens[i + 1].form in _AND and is_name[i + 2] \
@@ -391,7 +427,7 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
                 or (beside and cased and _capitalised(text, t) and not _not_name(t, lex)
                     and (t.form in lex.short_surnames or (not _analyse(t.form)[3] and guess[i]))) \
                 or (beside and not cased and guess_ru[i] and not _analyse(t.form)[3] and not _not_name(t, lex)
-                    and len(t.form) >= 4):   # lowercase text: «госпожа фризен ольга»
+                    and len(t.form) >= 4 and not _HYPHENATED_WORD.search(t.form)):   # «госпожа фризен ольга»
             is_name[i] = True
     # a Kazakh patronymic after a word that may be a name makes both one, whatever the case: «нұржан серікұлы»
     for i in range(1, n):
@@ -399,6 +435,16 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
                 and _KZ_PATRONYMIC.search(tokens[i].form) and not kept(tokens[i - 1]) \
                 and (_kz_name(tokens[i - 1].form, lex) or _kz_spelled_name(tokens[i - 1].form, lex)):
             is_name[i - 1] = is_name[i] = True
+    # the cue said after the name, opening a sentence: «Фризен фамилия, Ирина Генриховна», «шин фамилия», «гуля это
+    # я», «Сапарова менің тегім» (a word the dictionary knows only as something else is none: «Ваша фамилия?»)
+    for i in range(n - 1):
+        if alpha[i] and not is_name[i] and not kept(tokens[i]) and (i == 0 or tokens[i - 1].form in _SENTENCE_END) \
+                and _cue_follows(tokens, i + 1) and not _cue_word(tokens[i], lex) and not _not_name(tokens[i], lex) \
+                and tokens[i].form not in _CUE_SKIP and tokens[i].form not in _POSSESSIVES \
+                and (tokens[i].form in lex.short_surnames or not _common_word(tokens[i], lex)) \
+                and (_analyse(tokens[i].form)[1] not in STOP_POS or not _analyse(tokens[i].form)[3]):
+            is_name[i] = True
+
     def take_after_cue(j: int, skip: frozenset[str]) -> None:
         while j < n and tokens[j].form in skip and not is_name[j]:
             j += 1
