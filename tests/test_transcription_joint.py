@@ -27,6 +27,11 @@ class FakeWhisper:
             raise RuntimeError("decoder broke")
         return [(float(w[0, 0]), tuple(p)) for w, p in zip(windows, prompts, strict=True)]
 
+    def align(self, features, start_sequence, text_tokens, num_frames, **options):
+        windows = np.asarray(features)
+        self.calls.append((len(windows), {"align": tuple(start_sequence), **options}))
+        return [(float(w[0, 0]), tuple(t), n) for w, t, n in zip(windows, text_tokens, num_frames, strict=True)]
+
 
 def _asks(batcher: Batcher, requests: list[tuple[list[float], list[int], dict]]) -> list:
     """Each request (window values, prompt, options) from a thread of its own; each thread's answer."""
@@ -67,6 +72,39 @@ def test_windows_of_several_calls_go_through_one_generate_and_come_back_to_their
     assert sorted(n for n, _ in model.calls) == sorted(generate_calls)
     for (values, prompt, _), answer in zip(requests, got, strict=True):
         assert answer == [(v, tuple(prompt)) for v in values]
+
+
+@pytest.mark.parametrize("frames, generate_too, calls", [
+    ([[100, 200], [300]], False, [3]),        # the word timestamps of three windows of two calls: one align
+    ([150, 300], False, [3]),                 # one frame count for all of a call's windows (the plain decoder's)
+    ([[100, 200], [300]], True, [3, 1]),      # aligns and a decode at once: the aligns together, the decode apart
+])
+def test_word_timestamps_of_several_calls_are_aligned_together(frames, generate_too, calls):
+    model = FakeWhisper()
+    batcher = Batcher(model, members=2 + generate_too)
+    got: list = [None] * (2 + generate_too)
+    windows = [[1.0, 2.0], [3.0]]
+
+    def ask(k: int) -> None:
+        try:
+            if k == 2:
+                got[k] = batcher.generate(np.ones((1, 2, 3), np.float32), [[7]])
+                return
+            features = np.stack([np.full((2, 3), v, np.float32) for v in windows[k]])
+            tokens = [[int(v) * 10] for v in windows[k]]
+            got[k] = batcher.align(features, [50258], tokens, frames[k], median_filter_width=7)
+        finally:
+            batcher.leave()
+
+    threads = [threading.Thread(target=ask, args=(k,)) for k in range(len(got))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert sorted(n for n, _ in model.calls) == sorted(calls)
+    for k in (0, 1):
+        n = frames[k] if isinstance(frames[k], list) else [frames[k]] * len(windows[k])
+        assert got[k] == [(v, (int(v) * 10,), f) for v, f in zip(windows[k], n, strict=True)]
 
 
 def test_a_broken_decode_is_each_waiting_calls_error():
