@@ -908,6 +908,11 @@ def test_a_number_after_a_cue_whatever_its_shape_and_address_parts(context, text
     # one number after a street named for a person, opening a sentence
     ("", "Гагарина 45, горячей воды нет", "[адрес], горячей воды нет"),
     ("", "Ахметова 45 лет", "[ФИО] 45 лет"),
+    # a list of meters: the next meter's qualifier after a comma keeps the meter's cue; a unit still makes a quantity
+    ("", "номера счётчиков: кухня 771204, ванная 771209", "номера счётчиков: кухня [номер], ванная [номер]"),
+    ("", "номер счётчика горячей 4471, холодной 4472", "номер счётчика горячей [номер], холодной [номер]"),
+    ("", "номер счётчика 451209, горячая вода 123 куба", "номер счётчика [номер], горячая вода 123 куба"),
+    ("", "номер счётчика 451209, а показания горячей 1234", "номер счётчика [номер], а показания горячей 1234"),
 ])
 def test_streets_with_words_between_and_read_backs(context, text, masked):
     assert mask_text(text, context)[0] == masked

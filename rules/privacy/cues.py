@@ -37,6 +37,12 @@ class CueIndex:
             if num or not (t.form[:1].isalpha() or t.form == "№"):   # «№» may make a meter's cue
                 continue
             words += 1
+            # a list of meters: «номера счётчиков: горячей воды 451209, холодной 451210» — after a serial, the next
+            # meter's qualifier, said after a comma or «и»/«а», keeps the meter's cue for the next number
+            if used and last_kind == "meter" and i > 0 and tokens[i - 1].form in _LIST_MARKS \
+                    and (t.form in quals or _analyse(t.form)[0] in quals):
+                used, last_at = False, words
+                continue
             kind = "meter" if _meter_number(tokens, i, lex) else _slashed_cue(tokens, i) or _cue_kind(t, lex)
             # an identifier's cue said in this utterance waits for its number
             # (a word of the same utterance: «По какому договору оплата?» — «АТС 004512»; not «звоните» — «в прошлом
@@ -105,6 +111,7 @@ def _number_word(t: Token) -> bool:
 
 
 _RELATIVE = frozenset({"который", "где", "куда"})
+_LIST_MARKS = frozenset({",", ";", "и", "а", "ал", "және"})
 _CLAUSE_MARKS = frozenset({",", ".", "?", "!", "—", "–", ";", ":"})
 def _other_cue(t: Token, lex: Lexicon) -> bool:
     """A cue word that is not part of how a meter is described («марки», «горячей воды»): «заявка», «лицевой»."""
