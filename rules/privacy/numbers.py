@@ -428,6 +428,13 @@ def _series_letter(text: str, t: Token, lex: Lexicon, spoken: bool = True, near:
 
 
 _VOWELS = frozenset("аеёиоуыэюя")
+_FUNCTION_POS = frozenset({"PREP", "CONJ", "PRCL", "NPRO", "ADJF", "ADVB", "INTJ", "PRED", "VERB", "INFN", "NUMR"})
+
+
+def _right_after_cue(tokens: list[Token], i: int, lex: Lexicon) -> bool:
+    """``tokens[i]`` follows an identifier's or a meter's cue word or «номер» at once."""
+    prev = tokens[i - 1]
+    return prev.is_word and (_number_word(prev) or _meter_word(prev, lex) or _cue_kind(prev, lex) in ID_KINDS)
 
 
 def _lowercase_series(t: Token, near: bool = True) -> bool:
@@ -456,7 +463,13 @@ def _letters_before(text: str, tokens: list[Token], first: int, lex: Lexicon, a:
             # (one capital letter mid-sentence after a cue is a letter, not «а»/«в»: «по договору А 45 12 Б»)
             raw = text[t.start:t.end]
             capital = spoken and len(raw) == 1 and raw.isupper() and i > 0 and tokens[i - 1].form not in _ENDS
-            if not (capital or _series_letter(text, t, lex, spoken, near)):
+            # (any one letter right after «номер»/«№»: «договор номер а 22 тире 1547»)
+            numbered = spoken and len(raw) == 1 and raw.isalpha() and i > 0 and _number_word(tokens[i - 1])
+            # (and up to three lowercase letters right after the cue, no function word: «номер договора ип 3311»)
+            numbered = numbered or (spoken and near and 1 < len(raw) <= 3 and raw.isalpha() and i > 0
+                                    and not _KZ_ONLY.intersection(t.form) and _right_after_cue(tokens, i, lex)
+                                    and _analyse(t.form)[1] not in _FUNCTION_POS)
+            if not (capital or numbered or _series_letter(text, t, lex, spoken, near)):
                 break
             a, taken = t.start, taken + 1
         right = t

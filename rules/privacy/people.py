@@ -426,6 +426,8 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
                     and _capitalised_mid_sentence(text, tokens, i) and not _not_name(t, lex)) \
                 or (beside and cased and _capitalised(text, t) and not _not_name(t, lex)
                     and (t.form in lex.short_surnames or (not _analyse(t.form)[3] and guess[i]))) \
+                or (beside and not cased and t.form in lex.short_surnames and not _not_name(t, lex)
+                    and i + 1 < n and is_name[i + 1]) \
                 or (beside and not cased and guess_ru[i] and not _analyse(t.form)[3] and not _not_name(t, lex)
                     and len(t.form) >= 4 and not _HYPHENATED_WORD.search(t.form)):   # «госпожа фризен ольга»
             is_name[i] = True
