@@ -915,10 +915,11 @@ def test_a_number_after_a_cue_whatever_its_shape_and_address_parts(context, text
     ("", "номер счётчика 451209, а показания горячей 1234", "номер счётчика [номер], а показания горячей 1234"),
     # lowercase: one letter after «номер», up to three letters right after the cue (no function word), a short
     # surname before a name
-    ("", "договор номер б 17 тире 2290", "договор номер [договор]"),
+    ("", "договор номер а 17 тире 2290", "договор номер [договор]"),
     ("", "номер договора ао 5521 слэш 3", "номер договора [договор]"),
     ("", "номер договора у меня 5521", "номер договора у меня [договор]"),
-    ("", "это ли наталья, соседка", "это [ФИО], соседка"),
+    ("", "это ни ольга, соседка", "это [ФИО], соседка"),
+    ("", "ем галина сергеевна", "[ФИО]"),
 ])
 def test_streets_with_words_between_and_read_backs(context, text, masked):
     assert mask_text(text, context)[0] == masked
