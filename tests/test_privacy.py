@@ -920,6 +920,10 @@ def test_a_number_after_a_cue_whatever_its_shape_and_address_parts(context, text
     ("", "номер договора у меня 5521", "номер договора у меня [договор]"),
     ("", "это ни ольга, соседка", "это [ФИО], соседка"),
     ("", "ем галина сергеевна", "[ФИО]"),
+    # initials written without dots after a name
+    ("", "абонент сейткали д м", "абонент [ФИО]"),
+    ("", "жаксылыков е оплатил в кассе", "[ФИО] оплатил в кассе"),
+    ("", "ахметов а в квартире холодно", "[ФИО] а в квартире холодно"),
 ])
 def test_streets_with_words_between_and_read_backs(context, text, masked):
     assert mask_text(text, context)[0] == masked

@@ -106,10 +106,25 @@ def _initials(text: str, tokens: list[Token], first: int, last: int) -> tuple[in
     k = last + 1
     while k <= last + 2 * _INITIALS and initial(k):
         b, k = tokens[k].end, k + 2
+    if b == tokens[last].end:   # initials written without dots: «ахметов а б», «тен в г», «исламов м оплатил»
+        k = last + 1
+        letters = [j for j in range(k, min(len(tokens), k + _INITIALS)) if _bare_letter(text, tokens, j)]
+        run = letters if letters == list(range(k, k + len(letters))) else []
+        if run and any(tokens[j].form not in _ONE_LETTER_WORDS for j in run):   # («ахметов а в квартире»: words)
+            b = tokens[run[-1]].end
     k = first - 2
     while k >= first - 2 * _INITIALS and initial(k):
         a, k = tokens[k].start, k - 2
     return a, b
+
+
+_ONE_LETTER_WORDS = frozenset({"и", "в", "с", "у", "к", "о", "а", "я", "ж"})
+
+
+def _bare_letter(text: str, tokens: list[Token], j: int) -> bool:
+    t = tokens[j]
+    return t.is_word and t.end - t.start == 1 and text[t.start].isalpha() and (j + 1 == len(tokens) or not (
+        tokens[j + 1].is_digits or tokens[j + 1].form in ("-", "/")))   # («Иванов А-12»: a code, not an initial)
 
 
 def _cue_word(t: Token, lex: Lexicon) -> bool:
