@@ -304,6 +304,9 @@ def _numbers(text: str, tokens: list[Token], n_ctx: int, is_num: list[bool], cue
         # ...and so is a bare answer to a question for one: «Номер договора?» — «Сорок пять.»
         numbered = numbered or (n >= _PIECE_DIGITS and n_ctx > 0 and cue_with_ctx.before(n_ctx) in (*ID_KINDS, "meter")
                                 and cue_here.before(run.first) is None and _bare_answer(tokens, run, lex))
+        if n == 4 and not numbered and _YEAR_RE.fullmatch(run.digits) and run.first > 0 \
+                and tokens[run.first - 1].form in _YEAR_PREPOSITIONS:
+            continue   # a year after «в», «с», «до»: «поверка была в 2021» (not «номер договора 2021»)
         if (n < lex.mask_digits_with_cue and not numbered) or (tokens[run.last].form in _SCALE_WORDS and n < 10):
             continue   # «12 тысяч», «бес мың»: a round amount ends in thousands, an identifier never does
         cue = cue_with_ctx.before(n_ctx + run.first)
@@ -341,6 +344,9 @@ def _numbers(text: str, tokens: list[Token], n_ctx: int, is_num: list[bool], cue
     return found
 
 
+_YEAR_RE = re.compile(r"(?:19|20)\d\d")
+_YEAR_ORDINAL_RE = re.compile(r"(?:19|20)\d\d-(?:м|го|й|х|ом|му|ые|ых)", re.IGNORECASE)
+_YEAR_PREPOSITIONS = frozenset({"в", "во", "с", "со", "до", "после", "от", "к", "по", "года", "году", "год"})
 _SERIAL_DIGITS = 6   # a reading said after a meter's name has its own word («показывает», «показания»)
 _NAME_TO_SERIAL = 4   # words between a meter's name and its serial: «на счётчике горячей воды написано …»
 
@@ -507,8 +513,8 @@ def _codes(text: str, tokens: list[Token], n_ctx: int, cues: CueIndex, lex: Lexi
     found = []
     for m in _CODE_RE.finditer(text):
         code = m.group().lstrip("№ ").strip("-/")
-        if not (re.search(r"[^\W\d_]", code) or "/" in code):
-            continue  # plain digits are the number runs' business
+        if not (re.search(r"[^\W\d_]", code) or "/" in code) or _YEAR_ORDINAL_RE.fullmatch(code):
+            continue  # plain digits are the number runs' business; «в 2016-м» is a year
         cue = cues.before(n_ctx + bisect.bisect_left(starts, m.start()))
         if cue is None and sum(c.isdigit() for c in code) >= lex.mask_digits_with_cue:   # «А-12/0345 — это номер …»
             cue = _cue_after(tokens, bisect.bisect_left(starts, m.end()), lex, is_num)

@@ -466,7 +466,7 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
         while j < n and tokens[j].form in skip and not is_name[j]:
             j += 1
         taken = 0
-        while j < n and taken < 3 and tokens[j].is_word and not kept(tokens[j]) \
+        while j < n and taken < 3 and tokens[j].is_word and not kept(tokens[j]) and not _cue_word(tokens[j], lex) \
                 and tokens[j].form not in NUMBER_WORDS \
                 and (_analyse(tokens[j].form)[1] not in STOP_POS or not _analyse(tokens[j].form)[3]) \
                 and not _common_word(tokens[j], lex) \
