@@ -262,7 +262,7 @@ def _asks_for_the_rest(ctx: list[Token], after: int) -> bool:
                        for w in words)
 
 
-_HOW_MUCH = frozenset({"сколько", "какая", "какой", "какое", "қанша", "қандай"})
+_HOW_MUCH = frozenset({"сколько", "какая", "какой", "какое", "что", "қанша", "қандай", "не"})
 _PIECE_DIGITS = 2   # the digits a piece of a number dictated in parts has at least («сорок пять» — «шестьдесят семь»)
 # words of an operator who reads a piece back and waits for the rest
 _READ_BACK = frozenset({"слушаю", "записываю", "пишу", "продолжайте", "так", "угу", "ага", "жазып", "тыңдап"})

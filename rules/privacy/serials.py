@@ -1,0 +1,147 @@
+"""A meter's serial number as one stretch, however it is said (issue 17, СТП-04-2019 п. 14.7).
+
+A serial is said right after its cue («номер счётчика», «заводской номер», «есептегіш нөмірі», «№»), as the answer
+to a question for it («Заводской номер счётчика?» — «ВСКМ девяносто»), or with the cue after it («ек 0098432 — это
+заводской номер»).  From there on, up to the first word that is neither a series' letters nor a number, everything
+is the serial: letters in Latin or Cyrillic, capitals or lowercase, before, inside or after the digits («Itelma
+1190-447», «MTW-UX 15 004512», «0 5 7 ВСГ 4 1 2», «дт 3 2 0 1 7 б»), digits or number words, with dashes, dots and
+«№» between («Z один . пять . ноль . восемь»).  A model said before the cue stays («счётчик ВСКМ 90-15, заводской
+номер …»), and so does a reading after it: a word («показания», «кубов»), a comma or the end of a sentence ends the
+stretch.  ``rules.privacy.numbers`` finds the digits; this module only gives them their whole extent.
+"""
+from __future__ import annotations
+
+from rules.privacy.cues import CueIndex, _cue_kind, _meter_word, _number_word, _unit_after
+from rules.privacy.lexicon import Lexicon, PdSpan
+from rules.privacy.lexicon import analyse as _analyse
+from rules.privacy.numbers import _GOING_ON, _KZ_ONLY, _VOWELS, _adjacent, number_flags, number_runs
+from rules.text import Token
+
+_MARKS = frozenset({"-", "–", "/", "№"})   # between a serial's pieces; «.» only said apart («один . пять»)
+_LATIN_LETTERS = 10   # a maker's name written in Latin before the digits is part of what is read off the plate
+_CYRILLIC_LETTERS = 4   # «ВСКМ», «тэм»; a longer Cyrillic word is a word
+_WORD_LETTERS = frozenset("авикосуя")   # one-letter Russian words
+_NOT_LETTERS = frozenset({"PREP", "CONJ", "PRCL", "NPRO"})
+_PIECE_DIGITS = 2   # as ``rules.privacy.numbers``: «Заводской номер?» — «ВСКМ девяносто»
+
+
+def meter_serials(text: str, tokens: list[Token], ctx: list[Token], lex: Lexicon,
+                  found: list[PdSpan]) -> list[PdSpan]:
+    """Spans covering each meter serial's whole stretch (to be merged with ``found``, the digits already masked)."""
+    both = ctx + tokens
+    is_num_both = number_flags(both)
+    is_num = is_num_both[len(ctx):]
+    cues = CueIndex(both, lex, is_num_both, len(ctx))
+    digits_at: dict[int, int] = {}
+    for run in number_runs(tokens, text, is_num):
+        digits_at[run.first] = len(run.digits)
+    masked = [(s.start, s.end) for s in found]
+    out = []
+    n_ctx = len(ctx)
+    lead = 0   # the first token of the utterance after its fillers («да, …»)
+    while lead < len(tokens) and (tokens[lead].form in _GOING_ON or not tokens[lead].form[:1].isalnum()):
+        lead += 1
+    # right after the cue: «номер счётчика», «заводской номер», «номер прибора учёта», «есептегіш нөмірі», «№»
+    starts = [i + 1 for i, t in enumerate(tokens[:-1])
+              if _cue_word(t, lex) and not _cue_word(tokens[i + 1], lex) and cues.before(n_ctx + i + 1) == "meter"
+              and any(_number_word(u) for u in tokens[max(0, i - 3):i + 1])]
+    if lead < len(tokens) and n_ctx and cues.before(n_ctx) == "meter" and cues.before(n_ctx + lead) == "meter":
+        starts.append(lead)   # the answer to a question for a serial
+    elif lead < len(tokens):
+        starts.append(-1 - lead)   # a stretch opening the utterance: a serial only if a meter's cue comes after it
+    for p in starts:
+        cue_after = p < 0
+        p = -1 - p if cue_after else p
+        q = _stretch_end(text, tokens, p, is_num, lex)
+        if q <= p:
+            continue
+        if cue_after and not _cue_follows(tokens, q, lex):
+            continue
+        digits = sum(d for i, d in digits_at.items() if p <= i < q)
+        a, b = tokens[p].start, tokens[q - 1].end
+        touches = any(s < b and a < e for s, e in masked)
+        if digits >= _PIECE_DIGITS and (touches or not cue_after) and any(is_num[p:q]):
+            out.append(PdSpan("number", a, b, text[a:b]))
+    return out
+
+
+def _cue_word(t: Token, lex: Lexicon) -> bool:
+    return (t.is_word and (_number_word(t) or _meter_word(t, lex) or _cue_kind(t, lex) == "meter")) or t.form == "№"
+
+
+def _stretch_end(text: str, tokens: list[Token], p: int, is_num: list[bool], lex: Lexicon) -> int:
+    """The index after the last token of the serial starting at ``tokens[p]``."""
+    end, i = p, p
+    while i < len(tokens):
+        t = tokens[i]
+        if i > p and not _adjacent(text, tokens[i - 1], t):
+            break
+        if t.form in _MARKS or (t.form == "." and _said_dot(text, t)):
+            i += 1
+            continue
+        if is_num[i]:
+            if _unit_after(tokens, i + 1, lex):
+                break   # «245 кубов»: a quantity
+            end = i = i + 1
+            continue
+        if not (_serial_letters(text, t, lex) or (i == p and _opening_letters(text, t))):
+            break
+        if len(t.form) == 1 and (not _goes_on(tokens, i + 1, is_num, text, lex) or (
+                t.form in _WORD_LETTERS and not text[t.start:t.end].isupper())):
+            break   # «а», «и» in lowercase, or a letter before a word: a word, not a series' letter («а 5567123»)
+        end = i = i + 1
+    return end
+
+
+def _opening_letters(text: str, t: Token) -> bool:
+    """Up to three lowercase letters right after the cue, no preposition, conjunction, particle or pronoun: «эк 12
+    0078» (the dictionary knows «эк» as an interjection)."""
+    raw = text[t.start:t.end]
+    return t.is_word and raw.isalpha() and len(raw) <= 3 and not _KZ_ONLY.intersection(t.form) \
+        and _analyse(t.form)[1] not in _NOT_LETTERS
+
+
+def _said_dot(text: str, t: Token) -> bool:
+    """A dot the recogniser writes between dictated pieces («один . пять»), not a sentence's end («451209. Да»)."""
+    return t.start > 0 and text[t.start - 1] == " " and text[t.end:t.end + 1] == " "
+
+
+def _goes_on(tokens: list[Token], i: int, is_num: list[bool], text: str, lex: Lexicon) -> bool:
+    """After a one-letter token: a number (marks between allowed) or nothing more of the sentence."""
+    while i < len(tokens) and tokens[i].form in _MARKS:
+        i += 1
+    return i >= len(tokens) or is_num[i] or not tokens[i].form[:1].isalnum()
+
+
+def _serial_letters(text: str, t: Token, lex: Lexicon) -> bool:
+    """Letters of a serial: Latin («Itelma», «MTW-UX», «s»), capitals («ВСКМ»), letters' names («бэ ка»), or a short
+    lowercase run the dictionary does not know or that has no vowel («ек», «тэм», «дт», «б»); never a cue, a unit,
+    a word the dictionary knows as a function word, nor Kazakh («үй»)."""
+    raw = text[t.start:t.end]
+    bare = raw.replace("-", "")
+    if not t.is_word or not bare.isalpha() or _cue_kind(t, lex) is not None or _meter_word(t, lex):
+        return False
+    if bare.isascii():
+        return len(bare) <= _LATIN_LETTERS
+    if len(bare) > _CYRILLIC_LETTERS or _KZ_ONLY.intersection(t.form):
+        return False
+    if bare.isupper() or t.form in lex.letter_names or len(bare) == 1:
+        return True
+    return not _VOWELS.intersection(t.form) or not _analyse(t.form)[3]
+
+
+def _cue_follows(tokens: list[Token], q: int, lex: Lexicon) -> bool:
+    """A meter's serial cue in the few words after a stretch: «ек 0098432 это заводской номер», «… номер
+    счётчика»."""
+    words = 0
+    for t in tokens[q:q + 8]:
+        if t.form in (".", "?", "!"):
+            return False
+        if not t.form[:1].isalpha():
+            continue
+        words += 1
+        if words > 3:
+            return False
+        if _number_word(t) or (_cue_kind(t, lex) == "meter" and not _meter_word(t, lex)):
+            return True
+    return False
