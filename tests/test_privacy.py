@@ -959,6 +959,31 @@ def test_a_meter_serial_is_one_stretch_from_its_cue(context, text, masked):
     assert mask_text(text, context)[0] == masked
 
 
+@pytest.mark.parametrize("context,text,masked", [
+    # a serial's stretch after «номер прибора учёта», «номер счётчика горячей воды»; letters' names spelled out,
+    # «а», «у» among them; a letter after the digits before a word; one digit with letters as the answer
+    ("", "номер прибора учёта эк 12 0078", "номер прибора учёта [номер]"),
+    ("", "номер счётчика горячей воды эк 12 0078", "номер счётчика горячей воды [номер]"),
+    ("", "номер счётчика э ка о-15-210043", "номер счётчика [номер]"),
+    ("Назовите серийный номер прибора учёта.", "да, пэ у-443018", "да, [номер]"),
+    ("Номер счётчика?", "а ка 77 43 10", "[номер]"),
+    ("", "дт 3 2 0 1 7 б это заводской номер", "[номер] это заводской номер"),
+    ("Номер счётчика?", "вкт 7", "[номер]"),
+    ("", "номер счётчика 451209 в квартире холодно", "номер счётчика [номер] в квартире холодно"),
+    ("", "номер счётчика горячей воды 12 кубов", "номер счётчика горячей воды 12 кубов"),
+    ("", "номер счётчика а 5567123", "номер счётчика а [номер]"),
+    # a Russian noun with a capital in a Kazakh line is no name (a make); a Kazakh word still is
+    ("", "у меня Пульсар, серийный номер нөл төрт төрт бір екі жеті сегіз", "у меня Пульсар, серийный номер [номер]"),
+    ("", "Кеше Ақбөпемен сөйлестім", "Кеше [ФИО] сөйлестім"),
+    # a number right after «кв», «квартира» is the flat's, whatever noun follows; in the locative it may count
+    ("", "адрес Желтоксан 115 кв 23 батареи 18 градусов", "адрес [адрес] батареи 18 градусов"),
+    ("", "в квартире 3 комнаты", "в квартире 3 комнаты"),
+    ("", "дом 9 этажей", "дом 9 этажей"),
+])
+def test_spelled_serials_makes_in_kazakh_and_flats_by_title(context, text, masked):
+    assert mask_text(text, context)[0] == masked
+
+
 def test_find_pd_gives_character_spans_and_kinds():
     """Spans, not just masked text: audio redaction maps them onto the words' timestamps."""
     text = "Ирлан, ваш лицевой 7,8,9,1,2,3, телефон восемь семьсот один пять пять пять два два три три."

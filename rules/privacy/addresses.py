@@ -89,8 +89,12 @@ def _house_part(tokens: list[Token], i: int, lex: Lexicon) -> int:
         if (t.form in _SIGNS and j + 1 < len(tokens) and tokens[j + 1].is_digits) or _lone_ambiguous(tokens, j, lex):
             break   # «в квартире +17»: a temperature
         if is_number_token(t):
+            # (a number right after a flat's or a house's word as its title, «кв 23», «квартира 23», counts
+            # nothing: «кв 23 батареи 18 градусов»; in the locative it may: «в квартире 3 комнаты»)
+            titled = j > 0 and _is_house(tokens[j - 1], lex) and (
+                len(tokens[j - 1].form) <= 3 or tokens[j - 1].form == _analyse(tokens[j - 1].form)[0])
             if j + 1 < len(tokens) and (_counted(tokens[j + 1], lex) or (
-                    _counted_by(t, tokens[j + 1]) and not _is_house(tokens[j + 1], lex)
+                    not titled and _counted_by(t, tokens[j + 1]) and not _is_house(tokens[j + 1], lex)
                     and not _is_street(tokens[j + 1], lex))):
                 break   # «в доме 9 этажей», «16 градусов», «в квартире 3 комнаты»
             j += 1

@@ -389,8 +389,8 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
                                                and not _not_name(t, lex)):
             is_name[i] = True
         elif (kz[i] or kazakh_text) and guess[i] and _capitalised_mid_sentence(text, tokens, i) \
-                and not _not_name(t, lex) and not _kz_place(t.form):
-            is_name[i] = True   # a Kazakh word with a capital mid-sentence: a name («Кеше Ақбөпемен сөйлестім»)
+                and not _not_name(t, lex) and not _kz_place(t.form) and (kz[i] or not _common_word(t, lex)):
+            is_name[i] = True   # a Kazakh word, capital mid-sentence: a name (not a Russian noun: «Пульсар»)
     # address position: «Ирлан, назовите лицевой счёт», «хорошо, Тимур, ...», «алия вы меня слышите»
     for i, t in enumerate(tokens):
         # (a word with a Kazakh letter on the guess only when written with a capital: «қазір сізді...» is «now»)

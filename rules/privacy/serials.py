@@ -17,11 +17,14 @@ from rules.privacy.lexicon import analyse as _analyse
 from rules.privacy.numbers import _GOING_ON, _KZ_ONLY, _VOWELS, _adjacent, number_flags, number_runs
 from rules.text import Token
 
-_MARKS = frozenset({"-", "–", "/", "№"})   # between a serial's pieces; «.» only said apart («один . пять»)
+# between a serial's pieces, written or said; «.» only said apart («один . пять»)
+_MARKS = frozenset({"-", "–", "/", "№", "дробь", "тире", "слэш", "слеш", "сызықша", "бөлшек"})
 _LATIN_LETTERS = 10   # a maker's name written in Latin before the digits is part of what is read off the plate
 _CYRILLIC_LETTERS = 4   # «ВСКМ», «тэм»; a longer Cyrillic word is a word
 _WORD_LETTERS = frozenset("авикосуя")   # one-letter Russian words
 _NOT_LETTERS = frozenset({"PREP", "CONJ", "PRCL", "NPRO"})
+_ACCOUNTING = ("учёт", "учет", "есепке")   # «прибор учёта», «есепке алу құралы»
+_SPELLED = 4   # letters' names spelled out in a row before the digits
 _PIECE_DIGITS = 2   # as ``rules.privacy.numbers``: «Заводской номер?» — «ВСКМ девяносто»
 
 
@@ -45,6 +48,9 @@ def meter_serials(text: str, tokens: list[Token], ctx: list[Token], lex: Lexicon
     starts = [i + 1 for i, t in enumerate(tokens[:-1])
               if _cue_word(t, lex) and not _cue_word(tokens[i + 1], lex) and cues.before(n_ctx + i + 1) == "meter"
               and any(_number_word(u) for u in tokens[max(0, i - 3):i + 1])]
+    if 0 < lead < len(tokens) and tokens[lead - 1].is_word and len(tokens[lead - 1].form) == 1 \
+            and _spelled_after(tokens, lead - 1, is_num, lex):
+        lead -= 1   # «а» is a filler, but not before letters' names spelled out: «а ка 77 43 10»
     if lead < len(tokens) and n_ctx and cues.before(n_ctx) == "meter" and cues.before(n_ctx + lead) == "meter":
         starts.append(lead)   # the answer to a question for a serial
     elif lead < len(tokens):
@@ -52,7 +58,7 @@ def meter_serials(text: str, tokens: list[Token], ctx: list[Token], lex: Lexicon
     for p in starts:
         cue_after = p < 0
         p = -1 - p if cue_after else p
-        q = _stretch_end(text, tokens, p, is_num, lex)
+        q, lettered = _stretch_end(text, tokens, p, is_num, lex)
         if q <= p:
             continue
         if cue_after and not _cue_follows(tokens, q, lex):
@@ -60,18 +66,25 @@ def meter_serials(text: str, tokens: list[Token], ctx: list[Token], lex: Lexicon
         digits = sum(d for i, d in digits_at.items() if p <= i < q)
         a, b = tokens[p].start, tokens[q - 1].end
         touches = any(s < b and a < e for s, e in masked)
-        if digits >= _PIECE_DIGITS and (touches or not cue_after) and any(is_num[p:q]):
+        if (digits >= _PIECE_DIGITS or (lettered and digits)) and (touches or not cue_after) and any(is_num[p:q]):
             out.append(PdSpan("number", a, b, text[a:b]))
     return out
 
 
 def _cue_word(t: Token, lex: Lexicon) -> bool:
-    return (t.is_word and (_number_word(t) or _meter_word(t, lex) or _cue_kind(t, lex) == "meter")) or t.form == "№"
+    """A word of a serial's cue, or of what it says about the meter: «номер прибора учёта», «номер счётчика горячей
+    воды», «есептегіш нөмірі»."""
+    if t.form == "№":
+        return True
+    if not t.is_word:
+        return False
+    return _number_word(t) or _meter_word(t, lex) or _cue_kind(t, lex) == "meter" or t.form.startswith(_ACCOUNTING) \
+        or t.form in lex.meter_qualifiers or _analyse(t.form)[0] in lex.meter_qualifiers
 
 
 def _stretch_end(text: str, tokens: list[Token], p: int, is_num: list[bool], lex: Lexicon) -> int:
-    """The index after the last token of the serial starting at ``tokens[p]``."""
-    end, i = p, p
+    """The index after the last token of the serial starting at ``tokens[p]``, and whether it has letters."""
+    end, i, lettered = p, p, False
     while i < len(tokens):
         t = tokens[i]
         if i > p and not _adjacent(text, tokens[i - 1], t):
@@ -86,11 +99,11 @@ def _stretch_end(text: str, tokens: list[Token], p: int, is_num: list[bool], lex
             continue
         if not (_serial_letters(text, t, lex) or (i == p and _opening_letters(text, t))):
             break
-        if len(t.form) == 1 and (not _goes_on(tokens, i + 1, is_num, text, lex) or (
-                t.form in _WORD_LETTERS and not text[t.start:t.end].isupper())):
-            break   # «а», «и» in lowercase, or a letter before a word: a word, not a series' letter («а 5567123»)
+        if len(t.form) == 1 and not _one_letter(text, tokens, i, p, end, is_num, lex):
+            break
         end = i = i + 1
-    return end
+        lettered = True
+    return end, lettered
 
 
 def _opening_letters(text: str, t: Token) -> bool:
@@ -99,6 +112,27 @@ def _opening_letters(text: str, t: Token) -> bool:
     raw = text[t.start:t.end]
     return t.is_word and raw.isalpha() and len(raw) <= 3 and not _KZ_ONLY.intersection(t.form) \
         and _analyse(t.form)[1] not in _NOT_LETTERS
+
+
+def _one_letter(text: str, tokens: list[Token], i: int, p: int, end: int, is_num: list[bool], lex: Lexicon) -> bool:
+    """A one-letter token is a series' letter when a number follows it (marks between allowed) or it ends the
+    sentence; «а», «и», «у» in lowercase only inside letters spelled out, a number after them («а ка 77 43 10», «пэ
+    у-443018»; not «а 5567123», «451209 и 1234»)."""
+    t = tokens[i]
+    goes_on = _goes_on(tokens, i + 1, is_num, text, lex)
+    if t.form not in _WORD_LETTERS or text[t.start:t.end].isupper():
+        # (after the digits even before a word: «дт 3 2 0 1 7 б это заводской номер»)
+        return goes_on or (end == i > p and is_num[i - 1]) or _spelled_after(tokens, i, is_num, lex)
+    spelled_before = end > p and end == i and not is_num[i - 1] and tokens[i - 1].form in lex.letter_names
+    return (spelled_before and goes_on) or _spelled_after(tokens, i, is_num, lex)
+
+
+def _spelled_after(tokens: list[Token], i: int, is_num: list[bool], lex: Lexicon) -> bool:
+    """Letters' names follow ``tokens[i]``, then a number or a mark: «э ка о-15-210043»."""
+    k = i + 1
+    while k < len(tokens) and k - i <= _SPELLED and tokens[k].form in lex.letter_names:
+        k += 1
+    return k > i + 1 and k < len(tokens) and (is_num[k] or tokens[k].form in _MARKS)
 
 
 def _said_dot(text: str, t: Token) -> bool:
