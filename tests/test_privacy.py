@@ -599,7 +599,9 @@ def test_said_joiners_years_surnames_and_kazakh_flats(context, text, masked):
                                                                                 "отдельно"),
     ("", "номер договора 88 слэш 1402 тире а", "номер договора [договор]"),
     ("", "договор на 45812", "договор на [договор]"),                   # a word is no series
-    ("Номер договора?", "вот ех 45812", "вот ех [договор]"),             # ...nor an unknown one without a cue here
+    # (an unknown one opening the answer to a question for the number is its series since round seven: the
+    # number's whole stretch, ``rules.privacy.serials``)
+    ("Номер договора?", "вот ех 45812", "вот [договор]"),
     # names: lowercase initials, an unknown word next to a name, a Kazakh patronymic, cues
     ("", "абонент ахметов а. б.", "абонент [ФИО]."),
     ("", "госпожа фризен ольга звонила", "госпожа [ФИО] звонила"),
@@ -620,7 +622,7 @@ def test_lowercase_series_initials_names_and_streets(context, text, masked):
 @pytest.mark.parametrize("context,text,masked", [
     # abbreviated cues, codes with dots, more meters' names
     ("", "дог. № 0457", "дог. № [договор]"),
-    ("", "заводской № ТВ7-04.1 0045", "заводской [номер] [номер]"),
+    ("", "заводской № ТВ7-04.1 0045", "заводской [номер]"),   # (one stretch since round seven)
     ("", "ИПУ № 0457812", "ИПУ № [номер]"),
     ("", "санағыш нөмірі АБ 4512", "санағыш нөмірі [номер]"),
     ("", "мастер придёт 12.03.2025", "мастер придёт 12.03.2025"),
@@ -981,6 +983,25 @@ def test_a_meter_serial_is_one_stretch_from_its_cue(context, text, masked):
     ("", "дом 9 этажей", "дом 9 этажей"),
 ])
 def test_spelled_serials_makes_in_kazakh_and_flats_by_title(context, text, masked):
+    assert mask_text(text, context)[0] == masked
+
+
+@pytest.mark.parametrize("context,text,masked", [
+    # a contract's number is one stretch from its cue too: letters' names spelled after the digits, before them,
+    # a code written with dots, the cue said after it
+    ("", "номер договора 12/345-тэ э", "номер договора [договор]"),
+    ("", "договор 12/345-тэ э от 15.03.2018", "договор [договор] от 15.03.2018"),
+    ("", "номер договора а тэ эс дробь 5512", "номер договора [договор]"),
+    ("", "номер договора атс 12.4471", "номер договора [договор]"),
+    ("Номер договора?", "тэ эс 4512", "[договор]"),
+    ("", "№ 45-тэ это номер договора", "№ [договор] это номер договора"),
+    # a word, a preposition, a date, a reading stay
+    ("", "номер договора был 4512", "номер договора был [договор]"),
+    ("", "номер договора 4512 от 15.03.2018", "номер договора [договор] от 15.03.2018"),
+    ("", "в 12 это номер договора", "в 12 это номер договора"),
+    ("", "номер счётчика 451209 показания 1234.5", "номер счётчика [номер] показания 1234.5"),
+])
+def test_a_contract_number_is_one_stretch_from_its_cue(context, text, masked):
     assert mask_text(text, context)[0] == masked
 
 

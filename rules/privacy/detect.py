@@ -30,7 +30,7 @@ from rules.privacy.numbers import identifiers as _identifiers
 from rules.privacy.numbers import pd_tokens
 from rules.privacy.people import asked_for_a_name as _asked_for_a_name
 from rules.privacy.people import names as _names
-from rules.privacy.serials import meter_serials as _meter_serials
+from rules.privacy.serials import serial_stretches as _serial_stretches
 from transcription.schema import Finding, Transcript
 
 __all__ = ["KINDS", "MaskOptions", "PdSpan", "PrivacyError", "context_before", "find_pd", "mask_finding",
@@ -104,7 +104,7 @@ def find_pd(text: str, context: str = "", options: MaskOptions | None = None) ->
             local = _LOCAL_WRITTEN_RE.match(text, cue.end)
             spans += [_span("email", text, local.start(1), local.end(1))] if local else []
     numbers = _identifiers(text, tokens, ctx_tokens, lex, context)
-    spans += numbers + _meter_serials(text, tokens, ctx_tokens, lex, numbers)
+    spans += numbers + _serial_stretches(text, tokens, ctx_tokens, lex, numbers)
     spans += _addresses(text, tokens, lex, asked=bool(ctx_tokens) and _asked_for_an_address(ctx_tokens, lex))
     keep = {_e(n) for name in options.keep_names for n in name.split()}
     spans += _names(text, tokens, lex, keep, asked=bool(ctx_tokens) and _asked_for_a_name(ctx_tokens, lex))

@@ -1,4 +1,4 @@
-"""A meter's serial number as one stretch, however it is said (issue 17, СТП-04-2019 п. 14.7).
+"""A meter's serial number (and a contract's number) as one stretch, however it is said (issue 17, СТП-04-2019 п. 14.7).
 
 A serial is said right after its cue («номер счётчика», «заводской номер», «есептегіш нөмірі», «№»), as the answer
 to a question for it («Заводской номер счётчика?» — «ВСКМ девяносто»), or with the cue after it («ек 0098432 — это
@@ -11,6 +11,8 @@ stretch.  ``rules.privacy.numbers`` finds the digits; this module only gives the
 """
 from __future__ import annotations
 
+import re
+
 from rules.privacy.cues import CueIndex, _cue_kind, _meter_word, _number_word, _unit_after
 from rules.privacy.lexicon import Lexicon, PdSpan
 from rules.privacy.lexicon import analyse as _analyse
@@ -22,15 +24,18 @@ _MARKS = frozenset({"-", "–", "/", "№", "дробь", "тире", "слэш"
 _LATIN_LETTERS = 10   # a maker's name written in Latin before the digits is part of what is read off the plate
 _CYRILLIC_LETTERS = 4   # «ВСКМ», «тэм»; a longer Cyrillic word is a word
 _WORD_LETTERS = frozenset("авикосуя")   # one-letter Russian words
-_NOT_LETTERS = frozenset({"PREP", "CONJ", "PRCL", "NPRO"})
+_NOT_LETTERS = frozenset({"PREP", "CONJ", "PRCL", "NPRO", "VERB", "INFN", "ADVB", "PRED", "ADJF", "ADJS", "PRTF",
+                          "GRND"})
 _ACCOUNTING = ("учёт", "учет", "есепке")   # «прибор учёта», «есепке алу құралы»
 _SPELLED = 4   # letters' names spelled out in a row before the digits
+_DOTTED_RE = re.compile(r"\d+(?:[.,]\d+)+")
 _PIECE_DIGITS = 2   # as ``rules.privacy.numbers``: «Заводской номер?» — «ВСКМ девяносто»
 
 
-def meter_serials(text: str, tokens: list[Token], ctx: list[Token], lex: Lexicon,
-                  found: list[PdSpan]) -> list[PdSpan]:
-    """Spans covering each meter serial's whole stretch (to be merged with ``found``, the digits already masked)."""
+def serial_stretches(text: str, tokens: list[Token], ctx: list[Token], lex: Lexicon,
+                     found: list[PdSpan]) -> list[PdSpan]:
+    """Spans covering each meter serial's and each contract number's whole stretch (to be merged with ``found``,
+    the digits already masked)."""
     both = ctx + tokens
     is_num_both = number_flags(both)
     is_num = is_num_both[len(ctx):]
@@ -38,48 +43,63 @@ def meter_serials(text: str, tokens: list[Token], ctx: list[Token], lex: Lexicon
     digits_at: dict[int, int] = {}
     for run in number_runs(tokens, text, is_num):
         digits_at[run.first] = len(run.digits)
+    # digits the runs leave out: a code's groups written with dots («атс 12.4471»)
+    for i, t in enumerate(tokens):
+        if not is_num[i] and _DOTTED_RE.fullmatch(t.form):
+            digits_at[i] = sum(c.isdigit() for c in t.form)
+    is_num = [f or i in digits_at for i, f in enumerate(is_num)]
     masked = [(s.start, s.end) for s in found]
     out = []
     n_ctx = len(ctx)
     lead = 0   # the first token of the utterance after its fillers («да, …»)
     while lead < len(tokens) and (tokens[lead].form in _GOING_ON or not tokens[lead].form[:1].isalnum()):
         lead += 1
-    # right after the cue: «номер счётчика», «заводской номер», «номер прибора учёта», «есептегіш нөмірі», «№»
-    starts = [i + 1 for i, t in enumerate(tokens[:-1])
-              if _cue_word(t, lex) and not _cue_word(tokens[i + 1], lex) and cues.before(n_ctx + i + 1) == "meter"
-              and any(_number_word(u) for u in tokens[max(0, i - 3):i + 1])]
     if 0 < lead < len(tokens) and tokens[lead - 1].is_word and len(tokens[lead - 1].form) == 1 \
             and _spelled_after(tokens, lead - 1, is_num, lex):
         lead -= 1   # «а» is a filler, but not before letters' names spelled out: «а ка 77 43 10»
-    if lead < len(tokens) and n_ctx and cues.before(n_ctx) == "meter" and cues.before(n_ctx + lead) == "meter":
-        starts.append(lead)   # the answer to a question for a serial
-    elif lead < len(tokens):
-        starts.append(-1 - lead)   # a stretch opening the utterance: a serial only if a meter's cue comes after it
-    for p in starts:
-        cue_after = p < 0
-        p = -1 - p if cue_after else p
-        q, lettered = _stretch_end(text, tokens, p, is_num, lex)
-        if q <= p:
-            continue
-        if cue_after and not _cue_follows(tokens, q, lex):
-            continue
-        digits = sum(d for i, d in digits_at.items() if p <= i < q)
-        a, b = tokens[p].start, tokens[q - 1].end
-        touches = any(s < b and a < e for s, e in masked)
-        if (digits >= _PIECE_DIGITS or (lettered and digits)) and (touches or not cue_after) and any(is_num[p:q]):
-            out.append(PdSpan("number", a, b, text[a:b]))
+    for kind, span_kind in _STRETCH_KINDS:
+        # right after the cue: «номер счётчика», «заводской номер», «номер прибора учёта», «есептегіш нөмірі», «№»;
+        # a meter's with «номер» in it (not «счётчик ВСКМ 90-15 стоит»: a model), a contract's with any
+        starts = [i + 1 for i, t in enumerate(tokens[:-1])
+                  if _cue_word(t, lex, kind) and not _cue_word(tokens[i + 1], lex, kind)
+                  and cues.before(n_ctx + i + 1) == kind
+                  and (kind != "meter" or any(_number_word(u) for u in tokens[max(0, i - 3):i + 1]))]
+        if lead < len(tokens) and n_ctx and cues.before(n_ctx) == kind and cues.before(n_ctx + lead) == kind:
+            starts.append(lead)   # the answer to a question for it
+        elif lead < len(tokens):
+            starts.append(-1 - lead)   # a stretch opening the utterance: only if its cue comes after it
+        for p in starts:
+            cue_after = p < 0
+            p = -1 - p if cue_after else p
+            q, lettered = _stretch_end(text, tokens, p, is_num, lex)
+            if q <= p or (cue_after and _cue_follows(tokens, q, lex) != kind):
+                continue
+            digits = sum(d for i, d in digits_at.items() if p <= i < q)
+            a, b = tokens[p].start, tokens[q - 1].end
+            touches = any(s < b and a < e for s, e in masked)
+            # (a short number with no letters needs «номер», «№» in its cue: not «по договору 45 раз звонила»)
+            short = digits < lex.mask_digits_with_cue and not lettered and p > 0 \
+                and not any(_number_word(u) for u in tokens[max(0, p - 3):p])
+            if (digits >= _PIECE_DIGITS or (lettered and digits)) and (touches or lettered or not cue_after) \
+                    and any(is_num[p:q]) and not short:
+                out.append(PdSpan(span_kind, a, b, text[a:b]))
     return out
 
 
-def _cue_word(t: Token, lex: Lexicon) -> bool:
-    """A word of a serial's cue, or of what it says about the meter: «номер прибора учёта», «номер счётчика горячей
-    воды», «есептегіш нөмірі»."""
+_STRETCH_KINDS = (("meter", "number"), ("contract", "contract"))   # the cue's kind, the span's
+
+
+def _cue_word(t: Token, lex: Lexicon, kind: str = "meter") -> bool:
+    """A word of the cue, or of what it says about the meter: «номер прибора учёта», «номер счётчика горячей
+    воды», «есептегіш нөмірі»; «номер договора», «шарт нөмірі», «договор №»."""
     if t.form == "№":
         return True
     if not t.is_word:
         return False
-    return _number_word(t) or _meter_word(t, lex) or _cue_kind(t, lex) == "meter" or t.form.startswith(_ACCOUNTING) \
-        or t.form in lex.meter_qualifiers or _analyse(t.form)[0] in lex.meter_qualifiers
+    if _number_word(t) or _cue_kind(t, lex) == kind:
+        return True
+    return kind == "meter" and (_meter_word(t, lex) or t.form.startswith(_ACCOUNTING)
+                                or t.form in lex.meter_qualifiers or _analyse(t.form)[0] in lex.meter_qualifiers)
 
 
 def _stretch_end(text: str, tokens: list[Token], p: int, is_num: list[bool], lex: Lexicon) -> int:
@@ -107,11 +127,12 @@ def _stretch_end(text: str, tokens: list[Token], p: int, is_num: list[bool], lex
 
 
 def _opening_letters(text: str, t: Token) -> bool:
-    """Up to three lowercase letters right after the cue, no preposition, conjunction, particle or pronoun: «эк 12
-    0078» (the dictionary knows «эк» as an interjection)."""
+    """Up to three lowercase letters right after the cue, no function word, verb or adjective («был 4512», «там
+    4512»), but two letters the dictionary reads as an adverb are letters: «эк 12 0078»."""
     raw = text[t.start:t.end]
+    pos = _analyse(t.form)[1]
     return t.is_word and raw.isalpha() and len(raw) <= 3 and not _KZ_ONLY.intersection(t.form) \
-        and _analyse(t.form)[1] not in _NOT_LETTERS
+        and (pos not in _NOT_LETTERS or (pos == "ADVB" and len(raw) <= 2))
 
 
 def _one_letter(text: str, tokens: list[Token], i: int, p: int, end: int, is_num: list[bool], lex: Lexicon) -> bool:
@@ -120,10 +141,10 @@ def _one_letter(text: str, tokens: list[Token], i: int, p: int, end: int, is_num
     у-443018»; not «а 5567123», «451209 и 1234»)."""
     t = tokens[i]
     goes_on = _goes_on(tokens, i + 1, is_num, text, lex)
-    if t.form not in _WORD_LETTERS or text[t.start:t.end].isupper():
-        # (after the digits even before a word: «дт 3 2 0 1 7 б это заводской номер»)
-        return goes_on or (end == i > p and is_num[i - 1]) or _spelled_after(tokens, i, is_num, lex)
     spelled_before = end > p and end == i and not is_num[i - 1] and tokens[i - 1].form in lex.letter_names
+    if t.form not in _WORD_LETTERS or text[t.start:t.end].isupper():
+        # (after the digits or a letter's name even before a word: «дт 3 2 0 1 7 б это …», «12/345-тэ э от …»)
+        return goes_on or (end == i > p and is_num[i - 1]) or spelled_before or _spelled_after(tokens, i, is_num, lex)
     return (spelled_before and goes_on) or _spelled_after(tokens, i, is_num, lex)
 
 
@@ -164,18 +185,25 @@ def _serial_letters(text: str, t: Token, lex: Lexicon) -> bool:
     return not _VOWELS.intersection(t.form) or not _analyse(t.form)[3]
 
 
-def _cue_follows(tokens: list[Token], q: int, lex: Lexicon) -> bool:
-    """A meter's serial cue in the few words after a stretch: «ек 0098432 это заводской номер», «… номер
-    счётчика»."""
+def _cue_follows(tokens: list[Token], q: int, lex: Lexicon) -> str | None:
+    """The kind of a cue in the few words after a stretch: «ек 0098432 это заводской номер», «… номер счётчика»
+    (meter), «45-ТЭ это номер договора» (contract)."""
     words = 0
-    for t in tokens[q:q + 8]:
+    for j in range(q, min(len(tokens), q + 8)):
+        t = tokens[j]
         if t.form in (".", "?", "!"):
-            return False
+            return None
         if not t.form[:1].isalpha():
             continue
         words += 1
         if words > 3:
-            return False
-        if _number_word(t) or (_cue_kind(t, lex) == "meter" and not _meter_word(t, lex)):
-            return True
-    return False
+            return None
+        kind = _cue_kind(t, lex)
+        if kind == "meter" and not _meter_word(t, lex):
+            return kind   # «заводской», «серийный»
+        if _number_word(t) and j + 1 < len(tokens):
+            after = tokens[j + 1]
+            return "meter" if _meter_word(after, lex) or _cue_kind(after, lex) == "meter" else _cue_kind(after, lex)
+        if kind in ("contract", "meter"):
+            return kind
+    return None
