@@ -1005,6 +1005,22 @@ def test_a_contract_number_is_one_stretch_from_its_cue(context, text, masked):
     assert mask_text(text, context)[0] == masked
 
 
+@pytest.mark.parametrize("context,text,masked", [
+    # the answer to a question for an address: in lowercase any noun before its house; the Kazakh order, the
+    # street said after the house; «кв. 3» is the flat's number whatever noun follows, «в кв. 3 комнаты» counts
+    ("Адрес?", "навои 208", "[адрес]"),
+    ("Адрес?", "аксай-4 дом 58 кв 14", "[адрес]"),
+    ("Адрес?", "45 үй, Абай көшесі", "[адрес]"),
+    ("", "адрес Сейфуллина 510, кв. 3 батареи 18 градусов", "адрес [адрес] батареи 18 градусов"),
+    ("Адрес?", "горячая вода 66", "горячая вода 66"),
+    ("Адрес?", "холодно 18 градусов", "холодно 18 градусов"),
+    ("Адрес?", "батареи 3 дня холодные", "батареи 3 дня холодные"),
+    ("", "в кв. 3 комнаты", "в кв. 3 комнаты"),
+])
+def test_addresses_answered_in_lowercase_and_kazakh_order(context, text, masked):
+    assert mask_text(text, context)[0] == masked
+
+
 def test_find_pd_gives_character_spans_and_kinds():
     """Spans, not just masked text: audio redaction maps them onto the words' timestamps."""
     text = "Ирлан, ваш лицевой 7,8,9,1,2,3, телефон восемь семьсот один пять пять пять два два три три."

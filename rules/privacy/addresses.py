@@ -91,8 +91,9 @@ def _house_part(tokens: list[Token], i: int, lex: Lexicon) -> int:
         if is_number_token(t):
             # (a number right after a flat's or a house's word as its title, «кв 23», «квартира 23», counts
             # nothing: «кв 23 батареи 18 градусов»; in the locative it may: «в квартире 3 комнаты»)
-            titled = j > 0 and _is_house(tokens[j - 1], lex) and (
-                len(tokens[j - 1].form) <= 3 or tokens[j - 1].form == _analyse(tokens[j - 1].form)[0])
+            h = j - 2 if j > 1 and tokens[j - 1].form == "." else j - 1   # «кв. 3»
+            titled = h >= 0 and _is_house(tokens[h], lex) and not (h > 0 and tokens[h - 1].form in _IN) and (
+                len(tokens[h].form) <= 3 or tokens[h].form == _analyse(tokens[h].form)[0])
             if j + 1 < len(tokens) and (_counted(tokens[j + 1], lex) or (
                     not titled and _counted_by(t, tokens[j + 1]) and not _is_house(tokens[j + 1], lex)
                     and not _is_street(tokens[j + 1], lex))):
@@ -119,6 +120,9 @@ def _house_part(tokens: list[Token], i: int, lex: Lexicon) -> int:
         else:
             break
     return end
+
+
+_IN = frozenset({"в", "во", "на"})   # «в кв. 3 комнаты»: the locative, abbreviated
 
 
 def _counted(t: Token, lex: Lexicon) -> bool:
@@ -427,9 +431,12 @@ def _answer(text: str, tokens: list[Token], lex: Lexicon) -> list[PdSpan]:
         k = _house_part(tokens, s, lex)
         while k > s and tokens[k - 1].form in JOINERS | {"."}:
             k -= 1
+        k = max(k, _street_following(text, tokens, k, lex)) if k > s else k   # «45 үй, Абай көшесі»
         return [_span("address", text, tokens[s].start, tokens[k - 1].end)] if k > s else []
     j = _street_part(tokens, s, lex, max_words=2)
-    if j == s or not any(_street_name(text, x) for x in tokens[s:j]) \
+    # (in lowercase text, where no capital tells a name, any noun opening the answer before its house: «навои 208»)
+    lower = all_lowercase(text)
+    if j == s or not any(_street_name(text, x) or (lower and _analyse(x.form)[1] == "NOUN") for x in tokens[s:j]) \
             or any(_analyse(x.form)[0] in lex.cues["value"] for x in tokens[s:j] if x.is_word):   # «Горячая вода 66»
         return []
     k = _house_part(tokens, j, lex)
