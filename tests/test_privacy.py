@@ -1057,6 +1057,7 @@ def _query(kind: str, n: int) -> str:
         "dots": "7.", "commas": "7, ", "spaced": "7 ", "words": "семь ", "letters": "a.",
         "email": "ab.cd собака ", "hyphens": "a-", "spoken": "ab точка cd тире ",
         "names": "Ирлан Ахметов А. Б., мы на Гоголя 86, дом 5 по Абая. ",   # a name, a street: per-word checks
+        "serials": "номер счётчика" + " № 7" * 8 + " ",   # a serial's stretch with cues inside it again and again
     }[kind]
     return (unit * (n // len(unit) + 1))[:n]
 
@@ -1087,7 +1088,7 @@ def test_a_100000_character_query_is_masked_in_well_under_a_second():
 
 
 @pytest.mark.parametrize("kind", ["speech", "dots", "commas", "spaced", "words", "letters", "email", "hyphens",
-                                  "spoken", "names"])
+                                  "spoken", "names", "serials"])
 def test_masking_cost_grows_linearly(kind):
     """Four times the text, about four times the time (quadratic would be sixteen).  The machine
     may be loaded, so the bound is loose and each time is the better of two runs."""

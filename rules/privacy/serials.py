@@ -48,7 +48,9 @@ def serial_stretches(text: str, tokens: list[Token], ctx: list[Token], lex: Lexi
         if not is_num[i] and _DOTTED_RE.fullmatch(t.form):
             digits_at[i] = sum(c.isdigit() for c in t.form)
     is_num = [f or i in digits_at for i, f in enumerate(is_num)]
-    masked = [(s.start, s.end) for s in found]
+    # per token: its digits (prefix sums) and whether a span found already covers part of it, so that each stretch
+    # is judged by what lies in it alone (linear cost)
+    masked = _touched(tokens, found)
     out = []
     n_ctx = len(ctx)
     lead = 0   # the first token of the utterance after its fillers («да, …»)
@@ -60,29 +62,47 @@ def serial_stretches(text: str, tokens: list[Token], ctx: list[Token], lex: Lexi
     for kind, span_kind in _STRETCH_KINDS:
         # right after the cue: «номер счётчика», «заводской номер», «номер прибора учёта», «есептегіш нөмірі», «№»;
         # a meter's with «номер» in it (not «счётчик ВСКМ 90-15 стоит»: a model), a contract's with any
-        starts = [i + 1 for i, t in enumerate(tokens[:-1])
-                  if _cue_word(t, lex, kind) and not _cue_word(tokens[i + 1], lex, kind)
-                  and cues.before(n_ctx + i + 1) == kind
-                  and (kind != "meter" or any(_number_word(u) for u in tokens[max(0, i - 3):i + 1]))]
+        starts = []
         if lead < len(tokens) and n_ctx and cues.before(n_ctx) == kind and cues.before(n_ctx + lead) == kind:
             starts.append(lead)   # the answer to a question for it
         elif lead < len(tokens):
             starts.append(-1 - lead)   # a stretch opening the utterance: only if its cue comes after it
+        starts += [i + 1 for i, t in enumerate(tokens[:-1])
+                  if _cue_word(t, lex, kind) and not _cue_word(tokens[i + 1], lex, kind)
+                  and cues.before(n_ctx + i + 1) == kind
+                  and (kind != "meter" or any(_number_word(u) for u in tokens[max(0, i - 3):i + 1]))]
+        reached = 0   # (a start inside a stretch already read gives the same stretch: each token is read once)
         for p in starts:
             cue_after = p < 0
             p = -1 - p if cue_after else p
+            if p < reached:
+                continue
             q, lettered = _stretch_end(text, tokens, p, is_num, lex)
+            reached = reached if cue_after else max(reached, q)   # (the one opening stretch is read apart)
             if q <= p or (cue_after and _cue_follows(tokens, q, lex) != kind):
                 continue
-            digits = sum(d for i, d in digits_at.items() if p <= i < q)
+            digits = sum(digits_at.get(i, 0) for i in range(p, q))
             a, b = tokens[p].start, tokens[q - 1].end
-            touches = any(s < b and a < e for s, e in masked)
+            touches = any(masked[p:q])
             # (a short number with no letters needs «номер», «№» in its cue: not «по договору 45 раз звонила»)
             short = digits < lex.mask_digits_with_cue and not lettered and p > 0 \
                 and not any(_number_word(u) for u in tokens[max(0, p - 3):p])
             if (digits >= _PIECE_DIGITS or (lettered and digits)) and (touches or lettered or not cue_after) \
                     and any(is_num[p:q]) and not short:
                 out.append(PdSpan(span_kind, a, b, text[a:b]))
+    return out
+
+
+def _touched(tokens: list[Token], found: list[PdSpan]) -> list[bool]:
+    """For each token, whether one of the spans ``found`` overlaps it (one sweep over both, sorted)."""
+    out = [False] * len(tokens)
+    spans = sorted((s.start, s.end) for s in found)
+    k, reach = 0, -1
+    for i, t in enumerate(tokens):
+        while k < len(spans) and spans[k][0] < t.end:
+            reach = max(reach, spans[k][1])
+            k += 1
+        out[i] = reach > t.start
     return out
 
 
