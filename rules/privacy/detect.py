@@ -27,7 +27,7 @@ from rules.privacy.addresses import asked_for_an_address as _asked_for_an_addres
 from rules.privacy.lexicon import KINDS, PdSpan, PrivacyError, analyse, lexicon
 from rules.privacy.lexicon import norm as _e
 from rules.privacy.numbers import identifiers as _identifiers
-from rules.privacy.numbers import pd_tokens
+from rules.privacy.numbers import pd_tokens, read_numbers
 from rules.privacy.people import asked_for_a_name as _asked_for_a_name
 from rules.privacy.people import names as _names
 from rules.privacy.serials import serial_stretches as _serial_stretches
@@ -103,8 +103,9 @@ def find_pd(text: str, context: str = "", options: MaskOptions | None = None) ->
             # (or an address's name written as one word, its domain said next: «почта saule.akhmet»)
             local = _LOCAL_WRITTEN_RE.match(text, cue.end)
             spans += [_span("email", text, local.start(1), local.end(1))] if local else []
-    numbers = _identifiers(text, tokens, ctx_tokens, lex, context)
-    spans += numbers + _serial_stretches(text, tokens, ctx_tokens, lex, numbers)
+    reading = read_numbers(text, tokens, ctx_tokens, lex)   # read once for both passes
+    numbers = _identifiers(text, tokens, ctx_tokens, lex, context, reading)
+    spans += numbers + _serial_stretches(text, tokens, reading, lex, numbers)
     spans += _addresses(text, tokens, lex, asked=bool(ctx_tokens) and _asked_for_an_address(ctx_tokens, lex))
     keep = {_e(n) for name in options.keep_names for n in name.split()}
     spans += _names(text, tokens, lex, keep, asked=bool(ctx_tokens) and _asked_for_a_name(ctx_tokens, lex))

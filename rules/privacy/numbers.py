@@ -171,17 +171,38 @@ def _classify(digits: str, plus: bool, cue: str | None) -> str:
     return "number"
 
 
-def identifiers(text: str, tokens: list[Token], ctx: list[Token], lex: Lexicon, ctx_text: str = "") -> list[PdSpan]:
+@dataclass(frozen=True)
+class Reading:
+    """What is read once of an utterance for every pass over its numbers: which tokens are numbers (the context's
+    first), the cues before each token (the context lending its own), and the utterance's number runs."""
+
+    n_ctx: int
+    is_num_both: list[bool]
+    cues: CueIndex
+    runs: list[NumberRun]
+
+    @property
+    def is_num(self) -> list[bool]:
+        return self.is_num_both[self.n_ctx:]
+
+
+def read_numbers(text: str, tokens: list[Token], ctx: list[Token], lex: Lexicon) -> Reading:
+    both = ctx + tokens
+    is_num_both = number_flags(both)
+    return Reading(len(ctx), is_num_both, CueIndex(both, lex, is_num_both, len(ctx)),
+                   number_runs(tokens, text, is_num_both[len(ctx):]))
+
+
+def identifiers(text: str, tokens: list[Token], ctx: list[Token], lex: Lexicon, ctx_text: str = "",
+                reading: Reading | None = None) -> list[PdSpan]:
     """Numbers that identify someone (by their length and the cues before them) and identifiers with
     letters or slashes after an identifier cue; ``ctx`` is what was said just before (it lends cues), tokens of
     ``ctx_text``."""
-    both = ctx + tokens
-    is_num_both = number_flags(both)
-    is_num = is_num_both[len(ctx):]
-    cue_with_ctx = CueIndex(both, lex, is_num_both, len(ctx))
+    r = reading or read_numbers(text, tokens, ctx, lex)
+    is_num, cue_with_ctx = r.is_num, r.cues
     cue_here = CueIndex(tokens, lex, is_num)
-    going_on = _dictation_going_on(ctx_text, ctx, is_num_both[:len(ctx)], cue_with_ctx, lex) if ctx_text else None
-    found = _numbers(text, tokens, len(ctx), is_num, cue_with_ctx, cue_here, lex, going_on)
+    going_on = _dictation_going_on(ctx_text, ctx, r.is_num_both[:len(ctx)], cue_with_ctx, lex) if ctx_text else None
+    found = _numbers(text, tokens, len(ctx), is_num, r.runs, cue_with_ctx, cue_here, lex, going_on)
     return found + _codes(text, tokens, len(ctx), cue_with_ctx, lex, is_num) \
         + _series_said(text, tokens, len(ctx), cue_with_ctx, lex)
 
@@ -281,10 +302,10 @@ def _bare_read_back(ctx_text: str, ctx: list[Token], last: NumberRun, lex: Lexic
     return True
 
 
-def _numbers(text: str, tokens: list[Token], n_ctx: int, is_num: list[bool], cue_with_ctx: CueIndex,
-             cue_here: CueIndex, lex: Lexicon, going_on: str | None = None) -> list[PdSpan]:
+def _numbers(text: str, tokens: list[Token], n_ctx: int, is_num: list[bool], runs: list[NumberRun],
+             cue_with_ctx: CueIndex, cue_here: CueIndex, lex: Lexicon, going_on: str | None = None) -> list[PdSpan]:
     found = []
-    for k, run in enumerate(number_runs(tokens, text, is_num)):
+    for k, run in enumerate(runs):
         n = len(run.digits)
         if k == 0 and going_on and not _unit_after(tokens, run.last + 1, lex) and all(
                 t.form in _GOING_ON or t.form in JOINERS or not t.form[:1].isalpha() for t in tokens[:run.first]):

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import re
 
-from rules.privacy.cues import CueIndex, _cue_kind, _meter_word, _number_word, _unit_after
+from rules.privacy.cues import _cue_kind, _meter_word, _number_word, _unit_after
 from rules.privacy.lexicon import Lexicon, PdSpan
 from rules.privacy.lexicon import analyse as _analyse
-from rules.privacy.numbers import _GOING_ON, _KZ_ONLY, _VOWELS, _adjacent, number_flags, number_runs
+from rules.privacy.numbers import _GOING_ON, _KZ_ONLY, _VOWELS, Reading, _adjacent
 from rules.text import Token
 
 # between a serial's pieces, written or said; «.» only said apart («один . пять»)
@@ -32,17 +32,13 @@ _DOTTED_RE = re.compile(r"\d+(?:[.,]\d+)+")
 _PIECE_DIGITS = 2   # as ``rules.privacy.numbers``: «Заводской номер?» — «ВСКМ девяносто»
 
 
-def serial_stretches(text: str, tokens: list[Token], ctx: list[Token], lex: Lexicon,
+def serial_stretches(text: str, tokens: list[Token], reading: Reading, lex: Lexicon,
                      found: list[PdSpan]) -> list[PdSpan]:
     """Spans covering each meter serial's and each contract number's whole stretch (to be merged with ``found``,
-    the digits already masked)."""
-    both = ctx + tokens
-    is_num_both = number_flags(both)
-    is_num = is_num_both[len(ctx):]
-    cues = CueIndex(both, lex, is_num_both, len(ctx))
-    digits_at: dict[int, int] = {}
-    for run in number_runs(tokens, text, is_num):
-        digits_at[run.first] = len(run.digits)
+    the digits already masked); ``reading``: the utterance's numbers and cues as ``rules.privacy.numbers`` read
+    them."""
+    is_num, cues, n_ctx = reading.is_num, reading.cues, reading.n_ctx
+    digits_at = {run.first: len(run.digits) for run in reading.runs}
     # digits the runs leave out: a code's groups written with dots («атс 12.4471»)
     for i, t in enumerate(tokens):
         if not is_num[i] and _DOTTED_RE.fullmatch(t.form):
@@ -52,7 +48,6 @@ def serial_stretches(text: str, tokens: list[Token], ctx: list[Token], lex: Lexi
     # is judged by what lies in it alone (linear cost)
     masked = _touched(tokens, found)
     out = []
-    n_ctx = len(ctx)
     lead = 0   # the first token of the utterance after its fillers («да, …»)
     while lead < len(tokens) and (tokens[lead].form in _GOING_ON or not tokens[lead].form[:1].isalnum()):
         lead += 1
