@@ -1021,6 +1021,17 @@ def test_addresses_answered_in_lowercase_and_kazakh_order(context, text, masked)
     assert mask_text(text, context)[0] == masked
 
 
+@pytest.mark.parametrize("context,text,masked", [
+    # the rest of a number dictated before opens with a series' letters, or goes on past its digits
+    ("Дальше?", "1 7 б", "[номер]"),
+    ("Дальше?", "один два . три шесть", "[номер]"),
+    ("Так, дальше?", "бэ 4 5 6", "[номер]"),
+    ("Так, дальше?", "4512 а показания 1234", "[номер] а показания 1234"),
+])
+def test_the_rest_of_a_serial_dictated_before(context, text, masked):
+    assert mask_text(text, context)[0] == masked
+
+
 def test_find_pd_gives_character_spans_and_kinds():
     """Spans, not just masked text: audio redaction maps them onto the words' timestamps."""
     text = "Ирлан, ваш лицевой 7,8,9,1,2,3, телефон восемь семьсот один пять пять пять два два три три."

@@ -307,8 +307,9 @@ def _numbers(text: str, tokens: list[Token], n_ctx: int, is_num: list[bool], run
     found = []
     for k, run in enumerate(runs):
         n = len(run.digits)
-        if k == 0 and going_on and not _unit_after(tokens, run.last + 1, lex) and all(
-                t.form in _GOING_ON or t.form in JOINERS or not t.form[:1].isalpha() for t in tokens[:run.first]):
+        if k == 0 and going_on and not _unit_after(tokens, run.last + 1, lex) and all(   # (a series' letters too)
+                t.form in _GOING_ON or t.form in JOINERS or not t.form[:1].isalpha() or _series_letter(text, t, lex)
+                for t in tokens[:run.first]):
             a, b = tokens[run.first].start, tokens[run.last].end   # the rest of a number dictated just before
             j = run.first - 1
             while j >= 0 and tokens[j].form in JOINERS and tokens[j].form[:1].isalpha():

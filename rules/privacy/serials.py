@@ -85,6 +85,14 @@ def serial_stretches(text: str, tokens: list[Token], reading: Reading, lex: Lexi
             if (digits >= _PIECE_DIGITS or (lettered and digits)) and (touches or lettered or not cue_after) \
                     and any(is_num[p:q]) and not short:
                 out.append(PdSpan(span_kind, a, b, text[a:b]))
+    # the rest of a number dictated before, its digits already masked («Дальше?» — «1 7 б», «один два . три шесть»):
+    # the stretch it opens
+    if lead < len(tokens) and n_ctx and masked[lead]:
+        q, _ = _stretch_end(text, tokens, lead, is_num, lex)
+        first = next((s for s in found if s.start < tokens[lead].end and tokens[lead].start < s.end), None)
+        if q > lead and first is not None and first.kind in ("number", "contract"):
+            a, b = tokens[lead].start, tokens[q - 1].end
+            out.append(PdSpan(first.kind, a, b, text[a:b]))
     return out
 
 
