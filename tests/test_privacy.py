@@ -1032,6 +1032,32 @@ def test_the_rest_of_a_serial_dictated_before(context, text, masked):
     assert mask_text(text, context)[0] == masked
 
 
+@pytest.mark.parametrize("context,text,masked", [
+    # Kazakh «бес» (five; a Russian word too) in a dictation with commas, one after another or opening it
+    ("", "телефон нөмірі бір, бес, бес", "телефон нөмірі [телефон]"),
+    ("", "телефон нөмірі бес, бес, бір, екі, үш", "телефон нөмірі [телефон]"),
+    ("", "он, три раза звонил", "он, три раза звонил"),
+    # «дефис» is a mark said as a word, as «тире» is
+    ("", "договор номер ТС дефис 7 7 0 3 1", "договор номер [договор]"),
+    ("", "номер счётчика ВК дефис 4 4 0 1 7 2", "номер счётчика [номер]"),
+    ("", "лицевой счёт 45 дефис 12 дефис 33", "лицевой счёт [лицевой счёт]"),
+    # a series' letters spelled with commas, as its digits are
+    ("", "номер договора Т,С,4,4,0,1,7", "номер договора [договор]"),
+    ("Номер счётчика?", "Ц, Т, 0, 0, 4, 1, 8", "[номер]"),
+    ("", "номер договора а, в общем не помню", "номер договора а, в общем не помню"),
+    # English letters' names before the digits
+    ("", "договор пи ар ноль ноль два три восемь", "договор [договор]"),
+    ("", "номер счётчика ви си 0 0 2 3 8", "номер счётчика [номер]"),
+    # an e-mail's w said as «двойное вэ»; its name alone, written, as the answer to a question for it
+    ("", "почта двойное вэ, эй, эс, собака, мейл, точка, ру", "почта [e-mail]"),
+    ("", "у нас двойное окно", "у нас двойное окно"),
+    ("Электронная почта?", "да, aigerim_k", "да, [e-mail]"),
+    ("Почта?", "ответ 12.5 тысяч", "ответ 12.5 тысяч"),
+])
+def test_forms_of_the_seventh_writer(context, text, masked):
+    assert mask_text(text, context)[0] == masked
+
+
 def test_find_pd_gives_character_spans_and_kinds():
     """Spans, not just masked text: audio redaction maps them onto the words' timestamps."""
     text = "Ирлан, ваш лицевой 7,8,9,1,2,3, телефон восемь семьсот один пять пять пять два два три три."

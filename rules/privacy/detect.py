@@ -50,7 +50,9 @@ _SEPS = (r"(?:точка|нүкте|dot|(?:нижн(?:ее|ий|яя)\s+)?(?:т�
          r"|underscore)")
 _SPOKEN_SEP = rf"(?:\s*[.-]\s*|[\s,]+{_SEPS}[\s,]+)"
 # («at» is the at-sign said in English, never two letters of the name)
-_LETTER = (r"\b(?:(?!at\b)[a-z0-9]{1,3}|[а-яёәіңғүұқөһ]|бэ|вэ|гэ|дэ|жэ|зэ|ка|эл|эм|эн|пэ|эр|эс|тэ|эф|ха|цэ|че|ша|ща|кс"
+# («двойное вэ»: the letter w said as a double v)
+_LETTER = (r"\b(?:двойн(?:ое|ая|ой)\s+(?:вэ|ве|в)|(?!at\b)[a-z0-9]{1,3}|[а-яёәіңғүұқөһ]"
+           r"|бэ|вэ|гэ|дэ|жэ|зэ|ка|эл|эм|эн|пэ|эр|эс|тэ|эф|ха|цэ|че|ша|ща|кс"
            r"|бе|ве|ге|де|пе|те|зе|эль|эмм|энн|эфф|ку|зэт|дубль|кэ|йот"
            r"|икс|зет|игрек|дабл|ю|эй|би|си|ди|джи|эйч|ай|джей|кей|оу|пи|кью|ар|ти|ви|экс|уай|вай|зед|зи)\b")
 _LETTERS = rf"{_LETTER}(?:[\s,]+{_LETTER}){{1,40}}+"   # possessive: a run of letters is never taken apart again
@@ -96,6 +98,9 @@ def find_pd(text: str, context: str = "", options: MaskOptions | None = None) ->
     # itself («почта айгерим точка сапарова» — the rest in the next one)
     if (ctx_tokens and _email_asked(context, ctx_tokens, lex)) or _AT_OPENING_RE.match(text):
         spans += _email_answer(text)
+        # (or only its name, written as one word, the domain left for later: «Электронная почта?» — «bolat.serik»)
+        local = _LOCAL_ANSWER_RE.match(text)
+        spans += [_span("email", text, local.start(1), local.end(1))] if local else []
     else:   # (only right after the cue: «почта …, долг 18 450 тенге» keeps its sum)
         cue = next((t for t in tokens if t.form in lex.email_questions), None)
         if cue is not None:
@@ -233,6 +238,9 @@ def _email_answer(text: str) -> list[PdSpan]:
 
 
 _LOCAL_WRITTEN_RE = re.compile(r"[\s,:-]{1,4}((?=[\w.]*[a-zA-Z])[a-zA-Z0-9]+(?:[._][a-zA-Z0-9]+)+)(?![\w.])")
+# ...or opening the answer to a question for it, after a filler or two: «да, bolat.serik», «saule_88»
+_LOCAL_ANSWER_RE = re.compile(r"(?i)\W*(?:(?:да|вот|это|ну|так|иә|мына)[\s,:-]+){0,2}"
+                              r"((?=[\w.]*[a-zA-Z])[a-zA-Z0-9]+(?:[._][a-zA-Z0-9]+)+)(?![\w.@])")
 _AFTER_CUE_CHARS = 4   # an address dictated after a cue in the same utterance starts right after it («почта айгерим …»)
 _WORD_BEFORE_RE = re.compile(r"([^\W_]+)[\s,]+$")
 _LOCAL_WORDS = 3        # words said apart that may still be the address's name: «ай дана», «ерлан девяносто два»

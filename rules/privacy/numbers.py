@@ -24,8 +24,8 @@ from rules.text import Token, tokenize
 
 # Between the parts of one dictated number: spaces and these marks (not «.» or «:»,
 # which make dates and times, and not «и», which makes a decimal: «сто двадцать три и пять»).
-JOINERS = frozenset({"-", ",", "(", ")", "+", "/", "–", "—", "дробь", "тире", "слэш", "слеш", "сызықша", "сызық",
-                     "қиғаш", "бөлшек"})   # Kazakh «dash», «line», «slash» («қиғаш сызық»), «fraction»
+JOINERS = frozenset({"-", ",", "(", ")", "+", "/", "–", "—", "дробь", "тире", "дефис", "слэш", "слеш", "сызықша",
+                     "сызық", "қиғаш", "бөлшек"})   # Kazakh «dash», «line», «slash» («қиғаш сызық»), «fraction»
 _MARKS_BETWEEN = 3   # marks in a row between two pieces of one number: «он бір, сызықша үш», «451, дробь, 12»
 # words said between two pieces of one number in one utterance («начинается на 44, потом 56 12»)
 _SAID_JOINERS = frozenset({"потом", "затем", "дальше", "далее"})
@@ -99,7 +99,7 @@ def number_flags(tokens: list[Token]) -> list[bool]:
             before = said[i - 1] or (forms[i - 1] in JOINERS and i > 1 and said[i - 2])
             after = i + 1 < len(forms) and said[i + 1]
             if before and (after or forms[i - 1] in JOINERS):
-                out[i] = True
+                out[i] = said[i] = True   # (so the next one counts after it: «бір, бес, бес»)
         # the last piece of a dictation the recogniser wrote with commas, after a mark: «1,4,7-2,5,8-3,6»,
         # «5,7,1,2/2,0» («3,6» alone would be a decimal)
         if not out[i] and got[i] is not None and i > 1 and forms[i - 1] in _WRITTEN_MARKS and out[i - 2] \
@@ -108,6 +108,12 @@ def number_flags(tokens: list[Token]) -> list[bool]:
         if not out[i] and f in KZ_AMBIGUOUS and i + 2 < len(forms) and forms[i + 1] in JOINERS \
                 and forms[i + 1][:1].isalpha() and said[i + 2]:
             out[i] = True   # «бес сызықша бір»: a mark said as a word, then a number
+    # ...and before a dictation of number words with marks between, read backwards so that each one counts before the
+    # next: «бес, бес, алты, үш» (the first two are said before any number word)
+    for i in range(len(forms) - 4, -1, -1):
+        if not out[i] and forms[i] in KZ_AMBIGUOUS and forms[i + 1] in JOINERS and said[i + 2] \
+                and (said[i + 3] or (forms[i + 3] in JOINERS and said[i + 4] if i + 4 < len(forms) else False)):
+            out[i] = said[i] = True
     return out
 
 
@@ -439,7 +445,7 @@ _SERIES_TOKENS = 4
 _WORD_LETTERS = frozenset("авикосуя")
 _ENDS = frozenset({".", "?", "!", "…"})   # one-letter Russian words («а», «в», «и»...)
 # between a series' letters and its digits: a mark, or the mark said as a word («АТС дробь 5512», «ТЭ тире 45»)
-_HYPHENS = frozenset({"-", "–", "/", "дробь", "тире", "слэш", "слеш", "сызықша", "сызық", "бөлшек"})
+_HYPHENS = frozenset({"-", "–", "/", "дробь", "тире", "дефис", "слэш", "слеш", "сызықша", "сызық", "бөлшек"})
 
 
 def _series_letter(text: str, t: Token, lex: Lexicon, spoken: bool = True, near: bool = True) -> bool:

@@ -20,7 +20,7 @@ from rules.privacy.numbers import _GOING_ON, _KZ_ONLY, _VOWELS, Reading, _adjace
 from rules.text import Token
 
 # between a serial's pieces, written or said; «.» only said apart («один . пять»)
-_MARKS = frozenset({"-", "–", "/", "№", "дробь", "тире", "слэш", "слеш", "сызықша", "бөлшек"})
+_MARKS = frozenset({"-", "–", "/", "№", "дробь", "тире", "дефис", "слэш", "слеш", "сызықша", "бөлшек"})
 _LATIN_LETTERS = 10   # a maker's name written in Latin before the digits is part of what is read off the plate
 _CYRILLIC_LETTERS = 4   # «ВСКМ», «тэм»; a longer Cyrillic word is a word
 _WORD_LETTERS = frozenset("авикосуя")   # one-letter Russian words
@@ -132,7 +132,7 @@ def _stretch_end(text: str, tokens: list[Token], p: int, is_num: list[bool], lex
         t = tokens[i]
         if i > p and not _adjacent(text, tokens[i - 1], t):
             break
-        if t.form in _MARKS or (t.form == "." and _said_dot(text, t)):
+        if t.form in _MARKS or (t.form == "." and _said_dot(text, t)) or _letter_comma(tokens, i, is_num, lex):
             i += 1
             continue
         if is_num[i]:
@@ -186,9 +186,22 @@ def _said_dot(text: str, t: Token) -> bool:
 
 def _goes_on(tokens: list[Token], i: int, is_num: list[bool], text: str, lex: Lexicon) -> bool:
     """After a one-letter token: a number (marks between allowed) or nothing more of the sentence."""
-    while i < len(tokens) and tokens[i].form in _MARKS:
-        i += 1
+    while i < len(tokens) and (tokens[i].form in _MARKS or _letter_comma(tokens, i, is_num, lex)
+                               or (_a_letter(tokens[i], lex) and _letter_comma(tokens, i + 1, is_num, lex))):
+        i += 1   # (letters spelled with commas between: «Т,С,4,4,0,1,7»)
     return i >= len(tokens) or is_num[i] or not tokens[i].form[:1].isalnum()
+
+
+def _letter_comma(tokens: list[Token], i: int, is_num: list[bool], lex: Lexicon) -> bool:
+    """A comma the recogniser writes after each letter spelled, as after each digit: «Т,С,4,4,0,1,7», «Ц, Т, 0, 0»,
+    «эм, эн, 4 5» (a letter or a letter's name before it, another or a number after it)."""
+    if tokens[i].form != "," or i == 0 or i + 1 >= len(tokens):
+        return False
+    return _a_letter(tokens[i - 1], lex) and (is_num[i + 1] or _a_letter(tokens[i + 1], lex))
+
+
+def _a_letter(t: Token, lex: Lexicon) -> bool:
+    return t.is_word and (len(t.form) == 1 or t.form in lex.letter_names)
 
 
 def _serial_letters(text: str, t: Token, lex: Lexicon) -> bool:
