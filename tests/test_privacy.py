@@ -1053,6 +1053,14 @@ def test_the_rest_of_a_serial_dictated_before(context, text, masked):
     ("", "у нас двойное окно", "у нас двойное окно"),
     ("Электронная почта?", "да, aigerim_k", "да, [e-mail]"),
     ("Почта?", "ответ 12.5 тысяч", "ответ 12.5 тысяч"),
+    # addresses: a place's letter written onto its number, the place opening the sentence however the dictionary
+    # reads it; a comma after a street named for a person; words saying which address it is between cue and street
+    ("", "мы на Мамыр-4б, 12", "мы на [адрес]"),
+    ("", "Самал-2, 5, 17 горячей воды нет", "[адрес] горячей воды нет"),
+    ("", "Гагарина, 12 у нас батареи холодные", "[адрес] у нас батареи холодные"),
+    ("", "адрес для квитанций Мамыр-4б, 14, 28", "адрес для квитанций [адрес]"),
+    ("", "Ахметова, 45 лет", "[ФИО], 45 лет"),
+    ("", "адрес не помню Иван 5 раз звонил", "адрес не помню [ФИО] 5 раз звонил"),
 ])
 def test_forms_of_the_seventh_writer(context, text, masked):
     assert mask_text(text, context)[0] == masked

@@ -175,6 +175,9 @@ def _street_part(tokens: list[Token], i: int, lex: Lexicon, max_words: int = 3) 
             words += 1
         elif t.form == "-" and j + 1 < len(tokens) and tokens[j + 1].is_digits:  # «Самал-2»
             j += 2
+            if j < len(tokens) and tokens[j].start == tokens[j - 1].end and len(tokens[j].form) == 1 \
+                    and tokens[j].is_word:
+                j += 1   # «Аксай-1а», «Мамыр-4б»: the place's letter written onto its number
         else:
             break
     return j
@@ -342,22 +345,48 @@ def _street_said_bare(text: str, tokens: list[Token], i: int, lex: Lexicon) -> i
     prep = tokens[i].form in _STREET_PREPOSITIONS
     s = i + 1 if prep else i
     j = _street_part(tokens, s, lex, max_words=2)
-    if j < len(tokens) and tokens[j].form == "," and j > s and tokens[j - 1].is_digits:
-        j += 1   # «Мамыр-1, 29»
+    named = j == s + 1 and tokens[s].form.endswith(_NAMED_AFTER) and text[tokens[s].start].isupper()
+    if j < len(tokens) and tokens[j].form == "," and j > s and (tokens[j - 1].is_digits or named or (
+            j - 2 > s and tokens[j - 2].is_digits and tokens[j - 1].start == tokens[j - 2].end)):
+        j += 1   # «Мамыр-1, 29», «Аксай-1а, 14, 28», «Айманова, 155»
     if j == s or j >= len(tokens) or not tokens[j].is_digits:
         return i
     if not prep and not (j + 2 < len(tokens) and tokens[j + 1].form in (",", "-", "/") and tokens[j + 2].is_digits) \
-            and not (j == s + 1 and tokens[s].form.endswith(_NAMED_AFTER) and text[tokens[s].start].isupper()):
+            and not named:
         return i   # (one number after a street named for a person, opening a sentence: «Байтурсынова 126 у нас …»)
     lower = all_lowercase(text)
     first = tokens[s]
     _, _, name, known = _analyse(first.form)
     if not (text[first.start:first.start + 1].isupper() or (lower and _street_name(text, first))) \
-            or (known and name < 0.3 and first.form not in lex.names) or _cue(first, lex) \
+            or (known and name < 0.3 and first.form not in lex.names and not _numbered_place(tokens, s, j)) \
+            or _cue(first, lex) \
             or any(x.form in NUMBER_WORDS for x in tokens[s:j]):
         return i   # a word the dictionary knows, not as a name («Договор 17/2», «ИИН 85-12-03»), names no street
     k = _house_part(tokens, j, lex)
     return k if k > j else i
+
+
+_WHAT_WORDS = 2   # words after «адрес» that say which address it is: «для квитанций», «по прописке», «проживания»
+
+
+def _what_address(text: str, tokens: list[Token], s: int) -> int:
+    """After an address's cue, the few lowercase words that say which address it is, when a name written with a
+    capital follows them (in text with capitals): the index of that name, or ``s``."""
+    if all_lowercase(text):
+        return s
+    for w in range(s, min(len(tokens), s + _WHAT_WORDS + 1)):
+        t = tokens[w]
+        raw = text[t.start:t.end]
+        if w > s and t.is_word and raw[:1].isupper():
+            return w
+        if not (t.is_word and raw.islower()):
+            return s
+    return s
+
+
+def _numbered_place(tokens: list[Token], s: int, j: int) -> bool:
+    """A name written with a hyphen and its number names a place whatever the dictionary says: «Аксай-1а», «Самал-2»."""
+    return j > s + 2 and tokens[s + 1].form == "-" and tokens[s + 2].is_digits and tokens[s + 1].start == tokens[s].end
 
 
 def _street_following(text: str, tokens: list[Token], j: int, lex: Lexicon) -> int:
@@ -547,6 +576,10 @@ def _addresses(text: str, tokens: list[Token], lex: Lexicon, asked: bool = False
                 continue
             j = _street_part(tokens, s, lex)
             k = _house_part(tokens, j, lex)
+            if k == j and (w := _what_address(text, tokens, s)) > s:
+                s = w   # «адрес для квитанций Аксай-1а, 14, 28», «адрес по прописке Гоголя 86»
+                j = _street_part(tokens, s, lex)
+                k = _house_part(tokens, j, lex)
             if k > j:  # a street name alone is too weak a sign; with a house number it is an address
                 if j == s:   # «мекенжайым 45 үй, Абай көшесі»: the house first, the street said last
                     k = max(k, _street_following(text, tokens, k, lex))
