@@ -26,6 +26,7 @@ class CueIndex:
         quals = lex.meter_qualifiers
         service = False                 # inside «по отоплению», «за горячую воду» after an identifier's cue
         clause = False                  # inside «, по которому долг,» after an identifier's cue
+        listed = False                  # a meter's qualifier said before its first serial («горячей 318 744 0 …»)
         for i, (t, num) in enumerate(zip(tokens, is_num, strict=True)):
             self._at.append(last_kind if words - last_at < window else None)
             # a number counted by a unit after it («в 2019 году», «за 3 месяца») is no identifier: the cue waits on
@@ -39,7 +40,10 @@ class CueIndex:
             words += 1
             # a list of meters: «номера счётчиков: горячей воды 451209, холодной 451210» — after a serial, the next
             # meter's qualifier, said after a comma or «и»/«а», keeps the meter's cue for the next number
-            if used and last_kind == "meter" and i > 0 and tokens[i - 1].form in _LIST_MARKS \
+            # (or right after the serial, with no mark, when the first meter was named the same way: «номер
+            # счётчика горячей 318 744 0 холодной 318 744 1»)
+            if used and last_kind == "meter" and i > 0 and (tokens[i - 1].form in _LIST_MARKS
+                                                            or (listed and is_num[i - 1])) \
                     and (t.form in quals or _analyse(t.form)[0] in quals):
                 used, last_at = False, words
                 continue
@@ -62,14 +66,14 @@ class CueIndex:
                 # «договор от марта двадцатого года номер 784», «лицевой счёт для оплаты …»): no value of its own
                 kind = None
             elif qualifier and last_kind == "meter":
-                kind = None
+                kind, listed = None, True
             elif qualifier and last_kind in ID_KINDS:
                 suspended = last_kind
             elif kind is None and suspended and last_kind == "value" and _number_word(t):
                 kind = suspended
             if kind is not None:
                 suspended = suspended if qualifier else None
-                last_kind, last_at, last_i, used = kind, words, i, False
+                last_kind, last_at, last_i, used, listed = kind, words, i, False, False
                 last_verb = _analyse(t.form)[1] in ("VERB", "INFN")
         self._after = last_kind if words - last_at < window else None
 
@@ -136,8 +140,9 @@ def _meter_number(tokens: list[Token], i: int, lex: Lexicon) -> bool:
             x.form[:1].isdigit() or x.form in NUMBER_WORDS for x in tokens[i + 1:k + 1])]
         words, k = 0, i - 1
         while k >= 0 and i - k <= _MODEL_TOKENS and words < 4:   # back over the meter's model, its digits and marks
-            if k < i - 2 and _other_cue(tokens[k], lex):
+            if _other_cue(tokens[k], lex) and (k < i - 2 or _cue_kind(tokens[k], lex) != "meter"):
                 break   # another cue between: «счётчик … 6651, заявка номер 4410» is the request's number
+                # (right before «номер» too: «счётчик 37.11.0.52, заявка номер 6093»; not «заводской номер»)
             near.append(tokens[k])
             words += tokens[k].is_word
             k -= 1

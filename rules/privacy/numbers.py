@@ -283,10 +283,19 @@ def _asks_for_the_rest(ctx: list[Token], after: int) -> bool:
     while start > after and (ctx[start - 1].form not in _ENDS or start == len(ctx)):
         start -= 1
     words = [t.form for t in ctx[start:] if t.form[:1].isalpha()]
-    ask = any(w in _ASK_MORE or w in _READ_BACK for w in words) or (
+    ask = any(w in _ASK_MORE or w in _READ_BACK or w in _REPEAT for w in words) or (
         any(w in JOINERS for w in words) and any(w in _HOW_MUCH for w in words))
     return ask and all(w in _GOING_ON or w in _ASK_MORE or w in _READ_BACK or w in JOINERS or w in _HOW_MUCH
-                       for w in words)
+                       or w in _REPEAT or w in _REPEAT_HOW for w in words)
+
+
+# ...or to say it all again: «Повторите полностью.», «Ещё раз, пожалуйста», «Қайталаңызшы» (the answer is the number
+# dictated again, however short its pieces)
+_REPEAT = frozenset({"повторите", "повтори", "повторить", "повторите-ка", "продиктуйте", "продиктуй", "раз",
+                     "қайталаңыз", "қайталаңызшы", "қайталап", "қайталашы"})
+_REPEAT_HOW = frozenset({"полностью", "целиком", "пожалуйста", "заново", "сначала", "медленно", "медленнее", "еще",
+                         "ещё", "по", "цифрам", "толық", "тағы", "бір", "рет", "айтыңызшы", "айтыңыз", "жіберіңізші",
+                         "можно", "мне"})
 
 
 _HOW_MUCH = frozenset({"сколько", "какая", "какой", "какое", "что", "қанша", "қандай", "не"})

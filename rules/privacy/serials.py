@@ -132,7 +132,8 @@ def _stretch_end(text: str, tokens: list[Token], p: int, is_num: list[bool], lex
         t = tokens[i]
         if i > p and not _adjacent(text, tokens[i - 1], t):
             break
-        if t.form in _MARKS or (t.form == "." and _said_dot(text, t)) or _letter_comma(tokens, i, is_num, lex):
+        if t.form in _MARKS or (t.form == "." and (_said_dot(text, t) or _inner_dot(text, t, i > p))) \
+                or _letter_comma(tokens, i, is_num, lex):
             i += 1
             continue
         if is_num[i]:
@@ -182,6 +183,12 @@ def _spelled_after(tokens: list[Token], i: int, is_num: list[bool], lex: Lexicon
 def _said_dot(text: str, t: Token) -> bool:
     """A dot the recogniser writes between dictated pieces («один . пять»), not a sentence's end («451209. Да»)."""
     return t.start > 0 and text[t.start - 1] == " " and text[t.end:t.end + 1] == " "
+
+
+def _inner_dot(text: str, t: Token, inside: bool) -> bool:
+    """A dot written inside a code after its letters, a letter or a digit right after it: «ВИС.Т 04-3318», «ЭЛ.04.77»
+    (not «451209.Показания»: a sentence's end written without its space)."""
+    return inside and t.start > 0 and t.end < len(text) and text[t.start - 1].isalpha() and text[t.end].isalnum()
 
 
 def _goes_on(tokens: list[Token], i: int, is_num: list[bool], text: str, lex: Lexicon) -> bool:
