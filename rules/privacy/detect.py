@@ -114,7 +114,18 @@ def find_pd(text: str, context: str = "", options: MaskOptions | None = None) ->
     spans += _addresses(text, tokens, lex, asked=bool(ctx_tokens) and _asked_for_an_address(ctx_tokens, lex))
     keep = {_e(n) for name in options.keep_names for n in name.split()}
     spans += _names(text, tokens, lex, keep, asked=bool(ctx_tokens) and _asked_for_a_name(ctx_tokens, lex))
-    return _merge([s for s in spans if s.kind in options.kinds], text)
+    return _merge([_with_trailing_mark(s, text) for s in spans if s.kind in options.kinds], text)
+
+
+# a mark said at the end of a number whose rest comes in the next utterance belongs to it: «Номер договора?» — «18
+# дробь» / «дробь …» («18 тире.», «4512 слэш»); only before the sentence's end, so «45 тире это …» keeps its words
+_TRAILING_MARK_RE = re.compile(r"(?i)[\s,]*(?:дробь|тире|дефис|слэш|слеш|сызықша|бөлшек)(?=[\s,]*(?:[.?!…]|$))")
+_DICTATED = frozenset({"iin", "phone", "account", "contract", "number"})
+
+
+def _with_trailing_mark(span: PdSpan, text: str) -> PdSpan:
+    m = _TRAILING_MARK_RE.match(text, span.end) if span.kind in _DICTATED else None
+    return _span(span.kind, text, span.start, m.end()) if m else span
 
 
 def mask_text(text: str, context: str = "", options: MaskOptions | None = None) -> tuple[str, list[PdSpan]]:

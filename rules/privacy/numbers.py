@@ -354,7 +354,8 @@ def _numbers(text: str, tokens: list[Token], n_ctx: int, is_num: list[bool], run
             cue = _cue_after(tokens, run.last + 1, lex, is_num)
         unit = _unit_after(tokens, run.last + 1, lex)
         if cue == "meter":       # a meter's serial number: an identifier, unless a unit makes it a quantity
-            mask = not unit
+            # (or a model's number, the serial's own cue and number after it: «счётчик КАРАТ 307 № 45821»)
+            mask = not unit and (n >= lex.always_mask_digits or not serial_cue_next(tokens, run.last + 1, is_num, lex))
         elif n >= lex.always_mask_digits:
             # a meter's serial number or a reading, said right after its cue in the same utterance, is
             # not personal data; ten digits and more are a phone or an ИИН whatever was said before
@@ -379,6 +380,19 @@ def _numbers(text: str, tokens: list[Token], n_ctx: int, is_num: list[bool], run
             b = _letters_after(text, tokens, run.last, lex, b, spoken, near)
             found.append(PdSpan(_classify(run.digits, run.plus, cue), a, b, text[a:b]))
     return found
+
+
+def serial_cue_next(tokens: list[Token], j: int, is_num: list[bool], lex: Lexicon) -> bool:
+    """At ``tokens[j]`` (after a comma): a serial's own cue («№», «заводской», «серийный номер») and a number after
+    it, so that what came before is the meter's make and model: «КАРАТ 307 № 45821», «Sensus 620, заводской 0445»."""
+    j += j < len(tokens) and tokens[j].form == ","
+    if j >= len(tokens) or not (tokens[j].form == "№" or (
+            tokens[j].is_word and _cue_kind(tokens[j], lex) == "meter" and not _meter_word(tokens[j], lex))):
+        return False
+    k = j + 1
+    while k < len(tokens) and k <= j + 2 and (_number_word(tokens[k]) or tokens[k].form == "№"):
+        k += 1
+    return k < len(tokens) and is_num[k]
 
 
 _YEAR_RE = re.compile(r"(?:19|20)\d\d")
@@ -563,7 +577,8 @@ def _codes(text: str, tokens: list[Token], n_ctx: int, cues: CueIndex, lex: Lexi
     for m in _DATE_SHAPE_RE.finditer(text):
         i = bisect.bisect_left(starts, m.start())
         if sum(c.isdigit() for c in m.group()) < lex.mask_digits_without_value_cue or i >= len(tokens) \
-                or tokens[i].start != m.start() or is_num[i] or _DECIMAL_RE.fullmatch(m.group()):
+                or tokens[i].start != m.start() or is_num[i] or _DECIMAL_RE.fullmatch(m.group()) \
+                or _month_and_year(m.group(), tokens, i):
             continue
         cue = cues.before(n_ctx + i)
         right_after = i > 0 and (_number_word(tokens[i - 1]) or (   # (not a verb: «звонила 12.11.2026» is a date)
@@ -574,9 +589,17 @@ def _codes(text: str, tokens: list[Token], n_ctx: int, cues: CueIndex, lex: Lexi
     for m in _DECIMAL_RE.finditer(text):
         i = bisect.bisect_left(starts, m.start())
         if sum(c.isdigit() for c in m.group()) < lex.mask_digits_without_value_cue or i >= len(tokens) \
-                or tokens[i].start != m.start() or is_num[i]:
+                or tokens[i].start != m.start() or is_num[i] or _month_and_year(m.group(), tokens, i):
             continue
         cue = cues.before(n_ctx + i)
         if cue in ID_KINDS or cue == "meter":
             found.append(PdSpan(cue if cue in ID_KINDS else "number", m.start(), m.end(), m.group()))
     return found
+
+
+_MONTH_YEAR_RE = re.compile(r"(?:0?[1-9]|1[0-2])[.,/](?:19|20)\d\d")
+
+
+def _month_and_year(shape: str, tokens: list[Token], i: int) -> bool:
+    """A month and a year after «до», «с», «в», «от»: «поверка до 12.2027», «с 03.2025» — a date, not an identifier."""
+    return i > 0 and tokens[i - 1].form in _YEAR_PREPOSITIONS and _MONTH_YEAR_RE.fullmatch(shape) is not None

@@ -16,7 +16,7 @@ import re
 from rules.privacy.cues import _cue_kind, _meter_word, _number_word, _unit_after
 from rules.privacy.lexicon import Lexicon, PdSpan
 from rules.privacy.lexicon import analyse as _analyse
-from rules.privacy.numbers import _GOING_ON, _KZ_ONLY, _VOWELS, Reading, _adjacent
+from rules.privacy.numbers import _GOING_ON, _KZ_ONLY, _VOWELS, Reading, _adjacent, serial_cue_next
 from rules.text import Token
 
 # between a serial's pieces, written or said; «.» only said apart («один . пять»)
@@ -74,8 +74,9 @@ def serial_stretches(text: str, tokens: list[Token], reading: Reading, lex: Lexi
                 continue
             q, lettered = _stretch_end(text, tokens, p, is_num, lex)
             reached = reached if cue_after else max(reached, q)   # (the one opening stretch is read apart)
-            if q <= p or (cue_after and _cue_follows(tokens, q, lex) != kind):
-                continue
+            if q <= p or (cue_after and (_cue_follows(tokens, q, lex) != kind
+                                         or serial_cue_next(tokens, q, is_num, lex))):
+                continue   # (a cue with its own number after it is not this one's: «Sensus 620, заводской 0445 12»)
             digits = sum(digits_at.get(i, 0) for i in range(p, q))
             a, b = tokens[p].start, tokens[q - 1].end
             touches = any(masked[p:q])
@@ -132,6 +133,8 @@ def _stretch_end(text: str, tokens: list[Token], p: int, is_num: list[bool], lex
         t = tokens[i]
         if i > p and not _adjacent(text, tokens[i - 1], t):
             break
+        if t.form == "№" and end > p:
+            break   # «счётчик КАРАТ 307 № 45821»: what came before «№» is the make and model, the serial follows it
         if t.form in _MARKS or (t.form == "." and (_said_dot(text, t) or _inner_dot(text, t, i > p))) \
                 or _letter_comma(tokens, i, is_num, lex):
             i += 1
