@@ -169,6 +169,9 @@ def _one_letter(text: str, tokens: list[Token], i: int, p: int, end: int, is_num
     t = tokens[i]
     goes_on = _goes_on(tokens, i + 1, is_num, text, lex)
     spelled_before = end > p and end == i and not is_num[i - 1] and tokens[i - 1].form in lex.letter_names
+    # (a letter after a letter and a comma, spelled as digits are: «т,с,4,4,0,1,7»)
+    spelled_before = spelled_before or (end > p and end == i - 1 and i >= 2 and tokens[i - 1].form == ","
+                                        and _a_letter(tokens[i - 2], lex) and not is_num[i - 2])
     if t.form not in _WORD_LETTERS or text[t.start:t.end].isupper():
         # (after the digits or a letter's name even before a word: «дт 3 2 0 1 7 б это …», «12/345-тэ э от …»)
         return goes_on or (end == i > p and is_num[i - 1]) or spelled_before or _spelled_after(tokens, i, is_num, lex)
