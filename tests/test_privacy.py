@@ -1066,6 +1066,8 @@ def test_the_rest_of_a_serial_dictated_before(context, text, masked):
     # a request to say it all again makes the answer a number dictated again
     ("Ещё раз, пожалуйста.", "ВК 7 7 0 3", "[номер]"),
     ("Толық қайталаңызшы.", "ЕК 4 0 1 7", "[номер]"),
+    ("Извините, не расслышала.", "ТС 4 4 0 1", "[номер]"),
+    ("Кешіріңіз, естімедім.", "ТС 4 4 0 1", "[номер]"),
     ("Повторите, пожалуйста.", "25 градусов", "25 градусов"),
     ("Повторите.", "в 10 часов утра", "в 10 часов утра"),
     # meters listed with no mark between, the first one named by its qualifier too
