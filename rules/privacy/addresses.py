@@ -111,6 +111,11 @@ def _house_part(tokens: list[Token], i: int, lex: Lexicon) -> int:
             # «30, 12 пәтер», «12 квартира», «10-үй»: the word after its number
             j += 1
             end = j
+            if j < len(tokens) and len(tokens[j].form) == 1 and tokens[j].is_word and tokens[j].form not in \
+                    _NOT_LETTERS and (j + 1 == len(tokens) or _is_house(tokens[j + 1], lex)
+                                              or is_number_token(tokens[j + 1])):
+                j += 1   # «86 корпус Б кв 301»: the word titles the letter after it, more of the address after that
+                end = j
         elif _is_house(t, lex) or t.form in {"№", "номер"} or t.form in JOINERS or t.form == ".":
             j += 1
             if _is_house(t, lex) and j < len(tokens) and len(tokens[j].form) == 1 and tokens[j].is_word \

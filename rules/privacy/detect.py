@@ -209,8 +209,10 @@ def _emails(text: str) -> list[PdSpan]:
     return found
 
 
-# an utterance that opens with «собака» and a mail service or a domain: the second half of a dictated address
-_AT_OPENING_RE = re.compile(rf"(?i)\W*{_AT_WORDS}[\s,]+(?:{_SERVICES}\b|{_ENDINGS}\b|\w+{_DOT}\w)")
+# an utterance that opens with «собака» and a mail service or a domain, or with a mail service and its ending (the
+# at-sign said at the end of the one before: «… собака» — «яндекс точка ру»): the second half of a dictated address
+_AT_OPENING_RE = re.compile(rf"(?i)\W*(?:{_AT_WORDS}[\s,]+(?:{_SERVICES}\b|{_ENDINGS}\b|\w+{_DOT}\w)"
+                            rf"|{_SERVICES}{_DOT}{_ENDINGS}\b)")
 _ANSWER_WORD_RE = re.compile(r"[\w+-]+(?:\.[\w+-]+)*")
 _ANSWER_GAP_RE = re.compile(r"[\s,]*")
 _DECIMAL_RE = re.compile(r"\d+\.\d+")

@@ -67,6 +67,8 @@ class Lexicon:
     vocative_after: set[str] = field(default_factory=set)
     vocative_after_endings: tuple[str, ...] = ()
     honorifics: frozenset[str] = frozenset()
+    kin_words: frozenset[str] = frozenset()
+    street_words_after: frozenset[str] = frozenset()
     email_cues: frozenset[str] = frozenset()
     email_questions: frozenset[str] = frozenset()
     name_questions: frozenset[str] = frozenset()
@@ -117,6 +119,8 @@ def lexicon() -> Lexicon:
             vocative_after={norm(w) for w in data["vocative_after"]},
             vocative_after_endings=tuple(norm(w) for w in data.get("vocative_after_endings") or ()),
             honorifics=frozenset(norm(w) for w in data.get("honorifics") or ()),
+            kin_words=frozenset(norm(w) for w in data.get("kin_words") or ()),
+            street_words_after=frozenset(norm(w) for w in data.get("street_words_after") or ()),
             email_cues=frozenset(norm(w) for w in data.get("email_cues") or ()),
             email_questions=frozenset(norm(w) for w in data.get("email_questions") or ()),
             name_questions=frozenset(norm(w) for w in data.get("name_questions") or ()),

@@ -102,8 +102,9 @@ def number_flags(tokens: list[Token]) -> list[bool]:
                 out[i] = said[i] = True   # (so the next one counts after it: «бір, бес, бес»)
         # the last piece of a dictation the recogniser wrote with commas, after a mark: «1,4,7-2,5,8-3,6»,
         # «5,7,1,2/2,0» («3,6» alone would be a decimal)
-        if not out[i] and got[i] is not None and i > 1 and forms[i - 1] in _WRITTEN_MARKS and out[i - 2] \
-                and _DIGIT_PAIR_RE.fullmatch(f) and chain_digits(forms[i - 2]) is not None and "," in forms[i - 2]:
+        # (and any piece of it the recogniser broke off with a doubled comma or a mark between commas, before or
+        # after the chain: «6,0,,1,7,2,5,5», «0,4,4,1,8,/,2,1», «4,5,/,1,2,3,4»)
+        if not out[i] and got[i] is not None and _DIGIT_PAIR_RE.fullmatch(f) and _beside_a_chain(forms, out, i):
             out[i] = True
         if not out[i] and f in KZ_AMBIGUOUS and i + 2 < len(forms) and forms[i + 1] in JOINERS \
                 and forms[i + 1][:1].isalpha() and said[i + 2]:
@@ -115,6 +116,20 @@ def number_flags(tokens: list[Token]) -> list[bool]:
                 and (said[i + 3] or (forms[i + 3] in JOINERS and said[i + 4] if i + 4 < len(forms) else False)):
             out[i] = said[i] = True
     return out
+
+
+def _beside_a_chain(forms: list[str], out: list[bool], i: int) -> bool:
+    """A dictation with commas (a chain of three digits or more) one to three marks before or after ``i``, with at
+    least one written mark between that is not a plain comma after it («3,6» alone after «1,4,7,» is a decimal)."""
+    for step in (-1, 1):
+        j, marks = i + step, []
+        while 0 <= j < len(forms) and forms[j] in JOINERS and len(marks) < _MARKS_BETWEEN:
+            marks.append(forms[j])
+            j += step
+        if marks and 0 <= j < len(forms) and out[j] and "," in forms[j] and chain_digits(forms[j]) is not None \
+                and (len(marks) > 1 or marks[0] in _WRITTEN_MARKS):
+            return True
+    return False
 
 
 def number_runs(tokens: list[Token], text: str, is_num: list[bool] | None = None) -> list[NumberRun]:

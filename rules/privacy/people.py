@@ -354,6 +354,9 @@ _PATRONYMIC_WORDS = frozenset({"ұлы", "улы", "қызы", "кызы", "ог
 _ANSWER_SKIP = frozenset({"да", "ага", "на", "это", "я", "а"})
 
 
+_STREET_NAME_WORDS = 3   # «Қабанбай батыр көшесі», «Жибек Жолы»
+
+
 def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: bool = False) -> list[PdSpan]:
     """The names in ``text``; ``asked``: the utterance answers a question for a name, so its first words are one
     («Смагулов», «на Бекову Нургуль») unless the dictionary knows them as something else («минутку»)."""
@@ -428,6 +431,9 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
         if alpha[i] and not is_name[i] and not kept(t) and tokens[i + 1].form in lex.honorifics \
                 and _maybe_name(t, lex, guess[i]) and not _not_name(t, lex):
             is_name[i] = True
+        elif alpha[i] and not is_name[i] and not kept(t) and tokens[i + 1].form in lex.kin_words \
+                and (_kz_name(t.form, lex) or _kz_spelled_name(t.form, lex)) and not _not_name(t, lex):
+            is_name[i] = True   # a listed name before a kinship word: «Қуаныш інім», «Жанар сіңлім»
     # ambiguous words next to a sure name: «Надежда Петровна»; a short word written with a capital right after
     # a name, whatever the dictionary reads in it: a Korean or Chinese name's syllable («Ким Ен Сук», «Ли Хи Чоль»);
     # and, in text written with capitals, a capitalised word next to a name that the dictionary does not know
@@ -500,6 +506,14 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
             if (known and name > 0) or (guess_ru[j] and not known) or _kz_name(tokens[j].form, lex) \
                     or _kz_spelled_name(tokens[j].form, lex):
                 is_name[j] = True
+    # the words before a street word said after them name a street, not a person: «на Жибек Жолы», «Абай көшесі»
+    for i in range(1, n):
+        if tokens[i].form in lex.street_words_after and alpha[i - 1]:
+            is_name[i] = False
+            j = i - 1
+            while j >= 0 and i - j <= _STREET_NAME_WORDS and (is_name[j] or tokens[j].form in lex.street_titles):
+                is_name[j] = False
+                j -= 1
     found: list[PdSpan] = []
     i = 0
     while i < n:

@@ -144,13 +144,31 @@ def _stretch_end(text: str, tokens: list[Token], p: int, is_num: list[bool], lex
                 break   # «245 кубов»: a quantity
             end = i = i + 1
             continue
-        if not (_serial_letters(text, t, lex) or (i == p and _opening_letters(text, t))):
+        if not (_serial_letters(text, t, lex) or (i == p and (_opening_letters(text, t) or _make(
+                text, tokens, i, is_num, lex)))):
             break
         if len(t.form) == 1 and not _one_letter(text, tokens, i, p, end, is_num, lex):
             break
         end = i = i + 1
         lettered = True
     return end, lettered
+
+
+_MAKE_LETTERS = 12   # a maker's name in Cyrillic: «АЛЬФА», «Взлёт», «Пульсар»
+
+
+def _make(text: str, tokens: list[Token], i: int, is_num: list[bool], lex: Lexicon) -> bool:
+    """A maker's name in Cyrillic opening the serial right after its cue, a number right after it, as a Latin one
+    does: «номер счётчика АЛЬФА 0 1 7 7 5», «номер счётчика Взлёт 22 1190», «пульсар 4512093» (a noun; not a
+    cue's word, a unit, a function word or an adverb: «номер счётчика вроде 4512»)."""
+    t = tokens[i]
+    raw = text[t.start:t.end]
+    if not (t.is_word and raw.isalpha() and len(raw) <= _MAKE_LETTERS) or i + 1 >= len(tokens) or not is_num[i + 1] \
+            or not _adjacent(text, t, tokens[i + 1]) or _cue_kind(t, lex) is not None or _meter_word(t, lex) \
+            or _unit_after(tokens, i, lex) or _KZ_ONLY.intersection(t.form):
+        return False
+    pos = _analyse(t.form)[1]
+    return (raw[0].isupper() and pos not in _NOT_LETTERS) or pos == "NOUN"
 
 
 def _opening_letters(text: str, t: Token) -> bool:
