@@ -1129,6 +1129,11 @@ def test_forms_of_the_seventh_writer(context, text, masked):
     ("Да, дальше.", "яндекс точка ру", "[e-mail]"),
     ("", "gmail точка com, записали?", "[e-mail], записали?"),
     ("", "яндекс такси приезжало", "яндекс такси приезжало"),
+    # a one-letter word said to be a letter a few words later opens the number («в» is a preposition otherwise)
+    ("", "номер договора в 40 17 это буква В", "номер договора [договор] это буква В"),
+    ("", "шарт нөмірі в 40 17, в әрпі", "шарт нөмірі [договор], в әрпі"),
+    ("", "номер договора в 40 17 буква А", "номер договора в [договор] буква А"),
+    ("", "номер договора в 4017 в папке, буква в конце", "номер договора в [договор] в папке, буква в конце"),
 ])
 def test_forms_of_the_eighth_writer(context, text, masked):
     assert mask_text(text, context)[0] == masked

@@ -193,7 +193,24 @@ def _one_letter(text: str, tokens: list[Token], i: int, p: int, end: int, is_num
     if t.form not in _WORD_LETTERS or text[t.start:t.end].isupper():
         # (after the digits or a letter's name even before a word: «дт 3 2 0 1 7 б это …», «12/345-тэ э от …»)
         return goes_on or (end == i > p and is_num[i - 1]) or spelled_before or _spelled_after(tokens, i, is_num, lex)
-    return (spelled_before and goes_on) or _spelled_after(tokens, i, is_num, lex)
+    return (spelled_before and goes_on) or _spelled_after(tokens, i, is_num, lex) \
+        or (goes_on and _named_a_letter(tokens, i))
+
+
+_LETTER_WORDS = frozenset({"буква", "буквой", "букву", "буквы", "әріп", "әрпі", "әрпімен"})
+_LETTER_NAMED_WITHIN = 12   # tokens after a one-letter word in which «это буква В» may say what it is
+
+
+def _named_a_letter(tokens: list[Token], i: int) -> bool:
+    """A one-letter word said to be a letter a few words later: «номер договора в 40 17, это буква В», «в 40 17 —
+    буква в», «в 40 17 в әрпі» (not «в 40 17 буква А»: another letter; not «…, буква в конце»)."""
+    for k in range(i + 1, min(len(tokens) - 1, i + _LETTER_NAMED_WITHIN)):
+        if tokens[k].form in _LETTER_WORDS and tokens[k + 1].form == tokens[i].form \
+                and (k + 2 == len(tokens) or not tokens[k + 2].is_word):   # (not «буква в конце»)
+            return True
+        if k > i + 1 and tokens[k].form in _LETTER_WORDS and tokens[k - 1].form == tokens[i].form:
+            return True   # (Kazakh: the letter before its word)
+    return False
 
 
 def _spelled_after(tokens: list[Token], i: int, is_num: list[bool], lex: Lexicon) -> bool:
