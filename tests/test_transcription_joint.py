@@ -47,13 +47,18 @@ def _asks(batcher: Batcher, requests: list[tuple[list[float], list[int], dict]])
         finally:
             batcher.leave()
 
-    threads = [threading.Thread(target=ask, args=(k,)) for k in range(len(requests))]
+    _in_threads(ask, len(requests))
+    return got
+
+
+def _in_threads(ask, n: int) -> None:
+    """``ask(0)`` … ``ask(n - 1)``, each in a thread of its own, all at once; fails if one still waits."""
+    threads = [threading.Thread(target=ask, args=(k,)) for k in range(n)]
     for t in threads:
         t.start()
     for t in threads:
         t.join(timeout=30)
     assert not any(t.is_alive() for t in threads), "a thread still waits for its decode"
-    return got
 
 
 @pytest.mark.parametrize("requests, generate_calls", [
@@ -96,11 +101,7 @@ def test_word_timestamps_of_several_calls_are_aligned_together(frames, generate_
         finally:
             batcher.leave()
 
-    threads = [threading.Thread(target=ask, args=(k,)) for k in range(len(got))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
+    _in_threads(ask, len(got))
     assert sorted(n for n, _ in model.calls) == sorted(calls)
     for k in (0, 1):
         n = frames[k] if isinstance(frames[k], list) else [frames[k]] * len(windows[k])
