@@ -354,6 +354,7 @@ _PATRONYMIC_WORDS = frozenset({"ұлы", "улы", "қызы", "кызы", "ог
 _ANSWER_SKIP = frozenset({"да", "ага", "на", "это", "я", "а"})
 
 
+_PLACE_PREPOSITIONS = frozenset({"из", "в", "во"})
 _STREET_NAME_WORDS = 3   # «Қабанбай батыр көшесі», «Жибек Жолы»
 
 
@@ -514,6 +515,11 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
             while j >= 0 and i - j <= _STREET_NAME_WORDS and (is_name[j] or tokens[j].form in lex.street_titles):
                 is_name[j] = False
                 j -= 1
+    # a lone word right after «из», «в» names a place: «звоню из Алмалы», «живу в Медеу» (not «из Алматы Иванова»:
+    # a name beside it)
+    for i in range(1, n):
+        if is_name[i] and tokens[i - 1].form in _PLACE_PREPOSITIONS and not (i + 1 < n and is_name[i + 1]):
+            is_name[i] = False
     found: list[PdSpan] = []
     i = 0
     while i < n:
