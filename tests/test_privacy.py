@@ -1141,6 +1141,10 @@ def test_forms_of_the_seventh_writer(context, text, masked):
     ("", "я из Бостандыка", "я из Бостандыка"),
     ("", "звоню из Медеу, Иванова Ольга", "звоню из Медеу, [ФИО]"),
     ("", "письмо от Иванова", "письмо от [ФИО]"),
+    # a lowercase one-letter word opening letters spelled with commas, the digits after them: a letter too
+    ("Номер счётчика продиктуйте.", "с, т, э, 1, 9, 0, 4, 4", "[номер]"),
+    ("", "номер договора с, т, 1, 9, 0, 4, 4", "номер договора [договор]"),
+    ("", "номер договора с, т, в общем", "номер договора с, т, в общем"),
 ])
 def test_forms_of_the_eighth_writer(context, text, masked):
     assert mask_text(text, context)[0] == masked

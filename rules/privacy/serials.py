@@ -194,7 +194,16 @@ def _one_letter(text: str, tokens: list[Token], i: int, p: int, end: int, is_num
         # (after the digits or a letter's name even before a word: «дт 3 2 0 1 7 б это …», «12/345-тэ э от …»)
         return goes_on or (end == i > p and is_num[i - 1]) or spelled_before or _spelled_after(tokens, i, is_num, lex)
     return (spelled_before and goes_on) or _spelled_after(tokens, i, is_num, lex) \
-        or (goes_on and _named_a_letter(tokens, i))
+        or (goes_on and (_named_a_letter(tokens, i) or _comma_spelled_after(tokens, i, is_num, lex)))
+
+
+def _comma_spelled_after(tokens: list[Token], i: int, is_num: list[bool], lex: Lexicon) -> bool:
+    """More letters spelled with commas after ``tokens[i]``, then the digits: «с, т, э, 1, 9, 0» (the first one
+    lowercase «с» is a letter too; not «с, в общем, 5»)."""
+    k, letters = i + 1, 0
+    while k + 1 < len(tokens) and letters < _SPELLED and tokens[k].form == "," and _a_letter(tokens[k + 1], lex):
+        k, letters = k + 2, letters + 1
+    return letters > 0 and _letter_comma(tokens, k, is_num, lex)
 
 
 _LETTER_WORDS = frozenset({"буква", "буквой", "букву", "буквы", "әріп", "әрпі", "әрпімен"})
