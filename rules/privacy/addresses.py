@@ -7,13 +7,13 @@ import re
 
 from rules import kazakh
 from rules.numbers import KZ_AMBIGUOUS, NUMBER_WORDS
-from rules.privacy.lexicon import STOP_POS, Lexicon, PdSpan, all_lowercase
+from rules.privacy.lexicon import SENTENCE_END, STOP_POS, Lexicon, PdSpan, all_lowercase, last_sentence_words
 from rules.privacy.lexicon import analyse as _analyse
 from rules.privacy.numbers import JOINERS
 from rules.text import Token, morph
 
 _SIGNS = frozenset({"+", "−", "плюс", "минус"})
-_SENTENCE_END = frozenset({".", "?", "!", "…"})
+_SENTENCE_END = SENTENCE_END
 _ADDRESS_SKIP = {"по", "на", "в", "адресу", "адрес", ":", "-", "у", "меня", "нас", "мой", "наш",
                  # marks and fillers said between the cue and the address («адрес, значит, Гоголя 86»)
                  ",", "—", "–", "значит", "вот", "это", "такой", "сейчас", "скажу", "записывайте", "запишите", "пишите"}
@@ -424,13 +424,7 @@ def _address_word(t: Token, lex: Lexicon) -> bool:
 def asked_for_an_address(ctx: list[Token], lex: Lexicon, last_words: int = 8) -> bool:
     """Whether the last sentence said just before asks for an address («Назовите адрес.», «По какому адресу?»,
     «Где вы живёте?», «Мекенжайыңыз?»): at most its last words («Адрес: Абая, 5? Диктуйте показания.» does not)."""
-    end = len(ctx)
-    while end and ctx[end - 1].form in _SENTENCE_END:
-        end -= 1
-    start = end
-    while start and ctx[start - 1].form not in _SENTENCE_END:
-        start -= 1
-    words = [t for t in ctx[start:end] if t.form[:1].isalpha()]
+    words = last_sentence_words(ctx)
     # a short question for the house or the flat: «Квартира?», «Калкаман, а дом и квартира?», «Үйіңіздің нөмірі?»
     # (not a question for a quantity or a value: «В квартире сколько комнат?», «Какая температура в квартире?»)
     house = len(words) <= _HOUSE_QUESTION_WORDS and any(_dwelling(t, lex) for t in words) and not any(

@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 
 from core.errors import OkaError
-from rules.text import morph
+from rules.text import Token, morph
 
 HERE = Path(__file__).parent
 LEXICON_FILE = HERE / "lexicon.yaml"
@@ -166,6 +166,21 @@ def all_lowercase(text: str) -> bool:
     """The text is written all in lowercase (the recogniser's plain style): asked by the detectors for many words
     of one text, computed once per text (a 100,000-character query must stay linear)."""
     return text == text.lower()
+
+
+SENTENCE_END = frozenset({".", "?", "!", "…"})
+
+
+def last_sentence_words(ctx: list[Token]) -> list[Token]:
+    """The words (tokens that begin with a letter) of the last sentence said in ``ctx``, its closing marks
+    skipped: what a question just before an answer asks is read from them."""
+    end = len(ctx)
+    while end and ctx[end - 1].form in SENTENCE_END:
+        end -= 1
+    start = end
+    while start and ctx[start - 1].form not in SENTENCE_END:
+        start -= 1
+    return [t for t in ctx[start:end] if t.form[:1].isalpha()]
 
 
 def norm(word: str) -> str:

@@ -9,13 +9,22 @@ from rapidfuzz.distance import Levenshtein
 from rules import kazakh
 from rules.numbers import NUMBER_WORDS
 from rules.phonetics import key as sound_key
-from rules.privacy.lexicon import KZ_TO_RU, STOP_POS, Lexicon, PdSpan, all_lowercase, vocabulary
+from rules.privacy.lexicon import (
+    KZ_TO_RU,
+    SENTENCE_END,
+    STOP_POS,
+    Lexicon,
+    PdSpan,
+    all_lowercase,
+    last_sentence_words,
+    vocabulary,
+)
 from rules.privacy.lexicon import analyse as _analyse
 from rules.text import VERB_IMPR, Token, morph
 
 _SURNAME_ENDINGS = ("ова", "ева", "ов", "ев", "ина", "ин", "овой", "евой", "ову", "еву", "овым", "евым",
                     "ұлы", "улы", "қызы", "кызы")
-_SENTENCE_END = {".", "?", "!", "…"}
+_SENTENCE_END = SENTENCE_END
 _CUE_SKIP = frozenset({"у", "меня", "моя", "мое", "мой", "его", "ее", "вот", "это", "значит", "ну", "так", "-", ":",
                        ",", "полностью", "мою", "моё"})
 
@@ -334,13 +343,7 @@ def asked_for_a_name(ctx: list[Token], lex: Lexicon, last_words: int = 8) -> boo
     """Whether what was said just before asks for a name («Как вас зовут?», «Фамилия владельца?», «Аты-жөніңіз?»):
     one of ``name_questions`` in its last sentence (at most its last words: «Меня зовут Думржин. Назовите
     номер счёта.» asks for a number)."""
-    end = len(ctx)
-    while end and ctx[end - 1].form in _SENTENCE_END:
-        end -= 1
-    start = end
-    while start and ctx[start - 1].form not in _SENTENCE_END:
-        start -= 1
-    words = [t for t in ctx[start:end] if t.form[:1].isalpha()][-last_words:]
+    words = last_sentence_words(ctx)[-last_words:]
     return any(w in lex.name_questions or w in lex.name_question_forms or _analyse(w)[0] in lex.name_questions
                for t in words for w in t.form.split("-"))   # «аты-жөніңіз» is one token
 
