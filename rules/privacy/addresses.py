@@ -13,7 +13,6 @@ from rules.privacy.numbers import JOINERS
 from rules.text import Token, morph
 
 _SIGNS = frozenset({"+", "−", "плюс", "минус"})
-_SENTENCE_END = SENTENCE_END
 _ADDRESS_SKIP = {"по", "на", "в", "адресу", "адрес", ":", "-", "у", "меня", "нас", "мой", "наш",
                  # marks and fillers said between the cue and the address («адрес, значит, Гоголя 86»)
                  ",", "—", "–", "значит", "вот", "это", "такой", "сейчас", "скажу", "записывайте", "запишите", "пишите"}
@@ -54,7 +53,7 @@ def _house_ahead(tokens: list[Token], j: int, lex: Lexicon) -> int:
     words = 0
     for m in range(j, min(len(tokens), j + 2 * _AHEAD_WORDS + 2)):
         t = tokens[m]
-        if t.form in _SENTENCE_END:
+        if t.form in SENTENCE_END:
             return j
         nxt = tokens[m + 1] if m + 1 < len(tokens) else None
         if nxt is not None and ((is_number_token(t) and _is_house(nxt, lex) and nxt.form in lex.dwelling_words)
@@ -559,7 +558,7 @@ def _addresses(text: str, tokens: list[Token], lex: Lexicon, asked: bool = False
                     i += 1
                     continue
 
-        elif (t.form in _STREET_PREPOSITIONS or i == 0 or tokens[i - 1].form in _SENTENCE_END) \
+        elif (t.form in _STREET_PREPOSITIONS or i == 0 or tokens[i - 1].form in SENTENCE_END) \
                 and (k := _street_said_bare(text, tokens, i, lex)) > i:
             found.append(_span("address", text, tokens[i + 1 if t.form in _STREET_PREPOSITIONS else i].start,
                                tokens[k - 1].end))

@@ -24,7 +24,6 @@ from rules.text import VERB_IMPR, Token, morph
 
 _SURNAME_ENDINGS = ("ова", "ева", "ов", "ев", "ина", "ин", "овой", "евой", "ову", "еву", "овым", "евым",
                     "ұлы", "улы", "қызы", "кызы")
-_SENTENCE_END = SENTENCE_END
 _CUE_SKIP = frozenset({"у", "меня", "моя", "мое", "мой", "его", "ее", "вот", "это", "значит", "ну", "так", "-", ":",
                        ",", "полностью", "мою", "моё"})
 
@@ -227,7 +226,7 @@ def _cue_follows(tokens: list[Token], i: int) -> bool:
     if k < len(tokens) and tokens[k].form in _CUE_AFTER:
         return True
     return k + 1 < len(tokens) and tokens[k].form in ("это", "бұл") and tokens[k + 1].form in _ME \
-        and (k + 2 == len(tokens) or tokens[k + 2].form in _SENTENCE_END | {","})
+        and (k + 2 == len(tokens) or tokens[k + 2].form in SENTENCE_END | {","})
 
 
 def _common_word(t: Token, lex: Lexicon) -> bool:
@@ -287,7 +286,7 @@ def _capitalised_mid_sentence(text: str, tokens: list[Token], i: int) -> bool:
     t = text[tokens[i].start:tokens[i].end]
     if i == 0 or not t[:1].isupper() or (len(t) > 1 and t.isupper()):
         return False
-    return tokens[i - 1].form not in _SENTENCE_END
+    return tokens[i - 1].form not in SENTENCE_END
 
 
 _CLAUSE_START = {".", "!", "?", "…", ",", ":", "-", "—", "–", ";", "("}
@@ -407,7 +406,7 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
     # a name opening a sentence, its verb right after it: «Дилноза звонила вчера», «Асқар сказал» (a word the
     # dictionary knows only as something else is no name: «Мастер пришёл», «Вчера звонила»)
     for i, t in enumerate(tokens[:-1]):
-        if alpha[i] and not is_name[i] and not kept(t) and (i == 0 or tokens[i - 1].form in _SENTENCE_END) \
+        if alpha[i] and not is_name[i] and not kept(t) and (i == 0 or tokens[i - 1].form in SENTENCE_END) \
                 and (text[t.start:t.start + 1].isupper() or not cased) and _finite_verb(tokens[i + 1]) \
                 and not _not_name(t, lex) and len(t.form) >= 3 \
                 and (_kz_name(t.form, lex) or _kz_spelled_name(t.form, lex) or _maybe_name(t, lex, guess_ru[i])):
@@ -465,7 +464,7 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
     # the cue said after the name, opening a sentence: «Фризен фамилия, Ирина Генриховна», «шин фамилия», «гуля это
     # я», «Сапарова менің тегім» (a word the dictionary knows only as something else is none: «Ваша фамилия?»)
     for i in range(n - 1):
-        if alpha[i] and not is_name[i] and not kept(tokens[i]) and (i == 0 or tokens[i - 1].form in _SENTENCE_END) \
+        if alpha[i] and not is_name[i] and not kept(tokens[i]) and (i == 0 or tokens[i - 1].form in SENTENCE_END) \
                 and _cue_follows(tokens, i + 1) and not _cue_word(tokens[i], lex) and not _not_name(tokens[i], lex) \
                 and tokens[i].form not in _CUE_SKIP and tokens[i].form not in _POSSESSIVES \
                 and (tokens[i].form in lex.short_surnames or not _common_word(tokens[i], lex)) \
