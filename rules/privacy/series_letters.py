@@ -77,6 +77,10 @@ _KZ_ONLY = frozenset("әғқңөұүһі")
 def _letters_before(text: str, tokens: list[Token], first: int, lex: Lexicon, a: int, spoken: bool,
                     near: bool = True) -> int:
     """Where an identifier starts once the series' letters said right before its digits are taken in."""
+    if spoken and near:
+        chain = _spelled_after_cue(text, tokens, first, lex)
+        if chain < first:
+            return min(a, tokens[chain].start)
     right, taken = tokens[first], 0
     for i in range(first - 1, -1, -1):
         t = tokens[i]
@@ -123,3 +127,17 @@ def _letters_after(text: str, tokens: list[Token], last: int, lex: Lexicon, b: i
             break
         left, marked = t, True
     return b
+
+
+def _spelled_after_cue(text: str, tokens: list[Token], first: int, lex: Lexicon) -> int:
+    """Two or more letters spelled one after another right after an identifier's or a meter's cue, the digits
+    after them: the index of the first, or ``first``.  Each is a letter written alone or a letter's name, even
+    one that is a word too («номер договора т с 0 0 4 1 7», «номер счётчика в к 4512», «договор тэ с 4512»;
+    alone it stays a word: «номер договора с 45 12»)."""
+    k = first
+    while k > 0 and first - k < _SERIES_TOKENS and _adjacent(text, tokens[k - 1], tokens[k]) and (
+            tokens[k - 1].form in lex.letter_names or (
+                tokens[k - 1].is_word and tokens[k - 1].end - tokens[k - 1].start == 1
+                and text[tokens[k - 1].start].isalpha())):
+        k -= 1
+    return k if first - k >= 2 and k > 0 and _right_after_cue(tokens, k, lex) else first
