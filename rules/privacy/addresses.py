@@ -6,13 +6,21 @@ from __future__ import annotations
 import re
 
 from rules import kazakh
-from rules.numbers import KZ_AMBIGUOUS, NUMBER_WORDS
+from rules.numbers import NUMBER_WORDS
+from rules.privacy.houses import (
+    _KZ_STREET_STEMS,
+    _ORDINAL_ENDINGS,
+    _house_letter,
+    _house_part,
+    _is_house,
+    _is_street,
+    is_number_token,
+)
 from rules.privacy.lexicon import SENTENCE_END, STOP_POS, Lexicon, PdSpan, all_lowercase, last_sentence_words
 from rules.privacy.lexicon import analyse as _analyse
-from rules.privacy.numbers import JOINERS
+from rules.privacy.number_runs import JOINERS
 from rules.text import Token, morph
 
-_SIGNS = frozenset({"+", "−", "плюс", "минус"})
 _ADDRESS_SKIP = {"по", "на", "в", "адресу", "адрес", ":", "-", "у", "меня", "нас", "мой", "наш",
                  # marks and fillers said between the cue and the address («адрес, значит, Гоголя 86»)
                  ",", "—", "–", "значит", "вот", "это", "такой", "сейчас", "скажу", "записывайте", "запишите", "пишите"}
@@ -22,26 +30,6 @@ def _span(kind: str, text: str, start: int, end: int) -> PdSpan:
     return PdSpan(kind, start, end, text[start:end])
 
 
-def is_number_token(t: Token) -> bool:
-    return t.is_digits or t.form in NUMBER_WORDS
-
-
-def _lone_ambiguous(tokens: list[Token], j: int, lex: Lexicon) -> bool:
-    """«он», «бес», «торт» with no number or house word beside it: a Russian word («нет дома, он на работе»), not
-    a Kazakh number («он бес үй»)."""
-    if tokens[j].form not in KZ_AMBIGUOUS:
-        return False
-    near = [tokens[k] for k in (j - 1, j + 1) if 0 <= k < len(tokens)]
-    return not any(is_number_token(x) or _is_house(x, lex) for x in near)
-
-
-def _is_street(t: Token, lex: Lexicon) -> bool:
-    return t.form[:1].isalpha() and (t.form in lex.street_words or _analyse(t.form)[0] in lex.street_words
-                                     or t.form.startswith(_KZ_STREET_STEMS))
-
-
-# Kazakh street words take case endings: «Жандосов көшесінде», «Абай даңғылының»
-_KZ_STREET_STEMS = ("көше", "даңғыл", "шағынаудан", "ықшамаудан")
 _WE = frozenset({"біз", "мен", "сіз", "олар", "ол"})
 _KZ_STREET_WORDS = frozenset({"ауданы", "тұйық", "тұйығы", "м-н"})
 _AHEAD_WORDS = 3   # words a house may come after its street: «Жандосов көшесінде тұрамын, 58 үй»
@@ -69,101 +57,11 @@ def _house_ahead(tokens: list[Token], j: int, lex: Lexicon) -> int:
     return j
 
 
-def _is_house(t: Token, lex: Lexicon) -> bool:
-    return t.form[:1].isalpha() and (t.form in lex.house_words or _analyse(t.form)[0] in lex.house_words)
-
-
 def _name_ish(t: Token, lex: Lexicon) -> bool:
     """Could be (part of) a street name: a word that is not a function word or a verb."""
     if not t.is_word or t.form in NUMBER_WORDS or _is_house(t, lex):
         return False
     return _analyse(t.form)[1] not in STOP_POS or not _analyse(t.form)[3]
-
-
-def _house_part(tokens: list[Token], i: int, lex: Lexicon) -> int:
-    """Index after the house/flat part starting at ``i`` (``i`` if there is none)."""
-    j, end = i, i
-    while j < len(tokens):
-        t = tokens[j]
-        if (t.form in _SIGNS and j + 1 < len(tokens) and tokens[j + 1].is_digits) or _lone_ambiguous(tokens, j, lex):
-            break   # «в квартире +17»: a temperature
-        if is_number_token(t):
-            # (a number right after a flat's or a house's word as its title, «кв 23», «квартира 23», counts
-            # nothing: «кв 23 батареи 18 градусов»; in the locative it may: «в квартире 3 комнаты»)
-            h = j - 2 if j > 1 and tokens[j - 1].form == "." else j - 1   # «кв. 3»
-            titled = h >= 0 and _is_house(tokens[h], lex) and not (h > 0 and tokens[h - 1].form in _IN) and (
-                len(tokens[h].form) <= 3 or tokens[h].form == _analyse(tokens[h].form)[0])
-            if j + 1 < len(tokens) and (_counted(tokens[j + 1], lex) or (
-                    not titled and _counted_by(t, tokens[j + 1]) and not _is_house(tokens[j + 1], lex)
-                    and not _is_street(tokens[j + 1], lex))):
-                break   # «в доме 9 этажей», «16 градусов», «в квартире 3 комнаты»
-            j += 1
-            end = j
-            if j + 1 < len(tokens) and tokens[j].form == "-" and tokens[j + 1].form in _ORDINAL_ENDINGS:
-                j += 2   # «48-й дом»
-                end = j
-            if j < len(tokens) and len(tokens[j].form) == 1 and tokens[j].is_word \
-                    and tokens[j].form not in _NOT_LETTERS:  # «15 а»
-                j += 1
-                end = j
-        elif _is_house(t, lex) and j > i and (j == end or (j == end + 1 and tokens[end].form == "-")):
-            # «30, 12 пәтер», «12 квартира», «10-үй»: the word after its number
-            j += 1
-            end = j
-            if j < len(tokens) and len(tokens[j].form) == 1 and tokens[j].is_word and tokens[j].form not in \
-                    _NOT_LETTERS and (j + 1 == len(tokens) or _is_house(tokens[j + 1], lex)
-                                              or is_number_token(tokens[j + 1])):
-                j += 1   # «86 корпус Б кв 301»: the word titles the letter after it, more of the address after that
-                end = j
-        elif _is_house(t, lex) or t.form in {"№", "номер"} or t.form in JOINERS or t.form == ".":
-            j += 1
-            if _is_house(t, lex) and j < len(tokens) and len(tokens[j].form) == 1 and tokens[j].is_word \
-                    and tokens[j].form not in _NOT_LETTERS:
-                j += 1   # «блок А», «литер Б»: a letter for its number
-                end = j
-        else:
-            break
-    return end
-
-
-_IN = frozenset({"в", "во", "на"})   # «в кв. 3 комнаты»: the locative, abbreviated
-
-
-def _counted(t: Token, lex: Lexicon) -> bool:
-    """A word that makes the number before it a quantity, not a house or flat number: a unit («16 градусов»)
-    or a house word in the plural («9 этажей», «два подъезда»)."""
-    if not t.is_word:
-        return False
-    key = ("counted", t.form)
-    got = lex.memo.get(key)
-    if got is None:
-        lemma = _analyse(t.form)[0]
-        got = lex.memo[key] = t.form in lex.units or lemma in lex.units or (
-            _is_house(t, lex) and t.form != lemma and _plural_or_counted(t.form))
-    return got
-
-
-def _counted_by(number: Token, t: Token) -> bool:
-    """A common noun in the form a number takes when it counts it: «3 комнаты» (2-4: genitive singular),
-    «5 подъездов» (5-20: genitive plural) — a quantity, not a flat number («квартира 12 батареи холодные» is one)."""
-    if not t.is_word or not number.is_digits:
-        return False
-    n = int(number.form[-2:]) if len(number.form) >= 2 else int(number.form)
-    if n % 10 in (2, 3, 4) and n // 10 != 1:
-        need = ("gent", "sing")
-    elif n % 10 == 1 and n != 11:
-        return False   # «квартира 21 …»: the nominative a «1» takes is every noun's nominative
-    else:
-        need = ("gent", "plur")
-    _, pos, name, known = _analyse(t.form)   # a noun first of all («и» is a letter's name too)
-    return known and pos == "NOUN" and name < 0.3 and len(t.form) > 2 and any(
-        p.tag.POS == "NOUN" and p.tag.case == need[0] and p.tag.number == need[1] for p in morph().parse(t.form))
-
-
-def _plural_or_counted(form: str) -> bool:
-    """Plural, or the genitive singular a number such as «два» takes («два подъезда»)."""
-    tag = morph().parse(form)[0].tag
-    return tag.number == "plur" or tag.case == "gent"
 
 
 def _street_part(tokens: list[Token], i: int, lex: Lexicon, max_words: int = 3) -> int:
@@ -237,9 +135,6 @@ def _place_before(text: str, tokens: list[Token], i: int, lex: Lexicon, found: l
     return i
 
 
-_ORDINAL_ENDINGS = frozenset({"й", "ый", "ой", "ий", "го", "м", "ом", "ая", "я"})
-
-
 def _ordinal_word(t: Token) -> bool:
     """«восьмой», «пятом», «бесінші»: an ordinal said as a word."""
     if not t.is_word:
@@ -250,17 +145,6 @@ def _ordinal_word(t: Token) -> bool:
 
 
 _KZ_ORDINAL_STEMS = frozenset({"бір", "екі", "үші", "төрт", "бес", "алт", "жет", "сег", "тоғ", "оны"})
-
-
-def _house_letter(text: str, tokens: list[Token], k: int) -> bool:
-    """A letter written onto a house number: the «а» of «9а», «15б»."""
-    t = tokens[k]
-    # (or said apart, not a preposition: «Курмангазы 61 а кв 12», as ``_house_part`` reads it after the number)
-    return k > 0 and len(t.form) == 1 and t.is_word and tokens[k - 1].is_digits and (
-        tokens[k - 1].end == t.start or t.form not in _NOT_LETTERS)
-
-
-_NOT_LETTERS = frozenset({"и", "в", "с", "у", "к", "о"})
 
 
 def _street_words_before(text: str, tokens: list[Token], j: int, lex: Lexicon, found: list[PdSpan]) -> int:

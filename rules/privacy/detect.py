@@ -26,8 +26,9 @@ from rules.privacy.addresses import addresses as _addresses
 from rules.privacy.addresses import asked_for_an_address as _asked_for_an_address
 from rules.privacy.lexicon import KINDS, PdSpan, PrivacyError, analyse, lexicon
 from rules.privacy.lexicon import norm as _e
+from rules.privacy.number_runs import pd_tokens
 from rules.privacy.numbers import identifiers as _identifiers
-from rules.privacy.numbers import pd_tokens, read_numbers
+from rules.privacy.numbers import read_numbers
 from rules.privacy.people import asked_for_a_name as _asked_for_a_name
 from rules.privacy.people import names as _names
 from rules.privacy.serials import serial_stretches as _serial_stretches
