@@ -28,9 +28,12 @@ invents one.  It is not used to find violations.
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from functools import lru_cache
+from itertools import accumulate
 
+from edlib import align as _align
 from rapidfuzz.distance import LCSseq, Levenshtein
 from rapidfuzz.process import extract, extractOne
 
@@ -66,46 +69,14 @@ def distance(phrase_key: str, text_key: str) -> float:
     return _least_edits(phrase_key, text_key, -1) / n
 
 
-@lru_cache(maxsize=4096)
-def _masks(phrase_key: str) -> dict[str, int]:
-    """Sound → the bit set of the phrase positions that have it."""
-    peq: dict[str, int] = {}
-    for i, ch in enumerate(phrase_key):
-        peq[ch] = peq.get(ch, 0) | (1 << i)
-    return peq
-
-
 def _least_edits(phrase_key: str, text_key: str, enough: int) -> int:
-    """The least edits turning ``phrase_key`` into a substring of ``text_key`` (Myers' bit-parallel form of Sellers'
-    table: one column of it is two bit vectors, one text sound costs a dozen integer operations, not a pass over
-    the phrase); it stops as soon as the edits are ``enough`` or fewer (-1: never, the least is wanted)."""
-    n = len(phrase_key)
-    peq = _masks(phrase_key)
-    full = (1 << n) - 1
-    top = 1 << (n - 1)
-    pv, mv, score = full, 0, n
-    best = n
-    if best <= enough:
-        return best
-    for ch in text_key:
-        eq = peq.get(ch, 0)
-        xv = eq | mv
-        xh = (((eq & pv) + pv) ^ pv) | eq
-        ph = mv | (full & ~(xh | pv))
-        mh = pv & xh
-        if ph & top:
-            score += 1
-        elif mh & top:
-            score -= 1
-            if score < best:
-                best = score
-                if best <= enough:
-                    return best
-        ph = (ph << 1) & full   # a match may start anywhere in the text: no carry into the first row
-        mh = (mh << 1) & full
-        pv = mh | (full & ~(xv | ph))
-        mv = ph & xv
-    return best
+    """The least edits turning ``phrase_key`` into a substring of ``text_key`` (Sellers' table, computed by edlib's
+    infix alignment, Myers' bit-parallel algorithm in C); ``enough + 1`` when the least is more than ``enough``
+    (-1: no bound, the least is wanted)."""
+    if not text_key:
+        return len(phrase_key)
+    got = _align(phrase_key, text_key, mode="HW", task="distance", k=enough)["editDistance"]
+    return enough + 1 if got < 0 else got
 
 
 @lru_cache(maxsize=4096)
@@ -124,11 +95,13 @@ def _prepared(phrases_keys: tuple[str, ...], max_distance: float, min_key: int
 
 
 @lru_cache(maxsize=4096)
-def _screen(phrases_keys: tuple[str, ...], max_distance: float, min_key: int) -> tuple[tuple, tuple[str, ...], int]:
-    """``_prepared``, its keys alone, and the least common subsequence any of them needs to pass the
-    whole-utterance shortcut (0 when one always passes)."""
+def _screen(phrases_keys: tuple[str, ...], max_distance: float, min_key: int
+            ) -> tuple[tuple, tuple[str, ...], int, tuple[int, ...]]:
+    """``_prepared``, its keys alone, the least common subsequence any of them needs to pass the
+    whole-utterance shortcut (0 when one always passes), and the one each needs."""
     plan = _prepared(phrases_keys, max_distance, min_key)
-    return plan, tuple(p[0] for p in plan), min((max(0, n - most) for _, n, _, _, most in plan), default=0)
+    need = tuple(n - most if most < n else 0 for _, n, _, _, most in plan)
+    return plan, tuple(p[0] for p in plan), min(need, default=0), need
 
 
 @lru_cache(maxsize=4096)
@@ -167,7 +140,7 @@ class Heard:
     """A stretch of words made ready for ``sounds_like`` questions: its words' keys, its bent words and the keys
     around them are worked out once, however many phrases (and rules) ask (``rules.text.Utt.heard``)."""
 
-    __slots__ = ("_around", "_bent", "_grams", "_runs_by", "keys", "known", "whole", "words")
+    __slots__ = ("_around", "_bent", "_ends", "_grams", "_runs_by", "keys", "known", "whole", "words")
 
     def __init__(self, words: list[str], known: Callable[[str], bool] | None = None) -> None:
         self.words = words
@@ -175,6 +148,7 @@ class Heard:
         self.keys = [key(w) for w in words]
         self.whole = "".join(self.keys)  # every stretch's key below is a subsequence of it
         self._bent: list[int] | None = None
+        self._ends: list[int] | None = None
         self._grams: set[str] | None = None
         self._around: dict[int, list[str]] = {}
         self._runs_by: dict[int, list[str]] = {}
@@ -182,17 +156,16 @@ class Heard:
     def like(self, phrases_keys: tuple[str, ...], max_distance: float = 0.25, min_key: int = 5) -> bool:
         """``sounds_like(phrases_keys, words, max_distance, min_key, known)`` of these words."""
         keys, whole = self.keys, self.whole
-        plan, pks, least = _screen(phrases_keys, max_distance, min_key)
+        plan, pks, least, need = _screen(phrases_keys, max_distance, min_key)
         if not plan:
             return False
         # each sound of the phrase outside a common subsequence costs an edit: if the whole utterance leaves more
         # than either test allows, no stretch of it can pass (a shortcut; the tests below decide).  Every phrase's
-        # common subsequence with the utterance in one C loop; the phrases below the least bound never come back
-        for _, sim, k in sorted(extract(whole, pks, scorer=LCSseq.similarity, score_cutoff=least, limit=None),
-                                key=lambda got: got[2]):
-            pk, n, limit, edits, most = plan[k]
-            if most < n and sim < n - most:
-                continue
+        # common subsequence with the utterance in one C loop; the phrases below the least bound never come back.
+        # The answer is whether any phrase passes: the order they are tried in does not change it
+        for k in [k for _, sim, k in extract(whole, pks, scorer=LCSseq.similarity, score_cutoff=least, limit=None)
+                  if sim >= need[k]]:
+            pk, n, limit, edits, _ = plan[k]
             arounds = self._arounds(n)
             if arounds:
                 # the keys around each bent word within ``edits`` by common subsequence (one C loop), then the test
@@ -221,8 +194,13 @@ class Heard:
             if bent is None:
                 known = self.known
                 bent = self._bent = [i for i, w in enumerate(self.words) if known is None or not known(w)]
-            keys = self.keys
-            got = self._around[reach] = [_joined(keys[i:j]) for i, j in (_around(keys, b, reach) for b in bent)]
+            if not bent:
+                got = self._around[reach] = []
+                return got
+            keys, ends = self.keys, self._ends
+            if ends is None:  # where each word's key ends in the keys joined: a stretch's length is a difference
+                ends = self._ends = [0, *accumulate(map(len, keys))]
+            got = self._around[reach] = [_joined(keys[i:j]) for i, j in (_around(ends, b, reach) for b in bent)]
         return got
 
     def _runs(self, reach: int) -> list[str]:
@@ -262,17 +240,10 @@ def _pairs(phrase_key: str) -> frozenset[str]:
     return frozenset(phrase_key[i:i + 2] for i in range(len(phrase_key) - 1))
 
 
-def _around(keys: list[str], b: int, reach: int) -> tuple[int, int]:
-    """The words around word ``b``: as many whole neighbours on each side as fit within ``reach`` sounds."""
-    i, left = b, 0
-    while i > 0 and left + len(keys[i - 1]) <= reach:
-        i -= 1
-        left += len(keys[i])
-    j, right = b + 1, 0
-    while j < len(keys) and right + len(keys[j]) <= reach:
-        right += len(keys[j])
-        j += 1
-    return i, j
+def _around(ends: list[int], b: int, reach: int) -> tuple[int, int]:
+    """The words around word ``b``: as many whole neighbours on each side as fit within ``reach`` sounds
+    (``ends``: 0, then where each word's key ends in the keys joined; the words i..j-1 take ends[j] - ends[i])."""
+    return bisect_left(ends, ends[b] - reach, 0, b), bisect_right(ends, ends[b + 1] + reach, b + 1) - 1
 
 
 def phrase_keys(phrases) -> tuple[str, ...]:
