@@ -10,6 +10,7 @@ from rules.numbers import NUMBER_WORDS
 from rules.privacy.houses import (
     _KZ_STREET_STEMS,
     _ORDINAL_ENDINGS,
+    _counted,
     _house_letter,
     _house_part,
     _is_house,
@@ -18,6 +19,7 @@ from rules.privacy.houses import (
 )
 from rules.privacy.lexicon import SENTENCE_END, STOP_POS, Lexicon, PdSpan, all_lowercase, last_sentence_words
 from rules.privacy.lexicon import analyse as _analyse
+from rules.privacy.name_words import _place
 from rules.privacy.number_runs import JOINERS
 from rules.text import Token, morph
 
@@ -170,11 +172,12 @@ def _street_words_before_(text: str, tokens: list[Token], j: int, lex: Lexicon, 
         if known and pos != "NOUN" and name < 0.5:  # «передать», «мой»: not a street
             break
         if known and pos == "NOUN" and name < 0.3 and not text[tokens[j].start:tokens[j].start + 1].isupper() \
-                and lemma not in lex.street_words \
+                and lemma not in lex.street_words and not _place(tokens[j].form) \
                 and not (j > 0 and _name_ish(tokens[j - 1], lex) and (
                     text[tokens[j - 1].start:tokens[j - 1].start + 1].isupper()
                     or (all_lowercase(text) and _street_name(text, tokens[j - 1])))):
-            break   # «квартира», «счёт» in lowercase text: not a street; «Абылай хана», «абылай хана» are
+            break   # «квартира», «счёт» in lowercase text: not a street; «Абылай хана», «абылай хана», a place the
+            # dictionary knows («с навои 208 кв 11») are
         start = j
         j -= 1
     return start
@@ -465,7 +468,7 @@ def _addresses(text: str, tokens: list[Token], lex: Lexicon, asked: bool = False
                     end = i   # «в подъезде номер 2», «на 3 этаже»: a part of a house, no address without the house
                 else:
                     end = _street_after(text, tokens, end, lex)   # «дом 15 квартира 3 на Сейфуллина»
-            elif i > 0 and is_number_token(tokens[i - 1]) and (
+            elif i > 0 and is_number_token(tokens[i - 1]) and not _counted(t, lex) and (
                     t.form in lex.dwelling_words or _analyse(t.form)[0] in lex.dwelling_words):
                 start = _street_before(text, tokens, i, lex, found)   # «Жандосова 58, 14 квартира»: the word last
                 if start < i:

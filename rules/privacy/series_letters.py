@@ -53,6 +53,7 @@ def _series_letter(text: str, t: Token, lex: Lexicon, spoken: bool = True, near:
     return raw.isascii() or raw.isupper() or (spoken and (t.form in lex.letter_names or _lowercase_series(t, near)))
 
 
+_SAID_ALONE = frozenset("аоия")   # one-letter words that may have a comma after them: «а, …», «я, …»
 _VOWELS = frozenset("аеёиоуыэюя")
 _FUNCTION_POS = frozenset({"PREP", "CONJ", "PRCL", "NPRO", "ADJF", "ADVB", "INTJ", "PRED", "VERB", "INFN", "NUMR"})
 
@@ -99,7 +100,12 @@ def _letters_before(text: str, tokens: list[Token], first: int, lex: Lexicon, a:
             numbered = numbered or (spoken and near and 1 < len(raw) <= 3 and raw.isalpha() and i > 0
                                     and not _KZ_ONLY.intersection(t.form) and _right_after_cue(tokens, i, lex)
                                     and _analyse(t.form)[1] not in _FUNCTION_POS)
-            if not (capital or numbered or _series_letter(text, t, lex, spoken, near)):
+            # (one letter before a comma and the digits: a preposition never has a comma after it — written onto
+            # the dictation «к,4,4,0,1», or right after the cue «номер договора к, 4, 4, 0, 1»; not «а», «о», «и», «я»)
+            comma = spoken and len(raw) == 1 and raw.isalpha() and not taken and right.form == "," and (
+                (t.end == right.start and right.end == tokens[first].start)
+                or (t.form not in _SAID_ALONE and i > 0 and _right_after_cue(tokens, i, lex)))
+            if not (capital or numbered or comma or _series_letter(text, t, lex, spoken, near)):
                 break
             a, taken = t.start, taken + 1
         right = t
