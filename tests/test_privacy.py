@@ -1177,6 +1177,11 @@ def test_forms_of_the_eighth_writer(context, text, masked):
     ("", "мы с навои 208 кв 11", "мы с [адрес]"),
     ("", "дом навои 310 квартира 2", "дом [адрес]"),
     ("", "живу в алматы 2 квартиры снимаю", "живу в алматы 2 квартиры снимаю"),
+    # ...and said after the house and the flat with no preposition, a comma between or none
+    ("", "дом 52, Абая", "[адрес]"),
+    ("", "квартира 17 дом 52 Абая", "[адрес]"),
+    ("", "дом 15, Сейфуллина, квартира 3", "[адрес]"),
+    ("", "дом 52, мы звонили", "[адрес], мы звонили"),
     # «№» or «номер» opening the utterance, a code with letters or a slash after it: an identifier
     ("", "№ 0931/Б", "[номер]"),
     ("", "№ 45-12/Б", "[номер]"),

@@ -194,7 +194,15 @@ def _street_name(text: str, t: Token) -> bool:
 def _street_after(text: str, tokens: list[Token], end: int, lex: Lexicon) -> int:
     """«дом 15 по Абая», «дом 5 квартира 3 на Сейфуллина»: the street said after the house and flat — «по» or «на»
     and a word written with a capital (or a street word and its name); the index after the address."""
-    if end + 1 >= len(tokens) or tokens[end].form not in ("по", "на"):
+    if end < len(tokens) and tokens[end].form not in ("по", "на"):
+        # (or, a comma between or none, a street named for a person in the genitive: «дом 52, Абая», «квартира 17
+        # дом 52 Абая»)
+        k = end + 1 if tokens[end].form == "," else end
+        if k < len(tokens) and (text[tokens[k].start].isupper() or all_lowercase(text)) \
+                and _named_for_a_person(tokens[k], lex) and _street_name(text, tokens[k]) and not _cue(tokens[k], lex):
+            return _flat_after(tokens, k + 1, lex)
+        return end
+    if end + 1 >= len(tokens):
         return end
     nxt = tokens[end + 1]
     if _is_street(nxt, lex):
