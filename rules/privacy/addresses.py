@@ -263,7 +263,7 @@ def _street_said_bare(text: str, tokens: list[Token], i: int, lex: Lexicon) -> i
     if not (text[first.start:first.start + 1].isupper() or (lower and (_street_name(text, first) or named))) \
             or (known and name < 0.3 and first.form not in lex.names and not _numbered_place(tokens, s, j)
                 and not named) \
-            or _cue(first, lex) \
+            or any(_cue(x, lex) for x in tokens[s:j]) \
             or any(x.form in NUMBER_WORDS for x in tokens[s:j]):
         return i   # a word the dictionary knows, not as a name («Договор 17/2», «ИИН 85-12-03»), names no street
     k = _house_part(tokens, j, lex)

@@ -222,6 +222,8 @@ _AT_OPENING_RE = re.compile(rf"(?i)\W*(?:{_AT_WORDS}[\s,]+(?:{_SERVICES}\b|{_END
 _ANSWER_WORD_RE = re.compile(r"[\w+-]+(?:\.[\w+-]+)*")
 _ANSWER_GAP_RE = re.compile(r"[\s,]*")
 _DECIMAL_RE = re.compile(r"\d+\.\d+")
+_AT_WORD_RE = re.compile(rf"(?i){_AT_WORDS}")
+_ENDING_RE = re.compile(rf"(?i){_ENDINGS}")
 _SEP_WORD_RE = re.compile(rf"(?i){_SEPS}|{_AT_WORDS}|нижнее|{_SERVICES}|{_ENDINGS}")
 
 
@@ -238,15 +240,21 @@ def _email_answer(text: str) -> list[PdSpan]:
     more — names, words the dictionary does not know, letters, digits, number words, «точка», «собака», a mail
     service — is (part of) the address: «айгерим точка сапарова» / «собака мейл точка ру», «ерлан восемьдесят»."""
     found, run_start, run_end, pieces, pos = [], -1, -1, 0, 0
+    at = ended = False
     for m in _ANSWER_WORD_RE.finditer(text):
         low = m.group().lower()
         joined = _ANSWER_GAP_RE.fullmatch(text, pos, m.start()) is not None
         # (a decimal is no piece: «почта 18.5 тысяч долг» is a sum)
         piece = not _DECIMAL_RE.fullmatch(low) and bool(
             _SEP_WORD_RE.fullmatch(low) or _LETTER_RE.fullmatch(low) or "." in low or _local_word(low))
-        if piece and joined and pieces:
+        # (an address whose at-sign was said ends with its domain's ending: «… собака бк точка ру и телефон …»)
+        if piece and joined and pieces and not ended:
             run_end, pieces = m.end(), pieces + 1
+            at = at or _AT_WORD_RE.fullmatch(low) is not None
+            ended = at and _ENDING_RE.fullmatch(low) is not None
         else:
+            at = piece and _AT_WORD_RE.fullmatch(low) is not None
+            ended = False
             if pieces >= 2:
                 found.append(_span("email", text, run_start, run_end))
             run_start, run_end, pieces = (m.start(), m.end(), 1) if piece else (-1, -1, 0)

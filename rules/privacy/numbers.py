@@ -160,7 +160,10 @@ def _numbers(text: str, tokens: list[Token], n_ctx: int, is_num: list[bool], run
     found = []
     for k, run in enumerate(runs):
         n = len(run.digits)
-        if k == 0 and going_on and not _unit_after(tokens, run.last + 1, lex) and all(   # (a series' letters too)
+        # (an utterance opening with a mark said as a word goes on with a number said before, whatever was asked:
+        # «Это всё или ещё есть?» — «дробь 2014»)
+        going = going_on or ("number" if k == 0 and _said_mark_opens(tokens, run) else None)
+        if k == 0 and going and not _unit_after(tokens, run.last + 1, lex) and all(   # (a series' letters too)
                 t.form in _GOING_ON or t.form in JOINERS or not t.form[:1].isalpha() or _series_letter(text, t, lex)
                 for t in tokens[:run.first]):
             a, b = tokens[run.first].start, tokens[run.last].end   # the rest of a number dictated just before
@@ -169,7 +172,7 @@ def _numbers(text: str, tokens: list[Token], n_ctx: int, is_num: list[bool], run
                 a, j = tokens[j].start, j - 1   # «… четыре пять один» — «дробь двенадцать»: the mark said goes too
             a = _letters_before(text, tokens, j + 1, lex, a, True)
             b = _letters_after(text, tokens, run.last, lex, b, True)   # «сорок один дробь Б»
-            found.append(PdSpan(going_on, a, b, text[a:b]))
+            found.append(PdSpan(going, a, b, text[a:b]))
             continue
         # a short number right after «№»/«номер» with an identifier's cue is one too: «договор № 45 от 2019 года»
         numbered = n >= _PIECE_DIGITS and run.first > 0 \
@@ -211,6 +214,10 @@ def _numbers(text: str, tokens: list[Token], n_ctx: int, is_num: list[bool], run
         if not mask and n >= lex.mask_digits_without_value_cue and not unit \
                 and _letters_before(text, tokens, run.first, lex, first, False) < first:
             mask = True   # a series written before a serial's digits, whatever cue: «счётчик WM 44 01 77»
+        if not mask and n >= _MODEL_DIGITS and not unit and cue not in ID_KINDS and _serial_shape(tokens, run) \
+                and _letters_before(text, tokens, run.first, lex, first, False) < first \
+                and _meter_named_before(tokens, run.first, lex):
+            mask, cue = True, "meter"   # ...and four digits after a meter's name: «счётчик ЭМ-1 0 4 4», «ВК 4410»
         if mask:
             a, b = tokens[run.first].start, tokens[run.last].end
             # a series' letters: «ТЭ 1287 дробь 3», «ВСГ 0184532», «бэ ка 045781» (letters' names after a cue only)
@@ -220,6 +227,27 @@ def _numbers(text: str, tokens: list[Token], n_ctx: int, is_num: list[bool], run
             b = _letters_after(text, tokens, run.last, lex, b, spoken, near)
             found.append(PdSpan(_classify(run.digits, run.plus, cue), a, b, text[a:b]))
     return found
+
+
+_MODEL_DIGITS = 4   # a meter's model has fewer digits in a row («СГВ-15», «ВСКМ 90-15», «ТЭМ-106»); a serial more
+_FOUR_DIGITS_RE = re.compile(rf"\d{{{_MODEL_DIGITS}}}")
+
+
+def _serial_shape(tokens: list[Token], run: NumberRun) -> bool:
+    """Four digits or more in one group («4410»), or said one by one («1 0 4 4»), not in pairs («90-15»)."""
+    parts = [tokens[k] for k in range(run.first, run.last + 1) if tokens[k].is_digits]
+    return any(len(t.form) >= _MODEL_DIGITS for t in parts) or (
+        len(parts) >= _MODEL_DIGITS and all(len(t.form) == 1 for t in parts))
+
+
+def _said_mark_opens(tokens: list[Token], run: NumberRun) -> bool:
+    """A mark said as a word right before the utterance's first number, only fillers before it: «дробь 2014», «да,
+    слэш 17», «бөлшек 12»."""
+    j = run.first - 1
+    while j >= 0 and tokens[j].form == ",":
+        j -= 1
+    return j >= 0 and tokens[j].form in JOINERS and tokens[j].form[:1].isalpha() and all(
+        t.form in _GOING_ON or not t.form[:1].isalpha() for t in tokens[:j])
 
 
 def serial_cue_next(tokens: list[Token], j: int, is_num: list[bool], lex: Lexicon) -> bool:
@@ -347,6 +375,9 @@ def _codes(text: str, tokens: list[Token], n_ctx: int, cues: CueIndex, lex: Lexi
         # («№ 0931/Б», «номер А-0931, проверьте»; not «заявка № 0931/Б»)
         serial = serial or (sum(c.isdigit() for c in code) >= lex.mask_digits_with_cue
                             and _numbered_opening(tokens, bisect.bisect_left(starts, m.start())))
+        # ...or letters and four digits in a row after a meter's name: «есептегіш KM-4410» (not «СГВ-15», «ТЭМ-106»)
+        serial = serial or (re.search(r"[^\W\d_]", code) is not None and _FOUR_DIGITS_RE.search(code) is not None
+                            and _meter_named_before(tokens, bisect.bisect_left(starts, m.start()), lex))
         if cue in ID_KINDS or cue == "meter" or serial:   # a meter's serial: «номер прибора учёта А-5567123»
             found.append(PdSpan(cue if cue in ID_KINDS else "number", m.start(), m.end(), m.group()))
     for m in _DATE_SHAPE_RE.finditer(text):
