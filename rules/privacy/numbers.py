@@ -160,9 +160,10 @@ def _numbers(text: str, tokens: list[Token], n_ctx: int, is_num: list[bool], run
     found = []
     for k, run in enumerate(runs):
         n = len(run.digits)
-        # (an utterance opening with a mark said as a word goes on with a number said before, whatever was asked:
-        # «Это всё или ещё есть?» — «дробь 2014»)
-        going = going_on or ("number" if k == 0 and _said_mark_opens(tokens, run) else None)
+        # (an utterance opening with a mark said as a word goes on with a number said before, whatever was asked —
+        # «Это всё или ещё есть?» — «дробь 2014» —, but a value: «Показания? четыре пять один» — «дробь двенадцать»)
+        going = going_on or ("number" if k == 0 and _said_mark_opens(tokens, run)
+                             and cue_with_ctx.before(n_ctx) != "value" else None)
         if k == 0 and going and not _unit_after(tokens, run.last + 1, lex) and all(   # (a series' letters too)
                 t.form in _GOING_ON or t.form in JOINERS or not t.form[:1].isalpha() or _series_letter(text, t, lex)
                 for t in tokens[:run.first]):
