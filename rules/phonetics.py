@@ -140,7 +140,7 @@ class Heard:
     """A stretch of words made ready for ``sounds_like`` questions: its words' keys, its bent words and the keys
     around them are worked out once, however many phrases (and rules) ask (``rules.text.Utt.heard``)."""
 
-    __slots__ = ("_around", "_bent", "_ends", "_grams", "_runs_by", "keys", "known", "whole", "words")
+    __slots__ = ("_around", "_bent", "_ends", "_grams", "_laid", "_runs_by", "keys", "known", "whole", "words")
 
     def __init__(self, words: list[str], known: Callable[[str], bool] | None = None) -> None:
         self.words = words
@@ -149,13 +149,14 @@ class Heard:
         self.whole = "".join(self.keys)  # every stretch's key below is a subsequence of it
         self._bent: list[int] | None = None
         self._ends: list[int] | None = None
+        self._laid: tuple[str, list[int], list[int]] | None = None
         self._grams: set[str] | None = None
         self._around: dict[int, list[str]] = {}
         self._runs_by: dict[int, list[str]] = {}
 
     def like(self, phrases_keys: tuple[str, ...], max_distance: float = 0.25, min_key: int = 5) -> bool:
         """``sounds_like(phrases_keys, words, max_distance, min_key, known)`` of these words."""
-        keys, whole = self.keys, self.whole
+        whole = self.whole
         plan, pks, least, need = _screen(phrases_keys, max_distance, min_key)
         if not plan:
             return False
@@ -175,7 +176,7 @@ class Heard:
                         return True
             grams = self._grams
             if grams is None:  # the sound pairs said anywhere in the utterance (every run's key is a stretch of it)
-                said = _joined(keys)
+                said = self._layout()[0]
                 grams = self._grams = {said[i:i + 2] for i in range(len(said) - 1)}
             # an edit spoils at most two of the phrase's sound pairs: a run within ``limit`` edits of the phrase has
             # all of them but 2 × limit (a shortcut; the run test decides)
@@ -200,7 +201,33 @@ class Heard:
             keys, ends = self.keys, self._ends
             if ends is None:  # where each word's key ends in the keys joined: a stretch's length is a difference
                 ends = self._ends = [0, *accumulate(map(len, keys))]
-            got = self._around[reach] = [_joined(keys[i:j]) for i, j in (_around(ends, b, reach) for b in bent)]
+            said, starts, first = self._layout()
+            got = self._around[reach] = []
+            for i, j in (_around(ends, b, reach) for b in bent):
+                # words i..j-1 joined (``_joined(keys[i:j])``): the first one with a key whole, then what the others
+                # add to the whole utterance's joined key
+                f = first[i]
+                got.append(keys[f] + said[starts[f + 1]:starts[j]] if f < j else "")
+        return got
+
+    def _layout(self) -> tuple[str, list[int], list[int]]:
+        """The key of all the words joined (``_joined(keys)``), where each word's part of it starts (one more: its
+        end), and for each word the first word from it on with a non-empty key (len(keys): none); worked out once."""
+        got = self._laid
+        if got is None:
+            parts, starts, last, at = [], [0], "", 0
+            for k in self.keys:
+                if k:
+                    if k[0] == last:
+                        k = k[1:]
+                    last = k[-1] if k else last
+                parts.append(k)
+                at += len(k)
+                starts.append(at)
+            first = [len(self.keys)] * (len(self.keys) + 1)
+            for m in range(len(self.keys) - 1, -1, -1):
+                first[m] = m if self.keys[m] else first[m + 1]
+            got = self._laid = ("".join(parts), starts, first)
         return got
 
     def _runs(self, reach: int) -> list[str]:
