@@ -124,3 +124,12 @@ def test_the_stretches_around_bent_words_are_their_words_joined(seed):
         for reach in (0, 3, 6, 12, 30):
             want = [_stretch(heard.keys, b, reach) for b, w in enumerate(words) if w in bent]
             assert heard._arounds(reach) == want, (words, reach)
+            # the zone ``like`` screens with holds every stretch of a reach up to its own as a subsequence
+            for wider in (reach, reach + 4, 40):
+                zone = heard._zone(wider)
+                assert all(_subsequence(s, zone) for s in want), (words, reach, wider, zone)
+
+
+def _subsequence(a: str, b: str) -> bool:
+    it = iter(b)
+    return all(ch in it for ch in a)
