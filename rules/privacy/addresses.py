@@ -10,6 +10,7 @@ from rules.numbers import NUMBER_WORDS
 from rules.privacy.houses import (
     _KZ_STREET_STEMS,
     _ORDINAL_ENDINGS,
+    _counted,
     _house_letter,
     _house_part,
     _is_house,
@@ -18,6 +19,7 @@ from rules.privacy.houses import (
 )
 from rules.privacy.lexicon import SENTENCE_END, STOP_POS, Lexicon, PdSpan, all_lowercase, last_sentence_words
 from rules.privacy.lexicon import analyse as _analyse
+from rules.privacy.name_words import _place
 from rules.privacy.number_runs import JOINERS
 from rules.text import Token, morph
 
@@ -170,11 +172,12 @@ def _street_words_before_(text: str, tokens: list[Token], j: int, lex: Lexicon, 
         if known and pos != "NOUN" and name < 0.5:  # «передать», «мой»: not a street
             break
         if known and pos == "NOUN" and name < 0.3 and not text[tokens[j].start:tokens[j].start + 1].isupper() \
-                and lemma not in lex.street_words \
+                and lemma not in lex.street_words and not _place(tokens[j].form) \
                 and not (j > 0 and _name_ish(tokens[j - 1], lex) and (
                     text[tokens[j - 1].start:tokens[j - 1].start + 1].isupper()
                     or (all_lowercase(text) and _street_name(text, tokens[j - 1])))):
-            break   # «квартира», «счёт» in lowercase text: not a street; «Абылай хана», «абылай хана» are
+            break   # «квартира», «счёт» in lowercase text: not a street; «Абылай хана», «абылай хана», a place the
+            # dictionary knows («с навои 208 кв 11») are
         start = j
         j -= 1
     return start
@@ -191,7 +194,15 @@ def _street_name(text: str, t: Token) -> bool:
 def _street_after(text: str, tokens: list[Token], end: int, lex: Lexicon) -> int:
     """«дом 15 по Абая», «дом 5 квартира 3 на Сейфуллина»: the street said after the house and flat — «по» or «на»
     and a word written with a capital (or a street word and its name); the index after the address."""
-    if end + 1 >= len(tokens) or tokens[end].form not in ("по", "на"):
+    if end < len(tokens) and tokens[end].form not in ("по", "на"):
+        # (or, a comma between or none, a street named for a person in the genitive: «дом 52, Абая», «квартира 17
+        # дом 52 Абая»)
+        k = end + 1 if tokens[end].form == "," else end
+        if k < len(tokens) and (text[tokens[k].start].isupper() or all_lowercase(text)) \
+                and _named_for_a_person(tokens[k], lex) and _street_name(text, tokens[k]) and not _cue(tokens[k], lex):
+            return _flat_after(tokens, k + 1, lex)
+        return end
+    if end + 1 >= len(tokens):
         return end
     nxt = tokens[end + 1]
     if _is_street(nxt, lex):
@@ -233,7 +244,8 @@ def _street_said_bare(text: str, tokens: list[Token], i: int, lex: Lexicon) -> i
     prep = tokens[i].form in _STREET_PREPOSITIONS
     s = i + 1 if prep else i
     j = _street_part(tokens, s, lex, max_words=2)
-    named = j == s + 1 and tokens[s].form.endswith(_NAMED_AFTER) and text[tokens[s].start].isupper()
+    lower = all_lowercase(text)
+    named = j == s + 1 and (text[tokens[s].start].isupper() or lower) and _named_for_a_person(tokens[s], lex)
     if j < len(tokens) and tokens[j].form == "," and j > s and (tokens[j - 1].is_digits or named or (
             j - 2 > s and tokens[j - 2].is_digits and tokens[j - 1].start == tokens[j - 2].end)):
         j += 1   # «Мамыр-1, 29», «Аксай-1а, 14, 28», «Айманова, 155»
@@ -242,16 +254,40 @@ def _street_said_bare(text: str, tokens: list[Token], i: int, lex: Lexicon) -> i
     if not prep and not (j + 2 < len(tokens) and tokens[j + 1].form in (",", "-", "/") and tokens[j + 2].is_digits) \
             and not named:
         return i   # (one number after a street named for a person, opening a sentence: «Байтурсынова 126 у нас …»)
-    lower = all_lowercase(text)
     first = tokens[s]
     _, _, name, known = _analyse(first.form)
-    if not (text[first.start:first.start + 1].isupper() or (lower and _street_name(text, first))) \
-            or (known and name < 0.3 and first.form not in lex.names and not _numbered_place(tokens, s, j)) \
-            or _cue(first, lex) \
+    # a street named in the genitive for a person, though the dictionary reads it as no name («Луганского»: an
+    # adjective), or in lowercase text: only with a house word after its number («мы с луганского 54 кв 12»)
+    weak = named and ((known and name < 0.3 and first.form not in lex.names and not _first_name_genitive(first, lex))
+                      or not (text[first.start:first.start + 1].isupper() or _street_name(text, first)))
+    if not (text[first.start:first.start + 1].isupper() or (lower and (_street_name(text, first) or named))) \
+            or (known and name < 0.3 and first.form not in lex.names and not _numbered_place(tokens, s, j)
+                and not named) \
+            or any(_cue(x, lex) for x in tokens[s:j]) \
             or any(x.form in NUMBER_WORDS for x in tokens[s:j]):
         return i   # a word the dictionary knows, not as a name («Договор 17/2», «ИИН 85-12-03»), names no street
     k = _house_part(tokens, j, lex)
+    if weak and not any(_is_house(x, lex) for x in tokens[j:k]):
+        return i
     return k if k > j else i
+
+
+def _named_for_a_person(t: Token, lex: Lexicon) -> bool:
+    """A word in the genitive a street named for a person is said in: a surname («Байтурсынова», «Толстого»,
+    «Луганского») or a first name («Абая», «Манаса», «Райымбека», «Гоголя»)."""
+    if not t.is_word or len(t.form) < 4:
+        return False
+    return t.form.endswith(_NAMED_AFTER) or _first_name_genitive(t, lex)
+
+
+def _first_name_genitive(t: Token, lex: Lexicon) -> bool:
+    """A man's name in the genitive: a listed name and «а»/«я» («Манаса», «Абая»), or so by the dictionary
+    («Гоголя», «Райымбека»)."""
+    if not t.form.endswith(("а", "я")) or len(t.form) < 4:
+        return False
+    stem = t.form[:-1]
+    return stem in lex.names or stem + "й" in lex.names or stem + "ь" in lex.names or any(
+        "gent" in p.tag and "masc" in p.tag and ("Name" in p.tag or "Surn" in p.tag) for p in morph().parse(t.form)[:3])
 
 
 _WHAT_WORDS = 2   # words after «адрес» that say which address it is: «для квитанций», «по прописке», «проживания»
@@ -310,16 +346,22 @@ def asked_for_an_address(ctx: list[Token], lex: Lexicon, last_words: int = 8) ->
     words = last_sentence_words(ctx)
     # a short question for the house or the flat: «Квартира?», «Калкаман, а дом и квартира?», «Үйіңіздің нөмірі?»
     # (not a question for a quantity or a value: «В квартире сколько комнат?», «Какая температура в квартире?»)
+    # (a verb only by the dictionary: pymorphy3's guess for a Kazakh word is no reading of it, «пәтер» a "verb")
     house = len(words) <= _HOUSE_QUESTION_WORDS and any(_dwelling(t, lex) for t in words) and not any(
-        _analyse(t.form)[1] in ("VERB", "INFN") or t.form in _HOW_MANY or _analyse(t.form)[0] in lex.cues["value"]
-        or t.form in lex.cues["value"] or _analyse(t.form)[0] in _NOT_THE_NUMBER for t in words)
-    return house or any(_address_word(t, lex) for t in words[-last_words:])
+        (_analyse(t.form)[1] in ("VERB", "INFN") and _analyse(t.form)[3]) or t.form in _HOW_MANY
+        or _analyse(t.form)[0] in lex.cues["value"] or t.form in lex.cues["value"]
+        or _analyse(t.form)[0] in _NOT_THE_NUMBER or t.form.startswith(_KZ_NOT_THE_NUMBER) for t in words)
+    # (a question with «сколько», «неше» asks for a quantity: «Үйде неше адам тұрады?» — how many live there)
+    return house or (any(_address_word(t, lex) for t in words[-last_words:])
+                     and not any(t.form in _HOW_MANY for t in words))
 
 
 _HOUSE_QUESTION_WORDS = 5
-_HOW_MANY = frozenset({"сколько", "қанша"})
+_HOW_MANY = frozenset({"сколько", "қанша", "неше", "нешеу"})
 # what a short question about a flat asks besides its number: «Какая температура в квартире?», «Этаж какой?»
 _NOT_THE_NUMBER = frozenset({"температура", "градус", "комната", "этаж", "подъезд", "батарея", "площадь", "человек"})
+# ...and in Kazakh, a word's stem with its endings: «бөлмесі» (room), «қабатта» (floor), «адам» (person)
+_KZ_NOT_THE_NUMBER = ("бөлме", "қабат", "адам", "кіреберіс", "температура", "градус", "батарея", "радиатор")
 
 
 def _dwelling(t: Token, lex: Lexicon) -> bool:
@@ -434,7 +476,7 @@ def _addresses(text: str, tokens: list[Token], lex: Lexicon, asked: bool = False
                     end = i   # «в подъезде номер 2», «на 3 этаже»: a part of a house, no address without the house
                 else:
                     end = _street_after(text, tokens, end, lex)   # «дом 15 квартира 3 на Сейфуллина»
-            elif i > 0 and is_number_token(tokens[i - 1]) and (
+            elif i > 0 and is_number_token(tokens[i - 1]) and not _counted(t, lex) and (
                     t.form in lex.dwelling_words or _analyse(t.form)[0] in lex.dwelling_words):
                 start = _street_before(text, tokens, i, lex, found)   # «Жандосова 58, 14 квартира»: the word last
                 if start < i:

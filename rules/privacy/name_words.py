@@ -161,3 +161,25 @@ def _maybe_name(t: Token, lex: Lexicon, guess: bool = True) -> bool:
     return ((known and name >= 0.05) or (guess and not known) or _kz_name(t.form, lex)
             or _kz_spelled_name(t.form, lex)) and (pos not in STOP_POS or bool(_KZ_LETTERS.intersection(t.form))
                                                    or (not known and name >= 0.3))
+
+
+# a name the recogniser wrote in Latin letters, spelled in Cyrillic to be looked up among the listed names
+_LATIN_PAIRS = (("shch", "щ"), ("ye", "е"), ("sh", "ш"), ("ch", "ч"), ("zh", "ж"), ("kh", "х"), ("ts", "ц"),
+                ("ya", "я"), ("yu", "ю"), ("yo", "ё"), ("ai", "ай"), ("ei", "ей"), ("oi", "ой"), ("ui", "уй"),
+                ("x", "кс"))
+_LATIN_LETTERS = str.maketrans("abcdefghijklmnopqrstuvwxyz", "абкдефгхижклмнопкрстуввкыз")
+
+
+def latin_to_cyrillic(low: str) -> str:
+    """«oksana» is «оксана», «aigerim» «айгерим», «zhanna» «жанна» (as a Russian speaker reads them)."""
+    for a, b in _LATIN_PAIRS:
+        low = low.replace(a, b)
+    return low.translate(_LATIN_LETTERS)
+
+
+def latin_name(low: str, lex: Lexicon) -> bool:
+    """A word written in Latin letters that is a name read in Cyrillic: listed («Aigerim», «Asel»), or a name by
+    the dictionary («Oksana»)."""
+    cyr = latin_to_cyrillic(low)
+    _, _, name, known = _analyse(cyr)
+    return _listed(cyr, lex.names) or _listed(cyr + "ь", lex.names) or (known and name >= 0.5)

@@ -160,7 +160,11 @@ def _numbers(text: str, tokens: list[Token], n_ctx: int, is_num: list[bool], run
     found = []
     for k, run in enumerate(runs):
         n = len(run.digits)
-        if k == 0 and going_on and not _unit_after(tokens, run.last + 1, lex) and all(   # (a series' letters too)
+        # (an utterance opening with a mark said as a word goes on with a number said before, whatever was asked —
+        # «Это всё или ещё есть?» — «дробь 2014» —, but a value: «Показания? четыре пять один» — «дробь двенадцать»)
+        going = going_on or ("number" if k == 0 and _said_mark_opens(tokens, run)
+                             and cue_with_ctx.before(n_ctx) != "value" else None)
+        if k == 0 and going and not _unit_after(tokens, run.last + 1, lex) and all(   # (a series' letters too)
                 t.form in _GOING_ON or t.form in JOINERS or not t.form[:1].isalpha() or _series_letter(text, t, lex)
                 for t in tokens[:run.first]):
             a, b = tokens[run.first].start, tokens[run.last].end   # the rest of a number dictated just before
@@ -169,7 +173,7 @@ def _numbers(text: str, tokens: list[Token], n_ctx: int, is_num: list[bool], run
                 a, j = tokens[j].start, j - 1   # «… четыре пять один» — «дробь двенадцать»: the mark said goes too
             a = _letters_before(text, tokens, j + 1, lex, a, True)
             b = _letters_after(text, tokens, run.last, lex, b, True)   # «сорок один дробь Б»
-            found.append(PdSpan(going_on, a, b, text[a:b]))
+            found.append(PdSpan(going, a, b, text[a:b]))
             continue
         # a short number right after «№»/«номер» with an identifier's cue is one too: «договор № 45 от 2019 года»
         numbered = n >= _PIECE_DIGITS and run.first > 0 \
@@ -178,7 +182,7 @@ def _numbers(text: str, tokens: list[Token], n_ctx: int, is_num: list[bool], run
                 run.first > 1 and _number_word(tokens[run.first - 2]) and _cue_kind(tokens[run.first - 1], lex)))
         # ...and so is a bare answer to a question for one: «Номер договора?» — «Сорок пять.»
         numbered = numbered or (n >= _PIECE_DIGITS and n_ctx > 0 and cue_with_ctx.before(n_ctx) in (*ID_KINDS, "meter")
-                                and cue_here.before(run.first) is None and _bare_answer(tokens, run, lex))
+                                and cue_here.before(run.first) is None and _bare_answer(text, tokens, run, lex))
         if n == 4 and not numbered and _YEAR_RE.fullmatch(run.digits) and run.first > 0 \
                 and tokens[run.first - 1].form in _YEAR_PREPOSITIONS:
             continue   # a year after «в», «с», «до»: «поверка была в 2021» (not «номер договора 2021»)
@@ -198,7 +202,9 @@ def _numbers(text: str, tokens: list[Token], n_ctx: int, is_num: list[bool], run
             # a meter's serial number or a reading, said right after its cue in the same utterance, is
             # not personal data; ten digits and more are a phone or an ИИН whatever was said before
             here = cue_here.before(run.first)
-            mask = not ((unit or here == "value") and n < 10)
+            # (nor are readings listed after their cue, whatever their digits together: «показания 00341, 00512»)
+            mask = not ((unit or here == "value") and n < 10) and not (here == "value"
+                                                                     and _listed_values(text, tokens, run))
         elif cue in ID_KINDS:
             mask = not unit
         else:
@@ -209,6 +215,10 @@ def _numbers(text: str, tokens: list[Token], n_ctx: int, is_num: list[bool], run
         if not mask and n >= lex.mask_digits_without_value_cue and not unit \
                 and _letters_before(text, tokens, run.first, lex, first, False) < first:
             mask = True   # a series written before a serial's digits, whatever cue: «счётчик WM 44 01 77»
+        if not mask and n >= _MODEL_DIGITS and not unit and cue not in ID_KINDS and _serial_shape(tokens, run) \
+                and _letters_before(text, tokens, run.first, lex, first, False) < first \
+                and _meter_named_before(tokens, run.first, lex):
+            mask, cue = True, "meter"   # ...and four digits after a meter's name: «счётчик ЭМ-1 0 4 4», «ВК 4410»
         if mask:
             a, b = tokens[run.first].start, tokens[run.last].end
             # a series' letters: «ТЭ 1287 дробь 3», «ВСГ 0184532», «бэ ка 045781» (letters' names after a cue only)
@@ -218,6 +228,27 @@ def _numbers(text: str, tokens: list[Token], n_ctx: int, is_num: list[bool], run
             b = _letters_after(text, tokens, run.last, lex, b, spoken, near)
             found.append(PdSpan(_classify(run.digits, run.plus, cue), a, b, text[a:b]))
     return found
+
+
+_MODEL_DIGITS = 4   # a meter's model has fewer digits in a row («СГВ-15», «ВСКМ 90-15», «ТЭМ-106»); a serial more
+_FOUR_DIGITS_RE = re.compile(rf"\d{{{_MODEL_DIGITS}}}")
+
+
+def _serial_shape(tokens: list[Token], run: NumberRun) -> bool:
+    """Four digits or more in one group («4410»), or said one by one («1 0 4 4»), not in pairs («90-15»)."""
+    parts = [tokens[k] for k in range(run.first, run.last + 1) if tokens[k].is_digits]
+    return any(len(t.form) >= _MODEL_DIGITS for t in parts) or (
+        len(parts) >= _MODEL_DIGITS and all(len(t.form) == 1 for t in parts))
+
+
+def _said_mark_opens(tokens: list[Token], run: NumberRun) -> bool:
+    """A mark said as a word right before the utterance's first number, only fillers before it: «дробь 2014», «да,
+    слэш 17», «бөлшек 12»."""
+    j = run.first - 1
+    while j >= 0 and tokens[j].form == ",":
+        j -= 1
+    return j >= 0 and tokens[j].form in JOINERS and tokens[j].form[:1].isalpha() and all(
+        t.form in _GOING_ON or not t.form[:1].isalpha() for t in tokens[:j])
 
 
 def serial_cue_next(tokens: list[Token], j: int, is_num: list[bool], lex: Lexicon) -> bool:
@@ -262,10 +293,32 @@ def _meter_named_before(tokens: list[Token], i: int, lex: Lexicon) -> bool:
     return False
 
 
-def _bare_answer(tokens: list[Token], run: NumberRun, lex: Lexicon) -> bool:
-    """The utterance is the number and fillers or marks only: «Сорок пять.», «Да, 45.»"""
-    return all(t.form in _GOING_ON or t.form in _READ_BACK or not t.form[:1].isalpha()
+_VALUE_DIGITS = 4   # digits each of the values listed after a value's cue has at least
+
+
+def _listed_values(text: str, tokens: list[Token], run: NumberRun) -> bool:
+    """The run is two numbers or more written with a comma and a space between, each of ``_VALUE_DIGITS`` or more:
+    «00341, 00512», «1234, 5678, 9012» (a dictation's pieces are shorter or written without the space)."""
+    forms = [tokens[k].form for k in range(run.first, run.last + 1)]
+    pieces, commas = forms[0::2], forms[1::2]
+    return len(pieces) >= 2 and all(c == "," for c in commas) \
+        and all(tokens[k].is_digits and len(tokens[k].form) >= _VALUE_DIGITS
+                for k in range(run.first, run.last + 1, 2)) \
+        and all(text[tokens[k].end:tokens[k].end + 1] == " " for k in range(run.first + 1, run.last, 2))
+
+
+def _bare_answer(text: str, tokens: list[Token], run: NumberRun, lex: Lexicon) -> bool:
+    """The utterance is the number and fillers or marks only: «Сорок пять.», «Да, 45.»; or words saying which part
+    of it is dictated, and its series' letters before it: «первые Т 20…», «сначала 45 12», «алдымен 45»."""
+    return all(t.form in _GOING_ON or t.form in _READ_BACK or t.form in _PART_WORDS or not t.form[:1].isalpha()
+               or (k < run.first and _series_letter(text, t, lex))
                for k, t in enumerate(tokens) if not run.first <= k <= run.last)
+
+
+# words saying which part of a number is dictated («первые цифры», «сначала», «в конце»; Kazakh «алдымен», «басы»)
+_PART_WORDS = frozenset({"первые", "первая", "первое", "первый", "сначала", "вначале", "начало", "начинается",
+                         "последние", "конец", "цифры", "цифр", "цифра", "потом", "затем", "алдымен", "басы",
+                         "бірінші", "соңы", "соңғы", "сандары", "сандар"})
 
 
 _AFTER_WORDS = 5   # words after a number in which its cue may still come («4518 — это номер договора»)
@@ -319,6 +372,13 @@ def _codes(text: str, tokens: list[Token], n_ctx: int, cues: CueIndex, lex: Lexi
         # letters and a serial's digits are an identifier whatever was said before («новый счётчик ПУ-443018»): a
         # model has fewer digits («СГВ-15», «ВСКМ 90-15»), and a reading or a sum no letters
         serial = sum(c.isdigit() for c in code) >= lex.mask_digits_without_value_cue and re.search(r"[^\W\d_]", code)
+        # ...and so are they after «№» or «номер» opening the utterance, no noun before it to own the number
+        # («№ 0931/Б», «номер А-0931, проверьте»; not «заявка № 0931/Б»)
+        serial = serial or (sum(c.isdigit() for c in code) >= lex.mask_digits_with_cue
+                            and _numbered_opening(tokens, bisect.bisect_left(starts, m.start())))
+        # ...or letters and four digits in a row after a meter's name: «есептегіш KM-4410» (not «СГВ-15», «ТЭМ-106»)
+        serial = serial or (re.search(r"[^\W\d_]", code) is not None and _FOUR_DIGITS_RE.search(code) is not None
+                            and _meter_named_before(tokens, bisect.bisect_left(starts, m.start()), lex))
         if cue in ID_KINDS or cue == "meter" or serial:   # a meter's serial: «номер прибора учёта А-5567123»
             found.append(PdSpan(cue if cue in ID_KINDS else "number", m.start(), m.end(), m.group()))
     for m in _DATE_SHAPE_RE.finditer(text):
@@ -342,6 +402,15 @@ def _codes(text: str, tokens: list[Token], n_ctx: int, cues: CueIndex, lex: Lexi
         if cue in ID_KINDS or cue == "meter":
             found.append(PdSpan(cue if cue in ID_KINDS else "number", m.start(), m.end(), m.group()))
     return found
+
+
+def _numbered_opening(tokens: list[Token], i: int) -> bool:
+    """``tokens[i]`` is «№» or follows «№»/«номер», with only fillers and marks before it in the utterance."""
+    if i < len(tokens) and tokens[i].form == "№":
+        i += 1
+    if i == 0 or not (tokens[i - 1].form == "№" or _number_word(tokens[i - 1])):
+        return False
+    return all(t.form in _GOING_ON or not t.form[:1].isalnum() for t in tokens[:i - 1])
 
 
 _MONTH_YEAR_RE = re.compile(r"(?:0?[1-9]|1[0-2])[.,/](?:19|20)\d\d")

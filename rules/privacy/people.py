@@ -17,6 +17,7 @@ from rules.privacy.lexicon import analyse as _analyse
 from rules.privacy.name_words import (
     _KZ_LETTERS,
     _KZ_PATRONYMIC,
+    _RU_PATRONYMIC,
     _SURNAME_ENDINGS,
     _cue_word,
     _kz_name,
@@ -25,6 +26,7 @@ from rules.privacy.name_words import (
     _maybe_name,
     _not_name,
     _sure_name,
+    latin_name,
 )
 from rules.text import VERB_IMPR, Token, morph
 
@@ -224,6 +226,12 @@ _PLACE_PREPOSITIONS = frozenset({"из", "в", "во"})
 _STREET_NAME_WORDS = 3   # «Қабанбай батыр көшесі», «Жибек Жолы»
 
 
+def _patronymic(t: Token) -> bool:
+    """«Павловна», «Сергеевича», «Серікұлы», «Бекқызы»."""
+    return _RU_PATRONYMIC.search(t.form) is not None or _KZ_PATRONYMIC.search(t.form) is not None or any(
+        "Patr" in p.tag for p in morph().parse(t.form)[:2])
+
+
 def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: bool = False) -> list[PdSpan]:
     """The names in ``text``; ``asked``: the utterance answers a question for a name, so its first words are one
     («Смагулов», «на Бекову Нургуль») unless the dictionary knows them as something else («минутку»)."""
@@ -245,6 +253,14 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
         >= KAZAKH_SHARE * max(1, sum(alpha))
     guess_ru = [g and not k and not kazakh_text for g, k in zip(guess, kz, strict=True)]
     never = _never_names(text, tokens, alpha)
+    # ...but a listed name written in Latin letters is one («Oksana», «Aigerim»), and a capitalised Latin word
+    # beside it its surname («Oksana Richter»; not «Kaspi Gold»)
+    latin = [never[i] and _capitalised(text, t) and text[t.start:t.end].isascii() and latin_name(t.form, lex)
+             for i, t in enumerate(tokens)]
+    latin = [lt or (never[i] and _capitalised(text, t) and text[t.start:t.end].isascii()
+                    and ((i > 0 and latin[i - 1]) or (i + 1 < n and latin[i + 1])))
+             for i, (lt, t) in enumerate(zip(latin, tokens, strict=True))]
+    never = [nv and not lt for nv, lt in zip(never, latin, strict=True)]
     # a word right before «район», «область», «ауданы», «қаласы» names the place («в Ауэзовском районе»)
     # ...and a word right after «марка», «модель» a make («счётчик марки Бетар»)
     never = [nv or (alpha[i] and ((i + 1 < n and _place_noun(tokens[i + 1], lex))
@@ -254,7 +270,7 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
     for i, t in enumerate(tokens):
         if not alpha[i] or kept(t):
             continue
-        if _sure_name(t, lex, guess_ru[i]) or (_maybe_name(t, lex, guess_ru[i])
+        if latin[i] or _sure_name(t, lex, guess_ru[i]) or (_maybe_name(t, lex, guess_ru[i])
                                                and _capitalised_mid_sentence(text, tokens, i)
                                                and not _not_name(t, lex)):
             is_name[i] = True
@@ -318,6 +334,19 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
                     and i + 1 < n and is_name[i + 1]) \
                 or (beside and not cased and guess_ru[i] and not _analyse(t.form)[3] and not _not_name(t, lex)
                     and len(t.form) >= 4 and not _HYPHENATED_WORD.search(t.form)):   # «госпожа фризен ольга»
+            is_name[i] = True
+    # a word written with a capital right before a first name and a patronymic is the surname: a short surname
+    # («Сим Александра Павловна», «Тё Марина Сергеевна»), mid-sentence a word that is no function word or
+    # adjective («звонила Шмидт Анна Петровна»), opening a sentence one the dictionary does not know or knows as a
+    # name (not «Вот», «Уважаемая», «Директор»)
+    for i in range(n - 2):
+        t = tokens[i]
+        if not (alpha[i] and not is_name[i] and not kept(t) and cased and _capitalised(text, t) and is_name[i + 1]
+                and is_name[i + 2] and _patronymic(tokens[i + 2]) and not _cue_word(t, lex)):
+            continue
+        _, pos, name, known = _analyse(t.form)
+        if t.form in lex.short_surnames or (not known or name >= 0.3) or (
+                _capitalised_mid_sentence(text, tokens, i) and pos not in STOP_POS | {"ADJF", "PRTF"}):
             is_name[i] = True
     # a Kazakh patronymic after a word that may be a name makes both one, whatever the case: «нұржан серікұлы»
     for i in range(1, n):

@@ -53,6 +53,7 @@ def _series_letter(text: str, t: Token, lex: Lexicon, spoken: bool = True, near:
     return raw.isascii() or raw.isupper() or (spoken and (t.form in lex.letter_names or _lowercase_series(t, near)))
 
 
+_SAID_ALONE = frozenset("аоия")   # one-letter words that may have a comma after them: «а, …», «я, …»
 _VOWELS = frozenset("аеёиоуыэюя")
 _FUNCTION_POS = frozenset({"PREP", "CONJ", "PRCL", "NPRO", "ADJF", "ADVB", "INTJ", "PRED", "VERB", "INFN", "NUMR"})
 
@@ -77,6 +78,10 @@ _KZ_ONLY = frozenset("әғқңөұүһі")
 def _letters_before(text: str, tokens: list[Token], first: int, lex: Lexicon, a: int, spoken: bool,
                     near: bool = True) -> int:
     """Where an identifier starts once the series' letters said right before its digits are taken in."""
+    if spoken and near:
+        chain = _spelled_after_cue(text, tokens, first, lex)
+        if chain < first:
+            return min(a, tokens[chain].start)
     right, taken = tokens[first], 0
     for i in range(first - 1, -1, -1):
         t = tokens[i]
@@ -95,7 +100,12 @@ def _letters_before(text: str, tokens: list[Token], first: int, lex: Lexicon, a:
             numbered = numbered or (spoken and near and 1 < len(raw) <= 3 and raw.isalpha() and i > 0
                                     and not _KZ_ONLY.intersection(t.form) and _right_after_cue(tokens, i, lex)
                                     and _analyse(t.form)[1] not in _FUNCTION_POS)
-            if not (capital or numbered or _series_letter(text, t, lex, spoken, near)):
+            # (one letter before a comma and the digits: a preposition never has a comma after it — written onto
+            # the dictation «к,4,4,0,1», or right after the cue «номер договора к, 4, 4, 0, 1»; not «а», «о», «и», «я»)
+            comma = spoken and len(raw) == 1 and raw.isalpha() and not taken and right.form == "," and (
+                (t.end == right.start and right.end == tokens[first].start)
+                or (t.form not in _SAID_ALONE and i > 0 and _right_after_cue(tokens, i, lex)))
+            if not (capital or numbered or comma or _series_letter(text, t, lex, spoken, near)):
                 break
             a, taken = t.start, taken + 1
         right = t
@@ -123,3 +133,17 @@ def _letters_after(text: str, tokens: list[Token], last: int, lex: Lexicon, b: i
             break
         left, marked = t, True
     return b
+
+
+def _spelled_after_cue(text: str, tokens: list[Token], first: int, lex: Lexicon) -> int:
+    """Two or more letters spelled one after another right after an identifier's or a meter's cue, the digits
+    after them: the index of the first, or ``first``.  Each is a letter written alone or a letter's name, even
+    one that is a word too («номер договора т с 0 0 4 1 7», «номер счётчика в к 4512», «договор тэ с 4512»;
+    alone it stays a word: «номер договора с 45 12»)."""
+    k = first
+    while k > 0 and first - k < _SERIES_TOKENS and _adjacent(text, tokens[k - 1], tokens[k]) and (
+            tokens[k - 1].form in lex.letter_names or (
+                tokens[k - 1].is_word and tokens[k - 1].end - tokens[k - 1].start == 1
+                and text[tokens[k - 1].start].isalpha())):
+        k -= 1
+    return k if first - k >= 2 and k > 0 and _right_after_cue(tokens, k, lex) else first
