@@ -167,17 +167,33 @@ class Lexicon:
 
     def find(self, u: T.Utt) -> list[Match]:
         """Non-overlapping matches, left to right; at one place the longest phrase wins."""
+        # most utterances have none of the phrases' anchor words and no word to match fuzzily: told first
+        if (not self._fuzzy_vocab or u.unknown_max < self.fuzzy_min) and self._first.keys().isdisjoint(u.keys):
+            return []
+        found = list(self._matches(u))
+        if not found:
+            return []
+        found.sort(key=lambda f: (f[0], f[1]))
+        out: list[Match] = []
+        taken = -1
+        for i, negk, e in found:
+            if i > taken:
+                out.append(Match(e, i, i - negk - 1))
+                taken = i - negk - 1
+        return out
+
+    def _matches(self, u: T.Utt):
+        """Every phrase said in ``u``, overlapping ones too, as (first token, -length, entry), in no set order."""
         n = len(u.forms)
         if not n:
-            return []
+            return
         first = self._first
         fuzzy = bool(self._fuzzy_vocab) and u.unknown_max >= self.fuzzy_min
         if not fuzzy and first.keys().isdisjoint(u.keys):
-            return []
+            return
         common = first.keys() & u.keys
         keys = u.lemmas if self.by_lemma else u.forms
         forms = u.forms
-        found: list[tuple[int, int, Entry]] = []
         where = u.where
         hits = [(p, c) for w in common for p in where(w) for c in first[w]]
         if fuzzy:
@@ -188,8 +204,6 @@ class Lexicon:
                     w = canon(form, lemmas[p], flags[p])
                     if w not in common:
                         hits.extend((p, c) for c in first.get(w, ()))
-        if not hits:
-            return []
         word_eq = self._word_eq
         for p, (e, a) in hits:
             i = p - a
@@ -206,17 +220,7 @@ class Lexicon:
                     break
             else:
                 if self._context_ok(e, u, i, i + k - 1):
-                    found.append((i, -k, e))
-        if not found:
-            return []
-        found.sort(key=lambda f: (f[0], f[1]))
-        out: list[Match] = []
-        taken = -1
-        for i, negk, e in found:
-            if i > taken:
-                out.append(Match(e, i, i - negk - 1))
-                taken = i - negk - 1
-        return out
+                    yield i, -k, e
 
     @staticmethod
     def _context_ok(e: Entry, u: T.Utt, i: int, j: int) -> bool:
@@ -240,4 +244,5 @@ class Lexicon:
         # most utterances have none of the phrases' anchor words and no word to match fuzzily: told without ``find``
         if (not self._fuzzy_vocab or u.unknown_max < self.fuzzy_min) and self._first.keys().isdisjoint(u.keys):
             return False
-        return bool(self.find(u))
+        # ``find`` finds something exactly when some phrase is said (the first one left to right is always kept)
+        return next(self._matches(u), None) is not None

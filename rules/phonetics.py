@@ -96,12 +96,12 @@ def _prepared(phrases_keys: tuple[str, ...], max_distance: float, min_key: int
 
 @lru_cache(maxsize=4096)
 def _screen(phrases_keys: tuple[str, ...], max_distance: float, min_key: int
-            ) -> tuple[tuple, tuple[str, ...], int, tuple[int, ...]]:
+            ) -> tuple[tuple, tuple[str, ...], int, tuple[int, ...], int]:
     """``_prepared``, its keys alone, the least common subsequence any of them needs to pass the
-    whole-utterance shortcut (0 when one always passes), and the one each needs."""
+    whole-utterance shortcut (0 when one always passes), the one each needs, and the longest key."""
     plan = _prepared(phrases_keys, max_distance, min_key)
     need = tuple(n - most if most < n else 0 for _, n, _, _, most in plan)
-    return plan, tuple(p[0] for p in plan), min(need, default=0), need
+    return plan, tuple(p[0] for p in plan), min(need, default=0), need, max((p[1] for p in plan), default=0)
 
 
 @lru_cache(maxsize=4096)
@@ -140,7 +140,8 @@ class Heard:
     """A stretch of words made ready for ``sounds_like`` questions: its words' keys, its bent words and the keys
     around them are worked out once, however many phrases (and rules) ask (``rules.text.Utt.heard``)."""
 
-    __slots__ = ("_around", "_bent", "_ends", "_grams", "_runs_by", "keys", "known", "whole", "words")
+    __slots__ = ("_around", "_bent", "_ends", "_grams", "_laid", "_runs_by", "_zones", "keys", "known", "whole",
+                 "words")
 
     def __init__(self, words: list[str], known: Callable[[str], bool] | None = None) -> None:
         self.words = words
@@ -149,33 +150,44 @@ class Heard:
         self.whole = "".join(self.keys)  # every stretch's key below is a subsequence of it
         self._bent: list[int] | None = None
         self._ends: list[int] | None = None
+        self._laid: tuple[str, list[int], list[int]] | None = None
         self._grams: set[str] | None = None
         self._around: dict[int, list[str]] = {}
         self._runs_by: dict[int, list[str]] = {}
+        self._zones: dict[int, str] = {}
 
     def like(self, phrases_keys: tuple[str, ...], max_distance: float = 0.25, min_key: int = 5) -> bool:
         """``sounds_like(phrases_keys, words, max_distance, min_key, known)`` of these words."""
-        keys, whole = self.keys, self.whole
-        plan, pks, least, need = _screen(phrases_keys, max_distance, min_key)
+        whole = self.whole
+        plan, pks, least, need, longest = _screen(phrases_keys, max_distance, min_key)
         if not plan:
             return False
+        zone = None
         # each sound of the phrase outside a common subsequence costs an edit: if the whole utterance leaves more
         # than either test allows, no stretch of it can pass (a shortcut; the tests below decide).  Every phrase's
         # common subsequence with the utterance in one C loop; the phrases below the least bound never come back.
         # The answer is whether any phrase passes: the order they are tried in does not change it
-        for k in [k for _, sim, k in extract(whole, pks, scorer=LCSseq.similarity, score_cutoff=least, limit=None)
-                  if sim >= need[k]]:
+        for _, sim, k in extract(whole, pks, scorer=LCSseq.similarity, score_cutoff=least, limit=None):
+            if sim < need[k]:
+                continue
             pk, n, limit, edits, _ = plan[k]
-            arounds = self._arounds(n)
-            if arounds:
+            if zone is None:
+                zone = self._zone(longest)
+            # a stretch around a bent word is a subsequence of the zone, the words around every bent word as far
+            # as the longest phrase reaches: a common subsequence with it bounds the stretches' (a shortcut)
+            if zone and LCSseq.similarity(pk, zone) >= n - edits:
                 # the keys around each bent word within ``edits`` by common subsequence (one C loop), then the test
-                for around, _, _ in extract(pk, arounds, scorer=LCSseq.similarity, score_cutoff=n - edits,
+                for around, _, _ in extract(pk, self._arounds(n), scorer=LCSseq.similarity, score_cutoff=n - edits,
                                             limit=None):
                     if _within(pk, around, max_distance):
                         return True
+            # a run within ``limit`` edits of the phrase has all its sounds but ``limit`` in common with it, and it
+            # is a subsequence of the whole utterance's keys (a shortcut)
+            if sim < n - limit:
+                continue
             grams = self._grams
             if grams is None:  # the sound pairs said anywhere in the utterance (every run's key is a stretch of it)
-                said = _joined(keys)
+                said = self._layout()[0]
                 grams = self._grams = {said[i:i + 2] for i in range(len(said) - 1)}
             # an edit spoils at most two of the phrase's sound pairs: a run within ``limit`` edits of the phrase has
             # all of them but 2 × limit (a shortcut; the run test decides)
@@ -185,22 +197,77 @@ class Heard:
                 return True
         return False
 
+    def _bent_words(self) -> list[int]:
+        """The words the dictionary does not know (every word without ``known``)."""
+        bent = self._bent
+        if bent is None:
+            known = self.known
+            bent = self._bent = [i for i, w in enumerate(self.words) if known is None or not known(w)]
+        return bent
+
+    def _zone(self, reach: int) -> str:
+        """The keys of the words around every bent word (``_around``), as far as ``reach`` sounds, joined as they
+        were said (no joint collapsed), each stretch once ('' without a bent word): every stretch ``_arounds``
+        gives for a reach up to ``reach`` is a subsequence of it."""
+        got = self._zones.get(reach)
+        if got is None:
+            bent = self._bent_words()
+            parts, upto = [], -1
+            if bent:
+                ends = self._word_ends()
+                for b in bent:
+                    i, j = _around(ends, b, reach)
+                    lo, hi = ends[max(i, upto)], ends[j]  # stretches that overlap are one
+                    if hi > lo:
+                        parts.append(self.whole[lo:hi])
+                    upto = max(upto, j)
+            got = self._zones[reach] = "".join(parts)
+        return got
+
+    def _word_ends(self) -> list[int]:
+        """0, then where each word's key ends in the keys joined as said (``whole``)."""
+        ends = self._ends
+        if ends is None:
+            ends = self._ends = [0, *accumulate(map(len, self.keys))]
+        return ends
+
     def _arounds(self, reach: int) -> list[str]:
         """The keys of the words around each bent word (``_around``: as many whole neighbours as fit within
         ``reach`` sounds), kept per ``reach``."""
         got = self._around.get(reach)
         if got is None:
-            bent = self._bent
-            if bent is None:
-                known = self.known
-                bent = self._bent = [i for i, w in enumerate(self.words) if known is None or not known(w)]
+            bent = self._bent_words()
             if not bent:
                 got = self._around[reach] = []
                 return got
-            keys, ends = self.keys, self._ends
-            if ends is None:  # where each word's key ends in the keys joined: a stretch's length is a difference
-                ends = self._ends = [0, *accumulate(map(len, keys))]
-            got = self._around[reach] = [_joined(keys[i:j]) for i, j in (_around(ends, b, reach) for b in bent)]
+            keys, ends = self.keys, self._word_ends()  # a stretch's length is a difference of two ends
+            said, starts, first = self._layout()
+            got = self._around[reach] = []
+            for i, j in (_around(ends, b, reach) for b in bent):
+                # words i..j-1 joined (``_joined(keys[i:j])``): the first one with a key whole, then what the others
+                # add to the whole utterance's joined key
+                f = first[i]
+                got.append(keys[f] + said[starts[f + 1]:starts[j]] if f < j else "")
+        return got
+
+    def _layout(self) -> tuple[str, list[int], list[int]]:
+        """The key of all the words joined (``_joined(keys)``), where each word's part of it starts (one more: its
+        end), and for each word the first word from it on with a non-empty key (len(keys): none); worked out once."""
+        got = self._laid
+        if got is None:
+            parts, starts, last, at = [], [0], "", 0
+            for k in self.keys:
+                if k:
+                    if k[0] == last:
+                        k = k[1:]
+                    last = k[-1] if k else last
+                parts.append(k)
+                at += len(k)
+                starts.append(at)
+            first = [len(self.keys)] * (len(self.keys) + 1)
+            for m in range(len(self.keys) - 1, -1, -1):
+                first[m] = m if self.keys[m] else first[m + 1]
+            got = self._laid = ("".join(parts), starts, first)
         return got
 
     def _runs(self, reach: int) -> list[str]:
