@@ -1184,6 +1184,12 @@ def test_forms_of_the_eighth_writer(context, text, masked):
     ("", "квартира 17 дом 52 Абая", "[адрес]"),
     ("", "дом 15, Сейфуллина, квартира 3", "[адрес]"),
     ("", "дом 52, мы звонили", "[адрес], мы звонили"),
+    # after a preposition: a place the dictionary knows, written with a capital, names a street before its number;
+    # the house's number said in words
+    ("", "мы на Навои 208", "мы на [адрес]"),
+    ("", "мы на Жарокова двести пять", "мы на [адрес]"),
+    ("", "мы на Алматы 2 раза ездили", "мы на Алматы 2 раза ездили"),
+    ("", "на сумму двести пять", "на сумму двести пять"),
     # «№» or «номер» opening the utterance, a code with letters or a slash after it: an identifier
     ("", "№ 0931/Б", "[номер]"),
     ("", "№ 45-12/Б", "[номер]"),
@@ -1251,6 +1257,15 @@ def test_forms_of_the_ninth_writer(context, text, masked):
     ("", "счётчик ВСКМ 90-15 стоит", "счётчик ВСКМ 90-15 стоит"),
     ("", "счётчик ТЭМ-106 поставили", "счётчик ТЭМ-106 поставили"),
     ("", "счётчик СГВ-15 показывает 4410", "счётчик СГВ-15 показывает 4410"),
+    # five digits after a meter's name, no reading's word between, are its serial (six before); a reading's word
+    # before the name, a preposition between, still says a reading («показания по счётчику 34567»)
+    ("", "счётчик 11482", "счётчик [номер]"),
+    ("", "у меня счётчик 041 87 стоит", "у меня счётчик [номер] стоит"),
+    ("", "показания по счётчику 34567", "показания по счётчику 34567"),
+    ("", "счётчик горячей воды 12345 кубов", "счётчик горячей воды 12345 кубов"),
+    ("", "передаю показания счётчика 12345", "передаю показания счётчика 12345"),
+    # a series' capitals spelled with commas between them, fillers between the cue and them
+    ("", "номер договора у меня Т,С,4,4,0,1,7, проверьте", "номер договора у меня [договор], проверьте"),
     # a capitalised word right before a first name and a patronymic is the surname («Сим», «Тё», «Хегай»)
     ("", "Сим Александра Павловна счётчик", "[ФИО] счётчик"),
     ("", "звонила Тё Марина Сергеевна", "звонила [ФИО]"),
