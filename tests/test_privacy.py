@@ -1264,6 +1264,15 @@ def test_forms_of_the_ninth_writer(context, text, masked):
     ("", "оплатила через Kaspi Gold", "оплатила через Kaspi Gold"),
     ("", "Yerlan Serikov звонил", "[ФИО] звонил"),
     ("", "оплатила через Halyk Bank", "оплатила через Halyk Bank"),
+    ("", "oksana richter email oksana.richter собака gmx точка de", "[ФИО] email [e-mail]"),
+    ("", "почта aigerim.k@mail.ru", "почта [e-mail]"),
+    # a word spelled letter by letter is a name: «Кох через ха», «Асель с мягким знаком» (not «через час»)
+    ("", "почта юрий точка кох собака яндекс ру, кох через ха", "почта [e-mail], [ФИО] через ха"),
+    ("", "фамилия Сейтказиева, через е", "фамилия [ФИО], через е"),
+    ("", "Асель с мягким знаком", "[ФИО] с мягким знаком"),
+    ("", "звоню через час", "звоню через час"),
+    ("", "пишется через дефис", "пишется через дефис"),
+    ("", "квартира через е", "квартира через е"),
     # precision: a spoken address whose at-sign was said ends with its domain's ending (the words after it are
     # not its pieces); a street's name never holds an identifier's cue («дербес шотым 9-9-0-1» is no street)
     ("", "почта info_r.valiev собака бк точка ру и телефон 8 701 555 33 11",

@@ -8,8 +8,8 @@ The modules: ``detect`` (the masker, e-mails), ``number_runs`` (a number said, a
 ``numbers`` (identifiers said as numbers), ``series_letters`` (a series' letters said with them), ``serials`` (a
 meter's serial or a contract's number as one stretch), ``cues`` (the words that announce them), ``people`` (names
 by their place), ``name_words`` (what a word is as a name), ``addresses`` (streets and what joins them), ``houses``
-(the house and flat part), ``query`` (search queries), ``lexicon`` (the data in ``lexicon.yaml`` and the word
-analysis).
+(the house and flat part), ``address_questions`` (a question for an address), ``query`` (search queries),
+``lexicon`` (the data in ``lexicon.yaml`` and the word analysis).
 """
 from rules.privacy.detect import (
     CONTEXT_UTTERANCES,

@@ -7,6 +7,7 @@ import re
 
 from rules import kazakh
 from rules.numbers import NUMBER_WORDS
+from rules.privacy.address_questions import _address_word
 from rules.privacy.houses import (
     _KZ_STREET_STEMS,
     _ORDINAL_ENDINGS,
@@ -17,7 +18,7 @@ from rules.privacy.houses import (
     _is_street,
     is_number_token,
 )
-from rules.privacy.lexicon import SENTENCE_END, STOP_POS, Lexicon, PdSpan, all_lowercase, last_sentence_words
+from rules.privacy.lexicon import SENTENCE_END, STOP_POS, Lexicon, PdSpan, all_lowercase
 from rules.privacy.lexicon import analyse as _analyse
 from rules.privacy.name_words import _place
 from rules.privacy.number_runs import JOINERS
@@ -334,39 +335,6 @@ def _street_following(text: str, tokens: list[Token], j: int, lex: Lexicon) -> i
     if m < e < len(tokens) and _is_street(tokens[e], lex) and any(_street_name(text, x) for x in tokens[m:e]):
         return e + 1   # «Абай көшесі»
     return j
-
-
-def _address_word(t: Token, lex: Lexicon) -> bool:
-    return t.is_word and (_analyse(t.form)[0] in lex.address_cues or t.form.startswith(lex.address_cue_stems))
-
-
-def asked_for_an_address(ctx: list[Token], lex: Lexicon, last_words: int = 8) -> bool:
-    """Whether the last sentence said just before asks for an address («Назовите адрес.», «По какому адресу?»,
-    «Где вы живёте?», «Мекенжайыңыз?»): at most its last words («Адрес: Абая, 5? Диктуйте показания.» does not)."""
-    words = last_sentence_words(ctx)
-    # a short question for the house or the flat: «Квартира?», «Калкаман, а дом и квартира?», «Үйіңіздің нөмірі?»
-    # (not a question for a quantity or a value: «В квартире сколько комнат?», «Какая температура в квартире?»)
-    # (a verb only by the dictionary: pymorphy3's guess for a Kazakh word is no reading of it, «пәтер» a "verb")
-    house = len(words) <= _HOUSE_QUESTION_WORDS and any(_dwelling(t, lex) for t in words) and not any(
-        (_analyse(t.form)[1] in ("VERB", "INFN") and _analyse(t.form)[3]) or t.form in _HOW_MANY
-        or _analyse(t.form)[0] in lex.cues["value"] or t.form in lex.cues["value"]
-        or _analyse(t.form)[0] in _NOT_THE_NUMBER or t.form.startswith(_KZ_NOT_THE_NUMBER) for t in words)
-    # (a question with «сколько», «неше» asks for a quantity: «Үйде неше адам тұрады?» — how many live there)
-    return house or (any(_address_word(t, lex) for t in words[-last_words:])
-                     and not any(t.form in _HOW_MANY for t in words))
-
-
-_HOUSE_QUESTION_WORDS = 5
-_HOW_MANY = frozenset({"сколько", "қанша", "неше", "нешеу"})
-# what a short question about a flat asks besides its number: «Какая температура в квартире?», «Этаж какой?»
-_NOT_THE_NUMBER = frozenset({"температура", "градус", "комната", "этаж", "подъезд", "батарея", "площадь", "человек"})
-# ...and in Kazakh, a word's stem with its endings: «бөлмесі» (room), «қабатта» (floor), «адам» (person)
-_KZ_NOT_THE_NUMBER = ("бөлме", "қабат", "адам", "кіреберіс", "температура", "градус", "батарея", "радиатор")
-
-
-def _dwelling(t: Token, lex: Lexicon) -> bool:
-    return t.form in lex.dwelling_words or _analyse(t.form)[0] in lex.dwelling_words \
-        or t.form.startswith(("үй", "пәтер"))
 
 
 _ANSWER_SKIP = frozenset({"да", "так", "вот", "ну", "это", "мы", "я", "на", "по", "в", "у", "меня", "нас", "живем",

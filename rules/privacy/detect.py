@@ -22,8 +22,8 @@ import re
 from dataclasses import dataclass, replace
 
 from rules.numbers import NUMBER_WORDS
+from rules.privacy.address_questions import asked_for_an_address as _asked_for_an_address
 from rules.privacy.addresses import addresses as _addresses
-from rules.privacy.addresses import asked_for_an_address as _asked_for_an_address
 from rules.privacy.lexicon import KINDS, PdSpan, PrivacyError, analyse, lexicon
 from rules.privacy.lexicon import norm as _e
 from rules.privacy.number_runs import pd_tokens

@@ -226,6 +226,32 @@ _PLACE_PREPOSITIONS = frozenset({"из", "в", "во"})
 _STREET_NAME_WORDS = 3   # «Қабанбай батыр көшесі», «Жибек Жолы»
 
 
+
+
+def _standing_alone(text: str, t: Token) -> bool:
+    """A word with white space or a mark of the sentence on each side, not a piece of «oksana.richter@…»."""
+    before = text[t.start - 1] if t.start else " "
+    after = text[t.end:t.end + 2] + "  "
+    return (before.isspace() or before in ",(«\"") and (
+        after[0].isspace() or after[0] in ",);:»\"" or (after[0] in ".!?" and not after[1].isalnum()))
+
+
+_SPELLED_WITH = frozenset({"мягким", "твердым", "твёрдым", "двумя", "двойной", "двойным", "одной", "одним"})
+
+
+def _spelled_out(tokens: list[Token], j: int, lex: Lexicon) -> bool:
+    """At ``tokens[j]``: how the word before is spelled — «через» and a letter («через ха», «через е», «через букву
+    и»), or «с» and a letter's mark («с мягким знаком», «с двумя эн»)."""
+    if j + 1 >= len(tokens):
+        return False
+    nxt = tokens[j + 1].form
+    if tokens[j].form == "через":
+        k = j + 2 if nxt in ("букву", "буква") and j + 2 < len(tokens) else j + 1
+        letter = tokens[k]
+        return letter.form in lex.letter_names or (letter.is_word and len(letter.form) == 1)
+    return tokens[j].form in ("с", "со") and nxt in _SPELLED_WITH
+
+
 def _patronymic(t: Token) -> bool:
     """«Павловна», «Сергеевича», «Серікұлы», «Бекқызы»."""
     return _RU_PATRONYMIC.search(t.form) is not None or _KZ_PATRONYMIC.search(t.form) is not None or any(
@@ -255,10 +281,13 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
     never = _never_names(text, tokens, alpha)
     # ...but a listed name written in Latin letters is one («Oksana», «Aigerim»), and a capitalised Latin word
     # beside it its surname («Oksana Richter»; not «Kaspi Gold»)
-    latin = [never[i] and _capitalised(text, t) and text[t.start:t.end].isascii() and latin_name(t.form, lex)
+    # (in text written all in lowercase, any such word: «oksana richter»)
+    # (a word standing alone, not a piece of an e-mail address: «oksana.richter»)
+    alone = [never[i] and (_capitalised(text, t) or not cased) and text[t.start:t.end].isascii()
+             and _standing_alone(text, t) and not _cue_word(t, lex)
              for i, t in enumerate(tokens)]
-    latin = [lt or (never[i] and _capitalised(text, t) and text[t.start:t.end].isascii()
-                    and ((i > 0 and latin[i - 1]) or (i + 1 < n and latin[i + 1])))
+    latin = [alone[i] and latin_name(t.form, lex) for i, t in enumerate(tokens)]
+    latin = [lt or (alone[i] and len(t.form) > 1 and ((i > 0 and latin[i - 1]) or (i + 1 < n and latin[i + 1])))
              for i, (lt, t) in enumerate(zip(latin, tokens, strict=True))]
     never = [nv and not lt for nv, lt in zip(never, latin, strict=True)]
     # a word right before «район», «область», «ауданы», «қаласы» names the place («в Ауэзовском районе»)
@@ -334,6 +363,13 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
                     and i + 1 < n and is_name[i + 1]) \
                 or (beside and not cased and guess_ru[i] and not _analyse(t.form)[3] and not _not_name(t, lex)
                     and len(t.form) >= 4 and not _HYPHENATED_WORD.search(t.form)):   # «госпожа фризен ольга»
+            is_name[i] = True
+    # a word spelled letter by letter is a name: «Кох через ха», «Ильяс через и», «Асель с мягким знаком»
+    for i in range(n - 2):
+        t = tokens[i]
+        if alpha[i] and not is_name[i] and not kept(t) and len(t.form) >= 2 and _spelled_out(tokens, i + 1, lex) \
+                and not _cue_word(t, lex) and not (_analyse(t.form)[3] and _analyse(t.form)[1] in STOP_POS) \
+                and not _common_word(t, lex):
             is_name[i] = True
     # a word written with a capital right before a first name and a patronymic is the surname: a short surname
     # («Сим Александра Павловна», «Тё Марина Сергеевна»), mid-sentence a word that is no function word or
