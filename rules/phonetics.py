@@ -32,10 +32,12 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from functools import lru_cache
 from itertools import accumulate
+from operator import add
 
+import numpy as np
 from edlib import align as _align
 from rapidfuzz.distance import LCSseq, Levenshtein
-from rapidfuzz.process import extract, extractOne
+from rapidfuzz.process import cdist, extract, extractOne
 
 _MAP = {
     "а": "a", "о": "a", "ә": "a", "я": "a",
@@ -45,6 +47,9 @@ _MAP = {
     "д": "t", "т": "t", "з": "s", "с": "s", "ц": "s", "ж": "w", "ш": "w", "щ": "w", "ч": "w",
     "л": "l", "м": "m", "н": "n", "ң": "n", "р": "r", "й": "", "ь": "", "ъ": "",
 }
+
+
+_ARRAY_SCREEN = 32  # phrases from which one array of common subsequences is cheaper than a list of the close ones
 
 
 @lru_cache(maxsize=100_000)
@@ -96,12 +101,14 @@ def _prepared(phrases_keys: tuple[str, ...], max_distance: float, min_key: int
 
 @lru_cache(maxsize=4096)
 def _screen(phrases_keys: tuple[str, ...], max_distance: float, min_key: int
-            ) -> tuple[tuple, tuple[str, ...], int, tuple[int, ...], int]:
+            ) -> tuple[tuple, tuple[str, ...], int, tuple[int, ...], np.ndarray, int]:
     """``_prepared``, its keys alone, the least common subsequence any of them needs to pass the
-    whole-utterance shortcut (0 when one always passes), the one each needs, and the longest key."""
+    whole-utterance shortcut (0 when one always passes), the one each needs (a tuple and an array), and the
+    longest key."""
     plan = _prepared(phrases_keys, max_distance, min_key)
     need = tuple(n - most if most < n else 0 for _, n, _, _, most in plan)
-    return plan, tuple(p[0] for p in plan), min(need, default=0), need, max((p[1] for p in plan), default=0)
+    return (plan, tuple(p[0] for p in plan), min(need, default=0), need, np.array(need, dtype=np.int32),
+            max((p[1] for p in plan), default=0))
 
 
 @lru_cache(maxsize=4096)
@@ -159,7 +166,7 @@ class Heard:
     def like(self, phrases_keys: tuple[str, ...], max_distance: float = 0.25, min_key: int = 5) -> bool:
         """``sounds_like(phrases_keys, words, max_distance, min_key, known)`` of these words."""
         whole = self.whole
-        plan, pks, least, need, longest = _screen(phrases_keys, max_distance, min_key)
+        plan, pks, least, need, needs, longest = _screen(phrases_keys, max_distance, min_key)
         if not plan:
             return False
         zone = None
@@ -167,9 +174,13 @@ class Heard:
         # than either test allows, no stretch of it can pass (a shortcut; the tests below decide).  Every phrase's
         # common subsequence with the utterance in one C loop; the phrases below the least bound never come back.
         # The answer is whether any phrase passes: the order they are tried in does not change it
-        for _, sim, k in extract(whole, pks, scorer=LCSseq.similarity, score_cutoff=least, limit=None):
-            if sim < need[k]:
-                continue
+        if len(pks) < _ARRAY_SCREEN:
+            sims = [(sim, k) for _, sim, k in extract(whole, pks, scorer=LCSseq.similarity, score_cutoff=least,
+                                                      limit=None) if sim >= need[k]]
+        else:  # a long list: every phrase's common subsequence into one array, compared with what each needs at once
+            got = cdist((whole,), pks, scorer=LCSseq.similarity, dtype=np.int32)[0]
+            sims = [(int(got[k]), k) for k in np.flatnonzero(got >= needs).tolist()]
+        for sim, k in sims:
             pk, n, limit, edits, _ = plan[k]
             if zone is None:
                 zone = self._zone(longest)
@@ -188,7 +199,7 @@ class Heard:
             grams = self._grams
             if grams is None:  # the sound pairs said anywhere in the utterance (every run's key is a stretch of it)
                 said = self._layout()[0]
-                grams = self._grams = {said[i:i + 2] for i in range(len(said) - 1)}
+                grams = self._grams = set(map(add, said, said[1:]))  # each sound with the next
             # an edit spoils at most two of the phrase's sound pairs: a run within ``limit`` edits of the phrase has
             # all of them but 2 × limit (a shortcut; the run test decides)
             if len(_pairs(pk) - grams) > 2 * limit:

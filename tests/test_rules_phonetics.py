@@ -133,3 +133,25 @@ def test_the_stretches_around_bent_words_are_their_words_joined(seed):
 def _subsequence(a: str, b: str) -> bool:
     it = iter(b)
     return all(ch in it for ch in a)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_long_phrase_list_hears_what_its_phrases_hear_one_by_one(seed):
+    """A long list (screened as one array) hears a stretch exactly when one of its phrases alone (a short list,
+    screened one by one) does."""
+    r = random.Random(seed)
+    pool = [key(p.replace(" ", "")) for p in (
+        "здравствуйте", "добрый день", "добрый вечер", "до свидания", "всего доброго", "спасибо за обращение",
+        "сколько можно повторять", "вы меня не слышите", "я вам уже сказала", "это не наша проблема",
+        "обращайтесь в другое место", "заявка принята", "лицевой счет", "тепловые сети", "опломбировать")]
+    for _ in range(60):
+        words = [w for w in r.choice(["здрасьте вы меня не слыште", "до свиданье всего доброва", "сколько можно",
+                                      "обрашайтесь в другое место", "заевка пренята лецевой щет", "тепловые сеть"]
+                                     ).split()]
+        words += r.sample(["ну", "да", "вот", "алло", "слушаю", "опломбировать", "абвгд"], r.randint(0, 3))
+        r.shuffle(words)
+        keys = tuple(r.sample(pool, len(pool)))
+        long = keys * 3   # past the length from which the list is screened as one array
+        heard = Heard(words, morph().word_is_known)
+        one_by_one = any(Heard(words, morph().word_is_known).like((k,), 0.3, 6) for k in keys)
+        assert heard.like(long, 0.3, 6) is one_by_one, words

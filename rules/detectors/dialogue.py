@@ -22,7 +22,8 @@ def greeting(call: Call, rule) -> list:
     n = int(rule.params.get("first_utterances", 2))
     within = float(rule.params.get("within_s", 30))
     opening = [u for u in ops[:n] if u.start - ops[0].start <= within]
-    if any(lex.contains(u) or _has_stem(u, rule) for u in opening):
+    # any utterance will do: the greeting by its words in all of them first, by stem or sound (costly) after
+    if any(lex.contains(u) for u in opening) or any(_has_stem(u, rule) for u in opening):
         return []
     return [finding(rule, ops[0])]
 
@@ -61,7 +62,8 @@ def closing(call: Call, rule) -> list:
         return []
     lex = rule.lexicon()
     n = int(rule.params.get("last_utterances", 2))
-    if any(lex.contains(u) or _has_stem(u, rule) for u in ops[-n:]):
+    # any utterance will do: the farewell by its words in all of them first, by stem or sound (costly) after
+    if any(lex.contains(u) for u in ops[-n:]) or any(_has_stem(u, rule) for u in ops[-n:]):
         return []
     return [finding(rule, ops[-1])]
 
@@ -215,10 +217,11 @@ def escalation(call: Call, rule) -> list:
     offer = rule.lexicon("offer", by_lemma=True)
     refusal = rule.lexicon("refusal", by_lemma=True)
     first, (a, b) = complaints[0]
-    for v in call.after(first, "operator"):
-        if ((offer.contains(v) or _offer_by_sound(rule, v)) and not refusal.contains(v)) \
-                or kazakh_spans(rule, "kk_offer", v):
-            return []
+    answers = call.after(first, "operator")
+    # any answer will do: an offer by its words or constructions in all of them first, by sound (costly) after
+    if any((offer.contains(v) and not refusal.contains(v)) or kazakh_spans(rule, "kk_offer", v) for v in answers) \
+            or any(_offer_by_sound(rule, v) and not refusal.contains(v) for v in answers):
+        return []
     return [finding(rule, first, a, b)]
 
 

@@ -82,6 +82,7 @@ def request_fields(call: Call, rule) -> list:
         by = spec.get("by")
         stems = tuple(sound_key(str(st)) for st in spec.get("stems", ()))
         inside = tuple(str(st).lower().replace("ё", "е") for st in spec.get("inside", ()))
+        bent = []  # utterances where all but the cue holds: the cue heard by sound (the costly test) decides
         for k, u in enumerate(utts):
             if by and call.role(u) != by:
                 continue
@@ -89,13 +90,17 @@ def request_fields(call: Call, rule) -> list:
             if not heard and not digits:
                 continue
             if not digits or (any_or and or_cues.contains(u)):
-                found = True
+                rest = True
             else:
-                found = any(has_number(v, digits) for v in utts[k:k + 1 + int(spec.get("window", 2))])
-            if found and not heard:  # the cue heard by sound, the costly test, only where the rest holds
-                found = _sounds(rule, f"{kind}.{field}", spec.get("cues", []), u)
-            if found:
+                rest = any(has_number(v, digits) for v in utts[k:k + 1 + int(spec.get("window", 2))])
+            if rest and heard:
+                found = True
                 break
+            if rest:
+                bent.append(u)
+        # the field is collected if any utterance collects it: the costly test only when no plain one did
+        if not found:
+            found = any(_sounds(rule, f"{kind}.{field}", spec.get("cues", []), u) for u in bent)
         if not found:
             missing.append(field)
     if not missing:
