@@ -16,6 +16,7 @@ from rules.privacy.houses import (
     _house_part,
     _is_house,
     _is_street,
+    _lone_ambiguous,
     is_number_token,
 )
 from rules.privacy.lexicon import SENTENCE_END, STOP_POS, Lexicon, PdSpan, all_lowercase
@@ -250,7 +251,9 @@ def _street_said_bare(text: str, tokens: list[Token], i: int, lex: Lexicon) -> i
     if j < len(tokens) and tokens[j].form == "," and j > s and (tokens[j - 1].is_digits or named or (
             j - 2 > s and tokens[j - 2].is_digits and tokens[j - 1].start == tokens[j - 2].end)):
         j += 1   # «Мамыр-1, 29», «Аксай-1а, 14, 28», «Айманова, 155»
-    if j == s or j >= len(tokens) or not tokens[j].is_digits:
+    # (after a preposition the house's number may be said in words: «мы на Жарокова двести пять»)
+    if j == s or j >= len(tokens) or not (tokens[j].is_digits or (prep and tokens[j].form in NUMBER_WORDS
+                                                                   and not _lone_ambiguous(tokens, j, lex))):
         return i
     if not prep and not (j + 2 < len(tokens) and tokens[j + 1].form in (",", "-", "/") and tokens[j + 2].is_digits) \
             and not named:
@@ -263,7 +266,7 @@ def _street_said_bare(text: str, tokens: list[Token], i: int, lex: Lexicon) -> i
                       or not (text[first.start:first.start + 1].isupper() or _street_name(text, first)))
     if not (text[first.start:first.start + 1].isupper() or (lower and (_street_name(text, first) or named))) \
             or (known and name < 0.3 and first.form not in lex.names and not _numbered_place(tokens, s, j)
-                and not named) \
+                and not named and not (prep and j == s + 1 and _place(first.form))) \
             or any(_cue(x, lex) for x in tokens[s:j]) \
             or any(x.form in NUMBER_WORDS for x in tokens[s:j]):
         return i   # a word the dictionary knows, not as a name («Договор 17/2», «ИИН 85-12-03»), names no street

@@ -267,7 +267,8 @@ def serial_cue_next(tokens: list[Token], j: int, is_num: list[bool], lex: Lexico
 _YEAR_RE = re.compile(r"(?:19|20)\d\d")
 _YEAR_ORDINAL_RE = re.compile(r"(?:19|20)\d\d-(?:м|го|й|х|ом|му|ые|ых)", re.IGNORECASE)
 _YEAR_PREPOSITIONS = frozenset({"в", "во", "с", "со", "до", "после", "от", "к", "по", "года", "году", "год"})
-_SERIAL_DIGITS = 6   # a reading said after a meter's name has its own word («показывает», «показания»)
+_BY_METER = frozenset({"по", "на", "с", "со", "от"})   # «показания по счётчику», «с счётчика»
+_SERIAL_DIGITS = 5   # a reading said after a meter's name has its own word («показывает», «показания»)
 _NAME_TO_SERIAL = 4   # words between a meter's name and its serial: «на счётчике горячей воды написано …»
 
 
@@ -281,9 +282,10 @@ def _meter_named_before(tokens: list[Token], i: int, lex: Lexicon) -> bool:
             return False
         if not t.is_word:
             continue
-        if _meter_word(t, lex):   # (not «показания счётчика 451209»: the meter's reading)
-            return not (k > 0 and tokens[k - 1].is_word and _cue_kind(tokens[k - 1], lex) == "value"
-                        and not _meter_word(tokens[k - 1], lex))
+        if _meter_word(t, lex):   # (not «показания счётчика 451209», «показания по счётчику»: the meter's reading)
+            v = k - 2 if k > 1 and tokens[k - 1].form in _BY_METER else k - 1
+            return not (v >= 0 and tokens[v].is_word and _cue_kind(tokens[v], lex) == "value"
+                        and not _meter_word(tokens[v], lex))
         words += 1
         lemma, pos, _, _ = _analyse(t.form)
         kind = _cue_kind(t, lex)

@@ -152,7 +152,14 @@ def _capitalised_mid_sentence(text: str, tokens: list[Token], i: int) -> bool:
     t = text[tokens[i].start:tokens[i].end]
     if i == 0 or not t[:1].isupper() or (len(t) > 1 and t.isupper()):
         return False
-    return tokens[i - 1].form not in SENTENCE_END
+    # (the dot of an initial ends no sentence: «А.С. Исмаилова», «Ахметов А. Болат»)
+    return tokens[i - 1].form not in SENTENCE_END or _after_initial(text, tokens, i)
+
+
+def _after_initial(text: str, tokens: list[Token], i: int) -> bool:
+    """``tokens[i]`` follows a capital letter and its dot: an initial."""
+    return i >= 2 and tokens[i - 1].form == "." and tokens[i - 2].end == tokens[i - 1].start \
+        and tokens[i - 2].end - tokens[i - 2].start == 1 and text[tokens[i - 2].start].isupper()
 
 
 _CLAUSE_START = {".", "!", "?", "…", ",", ":", "-", "—", "–", ";", "("}
@@ -403,6 +410,10 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
     def take_after_cue(j: int, skip: frozenset[str]) -> None:
         while j < n and tokens[j].form in skip and not is_name[j]:
             j += 1
+        for _ in range(_INITIALS):   # initials before the surname: «меня зовут А.С. Исмаилова» (they join its span)
+            if j + 1 < n and tokens[j].end - tokens[j].start == 1 and tokens[j].is_word and tokens[j + 1].form == "." \
+                    and (text[tokens[j].start].isupper() or not cased):
+                j += 2
         taken = 0
         while j < n and taken < 3 and tokens[j].is_word and not kept(tokens[j]) and not _cue_word(tokens[j], lex) \
                 and tokens[j].form not in NUMBER_WORDS \
@@ -438,6 +449,23 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
             if (known and name > 0) or (guess_ru[j] and not known) or _kz_name(tokens[j].form, lex) \
                     or _kz_spelled_name(tokens[j].form, lex):
                 is_name[j] = True
+    # once every pass has run: a listed name right beside a name found so («абонент дәулетова ақмарал»: the surname
+    # after the cue, then its first name), the first name right before a patronymic («ақниет серікқызы»), and in
+    # lowercase text a Korean name's short syllables after its surname («ким ен сук»)
+    for order in (range(n), range(n - 1, -1, -1)):
+        for i in order:
+            t = tokens[i]
+            if not alpha[i] or is_name[i] or kept(t) or _cue_word(t, lex) or _not_name(t, lex):
+                continue
+            beside = (i > 0 and is_name[i - 1]) or (i + 1 < n and is_name[i + 1])
+            known_pos = _analyse(t.form)[1] if _analyse(t.form)[3] else ""
+            if (beside and (_kz_name(t.form, lex) or _kz_spelled_name(t.form, lex))) \
+                    or (i + 1 < n and is_name[i + 1] and _patronymic(tokens[i + 1]) and len(t.form) >= 3
+                        and known_pos not in STOP_POS and not _common_word(t, lex)) \
+                    or (not cased and i > 0 and is_name[i - 1] and 1 < len(t.form) <= 3 and known_pos not in STOP_POS
+                        and (tokens[i - 1].form in lex.short_surnames
+                             or (i > 1 and is_name[i - 2] and tokens[i - 2].form in lex.short_surnames))):
+                is_name[i] = True
     # the words before a street word said after them name a street, not a person: «на Жибек Жолы», «Абай көшесі»
     for i in range(1, n):
         if tokens[i].form in lex.street_words_after and alpha[i - 1]:

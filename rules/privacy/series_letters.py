@@ -87,7 +87,10 @@ def _letters_before(text: str, tokens: list[Token], first: int, lex: Lexicon, a:
         t = tokens[i]
         if not _adjacent(text, t, right) or taken >= _SERIES_TOKENS or _slashed_cue(tokens, i):
             break   # (nor the cue written with a slash: «S/N 4512»)
-        if t.form == "," and spoken and not taken:   # «Эм эн, сорок семь, ноль восемь»: a comma after the letters
+        # «Эм эн, сорок семь, ноль восемь»: a comma after the letters; «Т,С,4,4,0,1,7»: commas between them too
+        if t.form == "," and spoken and (not taken or (
+                right.end - right.start == 1 and i > 0 and tokens[i - 1].end - tokens[i - 1].start == 1
+                and text[tokens[i - 1].start].isalpha())):
             right = t
             continue
         if t.form not in _HYPHENS:
