@@ -166,11 +166,12 @@ def classify(call, rulebook, readings) -> list[str]:
     said = dict.fromkeys(GROUPS, 0)  # cues in the customer's own words
     purpose_said = False
     any_cue = not lex.absent(call)
+    roles = call.roles
     for u in call.utts:
         matches = lex.find(u) if any_cue else []
-        taken = {k for m in matches for k in range(m.first, m.last + 1)}
+        taken = {k for m in matches for k in range(m.first, m.last + 1)} if matches else set()
         by_stem = _stem_cues(u, stems, taken, starts, memo) if stems else {}
-        role = call.role(u)
+        role = roles[u.index]
         if not matches and not by_stem and u.unknown_at and role != "operator":
             by_stem = _sound_cues(u, rulebook)  # the customer's words, bent: heard by sound
         if not matches and not by_stem:

@@ -168,6 +168,9 @@ def _named_after(toks: list[T.Token], i: int, named_after: frozenset[str]) -> bo
         and len(t.form) >= 3 and toks[i - 1].form in named_after and not toks[i - 1].punct
 
 
+_NAMED = T.NAME | T.PATR | T.SURN
+
+
 def _is_name(t: T.Token, kaz: frozenset[str], not_names: frozenset[str]) -> bool:
     return _is_name_of(t.form, t.flags, kaz, not_names)
 
@@ -181,15 +184,19 @@ def _is_name_of(form: str, flags: int, kaz: frozenset[str], not_names: frozenset
 def _may_name(u: T.Utt, kaz: frozenset[str], not_names: frozenset[str], named_by: frozenset[str],
               named_after: frozenset[str]) -> bool:
     """Whether a word of ``u`` is a name (``_is_name``) or named as one (``_named_kk``, ``_named_after``)."""
-    forms, flags, puncts = u.forms, u.flags, u.puncts
-    if any(_is_name_of(f, fl, kaz, not_names) for f, fl in zip(forms, flags, strict=False)):
+    forms, flags, puncts, keys = u.forms, u.flags, u.puncts, u.keys
+    # each test needs a word it names (a name's flag, a Kazakh name, «атым», «зовут»): asked of the whole
+    # utterance in C first, word by word only where one is said
+    if (not kaz.isdisjoint(keys) or any(map(_NAMED.__and__, flags))) \
+            and any(_is_name_of(f, fl, kaz, not_names) for f, fl in zip(forms, flags, strict=False)):
         return True
-    if named_by and any(flags[i] & T.KAZAKH and len(forms[i]) >= 3 and forms[i - 1] in named_by
-                        and not puncts[i - 1] for i in range(1, len(forms))):
+    if named_by and not named_by.isdisjoint(keys) \
+            and any(flags[i] & T.KAZAKH and len(forms[i]) >= 3 and forms[i - 1] in named_by and not puncts[i - 1]
+                    for i in range(1, len(forms))):
         return True
-    return bool(named_after) and any(flags[i] & T.UNKNOWN and not flags[i] & T.NUMBER and len(forms[i]) >= 3
-                                     and forms[i - 1] in named_after and not puncts[i - 1]
-                                     for i in range(1, len(forms)))
+    return bool(named_after) and not named_after.isdisjoint(keys) \
+        and any(flags[i] & T.UNKNOWN and not flags[i] & T.NUMBER and len(forms[i]) >= 3
+                and forms[i - 1] in named_after and not puncts[i - 1] for i in range(1, len(forms)))
 
 
 @register("escalation")
