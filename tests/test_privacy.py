@@ -1227,6 +1227,12 @@ def test_forms_of_the_eighth_writer(context, text, masked):
     ("", "поштаңызға жіберемін aidana.k собака gmail.com", "поштаңызға жіберемін [e-mail]"),
     ("", "почта ай дана собака мейл ру", "почта [e-mail]"),
     ("", "ерлан восемьдесят пять собака мейл ру", "[e-mail]"),
+    # the cue's last word opens the address said after it («электронная почта: asem.k»); a name with a dot or an
+    # underscore inside, said before its number and the at-sign, is walked over whole
+    ("", "электронная почта: asem.k", "электронная почта: [e-mail]"),
+    ("", "электронная почта: dilnoza_yu 92 эт mail точка ru", "электронная почта: [e-mail]"),
+    ("", "отправьте на tatyana.lee 1975 собака yandex точка ru", "отправьте на [e-mail]"),
+    ("", "электронная почта не приходит, долг 18 450 тенге", "электронная почта не приходит, долг 18 450 тенге"),
     # precision: readings listed after their cue, a comma and a space between, are values, not one long number
     ("", "показания 00341, 00512 и 0098", "показания 00341, 00512 и 0098"),
     ("", "показания 12345, 12350", "показания 12345, 12350"),

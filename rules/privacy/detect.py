@@ -104,7 +104,12 @@ def find_pd(text: str, context: str = "", options: MaskOptions | None = None) ->
         local = _LOCAL_ANSWER_RE.match(text)
         spans += [_span("email", text, local.start(1), local.end(1))] if local else []
     else:   # (only right after the cue: «почта …, долг 18 450 тенге» keeps its sum)
-        cue = next((t for t in tokens if t.form in lex.email_questions), None)
+        k = next((k for k, t in enumerate(tokens) if t.form in lex.email_questions), None)
+        # (the cue's last word: «электронная почта: asem.k», «емейл адрес aset собака …»)
+        while k is not None and k + 1 < len(tokens) and (tokens[k + 1].form in lex.email_cues
+                                                         or tokens[k + 1].form in lex.email_questions):
+            k += 1
+        cue = tokens[k] if k is not None else None
         if cue is not None:
             spans += [s for s in _email_answer(text) if cue.end <= s.start <= cue.end + _AFTER_CUE_CHARS]
             # (or an address's name written as one word, its domain said next: «почта saule.akhmet»)
@@ -269,7 +274,8 @@ _LOCAL_WRITTEN_RE = re.compile(r"[\s,:-]{1,4}((?=[\w.]*[a-zA-Z])[a-zA-Z0-9]+(?:[
 _LOCAL_ANSWER_RE = re.compile(r"(?i)\W*(?:(?:да|вот|это|ну|так|иә|мына)[\s,:-]+){0,2}"
                               r"((?=[\w.]*[a-zA-Z])[a-zA-Z0-9]+(?:[._][a-zA-Z0-9]+)+)(?![\w.@])")
 _AFTER_CUE_CHARS = 4   # an address dictated after a cue in the same utterance starts right after it («почта айгерим …»)
-_WORD_BEFORE_RE = re.compile(r"([^\W_]+)[\s,]+$")
+# (a dot or an underscore inside: «dilnoza_yu 92 эт mail …», «tatyana.lee 1975 собака …»)
+_WORD_BEFORE_RE = re.compile(r"([^\W_]+(?:[._][^\W_]+)*)[\s,]+$")
 _LOCAL_WORDS = 3        # words said apart that may still be the address's name: «ай дана», «ерлан девяносто два»
 _LOCAL_PIECES = 12      # ...and letters, digits and number words said one by one: «у эс е эр один два три»
 _LETTER_RE = re.compile(_LETTER)
