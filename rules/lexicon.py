@@ -72,7 +72,7 @@ class Lexicon:
     entries: list[Entry]
     by_lemma: bool = False
     fuzzy_min: int = 7
-    _first: dict[str, list[tuple[Entry, int]]] = field(default_factory=dict, repr=False)
+    _first: dict[str, list[tuple[Entry, int, bool]]] = field(default_factory=dict, repr=False)
     _vocab: set[str] = field(default_factory=set, repr=False)
     _fuzzy_vocab: dict[int, list[str]] = field(default_factory=dict, repr=False)
     _canon_cache: dict[str, str] = field(default_factory=dict, repr=False)
@@ -118,7 +118,10 @@ class Lexicon:
         for e in entries:
             # each phrase is looked up by its longest word: «бардак», not «у», finds «у нас вечно бардак»
             a = max(range(len(e.words)), key=lambda j: (len(e.words[j]), j))
-            lex._first.setdefault(e.words[a], []).append((e, a))
+            # a word alone compared by its dictionary forms (or Kazakh stems) is said wherever ``Utt.where`` finds
+            # it: only its context is left to check
+            alone = len(e.words) == 1 and (by_lemma or e.by_stem)
+            lex._first.setdefault(e.words[a], []).append((e, a, alone))
             for w in e.words:
                 lex._vocab.add(w)
                 if len(w) >= fuzzy_min:
@@ -202,10 +205,14 @@ class Lexicon:
                 form = forms[p]
                 if len(form) >= least:
                     w = canon(form, lemmas[p], flags[p])
-                    if w not in common:
-                        hits.extend((p, c) for c in first.get(w, ()))
-        word_eq = self._word_eq
-        for p, (e, a) in hits:
+                    if w not in common:  # a word close to the lexicon's, not one of it: every word checked
+                        hits.extend((p, (e, a, False)) for e, a, _ in first.get(w, ()))
+        word_eq, context_ok = self._word_eq, self._context_ok
+        for p, (e, a, alone) in hits:
+            if alone:
+                if context_ok(e, u, p, p):
+                    yield p, -1, e
+                continue
             i = p - a
             words = e.words
             k = len(words)
@@ -219,7 +226,7 @@ class Lexicon:
                 if key != w and form != w and not word_eq(u, i + j, key, form, w, e.by_stem):
                     break
             else:
-                if self._context_ok(e, u, i, i + k - 1):
+                if context_ok(e, u, i, i + k - 1):
                     yield i, -k, e
 
     @staticmethod

@@ -317,6 +317,13 @@ def _info_kk(word: str) -> tuple[str, str, int, tuple[str, ...]]:
     return (form, *analyse_kk(form))
 
 
+@lru_cache(maxsize=300_000)
+def _info_mixed(word: str) -> tuple[str, str, int, tuple[str, ...]]:
+    """A word of a text with Kazakh letters in it, read without a language: ``_info_kk`` for a word with one of
+    them, ``_info`` otherwise (cached, so a text is read by one map)."""
+    return _info(word) if kazakh.model()["letters"].isdisjoint(word.lower()) else _info_kk(word)
+
+
 def tokenize(text: str, marks: bool = False, language: str | None = None) -> list[Token]:
     """The words and numbers of ``text``; with ``marks``, every punctuation mark as a token of its own
     (flag ``MARK``, its ``form`` the mark) instead of the ``punct`` of the token before it.
@@ -352,8 +359,7 @@ def analyse_text(text: str, language: str | None = None) -> tuple[list[str], lis
     # (most Russian speech) has no word with one
     if _kazakh_letter().search(text.lower()) is None:
         return raw, puncts, list(map(_info, raw))
-    letters = kazakh.model()["letters"]
-    return raw, puncts, [_info(w) if letters.isdisjoint(w.lower()) else _info_kk(w) for w in raw]
+    return raw, puncts, list(map(_info_mixed, raw))
 
 
 _first, _second = itemgetter(0), itemgetter(1)
