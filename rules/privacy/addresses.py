@@ -289,9 +289,14 @@ def _first_name_genitive(t: Token, lex: Lexicon) -> bool:
     («Гоголя», «Райымбека»)."""
     if not t.form.endswith(("а", "я")) or len(t.form) < 4:
         return False
-    stem = t.form[:-1]
-    return stem in lex.names or stem + "й" in lex.names or stem + "ь" in lex.names or any(
-        "gent" in p.tag and "masc" in p.tag and ("Name" in p.tag or "Surn" in p.tag) for p in morph().parse(t.form)[:3])
+    key = ("genitive", t.form)
+    got = lex.memo.get(key)
+    if got is None:
+        stem = t.form[:-1]
+        got = lex.memo[key] = stem in lex.names or stem + "й" in lex.names or stem + "ь" in lex.names or any(
+            "gent" in p.tag and "masc" in p.tag and ("Name" in p.tag or "Surn" in p.tag)
+            for p in morph().parse(t.form)[:3])
+    return got
 
 
 _WHAT_WORDS = 2   # words after «адрес» that say which address it is: «для квитанций», «по прописке», «проживания»

@@ -183,3 +183,14 @@ def latin_name(low: str, lex: Lexicon) -> bool:
     cyr = latin_to_cyrillic(low)
     _, _, name, known = _analyse(cyr)
     return _listed(cyr, lex.names) or _listed(cyr + "ь", lex.names) or (known and name >= 0.5)
+
+
+def _patronymic(t: Token) -> bool:
+    """«Павловна», «Сергеевича», «Серікұлы», «Бекқызы»."""
+    return _patronymic_form(t.form)
+
+
+@lru_cache(maxsize=20_000)
+def _patronymic_form(form: str) -> bool:
+    return _RU_PATRONYMIC.search(form) is not None or _KZ_PATRONYMIC.search(form) is not None or any(
+        "Patr" in p.tag for p in morph().parse(form)[:2])

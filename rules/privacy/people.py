@@ -17,7 +17,6 @@ from rules.privacy.lexicon import analyse as _analyse
 from rules.privacy.name_words import (
     _KZ_LETTERS,
     _KZ_PATRONYMIC,
-    _RU_PATRONYMIC,
     _SURNAME_ENDINGS,
     _cue_word,
     _kz_name,
@@ -25,6 +24,7 @@ from rules.privacy.name_words import (
     _kz_spelled_name,
     _maybe_name,
     _not_name,
+    _patronymic,
     _sure_name,
     latin_name,
 )
@@ -259,12 +259,6 @@ def _spelled_out(tokens: list[Token], j: int, lex: Lexicon) -> bool:
     return tokens[j].form in ("с", "со") and nxt in _SPELLED_WITH
 
 
-def _patronymic(t: Token) -> bool:
-    """«Павловна», «Сергеевича», «Серікұлы», «Бекқызы»."""
-    return _RU_PATRONYMIC.search(t.form) is not None or _KZ_PATRONYMIC.search(t.form) is not None or any(
-        "Patr" in p.tag for p in morph().parse(t.form)[:2])
-
-
 def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: bool = False) -> list[PdSpan]:
     """The names in ``text``; ``asked``: the utterance answers a question for a name, so its first words are one
     («Смагулов», «на Бекову Нургуль») unless the dictionary knows them as something else («минутку»)."""
@@ -374,7 +368,7 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
     # a word spelled letter by letter is a name: «Кох через ха», «Ильяс через и», «Асель с мягким знаком»
     for i in range(n - 2):
         t = tokens[i]
-        if alpha[i] and not is_name[i] and not kept(t) and len(t.form) >= 2 and _spelled_out(tokens, i + 1, lex) \
+        if _spelled_out(tokens, i + 1, lex) and alpha[i] and not is_name[i] and not kept(t) and len(t.form) >= 2 \
                 and not _cue_word(t, lex) and not (_analyse(t.form)[3] and _analyse(t.form)[1] in STOP_POS) \
                 and not _common_word(t, lex):
             is_name[i] = True
@@ -384,8 +378,8 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
     # name (not «Вот», «Уважаемая», «Директор»)
     for i in range(n - 2):
         t = tokens[i]
-        if not (alpha[i] and not is_name[i] and not kept(t) and cased and _capitalised(text, t) and is_name[i + 1]
-                and is_name[i + 2] and _patronymic(tokens[i + 2]) and not _cue_word(t, lex)):
+        if not (is_name[i + 1] and is_name[i + 2] and alpha[i] and not is_name[i] and cased and not kept(t)
+                and _capitalised(text, t) and _patronymic(tokens[i + 2]) and not _cue_word(t, lex)):
             continue
         _, pos, name, known = _analyse(t.form)
         if t.form in lex.short_surnames or (not known or name >= 0.3) or (
@@ -455,7 +449,8 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
     for order in (range(n), range(n - 1, -1, -1)):
         for i in order:
             t = tokens[i]
-            if not alpha[i] or is_name[i] or kept(t) or _cue_word(t, lex) or _not_name(t, lex):
+            if not alpha[i] or is_name[i] or not ((i > 0 and is_name[i - 1]) or (i + 1 < n and is_name[i + 1])) \
+                    or kept(t) or _cue_word(t, lex) or _not_name(t, lex):
                 continue
             beside = (i > 0 and is_name[i - 1]) or (i + 1 < n and is_name[i + 1])
             known_pos = _analyse(t.form)[1] if _analyse(t.form)[3] else ""
