@@ -153,7 +153,7 @@ class Heard:
     def __init__(self, words: list[str], known: Callable[[str], bool] | None = None) -> None:
         self.words = words
         self.known = known
-        self.keys = [key(w) for w in words]
+        self.keys = list(map(key, words))
         self.whole = "".join(self.keys)  # every stretch's key below is a subsequence of it
         self._bent: list[int] | None = None
         self._ends: list[int] | None = None
