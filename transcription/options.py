@@ -111,7 +111,14 @@ class TranscribeOptions:
     hopeless_logprob: a batched piece whose every segment with words decoded below this average
         log-probability is not decoded a second time (a second pass rarely saves such audio and made noisy
         μ-law calls slower than real time); its segments fall to the guards and the rules abstain.  -2.0 is
-        a guess, not yet measured on the bench.
+        a guess; it never fired on the bench (Whisper writes invented text on noise at −0.2…−0.9).
+    hopeless_snr_db: a piece that failed a guard is not decoded a second time when its voice stands less than
+        this many dB above its noise (``transcription.audibility.speech_to_noise_db``): the model reads
+        nothing there (``bench/bad_audio.py``'s noisy line, about 4 dB: WER 0.97–0.99; the held-out dev
+        half's calls at 5–9 dB: WER 0.76–1.05); a negative value never.
+    extra_passes: the passes after the second: a piece that came out empty even when decoded alone
+        decoded again chunk by chunk, the speech a loop swallowed once more.  Off: at most one second pass
+        per piece (bad audio stays cheap).
     trim_padding: on CPU, Whisper's encoder hears each window only up to its sound and one second after
         (``transcription.encoder_cache``), not the zeros that pad it to 30 s: the encoder's cost grows faster
         than the window.  Off by default: on the ASR bench's calls 6-23 (18 calls, prompt on, one process,
@@ -166,6 +173,8 @@ class TranscribeOptions:
     bleed_gate_db: float = 14.0
     bleed_similarity: float = 0.6
     hopeless_logprob: float = -2.0
+    hopeless_snr_db: float = 6.0
+    extra_passes: bool = False
     pack_by_speaker: bool = False
     trim_padding: bool = False
     mono_by_voice: bool = True
