@@ -41,7 +41,7 @@ LINES = {
     "crosstalk": Condition("stereo-operator-left", mulaw=True, noise_db=-32.0, crosstalk=True),
 }
 DEFAULT_CALLS = ["heldout_00", "heldout_12", "heldout_18"]
-DEFAULT_SETS = ["hopeless_snr_db=6.0", "hopeless_snr_db=-1,extra_passes=true"]
+DEFAULT_SETS = ["hopeless_snr_db=6.0", "hopeless_snr_db=-1,extra_passes=true,second_pass_by_speaker=false"]
 
 
 def voice(label: str):

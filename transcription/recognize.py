@@ -351,7 +351,7 @@ class Recognizer:
                 said = [sg.avg_logprob for sg in segs if (sg.text or "").strip()]
                 log.debug("piece %.1f-%.1f decoded again alone: %s (best avg log-probability %s)", piece["start"],
                           piece["end"], why, f"{max(said):.2f}" if said else "none")
-                got, looped = self._decode_alone(packed, piece, within, kw)
+                got, looped = self._second_pass(packed, piece, within, kw)
                 if self.opts.extra_passes and within[1] > within[0] and not got:
                     got = self._chunk_by_chunk(packed, piece, within, kw)
                 elif self.opts.extra_passes and within[1] > within[0] and looped:
@@ -405,6 +405,21 @@ class Recognizer:
         if guards.echoes(u.text, prompt):
             return f"prompt echoed {u.text[:40]!r}"
         return None
+
+    def _second_pass(self, packed: _Packed, piece: dict, within: tuple[int, int],
+                     kw: dict) -> tuple[list[tuple[Hashable, Utterance]], bool]:
+        """A piece's one second pass: alone (:meth:`_decode_alone`), or, ``second_pass_by_speaker``, each
+        speaker's chunks of it as a stream of their own, so that a loop on one voice cannot swallow the
+        other's words (what the pass after a loop did, without decoding anything a third time)."""
+        tags = list(dict.fromkeys(packed.chunks[i].tag for i in range(within[0], within[1] + 1)))
+        if not self.opts.second_pass_by_speaker or len(tags) < 2:
+            return self._decode_alone(packed, piece, within, kw)
+        out, looped = [], False
+        for tag in tags:
+            sub = _subpack(packed, [i for i in range(within[0], within[1] + 1) if packed.chunks[i].tag == tag])
+            got, loop = self._plain(sub.audio, sub, 0.0, (0, len(sub.chunks) - 1), kw)
+            out, looped = out + got, looped or loop
+        return out, looped
 
     def _decode_alone(self, packed: _Packed, piece: dict, within: tuple[int, int],
                       kw: dict) -> tuple[list[tuple[Hashable, Utterance]], bool]:
