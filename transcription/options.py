@@ -91,8 +91,9 @@ class TranscribeOptions:
     kk_decode: Kazakh pieces decoded the Kazakh way (``transcription.language.kazakh_decoding``): without
         the Russian terms' prompt (``kk_prompt`` instead), the temperature fallback bounded at 0.4, a loop cut
         off the segment (the words before it kept if the model was sure of them) instead of the segment
-        dropped.  False: decoded like Russian pieces, only with ``language="kk"``
-        (``python bench/kazakh_asr.py`` compares them).
+        dropped, and the one second pass of a piece that fails a guard chunk by chunk (the base model loops
+        over whole pieces of Kazakh, even alone).  False: decoded like Russian pieces, only with
+        ``language="kk"`` (``python bench/kazakh_asr.py`` compares them).
     kk_prompt: the prompt of Kazakh pieces under ``kk_decode``; "" none.  The neutral-word prompt
         ``transcription.language.KK_NEUTRAL_PROMPT`` raised the CER on the bench, so none by default.
     temperature_fallback: decode a segment again at higher temperatures when

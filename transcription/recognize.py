@@ -410,7 +410,12 @@ class Recognizer:
                      kw: dict) -> tuple[list[tuple[Hashable, Utterance]], bool]:
         """A piece's one second pass: alone (:meth:`_decode_alone`), or, ``second_pass_by_speaker``, each
         speaker's chunks of it as a stream of their own, so that a loop on one voice cannot swallow the
-        other's words (what the pass after a loop did, without decoding anything a third time)."""
+        other's words (what the pass after a loop did, without decoding anything a third time).  A Kazakh
+        piece of several chunks (``kk_decode``) chunk by chunk: the base model loops over whole pieces of
+        Kazakh even alone, and they came out empty (then the pass after the second saved them)."""
+        if within[1] > within[0] and kw.get("language") == "kk" and self.opts.kk_decode and \
+                not self.opts.extra_passes:
+            return self._chunk_by_chunk(packed, piece, within, kw), False
         tags = list(dict.fromkeys(packed.chunks[i].tag for i in range(within[0], within[1] + 1)))
         if not self.opts.second_pass_by_speaker or len(tags) < 2:
             return self._decode_alone(packed, piece, within, kw)
