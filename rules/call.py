@@ -14,10 +14,13 @@ sounds like the operator's.
 """
 from __future__ import annotations
 
+from operator import itemgetter
+
 from rules.language import language_of, votes_of
 from rules.text import Utt, analyse_text, as_kazakh
 from transcription.schema import Finding, Transcript
 
+_form = itemgetter(0)  # a word's form, of its (form, lemma, flags, other lemmas)
 # the rules whose lexicons also tell the operator's utterances in a mono call without roles (below)
 ROLE_DETECTORS = ("greeting", "closing")
 
@@ -32,7 +35,7 @@ def languages(transcript: Transcript, analysed: list | None = None) -> tuple[str
     if analysed is None:
         analysed = [analyse_text(u.text) for u in transcript.utterances]
     given = [u.language for u in transcript.utterances]
-    found, langs = language_of([votes_of([info[0] for info in a[2]]) for a in analysed], given)
+    found, langs = language_of([votes_of(list(map(_form, a[2]))) for a in analysed], given)
     lang = transcript.language or found
     default = "kk" if lang == "kk" else None
     return lang, [x or default for x in langs]

@@ -121,8 +121,9 @@ class Construction:
         hits = [Hit(m.first, m.last, m.entry.words[-1]) for m in lex.find(u)] if lex else []
         ends = self.endings[kind]
         if ends:
+            # one C test of all the endings first: most words end in none of them
             hits += [Hit(i, i, "") for i, form in enumerate(u.forms)
-                     if any(form.endswith(e) and len(form) >= len(e) + 3 for e in ends)]
+                     if form.endswith(ends) and any(form.endswith(e) and len(form) >= len(e) + 3 for e in ends)]
         return hits
 
 

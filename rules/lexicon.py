@@ -72,7 +72,7 @@ class Lexicon:
     entries: list[Entry]
     by_lemma: bool = False
     fuzzy_min: int = 7
-    _first: dict[str, list[tuple[Entry, int]]] = field(default_factory=dict, repr=False)
+    _first: dict[str, list[tuple[Entry, int, bool]]] = field(default_factory=dict, repr=False)
     _vocab: set[str] = field(default_factory=set, repr=False)
     _fuzzy_vocab: dict[int, list[str]] = field(default_factory=dict, repr=False)
     _canon_cache: dict[str, str] = field(default_factory=dict, repr=False)
@@ -118,7 +118,10 @@ class Lexicon:
         for e in entries:
             # each phrase is looked up by its longest word: «бардак», not «у», finds «у нас вечно бардак»
             a = max(range(len(e.words)), key=lambda j: (len(e.words[j]), j))
-            lex._first.setdefault(e.words[a], []).append((e, a))
+            # a word alone compared by its dictionary forms (or Kazakh stems) is said wherever ``Utt.where`` finds
+            # it: only its context is left to check
+            alone = len(e.words) == 1 and (by_lemma or e.by_stem)
+            lex._first.setdefault(e.words[a], []).append((e, a, alone))
             for w in e.words:
                 lex._vocab.add(w)
                 if len(w) >= fuzzy_min:
@@ -167,17 +170,33 @@ class Lexicon:
 
     def find(self, u: T.Utt) -> list[Match]:
         """Non-overlapping matches, left to right; at one place the longest phrase wins."""
+        # most utterances have none of the phrases' anchor words and no word to match fuzzily: told first
+        if (not self._fuzzy_vocab or u.unknown_max < self.fuzzy_min) and self._first.keys().isdisjoint(u.keys):
+            return []
+        found = list(self._matches(u))
+        if not found:
+            return []
+        found.sort(key=lambda f: (f[0], f[1]))
+        out: list[Match] = []
+        taken = -1
+        for i, negk, e in found:
+            if i > taken:
+                out.append(Match(e, i, i - negk - 1))
+                taken = i - negk - 1
+        return out
+
+    def _matches(self, u: T.Utt):
+        """Every phrase said in ``u``, overlapping ones too, as (first token, -length, entry), in no set order."""
         n = len(u.forms)
         if not n:
-            return []
+            return
         first = self._first
         fuzzy = bool(self._fuzzy_vocab) and u.unknown_max >= self.fuzzy_min
         if not fuzzy and first.keys().isdisjoint(u.keys):
-            return []
+            return
         common = first.keys() & u.keys
         keys = u.lemmas if self.by_lemma else u.forms
         forms = u.forms
-        found: list[tuple[int, int, Entry]] = []
         where = u.where
         hits = [(p, c) for w in common for p in where(w) for c in first[w]]
         if fuzzy:
@@ -186,12 +205,14 @@ class Lexicon:
                 form = forms[p]
                 if len(form) >= least:
                     w = canon(form, lemmas[p], flags[p])
-                    if w not in common:
-                        hits.extend((p, c) for c in first.get(w, ()))
-        if not hits:
-            return []
-        word_eq = self._word_eq
-        for p, (e, a) in hits:
+                    if w not in common:  # a word close to the lexicon's, not one of it: every word checked
+                        hits.extend((p, (e, a, False)) for e, a, _ in first.get(w, ()))
+        word_eq, context_ok = self._word_eq, self._context_ok
+        for p, (e, a, alone) in hits:
+            if alone:
+                if context_ok(e, u, p, p):
+                    yield p, -1, e
+                continue
             i = p - a
             words = e.words
             k = len(words)
@@ -205,18 +226,8 @@ class Lexicon:
                 if key != w and form != w and not word_eq(u, i + j, key, form, w, e.by_stem):
                     break
             else:
-                if self._context_ok(e, u, i, i + k - 1):
-                    found.append((i, -k, e))
-        if not found:
-            return []
-        found.sort(key=lambda f: (f[0], f[1]))
-        out: list[Match] = []
-        taken = -1
-        for i, negk, e in found:
-            if i > taken:
-                out.append(Match(e, i, i - negk - 1))
-                taken = i - negk - 1
-        return out
+                if context_ok(e, u, i, i + k - 1):
+                    yield i, -k, e
 
     @staticmethod
     def _context_ok(e: Entry, u: T.Utt, i: int, j: int) -> bool:
@@ -240,4 +251,5 @@ class Lexicon:
         # most utterances have none of the phrases' anchor words and no word to match fuzzily: told without ``find``
         if (not self._fuzzy_vocab or u.unknown_max < self.fuzzy_min) and self._first.keys().isdisjoint(u.keys):
             return False
-        return bool(self.find(u))
+        # ``find`` finds something exactly when some phrase is said (the first one left to right is always kept)
+        return next(self._matches(u), None) is not None

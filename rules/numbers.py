@@ -95,6 +95,14 @@ del _table, _kind, _f, _v
 _KIND.pop("раз")  # «раз» counts only in dictation («раз два три»); too common otherwise
 _AMBIGUOUS_KIND = {f: _KIND.pop(f) for f in KZ_AMBIGUOUS}
 NUMBER_WORDS = frozenset(_KIND) | KZ_AMBIGUOUS  # every word that may be (part of) a number
+_DIGIT = re.compile(r"\d")
+
+
+def no_number(words, text: str) -> bool:
+    """True when no word of ``text`` can be (part of) a number: none of ``words`` (its forms, or any set holding
+    them) is a number word and the text has no digit.  A screen, told in C: ``word_kind`` is then None for every
+    word, and ``pieces`` finds nothing; False says nothing."""
+    return _KIND.keys().isdisjoint(words) and _DIGIT.search(text) is None
 
 # a date has a day and a month that can be: «45.61.27» is an account dictated in pairs, not a date
 _DATE = re.compile(r"(?:0?[1-9]|[12]\d|3[01])[.,](?:0?[1-9]|1[0-2])[.,](?:\d{2}|\d{4})")

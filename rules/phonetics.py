@@ -28,11 +28,16 @@ invents one.  It is not used to find violations.
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from functools import lru_cache
+from itertools import accumulate
+from operator import add
 
+import numpy as np
+from edlib import align as _align
 from rapidfuzz.distance import LCSseq, Levenshtein
-from rapidfuzz.process import extract, extractOne
+from rapidfuzz.process import cdist, extract, extractOne
 
 _MAP = {
     "а": "a", "о": "a", "ә": "a", "я": "a",
@@ -42,6 +47,9 @@ _MAP = {
     "д": "t", "т": "t", "з": "s", "с": "s", "ц": "s", "ж": "w", "ш": "w", "щ": "w", "ч": "w",
     "л": "l", "м": "m", "н": "n", "ң": "n", "р": "r", "й": "", "ь": "", "ъ": "",
 }
+
+
+_ARRAY_SCREEN = 32  # phrases from which one array of common subsequences is cheaper than a list of the close ones
 
 
 @lru_cache(maxsize=100_000)
@@ -66,46 +74,14 @@ def distance(phrase_key: str, text_key: str) -> float:
     return _least_edits(phrase_key, text_key, -1) / n
 
 
-@lru_cache(maxsize=4096)
-def _masks(phrase_key: str) -> dict[str, int]:
-    """Sound → the bit set of the phrase positions that have it."""
-    peq: dict[str, int] = {}
-    for i, ch in enumerate(phrase_key):
-        peq[ch] = peq.get(ch, 0) | (1 << i)
-    return peq
-
-
 def _least_edits(phrase_key: str, text_key: str, enough: int) -> int:
-    """The least edits turning ``phrase_key`` into a substring of ``text_key`` (Myers' bit-parallel form of Sellers'
-    table: one column of it is two bit vectors, one text sound costs a dozen integer operations, not a pass over
-    the phrase); it stops as soon as the edits are ``enough`` or fewer (-1: never, the least is wanted)."""
-    n = len(phrase_key)
-    peq = _masks(phrase_key)
-    full = (1 << n) - 1
-    top = 1 << (n - 1)
-    pv, mv, score = full, 0, n
-    best = n
-    if best <= enough:
-        return best
-    for ch in text_key:
-        eq = peq.get(ch, 0)
-        xv = eq | mv
-        xh = (((eq & pv) + pv) ^ pv) | eq
-        ph = mv | (full & ~(xh | pv))
-        mh = pv & xh
-        if ph & top:
-            score += 1
-        elif mh & top:
-            score -= 1
-            if score < best:
-                best = score
-                if best <= enough:
-                    return best
-        ph = (ph << 1) & full   # a match may start anywhere in the text: no carry into the first row
-        mh = (mh << 1) & full
-        pv = mh | (full & ~(xv | ph))
-        mv = ph & xv
-    return best
+    """The least edits turning ``phrase_key`` into a substring of ``text_key`` (Sellers' table, computed by edlib's
+    infix alignment, Myers' bit-parallel algorithm in C); ``enough + 1`` when the least is more than ``enough``
+    (-1: no bound, the least is wanted)."""
+    if not text_key:
+        return len(phrase_key)
+    got = _align(phrase_key, text_key, mode="HW", task="distance", k=enough)["editDistance"]
+    return enough + 1 if got < 0 else got
 
 
 @lru_cache(maxsize=4096)
@@ -124,11 +100,15 @@ def _prepared(phrases_keys: tuple[str, ...], max_distance: float, min_key: int
 
 
 @lru_cache(maxsize=4096)
-def _screen(phrases_keys: tuple[str, ...], max_distance: float, min_key: int) -> tuple[tuple, tuple[str, ...], int]:
-    """``_prepared``, its keys alone, and the least common subsequence any of them needs to pass the
-    whole-utterance shortcut (0 when one always passes)."""
+def _screen(phrases_keys: tuple[str, ...], max_distance: float, min_key: int
+            ) -> tuple[tuple, tuple[str, ...], int, tuple[int, ...], np.ndarray, int]:
+    """``_prepared``, its keys alone, the least common subsequence any of them needs to pass the
+    whole-utterance shortcut (0 when one always passes), the one each needs (a tuple and an array), and the
+    longest key."""
     plan = _prepared(phrases_keys, max_distance, min_key)
-    return plan, tuple(p[0] for p in plan), min((max(0, n - most) for _, n, _, _, most in plan), default=0)
+    need = tuple(n - most if most < n else 0 for _, n, _, _, most in plan)
+    return (plan, tuple(p[0] for p in plan), min(need, default=0), need, np.array(need, dtype=np.int32),
+            max((p[1] for p in plan), default=0))
 
 
 @lru_cache(maxsize=4096)
@@ -167,43 +147,59 @@ class Heard:
     """A stretch of words made ready for ``sounds_like`` questions: its words' keys, its bent words and the keys
     around them are worked out once, however many phrases (and rules) ask (``rules.text.Utt.heard``)."""
 
-    __slots__ = ("_around", "_bent", "_grams", "_runs_by", "keys", "known", "whole", "words")
+    __slots__ = ("_around", "_bent", "_ends", "_grams", "_laid", "_runs_by", "_zones", "keys", "known", "whole",
+                 "words")
 
     def __init__(self, words: list[str], known: Callable[[str], bool] | None = None) -> None:
         self.words = words
         self.known = known
-        self.keys = [key(w) for w in words]
+        self.keys = list(map(key, words))
         self.whole = "".join(self.keys)  # every stretch's key below is a subsequence of it
         self._bent: list[int] | None = None
+        self._ends: list[int] | None = None
+        self._laid: tuple[str, list[int], list[int]] | None = None
         self._grams: set[str] | None = None
         self._around: dict[int, list[str]] = {}
         self._runs_by: dict[int, list[str]] = {}
+        self._zones: dict[int, str] = {}
 
     def like(self, phrases_keys: tuple[str, ...], max_distance: float = 0.25, min_key: int = 5) -> bool:
         """``sounds_like(phrases_keys, words, max_distance, min_key, known)`` of these words."""
-        keys, whole = self.keys, self.whole
-        plan, pks, least = _screen(phrases_keys, max_distance, min_key)
+        whole = self.whole
+        plan, pks, least, need, needs, longest = _screen(phrases_keys, max_distance, min_key)
         if not plan:
             return False
+        zone = None
         # each sound of the phrase outside a common subsequence costs an edit: if the whole utterance leaves more
         # than either test allows, no stretch of it can pass (a shortcut; the tests below decide).  Every phrase's
-        # common subsequence with the utterance in one C loop; the phrases below the least bound never come back
-        for _, sim, k in sorted(extract(whole, pks, scorer=LCSseq.similarity, score_cutoff=least, limit=None),
-                                key=lambda got: got[2]):
-            pk, n, limit, edits, most = plan[k]
-            if most < n and sim < n - most:
-                continue
-            arounds = self._arounds(n)
-            if arounds:
+        # common subsequence with the utterance in one C loop; the phrases below the least bound never come back.
+        # The answer is whether any phrase passes: the order they are tried in does not change it
+        if len(pks) < _ARRAY_SCREEN:
+            sims = [(sim, k) for _, sim, k in extract(whole, pks, scorer=LCSseq.similarity, score_cutoff=least,
+                                                      limit=None) if sim >= need[k]]
+        else:  # a long list: every phrase's common subsequence into one array, compared with what each needs at once
+            got = cdist((whole,), pks, scorer=LCSseq.similarity, dtype=np.int32)[0]
+            sims = [(int(got[k]), k) for k in np.flatnonzero(got >= needs).tolist()]
+        for sim, k in sims:
+            pk, n, limit, edits, _ = plan[k]
+            if zone is None:
+                zone = self._zone(longest)
+            # a stretch around a bent word is a subsequence of the zone, the words around every bent word as far
+            # as the longest phrase reaches: a common subsequence with it bounds the stretches' (a shortcut)
+            if zone and LCSseq.similarity(pk, zone) >= n - edits:
                 # the keys around each bent word within ``edits`` by common subsequence (one C loop), then the test
-                for around, _, _ in extract(pk, arounds, scorer=LCSseq.similarity, score_cutoff=n - edits,
+                for around, _, _ in extract(pk, self._arounds(n), scorer=LCSseq.similarity, score_cutoff=n - edits,
                                             limit=None):
                     if _within(pk, around, max_distance):
                         return True
+            # a run within ``limit`` edits of the phrase has all its sounds but ``limit`` in common with it, and it
+            # is a subsequence of the whole utterance's keys (a shortcut)
+            if sim < n - limit:
+                continue
             grams = self._grams
             if grams is None:  # the sound pairs said anywhere in the utterance (every run's key is a stretch of it)
-                said = _joined(keys)
-                grams = self._grams = {said[i:i + 2] for i in range(len(said) - 1)}
+                said = self._layout()[0]
+                grams = self._grams = set(map(add, said, said[1:]))  # each sound with the next
             # an edit spoils at most two of the phrase's sound pairs: a run within ``limit`` edits of the phrase has
             # all of them but 2 × limit (a shortcut; the run test decides)
             if len(_pairs(pk) - grams) > 2 * limit:
@@ -212,17 +208,77 @@ class Heard:
                 return True
         return False
 
+    def _bent_words(self) -> list[int]:
+        """The words the dictionary does not know (every word without ``known``)."""
+        bent = self._bent
+        if bent is None:
+            known = self.known
+            bent = self._bent = [i for i, w in enumerate(self.words) if known is None or not known(w)]
+        return bent
+
+    def _zone(self, reach: int) -> str:
+        """The keys of the words around every bent word (``_around``), as far as ``reach`` sounds, joined as they
+        were said (no joint collapsed), each stretch once ('' without a bent word): every stretch ``_arounds``
+        gives for a reach up to ``reach`` is a subsequence of it."""
+        got = self._zones.get(reach)
+        if got is None:
+            bent = self._bent_words()
+            parts, upto = [], -1
+            if bent:
+                ends = self._word_ends()
+                for b in bent:
+                    i, j = _around(ends, b, reach)
+                    lo, hi = ends[max(i, upto)], ends[j]  # stretches that overlap are one
+                    if hi > lo:
+                        parts.append(self.whole[lo:hi])
+                    upto = max(upto, j)
+            got = self._zones[reach] = "".join(parts)
+        return got
+
+    def _word_ends(self) -> list[int]:
+        """0, then where each word's key ends in the keys joined as said (``whole``)."""
+        ends = self._ends
+        if ends is None:
+            ends = self._ends = [0, *accumulate(map(len, self.keys))]
+        return ends
+
     def _arounds(self, reach: int) -> list[str]:
         """The keys of the words around each bent word (``_around``: as many whole neighbours as fit within
         ``reach`` sounds), kept per ``reach``."""
         got = self._around.get(reach)
         if got is None:
-            bent = self._bent
-            if bent is None:
-                known = self.known
-                bent = self._bent = [i for i, w in enumerate(self.words) if known is None or not known(w)]
-            keys = self.keys
-            got = self._around[reach] = [_joined(keys[i:j]) for i, j in (_around(keys, b, reach) for b in bent)]
+            bent = self._bent_words()
+            if not bent:
+                got = self._around[reach] = []
+                return got
+            keys, ends = self.keys, self._word_ends()  # a stretch's length is a difference of two ends
+            said, starts, first = self._layout()
+            got = self._around[reach] = []
+            for i, j in (_around(ends, b, reach) for b in bent):
+                # words i..j-1 joined (``_joined(keys[i:j])``): the first one with a key whole, then what the others
+                # add to the whole utterance's joined key
+                f = first[i]
+                got.append(keys[f] + said[starts[f + 1]:starts[j]] if f < j else "")
+        return got
+
+    def _layout(self) -> tuple[str, list[int], list[int]]:
+        """The key of all the words joined (``_joined(keys)``), where each word's part of it starts (one more: its
+        end), and for each word the first word from it on with a non-empty key (len(keys): none); worked out once."""
+        got = self._laid
+        if got is None:
+            parts, starts, last, at = [], [0], "", 0
+            for k in self.keys:
+                if k:
+                    if k[0] == last:
+                        k = k[1:]
+                    last = k[-1] if k else last
+                parts.append(k)
+                at += len(k)
+                starts.append(at)
+            first = [len(self.keys)] * (len(self.keys) + 1)
+            for m in range(len(self.keys) - 1, -1, -1):
+                first[m] = m if self.keys[m] else first[m + 1]
+            got = self._laid = ("".join(parts), starts, first)
         return got
 
     def _runs(self, reach: int) -> list[str]:
@@ -262,17 +318,10 @@ def _pairs(phrase_key: str) -> frozenset[str]:
     return frozenset(phrase_key[i:i + 2] for i in range(len(phrase_key) - 1))
 
 
-def _around(keys: list[str], b: int, reach: int) -> tuple[int, int]:
-    """The words around word ``b``: as many whole neighbours on each side as fit within ``reach`` sounds."""
-    i, left = b, 0
-    while i > 0 and left + len(keys[i - 1]) <= reach:
-        i -= 1
-        left += len(keys[i])
-    j, right = b + 1, 0
-    while j < len(keys) and right + len(keys[j]) <= reach:
-        right += len(keys[j])
-        j += 1
-    return i, j
+def _around(ends: list[int], b: int, reach: int) -> tuple[int, int]:
+    """The words around word ``b``: as many whole neighbours on each side as fit within ``reach`` sounds
+    (``ends``: 0, then where each word's key ends in the keys joined; the words i..j-1 take ends[j] - ends[i])."""
+    return bisect_left(ends, ends[b] - reach, 0, b), bisect_right(ends, ends[b + 1] + reach, b + 1) - 1
 
 
 def phrase_keys(phrases) -> tuple[str, ...]:

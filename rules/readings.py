@@ -15,7 +15,7 @@ import re
 
 from rules import text as T
 from rules.confidence import span_confidence
-from rules.numbers import FRACTIONS, pieces, word_kind
+from rules.numbers import FRACTIONS, no_number, pieces, word_kind
 from transcription.schema import Reading
 
 _THOUSANDS = re.compile(r"\d{1,3}\.\d{3}")
@@ -85,7 +85,7 @@ def extract_readings(call, rulebook) -> list[Reading]:
     for u in call.utts:
         forms = u.forms
         n = len(forms)
-        numeric = sum(word_kind(f) is not None for f in forms)
+        numeric = 0 if no_number(u.keys, u.text) else sum(word_kind(f) is not None for f in forms)
         if not numeric:  # who asked what matters only for an utterance with a number in it
             if forms:
                 prev = u

@@ -17,6 +17,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 
 from rules import kazakh
 from rules.phonetics import Heard
@@ -197,7 +198,7 @@ class Utt:
         self._where: dict[str, list[int]] | None = None
         # the words the dictionary does not know (only such words are matched fuzzily), the longest one's length
         unknown = self.unknown_at = [i for i, fl in enumerate(flags) if fl & UNKNOWN]
-        self.unknown_max = max((len(forms[i]) for i in unknown), default=0)
+        self.unknown_max = max(len(forms[i]) for i in unknown) if unknown else 0
 
     @property
     def tokens(self) -> list[Token]:
@@ -316,6 +317,13 @@ def _info_kk(word: str) -> tuple[str, str, int, tuple[str, ...]]:
     return (form, *analyse_kk(form))
 
 
+@lru_cache(maxsize=300_000)
+def _info_mixed(word: str) -> tuple[str, str, int, tuple[str, ...]]:
+    """A word of a text with Kazakh letters in it, read without a language: ``_info_kk`` for a word with one of
+    them, ``_info`` otherwise (cached, so a text is read by one map)."""
+    return _info(word) if kazakh.model()["letters"].isdisjoint(word.lower()) else _info_kk(word)
+
+
 def tokenize(text: str, marks: bool = False, language: str | None = None) -> list[Token]:
     """The words and numbers of ``text``; with ``marks``, every punctuation mark as a token of its own
     (flag ``MARK``, its ``form`` the mark) instead of the ``punct`` of the token before it.
@@ -343,16 +351,18 @@ def analyse_text(text: str, language: str | None = None) -> tuple[list[str], lis
     """(words as written, the mark after each or '', each word's (form, lemma, flags, other lemmas)): what
     ``tokenize(text, language=language)`` knows, without a ``Token`` per word."""
     pairs = _TOKEN_PUNCT.findall(text)
-    raw = [w for w, _ in pairs]
-    puncts = [p for _, p in pairs]
+    raw = list(map(_first, pairs))
+    puncts = list(map(_second, pairs))
     if language == "kk":
         return raw, puncts, list(map(_info_kk, raw))
     # a Kazakh letter in a word (``kazakh.has_kazakh_letter``), asked of the whole text first: a text without one
     # (most Russian speech) has no word with one
     if _kazakh_letter().search(text.lower()) is None:
         return raw, puncts, list(map(_info, raw))
-    letters = kazakh.model()["letters"]
-    return raw, puncts, [_info(w) if letters.isdisjoint(w.lower()) else _info_kk(w) for w in raw]
+    return raw, puncts, list(map(_info_mixed, raw))
+
+
+_first, _second = itemgetter(0), itemgetter(1)
 
 
 @lru_cache(maxsize=1)

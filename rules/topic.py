@@ -88,14 +88,21 @@ def _stem_cues(u, stems, taken: set[int], starts: tuple[str, ...] | None = None,
         starts = tuple({stem for stem, _, _ in stems})
     if memo is None:
         memo = {}
-    flags = u.flags
-    for i, form in enumerate(u.forms):
-        hits = memo.get(form)
-        if hits is None:
-            sk = sound_key(form)
-            # no stem at all: the common case, decided in one call
-            hits = memo[form] = tuple((g, w) for stem, g, w in stems if sk.startswith(stem)) \
-                if sk.startswith(starts) else ()
+    forms, flags = u.forms, u.flags
+    said = list(map(memo.get, forms))  # each word's stems, looked up in C; None: a word not seen yet
+    if None in said:
+        for i, form in enumerate(forms):
+            if said[i] is None:
+                hits = memo.get(form)
+                if hits is None:
+                    sk = sound_key(form)
+                    # no stem at all: the common case, decided in one call
+                    hits = memo[form] = tuple((g, w) for stem, g, w in stems if sk.startswith(stem)) \
+                        if sk.startswith(starts) else ()
+                said[i] = hits
+    if not any(said):  # no word begins with a stem: the common case
+        return got
+    for i, hits in enumerate(said):
         if not hits or i in taken or flags[i] & T.NUMBER:
             continue
         for g, w in hits:
@@ -159,11 +166,12 @@ def classify(call, rulebook, readings) -> list[str]:
     said = dict.fromkeys(GROUPS, 0)  # cues in the customer's own words
     purpose_said = False
     any_cue = not lex.absent(call)
+    roles = call.roles
     for u in call.utts:
         matches = lex.find(u) if any_cue else []
-        taken = {k for m in matches for k in range(m.first, m.last + 1)}
+        taken = {k for m in matches for k in range(m.first, m.last + 1)} if matches else set()
         by_stem = _stem_cues(u, stems, taken, starts, memo) if stems else {}
-        role = call.role(u)
+        role = roles[u.index]
         if not matches and not by_stem and u.unknown_at and role != "operator":
             by_stem = _sound_cues(u, rulebook)  # the customer's words, bent: heard by sound
         if not matches and not by_stem:

@@ -53,3 +53,29 @@ def test_kazakh_words_that_are_russian_words_count_only_beside_kazakh_numbers(wo
 ])
 def test_chain_digits(form, digits):
     assert chain_digits(form) == digits
+
+
+@pytest.mark.parametrize("text,screened", [
+    ("Здравствуйте, хочу передать показания.", True),
+    ("Горячая вода сто двадцать.", False),
+    ("Лицевой счёт 12345678.", False),
+    ("Телефон восемь семь ноль один", False),
+    ("Он келеді, торт жейміз.", True),             # «он», «торт» are numbers only beside a Kazakh number word
+    ("он бір жиырма екі", False),
+    ("раз, два, три", False),                      # «раз» alone is no number; «два» is
+    ("Девять-ноль-два-три.", True),                # a hyphenated dictation is one word: the caller splits it
+    ("3 782,9", False),
+    ("", True),
+])
+def test_no_number_screen_never_hides_a_number(text, screened):
+    """``no_number`` says True only where no word is (part of) a number: ``word_kind`` None for every word and
+    ``pieces`` empty (it lets the readings and the request fields skip such utterances, told in C)."""
+    from rules.numbers import no_number, word_kind
+    from rules.text import Utt
+
+    u = Utt(0, "customer", 0.0, 1.0, text)
+    assert no_number(u.keys, u.text) is screened
+    if screened:
+        assert all(word_kind(f) is None for f in u.forms) and pieces(u.forms) == []
+    else:
+        assert pieces(u.forms) or any(word_kind(f) is not None for f in u.forms)

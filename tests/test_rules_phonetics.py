@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from rules.phonetics import distance, key, phrase_keys, sounds_like
+from rules.phonetics import Heard, distance, key, phrase_keys, sounds_like
 from rules.text import morph
 
 GREETINGS = phrase_keys(["здравствуйте", "сәлеметсіз бе", "добрый день", "доброе утро", "добрый вечер"])
@@ -93,3 +93,65 @@ def test_distance_equals_the_textbook_table(seed):
             at = r.randint(0, len(text))
             text = text[:at] + "".join(c if r.random() > 0.15 else r.choice(sounds) for c in phrase) + text[at:]
         assert distance(phrase, text) == _sellers(phrase, text), (phrase, text)
+
+
+def _stretch(keys: list[str], b: int, reach: int) -> str:
+    """The keys of the words around word b joined, as the module docstring says: as many whole neighbours on each
+    side as fit within ``reach`` sounds, a sound doubled across a joint said once (written plainly)."""
+    i, left = b, 0
+    while i > 0 and left + len(keys[i - 1]) <= reach:
+        i -= 1
+        left += len(keys[i])
+    j, right = b + 1, 0
+    while j < len(keys) and right + len(keys[j]) <= reach:
+        right += len(keys[j])
+        j += 1
+    out = ""
+    for k in keys[i:j]:
+        out += k[1:] if out and k and out[-1] == k[0] else k
+    return out
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_stretches_around_bent_words_are_their_words_joined(seed):
+    """``Heard`` cuts each stretch out of the whole utterance's joined key (not word by word): the same strings."""
+    r = random.Random(seed)
+    for _ in range(300):
+        words = ["".join(r.choice("абвгдзоеуиьй") for _ in range(r.randint(0, 6))) or "12"  # «12»: no sounds
+                 for _ in range(r.randint(1, 12))]
+        bent = {w for w in words if r.random() < 0.4}
+        heard = Heard(words, lambda w, bent=bent: w not in bent)
+        for reach in (0, 3, 6, 12, 30):
+            want = [_stretch(heard.keys, b, reach) for b, w in enumerate(words) if w in bent]
+            assert heard._arounds(reach) == want, (words, reach)
+            # the zone ``like`` screens with holds every stretch of a reach up to its own as a subsequence
+            for wider in (reach, reach + 4, 40):
+                zone = heard._zone(wider)
+                assert all(_subsequence(s, zone) for s in want), (words, reach, wider, zone)
+
+
+def _subsequence(a: str, b: str) -> bool:
+    it = iter(b)
+    return all(ch in it for ch in a)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_long_phrase_list_hears_what_its_phrases_hear_one_by_one(seed):
+    """A long list (screened as one array) hears a stretch exactly when one of its phrases alone (a short list,
+    screened one by one) does."""
+    r = random.Random(seed)
+    pool = [key(p.replace(" ", "")) for p in (
+        "здравствуйте", "добрый день", "добрый вечер", "до свидания", "всего доброго", "спасибо за обращение",
+        "сколько можно повторять", "вы меня не слышите", "я вам уже сказала", "это не наша проблема",
+        "обращайтесь в другое место", "заявка принята", "лицевой счет", "тепловые сети", "опломбировать")]
+    for _ in range(60):
+        words = [w for w in r.choice(["здрасьте вы меня не слыште", "до свиданье всего доброва", "сколько можно",
+                                      "обрашайтесь в другое место", "заевка пренята лецевой щет", "тепловые сеть"]
+                                     ).split()]
+        words += r.sample(["ну", "да", "вот", "алло", "слушаю", "опломбировать", "абвгд"], r.randint(0, 3))
+        r.shuffle(words)
+        keys = tuple(r.sample(pool, len(pool)))
+        long = keys * 3   # past the length from which the list is screened as one array
+        heard = Heard(words, morph().word_is_known)
+        one_by_one = any(Heard(words, morph().word_is_known).like((k,), 0.3, 6) for k in keys)
+        assert heard.like(long, 0.3, 6) is one_by_one, words

@@ -57,7 +57,32 @@ def test_any_transcript_is_checked_without_crash(utts, layout, duration):
     ({"call_id": "x", "utterances": [{"speaker": "operator", "start": "0", "text": "a"}]}, "'start' must be a number"),
     ({"call_id": "x", "utterances": [{"speaker": "operator", "start": 0, "text": 5}]}, "'text' must be a string"),
     ({"call_id": "x", "utterances": "many"}, "'utterances' must be a list"),
+    ({"call_id": "x", "utterances": [{"speaker": "operator", "start": float("nan"), "text": "a"}]}, "must be finite"),
+    ({"call_id": "x", "utterances": [{"start": 0, "text": "a", "avg_logprob": True}]}, "'avg_logprob' must be a num"),
+    ({"call_id": "x", "utterances": [{"start": 0, "text": "a", "language": "de"}]}, "utterance 0: 'language'"),
+    ({"call_id": "x", "utterances": [{"start": 0, "text": "a", "words": {}}]}, "'words' must be a list"),
+    ({"call_id": "x", "utterances": [{"start": 0, "text": "a b", "words": [{"w": "a"}, {"w": 1}]}]},
+     "utterance 0: word 1 must be an object"),
+    ({"call_id": "x", "utterances": [{"start": 0, "text": "a", "words": [{"w": "a", "end": "1"}]}]},
+     "word 0 'end' must be a number"),
+    ({"call_id": "x", "utterances": [{"start": 0, "text": "a", "words": [{"w": "a", "p": float("inf")}]}]},
+     "word 0 'p' must be finite"),
 ])
 def test_schema_breaking_transcript_is_a_clear_error(data, message):
     with pytest.raises(SchemaError, match=message):
         CHECKER.check(Transcript.from_dict(data, source="call.json"))
+
+
+@pytest.mark.parametrize("utterance", [
+    {"speaker": "operator", "start": 1, "end": 2, "text": "a"},
+    {"start": 2.5, "text": "a"},                       # end and speaker left out
+    {"speaker": "customer", "start": 3.0, "end": 1.0, "text": "a b",   # start and end swapped; a word without a
+     "words": [{"w": "a", "end": 2}, {"w": "b", "start": 2.0, "end": 3.0, "p": 1}]},  # start takes the new start
+    {"start": 0.0, "end": 1.0, "text": "a", "words": [], "avg_logprob": -0.3, "no_speech_prob": 0, "language": "kk"},
+])
+def test_well_formed_utterance_reads_as_the_checked_path_reads_it(utterance):
+    """A well-formed utterance is read without building the error messages (``_plain_utterance``), to the same
+    ``Utterance`` as the path that checks field by field and names the fault."""
+    from transcription.schema import _plain_utterance, _utterance
+
+    assert _plain_utterance(utterance) == _utterance(utterance, "call.json: utterance 0")

@@ -126,7 +126,7 @@ class Transcript:
         raw_utts = data.get("utterances", [])
         if not isinstance(raw_utts, list):
             raise SchemaError(f"{source}: 'utterances' must be a list")
-        utts = [_utterance(u, f"{source}: utterance {i}") for i, u in enumerate(raw_utts)]
+        utts = [_plain_utterance(u) or _utterance(u, f"{source}: utterance {i}") for i, u in enumerate(raw_utts)]
         utts.sort(key=lambda u: (u.start, u.end))
         duration = data.get("duration_s")
         if duration is None:
@@ -171,6 +171,54 @@ def _number(value: Any, where: str) -> float:
 
 def _opt_number(value: Any, where: str) -> float | None:
     return None if value is None else _number(value, where)
+
+
+def _finite(value: Any) -> bool:
+    """A number the contract takes as it is: a finite float or a plain int (not a bool)."""
+    t = type(value)
+    return (t is float and value - value == 0.0) or t is int
+
+
+def _plain_words(raw: list, start: float) -> list[Word] | None:
+    """The words of an utterance when every one is well-formed (the common case), checked without building the
+    messages ``_utterance`` would give; None when one is not (``_utterance`` then names the word at fault)."""
+    out = []
+    append = out.append
+    for w in raw:
+        if type(w) is not dict:
+            return None
+        text, ws, p = w.get("w"), w.get("start", start), w.get("p")
+        we = w.get("end", ws)
+        if type(text) is not str or not _finite(ws) or not _finite(we) or (p is not None and not _finite(p)):
+            return None
+        append(Word(text, float(ws), float(we), None if p is None else float(p)))
+    return out
+
+
+def _plain_utterance(data: Any) -> Utterance | None:
+    """``_utterance`` of a well-formed utterance (the common case, checked without building its messages); None
+    when anything is off, and ``_utterance`` says what."""
+    if type(data) is not dict:
+        return None
+    get = data.get
+    speaker, start, text, words = get("speaker", "unknown"), get("start"), get("text", ""), get("words")
+    end, avg, nsp, language = get("end", start), get("avg_logprob"), get("no_speech_prob"), get("language")
+    if speaker not in SPEAKERS or not _finite(start) or not _finite(end) or type(text) is not str \
+            or (avg is not None and not _finite(avg)) or (nsp is not None and not _finite(nsp)) \
+            or (language is not None and language not in UTTERANCE_LANGUAGES):
+        return None
+    start, end = float(start), float(end)
+    if end < start:
+        start, end = end, start
+    if words is not None:
+        if type(words) is not list:
+            return None
+        words = _plain_words(words, start)
+        if words is None:
+            return None
+    return Utterance(speaker=speaker, start=start, end=end, text=text, words=words,
+                     avg_logprob=None if avg is None else float(avg),
+                     no_speech_prob=None if nsp is None else float(nsp), language=language)
 
 
 def _utterance(data: Any, where: str) -> Utterance:

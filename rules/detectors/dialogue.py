@@ -22,7 +22,8 @@ def greeting(call: Call, rule) -> list:
     n = int(rule.params.get("first_utterances", 2))
     within = float(rule.params.get("within_s", 30))
     opening = [u for u in ops[:n] if u.start - ops[0].start <= within]
-    if any(lex.contains(u) or _has_stem(u, rule) for u in opening):
+    # any utterance will do: the greeting by its words in all of them first, by stem or sound (costly) after
+    if any(lex.contains(u) for u in opening) or any(_has_stem(u, rule) for u in opening):
         return []
     return [finding(rule, ops[0])]
 
@@ -61,7 +62,8 @@ def closing(call: Call, rule) -> list:
         return []
     lex = rule.lexicon()
     n = int(rule.params.get("last_utterances", 2))
-    if any(lex.contains(u) or _has_stem(u, rule) for u in ops[-n:]):
+    # any utterance will do: the farewell by its words in all of them first, by stem or sound (costly) after
+    if any(lex.contains(u) for u in ops[-n:]) or any(_has_stem(u, rule) for u in ops[-n:]):
         return []
     return [finding(rule, ops[-1])]
 
@@ -166,6 +168,9 @@ def _named_after(toks: list[T.Token], i: int, named_after: frozenset[str]) -> bo
         and len(t.form) >= 3 and toks[i - 1].form in named_after and not toks[i - 1].punct
 
 
+_NAMED = T.NAME | T.PATR | T.SURN
+
+
 def _is_name(t: T.Token, kaz: frozenset[str], not_names: frozenset[str]) -> bool:
     return _is_name_of(t.form, t.flags, kaz, not_names)
 
@@ -179,15 +184,19 @@ def _is_name_of(form: str, flags: int, kaz: frozenset[str], not_names: frozenset
 def _may_name(u: T.Utt, kaz: frozenset[str], not_names: frozenset[str], named_by: frozenset[str],
               named_after: frozenset[str]) -> bool:
     """Whether a word of ``u`` is a name (``_is_name``) or named as one (``_named_kk``, ``_named_after``)."""
-    forms, flags, puncts = u.forms, u.flags, u.puncts
-    if any(_is_name_of(f, fl, kaz, not_names) for f, fl in zip(forms, flags, strict=False)):
+    forms, flags, puncts, keys = u.forms, u.flags, u.puncts, u.keys
+    # each test needs a word it names (a name's flag, a Kazakh name, «атым», «зовут»): asked of the whole
+    # utterance in C first, word by word only where one is said
+    if (not kaz.isdisjoint(keys) or any(map(_NAMED.__and__, flags))) \
+            and any(_is_name_of(f, fl, kaz, not_names) for f, fl in zip(forms, flags, strict=False)):
         return True
-    if named_by and any(flags[i] & T.KAZAKH and len(forms[i]) >= 3 and forms[i - 1] in named_by
-                        and not puncts[i - 1] for i in range(1, len(forms))):
+    if named_by and not named_by.isdisjoint(keys) \
+            and any(flags[i] & T.KAZAKH and len(forms[i]) >= 3 and forms[i - 1] in named_by and not puncts[i - 1]
+                    for i in range(1, len(forms))):
         return True
-    return bool(named_after) and any(flags[i] & T.UNKNOWN and not flags[i] & T.NUMBER and len(forms[i]) >= 3
-                                     and forms[i - 1] in named_after and not puncts[i - 1]
-                                     for i in range(1, len(forms)))
+    return bool(named_after) and not named_after.isdisjoint(keys) \
+        and any(flags[i] & T.UNKNOWN and not flags[i] & T.NUMBER and len(forms[i]) >= 3
+                and forms[i - 1] in named_after and not puncts[i - 1] for i in range(1, len(forms)))
 
 
 @register("escalation")
@@ -215,10 +224,11 @@ def escalation(call: Call, rule) -> list:
     offer = rule.lexicon("offer", by_lemma=True)
     refusal = rule.lexicon("refusal", by_lemma=True)
     first, (a, b) = complaints[0]
-    for v in call.after(first, "operator"):
-        if ((offer.contains(v) or _offer_by_sound(rule, v)) and not refusal.contains(v)) \
-                or kazakh_spans(rule, "kk_offer", v):
-            return []
+    answers = call.after(first, "operator")
+    # any answer will do: an offer by its words or constructions in all of them first, by sound (costly) after
+    if any((offer.contains(v) and not refusal.contains(v)) or kazakh_spans(rule, "kk_offer", v) for v in answers) \
+            or any(_offer_by_sound(rule, v) and not refusal.contains(v) for v in answers):
+        return []
     return [finding(rule, first, a, b)]
 
 

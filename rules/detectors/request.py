@@ -2,15 +2,15 @@
 from __future__ import annotations
 
 from rules.call import Call
-from rules.numbers import pieces
+from rules.numbers import no_number, pieces
 from rules.phonetics import key as sound_key
 from rules.phonetics import phrase_keys
 from rules.registry import register
 from transcription.schema import Finding
 
 
-def _has_number(u, digits: int) -> bool:
-    runs = pieces(u.forms)
+def _has_number(u, digits: int, runs: list) -> bool:
+    """A number of ``digits`` digits said in u (``runs``: ``pieces(u.forms)``)."""
     if any(sum(len(p.digits) for p in run) >= digits for run in runs):
         return True
     if sum(len(p.digits) for run in runs for p in run) >= digits \
@@ -57,11 +57,18 @@ def request_fields(call: Call, rule) -> list:
         return []
     missing = []
     numbers: dict[tuple[int, int], bool] = {}  # (utterance, digits) → has such a number: asked once per call
+    runs: dict[int, list] = {}  # utterance → its numbers (``pieces``), found once per call
 
     def has_number(v, digits: int) -> bool:
         got = numbers.get((v.index, digits))
         if got is None:
-            got = numbers[(v.index, digits)] = _has_number(v, digits)
+            if no_number(v.keys, v.text) and "-" not in v.text:  # no number word, digit or hyphenated dictation
+                got = numbers[(v.index, digits)] = False
+                return got
+            said = runs.get(v.index)
+            if said is None:
+                said = runs[v.index] = pieces(v.forms)
+            got = numbers[(v.index, digits)] = _has_number(v, digits, said)
         return got
 
     for field, spec in rule.params.get(kind, {}).items():
@@ -75,6 +82,7 @@ def request_fields(call: Call, rule) -> list:
         by = spec.get("by")
         stems = tuple(sound_key(str(st)) for st in spec.get("stems", ()))
         inside = tuple(str(st).lower().replace("ё", "е") for st in spec.get("inside", ()))
+        bent = []  # utterances where all but the cue holds: the cue heard by sound (the costly test) decides
         for k, u in enumerate(utts):
             if by and call.role(u) != by:
                 continue
@@ -82,13 +90,17 @@ def request_fields(call: Call, rule) -> list:
             if not heard and not digits:
                 continue
             if not digits or (any_or and or_cues.contains(u)):
-                found = True
+                rest = True
             else:
-                found = any(has_number(v, digits) for v in utts[k:k + 1 + int(spec.get("window", 2))])
-            if found and not heard:  # the cue heard by sound, the costly test, only where the rest holds
-                found = _sounds(rule, f"{kind}.{field}", spec.get("cues", []), u)
-            if found:
+                rest = any(has_number(v, digits) for v in utts[k:k + 1 + int(spec.get("window", 2))])
+            if rest and heard:
+                found = True
                 break
+            if rest:
+                bent.append(u)
+        # the field is collected if any utterance collects it: the costly test only when no plain one did
+        if not found:
+            found = any(_sounds(rule, f"{kind}.{field}", spec.get("cues", []), u) for u in bent)
         if not found:
             missing.append(field)
     if not missing:

@@ -162,9 +162,12 @@ def second_person(call: Call, rule) -> list:
     mask = T.IMPR_SG | T.SECOND_SG
     any_idiom = not idioms.absent(call)
     any_imperative = bool(imperatives.entries) and not imperatives.absent(call)
+    marked = mask | T.KAZAKH
     for u in call.operator:
-        spared = {k for m in idioms.find(u) for k in range(m.first, m.last + 1)} if any_idiom else ()
         hits = {m.first: m.last for m in imperatives.find(u)} if any_imperative else {}
+        if not hits and pronouns.isdisjoint(u.keys) and not any(map(marked.__and__, u.flags)):
+            continue  # no «ты», no 2nd-person verb, no Kazakh word: nothing to find (the common case, told in C)
+        spared = {k for m in idioms.find(u) for k in range(m.first, m.last + 1)} if any_idiom else ()
         for i, (form, flags) in enumerate(zip(u.forms, u.flags, strict=False)):
             if i in spared:
                 continue

@@ -17,7 +17,7 @@ def interruption(call: Call, rule) -> list:
     customer = call.customer
     starts = [c.start for c in customer]
     for op in call.operator:
-        if all(f in backchannels for f in op.forms):
+        if backchannels.issuperset(op.forms):
             continue  # «угу, да-да» while the customer speaks is listening, not interrupting
         k = bisect_left(starts, op.start)  # the customer's turns begun before the operator's
         for c in customer[max(0, k - 5):k]:

@@ -6,13 +6,25 @@ from __future__ import annotations
 import re
 
 from rules import kazakh
-from rules.numbers import KZ_AMBIGUOUS, NUMBER_WORDS
-from rules.privacy.lexicon import SENTENCE_END, STOP_POS, Lexicon, PdSpan, all_lowercase, last_sentence_words
+from rules.numbers import NUMBER_WORDS
+from rules.privacy.address_questions import _address_word
+from rules.privacy.houses import (
+    _KZ_STREET_STEMS,
+    _ORDINAL_ENDINGS,
+    _counted,
+    _house_letter,
+    _house_part,
+    _is_house,
+    _is_street,
+    _lone_ambiguous,
+    is_number_token,
+)
+from rules.privacy.lexicon import SENTENCE_END, STOP_POS, Lexicon, PdSpan, all_lowercase
 from rules.privacy.lexicon import analyse as _analyse
-from rules.privacy.numbers import JOINERS
+from rules.privacy.name_words import _place
+from rules.privacy.number_runs import JOINERS
 from rules.text import Token, morph
 
-_SIGNS = frozenset({"+", "−", "плюс", "минус"})
 _ADDRESS_SKIP = {"по", "на", "в", "адресу", "адрес", ":", "-", "у", "меня", "нас", "мой", "наш",
                  # marks and fillers said between the cue and the address («адрес, значит, Гоголя 86»)
                  ",", "—", "–", "значит", "вот", "это", "такой", "сейчас", "скажу", "записывайте", "запишите", "пишите"}
@@ -22,26 +34,6 @@ def _span(kind: str, text: str, start: int, end: int) -> PdSpan:
     return PdSpan(kind, start, end, text[start:end])
 
 
-def is_number_token(t: Token) -> bool:
-    return t.is_digits or t.form in NUMBER_WORDS
-
-
-def _lone_ambiguous(tokens: list[Token], j: int, lex: Lexicon) -> bool:
-    """«он», «бес», «торт» with no number or house word beside it: a Russian word («нет дома, он на работе»), not
-    a Kazakh number («он бес үй»)."""
-    if tokens[j].form not in KZ_AMBIGUOUS:
-        return False
-    near = [tokens[k] for k in (j - 1, j + 1) if 0 <= k < len(tokens)]
-    return not any(is_number_token(x) or _is_house(x, lex) for x in near)
-
-
-def _is_street(t: Token, lex: Lexicon) -> bool:
-    return t.form[:1].isalpha() and (t.form in lex.street_words or _analyse(t.form)[0] in lex.street_words
-                                     or t.form.startswith(_KZ_STREET_STEMS))
-
-
-# Kazakh street words take case endings: «Жандосов көшесінде», «Абай даңғылының»
-_KZ_STREET_STEMS = ("көше", "даңғыл", "шағынаудан", "ықшамаудан")
 _WE = frozenset({"біз", "мен", "сіз", "олар", "ол"})
 _KZ_STREET_WORDS = frozenset({"ауданы", "тұйық", "тұйығы", "м-н"})
 _AHEAD_WORDS = 3   # words a house may come after its street: «Жандосов көшесінде тұрамын, 58 үй»
@@ -69,101 +61,11 @@ def _house_ahead(tokens: list[Token], j: int, lex: Lexicon) -> int:
     return j
 
 
-def _is_house(t: Token, lex: Lexicon) -> bool:
-    return t.form[:1].isalpha() and (t.form in lex.house_words or _analyse(t.form)[0] in lex.house_words)
-
-
 def _name_ish(t: Token, lex: Lexicon) -> bool:
     """Could be (part of) a street name: a word that is not a function word or a verb."""
     if not t.is_word or t.form in NUMBER_WORDS or _is_house(t, lex):
         return False
     return _analyse(t.form)[1] not in STOP_POS or not _analyse(t.form)[3]
-
-
-def _house_part(tokens: list[Token], i: int, lex: Lexicon) -> int:
-    """Index after the house/flat part starting at ``i`` (``i`` if there is none)."""
-    j, end = i, i
-    while j < len(tokens):
-        t = tokens[j]
-        if (t.form in _SIGNS and j + 1 < len(tokens) and tokens[j + 1].is_digits) or _lone_ambiguous(tokens, j, lex):
-            break   # «в квартире +17»: a temperature
-        if is_number_token(t):
-            # (a number right after a flat's or a house's word as its title, «кв 23», «квартира 23», counts
-            # nothing: «кв 23 батареи 18 градусов»; in the locative it may: «в квартире 3 комнаты»)
-            h = j - 2 if j > 1 and tokens[j - 1].form == "." else j - 1   # «кв. 3»
-            titled = h >= 0 and _is_house(tokens[h], lex) and not (h > 0 and tokens[h - 1].form in _IN) and (
-                len(tokens[h].form) <= 3 or tokens[h].form == _analyse(tokens[h].form)[0])
-            if j + 1 < len(tokens) and (_counted(tokens[j + 1], lex) or (
-                    not titled and _counted_by(t, tokens[j + 1]) and not _is_house(tokens[j + 1], lex)
-                    and not _is_street(tokens[j + 1], lex))):
-                break   # «в доме 9 этажей», «16 градусов», «в квартире 3 комнаты»
-            j += 1
-            end = j
-            if j + 1 < len(tokens) and tokens[j].form == "-" and tokens[j + 1].form in _ORDINAL_ENDINGS:
-                j += 2   # «48-й дом»
-                end = j
-            if j < len(tokens) and len(tokens[j].form) == 1 and tokens[j].is_word \
-                    and tokens[j].form not in _NOT_LETTERS:  # «15 а»
-                j += 1
-                end = j
-        elif _is_house(t, lex) and j > i and (j == end or (j == end + 1 and tokens[end].form == "-")):
-            # «30, 12 пәтер», «12 квартира», «10-үй»: the word after its number
-            j += 1
-            end = j
-            if j < len(tokens) and len(tokens[j].form) == 1 and tokens[j].is_word and tokens[j].form not in \
-                    _NOT_LETTERS and (j + 1 == len(tokens) or _is_house(tokens[j + 1], lex)
-                                              or is_number_token(tokens[j + 1])):
-                j += 1   # «86 корпус Б кв 301»: the word titles the letter after it, more of the address after that
-                end = j
-        elif _is_house(t, lex) or t.form in {"№", "номер"} or t.form in JOINERS or t.form == ".":
-            j += 1
-            if _is_house(t, lex) and j < len(tokens) and len(tokens[j].form) == 1 and tokens[j].is_word \
-                    and tokens[j].form not in _NOT_LETTERS:
-                j += 1   # «блок А», «литер Б»: a letter for its number
-                end = j
-        else:
-            break
-    return end
-
-
-_IN = frozenset({"в", "во", "на"})   # «в кв. 3 комнаты»: the locative, abbreviated
-
-
-def _counted(t: Token, lex: Lexicon) -> bool:
-    """A word that makes the number before it a quantity, not a house or flat number: a unit («16 градусов»)
-    or a house word in the plural («9 этажей», «два подъезда»)."""
-    if not t.is_word:
-        return False
-    key = ("counted", t.form)
-    got = lex.memo.get(key)
-    if got is None:
-        lemma = _analyse(t.form)[0]
-        got = lex.memo[key] = t.form in lex.units or lemma in lex.units or (
-            _is_house(t, lex) and t.form != lemma and _plural_or_counted(t.form))
-    return got
-
-
-def _counted_by(number: Token, t: Token) -> bool:
-    """A common noun in the form a number takes when it counts it: «3 комнаты» (2-4: genitive singular),
-    «5 подъездов» (5-20: genitive plural) — a quantity, not a flat number («квартира 12 батареи холодные» is one)."""
-    if not t.is_word or not number.is_digits:
-        return False
-    n = int(number.form[-2:]) if len(number.form) >= 2 else int(number.form)
-    if n % 10 in (2, 3, 4) and n // 10 != 1:
-        need = ("gent", "sing")
-    elif n % 10 == 1 and n != 11:
-        return False   # «квартира 21 …»: the nominative a «1» takes is every noun's nominative
-    else:
-        need = ("gent", "plur")
-    _, pos, name, known = _analyse(t.form)   # a noun first of all («и» is a letter's name too)
-    return known and pos == "NOUN" and name < 0.3 and len(t.form) > 2 and any(
-        p.tag.POS == "NOUN" and p.tag.case == need[0] and p.tag.number == need[1] for p in morph().parse(t.form))
-
-
-def _plural_or_counted(form: str) -> bool:
-    """Plural, or the genitive singular a number such as «два» takes («два подъезда»)."""
-    tag = morph().parse(form)[0].tag
-    return tag.number == "plur" or tag.case == "gent"
 
 
 def _street_part(tokens: list[Token], i: int, lex: Lexicon, max_words: int = 3) -> int:
@@ -237,9 +139,6 @@ def _place_before(text: str, tokens: list[Token], i: int, lex: Lexicon, found: l
     return i
 
 
-_ORDINAL_ENDINGS = frozenset({"й", "ый", "ой", "ий", "го", "м", "ом", "ая", "я"})
-
-
 def _ordinal_word(t: Token) -> bool:
     """«восьмой», «пятом», «бесінші»: an ordinal said as a word."""
     if not t.is_word:
@@ -250,17 +149,6 @@ def _ordinal_word(t: Token) -> bool:
 
 
 _KZ_ORDINAL_STEMS = frozenset({"бір", "екі", "үші", "төрт", "бес", "алт", "жет", "сег", "тоғ", "оны"})
-
-
-def _house_letter(text: str, tokens: list[Token], k: int) -> bool:
-    """A letter written onto a house number: the «а» of «9а», «15б»."""
-    t = tokens[k]
-    # (or said apart, not a preposition: «Курмангазы 61 а кв 12», as ``_house_part`` reads it after the number)
-    return k > 0 and len(t.form) == 1 and t.is_word and tokens[k - 1].is_digits and (
-        tokens[k - 1].end == t.start or t.form not in _NOT_LETTERS)
-
-
-_NOT_LETTERS = frozenset({"и", "в", "с", "у", "к", "о"})
 
 
 def _street_words_before(text: str, tokens: list[Token], j: int, lex: Lexicon, found: list[PdSpan]) -> int:
@@ -286,11 +174,12 @@ def _street_words_before_(text: str, tokens: list[Token], j: int, lex: Lexicon, 
         if known and pos != "NOUN" and name < 0.5:  # «передать», «мой»: not a street
             break
         if known and pos == "NOUN" and name < 0.3 and not text[tokens[j].start:tokens[j].start + 1].isupper() \
-                and lemma not in lex.street_words \
+                and lemma not in lex.street_words and not _place(tokens[j].form) \
                 and not (j > 0 and _name_ish(tokens[j - 1], lex) and (
                     text[tokens[j - 1].start:tokens[j - 1].start + 1].isupper()
                     or (all_lowercase(text) and _street_name(text, tokens[j - 1])))):
-            break   # «квартира», «счёт» in lowercase text: not a street; «Абылай хана», «абылай хана» are
+            break   # «квартира», «счёт» in lowercase text: not a street; «Абылай хана», «абылай хана», a place the
+            # dictionary knows («с навои 208 кв 11») are
         start = j
         j -= 1
     return start
@@ -307,7 +196,15 @@ def _street_name(text: str, t: Token) -> bool:
 def _street_after(text: str, tokens: list[Token], end: int, lex: Lexicon) -> int:
     """«дом 15 по Абая», «дом 5 квартира 3 на Сейфуллина»: the street said after the house and flat — «по» or «на»
     and a word written with a capital (or a street word and its name); the index after the address."""
-    if end + 1 >= len(tokens) or tokens[end].form not in ("по", "на"):
+    if end < len(tokens) and tokens[end].form not in ("по", "на"):
+        # (or, a comma between or none, a street named for a person in the genitive: «дом 52, Абая», «квартира 17
+        # дом 52 Абая»)
+        k = end + 1 if tokens[end].form == "," else end
+        if k < len(tokens) and (text[tokens[k].start].isupper() or all_lowercase(text)) \
+                and _named_for_a_person(tokens[k], lex) and _street_name(text, tokens[k]) and not _cue(tokens[k], lex):
+            return _flat_after(tokens, k + 1, lex)
+        return end
+    if end + 1 >= len(tokens):
         return end
     nxt = tokens[end + 1]
     if _is_street(nxt, lex):
@@ -349,25 +246,57 @@ def _street_said_bare(text: str, tokens: list[Token], i: int, lex: Lexicon) -> i
     prep = tokens[i].form in _STREET_PREPOSITIONS
     s = i + 1 if prep else i
     j = _street_part(tokens, s, lex, max_words=2)
-    named = j == s + 1 and tokens[s].form.endswith(_NAMED_AFTER) and text[tokens[s].start].isupper()
+    lower = all_lowercase(text)
+    named = j == s + 1 and (text[tokens[s].start].isupper() or lower) and _named_for_a_person(tokens[s], lex)
     if j < len(tokens) and tokens[j].form == "," and j > s and (tokens[j - 1].is_digits or named or (
             j - 2 > s and tokens[j - 2].is_digits and tokens[j - 1].start == tokens[j - 2].end)):
         j += 1   # «Мамыр-1, 29», «Аксай-1а, 14, 28», «Айманова, 155»
-    if j == s or j >= len(tokens) or not tokens[j].is_digits:
+    # (after a preposition the house's number may be said in words: «мы на Жарокова двести пять»)
+    if j == s or j >= len(tokens) or not (tokens[j].is_digits or (prep and tokens[j].form in NUMBER_WORDS
+                                                                   and not _lone_ambiguous(tokens, j, lex))):
         return i
     if not prep and not (j + 2 < len(tokens) and tokens[j + 1].form in (",", "-", "/") and tokens[j + 2].is_digits) \
             and not named:
         return i   # (one number after a street named for a person, opening a sentence: «Байтурсынова 126 у нас …»)
-    lower = all_lowercase(text)
     first = tokens[s]
     _, _, name, known = _analyse(first.form)
-    if not (text[first.start:first.start + 1].isupper() or (lower and _street_name(text, first))) \
-            or (known and name < 0.3 and first.form not in lex.names and not _numbered_place(tokens, s, j)) \
-            or _cue(first, lex) \
+    # a street named in the genitive for a person, though the dictionary reads it as no name («Луганского»: an
+    # adjective), or in lowercase text: only with a house word after its number («мы с луганского 54 кв 12»)
+    weak = named and ((known and name < 0.3 and first.form not in lex.names and not _first_name_genitive(first, lex))
+                      or not (text[first.start:first.start + 1].isupper() or _street_name(text, first)))
+    if not (text[first.start:first.start + 1].isupper() or (lower and (_street_name(text, first) or named))) \
+            or (known and name < 0.3 and first.form not in lex.names and not _numbered_place(tokens, s, j)
+                and not named and not (prep and j == s + 1 and _place(first.form))) \
+            or any(_cue(x, lex) for x in tokens[s:j]) \
             or any(x.form in NUMBER_WORDS for x in tokens[s:j]):
         return i   # a word the dictionary knows, not as a name («Договор 17/2», «ИИН 85-12-03»), names no street
     k = _house_part(tokens, j, lex)
+    if weak and not any(_is_house(x, lex) for x in tokens[j:k]):
+        return i
     return k if k > j else i
+
+
+def _named_for_a_person(t: Token, lex: Lexicon) -> bool:
+    """A word in the genitive a street named for a person is said in: a surname («Байтурсынова», «Толстого»,
+    «Луганского») or a first name («Абая», «Манаса», «Райымбека», «Гоголя»)."""
+    if not t.is_word or len(t.form) < 4:
+        return False
+    return t.form.endswith(_NAMED_AFTER) or _first_name_genitive(t, lex)
+
+
+def _first_name_genitive(t: Token, lex: Lexicon) -> bool:
+    """A man's name in the genitive: a listed name and «а»/«я» («Манаса», «Абая»), or so by the dictionary
+    («Гоголя», «Райымбека»)."""
+    if not t.form.endswith(("а", "я")) or len(t.form) < 4:
+        return False
+    key = ("genitive", t.form)
+    got = lex.memo.get(key)
+    if got is None:
+        stem = t.form[:-1]
+        got = lex.memo[key] = stem in lex.names or stem + "й" in lex.names or stem + "ь" in lex.names or any(
+            "gent" in p.tag and "masc" in p.tag and ("Name" in p.tag or "Surn" in p.tag)
+            for p in morph().parse(t.form)[:3])
+    return got
 
 
 _WHAT_WORDS = 2   # words after «адрес» that say which address it is: «для квитанций», «по прописке», «проживания»
@@ -414,33 +343,6 @@ def _street_following(text: str, tokens: list[Token], j: int, lex: Lexicon) -> i
     if m < e < len(tokens) and _is_street(tokens[e], lex) and any(_street_name(text, x) for x in tokens[m:e]):
         return e + 1   # «Абай көшесі»
     return j
-
-
-def _address_word(t: Token, lex: Lexicon) -> bool:
-    return t.is_word and (_analyse(t.form)[0] in lex.address_cues or t.form.startswith(lex.address_cue_stems))
-
-
-def asked_for_an_address(ctx: list[Token], lex: Lexicon, last_words: int = 8) -> bool:
-    """Whether the last sentence said just before asks for an address («Назовите адрес.», «По какому адресу?»,
-    «Где вы живёте?», «Мекенжайыңыз?»): at most its last words («Адрес: Абая, 5? Диктуйте показания.» does not)."""
-    words = last_sentence_words(ctx)
-    # a short question for the house or the flat: «Квартира?», «Калкаман, а дом и квартира?», «Үйіңіздің нөмірі?»
-    # (not a question for a quantity or a value: «В квартире сколько комнат?», «Какая температура в квартире?»)
-    house = len(words) <= _HOUSE_QUESTION_WORDS and any(_dwelling(t, lex) for t in words) and not any(
-        _analyse(t.form)[1] in ("VERB", "INFN") or t.form in _HOW_MANY or _analyse(t.form)[0] in lex.cues["value"]
-        or t.form in lex.cues["value"] or _analyse(t.form)[0] in _NOT_THE_NUMBER for t in words)
-    return house or any(_address_word(t, lex) for t in words[-last_words:])
-
-
-_HOUSE_QUESTION_WORDS = 5
-_HOW_MANY = frozenset({"сколько", "қанша"})
-# what a short question about a flat asks besides its number: «Какая температура в квартире?», «Этаж какой?»
-_NOT_THE_NUMBER = frozenset({"температура", "градус", "комната", "этаж", "подъезд", "батарея", "площадь", "человек"})
-
-
-def _dwelling(t: Token, lex: Lexicon) -> bool:
-    return t.form in lex.dwelling_words or _analyse(t.form)[0] in lex.dwelling_words \
-        or t.form.startswith(("үй", "пәтер"))
 
 
 _ANSWER_SKIP = frozenset({"да", "так", "вот", "ну", "это", "мы", "я", "на", "по", "в", "у", "меня", "нас", "живем",
@@ -550,7 +452,7 @@ def _addresses(text: str, tokens: list[Token], lex: Lexicon, asked: bool = False
                     end = i   # «в подъезде номер 2», «на 3 этаже»: a part of a house, no address without the house
                 else:
                     end = _street_after(text, tokens, end, lex)   # «дом 15 квартира 3 на Сейфуллина»
-            elif i > 0 and is_number_token(tokens[i - 1]) and (
+            elif i > 0 and is_number_token(tokens[i - 1]) and not _counted(t, lex) and (
                     t.form in lex.dwelling_words or _analyse(t.form)[0] in lex.dwelling_words):
                 start = _street_before(text, tokens, i, lex, found)   # «Жандосова 58, 14 квартира»: the word last
                 if start < i:

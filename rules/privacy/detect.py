@@ -22,12 +22,13 @@ import re
 from dataclasses import dataclass, replace
 
 from rules.numbers import NUMBER_WORDS
+from rules.privacy.address_questions import asked_for_an_address as _asked_for_an_address
 from rules.privacy.addresses import addresses as _addresses
-from rules.privacy.addresses import asked_for_an_address as _asked_for_an_address
 from rules.privacy.lexicon import KINDS, PdSpan, PrivacyError, analyse, lexicon
 from rules.privacy.lexicon import norm as _e
+from rules.privacy.number_runs import pd_tokens
 from rules.privacy.numbers import identifiers as _identifiers
-from rules.privacy.numbers import pd_tokens, read_numbers
+from rules.privacy.numbers import read_numbers
 from rules.privacy.people import asked_for_a_name as _asked_for_a_name
 from rules.privacy.people import names as _names
 from rules.privacy.serials import serial_stretches as _serial_stretches
@@ -46,19 +47,19 @@ _EMAIL_RE = re.compile(r"(?<![\w.+-])(?:[\w.+-]+|[a-zA-Z0-9._+-]+ )@ ?[\w-]+(?:\
 # letters, spaces and commas between); the domain likewise, its dots said or written, or only a known ending
 # after it («мэйл ру»).  The pattern runs only on a bounded window around each «собака» (``_emails``).
 # (the underscore said as «нижнее подчёркивание», «нижнее тире», «нижний дефис», «андерскор»)
-_SEPS = (r"(?:точка|нүкте|dot|(?:нижн(?:ее|ий|яя)\s+)?(?:тире|дефис|подч[её]ркивание)|андерскор|андерскорр"
+_SEPS = (r"(?:точка|нүкте|dot|дот|(?:нижн(?:ее|ий|яя)\s+)?(?:тире|дефис|подч[её]ркивание)|андерскор|андерскорр"
          r"|underscore)")
 _SPOKEN_SEP = rf"(?:\s*[.-]\s*|[\s,]+{_SEPS}[\s,]+)"
 # («at» is the at-sign said in English, never two letters of the name)
-# («двойное вэ»: the letter w said as a double v)
+# («двойное вэ»: the letter w said as a double v; «же», «це»: the names of ж and ц, a particle and a word too)
 _LETTER = (r"\b(?:двойн(?:ое|ая|ой)\s+(?:вэ|ве|в)|(?!at\b)[a-z0-9]{1,3}|[а-яёәіңғүұқөһ]"
-           r"|бэ|вэ|гэ|дэ|жэ|зэ|ка|эл|эм|эн|пэ|эр|эс|тэ|эф|ха|цэ|че|ша|ща|кс"
+           r"|бэ|вэ|гэ|дэ|жэ|зэ|ка|эл|эм|эн|пэ|эр|эс|тэ|эф|ха|цэ|че|ша|ща|кс|же|це|зэд"
            r"|бе|ве|ге|де|пе|те|зе|эль|эмм|энн|эфф|ку|зэт|дубль|кэ|йот"
            r"|икс|зет|игрек|дабл|ю|эй|би|си|ди|джи|эйч|ай|джей|кей|оу|пи|кью|ар|ти|ви|экс|уай|вай|зед|зи)\b")
 _LETTERS = rf"{_LETTER}(?:[\s,]+{_LETTER}){{1,40}}+"   # possessive: a run of letters is never taken apart again
 _PIECE = rf"(?>{_LETTERS}|\w+(?:-\w+)*)"   # a piece may have hyphens inside: «osi-orbita», «g-u-l-z-h-a-n»
 _AT_WORDS = r"(?:собака|собачка|эт|at|айқұлақ|айкулак)"   # «айқұлақ»: the at-sign in Kazakh
-_DOT = r"(?:\s*\.\s*|[\s,]+(?:точка|нүкте|dot)[\s,]+)"
+_DOT = r"(?:\s*\.\s*|[\s,]+(?:точка|нүкте|dot|дот)[\s,]+)"   # («дот»: the dot said in English)
 _ENDINGS = r"(?:ru|ру|com|ком|kz|кз|net|нет|org|орг)"
 # a mail service named alone after «собака», its ending left unsaid: «гульмира восемьдесят пять собака гмейл»
 _SERVICES = (r"(?:(?:гугл|google)[\s,]{0,2}(?:мейл|мэйл|mail)|mail|gmail|[гж]и?мейл|[гж]и?мэйл|джи[\s,]{0,2}мейл"
@@ -69,7 +70,8 @@ _SPOKEN_EMAIL_RE = re.compile(
     rf"(?:{_PIECE}(?:(?:{_DOT}{_PIECE})+|[\s,]+{_ENDINGS}\b)|{_SERVICES}\b(?:[\s,]+{_ENDINGS}\b)?)")
 # (and a written «@» with the rest said: «aidana.k@gmail точка com»)
 _AT_RE = re.compile(rf"(?i)(?<!\w){_AT_WORDS}(?!\w)|@")
-_LAST_DOT_RE = re.compile(r"(?i)[\s,]+(точка|нүкте)[\s.!]*$")
+_WRITTEN_LOCAL_RE = re.compile(r"[a-zA-Z0-9]+(?:[._][a-zA-Z0-9]+)+(?![\w.])|[\w.+-]+@")
+_LAST_DOT_RE = re.compile(r"(?i)[\s,]+(точка|нүкте|дот)[\s.!]*$")
 _EMAIL_WINDOW = (240, 160)   # characters before and after «собака» a spoken address may take
 
 
@@ -102,7 +104,12 @@ def find_pd(text: str, context: str = "", options: MaskOptions | None = None) ->
         local = _LOCAL_ANSWER_RE.match(text)
         spans += [_span("email", text, local.start(1), local.end(1))] if local else []
     else:   # (only right after the cue: «почта …, долг 18 450 тенге» keeps its sum)
-        cue = next((t for t in tokens if t.form in lex.email_questions), None)
+        k = next((k for k, t in enumerate(tokens) if t.form in lex.email_questions), None)
+        # (the cue's last word: «электронная почта: asem.k», «емейл адрес aset собака …»)
+        while k is not None and k + 1 < len(tokens) and (tokens[k + 1].form in lex.email_cues
+                                                         or tokens[k + 1].form in lex.email_questions):
+            k += 1
+        cue = tokens[k] if k is not None else None
         if cue is not None:
             spans += [s for s in _email_answer(text) if cue.end <= s.start <= cue.end + _AFTER_CUE_CHARS]
             # (or an address's name written as one word, its domain said next: «почта saule.akhmet»)
@@ -203,7 +210,11 @@ def _emails(text: str) -> list[PdSpan]:
                 end = m.end()
                 tail = _LAST_DOT_RE.match(text, end)   # «… мейл точка ру точка»: the sentence's end said as a word
                 end = tail.end(1) if tail else end
-                found.append(_span("email", text, _local_part_start(text, m.start()), end))
+                # (a name written whole, Latin with a dot or an underscore, or onto «@», takes no words before it:
+                # «почтаға жіберіңіз kuanysh.s@mail.kz», «aidana.k собака gmail.com»)
+                written = _WRITTEN_LOCAL_RE.match(text, m.start())
+                start = m.start() if written else _local_part_start(text, m.start())
+                found.append(_span("email", text, start, end))
                 done = end
                 break
     return found
@@ -216,6 +227,8 @@ _AT_OPENING_RE = re.compile(rf"(?i)\W*(?:{_AT_WORDS}[\s,]+(?:{_SERVICES}\b|{_END
 _ANSWER_WORD_RE = re.compile(r"[\w+-]+(?:\.[\w+-]+)*")
 _ANSWER_GAP_RE = re.compile(r"[\s,]*")
 _DECIMAL_RE = re.compile(r"\d+\.\d+")
+_AT_WORD_RE = re.compile(rf"(?i){_AT_WORDS}")
+_ENDING_RE = re.compile(rf"(?i){_ENDINGS}")
 _SEP_WORD_RE = re.compile(rf"(?i){_SEPS}|{_AT_WORDS}|нижнее|{_SERVICES}|{_ENDINGS}")
 
 
@@ -232,15 +245,21 @@ def _email_answer(text: str) -> list[PdSpan]:
     more — names, words the dictionary does not know, letters, digits, number words, «точка», «собака», a mail
     service — is (part of) the address: «айгерим точка сапарова» / «собака мейл точка ру», «ерлан восемьдесят»."""
     found, run_start, run_end, pieces, pos = [], -1, -1, 0, 0
+    at = ended = False
     for m in _ANSWER_WORD_RE.finditer(text):
         low = m.group().lower()
         joined = _ANSWER_GAP_RE.fullmatch(text, pos, m.start()) is not None
         # (a decimal is no piece: «почта 18.5 тысяч долг» is a sum)
         piece = not _DECIMAL_RE.fullmatch(low) and bool(
             _SEP_WORD_RE.fullmatch(low) or _LETTER_RE.fullmatch(low) or "." in low or _local_word(low))
-        if piece and joined and pieces:
+        # (an address whose at-sign was said ends with its domain's ending: «… собака бк точка ру и телефон …»)
+        if piece and joined and pieces and not ended:
             run_end, pieces = m.end(), pieces + 1
+            at = at or _AT_WORD_RE.fullmatch(low) is not None
+            ended = at and _ENDING_RE.fullmatch(low) is not None
         else:
+            at = piece and _AT_WORD_RE.fullmatch(low) is not None
+            ended = False
             if pieces >= 2:
                 found.append(_span("email", text, run_start, run_end))
             run_start, run_end, pieces = (m.start(), m.end(), 1) if piece else (-1, -1, 0)
@@ -255,12 +274,14 @@ _LOCAL_WRITTEN_RE = re.compile(r"[\s,:-]{1,4}((?=[\w.]*[a-zA-Z])[a-zA-Z0-9]+(?:[
 _LOCAL_ANSWER_RE = re.compile(r"(?i)\W*(?:(?:да|вот|это|ну|так|иә|мына)[\s,:-]+){0,2}"
                               r"((?=[\w.]*[a-zA-Z])[a-zA-Z0-9]+(?:[._][a-zA-Z0-9]+)+)(?![\w.@])")
 _AFTER_CUE_CHARS = 4   # an address dictated after a cue in the same utterance starts right after it («почта айгерим …»)
-_WORD_BEFORE_RE = re.compile(r"([^\W_]+)[\s,]+$")
+# (a dot or an underscore inside: «dilnoza_yu 92 эт mail …», «tatyana.lee 1975 собака …»)
+_WORD_BEFORE_RE = re.compile(r"([^\W_]+(?:[._][^\W_]+)*)[\s,]+$")
 _LOCAL_WORDS = 3        # words said apart that may still be the address's name: «ай дана», «ерлан девяносто два»
 _LOCAL_PIECES = 12      # ...and letters, digits and number words said one by one: «у эс е эр один два три»
 _LETTER_RE = re.compile(_LETTER)
 # a mark said as a word inside the address's name, walked over before «собака» like its letters
-_SEP_BEFORE_RE = re.compile(r"точка|нүкте|dot|тире|дефис|подч[её]ркивание|нижнее|нижний|нижняя|андерскорр?|underscore")
+_SEP_BEFORE_RE = re.compile(r"точка|нүкте|dot|дот|тире|дефис|подч[её]ркивание|нижнее|нижний|нижняя|андерскорр?"
+                            r"|underscore")
 
 
 def _local_part_start(text: str, start: int) -> int:
@@ -288,4 +309,5 @@ def _local_word(low: str) -> bool:
     if low.isdigit() or low.isascii() or low in NUMBER_WORDS:
         return True
     _, pos, name, known = analyse(_e(low))
-    return _e(low) not in lexicon().email_cues and (not known or name >= 0.3) and pos not in ("VERB", "INFN")
+    return _e(low) not in lexicon().email_cues and not low.startswith(("почт", "пошт")) \
+        and (not known or name >= 0.3) and pos not in ("VERB", "INFN")

@@ -25,7 +25,7 @@ STOP_POS = {"VERB", "INFN", "PREP", "CONJ", "PRCL", "NPRO", "ADVB", "PRED", "INT
             "PRTS", "ADJS"}
 _NAME_TAGS = {"Name", "Surn", "Patr"}
 # Kazakh letters as a Russian text spells them, and the soft sign the Russian spelling adds: «Айгүл» is «Айгуль»,
-# «Әсел» is «Асель», «Серікұлы» is «Серикулы» (``people._kz_spelled_name`` compares a word with a Kazakh letter so).
+# «Әсел» is «Асель», «Серікұлы» is «Серикулы» (``name_words._kz_spelled_name`` compares a word with a Kazakh letter so).
 KZ_TO_RU = str.maketrans({"ә": "а", "ғ": "г", "қ": "к", "ң": "н", "ө": "о", "ұ": "у", "ү": "у", "һ": "х", "і": "и",
                           "ь": None})
 

@@ -1,11 +1,10 @@
 """Identifiers said as numbers: phones, accounts, contracts, ИИН — in digits, words or both.
 
 «восемь семьсот один, двести тридцать, сорок пять, шестьдесят семь» and
-«8 701 230 45 67» are the same eleven digits.  ``number_runs`` finds such runs
-in a text tokenised with its marks (``rules.text.tokenize(text, marks=True)``)
-and spells each as the digit string it stands for (``rules.numbers``, the one
-parser), so that a run is judged by its length, its first digits and the cue
-words before it («лицевой счёт», «телефон»; «показания», «тенге» mean a value).
+«8 701 230 45 67» are the same eleven digits.  ``rules.privacy.number_runs`` finds such runs
+and spells each as the digit string it stands for, so that a run is judged here by its length,
+its first digits and the cue words before it («лицевой счёт», «телефон»; «показания», «тенге»
+mean a value); ``rules.privacy.series_letters`` takes in the letters of a series said with it.
 
 Cost is linear in the text: the nearest cue before every token is found in one
 pass (``rules.privacy.cues.CueIndex``), not by looking back from each number.
@@ -14,22 +13,16 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
-from rules.numbers import KZ_AMBIGUOUS, KZ_SCALES, NUMBER_WORDS, SCALES, chain_digits, kinds, spelled_digits
-from rules.privacy.cues import CueIndex, _cue_kind, _meter_number, _meter_word, _number_word, _slashed_cue, _unit_after
-from rules.privacy.lexicon import ID_KINDS, Lexicon, PdSpan
+from rules.numbers import KZ_SCALES, SCALES
+from rules.privacy.cues import CueIndex, _cue_kind, _meter_number, _meter_word, _number_word, _unit_after
+from rules.privacy.lexicon import ID_KINDS, SENTENCE_END, Lexicon, PdSpan
 from rules.privacy.lexicon import analyse as _analyse
-from rules.text import Token, tokenize
+from rules.privacy.number_runs import JOINERS, NumberRun, _classify, number_flags, number_runs
+from rules.privacy.series_letters import _letters_after, _letters_before, _series_letter, _series_said
+from rules.text import Token
 
-# Between the parts of one dictated number: spaces and these marks (not «.» or «:»,
-# which make dates and times, and not «и», which makes a decimal: «сто двадцать три и пять»).
-JOINERS = frozenset({"-", ",", "(", ")", "+", "/", "–", "—", "дробь", "тире", "дефис", "слэш", "слеш", "сызықша",
-                     "сызық", "қиғаш", "бөлшек"})   # Kazakh «dash», «line», «slash» («қиғаш сызық»), «fraction»
-_MARKS_BETWEEN = 3   # marks in a row between two pieces of one number: «он бір, сызықша үш», «451, дробь, 12»
-# words said between two pieces of one number in one utterance («начинается на 44, потом 56 12»)
-_SAID_JOINERS = frozenset({"потом", "затем", "дальше", "далее"})
-PLUS_WORDS = frozenset({"плюс"})
 # an identifier with letters or slashes: «ТЭ-1234», «12/345-ТЭ», «A123»
 # (the lookaheads keep plain numbers out at once: they are the number runs' business)
 # (dots inside, between letters and digits, belong to it: «ТВ7-04.1»)
@@ -42,154 +35,6 @@ _DECIMAL_RE = re.compile(r"(?<![\w.,])\d+[.,]\d+(?![\w.,]*\d)")
 # «лицевой счёт 12.05.19», «45:12:19» (a date has its own words: «договор от 12.05.2019»)
 _VERBS = frozenset({"VERB", "INFN", "PRTF", "PRTS", "GRND"})
 _DATE_SHAPE_RE = re.compile(r"(?<![\w.,:])\d{1,4}(?:[.:]\d{1,4}){1,3}(?![\w.,:]*\d)")
-
-
-@dataclass(frozen=True)
-class NumberRun:
-    """Tokens ``first..last`` (inclusive indexes) that spell ``digits``."""
-
-    first: int
-    last: int
-    digits: str
-    plus: bool = False          # said with a leading «+» or «плюс»
-    has_words: bool = False
-
-
-def pd_tokens(text: str) -> list[Token]:
-    """``text`` tokenised with its marks, a number said with hyphens between its words taken apart
-    («восемь-семьсот-один-двести»: one word to the tokenizer, eleven digits to a reader)."""
-    out: list[Token] = []
-    for t in tokenize(text, marks=True):
-        parts = t.form.split("-") if "-" in t.form and t.is_word else ()
-        # (also a series' letters and a number word: «ТС-бес жүз алпыс» is «ТС» and 560…)
-        series = len(parts) == 2 and 0 < len(parts[0]) <= 3 and parts[0].isalpha() and parts[1] in NUMBER_WORDS \
-            and text[t.start:t.start + len(parts[0])].isupper()
-        if len(parts) < 2 or not (series or all(p.isdigit() or p in NUMBER_WORDS for p in parts)):
-            out.append(t)
-            continue
-        pos = t.start
-        for k, p in enumerate(parts):
-            if k:
-                out.append(replace(t, form="-", lemma="-", flags=_MARK_FLAGS, alts=(), start=pos, end=pos + 1))
-                pos += 1
-            piece = tokenize(p, marks=True)[0]
-            out.append(replace(piece, start=pos, end=pos + len(p)))
-            pos += len(p)
-    return out
-
-
-_MARK_FLAGS = tokenize("-", marks=True)[0].flags
-_WRITTEN_MARKS = frozenset({"-", "/", "–"})
-_DIGIT_PAIR_RE = re.compile(r"\d{1,2},\d{1,2}")
-
-
-def number_flags(tokens: list[Token]) -> list[bool]:
-    """Which tokens are (part of) a number said: digits, a dictation the recogniser wrote with
-    commas or dots, a number word (Kazakh ones in context) — not a decimal, a date or a time."""
-    forms = [t.form for t in tokens]
-    got = kinds(forms)
-    out = [k is not None and (t.is_word or t.is_digits or chain_digits(t.form) is not None)
-           for t, k in zip(tokens, got, strict=True)]
-    # «бес», «он», «торт» (five, ten, four — and Russian words) count beside a Kazakh number word (``kinds``), and
-    # also between two number words or after a mark said between numbers: «ноль бес семь», «үш дробь бес»
-    # (number words, not digits: «в 2019 он 3 раза звонил»)
-    said = [o and t.is_word for o, t in zip(out, tokens, strict=True)]
-    for i, f in enumerate(forms):
-        if not out[i] and f in KZ_AMBIGUOUS and 0 < i:
-            before = said[i - 1] or (forms[i - 1] in JOINERS and i > 1 and said[i - 2])
-            after = i + 1 < len(forms) and said[i + 1]
-            if before and (after or forms[i - 1] in JOINERS):
-                out[i] = said[i] = True   # (so the next one counts after it: «бір, бес, бес»)
-        # the last piece of a dictation the recogniser wrote with commas, after a mark: «1,4,7-2,5,8-3,6»,
-        # «5,7,1,2/2,0» («3,6» alone would be a decimal)
-        # (and any piece of it the recogniser broke off with a doubled comma or a mark between commas, before or
-        # after the chain: «6,0,,1,7,2,5,5», «0,4,4,1,8,/,2,1», «4,5,/,1,2,3,4»)
-        if not out[i] and got[i] is not None and _DIGIT_PAIR_RE.fullmatch(f) and _beside_a_chain(forms, out, i):
-            out[i] = True
-        if not out[i] and f in KZ_AMBIGUOUS and i + 2 < len(forms) and forms[i + 1] in JOINERS \
-                and forms[i + 1][:1].isalpha() and said[i + 2]:
-            out[i] = True   # «бес сызықша бір»: a mark said as a word, then a number
-    # ...and before a dictation of number words with marks between, read backwards so that each one counts before the
-    # next: «бес, бес, алты, үш» (the first two are said before any number word)
-    for i in range(len(forms) - 4, -1, -1):
-        if not out[i] and forms[i] in KZ_AMBIGUOUS and forms[i + 1] in JOINERS and said[i + 2] \
-                and (said[i + 3] or (forms[i + 3] in JOINERS and said[i + 4] if i + 4 < len(forms) else False)):
-            out[i] = said[i] = True
-    return out
-
-
-def _beside_a_chain(forms: list[str], out: list[bool], i: int) -> bool:
-    """A dictation with commas (a chain of three digits or more) one to three marks before or after ``i``, with at
-    least one written mark between that is not a plain comma after it («3,6» alone after «1,4,7,» is a decimal)."""
-    for step in (-1, 1):
-        j, marks = i + step, []
-        while 0 <= j < len(forms) and forms[j] in JOINERS and len(marks) < _MARKS_BETWEEN:
-            marks.append(forms[j])
-            j += step
-        if marks and 0 <= j < len(forms) and out[j] and "," in forms[j] and chain_digits(forms[j]) is not None \
-                and (len(marks) > 1 or marks[0] in _WRITTEN_MARKS):
-            return True
-    return False
-
-
-def number_runs(tokens: list[Token], text: str, is_num: list[bool] | None = None) -> list[NumberRun]:
-    """Maximal runs of number tokens joined by spaces or the JOINERS marks."""
-    is_num = number_flags(tokens) if is_num is None else is_num
-    runs: list[NumberRun] = []
-    i, n = 0, len(tokens)
-    while i < n:
-        plus = False
-        j = i
-        if tokens[i].form == "+" or tokens[i].form in PLUS_WORDS:
-            if i + 1 < n and is_num[i + 1]:
-                plus, j = True, i + 1
-            else:
-                i += 1
-                continue
-        if not is_num[j]:
-            i += 1
-            continue
-        parts = [j]
-        k = j + 1
-        while k < n:
-            if is_num[k] and _adjacent(text, tokens[parts[-1]], tokens[k]):
-                parts.append(k)
-                k += 1
-            elif tokens[k].form in JOINERS | _SAID_JOINERS and _adjacent(text, tokens[parts[-1]], tokens[k]):
-                m = k
-                while m + 1 < n and m + 1 - k < _MARKS_BETWEEN and tokens[m + 1].form in JOINERS | _SAID_JOINERS \
-                        and _adjacent(text, tokens[m], tokens[m + 1]):
-                    m += 1
-                if m + 1 < n and is_num[m + 1] and _adjacent(text, tokens[m], tokens[m + 1]):
-                    parts.append(m + 1)
-                    k = m + 2
-                else:
-                    break
-            else:
-                break
-        last = parts[-1]
-        forms = [tokens[p].form for p in parts]
-        runs.append(NumberRun(i, last, spelled_digits(forms), plus, any(tokens[p].is_word for p in parts)))
-        i = last + 1
-    return runs
-
-
-def _adjacent(text: str, a: Token, b: Token) -> bool:
-    """Only white space between two tokens (and not a line break)."""
-    gap = text[a.end:b.start]
-    return gap.strip() == "" and "\n" not in gap
-
-
-def _classify(digits: str, plus: bool, cue: str | None) -> str:
-    if cue in ID_KINDS:
-        return cue
-    if cue == "meter":
-        return "number"
-    if len(digits) == 12:
-        return "iin"
-    if plus or (len(digits) in (10, 11) and digits[0] in "78") or len(digits) == 7:
-        return "phone"
-    return "number"
 
 
 @dataclass(frozen=True)
@@ -226,29 +71,6 @@ def identifiers(text: str, tokens: list[Token], ctx: list[Token], lex: Lexicon, 
     found = _numbers(text, tokens, len(ctx), is_num, r.runs, cue_with_ctx, cue_here, lex, going_on)
     return found + _codes(text, tokens, len(ctx), cue_with_ctx, lex, is_num) \
         + _series_said(text, tokens, len(ctx), cue_with_ctx, lex)
-
-
-_SERIES_WORDS = frozenset({"серия", "серии", "серию", "сериясы", "серийная"})
-
-
-def _series_said(text: str, tokens: list[Token], n_ctx: int, cues: CueIndex, lex: Lexicon) -> list[PdSpan]:
-    """A series said apart from the number, after the word «серия», with an identifier's cue about: «договор серия
-    АБ номер 004512», «номер договора 4512, серия ТС»."""
-    found = []
-    for i, t in enumerate(tokens[:-1]):
-        if t.form not in _SERIES_WORDS:
-            continue
-        cue = cues.before(n_ctx + i)
-        if cue not in ID_KINDS and cue != "meter":
-            continue
-        j = i + 1
-        while j < len(tokens) and j - i <= _SERIES_TOKENS and (
-                _series_letter(text, tokens[j], lex) or tokens[j].form in _HYPHENS):
-            j += 1
-        if j > i + 1:
-            found.append(PdSpan(cue if cue in ID_KINDS else "number", tokens[i + 1].start, tokens[j - 1].end,
-                                text[tokens[i + 1].start:tokens[j - 1].end]))
-    return found
 
 
 # words after a number read back that ask for the rest of it
@@ -295,7 +117,7 @@ def _asks_for_the_rest(ctx: list[Token], after: int) -> bool:
     """The last sentence said before, from ``after`` on, is fillers and a word asking for more of a number only:
     «Так, дальше?», «Продолжайте.», «Иә, әрі қарай?», or a mark said as a word and a question: «Дробь сколько?»."""
     start = len(ctx)
-    while start > after and (ctx[start - 1].form not in _ENDS or start == len(ctx)):
+    while start > after and (ctx[start - 1].form not in SENTENCE_END or start == len(ctx)):
         start -= 1
     words = [t.form for t in ctx[start:] if t.form[:1].isalpha()]
     ask = any(w in _ASK_MORE or w in _READ_BACK or w in _REPEAT for w in words) or (
@@ -324,7 +146,7 @@ def _bare_read_back(ctx_text: str, ctx: list[Token], last: NumberRun, lex: Lexic
     """The last sentence said before is a number and nothing else but fillers and its series' letters: «Четыре ноль
     один два.», «ЕХ 1 2.»"""
     k = last.first - 1
-    while k >= 0 and ctx[k].form not in _ENDS:
+    while k >= 0 and ctx[k].form not in SENTENCE_END:
         t = ctx[k]
         if t.form[:1].isalpha() and t.form not in _GOING_ON and t.form not in _READ_BACK \
                 and not _series_letter(ctx_text, t, lex):
@@ -338,7 +160,11 @@ def _numbers(text: str, tokens: list[Token], n_ctx: int, is_num: list[bool], run
     found = []
     for k, run in enumerate(runs):
         n = len(run.digits)
-        if k == 0 and going_on and not _unit_after(tokens, run.last + 1, lex) and all(   # (a series' letters too)
+        # (an utterance opening with a mark said as a word goes on with a number said before, whatever was asked —
+        # «Это всё или ещё есть?» — «дробь 2014» —, but a value: «Показания? четыре пять один» — «дробь двенадцать»)
+        going = going_on or ("number" if k == 0 and _said_mark_opens(tokens, run)
+                             and cue_with_ctx.before(n_ctx) != "value" else None)
+        if k == 0 and going and not _unit_after(tokens, run.last + 1, lex) and all(   # (a series' letters too)
                 t.form in _GOING_ON or t.form in JOINERS or not t.form[:1].isalpha() or _series_letter(text, t, lex)
                 for t in tokens[:run.first]):
             a, b = tokens[run.first].start, tokens[run.last].end   # the rest of a number dictated just before
@@ -347,7 +173,7 @@ def _numbers(text: str, tokens: list[Token], n_ctx: int, is_num: list[bool], run
                 a, j = tokens[j].start, j - 1   # «… четыре пять один» — «дробь двенадцать»: the mark said goes too
             a = _letters_before(text, tokens, j + 1, lex, a, True)
             b = _letters_after(text, tokens, run.last, lex, b, True)   # «сорок один дробь Б»
-            found.append(PdSpan(going_on, a, b, text[a:b]))
+            found.append(PdSpan(going, a, b, text[a:b]))
             continue
         # a short number right after «№»/«номер» with an identifier's cue is one too: «договор № 45 от 2019 года»
         numbered = n >= _PIECE_DIGITS and run.first > 0 \
@@ -356,7 +182,7 @@ def _numbers(text: str, tokens: list[Token], n_ctx: int, is_num: list[bool], run
                 run.first > 1 and _number_word(tokens[run.first - 2]) and _cue_kind(tokens[run.first - 1], lex)))
         # ...and so is a bare answer to a question for one: «Номер договора?» — «Сорок пять.»
         numbered = numbered or (n >= _PIECE_DIGITS and n_ctx > 0 and cue_with_ctx.before(n_ctx) in (*ID_KINDS, "meter")
-                                and cue_here.before(run.first) is None and _bare_answer(tokens, run, lex))
+                                and cue_here.before(run.first) is None and _bare_answer(text, tokens, run, lex))
         if n == 4 and not numbered and _YEAR_RE.fullmatch(run.digits) and run.first > 0 \
                 and tokens[run.first - 1].form in _YEAR_PREPOSITIONS:
             continue   # a year after «в», «с», «до»: «поверка была в 2021» (not «номер договора 2021»)
@@ -376,7 +202,9 @@ def _numbers(text: str, tokens: list[Token], n_ctx: int, is_num: list[bool], run
             # a meter's serial number or a reading, said right after its cue in the same utterance, is
             # not personal data; ten digits and more are a phone or an ИИН whatever was said before
             here = cue_here.before(run.first)
-            mask = not ((unit or here == "value") and n < 10)
+            # (nor are readings listed after their cue, whatever their digits together: «показания 00341, 00512»)
+            mask = not ((unit or here == "value") and n < 10) and not (here == "value"
+                                                                     and _listed_values(text, tokens, run))
         elif cue in ID_KINDS:
             mask = not unit
         else:
@@ -387,6 +215,10 @@ def _numbers(text: str, tokens: list[Token], n_ctx: int, is_num: list[bool], run
         if not mask and n >= lex.mask_digits_without_value_cue and not unit \
                 and _letters_before(text, tokens, run.first, lex, first, False) < first:
             mask = True   # a series written before a serial's digits, whatever cue: «счётчик WM 44 01 77»
+        if not mask and n >= _MODEL_DIGITS and not unit and cue not in ID_KINDS and _serial_shape(tokens, run) \
+                and _letters_before(text, tokens, run.first, lex, first, False) < first \
+                and _meter_named_before(tokens, run.first, lex):
+            mask, cue = True, "meter"   # ...and four digits after a meter's name: «счётчик ЭМ-1 0 4 4», «ВК 4410»
         if mask:
             a, b = tokens[run.first].start, tokens[run.last].end
             # a series' letters: «ТЭ 1287 дробь 3», «ВСГ 0184532», «бэ ка 045781» (letters' names after a cue only)
@@ -396,6 +228,27 @@ def _numbers(text: str, tokens: list[Token], n_ctx: int, is_num: list[bool], run
             b = _letters_after(text, tokens, run.last, lex, b, spoken, near)
             found.append(PdSpan(_classify(run.digits, run.plus, cue), a, b, text[a:b]))
     return found
+
+
+_MODEL_DIGITS = 4   # a meter's model has fewer digits in a row («СГВ-15», «ВСКМ 90-15», «ТЭМ-106»); a serial more
+_FOUR_DIGITS_RE = re.compile(rf"\d{{{_MODEL_DIGITS}}}")
+
+
+def _serial_shape(tokens: list[Token], run: NumberRun) -> bool:
+    """Four digits or more in one group («4410»), or said one by one («1 0 4 4»), not in pairs («90-15»)."""
+    parts = [tokens[k] for k in range(run.first, run.last + 1) if tokens[k].is_digits]
+    return any(len(t.form) >= _MODEL_DIGITS for t in parts) or (
+        len(parts) >= _MODEL_DIGITS and all(len(t.form) == 1 for t in parts))
+
+
+def _said_mark_opens(tokens: list[Token], run: NumberRun) -> bool:
+    """A mark said as a word right before the utterance's first number, only fillers before it: «дробь 2014», «да,
+    слэш 17», «бөлшек 12»."""
+    j = run.first - 1
+    while j >= 0 and tokens[j].form == ",":
+        j -= 1
+    return j >= 0 and tokens[j].form in JOINERS and tokens[j].form[:1].isalpha() and all(
+        t.form in _GOING_ON or not t.form[:1].isalpha() for t in tokens[:j])
 
 
 def serial_cue_next(tokens: list[Token], j: int, is_num: list[bool], lex: Lexicon) -> bool:
@@ -414,7 +267,8 @@ def serial_cue_next(tokens: list[Token], j: int, is_num: list[bool], lex: Lexico
 _YEAR_RE = re.compile(r"(?:19|20)\d\d")
 _YEAR_ORDINAL_RE = re.compile(r"(?:19|20)\d\d-(?:м|го|й|х|ом|му|ые|ых)", re.IGNORECASE)
 _YEAR_PREPOSITIONS = frozenset({"в", "во", "с", "со", "до", "после", "от", "к", "по", "года", "году", "год"})
-_SERIAL_DIGITS = 6   # a reading said after a meter's name has its own word («показывает», «показания»)
+_BY_METER = frozenset({"по", "на", "с", "со", "от"})   # «показания по счётчику», «с счётчика»
+_SERIAL_DIGITS = 5   # a reading said after a meter's name has its own word («показывает», «показания»)
 _NAME_TO_SERIAL = 4   # words between a meter's name and its serial: «на счётчике горячей воды написано …»
 
 
@@ -424,13 +278,14 @@ def _meter_named_before(tokens: list[Token], i: int, lex: Lexicon) -> bool:
     words = 0
     for k in range(i - 1, max(-1, i - 3 * _NAME_TO_SERIAL), -1):
         t = tokens[k]
-        if t.form in _ENDS or t.is_digits:
+        if t.form in SENTENCE_END or t.is_digits:
             return False
         if not t.is_word:
             continue
-        if _meter_word(t, lex):   # (not «показания счётчика 451209»: the meter's reading)
-            return not (k > 0 and tokens[k - 1].is_word and _cue_kind(tokens[k - 1], lex) == "value"
-                        and not _meter_word(tokens[k - 1], lex))
+        if _meter_word(t, lex):   # (not «показания счётчика 451209», «показания по счётчику»: the meter's reading)
+            v = k - 2 if k > 1 and tokens[k - 1].form in _BY_METER else k - 1
+            return not (v >= 0 and tokens[v].is_word and _cue_kind(tokens[v], lex) == "value"
+                        and not _meter_word(tokens[v], lex))
         words += 1
         lemma, pos, _, _ = _analyse(t.form)
         kind = _cue_kind(t, lex)
@@ -440,10 +295,32 @@ def _meter_named_before(tokens: list[Token], i: int, lex: Lexicon) -> bool:
     return False
 
 
-def _bare_answer(tokens: list[Token], run: NumberRun, lex: Lexicon) -> bool:
-    """The utterance is the number and fillers or marks only: «Сорок пять.», «Да, 45.»"""
-    return all(t.form in _GOING_ON or t.form in _READ_BACK or not t.form[:1].isalpha()
+_VALUE_DIGITS = 4   # digits each of the values listed after a value's cue has at least
+
+
+def _listed_values(text: str, tokens: list[Token], run: NumberRun) -> bool:
+    """The run is two numbers or more written with a comma and a space between, each of ``_VALUE_DIGITS`` or more:
+    «00341, 00512», «1234, 5678, 9012» (a dictation's pieces are shorter or written without the space)."""
+    forms = [tokens[k].form for k in range(run.first, run.last + 1)]
+    pieces, commas = forms[0::2], forms[1::2]
+    return len(pieces) >= 2 and all(c == "," for c in commas) \
+        and all(tokens[k].is_digits and len(tokens[k].form) >= _VALUE_DIGITS
+                for k in range(run.first, run.last + 1, 2)) \
+        and all(text[tokens[k].end:tokens[k].end + 1] == " " for k in range(run.first + 1, run.last, 2))
+
+
+def _bare_answer(text: str, tokens: list[Token], run: NumberRun, lex: Lexicon) -> bool:
+    """The utterance is the number and fillers or marks only: «Сорок пять.», «Да, 45.»; or words saying which part
+    of it is dictated, and its series' letters before it: «первые Т 20…», «сначала 45 12», «алдымен 45»."""
+    return all(t.form in _GOING_ON or t.form in _READ_BACK or t.form in _PART_WORDS or not t.form[:1].isalpha()
+               or (k < run.first and _series_letter(text, t, lex))
                for k, t in enumerate(tokens) if not run.first <= k <= run.last)
+
+
+# words saying which part of a number is dictated («первые цифры», «сначала», «в конце»; Kazakh «алдымен», «басы»)
+_PART_WORDS = frozenset({"первые", "первая", "первое", "первый", "сначала", "вначале", "начало", "начинается",
+                         "последние", "конец", "цифры", "цифр", "цифра", "потом", "затем", "алдымен", "басы",
+                         "бірінші", "соңы", "соңғы", "сандары", "сандар"})
 
 
 _AFTER_WORDS = 5   # words after a number in which its cue may still come («4518 — это номер договора»)
@@ -457,7 +334,7 @@ def _cue_after(tokens: list[Token], i: int, lex: Lexicon, is_num: list[bool]) ->
     words = 0
     for j in range(i, min(len(tokens), i + 3 * _AFTER_WORDS)):
         t = tokens[j]
-        if t.form in _ENDS or is_num[j]:
+        if t.form in SENTENCE_END or is_num[j]:
             return None
         if not t.form[:1].isalpha() or t.form in JOINERS or len(t.form) == 1:   # marks, a series' letter
             continue
@@ -469,7 +346,7 @@ def _cue_after(tokens: list[Token], i: int, lex: Lexicon, is_num: list[bool]) ->
             return None
         if (kind in ID_KINDS or kind == "meter") and _analyse(t.form)[1] not in ("VERB", "INFN"):
             for m in range(j + 1, min(len(tokens), j + 1 + _AFTER_CHECK)):
-                if tokens[m].form in _ENDS:
+                if tokens[m].form in SENTENCE_END:
                     break
                 if is_num[m]:
                     return None
@@ -479,97 +356,6 @@ def _cue_after(tokens: list[Token], i: int, lex: Lexicon, is_num: list[bool]) ->
 
 _SCALE_WORDS = frozenset(SCALES) | frozenset(KZ_SCALES)
 _THOUSANDS_RE = re.compile(r"\d{1,3}(?:[ \u00a0]000)+")   # a round amount written as the recogniser groups it
-# a series' letters said before an identifier's digits: up to four letter tokens (a hyphen between allowed)
-_SERIES_TOKENS = 4
-_WORD_LETTERS = frozenset("авикосуя")
-_ENDS = frozenset({".", "?", "!", "…"})   # one-letter Russian words («а», «в», «и»...)
-# between a series' letters and its digits: a mark, or the mark said as a word («АТС дробь 5512», «ТЭ тире 45»)
-_HYPHENS = frozenset({"-", "–", "/", "дробь", "тире", "дефис", "слэш", "слеш", "сызықша", "сызық", "бөлшек"})
-
-
-def _series_letter(text: str, t: Token, lex: Lexicon, spoken: bool = True, near: bool = True) -> bool:
-    """A token that is a series' letters, not a word: written in capitals («ТЭ», «ВСГ», «А»), in Latin letters
-    («KS»), or a letter's Russian name («бэ», «ка», «эс»); never a cue word («ИИН», «ЛС»)."""
-    raw = text[t.start:t.end]
-    if spoken and "-" in t.form and all(p in lex.letter_names for p in t.form.split("-")):
-        return True   # letters' names joined by a hyphen: «Эн-эс сорок, тире, ноль девять»
-    if not t.is_word or len(raw) > 4 or not raw.isalpha() or _cue_kind(t, lex) is not None or _number_word(t):
-        return False
-    if len(t.form) == 1 and t.form in _WORD_LETTERS:   # «В 801-555-1234», «а 5567123»: a word, not a letter
-        return False
-    return raw.isascii() or raw.isupper() or (spoken and (t.form in lex.letter_names or _lowercase_series(t, near)))
-
-
-_VOWELS = frozenset("аеёиоуыэюя")
-_FUNCTION_POS = frozenset({"PREP", "CONJ", "PRCL", "NPRO", "ADJF", "ADVB", "INTJ", "PRED", "VERB", "INFN", "NUMR"})
-
-
-def _right_after_cue(tokens: list[Token], i: int, lex: Lexicon) -> bool:
-    """``tokens[i]`` follows an identifier's or a meter's cue word or «номер» at once."""
-    prev = tokens[i - 1]
-    return prev.is_word and (_number_word(prev) or _meter_word(prev, lex) or _cue_kind(prev, lex) in ID_KINDS)
-
-
-def _lowercase_series(t: Token, near: bool = True) -> bool:
-    """A series written in lowercase after a cue («номер счётчика ек 0098432», «договор тс 45812»): no Russian word —
-    no vowel in it («тс», «вкт», «м»), or, with the cue in the same utterance (``near``), unknown to the dictionary
-    («ех», «атс»; not «кафе на толе би 151» after a contract's number asked earlier); not a Kazakh word («үй»)."""
-    return not _KZ_ONLY.intersection(t.form) and (
-        not _VOWELS.intersection(t.form) or (near and not _analyse(t.form)[3]))
-
-
-_KZ_ONLY = frozenset("әғқңөұүһі")
-
-
-def _letters_before(text: str, tokens: list[Token], first: int, lex: Lexicon, a: int, spoken: bool,
-                    near: bool = True) -> int:
-    """Where an identifier starts once the series' letters said right before its digits are taken in."""
-    right, taken = tokens[first], 0
-    for i in range(first - 1, -1, -1):
-        t = tokens[i]
-        if not _adjacent(text, t, right) or taken >= _SERIES_TOKENS or _slashed_cue(tokens, i):
-            break   # (nor the cue written with a slash: «S/N 4512»)
-        if t.form == "," and spoken and not taken:   # «Эм эн, сорок семь, ноль восемь»: a comma after the letters
-            right = t
-            continue
-        if t.form not in _HYPHENS:
-            # (one capital letter mid-sentence after a cue is a letter, not «а»/«в»: «по договору А 45 12 Б»)
-            raw = text[t.start:t.end]
-            capital = spoken and len(raw) == 1 and raw.isupper() and i > 0 and tokens[i - 1].form not in _ENDS
-            # (any one letter right after «номер»/«№»: «договор номер а 22 тире 1547»)
-            numbered = spoken and len(raw) == 1 and raw.isalpha() and i > 0 and _number_word(tokens[i - 1])
-            # (and up to three lowercase letters right after the cue, no function word: «номер договора ип 3311»)
-            numbered = numbered or (spoken and near and 1 < len(raw) <= 3 and raw.isalpha() and i > 0
-                                    and not _KZ_ONLY.intersection(t.form) and _right_after_cue(tokens, i, lex)
-                                    and _analyse(t.form)[1] not in _FUNCTION_POS)
-            if not (capital or numbered or _series_letter(text, t, lex, spoken, near)):
-                break
-            a, taken = t.start, taken + 1
-        right = t
-    return a
-
-
-def _letters_after(text: str, tokens: list[Token], last: int, lex: Lexicon, b: int, spoken: bool = False,
-                   near: bool = True) -> int:
-    """Where an identifier ends once a series written in capitals or Latin letters right after it is taken in
-    («1245 ТС», «4517-ТЭ»); a single capital letter after a mark («1402 тире А», «41 дробь Б»), or a single Latin
-    one or a capital after an identifier's cue («серийный номер Z-44 017 A», «договор А 45 12 Б»), is a series too."""
-    left, marked = tokens[last], False
-    for i in range(last + 1, min(len(tokens), last + 3)):
-        t = tokens[i]
-        if not _adjacent(text, left, t):
-            break
-        raw = text[t.start:t.end]
-        if t.form not in _HYPHENS:
-            single = len(raw) == 1 and raw.isalpha()
-            capital = raw.isupper() or raw.isascii()
-            # (after a mark and a cue even a lowercase one: «номер договора 88 слэш 1402 тире а»)
-            letters = len(raw) > 1 and (capital or spoken) and _series_letter(text, t, lex, spoken, near)
-            if letters or (single and ((marked and (capital or spoken)) or (spoken and capital))):
-                b = t.end
-            break
-        left, marked = t, True
-    return b
 
 
 def _codes(text: str, tokens: list[Token], n_ctx: int, cues: CueIndex, lex: Lexicon,
@@ -588,6 +374,13 @@ def _codes(text: str, tokens: list[Token], n_ctx: int, cues: CueIndex, lex: Lexi
         # letters and a serial's digits are an identifier whatever was said before («новый счётчик ПУ-443018»): a
         # model has fewer digits («СГВ-15», «ВСКМ 90-15»), and a reading or a sum no letters
         serial = sum(c.isdigit() for c in code) >= lex.mask_digits_without_value_cue and re.search(r"[^\W\d_]", code)
+        # ...and so are they after «№» or «номер» opening the utterance, no noun before it to own the number
+        # («№ 0931/Б», «номер А-0931, проверьте»; not «заявка № 0931/Б»)
+        serial = serial or (sum(c.isdigit() for c in code) >= lex.mask_digits_with_cue
+                            and _numbered_opening(tokens, bisect.bisect_left(starts, m.start())))
+        # ...or letters and four digits in a row after a meter's name: «есептегіш KM-4410» (not «СГВ-15», «ТЭМ-106»)
+        serial = serial or (re.search(r"[^\W\d_]", code) is not None and _FOUR_DIGITS_RE.search(code) is not None
+                            and _meter_named_before(tokens, bisect.bisect_left(starts, m.start()), lex))
         if cue in ID_KINDS or cue == "meter" or serial:   # a meter's serial: «номер прибора учёта А-5567123»
             found.append(PdSpan(cue if cue in ID_KINDS else "number", m.start(), m.end(), m.group()))
     for m in _DATE_SHAPE_RE.finditer(text):
@@ -611,6 +404,15 @@ def _codes(text: str, tokens: list[Token], n_ctx: int, cues: CueIndex, lex: Lexi
         if cue in ID_KINDS or cue == "meter":
             found.append(PdSpan(cue if cue in ID_KINDS else "number", m.start(), m.end(), m.group()))
     return found
+
+
+def _numbered_opening(tokens: list[Token], i: int) -> bool:
+    """``tokens[i]`` is «№» or follows «№»/«номер», with only fillers and marks before it in the utterance."""
+    if i < len(tokens) and tokens[i].form == "№":
+        i += 1
+    if i == 0 or not (tokens[i - 1].form == "№" or _number_word(tokens[i - 1])):
+        return False
+    return all(t.form in _GOING_ON or not t.form[:1].isalnum() for t in tokens[:i - 1])
 
 
 _MONTH_YEAR_RE = re.compile(r"(?:0?[1-9]|1[0-2])[.,/](?:19|20)\d\d")

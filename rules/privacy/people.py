@@ -2,28 +2,34 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-
-from rapidfuzz.distance import Levenshtein
 
 from rules import kazakh
 from rules.numbers import NUMBER_WORDS
-from rules.phonetics import key as sound_key
 from rules.privacy.lexicon import (
-    KZ_TO_RU,
     SENTENCE_END,
     STOP_POS,
     Lexicon,
     PdSpan,
     all_lowercase,
     last_sentence_words,
-    vocabulary,
 )
 from rules.privacy.lexicon import analyse as _analyse
+from rules.privacy.name_words import (
+    _KZ_LETTERS,
+    _KZ_PATRONYMIC,
+    _SURNAME_ENDINGS,
+    _cue_word,
+    _kz_name,
+    _kz_place,
+    _kz_spelled_name,
+    _maybe_name,
+    _not_name,
+    _patronymic,
+    _sure_name,
+    latin_name,
+)
 from rules.text import VERB_IMPR, Token, morph
 
-_SURNAME_ENDINGS = ("ова", "ева", "ов", "ев", "ина", "ин", "овой", "евой", "ову", "еву", "овым", "евым",
-                    "ұлы", "улы", "қызы", "кызы")
 _CUE_SKIP = frozenset({"у", "меня", "моя", "мое", "мой", "его", "ее", "вот", "это", "значит", "ну", "так", "-", ":",
                        ",", "полностью", "мою", "моё"})
 
@@ -33,69 +39,6 @@ def _span(kind: str, text: str, start: int, end: int) -> PdSpan:
 
 
 # --- names ----------------------------------------------------------------------------------
-
-def _kz_name(low: str, lex: Lexicon) -> bool:
-    key = ("kz", low)
-    got = lex.memo.get(key)
-    if got is None:
-        got = lex.memo[key] = _kz_name_uncached(low, lex)
-    return got
-
-
-_KZ_LETTERS = frozenset("әғқңөұүһі")
-# a patronymic, with a personal or case ending after it: «Бекқызы», «Серікқызымын» (I am Serik's daughter)
-_KZ_PATRONYMIC = re.compile(r"(?:ұлы|қызы)(?:мын|мін|пын|сыз|сың|ның|на|ға|мен|ны|н)?$")
-# Russian and Kazakh case endings after a name («Нурлана», «Нурланом», «Асельге», «Ерланның»): «алмайды» is no «Алма»
-_NAME_ENDINGS = frozenset("а я у ю е ы и ь ой ей ом ем ым ға ге қа ке на не ны ні ды ді ты ті да де та те "
-                          "мен бен пен ның нің дың дің тың тің ка ну "
-                          "га ни ди ти нын нин дын дин тын тин".split())   # the last as Kazakh ones read in Russian
-
-
-def _kz_name_uncached(low: str, lex: Lexicon) -> bool:
-    return _listed(low, lex.names)
-
-
-def _listed(low: str, names: set[str] | frozenset[str]) -> bool:
-    """``low`` is a listed name, one inflected («Нурлана»), or a surname or patronymic made from one."""
-    if low in names:
-        return True
-    for cut in (1, 2, 3):  # «Нурлана», «Нурланом», «Айгуль», «Асельге»: a case ending after a name
-        if len(low) - cut >= 3 and low[-cut:] in _NAME_ENDINGS and low[:-cut] in names:
-            return True
-    for ending in _SURNAME_ENDINGS:
-        stem = low[: -len(ending)]
-        if low.endswith(ending) and len(stem) >= 3 and (stem in names or stem + "а" in names
-                                                         or stem[:-1] + "й" in names):
-            return True
-    return False
-
-
-def _kz_spelled_name(low: str, lex: Lexicon) -> bool:
-    """A listed name in its Kazakh spelling («Айгүл», «Әсел», «Серікұлы»), or a Kazakh patronymic («Бекқызы»).
-    Only a word with a Kazakh letter is compared so («ель» is no «Ел»), and it may be a name, not surely one:
-    many Kazakh words are names too («айдың» is «of the month», «қымбат» «dear»), so the place decides
-    (a capital mid-sentence, address position, a cue, an honorific after it)."""
-    if not _KZ_LETTERS.intersection(low):
-        return False
-    key = ("kzs", low)
-    got = lex.memo.get(key)
-    if got is None:
-        got = lex.memo[key] = _listed(low.translate(KZ_TO_RU), lex.name_keys) \
-            or (_KZ_PATRONYMIC.search(low) is not None and len(low) >= 6)   # whatever the father's name
-    return got
-
-
-def _not_name(t: Token, lex: Lexicon) -> bool:
-    key = ("not", t.form)
-    got = lex.memo.get(key)
-    if got is None:
-        lemma = _analyse(t.form)[0]
-        got = lex.memo[key] = t.form in lex.not_names or lemma in lex.not_names \
-            or t.form in kazakh.model()["function_words"] or (_place(t.form) and t.form not in lex.names) \
-            or (t.form.endswith(lex.vocative_after_endings) and not _kz_name(t.form, lex)) \
-            or t.form.startswith(lex.not_name_stems) or _cue_word(t, lex) \
-            or (not _analyse(t.form)[3] and not _kz_name(t.form, lex) and misheard(t.form) is not None)
-    return got
 
 
 _INITIALS = 2   # «Ахметов А. Б.», «А.Б. Ахметов»
@@ -135,84 +78,7 @@ def _bare_letter(text: str, tokens: list[Token], j: int) -> bool:
         tokens[j + 1].is_digits or tokens[j + 1].form in ("-", "/")))   # («Иванов А-12»: a code, not an initial)
 
 
-def _cue_word(t: Token, lex: Lexicon) -> bool:
-    """A cue for personal data («телефон», «почта», «пошта»): never a name, not even next to one."""
-    lemma = _analyse(t.form)[0]
-    return t.form in lex.email_cues or any(t.form in words or lemma in words for words in lex.cues.values())
-
-
-@lru_cache(maxsize=20_000)
-def _place(low: str) -> bool:
-    """A word the dictionary knows as a place rather than a person («Алматы», «Астана»)."""
-    parses = morph().parse(low)
-    place = sum(p.score for p in parses if "Geox" in p.tag)
-    person = sum(p.score for p in parses if {"Name", "Surn", "Patr"} & set(p.tag.grammemes))
-    return morph().word_is_known(low) and place > person
-
-
-@lru_cache(maxsize=20_000)
-def _kz_place(low: str) -> bool:
-    """A Kazakh word that is a place with its endings («Алматыда», «Қарағандыдан», «Шымкентте»)."""
-    return any(_place(s.translate(KZ_TO_RU)) or _place(s) for s in kazakh.stems(low))
-
-
 KAZAKH_SHARE = 0.3   # a text with this share of Kazakh words is Kazakh: pymorphy3's guesses do not apply
-MISHEARD_MIN_SOUNDS = 8   # shorter words are too close to too much («Морад» to «марка»): never judged misheard
-
-
-@lru_cache(maxsize=1)
-def _vocabulary_keys() -> tuple[list[str], list[str]]:
-    words = sorted(vocabulary())
-    return [sound_key(w) for w in words], words
-
-
-@lru_cache(maxsize=20_000)
-def misheard(word: str) -> str | None:
-    """The word of the calls (``lexicon.vocabulary``) that an unknown ``word`` sounds like, or None.
-
-    The recogniser writes a word it half heard as something that sounds like it: «Здравство», «АЛМОТИНСКИ»,
-    «щетчик».  The dictionary does not know such a spelling and pymorphy3 guesses it a name from its ending.
-    Compared by sound (``rules.phonetics.key``) with the words the department's calls are made of, a word of
-    at least ``MISHEARD_MIN_SOUNDS`` sounds within one edit (two from ten sounds on) of one of them — its
-    ending free, as inflections and cut-offs differ — is that word misheard, not a name."""
-    k = sound_key(word)
-    if len(k) < MISHEARD_MIN_SOUNDS:
-        return None
-    keys, words = _vocabulary_keys()
-    most = 1 if len(k) < 10 else 2
-    for vk, w in zip(keys, words, strict=True):
-        if abs(len(vk) - len(k)) > 3 or len(vk) < MISHEARD_MIN_SOUNDS - 1:   # an ending, not another word
-            continue
-        if len(vk) >= len(k) and Levenshtein.distance(k, vk[:len(k)], score_cutoff=most) <= most:
-            return w
-    return None
-
-
-def _sure_name(t: Token, lex: Lexicon, guess: bool = True) -> bool:
-    """A name whatever its place.  ``guess``: whether a word the dictionary does not know may be taken for a
-    name on pymorphy3's guess (``_guess_allowed``)."""
-    if not t.is_word or len(t.form) < 2 or t.form in NUMBER_WORDS or _not_name(t, lex):
-        return False
-    _, _, name, known = _analyse(t.form)
-    # pymorphy3 guesses unknown words too; a short unknown word («алтс») is more often an abbreviation
-    return (name >= 0.5 and (known or (guess and len(t.form) >= 5))) or _kz_name(t.form, lex) \
-        or (not known and _RU_PATRONYMIC.search(t.form) is not None) \
-        or ("-" in t.form[1:-1] and all(_listed(p, lex.names) or _analyse(p)[2] >= 0.5 for p in t.form.split("-")))
-
-
-# a Russian patronymic the dictionary does not know, whatever the case it is written in: «БОЛАТОВНА», «Ержанович»
-_RU_PATRONYMIC = re.compile(r"^[а-яё]{3,}(?:овна|евна|ична|ович|евич)(?:а|у|ем|ом|е|ой|ы)?$")
-
-
-def _maybe_name(t: Token, lex: Lexicon, guess: bool = True) -> bool:
-    if not t.is_word or len(t.form) < 2 or t.form in NUMBER_WORDS:
-        return False
-    _lemma, pos, name, known = _analyse(t.form)
-    # pymorphy3's part of speech for a word with a Kazakh letter is a guess from a Russian ending: not used, nor
-    # for an unknown word that a good share of its guesses read as a name («Кусаинова»: a short adjective first)
-    return ((known and name >= 0.05) or (guess and not known) or _kz_name(t.form, lex)
-            or _kz_spelled_name(t.form, lex)) and (pos not in STOP_POS or bool(_KZ_LETTERS.intersection(t.form))
-                                                   or (not known and name >= 0.3))
 
 
 _CUE_AFTER = frozenset({"фамилия", "имя", "отчество", "тегім", "есімім", "атым"})
@@ -286,7 +152,14 @@ def _capitalised_mid_sentence(text: str, tokens: list[Token], i: int) -> bool:
     t = text[tokens[i].start:tokens[i].end]
     if i == 0 or not t[:1].isupper() or (len(t) > 1 and t.isupper()):
         return False
-    return tokens[i - 1].form not in SENTENCE_END
+    # (the dot of an initial ends no sentence: «А.С. Исмаилова», «Ахметов А. Болат»)
+    return tokens[i - 1].form not in SENTENCE_END or _after_initial(text, tokens, i)
+
+
+def _after_initial(text: str, tokens: list[Token], i: int) -> bool:
+    """``tokens[i]`` follows a capital letter and its dot: an initial."""
+    return i >= 2 and tokens[i - 1].form == "." and tokens[i - 2].end == tokens[i - 1].start \
+        and tokens[i - 2].end - tokens[i - 2].start == 1 and text[tokens[i - 2].start].isupper()
 
 
 _CLAUSE_START = {".", "!", "?", "…", ",", ":", "-", "—", "–", ";", "("}
@@ -360,6 +233,32 @@ _PLACE_PREPOSITIONS = frozenset({"из", "в", "во"})
 _STREET_NAME_WORDS = 3   # «Қабанбай батыр көшесі», «Жибек Жолы»
 
 
+
+
+def _standing_alone(text: str, t: Token) -> bool:
+    """A word with white space or a mark of the sentence on each side, not a piece of «oksana.richter@…»."""
+    before = text[t.start - 1] if t.start else " "
+    after = text[t.end:t.end + 2] + "  "
+    return (before.isspace() or before in ",(«\"") and (
+        after[0].isspace() or after[0] in ",);:»\"" or (after[0] in ".!?" and not after[1].isalnum()))
+
+
+_SPELLED_WITH = frozenset({"мягким", "твердым", "твёрдым", "двумя", "двойной", "двойным", "одной", "одним"})
+
+
+def _spelled_out(tokens: list[Token], j: int, lex: Lexicon) -> bool:
+    """At ``tokens[j]``: how the word before is spelled — «через» and a letter («через ха», «через е», «через букву
+    и»), or «с» and a letter's mark («с мягким знаком», «с двумя эн»)."""
+    if j + 1 >= len(tokens):
+        return False
+    nxt = tokens[j + 1].form
+    if tokens[j].form == "через":
+        k = j + 2 if nxt in ("букву", "буква") and j + 2 < len(tokens) else j + 1
+        letter = tokens[k]
+        return letter.form in lex.letter_names or (letter.is_word and len(letter.form) == 1)
+    return tokens[j].form in ("с", "со") and nxt in _SPELLED_WITH
+
+
 def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: bool = False) -> list[PdSpan]:
     """The names in ``text``; ``asked``: the utterance answers a question for a name, so its first words are one
     («Смагулов», «на Бекову Нургуль») unless the dictionary knows them as something else («минутку»)."""
@@ -381,6 +280,17 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
         >= KAZAKH_SHARE * max(1, sum(alpha))
     guess_ru = [g and not k and not kazakh_text for g, k in zip(guess, kz, strict=True)]
     never = _never_names(text, tokens, alpha)
+    # ...but a listed name written in Latin letters is one («Oksana», «Aigerim»), and a capitalised Latin word
+    # beside it its surname («Oksana Richter»; not «Kaspi Gold»)
+    # (in text written all in lowercase, any such word: «oksana richter»)
+    # (a word standing alone, not a piece of an e-mail address: «oksana.richter»)
+    alone = [never[i] and (_capitalised(text, t) or not cased) and text[t.start:t.end].isascii()
+             and _standing_alone(text, t) and not _cue_word(t, lex)
+             for i, t in enumerate(tokens)]
+    latin = [alone[i] and latin_name(t.form, lex) for i, t in enumerate(tokens)]
+    latin = [lt or (alone[i] and len(t.form) > 1 and ((i > 0 and latin[i - 1]) or (i + 1 < n and latin[i + 1])))
+             for i, (lt, t) in enumerate(zip(latin, tokens, strict=True))]
+    never = [nv and not lt for nv, lt in zip(never, latin, strict=True)]
     # a word right before «район», «область», «ауданы», «қаласы» names the place («в Ауэзовском районе»)
     # ...and a word right after «марка», «модель» a make («счётчик марки Бетар»)
     never = [nv or (alpha[i] and ((i + 1 < n and _place_noun(tokens[i + 1], lex))
@@ -390,7 +300,7 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
     for i, t in enumerate(tokens):
         if not alpha[i] or kept(t):
             continue
-        if _sure_name(t, lex, guess_ru[i]) or (_maybe_name(t, lex, guess_ru[i])
+        if latin[i] or _sure_name(t, lex, guess_ru[i]) or (_maybe_name(t, lex, guess_ru[i])
                                                and _capitalised_mid_sentence(text, tokens, i)
                                                and not _not_name(t, lex)):
             is_name[i] = True
@@ -455,6 +365,26 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
                 or (beside and not cased and guess_ru[i] and not _analyse(t.form)[3] and not _not_name(t, lex)
                     and len(t.form) >= 4 and not _HYPHENATED_WORD.search(t.form)):   # «госпожа фризен ольга»
             is_name[i] = True
+    # a word spelled letter by letter is a name: «Кох через ха», «Ильяс через и», «Асель с мягким знаком»
+    for i in range(n - 2):
+        t = tokens[i]
+        if _spelled_out(tokens, i + 1, lex) and alpha[i] and not is_name[i] and not kept(t) and len(t.form) >= 2 \
+                and not _cue_word(t, lex) and not (_analyse(t.form)[3] and _analyse(t.form)[1] in STOP_POS) \
+                and not _common_word(t, lex):
+            is_name[i] = True
+    # a word written with a capital right before a first name and a patronymic is the surname: a short surname
+    # («Сим Александра Павловна», «Тё Марина Сергеевна»), mid-sentence a word that is no function word or
+    # adjective («звонила Шмидт Анна Петровна»), opening a sentence one the dictionary does not know or knows as a
+    # name (not «Вот», «Уважаемая», «Директор»)
+    for i in range(n - 2):
+        t = tokens[i]
+        if not (is_name[i + 1] and is_name[i + 2] and alpha[i] and not is_name[i] and cased and not kept(t)
+                and _capitalised(text, t) and _patronymic(tokens[i + 2]) and not _cue_word(t, lex)):
+            continue
+        _, pos, name, known = _analyse(t.form)
+        if t.form in lex.short_surnames or (not known or name >= 0.3) or (
+                _capitalised_mid_sentence(text, tokens, i) and pos not in STOP_POS | {"ADJF", "PRTF"}):
+            is_name[i] = True
     # a Kazakh patronymic after a word that may be a name makes both one, whatever the case: «нұржан серікұлы»
     for i in range(1, n):
         if alpha[i] and alpha[i - 1] and not is_name[i - 1] and len(tokens[i].form) >= 6 \
@@ -474,6 +404,10 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
     def take_after_cue(j: int, skip: frozenset[str]) -> None:
         while j < n and tokens[j].form in skip and not is_name[j]:
             j += 1
+        for _ in range(_INITIALS):   # initials before the surname: «меня зовут А.С. Исмаилова» (they join its span)
+            if j + 1 < n and tokens[j].end - tokens[j].start == 1 and tokens[j].is_word and tokens[j + 1].form == "." \
+                    and (text[tokens[j].start].isupper() or not cased):
+                j += 2
         taken = 0
         while j < n and taken < 3 and tokens[j].is_word and not kept(tokens[j]) and not _cue_word(tokens[j], lex) \
                 and tokens[j].form not in NUMBER_WORDS \
@@ -509,6 +443,24 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
             if (known and name > 0) or (guess_ru[j] and not known) or _kz_name(tokens[j].form, lex) \
                     or _kz_spelled_name(tokens[j].form, lex):
                 is_name[j] = True
+    # once every pass has run: a listed name right beside a name found so («абонент дәулетова ақмарал»: the surname
+    # after the cue, then its first name), the first name right before a patronymic («ақниет серікқызы»), and in
+    # lowercase text a Korean name's short syllables after its surname («ким ен сук»)
+    for order in (range(n), range(n - 1, -1, -1)):
+        for i in order:
+            t = tokens[i]
+            if not alpha[i] or is_name[i] or not ((i > 0 and is_name[i - 1]) or (i + 1 < n and is_name[i + 1])) \
+                    or kept(t) or _cue_word(t, lex) or _not_name(t, lex):
+                continue
+            beside = (i > 0 and is_name[i - 1]) or (i + 1 < n and is_name[i + 1])
+            known_pos = _analyse(t.form)[1] if _analyse(t.form)[3] else ""
+            if (beside and (_kz_name(t.form, lex) or _kz_spelled_name(t.form, lex))) \
+                    or (i + 1 < n and is_name[i + 1] and _patronymic(tokens[i + 1]) and len(t.form) >= 3
+                        and known_pos not in STOP_POS and not _common_word(t, lex)) \
+                    or (not cased and i > 0 and is_name[i - 1] and 1 < len(t.form) <= 3 and known_pos not in STOP_POS
+                        and (tokens[i - 1].form in lex.short_surnames
+                             or (i > 1 and is_name[i - 2] and tokens[i - 2].form in lex.short_surnames))):
+                is_name[i] = True
     # the words before a street word said after them name a street, not a person: «на Жибек Жолы», «Абай көшесі»
     for i in range(1, n):
         if tokens[i].form in lex.street_words_after and alpha[i - 1]:

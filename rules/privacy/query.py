@@ -14,7 +14,7 @@ from rules.kazakh import has_kazakh_letter
 from rules.privacy.detect import find_pd
 from rules.privacy.lexicon import STOP_POS, lexicon
 from rules.privacy.lexicon import analyse as _analyse
-from rules.privacy.numbers import number_runs, pd_tokens
+from rules.privacy.number_runs import number_runs, pd_tokens
 from rules.privacy.people import _kz_name, _kz_spelled_name, _not_name
 
 QUERY_NUMBER_DIGITS = 3

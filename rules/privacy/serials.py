@@ -16,7 +16,9 @@ import re
 from rules.privacy.cues import _cue_kind, _meter_word, _number_word, _unit_after
 from rules.privacy.lexicon import Lexicon, PdSpan
 from rules.privacy.lexicon import analyse as _analyse
-from rules.privacy.numbers import _GOING_ON, _KZ_ONLY, _VOWELS, Reading, _adjacent, serial_cue_next
+from rules.privacy.number_runs import _adjacent
+from rules.privacy.numbers import _GOING_ON, Reading, serial_cue_next
+from rules.privacy.series_letters import _KZ_ONLY, _VOWELS
 from rules.text import Token
 
 # between a serial's pieces, written or said; «.» only said apart («один . пять»)
