@@ -226,7 +226,7 @@ def _flat_after(tokens: list[Token], j: int, lex: Lexicon) -> int:
     return j
 
 
-_STREET_PREPOSITIONS = frozenset({"на", "по", "с", "со"})
+_STREET_PREPOSITIONS = frozenset({"на", "по", "с", "со", "из"})
 # the genitive of a surname, as streets named for a person are said: «Байтурсынова», «Толстого», «Гагарина»
 _NAMED_AFTER = ("ова", "ева", "ёва", "ина", "ына", "ого", "его")
 
@@ -266,7 +266,7 @@ def _street_said_bare(text: str, tokens: list[Token], i: int, lex: Lexicon) -> i
                       or not (text[first.start:first.start + 1].isupper() or _street_name(text, first)))
     if not (text[first.start:first.start + 1].isupper() or (lower and (_street_name(text, first) or named))) \
             or (known and name < 0.3 and first.form not in lex.names and not _numbered_place(tokens, s, j)
-                and not named and not (prep and j == s + 1 and _place(first.form))) \
+                and not named and not (prep and j == s + 1 and (_place(first.form) or _genitive_noun(text, first)))) \
             or any(_cue(x, lex) for x in tokens[s:j]) \
             or any(x.form in NUMBER_WORDS for x in tokens[s:j]):
         return i   # a word the dictionary knows, not as a name («Договор 17/2», «ИИН 85-12-03»), names no street
@@ -274,6 +274,13 @@ def _street_said_bare(text: str, tokens: list[Token], i: int, lex: Lexicon) -> i
     if weak and not any(_is_house(x, lex) for x in tokens[j:k]):
         return i
     return k if k > j else i
+
+
+def _genitive_noun(text: str, t: Token) -> bool:
+    """A noun in the genitive written with a capital after a preposition: a street named for a thing, not a person
+    («из Дружбы 44», «с Победы 12»: улица Дружбы, Победы)."""
+    return text[t.start:t.start + 1].isupper() and any(
+        "NOUN" in p.tag and "gent" in p.tag and p.score >= 0.3 for p in morph().parse(t.form)[:2])
 
 
 def _named_for_a_person(t: Token, lex: Lexicon) -> bool:
