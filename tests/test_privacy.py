@@ -21,8 +21,8 @@ CORPUS_FILES = (CORPUS_DIR / "utterances.txt", CORPUS_DIR / "heldout.txt", CORPU
                 CORPUS_DIR / "heldout3_asr.txt", CORPUS_DIR / "heldout4_asr.txt", CORPUS_DIR / "heldout5_asr.txt",
                 CORPUS_DIR / "heldout6_asr.txt", CORPUS_DIR / "heldout7_asr.txt", CORPUS_DIR / "heldout8_asr.txt",
                 CORPUS_DIR / "heldout9_asr.txt", CORPUS_DIR / "heldout10_asr.txt",
-                # the sixth blind dev set (its first run, the forecast, in the README)
-                CORPUS_DIR / "dev6_asr.txt")
+                # the sixth and seventh blind dev sets (their first runs, the forecasts, in the README)
+                CORPUS_DIR / "dev6_asr.txt", CORPUS_DIR / "dev7_asr.txt")
 MARK_RE = re.compile(r"\{(\w+):([^{}]*)\}")
 ALNUM = re.compile(r"\w")
 
@@ -1363,6 +1363,54 @@ def test_forms_of_the_dev6_writer(context, text, masked):
     ("", "лицевой счёт 74 38 015, заплатил 45 000 тенге", "лицевой счёт [лицевой счёт], заплатил 45 000 тенге"),
 ])
 def test_forms_of_the_tenth_writer(context, text, masked):
+    assert mask_text(text, context)[0] == masked
+
+
+@pytest.mark.parametrize("context,text,masked", [
+    # a piece opening the answer, words about the call after it apart (a mark or «и» between), no unit
+    ("Продиктуйте лицевой счёт, пожалуйста.", "42,15... сейчас, секунду, очки найду.",
+     "[лицевой счёт]... сейчас, секунду, очки найду."),
+    ("Да, слушаю, четыре два один пять, дальше.", "7,73 и всё.", "[номер] и всё."),
+    ("Номер лицевого счёта?", "Один, один, сейчас найду квитанцию.", "[лицевой счёт], сейчас найду квитанцию."),
+    ("Номер договора?", "сорок пять — подождите, найду", "[договор] — подождите, найду"),
+    ("Продиктуйте лицевой счёт, пожалуйста.", "42,15 кубов", "42,15 кубов"),
+    ("Номер лицевого счёта?", "Десять минут, сейчас найду", "Десять минут, сейчас найду"),
+    ("Показания?", "42,15... секунду", "42,15... секунду"),
+    # a mark said as a word between commas, the series' letters after it (a single one only in capitals)
+    ("Номер договора подскажите.", "двадцать два, дробь, двести семнадцать, тире, АТС", "[договор]"),
+    ("", "номер договора 4512, тире, Б", "номер договора [договор]"),
+    ("", "номер договора 4512, тире, а потом ещё", "номер договора [договор], тире, а потом ещё"),
+    # a Kazakh house word after its number, written onto it: the number is the address's
+    ("", "Мекенжайым Райымбек даңғылы 221-үй, 18-пәтер... жоқ, 221-үй, 81-пәтер.",
+     "Мекенжайым [адрес]... жоқ, [адрес]."),
+    # a digit said as repeated («две тройки», «дважды ноль»): the dictation goes on over it
+    ("", "ИИН дважды ноль 1 1 2 4 6 0 0 3 1 8", "ИИН [ИИН]"),
+    ("", "номер телефона восемь 7 0 1 две тройки 45 67 8", "номер телефона [телефон]"),
+    ("", "телефон восемь семьсот один, три семёрки, сорок пять, шестьдесят семь", "телефон [телефон]"),
+    ("", "лицевой 45 два нуля 17 8", "лицевой [лицевой счёт]"),
+    ("", "у меня две тройки по математике", "у меня две тройки по математике"),
+    # no street and a number word alone after an address cue is a quantity
+    ("", "Рихтер Эмма Генриховна проживает одна, ей 84 года", "[ФИО] проживает одна, ей 84 года"),
+    ("", "адрес: сорок пять, квартира 12", "адрес: [адрес]"),
+    # a series said with its word and «номер» right after the cue: one identifier
+    ("", "договор серия АА номер 0 5 5 3 1 2", "договор [договор]"),
+    ("", "договор серии АБ № 0553/12 от мая", "договор [договор] от мая"),
+    # a dot said as a word inside a serial's or a contract's stretch, a number after it
+    ("", "по договору ОКА-115 точка 12", "по договору [договор]"),
+    ("", "номер счётчика 4512 точка 12", "номер счётчика [номер]"),
+    ("", "номер договора 4512 точка. Показания 12", "номер договора [договор] точка. Показания 12"),
+    # a stretch ending in thousands is an amount; a serial's own word («серийник») opens a stretch
+    ("", "номер договора 1.15-8844, сумма по договору 250 тысяч",
+     "номер договора [договор], сумма по договору 250 тысяч"),
+    ("", "у меня лицевой 1 миллион 204 тысячи 377", "у меня лицевой [лицевой счёт]"),
+    ("", "серийник двадцать два ЭМ ноль семь сорок один тридцать восемь", "серийник [номер]"),
+    ("", "серийник 22 ЭМ 07 41 38, показания 1234", "серийник [номер], показания 1234"),
+    # precision: Kazakh words for a request, an extension's number
+    ("", "өтінім нөмірі 3 4 4 0 1, шебер ертең келеді", "өтінім нөмірі 3 4 4 0 1, шебер ертең келеді"),
+    ("", "өтінішім 3 4 4 0 1", "өтінішім 3 4 4 0 1"),
+    ("", "рабочий телефон 8 727 261 40 09 добавочный 115", "рабочий телефон [телефон] добавочный 115"),
+])
+def test_forms_of_the_dev7_writer(context, text, masked):
     assert mask_text(text, context)[0] == masked
 
 

@@ -228,6 +228,7 @@ def _flat_after(tokens: list[Token], j: int, lex: Lexicon) -> int:
 
 
 _STREET_PREPOSITIONS = frozenset({"на", "по", "с", "со", "из"})
+_KZ_DWELLING = ("үй", "пәтер")
 
 
 def _cue(t: Token, lex: Lexicon) -> bool:
@@ -456,7 +457,9 @@ def _addresses(text: str, tokens: list[Token], lex: Lexicon, asked: bool = False
                 s = w   # «адрес для квитанций Аксай-1а, 14, 28», «адрес по прописке Гоголя 86»
                 j = _street_part(tokens, s, lex)
                 k = _house_part(tokens, j, lex)
-            if k > j:  # a street name alone is too weak a sign; with a house number it is an address
+            # (no street and a number word alone is a quantity: «проживает одна, ей 84 года»)
+            if k > j and not (j == s and not any(x.is_digits or _is_house(x, lex) for x in tokens[s:k])):
+                # a street name alone is too weak a sign; with a house number it is an address
                 if j == s:   # «мекенжайым 45 үй, Абай көшесі»: the house first, the street said last
                     k = max(k, _street_following(text, tokens, k, lex))
                 found.append(_span("address", text, tokens[s].start, tokens[k - 1].end))
@@ -465,7 +468,13 @@ def _addresses(text: str, tokens: list[Token], lex: Lexicon, asked: bool = False
         if end > i:
             while end - 1 > i and tokens[end - 1].form in JOINERS | {"."}:
                 end -= 1
-            found.append(_span("address", text, t.start, tokens[end - 1].end))
+            a = t.start
+            # a Kazakh house word follows its number, written onto it or not: «жоқ, 221-үй, 81-пәтер»
+            b = i - 1 - (i > 1 and tokens[i - 1].form == "-")
+            if t.form.startswith(_KZ_DWELLING) and b >= 0 and tokens[b].is_digits \
+                    and (not found or found[-1].end <= tokens[b].start):
+                a = tokens[b].start
+            found.append(_span("address", text, a, tokens[end - 1].end))
             i = end
         else:
             i += 1

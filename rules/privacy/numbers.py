@@ -15,7 +15,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from rules.numbers import KZ_SCALES, SCALES
+from rules.numbers import KZ_SCALES, NUMBER_WORDS, SCALES
 from rules.privacy.cues import CueIndex, _cue_kind, _meter_number, _meter_word, _number_word, _unit_after
 from rules.privacy.lexicon import ID_KINDS, SENTENCE_END, Lexicon, PdSpan
 from rules.privacy.lexicon import analyse as _analyse
@@ -69,7 +69,7 @@ def identifiers(text: str, tokens: list[Token], ctx: list[Token], lex: Lexicon, 
     cue_here = CueIndex(tokens, lex, is_num)
     going_on = _dictation_going_on(ctx_text, ctx, r.is_num_both[:len(ctx)], cue_with_ctx, lex) if ctx_text else None
     found = _numbers(text, tokens, len(ctx), is_num, r.runs, cue_with_ctx, cue_here, lex, going_on)
-    return found + _codes(text, tokens, len(ctx), cue_with_ctx, lex, is_num) \
+    return found + _codes(text, tokens, len(ctx), cue_with_ctx, lex, is_num, going_on) \
         + _series_said(text, tokens, len(ctx), cue_with_ctx, lex)
 
 
@@ -182,7 +182,9 @@ def _numbers(text: str, tokens: list[Token], n_ctx: int, is_num: list[bool], run
                 run.first > 1 and _number_word(tokens[run.first - 2]) and _cue_kind(tokens[run.first - 1], lex)))
         # ...and so is a bare answer to a question for one: «Номер договора?» — «Сорок пять.»
         numbered = numbered or (n >= _PIECE_DIGITS and n_ctx > 0 and cue_with_ctx.before(n_ctx) in (*ID_KINDS, "meter")
-                                and cue_here.before(run.first) is None and _bare_answer(text, tokens, run, lex))
+                                and cue_here.before(run.first) is None and (
+                                    _bare_answer(text, tokens, run, lex)
+                                    or _opening_piece(text, tokens, run.first, run.last, lex)))
         if n == 4 and not numbered and _YEAR_RE.fullmatch(run.digits) and run.first > 0 \
                 and (tokens[run.first - 1].form in _YEAR_PREPOSITIONS or tokens[run.first - 1].form in _MONTHS):
             continue   # a year after «в», «с», «до», or a month: «поверка была в 2021», «подписан 30 мая 2017» (not
@@ -325,6 +327,21 @@ def _bare_answer(text: str, tokens: list[Token], run: NumberRun, lex: Lexicon) -
                for k, t in enumerate(tokens) if not run.first <= k <= run.last)
 
 
+def _opening_piece(text: str, tokens: list[Token], first: int, last: int, lex: Lexicon) -> bool:
+    """The number opens the utterance (fillers before it) and what follows it is said apart, after a mark or «и», with
+    no number and no unit in it: «Один, один, сейчас найду квитанцию.», «42,15... секунду, очки найду», «7,73 и
+    всё» (the answer's piece, then words about the call)."""
+    after = tokens[last + 1:]
+    return all(t.form in _GOING_ON or t.form in _PART_WORDS or not t.form[:1].isalpha()
+               or _series_letter(text, t, lex) for t in tokens[:first]) \
+        and (not after or ((after[0].form[:1] in _APART or after[0].form in ("и", "ал", "вот"))
+                           and not _unit_after(tokens, last + 1, lex)
+                           and not any(t.form[:1].isdigit() or t.form in NUMBER_WORDS for t in after)))
+
+
+_APART = frozenset(",.…—–;:!?")
+
+
 # words saying which part of a number is dictated («первые цифры», «сначала», «в конце»; Kazakh «алдымен», «басы»)
 _PART_WORDS = frozenset({"первые", "первая", "первое", "первый", "сначала", "вначале", "начало", "начинается",
                          "последние", "конец", "цифры", "цифр", "цифра", "потом", "затем", "алдымен", "басы",
@@ -367,7 +384,7 @@ _THOUSANDS_RE = re.compile(r"\d{1,3}(?:[ \u00a0]000)+")   # a round amount writt
 
 
 def _codes(text: str, tokens: list[Token], n_ctx: int, cues: CueIndex, lex: Lexicon,
-           is_num: list[bool]) -> list[PdSpan]:
+           is_num: list[bool], going_on: str | None = None) -> list[PdSpan]:
     """«№ 12/345-ТЭ», «договор ТЭ-1234»: an identifier with letters or slashes after an identifier or a meter's
     serial-number cue."""
     starts = [t.start for t in tokens]
@@ -410,8 +427,16 @@ def _codes(text: str, tokens: list[Token], n_ctx: int, cues: CueIndex, lex: Lexi
             found.append(PdSpan(cue if cue in ID_KINDS else "number", m.start(), m.end(), m.group()))
     for m in _DECIMAL_RE.finditer(text):
         i = bisect.bisect_left(starts, m.start())
-        if sum(c.isdigit() for c in m.group()) < lex.mask_digits_without_value_cue or i >= len(tokens) \
-                or tokens[i].start != m.start() or is_num[i] or _month_and_year(m.group(), tokens, i):
+        digits = sum(c.isdigit() for c in m.group())
+        if i >= len(tokens) or tokens[i].start != m.start() or is_num[i] or _month_and_year(m.group(), tokens, i):
+            continue
+        # a piece of a number dictated in parts, opening the answer to a question for it or going on with it:
+        # «Продиктуйте лицевой счёт.» — «42,15... секунду»; «… четыре два один пять, дальше.» — «7,73 и всё»
+        asked = going_on or (cues.before(n_ctx) if n_ctx and cues.before(n_ctx) in (*ID_KINDS, "meter") else None)
+        if asked and digits >= _PIECE_DIGITS and _opening_piece(text, tokens, i, i, lex):
+            found.append(PdSpan(asked if asked in ID_KINDS else "number", m.start(), m.end(), m.group()))
+            continue
+        if digits < lex.mask_digits_without_value_cue:
             continue
         cue = cues.before(n_ctx + i)
         if cue in ID_KINDS or cue == "meter":

@@ -17,7 +17,7 @@ from rules.privacy.cues import _cue_kind, _meter_word, _number_word, _unit_after
 from rules.privacy.lexicon import Lexicon, PdSpan
 from rules.privacy.lexicon import analyse as _analyse
 from rules.privacy.number_runs import _adjacent
-from rules.privacy.numbers import _GOING_ON, Reading, serial_cue_next
+from rules.privacy.numbers import _GOING_ON, _SCALE_WORDS, Reading, serial_cue_next
 from rules.privacy.series_letters import _KZ_ONLY, _VOWELS
 from rules.text import Token
 
@@ -67,7 +67,8 @@ def serial_stretches(text: str, tokens: list[Token], reading: Reading, lex: Lexi
         starts += [i + 1 for i, t in enumerate(tokens[:-1])
                   if _cue_word(t, lex, kind) and not _cue_word(tokens[i + 1], lex, kind)
                   and cues.before(n_ctx + i + 1) == kind
-                  and (kind != "meter" or any(_number_word(u) for u in tokens[max(0, i - 3):i + 1]))]
+                  and (kind != "meter" or any(_number_word(u) for u in tokens[max(0, i - 3):i + 1])
+                       or _cue_kind(t, lex) == "meter")]   # (a serial's own word: «серийник 22 ЭМ 07 41 38»)
         reached = 0   # (a start inside a stretch already read gives the same stretch: each token is read once)
         for p in starts:
             cue_after = p < 0
@@ -82,6 +83,8 @@ def serial_stretches(text: str, tokens: list[Token], reading: Reading, lex: Lexi
                 continue   # (a cue with its own number after it is not this one's: «Sensus 620, заводской 0445 12»;
                 # nor is the answer's model: «Заводской номер?» — «СВК-15, а номер 0 4 4 1 8 3»)
             digits = sum(digits_at.get(i, 0) for i in range(p, q))
+            if not lettered and tokens[q - 1].form in _SCALE_WORDS:
+                continue   # a round amount ends in thousands, an identifier never does: «сумма по договору 250 тысяч»
             a, b = tokens[p].start, tokens[q - 1].end
             touches = any(masked[p:q])
             # (a short number with no letters needs «номер», «№» in its cue: not «по договору 45 раз звонила»)
@@ -140,7 +143,9 @@ def _stretch_end(text: str, tokens: list[Token], p: int, is_num: list[bool], lex
         if t.form == "№" and end > p:
             break   # «счётчик КАРАТ 307 № 45821»: what came before «№» is the make and model, the serial follows it
         if t.form in _MARKS or (t.form == "." and (_said_dot(text, t) or _inner_dot(text, t, i > p))) \
-                or _letter_comma(tokens, i, is_num, lex):
+                or _letter_comma(tokens, i, is_num, lex) \
+                or (t.form in _DOT_WORDS and end > p and i + 1 < len(tokens) and is_num[i + 1]
+                    and _adjacent(text, t, tokens[i + 1])):   # a dot said as a word inside: «ОКА-115 точка 12»
             i += 1
             continue
         if is_num[i]:
@@ -159,6 +164,7 @@ def _stretch_end(text: str, tokens: list[Token], p: int, is_num: list[bool], lex
 
 
 _MAKE_LETTERS = 12   # a maker's name in Cyrillic: «АЛЬФА», «Взлёт», «Пульсар»
+_DOT_WORDS = frozenset({"точка", "нүкте"})
 
 
 def _make(text: str, tokens: list[Token], i: int, is_num: list[bool], lex: Lexicon) -> bool:
