@@ -4,6 +4,7 @@ SQL only in analytics/, and ruff."""
 from __future__ import annotations
 
 import ast
+import datetime as dt
 import shutil
 import subprocess
 import sys
@@ -157,3 +158,41 @@ def test_ruff_is_clean():
                           "dashboards", "data", "cli", "tests", "bench"], cwd=ROOT, capture_output=True, text=True,
                          check=False)
     assert out.returncode == 0, out.stdout + out.stderr
+
+
+class _Reached(Exception):
+    """Raised by a stand-in: the call went through the patched name."""
+
+
+# (name patched on the package, a function of another module that must reach it, its arguments)
+_D = dt.date(2025, 1, 1)
+PATCH_REACHES = [
+    ("_viewer", "operators", ()),                       # store._view
+    ("_viewer", "kpi_list", ("calls_missing_record", _D, _D)),
+    ("_viewer", "call_detail", ("c01",)),
+    ("_viewer", "discrepancies", (_D, _D)),
+    ("_viewer", "save_form", ("c01", {})),
+    ("_viewer", "disputes", ()),
+    ("_viewer", "calibration_sessions", ()),
+    ("_viewer", "samples_list", ()),
+    ("_viewer", "coaching_collections", ()),
+    ("_viewer", "audit_verify", ()),
+    ("search_calls", "calls_in_period", (_D, _D)),
+    ("call_detail", "added_violations", ("c01",)),
+    ("refresh", "auth_log", ("review", "c01#0", {})),
+]
+
+
+@pytest.mark.parametrize("patched, function, args", PATCH_REACHES)
+def test_a_patch_of_the_data_layer_reaches_every_module(monkeypatch, patched, function, args):
+    """dashboards.datasource re-exports the functions of its modules, which call one another and ``_viewer``
+    through the package: a test that patches ``datasource.X`` reaches every caller, as when it was one module."""
+    from dashboards import auth, datasource
+
+    def reached(*_a, **_k):
+        raise _Reached
+
+    monkeypatch.setattr(datasource, patched, reached)
+    monkeypatch.setattr(auth, "log_event", lambda *_a, **_k: None)   # auth_log's entry goes nowhere
+    with pytest.raises(_Reached):
+        getattr(datasource, function)(*args)
