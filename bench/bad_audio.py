@@ -1,7 +1,7 @@
 """What bad audio costs: CPU-seconds per second of audio, second passes and WER, on one script over several lines.
 
     python bench/bad_audio.py                       # 3 dev scripts × (clean, noise, crosstalk) × 2 settings
-    python bench/bad_audio.py --calls heldout_06 --set hopeless_logprob=-1.5 --set hopeless_logprob=-99
+    python bench/bad_audio.py --calls heldout_06 --set hopeless_snr_db=8 --set hopeless_snr_db=-1,extra_passes=on
     python bench/bad_audio.py --layout mono --set mono_by_voice=false --set mono_by_voice=true   # mono lines
 
 The held-out corpus's dev scripts (``bench/heldout_corpus.py``; never the test half) are spoken again, in
@@ -11,11 +11,11 @@ the background).  Each recording is transcribed in this process (one worker, ``c
 under each setting; the figures are CPU-seconds of this process (``time.process_time``) per second of
 audio — a measure that a loaded machine disturbs less than wall time — the pieces decoded a second time,
 the speaker-blind WER against the script, and what the rules made of it (counted findings that the script
-does not have, rules not assessed).  The settings compared by default: the product's (a second pass at
-most once per piece, none for a hopeless piece: ``hopeless_logprob`` −2.0) and the same with the hopeless
-test off (``hopeless_logprob=-99``: every suspect piece decoded again).  ``--set third_pass=off`` (last, it
-stays off) measures the recogniser without its passes after the second (chunk by chunk after an empty
-second pass, once more for the speech a loop swallowed).  ``--layout mono``: the same lines recorded on one
+does not have, rules not assessed).  The settings compared by default: the product's (at most one
+second pass per piece, none for a hopeless piece: ``transcription.audibility``, ``hopeless_snr_db`` 6) and the
+recogniser as it was before that bound (``hopeless_snr_db=-1,extra_passes=true``: every suspect piece decoded
+again, and chunk by chunk after an empty second pass, once more for the speech a loop swallowed).  A ``--set``
+may hold several fields, comma-separated.  ``--layout mono``: the same lines recorded on one
 channel (both voices mixed), as a mono call.
 """
 from __future__ import annotations
@@ -41,7 +41,7 @@ LINES = {
     "crosstalk": Condition("stereo-operator-left", mulaw=True, noise_db=-32.0, crosstalk=True),
 }
 DEFAULT_CALLS = ["heldout_00", "heldout_12", "heldout_18"]
-DEFAULT_SETS = ["hopeless_logprob=-2.0", "hopeless_logprob=-99"]
+DEFAULT_SETS = ["hopeless_snr_db=6.0", "hopeless_snr_db=-1,extra_passes=true,second_pass_by_speaker=false"]
 
 
 def voice(label: str):
@@ -71,16 +71,6 @@ class _Count(logging.Handler):
             self.why.append(msg.split(": ", 1)[-1])
 
 
-def no_chunk_pass() -> None:
-    """Switch off the recogniser's passes after the second (a piece left with no word decoded chunk by chunk;
-    the speech a loop swallowed decoded once more): what bounding it to one second pass per piece would save.
-    For this bench only."""
-    from transcription.recognize import Recognizer
-
-    Recognizer._chunk_by_chunk = lambda self, packed, piece, within, kw: []
-    Recognizer._after_loop = lambda self, packed, within, got, kw: []
-
-
 def wer(written: dict, transcript) -> float:
     import jiwer
 
@@ -100,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--calls", nargs="+", default=DEFAULT_CALLS, help="dev calls whose scripts are spoken again")
     ap.add_argument("--lines", nargs="+", default=list(LINES), choices=list(LINES))
     ap.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
-                    help="a setting to compare (one TranscribeOptions field each); default: "
+                    help="a setting to compare (TranscribeOptions fields, comma-separated); default: "
                          + ", ".join(DEFAULT_SETS))
     ap.add_argument("--folder", type=Path, default=DEFAULT_DIR)
     ap.add_argument("--layout", choices=["stereo-operator-left", "mono"], default="stereo-operator-left",
@@ -132,15 +122,13 @@ def main(argv: list[str] | None = None) -> int:
                        seed=int(cid.split("_")[1]))
                 audio[cid, line] = (path, written, set(c["expected"]["rules"]))
         for setting in sets:
-            key, _, value = setting.partition("=")
             opts = TranscribeOptions(device="cpu", workers=1, cpu_threads=1)
-            if key == "third_pass":
-                if value.lower() in ("0", "false", "no", "off"):
-                    no_chunk_pass()
-            elif isinstance(getattr(opts, key), bool):
-                setattr(opts, key, value.lower() in ("1", "true", "yes", "on"))
-            else:
-                setattr(opts, key, type(getattr(opts, key))(value))
+            for field in setting.split(","):
+                key, _, value = field.partition("=")
+                if isinstance(getattr(opts, key), bool):
+                    setattr(opts, key, value.lower() in ("1", "true", "yes", "on"))
+                else:
+                    setattr(opts, key, type(getattr(opts, key))(value))
             transcriber = Transcriber(opts)
             for (cid, line), (path, written, labels) in audio.items():
                 counter.again = counter.hopeless = 0

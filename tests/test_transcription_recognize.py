@@ -199,16 +199,43 @@ def test_good_pieces_are_decoded_once():
     assert rec.model.calls == []
 
 
-def test_a_piece_the_decoder_stopped_short_on_is_decoded_again():
+@pytest.mark.parametrize("by_speaker, answers, seconds", [
+    # each speaker's chunks of the piece as a stream of their own, each second decoded once more
+    (True, [[_segment(0.0, 1.5, [_word("Слушаю", 0.5, 1.0), _word("вас.", 1.0, 1.5)])],
+            [_segment(0.0, 2.0, [_word("Показания", 0.3, 1.0), _word("счётчика.", 1.0, 2.0)])]],
+     [3.0 + GAP_S, 3.5 + GAP_S]),
+    # the product: the piece alone, both speakers in one stream
+    (False, [[_segment(0.0, 1.5, [_word("Слушаю", 0.5, 1.0), _word("вас.", 1.0, 1.5)]),
+              _segment(3.2, 6.0, [_word("Показания", 3.5, 4.2), _word("счётчика.", 4.2, 5.2)])]],
+     [3.0 + GAP_S + 3.5]),
+])
+def test_a_piece_the_decoder_stopped_short_on_is_decoded_again(by_speaker, answers, seconds):
+    from transcription.options import TranscribeOptions
+    from transcription.recognize import Recognizer
+
     # one piece, two chunks: the batched decoder wrote the operator's words and stopped
     chunks = [Chunk(0.0, 3.0, 0, "operator"), Chunk(3.5, 7.0, 1, "customer")]
-    rec = _recognizer(
-        batched_segments=[_segment(0.0, 3.0, [_word("Слушаю", 0.5, 1.0), _word("вас.", 1.0, 1.5)])],
-        alone_segments=[_segment(0.0, 1.5, [_word("Слушаю", 0.5, 1.0), _word("вас.", 1.0, 1.5)]),
-                        _segment(3.2, 6.0, [_word("Показания", 3.5, 4.5), _word("счётчика.", 4.5, 5.5)])])
+    rec = Recognizer(TranscribeOptions(device="cpu", language="ru", second_pass_by_speaker=by_speaker),
+                     model=_Answers(*answers))
+    rec._batched = _Scripted([_segment(0.0, 3.0, [_word("Слушаю", 0.5, 1.0), _word("вас.", 1.0, 1.5)])])
     out = rec.recognize(TWO, chunks)
     assert [(tag, u.text) for tag, u in out] == [("operator", "Слушаю вас."), ("customer", "Показания счётчика.")]
-    assert len(rec.model.calls) == 1
+    assert out[1][1].start == pytest.approx(3.8) and out[1][1].end == pytest.approx(5.5)   # back on its channel
+    assert [c["seconds"] for c in rec.model.calls] == pytest.approx(seconds)
+
+
+def test_a_loop_on_one_voice_does_not_swallow_the_others_words():
+    from transcription.options import TranscribeOptions
+    from transcription.recognize import Recognizer
+
+    operator = [_segment(0.0, 2.5, GREETING), _segment(3.2, 4.0, [_word("Спасибо.", 3.4, 3.9)])]
+    customer = [_segment(0.0, 3.5, [_word(w, 0.1 + 0.07 * k, 0.15 + 0.07 * k) for k, w in enumerate(["6-6"] * 40)])]
+    rec = Recognizer(TranscribeOptions(device="cpu", language="ru", second_pass_by_speaker=True),
+                     model=_Answers(operator, customer))
+    rec._batched = _Scripted([_segment(0.0, 9.4, GREETING)])   # the customer has no words: decoded again
+    out = rec.recognize(TWO, THREE_CHUNKS)
+    assert [(tag, u.text) for tag, u in out] == [("operator", "Тепловые сети, здравствуйте."), ("operator", "Спасибо.")]
+    assert [c["seconds"] for c in rec.model.calls] == pytest.approx([3.0 + 2.5 + 2 * GAP_S, 3.5 + GAP_S])
 
 
 def test_the_plain_decoder_goes_without_the_prompt():
@@ -285,10 +312,52 @@ def test_the_speech_a_loop_swallowed_is_decoded_once_more(alone, passes_after, t
 
     customer = [_segment(0.0, 2.0, [_word("Показания", 0.3, 0.9), _word("двести.", 0.9, 1.6)])]
     operator = [_segment(0.0, 1.0, [_word("Спасибо.", 0.2, 0.8)])]
-    rec = Recognizer(TranscribeOptions(device="cpu", language="ru"), model=_Answers(alone, customer, operator))
+    # the piece alone, then the passes after the second
+    opts = TranscribeOptions(device="cpu", language="ru", extra_passes=True, second_pass_by_speaker=False)
+    rec = Recognizer(opts, model=_Answers(alone, customer, operator))
     rec._batched = _Scripted([_segment(0.0, 9.4, GREETING)])   # the customer has no words: decoded again
     out = rec.recognize(TWO, THREE_CHUNKS)
     assert [(tag, u.text) for tag, u in out] == texts
     assert len(rec.model.calls) == 1 + passes_after
     # each speaker's swallowed speech alone: the customer's 3.5 s, then the operator's 2.5 s (and a gap each)
     assert [c["seconds"] for c in rec.model.calls[1:]] == pytest.approx([3.5 + GAP_S, 2.5 + GAP_S][:passes_after])
+
+
+def _noisy_line(seconds: float, voice_db: float, noise_db: float) -> np.ndarray:
+    """Syllables (a 220 Hz buzz, 0.15 s on, 0.1 s off) at ``voice_db`` dBFS over white noise at ``noise_db``."""
+    t = np.arange(int(seconds * SAMPLE_RATE)) / SAMPLE_RATE
+    buzz = np.sign(np.sin(2 * np.pi * 220 * t)) * ((t % 0.25) < 0.15) * 10 ** (voice_db / 20)
+    return (buzz + np.random.default_rng(0).standard_normal(len(t)) * 10 ** (noise_db / 20)).astype(np.float32)
+
+
+@pytest.mark.parametrize("noise_db, decoded_again, kept", [
+    (-20.0, False, ["Алло."]),             # the voice 4 dB above the noise: hopeless, the prompt's echo dropped
+    (-60.0, True, ["Лицевой счёт."]),      # a clean line: the echo is decoded again without the prompt
+])
+def test_a_piece_buried_in_noise_is_not_decoded_again(noise_db, decoded_again, kept):
+    line = _noisy_line(45, -18.0, noise_db)
+    rec = _recognizer(
+        batched_segments=[_segment(0.0, 9.0, [_word("Алло.", 1.0, 1.5)], avg_logprob=-0.5),
+                          _segment(9.0, 20.0, [_word(w, 10.0 + 0.3 * k, 10.3 + 0.3 * k) for k, w in enumerate(
+                              ["ИПУ", "ГВС,", "АЛСЕКО,", "ИС", "РАДИ."])], avg_logprob=-0.6)],   # Whisper is sure
+        alone_segments=[_segment(0.0, 3.0, [_word("Лицевой", 1.0, 1.5), _word("счёт.", 1.5, 2.0)])])
+    out = rec.recognize([line], TWO_CHUNKS[:1])
+    assert len(rec.model.calls) == int(decoded_again)
+    assert [u.text for _, u in out] == kept
+
+
+@pytest.mark.parametrize("extra_passes, by_speaker, seconds", [
+    (False, False, [3.0 + GAP_S + 3.5]),          # the product: one second pass, the piece alone
+    (False, True, [3.0 + GAP_S, 3.5 + GAP_S]),    # one second pass, each speaker's chunks apart
+    (True, False, [3.0 + GAP_S + 3.5, 3.0, 3.5]),  # and the passes after it: the chunks one by one
+])
+def test_at_most_one_second_pass_unless_extra_passes(extra_passes, by_speaker, seconds):
+    from transcription.options import TranscribeOptions
+    from transcription.recognize import Recognizer
+
+    chunks = [Chunk(0.0, 3.0, 0, "operator"), Chunk(3.5, 7.0, 1, "customer")]
+    opts = TranscribeOptions(device="cpu", language="ru", extra_passes=extra_passes, second_pass_by_speaker=by_speaker)
+    rec = Recognizer(opts, model=_Scripted([]))
+    rec._batched = _Scripted([_segment(0.0, 3.0, [_word("Алло.", 1.0, 1.5)], avg_logprob=-1.6)])
+    rec.recognize(TWO, chunks)
+    assert [c["seconds"] for c in rec.model.calls] == pytest.approx(seconds)

@@ -20,9 +20,11 @@ faster-whisper's ``BatchedInferencePipeline``, ``batch_size`` pieces at a time,
 one pass each, with the department's terms as the prompt.  A piece whose text
 fails a guard (:mod:`transcription.guards`: a loop, an echo of the prompt, a
 low log-probability; or a stretch of speech left without a word) is decoded again alone by the plain decoder, once,
-without the prompt and without Whisper's temperature fallback (none when the first pass is hopeless); segments that
-still look invented are dropped.  A piece left with no word even then (the base model loops on long stretches of
-Kazakh) is decoded once more chunk by chunk.
+without the prompt and without Whisper's temperature fallback; segments that still look invented are dropped.  A
+hopeless piece (:mod:`transcription.audibility`: speech barely above the line's noise) is not decoded again: its
+invented text is dropped and the rules abstain on the rest.  At most one second pass per piece, so that bad audio
+stays cheap; ``extra_passes`` adds the old passes after it (a piece left with no word decoded chunk by chunk, the
+speech a loop swallowed decoded once more).
 """
 from __future__ import annotations
 
@@ -33,7 +35,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from transcription import encoder_cache, guards
+from transcription import audibility, encoder_cache, guards
 from transcription.audio import SAMPLE_RATE
 from transcription.language import CHOICES, WINDOW_S, chunk_languages, kazakh_decoding, kazakh_segments
 from transcription.model import describe, load_model, pick_runtime
@@ -337,17 +339,22 @@ class Recognizer:
             got = [tu for seg in segs for tu in self._utterances(seg, packed, within=within)]
             why = self._suspect(segs, [u for _, u in got], kw.get("initial_prompt") or "") or \
                 _missed(packed, within, got)
-            if why and self._hopeless(segs):
-                log.debug("piece %.1f-%.1f not decoded again: hopeless (%s)", piece["start"], piece["end"], why)
-                why = None  # a second pass would not hear it either: the rules abstain on it instead
+            hopeless = why and audibility.hopeless(
+                packed.audio[int(piece["start"] * SAMPLE_RATE):int(piece["end"] * SAMPLE_RATE)], segs, self.opts)
+            if hopeless:
+                log.debug("piece %.1f-%.1f not decoded again: hopeless, %s (%s)", piece["start"], piece["end"],
+                          hopeless, why)
+                # a second pass would not hear it either: what the guards call invented goes, the rules abstain
+                got = [tu for tu in got if not self._invented(tu[1], kw.get("initial_prompt") or "")]
+                why = None
             if why:
                 said = [sg.avg_logprob for sg in segs if (sg.text or "").strip()]
                 log.debug("piece %.1f-%.1f decoded again alone: %s (best avg log-probability %s)", piece["start"],
                           piece["end"], why, f"{max(said):.2f}" if said else "none")
-                got, looped = self._decode_alone(packed, piece, within, kw)
-                if within[1] > within[0] and not got:
+                got, looped = self._second_pass(packed, piece, within, kw)
+                if self.opts.extra_passes and within[1] > within[0] and not got:
                     got = self._chunk_by_chunk(packed, piece, within, kw)
-                elif within[1] > within[0] and looped:
+                elif self.opts.extra_passes and within[1] > within[0] and looped:
                     got += self._after_loop(packed, within, got, kw)
             out += got
         return out
@@ -386,19 +393,38 @@ class Recognizer:
             if reason not in (None, "empty"):
                 return reason
         for u in utterances:
-            if guards.looping(u.text, self.opts.compression_ratio_threshold):
-                return f"loop {u.text[:40]!r}"
-            if guards.echoes(u.text, prompt):
-                return f"prompt echoed {u.text[:40]!r}"
+            why = self._invented(u, prompt)
+            if why:
+                return why
         return None
 
-    def _hopeless(self, segments: list) -> bool:
-        """The first pass heard nothing a second one could save: every segment with words decoded below
-        ``hopeless_logprob`` (or nothing at all said with words and the model sure it was silence)."""
-        said = [s for s in segments if (s.text or "").strip()]
-        if not said:
-            return bool(segments) and all(s.no_speech_prob >= self.opts.no_speech_threshold for s in segments)
-        return all(s.avg_logprob < self.opts.hopeless_logprob for s in said)
+    def _invented(self, u: Utterance, prompt: str) -> str | None:
+        """Why an utterance reads as text the model made up (a loop, the prompt written out), or None."""
+        if guards.looping(u.text, self.opts.compression_ratio_threshold):
+            return f"loop {u.text[:40]!r}"
+        if guards.echoes(u.text, prompt):
+            return f"prompt echoed {u.text[:40]!r}"
+        return None
+
+    def _second_pass(self, packed: _Packed, piece: dict, within: tuple[int, int],
+                     kw: dict) -> tuple[list[tuple[Hashable, Utterance]], bool]:
+        """A piece's one second pass: alone (:meth:`_decode_alone`), or, ``second_pass_by_speaker``, each
+        speaker's chunks of it as a stream of their own, so that a loop on one voice cannot swallow the
+        other's words (what the pass after a loop did, without decoding anything a third time).  A Kazakh
+        piece of several chunks (``kk_decode``) chunk by chunk: the base model loops over whole pieces of
+        Kazakh even alone, and they came out empty (then the pass after the second saved them)."""
+        if within[1] > within[0] and kw.get("language") == "kk" and self.opts.kk_decode and \
+                not self.opts.extra_passes:
+            return self._chunk_by_chunk(packed, piece, within, kw), False
+        tags = list(dict.fromkeys(packed.chunks[i].tag for i in range(within[0], within[1] + 1)))
+        if not self.opts.second_pass_by_speaker or len(tags) < 2:
+            return self._decode_alone(packed, piece, within, kw)
+        out, looped = [], False
+        for tag in tags:
+            sub = _subpack(packed, [i for i in range(within[0], within[1] + 1) if packed.chunks[i].tag == tag])
+            got, loop = self._plain(sub.audio, sub, 0.0, (0, len(sub.chunks) - 1), kw)
+            out, looped = out + got, looped or loop
+        return out, looped
 
     def _decode_alone(self, packed: _Packed, piece: dict, within: tuple[int, int],
                       kw: dict) -> tuple[list[tuple[Hashable, Utterance]], bool]:
