@@ -23,6 +23,7 @@ from rules.privacy.lexicon import SENTENCE_END, STOP_POS, Lexicon, PdSpan, all_l
 from rules.privacy.lexicon import analyse as _analyse
 from rules.privacy.name_words import _place
 from rules.privacy.number_runs import JOINERS
+from rules.privacy.street_names import _first_name_genitive, _genitive_noun, _named_for_a_person
 from rules.text import Token, morph
 
 _ADDRESS_SKIP = {"по", "на", "в", "адресу", "адрес", ":", "-", "у", "меня", "нас", "мой", "наш",
@@ -226,9 +227,7 @@ def _flat_after(tokens: list[Token], j: int, lex: Lexicon) -> int:
     return j
 
 
-_STREET_PREPOSITIONS = frozenset({"на", "по", "с", "со"})
-# the genitive of a surname, as streets named for a person are said: «Байтурсынова», «Толстого», «Гагарина»
-_NAMED_AFTER = ("ова", "ева", "ёва", "ина", "ына", "ого", "его")
+_STREET_PREPOSITIONS = frozenset({"на", "по", "с", "со", "из"})
 
 
 def _cue(t: Token, lex: Lexicon) -> bool:
@@ -266,7 +265,7 @@ def _street_said_bare(text: str, tokens: list[Token], i: int, lex: Lexicon) -> i
                       or not (text[first.start:first.start + 1].isupper() or _street_name(text, first)))
     if not (text[first.start:first.start + 1].isupper() or (lower and (_street_name(text, first) or named))) \
             or (known and name < 0.3 and first.form not in lex.names and not _numbered_place(tokens, s, j)
-                and not named and not (prep and j == s + 1 and _place(first.form))) \
+                and not named and not (prep and j == s + 1 and (_place(first.form) or _genitive_noun(text, first)))) \
             or any(_cue(x, lex) for x in tokens[s:j]) \
             or any(x.form in NUMBER_WORDS for x in tokens[s:j]):
         return i   # a word the dictionary knows, not as a name («Договор 17/2», «ИИН 85-12-03»), names no street
@@ -274,29 +273,6 @@ def _street_said_bare(text: str, tokens: list[Token], i: int, lex: Lexicon) -> i
     if weak and not any(_is_house(x, lex) for x in tokens[j:k]):
         return i
     return k if k > j else i
-
-
-def _named_for_a_person(t: Token, lex: Lexicon) -> bool:
-    """A word in the genitive a street named for a person is said in: a surname («Байтурсынова», «Толстого»,
-    «Луганского») or a first name («Абая», «Манаса», «Райымбека», «Гоголя»)."""
-    if not t.is_word or len(t.form) < 4:
-        return False
-    return t.form.endswith(_NAMED_AFTER) or _first_name_genitive(t, lex)
-
-
-def _first_name_genitive(t: Token, lex: Lexicon) -> bool:
-    """A man's name in the genitive: a listed name and «а»/«я» («Манаса», «Абая»), or so by the dictionary
-    («Гоголя», «Райымбека»)."""
-    if not t.form.endswith(("а", "я")) or len(t.form) < 4:
-        return False
-    key = ("genitive", t.form)
-    got = lex.memo.get(key)
-    if got is None:
-        stem = t.form[:-1]
-        got = lex.memo[key] = stem in lex.names or stem + "й" in lex.names or stem + "ь" in lex.names or any(
-            "gent" in p.tag and "masc" in p.tag and ("Name" in p.tag or "Surn" in p.tag)
-            for p in morph().parse(t.form)[:3])
-    return got
 
 
 _WHAT_WORDS = 2   # words after «адрес» that say which address it is: «для квитанций», «по прописке», «проживания»

@@ -184,8 +184,9 @@ def _numbers(text: str, tokens: list[Token], n_ctx: int, is_num: list[bool], run
         numbered = numbered or (n >= _PIECE_DIGITS and n_ctx > 0 and cue_with_ctx.before(n_ctx) in (*ID_KINDS, "meter")
                                 and cue_here.before(run.first) is None and _bare_answer(text, tokens, run, lex))
         if n == 4 and not numbered and _YEAR_RE.fullmatch(run.digits) and run.first > 0 \
-                and tokens[run.first - 1].form in _YEAR_PREPOSITIONS:
-            continue   # a year after «в», «с», «до»: «поверка была в 2021» (not «номер договора 2021»)
+                and (tokens[run.first - 1].form in _YEAR_PREPOSITIONS or tokens[run.first - 1].form in _MONTHS):
+            continue   # a year after «в», «с», «до», or a month: «поверка была в 2021», «подписан 30 мая 2017» (not
+            # «номер договора 2021»)
         if (n < lex.mask_digits_with_cue and not numbered) or (tokens[run.last].form in _SCALE_WORDS and n < 10):
             continue   # «12 тысяч», «бес мың»: a round amount ends in thousands, an identifier never does
         cue = cue_with_ctx.before(n_ctx + run.first)
@@ -255,7 +256,9 @@ def serial_cue_next(tokens: list[Token], j: int, is_num: list[bool], lex: Lexico
     """At ``tokens[j]`` (after a comma): a serial's own cue («№», «заводской», «серийный номер») and a number after
     it, so that what came before is the meter's make and model: «КАРАТ 307 № 45821», «Sensus 620, заводской 0445»."""
     j += j < len(tokens) and tokens[j].form == ","
-    if j >= len(tokens) or not (tokens[j].form == "№" or (
+    # (or «номер» alone, «а»/«и» before it: «СВК-15, а номер 0 4 4 1 8 3», «ВСГ-20 номер 44 19 73»)
+    j += j + 1 < len(tokens) and tokens[j].form in _AND_WORDS and _number_word(tokens[j + 1])
+    if j >= len(tokens) or not (tokens[j].form == "№" or _number_word(tokens[j]) or (
             tokens[j].is_word and _cue_kind(tokens[j], lex) == "meter" and not _meter_word(tokens[j], lex))):
         return False
     k = j + 1
@@ -264,6 +267,11 @@ def serial_cue_next(tokens: list[Token], j: int, is_num: list[bool], lex: Lexico
     return k < len(tokens) and is_num[k]
 
 
+_AND_WORDS = frozenset({"а", "и", "ал", "және"})
+_MONTHS = frozenset({"января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября",
+                     "ноября", "декабря", "январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август",
+                     "сентябрь", "октябрь", "ноябрь", "декабрь", "қаңтар", "ақпан", "наурыз", "сәуір", "мамыр",
+                     "маусым", "шілде", "тамыз", "қыркүйек", "қазан", "қараша", "желтоқсан"})
 _YEAR_RE = re.compile(r"(?:19|20)\d\d")
 _YEAR_ORDINAL_RE = re.compile(r"(?:19|20)\d\d-(?:м|го|й|х|ом|му|ые|ых)", re.IGNORECASE)
 _YEAR_PREPOSITIONS = frozenset({"в", "во", "с", "со", "до", "после", "от", "к", "по", "года", "году", "год"})
@@ -381,6 +389,11 @@ def _codes(text: str, tokens: list[Token], n_ctx: int, cues: CueIndex, lex: Lexi
         # ...or letters and four digits in a row after a meter's name: «есептегіш KM-4410» (not «СГВ-15», «ТЭМ-106»)
         serial = serial or (re.search(r"[^\W\d_]", code) is not None and _FOUR_DIGITS_RE.search(code) is not None
                             and _meter_named_before(tokens, bisect.bisect_left(starts, m.start()), lex))
+        first = bisect.bisect_left(starts, m.start())
+        if cue == "meter" and not serial and n_ctx and all(t.form in _GOING_ON or not t.form[:1].isalnum()
+                                                           for t in tokens[:first]) \
+                and serial_cue_next(tokens, bisect.bisect_left(starts, m.end()), is_num, lex):
+            continue   # the answer's model, the serial's own cue and number after it: «СВК-15, а номер 0 4 4 1 8 3»
         if cue in ID_KINDS or cue == "meter" or serial:   # a meter's serial: «номер прибора учёта А-5567123»
             found.append(PdSpan(cue if cue in ID_KINDS else "number", m.start(), m.end(), m.group()))
     for m in _DATE_SHAPE_RE.finditer(text):

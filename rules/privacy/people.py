@@ -339,10 +339,13 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
         if alpha[i] and not is_name[i] and not kept(t) and tokens[i + 1].form in _AND and is_name[i + 2] \
                 and (_kz_name(t.form, lex) or _kz_spelled_name(t.form, lex)) and not _not_name(t, lex):
             is_name[i] = True
-    # an honorific after a name: «Айгүл апай», «Серик аға», «Динара ханым»
+    # an honorific after a name: «Айгүл апай», «Серик аға», «Динара ханым»; in text written with capitals a
+    # capitalised noun too, whatever else the dictionary reads in it («Баян ханым»: an accordion)
     for i, t in enumerate(tokens[:-1]):
         if alpha[i] and not is_name[i] and not kept(t) and tokens[i + 1].form in lex.honorifics \
-                and _maybe_name(t, lex, guess[i]) and not _not_name(t, lex):
+                and (_maybe_name(t, lex, guess[i]) or (cased and _capitalised(text, t) and len(t.form) >= 3
+                                                        and _analyse(t.form)[1] not in STOP_POS)) \
+                and not _not_name(t, lex) and t.form not in lex.honorifics:
             is_name[i] = True
         elif alpha[i] and not is_name[i] and not kept(t) and tokens[i + 1].form in lex.kin_words \
                 and (_kz_name(t.form, lex) or _kz_spelled_name(t.form, lex)) and not _not_name(t, lex):
@@ -474,6 +477,9 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
     for i in range(1, n):
         if is_name[i] and tokens[i - 1].form in _PLACE_PREPOSITIONS and not (i + 1 < n and is_name[i + 1]):
             is_name[i] = False
+    # an honorific is said to a person, never her name: «Апа, мен Ларисаның қызымын» (mother, I am Larisa's daughter)
+    for i, t in enumerate(tokens):
+        is_name[i] = is_name[i] and t.form not in lex.honorifics
     found: list[PdSpan] = []
     i = 0
     while i < n:

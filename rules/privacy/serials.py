@@ -77,8 +77,10 @@ def serial_stretches(text: str, tokens: list[Token], reading: Reading, lex: Lexi
             q, lettered = _stretch_end(text, tokens, p, is_num, lex)
             reached = reached if cue_after else max(reached, q)   # (the one opening stretch is read apart)
             if q <= p or (cue_after and (_cue_follows(tokens, q, lex) != kind
-                                         or serial_cue_next(tokens, q, is_num, lex))):
-                continue   # (a cue with its own number after it is not this one's: «Sensus 620, заводской 0445 12»)
+                                         or serial_cue_next(tokens, q, is_num, lex))) \
+                    or (kind == "meter" and p == lead and serial_cue_next(tokens, q, is_num, lex)):
+                continue   # (a cue with its own number after it is not this one's: «Sensus 620, заводской 0445 12»;
+                # nor is the answer's model: «Заводской номер?» — «СВК-15, а номер 0 4 4 1 8 3»)
             digits = sum(digits_at.get(i, 0) for i in range(p, q))
             a, b = tokens[p].start, tokens[q - 1].end
             touches = any(masked[p:q])
