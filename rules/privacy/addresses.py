@@ -259,6 +259,9 @@ def _street_said_bare(text: str, tokens: list[Token], i: int, lex: Lexicon) -> i
             and not named:
         return i   # (one number after a street named for a person, opening a sentence: «Байтурсынова 126 у нас …»)
     first = tokens[s]
+    raw = text[first.start:first.end]
+    if not prep and len(raw) > 1 and raw.isupper() and not raw.isupper() == text.isupper():
+        return i   # an abbreviation in capitals opening a sentence is a model or a body, no street: «ВСКМ 90-15, …»
     _, _, name, known = _analyse(first.form)
     # a street named in the genitive for a person, though the dictionary reads it as no name («Луганского»: an
     # adjective), or in lowercase text: only with a house word after its number («мы с луганского 54 кв 12»)

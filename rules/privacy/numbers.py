@@ -407,10 +407,11 @@ def _codes(text: str, tokens: list[Token], n_ctx: int, cues: CueIndex, lex: Lexi
         serial = serial or (re.search(r"[^\W\d_]", code) is not None and _FOUR_DIGITS_RE.search(code) is not None
                             and _meter_named_before(tokens, bisect.bisect_left(starts, m.start()), lex))
         first = bisect.bisect_left(starts, m.start())
-        if cue == "meter" and not serial and n_ctx and all(t.form in _GOING_ON or not t.form[:1].isalnum()
-                                                           for t in tokens[:first]) \
+        if cue == "meter" and not serial and n_ctx and not any(is_num[:first]) \
+                and not any(t.is_word and _cue_kind(t, lex) for t in tokens[:first]) \
                 and serial_cue_next(tokens, bisect.bisect_left(starts, m.end()), is_num, lex):
-            continue   # the answer's model, the serial's own cue and number after it: «СВК-15, а номер 0 4 4 1 8 3»
+            continue   # the answer's model (its make before it), the serial's own cue and number after it: «СВК-15, а
+            # номер 0 4 4 1 8 3», «Бетар СГВ-15, номер 0 4 4 1 8 3»
         if cue in ID_KINDS or cue == "meter" or serial:   # a meter's serial: «номер прибора учёта А-5567123»
             found.append(PdSpan(cue if cue in ID_KINDS else "number", m.start(), m.end(), m.group()))
     for m in _DATE_SHAPE_RE.finditer(text):

@@ -18,6 +18,7 @@ from rules.privacy.name_words import (
     _KZ_LETTERS,
     _KZ_PATRONYMIC,
     _SURNAME_ENDINGS,
+    _before_a_model,
     _cue_word,
     _kz_name,
     _kz_place,
@@ -477,9 +478,10 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
     for i in range(1, n):
         if is_name[i] and tokens[i - 1].form in _PLACE_PREPOSITIONS and not (i + 1 < n and is_name[i + 1]):
             is_name[i] = False
-    # an honorific is said to a person, never her name: «Апа, мен Ларисаның қызымын» (mother, I am Larisa's daughter)
+    # an honorific is said to a person, never her name: «Апа, мен Ларисаның қызымын» (mother, I am Larisa's daughter);
+    # a word right before a model's code is its make: «Бетар СГВ-15», «Itron KM-15»
     for i, t in enumerate(tokens):
-        is_name[i] = is_name[i] and t.form not in lex.honorifics
+        is_name[i] = is_name[i] and t.form not in lex.honorifics and not _before_a_model(text, tokens, i, lex)
     found: list[PdSpan] = []
     i = 0
     while i < n:
