@@ -204,3 +204,10 @@ def _before_a_model(text: str, tokens: list[Token], i: int, lex: Lexicon) -> boo
     raw = text[nxt.start:nxt.end]
     return 1 < len(raw) <= 5 and raw.isalpha() and raw.isupper() and tokens[i + 2].form == "-" \
         and tokens[i + 3].is_digits and not _cue_word(nxt, lex)
+
+
+def _common_word(t: Token, lex: Lexicon) -> bool:
+    """A word the dictionary knows with no reading as a name, nor a Kazakh name: never a name, even after a cue
+    («собственник квартиры», «фамилия владельца»)."""
+    _, _, name, known = _analyse(t.form)
+    return known and name == 0 and not _kz_name(t.form, lex)

@@ -19,6 +19,7 @@ from rules.privacy.name_words import (
     _KZ_PATRONYMIC,
     _SURNAME_ENDINGS,
     _before_a_model,
+    _common_word,
     _cue_word,
     _kz_name,
     _kz_place,
@@ -94,13 +95,6 @@ def _cue_follows(tokens: list[Token], i: int) -> bool:
         return True
     return k + 1 < len(tokens) and tokens[k].form in ("это", "бұл") and tokens[k + 1].form in _ME \
         and (k + 2 == len(tokens) or tokens[k + 2].form in SENTENCE_END | {","})
-
-
-def _common_word(t: Token, lex: Lexicon) -> bool:
-    """A word the dictionary knows with no reading as a name, nor a Kazakh name: never a name, even after a cue
-    («собственник квартиры», «фамилия владельца»)."""
-    _, _, name, known = _analyse(t.form)
-    return known and name == 0 and not _kz_name(t.form, lex)
 
 
 def _guess_allowed(text: str, cased: bool, t: Token) -> bool:
@@ -379,14 +373,19 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
     # a word written with a capital right before a first name and a patronymic is the surname: a short surname
     # («Сим Александра Павловна», «Тё Марина Сергеевна»), mid-sentence a word that is no function word or
     # adjective («звонила Шмидт Анна Петровна»), opening a sentence one the dictionary does not know or knows as a
-    # name (not «Вот», «Уважаемая», «Директор»)
+    # name (not «Вот», «Уважаемая», «Директор»); in lowercase text a word with a surname's ending the dictionary
+    # does not know or knows as a name («холматов бобур улугбекович»)
     for i in range(n - 2):
         t = tokens[i]
-        if not (is_name[i + 1] and is_name[i + 2] and alpha[i] and not is_name[i] and cased and not kept(t)
-                and _capitalised(text, t) and _patronymic(tokens[i + 2]) and not _cue_word(t, lex)):
+        if not (is_name[i + 1] and is_name[i + 2] and alpha[i] and not is_name[i] and not kept(t)
+                and _patronymic(tokens[i + 2]) and not _cue_word(t, lex)):
             continue
         _, pos, name, known = _analyse(t.form)
-        if t.form in lex.short_surnames or (not known or name >= 0.3) or (
+        if not cased and len(t.form) >= 5 and t.form.endswith(_SURNAME_ENDINGS) and (not known or name >= 0.3):
+            is_name[i] = True
+        elif not (cased and _capitalised(text, t)):
+            continue
+        elif t.form in lex.short_surnames or (not known or name >= 0.3) or (
                 _capitalised_mid_sentence(text, tokens, i) and pos not in STOP_POS | {"ADJF", "PRTF"}):
             is_name[i] = True
     # a Kazakh patronymic after a word that may be a name makes both one, whatever the case: «нұржан серікұлы»

@@ -24,8 +24,9 @@ def _series_said(text: str, tokens: list[Token], n_ctx: int, cues: CueIndex, lex
         if cue not in ID_KINDS and cue != "meter":
             continue
         j = i + 1
-        while j < len(tokens) and j - i <= _SERIES_TOKENS and (
-                _series_letter(text, tokens[j], lex) or tokens[j].form in _HYPHENS):
+        while j < len(tokens) and j - i <= _SERIES_TOKENS and (_series_letter(text, tokens[j], lex)
+                                                                or tokens[j].form in _HYPHENS
+                                                                or _after_series_word(tokens[j], lex)):
             j += 1
         if j > i + 1:
             a = tokens[i + 1].start
@@ -42,6 +43,19 @@ def _series_said(text: str, tokens: list[Token], n_ctx: int, cues: CueIndex, lex
             found.append(PdSpan(cue if cue in ID_KINDS else "number", a, tokens[j - 1].end,
                                 text[a:tokens[j - 1].end]))
     return found
+
+
+def _after_series_word(t: Token, lex: Lexicon) -> bool:
+    """In lowercase, after «серия»: a letter's name («а б»), or two or three letters that are no word the dictionary
+    knows as a function word («серия аа», «серия тс»; not «серия у нас», «серия и номер»)."""
+    if not t.is_word or _cue_kind(t, lex) is not None or _number_word(t):
+        return False
+    if len(t.form) == 1:
+        return t.form in lex.letter_names and t.form not in ("и", "у", "о")
+    return len(t.form) <= 3 and _analyse(t.form)[1] not in _NOT_SERIES
+
+
+_NOT_SERIES = frozenset({"PREP", "CONJ", "PRCL", "NPRO", "VERB", "INFN", "ADVB", "PRED"})
 
 
 # a series' letters said before an identifier's digits: up to four letter tokens (a hyphen between allowed)
