@@ -403,6 +403,9 @@ def _codes(text: str, tokens: list[Token], n_ctx: int, cues: CueIndex, lex: Lexi
         # («№ 0931/Б», «номер А-0931, проверьте»; not «заявка № 0931/Б»)
         serial = serial or (sum(c.isdigit() for c in code) >= lex.mask_digits_with_cue
                             and _numbered_opening(tokens, bisect.bisect_left(starts, m.start())))
+        # ...or opening a clause, no value's cue before it («у меня Пульсар, номер KM-4410»; not «заявка, номер …»)
+        serial = serial or (sum(c.isdigit() for c in code) >= lex.mask_digits_with_cue and cue != "value"
+                            and _numbered_clause(tokens, bisect.bisect_left(starts, m.start())))
         # ...or letters and four digits in a row after a meter's name: «есептегіш KM-4410» (not «СГВ-15», «ТЭМ-106»)
         serial = serial or (re.search(r"[^\W\d_]", code) is not None and _FOUR_DIGITS_RE.search(code) is not None
                             and _meter_named_before(tokens, bisect.bisect_left(starts, m.start()), lex))
@@ -452,6 +455,19 @@ def _numbered_opening(tokens: list[Token], i: int) -> bool:
     if i == 0 or not (tokens[i - 1].form == "№" or _number_word(tokens[i - 1])):
         return False
     return all(t.form in _GOING_ON or not t.form[:1].isalnum() for t in tokens[:i - 1])
+
+
+_CLAUSE_MARKS = frozenset({",", "—", "–", ".", ";", ":"})
+
+
+def _numbered_clause(tokens: list[Token], i: int) -> bool:
+    """As ``_numbered_opening``, «номер» opening a clause after a mark: «у меня Пульсар, номер KM-4410»."""
+    if i < 2 or not _number_word(tokens[i - 1]):
+        return False
+    k = i - 2
+    while k >= 0 and tokens[k].form not in _CLAUSE_MARKS and tokens[k].form in _GOING_ON:
+        k -= 1
+    return k < 0 or tokens[k].form in _CLAUSE_MARKS
 
 
 _MONTH_YEAR_RE = re.compile(r"(?:0?[1-9]|1[0-2])[.,/](?:19|20)\d\d")

@@ -17,7 +17,7 @@ from rules.privacy.cues import _cue_kind, _meter_word, _number_word, _unit_after
 from rules.privacy.lexicon import Lexicon, PdSpan
 from rules.privacy.lexicon import analyse as _analyse
 from rules.privacy.number_runs import _adjacent
-from rules.privacy.numbers import _GOING_ON, _SCALE_WORDS, Reading, serial_cue_next
+from rules.privacy.numbers import _GOING_ON, _SCALE_WORDS, Reading, _numbered_clause, serial_cue_next
 from rules.privacy.series_letters import _KZ_ONLY, _VOWELS
 from rules.text import Token
 
@@ -93,6 +93,14 @@ def serial_stretches(text: str, tokens: list[Token], reading: Reading, lex: Lexi
             if (digits >= _PIECE_DIGITS or (lettered and digits)) and (touches or lettered or not cue_after) \
                     and any(is_num[p:q]) and not short:
                 out.append(PdSpan(span_kind, a, b, text[a:b]))
+    # «номер» opening a clause, no cue about: a stretch with a series' letters and digits is an identifier's («у меня
+    # Пульсар, номер Т,Г,Ш,0,5,5,1,2», «…, номер АКС 33/01»; each stretch starts after its own «номер»: linear)
+    for i in range(1, len(tokens) - 1):
+        if _number_word(tokens[i]) and cues.before(n_ctx + i + 1) is None and _numbered_clause(tokens, i + 1):
+            q, lettered = _stretch_end(text, tokens, i + 1, is_num, lex)
+            if lettered and sum(digits_at.get(k, 0) for k in range(i + 1, q)) >= lex.mask_digits_with_cue:
+                a, b = tokens[i + 1].start, tokens[q - 1].end
+                out.append(PdSpan("number", a, b, text[a:b]))
     # the rest of a number dictated before, its digits already masked («Дальше?» — «1 7 б», «один два . три шесть»):
     # the stretch it opens
     if lead < len(tokens) and n_ctx and masked[lead]:
