@@ -440,7 +440,11 @@ def _codes(text: str, tokens: list[Token], n_ctx: int, cues: CueIndex, lex: Lexi
         if asked and digits >= _PIECE_DIGITS and _opening_piece(text, tokens, i, i, lex):
             found.append(PdSpan(asked if asked in ID_KINDS else "number", m.start(), m.end(), m.group()))
             continue
-        if digits < lex.mask_digits_without_value_cue:
+        # (right after an identifier's cue, shorter: «лицевой счёт 42,15» — the rest comes next; not a verb's cue)
+        right_after = i > 0 and _cue_kind(tokens[i - 1], lex) in ID_KINDS \
+            and _analyse(tokens[i - 1].form)[1] not in _VERBS and not _unit_after(tokens, i + 1, lex) \
+            and not (i + 1 < len(tokens) and tokens[i + 1].form in _SCALE_WORDS)
+        if digits < (lex.mask_digits_with_cue if right_after else lex.mask_digits_without_value_cue):
             continue
         cue = cues.before(n_ctx + i)
         if cue in ID_KINDS or cue == "meter":

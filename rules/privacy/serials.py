@@ -56,6 +56,9 @@ def serial_stretches(text: str, tokens: list[Token], reading: Reading, lex: Lexi
     if 0 < lead < len(tokens) and tokens[lead - 1].is_word and len(tokens[lead - 1].form) == 1 \
             and _spelled_after(tokens, lead - 1, is_num, lex):
         lead -= 1   # «а» is a filler, but not before letters' names spelled out: «а ка 77 43 10»
+    elif 1 < lead < len(tokens) and tokens[lead - 1].form == "," and tokens[lead - 2].is_word \
+            and len(tokens[lead - 2].form) == 1 and _comma_spelled_after(tokens, lead - 2, is_num, lex):
+        lead -= 2   # ...nor before letters spelled with commas: «А,Т,С,0,4,1,7,2»
     for kind, span_kind in _STRETCH_KINDS:
         # right after the cue: «номер счётчика», «заводской номер», «номер прибора учёта», «есептегіш нөмірі», «№»;
         # a meter's with «номер» in it (not «счётчик ВСКМ 90-15 стоит»: a model), a contract's with any
