@@ -137,6 +137,10 @@ def _place_before(text: str, tokens: list[Token], i: int, lex: Lexicon, found: l
         k = m - 1 if m >= 1 and tokens[m].is_digits else j
     if k < j and k >= 0 and _name_ish(tokens[k], lex) and _street_name(text, tokens[k]) and not _cue(tokens[k], lex):
         return k
+    # ...or a microdistrict named with its word, a comma between: «мкр Алатау, ул. Ибрагимова 7»
+    if k == j and j >= 1 and tokens[i - 1].form == "," and _is_street(tokens[j - 1], lex) \
+            and _name_ish(tokens[j], lex) and _street_name(text, tokens[j]) and not _cue(tokens[j], lex):
+        return j - 1
     return i
 
 

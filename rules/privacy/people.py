@@ -415,7 +415,8 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
         while j < n and taken < 3 and tokens[j].is_word and not kept(tokens[j]) and not _cue_word(tokens[j], lex) \
                 and tokens[j].form not in NUMBER_WORDS \
                 and (_analyse(tokens[j].form)[1] not in STOP_POS or not _analyse(tokens[j].form)[3]) \
-                and not _common_word(tokens[j], lex) \
+                and (not _common_word(tokens[j], lex)   # (but a noun written with a capital: «меня зовут Баян»)
+                     or (taken == 0 and cased and _capitalised_mid_sentence(text, tokens, j))) \
                 and (taken == 0 or not kz[j] or _kz_spelled_name(tokens[j].form, lex)
                      or _kz_name(tokens[j].form, lex) or text[tokens[j].start:tokens[j].start + 1].isupper()
                      or (len(tokens[j].form) >= 6 and tokens[j].form.endswith(_SURNAME_ENDINGS))):   # «серікбаев»
