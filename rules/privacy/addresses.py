@@ -137,10 +137,13 @@ def _place_before(text: str, tokens: list[Token], i: int, lex: Lexicon, found: l
         k = m - 1 if m >= 1 and tokens[m].is_digits else j
     if k < j and k >= 0 and _name_ish(tokens[k], lex) and _street_name(text, tokens[k]) and not _cue(tokens[k], lex):
         return k
-    # ...or a microdistrict named with its word, a comma between: «мкр Алатау, ул. Ибрагимова 7»
-    if k == j and j >= 1 and tokens[i - 1].form == "," and _is_street(tokens[j - 1], lex) \
-            and _name_ish(tokens[j], lex) and _street_name(text, tokens[j]) and not _cue(tokens[j], lex):
-        return j - 1
+    # ...or a place named alone before the street, a comma between, opening the address after its cue, a question
+    # or a sentence's start: «адрес Алатау, ул. Ибрагимова 7», «Адрес?» — «Алатау, ул. Ибрагимова 7»
+    if k == j and j >= 0 and tokens[i - 1].form == "," and _name_ish(tokens[j], lex) \
+            and _street_name(text, tokens[j]) and not _cue(tokens[j], lex) \
+            and (j == 0 or tokens[j - 1].form in SENTENCE_END or tokens[j - 1].form in _ADDRESS_SKIP
+                 or _address_word(tokens[j - 1], lex)):
+        return j
     return i
 
 
