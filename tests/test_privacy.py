@@ -1457,6 +1457,44 @@ def test_forms_of_the_dev7_writer(context, text, masked):
     assert mask_text(text, context)[0] == masked
 
 
+@pytest.mark.parametrize("context, text, masked", [
+    # a number dictated a piece at a time, the recogniser ending each piece with a full stop (three pieces at least,
+    # two of them numbers): read as the comma dictation it is
+    ("", "Лицевой счёт 4. 4. 7. 1. 0. 9.", "Лицевой счёт [лицевой счёт]."),
+    ("", "Номер телефона, 8. 7. 0. 1. 3. 3. 2. 4. 5. 6. 7.", "Номер телефона, [телефон]."),
+    ("", "Договор. Номер 33. Дробь. 14.", "Договор. Номер [договор]."),
+    ("Лицевой счёт?", "45. 12. 77. 3.", "[лицевой счёт]."),
+    ("", "Показания 145. 2 дня назад. 3 раза звонила.", "Показания 145. 2 дня назад. 3 раза звонила."),
+    ("", "Лицевой счёт 4. 4. 7. 1. 0. 9. Показания 145.", "Лицевой счёт [лицевой счёт]. Показания 145."),
+    # an e-mail's at-word between full stops, and a written address with spaces around its dots
+    ("", "почта Almaz. Ibraev. собака. Gmail. com.", "почта [e-mail]."),
+    ("", "samal_2 @ yandex . kz туда пришлите акт", "[e-mail] туда пришлите акт"),
+    ("", "пишите на samal_2@yandex . kz", "пишите на [e-mail]"),
+    ("", "ivan@mail. ru", "[e-mail]"),
+    # a word spelled letter by letter, a mark between the letters (four at least): a name's
+    ("", "Турдахунов Ильшат говорю, Т-У-Р-Д-А-Х-У-Н-О-В", "[ФИО] говорю, [ФИО]"),
+    ("Продиктуйте фамилию по буквам.", "Т-У-Р-Д-А-Х-У-Н-О-В", "[ФИО]"),
+    ("", "фамилия пишется т-у-р-д-а-х-у-н-о-в", "фамилия пишется [ФИО]"),
+    ("", "счётчик С-В-К 15", "счётчик С-В-К 15"),
+    # a letter said with a word that begins with it («Б как Борис»): it opens the identifier after it, or spells a name
+    ("Продиктуйте номер договора по буквам.", "Б как Борис, 3, 1, 7, дробь, 20", "[договор]"),
+    ("", "лицевой счёт А как Алма, 4 4 7 1 0 9", "лицевой счёт [лицевой счёт]"),
+    ("Продиктуйте фамилию по буквам.", "С как Сергей, А как Анна, Т как Тимур", "[ФИО]"),
+    ("", "Как дела, как здоровье?", "Как дела, как здоровье?"),
+    # a street said as a numbered line («2-я линия»), a quarter or a road
+    ("", "Ерменсай, 2-я линия, дом 7", "[адрес]"),
+    ("", "живу на 3-й линии, дом 14, кв 2", "живу на [адрес]"),
+    ("", "Ожидайте на линии, ваш звонок очень важен.", "Ожидайте на линии, ваш звонок очень важен."),
+    ("", "оставайтесь на линии 2 минуты", "оставайтесь на линии 2 минуты"),
+    # a place's name opening an address, the house's letter written onto its number and another number after it
+    ("", "Аксай 3а, 21, 48", "[адрес]"),
+    ("", "Орбита 12б/4", "[адрес]"),
+    ("", "Квитанция 5а, 12 пришла", "Квитанция 5а, 12 пришла"),
+])
+def test_forms_of_the_eleventh_writer_and_dev8(context, text, masked):
+    assert mask_text(text, context)[0] == masked
+
+
 def test_find_pd_gives_character_spans_and_kinds():
     """Spans, not just masked text: audio redaction maps them onto the words' timestamps."""
     text = "Ирлан, ваш лицевой 7,8,9,1,2,3, телефон восемь семьсот один пять пять пять два два три три."
