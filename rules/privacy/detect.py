@@ -69,7 +69,7 @@ _SERVICES = (r"(?:(?:гугл|google)[\s,]{0,2}(?:мейл|мэйл|mail)|mail|g
              r"|аутлук|icloud|айклауд|hotmail|хотмейл|хотмэйл)")
 _SPOKEN_EMAIL_RE = re.compile(
     # (the at-word may stand between dots, each piece said as a sentence: «Almaz. Ibraev. собака. Gmail. com.»)
-    rf"(?i)(?<![\w@.\-]){_PIECE}(?:{_SPOKEN_SEP}{_PIECE}){{0,5}}(?:[\s,.]+{_AT_WORDS}[\s,.]+|\s?@[\s,]*)"
+    rf"(?i)(?<![\w@.\-]){_PIECE}(?:{_SPOKEN_SEP}{_PIECE}){{0,5}}(?:[\s,.]+{_AT_WORDS}[\s,.]+|@[\s,]*)"
     rf"(?:{_PIECE}(?:(?:{_DOT}{_PIECE})+|[\s,]+{_ENDINGS}\b)|{_SERVICES}\b(?:[\s,]+{_ENDINGS}\b)?"
     # (the domain's name said in two or three words, its ending known: «собачка, ин, бокс, точка, ру»)
     rf"|[^\W\d_]+(?:[\s,]+[^\W\d_]+){{1,2}}{_DOT}{_ENDINGS}\b)")
