@@ -2,7 +2,7 @@
 (``oka-qa dashboard`` serves it through ``dashboards/server.py``, with the app's own routes).
 
 Every page is registered in ``registry.py`` and starts with ``shell.page()``
-(sidebar, period); every read goes through ``datasource.py``.
+(sidebar, period); every read goes through the ``datasource`` package.
 """
 from __future__ import annotations
 

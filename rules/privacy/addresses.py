@@ -23,6 +23,7 @@ from rules.privacy.lexicon import SENTENCE_END, STOP_POS, Lexicon, PdSpan, all_l
 from rules.privacy.lexicon import analyse as _analyse
 from rules.privacy.name_words import _place
 from rules.privacy.number_runs import JOINERS
+from rules.privacy.street_names import _first_name_genitive, _genitive_noun, _named_for_a_person
 from rules.text import Token, morph
 
 _ADDRESS_SKIP = {"по", "на", "в", "адресу", "адрес", ":", "-", "у", "меня", "нас", "мой", "наш",
@@ -136,6 +137,13 @@ def _place_before(text: str, tokens: list[Token], i: int, lex: Lexicon, found: l
         k = m - 1 if m >= 1 and tokens[m].is_digits else j
     if k < j and k >= 0 and _name_ish(tokens[k], lex) and _street_name(text, tokens[k]) and not _cue(tokens[k], lex):
         return k
+    # ...or a place named alone before the street, a comma between, opening the address after its cue, a question
+    # or a sentence's start: «адрес Алатау, ул. Ибрагимова 7», «Адрес?» — «Алатау, ул. Ибрагимова 7»
+    if k == j and j >= 0 and tokens[i - 1].form == "," and _name_ish(tokens[j], lex) \
+            and _street_name(text, tokens[j]) and not _cue(tokens[j], lex) \
+            and (j == 0 or tokens[j - 1].form in SENTENCE_END or tokens[j - 1].form in _ADDRESS_SKIP
+                 or _address_word(tokens[j - 1], lex)):
+        return j
     return i
 
 
@@ -226,9 +234,8 @@ def _flat_after(tokens: list[Token], j: int, lex: Lexicon) -> int:
     return j
 
 
-_STREET_PREPOSITIONS = frozenset({"на", "по", "с", "со"})
-# the genitive of a surname, as streets named for a person are said: «Байтурсынова», «Толстого», «Гагарина»
-_NAMED_AFTER = ("ова", "ева", "ёва", "ина", "ына", "ого", "его")
+_STREET_PREPOSITIONS = frozenset({"на", "по", "с", "со", "из"})
+_KZ_DWELLING = ("үй", "пәтер")
 
 
 def _cue(t: Token, lex: Lexicon) -> bool:
@@ -259,6 +266,9 @@ def _street_said_bare(text: str, tokens: list[Token], i: int, lex: Lexicon) -> i
             and not named:
         return i   # (one number after a street named for a person, opening a sentence: «Байтурсынова 126 у нас …»)
     first = tokens[s]
+    raw = text[first.start:first.end]
+    if not prep and len(raw) > 1 and raw.isupper() and not raw.isupper() == text.isupper():
+        return i   # an abbreviation in capitals opening a sentence is a model or a body, no street: «ВСКМ 90-15, …»
     _, _, name, known = _analyse(first.form)
     # a street named in the genitive for a person, though the dictionary reads it as no name («Луганского»: an
     # adjective), or in lowercase text: only with a house word after its number («мы с луганского 54 кв 12»)
@@ -266,7 +276,7 @@ def _street_said_bare(text: str, tokens: list[Token], i: int, lex: Lexicon) -> i
                       or not (text[first.start:first.start + 1].isupper() or _street_name(text, first)))
     if not (text[first.start:first.start + 1].isupper() or (lower and (_street_name(text, first) or named))) \
             or (known and name < 0.3 and first.form not in lex.names and not _numbered_place(tokens, s, j)
-                and not named and not (prep and j == s + 1 and _place(first.form))) \
+                and not named and not (prep and j == s + 1 and (_place(first.form) or _genitive_noun(text, first)))) \
             or any(_cue(x, lex) for x in tokens[s:j]) \
             or any(x.form in NUMBER_WORDS for x in tokens[s:j]):
         return i   # a word the dictionary knows, not as a name («Договор 17/2», «ИИН 85-12-03»), names no street
@@ -274,29 +284,6 @@ def _street_said_bare(text: str, tokens: list[Token], i: int, lex: Lexicon) -> i
     if weak and not any(_is_house(x, lex) for x in tokens[j:k]):
         return i
     return k if k > j else i
-
-
-def _named_for_a_person(t: Token, lex: Lexicon) -> bool:
-    """A word in the genitive a street named for a person is said in: a surname («Байтурсынова», «Толстого»,
-    «Луганского») or a first name («Абая», «Манаса», «Райымбека», «Гоголя»)."""
-    if not t.is_word or len(t.form) < 4:
-        return False
-    return t.form.endswith(_NAMED_AFTER) or _first_name_genitive(t, lex)
-
-
-def _first_name_genitive(t: Token, lex: Lexicon) -> bool:
-    """A man's name in the genitive: a listed name and «а»/«я» («Манаса», «Абая»), or so by the dictionary
-    («Гоголя», «Райымбека»)."""
-    if not t.form.endswith(("а", "я")) or len(t.form) < 4:
-        return False
-    key = ("genitive", t.form)
-    got = lex.memo.get(key)
-    if got is None:
-        stem = t.form[:-1]
-        got = lex.memo[key] = stem in lex.names or stem + "й" in lex.names or stem + "ь" in lex.names or any(
-            "gent" in p.tag and "masc" in p.tag and ("Name" in p.tag or "Surn" in p.tag)
-            for p in morph().parse(t.form)[:3])
-    return got
 
 
 _WHAT_WORDS = 2   # words after «адрес» that say which address it is: «для квитанций», «по прописке», «проживания»
@@ -480,7 +467,9 @@ def _addresses(text: str, tokens: list[Token], lex: Lexicon, asked: bool = False
                 s = w   # «адрес для квитанций Аксай-1а, 14, 28», «адрес по прописке Гоголя 86»
                 j = _street_part(tokens, s, lex)
                 k = _house_part(tokens, j, lex)
-            if k > j:  # a street name alone is too weak a sign; with a house number it is an address
+            # (no street and a number word alone is a quantity: «проживает одна, ей 84 года»)
+            if k > j and not (j == s and not any(x.is_digits or _is_house(x, lex) for x in tokens[s:k])):
+                # a street name alone is too weak a sign; with a house number it is an address
                 if j == s:   # «мекенжайым 45 үй, Абай көшесі»: the house first, the street said last
                     k = max(k, _street_following(text, tokens, k, lex))
                 found.append(_span("address", text, tokens[s].start, tokens[k - 1].end))
@@ -489,7 +478,13 @@ def _addresses(text: str, tokens: list[Token], lex: Lexicon, asked: bool = False
         if end > i:
             while end - 1 > i and tokens[end - 1].form in JOINERS | {"."}:
                 end -= 1
-            found.append(_span("address", text, t.start, tokens[end - 1].end))
+            a = t.start
+            # a Kazakh house word follows its number, written onto it or not: «жоқ, 221-үй, 81-пәтер»
+            b = i - 1 - (i > 1 and tokens[i - 1].form == "-")
+            if t.form.startswith(_KZ_DWELLING) and b >= 0 and tokens[b].is_digits \
+                    and (not found or found[-1].end <= tokens[b].start):
+                a = tokens[b].start
+            found.append(_span("address", text, a, tokens[end - 1].end))
             i = end
         else:
             i += 1

@@ -27,6 +27,7 @@ class CueIndex:
         service = False                 # inside «по отоплению», «за горячую воду» after an identifier's cue
         clause = False                  # inside «, по которому долг,» after an identifier's cue
         listed = False                  # a meter's qualifier said before its first serial («горячей 318 744 0 …»)
+        last_qual = False               # the latest cue is such a qualifier only («на отоплении»)
         for i, (t, num) in enumerate(zip(tokens, is_num, strict=True)):
             self._at.append(last_kind if words - last_at < window else None)
             # a number counted by a unit after it («в 2019 году», «за 3 месяца») is no identifier: the cue waits on
@@ -71,8 +72,14 @@ class CueIndex:
                 suspended = last_kind
             elif kind is None and suspended and last_kind == "value" and _number_word(t):
                 kind = suspended
+            elif kind is None and last_kind == "value" and last_qual and not used and _number_word(t):
+                # «номер» after words saying which meter or service, no identifier's cue before them: what follows
+                # is no value of theirs («Пульсар на отоплении, номер 1 5 0 9 2 2»): judged by its length alone
+                last_kind, last_at, last_qual = None, words, False
             if kind is not None:
                 suspended = suspended if qualifier else None
+                # (only when no other value's cue came before them: «заявка на отопление номер 609312»)
+                last_qual = qualifier and (last_kind != "value" or last_qual or used)
                 last_kind, last_at, last_i, used, listed = kind, words, i, False, False
                 last_verb = _analyse(t.form)[1] in ("VERB", "INFN")
         self._after = last_kind if words - last_at < window else None

@@ -54,7 +54,7 @@ _SPOKEN_SEP = rf"(?:\s*[.-]\s*|[\s,]+{_SEPS}[\s,]+)"
 # («двойное вэ»: the letter w said as a double v; «же», «це»: the names of ж and ц, a particle and a word too)
 _LETTER = (r"\b(?:двойн(?:ое|ая|ой)\s+(?:вэ|ве|в)|(?!at\b)[a-z0-9]{1,3}|[а-яёәіңғүұқөһ]"
            r"|бэ|вэ|гэ|дэ|жэ|зэ|ка|эл|эм|эн|пэ|эр|эс|тэ|эф|ха|цэ|че|ша|ща|кс|же|це|зэд"
-           r"|бе|ве|ге|де|пе|те|зе|эль|эмм|энн|эфф|ку|зэт|дубль|кэ|йот"
+           r"|бе|ве|ге|де|пе|те|зе|эль|эмм|энн|эфф|ку|зэт|дубль|кэ|йот|аш"
            r"|икс|зет|игрек|дабл|ю|эй|би|си|ди|джи|эйч|ай|джей|кей|оу|пи|кью|ар|ти|ви|экс|уай|вай|зед|зи)\b")
 _LETTERS = rf"{_LETTER}(?:[\s,]+{_LETTER}){{1,40}}+"   # possessive: a run of letters is never taken apart again
 _PIECE = rf"(?>{_LETTERS}|\w+(?:-\w+)*)"   # a piece may have hyphens inside: «osi-orbita», «g-u-l-z-h-a-n»
@@ -67,7 +67,9 @@ _SERVICES = (r"(?:(?:гугл|google)[\s,]{0,2}(?:мейл|мэйл|mail)|mail|g
              r"|аутлук|icloud|айклауд|hotmail|хотмейл|хотмэйл)")
 _SPOKEN_EMAIL_RE = re.compile(
     rf"(?i)(?<![\w@.\-]){_PIECE}(?:{_SPOKEN_SEP}{_PIECE}){{0,5}}(?:[\s,]+{_AT_WORDS}[\s,]+|@[\s,]*)"
-    rf"(?:{_PIECE}(?:(?:{_DOT}{_PIECE})+|[\s,]+{_ENDINGS}\b)|{_SERVICES}\b(?:[\s,]+{_ENDINGS}\b)?)")
+    rf"(?:{_PIECE}(?:(?:{_DOT}{_PIECE})+|[\s,]+{_ENDINGS}\b)|{_SERVICES}\b(?:[\s,]+{_ENDINGS}\b)?"
+    # (the domain's name said in two or three words, its ending known: «собачка, ин, бокс, точка, ру»)
+    rf"|[^\W\d_]+(?:[\s,]+[^\W\d_]+){{1,2}}{_DOT}{_ENDINGS}\b)")
 # (and a written «@» with the rest said: «aidana.k@gmail точка com»)
 _AT_RE = re.compile(rf"(?i)(?<!\w){_AT_WORDS}(?!\w)|@")
 _WRITTEN_LOCAL_RE = re.compile(r"[a-zA-Z0-9]+(?:[._][a-zA-Z0-9]+)+(?![\w.])|[\w.+-]+@")

@@ -194,3 +194,20 @@ def _patronymic(t: Token) -> bool:
 def _patronymic_form(form: str) -> bool:
     return _RU_PATRONYMIC.search(form) is not None or _KZ_PATRONYMIC.search(form) is not None or any(
         "Patr" in p.tag for p in morph().parse(form)[:2])
+
+
+def _before_a_model(text: str, tokens: list[Token], i: int, lex: Lexicon) -> bool:
+    """``tokens[i + 1]`` is a model's code: capitals, a hyphen and digits («СГВ-15», «KM-15»; not a cue: «ИИН»)."""
+    if i + 3 >= len(tokens):
+        return False
+    nxt = tokens[i + 1]
+    raw = text[nxt.start:nxt.end]
+    return 1 < len(raw) <= 5 and raw.isalpha() and raw.isupper() and tokens[i + 2].form == "-" \
+        and tokens[i + 3].is_digits and not _cue_word(nxt, lex)
+
+
+def _common_word(t: Token, lex: Lexicon) -> bool:
+    """A word the dictionary knows with no reading as a name, nor a Kazakh name: never a name, even after a cue
+    («собственник квартиры», «фамилия владельца»)."""
+    _, _, name, known = _analyse(t.form)
+    return known and name == 0 and not _kz_name(t.form, lex)

@@ -52,6 +52,29 @@ def pd_tokens(text: str) -> list[Token]:
             piece = tokenize(p, marks=True)[0]
             out.append(replace(piece, start=pos, end=pos + len(p)))
             pos += len(p)
+    return _repeated_digits(out)
+
+
+# a digit said as repeated: «две тройки» (33), «три семёрки» (777), «дважды ноль», «два нуля» (00)
+_TIMES = {"два": 2, "две": 2, "дважды": 2, "три": 3, "трижды": 3, "четыре": 4}
+_DIGIT_NOUNS = {"ноль": "0", "нуль": "0", "нуля": "0", "ноля": "0", "нулей": "0", "единицы": "1", "единички": "1",
+                "двойки": "2", "тройки": "3", "четверки": "4", "пятерки": "5", "шестерки": "6", "семерки": "7",
+                "восьмерки": "8", "девятки": "9"}
+_TIMES_ONLY = frozenset({"дважды", "трижды"})   # these also before a digit's own word: «дважды семь» (77)
+_DIGIT_WORDS = {"один": "1", "два": "2", "три": "3", "четыре": "4", "пять": "5", "шесть": "6", "семь": "7",
+                "восемь": "8", "девять": "9"}
+
+
+def _repeated_digits(tokens: list[Token]) -> list[Token]:
+    """«две тройки» read as the digits it stands for, so that a dictation goes on over it: the count word becomes
+    all the digits but one, the digit's word the last («восемь 7 0 1 две тройки 45 67 8»: 8701 33 45678)."""
+    out = list(tokens)
+    for i in range(len(out) - 1):
+        times, nxt = _TIMES.get(out[i].form), out[i + 1].form
+        digit = _DIGIT_NOUNS.get(nxt) or (_DIGIT_WORDS.get(nxt) if out[i].form in _TIMES_ONLY else None)
+        if times and digit and out[i].form[:1].isalpha():
+            out[i] = replace(out[i], form=digit * (times - 1), lemma=digit * (times - 1))
+            out[i + 1] = replace(out[i + 1], form=digit, lemma=digit)
     return out
 
 

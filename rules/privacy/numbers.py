@@ -15,7 +15,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from rules.numbers import KZ_SCALES, SCALES
+from rules.numbers import KZ_SCALES, NUMBER_WORDS, SCALES
 from rules.privacy.cues import CueIndex, _cue_kind, _meter_number, _meter_word, _number_word, _unit_after
 from rules.privacy.lexicon import ID_KINDS, SENTENCE_END, Lexicon, PdSpan
 from rules.privacy.lexicon import analyse as _analyse
@@ -69,7 +69,7 @@ def identifiers(text: str, tokens: list[Token], ctx: list[Token], lex: Lexicon, 
     cue_here = CueIndex(tokens, lex, is_num)
     going_on = _dictation_going_on(ctx_text, ctx, r.is_num_both[:len(ctx)], cue_with_ctx, lex) if ctx_text else None
     found = _numbers(text, tokens, len(ctx), is_num, r.runs, cue_with_ctx, cue_here, lex, going_on)
-    return found + _codes(text, tokens, len(ctx), cue_with_ctx, lex, is_num) \
+    return found + _codes(text, tokens, len(ctx), cue_with_ctx, lex, is_num, going_on) \
         + _series_said(text, tokens, len(ctx), cue_with_ctx, lex)
 
 
@@ -182,10 +182,13 @@ def _numbers(text: str, tokens: list[Token], n_ctx: int, is_num: list[bool], run
                 run.first > 1 and _number_word(tokens[run.first - 2]) and _cue_kind(tokens[run.first - 1], lex)))
         # ...and so is a bare answer to a question for one: «Номер договора?» — «Сорок пять.»
         numbered = numbered or (n >= _PIECE_DIGITS and n_ctx > 0 and cue_with_ctx.before(n_ctx) in (*ID_KINDS, "meter")
-                                and cue_here.before(run.first) is None and _bare_answer(text, tokens, run, lex))
+                                and cue_here.before(run.first) is None and (
+                                    _bare_answer(text, tokens, run, lex)
+                                    or _opening_piece(text, tokens, run.first, run.last, lex)))
         if n == 4 and not numbered and _YEAR_RE.fullmatch(run.digits) and run.first > 0 \
-                and tokens[run.first - 1].form in _YEAR_PREPOSITIONS:
-            continue   # a year after «в», «с», «до»: «поверка была в 2021» (not «номер договора 2021»)
+                and (tokens[run.first - 1].form in _YEAR_PREPOSITIONS or tokens[run.first - 1].form in _MONTHS):
+            continue   # a year after «в», «с», «до», or a month: «поверка была в 2021», «подписан 30 мая 2017» (not
+            # «номер договора 2021»)
         if (n < lex.mask_digits_with_cue and not numbered) or (tokens[run.last].form in _SCALE_WORDS and n < 10):
             continue   # «12 тысяч», «бес мың»: a round amount ends in thousands, an identifier never does
         cue = cue_with_ctx.before(n_ctx + run.first)
@@ -255,7 +258,9 @@ def serial_cue_next(tokens: list[Token], j: int, is_num: list[bool], lex: Lexico
     """At ``tokens[j]`` (after a comma): a serial's own cue («№», «заводской», «серийный номер») and a number after
     it, so that what came before is the meter's make and model: «КАРАТ 307 № 45821», «Sensus 620, заводской 0445»."""
     j += j < len(tokens) and tokens[j].form == ","
-    if j >= len(tokens) or not (tokens[j].form == "№" or (
+    # (or «номер» alone, «а»/«и» before it: «СВК-15, а номер 0 4 4 1 8 3», «ВСГ-20 номер 44 19 73»)
+    j += j + 1 < len(tokens) and tokens[j].form in _AND_WORDS and _number_word(tokens[j + 1])
+    if j >= len(tokens) or not (tokens[j].form == "№" or _number_word(tokens[j]) or (
             tokens[j].is_word and _cue_kind(tokens[j], lex) == "meter" and not _meter_word(tokens[j], lex))):
         return False
     k = j + 1
@@ -264,6 +269,11 @@ def serial_cue_next(tokens: list[Token], j: int, is_num: list[bool], lex: Lexico
     return k < len(tokens) and is_num[k]
 
 
+_AND_WORDS = frozenset({"а", "и", "ал", "және"})
+_MONTHS = frozenset({"января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября",
+                     "ноября", "декабря", "январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август",
+                     "сентябрь", "октябрь", "ноябрь", "декабрь", "қаңтар", "ақпан", "наурыз", "сәуір", "мамыр",
+                     "маусым", "шілде", "тамыз", "қыркүйек", "қазан", "қараша", "желтоқсан"})
 _YEAR_RE = re.compile(r"(?:19|20)\d\d")
 _YEAR_ORDINAL_RE = re.compile(r"(?:19|20)\d\d-(?:м|го|й|х|ом|му|ые|ых)", re.IGNORECASE)
 _YEAR_PREPOSITIONS = frozenset({"в", "во", "с", "со", "до", "после", "от", "к", "по", "года", "году", "год"})
@@ -317,6 +327,21 @@ def _bare_answer(text: str, tokens: list[Token], run: NumberRun, lex: Lexicon) -
                for k, t in enumerate(tokens) if not run.first <= k <= run.last)
 
 
+def _opening_piece(text: str, tokens: list[Token], first: int, last: int, lex: Lexicon) -> bool:
+    """The number opens the utterance (fillers before it) and what follows it is said apart, after a mark or «и», with
+    no number and no unit in it: «Один, один, сейчас найду квитанцию.», «42,15... секунду, очки найду», «7,73 и
+    всё» (the answer's piece, then words about the call)."""
+    after = tokens[last + 1:]
+    return all(t.form in _GOING_ON or t.form in _PART_WORDS or not t.form[:1].isalpha()
+               or _series_letter(text, t, lex) for t in tokens[:first]) \
+        and (not after or ((after[0].form[:1] in _APART or after[0].form in ("и", "ал", "вот"))
+                           and not _unit_after(tokens, last + 1, lex)
+                           and not any(t.form[:1].isdigit() or t.form in NUMBER_WORDS for t in after)))
+
+
+_APART = frozenset(",.…—–;:!?")
+
+
 # words saying which part of a number is dictated («первые цифры», «сначала», «в конце»; Kazakh «алдымен», «басы»)
 _PART_WORDS = frozenset({"первые", "первая", "первое", "первый", "сначала", "вначале", "начало", "начинается",
                          "последние", "конец", "цифры", "цифр", "цифра", "потом", "затем", "алдымен", "басы",
@@ -359,7 +384,7 @@ _THOUSANDS_RE = re.compile(r"\d{1,3}(?:[ \u00a0]000)+")   # a round amount writt
 
 
 def _codes(text: str, tokens: list[Token], n_ctx: int, cues: CueIndex, lex: Lexicon,
-           is_num: list[bool]) -> list[PdSpan]:
+           is_num: list[bool], going_on: str | None = None) -> list[PdSpan]:
     """«№ 12/345-ТЭ», «договор ТЭ-1234»: an identifier with letters or slashes after an identifier or a meter's
     serial-number cue."""
     starts = [t.start for t in tokens]
@@ -378,9 +403,18 @@ def _codes(text: str, tokens: list[Token], n_ctx: int, cues: CueIndex, lex: Lexi
         # («№ 0931/Б», «номер А-0931, проверьте»; not «заявка № 0931/Б»)
         serial = serial or (sum(c.isdigit() for c in code) >= lex.mask_digits_with_cue
                             and _numbered_opening(tokens, bisect.bisect_left(starts, m.start())))
+        # ...or opening a clause, no value's cue before it («у меня Пульсар, номер KM-4410»; not «заявка, номер …»)
+        serial = serial or (sum(c.isdigit() for c in code) >= lex.mask_digits_with_cue and cue != "value"
+                            and _numbered_clause(tokens, bisect.bisect_left(starts, m.start())))
         # ...or letters and four digits in a row after a meter's name: «есептегіш KM-4410» (not «СГВ-15», «ТЭМ-106»)
         serial = serial or (re.search(r"[^\W\d_]", code) is not None and _FOUR_DIGITS_RE.search(code) is not None
                             and _meter_named_before(tokens, bisect.bisect_left(starts, m.start()), lex))
+        first = bisect.bisect_left(starts, m.start())
+        if cue == "meter" and not serial and n_ctx and not any(is_num[:first]) \
+                and not any(t.is_word and _cue_kind(t, lex) for t in tokens[:first]) \
+                and serial_cue_next(tokens, bisect.bisect_left(starts, m.end()), is_num, lex):
+            continue   # the answer's model (its make before it), the serial's own cue and number after it: «СВК-15, а
+            # номер 0 4 4 1 8 3», «Бетар СГВ-15, номер 0 4 4 1 8 3»
         if cue in ID_KINDS or cue == "meter" or serial:   # a meter's serial: «номер прибора учёта А-5567123»
             found.append(PdSpan(cue if cue in ID_KINDS else "number", m.start(), m.end(), m.group()))
     for m in _DATE_SHAPE_RE.finditer(text):
@@ -397,8 +431,20 @@ def _codes(text: str, tokens: list[Token], n_ctx: int, cues: CueIndex, lex: Lexi
             found.append(PdSpan(cue if cue in ID_KINDS else "number", m.start(), m.end(), m.group()))
     for m in _DECIMAL_RE.finditer(text):
         i = bisect.bisect_left(starts, m.start())
-        if sum(c.isdigit() for c in m.group()) < lex.mask_digits_without_value_cue or i >= len(tokens) \
-                or tokens[i].start != m.start() or is_num[i] or _month_and_year(m.group(), tokens, i):
+        digits = sum(c.isdigit() for c in m.group())
+        if i >= len(tokens) or tokens[i].start != m.start() or is_num[i] or _month_and_year(m.group(), tokens, i):
+            continue
+        # a piece of a number dictated in parts, opening the answer to a question for it or going on with it:
+        # «Продиктуйте лицевой счёт.» — «42,15... секунду»; «… четыре два один пять, дальше.» — «7,73 и всё»
+        asked = going_on or (cues.before(n_ctx) if n_ctx and cues.before(n_ctx) in (*ID_KINDS, "meter") else None)
+        if asked and digits >= _PIECE_DIGITS and _opening_piece(text, tokens, i, i, lex):
+            found.append(PdSpan(asked if asked in ID_KINDS else "number", m.start(), m.end(), m.group()))
+            continue
+        # (right after an identifier's cue, shorter: «лицевой счёт 42,15» — the rest comes next; not a verb's cue)
+        right_after = i > 0 and _cue_kind(tokens[i - 1], lex) in ID_KINDS \
+            and _analyse(tokens[i - 1].form)[1] not in _VERBS and not _unit_after(tokens, i + 1, lex) \
+            and not (i + 1 < len(tokens) and tokens[i + 1].form in _SCALE_WORDS)
+        if digits < (lex.mask_digits_with_cue if right_after else lex.mask_digits_without_value_cue):
             continue
         cue = cues.before(n_ctx + i)
         if cue in ID_KINDS or cue == "meter":
@@ -413,6 +459,19 @@ def _numbered_opening(tokens: list[Token], i: int) -> bool:
     if i == 0 or not (tokens[i - 1].form == "№" or _number_word(tokens[i - 1])):
         return False
     return all(t.form in _GOING_ON or not t.form[:1].isalnum() for t in tokens[:i - 1])
+
+
+_CLAUSE_MARKS = frozenset({",", "—", "–", ".", ";", ":"})
+
+
+def _numbered_clause(tokens: list[Token], i: int) -> bool:
+    """As ``_numbered_opening``, «номер» opening a clause after a mark: «у меня Пульсар, номер KM-4410»."""
+    if i < 2 or not _number_word(tokens[i - 1]):
+        return False
+    k = i - 2
+    while k >= 0 and tokens[k].form not in _CLAUSE_MARKS and tokens[k].form in _GOING_ON:
+        k -= 1
+    return k < 0 or tokens[k].form in _CLAUSE_MARKS
 
 
 _MONTH_YEAR_RE = re.compile(r"(?:0?[1-9]|1[0-2])[.,/](?:19|20)\d\d")

@@ -18,6 +18,8 @@ from rules.privacy.name_words import (
     _KZ_LETTERS,
     _KZ_PATRONYMIC,
     _SURNAME_ENDINGS,
+    _before_a_model,
+    _common_word,
     _cue_word,
     _kz_name,
     _kz_place,
@@ -93,13 +95,6 @@ def _cue_follows(tokens: list[Token], i: int) -> bool:
         return True
     return k + 1 < len(tokens) and tokens[k].form in ("это", "бұл") and tokens[k + 1].form in _ME \
         and (k + 2 == len(tokens) or tokens[k + 2].form in SENTENCE_END | {","})
-
-
-def _common_word(t: Token, lex: Lexicon) -> bool:
-    """A word the dictionary knows with no reading as a name, nor a Kazakh name: never a name, even after a cue
-    («собственник квартиры», «фамилия владельца»)."""
-    _, _, name, known = _analyse(t.form)
-    return known and name == 0 and not _kz_name(t.form, lex)
 
 
 def _guess_allowed(text: str, cased: bool, t: Token) -> bool:
@@ -339,10 +334,13 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
         if alpha[i] and not is_name[i] and not kept(t) and tokens[i + 1].form in _AND and is_name[i + 2] \
                 and (_kz_name(t.form, lex) or _kz_spelled_name(t.form, lex)) and not _not_name(t, lex):
             is_name[i] = True
-    # an honorific after a name: «Айгүл апай», «Серик аға», «Динара ханым»
+    # an honorific after a name: «Айгүл апай», «Серик аға», «Динара ханым»; in text written with capitals a
+    # capitalised noun too, whatever else the dictionary reads in it («Баян ханым»: an accordion)
     for i, t in enumerate(tokens[:-1]):
         if alpha[i] and not is_name[i] and not kept(t) and tokens[i + 1].form in lex.honorifics \
-                and _maybe_name(t, lex, guess[i]) and not _not_name(t, lex):
+                and (_maybe_name(t, lex, guess[i]) or (cased and _capitalised(text, t) and len(t.form) >= 3
+                                                        and _analyse(t.form)[1] not in STOP_POS)) \
+                and not _not_name(t, lex) and t.form not in lex.honorifics:
             is_name[i] = True
         elif alpha[i] and not is_name[i] and not kept(t) and tokens[i + 1].form in lex.kin_words \
                 and (_kz_name(t.form, lex) or _kz_spelled_name(t.form, lex)) and not _not_name(t, lex):
@@ -375,14 +373,19 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
     # a word written with a capital right before a first name and a patronymic is the surname: a short surname
     # («Сим Александра Павловна», «Тё Марина Сергеевна»), mid-sentence a word that is no function word or
     # adjective («звонила Шмидт Анна Петровна»), opening a sentence one the dictionary does not know or knows as a
-    # name (not «Вот», «Уважаемая», «Директор»)
+    # name (not «Вот», «Уважаемая», «Директор»); in lowercase text a word with a surname's ending the dictionary
+    # does not know or knows as a name («холматов бобур улугбекович»)
     for i in range(n - 2):
         t = tokens[i]
-        if not (is_name[i + 1] and is_name[i + 2] and alpha[i] and not is_name[i] and cased and not kept(t)
-                and _capitalised(text, t) and _patronymic(tokens[i + 2]) and not _cue_word(t, lex)):
+        if not (is_name[i + 1] and is_name[i + 2] and alpha[i] and not is_name[i] and not kept(t)
+                and _patronymic(tokens[i + 2]) and not _cue_word(t, lex)):
             continue
         _, pos, name, known = _analyse(t.form)
-        if t.form in lex.short_surnames or (not known or name >= 0.3) or (
+        if not cased and len(t.form) >= 5 and t.form.endswith(_SURNAME_ENDINGS) and (not known or name >= 0.3):
+            is_name[i] = True
+        elif not (cased and _capitalised(text, t)):
+            continue
+        elif t.form in lex.short_surnames or (not known or name >= 0.3) or (
                 _capitalised_mid_sentence(text, tokens, i) and pos not in STOP_POS | {"ADJF", "PRTF"}):
             is_name[i] = True
     # a Kazakh patronymic after a word that may be a name makes both one, whatever the case: «нұржан серікұлы»
@@ -412,7 +415,8 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
         while j < n and taken < 3 and tokens[j].is_word and not kept(tokens[j]) and not _cue_word(tokens[j], lex) \
                 and tokens[j].form not in NUMBER_WORDS \
                 and (_analyse(tokens[j].form)[1] not in STOP_POS or not _analyse(tokens[j].form)[3]) \
-                and not _common_word(tokens[j], lex) \
+                and (not _common_word(tokens[j], lex)   # (but a noun written with a capital: «меня зовут Баян»)
+                     or (taken == 0 and cased and _capitalised_mid_sentence(text, tokens, j))) \
                 and (taken == 0 or not kz[j] or _kz_spelled_name(tokens[j].form, lex)
                      or _kz_name(tokens[j].form, lex) or text[tokens[j].start:tokens[j].start + 1].isupper()
                      or (len(tokens[j].form) >= 6 and tokens[j].form.endswith(_SURNAME_ENDINGS))):   # «серікбаев»
@@ -474,6 +478,10 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
     for i in range(1, n):
         if is_name[i] and tokens[i - 1].form in _PLACE_PREPOSITIONS and not (i + 1 < n and is_name[i + 1]):
             is_name[i] = False
+    # an honorific is said to a person, never her name: «Апа, мен Ларисаның қызымын» (mother, I am Larisa's daughter);
+    # a word right before a model's code is its make: «Бетар СГВ-15», «Itron KM-15»
+    for i, t in enumerate(tokens):
+        is_name[i] = is_name[i] and t.form not in lex.honorifics and not _before_a_model(text, tokens, i, lex)
     found: list[PdSpan] = []
     i = 0
     while i < n:

@@ -17,7 +17,7 @@ from rules.privacy.cues import _cue_kind, _meter_word, _number_word, _unit_after
 from rules.privacy.lexicon import Lexicon, PdSpan
 from rules.privacy.lexicon import analyse as _analyse
 from rules.privacy.number_runs import _adjacent
-from rules.privacy.numbers import _GOING_ON, Reading, serial_cue_next
+from rules.privacy.numbers import _GOING_ON, _SCALE_WORDS, Reading, _numbered_clause, serial_cue_next
 from rules.privacy.series_letters import _KZ_ONLY, _VOWELS
 from rules.text import Token
 
@@ -56,6 +56,9 @@ def serial_stretches(text: str, tokens: list[Token], reading: Reading, lex: Lexi
     if 0 < lead < len(tokens) and tokens[lead - 1].is_word and len(tokens[lead - 1].form) == 1 \
             and _spelled_after(tokens, lead - 1, is_num, lex):
         lead -= 1   # «а» is a filler, but not before letters' names spelled out: «а ка 77 43 10»
+    elif 1 < lead < len(tokens) and tokens[lead - 1].form == "," and tokens[lead - 2].is_word \
+            and len(tokens[lead - 2].form) == 1 and _comma_spelled_after(tokens, lead - 2, is_num, lex):
+        lead -= 2   # ...nor before letters spelled with commas: «А,Т,С,0,4,1,7,2»
     for kind, span_kind in _STRETCH_KINDS:
         # right after the cue: «номер счётчика», «заводской номер», «номер прибора учёта», «есептегіш нөмірі», «№»;
         # a meter's with «номер» in it (not «счётчик ВСКМ 90-15 стоит»: a model), a contract's with any
@@ -67,7 +70,8 @@ def serial_stretches(text: str, tokens: list[Token], reading: Reading, lex: Lexi
         starts += [i + 1 for i, t in enumerate(tokens[:-1])
                   if _cue_word(t, lex, kind) and not _cue_word(tokens[i + 1], lex, kind)
                   and cues.before(n_ctx + i + 1) == kind
-                  and (kind != "meter" or any(_number_word(u) for u in tokens[max(0, i - 3):i + 1]))]
+                  and (kind != "meter" or any(_number_word(u) for u in tokens[max(0, i - 3):i + 1])
+                       or _cue_kind(t, lex) == "meter")]   # (a serial's own word: «серийник 22 ЭМ 07 41 38»)
         reached = 0   # (a start inside a stretch already read gives the same stretch: each token is read once)
         for p in starts:
             cue_after = p < 0
@@ -77,9 +81,13 @@ def serial_stretches(text: str, tokens: list[Token], reading: Reading, lex: Lexi
             q, lettered = _stretch_end(text, tokens, p, is_num, lex)
             reached = reached if cue_after else max(reached, q)   # (the one opening stretch is read apart)
             if q <= p or (cue_after and (_cue_follows(tokens, q, lex) != kind
-                                         or serial_cue_next(tokens, q, is_num, lex))):
-                continue   # (a cue with its own number after it is not this one's: «Sensus 620, заводской 0445 12»)
+                                         or serial_cue_next(tokens, q, is_num, lex))) \
+                    or (kind == "meter" and p == lead and serial_cue_next(tokens, q, is_num, lex)):
+                continue   # (a cue with its own number after it is not this one's: «Sensus 620, заводской 0445 12»;
+                # nor is the answer's model: «Заводской номер?» — «СВК-15, а номер 0 4 4 1 8 3»)
             digits = sum(digits_at.get(i, 0) for i in range(p, q))
+            if not lettered and tokens[q - 1].form in _SCALE_WORDS:
+                continue   # a round amount ends in thousands, an identifier never does: «сумма по договору 250 тысяч»
             a, b = tokens[p].start, tokens[q - 1].end
             touches = any(masked[p:q])
             # (a short number with no letters needs «номер», «№» in its cue: not «по договору 45 раз звонила»)
@@ -88,6 +96,14 @@ def serial_stretches(text: str, tokens: list[Token], reading: Reading, lex: Lexi
             if (digits >= _PIECE_DIGITS or (lettered and digits)) and (touches or lettered or not cue_after) \
                     and any(is_num[p:q]) and not short:
                 out.append(PdSpan(span_kind, a, b, text[a:b]))
+    # «номер» opening a clause, no cue about: a stretch with a series' letters and digits is an identifier's («у меня
+    # Пульсар, номер Т,Г,Ш,0,5,5,1,2», «…, номер АКС 33/01»; each stretch starts after its own «номер»: linear)
+    for i in range(1, len(tokens) - 1):
+        if _number_word(tokens[i]) and cues.before(n_ctx + i + 1) is None and _numbered_clause(tokens, i + 1):
+            q, lettered = _stretch_end(text, tokens, i + 1, is_num, lex)
+            if lettered and sum(digits_at.get(k, 0) for k in range(i + 1, q)) >= lex.mask_digits_with_cue:
+                a, b = tokens[i + 1].start, tokens[q - 1].end
+                out.append(PdSpan("number", a, b, text[a:b]))
     # the rest of a number dictated before, its digits already masked («Дальше?» — «1 7 б», «один два . три шесть»):
     # the stretch it opens
     if lead < len(tokens) and n_ctx and masked[lead]:
@@ -138,7 +154,9 @@ def _stretch_end(text: str, tokens: list[Token], p: int, is_num: list[bool], lex
         if t.form == "№" and end > p:
             break   # «счётчик КАРАТ 307 № 45821»: what came before «№» is the make and model, the serial follows it
         if t.form in _MARKS or (t.form == "." and (_said_dot(text, t) or _inner_dot(text, t, i > p))) \
-                or _letter_comma(tokens, i, is_num, lex):
+                or _letter_comma(tokens, i, is_num, lex) \
+                or (t.form in _DOT_WORDS and end > p and i + 1 < len(tokens) and is_num[i + 1]
+                    and _adjacent(text, t, tokens[i + 1])):   # a dot said as a word inside: «ОКА-115 точка 12»
             i += 1
             continue
         if is_num[i]:
@@ -157,6 +175,7 @@ def _stretch_end(text: str, tokens: list[Token], p: int, is_num: list[bool], lex
 
 
 _MAKE_LETTERS = 12   # a maker's name in Cyrillic: «АЛЬФА», «Взлёт», «Пульсар»
+_DOT_WORDS = frozenset({"точка", "нүкте"})
 
 
 def _make(text: str, tokens: list[Token], i: int, is_num: list[bool], lex: Lexicon) -> bool:

@@ -24,13 +24,38 @@ def _series_said(text: str, tokens: list[Token], n_ctx: int, cues: CueIndex, lex
         if cue not in ID_KINDS and cue != "meter":
             continue
         j = i + 1
-        while j < len(tokens) and j - i <= _SERIES_TOKENS and (
-                _series_letter(text, tokens[j], lex) or tokens[j].form in _HYPHENS):
+        while j < len(tokens) and j - i <= _SERIES_TOKENS and (_series_letter(text, tokens[j], lex)
+                                                                or tokens[j].form in _HYPHENS
+                                                                or _after_series_word(tokens[j], lex)):
             j += 1
         if j > i + 1:
-            found.append(PdSpan(cue if cue in ID_KINDS else "number", tokens[i + 1].start, tokens[j - 1].end,
-                                text[tokens[i + 1].start:tokens[j - 1].end]))
+            a = tokens[i + 1].start
+            # the series and the number said as one, right after the cue: «договор серия АА номер 0 5 5 3 1 2» (the
+            # words between go with them, so that the number's span reaches back over its series)
+            if j + 1 < len(tokens) and (tokens[j].form == "№" or _number_word(tokens[j])) \
+                    and tokens[j + 1].form[:1].isdigit() and i > 0 and cues.before(n_ctx + i) == _cue_kind(
+                        tokens[i - 1], lex):
+                a, j = t.start, j + 1
+                while j < len(tokens) and (tokens[j].is_digits or tokens[j].form in _HYPHENS):
+                    j += 1
+                while tokens[j - 1].form in _HYPHENS:
+                    j -= 1
+            found.append(PdSpan(cue if cue in ID_KINDS else "number", a, tokens[j - 1].end,
+                                text[a:tokens[j - 1].end]))
     return found
+
+
+def _after_series_word(t: Token, lex: Lexicon) -> bool:
+    """In lowercase, after «серия»: a letter's name («а б»), or two or three letters that are no word the dictionary
+    knows as a function word («серия аа», «серия тс»; not «серия у нас», «серия и номер»)."""
+    if not t.is_word or _cue_kind(t, lex) is not None or _number_word(t):
+        return False
+    if len(t.form) == 1:
+        return t.form in lex.letter_names and t.form not in ("и", "у", "о")
+    return len(t.form) <= 3 and _analyse(t.form)[1] not in _NOT_SERIES
+
+
+_NOT_SERIES = frozenset({"PREP", "CONJ", "PRCL", "NPRO", "VERB", "INFN", "ADVB", "PRED"})
 
 
 # a series' letters said before an identifier's digits: up to four letter tokens (a hyphen between allowed)
@@ -120,20 +145,26 @@ def _letters_after(text: str, tokens: list[Token], last: int, lex: Lexicon, b: i
     """Where an identifier ends once a series written in capitals or Latin letters right after it is taken in
     («1245 ТС», «4517-ТЭ»); a single capital letter after a mark («1402 тире А», «41 дробь Б»), or a single Latin
     one or a capital after an identifier's cue («серийный номер Z-44 017 A», «договор А 45 12 Б»), is a series too."""
-    left, marked = tokens[last], False
-    for i in range(last + 1, min(len(tokens), last + 3)):
+    left, marked, comma = tokens[last], False, False
+    for i in range(last + 1, min(len(tokens), last + 5)):
         t = tokens[i]
         if not _adjacent(text, left, t):
             break
+        if t.form == "," and i + 1 < len(tokens) and (marked or tokens[i + 1].form in _HYPHENS):
+            left, comma = t, True   # a mark said as a word between commas: «двести семнадцать, тире, АТС»
+            continue
         raw = text[t.start:t.end]
         if t.form not in _HYPHENS:
             single = len(raw) == 1 and raw.isalpha()
             capital = raw.isupper() or raw.isascii()
             # (after a mark and a cue even a lowercase one: «номер договора 88 слэш 1402 тире а»)
             letters = len(raw) > 1 and (capital or spoken) and _series_letter(text, t, lex, spoken, near)
-            if letters or (single and ((marked and (capital or spoken)) or (spoken and capital))):
+            # (after commas a single letter only in capitals: «4512, тире, а потом» keeps its «а»)
+            if letters or (single and ((marked and (capital or (spoken and not comma))) or (spoken and capital))):
                 b = t.end
             break
+        if marked:
+            break   # one mark only
         left, marked = t, True
     return b
 

@@ -1,0 +1,39 @@
+"""How a street's name is said when no street word comes with it: in the genitive, for a person («Байтурсынова»,
+«Абая», «Гоголя») or for a thing («из Дружбы 44»).  Used by ``rules.privacy.addresses``."""
+from __future__ import annotations
+
+from rules.privacy.lexicon import Lexicon
+from rules.text import Token, morph
+
+# the genitive of a surname, as streets named for a person are said: «Байтурсынова», «Толстого», «Гагарина»
+_NAMED_AFTER = ("ова", "ева", "ёва", "ина", "ына", "ого", "его")
+
+
+def _genitive_noun(text: str, t: Token) -> bool:
+    """A noun in the genitive written with a capital after a preposition: a street named for a thing, not a person
+    («из Дружбы 44», «с Победы 12»: улица Дружбы, Победы)."""
+    return text[t.start:t.start + 1].isupper() and any(
+        "NOUN" in p.tag and "gent" in p.tag and p.score >= 0.3 for p in morph().parse(t.form)[:2])
+
+
+def _named_for_a_person(t: Token, lex: Lexicon) -> bool:
+    """A word in the genitive a street named for a person is said in: a surname («Байтурсынова», «Толстого»,
+    «Луганского») or a first name («Абая», «Манаса», «Райымбека», «Гоголя»)."""
+    if not t.is_word or len(t.form) < 4:
+        return False
+    return t.form.endswith(_NAMED_AFTER) or _first_name_genitive(t, lex)
+
+
+def _first_name_genitive(t: Token, lex: Lexicon) -> bool:
+    """A man's name in the genitive: a listed name and «а»/«я» («Манаса», «Абая»), or so by the dictionary
+    («Гоголя», «Райымбека»)."""
+    if not t.form.endswith(("а", "я")) or len(t.form) < 4:
+        return False
+    key = ("genitive", t.form)
+    got = lex.memo.get(key)
+    if got is None:
+        stem = t.form[:-1]
+        got = lex.memo[key] = stem in lex.names or stem + "й" in lex.names or stem + "ь" in lex.names or any(
+            "gent" in p.tag and "masc" in p.tag and ("Name" in p.tag or "Surn" in p.tag)
+            for p in morph().parse(t.form)[:3])
+    return got
