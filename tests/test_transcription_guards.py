@@ -62,6 +62,10 @@ LOOPED = "Лицевой счёт 1, 3, 5, 6" + ", 1, 3, 5, 6" * 12
     (_seg(text=" Редактор субтитров А.Синецкая Корректор А.Егорова"), "subtitle credits (a Whisper artefact)"),
     (_seg(text="Продолжение следует..."), "subtitle credits (a Whisper artefact)"),
     (_seg(text="Субтитры сделал DimaTorzok"), "subtitle credits (a Whisper artefact)"),
+    (_seg(text=" ДИНАМИЧНАЯ МУЗЫКА"), "a sound caption (a Whisper artefact)"),   # over a noisy line
+    (_seg(text=" СПОКОЙНАЯ МУЗЫКА"), "a sound caption (a Whisper artefact)"),
+    (_seg(text="Аплодисменты."), "a sound caption (a Whisper artefact)"),
+    (_seg(text="У вас на линии играет музыка, ничего не слышно."), None),   # said about music: speech
     (_seg(text="Спасибо за обращение, всего доброго."), None),
     (_seg(text="Я корректор в типографии, субботу не работаю."), None),
 ])

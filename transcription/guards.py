@@ -4,8 +4,9 @@
   ratio of its own text (the same words repeated), "no speech" with a low
   log-probability, or a log-probability far below the threshold;
 * credits of subtitle makers and video sign-offs («Редактор субтитров …»,
-  «Продолжение следует…»): Whisper learnt them from subtitled videos and
-  writes them over silence and noise; nobody says them on a utility's line;
+  «Продолжение следует…») and sound captions («ДИНАМИЧНАЯ МУЗЫКА»): Whisper learnt
+  them from subtitled videos and writes them over silence and noise; nobody says
+  them on a utility's line;
 * :func:`without_repeats` — a loop the model spread over several segments (the
   same short text again and again), which no one segment's ratio shows;
 * :func:`looping` — one utterance that is mostly one phrase over and over (the
@@ -36,6 +37,10 @@ ARTEFACTS = re.compile(
     r"(редактор|корректор)\w* субтитр|субтитр\w* (сделал|делал|создавал|подготовил|предоставил)"
     r"|продолжение следует|спасибо за просмотр|подписывайтесь на (мой |наш )?канал|ставьте лайк"
     r"|dimatorzok|amara\.org")
+# what Whisper writes over noise because its training subtitles caption sounds so («ДИНАМИЧНАЯ МУЗЫКА»,
+# «АПЛОДИСМЕНТЫ»): a segment that is nothing but such a caption (lower case, «ё» as «е»); on a noisy line the
+# model is as sure of it as of clear speech (p 0.6–0.99), and a greeting judged on it was «missing»
+CAPTION = re.compile(r"^\W*(?:[а-я]+\s+)?(?:музыка|аплодисменты|смех)\W*$")
 # the plain decoder writing the same text again as the next segment is a loop (the speech it stands for is
 # then decoded chunk by chunk: transcription.recognize); a «да.» said twice is lost with it
 REPEATS_KEPT = 1
@@ -60,6 +65,8 @@ def dropped(seg, opts: TranscribeOptions) -> str | None:
         return "empty"
     if ARTEFACTS.search(seg.text.lower().replace("ё", "е")):
         return "subtitle credits (a Whisper artefact)"
+    if CAPTION.search(seg.text.lower().replace("ё", "е")):
+        return "a sound caption (a Whisper artefact)"
     ratio = compression_ratio(seg.text)
     if ratio > opts.compression_ratio_threshold:
         return f"compression ratio {ratio:.2f}"
