@@ -17,10 +17,10 @@ from transcription.schema import Finding, Transcript, Utterance
 CORPUS_DIR = Path(__file__).parent / "pd_corpus"
 CORPUS_FILES = (CORPUS_DIR / "utterances.txt", CORPUS_DIR / "heldout.txt", CORPUS_DIR / "dev3_asr.txt",
                 CORPUS_DIR / "dev4_asr.txt", CORPUS_DIR / "dev5_asr.txt", CORPUS_DIR / "dev5_own_asr.txt",
-                # the third to tenth held-out sets, each measured once (README), dev data since
+                # the third to eleventh held-out sets, each measured once (README), dev data since
                 CORPUS_DIR / "heldout3_asr.txt", CORPUS_DIR / "heldout4_asr.txt", CORPUS_DIR / "heldout5_asr.txt",
                 CORPUS_DIR / "heldout6_asr.txt", CORPUS_DIR / "heldout7_asr.txt", CORPUS_DIR / "heldout8_asr.txt",
-                CORPUS_DIR / "heldout9_asr.txt", CORPUS_DIR / "heldout10_asr.txt",
+                CORPUS_DIR / "heldout9_asr.txt", CORPUS_DIR / "heldout10_asr.txt", CORPUS_DIR / "heldout11_asr.txt",
                 # the sixth and seventh blind dev sets (their first runs, the forecasts, in the README)
                 CORPUS_DIR / "dev6_asr.txt", CORPUS_DIR / "dev7_asr.txt")
 MARK_RE = re.compile(r"\{(\w+):([^{}]*)\}")
@@ -1490,6 +1490,26 @@ def test_forms_of_the_dev7_writer(context, text, masked):
     ("", "Аксай 3а, 21, 48", "[адрес]"),
     ("", "Орбита 12б/4", "[адрес]"),
     ("", "Квитанция 5а, 12 пришла", "Квитанция 5а, 12 пришла"),
+    # a colon or a dash between the cue and a number in pairs with commas (the shape of a date, «04,12,77»)
+    ("", "Номер договора: 04,12,77/К.", "Номер договора: [договор]."),
+    ("", "лицевой счёт: 04,12,77", "лицевой счёт: [лицевой счёт]"),
+    ("", "номер договора — 04,12,77", "номер договора — [договор]"),
+    ("", "лицевой счёт 04,12,77", "лицевой счёт [лицевой счёт]"),
+    ("", "звонила: 04,12,77", "звонила: 04,12,77"),
+    ("", "лицевой счёт 12,5 тысяч", "лицевой счёт 12,5 тысяч"),
+    # a series' letters said last, after a comma, ending the sentence (pieces dictated with commas and marks before)
+    ("", "номер договора ноль сорок семь, слэш, двадцать четыре, тэ эс", "номер договора [договор]"),
+    ("", "номер договора 47, слэш, 24, ТС", "номер договора [договор]"),
+    ("", "номер договора 4512, дробь, ТС", "номер договора [договор]"),
+    ("", "номер договора 47/24, ТС.", "номер договора [договор]."),
+    ("", "номер договора 4512, А вы кто?", "номер договора [договор], А вы кто?"),
+    ("", "номер договора 4512, а", "номер договора [договор], а"),
+    # «потом», «затем», «далее» (Kazakh «сосын», «содан») go on with a dictation as «дальше» does
+    ("Да, слушаю.", "потом 7,7,1,9", "потом [номер]"),
+    ("Да, слушаю.", "а потом 7 7 1 9", "а потом [номер]"),
+    ("Да, слушаю.", "сосын 4 4 1 2", "сосын [номер]"),
+    ("", "потом 3 раза звонила", "потом 3 раза звонила"),
+    ("Хорошо.", "потом 15 минут ждала", "потом 15 минут ждала"),
 ])
 def test_forms_of_the_eleventh_writer_and_dev8(context, text, masked):
     assert mask_text(text, context)[0] == masked
