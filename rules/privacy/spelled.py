@@ -14,6 +14,26 @@ _SPELLED_RE = re.compile(rf"(?<![\w.-])(?:[{_UPPER}](?:-[{_UPPER}]){{3,}}|[{_UPP
 # «Б как Борис», «А, как Анна», «буква Т как Тимур»: the word must begin with the letter
 _AS_IN_RE = re.compile(rf"(?<!\w)([{_UPPER}])[\s,]+как[\s,]+([{_UPPER}][{_LOWER}]+)")
 _GAP_RE = re.compile(r"[\s,]*")
+# a question for the letters of what is being dictated: «Какие буквы?», «Буквы какие там?», «Қандай әріптер?»
+_LETTERS_ASKED_RE = re.compile(r"(?i)\b(?:букв[аыу]?|әріп\w*)\b[^.?!]*\?\s*$|\bкакие\s+там\s+буквы\b")
+_WORD_RE = re.compile(r"[^\W\d_]+")
+_ANSWER_LETTERS = 6   # letters' names opening the answer, at most
+
+
+def letters_answer(text: str, context: str, letter_names: frozenset[str]) -> list[PdSpan]:
+    """The answer to a question for the letters of a number being dictated: the letters opening it, said by their
+    names or written («Какие буквы?» — «эм зэ вроде», «ТС»), are the number's (its kind unknown here: «number»)."""
+    if not context or not _LETTERS_ASKED_RE.search(context):
+        return []
+    end, count = 0, 0
+    for m in _WORD_RE.finditer(text):
+        word = m[0]
+        if count >= _ANSWER_LETTERS or text[end:m.start()].strip(" ,-") or not (
+                word.lower().replace("ё", "е") in letter_names or (word.isupper() and len(word) <= 3)):
+            break
+        end, count = m.end(), count + 1
+    first = _WORD_RE.search(text)
+    return [PdSpan("number", first.start(), end, text[first.start():end])] if count else []
 
 
 def spelled(text: str, found: list[PdSpan]) -> list[PdSpan]:
