@@ -17,10 +17,10 @@ from transcription.schema import Finding, Transcript, Utterance
 CORPUS_DIR = Path(__file__).parent / "pd_corpus"
 CORPUS_FILES = (CORPUS_DIR / "utterances.txt", CORPUS_DIR / "heldout.txt", CORPUS_DIR / "dev3_asr.txt",
                 CORPUS_DIR / "dev4_asr.txt", CORPUS_DIR / "dev5_asr.txt", CORPUS_DIR / "dev5_own_asr.txt",
-                # the third to tenth held-out sets, each measured once (README), dev data since
+                # the third to eleventh held-out sets, each measured once (README), dev data since
                 CORPUS_DIR / "heldout3_asr.txt", CORPUS_DIR / "heldout4_asr.txt", CORPUS_DIR / "heldout5_asr.txt",
                 CORPUS_DIR / "heldout6_asr.txt", CORPUS_DIR / "heldout7_asr.txt", CORPUS_DIR / "heldout8_asr.txt",
-                CORPUS_DIR / "heldout9_asr.txt", CORPUS_DIR / "heldout10_asr.txt",
+                CORPUS_DIR / "heldout9_asr.txt", CORPUS_DIR / "heldout10_asr.txt", CORPUS_DIR / "heldout11_asr.txt",
                 # the sixth and seventh blind dev sets (their first runs, the forecasts, in the README)
                 CORPUS_DIR / "dev6_asr.txt", CORPUS_DIR / "dev7_asr.txt")
 MARK_RE = re.compile(r"\{(\w+):([^{}]*)\}")
@@ -1454,6 +1454,64 @@ def test_forms_of_the_tenth_writer(context, text, masked):
     ("", "номер договора 4512, серия там другая", "номер договора [договор], серия там другая"),
 ])
 def test_forms_of_the_dev7_writer(context, text, masked):
+    assert mask_text(text, context)[0] == masked
+
+
+@pytest.mark.parametrize("context, text, masked", [
+    # a number dictated a piece at a time, the recogniser ending each piece with a full stop (three pieces at least,
+    # two of them numbers): read as the comma dictation it is
+    ("", "Лицевой счёт 4. 4. 7. 1. 0. 9.", "Лицевой счёт [лицевой счёт]."),
+    ("", "Номер телефона, 8. 7. 0. 1. 3. 3. 2. 4. 5. 6. 7.", "Номер телефона, [телефон]."),
+    ("", "Договор. Номер 33. Дробь. 14.", "Договор. Номер [договор]."),
+    ("Лицевой счёт?", "45. 12. 77. 3.", "[лицевой счёт]."),
+    ("", "Показания 145. 2 дня назад. 3 раза звонила.", "Показания 145. 2 дня назад. 3 раза звонила."),
+    ("", "Лицевой счёт 4. 4. 7. 1. 0. 9. Показания 145.", "Лицевой счёт [лицевой счёт]. Показания 145."),
+    # an e-mail's at-word between full stops, and a written address with spaces around its dots
+    ("", "почта Almaz. Ibraev. собака. Gmail. com.", "почта [e-mail]."),
+    ("", "samal_2 @ yandex . kz туда пришлите акт", "[e-mail] туда пришлите акт"),
+    ("", "пишите на samal_2@yandex . kz", "пишите на [e-mail]"),
+    ("", "ivan@mail. ru", "[e-mail]"),
+    # a word spelled letter by letter, a mark between the letters (four at least): a name's
+    ("", "Турдахунов Ильшат говорю, Т-У-Р-Д-А-Х-У-Н-О-В", "[ФИО] говорю, [ФИО]"),
+    ("Продиктуйте фамилию по буквам.", "Т-У-Р-Д-А-Х-У-Н-О-В", "[ФИО]"),
+    ("", "фамилия пишется т-у-р-д-а-х-у-н-о-в", "фамилия пишется [ФИО]"),
+    ("", "счётчик С-В-К 15", "счётчик С-В-К 15"),
+    # a letter said with a word that begins with it («Б как Борис»): it opens the identifier after it, or spells a name
+    ("Продиктуйте номер договора по буквам.", "Б как Борис, 3, 1, 7, дробь, 20", "[договор]"),
+    ("", "лицевой счёт А как Алма, 4 4 7 1 0 9", "лицевой счёт [лицевой счёт]"),
+    ("Продиктуйте фамилию по буквам.", "С как Сергей, А как Анна, Т как Тимур", "[ФИО]"),
+    ("", "Как дела, как здоровье?", "Как дела, как здоровье?"),
+    # a street said as a numbered line («2-я линия»), a quarter or a road
+    ("", "Ерменсай, 2-я линия, дом 7", "[адрес]"),
+    ("", "живу на 3-й линии, дом 14, кв 2", "живу на [адрес]"),
+    ("", "Ожидайте на линии, ваш звонок очень важен.", "Ожидайте на линии, ваш звонок очень важен."),
+    ("", "оставайтесь на линии 2 минуты", "оставайтесь на линии 2 минуты"),
+    # a place's name opening an address, the house's letter written onto its number and another number after it
+    ("", "Аксай 3а, 21, 48", "[адрес]"),
+    ("", "Орбита 12б/4", "[адрес]"),
+    ("", "Квитанция 5а, 12 пришла", "Квитанция 5а, 12 пришла"),
+    # a colon or a dash between the cue and a number in pairs with commas (the shape of a date, «04,12,77»)
+    ("", "Номер договора: 04,12,77/К.", "Номер договора: [договор]."),
+    ("", "лицевой счёт: 04,12,77", "лицевой счёт: [лицевой счёт]"),
+    ("", "номер договора — 04,12,77", "номер договора — [договор]"),
+    ("", "лицевой счёт 04,12,77", "лицевой счёт [лицевой счёт]"),
+    ("", "звонила: 04,12,77", "звонила: 04,12,77"),
+    ("", "лицевой счёт 12,5 тысяч", "лицевой счёт 12,5 тысяч"),
+    # a series' letters said last, after a comma, ending the sentence (pieces dictated with commas and marks before)
+    ("", "номер договора ноль сорок семь, слэш, двадцать четыре, тэ эс", "номер договора [договор]"),
+    ("", "номер договора 47, слэш, 24, ТС", "номер договора [договор]"),
+    ("", "номер договора 4512, дробь, ТС", "номер договора [договор]"),
+    ("", "номер договора 47/24, ТС.", "номер договора [договор]."),
+    ("", "номер договора 4512, А вы кто?", "номер договора [договор], А вы кто?"),
+    ("", "номер договора 4512, а", "номер договора [договор], а"),
+    # «потом», «затем», «далее» (Kazakh «сосын», «содан») go on with a dictation as «дальше» does
+    ("Да, слушаю.", "потом 7,7,1,9", "потом [номер]"),
+    ("Да, слушаю.", "а потом 7 7 1 9", "а потом [номер]"),
+    ("Да, слушаю.", "сосын 4 4 1 2", "сосын [номер]"),
+    ("", "потом 3 раза звонила", "потом 3 раза звонила"),
+    ("Хорошо.", "потом 15 минут ждала", "потом 15 минут ждала"),
+])
+def test_forms_of_the_eleventh_writer_and_dev8(context, text, masked):
     assert mask_text(text, context)[0] == masked
 
 

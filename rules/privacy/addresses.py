@@ -16,10 +16,11 @@ from rules.privacy.houses import (
     _house_part,
     _is_house,
     _is_street,
+    _lettered_house,
     _lone_ambiguous,
     is_number_token,
 )
-from rules.privacy.lexicon import SENTENCE_END, STOP_POS, Lexicon, PdSpan, all_lowercase
+from rules.privacy.lexicon import SENTENCE_END, STOP_POS, Lexicon, PdSpan, all_lowercase, vocabulary
 from rules.privacy.lexicon import analyse as _analyse
 from rules.privacy.name_words import _place
 from rules.privacy.number_runs import JOINERS
@@ -262,7 +263,8 @@ def _street_said_bare(text: str, tokens: list[Token], i: int, lex: Lexicon) -> i
     if j == s or j >= len(tokens) or not (tokens[j].is_digits or (prep and tokens[j].form in NUMBER_WORDS
                                                                    and not _lone_ambiguous(tokens, j, lex))):
         return i
-    if not prep and not (j + 2 < len(tokens) and tokens[j + 1].form in (",", "-", "/") and tokens[j + 2].is_digits) \
+    h = j + 2 if _lettered_house(tokens, j) else j + 1   # (the house's letter: «Аксай 3а, 21, 48»)
+    if not prep and not (h + 1 < len(tokens) and tokens[h].form in (",", "-", "/") and tokens[h + 1].is_digits) \
             and not named:
         return i   # (one number after a street named for a person, opening a sentence: «Байтурсынова 126 у нас …»)
     first = tokens[s]
@@ -305,7 +307,10 @@ def _what_address(text: str, tokens: list[Token], s: int) -> int:
 
 
 def _numbered_place(tokens: list[Token], s: int, j: int) -> bool:
-    """A name written with a hyphen and its number names a place whatever the dictionary says: «Аксай-1а», «Самал-2»."""
+    """A name written with a hyphen and its number names a place whatever the dictionary says: «Аксай-1а», «Самал-2»;
+    so does a name before a house number with its letter and another number («Аксай 3а, 21, 48», «Орбита 12б/4»)."""
+    if j == s + 1:   # (not a word of the calls: «Квитанция 5а, 12» names none)
+        return _lettered_house(tokens, j) and tokens[s].form not in vocabulary()
     return j > s + 2 and tokens[s + 1].form == "-" and tokens[s + 2].is_digits and tokens[s + 1].start == tokens[s].end
 
 

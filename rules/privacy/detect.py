@@ -32,6 +32,7 @@ from rules.privacy.numbers import read_numbers
 from rules.privacy.people import asked_for_a_name as _asked_for_a_name
 from rules.privacy.people import names as _names
 from rules.privacy.serials import serial_stretches as _serial_stretches
+from rules.privacy.spelled import spelled as _spelled
 from transcription.schema import Finding, Transcript
 
 __all__ = ["KINDS", "MaskOptions", "PdSpan", "PrivacyError", "context_before", "find_pd", "mask_finding",
@@ -41,7 +42,8 @@ _PRIORITY = {k: i for i, k in enumerate(KINDS)}
 CONTEXT_UTTERANCES = 3
 MEMO_LIMIT = 200_000
 # written, or with spaces around «@» after a Latin name («askar @ mail.ru»)
-_EMAIL_RE = re.compile(r"(?<![\w.+-])(?:[\w.+-]+|[a-zA-Z0-9._+-]+ )@ ?[\w-]+(?:\.[\w-]+)+")
+# (the dots of its domain may be written with spaces around them, the ending Latin: «samal_2 @ yandex . kz»)
+_EMAIL_RE = re.compile(r"(?<![\w.+-])(?:[\w.+-]+|[a-zA-Z0-9._+-]+ )@ ?[\w-]+(?:\.[\w-]+| ?\. ?[a-zA-Z]{2,10}\b)+")
 # a spoken address: the name before «собака» may be said in pieces («erlan точка sadykov», «aset тире 77») or
 # letter by letter, Latin or by the letters' Russian names («a, s, e, l», «эн, у, эр, эс»: pieces of one to three
 # letters, spaces and commas between); the domain likewise, its dots said or written, or only a known ending
@@ -66,7 +68,8 @@ _SERVICES = (r"(?:(?:гугл|google)[\s,]{0,2}(?:мейл|мэйл|mail)|mail|g
              r"|джи[\s,]{0,2}мэйл|мейл|мэйл|майл|маил|yandex|яндекс|inbox|инбокс|list|лист|bk|бк|rambler|рамблер|outlook"
              r"|аутлук|icloud|айклауд|hotmail|хотмейл|хотмэйл)")
 _SPOKEN_EMAIL_RE = re.compile(
-    rf"(?i)(?<![\w@.\-]){_PIECE}(?:{_SPOKEN_SEP}{_PIECE}){{0,5}}(?:[\s,]+{_AT_WORDS}[\s,]+|@[\s,]*)"
+    # (the at-word may stand between dots, each piece said as a sentence: «Almaz. Ibraev. собака. Gmail. com.»)
+    rf"(?i)(?<![\w@.\-]){_PIECE}(?:{_SPOKEN_SEP}{_PIECE}){{0,5}}(?:[\s,.]+{_AT_WORDS}[\s,.]+|@[\s,]*)"
     rf"(?:{_PIECE}(?:(?:{_DOT}{_PIECE})+|[\s,]+{_ENDINGS}\b)|{_SERVICES}\b(?:[\s,]+{_ENDINGS}\b)?"
     # (the domain's name said in two or three words, its ending known: «собачка, ин, бокс, точка, ру»)
     rf"|[^\W\d_]+(?:[\s,]+[^\W\d_]+){{1,2}}{_DOT}{_ENDINGS}\b)")
@@ -94,6 +97,7 @@ def find_pd(text: str, context: str = "", options: MaskOptions | None = None) ->
     lex = lexicon()
     if len(lex.memo) > MEMO_LIMIT:  # answers per word form: bounded, whatever text comes in
         lex.memo.clear()
+    original, text, context = text, _dots_as_commas(text), _dots_as_commas(context)
     ctx_tokens = pd_tokens(context) if context else []
     tokens = pd_tokens(text)
     spans: list[PdSpan] = []
@@ -123,7 +127,24 @@ def find_pd(text: str, context: str = "", options: MaskOptions | None = None) ->
     spans += _addresses(text, tokens, lex, asked=bool(ctx_tokens) and _asked_for_an_address(ctx_tokens, lex))
     keep = {_e(n) for name in options.keep_names for n in name.split()}
     spans += _names(text, tokens, lex, keep, asked=bool(ctx_tokens) and _asked_for_a_name(ctx_tokens, lex))
-    return _merge([_with_trailing_mark(s, text) for s in spans if s.kind in options.kinds], text)
+    spans += _spelled(text, spans)
+    spans = _merge([_with_trailing_mark(s, text) for s in spans if s.kind in options.kinds], text)
+    return spans if original is text else [_span(s.kind, original, s.start, s.end) for s in spans]
+
+
+# a number dictated a digit or a group at a time, the recogniser ending each with a full stop («Лицевой счёт 4. 4. 7.
+# 1. 0. 9.», «Номер 33. Дробь. 14.», «М-1. 2. 0. 8.»): read as the comma dictation it is (the same length, so every
+# span stands where it stood); three pieces at least, two of them numbers, so «145. 2 дня назад» keeps its stop
+_DOTTED_PIECE = r"(?:\d{1,4}|[^\W\d_]{1,3}-\d{1,4}|дробь|слэш|слеш|тире|дефис|бөлшек|сызықша)"
+_DOTTED_RUN_RE = re.compile(rf"(?i)(?<![\w.,-]){_DOTTED_PIECE}(?:\. {_DOTTED_PIECE}){{2,}}(?![\w-])")
+_DIGITS_RE = re.compile(r"\d+")
+
+
+def _dots_as_commas(text: str) -> str:
+    if ". " not in text:
+        return text
+    return _DOTTED_RUN_RE.sub(lambda m: m[0].replace(". ", ", ") if len(_DIGITS_RE.findall(m[0])) >= 2 else m[0],
+                              text)
 
 
 # a mark said at the end of a number whose rest comes in the next utterance belongs to it: «Номер договора?» — «18

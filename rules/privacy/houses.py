@@ -137,3 +137,10 @@ def _house_letter(text: str, tokens: list[Token], k: int) -> bool:
 
 
 _NOT_LETTERS = frozenset({"и", "в", "с", "у", "к", "о"})
+
+
+def _lettered_house(tokens: list[Token], j: int) -> bool:
+    """A house number with its letter written onto it and another number after a mark: «3а, 21», «12б/4»."""
+    return j + 3 < len(tokens) and tokens[j].is_digits and tokens[j + 1].start == tokens[j].end \
+        and tokens[j + 1].is_word and len(tokens[j + 1].form) == 1 \
+        and tokens[j + 2].form in (",", "/") and tokens[j + 3].is_digits

@@ -34,7 +34,8 @@ _DECIMAL_RE = re.compile(r"(?<![\w.,])\d+[.,]\d+(?![\w.,]*\d)")
 # ...and a date's or a time's shape right after the cue, or alone as the answer to a question for an identifier:
 # «лицевой счёт 12.05.19», «45:12:19» (a date has its own words: «договор от 12.05.2019»)
 _VERBS = frozenset({"VERB", "INFN", "PRTF", "PRTS", "GRND"})
-_DATE_SHAPE_RE = re.compile(r"(?<![\w.,:])\d{1,4}(?:[.:]\d{1,4}){1,3}(?![\w.,:]*\d)")
+_CUE_MARKS = frozenset({":", "—", "–", "-"})
+_DATE_SHAPE_RE = re.compile(r"(?<![\w.,:])\d{1,4}(?:[.:,]\d{1,4}){1,3}(?![\w.,:]*\d)")
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ def identifiers(text: str, tokens: list[Token], ctx: list[Token], lex: Lexicon, 
 _ASK_MORE = frozenset({"дальше", "далее", "продолжайте", "продолжай", "еще", "тағы", "қарай", "жалғастырыңыз"})
 # words said between two pieces of a dictated number («… двести тридцать» — «да, сорок пять»)
 _GOING_ON = frozenset({"да", "так", "и", "а", "еще", "дальше", "значит", "ну", "вот", "иә", "тағы", "әрі", "қарай",
-                       "ал"})
+                       "ал", "потом", "затем", "далее", "сосын", "содан"})
 
 
 def _dictation_going_on(ctx_text: str, ctx: list[Token], is_num: list[bool], cues: CueIndex,
@@ -424,8 +425,9 @@ def _codes(text: str, tokens: list[Token], n_ctx: int, cues: CueIndex, lex: Lexi
                 or _month_and_year(m.group(), tokens, i):
             continue
         cue = cues.before(n_ctx + i)
-        right_after = i > 0 and (_number_word(tokens[i - 1]) or (   # (not a verb: «звонила 12.11.2026» is a date)
-            _cue_kind(tokens[i - 1], lex) in (*ID_KINDS, "meter") and _analyse(tokens[i - 1].form)[1] not in _VERBS))
+        c = i - 1 if i > 1 and tokens[i - 1].form in _CUE_MARKS else i   # (a colon or a dash after the cue)
+        right_after = c > 0 and (_number_word(tokens[c - 1]) or (   # (not a verb: «звонила 12.11.2026» is a date)
+            _cue_kind(tokens[c - 1], lex) in (*ID_KINDS, "meter") and _analyse(tokens[c - 1].form)[1] not in _VERBS))
         alone = all(not t.form[:1].isalnum() or t.form in _GOING_ON for k, t in enumerate(tokens) if k != i)
         if (cue in ID_KINDS or cue == "meter") and (right_after or (alone and n_ctx > 0)):
             found.append(PdSpan(cue if cue in ID_KINDS else "number", m.start(), m.end(), m.group()))

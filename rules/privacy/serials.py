@@ -154,7 +154,7 @@ def _stretch_end(text: str, tokens: list[Token], p: int, is_num: list[bool], lex
         if t.form == "№" and end > p:
             break   # «счётчик КАРАТ 307 № 45821»: what came before «№» is the make and model, the serial follows it
         if t.form in _MARKS or (t.form == "." and (_said_dot(text, t) or _inner_dot(text, t, i > p))) \
-                or _letter_comma(tokens, i, is_num, lex) \
+                or _letter_comma(tokens, i, is_num, lex) or _closing_letters(text, tokens, i, is_num, lex) \
                 or (t.form in _DOT_WORDS and end > p and i + 1 < len(tokens) and is_num[i + 1]
                     and _adjacent(text, t, tokens[i + 1])):   # a dot said as a word inside: «ОКА-115 точка 12»
             i += 1
@@ -276,6 +276,29 @@ def _letter_comma(tokens: list[Token], i: int, is_num: list[bool], lex: Lexicon)
     if tokens[i].form != "," or i == 0 or i + 1 >= len(tokens):
         return False
     return _a_letter(tokens[i - 1], lex) and (is_num[i + 1] or _a_letter(tokens[i + 1], lex))
+
+
+_CLOSING_WITHIN = 12
+_MARKS_OR_COMMA = _MARKS | {","}
+_CLOSING = 3   # a series' letters said last, after a comma: «…, слэш, двадцать четыре, тэ эс», «47/24, ТС»
+
+
+def _closing_letters(text: str, tokens: list[Token], i: int, is_num: list[bool], lex: Lexicon) -> bool:
+    """A comma after the number, then the series' letters (in capitals or by their names) ending the sentence, more
+    of the number dictated with commas and marks between (a few tokens at most: linear)."""
+    if tokens[i].form != "," or i == 0 or not (is_num[i - 1] or tokens[i - 1].form in _MARKS):
+        return False
+    k = i + 1   # («ноль сорок семь, слэш, двадцать четыре, тэ эс»: «слэш, двадцать четыре,» before the letters)
+    while k < min(len(tokens), i + _CLOSING_WITHIN) and (is_num[k] or tokens[k].form in _MARKS_OR_COMMA):
+        k += 1
+    if tokens[k - 1].form != ",":
+        return False
+    i = k - 1
+    while k < len(tokens) and k - i <= _CLOSING and tokens[k].is_word and (
+            tokens[k].form in lex.letter_names or (text[tokens[k].start:tokens[k].end].isupper()
+                                                   and _serial_letters(text, tokens[k], lex))):
+        k += 1
+    return k > i + 1 and (k == len(tokens) or tokens[k].form in (".", "!", "?", "…"))
 
 
 def _a_letter(t: Token, lex: Lexicon) -> bool:

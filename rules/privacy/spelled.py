@@ -1,0 +1,36 @@
+"""Words and letters spelled out: a surname letter by letter («Т-У-Р-Д-А-Х-У-Н-О-В») and a letter said with a word
+that begins with it («Б как Борис, 3, 1, 7»), the way a caller spells what the operator cannot catch."""
+from __future__ import annotations
+
+import re
+
+from rules.privacy.lexicon import ID_KINDS, PdSpan
+
+_UPPER = "A-ZА-ЯЁӘІҢҒҮҰҚӨҺ"
+_LOWER = "a-zа-яёәіңғүұқөһ"
+# four letters at least, one mark between them throughout, so initials («А.Б.») and models («С-В-К») stay
+_SPELLED_RE = re.compile(rf"(?<![\w.-])(?:[{_UPPER}](?:-[{_UPPER}]){{3,}}|[{_UPPER}](?:\.[{_UPPER}]){{3,}}\.?"
+                         rf"|[{_LOWER}](?:-[{_LOWER}]){{3,}})(?![\w-])")
+# «Б как Борис», «А, как Анна», «буква Т как Тимур»: the word must begin with the letter
+_AS_IN_RE = re.compile(rf"(?<!\w)([{_UPPER}])[\s,]+как[\s,]+([{_UPPER}][{_LOWER}]+)")
+_GAP_RE = re.compile(r"[\s,]*")
+
+
+def spelled(text: str, found: list[PdSpan]) -> list[PdSpan]:
+    """Spans for what is spelled in ``text``; a letter said «как …» right before an identifier in ``found`` opens it."""
+    out = [PdSpan("name", m.start(), m.end(), m[0]) for m in _SPELLED_RE.finditer(text)]
+    if " как " not in text:
+        return out
+    starts = {s.start: s for s in found if s.kind in ID_KINDS or s.kind == "number"}
+    run_start = run_end = -1
+    for m in _AS_IN_RE.finditer(text):
+        if m[1] != m[2][0]:
+            continue
+        run_start = m.start() if run_end < 0 or _GAP_RE.match(text, run_end).end() != m.start() else run_start
+        run_end = m.end()
+        nxt = starts.get(_GAP_RE.match(text, run_end).end())
+        if nxt is not None:   # the letters open the identifier after them
+            out.append(PdSpan(nxt.kind, run_start, nxt.end, text[run_start:nxt.end]))
+        else:   # a word spelled this way is a name's («Т как Тимур, У как Ульяна»)
+            out.append(PdSpan("name", run_start, run_end, text[run_start:run_end]))
+    return out
