@@ -1537,6 +1537,10 @@ def test_forms_of_the_dev7_writer(context, text, masked):
     ("Назовите улицу и номер дома.", "Тургут Озала 237", "[адрес]"),
     ("На какой улице вы живёте?", "Тургут Озала 237, квартира 5", "[адрес]"),
     ("На улице холодно?", "Да, 15 градусов", "Да, 15 градусов"),
+    # precision: a number said in several words, then its unit, is no house's number
+    ("", "Жылу жоқ, үйде он екі градус қана.", "Жылу жоқ, үйде он екі градус қана."),
+    ("", "в квартире двадцать три градуса", "в квартире двадцать три градуса"),
+    ("", "Мекенжайым Абай көшесі, он екі үй, жиырма бес пәтер", "Мекенжайым [адрес]"),
 ])
 def test_forms_of_the_eleventh_writer_and_dev8(context, text, masked):
     assert mask_text(text, context)[0] == masked
