@@ -1583,6 +1583,8 @@ def _query(kind: str, n: int) -> str:
         "email": "ab.cd собака ", "hyphens": "a-", "spoken": "ab точка cd тире ",
         "names": "Ирлан Ахметов А. Б., мы на Гоголя 86, дом 5 по Абая. ",   # a name, a street: per-word checks
         "serials": "номер счётчика" + " № 7" * 8 + " ",   # a serial's stretch with cues inside it again and again
+        "stops": "7. ",   # a dictation with a full stop after each piece
+        "spelled": "Б как Борис, Т-У-Р-Д, номер договора 7, слэш, 2, ",   # spelled letters; letters closing a number
     }[kind]
     return (unit * (n // len(unit) + 1))[:n]
 
@@ -1613,7 +1615,7 @@ def test_a_100000_character_query_is_masked_in_well_under_a_second():
 
 
 @pytest.mark.parametrize("kind", ["speech", "dots", "commas", "spaced", "words", "letters", "email", "hyphens",
-                                  "spoken", "names", "serials"])
+                                  "spoken", "names", "serials", "stops", "spelled"])
 def test_masking_cost_grows_linearly(kind):
     """Four times the text, about four times the time (quadratic would be sixteen).  The machine
     may be loaded, so the bound is loose and each time is the better of two runs."""
