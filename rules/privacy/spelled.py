@@ -14,6 +14,7 @@ _SPELLED_RE = re.compile(rf"(?<![\w.-])(?:[{_UPPER}](?:-[{_UPPER}]){{3,}}|[{_UPP
 # «Б как Борис», «А, как Анна», «буква Т как Тимур»: the word must begin with the letter
 _AS_IN_RE = re.compile(rf"(?<!\w)([{_UPPER}])[\s,]+как[\s,]+([{_UPPER}][{_LOWER}]+)")
 _GAP_RE = re.compile(r"[\s,]*")
+_DISTINCT = 3
 # a question for the letters of what is being dictated: «Какие буквы?», «Буквы какие там?», «Қандай әріптер?»
 _LETTERS_ASKED_RE = re.compile(r"(?i)\b(?:букв[аыу]?|әріп\w*)\b[^.?!]*\?\s*$|\bкакие\s+там\s+буквы\b")
 _WORD_RE = re.compile(r"[^\W\d_]+")
@@ -38,7 +39,9 @@ def letters_answer(text: str, context: str, letter_names: frozenset[str]) -> lis
 
 def spelled(text: str, found: list[PdSpan]) -> list[PdSpan]:
     """Spans for what is spelled in ``text``; a letter said «как …» right before an identifier in ``found`` opens it."""
-    out = [PdSpan("name", m.start(), m.end(), m[0]) for m in _SPELLED_RE.finditer(text)]
+    # (three letters at least, so a hesitation drawn out, «э-э-э-э», «м-м-м-м», is none)
+    out = [PdSpan("name", m.start(), m.end(), m[0]) for m in _SPELLED_RE.finditer(text)
+           if len(set(m[0].lower()) - {"-", "."}) >= _DISTINCT]
     if " как " not in text:
         return out
     starts = {s.start: s for s in found if s.kind in ID_KINDS or s.kind == "number"}
