@@ -12,7 +12,8 @@ _LOWER = "a-zа-яёәіңғүұқөһ"
 _SPELLED_RE = re.compile(rf"(?<![\w.-])(?:[{_UPPER}](?:-[{_UPPER}]){{3,}}|[{_UPPER}](?:\.[{_UPPER}]){{3,}}\.?"
                          rf"|[{_LOWER}](?:-[{_LOWER}]){{3,}})(?![\w-])")
 # «Б как Борис», «А, как Анна», «буква Т как Тимур»: the word must begin with the letter
-_AS_IN_RE = re.compile(rf"(?<!\w)([{_UPPER}])[\s,]+как[\s,]+([{_UPPER}][{_LOWER}]+)")
+# (in lowercase text, «б как борис», only before an identifier: «а как анна поживает» spells nothing)
+_AS_IN_RE = re.compile(rf"(?<!\w)([{_UPPER}{_LOWER}])[\s,]+как[\s,]+([{_UPPER}{_LOWER}][{_LOWER}]+)")
 _GAP_RE = re.compile(r"[\s,]*")
 _DISTINCT = 3
 # a question for the letters of what is being dictated: «Какие буквы?», «Буквы какие там?», «Қандай әріптер?»
@@ -47,13 +48,14 @@ def spelled(text: str, found: list[PdSpan]) -> list[PdSpan]:
     starts = {s.start: s for s in found if s.kind in ID_KINDS or s.kind == "number"}
     run_start = run_end = -1
     for m in _AS_IN_RE.finditer(text):
-        if m[1] != m[2][0]:
+        if m[1].lower() != m[2][0].lower():
             continue
+        lower = m[1].islower()
         run_start = m.start() if run_end < 0 or _GAP_RE.match(text, run_end).end() != m.start() else run_start
         run_end = m.end()
         nxt = starts.get(_GAP_RE.match(text, run_end).end())
         if nxt is not None:   # the letters open the identifier after them
             out.append(PdSpan(nxt.kind, run_start, nxt.end, text[run_start:nxt.end]))
-        else:   # a word spelled this way is a name's («Т как Тимур, У как Ульяна»)
+        elif not lower:   # a word spelled this way is a name's («Т как Тимур, У как Ульяна»)
             out.append(PdSpan("name", run_start, run_end, text[run_start:run_end]))
     return out
