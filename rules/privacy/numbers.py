@@ -34,6 +34,7 @@ _DECIMAL_RE = re.compile(r"(?<![\w.,])\d+[.,]\d+(?![\w.,]*\d)")
 # ...and a date's or a time's shape right after the cue, or alone as the answer to a question for an identifier:
 # «лицевой счёт 12.05.19», «45:12:19» (a date has its own words: «договор от 12.05.2019»)
 _VERBS = frozenset({"VERB", "INFN", "PRTF", "PRTS", "GRND"})
+_LIST_AND = frozenset({"и", "или", "мен", "және", "не"})
 _CUE_MARKS = frozenset({":", "—", "–", "-"})
 _DATE_SHAPE_RE = re.compile(r"(?<![\w.,:])\d{1,4}(?:[.:,]\d{1,4}){1,3}(?![\w.,:]*\d)")
 
@@ -198,7 +199,12 @@ def _numbers(text: str, tokens: list[Token], n_ctx: int, is_num: list[bool], run
             continue   # «пенсия 84 000»: thousands written apart, and no identifier's cue
         if cue is None:   # «4518 — это номер договора», «Z-44 017 A, серийный номер»: the cue said after it
             cue = _cue_after(tokens, run.last + 1, lex, is_num)
-        unit = _unit_after(tokens, run.last + 1, lex)
+        # (or after the last of a list, «и» before it: «12, 14 и 18 числа», «5, 6 или 7 тысяч»)
+        # (a list: two to four pieces of one or two digits with commas, the last as short)
+        unit = _unit_after(tokens, run.last + 1, lex) or (
+            run.last + 3 < len(tokens) and tokens[run.last + 1].form in _LIST_AND and tokens[run.last + 2].is_digits
+            and len(tokens[run.last + 2].form) <= 2 and _short_list(tokens, run)
+            and _unit_after(tokens, run.last + 3, lex))
         if cue == "meter":       # a meter's serial number: an identifier, unless a unit makes it a quantity
             # (or a model's number, the serial's own cue and number after it: «счётчик КАРАТ 307 № 45821»)
             mask = not unit and (n >= lex.always_mask_digits or not serial_cue_next(tokens, run.last + 1, is_num, lex))
@@ -236,6 +242,12 @@ def _numbers(text: str, tokens: list[Token], n_ctx: int, is_num: list[bool], run
 
 _MODEL_DIGITS = 4   # a meter's model has fewer digits in a row («СГВ-15», «ВСКМ 90-15», «ТЭМ-106»); a serial more
 _FOUR_DIGITS_RE = re.compile(rf"\d{{{_MODEL_DIGITS}}}")
+
+
+def _short_list(tokens: list[Token], run: NumberRun) -> bool:
+    pieces = [t for t in tokens[run.first:run.last + 1] if t.form != ","]
+    return 2 <= len(pieces) <= 4 and len(pieces) == (run.last - run.first) // 2 + 1 \
+        and all(t.is_digits and len(t.form) <= 2 for t in pieces)
 
 
 def _serial_shape(tokens: list[Token], run: NumberRun) -> bool:
