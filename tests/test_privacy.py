@@ -1476,6 +1476,8 @@ def test_forms_of_the_dev7_writer(context, text, masked):
     ("Продиктуйте фамилию по буквам.", "Т-У-Р-Д-А-Х-У-Н-О-В", "[ФИО]"),
     ("", "фамилия пишется т-у-р-д-а-х-у-н-о-в", "фамилия пишется [ФИО]"),
     ("", "счётчик С-В-К 15", "счётчик С-В-К 15"),
+    ("", "ну э-э-э-э, не помню", "ну э-э-э-э, не помню"),
+    ("", "М-м-м-м, сейчас посмотрю", "М-м-м-м, сейчас посмотрю"),
     # a letter said with a word that begins with it («Б как Борис»): it opens the identifier after it, or spells a name
     ("Продиктуйте номер договора по буквам.", "Б как Борис, 3, 1, 7, дробь, 20", "[договор]"),
     ("", "лицевой счёт А как Алма, 4 4 7 1 0 9", "лицевой счёт [лицевой счёт]"),
@@ -1510,6 +1512,45 @@ def test_forms_of_the_dev7_writer(context, text, masked):
     ("Да, слушаю.", "сосын 4 4 1 2", "сосын [номер]"),
     ("", "потом 3 раза звонила", "потом 3 раза звонила"),
     ("Хорошо.", "потом 15 минут ждала", "потом 15 минут ждала"),
+    # words saying which part of the number is dictated: «первая часть», «вторая половина», «бірінші бөлігі»
+    ("Продиктуйте номер счётчика.", "первая часть ВК 18", "первая часть [номер]"),
+    ("Номер лицевого счёта?", "вторая половина 45 12", "вторая половина [лицевой счёт]"),
+    # after a meter's word alone (no «номер»), a serial's length (six digits at least) with its make
+    ("", "счётчик Itelma 12 03 447 стоит с 2019 года", "счётчик [номер] стоит с 2019 года"),
+    ("", "у меня счётчик Бетар 1 2 3 4 5 6 7, показания 456", "у меня счётчик [номер], показания 456"),
+    ("", "счётчик ВСКМ 90-15 стоит", "счётчик ВСКМ 90-15 стоит"),
+    ("", "счётчик Пульсар 2019 года", "счётчик Пульсар 2019 года"),
+    ("", "показания счётчика 0 0 3 4 1 2 кубов горячей воды", "показания счётчика 0 0 3 4 1 2 кубов горячей воды"),
+    # the answer to a question for the letters: the letters opening it
+    ("Какие буквы?", "эм зэ вроде", "[номер] вроде"),
+    ("Қандай әріптер?", "тэ эс", "[номер]"),
+    ("Какие буквы?", "не помню", "не помню"),
+    ("Хорошо.", "эм зэ вроде", "эм зэ вроде"),
+    # a dot written after a capital letter, as after an initial, inside a serial
+    ("", "заводской А.Б. 4,4,1,0,9 так написано", "заводской [номер] так написано"),
+    ("", "номер счётчика А.Б. 44109", "номер счётчика [номер]"),
+    ("", "Иванов А.Б. звонил, номер счётчика 44109", "[ФИО]. звонил, номер счётчика [номер]"),
+    # a street named by an adjective, «улица» left unsaid, before its house word
+    ("", "Хамидов Азиз, Ташкентская 496 кв 15", "[ФИО], [адрес]"),
+    ("", "Садовая, дом 3", "[адрес]"),
+    ("", "Первая квартира 5", "Первая [адрес]"),
+    ("", "горячая вода, дом 5", "горячая вода, [адрес]"),
+    # a question with a street's word in it asks for the address: the answer opens with one
+    ("Назовите улицу и номер дома.", "Тургут Озала 237", "[адрес]"),
+    ("На какой улице вы живёте?", "Тургут Озала 237, квартира 5", "[адрес]"),
+    ("На улице холодно?", "Да, 15 градусов", "Да, 15 градусов"),
+    # precision: a number said in several words, then its unit, is no house's number
+    ("", "Жылу жоқ, үйде он екі градус қана.", "Жылу жоқ, үйде он екі градус қана."),
+    ("", "в квартире двадцать три градуса", "в квартире двадцать три градуса"),
+    ("", "Мекенжайым Абай көшесі, он екі үй, жиырма бес пәтер", "Мекенжайым [адрес]"),
+    # the same two mechanisms' other forms: pieces said in words with a stop after each; a letter «как …» in lowercase
+    # text only before an identifier
+    ("", "Лицевой счёт четыре. четыре. семь. один. ноль. девять.", "Лицевой счёт [лицевой счёт]."),
+    ("", "Номер телефона восемь. семь. ноль. один. три. три. два. четыре. пять. шесть. семь.",
+     "Номер телефона [телефон]."),
+    ("", "Один. Два. Три. Поехали.", "Один. Два. Три. Поехали."),
+    ("", "номер договора б как борис 3 1 7 дробь 20", "номер договора [договор]"),
+    ("", "а как анна поживает", "а как [ФИО] поживает"),
 ])
 def test_forms_of_the_eleventh_writer_and_dev8(context, text, masked):
     assert mask_text(text, context)[0] == masked
@@ -1552,6 +1593,8 @@ def _query(kind: str, n: int) -> str:
         "email": "ab.cd собака ", "hyphens": "a-", "spoken": "ab точка cd тире ",
         "names": "Ирлан Ахметов А. Б., мы на Гоголя 86, дом 5 по Абая. ",   # a name, a street: per-word checks
         "serials": "номер счётчика" + " № 7" * 8 + " ",   # a serial's stretch with cues inside it again and again
+        "stops": "7. ",   # a dictation with a full stop after each piece
+        "spelled": "Б как Борис, Т-У-Р-Д, номер договора 7, слэш, 2, ",   # spelled letters; letters closing a number
     }[kind]
     return (unit * (n // len(unit) + 1))[:n]
 
@@ -1582,7 +1625,7 @@ def test_a_100000_character_query_is_masked_in_well_under_a_second():
 
 
 @pytest.mark.parametrize("kind", ["speech", "dots", "commas", "spaced", "words", "letters", "email", "hyphens",
-                                  "spoken", "names", "serials"])
+                                  "spoken", "names", "serials", "stops", "spelled"])
 def test_masking_cost_grows_linearly(kind):
     """Four times the text, about four times the time (quadratic would be sixteen).  The machine
     may be loaded, so the bound is loose and each time is the better of two runs."""

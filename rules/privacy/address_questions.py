@@ -24,8 +24,14 @@ def asked_for_an_address(ctx: list[Token], lex: Lexicon, last_words: int = 8) ->
         or _analyse(t.form)[0] in lex.cues["value"] or t.form in lex.cues["value"]
         or _analyse(t.form)[0] in _NOT_THE_NUMBER or t.form.startswith(_KZ_NOT_THE_NUMBER) for t in words)
     # (a question with «сколько», «неше» asks for a quantity: «Үйде неше адам тұрады?» — how many live there)
-    return house or (any(_address_word(t, lex) for t in words[-last_words:])
+    # (or a street's word in it: «Назовите улицу и номер дома.», «На какой улице?», «Көшеңіз қандай?»)
+    return house or (any(_address_word(t, lex) or _street_word(t, lex) for t in words[-last_words:])
                      and not any(t.form in _HOW_MANY for t in words))
+
+
+def _street_word(t: Token, lex: Lexicon) -> bool:
+    return t.is_word and (t.form in ("улицу", "улице", "улица", "улицы") or t.form.startswith("көше")
+                          or _analyse(t.form)[0] in ("проспект", "микрорайон"))
 
 
 _HOUSE_QUESTION_WORDS = 5

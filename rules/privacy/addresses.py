@@ -24,7 +24,7 @@ from rules.privacy.lexicon import SENTENCE_END, STOP_POS, Lexicon, PdSpan, all_l
 from rules.privacy.lexicon import analyse as _analyse
 from rules.privacy.name_words import _place
 from rules.privacy.number_runs import JOINERS
-from rules.privacy.street_names import _first_name_genitive, _genitive_noun, _named_for_a_person
+from rules.privacy.street_names import _first_name_genitive, _genitive_noun, _named_for_a_person, _street_adjective
 from rules.text import Token, morph
 
 _ADDRESS_SKIP = {"по", "на", "в", "адресу", "адрес", ":", "-", "у", "меня", "нас", "мой", "наш",
@@ -180,7 +180,7 @@ def _street_words_before_(text: str, tokens: list[Token], j: int, lex: Lexicon, 
                 or _address_word(tokens[j], lex):   # «мекенжайым дом 45»: the cue is no street
             break
         lemma, pos, name, known = _analyse(tokens[j].form)
-        if known and pos != "NOUN" and name < 0.5:  # «передать», «мой»: not a street
+        if known and pos != "NOUN" and name < 0.5 and not _street_adjective(text, tokens[j]):  # «передать», «мой»
             break
         if known and pos == "NOUN" and name < 0.3 and not text[tokens[j].start:tokens[j].start + 1].isupper() \
                 and lemma not in lex.street_words and not _place(tokens[j].form) \

@@ -32,6 +32,7 @@ from rules.privacy.numbers import read_numbers
 from rules.privacy.people import asked_for_a_name as _asked_for_a_name
 from rules.privacy.people import names as _names
 from rules.privacy.serials import serial_stretches as _serial_stretches
+from rules.privacy.spelled import letters_answer
 from rules.privacy.spelled import spelled as _spelled
 from transcription.schema import Finding, Transcript
 
@@ -127,7 +128,7 @@ def find_pd(text: str, context: str = "", options: MaskOptions | None = None) ->
     spans += _addresses(text, tokens, lex, asked=bool(ctx_tokens) and _asked_for_an_address(ctx_tokens, lex))
     keep = {_e(n) for name in options.keep_names for n in name.split()}
     spans += _names(text, tokens, lex, keep, asked=bool(ctx_tokens) and _asked_for_a_name(ctx_tokens, lex))
-    spans += _spelled(text, spans)
+    spans += _spelled(text, spans) + letters_answer(text, context, lex.letter_names)
     spans = _merge([_with_trailing_mark(s, text) for s in spans if s.kind in options.kinds], text)
     return spans if original is text else [_span(s.kind, original, s.start, s.end) for s in spans]
 
@@ -135,16 +136,18 @@ def find_pd(text: str, context: str = "", options: MaskOptions | None = None) ->
 # a number dictated a digit or a group at a time, the recogniser ending each with a full stop («Лицевой счёт 4. 4. 7.
 # 1. 0. 9.», «Номер 33. Дробь. 14.», «М-1. 2. 0. 8.»): read as the comma dictation it is (the same length, so every
 # span stands where it stood); three pieces at least, two of them numbers, so «145. 2 дня назад» keeps its stop
-_DOTTED_PIECE = r"(?:\d{1,4}|[^\W\d_]{1,3}-\d{1,4}|дробь|слэш|слеш|тире|дефис|бөлшек|сызықша)"
+# (a piece said in words too: «четыре. четыре. семь. один.»)
+_SAID = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+_DOTTED_PIECE = rf"(?:\d{{1,4}}|[^\W\d_]{{1,3}}-\d{{1,4}}|дробь|слэш|слеш|тире|дефис|бөлшек|сызықша|{_SAID})"
 _DOTTED_RUN_RE = re.compile(rf"(?i)(?<![\w.,-]){_DOTTED_PIECE}(?:\. {_DOTTED_PIECE}){{2,}}(?![\w-])")
-_DIGITS_RE = re.compile(r"\d+")
+_NUMBER_PIECE_RE = re.compile(rf"(?i)(?<!\w)(?:\d+|{_SAID})(?!\w)")
 
 
 def _dots_as_commas(text: str) -> str:
     if ". " not in text:
         return text
-    return _DOTTED_RUN_RE.sub(lambda m: m[0].replace(". ", ", ") if len(_DIGITS_RE.findall(m[0])) >= 2 else m[0],
-                              text)
+    return _DOTTED_RUN_RE.sub(
+        lambda m: m[0].replace(". ", ", ") if len(_NUMBER_PIECE_RE.findall(m[0])) >= 2 else m[0], text)
 
 
 # a mark said at the end of a number whose rest comes in the next utterance belongs to it: «Номер договора?» — «18

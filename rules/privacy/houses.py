@@ -52,7 +52,10 @@ def _house_part(tokens: list[Token], i: int, lex: Lexicon) -> int:
             h = j - 2 if j > 1 and tokens[j - 1].form == "." else j - 1   # «кв. 3»
             titled = h >= 0 and _is_house(tokens[h], lex) and not (h > 0 and tokens[h - 1].form in _IN) and (
                 len(tokens[h].form) <= 3 or tokens[h].form == _analyse(tokens[h].form)[0])
-            if j + 1 < len(tokens) and (_counted(tokens[j + 1], lex) or (
+            k = j + 1   # (a number said in several words, then its unit: «үйде он екі градус»)
+            while k < len(tokens) and t.is_word and tokens[k].is_word and is_number_token(tokens[k]):
+                k += 1
+            if k < len(tokens) and (_counted(tokens[k], lex) or (
                     not titled and _counted_by(t, tokens[j + 1]) and not _is_house(tokens[j + 1], lex)
                     and not _is_street(tokens[j + 1], lex))):
                 break   # «в доме 9 этажей», «16 градусов», «в квартире 3 комнаты»

@@ -71,12 +71,18 @@ def _kz_spelled_name(low: str, lex: Lexicon) -> bool:
     return got
 
 
+def _drawn_out(form: str) -> bool:
+    """A hesitation drawn out, one or two letters said again and again: «э-э-э-э», «м-м-м», «ну-у-у»."""
+    parts = form.split("-")
+    return len(parts) > 2 and len(set(form) - {"-"}) < 3
+
+
 def _not_name(t: Token, lex: Lexicon) -> bool:
     key = ("not", t.form)
     got = lex.memo.get(key)
     if got is None:
         lemma = _analyse(t.form)[0]
-        got = lex.memo[key] = t.form in lex.not_names or lemma in lex.not_names \
+        got = lex.memo[key] = t.form in lex.not_names or lemma in lex.not_names or _drawn_out(t.form) \
             or t.form in kazakh.model()["function_words"] or (_place(t.form) and t.form not in lex.names) \
             or (t.form.endswith(lex.vocative_after_endings) and not _kz_name(t.form, lex)) \
             or t.form.startswith(lex.not_name_stems) or _cue_word(t, lex) \

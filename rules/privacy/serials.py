@@ -31,6 +31,7 @@ _NOT_LETTERS = frozenset({"PREP", "CONJ", "PRCL", "NPRO", "VERB", "INFN", "ADVB"
 _ACCOUNTING = ("учёт", "учет", "есепке")   # «прибор учёта», «есепке алу құралы»
 _SPELLED = 4   # letters' names spelled out in a row before the digits
 _DOTTED_RE = re.compile(r"\d+(?:[.,]\d+)+")
+_BARE_SERIAL_DIGITS = 6   # a serial said after «счётчик» with no «номер»: longer than a model's «90-15»
 _PIECE_DIGITS = 2   # as ``rules.privacy.numbers``: «Заводской номер?» — «ВСКМ девяносто»
 
 
@@ -67,15 +68,21 @@ def serial_stretches(text: str, tokens: list[Token], reading: Reading, lex: Lexi
             starts.append(lead)   # the answer to a question for it
         elif lead < len(tokens):
             starts.append(-1 - lead)   # a stretch opening the utterance: only if its cue comes after it
-        starts += [i + 1 for i, t in enumerate(tokens[:-1])
-                  if _cue_word(t, lex, kind) and not _cue_word(tokens[i + 1], lex, kind)
-                  and cues.before(n_ctx + i + 1) == kind
-                  and (kind != "meter" or any(_number_word(u) for u in tokens[max(0, i - 3):i + 1])
-                       or _cue_kind(t, lex) == "meter")]   # (a serial's own word: «серийник 22 ЭМ 07 41 38»)
+        for i, t in enumerate(tokens[:-1]):
+            if not _cue_word(t, lex, kind) or _cue_word(tokens[i + 1], lex, kind):
+                continue
+            cue = cues.before(n_ctx + i + 1)
+            if cue == kind and (kind != "meter" or any(_number_word(u) for u in tokens[max(0, i - 3):i + 1])
+                                or _cue_kind(t, lex) == "meter"):   # (a serial's own word: «серийник 22 ЭМ 07 41 38»)
+                starts.append(i + 1)
+            elif kind == "meter" and cue in (kind, "value") and _meter_word(t, lex) \
+                    and cues.before(n_ctx + i) != "value":   # (not «показания счётчика 0 0 3 4 1 2 кубов»)
+                starts.append(-len(tokens) - 2 - i)   # a meter's word alone: only a serial's length (``_BARE_…``)
         reached = 0   # (a start inside a stretch already read gives the same stretch: each token is read once)
         for p in starts:
-            cue_after = p < 0
-            p = -1 - p if cue_after else p
+            bare = p < -len(tokens)   # after a meter's word alone
+            cue_after = -len(tokens) <= p < 0
+            p = -len(tokens) - 1 - p if bare else -1 - p if cue_after else p
             if p < reached:
                 continue
             q, lettered = _stretch_end(text, tokens, p, is_num, lex)
@@ -86,6 +93,8 @@ def serial_stretches(text: str, tokens: list[Token], reading: Reading, lex: Lexi
                 continue   # (a cue with its own number after it is not this one's: «Sensus 620, заводской 0445 12»;
                 # nor is the answer's model: «Заводской номер?» — «СВК-15, а номер 0 4 4 1 8 3»)
             digits = sum(digits_at.get(i, 0) for i in range(p, q))
+            if bare and digits < _BARE_SERIAL_DIGITS:
+                continue
             if not lettered and tokens[q - 1].form in _SCALE_WORDS:
                 continue   # a round amount ends in thousands, an identifier never does: «сумма по договору 250 тысяч»
             a, b = tokens[p].start, tokens[q - 1].end
@@ -153,7 +162,9 @@ def _stretch_end(text: str, tokens: list[Token], p: int, is_num: list[bool], lex
             break
         if t.form == "№" and end > p:
             break   # «счётчик КАРАТ 307 № 45821»: what came before «№» is the make and model, the serial follows it
-        if t.form in _MARKS or (t.form == "." and (_said_dot(text, t) or _inner_dot(text, t, i > p))) \
+        if t.form in _MARKS or (t.form == "." and (_said_dot(text, t) or _inner_dot(text, t, i > p)
+                                                   or _letter_dot(text, tokens, i, is_num)
+                               or (_a_letter(tokens[i], lex) and _letter_dot(text, tokens, i + 1, is_num)))) \
                 or _letter_comma(tokens, i, is_num, lex) or _closing_letters(text, tokens, i, is_num, lex) \
                 or (t.form in _DOT_WORDS and end > p and i + 1 < len(tokens) and is_num[i + 1]
                     and _adjacent(text, t, tokens[i + 1])):   # a dot said as a word inside: «ОКА-115 точка 12»
@@ -262,9 +273,21 @@ def _inner_dot(text: str, t: Token, inside: bool) -> bool:
     return inside and t.start > 0 and t.end < len(text) and text[t.start - 1].isalpha() and text[t.end].isalnum()
 
 
+def _letter_dot(text: str, tokens: list[Token], i: int, is_num: list[bool]) -> bool:
+    """A dot written after a capital letter, as after an initial, the next letter or a number after it: «заводской
+    А.Б. 4,4,1,0,9»."""
+    if tokens[i].form != "." or i == 0 or i + 1 >= len(tokens) or len(tokens[i - 1].form) != 1 \
+            or tokens[i - 1].end != tokens[i].start or not text[tokens[i - 1].start].isupper():
+        return False
+    nxt = tokens[i + 1]
+    return is_num[i + 1] or (len(nxt.form) == 1 and nxt.start == tokens[i].end and text[nxt.start].isupper())
+
+
 def _goes_on(tokens: list[Token], i: int, is_num: list[bool], text: str, lex: Lexicon) -> bool:
     """After a one-letter token: a number (marks between allowed) or nothing more of the sentence."""
     while i < len(tokens) and (tokens[i].form in _MARKS or _letter_comma(tokens, i, is_num, lex)
+                               or _letter_dot(text, tokens, i, is_num)
+                               or (_a_letter(tokens[i], lex) and _letter_dot(text, tokens, i + 1, is_num))
                                or (_a_letter(tokens[i], lex) and _letter_comma(tokens, i + 1, is_num, lex))):
         i += 1   # (letters spelled with commas between: «Т,С,4,4,0,1,7»)
     return i >= len(tokens) or is_num[i] or not tokens[i].form[:1].isalnum()

@@ -12,25 +12,50 @@ _LOWER = "a-zа-яёәіңғүұқөһ"
 _SPELLED_RE = re.compile(rf"(?<![\w.-])(?:[{_UPPER}](?:-[{_UPPER}]){{3,}}|[{_UPPER}](?:\.[{_UPPER}]){{3,}}\.?"
                          rf"|[{_LOWER}](?:-[{_LOWER}]){{3,}})(?![\w-])")
 # «Б как Борис», «А, как Анна», «буква Т как Тимур»: the word must begin with the letter
-_AS_IN_RE = re.compile(rf"(?<!\w)([{_UPPER}])[\s,]+как[\s,]+([{_UPPER}][{_LOWER}]+)")
+# (in lowercase text, «б как борис», only before an identifier: «а как анна поживает» spells nothing)
+_AS_IN_RE = re.compile(rf"(?<!\w)([{_UPPER}{_LOWER}])[\s,]+как[\s,]+([{_UPPER}{_LOWER}][{_LOWER}]+)")
 _GAP_RE = re.compile(r"[\s,]*")
+_DISTINCT = 3
+# a question for the letters of what is being dictated: «Какие буквы?», «Буквы какие там?», «Қандай әріптер?»
+_LETTERS_ASKED_RE = re.compile(r"(?i)\b(?:букв[аыу]?|әріп\w*)\b[^.?!]*\?\s*$|\bкакие\s+там\s+буквы\b")
+_WORD_RE = re.compile(r"[^\W\d_]+")
+_ANSWER_LETTERS = 6   # letters' names opening the answer, at most
+
+
+def letters_answer(text: str, context: str, letter_names: frozenset[str]) -> list[PdSpan]:
+    """The answer to a question for the letters of a number being dictated: the letters opening it, said by their
+    names or written («Какие буквы?» — «эм зэ вроде», «ТС»), are the number's (its kind unknown here: «number»)."""
+    if not context or not _LETTERS_ASKED_RE.search(context):
+        return []
+    end, count = 0, 0
+    for m in _WORD_RE.finditer(text):
+        word = m[0]
+        if count >= _ANSWER_LETTERS or text[end:m.start()].strip(" ,-") or not (
+                word.lower().replace("ё", "е") in letter_names or (word.isupper() and len(word) <= 3)):
+            break
+        end, count = m.end(), count + 1
+    first = _WORD_RE.search(text)
+    return [PdSpan("number", first.start(), end, text[first.start():end])] if count else []
 
 
 def spelled(text: str, found: list[PdSpan]) -> list[PdSpan]:
     """Spans for what is spelled in ``text``; a letter said «как …» right before an identifier in ``found`` opens it."""
-    out = [PdSpan("name", m.start(), m.end(), m[0]) for m in _SPELLED_RE.finditer(text)]
+    # (three letters at least, so a hesitation drawn out, «э-э-э-э», «м-м-м-м», is none)
+    out = [PdSpan("name", m.start(), m.end(), m[0]) for m in _SPELLED_RE.finditer(text)
+           if len(set(m[0].lower()) - {"-", "."}) >= _DISTINCT]
     if " как " not in text:
         return out
     starts = {s.start: s for s in found if s.kind in ID_KINDS or s.kind == "number"}
     run_start = run_end = -1
     for m in _AS_IN_RE.finditer(text):
-        if m[1] != m[2][0]:
+        if m[1].lower() != m[2][0].lower():
             continue
+        lower = m[1].islower()
         run_start = m.start() if run_end < 0 or _GAP_RE.match(text, run_end).end() != m.start() else run_start
         run_end = m.end()
         nxt = starts.get(_GAP_RE.match(text, run_end).end())
         if nxt is not None:   # the letters open the identifier after them
             out.append(PdSpan(nxt.kind, run_start, nxt.end, text[run_start:nxt.end]))
-        else:   # a word spelled this way is a name's («Т как Тимур, У как Ульяна»)
+        elif not lower:   # a word spelled this way is a name's («Т как Тимур, У как Ульяна»)
             out.append(PdSpan("name", run_start, run_end, text[run_start:run_end]))
     return out

@@ -37,3 +37,10 @@ def _first_name_genitive(t: Token, lex: Lexicon) -> bool:
             "gent" in p.tag and "masc" in p.tag and ("Name" in p.tag or "Surn" in p.tag)
             for p in morph().parse(t.form)[:3])
     return got
+
+
+def _street_adjective(text: str, t: Token) -> bool:
+    """An adjective written with a capital in the feminine nominative names a street, «улица» left unsaid
+    («Ташкентская 496 кв 15», «Садовая, дом 3»); not an ordinal («Первая»)."""
+    return text[t.start:t.start + 1].isupper() and t.form.endswith(("ая", "яя")) and any(
+        {"ADJF", "femn", "nomn"} <= p.tag.grammemes and "Anum" not in p.tag for p in morph().parse(t.form)[:2])
