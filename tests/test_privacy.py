@@ -1654,3 +1654,18 @@ if __name__ == "__main__":
     if "--figures-only" not in sys.argv:  # a held-out set is measured without looking at its errors
         for m in r["misses"]:
             print("  miss:", m)
+
+
+# Every beginning of a dictation, cut after any character, is masked without an error: a letter or a mark at the very
+# end of the text once read past the last token («… номер А.», «… Т,»), so the call page and the exports failed.
+@pytest.mark.parametrize("text, context", [
+    ("Заводской номер А.Б. 4,4,1,0,9, и показания 145.", ""),
+    ("номер счётчика Т,С,4,4,0,1,7 горячая вода", ""),
+    ("Серийный номер ЭМ, Т, 0, 0, 5, 1 тире К.", ""),
+    ("к,4,4,0,1, Б.", "Номер счётчика продиктуйте."),
+    ("Договор номер 04,12,77/К, слэш, Т.С.", ""),
+    ("Почта a.b.c собака mail точка ru, А.", ""),
+])
+def test_every_beginning_of_a_dictation_is_masked_without_an_error(text, context):
+    for end in range(1, len(text) + 1):
+        mask_text(text[:end], context)

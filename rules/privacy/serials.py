@@ -276,7 +276,7 @@ def _inner_dot(text: str, t: Token, inside: bool) -> bool:
 def _letter_dot(text: str, tokens: list[Token], i: int, is_num: list[bool]) -> bool:
     """A dot written after a capital letter, as after an initial, the next letter or a number after it: «заводской
     А.Б. 4,4,1,0,9»."""
-    if tokens[i].form != "." or i == 0 or i + 1 >= len(tokens) or len(tokens[i - 1].form) != 1 \
+    if i == 0 or i + 1 >= len(tokens) or tokens[i].form != "." or len(tokens[i - 1].form) != 1 \
             or tokens[i - 1].end != tokens[i].start or not text[tokens[i - 1].start].isupper():
         return False
     nxt = tokens[i + 1]
@@ -296,7 +296,7 @@ def _goes_on(tokens: list[Token], i: int, is_num: list[bool], text: str, lex: Le
 def _letter_comma(tokens: list[Token], i: int, is_num: list[bool], lex: Lexicon) -> bool:
     """A comma the recogniser writes after each letter spelled, as after each digit: «Т,С,4,4,0,1,7», «Ц, Т, 0, 0»,
     «эм, эн, 4 5» (a letter or a letter's name before it, another or a number after it)."""
-    if tokens[i].form != "," or i == 0 or i + 1 >= len(tokens):
+    if i == 0 or i + 1 >= len(tokens) or tokens[i].form != ",":
         return False
     return _a_letter(tokens[i - 1], lex) and (is_num[i + 1] or _a_letter(tokens[i + 1], lex))
 
