@@ -217,3 +217,30 @@ def _common_word(t: Token, lex: Lexicon) -> bool:
     («собственник квартиры», «фамилия владельца»)."""
     _, _, name, known = _analyse(t.form)
     return known and name == 0 and not _kz_name(t.form, lex)
+
+
+_OBLIQUE = frozenset({"datv", "loct"})
+_PREPOSITIONS_BEFORE = frozenset({"в", "во", "на", "о", "об", "по", "при", "к", "ко"})
+
+
+def surname_read_as_a_case(text: str, tokens: list[Token], i: int) -> bool:
+    """A word written with a capital that the dictionary reads only as a thing's name in the dative or locative
+    («Фрезе»: «фреза»; «Шульце», «Клейне»), no preposition before it: beside a first name such a form cannot be
+    that noun («Фрезе Наталья звонила», «Наталья Фрезе»); it is her surname.  (Not «Утром Наталья звонила»: the
+    instrumental; not «В квартире Наталья»: a preposition.)"""
+    t = tokens[i]
+    raw = text[t.start:t.end]
+    if len(raw) < 3 or not raw[0].isupper() or raw.isupper() or (i > 0 and tokens[i - 1].form in _PREPOSITIONS_BEFORE):
+        return False
+    parses = morph().parse(t.form)
+    return all(p.tag.POS == "NOUN" and "inan" in p.tag and p.tag.case in _OBLIQUE for p in parses)
+
+
+_EVENT_VERBS = frozenset({"быть", "начаться", "закончиться", "продлиться", "пройти", "состояться", "длиться",
+                          "начинаться", "заканчиваться", "проходить", "проводиться", "провести"})
+
+
+def event_verb(t: Token) -> bool:
+    """A verb of something taking place («будет», «начнётся», «закончится», «пройдёт»): an unknown word opening the
+    sentence before it names the event, not a person («опрессовка будет 12.06», «промывка закончится в пятницу»)."""
+    return t.is_word and len(t.form) > 2 and morph().parse(t.form)[0].normal_form in _EVENT_VERBS   # (not «Е.»)

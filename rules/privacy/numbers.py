@@ -363,6 +363,8 @@ _PART_WORDS = frozenset({"первые", "первая", "первое", "пер
 
 _AFTER_WORDS = 5   # words after a number in which its cue may still come («4518 — это номер договора»)
 _AFTER_CHECK = 6   # tokens after such a cue in which a number of its own would come instead
+_VALUE_SAID_WITHIN = 2   # words after a number in which «это показания», «бұл көрсеткіш» say it is a reading
+_READING_WORDS = ("показани", "показател", "көрсеткіш")
 
 
 def _cue_after(tokens: list[Token], i: int, lex: Lexicon, is_num: list[bool]) -> str | None:
@@ -381,7 +383,9 @@ def _cue_after(tokens: list[Token], i: int, lex: Lexicon, is_num: list[bool]) ->
             return None
         kind = "meter" if _meter_number(tokens, j, lex) else _cue_kind(t, lex)
         if kind == "value":
-            return None
+            # «бір екі үш төрт бес — бұл көрсеткіш»: a reading said so right after it (not «4518223 показания 345»)
+            return "value" if words <= _VALUE_SAID_WITHIN and t.form.startswith(_READING_WORDS) \
+                and not any(is_num[j + 1:j + 1 + _AFTER_CHECK]) else None   # (not «14, 22 отопления нет»)
         if (kind in ID_KINDS or kind == "meter") and _analyse(t.form)[1] not in ("VERB", "INFN"):
             for m in range(j + 1, min(len(tokens), j + 1 + _AFTER_CHECK)):
                 if tokens[m].form in SENTENCE_END:

@@ -5,14 +5,7 @@ import re
 
 from rules import kazakh
 from rules.numbers import NUMBER_WORDS
-from rules.privacy.lexicon import (
-    SENTENCE_END,
-    STOP_POS,
-    Lexicon,
-    PdSpan,
-    all_lowercase,
-    last_sentence_words,
-)
+from rules.privacy.lexicon import SENTENCE_END, STOP_POS, Lexicon, PdSpan, all_lowercase, last_sentence_words
 from rules.privacy.lexicon import analyse as _analyse
 from rules.privacy.name_words import (
     _KZ_LETTERS,
@@ -28,7 +21,9 @@ from rules.privacy.name_words import (
     _not_name,
     _patronymic,
     _sure_name,
+    event_verb,
     latin_name,
+    surname_read_as_a_case,
 )
 from rules.text import VERB_IMPR, Token, morph
 
@@ -314,7 +309,8 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
         if alpha[i] and not is_name[i] and not kept(t) and (i == 0 or tokens[i - 1].form in SENTENCE_END) \
                 and (text[t.start:t.start + 1].isupper() or not cased) and _finite_verb(tokens[i + 1]) \
                 and not _not_name(t, lex) and len(t.form) >= 3 \
-                and (_kz_name(t.form, lex) or _kz_spelled_name(t.form, lex) or _maybe_name(t, lex, guess_ru[i])):
+                and (_kz_name(t.form, lex) or _kz_spelled_name(t.form, lex) or (_maybe_name(t, lex, guess_ru[i]) and (
+                    not event_verb(tokens[i + 1]) or _sure_name(t, lex, False)))):   # (not «опрессовка будет 12.06»)
             is_name[i] = True
     # a Kazakh name before a word only a person has: «Қанат екеуміз» (Kanat and I), «Әлиханның үйі» (Alikhan's house)
     for i, t in enumerate(tokens[:-1]):
@@ -361,8 +357,10 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
                 or (beside and not cased and t.form in lex.short_surnames and not _not_name(t, lex)
                     and i + 1 < n and is_name[i + 1]) \
                 or (beside and not cased and guess_ru[i] and not _analyse(t.form)[3] and not _not_name(t, lex)
-                    and len(t.form) >= 4 and not _HYPHENATED_WORD.search(t.form)):   # «госпожа фризен ольга»
-            is_name[i] = True
+                    and len(t.form) >= 4 and not _HYPHENATED_WORD.search(t.form)) \
+                or (beside and cased and guess_ru[i] and surname_read_as_a_case(text, tokens, i)
+                    and not _not_name(t, lex)):   # (not in a Kazakh line: «Кеше Ақбөпемен сөйлестім»)
+            is_name[i] = True   # («госпожа фризен ольга»; «Фрезе Наталья»: a surname the dictionary reads as «фреза»)
     # a word spelled letter by letter is a name: «Кох через ха», «Ильяс через и», «Асель с мягким знаком»
     for i in range(n - 2):
         t = tokens[i]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from rules import kazakh
 from rules.privacy.cues import _cue_kind, _meter_word, _number_word, _unit_after
 from rules.privacy.lexicon import Lexicon, PdSpan
 from rules.privacy.lexicon import analyse as _analyse
@@ -170,6 +171,12 @@ def _stretch_end(text: str, tokens: list[Token], p: int, is_num: list[bool], lex
                     and _adjacent(text, t, tokens[i + 1])):   # a dot said as a word inside: «ОКА-115 точка 12»
             i += 1
             continue
+        if t.form in _LETTER_WORDS and end > p and i + 1 < len(tokens) and _a_letter(tokens[i + 1], lex) \
+                and _adjacent(text, t, tokens[i + 1]) and (i + 2 == len(tokens) or not tokens[i + 2].is_word
+                                                           or is_num[i + 2] or text[tokens[i + 1].start].isupper()):
+            end = i = i + 2   # the letter said with its word after the digits: «2211/3 литер А», «4512 буква б»
+            lettered = True
+            continue
         if is_num[i]:
             if _unit_after(tokens, i + 1, lex):
                 break   # «245 кубов»: a quantity
@@ -222,11 +229,16 @@ def _one_letter(text: str, tokens: list[Token], i: int, p: int, end: int, is_num
     # (a letter after a letter and a comma, spelled as digits are: «т,с,4,4,0,1,7»)
     spelled_before = spelled_before or (end > p and end == i - 1 and i >= 2 and tokens[i - 1].form == ","
                                         and _a_letter(tokens[i - 2], lex) and not is_num[i - 2])
+    # (the digits right before it, or a mark said or written between: «9 9 0 4 тире А Б», «4512 дробь а б»)
+    after_digits = p < end <= i and is_num[end - 1] and all(tokens[k].form in _MARKS for k in range(end, i))
     if t.form not in _WORD_LETTERS or text[t.start:t.end].isupper():
         # (after the digits or a letter's name even before a word: «дт 3 2 0 1 7 б это …», «12/345-тэ э от …»)
-        return goes_on or (end == i > p and is_num[i - 1]) or spelled_before or _spelled_after(tokens, i, is_num, lex)
+        return goes_on or after_digits or spelled_before or _spelled_after(tokens, i, is_num, lex)
+    # (a lowercase «а» after a mark is no conjunction: another letter or the sentence's end after it)
     return (spelled_before and goes_on) or _spelled_after(tokens, i, is_num, lex) \
-        or (goes_on and (_named_a_letter(tokens, i) or _comma_spelled_after(tokens, i, is_num, lex)))
+        or (goes_on and (_named_a_letter(tokens, i) or _comma_spelled_after(tokens, i, is_num, lex))) \
+        or (after_digits and end < i and (goes_on or (i + 1 < len(tokens) and _a_letter(tokens[i + 1], lex)
+                                                      and _adjacent(text, t, tokens[i + 1]))))
 
 
 def _comma_spelled_after(tokens: list[Token], i: int, is_num: list[bool], lex: Lexicon) -> bool:
@@ -238,7 +250,8 @@ def _comma_spelled_after(tokens: list[Token], i: int, is_num: list[bool], lex: L
     return letters > 0 and _letter_comma(tokens, k, is_num, lex)
 
 
-_LETTER_WORDS = frozenset({"буква", "буквой", "букву", "буквы", "әріп", "әрпі", "әрпімен"})
+_LETTER_WORDS = frozenset({"буква", "буквой", "букву", "буквы", "литер", "литера", "литерой", "литеру", "литеры",
+                           "әріп", "әрпі", "әрпімен"})
 _LETTER_NAMED_WITHIN = 12   # tokens after a one-letter word in which «это буква В» may say what it is
 
 
@@ -342,6 +355,8 @@ def _serial_letters(text: str, t: Token, lex: Lexicon) -> bool:
         return False
     if bare.isupper() or t.form in lex.letter_names or len(bare) == 1:
         return True
+    if kazakh.is_kazakh_word(t.form):
+        return False   # a Kazakh particle after the number: «шарт нөміріңіз 2019/441-Т ма» (a question)
     return not _VOWELS.intersection(t.form) or not _analyse(t.form)[3]
 
 
