@@ -1607,6 +1607,44 @@ def test_forms_of_the_twelfth_writer(context, text, masked):
     assert mask_text(text, context)[0] == masked
 
 
+
+@pytest.mark.parametrize("context, text, masked", [
+    # a question for the rest of a number: «Следующие?», «Остальные?», «Келесі?» (not «Следующие показания?»)
+    ("Лицевой счёт скажите, первые цифры. шестьсот семьдесят. Следующие?", "два девять ноль один", "[лицевой счёт]"),
+    ("Следующие?", "два девять ноль один", "[номер]"),
+    ("Келесі?", "төрт бес алты", "[номер]"),
+    ("Остальные?", "4 5 1 2", "[номер]"),
+    ("Следующие показания?", "1 2 3 4", "1 2 3 4"),
+    # an answer of a series' letters alone to a question for the number: its first part, the digits to come (two
+    # letters at least, or capitals; nothing else in the answer; not after a question for a reading)
+    ("Номер счётчика продиктуйте.", "эс гэ вэ", "[номер]"),
+    ("Номер договора?", "тэ эс", "[номер]"),
+    ("Заводской номер?", "ВС", "[номер]"),
+    ("Номер договора?", "А, сейчас", "А, сейчас"),
+    ("Лицевой счёт?", "вэ кажется нет", "вэ кажется нет"),
+    ("Показания?", "эс гэ вэ", "эс гэ вэ"),
+    # capitals with an ending after a hyphen are the abbreviation inflected, no name: «ИИН-іңізді», «ЖСН-ңізді»
+    ("", "Серік аға, ИИН-іңізді айтыңызшы", "[ФИО] аға, ИИН-іңізді айтыңызшы"),
+    ("", "ЖСН-ңізді айтыңыз, Айгүл", "ЖСН-ңізді айтыңыз, [ФИО]"),
+    ("", "Мамытова-Сейткали Асель звонила", "[ФИО] звонила"),
+    # a Korean name's syllable after its surname even when the dictionary knows it as a place («Чен»)
+    ("", "Ким Чен Хо собственник", "[ФИО] собственник"),
+    ("", "собственник Пак Чен Хо", "собственник [ФИО]"),
+    # the answer to a question for the street alone: its name, no number with it (a name, a place, a street's adjective
+    # or an unknown word; not «Не помню», «Секунду»)
+    ("Улица какая?", "Навои", "[адрес]"),
+    ("На какой улице?", "да, Толе би", "да, [адрес]"),
+    ("Назовите улицу.", "Садовая", "[адрес]"),
+    ("Көшеңіз қандай?", "Абай көшесі", "[адрес]"),
+    ("На какой улице?", "навои", "[адрес]"),
+    ("Улица какая?", "Не помню", "Не помню"),
+    ("Улица какая?", "Секунду", "Секунду"),
+    ("Какая улица?", "Там же, где и раньше", "Там же, где и раньше"),
+])
+def test_forms_of_the_dev9_writer(context, text, masked):
+    assert mask_text(text, context)[0] == masked
+
+
 def test_find_pd_gives_character_spans_and_kinds():
     """Spans, not just masked text: audio redaction maps them onto the words' timestamps."""
     text = "Ирлан, ваш лицевой 7,8,9,1,2,3, телефон восемь семьсот один пять пять пять два два три три."

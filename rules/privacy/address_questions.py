@@ -3,9 +3,10 @@
 one (``rules.privacy.addresses``)."""
 from __future__ import annotations
 
-from rules.privacy.lexicon import Lexicon, last_sentence_words
+from rules.privacy.lexicon import SENTENCE_END, Lexicon, PdSpan, last_sentence_words
 from rules.privacy.lexicon import analyse as _analyse
-from rules.text import Token
+from rules.privacy.name_words import _place
+from rules.text import Token, morph
 
 
 def _address_word(t: Token, lex: Lexicon) -> bool:
@@ -45,3 +46,42 @@ _KZ_NOT_THE_NUMBER = ("бөлме", "қабат", "адам", "кіребері�
 def _dwelling(t: Token, lex: Lexicon) -> bool:
     return t.form in lex.dwelling_words or _analyse(t.form)[0] in lex.dwelling_words \
         or t.form.startswith(("үй", "пәтер"))
+
+
+_STREET_ANSWER_WORDS = 3   # «Навои», «Толе би», «Кабанбай батыра»
+_ANSWER_FILLERS = frozenset({"да", "ну", "это", "вот", "там", "иә", "у", "нас", "меня", "на"})
+
+
+def street_answer(text: str, tokens: list[Token], ctx: list[Token], lex: Lexicon) -> list[PdSpan]:
+    """The answer to a question for the street alone («Улица какая?», «На какой улице?», «Көшеңіз қандай?») that is
+    nothing but the street's name, no number with it: «Навои», «да, Толе би», «Жандосова улица».  Its words: written
+    with a capital, or (in text written in lowercase) words the dictionary does not know; a street's word or title
+    («улица», «көшесі», «би», «батыра») between them; no verb («Не помню», «Сейчас скажу» stay)."""
+    words = last_sentence_words(ctx)
+    if not words or not any(_street_word(t, lex) for t in words):
+        return []
+    lower = text == text.lower()
+    k = 0
+    while k < len(tokens) and (tokens[k].form in _ANSWER_FILLERS or tokens[k].form == ","):
+        k += 1
+    first, last, names = k, -1, 0
+    for j in range(k, len(tokens)):
+        t = tokens[j]
+        if not t.is_word:
+            if (t.form in SENTENCE_END and j == len(tokens) - 1) or t.form == "-":
+                continue
+            return []
+        raw = text[t.start:t.end]
+        lemma, _, name, known = _analyse(t.form)
+        titled = t.form in lex.street_titles or _street_word(t, lex) or lemma in lex.street_words \
+            or t.form in lex.street_words_after
+        # (a name, a place, a street's adjective «Садовая», or a word the dictionary does not know; not «Секунду»)
+        if not titled and (not (lower or raw[:1].isupper()) or (known and not (
+                name > 0 or _place(t.form) or {"ADJF", "femn", "nomn"} <= morph().parse(t.form)[0].tag.grammemes))):
+            return []
+        names += not titled
+        last = j
+    if last < 0 or not 0 < names <= _STREET_ANSWER_WORDS:
+        return []
+    a, b = tokens[first].start, tokens[last].end
+    return [PdSpan("address", a, b, text[a:b])]

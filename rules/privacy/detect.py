@@ -23,8 +23,9 @@ from dataclasses import dataclass, replace
 
 from rules.numbers import NUMBER_WORDS
 from rules.privacy.address_questions import asked_for_an_address as _asked_for_an_address
+from rules.privacy.address_questions import street_answer as _street_answer
 from rules.privacy.addresses import addresses as _addresses
-from rules.privacy.lexicon import KINDS, PdSpan, PrivacyError, analyse, lexicon
+from rules.privacy.lexicon import ID_KINDS, KINDS, PdSpan, PrivacyError, analyse, lexicon
 from rules.privacy.lexicon import norm as _e
 from rules.privacy.number_runs import pd_tokens
 from rules.privacy.numbers import identifiers as _identifiers
@@ -126,9 +127,11 @@ def find_pd(text: str, context: str = "", options: MaskOptions | None = None) ->
     numbers = _identifiers(text, tokens, ctx_tokens, lex, context, reading)
     spans += numbers + _serial_stretches(text, tokens, reading, lex, numbers)
     spans += _addresses(text, tokens, lex, asked=bool(ctx_tokens) and _asked_for_an_address(ctx_tokens, lex))
+    spans += _street_answer(text, tokens, ctx_tokens, lex) if ctx_tokens else []
     keep = {_e(n) for name in options.keep_names for n in name.split()}
     spans += _names(text, tokens, lex, keep, asked=bool(ctx_tokens) and _asked_for_a_name(ctx_tokens, lex))
-    spans += _spelled(text, spans) + letters_answer(text, context, lex.letter_names)
+    asked = reading.cues.before(reading.n_ctx) if reading.n_ctx else None   # (a question for a number before)
+    spans += _spelled(text, spans) + letters_answer(text, context, lex.letter_names, asked in (*ID_KINDS, "meter"))
     spans = _merge([_with_trailing_mark(s, text) for s in spans if s.kind in options.kinds], text)
     return spans if original is text else [_span(s.kind, original, s.start, s.end) for s in spans]
 

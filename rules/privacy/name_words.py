@@ -77,13 +77,15 @@ def _drawn_out(form: str) -> bool:
     return len(parts) > 2 and len(set(form) - {"-"}) < 3
 
 
-def _not_name(t: Token, lex: Lexicon) -> bool:
-    key = ("not", t.form)
+def _not_name(t: Token, lex: Lexicon, places: bool = True) -> bool:
+    """No name whatever its place; ``places=False``: a place's name may be one (a Korean name's syllable after its
+    surname, «Ким Чен Хо»: «Чен» is a place to the dictionary)."""
+    key = ("not", t.form, places)
     got = lex.memo.get(key)
     if got is None:
         lemma = _analyse(t.form)[0]
         got = lex.memo[key] = t.form in lex.not_names or lemma in lex.not_names or _drawn_out(t.form) \
-            or t.form in kazakh.model()["function_words"] or (_place(t.form) and t.form not in lex.names) \
+            or t.form in kazakh.model()["function_words"] or (places and _place(t.form) and t.form not in lex.names) \
             or (t.form.endswith(lex.vocative_after_endings) and not _kz_name(t.form, lex)) \
             or t.form.startswith(lex.not_name_stems) or _cue_word(t, lex) \
             or (not _analyse(t.form)[3] and not _kz_name(t.form, lex) and misheard(t.form) is not None)

@@ -1,13 +1,10 @@
 """Identifiers said as numbers: phones, accounts, contracts, ИИН — in digits, words or both.
 
-«восемь семьсот один, двести тридцать, сорок пять, шестьдесят семь» and
-«8 701 230 45 67» are the same eleven digits.  ``rules.privacy.number_runs`` finds such runs
-and spells each as the digit string it stands for, so that a run is judged here by its length,
-its first digits and the cue words before it («лицевой счёт», «телефон»; «показания», «тенге»
-mean a value); ``rules.privacy.series_letters`` takes in the letters of a series said with it.
-
-Cost is linear in the text: the nearest cue before every token is found in one
-pass (``rules.privacy.cues.CueIndex``), not by looking back from each number.
+«восемь семьсот один, двести тридцать, сорок пять, шестьдесят семь» and «8 701 230 45 67» are the same eleven
+digits.  ``rules.privacy.number_runs`` finds such runs and spells each as the digit string it stands for, so that a
+run is judged here by its length, its first digits and the cue words before it («лицевой счёт», «телефон»;
+«показания», «тенге» mean a value); ``rules.privacy.series_letters`` takes in the letters of a series said with it.
+Cost is linear: the nearest cue before every token is found in one pass (``rules.privacy.cues.CueIndex``).
 """
 from __future__ import annotations
 
@@ -76,7 +73,8 @@ def identifiers(text: str, tokens: list[Token], ctx: list[Token], lex: Lexicon, 
 
 
 # words after a number read back that ask for the rest of it
-_ASK_MORE = frozenset({"дальше", "далее", "продолжайте", "продолжай", "еще", "тағы", "қарай", "жалғастырыңыз"})
+_ASK_MORE = frozenset({"дальше", "далее", "продолжайте", "продолжай", "еще", "тағы", "қарай", "жалғастырыңыз",
+                       "следующие", "следующая", "следующую", "остальные", "оставшиеся", "келесі", "қалғаны"})
 # words said between two pieces of a dictated number («… двести тридцать» — «да, сорок пять»)
 _GOING_ON = frozenset({"да", "так", "и", "а", "еще", "дальше", "значит", "ну", "вот", "иә", "тағы", "әрі", "қарай",
                        "ал", "потом", "затем", "далее", "сосын", "содан"})

@@ -115,7 +115,9 @@ def _never_names(text: str, tokens: list[Token], alpha: list[bool]) -> list[bool
         elif raw[1:].islower() or raw.isupper() or len(raw) < 3:   # most words: at once
             out.append(False)
         else:
-            out.append(any(sum(c.isupper() for c in part) >= 2 and not part.isupper() for part in raw.split("-")))
+            parts = raw.split("-")   # (or capitals with an ending after a hyphen: «ИИН-іңізді», «ЦОН-ға», «КСК-ның»)
+            out.append(any(sum(c.isupper() for c in part) >= 2 and not part.isupper() for part in parts)
+                       or (len(parts) == 2 and len(parts[0]) >= 2 and parts[0].isupper() and parts[1].islower()))
     return out
 
 
@@ -351,7 +353,7 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
         beside = (i > 0 and is_name[i - 1]) or (i + 1 < n and is_name[i + 1])
         if (_maybe_name(t, lex, guess_ru[i]) and beside) \
                 or (i > 0 and is_name[i - 1] and 1 < len(t.form) <= _SYLLABLE_NAME and cased
-                    and _capitalised_mid_sentence(text, tokens, i) and not _not_name(t, lex)) \
+                    and _capitalised_mid_sentence(text, tokens, i) and not _not_name(t, lex, places=False)) \
                 or (beside and cased and _capitalised(text, t) and not _not_name(t, lex)
                     and (t.form in lex.short_surnames or (not _analyse(t.form)[3] and guess[i]))) \
                 or (beside and not cased and t.form in lex.short_surnames and not _not_name(t, lex)

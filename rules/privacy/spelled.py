@@ -22,10 +22,13 @@ _WORD_RE = re.compile(r"[^\W\d_]+")
 _ANSWER_LETTERS = 6   # letters' names opening the answer, at most
 
 
-def letters_answer(text: str, context: str, letter_names: frozenset[str]) -> list[PdSpan]:
+def letters_answer(text: str, context: str, letter_names: frozenset[str], number_asked: bool = False) -> list[PdSpan]:
     """The answer to a question for the letters of a number being dictated: the letters opening it, said by their
-    names or written («Какие буквы?» — «эм зэ вроде», «ТС»), are the number's (its kind unknown here: «number»)."""
-    if not context or not _LETTERS_ASKED_RE.search(context):
+    names or written («Какие буквы?» — «эм зэ вроде», «ТС»), are the number's (its kind unknown here: «number»);
+    ``number_asked``: the question was for the number itself, so an answer of a series' letters alone is its first
+    part, the digits to come («Номер счётчика продиктуйте.» — «эс гэ вэ»; two letters at least, or capitals)."""
+    letters_asked = bool(context) and _LETTERS_ASKED_RE.search(context) is not None
+    if not (letters_asked or (context and number_asked)):
         return []
     end, count = 0, 0
     for m in _WORD_RE.finditer(text):
@@ -35,6 +38,9 @@ def letters_answer(text: str, context: str, letter_names: frozenset[str]) -> lis
             break
         end, count = m.end(), count + 1
     first = _WORD_RE.search(text)
+    if not letters_asked and (text[end:].strip(" ,-.!?…") or not (count >= 2 or (count and first[0].isupper()
+                                                                                   and len(first[0]) >= 2))):
+        return []   # (nothing but the letters: not «А, сейчас», «вэ кажется нет»)
     return [PdSpan("number", first.start(), end, text[first.start():end])] if count else []
 
 
