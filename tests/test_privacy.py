@@ -22,8 +22,9 @@ CORPUS_FILES = (CORPUS_DIR / "utterances.txt", CORPUS_DIR / "heldout.txt", CORPU
                 CORPUS_DIR / "heldout6_asr.txt", CORPUS_DIR / "heldout7_asr.txt", CORPUS_DIR / "heldout8_asr.txt",
                 CORPUS_DIR / "heldout9_asr.txt", CORPUS_DIR / "heldout10_asr.txt", CORPUS_DIR / "heldout11_asr.txt",
                 CORPUS_DIR / "heldout12_asr.txt",
-                # the sixth to eighth blind dev sets (their first runs, the forecasts, in the README)
-                CORPUS_DIR / "dev6_asr.txt", CORPUS_DIR / "dev7_asr.txt", CORPUS_DIR / "dev8_asr.txt")
+                # the sixth to ninth blind dev sets (their first runs, the forecasts, in the README)
+                CORPUS_DIR / "dev6_asr.txt", CORPUS_DIR / "dev7_asr.txt", CORPUS_DIR / "dev8_asr.txt",
+                CORPUS_DIR / "dev9_asr.txt")
 MARK_RE = re.compile(r"\{(\w+):([^{}]*)\}")
 ALNUM = re.compile(r"\w")
 
