@@ -50,10 +50,11 @@ def transcripts(folder: Path, calls: list[dict], sets: list[str], cached_only: b
                 ) -> tuple[dict[str, dict], float, float]:
     """{call_id: transcript dict}, transcribing what is not cached; (…, seconds spent, seconds of audio)."""
     from transcription.batch import transcribe_files
+    from transcription.cache import PIPELINE_VERSION
 
     opts, tag = _settings(sets)
     opts.cache_dir = str(folder / "cache")
-    out = folder / "asr" / tag
+    out = folder / "asr" / f"{tag}-v{PIPELINE_VERSION}"   # a pipeline change never scores an older transcript
     out.mkdir(parents=True, exist_ok=True)
     todo = [] if cached_only else [c for c in calls if not (out / f"{c['call_id']}.json").is_file()]
     t0 = time.perf_counter()
