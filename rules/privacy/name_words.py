@@ -222,6 +222,7 @@ def _common_word(t: Token, lex: Lexicon) -> bool:
 
 
 _OBLIQUE = frozenset({"datv", "loct"})
+_SENTENCE_OPENERS = frozenset({".", "!", "?", "…", ":", "—", "-", "–", "«", "(", '"'})
 _PREPOSITIONS_BEFORE = frozenset({"в", "во", "на", "о", "об", "по", "при", "к", "ко"})
 
 
@@ -229,12 +230,15 @@ def surname_read_as_a_case(text: str, tokens: list[Token], i: int) -> bool:
     """A word written with a capital that the dictionary reads only as a thing's name in the dative or locative
     («Фрезе»: «фреза»; «Шульце», «Клейне»), no preposition before it: beside a first name such a form cannot be
     that noun («Фрезе Наталья звонила», «Наталья Фрезе»); it is her surname.  (Not «Утром Наталья звонила»: the
-    instrumental; not «В квартире Наталья»: a preposition.)"""
+    instrumental; not «В квартире Наталья»: a preposition.)  Mid-sentence, where a capital says more than the start of
+    a sentence does, any noun: «звонила Береза Анна» (not «в Алматы Анна»: a preposition)."""
     t = tokens[i]
     raw = text[t.start:t.end]
     if len(raw) < 3 or not raw[0].isupper() or raw.isupper() or (i > 0 and tokens[i - 1].form in _PREPOSITIONS_BEFORE):
         return False
     parses = morph().parse(t.form)
+    if i > 0 and tokens[i - 1].form not in _SENTENCE_OPENERS and parses[0].tag.POS == "NOUN":
+        return True
     return all(p.tag.POS == "NOUN" and "inan" in p.tag and p.tag.case in _OBLIQUE for p in parses)
 
 

@@ -362,27 +362,27 @@ _PART_WORDS = frozenset({"первые", "первая", "первое", "пер
 _AFTER_WORDS = 5   # words after a number in which its cue may still come («4518 — это номер договора»)
 _AFTER_CHECK = 6   # tokens after such a cue in which a number of its own would come instead
 _VALUE_SAID_WITHIN = 2   # words after a number in which «это показания», «бұл көрсеткіш» say it is a reading
-_READING_WORDS = ("показани", "показател", "көрсеткіш")
+_READING_WORDS, _MINE = ("показани", "показател", "көрсеткіш"), frozenset({"мои", "наши", "менің", "біздің"})
 
 
 def _cue_after(tokens: list[Token], i: int, lex: Lexicon, is_num: list[bool]) -> str | None:
     """The kind of an identifier's or a meter's cue said in the few words from ``tokens[i]`` on, in the same sentence,
     with no number between and none of its own after it («4512, а номер договора 77» is the cue of 77); a verb
     («звонила») is no cue here, and a value's cue («это показания») says it is no identifier."""
-    words = 0
+    words = possessive = 0
     for j in range(i, min(len(tokens), i + 3 * _AFTER_WORDS)):
         t = tokens[j]
         if t.form in SENTENCE_END or is_num[j]:
             return None
         if not t.form[:1].isalpha() or t.form in JOINERS or len(t.form) == 1:   # marks, a series' letter
             continue
-        words += 1
+        words, possessive = words + 1, possessive + (t.form in _MINE)   # («12345 это мои показания»)
         if words > _AFTER_WORDS:
             return None
         kind = "meter" if _meter_number(tokens, j, lex) else _cue_kind(t, lex)
         if kind == "value":
             # «бір екі үш төрт бес — бұл көрсеткіш»: a reading said so right after it (not «4518223 показания 345»)
-            return "value" if words <= _VALUE_SAID_WITHIN and t.form.startswith(_READING_WORDS) \
+            return "value" if words - possessive <= _VALUE_SAID_WITHIN and t.form.startswith(_READING_WORDS) \
                 and not any(is_num[j + 1:j + 1 + _AFTER_CHECK]) else None   # (not «14, 22 отопления нет»)
         if (kind in ID_KINDS or kind == "meter") and _analyse(t.form)[1] not in ("VERB", "INFN"):
             for m in range(j + 1, min(len(tokens), j + 1 + _AFTER_CHECK)):
