@@ -1616,6 +1616,9 @@ def test_forms_of_the_twelfth_writer(context, text, masked):
     ("Келесі?", "төрт бес алты", "[номер]"),
     ("Остальные?", "4 5 1 2", "[номер]"),
     ("Следующие показания?", "1 2 3 4", "1 2 3 4"),
+    ("Следующие цифры?", "4 5 1 2", "[номер]"),
+    ("Остальные цифры?", "два девять", "[номер]"),
+    ("Первые цифры?", "45", "45"),
     # an answer of a series' letters alone to a question for the number: its first part, the digits to come (two
     # letters at least, or capitals; nothing else in the answer; not after a question for a reading)
     ("Номер счётчика продиктуйте.", "эс гэ вэ", "[номер]"),

@@ -123,7 +123,7 @@ def _asks_for_the_rest(ctx: list[Token], after: int) -> bool:
     ask = any(w in _ASK_MORE or w in _READ_BACK or w in _REPEAT for w in words) or (
         any(w in JOINERS for w in words) and any(w in _HOW_MUCH for w in words))
     return ask and all(w in _GOING_ON or w in _ASK_MORE or w in _READ_BACK or w in JOINERS or w in _HOW_MUCH
-                       or w in _REPEAT or w in _REPEAT_HOW for w in words)
+                       or w in _REPEAT or w in _REPEAT_HOW or w in _PART_WORDS for w in words)   # («… цифры?»)
 
 
 # ...or to say it all again: «Повторите полностью.», «Ещё раз, пожалуйста», «Қайталаңызшы» (the answer is the number
