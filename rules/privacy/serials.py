@@ -225,7 +225,8 @@ def _one_letter(text: str, tokens: list[Token], i: int, p: int, end: int, is_num
     у-443018»; not «а 5567123», «451209 и 1234»)."""
     t = tokens[i]
     goes_on = _goes_on(tokens, i + 1, is_num, text, lex)
-    spelled_before = end > p and end == i and not is_num[i - 1] and tokens[i - 1].form in lex.letter_names
+    spelled_before = end > p and end == i and not is_num[i - 1] and (tokens[i - 1].form in lex.letter_names
+                                                                     or len(tokens[i - 1].form) == 1)   # («а т с»)
     # (a letter after a letter and a comma, spelled as digits are: «т,с,4,4,0,1,7»)
     spelled_before = spelled_before or (end > p and end == i - 1 and i >= 2 and tokens[i - 1].form == ","
                                         and _a_letter(tokens[i - 2], lex) and not is_num[i - 2])
@@ -272,7 +273,14 @@ def _spelled_after(tokens: list[Token], i: int, is_num: list[bool], lex: Lexicon
     k = i + 1
     while k < len(tokens) and k - i <= _SPELLED and tokens[k].form in lex.letter_names:
         k += 1
+    if k == i + 1:   # ...or single letters, three at least with this one: «А Т С тире сорок пять», «а т с тире 45»
+        while k < len(tokens) and k - i <= _SPELLED and tokens[k].is_word and len(tokens[k].form) == 1:
+            k += 1
+        k = k if k - i >= _SINGLE_LETTERS else i + 1
     return k > i + 1 and k < len(tokens) and (is_num[k] or tokens[k].form in _MARKS)
+
+
+_SINGLE_LETTERS = 3
 
 
 def _said_dot(text: str, t: Token) -> bool:
