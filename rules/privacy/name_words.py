@@ -250,3 +250,13 @@ def event_verb(t: Token) -> bool:
     """A verb of something taking place («будет», «начнётся», «закончится», «пройдёт»): an unknown word opening the
     sentence before it names the event, not a person («опрессовка будет 12.06», «промывка закончится в пятницу»)."""
     return t.is_word and len(t.form) > 2 and morph().parse(t.form)[0].normal_form in _EVENT_VERBS   # (not «Е.»)
+
+
+_SURNAME_AFTER_VERB = 6   # letters at least: «мамбетов», not «готов»
+
+
+def unknown_surname_after(t: Token, verb: Token) -> bool:
+    """A word the dictionary does not know with a surname's ending, right after a verb in the singular: the caller
+    named after her verb («звонит мамбетов», «звонила турсынбаева»; not «приходили проверяльщиков»: the plural)."""
+    return len(t.form) >= _SURNAME_AFTER_VERB and t.form.endswith(_SURNAME_ENDINGS) and not _analyse(t.form)[3] \
+        and morph().parse(verb.form)[0].tag.number == "sing"

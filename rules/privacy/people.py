@@ -24,6 +24,7 @@ from rules.privacy.name_words import (
     event_verb,
     latin_name,
     surname_read_as_a_case,
+    unknown_surname_after,
 )
 from rules.text import VERB_IMPR, Token, morph
 
@@ -225,8 +226,6 @@ _PLACE_PREPOSITIONS = frozenset({"из", "в", "во"})
 _STREET_NAME_WORDS = 3   # «Қабанбай батыр көшесі», «Жибек Жолы»
 
 
-
-
 def _standing_alone(text: str, t: Token) -> bool:
     """A word with white space or a mark of the sentence on each side, not a piece of «oksana.richter@…»."""
     before = text[t.start - 1] if t.start else " "
@@ -321,11 +320,13 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
                 and (_kz_name(t.form, lex) or _kz_spelled_name(t.form, lex)) \
                 and (nxt in lex.person_words_after or (t.form.endswith(_GENITIVE) and nxt in lex.possessed_words)):
             is_name[i] = True
-    # a listed name right after a finite verb: «звонила нұрлан», «сказала Айгүл» (the subject said after its verb)
+    # a listed name right after a finite verb: «звонила нұрлан», «сказала Айгүл» (the subject said after its verb), or
+    # a surname's ending on a word the dictionary does not know: «звонит мамбетов» (lowercase; capitals: found above)
     for i in range(1, n):
         t = tokens[i]
         if alpha[i] and not is_name[i] and not kept(t) and _finite_verb(tokens[i - 1]) and not _not_name(t, lex) \
-                and (_kz_name(t.form, lex) or _kz_spelled_name(t.form, lex)):
+                and (_kz_name(t.form, lex) or _kz_spelled_name(t.form, lex)
+                     or (guess_ru[i] and unknown_surname_after(t, tokens[i - 1]))):
             is_name[i] = True
     # a listed name before «мен», «және», «и» and another name: «Дәурен мен Асқар»
     for i, t in enumerate(tokens[:-2]):
