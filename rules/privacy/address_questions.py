@@ -54,9 +54,9 @@ _ANSWER_FILLERS = frozenset({"да", "ну", "это", "вот", "там", "иә
 
 def street_answer(text: str, tokens: list[Token], ctx: list[Token], lex: Lexicon) -> list[PdSpan]:
     """The answer to a question for the street alone («Улица какая?», «На какой улице?», «Көшеңіз қандай?») that is
-    nothing but the street's name, no number with it: «Навои», «да, Толе би», «Жандосова улица».  Its words: written
-    with a capital, or (in text written in lowercase) words the dictionary does not know; a street's word or title
-    («улица», «көшесі», «би», «батыра») between them; no verb («Не помню», «Сейчас скажу» stay)."""
+    the street's name, no number with it, alone or before a comma: «Навои», «да, Толе би», «Навои, а дом 15».  Its
+    words: written with a capital, or (in text written in lowercase) words the dictionary does not know; a street's
+    word or title («улица», «көшесі», «би», «батыра») between them; no verb («Не помню», «Сейчас скажу» stay)."""
     words = last_sentence_words(ctx)
     if not words or not any(_street_word(t, lex) for t in words):
         return []
@@ -70,6 +70,8 @@ def street_answer(text: str, tokens: list[Token], ctx: list[Token], lex: Lexicon
         if not t.is_word:
             if (t.form in SENTENCE_END and j == len(tokens) - 1) or t.form == "-":
                 continue
+            if t.form == "," and last >= 0:
+                break   # the street's name, then more after a comma: «Навои, а дом 15», «Момышулы, возле рынка»
             return []
         raw = text[t.start:t.end]
         lemma, _, name, known = _analyse(t.form)
