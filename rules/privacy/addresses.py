@@ -7,6 +7,7 @@ import re
 
 from rules import kazakh
 from rules.numbers import NUMBER_WORDS
+from rules.privacy import street_names
 from rules.privacy.address_questions import _address_word
 from rules.privacy.houses import (
     _KZ_STREET_STEMS,
@@ -452,8 +453,8 @@ def _addresses(text: str, tokens: list[Token], lex: Lexicon, asked: bool = False
                     i += 1
                     continue
 
-        elif (t.form in _STREET_PREPOSITIONS or i == 0 or tokens[i - 1].form in SENTENCE_END) \
-                and (k := _street_said_bare(text, tokens, i, lex)) > i:
+        elif (t.form in _STREET_PREPOSITIONS or i == 0 or tokens[i - 1].form in SENTENCE_END
+              or street_names.after_place(text, tokens, i)) and (k := _street_said_bare(text, tokens, i, lex)) > i:
             found.append(_span("address", text, tokens[i + 1 if t.form in _STREET_PREPOSITIONS else i].start,
                                tokens[k - 1].end))
             i = k

@@ -33,7 +33,7 @@ from rules.privacy.numbers import read_numbers
 from rules.privacy.people import asked_for_a_name as _asked_for_a_name
 from rules.privacy.people import names as _names
 from rules.privacy.serials import serial_stretches as _serial_stretches
-from rules.privacy.spelled import letters_answer
+from rules.privacy.spelled import initials, letters_answer
 from rules.privacy.spelled import spelled as _spelled
 from transcription.schema import Finding, Transcript
 
@@ -132,6 +132,7 @@ def find_pd(text: str, context: str = "", options: MaskOptions | None = None) ->
     spans += _names(text, tokens, lex, keep, asked=bool(ctx_tokens) and _asked_for_a_name(ctx_tokens, lex))
     asked = reading.cues.before(reading.n_ctx) if reading.n_ctx else None   # (a question for a number before)
     spans += _spelled(text, spans) + letters_answer(text, context, lex.letter_names, asked in (*ID_KINDS, "meter"))
+    spans += initials(text, context)
     spans = _merge([_with_trailing_mark(s, text) for s in spans if s.kind in options.kinds], text)
     return spans if original is text else [_span(s.kind, original, s.start, s.end) for s in spans]
 

@@ -52,7 +52,30 @@ def pd_tokens(text: str) -> list[Token]:
             piece = tokenize(p, marks=True)[0]
             out.append(replace(piece, start=pos, end=pos + len(p)))
             pos += len(p)
-    return _repeated_digits(out)
+    return _repeated_digits(_english_digits(out))
+
+
+# digits said in English, as a caller reading a number off a foreign form might: «plus seven 701 822 46 13»
+_ENGLISH = {"zero": "ноль", "oh": "ноль", "one": "один", "two": "два", "three": "три", "four": "четыре",
+            "five": "пять", "six": "шесть", "seven": "семь", "eight": "восемь", "nine": "девять", "plus": "плюс"}
+
+
+def _english_digits(tokens: list[Token]) -> list[Token]:
+    """English digits' words read as the Russian ones, beside another number only («seven 701», «two, five, one»;
+    not «one more time»)."""
+    def num(k: int) -> bool:
+        return 0 <= k < len(tokens) and (tokens[k].is_digits or tokens[k].form in _ENGLISH or (
+            tokens[k].form == "," and (num_at(k - 1) or num_at(k + 1))))
+
+    def num_at(k: int) -> bool:
+        return 0 <= k < len(tokens) and (tokens[k].is_digits or tokens[k].form in _ENGLISH)
+
+    out = list(tokens)
+    for i, t in enumerate(tokens):
+        word = _ENGLISH.get(t.form)
+        if word and (num(i - 1) or num(i + 1)) and (t.form != "plus" or num_at(i + 1)):
+            out[i] = replace(t, form=word, lemma=word)
+    return out
 
 
 # a digit said as repeated: «две тройки» (33), «три семёрки» (777), «дважды ноль», «два нуля» (00)

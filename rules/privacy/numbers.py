@@ -185,6 +185,8 @@ def _numbers(text: str, tokens: list[Token], n_ctx: int, is_num: list[bool], run
                                 and cue_here.before(run.first) is None and (
                                     _bare_answer(text, tokens, run, lex)
                                     or _opening_piece(text, tokens, run.first, run.last, lex)))
+        numbered = numbered or (n >= _PIECE_DIGITS and cue_here.before(run.first) in (*ID_KINDS, "meter")   # (trailing
+                                and text[tokens[run.last].end:].lstrip(" ").startswith(("...", "…")))   # off: «1 2…»)
         if n == 4 and not numbered and _YEAR_RE.fullmatch(run.digits) and run.first > 0 \
                 and (tokens[run.first - 1].form in _YEAR_PREPOSITIONS or tokens[run.first - 1].form in _MONTHS):
             continue   # a year after «в», «с», «до», or a month: «поверка была в 2021», «подписан 30 мая 2017» (not

@@ -33,6 +33,7 @@ _ACCOUNTING = ("учёт", "учет", "есепке")   # «прибор учё
 _SPELLED = 4   # letters' names spelled out in a row before the digits
 _DOTTED_RE = re.compile(r"\d+(?:[.,]\d+)+")
 _BARE_SERIAL_DIGITS = 6   # a serial said after «счётчик» with no «номер»: longer than a model's «90-15»
+_DICTATED = 4   # numbers said one after another: a dictation, not a model's «90-15»
 _PIECE_DIGITS = 2   # as ``rules.privacy.numbers``: «Заводской номер?» — «ВСКМ девяносто»
 
 
@@ -94,8 +95,8 @@ def serial_stretches(text: str, tokens: list[Token], reading: Reading, lex: Lexi
                 continue   # (a cue with its own number after it is not this one's: «Sensus 620, заводской 0445 12»;
                 # nor is the answer's model: «Заводской номер?» — «СВК-15, а номер 0 4 4 1 8 3»)
             digits = sum(digits_at.get(i, 0) for i in range(p, q))
-            if bare and digits < _BARE_SERIAL_DIGITS:
-                continue
+            if bare and digits < _BARE_SERIAL_DIGITS and not (lettered and sum(is_num[p:q]) >= _DICTATED):
+                continue   # (a model: «ВСКМ 90-15»; but digits dictated one by one are a serial's: «Itron 2 8 0 1 7»)
             if not lettered and tokens[q - 1].form in _SCALE_WORDS:
                 continue   # a round amount ends in thousands, an identifier never does: «сумма по договору 250 тысяч»
             a, b = tokens[p].start, tokens[q - 1].end
@@ -105,6 +106,8 @@ def serial_stretches(text: str, tokens: list[Token], reading: Reading, lex: Lexi
                 and not any(_number_word(u) for u in tokens[max(0, p - 3):p])
             if (digits >= _PIECE_DIGITS or (lettered and digits)) and (touches or lettered or not cue_after) \
                     and any(is_num[p:q]) and not short:
+                if kind == "meter" and not cue_after and not bare:
+                    a = tokens[_model_before(text, tokens, p, is_num, lex)].start
                 out.append(PdSpan(span_kind, a, b, text[a:b]))
     # «номер» opening a clause, no cue about: a stretch with a series' letters and digits is an identifier's («у меня
     # Пульсар, номер Т,Г,Ш,0,5,5,1,2», «…, номер АКС 33/01»; each stretch starts after its own «номер»: linear)
@@ -123,6 +126,34 @@ def serial_stretches(text: str, tokens: list[Token], reading: Reading, lex: Lexi
             a, b = tokens[lead].start, tokens[q - 1].end
             out.append(PdSpan(first.kind, a, b, text[a:b]))
     return out
+
+
+_MODEL_TOKENS = 5   # a make and model said right before «№»: «Бетар СХВ-15», «ВСГ-15», «КАРАТ 307»
+_SERIAL_NUMBER_WORDS = frozenset({"№", "номер", "нөмірі", "нөмір"})
+
+
+def _model_before(text: str, tokens: list[Token], p: int, is_num: list[bool], lex: Lexicon) -> int:
+    """Where the serial starting at ``tokens[p]`` begins with the make and model said right before its «№» or
+    «номер»: «счётчик ВСГ-15 № 4471209», «КАРАТ 307 № 45821», «Бетар СХВ-15 номер 19-007415» — a model is no
+    personal data, but it identifies nothing either, and writers mark it with the serial (round fourteen); ``p``
+    when there is none (a word, a comma, a number alone before the cue: «дом 15 № 4471209», «счётчика, № 4512»).
+    A few tokens at most: linear."""
+    c = p - 1
+    if c < 1 or tokens[c].form not in _SERIAL_NUMBER_WORDS or not _adjacent(text, tokens[c - 1], tokens[c]):
+        return p
+    k = c
+    while k > 0 and c - k < _MODEL_TOKENS and (k == c or _adjacent(text, tokens[k - 1], tokens[k])):
+        t = tokens[k - 1]
+        raw = text[t.start:t.end]
+        if (t.form in _WORD_LETTERS and not raw.isupper()) or not (
+                is_num[k - 1] or (t.form in _MARKS and t.form != "№") or _serial_letters(text, t, lex)
+                or (raw.isalpha() and raw[0].isupper() and len(raw) <= _MAKE_LETTERS and _cue_kind(t, lex) is None
+                    and not _meter_word(t, lex) and _analyse(t.form)[1] not in _NOT_LETTERS)):
+            break
+        k -= 1
+    while k < c and not (tokens[k].is_word and not is_num[k]):
+        k += 1   # (it opens with the make's or the model's letters: not «дом 15 № …»)
+    return k if k < c and any(is_num[j] or tokens[j].form in _MARKS for j in range(k, c)) else p
 
 
 def _touched(tokens: list[Token], found: list[PdSpan]) -> list[bool]:
@@ -307,6 +338,7 @@ def _letter_dot(text: str, tokens: list[Token], i: int, is_num: list[bool]) -> b
 def _goes_on(tokens: list[Token], i: int, is_num: list[bool], text: str, lex: Lexicon) -> bool:
     """After a one-letter token: a number (marks between allowed) or nothing more of the sentence."""
     while i < len(tokens) and (tokens[i].form in _MARKS or _letter_comma(tokens, i, is_num, lex)
+                               or (_a_letter(tokens[i], lex) and tokens[i - 1].form in _MARKS)   # («S/N 8 8 0»)
                                or _letter_dot(text, tokens, i, is_num)
                                or (_a_letter(tokens[i], lex) and _letter_dot(text, tokens, i + 1, is_num))
                                or (_a_letter(tokens[i], lex) and _letter_comma(tokens, i + 1, is_num, lex))):

@@ -65,3 +65,26 @@ def spelled(text: str, found: list[PdSpan]) -> list[PdSpan]:
         elif not lower:   # a word spelled this way is a name's («Т как Тимур, У как Ульяна»)
             out.append(PdSpan("name", run_start, run_end, text[run_start:run_end]))
     return out
+
+
+# initials after their cue or as the answer to a question for them: «инициалы А. Б.», «инициалы: А.Б.», «Инициалы?» —
+# «Е. К.», «инициалы а б» (lowercase letters without dots only as two or three alone before the sentence's end)
+_INITIALS_CUE_RE = re.compile(r"(?i)(?<!\w)(?:инициал\w*|бас\s+әріп\w*)[ \t]*[:,—–-]?[ \t]*")
+_INITIALS_RE = re.compile(rf"(?:[{_UPPER}]\.?|[{_LOWER}]\.)(?:[\s,]*(?:[{_UPPER}]\.?|[{_LOWER}]\.)){{0,2}}(?!\w)"
+                          rf"|[{_LOWER}](?:\s+[{_LOWER}]){{1,2}}(?=\s*(?:[.!?,]|$))")
+_INITIALS_ASKED_RE = re.compile(r"(?i)\bинициал\w*[^.?!]*\?\s*$")
+
+
+def initials(text: str, context: str = "") -> list[PdSpan]:
+    """Initials said after their cue («Фамилия Мамырова-Оспанова, инициалы А. Б.») or opening the answer to a
+    question for them («Ваши инициалы?» — «А. Б.»): a name's letters."""
+    out = []
+    starts = [m.end() for m in _INITIALS_CUE_RE.finditer(text)]
+    if context and _INITIALS_ASKED_RE.search(context):
+        starts.append(0)
+    for start in starts:
+        m = _INITIALS_RE.match(text, start)
+        if m and ("." in m[0] or len(_WORD_RE.findall(m[0])) > 1):   # (one capital alone: «А вы кто?»)
+            out.append(PdSpan("name", m.start(), m.start() + len(m[0].rstrip(" ,")), m[0].rstrip(" ,")))
+    return out
+

@@ -44,3 +44,9 @@ def _street_adjective(text: str, t: Token) -> bool:
     («Ташкентская 496 кв 15», «Садовая, дом 3»); not an ordinal («Первая»)."""
     return text[t.start:t.start + 1].isupper() and t.form.endswith(("ая", "яя")) and any(
         {"ADJF", "femn", "nomn"} <= p.tag.grammemes and "Anum" not in p.tag for p in morph().parse(t.form)[:2])
+
+
+def after_place(text: str, tokens: list[Token], i: int) -> bool:
+    """A comma after a place's name written with a capital: «Нурлытау, Рыскулбекова 12», «мкр Горный Гигант,
+    Жамакаева 254» (the street said bare after it, as when it opens a sentence)."""
+    return i > 1 and tokens[i - 1].form == "," and tokens[i - 2].is_word and text[tokens[i - 2].start].isupper()
