@@ -265,8 +265,9 @@ def _street_said_bare(text: str, tokens: list[Token], i: int, lex: Lexicon) -> i
                                                                    and not _lone_ambiguous(tokens, j, lex))):
         return i
     h = j + 2 if _lettered_house(tokens, j) else j + 1   # (the house's letter: «Аксай 3а, 21, 48»)
+    private = street_names.private_house(tokens, h)   # («Коммунальная 13 частный дом»)
     if not prep and not (h + 1 < len(tokens) and tokens[h].form in (",", "-", "/") and tokens[h + 1].is_digits) \
-            and not named:
+            and not named and not private:
         return i   # (one number after a street named for a person, opening a sentence: «Байтурсынова 126 у нас …»)
     first = tokens[s]
     raw = text[first.start:first.end]
@@ -279,7 +280,8 @@ def _street_said_bare(text: str, tokens: list[Token], i: int, lex: Lexicon) -> i
                       or not (text[first.start:first.start + 1].isupper() or _street_name(text, first)))
     if not (text[first.start:first.start + 1].isupper() or (lower and (_street_name(text, first) or named))) \
             or (known and name < 0.3 and first.form not in lex.names and not _numbered_place(tokens, s, j)
-                and not named and not (prep and j == s + 1 and (_place(first.form) or _genitive_noun(text, first)))) \
+                and not (named or private)
+                and not (prep and j == s + 1 and (_place(first.form) or _genitive_noun(text, first)))) \
             or any(_cue(x, lex) for x in tokens[s:j]) \
             or any(x.form in NUMBER_WORDS for x in tokens[s:j]):
         return i   # a word the dictionary knows, not as a name («Договор 17/2», «ИИН 85-12-03»), names no street

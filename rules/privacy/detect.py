@@ -133,6 +133,8 @@ def find_pd(text: str, context: str = "", options: MaskOptions | None = None) ->
     asked = reading.cues.before(reading.n_ctx) if reading.n_ctx else None   # (a question for a number before)
     spans += _spelled(text, spans) + letters_answer(text, context, lex.letter_names, asked in (*ID_KINDS, "meter"))
     spans += initials(text, context)
+    spans = [s for s in spans if not (s.kind == "phone" and _SERVICE_RE.fullmatch(s.text)
+                                      and _CALL_RE.search(text, max(0, s.start - _CALL_CHARS), s.start))]
     spans = _merge([_with_trailing_mark(s, text) for s in spans if s.kind in options.kinds], text)
     return spans if original is text else [_span(s.kind, original, s.start, s.end) for s in spans]
 
@@ -145,6 +147,13 @@ _SAID = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 _DOTTED_PIECE = rf"(?:\d{{1,4}}|[^\W\d_]{{1,3}}-\d{{1,4}}|дробь|слэш|слеш|тире|дефис|бөлшек|сызықша|{_SAID})"
 _DOTTED_RUN_RE = re.compile(rf"(?i)(?<![\w.,-]){_DOTTED_PIECE}(?:\. {_DOTTED_PIECE}){{2,}}(?![\w-])")
 _NUMBER_PIECE_RE = re.compile(rf"(?i)(?<!\w)(?:\d+|{_SAID})(?!\w)")
+
+
+# a public service's short number to call, no one's own: «звоните на номер 109», «позвоните по 1414» (three or four
+# digits from 1, a verb of calling right before; a piece of a mobile number, «позвоните на 8 705», stays masked)
+_SERVICE_RE = re.compile(r"1\d{2,3}")
+_CALL_RE = re.compile(r"(?i)(?:звон|набер|набир|қоңырау)\w*(?:\s+(?:на|по)(?:\s+номер\w*)?)?\s*$")
+_CALL_CHARS = 40
 
 
 def _dots_as_commas(text: str) -> str:

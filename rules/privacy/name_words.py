@@ -95,7 +95,11 @@ def _not_name(t: Token, lex: Lexicon, places: bool = True) -> bool:
 def _cue_word(t: Token, lex: Lexicon) -> bool:
     """A cue for personal data («телефон», «почта», «пошта»): never a name, not even next to one."""
     lemma = _analyse(t.form)[0]
-    return t.form in lex.email_cues or any(t.form in words or lemma in words for words in lex.cues.values())
+    return t.form in lex.email_cues or any(t.form in words or lemma in words for words in lex.cues.values()) \
+        or t.form.startswith(_CUE_STEMS)   # (with a Kazakh ending: «почтаны жазыңыз», «поштаңызды»)
+
+
+_CUE_STEMS = ("почта", "пошта", "телефон", "электрон")
 
 
 @lru_cache(maxsize=20_000)

@@ -14,7 +14,8 @@ from rules.text import Token, tokenize
 # Between the parts of one dictated number: spaces and these marks (not «.» or «:»,
 # which make dates and times, and not «и», which makes a decimal: «сто двадцать три и пять»).
 JOINERS = frozenset({"-", ",", "(", ")", "+", "/", "–", "—", "дробь", "тире", "дефис", "слэш", "слеш", "сызықша",
-                     "сызық", "қиғаш", "бөлшек"})   # Kazakh «dash», «line», «slash» («қиғаш сызық»), «fraction»
+                     "сызық", "қиғаш", "бөлшек",   # Kazakh «dash», «line», «slash» («қиғаш сызық»), «fraction»
+                     "штрих", "стрих"})   # («стрих»: «штрих» as the recogniser hears it)
 _MARKS_BETWEEN = 3   # marks in a row between two pieces of one number: «он бір, сызықша үш», «451, дробь, 12»
 # words said between two pieces of one number in one utterance («начинается на 44, потом 56 12»)
 _SAID_JOINERS = frozenset({"потом", "затем", "дальше", "далее"})

@@ -189,8 +189,7 @@ def _numbers(text: str, tokens: list[Token], n_ctx: int, is_num: list[bool], run
                                 and text[tokens[run.last].end:].lstrip(" ").startswith(("...", "…")))   # off: «1 2…»)
         if n == 4 and not numbered and _YEAR_RE.fullmatch(run.digits) and run.first > 0 \
                 and (tokens[run.first - 1].form in _YEAR_PREPOSITIONS or tokens[run.first - 1].form in _MONTHS):
-            continue   # a year after «в», «с», «до», or a month: «поверка была в 2021», «подписан 30 мая 2017» (not
-            # «номер договора 2021»)
+            continue   # a year after «в», «до», or a month: «поверка была в 2021», «подписан 30 мая 2017»
         if (n < lex.mask_digits_with_cue and not numbered) or (tokens[run.last].form in _SCALE_WORDS and n < 10):
             continue   # «12 тысяч», «бес мың»: a round amount ends in thousands, an identifier never does
         cue = cue_with_ctx.before(n_ctx + run.first)

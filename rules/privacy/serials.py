@@ -23,7 +23,8 @@ from rules.privacy.series_letters import _KZ_ONLY, _VOWELS
 from rules.text import Token
 
 # between a serial's pieces, written or said; «.» only said apart («один . пять»)
-_MARKS = frozenset({"-", "–", "/", "№", "дробь", "тире", "дефис", "слэш", "слеш", "сызықша", "бөлшек"})
+_MARKS = frozenset({"-", "–", "/", "№", "дробь", "тире", "дефис", "слэш", "слеш", "сызықша", "бөлшек", "штрих",
+                    "стрих"})   # («стрих»: «штрих» as the recogniser hears it)
 _LATIN_LETTERS = 10   # a maker's name written in Latin before the digits is part of what is read off the plate
 _CYRILLIC_LETTERS = 4   # «ВСКМ», «тэм»; a longer Cyrillic word is a word
 _WORD_LETTERS = frozenset("авикосуя")   # one-letter Russian words

@@ -50,3 +50,14 @@ def after_place(text: str, tokens: list[Token], i: int) -> bool:
     """A comma after a place's name written with a capital: «Нурлытау, Рыскулбекова 12», «мкр Горный Гигант,
     Жамакаева 254» (the street said bare after it, as when it opens a sentence)."""
     return i > 1 and tokens[i - 1].form == "," and tokens[i - 2].is_word and text[tokens[i - 2].start].isupper()
+
+
+_PRIVATE = ({"частный", "частного", "жеке"}, {"дом", "сектор", "дома", "сектора", "үй", "үйі"})
+
+
+def private_house(tokens: list[Token], h: int) -> bool:
+    """«частный дом», «частный сектор», «жеке үй» right after a house's number (a comma between allowed): what the
+    place is, so the street said bare before it names an address («Коммунальная 13 частный дом», «Ганди, 5, частный
+    сектор»)."""
+    h += h < len(tokens) and tokens[h].form == ","
+    return h + 1 < len(tokens) and tokens[h].form in _PRIVATE[0] and tokens[h + 1].form in _PRIVATE[1]
