@@ -22,9 +22,9 @@ CORPUS_FILES = (CORPUS_DIR / "utterances.txt", CORPUS_DIR / "heldout.txt", CORPU
                 CORPUS_DIR / "heldout6_asr.txt", CORPUS_DIR / "heldout7_asr.txt", CORPUS_DIR / "heldout8_asr.txt",
                 CORPUS_DIR / "heldout9_asr.txt", CORPUS_DIR / "heldout10_asr.txt", CORPUS_DIR / "heldout11_asr.txt",
                 CORPUS_DIR / "heldout12_asr.txt", CORPUS_DIR / "heldout13_asr.txt",
-                # the sixth to ninth blind dev sets (their first runs, the forecasts, in the README)
+                # the sixth to tenth blind dev sets (their first runs, the forecasts, in the README)
                 CORPUS_DIR / "dev6_asr.txt", CORPUS_DIR / "dev7_asr.txt", CORPUS_DIR / "dev8_asr.txt",
-                CORPUS_DIR / "dev9_asr.txt")
+                CORPUS_DIR / "dev9_asr.txt", CORPUS_DIR / "dev10_asr.txt")
 MARK_RE = re.compile(r"\{(\w+):([^{}]*)\}")
 ALNUM = re.compile(r"\w")
 
@@ -1725,6 +1725,37 @@ def test_forms_of_the_dev9_writer(context, text, masked):
     ("", "лицевой счёт two, five, one, seven, seven, one, two", "лицевой счёт [лицевой счёт]"),
 ])
 def test_forms_of_the_thirteenth_writer(context, text, masked):
+    assert mask_text(text, context)[0] == masked
+
+
+
+@pytest.mark.parametrize(("context", "text", "masked"), [
+    # «штрих» is a mark said between a number's pieces, as «дробь» is («стрих»: as the recogniser hears it)
+    ("", "номер договора Е 5512 стрих 7 кажется", "номер договора [договор] кажется"),
+    ("", "номер договора 5512 штрих 7", "номер договора [договор]"),
+    ("", "лицевой счёт 45 12 штрих 3", "лицевой счёт [лицевой счёт]"),
+    ("", "заводской номер ТС 4471 штрих 2", "заводской номер [номер]"),
+    # a street said bare, one number, then «частный дом», «частный сектор»: what the place is (not «Горячая 45»)
+    ("", "Коммунальная 13 частный дом", "[адрес] частный дом"),
+    ("", "Садовая 13, частный дом", "[адрес], частный дом"),
+    ("", "Ганди 5 частный сектор", "[адрес] частный сектор"),
+    ("", "мы на Коммунальной 13, частный дом", "мы на [адрес], частный дом"),
+    ("", "Горячая 45, холодная 32", "Горячая 45, холодная 32"),
+    ("", "Коммунальная служба 13 раз приезжала", "Коммунальная служба 13 раз приезжала"),
+    # a cue's word with a Kazakh ending is no name («почтаны жазыңыз»)
+    ("", "почтаны жазыңыз bakyt_zh эт mail ру", "почтаны жазыңыз [e-mail]"),
+    ("", "Поштаңызды айтыңызшы", "Поштаңызды айтыңызшы"),
+    ("", "Мен Айгүл, почтаны жаздым", "Мен [ФИО], почтаны жаздым"),
+    # a service's short number after a verb of calling is no one's phone (three or four digits from 1; a mobile's
+    # first piece, «позвоните на 8 705», stays masked)
+    ("", "звоните на номер 109 это единый колл-центр", "звоните на номер 109 это единый колл-центр"),
+    ("", "позвоните по номеру 1414", "позвоните по номеру 1414"),
+    ("", "наберите 112", "наберите 112"),
+    ("", "позвоните на 8 705", "позвоните на [телефон]"),
+    ("", "телефон 109", "телефон [телефон]"),
+    ("", "перезвоните мне на 8 701 123 45 67", "перезвоните мне на [телефон]"),
+])
+def test_forms_of_the_dev10_writer(context, text, masked):
     assert mask_text(text, context)[0] == masked
 
 
