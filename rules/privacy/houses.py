@@ -59,6 +59,8 @@ def _house_part(tokens: list[Token], i: int, lex: Lexicon) -> int:
                     not titled and _counted_by(t, tokens[j + 1]) and not _is_house(tokens[j + 1], lex)
                     and not _is_street(tokens[j + 1], lex))):
                 break   # «в доме 9 этажей», «16 градусов», «в квартире 3 комнаты»
+            if not titled and h > 0 and tokens[h - 1].form in _IN and _temperature_before(tokens, h - 1):
+                break   # «на улице минус 15, а в квартире 16»: the flat's temperature, compared
             j += 1
             end = j
             if j + 1 < len(tokens) and tokens[j].form == "-" and tokens[j + 1].form in _ORDINAL_ENDINGS:
@@ -89,6 +91,20 @@ def _house_part(tokens: list[Token], i: int, lex: Lexicon) -> int:
 
 
 _IN = frozenset({"в", "во", "на"})   # «в кв. 3 комнаты»: the locative, abbreviated
+_TEMPERATURE = ("минус", "плюс", "градус", "температур")
+_TEMPERATURE_WITHIN = 10   # tokens back to the sentence's start, at most
+
+
+def _temperature_before(tokens: list[Token], i: int) -> bool:
+    """A temperature said earlier in the sentence, a few words before ``tokens[i]``: its word and a number («на улице
+    минус 15», «температура 12»; not «тепла нет, живу в квартире 16», «температура не та, в квартире 16»)."""
+    word = number = False
+    for k in range(i - 1, max(-1, i - 1 - _TEMPERATURE_WITHIN), -1):
+        if tokens[k].form in (".", "?", "!"):
+            break
+        word = word or tokens[k].form.startswith(_TEMPERATURE)
+        number = number or is_number_token(tokens[k])
+    return word and number
 
 
 def _counted(t: Token, lex: Lexicon) -> bool:

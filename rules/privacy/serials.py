@@ -264,8 +264,11 @@ def _one_letter(text: str, tokens: list[Token], i: int, p: int, end: int, is_num
                                         and _a_letter(tokens[i - 2], lex) and not is_num[i - 2])
     # (the digits right before it, or a mark said or written between: «9 9 0 4 тире А Б», «4512 дробь а б»)
     after_digits = p < end <= i and is_num[end - 1] and all(tokens[k].form in _MARKS for k in range(end, i))
-    if t.form not in _WORD_LETTERS or text[t.start:t.end].isupper():
-        # (after the digits or a letter's name even before a word: «дт 3 2 0 1 7 б это …», «12/345-тэ э от …»)
+    slashed = (text[t.end:t.end + 1] == "/" and goes_on) or (t.start >= 2 and text[t.start - 1] == "/"
+                                                            and text[t.start - 2].isalpha())
+    if t.form not in _WORD_LETTERS or text[t.start:t.end].isupper() or slashed:
+        # (after the digits or a letter's name even before a word: «дт 3 2 0 1 7 б это …», «12/345-тэ э от …»; an
+        # abbreviation written with a slash, a number after it: «с/н 880417»)
         return goes_on or after_digits or spelled_before or _spelled_after(tokens, i, is_num, lex)
     # (a lowercase «а» after a mark is no conjunction: another letter or the sentence's end after it)
     return (spelled_before and goes_on) or _spelled_after(tokens, i, is_num, lex) \

@@ -47,9 +47,17 @@ def _street_adjective(text: str, t: Token) -> bool:
 
 
 def after_place(text: str, tokens: list[Token], i: int) -> bool:
-    """A comma after a place's name written with a capital: «Нурлытау, Рыскулбекова 12», «мкр Горный Гигант,
-    Жамакаева 254» (the street said bare after it, as when it opens a sentence)."""
-    return i > 1 and tokens[i - 1].form == "," and tokens[i - 2].is_word and text[tokens[i - 2].start].isupper()
+    """A comma after a place's name written with a capital or a place's word: «Нурлытау, Рыскулбекова 12», «мкр Горный
+    Гигант, Жамакаева 254» (the street said bare after it, as when it opens a sentence)."""
+    if i < 2 or tokens[i - 1].form != ",":
+        return False
+    k = i - 2   # (a numbered place: «Самал-2, Жолдасбекова 97»; a place's word: «Алмалинский район, Гоголя 86»)
+    if k > 1 and tokens[k].is_digits and tokens[k - 1].form == "-" and tokens[k - 2].end == tokens[k - 1].start:
+        k -= 2
+    return tokens[k].is_word and (text[tokens[k].start].isupper() or tokens[k].form in _PLACE_WORDS)
+
+
+_PLACE_WORDS = frozenset({"район", "микрорайон", "мкр", "посёлок", "поселок", "село", "ауданы", "ауылы", "қаласы"})
 
 
 _PRIVATE = ({"частный", "частного", "жеке"}, {"дом", "сектор", "дома", "сектора", "үй", "үйі"})
