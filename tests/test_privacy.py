@@ -1759,6 +1759,28 @@ def test_forms_of_the_dev10_writer(context, text, masked):
     assert mask_text(text, context)[0] == masked
 
 
+
+@pytest.mark.parametrize(("context", "text", "masked"), [
+    # a one-letter abbreviation written with a slash, a number after it, opens a serial («с/н»; not «с/без»)
+    ("", "заводской номер с/н 880417", "заводской номер [номер]"),
+    ("", "номер счётчика 4512 с/без", "номер счётчика [номер] с/без"),
+    # the place before the comma and the street may be a numbered place or a place's word («Самал-2,», «… район,»)
+    ("", "Самал-2, Жолдасбекова 97", "Самал-2, [адрес]"),
+    ("", "Алмалинский район, Гоголя 86", "Алмалинский район, [адрес]"),
+    ("", "Наурызбайский район, 15 минут", "Наурызбайский район, 15 минут"),
+    # a flat's temperature compared with one said before it (a temperature's word and a number in the sentence) is
+    # no flat's number; «тепло не дают» or a temperature's word alone says nothing of the flat's number
+    ("", "температура на улице минус 15, а в квартире 16", "температура на улице минус 15, а в квартире 16"),
+    ("", "на улице плюс 5, а в квартире 14", "на улице плюс 5, а в квартире 14"),
+    ("", "у нас 18 градусов, в квартире 16", "у нас 18 градусов, в квартире 16"),
+    ("", "Тепло не дают, живу в квартире 16", "Тепло не дают, живу в [адрес]"),
+    ("", "Температура не та, живу в квартире 16", "Температура не та, живу в [адрес]"),
+    ("", "живу в квартире 16", "живу в [адрес]"),
+])
+def test_other_forms_of_round_fourteen(context, text, masked):
+    assert mask_text(text, context)[0] == masked
+
+
 def test_find_pd_gives_character_spans_and_kinds():
     """Spans, not just masked text: audio redaction maps them onto the words' timestamps."""
     text = "Ирлан, ваш лицевой 7,8,9,1,2,3, телефон восемь семьсот один пять пять пять два два три три."
