@@ -12,6 +12,7 @@ from rules.privacy.address_questions import _address_word
 from rules.privacy.houses import (
     _KZ_STREET_STEMS,
     _ORDINAL_ENDINGS,
+    _back_over_number,
     _counted,
     _house_letter,
     _house_part,
@@ -113,13 +114,6 @@ def _street_before(text: str, tokens: list[Token], i: int, lex: Lexicon, found: 
         return got if got <= k else i
     got = _street_words_before(text, tokens, j, lex, found)
     return got if got <= j else i
-
-
-def _back_over_number(text: str, tokens: list[Token], k: int) -> int:
-    """``k`` at the last token of a place named with a number, «Аксай-3а», «Тастак-1»: the index of its name's last
-    word; else ``k``."""
-    m = k - 1 if k > 0 and _house_letter(text, tokens, k) else k
-    return m - 2 if m >= 2 and tokens[m].is_digits and tokens[m - 1].form == "-" else k
 
 
 def _place_before(text: str, tokens: list[Token], i: int, lex: Lexicon, found: list[PdSpan]) -> int:
@@ -417,10 +411,11 @@ def _addresses(text: str, tokens: list[Token], lex: Lexicon, asked: bool = False
                 # (a Kazakh street word follows its name: «Сейфуллин даңғылында тұрамыз, 45 үй»)
                 kz_word = t.form.startswith(_KZ_STREET_STEMS) or t.form in _KZ_STREET_WORDS
                 start = _street_before(text, tokens, i, lex, found) if j == i + 1 or ahead or kz_word else i
+                start = _place_before(text, tokens, start, lex, found)   # «Ақсай 3а шағын ауданы», «Шанырак-2 улица»
                 if start == i and i > 0 and tokens[i - 1].is_digits \
                         and (not found or found[-1].end <= tokens[i - 1].start):
                     start = i - 1   # «8 микрорайоне, дом 15»: the microdistrict's number before its word
-                start = _place_before(text, tokens, start, lex, found)   # «Ақсай 3а шағын ауданы»
+                    start = _place_before(text, tokens, start, lex, found)   # («Алатау, 8 мкр»)
                 if start < i:
                     found.append(_span("address", text, tokens[start].start, tokens[end - 1].end))
                     i = end
@@ -447,7 +442,8 @@ def _addresses(text: str, tokens: list[Token], lex: Lexicon, asked: bool = False
                     end = i   # «в подъезде номер 2», «на 3 этаже»: a part of a house, no address without the house
                 else:
                     end = _street_after(text, tokens, end, lex)   # «дом 15 квартира 3 на Сейфуллина»
-            elif i > 0 and is_number_token(tokens[i - 1]) and not _counted(t, lex) and (
+            elif i > 0 and (is_number_token(tokens[i - 1]) or (i > 2 and tokens[i - 1].form in _ORDINAL_ENDINGS and (
+                    tokens[i - 2].form == "-" and tokens[i - 3].is_digits))) and not _counted(t, lex) and (
                     t.form in lex.dwelling_words or _analyse(t.form)[0] in lex.dwelling_words):
                 start = _street_before(text, tokens, i, lex, found)   # «Жандосова 58, 14 квартира»: the word last
                 if start < i:

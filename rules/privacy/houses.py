@@ -163,3 +163,10 @@ def _lettered_house(tokens: list[Token], j: int) -> bool:
     return j + 3 < len(tokens) and tokens[j].is_digits and tokens[j + 1].start == tokens[j].end \
         and tokens[j + 1].is_word and len(tokens[j + 1].form) == 1 \
         and tokens[j + 2].form in (",", "/") and tokens[j + 3].is_digits
+
+
+def _back_over_number(text: str, tokens: list[Token], k: int) -> int:
+    """``k`` at the last token of a place named with a number, «Аксай-3а», «Тастак-1»: the index of its name's last
+    word; else ``k``."""
+    m = k - 1 if k > 0 and _house_letter(text, tokens, k) else k
+    return m - 2 if m >= 2 and tokens[m].is_digits and tokens[m - 1].form == "-" else k
