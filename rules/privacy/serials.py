@@ -154,7 +154,9 @@ def _model_before(text: str, tokens: list[Token], p: int, is_num: list[bool], le
         k -= 1
     while k < c and not (tokens[k].is_word and not is_num[k]):
         k += 1   # (it opens with the make's or the model's letters: not «дом 15 № …»)
-    return k if k < c and any(is_num[j] or tokens[j].form in _MARKS for j in range(k, c)) else p
+    # (a make alone right after the meter's word too: «водомер Бетар № 4471209»)
+    return k if k < c and (any(is_num[j] or tokens[j].form in _MARKS for j in range(k, c))
+                           or (k > 0 and _meter_word(tokens[k - 1], lex))) else p
 
 
 def _touched(tokens: list[Token], found: list[PdSpan]) -> list[bool]:
