@@ -1787,6 +1787,13 @@ def test_forms_of_the_dev10_writer(context, text, masked):
     ("", "Абая, 12-я квартира", "[адрес]"),
     ("", "на 3-й этаж", "на 3-й этаж"),
     ("", "у нас 5-й дом сдали", "у нас 5-й дом сдали"),
+    # a make alone right after the meter's word and before «№»/«номер» goes with the serial too (not a place, a
+    # qualifier: «на кухне», «горячей воды»)
+    ("", "водомер Бетар № 4471209", "водомер [номер]"),
+    ("", "есептегіш Бетар нөмірі 4471209", "есептегіш [номер]"),
+    ("", "счётчик Itron № 4471209", "счётчик [номер]"),
+    ("", "счётчик на кухне № 4471209", "счётчик на кухне № [номер]"),
+    ("", "счётчик горячей воды № 4471209", "счётчик горячей воды № [номер]"),
 ])
 def test_other_forms_of_round_fourteen(context, text, masked):
     assert mask_text(text, context)[0] == masked
