@@ -126,6 +126,38 @@ def serial_stretches(text: str, tokens: list[Token], reading: Reading, lex: Lexi
         if q > lead and first is not None and first.kind in ("number", "contract"):
             a, b = tokens[lead].start, tokens[q - 1].end
             out.append(PdSpan(first.kind, a, b, text[a:b]))
+    return out + _listed_serials(text, tokens, reading, lex, [s for s in out if s.kind == "number"])
+
+
+_LISTED_DIGITS = 6   # a serial's length: a reading is shorter, or said with its word
+_LISTED_CHARS = 40   # between one meter's serial and the next listed
+
+
+def _listed_serials(text: str, tokens: list[Token], reading: Reading, lex: Lexicon,
+                    meters: list[PdSpan]) -> list[PdSpan]:
+    """Another meter's serial listed right after one found, as long as its number (six digits at least), in the same
+    sentence, no unit after it: «номер счётчика 4471209 горячая, 4471210 холодная», «счётчики 4471209 и 4471210»
+    (not «номер счётчика 4471209, показания 00345»: shorter; nor a reading's cue before it, «показания 1234567»).  One
+    sweep over the runs and the spans, sorted."""
+    out: list[PdSpan] = []
+    spans = sorted((s.start, s.end) for s in meters)
+    k, last = 0, None   # (the end of the last meter's span passed, its number's digits)
+    for run in sorted(reading.runs, key=lambda r: r.first):
+        a, b = tokens[run.first].start, tokens[run.last].end
+        while k < len(spans) and spans[k][1] <= a:
+            k += 1
+        if k < len(spans) and spans[k][0] <= a:
+            last = (spans[k][1], len(run.digits))   # a run inside a meter's span
+            continue
+        gap = text[last[0]:a] if last else ""
+        # (another cue right before it: «показания 1234567»; a comma between, the word was said of the last one)
+        before = tokens[run.first - 1 - (tokens[run.first - 1].form in (":", "—", "-"))]
+        if last is None or len(run.digits) < _LISTED_DIGITS or len(run.digits) != last[1] \
+                or len(gap) > _LISTED_CHARS or any(c in gap for c in ".?!") or _unit_after(tokens, run.last + 1, lex) \
+                or _cue_kind(before, lex) not in (None, "meter"):
+            continue
+        out.append(PdSpan("number", a, b, text[a:b]))
+        last = (b, last[1])
     return out
 
 
