@@ -252,8 +252,9 @@ def _street_said_bare(text: str, tokens: list[Token], i: int, lex: Lexicon) -> i
     lower = all_lowercase(text)
     named = j == s + 1 and (text[tokens[s].start].isupper() or lower) and _named_for_a_person(tokens[s], lex)
     if j < len(tokens) and tokens[j].form == "," and j > s and (tokens[j - 1].is_digits or named or (
-            j - 2 > s and tokens[j - 2].is_digits and tokens[j - 1].start == tokens[j - 2].end)):
-        j += 1   # «Мамыр-1, 29», «Аксай-1а, 14, 28», «Айманова, 155»
+            j - 2 > s and tokens[j - 2].is_digits and tokens[j - 1].start == tokens[j - 2].end)
+            or street_names.private_house(tokens, j + 2)):
+        j += 1   # «Мамыр-1, 29», «Аксай-1а, 14, 28», «Айманова, 155», «Ганди, 5, частный сектор»
     # (after a preposition the house's number may be said in words: «мы на Жарокова двести пять»)
     if j == s or j >= len(tokens) or not (tokens[j].is_digits or (prep and tokens[j].form in NUMBER_WORDS
                                                                    and not _lone_ambiguous(tokens, j, lex))):
