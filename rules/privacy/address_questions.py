@@ -87,3 +87,18 @@ def street_answer(text: str, tokens: list[Token], ctx: list[Token], lex: Lexicon
         return []
     a, b = tokens[first].start, tokens[last].end
     return [PdSpan("address", a, b, text[a:b])]
+
+
+_CLAUSE_WORDS = 8   # words an address cue may close the clause after the street
+
+
+def cue_closes_clause(tokens: list[Token], i: int, lex: Lexicon) -> bool:
+    """An address cue said after the street, closing its clause in the Kazakh order: «мен байзакова 301 тұрамын»,
+    «біз Абая 5, 12 тұрамыз», «мен Орбита-4, 27, 63 тұрамын» (the street then said bare, as when it opens a
+    sentence)."""
+    for t in tokens[i + 1:i + 1 + _CLAUSE_WORDS]:
+        if t.form in SENTENCE_END:
+            return False
+        if _address_word(t, lex):
+            return True
+    return False

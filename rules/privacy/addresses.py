@@ -8,7 +8,7 @@ import re
 from rules import kazakh
 from rules.numbers import NUMBER_WORDS
 from rules.privacy import street_names
-from rules.privacy.address_questions import _address_word
+from rules.privacy.address_questions import _address_word, cue_closes_clause
 from rules.privacy.houses import (
     _KZ_STREET_STEMS,
     _ORDINAL_ENDINGS,
@@ -453,7 +453,8 @@ def _addresses(text: str, tokens: list[Token], lex: Lexicon, asked: bool = False
                     continue
 
         elif (t.form in _STREET_PREPOSITIONS or i == 0 or tokens[i - 1].form in SENTENCE_END
-              or street_names.after_place(text, tokens, i)) and (k := _street_said_bare(text, tokens, i, lex)) > i:
+              or street_names.after_place(text, tokens, i) or cue_closes_clause(tokens, i, lex)) \
+                and (k := _street_said_bare(text, tokens, i, lex)) > i:
             found.append(_span("address", text, tokens[i + 1 if t.form in _STREET_PREPOSITIONS else i].start,
                                tokens[k - 1].end))
             i = k

@@ -32,6 +32,7 @@ from rules.privacy.numbers import identifiers as _identifiers
 from rules.privacy.numbers import read_numbers
 from rules.privacy.people import asked_for_a_name as _asked_for_a_name
 from rules.privacy.people import names as _names
+from rules.privacy.said_marks import SAID_MARKS
 from rules.privacy.serials import serial_stretches as _serial_stretches
 from rules.privacy.spelled import initials, letters_answer
 from rules.privacy.spelled import spelled as _spelled
@@ -144,7 +145,8 @@ def find_pd(text: str, context: str = "", options: MaskOptions | None = None) ->
 # span stands where it stood); three pieces at least, two of them numbers, so «145. 2 дня назад» keeps its stop
 # (a piece said in words too: «четыре. четыре. семь. один.»)
 _SAID = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
-_DOTTED_PIECE = rf"(?:\d{{1,4}}|[^\W\d_]{{1,3}}-\d{{1,4}}|дробь|слэш|слеш|тире|дефис|бөлшек|сызықша|{_SAID})"
+_MARKS_SAID = "|".join(sorted(SAID_MARKS, key=len, reverse=True))
+_DOTTED_PIECE = rf"(?:\d{{1,4}}|[^\W\d_]{{1,3}}-\d{{1,4}}|{_MARKS_SAID}|{_SAID})"
 _DOTTED_RUN_RE = re.compile(rf"(?i)(?<![\w.,-]){_DOTTED_PIECE}(?:\. {_DOTTED_PIECE}){{2,}}(?![\w-])")
 _NUMBER_PIECE_RE = re.compile(rf"(?i)(?<!\w)(?:\d+|{_SAID})(?!\w)")
 
@@ -165,7 +167,7 @@ def _dots_as_commas(text: str) -> str:
 
 # a mark said at the end of a number whose rest comes in the next utterance belongs to it: «Номер договора?» — «18
 # дробь» / «дробь …» («18 тире.», «4512 слэш»); only before the sentence's end, so «45 тире это …» keeps its words
-_TRAILING_MARK_RE = re.compile(r"(?i)[\s,]*(?:дробь|тире|дефис|слэш|слеш|сызықша|бөлшек)(?=[\s,]*(?:[.?!…]|$))")
+_TRAILING_MARK_RE = re.compile(rf"(?i)[\s,]*(?:{_MARKS_SAID})(?=[\s,]*(?:[.?!…]|$))")
 _DICTATED = frozenset({"iin", "phone", "account", "contract", "number"})
 
 

@@ -9,13 +9,13 @@ from dataclasses import dataclass, replace
 
 from rules.numbers import KZ_AMBIGUOUS, NUMBER_WORDS, chain_digits, kinds, spelled_digits
 from rules.privacy.lexicon import ID_KINDS
+from rules.privacy.said_marks import SAID_MARKS
 from rules.text import Token, tokenize
 
 # Between the parts of one dictated number: spaces and these marks (not «.» or «:»,
 # which make dates and times, and not «и», which makes a decimal: «сто двадцать три и пять»).
-JOINERS = frozenset({"-", ",", "(", ")", "+", "/", "–", "—", "дробь", "тире", "дефис", "слэш", "слеш", "сызықша",
-                     "сызық", "қиғаш", "бөлшек",   # Kazakh «dash», «line», «slash» («қиғаш сызық»), «fraction»
-                     "штрих", "стрих"})   # («стрих»: «штрих» as the recogniser hears it)
+JOINERS = SAID_MARKS | frozenset({"-", ",", "(", ")", "+", "/", "–", "—",
+                                  "штрих", "стрих"})   # («стрих»: «штрих» as the recogniser hears it)
 _MARKS_BETWEEN = 3   # marks in a row between two pieces of one number: «он бір, сызықша үш», «451, дробь, 12»
 # words said between two pieces of one number in one utterance («начинается на 44, потом 56 12»)
 _SAID_JOINERS = frozenset({"потом", "затем", "дальше", "далее"})

@@ -52,7 +52,7 @@ def _initials(text: str, tokens: list[Token], first: int, last: int) -> tuple[in
             and (text[tokens[k].start].isupper() or lower) and tokens[k + 1].form == "."
 
     a, b = tokens[first].start, tokens[last].end
-    k = last + 1
+    k = last if last > first and initial(last) else last + 1   # a first initial taken as a name: «Серикбаев Ә.Т.»
     while k <= last + 2 * _INITIALS and initial(k):
         b, k = tokens[k].end, k + 2
     if b == tokens[last].end:   # initials written without dots: «ахметов а б», «тен в г», «исламов м оплатил»
@@ -393,7 +393,8 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
     for i in range(1, n):
         if alpha[i] and alpha[i - 1] and not is_name[i - 1] and len(tokens[i].form) >= 6 \
                 and _KZ_PATRONYMIC.search(tokens[i].form) and not kept(tokens[i - 1]) \
-                and (_kz_name(tokens[i - 1].form, lex) or _kz_spelled_name(tokens[i - 1].form, lex)):
+                and (_kz_name(tokens[i - 1].form, lex) or _kz_spelled_name(tokens[i - 1].form, lex)
+                     or (i > 1 and is_name[i - 2])):   # between the surname and it: «оспанов ерғали қайратұлы»
             is_name[i - 1] = is_name[i] = True
     # the cue said after the name, opening a sentence: «Фризен фамилия, Ирина Генриховна», «шин фамилия», «гуля это
     # я», «Сапарова менің тегім» (a word the dictionary knows only as something else is none: «Ваша фамилия?»)

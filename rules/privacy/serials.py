@@ -19,12 +19,13 @@ from rules.privacy.lexicon import Lexicon, PdSpan
 from rules.privacy.lexicon import analyse as _analyse
 from rules.privacy.number_runs import _adjacent
 from rules.privacy.numbers import _GOING_ON, _SCALE_WORDS, Reading, _numbered_clause, serial_cue_next
+from rules.privacy.said_marks import SAID_MARKS
 from rules.privacy.series_letters import _KZ_ONLY, _VOWELS
 from rules.text import Token
 
 # between a serial's pieces, written or said; «.» only said apart («один . пять»)
-_MARKS = frozenset({"-", "–", "/", "№", "дробь", "тире", "дефис", "слэш", "слеш", "сызықша", "бөлшек", "штрих",
-                    "стрих"})   # («стрих»: «штрих» as the recogniser hears it)
+# («стрих»: «штрих» as the recogniser hears it)
+_MARKS = SAID_MARKS | frozenset({"-", "–", "/", "№", "штрих", "стрих"})
 _LATIN_LETTERS = 10   # a maker's name written in Latin before the digits is part of what is read off the plate
 _CYRILLIC_LETTERS = 4   # «ВСКМ», «тэм»; a longer Cyrillic word is a word
 _WORD_LETTERS = frozenset("авикосуя")   # one-letter Russian words

@@ -8,6 +8,7 @@ from rules.privacy.cues import CueIndex, _cue_kind, _meter_word, _number_word, _
 from rules.privacy.lexicon import ID_KINDS, SENTENCE_END, Lexicon, PdSpan
 from rules.privacy.lexicon import analyse as _analyse
 from rules.privacy.number_runs import _adjacent
+from rules.privacy.said_marks import SAID_MARKS
 from rules.text import Token
 
 _SERIES_WORDS = frozenset({"серия", "серии", "серию", "сериясы", "серийная"})
@@ -21,7 +22,9 @@ def _series_said(text: str, tokens: list[Token], n_ctx: int, cues: CueIndex, lex
         if t.form not in _SERIES_WORDS:
             continue
         cue = cues.before(n_ctx + i)
-        if cue not in ID_KINDS and cue != "meter":
+        if cue is None and i > 0 and tokens[i - 1].form in ("№", "номер", "нөмірі"):
+            cue = "number"   # a number's sign or word alone before «серия»: «№ серия ДТ номер 194 116»
+        if cue not in ID_KINDS and cue not in ("meter", "number"):
             continue
         j = i + 1
         while j < len(tokens) and j - i <= _SERIES_TOKENS and (_series_letter(text, tokens[j], lex)
@@ -30,13 +33,13 @@ def _series_said(text: str, tokens: list[Token], n_ctx: int, cues: CueIndex, lex
             j += 1
         if j > i + 1:
             a = tokens[i + 1].start
-            # the series and the number said as one, right after the cue: «договор серия АА номер 0 5 5 3 1 2» (the
-            # words between go with them, so that the number's span reaches back over its series)
+            # the series and the number said as one, after the cue: «договор серия АА номер 0 5 5 3 1 2», «№ серия
+            # ДТ номер 194 116», «договор теплоснабжения серия ДТ номер 2.5.1.5.9.3» (the words between go with
+            # them, so that the number's span reaches back over its series)
             if j + 1 < len(tokens) and (tokens[j].form == "№" or _number_word(tokens[j])) \
-                    and tokens[j + 1].form[:1].isdigit() and i > 0 and cues.before(n_ctx + i) == _cue_kind(
-                        tokens[i - 1], lex):
+                    and tokens[j + 1].form[:1].isdigit():
                 a, j = t.start, j + 1
-                while j < len(tokens) and (tokens[j].is_digits or tokens[j].form in _HYPHENS):
+                while j < len(tokens) and (tokens[j].form[:1].isdigit() or tokens[j].form in _HYPHENS):
                     j += 1
                 while tokens[j - 1].form in _HYPHENS:
                     j -= 1
@@ -62,7 +65,7 @@ _NOT_SERIES = frozenset({"PREP", "CONJ", "PRCL", "NPRO", "VERB", "INFN", "ADVB",
 _SERIES_TOKENS = 4
 _WORD_LETTERS = frozenset("авикосуя")
 # between a series' letters and its digits: a mark, or the mark said as a word («АТС дробь 5512», «ТЭ тире 45»)
-_HYPHENS = frozenset({"-", "–", "/", "дробь", "тире", "дефис", "слэш", "слеш", "сызықша", "сызық", "бөлшек"})
+_HYPHENS = SAID_MARKS | frozenset({"-", "–", "/"})
 
 
 def _series_letter(text: str, t: Token, lex: Lexicon, spoken: bool = True, near: bool = True) -> bool:

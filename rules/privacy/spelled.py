@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from rules.privacy.lexicon import ID_KINDS, PdSpan
+from rules.privacy.said_marks import SAID_MARKS
 
 _UPPER = "A-ZА-ЯЁӘІҢҒҮҰҚӨҺ"
 _LOWER = "a-zа-яёәіңғүұқөһ"
@@ -20,6 +21,7 @@ _DISTINCT = 3
 _LETTERS_ASKED_RE = re.compile(r"(?i)\b(?:букв[аыу]?|әріп\w*)\b[^.?!]*\?\s*$|\bкакие\s+там\s+буквы\b")
 _WORD_RE = re.compile(r"[^\W\d_]+")
 _ANSWER_LETTERS = 6   # letters' names opening the answer, at most
+_MARK_SAID_RE = re.compile(rf"(?i)[\s,]*(?:{'|'.join(sorted(SAID_MARKS, key=len, reverse=True))})(?!\w)")
 
 
 def letters_answer(text: str, context: str, letter_names: frozenset[str], number_asked: bool = False) -> list[PdSpan]:
@@ -37,8 +39,11 @@ def letters_answer(text: str, context: str, letter_names: frozenset[str], number
                 word.lower().replace("ё", "е") in letter_names or (word.isupper() and len(word) <= 3)):
             break
         end, count = m.end(), count + 1
+    rest = end
+    while count and (m := _MARK_SAID_RE.match(text, rest)):   # a mark said after them, the digits to come: «СГК
+        rest = m.end()                                          # сызықша», «эс гэ тире»
     first = _WORD_RE.search(text)
-    if not letters_asked and (text[end:].strip(" ,-.!?…") or not (count >= 2 or (count and first[0].isupper()
+    if not letters_asked and (text[rest:].strip(" ,-.!?…") or not (count >= 2 or (count and first[0].isupper()
                                                                                    and len(first[0]) >= 2))):
         return []   # (nothing but the letters: not «А, сейчас», «вэ кажется нет»)
     return [PdSpan("number", first.start(), end, text[first.start():end])] if count else []
