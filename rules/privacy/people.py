@@ -217,10 +217,10 @@ _AND = frozenset({"мен", "және", "и", "бен", "пен"})
 # a Russian adverb or pronoun written with a hyphen («по-другой», «как-то», «кое-где»): no surname
 _HYPHENATED_WORD = re.compile(r"^(?:по|как|кое|кое-как|во)-|-(?:то|нибудь|либо|таки)$")
 _GENITIVE = ("ның", "нің", "дың", "дің", "тың", "тің")
+_THIRD_STOP = STOP_POS - {"INTJ"}   # a Korean name's third syllable may be an interjection's sound: «ким ен хо»
 _SYLLABLE_NAME = 4   # letters of a Korean or Chinese name's syllable written apart: «Сук», «Чоль»
 _PATRONYMIC_WORDS = frozenset({"ұлы", "улы", "қызы", "кызы", "оглы", "оглу", "гызы"})
 _ANSWER_SKIP = frozenset({"да", "ага", "на", "это", "я", "а"})
-
 
 _PLACE_PREPOSITIONS = frozenset({"из", "в", "во"})
 _STREET_NAME_WORDS = 3   # «Қабанбай батыр көшесі», «Жибек Жолы»
@@ -463,9 +463,9 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
             if (beside and (_kz_name(t.form, lex) or _kz_spelled_name(t.form, lex))) \
                     or (i + 1 < n and is_name[i + 1] and _patronymic(tokens[i + 1]) and len(t.form) >= 3
                         and known_pos not in STOP_POS and not _common_word(t, lex)) \
-                    or (not cased and i > 0 and is_name[i - 1] and 1 < len(t.form) <= 3 and known_pos not in STOP_POS
-                        and (tokens[i - 1].form in lex.short_surnames
-                             or (i > 1 and is_name[i - 2] and tokens[i - 2].form in lex.short_surnames))):
+                    or (not cased and i > 0 and is_name[i - 1] and 1 < len(t.form) <= 3 and (  # (a third: «пак ен хи»)
+                        (tokens[i - 1].form in lex.short_surnames and known_pos not in STOP_POS) or (i > 1 and is_name[
+                            i - 2] and tokens[i - 2].form in lex.short_surnames and known_pos not in _THIRD_STOP))):
                 is_name[i] = True
     # the words before a street word said after them name a street, not a person: «на Жибек Жолы», «Абай көшесі»
     for i in range(1, n):
