@@ -1948,6 +1948,14 @@ def test_every_beginning_of_a_dictation_is_masked_without_an_error(text, context
     ("", "біз Абая 5, 12 тұрамыз", "біз [адрес] тұрамыз"),
     ("", "мен Орбита-4, 27, 63 тұрамын", "мен [адрес] тұрамын"),
     ("", "мен бес жыл осында тұрамын", "мен бес жыл осында тұрамын"),
+    # a Korean name's third syllable the dictionary reads as an interjection («хо», «хи»); not right after the surname
+    ("", "меня зовут ким ен хо", "меня зовут [ФИО]"),
+    ("", "абонент пак ен хи", "абонент [ФИО]"),
+    ("", "абонент ким, хо-хо", "абонент [ФИО], хо-хо"),
+    # a listed name in its Kazakh spelling makes no sentence Kazakh: the surname before it keeps its guess
+    ("", "абонент жакупова айгүл", "абонент [ФИО]"),
+    ("", "абонент жакупов әсет", "абонент [ФИО]"),
+    ("", "сәлеметсіз бе, қалайсыз", "сәлеметсіз бе, қалайсыз"),
 ])
 def test_series_said_apart_kazakh_marks_initials_and_clauses(context, text, masked):
     assert mask_text(text, context)[0] == masked

@@ -267,8 +267,8 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
     # pymorphy3 knows Russian: its guess about a word with a Kazakh letter («желілері») says nothing of a name,
     # nor about any word of a Kazakh sentence («бастап», «салады» have no Kazakh letter)
     kz = [alpha[i] and bool(_KZ_LETTERS.intersection(t.form)) for i, t in enumerate(tokens)]
-    kazakh_text = sum(1 for i, t in enumerate(tokens) if alpha[i] and kazakh.is_kazakh_word(t.form)) \
-        >= KAZAKH_SHARE * max(1, sum(alpha))
+    kazakh_text = sum(1 for i, t in enumerate(tokens) if alpha[i] and kazakh.is_kazakh_word(t.form)   # (a listed
+                      and not _kz_spelled_name(t.form, lex)) >= KAZAKH_SHARE * max(1, sum(alpha))   # name is none)
     guess_ru = [g and not k and not kazakh_text for g, k in zip(guess, kz, strict=True)]
     never = _never_names(text, tokens, alpha)
     # ...but a listed name written in Latin letters is one («Oksana», «Aigerim»), and a capitalised Latin word
