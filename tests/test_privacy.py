@@ -1948,6 +1948,10 @@ def test_every_beginning_of_a_dictation_is_masked_without_an_error(text, context
     ("", "біз Абая 5, 12 тұрамыз", "біз [адрес] тұрамыз"),
     ("", "мен Орбита-4, 27, 63 тұрамын", "мен [адрес] тұрамын"),
     ("", "мен бес жыл осында тұрамын", "мен бес жыл осында тұрамын"),
+    # ...one house number enough, the street a common word, when the cue follows the number at once
+    ("", "мен достык 105 тұрамын", "мен [адрес] тұрамын"),
+    ("", "Достык 105 мекенжайым", "[адрес] мекенжайым"),
+    ("", "мен 5 қабатта тұрамын", "мен 5 қабатта тұрамын"),
     # a Korean name's third syllable the dictionary reads as an interjection («хо», «хи»); not right after the surname
     ("", "меня зовут ким ен хо", "меня зовут [ФИО]"),
     ("", "абонент пак ен хи", "абонент [ФИО]"),
