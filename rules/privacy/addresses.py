@@ -76,8 +76,8 @@ def _street_part(tokens: list[Token], i: int, lex: Lexicon, max_words: int = 3) 
     j, words = i, 0
     while j < len(tokens) and words < max_words:
         t = tokens[j]
-        if t.form == "." and j == i:  # «ул.»
-            j += 1
+        if t.form == "." and (j == i or (_is_street(tokens[j - 1], lex) and t.start == tokens[j - 1].end)):
+            j += 1   # «ул.», and a second street word's point: «мкр Нурлытау ул. Алатау 15»
         elif _is_street(t, lex) or (t.form in lex.street_titles and j > i):
             j += 1   # «мкр Шанырак-2 улица Жанкожа батыра 14»: the next street word, a title, count as no name's word
         elif _name_ish(t, lex):
