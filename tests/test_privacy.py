@@ -17,12 +17,11 @@ from transcription.schema import Finding, Transcript, Utterance
 CORPUS_DIR = Path(__file__).parent / "pd_corpus"
 CORPUS_FILES = (CORPUS_DIR / "utterances.txt", CORPUS_DIR / "heldout.txt", CORPUS_DIR / "dev3_asr.txt",
                 CORPUS_DIR / "dev4_asr.txt", CORPUS_DIR / "dev5_asr.txt", CORPUS_DIR / "dev5_own_asr.txt",
-                # the third to fifteenth held-out sets, each measured once (README), dev data since
+                # the third to fourteenth held-out sets, each measured once (README), dev data since
                 CORPUS_DIR / "heldout3_asr.txt", CORPUS_DIR / "heldout4_asr.txt", CORPUS_DIR / "heldout5_asr.txt",
                 CORPUS_DIR / "heldout6_asr.txt", CORPUS_DIR / "heldout7_asr.txt", CORPUS_DIR / "heldout8_asr.txt",
                 CORPUS_DIR / "heldout9_asr.txt", CORPUS_DIR / "heldout10_asr.txt", CORPUS_DIR / "heldout11_asr.txt",
                 CORPUS_DIR / "heldout12_asr.txt", CORPUS_DIR / "heldout13_asr.txt", CORPUS_DIR / "heldout14_asr.txt",
-                CORPUS_DIR / "heldout15_asr.txt",
                 # the sixth to tenth blind dev sets (their first runs, the forecasts, in the README)
                 CORPUS_DIR / "dev6_asr.txt", CORPUS_DIR / "dev7_asr.txt", CORPUS_DIR / "dev8_asr.txt",
                 CORPUS_DIR / "dev9_asr.txt", CORPUS_DIR / "dev10_asr.txt")
