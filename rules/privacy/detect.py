@@ -32,6 +32,7 @@ from rules.privacy.numbers import identifiers as _identifiers
 from rules.privacy.numbers import read_numbers
 from rules.privacy.people import asked_for_a_name as _asked_for_a_name
 from rules.privacy.people import names as _names
+from rules.privacy.phone_openings import phone_opening
 from rules.privacy.said_marks import SAID_MARKS
 from rules.privacy.serials import serial_stretches as _serial_stretches
 from rules.privacy.spelled import initials, letters_answer
@@ -127,6 +128,7 @@ def find_pd(text: str, context: str = "", options: MaskOptions | None = None) ->
     reading = read_numbers(text, tokens, ctx_tokens, lex)   # read once for both passes
     numbers = _identifiers(text, tokens, ctx_tokens, lex, context, reading)
     spans += numbers + _serial_stretches(text, tokens, reading, lex, numbers)
+    spans += phone_opening(text, tokens, context, reading, lex, numbers)   # («Дальше номер?» — «восемь семьсот …»)
     spans += _addresses(text, tokens, lex, asked=bool(ctx_tokens) and _asked_for_an_address(ctx_tokens, lex))
     spans += _street_answer(text, tokens, ctx_tokens, lex) if ctx_tokens else []
     keep = {_e(n) for name in options.keep_names for n in name.split()}

@@ -19,6 +19,8 @@ _GAP_RE = re.compile(r"[\s,]*")
 _DISTINCT = 3
 # a question for the letters of what is being dictated: «Какие буквы?», «Буквы какие там?», «Қандай әріптер?»
 _LETTERS_ASKED_RE = re.compile(r"(?i)\b(?:букв[аыу]?|әріп\w*)\b[^.?!]*\?\s*$|\bкакие\s+там\s+буквы\b")
+# ...or for its series («А серия?», «Серия какая?», «Сериясы қандай?»): answered as a question for the number is
+_SERIES_ASKED_RE = re.compile(r"(?i)\bсери[яюи]\w*\b[^.?!]*\?\s*$")
 _WORD_RE = re.compile(r"[^\W\d_]+")
 _ANSWER_LETTERS = 6   # letters' names opening the answer, at most
 _MARK_SAID_RE = re.compile(rf"(?i)[\s,]*(?:{'|'.join(sorted(SAID_MARKS, key=len, reverse=True))})(?!\w)")
@@ -30,6 +32,7 @@ def letters_answer(text: str, context: str, letter_names: frozenset[str], number
     ``number_asked``: the question was for the number itself, so an answer of a series' letters alone is its first
     part, the digits to come («Номер счётчика продиктуйте.» — «эс гэ вэ»; two letters at least, or capitals)."""
     letters_asked = bool(context) and _LETTERS_ASKED_RE.search(context) is not None
+    number_asked = number_asked or (bool(context) and _SERIES_ASKED_RE.search(context) is not None)
     if not (letters_asked or (context and number_asked)):
         return []
     end, count = 0, 0
