@@ -1981,6 +1981,12 @@ def test_every_beginning_of_a_dictation_is_masked_without_an_error(text, context
     # a heat calculator is a meter: its make and model before «№» go with the serial
     ("", "номер тепловычислителя ТВ7-04 № 61205", "номер тепловычислителя [номер]"),
     ("", "номер вычислителя ВКТ-7 № 61205", "номер вычислителя [номер]"),
+    # numbers dictated in Kazakh make no sentence Kazakh (two other words at least to judge by): the lowercase
+    # surname keeps its guess
+    ("", "байжанов айдос лицевой нөл үш", "[ФИО] лицевой нөл үш"),
+    ("", "абонент байжанов айдос, нөл үш бес", "абонент [ФИО], [лицевой счёт]"),
+    ("", "бастап екі мың жиырма", "бастап екі мың жиырма"),
+    ("", "бастап келеді екі мың", "бастап келеді екі мың"),
 ])
 def test_series_said_apart_kazakh_marks_initials_and_clauses(context, text, masked):
     assert mask_text(text, context)[0] == masked

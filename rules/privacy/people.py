@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 
-from rules import kazakh
 from rules.numbers import NUMBER_WORDS
 from rules.privacy.lexicon import SENTENCE_END, STOP_POS, Lexicon, PdSpan, all_lowercase, last_sentence_words
 from rules.privacy.lexicon import analyse as _analyse
@@ -26,6 +25,7 @@ from rules.privacy.name_words import (
     surname_read_as_a_case,
     unknown_surname_after,
 )
+from rules.privacy.sentence_language import kazakh_sentence
 from rules.text import VERB_IMPR, Token, morph
 
 _CUE_SKIP = frozenset({"у", "меня", "моя", "мое", "мой", "его", "ее", "вот", "это", "значит", "ну", "так", "-", ":",
@@ -76,7 +76,6 @@ def _bare_letter(text: str, tokens: list[Token], j: int) -> bool:
         tokens[j + 1].is_digits or tokens[j + 1].form in ("-", "/")))   # («Иванов А-12»: a code, not an initial)
 
 
-KAZAKH_SHARE = 0.3   # a text with this share of Kazakh words is Kazakh: pymorphy3's guesses do not apply
 
 
 _CUE_AFTER = frozenset({"фамилия", "имя", "отчество", "тегім", "есімім", "атым"})
@@ -267,8 +266,7 @@ def names(text: str, tokens: list[Token], lex: Lexicon, keep: set[str], asked: b
     # pymorphy3 knows Russian: its guess about a word with a Kazakh letter («желілері») says nothing of a name,
     # nor about any word of a Kazakh sentence («бастап», «салады» have no Kazakh letter)
     kz = [alpha[i] and bool(_KZ_LETTERS.intersection(t.form)) for i, t in enumerate(tokens)]
-    kazakh_text = sum(1 for i, t in enumerate(tokens) if alpha[i] and kazakh.is_kazakh_word(t.form)   # (a listed
-                      and not _kz_spelled_name(t.form, lex)) >= KAZAKH_SHARE * max(1, sum(alpha))   # name is none)
+    kazakh_text = kazakh_sentence(tokens, alpha, lex)   # (numbers said in Kazakh do not count)
     guess_ru = [g and not k and not kazakh_text for g, k in zip(guess, kz, strict=True)]
     never = _never_names(text, tokens, alpha)
     # ...but a listed name written in Latin letters is one («Oksana», «Aigerim»), and a capitalised Latin word
