@@ -1987,6 +1987,7 @@ def test_every_beginning_of_a_dictation_is_masked_without_an_error(text, context
     ("", "абонент байжанов айдос, нөл үш бес", "абонент [ФИО], [лицевой счёт]"),
     ("", "бастап екі мың жиырма", "бастап екі мың жиырма"),
     ("", "бастап келеді екі мың", "бастап келеді екі мың"),
+    ("", "договор номер тоғыз жүз бес дробь екі қазақша айтайын", "договор номер [договор] қазақша айтайын"),
 ])
 def test_series_said_apart_kazakh_marks_initials_and_clauses(context, text, masked):
     assert mask_text(text, context)[0] == masked

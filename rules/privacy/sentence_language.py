@@ -15,10 +15,11 @@ _LEAST_WORDS = 2   # words other than numbers that judge the language alone; wit
 
 
 def kazakh_sentence(tokens: list[Token], alpha: list[bool], lex: Lexicon) -> bool:
-    """A share of ``KAZAKH_SHARE`` of the words (``alpha``), numbers said in words left out while two words or more
-    remain, are Kazakh (a listed name in its Kazakh spelling is none)."""
+    """A share of ``KAZAKH_SHARE`` of the words (``alpha``) are Kazakh (a listed name in its Kazakh spelling is none),
+    and not only its numbers when two other words or more are there to judge by."""
     every = [t for i, t in enumerate(tokens) if alpha[i]]
-    words = [t for t in every if t.form not in NUMBER_WORDS]
-    words = words if len(words) >= _LEAST_WORDS else every   # (too few words to judge: «бастап екі мың жиырма»)
-    return sum(1 for t in words if kazakh.is_kazakh_word(t.form) and not _kz_spelled_name(t.form, lex)) \
-        >= KAZAKH_SHARE * max(1, len(words))
+    kz = [kazakh.is_kazakh_word(t.form) and not _kz_spelled_name(t.form, lex) for t in every]
+    words = [k for t, k in zip(every, kz, strict=True) if t.form not in NUMBER_WORDS]
+    if len(words) >= _LEAST_WORDS and not any(words):
+        return False   # only its numbers are Kazakh (not «…дробь екі қазақша айтайын»; too few words to judge:
+    return sum(kz) >= KAZAKH_SHARE * max(1, len(every))   # «бастап екі мың жиырма»)
