@@ -1988,6 +1988,12 @@ def test_every_beginning_of_a_dictation_is_masked_without_an_error(text, context
     ("", "бастап екі мың жиырма", "бастап екі мың жиырма"),
     ("", "бастап келеді екі мың", "бастап келеді екі мың"),
     ("", "договор номер тоғыз жүз бес дробь екі қазақша айтайын", "договор номер [договор] қазақша айтайын"),
+    # a street and one house number opening the sentence, the address cue after a mark, «это» and a possessive
+    ("", "Момышулы 2, это мой адрес", "[адрес], это мой адрес"),
+    ("", "Момышулы 2 — наш адрес", "[адрес] — наш адрес"),
+    ("", "Момышулы 2, менің мекенжайым", "[адрес], менің мекенжайым"),
+    ("", "Сегодня 5, это мой адрес?", "Сегодня 5, это мой адрес?"),
+    ("", "Звонила 5 раз, это мой адрес", "Звонила 5 раз, это мой адрес"),
 ])
 def test_series_said_apart_kazakh_marks_initials_and_clauses(context, text, masked):
     assert mask_text(text, context)[0] == masked

@@ -102,3 +102,19 @@ def cue_closes_clause(tokens: list[Token], i: int, lex: Lexicon) -> bool:
         if _address_word(t, lex):
             return True
     return False
+
+
+# what may stand between a house's number and the address cue that names it so: «Момышулы 2Г, это мой адрес»,
+# «Коммунальная 13 — наш адрес», «Абая 5, менің мекенжайым»
+_BEFORE_CUE = frozenset({",", "—", "–", "-", "это", "вот", "мой", "наш", "менің", "біздің", "бұл"})
+_BEFORE_CUE_TOKENS = 4
+
+
+def cue_said_after(tokens: list[Token], h: int, lex: Lexicon) -> bool:
+    """An address cue right after the house's number at ``h``, or after a mark, «это» and a possessive."""
+    for t in tokens[h:h + _BEFORE_CUE_TOKENS + 1]:
+        if _address_word(t, lex):
+            return True
+        if t.form not in _BEFORE_CUE:
+            return False
+    return False

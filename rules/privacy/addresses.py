@@ -8,7 +8,7 @@ import re
 from rules import kazakh
 from rules.numbers import NUMBER_WORDS
 from rules.privacy import street_names
-from rules.privacy.address_questions import _address_word, cue_closes_clause
+from rules.privacy.address_questions import _address_word, cue_closes_clause, cue_said_after
 from rules.privacy.houses import (
     _KZ_STREET_STEMS,
     _ORDINAL_ENDINGS,
@@ -262,7 +262,7 @@ def _street_said_bare(text: str, tokens: list[Token], i: int, lex: Lexicon) -> i
     h = j + 2 if _lettered_house(tokens, j) else j + 1   # (the house's letter: «Аксай 3а, 21, 48»)
     private = street_names.private_house(tokens, h)   # («Коммунальная 13 частный дом»)
     if not prep and not (h + 1 < len(tokens) and tokens[h].form in (",", "-", "/") and tokens[h + 1].is_digits) \
-            and not named and not private and not (h < len(tokens) and _address_word(tokens[h], lex)):
+            and not named and not private and not cue_said_after(tokens, h, lex):
         return i   # (one number after a street named for a person, opening a sentence: «Байтурсынова 126 у нас …»,
         # or an address cue right after it: «мен достык 105 тұрамын»)
     first = tokens[s]
