@@ -170,8 +170,7 @@ class Lexicon:
 
     def find(self, u: T.Utt) -> list[Match]:
         """Non-overlapping matches, left to right; at one place the longest phrase wins."""
-        # most utterances have none of the phrases' anchor words and no word to match fuzzily: told first
-        if (not self._fuzzy_vocab or u.unknown_max < self.fuzzy_min) and self._first.keys().isdisjoint(u.keys):
+        if self.absent(u):  # most utterances: told first
             return []
         found = list(self._matches(u))
         if not found:
@@ -192,8 +191,6 @@ class Lexicon:
             return
         first = self._first
         fuzzy = bool(self._fuzzy_vocab) and u.unknown_max >= self.fuzzy_min
-        if not fuzzy and first.keys().isdisjoint(u.keys):
-            return
         common = first.keys() & u.keys
         keys = u.lemmas if self.by_lemma else u.forms
         forms = u.forms
@@ -243,13 +240,12 @@ class Lexicon:
         return True
 
     def absent(self, call) -> bool:
-        """True when ``find`` finds nothing in any utterance of ``call`` (``rules.call.Call``): no utterance has a
-        phrase's anchor word, none a word long enough to be matched fuzzily — told once per call."""
+        """True when ``find`` surely finds nothing in ``call`` (a ``rules.call.Call``, told once per call, or one
+        utterance): no phrase's anchor word, no word long enough to be matched fuzzily."""
         return (not self._fuzzy_vocab or call.unknown_max < self.fuzzy_min) and self._first.keys().isdisjoint(call.keys)
 
     def contains(self, u: T.Utt) -> bool:
-        # most utterances have none of the phrases' anchor words and no word to match fuzzily: told without ``find``
-        if (not self._fuzzy_vocab or u.unknown_max < self.fuzzy_min) and self._first.keys().isdisjoint(u.keys):
+        if self.absent(u):  # most utterances: told without ``find``
             return False
         # ``find`` finds something exactly when some phrase is said (the first one left to right is always kept)
         return next(self._matches(u), None) is not None
