@@ -181,13 +181,9 @@ def _finite(value: Any) -> bool:
 
 def _plain_words(raw: list, start: float) -> list[Word] | None:
     """The words of an utterance when every one is well-formed (the common case), checked without building the
-    messages ``_utterance`` would give; None when one is not (``_utterance`` then names the word at fault).
-
-    Each ``Word`` is filled in as its own ``__init__`` would (the four fields, nothing else): a frozen dataclass's
-    ``__init__`` sets each field through ``object.__setattr__``, and a transcript has a word per token."""
+    messages ``_utterance`` would give; None when one is not (``_utterance`` then names the word at fault)."""
     out = []
     append = out.append
-    new = object.__new__
     for w in raw:
         if type(w) is not dict:
             return None
@@ -195,13 +191,7 @@ def _plain_words(raw: list, start: float) -> list[Word] | None:
         we = w.get("end", ws)
         if type(text) is not str or not _finite(ws) or not _finite(we) or (p is not None and not _finite(p)):
             return None
-        word = new(Word)
-        fields = word.__dict__
-        fields["w"] = text
-        fields["start"] = float(ws)
-        fields["end"] = float(we)
-        fields["p"] = None if p is None else float(p)
-        append(word)
+        append(Word(text, float(ws), float(we), None if p is None else float(p)))
     return out
 
 
