@@ -6,8 +6,9 @@ what is new, looks up the transcript cache, and is the only writer of DuckDB.  W
 
 - a pool of :class:`~analytics.ingest.cluster_worker.CallWorker` actors, as many as the cluster's
   resources hold when the run starts (``[cluster] cpus_per_actor`` cores each on CPU; one per GPU with
-  ``num_gpus=1`` and float16 where the cluster has GPUs); each loads the Whisper model once, on its
-  first recording, and the rulebook once;
+  ``num_gpus=1`` and float16 where the cluster has GPUs), and more when nodes join during the run (the
+  pool is measured against the cluster every ``GROW_S`` seconds); each loads the Whisper model once, on
+  its first recording, and the rulebook once;
 - each call as a task of one actor: the recording's bytes (no shared file system is needed), or, for a
   cached or given transcript, the transcript to be checked; at most ``IN_FLIGHT`` calls per actor.
 
@@ -46,6 +47,7 @@ log = logging.getLogger(__name__)
 
 IN_FLIGHT = 2     # calls one actor holds: the one in work and the next, already there
 TICK_S = 10.0     # nothing back for this long: the store writes what it holds
+GROW_S = 30.0     # how often the pool is compared with the cluster's resources (nodes that joined get actors)
 # the actor, its node, or the answer kept on that node is gone: the call goes to another actor
 LOST = (RayActorError, ObjectLostError, NodeDiedError, WorkerCrashedError)
 
@@ -159,6 +161,7 @@ class _Run:
         self.replacements = 0
         self._keys = 0
         self.plan: list = []
+        self.looked = time.monotonic()  # when the pool was last compared with the cluster
 
     # --- the transcript cache: one key per model description (CPU int8 and GPU float16 transcripts differ)
 
@@ -183,6 +186,30 @@ class _Run:
         actor = _Actor(self._keys, handle, kind, spec, opts)
         self.actors[actor.key] = actor
         self.starting[handle.ready.remote()] = actor
+
+    def _grow(self) -> None:
+        """Nodes that joined since the run started get actors of their own (what ``plan`` gives the cluster
+        now, kind by kind, beyond the actors there are), while calls are waiting for them."""
+        if time.monotonic() - self.looked < GROW_S or not self.waiting:
+            return
+        self.looked = time.monotonic()
+        try:
+            now = plan(ray.cluster_resources(), self.opts, self.copts)
+        except ClusterError:  # the cluster shrank below one actor: the replacements' wait says so
+            return
+        have = Counter(a.kind for a in self.actors.values())
+        room = len(self.waiting)
+        for kind, count in Counter(k for k, _, _ in now).items():
+            extra = min(count - have[kind], room)
+            if extra <= 0:
+                continue
+            spec, opts = next((s, o) for k, s, o in now if k == kind)
+            for _ in range(extra):
+                self._ask(kind, spec, opts)
+            room -= extra
+            log.info("cluster: %d %s actor(s) more for the nodes that joined", extra, kind)
+        if len(now) > len(self.plan):
+            self.plan = now
 
     def _started(self, ref) -> None:
         actor = self.starting.pop(ref)
@@ -303,6 +330,7 @@ class _Run:
         bar = _progress(len(self.waiting), len(self.plan))
         try:
             while self.waiting or self.held:
+                self._grow()
                 self._send()
                 if not self.held:
                     if not self.waiting:  # the last ones could not even be read
