@@ -125,6 +125,26 @@ def test_nodes_that_join_get_actors(start, now, lost, waiting, asked, monkeypatc
     assert kinds == asked
 
 
+@pytest.mark.parametrize(("actors", "waiting", "together", "size"), [
+    (["cpu"], 100, 4, 4),               # a backfill: decode_together calls a task
+    (["cpu", "cpu"], 6, 4, 2),          # 6 calls, 2 actors, 2 groups in flight each: 2 a group
+    (["cpu", "cpu"], 1, 4, 1),
+    (["cpu", "cpu", "cpu"], 13, 4, 3),
+    (["cpu"], 100, 1, 1),               # decode_together = 1: one call at a time
+    (["gpu", "cpu"], 100, 4, 1),        # the GPU actor decodes one call at a time
+])
+def test_a_task_holds_a_group_of_calls(actors, waiting, together, size):
+    from collections import deque
+
+    from analytics.ingest import cluster as cluster_mod
+
+    run = cluster_mod._Run([], CPU, ClusterOptions(), Path("unused"), None, None, None, False, None)
+    opts = TranscribeOptions(decode_together=together)
+    run.actors = {k: cluster_mod._Actor(k, None, kind, {}, opts, ready=k == 0) for k, kind in enumerate(actors)}
+    run.waiting = deque(range(waiting))
+    assert run._group_size(run.actors[0]) == size
+
+
 def test_unreachable_cluster_is_one_line(tmp_path):
     folder = Folder(tmp_path / "data").call("C1", "2026-03-04T10:00:00").write()
     result = CliRunner().invoke(cli, ["ingest", str(folder), "--db", str(tmp_path / "x.duckdb"),
@@ -272,6 +292,26 @@ def test_a_node_that_joins_mid_run_takes_calls(short_calls, plain_short, tmp_pat
     assert report.calls_stored == len(CLIPS) and report.calls_failed == 1
     assert errors == plain_errors
     assert _tables(tmp_path / "cluster.duckdb") == _tables(plain_db)
+
+
+@pytest.mark.slow
+def test_an_actor_decodes_its_group_together(short_calls):
+    """The actor's class without Ray: two calls sent as one group give the transcripts each gets alone, and
+    their windows went through the decoder in shared batches."""
+    from analytics.ingest.cluster_worker import CallWorker
+
+    opts = TranscribeOptions(cpu_threads=1, decode_together=2, cache_dir="unused")
+    items = [(c, "", ".flac", (short_calls / "audio" / f"{c}.flac").read_bytes(), None) for c in CLIPS[:2]]
+    worker = CallWorker.__ray_actor_class__(opts, False)
+    together = worker.process_group(items)
+    batcher = worker._transcribers.batcher
+    assert batcher is not None
+    decodes, windows = batcher.calls, batcher.windows
+    alone = [worker.process(*item) for item in items]
+    assert [o.error for o in together] == [None, None]
+    assert [o.transcript for o in together] == [o.transcript for o in alone]
+    assert batcher.windows - windows == windows                  # the same windows decoded both ways,
+    assert decodes < batcher.calls - decodes                     # in fewer decodes when together
 
 
 @pytest.mark.slow
