@@ -205,12 +205,24 @@ def plain_short(short_calls, tmp_path_factory):
     return work / "plain.duckdb", errors
 
 
+def _ingest_then_shut_down(ray_cluster, folder: Path, tmp_path: Path):
+    """``ingest`` of ``folder`` on the local ``ray_cluster`` (shut down afterwards): its report and error lines."""
+    from analytics.ingest.pipeline import ingest
+
+    errors: list[str] = []
+    try:
+        report = ingest(folder, tmp_path / "cluster.duckdb", _config(tmp_path / "cache", ray_cluster.address),
+                        on_error=errors.append)
+    finally:
+        ray_cluster.shutdown()
+    return report, errors
+
+
 @pytest.mark.slow
 def test_a_node_killed_mid_run_loses_and_duplicates_nothing(short_calls, plain_short, tmp_path, monkeypatch):
     from ray.cluster_utils import Cluster
 
     from analytics.ingest import cluster as cluster_mod
-    from analytics.ingest.pipeline import ingest
     from analytics.storage import calls_store
 
     plain_db, plain_errors = plain_short
@@ -239,12 +251,7 @@ def test_a_node_killed_mid_run_loses_and_duplicates_nothing(short_calls, plain_s
         return write_calls(con, rows)
 
     monkeypatch.setattr(calls_store, "write_calls", counting_write)
-    errors: list[str] = []
-    try:
-        report = ingest(short_calls, tmp_path / "cluster.duckdb", _config(tmp_path / "cache", ray_cluster.address),
-                        on_error=errors.append)
-    finally:
-        ray_cluster.shutdown()
+    report, errors = _ingest_then_shut_down(ray_cluster, short_calls, tmp_path)
     assert killed, "the worker node held no call at any answer: nothing was killed in the middle"
     assert report.calls_resent >= 1                                     # its calls went to the head's actor
     assert sorted(stored) == sorted(CLIPS)                              # every call stored, once
@@ -260,7 +267,6 @@ def test_a_node_that_joins_mid_run_takes_calls(short_calls, plain_short, tmp_pat
     from ray.cluster_utils import Cluster
 
     from analytics.ingest import cluster as cluster_mod
-    from analytics.ingest.pipeline import ingest
 
     plain_db, plain_errors = plain_short
     node_args = {"num_cpus": 1, "object_store_memory": 100 * 2**20}
@@ -282,12 +288,7 @@ def test_a_node_that_joins_mid_run_takes_calls(short_calls, plain_short, tmp_pat
     monkeypatch.setattr(cluster_mod._Run, "_started", started_then_join)
     monkeypatch.setattr(cluster_mod._Run, "_answer", answer_noting_node)
     monkeypatch.setattr(cluster_mod, "GROW_S", 0.0)
-    errors: list[str] = []
-    try:
-        report = ingest(short_calls, tmp_path / "cluster.duckdb", _config(tmp_path / "cache", ray_cluster.address),
-                        on_error=errors.append)
-    finally:
-        ray_cluster.shutdown()
+    report, errors = _ingest_then_shut_down(ray_cluster, short_calls, tmp_path)
     assert joined and joined[0] in by_node, "the node that joined answered no call"
     assert report.calls_stored == len(CLIPS) and report.calls_failed == 1
     assert errors == plain_errors
