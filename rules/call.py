@@ -14,28 +14,29 @@ sounds like the operator's.
 """
 from __future__ import annotations
 
-from operator import itemgetter
+from operator import attrgetter
 
-from rules.language import language_of, votes_of
-from rules.text import Utt, analyse_text, as_kazakh
+from rules import analysis
+from rules.language import language_of
+from rules.text import Utt, as_kazakh
 from transcription.schema import Finding, Transcript
 
-_form = itemgetter(0)  # a word's form, of its (form, lemma, flags, other lemmas)
+_text = attrgetter("text")
 # the rules whose lexicons also tell the operator's utterances in a mono call without roles (below)
 ROLE_DETECTORS = ("greeting", "closing")
 
 
-def languages(transcript: Transcript, analysed: list | None = None) -> tuple[str, list[str | None]]:
+def languages(transcript: Transcript, word_votes: list | None = None) -> tuple[str, list[str | None]]:
     """(the call's language, each utterance's language): the transcript's where given, else from the words.
 
     An utterance whose words do not tell (a number, a name) is read in the call's
-    language when that is Kazakh, and as Russian otherwise.  ``analysed``: each utterance's
-    ``rules.text.analyse_text`` (without a language), when the caller has them.
+    language when that is Kazakh, and as Russian otherwise.  ``word_votes``: each utterance's words' votes
+    (``rules.analysis.analyse``), when the caller has them.
     """
-    if analysed is None:
-        analysed = [analyse_text(u.text) for u in transcript.utterances]
+    if word_votes is None:
+        word_votes = [analysis.analyse(u.text)[1] for u in transcript.utterances]
     given = [u.language for u in transcript.utterances]
-    found, langs = language_of([votes_of(list(map(_form, a[2]))) for a in analysed], given)
+    found, langs = language_of(list(map(analysis.votes, word_votes)), given)
     lang = transcript.language or found
     default = "kk" if lang == "kk" else None
     return lang, [x or default for x in langs]
@@ -48,9 +49,11 @@ class Call:
     def __init__(self, transcript: Transcript, rulebook) -> None:
         self.transcript = transcript
         self.rulebook = rulebook
-        # each text tokenised once, for its language and its tokens (Kazakh speech's lemmas are its stems)
-        analysed = [analyse_text(u.text) for u in transcript.utterances]
-        self.language, langs = languages(transcript, analysed)
+        # each text tokenised once, for its language and its tokens (Kazakh speech's lemmas are its stems), each
+        # distinct word worked out once (``rules.analysis``)
+        analysed, word_votes = zip(*map(analysis.analyse, map(_text, transcript.utterances)), strict=True) \
+            if transcript.utterances else ((), ())
+        self.language, langs = languages(transcript, word_votes)
         self.utts = [Utt(i, u.speaker, u.start, u.end, u.text, u.words, lang, as_kazakh(a) if lang == "kk" else a)
                      for i, (u, lang, a) in enumerate(zip(transcript.utterances, langs, analysed, strict=True))]
         roles = [u.speaker for u in self.utts]

@@ -17,6 +17,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress
 from operator import itemgetter
 
 from rules import kazakh
@@ -52,6 +53,7 @@ ORDINAL = 2048   # «пятого»: with a number before it, a date or an ordin
 UNKNOWN = 1024   # not in the dictionary: a misheard or foreign word, the only kind matched fuzzily
 MARK = 4096      # a punctuation mark (only with ``tokenize(text, marks=True)``)
 KAZAKH = 8192    # analysed as Kazakh: the lemma is the stem of rules.kazakh's suffix model
+_UNKNOWN_IN = UNKNOWN.__and__  # flags → its UNKNOWN bit (a C call: the words not known are found in one map)
 
 
 @lru_cache(maxsize=1)
@@ -197,7 +199,7 @@ class Utt:
         self._unknown = None
         self._where: dict[str, list[int]] | None = None
         # the words the dictionary does not know (only such words are matched fuzzily), the longest one's length
-        unknown = self.unknown_at = [i for i, fl in enumerate(flags) if fl & UNKNOWN]
+        unknown = self.unknown_at = list(compress(range(len(flags)), map(_UNKNOWN_IN, flags)))
         self.unknown_max = max(len(forms[i]) for i in unknown) if unknown else 0
 
     @property
@@ -373,9 +375,9 @@ def _kazakh_letter() -> re.Pattern:
 
 def as_kazakh(analysed: tuple) -> tuple:
     """``analyse_text(text)`` of a text analysed without a language, as ``analyse_text(text, "kk")`` gives it
-    (the same forms, the stems and flags of ``analyse_kk``)."""
-    raw, puncts, infos = analysed
-    return raw, puncts, [(info[0], *analyse_kk(info[0])) for info in infos]
+    (the same words and marks, each word's ``_info_kk``: its form and the stem and flags of ``analyse_kk``)."""
+    raw, puncts, _ = analysed
+    return raw, puncts, list(map(_info_kk, raw))
 
 
 def _with_marks(text: str) -> list[Token]:

@@ -1,8 +1,9 @@
 """``oka-qa ingest --cluster``: transcription and checking on Ray (analytics/ingest/cluster*.py).
 
-Fast: a plain ingest never imports Ray; the actor pool a cluster's resources hold; a cluster that cannot
-be reached is one error line.  Slow (they start Ray): a two-node local cluster transcribes a folder while
-one node is killed in the middle; the driver dies mid-run and the next run transcribes only what is left;
+Fast: a plain ingest never imports Ray; the actor pool a cluster's resources hold, and what it asks for
+when nodes join; a cluster that cannot be reached is one error line.  Slow (they start Ray): a two-node
+local cluster transcribes a folder while one node is killed in the middle; a node that joins mid-run gets
+an actor that takes calls; the driver dies mid-run and the next run transcribes only what is left;
 ``--cluster auto`` on the demo.  Each gives the database of a plain ingest of the same folder.
 
 Whisper's output depends on the threads its process runs with (OpenMP: Ray gives an actor
@@ -87,6 +88,63 @@ def test_a_cluster_too_small_for_one_actor_says_so(resources, opts, cluster):
         plan(resources, opts, cluster)
 
 
+@pytest.mark.parametrize(("start", "now", "lost", "waiting", "asked"), [
+    ({"CPU": 2.0}, {"CPU": 2.0}, 0, 9, []),                                   # nobody joined
+    ({"CPU": 2.0}, {"CPU": 4.0}, 0, 9, ["cpu", "cpu"]),                       # a 2-core node joined
+    ({"CPU": 2.0}, {"CPU": 4.0}, 0, 1, ["cpu"]),                              # one call left: one actor more
+    ({"CPU": 2.0}, {"CPU": 4.0}, 0, 0, []),                                   # nothing waits
+    ({"CPU": 2.0}, {"CPU": 3.0, "GPU": 1.0}, 0, 9, ["gpu"]),                  # a GPU node joined
+    ({"CPU": 4.0}, {"CPU": 2.0}, 2, 9, []),                                   # a node died with its actors
+    ({"CPU": 4.0}, {"CPU": 4.0}, 2, 9, ["cpu", "cpu"]),                       # and came back (no replacement left)
+    ({"CPU": 2.0}, {"CPU": 0.0}, 0, 9, []),                                   # nothing left: no actor asked
+])
+def test_nodes_that_join_get_actors(start, now, lost, waiting, asked, monkeypatch):
+    from collections import deque
+
+    from analytics.ingest import cluster as cluster_mod
+
+    run = cluster_mod._Run([], CPU, ClusterOptions(), Path("unused"), None, None, None, False, None)
+    kinds: list[str] = []
+
+    def ask(self, kind, spec, opts):    # an actor asked for: in the pool at once, as a starting one is
+        kinds.append(kind)
+        self._keys += 1
+        self.actors[self._keys] = cluster_mod._Actor(self._keys, None, kind, spec, opts)
+
+    monkeypatch.setattr(cluster_mod._Run, "_ask", ask)
+    run.plan = cluster_mod.plan(start, CPU, ClusterOptions())
+    for kind, spec, opts in run.plan:    # the pool of the start, less the actors lost (not asked for again)
+        run._ask(kind, spec, opts)
+    for key in list(run.actors)[:lost]:
+        del run.actors[key]
+    kinds.clear()
+    run.waiting = deque(range(waiting))
+    monkeypatch.setattr(cluster_mod.ray, "cluster_resources", lambda: now)
+    monkeypatch.setattr(cluster_mod, "GROW_S", 0.0)
+    run._grow()
+    assert kinds == asked
+
+
+@pytest.mark.parametrize(("actors", "waiting", "together", "size"), [
+    (["cpu"], 100, 4, 4),               # a backfill: decode_together calls a task
+    (["cpu", "cpu"], 6, 4, 2),          # 6 calls, 2 actors, 2 groups in flight each: 2 a group
+    (["cpu", "cpu"], 1, 4, 1),
+    (["cpu", "cpu", "cpu"], 13, 4, 3),
+    (["cpu"], 100, 1, 1),               # decode_together = 1: one call at a time
+    (["gpu", "cpu"], 100, 4, 1),        # the GPU actor decodes one call at a time
+])
+def test_a_task_holds_a_group_of_calls(actors, waiting, together, size):
+    from collections import deque
+
+    from analytics.ingest import cluster as cluster_mod
+
+    run = cluster_mod._Run([], CPU, ClusterOptions(), Path("unused"), None, None, None, False, None)
+    opts = TranscribeOptions(decode_together=together)
+    run.actors = {k: cluster_mod._Actor(k, None, kind, {}, opts, ready=k == 0) for k, kind in enumerate(actors)}
+    run.waiting = deque(range(waiting))
+    assert run._group_size(run.actors[0]) == size
+
+
 def test_unreachable_cluster_is_one_line(tmp_path):
     folder = Folder(tmp_path / "data").call("C1", "2026-03-04T10:00:00").write()
     result = CliRunner().invoke(cli, ["ingest", str(folder), "--db", str(tmp_path / "x.duckdb"),
@@ -147,12 +205,24 @@ def plain_short(short_calls, tmp_path_factory):
     return work / "plain.duckdb", errors
 
 
+def _ingest_then_shut_down(ray_cluster, folder: Path, tmp_path: Path):
+    """``ingest`` of ``folder`` on the local ``ray_cluster`` (shut down afterwards): its report and error lines."""
+    from analytics.ingest.pipeline import ingest
+
+    errors: list[str] = []
+    try:
+        report = ingest(folder, tmp_path / "cluster.duckdb", _config(tmp_path / "cache", ray_cluster.address),
+                        on_error=errors.append)
+    finally:
+        ray_cluster.shutdown()
+    return report, errors
+
+
 @pytest.mark.slow
 def test_a_node_killed_mid_run_loses_and_duplicates_nothing(short_calls, plain_short, tmp_path, monkeypatch):
     from ray.cluster_utils import Cluster
 
     from analytics.ingest import cluster as cluster_mod
-    from analytics.ingest.pipeline import ingest
     from analytics.storage import calls_store
 
     plain_db, plain_errors = plain_short
@@ -181,12 +251,7 @@ def test_a_node_killed_mid_run_loses_and_duplicates_nothing(short_calls, plain_s
         return write_calls(con, rows)
 
     monkeypatch.setattr(calls_store, "write_calls", counting_write)
-    errors: list[str] = []
-    try:
-        report = ingest(short_calls, tmp_path / "cluster.duckdb", _config(tmp_path / "cache", ray_cluster.address),
-                        on_error=errors.append)
-    finally:
-        ray_cluster.shutdown()
+    report, errors = _ingest_then_shut_down(ray_cluster, short_calls, tmp_path)
     assert killed, "the worker node held no call at any answer: nothing was killed in the middle"
     assert report.calls_resent >= 1                                     # its calls went to the head's actor
     assert sorted(stored) == sorted(CLIPS)                              # every call stored, once
@@ -195,6 +260,59 @@ def test_a_node_killed_mid_run_loses_and_duplicates_nothing(short_calls, plain_s
     assert _tables(tmp_path / "cluster.duckdb") == _tables(plain_db)
     cached = list((tmp_path / "cache").rglob("*.json"))
     assert len(cached) == len(CLIPS)                                    # each transcript cached once
+
+
+@pytest.mark.slow
+def test_a_node_that_joins_mid_run_takes_calls(short_calls, plain_short, tmp_path, monkeypatch):
+    from ray.cluster_utils import Cluster
+
+    from analytics.ingest import cluster as cluster_mod
+
+    plain_db, plain_errors = plain_short
+    node_args = {"num_cpus": 1, "object_store_memory": 100 * 2**20}
+    ray_cluster = Cluster(initialize_head=True, head_node_args={**node_args, "include_dashboard": False})
+    joined: list[str] = []
+    started, answer = cluster_mod._Run._started, cluster_mod._Run._answer
+
+    def started_then_join(run, ref):
+        started(run, ref)     # the head's one actor is ready, the calls wait for it: a second node joins
+        if not joined:
+            joined.append(ray_cluster.add_node(**node_args).node_id)
+
+    by_node: list[str] = []
+
+    def answer_noting_node(run, actor, t, out):
+        by_node.append(actor.node)
+        return answer(run, actor, t, out)
+
+    monkeypatch.setattr(cluster_mod._Run, "_started", started_then_join)
+    monkeypatch.setattr(cluster_mod._Run, "_answer", answer_noting_node)
+    monkeypatch.setattr(cluster_mod, "GROW_S", 0.0)
+    report, errors = _ingest_then_shut_down(ray_cluster, short_calls, tmp_path)
+    assert joined and joined[0] in by_node, "the node that joined answered no call"
+    assert report.calls_stored == len(CLIPS) and report.calls_failed == 1
+    assert errors == plain_errors
+    assert _tables(tmp_path / "cluster.duckdb") == _tables(plain_db)
+
+
+@pytest.mark.slow
+def test_an_actor_decodes_its_group_together(short_calls):
+    """The actor's class without Ray: two calls sent as one group give the transcripts each gets alone, and
+    their windows went through the decoder in shared batches."""
+    from analytics.ingest.cluster_worker import CallWorker
+
+    opts = TranscribeOptions(cpu_threads=1, decode_together=2, cache_dir="unused")
+    items = [(c, "", ".flac", (short_calls / "audio" / f"{c}.flac").read_bytes(), None) for c in CLIPS[:2]]
+    worker = CallWorker.__ray_actor_class__(opts, False)
+    together = worker.process_group(items)
+    batcher = worker._transcribers.batcher
+    assert batcher is not None
+    decodes, windows = batcher.calls, batcher.windows
+    alone = [worker.process(*item) for item in items]
+    assert [o.error for o in together] == [None, None]
+    assert [o.transcript for o in together] == [o.transcript for o in alone]
+    assert batcher.windows - windows == windows                  # the same windows decoded both ways,
+    assert decodes < batcher.calls - decodes                     # in fewer decodes when together
 
 
 @pytest.mark.slow

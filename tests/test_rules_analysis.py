@@ -80,3 +80,46 @@ def test_a_lexicon_absent_from_a_call_finds_nothing_in_it(texts, absent, found):
     call = Call(Transcript("c1", float(len(texts)), None, "stereo", utts), Rulebook.load())
     assert lex.absent(call) is absent
     assert bool([m for u in call.utts for m in lex.find(u)]) is found
+
+
+@pytest.mark.parametrize("memo_words", [300_000, 0])   # 0: the memo starts again at every new word
+@pytest.mark.parametrize("text", [*TEXTS, "сәлеметсіз бе, заявка қабылданды рахмет", "Ok, ok — OK!", "123 456"])
+def test_the_word_memo_gives_what_the_analysis_gives(text, memo_words, monkeypatch):
+    """``rules.analysis`` keeps each distinct word's analysis and vote: a text read through it (in any order, the
+    memo full or starting again) is what ``analyse_text`` and ``votes_of`` make of it."""
+    from rules import analysis
+    from rules.language import votes_of
+    from rules.text import analyse_text
+
+    monkeypatch.setattr(analysis, "MEMO_WORDS", memo_words)
+    want = analyse_text(text)
+    for _ in range(2):  # the second time from the memo
+        got, word_votes = analysis.analyse(text)
+        assert got == want
+        assert analysis.votes(word_votes) == votes_of([info[0] for info in want[2]])
+    assert analysis.analyse(text.upper())[0] == analyse_text(text.upper())
+
+
+@pytest.mark.parametrize("texts, given, language", [
+    (["сәлеметсіз бе", "заявка қабылданды", "123"], None, "kk"),   # the number takes the call's Kazakh
+    (["добрый день", "сәлеметсіз бе, рахмет", "мен сізге айтайын"], None, "mixed"),
+    (["добрый день", "слушаю вас", "да"], None, "ru"),
+    (["добрый день", "слушаю вас", "да"], "kk", "kk"),                  # the transcript's own language wins
+])
+def test_a_calls_languages_and_stems_are_the_tokenizers(texts, given, language):
+    """``Call`` reads each utterance once through the word memo: its language and, in Kazakh speech, its stems are
+    those of ``rules.language.call_language`` and ``tokenize(text, language="kk")``."""
+    from rules.call import Call
+    from rules.language import call_language
+    from rules.rulebook import Rulebook
+    from transcription.schema import Transcript, Utterance
+
+    utts = [Utterance("operator", float(i), i + 1.0, t) for i, t in enumerate(texts)]
+    call = Call(Transcript("c1", float(len(texts)), given, "stereo", utts), Rulebook.load())
+    lang, langs = call_language(texts)
+    assert call.language == (given or lang)
+    for u, text, lang_of_words in zip(call.utts, texts, langs, strict=True):
+        assert u.language == (lang_of_words or ("kk" if call.language == "kk" else None))
+        want = tokenize(text, language=u.language)
+        assert (u.forms, u.lemmas, u.flags, u.alts) == ([t.form for t in want], [t.lemma for t in want],
+                                                      [t.flags for t in want], [t.alts for t in want])

@@ -6,10 +6,13 @@ what is new, looks up the transcript cache, and is the only writer of DuckDB.  W
 
 - a pool of :class:`~analytics.ingest.cluster_worker.CallWorker` actors, as many as the cluster's
   resources hold when the run starts (``[cluster] cpus_per_actor`` cores each on CPU; one per GPU with
-  ``num_gpus=1`` and float16 where the cluster has GPUs); each loads the Whisper model once, on its
-  first recording, and the rulebook once;
-- each call as a task of one actor: the recording's bytes (no shared file system is needed), or, for a
-  cached or given transcript, the transcript to be checked; at most ``IN_FLIGHT`` calls per actor.
+  ``num_gpus=1`` and float16 where the cluster has GPUs), and more when nodes join during the run (the
+  pool is measured against the cluster every ``GROW_S`` seconds); each loads the Whisper model once, on
+  its first recording, and the rulebook once;
+- the calls in groups, each group a task of one actor: each recording's bytes (no shared file system is
+  needed), or, for a cached or given transcript, the transcript to be checked; a group holds up to
+  ``decode_together`` calls on a CPU actor (fewer where that keeps every actor busy), one on a GPU actor;
+  at most ``IN_FLIGHT`` groups per actor.
 
 What comes back (transcript and check result, or the error line of a recording that cannot be decoded)
 goes into the transcript cache and the transcripts folder at once and streams to the store, which writes
@@ -44,8 +47,9 @@ from transcription.schema import Transcript
 
 log = logging.getLogger(__name__)
 
-IN_FLIGHT = 2     # calls one actor holds: the one in work and the next, already there
+IN_FLIGHT = 2     # groups one actor holds: the one in work and the next, already there
 TICK_S = 10.0     # nothing back for this long: the store writes what it holds
+GROW_S = 30.0     # how often the pool is compared with the cluster's resources (nodes that joined get actors)
 # the actor, its node, or the answer kept on that node is gone: the call goes to another actor
 LOST = (RayActorError, ObjectLostError, NodeDiedError, WorkerCrashedError)
 
@@ -153,12 +157,13 @@ class _Run:
         self.waiting: deque = deque()
         self.sends: Counter[str] = Counter()
         self.answered: set[str] = set()
-        self.held: dict = {}          # ObjectRef -> (actor, todo)
+        self.held: dict = {}          # ObjectRef -> (actor, the todos of its group)
         self.starting: dict = {}      # ObjectRef of ready() -> actor
         self.actors: dict[int, _Actor] = {}
         self.replacements = 0
         self._keys = 0
         self.plan: list = []
+        self.looked = time.monotonic()  # when the pool was last compared with the cluster
 
     # --- the transcript cache: one key per model description (CPU int8 and GPU float16 transcripts differ)
 
@@ -183,6 +188,30 @@ class _Run:
         actor = _Actor(self._keys, handle, kind, spec, opts)
         self.actors[actor.key] = actor
         self.starting[handle.ready.remote()] = actor
+
+    def _grow(self) -> None:
+        """Nodes that joined since the run started get actors of their own (what ``plan`` gives the cluster
+        now, kind by kind, beyond the actors there are), while calls are waiting for them."""
+        if time.monotonic() - self.looked < GROW_S or not self.waiting:
+            return
+        self.looked = time.monotonic()
+        try:
+            now = plan(ray.cluster_resources(), self.opts, self.copts)
+        except ClusterError:  # the cluster shrank below one actor: the replacements' wait says so
+            return
+        have = Counter(a.kind for a in self.actors.values())
+        room = len(self.waiting)
+        for kind, count in Counter(k for k, _, _ in now).items():
+            extra = min(count - have[kind], room)
+            if extra <= 0:
+                continue
+            spec, opts = next((s, o) for k, s, o in now if k == kind)
+            for _ in range(extra):
+                self._ask(kind, spec, opts)
+            room -= extra
+            log.info("cluster: %d %s actor(s) more for the nodes that joined", extra, kind)
+        if len(now) > len(self.plan):
+            self.plan = now
 
     def _started(self, ref) -> None:
         actor = self.starting.pop(ref)
@@ -219,26 +248,47 @@ class _Run:
         self.report.calls_resent += 1
         self.waiting.appendleft(t)
 
+    def _group_size(self, actor: _Actor) -> int:
+        """Calls per task: ``decode_together`` on CPU, fewer where the calls left would not keep every actor
+        (started or starting) busy with ``IN_FLIGHT`` groups; one on a GPU (its actor decodes one call at a time)."""
+        if actor.kind == "gpu":
+            return 1
+        share = -(-len(self.waiting) // (max(1, len(self.actors)) * IN_FLIGHT))
+        return max(1, min(actor.opts.decode_together, share))
+
     def _send(self) -> None:
         for actor in sorted((a for a in self.actors.values() if a.ready), key=lambda a: a.held):
             while actor.held < IN_FLIGHT and self.waiting:
-                t = self.waiting.popleft()
-                call_id = t.row["call_id"]
-                if call_id in self.answered:
+                group, items = [], []
+                size = self._group_size(actor)
+                while self.waiting and len(group) < size:
+                    t = self.waiting.popleft()
+                    item = self._item(t)
+                    if item is not None:
+                        group.append(t)
+                        items.append(item)
+                if not group:
                     continue
-                audio = None
-                if t.transcript is None:
-                    try:
-                        audio = t.audio.read_bytes()
-                    except OSError as e:
-                        self.answered.add(call_id)
-                        self.failed(t, f"{t.audio}: cannot read: {e.strerror or e}")
-                        continue
-                self.sends[call_id] += 1
-                ref = actor.handle.process.remote(call_id, t.row["layout"] or "", t.audio.suffix if audio else "",
-                                                  audio, None if audio else t.transcript)
-                self.held[ref] = (actor, t)
+                for t in group:
+                    self.sends[t.row["call_id"]] += 1
+                self.held[actor.handle.process_group.remote(items)] = (actor, group)
                 actor.held += 1
+
+    def _item(self, t) -> tuple | None:
+        """What an actor needs of a call (its recording's bytes unless its transcript is here), or None when the
+        call is answered already or its recording cannot be read (reported)."""
+        call_id = t.row["call_id"]
+        if call_id in self.answered:
+            return None
+        audio = None
+        if t.transcript is None:
+            try:
+                audio = t.audio.read_bytes()
+            except OSError as e:
+                self.answered.add(call_id)
+                self.failed(t, f"{t.audio}: cannot read: {e.strerror or e}")
+                return None
+        return call_id, t.row["layout"] or "", t.audio.suffix if audio else "", audio, None if audio else t.transcript
 
     # --- answers
 
@@ -303,6 +353,7 @@ class _Run:
         bar = _progress(len(self.waiting), len(self.plan))
         try:
             while self.waiting or self.held:
+                self._grow()
                 self._send()
                 if not self.held:
                     if not self.waiting:  # the last ones could not even be read
@@ -316,22 +367,25 @@ class _Run:
                 if ref in self.starting:
                     self._started(ref)
                     continue
-                actor, t = self.held.pop(ref)
+                actor, group = self.held.pop(ref)
                 actor.held -= 1
                 try:
-                    out = ray.get(ref)
+                    outs = ray.get(ref)
                 except LOST as e:
-                    self._lost(actor, t, e)
+                    for t in group:
+                        self._lost(actor, t, e)
                     continue
-                except RayTaskError as e:  # a bug on the actor's side: this call fails, the rest go on
-                    self.answered.add(t.row["call_id"])
-                    self.failed(t, f"{t.audio or t.row['transcript_path']}: failed on the cluster "
-                                   f"({_first_line(e)})")
+                except RayTaskError as e:  # a bug on the actor's side: these calls fail, the rest go on
+                    for t in group:
+                        self.answered.add(t.row["call_id"])
+                        self.failed(t, f"{t.audio or t.row['transcript_path']}: failed on the cluster "
+                                       f"({_first_line(e)})")
                     continue
-                row = self._answer(actor, t, out)
-                bar.update(1)
-                if row is not None:
-                    yield row
+                for t, out in zip(group, outs, strict=True):
+                    row = self._answer(actor, t, out)
+                    bar.update(1)
+                    if row is not None:
+                        yield row
         finally:
             bar.close()
 

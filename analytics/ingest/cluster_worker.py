@@ -1,9 +1,11 @@
 """The Ray actor of ``oka-qa ingest --cluster``: one Whisper model and one rulebook, many calls.
 
-An actor receives a recording as bytes (nothing of the driver's file system is needed on its node),
-writes them to a private temporary file for the decoder, transcribes the call with the model it loaded
-on its first recording, checks the transcript with the rulebook it loaded when it started, and returns
-an :class:`Outcome`.  A recording that cannot be decoded is an answer too (its error line without the
+An actor receives recordings as bytes (nothing of the driver's file system is needed on its node), a
+few calls at a time on CPU (``decode_together``, as a worker process of a plain ingest takes them: their
+windows decoded in one batch, :mod:`transcription.joint_decode`, the same transcripts for less CPU),
+writes them to private temporary files for the decoder, transcribes them with the model it loaded on its
+first recording, checks each transcript with the rulebook it loaded when it started, and returns an
+:class:`Outcome` per call.  A recording that cannot be decoded is an answer too (its error line without the
 file name, which only the driver knows), so Ray never retries it and it is reported once.
 """
 from __future__ import annotations
@@ -45,7 +47,7 @@ class CallWorker:
     def __init__(self, opts: TranscribeOptions, check: bool) -> None:
         self.opts = opts
         self.model = describe(opts, pick_runtime(opts))
-        self._recognizer = None  # the Whisper model: loaded with the first recording (cached calls need none)
+        self._transcribers = None  # over the Whisper model: loaded with the first recording (cached calls need none)
         self._checker = None
         if check:
             from rules.engine import Checker
@@ -65,39 +67,74 @@ class CallWorker:
     def process(self, call_id: str, layout: str, suffix: str, audio: bytes | None,
                 transcript: Transcript | None) -> Outcome:
         """Transcribe ``audio`` (or take ``transcript``) and check it."""
-        out = Outcome(call_id)
-        if audio is not None:
-            try:
-                transcript = self._transcribe(call_id, layout, suffix, audio)
-            except AudioError as e:
-                out.error = f"cannot decode audio: {e}"
-                return out
-            except ModelError as e:
-                out.fatal = str(e)
-                return out
-            except Exception as e:
-                log.debug("transcription of %s failed", call_id, exc_info=True)
-                out.error = f"transcription failed: {e}"
-                return out
-            out.transcript, out.model = transcript.to_dict(), self.model
-            transcript = Transcript.from_dict(out.transcript)  # checked as the driver stores it
-        if self._checker is not None:
-            transcript.call_id = call_id
-            try:
-                out.result = self._checker.check(transcript)
-            except Exception as e:  # one transcript the rulebook trips on must not stop the rest
-                log.debug("checking %s failed", call_id, exc_info=True)
-                out.check_error = f"checking call {call_id} failed: {e}"
-        return out
+        return self.process_group([(call_id, layout, suffix, audio, transcript)])[0]
 
-    def _transcribe(self, call_id: str, layout: str, suffix: str, audio: bytes) -> Transcript:
+    def process_group(self, items: list[tuple[str, str, str, bytes | None, Transcript | None]]) -> list[Outcome]:
+        """Each item (call id, layout, file suffix, recording or None, transcript or None) transcribed, the
+        recordings of one layout at the same time, and checked: an :class:`Outcome` per item, in order."""
+        outs = [Outcome(call_id) for call_id, *_ in items]
+        transcripts: list[Transcript | None] = [t for *_, t in items]
+        heard = [k for k, item in enumerate(items) if item[3] is not None]
+        if heard:
+            with tempfile.TemporaryDirectory(prefix="oka-qa-call-") as tmp:  # private (0700), gone afterwards
+                for layout in dict.fromkeys(items[k][1] for k in heard):
+                    part = [k for k in heard if items[k][1] == layout]
+                    for k, (made, error) in zip(part, self._transcribe(layout, [items[k] for k in part], Path(tmp)),
+                                                strict=True):
+                        transcripts[k] = self._kept(outs[k], made, error)
+        for out, transcript in zip(outs, transcripts, strict=True):
+            if transcript is not None and self._checker is not None:
+                transcript.call_id = out.call_id
+                try:
+                    out.result = self._checker.check(transcript)
+                except Exception as e:  # one transcript the rulebook trips on must not stop the rest
+                    log.debug("checking %s failed", out.call_id, exc_info=True)
+                    out.check_error = f"checking call {out.call_id} failed: {e}"
+        return outs
+
+    def _kept(self, out: Outcome, made: Transcript | None, error: BaseException | None) -> Transcript | None:
+        """The transcript as the driver stores it, or None with the call's error in ``out``."""
+        if error is None:
+            out.transcript, out.model = made.to_dict(), self.model
+            return Transcript.from_dict(out.transcript)  # checked as the driver stores it
+        if not isinstance(error, Exception):  # an interrupt: the actor stops, the driver re-sends its calls
+            raise error
+        if isinstance(error, AudioError):
+            out.error = f"cannot decode audio: {error}"
+        elif isinstance(error, ModelError):
+            out.fatal = str(error)
+        else:
+            log.debug("transcription of %s failed", out.call_id, exc_info=error)
+            out.error = f"transcription failed: {error}"
+        return None
+
+    def _transcribe(self, layout: str, items: list, tmp: Path) -> list[tuple[Transcript | None, BaseException | None]]:
+        """(transcript, None) or (None, error) for each item of one layout, decoded together."""
         from transcription.pipeline import Transcriber
-        from transcription.recognize import Recognizer
 
-        if self._recognizer is None:
-            self._recognizer = Recognizer(self.opts)
+        try:
+            together = self._together()
+        except Exception as e:  # the model does not load (ModelError: fatal) or another fault: every call's
+            log.debug("the model does not load", exc_info=True)
+            return [(None, e)] * len(items)
         opts = replace(self.opts, layout=layout) if layout else self.opts
-        with tempfile.TemporaryDirectory(prefix="oka-qa-call-") as tmp:  # private (0700), gone afterwards
-            path = Path(tmp) / f"{call_id}{suffix}"  # the name its log lines give
+        paths = []
+        for call_id, _, suffix, audio, _ in items:
+            path = tmp / f"{call_id}{suffix}"  # the name its log lines give
             path.write_bytes(audio)
-            return Transcriber(opts, self._recognizer).transcribe(path, call_id)
+            paths.append((path, call_id))
+        return together.map(lambda t, item: Transcriber(opts, t.recognizer).transcribe(*item), paths)
+
+    def _together(self):
+        """The model, loaded with the first recording (cached calls need none), ``decode_together`` transcribers
+        over it on CPU."""
+        if self._transcribers is None:
+            from transcription.joint_decode import Together
+            from transcription.pipeline import Transcriber
+            from transcription.recognize import Recognizer
+
+            def make(o: TranscribeOptions, model):
+                return Transcriber(o, Recognizer(o) if model is None else Recognizer(o, model=model))
+
+            self._transcribers = Together(self.opts, max(1, self.opts.decode_together), make)
+        return self._transcribers
