@@ -15,7 +15,9 @@ A chunk takes its speaker's language; a piece spoken by one speaker takes the
 mean of its own and the speaker's probability, or its own when that is sure
 (``SWITCH``) — a caller who switches mid-call.  A piece with both speakers is not
 judged as a whole (one window cannot say whose language it hears): each chunk
-keeps its speaker's language.
+keeps its speaker's language.  Nor can such a piece stand in for its speakers' windows: on the
+mixed calls of ``data.kazakh_audio`` (one side Kazakh) the window with both sides gave P(kk)
+0.0001–0.0011, as low as a Russian call's (0–0.0001), where the Kazakh side alone gave 0.026–0.43.
 The call's language counts words by their utterance's language: ``mixed`` when
 each has at least ``MIXED_SHARE`` of the words (docs/CONTRACT.md section 1).
 
