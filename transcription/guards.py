@@ -91,7 +91,7 @@ def without_repeats(segments: Iterable) -> Iterator:
     judges each segment's own text instead)."""
     last, run = None, 0
     for seg in segments:
-        words = tuple(_tokens(seg.text or ""))
+        words = tuple(tokens(seg.text or ""))
         run = run + 1 if words and words == last else 1
         last = words
         if run > REPEATS_KEPT:
@@ -100,13 +100,14 @@ def without_repeats(segments: Iterable) -> Iterator:
         yield seg
 
 
-def _tokens(text: str) -> list[str]:
+def tokens(text: str) -> list[str]:
+    """Lower-case words, «ё» as «е», no punctuation."""
     return re.sub(r"[^\w\s]", " ", text.lower().replace("ё", "е")).split()
 
 
 def prompt_terms(prompt: str) -> list[tuple[str, ...]]:
     """The prompt's terms: its comma- or full-stop-separated parts, as lower-case words."""
-    return [t for t in (tuple(_tokens(part)) for part in re.split(r"[,.;]", prompt)) if t]
+    return [t for t in (tuple(tokens(part)) for part in re.split(r"[,.;]", prompt)) if t]
 
 
 def echoes(text: str, prompt: str) -> bool:
@@ -121,7 +122,7 @@ def echoes(text: str, prompt: str) -> bool:
     if not prompt.strip():
         return False
     terms = prompt_terms(prompt)
-    words = _tokens(text)
+    words = tokens(text)
     ends: set[int] = set()
     for i in range(len(words)):
         for term in terms:

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from transcription import audibility, encoder_cache, guards
+from transcription import audibility, encoder_cache, guards, loop_stop
 from transcription.audio import SAMPLE_RATE
 from transcription.language import CHOICES, WINDOW_S, chunk_languages, kazakh_decoding, kazakh_segments
 from transcription.model import describe, load_model, pick_runtime
@@ -438,8 +438,10 @@ class Recognizer:
         temperature fallback (at most one second pass per piece, so bad audio stays cheap), guards; its
         utterances with loops cut out, and whether there was a loop."""
         segments, _ = self.encoder.transcribe(audio, **{**kw, "initial_prompt": None, "temperature": 0.0})
-        segments = list(self._kk(segments, kw.get("language")))
         limit = self.opts.compression_ratio_threshold
+        if not (kw.get("language") == "kk" and self.opts.kk_decode):  # a Kazakh loop is cut, the rest kept
+            segments = loop_stop.until_loop(segments, limit)        # no window decoded after a loop
+        segments = list(self._kk(segments, kw.get("language")))
         kept = list(guards.without_repeats(segments))
         looped = len(kept) < len(segments) or any(
             guards.compression_ratio(seg.text or "") > limit for seg in kept)
