@@ -23,7 +23,8 @@ low log-probability; or a stretch of speech left without a word) is decoded agai
 without the prompt and without Whisper's temperature fallback; segments that still look invented are dropped.  A
 hopeless piece (:mod:`transcription.audibility`: speech barely above the line's noise) is not decoded again: its
 invented text is dropped and the rules abstain on the rest.  At most one second pass per piece, so that bad audio
-stays cheap; ``extra_passes`` adds the old passes after it (a piece left with no word decoded chunk by chunk, the
+stays cheap, and one that loops stops there (:mod:`transcription.loop_stop`: no window of it decoded after the
+loop); ``extra_passes`` adds the old passes after it (a piece left with no word decoded chunk by chunk, the
 speech a loop swallowed decoded once more).
 """
 from __future__ import annotations
