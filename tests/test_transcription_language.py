@@ -14,6 +14,7 @@ from transcription.language import (
     chunk_languages,
     cut_loop,
     kazakh_decoding,
+    kk_probability,
     loop_start,
 )
 from transcription.options import TranscribeOptions
@@ -276,7 +277,7 @@ class _Widths(_Model):
 
 @pytest.mark.parametrize("shared, widths", [
     (False, [1600, 3000]),   # the speaker: 15 s of their speech and a second, unpadded; the piece: padded
-    (True, [3000, 3000]),    # packed by speaker, the speaker's window is the decoder's: padded to 30 s
+    (True, [3000]),          # packed by speaker, the speaker's window is their piece, the decoder's: once
 ])
 def test_a_speaker_is_judged_on_15_s_of_speech_unpadded(shared, widths):
     left = _signal(41, [(0, 40, RU_LEVEL)])
@@ -284,3 +285,45 @@ def test_a_speaker_is_judged_on_15_s_of_speech_unpadded(shared, widths):
     chunks = [Chunk(0.0, 40.0, 0, "operator")]
     assert chunk_languages(model, [left], chunks, [(0, 0)], [left[:28 * SAMPLE_RATE]], shared=shared) == ["ru"]
     assert model.widths == widths
+
+
+class _Windows(_Model):
+    """Remembers each window sent to the encoder (its samples' loudness per 10 ms)."""
+
+    def __init__(self, p_kk=lambda loud: 0.9 if loud > 0.3 else 0.05):
+        super().__init__(p_kk)
+        self.feature_extractor = _Frames()
+        self.windows: list[bytes] = []
+
+    def encode(self, features):
+        self.windows.append(np.asarray(features, np.float32).tobytes())
+        return features
+
+
+# (voice, start, end, level) of a mono call's speech packed by voice; each voice's pieces (first, last chunk)
+ONE_VOICE_TWO_PIECES = [("a", 0, 20, RU_LEVEL), ("a", 21, 41, RU_LEVEL * 1.5), ("b", 42, 50, KK_LEVEL)]
+
+
+@pytest.mark.parametrize("speech, pieces, expected", [
+    # voice a says 40 s: two pieces; its language from its first piece, no third window of its first 30 s
+    (ONE_VOICE_TWO_PIECES, [(0, 0), (1, 1), (2, 2)], ["ru", "ru", "kk"]),
+    ([("a", 0, 10, KK_LEVEL), ("b", 11, 21, RU_LEVEL)], [(0, 0), (1, 1)], ["kk", "ru"]),
+    ([("a", 0, 10, RU_LEVEL), ("a", 11, 16, RU_LEVEL * 2), ("b", 17, 27, KK_LEVEL)], [(0, 1), (2, 2)],
+     ["ru", "ru", "kk"]),
+])
+def test_packed_by_speaker_only_the_pieces_are_encoded(speech, pieces, expected):
+    """Packed by speaker, each speaker is judged on their first piece: the encoder hears each piece once,
+    the decoder's own windows, and no window made for the language alone."""
+    end = max(e for _, _, e, _ in speech) + 1
+    audio = _signal(end, [(s, e, level) for _, s, e, level in speech])
+    chunks = [Chunk(float(s), float(e), 0, tag) for tag, s, e, _ in speech]
+    sound = [np.concatenate([audio[s * SAMPLE_RATE:e * SAMPLE_RATE] for _, s, e, _ in speech[a:b + 1]])
+             for a, b in pieces]
+    model = _Windows()
+    assert chunk_languages(model, [audio], chunks, pieces, sound, shared=True) == expected
+    heard_alone = _Windows()
+    for x in sound:
+        kk_probability(heard_alone, x)
+    piece_windows = set(heard_alone.windows)
+    assert len(model.windows) == len(pieces)
+    assert set(model.windows) <= piece_windows

@@ -20,7 +20,7 @@ from transcription.schema import SchemaError, Transcript
 log = logging.getLogger(__name__)
 
 # Bump when the pipeline changes what it outputs for the same audio and settings.
-PIPELINE_VERSION = 13
+PIPELINE_VERSION = 14
 # Settings that do not change the transcript, left out of the key.
 NOT_IN_KEY = {"device", "workers", "cpu_threads", "cache_dir", "batch_size", "decode_together", "compute_type", "model",
               "extra"}

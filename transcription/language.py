@@ -7,8 +7,8 @@ evidence, both from the encoder over voiced speech only (the VAD's chunks):
 
 * each speaker (channel, or voice in mono) over up to 15 s of all their speech (``SPEAKER_S``), encoded
   without the padding to 30 s (:func:`transcription.encoder_cache.trimmed_length`: the encoder's
-  cost grows faster than its window; packed by speaker, the speaker's whole 30 s window instead,
-  the very window the decoder reads);
+  cost grows faster than its window; packed by speaker, the speaker's first piece instead, the very
+  window the decoder reads: :func:`speaker_windows`);
 * each piece of the packed stream (up to 28 s) on its own.
 
 A chunk takes its speaker's language; a piece spoken by one speaker takes the
@@ -46,7 +46,7 @@ CHOICES = ("ru", "kk")      # the languages a call may be in
 SWITCH = 0.8                # a piece this sure of a language takes it, whoever speaks
 MIXED_SHARE = 0.10          # docs/CONTRACT.md section 1: each language in at least 10 % of the words
 MIN_WORDS = 3               # and at least this many words (one «рахмет» is no second language)
-WINDOW_S = 30.0             # Whisper's window (packed by speaker: the speech a speaker is judged on)
+WINDOW_S = 30.0             # Whisper's window (packed by speaker: the longest piece, a speaker's first judges them)
 # the speech a speaker is judged on in time order: 15 s of it, encoded without padding, cost the encoder a
 # quarter of a padded window on the bench machine (0.13 against 0.55 CPU-s); the Kazakh sides of
 # data.kazakh_audio say less than 15 s each, so the calibration there (bench/language_detect.py) is unchanged
@@ -105,28 +105,50 @@ def chunk_languages(model, channels: Sequence[np.ndarray], chunks: Sequence, pie
 
     pieces: (first, last) chunk index of each piece; piece_audio: each piece's packed audio;
     threshold: the P(kk) that counts as even odds (:func:`calibrated`); shared: the speakers' speech is
-    packed by speaker, so each speaker is judged on their whole padded window (the decoder's too).
+    packed by speaker, so each speaker is judged on their first piece, the very window the decoder
+    reads (:func:`speaker_windows`): no window is encoded for the language alone.
     """
-    heard = WINDOW_S if shared else SPEAKER_S
+    judged: dict[int, float] = {}   # each piece's calibrated P(kk), found once
+
+    def piece_p(k: int) -> float:
+        if k not in judged:
+            judged[k] = calibrated(kk_probability(model, piece_audio[k]), threshold)
+        return judged[k]
+
+    own = speaker_windows(chunks, pieces) if shared else {}
     by_tag: dict[Hashable, list[np.ndarray]] = {}
     for c in chunks:
         parts = by_tag.setdefault(c.tag, [])
-        if sum(len(p) for p in parts) < heard * SAMPLE_RATE:
+        if c.tag not in own and sum(len(p) for p in parts) < SPEAKER_S * SAMPLE_RATE:
             parts.append(channels[c.channel][int(c.start * SAMPLE_RATE):int(c.end * SAMPLE_RATE)])
-    speaker = {tag: calibrated(kk_probability(model, np.concatenate(parts)[:int(heard * SAMPLE_RATE)],
-                                              trim=not shared), threshold)
+    speaker = {tag: piece_p(own[tag]) if tag in own else
+               calibrated(kk_probability(model, np.concatenate(parts)[:int(SPEAKER_S * SAMPLE_RATE)], trim=True),
+                          threshold)
                for tag, parts in by_tag.items()}
     log.debug("speakers' P(kk): %s", {str(t): round(p, 3) for t, p in speaker.items()})
     langs = [_pick(speaker[c.tag]) for c in chunks]
-    for (first, last), audio in zip(pieces, piece_audio, strict=True):
+    for k, (first, last) in enumerate(pieces):
         tags = {chunks[i].tag for i in range(first, last + 1)}
         if len(tags) > 1:
             continue  # both speakers in one window: it cannot tell whose language it hears; each keeps theirs
-        p = calibrated(kk_probability(model, audio), threshold)
+        p = piece_p(k)
         lang = _pick(p) if p >= SWITCH or p <= 1 - SWITCH else _pick((p + speaker[next(iter(tags))]) / 2)
         for i in range(first, last + 1):
             langs[i] = lang
     return langs
+
+
+def speaker_windows(chunks: Sequence, pieces: Sequence[tuple[int, int]]) -> dict[Hashable, int]:
+    """Packed by speaker: the piece each speaker is judged on, their first (it holds their first up to 30 s
+    of speech, cut on a chunk's end).  Judged on the first 30 s of their speech instead, a speaker who says
+    more than one piece cost the encoder one window more (a mono call's voice: 0.57 CPU-s on the bench
+    machine, a tenth of the call), since that window is no piece's."""
+    out: dict[Hashable, int] = {}
+    for k, (first, last) in enumerate(pieces):
+        tags = {chunks[i].tag for i in range(first, last + 1)}
+        if len(tags) == 1:
+            out.setdefault(next(iter(tags)), k)
+    return out
 
 
 def _pick(p_kk: float) -> str:
