@@ -67,6 +67,11 @@ def test_any_transcript_is_checked_without_crash(utts, layout, duration):
      "word 0 'end' must be a number"),
     ({"call_id": "x", "utterances": [{"start": 0, "text": "a", "words": [{"w": "a", "p": float("inf")}]}]},
      "word 0 'p' must be finite"),
+    # a JSON integer too large for a float (json reads 400 digits as an int): named, not an OverflowError
+    ({"call_id": "x", "utterances": [{"speaker": "operator", "start": 10 ** 400, "text": "a"}]},
+     "utterance 0: 'start' must be finite, got an integer of 401 digits"),
+    ({"call_id": "x", "utterances": [{"start": 0, "text": "a", "words": [{"w": "a", "end": -(10 ** 400)}]}]},
+     "word 0 'end' must be finite"),
 ])
 def test_schema_breaking_transcript_is_a_clear_error(data, message):
     with pytest.raises(SchemaError, match=message):

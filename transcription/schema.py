@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -163,6 +164,8 @@ def check_call_id(call_id: str, source: str) -> str:
 def _number(value: Any, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise SchemaError(f"{where} must be a number, got {value!r}")
+    if isinstance(value, int) and not -_LARGEST <= value <= _LARGEST:  # float() of it would overflow
+        raise SchemaError(f"{where} must be finite, got an integer of {len(str(abs(value)))} digits")
     value = float(value)
     if not math.isfinite(value):
         raise SchemaError(f"{where} must be finite, got {value!r}")
@@ -173,10 +176,13 @@ def _opt_number(value: Any, where: str) -> float | None:
     return None if value is None else _number(value, where)
 
 
+_LARGEST = int(sys.float_info.max)   # a JSON integer beyond it has no float
+
+
 def _finite(value: Any) -> bool:
-    """A number the contract takes as it is: a finite float or a plain int (not a bool)."""
+    """A number the contract takes as it is: a finite float or a plain int (not a bool) that a float can hold."""
     t = type(value)
-    return (t is float and value - value == 0.0) or t is int
+    return (t is float and value - value == 0.0) or (t is int and -_LARGEST <= value <= _LARGEST)
 
 
 def _plain_words(raw: list, start: float) -> list[Word] | None:
