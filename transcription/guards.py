@@ -63,9 +63,10 @@ def dropped(seg, opts: TranscribeOptions) -> str | None:
     """
     if not seg.text.strip():
         return "empty"
-    if ARTEFACTS.search(seg.text.lower().replace("ё", "е")):
+    plain = seg.text.lower().replace("ё", "е")
+    if ARTEFACTS.search(plain):
         return "subtitle credits (a Whisper artefact)"
-    if CAPTION.search(seg.text.lower().replace("ё", "е")):
+    if CAPTION.search(plain):
         return "a sound caption (a Whisper artefact)"
     ratio = compression_ratio(seg.text)
     if ratio > opts.compression_ratio_threshold:
@@ -89,15 +90,22 @@ def without_repeats(segments: Iterable) -> Iterator:
     that a segment's text (words only, lower case) is the one before it, those segments are dropped.
     For the plain decoder, whose segments carry the window's compression ratio (:func:`dropped`
     judges each segment's own text instead)."""
+    for seg, run in in_a_row(segments):
+        if run > REPEATS_KEPT:
+            log.debug("dropped segment %.1f-%.1f %r: said %d times in a row", seg.start, seg.end, seg.text, run)
+            continue
+        yield seg
+
+
+def in_a_row(segments: Iterable) -> Iterator[tuple]:
+    """Each segment with how many times in a row its text (words only, lower case) has come, it included;
+    a segment without words is 1."""
     last, run = None, 0
     for seg in segments:
         words = tuple(tokens(seg.text or ""))
         run = run + 1 if words and words == last else 1
         last = words
-        if run > REPEATS_KEPT:
-            log.debug("dropped segment %.1f-%.1f %r: said %d times in a row", seg.start, seg.end, seg.text, run)
-            continue
-        yield seg
+        yield seg, run
 
 
 def tokens(text: str) -> list[str]:

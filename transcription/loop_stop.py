@@ -26,12 +26,8 @@ def until_loop(segments: Iterable, max_ratio: float) -> Iterator:
     """The segments up to and with the first that loops: its own text compresses beyond ``max_ratio``
     (:func:`transcription.guards.looping`), or it is the ``REPEATS``-th of the same text in a row.  Nothing
     after it is asked for."""
-    last, run = None, 0
-    for seg in segments:
+    for seg, run in guards.in_a_row(segments):
         yield seg
-        words = tuple(guards.tokens(seg.text or ""))
-        run = run + 1 if words and words == last else 1
-        last = words
         if guards.looping(seg.text or "", max_ratio) or run >= REPEATS:
             log.debug("second pass stops after the loop at %.1f-%.1f s: %r", seg.start, seg.end, (seg.text or "")[:40])
             return
