@@ -34,6 +34,14 @@ sys.path.insert(0, str(ROOT))
 from bench.heldout_corpus import DEFAULT_DIR, N_CALLS, SEED, build  # noqa: E402
 
 
+def transcripts_dir(folder: Path, tag: str) -> Path:
+    """Where the transcripts of settings ``tag`` are kept: one folder per pipeline version, so that a pipeline
+    change never scores an older transcript."""
+    from transcription.cache import PIPELINE_VERSION
+
+    return folder / "asr" / f"{tag}-v{PIPELINE_VERSION}"
+
+
 def _settings(sets: list[str]):
     from transcription.options import TranscribeOptions
 
@@ -50,11 +58,9 @@ def transcripts(folder: Path, calls: list[dict], sets: list[str], cached_only: b
                 ) -> tuple[dict[str, dict], float, float]:
     """{call_id: transcript dict}, transcribing what is not cached; (…, seconds spent, seconds of audio)."""
     from transcription.batch import transcribe_files
-    from transcription.cache import PIPELINE_VERSION
-
     opts, tag = _settings(sets)
     opts.cache_dir = str(folder / "cache")
-    out = folder / "asr" / f"{tag}-v{PIPELINE_VERSION}"   # a pipeline change never scores an older transcript
+    out = transcripts_dir(folder, tag)
     out.mkdir(parents=True, exist_ok=True)
     todo = [] if cached_only else [c for c in calls if not (out / f"{c['call_id']}.json").is_file()]
     t0 = time.perf_counter()

@@ -26,8 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.heldout import transcripts_dir  # noqa: E402
 from bench.heldout_corpus import DEFAULT_DIR, build  # noqa: E402
-from transcription.cache import PIPELINE_VERSION  # noqa: E402
 
 
 def true_speakers(chunks, turns: list[dict]) -> list[str | None]:
@@ -96,7 +96,7 @@ def measure(folder: Path, call: dict, downmix: bool, margin: float, greeting: tu
     written = json.loads((folder / "written" / f"{call['call_id']}.json").read_text(encoding="utf-8"))
     truth = true_speakers(chunks, written["utterances"])
     voices = cluster_voices(mono, chunks, margin)
-    cached = folder / "asr" / f"default-v{PIPELINE_VERSION}" / f"{call['call_id']}.json"   # bench/heldout.py's
+    cached = transcripts_dir(folder, "default") / f"{call['call_id']}.json"   # bench/heldout.py's default run
     doc = json.loads(cached.read_text(encoding="utf-8")) if cached.is_file() else None
     roles = roles_of(chunks, voices.labels, doc, greeting)
     r = {"total": 0.0, "right": 0.0, "unknown": 0.0, "voiced": 0.0, "same": 0.0, "swapped": 0.0}
