@@ -149,7 +149,7 @@ def test_calls_decoded_together_get_the_transcripts_they_get_alone(tmp_path):
     """The clip, its channels swapped, and its first two thirds: three calls decoded alone, then together."""
     from data.tts import write_wav
     from transcription.audio import SAMPLE_RATE, decode
-    from transcription.batch import _transcribers, transcribe_files
+    from transcription.batch import transcribe_files, transcribers
     from transcription.options import TranscribeOptions
 
     samples = np.stack(decode(CLIP).channels, axis=1)
@@ -167,6 +167,6 @@ def test_calls_decoded_together_get_the_transcripts_they_get_alone(tmp_path):
     assert len(alone) == 3 and all(json.loads(t)["utterances"] for t in alone)
     assert joint == alone
     # and they were decoded together: fewer generate calls than windows
-    together = _transcribers(TranscribeOptions(device="cpu", cpu_threads=1, decode_together=3))
+    together = transcribers(TranscribeOptions(device="cpu", cpu_threads=1, decode_together=3))
     together.map(lambda transcriber, path: transcriber.transcribe(path), paths)
     assert together.batcher.windows > together.batcher.calls > 0

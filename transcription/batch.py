@@ -60,7 +60,7 @@ class _Job:
 _worker = None
 
 
-def _transcribers(opts: TranscribeOptions):
+def transcribers(opts: TranscribeOptions):
     """The transcribers of one process: ``decode_together`` calls at a time over one model
     (:mod:`transcription.joint_decode`)."""
     from transcription.joint_decode import Together
@@ -75,19 +75,25 @@ def _transcribers(opts: TranscribeOptions):
 
 def _init_worker(opts: TranscribeOptions) -> None:
     global _worker
-    _worker = _transcribers(opts)
+    _worker = transcribers(opts)
 
 
 def _outcome(path: Path, transcript, error: BaseException | None) -> tuple[dict | None, str | None]:
     """(transcript dict, None) or (None, error line); what is no error of the call's (an interrupt) is raised."""
     if error is None:
         return transcript.to_dict(), None
+    return None, f"{path}: {failure(error, path)}"
+
+
+def failure(error: BaseException, what) -> str:
+    """The error line of a recording ``what`` that could not be transcribed, less its name; what is no error
+    of the call's (an interrupt) is raised."""
     if not isinstance(error, Exception):
         raise error
     if isinstance(error, AudioError):
-        return None, f"{path}: cannot decode audio: {error}"
-    log.debug("transcription of %s failed", path, exc_info=error)
-    return None, f"{path}: transcription failed: {error}"
+        return f"cannot decode audio: {error}"
+    log.debug("transcription of %s failed", what, exc_info=error)
+    return f"transcription failed: {error}"
 
 
 def _run_group(items: list[tuple[Path, str]]) -> list[tuple[dict | None, str | None]]:
@@ -186,7 +192,7 @@ def _transcribe_jobs(jobs: list[_Job], opts: TranscribeOptions, cache: Transcrip
 
     try:
         if workers == 1:
-            together = _transcribers(opts)  # one model for the whole batch
+            together = transcribers(opts)  # one model for the whole batch
             for group in _groups(jobs, 1, together.size):
                 outcomes = together.map(lambda t, job: t.transcribe(job.path, job.call_id), group)
                 for job, (transcript, error) in zip(group, outcomes, strict=True):

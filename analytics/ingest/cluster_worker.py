@@ -18,7 +18,7 @@ from pathlib import Path
 
 import ray
 
-from transcription.audio import AudioError
+from transcription.batch import failure, transcribers
 from transcription.model import ModelError, describe, pick_runtime
 from transcription.options import TranscribeOptions
 from transcription.schema import CheckResult, Transcript
@@ -97,15 +97,10 @@ class CallWorker:
         if error is None:
             out.transcript, out.model = made.to_dict(), self.model
             return Transcript.from_dict(out.transcript)  # checked as the driver stores it
-        if not isinstance(error, Exception):  # an interrupt: the actor stops, the driver re-sends its calls
-            raise error
-        if isinstance(error, AudioError):
-            out.error = f"cannot decode audio: {error}"
-        elif isinstance(error, ModelError):
+        if isinstance(error, ModelError):
             out.fatal = str(error)
-        else:
-            log.debug("transcription of %s failed", out.call_id, exc_info=error)
-            out.error = f"transcription failed: {error}"
+        else:  # an interrupt is raised: the actor stops, the driver re-sends its calls
+            out.error = failure(error, out.call_id)
         return None
 
     def _transcribe(self, layout: str, items: list, tmp: Path) -> list[tuple[Transcript | None, BaseException | None]]:
@@ -129,12 +124,5 @@ class CallWorker:
         """The model, loaded with the first recording (cached calls need none), ``decode_together`` transcribers
         over it on CPU."""
         if self._transcribers is None:
-            from transcription.joint_decode import Together
-            from transcription.pipeline import Transcriber
-            from transcription.recognize import Recognizer
-
-            def make(o: TranscribeOptions, model):
-                return Transcriber(o, Recognizer(o) if model is None else Recognizer(o, model=model))
-
-            self._transcribers = Together(self.opts, max(1, self.opts.decode_together), make)
+            self._transcribers = transcribers(self.opts)   # as a worker process of a plain ingest makes them
         return self._transcribers
