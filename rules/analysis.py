@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from operator import itemgetter
 
-from rules.language import _form_vote
-from rules.text import _TOKEN_PUNCT, _info, _info_kk, _kazakh_letter
+from rules.language import form_vote
+from rules.text import TOKEN_PUNCT, kazakh_letter, word_info, word_info_kk
 
 MEMO_WORDS = 300_000
 _MEMO: dict[str, tuple] = {}   # word as written → ((form, lemma, flags, other lemmas), language vote)
@@ -22,14 +22,14 @@ _NOTHING: tuple = ([], [], [])
 
 
 def _word(w: str) -> tuple:
-    """(``analyse_text``'s info of ``w`` read without a language, ``_form_vote`` of its form)."""
-    info = _info(w) if _kazakh_letter().search(w.lower()) is None else _info_kk(w)
-    return info, _form_vote(info[0])
+    """(``analyse_text``'s info of ``w`` read without a language, ``form_vote`` of its form)."""
+    info = word_info(w) if kazakh_letter().search(w.lower()) is None else word_info_kk(w)
+    return info, form_vote(info[0])
 
 
 def analyse(text: str) -> tuple[tuple, list[str | None]]:
-    """(``analyse_text(text)``, each word's ``rules.language._form_vote``), from the memo."""
-    pairs = _TOKEN_PUNCT.findall(text)
+    """(``analyse_text(text)``, each word's ``rules.language.form_vote``), from the memo."""
+    pairs = TOKEN_PUNCT.findall(text)
     if not pairs:
         return _NOTHING, []
     raw, puncts = zip(*pairs, strict=True)

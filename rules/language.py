@@ -37,7 +37,7 @@ def vote(form: str) -> str | None:
 
 
 @lru_cache(maxsize=300_000)
-def _form_vote(form: str) -> str | None:
+def form_vote(form: str) -> str | None:
     """A normalised word or number: ``kk``, ``ru`` or '' (it does not vote), None when it is no word."""
     if not form[0].isalpha():
         return None
@@ -47,7 +47,7 @@ def _form_vote(form: str) -> str | None:
 def votes_of(forms: list[str]) -> tuple[int, int, int]:
     """(Kazakh votes, Russian votes, words) of the normalised forms of a text's words and numbers
     (``rules.text.Token.form``)."""
-    got = list(map(_form_vote, forms))
+    got = list(map(form_vote, forms))
     return got.count("kk"), got.count("ru"), len(got) - got.count(None)
 
 

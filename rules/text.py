@@ -35,7 +35,7 @@ _TOKEN_OR_MARK = re.compile(rf"{_TOKEN.pattern}|[^\w\s]")
 TOKEN = _TOKEN  # a word or a number, as the rules split text
 _SEPARATORS = str.maketrans("", "", " \u00a0.")
 # a token and the punctuation right after it (spaces between allowed)
-_TOKEN_PUNCT = re.compile(r"(" + _TOKEN.pattern + r")[ \t]*([,.!?;:…—–-])?", re.UNICODE)
+TOKEN_PUNCT = re.compile(r"(" + _TOKEN.pattern + r")[ \t]*([,.!?;:…—–-])?", re.UNICODE)
 _SENTENCE_END = re.compile(r"[.!?…]+")
 
 # flags packed into one int per analysis
@@ -305,7 +305,7 @@ def _word_index(u: Utt) -> list[int] | None:
 
 
 @lru_cache(maxsize=300_000)
-def _info(word: str) -> tuple[str, str, int, tuple[str, ...]]:
+def word_info(word: str) -> tuple[str, str, int, tuple[str, ...]]:
     """(form, lemma, flags, other lemmas) of a word as written, cached."""
     form = word.lower().replace("ё", "е")
     if form[0].isdigit() and (" " in form or "\u00a0" in form or _DOTTED_THOUSANDS.fullmatch(form)):
@@ -314,16 +314,16 @@ def _info(word: str) -> tuple[str, str, int, tuple[str, ...]]:
 
 
 @lru_cache(maxsize=300_000)
-def _info_kk(word: str) -> tuple[str, str, int, tuple[str, ...]]:
-    form = _info(word)[0]
+def word_info_kk(word: str) -> tuple[str, str, int, tuple[str, ...]]:
+    form = word_info(word)[0]
     return (form, *analyse_kk(form))
 
 
 @lru_cache(maxsize=300_000)
 def _info_mixed(word: str) -> tuple[str, str, int, tuple[str, ...]]:
-    """A word of a text with Kazakh letters in it, read without a language: ``_info_kk`` for a word with one of
-    them, ``_info`` otherwise (cached, so a text is read by one map)."""
-    return _info(word) if kazakh.model()["letters"].isdisjoint(word.lower()) else _info_kk(word)
+    """A word of a text with Kazakh letters in it, read without a language: ``word_info_kk`` for a word with one of
+    them, ``word_info`` otherwise (cached, so a text is read by one map)."""
+    return word_info(word) if kazakh.model()["letters"].isdisjoint(word.lower()) else word_info_kk(word)
 
 
 def tokenize(text: str, marks: bool = False, language: str | None = None) -> list[Token]:
@@ -338,12 +338,12 @@ def tokenize(text: str, marks: bool = False, language: str | None = None) -> lis
     # (most Russian speech) has no word with one
     letters = kazakh.model()["letters"]
     mixed = not kk and not letters.isdisjoint(text.lower())
-    info = _info_kk if kk else _info
+    info = word_info_kk if kk else word_info
     toks: list[Token] = []
     append = toks.append
-    for m in _TOKEN_PUNCT.finditer(text):
+    for m in TOKEN_PUNCT.finditer(text):
         word, punct = m.group(1, 2)
-        form, lemma, flags, alts = _info_kk(word) if mixed and not letters.isdisjoint(word.lower()) else info(word)
+        form, lemma, flags, alts = word_info_kk(word) if mixed and not letters.isdisjoint(word.lower()) else info(word)
         s = m.start()
         append(Token(form, lemma, flags, alts, s, s + len(word), punct or ""))
     return toks
@@ -352,15 +352,15 @@ def tokenize(text: str, marks: bool = False, language: str | None = None) -> lis
 def analyse_text(text: str, language: str | None = None) -> tuple[list[str], list[str], list[tuple]]:
     """(words as written, the mark after each or '', each word's (form, lemma, flags, other lemmas)): what
     ``tokenize(text, language=language)`` knows, without a ``Token`` per word."""
-    pairs = _TOKEN_PUNCT.findall(text)
+    pairs = TOKEN_PUNCT.findall(text)
     raw = list(map(_first, pairs))
     puncts = list(map(_second, pairs))
     if language == "kk":
-        return raw, puncts, list(map(_info_kk, raw))
+        return raw, puncts, list(map(word_info_kk, raw))
     # a Kazakh letter in a word (``kazakh.has_kazakh_letter``), asked of the whole text first: a text without one
     # (most Russian speech) has no word with one
-    if _kazakh_letter().search(text.lower()) is None:
-        return raw, puncts, list(map(_info, raw))
+    if kazakh_letter().search(text.lower()) is None:
+        return raw, puncts, list(map(word_info, raw))
     return raw, puncts, list(map(_info_mixed, raw))
 
 
@@ -368,16 +368,16 @@ _first, _second = itemgetter(0), itemgetter(1)
 
 
 @lru_cache(maxsize=1)
-def _kazakh_letter() -> re.Pattern:
+def kazakh_letter() -> re.Pattern:
     """One of ``rules.kazakh``'s letters (in lowercased text)."""
     return re.compile("[" + re.escape("".join(sorted(kazakh.model()["letters"]))) + "]")
 
 
 def as_kazakh(analysed: tuple) -> tuple:
     """``analyse_text(text)`` of a text analysed without a language, as ``analyse_text(text, "kk")`` gives it
-    (the same words and marks, each word's ``_info_kk``: its form and the stem and flags of ``analyse_kk``)."""
+    (the same words and marks, each word's ``word_info_kk``: its form and the stem and flags of ``analyse_kk``)."""
     raw, puncts, _ = analysed
-    return raw, puncts, list(map(_info_kk, raw))
+    return raw, puncts, list(map(word_info_kk, raw))
 
 
 def _with_marks(text: str) -> list[Token]:
@@ -385,7 +385,7 @@ def _with_marks(text: str) -> list[Token]:
     for m in _TOKEN_OR_MARK.finditer(text):
         word, s = m.group(), m.start()
         if word[0].isalnum():
-            form, lemma, flags, alts = _info(word)
+            form, lemma, flags, alts = word_info(word)
             toks.append(Token(form, lemma, flags, alts, s, m.end(), ""))
         else:
             toks.append(Token(word, word, MARK, (), s, m.end(), ""))
