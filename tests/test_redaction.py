@@ -81,9 +81,10 @@ def test_redacted_file_is_made_once_0600_and_remade_for_another_transcript(tmp_p
     assert redaction.redact_file(src, tr, cache) == first                 # the cache answers
     monkeypatch.undo()
     tr2 = Transcript("t", 6.0, utterances=[utt("customer", 1.0, "Лицевой счёт два ноль ноль три четыре шесть")])
-    assert redaction.redact_file(src, tr2, cache) != first
+    second = redaction.redact_file(src, tr2, cache)
+    assert second != first
 
-    piece = redaction.clip(first, 2.0, 3.0, cache)
+    piece = redaction.clip(second, 2.0, 3.0, cache)
     with wave.open(str(piece)) as w:
         assert w.getnframes() == rate and w.getnchannels() == 2
     assert stat.S_IMODE(piece.stat().st_mode) == 0o600
@@ -131,6 +132,38 @@ def test_a_changed_recording_and_concurrent_first_plays(tmp_path):
     assert again != made[0]
     with wave.open(str(again)) as w:
         assert w.getnframes() == rate * 7
+
+
+@pytest.mark.parametrize("change", ["the transcript", "the recording", "the detector"])
+def test_a_new_redacted_copy_deletes_the_earlier_copies_of_its_recording(tmp_path, monkeypatch, change):
+    """An earlier copy (older transcript, recording or detector) is never served again; one toned by a weaker
+    detector must not stay on disk either.  Its clips go with it; the new copy's clips, another recording's
+    copies and copies named before copies carried their recording's name (never looked up again) likewise."""
+    rate = 16000
+    src, other = tmp_path / "call.wav", tmp_path / "other.wav"
+    for path in (src, other):
+        redaction.write_wav(path, [np.full(rate * 6, 0.5, dtype=np.float32)], rate)
+    tr = Transcript("t", 6.0, utterances=[utt("customer", 1.0, "Лицевой счёт два ноль ноль три четыре пять")])
+    cache = tmp_path / "redacted"
+    old = redaction.redact_file(src, tr, cache)
+    old_clip = redaction.clip(old, 2.0, 3.0, cache)
+    kept = [redaction.redact_file(other, tr, cache)]
+    kept.append(redaction.clip(kept[0], 1.0, 2.0, cache))
+    unowned = [cache / f"{'ab' * 16}.wav", cache / f"{'ab' * 16}-2.00-3.00.wav"]
+    for path in unowned:
+        path.write_bytes(old.read_bytes())
+    if change == "the transcript":
+        tr = Transcript("t", 6.0, utterances=[utt("customer", 1.0, "Лицевой счёт два ноль ноль три четыре шесть")])
+    elif change == "the recording":
+        redaction.write_wav(src, [np.full(rate * 7, 0.25, dtype=np.float32)], rate)
+    else:
+        monkeypatch.setattr(redaction, "detector_version", lambda: "a better detector")
+    new = redaction.redact_file(src, tr, cache)
+    new_clip = redaction.clip(new, 2.0, 3.0, cache)
+    assert new != old and new.is_file() and new_clip.is_file()
+    assert not old.exists() and not old_clip.exists() and not any(p.exists() for p in unowned)
+    assert all(p.is_file() for p in kept)
+    assert redaction.redact_file(src, tr, cache) == new and new_clip.is_file()   # the cache still answers
 
 
 @pytest.mark.parametrize("change", ["a word changed", "a file added", "a name added"])

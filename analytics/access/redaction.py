@@ -12,6 +12,9 @@ masking.
 A redacted file is made once and kept in ``cache_dir`` under a key of the recording's hash, the
 transcript's hash and the detector's version (the source of ``rules.privacy`` and its word lists), so
 a changed transcript or a better detector makes a new file; files are written 0600 in a 0700 folder.
+Each file's name starts with a key of the recording's place (:func:`recording_prefix`), so that making a
+new copy deletes the copies of the same recording made before, and their clips (:func:`prune`): an older
+copy is never served again, and one toned by an older, weaker detector must not stay on disk either.
 """
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import threading
 import wave
 from dataclasses import dataclass
@@ -183,14 +187,40 @@ def redact_file(audio: Path, transcript: Transcript, cache_dir: Path, keep_names
     options = options or RedactOptions()
     cache_dir = Path(cache_dir)
     cache_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    target = cache_dir / f"{cache_key(audio, transcript, keep_names, options)}.wav"
+    prefix = recording_prefix(audio)
+    target = cache_dir / f"{prefix}-{cache_key(audio, transcript, keep_names, options)}.wav"
     if target.is_file():
         return target
     decoded = decode(audio)
     intervals = pd_intervals(transcript, keep_names, options)
     write_wav(target, tone_over(decoded.channels, SAMPLE_RATE, intervals, options), SAMPLE_RATE)
     log.info("redacted %s: %d spans toned -> %s", audio, len(intervals), target)
+    prune(cache_dir, prefix, target.stem)
     return target
+
+
+def recording_prefix(audio: Path) -> str:
+    """The start of the names of a recording's redacted copies: a hash of where it lies, so that a copy made
+    before its transcript, its file or the detector changed has the same start."""
+    return hashlib.sha256(str(Path(audio).resolve()).encode("utf-8")).hexdigest()[:12]
+
+
+# a redacted copy or clip named before copies were named after their recording: never looked up again
+_UNOWNED = re.compile(r"[0-9a-f]{32}(-\d+\.\d{2}-\d+\.\d{2})?\.wav")
+
+
+def prune(cache_dir: Path, prefix: str, keep: str) -> list[Path]:
+    """Delete the redacted copies (and clips) of the recording ``prefix`` other than ``keep`` (a file's stem)
+    and its clips, and copies named the old way; the paths deleted."""
+    gone = []
+    for path in Path(cache_dir).glob("*.wav"):
+        name = path.name
+        if (name.startswith(f"{prefix}-") and not name.startswith(keep)) or _UNOWNED.fullmatch(name):
+            path.unlink(missing_ok=True)
+            gone.append(path)
+    if gone:
+        log.info("redacted copies replaced, deleted: %s", ", ".join(p.name for p in gone))
+    return gone
 
 
 def clip(source: Path, start_s: float, end_s: float, cache_dir: Path) -> Path:
