@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import mimetypes
 from http.cookies import SimpleCookie
+from pathlib import Path
 from urllib.parse import quote
 
 from starlette.requests import Request
@@ -109,6 +110,10 @@ def fetch_file(request: Request) -> Response:
     if role is None or not MAY_FETCH.get(g.kind, lambda r: False)(role):
         _log(s.user, s.role, "denied", g.target, {"kind": g.kind})
         return _refuse(403, "Этот файл недоступен для вашей роли.")
+    if g.path is not None and not Path(g.path).is_file():
+        # Starlette looks for a file only as it sends it, and fails then with a server error: a redacted copy
+        # replaced by a newer one since the page showed it, or a moved recording, is «not found», and no play
+        return _refuse(404, "Запись не найдена: обновите страницу.")
     detail = {**g.detail, "file": g.file_name, "kind": g.kind}
     if "range" in request.headers:
         detail["range"] = request.headers["range"][:40]
@@ -118,11 +123,7 @@ def fetch_file(request: Request) -> Response:
     headers = {"cache-control": "no-store",
                "content-disposition": f"{disposition}; filename*=UTF-8''{quote(g.file_name)}"}
     if g.path is not None:
-        try:
-            return FileResponse(g.path, media_type=g.mime or mimetypes.guess_type(g.path.name)[0],
-                                headers=headers)
-        except OSError:
-            return _refuse(404, "Запись не найдена.")
+        return FileResponse(g.path, media_type=g.mime or mimetypes.guess_type(g.path.name)[0], headers=headers)
     try:
         body = g.build() if g.build else b""
     except OkaError as e:

@@ -143,6 +143,17 @@ def test_a_masked_role_never_gets_an_original_recording(app, db, tmp_path):
     assert client.get(f"/oka/file/{recording_grant(tmp_path, web, 'redacted')}").status_code == 200
 
 
+def test_a_file_gone_since_the_page_showed_it_is_a_plain_404(app, db, tmp_path):
+    """A redacted copy is deleted when a newer one of the same recording is made (a re-ingest, a better
+    detector), and a recording may be moved: a grant made before answers «not found», not a server error."""
+    client, web = signed_in_client(app, "saule", "trainer")
+    token = recording_grant(tmp_path, web, "redacted")
+    (tmp_path / "c02.wav").unlink()
+    r = client.get(f"/oka/file/{token}")
+    assert r.status_code == 404 and "не найдена" in r.text
+    assert audit.entries(db, action="play_audio").is_empty()          # nothing was played
+
+
 @pytest.mark.parametrize("signed_in", [False, True])
 def test_streamlits_media_store_answers_only_a_signed_in_browser(app, db, signed_in):
     client = signed_in_client(app)[0] if signed_in else TestClient(app)
