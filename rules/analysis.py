@@ -13,7 +13,7 @@ from __future__ import annotations
 from operator import itemgetter
 
 from rules.language import form_vote
-from rules.text import TOKEN_PUNCT, kazakh_letter, word_info, word_info_kk
+from rules.text import TOKEN_PUNCT, word_info_mixed
 
 MEMO_WORDS = 300_000
 _MEMO: dict[str, tuple] = {}   # word as written → ((form, lemma, flags, other lemmas), language vote)
@@ -23,7 +23,7 @@ _NOTHING: tuple = ([], [], [])
 
 def _word(w: str) -> tuple:
     """(``analyse_text``'s info of ``w`` read without a language, ``form_vote`` of its form)."""
-    info = word_info(w) if kazakh_letter().search(w.lower()) is None else word_info_kk(w)
+    info = word_info_mixed(w)
     return info, form_vote(info[0])
 
 
@@ -42,8 +42,3 @@ def analyse(text: str) -> tuple[tuple, list[str | None]]:
             if got[i] is None:
                 got[i] = memo.get(w) or memo.setdefault(w, _word(w))
     return (list(raw), list(puncts), list(map(_info_of, got))), list(map(_vote_of, got))
-
-
-def votes(word_votes: list[str | None]) -> tuple[int, int, int]:
-    """``rules.language.votes_of`` from the words' votes: (Kazakh, Russian, words)."""
-    return word_votes.count("kk"), word_votes.count("ru"), len(word_votes) - word_votes.count(None)

@@ -17,7 +17,7 @@ from __future__ import annotations
 from operator import attrgetter
 
 from rules import analysis
-from rules.language import language_of
+from rules.language import language_of, tally
 from rules.text import Utt, as_kazakh
 from transcription.schema import Finding, Transcript
 
@@ -36,7 +36,7 @@ def languages(transcript: Transcript, word_votes: list | None = None) -> tuple[s
     if word_votes is None:
         word_votes = [analysis.analyse(u.text)[1] for u in transcript.utterances]
     given = [u.language for u in transcript.utterances]
-    found, langs = language_of(list(map(analysis.votes, word_votes)), given)
+    found, langs = language_of(list(map(tally, word_votes)), given)
     lang = transcript.language or found
     default = "kk" if lang == "kk" else None
     return lang, [x or default for x in langs]

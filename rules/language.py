@@ -47,8 +47,12 @@ def form_vote(form: str) -> str | None:
 def votes_of(forms: list[str]) -> tuple[int, int, int]:
     """(Kazakh votes, Russian votes, words) of the normalised forms of a text's words and numbers
     (``rules.text.Token.form``)."""
-    got = list(map(form_vote, forms))
-    return got.count("kk"), got.count("ru"), len(got) - got.count(None)
+    return tally(list(map(form_vote, forms)))
+
+
+def tally(votes: list[str | None]) -> tuple[int, int, int]:
+    """(Kazakh votes, Russian votes, words) of the words' ``form_vote`` answers."""
+    return votes.count("kk"), votes.count("ru"), len(votes) - votes.count(None)
 
 
 def word_votes(text: str) -> tuple[int, int, int]:

@@ -320,7 +320,7 @@ def word_info_kk(word: str) -> tuple[str, str, int, tuple[str, ...]]:
 
 
 @lru_cache(maxsize=300_000)
-def _info_mixed(word: str) -> tuple[str, str, int, tuple[str, ...]]:
+def word_info_mixed(word: str) -> tuple[str, str, int, tuple[str, ...]]:
     """A word of a text with Kazakh letters in it, read without a language: ``word_info_kk`` for a word with one of
     them, ``word_info`` otherwise (cached, so a text is read by one map)."""
     return word_info(word) if kazakh.model()["letters"].isdisjoint(word.lower()) else word_info_kk(word)
@@ -359,16 +359,16 @@ def analyse_text(text: str, language: str | None = None) -> tuple[list[str], lis
         return raw, puncts, list(map(word_info_kk, raw))
     # a Kazakh letter in a word (``kazakh.has_kazakh_letter``), asked of the whole text first: a text without one
     # (most Russian speech) has no word with one
-    if kazakh_letter().search(text.lower()) is None:
+    if _kazakh_letter().search(text.lower()) is None:
         return raw, puncts, list(map(word_info, raw))
-    return raw, puncts, list(map(_info_mixed, raw))
+    return raw, puncts, list(map(word_info_mixed, raw))
 
 
 _first, _second = itemgetter(0), itemgetter(1)
 
 
 @lru_cache(maxsize=1)
-def kazakh_letter() -> re.Pattern:
+def _kazakh_letter() -> re.Pattern:
     """One of ``rules.kazakh``'s letters (in lowercased text)."""
     return re.compile("[" + re.escape("".join(sorted(kazakh.model()["letters"]))) + "]")
 

@@ -88,7 +88,7 @@ def test_the_word_memo_gives_what_the_analysis_gives(text, memo_words, monkeypat
     """``rules.analysis`` keeps each distinct word's analysis and vote: a text read through it (in any order, the
     memo full or starting again) is what ``analyse_text`` and ``votes_of`` make of it."""
     from rules import analysis
-    from rules.language import votes_of
+    from rules.language import tally, votes_of
     from rules.text import analyse_text
 
     monkeypatch.setattr(analysis, "MEMO_WORDS", memo_words)
@@ -96,7 +96,7 @@ def test_the_word_memo_gives_what_the_analysis_gives(text, memo_words, monkeypat
     for _ in range(2):  # the second time from the memo
         got, word_votes = analysis.analyse(text)
         assert got == want
-        assert analysis.votes(word_votes) == votes_of([info[0] for info in want[2]])
+        assert tally(word_votes) == votes_of([info[0] for info in want[2]])
     assert analysis.analyse(text.upper())[0] == analyse_text(text.upper())
 
 
