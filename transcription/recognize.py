@@ -270,13 +270,17 @@ class Recognizer:
             # «Алматинские» right (in-sample operator WER 39.0 -> 37.2 %, customer 33.5 -> 35.6 %), but neither
             # held-out half gained (test: WER equal, recall 0.143 -> 0.095; dev: recall 0.263 -> 0.158)
             kw["initial_prompt"] = o.prompt
-        if o.kk_decode and kw["language"] == "kk":
+        if self._kazakh_way(kw["language"]):
             kw = kazakh_decoding(kw, o.kk_prompt)
         return kw
 
+    def _kazakh_way(self, language: str | None) -> bool:
+        """Pieces in ``language`` are decoded the Kazakh way (``kk_decode``: :mod:`transcription.language`)."""
+        return language == "kk" and self.opts.kk_decode
+
     def _kk(self, segments, language: str | None):
         """Kazakh segments with their loops cut off (``transcription.language``), others as decoded."""
-        return kazakh_segments(segments) if language == "kk" and self.opts.kk_decode else segments
+        return kazakh_segments(segments) if self._kazakh_way(language) else segments
 
     def recognize(self, channels: list[np.ndarray], chunks: list[Chunk],
                   by_speaker: bool = False) -> list[tuple[Hashable, Utterance]]:
@@ -418,8 +422,7 @@ class Recognizer:
         other's words (what the pass after a loop did, without decoding anything a third time).  A Kazakh
         piece of several chunks (``kk_decode``) chunk by chunk: the base model loops over whole pieces of
         Kazakh even alone, and they came out empty (then the pass after the second saved them)."""
-        if within[1] > within[0] and kw.get("language") == "kk" and self.opts.kk_decode and \
-                not self.opts.extra_passes:
+        if within[1] > within[0] and self._kazakh_way(kw.get("language")) and not self.opts.extra_passes:
             return self._chunk_by_chunk(packed, piece, within, kw), False
         tags = list(dict.fromkeys(packed.chunks[i].tag for i in range(within[0], within[1] + 1)))
         if not self.opts.second_pass_by_speaker or len(tags) < 2:
@@ -444,7 +447,7 @@ class Recognizer:
         utterances with loops cut out, and whether there was a loop."""
         segments, _ = self.encoder.transcribe(audio, **{**kw, "initial_prompt": None, "temperature": 0.0})
         limit = self.opts.compression_ratio_threshold
-        if not (kw.get("language") == "kk" and self.opts.kk_decode):  # a Kazakh loop is cut, the rest kept
+        if not self._kazakh_way(kw.get("language")):  # a Kazakh loop is cut, the rest kept
             segments = loop_stop.until_loop(segments, limit)        # no window decoded after a loop
         segments = list(self._kk(segments, kw.get("language")))
         kept = list(guards.without_repeats(segments))
