@@ -117,7 +117,8 @@ def chunk_languages(model, channels: Sequence[np.ndarray], chunks: Sequence, pie
             judged[k] = calibrated(kk_probability(model, piece_audio[k]), threshold)
         return judged[k]
 
-    own = speaker_windows(chunks, pieces) if shared else {}
+    voices = [{chunks[i].tag for i in range(first, last + 1)} for first, last in pieces]   # whose each piece is
+    own = speaker_windows(voices) if shared else {}
     by_tag: dict[Hashable, list[np.ndarray]] = {}
     for c in chunks:
         parts = by_tag.setdefault(c.tag, [])
@@ -129,8 +130,7 @@ def chunk_languages(model, channels: Sequence[np.ndarray], chunks: Sequence, pie
                for tag, parts in by_tag.items()}
     log.debug("speakers' P(kk): %s", {str(t): round(p, 3) for t, p in speaker.items()})
     langs = [_pick(speaker[c.tag]) for c in chunks]
-    for k, (first, last) in enumerate(pieces):
-        tags = {chunks[i].tag for i in range(first, last + 1)}
+    for k, ((first, last), tags) in enumerate(zip(pieces, voices, strict=True)):
         if len(tags) > 1:
             continue  # both speakers in one window: it cannot tell whose language it hears; each keeps theirs
         p = piece_p(k)
@@ -140,14 +140,14 @@ def chunk_languages(model, channels: Sequence[np.ndarray], chunks: Sequence, pie
     return langs
 
 
-def speaker_windows(chunks: Sequence, pieces: Sequence[tuple[int, int]]) -> dict[Hashable, int]:
-    """Packed by speaker: the piece each speaker is judged on, their first (it holds their first up to 30 s
-    of speech, cut on a chunk's end).  Judged on the first 30 s of their speech instead, a speaker who says
-    more than one piece cost the encoder one window more (a mono call's voice: 0.57 CPU-s on the bench
-    machine, a tenth of the call), since that window is no piece's."""
+def speaker_windows(voices: Sequence[set]) -> dict[Hashable, int]:
+    """Packed by speaker (``voices``: the speakers of each piece): the piece each speaker is judged on, the
+    index of their first (it holds their first up to 30 s of speech, cut on a chunk's end).  Judged on the
+    first 30 s of their speech instead, a speaker who says more than one piece cost the encoder one window
+    more (a mono call's voice: 0.57 CPU-s on the bench machine, a tenth of the call), since that window is
+    no piece's."""
     out: dict[Hashable, int] = {}
-    for k, (first, last) in enumerate(pieces):
-        tags = {chunks[i].tag for i in range(first, last + 1)}
+    for k, tags in enumerate(voices):
         if len(tags) == 1:
             out.setdefault(next(iter(tags)), k)
     return out
