@@ -49,10 +49,15 @@ def test_same_words_from_the_customer_are_no_finding(tmp_path):
     assert json.loads(res.stdout)["findings"] == []
 
 
-def test_check_bad_input_is_one_line_and_the_rest_is_checked(tmp_path):
+@pytest.mark.parametrize("text", [
+    "{not json",
+    # a number too long for Python to read (over 4,300 digits): json raises a plain ValueError
+    '{"call_id": "b", "utterances": [{"speaker": "operator", "start": 1' + "0" * 5000 + ', "text": "a"}]}',
+])
+def test_check_bad_input_is_one_line_and_the_rest_is_checked(tmp_path, text):
     good = _call(tmp_path, "operator", "a")
     bad = tmp_path / "b.json"
-    bad.write_text("{not json", encoding="utf-8")
+    bad.write_text(text, encoding="utf-8")
     res = CliRunner().invoke(cli, ["check", "--json", str(bad), str(good)])
     assert res.exit_code == 1
     assert [json.loads(x)["call_id"] for x in res.stdout.splitlines()] == ["a"]

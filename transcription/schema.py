@@ -150,6 +150,8 @@ class Transcript:
             raise SchemaError(f"{path}: not UTF-8 text") from e
         except json.JSONDecodeError as e:
             raise SchemaError(f"{path}: not valid JSON ({e.msg} at line {e.lineno})") from e
+        except ValueError as e:  # a number too long to read (Python's limit on an integer's digits)
+            raise SchemaError(f"{path}: not valid JSON ({str(e).split(':')[0]})") from e
         return cls.from_dict(data, source=str(path))
 
 
