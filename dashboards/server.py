@@ -10,6 +10,9 @@ from pathlib import Path
 import streamlit as st
 from starlette.middleware import Middleware
 
+from dashboards import sessions
+from dashboards.context import db_path
 from dashboards.routes import ROUTES, Gate
 
+sessions.remember_devices_in(db_path().resolve().parent)   # a browser stays known across restarts
 app = st.App(str(Path(__file__).resolve().parent / "app.py"), routes=ROUTES, middleware=[Middleware(Gate)])

@@ -10,13 +10,17 @@ Recordings and downloads are served only through grants (``grant``): a random
 token bound to one session, its user and role captured when the file was
 prepared, valid for a few minutes.  ``/oka/file/<token>`` answers only the
 browser whose session cookie is the one the grant was made for, and logs each
-fetch (``dashboards.routes``).  Nothing here is written to disk: the server's
-restart ends every session.
+fetch (``dashboards.routes``).  Nothing of a session is written to disk: the
+server's restart ends every session.  The one thing kept is the key that signs
+the device cookies (``remember_devices_in``), so that a browser stays known to
+the sign-in throttle as long as ``DEVICE_S`` says, across restarts.
 """
 from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
+import os
 import secrets
 import threading
 import time
@@ -32,8 +36,12 @@ IDLE_S = 30 * 60           # the default idle timeout; ``[access] idle_timeout_m
 TICKET_S = 120             # a sign-in ticket must be exchanged for the cookie this soon
 GRANT_S = 15 * 60          # a prepared file or recording is served this long after the page showed it
 
-_KEY = secrets.token_bytes(32)   # signs the cookies of this server process
+DEVICE_KEY_FILE = ".oka-device-key"   # beside the database (``remember_devices_in``)
+
+_KEY = secrets.token_bytes(32)   # signs the session cookies of this server process
+_device_key = secrets.token_bytes(32)   # signs the device cookies; a kept one after ``remember_devices_in``
 _lock = threading.Lock()
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -134,7 +142,33 @@ def from_cookie(value: str | None) -> WebSession | None:
 
 
 def _device_sign(body: str) -> str:
-    return hmac.new(_KEY, ("device:" + body).encode("ascii"), hashlib.sha256).hexdigest()
+    return hmac.new(_device_key, ("device:" + body).encode("ascii"), hashlib.sha256).hexdigest()
+
+
+def remember_devices_in(folder: Path) -> Path | None:
+    """Sign device cookies with the key kept in ``folder``/``DEVICE_KEY_FILE`` (made the first time, readable
+    by the server's user only), so that a browser a user signed in from stays known to the sign-in throttle
+    after the server restarts; the key file, or None when it cannot be read or made (the cookies then last
+    as long as this process, and one line says why).  Session cookies keep this process's key."""
+    global _device_key
+    path = Path(folder) / DEVICE_KEY_FILE
+    try:
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            key = bytes.fromhex(path.read_text(encoding="ascii").strip())
+            if len(key) < 32:
+                raise ValueError("shorter than 32 bytes") from None
+        else:
+            key = secrets.token_bytes(32)
+            with os.fdopen(fd, "w", encoding="ascii") as f:
+                f.write(key.hex() + "\n")
+    except (OSError, ValueError) as e:
+        log.error("%s: the device cookies' key could not be read or made (%s); browsers are remembered only "
+                  "until the server restarts. Delete the file, or make its folder writable, and restart.", path, e)
+        return None
+    _device_key = key
+    return path
 
 
 def device_cookie_value(user: str, previous: str | None = None) -> str:

@@ -8,9 +8,12 @@ Screenshots go to test-output/screenshots/access_*.png.
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 import urllib.error
 import urllib.request
 from pathlib import Path
+from urllib.parse import unquote
 
 import dashboard_db
 import pytest
@@ -75,6 +78,11 @@ def test_a_shared_link_survives_sign_in_refresh_and_new_tabs(server, browser):
     cookies = {c["name"]: c for c in ctx.cookies()}
     assert cookies["oka_session"]["httpOnly"] and cookies["oka_session"]["sameSite"] == "Strict"
     assert pg.evaluate("document.cookie").find("oka_session") < 0      # scripts cannot read it
+    # the browser cookie the sign-in throttle knows her by is signed with the key kept beside the database,
+    # so it outlives a restart of the server
+    body, _, sig = unquote(cookies["oka_device"]["value"]).rpartition(".")
+    key = bytes.fromhex((Path(_db).parent / ".oka-device-key").read_text())
+    assert sig == hmac.new(key, ("device:" + body).encode("ascii"), hashlib.sha256).hexdigest()
 
     pg.reload()                                                    # F5
     pg.get_by_role("heading", name="Звонок c13").wait_for()

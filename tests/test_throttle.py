@@ -80,3 +80,63 @@ def test_users_behind_one_address_do_not_share_a_counter(tries, cookie, at_most,
         t.failed(guesser, "head", float(now))
     who = sessions.throttle_client("192.0.2.1", cookie(), tries)
     assert at_least <= t.wait_s(who, tries, 7.0) <= at_most
+
+
+def _restart(monkeypatch) -> None:
+    """What a server restart does to the device cookies' key: a fresh process starts with a new one."""
+    import secrets
+
+    from dashboards import sessions
+
+    monkeypatch.setattr(sessions, "_device_key", secrets.token_bytes(32))
+
+
+@pytest.mark.parametrize("kept, known_after_restart", [
+    (True, True),      # the key kept beside the database: the browser is still its owner's
+    (False, False),    # the key of one process only: after a restart the browser is a stranger again
+])
+def test_a_browser_stays_known_across_a_restart(tmp_path, monkeypatch, kept, known_after_restart):
+    """Noticed in issue 20: the device cookie lives for 180 days (``DEVICE_S``), but its key lived with
+    the server process, so after a restart the owner behind an office's address counted as that address
+    again, guesser's delays included.  The server now keeps the key beside the database."""
+    from dashboards import sessions
+
+    _restart(monkeypatch)
+    if kept:
+        assert sessions.remember_devices_in(tmp_path) == tmp_path / sessions.DEVICE_KEY_FILE
+    value = sessions.device_cookie_value("head")
+    _restart(monkeypatch)
+    if kept:
+        sessions.remember_devices_in(tmp_path)
+    assert (sessions.throttle_client("192.0.2.1", value, "head") != "address:192.0.2.1") is known_after_restart
+
+
+def test_the_device_key_file_is_the_servers_alone(tmp_path, monkeypatch):
+    import stat
+
+    from dashboards import sessions
+
+    _restart(monkeypatch)
+    path = sessions.remember_devices_in(tmp_path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert len(bytes.fromhex(path.read_text())) == 32
+
+
+@pytest.mark.parametrize("make", [
+    lambda d: (d / ".oka-device-key").write_text("not hex"),
+    lambda d: (d / ".oka-device-key").write_text("00ff"),            # too short to sign with
+    lambda d: (d / ".oka-device-key").mkdir(),                        # not a file
+    lambda d: d.rmdir(),                                              # the database's folder is gone
+])
+def test_a_bad_device_key_file_is_one_line_and_the_server_goes_on(tmp_path, monkeypatch, caplog, make):
+    from dashboards import sessions
+
+    folder = tmp_path / "db"
+    folder.mkdir()
+    _restart(monkeypatch)
+    value = sessions.device_cookie_value("head")
+    make(folder)
+    assert sessions.remember_devices_in(folder) is None
+    assert [r.getMessage().count("\n") for r in caplog.records] == [0]
+    assert str(folder / sessions.DEVICE_KEY_FILE) in caplog.text
+    assert sessions.devices_of(value) is not None    # this process's key is still in use
