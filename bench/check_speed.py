@@ -21,14 +21,18 @@ corpus, the demo's scripted calls and synthetic long calls (``--long``; eight co
 «check» is what ``oka-qa check`` does per call once the file is read and parsed: the transcript's JSON object
 checked against the contract and made a ``Transcript`` (``Transcript.from_dict``), then ``Checker.check``; the floor
 starts from the same objects (each utterance's ``text``).  ``engine`` is ``Checker.check`` alone, on ``Transcript``
-objects built before the clock (what the ingest and the re-check pay, which hold transcripts already).
+objects built before the clock (what the ingest and the re-check pay, which hold transcripts already).  ``call`` is
+the part of the engine every rule starts from and no rule is in: the analysed call (``rules.call.Call``: each
+utterance tokenised and its words analysed, the call's and each utterance's language, the speakers' roles), so the
+rules' own share is engine − call.
 
 Check and the floors run in one process, pinned to one core (``taskset``), the transcripts loaded before the
 clock starts, taking turns set by set (the order rotates each run), so that a loaded machine weighs on both alike;
-the engine runs with the floors in a second process (it shares check's caches, so it could not start cold beside
-it).  In each process run 1 starts with empty caches (every distinct word parsed once, on every side, each floor
-with a cache of its own): «first run»; runs 2-4 have them warm: «best of three» is the fastest.  Times are CPU
-seconds (``time.process_time``); the ratio is check over the floor of its own process, per call.
+the engine runs with the floors in a second process and the call in a third (each shares check's caches, so it
+could not start cold beside it).  In each process run 1 starts with empty caches (every distinct word parsed once,
+on every side, each floor with a cache of its own): «first run»; runs 2-4 have them warm: «best of three» is the
+fastest.  Times are CPU seconds (``time.process_time``); each ratio is a side over the floor of its own process,
+per call.
 """
 from __future__ import annotations
 
@@ -110,6 +114,7 @@ def _floor(kind: str):
 def child(side: str, n_long: int, extra: list[str], profile: bool) -> dict:
     """Run ``side`` (check or engine) and every floor over every set ``RUNS`` times in this process, taking turns
     set by set (the order rotates each run), so that both meet the same load; CPU seconds per side, set and run."""
+    from rules.call import Call
     from rules.engine import Checker
     from rules.text import morph
     from transcription.schema import Transcript
@@ -130,12 +135,19 @@ def child(side: str, n_long: int, extra: list[str], profile: bool) -> dict:
             check(t)
         return len(calls)
 
+    def work_call(calls) -> int:
+        rulebook = checker.rulebook
+        for t in calls:
+            Call(t, rulebook)
+        return len(calls)
+
     def floor_work(kind: str):
         floor = _floor(kind)  # a cache of its own, empty before its first run
         return lambda calls: floor([[u["text"] for u in d["utterances"]] for d in calls])
 
-    work = {side: work_check if side == "check" else work_engine, **{k: floor_work(k) for k in FLOORS}}
-    inputs = {s: (sets if s == "engine" else dicts) for s in work}
+    sides = {"check": work_check, "engine": work_engine, "call": work_call}
+    work = {side: sides[side], **{k: floor_work(k) for k in FLOORS}}
+    inputs = {s: (sets if s in ("engine", "call") else dicts) for s in work}
     out: dict = {"calls": {k: len(v) for k, v in sets.items()},
                  "cpu_s": {s: {k: [] for k in sets} for s in work}, "tokens": {}}
     prof = None
@@ -196,7 +208,7 @@ def report(got: dict[str, dict]) -> dict:
         for proc, res in got.items():
             for s, by_set in res["cpu_s"].items():
                 runs = [sum(x) for x in zip(*by_set.values(), strict=True)] if name == "all" else by_set[name]
-                key = s if s in ("check", "engine") or proc == "check" else f"{s}@engine"
+                key = s if proc in (s, "check") else f"{s}@{proc}"
                 row[key] = _per_call(runs, calls)
         row["tokens"] = sum(got["check"]["tokens"].values()) if name == "all" else got["check"]["tokens"][name]
         if name == "all":
@@ -209,7 +221,8 @@ def report(got: dict[str, dict]) -> dict:
         for run in ("first_run", "best_of_three"):
             key = f"{run}_us_per_call"
             row[f"ratio_{run}"] = round(row["check"][key] / row[floor][key], 2)
-            row[f"engine_ratio_{run}"] = round(row["engine"][key] / row[f"{floor}@engine"][key], 2)
+            for side in ("engine", "call"):
+                row[f"{side}_ratio_{run}"] = round(row[side][key] / row[f"{floor}@{side}"][key], 2)
     return out
 
 
@@ -221,12 +234,12 @@ def main() -> int:
     ap.add_argument("--cpu", type=int, default=0, help="core to pin each process to (taskset)")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--profile", action="store_true", help="print check's profile (its last run) to stderr")
-    ap.add_argument("--side", choices=("check", "engine"), help=argparse.SUPPRESS)
+    ap.add_argument("--side", choices=("check", "engine", "call"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.side:
         print(json.dumps(child(args.side, args.long, args.transcripts, args.profile)))
         return 0
-    got = {side: spawn(side, args) for side in ("check", "engine")}
+    got = {side: spawn(side, args) for side in ("check", "engine", "call")}
     out = report(got)
     if args.json:
         print(json.dumps(out))
@@ -235,7 +248,7 @@ def main() -> int:
     print(f"check against its floor ({floor}, the fastest of {', '.join(FLOORS)}); CPU µs per call, "
           f"one core (cpu {args.cpu}); first run with cold caches / best of three warm")
     print(f"  {'set':<12}{'calls':>6}{'tokens':>8}   {'check':>19}   {floor:>19}   {'check/floor':>13}"
-          f"   {'engine/floor':>13}")
+          f"   {'engine/floor':>13}   {'call/floor':>13}")
     for name, row in [*out["sets"].items(), ("all", out["all"])]:
         c, f = row["check"], row[floor]
         calls = row.get("calls", sum(r["calls"] for r in out["sets"].values()))
@@ -244,7 +257,8 @@ def main() -> int:
               f"   {c['first_run_us_per_call']:>9.1f} /{c['best_of_three_us_per_call']:>8.1f}"
               f"   {f['first_run_us_per_call']:>9.1f} /{f['best_of_three_us_per_call']:>8.1f}"
               f"   {row['ratio_first_run']:>5.1f}x /{row['ratio_best_of_three']:>5.1f}x"
-              f"   {row['engine_ratio_first_run']:>5.1f}x /{row['engine_ratio_best_of_three']:>5.1f}x")
+              f"   {row['engine_ratio_first_run']:>5.1f}x /{row['engine_ratio_best_of_three']:>5.1f}x"
+              f"   {row['call_ratio_first_run']:>5.1f}x /{row['call_ratio_best_of_three']:>5.1f}x")
     others = ", ".join(f"{s} {out['all'][s]['best_of_three_us_per_call']:.1f}" for s in FLOORS if s != floor)
     print(f"  other floors, all calls, best of three (µs per call): {others}")
     return 0
