@@ -1,0 +1,161 @@
+"""Where the transcription pipeline's CPU goes, stage by stage, on the ASR bench's calls.
+
+    python bench/asr_costs.py                  # prompt on, every call of the bench corpus
+    python bench/asr_costs.py --prompt off --calls 12
+    python bench/asr_costs.py --set pack_by_speaker=true
+
+One process, one thread, pinned to one core where ``taskset`` exists (``--cpu``), the model loaded and one
+call transcribed before the clock.  Each stage's CPU seconds (``time.process_time``) are its own: a stage
+called inside another (a second pass inside the first) is taken out of the outer one.
+
+* ``read``: decoding the recording (``transcription.audio.decode``);
+* ``voice activity``: the speech chunks (Silero VAD; in mono the chunks and the voices told apart);
+* ``language``: the language of each speaker and piece (``transcription.language.chunk_languages``): the
+  encoder over each speaker's first seconds and over the pieces, and Whisper's language scores;
+* ``first pass``: every piece decoded once (batched), its words aligned, the guards;
+* ``second pass``: the pieces a guard sent back, decoded again alone (or chunk by chunk);
+* ``rest``: everything else (the bleed gate and copies, roles, the transcript).
+
+Below, the model's own calls wherever they were made (cProfile: CTranslate2's ``encode``, ``generate``,
+``align``, ``detect_language``, the VAD's ONNX runtime), and the encoder's work: windows encoded and reused,
+and seconds of frames it encoded against the seconds of audio.  Nothing here is compared with a baseline
+(``bench/asr.py`` does that): it says which part a change could make cheaper, and by how much at most.
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import pstats
+import shutil
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT))
+
+from asr import _duration, _parse_set  # noqa: E402
+from asr_corpus import DEFAULT_DIR, build_corpus  # noqa: E402
+
+# (label, module, class or "", function): the functions timed, each the stage it starts
+STAGES = [
+    ("read", "transcription.pipeline", "", "decode"),
+    ("voice activity", "transcription.pipeline", "", "speech_chunks"),
+    ("voice activity", "transcription.roles", "", "speech_chunks"),
+    ("voice activity", "transcription.roles", "", "cluster_voices"),
+    ("language", "transcription.recognize", "", "chunk_languages"),
+    ("first pass", "transcription.recognize", "Recognizer", "_recognize"),
+    ("second pass", "transcription.recognize", "Recognizer", "_second_pass"),
+    ("second pass", "transcription.recognize", "Recognizer", "_chunk_by_chunk"),
+    ("second pass", "transcription.recognize", "Recognizer", "_after_loop"),
+]
+MODEL_CALLS = {"encode": "encode", "generate": "generate", "align": "align", "detect_language": "detect_language",
+               "run": "VAD (ONNX)"}
+
+
+class Stages:
+    """CPU seconds per stage, each stage's own (the time of stages called inside it taken out)."""
+
+    def __init__(self) -> None:
+        self.own: Counter = Counter()
+        self._stack: list[list] = []   # [label, start, time of the stages inside]
+
+    def wrap(self, label: str, fn):
+        def timed(*args, **kwargs):
+            self._stack.append([label, time.process_time(), 0.0])
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                lab, start, inner = self._stack.pop()
+                spent = time.process_time() - start
+                self.own[lab] += spent - inner
+                if self._stack:
+                    self._stack[-1][2] += spent
+        return timed
+
+    def install(self) -> None:
+        import importlib
+
+        for label, module, cls, name in STAGES:
+            owner = importlib.import_module(module)
+            owner = getattr(owner, cls) if cls else owner
+            setattr(owner, name, self.wrap(label, getattr(owner, name)))
+
+
+def model_calls(prof: cProfile.Profile) -> Counter:
+    """CPU seconds in the model's own calls (C functions of CTranslate2 and ONNX runtime), by name."""
+    out: Counter = Counter()
+    for (file, _line, name), (_cc, _nc, tottime, _ct, _callers) in pstats.Stats(prof).stats.items():
+        if file != "~":
+            continue
+        for key, label in MODEL_CALLS.items():
+            if ("ctranslate2" in name or "onnxruntime" in name) and name.endswith(f"{key}>"):
+                out[label] += tottime
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    from transcription.options import TranscribeOptions
+    from transcription.pipeline import Transcriber
+
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--dir", type=Path, default=DEFAULT_DIR, help="corpus folder (built if missing)")
+    ap.add_argument("--calls", type=int, default=0, help="only the first N calls (0: all)")
+    ap.add_argument("--prompt", choices=("on", "off"), default="on")
+    ap.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE", help="a TranscribeOptions field")
+    ap.add_argument("--cpu", type=int, default=0, help="the core to pin to (taskset); -1: not pinned")
+    ap.add_argument("--pinned", action="store_true", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.cpu >= 0 and not args.pinned and shutil.which("taskset"):
+        os.execvp("taskset", ["taskset", "-c", str(args.cpu), sys.executable, __file__,
+                              *(argv if argv is not None else sys.argv[1:]), "--pinned"])
+
+    calls = build_corpus(args.dir)
+    if args.calls:
+        calls = calls[: args.calls]
+    files = [args.dir / c.file for c in calls]
+    audio_s = float(sum(_duration(f) for f in files))
+    opts = TranscribeOptions(workers=1, cpu_threads=1)
+    if args.prompt == "off":
+        opts.prompt = ""
+    _parse_set(args.set, opts)
+
+    stages = Stages()
+    stages.install()
+    transcriber = Transcriber(opts)
+    transcriber.transcribe(files[0])          # the model loaded and warm before the clock
+    stages.own.clear()
+    encoder = transcriber.recognizer.encoder
+    counts = getattr(encoder, "counts", None)
+    if counts is not None:
+        counts.update({k: 0 for k in counts})
+    prof = cProfile.Profile()
+    cpu0 = time.process_time()
+    prof.enable()
+    for f in files:
+        transcriber.transcribe(f)
+    prof.disable()
+    total = time.process_time() - cpu0
+
+    print(f"{len(files)} calls, {audio_s:.0f} s of audio; prompt {args.prompt}; one process, one thread; "
+          f"{total:.1f} CPU s, {total / audio_s:.3f} CPU s per audio s")
+    print(f"  {'stage':<16}{'CPU s':>8}{'share':>8}")
+    rows = [(label, stages.own[label]) for label in dict.fromkeys(st[0] for st in STAGES)]
+    rows.append(("rest", total - sum(v for _, v in rows)))
+    for label, cpu in rows:
+        print(f"  {label:<16}{cpu:>8.1f}{cpu / total:>8.1%}")
+    print("  the model's own calls, wherever made:")
+    for label, cpu in sorted(model_calls(prof).items(), key=lambda kv: -kv[1]):
+        print(f"  {label:<16}{cpu:>8.1f}{cpu / total:>8.1%}")
+    if counts is not None:
+        print(f"  encoder: {counts['encoded']} windows encoded, {counts['reused']} reused; "
+              f"{counts['frames'] / 100:.0f} s of frames encoded for {audio_s:.0f} s of audio "
+              f"({counts['frames'] / 100 / audio_s:.2f}x)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
