@@ -190,3 +190,49 @@ def test_the_detector_version_follows_the_words_of_the_calls(tmp_path, monkeypat
         monkeypatch.setattr(lexicon_mod, "VOCABULARY_FILES", (words, tmp_path / "missing.yaml"))
         (tmp_path / "missing.yaml").write_text("авария\n", encoding="utf-8")
     assert redaction.detector_version() != before
+
+
+def _two_databases(tmp_path: Path) -> tuple[Path, Path]:
+    """Two databases in one folder over the same recording (c13), whose stored transcripts of it differ."""
+    import shutil
+
+    import dashboard_db
+
+    from analytics.storage.store import connect
+
+    first = dashboard_db.build(tmp_path / "oka.duckdb")
+    dashboard_db.add_recording(first, "c13")
+    second = tmp_path / "trial.duckdb"
+    shutil.copy(first, second)
+    with connect(second) as con:
+        con.execute("UPDATE utterances SET text = text || ' Всего доброго.' WHERE call_id = 'c13'")
+    return first, second
+
+
+def test_two_databases_in_one_folder_keep_their_own_redacted_copies(tmp_path):
+    """Noticed in issue 20: the databases of one folder shared ``redacted/``, so a copy made for one (its
+    transcript of the recording differs) deleted the copy the other was serving, and back again."""
+    first, second = _two_databases(tmp_path)
+    ours = redaction.redacted_recording(first, "c13", tmp_path)
+    theirs = redaction.redacted_recording(second, "c13", tmp_path)
+    assert ours != theirs and ours.is_file() and theirs.is_file()
+    assert ours.parent == redaction.default_cache(first) and theirs.parent == redaction.default_cache(second)
+    made = ours.stat().st_mtime_ns
+    assert redaction.redacted_recording(first, "c13", tmp_path) == ours and ours.stat().st_mtime_ns == made
+    assert stat.S_IMODE(ours.parent.stat().st_mode) == stat.S_IMODE(ours.parent.parent.stat().st_mode) == 0o700
+
+
+def test_copies_shared_by_the_databases_before_are_deleted(tmp_path):
+    """The copies an earlier version kept straight in ``redacted/`` are looked up by nothing now; one toned by
+    an older detector must not stay on disk.  Files the module never names are left alone."""
+    first, _ = _two_databases(tmp_path)
+    shared = tmp_path / "redacted"
+    shared.mkdir()
+    old = [shared / f"{'ab' * 6}-{'cd' * 16}.wav", shared / f"{'ab' * 6}-{'cd' * 16}-2.00-3.00.wav",
+           shared / f"{'ef' * 16}.wav"]
+    foreign = [shared / "notes.wav", shared / "readme.txt"]
+    for path in old + foreign:
+        path.write_bytes(b"RIFF")
+    redaction.redacted_recording(first, "c13", tmp_path)
+    assert not any(p.exists() for p in old)
+    assert all(p.exists() for p in foreign)

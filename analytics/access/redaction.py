@@ -9,9 +9,10 @@ said on one side leaks into the other through the line).  An utterance whose wor
 whose text holds personal data the words do not show, is toned whole: the masker errs on the side of
 masking.
 
-A redacted file is made once and kept in ``cache_dir`` under a key of the recording's hash, the
-transcript's hash and the detector's version (the source of ``rules.privacy`` and its word lists), so
-a changed transcript or a better detector makes a new file; files are written 0600 in a 0700 folder.
+A redacted file is made once and kept in ``cache_dir`` (by default one folder per database:
+:func:`default_cache`) under a key of the recording's hash, the transcript's hash and the detector's
+version (the source of ``rules.privacy`` and its word lists), so a changed transcript or a better
+detector makes a new file; files are written 0600 in a 0700 folder.
 Each file's name starts with a key of the recording's place (:func:`recording_prefix`), so that making a
 new copy deletes the copies of the same recording made before, and their clips (:func:`prune`): an older
 copy is never served again, and one toned by an older, weaker detector must not stay on disk either.
@@ -207,6 +208,8 @@ def recording_prefix(audio: Path) -> str:
 
 # a redacted copy or clip named before copies were named after their recording: never looked up again
 _UNOWNED = re.compile(r"[0-9a-f]{32}(-\d+\.\d{2}-\d+\.\d{2})?\.wav")
+# any redacted copy or clip this module names (``redact_file``, ``clip``)
+_OURS = re.compile(r"([0-9a-f]{12}-)?[0-9a-f]{32}(-\d+\.\d{2}-\d+\.\d{2})?\.wav")
 
 
 def prune(cache_dir: Path, prefix: str, keep: str) -> list[Path]:
@@ -244,7 +247,8 @@ def redacted_recording(db: Path, call_id: str, recordings_dir: Path, cache_dir: 
                        options: RedactOptions | None = None) -> Path:
     """The redacted recording of a stored call (its transcript and operator from ``db``).
 
-    cache_dir: default ``redacted/`` beside the database.  The original must lie in ``recordings_dir``.
+    cache_dir: default ``redacted/<database file name>/`` beside the database (:func:`default_cache`).  The original
+    must lie in ``recordings_dir``.
     """
     from analytics.storage.calls_store import stored_transcript
     from analytics.storage.store import connect
@@ -256,18 +260,36 @@ def redacted_recording(db: Path, call_id: str, recordings_dir: Path, cache_dir: 
         transcript = stored_transcript(con, call_id)
     source = audio_file(recordings_dir, row[0])
     keep = tuple(n for n in (row[1],) if n)
-    return redact_file(source, transcript, Path(cache_dir) if cache_dir else default_cache(db), keep, options)
+    return redact_file(source, transcript, Path(cache_dir) if cache_dir else _own_cache(db), keep, options)
 
 
 def redacted_clip(db: Path, call_id: str, start_s: float, end_s: float, recordings_dir: Path,
                   cache_dir: Path | None = None) -> Path:
     """A short redacted clip of a stored call (an example library's moment)."""
-    cache = Path(cache_dir) if cache_dir else default_cache(db)
+    cache = Path(cache_dir) if cache_dir else _own_cache(db)
     return clip(redacted_recording(db, call_id, recordings_dir, cache), start_s, end_s, cache)
 
 
 def default_cache(db: Path) -> Path:
-    return Path(db).parent / "redacted"
+    """``redacted/<database file name>/`` beside the database: each database keeps its own copies, so that a
+    new copy made for one (its transcript changed) never deletes the copy another database in the same folder
+    serves (a trial database beside the real one, over the same recordings)."""
+    return Path(db).parent / "redacted" / Path(db).name
+
+
+def _own_cache(db: Path) -> Path:
+    """:func:`default_cache`, after deleting the copies made before databases had a folder each (straight in
+    ``redacted/``: nothing looks them up any more, and one toned by an older detector must not stay on disk)."""
+    cache = default_cache(db)
+    if not cache.is_dir():
+        cache.parent.mkdir(mode=0o700, exist_ok=True)   # redact_file makes only its own folder 0700
+        gone = [p for p in cache.parent.glob("*.wav") if _OURS.fullmatch(p.name)]
+        for path in gone:
+            path.unlink(missing_ok=True)
+        if gone:
+            log.info("redacted copies shared by the databases of %s deleted: %s", cache.parent.parent,
+                     ", ".join(p.name for p in gone))
+    return cache
 
 
 def playable(viewer, db: Path, call_id: str, recordings_dir: Path, cache_dir: Path | None = None) -> tuple[Path, str]:
