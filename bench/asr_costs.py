@@ -11,7 +11,9 @@ called inside another (a second pass inside the first) is taken out of the outer
 * ``read``: decoding the recording (``transcription.audio.decode``);
 * ``voice activity``: the speech chunks (Silero VAD; in mono the chunks and the voices told apart);
 * ``language``: the language of each speaker and piece (``transcription.language.chunk_languages``): the
-  encoder over each speaker's first seconds and over the pieces, and Whisper's language scores;
+  encoder over each speaker's first seconds and over the pieces, and Whisper's language scores.  A piece's
+  window encoded here is read again by the decoder from the cache (``transcription.encoder_cache``): its
+  encoding is counted here, and the first pass shows it among the windows it reused;
 * ``first pass``: every piece decoded once (batched), its words aligned, the guards;
 * ``second pass``: the pieces a guard sent back, decoded again alone (or chunk by chunk);
 * ``rest``: everything else (the bleed gate and copies, roles, the transcript).
@@ -57,23 +59,35 @@ MODEL_CALLS = {"encode": "encode", "generate": "generate", "align": "align", "de
 
 
 class Stages:
-    """CPU seconds per stage, each stage's own (the time of stages called inside it taken out)."""
+    """Per stage, its own CPU seconds and encoder windows (what stages called inside it spent taken out)."""
+
+    MEASURES = ("cpu", "encoded", "reused")
 
     def __init__(self) -> None:
-        self.own: Counter = Counter()
-        self._stack: list[list] = []   # [label, start, time of the stages inside]
+        self.own: dict[str, Counter] = {m: Counter() for m in self.MEASURES}
+        self.encoder_counts: dict = {}
+        self._stack: list[list] = []   # [label, readings at the start, readings spent by the stages inside]
+
+    def _read(self) -> list[float]:
+        c = self.encoder_counts
+        return [time.process_time(), c.get("encoded", 0), c.get("reused", 0)]
+
+    def clear(self) -> None:
+        for counter in self.own.values():
+            counter.clear()
 
     def wrap(self, label: str, fn):
         def timed(*args, **kwargs):
-            self._stack.append([label, time.process_time(), 0.0])
+            self._stack.append([label, self._read(), [0.0] * len(self.MEASURES)])
             try:
                 return fn(*args, **kwargs)
             finally:
                 lab, start, inner = self._stack.pop()
-                spent = time.process_time() - start
-                self.own[lab] += spent - inner
+                spent = [b - a for a, b in zip(start, self._read(), strict=True)]
+                for m, x, y in zip(self.MEASURES, spent, inner, strict=True):
+                    self.own[m][lab] += x - y
                 if self._stack:
-                    self._stack[-1][2] += spent
+                    self._stack[-1][2] = [a + b for a, b in zip(self._stack[-1][2], spent, strict=True)]
         return timed
 
     def install(self) -> None:
@@ -127,11 +141,11 @@ def main(argv: list[str] | None = None) -> int:
     stages.install()
     transcriber = Transcriber(opts)
     transcriber.transcribe(files[0])          # the model loaded and warm before the clock
-    stages.own.clear()
-    encoder = transcriber.recognizer.encoder
-    counts = getattr(encoder, "counts", None)
+    counts = getattr(transcriber.recognizer.encoder, "counts", None)   # None: not the caching view (a GPU)
     if counts is not None:
         counts.update({k: 0 for k in counts})
+        stages.encoder_counts = counts
+    stages.clear()
     prof = cProfile.Profile()
     cpu0 = time.process_time()
     prof.enable()
@@ -142,16 +156,19 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"{len(files)} calls, {audio_s:.0f} s of audio; prompt {args.prompt}; one process, one thread; "
           f"{total:.1f} CPU s, {total / audio_s:.3f} CPU s per audio s")
-    print(f"  {'stage':<16}{'CPU s':>8}{'share':>8}")
-    rows = [(label, stages.own[label]) for label in dict.fromkeys(st[0] for st in STAGES)]
-    rows.append(("rest", total - sum(v for _, v in rows)))
-    for label, cpu in rows:
-        print(f"  {label:<16}{cpu:>8.1f}{cpu / total:>8.1%}")
+    print(f"  {'stage':<16}{'CPU s':>8}{'share':>8}{'windows encoded':>17}{'reused':>8}")
+    cpu, encoded, reused = (stages.own[m] for m in Stages.MEASURES)
+    labels = list(dict.fromkeys(st[0] for st in STAGES))
+    rest = total - sum(cpu[label] for label in labels)
+    for label in labels:
+        print(f"  {label:<16}{cpu[label]:>8.1f}{cpu[label] / total:>8.1%}{encoded[label]:>17.0f}{reused[label]:>8.0f}")
+    print(f"  {'rest':<16}{rest:>8.1f}{rest / total:>8.1%}")
     print("  the model's own calls, wherever made:")
-    for label, cpu in sorted(model_calls(prof).items(), key=lambda kv: -kv[1]):
-        print(f"  {label:<16}{cpu:>8.1f}{cpu / total:>8.1%}")
+    for label, sec in sorted(model_calls(prof).items(), key=lambda kv: -kv[1]):
+        print(f"  {label:<16}{sec:>8.1f}{sec / total:>8.1%}")
     if counts is not None:
-        print(f"  encoder: {counts['encoded']} windows encoded, {counts['reused']} reused; "
+        print(f"  encoder: {counts['encoded']} windows encoded, {counts['reused']} reused (a window the language "
+              f"stage encoded and a later stage reads again is in the language stage's CPU); "
               f"{counts['frames'] / 100:.0f} s of frames encoded for {audio_s:.0f} s of audio "
               f"({counts['frames'] / 100 / audio_s:.2f}x)")
     return 0
