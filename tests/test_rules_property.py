@@ -72,6 +72,9 @@ def test_any_transcript_is_checked_without_crash(utts, layout, duration):
      "utterance 0: 'start' must be finite, got an integer of 401 digits"),
     ({"call_id": "x", "utterances": [{"start": 0, "text": "a", "words": [{"w": "a", "end": -(10 ** 400)}]}]},
      "word 0 'end' must be finite"),
+    # one too long for str() (over 4,300 digits: a ValueError of its own), handed over by a program, not json
+    ({"call_id": "x", "duration_s": 10 ** 5000, "utterances": []},
+     "'duration_s' must be finite, got an integer of 5001 digits"),
 ])
 def test_schema_breaking_transcript_is_a_clear_error(data, message):
     with pytest.raises(SchemaError, match=message):

@@ -163,11 +163,20 @@ def check_call_id(call_id: str, source: str) -> str:
     return call_id
 
 
+def _digits(n: int) -> int:
+    """How many decimal digits ``n`` has; ``str`` refuses integers of more than 4,300 digits (a ValueError)."""
+    n = abs(n)
+    if n.bit_length() < 14_000:    # about 4,200 digits: str is allowed
+        return len(str(n))
+    d = int(n.bit_length() * math.log10(2))   # the digits less one, or the digits
+    return d + 1 if n >= 10 ** d else d
+
+
 def _number(value: Any, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise SchemaError(f"{where} must be a number, got {value!r}")
     if isinstance(value, int) and not -_LARGEST <= value <= _LARGEST:  # float() of it would overflow
-        raise SchemaError(f"{where} must be finite, got an integer of {len(str(abs(value)))} digits")
+        raise SchemaError(f"{where} must be finite, got an integer of {_digits(value)} digits")
     value = float(value)
     if not math.isfinite(value):
         raise SchemaError(f"{where} must be finite, got {value!r}")
