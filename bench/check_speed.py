@@ -112,7 +112,7 @@ def _floor(kind: str):
 
 
 def child(side: str, n_long: int, extra: list[str], profile: bool) -> dict:
-    """Run ``side`` (check or engine) and every floor over every set ``RUNS`` times in this process, taking turns
+    """Run ``side`` (check, engine or call) and every floor over every set ``RUNS`` times in this process, taking turns
     set by set (the order rotates each run), so that both meet the same load; CPU seconds per side, set and run."""
     from rules.call import Call
     from rules.engine import Checker
