@@ -336,14 +336,13 @@ def tokenize(text: str, marks: bool = False, language: str | None = None) -> lis
     kk = language == "kk"
     # a Kazakh letter in a word (``kazakh.has_kazakh_letter``), asked of the whole text first: a text without one
     # (most Russian speech) has no word with one
-    letters = kazakh.model()["letters"]
-    mixed = not kk and not letters.isdisjoint(text.lower())
-    info = word_info_kk if kk else word_info
+    mixed = not kk and not kazakh.model()["letters"].isdisjoint(text.lower())
+    info = word_info_kk if kk else word_info_mixed if mixed else word_info
     toks: list[Token] = []
     append = toks.append
     for m in TOKEN_PUNCT.finditer(text):
         word, punct = m.group(1, 2)
-        form, lemma, flags, alts = word_info_kk(word) if mixed and not letters.isdisjoint(word.lower()) else info(word)
+        form, lemma, flags, alts = info(word)
         s = m.start()
         append(Token(form, lemma, flags, alts, s, s + len(word), punct or ""))
     return toks
