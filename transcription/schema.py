@@ -164,10 +164,9 @@ def check_call_id(call_id: str, source: str) -> str:
 
 
 def _digits(n: int) -> int:
-    """How many decimal digits ``n`` has; ``str`` refuses integers of more than 4,300 digits (a ValueError)."""
+    """How many decimal digits ``n`` (not 0) has, without ``str``, which refuses integers of more than 4,300
+    digits (a ValueError)."""
     n = abs(n)
-    if n.bit_length() < 14_000:    # about 4,200 digits: str is allowed
-        return len(str(n))
     d = int(n.bit_length() * math.log10(2))   # the digits less one, or the digits
     return d + 1 if n >= 10 ** d else d
 
