@@ -206,24 +206,29 @@ def recording_prefix(audio: Path) -> str:
     return hashlib.sha256(str(Path(audio).resolve()).encode("utf-8")).hexdigest()[:12]
 
 
+# the end of a redacted copy's name (its cache key) or a clip's (the key and the clip's seconds)
+_KEY_AND_CLIP = r"[0-9a-f]{32}(-\d+\.\d{2}-\d+\.\d{2})?\.wav"
 # a redacted copy or clip named before copies were named after their recording: never looked up again
-_UNOWNED = re.compile(r"[0-9a-f]{32}(-\d+\.\d{2}-\d+\.\d{2})?\.wav")
+_UNOWNED = re.compile(_KEY_AND_CLIP)
 # any redacted copy or clip this module names (``redact_file``, ``clip``)
-_OURS = re.compile(r"([0-9a-f]{12}-)?[0-9a-f]{32}(-\d+\.\d{2}-\d+\.\d{2})?\.wav")
+_OURS = re.compile(r"([0-9a-f]{12}-)?" + _KEY_AND_CLIP)
 
 
 def prune(cache_dir: Path, prefix: str, keep: str) -> list[Path]:
     """Delete the redacted copies (and clips) of the recording ``prefix`` other than ``keep`` (a file's stem)
     and its clips, and copies named the old way; the paths deleted."""
-    gone = []
-    for path in Path(cache_dir).glob("*.wav"):
-        name = path.name
-        if (name.startswith(f"{prefix}-") and not name.startswith(keep)) or _UNOWNED.fullmatch(name):
-            path.unlink(missing_ok=True)
-            gone.append(path)
-    if gone:
-        log.info("redacted copies replaced, deleted: %s", ", ".join(p.name for p in gone))
-    return gone
+    stale = [p for p in Path(cache_dir).glob("*.wav")
+             if (p.name.startswith(f"{prefix}-") and not p.name.startswith(keep)) or _UNOWNED.fullmatch(p.name)]
+    return _delete(stale, "redacted copies replaced")
+
+
+def _delete(paths: list[Path], why: str) -> list[Path]:
+    """Delete ``paths`` (gone already is fine), logged in one line; the paths."""
+    for path in paths:
+        path.unlink(missing_ok=True)
+    if paths:
+        log.info("%s, deleted: %s", why, ", ".join(p.name for p in paths))
+    return paths
 
 
 def clip(source: Path, start_s: float, end_s: float, cache_dir: Path) -> Path:
@@ -283,12 +288,8 @@ def _own_cache(db: Path) -> Path:
     cache = default_cache(db)
     if not cache.is_dir():
         cache.parent.mkdir(mode=0o700, exist_ok=True)   # redact_file makes only its own folder 0700
-        gone = [p for p in cache.parent.glob("*.wav") if _OURS.fullmatch(p.name)]
-        for path in gone:
-            path.unlink(missing_ok=True)
-        if gone:
-            log.info("redacted copies shared by the databases of %s deleted: %s", cache.parent.parent,
-                     ", ".join(p.name for p in gone))
+        _delete([p for p in cache.parent.glob("*.wav") if _OURS.fullmatch(p.name)],
+                f"redacted copies shared by the databases of {cache.parent.parent}")
     return cache
 
 
