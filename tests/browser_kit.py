@@ -101,3 +101,19 @@ def settle(pg, quiet_ms: int = 400, timeout_ms: int = 60_000) -> None:
             return
         if time.monotonic() > deadline:
             raise TimeoutError(f"the page did not settle in {timeout_ms} ms")
+
+
+def fetch(request, url: str):
+    """``request.get(url)`` (a Playwright ``APIRequestContext``), asked once more when the connection was reset
+    before any answer.  The server (uvicorn) closes a connection idle for 5 s; a request sent on it at that
+    moment finds it closed (``ECONNRESET``, "socket hang up").  Chromium sends such a request again by itself,
+    Playwright's request context does not: the reset is the connection's, not the server's answer, whose
+    status every caller still checks."""
+    from playwright.sync_api import Error
+
+    try:
+        return request.get(url)
+    except Error as e:
+        if "ECONNRESET" not in str(e) and "socket hang up" not in str(e):
+            raise
+        return request.get(url)

@@ -17,7 +17,7 @@ from urllib.parse import unquote
 
 import dashboard_db
 import pytest
-from browser_kit import SHOTS, need_chromium, served_dashboard, settle
+from browser_kit import SHOTS, fetch, need_chromium, served_dashboard, settle
 
 from analytics.access import audit
 from analytics.access.users import UsersFile
@@ -125,7 +125,7 @@ def test_recordings_and_downloads_only_through_the_session(server, browser):
     src = player_src(pg).split("#")[0]
     assert src.startswith("/oka/file/") and pg.locator('audio[src^="/media/"]').count() == 0
     before = audit.entries(db, action="play_audio").height
-    ours = ctx.request.get(f"{url}{src}")
+    ours = fetch(ctx.request, f"{url}{src}")
     assert ours.status == 200 and ours.body()[:4] == b"RIFF"
     assert audit.entries(db, action="play_audio").height == before + 1
     assert audit.entries(db, action="play_audio").row(0, named=True)["user_name"] == HEAD
@@ -174,10 +174,10 @@ def test_a_trainer_gets_no_original_recording_by_any_url(server, browser):
     tp.get_by_role("heading", name="Звонок c13").wait_for()
     tp.locator('[data-testid="stSidebar"]').get_by_text(f"{TRAINER} · тренер").wait_for()
     settle(tp)
-    assert trainer.request.get(f"{url}{src}").status == 403      # the head's player URL, from the trainer
+    assert fetch(trainer.request, f"{url}{src}").status == 403      # the head's player URL, from the trainer
     for theirs in tp.locator("audio.oka-player").evaluate_all("es => es.map(e => e.getAttribute('src'))"):
         assert theirs.split("#")[0] != src
-        assert trainer.request.get(f"{url}{theirs.split('#')[0]}").status == 200
+        assert fetch(trainer.request, f"{url}{theirs.split('#')[0]}").status == 200
     heard = audit.entries(db, user=TRAINER, action="play_audio")["detail"].to_list()
     assert all('"kind": "redacted"' in d for d in heard)
     shot(tp, "06_trainer_call")

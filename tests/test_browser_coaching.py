@@ -8,7 +8,7 @@ import wave
 
 import numpy as np
 import pytest
-from browser_kit import SHOTS, need_chromium, served_dashboard, settle
+from browser_kit import SHOTS, fetch, need_chromium, served_dashboard, settle
 
 from analytics.access.policy import ROLES, Viewer
 from analytics.access.users import UsersFile
@@ -68,7 +68,7 @@ def test_trainer_plays_a_redacted_call_and_a_collection(server, browser):
     hp.get_by_role("heading", name="Звонок b2").wait_for()
     settle(hp)
     head_src = hp.locator("audio.oka-player").get_attribute("src").split("#")[0]
-    original = hctx.request.get(f"{url}{head_src}")
+    original = fetch(hctx.request, f"{url}{head_src}")
     assert original.status == 200
     assert np.allclose(samples(original.body())[int(4.5 * RATE):int(8 * RATE)], 0.5, atol=1e-3)   # the number said
 
@@ -77,12 +77,12 @@ def test_trainer_plays_a_redacted_call_and_a_collection(server, browser):
     settle(tp)
     src = tp.locator("audio.oka-player").get_attribute("src").split("#")[0]
     assert src.startswith("/oka/file/") and src != head_src
-    heard = tctx.request.get(f"{url}{src}")
+    heard = fetch(tctx.request, f"{url}{src}")
     assert heard.status == 200
     data = samples(heard.body())
     assert np.max(np.abs(data[int(4.5 * RATE):int(8 * RATE)])) < 0.2          # the number: a tone
     assert np.allclose(data[: int(2.5 * RATE)], 0.5, atol=1e-3)               # the rest: as said
-    assert tctx.request.get(f"{url}{head_src}").status == 403                 # the original, by its URL: refused
+    assert fetch(tctx.request, f"{url}{head_src}").status == 403                 # the original, by its URL: refused
     tp.screenshot(path=str(SHOTS / "coaching_01_trainer_call_redacted.png"), full_page=True)
 
     tp.goto(f"{url}/coaching")
@@ -90,7 +90,7 @@ def test_trainer_plays_a_redacted_call_and_a_collection(server, browser):
     settle(tp)
     tp.get_by_text("спокойно, по шагам").wait_for()
     clip_src = tp.locator("audio.oka-player").first.get_attribute("src").split("#")[0]
-    clip = tctx.request.get(f"{url}{clip_src}")
+    clip = fetch(tctx.request, f"{url}{clip_src}")
     assert clip.status == 200
     part = samples(clip.body())
     assert len(part) == 7 * RATE and np.max(np.abs(part[int(2.5 * RATE):int(6 * RATE)])) < 0.2

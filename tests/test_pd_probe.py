@@ -15,7 +15,7 @@ import subprocess
 import zipfile
 
 import pytest
-from browser_kit import OKA_QA, SHOTS, need_chromium, served_dashboard, settle
+from browser_kit import OKA_QA, SHOTS, fetch, need_chromium, served_dashboard, settle
 
 from analytics.access.users import UsersFile
 from data import DEMO_DIR
@@ -102,7 +102,7 @@ def _collect(pg, ctx, where: str, seen: dict[str, str]) -> None:
     """The page's text and every download link on it."""
     seen[where] = pg.inner_text("body")
     for href, name in pg.locator("a.oka-download").evaluate_all("els => els.map(e => [e.href, e.download])"):
-        r = ctx.request.get(href)
+        r = fetch(ctx.request, href)
         assert r.ok, f"{where}: {name} was not served"
         seen[f"{where} · {name}"] = file_text(r.body())
 
@@ -147,11 +147,11 @@ def test_no_personal_data_reaches_a_masked_role(demo, browser, role):
         pg.get_by_role("heading").first.wait_for()
         settle(pg)
         for src in pg.locator("audio.oka-player").evaluate_all("es => es.map(e => e.getAttribute('src'))"):
-            assert ctx.request.get(f"{url}{src.split('#')[0]}").ok     # heard, redacted (issue 16)
+            assert fetch(ctx.request, f"{url}{src.split('#')[0]}").ok     # heard, redacted (issue 16)
         _collect(pg, ctx, f"{role} · call {call_id}", seen)
         if call_id in call_ids()[:2]:
             pg.screenshot(path=str(SHOTS / f"probe_{role}_call_{call_id}.png"), full_page=True)
-    refused = ctx.request.get(f"{url}{head_audio}").status
+    refused = fetch(ctx.request, f"{url}{head_audio}").status
     head.close()
     ctx.close()
     found = {where: leaks(text, numbers) for where, text in seen.items() if leaks(text, numbers)}
