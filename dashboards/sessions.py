@@ -12,11 +12,13 @@ prepared, valid for a few minutes.  ``/oka/file/<token>`` answers only the
 browser whose session cookie is the one the grant was made for, and logs each
 fetch (``dashboards.routes``).  Nothing of a session is written to disk: the
 server's restart ends every session.  The one thing kept is the key that signs
-the device cookies (``remember_devices_in``), so that a browser stays known to
-the sign-in throttle as long as ``DEVICE_S`` says, across restarts.
+the device cookies (``remember_devices_in``: beside the database, or in the
+user's state folder where the database's is read-only), so that a browser stays
+known to the sign-in throttle as long as ``DEVICE_S`` says, across restarts.
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import hmac
 import logging
@@ -37,6 +39,7 @@ TICKET_S = 120             # a sign-in ticket must be exchanged for the cookie t
 GRANT_S = 15 * 60          # a prepared file or recording is served this long after the page showed it
 
 DEVICE_KEY_FILE = ".oka-device-key"   # beside the database (``remember_devices_in``)
+_READ_ONLY = {errno.EACCES, errno.EPERM, errno.EROFS}   # a folder the key cannot be made in
 
 _KEY = secrets.token_bytes(32)   # signs the session cookies of this server process
 _device_key = secrets.token_bytes(32)   # signs the device cookies; a kept one after ``remember_devices_in``
@@ -148,27 +151,61 @@ def _device_sign(body: str) -> str:
 def remember_devices_in(folder: Path) -> Path | None:
     """Sign device cookies with the key kept in ``folder``/``DEVICE_KEY_FILE`` (made the first time, readable
     by the server's user only), so that a browser a user signed in from stays known to the sign-in throttle
-    after the server restarts; the key file, or None when it cannot be read or made (the cookies then last
-    as long as this process, and one line says why).  Session cookies keep this process's key."""
+    after the server restarts.  Where ``folder`` is read-only for the server's user and holds no key yet, the
+    key is kept in the user's own state folder instead (:func:`state_key_path`, one line says where).  The key
+    file, or None when it cannot be read or made (the cookies then last as long as this process, and one line
+    says why).  Session cookies keep this process's key."""
     global _device_key
     path = Path(folder) / DEVICE_KEY_FILE
     try:
+        key = _kept_key(path)
+    except OSError as e:
+        if e.errno not in _READ_ONLY or path.exists():   # a missing folder, a key that cannot be read
+            return _unusable(path, e)
+        fallback = state_key_path(Path(folder))
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            key = bytes.fromhex(path.read_text(encoding="ascii").strip())
-            if len(key) < 32:
-                raise ValueError("shorter than 32 bytes") from None
-        else:
-            key = secrets.token_bytes(32)
-            with os.fdopen(fd, "w", encoding="ascii") as f:
-                f.write(key.hex() + "\n")
-    except (OSError, ValueError) as e:
-        log.error("%s: the device cookies' key could not be read or made (%s); browsers are remembered only "
-                  "until the server restarts. Delete the file, or make its folder writable, and restart.", path, e)
-        return None
+            fallback.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            key = _kept_key(fallback)
+        except (OSError, ValueError) as e2:
+            return _unusable(fallback, e2, "Make the database's folder writable for this user, or set "
+                                           "XDG_STATE_HOME to a folder that is, and restart.")
+        log.warning("%s: the database's folder is read-only for this user, so the device cookies' key is kept "
+                    "in %s", folder, fallback)
+        path = fallback
+    except ValueError as e:
+        return _unusable(path, e)
     _device_key = key
     return path
+
+
+def state_key_path(folder: Path) -> Path:
+    """Where the device cookies' key of the database in ``folder`` is kept when that folder is read-only:
+    ``$XDG_STATE_HOME/oka-qa`` (``~/.local/state/oka-qa`` by default), one file per database folder."""
+    root = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state") / "oka-qa"
+    digest = hashlib.sha256(str(Path(folder).resolve()).encode("utf-8")).hexdigest()[:16]
+    return root / f"device-key-{digest}"
+
+
+def _kept_key(path: Path) -> bytes:
+    """The key in ``path``, made there (0600) the first time."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        key = bytes.fromhex(path.read_text(encoding="ascii").strip())
+        if len(key) < 32:
+            raise ValueError("shorter than 32 bytes") from None
+        return key
+    key = secrets.token_bytes(32)
+    with os.fdopen(fd, "w", encoding="ascii") as f:
+        f.write(key.hex() + "\n")
+    return key
+
+
+def _unusable(path: Path, e: Exception,
+              what_to_do: str = "Delete the file, or make its folder writable, and restart.") -> None:
+    log.error("%s: the device cookies' key could not be read or made (%s); browsers are remembered only "
+              "until the server restarts. %s", path, e, what_to_do)
+    return None
 
 
 def device_cookie_value(user: str, previous: str | None = None) -> str:

@@ -122,6 +122,77 @@ def test_the_device_key_file_is_the_servers_alone(tmp_path, monkeypatch):
     assert len(bytes.fromhex(path.read_text())) == 32
 
 
+def _read_only(monkeypatch, folder):
+    """``folder`` as a read-only mount looks to the server (the tests run as root, whom chmod does not stop):
+    nothing new can be made there; an existing file opened to be made is EEXIST, as Linux answers."""
+    import errno
+    import os
+
+    real = os.open
+
+    def guarded(path, flags, *args, **kwargs):
+        if os.fspath(path).startswith(os.fspath(folder)) and flags & os.O_CREAT and not os.path.exists(path):
+            raise OSError(errno.EROFS, "Read-only file system", os.fspath(path))
+        return real(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", guarded)
+
+
+def test_a_read_only_database_folder_keeps_the_key_in_the_users_state_folder(tmp_path, monkeypatch, caplog):
+    """Noticed in issue 20: where the dashboard's user may not write beside the database, each start logged
+    an error and browsers were forgotten at every restart.  The key now goes to the user's state folder."""
+    import stat
+
+    from dashboards import sessions
+
+    folder, state = tmp_path / "db", tmp_path / "state"
+    folder.mkdir()
+    monkeypatch.setenv("XDG_STATE_HOME", str(state))
+    _read_only(monkeypatch, folder)
+    _restart(monkeypatch)
+    path = sessions.remember_devices_in(folder)
+    assert path == sessions.state_key_path(folder) and path.parent == state / "oka-qa"
+    assert not (folder / sessions.DEVICE_KEY_FILE).exists()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert [r.levelname for r in caplog.records] == ["WARNING"] and str(path) in caplog.text
+    value = sessions.device_cookie_value("head")
+    _restart(monkeypatch)
+    assert sessions.remember_devices_in(folder) == path
+    assert sessions.throttle_client("192.0.2.1", value, "head") != "address:192.0.2.1"
+    # another database's folder gets a key of its own
+    other = tmp_path / "db2"
+    other.mkdir()
+    _read_only(monkeypatch, other)
+    assert sessions.remember_devices_in(other) not in (None, path)
+
+
+def test_a_key_beside_a_read_only_database_is_still_the_one_used(tmp_path, monkeypatch):
+    from dashboards import sessions
+
+    folder = tmp_path / "db"
+    folder.mkdir()
+    _restart(monkeypatch)
+    kept = sessions.remember_devices_in(folder)
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    _read_only(monkeypatch, folder)
+    assert sessions.remember_devices_in(folder) == kept
+    assert not (tmp_path / "state").exists()
+
+
+def test_a_read_only_database_folder_and_no_state_folder_is_one_line(tmp_path, monkeypatch, caplog):
+    from dashboards import sessions
+
+    folder = tmp_path / "db"
+    folder.mkdir()
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    _read_only(monkeypatch, tmp_path)      # the state folder read-only too
+    _restart(monkeypatch)
+    value = sessions.device_cookie_value("head")
+    assert sessions.remember_devices_in(folder) is None
+    assert [(r.levelname, r.getMessage().count("\n")) for r in caplog.records] == [("ERROR", 0)]
+    assert sessions.devices_of(value) is not None
+
+
 @pytest.mark.parametrize("make", [
     lambda d: (d / ".oka-device-key").write_text("not hex"),
     lambda d: (d / ".oka-device-key").write_text("00ff"),            # too short to sign with
