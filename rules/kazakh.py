@@ -15,6 +15,7 @@ and «сенбі» (Saturday) are not «сен».
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -51,9 +52,17 @@ def _negation(spec: dict) -> dict:
             "auxiliaries": frozenset(spec.get("auxiliaries", ()))}
 
 
-def has_kazakh_letter(word: str) -> bool:
-    letters = model()["letters"]
-    return any(c in letters for c in word)
+def has_kazakh_letter(text: str) -> bool:
+    """``text`` (a word or a whole text, in either case) has a letter only Kazakh writes (the model's ``letters``)."""
+    return _letter().search(text) is not None
+
+
+@lru_cache(maxsize=1)
+def _letter() -> re.Pattern:
+    """One of the model's letters, lower or upper case (one regex search: several times faster than a set's
+    ``isdisjoint`` over a text, which the rules ask of every utterance)."""
+    letters = "".join(sorted(model()["letters"]))
+    return re.compile("[" + re.escape(letters + letters.upper()) + "]")
 
 
 def is_kazakh_word(form: str) -> bool:

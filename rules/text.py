@@ -323,7 +323,7 @@ def word_info_kk(word: str) -> tuple[str, str, int, tuple[str, ...]]:
 def word_info_mixed(word: str) -> tuple[str, str, int, tuple[str, ...]]:
     """A word of a text with Kazakh letters in it, read without a language: ``word_info_kk`` for a word with one of
     them, ``word_info`` otherwise (cached, so a text is read by one map)."""
-    return word_info(word) if kazakh.model()["letters"].isdisjoint(word.lower()) else word_info_kk(word)
+    return word_info_kk(word) if kazakh.has_kazakh_letter(word) else word_info(word)
 
 
 def tokenize(text: str, marks: bool = False, language: str | None = None) -> list[Token]:
@@ -336,7 +336,7 @@ def tokenize(text: str, marks: bool = False, language: str | None = None) -> lis
     kk = language == "kk"
     # a Kazakh letter in a word (``kazakh.has_kazakh_letter``), asked of the whole text first: a text without one
     # (most Russian speech) has no word with one
-    mixed = not kk and not kazakh.model()["letters"].isdisjoint(text.lower())
+    mixed = not kk and kazakh.has_kazakh_letter(text)
     info = word_info_kk if kk else word_info_mixed if mixed else word_info
     toks: list[Token] = []
     append = toks.append
@@ -358,18 +358,12 @@ def analyse_text(text: str, language: str | None = None) -> tuple[list[str], lis
         return raw, puncts, list(map(word_info_kk, raw))
     # a Kazakh letter in a word (``kazakh.has_kazakh_letter``), asked of the whole text first: a text without one
     # (most Russian speech) has no word with one
-    if _kazakh_letter().search(text.lower()) is None:
+    if not kazakh.has_kazakh_letter(text):
         return raw, puncts, list(map(word_info, raw))
     return raw, puncts, list(map(word_info_mixed, raw))
 
 
 _first, _second = itemgetter(0), itemgetter(1)
-
-
-@lru_cache(maxsize=1)
-def _kazakh_letter() -> re.Pattern:
-    """One of ``rules.kazakh``'s letters (in lowercased text)."""
-    return re.compile("[" + re.escape("".join(sorted(kazakh.model()["letters"]))) + "]")
 
 
 def as_kazakh(analysed: tuple) -> tuple:

@@ -9,7 +9,7 @@ import pytest
 from rules.clauses import Construction, clauses
 from rules.engine import Checker
 from rules.eval import evaluate
-from rules.kazakh import negative_of, stems
+from rules.kazakh import has_kazakh_letter, model, negative_of, stems
 from rules.language import call_language, utterance_language
 from rules.lexicon import RulebookError
 from rules.text import Utt
@@ -81,6 +81,22 @@ def test_call_language(texts, lang):
 ])
 def test_suffix_model(word, stem, yes):
     assert (stem in stems(word)) == yes
+
+
+@pytest.mark.parametrize("text, yes", [
+    ("сәлеметсіз бе", True),
+    ("СӘЛЕМЕТСІЗ БЕ", True),       # in capitals too: a text is asked before it is lowercased
+    ("Қайырлы күн", True),
+    ("здравствуйте, слушаю вас", False),
+    ("ИИН 850101300123", False),
+    ("", False),
+    *[(letter, True) for letter in sorted(model()["letters"])],
+    *[(letter.upper(), True) for letter in sorted(model()["letters"])],
+])
+def test_a_kazakh_letter_is_told_in_any_case(text, yes):
+    """One way to ask it (the tokeniser, the analysed call and the privacy filter all do): every letter of the
+    model's list, either case, and no other."""
+    assert has_kazakh_letter(text) is yes
 
 
 @pytest.mark.parametrize("form, stem, negative", [
