@@ -30,7 +30,7 @@ def utt(speaker: str, start: float, text: str, p: float | dict | None = 0.95, *,
 
 
 def call(*utts: dict) -> Transcript:
-    return Transcript.from_dict({"call_id": "c", "layout": "stereo-operator-left", "utterances": list(utts)})
+    return call_of(max((u.get("end", u["start"]) for u in utts), default=0.0), *utts)
 
 
 def call_of(duration_s: float, *utts: dict) -> Transcript:

@@ -34,8 +34,11 @@ utterance = st.fixed_dictionaries(
        duration=st.one_of(st.none(), times))
 def test_any_transcript_is_checked_without_crash(utts, layout, duration):
     data = {"call_id": "h", "layout": layout, "utterances": utts}
-    if duration is not None:
-        data["duration_s"] = duration
+    if duration is None:   # required (docs/CONTRACT.md section 1): one line, not a guess
+        with pytest.raises(SchemaError, match="'duration_s' required"):
+            Transcript.from_dict(data)
+        return
+    data["duration_s"] = duration
     result = CHECKER.check(Transcript.from_dict(data))  # out-of-order timestamps are sorted by the schema
     assert result.score is None or 0.0 <= result.score <= 100.0
     assert (result.score is None) == (len(result.not_assessed) == len(CHECKER.rules))
@@ -49,32 +52,47 @@ def test_any_transcript_is_checked_without_crash(utts, layout, duration):
         assert r["value"] > 0
 
 
+X = {"call_id": "x", "duration_s": 60}   # what every transcript must have besides its utterances
+
+
 @pytest.mark.parametrize("data, message", [
     ([], "expected a JSON object"),
     ({"utterances": []}, "'call_id' must be a non-empty string"),
+    # required (docs/CONTRACT.md section 1): a transcript without them is rejected, not completed by a guess
+    ({"call_id": "x", "utterances": []}, "call.json: 'duration_s' required"),
+    ({"call_id": "x", "duration_s": 60}, "call.json: 'utterances' required"),
+    ({"call_id": "x"}, "call.json: 'duration_s' and 'utterances' required"),
+    ({"call_id": "x", "duration_s": None, "utterances": []}, "'duration_s' must be a number, got None"),
     ({"call_id": "x", "layout": "quad"}, "'layout' must be one of"),
-    ({"call_id": "x", "utterances": [{"speaker": "boss", "start": 0, "text": "a"}]}, "utterance 0: 'speaker'"),
-    ({"call_id": "x", "utterances": [{"speaker": "operator", "start": "0", "text": "a"}]}, "'start' must be a number"),
-    ({"call_id": "x", "utterances": [{"speaker": "operator", "start": 0, "text": 5}]}, "'text' must be a string"),
-    ({"call_id": "x", "utterances": "many"}, "'utterances' must be a list"),
-    ({"call_id": "x", "utterances": [{"speaker": "operator", "start": float("nan"), "text": "a"}]}, "must be finite"),
-    ({"call_id": "x", "utterances": [{"start": 0, "text": "a", "avg_logprob": True}]}, "'avg_logprob' must be a num"),
-    ({"call_id": "x", "utterances": [{"start": 0, "text": "a", "language": "de"}]}, "utterance 0: 'language'"),
-    ({"call_id": "x", "utterances": [{"start": 0, "text": "a", "words": {}}]}, "'words' must be a list"),
-    ({"call_id": "x", "utterances": [{"start": 0, "text": "a b", "words": [{"w": "a"}, {"w": 1}]}]},
+    ({**X, "utterances": [{"speaker": "boss", "start": 0, "text": "a"}]}, "utterance 0: 'speaker'"),
+    ({**X, "utterances": [{"speaker": "operator", "start": "0", "text": "a"}]}, "'start' must be a number"),
+    ({**X, "utterances": [{"speaker": "operator", "start": 0, "text": 5}]}, "'text' must be a string"),
+    ({**X, "utterances": "many"}, "'utterances' must be a list"),
+    ({**X, "utterances": [{"speaker": "operator", "start": float("nan"), "text": "a"}]}, "must be finite"),
+    ({**X, "utterances": [{"start": 0, "text": "a", "avg_logprob": True}]}, "'avg_logprob' must be a num"),
+    ({**X, "utterances": [{"start": 0, "text": "a", "language": "de"}]}, "utterance 0: 'language'"),
+    ({**X, "utterances": [{"start": 0, "text": "a", "words": {}}]}, "'words' must be a list"),
+    ({**X, "utterances": [{"start": 0, "text": "a b", "words": [{"w": "a"}, {"w": 1}]}]},
      "utterance 0: word 1 must be an object"),
-    ({"call_id": "x", "utterances": [{"start": 0, "text": "a", "words": [{"w": "a", "end": "1"}]}]},
+    ({**X, "utterances": [{"start": 0, "text": "a", "words": [{"w": "a", "end": "1"}]}]},
      "word 0 'end' must be a number"),
-    ({"call_id": "x", "utterances": [{"start": 0, "text": "a", "words": [{"w": "a", "p": float("inf")}]}]},
+    ({**X, "utterances": [{"start": 0, "text": "a", "words": [{"w": "a", "p": float("inf")}]}]},
      "word 0 'p' must be finite"),
     # a JSON integer too large for a float (json reads 400 digits as an int): named, not an OverflowError
-    ({"call_id": "x", "utterances": [{"speaker": "operator", "start": 10 ** 400, "text": "a"}]},
+    ({**X, "utterances": [{"speaker": "operator", "start": 10 ** 400, "text": "a"}]},
      "utterance 0: 'start' must be finite, got an integer of 401 digits"),
-    ({"call_id": "x", "utterances": [{"start": 0, "text": "a", "words": [{"w": "a", "end": -(10 ** 400)}]}]},
+    ({**X, "utterances": [{"start": 0, "text": "a", "words": [{"w": "a", "end": -(10 ** 400)}]}]},
      "word 0 'end' must be finite"),
     # one too long for str() (over 4,300 digits: a ValueError of its own), handed over by a program, not json
     ({"call_id": "x", "duration_s": 10 ** 5000, "utterances": []},
      "'duration_s' must be finite, got an integer of 5001 digits"),
+    # the same integer where a word is expected: named, not repr()'s ValueError
+    ({"call_id": "x", "layout": 10 ** 5000}, "'layout' must be one of .*, got an integer of 5001 digits"),
+    ({**X, "utterances": [], "language": -(10 ** 5000)}, "'language' must be one of .*, got an integer of 5001 digits"),
+    ({**X, "utterances": [{"speaker": 10 ** 5000, "start": 0}]}, "'speaker' must be one of"),
+    ({**X, "utterances": [{"start": 0, "language": [10 ** 5000]}]}, "'language' must be one of .*, got a list"),
+    # a long value is quoted short: the message stays one readable line
+    ({"call_id": "x", "layout": "q" * 10_000}, r"got 'q{58}…$"),
 ])
 def test_schema_breaking_transcript_is_a_clear_error(data, message):
     with pytest.raises(SchemaError, match=message):

@@ -24,6 +24,7 @@ LAYOUTS = ("stereo-operator-left", "stereo-operator-right", "mono")
 TOPICS = ("request.individual", "request.legal", "readings", "billing", "out_of_scope", "other")
 LANGUAGES = ("ru", "kk", "mixed", "unknown")            # a call's language (docs/CONTRACT.md section 1, revised)
 UTTERANCE_LANGUAGES = ("ru", "kk")
+REQUIRED = ("duration_s", "utterances")    # besides call_id (docs/CONTRACT.md section 1)
 NOT_ASSESSED_REASONS = ("language", "no_speech", "low_confidence")   # docs/CONTRACT.md section 3
 # a call_id names a file: letters, digits, "_", "-", "."; no separators, no "..", not starting with "."
 CALL_ID = re.compile(r"^(?!\.)(?!.*\.\.)[\w.-]{1,200}$")
@@ -123,21 +124,22 @@ class Transcript:
         check_call_id(call_id, source)
         layout = data.get("layout", "mono")
         if layout not in LAYOUTS:
-            raise SchemaError(f"{source}: 'layout' must be one of {', '.join(LAYOUTS)}, got {layout!r}")
-        raw_utts = data.get("utterances", [])
+            raise SchemaError(f"{source}: 'layout' must be one of {', '.join(LAYOUTS)}, got {_shown(layout)}")
+        missing = [k for k in REQUIRED if k not in data]
+        if missing:   # docs/CONTRACT.md section 1: rejected, not guessed («"utterances": []» for no speech)
+            raise SchemaError(f"{source}: {' and '.join(repr(k) for k in missing)} required "
+                              "(\"utterances\": [] for a call with no speech)")
+        raw_utts = data["utterances"]
         if not isinstance(raw_utts, list):
             raise SchemaError(f"{source}: 'utterances' must be a list")
         utts = [_plain_utterance(u) or _utterance(u, f"{source}: utterance {i}") for i, u in enumerate(raw_utts)]
         utts.sort(key=lambda u: (u.start, u.end))
-        duration = data.get("duration_s")
-        if duration is None:
-            duration = max((u.end for u in utts), default=0.0)
-        duration = _number(duration, f"{source}: 'duration_s'")
+        duration = _number(data["duration_s"], f"{source}: 'duration_s'")
         if duration < 0:
             raise SchemaError(f"{source}: 'duration_s' must not be negative, got {duration:g}")
         language = data.get("language")
         if language is not None and language not in LANGUAGES:
-            raise SchemaError(f"{source}: 'language' must be one of {', '.join(LANGUAGES)}, got {language!r}")
+            raise SchemaError(f"{source}: 'language' must be one of {', '.join(LANGUAGES)}, got {_shown(language)}")
         return cls(call_id=call_id, duration_s=duration, language=language, layout=layout, utterances=utts)
 
     @classmethod
@@ -146,12 +148,18 @@ class Transcript:
             data = json.loads(Path(path).read_text(encoding="utf-8"))
         except FileNotFoundError as e:
             raise SchemaError(f"{path}: file not found") from e
+        except IsADirectoryError as e:
+            raise SchemaError(f"{path}: a folder, not a transcript file (name the JSON files in it)") from e
+        except OSError as e:   # unreadable: permissions, a device, an I/O error
+            raise SchemaError(f"{path}: cannot be read ({e.strerror or e})") from e
         except UnicodeDecodeError as e:
             raise SchemaError(f"{path}: not UTF-8 text") from e
         except json.JSONDecodeError as e:
             raise SchemaError(f"{path}: not valid JSON ({e.msg} at line {e.lineno})") from e
         except ValueError as e:  # a number too long to read (Python's limit on an integer's digits)
             raise SchemaError(f"{path}: not valid JSON ({str(e).split(':')[0]})") from e
+        except RecursionError as e:  # arrays or objects nested thousands deep
+            raise SchemaError(f"{path}: not a transcript (its JSON is nested too deeply to read)") from e
         return cls.from_dict(data, source=str(path))
 
 
@@ -171,9 +179,21 @@ def _digits(n: int) -> int:
     return d + 1 if n >= 10 ** d else d
 
 
+def _shown(value: Any, longest: int = 60) -> str:
+    """``value`` as an error message quotes it: its repr, cut to ``longest`` characters; an integer too long for
+    ``repr`` (over 4,300 digits) by its number of digits."""
+    if isinstance(value, int) and not isinstance(value, bool) and not -_LARGEST <= value <= _LARGEST:
+        return f"an integer of {_digits(value)} digits"
+    try:
+        shown = repr(value)
+    except (ValueError, RecursionError):   # an integer of more than 4,300 digits inside a list or an object
+        return f"a {type(value).__name__}"
+    return shown if len(shown) <= longest else shown[:longest - 1] + "…"
+
+
 def _number(value: Any, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise SchemaError(f"{where} must be a number, got {value!r}")
+        raise SchemaError(f"{where} must be a number, got {_shown(value)}")
     if isinstance(value, int) and not -_LARGEST <= value <= _LARGEST:  # float() of it would overflow
         raise SchemaError(f"{where} must be finite, got an integer of {_digits(value)} digits")
     value = float(value)
@@ -242,7 +262,7 @@ def _utterance(data: Any, where: str) -> Utterance:
         raise SchemaError(f"{where}: expected an object")
     speaker = data.get("speaker", "unknown")
     if speaker not in SPEAKERS:
-        raise SchemaError(f"{where}: 'speaker' must be one of {', '.join(SPEAKERS)}, got {speaker!r}")
+        raise SchemaError(f"{where}: 'speaker' must be one of {', '.join(SPEAKERS)}, got {_shown(speaker)}")
     start = _number(data.get("start"), f"{where}: 'start'")
     end = _number(data.get("end", start), f"{where}: 'end'")
     if end < start:
@@ -263,7 +283,8 @@ def _utterance(data: Any, where: str) -> Utterance:
                               _opt_number(w.get("p"), f"{where}: word {j} 'p'")))
     language = data.get("language")
     if language is not None and language not in UTTERANCE_LANGUAGES:
-        raise SchemaError(f"{where}: 'language' must be one of {', '.join(UTTERANCE_LANGUAGES)}, got {language!r}")
+        raise SchemaError(f"{where}: 'language' must be one of {', '.join(UTTERANCE_LANGUAGES)}, "
+                          f"got {_shown(language)}")
     return Utterance(
         speaker=speaker, start=start, end=end, text=text, words=words,
         avg_logprob=_opt_number(data.get("avg_logprob"), f"{where}: 'avg_logprob'"),
