@@ -120,8 +120,8 @@ def check(transcripts, as_json, rulebook) -> None:
         if as_json:
             click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
         else:
-            click.echo(f"{result.call_id}: topic {result.topic}, score {result.score:.1f}, "
-                       f"{len(result.findings)} finding(s)")
+            score = "not assessed" if result.score is None else f"{result.score:.1f}"   # no rule could be judged
+            click.echo(f"{result.call_id}: topic {result.topic}, score {score}, {len(result.findings)} finding(s)")
             for f in result.findings:
                 at = "" if f.start is None else f" at {f.start:.1f}s"
                 click.echo(f"  {f.rule} (п. {f.clause}){at}: «{f.evidence}»")

@@ -49,20 +49,44 @@ def test_same_words_from_the_customer_are_no_finding(tmp_path):
     assert json.loads(res.stdout)["findings"] == []
 
 
-@pytest.mark.parametrize("text", [
-    "{not json",
+@pytest.mark.parametrize("text, says", [
+    ("{not json", "not valid JSON"),
     # a number too long for Python to read (over 4,300 digits): json raises a plain ValueError
-    '{"call_id": "b", "utterances": [{"speaker": "operator", "start": 1' + "0" * 5000 + ', "text": "a"}]}',
+    ('{"call_id": "b", "duration_s": 9, "utterances": [{"speaker": "operator", "start": 1' + "0" * 5000
+     + ', "text": "a"}]}', "not valid JSON"),
+    ("[" * 100_000 + "]" * 100_000, "nested too deeply"),                 # a RecursionError in json
+    ('{"call_id": "b", "utterances": []}', "'duration_s' required"),      # required by the contract (section 1)
+    ('{"call_id": "b", "duration_s": 9}', "'utterances' required"),
+    (None, "a folder, not a transcript file"),                          # a folder named among the files
 ])
-def test_check_bad_input_is_one_line_and_the_rest_is_checked(tmp_path, text):
+def test_check_bad_input_is_one_line_and_the_rest_is_checked(tmp_path, text, says):
     good = _call(tmp_path, "operator", "a")
     bad = tmp_path / "b.json"
-    bad.write_text(text, encoding="utf-8")
-    res = CliRunner().invoke(cli, ["check", "--json", str(bad), str(good)])
-    assert res.exit_code == 1
-    assert [json.loads(x)["call_id"] for x in res.stdout.splitlines()] == ["a"]
-    (err,) = res.stderr.splitlines()
-    assert str(bad) in err and "not valid JSON" in err
+    if text is None:
+        bad.mkdir()
+    else:
+        bad.write_text(text, encoding="utf-8")
+    for as_json in (["--json"], []):
+        res = CliRunner().invoke(cli, ["check", *as_json, str(bad), str(good)])
+        assert res.exit_code == 1
+        out = res.stdout.splitlines()
+        if as_json:
+            assert [json.loads(x)["call_id"] for x in out] == ["a"]
+        else:
+            assert len(out) == 2 and out[0].startswith("a: topic readings")
+        (err,) = res.stderr.splitlines()
+        assert str(bad) in err and says in err
+
+
+def test_check_human_output_of_a_call_with_nothing_to_judge(tmp_path):
+    """A call with no speech has a null score (the contract, section 3): said so, not a crash that stops the
+    files after it."""
+    empty = tmp_path / "e.json"
+    empty.write_text(json.dumps({"call_id": "e", "duration_s": 30.0, "utterances": []}), encoding="utf-8")
+    res = CliRunner().invoke(cli, ["check", str(empty), str(_call(tmp_path, "operator", "a"))])
+    assert res.exit_code == 0, res.output
+    assert res.stdout.splitlines()[0] == "e: topic other, score not assessed, 0 finding(s)"
+    assert res.stdout.splitlines()[1].startswith("a: topic readings, score 83.0")
 
 
 def test_check_human_output(tmp_path):
