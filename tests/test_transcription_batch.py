@@ -37,6 +37,7 @@ def folder(tmp_path):
     (tmp_path / "empty.wav").write_bytes(b"")
     (tmp_path / "notes.mp3").write_text("not audio\n" * 50)
     (tmp_path / "cut.wav").write_bytes((tmp_path / "call_b.wav").read_bytes()[:3000])
+    shutil.copy(CLIP, tmp_path / "call a.flac")   # good audio, but its stem is no call_id (a space)
     return tmp_path
 
 
@@ -116,12 +117,15 @@ def test_two_workers(folder):
     (["call_a.flac"], 0),
     (["call_a.flac", "notes.mp3"], 1),
     (["empty.wav", "notes.mp3"], 2),
+    (["call a.flac", "call_a.flac"], 1),   # named after a stem that is no call_id: that one alone is refused
+    (["call_a.flac", "call a.flac"], 1),
+    (["call a.flac"], 2),
 ])
 def test_cli_exit_codes(folder, monkeypatch, names, code):
     monkeypatch.chdir(folder)
     result = CliRunner().invoke(cli, ["transcribe", *names, "--out", "out"])
     assert result.exit_code == code, result.output
-    bad = [n for n in names if n in ("notes.mp3", "empty.wav")]
+    bad = [n for n in names if n in ("notes.mp3", "empty.wav", "call a.flac")]
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert [e.split(":")[1].strip() for e in errors] == bad
     for n in names:

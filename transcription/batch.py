@@ -25,7 +25,7 @@ from transcription.audio import AudioError, probe
 from transcription.cache import TranscriptCache
 from transcription.model import describe, pick_runtime, resolve_model
 from transcription.options import TranscribeOptions
-from transcription.schema import Transcript
+from transcription.schema import SchemaError, Transcript, check_call_id
 
 log = logging.getLogger(__name__)
 
@@ -155,6 +155,11 @@ def transcribe_files(paths: list[Path], out_dir: Path | None, opts: TranscribeOp
     jobs: list[_Job] = []
     for i, path in enumerate(paths):
         call_id = call_ids[i] if call_ids is not None else path.stem
+        try:   # the transcript is named after it: one line for this recording, the others go on
+            check_call_id(call_id, str(path))
+        except SchemaError as e:
+            on_error(f"{e}; rename the file")
+            continue
         try:
             key = cache.key(path)
         except OSError as e:
