@@ -113,6 +113,7 @@ def fetch_file(request: Request) -> Response:
     if g.path is not None and not Path(g.path).is_file():
         # Starlette looks for a file only as it sends it, and fails then with a server error: a redacted copy
         # replaced by a newer one since the page showed it, or a moved recording, is «not found», and no play
+        _log(g.user, g.role, "file_missing", g.target, {"kind": g.kind, "file": g.file_name})
         return _refuse(404, "Запись не найдена: обновите страницу.")
     detail = {**g.detail, "file": g.file_name, "kind": g.kind}
     if "range" in request.headers:

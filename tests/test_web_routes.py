@@ -152,6 +152,8 @@ def test_a_file_gone_since_the_page_showed_it_is_a_plain_404(app, db, tmp_path):
     r = client.get(f"/oka/file/{token}")
     assert r.status_code == 404 and "не найдена" in r.text
     assert audit.entries(db, action="play_audio").is_empty()          # nothing was played
+    (gone,) = audit.entries(db, action="file_missing").iter_rows(named=True)   # every refusal is in the log
+    assert (gone["user_name"], gone["target"]) == ("saule", "c02")
 
 
 @pytest.mark.parametrize("signed_in", [False, True])
