@@ -24,6 +24,7 @@ import hmac
 import logging
 import os
 import secrets
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -160,9 +161,13 @@ def remember_devices_in(folder: Path) -> Path | None:
     try:
         key = _kept_key(path)
     except OSError as e:
-        if e.errno not in _READ_ONLY or path.exists():   # a missing folder, a key that cannot be read
+        if e.errno not in _READ_ONLY or os.path.lexists(path):   # a missing folder, a key that cannot be read
             return _unusable(path, e)
-        fallback = state_key_path(Path(folder))
+        try:
+            fallback = state_key_path(Path(folder))
+        except (RuntimeError, KeyError) as e2:   # no home folder for this user
+            return _unusable(path, e, "Make the database's folder writable for this user, or set XDG_STATE_HOME "
+                             f"to a folder that is, and restart ({e2}).")
         try:
             fallback.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             key = _kept_key(fallback)
@@ -187,17 +192,22 @@ def state_key_path(folder: Path) -> Path:
 
 
 def _kept_key(path: Path) -> bytes:
-    """The key in ``path``, made there (0600) the first time."""
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        key = bytes.fromhex(path.read_text(encoding="ascii").strip())
-        if len(key) < 32:
-            raise ValueError("shorter than 32 bytes") from None
-        return key
-    key = secrets.token_bytes(32)
-    with os.fdopen(fd, "w", encoding="ascii") as f:
-        f.write(key.hex() + "\n")
+    """The key in ``path``, made there (0600) the first time: written whole under a name of its own, then
+    linked into place, so that a second server starting at the same moment reads the first one's key, never
+    an empty file, and a crash leaves no half-made key."""
+    if not path.is_file():
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)   # 0600
+        try:
+            with os.fdopen(fd, "w", encoding="ascii") as f:
+                f.write(secrets.token_bytes(32).hex() + "\n")
+            os.link(tmp, path)
+        except FileExistsError:
+            pass                    # another server made it first: its key is the one
+        finally:
+            os.unlink(tmp)
+    key = bytes.fromhex(path.read_text(encoding="ascii").strip())
+    if len(key) < 32:
+        raise ValueError("shorter than 32 bytes")
     return key
 
 

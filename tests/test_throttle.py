@@ -4,6 +4,8 @@ Issue 17 item 5: five wrong passwords locked the head's account for five minutes
 """
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from analytics.access.throttle import Throttle
@@ -122,6 +124,26 @@ def test_the_device_key_file_is_the_servers_alone(tmp_path, monkeypatch):
     assert len(bytes.fromhex(path.read_text())) == 32
 
 
+def test_servers_starting_together_share_one_whole_key(tmp_path, monkeypatch):
+    """Noticed in issue 20's review: the key file was made empty and written after, so a second server
+    starting at that moment read an empty key, logged «Delete the file» and went on with a key of its own."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from dashboards import sessions
+
+    real = sessions.os.fdopen
+
+    def slow_fdopen(*args, **kwargs):   # widen the moment between making the file and writing the key
+        time.sleep(0.05)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(sessions.os, "fdopen", slow_fdopen)
+    with ThreadPoolExecutor(8) as pool:
+        keys = list(pool.map(lambda _: sessions._kept_key(tmp_path / sessions.DEVICE_KEY_FILE), range(8)))
+    assert len(set(keys)) == 1 and len(keys[0]) == 32
+    assert [p.name for p in tmp_path.iterdir()] == [sessions.DEVICE_KEY_FILE]   # no half-made file left
+
+
 def _read_only(monkeypatch, folder):
     """``folder`` as a read-only mount looks to the server (the tests run as root, whom chmod does not stop):
     nothing new can be made there; an existing file opened to be made is EEXIST, as Linux answers."""
@@ -179,13 +201,22 @@ def test_a_key_beside_a_read_only_database_is_still_the_one_used(tmp_path, monke
     assert not (tmp_path / "state").exists()
 
 
-def test_a_read_only_database_folder_and_no_state_folder_is_one_line(tmp_path, monkeypatch, caplog):
+@pytest.mark.parametrize("no_state", ["read-only", "no home"])
+def test_a_read_only_database_folder_and_no_state_folder_is_one_line(tmp_path, monkeypatch, caplog, no_state):
+    from pathlib import Path
+
     from dashboards import sessions
 
     folder = tmp_path / "db"
     folder.mkdir()
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
-    _read_only(monkeypatch, tmp_path)      # the state folder read-only too
+    if no_state == "read-only":
+        monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+        _read_only(monkeypatch, tmp_path)      # the state folder read-only too
+    else:   # no XDG_STATE_HOME, and no home folder to find (no HOME, no passwd entry)
+        monkeypatch.delenv("XDG_STATE_HOME", raising=False)
+        monkeypatch.setattr(Path, "home", classmethod(lambda cls: (_ for _ in ()).throw(
+            RuntimeError("Could not determine home directory."))))
+        _read_only(monkeypatch, folder)
     _restart(monkeypatch)
     value = sessions.device_cookie_value("head")
     assert sessions.remember_devices_in(folder) is None
