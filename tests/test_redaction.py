@@ -236,3 +236,31 @@ def test_copies_shared_by_the_databases_before_are_deleted(tmp_path):
     redaction.redacted_recording(first, "c13", tmp_path)
     assert not any(p.exists() for p in old)
     assert all(p.exists() for p in foreign)
+
+
+@pytest.mark.parametrize("fails", ["the database's folder", "the copy"])
+def test_a_copy_that_cannot_be_kept_is_one_access_error(tmp_path, monkeypatch, fails):
+    """A dashboard whose database folder is read-only for it (or a full disk): the call page says why there is
+    no audio (an AccessError, which the page shows as a caption) instead of failing on a PermissionError."""
+    import errno
+
+    from analytics.access.policy import AccessError
+
+    first, _ = _two_databases(tmp_path)
+    if fails == "the database's folder":
+        real = Path.mkdir
+
+        def mkdir(self, *args, **kwargs):
+            if self.is_relative_to(tmp_path / "redacted"):
+                raise PermissionError(errno.EACCES, "Permission denied", str(self))
+            return real(self, *args, **kwargs)
+
+        monkeypatch.setattr(Path, "mkdir", mkdir)
+    else:
+        def full(*args, **kwargs):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        monkeypatch.setattr(redaction, "write_wav", full)
+    with pytest.raises(AccessError, match="redacted") as e:
+        redaction.redacted_recording(first, "c13", tmp_path)
+    assert "\n" not in str(e.value) and str(tmp_path / "redacted") in str(e.value)

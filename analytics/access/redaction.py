@@ -15,7 +15,10 @@ version (the source of ``rules.privacy`` and its word lists), so a changed trans
 detector makes a new file; files are written 0600 in a 0700 folder.
 Each file's name starts with a key of the recording's place (:func:`recording_prefix`), so that making a
 new copy deletes the copies of the same recording made before, and their clips (:func:`prune`): an older
-copy is never served again, and one toned by an older, weaker detector must not stay on disk either.
+copy is never served again, and one toned by an older, weaker detector does not stay on disk beside the
+new one.  (Copies of a recording nobody plays again stay until it is played, or the folder is emptied: the
+dashboard remakes what it needs.)  A copy that cannot be kept (a read-only folder, a full disk) is an
+``AccessError`` naming the folder: the page shows no player and says why.
 """
 from __future__ import annotations
 
@@ -187,14 +190,18 @@ def redact_file(audio: Path, transcript: Transcript, cache_dir: Path, keep_names
 
     options = options or RedactOptions()
     cache_dir = Path(cache_dir)
-    cache_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     prefix = recording_prefix(audio)
     target = cache_dir / f"{prefix}-{cache_key(audio, transcript, keep_names, options)}.wav"
     if target.is_file():
         return target
     decoded = decode(audio)
     intervals = pd_intervals(transcript, keep_names, options)
-    write_wav(target, tone_over(decoded.channels, SAMPLE_RATE, intervals, options), SAMPLE_RATE)
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        write_wav(target, tone_over(decoded.channels, SAMPLE_RATE, intervals, options), SAMPLE_RATE)
+    except OSError as e:   # a read-only or full folder: no copy, so nothing to play; the page says why
+        raise AccessError(f"{cache_dir}: the redacted copy cannot be kept there ({e.strerror or e}); "
+                          "make the folder writable for the dashboard's user") from e
     log.info("redacted %s: %d spans toned -> %s", audio, len(intervals), target)
     prune(cache_dir, prefix, target.stem)
     return target
@@ -287,9 +294,13 @@ def _own_cache(db: Path) -> Path:
     ``redacted/``: nothing looks them up any more, and one toned by an older detector must not stay on disk)."""
     cache = default_cache(db)
     if not cache.is_dir():
-        cache.parent.mkdir(mode=0o700, exist_ok=True)   # redact_file makes only its own folder 0700
-        _delete([p for p in cache.parent.glob("*.wav") if _OURS.fullmatch(p.name)],
-                f"redacted copies shared by the databases of {cache.parent.parent}")
+        try:
+            cache.parent.mkdir(mode=0o700, exist_ok=True)   # redact_file makes only its own folder 0700
+            _delete([p for p in cache.parent.glob("*.wav") if _OURS.fullmatch(p.name)],
+                    f"redacted copies shared by the databases of {cache.parent.parent}")
+        except OSError as e:   # the database's folder read-only for the dashboard's user
+            raise AccessError(f"{cache.parent}: redacted copies cannot be kept there ({e.strerror or e}); "
+                              "make the database's folder writable for the dashboard's user") from e
     return cache
 
 
