@@ -48,8 +48,9 @@ class TranscribeOptions:
     beam_size: beam search width; 1 is greedy.  5 (Whisper's own) by default:
         on the ASR bench it cut the customer-side WER from 47.8% to 40.9% at
         about the same CPU time (greedy decoding falls back to sampling more).
-        Beams 4 and 3 cost a few per cent less CPU on the bench but brought a false
-        finding and lowered mono role accuracy on the held-out dev half (README, ASR section).
+        Narrower beams cost a few per cent less CPU on the bench (beams 3 and 2 measured), but
+        beams 4 and 3 each brought a false finding and lowered mono role accuracy on the held-out
+        corpus's dev half (in-sample: it had been looked at before; README, ASR section).
     batch_size: segments decoded together by ``BatchedInferencePipeline``.
     decode_together: calls a worker transcribes at the same time on CPU, their windows decoded in one
         batch (:mod:`transcription.joint_decode`): the same transcripts for less CPU; 1 one call at a time.
