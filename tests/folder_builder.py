@@ -41,6 +41,13 @@ class FakeChecker:
     checked: list[str] = field(default_factory=list)
     delay_s: float = 0.0  # time a real rulebook takes per call
 
+    @property
+    def rulebook(self):
+        """The weights a finding found at ingest takes off (the packaged rulebook's)."""
+        from rules.rulebook import Rulebook
+
+        return Rulebook.load()
+
     def check(self, transcript: Transcript) -> CheckResult:
         self.checked.append(transcript.call_id)
         if self.delay_s:

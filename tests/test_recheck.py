@@ -37,7 +37,12 @@ EXTRA = {
                                     ("operator",
                                      "Девушка, короче, подождите. Блин, там перерасчёт. Ждите, пожалуйста."),
                                     ("operator", "Всего доброго, до свидания.")]),
+    # started while M1 (op99, 2025-02-10 10:00:00, 9 s) was going on: overlap.parallel_calls at ingest
+    "O1": ("stereo-operator-left", [("operator", "Добрый день, тепловые сети, слушаю вас."),
+                                    ("customer", "Здравствуйте, хочу передать показания."),
+                                    ("operator", "Спасибо за обращение, до свидания.")]),
 }
+STARTS = {"O1": "2025-02-10T10:00:05"}   # the others: 2025-02-1k 10:00:00, k their place in EXTRA
 
 
 def _extra_transcript(call_id: str, layout: str, utts: list[tuple[str, str]]) -> dict:
@@ -62,7 +67,8 @@ def make_folder(root: Path) -> Path:
         for k, (cid, (layout, utts)) in enumerate(EXTRA.items()):
             path = root / "transcripts" / f"{cid}.json"
             path.write_text(json.dumps(_extra_transcript(cid, layout, utts), ensure_ascii=False), "utf-8")
-            f.write(f"{cid},2025-02-1{k}T10:00:00,op99,Оператор,,transcripts/{cid}.json,{layout}\n")
+            start = STARTS.get(cid, f"2025-02-1{k}T10:00:00")
+            f.write(f"{cid},{start},op99,Оператор,,transcripts/{cid}.json,{layout}\n")
     return root
 
 
@@ -93,6 +99,10 @@ def _weight(b):
     _rule(b, "address.forbidden")["weight"] = 30
 
 
+def _overlap_weight(b):   # a rule found at ingest (clause 15.13): its weight is the score's like any other's
+    _rule(b, "overlap.parallel_calls")["weight"] = 25
+
+
 def _min_confidence(b):
     _rule(b, "speech.filler")["min_confidence"] = 0.2
 
@@ -117,6 +127,7 @@ EDITS = [
     pytest.param(_aht_threshold, ["aht.over_norm"], N_CALLS, 0, 0, id="threshold"),
     pytest.param(_min_confidence, ["speech.filler"], N_CALLS, 0, 0, id="min-confidence"),
     pytest.param(_weight, [], 0, 0, N_CALLS, id="weight"),
+    pytest.param(_overlap_weight, [], 0, 0, N_CALLS, id="overlap-weight"),
     pytest.param(_operator_marker, [], 0, 1, N_CALLS - 1, id="operator-marker"),
     pytest.param(_remove_rule, [], N_CALLS, 0, 0, id="rule-removed"),
     pytest.param(_topics, "all", 0, N_CALLS, 0, id="topics-shared"),

@@ -11,11 +11,17 @@ call and both times, so an auditor can check it against the telephony log.
 Such a finding is kept with ``idx`` ``OVERLAP_IDX`` (the checker numbers its own
 findings 0, 1, ...), so an auditor's review of it survives re-ingests; a finding
 still true is left as it is, one no longer true is removed.  It counts in the
-violations like any other; the call's score stays the transcript's.
+violations like any other, and takes its weight off the call's score (the rulebook's weight, as for any
+finding: a score of 100 means nothing was found, docs/CONTRACT.md section 3).
 """
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+
+import polars as pl
+
+from analytics.ingest.scoring import Scoring, rescore
 
 log = logging.getLogger(__name__)
 
@@ -43,11 +49,15 @@ WHERE prev_end > started_at
 """
 
 
-def refresh(con) -> int:
+def refresh(con, scoring: Callable[[], Scoring] | None = None) -> int:
     """Recompute the findings of ``overlap.parallel_calls``; returns how many calls have one.
 
-    Run it inside the caller's transaction, after the calls changed.
+    scoring: the rulebook's scoring (asked for only when a call has or had such a finding): the score of every
+    call that has one, or had one, is recomputed from its findings, so that the finding takes its weight off
+    (:func:`analytics.ingest.scoring.rescore`).  Run it inside the caller's transaction, after the calls
+    changed.
     """
+    had = {r[0] for r in con.execute(f"SELECT DISTINCT call_id FROM findings WHERE rule = '{RULE}'").fetchall()}
     con.execute(_NOW)
     con.execute(f"""DELETE FROM findings f WHERE f.rule = '{RULE}' AND NOT EXISTS (
         SELECT 1 FROM overlap_now n WHERE n.call_id = f.call_id AND n.idx = f.idx AND n.evidence = f.evidence)""")
@@ -55,6 +65,9 @@ def refresh(con) -> int:
                                          confidence)
         SELECT n.* FROM overlap_now n ANTI JOIN findings f ON f.call_id = n.call_id AND f.idx = n.idx""")
     n = con.execute("SELECT count(*) FROM overlap_now").fetchall()[0][0]
+    has = {r[0] for r in con.execute("SELECT DISTINCT call_id FROM overlap_now").fetchall()}
     con.execute("DROP TABLE overlap_now")
+    if scoring is not None and had | has:
+        rescore(con, pl.DataFrame({"call_id": sorted(had | has)}, schema={"call_id": pl.String}), scoring())
     log.info("calls started while another call of the operator was going on: %s", n)
     return n

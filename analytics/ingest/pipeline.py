@@ -34,7 +34,7 @@ from pathlib import Path
 import duckdb
 
 from analytics.config import Config
-from analytics.ingest import linking, overlap, prechecked, reasons, records
+from analytics.ingest import linking, overlap, prechecked, reasons, records, scoring
 from analytics.storage import calls_store, store
 from core import workdays
 from core.errors import OkaError
@@ -138,6 +138,17 @@ class _LazyChecker:
         return self._get().check(transcript)
 
 
+def _rulebook_of(checker):
+    """The rulebook of a checker (the lazy default's is read without compiling its lexicons)."""
+    if isinstance(checker, _LazyChecker):
+        if checker._checker is None:
+            from rules.rulebook import Rulebook
+
+            return Rulebook.load()
+        return checker._checker.rulebook
+    return checker.rulebook
+
+
 def ingest(data_dir: Path, db_path: Path, cfg: Config | None = None, on_error: OnError | None = None,
            checker=None) -> IngestReport:
     """Load ``data_dir`` into ``db_path``; see the module docstring.
@@ -174,7 +185,8 @@ def ingest(data_dir: Path, db_path: Path, cfg: Config | None = None, on_error: O
         with store.connect(db_path) as con:
             con.begin()
             if linking.is_stale(con) or report.calls_rechecked:
-                report.overlaps = overlap.refresh(con)  # a re-check rewrote the calls' findings
+                # a re-check rewrote the calls' findings; a finding takes the rulebook's weight off the score
+                report.overlaps = overlap.refresh(con, lambda: scoring.of(_rulebook_of(checker)))
             report.links = linking.link(con) if linking.is_stale(con) else linking.summary(con)
             reasons.refresh(con)
             con.commit()

@@ -46,6 +46,7 @@ from pathlib import Path
 import polars as pl
 
 from analytics.ingest import linking
+from analytics.ingest import scoring as scoring_
 from analytics.ingest.overlap import OVERLAP_IDX
 from analytics.ingest.recheck_work import Chunk, Out, init, judge_chunk
 from analytics.storage import calls_store, store
@@ -274,9 +275,9 @@ def _write(db_path: Path, out: Out, key: str, edition: str, scoring: dict, repor
 
 
 def _settle(con, done: pl.DataFrame, key: str, edition: str, scoring: dict) -> None:
-    """The calls of ``done`` are judged by rule set ``key``: their edition follows, their score is recomputed."""
+    """The calls of ``done`` are judged by rule set ``key``: their edition follows, their score is recomputed
+    from their findings (:func:`analytics.ingest.scoring.rescore`; a rule found at ingest counts too)."""
     con.register("done", done)
-    con.register("weights", scoring["weights"])
     span = [done["call_id"].min(), done["call_id"].max()]   # a range of call ids (see _write)
     con.execute("UPDATE calls SET rule_set = ?, rulebook = ? FROM done d WHERE calls.call_id BETWEEN ? AND ? "
                 "AND calls.call_id = d.call_id", [key, edition, *span])
@@ -284,25 +285,8 @@ def _settle(con, done: pl.DataFrame, key: str, edition: str, scoring: dict) -> N
         con.execute(f"UPDATE {table} SET rulebook = ? FROM done d WHERE {table}.call_id BETWEEN ? AND ? "
                     f"AND {table}.call_id = d.call_id AND {table}.rulebook IS DISTINCT FROM ?",
                     [edition, *span, edition])
-    # the score as the checker computes it (rules.engine): start − the weights of the rules with a counted
-    # finding, not below the floor; NULL when no rule could be assessed
-    con.execute("""
-        UPDATE calls SET score = s.score FROM (
-            SELECT d.call_id,
-                   CASE WHEN coalesce(na.n, 0) >= ? THEN NULL
-                        ELSE greatest(?::DOUBLE, ?::DOUBLE - coalesce(p.penalty, 0)) END AS score
-            FROM done d
-            LEFT JOIN (SELECT call_id, count(*) AS n FROM not_assessed SEMI JOIN done USING (call_id)
-                       WHERE call_id BETWEEN ? AND ? AND rule IN (SELECT rule FROM weights)
-                       GROUP BY call_id) na USING (call_id)
-            LEFT JOIN (SELECT f.call_id, sum(w.weight) AS penalty
-                       FROM (SELECT DISTINCT call_id, rule FROM findings SEMI JOIN done USING (call_id)
-                             WHERE call_id BETWEEN ? AND ?) f
-                       JOIN weights w ON w.rule = f.rule AND w.counts GROUP BY f.call_id) p USING (call_id)
-        ) s WHERE calls.call_id BETWEEN ? AND ? AND calls.call_id = s.call_id""",
-                [scoring["n_rules"], scoring["floor"], scoring["start"], *span, *span, *span])
-    con.unregister("weights")
     con.unregister("done")
+    scoring_.rescore(con, done, scoring["score"])
 
 
 def _in_workers(stack: contextlib.ExitStack, jobs: list[Chunk], workers: int, rulebook: str) -> Iterator[Out]:
@@ -400,11 +384,7 @@ def recheck(db_path: Path, checker=None, workers: int | None = None, progress: b
     from rules.versions import INGEST_DETECTORS
 
     ingest_rules = frozenset(r.id for r in book.rules if r.detector in INGEST_DETECTORS)
-    scoring = {"n_rules": len(book.rules), "start": book.score_start, "floor": book.score_floor,
-               "ingest_rules": ingest_rules,
-               "weights": pl.DataFrame({"rule": [r.id for r in book.rules],
-                                        "weight": [float(r.weight) for r in book.rules],
-                                        "counts": [r.id not in ingest_rules for r in book.rules]})}
+    scoring = {"ingest_rules": ingest_rules, "score": scoring_.of(book)}
     score_only = todo.filter(pl.col("mode") == "score")
     for start in range(0, score_only.height, 200_000):
         with store.connect(db_path) as con:
