@@ -4,9 +4,9 @@
 ``floor``; ``NULL`` when every rule was not assessed.  The findings are the stored ones, so a rule
 found at ingest (``overlap.parallel_calls``, clause 15.13: ``analytics.ingest.overlap``) takes its
 weight off like any other: a call's score is 100 only when nothing was found (docs/CONTRACT.md
-section 3, "the weights are the rulebook's").  Used where findings change without a check: a re-check
-that only follows new weights (``analytics.ingest.recheck``), and the ingest rules' findings
-(``analytics.ingest.overlap``).
+section 3, "the weights are the rulebook's").  Used where the stored findings change outside one call's
+check: a re-check (its changed rules judged again, or new weights followed: ``analytics.ingest.recheck``),
+and the findings of the rules found at ingest (``analytics.ingest.overlap``).
 """
 from __future__ import annotations
 
