@@ -121,7 +121,7 @@ def test_given_call_id_wins(tmp_path):
     assert _run(tmp_path, build)["P1"] == ("C1", "given")
 
 
-def test_unknown_given_call_id_falls_back_to_time(tmp_path):
+def test_unknown_given_call_id_falls_back_to_time(tmp_path, caplog):
     def build(f):
         f.call("C1", "2025-03-04T10:00:00", "op1", 120)
         f.reading("P1", "2025-03-04T10:03:00", 1.0, "op1", call_id="C-typo")
@@ -130,6 +130,9 @@ def test_unknown_given_call_id_falls_back_to_time(tmp_path):
     with store.connect(tmp_path / "oka.duckdb") as con:
         counts = linking.link(con)
     assert counts["unknown_call"] == 2 and counts["unlinked"] == 1
+    # the ingest's one line names the records, so that they can be found and their call_id mended
+    (line,) = [r.getMessage() for r in caplog.records if "not stored" in r.getMessage()]
+    assert "reading P1 (call_id C-typo), reading P2 (call_id C-typo)" in line and "\n" not in line
 
 
 def test_relinking_is_stable_and_a_late_call_gets_linked(tmp_path):

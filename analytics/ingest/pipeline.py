@@ -188,14 +188,17 @@ def ingest(data_dir: Path, db_path: Path, cfg: Config | None = None, on_error: O
                 # a re-check rewrote the calls' findings; a finding takes the rulebook's weight off the score
                 report.overlaps = overlap.refresh(con, lambda: scoring.of(_rulebook_of(checker)))
             report.links = linking.link(con) if linking.is_stale(con) else linking.summary(con)
+            unknown = linking.unknown_call_ids(con, 5) if report.links.get("unknown_call") else []
             reasons.refresh(con)
             con.commit()
     except duckdb.Error as e:  # what is committed stays; the message says where it stopped
         raise store.StoreError(f"{db_path}: writing failed ({str(e).splitlines()[0]}); "
                                f"{report.calls_stored} call(s) were stored before it") from e
-    if report.links.get("unknown_call"):
-        log.warning("%s record(s) name a call_id that is not stored; they were linked by time",
-                    report.links["unknown_call"])
+    if report.links.get("unknown_call"):   # named, so that they can be found in the records' files
+        n = report.links["unknown_call"]
+        named = ", ".join(f"{kind} {rid} (call_id {cid})" for kind, rid, cid in unknown)
+        log.warning("%s record(s) name a call_id that is not stored, so they are linked by time until that call "
+                    "is ingested: %s%s", n, named, f" and {n - len(unknown)} more" if n > len(unknown) else "")
     return report
 
 
