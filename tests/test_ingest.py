@@ -357,3 +357,20 @@ def test_overlap_finding_and_its_review_survive_a_reingest(tmp_path):
         rows = con.execute("SELECT f.call_id, f.rule, r.verdict FROM findings f LEFT JOIN reviews r "
                            "USING (call_id, idx) ORDER BY f.call_id, f.idx").fetchall()
     assert rows == [("C2", "closing.missing", None), ("C2", "overlap.parallel_calls", "confirmed")]
+
+
+def test_a_transcript_naming_another_call_id_is_stored_as_its_row_says_with_one_line(tmp_path, caplog):
+    """The row of calls.csv names the call (the records' links use it); a transcript file whose own call_id
+    differs (a copy, a renamed export) is stored under the row's, and one line says so instead of nothing."""
+    f = Folder(tmp_path / "data")
+    f.call("C1", "2025-03-04T10:00:00", "op1", 120)
+    path = f.root / "transcripts" / "C1.json"
+    data = json.loads(path.read_text("utf-8"))
+    path.write_text(json.dumps({**data, "call_id": "export-17"}, ensure_ascii=False), "utf-8")
+    f.write()
+    db = tmp_path / "oka.duckdb"
+    ingest(f.root, db, checker=f.checker)
+    with store.connect(db, read_only=True) as con:
+        assert con.execute("SELECT call_id FROM calls").fetchall() == [("C1",)]
+    (line,) = [r.getMessage() for r in caplog.records if "names call_id" in r.getMessage()]
+    assert line == f"{f.root / 'calls.csv'}: row 2: transcripts/C1.json names call_id export-17; the row's C1 is used"

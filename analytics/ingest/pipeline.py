@@ -288,6 +288,9 @@ def _ingest_calls(path: Path, data_dir: Path, db_path: Path, cfg: Config, checke
                 reject(f"{where}: {e}")
                 report.calls_failed += 1
                 continue
+            if item.transcript.call_id != row["call_id"]:   # the row names the call (and its records' links)
+                log.warning("%s: %s names call_id %s; the row's %s is used", where, rel, item.transcript.call_id,
+                            row["call_id"])
         else:
             item.audio = media
         todo.append(item)
