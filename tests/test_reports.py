@@ -337,6 +337,28 @@ def test_masked_report_hides_personal_data(db, tmp_path):
     assert not any("8 701" in str(v) for row in ws.iter_rows(values_only=True) for v in row)
 
 
+def test_masked_report_masks_free_text_in_its_lists(db, tmp_path):
+    """Found in issue 20's privacy audit: the lists behind the figures blanked only the columns marked personal,
+    so a request's reason that names a person and a phone went raw into a trainer's report, where the page
+    masks it.  The lists now mask every free text as the pages do."""
+    import shutil
+
+    copy = tmp_path / "oka.duckdb"
+    shutil.copy(db, copy)
+    said = "перезвонить Жумабаевой Гульнаре 8 701 123 45 67"
+    with connect(copy) as con:
+        con.execute("UPDATE requests SET reason = ? WHERE request_id = 'q4'", [said])
+        con.execute("INSERT OR REPLACE INTO reason_classes VALUES (?, 'other')", [said])
+    args = (copy, dt.date(2025, 1, 1), dt.date(2025, 6, 30), "spravka")
+    plain = generate(*args, tmp_path / "plain", ReportOptions(pdf=False, charts=False))
+    masked = generate(*args, tmp_path / "masked", ReportOptions(pdf=False, charts=False, mask_personal_data=True))
+    cells = lambda path: [str(v) for ws in openpyxl.load_workbook(path) for row in ws.iter_rows(values_only=True)  # noqa: E731
+                          for v in row if v is not None]
+    assert said in _all_text(plain.docx) and said in cells(plain.xlsx)      # the reason is in the lists
+    for text in (_all_text(masked.docx), "\n".join(cells(masked.xlsx))):
+        assert "Жумабаев" not in text and "701" not in text and "перезвонить [ФИО] [телефон]" in text
+
+
 @pytest.mark.parametrize("role, masked", [("head", False), ("trainer", True)])
 def test_overview_button_makes_the_same_report(monkeypatch, db, role, masked):
     import io

@@ -119,7 +119,16 @@ def redact_frame(viewer: Viewer, df: pl.DataFrame, keep_names: Iterable[str] = (
                                             for c, t in df.schema.items()):
             raise AccessError("this table has no operator_id, so an operator may not see it")
         # else: counts per rule, topic or period, with nothing said in a call: no one's calls in it
-    if viewer.role.sees_pd or df.is_empty():
+    if viewer.role.sees_pd:
+        return df
+    return mask_frame(df, keep_names)
+
+
+def mask_frame(df: pl.DataFrame, keep_names: Iterable[str] = ()) -> pl.DataFrame:
+    """``df`` as a role without ``sees_pd`` sees it, whatever the channel (a page, an export, a report):
+    personal-data columns blanked, every text column outside ``SAFE_COLUMNS`` masked, nested text dropped;
+    the operators' own names (``operator_name``) and ``keep_names`` stay."""
+    if df.is_empty():
         return df
     keep = tuple(keep_names)
     if "operator_name" in df.columns:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from analytics.access import policy
 from analytics.catalogue import kpis as catalogue
 from analytics.catalogue.formats import DASH, fmt_value
 from analytics.catalogue.labels import LIST_LABELS, label
@@ -32,7 +33,9 @@ def cell(column: str, value: Any, names: dict[str, str]) -> Any:
 def kpi_lists_for(db: Path, period: Period, names: dict[str, str] | None = None, mask: bool = False) -> list[Table]:
     """Every list of the KPI catalogue for the period, in the catalogue's order.
 
-    ``mask`` blanks the personal columns (see :class:`analytics.catalogue.kpis.Column`).
+    ``mask`` blanks the personal columns (see :class:`analytics.catalogue.kpis.Column`) and masks every other
+    free text as a role without personal data sees it on the pages (``analytics.access.policy.mask_frame``:
+    a request's reason may name a person or a phone).
     """
     names = names if names is not None else {
         r["operator_id"]: r["operator_name"] for r in views.operators(db).iter_rows(named=True)}
@@ -40,6 +43,8 @@ def kpi_lists_for(db: Path, period: Period, names: dict[str, str] | None = None,
     for kpi in catalogue.with_records():
         spec = kpi.records
         df = kpi_lists.LISTS[spec.name](db, period.start, period.end)
+        if mask:
+            df = policy.mask_frame(df)
         rows = [[None if mask and c.personal else cell(c.source, r.get(c.source), names) for c in spec.columns]
                 for r in df.iter_rows(named=True)]
         headers = [c.header for c in spec.columns]
