@@ -191,6 +191,35 @@ def test_a_masked_role_cannot_find_a_call_by_a_customers_name(monkeypatch, db, r
     assert datasource.search_calls(flt)["call_id"].to_list() == found
 
 
+@pytest.mark.parametrize("role, quote", [
+    ("head", "Да, тысяча один."),
+    ("trainer", "Да, [лицевой счёт]."),     # masked with the question before it, as the call page masks it
+    ("operator", "Да, [лицевой счёт]."),
+])
+def test_a_search_quote_is_masked_with_what_was_said_before_it(monkeypatch, tmp_path, role, quote):
+    """Found in issue 20's privacy audit: the search grid masked its quote alone, so an account number said
+    as the answer to «Назовите лицевой счёт» («Да, тысяча один.») reached a trainer unmasked, while the call
+    page, which masks each line with the lines before it, hid it."""
+    from datetime import date
+
+    from analytics.queries.views import CallFilter
+    from dashboards import auth, context, datasource
+    from rules.lemmas import query_forms
+
+    path = dashboard_db.build(tmp_path / "q.duckdb")
+    with connect(path) as con:
+        for idx, (speaker, start, text) in enumerate([("operator", 28.5, "Назовите лицевой счёт."),
+                                                      ("customer", 30.5, "Да, тысяча один.")], start=10):
+            con.execute('INSERT INTO utterances (call_id, idx, speaker, start, "end", text) VALUES (?,?,?,?,?,?)',
+                        ["c02", idx, speaker, start, start + 1.5, text])
+    monkeypatch.setattr(auth, "current", lambda: Viewer("u", ROLES[role], operator_id="op1"))
+    monkeypatch.setattr(context, "db_path", lambda: path)
+    datasource.refresh()
+    got = datasource.search_calls(CallFilter(date(2025, 1, 1), date(2025, 12, 31), word_forms=query_forms("тысяча")))
+    assert got.select("call_id", "quote").rows() == [("c02", quote)]
+    assert not [c for c in got.columns if c.endswith("_said_before")]   # the context is never shown
+
+
 @pytest.mark.parametrize("role,pages", [
     ("head", set(PAGES)),
     ("auditor", set(PAGES)),

@@ -83,6 +83,7 @@ class Viewer:
 # Text columns a masked role sees as they are: ids, codes, the operators' own names, verdicts.
 # Every other text column is treated as something said in a call and masked with rules.privacy
 # (deny by default: a column added to a view later cannot leak by being forgotten here).
+SAID_BEFORE = "_said_before"   # a column's context for masking (mask_frame), never shown
 SAFE_COLUMNS = frozenset((
     "call_id", "operator_id", "operator_name", "rule", "clause", "topic", "speaker", "verdict", "reviewer",
     "customer_type", "kind", "language", "layout", "link_method", "linked_by", "linked_call", "method",
@@ -127,9 +128,12 @@ def redact_frame(viewer: Viewer, df: pl.DataFrame, keep_names: Iterable[str] = (
 def mask_frame(df: pl.DataFrame, keep_names: Iterable[str] = ()) -> pl.DataFrame:
     """``df`` as a role without ``sees_pd`` sees it, whatever the channel (a page, an export, a report):
     personal-data columns blanked, every text column outside ``SAFE_COLUMNS`` masked, nested text dropped;
-    the operators' own names (``operator_name``) and ``keep_names`` stay."""
+    the operators' own names (``operator_name``) and ``keep_names`` stay.  A text column ``c`` with a column
+    ``c`` + ``SAID_BEFORE`` (what was said just before it in the call) is masked with that as its context, as
+    the call page masks each line with the lines before it; the context column itself is never shown."""
+    context = {c[:-len(SAID_BEFORE)]: c for c in df.columns if c.endswith(SAID_BEFORE)}
     if df.is_empty():
-        return df
+        return df.drop(list(context.values()))
     keep = tuple(keep_names)
     if "operator_name" in df.columns:
         keep += tuple(n for n in df["operator_name"].unique().to_list() if n)
@@ -140,13 +144,17 @@ def mask_frame(df: pl.DataFrame, keep_names: Iterable[str] = ()) -> pl.DataFrame
     for c, dtype in df.schema.items():
         if c in PD_COLUMNS:
             exprs.append(pl.lit(None, dtype=dtype).alias(c))
-        elif c in SAFE_COLUMNS:
+        elif c in SAFE_COLUMNS or c in context.values():
             continue
+        elif dtype == pl.String and c in context:
+            exprs.append(pl.struct(c, context[c]).map_elements(
+                lambda r, c=c: None if r[c] is None else mask_text(r[c], r[context[c]] or "", opts)[0],
+                return_dtype=pl.String).alias(c))
         elif dtype == pl.String:
             exprs.append(pl.col(c).map_elements(lambda t: mask_text(t, "", opts)[0], return_dtype=pl.String))
         elif dtype.is_nested() and _has_text(dtype):  # lists or structs of text: nothing to show safely
             exprs.append(pl.lit(None, dtype=dtype).alias(c))
-    return df.with_columns(exprs) if exprs else df
+    return (df.with_columns(exprs) if exprs else df).drop(list(context.values()))
 
 
 def _has_text(dtype: pl.DataType) -> bool:

@@ -14,6 +14,7 @@ from typing import Any
 
 import polars as pl
 
+from analytics.access.policy import SAID_BEFORE
 from analytics.queries.scores import scored_calls, scored_ctes
 from analytics.queries.view_sql import COUNTED, PERIOD, bounds, run
 from analytics.storage.store import connect
@@ -120,24 +121,32 @@ def search_calls(db: Path, flt: CallFilter) -> pl.DataFrame:
     hits, hit_params = [], []
     for i, forms in enumerate(f for f in flt.word_forms if f):
         match, args = _utterance_matches(forms)
-        hits.append(f"hits{i} AS (SELECT u.call_id, arg_min(u.text, u.start) AS quote "
+        hits.append(f"hits{i} AS (SELECT u.call_id, arg_min(u.text, u.start) AS quote, min(u.start) AS quote_at "
                     f"FROM utterances u SEMI JOIN period USING (call_id) WHERE {match} GROUP BY u.call_id)")
         hit_params.extend(args)
     joins = " ".join(f"JOIN hits{i} USING (call_id)" if i == 0 else f"SEMI JOIN hits{i} USING (call_id)"
                      for i in range(len(hits)))
-    quote = "hits0.quote" if hits else "''"
+    quote, quote_at = ("hits0.quote", "hits0.quote_at") if hits else ("''", "NULL::DOUBLE")
+    # for a masked role, what was said just before the quote: its masking needs the cue («Назовите лицевой
+    # счёт.» — «Да, тысяча один.») as the call page's does (policy.mask_frame, rules.privacy.context_before)
+    from rules.privacy import CONTEXT_UTTERANCES
+
+    said_before = f""", (SELECT string_agg(b.text, ' ' ORDER BY b.start) FROM (
+                   SELECT x.text, x.start FROM utterances x WHERE x.call_id = s.call_id AND x.start < s.quote_at
+                   ORDER BY x.start DESC LIMIT {CONTEXT_UTTERANCES}) b) AS quote{SAID_BEFORE}""" \
+        if flt.masked and hits else ""
     sql = f"""
         WITH {PERIOD}, {COUNTED}{''.join(', ' + h for h in hits)},
         s AS (
             SELECT p.call_id, p.started_at, p.operator_id, p.operator_name, p.topic, p.score, p.duration_s,
-                   {quote} AS quote
+                   {quote} AS quote, {quote_at} AS quote_at
             FROM period p {joins}
             WHERE {' AND '.join(f'({w})' for w in where)}
             ORDER BY p.started_at DESC, p.call_id LIMIT ?
         ),
         v AS (SELECT call_id, count(*) AS n FROM counted WHERE call_id IN (SELECT call_id FROM s) GROUP BY 1)
         SELECT s.call_id, s.started_at, s.operator_id, s.operator_name, s.topic, s.score, s.duration_s,
-               coalesce(v.n, 0) AS violations, s.quote
+               coalesce(v.n, 0) AS violations, s.quote{said_before}
         FROM s LEFT JOIN v USING (call_id) ORDER BY s.started_at DESC, s.call_id"""
     return run(db, sql, [*bounds(flt.date_from, flt.date_to), *hit_params, *where_params, flt.limit])
 
