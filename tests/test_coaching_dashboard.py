@@ -227,3 +227,31 @@ def test_operators_profile_links_a_frequent_violation_to_a_good_example(db, exam
     if linked:
         (_, grant), = players(at)
         assert grant.kind == "redacted" and grant.target == "example-1"
+
+
+@pytest.mark.parametrize("role, operator_id", [("operator", "op1"), ("trainer", None)])
+def test_coaching_notes_are_masked_wherever_a_masked_role_reads_them(tmp_path, monkeypatch, role, operator_id):
+    """Found in issue 20's privacy audit: the example library masked its notes, but the same note shown as the
+    good example beside a clause, and an assignment's note, reached operators and trainers as the head wrote
+    them (names, phones, addresses of customers)."""
+    import datetime as dt
+
+    from analytics.access.policy import ROLES, Viewer
+    from analytics.coaching import assignments as asg
+    from analytics.coaching import examples as ex
+    from dashboards import context
+    from dashboards import datasource as ds
+
+    path = coaching_db.build(tmp_path / "c.duckdb")
+    head = Viewer("boss", ROLES["head"])
+    ex.add(path, head, "Обращение по имени", "x1", 0, 10, "15.1", "good",
+           "Образцово: абонентка Гульнара Сапарова, тел. 8 701 123 45 67, ул. Абая 15")
+    asg.assign(path, head, "op1", "15.1", dt.date.today() + dt.timedelta(days=5),
+               "Прослушай звонок клиентки Сапаровой Гульнары (8 701 123 45 67)")
+    monkeypatch.setattr(context, "db_path", lambda: path)
+    monkeypatch.setattr(ds, "_viewer", lambda: Viewer("u", ROLES[role], operator_id))
+    notes = [ds.good_example("15.1", "op1")["note"], *ds.coaching_assignments()["note"].to_list(),
+             *ds.coaching_examples(clause="15.1")["note"].to_list()]
+    assert notes == ["Образцово: абонентка [ФИО], тел. [телефон], [адрес]",
+                     "Прослушай звонок клиентки [ФИО] ([телефон])",
+                     "Образцово: абонентка [ФИО], тел. [телефон], [адрес]"]

@@ -66,17 +66,27 @@ def coaching_examples(collection: str | None = None, clause: str | None = None,
     """Examples, with the notes masked for roles that see personal data masked."""
     from analytics.coaching import examples as ex
 
-    viewer = _coach_or_operator()
     df = ex.examples(context.db_path(), collection, clause, None, ids)
+    return _examples_seen(_coach_or_operator(), df.drop("started_at"))
+
+
+def _examples_seen(viewer, df: pl.DataFrame) -> pl.DataFrame:
+    """Examples as ``viewer`` sees them: they travel between people, so an operator sees other operators'
+    examples too, masked as a trainer sees them; a role without personal data gets the notes masked."""
     return redact_frame(dataclasses.replace(viewer, role=ROLES["trainer"]) if viewer.role.own_calls_only else viewer,
-                        df.drop("started_at"))
+                        df)
 
 
 def good_example(clause: str, operator_id: str | None = None) -> dict | None:
+    """The example shown beside a clause (an operator's page, a trainer's profile), its note masked as the
+    example library masks it."""
     from analytics.coaching import examples as ex
 
-    _coach_or_operator()
-    return ex.good_example(context.db_path(), clause, operator_id)
+    viewer = _coach_or_operator()
+    row = ex.good_example(context.db_path(), clause, operator_id)
+    if row is None:
+        return None
+    return _examples_seen(viewer, pl.DataFrame([row], infer_schema_length=None)).row(0, named=True)
 
 
 def add_example(collection: str, call_id: str, start_s: float, end_s: float, clause: str, quality: str,
@@ -102,7 +112,7 @@ def coaching_assignments(operator_id: str | None = None) -> pl.DataFrame:
     viewer = _coach_or_operator()
     if viewer.role.own_calls_only:
         operator_id = viewer.operator_id or "\x00"
-    return asg.assignments(context.db_path(), operator_id)
+    return redact_frame(viewer, asg.assignments(context.db_path(), operator_id))   # notes masked as on any page
 
 
 def assignment_effect(assignment_id: int):
