@@ -238,3 +238,20 @@ def test_pages_per_role(db, role, script, allowed):
         return
     refused = [e.value for e in at.error] == ["Эта страница недоступна для вашей роли."]
     assert refused is not allowed and not at.exception
+
+
+@pytest.mark.parametrize("role, title", [
+    ("head", "Звонок Сапаровой Гульнары, 8 701 123 45 67"),
+    ("trainer", "Звонок [ФИО], [телефон]"),      # a title is free text: masked for a role without personal data
+])
+def test_a_calibration_title_is_masked_for_a_masked_role(tmp_path, monkeypatch, role, title):
+    from analytics.access.policy import ROLES, Viewer
+    from analytics.storage import calibration
+    from dashboards import context
+    from dashboards import datasource as ds
+
+    path = dashboard_db.build(tmp_path / "cal.duckdb")
+    calibration.open_session(path, "Звонок Сапаровой Гульнары, 8 701 123 45 67", ["c02"], ["aigul", "bota"], "aigul")
+    monkeypatch.setattr(context, "db_path", lambda: path)
+    monkeypatch.setattr(ds, "_viewer", lambda: Viewer("u", ROLES[role]))
+    assert [s.title for s in ds.calibration_sessions()] == [title]

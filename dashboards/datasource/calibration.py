@@ -2,7 +2,9 @@
 """
 from __future__ import annotations
 
-from analytics.access.policy import ROLES, AccessError
+import dataclasses
+
+from analytics.access.policy import ROLES, AccessError, redact_text
 from core.errors import OkaError
 from dashboards import context
 from dashboards import datasource as ds
@@ -27,7 +29,8 @@ def calibration_sessions() -> list:
     viewer = ds._viewer()
     if viewer.role.own_calls_only:
         raise AccessError("калибровка — для аудиторов и тренеров")
-    return calibration.sessions(context.db_path())
+    # a title is free text its author typed: masked for a role without personal data, as any text is
+    return [dataclasses.replace(s, title=redact_text(viewer, s.title)) for s in calibration.sessions(context.db_path())]
 
 
 def open_calibration(title: str, calls: list[str], auditors: list[str]) -> str:
