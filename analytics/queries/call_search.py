@@ -50,14 +50,16 @@ class CallFilter:
     languages: tuple[str, ...] = ()
     masked: bool = False
     with_violations: bool = False
+    query: str = ""          # the words as typed (``word_forms`` drops repeats and holds forms, not the words)
 
 
-def searches_personal_data(word_forms: tuple[tuple[str, ...], ...]) -> bool:
-    """Whether the search words, together or any form of one, are personal data."""
+def searches_personal_data(word_forms: tuple[tuple[str, ...], ...], query: str = "") -> bool:
+    """Whether the search is for personal data: the query as typed («один ноль ноль один», an IIN's date said
+    in words), the search words together, or any form of one."""
     from rules.privacy import pd_terms
 
     said = " ".join(forms[0] for forms in word_forms if forms)
-    return bool(pd_terms(said)) or any(pd_terms(f) for forms in word_forms for f in forms)
+    return bool(pd_terms(query)) or bool(pd_terms(said)) or any(pd_terms(f) for forms in word_forms for f in forms)
 
 
 def _words_regex(forms: tuple[str, ...]) -> str:
@@ -102,7 +104,7 @@ def search_calls(db: Path, flt: CallFilter) -> pl.DataFrame:
     where = ["p.score IS NULL OR p.score BETWEEN ? AND ?"] if (flt.score_min, flt.score_max) == (0.0, 100.0) \
         else ["p.score BETWEEN ? AND ?"]
     where_params: list[Any] = [flt.score_min, flt.score_max]
-    if flt.masked and searches_personal_data(flt.word_forms):
+    if flt.masked and searches_personal_data(flt.word_forms, flt.query):
         where.append("FALSE")  # a masked role may not learn which calls hold a name or a number
     if flt.operator_ids:
         where.append("list_contains(?::VARCHAR[], p.operator_id)")

@@ -22,10 +22,10 @@ def search_calls(flt: views.CallFilter) -> pl.DataFrame:
     viewer = ds._viewer()
     flt = dataclasses.replace(flt, word_forms=tuple(flt.word_forms)[:MAX_QUERY_WORDS])   # however it was built
     flt = dataclasses.replace(flt, masked=not viewer.role.sees_pd)
-    if flt.masked and views.searches_personal_data(flt.word_forms):
+    if flt.masked and views.searches_personal_data(flt.word_forms, flt.query):
         # searching for a number or a name would tell which calls hold it: refused, with an empty result
         st.error("Поиск по персональным данным (номерам, именам) недоступен для вашей роли.")
-        return store._view("search_calls", dataclasses.replace(flt, word_forms=())).clear()
+        return store._view("search_calls", dataclasses.replace(flt, word_forms=(), query="")).clear()
     return store._view("search_calls", flt)
 
 

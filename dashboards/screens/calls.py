@@ -165,7 +165,7 @@ def search() -> None:
     violations = st.toggle("Только звонки с нарушениями", key="calls_violations")
     flt = datasource.CallFilter(period.start, period.end, tuple(chosen_ops), tuple(topics), rule, float(lo),
                                 float(hi), word_forms, limit=500, languages=tuple(languages),
-                                with_violations=violations)
+                                with_violations=violations, query=query.strip())
     calls = datasource.search_calls(flt)
     st.caption(f"Найдено звонков: {fmt_number(calls.height, 0)}"
                + (f", нарушений в них: {fmt_number(calls['violations'].sum(), 0)}"
