@@ -590,3 +590,19 @@ def test_export_cells_never_run_as_formulas(cell):
         sheet = z.read("xl/worksheets/sheet1.xml").decode()
         strings = z.read("xl/sharedStrings.xml").decode() if "xl/sharedStrings.xml" in z.namelist() else ""
     assert "<f>" not in sheet and "'" in strings
+
+
+@pytest.mark.parametrize("operator_id", ["op1", "op2"])
+def test_an_operators_search_limit_counts_their_own_calls(monkeypatch, db, operator_id):
+    """Noticed in issue 20's privacy audit: the limit (500 on the page) was applied to everyone's calls and
+    the operator's kept after it, so an operator could get fewer of their own calls than the limit allows."""
+    from datetime import date
+
+    from analytics.queries.views import CallFilter
+    from dashboards import auth, context, datasource
+
+    monkeypatch.setattr(auth, "current", lambda: Viewer("u", ROLES["operator"], operator_id=operator_id))
+    monkeypatch.setattr(context, "db_path", lambda: Path(db))
+    datasource.refresh()
+    got = datasource.search_calls(CallFilter(date(2025, 1, 1), date(2025, 12, 31), limit=1))
+    assert got["operator_id"].to_list() == [operator_id]

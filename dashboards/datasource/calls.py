@@ -22,6 +22,8 @@ def search_calls(flt: views.CallFilter) -> pl.DataFrame:
     viewer = ds._viewer()
     flt = dataclasses.replace(flt, word_forms=tuple(flt.word_forms)[:MAX_QUERY_WORDS])   # however it was built
     flt = dataclasses.replace(flt, masked=not viewer.role.sees_pd)
+    if viewer.role.own_calls_only:   # in the query, before its limit: the first 500 are the operator's own
+        flt = dataclasses.replace(flt, operator_ids=(viewer.operator_id or "\x00",))
     if flt.masked and views.searches_personal_data(flt.word_forms, flt.query):
         # searching for a number or a name would tell which calls hold it: refused, with an empty result
         st.error("Поиск по персональным данным (номерам, именам) недоступен для вашей роли.")
