@@ -104,6 +104,39 @@ def test_a_violation_an_auditor_added_counts_wherever_violations_are_counted(db,
     assert count(db) == before, place
 
 
+def _score(db, call_id: str) -> float:
+    """The call's score as every page and figure reads it (analytics.queries.scores)."""
+    return search_calls(db, CallFilter(*H1)).filter(pl.col("call_id") == call_id)["score"][0]
+
+
+def test_a_violation_an_auditor_added_takes_its_weight_off_the_calls_score(db):
+    """Found in issue 20's audit of the Справка: an added violation counted everywhere except the score, so a
+    call with one counted violation kept 100 («100 means no violation», contract section 3) and the
+    department's and the operator's averages ignored it.  Each rule still counts once per call."""
+    from analytics.queries.scores import weight_of
+
+    base, avg = _score(db, "c10"), compute_kpis(db, *H1)["compliance_score_avg"]
+    first = reviews.add_missed(db, "c10", "interruption", 20, "перебила клиента", "marat", now=T0)
+    assert _score(db, "c10") == base - weight_of("interruption")
+    assert compute_kpis(db, *H1)["compliance_score_avg"] < avg
+    second = reviews.add_missed(db, "c10", "interruption", 40, "и ещё раз", "marat", now=T0)
+    assert _score(db, "c10") == base - weight_of("interruption")          # the same rule: once per call
+    reviews.retract_added(db, first, "marat", "ослышался", now=T0 + dt.timedelta(minutes=1))
+    reviews.retract_added(db, second, "marat", "ослышался", now=T0 + dt.timedelta(minutes=2))
+    assert _score(db, "c10") == base and compute_kpis(db, *H1)["compliance_score_avg"] == avg
+
+
+def test_a_rejected_finding_replaced_by_an_added_one_of_its_rule_leaves_the_score(db):
+    """An auditor who rejects a finding and adds the violation at its right place: the rule still counts once."""
+    with connect(db, read_only=True) as con:
+        call_id, idx, rule, start = con.execute(
+            "SELECT call_id, idx, rule, start FROM findings ORDER BY call_id, idx LIMIT 1").fetchone()
+    base = _score(db, call_id)
+    reviews.save_review(db, call_id, idx, "rejected", "не то место", "marat", now=T0)
+    reviews.add_missed(db, call_id, rule, (start or 0) + 5, "вот здесь", "marat", now=T0)
+    assert _score(db, call_id) == base
+
+
 def test_an_old_store_keeps_its_verdicts_as_events(tmp_path):
     path = tmp_path / "old.duckdb"
     with connect(path) as con:   # a store of the version before: a verdict table, one row per finding

@@ -1,13 +1,14 @@
-"""Scores that follow the auditors' decisions: a call's score from the findings that count.
+"""Scores that follow the auditors' decisions: a call's score from the violations that count.
 
 A call's stored score is the rulebook's at check time: 100 − the weights of the rules that
 fired, each rule once per call.  When an auditor rejects a finding, the rule stops counting for
 that call unless another of its findings still stands, and its weight (the rulebook in use,
-``rules/rulebook.yaml``) comes back to the score.  Every
+``rules/rulebook.yaml``) comes back to the score; a violation an auditor adds (the check missed it)
+takes its rule's weight off, unless the rule counts in the call already.  Every
 query that reads a call's score reads it through ``SCORED_CALLS`` (the KPIs, the dashboard's
 views, the search, the report), so the call, the operator, the department and the report move
-together the moment a finding is rejected.  Calls without a rejection keep their stored score
-exactly; a call nothing could be judged on keeps ``NULL``.
+together the moment a finding is rejected or a violation added.  Calls without either keep their stored
+score exactly; a call nothing could be judged on keeps ``NULL``.
 """
 from __future__ import annotations
 
@@ -37,35 +38,41 @@ def weight_of(rule: str) -> float | None:
 
 @lru_cache(maxsize=1)
 def scored_ctes() -> str:
-    """CTEs ``rule_weights``, ``dropped`` and ``rescored`` (call_id, score): the score of every call one of
-    whose rules stopped counting (each of its findings in the call rejected).  No parameters.
+    """CTEs ``rule_weights``, ``touched``, ``stored_rules``, ``counting_rules``, ``rule_delta`` and ``rescored``
+    (call_id, score): the score of every call whose counting rules differ from those its stored score took
+    off, because an auditor rejected each of a rule's findings in it or added a violation of a rule it did not
+    find.  No parameters.
 
-    The stored score gets the dropped rules' weights back (capped at the start); a stored score at the
-    floor hides how much was taken, so it is recomputed from the weights of the rules still counting.
+    A rule that stopped counting gives its weight back, a rule an auditor added takes its weight off (each rule
+    once per call, as the checker counts), between the floor and the start; a stored score at the floor hides
+    how much was taken, so it is recomputed from the weights of the rules that count.
     """
     weights, start, floor = rulebook_weights()
     # rule ids and weights come from the project's own rulebook, checked here, never from a user
     values = ", ".join(f"('{rule}', {weight!r})" for rule, weight in weights if _RULE_ID.fullmatch(rule))
     return f"""
     rule_weights(rule, weight) AS (VALUES {values or "(NULL, NULL)"}),
-    judged AS (   -- the rules of every call with a rejected finding, and whether each still counts
-        SELECT f.call_id, f.rule, bool_or(r.call_id IS NULL) AS counts
-        FROM findings f LEFT JOIN reviews r ON {REJECTED}
-        WHERE f.call_id IN (SELECT call_id FROM reviews WHERE verdict = 'rejected')
-        GROUP BY f.call_id, f.rule
+    touched AS (   -- the calls an auditor changed: a finding rejected, or a violation added
+        SELECT call_id FROM reviews WHERE verdict = 'rejected' UNION SELECT call_id FROM added_violations
     ),
-    dropped AS (
-        SELECT j.call_id, sum(coalesce(w.weight, 0)) FILTER (WHERE NOT j.counts) AS given_back,
-               sum(coalesce(w.weight, 0)) FILTER (WHERE j.counts) AS still_taken
-        FROM judged j LEFT JOIN rule_weights w USING (rule)
-        GROUP BY j.call_id HAVING bool_or(NOT j.counts)
+    stored_rules AS (SELECT DISTINCT f.call_id, f.rule FROM findings f SEMI JOIN touched USING (call_id)),
+    counting_rules AS (SELECT DISTINCT v.call_id, v.rule FROM counted_violations v SEMI JOIN touched USING (call_id)),
+    rule_delta AS (
+        SELECT coalesce(s.call_id, k.call_id) AS call_id,
+               sum(coalesce(w.weight, 0)) FILTER (WHERE k.rule IS NULL) AS given_back,
+               sum(coalesce(w.weight, 0)) FILTER (WHERE s.rule IS NULL) AS newly_taken,
+               sum(coalesce(w.weight, 0)) FILTER (WHERE k.rule IS NOT NULL) AS counting
+        FROM stored_rules s FULL JOIN counting_rules k ON k.call_id = s.call_id AND k.rule = s.rule
+        LEFT JOIN rule_weights w ON w.rule = coalesce(s.rule, k.rule)
+        GROUP BY ALL HAVING bool_or(s.rule IS NULL OR k.rule IS NULL)
     ),
     rescored AS (
         SELECT d.call_id,
                CASE WHEN c.score <= {floor!r}
-                    THEN greatest({floor!r}, {start!r} - coalesce(d.still_taken, 0))
-                    ELSE least({start!r}, c.score + coalesce(d.given_back, 0)) END AS score
-        FROM dropped d JOIN calls c USING (call_id)
+                    THEN greatest({floor!r}, {start!r} - coalesce(d.counting, 0))
+                    ELSE greatest({floor!r}, least({start!r},
+                                  c.score + coalesce(d.given_back, 0) - coalesce(d.newly_taken, 0))) END AS score
+        FROM rule_delta d JOIN calls c USING (call_id)
     )"""
 
 
