@@ -33,6 +33,7 @@ import duckdb
 import polars as pl
 
 from analytics.storage import store
+from core import clock
 from core.errors import OkaError
 
 log = logging.getLogger(__name__)
@@ -173,7 +174,7 @@ def _append(db: Path, user: str, role: str, action: str, target: str, detail: st
         try:
             last = con.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
             seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
-            at = dt.datetime.now().replace(microsecond=0)
+            at = clock.now()
             digest = _digest(prev, seq, at, user, role, action, target, detail)
             con.execute("INSERT INTO audit_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         [seq, at, user, role, action, target, detail, prev, digest])

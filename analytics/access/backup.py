@@ -12,7 +12,6 @@ erases who did what.
 """
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import logging
@@ -24,6 +23,7 @@ from pathlib import Path
 import duckdb
 
 from analytics.storage import store
+from core import clock
 from core.errors import OkaError
 
 log = logging.getLogger(__name__)
@@ -48,7 +48,7 @@ class BackupInfo:
 
 
 def default_path(db: Path) -> Path:
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    stamp = clock.now().strftime("%Y%m%d-%H%M%S")
     return Path(db).parent / "backups" / f"{Path(db).stem}-{stamp}{SUFFIX}"
 
 
@@ -92,7 +92,7 @@ def backup(db: Path, out: Path | None = None) -> BackupInfo:
     Path(str(tmp) + ".wal").unlink(missing_ok=True)
     os.chmod(tmp, 0o600)            # a copy of everything: readable by this account only
     os.replace(tmp, out)
-    info = BackupInfo(out, _sha256(out), tables, dt.datetime.now().replace(microsecond=0).isoformat())
+    info = BackupInfo(out, _sha256(out), tables, clock.now().isoformat())
     manifest = out.with_name(out.name + MANIFEST_SUFFIX)
     manifest.write_text(json.dumps({"source": str(db), "sha256": info.sha256, "tables": tables,
                                     "created_at": info.created_at}, ensure_ascii=False, indent=1),
@@ -151,7 +151,7 @@ def restore(backup_path: Path, db: Path) -> tuple[BackupInfo, Path | None]:
         # wait for the write lock so no ingest is half-way, and fold its WAL into the file we keep
         with store.connect(db) as con:
             con.execute("CHECKPOINT")
-        kept = db.with_name(f"{db.name}.before-restore-{dt.datetime.now():%Y%m%d-%H%M%S}")
+        kept = db.with_name(f"{db.name}.before-restore-{clock.now():%Y%m%d-%H%M%S}")
         os.replace(db, kept)
     Path(str(db) + ".wal").unlink(missing_ok=True)
     os.replace(tmp, db)

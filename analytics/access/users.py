@@ -10,7 +10,6 @@ to an account and so to a role; an SSO user without an account is refused.
 """
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import json
 import logging
@@ -25,6 +24,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from analytics.access.policy import ROLES, Viewer, role
+from core import clock
 from core.errors import OkaError
 
 log = logging.getLogger(__name__)
@@ -98,7 +98,7 @@ class UsersFile:
         if name in self.users and not replace:
             raise UsersError(f"{name}: the user exists already")
         user = User(name, role_id, _hasher.hash(password), operator_id, sso_email,
-                    dt.datetime.now().replace(microsecond=0).isoformat())
+                    clock.now().isoformat())
         self.users[name] = user
         self.save()
         log.info("user %s saved with role %s", name, role_id)

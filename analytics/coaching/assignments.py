@@ -23,6 +23,7 @@ from analytics.access import audit
 from analytics.access.policy import AccessError, Viewer
 from analytics.queries.clause_rates import rate
 from analytics.storage.store import connect
+from core import clock
 
 COACH_ROLES = ("head", "trainer")   # who assigns and keeps example libraries
 MEASURE_DAYS = 30
@@ -76,7 +77,7 @@ def assign(db: Path, viewer: Viewer, operator_id: str, clause: str, due_on: dt.d
            now: dt.datetime | None = None) -> int:
     """Store a new assignment; its id.  Logged as ``assignment_added``."""
     _coach(viewer)
-    now = (now or dt.datetime.now()).replace(microsecond=0)
+    now = (now or clock.now()).replace(microsecond=0)
     if not operator_id or not clause:
         raise AccessError("задание: нужны оператор и пункт стандарта")
     if due_on < now.date():
@@ -99,7 +100,7 @@ def assign(db: Path, viewer: Viewer, operator_id: str, clause: str, due_on: dt.d
 
 def acknowledge(db: Path, viewer: Viewer, assignment_id: int, now: dt.datetime | None = None) -> None:
     """The operator confirms they have read the assignment (theirs only).  Logged."""
-    now = (now or dt.datetime.now()).replace(microsecond=0)
+    now = (now or clock.now()).replace(microsecond=0)
     with connect(Path(db)) as con:
         row = con.execute("SELECT operator_id, acknowledged_at FROM assignments WHERE assignment_id = ?",
                           [assignment_id]).fetchone()
@@ -142,7 +143,7 @@ def effect(db: Path, assignment_id: int, today: dt.date | None = None,
     if row is None:
         return None
     operator_id, clause, assigned_on, due_on, measure_days = row
-    w = windows(assigned_on, due_on, measure_days, today or dt.date.today())
+    w = windows(assigned_on, due_on, measure_days, today or clock.today())
     if w is None:
         return None
     days, b0, b1, a0, a1 = w

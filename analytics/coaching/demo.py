@@ -13,6 +13,7 @@ from pathlib import Path
 from analytics.access.policy import ROLES, Viewer
 from analytics.coaching import assignments, examples
 from analytics.queries.view_sql import COUNTED, run
+from core import clock
 
 TRAINER = Viewer("демо-тренер", ROLES["trainer"])
 PAD_S = 2.0
@@ -55,7 +56,7 @@ def seed(db: Path, today: dt.date | None = None, max_bad: int = 3, operator_id: 
         made.append(examples.add(db, TRAINER, GOOD, g["call_id"], max(0.0, g["start"] - 0.5), g["end"] + 0.5,
                                  greeting, "good", "Приветствие, название предприятия, имя — как в стандарте."))
     if first is not None:
-        now = dt.datetime.combine(today, dt.time(9, 0)) if today else dt.datetime.now()
+        now = dt.datetime.combine(today, dt.time(9, 0)) if today else clock.now()
         assignments.assign(db, TRAINER, first[0], first[1], now.date() + dt.timedelta(days=14),
                            "Послушайте примеры и отработайте этот пункт.", [first[2]], now=now)
     return made

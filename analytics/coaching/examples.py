@@ -17,6 +17,7 @@ from analytics.access import audit
 from analytics.access.policy import AccessError, Viewer
 from analytics.coaching.assignments import COACH_ROLES, ensure_tables, has_table
 from analytics.storage.store import connect
+from core import clock
 
 QUALITIES = {"good": "хороший пример", "bad": "как не надо"}
 EXAMPLE_SCHEMA = {"example_id": pl.Int64, "collection": pl.String, "call_id": pl.String, "start_s": pl.Float64,
@@ -39,7 +40,7 @@ def add(db: Path, viewer: Viewer, collection: str, call_id: str, start_s: float,
     start_s, end_s = float(start_s), float(end_s)
     if start_s < 0 or end_s <= start_s or end_s - start_s > MAX_CLIP_S:
         raise AccessError(f"пример: отрезок {start_s:g}–{end_s:g} с (не длиннее {MAX_CLIP_S:g} с)")
-    now = (now or dt.datetime.now()).replace(microsecond=0)
+    now = (now or clock.now()).replace(microsecond=0)
     ensure_tables(db)
     with connect(Path(db)) as con:
         con.begin()

@@ -36,7 +36,7 @@ import duckdb
 from analytics.config import Config
 from analytics.ingest import linking, overlap, prechecked, reasons, records, scoring
 from analytics.storage import calls_store, store
-from core import workdays
+from core import clock, workdays
 from core.errors import OkaError
 from transcription.schema import CheckResult, Transcript
 
@@ -425,7 +425,7 @@ def _row(t: _Todo, result: CheckResult, rule_set: str | None = None) -> dict:
             "layout": tr.layout, "language": result.language, "topic": result.topic, "score": result.score,
             "rulebook": result.rulebook, "asr_model": t.asr_model,
             "content_hash": hashlib.sha256(tr.to_json().encode()).hexdigest(),
-            "ingested_at": dt.datetime.now().replace(microsecond=0), "source_hash": t.source_hash,
+            "ingested_at": clock.now(), "source_hash": t.source_hash,
             "rule_set": rule_set,
         },
     }

@@ -33,6 +33,7 @@ from pathlib import Path
 
 import polars as pl
 
+from core import clock
 from core.errors import OkaError
 from transcription.schema import LAYOUTS
 
@@ -271,7 +272,7 @@ def _rules(spec: TableSpec) -> list[pl.Expr]:
             pl.format("{} is not an ISO 8601 date-time: {}", pl.lit(col), pl.col(col)))
 
     def out_of_range(col: str) -> pl.Expr:
-        latest = dt.datetime.now() + FUTURE_SLACK
+        latest = clock.now() + FUTURE_SLACK
         return pl.when(pl.col(f"_{col}") > latest).then(
             pl.format("{} is in the future: {}", pl.lit(col), pl.col(col))).when(
             pl.col(f"_{col}") < EARLIEST).then(

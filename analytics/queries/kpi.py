@@ -13,15 +13,15 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import polars as pl
 
 from analytics.queries import kpi_sql as q
 from analytics.storage.store import connect
+from core import clock
 from core.errors import OkaError
 
-TZ = ZoneInfo("Asia/Almaty")
+TZ = clock.TZ
 
 # The keys of ``oka-qa kpi --json`` in the contract's order (``from``/``to`` first, ``violations`` last).
 KPI_FIELDS = ("calls", "requests", "requests_registered_on_time_pct", "requests_completed_on_time_pct",
@@ -64,7 +64,7 @@ class KpiError(OkaError):
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(TZ).replace(tzinfo=None)
+    return dt.datetime.now(clock.TZ).replace(tzinfo=None)
 
 
 def _period(con, date_from: dt.date | None, date_to: dt.date | None) -> tuple[dt.date, dt.date]:

@@ -14,6 +14,7 @@ from analytics.reports.model import ClauseRow, Example, Indicator, OperatorRow, 
 from analytics.reports.options import ReportOptions
 from analytics.reports.recommend import recommend
 from analytics.reports.statements import load_coverage, review_rows
+from core import clock
 
 log = logging.getLogger(__name__)
 
@@ -147,7 +148,7 @@ def build_report(db: Path, period: Period, kind: str, opts: ReportOptions | None
     log.info("report %s for %s..%s: %s calls, %s operators", kind, period.start, period.end, sc.calls, sc.operators)
     return ReportData(
         kind=kind, period=period, previous_period=prev_period,
-        generated_at=now or dt.datetime.now(),
+        generated_at=now or clock.now(),
         scope=Scope(sc.operators, sc.calls, sc.checked, list(sc.rulebooks)),
         kpis=kpis, previous_kpis=prev,
         indicators=_indicators(kpis, prev, opts),

@@ -24,6 +24,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from analytics.catalogue.formats import fmt_number
+from core import clock
 from core.errors import OkaError
 
 log = logging.getLogger(__name__)
@@ -108,7 +109,7 @@ def build(db: Path, period: str = "week", last_day: dt.date | None = None, repor
 
     options = options or DigestOptions()
     report_opts = report_opts or ReportOptions()
-    last_day = last_day or dt.date.today() - dt.timedelta(days=1)
+    last_day = last_day or clock.today() - dt.timedelta(days=1)
     first, last = bounds(period, last_day)
 
     kpis = compute_kpis(db, first, last)

@@ -23,6 +23,7 @@ import polars as pl
 
 from analytics.storage import reviews
 from analytics.storage.store import connect
+from core import clock
 
 DDL = """
 CREATE TABLE IF NOT EXISTS calibration_sessions (
@@ -72,7 +73,7 @@ def open_session(db: Path, title: str, calls: list[str], auditors: list[str], wh
         if missing:
             raise CalibrationError(f"{db}: no call(s) {', '.join(missing)}")
         con.execute("INSERT INTO calibration_sessions VALUES (?, ?, ?, ?, ?, ?)",
-                    [sid, title.strip() or sid, who, now or dt.datetime.now().replace(microsecond=0), calls, auditors])
+                    [sid, title.strip() or sid, who, now or clock.now(), calls, auditors])
     return sid
 
 
@@ -149,5 +150,5 @@ def close(db: Path, session_id: str, agreed: dict[tuple[str, str], tuple[str, fl
         reviews.answer_form(db, call_id, answers, who, role, comment=f"согласовано на калибровке «{s.title}»",
                             now=now)
     with connect(Path(db)) as con:
-        reviews.append_event(con, "close", who, role, now or dt.datetime.now().replace(microsecond=0),
+        reviews.append_event(con, "close", who, role, now or clock.now(),
                         session_id=session_id, comment=f"согласованы ответы по {len(by_call)} звонкам")

@@ -23,6 +23,7 @@ import duckdb
 import polars as pl
 
 from analytics.storage.store import connect
+from core import clock
 from core.errors import OkaError
 
 log = logging.getLogger(__name__)
@@ -102,7 +103,7 @@ def decide(db: Path, record_type: str, record_id: str, what: str, verdict: str, 
         raise DiscrepancyError("a dismissed discrepancy leaves the KPI and the report: say why in the comment")
     with connect(Path(db)) as con:
         call_id = _linked_call(con, Path(db), record_type, record_id, what)
-        seq = _append(con, _KIND_OF[verdict], who, role, now or dt.datetime.now().replace(microsecond=0),
+        seq = _append(con, _KIND_OF[verdict], who, role, now or clock.now(),
                       record_type=record_type, record_id=record_id, what=what, call_id=call_id, comment=comment)
     log.info("discrepancy %s %s %s: %s", what, record_type, record_id, verdict)
     return seq
@@ -116,7 +117,7 @@ def clear(db: Path, record_type: str, record_id: str, what: str, who: str = "", 
                           "AND what = ?", [record_type, record_id, what]).fetchone()
         if row is None:
             return False
-        _append(con, "clear", who, role, now or dt.datetime.now().replace(microsecond=0),
+        _append(con, "clear", who, role, now or clock.now(),
                 record_type=record_type, record_id=record_id, what=what, call_id=row[0])
     return True
 

@@ -40,6 +40,7 @@ import duckdb
 import polars as pl
 
 from analytics.storage.store import connect
+from core import clock
 from core.errors import OkaError
 
 log = logging.getLogger(__name__)
@@ -141,7 +142,7 @@ def create(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _now(now: dt.datetime | None) -> dt.datetime:
-    return now or dt.datetime.now().replace(microsecond=0)
+    return now or clock.now()
 
 
 def append_event(con: duckdb.DuckDBPyConnection, kind: str, who: str, role: str, at: dt.datetime, **cols) -> int:

@@ -21,6 +21,7 @@ import polars as pl
 
 from analytics.storage.reviews import ReviewError
 from analytics.storage.store import connect
+from core import clock
 
 DDL = """
 CREATE TABLE IF NOT EXISTS samples (
@@ -93,7 +94,7 @@ def draw(db: Path, date_from: dt.date, date_to: dt.date, per_operator: int, who:
         sid = f"smp-{secrets.token_hex(4)}"
         con.begin()
         con.execute("INSERT INTO samples VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [sid, now or dt.datetime.now().replace(microsecond=0), who, date_from, date_to, per_operator,
+                    [sid, now or clock.now(), who, date_from, date_to, per_operator,
                      seed])
         con.executemany("INSERT INTO sample_calls VALUES (?, ?, ?, ?)",
                         [[sid, *r] for r in picked.select("call_id", "operator_id", "topic").iter_rows()])

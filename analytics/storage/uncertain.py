@@ -16,6 +16,7 @@ from pathlib import Path
 
 from analytics.storage.reviews import VERDICTS, ReviewError, append_event
 from analytics.storage.store import connect
+from core import clock
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +30,7 @@ def decide_uncertain(db: Path, call_id: str, idx: int, verdict: str, weight: flo
     """
     if verdict not in VERDICTS:
         raise ReviewError(f"verdict must be one of {', '.join(VERDICTS)}, got {verdict!r}")
-    when = now or dt.datetime.now().replace(microsecond=0)
+    when = now or clock.now()
     with connect(Path(db)) as con:
         row = con.execute("SELECT rule FROM uncertain_findings WHERE call_id = ? AND idx = ?",
                           [call_id, int(idx)]).fetchone()

@@ -8,6 +8,7 @@ import streamlit as st
 
 from analytics.catalogue.formats import fmt_date
 from analytics.catalogue.labels import MONTHS_RU
+from core import clock
 
 KINDS = ("Полугодие", "Квартал", "Месяц", "Произвольный")
 ROMAN = ("I", "II", "III", "IV")
@@ -82,7 +83,7 @@ def _kept(key: str, value):
 
 def picker(first: dt.date | None, last: dt.date | None) -> Period:
     """Sidebar widgets; the default is the half-year of the latest call."""
-    last = last or dt.date.today()
+    last = last or clock.today()
     first = first or last
     years = list(range(last.year, first.year - 1, -1))
     _keep("period_kind", KINDS[0])

@@ -9,6 +9,7 @@ import streamlit as st
 
 from analytics.access.policy import ROLES
 from analytics.catalogue.formats import fmt_number
+from core import clock
 from dashboards import auth, datasource, shell
 from dashboards.components.export import download_buttons
 from dashboards.labels import audit_detail, for_export, grid_config
@@ -29,7 +30,7 @@ else:
     st.error(f"Журнал изменён в обход программы: {problem}", icon=":material/gpp_bad:")
 
 c1, c2, c3 = st.columns(3)
-today = dt.date.today()
+today = clock.today()
 days = c1.date_input("Дни", (today - dt.timedelta(days=30), today), key="audit_days", format="DD.MM.YYYY")
 first, last = (days[0], days[-1]) if days else (today, today)
 names = datasource.audit_actions()

@@ -12,6 +12,7 @@ import re
 import streamlit as st
 
 from analytics.catalogue.formats import fmt_clause, fmt_date, fmt_datetime
+from core import clock
 from core.errors import OkaError
 from dashboards import auth, datasource, shell
 from dashboards.components.coaching import QUALITY_RU, effect_text, example_card
@@ -80,7 +81,7 @@ with tab_tasks:
         with st.form("assign_form", clear_on_submit=True):
             op = st.selectbox("Оператор", list(op_names), format_func=lambda o: op_names.get(o) or o, key="as_op")
             clause = st.selectbox("Пункт стандарта", clauses, format_func=clause_label, key="as_clause")
-            due = st.date_input("Срок", value=dt.date.today() + dt.timedelta(days=14), format="DD.MM.YYYY",
+            due = st.date_input("Срок", value=clock.today() + dt.timedelta(days=14), format="DD.MM.YYYY",
                                 key="as_due")
             ex_ids = st.multiselect(
                 "Примеры", all_examples["example_id"].to_list(), key="as_examples",
