@@ -19,6 +19,7 @@ from pathlib import Path
 
 import polars as pl
 
+from analytics.storage.store import SAID_BEFORE
 from core.errors import OkaError
 
 log = logging.getLogger(__name__)
@@ -83,7 +84,6 @@ class Viewer:
 # Text columns a masked role sees as they are: ids, codes, the operators' own names, verdicts.
 # Every other text column is treated as something said in a call and masked with rules.privacy
 # (deny by default: a column added to a view later cannot leak by being forgotten here).
-SAID_BEFORE = "_said_before"   # a column's context for masking (mask_frame), never shown
 SAFE_COLUMNS = frozenset((
     "call_id", "operator_id", "operator_name", "rule", "clause", "topic", "speaker", "verdict", "reviewer",
     "customer_type", "kind", "language", "layout", "link_method", "linked_by", "linked_call", "method",

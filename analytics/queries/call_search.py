@@ -14,10 +14,9 @@ from typing import Any
 
 import polars as pl
 
-from analytics.access.policy import SAID_BEFORE
 from analytics.queries.scores import scored_calls, scored_ctes
 from analytics.queries.view_sql import COUNTED, PERIOD, bounds, run
-from analytics.storage.store import connect
+from analytics.storage.store import SAID_BEFORE, connect
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,9 @@ from core.errors import OkaError
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 2
+# a column a reader adds beside a text column ``c`` (as ``c`` + SAID_BEFORE): what was said just before it in the
+# call, the context its masking needs (analytics.access.policy.mask_frame, which never shows it)
+SAID_BEFORE = "_said_before"
 
 DDL = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
