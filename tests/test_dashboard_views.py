@@ -163,10 +163,25 @@ def test_bad_reviews_are_refused(fresh_db, call_id, idx, verdict, message):
     (periods.month(2025, 1), "январь 2025", "2025-01-01", "2025-01-31", "2024-12-01", "2024-12-31"),
     (periods.custom(dt.date(2025, 3, 10), dt.date(2025, 3, 1)), "01.03.2025 – 10.03.2025",
      "2025-03-01", "2025-03-10", "2025-02-19", "2025-02-28"),
+    # a range that is exactly a calendar half, quarter or month compares with the one before it, as the
+    # report does (found in issue 20's audit of the Справка: the page went back the same number of days)
+    (periods.custom(dt.date(2026, 7, 1), dt.date(2026, 12, 31)), "II полугодие 2026",
+     "2026-07-01", "2026-12-31", "2026-01-01", "2026-06-30"),
+    (periods.custom(dt.date(2026, 10, 1), dt.date(2026, 10, 31)), "октябрь 2026",
+     "2026-10-01", "2026-10-31", "2026-09-01", "2026-09-30"),
+    (periods.custom(dt.date(2026, 7, 1), dt.date(2026, 9, 30)), "III квартал 2026",
+     "2026-07-01", "2026-09-30", "2026-04-01", "2026-06-30"),
+    # three calendar months that are no quarter: the three months before, under their dates
+    (periods.custom(dt.date(2026, 2, 1), dt.date(2026, 4, 30)), "01.02.2026 – 30.04.2026",
+     "2026-02-01", "2026-04-30", "2025-11-01", "2026-01-31"),
 ])
 def test_periods(p, label, start, end, prev_start, prev_end):
+    from analytics.reports.model import Period as ReportPeriod
+
     assert (p.label, p.start.isoformat(), p.end.isoformat()) == (label, start, end)
     assert (p.previous().start.isoformat(), p.previous().end.isoformat()) == (prev_start, prev_end)
+    # the report compares the same range with the same period before it
+    assert ReportPeriod(p.start, p.end).previous() == ReportPeriod(p.previous().start, p.previous().end)
 
 
 @pytest.mark.parametrize(("word", "must_have"), [

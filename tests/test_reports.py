@@ -337,6 +337,30 @@ def test_masked_report_hides_personal_data(db, tmp_path):
     assert not any("8 701" in str(v) for row in ws.iter_rows(values_only=True) for v in row)
 
 
+@pytest.mark.parametrize("start, end, span", [
+    (dt.date(2025, 1, 1), dt.date(2025, 6, 30), "за полугодие"),
+    (dt.date(2025, 4, 1), dt.date(2025, 6, 30), "за квартал"),
+    (dt.date(2025, 3, 1), dt.date(2025, 3, 20), "за период"),
+])
+def test_the_reports_words_follow_its_period_and_sections(db, tmp_path, start, end, span):
+    """Found in issue 20's audit of the Справка: its purpose said «за полугодие» for any period, two references
+    named the wrong section (the quotes, the training), and the indicators' note described the base of both
+    clause 2.6 indicators as the records linked to a call (the calls that needed one and have none count too)."""
+    files = generate(db, start, end, "spravka", tmp_path / "r", ReportOptions(pdf=False, charts=False))
+    text = _all_text(files.docx)
+    assert f"сотрудниками ОКА {span}." in text
+    headings = {p.text.split(". ", 1)[1]: p.text.split(". ", 1)[0]
+                for p in docx.Document(str(files.docx)).paragraphs if p.style.name.startswith("Heading")}
+    assert f"(раздел {headings['Соблюдение требований раздела 2 Стандарта']}.1)" in text     # where the quotes are
+    if "Примеры нарушений (цитаты из звонков)" in headings:
+        assert headings["Примеры нарушений (цитаты из звонков)"] == headings[
+            "Соблюдение требований раздела 2 Стандарта"] + ".1"
+    if span == "за полугодие":   # the half-year has operators to train: the conclusion names the section
+        assert f"Обучение по разделу {headings['Рекомендации по обучению']} " in text
+    assert "но не связаны ни с одной" in text and "доля записей, связанных со звонком" not in text
+    assert "Пункты, которые проверяются" in text and "которые проверяется" not in text
+
+
 def test_masked_report_masks_free_text_in_its_lists(db, tmp_path):
     """Found in issue 20's privacy audit: the lists behind the figures blanked only the columns marked personal,
     so a request's reason that names a person and a phone went raw into a trainer's report, where the page

@@ -106,6 +106,20 @@ def period_label(start: dt.date, end: dt.date) -> str:
     return f"с {fmt_date(start)} по {fmt_date(end)}"
 
 
+def calendar_months(start: dt.date, end: dt.date) -> int:
+    """12, 6, 3 or 1 when ``start``..``end`` (inclusive) is exactly that many calendar months from the first of
+    one (a year, a half-year, a quarter, a month, wherever it starts), else 0.  The report's period and the
+    dashboard's picker both ask it, so that the page and the report compare a range with the same period."""
+    next_day = end + dt.timedelta(days=1)
+    months = (next_day.year - start.year) * 12 + next_day.month - start.month
+    return months if start.day == 1 and next_day.day == 1 and months in (1, 3, 6, 12) else 0
+
+
+def span_word(start: dt.date, end: dt.date) -> str:
+    """What the period is, after «за»: «год», «полугодие», «квартал», «месяц», else «период»."""
+    return {12: "год", 6: "полугодие", 3: "квартал", 1: "месяц"}.get(calendar_months(start, end), "период")
+
+
 def fmt_clause(clause: str | None, appendix: str = "Приложение") -> str:
     """«15.1» -> «п. 15.1»; «14, 15.16» -> «пп. 14, 15.16»; «20–21, Appendix 1» -> «пп. 20–21, Приложение 1».
 

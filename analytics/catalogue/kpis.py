@@ -137,7 +137,7 @@ KPIS: tuple[Kpi, ...] = (
         "Доля заявок, выполненных за 10 рабочих дней, среди выполненных и просроченных.",
         target_option="completed_target_pct",
         records=KpiList("requests_completed_late", "Заявки не в срок",
-                        "Заявки, выполненные позже срока (10 рабочих дней)",
+                        "Заявки, не выполненные в срок (10 рабочих дней): выполненные позже или ещё открытые",
                         (_REQ, Column("kind", "Вид"), _OP, Column("created_at", "Создана"),
                          Column("due_day", "Срок выполнения"), Column("completed_at", "Выполнена")))),
     Kpi("requests_overdue", "Заявки просрочены", "count", "lower",

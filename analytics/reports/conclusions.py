@@ -9,7 +9,7 @@ rest is listed as «не подтверждено» (:func:`unconfirmed`).
 from __future__ import annotations
 
 from analytics.reports.model import ReportData
-from analytics.reports.texts import KIND_SPECS, fmt_change, fmt_clause, fmt_kpi
+from analytics.reports.texts import KIND_SPECS, fmt_change, fmt_clause, fmt_kpi, section_number
 
 
 def indicator_sentences(data: ReportData) -> list[str]:
@@ -97,6 +97,6 @@ def summary_sentences(data: ReportData) -> list[str]:
         out.append(f"Чаще всего нарушались: {listed}.")
     need = [r for r in data.recommendations if r.items]
     if need:
-        out.append(f"Обучение по разделу 6 рекомендовано {len(need)} сотрудникам ОКА; "
+        out.append(f"Обучение по разделу {section_number('training')} рекомендовано {len(need)} сотрудникам ОКА; "
                    f"результаты повторной проверки отразить в {KIND_SPECS[data.kind].next_document}.")
     return out

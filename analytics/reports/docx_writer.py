@@ -28,6 +28,7 @@ from analytics.reports.texts import (
     fmt_number,
     fmt_seconds,
     period_label,
+    section_number,
 )
 
 log = logging.getLogger(__name__)
@@ -39,15 +40,14 @@ def write_docx(data: ReportData, path: Path, charts: dict[str, Chart], opts: Rep
     setup(doc)
     page_number_footer(doc, f"{spec.file_label} {period_label(data.period.start, data.period.end)}")
     _letterhead(doc, data)
-    n = 0
     figs = _Figures(charts)
-    for key, section in (("scope", _scope), ("coverage", statements.write_docx_section),
-                         ("indicators", _indicators), ("lists", _lists),
-                         ("clauses", _clauses), ("operators", _operators), ("training", _training)):
-        n += 1
+    writers = {"scope": _scope, "coverage": statements.write_docx_section, "indicators": _indicators,
+               "lists": _lists, "clauses": _clauses, "operators": _operators, "training": _training}
+    for key in SECTIONS:   # in SECTIONS' order, which references to a section count by (section_number)
+        n = section_number(key)
         doc.add_heading(f"{n}. {SECTIONS[key]}", level=1)
-        section(doc, data, figs, opts, n)
-    n += 1
+        writers[key](doc, data, figs, opts, n)
+    n = len(SECTIONS) + 1
     doc.add_heading(f"{n}. {spec.conclusion_heading}", level=1)
     _conclusion(doc, data)
     _signatures(doc, data)
@@ -71,7 +71,7 @@ def _letterhead(doc, data: ReportData) -> None:
     para(doc, f"Проверяемый период: {period_label(data.period.start, data.period.end)}. "
               f"Период сравнения: {period_label(data.previous_period.start, data.previous_period.end)}.",
          align="justify")
-    para(doc, spec.purpose, align="justify")
+    para(doc, spec.purpose.format(period=data.period.span_word()), align="justify")
 
 
 class _Figures:
@@ -132,7 +132,8 @@ def _scope(doc, data: ReportData, figs, opts, n) -> None:
     ]
     table(doc, ["Параметр проверки", "Значение"], rows, [10.5, 6.5])
     para(doc, "Проверка выполнена автоматически по записям звонков, заявкам ИС РАДИ и СЭД и показаниям "
-              "базы АЛСЕКО; каждое нарушение подтверждается цитатой из звонка (раздел 4).", align="justify")
+              "базы АЛСЕКО; примеры нарушений по каждому правилу приведены с цитатами из звонков "
+              f"(раздел {section_number('clauses')}.1), каждое нарушение — в перечнях файла XLSX.", align="justify")
     by_lang = data.kpis.get("calls_by_language") or {}
     if by_lang.get("kk") or by_lang.get("mixed"):
         para(doc, language_note(), align="justify")
@@ -143,8 +144,10 @@ def _indicators(doc, data: ReportData, figs, opts, n) -> None:
              fmt_change(i.value, i.previous, "%"), i.verdict] for i in data.indicators]
     table(doc, ["№", "Показатель", "Критерий оценки", "Значение", "Пред. период", "Изменение", "Оценка"],
           rows, [0.7, 3.8, 4.3, 1.8, 1.8, 2.0, 2.4], size=9, numeric_cols=(3, 4, 5))
-    para(doc, KIND_SPECS[data.kind].assessment + " Значение — доля записей, связанных со звонком; "
-              "изменение — к периоду сравнения, в процентных пунктах.", size=11, align="justify")
+    para(doc, KIND_SPECS[data.kind].assessment + " Значение — доля своевременных среди подлежащих: все заявки "
+              "(показания) периода, связанные со звонком, и все звонки, по которым заявка (показания) требовались, "
+              "но не связаны ни с одной, — такой звонок в срок не засчитывается; изменение — к периоду сравнения, "
+              "в процентных пунктах.", size=11, align="justify")
     doc.add_heading(f"{n}.1. Сводные показатели за период", level=2)
     para(doc, "В тех же определениях и из тех же запросов, что и на панели мониторинга ОКА.", size=11)
     rows = [[k.label, k.fmt(data.kpis.get(k.key)), k.fmt(data.previous_kpis.get(k.key)),

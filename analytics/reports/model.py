@@ -9,6 +9,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from analytics.catalogue.formats import calendar_months, span_word
+
 KINDS = ("spravka", "audit")
 
 
@@ -19,13 +21,20 @@ class Period:
     start: dt.date
     end: dt.date
 
+    def calendar_months(self) -> int:
+        """12, 6, 3 or 1 for a calendar year, half-year, quarter or month, else 0 (``formats.calendar_months``)."""
+        return calendar_months(self.start, self.end)
+
+    def span_word(self) -> str:
+        """«полугодие», «квартал», … (``formats.span_word``)."""
+        return span_word(self.start, self.end)
+
     def previous(self) -> Period:
-        """The period just before: the previous half-year, quarter or month when
+        """The period just before: the previous year, half-year, quarter or month when
         this one is exactly such a period, else the same number of days before."""
         s, e = self.start, self.end
-        next_day = e + dt.timedelta(days=1)
-        months = (next_day.year - s.year) * 12 + next_day.month - s.month
-        if s.day == 1 and next_day.day == 1 and months in (1, 3, 6, 12):
+        months = self.calendar_months()
+        if months:
             m = s.month - months
             y = s.year
             while m < 1:

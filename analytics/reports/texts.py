@@ -47,7 +47,7 @@ KIND_SPECS = {
         title="СПРАВКА",
         subtitle="по результатам проверки соблюдения " + STANDARD,
         purpose=("Проверка выполнения критериев результативности (п. 2.6 СТП-04-2019) "
-                 "и соблюдения требований раздела 2 Стандарта сотрудниками ОКА за полугодие."),
+                 "и соблюдения требований раздела 2 Стандарта сотрудниками ОКА за {period}."),
         signer="Начальник ОКА",
         countersigner=None,
         conclusion_heading="Выводы",
@@ -80,6 +80,12 @@ SECTIONS = {
     "operators": "Результаты по операторам",
     "training": "Рекомендации по обучению",
 }
+
+
+def section_number(key: str) -> int:
+    """The number a section of ``SECTIONS`` has in the document (they are written in this order), so that a
+    reference to it ("see section N") follows the order instead of a number written by hand."""
+    return list(SECTIONS).index(key) + 1
 
 
 def rule_line(title: str | None, clause: str | None, rule: str, count: int) -> str:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from analytics.catalogue.formats import fmt_date
+from analytics.catalogue.formats import calendar_months, fmt_date
 from analytics.catalogue.labels import MONTHS_RU
 from core import clock
 
@@ -41,9 +41,9 @@ class Period:
 
 def months_period(start: dt.date, months: int) -> Period:
     end = _first_of(start.year, start.month + months) - dt.timedelta(days=1)
-    if months == 6:
+    if months == 6 and start.month in (1, 7):
         label = f"{ROMAN[(start.month - 1) // 6]} полугодие {start.year}"
-    elif months == 3:
+    elif months == 3 and start.month in (1, 4, 7, 10):
         label = f"{ROMAN[(start.month - 1) // 3]} квартал {start.year}"
     elif months == 1:
         label = f"{MONTHS_RU[start.month - 1]} {start.year}"
@@ -65,8 +65,13 @@ def month(year: int, n: int) -> Period:
 
 
 def custom(start: dt.date, end: dt.date) -> Period:
+    """Any range; one that is exactly a calendar year, half-year, quarter or month is that (and compares with
+    the one before it, as the report does: ``analytics.catalogue.formats.calendar_months``)."""
     if end < start:
         start, end = end, start
+    months = calendar_months(start, end)
+    if months:
+        return months_period(start, months)
     return Period(start, end, f"{fmt_date(start)} – {fmt_date(end)}")
 
 
