@@ -231,3 +231,25 @@ def test_a_dictated_value_is_compared_only_where_heard_surely(tmp_path, p, misma
     ingest(f.root, tmp_path / "oka.duckdb", checker=f.checker)
     got = kpi.compute_kpis(tmp_path / "oka.duckdb", *JUNE, now=NOW)
     assert (got["readings_value_mismatch"], got["records_unverifiable"]) == (mismatch, unverifiable)
+
+
+# Clause 12 for a short number: a legal entity's contract «5512» (four digits, shorter than SAID_MIN_DIGITS).  Said
+# in the call, it verifies the record even beside an unsure longer number; not said, the unsure number leaves it
+# unverifiable (found in issue 20's audit of the Справка: Q-0003 was listed as unverifiable though its number was
+# said and matched).
+@pytest.mark.parametrize("said, unverifiable", [("договор пять пять один два", 0), ("договор пять пять один три", 1)])
+def test_a_short_contract_number_said_in_the_call_verifies_the_record(tmp_path, said, unverifiable):
+    from analytics.storage.store import connect
+
+    f = Folder(tmp_path / "data")
+    f.call("L1", "2025-06-02T10:00:00", "op1", 60, said, "request.legal")
+    f.request("Q1", "2025-06-02T10:02:00", customer_type="legal", call_id="L1", contract_no="5512")
+    f.write()
+    db = tmp_path / "oka.duckdb"
+    ingest(f.root, db, checker=f.checker)
+    with connect(db) as con:   # and an unsure longer number said in the call (a phone's fragment, say)
+        con.execute("INSERT INTO call_numbers VALUES ('L1', '77234567')")
+        con.execute("INSERT INTO heard_numbers (call_id, what, number, confidence) "
+                    "VALUES ('L1', 'number', '77234567', 0.2)")
+    got = kpi.compute_kpis(db, *JUNE, now=NOW)
+    assert (got["records_mismatch"], got["records_unverifiable"]) == (0, unverifiable)

@@ -40,7 +40,8 @@ Definitions (section 5):
   plumbing works, emergency, meter replaced by the customer — a missing
   reason included;
 * numbers said (clause 12): the linked call's ``call_numbers`` that can be an
-  account or contract number: ``SAID_MIN_DIGITS`` digits or more, not a phone
+  account or contract number: ``SAID_MIN_DIGITS`` digits or more (or the record's own number, whatever its
+  length: said, it verifies the record), not a phone
   number (10+ digits starting with 7 or 8), not a value dictated in the call;
   heard surely unless ``heard_numbers`` gives a confidence below
   ``MIN_CONFIDENCE`` (a transcript without word probabilities is sure);
@@ -186,7 +187,9 @@ numbers_said AS (
     ANTI JOIN (SELECT call_id, CAST(CAST(value AS BIGINT) AS VARCHAR) AS number FROM call_readings
                WHERE value = round(value) AND value < 1e12) d ON d.call_id = n.call_id AND d.number = n.number
     WHERE (r.number1 IS NOT NULL OR r.number2 IS NOT NULL)
-      AND length(n.number) >= {SAID_MIN_DIGITS} AND NOT (length(n.number) >= 10 AND n.number[1] IN ('7', '8'))
+      -- the record's own number said is evidence whatever its length (a four-digit contract, «5512»)
+      AND (length(n.number) >= {SAID_MIN_DIGITS} OR n.number = r.number1 OR n.number = r.number2)
+      AND NOT (length(n.number) >= 10 AND n.number[1] IN ('7', '8'))
 ),
 record_checks AS (
     SELECT record_type, record_id, list(number ORDER BY number) AS numbers_said,
