@@ -361,6 +361,25 @@ def test_the_reports_words_follow_its_period_and_sections(db, tmp_path, start, e
     assert "Пункты, которые проверяются" in text and "которые проверяется" not in text
 
 
+def test_a_whole_call_description_is_not_printed_as_a_quote(db, tmp_path):
+    """Found in issue 20's audit of the Справка: «не собраны: причина» stood in quotation marks among the quotes,
+    «00:00 от начала записи», as if the operator had said it.  Evidence that is words of the call stays a quote."""
+    import shutil
+
+    copy = tmp_path / "oka.duckdb"
+    shutil.copy(db, copy)
+    with connect(copy) as con:
+        con.execute("INSERT INTO findings VALUES ('b04', 7, 'request.data_missing', '20–21, Appendix 1', 'operator', "
+                    "0.0, 60.0, 'не собраны: причина', 'STP-04-2019/01', 1.0)")
+        con.execute('INSERT INTO utterances (call_id, idx, speaker, start, "end", text) VALUES '
+                    "('b04', 0, 'operator', 30.0, 32.0, 'Женщина, не перебивайте меня.')")
+    files = generate(copy, dt.date(2025, 1, 1), dt.date(2025, 6, 30), "spravka", tmp_path / "r",
+                     ReportOptions(pdf=False, charts=False))
+    text = _all_text(files.docx)
+    assert "«не собраны: причина»" not in text and "Не собраны: причина — звонок b04" in text
+    assert "«Женщина, не перебивайте» — звонок b04" in text and "00:30 от начала записи" in text
+
+
 def test_masked_report_masks_free_text_in_its_lists(db, tmp_path):
     """Found in issue 20's privacy audit: the lists behind the figures blanked only the columns marked personal,
     so a request's reason that names a person and a phone went raw into a trainer's report, where the page

@@ -51,10 +51,13 @@ def not_assessed_calls(db: Path, date_from: dt.date, date_to: dt.date) -> dict[s
 
 
 def violation_examples(db: Path, date_from: dt.date, date_to: dt.date, per_rule: int = 3) -> pl.DataFrame:
-    """Up to ``per_rule`` quotes for each rule: rule, clause, call_id, started_at, operator, start, evidence.
+    """Up to ``per_rule`` quotes for each rule: rule, clause, call_id, started_at, operator, start, evidence, said.
 
     One quote per call (the first of the rule in it), from the lowest-scoring
-    calls first, so the examples are the clearest cases, not one call repeated.
+    calls first, so the examples are the clearest cases, not one call repeated.  ``said``: the evidence is
+    words of the call (found in one of its utterances); a rule about the whole call gives a description
+    instead («не собраны: причина», «длительность 9:12 при норме 7 мин»), which is not to be shown as a quote
+    (a call whose words are not stored keeps its evidence as a quote).
     """
     with connect(Path(db), read_only=True) as con:
         return con.sql(f"""
@@ -71,7 +74,11 @@ def violation_examples(db: Path, date_from: dt.date, date_to: dt.date, per_rule:
                 SELECT *, row_number() OVER (PARTITION BY rule ORDER BY score NULLS LAST, started_at, call_id) AS n
                 FROM firsts WHERE k = 1
             )
-            SELECT rule, clause, call_id, started_at, operator, start, evidence
+            SELECT rule, clause, call_id, started_at, operator, start, evidence,
+                   EXISTS (SELECT 1 FROM utterances u WHERE u.call_id = ranked.call_id
+                           AND contains(lower(u.text), lower(trim(ranked.evidence))))
+                   -- a store without the call's words (pre-checked calls): the checker's evidence as it gave it
+                   OR NOT EXISTS (SELECT 1 FROM utterances u WHERE u.call_id = ranked.call_id) AS said
             FROM ranked WHERE n <= ? ORDER BY rule, n""", params=[date_from, date_to, per_rule]).pl()
 
 

@@ -72,7 +72,7 @@ def _clauses(db: Path, period: Period, catalog: dict[str, tuple[str, str]], viol
     ex = report_queries.violation_examples(db, period.start, period.end, opts.examples_per_clause)
     for r in ex.iter_rows(named=True):
         examples.setdefault(r["rule"], []).append(
-            Example(r["call_id"], r["started_at"], r["operator"] or "—", r["start"], r["evidence"]))
+            Example(r["call_id"], r["started_at"], r["operator"] or "—", r["start"], r["evidence"], bool(r["said"])))
     skipped = report_queries.not_assessed_calls(db, period.start, period.end)
     rows = []
     for rule in dict.fromkeys([*catalog, *violations, *counts]):

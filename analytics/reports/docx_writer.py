@@ -231,9 +231,13 @@ def _clauses(doc, data: ReportData, figs, opts, n) -> None:
         para(doc, f"{fmt_clause(c.clause)} — {c.title}:", bold=True, size=11, space_after=1)
         for e in c.examples:
             p = doc.add_paragraph(style="List Bullet")
-            p.add_run(f"«{e.evidence}»").italic = True
-            p.add_run(f" — звонок {e.call_id} от {fmt_datetime(e.started_at)}, {fmt_seconds(e.start)} от начала "
-                      f"записи, оператор {e.operator}")
+            if e.said:   # words of the call, where they were said
+                p.add_run(f"«{e.evidence}»").italic = True
+                p.add_run(f" — звонок {e.call_id} от {fmt_datetime(e.started_at)}, {fmt_seconds(e.start)} от "
+                          f"начала записи, оператор {e.operator}")
+            else:        # a rule about the whole call describes it: no quotation marks, no moment
+                p.add_run(e.evidence[:1].upper() + e.evidence[1:])
+                p.add_run(f" — звонок {e.call_id} от {fmt_datetime(e.started_at)}, оператор {e.operator}")
 
 
 def _operators(doc, data: ReportData, figs, opts, n) -> None:

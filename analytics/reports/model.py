@@ -88,6 +88,7 @@ class Example:
     operator: str
     start: float | None
     evidence: str
+    said: bool = True         # words of the call (a quote); False: a description of the whole call
 
 
 @dataclass
