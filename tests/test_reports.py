@@ -380,6 +380,25 @@ def test_a_whole_call_description_is_not_printed_as_a_quote(db, tmp_path):
     assert "«Женщина, не перебивайте» — звонок b04" in text and "00:30 от начала записи" in text
 
 
+def test_each_share_in_the_report_shows_what_it_is_made_of(db, tmp_path):
+    """Found in issue 20's audit of the Справка: «Заявки выполнены в срок 50,0 %» could not be rebuilt from the
+    document (a request not yet due is left out, and nothing said so).  Each share now reads «50,0 % (1 из 2)»,
+    its parts from the same query as the KPI, and they give the share back."""
+    from analytics.queries.kpi import compute_kpis, shares
+
+    period = (dt.date(2025, 1, 1), dt.date(2025, 6, 30))
+    files = generate(db, *period, "spravka", tmp_path / "r", ReportOptions(pdf=False, charts=False))
+    text, kpis, parts = _all_text(files.docx), compute_kpis(db, *period), shares(db, *period)
+    assert set(parts) == {"requests_registered_on_time_pct", "readings_entered_on_time_pct",
+                          "requests_completed_on_time_pct"}
+    for key, (counted, over) in parts.items():
+        if over:
+            assert kpis[key] == round(100 * counted / over, 1)
+            assert f"({counted} из {over})" in text, key
+        else:
+            assert kpis[key] is None
+
+
 def test_masked_report_masks_free_text_in_its_lists(db, tmp_path):
     """Found in issue 20's privacy audit: the lists behind the figures blanked only the columns marked personal,
     so a request's reason that names a person and a phone went raw into a trainer's report, where the page

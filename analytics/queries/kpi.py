@@ -138,6 +138,8 @@ def _breakdown_sql(group: str, violations: bool = True) -> tuple[str, list[str]]
                count(*) FILTER (WHERE registered_on_time) AS requests_registered_on_time,
                count(*) FILTER (WHERE NOT linked) AS requests_unlinked,
                {q.pct('completed_on_time', 'completed_on_time OR completed_late')} AS requests_completed_on_time_pct,
+               count(*) FILTER (WHERE completed_on_time) AS completions_on_time,
+               count(*) FILTER (WHERE completed_on_time OR completed_late) AS completions_judged,
                count(*) FILTER (WHERE overdue) AS requests_overdue,
                count(*) FILTER (WHERE len(missing_fields) > 0) AS requests_incomplete,
                count(*) FILTER (WHERE sealing_reason_invalid) AS requests_sealing_reason_invalid,
@@ -160,6 +162,8 @@ def _breakdown_sql(group: str, violations: bool = True) -> tuple[str, list[str]]
                coalesce(requests_registered_on_time, 0) AS requests_registered_on_time,
                coalesce(requests_not_registered, 0) AS requests_not_registered,
                requests_completed_on_time_pct,
+               coalesce(completions_on_time, 0) AS completions_on_time,
+               coalesce(completions_judged, 0) AS completions_judged,
                coalesce(requests_overdue, 0) AS requests_overdue,
                coalesce(requests_incomplete, 0) AS requests_incomplete,
                coalesce(readings, 0) AS readings, coalesce(readings_linked, 0) AS readings_linked,
@@ -190,7 +194,10 @@ def _breakdown_sql(group: str, violations: bool = True) -> tuple[str, list[str]]
            readings_not_entered, readings_unlinked, records_mismatch, records_unverifiable,
            calls_not_assessed, {", ".join(_LANGUAGE_COLUMNS)}, compliance_score_avg, violations,
            requests_linked + requests_not_registered AS registrations_due,
-           readings_linked + readings_not_entered AS entries_due
+           readings_linked + readings_not_entered AS entries_due,
+           -- the parts of the three shares (analytics.queries.kpi.shares): what the Справка shows beside them
+           requests_registered_on_time AS registrations_on_time, readings_entered_on_time AS entries_on_time,
+           completions_on_time, completions_judged
     FROM joined ORDER BY {using}"""
     return sql, names
 
@@ -239,19 +246,8 @@ def compute_kpis(db: Path, date_from: dt.date | None = None, date_to: dt.date | 
     ``now`` (Asia/Almaty wall time) fixes "today" for the overdue cut-off;
     missing dates default to the first/last day with data.
     """
-    sql, _ = _breakdown_sql("total", violations=False)
-    ensure_current(db)
-    with connect(db, read_only=True) as con:
-        date_from, date_to = _period(con, date_from, date_to)
-        p = params(date_from, date_to, now)
-        rows = con.execute(sql, p).fetchall()
-        row = rows[0] if rows else None
-        violations = dict(con.execute(_VIOLATIONS_SQL, p).fetchall())
+    date_from, date_to, values, violations = _total(db, date_from, date_to, now)
     out: dict[str, Any] = {"from": date_from.isoformat(), "to": date_to.isoformat()}
-    columns = ["scope", *(k for k in KPI_FIELDS if k != "calls_by_language")]
-    columns[columns.index("compliance_score_avg"):columns.index("compliance_score_avg")] = list(_LANGUAGE_COLUMNS)
-    columns += ["violations", "registrations_due", "entries_due"]
-    values = dict(zip(columns, row, strict=True)) if row is not None else {}
     for k in KPI_FIELDS:
         if k == "calls_by_language":
             out[k] = {lang: int(values.get(f"calls_{lang}") or 0) for lang in LANGUAGES}
@@ -262,6 +258,35 @@ def compute_kpis(db: Path, date_from: dt.date | None = None, date_to: dt.date | 
             out[k] = int(values.get(k) or 0)
     out["violations"] = {rule: int(n) for rule, n in violations.items()}
     return out
+
+
+def _total(db: Path, date_from: dt.date | None, date_to: dt.date | None, now: dt.datetime | None):
+    """(from, to, the total row by column, violations per rule) of the KPI query."""
+    sql, _ = _breakdown_sql("total", violations=False)
+    ensure_current(db)
+    with connect(db, read_only=True) as con:
+        date_from, date_to = _period(con, date_from, date_to)
+        p = params(date_from, date_to, now)
+        rows = con.execute(sql, p).fetchall()
+        row = rows[0] if rows else None
+        violations = dict(con.execute(_VIOLATIONS_SQL, p).fetchall())
+    columns = ["scope", *(k for k in KPI_FIELDS if k != "calls_by_language")]
+    columns[columns.index("compliance_score_avg"):columns.index("compliance_score_avg")] = list(_LANGUAGE_COLUMNS)
+    columns += ["violations", "registrations_due", "entries_due", "registrations_on_time", "entries_on_time",
+                "completions_on_time", "completions_judged"]
+    return date_from, date_to, (dict(zip(columns, row, strict=True)) if row is not None else {}), violations
+
+
+def shares(db: Path, date_from: dt.date | None = None, date_to: dt.date | None = None,
+           now: dt.datetime | None = None) -> dict[str, tuple[int, int]]:
+    """The parts of the three shares of ``compute_kpis`` for the same period: {share's key: (items counted,
+    items it is over)} — registrations on time of those due, entries on time of those due, requests completed
+    on time of those judged.  So that «75,0 %» can be read as «3 из 4» (the Справка prints both)."""
+    _, _, v, _ = _total(db, date_from, date_to, now)
+    pairs = {"requests_registered_on_time_pct": ("registrations_on_time", "registrations_due"),
+             "readings_entered_on_time_pct": ("entries_on_time", "entries_due"),
+             "requests_completed_on_time_pct": ("completions_on_time", "completions_judged")}
+    return {k: (int(v.get(part) or 0), int(v.get(whole) or 0)) for k, (part, whole) in pairs.items()}
 
 
 def format_kpis(kpis: dict[str, Any]) -> str:

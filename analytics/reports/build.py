@@ -132,7 +132,7 @@ def _monthly(db: Path, period: Period) -> list[dict]:
 def build_report(db: Path, period: Period, kind: str, opts: ReportOptions | None = None,
                  now: dt.datetime | None = None) -> ReportData:
     """Everything the report says about ``period``, read from the database at ``db``."""
-    from analytics.queries.kpi import compute_kpis
+    from analytics.queries.kpi import compute_kpis, shares
 
     opts = opts or ReportOptions()
     db = Path(db)
@@ -159,4 +159,5 @@ def build_report(db: Path, period: Period, kind: str, opts: ReportOptions | None
         coverage=load_coverage(),
         reviews=review_rows(db, period.start, period.end, catalog, opts.trusted_min_reviews,
                             opts.trusted_precision_pct),
+        shares=shares(db, period.start, period.end),
     )

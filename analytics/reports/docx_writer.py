@@ -26,6 +26,7 @@ from analytics.reports.texts import (
     fmt_datetime,
     fmt_kpi,
     fmt_number,
+    fmt_of,
     fmt_seconds,
     period_label,
     section_number,
@@ -140,8 +141,8 @@ def _scope(doc, data: ReportData, figs, opts, n) -> None:
 
 
 def _indicators(doc, data: ReportData, figs, opts, n) -> None:
-    rows = [[str(i.number), i.title, i.criterion, fmt_kpi(i.value, "%"), fmt_kpi(i.previous, "%"),
-             fmt_change(i.value, i.previous, "%"), i.verdict] for i in data.indicators]
+    rows = [[str(i.number), i.title, i.criterion, _with_base(data, i.kpi_key, fmt_kpi(i.value, "%")),
+             fmt_kpi(i.previous, "%"), fmt_change(i.value, i.previous, "%"), i.verdict] for i in data.indicators]
     table(doc, ["№", "Показатель", "Критерий оценки", "Значение", "Пред. период", "Изменение", "Оценка"],
           rows, [0.7, 3.8, 4.3, 1.8, 1.8, 2.0, 2.4], size=9, numeric_cols=(3, 4, 5))
     para(doc, KIND_SPECS[data.kind].assessment + " Значение — доля своевременных среди подлежащих: все заявки "
@@ -150,13 +151,20 @@ def _indicators(doc, data: ReportData, figs, opts, n) -> None:
               "в процентных пунктах.", size=11, align="justify")
     doc.add_heading(f"{n}.1. Сводные показатели за период", level=2)
     para(doc, "В тех же определениях и из тех же запросов, что и на панели мониторинга ОКА.", size=11)
-    rows = [[k.label, k.fmt(data.kpis.get(k.key)), k.fmt(data.previous_kpis.get(k.key)),
+    rows = [[k.label, _with_base(data, k.key, k.fmt(data.kpis.get(k.key))), k.fmt(data.previous_kpis.get(k.key)),
              fmt_change(data.kpis.get(k.key), data.previous_kpis.get(k.key), k.unit)]
             for k in catalogue.scalars(data.kpis)]
     table(doc, ["Показатель", "Отчётный период", "Предыдущий период", "Изменение"], rows,
-          [8.6, 2.9, 2.9, 2.6], size=10, numeric_cols=(1, 2, 3))
+          [7.4, 4.1, 2.9, 2.6], size=10, numeric_cols=(1, 2, 3))
     figs.place(doc, "indicators")
     figs.place(doc, "monthly")
+
+
+def _with_base(data: ReportData, key: str, shown: str) -> str:
+    """A share with what it is made of, «75,0 % (3 из 4)», so that the reader can rebuild it; as it is where
+    there is nothing to count (its «нет данных» says so) or the figure is no share."""
+    counted, over = data.shares.get(key, (0, 0))
+    return f"{shown} ({fmt_of(counted, over)})" if over else shown
 
 
 def _lists(doc, data: ReportData, figs, opts, n) -> None:

@@ -153,6 +153,7 @@ class ReportData:
     monthly: list[dict[str, Any]] = field(default_factory=list)  # month, registered %, readings %, score
     coverage: list[Any] = field(default_factory=list)   # statements.CoverageRow, clause by clause
     reviews: list[Any] = field(default_factory=list)    # statements.ReviewRow, per rule with findings
+    shares: dict[str, tuple[int, int]] = field(default_factory=dict)   # a share's key: (counted, over) this period
 
     def rule(self, rule_id: str) -> ClauseRow | None:
         return next((c for c in self.clauses if c.rule == rule_id), None)

@@ -17,6 +17,7 @@ from analytics.catalogue.formats import (  # noqa: F401  (the report's writers t
     fmt_datetime,
     fmt_kpi,
     fmt_number,
+    fmt_of,
     fmt_seconds,
     period_label,
     shorten,
