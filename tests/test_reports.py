@@ -139,8 +139,8 @@ def reports(db, tmp_path_factory) -> dict[str, Path]:
 
 
 def _number(text: str):
-    """A number printed the Russian way («96,1 %», «1 840», «нет данных») back as a float."""
-    text = text.strip()
+    """A number printed the Russian way («96,1 %», «1 840», «нет данных», «75,0 % (3 из 4)») back as a float."""
+    text = re.sub(r"\s*\(\d+ из \d+\)$", "", text.strip())
     if text in ("нет данных", "—"):
         return None
     return float(re.sub(r"[\s\u00a0%]", "", text).replace(",", "."))
