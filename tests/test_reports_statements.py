@@ -30,7 +30,7 @@ import yaml
 from click.testing import CliRunner
 
 from analytics.reports.model import KINDS
-from analytics.reports.statements import APPENDIX_1_NOTE, LEVELS
+from analytics.reports.statements import APPENDIX_1_NOTE, LEVELS, LEVELS_OF_MANY
 from analytics.reports.texts import fmt_clause
 from analytics.storage import reviews
 from analytics.storage.store import connect, init
@@ -111,7 +111,7 @@ def test_the_coverage_statement_lists_every_clause_by_level(reports, kind):
     tables = [t for t in _tables(reports[kind]) if t[0][:2] == ["Пункт", "Содержание"]]
     printed = {row[0]: row[2] for t in tables for row in t[1:]}
     assert printed == {fmt_clause(str(c["clause"])): " ".join(c["how"].split()) for c in coverage}
-    for label in LEVELS.values():
+    for label in LEVELS_OF_MANY.values():   # «Пункты, которые проверяются полностью:» (the plural of LEVELS)
         assert f"Пункты, которые {label}:" in text
     assert {c["level"] for c in coverage} == set(LEVELS)       # something in each group: full, partly, not at all
     none_rows = [row[0] for row in tables[-1][1:]]

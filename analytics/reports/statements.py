@@ -25,7 +25,7 @@ import yaml
 from core.errors import OkaError
 
 LEVELS = {"full": "проверяется полностью", "partial": "проверяется частично", "none": "не проверяется"}
-_LEVELS_OF_MANY = {"full": "проверяются полностью", "partial": "проверяются частично", "none": "не проверяются"}
+LEVELS_OF_MANY = {"full": "проверяются полностью", "partial": "проверяются частично", "none": "не проверяются"}
 
 APPENDIX_1_NOTE = (
     "Как читаются минуты Приложения 1. Графа «мин» карты процесса прочитана двояко, и оба прочтения применены "
@@ -118,7 +118,7 @@ def write_docx_section(doc, data, figs, opts, n) -> None:
     para(doc, "Проверка автоматическая: нарушения найдены программой по расшифровкам записей звонков и по "
               "записям ИС РАДИ, СЭД и АЛСЕКО. Ниже — какие требования Стандарта она охватывает и в какой мере.",
          align="justify")
-    for level, label in _LEVELS_OF_MANY.items():
+    for level, label in LEVELS_OF_MANY.items():
         rows = [[fmt_clause(c.clause), c.title, c.how] for c in data.coverage if c.level == level]
         if rows:
             para(doc, f"Пункты, которые {label}:", bold=True, size=11, space_after=1)
