@@ -21,8 +21,6 @@ from analytics.storage.store import connect
 from core import clock
 from core.errors import OkaError
 
-TZ = clock.TZ
-
 # The keys of ``oka-qa kpi --json`` in the contract's order (``from``/``to`` first, ``violations`` last).
 KPI_FIELDS = ("calls", "requests", "requests_registered_on_time_pct", "requests_completed_on_time_pct",
               "requests_overdue", "requests_incomplete", "readings", "readings_entered_on_time_pct",
@@ -195,7 +193,7 @@ def _breakdown_sql(group: str, violations: bool = True) -> tuple[str, list[str]]
            calls_not_assessed, {", ".join(_LANGUAGE_COLUMNS)}, compliance_score_avg, violations,
            requests_linked + requests_not_registered AS registrations_due,
            readings_linked + readings_not_entered AS entries_due,
-           -- the parts of the three shares (analytics.queries.kpi.shares): what the Справка shows beside them
+           -- the parts of the three shares (kpis_and_shares): what the Справка shows beside them
            requests_registered_on_time AS registrations_on_time, readings_entered_on_time AS entries_on_time,
            completions_on_time, completions_judged
     FROM joined ORDER BY {using}"""
@@ -246,22 +244,20 @@ def compute_kpis(db: Path, date_from: dt.date | None = None, date_to: dt.date | 
     ``now`` (Asia/Almaty wall time) fixes "today" for the overdue cut-off;
     missing dates default to the first/last day with data.
     """
-    date_from, date_to, values, violations = _total(db, date_from, date_to, now)
-    out: dict[str, Any] = {"from": date_from.isoformat(), "to": date_to.isoformat()}
-    for k in KPI_FIELDS:
-        if k == "calls_by_language":
-            out[k] = {lang: int(values.get(f"calls_{lang}") or 0) for lang in LANGUAGES}
-        elif k in _FLOATS:
-            v = values.get(k)
-            out[k] = None if v is None else round(float(v), 1)
-        else:
-            out[k] = int(values.get(k) or 0)
-    out["violations"] = {rule: int(n) for rule, n in violations.items()}
-    return out
+    return kpis_and_shares(db, date_from, date_to, now)[0]
 
 
-def _total(db: Path, date_from: dt.date | None, date_to: dt.date | None, now: dt.datetime | None):
-    """(from, to, the total row by column, violations per rule) of the KPI query."""
+# each share of the KPIs and the two columns of the KPI query it is made of (counted, over)
+_SHARE_PARTS = {"requests_registered_on_time_pct": ("registrations_on_time", "registrations_due"),
+                "readings_entered_on_time_pct": ("entries_on_time", "entries_due"),
+                "requests_completed_on_time_pct": ("completions_on_time", "completions_judged")}
+
+
+def kpis_and_shares(db: Path, date_from: dt.date | None = None, date_to: dt.date | None = None,
+                    now: dt.datetime | None = None) -> tuple[dict[str, Any], dict[str, tuple[int, int]]]:
+    """``compute_kpis`` and, from the same query, the parts of its three shares: {share's key: (items counted,
+    items it is over)} — registrations on time of those due, entries on time of those due, requests completed
+    on time of those judged.  So that «75,0 %» can be read as «3 из 4» (the Справка prints both)."""
     sql, _ = _breakdown_sql("total", violations=False)
     ensure_current(db)
     with connect(db, read_only=True) as con:
@@ -274,19 +270,20 @@ def _total(db: Path, date_from: dt.date | None, date_to: dt.date | None, now: dt
     columns[columns.index("compliance_score_avg"):columns.index("compliance_score_avg")] = list(_LANGUAGE_COLUMNS)
     columns += ["violations", "registrations_due", "entries_due", "registrations_on_time", "entries_on_time",
                 "completions_on_time", "completions_judged"]
-    return date_from, date_to, (dict(zip(columns, row, strict=True)) if row is not None else {}), violations
-
-
-def shares(db: Path, date_from: dt.date | None = None, date_to: dt.date | None = None,
-           now: dt.datetime | None = None) -> dict[str, tuple[int, int]]:
-    """The parts of the three shares of ``compute_kpis`` for the same period: {share's key: (items counted,
-    items it is over)} — registrations on time of those due, entries on time of those due, requests completed
-    on time of those judged.  So that «75,0 %» can be read as «3 из 4» (the Справка prints both)."""
-    _, _, v, _ = _total(db, date_from, date_to, now)
-    pairs = {"requests_registered_on_time_pct": ("registrations_on_time", "registrations_due"),
-             "readings_entered_on_time_pct": ("entries_on_time", "entries_due"),
-             "requests_completed_on_time_pct": ("completions_on_time", "completions_judged")}
-    return {k: (int(v.get(part) or 0), int(v.get(whole) or 0)) for k, (part, whole) in pairs.items()}
+    values = dict(zip(columns, row, strict=True)) if row is not None else {}
+    out: dict[str, Any] = {"from": date_from.isoformat(), "to": date_to.isoformat()}
+    for k in KPI_FIELDS:
+        if k == "calls_by_language":
+            out[k] = {lang: int(values.get(f"calls_{lang}") or 0) for lang in LANGUAGES}
+        elif k in _FLOATS:
+            v = values.get(k)
+            out[k] = None if v is None else round(float(v), 1)
+        else:
+            out[k] = int(values.get(k) or 0)
+    out["violations"] = {rule: int(n) for rule, n in violations.items()}
+    parts = {k: (int(values.get(part) or 0), int(values.get(whole) or 0))
+             for k, (part, whole) in _SHARE_PARTS.items()}
+    return out, parts
 
 
 def format_kpis(kpis: dict[str, Any]) -> str:

@@ -132,12 +132,12 @@ def _monthly(db: Path, period: Period) -> list[dict]:
 def build_report(db: Path, period: Period, kind: str, opts: ReportOptions | None = None,
                  now: dt.datetime | None = None) -> ReportData:
     """Everything the report says about ``period``, read from the database at ``db``."""
-    from analytics.queries.kpi import compute_kpis, shares
+    from analytics.queries.kpi import compute_kpis, kpis_and_shares
 
     opts = opts or ReportOptions()
     db = Path(db)
     prev_period = period.previous()
-    kpis = compute_kpis(db, period.start, period.end)
+    kpis, shares = kpis_and_shares(db, period.start, period.end)   # one query for the figures and their parts
     prev = compute_kpis(db, prev_period.start, prev_period.end)
     sc = report_queries.checked_scope(db, period.start, period.end)
     catalog = rule_catalog()
@@ -159,5 +159,5 @@ def build_report(db: Path, period: Period, kind: str, opts: ReportOptions | None
         coverage=load_coverage(),
         reviews=review_rows(db, period.start, period.end, catalog, opts.trusted_min_reviews,
                             opts.trusted_precision_pct),
-        shares=shares(db, period.start, period.end),
+        shares=shares,
     )
