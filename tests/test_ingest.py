@@ -370,3 +370,18 @@ def test_a_transcript_naming_another_call_id_is_stored_as_its_row_says_with_one_
         assert con.execute("SELECT call_id FROM calls").fetchall() == [("C1",)]
     (line,) = [r.getMessage() for r in caplog.records if "names call_id" in r.getMessage()]
     assert line == f"{f.root / 'calls.csv'}: row 2: transcripts/C1.json names call_id export-17; the row's C1 is used"
+
+
+def test_the_default_checker_weighs_a_parallel_call_too(tmp_path):
+    """Without a checker given, the ingest's lazy default gives the rulebook for the overlap's weight."""
+    from analytics.queries.scores import weight_of
+
+    f = Folder(tmp_path / "data")
+    f.call("C1", "2025-03-04T10:00:00", "op1", 300)
+    f.call("C2", "2025-03-04T10:03:00", "op1", 60)   # the same words as C1, started while C1 went on
+    f.write()
+    db = tmp_path / "oka.duckdb"
+    ingest(f.root, db)
+    with store.connect(db, read_only=True) as con:
+        scores = dict(con.execute("SELECT call_id, score FROM calls").fetchall())
+    assert scores["C2"] == scores["C1"] - weight_of("overlap.parallel_calls")

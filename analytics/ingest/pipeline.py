@@ -134,19 +134,17 @@ class _LazyChecker:
     def version(self) -> str:
         return self._get().version
 
-    def check(self, transcript: Transcript) -> CheckResult:
-        return self._get().check(transcript)
-
-
-def _rulebook_of(checker):
-    """The rulebook of a checker (the lazy default's is read without compiling its lexicons)."""
-    if isinstance(checker, _LazyChecker):
-        if checker._checker is None:
+    @property
+    def rulebook(self):
+        """The rulebook in use, read without compiling it when nothing has needed the checker yet."""
+        if self._checker is None:
             from rules.rulebook import Rulebook
 
             return Rulebook.load()
-        return checker._checker.rulebook
-    return checker.rulebook
+        return self._checker.rulebook
+
+    def check(self, transcript: Transcript) -> CheckResult:
+        return self._get().check(transcript)
 
 
 def ingest(data_dir: Path, db_path: Path, cfg: Config | None = None, on_error: OnError | None = None,
@@ -186,7 +184,7 @@ def ingest(data_dir: Path, db_path: Path, cfg: Config | None = None, on_error: O
             con.begin()
             if linking.is_stale(con) or report.calls_rechecked:
                 # a re-check rewrote the calls' findings; a finding takes the rulebook's weight off the score
-                report.overlaps = overlap.refresh(con, lambda: scoring.of(_rulebook_of(checker)))
+                report.overlaps = overlap.refresh(con, lambda: scoring.of(checker.rulebook))
             report.links = linking.link(con) if linking.is_stale(con) else linking.summary(con)
             unknown = linking.unknown_call_ids(con, 5) if report.links.get("unknown_call") else []
             reasons.refresh(con)
