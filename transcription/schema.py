@@ -195,7 +195,7 @@ def _number(value: Any, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise SchemaError(f"{where} must be a number, got {_shown(value)}")
     if isinstance(value, int) and not -_LARGEST <= value <= _LARGEST:  # float() of it would overflow
-        raise SchemaError(f"{where} must be finite, got an integer of {_digits(value)} digits")
+        raise SchemaError(f"{where} must be finite, got {_shown(value)}")
     value = float(value)
     if not math.isfinite(value):
         raise SchemaError(f"{where} must be finite, got {value!r}")

@@ -39,7 +39,7 @@ from transcription.schema import LAYOUTS
 
 log = logging.getLogger(__name__)
 
-TZ = "Asia/Almaty"
+TZ = clock.TZ.key   # the department's zone (core/clock.py), by name for polars
 EARLIEST = dt.datetime(2000, 1, 1)
 FUTURE_SLACK = dt.timedelta(days=1)      # clocks and time zones: a record may be up to a day ahead of ours
 # a path in calls.csv is relative to the data folder and stays inside it
