@@ -581,3 +581,35 @@ def test_overview_button_and_tiles_judge_by_the_config_file(monkeypatch, db, tmp
               for t in docx.Document(io.BytesIO(files[docx_name])).tables]
     indicators = next(t for t in tables if t[0][:3] == ["№", "Показатель", "Критерий оценки"])
     assert indicators[1][6] == verdict and f"не ниже {target:g} %" in indicators[1][2]
+
+
+def _summary_of(violations: list[int], trainees: int) -> str:
+    from analytics.reports.conclusions import summary_sentences
+    from analytics.reports.model import ClauseRow, Recommendation, ReportData, Scope
+
+    day = dt.date(2026, 1, 1)
+    clauses = [ClauseRow(f"r{i}", f"15.{i + 1}", f"Правило {i}", n, n) for i, n in enumerate(violations)]
+    recs = [Recommendation(f"op{i}", f"Оператор {i}", [("r0", "15.1", 1, "…")]) for i in range(trainees)]
+    data = ReportData("spravka", Period(day, day), Period(day, day), dt.datetime(2026, 1, 2), Scope(1, 1, 1),
+                      {}, {}, [], [], clauses, [], recs)
+    return "\n".join(summary_sentences(data))
+
+
+@pytest.mark.parametrize("violations, named, tail", [
+    ([5, 3, 2, 1], ["15.1", "15.2", "15.3"], ""),                             # no tie at the cut
+    ([5, 3, 2, 2], ["15.1", "15.2", "15.3", "15.4"], ""),                     # a tie at the cut is named whole
+    ([5, 2, 2, 2, 2], ["15.1", "15.2", "15.3", "15.4", "15.5"], ""),
+    ([5, 3, 2, 2, 2, 2, 1], ["15.1", "15.2", "15.3"], "столько же нарушений (2) — ещё у 3 пунктов"),
+    ([4, 0, 0], ["15.1"], ""),
+])
+def test_summary_names_every_clause_tied_with_the_last_most_violated(violations, named, tail):
+    text = _summary_of(violations, 0)
+    listed = re.search(r"^Чаще всего нарушались: (.*)$", text, re.M).group(1)
+    assert re.findall(r"п\. (15\.\d+)", listed) == named
+    assert tail in listed
+
+
+@pytest.mark.parametrize("trainees, said", [(1, "1 сотруднику"), (2, "2 сотрудникам"), (5, "5 сотрудникам"),
+                                            (21, "21 сотруднику")])
+def test_summary_counts_trainees_in_agreement(trainees, said):
+    assert f"рекомендовано {said} ОКА" in _summary_of([1], trainees)

@@ -1,6 +1,7 @@
 """How numbers, shares, dates, durations and clauses are written, the Russian way, on every page,
 grid, export and document: decimal comma, groups split by a no-break space, ДД.ММ.ГГГГ ЧЧ:ММ,
-мм:сс, «3 из 4», «п. 15.12», and a dash (never «None») for a missing value."""
+мм:сс, «3 из 4», «п. 15.12», «1 сотруднику» (a count's noun agreed with it), and a dash (never «None») for a
+missing value."""
 from __future__ import annotations
 
 import datetime as dt
@@ -27,6 +28,14 @@ def fmt_number(v: Any, digits: int = 1) -> str:
     if isinstance(v, int) or (digits == 0 and float(v).is_integer()):
         return f"{int(v):,}".replace(",", _GROUP)
     return f"{float(v):,.{digits}f}".replace(",", _GROUP).replace(".", ",")
+
+
+def fmt_count(n: int, noun: str, case: str = "nomn") -> str:
+    """A count and its noun in agreement: «1 сотруднику», «21 звонка», «1\u00a0840 записей» (``noun`` in the
+    nominative singular, ``case`` the sentence's, as pymorphy3 names it: nomn, gent, datv, accs, ablt, loct)."""
+    from rules.number_agreement import agreed  # pymorphy3's dictionary: loaded by the first count written
+
+    return f"{fmt_number(int(n), 0)} {agreed(int(n), noun, case)}"
 
 
 def fmt_value(v: Any) -> str:

@@ -52,6 +52,7 @@ from analytics.ingest.recheck_work import Chunk, Out, init, judge_chunk
 from analytics.storage import calls_store, store
 from core.errors import OkaError
 from core.processes import workers_skip_main
+from rules.number_agreement import agreed
 
 log = logging.getLogger(__name__)
 
@@ -349,7 +350,8 @@ class _Bar:
         if self._tqdm is not None:
             self._tqdm.update(k)
         elif self.show:
-            print(f"\rПерепроверка: {self.n} из {self.total} звонков", end="", file=sys.stderr, flush=True)
+            calls = agreed(self.total, "звонок", "gent")
+            print(f"\rПерепроверка: {self.n} из {self.total} {calls}", end="", file=sys.stderr, flush=True)
 
     def close(self) -> None:
         if self._tqdm is not None:

@@ -8,8 +8,11 @@ rest is listed as «не подтверждено» (:func:`unconfirmed`).
 """
 from __future__ import annotations
 
-from analytics.reports.model import ReportData
-from analytics.reports.texts import KIND_SPECS, fmt_change, fmt_clause, fmt_kpi, section_number
+from analytics.reports.model import ClauseRow, ReportData
+from analytics.reports.texts import KIND_SPECS, fmt_change, fmt_clause, fmt_count, fmt_kpi, section_number
+
+MOST_VIOLATED = 3   # clauses the summary names as violated most often (and each one tied with the last of them)
+TIES_NAMED = 2      # clauses tied with the last named one that are named too; more are counted, not named
 
 
 def indicator_sentences(data: ReportData) -> list[str]:
@@ -91,12 +94,27 @@ def summary_sentences(data: ReportData) -> list[str]:
         tail = "" if change == "—" else f" (к предыдущему периоду {change})"
         out.append(f"Средняя оценка соблюдения Стандарта — {fmt_kpi(k['compliance_score_avg'], '')} "
                    f"баллов из 100{tail}.")
-    worst = [c for c in data.clauses if c.violations][:3]
+    worst, tied = most_violated(data.clauses)
     if worst:
+        if len(tied) <= TIES_NAMED:
+            worst, tied = worst + tied, []
         listed = "; ".join(f"{fmt_clause(c.clause)} «{c.title}» — {c.violations}" for c in worst)
-        out.append(f"Чаще всего нарушались: {listed}.")
+        also = f"; столько же нарушений ({worst[-1].violations}) — ещё у {fmt_count(len(tied), 'пункт', 'gent')}" \
+            if tied else ""
+        out.append(f"Чаще всего нарушались: {listed}{also}.")
     need = [r for r in data.recommendations if r.items]
     if need:
-        out.append(f"Обучение по разделу {section_number('training')} рекомендовано {len(need)} сотрудникам ОКА; "
+        out.append(f"Обучение по разделу {section_number('training')} рекомендовано "
+                   f"{fmt_count(len(need), 'сотрудник', 'datv')} ОКА; "
                    f"результаты повторной проверки отразить в {KIND_SPECS[data.kind].next_document}.")
     return out
+
+
+def most_violated(clauses: list[ClauseRow], n: int = MOST_VIOLATED) -> tuple[list[ClauseRow], list[ClauseRow]]:
+    """The ``n`` clauses violated most often (``clauses`` come most violated first), and the others violated exactly
+    as often as the last of them: a tie is not cut by the clauses' numbers, each of them is as much «most often»."""
+    ranked = [c for c in clauses if c.violations]
+    if len(ranked) <= n:
+        return ranked, []
+    last = ranked[n - 1].violations
+    return ranked[:n], [c for c in ranked[n:] if c.violations == last]

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
 
-from analytics.catalogue.formats import fmt_number
+from analytics.catalogue.formats import fmt_count, fmt_number
 from core import clock
 from core.errors import OkaError
 
@@ -136,7 +136,7 @@ def build(db: Path, period: str = "week", last_day: dt.date | None = None, repor
             title = f" «{titles[r['clause']]}»" if r["clause"] in titles else ""
             who = names.get(r["operator_id"]) or r["operator_id"]
             jumps.append(f"{who} ({r['operator_id']}), п. {r['clause']}{title}: {_pct(was)} → "
-                         f"{_pct(r['rate_pct'])} ({r['violating']} из {r['calls']} звонков)")
+                         f"{_pct(r['rate_pct'])} ({r['violating']} из {fmt_count(r['calls'], 'звонок', 'gent')})")
 
     overdue_df = LISTS["requests_overdue"](db, dt.date(1900, 1, 1), last)
     overdue = [f"{r['request_id']}, {KIND_RU.get(r.get('kind'), r.get('kind') or '')}, оператор "

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from analytics.catalogue.formats import (  # noqa: F401  (the report's writers take them from here)
     fmt_change,
     fmt_clause,
+    fmt_count,
     fmt_date,
     fmt_date_long,
     fmt_datetime,

@@ -24,6 +24,7 @@ import polars as pl
 from analytics.storage import reviews
 from analytics.storage.store import connect
 from core import clock
+from rules.number_agreement import agreed as noun_after
 
 DDL = """
 CREATE TABLE IF NOT EXISTS calibration_sessions (
@@ -151,4 +152,5 @@ def close(db: Path, session_id: str, agreed: dict[tuple[str, str], tuple[str, fl
                             now=now)
     with connect(Path(db)) as con:
         reviews.append_event(con, "close", who, role, now or clock.now(),
-                        session_id=session_id, comment=f"согласованы ответы по {len(by_call)} звонкам")
+                        session_id=session_id,
+                        comment=f"согласованы ответы по {len(by_call)} {noun_after(len(by_call), 'звонок', 'datv')}")

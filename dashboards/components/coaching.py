@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analytics.catalogue.formats import fmt_clause, fmt_date, fmt_number, fmt_seconds
+from analytics.catalogue.formats import fmt_clause, fmt_count, fmt_date, fmt_number, fmt_seconds
 from dashboards import datasource
 from dashboards.components.served import audio_player
 
@@ -42,7 +42,7 @@ def rate_text(r: tuple[int, int, float | None]) -> str:
     calls, violating, pct = r
     if not calls:
         return "звонков нет"
-    return f"{fmt_number(pct, 0)} % ({violating} из {calls} звонков)"
+    return f"{fmt_number(pct, 0)} % ({violating} из {fmt_count(calls, 'звонок', 'gent')})"
 
 
 def effect_text(effect) -> str:

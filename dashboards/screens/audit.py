@@ -8,7 +8,7 @@ import polars as pl
 import streamlit as st
 
 from analytics.access.policy import ROLES
-from analytics.catalogue.formats import fmt_number
+from analytics.catalogue.formats import fmt_count, fmt_number
 from core import clock
 from dashboards import auth, datasource, shell
 from dashboards.components.export import download_buttons
@@ -24,7 +24,7 @@ st.caption("Кто входил, какие звонки открывал, ка�
 
 checked, problem = datasource.audit_verify()
 if checked is not None:
-    st.success(f"Целостность журнала подтверждена: {fmt_number(checked, 0)} записей, цепочка хешей не нарушена.",
+    st.success(f"Целостность журнала подтверждена: {fmt_count(checked, 'запись')}, цепочка хешей не нарушена.",
                icon=":material/verified:")
 else:
     st.error(f"Журнал изменён в обход программы: {problem}", icon=":material/gpp_bad:")

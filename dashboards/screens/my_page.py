@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analytics.catalogue.formats import fmt_clause, fmt_date, fmt_datetime, fmt_kpi, fmt_number, fmt_seconds
+from analytics.catalogue.formats import fmt_clause, fmt_count, fmt_date, fmt_datetime, fmt_kpi, fmt_number, fmt_seconds
 from core.errors import OkaError
 from dashboards import auth, datasource, shell
 from dashboards.components.coaching import effect_text, example_card, good_example_link
@@ -28,7 +28,7 @@ if msg := st.session_state.pop("me_saved", None):
 
 s = datasource.own_summary(period.start, period.end)
 st.caption(f"{period.label}: {fmt_date(period.start)} – {fmt_date(period.end)}. Рядом с вашими показателями — "
-           f"медиана по отделу ({s.operators_in_median} операторов со звонками за период).")
+           f"медиана по отделу ({fmt_count(s.operators_in_median, 'оператор')} со звонками за период).")
 LABELS = {"compliance_score_avg": ("Средний балл по СТП", "score"),
           "requests_registered_on_time_pct": ("Регистрация заявок вовремя (п. 2.6)", "pct"),
           "readings_entered_on_time_pct": ("Внесение показаний вовремя (п. 2.6)", "pct")}
