@@ -89,3 +89,28 @@ def test_a_decision_makes_it_count_or_keeps_it_out(db, verdict, counts):
     assert "unsure" not in left["call_id"].to_list()
     with pytest.raises(ReviewError, match="already decided"):
         decide_uncertain(db, "unsure", row["idx"], verdict, 1.0)
+
+
+def _score_now(db, call_id):
+    """The call's score as every page reads it (the auditors' decisions applied)."""
+    from analytics.queries.scores import scored_calls, scored_ctes
+
+    with connect(db, read_only=True) as con:
+        return con.execute(f"WITH {scored_ctes()} SELECT score FROM (SELECT {scored_calls()}) WHERE call_id = ?",
+                           [call_id]).fetchone()[0]
+
+
+def test_confirming_an_unsure_finding_of_a_rule_whose_sure_one_was_rejected_takes_its_weight_once(db):
+    from analytics.storage.reviews import save_review
+
+    before = _score_now(db, "counted")
+    with connect(db, read_only=True) as con:
+        sure = con.execute("SELECT idx FROM findings WHERE call_id = 'counted' AND rule = 'address.forbidden'"
+                           ).fetchone()[0]
+    save_review(db, "counted", sure, "rejected", comment="не то слово", reviewer="a1")
+    assert _score_now(db, "counted") == before + WEIGHTS["address.forbidden"]   # the rule's weight given back
+    q = uncertain_queue(db, DAY, DAY, WEIGHTS)
+    unsure = q.filter((q["call_id"] == "counted") & (q["rule"] == "address.forbidden")).row(0, named=True)
+    decide_uncertain(db, "counted", unsure["idx"], "confirmed", WEIGHTS["address.forbidden"], reviewer="a1")
+    assert _score_now(db, "counted") == before                                  # taken off again, once
+    assert compute_kpis(db, DAY, DAY)["violations"]["address.forbidden"] == 1

@@ -4,8 +4,9 @@ Confirming copies the finding into ``findings`` (next index of the call),
 records a ``confirm`` event on it (``review_events``: the auditors' history) and the decision in
 ``uncertain_reviews``,
 and takes the rule's weight off the call's stored score when that rule had
-no counted finding in the call yet — from then on it counts like any other
-finding in the KPIs, the score and the reports.  Rejecting records the
+no finding in the call yet (a rule whose findings an auditor rejected had its weight taken off the stored score
+at check time, and given back by ``analytics.queries.scores``, which takes it again once this finding counts)
+— from then on it counts like any other finding in the KPIs, the score and the reports.  Rejecting records the
 decision only: the finding stays out of everything.
 """
 from __future__ import annotations
@@ -43,10 +44,10 @@ def decide_uncertain(db: Path, call_id: str, idx: int, verdict: str, weight: flo
         new_idx = None
         con.execute("BEGIN TRANSACTION")
         if verdict == "confirmed":
-            counted = con.execute("""
-                SELECT count(*) FROM findings f
-                ANTI JOIN reviews r ON r.call_id = f.call_id AND r.idx = f.idx AND r.verdict = 'rejected'
-                WHERE f.call_id = ? AND f.rule = ?""", [call_id, rule]).fetchone()[0]
+            # the stored score took off the weight of every rule with a finding, rejected ones too (their weight
+            # comes back in ``analytics.queries.scores``, and goes again once this one counts)
+            stored = con.execute("SELECT count(*) FROM findings WHERE call_id = ? AND rule = ?",
+                                 [call_id, rule]).fetchone()[0]
             new_idx = con.execute("SELECT coalesce(max(idx) + 1, 0) FROM findings WHERE call_id = ?",
                                   [call_id]).fetchone()[0]
             con.execute("""INSERT INTO findings (call_id, idx, rule, clause, speaker, start, "end", evidence,
@@ -55,7 +56,7 @@ def decide_uncertain(db: Path, call_id: str, idx: int, verdict: str, weight: flo
                            FROM uncertain_findings WHERE call_id = ? AND idx = ?""", [new_idx, call_id, int(idx)])
             append_event(con, "confirm", reviewer, role, when, call_id=call_id, idx=int(new_idx), rule=rule,
                          comment=comment.strip())
-            if not counted:
+            if not stored:
                 con.execute("UPDATE calls SET score = greatest(?, score - ?) WHERE call_id = ? AND score IS NOT NULL",
                             [float(floor), float(weight), call_id])
         con.execute("INSERT INTO uncertain_reviews (call_id, idx, rule, verdict, finding_idx, comment, reviewer, "
