@@ -258,3 +258,24 @@ def test_calls_rows_that_would_leave_their_folder_or_time_are_rejected(tmp_path,
     assert loaded.frame["call_id"].to_list() == ["c0"]
     line = loaded.rejects[0].line()
     assert line.startswith(f"{path}: row 3: ") and reason in line
+
+
+@pytest.mark.parametrize("dropped", ["operator_id", "contact", "completed_at"])
+def test_a_re_import_without_a_column_keeps_what_is_stored_in_it(tmp_path, dropped):
+    """An export without an optional column is no order to blank it in every stored record (the audit: a request
+    re-imported without ``operator_id`` lost its operator, its link and its registration)."""
+    db = tmp_path / "oka.duckdb"
+    store.init(db)
+    path = tmp_path / "requests.csv"
+    first = GOOD_REQUEST | {"operator_id": "op7", "contact": "87011234567", "completed_at": "2025-03-10T12:00:00"}
+    write_csv(path, REQUEST_COLS, [first])
+    _load(db, path, records.REQUESTS)
+    write_csv(path, [c for c in REQUEST_COLS if c != dropped],
+              [{k: v for k, v in (first | {"note": "уточнено"}).items() if k != dropped}])
+    loaded = records.load_file(path, records.REQUESTS)
+    assert dropped not in loaded.given
+    with store.connect(db) as con:
+        assert records.upsert(con, records.REQUESTS, loaded.frame, given=loaded.given) == (0, 1)   # the note
+        stored = con.execute(f"SELECT {dropped}::VARCHAR, note FROM requests WHERE request_id = 'Q1'").fetchone()
+    assert stored[0] is not None and stored[0].startswith(str(first[dropped])[:10])
+    assert stored[1] == "уточнено"

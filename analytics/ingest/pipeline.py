@@ -213,7 +213,7 @@ def _ingest_records(path: Path, spec: records.TableSpec, db_path: Path, report: 
     with store.connect(db_path) as con:
         con.begin()
         changes: list[records.Change] = []
-        inserted, updated = records.upsert(con, spec, loaded.frame, changes)
+        inserted, updated = records.upsert(con, spec, loaded.frame, changes, loaded.given)
         for change in changes:   # not a reject: the new version is stored, the old one kept in record_history
             log.warning("%s", change.line(loaded.file))
             report.changes.append(change.line(loaded.file))

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -169,11 +169,13 @@ class Reject:
 
 @dataclass
 class Loaded:
-    """The valid rows of one file (typed, one per id) and the rejected ones."""
+    """The valid rows of one file (typed, one per id) and the rejected ones; ``given``: the table's columns the file
+    has (the others are null in ``frame``, and a re-import keeps what is stored in them: :func:`upsert`)."""
 
     file: str
     frame: pl.DataFrame
     rejects: list[Reject]
+    given: tuple[str, ...] | None = None
 
 
 def find_file(data_dir: Path, name: str) -> Path | None:
@@ -245,13 +247,19 @@ def _read_csv_row_by_row(path: Path, source: str) -> tuple[pl.DataFrame, list[Re
     return df, rejects
 
 
-def _normalise_headers(df: pl.DataFrame, spec: TableSpec, source: str) -> pl.DataFrame:
-    renames = {}
+def _given_columns(df: pl.DataFrame, spec: TableSpec) -> dict[str, str]:
+    """The file's header → the table's column it names (the first header for each column; others are not read)."""
+    renames: dict[str, str] = {}
     for col in df.columns:
         key = col.strip().lstrip("\ufeff").lower()
         target = key if key in spec.columns else spec.aliases.get(key)
         if target and target not in renames.values():
             renames[col] = target
+    return renames
+
+
+def _normalise_headers(df: pl.DataFrame, spec: TableSpec, source: str) -> pl.DataFrame:
+    renames = _given_columns(df, spec)
     df = df.select([pl.col(c).alias(t) for c, t in renames.items()] + [pl.col(ROW).alias("_row")])
     missing = [c for c in spec.required_columns if c not in df.columns]
     if spec is CALLS and "audio_path" not in df.columns and "transcript_path" not in df.columns:
@@ -320,6 +328,7 @@ def _rules(spec: TableSpec) -> list[pl.Expr]:
 def validate(raw: pl.DataFrame, spec: TableSpec, source: str) -> Loaded:
     """Check every row of a text table; returns the typed valid rows and the rejects."""
     df = _normalise_headers(raw, spec, source)
+    given = tuple(c for c in spec.columns if c in _given_columns(raw, spec))
     df = df.with_columns(pl.col(c).str.strip_chars().replace("", None) for c in spec.columns)
     typed = [parse_timestamp_series(df[c]).alias(f"_{c}") for c in spec.timestamps]
     if spec is REQUESTS:
@@ -334,7 +343,7 @@ def validate(raw: pl.DataFrame, spec: TableSpec, source: str) -> Loaded:
     ok = df.filter(pl.col("__why").is_null())
     if not ok[spec.id_column].is_duplicated().any():  # the usual case: skip the content comparison
         bad = df.filter(pl.col("__why").is_not_null()).select("_row", "__why")
-        return _loaded(source, spec, ok, bad)
+        return _loaded(source, spec, ok, bad, given)
     content = [pl.col(f"_{c}") if f"_{c}" in df.columns else pl.col(c) for c in spec.columns]
     ok = ok.with_columns(pl.struct(content).hash().alias("__hash"))
     first = ok.group_by(spec.id_column, maintain_order=True).agg(
@@ -348,14 +357,14 @@ def validate(raw: pl.DataFrame, spec: TableSpec, source: str) -> Loaded:
 
     bad = pl.concat([df.filter(pl.col("__why").is_not_null()).select("_row", "__why"),
                      dup_rejects.select("_row", "__why")])
-    return _loaded(source, spec, valid, bad)
+    return _loaded(source, spec, valid, bad, given)
 
 
-def _loaded(source: str, spec: TableSpec, valid: pl.DataFrame, bad: pl.DataFrame) -> Loaded:
+def _loaded(source: str, spec: TableSpec, valid: pl.DataFrame, bad: pl.DataFrame, given: tuple[str, ...]) -> Loaded:
     rejects = [Reject(source, int(r), reason) for r, reason in bad.sort("_row").iter_rows()]
     out = valid.select([pl.col(f"_{c}").alias(c) if f"_{c}" in valid.columns else pl.col(c) for c in spec.columns]
                        + [pl.col("_row")])
-    return Loaded(source, out, rejects)
+    return Loaded(source, out, rejects, given)
 
 
 def load_file(path: Path, spec: TableSpec) -> Loaded:
@@ -389,14 +398,18 @@ class Change:
                 f"({', '.join(self.columns)}); the previous version is kept in record_history")
 
 
-def upsert(con, spec: TableSpec, frame: pl.DataFrame, changes: list[Change] | None = None) -> tuple[int, int]:
+def upsert(con, spec: TableSpec, frame: pl.DataFrame, changes: list[Change] | None = None,
+           given: Collection[str] | None = None) -> tuple[int, int]:
     """Insert new rows and update changed ones; returns (inserted, updated).
 
     Unchanged rows are not written at all; new rows go in with a plain INSERT
     and changed ones with an UPDATE (``INSERT OR REPLACE`` over every row was
     the slowest part of an import).  Before an update the stored version goes
     to ``record_history``; a change beyond the record's normal life is appended
-    to ``changes``.  An empty ``call_id`` keeps the call the stored record named.
+    to ``changes``.  An empty ``call_id`` keeps the call the stored record named,
+    and a column the file does not have (not in ``given``; None: it has every
+    column) keeps what is stored: an export without ``operator_id`` is no order to
+    forget each record's operator.
     """
     if spec is CALLS:
         raise ValueError("calls are stored by analytics.ingest.pipeline, with their transcripts")
@@ -404,7 +417,9 @@ def upsert(con, spec: TableSpec, frame: pl.DataFrame, changes: list[Change] | No
     cols = list(spec.columns)
     incoming = frame.select(*cols, (pl.col("_row") if "_row" in frame.columns else pl.lit(0)).alias("_row"))
 
-    def new(c: str) -> str:   # the incoming value; a blank call_id does not unlink a record
+    def new(c: str) -> str:   # the incoming value; a blank call_id does not unlink a record, a missing column
+        if given is not None and c not in given:   # keeps what is stored (null for a new record)
+            return f"t.{c}"
         return f"COALESCE(i.{c}, t.{c})" if c == "call_id" else f"i.{c}"
 
     changed = " OR ".join(f"{new(c)} IS DISTINCT FROM t.{c}" for c in cols if c != key)
