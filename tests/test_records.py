@@ -279,3 +279,26 @@ def test_a_re_import_without_a_column_keeps_what_is_stored_in_it(tmp_path, dropp
         stored = con.execute(f"SELECT {dropped}::VARCHAR, note FROM requests WHERE request_id = 'Q1'").fetchone()
     assert stored[0] is not None and stored[0].startswith(str(first[dropped])[:10])
     assert stored[1] == "уточнено"
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_empty_rows_are_no_records_and_rows_keep_the_numbers_the_file_shows(tmp_path, kind):
+    """An empty row («,,,,», blank lines at the end, an empty sheet row) is skipped, not rejected; the bad row
+    after it is named by the number a spreadsheet shows."""
+    import openpyxl
+
+    header = ["reading_id", "account", "meter", "value", "operator_id", "entered_at"]
+    rows = [["P1", "100200", "ГВС-1", "2045.3", "op1", "2025-03-04T10:15:00"], [None] * 6,
+            ["P3", "100200", "ГВС-1", "abc", "op1", "2025-03-04T10:15:00"], [None] * 6]
+    path = tmp_path / f"readings.{kind}"
+    if kind == "csv":
+        body = [",".join(header)] + [",".join(r) if r[0] else ",,,,," for r in rows]
+        path.write_text("\n".join(body) + "\n\n\n", encoding="utf-8")
+    else:
+        wb = openpyxl.Workbook()
+        for r in [header, *rows]:
+            wb.active.append(r)
+        wb.save(path)
+    loaded = records.load_file(path, records.READINGS)
+    assert loaded.frame["reading_id"].to_list() == ["P1"]
+    assert [(r.row, r.reason) for r in loaded.rejects] == [(4, "value is not a number: abc")]

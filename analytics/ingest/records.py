@@ -198,9 +198,15 @@ def read_text_table(path: Path) -> tuple[pl.DataFrame, list[Reject]]:
     by row: the malformed rows are returned as rejects, the others load.
     """
     source = str(path)
+    if not path.is_file():
+        raise RecordsError(f"{path}: file not found")
     try:
         if path.suffix.lower() == ".xlsx":
-            df = pl.read_excel(path, infer_schema_length=0).with_columns(pl.all().cast(pl.String))
+            # fastexcel itself, not pl.read_excel: that drops the sheet's empty rows, and the rows after one
+            # would be named by the wrong numbers
+            import fastexcel
+
+            df = fastexcel.read_excel(path).load_sheet(0, dtypes="string").to_polars()
         else:
             df = pl.read_csv(path, infer_schema=False, encoding="utf8", separator=_separator(path))
         return df.with_row_index(ROW, offset=2), []
@@ -330,6 +336,8 @@ def validate(raw: pl.DataFrame, spec: TableSpec, source: str) -> Loaded:
     df = _normalise_headers(raw, spec, source)
     given = tuple(c for c in spec.columns if c in _given_columns(raw, spec))
     df = df.with_columns(pl.col(c).str.strip_chars().replace("", None) for c in spec.columns)
+    # an empty row (a blank line at the end of a CSV, an empty sheet row, «,,,,») is no record to reject
+    df = df.filter(~pl.all_horizontal([pl.col(c).is_null() for c in spec.columns]))
     typed = [parse_timestamp_series(df[c]).alias(f"_{c}") for c in spec.timestamps]
     if spec is REQUESTS:
         typed += [pl.col("customer_type").str.to_lowercase().replace_strict(CUSTOMER_TYPES, default=None)
