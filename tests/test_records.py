@@ -302,3 +302,18 @@ def test_empty_rows_are_no_records_and_rows_keep_the_numbers_the_file_shows(tmp_
     loaded = records.load_file(path, records.READINGS)
     assert loaded.frame["reading_id"].to_list() == ["P1"]
     assert [(r.row, r.reason) for r in loaded.rejects] == [(4, "value is not a number: abc")]
+
+
+def test_a_stray_quote_or_a_non_utf8_cell_rejects_its_row_and_the_rows_after_it_load(tmp_path):
+    """The audit: an unterminated quote on row 3 swallowed rows 4-5 (never stored, never named), and one byte of
+    Windows-1251 rejected the whole file."""
+    path = tmp_path / "readings.csv"
+    head = "reading_id,account,meter,value,operator_id,call_id,entered_at\n"
+    row = "{},100200,{},12,op1,,2026-03-16T11:00:00\n"
+    path.write_bytes((head + row.format("R1", "ГВС-1") + row.format("R2", '"ГВС-1') + row.format("R3", "ГВС-1")
+                      + row.format("R4", "ГВС-1")).encode("utf-8")
+                     + row.format("R5", "ГВС-2").encode("cp1251") + row.format("R6", "ГВС-1").encode("utf-8"))
+    loaded = records.load_file(path, records.READINGS)
+    assert loaded.frame["reading_id"].to_list() == ["R1", "R3", "R4", "R6"]
+    assert [(r.row, r.reason.split(" (")[0]) for r in loaded.rejects] == [
+        (3, "3 field(s) where the header has 7"), (6, "not UTF-8 text")]

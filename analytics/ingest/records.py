@@ -228,26 +228,56 @@ def _separator(path: Path) -> str:
 
 
 def _read_csv_row_by_row(path: Path, source: str) -> tuple[pl.DataFrame, list[Reject]]:
+    """A CSV that polars could not read, record by record: a record with another number of fields than the header
+    is rejected; an unterminated quote («"g2,100200,…») does not take the lines after it along (a record that ran
+    over several lines to a wrong number of fields is rejected on its first line, and each line after it read
+    alone); a row with bytes that are not UTF-8 (a cell pasted from a Windows-1251 file) is rejected, the rest
+    load.  Rows are numbered as a spreadsheet shows them (the header is row 1)."""
     import csv
+    import io
 
     try:
-        with open(path, newline="", encoding="utf-8-sig") as f:
-            table = list(csv.reader(f, delimiter=_separator(path)))
-    except (UnicodeDecodeError, csv.Error) as e:
+        data = path.read_bytes()
+    except OSError as e:
+        raise RecordsError(f"{path}: cannot read it ({e.strerror or e})") from e
+    lines = list(io.StringIO(data.decode("utf-8-sig", errors="replace"), newline=""))
+    sep = _separator(path)
+    reader = csv.reader(lines, delimiter=sep)
+    records: list[tuple[int, int, list[str]]] = []   # (first line, line after it, fields)
+    try:
+        at = 0
+        for rec in reader:
+            records.append((at, reader.line_num, rec))
+            at = reader.line_num
+    except csv.Error as e:
         raise RecordsError(f"{path}: cannot read it as CSV ({e})") from e
-    if not table:
+    if not records:
         raise RecordsError(f"{path}: empty file")
-    header, body = table[0], table[1:]
+    header = records[0][2]
     rows, rejects = [], []
-    for i, rec in enumerate(body):
-        row = i + 2
+    row = 1
+
+    def take(rec: list[str], hint: str = "") -> None:
         if not any(cell.strip() for cell in rec):
-            continue
-        if len(rec) != len(header):
-            hint = " (an unterminated quote?)" if any("\n" in cell for cell in rec) else ""
+            return
+        if "\ufffd" in "".join(rec):
+            rejects.append(Reject(source, row, "not UTF-8 text (saved in another encoding, e.g. Windows-1251?); "
+                                               "save the file as CSV UTF-8"))
+        elif len(rec) != len(header):
             rejects.append(Reject(source, row, f"{len(rec)} field(s) where the header has {len(header)}{hint}"))
+        else:
+            rows.append([*rec, row])
+
+    for first, after, rec in records[1:]:
+        row += 1
+        if len(rec) == len(header) or after - first < 2:
+            take(rec, " (an unterminated quote?)" if any("\n" in cell or "\r" in cell for cell in rec) else "")
             continue
-        rows.append([*rec, row])
+        # a quote left open swallowed the lines after it: this line is the bad one, the next ones are rows
+        take(next(csv.reader([lines[first]], delimiter=sep), []), " (an unterminated quote?)")
+        for line in lines[first + 1:after]:
+            row += 1
+            take(next(csv.reader([line], delimiter=sep), []), " (an unterminated quote?)")
     cols = [*header, ROW]
     df = pl.DataFrame(rows, schema={c: (pl.String if c != ROW else pl.UInt32) for c in cols}, orient="row")
     return df, rejects
