@@ -203,6 +203,19 @@ def test_xlsx_folder(tmp_path):
     assert _counts(db)["links"] == 2
 
 
+def test_an_xlsx_beside_the_csv_of_its_table_is_named_not_silently_left_out(tmp_path):
+    import polars as pl
+
+    f = _folder(tmp_path)
+    pl.read_csv(f.root / "readings.csv", infer_schema=False).write_excel(f.root / "readings.xlsx")
+    errors: list[str] = []
+    report = ingest(f.root, tmp_path / "oka.duckdb", checker=f.checker, on_error=errors.append)
+    assert report.records["readings"] == (1, 1, 0)                 # the CSV is read
+    assert errors == [f"{f.root / 'readings.xlsx'}: not read, as readings.csv is read for the readings; keep one "
+                      "file per table (copy the rows of one into the other)"]
+    assert report.rejected == 1                                     # so ingest exits 1
+
+
 def test_links_are_redone_only_after_a_change_and_after_a_crash(tmp_path):
     from analytics.ingest import linking
 

@@ -167,6 +167,9 @@ def ingest(data_dir: Path, db_path: Path, cfg: Config | None = None, on_error: O
     if not any(files.values()):
         raise OkaError(f"{data_dir}: no calls.csv, requests.csv or readings.csv (or .xlsx) here")
     store.init(db_path)
+    for name in records.SPECS:   # data given twice is not silently left out
+        if line := records.unread_file(data_dir, name):
+            reject(line)
     if checker is None:  # loaded only when a transcript needs checking (pre-checked calls do not)
         checker = _LazyChecker()
 

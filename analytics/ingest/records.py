@@ -187,6 +187,15 @@ def find_file(data_dir: Path, name: str) -> Path | None:
     return None
 
 
+def unread_file(data_dir: Path, name: str) -> str | None:
+    """The error line for ``<name>.xlsx`` lying beside ``<name>.csv`` (only the CSV is read), or None."""
+    csv_file, xlsx = Path(data_dir) / f"{name}.csv", Path(data_dir) / f"{name}.xlsx"
+    if csv_file.exists() and xlsx.exists():
+        return (f"{xlsx}: not read, as {csv_file.name} is read for the {name}; keep one file per table "
+                "(copy the rows of one into the other)")
+    return None
+
+
 ROW = "__row"  # the row number a spreadsheet shows (the header is row 1)
 
 
