@@ -317,3 +317,20 @@ def test_a_stray_quote_or_a_non_utf8_cell_rejects_its_row_and_the_rows_after_it_
     assert loaded.frame["reading_id"].to_list() == ["R1", "R3", "R4", "R6"]
     assert [(r.row, r.reason.split(" (")[0]) for r in loaded.rejects] == [
         (3, "3 field(s) where the header has 7"), (6, "not UTF-8 text")]
+
+
+@pytest.mark.parametrize("spec, row, col, rejected", [
+    (records.READINGS, GOOD_READING, "entered_at", True),
+    (records.REQUESTS, GOOD_REQUEST, "created_at", True),
+    (records.REQUESTS, GOOD_REQUEST, "completed_at", False),    # completion is judged by the day (its due day)
+])
+def test_a_date_without_its_time_is_no_time_of_entry(tmp_path, spec, row, col, rejected):
+    """The audit: «2026-03-16» was read as midnight, so a reading entered that day counted as on time for a call
+    at 15:00.  Clause 2.6 measures minutes: such a row is rejected, naming what to give."""
+    path = tmp_path / f"{spec.name}.csv"
+    cols = READING_COLS if spec is records.READINGS else REQUEST_COLS
+    write_csv(path, cols, [row | {col: "2025-03-05"}])
+    loaded = records.load_file(path, spec)
+    assert [r.reason for r in loaded.rejects] == (
+        [f"{col} is a date without the time of day: 2025-03-05 (give the time too, e.g. 2025-03-05T14:05:00)"]
+        if rejected else [])

@@ -322,7 +322,12 @@ def _rules(spec: TableSpec) -> list[pl.Expr]:
 
     def bad_time(col: str) -> pl.Expr:
         return pl.when(pl.col(col).is_not_null() & pl.col(f"_{col}").is_null()).then(
-            pl.format("{} is not an ISO 8601 date-time: {}", pl.lit(col), pl.col(col)))
+            pl.format("{} is not an ISO 8601 date-time: {}", pl.lit(col), pl.col(col))).when(
+            # a day without its time read as midnight would count a record as made minutes after its call (clause
+            # 2.6 measures minutes); only a request's completion is judged by the day (its due day)
+            pl.lit(col != "completed_at") & pl.col(col).str.contains(r"^\d{4}-\d{2}-\d{2}$")).then(
+            pl.format("{} is a date without the time of day: {} (give the time too, e.g. {}T14:05:00)",
+                      pl.lit(col), pl.col(col), pl.col(col)))
 
     def out_of_range(col: str) -> pl.Expr:
         latest = clock.now() + FUTURE_SLACK
