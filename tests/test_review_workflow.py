@@ -359,6 +359,16 @@ def test_calibration_is_blind_and_never_touches_the_calls_form_until_closed(db):
         calibration.submit(db, sid, "k1", {"c13.tone": ("yes", 1.0)}, "A")
 
 
+def test_once_the_results_are_shown_no_answer_changes(db):
+    """The audit: an auditor re-answered after the reveal to match the majority, and agreement went 84 % → 100 %."""
+    sid = _three_auditor_session(db)
+    assert calibration.results_visible(db, sid, n_criteria=2)
+    before = ag.session_agreement(db, sid).overall_kappa
+    with pytest.raises(calibration.CalibrationError, match="shown already"):
+        calibration.submit(db, sid, "k3", {"c13.tone": ("yes", 1.0)}, "C", n_criteria=2)
+    assert ag.session_agreement(db, sid).overall_kappa == before
+
+
 # --- the half-yearly sample -----------------------------------------------------------------------
 
 def _calls(n_per_topic: dict[str, int], ops=("op1", "op2")) -> pl.DataFrame:

@@ -99,11 +99,15 @@ def session(db: Path, session_id: str) -> Session:
 
 
 def submit(db: Path, session_id: str, call_id: str, answers: dict[str, tuple[str, float]], who: str,
-           role: str = "") -> None:
-    """One participant's answers to one call's form in the session."""
+           role: str = "", n_criteria: int | None = None) -> None:
+    """One participant's answers to one call's form in the session; ``n_criteria``: the form's size, to tell
+    whether the results are shown already (then no answer may change: agreement measures blind judgement)."""
     s = session(db, session_id)
     if s.closed_at is not None:
         raise CalibrationError(f"session {s.title} is closed")
+    if n_criteria is not None and results_visible(db, session_id, n_criteria):
+        raise CalibrationError(f"the results of session {s.title} are shown already, so its answers can no longer "
+                               "change (agreement measures blind judgement); discuss the split items and close it")
     if who not in s.auditors:
         raise CalibrationError(f"{who} is not an auditor of session {s.title}")
     if call_id not in s.calls:

@@ -50,7 +50,8 @@ def submit_calibration(session_id: str, call_id: str, answers: dict[str, str]) -
     viewer.require("can_review")
     form = ds.evaluation_form()
     calibration.submit(context.db_path(), session_id, call_id,
-                       {c: (a, form.criterion(c).weight) for c, a in answers.items()}, viewer.name, viewer.role.id)
+                       {c: (a, form.criterion(c).weight) for c, a in answers.items()}, viewer.name, viewer.role.id,
+                       n_criteria=len(form.criteria))
     ds.auth_log("calibration_answer", f"{session_id}/{call_id}", {"answers": answers})
 
 
