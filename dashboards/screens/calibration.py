@@ -67,9 +67,11 @@ progress, visible = datasource.calibration_state(sid)
 st.markdown(f"Звонков: **{len(s.calls)}** · участники: " + ", ".join(
     f"**{a}** ({progress.get(a, 0)} из {len(s.calls)})" for a in s.auditors))
 
-if s.closed_at is None and viewer.name in s.auditors and viewer.role.can_review:
+if s.closed_at is None and not visible and viewer.name in s.auditors and viewer.role.can_review:
     call_id = st.selectbox("Звонок для оценки", s.calls, key="cal_call")
     evaluation_form.show(call_id, session_id=sid, prefix="cal")
+elif s.closed_at is None and visible:   # answers are final once shown: agreement measures blind judgement
+    st.caption("Все участники оценили все звонки; ответы больше не меняются. Обсудите расхождения и закройте сессию.")
 
 if not visible:
     st.info("Итоги появятся, когда все участники оценят все звонки сессии.")
