@@ -286,6 +286,27 @@ def test_dispute_withdrawn_leaves_the_kpis_upheld_stays(db):
     assert reviews.disputes(db, "op1").is_empty()
 
 
+@pytest.mark.parametrize("outcome, change, refused", [
+    ("withdraw", lambda db: reviews.save_review(db, "c03", 1, "confirmed", reviewer="b"), True),
+    ("withdraw", lambda db: reviews.clear_review(db, "c03", 1, reviewer="b"), True),
+    ("withdraw", lambda db: reviews.save_review(db, "c03", 1, "rejected", reviewer="b"), False),   # the same
+    ("uphold", lambda db: reviews.save_review(db, "c03", 1, "rejected", reviewer="b"), True),
+    ("uphold", lambda db: reviews.save_review(db, "c03", 1, "confirmed", reviewer="b"), False),
+])
+def test_the_answer_to_a_dispute_is_not_undone_on_the_review_page(db, outcome, change, refused):
+    """The audit: a dispute withdrawn (the operator read «нарушение снято»), then another auditor confirmed the
+    finding on «Проверка» and it counted again, while the operator could not dispute it again."""
+    d = reviews.dispute(db, "c03", 1, "это ирония", "erlan", "op2", now=T0)
+    reviews.resolve_dispute(db, d, outcome, "переслушали", "marat", now=T0 + dt.timedelta(hours=1))
+    standing = _verdict(db, "c03", 1)
+    if refused:
+        with pytest.raises(reviews.ReviewError, match=r"по спору оператора нарушение .* \(marat, .*остаётся в силе"):
+            change(db)
+    else:
+        change(db)
+    assert _verdict(db, "c03", 1) == standing
+
+
 # --- agreement: three auditors, worked out by hand ------------------------------------------------
 
 # items: (call, criterion) -> answers of A, B, C

@@ -165,13 +165,29 @@ def _finding(con: duckdb.DuckDBPyConnection, db: Path, call_id: str, idx: int) -
 
 # --- verdicts on automatic findings -------------------------------------------------------------
 
+def _dispute_stands(con: duckdb.DuckDBPyConnection, call_id: str, idx: int, verdict: str | None) -> None:
+    """Refuse a verdict (None: clearing it) that would undo the resolution of the operator's dispute on the finding:
+    the operator was told the outcome and cannot dispute the finding again, so it is not changed behind them."""
+    row = con.execute("""SELECT kind, who, decided_at FROM review_events
+                         WHERE kind IN ('uphold', 'withdraw') AND call_id = ? AND idx = ? ORDER BY seq DESC LIMIT 1""",
+                      [call_id, int(idx)]).fetchone()
+    if row is None or verdict == ("confirmed" if row[0] == "uphold" else "rejected"):
+        return
+    # (said on the «Проверка» page, in its language)
+    done = "оставлено в силе" if row[0] == "uphold" else "снято"
+    raise ReviewError(f"Звонок {call_id}, находка № {idx}: по спору оператора нарушение {done} ({row[1]}, "
+                      f"{row[2]:%d.%m.%Y}), оператору это сообщено; решение по спору остаётся в силе.")
+
+
 def save_review(db: Path, call_id: str, idx: int, verdict: str, comment: str = "", reviewer: str = "",
                 now: dt.datetime | None = None, role: str = "") -> int:
-    """Record ``verdict`` (confirmed | rejected) on finding ``idx`` of ``call_id``; a later one supersedes it."""
+    """Record ``verdict`` (confirmed | rejected) on finding ``idx`` of ``call_id``; a later one supersedes it,
+    except where it would undo the answer to the operator's dispute on the finding."""
     if verdict not in VERDICTS:
         raise ReviewError(f"verdict must be one of {', '.join(VERDICTS)}, got {verdict!r}")
     with connect(Path(db)) as con:
         rule, _op = _finding(con, db, call_id, idx)
+        _dispute_stands(con, call_id, idx, verdict)
         seq = append_event(con, "confirm" if verdict == "confirmed" else "reject", reviewer, role, _now(now),
                       call_id=call_id, idx=int(idx), rule=rule, comment=(comment or "").strip())
     log.info("review of %s #%s: %s", call_id, idx, verdict)
@@ -180,11 +196,13 @@ def save_review(db: Path, call_id: str, idx: int, verdict: str, comment: str = "
 
 def clear_review(db: Path, call_id: str, idx: int, reviewer: str = "", now: dt.datetime | None = None,
                  role: str = "") -> bool:
-    """Take back the standing verdict on a finding (an event too); True if there was one."""
+    """Take back the standing verdict on a finding (an event too); True if there was one.  The answer to the
+    operator's dispute on it is not taken back."""
     with connect(Path(db)) as con:
         row = con.execute("SELECT rule FROM reviews WHERE call_id = ? AND idx = ?", [call_id, int(idx)]).fetchone()
         if row is None:
             return False
+        _dispute_stands(con, call_id, idx, None)
         append_event(con, "clear", reviewer, role, _now(now), call_id=call_id, idx=int(idx), rule=row[0])
     return True
 

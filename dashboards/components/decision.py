@@ -9,6 +9,7 @@ import streamlit as st
 
 from analytics.catalogue.formats import fmt_datetime
 from analytics.catalogue.labels import VERDICTS_RU
+from core.errors import OkaError
 from dashboards import auth, datasource
 from dashboards.components import status
 
@@ -47,7 +48,11 @@ def decision(f: dict, key: str, on_saved: Callable[[dict, str], None] | None = N
                      type="primary" if verdict == "confirmed" else "secondary",
                       icon=":material/check:" if verdict == "confirmed" else ":material/block:",
                       shortcut=SHORTCUTS[verdict] if shortcuts else None, width="stretch"):
-            datasource.save_review(f["call_id"], f["idx"], verdict, comment)
+            try:
+                datasource.save_review(f["call_id"], f["idx"], verdict, comment)
+            except OkaError as e:   # e.g. the answer to the operator's dispute on it stands
+                buttons.error(str(e))
+                return
             st.session_state["review_saved"] = f"Сохранено: {f['call_id']} № {f['idx']} — {DONE_RU[verdict]}."
             if on_saved is not None:
                 on_saved(f, verdict)
