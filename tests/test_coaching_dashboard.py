@@ -255,3 +255,38 @@ def test_coaching_notes_are_masked_wherever_a_masked_role_reads_them(tmp_path, m
     assert notes == ["Образцово: абонентка [ФИО], тел. [телефон], [адрес]",
                      "Прослушай звонок клиентки [ФИО] ([телефон])",
                      "Образцово: абонентка [ФИО], тел. [телефон], [адрес]"]
+
+
+def test_my_violations_are_the_ones_that_count(db):
+    """The audit: «Мои нарушения» listed a finding an auditor had rejected as the operator's violation, and left out
+    the violation an auditor added (which cost the score)."""
+    from analytics.storage import reviews
+
+    with connect(db, read_only=True) as con:
+        (call, idx), other = con.execute(
+            "SELECT f.call_id, f.idx FROM findings f JOIN calls c USING (call_id) WHERE c.operator_id = 'op1' "
+            "AND c.started_at >= DATE '2025-01-01' AND c.started_at < DATE '2025-07-01' ORDER BY f.call_id, f.idx "
+            "LIMIT 1").fetchone(), con.execute(
+            "SELECT call_id FROM calls WHERE operator_id = 'op1' AND started_at >= DATE '2025-01-01' "
+            "AND started_at < DATE '2025-07-01' "
+            "ORDER BY call_id DESC LIMIT 1").fetchone()[0]
+    reviews.save_review(db, call, idx, "rejected", "не то", "aud")
+    reviews.add_missed(db, other, "speech.rude", 4.0, "грубый ответ на 4-й секунде", "aud")
+    at = page("screens/my_page.py", "operator", "op1")
+    assert not at.error, [e.value for e in at.error]
+    table = next(d.value for d in at.dataframe if "Найдено" in d.value.columns)
+    shown = list(zip(table["Звонок"], table["Найдено"], strict=True))
+    assert (other, "аудитором") in shown
+    assert "Аудитор: грубый ответ на 4-й секунде" in table["Цитата"].to_list()
+    assert len(table) == _h1_op1(db, "counted_violations v JOIN calls c USING (call_id)")   # what counts, only that
+    rejected = _h1_op1(db, "findings f JOIN reviews r ON r.call_id = f.call_id AND r.idx = f.idx "
+                           "AND r.verdict = 'rejected' JOIN calls c ON c.call_id = f.call_id")
+    assert rejected == 2                           # b5's, rejected in tests/coaching_db.py, and this one
+    assert "Сняты аудитором и не учитываются: 2 находки." in [c.value for c in at.caption]
+
+
+def _h1_op1(db, rows: str) -> int:
+    """How many ``rows`` (a FROM clause whose calls are ``c``) belong to op1's calls of the first half of 2025."""
+    with connect(db, read_only=True) as con:
+        return con.execute(f"SELECT count(*) FROM {rows} WHERE c.operator_id = 'op1' "
+                           "AND c.started_at >= DATE '2025-01-01' AND c.started_at < DATE '2025-07-01'").fetchone()[0]

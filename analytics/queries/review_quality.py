@@ -86,7 +86,9 @@ def operator_findings(db: Path, operator_id: str, date_from: dt.date | None = No
                       date_to: dt.date | None = None) -> pl.DataFrame:
     """One operator's findings in the period, as they may see and dispute them: call_id, idx, started_at,
     operator_id, operator_name, rule, clause, start, evidence, verdict, dispute (open | uphold | withdraw | None),
-    reason (the auditor's)."""
+    reason (the auditor's), source (``check``; ``auditor`` for a violation an auditor added: no idx, the
+    auditor's comment as its evidence, counted as confirmed)."""
+    period = [operator_id, *bounds(date_from, date_to)]
     return run(db, """
         WITH d AS (
             SELECT call_id, idx, outcome, reason FROM (
@@ -95,10 +97,17 @@ def operator_findings(db: Path, operator_id: str, date_from: dt.date | None = No
                 FROM review_events d LEFT JOIN review_events r ON r.ref = d.seq AND r.kind IN ('uphold', 'withdraw')
                 WHERE d.kind = 'dispute')
             WHERE n = 1)
-        SELECT f.call_id, f.idx, c.started_at, c.operator_id, c.operator_name, f.rule, f.clause, f.start, f.evidence,
-               r.verdict, d.outcome AS dispute, d.reason
-        FROM findings f JOIN calls c USING (call_id)
-        LEFT JOIN reviews r ON r.call_id = f.call_id AND r.idx = f.idx
-        LEFT JOIN d ON d.call_id = f.call_id AND d.idx = f.idx
-        WHERE c.operator_id = ? AND c.started_at >= ?::DATE AND c.started_at < ?::DATE + INTERVAL 1 DAY
-        ORDER BY c.started_at DESC, f.call_id, f.start NULLS LAST, f.idx""", [operator_id, *bounds(date_from, date_to)])
+        SELECT * FROM (
+            SELECT f.call_id, f.idx, c.started_at, c.operator_id, c.operator_name, f.rule, f.clause, f.start,
+                   f.evidence, r.verdict, d.outcome AS dispute, d.reason, 'check' AS source
+            FROM findings f JOIN calls c USING (call_id)
+            LEFT JOIN reviews r ON r.call_id = f.call_id AND r.idx = f.idx
+            LEFT JOIN d ON d.call_id = f.call_id AND d.idx = f.idx
+            WHERE c.operator_id = ? AND c.started_at >= ?::DATE AND c.started_at < ?::DATE + INTERVAL 1 DAY
+            UNION ALL BY NAME
+            SELECT v.call_id, NULL::INTEGER AS idx, c.started_at, c.operator_id, c.operator_name, v.rule, v.clause,
+                   v.start, v.evidence, 'confirmed' AS verdict, NULL AS dispute, NULL AS reason, 'auditor' AS source
+            FROM counted_violations v JOIN calls c USING (call_id)
+            WHERE v.source = 'auditor'
+              AND c.operator_id = ? AND c.started_at >= ?::DATE AND c.started_at < ?::DATE + INTERVAL 1 DAY)
+        ORDER BY started_at DESC, call_id, start NULLS LAST, idx NULLS LAST""", period + period)

@@ -42,7 +42,9 @@ def _outcomes(df) -> None:
 if viewer.role.own_calls_only:  # the operator: own findings, a dispute, the outcomes
     st.caption(f"{period.label}. Ваши звонки: если нарушение найдено ошибочно, оспорьте его — аудитор ответит.")
     mine = datasource.my_findings(period.start, period.end)
-    open_to_dispute = mine.filter(mine["dispute"].is_null() & (mine["verdict"].fill_null("") != "rejected"))
+    # (a violation an auditor added is the auditor's own judgement, not the check's: it has no finding to dispute)
+    open_to_dispute = mine.filter(mine["dispute"].is_null() & (mine["verdict"].fill_null("") != "rejected")
+                                  & (mine["source"] == "check"))
     if open_to_dispute.is_empty():
         st.info("Нарушений, которые можно оспорить, за период нет.")
     else:

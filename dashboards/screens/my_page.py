@@ -80,7 +80,11 @@ for t in tasks.iter_rows(named=True):
         st.write(effect_text(datasource.assignment_effect(t["assignment_id"])))
 
 st.subheader("Мои нарушения")
-mine = datasource.my_findings(period.start, period.end)
+found = datasource.my_findings(period.start, period.end)
+# what counts: a finding an auditor rejected (or a dispute withdrew) is no violation; one an auditor added is
+mine = found.filter(found["verdict"].fill_null("") != "rejected")
+if withdrawn := found.height - mine.height:
+    st.caption(f"Сняты аудитором и не учитываются: {fmt_count(withdrawn, 'находка')}.")
 if mine.is_empty():
     st.info("Нарушений за период нет.")
 else:
@@ -88,7 +92,9 @@ else:
                "оспорьте его на странице «Оспаривания».")
     rows = mine.to_dicts()
     st.dataframe([{"Звонок": f["call_id"], "Нарушение": titles.get(f["rule"], f["rule"]),
-                   "Цитата": f["evidence"] or "(звонок в целом)", "С": fmt_seconds(f["start"]),
+                   "Цитата": (f["evidence"] or "(звонок в целом)") if f["source"] == "check"
+                   else f"Аудитор: {f['evidence'] or 'без комментария'}",
+                   "С": fmt_seconds(f["start"]), "Найдено": "проверкой" if f["source"] == "check" else "аудитором",
                    "Оспорено": "да" if f.get("dispute") is not None else ""} for f in rows],
                  hide_index=True, key="me_findings")
     pick = st.selectbox("Прослушать", range(len(rows)), key="me_pick",
