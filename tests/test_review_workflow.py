@@ -230,6 +230,34 @@ def test_the_form_proposes_answers_from_findings_and_its_score_becomes_the_calls
     assert kpi["compliance_score_avg"] == round(reviews.form_score(db, "c03"), 1)
 
 
+@pytest.mark.parametrize("change, proposal_c152", [
+    (lambda db: reviews.save_review(db, "c03", 1, "rejected", "", "aigerim", now=T0 + dt.timedelta(hours=1)), "yes"),
+    (lambda db: (reviews.save_review(db, "c03", 1, "rejected", "", "aigerim", now=T0 + dt.timedelta(hours=1)),
+                 reviews.add_missed(db, "c03", "speech.rude", 5.0, "грубо", "aigerim")), "no"),   # heard after all
+])
+def test_a_form_filled_before_the_violations_changed_no_longer_scores_the_call(db, change, proposal_c152):
+    """The audit: a form filled as proposed kept the call's score after the finding behind a «no» was withdrawn (and
+    a violation added later never reached the score).  The form goes stale: the rulebook's score counts (with the
+    change) until the form is filled anew, and the new proposals follow what counts now."""
+    form = load()
+    day = dt.date(2025, 2, 3)                                             # c03 alone that day
+    proposed = {r.criterion: (r.proposal or "yes", form.criterion(r.criterion).weight)
+                for r in call_form(db, "c03", form)}
+    reviews.answer_form(db, "c03", proposed, "marat", "auditor", now=T0)
+    assert compute_kpis(db, day, day)["compliance_score_avg"] == reviews.form_score(db, "c03")
+    assert not reviews.form_stale(db, "c03")
+    change(db)
+    assert reviews.form_stale(db, "c03")
+    rows = {r.criterion: r for r in call_form(db, "c03", form)}
+    assert rows["c15.2"].proposal == proposal_c152                       # «Нет грубости»: follows the change
+    kpi = compute_kpis(db, day, day)
+    auto = search_calls(db, CallFilter(date_from=day, date_to=day))["score"].to_list()
+    assert kpi["compliance_score_avg"] == auto[0] != reviews.form_score(db, "c03")
+    reviews.answer_form(db, "c03", proposed, "marat", "auditor", now=T0 + dt.timedelta(hours=2))   # filled anew
+    assert not reviews.form_stale(db, "c03")
+    assert compute_kpis(db, day, day)["compliance_score_avg"] == reviews.form_score(db, "c03")
+
+
 def test_form_results_per_criterion_by_hand(db):
     from analytics.queries.review_quality import form_results
 

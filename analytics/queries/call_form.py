@@ -1,6 +1,6 @@
 """The evaluation form of one call as the auditor fills it: each criterion with the answer the automatic
-check proposes (from the findings an auditor has not rejected), the evidence behind it, and the answer
-standing in the review history (``analytics/storage/reviews.py``)."""
+check proposes (from the violations that count: the findings an auditor has not rejected and those auditors
+added), the evidence behind it, and the answer standing in the review history (``analytics/storage/reviews.py``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -29,10 +29,12 @@ def call_form(db: Path, call_id: str, form: Form, session_id: str | None = None,
     """The form of ``call_id``; in a calibration session, the answers are ``who``'s own there."""
     with connect(Path(db), read_only=True) as con:
         topic = (con.execute("SELECT topic FROM calls WHERE call_id = ?", [call_id]).fetchone() or [None])[0]
+        # what counts: the findings not rejected (nor withdrawn on a dispute) and the violations auditors added
         found = con.execute("""
-            SELECT f.rule, f.evidence, f.start FROM findings f
-            LEFT JOIN reviews r ON r.call_id = f.call_id AND r.idx = f.idx AND r.verdict = 'rejected'
-            WHERE f.call_id = ? AND r.call_id IS NULL ORDER BY f.start NULLS LAST, f.idx""", [call_id]).fetchall()
+            SELECT rule, CASE WHEN source = 'auditor' THEN 'аудитор: ' || coalesce(evidence, '') ELSE evidence END,
+                   start
+            FROM counted_violations WHERE call_id = ? ORDER BY start NULLS LAST, idx NULLS LAST""",
+                            [call_id]).fetchall()
         unassessed = {r[0] for r in con.execute("SELECT rule FROM not_assessed WHERE call_id = ?",
                                                 [call_id]).fetchall()}
     given = reviews.answers(db, call_id, session_id=session_id, who=who)

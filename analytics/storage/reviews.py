@@ -81,7 +81,7 @@ FROM (SELECT *, row_number() OVER (PARTITION BY call_id, idx ORDER BY seq DESC) 
 WHERE n = 1 AND kind <> 'clear';
 
 CREATE OR REPLACE VIEW form_answers AS
-SELECT call_id, criterion, answer, weight, who, decided_at, comment
+SELECT call_id, criterion, answer, weight, who, decided_at, comment, seq
 FROM (SELECT *, row_number() OVER (PARTITION BY call_id, criterion ORDER BY seq DESC) AS n
       FROM review_events WHERE kind = 'answer' AND session_id IS NULL)
 WHERE n = 1;
@@ -90,14 +90,26 @@ CREATE OR REPLACE VIEW form_scores AS
 SELECT call_id,
        round(100.0 * coalesce(sum(weight) FILTER (WHERE answer = 'yes'), 0)
              / nullif(sum(weight) FILTER (WHERE answer IN ('yes', 'no')), 0), 1) AS score,
-       count(*) AS answered, max(decided_at) AS answered_at, arg_max(who, decided_at) AS auditor
+       count(*) AS answered, max(decided_at) AS answered_at, arg_max(who, decided_at) AS auditor,
+       max(seq) AS answered_seq
 FROM form_answers GROUP BY call_id;
 
+-- The last event that changed (or may have changed) what counts as a violation in a call: a verdict, a dispute's
+-- answer, a violation added or taken back.
+CREATE OR REPLACE VIEW violation_changes AS
+SELECT call_id, max(seq) AS changed_seq FROM review_events
+WHERE kind IN ('confirm', 'reject', 'clear', 'add', 'retract', 'uphold', 'withdraw') GROUP BY call_id;
+
 -- The calls with the score that counts: the evaluation form's where an auditor filled one, else the rulebook's.
+-- A form filled before the call's violations last changed is stale (its answers were given on what was found
+-- then): the rulebook's score counts again until the form is filled anew.
 CREATE OR REPLACE VIEW scored_calls AS
-SELECT c.* REPLACE (coalesce(fs.score, c.score) AS score), c.score AS auto_score,
-       fs.score IS NOT NULL AS form_scored
-FROM calls c LEFT JOIN form_scores fs ON fs.call_id = c.call_id;
+SELECT c.* REPLACE (CASE WHEN f.score IS NOT NULL AND NOT f.stale THEN f.score ELSE c.score END AS score),
+       c.score AS auto_score, coalesce(f.score IS NOT NULL AND NOT f.stale, false) AS form_scored,
+       coalesce(f.stale, false) AS form_stale
+FROM calls c LEFT JOIN (
+    SELECT fs.call_id, fs.score, coalesce(fs.answered_seq < vc.changed_seq, false) AS stale
+    FROM form_scores fs LEFT JOIN violation_changes vc USING (call_id)) f ON f.call_id = c.call_id;
 
 CREATE OR REPLACE VIEW added_violations AS
 SELECT a.seq, a.call_id, a.rule, a.at_s, a.comment, a.who, a.decided_at
@@ -345,6 +357,12 @@ def answers(db: Path, call_id: str, session_id: str | None = None, who: str | No
             FROM review_events WHERE kind = 'answer' AND session_id = ? AND call_id = ?
               AND (?::VARCHAR IS NULL OR who = ?::VARCHAR))
         WHERE n = 1 ORDER BY who, criterion""", [session_id, call_id, who, who])
+
+
+def form_stale(db: Path, call_id: str) -> bool:
+    """True when the call's form was filled before its violations last changed (so its score does not count)."""
+    df = _read(db, "SELECT form_stale FROM scored_calls WHERE call_id = ?", [call_id])
+    return bool(not df.is_empty() and df["form_stale"][0])
 
 
 def form_score(db: Path, call_id: str) -> float | None:

@@ -32,8 +32,15 @@ def show(call_id: str, session_id: str | None = None, prefix: str = "form") -> N
     st.subheader("Оценочная форма" if session_id is None else "Ваши ответы (другие участники их не видят)")
     if answered:
         who = next((r.answered_by for r in rows if r.answered_by), "")
-        st.caption(f"Оценка по форме: **{fmt_number(form.score(answered))}** из 100 "
-                   f"(заполнил(а) {who}; редакция формы {form.edition}). Балл звонка — оценка по форме.")
+        said = (f"Оценка по форме: **{fmt_number(form.score(answered))}** из 100 "
+                f"(заполнил(а) {who}; редакция формы {form.edition}).")
+        if session_id is None and datasource.form_stale(call_id):
+            st.warning(f"{said} После заполнения формы нарушения звонка изменились (решение аудитора, ответ на "
+                       "оспаривание или добавленное нарушение), поэтому балл звонка снова считается по проверке — "
+                       "до нового заполнения формы. Предложенные ответы ниже учитывают изменения.",
+                       icon=":material/update:")
+        else:
+            st.caption(f"{said} Балл звонка — оценка по форме.")
     else:
         st.caption(f"Форма ещё не заполнена. Редакция формы {form.edition}; «н/п» — не применимо.")
     if viewer is None or not viewer.role.can_review:

@@ -62,7 +62,15 @@ from dashboards.datasource.figures import (
     trend,
     worst_moments,
 )
-from dashboards.datasource.forms import add_missed, added_violations, call_form, form_results, retract_added, save_form
+from dashboards.datasource.forms import (
+    add_missed,
+    added_violations,
+    call_form,
+    form_results,
+    form_stale,
+    retract_added,
+    save_form,
+)
 from dashboards.datasource.operator_disputes import disputes, my_findings, open_dispute, resolve_dispute
 from dashboards.datasource.report import make_report, report_options
 from dashboards.datasource.reviews import (
@@ -123,6 +131,7 @@ __all__ = [
     "example_clip",
     "findings_for_review",
     "form_results",
+    "form_stale",
     "good_example",
     "kpi_list",
     "kpi_list_counts",

@@ -29,6 +29,15 @@ def call_form(call_id: str, session_id: str | None = None) -> list:
     return rows
 
 
+def form_stale(call_id: str) -> bool:
+    """Whether the call's form was filled before its violations last changed (its score does not count then)."""
+    from analytics.storage import reviews
+
+    if ds.call_detail(call_id) is None:
+        raise AccessError(f"звонок {call_id} недоступен")
+    return reviews.form_stale(context.db_path(), call_id)
+
+
 def save_form(call_id: str, answers: dict[str, str], comment: str = "") -> None:
     """The auditor's answers ``{criterion: yes|no|na}`` become the call's form (its score counts from now)."""
     from analytics.storage import reviews
