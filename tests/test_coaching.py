@@ -99,5 +99,24 @@ def test_a_database_made_before_coaching_reads_empty_and_gains_the_tables(db):
         con.execute("DROP TABLE assignments")
     assert examples.examples(db).is_empty() and examples.collections(db).is_empty()
     assert coaching.assignments(db).is_empty()
-    assert examples.add(db, TRAINER, "Обращение по имени", "b2", 1.0, 3.0, "15.1", "good") == 1
+    assert examples.add(db, TRAINER, "Обращение по имени", "b2", 3.0, 6.0, "15.1", "good") == 1
     assert assign(db) == 1
+
+
+def test_examples_stay_true_to_the_auditors_decisions(db):
+    """The audit: a bad example kept coaching the operator on a violation the auditor had withdrawn, and a moment
+    the check flags as a 15.1 violation was accepted as the good example of 15.1 and shown as «Как надо»."""
+    from analytics.coaching import examples
+    from analytics.storage import reviews
+
+    with pytest.raises(AccessError, match=r"засчитано нарушение п\. 15\.1"):      # b2: «девушка» at 1.0–2.0 s
+        examples.add(db, TRAINER, "Обращение по имени", "b2", 0.5, 4.0, "15.1", "good")
+    bad = examples.add(db, TRAINER, "Как не надо", "b2", 0.5, 4.0, "15.1", "bad")
+    good = examples.add(db, TRAINER, "Обращение по имени", "b1", 2.0, 6.0, "15.1", "good")   # after b1's finding
+    assert examples.good_example(db, "15.1")["example_id"] == good
+    d = reviews.dispute(db, "b2", 0, "это не обращение", "Айгуль", "op1")
+    reviews.resolve_dispute(db, d, "withdraw", "переслушали", "аудитор")
+    reviews.add_missed(db, "b1", "address.forbidden", 3.0, "«девушка» на 3-й секунде", "аудитор")
+    doubts = dict(examples.examples(db, ids=[bad, good]).select("example_id", "doubt").iter_rows())
+    assert doubts == {bad: "withdrawn", good: "violated"}
+    assert examples.good_example(db, "15.1") is None or examples.good_example(db, "15.1")["example_id"] != good

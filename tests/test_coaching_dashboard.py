@@ -244,7 +244,7 @@ def test_coaching_notes_are_masked_wherever_a_masked_role_reads_them(tmp_path, m
 
     path = coaching_db.build(tmp_path / "c.duckdb")
     head = Viewer("boss", ROLES["head"])
-    ex.add(path, head, "Обращение по имени", "x1", 0, 10, "15.1", "good",
+    ex.add(path, head, "Обращение по имени", "x1", 2, 10, "15.1", "good",
            "Образцово: абонентка Гульнара Сапарова, тел. 8 701 123 45 67, ул. Абая 15")
     asg.assign(path, head, "op1", "15.1", dt.date.today() + dt.timedelta(days=5),
                "Прослушай звонок клиентки Сапаровой Гульнары (8 701 123 45 67)")

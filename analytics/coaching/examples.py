@@ -5,6 +5,12 @@ An example is (call, from–to seconds, clause, good | bad, note) in a named col
 redacted clips (``analytics.access.redaction.redacted_clip``): a trainer never hears the personal data
 of the call, whatever moment was marked.  The «Операторы» profile links each frequent violation to a
 good example of the same clause (``good_example``).  Every change goes to the audit log.
+
+An example stays true to the auditors' decisions: a moment where a violation of the clause counts is refused as a
+good example, and an example whose moment the decisions later contradict carries a ``doubt``: ``withdrawn`` (a bad
+example whose violation no longer counts: rejected, or withdrawn on the operator's dispute) or ``violated`` (a good
+example where a violation of its clause now counts).  Such an example is shown with its doubt and never offered
+as the model of a clause.
 """
 from __future__ import annotations
 
@@ -23,8 +29,16 @@ QUALITIES = {"good": "хороший пример", "bad": "как не надо
 EXAMPLE_SCHEMA = {"example_id": pl.Int64, "collection": pl.String, "call_id": pl.String, "start_s": pl.Float64,
                   "end_s": pl.Float64, "clause": pl.String, "quality": pl.String, "note": pl.String,
                   "added_by": pl.String, "added_at": pl.Datetime, "operator_id": pl.String,
-                  "operator_name": pl.String, "started_at": pl.Datetime}
+                  "operator_name": pl.String, "started_at": pl.Datetime, "doubt": pl.String}
 MAX_CLIP_S = 120.0
+
+
+def _within(end: str, start: str) -> str:
+    """SQL: violation ``x`` is said within the moment ``start``–``end`` (SQL expressions): it overlaps it, or is a point
+    in it (a violation an auditor added is a moment); one ending as the moment starts is not; a whole-call one is in
+    every moment."""
+    return (f'(x.start IS NULL OR (x.start < {end} AND (coalesce(x."end", x.start) > {start} '
+            f'OR x.start >= {start})))')
 
 
 def add(db: Path, viewer: Viewer, collection: str, call_id: str, start_s: float, end_s: float, clause: str,
@@ -48,6 +62,13 @@ def add(db: Path, viewer: Viewer, collection: str, call_id: str, start_s: float,
         if found is None:
             con.rollback()
             raise AccessError(f"пример: звонка {call_id} нет в базе")
+        if quality == "good" and con.execute(
+                f"SELECT 1 FROM counted_violations x WHERE x.call_id = $call AND x.clause = $clause "
+                f"AND {_within('$end', '$start')}",
+                {"call": call_id, "clause": clause, "end": end_s, "start": start_s}).fetchone():
+            con.rollback()
+            raise AccessError(f"пример: в этом отрезке звонка {call_id} засчитано нарушение п. {clause}, поэтому "
+                              "хорошим примером по этому пункту он быть не может; выберите другой отрезок")
         new_id = con.execute("SELECT coalesce(max(example_id), 0) + 1 FROM examples").fetchone()[0]
         con.execute("INSERT INTO examples VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [new_id, collection, call_id, start_s, end_s, clause, quality, note or "", viewer.name, now])
@@ -72,9 +93,20 @@ def examples(db: Path, collection: str | None = None, clause: str | None = None,
     with connect(Path(db), read_only=True) as con:
         if not has_table(con, "examples"):   # a database made before the libraries: none yet
             return pl.DataFrame(schema=EXAMPLE_SCHEMA)
-        return con.sql("""
+        within = _within("e.end_s", "e.start_s")
+        return con.sql(f"""
             SELECT e.example_id, e.collection, e.call_id, e.start_s, e.end_s, e.clause, e.quality, e.note,
-                   e.added_by, e.added_at, c.operator_id, c.operator_name, c.started_at
+                   e.added_by, e.added_at, c.operator_id, c.operator_name, c.started_at,
+                   CASE WHEN e.quality = 'bad'
+                             AND EXISTS (SELECT 1 FROM findings x
+                                         WHERE x.call_id = e.call_id AND x.clause = e.clause AND {within})
+                             AND NOT EXISTS (SELECT 1 FROM counted_violations x
+                                             WHERE x.call_id = e.call_id AND x.clause = e.clause AND {within})
+                        THEN 'withdrawn'
+                        WHEN e.quality = 'good'
+                             AND EXISTS (SELECT 1 FROM counted_violations x
+                                         WHERE x.call_id = e.call_id AND x.clause = e.clause AND {within})
+                        THEN 'violated' END AS doubt
             FROM examples e LEFT JOIN calls c USING (call_id)
             WHERE (?::VARCHAR IS NULL OR e.collection = ?) AND (?::VARCHAR IS NULL OR e.clause = ?)
               AND (?::VARCHAR IS NULL OR e.quality = ?) AND (?::BIGINT[] IS NULL OR list_contains(?, e.example_id))
@@ -96,7 +128,7 @@ def collections(db: Path) -> pl.DataFrame:
 
 def good_example(db: Path, clause: str, not_operator: str | None = None) -> dict | None:
     """The latest good example of ``clause`` (another operator's, if ``not_operator`` is given), or None."""
-    df = examples(db, clause=clause, quality="good")
+    df = examples(db, clause=clause, quality="good").filter(pl.col("doubt").is_null())
     if not_operator is not None:
         df = df.filter(pl.col("operator_id").is_null() | (pl.col("operator_id") != not_operator))
     if df.is_empty():

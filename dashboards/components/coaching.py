@@ -9,6 +9,10 @@ from dashboards import datasource
 from dashboards.components.served import audio_player
 
 QUALITY_RU = {"good": "хороший пример", "bad": "как не надо"}
+DOUBT_RU = {"withdrawn": "Нарушение в этом отрезке снято аудитором (проверка или оспаривание): как пример «как не "
+                         "надо» он больше не годится — тренеру стоит убрать его из подборки.",
+            "violated": "В этом отрезке теперь засчитано нарушение этого пункта: как хороший пример он не годится — "
+                        "тренеру стоит убрать его из подборки."}
 
 
 def clip(example: dict) -> None:
@@ -24,6 +28,8 @@ def example_card(example: dict, key: str) -> None:
                 + (f" · {example['operator_name']}" if example.get("operator_name") else ""))
     if example.get("note"):
         st.caption(example["note"])
+    if example.get("doubt") in DOUBT_RU:
+        st.warning(DOUBT_RU[example["doubt"]], icon=":material/report:")
     clip(example)
 
 
