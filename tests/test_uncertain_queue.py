@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import polars as pl
 import pytest
 
 from analytics.ingest.pipeline import ingest
@@ -114,3 +115,22 @@ def test_confirming_an_unsure_finding_of_a_rule_whose_sure_one_was_rejected_take
     decide_uncertain(db, "counted", unsure["idx"], "confirmed", WEIGHTS["address.forbidden"], reviewer="a1")
     assert _score_now(db, "counted") == before                                  # taken off again, once
     assert compute_kpis(db, DAY, DAY)["violations"]["address.forbidden"] == 1
+
+
+def test_uncertain_decisions_are_their_own_population_in_the_rules_quality(db):
+    """The audit: of 4 uncertain findings, 1 confirmed and 3 rejected read as precision 100 % (only the confirmation
+    reached the history) and the auditor's summary showed no rejection."""
+    from analytics.queries.review_quality import auditor_summary, rule_quality
+
+    q = uncertain_queue(db, DAY, DAY, WEIGHTS)
+    for r in q.iter_rows(named=True):
+        verdict = "confirmed" if r["call_id"] == "unsure" else "rejected"
+        decide_uncertain(db, r["call_id"], r["idx"], verdict, WEIGHTS[r["rule"]], reviewer="a1")
+    got = {r["rule"]: r for r in rule_quality(db).iter_rows(named=True)}
+    forbidden = got["address.forbidden"]
+    assert (forbidden["findings"], forbidden["reviewed"], forbidden["precision_pct"]) == (1, 0, None)
+    assert (forbidden["uncertain_confirmed"], forbidden["uncertain_rejected"]) == (1, 1)
+    assert forbidden["recall_pct"] == 0.0        # the one violation auditors know of, the check did not count
+    assert (got["address.ty"]["uncertain_confirmed"], got["address.ty"]["uncertain_rejected"]) == (0, 1)
+    a1 = auditor_summary(db).filter(pl.col("auditor") == "a1").row(0, named=True)
+    assert (a1["reviewed"], a1["confirmed"], a1["rejected"]) == (3, 1, 2)

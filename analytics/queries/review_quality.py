@@ -3,11 +3,17 @@
 
 * ``rule_quality`` — per rule: automatic findings, reviewed, confirmed, rejected,
   violations the auditors added (the check missed them), precision = confirmed /
-  reviewed and recall = confirmed / (confirmed + added).  Recall counts only what
-  auditors looked at: a violation nobody heard is in neither figure.
+  reviewed and recall = confirmed / (confirmed + added + uncertain confirmed).  Recall
+  counts only what auditors looked at: a violation nobody heard is in neither figure.
+  The findings the check counted by itself are one population and the uncertain ones
+  (heard too unsurely to count, decided in the queue «Требует проверки») another: an
+  uncertain finding an auditor confirmed is not a counted finding confirmed (only the
+  confirmed ones would enter the precision, never the rejected), so the uncertain
+  ones have columns of their own and, confirmed, count as violations the check did
+  not count.
 * ``auditor_summary`` — per auditor: findings reviewed, confirmed, rejected (each
-  finding once, at the auditor's last word on it), violations added, forms filled,
-  disputes resolved.
+  finding once, at the auditor's last word on it; uncertain ones too), violations
+  added, forms filled, disputes resolved.
 
 A period selects the calls started in it (None: every call).
 """
@@ -24,23 +30,30 @@ _CALLS = "calls_q AS (SELECT call_id FROM calls WHERE started_at >= ?::DATE AND 
 
 
 def rule_quality(db: Path, date_from: dt.date | None = None, date_to: dt.date | None = None) -> pl.DataFrame:
-    """rule, findings, reviewed, confirmed, rejected, added, precision_pct, recall_pct (None: nothing to go on)."""
+    """rule, findings, reviewed, confirmed, rejected, added, precision_pct, recall_pct (None: nothing to go on),
+    uncertain_confirmed, uncertain_rejected."""
     return run(db, f"""
         WITH {_CALLS},
-        f AS (
+        f AS (   -- the findings the check counted by itself (not the uncertain ones an auditor confirmed)
             SELECT f.rule, count(*) AS findings, count(r.verdict) AS reviewed,
                    count(*) FILTER (WHERE r.verdict = 'confirmed') AS confirmed,
                    count(*) FILTER (WHERE r.verdict = 'rejected') AS rejected
             FROM findings f JOIN calls_q USING (call_id)
+            ANTI JOIN uncertain_reviews u ON u.call_id = f.call_id AND u.finding_idx = f.idx
             LEFT JOIN reviews r ON r.call_id = f.call_id AND r.idx = f.idx AND r.rule = f.rule
             GROUP BY f.rule),
-        a AS (SELECT a.rule, count(*) AS added FROM added_violations a JOIN calls_q USING (call_id) GROUP BY a.rule)
+        a AS (SELECT a.rule, count(*) AS added FROM added_violations a JOIN calls_q USING (call_id) GROUP BY a.rule),
+        u AS (SELECT u.rule, count(*) FILTER (WHERE u.verdict = 'confirmed') AS uncertain_confirmed,
+                     count(*) FILTER (WHERE u.verdict = 'rejected') AS uncertain_rejected
+              FROM uncertain_reviews u JOIN calls_q USING (call_id) GROUP BY u.rule)
         SELECT rule, coalesce(findings, 0) AS findings, coalesce(reviewed, 0) AS reviewed,
                coalesce(confirmed, 0) AS confirmed, coalesce(rejected, 0) AS rejected, coalesce(added, 0) AS added,
                round(100.0 * confirmed / nullif(reviewed, 0), 1) AS precision_pct,
-               round(100.0 * coalesce(confirmed, 0) / nullif(coalesce(confirmed, 0) + coalesce(added, 0), 0), 1)
-                   AS recall_pct
-        FROM f FULL JOIN a USING (rule)
+               round(100.0 * coalesce(confirmed, 0) / nullif(coalesce(confirmed, 0) + coalesce(added, 0)
+                                                             + coalesce(uncertain_confirmed, 0), 0), 1) AS recall_pct,
+               coalesce(uncertain_confirmed, 0) AS uncertain_confirmed,
+               coalesce(uncertain_rejected, 0) AS uncertain_rejected
+        FROM f FULL JOIN a USING (rule) FULL JOIN u USING (rule)
         ORDER BY reviewed DESC, added DESC, rule""", bounds(date_from, date_to))
 
 
@@ -54,7 +67,10 @@ def auditor_summary(db: Path, date_from: dt.date | None = None, date_to: dt.date
             SELECT who, kind FROM (
                 SELECT who, kind, row_number() OVER (PARTITION BY who, call_id, idx ORDER BY seq DESC) AS n
                 FROM ev WHERE kind IN ('confirm', 'reject', 'clear'))
-            WHERE n = 1 AND kind <> 'clear'),
+            WHERE n = 1 AND kind <> 'clear'
+            UNION ALL   -- an uncertain finding rejected in the queue (a confirmed one is a 'confirm' event above)
+            SELECT u.reviewer AS who, 'reject' AS kind FROM uncertain_reviews u JOIN calls_q USING (call_id)
+            WHERE u.verdict = 'rejected'),
         v AS (SELECT who, count(*) AS reviewed, count(*) FILTER (WHERE kind = 'confirm') AS confirmed,
                      count(*) FILTER (WHERE kind = 'reject') AS rejected FROM last_word GROUP BY who),
         a AS (SELECT who, count(*) AS added FROM ev

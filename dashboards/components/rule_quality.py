@@ -1,8 +1,9 @@
 """Each rule's precision and recall from the review history, and what each auditor did (on «Проверка»).
 
-Precision: confirmed of reviewed findings.  Recall: confirmed findings of all the
-violations auditors know of — confirmed plus those they added because the
-automatic check missed them.  Both over the calls of the period.
+Precision: confirmed of reviewed findings (those the check counted by itself).  Recall: confirmed findings of
+all the violations auditors know of — confirmed, those they added because the automatic check missed them, and
+the uncertain ones they confirmed.  The uncertain findings decided in the queue have columns of their own.  All
+over the calls of the period.
 """
 from __future__ import annotations
 
@@ -18,14 +19,17 @@ def show(period: Period) -> None:
     st.subheader("Точность и полнота автоматической проверки")
     st.caption(f"{period.label}, по истории решений аудиторов. Точность — доля подтверждённых среди проверенных "
                "срабатываний; полнота — доля найденных автоматически среди всех известных нарушений "
-               "(подтверждённые + добавленные аудиторами как пропущенные).")
+               "(подтверждённые + добавленные аудиторами как пропущенные + подтверждённые неуверенные). Неуверенные "
+               "срабатывания (из очереди «Требует проверки») в точность не входят: у них свои столбцы.")
     q = datasource.rule_quality(period.start, period.end)
     rules = datasource.rules()
     shown = [{"Правило": fmt_rule(rules.get(r["rule"], (None, None))[1], rules.get(r["rule"], (None, None))[0],
                                   r["rule"]), "Срабатываний": r["findings"],
               "Проверено": r["reviewed"], "Подтверждено": r["confirmed"], "Отклонено": r["rejected"],
               "Добавлено (пропущено)": r["added"], "Точность, %": fmt_pct(r["precision_pct"]),
-              "Полнота, %": fmt_pct(r["recall_pct"])} for r in q.iter_rows(named=True)]
+              "Полнота, %": fmt_pct(r["recall_pct"]),
+              "Неуверенные: подтверждено": r["uncertain_confirmed"],
+              "Неуверенные: отклонено": r["uncertain_rejected"]} for r in q.iter_rows(named=True)]
     st.dataframe(shown, hide_index=True, key="rule_quality")
     if shown:
         import polars as pl
