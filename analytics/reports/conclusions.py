@@ -62,8 +62,8 @@ def nonconformities(data: ReportData) -> list[str]:
         if r is not None and r.trusted:
             items.append(f"{head}нарушений — {c.violations}, звонков с нарушением — {c.calls} "
                          f"(точность правила по проверке аудитором — {fmt_kpi(r.precision_pct, '%')}{also}).")
-        elif r is not None and r.confirmed:
-            items.append(f"{head}подтверждено аудитором нарушений — {r.confirmed} "
+        elif r is not None and r.established:
+            items.append(f"{head}подтверждено аудитором нарушений — {r.established} "
                          f"из {c.violations - added} найденных автоматически{also}.")
         elif added:
             items.append(f"{head}установлено аудитором нарушений, пропущенных программой, — {added}.")
@@ -77,7 +77,7 @@ def unconfirmed(data: ReportData) -> list[str]:
     for c in data.clauses:
         r = reviews.get(c.rule)
         automatic = c.violations - (r.added if r is not None else 0)   # the auditors' own are stated, not listed
-        if automatic <= 0 or (r is not None and (r.trusted or r.confirmed)):
+        if automatic <= 0 or (r is not None and (r.trusted or r.established)):
             continue
         checked = (f"проверено аудитором {r.reviewed}, подтверждений нет" if r is not None and r.reviewed
                    else "аудитором не проверялись")

@@ -62,15 +62,23 @@ class ReviewRow:
     rejected: int
     added: int = 0    # violations auditors heard that the check missed (not retracted)
     trusted: bool = False
+    uncertain_confirmed: int = 0   # findings heard too unsurely to count, confirmed by an auditor in the queue
 
     @property
     def precision_pct(self) -> float | None:
+        """Of the findings the check counted by itself and an auditor reviewed, the share confirmed."""
         return round(100.0 * self.confirmed / self.reviewed, 1) if self.reviewed else None
 
     @property
+    def established(self) -> int:
+        """The rule's violations an auditor confirmed: counted findings and uncertain ones alike."""
+        return self.confirmed + self.uncertain_confirmed
+
+    @property
     def recall_pct(self) -> float | None:
-        """Of the violations an auditor established (confirmed findings + added ones), the share the check found."""
-        known = self.confirmed + self.added
+        """Of the violations an auditor established (confirmed findings, uncertain ones confirmed, added ones), the
+        share the check counted by itself."""
+        known = self.established + self.added
         return round(100.0 * self.confirmed / known, 1) if known else None
 
 
@@ -104,7 +112,7 @@ def review_rows(db: Path, start, end, catalog: dict[str, tuple[str, str]], min_r
     for r in rule_quality(db, start, end).sort("rule").iter_rows(named=True):
         clause, title = catalog.get(r["rule"], ("—", r["rule"]))
         row = ReviewRow(r["rule"], clause, title, int(r["findings"]), int(r["reviewed"]), int(r["confirmed"]),
-                        int(r["rejected"]), int(r["added"]))
+                        int(r["rejected"]), int(r["added"]), uncertain_confirmed=int(r["uncertain_confirmed"]))
         row.trusted = row.reviewed >= min_reviews and (row.precision_pct or 0.0) >= precision_pct
         out.append(row)
     return out
