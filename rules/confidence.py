@@ -26,8 +26,8 @@ counts as unsure).  Below the rule's ``min_confidence`` the rule is
 
 Abstentions: before a rule runs, every function in ``ABSTAIN`` may say why the
 call cannot be judged by it (a reason of ``NOT_ASSESSED_REASONS``); the first
-reason given wins.  ``no_speech`` is built in; another reason (``language``)
-is one more function registered with :func:`abstain`.
+reason given wins.  ``no_speech`` and ``unreadable_language`` (a rule of absence on a call whose
+language no lexicon reads) are built in; another reason is one more function registered with :func:`abstain`.
 """
 from __future__ import annotations
 
@@ -36,6 +36,7 @@ import re
 import zlib
 from collections.abc import Callable, Iterable
 
+from rules.language import MIN_WORDS
 from transcription.schema import Finding, Utterance
 
 HEARD_IN = ("opening", "ending", "after", "operator", "call")
@@ -67,6 +68,20 @@ def no_speech(call, rule) -> str | None:
     if said is None:
         said = call.memo["operator_speech"] = any(u.forms for u in call.operator)
     return None if said else "no_speech"
+
+
+@abstain
+def unreadable_language(call, rule) -> str | None:
+    """A rule of absence (``heard_in``) on a call whose language none of the lexicons reads (speech written in Latin
+    letters, another language): the missing words may well have been said in words no lexicon has, so the rule is
+    not assessed (reason ``language``) rather than judged by the Russian lexicons and fired.  A call with too few
+    operator words to tell a language keeps the other abstentions' judgement."""
+    if rule.heard_in is None or call.language != "unknown":
+        return None
+    said = call.memo.get("operator_words")
+    if said is None:
+        said = call.memo["operator_words"] = sum(len(u.forms) for u in call.operator)
+    return "language" if said >= MIN_WORDS else None
 
 
 # --- the numbers ------------------------------------------------------------------

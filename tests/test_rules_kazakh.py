@@ -220,6 +220,25 @@ def test_a_russian_call_is_judged_on_every_rule(checker):
     assert result.language == "ru" and result.not_assessed == []
 
 
+LATIN = ["o: Salemetsiz be, Almaty zhylu zhelileri, operator Dana tyndap turmyn.",
+         "c: Salemetsiz be, men korsetkishterdi aitkym keledi.", "o: Zharaidy, derbes shot nomirinizdi aitynyz.",
+         "c: Bir eki ush tort bes.", "o: Rakhmet, korsetkishter kabyldandy, sau bolynyz."]
+
+
+@pytest.mark.parametrize("turns, unassessed", [
+    (LATIN, {"greeting.missing", "closing.missing", "name.not_used", "escalation.not_offered", "term.unexplained",
+             "request.data_missing"}),                                  # every rule of absence: nothing to read
+    (["o: Алло?", "c: Ok."], set()),                                   # too few words to tell: as before
+])
+def test_a_call_no_lexicon_reads_is_not_judged_for_what_it_lacks(checker, turns, unassessed):
+    """Speech in Latin letters (or another language) is no evidence that the greeting or the farewell was missing:
+    the Russian lexicons simply cannot read it (clause 8: no call is judged in a language it was not spoken in)."""
+    result = checker.check(call(turns))
+    assert result.language == "unknown"
+    assert {n.rule for n in result.not_assessed if n.reason == "language"} == unassessed
+    assert not {f.rule for f in result.findings} & unassessed
+
+
 def test_the_transcripts_language_is_kept(checker):
     turns = [OPEN, ASK, CLOSE]
     assert checker.check(call(turns, language="mixed")).language == "mixed"
