@@ -139,6 +139,9 @@ def test_a_malformed_construction_is_named(spec, says):
 
 # (turns, the rules that fire) — hard negatives included: «апай» as a mention, «сен» inside another word
 ROWS = [
+    # a phrase the next word negates says the opposite (the audit: «not indifferent» fired speech.rude, −25)
+    ([OPEN, ASK, "o: Маған бәрібір емес, өтініміңізді жеткіземін.", CLOSE], set()),
+    ([OPEN, ASK, "o: Маған бәрібір, өтініміңізді жеткіземін.", CLOSE], {"speech.rude"}),
     ([OPEN, ASK, "o: Қарындас, күте тұрыңыз.", CLOSE], {"address.forbidden"}),
     ([OPEN, ASK, "o: әпке бір минут күтіңіз", CLOSE], {"address.forbidden"}),
     ([OPEN, ASK, "o: Күте тұрыңыз, аға.", CLOSE], {"address.forbidden"}),

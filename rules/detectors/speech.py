@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from rapidfuzz.distance import Levenshtein
 
+from rules import kazakh
 from rules import text as T
 from rules.call import Call, finding
 from rules.clauses import kazakh_spans
@@ -26,7 +27,8 @@ def phrases(call: Call, rule) -> list:
         said = set()
         spans = [(m.first, m.last) for m in lex.find(u)] if lex is not None else []
         if u.language == "kk":
-            spans += kazakh_spans(rule, "kk_clauses", u)
+            # a phrase the next word negates says the opposite: «маған бәрібір емес» is «мне не всё равно»
+            spans = [(a, b) for a, b in spans if not _negated_after(u, b)] + kazakh_spans(rule, "kk_clauses", u)
         if not spans and u.unknown_at:
             spans = _sound_spans(rule, u)
         for first, last in sorted(spans):
@@ -35,6 +37,12 @@ def phrases(call: Call, rule) -> list:
                 said.add(f.evidence)
                 out.append(f)
     return out
+
+
+def _negated_after(u, last: int) -> bool:
+    """The word after token ``last`` of a Kazakh utterance, in the same clause, negates it («емес», «жоқ», a
+    negative auxiliary): ``rules.kazakh.negates_previous``."""
+    return last + 1 < len(u.forms) and not u.puncts[last] and kazakh.negates_previous(u.forms[last + 1])
 
 
 def _sound_spans(rule, u) -> list[tuple[int, int]]:
