@@ -142,6 +142,12 @@ ROWS = [
     # a phrase the next word negates says the opposite (the audit: «not indifferent» fired speech.rude, −25)
     ([OPEN, ASK, "o: Маған бәрібір емес, өтініміңізді жеткіземін.", CLOSE], set()),
     ([OPEN, ASK, "o: Маған бәрібір, өтініміңізді жеткіземін.", CLOSE], {"speech.rude"}),
+    # a «you» of the next clause is not the noun's: it is a subject (the audit: false address.forbidden, −17)
+    ([OPEN, ASK, "o: Жігіт ертең келеді, сіз үйде боласыз ба?", CLOSE], set()),
+    ([OPEN, ASK, "o: Әже актіге қол қоя алады, сіз келісесіз бе?", CLOSE], set()),
+    # a word of the imperatives' list with a noun after it is a name, a noun (the audit: false address.ty)
+    ([OPEN, ASK, "o: Мекенжайыңыз Төле би көшесі, он бес.", CLOSE], set()),
+    ([OPEN, ASK, "o: Құрбан айт күндері кеңсе жұмыс істемейді.", CLOSE], set()),
     ([OPEN, ASK, "o: Қарындас, күте тұрыңыз.", CLOSE], {"address.forbidden"}),
     ([OPEN, ASK, "o: әпке бір минут күтіңіз", CLOSE], {"address.forbidden"}),
     ([OPEN, ASK, "o: Күте тұрыңыз, аға.", CLOSE], {"address.forbidden"}),

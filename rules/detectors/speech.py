@@ -141,16 +141,19 @@ def vocative_address(call: Call, rule) -> list:
 
 
 def _addressed(toks, k: int, endings: tuple[str, ...], window: int = 5) -> bool:
-    """A polite 2nd-person verb («күтіңіз», «білесіз») in the same sentence, within ``window`` words from ``k``.
+    """A polite 2nd-person verb («күтіңіз», «білесіз») in the same clause, within ``window`` words from ``k``.
 
     In Kazakh a bare noun that opens a sentence whose verb speaks to «you» is the one
     spoken to («әпке бір минут күтіңіз»); as a subject it would take the 3rd person
-    («апай ертең келеді»).
+    («апай ертең келеді»), and a «you» in the next clause is someone else's verb («жігіт ертең келеді, сіз үйде
+    боласыз ба?»).  The pronoun «сіз» itself is no verb: a verb has a stem before its ending.
     """
     for t in toks[k:k + window]:
-        if endings and t.form.endswith(endings):
+        if t is not toks[k] and kazakh.opens_clause(t.form):
+            break
+        if endings and any(t.form.endswith(e) and len(t.form) >= len(e) + 2 for e in endings):
             return True
-        if t.punct and t.punct in _SENTENCE_PUNCT:
+        if t.punct:   # a comma ends the clause too
             break
     return False
 
@@ -180,7 +183,8 @@ def second_person(call: Call, rule) -> list:
             if i in spared:
                 continue
             if i in hits:  # Kazakh: «күт», «айтшы» — an imperative without the polite -ыңыз/-іңіз
-                out.append(finding(rule, u, i, hits[i]))
+                if not _izafet(u, hits[i]):   # «Төле би көшесі», «Құрбан айт күндері»: a name, not a verb
+                    out.append(finding(rule, u, i, hits[i]))
             elif flags & T.KAZAKH:
                 if form in pronouns or informal(form):
                     out.append(finding(rule, u, i, i))
@@ -188,6 +192,26 @@ def second_person(call: Call, rule) -> list:
             elif form in pronouns or (flags & mask and not flags & T.UNKNOWN and form not in exceptions):
                 out.append(finding(rule, u, i, i))
     return out
+
+
+# the 3rd-person possessive of the second noun of a Kazakh compound (izafet: «Төле би көшесі», «айт күндері»),
+# bare or with a case that keeps the compound a noun phrase (locative, ablative, dative, genitive)
+_IZAFET = tuple(p + c for p in ("ы", "і", "сы", "сі", "лары", "лері", "дары", "дері", "тары", "тері")
+                for c in ("", "нда", "нде", "нан", "нен", "на", "не", "ның", "нің"))
+_IZAFET_MIN = 5   # letters of the possessed noun: short words ending so are adverbs and pronouns («енді», «әрі»)
+
+
+def _izafet(u, last: int, reach: int = 2) -> bool:
+    """Token ``last`` is part of the first noun of a compound: one of the next ``reach`` words of its clause is a
+    noun in the 3rd-person possessive («Құрбан айт күндері», «Төле би көшесі»: a two-word name).  A word of the
+    imperatives' list so placed is a name or a noun («төле», «айт»), not a bare imperative spoken to «ты»."""
+    for k in range(last, min(last + reach, len(u.forms) - 1)):
+        if u.puncts[k]:
+            return False
+        nxt = u.forms[k + 1]
+        if len(nxt) >= _IZAFET_MIN and nxt.endswith(_IZAFET):
+            return True
+    return False
 
 
 def _informal_kk(rule):
