@@ -22,6 +22,10 @@ from pathlib import Path
 import yaml
 
 MODEL_PATH = Path(__file__).with_name("lexicons") / "kazakh.yaml"
+# Kazakh letters as a Russian text spells them, and the soft sign the Russian spelling adds: «Айгүл» is «Айгуль»,
+# «Әсел» is «Асель», «Нұрлан» is «Нурлан», «Серікұлы» is «Серикулы» (names compared across the two spellings)
+RUSSIAN_SPELLING = str.maketrans({"ә": "а", "ғ": "г", "қ": "к", "ң": "н", "ө": "о", "ұ": "у", "ү": "у", "һ": "х",
+                                  "і": "и", "ь": None})
 _VOWELS = frozenset("аәеиоөұүуыіэюяё")
 _DEVOICE = {"б": "п", "г": "к", "ғ": "қ"}
 

@@ -145,6 +145,12 @@ ROWS = [
     # a «you» of the next clause is not the noun's: it is a subject (the audit: false address.forbidden, −17)
     ([OPEN, ASK, "o: Жігіт ертең келеді, сіз үйде боласыз ба?", CLOSE], set()),
     ([OPEN, ASK, "o: Әже актіге қол қоя алады, сіз келісесіз бе?", CLOSE], set()),
+    # one name in its Russian and its Kazakh spelling is one name (the audit: false name.not_used, −7)
+    (["o: Здравствуйте, тепловые сети, оператор Дана, слушаю вас.",
+      "c: Здравствуйте, меня зовут Нурлан, хочу передать показания.", "o: Нұрлан мырза, дербес шотыңызды айтыңызшы.",
+      "c: Один два три четыре пять шесть.", CLOSE], set()),
+    (["o: Здравствуйте, тепловые сети, оператор Дана, слушаю вас.", "c: Здравствуйте, меня зовут Асель.",
+      "o: Әсел ханым, дербес шотыңызды айтыңызшы.", "c: Один два три четыре пять шесть.", CLOSE], set()),
     # a word of the imperatives' list with a noun after it is a name, a noun (the audit: false address.ty)
     ([OPEN, ASK, "o: Мекенжайыңыз Төле би көшесі, он бес.", CLOSE], set()),
     ([OPEN, ASK, "o: Құрбан айт күндері кеңсе жұмыс істемейді.", CLOSE], set()),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from rules import text as T
 from rules.call import Call, finding
 from rules.clauses import kazakh_spans
+from rules.kazakh import RUSSIAN_SPELLING
 from rules.names import kazakh_names
 from rules.phonetics import distance, phrase_keys
 from rules.phonetics import key as sound_key
@@ -70,11 +71,13 @@ def closing(call: Call, rule) -> list:
 
 def _same_name(said: T.Token, name: T.Token) -> bool:
     """«Марии» is «Мария» (same lemma); «Нурлану» is «Нурлан» (a name pymorphy does not decline: same stem);
-    «Бауржан» is «Бауыржан» (the same by sound, ``rules.phonetics``)."""
+    «Нұрлан» is «Нурлан», «Әсел» is «Асель» (the Kazakh and the Russian spelling of one name: compared in the
+    Russian one, ``kazakh.RUSSIAN_SPELLING``); «Бауржан» is «Бауыржан» (the same by sound, ``rules.phonetics``)."""
     if said.form == name.form or (said.lemma == name.lemma and said.flags & (T.NAME | T.PATR | T.SURN)):
         return True
-    k = max(4, len(name.form) - 1)
-    if len(said.form) >= k and said.form[:k] == name.form[:k] and len(said.form) - len(name.form) <= 3:
+    a, b = said.form.translate(RUSSIAN_SPELLING), name.form.translate(RUSSIAN_SPELLING)
+    k = max(4, len(b) - 1)
+    if a == b or (len(a) >= k and a[:k] == b[:k] and len(a) - len(b) <= 3):
         return True
     # the name as a recogniser bends it («Бауржан» for «Бауыржан», «Ольгу» for «Ольга»): the same by sound —
     # not in Kazakh speech, whose words are read as written («маман», a specialist, sounds like «Арман»)

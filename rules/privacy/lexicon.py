@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 from core.errors import OkaError
+from rules.kazakh import RUSSIAN_SPELLING
 from rules.text import Token, morph
 
 HERE = Path(__file__).parent
@@ -24,10 +25,8 @@ ID_KINDS = ("phone", "account", "contract", "iin")
 STOP_POS = {"VERB", "INFN", "PREP", "CONJ", "PRCL", "NPRO", "ADVB", "PRED", "INTJ", "GRND", "NUMR", "COMP",
             "PRTS", "ADJS"}
 _NAME_TAGS = {"Name", "Surn", "Patr"}
-# Kazakh letters as a Russian text spells them, and the soft sign the Russian spelling adds: «Айгүл» is «Айгуль»,
-# «Әсел» is «Асель», «Серікұлы» is «Серикулы» (``name_words._kz_spelled_name`` compares a word with a Kazakh letter so).
-KZ_TO_RU = str.maketrans({"ә": "а", "ғ": "г", "қ": "к", "ң": "н", "ө": "о", "ұ": "у", "ү": "у", "һ": "х", "і": "и",
-                          "ь": None})
+# (``name_words._kz_spelled_name`` compares a word with a Kazakh letter in its Russian spelling)
+KZ_TO_RU = RUSSIAN_SPELLING
 
 
 class PrivacyError(OkaError):
