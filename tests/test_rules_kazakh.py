@@ -254,6 +254,25 @@ def test_a_call_no_lexicon_reads_is_not_judged_for_what_it_lacks(checker, turns,
     assert not {f.rule for f in result.findings} & unassessed
 
 
+LETTERLESS = ["o: кайырлы тан жылу желилери оператор дана",
+              "c: Салеметсиз бе, менин атым Нурлан, корсеткиштерди бергим келеди.",
+              "o: Нурлан, дербес шот номиринизди айтынызшы.", "c: Дербес шот 7873718.",
+              "o: Рахмет, корсеткишти айтыныз.", "c: Ваннада жуз жиырма уш.",
+              "o: корсеткиштер кабылданды нурлан корискенше"]
+
+
+def test_kazakh_written_without_its_letters_is_not_judged_for_what_it_seems_to_lack(checker):
+    """The audit: Kazakh written without ә, қ, ң, і … (a recogniser decoding it as Russian, a typist) read as
+    «no greeting» and «no farewell» (−20) where the same call written with its letters is clean.  A stretch whose
+    words no lexicon reads cannot show that a greeting is missing: not assessed, reason language."""
+    result = checker.check(call(LETTERLESS))
+    assert not {f.rule for f in result.findings} & {"greeting.missing", "closing.missing"}
+    assert {"greeting.missing", "closing.missing"} <= {n.rule for n in result.not_assessed if n.reason == "language"}
+    russian = checker.check(call(["o: Добрый день, тепловые сети, оператор Дана.", "c: Здравствуйте, хочу передать "
+                                  "показания.", "o: Говорите.", "c: Сто двадцать три.", "o: Принято."]))
+    assert {f.rule for f in russian.findings} >= {"closing.missing"}   # a Russian stretch is still judged
+
+
 def test_the_transcripts_language_is_kept(checker):
     turns = [OPEN, ASK, CLOSE]
     assert checker.check(call(turns, language="mixed")).language == "mixed"
