@@ -91,7 +91,7 @@ class Checker:
         """Runs the detectors of ``plan`` on ``call`` and weighs what they found (``rules.confidence``)."""
         findings, uncertain = [], []
         penalty = 0.0
-        not_assessed = language_not_assessed([r for r, _ in plan], call.language)
+        not_assessed = language_not_assessed([r for r, _ in plan], judged_language(call))
         skipped = {n.rule for n in not_assessed}
         for rule, detect in plan:
             if rule.id in skipped:
@@ -124,6 +124,17 @@ class Verdicts:
     uncertain: list[Finding]
     not_assessed: list[NotAssessed]
     penalty: float
+
+
+def judged_language(call: Call) -> str:
+    """The language the rules judge a call in: the call's, except in a mixed call whose operator spoke one language
+    only (a Kazakh-speaking customer answered in Russian): the operator's.  The rules judge what the operator says,
+    so a Russian-only rule (fillers, jargon, third parties' data) judges such a call as it judges a Russian one,
+    and a mixed call is not a way past them."""
+    if call.language != "mixed":
+        return call.language
+    spoken = {u.language for u in call.operator if u.language}
+    return spoken.pop() if len(spoken) == 1 else call.language
 
 
 def spoken_languages(language: str) -> frozenset[str]:

@@ -273,6 +273,23 @@ def test_kazakh_written_without_its_letters_is_not_judged_for_what_it_seems_to_l
     assert {f.rule for f in russian.findings} >= {"closing.missing"}   # a Russian stretch is still judged
 
 
+def test_a_russian_speaking_operator_is_judged_alike_whatever_the_customers_language(checker):
+    """The audit: the same Russian operator speech scored 60 with a Russian customer and 100 with a Kazakh one (the
+    call was mixed, so every Russian-only rule was left unjudged).  The rules judge the operator's speech."""
+    op = ["o: Добрый день, Алматинские тепловые сети, Айгуль, слушаю вас.", None,
+          "o: Короче, щас посмотрю. ИПУ у вас стоит с двадцатого года.", None, "o: Всего доброго, до свидания."]
+    customers = {"ru": ["c: Здравствуйте, хочу узнать про долг.", "c: Спасибо."],
+                 "kk": ["c: Сәлеметсіз бе, қарызды білгім келеді, көмектесіңізші.", "c: Рахмет, түсіндім."]}
+    found = {}
+    for lang, said in customers.items():
+        it = iter(said)
+        result = checker.check(call([t or next(it) for t in op]))
+        found[lang] = (result.language, {f.rule for f in result.findings}, result.score)
+    assert found["kk"][0] == "mixed"
+    assert found["kk"][1:] == found["ru"][1:]
+    assert {"speech.filler", "speech.jargon"} <= found["kk"][1]
+
+
 def test_the_transcripts_language_is_kept(checker):
     turns = [OPEN, ASK, CLOSE]
     assert checker.check(call(turns, language="mixed")).language == "mixed"
