@@ -290,3 +290,28 @@ def _h1_op1(db, rows: str) -> int:
     with connect(db, read_only=True) as con:
         return con.execute(f"SELECT count(*) FROM {rows} WHERE c.operator_id = 'op1' "
                            "AND c.started_at >= DATE '2025-01-01' AND c.started_at < DATE '2025-07-01'").fetchone()[0]
+
+
+@pytest.mark.parametrize("how", ["added", "form"])
+def test_the_call_page_explains_the_score_that_counts(db, how):
+    """The audit: after an auditor added a violation the call page said «Нарушений 0» and «Балл: 100 = 75», and a
+    call scored by an evaluation form showed its score as an impossible sum of weights."""
+    from analytics.storage import reviews
+
+    if how == "added":
+        reviews.add_missed(db, "b2", "speech.rude", 4.0, "грубо", "aud")
+    else:
+        reviews.answer_form(db, "b2", {"c15.2": ("no", 25.0), "c13.tone": ("yes", 10.0)}, "aud", "auditor")
+    at = page("screens/calls.py", "head", query={"call": "b2"})
+    assert not at.error, [e.value for e in at.error]
+    with connect(db, read_only=True) as con:
+        counted = con.execute("SELECT count(*) FROM counted_violations WHERE call_id = 'b2'").fetchone()[0]
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Нарушений"] == str(counted)
+    line = next(c.value for c in at.caption if c.value.startswith("Балл: "))
+    shown = metrics["Балл"]
+    if how == "added":
+        assert "− 25" in line                                       # speech.rude's weight is in the sum
+        assert line.split("= ")[-1] == shown.removesuffix(",0")     # and the sum is the score shown
+    else:
+        assert line.startswith("Балл: ") and line.endswith(" — оценка по оценочной форме аудитора (не по весам правил)")

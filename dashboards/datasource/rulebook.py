@@ -26,18 +26,34 @@ def rules() -> dict[str, tuple[str, str]]:
         return {}
 
 
-def deduction(findings: pl.DataFrame, score: float | None) -> str:
-    """«100 − 17 (п. 15.1) − 5 (п. 13) = 78» for a call: each rule that still counts, once, with its weight."""
-    from analytics.catalogue.formats import fmt_deduction
+def deduction(findings: pl.DataFrame, score: float | None, added: pl.DataFrame | None = None,
+              form_scored: bool = False) -> str:
+    """«100 − 17 (п. 15.1) − 5 (п. 13) = 78» for a call: each rule that still counts, once, with its weight — the
+    findings not rejected and the violations auditors ``added`` (their ``rule``).  A call scored by an auditor's
+    evaluation form says so: its score is the form's, not the rules' weights."""
+    from analytics.catalogue.formats import fmt_deduction, fmt_number
     from analytics.queries.scores import rulebook_weights, weight_of
 
+    if form_scored and score is not None:
+        return f"{fmt_number(score)} — оценка по оценочной форме аудитора (не по весам правил)"
     counted = findings.filter(pl.col("verdict").is_null() | (pl.col("verdict") != "rejected"))
+    rules = counted.select("rule", "clause").rows()
+    if added is not None and not added.is_empty():
+        rules += [(rule, None) for rule in added["rule"].to_list()]
     taken = []
-    for rule, clause in counted.select("rule", "clause").unique(subset="rule", maintain_order=True).iter_rows():
+    for rule, clause in _first_of_each(rules):
         w = weight_of(rule)
         if w:
             taken.append((w, ds.rules().get(rule, (clause, ""))[0] or clause))
     return fmt_deduction(rulebook_weights()[1], taken, score)
+
+
+def _first_of_each(rules: list[tuple[str, str | None]]) -> list[tuple[str, str | None]]:
+    """(rule, clause) pairs, each rule once (its first pair), in order."""
+    seen: dict[str, str | None] = {}
+    for rule, clause in rules:
+        seen.setdefault(rule, clause)
+    return list(seen.items())
 
 
 def rule_titles() -> dict[str, str]:

@@ -41,10 +41,12 @@ def show_call(call_id: str, at_second: float | None) -> None:
     c1.metric("Балл", fmt_number(call["score"]), help="Баллы снимаются по весам правил; ложные срабатывания, "
               "отклонённые аудитором, балл не снижают.")
     c2.metric("Длительность", fmt_seconds(call["duration_s"]))
+    added = datasource.added_violations(call_id)   # violations auditors heard that the check missed: they count too
     c3.metric("Нарушений", fmt_number(
-        detail.findings.filter(pl.col("verdict").is_null() | (pl.col("verdict") != "rejected")).height, 0))
+        detail.findings.filter(pl.col("verdict").is_null() | (pl.col("verdict") != "rejected")).height
+        + added.height, 0))
 
-    st.caption(f"Балл: {datasource.deduction(detail.findings, call['score'])}")
+    st.caption(f"Балл: {datasource.deduction(detail.findings, call['score'], added, bool(call.get('form_scored')))}")
     skipped = detail.extra.get("not_assessed") or []
     if skipped:
         st.caption("Не оценивались (не входят в балл и в доли нарушений): " + "; ".join(
