@@ -91,6 +91,32 @@ def test_overview_tiles_equal_the_kpis(monkeypatch, db, pick, start, end):
     assert {label: shown[label] for label in expected_tiles(db, start, end)} == expected_tiles(db, start, end)
 
 
+def test_a_clause_26_tile_opens_every_case_that_is_not_on_time(monkeypatch, db):
+    """The audit: «Внесение показаний вовремя 50 %» (2 of 4) opened «Записей нет»: the two calls whose readings were
+    never entered were in no list behind the tile.  Its buttons: the late records and the calls without one."""
+    from analytics.queries.kpi_lists import LISTS
+
+    at = choose_half_one(open_app(monkeypatch, db))
+    k = compute_kpis(db, *H1)
+    buttons = {b.key: b.label for b in at.button if b.key and b.key.startswith("tile_open_")}
+    for key, late, none, (on_time, due) in [
+            ("readings_entered_on_time_pct", "readings_entered_late", "readings_not_entered",
+             kpi_parts(db, "readings_entered_on_time_pct")),
+            ("requests_registered_on_time_pct", "requests_registered_late", "requests_not_registered",
+             kpi_parts(db, "requests_registered_on_time_pct"))]:
+        n_late, n_none = (LISTS[name](db, *H1).height for name in (late, none))
+        assert buttons[f"tile_open_{key}"] == f"С опозданием: {n_late}"
+        assert buttons[f"tile_open_{key}_none"] == f"Без записи: {n_none}"
+        assert n_late + n_none == due - on_time, key                # every case not on time is behind the tile
+        assert k[key] == round(100 * on_time / due, 1)
+
+
+def kpi_parts(db, key):
+    from analytics.queries.kpi import kpis_and_shares
+
+    return kpis_and_shares(db, *H1)[1][key]
+
+
 def test_overview_shows_change_from_previous_period_and_charts(monkeypatch, db):
     at = choose_half_one(open_app(monkeypatch, db))
     calls = next(m for m in at.metric if m.label == "Звонков за период")

@@ -48,7 +48,9 @@ class Kpi:
     ``UNITS``; better: "higher", "lower" or None (neither: a volume, or a list that is only
     listed); help: what the number means; clause: the standard's clause it reports on;
     target_option: the field of ``[report]`` (``ReportOptions``) holding its target, None for
-    none; records: the list behind it; tile: shown as a tile on «Обзор»."""
+    none; records: the list behind it; also: the key of another KPI whose list is the rest of what this one is
+    not (the calls with no record at all beside the records made late, for the indicators of clause 2.6: both are
+    «not on time»); tile: shown as a tile on «Обзор»."""
 
     key: str
     label: str
@@ -59,6 +61,7 @@ class Kpi:
     target_option: str | None = None
     records: KpiList | None = None
     tile: bool = True
+    also: str | None = None
 
     @property
     def tile_label(self) -> str:
@@ -117,7 +120,8 @@ KPIS: tuple[Kpi, ...] = (
                         (_REQ, Column("customer_type", "Потребитель"), _OP, *_LINKED,
                          Column("call_ended_at", "Звонок окончен"), Column("created_at", "Заявка создана"),
                          Column("minutes_after_call", "Через, мин")),
-                        worst_by="minutes_after_call", worst_label="с наибольшим опозданием")),
+                        worst_by="minutes_after_call", worst_label="с наибольшим опозданием"),
+        also="requests_not_registered"),
     Kpi("readings_entered_on_time_pct", "Внесение показаний вовремя", "pct", "higher",
         "Доля показаний, внесённых не позже 5 минут после окончания звонка, среди показаний периода, связанных "
         "со звонком, и звонков с показаниями, которые не внесены (п. 2.6, Приложение 1).",
@@ -127,7 +131,8 @@ KPIS: tuple[Kpi, ...] = (
                         (_READ, _ACCOUNT, _OP, *_LINKED,
                          Column("call_ended_at", "Звонок окончен"), Column("entered_at", "Внесено"),
                          Column("minutes_after_call", "Через, мин")),
-                        worst_by="minutes_after_call", worst_label="с наибольшим опозданием")),
+                        worst_by="minutes_after_call", worst_label="с наибольшим опозданием"),
+        also="readings_not_entered"),
     Kpi("compliance_score_avg", "Средний балл по СТП", "score", "higher",
         "Средний балл звонков периода по своду правил СТП-04-2019 (100 — без нарушений); "
         "отклонённые аудитором срабатывания не снижают балл.", target_option="score_target"),

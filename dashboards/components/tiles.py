@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from analytics.catalogue.formats import fmt_number
-from analytics.catalogue.kpis import Kpi, tiles
+from analytics.catalogue.kpis import BY_KEY, Kpi, tiles
 from dashboards.components import status
 
 PER_ROW = 4
@@ -47,6 +47,14 @@ def kpi_tiles(current: dict, previous: dict | None, opts, counts: dict[str, int]
                 st.markdown(tile_status(kpi, value, target), unsafe_allow_html=True)
                 if kpi.records is not None and counts is not None:
                     n = counts.get(kpi.records.name, 0)
-                    if st.button(f"Записи: {fmt_number(n, 0)}", key=f"tile_open_{kpi.key}", type="tertiary",
+                    # an indicator's «not on time» is its late records and, where it has them, the calls with none
+                    label = "С опозданием" if kpi.also else "Записи"
+                    if st.button(f"{label}: {fmt_number(n, 0)}", key=f"tile_open_{kpi.key}", type="tertiary",
                                  icon=":material/list:", help=kpi.records.title):
                         st.switch_page(LISTS_PAGE, query_params={"list": kpi.records.name})
+                    rest = BY_KEY.get(kpi.also) if kpi.also else None
+                    if rest is not None and rest.records is not None:
+                        m = counts.get(rest.records.name, 0)
+                        if st.button(f"Без записи: {fmt_number(m, 0)}", key=f"tile_open_{kpi.key}_none",
+                                     type="tertiary", icon=":material/list:", help=rest.records.title):
+                            st.switch_page(LISTS_PAGE, query_params={"list": rest.records.name})
