@@ -613,3 +613,23 @@ def test_summary_names_every_clause_tied_with_the_last_most_violated(violations,
                                             (21, "21 сотруднику")])
 def test_summary_counts_trainees_in_agreement(trainees, said):
     assert f"рекомендовано {said} ОКА" in _summary_of([1], trainees)
+
+
+def test_a_call_only_an_evaluation_form_scored_is_not_counted_as_checked_by_the_rulebook(tmp_path):
+    """The audit: a call the rulebook could not judge, then scored by an auditor's form, read «проверено по своду
+    правил» in the Справка while the KPI counted it not assessed."""
+    from analytics.queries.kpi import compute_kpis
+    from analytics.queries.report_queries import checked_scope
+    from analytics.storage import reviews
+
+    db = tmp_path / "oka.duckdb"
+    init(db)
+    day = dt.date(2025, 3, 3)
+    with connect(db) as con:
+        for call_id, score in (("judged", 90.0), ("unjudged", None)):
+            con.execute("INSERT INTO calls (call_id, started_at, duration_s, operator_id, score, rulebook) "
+                        "VALUES (?, ?, 60, 'op1', ?, ?)", [call_id, dt.datetime(2025, 3, 3, 10), score,
+                                                           None if score is None else "STP-04-2019/01"])
+    reviews.answer_form(db, "unjudged", {"c13.tone": ("yes", 10.0)}, "aud", "auditor")
+    kpi = compute_kpis(db, day, day)
+    assert checked_scope(db, day, day).checked == kpi["calls"] - kpi["calls_not_assessed"] == 1

@@ -22,7 +22,7 @@ from analytics.storage.store import connect
 @dataclass(frozen=True)
 class CheckedScope:
     calls: int                 # calls started in the period
-    checked: int               # of them, checked by a rulebook (they have a score)
+    checked: int               # of them, checked by a rulebook (they have its score; a form's alone is no check)
     operators: int             # distinct operators who took them
     rulebooks: tuple[str, ...]
 
@@ -32,7 +32,7 @@ def checked_scope(db: Path, date_from: dt.date, date_to: dt.date) -> CheckedScop
     with connect(Path(db), read_only=True) as con:
         row = con.execute(f"""
             WITH {_PERIOD}
-            SELECT count(*), count(score), count(DISTINCT operator_id),
+            SELECT count(*), count(auto_score), count(DISTINCT operator_id),
                    list(DISTINCT rulebook ORDER BY rulebook) FILTER (WHERE rulebook IS NOT NULL)
             FROM period""", [date_from, date_to]).fetchone()
     return CheckedScope(int(row[0]), int(row[1]), int(row[2]), tuple(row[3] or ()))
@@ -45,7 +45,7 @@ def not_assessed_calls(db: Path, date_from: dt.date, date_to: dt.date) -> dict[s
         rows = con.execute(f"""
             WITH {_PERIOD}
             SELECT n.rule, count(DISTINCT n.call_id) FROM not_assessed n SEMI JOIN period p
-                ON p.call_id = n.call_id AND p.score IS NOT NULL
+                ON p.call_id = n.call_id AND p.auto_score IS NOT NULL
             GROUP BY n.rule""", [date_from, date_to]).fetchall()
     return {rule: int(n) for rule, n in rows}
 
