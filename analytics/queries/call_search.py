@@ -145,11 +145,12 @@ def search_calls(db: Path, flt: CallFilter) -> pl.DataFrame:
             WHERE {' AND '.join(f'({w})' for w in where)}
             ORDER BY p.started_at DESC, p.call_id LIMIT ?
         ),
-        v AS (SELECT call_id, count(*) AS n FROM counted WHERE call_id IN (SELECT call_id FROM s) GROUP BY 1)
+        v AS (SELECT call_id, count(*) AS n, count(*) FILTER (WHERE rule = ?::VARCHAR) AS n_rule
+              FROM counted WHERE call_id IN (SELECT call_id FROM s) GROUP BY 1)
         SELECT s.call_id, s.started_at, s.operator_id, s.operator_name, s.topic, s.score, s.duration_s,
-               coalesce(v.n, 0) AS violations, s.quote{said_before}
+               coalesce(v.n, 0) AS violations, coalesce(v.n_rule, 0) AS rule_violations, s.quote{said_before}
         FROM s LEFT JOIN v USING (call_id) ORDER BY s.started_at DESC, s.call_id"""
-    return run(db, sql, [*bounds(flt.date_from, flt.date_to), *hit_params, *where_params, flt.limit])
+    return run(db, sql, [*bounds(flt.date_from, flt.date_to), *hit_params, *where_params, flt.limit, flt.rule])
 
 
 @dataclass

@@ -169,9 +169,11 @@ def search() -> None:
                                 float(hi), word_forms, limit=500, languages=tuple(languages),
                                 with_violations=violations, query=query.strip())
     calls = datasource.search_calls(flt)
+    # with a rule chosen, its own violations (the count the «Пункты стандарта» page links from), then all of them
     st.caption(f"Найдено звонков: {fmt_number(calls.height, 0)}"
-               + (f", нарушений в них: {fmt_number(calls['violations'].sum(), 0)}"
-                  if violations else "")
+               + ((f", нарушений этого правила в них: {fmt_number(calls['rule_violations'].sum(), 0)} "
+                   f"(всех нарушений: {fmt_number(calls['violations'].sum(), 0)})" if rule else
+                   f", нарушений в них: {fmt_number(calls['violations'].sum(), 0)}") if violations else "")
                + (" (показаны первые 500)" if calls.height >= 500 else "")
                + ". Выберите строку, чтобы открыть звонок.")
     call_table(calls, key="calls_found", export_name=f"звонки_{period.start:%d.%m.%Y}_{period.end:%d.%m.%Y}")
