@@ -54,7 +54,7 @@ def test_a_change_of_mind_is_a_new_event_and_nothing_is_updated_in_place(db):
     reviews.save_review(db, "c03", 1, "rejected", "всё же ирония", "marat", now=T0 + dt.timedelta(hours=3))
     after = _events(db)
     assert after[:len(before)] == before          # every earlier row exactly as it was
-    mine = [(e[2], e[4], e[-1]) for e in after if e[5] == "c03" and e[6] == 1]
+    mine = [(e[2], e[4], e[14]) for e in after if e[5] == "c03" and e[6] == 1]   # who, kind, comment
     assert mine == [("marat", "confirm", "грубо"), ("aigerim", "reject", "ирония, не грубость"),
                     ("marat", "clear", None), ("marat", "reject", "всё же ирония")]
     assert _verdict(db, "c03", 1) == "rejected"
@@ -144,7 +144,7 @@ def test_an_old_store_keeps_its_verdicts_as_events(tmp_path):
                        comment VARCHAR, reviewer VARCHAR, reviewed_at TIMESTAMP, PRIMARY KEY (call_id, idx))""")
         con.execute("INSERT INTO reviews VALUES ('x1', 0, 'speech.filler', 'rejected', 'не паразит', 'qa', ?)", [T0])
     init(path)
-    assert [(e[2], e[4], e[5], e[-1]) for e in _events(path)] == [("qa", "reject", "x1", "не паразит")]
+    assert [(e[2], e[4], e[5], e[14]) for e in _events(path)] == [("qa", "reject", "x1", "не паразит")]
     assert _verdict(path, "x1", 0) == "rejected"
 
 
@@ -463,3 +463,26 @@ def test_a_sample_drawn_without_a_seed_can_be_drawn_again_from_the_seed_it_recor
     assert seed is not None
     again = samples.draw(db, *H1, per_operator=3, who="aigerim", seed=seed)
     assert samples.sample_calls(db, first)["call_id"].to_list() == samples.sample_calls(db, again)["call_id"].to_list()
+
+
+def test_a_violation_added_where_the_check_could_not_judge_counts_under_its_clause_everywhere(db):
+    """The audit: on a Kazakh call (third_party.disclosed not assessed) an added violation counted in the score and
+    the KPI, but had no clause, was dropped from the operator's rates and took the call out of the Справка's base."""
+    from analytics.queries.clause_rates import clause_rates
+    from analytics.queries.report_queries import not_assessed_calls
+    from rules.engine import Checker
+
+    call_id, rule, op = "c03", "third_party.disclosed", "op2"      # c03 is Kazakh; the rule has Russian words only
+    with connect(db) as con:                                          # (and is its clause's only rule)
+        con.execute("INSERT INTO not_assessed VALUES (?, ?, 'language')", [call_id, rule])
+        assert not con.execute("SELECT 1 FROM findings WHERE rule = ?", [rule]).fetchone()
+    clause = {r.id: r.clause for r in Checker.default().rules}[rule]
+    skipped_before = not_assessed_calls(db, *H1).get(rule, 0)
+    rates_before = clause_rates(db, *H1, operator_id=op, clause=clause).row(0, named=True)
+    reviews.add_missed(db, call_id, rule, 3.0, "назвал долг соседа", "marat")
+    with connect(db, read_only=True) as con:
+        assert con.execute("SELECT clause FROM counted_violations WHERE call_id = ? AND rule = ?",
+                           [call_id, rule]).fetchone()[0] == clause
+    assert not_assessed_calls(db, *H1).get(rule, 0) == skipped_before - 1       # judged now: in the share's base
+    rates = clause_rates(db, *H1, operator_id=op, clause=clause).row(0, named=True)
+    assert (rates["calls"], rates["violating"]) == (rates_before["calls"] + 1, rates_before["violating"] + 1)

@@ -67,7 +67,9 @@ def clause_rates(db: Path, date_from: dt.date | None, date_to: dt.date | None,
           AND (?::VARCHAR IS NULL OR c.operator_id = ?)""", params)
     if calls.is_empty():
         return pl.DataFrame(schema=SCHEMA)
-    # every (call, rule) of the rulebook, less the rules not assessed on that call
+    # every (call, rule) of the rulebook, less the rules not assessed on that call — unless a violation of it counts
+    # there (an auditor added one the check could not judge: the auditor judged it)
+    skipped = skipped.join(broken, on=["call_id", "rule"], how="anti")
     judged = (calls.join(pairs, how="cross")
               .join(skipped, on=["call_id", "rule"], how="anti")
               .select("operator_id", "call_id", "clause").unique())

@@ -40,12 +40,14 @@ def checked_scope(db: Path, date_from: dt.date, date_to: dt.date) -> CheckedScop
 
 def not_assessed_calls(db: Path, date_from: dt.date, date_to: dt.date) -> dict[str, int]:
     """rule → the period's checked calls on which it could not be judged (``not_assessed``: the language
-    spoken, no speech, unsure words); they are left out of that rule's share of calls."""
+    spoken, no speech, unsure words) and no auditor added a violation of it; they are left out of that rule's
+    share of calls."""
     with connect(Path(db), read_only=True) as con:
         rows = con.execute(f"""
             WITH {_PERIOD}
             SELECT n.rule, count(DISTINCT n.call_id) FROM not_assessed n SEMI JOIN period p
                 ON p.call_id = n.call_id AND p.auto_score IS NOT NULL
+            ANTI JOIN added_violations a ON a.call_id = n.call_id AND a.rule = n.rule   -- an auditor judged it
             GROUP BY n.rule""", [date_from, date_to]).fetchall()
     return {rule: int(n) for rule, n in rows}
 

@@ -33,6 +33,7 @@ recall from these events) are the functions the reports use.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from pathlib import Path
 
@@ -66,7 +67,8 @@ CREATE TABLE IF NOT EXISTS review_events (
     weight      DOUBLE,               -- the criterion's weight when answered
     session_id  VARCHAR,              -- calibration session (answer, close)
     ref         BIGINT,               -- the event this one answers (retract, uphold, withdraw)
-    comment     VARCHAR               -- why
+    comment     VARCHAR,              -- why
+    clause      VARCHAR               -- the rulebook's clause of an added violation's rule (add)
 );
 """
 
@@ -112,7 +114,7 @@ FROM calls c LEFT JOIN (
     FROM form_scores fs LEFT JOIN violation_changes vc USING (call_id)) f ON f.call_id = c.call_id;
 
 CREATE OR REPLACE VIEW added_violations AS
-SELECT a.seq, a.call_id, a.rule, a.at_s, a.comment, a.who, a.decided_at
+SELECT a.seq, a.call_id, a.rule, a.at_s, a.comment, a.who, a.decided_at, a.clause
 FROM review_events a
 WHERE a.kind = 'add'
   AND NOT EXISTS (SELECT 1 FROM review_events r WHERE r.kind = 'retract' AND r.ref = a.seq);
@@ -126,7 +128,7 @@ FROM findings f
 ANTI JOIN reviews r ON r.call_id = f.call_id AND r.idx = f.idx AND r.verdict = 'rejected'
                    AND (r.rule IS NULL OR r.rule = f.rule)
 UNION ALL BY NAME
-SELECT a.call_id, a.rule, (SELECT min(x.clause) FROM findings x WHERE x.rule = a.rule) AS clause,
+SELECT a.call_id, a.rule, coalesce(a.clause, (SELECT min(x.clause) FROM findings x WHERE x.rule = a.rule)) AS clause,
        'operator' AS speaker, a.at_s AS start, a.at_s AS "end", a.comment AS evidence, 1.0 AS confidence,
        'auditor' AS source, a.seq AS added_seq
 FROM added_violations a;
@@ -140,6 +142,7 @@ class ReviewError(OkaError):
 def create(con: duckdb.DuckDBPyConnection) -> None:
     """The events table and the derived views; a store made before keeps its verdicts as events."""
     con.execute(EVENTS_DDL)
+    con.execute("ALTER TABLE review_events ADD COLUMN IF NOT EXISTS clause VARCHAR")   # a store made before it
     kind = con.execute("SELECT table_type FROM information_schema.tables WHERE table_name = 'reviews'").fetchone()
     if kind and kind[0] == "BASE TABLE":  # the verdict table of earlier versions becomes history
         con.execute("""
@@ -233,7 +236,25 @@ def add_missed(db: Path, call_id: str, rule: str, at_s: float | None, comment: s
         if at_s is not None and (at_s < 0 or (row[0] is not None and at_s > row[0] + 1)):
             raise ReviewError(f"{call_id}: the moment {at_s:.0f} s is outside the call (0–{row[0]:.0f} s)")
         return append_event(con, "add", who, role, _now(now), call_id=call_id, rule=rule.strip(),
-                       at_s=None if at_s is None else float(at_s), comment=(comment or "").strip())
+                            at_s=None if at_s is None else float(at_s), comment=(comment or "").strip(),
+                            clause=rule_clause(rule.strip()))
+
+
+def rule_clause(rule: str) -> str | None:
+    """The clause the rulebook in use gives ``rule`` (None for a rule it does not have): an added violation keeps
+    it, so that it is counted under its clause even where the check never found that rule."""
+    return _rule_clauses().get(rule)
+
+
+@functools.lru_cache(maxsize=1)
+def _rule_clauses() -> dict[str, str]:
+    from rules.rulebook import Rulebook
+
+    try:
+        return {r.id: str(r.clause) for r in Rulebook.load().rules}
+    except OkaError as e:   # an unreadable rulebook: the clause is then the check's, as before
+        log.warning("the rulebook's clauses are unavailable: %s", e)
+        return {}
 
 
 def retract_added(db: Path, seq: int, who: str, comment: str = "", role: str = "",
