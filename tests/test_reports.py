@@ -633,3 +633,21 @@ def test_a_call_only_an_evaluation_form_scored_is_not_counted_as_checked_by_the_
     reviews.answer_form(db, "unjudged", {"c13.tone": ("yes", 10.0)}, "aud", "auditor")
     kpi = compute_kpis(db, day, day)
     assert checked_scope(db, day, day).checked == kpi["calls"] - kpi["calls_not_assessed"] == 1
+
+
+def test_the_operators_table_lists_the_operators_who_took_calls_as_the_scope_and_the_page_do(tmp_path):
+    """The audit: an operator who registered a request but took no call of the period had a row of dashes in the
+    Справка's table, under «Операторов ОКА, принимавших звонки: 1», and none on the «Операторы» page."""
+    from analytics.reports.build import build_report
+
+    db = tmp_path / "oka.duckdb"
+    init(db)
+    with connect(db) as con:
+        con.execute("INSERT INTO calls (call_id, started_at, duration_s, operator_id, operator_name, score, "
+                    "rulebook) VALUES ('k1', TIMESTAMP '2025-03-03 10:00:00', 60, 'op1', 'Айгуль', 90, 'x')")
+        con.execute("INSERT INTO requests (request_id, customer_type, kind, account, contact, reason, operator_id, "
+                    "created_at) VALUES ('q9', 'individual', 'sealing', '1', '8701', 'замена', 'op4', "
+                    "TIMESTAMP '2025-03-04 10:00:00')")
+    data = build_report(db, Period(dt.date(2025, 3, 1), dt.date(2025, 3, 31)), "spravka")
+    assert [o.operator_id for o in data.operators] == ["op1"]
+    assert data.scope.operators == len(data.operators)

@@ -102,12 +102,16 @@ def _mask_quotes(clauses: list[ClauseRow], keep_names: list[str]) -> None:
 
 
 def _operators(db: Path, period: Period, opts: ReportOptions) -> list[OperatorRow]:
-    """One row per operator from the KPI breakdown (the same figures as ``oka-qa kpi``)."""
+    """One row per operator who took a call in the period, from the KPI breakdown (the same figures as ``oka-qa
+    kpi``, and the same operators as the «Операторы» page and the scope's «принимавших звонки»); an operator with
+    records but no call of the period has no figure of this table to show."""
     from analytics.queries.kpi import by_operator
 
     names = {r["operator_id"]: r["operator_name"] for r in views.operators(db).iter_rows(named=True)}
     rows = []
     for r in by_operator(db, period.start, period.end).iter_rows(named=True):
+        if not r["calls"]:
+            continue
         oid = r["operator_id"]
         top = views.operator_clauses(db, oid, period.start, period.end, limit=opts.top_rules_per_operator)
         calls, violations = int(r["calls"]), int(r["violations"])
