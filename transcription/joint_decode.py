@@ -5,17 +5,19 @@ that is reading the weights once per step whatever the batch: the more windows d
 less each costs (one thread, beam 5, the bench's windows: 1.09 CPU-s a window alone, 0.92 two at a
 time, as one call's pieces go, 0.78 four, 0.69 eight).  A worker therefore transcribes a few calls
 at once (``decode_together``), each in a thread of its own with its own :class:`Transcriber`, all
-over one loaded model whose ``generate`` (and ``align``, the word timestamps) goes through a
-:class:`Batcher`: a thread that asks for a decode waits until every thread of the group is waiting
-for one (or done), and then all their windows are decoded in one call to CTranslate2.  Requests
-whose settings differ (beam, prompt, temperature, a window trimmed to another length) are decoded
-in separate calls.
+over one loaded model whose ``generate`` goes through a :class:`Batcher`: a thread that asks for a
+decode waits until every thread of the group is waiting for one (or done), and then all their windows
+are decoded in one call to CTranslate2.  Requests whose settings differ (beam, prompt, temperature, a
+window trimmed to another length) are decoded in separate calls.
 
 CTranslate2 decodes each window of a batch alone (its beams, its encoder output; nothing is padded
 when the windows are the same length), so the transcripts are the very ones a call decoded by itself
 gets (``tests/test_transcription_joint.py``).  Everything else (VAD, the encoder, the guards and
-second passes) runs per call as before.  CPU only: on a GPU the encoder output stays on
-the device and a worker takes one call at a time.
+second passes, and the word timestamps: ``align``) runs per call as before.  The word timestamps were
+batched too once, but on an AVX2 machine a batched alignment moved a word's end by 40 ms (attention over
+a batch is not bit for bit the attention alone), so a call's transcript depended on the calls it was
+decoded with, and a cluster's store differed from a plain ingest's; aligned alone they are the same.
+CPU only: on a GPU the encoder output stays on the device and a worker takes one call at a time.
 """
 from __future__ import annotations
 
@@ -32,9 +34,8 @@ log = logging.getLogger(__name__)
 
 @dataclass(eq=False)
 class _Request:
-    op: str                         # "generate" or "align"
     features: np.ndarray            # (windows, frames, width): encoder output
-    prompts: list                   # per window: generate's prompt; align's (text tokens, frames)
+    prompts: list                   # per window: generate's prompt
     options: dict
     result: list | None = None
     error: BaseException | None = None
@@ -71,18 +72,9 @@ class Batcher:
     def generate(self, features, prompts: Sequence[Sequence[int]], **options) -> list:
         """CTranslate2's ``Whisper.generate``, with the windows of the other members' requests."""
         array = _array(features)
-        req = _Request("generate", array, [list(p) for p in prompts], options)
-        req.key = ("generate", array.shape[1:], str(array.dtype), tuple(len(p) for p in req.prompts[:1]),
+        req = _Request(array, [list(p) for p in prompts], options)
+        req.key = (array.shape[1:], str(array.dtype), tuple(len(p) for p in req.prompts[:1]),
                    repr(sorted(options.items())))
-        return self._wait(req)
-
-    def align(self, features, start_sequence: Sequence[int], text_tokens: Sequence[Sequence[int]], num_frames,
-              **options) -> list:
-        """CTranslate2's ``Whisper.align`` (the word timestamps), with the windows of the other members' requests."""
-        array = _array(features)
-        frames = list(num_frames) if isinstance(num_frames, Sequence) else [int(num_frames)] * len(text_tokens)
-        req = _Request("align", array, [(list(t), n) for t, n in zip(text_tokens, frames, strict=True)], options)
-        req.key = ("align", array.shape[1:], str(array.dtype), tuple(start_sequence), repr(sorted(options.items())))
         return self._wait(req)
 
     def _wait(self, req: _Request) -> list:
@@ -110,7 +102,7 @@ class Batcher:
         return req.result
 
     def _run(self, batch: list[_Request]) -> None:
-        """Each group of requests with the same operation and settings in one CTranslate2 call; results split back."""
+        """Each group of requests with the same settings in one CTranslate2 call; results split back."""
         import ctranslate2
 
         groups: dict[tuple, list[_Request]] = {}
@@ -120,19 +112,13 @@ class Batcher:
             try:
                 features = group[0].features if len(group) == 1 else np.concatenate([r.features for r in group])
                 view = ctranslate2.StorageView.from_array(np.ascontiguousarray(features))
-                items = [p for r in group for p in r.prompts]
-                if group[0].op == "generate":
-                    results = self.model.generate(view, items, **group[0].options)
-                else:
-                    results = self.model.align(view, list(group[0].key[3]), [t for t, _ in items],
-                                               [n for _, n in items], **group[0].options)
+                results = self.model.generate(view, [p for r in group for p in r.prompts], **group[0].options)
             except Exception as e:  # noqa: BLE001 - handed to each waiting caller, raised there
                 for r in group:
                     r.error = e
                 continue
-            if group[0].op == "generate":
-                self.calls += 1
-                self.windows += len(features)
+            self.calls += 1
+            self.windows += len(features)
             at = 0
             for r in group:
                 r.result = list(results[at:at + len(r.features)])
@@ -142,7 +128,8 @@ class Batcher:
 
 
 class _BatchingWhisper:
-    """The CTranslate2 Whisper model with ``generate`` and ``align`` going through a :class:`Batcher`."""
+    """The CTranslate2 Whisper model with ``generate`` going through a :class:`Batcher` (all else, ``align`` too,
+    is the model's own, per call)."""
 
     def __init__(self, model, batcher: Batcher) -> None:
         self._model = model
@@ -150,9 +137,6 @@ class _BatchingWhisper:
 
     def generate(self, features, prompts, **options):
         return self._batcher.generate(features, prompts, **options)
-
-    def align(self, features, start_sequence, text_tokens, num_frames, **options):
-        return self._batcher.align(features, start_sequence, text_tokens, num_frames, **options)
 
     def __getattr__(self, name: str):
         return getattr(self._model, name)
