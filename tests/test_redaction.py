@@ -99,8 +99,9 @@ def test_real_model_hears_no_number_in_the_redacted_demo_call(tmp_path):
     transcriber = Transcriber(TranscribeOptions(device="cpu"))
     original = transcriber.transcribe(DEMO_CALL)
     heard = call_numbers(original)
-    # the test means something only if the original's identifiers are heard
-    assert {"200345678"} <= heard or any(len(n) >= 9 for n in heard), heard
+    # the test means something only if the original's identifiers are heard: the account, or the phone (how the
+    # base model splits the digits differs between machines: «85551234» on an AVX2 one, the account on another)
+    assert {"200345678"} <= heard or any(len(n) >= 7 for n in heard), heard
     redacted = redaction.redact_file(DEMO_CALL, original, tmp_path, keep_names=("Нурлан",))
     again = transcriber.transcribe(redacted)
     long_numbers = {n for n in call_numbers(again) if len(n) >= 4}
@@ -264,3 +265,22 @@ def test_a_copy_that_cannot_be_kept_is_one_access_error(tmp_path, monkeypatch, f
     with pytest.raises(AccessError, match="redacted") as e:
         redaction.redacted_recording(first, "c13", tmp_path)
     assert "\n" not in str(e.value) and str(tmp_path / "redacted") in str(e.value)
+
+
+@pytest.mark.parametrize("utterances, toned", [
+    ([(0.0, 2.0), (6.0, 8.0)], [(3.0, 5.0)]),     # voice at 3-5 s between two utterances: no words cover it
+    ([(0.0, 5.5), (6.0, 8.0)], []),               # the same voice inside an utterance: the masker read it
+    ([(0.0, 2.9), (5.1, 8.0)], [(3.0, 5.0)]),     # a gap just around it
+    ([(0.0, 3.5), (4.2, 8.0)], []),               # gaps under a second are not looked at
+])
+def test_voice_no_utterance_covers_is_toned(utterances, toned):
+    """The recogniser drops what it cannot make out; a dictated account it dropped is still plain to a listener, so
+    the redacted copy tones voice that no transcribed utterance covers (silence stays as it is)."""
+    rate = 16000
+    rng = np.random.default_rng(0)
+    quiet = (rng.standard_normal(8 * rate) * 0.002).astype(np.float32)
+    voiced = quiet.copy()
+    voiced[3 * rate:5 * rate] += (0.3 * np.sin(2 * np.pi * 220 * np.arange(2 * rate) / rate)).astype(np.float32)
+    tr = Transcript("t", 8.0, utterances=[Utterance("customer", a, b, "слово") for a, b in utterances])
+    got = redaction.unheard_voice([quiet, voiced], rate, tr, redaction.RedactOptions(pad_s=0.0))
+    assert [(round(a, 1), round(b, 1)) for a, b in got] == toned

@@ -7,7 +7,11 @@ as the text masker does), its character spans are mapped onto the words they cov
 time spans, padded by ``RedactOptions.pad_s``, are overwritten by a tone on every channel (a number
 said on one side leaks into the other through the line).  An utterance whose words are not timed, or
 whose text holds personal data the words do not show, is toned whole: the masker errs on the side of
-masking.
+masking.  And what the transcript does not show at all cannot be cleared: a stretch of a second or more
+between utterances where a channel carries voice (:func:`unheard_voice`) is toned too — the recogniser drops
+what it cannot make out, and a customer's dictated account it dropped is still plain to a listener (on the
+demo's request call one machine's transcript lost the dictation, and the redacted copy, heard again, gave
+«345678»).
 
 A redacted file is made once and kept in ``cache_dir`` (by default one folder per database:
 :func:`default_cache`) under a key of the recording's hash, the transcript's hash and the detector's
@@ -40,7 +44,7 @@ from transcription.schema import Transcript, Utterance
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = "1"   # bump when the tone, the padding rule or the file format changes
+FORMAT_VERSION = "2"   # bump when the tone, the padding rule or the file format changes (2: unheard voice toned)
 
 
 @dataclass(frozen=True)
@@ -94,14 +98,57 @@ def pd_intervals(transcript: Transcript, keep_names: tuple[str, ...] = (),
     for i, u in enumerate(transcript.utterances):
         context = context_before(texts, i)
         spans += _utterance_intervals(u, context, mask, find_pd)
-    padded = sorted((max(0.0, a - options.pad_s), b + options.pad_s) for a, b in spans)
+    return _merged([(max(0.0, a - options.pad_s), b + options.pad_s) for a, b in spans])
+
+
+def _merged(intervals: list[tuple[float, float]]) -> list[tuple[float, float]]:
     merged: list[tuple[float, float]] = []
-    for a, b in padded:
+    for a, b in sorted(intervals):
         if merged and a <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(merged[-1][1], b))
         else:
             merged.append((a, b))
     return merged
+
+
+GAP_MIN_S = 1.0        # a stretch without transcribed words this long is looked at for voice
+FRAME_S = 0.03         # the voice test's frame
+VOICE_OVER_NOISE = 4.0 # a frame is voice at this many times the channel's noise floor (its 20th percentile RMS)
+VOICE_MIN_S = 0.3      # voice frames a stretch needs to be toned
+
+
+def unheard_voice(channels: list[np.ndarray], rate: int, transcript: Transcript,
+                  options: RedactOptions | None = None) -> list[tuple[float, float]]:
+    """The spans (padded) of voice in stretches of ``GAP_MIN_S`` or more that no utterance covers, on any channel:
+    speech the recogniser dropped, which the masker could not read and so cannot clear."""
+    options = options or RedactOptions()
+    n = min(len(ch) for ch in channels) if channels else 0
+    if not n:
+        return []
+    frame = max(1, int(FRAME_S * rate))
+    covered = sorted((float(u.start), float(u.end)) for u in transcript.utterances)
+    gaps, at = [], 0.0
+    for a, b in covered:
+        if a - at >= GAP_MIN_S:
+            gaps.append((at, a))
+        at = max(at, b)
+    if n / rate - at >= GAP_MIN_S:
+        gaps.append((at, n / rate))
+    if not gaps:
+        return []
+    out = []
+    for ch in channels:
+        x = np.asarray(ch[:n - n % frame], dtype=np.float32).reshape(-1, frame)
+        rms = np.sqrt(np.mean(x * x, axis=1))
+        floor = float(np.percentile(rms, 20)) if len(rms) else 0.0
+        voiced = rms > max(floor * VOICE_OVER_NOISE, 1e-3)
+        for a, b in gaps:
+            i, j = int(a / FRAME_S), min(len(voiced), int(np.ceil(b / FRAME_S)))
+            hits = np.flatnonzero(voiced[i:j])
+            if len(hits) * FRAME_S >= VOICE_MIN_S:
+                out.append((max(0.0, (i + hits[0]) * FRAME_S - options.pad_s),
+                            min(b + options.pad_s, (i + hits[-1] + 1) * FRAME_S + options.pad_s)))
+    return out
 
 
 def _utterance_intervals(u: Utterance, context: str, mask, find_pd) -> list[tuple[float, float]]:
@@ -195,7 +242,8 @@ def redact_file(audio: Path, transcript: Transcript, cache_dir: Path, keep_names
     if target.is_file():
         return target
     decoded = decode(audio)
-    intervals = pd_intervals(transcript, keep_names, options)
+    intervals = _merged(pd_intervals(transcript, keep_names, options)
+                        + unheard_voice(decoded.channels, SAMPLE_RATE, transcript, options))
     try:
         cache_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         write_wav(target, tone_over(decoded.channels, SAMPLE_RATE, intervals, options), SAMPLE_RATE)
