@@ -334,3 +334,19 @@ def test_a_date_without_its_time_is_no_time_of_entry(tmp_path, spec, row, col, r
     assert [r.reason for r in loaded.rejects] == (
         [f"{col} is a date without the time of day: 2025-03-05 (give the time too, e.g. 2025-03-05T14:05:00)"]
         if rejected else [])
+
+
+def test_a_column_named_by_its_alias_is_a_column_the_file_has(tmp_path):
+    """«Оператор» is operator_id: a re-import that changes it under the alias changes it (not «kept as stored»)."""
+    db = tmp_path / "oka.duckdb"
+    store.init(db)
+    path = tmp_path / "readings.csv"
+    head = "Номер показания;Лицевой счёт;Показание;Оператор;Дата ввода\n"
+    path.write_text(head + "R1;100200;2045,3;op1;2025-03-04T10:15:00\n", encoding="utf-8")
+    _load(db, path, records.READINGS)
+    path.write_text(head + "R1;100200;2045,3;op2;2025-03-04T10:15:00\n", encoding="utf-8")
+    loaded = records.load_file(path, records.READINGS)
+    assert "operator_id" in loaded.given and "call_id" not in loaded.given
+    with store.connect(db) as con:
+        assert records.upsert(con, records.READINGS, loaded.frame, given=loaded.given) == (0, 1)
+        assert con.execute("SELECT operator_id FROM readings WHERE reading_id = 'R1'").fetchone()[0] == "op2"

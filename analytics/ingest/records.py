@@ -378,7 +378,8 @@ def _rules(spec: TableSpec) -> list[pl.Expr]:
 def validate(raw: pl.DataFrame, spec: TableSpec, source: str) -> Loaded:
     """Check every row of a text table; returns the typed valid rows and the rejects."""
     df = _normalise_headers(raw, spec, source)
-    given = tuple(c for c in spec.columns if c in _given_columns(raw, spec))
+    named = set(_given_columns(raw, spec).values())
+    given = tuple(c for c in spec.columns if c in named)
     df = df.with_columns(pl.col(c).str.strip_chars().replace("", None) for c in spec.columns)
     # an empty row (a blank line at the end of a CSV, an empty sheet row, «,,,,») is no record to reject
     df = df.filter(~pl.all_horizontal([pl.col(c).is_null() for c in spec.columns]))
