@@ -21,7 +21,7 @@ EXIT_OK, EXIT_PARTIAL, EXIT_FAILED = 0, 1, 2
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Processes that judge calls at once (default: one per core).")
 @click.option("--all", "everything", is_flag=True,
-              help="Judge every stored call whole again (after a new version of the program, not of the rulebook).")
+              help="Judge every stored call whole again, whatever changed (a new release is re-judged without it).")
 @click.option("--json", "as_json", is_flag=True, help="What was done as one JSON object on stdout.")
 @click.pass_obj
 def recheck_cmd(cfg, db, workers, everything, as_json) -> None:

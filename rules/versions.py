@@ -22,15 +22,24 @@ call, and :func:`plan` says, for a call judged under an older manifest, what mus
 run again: nothing, some rules, or the whole check (``FULL``: the shared part
 changed, or the old manifest is unknown).
 
-Not covered: a change of the program itself (a detector's code) is no rulebook
-edit; a new release that changes a detector should change the rulebook's
-``edition`` or be followed by ``oka-qa recheck --all``.
+The program is part of it too, so a release that changes how the rules judge
+reaches the stored calls at the next ``oka-qa ingest`` or ``oka-qa recheck``,
+and an operator's record never keeps a finding that only an old release made:
+the source of every module the check runs (``CHECK_MODULES``, ``rules/*.py`` but
+the ones that never judge a call, and ``transcription/schema.py``) and the
+versions of the libraries it reads words with (``CHECK_LIBRARIES``) are in the
+shared part (a change: the whole check again); a detector's own module is in the
+fingerprint of each rule it serves (a change: those rules again).  Comments count
+too: a change that only seems harmless re-judges rather than being trusted.
 """
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +53,52 @@ LEXICON_DIR = Path(__file__).with_name("lexicons")
 INGEST_DETECTORS = frozenset({"at_ingest"})
 
 FULL = None  # plan(): the whole check must run again (topics, readings and every rule)
+
+RULES_DIR = Path(__file__).resolve().parent
+# the modules of ``rules/`` that never run in a check (review forms, the evaluation, wording of numbers, request
+# reasons, masking, these fingerprints): a change to them re-judges nothing.  tests/test_versions.py checks that a
+# check loads none of them, so a module the check comes to use cannot stay outside the fingerprints unnoticed.
+NOT_CHECKING = frozenset({"entities.py", "eval.py", "forms.py", "lemmas.py", "number_agreement.py", "reasons.py",
+                          "versions.py"})
+CHECK_LIBRARIES = ("pymorphy3", "pymorphy3-dicts-ru", "rapidfuzz", "edlib")
+
+
+def check_modules() -> list[Path]:
+    """The source files of the shared part of the check: ``rules/*.py`` but ``NOT_CHECKING`` (the detectors'
+    modules are fingerprinted per rule) and the transcript's schema."""
+    own = [p for p in sorted(RULES_DIR.glob("*.py")) if p.name not in NOT_CHECKING]
+    return [*own, RULES_DIR.parent / "transcription" / "schema.py"]
+
+
+@lru_cache(maxsize=1)
+def shared_code() -> str:
+    """The hash of the shared code and the libraries' versions (once per process: the program does not change
+    while it runs)."""
+    h = hashlib.sha256()
+    for path in check_modules():
+        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for lib in CHECK_LIBRARIES:
+        try:
+            version = metadata.version(lib)
+        except metadata.PackageNotFoundError:
+            version = "absent"
+        h.update(f"{lib}={version}\0".encode())
+    return h.hexdigest()[:16]
+
+
+@lru_cache(maxsize=64)
+def detector_code(detector: str) -> str:
+    """The hash of the source file a detector is defined in (a detector registered from elsewhere: its own file;
+    one without a file: its qualified name, so it still has a fingerprint of its own)."""
+    from rules.registry import DETECTORS, load_builtins
+
+    load_builtins()
+    fn = DETECTORS.get(detector)
+    try:
+        source = Path(inspect.getsourcefile(fn)).read_bytes() if fn is not None else b""
+    except (TypeError, OSError):
+        source = f"{getattr(fn, '__module__', '')}.{getattr(fn, '__qualname__', detector)}".encode()
+    return hashlib.sha256(source).hexdigest()[:16]
 
 
 def _plain(value: Any) -> Any:
@@ -105,10 +160,11 @@ class Manifest:
 
 
 def manifest(book: Rulebook) -> Manifest:
-    shared = _hash(book.topics, book.readings, list(book.languages), _files_hash(LEXICON_DIR))
+    shared = _hash(book.topics, book.readings, list(book.languages), _files_hash(LEXICON_DIR), shared_code())
     roles = _hash(book.operator_markers, book.operator_greeting,
                   [rule_definition(r) for r in book.rules if r.detector in ROLE_DETECTORS])
-    rules = {r.id: (_hash(shared, rule_definition(r)), float(r.weight)) for r in book.rules}
+    rules = {r.id: (_hash(shared, rule_definition(r), detector_code(r.detector)), float(r.weight))
+             for r in book.rules}
     return Manifest(book.edition, shared, roles, (book.score_start, book.score_floor), rules)
 
 

@@ -21,7 +21,9 @@ from analytics.queries.kpi import compute_kpis
 from analytics.storage import reviews, uncertain
 from cli.main import cli
 from rules.engine import Checker
+from rules.registry import DETECTORS
 from rules.rulebook import DEFAULT_PATH
+from tests.program_release import module_of, release
 
 # hand-made calls besides the generated ones: a mono call whose roles come from the operator's markers, a filler
 # heard unsurely (word probabilities), forms of address and fillers an edit can add or take away
@@ -237,6 +239,36 @@ def test_ingest_follows_an_edited_rulebook_first(stored_a, tmp_path):
     ingest(folder, fresh, checker=checker_b, on_error=pytest.fail)
     assert snapshot(db) == snapshot(fresh)
     assert ingest(folder, db, checker=checker_b, on_error=pytest.fail).recheck is None   # nothing left to do
+
+
+@pytest.mark.parametrize(("module", "rules_of_module"), [
+    ("rules.detectors.speech", True),    # one module of detectors: its rules only, on every call
+    (None, False),                       # the code every rule shares: the whole check
+])
+def test_ingest_follows_a_new_release_of_the_program(stored_a, tmp_path, monkeypatch, module, rules_of_module):
+    """The stored verdicts of an old release are re-judged at the next ingest, and the store ends as a fresh ingest
+    by the new release leaves it: an operator's record keeps no finding that only the old program made."""
+    folder, db_a, _ = stored_a
+    db = _copy(db_a, tmp_path / "upgraded.duckdb")
+    of_module = sorted(r.id for r in write_rulebook(tmp_path / "a").rules if module_of(r.detector) == module)
+    release(monkeypatch, module)
+    phrases = DETECTORS["phrases"]
+    # what the release changed: «блин» is no longer a filler (as if the old release had found it falsely)
+    monkeypatch.setitem(DETECTORS, "phrases", lambda call, rule: [
+        f for f in phrases(call, rule) if not (rule.id == "speech.filler" and f.evidence.startswith("Блин"))])
+    checker = write_rulebook(tmp_path / "same")   # the same rulebook, judged by the new program
+    report = ingest(folder, db, checker=checker, on_error=pytest.fail)
+    assert report.recheck is not None and report.calls_stored == 0
+    if rules_of_module:
+        assert report.recheck.rules_changed == of_module and "speech.filler" in of_module
+        assert report.recheck.calls_by_rules == N_CALLS and report.recheck.calls_whole == 0
+    else:
+        assert report.recheck.calls_whole == N_CALLS
+    fresh = tmp_path / "fresh.duckdb"
+    ingest(folder, fresh, checker=checker, on_error=pytest.fail)
+    assert snapshot(db) == snapshot(fresh)
+    assert snapshot(db_a) != snapshot(fresh)   # the release changed a verdict: the comparison is not vacuous
+    assert ingest(folder, db, checker=checker, on_error=pytest.fail).recheck is None
 
 
 def _finding_idx(db: Path, call_id: str, rule: str, table: str = "findings") -> list[tuple[int, str]]:

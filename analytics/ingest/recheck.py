@@ -10,7 +10,8 @@ re-check compares them with the rulebook in use and, per call:
 * some rules changed — only those run again (``Checker.check_rules``) over the
   stored transcript, with the stored topic; their findings, uncertain findings
   and not-assessed rows are replaced, a rule gone from the rulebook loses its;
-* the shared part changed (topics, readings, packaged word lists), the old
+* the shared part changed (topics, readings, packaged word lists, the program's
+  code or its word libraries: a new release, ``rules/versions.py``), the old
   versions are unknown (a call stored before this existed, or pre-checked
   elsewhere), or the operator's markers changed and the call's roles come
   from them — the whole check runs again (topic, readings, every rule).
@@ -366,7 +367,7 @@ def recheck(db_path: Path, checker=None, workers: int | None = None, progress: b
     """Bring every stored call in line with ``checker``'s rulebook (default: the rulebook in use).
 
     workers: processes judging chunks (default: one per core; 1: in this process); progress: the bar
-    (default: when stderr is a terminal); everything: judge every call whole again (after a program upgrade).
+    (default: when stderr is a terminal); everything: judge every call whole again, whatever the fingerprints say.
     """
     t0 = time.perf_counter()
     db_path = Path(db_path)
