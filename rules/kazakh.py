@@ -44,7 +44,13 @@ def model() -> dict:
         "max_strips": int(data.get("max_strips", 4)),
         "negation": _negation(data.get("negation") or {}),
         "clause_openers": frozenset(data.get("clause_openers", ())),
+        "cases": frozenset(_flat(data.get("cases") or ())),
     }
+
+
+def _flat(items) -> list[str]:
+    """A list of words whose items may be lists themselves (a YAML alias of a suffix group)."""
+    return [w for x in items for w in (_flat(x) if isinstance(x, list) else [x])]
 
 
 def _negation(spec: dict) -> dict:
@@ -112,6 +118,46 @@ def _restore_vowel(w: str) -> str:
     return w[:-1] + ("ы" if last in _BACK else "і") + w[-1]
 
 
+@lru_cache(maxsize=100_000)
+def adds_case(form: str, word: str) -> bool:
+    """``form`` is ``word`` with a case ending added: every way the suffix model peels ``form`` down to ``word``
+    strips one of the model's ``cases`` (False when ``form`` is ``word``, or does not peel down to it).
+
+    «проблемаңызды» is «проблемаңыз» in the accusative (the object of «шешеміз»), «басшыңызбен» is «басшыңыз»
+    with «-бен»; «наразымын» adds a person ending, no case, to «наразы».
+    """
+    if form == word:
+        return False
+    m = model()
+    cases = m["cases"]
+    # (what is left, whether a case was stripped on the way); a state reached both ways keeps the caseless one
+    frontier = {form: False}
+    reached: dict[str, bool] = {}
+    for _ in range(m["max_strips"]):
+        nxt: dict[str, bool] = {}
+        for w, cased in frontier.items():
+            for suf, rest in _strip_pairs(w, m):
+                c = cased or suf in cases
+                nxt[rest] = nxt.get(rest, True) and c
+        for rest, c in nxt.items():
+            for x in _readings(rest, form):
+                reached[x] = reached.get(x, True) and c
+        frontier = nxt
+        if not frontier:
+            break
+    return reached.get(word, False)
+
+
+def _readings(rest: str, form: str) -> set[str]:
+    """``rest`` and what ``stems`` also reads it as: a devoiced final consonant, a narrow vowel put back."""
+    out = {rest}
+    if rest != form and rest[-1:] in _DEVOICE:
+        out.add(rest[:-1] + _DEVOICE[rest[-1]])
+    if rest != form and _lost_vowel(rest):
+        out.add(_restore_vowel(rest))
+    return out
+
+
 def stem(form: str) -> str:
     """The barest stem of a normalised Kazakh word form (the form itself if nothing strips)."""
     return stems(form)[-1]
@@ -119,17 +165,22 @@ def stem(form: str) -> str:
 
 def _strips(word: str, m: dict) -> list[str]:
     """What is left of ``word`` after each ending of the model that fits it."""
+    return [rest for _, rest in _strip_pairs(word, m)]
+
+
+def _strip_pairs(word: str, m: dict) -> list[tuple[str, str]]:
+    """(ending, what is left of ``word``) for each ending of the model that fits it."""
     out = []
     for suf in m["suffixes"]:
         if word.endswith(suf):
             rest = word[:-len(suf)]
             if len(rest) >= m["min_stem"] and _VOWELS.intersection(rest):
-                out.append(rest)
+                out.append((suf, rest))
     for suf in m["single"]:
         if word.endswith(suf):
             rest = word[:-1]
             if len(rest) >= m["min_stem_single"] and _VOWELS.intersection(rest):
-                out.append(rest)
+                out.append((suf, rest))
     return out
 
 

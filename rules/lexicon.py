@@ -25,6 +25,7 @@ from rapidfuzz.distance import Levenshtein
 
 from core.errors import OkaError
 from rules import text as T
+from rules.kazakh import adds_case
 
 TAGS = {"ADJ": T.ADJ, "NOUN": T.NOUN, "PREP": T.PREP, "NUMBER": T.NUMBER, "IMPR": T.VERB_IMPR,
         "NAME": T.NAME | T.PATR | T.SURN}
@@ -49,6 +50,7 @@ class Entry:
     unless_next_tag: int = 0
     unless_prev_tag: int = 0
     by_stem: bool = False      # a Kazakh entry: a word matches any word the suffix model peels down to it
+    case_as_written: bool = False   # …but not one that adds a case to it (a phrase of several words)
 
 
 @dataclass
@@ -79,9 +81,13 @@ class Lexicon:
 
     @classmethod
     def build(cls, items: list[Any], where: str, by_lemma: bool = False, fuzzy_min: int = 7,
-              kk_by_stem: bool = True) -> Lexicon:
+              kk_by_stem: bool = True, kk_case_as_written: bool = False) -> Lexicon:
         """kk_by_stem: Kazakh entries (``KkPhrase``) match by their stems (any ending), whatever ``by_lemma``
-        says; False: as written (a vocative, «апай», is said bare — «апайыңыз» is a mention)."""
+        says; False: as written (a vocative, «апай», is said bare — «апайыңыз» is a mention).
+        kk_case_as_written: in a Kazakh phrase of several words, a said word that adds a case to the phrase's word
+        does not match it (``rules.kazakh.adds_case``): the case gives the word another part in the sentence —
+        «сіздің проблемаңыз» («your problem», said to dismiss) is not «сіздің проблемаңызды шешеміз» («we will solve
+        your problem»)."""
         if not isinstance(items, list):
             raise RulebookError(f"{where}: expected a list of phrases")
         entries = []
@@ -109,7 +115,7 @@ class Lexicon:
                       frozenset(T.normal(w) for w in opts.get("unless_next", ())),
                       frozenset(T.normal(w) for w in opts.get("unless_prev", ())),
                       _tagmask(opts.get("unless_next_tag"), where), _tagmask(opts.get("unless_prev_tag"), where),
-                      stemmed)
+                      stemmed, stemmed and kk_case_as_written and len(words) > 1)
             entries.append(e)
             if len(words) > 1 and not stemmed:  # written together by the ASR: «досвидания», «вобщем»
                 entries.append(Entry(phrase, ("".join(words),), e.unless_next, e.unless_prev,
@@ -223,6 +229,8 @@ class Lexicon:
                 if key != w and form != w and not word_eq(u, i + j, key, form, w, e.by_stem):
                     break
             else:
+                if e.case_as_written and any(adds_case(forms[i + j], words[j]) for j in range(k)):
+                    continue
                 if context_ok(e, u, i, i + k - 1):
                     yield i, -k, e
 

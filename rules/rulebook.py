@@ -51,7 +51,8 @@ class RuleDef:
                 by_lemma = self.params.get("match", "form") == "lemma"
             lex = Lexicon.build(self.params.get(key, []), f"{self.source}: rule {self.id}: {key}",
                                 by_lemma=by_lemma, fuzzy_min=int(self.params.get("fuzzy_min", 7)),
-                                kk_by_stem=self.params.get("kk_match", "stem") == "stem")
+                                kk_by_stem=self.params.get("kk_match", "stem") == "stem",
+                                kk_case_as_written=self.params.get("kk_phrase_case") == "as_written")
             self._lex[key] = lex
         return lex
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from rules import kazakh
 from rules.clauses import Construction, clauses
 from rules.engine import Checker
 from rules.eval import evaluate
@@ -99,6 +100,22 @@ def test_a_kazakh_letter_is_told_in_any_case(text, yes):
     assert has_kazakh_letter(text) is yes
 
 
+@pytest.mark.parametrize("form, word, adds", [
+    ("проблемаңызды", "проблемаңыз", True),    # accusative
+    ("проблемаңызға", "проблемаңыз", True),    # dative
+    ("басшыңызбен", "басшы", True),            # instrumental, after a possessive
+    ("басшысына", "басшы", True),              # dative after the third person's possessive
+    ("себебін", "себеп", True),                # accusative, the stem's final consonant voiced
+    ("проблемаңыз", "проблемаңыз", False),
+    ("проблемаңыз", "проблема", False),        # a possessive is no case
+    ("наразымын", "наразы", False),            # a person ending is no case
+    ("кәсіпорнымыз", "кәсіпорын", False),      # the narrow vowel dropped before a possessive
+    ("шешеміз", "проблема", False),            # another word
+])
+def test_a_case_added_to_a_word(form, word, adds):
+    assert kazakh.adds_case(form, word) is adds
+
+
 @pytest.mark.parametrize("form, stem, negative", [
     ("істемейді", "істе", True),
     ("келмеді", "кел", True),
@@ -169,6 +186,12 @@ ROWS = [
     ([OPEN, ASK, "c: Сен неге телефонды көтермейсің?", CLOSE], set()),   # the customer's «сен»
     ([OPEN, ASK, "o: Маған бәрібір, бұл менің проблемам емес.", CLOSE], {"speech.rude"}),
     ([OPEN, ASK, "o: Бізде әрқашан бардак.", CLOSE], {"enterprise.negative"}),
+    # a word of a phrase in another case plays another part (the audit: «we will solve your problem» fired
+    # speech.rude, the accusative object read as «your problem» said to dismiss)
+    ([OPEN, ASK, "o: Сіздің проблемаңызды міндетті түрде шешеміз.", CLOSE], set()),
+    ([OPEN, ASK, "o: Сіздің проблемаңызға жауап берейін.", CLOSE], set()),
+    ([OPEN, ASK, "o: Бұл сіздің проблемаңыз.", CLOSE], {"speech.rude"}),
+    ([OPEN, ASK, "o: Сіздің проблемаңыз, мен ештеңе істей алмаймын.", CLOSE], {"speech.rude"}),
     (["o: Жылу желілері, тыңдап тұрмын.", ASK, CLOSE], {"greeting.missing"}),
     ([OPEN, ASK, "o: Жақсы."], {"closing.missing"}),
     ([OPEN, ASK, "o: Басқа сұрағыңыз бар ма?"], {"closing.missing"}),   # not «сау болыңыз» by sound
