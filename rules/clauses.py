@@ -20,7 +20,9 @@ construction is data (``kk_clauses`` of a rule in ``rulebook_kk.yaml``)::
 A clause runs between punctuation marks, or — in ASR text, which has none — up to a
 conjunction that opens the next one (``clause_openers`` of the suffix model).  Kazakh
 is verb-final, so the predicate is the clause's last word.  Negation is morphology
-(``rules.kazakh.negative_of``), not a word list.
+(``rules.kazakh.negative_of``), not a word list; a word wanted in the negative is not
+negative when a negative converb («хабарласпай», without calling) comes before it in
+its clause: two negations there say yes.
 """
 from __future__ import annotations
 
@@ -107,7 +109,8 @@ class Construction:
                 got = []
                 for kind, pol in pattern:
                     ok = [h for h in said(kind) if a <= h.first and h.last <= b and _polar(toks, h, b, pol)
-                          and (kind not in self.predicates or h.last == b)]
+                          and (kind not in self.predicates or h.last == b)
+                          and not (pol == "-" and _cancelled(toks, a, h))]
                     if not ok:
                         break
                     got.append(ok[0])
@@ -155,6 +158,13 @@ def _polar(toks: list[T.Token], h: Hit, end: int, pol: str) -> bool:
     if not pol:
         return True
     return negative(toks, h.last, h.stem, end) == (pol == "-")
+
+
+def _cancelled(toks: list[T.Token], a: int, h: Hit) -> bool:
+    """The negative of ``h`` is cancelled by a negative converb in its clause (which begins at ``a``) up to it:
+    «ешқашан алдын ала хабарласпай келмейді» — never comes *without calling ahead* — promises, it does not
+    reproach; two negations say yes.  The converb itself («хабарласпай») is no negated predicate either."""
+    return any(kazakh.without_doing(toks[i].form) for i in range(a, h.last + 1))
 
 
 def of_rule(rule, key: str) -> Construction | None:

@@ -212,6 +212,14 @@ def negative_of(form: str, stem: str) -> bool:
 
 
 @lru_cache(maxsize=100_000)
+def without_doing(form: str) -> bool:
+    """``form`` is a verb's negative converb, «without doing»: the stem, the negative suffix, «-й» and nothing
+    after it — «хабарласпай» (without calling), «келмей»; «келмейді» is a finite verb, not one."""
+    return len(form) >= 6 and form.endswith("й") and form[-3:-1] in _negative_suffixes(form[:-3], model()["negation"]) \
+        and negative_of(form, form[:-3])
+
+
+@lru_cache(maxsize=100_000)
 def is_negative(form: str) -> bool:
     """``form`` is some verb in the negative (any stem of two or more letters the suffix model allows)."""
     return any(negative_of(form, form[:i]) for i in range(2, len(form) - 1))

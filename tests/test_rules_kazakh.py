@@ -100,6 +100,14 @@ def test_a_kazakh_letter_is_told_in_any_case(text, yes):
     assert has_kazakh_letter(text) is yes
 
 
+@pytest.mark.parametrize("form, converb", [
+    ("хабарласпай", True), ("келмей", True), ("кешікпей", True), ("тексермей", True),
+    ("келмейді", False), ("хабарласпайды", False), ("келіп", False), ("жоқ", False), ("үй", False),
+])
+def test_a_negative_converb(form, converb):
+    assert kazakh.without_doing(form) is converb
+
+
 @pytest.mark.parametrize("form, word, adds", [
     ("проблемаңызды", "проблемаңыз", True),    # accusative
     ("проблемаңызға", "проблемаңыз", True),    # dative
@@ -213,6 +221,9 @@ ROWS = [
     ([OPEN, ASK, "o: бізде диспетчерлер үнемі ұмытады", CLOSE], {"enterprise.negative"}),
     ([OPEN, ASK, "o: Кәсіпорнымызда жауапкершілік жоқ.", CLOSE], {"enterprise.negative"}),
     ([OPEN, ASK, "o: Біздің мамандар ешқашан қателеспейді.", CLOSE], set()),    # «never wrong»: praise
+    # «never come without calling ahead»: two negations, a promise (the audit: false enterprise.negative)
+    ([OPEN, ASK, "o: Біздің мастерлер ешқашан алдын ала хабарласпай келмейді.", CLOSE], set()),
+    ([OPEN, ASK, "o: Біздің мастерлер ешқашан келмейді, хабарласпай кетеді.", CLOSE], {"enterprise.negative"}),
     ([OPEN, ASK, "o: Мекеменің жұмысы нашар емес.", CLOSE], set()),
     ([OPEN, ASK, "o: Шебер ертең келмейді, бүрсігүні келеді.", CLOSE], set()),    # no «never»: a fact
     ([OPEN, ASK, "o: Кешіріңіз, бізде дыбыс нашар естіледі.", CLOSE], set()),     # the line, not us
