@@ -314,6 +314,44 @@ def test_dispute_withdrawn_leaves_the_kpis_upheld_stays(db):
     assert reviews.disputes(db, "op1").is_empty()
 
 
+def test_a_violation_an_auditor_added_is_disputed_like_a_finding(db):
+    """The audit: an added violation counted against the operator, who could dispute only the check's findings."""
+    from analytics.queries.review_quality import operator_findings
+
+    base = _violations(db)
+    add = reviews.add_missed(db, "c03", "interruption", 20, "перебил клиента", "marat", now=T0)
+    assert _violations(db) == base + 1
+    with pytest.raises(reviews.ReviewError, match="only the operator of the call"):
+        reviews.dispute_added(db, add, "не перебивал", "aidos", "op1")          # c03 is op2's
+    with pytest.raises(reviews.ReviewError, match="needs a comment"):
+        reviews.dispute_added(db, add, " ", "erlan", "op2")
+    d = reviews.dispute_added(db, add, "клиент сам замолчал", "erlan", "op2", now=T0)
+    with pytest.raises(reviews.ReviewError, match="already disputed"):
+        reviews.dispute_added(db, add, "ещё раз", "erlan", "op2")
+    assert _violations(db) == base + 1                    # a dispute alone changes nothing
+    row = reviews.disputes(db, "op2", "open").select("added_seq", "idx", "rule", "evidence", "start").rows()
+    assert row == [(add, None, "interruption", "перебил клиента", 20.0)]
+    reviews.resolve_dispute(db, d, "withdraw", "переслушали: пауза клиента", "aigerim", now=T0 + dt.timedelta(hours=1))
+    assert _violations(db) == base                        # withdrawn: it counts nowhere, as a retracted one
+    mine = operator_findings(db, "op2", *H1).filter(pl.col("added_seq") == add)
+    assert mine.select("verdict", "dispute", "reason").rows() == [
+        ("rejected", "withdraw", "переслушали: пауза клиента")]
+    with pytest.raises(reviews.ReviewError, match="no standing added violation"):
+        reviews.dispute_added(db, add, "снова", "erlan", "op2")
+
+
+def test_an_upheld_dispute_of_an_added_violation_keeps_it_and_is_not_reopened(db):
+    base = _violations(db)
+    add = reviews.add_missed(db, "c03", "interruption", 20, "перебил клиента", "marat", now=T0)
+    d = reviews.dispute_added(db, add, "не перебивал", "erlan", "op2", now=T0)
+    reviews.resolve_dispute(db, d, "uphold", "на 20-й секунде слышно", "aigerim")
+    assert _violations(db) == base + 1
+    with pytest.raises(reviews.ReviewError, match="answered; it stands"):
+        reviews.dispute_added(db, add, "ещё раз", "erlan", "op2")
+    # a dispute of a finding and of an added violation of one call do not stand in each other's way
+    reviews.dispute(db, "c03", 1, "это ирония", "erlan", "op2", now=T0)
+
+
 @pytest.mark.parametrize("outcome, change, refused", [
     ("withdraw", lambda db: reviews.save_review(db, "c03", 1, "confirmed", reviewer="b"), True),
     ("withdraw", lambda db: reviews.clear_review(db, "c03", 1, reviewer="b"), True),

@@ -188,6 +188,29 @@ def test_an_operator_disputes_and_an_auditor_withdraws_the_finding(db):
         "Переслушали: ирония"]
 
 
+def test_an_operator_disputes_a_violation_an_auditor_added(db):
+    add = reviews.add_missed(db, "c03", "interruption", 20, "перебил клиента", "marat")
+    op = page("operator", "screens/disputes.py", name="erlan", operator_id="op2")
+    labels = op.selectbox(key="dispute_pick").options
+    pick = next(i for i, label in enumerate(labels) if label.startswith("c03 добавлено аудитором"))
+    op.selectbox(key="dispute_pick").set_value(pick)
+    op.text_area(key="dispute_comment").input("Клиент сам замолчал")
+    op.button(key="dispute_send").click().run()
+    ok(op)
+    assert reviews.disputes(db, "op2", "open")["added_seq"].to_list() == [add]
+    aud = page("auditor", "screens/disputes.py", name="aigerim")
+    assert "добавлено аудитором" in aud.selectbox(key="resolve_pick").options[0]
+    aud.radio(key="resolve_outcome").set_value("withdraw")
+    aud.text_input(key="resolve_reason").input("Переслушали: пауза клиента")
+    aud.button(key="resolve_send").click().run()
+    ok(aud)
+    assert reviews.added(db, "c03").is_empty()   # withdrawn: no longer a standing violation
+    seen = page("operator", "screens/disputes.py", name="erlan", operator_id="op2")
+    table = seen.dataframe[0].value
+    assert table["№"].to_list() == ["добавлено аудитором"] and table["Решение"].to_list() == ["нарушение снято"]
+    assert all("добавлено аудитором" not in label for label in seen.selectbox(key="dispute_pick").options)
+
+
 # --- the half-yearly sample ------------------------------------------------------------------------
 
 def test_the_sample_drawn_twice_with_one_seed_gives_the_same_calls(db):

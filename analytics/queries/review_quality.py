@@ -100,30 +100,36 @@ def form_results(db: Path, date_from: dt.date | None = None, date_to: dt.date | 
 
 def operator_findings(db: Path, operator_id: str, date_from: dt.date | None = None,
                       date_to: dt.date | None = None) -> pl.DataFrame:
-    """One operator's findings in the period, as they may see and dispute them: call_id, idx, started_at,
-    operator_id, operator_name, rule, clause, start, evidence, verdict, dispute (open | uphold | withdraw | None),
-    reason (the auditor's), source (``check``; ``auditor`` for a violation an auditor added: no idx, the
-    auditor's comment as its evidence, counted as confirmed)."""
+    """One operator's findings in the period, as they may see and dispute them: call_id, idx, added_seq,
+    started_at, operator_id, operator_name, rule, clause, start, evidence, verdict, dispute (open | uphold |
+    withdraw | None), reason (the auditor's), source (``check``; ``auditor`` for a violation an auditor added and
+    did not take back: no idx, its add event as ``added_seq``, the auditor's comment as its evidence, confirmed —
+    rejected once withdrawn on the operator's dispute)."""
     period = [operator_id, *bounds(date_from, date_to)]
     return run(db, """
-        WITH d AS (
-            SELECT call_id, idx, outcome, reason FROM (
-                SELECT d.call_id, d.idx, coalesce(r.kind, 'open') AS outcome, r.comment AS reason,
-                       row_number() OVER (PARTITION BY d.call_id, d.idx ORDER BY d.seq DESC) AS n
+        WITH d AS (   -- the last dispute of each finding (idx) or added violation (ref), and its outcome
+            SELECT call_id, idx, ref, outcome, reason FROM (
+                SELECT d.call_id, d.idx, d.ref, coalesce(r.kind, 'open') AS outcome, r.comment AS reason,
+                       row_number() OVER (PARTITION BY d.call_id, d.idx, d.ref ORDER BY d.seq DESC) AS n
                 FROM review_events d LEFT JOIN review_events r ON r.ref = d.seq AND r.kind IN ('uphold', 'withdraw')
                 WHERE d.kind = 'dispute')
-            WHERE n = 1)
+            WHERE n = 1),
+        a AS (SELECT a.* FROM review_events a WHERE a.kind = 'add'
+              AND NOT EXISTS (SELECT 1 FROM review_events r WHERE r.kind = 'retract' AND r.ref = a.seq))
         SELECT * FROM (
-            SELECT f.call_id, f.idx, c.started_at, c.operator_id, c.operator_name, f.rule, f.clause, f.start,
-                   f.evidence, r.verdict, d.outcome AS dispute, d.reason, 'check' AS source
+            SELECT f.call_id, f.idx, NULL::BIGINT AS added_seq, c.started_at, c.operator_id, c.operator_name, f.rule,
+                   f.clause, f.start, f.evidence, r.verdict, d.outcome AS dispute, d.reason, 'check' AS source
             FROM findings f JOIN calls c USING (call_id)
             LEFT JOIN reviews r ON r.call_id = f.call_id AND r.idx = f.idx
-            LEFT JOIN d ON d.call_id = f.call_id AND d.idx = f.idx
+            LEFT JOIN d ON d.call_id = f.call_id AND d.idx = f.idx AND d.ref IS NULL
             WHERE c.operator_id = ? AND c.started_at >= ?::DATE AND c.started_at < ?::DATE + INTERVAL 1 DAY
             UNION ALL BY NAME
-            SELECT v.call_id, NULL::INTEGER AS idx, c.started_at, c.operator_id, c.operator_name, v.rule, v.clause,
-                   v.start, v.evidence, 'confirmed' AS verdict, NULL AS dispute, NULL AS reason, 'auditor' AS source
-            FROM counted_violations v JOIN calls c USING (call_id)
-            WHERE v.source = 'auditor'
-              AND c.operator_id = ? AND c.started_at >= ?::DATE AND c.started_at < ?::DATE + INTERVAL 1 DAY)
+            SELECT a.call_id, NULL::INTEGER AS idx, a.seq AS added_seq, c.started_at, c.operator_id, c.operator_name,
+                   a.rule, coalesce(a.clause, (SELECT min(x.clause) FROM findings x WHERE x.rule = a.rule)) AS clause,
+                   a.at_s AS start, a.comment AS evidence,
+                   CASE WHEN d.outcome = 'withdraw' THEN 'rejected' ELSE 'confirmed' END AS verdict,
+                   d.outcome AS dispute, d.reason, 'auditor' AS source
+            FROM a JOIN calls c USING (call_id)
+            LEFT JOIN d ON d.ref = a.seq
+            WHERE c.operator_id = ? AND c.started_at >= ?::DATE AND c.started_at < ?::DATE + INTERVAL 1 DAY)
         ORDER BY started_at DESC, call_id, start NULLS LAST, idx NULLS LAST""", period + period)

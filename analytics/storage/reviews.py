@@ -11,8 +11,9 @@ why.  The kinds:
 * ``answer`` — one criterion of the evaluation form (``rules/forms.yaml``):
   ``yes`` | ``no`` | ``na`` with the criterion's ``weight`` at the time;
   ``session_id`` set: an answer inside a calibration session, blind to others;
-* ``dispute`` — the operator whose call it is contests a finding (comment);
-  ``uphold`` / ``withdraw`` (``ref`` = the dispute) — an auditor resolves it, with a reason;
+* ``dispute`` — the operator whose call it is contests a finding (``idx``) or a violation an auditor
+  added (``ref`` = the add, no ``idx``), with a comment; ``uphold`` / ``withdraw`` (``ref`` = the dispute) —
+  an auditor resolves it, with a reason (a withdrawn added violation stops counting, as a retracted one);
 * ``close`` — a calibration session ends (its agreed answers are ``answer`` events).
 
 The current state is derived, never stored: the ``reviews`` view holds each
@@ -113,11 +114,14 @@ FROM calls c LEFT JOIN (
     SELECT fs.call_id, fs.score, coalesce(fs.answered_seq < vc.changed_seq, false) AS stale
     FROM form_scores fs LEFT JOIN violation_changes vc USING (call_id)) f ON f.call_id = c.call_id;
 
+-- the violations auditors added that stand: not taken back, nor withdrawn on the operator's dispute
 CREATE OR REPLACE VIEW added_violations AS
 SELECT a.seq, a.call_id, a.rule, a.at_s, a.comment, a.who, a.decided_at, a.clause
 FROM review_events a
 WHERE a.kind = 'add'
-  AND NOT EXISTS (SELECT 1 FROM review_events r WHERE r.kind = 'retract' AND r.ref = a.seq);
+  AND NOT EXISTS (SELECT 1 FROM review_events r WHERE r.kind = 'retract' AND r.ref = a.seq)
+  AND NOT EXISTS (SELECT 1 FROM review_events d JOIN review_events w ON w.ref = d.seq AND w.kind = 'withdraw'
+                  WHERE d.kind = 'dispute' AND d.ref = a.seq);
 
 -- The violations that count, wherever violations are counted (the KPIs, the dashboard, the report): the automatic
 -- findings an auditor did not reject (a withdrawn dispute reads as rejected), and the violations auditors added
@@ -309,6 +313,31 @@ def dispute(db: Path, call_id: str, idx: int, comment: str, who: str, operator_i
                        comment=comment.strip())
 
 
+def dispute_added(db: Path, add_seq: int, comment: str, who: str, operator_id: str, role: str = "operator",
+                  now: dt.datetime | None = None) -> int:
+    """The operator ``operator_id`` contests the violation an auditor added to their call (``add_seq``, the add
+    event): it counts against them like a finding, so it can be disputed like one.  Returns the dispute's seq."""
+    if not (comment or "").strip():
+        raise ReviewError("say why the violation is wrong: a dispute needs a comment")
+    with connect(Path(db)) as con:
+        row = con.execute("SELECT a.call_id, a.rule, c.operator_id FROM added_violations a "
+                          "LEFT JOIN calls c USING (call_id) WHERE a.seq = ?", [int(add_seq)]).fetchone()
+        if row is None:
+            raise ReviewError(f"{db}: no standing added violation {add_seq}")
+        call_id, rule, owner = row
+        if not operator_id or owner != operator_id:
+            raise ReviewError(f"{call_id}: only the operator of the call may dispute its violations")
+        if con.execute("""SELECT 1 FROM review_events d WHERE d.kind = 'dispute' AND d.ref = ?
+                          AND NOT EXISTS (SELECT 1 FROM review_events r WHERE r.ref = d.seq
+                                          AND r.kind IN ('uphold', 'withdraw'))""", [int(add_seq)]).fetchone():
+            raise ReviewError(f"{call_id}: this added violation is already disputed and awaits an auditor")
+        if con.execute("""SELECT 1 FROM review_events d JOIN review_events r ON r.ref = d.seq AND r.kind = 'uphold'
+                          WHERE d.kind = 'dispute' AND d.ref = ?""", [int(add_seq)]).fetchone():
+            raise ReviewError(f"{call_id}: the dispute of this added violation was answered; it stands")
+        return append_event(con, "dispute", who, role, _now(now), call_id=call_id, rule=rule, ref=int(add_seq),
+                            comment=comment.strip())
+
+
 def resolve_dispute(db: Path, dispute_seq: int, outcome: str, reason: str, who: str, role: str = "",
                     now: dt.datetime | None = None) -> int:
     """An auditor's answer to dispute ``dispute_seq``: ``uphold`` (the finding stands) or ``withdraw`` (it
@@ -344,17 +373,21 @@ def events(db: Path, call_id: str | None = None, kinds: tuple[str, ...] = ()) ->
 
 
 def disputes(db: Path, operator_id: str | None = None, state: str = "all") -> pl.DataFrame:
-    """Disputes with their finding and outcome: seq, call_id, idx, rule, evidence, started_at, operator_id,
-    operator_name, comment, who, decided_at, outcome (None: open), reason, resolved_by, resolved_at."""
+    """Disputes with their finding (or added violation) and outcome: seq, call_id, idx (None for an added
+    violation), added_seq (the add disputed, else None), rule, evidence (an added violation's: the auditor's
+    comment), start, started_at, operator_id, operator_name, comment, who, decided_at, outcome (None: open),
+    reason, resolved_by, resolved_at."""
     if state not in ("all", "open", "resolved"):
         raise ValueError(f"state must be all, open or resolved, got {state!r}")
     return _read(db, """
-        SELECT d.seq, d.call_id, d.idx, d.rule, f.evidence, f.start, c.started_at, c.operator_id, c.operator_name,
+        SELECT d.seq, d.call_id, d.idx, a.seq AS added_seq, d.rule, coalesce(f.evidence, a.comment) AS evidence,
+               coalesce(f.start, a.at_s) AS start, c.started_at, c.operator_id, c.operator_name,
                d.comment, d.who, d.decided_at, r.kind AS outcome, r.comment AS reason, r.who AS resolved_by,
                r.decided_at AS resolved_at
         FROM review_events d
         LEFT JOIN review_events r ON r.ref = d.seq AND r.kind IN ('uphold', 'withdraw')
         LEFT JOIN findings f ON f.call_id = d.call_id AND f.idx = d.idx
+        LEFT JOIN review_events a ON a.seq = d.ref AND a.kind = 'add'
         LEFT JOIN calls c ON c.call_id = d.call_id
         WHERE d.kind = 'dispute' AND (?::VARCHAR IS NULL OR c.operator_id = ?::VARCHAR)
           AND (? = 'all' OR (? = 'open') = (r.seq IS NULL))

@@ -33,15 +33,23 @@ def disputes(state: str = "all") -> pl.DataFrame:
     return redact_frame(viewer, df)
 
 
-def open_dispute(call_id: str, idx: int, comment: str) -> int:
+def open_dispute(call_id: str, idx: int | None, comment: str, added_seq: int | None = None) -> int:
+    """The signed-in operator disputes finding ``idx`` of their call, or (``added_seq``) a violation an auditor
+    added to it."""
     from analytics.storage import reviews
 
     viewer = ds._viewer()
     if not viewer.role.own_calls_only:
         raise AccessError("оспорить находку может только оператор, чей это звонок")
-    seq = reviews.dispute(context.db_path(), call_id, idx, comment, viewer.name, viewer.operator_id or "",
-                          viewer.role.id)
-    ds.auth_log("dispute", f"{call_id}#{idx}", {"comment": comment, "event": seq})
+    if added_seq is not None:
+        seq = reviews.dispute_added(context.db_path(), added_seq, comment, viewer.name, viewer.operator_id or "",
+                                    viewer.role.id)
+        target = f"{call_id}+{added_seq}"
+    else:
+        seq = reviews.dispute(context.db_path(), call_id, idx, comment, viewer.name, viewer.operator_id or "",
+                              viewer.role.id)
+        target = f"{call_id}#{idx}"
+    ds.auth_log("dispute", target, {"comment": comment, "event": seq})
     return seq
 
 

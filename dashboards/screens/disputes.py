@@ -24,13 +24,18 @@ if msg := st.session_state.pop("dispute_saved", None):
     st.success(msg)
 
 
+def _number(f: dict) -> str:
+    """A finding's number in its call, or «добавлено аудитором» for a violation an auditor added."""
+    return "добавлено аудитором" if f.get("added_seq") is not None else f"#{f['idx']}"
+
+
 def _finding_label(f: dict) -> str:
     said = f"«{f['evidence']}»" if f["evidence"] else "(звонок в целом)"
-    return f"{f['call_id']} #{f['idx']} · {titles.get(f['rule'], f['rule'])} · {said} · {fmt_seconds(f['start'])}"
+    return f"{f['call_id']} {_number(f)} · {titles.get(f['rule'], f['rule'])} · {said} · {fmt_seconds(f['start'])}"
 
 
 def _outcomes(df) -> None:
-    shown = [{"Звонок": r["call_id"], "№": r["idx"], "Нарушение": titles.get(r["rule"], r["rule"]),
+    shown = [{"Звонок": r["call_id"], "№": _number(r), "Нарушение": titles.get(r["rule"], r["rule"]),
               "Цитата": r["evidence"], "Довод оператора": r["comment"], "Подано": fmt_datetime(r["decided_at"]),
               "Решение": OUTCOME_RU[r["outcome"]], "Причина решения": r["reason"] or "—",
               "Решил(а)": r["resolved_by"] or "—"} for r in df.iter_rows(named=True)]
@@ -42,9 +47,8 @@ def _outcomes(df) -> None:
 if viewer.role.own_calls_only:  # the operator: own findings, a dispute, the outcomes
     st.caption(f"{period.label}. Ваши звонки: если нарушение найдено ошибочно, оспорьте его — аудитор ответит.")
     mine = datasource.my_findings(period.start, period.end)
-    # (a violation an auditor added is the auditor's own judgement, not the check's: it has no finding to dispute)
-    open_to_dispute = mine.filter(mine["dispute"].is_null() & (mine["verdict"].fill_null("") != "rejected")
-                                  & (mine["source"] == "check"))
+    # the check's findings and the violations auditors added alike: each counts against the operator
+    open_to_dispute = mine.filter(mine["dispute"].is_null() & (mine["verdict"].fill_null("") != "rejected"))
     if open_to_dispute.is_empty():
         st.info("Нарушений, которые можно оспорить, за период нет.")
     else:
@@ -56,11 +60,11 @@ if viewer.role.own_calls_only:  # the operator: own findings, a dispute, the out
             if st.form_submit_button("Оспорить", type="primary", key="dispute_send"):
                 f = rows[pick]
                 try:
-                    datasource.open_dispute(f["call_id"], f["idx"], comment)
+                    datasource.open_dispute(f["call_id"], f["idx"], comment, f["added_seq"])
                 except OkaError as e:
                     st.error(str(e))
                 else:
-                    st.session_state["dispute_saved"] = f"Оспаривание {f['call_id']} #{f['idx']} отправлено аудитору."
+                    st.session_state["dispute_saved"] = f"Оспаривание {f['call_id']} {_number(f)} отправлено аудитору."
                     st.rerun()
     st.subheader("Мои оспаривания")
     _outcomes(datasource.disputes())
@@ -86,7 +90,8 @@ else:  # an auditor or the head: resolve
                 except OkaError as e:
                     st.error(str(e))
                 else:
-                    st.session_state["dispute_saved"] = f"Решение по {d['call_id']} #{d['idx']}: {OUTCOME_RU[outcome]}."
+                    st.session_state["dispute_saved"] = (f"Решение по {d['call_id']} {_number(d)}: "
+                                                         f"{OUTCOME_RU[outcome]}.")
                     st.rerun()
         d = rows[pick]
         if st.button("Открыть звонок на этом месте", icon=":material/play_circle:", key="resolve_open"):
