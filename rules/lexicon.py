@@ -15,6 +15,11 @@ Misheard words the dictionary does not know match a lexicon word of 10+ letters
 with two edits, of 13+ letters with three («опландировать» → «опломбировать»).
 ``match: lemma`` compares dictionary forms (any case of «заявочка»);
 ``match: form`` compares the words as said (a vocative is in the nominative).
+A Kazakh entry's ``case: oblique`` matches its last word only with a case ending
+added (``rules.kazakh.adds_case``), as a Russian list writes «руководителя»,
+«руководителю» for asking for someone and leaves out the nominative of a mention::
+
+    - басшы: {case: oblique}     # «басшыға», «басшыңызбен»; not «басшысымын» (I am the head of)
 """
 from __future__ import annotations
 
@@ -51,6 +56,7 @@ class Entry:
     unless_prev_tag: int = 0
     by_stem: bool = False      # a Kazakh entry: a word matches any word the suffix model peels down to it
     case_as_written: bool = False   # …but not one that adds a case to it (a phrase of several words)
+    oblique: bool = False      # a Kazakh entry whose last word must be said with a case added (``case: oblique``)
 
 
 @dataclass
@@ -58,6 +64,16 @@ class Match:
     entry: Entry
     first: int
     last: int
+
+
+def _oblique(opts: dict, kazakh: bool, where: str) -> bool:
+    """An entry's ``case`` option: ``oblique`` (a Kazakh entry only) or none."""
+    case = opts.get("case")
+    if case is None:
+        return False
+    if case != "oblique" or not kazakh:
+        raise RulebookError(f"{where}: case: {case!r} — only «case: oblique» of a Kazakh entry is known")
+    return True
 
 
 def _tagmask(names: list[str], where: str) -> int:
@@ -115,7 +131,7 @@ class Lexicon:
                       frozenset(T.normal(w) for w in opts.get("unless_next", ())),
                       frozenset(T.normal(w) for w in opts.get("unless_prev", ())),
                       _tagmask(opts.get("unless_next_tag"), where), _tagmask(opts.get("unless_prev_tag"), where),
-                      stemmed, stemmed and kk_case_as_written and len(words) > 1)
+                      stemmed, stemmed and kk_case_as_written and len(words) > 1, _oblique(opts, kazakh, where))
             entries.append(e)
             if len(words) > 1 and not stemmed:  # written together by the ASR: «досвидания», «вобщем»
                 entries.append(Entry(phrase, ("".join(words),), e.unless_next, e.unless_prev,
@@ -212,6 +228,10 @@ class Lexicon:
                         hits.extend((p, (e, a, False)) for e, a, _ in first.get(w, ()))
         word_eq, context_ok = self._word_eq, self._context_ok
         for p, (e, a, alone) in hits:
+            if e.oblique:   # its last word said with a case added, or no match
+                last = p - a + len(e.words) - 1
+                if not (0 <= last < n and adds_case(forms[last], e.words[-1])):
+                    continue
             if alone:
                 if context_ok(e, u, p, p):
                     yield p, -1, e

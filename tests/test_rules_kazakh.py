@@ -100,6 +100,18 @@ def test_a_kazakh_letter_is_told_in_any_case(text, yes):
     assert has_kazakh_letter(text) is yes
 
 
+@pytest.mark.parametrize("entry, kazakh_entry", [
+    ({"басшы": {"case": "genitive"}}, True),   # unknown
+    ({"руководитель": {"case": "oblique"}}, False),   # Russian words have their forms written out
+])
+def test_a_bad_case_option_is_named(entry, kazakh_entry):
+    from rules.lexicon import KkPhrase, Lexicon
+
+    (word, opts), = entry.items()
+    with pytest.raises(RulebookError, match="only «case: oblique» of a Kazakh entry"):
+        Lexicon.build([{KkPhrase(word) if kazakh_entry else word: opts}], "rulebook_kk.yaml: rule x")
+
+
 @pytest.mark.parametrize("form, converb", [
     ("хабарласпай", True), ("келмей", True), ("кешікпей", True), ("тексермей", True),
     ("келмейді", False), ("хабарласпайды", False), ("келіп", False), ("жоқ", False), ("үй", False),
@@ -237,6 +249,12 @@ ROWS = [
     ([OPEN, ASK, "c: Мен риза емеспін.", "o: Сізді қазір бөлім басшысымен жалғаймын.", CLOSE], set()),
     ([OPEN, ASK, "c: Мен риза емеспін.", "o: Бастығымызға жалғай алмаймын.", CLOSE], {"escalation.not_offered"}),
     ([OPEN, ASK, "c: Жауабыңыз маған ұнады, рахмет.", "o: Басшы жоқ.", CLOSE], set()),   # pleased: no complaint
+    # the head asked for is in a case («басшыға», «басшыны»), as the Russian list has «руководителя»; a mention is
+    # not (the audit: a customer's «I am the head of the housing co-op» fired escalation.not_offered, −15)
+    ([OPEN, "c: Сәлеметсіз бе, мен ПИБ басшысымын, есептегіш бойынша сұрағым бар.", "o: Тыңдап тұрмын.", CLOSE],
+     set()),
+    ([OPEN, ASK, "c: Учаске басшыңыз ертең келеді деді.", "o: Жақсы, күтіңіз.", CLOSE], set()),
+    ([OPEN, ASK, "c: Басшыны шақырыңыз.", "o: Басшы жоқ.", CLOSE], {"escalation.not_offered"}),
     # a mixed call: a Russian form of address still counts, a Kazakh farewell closes it
     ([OPEN, "c: Здравствуйте, хочу передать показания счетчика горячей воды.",
       "o: Девушка, подождите минутку.", "c: Хорошо, я подожду, спасибо большое.", CLOSE], {"address.forbidden"}),
