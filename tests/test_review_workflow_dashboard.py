@@ -211,6 +211,24 @@ def test_an_operator_disputes_a_violation_an_auditor_added(db):
     assert all("добавлено аудитором" not in label for label in seen.selectbox(key="dispute_pick").options)
 
 
+def test_the_review_page_shows_a_finding_is_disputed(db):
+    """The audit: «Проверка» did not say that the operator had disputed a finding."""
+    reviews.dispute(db, "c03", 1, "Это была ирония", "erlan", "op2")
+    at = page("auditor", "screens/review.py", name="marat", state={"review_current": ("c03", 1)})
+    table = at.dataframe(key="review_table").value
+    assert "оспорено, ждёт ответа" in table["Оспаривание"].to_list()
+    assert any("Оператор оспорил эту находку: «Это была ирония»" in w.value for w in at.warning)
+
+
+def test_the_review_page_shows_the_answer_to_a_dispute(db):
+    seq = reviews.dispute(db, "c03", 1, "Это была ирония", "erlan", "op2")
+    reviews.resolve_dispute(db, seq, "uphold", "ирония тоже грубость", "marat")   # upheld: the finding is confirmed
+    at = page("auditor", "screens/review.py", name="marat",
+              state={"review_current": ("c03", 1), "review_state": "confirmed"})
+    assert not at.warning
+    assert any("нарушение подтверждено: ирония тоже грубость" in c.value for c in at.caption)
+
+
 # --- the half-yearly sample ------------------------------------------------------------------------
 
 def test_the_sample_drawn_twice_with_one_seed_gives_the_same_calls(db):

@@ -54,7 +54,10 @@ MONTHS_GEN = ("января", "февраля", "марта", "апреля", "�
               "ноября", "декабря")
 
 # column of a grid or list -> the Russian names of its values
+# an operator's dispute of a finding (analytics/storage/reviews.py, dispute_state)
+DISPUTES_RU = {"open": "оспорено, ждёт ответа", "uphold": "оспорено, подтверждено", "withdraw": "оспорено, снято"}
 VALUE_LABELS: dict[str, dict[str, str]] = {
+    "dispute": DISPUTES_RU,
     "topic": TOPICS_RU,
     "speaker": SPEAKERS_RU,
     "customer_type": CUSTOMER_TYPES_RU,
@@ -77,6 +80,9 @@ COLUMNS_RU = {
     "started_at": "Начало",
     "operator_id": "Таб. №",
     "operator_name": "Оператор",
+    "dispute": "Оспаривание",
+    "dispute_comment": "Довод оператора",
+    "dispute_reason": "Ответ на оспаривание",
     "operator": "Оператор",
     "topic": "Тема",
     "language": "Язык",

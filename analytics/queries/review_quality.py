@@ -107,13 +107,7 @@ def operator_findings(db: Path, operator_id: str, date_from: dt.date | None = No
     rejected once withdrawn on the operator's dispute)."""
     period = [operator_id, *bounds(date_from, date_to)]
     return run(db, """
-        WITH d AS (   -- the last dispute of each finding (idx) or added violation (ref), and its outcome
-            SELECT call_id, idx, ref, outcome, reason FROM (
-                SELECT d.call_id, d.idx, d.ref, coalesce(r.kind, 'open') AS outcome, r.comment AS reason,
-                       row_number() OVER (PARTITION BY d.call_id, d.idx, d.ref ORDER BY d.seq DESC) AS n
-                FROM review_events d LEFT JOIN review_events r ON r.ref = d.seq AND r.kind IN ('uphold', 'withdraw')
-                WHERE d.kind = 'dispute')
-            WHERE n = 1),
+        WITH d AS (SELECT * FROM dispute_state),
         a AS (SELECT a.* FROM review_events a WHERE a.kind = 'add'
               AND NOT EXISTS (SELECT 1 FROM review_events r WHERE r.kind = 'retract' AND r.ref = a.seq))
         SELECT * FROM (

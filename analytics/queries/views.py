@@ -173,15 +173,18 @@ REVIEW_STATES = ("unreviewed", "confirmed", "rejected", "all")
 
 def findings_for_review(db: Path, date_from: dt.date | None, date_to: dt.date | None,
                         rule: str | None = None, state: str = "unreviewed", limit: int = 200) -> pl.DataFrame:
-    """Findings of the period's calls for the auditor, newest call first, with any verdict given."""
+    """Findings of the period's calls for the auditor, newest call first, with any verdict given and the
+    operator's dispute (``dispute``: open | uphold | withdraw, with the operator's comment and the answer)."""
     if state not in REVIEW_STATES:
         raise ValueError(f"state must be one of {REVIEW_STATES}, got {state!r}")
     return run(db, f"""
         WITH {PERIOD}
         SELECT f.call_id, f.idx, p.started_at, p.operator_name, f.rule, f.clause, f.speaker, f.start,
-               f.evidence, r.verdict, r.comment, r.reviewer, r.reviewed_at
+               f.evidence, r.verdict, r.comment, r.reviewer, r.reviewed_at,
+               d.outcome AS dispute, d.comment AS dispute_comment, d.reason AS dispute_reason
         FROM findings f JOIN period p USING (call_id)
         LEFT JOIN reviews r ON r.call_id = f.call_id AND r.idx = f.idx
+        LEFT JOIN dispute_state d ON d.call_id = f.call_id AND d.idx = f.idx AND d.ref IS NULL
         WHERE (?::VARCHAR IS NULL OR f.rule = ?::VARCHAR)
           AND (? = 'all' OR (? = 'unreviewed' AND r.verdict IS NULL) OR r.verdict = ?)
         ORDER BY p.started_at DESC, f.call_id, f.start NULLS LAST, f.idx

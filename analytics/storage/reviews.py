@@ -114,14 +114,23 @@ FROM calls c LEFT JOIN (
     SELECT fs.call_id, fs.score, coalesce(fs.answered_seq < vc.changed_seq, false) AS stale
     FROM form_scores fs LEFT JOIN violation_changes vc USING (call_id)) f ON f.call_id = c.call_id;
 
+-- the last dispute of each finding (call_id, idx) and of each added violation (ref = the add): its outcome
+-- (open | uphold | withdraw), the operator's comment and the auditor's reason
+CREATE OR REPLACE VIEW dispute_state AS
+SELECT call_id, idx, ref, outcome, comment, reason FROM (
+    SELECT d.call_id, d.idx, d.ref, coalesce(r.kind, 'open') AS outcome, d.comment, r.comment AS reason,
+           row_number() OVER (PARTITION BY d.call_id, d.idx, d.ref ORDER BY d.seq DESC) AS n
+    FROM review_events d LEFT JOIN review_events r ON r.ref = d.seq AND r.kind IN ('uphold', 'withdraw')
+    WHERE d.kind = 'dispute')
+WHERE n = 1;
+
 -- the violations auditors added that stand: not taken back, nor withdrawn on the operator's dispute
 CREATE OR REPLACE VIEW added_violations AS
 SELECT a.seq, a.call_id, a.rule, a.at_s, a.comment, a.who, a.decided_at, a.clause
 FROM review_events a
 WHERE a.kind = 'add'
   AND NOT EXISTS (SELECT 1 FROM review_events r WHERE r.kind = 'retract' AND r.ref = a.seq)
-  AND NOT EXISTS (SELECT 1 FROM review_events d JOIN review_events w ON w.ref = d.seq AND w.kind = 'withdraw'
-                  WHERE d.kind = 'dispute' AND d.ref = a.seq);
+  AND NOT EXISTS (SELECT 1 FROM dispute_state d WHERE d.ref = a.seq AND d.outcome = 'withdraw');
 
 -- The violations that count, wherever violations are counted (the KPIs, the dashboard, the report): the automatic
 -- findings an auditor did not reject (a withdrawn dispute reads as rejected), and the violations auditors added
@@ -303,11 +312,8 @@ def dispute(db: Path, call_id: str, idx: int, comment: str, who: str, operator_i
         rule, owner = _finding(con, db, call_id, idx)
         if not operator_id or owner != operator_id:
             raise ReviewError(f"{call_id}: only the operator of the call may dispute its findings")
-        open_ = con.execute("""SELECT 1 FROM review_events d WHERE d.kind = 'dispute' AND d.call_id = ? AND d.idx = ?
-                               AND NOT EXISTS (SELECT 1 FROM review_events r WHERE r.ref = d.seq
-                                               AND r.kind IN ('uphold', 'withdraw'))""",
-                            [call_id, int(idx)]).fetchone()
-        if open_:
+        if con.execute("SELECT 1 FROM dispute_state WHERE call_id = ? AND idx = ? AND ref IS NULL "
+                       "AND outcome = 'open'", [call_id, int(idx)]).fetchone():
             raise ReviewError(f"{call_id} #{idx}: this finding is already disputed and awaits an auditor")
         return append_event(con, "dispute", who, role, _now(now), call_id=call_id, idx=int(idx), rule=rule,
                        comment=comment.strip())
@@ -327,12 +333,10 @@ def dispute_added(db: Path, add_seq: int, comment: str, who: str, operator_id: s
         call_id, rule, owner = row
         if not operator_id or owner != operator_id:
             raise ReviewError(f"{call_id}: only the operator of the call may dispute its violations")
-        if con.execute("""SELECT 1 FROM review_events d WHERE d.kind = 'dispute' AND d.ref = ?
-                          AND NOT EXISTS (SELECT 1 FROM review_events r WHERE r.ref = d.seq
-                                          AND r.kind IN ('uphold', 'withdraw'))""", [int(add_seq)]).fetchone():
+        last = con.execute("SELECT outcome FROM dispute_state WHERE ref = ?", [int(add_seq)]).fetchone()
+        if last == ("open",):
             raise ReviewError(f"{call_id}: this added violation is already disputed and awaits an auditor")
-        if con.execute("""SELECT 1 FROM review_events d JOIN review_events r ON r.ref = d.seq AND r.kind = 'uphold'
-                          WHERE d.kind = 'dispute' AND d.ref = ?""", [int(add_seq)]).fetchone():
+        if last == ("uphold",):
             raise ReviewError(f"{call_id}: the dispute of this added violation was answered; it stands")
         return append_event(con, "dispute", who, role, _now(now), call_id=call_id, rule=rule, ref=int(add_seq),
                             comment=comment.strip())

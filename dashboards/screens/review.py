@@ -24,7 +24,7 @@ PAGE = "screens/review.py"
 CURRENT = "review_current"          # (call_id, idx) of the finding on screen: kept across pages
 STATES_RU = {"unreviewed": "не проверенные", "confirmed": "подтверждённые", "rejected": "отклонённые", "all": "все"}
 # the finding first (call, rule), then when and who: at 1280×720 the grid is narrow and scrolls sideways
-LIST_COLUMNS = ["call_id", "rule", "clause", "started_at", "operator_name", "start", "evidence", "verdict"]
+LIST_COLUMNS = ["call_id", "rule", "clause", "started_at", "operator_name", "start", "evidence", "verdict", "dispute"]
 RULE_WIDTH_PX = 230       # «Нарушение» wraps onto up to three lines (rows ROW_HEIGHT_PX high) instead of being cut
 ROW_HEIGHT_PX = 66        # Streamlit wraps a grid's text only in rows taller than 4rem
 
@@ -83,6 +83,13 @@ else:
         st.caption(f"{fmt_of(pos + 1, len(keys))} · звонок {f['call_id']} · {fmt_datetime(f['started_at'])} · "
                    f"{f['operator_name'] or '—'} · {fmt_seconds(f['start'])}")
         st.markdown(f"> «{f['evidence']}»" if f["evidence"] else "> (нарушение по звонку в целом)")
+        if f["dispute"] == "open":   # the operator's word before the auditor's: the answer is given on «Оспаривания»
+            st.warning(f"Оператор оспорил эту находку: «{f['dispute_comment']}». Ответ — на странице «Оспаривания».",
+                       icon=":material/gavel:")
+        elif f["dispute"] is not None:
+            st.caption(f"Оспаривание оператора: «{f['dispute_comment']}» — "
+                       f"{'нарушение подтверждено' if f['dispute'] == 'uphold' else 'нарушение снято'}: "
+                       f"{f['dispute_reason']}.")
         detail = datasource.call_detail(f["call_id"])
         if detail is not None:
             player(detail.call, f["start"], lead_s=LEAD_S, hint=False)
