@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 from folder_builder import Folder
 
-from analytics.ingest import pipeline
+from analytics.ingest import overlap, pipeline
 from analytics.ingest.pipeline import ingest
 from analytics.queries import kpi
 from analytics.storage import reviews, store
@@ -366,6 +366,27 @@ def test_overlap_finding_and_its_review_survive_a_reingest(tmp_path):
         rows = con.execute("SELECT f.call_id, f.rule, r.verdict FROM findings f LEFT JOIN reviews r "
                            "USING (call_id, idx) ORDER BY f.call_id, f.idx").fetchall()
     assert rows == [("C2", "closing.missing", None), ("C2", "overlap.parallel_calls", "confirmed")]
+
+
+@pytest.mark.parametrize("release, renewed", [("another", True), ("this", False)])
+def test_a_new_release_of_the_overlap_judgement_reaches_the_stored_calls(tmp_path, release, renewed):
+    """The overlap's findings are the store's, not the check's: a release of analytics/ingest/overlap.py that
+    judges otherwise renews them at the next ingest with nothing new to store; the same release leaves them."""
+    f = Folder(tmp_path / "data")
+    f.call("C1", "2025-03-04T10:00:00", "op1", 300)
+    f.call("C2", "2025-03-04T10:03:00", "op1", 60)
+    f.write()
+    db = tmp_path / "oka.duckdb"
+    ingest(f.root, db, checker=f.checker)
+    with store.connect(db) as con:   # as an older release left it: other words, and its own fingerprint
+        con.execute("UPDATE findings SET evidence = 'старая формулировка' WHERE rule = 'overlap.parallel_calls'")
+        if release == "another":
+            con.execute("UPDATE meta SET value = 'older' WHERE key = 'overlap_code'")
+    ingest(f.root, db, checker=f.checker)
+    with store.connect(db, read_only=True) as con:
+        (evidence,) = con.execute("SELECT evidence FROM findings WHERE rule = 'overlap.parallel_calls'").fetchall()
+        assert (evidence[0] != "старая формулировка") == renewed
+        assert con.execute("SELECT value FROM meta WHERE key = 'overlap_code'").fetchall() == [(overlap.CODE,)]
 
 
 def test_a_transcript_naming_another_call_id_is_stored_as_its_row_says_with_one_line(tmp_path, caplog):

@@ -10,14 +10,18 @@ call and both times, so an auditor can check it against the telephony log.
 
 Such a finding is kept with ``idx`` ``OVERLAP_IDX`` (the checker numbers its own
 findings 0, 1, ...), so an auditor's review of it survives re-ingests; a finding
-still true is left as it is, one no longer true is removed.  It counts in the
-violations like any other, and takes its weight off the call's score (the rulebook's weight, as for any
-finding: a score of 100 means nothing was found, docs/CONTRACT.md section 3).
+still true is left as it is, one no longer true is removed.  The store keeps the fingerprint of this module
+(``CODE``) that made its findings: a release that changes how the overlap is judged re-judges every stored call at
+the next ingest (:func:`is_stale`), as a changed rule does (``rules/versions.py``), instead of waiting for new
+calls.  It counts in the violations like any other, and takes its weight off the call's score (the rulebook's
+weight, as for any finding: a score of 100 means nothing was found, docs/CONTRACT.md section 3).
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable
+from pathlib import Path
 
 import polars as pl
 
@@ -28,6 +32,8 @@ log = logging.getLogger(__name__)
 RULE = "overlap.parallel_calls"
 CLAUSE = "15.13"
 OVERLAP_IDX = 10_000
+CODE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]   # this module's release of the judgement
+_CODE_KEY = "overlap_code"
 
 _NOW = f"""
 CREATE OR REPLACE TEMP TABLE overlap_now AS
@@ -49,6 +55,12 @@ WHERE prev_end > started_at
 """
 
 
+def is_stale(con) -> bool:
+    """True unless the stored findings of the rule were made by this release of the module (``CODE``)."""
+    row = con.execute("SELECT value FROM meta WHERE key = ?", [_CODE_KEY]).fetchall()
+    return not row or row[0][0] != CODE
+
+
 def refresh(con, scoring: Callable[[], Scoring] | None = None) -> int:
     """Recompute the findings of ``overlap.parallel_calls``; returns how many calls have one.
 
@@ -67,6 +79,7 @@ def refresh(con, scoring: Callable[[], Scoring] | None = None) -> int:
     n = con.execute("SELECT count(*) FROM overlap_now").fetchall()[0][0]
     has = {r[0] for r in con.execute("SELECT DISTINCT call_id FROM overlap_now").fetchall()}
     con.execute("DROP TABLE overlap_now")
+    con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [_CODE_KEY, CODE])
     if scoring is not None and had | has:
         rescore(con, pl.DataFrame({"call_id": sorted(had | has)}, schema={"call_id": pl.String}), scoring())
     log.info("calls started while another call of the operator was going on: %s", n)

@@ -185,8 +185,9 @@ def ingest(data_dir: Path, db_path: Path, cfg: Config | None = None, on_error: O
                 _ingest_records(files[name], records.SPECS[name], db_path, report, reject)
         with store.connect(db_path) as con:
             con.begin()
-            if linking.is_stale(con) or report.calls_rechecked:
-                # a re-check rewrote the calls' findings; a finding takes the rulebook's weight off the score
+            if linking.is_stale(con) or report.calls_rechecked or overlap.is_stale(con):
+                # a re-check rewrote the calls' findings (a finding takes the rulebook's weight off the score), or
+                # the stored overlaps were judged by another release of analytics/ingest/overlap.py
                 report.overlaps = overlap.refresh(con, lambda: scoring.of(checker.rulebook))
             report.links = linking.link(con) if linking.is_stale(con) else linking.summary(con)
             unknown = linking.unknown_call_ids(con, 5) if report.links.get("unknown_call") else []
