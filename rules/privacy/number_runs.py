@@ -53,7 +53,7 @@ def pd_tokens(text: str) -> list[Token]:
             piece = tokenize(p, marks=True)[0]
             out.append(replace(piece, start=pos, end=pos + len(p)))
             pos += len(p)
-    return _repeated_digits(_english_digits(out))
+    return _repeated_digits(_digit_nouns(_english_digits(out)))
 
 
 # digits said in English, as a caller reading a number off a foreign form might: «plus seven 701 822 46 13»
@@ -76,6 +76,49 @@ def _english_digits(tokens: list[Token]) -> list[Token]:
         word = _ENGLISH.get(t.form)
         if word and (num(i - 1) or num(i + 1)) and (t.form != "plus" or num_at(i + 1)):
             out[i] = replace(t, form=word, lemma=word)
+    return out
+
+
+# a digit said by its noun, as people dictate a figure they fear is misheard: «восемь, семьсот один, двойка,
+# тройка…», «восьмёрка 707…» (nominative or accusative; «две тройки» is _repeated_digits' business)
+_DIGIT_NOUN = {f: d for d, forms in {
+    "0": ("нолик", "нулик"), "1": ("единица", "единицу", "единичка", "единичку"), "2": ("двойка", "двойку"),
+    "3": ("тройка", "тройку"), "4": ("четверка", "четверку"), "5": ("пятерка", "пятерку"),
+    "6": ("шестерка", "шестерку"), "7": ("семерка", "семерку"), "8": ("восьмерка", "восьмерку"),
+    "9": ("девятка", "девятку")}.items() for f in forms}
+_BETWEEN = frozenset({",", "-", "–", "—"})   # marks between the digits of one dictation
+
+
+def _digit_nouns(tokens: list[Token]) -> list[Token]:
+    """A digit's noun read as the digit beside another number only, marks between («…один, двойка, тройка,
+    четыре»; a chain of them counts from the number it touches), or in a chain of three or more (a dictation said
+    in nouns alone) — not «получил пятёрку», «семёрка треф»."""
+    out = list(tokens)
+    nouns = [i for i, t in enumerate(out) if t.form in _DIGIT_NOUN]
+    chain: list[int] = []
+    for i in [*nouns, -1]:
+        if chain and i >= 0 and all(t.form in _BETWEEN for t in out[chain[-1] + 1:i]):
+            chain.append(i)
+            continue
+        if len(chain) >= 3:
+            for k in chain:
+                out[k] = replace(out[k], form=_DIGIT_NOUN[out[k].form], lemma=_DIGIT_NOUN[out[k].form])
+        chain = [i]
+
+    def number(k: int) -> bool:   # (a noun read already is its digit now)
+        return out[k].is_digits or out[k].form in NUMBER_WORDS or out[k].form[:1].isdigit()
+
+    def beside(i: int, step: int) -> bool:
+        k = i + step
+        while 0 <= k < len(out) and out[k].form in _BETWEEN:
+            k += step
+        return 0 <= k < len(out) and number(k)
+
+    for order in (range(len(out)), range(len(out) - 1, -1, -1)):   # a chain, from either end
+        for i in order:
+            digit = _DIGIT_NOUN.get(out[i].form)
+            if digit and (beside(i, -1) or beside(i, 1)):
+                out[i] = replace(out[i], form=digit, lemma=digit)
     return out
 
 
