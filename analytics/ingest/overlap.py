@@ -8,13 +8,15 @@ operator had not ended yet (two calls of one operator starting at the same
 second: the second in call_id order is flagged).  The finding names the other
 call and both times, so an auditor can check it against the telephony log.
 
-Such a finding is kept with ``idx`` ``OVERLAP_IDX`` (the checker numbers its own
-findings 0, 1, ...), so an auditor's review of it survives re-ingests; a finding
-still true is left as it is, one no longer true is removed.  The store keeps the fingerprint of this module
-(``CODE``) that made its findings: a release that changes how the overlap is judged re-judges every stored call at
-the next ingest (:func:`is_stale`), as a changed rule does (``rules/versions.py``), instead of waiting for new
-calls.  It counts in the violations like any other, and takes its weight off the call's score (the rulebook's
-weight, as for any finding: a score of 100 means nothing was found, docs/CONTRACT.md section 3).
+Such a finding is numbered from ``OVERLAP_IDX`` up (the checker numbers its own findings 0, 1, ...): a finding
+still true is left as it is, with its number, so an auditor's review of it survives re-ingests; one no longer
+true is removed, and one new or changed (another call overlapped) takes a number its call never used, so a
+verdict or a dispute about the old one never lands on it (``analytics.storage.finding_ids``).
+The store keeps the fingerprint of this module (``CODE``) that made its findings: a release that changes how
+the overlap is judged re-judges every stored call at the next ingest (:func:`is_stale`), as a changed rule does
+(``rules/versions.py``), instead of waiting for new calls.  It counts in the violations like any other, and takes
+its weight off the call's score (the rulebook's weight, as for any finding: a score of 100 means nothing was
+found, docs/CONTRACT.md section 3).
 """
 from __future__ import annotations
 
@@ -26,12 +28,13 @@ from pathlib import Path
 import polars as pl
 
 from analytics.ingest.scoring import Scoring, rescore
+from analytics.storage.finding_ids import STORE_FROM
 
 log = logging.getLogger(__name__)
 
 RULE = "overlap.parallel_calls"
 CLAUSE = "15.13"
-OVERLAP_IDX = 10_000
+OVERLAP_IDX = STORE_FROM   # its findings' numbers: the first, or the next the call never used
 CODE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]   # this module's release of the judgement
 _CODE_KEY = "overlap_code"
 
@@ -72,10 +75,19 @@ def refresh(con, scoring: Callable[[], Scoring] | None = None) -> int:
     had = {r[0] for r in con.execute(f"SELECT DISTINCT call_id FROM findings WHERE rule = '{RULE}'").fetchall()}
     con.execute(_NOW)
     con.execute(f"""DELETE FROM findings f WHERE f.rule = '{RULE}' AND NOT EXISTS (
-        SELECT 1 FROM overlap_now n WHERE n.call_id = f.call_id AND n.idx = f.idx AND n.evidence = f.evidence)""")
-    con.execute("""INSERT INTO findings (call_id, idx, rule, clause, speaker, start, "end", evidence, rulebook,
-                                         confidence)
-        SELECT n.* FROM overlap_now n ANTI JOIN findings f ON f.call_id = n.call_id AND f.idx = n.idx""")
+        SELECT 1 FROM overlap_now n WHERE n.call_id = f.call_id AND n.evidence = f.evidence)""")
+    # a finding new or changed takes a number its call never used (its old one may hold a verdict or a dispute
+    # about another call it overlapped)
+    con.execute(f"""INSERT INTO findings (call_id, idx, rule, clause, speaker, start, "end", evidence, rulebook,
+                                          confidence)
+        SELECT n.call_id, greatest(n.idx, coalesce(u.next, 0)), n.rule, n.clause, n.speaker, n.start, n."end",
+               n.evidence, n.rulebook, n.confidence
+        FROM overlap_now n
+        LEFT JOIN (SELECT call_id, max(idx) + 1 AS next FROM (
+                       SELECT call_id, idx FROM findings UNION ALL SELECT call_id, idx FROM review_events)
+                   WHERE idx >= {OVERLAP_IDX} GROUP BY call_id) u USING (call_id)
+        WHERE NOT EXISTS (SELECT 1 FROM findings f WHERE f.call_id = n.call_id AND f.rule = '{RULE}'
+                          AND f.evidence = n.evidence)""")
     n = con.execute("SELECT count(*) FROM overlap_now").fetchall()[0][0]
     has = {r[0] for r in con.execute("SELECT DISTINCT call_id FROM overlap_now").fetchall()}
     con.execute("DROP TABLE overlap_now")

@@ -447,23 +447,14 @@ def _recheck(call_ids: list[str], db_path: Path, checker) -> None:
     call_ids = [r.call_id for r in results]
     with store.connect(db_path) as con:
         con.begin()
+        verdicts = calls_store.verdict_tables(con, [(r.call_id, r) for r in results])   # (before the old go)
         calls_store.delete_calls(con, ("findings", "uncertain_findings", "not_assessed", "call_readings",
                                        "heard_numbers"), call_ids)
         for r in results:
             con.execute("UPDATE calls SET topic = ?, topics = ?, score = ?, rulebook = ? WHERE call_id = ?",
                         [r.topic, list(r.topics), r.score, r.rulebook, r.call_id])
-        finds, unsure, skipped, reads = [], [], [], []
-        for r in results:
-            f, rd = calls_store.result_rows(r.call_id, r)
-            u, s = calls_store.verdict_rows(r.call_id, r)
-            finds += f
-            unsure += u
-            skipped += s
-            reads += rd
-        calls_store.insert(con, "findings", finds)
-        calls_store.insert(con, "uncertain_findings", unsure)
-        calls_store.insert(con, "not_assessed", skipped)
-        calls_store.insert(con, "call_readings", reads)
+        for table, rows in verdicts.items():
+            calls_store.insert(con, table, rows)
         calls_store.insert(con, "heard_numbers", [row for tr, r in zip(checked, results, strict=True)
                                                   for row in calls_store.heard_rows(tr, r)])
         con.commit()

@@ -23,8 +23,9 @@ from pathlib import Path
 import polars as pl
 
 from analytics.storage import calls_store
+from analytics.storage.finding_ids import renumber
 from core.errors import OkaError
-from transcription.schema import CheckResult, Finding, Transcript, Utterance, Word
+from transcription.schema import CheckResult, Transcript, Utterance, Word
 
 log = logging.getLogger(__name__)
 
@@ -102,57 +103,6 @@ def _transcripts(utts: pl.DataFrame, meta: dict[str, dict]) -> dict[str, Transcr
                 r["avg_logprob"], r["no_speech_prob"], r.get("language")))
     return {cid: Transcript(cid, m["duration_s"], m["language"], m["layout"] or "mono", by_call.get(cid, []))
             for cid, m in meta.items()}
-
-
-def _key(f) -> tuple:
-    if isinstance(f, dict):
-        return f["rule"], f["speaker"], f["start"], f["end"], f["evidence"]
-    return f.rule, f.speaker, f.start, f.end, f.evidence
-
-
-def _row(call_id: str, idx: int, f: Finding, edition: str) -> dict:
-    return {"call_id": call_id, "idx": idx, "rule": f.rule, "clause": f.clause, "speaker": f.speaker,
-            "start": f.start, "end": f.end, "evidence": f.evidence, "rulebook": edition, "confidence": f.confidence}
-
-
-def renumber(call_id: str, new_found: list[Finding], new_unsure: list[Finding], old_found: list[dict],
-             old_unsure: list[dict], judged: set[str], next_found: int, next_unsure: int,
-             confirmed: dict[int, int], edition: str) -> tuple[list[dict], list[dict]]:
-    """The rows of ``findings`` and ``uncertain_findings`` for the rules ``judged`` of one call.
-
-    old_*: the stored rows of the call; next_*: the first idx the call never used; confirmed: uncertain idx →
-    the findings idx an auditor's confirmation copied it to.
-    """
-    def pool(rows: list[dict]) -> dict[tuple, list[dict]]:
-        out: dict[tuple, list[dict]] = defaultdict(list)
-        for r in sorted(rows, key=lambda r: r["idx"]):
-            if r["rule"] in judged:
-                out[_key(r)].append(r)
-        return out
-
-    found_pool, unsure_pool = pool(old_found), pool(old_unsure)
-    found_rows, unsure_rows, kept = [], [], set()
-    for f in new_found:
-        same = found_pool.get(_key(f))
-        if same:
-            idx = same.pop(0)["idx"]
-        else:
-            idx, next_found = next_found, next_found + 1
-        kept.add(idx)
-        found_rows.append(_row(call_id, idx, f, edition))
-    by_idx = {r["idx"]: r for r in old_found if r["rule"] in judged}
-    for f in new_unsure:
-        same = unsure_pool.get(_key(f))
-        if same:
-            idx = same.pop(0)["idx"]
-            copy = by_idx.get(confirmed.get(idx, -1))
-            if copy is not None and copy["idx"] not in kept:   # the auditor's confirmation stands: words still found
-                kept.add(copy["idx"])
-                found_rows.append(copy | {"rulebook": edition})
-        else:
-            idx, next_unsure = next_unsure, next_unsure + 1
-        unsure_rows.append(_row(call_id, idx, f, edition))
-    return found_rows, unsure_rows
 
 
 def judge_chunk(chunk: Chunk, checker=None) -> Out:

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 import polars as pl
 
+from analytics.storage import finding_ids
 from transcription.schema import CheckResult, Transcript, Utterance, Word
 
 _CALL_COLUMNS = ("call_id", "started_at", "ended_at", "duration_s", "operator_id", "operator_name", "audio_path",
@@ -137,31 +138,39 @@ def delete_calls(con, tables: Iterable[str], call_ids: list[str]) -> None:
         con.execute(f"DELETE FROM {table} WHERE call_id IN (SELECT unnest(?))", [call_ids])
 
 
+def verdict_tables(con, judged: list[tuple[str, CheckResult]]) -> dict[str, list[dict]]:
+    """The rows of ``findings``, ``uncertain_findings``, ``not_assessed`` and ``call_readings`` of calls checked
+    whole (call_id, result), numbered so that a stored call's verdicts and disputes stay on their findings
+    (``analytics.storage.finding_ids``): call it before the calls' old rows are deleted."""
+    before = finding_ids.prior(con, [cid for cid, _ in judged])
+    out: dict[str, list[dict]] = {"findings": [], "uncertain_findings": [], "not_assessed": [], "call_readings": []}
+    for call_id, result in judged:
+        found, unsure = finding_ids.numbered(call_id, result, before.get(call_id))
+        out["findings"] += found
+        out["uncertain_findings"] += unsure
+        out["not_assessed"] += verdict_rows(call_id, result)[1]
+        out["call_readings"] += result_rows(call_id, result)[1]
+    return out
+
+
 def write_calls(con, rows: list[dict]) -> None:
     """Replace the stored calls of ``rows`` with their transcripts and check results."""
     ids = [r["call"]["call_id"] for r in rows]
+    verdicts = verdict_tables(con, [(r["call"]["call_id"], r["result"]) for r in rows])
     delete_calls(con, CALL_TABLES, ids)
     call_schema = {c: pl.String for c in _CALL_COLUMNS} | {
         "started_at": pl.Datetime("us"), "ended_at": pl.Datetime("us"), "ingested_at": pl.Datetime("us"),
         "duration_s": pl.Float64, "score": pl.Float64, "topics": pl.List(pl.String)}
     insert(con, "calls", [r["call"] | {"topics": list(r["result"].topics)} for r in rows], call_schema)
-    utts, finds, unsure, skipped, reads, nums, heard = [], [], [], [], [], [], []
+    utts, nums, heard = [], [], []
     for r in rows:
         tr, result = r["transcript"], r["result"]
         utts += _utterance_rows(tr)
-        f, rd = result_rows(tr.call_id, result)
-        u, s = verdict_rows(tr.call_id, result)
-        finds += f
-        unsure += u
-        skipped += s
-        reads += rd
         nums += [{"call_id": tr.call_id, "number": n} for n in sorted(call_numbers(tr))]
         heard += heard_rows(tr, result)
     insert(con, "utterances", utts)
-    insert(con, "findings", finds)
-    insert(con, "uncertain_findings", unsure)
-    insert(con, "not_assessed", skipped)
-    insert(con, "call_readings", reads)
+    for table, table_rows in verdicts.items():
+        insert(con, table, table_rows)
     insert(con, "call_numbers", nums)
     insert(con, "heard_numbers", heard)
 

@@ -15,6 +15,7 @@ import datetime as dt
 import logging
 from pathlib import Path
 
+from analytics.storage import finding_ids
 from analytics.storage.reviews import VERDICTS, ReviewError, append_event
 from analytics.storage.store import connect
 from core import clock
@@ -48,8 +49,7 @@ def decide_uncertain(db: Path, call_id: str, idx: int, verdict: str, weight: flo
             # comes back in ``analytics.queries.scores``, and goes again once this one counts)
             stored = con.execute("SELECT count(*) FROM findings WHERE call_id = ? AND rule = ?",
                                  [call_id, rule]).fetchone()[0]
-            new_idx = con.execute("SELECT coalesce(max(idx) + 1, 0) FROM findings WHERE call_id = ?",
-                                  [call_id]).fetchone()[0]
+            new_idx = finding_ids.next_found(con, call_id)   # never a number a review or a dispute holds
             con.execute("""INSERT INTO findings (call_id, idx, rule, clause, speaker, start, "end", evidence,
                                                  rulebook, confidence)
                            SELECT call_id, ?, rule, clause, speaker, start, "end", evidence, rulebook, confidence
