@@ -154,7 +154,7 @@ def judge_chunk(chunk: Chunk, checker=None) -> Out:
         if full:
             out.calls.append({"call_id": cid, "topic": result.topic, "topics": list(result.topics),
                               "language": result.language})
-            out.readings += calls_store.result_rows(cid, result)[1]
+            out.readings += calls_store.reading_rows(cid, result)
             out.heard += calls_store.heard_rows(tr, result)
         out.done.append(cid)
     return out

@@ -28,26 +28,15 @@ def _utterance_rows(tr: Transcript) -> list[dict]:
             for i, u in enumerate(tr.utterances)]
 
 
-def _finding_rows(call_id: str, result: CheckResult, findings: list) -> list[dict]:
-    return [{"call_id": call_id, "idx": i, "rule": f.rule, "clause": f.clause, "speaker": f.speaker,
-             "start": f.start, "end": f.end, "evidence": f.evidence, "rulebook": result.rulebook,
-             "confidence": f.confidence}
-            for i, f in enumerate(findings)]
+def reading_rows(call_id: str, result: CheckResult) -> list[dict]:
+    """The rows of ``call_readings`` for one call's check result (its findings: ``finding_ids.numbered``)."""
+    return [{"call_id": call_id, "idx": i, "value": r.value, "start": r.start, "evidence": r.evidence,
+             "confidence": r.confidence} for i, r in enumerate(result.readings)]
 
 
-def result_rows(call_id: str, result: CheckResult) -> tuple[list[dict], list[dict]]:
-    """The rows of ``findings`` and ``call_readings`` for one call's check result."""
-    findings = _finding_rows(call_id, result, result.findings)
-    readings = [{"call_id": call_id, "idx": i, "value": r.value, "start": r.start, "evidence": r.evidence,
-                 "confidence": r.confidence} for i, r in enumerate(result.readings)]
-    return findings, readings
-
-
-def verdict_rows(call_id: str, result: CheckResult) -> tuple[list[dict], list[dict]]:
-    """The rows of ``uncertain_findings`` and ``not_assessed`` for one call's check result."""
-    uncertain = _finding_rows(call_id, result, result.uncertain)
-    skipped = [{"call_id": call_id, "rule": n.rule, "reason": n.reason} for n in result.not_assessed]
-    return uncertain, skipped
+def not_assessed_rows(call_id: str, result: CheckResult) -> list[dict]:
+    """The rows of ``not_assessed`` for one call's check result."""
+    return [{"call_id": call_id, "rule": n.rule, "reason": n.reason} for n in result.not_assessed]
 
 
 def call_numbers(tr: Transcript) -> set[str]:
@@ -148,8 +137,8 @@ def verdict_tables(con, judged: list[tuple[str, CheckResult]]) -> dict[str, list
         found, unsure = finding_ids.numbered(call_id, result, before.get(call_id))
         out["findings"] += found
         out["uncertain_findings"] += unsure
-        out["not_assessed"] += verdict_rows(call_id, result)[1]
-        out["call_readings"] += result_rows(call_id, result)[1]
+        out["not_assessed"] += not_assessed_rows(call_id, result)
+        out["call_readings"] += reading_rows(call_id, result)
     return out
 
 

@@ -63,12 +63,17 @@ def prior(con, call_ids: list[str]) -> dict[str, Prior]:
     confirmed: dict[str, dict[int, int]] = defaultdict(dict)
     for cid, idx, to in con.execute(_CONFIRMED, [ids]).fetchall():
         confirmed[cid][idx] = to
+    rows: dict[str, list[dict]] = defaultdict(list)
+    for r in found:
+        rows[r["call_id"]].append(r)
+    unsure_of: dict[str, list[dict]] = defaultdict(list)
+    for r in unsure:
+        unsure_of[r["call_id"]].append(r)
     by_call: dict[str, Prior] = {}
-    for cid in {*(r["call_id"] for r in found), *(r["call_id"] for r in unsure), *nxt, *nxt_unsure}:
-        by_call[cid] = Prior([r for r in found if r["call_id"] == cid and r["idx"] < STORE_FROM],
-                             [r for r in unsure if r["call_id"] == cid], nxt.get(cid, 0), nxt_unsure.get(cid, 0),
-                             confirmed.get(cid, {}),
-                             [r for r in found if r["call_id"] == cid and r["idx"] >= STORE_FROM])
+    for cid in {*rows, *unsure_of, *nxt, *nxt_unsure}:
+        by_call[cid] = Prior([r for r in rows[cid] if r["idx"] < STORE_FROM], unsure_of[cid], nxt.get(cid, 0),
+                             nxt_unsure.get(cid, 0), confirmed.get(cid, {}),
+                             [r for r in rows[cid] if r["idx"] >= STORE_FROM])
     return by_call
 
 
