@@ -95,6 +95,8 @@ def _digit_nouns(tokens: list[Token]) -> list[Token]:
     in nouns alone) — not «получил пятёрку», «семёрка треф»."""
     out = list(tokens)
     nouns = [i for i, t in enumerate(out) if t.form in _DIGIT_NOUN]
+    if not nouns:   # (nearly every utterance: the passes below look for nothing)
+        return out
     chain: list[int] = []
     for i in [*nouns, -1]:
         if chain and i >= 0 and all(t.form in _BETWEEN for t in out[chain[-1] + 1:i]):
