@@ -40,6 +40,28 @@ def test_a_redelivered_call_keeps_no_dispute_on_another_finding(tmp_path, answer
     assert _verdicts(db) == [("closing.missing", "evidence 0", None, None)]
 
 
+def test_an_open_dispute_of_a_finding_no_longer_found_is_gone_and_cannot_be_answered(tmp_path):
+    """The audit: a re-check took the disputed finding away, the dispute stayed open on «Оспаривания», and an
+    auditor's «нарушение подтверждено» would have told the operator of a violation no longer on their record."""
+    f = Folder(tmp_path / "data")
+    f.call("C1", "2025-03-04T10:00:00", "op1", findings=("greeting.missing", "closing.missing"))
+    f.write()
+    db = tmp_path / "oka.duckdb"
+    ingest(f.root, db, checker=f.checker)
+    seq = reviews.dispute(db, "C1", 0, "Я поздоровалась", "op1", "op1")
+    again = Folder(tmp_path / "data")
+    again.call("C1", "2025-03-04T10:00:00", "op1", text="добрый день я по поводу пломбы",
+               findings=("closing.missing",))
+    again.write()
+    ingest(again.root, db, checker=again.checker)
+    assert reviews.disputes(db, "op1", "open").is_empty()
+    assert reviews.disputes(db, "op1").select("seq", "rule", "evidence", "outcome").rows() == [
+        (seq, "greeting.missing", None, "gone")]
+    assert reviews.disputes(db, state="gone")["seq"].to_list() == [seq]
+    with pytest.raises(reviews.ReviewError, match="no longer on the call's record"):
+        reviews.resolve_dispute(db, seq, "uphold", "прослушано", "qa")
+
+
 def test_a_finding_found_again_keeps_its_number_and_its_verdict(tmp_path):
     f = Folder(tmp_path / "data")
     f.call("C1", "2025-03-04T10:00:00", "op1", findings=("greeting.missing", "closing.missing"))

@@ -352,6 +352,32 @@ def test_an_upheld_dispute_of_an_added_violation_keeps_it_and_is_not_reopened(db
     reviews.dispute(db, "c03", 1, "это ирония", "erlan", "op2", now=T0)
 
 
+def test_an_added_violation_taken_back_while_disputed_leaves_the_dispute_gone(db):
+    """The audit: the auditor retracted the violation they added while the operator's dispute of it was open; the
+    dispute stayed open, and answering it told the operator «нарушение подтверждено» of nothing on their record."""
+    from analytics.queries.review_quality import operator_findings
+
+    base = _violations(db)
+    add = reviews.add_missed(db, "c03", "interruption", 20, "перебил клиента", "marat", now=T0)
+    d = reviews.dispute_added(db, add, "клиент сам замолчал", "erlan", "op2", now=T0)
+    reviews.retract_added(db, add, "marat", "ошибся звонком", now=T0 + dt.timedelta(minutes=5))
+    assert _violations(db) == base
+    assert reviews.disputes(db, "op2", "open").is_empty()
+    assert reviews.disputes(db, "op2").select("seq", "added_seq", "outcome").rows() == [(d, add, "gone")]
+    with pytest.raises(reviews.ReviewError, match="no longer on the call's record"):
+        reviews.resolve_dispute(db, d, "uphold", "на 20-й секунде слышно", "aigerim")
+    assert operator_findings(db, "op2", *H1).filter(pl.col("added_seq") == add).is_empty()
+
+
+@pytest.mark.parametrize("outcome", ["uphold", "withdraw"])
+def test_a_finding_whose_dispute_was_answered_is_not_disputed_again(db, outcome):
+    """The answer stands (the review page keeps it too): a second dispute would reopen what was decided."""
+    d = reviews.dispute(db, "c03", 1, "это ирония", "erlan", "op2", now=T0)
+    reviews.resolve_dispute(db, d, outcome, "переслушали", "marat", now=T0 + dt.timedelta(hours=1))
+    with pytest.raises(reviews.ReviewError, match="was answered; the answer stands"):
+        reviews.dispute(db, "c03", 1, "и всё же ирония", "erlan", "op2")
+
+
 @pytest.mark.parametrize("outcome, change, refused", [
     ("withdraw", lambda db: reviews.save_review(db, "c03", 1, "confirmed", reviewer="b"), True),
     ("withdraw", lambda db: reviews.clear_review(db, "c03", 1, reviewer="b"), True),

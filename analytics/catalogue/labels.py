@@ -55,7 +55,8 @@ MONTHS_GEN = ("января", "февраля", "марта", "апреля", "�
 
 # column of a grid or list -> the Russian names of its values
 # an operator's dispute of a finding (analytics/storage/reviews.py, dispute_state)
-DISPUTES_RU = {"open": "оспорено, ждёт ответа", "uphold": "оспорено, подтверждено", "withdraw": "оспорено, снято"}
+DISPUTES_RU = {"open": "оспорено, ждёт ответа", "uphold": "оспорено, подтверждено", "withdraw": "оспорено, снято",
+               "gone": "оспорено, нарушение больше не числится"}
 VALUE_LABELS: dict[str, dict[str, str]] = {
     "dispute": DISPUTES_RU,
     "topic": TOPICS_RU,

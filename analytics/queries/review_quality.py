@@ -107,7 +107,7 @@ def operator_findings(db: Path, operator_id: str, date_from: dt.date | None = No
     rejected once withdrawn on the operator's dispute)."""
     period = [operator_id, *bounds(date_from, date_to)]
     return run(db, """
-        WITH d AS (SELECT * FROM dispute_state),
+        WITH d AS (SELECT * FROM dispute_state WHERE outcome <> 'gone'),
         a AS (SELECT a.* FROM review_events a WHERE a.kind = 'add'
               AND NOT EXISTS (SELECT 1 FROM review_events r WHERE r.kind = 'retract' AND r.ref = a.seq))
         SELECT * FROM (

@@ -184,7 +184,7 @@ def findings_for_review(db: Path, date_from: dt.date | None, date_to: dt.date | 
                d.outcome AS dispute, d.comment AS dispute_comment, d.reason AS dispute_reason
         FROM findings f JOIN period p USING (call_id)
         LEFT JOIN reviews r ON r.call_id = f.call_id AND r.idx = f.idx
-        LEFT JOIN dispute_state d ON d.call_id = f.call_id AND d.idx = f.idx AND d.ref IS NULL
+        LEFT JOIN dispute_state d ON d.call_id = f.call_id AND d.idx = f.idx AND d.ref IS NULL AND d.outcome <> 'gone'
         WHERE (?::VARCHAR IS NULL OR f.rule = ?::VARCHAR)
           AND (? = 'all' OR (? = 'unreviewed' AND r.verdict IS NULL) OR r.verdict = ?)
         ORDER BY p.started_at DESC, f.call_id, f.start NULLS LAST, f.idx

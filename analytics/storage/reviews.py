@@ -14,6 +14,8 @@ why.  The kinds:
 * ``dispute`` — the operator whose call it is contests a finding (``idx``) or a violation an auditor
   added (``ref`` = the add, no ``idx``), with a comment; ``uphold`` / ``withdraw`` (``ref`` = the dispute) —
   an auditor resolves it, with a reason (a withdrawn added violation stops counting, as a retracted one);
+  a dispute still open when what it contests leaves the record (a re-check no longer finds the finding, the
+  added violation is retracted) is ``gone`` (``dispute_outcomes``): there is nothing left to answer;
 * ``close`` — a calibration session ends (its agreed answers are ``answer`` events).
 
 The current state is derived, never stored: the ``reviews`` view holds each
@@ -51,6 +53,7 @@ VERDICTS = ("confirmed", "rejected")
 ANSWERS = ("yes", "no", "na")
 KINDS = ("confirm", "reject", "clear", "add", "retract", "answer", "dispute", "uphold", "withdraw", "close")
 OUTCOMES = ("uphold", "withdraw")
+DISPUTE_STATES = ("all", "open", "resolved", "gone")
 
 EVENTS_DDL = """
 CREATE TABLE IF NOT EXISTS review_events (
@@ -114,14 +117,27 @@ FROM calls c LEFT JOIN (
     SELECT fs.call_id, fs.score, coalesce(fs.answered_seq < vc.changed_seq, false) AS stale
     FROM form_scores fs LEFT JOIN violation_changes vc USING (call_id)) f ON f.call_id = c.call_id;
 
+-- Every dispute with its outcome: uphold | withdraw once an auditor answered it; before that, open — or gone when
+-- what it contests has left the record (a re-check of the call no longer finds that finding, or the auditor took
+-- the added violation back): nothing is left to answer, and nothing of it counts against the operator.
+CREATE OR REPLACE VIEW dispute_outcomes AS
+SELECT d.seq, d.call_id, d.idx, d.ref, d.rule, d.comment, d.who, d.decided_at,
+       CASE WHEN r.kind IS NOT NULL THEN r.kind
+            WHEN d.ref IS NOT NULL AND EXISTS (
+                SELECT 1 FROM review_events x WHERE x.kind = 'retract' AND x.ref = d.ref) THEN 'gone'
+            WHEN d.ref IS NULL AND NOT EXISTS (
+                SELECT 1 FROM findings f WHERE f.call_id = d.call_id AND f.idx = d.idx
+                                           AND (d.rule IS NULL OR f.rule = d.rule)) THEN 'gone'
+            ELSE 'open' END AS outcome,
+       r.seq AS resolved_seq, r.comment AS reason, r.who AS resolved_by, r.decided_at AS resolved_at
+FROM review_events d LEFT JOIN review_events r ON r.ref = d.seq AND r.kind IN ('uphold', 'withdraw')
+WHERE d.kind = 'dispute';
+
 -- the last dispute of each finding (call_id, idx) and of each added violation (ref = the add): its outcome
--- (open | uphold | withdraw), the operator's comment and the auditor's reason
+-- (open | gone | uphold | withdraw), the operator's comment and the auditor's reason
 CREATE OR REPLACE VIEW dispute_state AS
 SELECT call_id, idx, ref, outcome, comment, reason FROM (
-    SELECT d.call_id, d.idx, d.ref, coalesce(r.kind, 'open') AS outcome, d.comment, r.comment AS reason,
-           row_number() OVER (PARTITION BY d.call_id, d.idx, d.ref ORDER BY d.seq DESC) AS n
-    FROM review_events d LEFT JOIN review_events r ON r.ref = d.seq AND r.kind IN ('uphold', 'withdraw')
-    WHERE d.kind = 'dispute')
+    SELECT *, row_number() OVER (PARTITION BY call_id, idx, ref ORDER BY seq DESC) AS n FROM dispute_outcomes)
 WHERE n = 1;
 
 -- the violations auditors added that stand: not taken back, nor withdrawn on the operator's dispute
@@ -312,9 +328,12 @@ def dispute(db: Path, call_id: str, idx: int, comment: str, who: str, operator_i
         rule, owner = _finding(con, db, call_id, idx)
         if not operator_id or owner != operator_id:
             raise ReviewError(f"{call_id}: only the operator of the call may dispute its findings")
-        if con.execute("SELECT 1 FROM dispute_state WHERE call_id = ? AND idx = ? AND ref IS NULL "
-                       "AND outcome = 'open'", [call_id, int(idx)]).fetchone():
+        last = con.execute("SELECT outcome FROM dispute_state WHERE call_id = ? AND idx = ? AND ref IS NULL",
+                           [call_id, int(idx)]).fetchone()
+        if last == ("open",):
             raise ReviewError(f"{call_id} #{idx}: this finding is already disputed and awaits an auditor")
+        if last in (("uphold",), ("withdraw",)):
+            raise ReviewError(f"{call_id} #{idx}: the dispute of this finding was answered; the answer stands")
         return append_event(con, "dispute", who, role, _now(now), call_id=call_id, idx=int(idx), rule=rule,
                        comment=comment.strip())
 
@@ -351,13 +370,16 @@ def resolve_dispute(db: Path, dispute_seq: int, outcome: str, reason: str, who: 
     if not (reason or "").strip():
         raise ReviewError("the operator reads the reason: give one")
     with connect(Path(db)) as con:
-        row = con.execute("SELECT call_id, idx, rule FROM review_events WHERE seq = ? AND kind = 'dispute'",
+        row = con.execute("SELECT call_id, idx, rule, outcome FROM dispute_outcomes WHERE seq = ?",
                           [int(dispute_seq)]).fetchone()
         if row is None:
             raise ReviewError(f"{db}: no dispute {dispute_seq}")
-        if con.execute("SELECT 1 FROM review_events WHERE ref = ? AND kind IN ('uphold', 'withdraw')",
-                       [int(dispute_seq)]).fetchone():
+        if row[3] in OUTCOMES:
             raise ReviewError(f"dispute {dispute_seq} is already resolved")
+        if row[3] == "gone":  # an answer would tell the operator about a violation no longer on their record
+            raise ReviewError(f"dispute {dispute_seq}: what it contests is no longer on the call's record "
+                              "(a re-check did not find it again, or the added violation was taken back); "
+                              "nothing is left to answer")
         return append_event(con, outcome, who, role, _now(now), call_id=row[0], idx=row[1], rule=row[2],
                        ref=int(dispute_seq), comment=reason.strip())
 
@@ -379,23 +401,23 @@ def events(db: Path, call_id: str | None = None, kinds: tuple[str, ...] = ()) ->
 def disputes(db: Path, operator_id: str | None = None, state: str = "all") -> pl.DataFrame:
     """Disputes with their finding (or added violation) and outcome: seq, call_id, idx (None for an added
     violation), added_seq (the add disputed, else None), rule, evidence (an added violation's: the auditor's
-    comment), start, started_at, operator_id, operator_name, comment, who, decided_at, outcome (None: open),
-    reason, resolved_by, resolved_at."""
-    if state not in ("all", "open", "resolved"):
-        raise ValueError(f"state must be all, open or resolved, got {state!r}")
+    comment), start, started_at, operator_id, operator_name, comment, who, decided_at, outcome (None: open;
+    ``gone``: what it contests left the record unanswered), reason, resolved_by, resolved_at.  ``state``: all,
+    open (awaiting an answer), resolved (answered) or gone."""
+    if state not in DISPUTE_STATES:
+        raise ValueError(f"state must be one of {', '.join(DISPUTE_STATES)}, got {state!r}")
     return _read(db, """
         SELECT d.seq, d.call_id, d.idx, a.seq AS added_seq, d.rule, coalesce(f.evidence, a.comment) AS evidence,
                coalesce(f.start, a.at_s) AS start, c.started_at, c.operator_id, c.operator_name,
-               d.comment, d.who, d.decided_at, r.kind AS outcome, r.comment AS reason, r.who AS resolved_by,
-               r.decided_at AS resolved_at
-        FROM review_events d
-        LEFT JOIN review_events r ON r.ref = d.seq AND r.kind IN ('uphold', 'withdraw')
-        LEFT JOIN findings f ON f.call_id = d.call_id AND f.idx = d.idx
+               d.comment, d.who, d.decided_at, nullif(d.outcome, 'open') AS outcome, d.reason, d.resolved_by,
+               d.resolved_at
+        FROM dispute_outcomes d
+        LEFT JOIN findings f ON f.call_id = d.call_id AND f.idx = d.idx AND d.outcome <> 'gone'
         LEFT JOIN review_events a ON a.seq = d.ref AND a.kind = 'add'
         LEFT JOIN calls c ON c.call_id = d.call_id
-        WHERE d.kind = 'dispute' AND (?::VARCHAR IS NULL OR c.operator_id = ?::VARCHAR)
-          AND (? = 'all' OR (? = 'open') = (r.seq IS NULL))
-        ORDER BY d.seq DESC""", [operator_id, operator_id, state, state])
+        WHERE (?::VARCHAR IS NULL OR c.operator_id = ?::VARCHAR)
+          AND (? = 'all' OR d.outcome = ? OR (? = 'resolved' AND d.outcome IN ('uphold', 'withdraw')))
+        ORDER BY d.seq DESC""", [operator_id, operator_id, state, state, state])
 
 
 def added(db: Path, call_id: str | None = None) -> pl.DataFrame:

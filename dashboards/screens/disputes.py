@@ -17,7 +17,9 @@ period = shell.page()
 viewer = auth.current()
 titles = datasource.rule_titles()
 OUTCOME_RU = {None: "ожидает решения", "open": "ожидает решения", "uphold": "нарушение подтверждено",
-              "withdraw": "нарушение снято"}
+              "withdraw": "нарушение снято",
+              # a re-check no longer finds it, or the auditor took the added violation back: no answer is due
+              "gone": "нарушение больше не числится"}
 
 st.title("Оспаривания")
 if msg := st.session_state.pop("dispute_saved", None):
