@@ -168,12 +168,15 @@ def _plain_words_between(tokens: list[Token], a: int, b: int, lex: Lexicon) -> b
 
 def _cue_kind_uncached(t: Token, lex: Lexicon) -> str | None:
     lemma = _analyse(t.form)[0]
-    # a compound written with a hyphen is judged by its last part too: «келісім-шарт», «келісім-шартымның»
+    # a compound written with a hyphen is judged by its last part too, as a word of its own: «келісім-шарт»,
+    # «келісім-шартымның», and two words the recogniser glued together («цегово-счета», лицевого счёта)
     last = t.form.rsplit("-", 1)[-1] if "-" in t.form[1:] and t.is_word else ""
+    last_lemma = _analyse(last)[0] if len(last) > 2 else ""
     for kind in (*ID_KINDS, "meter", "value"):
         stems = lex.cue_stems.get(kind, ())
         if t.form in lex.cues[kind] or lemma in lex.cues[kind] or t.form.startswith(stems) \
-                or (kind != "value" and len(last) > 2 and last.startswith(stems)):
+                or (kind != "value" and len(last) > 2 and (last.startswith(stems) or last in lex.cues[kind]
+                                                             or last_lemma in lex.cues[kind])):
             return kind
     return None
 
