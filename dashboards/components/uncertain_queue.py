@@ -9,7 +9,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from analytics.catalogue.formats import fmt_seconds
+from analytics.catalogue.formats import fmt_datetime, fmt_seconds
 from dashboards import context, datasource
 
 VERDICTS_RU = {"confirmed": "Подтвердить (будет учитываться)", "rejected": "Отклонить (ошибка распознавания)"}
@@ -29,7 +29,8 @@ def render(period) -> None:
         return
     titles = datasource.rule_titles()
     shown = queue.with_columns(pl.col("rule").replace_strict(titles, default=pl.col("rule")).alias("rule_ru"),
-                               (pl.col("confidence") * 100).round(0).alias("confidence"),
+                               (pl.col("confidence") * 100).round(0).cast(pl.Int64).alias("confidence"),
+                               pl.col("started_at").map_elements(fmt_datetime, return_dtype=pl.String),
                                pl.col("score_points").map_elements(lambda x: f"−{x:g}" if x else "0",
                                                                    return_dtype=pl.String))
     shown = shown.select([c for c in COLUMNS_RU if c in shown.columns]).rename(COLUMNS_RU)
