@@ -48,9 +48,8 @@ import polars as pl
 
 from analytics.ingest import linking
 from analytics.ingest import scoring as scoring_
-from analytics.ingest.overlap import OVERLAP_IDX
 from analytics.ingest.recheck_work import Chunk, Out, init, judge_chunk
-from analytics.storage import calls_store, store
+from analytics.storage import calls_store, finding_ids, store
 from core.errors import OkaError
 from core.processes import workers_skip_main
 from rules.number_agreement import agreed
@@ -187,22 +186,10 @@ def _export(con, todo: pl.DataFrame, folder: Path) -> None:
     parts = {
         "calls": f"""
             SELECT t.chunk, c.call_id, t.mode, t.rule_set, c.duration_s, c.language, c.layout, c.topic,
-                   greatest(coalesce(nf.n, 0), coalesce(nr.n, 0)) AS next_finding,
-                   greatest(coalesce(nu.n, 0), coalesce(nur.n, 0)) AS next_uncertain,
-                   cf.confirmed_from, cf.confirmed_to
+                   coalesce(n.next_finding, 0) AS next_finding, coalesce(n.next_uncertain, 0) AS next_uncertain,
+                   n.confirmed_from, n.confirmed_to
             FROM todo t JOIN calls c USING (call_id)
-            LEFT JOIN (SELECT call_id, max(idx) + 1 AS n FROM findings SEMI JOIN todo USING (call_id)
-                       WHERE idx < {OVERLAP_IDX} GROUP BY call_id) nf USING (call_id)
-            LEFT JOIN (SELECT call_id, max(idx) + 1 AS n FROM review_events SEMI JOIN todo USING (call_id)
-                       WHERE idx < {OVERLAP_IDX} GROUP BY call_id) nr USING (call_id)
-            LEFT JOIN (SELECT call_id, max(idx) + 1 AS n FROM uncertain_findings SEMI JOIN todo USING (call_id)
-                       GROUP BY call_id) nu USING (call_id)
-            LEFT JOIN (SELECT call_id, max(idx) + 1 AS n FROM uncertain_reviews SEMI JOIN todo USING (call_id)
-                       GROUP BY call_id) nur USING (call_id)
-            LEFT JOIN (SELECT call_id, list(idx ORDER BY idx) AS confirmed_from,
-                              list(finding_idx ORDER BY idx) AS confirmed_to
-                       FROM uncertain_reviews SEMI JOIN todo USING (call_id)
-                       WHERE verdict = 'confirmed' AND finding_idx IS NOT NULL GROUP BY call_id) cf USING (call_id)
+            LEFT JOIN ({finding_ids.numbering("SELECT call_id FROM todo")}) n USING (call_id)
             WHERE t.mode <> 'score'""",
         "utterances": """
             SELECT t.chunk, u.* FROM utterances u JOIN todo t USING (call_id) WHERE t.mode <> 'score'""",

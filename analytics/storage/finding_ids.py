@@ -30,18 +30,34 @@ class Prior:
 
 
 _ROWS = """SELECT * FROM {table} WHERE call_id IN (SELECT unnest(?::VARCHAR[])) ORDER BY call_id, idx"""
-_NEXT = f"""
-SELECT call_id, max(idx) + 1 FROM (
-    SELECT call_id, idx FROM findings WHERE call_id IN (SELECT unnest(?::VARCHAR[]))
-    UNION ALL SELECT call_id, idx FROM review_events WHERE call_id IN (SELECT unnest(?::VARCHAR[])))
-WHERE idx < {STORE_FROM} GROUP BY call_id"""
-_NEXT_UNSURE = """
-SELECT call_id, max(idx) + 1 FROM (
-    SELECT call_id, idx FROM uncertain_findings WHERE call_id IN (SELECT unnest(?::VARCHAR[]))
-    UNION ALL SELECT call_id, idx FROM uncertain_reviews WHERE call_id IN (SELECT unnest(?::VARCHAR[])))
-GROUP BY call_id"""
-_CONFIRMED = """SELECT call_id, idx, finding_idx FROM uncertain_reviews WHERE call_id IN (SELECT unnest(?::VARCHAR[]))
-                AND verdict = 'confirmed' AND finding_idx IS NOT NULL"""
+
+
+def numbering(ids: str) -> str:
+    """SQL: for each call of the query ``ids`` (a ``call_id`` column) the store numbered anything of, the first
+    finding and uncertain finding numbers it never used (``next_finding``, ``next_uncertain``: in the findings or in
+    any review event) and the uncertain findings an auditor confirmed, as two lists (``confirmed_from`` → the
+    findings idx ``confirmed_to`` it was copied to).  One definition for the batches of an ingest and for the
+    re-check of a million calls (``analytics/ingest/recheck.py``), which reads it set-wise."""
+    def top(table: str, where: str = "") -> str:
+        return f"SELECT call_id, max(idx) + 1 AS n FROM {table} SEMI JOIN _ids USING (call_id) {where} GROUP BY call_id"
+
+    below = f"WHERE idx < {STORE_FROM}"
+    return f"""
+WITH _ids AS ({ids})
+SELECT call_id, greatest(coalesce(nf.n, 0), coalesce(nr.n, 0)) AS next_finding,
+       greatest(coalesce(nu.n, 0), coalesce(nur.n, 0)) AS next_uncertain, cf.confirmed_from, cf.confirmed_to
+FROM (SELECT DISTINCT call_id FROM _ids) i
+LEFT JOIN ({top("findings", below)}) nf USING (call_id)
+LEFT JOIN ({top("review_events", below)}) nr USING (call_id)
+LEFT JOIN ({top("uncertain_findings")}) nu USING (call_id)
+LEFT JOIN ({top("uncertain_reviews")}) nur USING (call_id)
+LEFT JOIN (SELECT call_id, list(idx ORDER BY idx) AS confirmed_from, list(finding_idx ORDER BY idx) AS confirmed_to
+           FROM uncertain_reviews SEMI JOIN _ids USING (call_id)
+           WHERE verdict = 'confirmed' AND finding_idx IS NOT NULL GROUP BY call_id) cf USING (call_id)
+WHERE coalesce(nf.n, nr.n, nu.n, nur.n) IS NOT NULL"""
+
+
+_NUMBERING = numbering("SELECT unnest(?::VARCHAR[]) AS call_id")
 
 
 def _dicts(con, sql: str, params: list) -> list[dict]:
@@ -58,11 +74,7 @@ def prior(con, call_ids: list[str]) -> dict[str, Prior]:
                                      [ids]).fetchone():
         return {}
     unsure = _dicts(con, _ROWS.format(table="uncertain_findings"), [ids])
-    nxt = dict(con.execute(_NEXT, [ids, ids]).fetchall())
-    nxt_unsure = dict(con.execute(_NEXT_UNSURE, [ids, ids]).fetchall())
-    confirmed: dict[str, dict[int, int]] = defaultdict(dict)
-    for cid, idx, to in con.execute(_CONFIRMED, [ids]).fetchall():
-        confirmed[cid][idx] = to
+    numbers = {r["call_id"]: r for r in _dicts(con, _NUMBERING, [ids])}
     rows: dict[str, list[dict]] = defaultdict(list)
     for r in found:
         rows[r["call_id"]].append(r)
@@ -70,17 +82,18 @@ def prior(con, call_ids: list[str]) -> dict[str, Prior]:
     for r in unsure:
         unsure_of[r["call_id"]].append(r)
     by_call: dict[str, Prior] = {}
-    for cid in {*rows, *unsure_of, *nxt, *nxt_unsure}:
-        by_call[cid] = Prior([r for r in rows[cid] if r["idx"] < STORE_FROM], unsure_of[cid], nxt.get(cid, 0),
-                             nxt_unsure.get(cid, 0), confirmed.get(cid, {}),
-                             [r for r in rows[cid] if r["idx"] >= STORE_FROM])
+    for cid in {*rows, *unsure_of, *numbers}:
+        n = numbers.get(cid, {})
+        confirmed = dict(zip(n.get("confirmed_from") or [], n.get("confirmed_to") or [], strict=True))
+        by_call[cid] = Prior([r for r in rows[cid] if r["idx"] < STORE_FROM], unsure_of[cid], n.get("next_finding", 0),
+                             n.get("next_uncertain", 0), confirmed, [r for r in rows[cid] if r["idx"] >= STORE_FROM])
     return by_call
 
 
 def next_found(con, call_id: str) -> int:
     """The first finding number below ``STORE_FROM`` call ``call_id`` never used."""
-    row = con.execute(_NEXT, [[call_id], [call_id]]).fetchone()
-    return row[1] if row else 0
+    row = _dicts(con, _NUMBERING, [[call_id]])
+    return row[0]["next_finding"] if row else 0
 
 
 def numbered(call_id: str, result: CheckResult, before: Prior | None) -> tuple[list[dict], list[dict]]:
