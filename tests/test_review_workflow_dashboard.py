@@ -3,6 +3,7 @@ violation, a three-auditor calibration checked against a hand computation, dispu
 drawn twice with one seed; precision and recall on «Проверка»; every action in the audit log; roles."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import dashboard_db
@@ -209,6 +210,29 @@ def test_an_operator_disputes_a_violation_an_auditor_added(db):
     table = seen.dataframe[0].value
     assert table["№"].to_list() == ["добавлено аудитором"] and table["Решение"].to_list() == ["нарушение снято"]
     assert all("добавлено аудитором" not in label for label in seen.selectbox(key="dispute_pick").options)
+
+
+def test_a_dispute_whose_violation_left_the_record_is_shown_gone_and_exported_in_russian(db, monkeypatch):
+    """The audit: the auditor took back the violation they added while its dispute was open; it stayed in the
+    auditor's queue, and the export of «Оспаривания» had English headers and outcomes («uphold», «resolved_by»)."""
+    from dashboards.components import export
+
+    exported = []
+    monkeypatch.setattr(export, "download_buttons", lambda df, name, key: exported.append(df))
+    add = reviews.add_missed(db, "c03", "interruption", 20, "перебил клиента", "marat")
+    reviews.dispute_added(db, add, "Клиент сам замолчал", "erlan", "op2")
+    first = reviews.dispute(db, "c03", 1, "Это была ирония", "erlan", "op2")
+    reviews.resolve_dispute(db, first, "uphold", "Слышно грубость", "marat")
+    reviews.retract_added(db, add, "marat", "ошибся звонком")
+    aud = page("auditor", "screens/disputes.py", name="aigerim")
+    assert not [s for s in aud.selectbox if s.key == "resolve_pick"]   # nothing left to answer
+    assert "Неразобранных оспариваний нет." in [i.value for i in aud.info]
+    seen = page("operator", "screens/disputes.py", name="erlan", operator_id="op2")
+    table = seen.dataframe[0].value
+    assert table["Решение"].to_list() == ["нарушение подтверждено", "нарушение больше не числится"]   # newest first
+    csv = export.to_csv(exported[-1]).decode("utf-8-sig")
+    english = set(re.findall(r"[A-Za-z_]{3,}", csv)) - {"marat", "erlan"}   # (account names stay as typed)
+    assert not english, csv.splitlines()[0]
 
 
 def test_the_review_page_shows_a_finding_is_disputed(db):

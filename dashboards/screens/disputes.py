@@ -5,13 +5,13 @@ the operator sees the outcome with the auditor's reason.
 """
 from __future__ import annotations
 
+import polars as pl
 import streamlit as st
 
 from analytics.catalogue.formats import fmt_datetime, fmt_seconds
 from core.errors import OkaError
 from dashboards import auth, context, datasource, shell
 from dashboards.components.export import download_buttons
-from dashboards.labels import russian
 
 period = shell.page()
 viewer = auth.current()
@@ -37,13 +37,14 @@ def _finding_label(f: dict) -> str:
 
 
 def _outcomes(df) -> None:
+    # (the outcome beside the violation: the grid is wider than the page, and the answer is what the operator looks for)
     shown = [{"Звонок": r["call_id"], "№": _number(r), "Нарушение": titles.get(r["rule"], r["rule"]),
-              "Цитата": r["evidence"], "Довод оператора": r["comment"], "Подано": fmt_datetime(r["decided_at"]),
               "Решение": OUTCOME_RU[r["outcome"]], "Причина решения": r["reason"] or "—",
+              "Довод оператора": r["comment"], "Цитата": r["evidence"], "Подано": fmt_datetime(r["decided_at"]),
               "Решил(а)": r["resolved_by"] or "—"} for r in df.iter_rows(named=True)]
     st.dataframe(shown, hide_index=True, key="disputes_table")
-    if shown:
-        download_buttons(russian(df, datasource.rules()), "оспаривания", key="disputes")
+    if shown:   # the table as shown: its headers and outcomes in Russian (the frame's own are codes)
+        download_buttons(pl.DataFrame(shown), "оспаривания", key="disputes")
 
 
 if viewer.role.own_calls_only:  # the operator: own findings, a dispute, the outcomes
