@@ -20,10 +20,9 @@ def _verdicts(db) -> list[tuple]:
                               ORDER BY f.call_id, f.idx""").fetchall()
 
 
-@pytest.mark.parametrize("answer", [None, "withdraw", "uphold"])
-def test_a_redelivered_call_keeps_no_dispute_on_another_finding(tmp_path, answer):
-    """The operator disputed greeting.missing (#0); the call is delivered again and only closing.missing is found,
-    on other words: it is a new finding, undisputed, unreviewed — not «снято» nor «подтверждено»."""
+def _disputed_then_redelivered(tmp_path, answer: str | None = None):
+    """Call C1 with greeting.missing (#0, disputed by its operator; ``answer``ed) and closing.missing, then
+    delivered again with only closing.missing found: (the store, the dispute's seq)."""
     f = Folder(tmp_path / "data")
     f.call("C1", "2025-03-04T10:00:00", "op1", findings=("greeting.missing", "closing.missing"))
     f.write()
@@ -37,23 +36,21 @@ def test_a_redelivered_call_keeps_no_dispute_on_another_finding(tmp_path, answer
                findings=("closing.missing",))
     again.write()
     ingest(again.root, db, checker=again.checker)
+    return db, seq
+
+
+@pytest.mark.parametrize("answer", [None, "withdraw", "uphold"])
+def test_a_redelivered_call_keeps_no_dispute_on_another_finding(tmp_path, answer):
+    """The operator disputed greeting.missing (#0); the call is delivered again and only closing.missing is found,
+    on other words: it is a new finding, undisputed, unreviewed — not «снято» nor «подтверждено»."""
+    db, _ = _disputed_then_redelivered(tmp_path, answer)
     assert _verdicts(db) == [("closing.missing", "evidence 0", None, None)]
 
 
 def test_an_open_dispute_of_a_finding_no_longer_found_is_gone_and_cannot_be_answered(tmp_path):
     """The audit: a re-check took the disputed finding away, the dispute stayed open on «Оспаривания», and an
     auditor's «нарушение подтверждено» would have told the operator of a violation no longer on their record."""
-    f = Folder(tmp_path / "data")
-    f.call("C1", "2025-03-04T10:00:00", "op1", findings=("greeting.missing", "closing.missing"))
-    f.write()
-    db = tmp_path / "oka.duckdb"
-    ingest(f.root, db, checker=f.checker)
-    seq = reviews.dispute(db, "C1", 0, "Я поздоровалась", "op1", "op1")
-    again = Folder(tmp_path / "data")
-    again.call("C1", "2025-03-04T10:00:00", "op1", text="добрый день я по поводу пломбы",
-               findings=("closing.missing",))
-    again.write()
-    ingest(again.root, db, checker=again.checker)
+    db, seq = _disputed_then_redelivered(tmp_path)
     assert reviews.disputes(db, "op1", "open").is_empty()
     assert reviews.disputes(db, "op1").select("seq", "rule", "evidence", "outcome").rows() == [
         (seq, "greeting.missing", None, "gone")]
