@@ -389,6 +389,26 @@ def test_a_new_release_of_the_overlap_judgement_reaches_the_stored_calls(tmp_pat
         assert con.execute("SELECT value FROM meta WHERE key = 'overlap_code'").fetchall() == [(overlap.CODE,)]
 
 
+@pytest.mark.parametrize("release, relinked", [("another", True), ("this", False)])
+def test_a_new_release_of_the_linking_relinks_the_stored_records(tmp_path, release, relinked):
+    """A release of analytics/ingest/linking.py that links otherwise relinks every record at the next ingest with
+    nothing new to store (the links a KPI of clause 2.6 counts were made by the code that shipped); the same
+    release leaves them."""
+    from analytics.ingest import linking
+
+    f = _folder(tmp_path)
+    db = tmp_path / "oka.duckdb"
+    ingest(f.root, db, checker=f.checker)
+    with store.connect(db) as con:   # as an older release left them: no link, and its own fingerprint
+        con.execute("DELETE FROM links")
+        if release == "another":
+            con.execute("UPDATE meta SET value = 'older' WHERE key = 'links_code'")
+    ingest(f.root, db, checker=f.checker)
+    with store.connect(db, read_only=True) as con:
+        assert (con.execute("SELECT count(*) FROM links").fetchone()[0] > 0) == relinked
+        assert con.execute("SELECT value FROM meta WHERE key = 'links_code'").fetchall() == [(linking.CODE,)]
+
+
 def test_a_transcript_naming_another_call_id_is_stored_as_its_row_says_with_one_line(tmp_path, caplog):
     """The row of calls.csv names the call (the records' links use it); a transcript file whose own call_id
     differs (a copy, a renamed export) is stored under the row's, and one line says so instead of nothing."""

@@ -30,6 +30,10 @@ None: the record stays unlinked (no row in ``links``).  So a record entered
 hours after its call, with the account said in the call, is still found — and
 counted late rather than lost.
 
+The store keeps the fingerprint of this module (``CODE``) that made its links: a release that links otherwise
+relinks every record at the next ingest (:func:`is_stale`), with nothing new to store — as
+``analytics/ingest/overlap.py`` does for its findings.
+
 "Two working days before" follows Kazakhstan's calendar (table ``calendar``,
 ``core/workdays.py``): a call qualifies if it ended at or after the same clock
 time on the second working day before the record's day (a record of Wednesday
@@ -37,9 +41,14 @@ time on the second working day before the record's day (a record of Wednesday
 """
 from __future__ import annotations
 
+import hashlib
 import logging
+from pathlib import Path
 
 log = logging.getLogger(__name__)
+
+CODE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]   # this module's release of the linking
+_CODE_KEY = "links_code"
 
 WINDOW_MINUTES = 60      # step (3): the call ended no more than this before the record
 EVIDENCE_WORKING_DAYS = 2  # steps (1)-(2): how far back the number said in a call is looked for
@@ -170,6 +179,7 @@ def link(con, window_minutes: int = WINDOW_MINUTES) -> dict[str, int]:
     for table in ("new_links", "link_found", "link_open", "link_records"):
         con.execute(f"DROP TABLE {table}")
     con.execute("INSERT OR REPLACE INTO meta VALUES ('links_stale', '0')")
+    con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [_CODE_KEY, CODE])
     counts = summary(con)
     log.info("links: %s", counts)
     return counts
@@ -181,9 +191,10 @@ def mark_stale(con) -> None:
 
 
 def is_stale(con) -> bool:
-    """True unless the links were made after the last change (a database without the mark is stale)."""
-    row = con.execute("SELECT value FROM meta WHERE key = 'links_stale'").fetchall()
-    return not row or row[0][0] != "0"
+    """True unless the links were made after the last change, by this release of the module (a database without
+    the mark or the fingerprint is stale)."""
+    marks = dict(con.execute("SELECT key, value FROM meta WHERE key IN ('links_stale', ?)", [_CODE_KEY]).fetchall())
+    return marks.get("links_stale") != "0" or marks.get(_CODE_KEY) != CODE
 
 
 def summary(con) -> dict[str, int]:
