@@ -15,6 +15,7 @@ from pathlib import Path
 
 import yaml
 
+from rules import kazakh
 from rules.lexicon import RulebookError
 from rules.text import normal, tokenize
 
@@ -29,23 +30,35 @@ _NEGATION = "не"
 
 
 class _Group:
-    """Words of which any one must be present: lemmas, and stems (a word beginning with one)."""
+    """Words of which any one must be present: lemmas, and stems (a word beginning with one).
 
-    def __init__(self, words: list[str], where: str):
+    A Kazakh group (``kazakh``) is read as Kazakh is written: a word is met by a form that peels down to it
+    (``rules.kazakh.stems``: «құбырларды» is «құбыр») or, for a stem with «*», that begins with it
+    («ауыстыр*»: «ауыстырдық», «ауыстырылды»), and the negative is Kazakh — the verb's own negative suffix
+    («ауыстырмадық») or «жоқ»/«емес» after it («ауыстырған жоқпыз»)."""
+
+    def __init__(self, words: list[str], where: str, kazakh: bool = False):
         if not words:
             raise RulebookError(f"{where}: an empty word group")
+        self.kazakh = kazakh
         self.lemmas = {normal(str(w)) for w in words if not str(w).endswith("*")}
         self.stems = tuple(normal(str(w))[:-1] for w in words if str(w).endswith("*"))
 
     def matches(self, tokens) -> bool:
-        for i, t in enumerate(tokens):
-            if i > 0 and tokens[i - 1].form == _NEGATION:
-                continue
-            if t.lemma in self.lemmas or t.form in self.lemmas or any(a in self.lemmas for a in t.alts):
-                return True
-            if self.stems and (t.form.startswith(self.stems) or t.lemma.startswith(self.stems)):
-                return True
-        return False
+        return any(self._meets(tokens, i) for i in range(len(tokens)))
+
+    def _meets(self, tokens, i: int) -> bool:
+        t = tokens[i]
+        if i > 0 and tokens[i - 1].form == _NEGATION:
+            return False
+        if not self.kazakh:
+            return t.lemma in self.lemmas or t.form in self.lemmas or any(a in self.lemmas for a in t.alts) or bool(
+                self.stems and (t.form.startswith(self.stems) or t.lemma.startswith(self.stems)))
+        if i + 1 < len(tokens) and kazakh.negates_previous(tokens[i + 1].form):
+            return False
+        if any(w in self.lemmas for w in kazakh.stems(t.form)):
+            return True
+        return any(t.form.startswith(s) and not kazakh.negative_of(t.form, s) for s in self.stems)
 
 
 @lru_cache(maxsize=4)
@@ -56,20 +69,26 @@ def _lexicon(path: str) -> tuple[str, tuple[tuple[str, tuple[tuple[_Group, ...],
         data = yaml.safe_load(raw) or {}
     except yaml.YAMLError as e:
         raise RulebookError(f"{path}: not valid YAML ({e})") from e
-    reasons = data.get("reasons") or {}
-    unknown = set(reasons) - set(VALID)
-    if unknown:
-        raise RulebookError(f"{path}: unknown reason(s) {', '.join(sorted(unknown))}; known: {', '.join(VALID)}")
-    out = []
-    for reason, patterns in reasons.items():
-        groups = tuple(tuple(_Group(list(g), f"{path}: {reason}") for g in pattern) for pattern in patterns or ())
-        out.append((reason, groups))
-    version = f"{data.get('version', 0)}:{hashlib.sha256(raw).hexdigest()[:12]}"
-    return version, tuple(out)
+    sections = {"reasons": False, "reasons_kk": True}   # (the second: Kazakh, read as Kazakh)
+    out: dict[str, list] = {}
+    for section, is_kazakh in sections.items():
+        reasons = data.get(section) or {}
+        unknown = set(reasons) - set(VALID)
+        if unknown:
+            raise RulebookError(f"{path}: {section}: unknown reason(s) {', '.join(sorted(unknown))}; "
+                                f"known: {', '.join(VALID)}")
+        for reason, patterns in reasons.items():
+            out.setdefault(reason, []).extend(
+                tuple(_Group(list(g), f"{path}: {section}: {reason}", is_kazakh) for g in pattern)
+                for pattern in patterns or ())
+    # (and the code that reads it, Kazakh's suffix model too: a release that reads otherwise classifies again)
+    code = b"".join(Path(f).read_bytes() for f in (__file__, kazakh.__file__, kazakh.MODEL_PATH))
+    version = f"{data.get('version', 0)}:{hashlib.sha256(raw).hexdigest()[:12]}:{hashlib.sha256(code).hexdigest()[:12]}"
+    return version, tuple((reason, tuple(patterns)) for reason, patterns in out.items())
 
 
 def lexicon_version(path: Path | str = DEFAULT_PATH) -> str:
-    """Changes whenever the lexicon file changes: stored reasons are classified again then."""
+    """Changes whenever the lexicon file, or the code reading it, changes: stored reasons are classified again."""
     return _lexicon(str(path))[0]
 
 
