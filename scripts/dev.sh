@@ -61,8 +61,10 @@ case "${1:-}" in
         venv "[test]"
         shift
         # two worker processes (pytest-xdist), a whole test file to each so that its fixtures are built once:
-        # on a 2-core AVX2 machine one process took 24 minutes; OKA_TEST_WORKERS=0 runs in this process alone
-        exec "$VENV/bin/python" -m pytest -n "${OKA_TEST_WORKERS:-2}" --dist loadfile "$@"
+        # on a 2-core AVX2 machine one process took 24 minutes; OKA_TEST_WORKERS=0 runs in this process alone.
+        # Files go out in collection order, the heaviest first (tests/conftest.py), not xdist's default of the
+        # most tests first: that left the browser probe of personal data (2 tests, 3 minutes) to the end
+        exec "$VENV/bin/python" -m pytest -n "${OKA_TEST_WORKERS:-2}" --dist loadfile --no-loadscope-reorder "$@"
         ;;
     *)
         echo "usage: bash scripts/dev.sh demo|test [args]" >&2

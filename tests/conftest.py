@@ -6,8 +6,9 @@ the contexts (cookie jars) a module opened are closed when the module ends, so n
 module's dashboard into another's.  The server is per module (``browser_kit.served_dashboard``).
 
 The heaviest test files are collected first (``HEAVIEST``): ``bash scripts/dev.sh test`` runs two workers that take
-whole files in collection order (``--dist loadfile``), so a heavy file collected last kept one worker busy for
-minutes while the other had nothing left — the suite must stay within CI's 20 minutes on 2 cores.
+whole files in collection order (``--dist loadfile --no-loadscope-reorder``; xdist's default hands out the files
+with the most tests first), so a heavy file is not left last on one worker while the other has nothing left —
+the suite must stay within CI's 20 minutes on 2 cores.
 """
 from __future__ import annotations
 
