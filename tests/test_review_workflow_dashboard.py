@@ -255,7 +255,11 @@ def test_the_review_page_shows_the_answer_to_a_dispute(db):
 
 # --- the half-yearly sample ------------------------------------------------------------------------
 
-def test_the_sample_drawn_twice_with_one_seed_gives_the_same_calls(db):
+def test_the_sample_drawn_twice_with_one_seed_gives_the_same_calls(db, monkeypatch):
+    from dashboards.components import export
+
+    exported = {}
+    monkeypatch.setattr(export, "download_buttons", lambda df, name, key: exported.__setitem__(key, df))
     reviews.answer_form(db, "c03", {"c13.tone": ("no", 10.0), "c15.1": ("yes", 17.0)}, "marat")
     drawn = []
     for _ in range(2):
@@ -274,6 +278,8 @@ def test_the_sample_drawn_twice_with_one_seed_gives_the_same_calls(db):
     results = next(d.value for d in at.dataframe if "Соблюдено, %" in d.value.columns)   # c03's form, by clause
     assert sorted(zip(results["Пункт"], results["Соблюдено, %"], strict=True)) == [("п. 13", "0,0 %"),
                                                                                  ("п. 15.1", "100,0 %")]
+    csv = export.to_csv(exported["sample_calls"]).decode("utf-8-sig")   # the export: as the table, in Russian
+    assert csv.splitlines()[0] == "Звонок,Оператор,Тема,Начало,Оценка по форме" and "не заполнена" in csv, csv
 
 
 # --- «Проверка»: precision and recall from the events -----------------------------------------------

@@ -7,6 +7,7 @@ evaluation form; progress counts the forms filled.  A trainer reads it.
 """
 from __future__ import annotations
 
+import polars as pl
 import streamlit as st
 
 from analytics.catalogue.formats import fmt_clause, fmt_datetime, fmt_number, fmt_pct
@@ -15,7 +16,6 @@ from analytics.config import load as load_config
 from core.errors import OkaError
 from dashboards import auth, context, datasource, shell
 from dashboards.components.export import download_buttons
-from dashboards.labels import russian
 
 period = shell.page()
 viewer = auth.current()
@@ -82,7 +82,8 @@ shown = [{"Звонок": r["call_id"], "Оператор": r["operator_name"] o
           "Оценка по форме": fmt_number(r["form_score"]) if r["form_score"] is not None else "не заполнена"}
          for r in calls.iter_rows(named=True)]
 event = st.dataframe(shown, hide_index=True, key="sample_calls", on_select="rerun", selection_mode="single-row")
-download_buttons(russian(calls), f"выборка_{sid}", key="sample_calls")
+if shown:   # the table as shown (the frame's «form_score» had no Russian name, an unfilled form read «—»)
+    download_buttons(pl.DataFrame(shown), f"выборка_{sid}", key="sample_calls")
 picked = event.selection.rows if event is not None else []
 if picked:
     context.open_call(calls["call_id"][picked[0]])
