@@ -41,13 +41,13 @@ time on the second working day before the record's day (a record of Wednesday
 """
 from __future__ import annotations
 
-import hashlib
 import logging
-from pathlib import Path
+
+from analytics.storage import releases
 
 log = logging.getLogger(__name__)
 
-CODE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]   # this module's release of the linking
+CODE = releases.fingerprint(__file__)   # this module's release of the linking
 _CODE_KEY = "links_code"
 
 WINDOW_MINUTES = 60      # step (3): the call ended no more than this before the record
@@ -179,7 +179,7 @@ def link(con, window_minutes: int = WINDOW_MINUTES) -> dict[str, int]:
     for table in ("new_links", "link_found", "link_open", "link_records"):
         con.execute(f"DROP TABLE {table}")
     con.execute("INSERT OR REPLACE INTO meta VALUES ('links_stale', '0')")
-    con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [_CODE_KEY, CODE])
+    releases.mark(con, _CODE_KEY, CODE)
     counts = summary(con)
     log.info("links: %s", counts)
     return counts
@@ -193,8 +193,8 @@ def mark_stale(con) -> None:
 def is_stale(con) -> bool:
     """True unless the links were made after the last change, by this release of the module (a database without
     the mark or the fingerprint is stale)."""
-    marks = dict(con.execute("SELECT key, value FROM meta WHERE key IN ('links_stale', ?)", [_CODE_KEY]).fetchall())
-    return marks.get("links_stale") != "0" or marks.get(_CODE_KEY) != CODE
+    row = con.execute("SELECT value FROM meta WHERE key = 'links_stale'").fetchone()
+    return row is None or row[0] != "0" or not releases.made_by(con, _CODE_KEY, CODE)
 
 
 def summary(con) -> dict[str, int]:

@@ -20,14 +20,13 @@ found, docs/CONTRACT.md section 3).
 """
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Callable
-from pathlib import Path
 
 import polars as pl
 
 from analytics.ingest.scoring import Scoring, rescore
+from analytics.storage import releases
 from analytics.storage.finding_ids import STORE_FROM
 
 log = logging.getLogger(__name__)
@@ -35,7 +34,7 @@ log = logging.getLogger(__name__)
 RULE = "overlap.parallel_calls"
 CLAUSE = "15.13"
 OVERLAP_IDX = STORE_FROM   # its findings' numbers: the first, or the next the call never used
-CODE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]   # this module's release of the judgement
+CODE = releases.fingerprint(__file__)   # this module's release of the judgement
 _CODE_KEY = "overlap_code"
 
 _NOW = f"""
@@ -60,8 +59,7 @@ WHERE prev_end > started_at
 
 def is_stale(con) -> bool:
     """True unless the stored findings of the rule were made by this release of the module (``CODE``)."""
-    row = con.execute("SELECT value FROM meta WHERE key = ?", [_CODE_KEY]).fetchall()
-    return not row or row[0][0] != CODE
+    return not releases.made_by(con, _CODE_KEY, CODE)
 
 
 def refresh(con, scoring: Callable[[], Scoring] | None = None) -> int:
@@ -91,7 +89,7 @@ def refresh(con, scoring: Callable[[], Scoring] | None = None) -> int:
     n = con.execute("SELECT count(*) FROM overlap_now").fetchall()[0][0]
     has = {r[0] for r in con.execute("SELECT DISTINCT call_id FROM overlap_now").fetchall()}
     con.execute("DROP TABLE overlap_now")
-    con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [_CODE_KEY, CODE])
+    releases.mark(con, _CODE_KEY, CODE)
     if scoring is not None and had | has:
         rescore(con, pl.DataFrame({"call_id": sorted(had | has)}, schema={"call_id": pl.String}), scoring())
     log.info("calls started while another call of the operator was going on: %s", n)
