@@ -174,6 +174,18 @@ def test_sealing_reasons_are_classified(db):
                        "истёк срок поверки": "other", "переезд": "other"}
 
 
+def test_a_new_lexicon_or_release_classifies_every_stored_reason_again(db):
+    from analytics.ingest import reasons
+
+    with store.connect(db) as con:
+        con.execute("UPDATE reason_classes SET reason_class = 'other'")   # as another lexicon had read them
+        assert reasons.refresh(con) == 0                                  # this one made them: they stand
+        con.execute("UPDATE meta SET value = 'older' WHERE key = 'reasons_lexicon'")
+        assert reasons.refresh(con) == 6
+        classes = dict(con.execute("SELECT reason, reason_class FROM reason_classes").fetchall())
+    assert classes["поменяли счётчик"] == "meter_replaced" and classes["прорвало трубу"] == "emergency"
+
+
 def test_mismatch_list_shows_what_was_said(db):
     row = kpi_lists.LISTS["records_mismatch"](db, *JUNE, now=NOW).row(0, named=True)
     assert (row["account"], row["numbers_said"], row["link_method"]) == ("123123124", ["123123123"], "account_near")

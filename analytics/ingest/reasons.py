@@ -12,6 +12,8 @@ import logging
 
 import polars as pl
 
+from analytics.storage import releases
+
 log = logging.getLogger(__name__)
 
 
@@ -20,10 +22,9 @@ def refresh(con) -> int:
     from rules.reasons import classify_reason, lexicon_version
 
     version = lexicon_version()
-    stored = con.execute("SELECT value FROM meta WHERE key = 'reasons_lexicon'").fetchall()
-    if not stored or stored[0][0] != version:
+    if not releases.made_by(con, "reasons_lexicon", version):
         con.execute("DELETE FROM reason_classes")
-        con.execute("INSERT OR REPLACE INTO meta VALUES ('reasons_lexicon', ?)", [version])
+        releases.mark(con, "reasons_lexicon", version)
     todo = [r for (r,) in con.execute(
         "SELECT DISTINCT reason FROM requests WHERE reason IS NOT NULL "
         "AND reason NOT IN (SELECT reason FROM reason_classes)").fetchall()]

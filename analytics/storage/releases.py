@@ -1,8 +1,9 @@
 """Which release of a module made what the store holds: the module's fingerprint kept in ``meta``.
 
 What the store derives by itself — the findings of clause 15.13 (``analytics/ingest/overlap.py``), the links of
-records to calls (``analytics/ingest/linking.py``) — is redone at the next ingest when the module that derives
-it changed: each keeps its fingerprint under its own key when it writes, and compares it before.
+records to calls (``analytics/ingest/linking.py``), the classes of request reasons (``analytics/ingest/reasons.py``,
+the lexicon's version) — is redone at the next ingest when what derives it changed: each keeps its fingerprint
+under its own key when it writes, and compares it before.
 """
 from __future__ import annotations
 
