@@ -18,6 +18,7 @@ from urllib.parse import unquote
 import dashboard_db
 import pytest
 from browser_kit import SHOTS, fetch, need_chromium, served_dashboard, settle
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from analytics.access import audit
 from analytics.access.users import UsersFile
@@ -90,8 +91,18 @@ def test_a_shared_link_survives_sign_in_refresh_and_new_tabs(server, browser):
     assert pg.get_by_role("heading", name="Вход").count() == 0
     shot(pg, "03_after_refresh")
 
-    pg.goto(f"{url}/no-such-page")                                 # Streamlit's own dialog, in Russian
-    pg.get_by_text("Страница не найдена").wait_for()
+    # Streamlit's own dialog, in Russian.  Under load Streamlit 1.67 now and then opens the main page without the
+    # dialog at all (1 of 25 tries of this step with the cores busy): neither language shows then, so the address
+    # is tried again; a dialog left in English fails every try.
+    for attempt in range(3):
+        pg.goto(f"{url}/no-such-page")
+        try:
+            pg.get_by_text("Страница не найдена").wait_for(timeout=20_000)
+            break
+        except PlaywrightTimeout:
+            assert pg.get_by_text("Page not found").count() == 0, "Streamlit's dialog was left in English"
+            if attempt == 2:
+                raise
     assert pg.get_by_text("Page not found").count() == 0
     shot(pg, "03b_unknown_page")
 
