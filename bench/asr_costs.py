@@ -3,6 +3,7 @@
     python bench/asr_costs.py                  # prompt on, every call of the bench corpus
     python bench/asr_costs.py --prompt off --calls 12
     python bench/asr_costs.py --set pack_by_speaker=true
+    python bench/asr_costs.py --folder data/demo/audio   # any folder of recordings (one not decoded: left out)
 
 One process, one thread, pinned to one core where ``taskset`` exists (``--cpu``), the model loaded and one
 call transcribed before the clock.  Each stage's CPU seconds (``time.process_time``) are its own: a stage
@@ -111,12 +112,29 @@ def model_calls(prof: cProfile.Profile) -> Counter:
     return out
 
 
+def _recordings(folder: Path) -> tuple[list[Path], dict[Path, float]]:
+    """The folder's recordings that decode, and their durations; each one that does not is named and left out."""
+    from transcription.audio import AudioError, decode
+
+    files, seconds = [], {}
+    for f in sorted(p for p in folder.iterdir() if p.is_file()):
+        try:
+            seconds[f] = decode(f).duration_s
+        except AudioError as e:
+            print(f"left out: {f}: {e}", file=sys.stderr)
+            continue
+        files.append(f)
+    return files, seconds
+
+
 def main(argv: list[str] | None = None) -> int:
     from transcription.options import TranscribeOptions
     from transcription.pipeline import Transcriber
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--dir", type=Path, default=DEFAULT_DIR, help="corpus folder (built if missing)")
+    ap.add_argument("--folder", type=Path, default=None,
+                    help="the recordings of this folder instead of the bench corpus (e.g. data/demo/audio)")
     ap.add_argument("--calls", type=int, default=0, help="only the first N calls (0: all)")
     ap.add_argument("--prompt", choices=("on", "off"), default="on")
     ap.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE", help="a TranscribeOptions field")
@@ -127,11 +145,14 @@ def main(argv: list[str] | None = None) -> int:
         os.execvp("taskset", ["taskset", "-c", str(args.cpu), sys.executable, __file__,
                               *(argv if argv is not None else sys.argv[1:]), "--pinned"])
 
-    calls = build_corpus(args.dir)
+    if args.folder:
+        files, seconds = _recordings(args.folder)
+    else:
+        files = [args.dir / c.file for c in build_corpus(args.dir)]
+        seconds = None
     if args.calls:
-        calls = calls[: args.calls]
-    files = [args.dir / c.file for c in calls]
-    audio_s = float(sum(_duration(f) for f in files))
+        files = files[: args.calls]
+    audio_s = float(sum(seconds[f] if seconds else _duration(f) for f in files))
     opts = TranscribeOptions(workers=1, cpu_threads=1)
     if args.prompt == "off":
         opts.prompt = ""
