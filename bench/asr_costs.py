@@ -112,19 +112,18 @@ def model_calls(prof: cProfile.Profile) -> Counter:
     return out
 
 
-def _recordings(folder: Path) -> tuple[list[Path], dict[Path, float]]:
-    """The folder's recordings that decode, and their durations; each one that does not is named and left out."""
+def _recordings(folder: Path) -> dict[Path, float]:
+    """The folder's recordings that decode, in name order, with their durations; each one that does not is named
+    and left out."""
     from transcription.audio import AudioError, decode
 
-    files, seconds = [], {}
+    seconds = {}
     for f in sorted(p for p in folder.iterdir() if p.is_file()):
         try:
             seconds[f] = decode(f).duration_s
         except AudioError as e:
             print(f"left out: {f}: {e}", file=sys.stderr)
-            continue
-        files.append(f)
-    return files, seconds
+    return seconds
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -145,14 +144,11 @@ def main(argv: list[str] | None = None) -> int:
         os.execvp("taskset", ["taskset", "-c", str(args.cpu), sys.executable, __file__,
                               *(argv if argv is not None else sys.argv[1:]), "--pinned"])
 
-    if args.folder:
-        files, seconds = _recordings(args.folder)
-    else:
-        files = [args.dir / c.file for c in build_corpus(args.dir)]
-        seconds = None
+    seconds = _recordings(args.folder) if args.folder else None
+    files = list(seconds) if seconds is not None else [args.dir / c.file for c in build_corpus(args.dir)]
     if args.calls:
         files = files[: args.calls]
-    audio_s = float(sum(seconds[f] if seconds else _duration(f) for f in files))
+    audio_s = float(sum(seconds[f] if seconds is not None else _duration(f) for f in files))
     opts = TranscribeOptions(workers=1, cpu_threads=1)
     if args.prompt == "off":
         opts.prompt = ""
