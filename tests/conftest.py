@@ -5,9 +5,9 @@ launched once, at the first browser test, instead of once per module.  Each modu
 the contexts (cookie jars) a module opened are closed when the module ends, so no session leaks from one
 module's dashboard into another's.  The server is per module (``browser_kit.served_dashboard``).
 
-The heaviest test files are collected first (``HEAVIEST``): ``bash scripts/dev.sh test`` runs two workers that take
+The heaviest test files are collected first (``HEAVIEST``): ``bash scripts/dev.sh test`` runs three workers that take
 whole files in collection order (``--dist loadfile --no-loadscope-reorder``; xdist's default hands out the files
-with the most tests first), so a heavy file is not left last on one worker while the other has nothing left —
+with the most tests first), so a heavy file is not left last on one worker while the others have nothing left —
 the suite must stay within CI's 20 minutes on 2 cores.
 """
 from __future__ import annotations
@@ -42,13 +42,13 @@ def browser(_chromium):
             ctx.close()
 
 
-# seconds per file, summed over its tests (``pytest -n 2 --dist loadfile --durations=0`` on 2 cores, 2 December
-# 2026: 1874 s of tests in 1037 s of wall time); files not listed keep their order after these
-HEAVIEST = ("test_pd_probe.py", "test_browser_review.py", "test_ingest_cluster.py", "test_reports.py",
-            "test_review_workflow_dashboard.py", "test_transcription_kazakh_audio.py", "test_access_dashboard.py",
-            "test_privacy.py", "test_dashboard.py", "test_browser_access.py", "test_recheck.py",
-            "test_discrepancies.py", "test_transcription_batch.py", "test_faults.py", "test_browser.py",
-            "test_coaching_dashboard.py")
+# seconds per file, summed over its tests (a ``pytest_runtest_logreport`` hook writing each report's duration,
+# over ``bash scripts/dev.sh test`` on 2 cores, 3 December 2026: 1870 s of tests); files not listed keep their
+# order after these
+HEAVIEST = ("test_pd_probe.py", "test_ingest_cluster.py", "test_browser_review.py", "test_reports.py",
+            "test_review_workflow_dashboard.py", "test_faults.py", "test_access_dashboard.py", "test_dashboard.py",
+            "test_privacy.py", "test_transcription_batch.py", "test_recheck.py", "test_browser.py",
+            "test_coaching_dashboard.py", "test_discrepancies.py", "test_dashboard_drill.py", "test_browser_access.py")
 
 
 def pytest_collection_modifyitems(session, config, items) -> None:
