@@ -63,10 +63,11 @@ case "${1:-}" in
         venv "[test]"
         shift
         # three worker processes (pytest-xdist), a whole test file to each so that its fixtures are built once:
-        # on a 2-core AVX2 machine one process took 24 minutes.  Three on two cores, not two: a quarter of the
-        # suite is waiting (a browser page to settle, Ray to start, a server to answer), so with two workers the
-        # cores stood idle that long (user+sys 24.7 of 2 x 16.6 min); three finished in 852 s against 956 s
-        # (3 December 2026, fresh cache both).  OKA_TEST_WORKERS=0 runs in this process alone.
+        # on a 2-core AVX2 machine one process took 24 minutes.  Three on two cores, not two: part of the suite
+        # waits (a browser page to settle, Ray to start, a server to answer), and with two workers the cores were
+        # busy 1.49 of 2 (user+sys over wall); with three, 1.53-1.59.  Pytest's time on fresh clones, 3 December
+        # 2026: three workers 852, 835, 1033 s; two workers 956, 910 s — a small gain, inside this shared
+        # machine's noise.  OKA_TEST_WORKERS=0 runs in this process alone.
         # Files go out in collection order, the heaviest first (tests/conftest.py), not xdist's default of the
         # most tests first: that left the browser probe of personal data (2 tests, 3 minutes) to the end
         exec "$VENV/bin/python" -m pytest -n "${OKA_TEST_WORKERS:-3}" --dist loadfile --no-loadscope-reorder "$@"
