@@ -37,7 +37,9 @@ by lemma and, bent by the recogniser, by sound (``rules.phonetics``), in the
 utterances the transcript does not give to the customer.  A topic is decided
 this way only when ``handling_min`` of those utterances speak for it and
 it has ``handling_margin`` times the handling of any other; otherwise the
-call stays ``other`` (the product abstains rather than guesses).
+call stays ``other`` (the product abstains rather than guesses).  A request so
+found is a legal entity's when the legal steps and cues outweigh the
+household's (the account number, the flat).
 """
 from __future__ import annotations
 
@@ -47,7 +49,7 @@ from rules.phonetics import Heard, phrase_keys
 from rules.phonetics import key as sound_key
 
 MEMO_WORDS = 300_000  # distinct words whose stems are kept (as many as the analyser's cache)
-GROUPS = ("request", "legal", "individual", "readings", "billing", "out_of_scope")
+GROUPS = ("request", "legal", "individual", "readings", "billing", "out_of_scope", "follow_up")
 
 
 def _lexicon(rulebook):
@@ -203,8 +205,11 @@ def classify(call, rulebook, readings) -> list[str]:
         score["readings"] *= float(cfg.get("readings_without_value", 0.0))
     best = max(("readings", "billing", "out_of_scope"), key=lambda g: score[g])
     request = "request.legal" if score["legal"] > score["individual"] else "request.individual"
+    # a request the customer speaks of as one made before («когда придёт мастер по моей заявке», «подавала заявку,
+    # никто не пришёл»): no request is registered in this call, and the call does not need one
+    earlier = bool(said["follow_up"]) and score["follow_up"] >= score["request"]
     covered = {  # besides the main topic: cues in the customer's own words, enough of them
-        request: bool(said["request"]) and score["request"] >= floor,
+        request: bool(said["request"]) and score["request"] >= floor and not earlier,
         # a value dictated alone adds one cue: «readings» needs the customer to speak of them too
         "readings": bool(readings) and said["readings"] > 1 and score["readings"] >= floor,
         "billing": bool(said["billing"]) and score["billing"] >= floor,
@@ -216,7 +221,7 @@ def classify(call, rulebook, readings) -> list[str]:
     elif score["out_of_scope"] > 0 and not any(said[g] for g in ("request", "readings", "billing")):
         return ["out_of_scope"]  # the operator redirected a question that is not about our services
     else:
-        return [_by_handling(call, rulebook, score)]
+        return [_by_handling(call, rulebook, score, request_possible=not earlier)]
     return [main, *(t for t, yes in covered.items() if yes and t != main)]
 
 
@@ -265,19 +270,25 @@ def handling(call, rulebook) -> dict[str, int]:
     return count
 
 
-def _by_handling(call, rulebook, score: dict[str, float]) -> str:
-    """The topic the operator's handling tells when the customer's words told none (module docstring)."""
+def _by_handling(call, rulebook, score: dict[str, float], request_possible: bool = True) -> str:
+    """The topic the operator's handling tells when the customer's words told none (module docstring).
+
+    ``request_possible``: False when the customer spoke of a request made before (an operator who looks it up
+    says what registering one says: the reason, the master's visit, the contact number)."""
     cfg = rulebook.topics
     if not cfg.get("handling"):
         return "other"
     h = handling(call, rulebook)
     # a legal entity's request is a request too: its steps (contract, object, meter) speak for a request
-    topics = {"request": h["request"] + h["legal"], "readings": h["readings"], "billing": h["billing"],
-              "out_of_scope": h["out_of_scope"]}
+    topics = {"request": h["request"] + h["legal"] if request_possible else 0, "readings": h["readings"],
+              "billing": h["billing"], "out_of_scope": h["out_of_scope"]}
     best = max(topics, key=lambda g: topics[g])
     rest = max(n for g, n in topics.items() if g != best)
     if topics[best] < int(cfg.get("handling_min", 2)) or topics[best] < float(cfg.get("handling_margin", 2)) * rest:
         return "other"
     if best == "request":
-        return "request.legal" if h["legal"] + score["legal"] > score["individual"] else "request.individual"
+        # each kind by its own steps and cues: «прибор учёта» is asked of a household too, the account number
+        # (a household's) weighs against it as the contract number (a legal entity's) weighs for it
+        legal, household = h["legal"] + score["legal"], h["individual"] + score["individual"]
+        return "request.legal" if legal > household else "request.individual"
     return best

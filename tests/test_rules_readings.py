@@ -116,6 +116,24 @@ def test_no_readings_in_a_call_that_never_speaks_of_them():
       "o: Мастер позвонит в течение десяти рабочих дней.", "o: Сделаем перерасчёт."], "other"),
     # the handling is the operator's: the customer asking about the steps is not it
     (["c: По какой причине выезд мастера?", "c: Мастер позвонит в течение рабочих дней?"], "other"),
+    # a request made before (its status, a master who never came) is not one to register, by the customer's words
+    # or by the operator's looking it up («заявка зарегистрирована», the contact number, the master's call)
+    (["c: Хотела узнать, когда придёт мастер по моей заявке на опломбирование.", "o: Назовите лицевой счёт.",
+      "c: Один два три четыре пять шесть.", "o: Выезд мастера в четверг, мастер позвонит."], "other"),
+    (["c: Я подавала заявку на распломбировку, никто так и не пришёл!", "o: Назовите лицевой счёт.",
+      "c: Один два три четыре пять шесть.", "o: Заявка зарегистрирована десятого числа.",
+      "o: Контактный телефон прежний?", "c: Да.", "o: Мастер свяжется с вами в течение двух рабочих дней."],
+     "other"),
+    # …but a new request beside the old one's mention is still one
+    (["c: Нужно опломбировать счётчик, мы его поменяли после аварии.", "o: Назовите лицевой счёт.",
+      "c: Один два три четыре пять шесть.", "o: Заявка принята."], "request.individual"),
+    # the operator's handling tells a request: a household's when its steps (the account, the flat) outweigh
+    # the legal ones («прибор учёта» is asked of a household too)
+    (["c: Мне кажется, счётчик неправильно считает, хочу проверку.",
+      "o: Оформим заявку на обследование прибора учёта. Назовите номер лицевого счёта.", "c: Шесть четыре ноль.",
+      "o: Улица Абая, дом сто, квартира тридцать один?", "c: Да.", "o: Назовите контактный телефон.",
+      "c: Восемь семь ноль один.", "o: Заявка зарегистрирована, проверим правильность показаний прибора учёта."],
+     "request.individual"),
 ])
 def test_topic(turns, topic):
     assert CHECKER.check(transcript(["o: Добрый день, тепловые сети.", *turns, "o: До свидания."])).topic == topic
