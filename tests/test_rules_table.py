@@ -180,6 +180,14 @@ ROWS = [
     ("escalation.not_offered", False, wrap("c: Дайте руководителя!", "o: Обратитесь к наченику отдела.")),
     ("escalation.not_offered", True, wrap("c: Дайте руководителя!", "o: Не могу соединить вас с наченику.")),
     ("escalation.not_offered", True, wrap("c: Я недовольна!", "o: Ну что я могу сделать, заявление принято.")),
+    # the offer came first and the complaint takes it up: offered
+    ("escalation.not_offered", False, wrap("c: Ваш мастер нагрубил мне.",
+        "o: Приношу извинения. Можете подать жалобу через канцелярию, или я соединю вас с начальником отдела.",
+        "c: Соедините с начальником.", "o: Соединяю, оставайтесь на линии.")),
+    # …by its words: a word that only sounds like an offer before the complaint is none
+    ("escalation.not_offered", True, wrap("c: а почему так дорого", "o: оплата поступила 37079 тенге в следующей "
+                                          "квитанции долг уйдет", "c: я буду жаловаться это безобразие",
+                                          "o: начальника нет звоните завтра")),
     # out of scope: «куда жаловаться?» in the caller's opening turn (however many utterances) asks where to go;
     # dissatisfaction after the operator's answer counts
     ("escalation.not_offered", False, [HI, "c: Добрый день, это Арман.",

@@ -204,7 +204,8 @@ def _may_name(u: T.Utt, kaz: frozenset[str], not_names: frozenset[str], named_by
 
 @register("escalation")
 def escalation(call: Call, rule) -> list:
-    """A customer who stays dissatisfied is offered the head of department or a written request."""
+    """A customer who stays dissatisfied is offered the head of department or a written request: in an answer
+    after the first complaint, or in the operator's words the complaint answers (the offer taken up)."""
     unhappy = rule.lexicon("dissatisfied", by_lemma=False)
     customer = call.customer
     if call.topic in rule.params.get("opening_not_counted_in", ()):
@@ -228,8 +229,12 @@ def escalation(call: Call, rule) -> list:
     refusal = rule.lexicon("refusal", by_lemma=True)
     first, (a, b) = complaints[0]
     answers = call.after(first, "operator")
+    # an offer the complaint answers counts too («…или я соединю вас с начальником» — «Соедините с начальником»),
+    # by its words only: heard by sound, «в следующей квитанции» would pass for «канцелярия» before any complaint
+    before = next((v for v in reversed(call.utts[:first.index]) if call.role(v) == "operator"), None)
+    worded = answers if before is None else [before, *answers]
     # any answer will do: an offer by its words or constructions in all of them first, by sound (costly) after
-    if any((offer.contains(v) and not refusal.contains(v)) or kazakh_spans(rule, "kk_offer", v) for v in answers) \
+    if any((offer.contains(v) and not refusal.contains(v)) or kazakh_spans(rule, "kk_offer", v) for v in worded) \
             or any(_offer_by_sound(rule, v) and not refusal.contains(v) for v in answers):
         return []
     return [finding(rule, first, a, b)]
