@@ -15,7 +15,7 @@ import re
 
 from rules import text as T
 from rules.confidence import span_confidence
-from rules.numbers import FRACTIONS, no_number, pieces, word_kind
+from rules.numbers import FRACTIONS, kinds, no_number, pieces, word_kind
 from transcription.schema import Reading
 
 _THOUSANDS = re.compile(r"\d{1,3}\.\d{3}")
@@ -85,7 +85,10 @@ def extract_readings(call, rulebook) -> list[Reading]:
     for u in call.utts:
         forms = u.forms
         n = len(forms)
-        numeric = 0 if no_number(u.keys, u.text) else sum(word_kind(f) is not None for f in forms)
+        # each word's number kind, in context: a Kazakh «бес», «он» is a number beside another Kazakh number word
+        # («жүз сексен бес» is 185, «екі жүз он алты» 216), a Russian word elsewhere
+        kind = None if no_number(u.keys, u.text) else kinds(forms)
+        numeric = 0 if kind is None else sum(k is not None for k in kind)
         if not numeric:  # who asked what matters only for an utterance with a number in it
             if forms:
                 prev = u
@@ -101,19 +104,18 @@ def extract_readings(call, rulebook) -> list[Reading]:
         if has_num and (bare or prompted or context.contains(u)):
             i = 0
             while i < n:
-                if word_kind(forms[i]) is None:
+                if kind[i] is None:
                     i += 1
                     continue
                 hi = i
-                while hi < n and (word_kind(forms[hi]) is not None or forms[hi] in _DECIMAL_JOINERS
-                                  or forms[hi] in FRACTIONS):
+                while hi < n and (kind[hi] is not None or forms[hi] in _DECIMAL_JOINERS or forms[hi] in FRACTIONS):
                     hi += 1
                 got = _value_at(forms, i, hi)
                 if got is None:
                     i = hi
                     continue
                 value, last = got
-                if _is_reading(u, i, last, value, not_after, frozenset() if lone else not_before, skip_near,
+                if _is_reading(u, kind, i, last, value, not_after, frozenset() if lone else not_before, skip_near,
                                stop_back, max_digits):
                     value = round(value, 3)
                     if value not in seen:
@@ -131,7 +133,9 @@ def extract_readings(call, rulebook) -> list[Reading]:
     return out
 
 
-def _is_reading(u, i, last, value, not_after, not_before, skip_near, stop_back, max_digits) -> bool:
+def _is_reading(u, kind, i, last, value, not_after, not_before, skip_near, stop_back, max_digits) -> bool:
+    """Whether the number of tokens i..last of u (``kind``: each token's ``rules.numbers.kinds``) is a reading: not
+    a year, a date, an account's or a phone's digits, a sum or last month's value (the words around it)."""
     toks = u.tokens
     if value <= 0 or len(str(int(value))) > max_digits:
         return False
@@ -144,7 +148,7 @@ def _is_reading(u, i, last, value, not_after, not_before, skip_near, stop_back, 
         t = toks[k]
         if t.lemma in stop_back:
             break
-        if t.flags & T.NUMBER or word_kind(t.form) is not None:
+        if t.flags & T.NUMBER or kind[k] is not None:
             # «Лицевой счёт один, два, на три, четыре…»: digits that go on dictating a number are that number's
             if not toks[k].punct or toks[k].punct == ",":
                 continue

@@ -348,6 +348,20 @@ def test_the_transcripts_language_is_kept(checker):
     assert checker.check(call(turns)).language == "kk"
 
 
+@pytest.mark.parametrize("said, values", [
+    # «бес», «он», «торт» are Kazakh numbers beside another Kazakh number word, in the reading as in the parser
+    ("c: Жүз сексен бес текше метр.", [185.0]),
+    ("c: екі жүз он алты", [216.0]),
+    ("c: Көрсеткіш мың екі жүз қырық бес.", [1245.0]),
+    ("c: Үш жүз он.", [310.0]),
+    # an account dictated digit by digit is no reading, its first «бес» included
+    ("c: Дербес шотым бес нөл нөл жеті үш үш бір.", []),
+])
+def test_kazakh_readings(checker, said, values):
+    turns = [OPEN, ASK, "o: Жақсы, көрсеткішті айтыңыз.", said, CLOSE]
+    assert [r.value for r in checker.check(call(turns)).readings] == values
+
+
 def test_a_rule_not_assessed_does_not_lower_the_score(checker):
     # a Kazakh call with a Russian filler: speech.filler has no Kazakh lexicon, so it is not judged
     turns = [OPEN, ASK, "o: Жақсы, көрсеткішті айтыңыз.", "c: Көрсеткіш 345.", CLOSE]
