@@ -83,6 +83,12 @@ def test_numbers(tmp_path, value, expected):
     ("2024-02-29T04:15:00+00:00", "2024-02-29 10:15:00"),       # before the change Almaty was UTC+6
     ("2024-03-01T04:15:00+00:00", "2024-03-01 09:15:00"),       # after it, UTC+5
     ("2025-03-04T10:15:00+0500", "2025-03-04 10:15:00"),
+    ("2025-03-04T10:15:00+05", "2025-03-04 10:15:00"),          # an offset in hours only
+    ("2025-03-04T08:15:00.5+03", "2025-03-04 10:15:00.500"),
+    ("20250304T101500", "2025-03-04 10:15:00"),                 # ISO 8601's basic form
+    ("20250304T0515Z", "2025-03-04 10:15:00"),
+    ("20250304T101500+0500", "2025-03-04 10:15:00"),
+    ("20250304", "2025-03-04 00:00:00"),
 ])
 def test_timestamps_to_almaty_wall_time(text, expected):
     got = pl.select(records.parse_timestamp(pl.lit(text))).item()
@@ -240,7 +246,8 @@ def test_completing_a_request_is_its_normal_life_not_a_change(tmp_path):
 
 @pytest.mark.parametrize("change, reason", [
     ({"call_id": "../../X"}, "call_id ../../X is not a file-name-safe identifier"),
-    ({"call_id": ".hidden"}, "is not a file-name-safe identifier"),
+    ({"call_id": "."}, "call_id . is not a file-name-safe identifier"),     # the folder itself
+    ({"call_id": "a..b"}, "call_id a..b is not a file-name-safe identifier"),
     ({"transcript_path": "../outside.json"}, "transcript_path ../outside.json is not inside the data folder"),
     ({"transcript_path": "/etc/passwd"}, "transcript_path /etc/passwd is not inside the data folder"),
     ({"audio_path": "calls/../../secret.wav", "transcript_path": ""}, "is not inside the data folder"),
@@ -319,20 +326,21 @@ def test_a_stray_quote_or_a_non_utf8_cell_rejects_its_row_and_the_rows_after_it_
         (3, "3 field(s) where the header has 7"), (6, "not UTF-8 text")]
 
 
+@pytest.mark.parametrize("day", ["2025-03-05", "20250305"])   # ISO 8601's extended and basic forms
 @pytest.mark.parametrize("spec, row, col, rejected", [
     (records.READINGS, GOOD_READING, "entered_at", True),
     (records.REQUESTS, GOOD_REQUEST, "created_at", True),
     (records.REQUESTS, GOOD_REQUEST, "completed_at", False),    # completion is judged by the day (its due day)
 ])
-def test_a_date_without_its_time_is_no_time_of_entry(tmp_path, spec, row, col, rejected):
+def test_a_date_without_its_time_is_no_time_of_entry(tmp_path, spec, row, col, rejected, day):
     """The audit: «2026-03-16» was read as midnight, so a reading entered that day counted as on time for a call
     at 15:00.  Clause 2.6 measures minutes: such a row is rejected, naming what to give."""
     path = tmp_path / f"{spec.name}.csv"
     cols = READING_COLS if spec is records.READINGS else REQUEST_COLS
-    write_csv(path, cols, [row | {col: "2025-03-05"}])
+    write_csv(path, cols, [row | {col: day}])
     loaded = records.load_file(path, spec)
     assert [r.reason for r in loaded.rejects] == (
-        [f"{col} is a date without the time of day: 2025-03-05 (give the time too, e.g. 2025-03-05T14:05:00)"]
+        [f"{col} is a date without the time of day: {day} (give the time too, e.g. {day}T14:05:00)"]
         if rejected else [])
 
 
@@ -350,3 +358,28 @@ def test_a_column_named_by_its_alias_is_a_column_the_file_has(tmp_path):
     with store.connect(db) as con:
         assert records.upsert(con, records.READINGS, loaded.frame, given=loaded.given) == (0, 1)
         assert con.execute("SELECT operator_id FROM readings WHERE reading_id = 'R1'").fetchone()[0] == "op2"
+
+
+@pytest.mark.parametrize("call_id, safe", [
+    # docs/CONTRACT.md section 1: letters, digits, «_», «-», «.»; no path separators, no «..»
+    ("2025-03-04_0012", True), (".hidden", True), ("a.b-c_d", True), ("Звонок_1", True), ("abc.", True),
+    (".", False), ("..", False), ("a..b", False), ("../x", False), ("a/b", False), ("a\\b", False), ("a b", False),
+    ("", False),
+])
+def test_call_ids_as_the_contract_defines_them(tmp_path, call_id, safe):
+    """The transcript's check (``check``) and the calls.csv check (``ingest``) agree."""
+    from folder_builder import CALL_COLS
+
+    from transcription.schema import SchemaError, check_call_id
+
+    try:
+        check_call_id(call_id, "t.json")
+        accepted = True
+    except SchemaError:
+        accepted = False
+    assert accepted == safe
+    row = {"call_id": call_id, "started_at": "2025-03-04T10:00:00", "operator_id": "op1", "operator_name": "Айгуль",
+           "audio_path": "", "transcript_path": "transcripts/c1.json", "layout": "stereo-operator-left"}
+    path = tmp_path / "calls.csv"
+    write_csv(path, CALL_COLS, [row])
+    assert (records.load_file(path, records.CALLS).frame["call_id"].to_list() == [call_id]) == safe

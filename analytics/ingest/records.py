@@ -121,16 +121,21 @@ KINDS = {
     "inspection": "inspection", "обследование": "inspection", "осмотр": "inspection",
 }
 
-_NAIVE_FORMATS = ("%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M")
-_OFFSET_FORMATS = ("%Y-%m-%d %H:%M:%S%.f%:z", "%Y-%m-%d %H:%M%:z", "%Y-%m-%d %H:%M:%S%.f%z", "%Y-%m-%d %H:%M%z")
+# ISO 8601's extended form (2025-03-04 10:15:00) and its basic one (20250304 101500), then the department's
+# dd.mm.yyyy; each with an offset (+05:00, +0500; +05 is made +05:00 first) or without one (Almaty time)
+_NAIVE_FORMATS = ("%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d %H:%M", "%Y%m%d %H%M%S%.f", "%Y%m%d %H%M",
+                  "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M")
+_OFFSET_FORMATS = ("%Y-%m-%d %H:%M:%S%.f%:z", "%Y-%m-%d %H:%M%:z", "%Y-%m-%d %H:%M:%S%.f%z", "%Y-%m-%d %H:%M%z",
+                   "%Y%m%d %H%M%S%.f%z", "%Y%m%d %H%M%z", "%Y%m%d %H%M%S%.f%:z", "%Y%m%d %H%M%:z")
 
 
 def parse_timestamp(expr: pl.Expr) -> pl.Expr:
     """ISO 8601 text to a naive Asia/Almaty wall-clock datetime; null where it does not parse."""
-    s = expr.str.strip_chars().str.replace("T", " ", literal=True).str.replace(r"(?i)z$", "+00:00")
+    s = expr.str.strip_chars().str.replace("T", " ", literal=True).str.replace(r"(?i)z$", "+00:00") \
+        .str.replace(r"( \d{2}(?::?\d{2}){0,2}(?:[.,]\d+)?[+-]\d{2})$", "${1}:00")
     naive = pl.coalesce(
         [s.str.strptime(pl.Datetime("us"), f, strict=False) for f in _NAIVE_FORMATS]
-        + [s.str.strptime(pl.Date, "%Y-%m-%d", strict=False).cast(pl.Datetime("us"))]
+        + [s.str.strptime(pl.Date, f, strict=False).cast(pl.Datetime("us")) for f in ("%Y-%m-%d", "%Y%m%d")]
     )
     aware = pl.coalesce([s.str.strptime(pl.Datetime("us", "UTC"), f, strict=False) for f in _OFFSET_FORMATS])
     local = aware.dt.convert_time_zone(TZ).dt.replace_time_zone(None)
@@ -325,7 +330,7 @@ def _rules(spec: TableSpec) -> list[pl.Expr]:
             pl.format("{} is not an ISO 8601 date-time: {}", pl.lit(col), pl.col(col))).when(
             # a day without its time read as midnight would count a record as made minutes after its call (clause
             # 2.6 measures minutes); only a request's completion is judged by the day (its due day)
-            pl.lit(col != "completed_at") & pl.col(col).str.contains(r"^\d{4}-\d{2}-\d{2}$")).then(
+            pl.lit(col != "completed_at") & pl.col(col).str.contains(r"^\d{4}-?\d{2}-?\d{2}$")).then(
             pl.format("{} is a date without the time of day: {} (give the time too, e.g. {}T14:05:00)",
                       pl.lit(col), pl.col(col), pl.col(col)))
 
@@ -338,10 +343,10 @@ def _rules(spec: TableSpec) -> list[pl.Expr]:
 
     def bad_call_id() -> pl.Expr:
         # CALL_ID (transcription/schema.py) without its look-aheads, which polars' regex engine lacks
-        safe = (pl.col("call_id").str.contains(r"^[\w.-]{1,200}$") & ~pl.col("call_id").str.starts_with(".")
+        safe = (pl.col("call_id").str.contains(r"^[\w.-]{1,200}$") & (pl.col("call_id") != ".")
                 & ~pl.col("call_id").str.contains("..", literal=True))
         return pl.when(pl.col("call_id").is_not_null() & ~safe).then(
-            pl.format("call_id {} is not a file-name-safe identifier (letters, digits, _ - .; no '..')",
+            pl.format("call_id {} is not a file-name-safe identifier (letters, digits, _ - .; no '..', not '.' alone)",
                       pl.col("call_id").str.slice(0, 80)))
 
     def escaping(col: str) -> pl.Expr:
