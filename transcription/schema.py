@@ -27,7 +27,8 @@ UTTERANCE_LANGUAGES = ("ru", "kk")
 REQUIRED = ("duration_s", "utterances")    # besides call_id (docs/CONTRACT.md section 1)
 NOT_ASSESSED_REASONS = ("language", "no_speech", "low_confidence")   # docs/CONTRACT.md section 3
 # a call_id names a file: letters, digits, "_", "-", "."; no separators, no "..", not starting with "."
-CALL_ID = re.compile(r"^(?!\.)(?!.*\.\.)[\w.-]{1,200}$")
+# docs/CONTRACT.md section 1: letters, digits, «_», «-», «.», no «..»; «.» alone names the folder itself
+CALL_ID = re.compile(r"^(?!\.$)(?!.*\.\.)[\w.-]{1,200}$")
 
 
 class SchemaError(OkaError, ValueError):
@@ -167,7 +168,7 @@ def check_call_id(call_id: str, source: str) -> str:
     """A call_id names the transcript file: refuse one that could leave its folder (docs/CONTRACT.md section 1)."""
     if not isinstance(call_id, str) or not CALL_ID.match(call_id):
         raise SchemaError(f"{source}: call_id {call_id!r} is not a file-name-safe identifier "
-                          "(letters, digits, '_', '-', '.'; no path separators, no '..')")
+                          "(letters, digits, '_', '-', '.'; no path separators, no '..', not '.' alone)")
     return call_id
 
 
