@@ -7,6 +7,7 @@ context stays data too::
     - как бы:
         unless_next: [вы, вам, вас]      # «как бы вы хотели» is not a filler
     - типа: {unless_prev_tag: [ADJ, NOUN]}  # «какого типа счётчик»
+    - оставить заявка: {if_tag: [PAST]}     # a word of it in the past tense: «оставила заявку», not «хочу оставить»
 
 Matching survives ASR text: tokens are lowercase with «ё» as «е», a phrase of
 several words also matches them written together («досвидания»), and a word of
@@ -33,7 +34,7 @@ from rules import text as T
 from rules.kazakh import adds_case
 
 TAGS = {"ADJ": T.ADJ, "NOUN": T.NOUN, "PREP": T.PREP, "NUMBER": T.NUMBER, "IMPR": T.VERB_IMPR,
-        "NAME": T.NAME | T.PATR | T.SURN}
+        "NAME": T.NAME | T.PATR | T.SURN, "PAST": T.PAST}
 
 
 class RulebookError(OkaError):
@@ -57,6 +58,7 @@ class Entry:
     by_stem: bool = False      # a Kazakh entry: a word matches any word the suffix model peels down to it
     case_as_written: bool = False   # …but not one that adds a case to it (a phrase of several words)
     oblique: bool = False      # a Kazakh entry whose last word must be said with a case added (``case: oblique``)
+    if_tag: int = 0            # a word of the phrase must have one of these tags (``if_tag: [PAST]``)
 
 
 @dataclass
@@ -131,11 +133,12 @@ class Lexicon:
                       frozenset(T.normal(w) for w in opts.get("unless_next", ())),
                       frozenset(T.normal(w) for w in opts.get("unless_prev", ())),
                       _tagmask(opts.get("unless_next_tag"), where), _tagmask(opts.get("unless_prev_tag"), where),
-                      stemmed, stemmed and kk_case_as_written and len(words) > 1, _oblique(opts, kazakh, where))
+                      stemmed, stemmed and kk_case_as_written and len(words) > 1, _oblique(opts, kazakh, where),
+                      _tagmask(opts.get("if_tag"), where))
             entries.append(e)
             if len(words) > 1 and not stemmed:  # written together by the ASR: «досвидания», «вобщем»
                 entries.append(Entry(phrase, ("".join(words),), e.unless_next, e.unless_prev,
-                                     e.unless_next_tag, e.unless_prev_tag))
+                                     e.unless_next_tag, e.unless_prev_tag, if_tag=e.if_tag))
         lex = cls(entries, by_lemma, fuzzy_min)
         for e in entries:
             # each phrase is looked up by its longest word: «бардак», not «у», finds «у нас вечно бардак»
@@ -257,8 +260,11 @@ class Lexicon:
     @staticmethod
     def _context_ok(e: Entry, u: T.Utt, i: int, j: int) -> bool:
         """The exceptions look at the next (previous) word only when no punctuation parts it from the
-        phrase: «в общем, такая ситуация» is a filler, «в общем объёме» is not."""
+        phrase: «в общем, такая ситуация» is a filler, «в общем объёме» is not.  ``if_tag``: a word of the phrase
+        (tokens i..j) has one of the tags («подавала заявку» said of a request made before, not «подать заявку»)."""
         forms, flags, puncts = u.forms, u.flags, u.puncts
+        if e.if_tag and not any(flags[k] & e.if_tag for k in range(i, j + 1)):
+            return False
         if i > 0 and not puncts[i - 1] and (forms[i - 1] in e.unless_prev
                                              or (e.unless_prev_tag and flags[i - 1] & e.unless_prev_tag)):
             return False

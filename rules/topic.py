@@ -166,6 +166,8 @@ def classify(call, rulebook, readings) -> list[str]:
     op_w = float(cfg.get("operator_weight", 0.5))
     score = dict.fromkeys(GROUPS, 0.0)
     said = dict.fromkeys(GROUPS, 0)  # cues in the customer's own words
+    own = dict.fromkeys(GROUPS, 0.0)  # their weight
+    purpose = dict.fromkeys(GROUPS, 0.0)  # …in the customer's first utterance with a cue (why they call)
     purpose_said = False
     any_cue = not lex.absent(call)
     roles = call.roles
@@ -178,10 +180,11 @@ def classify(call, rulebook, readings) -> list[str]:
             by_stem = _sound_cues(u, rulebook)  # the customer's words, bent: heard by sound
         if not matches and not by_stem:
             continue
+        opening = False
         if role == "operator":
             w = op_w
         elif role == "customer" and not purpose_said:
-            purpose_said = True
+            purpose_said = opening = True
             w = first_w
         else:
             w = 1.0
@@ -190,10 +193,16 @@ def classify(call, rulebook, readings) -> list[str]:
                 score[g] += w
                 if role != "operator":
                     said[g] += 1
+                    own[g] += w
+                    if opening:
+                        purpose[g] += w
         for g, sw in by_stem.items():
             score[g] += w * sw
             if role != "operator":
                 said[g] += 1
+                own[g] += w * sw
+                if opening:
+                    purpose[g] += w * sw
     if readings:  # values dictated: the caller's own words speak of readings, whatever they called it
         if _customer_dictated(call, readings):
             score["readings"] += 1.0
@@ -206,8 +215,11 @@ def classify(call, rulebook, readings) -> list[str]:
     best = max(("readings", "billing", "out_of_scope"), key=lambda g: score[g])
     request = "request.legal" if score["legal"] > score["individual"] else "request.individual"
     # a request the customer speaks of as one made before («когда придёт мастер по моей заявке», «подавала заявку,
-    # никто не пришёл»): no request is registered in this call, and the call does not need one
-    earlier = bool(said["follow_up"]) and score["follow_up"] >= score["request"]
+    # никто не пришёл»): no request is registered in this call, and the call does not need one.  The customer's
+    # words decide (the operator's «я оформила заявку» ends a new request too): all of them, or why they call
+    # (later they give the old request's number, «заявка 58045»)
+    earlier = bool(said["follow_up"]) and (own["follow_up"] >= own["request"]
+                                            or purpose["request"] <= purpose["follow_up"] > 0)
     covered = {  # besides the main topic: cues in the customer's own words, enough of them
         request: bool(said["request"]) and score["request"] >= floor and not earlier,
         # a value dictated alone adds one cue: «readings» needs the customer to speak of them too
