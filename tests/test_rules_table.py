@@ -210,6 +210,13 @@ ROWS = [
     ("third_party.disclosed", False, wrap("c: Я за маму звоню, можно передать показания?", "o: Да, диктуйте.",
                                           "c: Сто двадцать.", "o: Записала 120.")),
     ("third_party.disclosed", False, wrap("c: сколько должна моя мама", "o: пусть владелец сам позвонит")),
+    # the operator called «дочка», «сынок»: no third person is asked about
+    ("third_party.disclosed", False, wrap("c: Алло, дочка, здравствуй. Я показания хочу сказать, ты запишешь?",
+                                          "o: Да, назовите номер лицевого счёта.", "c: Четыре ноль ноль два семь.")),
+    ("third_party.disclosed", False, wrap("c: Спасибо, сынок! А сколько я должна?", "o: Долг 4500 тенге.")),
+    # …but a person a sentence opens with and goes on about is one
+    ("third_party.disclosed", True, wrap("c: Соседка, сколько она должна?", "o: Она должна 4500 тенге.")),
+    ("third_party.disclosed", True, wrap("c: Скажите, дочка моя, сколько должна?", "o: Долг 4500 тенге.")),
     # term.unexplained (13)
     ("term.unexplained", True, wrap("c: Что делать?", "o: Нужно опломбировать ИПУ.")),
     ("term.unexplained", True, wrap("c: что делать", "o: для чжд порядок другой")),

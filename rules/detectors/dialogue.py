@@ -264,7 +264,7 @@ def third_party(call: Call, rule) -> list:
     if persons.absent(call):
         return []
     for u in call.customer:
-        if not persons.contains(u):
+        if not any(not _called(u, m.first, m.last) for m in persons.find(u)):
             continue
         asked_for = {m.entry.phrase for m in data.find(u)}
         if not asked_for:
@@ -295,6 +295,21 @@ def third_party(call: Call, rule) -> list:
             if named:
                 return [finding(rule, v, named[0], named[0])]
     return []
+
+
+_THIRD_PERSON = frozenset({"он", "она", "они", "его", "ее", "их", "него", "нее", "них", "ему", "ей", "им", "ним",
+                           "ней"})
+
+
+def _called(u, i: int, j: int) -> bool:
+    """Tokens i..j of the customer's u are the operator called by them, not a person spoken of: «Алло, дочка,
+    здравствуй», «Спасибо, сынок!» — set off by marks on both sides (the utterance's start counts as one), with
+    no «он», «её» after them in the utterance (then the word opens a sentence about that person: «Сосед, сколько
+    он должен?»)."""
+    toks = u.tokens
+    opened = i == 0 or toks[i - 1].punct != ""
+    closed = toks[j].punct in (",", "!") or j + 1 == len(toks)
+    return opened and closed and _THIRD_PERSON.isdisjoint(t.form for t in toks[j + 1:])
 
 
 def _term_lexicon(rule):
