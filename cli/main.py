@@ -303,7 +303,22 @@ def eval_cmd(corpus_dir, as_json, rulebook, show_errors) -> None:
 
 
 def main() -> None:
-    cli(prog_name="oka-qa")
+    """The console script: click's own handling, but a usage error is one line on stderr, as every other error
+    (docs/CONTRACT.md: «Errors go to stderr, in one line each»), with the exit code 2."""
+    try:
+        code = cli.main(prog_name="oka-qa", standalone_mode=False)
+    except click.UsageError as e:
+        where = e.ctx.command_path if e.ctx is not None else "oka-qa"
+        message = " ".join(e.format_message().split())
+        click.echo(f"error: {where}: {message} (see «{where} --help»)", err=True)
+        sys.exit(EXIT_FAILED)
+    except click.ClickException as e:
+        click.echo(f"error: {' '.join(e.format_message().split())}", err=True)
+        sys.exit(e.exit_code)
+    except click.Abort:
+        click.echo("error: aborted", err=True)
+        sys.exit(EXIT_PARTIAL)
+    sys.exit(code if isinstance(code, int) else EXIT_OK)
 
 
 if __name__ == "__main__":

@@ -160,3 +160,25 @@ def test_eval_reads_labels_kept_apart(tmp_path, layout):
     assert res.exit_code == 0, res.output
     out = json.loads(res.stdout)
     assert out["calls"] == len(labels) and out["topic_accuracy"] == 1.0
+
+
+@pytest.mark.parametrize("args, names", [
+    (["check"], "oka-qa check"),                              # no transcript given
+    (["kpi", "--from", "2025-13-01"], "oka-qa kpi"),          # not a date
+    (["transcribe", "x.wav", "--out", "o", "--layout", "sideways"], "oka-qa transcribe"),
+    (["no-such-command"], "oka-qa"),
+])
+def test_a_usage_error_is_one_line_on_stderr_and_exit_2(tmp_path, args, names):
+    """docs/CONTRACT.md: errors go to stderr in one line each, a usage error exits 2 (the console script's
+    ``main``; click's own handling printed «Usage:», «Try …» and the error on three lines)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    got = subprocess.run([sys.executable, "-c", "from cli.main import main; main()", *args], capture_output=True,
+                         text=True, cwd=tmp_path, env=env)
+    assert got.returncode == 2
+    assert got.stdout == ""
+    lines = got.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: {names}: "), got.stderr
