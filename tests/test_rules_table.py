@@ -344,6 +344,14 @@ ROWS += [
         "o: Нужна поверка ИПУ ГВС, то есть вашего счётчика горячей воды.")),
     # a legal entity's request: contract, object, meter (with its number), contact, reason
     ("request.data_missing", False, wrap(*LEGAL_OK)),
+    # the reason in words the cue list misses («менять»), stated by the operator as recorded: collected
+    ("request.data_missing", False, wrap("c: Нужно распломбировать счётчик, будем менять.", "o: Лицевой счёт?",
+                                         "c: 4455667.", "o: Причина: замена счётчика. Контактный телефон?",
+                                         "c: 87011234567.", "o: Заявка принята.")),
+    # …a question is no statement of it
+    ("request.data_missing", True, wrap("c: Нужно распломбировать счётчик, будем менять.", "o: Лицевой счёт?",
+                                        "c: 4455667.", "o: По какой причине: замена или ремонт?", "c: Ну да.",
+                                        "o: Контактный телефон?", "c: 87011234567.", "o: Заявка принята.")),
     ("request.data_missing", True, wrap(*[t for t in LEGAL_OK if "Карат" not in t and "Прибор" not in t])),
     ("request.data_missing", True, wrap(*[t for t in LEGAL_OK if "1234" not in t and "договора" not in t])),
     ("request.data_missing", True, wrap("c: Мне надо опломбировать счётчик.", "o: Ваш лицевой счёт?", "c: 4455667.",

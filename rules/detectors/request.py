@@ -42,6 +42,31 @@ def _sounds(rule, name: str, cues: list, u) -> bool:
     return u.heard().like(keys, limit, min_key=6)
 
 
+_SENTENCE_END = frozenset(".!?…")
+
+
+def _read_back(call: Call, rule, name: str, spec: dict, cues, stems: tuple[str, ...], inside: tuple[str, ...]) -> bool:
+    """The operator states the field as recorded: one of its ``readback`` labels and then, in the same sentence,
+    one of its cues («Причина: замена расходомера», «Причину укажу так: сомневается в показаниях прибора»).  The
+    customer said it in words the cue list misses («будем менять расходомер»); the operator's statement is what
+    the request holds.  A question is no statement: «По какой причине: замена или ремонт?»."""
+    labels = rule.lexicon_of(f"{name}.readback", spec["readback"], by_lemma=True)
+    if labels.absent(call):
+        return False
+    for u in call.operator:
+        for m in labels.find(u):
+            end = m.last
+            while end + 1 < len(u.forms) and u.puncts[end] not in _SENTENCE_END:
+                end += 1
+            if u.puncts[end] == "?" or (end + 1 == len(u.forms) and u.text.rstrip().endswith("?")):
+                continue
+            said = [c for c in cues.find(u) if m.last < c.first and c.last <= end]
+            if said or any((stems and sound_key(f).startswith(stems)) or any(p in f for p in inside)
+                           for f in u.forms[m.last + 1:end + 1]):
+                return True
+    return False
+
+
 @register("request_fields")
 def request_fields(call: Call, rule) -> list:
     """In a ``request.*`` call, every field of its kind was said by someone in the call.
@@ -101,6 +126,8 @@ def request_fields(call: Call, rule) -> list:
         # the field is collected if any utterance collects it: the costly test only when no plain one did
         if not found:
             found = any(_sounds(rule, f"{kind}.{field}", spec.get("cues", []), u) for u in bent)
+        if not found and spec.get("readback"):
+            found = _read_back(call, rule, f"{kind}.{field}", spec, cues, stems, inside)
         if not found:
             missing.append(field)
     if not missing:
