@@ -134,7 +134,14 @@ def analyse_kk(form: str) -> tuple[str, int, tuple[str, ...]]:
     if not kazakh.has_kazakh_letter(form) and morph().word_is_known(form):
         lemma, _, others = analyse(form)
         alts = (*alts, *sorted({lemma, *others} - set(peeled)))
-    return peeled[-1], KAZAKH, alts
+    past = PAST if len(peeled) > 1 and _KK_PAST_PERSONAL.search(form) else 0
+    return peeled[-1], KAZAKH | past, alts
+
+
+# a Kazakh verb in the past tense with a 1st or 2nd person ending («бердім», «қалдырдық», «бергенмін»,
+# «тапсырғансыз»): what a caller says of what they did; the 3rd person («тіркелді») is left out, an accusative
+# noun («өтінімді») ends the same way
+_KK_PAST_PERSONAL = re.compile(r"..(?:[дт][ыі](?:м|ңыз|ңіз|қ|к)|(?:ған|ген|қан|кен)(?:мын|мін|быз|біз|сыз|сіз))$")
 
 
 def normal(text: str) -> str:

@@ -280,6 +280,21 @@ def test_a_correct_kazakh_call_has_no_finding_and_lists_the_rules_without_kazakh
     assert result.topic == "readings"
 
 
+@pytest.mark.parametrize("said, to_register", [
+    # a request the caller made before (a verb of giving or leaving it in the past, 1st or 2nd person; nobody came;
+    # when the master comes) is no request to register
+    ("c: Мен үш апта бұрын пломба салуға өтінім бергенмін. Әлі ешкім келген жоқ.", False),
+    ("c: Мен өткен аптада пломба алу үшін өтінім қалдырғанмын. Шебер қашан келеді?", False),
+    ("c: Менің өтінімім бойынша маман қашан келеді?", False),
+    # …a request wanted now is one
+    ("c: Пломба салуға өтінім бергім келеді, есептегішті ауыстырдық.", True),
+    ("c: Есептегіштен пломба үзіліп қалды, пломба салу керек.", True),
+])
+def test_a_kazakh_request_made_before_is_not_one_to_register(checker, said, to_register):
+    turns = [OPEN, said, "o: Дербес шотыңызды айтыңыз.", "c: Дербес шот 1234567.", "o: Өтінім тіркелді.", CLOSE]
+    assert checker.check(call(turns)).topic.startswith("request.") == to_register
+
+
 def test_a_russian_call_is_judged_on_every_rule(checker):
     turns = ["o: Здравствуйте, тепловые сети, слушаю вас.", "c: Здравствуйте, хочу передать показания.",
              "o: Спасибо, до свидания."]
