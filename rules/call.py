@@ -7,7 +7,9 @@ topic and readings still read them.  If it has none (a mono recording
 transcribed without diarisation), an unknown utterance counts as the
 operator's when it is the first of the call (the operator answers) or carries
 one of the rulebook's ``operator_markers`` («слушаю вас», «тепловые сети») or
-a greeting or farewell of the rulebook;
+a farewell of the rulebook (a greeting is no mark: the caller greets too, and a
+customer's «Здравствуйте, девушка» or «Здравствуйте, я подавала заявку» is the
+customer's);
 the other unknown utterances count as the customer's.  So a customer's
 «девушка» is never blamed on the operator unless it sits in an utterance that
 sounds like the operator's.
@@ -23,7 +25,7 @@ from transcription.schema import Finding, Transcript
 
 _text = attrgetter("text")
 # the rules whose lexicons also tell the operator's utterances in a mono call without roles (below)
-ROLE_DETECTORS = ("greeting", "closing")
+ROLE_DETECTORS = ("closing",)
 
 
 def languages(transcript: Transcript, word_votes: list | None = None) -> tuple[str, list[str | None]]:
@@ -59,7 +61,7 @@ class Call:
         roles = [u.speaker for u in self.utts]
         if "operator" not in roles and "unknown" in roles:
             markers = [rulebook.lexicon("operator_markers", rulebook.operator_markers, by_lemma=False)]
-            # a greeting or a farewell is the operator's script too (said by both, it costs nothing)
+            # a farewell is the operator's script too (said by both, it costs nothing: the call is closed)
             markers += [r.lexicon() for r in rulebook.rules if r.detector in ROLE_DETECTORS]
             first_unknown = roles.index("unknown")
             for i, u in enumerate(self.utts):

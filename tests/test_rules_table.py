@@ -396,6 +396,8 @@ def test_word_timestamps_narrow_the_time(checker):
     (["u: Алло, тепловые сети, слушаю вас.", "u: Алло.", "u: Девушка, слушаю вас, говорите."], "mono", True),
     (["u: Добрый день, тепловые сети, слушаю вас.", "u: Хочу передать показания.", "u: Девушка, подождите.",
       "u: До свидания."], "mono", False),
+    # the caller greets too: a greeting is no mark of the operator («Здравствуйте, девушка» is the customer's)
+    (["u: Тепловые сети, слушаю вас.", "u: Здравствуйте, девушка, я хочу передать показания."], "mono", False),
     # with a diarised operator, unknown utterances are nobody's
     (["o: Добрый день.", "u: Девушка, подождите."], "stereo-operator-left", False),
 ])
