@@ -18,6 +18,16 @@ by sound (``rules.phonetics``) for the long cue phrases (``sound_min_key``
 sounds or more, within ``sound_distance``): «опландироваться» is
 «опломбировать» bent past its stem.
 
+A request the customer speaks of as one made before — its status, a master who
+never came (the ``follow_up`` cues: «моя заявка», «подавала заявку» with the verb
+in the past tense, «никто не пришёл») — is not a request to register: when the
+customer's follow-up cues weigh as much as their request cues (in all their words
+or in why they call), or the customer declines one (``declined``: «заявка не
+нужна», «өтінім керек емес»), the call is not ``request.*`` (nor is it by the
+operator's handling below, which looking a request up shares with registering
+one), so no request is due from it and ``request.data_missing`` has nothing to
+judge.
+
 A call can cover more than one topic (a customer asks for a sealing and
 dictates a reading on the way): ``classify`` returns every topic the call
 covers, the main one first.  Besides the main topic, a topic is covered when
@@ -49,7 +59,7 @@ from rules.phonetics import Heard, phrase_keys
 from rules.phonetics import key as sound_key
 
 MEMO_WORDS = 300_000  # distinct words whose stems are kept (as many as the analyser's cache)
-GROUPS = ("request", "legal", "individual", "readings", "billing", "out_of_scope", "follow_up")
+GROUPS = ("request", "legal", "individual", "readings", "billing", "out_of_scope", "follow_up", "declined")
 
 
 def _lexicon(rulebook):
@@ -220,6 +230,7 @@ def classify(call, rulebook, readings) -> list[str]:
     # (later they give the old request's number, «заявка 58045»)
     earlier = bool(said["follow_up"]) and (own["follow_up"] >= own["request"]
                                             or purpose["request"] <= purpose["follow_up"] > 0)
+    earlier = earlier or bool(said["declined"])  # «заявка не нужна», «өтінім керек емес»: none to register
     covered = {  # besides the main topic: cues in the customer's own words, enough of them
         request: bool(said["request"]) and score["request"] >= floor and not earlier,
         # a value dictated alone adds one cue: «readings» needs the customer to speak of them too
