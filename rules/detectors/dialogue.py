@@ -264,7 +264,7 @@ def third_party(call: Call, rule) -> list:
     if persons.absent(call):
         return []
     for u in call.customer:
-        if not any(not _called(u, m.first, m.last) for m in persons.find(u)):
+        if all(_called(u, m.first, m.last) for m in persons.find(u)):  # no person named, or only the operator called
             continue
         asked_for = {m.entry.phrase for m in data.find(u)}
         if not asked_for:

@@ -22,12 +22,12 @@ def _has_number(u, digits: int, runs: list) -> bool:
     return False
 
 
-def _by_parts(u, stems: tuple[str, ...], inside: tuple[str, ...]) -> bool:
-    """A word of u begins with one of stems (compared by sound, ``rules.phonetics.key``: «асмотрощевчика»
+def _by_parts(forms: list[str], stems: tuple[str, ...], inside: tuple[str, ...]) -> bool:
+    """One of the words begins with one of stems (compared by sound, ``rules.phonetics.key``: «асмотрощевчика»
     begins like «осмотр») or has one of inside in it."""
     if not stems and not inside:
         return False
-    return any((stems and sound_key(f).startswith(stems)) or any(p in f for p in inside) for f in u.forms)
+    return any((stems and sound_key(f).startswith(stems)) or any(p in f for p in inside) for f in forms)
 
 
 def _sounds(rule, name: str, cues: list, u) -> bool:
@@ -60,9 +60,8 @@ def _read_back(call: Call, rule, name: str, spec: dict, cues, stems: tuple[str, 
                 end += 1
             if u.puncts[end] == "?" or (end + 1 == len(u.forms) and u.text.rstrip().endswith("?")):
                 continue
-            said = [c for c in cues.find(u) if m.last < c.first and c.last <= end]
-            if said or any((stems and sound_key(f).startswith(stems)) or any(p in f for p in inside)
-                           for f in u.forms[m.last + 1:end + 1]):
+            if any(m.last < c.first and c.last <= end for c in cues.find(u)) \
+                    or _by_parts(u.forms[m.last + 1:end + 1], stems, inside):
                 return True
     return False
 
@@ -111,7 +110,7 @@ def request_fields(call: Call, rule) -> list:
         for k, u in enumerate(utts):
             if by and call.role(u) != by:
                 continue
-            heard = (any_cue and cues.contains(u)) or _by_parts(u, stems, inside)
+            heard = (any_cue and cues.contains(u)) or _by_parts(u.forms, stems, inside)
             if not heard and not digits:
                 continue
             if not digits or (any_or and or_cues.contains(u)):
