@@ -78,6 +78,10 @@ KZ_SCALES = _forms({"1000": ("мың", "мын"), "1000000": ("миллион",)
 # Kazakh number words that are also Russian words: numbers only beside another Kazakh number word
 KZ_AMBIGUOUS = frozenset({"он", "торт", "бес"})
 KAZAKH = frozenset({**KZ_UNITS, **KZ_TENS, **KZ_HUNDRED, **KZ_SCALES})
+# the Kazakh decimal names its denominator before the digits: «жүз қырық жеті бүтін оннан үш» is 147.3
+# («бүтін» — whole, «оннан» — of ten, «жүзден» — of a hundred, «мыңнан» — of a thousand)
+KZ_DENOMINATORS = {"оннан": 10, "жүзден": 100, "жузден": 100, "мыңнан": 1000, "мыннан": 1000}
+KZ_DECIMAL = frozenset({"бүтін", "бутин", "бүтин", *KZ_DENOMINATORS})
 
 FRACTIONS = _forms({
     "10": ("десятых", "десятая", "десятые", "десятую"),
@@ -129,13 +133,15 @@ def word_kind(form: str) -> tuple[int, int] | None:
 
 
 def kinds(forms: list[str], lo: int = 0, hi: int | None = None) -> list[tuple[int, int] | None]:
-    """``word_kind`` of forms[lo:hi], with «он», «торт», «бес» counted beside a Kazakh number word."""
+    """``word_kind`` of forms[lo:hi], with «он», «торт», «бес» counted beside a Kazakh number word, or after
+    a word of a Kazakh decimal («бүтін оннан бес»: .5)."""
     hi = len(forms) if hi is None else hi
     out = [word_kind(forms[i]) for i in range(lo, hi)]
     for k in range(len(out)):
         f = forms[lo + k]
         if out[k] is None and f in _AMBIGUOUS_KIND and (
-                (k > 0 and forms[lo + k - 1] in KAZAKH) or (k + 1 < len(out) and forms[lo + k + 1] in KAZAKH)):
+                (k > 0 and forms[lo + k - 1] in KAZAKH) or (k + 1 < len(out) and forms[lo + k + 1] in KAZAKH)
+                or (lo + k > 0 and forms[lo + k - 1] in KZ_DECIMAL)):
             out[k] = _AMBIGUOUS_KIND[f]
     return out
 
@@ -237,6 +243,11 @@ def pieces(forms: list[str], lo: int = 0, hi: int | None = None) -> list[list[Pi
     return runs
 
 
+def run_digits(run: list[Piece]) -> str:
+    """The digits a run of numbers spells, each written out in turn: «ноль ноль пять ноль восемь» is '00508'."""
+    return "".join(p.digits for p in run)
+
+
 def spelled_digits(forms: list[str]) -> str:
     """The digit string number words and digits stand for, as a dictation: each number said
     written out in turn.
@@ -244,4 +255,4 @@ def spelled_digits(forms: list[str]) -> str:
     >>> spelled_digits(["восемь", "семьсот", "один", "двести", "тридцать"])
     '8701230'
     """
-    return "".join(p.digits for run in pieces(forms) for p in run)
+    return "".join(map(run_digits, pieces(forms)))

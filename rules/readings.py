@@ -2,8 +2,10 @@
 
 Only a call that speaks of readings («показания») is searched.  A number is a
 reading when its utterance is about readings (``context``) or answers a
-request to dictate them (``prompt`` in the other side's previous utterance),
-or is a customer's utterance made mostly of numbers, and it is not an
+request to dictate them (``prompt`` in the operator's previous utterance),
+or is a customer's utterance made mostly of numbers — an operator's number
+only when its own utterance speaks of readings (``triggers``: a read-back,
+not «две составляющие тарифа» in an explanation) — and it is not an
 account, phone, date, sum or last month's value (the words
 just before and after it, from the rulebook).  A value repeated (the operator
 reading it back) is listed once, at the first time it was said; when the
@@ -15,11 +17,12 @@ import re
 
 from rules import text as T
 from rules.confidence import span_confidence
-from rules.numbers import FRACTIONS, kinds, no_number, pieces, word_kind
+from rules.numbers import FRACTIONS, KZ_DENOMINATORS, Piece, kinds, no_number, pieces, run_digits, word_kind
 from transcription.schema import Reading
 
 _THOUSANDS = re.compile(r"\d{1,3}\.\d{3}")
-_DECIMAL_JOINERS = frozenset({"целых", "целая", "целые", "целое", "целой", "и", "запятая", "запятой", "точка"})
+_DECIMAL_JOINERS = frozenset({"целых", "целая", "целые", "целое", "целой", "и", "запятая", "запятой", "точка",
+                              "бүтін", "бутин", "бүтин", "үтір", "утир"})
 
 
 def _value_at(forms: list[str], i: int, hi: int):
@@ -30,9 +33,12 @@ def _value_at(forms: list[str], i: int, hi: int):
     run = runs[0]
     while len(run) > 1 and run[0].digits == "0":
         run = run[1:]  # «ноль ноль пятьсот шестьдесят семь»: the meter's leading zeros
-    p0 = run[0]
     if len(run) >= 2 and sum(len(p.digits) for p in run) >= 5:
         return None  # a long number dictated in pieces (account, phone), not a reading
+    if len(run) >= 2 and all(len(p.digits) == 1 and p.digits.isdigit() for p in run):
+        # the meter's digits read one by one: «ноль ноль пять ноль восемь» is 508
+        run = [Piece(run_digits(run), run[0].first, run[-1].last, sum(p.words for p in run))]
+    p0 = run[0]
     try:
         value = float(p0.digits)
     except ValueError:
@@ -44,15 +50,23 @@ def _value_at(forms: list[str], i: int, hi: int):
             and word_kind(forms[j + 1]) is not None:
         digits = digits.replace(".", "")  # «3,782 и 9»: the ASR's thousands comma, then the decimal part
         value = float(digits)
-    if "." not in digits and len(run) == 1 and j + 1 < n and forms[j] in _DECIMAL_JOINERS \
-            and word_kind(forms[j + 1]) is not None:
-        fr = pieces(forms, j + 1, hi)[0][0]
+    first = j + 1 + (j + 1 < n and forms[j + 1] in KZ_DENOMINATORS)   # after «бүтін оннан»: the digits
+    after = pieces(forms, first, hi) if "." not in digits and len(run) == 1 and first < n \
+        and forms[j] in _DECIMAL_JOINERS else None
+    if after and after[0][0].first == first:   # (a Kazakh «бес», «он» is a number here: ``kinds``)
+        frun = after[0]
+        fr = frun[0]
         if "." not in fr.digits:
+            if first > j + 1:
+                return value + int(fr.digits) / KZ_DENOMINATORS[forms[j + 1]], fr.last
             k = fr.last + 1
             denom = FRACTIONS.get(forms[k]) if k < n else None
             if denom:
                 value += int(fr.digits) / denom
                 return value, k
+            if len(frun) > 1 and (frun[0].digits == "0" or (forms[j] != "и" and all(len(p.digits) == 1 for p in frun))):
+                said = run_digits(frun)   # «запятая ноль семь», «и ноль девяносто»: .07, .090
+                return value + int(said) / 10 ** len(said), frun[-1].last
             if forms[j] != "и" or len(fr.digits) <= 3:
                 value += int(fr.digits) / 10 ** len(fr.digits)
                 return value, fr.last
@@ -75,8 +89,9 @@ def extract_readings(call, rulebook) -> list[Reading]:
     if sets is None:
         sets = rulebook.cache["readings"] = tuple(
             frozenset(T.normal(str(w)) for w in cfg.get(key, ()))
-            for key in ("not_after_words", "not_before_words", "skip_near", "stop_back"))
-    not_after, not_before, skip_near, stop_back = sets
+            for key in ("not_after_words", "not_before_words", "skip_near", "stop_back", "units"))
+    not_after, not_before, skip_near, stop_back, units = sets
+    small = float(cfg.get("whole_below_is_count", 0))
     max_digits = int(cfg.get("max_digits", 6))
     out: list[Reading] = []
     said_by: list[str] = []
@@ -96,27 +111,46 @@ def extract_readings(call, rulebook) -> list[Reading]:
         has_num = numeric > 0
         other_asked = prev is not None and call.role(prev) != call.role(u)
         # the other side asked for an account or a phone, not for readings («Назовите номер лицевого счёта»)
+        # — not when it read one back (the account's digits said): «три ноль шесть… улица Розыбакиева» — «да,
+        # восемьдесят восемь и пять» confirms it and goes on
         asked_number = other_asked and not (skip_near.isdisjoint(prev.lemmas) and skip_near.isdisjoint(prev.forms)) \
-            and stop_back.isdisjoint(prev.lemmas)
-        bare = call.role(u) == "customer" and numeric * 2 >= n and not asked_number  # «Сто двадцать три и пять.»
-        prompted = other_asked and prompt.contains(prev) and skip_near.isdisjoint(prev.lemmas)
+            and stop_back.isdisjoint(prev.lemmas) and not _long_number(prev)
+        role = call.role(u)
+        bare = role == "customer" and numeric * 2 >= n and not asked_number  # «Сто двадцать три и пять.»
+        # the operator asks to dictate, the customer answers: an operator's number answering the customer («Какие
+        # там составляющие?» — «Это две разные составляющие») is no reading, nor is one in an operator's words
+        # about cubic metres («норматив на нагрев одного кубометра»); the operator's own utterance must speak of
+        # readings (``triggers``) for its number to count (a read-back, «показания 1234 приняла»)
+        prompted = other_asked and role != "operator" and prompt.contains(prev) and skip_near.isdisjoint(prev.lemmas)
         lone = prompted and numeric == 1 and n <= 2  # «В 841.»: the ASR's stray preposition before the answer
-        if has_num and (bare or prompted or context.contains(u)):
+        said_about = context.find(u)
+        about = not triggers.isdisjoint(u.keys) if role == "operator" else bool(said_about)
+        if has_num and (bare or prompted or about):
+            # words of a phrase about readings stop the search back for a number's kind: «ас үй» (kitchen) is not
+            # «үй» (a house)
+            about_at = {k for m in said_about for k in range(m.first, m.last + 1)}
             i = 0
             while i < n:
                 if kind[i] is None:
                     i += 1
                     continue
                 hi = i
-                while hi < n and (kind[hi] is not None or forms[hi] in _DECIMAL_JOINERS or forms[hi] in FRACTIONS):
+                while hi < n and (kind[hi] is not None or forms[hi] in _DECIMAL_JOINERS or forms[hi] in FRACTIONS
+                                  or forms[hi] in KZ_DENOMINATORS):
                     hi += 1
                 got = _value_at(forms, i, hi)
                 if got is None:
                     i = hi
                     continue
                 value, last = got
+                if value < small and value == int(value) and i - 1 not in about_at and not (last + 1 < n and (
+                        forms[last + 1] in units or u.lemmas[last + 1] in units)):
+                    # «Два. Кухня и ванная», «нет, один», «один синий»: a count, not a reading — unless a unit
+                    # follows («пять кубов») or a word about readings comes just before («ванная 7»)
+                    i = last + 1
+                    continue
                 if _is_reading(u, kind, i, last, value, not_after, frozenset() if lone else not_before, skip_near,
-                               stop_back, max_digits):
+                               stop_back, max_digits, about_at):
                     value = round(value, 3)
                     if value not in seen:
                         seen.add(value)
@@ -133,7 +167,13 @@ def extract_readings(call, rulebook) -> list[Reading]:
     return out
 
 
-def _is_reading(u, kind, i, last, value, not_after, not_before, skip_near, stop_back, max_digits) -> bool:
+def _long_number(u) -> bool:
+    """Whether u says a number of five digits or more (an account, a phone), whole or in pieces."""
+    return any(len(run_digits(run)) >= 5 for run in pieces(u.forms))
+
+
+def _is_reading(u, kind, i, last, value, not_after, not_before, skip_near, stop_back, max_digits,
+                about_at: frozenset[int] | set[int] = frozenset()) -> bool:
     """Whether the number of tokens i..last of u (``kind``: each token's ``rules.numbers.kinds``) is a reading: not
     a year, a date, an account's or a phone's digits, a sum or last month's value (the words around it)."""
     toks = u.tokens
@@ -146,7 +186,7 @@ def _is_reading(u, kind, i, last, value, not_after, not_before, skip_near, stop_
     words = 0
     for k in range(i - 1, -1, -1):
         t = toks[k]
-        if t.lemma in stop_back:
+        if t.lemma in stop_back or k in about_at:
             break
         if t.flags & T.NUMBER or kind[k] is not None:
             # «Лицевой счёт один, два, на три, четыре…»: digits that go on dictating a number are that number's

@@ -29,6 +29,13 @@ WANT = "c: Здравствуйте, хочу передать показани�
     ("c: две тысячи 45 и 3 десятых", [2045.3]),
     ("c: Горячая сто двадцать три, холодная сорок пять.", [123.0, 45.0]),
     ("c: две тысячи сорок пять точка три", [2045.3]),
+    # the decimal digit by digit, its leading zero kept
+    ("c: шестьдесят два запятая ноль семь", [62.07]),
+    ("c: сто двадцать три целых ноль пять", [123.05]),
+    ("c: шестьсот тридцать один и ноль восемь", [631.08]),
+    ("c: четыреста два и ноль девяносто", [402.09]),
+    # the meter's digits read one by one, its leading zeros and its decimals too
+    ("c: Кухня: ноль ноль пять ноль восемь, запятая, шесть один", [508.61]),
     # not readings: an account dictated, a flat, last month's value, a sum, a date
     ("c: Лицевой счёт один два три четыре пять шесть семь.", []),
     ("c: сто двадцать шесть четыреста двадцать три девяносто восемь", []),
@@ -52,6 +59,50 @@ def test_a_read_back_that_differs_is_not_a_reading():
     result = CHECKER.check(transcript(["o: Добрый день.", WANT, ASK, "c: Сто двадцать три и пять.",
                                        "o: Записала: 132,5. До свидания."]))
     assert [r.value for r in result.readings] == [123.5]
+
+
+@pytest.mark.parametrize("turns, values", [
+    # an operator's number answering the customer's question, or in words about cubic metres, is no reading
+    (["c: Почему за горячую воду так много строк в квитанции? Какие там составляющие? Показания я передавала.",
+      "o: Горячая вода — это объём по счётчику, а подогрев — тепло на её нагрев, две разные составляющие."], []),
+    (["c: Показания передала, а начислили много, почему?",
+      "o: Подогрев считается по нормативу тепла на нагрев одного кубометра."], []),
+    # …an operator's read-back that speaks of readings still is, when the customer's side was lost
+    (["c: хочу передать показания", "o: показания сто двадцать три и пять приняла"], [123.5]),
+])
+def test_operator_numbers_outside_a_dictation(turns, values):
+    result = CHECKER.check(transcript(["o: Добрый день.", *turns, "o: До свидания."]))
+    assert [r.value for r in result.readings] == values
+
+
+@pytest.mark.parametrize("turns, values", [
+    # the operator read the account back: the customer confirms it and dictates the reading
+    (["c: здравствуйте показания горячей воды", "o: лицевой счет назовите пожалуйста", "c: 3 0 6 6 2 1 9 4",
+      "o: три ноль шесть шесть два один девять четыре улица розыбакиева 207 квартира 5",
+      "c: да восемьдесят восемь и пять"], [88.5]),
+    # …but digits answering the question for the account are the account
+    (["c: здравствуйте показания горячей воды", "o: лицевой счет назовите пожалуйста",
+      "c: восемьдесят восемь пятьсот"], []),
+])
+def test_after_the_account(turns, values):
+    result = CHECKER.check(transcript(["o: Добрый день.", *turns, "o: До свидания."]))
+    assert [r.value for r in result.readings] == values
+
+
+@pytest.mark.parametrize("turns, values", [
+    # a whole number below ten is a count of something, not a reading…
+    (["c: хочу передать показания", "o: Сколько у вас счётчиков горячей воды?", "c: Два. Кухня и ванная.",
+      "o: Диктуйте кухню.", "c: Сто шестьдесят три и четыре."], [163.4]),
+    (["c: хочу передать показания", "o: диктуйте", "c: шестьсот тридцать один", "o: второй счетчик есть",
+      "c: нет один"], [631.0]),
+    (["c: Показания хочу передать. Тут две штуки, один синий, один красный.", "o: Диктуйте с красного.",
+      "c: Ноль ноль семь семь три."], [773.0]),
+    # …unless a unit of volume follows it
+    (["c: хочу передать показания", "o: диктуйте", "c: пять кубов"], [5.0]),
+])
+def test_a_small_whole_number_is_a_count(turns, values):
+    result = CHECKER.check(transcript(["o: Добрый день.", *turns, "o: До свидания."]))
+    assert [r.value for r in result.readings] == values
 
 
 def test_no_readings_in_a_call_that_never_speaks_of_them():
@@ -134,9 +185,20 @@ def test_no_readings_in_a_call_that_never_speaks_of_them():
     (["c: Это ТОО Береке, мы на прошлой неделе отправляли письмо на опломбировку, хотели узнать, на какой стадии.",
       "o: Назовите номер договора.", "c: Договор восемь девять ноль четыре.", "o: Обращение зарегистрировано."],
      "other"),
+    # the request words of an utterance that speaks of a request made before describe that request
+    (["c: Здравствуйте. У меня была заявка на снятие пломбы, мастер должен был прийти вчера. Никто не пришёл.",
+      "o: Скажите лицевой счёт.", "c: Четыре восемь ноль ноль два два шесть один.",
+      "o: Вижу заявку, поставлю отметку о срочном выезде."], "other"),
+    (["c: Я вызывала мастера на осмотр счётчика, но мы уже сами разобрались, хочу отменить заявку.",
+      "o: Назовите номер заявки.", "c: Шестнадцать ноль сорок четыре.", "o: Заявку отменяю."], "other"),
     # a request the customer declines is none to register
     (["c: Хочу опломбировать счётчик, но сначала посоветуюсь.", "o: Хорошо, оформим заявку сейчас?",
       "c: Нет, пока заявка не нужна, я сначала сантехника вызову.", "o: Хорошо, звоните."], "other"),
+    # …nor one the customer puts off: they will call when ready («мастер потом позвонит?» is no such thing)
+    (["c: Как оформить заявку на опломбировку, если счётчик ещё не поставили?",
+      "o: Позвоните, когда установите, назовёте лицевой счёт и телефон.", "c: Понятно, потом позвоню."], "other"),
+    (["c: Нужно опломбировать счётчик, мы его поменяли.", "o: Лицевой счёт?", "c: Один два три четыре пять.",
+      "c: А мастер потом позвонит?", "o: Да, мастер позвонит. Заявка принята."], "request.individual"),
     # …«хочу оставить заявку» is a new one
     (["c: Хочу оставить заявку на распломбировку, будем менять счётчик.", "o: Назовите лицевой счёт.",
       "c: Семь один ноль ноль три два пять.", "o: Контактный телефон?", "c: Восемь семь ноль один."],
