@@ -6,10 +6,11 @@ utterances, unknown ones are nobody's — no operator rule judges them, but
 topic and readings still read them.  If it has none (a mono recording
 transcribed without diarisation), an unknown utterance counts as the
 operator's when it is the first of the call (the operator answers) or carries
-one of the rulebook's ``operator_markers`` («слушаю вас», «тепловые сети») or
-a farewell of the rulebook (a greeting is no mark: the caller greets too, and a
-customer's «Здравствуйте, девушка» or «Здравствуйте, я подавала заявку» is the
-customer's);
+one of the rulebook's ``operator_markers`` («слушаю вас», «тепловые сети»); a
+greeting or a farewell is no mark (the caller greets and takes leave too: a
+customer's «Здравствуйте, девушка» or «Спасибо, девушка, до свидания» is the
+customer's) — such a call is ``undiarised``, and ``closing.missing`` there takes a
+farewell from whoever said it;
 the other unknown utterances count as the customer's.  So a customer's
 «девушка» is never blamed on the operator unless it sits in an utterance that
 sounds like the operator's.
@@ -24,8 +25,6 @@ from rules.text import Utt, as_kazakh
 from transcription.schema import Finding, Transcript
 
 _text = attrgetter("text")
-# the rules whose lexicons also tell the operator's utterances in a mono call without roles (below)
-ROLE_DETECTORS = ("closing",)
 
 
 def languages(transcript: Transcript, word_votes: list | None = None) -> tuple[str, list[str | None]]:
@@ -46,7 +45,7 @@ def languages(transcript: Transcript, word_votes: list | None = None) -> tuple[s
 
 class Call:
     __slots__ = ("_keys", "_unknown_max", "customer", "language", "memo", "operator", "roles", "rulebook", "topic",
-                 "transcript", "utts")
+                 "transcript", "undiarised", "utts")
 
     def __init__(self, transcript: Transcript, rulebook) -> None:
         self.transcript = transcript
@@ -59,14 +58,13 @@ class Call:
         self.utts = [Utt(i, u.speaker, u.start, u.end, u.text, u.words, lang, as_kazakh(a) if lang == "kk" else a)
                      for i, (u, lang, a) in enumerate(zip(transcript.utterances, langs, analysed, strict=True))]
         roles = [u.speaker for u in self.utts]
-        if "operator" not in roles and "unknown" in roles:
-            markers = [rulebook.lexicon("operator_markers", rulebook.operator_markers, by_lemma=False)]
-            # a farewell is the operator's script too (said by both, it costs nothing: the call is closed)
-            markers += [r.lexicon() for r in rulebook.rules if r.detector in ROLE_DETECTORS]
+        self.undiarised = "operator" not in roles and "unknown" in roles
+        if self.undiarised:
+            markers = rulebook.lexicon("operator_markers", rulebook.operator_markers, by_lemma=False)
             first_unknown = roles.index("unknown")
             for i, u in enumerate(self.utts):
                 if roles[i] == "unknown":
-                    mine = i == first_unknown or any(m.contains(u) for m in markers)
+                    mine = i == first_unknown or markers.contains(u)
                     roles[i] = "operator" if mine else "customer"
         self.roles = roles
         self.operator = [u for u, r in zip(self.utts, roles, strict=True) if r == "operator"]
@@ -99,6 +97,11 @@ class Call:
 
     def role(self, u: Utt) -> str:
         return self.roles[u.index]
+
+    def ending(self, n: int) -> list[Utt]:
+        """Where the operator's farewell is looked for: their last ``n`` utterances — in an ``undiarised`` call, the
+        call's last ``n``, whoever said them (a farewell does not tell the operator from the caller)."""
+        return self.utts[-n:] if self.undiarised else self.operator[-n:]
 
     def after(self, u: Utt, role: str, limit: int | None = None) -> list[Utt]:
         """Utterances of ``role`` that come after ``u`` (the next ``limit`` of them)."""

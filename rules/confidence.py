@@ -199,8 +199,7 @@ def heard_stretch(call, rule, f: Finding) -> list[Utterance]:
         n = int(rule.params.get("first_utterances", 2))
         return ops[:n]
     if where == "ending":
-        n = int(rule.params.get("last_utterances", 2))
-        return ops[-n:]
+        return [call.transcript.utterances[u.index] for u in call.ending(int(rule.params.get("last_utterances", 2)))]
     if where == "after":
         at = f.start if f.start is not None else 0.0
         return [u for u in ops if u.end > at]
@@ -253,6 +252,8 @@ def _stretch_reached(call, rule) -> bool:
         return ops[0].start <= float(limit) and ops[0].start - min(u.start for u in call.utts) <= own
     if rule.heard_in == "ending":
         last = max(u.end for u in call.utts)
+        if call.undiarised:  # whoever said the last words (their roles are guessed)
+            return call.duration - last <= float(limit)
         return call.duration - last <= float(limit) and last - max(u.end for u in ops) <= own
     return True
 

@@ -43,7 +43,6 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from rules.call import ROLE_DETECTORS
 from rules.lexicon import KkPhrase
 from rules.rulebook import Rulebook, RuleDef
 
@@ -161,8 +160,7 @@ class Manifest:
 
 def manifest(book: Rulebook) -> Manifest:
     shared = _hash(book.topics, book.readings, list(book.languages), _files_hash(LEXICON_DIR), shared_code())
-    roles = _hash(book.operator_markers, book.operator_greeting,
-                  [rule_definition(r) for r in book.rules if r.detector in ROLE_DETECTORS])
+    roles = _hash(book.operator_markers, book.operator_greeting)
     rules = {r.id: (_hash(shared, rule_definition(r), detector_code(r.detector)), float(r.weight))
              for r in book.rules}
     return Manifest(book.edition, shared, roles, (book.score_start, book.score_floor), rules)

@@ -8,6 +8,7 @@ from rules.call import Call, finding
 from rules.clauses import kazakh_spans
 from rules.kazakh import RUSSIAN_SPELLING
 from rules.names import kazakh_names
+from rules.numbers import pieces, run_digits
 from rules.phonetics import distance, phrase_keys
 from rules.phonetics import key as sound_key
 from rules.registry import register
@@ -57,14 +58,16 @@ def _phrases(entries) -> list[str]:
 
 @register("closing")
 def closing(call: Call, rule) -> list:
-    """The operator's last utterances carry a farewell or thanks for calling."""
+    """The operator's last utterances carry a farewell or thanks for calling — in a mono call without
+    diarisation, whose roles are guessed (``Call.undiarised``), the call's last utterances, whoever said them:
+    a farewell does not tell the operator from the caller, who takes leave too."""
     ops = call.operator
     if not ops:
         return []
     lex = rule.lexicon()
-    n = int(rule.params.get("last_utterances", 2))
+    last = call.ending(int(rule.params.get("last_utterances", 2)))
     # any utterance will do: the farewell by its words in all of them first, by stem or sound (costly) after
-    if any(lex.contains(u) for u in ops[-n:]) or any(_has_stem(u, rule) for u in ops[-n:]):
+    if any(lex.contains(u) for u in last) or any(_has_stem(u, rule) for u in last):
         return []
     return [finding(rule, ops[-1])]
 
@@ -157,10 +160,16 @@ def name_usage(call: Call, rule) -> list:
 
 
 def _named_kk(toks: list[T.Token], i: int, named_by: frozenset[str]) -> bool:
-    """A Kazakh word right after «атым», «есімім» (my name is): a name, whether the list of names has it or not."""
+    """A Kazakh word right after «атым», «есімім» (my name is), or before «деген атым» («Асқар деген атым»,
+    Asqar is my name — then the word after «атым» begins the next clause): a name, whether the list of names has
+    it or not."""
     t = toks[i]
-    return bool(named_by) and i > 0 and bool(t.flags & T.KAZAKH) and len(t.form) >= 3 \
-        and toks[i - 1].form in named_by and not toks[i - 1].punct
+    if not named_by or not t.flags & T.KAZAKH or len(t.form) < 3:
+        return False
+    if i + 2 < len(toks) and toks[i + 1].form == "деген" and toks[i + 2].form in named_by and not t.punct:
+        return True
+    return i > 0 and toks[i - 1].form in named_by and not toks[i - 1].punct \
+        and not (i > 1 and toks[i - 2].form == "деген")
 
 
 def _named_after(toks: list[T.Token], i: int, named_after: frozenset[str]) -> bool:
@@ -282,14 +291,21 @@ def third_party(call: Call, rule) -> list:
                 break
         if any(refusal.contains(v) for v in answer):
             continue
-        heard = {lemma for c in call.customer if c.index <= u.index for lemma in c.lemmas}
         for v in answer:
-            m = disclosed.find(v)
+            # the names and numbers the caller said before this answer (their own, given when asked, read back to
+            # them, tell them nothing new)
+            before = [c for c in call.customer if c.index < v.index]
+            heard = {lemma for c in before for lemma in c.lemmas}
+            their = {run_digits(run) for c in before for run in pieces(c.forms)}
+            # the operator asking for a datum tells nothing: «подскажите номер лицевого счёта, я посмотрю»; nor does
+            # one that tells the caller of themselves: «счёт оформлен на вас»
+            m = [x for x in disclosed.find(v) if not any(t.form in asks or t.lemma in asks for t in v.tokens[:x.first])
+                 and not (x.last + 1 < len(v.tokens) and v.tokens[x.last + 1].form in _SECOND_PERSON)]
             if m:
                 return [finding(rule, v, m[0].first, m[0].last)]
-            nums = [i for i, t in enumerate(v.tokens) if t.flags & T.NUMBER]
-            if nums and numbers_tell:
-                return [finding(rule, v, nums[0], nums[0])]
+            new = [run for run in pieces(v.forms) if run_digits(run) not in their]
+            if new and numbers_tell:
+                return [finding(rule, v, new[0][0].first, new[0][0].first)]
             # a person's name the caller did not say: «там зарегистрирован Петров»
             named = [i for i, t in enumerate(v.tokens) if t.flags & (T.SURN | T.NAME) and t.lemma not in heard]
             if named:
@@ -297,6 +313,7 @@ def third_party(call: Call, rule) -> list:
     return []
 
 
+_SECOND_PERSON = frozenset({"вы", "вас", "вам", "вами", "ты", "тебя", "тебе", "тобой"})
 _THIRD_PERSON = frozenset({"он", "она", "они", "его", "ее", "их", "него", "нее", "них", "ему", "ей", "им", "ним",
                            "ней"})
 
