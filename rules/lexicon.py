@@ -78,7 +78,8 @@ def _oblique(opts: dict, kazakh: bool, where: str) -> bool:
     return True
 
 
-def _tagmask(names: list[str], where: str) -> int:
+def tagmask(names: list[str], where: str) -> int:
+    """The flags of ``rules.text`` the tag names stand for (``if_tag: [PAST]``)."""
     mask = 0
     for n in names or ():
         if n not in TAGS:
@@ -132,9 +133,9 @@ class Lexicon:
             e = Entry(phrase, words,
                       frozenset(T.normal(w) for w in opts.get("unless_next", ())),
                       frozenset(T.normal(w) for w in opts.get("unless_prev", ())),
-                      _tagmask(opts.get("unless_next_tag"), where), _tagmask(opts.get("unless_prev_tag"), where),
+                      tagmask(opts.get("unless_next_tag"), where), tagmask(opts.get("unless_prev_tag"), where),
                       stemmed, stemmed and kk_case_as_written and len(words) > 1, _oblique(opts, kazakh, where),
-                      _tagmask(opts.get("if_tag"), where))
+                      tagmask(opts.get("if_tag"), where))
             entries.append(e)
             if len(words) > 1 and not stemmed:  # written together by the ASR: «досвидания», «вобщем»
                 entries.append(Entry(phrase, ("".join(words),), e.unless_next, e.unless_prev,

@@ -53,7 +53,7 @@ ORDINAL = 2048   # «пятого»: with a number before it, a date or an ordin
 UNKNOWN = 1024   # not in the dictionary: a misheard or foreign word, the only kind matched fuzzily
 MARK = 4096      # a punctuation mark (only with ``tokenize(text, marks=True)``)
 KAZAKH = 8192    # analysed as Kazakh: the lemma is the stem of rules.kazakh's suffix model
-PAST = 16384     # a verb in the past tense: «подавала», «оставил»
+PAST = 16384     # a verb in the past tense or a short past participle: «подавала», «оставил», «оформлена»
 _UNKNOWN_IN = UNKNOWN.__and__  # flags → its UNKNOWN bit (a C call: the words not known are found in one map)
 
 
@@ -96,6 +96,8 @@ def analyse(form: str) -> tuple[str, int, tuple[str, ...]]:
             flags |= SECOND_SG
         elif "past" in tag:
             flags |= PAST
+    elif pos == "PRTS" and "past" in tag:
+        flags |= PAST
     elif pos == "NOUN":
         flags |= NOUN
         if "Name" in tag:

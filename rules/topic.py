@@ -20,7 +20,9 @@ sounds or more, within ``sound_distance``): «опландироваться» i
 
 A request the customer speaks of as one made before — its status, a master who
 never came (the ``follow_up`` cues: «моя заявка», «подавала заявку» with the verb
-in the past tense, «никто не пришёл») — is not a request to register: when the
+in the past tense, «никто не пришёл») — is not a request to register (the request
+words of an utterance with a follow-up cue describe the old request: «у меня была
+заявка на снятие пломбы, никто не пришёл»): when the
 customer's follow-up cues weigh as much as their request cues (in all their words
 or in why they call), or the customer declines one (``declined``: «заявка не
 нужна», «өтінім керек емес»), the call is not ``request.*`` (nor is it by the
@@ -54,7 +56,7 @@ household's (the account number, the flat).
 from __future__ import annotations
 
 from rules import text as T
-from rules.lexicon import RulebookError
+from rules.lexicon import RulebookError, tagmask
 from rules.phonetics import Heard, phrase_keys
 from rules.phonetics import key as sound_key
 
@@ -62,20 +64,30 @@ MEMO_WORDS = 300_000  # distinct words whose stems are kept (as many as the anal
 GROUPS = ("request", "legal", "individual", "readings", "billing", "out_of_scope", "follow_up", "declined")
 
 
+def _cue_key(phrase: str, if_tag: int) -> tuple[str, int]:
+    """A cue as the lexicon tells it apart: its phrase and the tags its words must have («вызвать мастер» asks
+    for a master in «request»; with a verb in the past tense, in «follow_up», it speaks of one asked for)."""
+    return phrase, if_tag
+
+
 def _lexicon(rulebook):
-    """All topics' cues in one lexicon, and which topics each cue speaks for."""
+    """All topics' cues in one lexicon, and which topics each cue speaks for (by ``_cue_key``)."""
     got = rulebook.cache.get("topics")
     if got is None:
         cfg = rulebook.topics
         cues = cfg.get("cues", {})
-        groups: dict[str, set[str]] = {}
+        groups: dict[tuple[str, int], set[str]] = {}
         items = []
         for g in GROUPS:
             for item in cues.get(g, []):
-                phrase = next(iter(item)) if isinstance(item, dict) else str(item)
-                if phrase not in groups:
+                if isinstance(item, dict):
+                    (phrase, opts), = item.items()
+                    key = _cue_key(str(phrase), tagmask((opts or {}).get("if_tag"), f"{rulebook.path}: topics"))
+                else:
+                    key = _cue_key(str(item), 0)
+                if key not in groups:
                     items.append(item)
-                groups.setdefault(phrase, set()).add(g)
+                groups.setdefault(key, set()).add(g)
         lex = rulebook.lexicon("topics", items, cfg.get("match", "lemma") == "lemma")
         stems = []
         for key, weight in (("stems", cfg.get("stem_weight", 1.0)), ("weak_stems", cfg.get("weak_stem_weight", 0.5))):
@@ -198,8 +210,14 @@ def classify(call, rulebook, readings) -> list[str]:
             w = first_w
         else:
             w = 1.0
-        for m in matches:
-            for g in groups_of[m.entry.phrase]:
+        # the request a customer's follow-up speaks of is an old one: «у меня была заявка на снятие пломбы, никто
+        # не пришёл» — its request words describe that request, they ask for no new one
+        cue_groups = [groups_of[_cue_key(m.entry.phrase, m.entry.if_tag)] for m in matches]
+        old_request = role != "operator" and any("follow_up" in gs for gs in cue_groups)
+        for gs in cue_groups:
+            for g in gs:
+                if old_request and g == "request":
+                    continue
                 score[g] += w
                 if role != "operator":
                     said[g] += 1
@@ -207,6 +225,8 @@ def classify(call, rulebook, readings) -> list[str]:
                     if opening:
                         purpose[g] += w
         for g, sw in by_stem.items():
+            if old_request and g == "request":
+                continue
             score[g] += w * sw
             if role != "operator":
                 said[g] += 1

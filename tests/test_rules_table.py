@@ -216,6 +216,22 @@ ROWS = [
     ("third_party.disclosed", False, wrap("c: Спасибо, сынок! А сколько я должна?", "o: Долг 4500 тенге.")),
     # …but a person a sentence opens with and goes on about is one
     ("third_party.disclosed", True, wrap("c: Соседка, сколько она должна?", "o: Она должна 4500 тенге.")),
+    # how debts pass with a flat is the rule, not the previous owner's data; the amount is
+    ("third_party.disclosed", False, wrap("c: Я купил квартиру. А если у прежнего хозяина долг остался?",
+                                          "o: Задолженность числится за лицевым счётом, это решают при сделке.")),
+    ("third_party.disclosed", True, wrap("c: Я купил квартиру. А если у прежнего хозяина долг остался?",
+                                         "o: Да, за ним числится 45000 тенге.")),
+    # the caller asks of their own account: their name, given when asked, and their account read back tell them
+    # nothing new, nor does «оформлен на вас»
+    ("third_party.disclosed", False, wrap("c: Хочу узнать, на кого оформлен мой лицевой счёт 42770105.",
+                                          "o: Подскажите ваши фамилию, имя и отчество.",
+                                          "c: Жумабаева Раушан Тулегеновна.",
+                                          "o: Раушан Тулегеновна, счёт 42770105 оформлен на вас.")),
+    ("third_party.disclosed", True, wrap("c: Хочу узнать, на кого оформлен лицевой счёт в квартире 12.",
+                                         "o: Счёт 42770105 оформлен на Петрова.")),
+    # the operator asking for the caller's own account tells nothing, whoever the caller mentioned
+    ("third_party.disclosed", False, wrap("c: Мы три месяца жили у дочери, а нам начислили, хочу узнать про перерасчёт",
+                                          "o: Подскажите номер лицевого счёта, я посмотрю начисления.")),
     ("third_party.disclosed", True, wrap("c: Скажите, дочка моя, сколько должна?", "o: Долг 4500 тенге.")),
     # term.unexplained (13)
     ("term.unexplained", True, wrap("c: Что делать?", "o: Нужно опломбировать ИПУ.")),
@@ -284,6 +300,24 @@ ROWS = [
                                          "o: Заявка зарегистрирована.")),
     ("request.data_missing", True, wrap("c: Мне нужно распломбировать щетчик.", "c: У нас ремонт ваной.",
                                         "o: Лицевой счёт?", "c: 4 0 0 5 6 7 8 9 0.", "o: Заявку оформил.")),
+    # not one field taken: no registration to judge (min_collected) — a customer asking how sealing works,
+    # told to call when the meter is in; a call whose operator's questions the recogniser lost
+    ("request.data_missing", False, wrap("c: Можно ли поставить счётчик на горячую воду и как его опломбировать?",
+                                         "o: Сначала установите прибор учёта, затем подаётся заявка на опломбирование.",
+                                         "c: А это платно?", "o: Бесплатно. Когда поставите, позвоните, оформим.")),
+    ("request.data_missing", False, wrap("c: нужно опломбировать счетчик мы поменяли", "o: мм да",
+                                         "c: хорошо спасибо")),
+    # «телефончик для связи» asks for the phone (a word that begins with a field's stem)
+    ("request.data_missing", False, wrap("c: нам пломбу надо поставить мы щетчик поменяли",
+                                         "o: лицевой счет скажите пожалуйста", "c: 8 8 2 0 3 1 6 4",
+                                         "o: телефончик для связи", "c: 8 700 123 98 76",
+                                         "o: все заявочка зарегистрирована")),
+    # …but a registration the operator states as made is judged, with no field taken
+    ("request.data_missing", True, wrap("c: Как вызвать контролёра опломбировать новый счётчик?",
+                                        "o: Что случилось, почему нужна пломба?", "c: После ремонта сняли пломбу.",
+                                        "o: Заявка зарегистрирована, контролёр свяжется с вами.")),
+    ("request.data_missing", False, wrap("c: Как вызвать контролёра опломбировать новый счётчик?",
+                                         "o: Заявки на опломбирование оформляем по звонку, когда счётчик стоит.")),
     # aht.over_norm (Appendix 1)
     ("aht.over_norm", True, [HI, *READINGS_CALL, ("o", 300, 305, "Спасибо, до свидания.")]),
     ("aht.over_norm", True, [HI, *REQUEST_OK, ("o", 430, 435, "Спасибо, до свидания.")]),
@@ -398,12 +432,26 @@ def test_word_timestamps_narrow_the_time(checker):
       "u: До свидания."], "mono", False),
     # the caller greets too: a greeting is no mark of the operator («Здравствуйте, девушка» is the customer's)
     (["u: Тепловые сети, слушаю вас.", "u: Здравствуйте, девушка, я хочу передать показания."], "mono", False),
+    # …and takes leave too: a farewell is no mark either («Спасибо, девушка, до свидания» is the customer's)
+    (["u: Тепловые сети, слушаю вас.", "u: Хочу передать показания, сто двадцать.", "u: Записала.",
+      "u: Спасибо, девушка, до свидания."], "mono", False),
     # with a diarised operator, unknown utterances are nobody's
     (["o: Добрый день.", "u: Девушка, подождите."], "stereo-operator-left", False),
 ])
 def test_unknown_speakers(checker, turns, layout, fires):
     result = checker.check(transcript(turns, layout=layout))
     assert any(f.rule == "address.forbidden" for f in result.findings) == fires
+
+
+@pytest.mark.parametrize("last, closed", [
+    (["u: Записала, до свидания.", "u: До свидания."], True),
+    (["u: Записала.", "u: Спасибо, до свидания."], True),     # whoever said it: the roles of a mono call are guessed
+    (["u: Записала.", "u: Хорошо."], False),
+])
+def test_mono_call_closing(checker, last, closed):
+    t = transcript(["u: Добрый день, тепловые сети, слушаю вас.", "u: Хочу передать показания.", "u: Сто двадцать.",
+                    *last], layout="mono")
+    assert any(f.rule == "closing.missing" for f in checker.check(t).findings) != closed
 
 
 def test_mono_call_ending_with_a_farewell_is_closed(checker):

@@ -75,6 +75,14 @@ def request_fields(call: Call, rule) -> list:
     follow anyway — a cue heard by sound) is said and, for fields with
     ``digits``, a number of that many digits is said in the same or the next
     utterance (either speaker) — or one of ``or_cues`` is said («этот номер»).
+
+    A registration is judged only when it was seen: at least ``min_collected`` of its fields were taken —
+    fields the operator takes, not those only the customer gives (``by: customer``: the reason, which
+    callers say in telling why they call) — or the operator says it is registered (``registered``: «заявка
+    зарегистрирована», «оформила заявку»; not «позвоните — оформим», nor «заявки оформляем по звонку»).
+    A finding names the fields a registration lacked; a call with neither shows no registration to judge
+    (a customer asking how sealing works, told to call when the meter is in; a call whose operator side
+    the recogniser lost).
     """
     kind = {"request.individual": "individual", "request.legal": "legal"}.get(call.topic)
     if kind is None or not call.utts:
@@ -131,5 +139,10 @@ def request_fields(call: Call, rule) -> list:
             missing.append(field)
     if not missing:
         return []
+    taken = [f for f, spec in rule.params.get(kind, {}).items() if f not in missing and not spec.get("by")]
+    if len(taken) < int(rule.params.get("min_collected", 0)):
+        registered = rule.lexicon_of("registered", rule.params.get("registered", []), by_lemma=True)
+        if not any(call.role(u) == "operator" and registered.contains(u) for u in call.utts):
+            return []
     end = call.duration
     return [Finding(rule.id, rule.clause, "operator", 0.0, end, "не собраны: " + ", ".join(missing))]
