@@ -83,6 +83,40 @@ KAZAKH = frozenset({**KZ_UNITS, **KZ_TENS, **KZ_HUNDRED, **KZ_SCALES})
 KZ_DENOMINATORS = {"оннан": 10, "жүзден": 100, "жузден": 100, "мыңнан": 1000, "мыннан": 1000}
 KZ_DECIMAL = frozenset({"бүтін", "бутин", "бүтин", *KZ_DENOMINATORS})
 
+# a Kazakh number word with an ending — a case («жиырма бесіне», on the 25th; «алтыда», at six), the ordinal
+# («бесінші», fifth), the possessive («жетісі»): with a number before it, a date, an ordinal or a number the
+# sentence does something with, not a quantity dictated (the Russian «пятого», ``rules.text.ORDINAL``); the
+# denominators of a decimal («оннан», ``KZ_DENOMINATORS``) are read by the decimal, the collective «бесеу» (five
+# of them) is a count
+_KZ_STEMS = sorted({w for w in (*KAZAKH, *KZ_AMBIGUOUS) if any(c in w for c in "әғқңөұүһі") or len(w) > 2},
+                   key=len, reverse=True)
+_KZ_ENDING = re.compile(
+    r"(?:ы|і|сы|сі)?"                                                  # the possessive («жиырмасы»)
+    r"(?:н?шы|н?ші|ыншы|інші"                                          # the ordinal
+    r"|ға|ге|қа|ке|а|е|на|не|ына|іне"                                  # dative
+    r"|да|де|та|те|нда|нде|ында|інде"                                  # locative
+    r"|дан|ден|тан|тен|нан|нен|ынан|інен"                              # ablative
+    r"|ны|ні|ды|ді|ты|ті"                                              # accusative
+    r"|мен|бен|пен"                                                    # instrumental
+    r"|ы|і|сы|сі)")
+# words of their own that read as a number word with an ending: «бірге» (together), «бірде» (once), «жүзі» (face)
+_KZ_NOT_INFLECTED = frozenset({"бірге", "бірде", "жүзі"})
+_KZ_INFLECTED_CACHE: dict[str, bool] = {}
+
+
+def kazakh_inflected(form: str) -> bool:
+    """Whether ``form`` is a Kazakh number word with an ending (``_KZ_ENDING``): «бесіне», «оныншы», «жиырмасында»
+    — not the bare word, nor a decimal's denominator («оннан»)."""
+    got = _KZ_INFLECTED_CACHE.get(form)
+    if got is None:
+        got = form not in _KIND and form not in KZ_AMBIGUOUS and form not in KZ_DENOMINATORS \
+            and form not in _KZ_NOT_INFLECTED and any(
+            form.startswith(w) and _KZ_ENDING.fullmatch(form, len(w)) for w in _KZ_STEMS)
+        if len(_KZ_INFLECTED_CACHE) < 100_000:
+            _KZ_INFLECTED_CACHE[form] = got
+    return got
+
+
 FRACTIONS = _forms({
     "10": ("десятых", "десятая", "десятые", "десятую"),
     "100": ("сотых", "сотая", "сотые", "сотую"),

@@ -17,7 +17,17 @@ import re
 
 from rules import text as T
 from rules.confidence import span_confidence
-from rules.numbers import FRACTIONS, KZ_DENOMINATORS, Piece, kinds, no_number, pieces, run_digits, word_kind
+from rules.numbers import (
+    FRACTIONS,
+    KZ_DENOMINATORS,
+    Piece,
+    kazakh_inflected,
+    kinds,
+    no_number,
+    pieces,
+    run_digits,
+    word_kind,
+)
 from transcription.schema import Reading
 
 _THOUSANDS = re.compile(r"\d{1,3}\.\d{3}")
@@ -179,7 +189,9 @@ def _is_reading(u, kind, i, last, value, not_after, not_before, skip_near, stop_
     toks = u.tokens
     if value <= 0 or len(str(int(value))) > max_digits:
         return False
-    if last + 1 < len(toks) and (toks[last + 1].form in not_after or toks[last + 1].flags & T.ORDINAL):
+    # «двадцать пятого», «жиырма бесіне» (on the 25th): a date or an ordinal, the number before it no quantity
+    if last + 1 < len(toks) and (toks[last + 1].form in not_after or toks[last + 1].flags & T.ORDINAL
+                                 or kazakh_inflected(toks[last + 1].form)):
         return False
     if i > 0 and toks[i - 1].form in not_before:
         return False

@@ -390,6 +390,17 @@ def test_the_transcripts_language_is_kept(checker):
     ("c: жүз жиырма екі үтір төрт", [122.4]),
     # «ас үй» (kitchen) is a word about readings, not «үй» (a house) before a number
     ("c: ас үй төрт жүз жиырма бір бүтін жүзден жеті", [421.07]),
+    # a number word with an ending after a number: a date or an ordinal, not a part of a reading cut short
+    # («жиырма бесіне» — on the 25th — is no reading of 20)
+    ("c: Көрсеткішті жиырма бесіне дейін бердім, жүз отыз.", [130.0]),
+    ("c: Көрсеткіш жүз қырық жетінші пәтерде жүз он.", [110.0]),
+    ("c: Есептегіш көрсеткіші отыз бірінші қазанда алынды.", []),
+    # the noun follows the number in Kazakh: «12 үй, 4 пәтер» is an address, «5000 теңге» a sum
+    ("c: Сейфуллин даңғылы, 12 үй, 4 пәтер. Көрсеткіш жүз он.", [110.0]),
+    ("c: Көрсеткіш жүз он, ал төлем 5000 теңге.", [110.0]),
+    # …but not a word of its own that reads like one: «бірге» (together), «үшін» (for)
+    ("c: Көрсеткіш екі жүз он бірге жазып алыңыз.", [210.0]),
+    ("c: Көрсеткіш екі жүз он үшін айтып тұрмын.", [210.0]),
 ])
 def test_kazakh_readings(checker, said, values):
     turns = [OPEN, ASK, "o: Жақсы, көрсеткішті айтыңыз.", said, CLOSE]
