@@ -225,6 +225,14 @@ def pieces(forms: list[str], lo: int = 0, hi: int | None = None) -> list[list[Pi
                 group = int(d)  # «две тысячи 45», «84 млн 685 тысяч 400»
                 last = HUNDRED
                 continue
+            # «триста 2», «двести 35», «сорок 5»: the recogniser's digits for the places a number word left empty,
+            # the number said in words would be the same («триста два»)
+            if small and started and d[0] != "0" and (
+                    (last == HUNDRED and group % 100 == 0 and len(d) <= 2)
+                    or (last == TEN and group % 10 == 0 and len(d) == 1)):
+                group += int(d)
+                last = UNIT
+                continue
             nxt = got[i + 1 - lo] if i + 1 < hi else None
             if small and nxt is not None and nxt[0] == SCALE:
                 if started and not (last == SCALE and group == 0 and total > nxt[1] * int(d)):

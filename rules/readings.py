@@ -20,6 +20,7 @@ from rules.confidence import span_confidence
 from rules.numbers import (
     FRACTIONS,
     KZ_DENOMINATORS,
+    SCALE,
     Piece,
     kazakh_inflected,
     kinds,
@@ -31,6 +32,7 @@ from rules.numbers import (
 from transcription.schema import Reading
 
 _THOUSANDS = re.compile(r"\d{1,3}\.\d{3}")
+_WHOLE = frozenset({"целых", "целая", "целые", "целое", "целой"})
 _DECIMAL_JOINERS = frozenset({"целых", "целая", "целые", "целое", "целой", "и", "запятая", "запятой", "точка",
                               "бүтін", "бутин", "бүтин", "үтір", "утир"})
 
@@ -60,14 +62,17 @@ def _value_at(forms: list[str], i: int, hi: int):
             and word_kind(forms[j + 1]) is not None:
         digits = digits.replace(".", "")  # «3,782 и 9»: the ASR's thousands comma, then the decimal part
         value = float(digits)
-    first = j + 1 + (j + 1 < n and forms[j + 1] in KZ_DENOMINATORS)   # after «бүтін оннан»: the digits
+    kz_denominator = j + 1 < n and forms[j + 1] in KZ_DENOMINATORS   # after «бүтін оннан»: the digits
+    # «двести сорок шесть целых и пятьдесят две сотых»: «и» after the whole part's word
+    and_after_whole = j + 2 < n and forms[j] in _WHOLE and forms[j + 1] == "и"
+    first = j + 1 + (kz_denominator or and_after_whole)
     after = pieces(forms, first, hi) if "." not in digits and len(run) == 1 and first < n \
         and forms[j] in _DECIMAL_JOINERS else None
     if after and after[0][0].first == first:   # (a Kazakh «бес», «он» is a number here: ``kinds``)
         frun = after[0]
         fr = frun[0]
         if "." not in fr.digits:
-            if first > j + 1:
+            if kz_denominator:
                 return value + int(fr.digits) / KZ_DENOMINATORS[forms[j + 1]], fr.last
             k = fr.last + 1
             denom = FRACTIONS.get(forms[k]) if k < n else None
@@ -102,6 +107,8 @@ def extract_readings(call, rulebook) -> list[Reading]:
             for key in ("not_after_words", "not_before_words", "skip_near", "stop_back", "units"))
     not_after, not_before, skip_near, stop_back, units = sets
     small = float(cfg.get("whole_below_is_count", 0))
+    round_sums = bool(cfg.get("round_thousands_are_sums", False))
+    retract = rulebook.lexicon("readings.retract", cfg.get("retract", []), by_lemma=True)
     max_digits = int(cfg.get("max_digits", 6))
     out: list[Reading] = []
     said_by: list[str] = []
@@ -139,6 +146,7 @@ def extract_readings(call, rulebook) -> list[Reading]:
             # words of a phrase about readings stop the search back for a number's kind: «ас үй» (kitchen) is not
             # «үй» (a house)
             about_at = {k for m in said_about for k in range(m.first, m.last + 1)}
+            here: list[tuple[float, int, int]] = []   # this utterance's readings: (value, first token, last token)
             i = 0
             while i < n:
                 if kind[i] is None:
@@ -159,22 +167,43 @@ def extract_readings(call, rulebook) -> list[Reading]:
                     # follows («пять кубов») or a word about readings comes just before («ванная 7»)
                     i = last + 1
                     continue
+                if round_sums and value >= 1000 and value % 1000 == 0 and _ends_in_scale(forms[last]):
+                    # «в квитанции 18 тысяч», «46 тысяч 200 тенге» aside: a round figure in thousands, said with
+                    # the word «тысяч», is a sum; a meter's reading is dictated to its last digit
+                    i = last + 1
+                    continue
                 if _is_reading(u, kind, i, last, value, not_after, frozenset() if lone else not_before, skip_near,
                                stop_back, max_digits, about_at):
-                    value = round(value, 3)
-                    if value not in seen:
-                        seen.add(value)
-                        start, end = u.span_time(i, last)
-                        heard = span_confidence(call.transcript.utterances[u.index], start, end,
-                                                call.memo.setdefault("ceilings", {}))
-                        out.append(Reading(value, start, u.evidence(i, last), round(heard, 4)))
-                        said_by.append(call.role(u))
+                    here.append((round(value, 3), i, last))
                 i = last + 1
+            for value, i, last in _not_taken_back(here, retract.find(u) if here[1:] else ()):
+                if value not in seen:
+                    seen.add(value)
+                    start, end = u.span_time(i, last)
+                    heard = span_confidence(call.transcript.utterances[u.index], start, end,
+                                            call.memo.setdefault("ceilings", {}))
+                    out.append(Reading(value, start, u.evidence(i, last), round(heard, 4)))
+                    said_by.append(call.role(u))
         if forms:
             prev = u
     if "customer" in said_by:  # the caller's values; a read-back that differs is the operator's slip
         out = [r for r, who in zip(out, said_by, strict=True) if who == "customer"]
     return out
+
+
+def _not_taken_back(here: list[tuple[float, int, int]], retractions) -> list[tuple[float, int, int]]:
+    """The numbers of one utterance less those the speaker took back: a word of ``readings.retract`` between a
+    number and the next («Сто сорок пять… ой, нет, это я старые смотрю. Сто пятьдесят четыре и два»: 154.2)."""
+    if not retractions:
+        return here
+    at = [m.first for m in retractions]
+    return [h for h, nxt in zip(here, [*here[1:], None], strict=True)
+            if nxt is None or not any(h[2] < k < nxt[1] for k in at)]
+
+
+def _ends_in_scale(form: str) -> bool:
+    k = word_kind(form)
+    return k is not None and k[0] == SCALE
 
 
 def _long_number(u) -> bool:
@@ -189,9 +218,12 @@ def _is_reading(u, kind, i, last, value, not_after, not_before, skip_near, stop_
     toks = u.tokens
     if value <= 0 or len(str(int(value))) > max_digits:
         return False
-    # «двадцать пятого», «жиырма бесіне» (on the 25th): a date or an ordinal, the number before it no quantity
-    if last + 1 < len(toks) and (toks[last + 1].form in not_after or toks[last + 1].flags & T.ORDINAL
-                                 or kazakh_inflected(toks[last + 1].form)):
+    if last + 1 < len(toks) and toks[last + 1].form in not_after:
+        return False
+    # «двадцать пятого», «жиырма бесіне» (on the 25th): an ordinal that goes on a round number makes it a date or
+    # an ordinal, no quantity — not one after a number it cannot go on («56 и 2, второй 71 и 9»: the next meter)
+    if last + 1 < len(toks) and value == int(value) and value % 10 == 0 and (
+            toks[last + 1].flags & T.ORDINAL or kazakh_inflected(toks[last + 1].form)):
         return False
     if i > 0 and toks[i - 1].form in not_before:
         return False

@@ -43,6 +43,20 @@ WANT = "c: Здравствуйте, хочу передать показани�
     ("c: В прошлом месяце было 1200.", []),
     ("c: Мне начислили 15000 тенге.", []),
     ("c: Передавала двадцать пятого числа.", []),
+    # an ordinal goes on a round number only («двадцать пятого»): after «56 и 2» it begins the next meter
+    ("c: первый счётчик 56 и 2 второй 71 и 9", [56.2, 71.9]),
+    # «и» after the whole part's word
+    ("c: Двести сорок шесть целых и пятьдесят две сотых.", [246.52]),
+    # the recogniser's digits in the places a number word left empty: «триста 2» is «триста два»
+    ("c: триста 2 и 5", [302.5]),
+    ("c: двести 35", [235.0]),
+    # a round figure in thousands said with «тысяч» is a sum, a reading is dictated to its last digit
+    ("c: У меня в квитанции горячая вода 18 тысяч, почему так много?", []),
+    ("c: Горячая вода восемнадцать тысяч двести", [18200.0]),
+    # a number taken back before the next («ой, нет»): only the next is the reading
+    ("c: Сто сорок пять... ой, нет, это я старые смотрю. Сейчас. Сто пятьдесят четыре и два.", [154.2]),
+    ("c: На кухне сто сорок пять, нет, сто сорок шесть, а в ванной девяносто.", [146.0, 90.0]),
+    ("c: На кухне сто сорок пять, в ванной девяносто, нет так нет.", [145.0, 90.0]),
 ])
 def test_readings(said, values):
     result = CHECKER.check(transcript(["o: Добрый день.", WANT, ASK, said, "o: Записала. До свидания."]))
