@@ -54,6 +54,7 @@ UNKNOWN = 1024   # not in the dictionary: a misheard or foreign word, the only k
 MARK = 4096      # a punctuation mark (only with ``tokenize(text, marks=True)``)
 KAZAKH = 8192    # analysed as Kazakh: the lemma is the stem of rules.kazakh's suffix model
 PAST = 16384     # a verb in the past tense or a short past participle: «подавала», «оставил», «оформлена»
+FIRST = 32768    # a verb in the 1st person: «позвоню», «хабарласамын», «сөйлесейін» (what the speaker will do)
 _UNKNOWN_IN = UNKNOWN.__and__  # flags → its UNKNOWN bit (a C call: the words not known are found in one map)
 
 
@@ -96,6 +97,8 @@ def analyse(form: str) -> tuple[str, int, tuple[str, ...]]:
             flags |= SECOND_SG
         elif "past" in tag:
             flags |= PAST
+        elif "1per" in tag:
+            flags |= FIRST
     elif pos == "PRTS" and "past" in tag:
         flags |= PAST
     elif pos == "NOUN":
@@ -137,12 +140,16 @@ def analyse_kk(form: str) -> tuple[str, int, tuple[str, ...]]:
         lemma, _, others = analyse(form)
         alts = (*alts, *sorted({lemma, *others} - set(peeled)))
     past = PAST if len(peeled) > 1 and _KK_PAST_PERSONAL.search(form) else 0
-    return peeled[-1], KAZAKH | past, alts
+    first = FIRST if len(peeled) > 1 and _KK_FIRST_PERSON.search(form) else 0
+    return peeled[-1], KAZAKH | past | first, alts
 
 
 # a Kazakh verb in the past tense with a 1st or 2nd person ending («бердім», «қалдырдық», «бергенмін»,
 # «тапсырғансыз»): what a caller says of what they did; the 3rd person («тіркелді») is left out, an accusative
 # noun («өтінімді») ends the same way
+# a Kazakh verb in the 1st person: the present-future («хабарласамын», «береміз»), the optative («сөйлесейін»,
+# «ойланайын»); a noun with a 1st person possessive has «ы», «і» before «-мыз» («шотымыз»), the verb «а», «е», «й»
+_KK_FIRST_PERSON = re.compile(r"..(?:[ае]м[ыі][нз]|й(?:мын|мін|мыз|міз)|[ая]йын|[еә]йін|[аы]йық|[еі]йік)$")
 _KK_PAST_PERSONAL = re.compile(r"..(?:[дт][ыі](?:м|ңыз|ңіз|қ|к)|(?:ған|ген|қан|кен)(?:мын|мін|быз|біз|сыз|сіз))$")
 
 
