@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 def _forms(table: dict[str, tuple[str, ...]]) -> dict[str, int]:
@@ -101,20 +102,15 @@ _KZ_ENDING = re.compile(
     r"|ы|і|сы|сі)")
 # words of their own that read as a number word with an ending: «бірге» (together), «бірде» (once), «жүзі» (face)
 _KZ_NOT_INFLECTED = frozenset({"бірге", "бірде", "жүзі"})
-_KZ_INFLECTED_CACHE: dict[str, bool] = {}
 
 
+@lru_cache(maxsize=100_000)
 def kazakh_inflected(form: str) -> bool:
     """Whether ``form`` is a Kazakh number word with an ending (``_KZ_ENDING``): «бесіне», «оныншы», «жиырмасында»
     — not the bare word, nor a decimal's denominator («оннан»)."""
-    got = _KZ_INFLECTED_CACHE.get(form)
-    if got is None:
-        got = form not in _KIND and form not in KZ_AMBIGUOUS and form not in KZ_DENOMINATORS \
-            and form not in _KZ_NOT_INFLECTED and any(
+    return form not in _KIND and form not in KZ_AMBIGUOUS and form not in KZ_DENOMINATORS \
+        and form not in _KZ_NOT_INFLECTED and any(
             form.startswith(w) and _KZ_ENDING.fullmatch(form, len(w)) for w in _KZ_STEMS)
-        if len(_KZ_INFLECTED_CACHE) < 100_000:
-            _KZ_INFLECTED_CACHE[form] = got
-    return got
 
 
 FRACTIONS = _forms({

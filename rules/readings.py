@@ -33,8 +33,7 @@ from transcription.schema import Reading
 
 _THOUSANDS = re.compile(r"\d{1,3}\.\d{3}")
 _WHOLE = frozenset({"целых", "целая", "целые", "целое", "целой"})
-_DECIMAL_JOINERS = frozenset({"целых", "целая", "целые", "целое", "целой", "и", "запятая", "запятой", "точка",
-                              "бүтін", "бутин", "бүтин", "үтір", "утир"})
+_DECIMAL_JOINERS = _WHOLE | {"и", "запятая", "запятой", "точка", "бүтін", "бутин", "бүтин", "үтір", "утир"}
 
 
 def _value_at(forms: list[str], i: int, hi: int):

@@ -147,10 +147,10 @@ def analyse_kk(form: str) -> tuple[str, int, tuple[str, ...]]:
 # a Kazakh verb in the past tense with a 1st or 2nd person ending («бердім», «қалдырдық», «бергенмін»,
 # «тапсырғансыз»): what a caller says of what they did; the 3rd person («тіркелді») is left out, an accusative
 # noun («өтінімді») ends the same way
+_KK_PAST_PERSONAL = re.compile(r"..(?:[дт][ыі](?:м|ңыз|ңіз|қ|к)|(?:ған|ген|қан|кен)(?:мын|мін|быз|біз|сыз|сіз))$")
 # a Kazakh verb in the 1st person: the present-future («хабарласамын», «береміз»), the optative («сөйлесейін»,
 # «ойланайын»); a noun with a 1st person possessive has «ы», «і» before «-мыз» («шотымыз»), the verb «а», «е», «й»
 _KK_FIRST_PERSON = re.compile(r"..(?:[ае]м[ыі][нз]|й(?:мын|мін|мыз|міз)|[ая]йын|[еә]йін|[аы]йық|[еі]йік)$")
-_KK_PAST_PERSONAL = re.compile(r"..(?:[дт][ыі](?:м|ңыз|ңіз|қ|к)|(?:ған|ген|қан|кен)(?:мын|мін|быз|біз|сыз|сіз))$")
 
 
 def normal(text: str) -> str:
