@@ -8,6 +8,12 @@ context stays data too::
         unless_next: [вы, вам, вас]      # «как бы вы хотели» is not a filler
     - типа: {unless_prev_tag: [ADJ, NOUN]}  # «какого типа счётчик»
     - оставить заявка: {if_tag: [PAST]}     # a word of it in the past tense: «оставила заявку», not «хочу оставить»
+    - оставить заявка: {if_tag: [PAST], any_order: true, gap: 2}   # «заявку я вчера оставляла» too
+
+``gap: N`` lets up to N words stand between two words of a phrase, within one
+stretch of speech (never across a punctuation mark); ``any_order: true`` lets a
+phrase of two words be said the other way round (Russian word order is free:
+«подавала заявку», «заявку подавала»).
 
 Matching survives ASR text: tokens are lowercase with «ё» as «е», a phrase of
 several words also matches them written together («досвидания»), and a word of
@@ -24,7 +30,7 @@ added (``rules.kazakh.adds_case``), as a Russian list writes «руководи�
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from rapidfuzz.distance import Levenshtein
@@ -59,6 +65,7 @@ class Entry:
     case_as_written: bool = False   # …but not one that adds a case to it (a phrase of several words)
     oblique: bool = False      # a Kazakh entry whose last word must be said with a case added (``case: oblique``)
     if_tag: int = 0            # a word of the phrase must have one of these tags (``if_tag: [PAST]``)
+    gap: int = 0               # words that may stand between two of its words (``gap: 2``)
 
 
 @dataclass
@@ -76,6 +83,26 @@ def _oblique(opts: dict, kazakh: bool, where: str) -> bool:
     if case != "oblique" or not kazakh:
         raise RulebookError(f"{where}: case: {case!r} — only «case: oblique» of a Kazakh entry is known")
     return True
+
+
+def _gap(opts: dict, words: tuple[str, ...], where: str) -> int:
+    """An entry's ``gap`` option: how many words may stand between two of its words (a phrase of two or more)."""
+    gap = opts.get("gap", 0)
+    if not isinstance(gap, int) or isinstance(gap, bool) or gap < 0:
+        raise RulebookError(f"{where}: gap: {gap!r} — give a whole number of words (0 or more)")
+    if gap and len(words) < 2:
+        raise RulebookError(f"{where}: gap: {gap} needs a phrase of two or more words, not {' '.join(words)!r}")
+    return gap
+
+
+def _any_order(opts: dict, words: tuple[str, ...], where: str) -> bool:
+    """An entry's ``any_order`` option (a phrase of exactly two words)."""
+    yes = opts.get("any_order", False)
+    if not isinstance(yes, bool):
+        raise RulebookError(f"{where}: any_order: {yes!r} — give true or false")
+    if yes and len(words) != 2:
+        raise RulebookError(f"{where}: any_order needs a phrase of two words, not {' '.join(words)!r}")
+    return yes
 
 
 def tagmask(names: list[str], where: str) -> int:
@@ -130,13 +157,16 @@ class Lexicon:
                 words = tuple(t.lemma if by_lemma and t.lemma == t.form else t.form for t in T.tokenize(phrase))
             if not words:
                 raise RulebookError(f"{where}: empty phrase {item!r}")
+            gap, any_order = _gap(opts, words, where), _any_order(opts, words, where)
             e = Entry(phrase, words,
                       frozenset(T.normal(w) for w in opts.get("unless_next", ())),
                       frozenset(T.normal(w) for w in opts.get("unless_prev", ())),
                       tagmask(opts.get("unless_next_tag"), where), tagmask(opts.get("unless_prev_tag"), where),
                       stemmed, stemmed and kk_case_as_written and len(words) > 1, _oblique(opts, kazakh, where),
-                      tagmask(opts.get("if_tag"), where))
+                      tagmask(opts.get("if_tag"), where), gap)
             entries.append(e)
+            if any_order:  # the same entry (its phrase names it) with its two words the other way round
+                entries.append(replace(e, words=words[::-1]))
             if len(words) > 1 and not stemmed:  # written together by the ASR: «досвидания», «вобщем»
                 entries.append(Entry(phrase, ("".join(words),), e.unless_next, e.unless_prev,
                                      e.unless_next_tag, e.unless_prev_tag, if_tag=e.if_tag))
@@ -240,6 +270,11 @@ class Lexicon:
                 if context_ok(e, u, p, p):
                     yield p, -1, e
                 continue
+            if e.gap:
+                span = self._spread(u, p, a, e)
+                if span is not None and context_ok(e, u, *span):
+                    yield span[0], span[0] - span[1] - 1, e
+                continue
             i = p - a
             words = e.words
             k = len(words)
@@ -257,6 +292,32 @@ class Lexicon:
                     continue
                 if context_ok(e, u, i, i + k - 1):
                     yield i, -k, e
+
+    def _spread(self, u: T.Utt, p: int, a: int, e: Entry) -> tuple[int, int] | None:
+        """The tokens (first, last) of a phrase with ``gap`` said around its word ``a`` at token ``p``: each of
+        its other words the nearest one at most ``e.gap`` words away from its neighbour, no punctuation crossed."""
+        at = {a: p}
+        order = [(j, -1) for j in range(a - 1, -1, -1)] + [(j, 1) for j in range(a + 1, len(e.words))]
+        for j, step in order:
+            q = self._near(u, at[j - step], step, e.words[j], e)
+            if q is None:
+                return None
+            at[j] = q
+        if e.if_tag and not any(u.flags[q] & e.if_tag for q in at.values()):
+            return None  # the tag on a word of the phrase, not on a word between
+        return at[0], at[len(e.words) - 1]
+
+    def _near(self, u: T.Utt, prev: int, step: int, w: str, e: Entry) -> int | None:
+        """The nearest token to ``prev`` in direction ``step`` (±1) that is the lexicon word ``w``, at most
+        ``e.gap`` words between them and no punctuation mark."""
+        keys = u.lemmas if self.by_lemma else u.forms
+        forms, puncts, n = u.forms, u.puncts, len(u.forms)
+        for q in range(prev + step, prev + step * (e.gap + 2), step):
+            if not 0 <= q < n or puncts[min(q, q - step)]:
+                return None  # the stretch of speech ends before it
+            if keys[q] == w or forms[q] == w or self._word_eq(u, q, keys[q], forms[q], w, e.by_stem):
+                return q
+        return None
 
     @staticmethod
     def _context_ok(e: Entry, u: T.Utt, i: int, j: int) -> bool:

@@ -214,6 +214,8 @@ def classify(call, rulebook, readings) -> list[str]:
         # не пришёл» — its request words describe that request, they ask for no new one
         cue_groups = [groups_of[_cue_key(m.entry.phrase, m.entry.if_tag)] for m in matches]
         old_request = role != "operator" and any("follow_up" in gs for gs in cue_groups)
+        if role == "operator":  # the operator's «заявка зарегистрирована» names the request registered now
+            cue_groups = [{"request" if g == "follow_up" else g for g in gs} for gs in cue_groups]
         for gs in cue_groups:
             for g in gs:
                 if old_request and g == "request":

@@ -63,6 +63,34 @@ def test_one_heard_answers_as_fresh_ones(said):
     assert [kept.like(*q) for q in reversed(questions)] == fresh[::-1]
 
 
+@pytest.mark.parametrize("entry, text, found", [
+    # gap: up to N words between two words of the phrase, none across a punctuation mark
+    ({"оставить заявка": {"gap": 2}}, "оставила вчера вечером заявку", "оставила вчера вечером заявку"),
+    ({"оставить заявка": {"gap": 2}}, "оставила вчера поздно вечером заявку", None),
+    ({"оставить заявка": {"gap": 2}}, "оставила вчера, вечером заявку", None),
+    ({"оставить заявка": {"gap": 2}}, "оставила заявку", "оставила заявку"),
+    ({"пока не надо": {"gap": 1}}, "пока что не надо", "пока что не надо"),
+    ({"пока не надо": {"gap": 1}}, "пока что не очень надо", "пока что не очень надо"),
+    ({"пока не надо": {"gap": 1}}, "пока мне что не надо", None),
+    # any_order: the two words the other way round too
+    ({"оставить заявка": {"any_order": True}}, "заявку оставила", "заявку оставила"),
+    ({"оставить заявка": {}}, "заявку оставила", None),
+    ({"оставить заявка": {"any_order": True, "gap": 2}}, "заявку я вчера оставляла", None),  # another lemma
+    ({"оставлять заявка": {"any_order": True, "gap": 2}}, "заявку я вчера оставляла", "заявку я вчера оставляла"),
+    # if_tag with a gap: the tag on a word of the phrase, not on a word between
+    ({"подать заявка": {"if_tag": ["PAST"], "gap": 2}}, "подать вчера заявку", None),
+    ({"подать заявка": {"if_tag": ["PAST"], "gap": 2}}, "подать просили заявку", None),
+    ({"подать заявка": {"if_tag": ["PAST"], "gap": 2}}, "подала вчера заявку", "подала вчера заявку"),
+])
+def test_a_phrase_with_a_gap_or_in_any_order(entry, text, found):
+    from rules.lexicon import Lexicon
+
+    lex = Lexicon.build([entry], "test", by_lemma=True)
+    u = Utt(0, "customer", 0.0, 1.0, text)
+    got = [" ".join(u.forms[m.first: m.last + 1]) for m in lex.find(u)]
+    assert got == ([found] if found else [])
+
+
 @pytest.mark.parametrize("texts, absent, found", [
     (["нам надо опландировать счетчик"], False, True),   # only a bent word, matched fuzzily: not absent
     (["нам надо опломбировать счетчик"], False, True),

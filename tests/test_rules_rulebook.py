@@ -116,6 +116,10 @@ def test_a_new_detector_registers_like_the_builtins(tmp_path):
     (lambda d: d["rules"][0].update(severity="fatal"), "severity"),
     (lambda d: d["rules"][0].update(once_per_call="yes"), "once_per_call must be true or false"),
     (lambda d: d["rules"][0]["params"].update(lexicon=[{"девушка": {"unless_next_tag": ["VERBZ"]}}]), "unknown tag"),
+    (lambda d: d["rules"][0]["params"].update(lexicon=[{"девушка": {"gap": 2}}]), "two or more words"),
+    (lambda d: d["rules"][0]["params"].update(lexicon=[{"эй девушка": {"gap": "two"}}]), "whole number"),
+    (lambda d: d["rules"][0]["params"].update(lexicon=[{"эй ты девушка": {"any_order": True}}]), "two words"),
+    (lambda d: d["rules"][0]["params"].update(lexicon=[{"эй девушка": {"any_order": "yes"}}]), "true or false"),
 ])
 def test_broken_rulebook_is_one_clear_error(tmp_path, change, message):
     path = _edit(tmp_path, change)
