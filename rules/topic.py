@@ -21,8 +21,8 @@ sounds or more, within ``sound_distance``): «опландироваться» i
 A request the customer speaks of as one made before — its status, a master who
 never came (the ``follow_up`` cues: «моя заявка», «подавала заявку» with the verb
 in the past tense, «никто не пришёл») — is not a request to register (the request
-words of an utterance with a follow-up cue describe the old request: «у меня была
-заявка на снятие пломбы, никто не пришёл»): when the
+and readings words of an utterance with a follow-up cue describe the old request: «у меня была
+заявка на снятие пломбы, никто не пришёл», «оставлял заявку и продиктовал не тот телефон»): when the
 customer's follow-up cues weigh as much as their request cues (in all their words
 or in why they call), or the customer declines one (``declined``: «заявка не
 нужна», «өтінім керек емес»), the call is not ``request.*`` (nor is it by the
@@ -61,6 +61,9 @@ from rules.phonetics import Heard, phrase_keys
 from rules.phonetics import key as sound_key
 
 MEMO_WORDS = 300_000  # distinct words whose stems are kept (as many as the analyser's cache)
+# the cues an utterance that speaks of a request made before spends on that request: «подавала заявку на
+# распломбировку», «оставлял заявку и продиктовал не тот телефон» ask for no request and dictate no reading now
+OLD_REQUEST_WORDS = frozenset({"request", "readings"})
 GROUPS = ("request", "legal", "individual", "readings", "billing", "out_of_scope", "follow_up", "declined")
 
 
@@ -218,7 +221,7 @@ def classify(call, rulebook, readings) -> list[str]:
             cue_groups = [{"request" if g == "follow_up" else g for g in gs} for gs in cue_groups]
         for gs in cue_groups:
             for g in gs:
-                if old_request and g == "request":
+                if old_request and g in OLD_REQUEST_WORDS:
                     continue
                 score[g] += w
                 if role != "operator":
@@ -227,7 +230,7 @@ def classify(call, rulebook, readings) -> list[str]:
                     if opening:
                         purpose[g] += w
         for g, sw in by_stem.items():
-            if old_request and g == "request":
+            if old_request and g in OLD_REQUEST_WORDS:
                 continue
             score[g] += w * sw
             if role != "operator":
