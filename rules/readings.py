@@ -89,6 +89,9 @@ def _value_at(forms: list[str], i: int, hi: int):
     return value, p0.last
 
 
+# marks that part a word from the number after it as items of a list: «два счётчика, один на кухне»
+_LIST_MARKS = frozenset({",", ";"})
+
 def extract_readings(call, rulebook) -> list[Reading]:
     cfg = rulebook.readings
     triggers = rulebook.cache.get("readings.triggers")
@@ -160,10 +163,12 @@ def extract_readings(call, rulebook) -> list[Reading]:
                     i = hi
                     continue
                 value, last = got
-                if value < small and value == int(value) and i - 1 not in about_at and not (last + 1 < n and (
+                named = i - 1 in about_at and u.puncts[i - 1] not in _LIST_MARKS
+                if value < small and value == int(value) and not named and not (last + 1 < n and (
                         forms[last + 1] in units or u.lemmas[last + 1] in units)):
                     # «Два. Кухня и ванная», «нет, один», «один синий»: a count, not a reading — unless a unit
-                    # follows («пять кубов») or a word about readings comes just before («ванная 7»)
+                    # follows («пять кубов») or a word about readings comes just before («ванная 7», «кухня: 7»;
+                    # not «два счётчика, один на кухне», where a comma parts them)
                     i = last + 1
                     continue
                 if round_sums and value >= 1000 and value % 1000 == 0 and _ends_in_scale(forms[last]):

@@ -177,6 +177,32 @@ class Token:
         return self.form.isdigit()
 
 
+# Russian particles of the subjunctive mood, whose verb takes the past tense's form: «хотим, чтобы мастер пришёл»
+# asks for a visit, «пришёл бы мастер» wishes for one — neither tells of a visit made
+_SUBJUNCTIVE = frozenset({"чтобы", "чтоб", "бы", "б"})
+
+
+def _unpast_subjunctive(forms: list[str], flags: list[int], puncts: list[str]) -> None:
+    """Take ``PAST`` off the verbs of a subjunctive: after «чтобы» up to the next punctuation mark, and within two
+    words of «бы» in its stretch of speech."""
+    n = len(forms)
+    for i, form in enumerate(forms):
+        if form not in _SUBJUNCTIVE:
+            continue
+        if form in ("чтобы", "чтоб"):
+            lo, hi = i + 1, n
+        else:
+            lo, hi = max(0, i - 2), min(n, i + 3)
+        for k in range(i, lo, -1):   # not across a mark before «бы»
+            if puncts[k - 1]:
+                lo = k
+                break
+        for k in range(lo, hi):
+            flags[k] &= ~PAST
+            if puncts[k] and k >= i:
+                break
+
+
 class Utt:
     """One utterance, analysed once and shared by all detectors.
 
@@ -211,6 +237,8 @@ class Utt:
         keys = self.keys = set(forms)
         keys.update(lemmas)
         keys.update(*alts)
+        if not _SUBJUNCTIVE.isdisjoint(keys):
+            _unpast_subjunctive(forms, flags, puncts)
         self._ends = None
         self._heard = None
         self._positions = None

@@ -63,6 +63,22 @@ def test_one_heard_answers_as_fresh_ones(said):
     assert [kept.like(*q) for q in reversed(questions)] == fresh[::-1]
 
 
+@pytest.mark.parametrize("text, past", [
+    ("вчера приходил мастер", ["приходил"]),
+    ("хотим, чтобы мастер пришёл и осмотрел", []),        # the subjunctive takes the past tense's form
+    ("пришёл бы мастер", []),
+    ("мастер пришёл, чтобы посмотреть", ["пришел"]),        # «чтобы» reaches forward only
+    ("вчера приходил мастер, хочу чтобы пришёл снова", ["приходил"]),
+    ("я бы. пришёл", ["пришел"]),                           # nor across a mark
+    ("заявку оформили бы сразу", []),
+])
+def test_a_subjunctive_is_no_past_tense(text, past):
+    from rules.text import PAST
+
+    u = Utt(0, "customer", 0.0, 1.0, text)
+    assert [f for f, fl in zip(u.forms, u.flags, strict=True) if fl & PAST] == past
+
+
 @pytest.mark.parametrize("entry, text, found", [
     # gap: up to N words between two words of the phrase, none across a punctuation mark
     ({"оставить заявка": {"gap": 2}}, "оставила вчера вечером заявку", "оставила вчера вечером заявку"),
