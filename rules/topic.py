@@ -25,7 +25,8 @@ and readings words of an utterance with a follow-up cue describe the old request
 заявка на снятие пломбы, никто не пришёл», «оставлял заявку и продиктовал не тот телефон»): when the
 customer's follow-up cues weigh as much as their request cues (in all their words
 or in why they call), or the customer declines one (``declined``: «заявка не
-нужна», «өтінім керек емес»), the call is not ``request.*`` (nor is it by the
+нужна», «өтінім керек емес»; or ``refusal`` — «Нет, спасибо» — answering the operator's
+``offer`` to register one), the call is not ``request.*`` (nor is it by the
 operator's handling below, which looking a request up shares with registering
 one), so no request is due from it and ``request.data_missing`` has nothing to
 judge.
@@ -54,6 +55,8 @@ found is a legal entity's when the legal steps and cues outweigh the
 household's (the account number, the flat).
 """
 from __future__ import annotations
+
+from itertools import pairwise
 
 from rules import text as T
 from rules.lexicon import RulebookError, tagmask
@@ -256,6 +259,7 @@ def classify(call, rulebook, readings) -> list[str]:
     earlier = bool(said["follow_up"]) and (own["follow_up"] >= own["request"]
                                             or purpose["request"] <= purpose["follow_up"] > 0)
     earlier = earlier or bool(said["declined"])  # «заявка не нужна», «өтінім керек емес»: none to register
+    earlier = earlier or offer_declined(call, rulebook)  # «Могу оформить заявку.» — «Нет, спасибо…»
     covered = {  # besides the main topic: cues in the customer's own words, enough of them
         request: bool(said["request"]) and score["request"] >= floor and not earlier,
         # a value dictated alone adds one cue: «readings» needs the customer to speak of them too
@@ -271,6 +275,30 @@ def classify(call, rulebook, readings) -> list[str]:
     else:
         return [_by_handling(call, rulebook, score, request_possible=not earlier)]
     return [main, *(t for t, yes in covered.items() if yes and t != main)]
+
+
+def offer_declined(call, rulebook) -> bool:
+    """Whether the customer answers the operator's offer to register a request with a refusal: the operator's
+    utterance ends with an offer (``offer``: «Если хотите, могу сейчас оформить заявку», «Оформим заявку?», its
+    words not in the past tense — «заявку оформила, ещё вопросы есть?» offers nothing) and the customer's next
+    utterance begins with a ``refusal`` («Нет, спасибо, я сначала паспорт посмотрю»)."""
+    cfg = rulebook.topics
+    offer = rulebook.lexicon("topic_offer", cfg.get("offer") or [], True)
+    refusal = rulebook.lexicon("topic_refusal", cfg.get("refusal") or [], False)
+    if offer.absent(call) or refusal.absent(call):
+        return False
+    roles, utts = call.roles, [u for u in call.utts if u.forms]
+    for prev, u in pairwise(utts):
+        if roles[prev.index] != "operator" or roles[u.index] != "customer":
+            continue
+        starts = [m for m in refusal.find(u) if m.first == 0]
+        if not starts:
+            continue
+        last_mark = max((k for k, p in enumerate(prev.puncts[:-1]) if p and p[0] in ".!?"), default=-1)
+        for m in offer.find(prev):
+            if m.first > last_mark and not any(prev.flags[k] & T.PAST for k in range(m.first, m.last + 1)):
+                return True
+    return False
 
 
 def _handling_lexicon(rulebook):

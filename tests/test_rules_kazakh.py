@@ -310,6 +310,18 @@ def test_a_kazakh_request_made_before_is_not_one_to_register(checker, said, to_r
     assert checker.check(call(turns)).topic.startswith("request.") == to_register
 
 
+@pytest.mark.parametrize("offer, answer, to_register", [
+    # the operator's offer to register refused («жоқ, рахмет»): none to register
+    ("o: Қаласаңыз, қазір өтінім рәсімдейін бе?", "c: Жоқ, рахмет, алдымен паспортын қараймын.", False),
+    ("o: Қаласаңыз, қазір өтінім рәсімдейін бе?", "c: Иә, рәсімдеңіз.", True),
+    # «өтінім тіркелді» is no offer: «жоқ» answers «басқа сұрақ бар ма?»
+    ("o: Өтінім тіркелді, басқа сұрағыңыз бар ма?", "c: Жоқ, рахмет.", True),
+])
+def test_a_kazakh_offer_refused_is_no_request(checker, offer, answer, to_register):
+    turns = [OPEN, "c: Есептегішке пломба салу керек, қанша тұрады?", offer, answer, CLOSE]
+    assert checker.check(call(turns)).topic.startswith("request.") == to_register
+
+
 def test_a_russian_call_is_judged_on_every_rule(checker):
     turns = ["o: Здравствуйте, тепловые сети, слушаю вас.", "c: Здравствуйте, хочу передать показания.",
              "o: Спасибо, до свидания."]
