@@ -190,6 +190,8 @@ ROWS = [
       "o: Әсел ханым, дербес шотыңызды айтыңызшы.", "c: Один два три четыре пять шесть.", CLOSE], set()),
     # a word of the imperatives' list with a noun after it is a name, a noun (the audit: false address.ty)
     ([OPEN, ASK, "o: Мекенжайыңыз Төле би көшесі, он бес.", CLOSE], set()),
+    ([OPEN, ASK, "o: 1906623 төле би 290 пәтер 17 дұрыс па", CLOSE], set()),   # the street, «көшесі» left out
+    ([OPEN, ASK, "o: Қарызыңды төле, әйтпесе өшіреміз.", CLOSE], {"address.ty"}),
     ([OPEN, ASK, "o: Құрбан айт күндері кеңсе жұмыс істемейді.", CLOSE], set()),
     ([OPEN, ASK, "o: Қарындас, күте тұрыңыз.", CLOSE], {"address.forbidden"}),
     ([OPEN, ASK, "o: әпке бір минут күтіңіз", CLOSE], {"address.forbidden"}),
