@@ -80,9 +80,10 @@ KZ_SCALES = _forms({"1000": ("мың", "мын"), "1000000": ("миллион",)
 KZ_AMBIGUOUS = frozenset({"он", "торт", "бес"})
 KAZAKH = frozenset({**KZ_UNITS, **KZ_TENS, **KZ_HUNDRED, **KZ_SCALES})
 # the Kazakh decimal names its denominator before the digits: «жүз қырық жеті бүтін оннан үш» is 147.3
-# («бүтін» — whole, «оннан» — of ten, «жүзден» — of a hundred, «мыңнан» — of a thousand)
+# («бүтін» — whole, «оннан» — of ten, «жүзден» — of a hundred, «мыңнан» — of a thousand); or with «үтір» (comma):
+# «екі жүз отыз бір үтір бес» is 231.5
 KZ_DENOMINATORS = {"оннан": 10, "жүзден": 100, "жузден": 100, "мыңнан": 1000, "мыннан": 1000}
-KZ_DECIMAL = frozenset({"бүтін", "бутин", "бүтин", *KZ_DENOMINATORS})
+KZ_DECIMAL = frozenset({"бүтін", "бутин", "бүтин", "үтір", "утир", *KZ_DENOMINATORS})
 
 # a Kazakh number word with an ending — a case («жиырма бесіне», on the 25th; «алтыда», at six), the ordinal
 # («бесінші», fifth), the possessive («жетісі»): with a number before it, a date, an ordinal or a number the

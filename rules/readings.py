@@ -140,7 +140,7 @@ def extract_readings(call, rulebook) -> list[Reading]:
         # там составляющие?» — «Это две разные составляющие») is no reading, nor is one in an operator's words
         # about cubic metres («норматив на нагрев одного кубометра»); the operator's own utterance must speak of
         # readings (``triggers``) for its number to count (a read-back, «показания 1234 приняла»)
-        prompted = other_asked and role != "operator" and prompt.contains(prev) and skip_near.isdisjoint(prev.lemmas)
+        prompted = other_asked and role != "operator" and _asks_for_readings(prev, prompt, skip_near)
         lone = prompted and numeric == 1 and n <= 2  # «В 841.»: the ASR's stray preposition before the answer
         said_about = context.find(u)
         about = not triggers.isdisjoint(u.keys) if role == "operator" else bool(said_about)
@@ -193,6 +193,18 @@ def extract_readings(call, rulebook) -> list[Reading]:
     if "customer" in said_by:  # the caller's values; a read-back that differs is the operator's slip
         out = [r for r, who in zip(out, said_by, strict=True) if who == "customer"]
     return out
+
+
+def _asks_for_readings(prev, prompt, skip_near) -> bool:
+    """Whether ``prev`` ends asking for readings: a ``prompt`` phrase after its last word of ``skip_near`` («…улица
+    Манаса, двадцать, квартира семьдесят восемь. Диктуйте показания.»: the address read back, then the
+    question the customer answers), not «Назовите номер счёта» nor «Диктуйте показания, потом телефон»."""
+    asked = prompt.find(prev)
+    if not asked:
+        return False
+    last_other = max((k for k, (lemma, form) in enumerate(zip(prev.lemmas, prev.forms, strict=True))
+                      if lemma in skip_near or form in skip_near), default=-1)
+    return asked[-1].first > last_other
 
 
 def _not_taken_back(here: list[tuple[float, int, int]], retractions) -> list[tuple[float, int, int]]:

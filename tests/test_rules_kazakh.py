@@ -415,6 +415,10 @@ def test_the_transcripts_language_is_kept(checker):
     # the noun follows the number in Kazakh: «12 үй, 4 пәтер» is an address, «5000 теңге» a sum
     ("c: Сейфуллин даңғылы, 12 үй, 4 пәтер. Көрсеткіш жүз он.", [110.0]),
     ("c: Көрсеткіш жүз он, ал төлем 5000 теңге.", [110.0]),
+    # a decimal said with «үтір» (comma): «бес» after it is five
+    ("c: Ваннада екі жүз отыз бір үтір бес.", [231.5]),
+    # a house number after the street («Момышұлы көшесі, он сегіз») is no reading
+    ("c: Мекенжайым Момышұлы көшесі, он сегіз. Көрсеткіш жүз он.", [110.0]),
     # a span of months or weeks («екі айда») and last month's value («өткен айда 108») are no readings
     ("c: Соңғы он екі айда көрсеткіш аз өзгерді, қазір жүз он.", [110.0]),
     ("c: Өткен айда 108 болған, қазір көрсеткіш жүз он.", [110.0]),

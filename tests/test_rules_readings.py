@@ -97,6 +97,12 @@ def test_operator_numbers_outside_a_dictation(turns, values):
     # …but digits answering the question for the account are the account
     (["c: здравствуйте показания горячей воды", "o: лицевой счет назовите пожалуйста",
       "c: восемьдесят восемь пятьсот"], []),
+    # the address read back, then the request to dictate: the answer is the reading
+    (["c: Хочу передать показания.", "o: Улица Манаса, двадцать, квартира семьдесят восемь. Диктуйте показания.",
+      "c: Так, сейчас посмотрю, вот, сто три и один, вроде так."], [103.1]),
+    # …but not when the request to dictate comes before the account's
+    (["c: Хочу передать показания.", "o: Диктуйте показания. Сначала номер лицевого счёта?",
+      "c: Так, сейчас посмотрю, вот, один два три четыре пять, вроде так."], []),
 ])
 def test_after_the_account(turns, values):
     result = CHECKER.check(transcript(["o: Добрый день.", *turns, "o: До свидания."]))
