@@ -67,6 +67,8 @@ MEMO_WORDS = 300_000  # distinct words whose stems are kept (as many as the anal
 # the cues an utterance that speaks of a request made before spends on that request: «подавала заявку на
 # распломбировку», «оставлял заявку и продиктовал не тот телефон» ask for no request and dictate no reading now
 OLD_REQUEST_WORDS = frozenset({"request", "readings"})
+# the cues an utterance about another utility's service (``other_utility``: «счётчик холодной воды») spends on it
+NOT_OURS_WORDS = frozenset({"request"})
 GROUPS = ("request", "legal", "individual", "readings", "billing", "out_of_scope", "follow_up", "declined")
 
 
@@ -220,11 +222,16 @@ def classify(call, rulebook, readings) -> list[str]:
         # не пришёл» — its request words describe that request, they ask for no new one
         cue_groups = [groups_of[_cue_key(m.entry.phrase, m.entry.if_tag)] for m in matches]
         old_request = role != "operator" and any("follow_up" in gs for gs in cue_groups)
+        # …and so does one about another utility's meter: «счётчик холодной воды опломбировать», «газ
+        # есептегішіне пломба салу» ask «Алматы Су» or the gas company for a request, not us
+        not_ours = role != "operator" and any("out_of_scope" in gs for gs in cue_groups) and \
+            _other_utility(rulebook).contains(u)   # not «сантехники из КСК сорвали пломбу»: ours to restore
+        spent = OLD_REQUEST_WORDS if old_request else NOT_OURS_WORDS if not_ours else frozenset()
         if role == "operator":  # the operator's «заявка зарегистрирована» names the request registered now
             cue_groups = [{"request" if g == "follow_up" else g for g in gs} for gs in cue_groups]
         for gs in cue_groups:
             for g in gs:
-                if old_request and g in OLD_REQUEST_WORDS:
+                if g in spent:
                     continue
                 score[g] += w
                 if role != "operator":
@@ -233,7 +240,7 @@ def classify(call, rulebook, readings) -> list[str]:
                     if opening:
                         purpose[g] += w
         for g, sw in by_stem.items():
-            if old_request and g in OLD_REQUEST_WORDS:
+            if g in spent:
                 continue
             score[g] += w * sw
             if role != "operator":
@@ -275,6 +282,11 @@ def classify(call, rulebook, readings) -> list[str]:
     else:
         return [_by_handling(call, rulebook, score, request_possible=not earlier)]
     return [main, *(t for t, yes in covered.items() if yes and t != main)]
+
+
+def _other_utility(rulebook):
+    """The lexicon of another utility's services and meters (``other_utility``: cold water, gas, electricity)."""
+    return rulebook.lexicon("topic_other_utility", rulebook.topics.get("other_utility") or [], True)
 
 
 def offer_declined(call, rulebook) -> bool:

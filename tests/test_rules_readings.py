@@ -289,6 +289,21 @@ def test_topic(turns, topic):
     assert CHECKER.check(transcript(["o: Добрый день, тепловые сети.", *turns, "o: До свидания."])).topic == topic
 
 
+@pytest.mark.parametrize("turns, topics", [
+    # a request about another utility's meter is theirs to register, not ours (no request due beside the topic)…
+    (["c: Мне нужно счётчик холодной воды опломбировать, мы поменяли вчера.",
+      "o: Холодная вода это не к нам, обращайтесь в Алматы Су.", "c: Поняла, спасибо."], ["out_of_scope"]),
+    (["c: Газовый счётчик поменяли, надо опломбировать, это к вам?",
+      "o: Нет, газовые счётчики пломбирует газовая служба.", "c: Ясно."], ["out_of_scope"]),
+    # …but a seal that a housing cooperative's plumber broke is ours to restore
+    (["c: У нас была авария, сантехники из КСК сорвали пломбу со счётчика горячей воды.",
+      "o: Оформим заявку на опломбирование после аварии. Назовите лицевой счёт.", "c: Один два три четыре."],
+     ["request.individual"]),
+])
+def test_topics_beside_the_main_one(turns, topics):
+    assert CHECKER.check(transcript(["o: Добрый день, тепловые сети.", *turns, "o: До свидания."])).topics == topics
+
+
 @pytest.mark.parametrize("turns, values", [
     # ASR-style text of the bundled demo: digits of an account dictation are not readings
     (["c: Хочу передать показания.", "o: Бауржен, назовите номер лиц, срегово-о счета.",
