@@ -69,7 +69,7 @@ MEMO_WORDS = 300_000  # distinct words whose stems are kept (as many as the anal
 OLD_REQUEST_WORDS = frozenset({"request", "readings"})
 # the cues an utterance about another utility's service (``other_utility``: «счётчик холодной воды») spends on it
 NOT_OURS_WORDS = frozenset({"request"})
-GROUPS = ("request", "legal", "individual", "readings", "billing", "out_of_scope", "follow_up", "declined")
+GROUPS = ("request", "legal", "individual", "readings", "billing", "out_of_scope", "follow_up", "declined", "deferred")
 
 
 def _cue_key(phrase: str, if_tag: int) -> tuple[str, int]:
@@ -267,6 +267,8 @@ def classify(call, rulebook, readings) -> list[str]:
                                             or purpose["request"] <= purpose["follow_up"] > 0)
     earlier = earlier or bool(said["declined"])  # «заявка не нужна», «өтінім керек емес»: none to register
     earlier = earlier or offer_declined(call, rulebook)  # «Могу оформить заявку.» — «Нет, спасибо…»
+    # «сначала сантехника найду и перезвоню»: the customer will call back — unless the operator registered one
+    earlier = earlier or (bool(said["deferred"]) and not registered_here(call, rulebook))
     covered = {  # besides the main topic: cues in the customer's own words, enough of them
         request: bool(said["request"]) and score["request"] >= floor and not earlier,
         # a value dictated alone adds one cue: «readings» needs the customer to speak of them too
@@ -282,6 +284,16 @@ def classify(call, rulebook, readings) -> list[str]:
     else:
         return [_by_handling(call, rulebook, score, request_possible=not earlier)]
     return [main, *(t for t, yes in covered.items() if yes and t != main)]
+
+
+def registered_here(call, rulebook) -> bool:
+    """Whether the operator says a request was registered in this call (the ``registered`` phrases of
+    ``request.data_missing``: «заявка зарегистрирована», «оформила заявку»)."""
+    rule = next((r for r in rulebook.rules if r.id == "request.data_missing"), None)
+    if rule is None:
+        return False
+    lex = rule.lexicon_of("registered", rule.params.get("registered", []), by_lemma=True)
+    return not lex.absent(call) and any(call.role(u) == "operator" and lex.contains(u) for u in call.utts)
 
 
 def _other_utility(rulebook):
