@@ -92,6 +92,7 @@ def _value_at(forms: list[str], i: int, hi: int):
 # marks that part a word from the number after it as items of a list: «два счётчика, один на кухне»
 _LIST_MARKS = frozenset({",", ";"})
 
+
 def extract_readings(call, rulebook) -> list[Reading]:
     cfg = rulebook.readings
     triggers = rulebook.cache.get("readings.triggers")

@@ -29,7 +29,10 @@ or in why they call), or the customer declines one (``declined``: «заявка
 ``offer`` to register one), the call is not ``request.*`` (nor is it by the
 operator's handling below, which looking a request up shares with registering
 one), so no request is due from it and ``request.data_missing`` has nothing to
-judge.
+judge.  Nor is one due from a customer who will call back («сантехника найду и перезвоню»,
+``deferred``; unless the operator says a request was registered), and the request words
+of a customer's utterance about another utility's meter (``other_utility``: «счётчик холодной
+воды опломбировать») ask that utility, not us.
 
 A call can cover more than one topic (a customer asks for a sealing and
 dictates a reading on the way): ``classify`` returns every topic the call
@@ -268,7 +271,7 @@ def classify(call, rulebook, readings) -> list[str]:
     earlier = earlier or bool(said["declined"])  # «заявка не нужна», «өтінім керек емес»: none to register
     earlier = earlier or offer_declined(call, rulebook)  # «Могу оформить заявку.» — «Нет, спасибо…»
     # «сначала сантехника найду и перезвоню»: the customer will call back — unless the operator registered one
-    earlier = earlier or (bool(said["deferred"]) and not registered_here(call, rulebook))
+    earlier = earlier or (bool(said["deferred"]) and not registered_here(call, _request_rule(rulebook)))
     covered = {  # besides the main topic: cues in the customer's own words, enough of them
         request: bool(said["request"]) and score["request"] >= floor and not earlier,
         # a value dictated alone adds one cue: «readings» needs the customer to speak of them too
@@ -286,14 +289,19 @@ def classify(call, rulebook, readings) -> list[str]:
     return [main, *(t for t, yes in covered.items() if yes and t != main)]
 
 
-def registered_here(call, rulebook) -> bool:
-    """Whether the operator says a request was registered in this call (the ``registered`` phrases of
-    ``request.data_missing``: «заявка зарегистрирована», «оформила заявку»)."""
-    rule = next((r for r in rulebook.rules if r.id == "request.data_missing"), None)
+def registered_here(call, rule) -> bool:
+    """Whether the operator says a request was registered in this call: a phrase of ``rule``'s ``registered``
+    parameter (``request.data_missing``'s: «заявка зарегистрирована», «оформила заявку») in an operator's
+    utterance.  False without the rule."""
     if rule is None:
         return False
     lex = rule.lexicon_of("registered", rule.params.get("registered", []), by_lemma=True)
     return not lex.absent(call) and any(call.role(u) == "operator" and lex.contains(u) for u in call.utts)
+
+
+def _request_rule(rulebook):
+    """The rule whose ``registered`` phrases tell a registration (``request.data_missing``), or None."""
+    return next((r for r in rulebook.rules if r.id == "request.data_missing"), None)
 
 
 def _other_utility(rulebook):

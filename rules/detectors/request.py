@@ -6,6 +6,7 @@ from rules.numbers import no_number, pieces
 from rules.phonetics import key as sound_key
 from rules.phonetics import phrase_keys
 from rules.registry import register
+from rules.topic import registered_here
 from transcription.schema import Finding
 
 
@@ -141,8 +142,7 @@ def request_fields(call: Call, rule) -> list:
         return []
     taken = [f for f, spec in rule.params.get(kind, {}).items() if f not in missing and not spec.get("by")]
     if len(taken) < int(rule.params.get("min_collected", 0)):
-        registered = rule.lexicon_of("registered", rule.params.get("registered", []), by_lemma=True)
-        if not any(call.role(u) == "operator" and registered.contains(u) for u in call.utts):
+        if not registered_here(call, rule):
             return []
     end = call.duration
     return [Finding(rule.id, rule.clause, "operator", 0.0, end, "не собраны: " + ", ".join(missing))]
