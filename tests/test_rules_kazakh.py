@@ -312,6 +312,19 @@ def test_a_kazakh_request_made_before_is_not_one_to_register(checker, said, to_r
     assert checker.check(call(turns)).topic.startswith("request.") == to_register
 
 
+@pytest.mark.parametrize("turns, topic", [
+    # a legal entity's request told by its Kazakh words: the contract («шарт нөмірі»), the object («нысан»), the
+    # partnership («серіктестік») — as «договор», «объект», «товарищество» tell a Russian one
+    (["c: «Ақ Бидай» серіктестігінің энергетигімін. Ыстық су есептегішін пломбалау керек.",
+      "o: Шарт нөмірін айтыңызшы.", "c: Шарт нөмірі жеті мың төрт жүз.", "o: Нысан қандай?",
+      "c: Әкімшілік ғимарат."], "request.legal"),
+    (["c: Ыстық су есептегішін пломбалау керек, ауыстырдық.", "o: Дербес шотыңызды айтыңызшы.",
+      "c: Дербес шот бір екі үш төрт бес."], "request.individual"),
+])
+def test_a_kazakh_request_of_either_kind(checker, turns, topic):
+    assert checker.check(call([OPEN, *turns, CLOSE])).topic == topic
+
+
 @pytest.mark.parametrize("offer, answer, to_register", [
     # the operator's offer to register refused («жоқ, рахмет»): none to register
     ("o: Қаласаңыз, қазір өтінім рәсімдейін бе?", "c: Жоқ, рахмет, алдымен паспортын қараймын.", False),
