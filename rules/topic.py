@@ -148,11 +148,12 @@ def _stem_cues(u, stems, taken: set[int], starts: tuple[str, ...] | None = None,
 
 def _sound_cues(u, rulebook) -> dict[str, float]:
     """Topic groups whose long cue phrases (``sound_min_key`` sounds or more) are heard by sound around a word
-    the dictionary does not know («опландироваться» for «опломбировать»), with ``sound_weight``."""
+    the dictionary does not know, of ``sound_min_bent`` letters or more («опландироваться» for «опломбировать»),
+    with ``sound_weight``."""
     cfg = rulebook.topics
     limit = float(cfg.get("sound_distance", 0))
-    if limit <= 0 or u.language == "kk":
-        return {}
+    if limit <= 0 or u.language == "kk" or u.unknown_max < int(cfg.get("sound_min_bent", 0)):
+        return {}   # a short bent word («щетчик») leaves the known words around it to make the phrase
     by_group = rulebook.cache.get("topic_sound_keys")
     if by_group is None:
         n = int(cfg.get("sound_min_key", 10))
