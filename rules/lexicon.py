@@ -40,7 +40,7 @@ from rules import text as T
 from rules.kazakh import adds_case
 
 TAGS = {"ADJ": T.ADJ, "NOUN": T.NOUN, "PREP": T.PREP, "NUMBER": T.NUMBER, "IMPR": T.VERB_IMPR,
-        "NAME": T.NAME | T.PATR | T.SURN, "PAST": T.PAST, "FIRST": T.FIRST}
+        "NAME": T.NAME | T.PATR | T.SURN, "PAST": T.PAST, "FIRST": T.FIRST, "SECOND": T.SECOND}
 
 
 class RulebookError(OkaError):

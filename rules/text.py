@@ -55,6 +55,8 @@ MARK = 4096      # a punctuation mark (only with ``tokenize(text, marks=True)``)
 KAZAKH = 8192    # analysed as Kazakh: the lemma is the stem of rules.kazakh's suffix model
 PAST = 16384     # a verb in the past tense or a short past participle: «подавала», «оставил», «оформлена»
 FIRST = 32768    # a verb in the 1st person: «позвоню», «хабарласамын», «сөйлесейін» (what the speaker will do)
+SECOND = 65536   # a verb in the 2nd person, either number: «позвоните», «знаешь» (what the listener does, or is
+                 # asked to: pymorphy3 reads «позвоните» as the future before the imperative)
 _UNKNOWN_IN = UNKNOWN.__and__  # flags → its UNKNOWN bit (a C call: the words not known are found in one map)
 
 
@@ -93,8 +95,8 @@ def analyse(form: str) -> tuple[str, int, tuple[str, ...]]:
             flags |= VERB_IMPR
             if "sing" in tag:
                 flags |= IMPR_SG
-        elif "2per" in tag and "sing" in tag:
-            flags |= SECOND_SG
+        elif "2per" in tag:
+            flags |= SECOND | (SECOND_SG if "sing" in tag else 0)
         elif "past" in tag:
             flags |= PAST
         elif "1per" in tag:

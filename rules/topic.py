@@ -271,8 +271,10 @@ def classify(call, rulebook, readings) -> list[str]:
                                             or purpose["request"] <= purpose["follow_up"] > 0)
     earlier = earlier or bool(said["declined"])  # «заявка не нужна», «өтінім керек емес»: none to register
     earlier = earlier or offer_declined(call, rulebook)  # «Могу оформить заявку.» — «Нет, спасибо…»
-    # «сначала сантехника найду и перезвоню»: the customer will call back — unless the operator registered one
-    earlier = earlier or (bool(said["deferred"]) and not registered_here(call, _request_rule(rulebook)))
+    # «сначала сантехника найду и перезвоню»: the customer will call back; «позвоните, и мы оформим заявку»: the
+    # operator puts the registration off to that call — unless the operator registered one in this call
+    earlier = earlier or ((bool(said["deferred"]) or registration_later(call, rulebook))
+                          and not registered_here(call, _request_rule(rulebook)))
     covered = {  # besides the main topic: cues in the customer's own words, enough of them
         request: bool(said["request"]) and score["request"] >= floor and not earlier,
         # a value dictated alone adds one cue: «readings» needs the customer to speak of them too
@@ -298,6 +300,18 @@ def registered_here(call, rule) -> bool:
         return False
     lex = rule.lexicon_of("registered", rule.params.get("registered", []), by_lemma=True)
     return not lex.absent(call) and any(call.role(u) == "operator" and lex.contains(u) for u in call.utts)
+
+
+def registration_later(call, rulebook) -> bool:
+    """Whether the operator puts the registration off to a later call: one utterance with a ``later.call_back``
+    verb in the imperative and a ``later.register`` verb in the first person («Когда будете готовы, позвоните, и
+    мы оформим заявку»)."""
+    cfg = rulebook.topics.get("later") or {}
+    back = rulebook.lexicon("topic_later_call_back", cfg.get("call_back") or [], True)
+    register = rulebook.lexicon("topic_later_register", cfg.get("register") or [], True)
+    if back.absent(call) or register.absent(call):
+        return False
+    return any(call.role(u) == "operator" and back.contains(u) and register.contains(u) for u in call.utts)
 
 
 def _request_rule(rulebook):

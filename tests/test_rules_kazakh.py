@@ -302,6 +302,7 @@ def test_a_correct_kazakh_call_has_no_finding_and_lists_the_rules_without_kazakh
     ("c: Сәлеметсіз бе, мен заявка қалдырғанмын распломбировкаға, мастер қашан келеді?", False),
     # …nor one the caller puts off: they will call themselves (the verb in the 1st person)
     ("c: Пломбасын қалай аламыз? Түсінікті, әзірге сантехникпен сөйлесейін, кейін хабарласамын.", False),
+    ("c: Есептегішті тексеру керек пе? Төлқұжатын іздейін, табылмаса, кейін қайта хабарласамын.", False),
     # …a request wanted now is one, the master calling later too
     ("c: Пломба салуға өтінім бергім келеді. Маман кейін хабарласады ма?", True),
     ("c: Пломба салуға өтінім бергім келеді, есептегішті ауыстырдық.", True),
