@@ -117,6 +117,7 @@ def extract_readings(call, rulebook) -> list[Reading]:
     said_by: list[str] = []
     seen: set[float] = set()
     prev = None
+    prev_numeric = False   # whether ``prev`` has a number in it
     for u in call.utts:
         forms = u.forms
         n = len(forms)
@@ -126,7 +127,7 @@ def extract_readings(call, rulebook) -> list[Reading]:
         numeric = 0 if kind is None else sum(k is not None for k in kind)
         if not numeric:  # who asked what matters only for an utterance with a number in it
             if forms:
-                prev = u
+                prev, prev_numeric = u, False
             continue
         has_num = numeric > 0
         other_asked = prev is not None and call.role(prev) != call.role(u)
@@ -141,7 +142,13 @@ def extract_readings(call, rulebook) -> list[Reading]:
         # там составляющие?» — «Это две разные составляющие») is no reading, nor is one in an operator's words
         # about cubic metres («норматив на нагрев одного кубометра»); the operator's own utterance must speak of
         # readings (``triggers``) for its number to count (a read-back, «показания 1234 приняла»)
-        prompted = other_asked and role != "operator" and _asks_for_readings(prev, prompt, skip_near)
+        # …or the customer goes on dictating: a reading of theirs taken already, and the operator's words since then
+        # read a number back or speak of the meter («пятьдесят шесть и семь, записала», «Другой счётчик есть?»),
+        # asking for no account, phone or address — «и второй, 31 и 2»
+        going_on = other_asked and role != "operator" and "customer" in said_by and \
+            skip_near.isdisjoint(prev.lemmas) and skip_near.isdisjoint(prev.forms) and \
+            (prev_numeric or context.contains(prev))
+        prompted = going_on or (other_asked and role != "operator" and _asks_for_readings(prev, prompt, skip_near))
         lone = prompted and numeric == 1 and n <= 2  # «В 841.»: the ASR's stray preposition before the answer
         said_about = context.find(u)
         about = not triggers.isdisjoint(u.keys) if role == "operator" else bool(said_about)
@@ -190,7 +197,7 @@ def extract_readings(call, rulebook) -> list[Reading]:
                     out.append(Reading(value, start, u.evidence(i, last), round(heard, 4)))
                     said_by.append(call.role(u))
         if forms:
-            prev = u
+            prev, prev_numeric = u, True
     if "customer" in said_by:  # the caller's values; a read-back that differs is the operator's slip
         out = [r for r, who in zip(out, said_by, strict=True) if who == "customer"]
     return out

@@ -105,6 +105,15 @@ def test_operator_numbers_outside_a_dictation(turns, values):
     # …but not when the request to dictate comes before the account's
     (["c: Хочу передать показания.", "o: Диктуйте показания. Сначала номер лицевого счёта?",
       "c: Так, сейчас посмотрю, вот, один два три четыре пять, вроде так."], []),
+    # the customer goes on dictating after the operator read the first value back, or asked of the next meter
+    (["c: хочу передать показания", "o: диктуйте показания", "c: так один щётчик 56,7",
+      "o: пятьдесят шесть и семь записала", "c: и второй ээ 31 и 2"], [56.7, 31.2]),
+    (["c: Хочу передать показания.", "o: Диктуйте.", "c: Горячая вода — девяносто семь и пять.",
+      "o: Девяносто семь и пять. Другой счётчик есть?", "c: Есть, в туалете, там сорок один ровно."], [97.5, 41.0]),
+    # …not a number said after the operator moved on to something else
+    (["c: Хочу передать показания.", "o: Диктуйте.", "c: Горячая вода — девяносто семь и пять.",
+      "o: Приняла. Ещё вопросы есть?", "c: Да, а вот соседка говорит, что у неё сто двадцать, это нормально?"],
+     [97.5]),
 ])
 def test_after_the_account(turns, values):
     result = CHECKER.check(transcript(["o: Добрый день.", *turns, "o: До свидания."]))
