@@ -34,6 +34,28 @@ from transcription.schema import Reading
 _THOUSANDS = re.compile(r"\d{1,3}\.\d{3}")
 _WHOLE = frozenset({"целых", "целая", "целые", "целое", "целой"})
 _DECIMAL_JOINERS = _WHOLE | {"и", "запятая", "запятой", "точка", "бүтін", "бутин", "бүтин", "үтір", "утир"}
+# a meter's red drums count the fraction of a cubic metre: «чёрные — восемьдесят шесть, а красные — пятьсот» is 86.5,
+# «287 и красные цифры 3 5» 287.35 («қызыл» in Kazakh)
+_RED = frozenset({"красные", "красных", "красный", "красная", "красное", "қызыл", "қызылы"})
+_RED_AROUND = frozenset({"и", "а", "ал", "цифры", "цифр", "цифрах", "сандар", "сандары"})
+
+
+def _red_digits(forms: list[str], j: int) -> int | None:
+    """Where the fraction begins when the words from token j name the red drums («а красные», «и красные цифры»),
+    else None."""
+    n = len(forms)
+    k = j + 1 if j + 1 < n and forms[j] in _RED_AROUND and forms[j + 1] in _RED else j
+    if k >= n or forms[k] not in _RED:
+        return None
+    k += 1
+    return k + 1 if k < n and forms[k] in _RED_AROUND and forms[k] not in ("и", "а", "ал") else k
+
+
+def _joins(forms: list[str], hi: int) -> bool:
+    """Whether token hi goes on a number: a decimal word, or a word of «(а) красные (цифры)» before the fraction."""
+    f = forms[hi]
+    return f in _DECIMAL_JOINERS or f in _RED or (f in _RED_AROUND and (
+        (hi + 1 < len(forms) and forms[hi + 1] in _RED) or (hi > 0 and forms[hi - 1] in _RED)))
 
 
 def _value_at(forms: list[str], i: int, hi: int):
@@ -64,9 +86,10 @@ def _value_at(forms: list[str], i: int, hi: int):
     kz_denominator = j + 1 < n and forms[j + 1] in KZ_DENOMINATORS   # after «бүтін оннан»: the digits
     # «двести сорок шесть целых и пятьдесят две сотых»: «и» after the whole part's word
     and_after_whole = j + 2 < n and forms[j] in _WHOLE and forms[j + 1] == "и"
-    first = j + 1 + (kz_denominator or and_after_whole)
+    red = _red_digits(forms, j) if j < n else None
+    first = red if red is not None else j + 1 + (kz_denominator or and_after_whole)
     after = pieces(forms, first, hi) if "." not in digits and len(run) == 1 and first < n \
-        and forms[j] in _DECIMAL_JOINERS else None
+        and (forms[j] in _DECIMAL_JOINERS or red is not None) else None
     if after and after[0][0].first == first:   # (a Kazakh «бес», «он» is a number here: ``kinds``)
         frun = after[0]
         fr = frun[0]
@@ -78,7 +101,8 @@ def _value_at(forms: list[str], i: int, hi: int):
             if denom:
                 value += int(fr.digits) / denom
                 return value, k
-            if len(frun) > 1 and (frun[0].digits == "0" or (forms[j] != "и" and all(len(p.digits) == 1 for p in frun))):
+            if len(frun) > 1 and (frun[0].digits == "0" or ((forms[j] != "и" or red is not None)
+                                                             and all(len(p.digits) == 1 for p in frun))):
                 said = run_digits(frun)   # «запятая ноль семь», «и ноль девяносто»: .07, .090
                 return value + int(said) / 10 ** len(said), frun[-1].last
             if forms[j] != "и" or len(fr.digits) <= 3:
@@ -163,7 +187,7 @@ def extract_readings(call, rulebook) -> list[Reading]:
                     i += 1
                     continue
                 hi = i
-                while hi < n and (kind[hi] is not None or forms[hi] in _DECIMAL_JOINERS or forms[hi] in FRACTIONS
+                while hi < n and (kind[hi] is not None or _joins(forms, hi) or forms[hi] in FRACTIONS
                                   or forms[hi] in KZ_DENOMINATORS):
                     hi += 1
                 got = _value_at(forms, i, hi)

@@ -432,6 +432,7 @@ def test_the_transcripts_language_is_kept(checker):
     # the noun follows the number in Kazakh: «12 үй, 4 пәтер» is an address, «5000 теңге» a sum
     ("c: Сейфуллин даңғылы, 12 үй, 4 пәтер. Көрсеткіш жүз он.", [110.0]),
     ("c: Көрсеткіш жүз он, ал төлем 5000 теңге.", [110.0]),
+    ("c: Қара сандары жүз он, ал қызыл сандары бес жүз.", [110.5]),   # the red drums: the fraction
     # a decimal said with «үтір» (comma): «бес» after it is five
     ("c: Ваннада екі жүз отыз бір үтір бес.", [231.5]),
     # a house number after the street («Момышұлы көшесі, он сегіз») is no reading
