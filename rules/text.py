@@ -205,6 +205,24 @@ def _unpast_subjunctive(forms: list[str], flags: list[int], puncts: list[str]) -
                 break
 
 
+# the Russian imperative of the 3rd person: «пусть позвонит», «пускай сама звонит» ask someone to do it
+_LET = frozenset({"пусть", "пускай"})
+
+
+def _imperative_let(forms: list[str], flags: list[int], puncts: list[str]) -> None:
+    """Mark as an imperative (``VERB_IMPR``) the verb within two words after «пусть», «пускай» in its stretch."""
+    n = len(forms)
+    for i, form in enumerate(forms):
+        if form not in _LET:
+            continue
+        for k in range(i + 1, min(n, i + 4)):
+            if puncts[k - 1]:
+                break
+            if morph().parse(forms[k])[0].tag.POS == "VERB":
+                flags[k] |= VERB_IMPR
+                break
+
+
 class Utt:
     """One utterance, analysed once and shared by all detectors.
 
@@ -241,6 +259,8 @@ class Utt:
         keys.update(*alts)
         if not _SUBJUNCTIVE.isdisjoint(keys):
             _unpast_subjunctive(forms, flags, puncts)
+        if not _LET.isdisjoint(keys):
+            _imperative_let(forms, flags, puncts)
         self._ends = None
         self._heard = None
         self._positions = None

@@ -272,8 +272,9 @@ def classify(call, rulebook, readings) -> list[str]:
     earlier = earlier or bool(said["declined"])  # «заявка не нужна», «өтінім керек емес»: none to register
     earlier = earlier or offer_declined(call, rulebook)  # «Могу оформить заявку.» — «Нет, спасибо…»
     # «сначала сантехника найду и перезвоню»: the customer will call back; «позвоните, и мы оформим заявку»: the
-    # operator puts the registration off to that call — unless the operator registered one in this call
-    earlier = earlier or ((bool(said["deferred"]) or registration_later(call, rulebook))
+    # operator puts the registration off to that call; «давайте я найду заявку», «назовите номер заявки»: the
+    # operator looks up a request made before — unless the operator registered one in this call
+    earlier = earlier or ((bool(said["deferred"]) or registration_later(call, rulebook) or looked_up(call, rulebook))
                           and not registered_here(call, _request_rule(rulebook)))
     covered = {  # besides the main topic: cues in the customer's own words, enough of them
         request: bool(said["request"]) and score["request"] >= floor and not earlier,
@@ -312,6 +313,13 @@ def registration_later(call, rulebook) -> bool:
     if back.absent(call) or register.absent(call):
         return False
     return any(call.role(u) == "operator" and back.contains(u) and register.contains(u) for u in call.utts)
+
+
+def looked_up(call, rulebook) -> bool:
+    """Whether the operator looks up a request made before (``looked_up``: «давайте я найду заявку», «вижу вашу
+    заявку», «назовите номер заявки»): the customer has one already."""
+    lex = rulebook.lexicon("topic_looked_up", rulebook.topics.get("looked_up") or [], True)
+    return not lex.absent(call) and any(call.role(u) == "operator" and lex.contains(u) for u in call.utts)
 
 
 def _request_rule(rulebook):
