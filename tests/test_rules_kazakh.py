@@ -324,6 +324,11 @@ def test_a_kazakh_request_made_before_is_not_one_to_register(checker, said, to_r
       "o: Жылумен жабдықтау шартының нөмірін айтыңызшы.", "c: Шарт нөмірі бес мың алпыс екі."], "request.legal"),
     (["c: Ыстық су есептегішін пломбалау керек, ауыстырдық.", "o: Дербес шотыңызды айтыңызшы.",
       "c: Дербес шот бір екі үш төрт бес."], "request.individual"),
+    # …and none: the customer will call when the repair is done; another utility's meter («суық судың есептегіші»)
+    (["c: Ванна бөлмесінде құбырларды ауыстырамыз, есептегіштің пломбасы не болады?",
+      "o: Жұмыс біткен соң пломбалауға өтінім бересіз.", "c: Жақсы, онда жөндеу біткен соң хабарласамын."], "other"),
+    (["c: Маған суық судың есептегішіне пломба салу керек еді.",
+      "o: Суық су бойынша «Алматы Су» кәсіпорнына хабарласыңыз."], "out_of_scope"),
 ])
 def test_a_kazakh_request_of_either_kind(checker, turns, topic):
     assert checker.check(call([OPEN, *turns, CLOSE])).topic == topic
