@@ -158,8 +158,8 @@ def extract_readings(call, rulebook) -> list[Reading]:
         # the other side asked for an account or a phone, not for readings («Назовите номер лицевого счёта»)
         # — not when it read one back (the account's digits said): «три ноль шесть… улица Розыбакиева» — «да,
         # восемьдесят восемь и пять» confirms it and goes on
-        asked_number = other_asked and not (skip_near.isdisjoint(prev.lemmas) and skip_near.isdisjoint(prev.forms)) \
-            and stop_back.isdisjoint(prev.lemmas) and not _long_number(prev)
+        names_other = other_asked and not (skip_near.isdisjoint(prev.lemmas) and skip_near.isdisjoint(prev.forms))
+        asked_number = names_other and stop_back.isdisjoint(prev.lemmas) and not _long_number(prev)
         role = call.role(u)
         bare = role == "customer" and numeric * 2 >= n and not asked_number  # «Сто двадцать три и пять.»
         # the operator asks to dictate, the customer answers: an operator's number answering the customer («Какие
@@ -169,8 +169,7 @@ def extract_readings(call, rulebook) -> list[Reading]:
         # …or the customer goes on dictating: a reading of theirs taken already, and the operator's words since then
         # read a number back or speak of the meter («пятьдесят шесть и семь, записала», «Другой счётчик есть?»),
         # asking for no account, phone or address — «и второй, 31 и 2»
-        going_on = other_asked and role != "operator" and "customer" in said_by and \
-            skip_near.isdisjoint(prev.lemmas) and skip_near.isdisjoint(prev.forms) and \
+        going_on = other_asked and not names_other and role != "operator" and "customer" in said_by and \
             (prev_numeric or context.contains(prev))
         prompted = going_on or (other_asked and role != "operator" and _asks_for_readings(prev, prompt, skip_near))
         lone = prompted and numeric == 1 and n <= 2  # «В 841.»: the ASR's stray preposition before the answer

@@ -299,8 +299,14 @@ def registered_here(call, rule) -> bool:
     utterance.  False without the rule."""
     if rule is None:
         return False
-    lex = rule.lexicon_of("registered", rule.params.get("registered", []), by_lemma=True)
-    return not lex.absent(call) and any(call.role(u) == "operator" and lex.contains(u) for u in call.utts)
+    return _operator_says(call, rule.lexicon_of("registered", rule.params.get("registered", []), by_lemma=True))
+
+
+def _operator_says(call, *lexicons) -> bool:
+    """Whether one of the operator's utterances holds a phrase of every one of ``lexicons``."""
+    if any(lex.absent(call) for lex in lexicons):
+        return False
+    return any(all(lex.contains(u) for lex in lexicons) for u in call.operator)
 
 
 def registration_later(call, rulebook) -> bool:
@@ -308,18 +314,14 @@ def registration_later(call, rulebook) -> bool:
     verb in the imperative and a ``later.register`` verb in the first person («Когда будете готовы, позвоните, и
     мы оформим заявку»)."""
     cfg = rulebook.topics.get("later") or {}
-    back = rulebook.lexicon("topic_later_call_back", cfg.get("call_back") or [], True)
-    register = rulebook.lexicon("topic_later_register", cfg.get("register") or [], True)
-    if back.absent(call) or register.absent(call):
-        return False
-    return any(call.role(u) == "operator" and back.contains(u) and register.contains(u) for u in call.utts)
+    return _operator_says(call, rulebook.lexicon("topic_later_call_back", cfg.get("call_back") or [], True),
+                          rulebook.lexicon("topic_later_register", cfg.get("register") or [], True))
 
 
 def looked_up(call, rulebook) -> bool:
     """Whether the operator looks up a request made before (``looked_up``: «давайте я найду заявку», «вижу вашу
     заявку», «назовите номер заявки»): the customer has one already."""
-    lex = rulebook.lexicon("topic_looked_up", rulebook.topics.get("looked_up") or [], True)
-    return not lex.absent(call) and any(call.role(u) == "operator" and lex.contains(u) for u in call.utts)
+    return _operator_says(call, rulebook.lexicon("topic_looked_up", rulebook.topics.get("looked_up") or [], True))
 
 
 def _request_rule(rulebook):
@@ -346,8 +348,7 @@ def offer_declined(call, rulebook) -> bool:
     for prev, u in pairwise(utts):
         if roles[prev.index] != "operator" or roles[u.index] != "customer":
             continue
-        starts = [m for m in refusal.find(u) if m.first == 0]
-        if not starts:
+        if not any(m.first == 0 for m in refusal.find(u)):   # the answer begins with the refusal
             continue
         last_mark = max((k for k, p in enumerate(prev.puncts[:-1]) if p and p[0] in ".!?"), default=-1)
         for m in offer.find(prev):
