@@ -13,7 +13,10 @@ context stays data too::
 ``gap: N`` lets up to N words stand between two words of a phrase, within one
 stretch of speech (never across a punctuation mark); ``any_order: true`` lets a
 phrase of two words be said the other way round (Russian word order is free:
-«подавала заявку», «заявку подавала»).
+«подавала заявку», «заявку подавала»).  ``question: true`` matches a phrase only in
+a question: the first punctuation mark at or after its last word is «?» («Номер
+заявки?», «Какой номер заявки у вас?»; not «Номер заявки 2345.», and not in text
+without punctuation, where a question cannot be told).
 
 Matching survives ASR text: tokens are lowercase with «ё» as «е», a phrase of
 several words also matches them written together («досвидания»), and a word of
@@ -66,6 +69,7 @@ class Entry:
     oblique: bool = False      # a Kazakh entry whose last word must be said with a case added (``case: oblique``)
     if_tag: int = 0            # a word of the phrase must have one of these tags (``if_tag: [PAST]``)
     gap: int = 0               # words that may stand between two of its words (``gap: 2``)
+    question: bool = False     # only in a question: the next punctuation mark after it is «?» (``question: true``)
 
 
 @dataclass
@@ -102,6 +106,14 @@ def _any_order(opts: dict, words: tuple[str, ...], where: str) -> bool:
         raise RulebookError(f"{where}: any_order: {yes!r} — give true or false")
     if yes and len(words) != 2:
         raise RulebookError(f"{where}: any_order needs a phrase of two words, not {' '.join(words)!r}")
+    return yes
+
+
+def _question(opts: dict, where: str) -> bool:
+    """An entry's ``question`` option."""
+    yes = opts.get("question", False)
+    if not isinstance(yes, bool):
+        raise RulebookError(f"{where}: question: {yes!r} — give true or false")
     return yes
 
 
@@ -163,13 +175,13 @@ class Lexicon:
                       frozenset(T.normal(w) for w in opts.get("unless_prev", ())),
                       tagmask(opts.get("unless_next_tag"), where), tagmask(opts.get("unless_prev_tag"), where),
                       stemmed, stemmed and kk_case_as_written and len(words) > 1, _oblique(opts, kazakh, where),
-                      tagmask(opts.get("if_tag"), where), gap)
+                      tagmask(opts.get("if_tag"), where), gap, _question(opts, where))
             entries.append(e)
             if any_order:  # the same entry (its phrase names it) with its two words the other way round
                 entries.append(replace(e, words=words[::-1]))
             if len(words) > 1 and not stemmed:  # written together by the ASR: «досвидания», «вобщем»
                 entries.append(Entry(phrase, ("".join(words),), e.unless_next, e.unless_prev,
-                                     e.unless_next_tag, e.unless_prev_tag, if_tag=e.if_tag))
+                                     e.unless_next_tag, e.unless_prev_tag, if_tag=e.if_tag, question=e.question))
         lex = cls(entries, by_lemma, fuzzy_min)
         for e in entries:
             # each phrase is looked up by its longest word: «бардак», not «у», finds «у нас вечно бардак»
@@ -333,6 +345,8 @@ class Lexicon:
         if j + 1 < len(forms) and not puncts[j] and (forms[j + 1] in e.unless_next
                                                      or (e.unless_next_tag and flags[j + 1] & e.unless_next_tag)):
             return False
+        if e.question:  # the stretch of speech it ends in is a question
+            return next((p for p in puncts[j:] if p), "").startswith("?")
         return True
 
     def absent(self, call) -> bool:

@@ -97,6 +97,12 @@ def test_a_subjunctive_is_no_past_tense(text, past):
     ({"подать заявка": {"if_tag": ["PAST"], "gap": 2}}, "подать вчера заявку", None),
     ({"подать заявка": {"if_tag": ["PAST"], "gap": 2}}, "подать просили заявку", None),
     ({"подать заявка": {"if_tag": ["PAST"], "gap": 2}}, "подала вчера заявку", "подала вчера заявку"),
+    # question: only where the stretch of speech it ends in is a question
+    ({"номер заявка": {"question": True}}, "Номер заявки?", "номер заявки"),
+    ({"номер заявка": {"question": True}}, "Какой номер заявки у вас?", "номер заявки"),
+    ({"номер заявка": {"question": True}}, "Номер заявки две тысячи сто три. Вопросы есть?", None),
+    ({"номер заявка": {"question": True}}, "номер заявки запишите", None),   # no mark: no question told
+    ({"номер заявка": {}}, "Номер заявки две тысячи сто три.", "номер заявки"),
 ])
 def test_a_phrase_with_a_gap_or_in_any_order(entry, text, found):
     from rules.lexicon import Lexicon

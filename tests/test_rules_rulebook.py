@@ -120,6 +120,7 @@ def test_a_new_detector_registers_like_the_builtins(tmp_path):
     (lambda d: d["rules"][0]["params"].update(lexicon=[{"эй девушка": {"gap": "two"}}]), "whole number"),
     (lambda d: d["rules"][0]["params"].update(lexicon=[{"эй ты девушка": {"any_order": True}}]), "two words"),
     (lambda d: d["rules"][0]["params"].update(lexicon=[{"эй девушка": {"any_order": "yes"}}]), "true or false"),
+    (lambda d: d["rules"][0]["params"].update(lexicon=[{"эй девушка": {"question": "yes"}}]), "question: 'yes'"),
 ])
 def test_broken_rulebook_is_one_clear_error(tmp_path, change, message):
     path = _edit(tmp_path, change)
