@@ -131,8 +131,9 @@ def extract_readings(call, rulebook) -> list[Reading]:
     if sets is None:
         sets = rulebook.cache["readings"] = tuple(
             frozenset(T.normal(str(w)) for w in cfg.get(key, ()))
-            for key in ("not_after_words", "not_before_words", "skip_near", "stop_back", "units"))
-    not_after, not_before, skip_near, stop_back, units = sets
+            for key in ("not_after_words", "not_before_words", "skip_near", "stop_back", "units", "past_back",
+                        "now_words"))
+    not_after, not_before, skip_near, stop_back, units, past_back, now_words = sets
     small = float(cfg.get("whole_below_is_count", 0))
     round_sums = bool(cfg.get("round_thousands_are_sums", False))
     retract = rulebook.lexicon("readings.retract", cfg.get("retract", []), by_lemma=True)
@@ -208,7 +209,8 @@ def extract_readings(call, rulebook) -> list[Reading]:
                     i = last + 1
                     continue
                 if _is_reading(u, kind, i, last, value, not_after, frozenset() if lone else not_before, skip_near,
-                               stop_back, max_digits, about_at):
+                               stop_back, max_digits, about_at) and \
+                        not _said_of_the_past(u, kind, i, past_back, stop_back | now_words, about_at):
                     here.append((round(value, 3), i, last))
                 i = last + 1
             for value, i, last in _not_taken_back(here, retract.find(u) if here[1:] else ()):
@@ -224,6 +226,26 @@ def extract_readings(call, rulebook) -> list[Reading]:
     if "customer" in said_by:  # the caller's values; a read-back that differs is the operator's slip
         out = [r for r, who in zip(out, said_by, strict=True) if who == "customer"]
     return out
+
+
+def _said_of_the_past(u, kind, i, past_back, stops, about_at) -> bool:
+    """Whether a word of ``past_back`` («прошлый», «предыдущий», «өткен») stands anywhere before the number at
+    token ``i`` in its clause: «в прошлом месяце я, кажется, ошибочно дал сто тридцать», «в прошлый раз я давал 52 и
+    4» name last month's value, however many words part them.  The clause ends (going back) at a sentence's mark,
+    another number, a word about readings (``stop_back``), a word of ``now_words`` («а сейчас 135») — every one in
+    ``stops`` — or a phrase about readings."""
+    if not past_back:
+        return False
+    toks = u.tokens
+    for k in range(i - 1, -1, -1):
+        t = toks[k]
+        if (t.punct and t.punct[0] in ".!?…") or t.flags & T.NUMBER or kind[k] is not None or k in about_at:
+            return False
+        if t.lemma in stops or t.form in stops:
+            return False
+        if t.lemma in past_back or t.form in past_back or not past_back.isdisjoint(u.alts[k]):
+            return True
+    return False
 
 
 def _asks_for_readings(prev, prompt, skip_near) -> bool:

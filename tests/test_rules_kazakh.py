@@ -445,6 +445,8 @@ def test_the_transcripts_language_is_kept(checker):
     # a span of months or weeks («екі айда») and last month's value («өткен айда 108») are no readings
     ("c: Соңғы он екі айда көрсеткіш аз өзгерді, қазір жүз он.", [110.0]),
     ("c: Өткен айда 108 болған, қазір көрсеткіш жүз он.", [110.0]),
+    ("c: жүз он, ал өткен айда мен қате жүз сегіз бердім деп ойлаймын", [110.0]),   # «өткен» words back
+    ("c: өткен айда жүз сегіз еді қазір жүз он", [110.0]),   # …but not past «қазір»
     # a number taken back («жоқ, кешіріңіз»): only the next is the reading
     ("c: Көрсеткіш жүз қырық бес, жоқ, кешіріңіз, жүз қырық алты.", [146.0]),
     # …but not a word of its own that reads like one: «бірге» (together), «үшін» (for)
