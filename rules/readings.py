@@ -137,6 +137,7 @@ def extract_readings(call, rulebook) -> list[Reading]:
     small = float(cfg.get("whole_below_is_count", 0))
     round_sums = bool(cfg.get("round_thousands_are_sums", False))
     retract = rulebook.lexicon("readings.retract", cfg.get("retract", []), by_lemma=True)
+    correction = rulebook.lexicon("readings.correct_previous", cfg.get("correct_previous", []), by_lemma=True)
     max_digits = int(cfg.get("max_digits", 6))
     out: list[Reading] = []
     said_by: list[str] = []
@@ -160,7 +161,9 @@ def extract_readings(call, rulebook) -> list[Reading]:
         # — not when it read one back (the account's digits said): «три ноль шесть… улица Розыбакиева» — «да,
         # восемьдесят восемь и пять» confirms it and goes on
         names_other = other_asked and not (skip_near.isdisjoint(prev.lemmas) and skip_near.isdisjoint(prev.forms))
-        asked_number = names_other and stop_back.isdisjoint(prev.lemmas) and not _long_number(prev)
+        # (a word about readings or a unit as said: «куба» is the unit's form, whose first parse is the island)
+        asked_number = names_other and stop_back.isdisjoint(prev.lemmas) and units.isdisjoint(prev.forms) \
+            and not _long_number(prev)
         role = call.role(u)
         bare = role == "customer" and numeric * 2 >= n and not asked_number  # «Сто двадцать три и пять.»
         # the operator asks to dictate, the customer answers: an operator's number answering the customer («Какие
@@ -213,7 +216,10 @@ def extract_readings(call, rulebook) -> list[Reading]:
                         not _said_of_the_past(u, kind, i, past_back, stop_back | now_words, about_at):
                     here.append((round(value, 3), i, last))
                 i = last + 1
-            for value, i, last in _not_taken_back(here, retract.find(u) if here[1:] else ()):
+            kept = _not_taken_back(here, retract.find(u) if here[1:] else ())
+            if kept and role == "customer" and out:
+                _correct_previous(out, said_by, seen, kept[0], correction.find(u))
+            for value, i, last in kept:
                 if value not in seen:
                     seen.add(value)
                     start, end = u.span_time(i, last)
@@ -226,6 +232,26 @@ def extract_readings(call, rulebook) -> list[Reading]:
     if "customer" in said_by:  # the caller's values; a read-back that differs is the operator's slip
         out = [r for r, who in zip(out, said_by, strict=True) if who == "customer"]
     return out
+
+
+def _correct_previous(out: list[Reading], said_by: list[str], seen: set[float], first: tuple[float, int, int],
+                      corrections) -> None:
+    """The customer takes back a value said in an utterance before: a ``correct_previous`` word («перепутал»,
+    «ошибся», «точнее») before this utterance's first value (``first``: value, first token, last token) replaces
+    the customer's latest value with as many whole digits («четыреста восемьдесят шесть и три» — «Проверьте,
+    пожалуйста» — «Ой, перепутал, четыреста шестьдесят восемь и три»).  A value of another size is another
+    meter's and stays."""
+    value, i, _ = first
+    if not any(m.last < i for m in corrections):
+        return
+    digits = len(str(int(value)))
+    for j in range(len(out) - 1, -1, -1):
+        if said_by[j] == "customer":
+            old = out[j].value
+            if old != value and len(str(int(old))) == digits:
+                del out[j], said_by[j]
+                seen.discard(old)
+            return
 
 
 def _said_of_the_past(u, kind, i, past_back, stops, about_at) -> bool:
