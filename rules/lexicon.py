@@ -237,13 +237,15 @@ class Lexicon:
         return bool(flags & T.UNKNOWN) and len(key) >= self.fuzzy_min and self._canon_of(form, u.lemmas[i], flags) == w
 
     def find(self, u: T.Utt) -> list[Match]:
-        """Non-overlapping matches, left to right; at one place the longest phrase wins."""
+        """Non-overlapping matches, left to right; at one place the longest phrase wins, and of two as long the one
+        that asks for a tag (the more particular: «опломбировали» is ``опломбировать: {if_tag: [PAST]}``, a sealing
+        done, before the plain «опломбировать»)."""
         if self.absent(u):  # most utterances: told first
             return []
         found = list(self._matches(u))
         if not found:
             return []
-        found.sort(key=lambda f: (f[0], f[1]))
+        found.sort(key=lambda f: (f[0], f[1], not f[2].if_tag))
         out: list[Match] = []
         taken = -1
         for i, negk, e in found:

@@ -185,8 +185,9 @@ _SUBJUNCTIVE = frozenset({"чтобы", "чтоб", "бы", "б"})
 
 
 def _unpast_subjunctive(forms: list[str], flags: list[int], puncts: list[str]) -> None:
-    """Take ``PAST`` off the verbs of a subjunctive: after «чтобы» up to the next punctuation mark, and within two
-    words of «бы» in its stretch of speech."""
+    """Take ``PAST`` off the verbs of a subjunctive: after «чтобы» up to the next punctuation mark (past a comma
+    that a verb in the past form follows: «чтобы мастер пришёл, осмотрел счётчик»), and within two words of «бы» in
+    its stretch of speech."""
     n = len(forms)
     for i, form in enumerate(forms):
         if form not in _SUBJUNCTIVE:
@@ -201,7 +202,7 @@ def _unpast_subjunctive(forms: list[str], flags: list[int], puncts: list[str]) -
                 break
         for k in range(lo, hi):
             flags[k] &= ~PAST
-            if puncts[k] and k >= i:
+            if puncts[k] and k >= i and not (hi == n and puncts[k] == "," and k + 1 < n and flags[k + 1] & PAST):
                 break
 
 

@@ -158,8 +158,12 @@ def _sound_cues(u, rulebook) -> dict[str, float]:
     if by_group is None:
         n = int(cfg.get("sound_min_key", 10))
         cues = cfg.get("cues", {})
+        # a cue that needs a tag («опломбировать» in the past tense) cannot be told on a bent word: no sound key
         by_group = {g: tuple(k for k in phrase_keys(next(iter(c)) if isinstance(c, dict) else c
-                                                    for c in cues.get(g, ())) if len(k) >= n)
+                                                    for c in cues.get(g, ())
+                                                    if not (isinstance(c, dict) and (next(iter(c.values())) or {})
+                                                            .get("if_tag")))
+                             if len(k) >= n)
                     for g in GROUPS}
         by_group = rulebook.cache["topic_sound_keys"] = {g: ks for g, ks in by_group.items() if ks}
     w = float(cfg.get("sound_weight", 1.0))

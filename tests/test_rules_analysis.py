@@ -66,6 +66,8 @@ def test_one_heard_answers_as_fresh_ones(said):
 @pytest.mark.parametrize("text, past", [
     ("вчера приходил мастер", ["приходил"]),
     ("хотим, чтобы мастер пришёл и осмотрел", []),        # the subjunctive takes the past tense's form
+    ("хотим, чтобы мастер пришёл, осмотрел счётчик", []),  # …in every verb of it, past a comma
+    ("чтобы мастер пришёл, мы ждали", ["ждали"]),          # …not a clause of its own
     ("пришёл бы мастер", []),
     ("мастер пришёл, чтобы посмотреть", ["пришел"]),        # «чтобы» reaches forward only
     ("вчера приходил мастер, хочу чтобы пришёл снова", ["приходил"]),
