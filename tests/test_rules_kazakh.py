@@ -334,6 +334,19 @@ def test_a_kazakh_request_of_either_kind(checker, turns, topic):
     assert checker.check(call([OPEN, *turns, CLOSE])).topic == topic
 
 
+@pytest.mark.parametrize("turns, topics", [
+    # «тексеру» alone is a check («тексеру мерзімі», the verification period, as «срок поверки»): no request beside
+    # the readings; a technical inspection («техникалық тексеру») is one
+    (["c: Көрсеткіш берейін деп едім.", "o: Айтыңыз.", "c: Ас үй екі жүз елу бір.",
+      "c: Айтпақшы, есептегіштің тексеру мерзімі бітеді деп естідім, сол рас па?",
+      "o: Иә, мерзімі келесі айда бітеді, содан кейін тексеруден өткізу керек."], ["readings"]),
+    (["c: Есептегішке техникалық тексеру керек.", "o: Дербес шотыңызды айтыңызшы.",
+      "c: Дербес шот бір екі үш төрт бес."], ["request.individual"]),
+])
+def test_a_kazakh_check_is_no_inspection_request(checker, turns, topics):
+    assert checker.check(call([OPEN, *turns, CLOSE])).topics == topics
+
+
 @pytest.mark.parametrize("offer, answer, to_register", [
     # the operator's offer to register refused («жоқ, рахмет»): none to register
     ("o: Қаласаңыз, қазір өтінім рәсімдейін бе?", "c: Жоқ, рахмет, алдымен паспортын қараймын.", False),
