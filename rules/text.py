@@ -138,12 +138,23 @@ def analyse_kk(form: str) -> tuple[str, int, tuple[str, ...]]:
         return form, NUMBER, ()
     peeled = kazakh.stems(form)
     alts = peeled[1:-1]
+    russian = 0
     if not kazakh.has_kazakh_letter(form) and morph().word_is_known(form):
-        lemma, _, others = analyse(form)
+        lemma, flags, others = analyse(form)
         alts = (*alts, *sorted({lemma, *others} - set(peeled)))
+        if flags & _RU_VERB and len(form) >= _RU_VERB_MIN:
+            # a Russian verb in Kazakh speech («мен заявка подавала», «мастер приходил ғой»): its tense, person
+            # and mood, as a Russian cue asks of it — not a short Kazakh word the Russian dictionary reads as a
+            # verb («тек», only, is «течь»; «беру», to give, is «брать»)
+            russian = flags & _RU_VERB
     past = PAST if len(peeled) > 1 and _KK_PAST_PERSONAL.search(form) else 0
     first = FIRST if len(peeled) > 1 and _KK_FIRST_PERSON.search(form) else 0
-    return peeled[-1], KAZAKH | past | first, alts
+    return peeled[-1], KAZAKH | past | first | russian, alts
+
+
+_RU_VERB = PAST | FIRST | SECOND | SECOND_SG | VERB_IMPR | IMPR_SG
+_RU_VERB_MIN = 5   # letters: every Russian verb form in the Kazakh corpora's speech is this long, the Kazakh words
+#                    without a Kazakh letter that the Russian dictionary parses as verbs are shorter
 
 
 # a Kazakh verb in the past tense with a 1st or 2nd person ending («бердім», «қалдырдық», «бергенмін»,

@@ -63,6 +63,21 @@ def test_one_heard_answers_as_fresh_ones(said):
     assert [kept.like(*q) for q in reversed(questions)] == fresh[::-1]
 
 
+@pytest.mark.parametrize("text, past, first", [
+    # a Russian verb in Kazakh speech keeps its tense and person, as a Russian cue asks of it
+    ("мен заявка подавала мастер приходил ғой", ["подавала", "приходил"], []),
+    ("ертең өзім позвоню", [], ["позвоню"]),
+    # …a short Kazakh word the Russian dictionary reads as a verb does not: «тек» (only), «беру» (to give)
+    ("тек көрсеткіш беру керек", [], []),
+])
+def test_a_russian_verb_in_kazakh_speech(text, past, first):
+    from rules.text import FIRST, PAST
+
+    u = Utt(0, "customer", 0.0, 1.0, text, language="kk")
+    assert [f for f, fl in zip(u.forms, u.flags, strict=True) if fl & PAST] == past
+    assert [f for f, fl in zip(u.forms, u.flags, strict=True) if fl & FIRST] == first
+
+
 @pytest.mark.parametrize("text, past", [
     ("вчера приходил мастер", ["приходил"]),
     ("хотим, чтобы мастер пришёл и осмотрел", []),        # the subjunctive takes the past tense's form
