@@ -342,6 +342,10 @@ def test_a_kazakh_request_of_either_kind(checker, turns, topic):
       "o: Иә, мерзімі келесі айда бітеді, содан кейін тексеруден өткізу керек."], ["readings"]),
     (["c: Есептегішке техникалық тексеру керек.", "o: Дербес шотыңызды айтыңызшы.",
       "c: Дербес шот бір екі үш төрт бес."], ["request.individual"]),
+    # the operator asks for an old request's number: a complaint about a master who did not come, no new request
+    # (and the question registers none: «өтінім нөмірі» alone tells no registration, as «номер заявки» does not)
+    (["c: Кеше шеберді күттім, келмеді. Бұл қалай?", "o: Кешіріңіз. Өтінім нөмірін айтасыз ба?",
+      "c: Өтінім екі мың сегіз жүз он бес.", "o: Шебер ертең хабарласады."], ["other"]),
 ])
 def test_a_kazakh_check_is_no_inspection_request(checker, turns, topics):
     assert checker.check(call([OPEN, *turns, CLOSE])).topics == topics
