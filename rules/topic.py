@@ -278,7 +278,10 @@ def classify(call, rulebook, readings) -> list[str]:
     # «сначала сантехника найду и перезвоню»: the customer will call back; «позвоните, и мы оформим заявку»: the
     # operator puts the registration off to that call; «давайте я найду заявку», «назовите номер заявки»: the
     # operator looks up a request made before — unless the operator registered one in this call
-    earlier = earlier or ((bool(said["deferred"]) or registration_later(call, rulebook) or looked_up(call, rulebook))
+    # …or answers the operator's offer with thanks and no yes («Можно оформить заявку на проверку.» — «Понятно,
+    # спасибо»)
+    earlier = earlier or ((bool(said["deferred"]) or registration_later(call, rulebook) or looked_up(call, rulebook)
+                           or offer_declined(call, rulebook, by_thanks=True))
                           and not registered_here(call, _request_rule(rulebook)))
     covered = {  # besides the main topic: cues in the customer's own words, enough of them
         request: bool(said["request"]) and score["request"] >= floor and not earlier,
@@ -338,21 +341,32 @@ def _other_utility(rulebook):
     return rulebook.lexicon("topic_other_utility", rulebook.topics.get("other_utility") or [], True)
 
 
-def offer_declined(call, rulebook) -> bool:
+def offer_declined(call, rulebook, by_thanks: bool = False) -> bool:
     """Whether the customer answers the operator's offer to register a request with a refusal: the operator's
     utterance ends with an offer (``offer``: «Если хотите, могу сейчас оформить заявку», «Оформим заявку?», its
     words not in the past tense — «заявку оформила, ещё вопросы есть?» offers nothing) and the customer's next
-    utterance begins with a ``refusal`` («Нет, спасибо, я сначала паспорт посмотрю»)."""
+    utterance begins with a ``refusal`` («Нет, спасибо, я сначала паспорт посмотрю»).
+
+    ``by_thanks``: instead, the answer thanks (``thanks``: «Понятно, спасибо», «Ладно, спасибо») and says no yes
+    (``accept``: «да», «давайте», «оформляйте»); a word that may be either («ладно», «хорошо») is no yes, so that no
+    registration is counted due on a doubt — the caller only asks which, when the operator registered nothing."""
     cfg = rulebook.topics
     offer = rulebook.lexicon("topic_offer", cfg.get("offer") or [], True)
-    refusal = rulebook.lexicon("topic_refusal", cfg.get("refusal") or [], False)
-    if offer.absent(call) or refusal.absent(call):
+    if by_thanks:
+        answer = rulebook.lexicon("topic_thanks", cfg.get("thanks") or [], True)
+        accept = rulebook.lexicon("topic_accept", cfg.get("accept") or [], True)
+    else:
+        answer = rulebook.lexicon("topic_refusal", cfg.get("refusal") or [], False)
+    if offer.absent(call) or answer.absent(call):
         return False
     roles, utts = call.roles, [u for u in call.utts if u.forms]
     for prev, u in pairwise(utts):
         if roles[prev.index] != "operator" or roles[u.index] != "customer":
             continue
-        if not any(m.first == 0 for m in refusal.find(u)):   # the answer begins with the refusal
+        if by_thanks:
+            if not answer.contains(u) or accept.contains(u):
+                continue
+        elif not any(m.first == 0 for m in answer.find(u)):   # the answer begins with the refusal
             continue
         last_mark = max((k for k, p in enumerate(prev.puncts[:-1]) if p and p[0] in ".!?"), default=-1)
         for m in offer.find(prev):

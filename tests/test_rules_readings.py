@@ -341,6 +341,12 @@ def test_no_readings_in_a_call_that_never_speaks_of_them():
     # …a request to seal one is
     (["c: Новый счётчик поставили, нужно опломбировать.", "o: Назовите лицевой счёт.", "c: Четыре четыре ноль ноль.",
       "o: Заявка зарегистрирована."], "request.individual"),
+    # an offer answered with thanks and no yes: none to register, unless the operator registered one
+    (["c: Соседи затопили, может, счётчик теперь осмотреть надо?",
+      "o: Если счётчик пострадал, можно оформить заявку на осмотр.", "c: Мой вроде цел. Ладно, спасибо."], "other"),
+    (["c: Соседи затопили, может, счётчик теперь осмотреть надо?",
+      "o: Если счётчик пострадал, можно оформить заявку на осмотр.", "c: Да, давайте, спасибо."],
+     "request.individual"),
     # …but a new request beside the old one's mention is still one
     (["c: Нужно опломбировать счётчик, мы его поменяли после аварии.", "o: Назовите лицевой счёт.",
       "c: Один два три четыре пять шесть.", "o: Заявка принята."], "request.individual"),
