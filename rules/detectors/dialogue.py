@@ -129,7 +129,8 @@ def name_usage(call: Call, rule) -> list:
             if t.form in own and not {x.form for x in toks[max(0, i - 2):i]} & intro:
                 continue  # the operator's own name («Айгуль, здравствуйте»), unless the caller has it too
             called = {x.form for x in toks[max(0, i - 2):i]} & named_after   # «…, меня зовут Марина»
-            company = not called and any(x.form in org_words or x.lemma in org_words for x in toks[max(0, i - 3):i])
+            company = not called and (any(x.form in org_words or x.lemma in org_words for x in toks[max(0, i - 3):i])
+                                      or _quoted(u.text, t.form))
             if company or any(x.form in not_self for x in toks[max(0, i - 2):i]):
                 # «ТОО Нур Маркет», «из организации, это Айгерим Строй» is a company (its word in any case form),
                 # «её зовут Роза Ахметовна» someone else
@@ -157,6 +158,22 @@ def name_usage(call: Call, rule) -> list:
         i = toks.index(names[0])
         return [finding(rule, u, i, i, evidence=u.evidence(i, i))]
     return []
+
+
+_OPEN_QUOTE = "«\"“„'"
+
+
+def _quoted(text: str, form: str) -> bool:
+    """Whether the word ``form`` (lowercased, «ё» as «е») opens a quotation in ``text``: «такси «Жолдас»», «ТОО
+    "Нур Маркет"» — the name of a firm, a shop or a brand, not of the person speaking."""
+    low = T.normal(text)
+    at = low.find(form)
+    while at >= 0:
+        before = low[:at].rstrip()
+        if before and before[-1] in _OPEN_QUOTE:
+            return True
+        at = low.find(form, at + 1)
+    return False
 
 
 def _named_kk(toks: list[T.Token], i: int, named_by: frozenset[str]) -> bool:
