@@ -117,6 +117,9 @@ def _value_at(forms: list[str], i: int, hi: int):
 _LIST_MARKS = frozenset({",", ";"})
 
 
+_NOT_TAKEN = "operator, not taken"   # a value in an operator's utterance with no ``taken`` word
+
+
 def extract_readings(call, rulebook) -> list[Reading]:
     cfg = rulebook.readings
     triggers = rulebook.cache.get("readings.triggers")
@@ -138,6 +141,7 @@ def extract_readings(call, rulebook) -> list[Reading]:
     round_sums = bool(cfg.get("round_thousands_are_sums", False))
     retract = rulebook.lexicon("readings.retract", cfg.get("retract", []), by_lemma=True)
     correction = rulebook.lexicon("readings.correct_previous", cfg.get("correct_previous", []), by_lemma=True)
+    taken = rulebook.lexicon("readings.taken", cfg.get("taken", []), by_lemma=True)
     max_digits = int(cfg.get("max_digits", 6))
     out: list[Reading] = []
     said_by: list[str] = []
@@ -226,11 +230,17 @@ def extract_readings(call, rulebook) -> list[Reading]:
                     heard = span_confidence(call.transcript.utterances[u.index], start, end,
                                             call.memo.setdefault("ceilings", {}))
                     out.append(Reading(value, start, u.evidence(i, last), round(heard, 4)))
-                    said_by.append(call.role(u))
+                    said_by.append(_NOT_TAKEN if role == "operator" and not taken.contains(u) else role)
         if forms:
             prev, prev_numeric = u, True
     if "customer" in said_by:  # the caller's values; a read-back that differs is the operator's slip
         out = [r for r, who in zip(out, said_by, strict=True) if who == "customer"]
+    else:
+        # only the operator's: the caller's side was lost, and a value the operator takes («показания сто двадцать
+        # три и пять приняла», «записала: 56,7») stands for it; one the operator reads from the database
+        # («последние показания были в январе, сто шестьдесят один»; «бізде соңғы көрсеткіш 230») was never
+        # dictated in this call
+        out = [r for r, who in zip(out, said_by, strict=True) if who != _NOT_TAKEN]
     return out
 
 
@@ -265,13 +275,19 @@ def _said_of_the_past(u, kind, i, past_back, stops, about_at) -> bool:
     toks = u.tokens
     for k in range(i - 1, -1, -1):
         t = toks[k]
-        if (t.punct and t.punct[0] in ".!?…") or t.flags & T.NUMBER or kind[k] is not None or k in about_at:
+        if (t.punct and t.punct[0] in ".!?…") or t.flags & T.NUMBER or kind[k] is not None:
             return False
-        if t.lemma in stops or t.form in stops:
-            return False
-        if t.lemma in past_back or t.form in past_back or not past_back.isdisjoint(u.alts[k]):
+        if k in about_at or t.lemma in stops or t.form in stops:
+            # …but a word about readings that the marker qualifies is last month's too: «прошлые показания 145»,
+            # «өткен көрсеткіш 145» (not «показания за прошлый месяц 145», said of the month dictated now)
+            return k > 0 and not toks[k - 1].punct and _is_past_word(toks[k - 1], u.alts[k - 1], past_back)
+        if _is_past_word(t, u.alts[k], past_back):
             return True
     return False
+
+
+def _is_past_word(t, alts, past_back) -> bool:
+    return t.lemma in past_back or t.form in past_back or not past_back.isdisjoint(alts)
 
 
 def _asks_for_readings(prev, prompt, skip_near) -> bool:

@@ -69,6 +69,8 @@ WANT = "c: Здравствуйте, хочу передать показани�
     ("c: 56 и 9. А в прошлый раз я давал 52 и 4, нормально?", [56.9]),
     ("c: в прошлом месяце было сто двадцать а сейчас наверно уже сто тридцать пять", [135.0]),
     ("c: В прошлом месяце неправильно записали. Пишите: сто тридцать пять.", [135.0]),
+    # «прошлые показания»: the word about readings the marker qualifies is last month's too
+    ("c: Прошлые показания сто сорок пять, а сейчас сто пятьдесят.", [150.0]),
 ])
 def test_readings(said, values):
     result = CHECKER.check(transcript(["o: Добрый день.", WANT, ASK, said, "o: Записала. До свидания."]))
@@ -95,6 +97,9 @@ def test_a_read_back_that_differs_is_not_a_reading():
       "o: Подогрев считается по нормативу тепла на нагрев одного кубометра."], []),
     # …an operator's read-back that speaks of readings still is, when the customer's side was lost
     (["c: хочу передать показания", "o: показания сто двадцать три и пять приняла"], [123.5]),
+    # …but not a value the operator reads from the database, which takes nothing
+    (["c: А показания он давно передавал?", "o: Последние показания были в январе, сто шестьдесят один куб."], []),
+    (["c: Внесли показания нового счётчика?", "o: Да, начальное показание ноль целых девять десятых куба."], []),
 ])
 def test_operator_numbers_outside_a_dictation(turns, values):
     result = CHECKER.check(transcript(["o: Добрый день.", *turns, "o: До свидания."]))
