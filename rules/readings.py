@@ -54,8 +54,21 @@ def _red_digits(forms: list[str], j: int) -> int | None:
 def _joins(forms: list[str], hi: int) -> bool:
     """Whether token hi goes on a number: a decimal word, or a word of «(а) красные (цифры)» before the fraction."""
     f = forms[hi]
+    if f == "после":   # «и после запятой ноль пять»
+        return hi + 1 < len(forms) and forms[hi + 1] in _POINT
     return f in _DECIMAL_JOINERS or f in _RED or (f in _RED_AROUND and (
         (hi + 1 < len(forms) and forms[hi + 1] in _RED) or (hi > 0 and forms[hi - 1] in _RED)))
+
+
+_POINT = frozenset({"запятой", "точки"})
+
+
+def _after_point(forms: list[str], j: int) -> int | None:
+    """Where the decimal part begins after «после запятой» («шестьсот сорок, и после запятой ноль пять») from
+    token j, else None."""
+    if j < len(forms) and forms[j] == "и":
+        j += 1
+    return j + 2 if j + 2 < len(forms) and forms[j] == "после" and forms[j + 1] in _POINT else None
 
 
 def _value_at(forms: list[str], i: int, hi: int):
@@ -87,9 +100,10 @@ def _value_at(forms: list[str], i: int, hi: int):
     # «двести сорок шесть целых и пятьдесят две сотых»: «и» after the whole part's word
     and_after_whole = j + 2 < n and forms[j] in _WHOLE and forms[j + 1] == "и"
     red = _red_digits(forms, j) if j < n else None
-    first = red if red is not None else j + 1 + (kz_denominator or and_after_whole)
+    point = _after_point(forms, j)
+    first = point if point is not None else red if red is not None else j + 1 + (kz_denominator or and_after_whole)
     after = pieces(forms, first, hi) if "." not in digits and len(run) == 1 and first < n \
-        and (forms[j] in _DECIMAL_JOINERS or red is not None) else None
+        and (forms[j] in _DECIMAL_JOINERS or red is not None or point is not None) else None
     if after and after[0][0].first == first:   # (a Kazakh «бес», «он» is a number here: ``kinds``)
         frun = after[0]
         fr = frun[0]
