@@ -124,6 +124,8 @@ def _value_at(forms: list[str], i: int, hi: int):
                 return value, fr.last
     if j + 1 < n and forms[j] == "с" and forms[j + 1] in ("половиной", "половинкой"):
         return value + 0.5, j + 1
+    if j < n and forms[j] == "жарым":   # «алпыс төрт жарым»: sixty-four and a half
+        return value + 0.5, j
     return value, p0.last
 
 
