@@ -199,43 +199,29 @@ def extract_readings(call, rulebook) -> list[Reading]:
         lone = prompted and numeric == 1 and n <= 2  # «В 841.»: the ASR's stray preposition before the answer
         said_about = context.find(u)
         about = not triggers.isdisjoint(u.keys) if role == "operator" else bool(said_about)
+        if has_num and role == "customer" and not (bare or prompted or about):
+            about = _taken_back(call, u, kind, taken)
         if has_num and (bare or prompted or about):
             # words of a phrase about readings stop the search back for a number's kind: «ас үй» (kitchen) is not
             # «үй» (a house)
             about_at = {k for m in said_about for k in range(m.first, m.last + 1)}
             here: list[tuple[float, int, int]] = []   # this utterance's readings: (value, first token, last token)
-            i = 0
-            while i < n:
-                if kind[i] is None:
-                    i += 1
-                    continue
-                hi = i
-                while hi < n and (kind[hi] is not None or _joins(forms, hi) or forms[hi] in FRACTIONS
-                                  or forms[hi] in KZ_DENOMINATORS):
-                    hi += 1
-                got = _value_at(forms, i, hi)
-                if got is None:
-                    i = hi
-                    continue
-                value, last = got
+            for value, i, last in _numbers(forms, kind):
                 named = i - 1 in about_at and u.puncts[i - 1] not in _LIST_MARKS
                 if value < small and value == int(value) and not named and not (last + 1 < n and (
                         forms[last + 1] in units or u.lemmas[last + 1] in units)):
                     # «Два. Кухня и ванная», «нет, один», «один синий»: a count, not a reading — unless a unit
                     # follows («пять кубов») or a word about readings comes just before («ванная 7», «кухня: 7»;
                     # not «два счётчика, один на кухне», where a comma parts them)
-                    i = last + 1
                     continue
                 if round_sums and value >= 1000 and value % 1000 == 0 and _ends_in_scale(forms[last]):
                     # «в квитанции 18 тысяч», «46 тысяч 200 тенге» aside: a round figure in thousands, said with
                     # the word «тысяч», is a sum; a meter's reading is dictated to its last digit
-                    i = last + 1
                     continue
                 if _is_reading(u, kind, i, last, value, not_after, frozenset() if lone else not_before, skip_near,
                                stop_back, max_digits, about_at) and \
                         not _said_of_the_past(u, kind, i, past_back, stop_back | now_words, about_at):
                     here.append((round(value, 3), i, last))
-                i = last + 1
             kept = _not_taken_back(here, retract.find(u) if here[1:] else ())
             if kept and role == "customer" and out:
                 _correct_previous(out, said_by, seen, kept[0], correction.find(u))
@@ -258,6 +244,39 @@ def extract_readings(call, rulebook) -> list[Reading]:
         # dictated in this call
         out = [r for r, who in zip(out, said_by, strict=True) if who != _NOT_TAKEN]
     return out
+
+
+def _taken_back(call, u, kind, taken) -> bool:
+    """Whether the operator's next utterance takes a number of ``u`` back («Вот сейчас опять говорю: двести
+    семьдесят шесть и четыре» — «Двести семьдесят шесть и четыре приняла»): the customer dictated it, whatever
+    words came with it."""
+    nxt = next((v for v in call.utts[u.index + 1:] if v.forms), None)
+    if nxt is None or call.role(nxt) != "operator" or not taken.contains(nxt):
+        return False
+    mine = {round(v, 3) for v, _, _ in _numbers(u.forms, kind)}
+    if not mine or no_number(nxt.keys, nxt.text):
+        return False
+    return not mine.isdisjoint(round(v, 3) for v, _, _ in _numbers(nxt.forms, kinds(nxt.forms)))
+
+
+def _numbers(forms: list[str], kind):
+    """Each number said in the words (``kind``: each word's ``rules.numbers.kinds``), its decimals joined, as
+    (value, first token, last token), left to right."""
+    i, n = 0, len(forms)
+    while i < n:
+        if kind[i] is None:
+            i += 1
+            continue
+        hi = i
+        while hi < n and (kind[hi] is not None or _joins(forms, hi) or forms[hi] in FRACTIONS
+                          or forms[hi] in KZ_DENOMINATORS):
+            hi += 1
+        got = _value_at(forms, i, hi)
+        if got is None:
+            i = hi
+            continue
+        yield got[0], i, got[1]
+        i = got[1] + 1
 
 
 def _correct_previous(out: list[Reading], said_by: list[str], seen: set[float], first: tuple[float, int, int],
