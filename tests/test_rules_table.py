@@ -53,6 +53,11 @@ ROWS = [
     ("address.forbidden", True, wrap("c: Алло.", "o: Подождите, женщина, я проверю.")),
     ("address.forbidden", True, wrap("c: алло", "o: подождите девушка")),
     ("address.forbidden", True, wrap("c: Алло.", "o: Молодой человек, назовите адрес.")),
+    # no mark after it (the recogniser's text): the clause it opens asks «you» to do something
+    ("address.forbidden", True, wrap("c: алло", "o: молодой человек номер договора скажите")),
+    ("address.forbidden", True, wrap("c: алло", "o: молодой человек номер договора айтыңыз")),
+    ("address.forbidden", False, wrap("c: алло", "o: мужчина который приходил оставил акт")),
+    ("address.forbidden", False, wrap("c: алло", "o: девушка из соседней квартиры скажите ей")),
     ("address.forbidden", False, wrap("c: Девушка, подождите.", "o: Хорошо, жду.")),
     ("address.forbidden", False, wrap("c: Когда придут?", "o: К вам придёт мастер, молодой человек из ПЭУ.")),
     ("address.forbidden", False, wrap("c: когда придут", "o: к вам придет мастер молодой человек из пэу")),

@@ -128,8 +128,10 @@ def vocative_address(call: Call, rule) -> list:
             opens = prev is None or (prev.punct != "" and prev.punct in _SENTENCE_PUNCT)
             called = prev is not None and (prev.form in leaders or bool(prev.flags & T.VERB_IMPR))
             if opens:
+                # …or the clause it opens asks «you» to do something: «молодой человек номер договора скажите»,
+                # «әпке бір минут күтіңіз» (no mark after it in the recogniser's text)
                 ok = closed or nxt.form in followers or bool(nxt.flags & T.VERB_IMPR) or \
-                    bool(toks[i].flags & T.KAZAKH and _addressed(toks, j + 1, you))
+                    (not nxt.flags & T.PREP and _addressed(toks, j + 1, you))
             elif called and not prev.punct:
                 # «подождите девушка система грузится»: after a request, unless a mention runs on («из ПЭУ»)
                 ok = closed or not nxt.flags & T.PREP
@@ -141,7 +143,8 @@ def vocative_address(call: Call, rule) -> list:
 
 
 def _addressed(toks, k: int, endings: tuple[str, ...], window: int = 5) -> bool:
-    """A polite 2nd-person verb («күтіңіз», «білесіз») in the same clause, within ``window`` words from ``k``.
+    """A polite 2nd-person verb («күтіңіз», «білесіз»; of a Russian word, an imperative or a 2nd person:
+    «скажите», «подождёте») in the same clause, within ``window`` words from ``k``.
 
     In Kazakh a bare noun that opens a sentence whose verb speaks to «you» is the one
     spoken to («әпке бір минут күтіңіз»); as a subject it would take the 3rd person
@@ -151,7 +154,10 @@ def _addressed(toks, k: int, endings: tuple[str, ...], window: int = 5) -> bool:
     for t in toks[k:k + window]:
         if t is not toks[k] and kazakh.opens_clause(t.form):
             break
-        if endings and any(t.form.endswith(e) and len(t.form) >= len(e) + 2 for e in endings):
+        if t.flags & T.KAZAKH:
+            if endings and any(t.form.endswith(e) and len(t.form) >= len(e) + 2 for e in endings):
+                return True
+        elif t.flags & (T.VERB_IMPR | T.SECOND):   # «скажите», «назовёте»
             return True
         if t.punct:   # a comma ends the clause too
             break
