@@ -304,8 +304,8 @@ def third_party(call: Call, rule) -> list:
                 answer.append(v)
                 if len(answer) >= 2:
                     break
-            elif call.role(v) == "customer" and len(v.forms) > 3:
-                break
+            elif call.role(v) == "customer" and len(v.forms) > 3 and not (answer and _asks_back(answer[-1])):
+                break   # the caller moved on — not when answering the operator's question («номер дома повторите»)
         if any(refusal.contains(v) for v in answer):
             continue
         for v in answer:
@@ -328,6 +328,12 @@ def third_party(call: Call, rule) -> list:
             if named:
                 return [finding(rule, v, named[0], named[0])]
     return []
+
+
+def _asks_back(v) -> bool:
+    """Whether the operator's utterance asks the caller something: a question mark or a verb to «you» («Номер дома
+    ещё раз повторите»)."""
+    return "?" in v.text or any(fl & (T.VERB_IMPR | T.SECOND) for fl in v.flags)
 
 
 _SECOND_PERSON = frozenset({"вы", "вас", "вам", "вами", "ты", "тебя", "тебе", "тобой"})
