@@ -208,6 +208,9 @@ ROWS = [
     ([OPEN, ASK, "c: Сен неге телефонды көтермейсің?", CLOSE], set()),   # the customer's «сен»
     ([OPEN, ASK, "o: Маған бәрібір, бұл менің проблемам емес.", CLOSE], {"speech.rude"}),
     ([OPEN, ASK, "o: Бізде әрқашан бардак.", CLOSE], {"enterprise.negative"}),
+    # «how many times must I repeat» in any form of the verb («қайталау керек», «қайталаймын», «айтам»)
+    ([OPEN, ASK, "o: Сізге неше рет қайталау керек? Бермегенсіз деймін ғой.", CLOSE], {"speech.rude"}),
+    ([OPEN, ASK, "o: Қанша рет қайталаймын сізге, көрсеткіш жоқ.", CLOSE], {"speech.rude"}),
     # a word of a phrase in another case plays another part (the audit: «we will solve your problem» fired
     # speech.rude, the accusative object read as «your problem» said to dismiss)
     ([OPEN, ASK, "o: Сіздің проблемаңызды міндетті түрде шешеміз.", CLOSE], set()),
