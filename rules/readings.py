@@ -232,7 +232,7 @@ def extract_readings(call, rulebook) -> list[Reading]:
                     heard = span_confidence(call.transcript.utterances[u.index], start, end,
                                             call.memo.setdefault("ceilings", {}))
                     out.append(Reading(value, start, u.evidence(i, last), round(heard, 4)))
-                    said_by.append(_NOT_TAKEN if role == "operator" and not taken.contains(u) else role)
+                    said_by.append(_NOT_TAKEN if role == "operator" and not _taken_at(taken, u, i, last) else role)
         if forms:
             prev, prev_numeric = u, True
     if "customer" in said_by:  # the caller's values; a read-back that differs is the operator's slip
@@ -244,6 +244,16 @@ def extract_readings(call, rulebook) -> list[Reading]:
         # dictated in this call
         out = [r for r, who in zip(out, said_by, strict=True) if who != _NOT_TAKEN]
     return out
+
+
+TAKEN_WORDS = 3   # how near a ``taken`` word stands to the value it takes («сто двадцать три и пять приняла»)
+
+
+def _taken_at(taken, u, i: int, last: int) -> bool:
+    """Whether a ``taken`` word stands within ``TAKEN_WORDS`` words of the value at tokens i..last of the operator's
+    ``u`` («Записала: 56,7», «двести семьдесят шесть и четыре приняла»), not elsewhere in it («счётчик принят к
+    расчёту с сегодняшнего дня, начальное показание 0,9»)."""
+    return any(m.first <= last + TAKEN_WORDS and m.last >= i - TAKEN_WORDS for m in taken.find(u))
 
 
 def _taken_back(call, u, kind, taken) -> bool:

@@ -102,6 +102,10 @@ def test_a_read_back_that_differs_is_not_a_reading():
     # …but not a value the operator reads from the database, which takes nothing
     (["c: А показания он давно передавал?", "o: Последние показания были в январе, сто шестьдесят один куб."], []),
     (["c: Внесли показания нового счётчика?", "o: Да, начальное показание ноль целых девять десятых куба."], []),
+    # …nor one a taking word stands far from, about something else
+    (["c: Внесли показания нового счётчика?",
+      "o: да акт внесён счётчик принят к расчёту с сегодняшнего дня начальное показание ноль целых девять десятых"],
+     []),
 ])
 def test_operator_numbers_outside_a_dictation(turns, values):
     result = CHECKER.check(transcript(["o: Добрый день.", *turns, "o: До свидания."]))
