@@ -164,6 +164,10 @@ ROWS = [
     ("name.not_used", False, wrap("c: Звоню от компании. Это Айгерим Строй, нужна опломбировка.", "o: Слушаю вас.")),
     ("name.not_used", False, wrap("c: Я из организации, это Марина Трейд.", "o: Слушаю вас.")),
     ("name.not_used", True, wrap("c: Я из организации, меня зовут Марина.", "o: Слушаю вас.")),
+    # a Kazakh name in its Kazakh spelling is a name too («Нұрлан», the list's «Нурлан»), beside a surname the
+    # dictionary reads as a name: the operator who uses it uses the caller's name
+    ("name.not_used", False, wrap("c: Мен, Нұрлан Сериков, телефон 8 702 118 40 40.",
+                                  "o: Нұрлан мырза, заявка тіркелді.")),
     # a name in quotation marks is a firm's or a brand's, whatever word stands before it
     ("name.not_used", False, wrap("c: Алло, это такси «Жолдас»? Мне машину на Абая.", "o: Нет, это тепловые сети.")),
     ("name.not_used", False, wrap('c: Это магазинчик "Айгерим", хотим опломбировать.', "o: Слушаю вас.")),

@@ -205,9 +205,12 @@ def _is_name(t: T.Token, kaz: frozenset[str], not_names: frozenset[str]) -> bool
 
 
 def _is_name_of(form: str, flags: int, kaz: frozenset[str], not_names: frozenset[str]) -> bool:
+    """A name by the dictionary's tag or the list of Kazakh names, in either spelling («Нұрлан» is the list's
+    «Нурлан»)."""
     if form in not_names or len(form) < 3:
         return False
-    return bool(flags & (T.NAME | T.PATR | T.SURN)) or form in kaz
+    return bool(flags & (T.NAME | T.PATR | T.SURN)) or form in kaz or (
+        bool(flags & T.KAZAKH) and form.translate(RUSSIAN_SPELLING) in kaz)
 
 
 def _may_name(u: T.Utt, kaz: frozenset[str], not_names: frozenset[str], named_by: frozenset[str],
