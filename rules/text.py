@@ -87,6 +87,10 @@ def analyse(form: str) -> tuple[str, int, tuple[str, ...]]:
     m = morph()
     parses = m.parse(form)
     p = parses[0]
+    if "impr" in p.tag and len(parses) > 1 and parses[1].score >= p.score and "impr" not in parses[1].tag:
+        # as likely another form: «пришли» is «прислать»'s imperative or «прийти»'s past («показания пришли»);
+        # an imperative to «ты» is a finding against the operator, so a tie is not one
+        p = parses[1]
     tag = p.tag
     flags = 0 if m.word_is_known(form) else UNKNOWN
     pos = tag.POS
@@ -120,7 +124,7 @@ def analyse(form: str) -> tuple[str, int, tuple[str, ...]]:
     elif pos == "NUMR":
         flags |= NUMBER
     lemma = p.normal_form.replace("ё", "е")
-    alts = tuple({q.normal_form.replace("ё", "е") for q in parses[1:]} - {lemma})
+    alts = tuple({q.normal_form.replace("ё", "е") for q in parses if q is not p} - {lemma})
     return lemma, flags, alts
 
 

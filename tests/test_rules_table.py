@@ -70,6 +70,8 @@ ROWS = [
     ("address.ty", True, wrap("c: Алло.", "o: Подожди, сейчас посмотрю.")),
     ("address.ty", True, wrap("c: Алло.", "o: скажи номер счета")),
     ("address.ty", True, wrap("c: Алло.", "o: Ты меня слышишь?")),
+    # a form as likely another verb's («пришли»: «прийти»'s past or «прислать»'s imperative) is no «ты»
+    ("address.ty", False, wrap("c: Алло.", "o: В феврале пришли показания сразу за два месяца.")),
     ("address.ty", True, wrap("c: Алло.", "o: Я же тебе объясняю.")),
     ("address.ty", True, wrap("c: Алло.", "o: знаешь что перезвони позже")),
     ("address.ty", False, wrap("c: Алло.", "o: Подождите, пожалуйста.")),
