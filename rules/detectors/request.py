@@ -64,6 +64,11 @@ def _read_back(call: Call, rule, name: str, spec: dict, cues, stems: tuple[str, 
             if any(m.last < c.first and c.last <= end for c in cues.find(u)) \
                     or _by_parts(u.forms[m.last + 1:end + 1], stems, inside):
                 return True
+            # «Причина обследования: прибор выдаёт ошибку» — the label, a colon, a statement of two words or more:
+            # the field as recorded, in words the cue list misses
+            colon = next((k for k in (m.last, m.last + 1) if k <= end and u.puncts[k] == ":"), None)
+            if colon is not None and end - colon >= 2:
+                return True
     return False
 
 
