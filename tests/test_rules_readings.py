@@ -363,6 +363,10 @@ def test_no_readings_in_a_call_that_never_speaks_of_them():
     # …a request to seal one is
     (["c: Новый счётчик поставили, нужно опломбировать.", "o: Назовите лицевой счёт.", "c: Четыре четыре ноль ноль.",
       "o: Заявка зарегистрирована."], "request.individual"),
+    # the operator cancels the request the caller made before («заявка отменена»): none to register
+    (["c: мен вчера заявка қалдырған едім на распломбировку енді керек емес отменить етейін деп едім",
+      "o: заявка нөмірін айтыңызшы", "c: 45771", "o: түсінікті заявка отменена жаңа заявка көктемде береміз"],
+     "other"),
     # an offer answered with thanks and no yes: none to register, unless the operator registered one
     (["c: Соседи затопили, может, счётчик теперь осмотреть надо?",
       "o: Если счётчик пострадал, можно оформить заявку на осмотр.", "c: Мой вроде цел. Ладно, спасибо."], "other"),
