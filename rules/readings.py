@@ -164,6 +164,7 @@ def extract_readings(call, rulebook) -> list[Reading]:
     seen: set[float] = set()
     prev = None
     prev_numeric = False   # whether ``prev`` has a number in it
+    prev_kind = None       # …its words' number kinds
     for u in call.utts:
         forms = u.forms
         n = len(forms)
@@ -206,7 +207,13 @@ def extract_readings(call, rulebook) -> list[Reading]:
             # «үй» (a house)
             about_at = {k for m in said_about for k in range(m.first, m.last + 1)}
             here: list[tuple[float, int, int]] = []   # this utterance's readings: (value, first token, last token)
+            # the caller repeating a sum, a date or an account the operator just said («…төлем сомасы — бес мың
+            # жеті жүз қырық теңге» — «Бес мың жеті жүз қырық. Жақсы.»): an echo, no reading
+            echoes = _said_not_as_readings(prev, prev_kind, context, (not_after, not_before, skip_near, stop_back),
+                                           max_digits) if other_asked and prev_numeric and role != "operator" else ()
             for value, i, last in _numbers(forms, kind):
+                if round(value, 3) in echoes:
+                    continue
                 named = i - 1 in about_at and u.puncts[i - 1] not in _LIST_MARKS
                 if value < small and value == int(value) and not named and not (last + 1 < n and (
                         forms[last + 1] in units or u.lemmas[last + 1] in units)):
@@ -234,7 +241,7 @@ def extract_readings(call, rulebook) -> list[Reading]:
                     out.append(Reading(value, start, u.evidence(i, last), round(heard, 4)))
                     said_by.append(_NOT_TAKEN if role == "operator" and not _taken_at(taken, u, i, last) else role)
         if forms:
-            prev, prev_numeric = u, True
+            prev, prev_numeric, prev_kind = u, True, kind
     if "customer" in said_by:  # the caller's values; a read-back that differs is the operator's slip
         out = [r for r, who in zip(out, said_by, strict=True) if who == "customer"]
     else:
@@ -254,6 +261,18 @@ def _taken_at(taken, u, i: int, last: int) -> bool:
     ``u`` («Записала: 56,7», «двести семьдесят шесть и четыре приняла»), not elsewhere in it («счётчик принят к
     расчёту с сегодняшнего дня, начальное показание 0,9»)."""
     return any(m.first <= last + TAKEN_WORDS and m.last >= i - TAKEN_WORDS for m in taken.find(u))
+
+
+def _said_not_as_readings(prev, kind, context, words, max_digits) -> set[float]:
+    """The numbers of ``prev`` that are no readings by the words around them (a sum before «теңге», a date, an
+    account): ``_is_reading``'s tests, asked of the utterance they were said in."""
+    if kind is None:
+        return set()
+    not_after, not_before, skip_near, stop_back = words
+    about_at = {k for m in context.find(prev) for k in range(m.first, m.last + 1)}
+    return {round(v, 3) for v, i, last in _numbers(prev.forms, kind)
+            if not _is_reading(prev, kind, i, last, v, not_after, not_before, skip_near, stop_back, max_digits,
+                               about_at)}
 
 
 def _taken_back(call, u, kind, taken) -> bool:

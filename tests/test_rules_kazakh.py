@@ -434,6 +434,14 @@ def test_the_transcripts_language_is_kept(checker):
     assert checker.check(call(turns)).language == "kk"
 
 
+def test_a_sum_the_caller_repeats_is_no_reading(checker):
+    # the operator reads the reading back and tells the sum; the caller repeats the sum («бес мың жеті жүз қырық»)
+    turns = [OPEN, ASK, "o: Жақсы, көрсеткішті айтыңыз.", "c: Жеті жүз алпыс үш.",
+             "o: Жеті жүз алпыс үш текше метр, қабылдадым. Осы айдағы төлем сомасы — бес мың жеті жүз қырық теңге.",
+             "c: Бес мың жеті жүз қырық. Жақсы. Рахмет.", CLOSE]
+    assert [r.value for r in checker.check(call(turns)).readings] == [763.0]
+
+
 @pytest.mark.parametrize("said, values", [
     # «бес», «он», «торт» are Kazakh numbers beside another Kazakh number word, in the reading as in the parser
     ("c: Жүз сексен бес текше метр.", [185.0]),
