@@ -79,6 +79,9 @@ def _value_at(forms: list[str], i: int, hi: int):
     run = runs[0]
     while len(run) > 1 and run[0].digits == "0":
         run = run[1:]  # «ноль ноль пятьсот шестьдесят семь»: the meter's leading zeros
+    if len(run) == 2 and run[0].digits == run[1].digits and len(run[0].digits) >= 2 and "." not in run[0].digits:
+        # «девятьсот семьдесят семь… девятьсот семьдесят семь»: one value said twice, not an account in pieces
+        return float(run[0].digits), run[1].last
     if len(run) >= 2 and sum(len(p.digits) for p in run) >= 5:
         return None  # a long number dictated in pieces (account, phone), not a reading
     if len(run) >= 2 and all(len(p.digits) == 1 and p.digits.isdigit() for p in run):
@@ -405,8 +408,8 @@ def _is_reading(u, kind, i, last, value, not_after, not_before, skip_near, stop_
     words = 0
     for k in range(i - 1, -1, -1):
         t = toks[k]
-        if t.lemma in stop_back or k in about_at:
-            break
+        if t.lemma in stop_back or k in about_at or (t.punct and t.punct[0] in ".!?…"):
+            break   # (a sentence before it is another's: «…это за прошлый год. Сейчас: девятьсот семьдесят семь»)
         if t.flags & T.NUMBER or kind[k] is not None:
             # «Лицевой счёт один, два, на три, четыре…»: digits that go on dictating a number are that number's
             if not toks[k].punct or toks[k].punct == ",":
