@@ -154,8 +154,8 @@ def extract_readings(call, rulebook) -> list[Reading]:
         sets = rulebook.cache["readings"] = tuple(
             frozenset(T.normal(str(w)) for w in cfg.get(key, ()))
             for key in ("not_after_words", "not_before_words", "skip_near", "stop_back", "units", "past_back",
-                        "now_words"))
-    not_after, not_before, skip_near, stop_back, units, past_back, now_words = sets
+                        "now_words", "not_ours"))
+    not_after, not_before, skip_near, stop_back, units, past_back, now_words, not_ours = sets
     small = float(cfg.get("whole_below_is_count", 0))
     round_sums = bool(cfg.get("round_thousands_are_sums", False))
     retract = rulebook.lexicon("readings.retract", cfg.get("retract", []), by_lemma=True)
@@ -230,7 +230,8 @@ def extract_readings(call, rulebook) -> list[Reading]:
                     continue
                 if _is_reading(u, kind, i, last, value, not_after, frozenset() if lone else not_before, skip_near,
                                stop_back, max_digits, about_at) and \
-                        not _said_of_the_past(u, kind, i, past_back, stop_back | now_words, about_at):
+                        not _marked_in_clause(u, kind, i, past_back, stop_back | now_words, about_at) and \
+                        not _marked_in_clause(u, kind, i, not_ours, stop_back, about_at):
                     here.append((round(value, 3), i, last))
             kept = _not_taken_back(here, retract.find(u) if here[1:] else ())
             if kept and role == "customer" and out:
@@ -331,13 +332,14 @@ def _correct_previous(out: list[Reading], said_by: list[str], seen: set[float], 
             return
 
 
-def _said_of_the_past(u, kind, i, past_back, stops, about_at) -> bool:
-    """Whether a word of ``past_back`` («прошлый», «предыдущий», «өткен») stands anywhere before the number at
-    token ``i`` in its clause: «в прошлом месяце я, кажется, ошибочно дал сто тридцать», «в прошлый раз я давал 52 и
-    4» name last month's value, however many words part them.  The clause ends (going back) at a sentence's mark,
-    another number, a word about readings (``stop_back``), a word of ``now_words`` («а сейчас 135») — every one in
-    ``stops`` — or a phrase about readings."""
-    if not past_back:
+def _marked_in_clause(u, kind, i, marks, stops, about_at) -> bool:
+    """Whether a word of ``marks`` stands anywhere before the number at token ``i`` in its clause: a word of
+    the past («прошлый», «предыдущий», «өткен»: «в прошлом месяце я, кажется, ошибочно дал сто тридцать», «в
+    прошлый раз я давал 52 и 4» name last month's value, however many words part them), or another
+    organisation's meter («по свету у меня 14 523»: ``not_ours``).  The clause ends (going back) at a sentence's
+    mark, another number, a word of ``stops`` (about readings, ``stop_back``; of now, ``now_words``: «а сейчас
+    135») or a phrase about readings — unless the marker qualifies that word («прошлые показания 145»)."""
+    if not marks:
         return False
     toks = u.tokens
     for k in range(i - 1, -1, -1):
@@ -345,16 +347,16 @@ def _said_of_the_past(u, kind, i, past_back, stops, about_at) -> bool:
         if (t.punct and t.punct[0] in ".!?…") or t.flags & T.NUMBER or kind[k] is not None:
             return False
         if k in about_at or t.lemma in stops or t.form in stops:
-            # …but a word about readings that the marker qualifies is last month's too: «прошлые показания 145»,
+            # …but a word about readings that the marker qualifies is marked too: «прошлые показания 145»,
             # «өткен көрсеткіш 145» (not «показания за прошлый месяц 145», said of the month dictated now)
-            return k > 0 and not toks[k - 1].punct and _is_past_word(toks[k - 1], u.alts[k - 1], past_back)
-        if _is_past_word(t, u.alts[k], past_back):
+            return k > 0 and not toks[k - 1].punct and _is_mark(toks[k - 1], u.alts[k - 1], marks)
+        if _is_mark(t, u.alts[k], marks):
             return True
     return False
 
 
-def _is_past_word(t, alts, past_back) -> bool:
-    return t.lemma in past_back or t.form in past_back or not past_back.isdisjoint(alts)
+def _is_mark(t, alts, marks) -> bool:
+    return t.lemma in marks or t.form in marks or not marks.isdisjoint(alts)
 
 
 def _asks_for_readings(prev, prompt, skip_near) -> bool:

@@ -73,6 +73,8 @@ WANT = "c: Здравствуйте, хочу передать показани�
     ("c: В прошлом месяце неправильно записали. Пишите: сто тридцать пять.", [135.0]),
     # a word of the sentence before («…за прошлый год.») says nothing of the number after the full stop
     ("c: Там тысяча двести… нет, подождите, это за прошлый год. Сейчас: пятьсот двадцать семь.", [527.0]),
+    # another organisation's meter («по свету»): not ours to enter
+    ("c: По свету у меня четырнадцать тысяч пятьсот двадцать три, а горячая сто восемьдесят один.", [181.0]),
     # one value said twice after a pause is that value, not an account dictated in pieces
     ("c: девятьсот семьдесят семь… девятьсот семьдесят семь", [977.0]),
     # «прошлые показания»: the word about readings the marker qualifies is last month's too
