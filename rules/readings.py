@@ -218,11 +218,13 @@ def extract_readings(call, rulebook) -> list[Reading]:
                 if round(value, 3) in echoes:
                     continue
                 named = i - 1 in about_at and u.puncts[i - 1] not in _LIST_MARKS
-                if value < small and value == int(value) and not named and not (last + 1 < n and (
-                        forms[last + 1] in units or u.lemmas[last + 1] in units)):
+                unit_after = last + 1 < n and (forms[last + 1] in units or u.lemmas[last + 1] in units)
+                counted = last + 1 < n and not u.puncts[last] and u.flags[last + 1] & T.NOUN and not unit_after
+                if value < small and value == int(value) and (counted or not named) and not unit_after:
                     # «Два. Кухня и ванная», «нет, один», «один синий»: a count, not a reading — unless a unit
                     # follows («пять кубов») or a word about readings comes just before («ванная 7», «кухня: 7»;
-                    # not «два счётчика, один на кухне», where a comma parts them)
+                    # not «два счётчика, один на кухне», where a comma parts them; nor «по горячей воде два
+                    # счётчика», where the noun counted follows)
                     continue
                 if round_sums and value >= 1000 and value % 1000 == 0 and _ends_in_scale(forms[last]):
                     # «в квитанции 18 тысяч», «46 тысяч 200 тенге» aside: a round figure in thousands, said with
