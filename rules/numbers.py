@@ -83,7 +83,7 @@ KAZAKH = frozenset({**KZ_UNITS, **KZ_TENS, **KZ_HUNDRED, **KZ_SCALES})
 # («бүтін» — whole, «оннан» — of ten, «жүзден» — of a hundred, «мыңнан» — of a thousand); or with «үтір» (comma):
 # «екі жүз отыз бір үтір бес» is 231.5
 KZ_DENOMINATORS = {"оннан": 10, "жүзден": 100, "жузден": 100, "мыңнан": 1000, "мыннан": 1000}
-KZ_DECIMAL = frozenset({"бүтін", "бутин", "бүтин", "үтір", "утир", *KZ_DENOMINATORS})
+KZ_DECIMAL = frozenset({"бүтін", "бутин", "бүтин", "үтір", "утир", "үтірден", "утирден", *KZ_DENOMINATORS})
 
 # a Kazakh number word with an ending — a case («жиырма бесіне», on the 25th; «алтыда», at six), the ordinal
 # («бесінші», fifth), the possessive («жетісі»): with a number before it, a date, an ordinal or a number the
@@ -172,8 +172,9 @@ def kinds(forms: list[str], lo: int = 0, hi: int | None = None) -> list[tuple[in
         f = forms[lo + k]
         if out[k] is None and f in _AMBIGUOUS_KIND and (
                 (k > 0 and forms[lo + k - 1] in KAZAKH) or (k + 1 < len(out) and forms[lo + k + 1] in KAZAKH)
-                or (lo + k > 0 and forms[lo + k - 1] in KZ_DECIMAL)):
-            out[k] = _AMBIGUOUS_KIND[f]
+                or (lo + k > 0 and forms[lo + k - 1] in KZ_DECIMAL)
+                or (lo + k > 1 and forms[lo + k - 1] == "кейін" and forms[lo + k - 2] in KZ_DECIMAL)):
+            out[k] = _AMBIGUOUS_KIND[f]   # (…or «үтірден кейін бес», five after the comma)
     return out
 
 

@@ -56,19 +56,29 @@ def _joins(forms: list[str], hi: int) -> bool:
     f = forms[hi]
     if f == "после":   # «и после запятой ноль пять»
         return hi + 1 < len(forms) and forms[hi + 1] in _POINT
+    if f in _KZ_POINT:   # «үтірден кейін бес»
+        return hi + 1 < len(forms) and forms[hi + 1] == "кейін"
+    if f == "кейін":
+        return hi > 0 and forms[hi - 1] in _KZ_POINT
+    if f == "а" and hi + 2 < len(forms) and forms[hi + 1] == "после" and forms[hi + 2] in _POINT:
+        return True   # «…, а после запятой двести пятьдесят»
     return f in _DECIMAL_JOINERS or f in _RED or (f in _RED_AROUND and (
         (hi + 1 < len(forms) and forms[hi + 1] in _RED) or (hi > 0 and forms[hi - 1] in _RED)))
 
 
 _POINT = frozenset({"запятой", "точки"})
+_KZ_POINT = frozenset({"үтірден", "утирден"})
 
 
 def _after_point(forms: list[str], j: int) -> int | None:
-    """Where the decimal part begins after «после запятой» («шестьсот сорок, и после запятой ноль пять») from
-    token j, else None."""
-    if j < len(forms) and forms[j] == "и":
+    """Where the decimal part begins after «после запятой» («шестьсот сорок, и после запятой ноль пять», «а после
+    запятой двести пятьдесят»; Kazakh «үтірден кейін бес») from token j, else None."""
+    if j < len(forms) and forms[j] in ("и", "а"):
         j += 1
-    return j + 2 if j + 2 < len(forms) and forms[j] == "после" and forms[j + 1] in _POINT else None
+    if j + 2 < len(forms) and ((forms[j] == "после" and forms[j + 1] in _POINT)
+                               or (forms[j] in _KZ_POINT and forms[j + 1] == "кейін")):
+        return j + 2
+    return None
 
 
 def _value_at(forms: list[str], i: int, hi: int):
@@ -231,8 +241,8 @@ def extract_readings(call, rulebook) -> list[Reading]:
                     # the word «тысяч», is a sum; a meter's reading is dictated to its last digit
                     continue
                 if _is_reading(u, kind, i, last, value, not_after, frozenset() if lone else not_before, skip_near,
-                               stop_back, max_digits, about_at) and \
-                        not _marked_in_clause(u, kind, i, past_back, stop_back | now_words, about_at) and \
+                               stop_back, max_digits, about_at, now_words) and \
+                        not _marked_in_clause(u, kind, i, past_back, stop_back, about_at, now_words) and \
                         not _marked_in_clause(u, kind, i, not_ours, stop_back, about_at):
                     here.append((round(value, 3), i, last))
             kept = _not_taken_back(here, retract.find(u) if here[1:] else ())
@@ -334,19 +344,21 @@ def _correct_previous(out: list[Reading], said_by: list[str], seen: set[float], 
             return
 
 
-def _marked_in_clause(u, kind, i, marks, stops, about_at) -> bool:
+def _marked_in_clause(u, kind, i, marks, stops, about_at, now: frozenset[str] = frozenset()) -> bool:
     """Whether a word of ``marks`` stands anywhere before the number at token ``i`` in its clause: a word of
     the past («прошлый», «предыдущий», «өткен»: «в прошлом месяце я, кажется, ошибочно дал сто тридцать», «в
     прошлый раз я давал 52 и 4» name last month's value, however many words part them), or another
     organisation's meter («по свету у меня 14 523»: ``not_ours``).  The clause ends (going back) at a sentence's
-    mark, another number, a word of ``stops`` (about readings, ``stop_back``; of now, ``now_words``: «а сейчас
-    135») or a phrase about readings — unless the marker qualifies that word («прошлые показания 145»)."""
+    mark, another number, a word of ``now`` («а сейчас 135», «қазіргісі»), a word of ``stops`` (about readings,
+    ``stop_back``) or a phrase about readings — unless the marker qualifies that word («прошлые показания 145»)."""
     if not marks:
         return False
     toks = u.tokens
     for k in range(i - 1, -1, -1):
         t = toks[k]
         if (t.punct and t.punct[0] in ".!?…") or t.flags & T.NUMBER or kind[k] is not None:
+            return False
+        if now and (t.lemma in now or t.form in now or not now.isdisjoint(u.alts[k])):
             return False
         if k in about_at or t.lemma in stops or t.form in stops:
             # …but a word about readings that the marker qualifies is marked too: «прошлые показания 145»,
@@ -394,7 +406,7 @@ def _long_number(u) -> bool:
 
 
 def _is_reading(u, kind, i, last, value, not_after, not_before, skip_near, stop_back, max_digits,
-                about_at: frozenset[int] | set[int] = frozenset()) -> bool:
+                about_at: frozenset[int] | set[int] = frozenset(), now_words: frozenset[str] = frozenset()) -> bool:
     """Whether the number of tokens i..last of u (``kind``: each token's ``rules.numbers.kinds``) is a reading: not
     a year, a date, an account's or a phone's digits, a sum or last month's value (the words around it)."""
     toks = u.tokens
@@ -412,8 +424,11 @@ def _is_reading(u, kind, i, last, value, not_after, not_before, skip_near, stop_
     words = 0
     for k in range(i - 1, -1, -1):
         t = toks[k]
-        if t.lemma in stop_back or k in about_at or (t.punct and t.punct[0] in ".!?…"):
-            break   # (a sentence before it is another's: «…это за прошлый год. Сейчас: девятьсот семьдесят семь»)
+        if t.lemma in stop_back or k in about_at or (t.punct and t.punct[0] in ".!?…") or t.lemma in now_words \
+                or t.form in now_words:
+            # (a sentence before it is another's: «…это за прошлый год. Сейчас: девятьсот семьдесят семь»; so is
+            # what stood before «сейчас»: «шестьдесят, ой, это прошлый, сейчас шестьдесят семь»)
+            break
         if t.flags & T.NUMBER or kind[k] is not None:
             # «Лицевой счёт один, два, на три, четыре…»: digits that go on dictating a number are that number's
             if not toks[k].punct or toks[k].punct == ",":

@@ -468,6 +468,9 @@ def test_a_sum_the_caller_repeats_is_no_reading(checker):
     ("c: Қара сандары жүз он, ал қызыл сандары бес жүз.", [110.5]),   # the red drums: the fraction
     # a decimal said with «үтір» (comma): «бес» after it is five
     ("c: Ваннада екі жүз отыз бір үтір бес.", [231.5]),
+    ("c: Бірінші — жүз отыз екі, үтірден кейін бес.", [132.5]),   # «after the comma, five»
+    # «қазіргісі» (the current one) ends what was said of last month before it
+    ("c: үш жүз алпыс жоқ кешірініз бұл өткен айдікі қазіргісі үш жүз жетпіс төрт", [374.0]),
     # a house number after the street («Момышұлы көшесі, он сегіз») is no reading
     ("c: Мекенжайым Момышұлы көшесі, он сегіз. Көрсеткіш жүз он.", [110.0]),
     # a span of months or weeks («екі айда») and last month's value («өткен айда 108») are no readings
