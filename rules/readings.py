@@ -171,6 +171,7 @@ def extract_readings(call, rulebook) -> list[Reading]:
     retract = rulebook.lexicon("readings.retract", cfg.get("retract", []), by_lemma=True)
     correction = rulebook.lexicon("readings.correct_previous", cfg.get("correct_previous", []), by_lemma=True)
     taken = rulebook.lexicon("readings.taken", cfg.get("taken", []), by_lemma=True)
+    consumption = rulebook.lexicon("readings.consumption", cfg.get("consumption", []), by_lemma=True)
     max_digits = int(cfg.get("max_digits", 6))
     out: list[Reading] = []
     said_by: list[str] = []
@@ -223,10 +224,13 @@ def extract_readings(call, rulebook) -> list[Reading]:
             # the caller repeating a sum, a date or an account the operator just said («…төлем сомасы — бес мың
             # жеті жүз қырық теңге» — «Бес мың жеті жүз қырық. Жақсы.»): an echo, no reading
             echoes = _said_not_as_readings(prev, prev_kind, context, (not_after, not_before, skip_near, stop_back),
-                                           max_digits) if other_asked and prev_numeric and role != "operator" else ()
+                                           max_digits, consumption) \
+                if other_asked and prev_numeric and role != "operator" else ()
             for value, i, last in _numbers(forms, kind):
                 if round(value, 3) in echoes:
                     continue
+                if _consumption_before(u, i, consumption):
+                    continue   # «за месяц двадцать кубов набегает», «расход четыре куба»: what was used, no reading
                 named = i - 1 in about_at and u.puncts[i - 1] not in _LIST_MARKS
                 unit_after = last + 1 < n and (forms[last + 1] in units or u.lemmas[last + 1] in units)
                 counted = last + 1 < n and not u.puncts[last] and u.flags[last + 1] & T.NOUN and not unit_after
@@ -279,15 +283,23 @@ def _taken_at(taken, u, i: int, last: int) -> bool:
     return any(m.first <= last + TAKEN_WORDS and m.last >= i - TAKEN_WORDS for m in taken.find(u))
 
 
-def _said_not_as_readings(prev, kind, context, words, max_digits) -> set[float]:
+def _consumption_before(u, i: int, consumption) -> bool:
+    """Whether a phrase of ``readings.consumption`` («за месяц», «в месяц», «расход») ends at most two words before
+    the number at token ``i``, no mark between: a volume used over a time, not the meter's reading."""
+    return any(i - 3 <= m.last < i and not any(u.puncts[k] for k in range(m.last, i)) for m in consumption.find(u))
+
+
+def _said_not_as_readings(prev, kind, context, words, max_digits, consumption) -> set[float]:
     """The numbers of ``prev`` that are no readings by the words around them (a sum before «теңге», a date, an
-    account): ``_is_reading``'s tests, asked of the utterance they were said in."""
+    account, a volume used: «расход двадцать один кубометр»): ``_is_reading``'s tests and ``_consumption_before``,
+    asked of the utterance they were said in."""
     if kind is None:
         return set()
     not_after, not_before, skip_near, stop_back = words
     about_at = {k for m in context.find(prev) for k in range(m.first, m.last + 1)}
     return {round(v, 3) for v, i, last in _numbers(prev.forms, kind)
-            if not _is_reading(prev, kind, i, last, v, not_after, not_before, skip_near, stop_back, max_digits,
+            if _consumption_before(prev, i, consumption)
+            or not _is_reading(prev, kind, i, last, v, not_after, not_before, skip_near, stop_back, max_digits,
                                about_at)}
 
 
