@@ -368,7 +368,7 @@ def _marked_in_clause(u, kind, i, marks, stops, about_at, now: frozenset[str] = 
     toks = u.tokens
     for k in range(i - 1, -1, -1):
         t = toks[k]
-        if (t.punct and t.punct[0] in ".!?…") or t.flags & T.NUMBER or kind[k] is not None:
+        if T.ends_sentence(t.punct) or t.flags & T.NUMBER or kind[k] is not None:
             return False
         if now and (t.lemma in now or t.form in now or not now.isdisjoint(u.alts[k])):
             return False
@@ -436,7 +436,7 @@ def _is_reading(u, kind, i, last, value, not_after, not_before, skip_near, stop_
     words = 0
     for k in range(i - 1, -1, -1):
         t = toks[k]
-        if t.lemma in stop_back or k in about_at or (t.punct and t.punct[0] in ".!?…") or t.lemma in now_words \
+        if t.lemma in stop_back or k in about_at or T.ends_sentence(t.punct) or t.lemma in now_words \
                 or t.form in now_words:
             # (a sentence before it is another's: «…это за прошлый год. Сейчас: девятьсот семьдесят семь»; so is
             # what stood before «сейчас»: «шестьдесят, ой, это прошлый, сейчас шестьдесят семь»)

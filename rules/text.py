@@ -37,6 +37,12 @@ _SEPARATORS = str.maketrans("", "", " \u00a0.")
 # a token and the punctuation right after it (spaces between allowed)
 TOKEN_PUNCT = re.compile(r"(" + _TOKEN.pattern + r")[ \t]*([,.!?;:…—–-])?", re.UNICODE)
 _SENTENCE_END = re.compile(r"[.!?…]+")
+SENTENCE_MARKS = frozenset(".!?…")   # a token's ``punct`` that ends its sentence
+
+
+def ends_sentence(punct: str) -> bool:
+    """Whether a token's ``punct`` (one mark or none) ends its sentence."""
+    return punct[:1] in SENTENCE_MARKS
 
 # flags packed into one int per analysis
 IMPR_SG = 1       # imperative, singular: «подожди», «скажи»

@@ -6,6 +6,7 @@ from rules.numbers import no_number, pieces
 from rules.phonetics import key as sound_key
 from rules.phonetics import phrase_keys
 from rules.registry import register
+from rules.text import ends_sentence
 from rules.topic import registered_here
 from transcription.schema import Finding
 
@@ -43,9 +44,6 @@ def _sounds(rule, name: str, cues: list, u) -> bool:
     return u.heard().like(keys, limit, min_key=6)
 
 
-_SENTENCE_END = frozenset(".!?…")
-
-
 def _read_back(call: Call, rule, name: str, spec: dict, cues, stems: tuple[str, ...], inside: tuple[str, ...]) -> bool:
     """The operator states the field as recorded: one of its ``readback`` labels and then, in the same sentence,
     one of its cues («Причина: замена расходомера», «Причину укажу так: сомневается в показаниях прибора»).  The
@@ -57,7 +55,7 @@ def _read_back(call: Call, rule, name: str, spec: dict, cues, stems: tuple[str, 
     for u in call.operator:
         for m in labels.find(u):
             end = m.last
-            while end + 1 < len(u.forms) and u.puncts[end] not in _SENTENCE_END:
+            while end + 1 < len(u.forms) and not ends_sentence(u.puncts[end]):
                 end += 1
             if u.puncts[end] == "?" or (end + 1 == len(u.forms) and u.text.rstrip().endswith("?")):
                 continue

@@ -12,7 +12,6 @@ from rules.phonetics import phrase_keys
 from rules.registry import register
 
 _CLOSING_PUNCT = ",.!?…;:—–-"
-_SENTENCE_PUNCT = ".!?…"
 
 
 @register("phrases")
@@ -125,7 +124,7 @@ def vocative_address(call: Call, rule) -> list:
             closed = nxt is None or toks[j].punct != ""
             if not closed and i == j and toks[i].form in adjectives and nxt.flags & T.NOUN:
                 continue  # «дорогой тариф»: an adjective before its noun
-            opens = prev is None or (prev.punct != "" and prev.punct in _SENTENCE_PUNCT)
+            opens = prev is None or T.ends_sentence(prev.punct)
             called = prev is not None and (prev.form in leaders or bool(prev.flags & T.VERB_IMPR))
             if opens:
                 # …or the clause it opens asks «you» to do something: «молодой человек номер договора скажите»,
