@@ -179,6 +179,7 @@ def extract_readings(call, rulebook) -> list[Reading]:
     prev = None
     prev_numeric = False   # whether ``prev`` has a number in it
     prev_kind = None       # …its words' number kinds
+    prev_about_at: set[int] = set()   # …and its tokens in a phrase about readings
     for u in call.utts:
         forms = u.forms
         n = len(forms)
@@ -213,18 +214,18 @@ def extract_readings(call, rulebook) -> list[Reading]:
         prompted = going_on or (other_asked and role != "operator" and _asks_for_readings(prev, prompt, skip_near))
         lone = prompted and numeric == 1 and n <= 2  # «В 841.»: the ASR's stray preposition before the answer
         said_about = context.find(u)
+        # words of a phrase about readings stop the search back for a number's kind: «ас үй» (kitchen) is not «үй»
+        # (a house)
+        about_at = {k for m in said_about for k in range(m.first, m.last + 1)}
         about = not triggers.isdisjoint(u.keys) if role == "operator" else bool(said_about)
         if has_num and role == "customer" and not (bare or prompted or about):
             about = _taken_back(call, u, kind, taken)
         if has_num and (bare or prompted or about):
-            # words of a phrase about readings stop the search back for a number's kind: «ас үй» (kitchen) is not
-            # «үй» (a house)
-            about_at = {k for m in said_about for k in range(m.first, m.last + 1)}
             here: list[tuple[float, int, int]] = []   # this utterance's readings: (value, first token, last token)
             # the caller repeating a sum, a date or an account the operator just said («…төлем сомасы — бес мың
             # жеті жүз қырық теңге» — «Бес мың жеті жүз қырық. Жақсы.»): an echo, no reading
-            echoes = _said_not_as_readings(prev, prev_kind, context, (not_after, not_before, skip_near, stop_back),
-                                           max_digits, consumption) \
+            echoes = _said_not_as_readings(prev, prev_kind, prev_about_at,
+                                           (not_after, not_before, skip_near, stop_back), max_digits, consumption) \
                 if other_asked and prev_numeric and role != "operator" else ()
             for value, i, last in _numbers(forms, kind):
                 if round(value, 3) in echoes:
@@ -261,7 +262,7 @@ def extract_readings(call, rulebook) -> list[Reading]:
                     out.append(Reading(value, start, u.evidence(i, last), round(heard, 4)))
                     said_by.append(_NOT_TAKEN if role == "operator" and not _taken_at(taken, u, i, last) else role)
         if forms:
-            prev, prev_numeric, prev_kind = u, True, kind
+            prev, prev_numeric, prev_kind, prev_about_at = u, True, kind, about_at
     if "customer" in said_by:  # the caller's values; a read-back that differs is the operator's slip
         out = [r for r, who in zip(out, said_by, strict=True) if who == "customer"]
     else:
@@ -289,14 +290,13 @@ def _consumption_before(u, i: int, consumption) -> bool:
     return any(i - 3 <= m.last < i and not any(u.puncts[k] for k in range(m.last, i)) for m in consumption.find(u))
 
 
-def _said_not_as_readings(prev, kind, context, words, max_digits, consumption) -> set[float]:
+def _said_not_as_readings(prev, kind, about_at, words, max_digits, consumption) -> set[float]:
     """The numbers of ``prev`` that are no readings by the words around them (a sum before «теңге», a date, an
     account, a volume used: «расход двадцать один кубометр»): ``_is_reading``'s tests and ``_consumption_before``,
     asked of the utterance they were said in."""
     if kind is None:
         return set()
     not_after, not_before, skip_near, stop_back = words
-    about_at = {k for m in context.find(prev) for k in range(m.first, m.last + 1)}
     return {round(v, 3) for v, i, last in _numbers(prev.forms, kind)
             if _consumption_before(prev, i, consumption)
             or not _is_reading(prev, kind, i, last, v, not_after, not_before, skip_near, stop_back, max_digits,
