@@ -158,17 +158,22 @@ def _sound_cues(u, rulebook) -> dict[str, float]:
     if by_group is None:
         n = int(cfg.get("sound_min_key", 10))
         cues = cfg.get("cues", {})
-        # a cue that needs a tag («опломбировать» in the past tense) cannot be told on a bent word: no sound key
-        by_group = {g: tuple(k for k in phrase_keys(next(iter(c)) if isinstance(c, dict) else c
-                                                    for c in cues.get(g, ())
-                                                    if not (isinstance(c, dict) and (next(iter(c.values())) or {})
-                                                            .get("if_tag")))
-                             if len(k) >= n)
-                    for g in GROUPS}
+        by_group = {g: tuple(k for k in phrase_keys(_untagged(cues.get(g, ()))) if len(k) >= n) for g in GROUPS}
         by_group = rulebook.cache["topic_sound_keys"] = {g: ks for g, ks in by_group.items() if ks}
     w = float(cfg.get("sound_weight", 1.0))
     heard = _heard_by_lemma(u)
     return {g: w for g, ks in by_group.items() if heard.like(ks, limit, min_key=1)}
+
+
+def _untagged(cues) -> list[str]:
+    """The phrases of a cue list («phrase» or {phrase: options}) that ask for no tag: a cue that needs one
+    («опломбировать» in the past tense) cannot be told on a bent word, so it gives no sound key."""
+    out = []
+    for c in cues:
+        phrase, opts = next(iter(c.items())) if isinstance(c, dict) else (c, None)
+        if not (opts or {}).get("if_tag"):
+            out.append(phrase)
+    return out
 
 
 def _heard_by_lemma(u) -> Heard:
